@@ -1,0 +1,239 @@
+/**
+ * The client side of the transfer protocol (seed 002), mirroring the server
+ * machine: one instance per run, downloading or uploading one file. It does no
+ * I/O: frames are emitted as wire commands, local file work happens in actors
+ * built from the `LocalFile` it is given.
+ */
+import { assign, emit, fromPromise, sendTo, setup } from 'xstate';
+import { errorCode } from '../../src/engine/errors';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { fileSink, fileSource, type SinkEvent, type SourceEvent } from './file-actors';
+import type { LocalFile } from './files';
+import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
+import type { InboundFrame } from './frame-reader';
+import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+
+export interface ClientInput {
+  operation: 'download' | 'upload';
+  /** The file's name on the server. */
+  serverName: string;
+  /** Bytes to upload (the local file's size); ignored for downloads. */
+  size: number;
+}
+
+interface ClientContext extends ClientInput {
+  bytes: number;
+  outcome: TransferOutcome;
+  detail?: string;
+}
+
+type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
+
+const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
+const finish = (outcome: TransferOutcome, detail?: string) => ({ type: 'finish' as const, params: { outcome, detail } });
+const badReply = (status: number) => finish('protocol_error', `unexpected reply ${statusLetter(status)}`);
+
+/** Builds the client machine over the local file it reads from or writes to. */
+export function createClientMachine(local: LocalFile) {
+  return setup({
+    types: {
+      context: {} as ClientContext,
+      input: {} as ClientInput,
+      events: {} as ClientEvent,
+      emitted: {} as WireCommand,
+      output: {} as SessionOutcome,
+    },
+    actors: {
+      checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
+      source: fileSource(({ size }) => local.read(size)),
+      sink: fileSink(() => local.receive()),
+    },
+    actions: {
+      write: emit((_, params: { bytes: Uint8Array }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
+      flush: emit({ type: 'wire.flush' as const }),
+      end: emit({ type: 'wire.end' as const }),
+      reset: emit({ type: 'wire.reset' as const }),
+      sendRequest: emit(({ context }, params: { op: number }) => ({
+        type: 'wire.write' as const,
+        bytes: encodeRequest(params.op, context.serverName),
+      })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      setSize: assign((_, params: { size: number }) => ({ size: params.size })),
+      countBytes: assign(({ context }, params: { chunk: Buffer }) => ({ bytes: context.bytes + params.chunk.length })),
+      pauseSource: sendTo('source', { type: 'source.pause' }),
+      resumeSource: sendTo('source', { type: 'source.resume' }),
+      forwardChunk: sendTo('sink', (_, params: { chunk: Buffer }) => ({ type: 'sink.write', chunk: params.chunk })),
+      commit: sendTo('sink', { type: 'sink.commit' }),
+    },
+    guards: {
+      isDownload: ({ context }) => context.operation === 'download',
+      statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
+    },
+  }).createMachine({
+    id: 'transfer-client',
+    context: ({ input }) => ({ ...input, size: input.operation === 'upload' ? input.size : 0, bytes: 0, outcome: 'open' }),
+    initial: 'start',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+      'socket.end': { target: '.failed', actions: finish('interrupted', 'server closed the connection early') },
+      'frame.unexpected': {
+        target: '.failed',
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `${event.length} unexpected bytes` }) },
+      },
+    },
+    states: {
+      start: { always: [{ guard: 'isDownload', target: 'init_download' }, { target: 'init_upload' }] },
+
+      init_download: {
+        entry: [{ type: 'sendRequest', params: { op: OP.download } }, 'flush'],
+        always: 'send_check_file_download',
+      },
+      send_check_file_download: { on: { 'wire.flushed': 'check_download' } },
+      check_download: {
+        tags: READING_TAG,
+        on: {
+          'frame.download_reply': [
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) },
+              target: 'prepare_download_confirmation',
+              actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
+            },
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              target: 'download_complete',
+              actions: finish('refused', 'no such file on the server, or it is busy'),
+            },
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.error }) },
+              target: 'download_complete',
+              actions: finish('server_error', 'the server refused the request (E)'),
+            },
+            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
+          ],
+        },
+      },
+      prepare_download_confirmation: {
+        invoke: {
+          src: 'checkRoom',
+          input: ({ context }) => ({ size: context.size }),
+          onDone: [
+            { guard: ({ event }) => event.output, target: 'confirm_download', actions: [sendStatus(STATUS.yes), 'flush'] },
+            { target: 'download_complete', actions: [sendStatus(STATUS.no), finish('no_room', 'not enough free space for the file')] },
+          ],
+          onError: {
+            target: 'download_complete',
+            actions: [sendStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) }],
+          },
+        },
+      },
+      confirm_download: { on: { 'wire.flushed': 'downloading' } },
+      downloading: {
+        invoke: {
+          id: 'sink',
+          src: 'sink',
+          input: ({ context }) => ({ ref: context.serverName, size: context.size }),
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
+        },
+        initial: 'receiving',
+        on: { 'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } } },
+        states: {
+          receiving: {
+            tags: READING_TAG,
+            on: {
+              'frame.data': {
+                actions: [
+                  { type: 'forwardChunk', params: ({ event }) => ({ chunk: event.chunk }) },
+                  { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
+                ],
+              },
+              'file.full': 'disk_busy',
+              'frame.data_end': { target: 'storing', actions: 'commit' },
+            },
+          },
+          disk_busy: { on: { 'file.drain': 'receiving' } },
+          storing: { on: { 'file.stored': { target: '#transfer-client.download_complete', actions: finish('downloaded') } } },
+        },
+      },
+      download_complete: { type: 'final', entry: 'end' },
+
+      init_upload: {
+        entry: [{ type: 'sendRequest', params: { op: OP.upload } }, 'flush'],
+        always: 'send_check_file_upload',
+      },
+      send_check_file_upload: { on: { 'wire.flushed': 'check_upload' } },
+      check_upload: {
+        tags: READING_TAG,
+        on: {
+          'frame.upload_reply': [
+            { guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) }, target: 'prepare_upload_file_size' },
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              target: 'upload_complete',
+              actions: finish('refused', 'the name exists on the server, or it is busy'),
+            },
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.error }) },
+              target: 'upload_complete',
+              actions: finish('server_error', 'the server refused the request (E)'),
+            },
+            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
+          ],
+        },
+      },
+      prepare_upload_file_size: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeUploadSize(context.size) }) }, 'flush'],
+        always: 'send_upload_file_size',
+      },
+      send_upload_file_size: { on: { 'wire.flushed': 'process_upload_file_size_response' } },
+      process_upload_file_size_response: {
+        tags: READING_TAG,
+        on: {
+          'frame.upload_size_reply': [
+            { guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) }, target: 'uploading' },
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              target: 'upload_complete',
+              actions: finish('refused', 'the server has no room for the file, or it is over its size limit'),
+            },
+            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
+          ],
+        },
+      },
+      uploading: {
+        invoke: {
+          id: 'source',
+          src: 'source',
+          input: ({ context }) => ({ ref: context.serverName, size: context.size }),
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
+        },
+        on: {
+          'file.chunk': {
+            actions: [
+              { type: 'write', params: ({ event }) => ({ bytes: event.chunk }) },
+              { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
+            ],
+          },
+          'wire.full': { actions: 'pauseSource' },
+          'wire.drain': { actions: 'resumeSource' },
+          'file.done': 'wait_upload_stored',
+          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } },
+        },
+      },
+      /** The protocol has no acknowledgement: the server's clean close says the file is stored. */
+      wait_upload_stored: {
+        tags: READING_TAG,
+        on: {
+          'socket.end': { target: 'upload_complete', actions: finish('uploaded') },
+          'socket.error': {
+            target: 'failed',
+            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: event.code }) },
+          },
+        },
+      },
+      upload_complete: { type: 'final', entry: 'end' },
+
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => toSessionOutcome(context),
+  });
+}

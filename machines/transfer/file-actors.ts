@@ -1,0 +1,61 @@
+/**
+ * The two actors through which bulk bytes move, shared by the server and client
+ * machines (they mirror each other): a source that streams a file out in
+ * chunks and pauses on demand, and a sink that writes chunks and commits.
+ */
+import type { Readable } from 'node:stream';
+import { fromCallback } from 'xstate';
+import { errorCode } from '../../src/engine/errors';
+import type { IncomingFile } from './files';
+
+export interface FileTarget {
+  /** The handle a lookup returned (server), or unused (client: one local file). */
+  ref: string;
+  size: number;
+}
+
+export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | { type: 'file.error'; code: string };
+type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
+
+/** Streams `size` bytes of a file out as `file.chunk` events; errors if it yields another count. */
+export function fileSource(open: (target: FileTarget) => Readable) {
+  return fromCallback<SourceCommand, FileTarget, SourceEvent>(({ input, sendBack, receive }) => {
+    const stream = open(input);
+    let sent = 0;
+    stream.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+      sendBack({ type: 'file.chunk', chunk });
+    });
+    stream.on('end', () =>
+      sendBack(sent === input.size ? { type: 'file.done' } : { type: 'file.error', code: 'file.size_changed' }),
+    );
+    stream.on('error', (error) => sendBack({ type: 'file.error', code: errorCode(error) }));
+    receive((command) => (command.type === 'source.pause' ? stream.pause() : stream.resume()));
+    return () => {
+      stream.destroy();
+    };
+  });
+}
+
+export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | { type: 'file.error'; code: string };
+type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
+
+/** Writes chunks to a file that appears only once committed; stopping it before then discards it. */
+export function fileSink(open: (target: FileTarget) => IncomingFile) {
+  return fromCallback<SinkCommand, FileTarget, SinkEvent>(({ input, sendBack, receive }) => {
+    const file = open(input);
+    file.stream.on('drain', () => sendBack({ type: 'file.drain' }));
+    file.stream.on('error', (error) => sendBack({ type: 'file.error', code: errorCode(error) }));
+    receive((command) => {
+      if (command.type === 'sink.write') {
+        if (!file.stream.write(command.chunk)) sendBack({ type: 'file.full' });
+        return;
+      }
+      file.commit().then(
+        () => sendBack({ type: 'file.stored' }),
+        (error: unknown) => sendBack({ type: 'file.error', code: errorCode(error) }),
+      );
+    });
+    return () => file.abort();
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * What the transfer machines need from the files on each side. The machines
+ * stay free of `node:fs`: the server gets a jailed folder (src/storage), tests
+ * get memory, and the client gets one local path.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** A file being received: it appears under its final name only on `commit`. */
+export interface IncomingFile {
+  readonly stream: Writable;
+  /** Flushes, syncs and moves the file into place. */
+  commit(): Promise<void>;
+  /** Discards the partial file. Safe at any time and more than once; a no-op once `commit` has begun. */
+  abort(): void;
+}
+
+/**
+ * A lookup that succeeds returns `ref`, an opaque handle (for a folder, the
+ * resolved path) that later calls use, so what was checked is what is opened.
+ */
+export type DownloadLookup =
+  | { kind: 'found'; size: number; ref: string }
+  | { kind: 'missing' }
+  | { kind: 'busy' }
+  | { kind: 'refused'; code: string };
+
+export type UploadLookup = { kind: 'free'; ref: string } | { kind: 'exists' } | { kind: 'busy' } | { kind: 'refused'; code: string };
+
+/** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
+export interface ServerFiles {
+  lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
+  reserveUpload(name: string, owner: string): Promise<UploadLookup>;
+  hasRoomFor(ref: string, size: number): Promise<boolean>;
+  release(owner: string): void;
+  /** The first `size` bytes of the file; errors if it is shorter. */
+  read(ref: string, size: number): Readable;
+  receive(ref: string): IncomingFile;
+}
+
+/** The client's one local file. */
+export interface LocalFile {
+  hasRoomFor(size: number): Promise<boolean>;
+  read(size: number): Readable;
+  receive(): IncomingFile;
+}

@@ -1,0 +1,98 @@
+/**
+ * The transfer protocol's frames (shared/PROTOCOL.md): pure encode and decode,
+ * no sockets, no machines. Integers are unsigned big-endian.
+ */
+import { WirestateError, type ErrorCode } from '../../src/engine/errors';
+
+export const REQUEST_SIZE = 256;
+export const NAME_FIELD_SIZE = REQUEST_SIZE - 1;
+export const DOWNLOAD_REPLY_SIZE = 9;
+export const STATUS_SIZE = 1;
+export const UPLOAD_SIZE_SIZE = 8;
+
+/** Operation byte of a REQUEST. */
+export const OP = { download: 0x44, upload: 0x55 } as const; // 'D', 'U'
+/** Status byte of every reply and of DOWNLOAD_CONFIRM. */
+export const STATUS = { yes: 0x54, no: 0x46, error: 0x45 } as const; // 'T', 'F', 'E'
+export type Status = (typeof STATUS)[keyof typeof STATUS];
+
+/** A decoded file name, or why the bytes are not one. */
+export type NameField = { ok: true; name: string } | { ok: false; code: ErrorCode };
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** REQUEST: op byte + the name in UTF-8, right-padded with NUL to 255 bytes. */
+export function encodeRequest(op: number, name: string): Buffer {
+  const nameBytes = Buffer.from(name, 'utf8');
+  if (nameBytes.length === 0) throw new WirestateError('name.empty', 'the file name is empty');
+  if (nameBytes.length > NAME_FIELD_SIZE) {
+    throw new WirestateError('name.too_long', `the file name is ${nameBytes.length} bytes; the protocol carries at most ${NAME_FIELD_SIZE}`);
+  }
+  if (nameBytes.includes(0)) throw new WirestateError('name.nul', 'the file name contains a NUL byte');
+  const frame = Buffer.alloc(REQUEST_SIZE);
+  frame[0] = op;
+  nameBytes.copy(frame, 1);
+  return frame;
+}
+
+/**
+ * Reads the name field as the original server does (NUL padding removed,
+ * surrounding white space trimmed), but refuses a NUL inside the name rather
+ * than silently joining its halves.
+ */
+export function decodeName(field: Buffer): NameField {
+  let end = field.length;
+  while (end > 0 && field[end - 1] === 0) end--;
+  const bytes = field.subarray(0, end);
+  if (bytes.includes(0)) return { ok: false, code: 'name.nul' };
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return { ok: false, code: 'name.encoding' };
+  }
+  const name = text.trim();
+  return name.length === 0 ? { ok: false, code: 'name.empty' } : { ok: true, name };
+}
+
+export function decodeRequest(frame: Buffer): { op: number; name: NameField } {
+  return { op: frame[0], name: decodeName(frame.subarray(1, REQUEST_SIZE)) };
+}
+
+/** DOWNLOAD_REPLY: status + u64 size (0 unless the status is T). */
+export function encodeDownloadReply(status: Status, size: number): Buffer {
+  const frame = Buffer.alloc(DOWNLOAD_REPLY_SIZE);
+  frame[0] = status;
+  frame.writeBigUInt64BE(BigInt(size), 1);
+  return frame;
+}
+
+export function decodeDownloadReply(frame: Buffer): { status: number; size: number } {
+  return { status: frame[0], size: toSafeSize(frame.readBigUInt64BE(1)) };
+}
+
+/** The one-byte frames: DOWNLOAD_CONFIRM, UPLOAD_REPLY, UPLOAD_SIZE_REPLY. */
+export function encodeStatus(status: Status): Buffer {
+  return Buffer.of(status);
+}
+
+/** UPLOAD_SIZE: u64 size of the DATA that follows. */
+export function encodeUploadSize(size: number): Buffer {
+  const frame = Buffer.alloc(UPLOAD_SIZE_SIZE);
+  frame.writeBigUInt64BE(BigInt(size));
+  return frame;
+}
+
+export function decodeUploadSize(frame: Buffer): number {
+  return toSafeSize(frame.readBigUInt64BE(0));
+}
+
+/** Sizes beyond 2^53 cannot be counted exactly in JS; they saturate and are refused upstream. */
+function toSafeSize(size: bigint): number {
+  return size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size);
+}
+
+/** A status byte as the letter people read in logs and traces. */
+export function statusLetter(status: number): string {
+  return status >= 0x20 && status < 0x7f ? String.fromCharCode(status) : `0x${status.toString(16).padStart(2, '0')}`;
+}

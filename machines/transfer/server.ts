@@ -1,0 +1,306 @@
+/**
+ * One server connection of the transfer protocol (seed 002), as an xstate
+ * machine. It does no I/O: replies are emitted as wire commands, file work
+ * happens in actors built from the `ServerFiles` it is given.
+ */
+import { assign, emit, fromCallback, fromPromise, sendTo, setup, type EventObject } from 'xstate';
+import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from './file-actors';
+import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
+import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
+import { errorCode } from '../../src/engine/errors';
+import type { InboundFrame } from './frame-reader';
+import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+
+export interface ServerInput {
+  /** Connection id: owner of the name holds this connection takes. */
+  owner: string;
+  /** Largest upload accepted, in bytes. */
+  maxUploadSize: number;
+}
+
+interface ServerContext extends ServerInput {
+  operation?: 'download' | 'upload';
+  name?: string;
+  /** Set when the request's name field could not be read as a name. */
+  nameError?: string;
+  /** What the files' lookup returned for the name: used for every later file call. */
+  ref?: string;
+  size: number;
+  bytes: number;
+  outcome: TransferOutcome;
+  detail?: string;
+}
+
+type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
+
+const replyDownload = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeDownloadReply(status, 0) } });
+const replyStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
+const finishWith = <A>(outcome: TransferOutcome, detail: (args: A) => string | undefined) => ({
+  type: 'finish' as const,
+  params: (args: A): Finish => ({ outcome, detail: detail(args) }),
+});
+const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
+const lookupRef = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
+const refusalCode = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
+
+/** Builds the server connection machine over a given set of server files. */
+export function createServerMachine(files: ServerFiles) {
+  return setup({
+    types: {
+      context: {} as ServerContext,
+      input: {} as ServerInput,
+      events: {} as ServerEvent,
+      emitted: {} as WireCommand | SessionRequest,
+      output: {} as SessionOutcome,
+    },
+    actors: {
+      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+        files.lookupDownload(input.name, input.owner),
+      ),
+      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>
+        files.reserveUpload(input.name, input.owner),
+      ),
+      checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),
+      /** Lives as long as the connection; stopping it releases every name the connection holds. */
+      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+      source: fileSource(({ ref, size }) => files.read(ref, size)),
+      sink: fileSink(({ ref }) => files.receive(ref)),
+    },
+    actions: {
+      write: emit((_, params: { bytes: Uint8Array }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
+      flush: emit({ type: 'wire.flush' as const }),
+      end: emit({ type: 'wire.end' as const }),
+      reset: emit({ type: 'wire.reset' as const }),
+      takeRequest: assign((_, params: { op: number; field: NameField }) => ({
+        operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
+        name: params.field.ok ? params.field.name : undefined,
+        nameError: params.field.ok ? undefined : params.field.code,
+      })),
+      announce: emit(({ context }) => ({
+        type: 'session.request' as const,
+        summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`,
+      })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      setSize: assign((_, params: { size: number }) => ({ size: params.size })),
+      setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
+      countBytes: assign(({ context }, params: { chunk: Buffer }) => ({ bytes: context.bytes + params.chunk.length })),
+      pauseSource: sendTo('source', { type: 'source.pause' }),
+      resumeSource: sendTo('source', { type: 'source.resume' }),
+      forwardChunk: sendTo('sink', (_, params: { chunk: Buffer }) => ({ type: 'sink.write', chunk: params.chunk })),
+      commit: sendTo('sink', { type: 'sink.commit' }),
+    },
+    guards: {
+      nameRejected: ({ context }) => context.nameError !== undefined,
+      statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
+      opIs: (_, params: { actual: number; expected: number }) => params.actual === params.expected,
+      tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
+    },
+  }).createMachine({
+    id: 'transfer-server',
+    context: ({ input }) => ({ ...input, size: 0, bytes: 0, outcome: 'open' }),
+    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
+    initial: 'client_connect',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+      'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'client ended early' } } },
+      'frame.unexpected': {
+        target: '.failed',
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `${event.length} unexpected bytes` }) },
+      },
+    },
+    states: {
+      client_connect: {
+        tags: READING_TAG,
+        on: {
+          'frame.request': [
+            {
+              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
+              target: 'check_download',
+              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, 'announce'],
+            },
+            {
+              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
+              target: 'check_upload',
+              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, 'announce'],
+            },
+            {
+              target: 'failed',
+              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `unknown operation ${statusLetter(event.op)}` }) },
+            },
+          ],
+        },
+      },
+
+      check_download: {
+        always: {
+          guard: 'nameRejected',
+          target: 'download_complete',
+          actions: [replyDownload(STATUS.error), finishWith('refused', ({ context }) => context.nameError)],
+        },
+        invoke: {
+          src: 'lookupDownload',
+          input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === 'found',
+              target: 'send_check_download',
+              actions: [
+                { type: 'setSize', params: ({ event }) => ({ size: foundSize(event.output) }) },
+                { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
+                { type: 'write', params: ({ event }) => ({ bytes: encodeDownloadReply(STATUS.yes, foundSize(event.output)) }) },
+                'flush',
+              ],
+            },
+            {
+              guard: ({ event }) => event.output.kind === 'missing' || event.output.kind === 'busy',
+              target: 'download_complete',
+              actions: [replyDownload(STATUS.no), finishWith('refused', ({ event }) => event.output.kind)],
+            },
+            {
+              target: 'download_complete',
+              actions: [replyDownload(STATUS.error), finishWith('refused', ({ event }) => refusalCode(event.output))],
+            },
+          ],
+          onError: {
+            target: 'download_complete',
+            actions: [replyDownload(STATUS.error), finishWith('server_error', ({ event }) => errorCode(event.error))],
+          },
+        },
+      },
+      send_check_download: { on: { 'wire.flushed': 'check_download_confirmation' } },
+      check_download_confirmation: {
+        tags: READING_TAG,
+        on: {
+          'frame.confirm': [
+            { guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) }, target: 'downloading' },
+            {
+              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              target: 'download_complete',
+              actions: { type: 'finish', params: { outcome: 'cancelled', detail: 'client declined' } },
+            },
+            {
+              target: 'failed',
+              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `bad confirmation ${statusLetter(event.status)}` }) },
+            },
+          ],
+        },
+      },
+      downloading: {
+        invoke: {
+          id: 'source',
+          src: 'source',
+          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
+          onError: { target: 'failed', actions: finishWith('server_error', ({ event }) => errorCode(event.error)) },
+        },
+        on: {
+          'file.chunk': {
+            actions: [
+              { type: 'write', params: ({ event }) => ({ bytes: event.chunk }) },
+              { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
+            ],
+          },
+          'wire.full': { actions: 'pauseSource' },
+          'wire.drain': { actions: 'resumeSource' },
+          'file.done': { target: 'download_complete', actions: { type: 'finish', params: { outcome: 'downloaded' } } },
+          'file.error': { target: 'failed', actions: finishWith('server_error', ({ event }) => event.code) },
+        },
+      },
+      download_complete: { type: 'final', entry: 'end' },
+
+      check_upload: {
+        always: {
+          guard: 'nameRejected',
+          target: 'upload_complete',
+          actions: [replyStatus(STATUS.error), finishWith('refused', ({ context }) => context.nameError)],
+        },
+        invoke: {
+          src: 'reserveUpload',
+          input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === 'free',
+              target: 'send_check_upload',
+              actions: [{ type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) }, replyStatus(STATUS.yes), 'flush'],
+            },
+            {
+              guard: ({ event }) => event.output.kind === 'exists' || event.output.kind === 'busy',
+              target: 'upload_complete',
+              actions: [replyStatus(STATUS.no), finishWith('refused', ({ event }) => event.output.kind)],
+            },
+            {
+              target: 'upload_complete',
+              actions: [replyStatus(STATUS.error), finishWith('refused', ({ event }) => refusalCode(event.output))],
+            },
+          ],
+          onError: {
+            target: 'upload_complete',
+            actions: [replyStatus(STATUS.error), finishWith('server_error', ({ event }) => errorCode(event.error))],
+          },
+        },
+      },
+      send_check_upload: { on: { 'wire.flushed': 'check_file_upload_size' } },
+      check_file_upload_size: {
+        tags: READING_TAG,
+        on: {
+          'frame.upload_size': [
+            {
+              guard: { type: 'tooLarge', params: ({ event }) => ({ size: event.size }) },
+              target: 'upload_complete',
+              actions: [replyStatus(STATUS.no), finishWith('refused', ({ event }) => `size ${event.size} over the limit`)],
+            },
+            { target: 'check_upload_space', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
+          ],
+        },
+      },
+      check_upload_space: {
+        invoke: {
+          src: 'checkRoom',
+          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
+          onDone: [
+            { guard: ({ event }) => event.output, target: 'send_file_upload_size_response', actions: [replyStatus(STATUS.yes), 'flush'] },
+            { target: 'upload_complete', actions: [replyStatus(STATUS.no), finishWith('refused', () => 'no room')] },
+          ],
+          onError: {
+            target: 'upload_complete',
+            actions: [replyStatus(STATUS.no), finishWith('server_error', ({ event }) => errorCode(event.error))],
+          },
+        },
+      },
+      send_file_upload_size_response: { on: { 'wire.flushed': 'uploading' } },
+      uploading: {
+        invoke: {
+          id: 'sink',
+          src: 'sink',
+          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
+          onError: { target: 'failed', actions: finishWith('not_stored', ({ event }) => errorCode(event.error)) },
+        },
+        initial: 'receiving',
+        on: { 'file.error': { target: 'failed', actions: finishWith('not_stored', ({ event }) => event.code) } },
+        states: {
+          receiving: {
+            tags: READING_TAG,
+            on: {
+              'frame.data': {
+                actions: [
+                  { type: 'forwardChunk', params: ({ event }) => ({ chunk: event.chunk }) },
+                  { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
+                ],
+              },
+              'file.full': 'disk_busy',
+              'frame.data_end': { target: 'storing', actions: 'commit' },
+            },
+          },
+          disk_busy: { on: { 'file.drain': 'receiving' } },
+          storing: {
+            on: { 'file.stored': { target: '#transfer-server.upload_complete', actions: { type: 'finish', params: { outcome: 'uploaded' } } } },
+          },
+        },
+      },
+      upload_complete: { type: 'final', entry: 'end' },
+
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => toSessionOutcome(context),
+  });
+}

@@ -1,0 +1,91 @@
+/** `wirestate client`: download or upload one file, with the seed client's flags. */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { transferClient } from '../../machines/transfer';
+import { OP, encodeRequest } from '../../machines/transfer/frames';
+import { errorCode } from '../engine/errors';
+import type { SessionOutcome } from '../engine/protocol';
+import { formatBytes, mibPerSecond } from '../log/logger';
+import { runConnection } from '../loop/connection';
+import { connectTcp } from '../loop/tcp-connect';
+import { localFile } from '../storage/local-file';
+import { loggerFrom, withLogOptions } from './common-options';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { parseHostPort } from './host-port';
+import { Progress } from './progress';
+
+const builder = (yargs: Argv) =>
+  withLogOptions(yargs)
+    .option('mode', { alias: 'm', choices: ['download', 'upload'] as const, default: 'download' as const, describe: 'Transfer direction' })
+    .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50000', describe: 'Server address as host:port' })
+    .option('server-file-name', { alias: 'v', type: 'string', default: 'server.txt', describe: 'File name on the server' })
+    .option('client-file-name', { alias: 'l', type: 'string', default: 'client.txt', describe: 'Local file to upload from or download to' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or success line; errors only' })
+    .check((args) => {
+      parseHostPort(args.server);
+      encodeRequest(OP.download, args['server-file-name']);
+      return true;
+    })
+    .example('$0 client -m download -s 127.0.0.1:50000 -l client_speech.txt -v speech.txt', 'download speech.txt')
+    .example('$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt', 'upload under a new name')
+    .epilog(
+      'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
+        '5 transfer interrupted, 6 cannot connect, 7 local file problem.',
+    );
+
+type Args = Awaited<ReturnType<typeof builder>['argv']>;
+
+/** Runs one transfer and returns the process exit code. */
+export async function runClient(args: Args): Promise<number> {
+  const log = loggerFrom(args, true, 'error');
+  const progress = new Progress(process.stderr, args.quiet);
+  const fail = (code: number, message: string) => {
+    process.stderr.write(`wirestate client: ${message}\n`);
+    return code;
+  };
+  const { host, port } = parseHostPort(args.server);
+  const operation = args.mode;
+  const localPath = resolve(args['client-file-name']);
+  const serverName = args['server-file-name'];
+
+  let size = 0;
+  try {
+    if (operation === 'upload') {
+      const info = await stat(localPath);
+      if (!info.isFile()) return fail(EXIT.localFile, `${args['client-file-name']} is not a regular file`);
+      size = info.size;
+    } else if (!(await stat(dirname(localPath))).isDirectory()) {
+      return fail(EXIT.localFile, `${dirname(localPath)} is not a folder`);
+    }
+  } catch (error) {
+    return fail(EXIT.localFile, `cannot use ${args['client-file-name']}: ${errorCode(error)}`);
+  }
+
+  let socket;
+  try {
+    socket = await connectTcp(host, port);
+  } catch (error) {
+    return fail(EXIT.cannotConnect, `cannot connect to ${host}:${port}: ${errorCode(error)}`);
+  }
+
+  const arrow = operation === 'download' ? `${serverName} -> ${args['client-file-name']}` : `${args['client-file-name']} -> ${serverName}`;
+  progress.line(`${operation} ${arrow} via ${host}:${port}`);
+  const { actor, finished } = runConnection(socket, transferClient(localFile(localPath), { operation, serverName, size }), {
+    id: 'client',
+    log,
+  });
+  actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
+  const outcome: SessionOutcome = await finished;
+  const seconds = progress.elapsed();
+  if (!outcome.ok) return fail(exitCodeFor(outcome.outcome), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`);
+  return EXIT.ok;
+}
+
+/** Adds `client` to the CLI. */
+export function clientCommand<T>(yargs: Argv<T>) {
+  return yargs.command('client', 'Download or upload a file (seed 002 client)', builder, async (args) => {
+    process.exitCode = await runClient(args);
+  });
+}

@@ -1,0 +1,15 @@
+/** Flags every wirestate command shares, so they mean the same everywhere. */
+import type { Argv } from 'yargs';
+import { createLogger, type LogFormat, type Logger } from '../log/logger';
+
+export function withLogOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('debug', { alias: 'd', type: 'boolean', default: false, describe: 'Log every state transition' })
+    .option('log-format', { choices: ['pretty', 'json'] as const, default: 'pretty' as LogFormat, describe: 'Log line format' });
+}
+
+export function loggerFrom(args: { debug: boolean; 'log-format': LogFormat }, stderr: boolean, quietLevel?: 'error'): Logger {
+  const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
+  if (quietLevel && !args.debug) log.level = quietLevel;
+  return log;
+}

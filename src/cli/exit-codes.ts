@@ -1,0 +1,29 @@
+/** Exit codes of `wirestate client`: each failure a person would handle differently has its own. */
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  /** The server answered F: no such file, name exists, name busy, or no room. */
+  refused: 3,
+  /** The server answered E, or could not store an upload. */
+  serverError: 4,
+  /** The connection broke or the server broke the protocol mid-transfer. */
+  interrupted: 5,
+  cannotConnect: 6,
+  /** The local file cannot be read or written, or there is no room for it. */
+  localFile: 7,
+} as const;
+
+const BY_OUTCOME: Record<string, number> = {
+  downloaded: EXIT.ok,
+  uploaded: EXIT.ok,
+  refused: EXIT.refused,
+  server_error: EXIT.serverError,
+  not_stored: EXIT.serverError,
+  no_room: EXIT.localFile,
+  local_error: EXIT.localFile,
+};
+
+export function exitCodeFor(outcome: string): number {
+  return BY_OUTCOME[outcome] ?? EXIT.interrupted;
+}

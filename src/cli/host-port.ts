@@ -1,0 +1,11 @@
+/** Parses `host:port` (IPv6 as `[::1]:port`), the form of the seed's `-s/--server`. */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || !isPort(port) || port === 0) throw new Error(`expected host:port, got "${text}"`);
+  return { host: match[1] ?? match[2], port };
+}
+
+export function isPort(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= 65535;
+}

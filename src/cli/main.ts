@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/** The `wirestate` command: one subcommand per role. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { clientCommand } from './client-command';
+import { EXIT } from './exit-codes';
+import { serverCommand } from './server-command';
+
+const cli = yargs(hideBin(process.argv)).scriptName('wirestate');
+void clientCommand(serverCommand(cli))
+  .demandCommand(1, 'name a command: server or client')
+  .strict()
+  .help('help')
+  .alias('help', ['?', 'usage'])
+  .version()
+  .wrap(Math.min(110, process.stdout.columns ?? 110))
+  .fail((message, error, parser) => {
+    if (error && !message) throw error;
+    process.stderr.write(`wirestate: ${message ?? error?.message}\n\n`);
+    parser.showHelp((text) => process.stderr.write(`${text}\n`));
+    process.exit(EXIT.usage);
+  })
+  .parseAsync();

@@ -1,0 +1,32 @@
+/** Stable codes for every failure wirestate reports, so callers and tests match on codes, not wording. */
+export type ErrorCode =
+  | 'name.empty'
+  | 'name.too_long'
+  | 'name.nul'
+  | 'name.encoding'
+  | 'name.escapes'
+  | 'name.reserved'
+  | 'file.not_regular'
+  | 'file.size_changed'
+  | 'file.io'
+  | 'protocol.unexpected_bytes'
+  | 'protocol.bad_frame'
+  | 'usage.bad_argument';
+
+/** The one error type of wirestate: a stable `code` plus a message meant for people. */
+export class WirestateError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WirestateError';
+  }
+}
+
+/** Picks the errno-style code off any thrown value, for logs and outcomes. */
+export function errorCode(error: unknown): string {
+  if (error instanceof WirestateError) return error.code;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+}

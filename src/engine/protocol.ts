@@ -1,0 +1,63 @@
+/**
+ * The contract between the protocol-agnostic loop and a protocol's machines.
+ * The loop turns socket readiness into `WireEvent`s and decoded frames; a
+ * machine asks for I/O by emitting `WireCommand`s. Neither knows the other's
+ * internals, so adding a protocol never touches the loop.
+ */
+import type { AnyStateMachine, EventObject } from 'xstate';
+
+/** A machine reads input only in states carrying this tag; elsewhere the loop pauses the socket. */
+export const READING_TAG = 'reading';
+
+/** I/O a machine asks the loop to carry out, in order. */
+export type WireCommand =
+  | { type: 'wire.write'; bytes: Uint8Array }
+  /** Answer with `wire.flushed` once everything written so far has left for the kernel. */
+  | { type: 'wire.flush' }
+  /** End gracefully (FIN) after pending writes. */
+  | { type: 'wire.end' }
+  /** Abort the connection (RST): the peer must not mistake it for success. */
+  | { type: 'wire.reset' };
+
+/** Tells the loop's log what this connection is about, once the machine knows. */
+export type SessionRequest = { type: 'session.request'; summary: string };
+
+/** What the loop tells every connection machine about its socket. */
+export type WireEvent =
+  | { type: 'wire.flushed' }
+  /** The socket's send buffer is full: stop producing until `wire.drain`. */
+  | { type: 'wire.full' }
+  | { type: 'wire.drain' }
+  /** The peer ended its side, after every byte it sent was delivered. */
+  | { type: 'socket.end' }
+  | { type: 'socket.error'; code: string };
+
+/** A pure incremental reader: chunks in, machine events out, leftovers kept. */
+export interface FrameDecoder<E extends EventObject = EventObject> {
+  readonly buffered: number;
+  push(chunk: Buffer): void;
+  next(): E | undefined;
+}
+
+/** How a connection ended, as a machine reports it in its output. */
+export interface SessionOutcome {
+  ok: boolean;
+  /** Short stable word: `downloaded`, `refused`, `interrupted`, ... */
+  outcome: string;
+  /** Payload bytes moved (file bytes, not protocol framing). */
+  bytes: number;
+  detail?: string;
+}
+
+/** Everything needed to run one connection of a protocol. */
+export interface ConnectionSpec {
+  logic: AnyStateMachine;
+  input: unknown;
+  decoder: FrameDecoder;
+}
+
+/** A protocol as a server loop sees it: one spec per accepted connection. */
+export interface StreamProtocol {
+  name: string;
+  accept(connectionId: string): ConnectionSpec;
+}

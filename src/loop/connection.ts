@@ -1,0 +1,142 @@
+/**
+ * Runs one connection: a socket on one side, a protocol's actor on the other.
+ * Socket readiness becomes events (frames, `wire.*`, `socket.*`); the actor's
+ * emitted wire commands become writes, flushes, FIN or RST. The socket is read
+ * only while the actor's state has the `reading` tag.
+ */
+import type { Socket } from 'node:net';
+import { createActor, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
+import { errorCode } from '../engine/errors';
+import { FramePump } from '../engine/frame-pump';
+import type { ConnectionSpec, SessionOutcome, SessionRequest, WireCommand } from '../engine/protocol';
+import type { Logger } from '../log/logger';
+import { formatBytes, mibPerSecond } from '../log/logger';
+import { stateName } from './state-name';
+
+/** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
+const MAX_BUFFERED = 256 * 1024;
+/** How long a finished connection waits for the peer to close before it is dropped. */
+const LINGER_MS = 5_000;
+const EMPTY = Buffer.alloc(0);
+
+export interface ConnectionOptions {
+  id: string;
+  log: Logger;
+  inspect?: Observer<InspectionEvent>;
+}
+
+export interface RunningConnection {
+  actor: AnyActorRef;
+  /** Settles when the socket has closed, with how the machine ended. */
+  finished: Promise<SessionOutcome>;
+}
+
+export function runConnection(socket: Socket, spec: ConnectionSpec, options: ConnectionOptions): RunningConnection {
+  const { id, log } = options;
+  const started = performance.now();
+  const actor = createActor(spec.logic, { input: spec.input, inspect: options.inspect });
+  const pump = new FramePump(actor, spec.decoder);
+  let writeBlocked = false;
+  let peerEnded = false;
+  let lastState = '';
+
+  const updateFlow = () => {
+    const wanted = (pump.wantsInput() && pump.buffered < MAX_BUFFERED) || actor.getSnapshot().status !== 'active';
+    if (wanted && socket.isPaused()) socket.resume();
+    else if (!wanted && !socket.isPaused()) socket.pause();
+  };
+  const deliver = () => {
+    pump.run();
+    updateFlow();
+  };
+
+  const carryOut = (command: WireCommand) => {
+    if (socket.destroyed) return;
+    switch (command.type) {
+      case 'wire.write':
+        if (!socket.write(command.bytes) && !writeBlocked) {
+          writeBlocked = true;
+          actor.send({ type: 'wire.full' });
+        }
+        return;
+      case 'wire.flush':
+        socket.write(EMPTY, (error) => error || actor.send({ type: 'wire.flushed' }));
+        return;
+      case 'wire.end':
+        socket.end();
+        return;
+      case 'wire.reset':
+        socket.resetAndDestroy();
+        return;
+    }
+  };
+  for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
+  actor.on('session.request', (event: SessionRequest) => log.info(event.summary, { connection: id }));
+
+  const finished = new Promise<SessionOutcome>((resolve) => {
+    const closeWhenBothEnded = () => {
+      if (actor.getSnapshot().status !== 'active' && peerEnded && socket.writableFinished) socket.destroy();
+    };
+
+    actor.subscribe({
+      next: (snapshot) => {
+        if (log.isDebugEnabled()) {
+          const state = stateName(snapshot.value);
+          if (state !== lastState) log.debug(`state ${state}`, { connection: id });
+          lastState = state;
+        }
+        if (snapshot.status === 'done') {
+          if (!socket.writableEnded) socket.end();
+          setTimeout(() => socket.destroy(), LINGER_MS).unref();
+          closeWhenBothEnded();
+        }
+        queueMicrotask(deliver);
+      },
+      error: (error) => {
+        log.error(`machine failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
+        socket.resetAndDestroy();
+      },
+    });
+
+    socket.on('data', (chunk: Buffer) => {
+      if (actor.getSnapshot().status !== 'active') return;
+      pump.push(chunk);
+      updateFlow();
+    });
+    socket.on('end', () => {
+      peerEnded = true;
+      pump.end();
+      closeWhenBothEnded();
+    });
+    socket.on('finish', closeWhenBothEnded);
+    socket.on('drain', () => {
+      if (!writeBlocked) return;
+      writeBlocked = false;
+      actor.send({ type: 'wire.drain' });
+    });
+    socket.on('error', (error) => {
+      log.debug(`socket error ${errorCode(error)}`, { connection: id });
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: errorCode(error) });
+    });
+    socket.on('close', () => {
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
+      const snapshot = actor.getSnapshot();
+      const outcome: SessionOutcome = snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
+      actor.stop();
+      logEnd(log, id, outcome, (performance.now() - started) / 1000);
+      resolve(outcome);
+    });
+  });
+
+  actor.start();
+  deliver();
+  return { actor, finished };
+}
+
+function logEnd(log: Logger, id: string, outcome: SessionOutcome, seconds: number): void {
+  const rate = outcome.bytes > 0 ? ` (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)` : '';
+  const detail = outcome.detail ? ` (${outcome.detail})` : '';
+  log.log(outcome.ok ? 'info' : 'warn', `${outcome.outcome}${detail}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`, {
+    connection: id,
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The listening side of the loop: accepts TCP connections and runs each one
+ * as its own actor of the given protocol. Knows nothing about any protocol.
+ */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { InspectionEvent, Observer } from 'xstate';
+import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
+import type { Logger } from '../log/logger';
+import { runConnection } from './connection';
+
+export interface TcpServerOptions {
+  host: string;
+  port: number;
+  protocol: StreamProtocol;
+  log: Logger;
+  inspect?: Observer<InspectionEvent>;
+}
+
+export interface TcpServer {
+  address: AddressInfo;
+  /** Connections open right now. */
+  readonly open: number;
+  /** Settles with each connection's outcome as it closes; for tests and tools. */
+  onFinished(listener: (id: string, outcome: SessionOutcome) => void): void;
+  /** Stops accepting and waits for open connections to close. */
+  close(): Promise<void>;
+}
+
+export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
+  const { protocol, log } = options;
+  const sockets = new Set<Socket>();
+  const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
+  let next = 0;
+
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+    const id = `c${++next}`;
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    log.info(`connected from ${socket.remoteAddress}:${socket.remotePort}`, { connection: id });
+    const { finished } = runConnection(socket, protocol.accept(id), { id, log, inspect: options.inspect });
+    void finished.then((outcome) => {
+      sockets.delete(socket);
+      for (const listener of listeners) listener(id, outcome);
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      server.on('error', (error) => log.error(`listener error: ${error.message}`));
+      const address = server.address() as AddressInfo;
+      log.info(`${protocol.name} server listening on ${address.address}:${address.port}`);
+      resolve({
+        address,
+        get open() {
+          return sockets.size;
+        },
+        onFinished: (listener) => listeners.push(listener),
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}

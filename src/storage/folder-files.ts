@@ -1,0 +1,96 @@
+/**
+ * The transfer server's files: one root folder, nothing outside it. Names are
+ * checked, then resolved through symlinks and refused if the real path leaves
+ * the root; uploads are atomic and never replace an existing file.
+ */
+import { mkdir, lstat, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from '../../machines/transfer/files';
+import { WirestateError, errorCode } from '../engine/errors';
+import { createAtomicFile } from './atomic-file';
+import { availableBytes } from './free-space';
+import { NameHolds } from './name-holds';
+import { checkName } from './name-rules';
+import { readRange } from './read-range';
+
+export class FolderFiles implements ServerFiles {
+  readonly holds = new NameHolds();
+
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating if absent) the folder to serve. */
+  static async open(root: string): Promise<FolderFiles> {
+    await mkdir(root, { recursive: true });
+    return new FolderFiles(await realpath(root));
+  }
+
+  async lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
+    let path: string;
+    try {
+      path = this.inside(await realpath(join(this.root, ...checkName(name))));
+    } catch (error) {
+      return errorCode(error) === 'ENOENT' ? { kind: 'missing' } : refusal(error);
+    }
+    const info = await stat(path);
+    if (!info.isFile()) return { kind: 'refused', code: 'file.not_regular' };
+    if (!this.holds.share(this.key(path), owner)) return { kind: 'busy' };
+    return { kind: 'found', size: info.size, ref: path };
+  }
+
+  async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
+    let path: string;
+    try {
+      const segments = checkName(name);
+      const folder = this.inside(await realpath(join(this.root, ...segments.slice(0, -1))));
+      path = join(folder, segments[segments.length - 1]);
+    } catch (error) {
+      return refusal(error);
+    }
+    if (await exists(path)) return { kind: 'exists' };
+    if (!this.holds.claim(this.key(path), owner)) return { kind: 'busy' };
+    return { kind: 'free', ref: path };
+  }
+
+  async hasRoomFor(ref: string, size: number): Promise<boolean> {
+    return (await availableBytes(dirname(ref))) >= size;
+  }
+
+  release(owner: string): void {
+    this.holds.release(owner);
+  }
+
+  read(ref: string, size: number): Readable {
+    return readRange(ref, size);
+  }
+
+  receive(ref: string): IncomingFile {
+    return createAtomicFile(ref, { noClobber: true });
+  }
+
+  /** Refuses a resolved path that is not strictly inside the root. */
+  private inside(path: string): string {
+    if (path !== this.root && !path.startsWith(this.root + sep)) {
+      throw new WirestateError('name.escapes', `${basename(path)} resolves outside the root`);
+    }
+    return path;
+  }
+
+  private key(path: string): string {
+    return relative(this.root, path);
+  }
+}
+
+function refusal(error: unknown): { kind: 'refused'; code: string } {
+  return { kind: 'refused', code: errorCode(error) };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}

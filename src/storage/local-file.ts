@@ -1,0 +1,15 @@
+/** The client's one local file: read for uploads, replaced atomically by downloads. */
+import { dirname, resolve } from 'node:path';
+import type { LocalFile } from '../../machines/transfer/files';
+import { createAtomicFile } from './atomic-file';
+import { availableBytes } from './free-space';
+import { readRange } from './read-range';
+
+export function localFile(path: string): LocalFile {
+  const absolute = resolve(path);
+  return {
+    hasRoomFor: async (size) => (await availableBytes(dirname(absolute))) >= size,
+    read: (size) => readRange(absolute, size),
+    receive: () => createAtomicFile(absolute, { noClobber: false }),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Server files held in memory, with the same name rules and holds as the
+ * folder: lets machine tests and trace replay run without touching a disk.
+ */
+import { Readable, Writable } from 'node:stream';
+import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from '../../machines/transfer/files';
+import { errorCode } from '../engine/errors';
+import { NameHolds } from './name-holds';
+import { checkName } from './name-rules';
+
+export class MemoryFiles implements ServerFiles {
+  readonly holds = new NameHolds();
+  readonly files = new Map<string, Buffer>();
+  /** Uploads whose bytes have been received but not yet committed or discarded. */
+  open = 0;
+
+  constructor(
+    initial: Record<string, Buffer | string> = {},
+    private readonly capacity = Number.MAX_SAFE_INTEGER,
+  ) {
+    for (const [name, content] of Object.entries(initial)) this.files.set(name, Buffer.from(content));
+  }
+
+  async lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
+    const key = this.keyOf(name);
+    if (typeof key !== 'string') return key;
+    const content = this.files.get(key);
+    if (!content) return { kind: 'missing' };
+    if (!this.holds.share(key, owner)) return { kind: 'busy' };
+    return { kind: 'found', size: content.length, ref: key };
+  }
+
+  async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
+    const key = this.keyOf(name);
+    if (typeof key !== 'string') return key;
+    if (this.files.has(key)) return { kind: 'exists' };
+    if (!this.holds.claim(key, owner)) return { kind: 'busy' };
+    return { kind: 'free', ref: key };
+  }
+
+  async hasRoomFor(_ref: string, size: number): Promise<boolean> {
+    return size <= this.capacity;
+  }
+
+  release(owner: string): void {
+    this.holds.release(owner);
+  }
+
+  read(ref: string, size: number): Readable {
+    return Readable.from([this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)].filter((chunk) => chunk.length > 0));
+  }
+
+  receive(ref: string): IncomingFile {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    this.open++;
+    const settle = () => {
+      if (!settled) this.open--;
+      settled = true;
+    };
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    return {
+      stream,
+      commit: async () => {
+        settle();
+        this.files.set(ref, Buffer.concat(chunks));
+      },
+      abort: settle,
+    };
+  }
+
+  private keyOf(name: string): string | { kind: 'refused'; code: string } {
+    try {
+      return checkName(name).join('/');
+    } catch (error) {
+      return { kind: 'refused', code: errorCode(error) };
+    }
+  }
+}

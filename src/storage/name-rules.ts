@@ -1,0 +1,26 @@
+/**
+ * The rules a requested name must pass before any file system call, shared by
+ * the folder and memory stores: relative, no `..`, no NUL, backslash or
+ * control bytes, and never one of wirestate's own temporary files.
+ */
+import { WirestateError } from '../engine/errors';
+
+/** Suffix of in-progress files; such names are never served or accepted. */
+export const TEMP_SUFFIX = '.wirestate-part';
+const MAX_NAME_BYTES = 255;
+
+/** Returns the name's path segments, or throws a `WirestateError` saying why it is refused. */
+export function checkName(name: string): string[] {
+  if (name.length === 0) throw new WirestateError('name.empty', 'empty name');
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new WirestateError('name.too_long', 'name over 255 bytes');
+  if (name.includes('\0')) throw new WirestateError('name.nul', 'NUL byte in name');
+  if (/[\x01-\x1f\x7f]/.test(name)) throw new WirestateError('name.reserved', 'control character in name');
+  if (name.startsWith('/') || name.includes('\\') || /^[a-zA-Z]:/.test(name)) {
+    throw new WirestateError('name.escapes', 'absolute or backslash path');
+  }
+  const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (segments.length === 0) throw new WirestateError('name.empty', 'name has no file part');
+  if (segments.includes('..')) throw new WirestateError('name.escapes', '".." in name');
+  if (segments[segments.length - 1].endsWith(TEMP_SUFFIX)) throw new WirestateError('name.reserved', 'temporary file name');
+  return segments;
+}
