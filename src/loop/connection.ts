@@ -5,13 +5,13 @@
  * only while the actor's state has the `reading` tag.
  */
 import type { Socket } from 'node:net';
-import { createActor, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { errorCode } from '../engine/errors';
 import { FramePump } from '../engine/frame-pump';
 import type { ConnectionSpec, SessionOutcome, SessionRequest, WireCommand } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { formatBytes, mibPerSecond } from '../log/logger';
-import { stateName } from './state-name';
+import { watchStates } from '../engine/state-watch';
 
 /** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
 const MAX_BUFFERED = 256 * 1024;
@@ -22,7 +22,7 @@ const EMPTY = Buffer.alloc(0);
 export interface ConnectionOptions {
   id: string;
   log: Logger;
-  inspect?: Observer<InspectionEvent>;
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export interface RunningConnection {
@@ -34,11 +34,15 @@ export interface RunningConnection {
 export function runConnection(socket: Socket, spec: ConnectionSpec, options: ConnectionOptions): RunningConnection {
   const { id, log } = options;
   const started = performance.now();
-  const actor = createActor(spec.logic, { input: spec.input, inspect: options.inspect });
+  const observers = [
+    ...(log.isDebugEnabled() ? [watchStates((state) => log.debug(`state ${state}`, { connection: id }))] : []),
+    ...(options.inspect ? [options.inspect] : []),
+  ];
+  const inspect = observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
+  const actor = createActor(spec.logic, { input: spec.input, inspect });
   const pump = new FramePump(actor, spec.decoder);
   let writeBlocked = false;
   let peerEnded = false;
-  let lastState = '';
 
   const updateFlow = () => {
     const wanted = (pump.wantsInput() && pump.buffered < MAX_BUFFERED) || actor.getSnapshot().status !== 'active';
@@ -80,11 +84,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
 
     actor.subscribe({
       next: (snapshot) => {
-        if (log.isDebugEnabled()) {
-          const state = stateName(snapshot.value);
-          if (state !== lastState) log.debug(`state ${state}`, { connection: id });
-          lastState = state;
-        }
         if (snapshot.status === 'done') {
           if (!socket.writableEnded) socket.end();
           setTimeout(() => socket.destroy(), LINGER_MS).unref();

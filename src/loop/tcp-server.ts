@@ -3,7 +3,7 @@
  * as its own actor of the given protocol. Knows nothing about any protocol.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { InspectionEvent, Observer } from 'xstate';
+import type { InspectionEvent } from 'xstate';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { runConnection } from './connection';
@@ -13,7 +13,7 @@ export interface TcpServerOptions {
   port: number;
   protocol: StreamProtocol;
   log: Logger;
-  inspect?: Observer<InspectionEvent>;
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export interface TcpServer {

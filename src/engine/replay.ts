@@ -1,0 +1,69 @@
+/**
+ * Runs a connection spec against scripted inbound chunks with no socket and no
+ * clock: the same frame pump as the loop, wire commands captured instead of
+ * carried out. Machine tests and trace replay use it to assert the bytes a
+ * machine sends, the states it visits and how it ends.
+ */
+import { createActor } from 'xstate';
+import { FramePump } from './frame-pump';
+import type { ConnectionSpec, SessionOutcome, WireCommand } from './protocol';
+import { watchStates } from './state-watch';
+
+export interface ReplayResult {
+  /** Every byte the machine wrote, in order. */
+  sent: Buffer;
+  /** Each state entered, in order, as `a.b` paths. */
+  states: string[];
+  /** How the machine closed its side: FIN, RST, or not at all. */
+  closed: 'end' | 'reset' | 'open';
+  /** The machine's output, or undefined if it had not finished. */
+  outcome?: SessionOutcome;
+}
+
+export interface ReplayOptions {
+  /** Deliver end of stream after the last chunk (the peer closed its side). */
+  peerEnds?: boolean;
+  /** Deliver a socket error after the last chunk instead (the peer reset). */
+  peerResets?: boolean;
+}
+
+export async function replay(spec: ConnectionSpec, chunks: Buffer[], options: ReplayOptions = {}): Promise<ReplayResult> {
+  const states: string[] = [];
+  const actor = createActor(spec.logic, { input: spec.input, inspect: watchStates((state) => states.push(state)) });
+  const pump = new FramePump(actor, spec.decoder);
+  const sent: Buffer[] = [];
+  let closed: ReplayResult['closed'] = 'open';
+
+  const carryOut = (command: WireCommand) => {
+    if (closed !== 'open') return;
+    if (command.type === 'wire.write') sent.push(Buffer.from(command.bytes));
+    else if (command.type === 'wire.flush') queueMicrotask(() => actor.send({ type: 'wire.flushed' }));
+    else closed = command.type === 'wire.end' ? 'end' : 'reset';
+  };
+  for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
+  actor.subscribe({ error: () => undefined });
+  actor.start();
+
+  await settle(actor, pump);
+  for (const chunk of chunks) {
+    pump.push(chunk);
+    await settle(actor, pump);
+  }
+  if (options.peerResets && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'ECONNRESET' });
+  else if (options.peerEnds) pump.end();
+  await settle(actor, pump);
+
+  const snapshot = actor.getSnapshot();
+  actor.stop();
+  return { sent: Buffer.concat(sent), states, closed, outcome: snapshot.status === 'done' ? snapshot.output : undefined };
+}
+
+/** Lets actors' promises and streams run until a full turn of the event loop changes nothing. */
+async function settle(actor: { getSnapshot(): unknown }, pump: FramePump): Promise<void> {
+  for (;;) {
+    const before = actor.getSnapshot();
+    await new Promise((resolve) => setImmediate(resolve));
+    pump.run();
+    if (actor.getSnapshot() === before) return;
+  }
+}

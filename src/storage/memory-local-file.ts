@@ -1,0 +1,29 @@
+/** A client's local file in memory, for machine tests and trace replay. */
+import { Readable, Writable } from 'node:stream';
+import type { LocalFile } from '../../machines/transfer/files';
+
+export interface MemoryLocalFile extends LocalFile {
+  /** What a download committed, if anything. */
+  readonly stored: Buffer | undefined;
+}
+
+export function memoryLocalFile(content: Buffer = Buffer.alloc(0), room = Number.MAX_SAFE_INTEGER): MemoryLocalFile {
+  let stored: Buffer | undefined;
+  return {
+    get stored() {
+      return stored;
+    },
+    hasRoomFor: async (size) => size <= room,
+    read: (size) => Readable.from(size > 0 ? [content.subarray(0, size)] : []),
+    receive: () => {
+      const chunks: Buffer[] = [];
+      const stream = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          chunks.push(chunk);
+          callback();
+        },
+      });
+      return { stream, commit: async () => void (stored = Buffer.concat(chunks)), abort: () => undefined };
+    },
+  };
+}
