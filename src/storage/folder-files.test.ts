@@ -1,0 +1,117 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FolderFiles } from './folder-files';
+
+let base: string;
+let files: FolderFiles;
+let canary: string;
+
+beforeEach(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-folder-'));
+  canary = join(base, 'canary.txt');
+  await writeFile(canary, 'outside the root');
+  files = await FolderFiles.open(join(base, 'root'));
+  await writeFile(join(files.root, 'speech.txt'), 'four score');
+  await mkdir(join(files.root, 'sub'));
+});
+afterEach(() => rm(base, { recursive: true, force: true }));
+
+describe('FolderFiles lookups', () => {
+  it('creates the root if absent and finds files inside it', async () => {
+    expect(await files.lookupDownload('speech.txt', 'c1')).toEqual({ kind: 'found', size: 10, ref: join(files.root, 'speech.txt') });
+    expect(await files.lookupDownload('nothing', 'c1')).toEqual({ kind: 'missing' });
+  });
+
+  it.each([
+    ['../canary.txt', 'name.escapes'],
+    ['sub/../../canary.txt', 'name.escapes'],
+    ['/etc/passwd', 'name.escapes'],
+    ['sub\\..\\x', 'name.escapes'],
+    ['a\x01b', 'name.reserved'],
+    ['.x.1234.wirestate-part', 'name.reserved'],
+  ])('refuses %j for download and upload', async (name, code) => {
+    expect(await files.lookupDownload(name, 'c1')).toEqual({ kind: 'refused', code });
+    expect(await files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code });
+  });
+
+  it('refuses a symlink that points out of the root, for download and for upload into it', async () => {
+    await symlink(canary, join(files.root, 'link-out'));
+    await symlink(base, join(files.root, 'dir-out'));
+    expect(await files.lookupDownload('link-out', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
+    expect(await files.reserveUpload('dir-out/new.txt', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
+    expect(await readFile(canary, 'utf8')).toBe('outside the root');
+  });
+
+  it('follows a symlink that stays inside the root', async () => {
+    await symlink(join(files.root, 'speech.txt'), join(files.root, 'alias'));
+    expect(await files.lookupDownload('alias', 'c1')).toMatchObject({ kind: 'found', size: 10 });
+  });
+
+  it('refuses a folder as a download and counts it as existing for an upload', async () => {
+    expect(await files.lookupDownload('sub', 'c1')).toEqual({ kind: 'refused', code: 'file.not_regular' });
+    expect(await files.reserveUpload('sub', 'c1')).toEqual({ kind: 'exists' });
+  });
+
+  it('counts a dangling symlink as existing, so an upload never writes through it', async () => {
+    await symlink(join(base, 'would-be-created'), join(files.root, 'dangling'));
+    expect(await files.reserveUpload('dangling', 'c1')).toEqual({ kind: 'exists' });
+  });
+});
+
+describe('FolderFiles holds', () => {
+  it('lets downloads share a name, keeps uploads alone, and frees all on release', async () => {
+    expect(await files.lookupDownload('speech.txt', 'reader')).toMatchObject({ kind: 'found' });
+    expect(await files.lookupDownload('speech.txt', 'reader2')).toMatchObject({ kind: 'found' });
+    expect(await files.reserveUpload('new.txt', 'writer')).toMatchObject({ kind: 'free' });
+    expect(await files.reserveUpload('new.txt', 'other')).toEqual({ kind: 'busy' });
+    files.release('writer');
+    expect(await files.reserveUpload('new.txt', 'other')).toMatchObject({ kind: 'free' });
+    files.release('reader');
+    files.release('reader2');
+    files.release('other');
+    expect(files.holds.size).toBe(0);
+  });
+
+  it('refuses a download of a name being uploaded as busy', async () => {
+    expect(await files.reserveUpload('raced.txt', 'writer')).toMatchObject({ kind: 'free' });
+    await writeFile(join(files.root, 'raced.txt'), 'appeared');
+    expect(await files.lookupDownload('raced.txt', 'reader')).toEqual({ kind: 'busy' });
+  });
+});
+
+describe('FolderFiles uploads are atomic', () => {
+  it('shows the file only after commit, with no temporary file left', async () => {
+    const upload = await files.reserveUpload('sub/new.txt', 'c1');
+    if (upload.kind !== 'free') throw new Error(upload.kind);
+    const incoming = files.receive(upload.ref);
+    incoming.stream.write(Buffer.from('hello'));
+    expect(await readdir(join(files.root, 'sub'))).toEqual([expect.stringMatching(/^\.new\.txt\..*\.wirestate-part$/)]);
+    await incoming.commit();
+    expect(await readdir(join(files.root, 'sub'))).toEqual(['new.txt']);
+    expect(await readFile(join(files.root, 'sub', 'new.txt'), 'utf8')).toBe('hello');
+  });
+
+  it('leaves nothing behind when aborted', async () => {
+    const incoming = files.receive(join(files.root, 'gone.txt'));
+    incoming.stream.write(Buffer.from('partial'));
+    incoming.abort();
+    incoming.abort();
+    expect((await readdir(files.root)).sort()).toEqual(['speech.txt', 'sub']);
+  });
+
+  it('never replaces a file that appeared meanwhile', async () => {
+    const ref = join(files.root, 'late.txt');
+    const incoming = files.receive(ref);
+    await writeFile(ref, 'first');
+    incoming.stream.write(Buffer.from('second'));
+    await expect(incoming.commit()).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(await readFile(ref, 'utf8')).toBe('first');
+    expect((await readdir(files.root)).sort()).toEqual(['late.txt', 'speech.txt', 'sub']);
+  });
+
+  it('compares room against the space available', async () => {
+    expect(await files.hasRoomFor(join(files.root, 'x'), 1)).toBe(true);
+    expect(await files.hasRoomFor(join(files.root, 'x'), Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+});
