@@ -19,7 +19,8 @@ void clientCommand(serverCommand(cli))
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((message, error, parser) => {
     if (error && !message) throw error;
-    process.stderr.write(`wirestate: ${message ?? error?.message}\n\n`);
+    const oneLine = String(message ?? error?.message).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`wirestate: ${oneLine}\n\n`);
     parser.showHelp((text) => process.stderr.write(`${text}\n`));
     process.exit(EXIT.usage);
   })

@@ -1,0 +1,91 @@
+/**
+ * Interoperability with an implementation wirestate did not write:
+ * shared/tools/ftpeer.py speaks the seed protocol from PROTOCOL.md. Our server
+ * against its client, our client against its server, including 1-byte writes.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../cli/exit-codes';
+import { FTPEER, freePort, run, sha256, wirestate } from '../test-support/processes';
+import { startTestServer, type TestServer } from '../test-support/servers';
+
+const ftpeer = (...args: string[]) => run('python3', [FTPEER, ...args]);
+
+describe('the seed protocol client (ftpeer) against the wirestate server', () => {
+  let t: TestServer;
+  let content: Buffer;
+  beforeAll(async () => {
+    t = await startTestServer();
+    content = randomBytes(20_000);
+    await writeFile(join(t.files.root, 'speech.txt'), content);
+    await writeFile(join(t.base, 'upload.bin'), content);
+  });
+  afterAll(() => t.stop());
+
+  it.each([['whole writes', '65536'], ['1-byte writes', '1']])('downloads with %s', async (_label, chunk) => {
+    const out = join(t.base, `down-${chunk}.bin`);
+    const result = await ftpeer('get', '127.0.0.1', String(t.port), 'speech.txt', out, '--chunk', chunk);
+    expect(result).toMatchObject({ code: 0, stdout: `ok ${content.length}\n` });
+    expect(await sha256(out)).toBe(await sha256(join(t.files.root, 'speech.txt')));
+  });
+
+  it.each([['whole writes', '65536'], ['1-byte writes', '1']])('uploads with %s and sees a clean close only once stored', async (_label, chunk) => {
+    const name = `up-${chunk}.bin`;
+    const result = await ftpeer('put', '127.0.0.1', String(t.port), name, join(t.base, 'upload.bin'), '--chunk', chunk);
+    expect(result).toMatchObject({ code: 0, stdout: `ok ${content.length}\n` });
+    expect(await sha256(join(t.files.root, name))).toBe(await sha256(join(t.base, 'upload.bin')));
+  });
+
+  it('gets F (exit 3) for a missing file and E (exit 4) for an escaping name', async () => {
+    expect((await ftpeer('get', '127.0.0.1', String(t.port), 'absent', join(t.base, 'x'))).code).toBe(3);
+    expect((await ftpeer('get', '127.0.0.1', String(t.port), '../etc/passwd', join(t.base, 'x'))).code).toBe(4);
+  });
+
+  it('answers hand-made bytes exactly: a request padded with NULs and surrounded by spaces', async () => {
+    const name = Buffer.from('  speech.txt  ');
+    const frame = Buffer.concat([Buffer.from('D'), name, Buffer.alloc(255 - name.length)]);
+    const result = await ftpeer('raw', '127.0.0.1', String(t.port), frame.toString('hex'), '1');
+    const size = content.length.toString(16).padStart(16, '0');
+    expect(result.stdout.trim()).toBe(`reply 54${size} open`);
+  });
+});
+
+describe('the wirestate client against the seed protocol server (ftpeer serve)', () => {
+  let base: string;
+  let port: number;
+  let peer: ReturnType<typeof spawn>;
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-interop-'));
+    await mkdir(join(base, 'root'));
+    await mkdir(join(base, 'local'));
+    await writeFile(join(base, 'root', 'speech.txt'), randomBytes(300_000));
+    port = await freePort();
+    peer = spawn('python3', [FTPEER, 'serve', String(port), join(base, 'root')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => peer.stdout!.once('data', () => resolve()));
+  });
+  afterAll(async () => {
+    peer.kill();
+    await rm(base, { recursive: true, force: true });
+  });
+
+  const client = (...args: string[]) => wirestate(['client', '-s', `127.0.0.1:${port}`, ...args], join(base, 'local'));
+
+  it('downloads a file byte for byte', async () => {
+    expect((await client('-v', 'speech.txt', '-l', 'speech.txt')).code).toBe(EXIT.ok);
+    expect(await sha256(join(base, 'local', 'speech.txt'))).toBe(await sha256(join(base, 'root', 'speech.txt')));
+  });
+
+  it('uploads a file and reports success on the server clean close', async () => {
+    await writeFile(join(base, 'local', 'mine.bin'), randomBytes(123_456));
+    expect((await client('-m', 'upload', '-l', 'mine.bin', '-v', 'theirs.bin')).code).toBe(EXIT.ok);
+    expect(await sha256(join(base, 'root', 'theirs.bin'))).toBe(await sha256(join(base, 'local', 'mine.bin')));
+  });
+
+  it('reports F from that server as refused (exit 3), leaving no local file', async () => {
+    expect((await client('-v', 'absent.txt', '-l', 'absent.txt')).code).toBe(EXIT.refused);
+    expect(await readdir(join(base, 'local'))).not.toContain('absent.txt');
+  });
+});
