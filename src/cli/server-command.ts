@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { transferServer } from '../../machines/transfer';
 import { FolderFiles } from '../storage/folder-files';
-import { startTcpServer } from '../loop/tcp-server';
+import { startTcpServer, type TcpServer } from '../loop/tcp-server';
 import { loggerFrom, withLogOptions } from './common-options';
 import { isPort } from './host-port';
 
@@ -24,20 +24,22 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
+  let server: TcpServer | undefined;
+  // Installed before anything starts, so a signal during start-up still ends the process cleanly.
+  const stop = (signal: string) => {
+    log.info(`${signal}: no longer accepting connections`);
+    void (server ? server.close() : Promise.resolve()).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const files = await FolderFiles.open(args.root);
-  const server = await startTcpServer({
+  server = await startTcpServer({
     host: args.host,
     port: args['listen-port'],
     protocol: transferServer(files, { maxUploadSize: args['max-size'] }),
     log,
   });
   log.info(`serving ${files.root}`);
-  const stop = (signal: string) => {
-    log.info(`${signal}: no longer accepting connections`);
-    void server.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 /** Adds `server` to the CLI. */
