@@ -149,6 +149,21 @@ describe('transfer server machine: upload', () => {
     expect(files.holds.size).toBe(0);
   });
 
+  it('resets when the upload cannot be stored, so the client never mistakes it for success', async () => {
+    class DiskFullFiles extends MemoryFiles {
+      receive(ref: string) {
+        const file = super.receive(ref);
+        return { ...file, commit: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) };
+      }
+    }
+    const files = new DiskFullFiles();
+    const result = await serve(files, upload('full.bin', Buffer.from('data')));
+    expect(result.sent).toEqual(Buffer.concat([T, T]));
+    expect(result.closed).toBe('reset');
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'not_stored', detail: 'ENOSPC' });
+    expect(files.files.has('full.bin')).toBe(false);
+  });
+
   it('stores a 0-byte upload', async () => {
     const files = new MemoryFiles();
     const result = await serve(files, upload('empty', Buffer.alloc(0)));

@@ -1,0 +1,121 @@
+/**
+ * The loop knows no protocol: these tests run it with a tiny line-echo protocol
+ * defined here, over real loopback sockets.
+ */
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { emit, setup } from 'xstate';
+import { ByteQueue } from '../engine/byte-queue';
+import { READING_TAG, type FrameDecoder, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
+import { startTcpServer, type TcpServer } from './tcp-server';
+
+type Line = { type: 'frame.line'; text: string };
+
+/** Splits the stream at newlines. */
+class LineReader implements FrameDecoder<Line> {
+  private readonly queue = new ByteQueue();
+  private pending = '';
+  get buffered() {
+    return this.queue.length + this.pending.length;
+  }
+  push(chunk: Buffer) {
+    this.queue.push(chunk);
+  }
+  next(): Line | undefined {
+    while (!this.pending.includes('\n') && this.queue.length > 0) this.pending += this.queue.takeUpTo(this.queue.length).toString();
+    const end = this.pending.indexOf('\n');
+    if (end < 0) return undefined;
+    const text = this.pending.slice(0, end);
+    this.pending = this.pending.slice(end + 1);
+    return { type: 'frame.line', text };
+  }
+}
+
+/** Echoes each line upper-cased, reading the next only once the reply has left; "boom" throws; "bye" ends. */
+const echoMachine = setup({
+  types: { events: {} as Line | WireEvent, emitted: {} as WireCommand },
+  actions: {
+    reply: emit((_, params: { text: string }) => ({ type: 'wire.write' as const, bytes: Buffer.from(`${params.text.toUpperCase()}\n`) })),
+    flush: emit({ type: 'wire.flush' as const }),
+    end: emit({ type: 'wire.end' as const }),
+    explode: () => {
+      throw new Error('boom requested');
+    },
+  },
+}).createMachine({
+  initial: 'listening',
+  states: {
+    listening: {
+      tags: READING_TAG,
+      on: {
+        'frame.line': [
+          { guard: ({ event }) => event.text === 'bye', target: 'done' },
+          { guard: ({ event }) => event.text === 'boom', actions: 'explode' },
+          { target: 'replying', actions: [{ type: 'reply', params: ({ event }) => ({ text: event.text }) }, 'flush'] },
+        ],
+        'socket.end': 'done',
+      },
+    },
+    replying: { on: { 'wire.flushed': 'listening' } },
+    done: { type: 'final', entry: 'end' },
+  },
+  output: () => ({ ok: true, outcome: 'echoed', bytes: 0 }),
+});
+
+const echo: StreamProtocol = { name: 'echo', accept: () => ({ logic: echoMachine, input: undefined, decoder: new LineReader() }) };
+
+/** Log lines as `level connection message`, captured through a real winston transport. */
+function capturingTransport(lines: string[]) {
+  const stream = new Writable({
+    objectMode: true,
+    write(info: { level: string; message: string; connection?: string }, _encoding, done) {
+      lines.push(`${info.level} ${info.connection ?? '-'} ${info.message}`);
+      done();
+    },
+  });
+  return new winston.transports.Stream({ stream });
+}
+
+let server: TcpServer;
+let capture: { lines: string[] };
+beforeEach(async () => {
+  capture = { lines: [] };
+  const log = winston.createLogger({ level: 'debug', transports: [capturingTransport(capture.lines)] });
+  server = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: echo, log });
+});
+afterEach(() => server.close());
+
+async function converse(send: string): Promise<string> {
+  const socket: Socket = connect(server.address.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.end(send);
+  let reply = '';
+  socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+  await once(socket, 'close');
+  return reply;
+}
+
+describe('the loop with a protocol it knows nothing about', () => {
+  it('holds pipelined frames until the machine reads again, in order', async () => {
+    expect(await converse('one\ntwo\nthree\nbye\n')).toBe('ONE\nTWO\nTHREE\n');
+  });
+
+  it('delivers end of stream only after every frame before it', async () => {
+    expect(await converse('last words\n')).toBe('LAST WORDS\n');
+  });
+
+  it('an actor error closes that connection, is logged with its id, and the server keeps serving', async () => {
+    expect(await converse('fine\nboom\n')).toBe('FINE\n');
+    expect(capture.lines).toContainEqual(expect.stringMatching(/^error c1 machine failed: boom requested/));
+    expect(await converse('still here\nbye\n')).toBe('STILL HERE\n');
+  });
+
+  it('logs every state transition at debug level', async () => {
+    await converse('x\nbye\n');
+    const states = capture.lines.filter((line) => line.startsWith('debug c1 state'));
+    expect(states).toEqual(['debug c1 state listening', 'debug c1 state replying', 'debug c1 state listening', 'debug c1 state done']);
+  });
+});
