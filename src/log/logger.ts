@@ -12,8 +12,6 @@ export interface LoggerOptions {
   format: LogFormat;
   /** Log to stderr (the client keeps stdout for its own output). */
   stderr: boolean;
-  /** Extra transport, e.g. to capture lines in tests. */
-  transport?: winston.transport;
 }
 
 const pretty = winston.format.printf(({ timestamp, level, message, connection, ...rest }) => {
@@ -30,13 +28,10 @@ export function createLogger(options: LoggerOptions): Logger {
     options.format === 'json'
       ? winston.format.combine(winston.format.timestamp(), winston.format.json())
       : winston.format.combine(winston.format.timestamp(), pretty);
-  const console = new winston.transports.Console({
-    stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : ['error'],
-  });
   return winston.createLogger({
     level: options.debug ? 'debug' : 'info',
     format,
-    transports: options.transport ? [console, options.transport] : [console],
+    transports: [new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : ['error'] })],
   });
 }
 
