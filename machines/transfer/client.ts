@@ -4,14 +4,17 @@
  * I/O: frames are emitted as wire commands, local file work happens in actors
  * built from the `LocalFile` it is given.
  */
-import { assign, emit, fromPromise, sendTo, setup } from 'xstate';
+import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from './file-actors';
 import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+import { receiveIntoSink, sendFromSource } from './bulk-states';
+import { sharedActions } from './shared-actions';
+import { statusIs } from './status-guard';
+import { toSessionOutcome, type TransferOutcome } from './outcome';
 
 export interface ClientInput {
   operation: 'download' | 'upload';
@@ -49,21 +52,11 @@ export function createClientMachine(local: LocalFile) {
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      write: emit((_, params: { bytes: Uint8Array }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
-      flush: emit({ type: 'wire.flush' as const }),
-      end: emit({ type: 'wire.end' as const }),
-      reset: emit({ type: 'wire.reset' as const }),
+      ...sharedActions<ClientContext, ClientEvent, WireCommand>(),
       sendRequest: emit(({ context }, params: { op: number }) => ({
         type: 'wire.write' as const,
         bytes: encodeRequest(params.op, context.serverName),
       })),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
-      setSize: assign((_, params: { size: number }) => ({ size: params.size })),
-      countBytes: assign(({ context }, params: { chunk: Buffer }) => ({ bytes: context.bytes + params.chunk.length })),
-      pauseSource: sendTo('source', { type: 'source.pause' }),
-      resumeSource: sendTo('source', { type: 'source.resume' }),
-      forwardChunk: sendTo('sink', (_, params: { chunk: Buffer }) => ({ type: 'sink.write', chunk: params.chunk })),
-      commit: sendTo('sink', { type: 'sink.commit' }),
     },
     guards: {
       isDownload: ({ context }) => context.operation === 'download',
@@ -94,17 +87,17 @@ export function createClientMachine(local: LocalFile) {
         on: {
           'frame.download_reply': [
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) },
+              guard: statusIs(STATUS.yes),
               target: 'prepare_download_confirmation',
               actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
             },
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              guard: statusIs(STATUS.no),
               target: 'download_complete',
               actions: finish('refused', 'no such file on the server, or it is busy'),
             },
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.error }) },
+              guard: statusIs(STATUS.error),
               target: 'download_complete',
               actions: finish('server_error', 'the server refused the request (E)'),
             },
@@ -134,25 +127,8 @@ export function createClientMachine(local: LocalFile) {
           input: ({ context }) => ({ ref: context.serverName, size: context.size }),
           onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
         },
-        initial: 'receiving',
         on: { 'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } } },
-        states: {
-          receiving: {
-            tags: READING_TAG,
-            on: {
-              'frame.data': {
-                actions: [
-                  { type: 'forwardChunk', params: ({ event }) => ({ chunk: event.chunk }) },
-                  { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
-                ],
-              },
-              'file.full': 'disk_busy',
-              'frame.data_end': { target: 'storing', actions: 'commit' },
-            },
-          },
-          disk_busy: { on: { 'file.drain': 'receiving' } },
-          storing: { on: { 'file.stored': { target: '#transfer-client.download_complete', actions: finish('downloaded') } } },
-        },
+        ...receiveIntoSink('#transfer-client.download_complete', 'downloaded'),
       },
       download_complete: { type: 'final', entry: 'end' },
 
@@ -165,14 +141,14 @@ export function createClientMachine(local: LocalFile) {
         tags: READING_TAG,
         on: {
           'frame.upload_reply': [
-            { guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) }, target: 'prepare_upload_file_size' },
+            { guard: statusIs(STATUS.yes), target: 'prepare_upload_file_size' },
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              guard: statusIs(STATUS.no),
               target: 'upload_complete',
               actions: finish('refused', 'the name exists on the server, or it is busy'),
             },
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.error }) },
+              guard: statusIs(STATUS.error),
               target: 'upload_complete',
               actions: finish('server_error', 'the server refused the request (E)'),
             },
@@ -189,9 +165,9 @@ export function createClientMachine(local: LocalFile) {
         tags: READING_TAG,
         on: {
           'frame.upload_size_reply': [
-            { guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) }, target: 'uploading' },
+            { guard: statusIs(STATUS.yes), target: 'uploading' },
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              guard: statusIs(STATUS.no),
               target: 'upload_complete',
               actions: finish('refused', 'the server has no room for the file, or it is over its size limit'),
             },
@@ -207,14 +183,7 @@ export function createClientMachine(local: LocalFile) {
           onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
         },
         on: {
-          'file.chunk': {
-            actions: [
-              { type: 'write', params: ({ event }) => ({ bytes: event.chunk }) },
-              { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
-            ],
-          },
-          'wire.full': { actions: 'pauseSource' },
-          'wire.drain': { actions: 'resumeSource' },
+          ...sendFromSource,
           'file.done': 'wait_upload_stored',
           'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } },
         },

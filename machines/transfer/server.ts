@@ -3,13 +3,16 @@
  * machine. It does no I/O: replies are emitted as wire commands, file work
  * happens in actors built from the `ServerFiles` it is given.
  */
-import { assign, emit, fromCallback, fromPromise, sendTo, setup, type EventObject } from 'xstate';
+import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from './file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
 import { errorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';
+import { receiveIntoSink, sendFromSource } from './bulk-states';
+import { sharedActions } from './shared-actions';
+import { statusIs } from './status-guard';
 import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
 
 export interface ServerInput {
@@ -68,10 +71,7 @@ export function createServerMachine(files: ServerFiles) {
       sink: fileSink(({ ref }) => files.receive(ref)),
     },
     actions: {
-      write: emit((_, params: { bytes: Uint8Array }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
-      flush: emit({ type: 'wire.flush' as const }),
-      end: emit({ type: 'wire.end' as const }),
-      reset: emit({ type: 'wire.reset' as const }),
+      ...sharedActions<ServerContext, ServerEvent, WireCommand | SessionRequest>(),
       takeRequest: assign((_, params: { op: number; field: NameField }) => ({
         operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
         name: params.field.ok ? params.field.name : undefined,
@@ -81,14 +81,7 @@ export function createServerMachine(files: ServerFiles) {
         type: 'session.request' as const,
         summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`,
       })),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
-      setSize: assign((_, params: { size: number }) => ({ size: params.size })),
       setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
-      countBytes: assign(({ context }, params: { chunk: Buffer }) => ({ bytes: context.bytes + params.chunk.length })),
-      pauseSource: sendTo('source', { type: 'source.pause' }),
-      resumeSource: sendTo('source', { type: 'source.resume' }),
-      forwardChunk: sendTo('sink', (_, params: { chunk: Buffer }) => ({ type: 'sink.write', chunk: params.chunk })),
-      commit: sendTo('sink', { type: 'sink.commit' }),
     },
     guards: {
       nameRejected: ({ context }) => context.nameError !== undefined,
@@ -173,9 +166,9 @@ export function createServerMachine(files: ServerFiles) {
         tags: READING_TAG,
         on: {
           'frame.confirm': [
-            { guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.yes }) }, target: 'downloading' },
+            { guard: statusIs(STATUS.yes), target: 'downloading' },
             {
-              guard: { type: 'statusIs', params: ({ event }) => ({ actual: event.status, expected: STATUS.no }) },
+              guard: statusIs(STATUS.no),
               target: 'download_complete',
               actions: { type: 'finish', params: { outcome: 'cancelled', detail: 'client declined' } },
             },
@@ -194,14 +187,7 @@ export function createServerMachine(files: ServerFiles) {
           onError: { target: 'failed', actions: finishWith('server_error', ({ event }) => errorCode(event.error)) },
         },
         on: {
-          'file.chunk': {
-            actions: [
-              { type: 'write', params: ({ event }) => ({ bytes: event.chunk }) },
-              { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
-            ],
-          },
-          'wire.full': { actions: 'pauseSource' },
-          'wire.drain': { actions: 'resumeSource' },
+          ...sendFromSource,
           'file.done': { target: 'download_complete', actions: { type: 'finish', params: { outcome: 'downloaded' } } },
           'file.error': { target: 'failed', actions: finishWith('server_error', ({ event }) => event.code) },
         },
@@ -275,27 +261,8 @@ export function createServerMachine(files: ServerFiles) {
           input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
           onError: { target: 'failed', actions: finishWith('not_stored', ({ event }) => errorCode(event.error)) },
         },
-        initial: 'receiving',
         on: { 'file.error': { target: 'failed', actions: finishWith('not_stored', ({ event }) => event.code) } },
-        states: {
-          receiving: {
-            tags: READING_TAG,
-            on: {
-              'frame.data': {
-                actions: [
-                  { type: 'forwardChunk', params: ({ event }) => ({ chunk: event.chunk }) },
-                  { type: 'countBytes', params: ({ event }) => ({ chunk: event.chunk }) },
-                ],
-              },
-              'file.full': 'disk_busy',
-              'frame.data_end': { target: 'storing', actions: 'commit' },
-            },
-          },
-          disk_busy: { on: { 'file.drain': 'receiving' } },
-          storing: {
-            on: { 'file.stored': { target: '#transfer-server.upload_complete', actions: { type: 'finish', params: { outcome: 'uploaded' } } } },
-          },
-        },
+        ...receiveIntoSink('#transfer-server.upload_complete', 'uploaded'),
       },
       upload_complete: { type: 'final', entry: 'end' },
 
