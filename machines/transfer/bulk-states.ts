@@ -3,7 +3,7 @@
  * is the client's upload and vice versa: the file source onto the wire with
  * the socket's backpressure, and DATA frames into the file sink with the disk's.
  */
-import { READING_TAG } from '../../src/engine/protocol';
+import { FLOW_CONTROL_TAG, READING_TAG } from '../../src/engine/protocol';
 import type { TransferOutcome } from './outcome';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
@@ -33,7 +33,7 @@ export function receiveIntoSink(storedTarget: string, outcome: TransferOutcome) 
           'frame.data_end': { target: 'storing', actions: 'commit' as const },
         },
       },
-      disk_busy: { on: { 'file.drain': 'receiving' } },
+      disk_busy: { tags: FLOW_CONTROL_TAG, on: { 'file.drain': 'receiving' } },
       storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome } } } } },
     },
   };

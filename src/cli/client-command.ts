@@ -10,13 +10,14 @@ import { formatBytes, mibPerSecond } from '../log/logger';
 import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
 import { localFile } from '../storage/local-file';
-import { loggerFrom, withLogOptions } from './common-options';
+import { TraceWriter } from '../trace/trace-writer';
+import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { parseHostPort } from './host-port';
 import { Progress } from './progress';
 
 const builder = (yargs: Argv) =>
-  withLogOptions(yargs)
+  withRecordOption(withLogOptions(yargs))
     .option('mode', { alias: 'm', choices: ['download', 'upload'] as const, default: 'download' as const, describe: 'Transfer direction' })
     .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50000', describe: 'Server address as host:port' })
     .option('server-file-name', { alias: 'v', type: 'string', default: 'server.txt', describe: 'File name on the server' })
@@ -71,10 +72,11 @@ export async function runClient(args: Args): Promise<number> {
 
   const arrow = operation === 'download' ? `${serverName} -> ${args['client-file-name']}` : `${args['client-file-name']} -> ${serverName}`;
   progress.line(`${operation} ${arrow} via ${host}:${port}`);
-  const { actor, finished } = runConnection(socket, transferClient(localFile(localPath), { operation, serverName, size }), {
-    id: 'client',
-    log,
-  });
+  const spec = transferClient(localFile(localPath), { operation, serverName, size });
+  const record = args.record
+    ? TraceWriter.open(args.record, { protocol: 'transfer', role: 'client', connection: 'client', peer: `${host}:${port}`, input: spec.input })
+    : undefined;
+  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record });
   actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
   const outcome: SessionOutcome = await finished;
   const seconds = progress.elapsed();

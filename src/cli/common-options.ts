@@ -4,8 +4,13 @@ import { createLogger, type LogFormat, type Logger } from '../log/logger';
 
 export function withLogOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('debug', { alias: 'd', type: 'boolean', default: false, describe: 'Log every state transition' })
+    .option('debug', { alias: 'd', type: 'boolean', default: false, describe: 'Debug logging: every state transition (the proxy: every fragment)' })
     .option('log-format', { choices: ['pretty', 'json'] as const, default: 'pretty' as LogFormat, describe: 'Log line format' });
+}
+
+/** `--record DIR`: one trace file per connection (README: "Traces"). */
+export function withRecordOption<T>(yargs: Argv<T>) {
+  return yargs.option('record', { type: 'string', describe: 'Write a trace file per connection into this folder' });
 }
 
 export function loggerFrom(args: { debug: boolean; 'log-format': LogFormat }, stderr: boolean, quietLevel?: 'error'): Logger {

@@ -3,11 +3,11 @@ import type { Argv } from 'yargs';
 import { transferServer } from '../../machines/transfer';
 import { FolderFiles } from '../storage/folder-files';
 import { startTcpServer, type TcpServer } from '../loop/tcp-server';
-import { loggerFrom, withLogOptions } from './common-options';
+import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
 import { isPort } from './host-port';
 
 const builder = (yargs: Argv) =>
-  withLogOptions(yargs)
+  withRecordOption(withLogOptions(yargs))
     .option('listen-port', { alias: 'l', type: 'number', default: 50001, describe: 'TCP port to listen on' })
     .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to bind (127.0.0.1 for this machine only)' })
     .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
@@ -38,6 +38,7 @@ async function handler(args: Args): Promise<void> {
     port: args['listen-port'],
     protocol: transferServer(files, { maxUploadSize: args['max-size'] }),
     log,
+    recordDir: args.record,
   });
   log.info(`serving ${files.root}`);
 }

@@ -9,6 +9,12 @@ import type { AnyStateMachine, EventObject } from 'xstate';
 /** A machine reads input only in states carrying this tag; elsewhere the loop pauses the socket. */
 export const READING_TAG = 'reading';
 
+/**
+ * States that only wait for a slow disk or socket carry this tag. They depend on
+ * timing, not on the bytes exchanged, so traces and replays leave them out.
+ */
+export const FLOW_CONTROL_TAG = 'flow-control';
+
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
   | { type: 'wire.write'; bytes: Uint8Array }

@@ -12,7 +12,7 @@ import { watchStates } from './state-watch';
 export interface ReplayResult {
   /** Every byte the machine wrote, in order. */
   sent: Buffer;
-  /** Each state entered, in order, as `a.b` paths. */
+  /** Each state entered, in order, as `a.b` paths; flow-control states left out. */
   states: string[];
   /** How the machine closed its side: FIN, RST, or not at all. */
   closed: 'end' | 'reset' | 'open';
@@ -29,7 +29,7 @@ export interface ReplayOptions {
 
 export async function replay(spec: ConnectionSpec, chunks: Buffer[], options: ReplayOptions = {}): Promise<ReplayResult> {
   const states: string[] = [];
-  const actor = createActor(spec.logic, { input: spec.input, inspect: watchStates((state) => states.push(state)) });
+  const actor = createActor(spec.logic, { input: spec.input, inspect: watchStates((state) => states.push(state), { skipFlowControl: true }) });
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';

@@ -5,16 +5,23 @@
  * unless someone watches.
  */
 import type { InspectionEvent, StateValue } from 'xstate';
+import { FLOW_CONTROL_TAG } from './protocol';
 import { stateName } from './state-name';
 
-export function watchStates(onState: (state: string) => void): (event: InspectionEvent) => void {
+export interface WatchOptions {
+  /** Leave out states tagged `flow-control`, whose visits depend on timing rather than bytes. */
+  skipFlowControl?: boolean;
+}
+
+export function watchStates(onState: (state: string) => void, options: WatchOptions = {}): (event: InspectionEvent) => void {
   let last = '';
   return (event) => {
     if (event.type !== '@xstate.microstep' && event.type !== '@xstate.snapshot') return;
     if (event.rootId !== event.actorRef.sessionId) return; // the machine itself, not its file actors
-    const value = (event.snapshot as { value?: StateValue }).value;
-    if (value === undefined) return;
-    const state = stateName(value);
+    const snapshot = event.snapshot as { value?: StateValue; hasTag?: (tag: string) => boolean };
+    if (snapshot.value === undefined) return;
+    if (options.skipFlowControl && snapshot.hasTag?.(FLOW_CONTROL_TAG)) return;
+    const state = stateName(snapshot.value);
     if (state === last) return;
     last = state;
     onState(state);

@@ -12,6 +12,7 @@ import type { ConnectionSpec, SessionOutcome, SessionRequest, WireCommand } from
 import type { Logger } from '../log/logger';
 import { formatBytes, mibPerSecond } from '../log/logger';
 import { watchStates } from '../engine/state-watch';
+import type { TraceWriter } from '../trace/trace-writer';
 
 /** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
 const MAX_BUFFERED = 256 * 1024;
@@ -23,6 +24,8 @@ export interface ConnectionOptions {
   id: string;
   log: Logger;
   inspect?: (event: InspectionEvent) => void;
+  /** Writes every chunk, state and the outcome to a trace file. */
+  record?: TraceWriter;
 }
 
 export interface RunningConnection {
@@ -32,11 +35,12 @@ export interface RunningConnection {
 }
 
 export function runConnection(socket: Socket, spec: ConnectionSpec, options: ConnectionOptions): RunningConnection {
-  const { id, log } = options;
+  const { id, log, record } = options;
   const started = performance.now();
   const observers = [
     ...(log.isDebugEnabled() ? [watchStates((state) => log.debug(`state ${state}`, { connection: id }))] : []),
     ...(options.inspect ? [options.inspect] : []),
+    ...(record ? [watchStates((state) => record.state(state), { skipFlowControl: true })] : []),
   ];
   const inspect = observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect });
@@ -58,6 +62,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     if (socket.destroyed) return;
     switch (command.type) {
       case 'wire.write':
+        record?.out(command.bytes);
         if (!socket.write(command.bytes) && !writeBlocked) {
           writeBlocked = true;
           actor.send({ type: 'wire.full' });
@@ -99,11 +104,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
 
     socket.on('data', (chunk: Buffer) => {
       if (actor.getSnapshot().status !== 'active') return;
+      record?.in(chunk);
       pump.push(chunk);
       updateFlow();
     });
     socket.on('end', () => {
       peerEnded = true;
+      record?.end();
       pump.end();
       closeWhenBothEnded();
     });
@@ -115,6 +122,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     });
     socket.on('error', (error) => {
       log.debug(`socket error ${errorCode(error)}`, { connection: id });
+      record?.error(errorCode(error));
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: errorCode(error) });
     });
     socket.on('close', () => {
@@ -123,7 +131,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       const outcome: SessionOutcome = snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
       actor.stop();
       logEnd(log, id, outcome, (performance.now() - started) / 1000);
-      resolve(outcome);
+      if (record) void record.finish(outcome).then(() => resolve(outcome));
+      else resolve(outcome);
     });
   });
 

@@ -6,6 +6,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { InspectionEvent } from 'xstate';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
+import { TraceWriter } from '../trace/trace-writer';
 import { runConnection } from './connection';
 
 export interface TcpServerOptions {
@@ -14,6 +15,8 @@ export interface TcpServerOptions {
   protocol: StreamProtocol;
   log: Logger;
   inspect?: (event: InspectionEvent) => void;
+  /** Folder to write one trace file per connection into. */
+  recordDir?: string;
 }
 
 export interface TcpServer {
@@ -36,8 +39,13 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const id = `c${++next}`;
     sockets.add(socket);
     socket.setNoDelay(true);
-    log.info(`connected from ${socket.remoteAddress}:${socket.remotePort}`, { connection: id });
-    const { finished } = runConnection(socket, protocol.accept(id), { id, log, inspect: options.inspect });
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    log.info(`connected from ${peer}`, { connection: id });
+    const spec = protocol.accept(id);
+    const record = options.recordDir
+      ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
+      : undefined;
+    const { finished } = runConnection(socket, spec, { id, log, inspect: options.inspect, record });
     void finished.then((outcome) => {
       sockets.delete(socket);
       for (const listener of listeners) listener(id, outcome);

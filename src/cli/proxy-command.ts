@@ -1,0 +1,47 @@
+/** `wirestate proxy`: the seed's stammering proxy, for testing framing under any fragmentation. */
+import type { Argv } from 'yargs';
+import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
+import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
+import { isPort, parseHostPort } from './host-port';
+
+const builder = (yargs: Argv) =>
+  withRecordOption(withLogOptions(yargs))
+    .option('listen-port', { alias: 'l', type: 'number', default: 50000, describe: 'TCP port to listen on' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
+    .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50001', describe: 'Server to relay to, as host:port' })
+    .option('max-fragment', { type: 'number', default: 1024, describe: 'Largest fragment, in bytes (each is 1 to this)' })
+    .option('max-delay-ms', { type: 'number', default: 2, describe: 'Longest wait before a fragment, in ms (each is 0 to this)' })
+    .option('seed', { type: 'number', describe: 'Seed for fragment sizes and delays; the same seed repeats a run', defaultDescription: 'random, logged' })
+    .check((args) => {
+      if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
+      parseHostPort(args.server);
+      if (!Number.isInteger(args['max-fragment']) || args['max-fragment'] < 1) throw new Error('--max-fragment must be a whole number >= 1');
+      if (!(args['max-delay-ms'] >= 0)) throw new Error('--max-delay-ms must be >= 0');
+      if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error('--seed must be a whole number');
+      return true;
+    })
+    .example('$0 proxy -l 50000 -s 127.0.0.1:50001', 'as the seed: stammerProxy.py -l 50000 -s 127.0.0.1:50001')
+    .example('$0 proxy --max-fragment 1 --max-delay-ms 0', 'one byte at a time, as fast as possible');
+
+async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
+  const log = loggerFrom(args, false);
+  let proxy: RunningProxy | undefined;
+  const stop = () => void (proxy ? proxy.close() : Promise.resolve()).then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  proxy = await startProxy({
+    host: args.host,
+    port: args['listen-port'],
+    upstream: parseHostPort(args.server),
+    maxFragment: args['max-fragment'],
+    maxDelayMs: args['max-delay-ms'],
+    seed: args.seed ?? Math.floor(Math.random() * 2 ** 31),
+    log,
+    recordDir: args.record,
+  });
+}
+
+/** Adds `proxy` to the CLI. */
+export function proxyCommand<T>(yargs: Argv<T>) {
+  return yargs.command('proxy', 'Relay connections to a server in random fragments and delays (the seed stammer proxy)', builder, handler);
+}

@@ -1,0 +1,64 @@
+/**
+ * Moves bytes from one socket to another in random fragments with random
+ * small delays, in order and without loss. End of stream is passed on once
+ * every byte is through; a reset is passed on at once.
+ */
+import type { Socket } from 'node:net';
+import { ByteQueue } from '../engine/byte-queue';
+
+export interface StammerOptions {
+  maxFragment: number;
+  maxDelayMs: number;
+  random: () => number;
+  /** Called for each fragment as it is sent, for logging. */
+  onFragment?: (bytes: number, delayMs: number) => void;
+  /** Called with every chunk as it arrives from `from`, for recording. */
+  onChunk?: (chunk: Buffer) => void;
+}
+
+/** Bytes held before the source is paused. */
+const HIGH_WATER = 1024 * 1024;
+
+export function stammer(from: Socket, to: Socket, options: StammerOptions): void {
+  const queue = new ByteQueue();
+  let ended = false;
+  let busy = false;
+
+  const sendNext = () => {
+    if (busy || to.destroyed) return;
+    if (queue.length === 0) {
+      if (ended) to.end();
+      else if (from.isPaused()) from.resume();
+      return;
+    }
+    busy = true;
+    const size = Math.min(queue.length, 1 + Math.floor(options.random() * options.maxFragment));
+    const delay = Math.floor(options.random() * (options.maxDelayMs + 1));
+    const send = () => {
+      if (to.destroyed) return;
+      const fragment = queue.take(size);
+      options.onFragment?.(fragment.length, delay);
+      const flowing = to.write(fragment);
+      busy = false;
+      if (flowing) sendNext();
+      else to.once('drain', sendNext);
+    };
+    if (delay > 0) setTimeout(send, delay);
+    else setImmediate(send);
+  };
+
+  from.on('data', (chunk: Buffer) => {
+    options.onChunk?.(chunk);
+    queue.push(chunk);
+    if (queue.length > HIGH_WATER) from.pause();
+    sendNext();
+  });
+  from.on('end', () => {
+    ended = true;
+    sendNext();
+  });
+  from.on('error', () => {
+    queue.clear();
+    if (!to.destroyed) to.resetAndDestroy();
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The stammering proxy: accepts TCP connections and relays each to an
+ * upstream server, cutting both directions into random fragments with random
+ * delays (stammer-pipe.ts). Framing bugs that one-read-one-frame code hides
+ * show up through it. Protocol-agnostic: it never looks at the bytes.
+ */
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Logger } from '../log/logger';
+import { TraceWriter } from '../trace/trace-writer';
+import { seededRandom } from './seeded-random';
+import { stammer } from './stammer-pipe';
+
+export interface ProxyOptions {
+  host: string;
+  port: number;
+  upstream: { host: string; port: number };
+  maxFragment: number;
+  maxDelayMs: number;
+  seed: number;
+  log: Logger;
+  /** Folder for one trace per relayed connection: `in` from the client, `out` from the server. */
+  recordDir?: string;
+}
+
+export interface RunningProxy {
+  address: AddressInfo;
+  close(): Promise<void>;
+}
+
+export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const { log } = options;
+  let next = 0;
+  const sockets = new Set<Socket>();
+
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
+    const number = ++next;
+    const id = `p${number}`;
+    const peer = `${client.remoteAddress}:${client.remotePort}`;
+    const upstream = connect({ ...options.upstream, allowHalfOpen: true });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    const record = options.recordDir
+      ? TraceWriter.open(options.recordDir, { protocol: 'tcp', role: 'proxy', connection: id, peer })
+      : undefined;
+    log.info(`relaying ${peer} to ${options.upstream.host}:${options.upstream.port}`, { connection: id });
+
+    const pipe = (direction: 'c>s' | 's>c', salt: number, onChunk?: (chunk: Buffer) => void) => ({
+      maxFragment: options.maxFragment,
+      maxDelayMs: options.maxDelayMs,
+      random: seededRandom(options.seed * 1000003 + number * 2 + salt),
+      onChunk,
+      onFragment: log.isDebugEnabled() ? (bytes: number, delay: number) => log.debug(`${direction} ${bytes} B after ${delay} ms`, { connection: id }) : undefined,
+    });
+    stammer(client, upstream, pipe('c>s', 0, record && ((chunk) => record.in(chunk))));
+    stammer(upstream, client, pipe('s>c', 1, record && ((chunk) => record.out(chunk))));
+
+    let closed = 0;
+    const onClose = () => {
+      if (++closed < 2) return;
+      const bytes = client.bytesRead + upstream.bytesRead;
+      log.info(`closed after ${bytes} B relayed`, { connection: id });
+      void record?.finish({ ok: true, outcome: 'relayed', bytes });
+    };
+    upstream.on('error', (error) => log.warn(`upstream: ${error.message}`, { connection: id }));
+    client.on('error', (error) => log.debug(`client: ${error.message}`, { connection: id }));
+    upstream.on('close', onClose);
+    client.on('close', onClose);
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      log.info(
+        `stammer proxy on ${address.address}:${address.port} -> ${options.upstream.host}:${options.upstream.port}, ` +
+          `fragments up to ${options.maxFragment} B, delays up to ${options.maxDelayMs} ms, seed ${options.seed}`,
+      );
+      resolve({
+        address,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,61 @@
+/** Writes one connection's trace file (format: trace-format.ts) as things happen. */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionOutcome } from '../engine/protocol';
+import { VERSION } from '../version';
+import { TRACE_FORMAT, type TraceEntry, type TraceHeader } from './trace-format';
+
+export type TraceSubject = Omit<TraceHeader, 'trace' | 'version' | 'started'>;
+/** One entry's fields, without its time. */
+type EntryFields = TraceEntry extends infer E ? (E extends unknown ? Omit<E, 't'> : never) : never;
+
+export class TraceWriter {
+  private readonly started = performance.now();
+
+  private constructor(
+    private readonly stream: WriteStream,
+    readonly path: string,
+  ) {}
+
+  /** Creates `dir` if needed and starts `<time>-<role>-<connection>.jsonl` in it. */
+  static open(dir: string, subject: TraceSubject): TraceWriter {
+    mkdirSync(dir, { recursive: true });
+    const started = new Date().toISOString();
+    const path = join(dir, `${started.replace(/[:.]/g, '-')}-${subject.role}-${subject.connection}.jsonl`);
+    const writer = new TraceWriter(createWriteStream(path), path);
+    const header: TraceHeader = { trace: TRACE_FORMAT, ...subject, version: VERSION, started };
+    writer.stream.write(`${JSON.stringify(header)}\n`);
+    return writer;
+  }
+
+  in(chunk: Uint8Array): void {
+    this.entry({ in: Buffer.from(chunk).toString('base64') });
+  }
+
+  out(chunk: Uint8Array): void {
+    this.entry({ out: Buffer.from(chunk).toString('base64') });
+  }
+
+  state(state: string): void {
+    this.entry({ state });
+  }
+
+  end(): void {
+    this.entry({ end: 'peer' });
+  }
+
+  error(code: string): void {
+    this.entry({ error: code });
+  }
+
+  /** Records how the connection ended and closes the file. */
+  finish(outcome: SessionOutcome): Promise<void> {
+    this.entry({ outcome });
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+
+  private entry(fields: EntryFields): void {
+    const t = Math.round((performance.now() - this.started) * 1000) / 1000;
+    this.stream.write(`${JSON.stringify({ t, ...fields })}\n`);
+  }
+}
