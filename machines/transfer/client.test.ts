@@ -1,4 +1,4 @@
-import { replay, type ReplayOptions } from '../../src/engine/replay';
+import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engine/replay';
 import { memoryLocalFile, type MemoryLocalFile } from '../../src/storage/memory-local-file';
 import { OP, STATUS, encodeDownloadReply, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
 import { transferClient } from '.';
@@ -7,13 +7,13 @@ const T = encodeStatus(STATUS.yes);
 const F = encodeStatus(STATUS.no);
 const E = encodeStatus(STATUS.error);
 
-function download(local: MemoryLocalFile, serverBytes: Buffer[], options: ReplayOptions = {}) {
-  return replay(transferClient(local, { operation: 'download', serverName: 'speech.txt', size: 0 }), serverBytes, options);
+function download(local: MemoryLocalFile, server: ReplayInput[]) {
+  return replay(transferClient(local, { operation: 'download', serverName: 'speech.txt', size: 0 }), server);
 }
 
-function upload(content: Buffer, serverBytes: Buffer[], options: ReplayOptions = {}) {
+function upload(content: Buffer, server: ReplayInput[]) {
   const local = memoryLocalFile(content);
-  return replay(transferClient(local, { operation: 'upload', serverName: 'up.txt', size: content.length }), serverBytes, options);
+  return replay(transferClient(local, { operation: 'upload', serverName: 'up.txt', size: content.length }), server);
 }
 
 describe('transfer client machine: download', () => {
@@ -40,7 +40,7 @@ describe('transfer client machine: download', () => {
     ['E', STATUS.error, 'server_error'],
   ])('reports %s from the server and stores nothing', async (_letter, status, outcome) => {
     const local = memoryLocalFile();
-    const result = await download(local, [encodeDownloadReply(status, 0)], { peerEnds: true });
+    const result = await download(local, [encodeDownloadReply(status, 0), PEER_ENDS]);
     expect(result.sent).toEqual(encodeRequest(OP.download, 'speech.txt'));
     expect(result.states.slice(-1)).toEqual(['download_complete']);
     expect(result.outcome).toMatchObject({ ok: false, outcome });
@@ -56,7 +56,7 @@ describe('transfer client machine: download', () => {
 
   it('reports a transfer cut short as interrupted and keeps nothing', async () => {
     const local = memoryLocalFile();
-    const result = await download(local, [encodeDownloadReply(STATUS.yes, 10), Buffer.from('hel')], { peerEnds: true });
+    const result = await download(local, [encodeDownloadReply(STATUS.yes, 10), Buffer.from('hel'), PEER_ENDS]);
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'interrupted', bytes: 3 });
     expect(local.stored).toBeUndefined();
   });
@@ -65,7 +65,7 @@ describe('transfer client machine: download', () => {
 describe('transfer client machine: upload', () => {
   it('asks, sends the size then the bytes, and succeeds on the server clean close', async () => {
     const content = Buffer.from('upload me');
-    const result = await upload(content, [T, T], { peerEnds: true });
+    const result = await upload(content, [T, T, PEER_ENDS]);
     expect(result.sent).toEqual(Buffer.concat([encodeRequest(OP.upload, 'up.txt'), encodeUploadSize(content.length), content]));
     expect(result.states).toEqual([
       'init_upload',
@@ -88,7 +88,7 @@ describe('transfer client machine: upload', () => {
   });
 
   it('reports not_stored when the server resets after the data', async () => {
-    const result = await upload(Buffer.from('x'), [T, T], { peerResets: true });
+    const result = await upload(Buffer.from('x'), [T, T, PEER_RESETS]);
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'not_stored' });
   });
 
@@ -97,7 +97,7 @@ describe('transfer client machine: upload', () => {
     ['the size', [T, F], 'refused', 'process_upload_file_size_response'],
     ['the name with E', [E], 'server_error', 'check_upload'],
   ])('stops when the server refuses %s', async (_what, replies, outcome, decidedIn) => {
-    const result = await upload(Buffer.from('x'), replies, { peerEnds: true });
+    const result = await upload(Buffer.from('x'), [...replies, PEER_ENDS]);
     expect(result.states.slice(-2)).toEqual([decidedIn, 'upload_complete']);
     expect(result.outcome).toMatchObject({ ok: false, outcome });
   });

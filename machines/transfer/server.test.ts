@@ -1,4 +1,4 @@
-import { replay, type ReplayOptions } from '../../src/engine/replay';
+import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { OP, STATUS, encodeDownloadReply, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
 import { transferServer } from '.';
@@ -14,9 +14,9 @@ function rawRequest(op: number, nameBytes: Buffer): Buffer {
   return frame;
 }
 
-function serve(files: MemoryFiles, chunks: Buffer[], options: ReplayOptions & { maxUploadSize?: number; owner?: string } = {}) {
+function serve(files: MemoryFiles, inputs: ReplayInput[], options: { maxUploadSize?: number } = {}) {
   const protocol = transferServer(files, { maxUploadSize: options.maxUploadSize ?? Number.MAX_SAFE_INTEGER });
-  return replay(protocol.accept(options.owner ?? 'c1'), chunks, options);
+  return replay(protocol.accept('c1'), inputs);
 }
 
 describe('transfer server machine: download', () => {
@@ -133,7 +133,7 @@ describe('transfer server machine: upload', () => {
     const overLimit = await serve(new MemoryFiles(), upload('big', Buffer.alloc(11)), { maxUploadSize: 10 });
     expect(overLimit.sent).toEqual(Buffer.concat([T, F]));
     expect(overLimit.states.slice(-2)).toEqual(['check_file_upload_size', 'upload_complete']);
-    const noRoom = await serve(new MemoryFiles({}, 5), upload('big', Buffer.alloc(6)));
+    const noRoom = await serve(new MemoryFiles({}, { capacity: 5 }), upload('big', Buffer.alloc(6)));
     expect(noRoom.sent).toEqual(Buffer.concat([T, F]));
     expect(noRoom.outcome).toMatchObject({ outcome: 'refused', detail: 'no room' });
   });
@@ -141,7 +141,7 @@ describe('transfer server machine: upload', () => {
   it('an upload cut short leaves no file, frees the name and resets', async () => {
     const files = new MemoryFiles();
     const [request, size] = upload('partial', Buffer.alloc(100));
-    const result = await serve(files, [request, size, Buffer.alloc(40)], { peerEnds: true });
+    const result = await serve(files, [request, size, Buffer.alloc(40), PEER_ENDS]);
     expect(result.closed).toBe('reset');
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'interrupted', bytes: 40 });
     expect(files.files.has('partial')).toBe(false);
@@ -150,13 +150,7 @@ describe('transfer server machine: upload', () => {
   });
 
   it('resets when the upload cannot be stored, so the client never mistakes it for success', async () => {
-    class DiskFullFiles extends MemoryFiles {
-      receive(ref: string) {
-        const file = super.receive(ref);
-        return { ...file, commit: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) };
-      }
-    }
-    const files = new DiskFullFiles();
+    const files = new MemoryFiles({}, { commitError: 'ENOSPC' });
     const result = await serve(files, upload('full.bin', Buffer.from('data')));
     expect(result.sent).toEqual(Buffer.concat([T, T]));
     expect(result.closed).toBe('reset');
@@ -181,7 +175,7 @@ describe('transfer server machine: bad input', () => {
   });
 
   it('treats a client that leaves mid-request as interrupted', async () => {
-    const result = await serve(new MemoryFiles(), [Buffer.alloc(100)], { peerEnds: true });
+    const result = await serve(new MemoryFiles(), [Buffer.alloc(100), PEER_ENDS]);
     expect(result.sent.length).toBe(0);
     expect(result.outcome).toMatchObject({ outcome: 'interrupted' });
   });

@@ -20,14 +20,13 @@ export interface ReplayResult {
   outcome?: SessionOutcome;
 }
 
-export interface ReplayOptions {
-  /** Deliver end of stream after the last chunk (the peer closed its side). */
-  peerEnds?: boolean;
-  /** Deliver a socket error after the last chunk instead (the peer reset). */
-  peerResets?: boolean;
-}
+/** What the peer does, in order: send bytes, end its side, or break the connection. */
+export type ReplayInput = Buffer | { end: true } | { error: string };
 
-export async function replay(spec: ConnectionSpec, chunks: Buffer[], options: ReplayOptions = {}): Promise<ReplayResult> {
+export const PEER_ENDS: ReplayInput = { end: true };
+export const PEER_RESETS: ReplayInput = { error: 'ECONNRESET' };
+
+export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promise<ReplayResult> {
   const states: string[] = [];
   const actor = createActor(spec.logic, { input: spec.input, inspect: watchStates((state) => states.push(state), { skipFlowControl: true }) });
   const pump = new FramePump(actor, spec.decoder);
@@ -45,13 +44,12 @@ export async function replay(spec: ConnectionSpec, chunks: Buffer[], options: Re
   actor.start();
 
   await settle(actor, pump);
-  for (const chunk of chunks) {
-    pump.push(chunk);
+  for (const input of inputs) {
+    if (Buffer.isBuffer(input)) pump.push(input);
+    else if ('end' in input) pump.end();
+    else if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: input.error });
     await settle(actor, pump);
   }
-  if (options.peerResets && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'ECONNRESET' });
-  else if (options.peerEnds) pump.end();
-  await settle(actor, pump);
 
   const snapshot = actor.getSnapshot();
   actor.stop();

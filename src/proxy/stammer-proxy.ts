@@ -7,7 +7,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../engine/seeded-random';
 import { stammer } from './stammer-pipe';
 
 export interface ProxyOptions {

@@ -8,6 +8,13 @@ import { errorCode } from '../engine/errors';
 import { NameHolds } from './name-holds';
 import { checkName } from './name-rules';
 
+export interface MemoryFilesOptions {
+  /** Bytes of room for an upload. */
+  capacity?: number;
+  /** Make every commit fail with this error code (a full disk: ENOSPC). */
+  commitError?: string;
+}
+
 export class MemoryFiles implements ServerFiles {
   readonly holds = new NameHolds();
   readonly files = new Map<string, Buffer>();
@@ -16,7 +23,7 @@ export class MemoryFiles implements ServerFiles {
 
   constructor(
     initial: Record<string, Buffer | string> = {},
-    private readonly capacity = Number.MAX_SAFE_INTEGER,
+    private readonly options: MemoryFilesOptions = {},
   ) {
     for (const [name, content] of Object.entries(initial)) this.files.set(name, Buffer.from(content));
   }
@@ -39,7 +46,7 @@ export class MemoryFiles implements ServerFiles {
   }
 
   async hasRoomFor(_ref: string, size: number): Promise<boolean> {
-    return size <= this.capacity;
+    return size <= (this.options.capacity ?? Number.MAX_SAFE_INTEGER);
   }
 
   release(owner: string): void {
@@ -68,6 +75,8 @@ export class MemoryFiles implements ServerFiles {
       stream,
       commit: async () => {
         settle();
+        const { commitError } = this.options;
+        if (commitError) throw Object.assign(new Error(`cannot store ${ref}`), { code: commitError });
         this.files.set(ref, Buffer.concat(chunks));
       },
       abort: settle,

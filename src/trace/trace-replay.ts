@@ -1,0 +1,73 @@
+/**
+ * Replays a recorded trace into a fresh machine and says whether it behaves
+ * as recorded: the same bytes out, the same states, the same outcome. The
+ * inbound bytes can be re-cut (1-byte pieces, seeded random cuts) to prove the
+ * result does not depend on how the stream arrived. No clock is involved.
+ */
+import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
+import { replay, type ReplayInput, type ReplayResult } from '../engine/replay';
+import { seededRandom } from '../engine/seeded-random';
+import { chunkBytes, type Trace } from './trace-format';
+
+export type Chunking = { kind: 'recorded' } | { kind: 'bytes' } | { kind: 'random'; seed: number };
+
+export interface Expected {
+  sent: Buffer;
+  states: string[];
+  outcome?: SessionOutcome;
+}
+
+/** How a protocol rebuilds, from a trace, the machine and world that recorded it. */
+export type SpecFromTrace = (trace: Trace) => ConnectionSpec;
+
+export function expectedFromTrace(trace: Trace): Expected {
+  const sent: Buffer[] = [];
+  const states: string[] = [];
+  let outcome: SessionOutcome | undefined;
+  for (const entry of trace.entries) {
+    if ('out' in entry) sent.push(chunkBytes(entry)!);
+    else if ('state' in entry) states.push(entry.state);
+    else if ('outcome' in entry) outcome = entry.outcome;
+  }
+  return { sent: Buffer.concat(sent), states, outcome };
+}
+
+/** The peer's side of the trace, its bytes cut as `chunking` says, its end or error last. */
+export function inputsFromTrace(trace: Trace, chunking: Chunking): ReplayInput[] {
+  const terminal: ReplayInput[] = [];
+  const recorded: ReplayInput[] = [];
+  for (const entry of trace.entries) {
+    if ('in' in entry) recorded.push(chunkBytes(entry)!);
+    else if ('end' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ end: true });
+    else if ('error' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ error: entry.error });
+  }
+  if (chunking.kind === 'recorded') return recorded;
+  const bytes = Buffer.concat(recorded.filter((input): input is Buffer => Buffer.isBuffer(input)));
+  return [...cut(bytes, chunking), ...terminal];
+}
+
+function cut(bytes: Buffer, chunking: Chunking): Buffer[] {
+  const pieces: Buffer[] = [];
+  const random = chunking.kind === 'random' ? seededRandom(chunking.seed) : undefined;
+  for (let at = 0; at < bytes.length; ) {
+    const size = random ? 1 + Math.floor(random() * 300) : 1;
+    pieces.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return pieces;
+}
+
+export function replayTrace(trace: Trace, specFromTrace: SpecFromTrace, chunking: Chunking): Promise<ReplayResult> {
+  return replay(specFromTrace(trace), inputsFromTrace(trace, chunking));
+}
+
+/** What differs between a replay and its trace, as sentences; empty when it behaved the same. */
+export function differences(expected: Expected, actual: ReplayResult): string[] {
+  const found: string[] = [];
+  if (!actual.sent.equals(expected.sent)) found.push(`sent ${actual.sent.length} B differing from the ${expected.sent.length} B recorded`);
+  if (actual.states.join() !== expected.states.join()) found.push(`states ${actual.states.join(' > ')} instead of ${expected.states.join(' > ')}`);
+  if (JSON.stringify(actual.outcome) !== JSON.stringify(expected.outcome)) {
+    found.push(`outcome ${JSON.stringify(actual.outcome)} instead of ${JSON.stringify(expected.outcome)}`);
+  }
+  return found;
+}
