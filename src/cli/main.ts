@@ -5,13 +5,14 @@ import { hideBin } from 'yargs/helpers';
 import { clientCommand } from './client-command';
 import { EXIT } from './exit-codes';
 import { proxyCommand } from './proxy-command';
+import { replayCommand } from './replay-command';
 import { serverCommand } from './server-command';
 
 // `npm run server|client` moves into the package folder; paths the user typed are relative to where they typed them.
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
 
 const cli = yargs(hideBin(process.argv)).scriptName('wirestate');
-void proxyCommand(clientCommand(serverCommand(cli)))
+void replayCommand(proxyCommand(clientCommand(serverCommand(cli))))
   .demandCommand(1, 'name a command: server or client')
   .strict()
   .help('help')
