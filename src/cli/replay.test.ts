@@ -1,0 +1,62 @@
+/** `wirestate replay` as a person debugging a capture uses it. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from './exit-codes';
+import { REPO, wirestate } from '../test-support/processes';
+
+const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'download-ok.server.jsonl');
+
+describe('wirestate replay', () => {
+  let base: string;
+  beforeAll(async () => (base = await mkdtemp(join(tmpdir(), 'wirestate-replay-'))));
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  it('prints the timeline with decoded frames and states, in order', async () => {
+    const result = await wirestate(['replay', FIXTURE]);
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^\s*[\d.]+ ms\s+/, '').replace(/\s+/g, ' ').trim())
+      .filter(Boolean);
+    expect(events).toEqual([
+      'state client_connect',
+      'in 256 B REQUEST D "speech.txt"',
+      'state check_download',
+      'state send_check_download',
+      'out 9 B DOWNLOAD_REPLY T size=89',
+      'state check_download_confirmation',
+      'in 1 B DOWNLOAD_CONFIRM T',
+      'state downloading',
+      'out 89 B DATA 89 B, DATA complete',
+      'state download_complete',
+      'end the peer ended its side',
+      'done downloaded, 89 B',
+    ]);
+  });
+
+  it('--check re-runs the machine and reports it behaves the same', async () => {
+    const result = await wirestate(['replay', '--check', FIXTURE]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/same bytes, same states, same outcome/g)).toHaveLength(3);
+  });
+
+  it('--check exits 1 and says what differs when the trace does not match the machine', async () => {
+    const lines = (await readFile(FIXTURE, 'utf8')).split('\n');
+    const tampered = lines.map((line) => line.replace('"state":"downloading"', '"state":"uploading"')).join('\n');
+    const path = join(base, 'tampered.jsonl');
+    await writeFile(path, tampered);
+    const result = await wirestate(['replay', '--check', path]);
+    expect(result.code).toBe(EXIT.internal);
+    expect(result.stdout).toMatch(/states .*downloading.* instead of .*uploading/);
+  });
+
+  it('refuses a file that is not a trace with exit 2', async () => {
+    const path = join(base, 'not-a-trace.jsonl');
+    await writeFile(path, '{"hello":1}\n');
+    const result = await wirestate(['replay', path]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/not a wirestate\/1 trace/);
+  });
+});

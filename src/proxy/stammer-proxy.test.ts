@@ -1,0 +1,147 @@
+/** The stammer proxy over real loopback sockets: nothing lost or reordered, ends and resets passed on, runs repeatable. */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { join } from 'node:path';
+import winston from 'winston';
+import { EXIT } from '../cli/exit-codes';
+import { parseTrace, chunkBytes } from '../trace/trace-format';
+import { FTPEER, run, sha256, wirestate } from '../test-support/processes';
+import { startTestServer, type TestServer } from '../test-support/servers';
+import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-proxy';
+
+function logger(lines: string[] = []) {
+  const stream = new Writable({
+    objectMode: true,
+    write(info: { message: string }, _encoding, done) {
+      lines.push(info.message);
+      done();
+    },
+  });
+  return winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] });
+}
+
+function proxyTo(port: number, options: Partial<ProxyOptions> = {}): Promise<RunningProxy> {
+  return startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port }, maxFragment: 3, maxDelayMs: 0, seed: 1, log: logger(), ...options });
+}
+
+/** An upstream that records what it receives and answers with `reply` once the client has ended. */
+async function recordingUpstream(reply: Buffer): Promise<{ server: Server; port: number; received: Promise<Buffer> }> {
+  let deliver!: (bytes: Buffer) => void;
+  const received = new Promise<Buffer>((resolve) => (deliver = resolve));
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => {
+      deliver(Buffer.concat(chunks));
+      socket.end(reply);
+    });
+  });
+  await once(server.listen(0, '127.0.0.1'), 'listening');
+  return { server, port: (server.address() as AddressInfo).port, received };
+}
+
+async function exchange(port: number, send: Buffer): Promise<Buffer> {
+  const socket: Socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  await once(socket, 'connect');
+  socket.end(send);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, 'end');
+  socket.destroy();
+  return Buffer.concat(chunks);
+}
+
+describe('stammer proxy relaying', () => {
+  it('passes every byte, in order, both ways, in fragments of at most --max-fragment, then the end of stream', async () => {
+    const up = randomBytes(100_000);
+    const down = randomBytes(70_000);
+    const upstream = await recordingUpstream(down);
+    const lines: string[] = [];
+    const proxy = await proxyTo(upstream.port, { log: logger(lines) });
+    expect(await exchange(proxy.address.port, up)).toEqual(down);
+    expect(await upstream.received).toEqual(up);
+    const sizes = lines.map((line) => /^[cs]>[cs] (\d+) B/.exec(line)?.[1]).filter(Boolean).map(Number);
+    expect(sizes.length).toBeGreaterThan(50_000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+    await proxy.close();
+    upstream.server.close();
+  });
+
+  it('cuts the same way for the same seed, and another way for another seed', async () => {
+    const upstream = await recordingUpstream(Buffer.alloc(0));
+    const cuts = async (seed: number) => {
+      const lines: string[] = [];
+      const proxy = await proxyTo(upstream.port, { seed, maxFragment: 50, log: logger(lines) });
+      await exchange(proxy.address.port, Buffer.alloc(2000));
+      await proxy.close();
+      return lines.filter((line) => line.startsWith('c>s'));
+    };
+    const first = await cuts(42);
+    expect(await cuts(42)).toEqual(first);
+    expect(await cuts(43)).not.toEqual(first);
+    upstream.server.close();
+  });
+
+  it('passes a reset on as a reset, not as a clean end', async () => {
+    const upstream = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    await once(upstream.listen(0, '127.0.0.1'), 'listening');
+    const proxy = await proxyTo((upstream.address() as AddressInfo).port);
+    const socket = connect(proxy.address.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('hello');
+    const [error] = (await once(socket, 'error')) as [NodeJS.ErrnoException];
+    expect(error.code).toBe('ECONNRESET');
+    await proxy.close();
+    upstream.close();
+  });
+
+  it('--record writes what came from each side, byte for byte', async () => {
+    const t = await startTestServer();
+    const upstream = await recordingUpstream(Buffer.from('pong'));
+    const proxy = await proxyTo(upstream.port, { recordDir: join(t.base, 'traces') });
+    await exchange(proxy.address.port, Buffer.from('ping'));
+    await proxy.close();
+    const [file] = await readdir(join(t.base, 'traces'));
+    const trace = parseTrace(await readFile(join(t.base, 'traces', file), 'utf8'));
+    expect(trace.header).toMatchObject({ role: 'proxy', connection: 'p1' });
+    const bytes = (side: 'in' | 'out') => Buffer.concat(trace.entries.filter((entry) => side in entry).map((entry) => chunkBytes(entry)!));
+    expect(bytes('in').toString()).toBe('ping');
+    expect(bytes('out').toString()).toBe('pong');
+    upstream.server.close();
+    await t.stop();
+  });
+});
+
+describe('transfers through the stammer proxy', () => {
+  let t: TestServer;
+  let proxy: RunningProxy;
+  beforeAll(async () => {
+    t = await startTestServer();
+    proxy = await proxyTo(t.port, { maxFragment: 4096, maxDelayMs: 1, seed: 7 });
+    await writeFile(join(t.base, 'mib.bin'), randomBytes(1024 * 1024));
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await t.stop();
+  });
+
+  it('the wirestate client moves 1 MiB up and back down identically', async () => {
+    const via = `127.0.0.1:${proxy.address.port}`;
+    expect((await wirestate(['client', '-s', via, '-m', 'upload', '-l', 'mib.bin', '-v', 'mib.bin'], t.base)).code).toBe(EXIT.ok);
+    expect((await wirestate(['client', '-s', via, '-v', 'mib.bin', '-l', 'back.bin'], t.base)).code).toBe(EXIT.ok);
+    const expected = await sha256(join(t.base, 'mib.bin'));
+    expect(await sha256(join(t.files.root, 'mib.bin'))).toBe(expected);
+    expect(await sha256(join(t.base, 'back.bin'))).toBe(expected);
+  });
+
+  it('another client of the seed protocol (ftpeer) works through it both ways', async () => {
+    await writeFile(join(t.base, 'small.bin'), randomBytes(30_000));
+    const port = String(proxy.address.port);
+    expect((await run('python3', [FTPEER, 'put', '127.0.0.1', port, 'ft.bin', join(t.base, 'small.bin'), '--chunk', '1'])).code).toBe(0);
+    expect((await run('python3', [FTPEER, 'get', '127.0.0.1', port, 'ft.bin', join(t.base, 'ft-back.bin')])).code).toBe(0);
+    expect(await sha256(join(t.base, 'ft-back.bin'))).toBe(await sha256(join(t.base, 'small.bin')));
+  });
+});
