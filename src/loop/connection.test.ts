@@ -4,11 +4,10 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { emit, setup } from 'xstate';
 import { ByteQueue } from '../engine/byte-queue';
 import { READING_TAG, type FrameDecoder, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
+import { capturingLogger } from '../test-support/logs';
 import { startTcpServer, type TcpServer } from './tcp-server';
 
 type Line = { type: 'frame.line'; text: string };
@@ -66,23 +65,11 @@ const echoMachine = setup({
 
 const echo: StreamProtocol = { name: 'echo', accept: () => ({ logic: echoMachine, input: undefined, decoder: new LineReader() }) };
 
-/** Log lines as `level connection message`, captured through a real winston transport. */
-function capturingTransport(lines: string[]) {
-  const stream = new Writable({
-    objectMode: true,
-    write(info: { level: string; message: string; connection?: string }, _encoding, done) {
-      lines.push(`${info.level} ${info.connection ?? '-'} ${info.message}`);
-      done();
-    },
-  });
-  return new winston.transports.Stream({ stream });
-}
-
 let server: TcpServer;
 let capture: { lines: string[] };
 beforeEach(async () => {
   capture = { lines: [] };
-  const log = winston.createLogger({ level: 'debug', transports: [capturingTransport(capture.lines)] });
+  const log = capturingLogger(capture.lines);
   server = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: echo, log });
 });
 afterEach(() => server.close());

@@ -3,25 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import winston from 'winston';
 import { EXIT } from '../cli/exit-codes';
 import { parseTrace, chunkBytes } from '../trace/trace-format';
 import { FTPEER, run, sha256, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
+import { capturingLogger } from '../test-support/logs';
 import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-proxy';
 
-function logger(lines: string[] = []) {
-  const stream = new Writable({
-    objectMode: true,
-    write(info: { message: string }, _encoding, done) {
-      lines.push(info.message);
-      done();
-    },
-  });
-  return winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] });
-}
+const logger = (lines: string[] = []) => capturingLogger(lines);
 
 function proxyTo(port: number, options: Partial<ProxyOptions> = {}): Promise<RunningProxy> {
   return startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port }, maxFragment: 3, maxDelayMs: 0, seed: 1, log: logger(), ...options });
@@ -63,7 +53,7 @@ describe('stammer proxy relaying', () => {
     const proxy = await proxyTo(upstream.port, { log: logger(lines) });
     expect(await exchange(proxy.address.port, up)).toEqual(down);
     expect(await upstream.received).toEqual(up);
-    const sizes = lines.map((line) => /^[cs]>[cs] (\d+) B/.exec(line)?.[1]).filter(Boolean).map(Number);
+    const sizes = lines.map((line) => /^debug p1 [cs]>[cs] (\d+) B/.exec(line)?.[1]).filter(Boolean).map(Number);
     expect(sizes.length).toBeGreaterThan(50_000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     await proxy.close();
@@ -77,7 +67,7 @@ describe('stammer proxy relaying', () => {
       const proxy = await proxyTo(upstream.port, { seed, maxFragment: 50, log: logger(lines) });
       await exchange(proxy.address.port, Buffer.alloc(2000));
       await proxy.close();
-      return lines.filter((line) => line.startsWith('c>s'));
+      return lines.filter((line) => line.includes(' c>s '));
     };
     const first = await cuts(42);
     expect(await cuts(42)).toEqual(first);
