@@ -14,10 +14,11 @@ import { TraceWriter } from '../trace/trace-writer';
 import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { parseHostPort } from './host-port';
+import { startInspection, withInspectOptions } from './inspect-options';
 import { Progress } from './progress';
 
 const builder = (yargs: Argv) =>
-  withRecordOption(withLogOptions(yargs))
+  withInspectOptions(withRecordOption(withLogOptions(yargs)))
     .option('mode', { alias: 'm', choices: ['download', 'upload'] as const, default: 'download' as const, describe: 'Transfer direction' })
     .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50000', describe: 'Server address as host:port' })
     .option('server-file-name', { alias: 'v', type: 'string', default: 'server.txt', describe: 'File name on the server' })
@@ -76,13 +77,23 @@ export async function runClient(args: Args): Promise<number> {
   const record = args.record
     ? TraceWriter.open(args.record, { protocol: 'transfer', role: 'client', connection: 'client', peer: `${host}:${port}`, input: spec.input })
     : undefined;
-  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record });
+  const inspection = await startInspection(args, log);
+  if (inspection?.server) process.stderr.write(`inspector on ${inspection.server.url}\n`);
+  const inspect = inspection?.observe({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' });
+  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, inspect });
   actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
   const outcome: SessionOutcome = await finished;
   const seconds = progress.elapsed();
+  if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
   if (!outcome.ok) return fail(exitCodeFor(outcome.outcome), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`);
   return EXIT.ok;
+}
+
+/** Keeps the inspector page up after the transfer, so it can still be looked at. */
+async function stayOpenUntilInterrupted(url: string): Promise<void> {
+  process.stderr.write(`transfer finished; the inspector stays open on ${url} until you press Ctrl-C\n`);
+  await new Promise((resolve) => process.once('SIGINT', resolve));
 }
 
 /** Adds `client` to the CLI. */

@@ -5,9 +5,10 @@ import { FolderFiles } from '../storage/folder-files';
 import { startTcpServer, type TcpServer } from '../loop/tcp-server';
 import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
 import { isPort } from './host-port';
+import { startInspection, withInspectOptions, type Inspection } from './inspect-options';
 
 const builder = (yargs: Argv) =>
-  withRecordOption(withLogOptions(yargs))
+  withInspectOptions(withRecordOption(withLogOptions(yargs)))
     .option('listen-port', { alias: 'l', type: 'number', default: 50001, describe: 'TCP port to listen on' })
     .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to bind (127.0.0.1 for this machine only)' })
     .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
@@ -25,20 +26,23 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
   let server: TcpServer | undefined;
+  let inspection: Inspection | undefined;
   // Installed before anything starts, so a signal during start-up still ends the process cleanly.
   const stop = (signal: string) => {
     log.info(`${signal}: no longer accepting connections`);
-    void (server ? server.close() : Promise.resolve()).then(() => process.exit(0));
+    void Promise.all([server?.close(), inspection?.server?.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const files = await FolderFiles.open(args.root);
+  inspection = await startInspection(args, log);
   server = await startTcpServer({
     host: args.host,
     port: args['listen-port'],
     protocol: transferServer(files, { maxUploadSize: args['max-size'] }),
     log,
     recordDir: args.record,
+    observe: inspection?.observe,
   });
   log.info(`serving ${files.root}`);
 }

@@ -1,8 +1,8 @@
 /** Protocols whose traces `wirestate replay` can decode and re-run: adding a protocol adds a line. */
 import { transferFrameNamer } from '../../machines/transfer/trace-describe';
-import { specFromTrace } from '../../machines/transfer/trace-world';
+import { specFromTrace, transferMachines } from '../../machines/transfer/trace-world';
 import type { TraceSupport } from '../trace/trace-support';
 
 export const TRACE_PROTOCOLS: Record<string, TraceSupport> = {
-  transfer: { nameFrames: transferFrameNamer, specFromTrace },
+  transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines() },
 };

@@ -4,6 +4,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { InspectionEvent } from 'xstate';
+import type { ConnectionMeta } from '../inspect/inspector-hub';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
@@ -14,7 +15,8 @@ export interface TcpServerOptions {
   port: number;
   protocol: StreamProtocol;
   log: Logger;
-  inspect?: (event: InspectionEvent) => void;
+  /** Called per connection; returns an inspection observer for its actor (--inspect). */
+  observe?: (connection: ConnectionMeta) => (event: InspectionEvent) => void;
   /** Folder to write one trace file per connection into. */
   recordDir?: string;
 }
@@ -45,7 +47,8 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const record = options.recordDir
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
       : undefined;
-    const { finished } = runConnection(socket, spec, { id, log, inspect: options.inspect, record });
+    const inspect = options.observe?.({ id, peer, protocol: protocol.name, role: 'server' });
+    const { finished } = runConnection(socket, spec, { id, log, inspect, record });
     void finished.then((outcome) => {
       sockets.delete(socket);
       for (const listener of listeners) listener(id, outcome);

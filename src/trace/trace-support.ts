@@ -1,3 +1,4 @@
+import type { AnyStateMachine } from 'xstate';
 import type { Trace } from './trace-format';
 import type { SpecFromTrace } from './trace-replay';
 
@@ -8,4 +9,6 @@ export type FrameNamer = (direction: 'in' | 'out', chunk: Buffer) => string[];
 export interface TraceSupport {
   nameFrames(trace: Trace): FrameNamer;
   specFromTrace: SpecFromTrace;
+  /** The protocol's machines, for drawing a trace's statechart. */
+  machines: { server: AnyStateMachine; client: AnyStateMachine };
 }

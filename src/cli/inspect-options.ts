@@ -1,0 +1,38 @@
+/** `--inspect [PORT]` and `--inspect-stately`: watch every connection's machine live (README: "Inspector"). */
+import type { Argv } from 'yargs';
+import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
+import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
+import type { Logger } from '../log/logger';
+import { isPort } from './host-port';
+import { TRACE_PROTOCOLS } from './trace-protocols';
+
+export function withInspectOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('inspect', {
+      type: 'string',
+      describe: `Serve the live inspector on http://127.0.0.1:PORT (PORT defaults to ${DEFAULT_INSPECT_PORT}; 0 picks a free one)`,
+      coerce: (value: string | undefined) => (value === undefined ? undefined : value === '' ? DEFAULT_INSPECT_PORT : Number(value)),
+    })
+    .option('inspect-stately', { type: 'boolean', default: false, describe: "Also send the inspection stream to Stately's hosted inspector (needs internet)" })
+    .check((args) => {
+      const port = args.inspect as number | undefined;
+      if (port !== undefined && !isPort(port)) throw new Error(`--inspect takes a port 0..65535, got ${String(args.inspect)}`);
+      return true;
+    });
+}
+
+export interface Inspection {
+  observe: (connection: ConnectionMeta) => ReturnType<InspectorHub['observe']>;
+  server?: InspectServer;
+}
+
+/** Starts what the flags ask for; undefined when inspection is off, so no inspection work happens. */
+export async function startInspection(args: { inspect?: number; 'inspect-stately': boolean }, log: Logger): Promise<Inspection | undefined> {
+  if (args.inspect === undefined && !args['inspect-stately']) return undefined;
+  const hub = await InspectorHub.create({ stately: args['inspect-stately'] });
+  const definitions = Object.fromEntries(Object.entries(TRACE_PROTOCOLS).map(([name, support]) => [name, support.machines]));
+  const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, definitions);
+  if (server) log.info(`inspector on ${server.url}`);
+  if (args['inspect-stately']) log.info("sending the inspection stream to Stately's inspector; it prints the link to open");
+  return { observe: (connection) => hub.observe(connection), server };
+}
