@@ -30,13 +30,14 @@ async function main(): Promise<void> {
   const args = await yargs(hideBin(process.argv))
     .scriptName('npm run bench --')
     .option('size', { type: 'string', default: '1G', describe: 'File size (bytes, or with K/M/G)' })
-    .option('rounds', { type: 'number', default: 3, describe: 'Interleaved rounds per direction' })
+    .option('rounds', { type: 'number', default: 4, describe: 'Rounds; each rotates the order of the steps (use 6 with --inspect)' })
     .option('dir', {
       type: 'string',
       default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
       describe: 'Where the files live (RAM by default, so the disk does not set the pace)',
     })
     .option('timeout', { type: 'number', default: 300, describe: 'Seconds any one transfer may take' })
+    .option('inspect', { type: 'boolean', default: false, describe: 'Also time a second server running with --inspect, to show what inspection costs' })
     .strict()
     .help()
     .parseAsync();
@@ -49,30 +50,46 @@ async function main(): Promise<void> {
     await makeFile(source, size);
     console.log(`file ${(size / MiB).toFixed(0)} MiB in ${work}, ${args.rounds} rounds, loopback`);
 
-    const port = await freePort();
-    const server = spawn(process.execPath, [CLI, 'server', '--host', '127.0.0.1', '-l', String(port), '--root', root], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await waitForLine(server, 'listening', args.timeout);
+    const startServer = async (...extra: string[]) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [CLI, 'server', '--host', '127.0.0.1', '-l', String(port), '--root', root, ...extra], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await waitForLine(child, 'listening', args.timeout);
+      return { port, child };
+    };
+    const { port, child: server } = await startServer();
+    const inspected = args.inspect ? await startServer('--inspect', '0') : undefined;
 
     const rates: Record<string, number[]> = { 'plain download': [], 'wirestate download': [], 'plain upload': [], 'wirestate upload': [] };
+    if (inspected) Object.assign(rates, { 'inspected download': [], 'inspected upload': [] });
     for (let round = 1; round <= args.rounds; round++) {
       const out = join(work, `out-${round}.bin`);
       const plainOut = join(work, `plain-${round}.bin`);
       const uploaded = join(root, `up-${round}.bin`);
-      const client = (...extra: string[]) => () => run(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${port}`, ...extra], args.timeout);
+      const client =
+        (...extra: string[]) =>
+        (via = port) =>
+          run(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${via}`, ...extra], args.timeout);
       const steps: [string, () => Promise<number>][] = [
         ['plain download', () => plainDownload(source, plainOut, size, args.timeout)],
-        ['wirestate download', () => timed(size, client('-v', 'source.bin', '-l', out))],
+        ['wirestate download', () => timed(size, () => client('-v', 'source.bin', '-l', out)())],
         ['plain upload', () => plainUpload(source, plainOut, size, args.timeout)],
-        ['wirestate upload', () => timed(size, client('-m', 'upload', '-v', `up-${round}.bin`, '-l', source)).then(async (rate) => (await verifySize(uploaded, size), rate))],
+        ['wirestate upload', () => timed(size, () => client('-m', 'upload', '-v', `up-${round}.bin`, '-l', source)()).then(async (rate) => (await verifySize(uploaded, size), rate))],
       ];
-      // Alternate who goes first, so neither side always inherits the other's page-cache churn.
-      const order = round % 2 === 1 ? [0, 1, 2, 3] : [1, 0, 3, 2];
+      if (inspected) {
+        steps.push(
+          ['inspected download', () => timed(size, () => client('-v', 'source.bin', '-l', out)(inspected.port))],
+          ['inspected upload', () => timed(size, () => client('-m', 'upload', '-v', `up-${round}.bin`, '-l', source)(inspected.port)).then(async (rate) => (await verifySize(uploaded, size), rate))],
+        );
+      }
+      // Rotate the order every round: a step run right after another's large write to tmpfs is measurably
+      // slower, so each step takes each position in turn (use at least as many rounds as steps).
+      const order = steps.map((_, index) => (index + round - 1) % steps.length);
       for (const index of order) {
         const [name, step] = steps[index];
         rates[name].push(await step());
-        if (name === 'wirestate download') await verifySize(out, size);
+        if (name.endsWith('download') && !name.startsWith('plain')) await verifySize(out, size);
         await Promise.all([rm(plainOut, { force: true }), rm(uploaded, { force: true }), rm(out, { force: true })]);
       }
       console.log(
@@ -81,12 +98,21 @@ async function main(): Promise<void> {
     }
     const peakRss = await peakRssMiB(server.pid!);
     server.kill('SIGTERM');
+    inspected?.child.kill('SIGTERM');
 
     console.log('\ndirection  plain MiB/s  wirestate MiB/s  ratio');
     for (const direction of ['download', 'upload']) {
       const plain = median(rates[`plain ${direction}`]);
       const ours = median(rates[`wirestate ${direction}`]);
       console.log(`${direction.padEnd(9)}  ${plain.toFixed(0).padStart(11)}  ${ours.toFixed(0).padStart(15)}  ${(ours / plain).toFixed(2)}`);
+    }
+    if (inspected) {
+      console.log('\ndirection  wirestate MiB/s  with --inspect MiB/s  ratio');
+      for (const direction of ['download', 'upload']) {
+        const ours = median(rates[`wirestate ${direction}`]);
+        const withInspect = median(rates[`inspected ${direction}`]);
+        console.log(`${direction.padEnd(9)}  ${ours.toFixed(0).padStart(15)}  ${withInspect.toFixed(0).padStart(20)}  ${(withInspect / ours).toFixed(2)}`);
+      }
     }
     console.log(`wirestate server peak RSS: ${peakRss.toFixed(1)} MiB`);
   } finally {

@@ -3,7 +3,7 @@
  * is the client's upload and vice versa: the file source onto the wire with
  * the socket's backpressure, and DATA frames into the file sink with the disk's.
  */
-import { FLOW_CONTROL_TAG, READING_TAG } from '../../src/engine/protocol';
+import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from '../../src/engine/protocol';
 import type { TransferOutcome } from './outcome';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
@@ -26,14 +26,14 @@ export function receiveIntoSink(storedTarget: string, outcome: TransferOutcome) 
     initial: 'receiving' as const,
     states: {
       receiving: {
-        tags: READING_TAG,
+        tags: [READING_TAG, BULK_TAG],
         on: {
           'frame.data': { actions: [{ type: 'forwardChunk' as const, params: chunkOf }, { type: 'countBytes' as const, params: chunkOf }] },
           'file.full': 'disk_busy',
           'frame.data_end': { target: 'storing', actions: 'commit' as const },
         },
       },
-      disk_busy: { tags: FLOW_CONTROL_TAG, on: { 'file.drain': 'receiving' } },
+      disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
       storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome } } } } },
     },
   };

@@ -6,7 +6,7 @@
  */
 import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from './file-actors';
 import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
@@ -176,6 +176,7 @@ export function createClientMachine(local: LocalFile) {
         },
       },
       uploading: {
+        tags: BULK_TAG,
         invoke: {
           id: 'source',
           src: 'source',

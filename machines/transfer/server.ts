@@ -4,7 +4,7 @@
  * happens in actors built from the `ServerFiles` it is given.
  */
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from './file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
@@ -180,6 +180,7 @@ export function createServerMachine(files: ServerFiles) {
         },
       },
       downloading: {
+        tags: BULK_TAG,
         invoke: {
           id: 'source',
           src: 'source',

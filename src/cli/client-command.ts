@@ -1,6 +1,7 @@
 /** `wirestate client`: download or upload one file, with the seed client's flags. */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { transferClient } from '../../machines/transfer';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
@@ -79,8 +80,8 @@ export async function runClient(args: Args): Promise<number> {
     : undefined;
   const inspection = await startInspection(args, log);
   if (inspection?.server) process.stderr.write(`inspector on ${inspection.server.url}\n`);
-  const inspect = inspection?.observe({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' });
-  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, inspect });
+  const watch = inspection && ((actor: AnyActorRef) => inspection.watch({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' }, actor));
+  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch });
   actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
   const outcome: SessionOutcome = await finished;
   const seconds = progress.elapsed();

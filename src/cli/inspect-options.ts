@@ -1,4 +1,5 @@
 /** `--inspect [PORT]` and `--inspect-stately`: watch every connection's machine live (README: "Inspector"). */
+import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
 import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
@@ -22,7 +23,7 @@ export function withInspectOptions<T>(yargs: Argv<T>) {
 }
 
 export interface Inspection {
-  observe: (connection: ConnectionMeta) => ReturnType<InspectorHub['observe']>;
+  watch: (connection: ConnectionMeta, actor: AnyActorRef) => void;
   server?: InspectServer;
 }
 
@@ -34,5 +35,5 @@ export async function startInspection(args: { inspect?: number; 'inspect-stately
   const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, definitions);
   if (server) log.info(`inspector on ${server.url}`);
   if (args['inspect-stately']) log.info("sending the inspection stream to Stately's inspector; it prints the link to open");
-  return { observe: (connection) => hub.observe(connection), server };
+  return { watch: (connection, actor) => hub.watch(connection, actor), server };
 }

@@ -42,7 +42,7 @@ async function handler(args: Args): Promise<void> {
     protocol: transferServer(files, { maxUploadSize: args['max-size'] }),
     log,
     recordDir: args.record,
-    observe: inspection?.observe,
+    watch: inspection?.watch,
   });
   log.info(`serving ${files.root}`);
 }

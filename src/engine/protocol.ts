@@ -15,6 +15,12 @@ export const READING_TAG = 'reading';
  */
 export const FLOW_CONTROL_TAG = 'flow-control';
 
+/**
+ * States where file bytes stream carry this tag. Inspectors stop watching
+ * event by event there and sample progress instead, so watching stays cheap.
+ */
+export const BULK_TAG = 'bulk';
+
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
   | { type: 'wire.write'; bytes: Uint8Array }

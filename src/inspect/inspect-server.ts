@@ -38,6 +38,7 @@ export function startInspectServer(hub: InspectorHub, port: number, definitions:
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.write(': wirestate inspector\n\n'); // opens the stream in the browser even before anything happens
       streams.add(response);
       const unsubscribe = hub.subscribe((message) => response.write(`data: ${JSON.stringify(message)}\n\n`));
       request.on('close', () => {

@@ -1,14 +1,22 @@
 /**
  * Turns every connection's xstate inspection events into one stream in
- * @statelyai/inspect's format, for the local page (inspect-server.ts) and,
- * if asked, Stately's hosted inspector. Adds two messages of its own that
- * Stately's format lacks: which connection an actor is, and every state it
- * enters (including states passed through within one step).
+ * @statelyai/inspect's format (stately-format.ts), for the local page
+ * (inspect-server.ts), and hands the same actors to Stately's hosted
+ * inspector when asked. Adds two messages of its own that Stately's format
+ * lacks: which connection an actor is, and every state it enters (including
+ * states passed through within one step).
+ *
+ * Watching costs something per event, and a transfer sends an event per
+ * chunk; so while a machine is in a state tagged `bulk` the hub stops
+ * watching and samples its progress instead, and watches again after.
  */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
-import type { AnyActorRef, InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent, Subscription } from 'xstate';
+import { BULK_TAG } from '../engine/protocol';
+import { stateName } from '../engine/state-name';
 import { watchStates } from '../engine/state-watch';
-import { isBulk, progressSummariser } from './bulk-filter';
+import { isBulk } from './bulk-filter';
+import { actorEvent, inspectedSnapshot, sampledSnapshot, statelyEvent } from './stately-format';
 
 export interface ConnectionMeta {
   id: string;
@@ -24,50 +32,85 @@ export type HubMessage =
 
 /** How many messages a page opened late still gets. */
 const HISTORY = 20_000;
+/** How often progress is sampled during bulk transfer. */
 const PROGRESS_MS = 250;
 
-type StatelyInspector = { inspect: { next?: (event: InspectionEvent) => void }; snapshot: (actor: AnyActorRef, snapshot: object, info?: object) => void };
+/** The part of @statelyai/inspect's Inspector the hub uses, for Stately's hosted inspector. */
+interface StatelyInspector {
+  inspect: { next?: (event: InspectionEvent) => void };
+  actor(actor: AnyActorRef, snapshot?: object, info?: { definition?: string }): void;
+  snapshot(actor: AnyActorRef, snapshot: object, info?: { event?: { type: string } }): void;
+}
 
 export class InspectorHub {
   private readonly history: HubMessage[] = [];
   private readonly listeners = new Set<(message: HubMessage) => void>();
-  private readonly inspectors: StatelyInspector[] = [];
-  private readonly progress = progressSummariser(PROGRESS_MS, (actor) => {
-    const snapshot = actor.getSnapshot();
-    for (const inspector of this.inspectors) {
-      inspector.snapshot(actor, { status: snapshot.status, value: snapshot.value, context: snapshot.context }, { event: { type: 'wirestate.progress' } });
-    }
-  });
+  private stately?: StatelyInspector;
 
-  /** @statelyai/inspect is ES-module-only; it is loaded once, when inspection is first asked for. */
+  /** With `stately`, also loads @statelyai/inspect (ES-module-only) and sends everything to Stately's hosted inspector. */
   static async create(options: { stately?: boolean } = {}): Promise<InspectorHub> {
-    const { createInspector, createSkyInspector } = await import('@statelyai/inspect');
     const hub = new InspectorHub();
-    const adapter = { send: (event: StatelyInspectionEvent) => hub.publish(event) };
-    hub.inspectors.push(createInspector(adapter) as unknown as StatelyInspector);
-    if (options.stately) hub.inspectors.push(createSkyInspector() as unknown as StatelyInspector);
+    if (options.stately) {
+      const { createSkyInspector } = await import('@statelyai/inspect');
+      hub.stately = createSkyInspector() as unknown as StatelyInspector;
+    }
     return hub;
   }
 
-  /** An inspection observer for one connection's actor. */
-  observe(meta: ConnectionMeta): (event: InspectionEvent) => void {
-    let announced = false;
-    const states = watchStates((state) => this.publish({ type: 'wirestate.state', sessionId: rootSession, state, at: new Date().toISOString() }));
-    let rootSession = '';
-    return (event) => {
-      if (!announced && event.type === '@xstate.actor' && event.rootId === event.actorRef.sessionId) {
-        announced = true;
-        rootSession = event.actorRef.sessionId;
-        this.publish({ type: 'wirestate.connection', sessionId: rootSession, at: new Date().toISOString(), ...meta });
-      }
-      if (isBulk(event)) {
-        if (event.actorRef.sessionId === event.rootId) this.progress.note(event.actorRef as AnyActorRef);
-        return;
-      }
-      states(event);
-      if (event.type === '@xstate.snapshot' && event.snapshot.status !== 'active') this.progress.flush();
-      for (const inspector of this.inspectors) inspector.inspect.next?.(event);
+  /** Watches one connection's actor; call it before the actor starts. */
+  watch(meta: ConnectionMeta, actor: AnyActorRef): void {
+    const sessionId = actor.sessionId;
+    const at = () => new Date().toISOString();
+    this.publish({ type: 'wirestate.connection', sessionId, at: at(), ...meta });
+    // The actor announced itself while it was being created, before anyone could watch; announce it again.
+    const registration = actorEvent(actor, sessionId);
+    this.publish(registration);
+    this.stately?.actor(actor, inspectedSnapshot(actor.getSnapshot()), { definition: (registration as { definition?: string }).definition });
+
+    let lastState = '';
+    const publishState = (state: string) => {
+      if (state === lastState) return;
+      lastState = state;
+      this.publish({ type: 'wirestate.state', sessionId, state, at: at() });
     };
+    const states = watchStates(publishState);
+    const observe = (event: InspectionEvent) => {
+      if (event.type === '@xstate.action' || isBulk(event)) return;
+      try {
+        states(event);
+        const converted = statelyEvent(event);
+        if (!converted) return;
+        this.publish(converted);
+        this.stately?.inspect.next?.(event);
+      } catch (error) {
+        // Inspection is best effort: it runs inside the actor, and must never break the connection it watches.
+        this.publish({ type: 'wirestate.state', sessionId, state: `(inspection failed: ${String(error)})`, at: at() });
+      }
+    };
+    const sample = (cause: string) => {
+      this.publish(sampledSnapshot(actor, sessionId, cause));
+      this.stately?.snapshot(actor, inspectedSnapshot(actor.getSnapshot()), { event: { type: cause } });
+    };
+
+    let watching: Subscription | undefined = actor.system.inspect(observe);
+    let sampler: NodeJS.Timeout | undefined;
+    actor.subscribe({
+      next: (snapshot) => {
+        const bulk = snapshot.status === 'active' && snapshot.hasTag(BULK_TAG);
+        if (bulk && watching) {
+          watching.unsubscribe();
+          watching = undefined;
+          sampler = setInterval(() => sample('wirestate.progress'), PROGRESS_MS).unref();
+        } else if (!bulk && !watching) {
+          clearInterval(sampler);
+          watching = actor.system.inspect(observe);
+          publishState(stateName(snapshot.value));
+          sample('wirestate.bulk_done');
+        }
+      },
+      error: () => clearInterval(sampler),
+      complete: () => clearInterval(sampler),
+    });
   }
 
   /** Every message so far (bounded), then each new one as it comes; returns the unsubscribe. */

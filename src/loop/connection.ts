@@ -23,7 +23,8 @@ const EMPTY = Buffer.alloc(0);
 export interface ConnectionOptions {
   id: string;
   log: Logger;
-  inspect?: (event: InspectionEvent) => void;
+  /** Called with the actor before it starts, for a live inspector to watch it. */
+  watch?: (actor: AnyActorRef) => void;
   /** Writes every chunk, state and the outcome to a trace file. */
   record?: TraceWriter;
 }
@@ -39,11 +40,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const started = performance.now();
   const observers = [
     ...(log.isDebugEnabled() ? [watchStates((state) => log.debug(`state ${state}`, { connection: id }))] : []),
-    ...(options.inspect ? [options.inspect] : []),
     ...(record ? [watchStates((state) => record.state(state), { skipFlowControl: true })] : []),
   ];
   const inspect = observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect });
+  options.watch?.(actor);
   const pump = new FramePump(actor, spec.decoder);
   let writeBlocked = false;
   let peerEnded = false;

@@ -3,7 +3,7 @@
  * as its own actor of the given protocol. Knows nothing about any protocol.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { InspectionEvent } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { ConnectionMeta } from '../inspect/inspector-hub';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
@@ -15,8 +15,8 @@ export interface TcpServerOptions {
   port: number;
   protocol: StreamProtocol;
   log: Logger;
-  /** Called per connection; returns an inspection observer for its actor (--inspect). */
-  observe?: (connection: ConnectionMeta) => (event: InspectionEvent) => void;
+  /** Called with each connection's actor before it starts (--inspect). */
+  watch?: (connection: ConnectionMeta, actor: AnyActorRef) => void;
   /** Folder to write one trace file per connection into. */
   recordDir?: string;
 }
@@ -47,8 +47,8 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const record = options.recordDir
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
       : undefined;
-    const inspect = options.observe?.({ id, peer, protocol: protocol.name, role: 'server' });
-    const { finished } = runConnection(socket, spec, { id, log, inspect, record });
+    const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
+    const { finished } = runConnection(socket, spec, { id, log, watch, record });
     void finished.then((outcome) => {
       sockets.delete(socket);
       for (const listener of listeners) listener(id, outcome);

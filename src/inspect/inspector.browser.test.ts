@@ -1,0 +1,130 @@
+/// <reference lib="dom" />
+/**
+ * The inspector page in a real browser (Debian's chromium through
+ * playwright-core, headless, offline): a live transfer on loopback shows up
+ * and its highlighted state moves through the machine's states; a recorded
+ * trace can be opened and stepped through. Screenshots land in test-artifacts/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import winston from 'winston';
+import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
+import { parseTrace } from '../trace/trace-format';
+import { CLI, REPO, wirestate } from '../test-support/processes';
+
+const ARTIFACTS = join(REPO, 'test-artifacts', 'inspector');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DOWNLOAD_PATH = ['client_connect', 'check_download', 'send_check_download', 'check_download_confirmation', 'downloading', 'download_complete'];
+
+let base: string;
+let server: ChildProcess;
+let inspectorUrl: string;
+let serverPort: number;
+let proxy: RunningProxy;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  base = await mkdtemp(join(tmpdir(), 'wirestate-inspector-'));
+  await mkdir(join(base, 'root'));
+  await writeFile(join(base, 'root', 'big.bin'), randomBytes(16 * 1024 * 1024));
+  server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root'), '--inspect', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    server.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (/listening on [\d.]+:\d+/.test(seen) && /inspector on http/.test(seen)) resolve(seen);
+    });
+    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+  });
+  inspectorUrl = /inspector on (http:\/\/\S+)/.exec(started)![1];
+  serverPort = Number(/listening on [\d.]+:(\d+)/.exec(started)![1]);
+  const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+  // Slows the transfer down enough that the page sees it in flight.
+  proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: serverPort }, maxFragment: 65536, maxDelayMs: 3, seed: 3, log: silent });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  server?.kill('SIGTERM');
+  await rm(base, { recursive: true, force: true });
+});
+
+it('shows a live transfer: the connection, its highlighted state moving through the machine, the path and outcome', async () => {
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  await page.goto(inspectorUrl);
+  await page.waitForSelector('#status:text("live")');
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { highlighted: string[] }).highlighted = seen;
+    new MutationObserver(() => {
+      const state = document.querySelector('#chart .node.active')?.getAttribute('data-state');
+      if (state && seen[seen.length - 1] !== state) seen.push(state);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  });
+
+  const transfer = wirestate(['client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', join(base, 'got.bin')]);
+  await page.waitForSelector('#chart .node.active[data-state="downloading"]', { timeout: 20_000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'live-downloading.png'), fullPage: true });
+  expect((await transfer).code).toBe(0);
+  await page.waitForSelector('#chart .node.active[data-state="download_complete"]');
+  await page.screenshot({ path: join(ARTIFACTS, 'live-complete.png'), fullPage: true });
+
+  const highlighted = await page.evaluate(() => (window as unknown as { highlighted: string[] }).highlighted);
+  expect(highlighted).toContain('downloading');
+  expect(highlighted[highlighted.length - 1]).toBe('download_complete');
+  expect(highlighted.filter((state) => !DOWNLOAD_PATH.includes(state))).toEqual([]);
+  expect(highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))).toEqual([...highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))].sort((a, b) => a - b));
+  expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
+  const row = await page.$$eval('#connections tbody tr:first-child td', (cells) => cells.map((cell) => cell.textContent));
+  expect(row).toEqual(['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'download', 'big.bin', '16.0 MiB / 16.0 MiB', 'download_complete', 'downloaded']);
+  expect(await page.$$eval('#log li', (items) => items.map((item) => item.textContent))).toEqual(
+    expect.arrayContaining(['frame.request op=D name="big.bin"', 'frame.confirm status=T']),
+  );
+  expect(await page.$$eval('#log li', (items) => items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')))).toBe(false);
+  expect(failures).toEqual([]);
+});
+
+it('opens a recorded trace and steps through it, the diagram following', async () => {
+  const file = join(REPO, 'fixtures', 'traces', 'transfer', 'upload-ok.server.jsonl');
+  const trace = parseTrace(await readFile(file, 'utf8'));
+  const stateAt = (step: number) => [...trace.entries.slice(0, step + 1)].reverse().find((entry) => 'state' in entry) as { state: string };
+
+  await page.goto(inspectorUrl);
+  await page.setInputFiles('#trace-file', file);
+  await page.waitForSelector('#trace-controls:not([hidden])');
+  expect(await page.getAttribute('#trace-slider', 'max')).toBe(String(trace.entries.length - 1));
+  expect(await page.textContent('#current-state')).toBe('upload_complete');
+
+  const setStep = (step: number) =>
+    page.$eval('#trace-slider', (slider, value) => {
+      (slider as HTMLInputElement).value = String(value);
+      slider.dispatchEvent(new Event('input'));
+    }, step);
+  for (const step of [0, 3, 8, trace.entries.length - 1]) {
+    await setStep(step);
+    expect(await page.textContent('#current-state')).toBe(stateAt(step).state);
+    expect(await page.getAttribute('#chart .node.active', 'data-state')).toBe(stateAt(step).state);
+  }
+  await setStep(5);
+  await page.click('#trace-next');
+  expect(await page.textContent('#current-state')).toBe(stateAt(6).state);
+  await page.click('#trace-previous');
+  await page.click('#trace-previous');
+  expect(await page.textContent('#current-state')).toBe(stateAt(4).state);
+  await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
+});
