@@ -30,10 +30,17 @@ export interface Inspection {
 /** Starts what the flags ask for; undefined when inspection is off, so no inspection work happens. */
 export async function startInspection(args: { inspect?: number; 'inspect-stately': boolean }, log: Logger): Promise<Inspection | undefined> {
   if (args.inspect === undefined && !args['inspect-stately']) return undefined;
-  const hub = await InspectorHub.create({ stately: args['inspect-stately'] });
+  let warned = false;
+  const hub = await InspectorHub.create({
+    stately: args['inspect-stately'],
+    onStatelyError: (message) => {
+      if (!warned) log.warn(`cannot reach Stately's inspector (${message || 'no connection'}); transfers go on without it`);
+      warned = true;
+    },
+  });
   const definitions = Object.fromEntries(Object.entries(TRACE_PROTOCOLS).map(([name, support]) => [name, support.machines]));
   const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, definitions);
   if (server) log.info(`inspector on ${server.url}`);
-  if (args['inspect-stately']) log.info("sending the inspection stream to Stately's inspector; it prints the link to open");
+  if (args['inspect-stately']) log.info("sending the inspection stream to Stately's inspector; the link to open is printed once connected");
   return { watch: (connection, actor) => hub.watch(connection, actor), server };
 }

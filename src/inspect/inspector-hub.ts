@@ -47,12 +47,16 @@ export class InspectorHub {
   private readonly listeners = new Set<(message: HubMessage) => void>();
   private stately?: StatelyInspector;
 
-  /** With `stately`, also loads @statelyai/inspect (ES-module-only) and sends everything to Stately's hosted inspector. */
-  static async create(options: { stately?: boolean } = {}): Promise<InspectorHub> {
+  /**
+   * With `stately`, also loads @statelyai/inspect (ES-module-only) and sends everything to Stately's
+   * hosted inspector, which prints the link to open once connected; `onStatelyError` hears why not.
+   */
+  static async create(options: { stately?: boolean; onStatelyError?: (message: string) => void } = {}): Promise<InspectorHub> {
     const hub = new InspectorHub();
     if (options.stately) {
       const { createSkyInspector } = await import('@statelyai/inspect');
-      hub.stately = createSkyInspector() as unknown as StatelyInspector;
+      const onerror = (error: unknown) => options.onStatelyError?.(error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? 'connection failed'));
+      hub.stately = createSkyInspector({ onerror }) as unknown as StatelyInspector;
     }
     return hub;
   }
