@@ -85,9 +85,12 @@ export async function runClient(args: Args): Promise<number> {
   actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
   const outcome: SessionOutcome = await finished;
   const seconds = progress.elapsed();
-  const code = outcome.ok
-    ? (progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`), EXIT.ok)
-    : fail(exitCodeFor(outcome.outcome), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  let code: number = EXIT.ok;
+  if (outcome.ok) {
+    progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`);
+  } else {
+    code = fail(exitCodeFor(outcome.outcome), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  }
   if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
   return code;
 }
