@@ -2,33 +2,64 @@
  * How bulk bytes move, shared by both machines because the server's download
  * is the client's upload and vice versa: the file source onto the wire with
  * the socket's backpressure, and DATA frames into the file sink with the disk's.
+ * Each chunk re-enters its leaf state, which restarts the idle timer: a
+ * transfer that is moving is never cut, one that stalls is.
  */
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from '../../src/engine/protocol';
 import type { TransferOutcome } from './outcome';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
 
-/** Transitions that stream the file source onto the wire, pausing it while the socket is full. */
-export const sendFromSource = {
-  'file.chunk': {
-    actions: [
-      { type: 'write' as const, params: ({ event }: { event: { chunk: Buffer } }) => ({ bytes: event.chunk }) },
-      { type: 'countBytes' as const, params: chunkOf },
-    ],
-  },
-  'wire.full': { actions: 'pauseSource' as const },
-  'wire.drain': { actions: 'resumeSource' as const },
-};
+/** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
+export function waitsForPeer(failedTarget: string) {
+  return {
+    after: {
+      idle: { target: failedTarget, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the peer for the idle timeout' } } },
+    },
+  };
+}
 
-/** States that read DATA into the sink while the disk keeps up, then commit. `storedTarget` is where to go once the file is committed, with `outcome` recorded. */
-export function receiveIntoSink(storedTarget: string, outcome: TransferOutcome) {
+/** Streams the file source onto the wire, pausing it while the socket is full. Goes inside the state that invokes `source`. */
+export function sendFromSource(failedTarget: string) {
+  return {
+    initial: 'sending' as const,
+    on: {
+      'wire.full': { actions: 'pauseSource' as const },
+      'wire.drain': { actions: 'resumeSource' as const },
+    },
+    states: {
+      sending: {
+        tags: BULK_TAG,
+        ...waitsForPeer(failedTarget),
+        on: {
+          'file.chunk': {
+            target: 'sending',
+            reenter: true,
+            actions: [
+              { type: 'write' as const, params: ({ event }: { event: { chunk: Buffer } }) => ({ bytes: event.chunk }) },
+              { type: 'countBytes' as const, params: chunkOf },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Reads DATA into the sink while the disk keeps up, then commits; once stored, goes to `storedTarget` with `outcome`. */
+export function receiveIntoSink(storedTarget: string, outcome: TransferOutcome, failedTarget: string) {
   return {
     initial: 'receiving' as const,
     states: {
       receiving: {
         tags: [READING_TAG, BULK_TAG],
+        ...waitsForPeer(failedTarget),
         on: {
-          'frame.data': { actions: [{ type: 'forwardChunk' as const, params: chunkOf }, { type: 'countBytes' as const, params: chunkOf }] },
+          'frame.data': {
+            target: 'receiving',
+            reenter: true,
+            actions: [{ type: 'forwardChunk' as const, params: chunkOf }, { type: 'countBytes' as const, params: chunkOf }],
+          },
           'file.full': 'disk_busy',
           'frame.data_end': { target: 'storing', actions: 'commit' as const },
         },

@@ -74,7 +74,7 @@ describe('transfer client machine: upload', () => {
       'prepare_upload_file_size',
       'send_upload_file_size',
       'process_upload_file_size_response',
-      'uploading',
+      'uploading.sending',
       'wait_upload_stored',
       'upload_complete',
     ]);

@@ -6,15 +6,15 @@
  */
 import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from './file-actors';
 import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, sendFromSource } from './bulk-states';
+import { receiveIntoSink, sendFromSource, waitsForPeer } from './bulk-states';
 import { sharedActions } from './shared-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type TransferOutcome } from './outcome';
+import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type TransferOutcome } from './outcome';
 
 export interface ClientInput {
   operation: 'download' | 'upload';
@@ -22,6 +22,8 @@ export interface ClientInput {
   serverName: string;
   /** Bytes to upload (the local file's size); ignored for downloads. */
   size: number;
+  /** How long the server may send nothing while a state waits for it. */
+  idleTimeoutMs?: number;
 }
 
 interface ClientContext extends ClientInput {
@@ -31,6 +33,8 @@ interface ClientContext extends ClientInput {
 }
 
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
+
+const FAILED = '#transfer-client.failed';
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
 const finish = (outcome: TransferOutcome, detail?: string) => ({ type: 'finish' as const, params: { outcome, detail } });
@@ -58,6 +62,9 @@ export function createClientMachine(local: LocalFile) {
         bytes: encodeRequest(params.op, context.serverName),
       })),
     },
+    delays: {
+      idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    },
     guards: {
       isDownload: ({ context }) => context.operation === 'download',
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
@@ -81,9 +88,10 @@ export function createClientMachine(local: LocalFile) {
         entry: [{ type: 'sendRequest', params: { op: OP.download } }, 'flush'],
         always: 'send_check_file_download',
       },
-      send_check_file_download: { on: { 'wire.flushed': 'check_download' } },
+      send_check_file_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download' } },
       check_download: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'frame.download_reply': [
             {
@@ -119,7 +127,7 @@ export function createClientMachine(local: LocalFile) {
           },
         },
       },
-      confirm_download: { on: { 'wire.flushed': 'downloading' } },
+      confirm_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'downloading' } },
       downloading: {
         invoke: {
           id: 'sink',
@@ -128,7 +136,7 @@ export function createClientMachine(local: LocalFile) {
           onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
         },
         on: { 'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } } },
-        ...receiveIntoSink('#transfer-client.download_complete', 'downloaded'),
+        ...receiveIntoSink('#transfer-client.download_complete', 'downloaded', FAILED),
       },
       download_complete: { type: 'final', entry: 'end' },
 
@@ -136,9 +144,10 @@ export function createClientMachine(local: LocalFile) {
         entry: [{ type: 'sendRequest', params: { op: OP.upload } }, 'flush'],
         always: 'send_check_file_upload',
       },
-      send_check_file_upload: { on: { 'wire.flushed': 'check_upload' } },
+      send_check_file_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_upload' } },
       check_upload: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'frame.upload_reply': [
             { guard: statusIs(STATUS.yes), target: 'prepare_upload_file_size' },
@@ -160,9 +169,10 @@ export function createClientMachine(local: LocalFile) {
         entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeUploadSize(context.size) }) }, 'flush'],
         always: 'send_upload_file_size',
       },
-      send_upload_file_size: { on: { 'wire.flushed': 'process_upload_file_size_response' } },
+      send_upload_file_size: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'process_upload_file_size_response' } },
       process_upload_file_size_response: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'frame.upload_size_reply': [
             { guard: statusIs(STATUS.yes), target: 'uploading' },
@@ -176,7 +186,7 @@ export function createClientMachine(local: LocalFile) {
         },
       },
       uploading: {
-        tags: BULK_TAG,
+        ...sendFromSource(FAILED),
         invoke: {
           id: 'source',
           src: 'source',
@@ -184,7 +194,7 @@ export function createClientMachine(local: LocalFile) {
           onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
         },
         on: {
-          ...sendFromSource,
+          ...sendFromSource(FAILED).on,
           'file.done': 'wait_upload_stored',
           'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } },
         },
@@ -192,6 +202,7 @@ export function createClientMachine(local: LocalFile) {
       /** The protocol has no acknowledgement: the server's clean close says the file is stored. */
       wait_upload_stored: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'socket.end': { target: 'upload_complete', actions: finish('uploaded') },
           'socket.error': {

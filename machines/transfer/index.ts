@@ -8,6 +8,8 @@ import { createServerMachine } from './server';
 export interface TransferServerOptions {
   /** Largest upload accepted, in bytes. */
   maxUploadSize: number;
+  /** How long a client may send nothing while its connection waits for it (default 30 s). */
+  idleTimeoutMs?: number;
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
@@ -16,7 +18,7 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
     name: 'transfer',
     accept: (connectionId) => ({
       logic,
-      input: { owner: connectionId, maxUploadSize: options.maxUploadSize },
+      input: { owner: connectionId, maxUploadSize: options.maxUploadSize, idleTimeoutMs: options.idleTimeoutMs },
       decoder: new TransferFrameReader('server'),
     }),
   };

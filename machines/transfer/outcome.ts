@@ -13,6 +13,7 @@ export type TransferOutcome =
   | 'not_stored'
   | 'local_error'
   | 'interrupted'
+  | 'timed_out'
   | 'protocol_error';
 
 export interface OutcomeFields {
@@ -30,3 +31,6 @@ export const SUCCESS: ReadonlySet<TransferOutcome> = new Set(['downloaded', 'upl
 export function toSessionOutcome(context: OutcomeFields) {
   return { ok: SUCCESS.has(context.outcome), outcome: context.outcome, bytes: context.bytes, detail: context.detail };
 }
+
+/** How long a peer may send nothing while a state waits for it, unless configured. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;

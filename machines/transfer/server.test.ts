@@ -29,7 +29,7 @@ describe('transfer server machine: download', () => {
       'check_download',
       'send_check_download',
       'check_download_confirmation',
-      'downloading',
+      'downloading.sending',
       'download_complete',
     ]);
     expect(result.closed).toBe('end');

@@ -4,22 +4,24 @@
  * happens in actors built from the `ServerFiles` it is given.
  */
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from './file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
 import { errorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, sendFromSource } from './bulk-states';
+import { receiveIntoSink, sendFromSource, waitsForPeer } from './bulk-states';
 import { sharedActions } from './shared-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
   owner: string;
   /** Largest upload accepted, in bytes. */
   maxUploadSize: number;
+  /** How long the peer may send nothing while a state waits for it. */
+  idleTimeoutMs?: number;
 }
 
 interface ServerContext extends ServerInput {
@@ -36,6 +38,8 @@ interface ServerContext extends ServerInput {
 }
 
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
+
+const FAILED = '#transfer-server.failed';
 
 const replyDownload = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeDownloadReply(status, 0) } });
 const replyStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
@@ -83,6 +87,9 @@ export function createServerMachine(files: ServerFiles) {
       })),
       setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
     },
+    delays: {
+      idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    },
     guards: {
       nameRejected: ({ context }) => context.nameError !== undefined,
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
@@ -105,6 +112,7 @@ export function createServerMachine(files: ServerFiles) {
     states: {
       client_connect: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'frame.request': [
             {
@@ -161,9 +169,10 @@ export function createServerMachine(files: ServerFiles) {
           },
         },
       },
-      send_check_download: { on: { 'wire.flushed': 'check_download_confirmation' } },
+      send_check_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download_confirmation' } },
       check_download_confirmation: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'frame.confirm': [
             { guard: statusIs(STATUS.yes), target: 'downloading' },
@@ -180,7 +189,7 @@ export function createServerMachine(files: ServerFiles) {
         },
       },
       downloading: {
-        tags: BULK_TAG,
+        ...sendFromSource(FAILED),
         invoke: {
           id: 'source',
           src: 'source',
@@ -188,7 +197,7 @@ export function createServerMachine(files: ServerFiles) {
           onError: { target: 'failed', actions: finishWith('server_error', ({ event }) => errorCode(event.error)) },
         },
         on: {
-          ...sendFromSource,
+          ...sendFromSource(FAILED).on,
           'file.done': { target: 'download_complete', actions: { type: 'finish', params: { outcome: 'downloaded' } } },
           'file.error': { target: 'failed', actions: finishWith('server_error', ({ event }) => event.code) },
         },
@@ -226,9 +235,10 @@ export function createServerMachine(files: ServerFiles) {
           },
         },
       },
-      send_check_upload: { on: { 'wire.flushed': 'check_file_upload_size' } },
+      send_check_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_file_upload_size' } },
       check_file_upload_size: {
         tags: READING_TAG,
+        ...waitsForPeer(FAILED),
         on: {
           'frame.upload_size': [
             {
@@ -254,7 +264,7 @@ export function createServerMachine(files: ServerFiles) {
           },
         },
       },
-      send_file_upload_size_response: { on: { 'wire.flushed': 'uploading' } },
+      send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
       uploading: {
         invoke: {
           id: 'sink',
@@ -263,7 +273,7 @@ export function createServerMachine(files: ServerFiles) {
           onError: { target: 'failed', actions: finishWith('not_stored', ({ event }) => errorCode(event.error)) },
         },
         on: { 'file.error': { target: 'failed', actions: finishWith('not_stored', ({ event }) => event.code) } },
-        ...receiveIntoSink('#transfer-server.upload_complete', 'uploaded'),
+        ...receiveIntoSink('#transfer-server.upload_complete', 'uploaded', FAILED),
       },
       upload_complete: { type: 'final', entry: 'end' },
 

@@ -12,14 +12,14 @@ import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
 import { localFile } from '../storage/local-file';
 import { TraceWriter } from '../trace/trace-writer';
-import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
+import { loggerFrom, withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { parseHostPort } from './host-port';
 import { startInspection, withInspectOptions } from './inspect-options';
 import { Progress } from './progress';
 
 const builder = (yargs: Argv) =>
-  withInspectOptions(withRecordOption(withLogOptions(yargs)))
+  withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
     .option('mode', { alias: 'm', choices: ['download', 'upload'] as const, default: 'download' as const, describe: 'Transfer direction' })
     .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50000', describe: 'Server address as host:port' })
     .option('server-file-name', { alias: 'v', type: 'string', default: 'server.txt', describe: 'File name on the server' })
@@ -34,7 +34,7 @@ const builder = (yargs: Argv) =>
     .example('$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt', 'upload under a new name')
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
-        '5 transfer interrupted, 6 cannot connect, 7 local file problem.',
+        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem.',
     );
 
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
@@ -74,7 +74,7 @@ export async function runClient(args: Args): Promise<number> {
 
   const arrow = operation === 'download' ? `${serverName} -> ${args['client-file-name']}` : `${args['client-file-name']} -> ${serverName}`;
   progress.line(`${operation} ${arrow} via ${host}:${port}`);
-  const spec = transferClient(localFile(localPath), { operation, serverName, size });
+  const spec = transferClient(localFile(localPath), { operation, serverName, size, idleTimeoutMs: args['idle-timeout'] * 1000 });
   const record = args.record
     ? TraceWriter.open(args.record, { protocol: 'transfer', role: 'client', connection: 'client', peer: `${host}:${port}`, input: spec.input })
     : undefined;

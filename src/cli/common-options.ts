@@ -13,6 +13,16 @@ export function withRecordOption<T>(yargs: Argv<T>) {
   return yargs.option('record', { type: 'string', describe: 'Write a trace file per connection into this folder' });
 }
 
+/** `--idle-timeout SECONDS`: how long a peer may send nothing while a connection waits for it. */
+export function withIdleTimeout<T>(yargs: Argv<T>) {
+  return yargs
+    .option('idle-timeout', { type: 'number', default: 30, describe: 'Seconds the peer may send nothing while a state waits for it (a moving transfer is never cut)' })
+    .check((args) => {
+      if (!(args['idle-timeout'] > 0)) throw new Error('--idle-timeout must be more than 0 seconds');
+      return true;
+    });
+}
+
 export function loggerFrom(args: { debug: boolean; 'log-format': LogFormat }, stderr: boolean, quietLevel?: 'error'): Logger {
   const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
   if (quietLevel && !args.debug) log.level = quietLevel;

@@ -28,7 +28,7 @@ describe('wirestate replay', () => {
       'out 9 B DOWNLOAD_REPLY T size=89',
       'state check_download_confirmation',
       'in 1 B DOWNLOAD_CONFIRM T',
-      'state downloading',
+      'state downloading.sending',
       'out 89 B DATA 89 B, DATA complete',
       'state download_complete',
       'end the peer ended its side',
@@ -44,7 +44,7 @@ describe('wirestate replay', () => {
 
   it('--check exits 1 and says what differs when the trace does not match the machine', async () => {
     const lines = (await readFile(FIXTURE, 'utf8')).split('\n');
-    const tampered = lines.map((line) => line.replace('"state":"downloading"', '"state":"uploading"')).join('\n');
+    const tampered = lines.map((line) => line.replace('"state":"downloading.sending"', '"state":"uploading"')).join('\n');
     const path = join(base, 'tampered.jsonl');
     await writeFile(path, tampered);
     const result = await wirestate(['replay', '--check', path]);

@@ -4,7 +4,7 @@
  * carried out. Machine tests and trace replay use it to assert the bytes a
  * machine sends, the states it visits and how it ends.
  */
-import { createActor } from 'xstate';
+import { SimulatedClock, createActor } from 'xstate';
 import { FramePump } from './frame-pump';
 import type { ConnectionSpec, SessionOutcome, WireCommand } from './protocol';
 import { watchStates } from './state-watch';
@@ -20,15 +20,17 @@ export interface ReplayResult {
   outcome?: SessionOutcome;
 }
 
-/** What the peer does, in order: send bytes, end its side, or break the connection. */
-export type ReplayInput = Buffer | { end: true } | { error: string };
+/** What the peer does, in order: send bytes, end its side, break the connection, or let `wait` ms pass. */
+export type ReplayInput = Buffer | { end: true } | { error: string } | { wait: number };
 
 export const PEER_ENDS: ReplayInput = { end: true };
 export const PEER_RESETS: ReplayInput = { error: 'ECONNRESET' };
 
 export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promise<ReplayResult> {
   const states: string[] = [];
-  const actor = createActor(spec.logic, { input: spec.input, inspect: watchStates((state) => states.push(state), { skipFlowControl: true }) });
+  // Time only passes when an input says so: timeouts are tested without waiting for them.
+  const clock = new SimulatedClock();
+  const actor = createActor(spec.logic, { input: spec.input, clock, inspect: watchStates((state) => states.push(state), { skipFlowControl: true }) });
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
@@ -46,6 +48,7 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
   await settle(actor, pump);
   for (const input of inputs) {
     if (Buffer.isBuffer(input)) pump.push(input);
+    else if ('wait' in input) clock.increment(input.wait);
     else if ('end' in input) pump.end();
     else if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: input.error });
     await settle(actor, pump);

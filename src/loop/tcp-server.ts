@@ -19,6 +19,8 @@ export interface TcpServerOptions {
   watch?: (connection: ConnectionMeta, actor: AnyActorRef) => void;
   /** Folder to write one trace file per connection into. */
   recordDir?: string;
+  /** Connections beyond this many are closed at once (default: no limit). */
+  maxConnections?: number;
 }
 
 export interface TcpServer {
@@ -27,8 +29,8 @@ export interface TcpServer {
   readonly open: number;
   /** Settles with each connection's outcome as it closes; for tests and tools. */
   onFinished(listener: (id: string, outcome: SessionOutcome) => void): void;
-  /** Stops accepting and waits for open connections to close. */
-  close(): Promise<void>;
+  /** Stops accepting; connections still open after `graceMs` (default 0) are aborted. Settles once all are closed. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
@@ -39,9 +41,14 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
 
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     const id = `c${++next}`;
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (sockets.size >= (options.maxConnections ?? Infinity)) {
+      log.warn(`refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`, { connection: id });
+      socket.resetAndDestroy();
+      return;
+    }
     sockets.add(socket);
     socket.setNoDelay(true);
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     log.info(`connected from ${peer}`, { connection: id });
     const spec = protocol.accept(id);
     const record = options.recordDir
@@ -68,7 +75,17 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
           return sockets.size;
         },
         onFinished: (listener) => listeners.push(listener),
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: (graceMs = 0) =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            if (sockets.size === 0) return;
+            const abort = () => {
+              if (sockets.size > 0) log.warn(`aborting ${sockets.size} connection(s) still open`);
+              for (const socket of sockets) socket.resetAndDestroy();
+            };
+            if (graceMs > 0) setTimeout(abort, graceMs).unref();
+            else abort();
+          }),
       });
     });
   });

@@ -1,0 +1,80 @@
+/**
+ * Idle timeouts are machine delays: a state waiting for the peer fails after
+ * the idle timeout with nothing from it, while a transfer that keeps moving is
+ * never cut. Time is simulated (replay's `wait`), so these tests do not sleep.
+ */
+import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
+import { MemoryFiles } from '../../src/storage/memory-files';
+import { memoryLocalFile } from '../../src/storage/memory-local-file';
+import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
+import { transferClient, transferServer } from '.';
+
+const IDLE = 30_000;
+const serve = (files: MemoryFiles, inputs: ReplayInput[]) =>
+  replay(transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs: IDLE }).accept('c1'), inputs);
+
+describe('server idle timeout', () => {
+  it('cuts a client that sends nothing, exactly at the timeout', async () => {
+    expect((await serve(new MemoryFiles(), [{ wait: IDLE - 1 }])).outcome).toBeUndefined();
+    const result = await serve(new MemoryFiles(), [{ wait: IDLE }]);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'timed_out' });
+    expect(result.states).toEqual(['client_connect', 'failed']);
+    expect(result.closed).toBe('reset');
+  });
+
+  it('cuts a client that sends its request one byte per second', async () => {
+    const request = encodeRequest(OP.download, 'a');
+    const trickle = [...request.subarray(0, 40)].flatMap((byte): ReplayInput[] => [Buffer.of(byte), { wait: 1000 }]);
+    const result = await serve(new MemoryFiles({ a: 'x' }), trickle);
+    expect(result.outcome).toMatchObject({ outcome: 'timed_out' });
+    expect(result.sent.length).toBe(0);
+  });
+
+  it('never cuts an upload that keeps moving, however long it takes', async () => {
+    const files = new MemoryFiles();
+    const pieces = Array.from({ length: 10 }, () => Buffer.alloc(1000, 7));
+    const result = await serve(files, [
+      encodeRequest(OP.upload, 'slow.bin'),
+      encodeUploadSize(10_000),
+      ...pieces.flatMap((piece): ReplayInput[] => [{ wait: IDLE - 1000 }, piece]),
+    ]);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded', bytes: 10_000 });
+    expect(files.files.get('slow.bin')?.length).toBe(10_000);
+  });
+
+  it('cuts an upload that stalls, keeping no file and no hold', async () => {
+    const files = new MemoryFiles();
+    const result = await serve(files, [encodeRequest(OP.upload, 'stall.bin'), encodeUploadSize(1000), Buffer.alloc(500), { wait: IDLE }]);
+    expect(result.outcome).toMatchObject({ outcome: 'timed_out', bytes: 500 });
+    expect(result.states.slice(-2)).toEqual(['uploading.receiving', 'failed']);
+    expect(files.files.has('stall.bin')).toBe(false);
+    expect(files.open).toBe(0);
+    expect(files.holds.size).toBe(0);
+  });
+
+  it('waits as long as it is told', async () => {
+    const patient = transferServer(new MemoryFiles(), { maxUploadSize: 1, idleTimeoutMs: 120_000 }).accept('c1');
+    expect((await replay(patient, [{ wait: 119_000 }])).outcome).toBeUndefined();
+  });
+});
+
+describe('client idle timeout', () => {
+  it('gives up on a server that answers nothing', async () => {
+    const result = await replay(transferClient(memoryLocalFile(), { operation: 'download', serverName: 'a', size: 0, idleTimeoutMs: IDLE }), [{ wait: IDLE }]);
+    expect(result.outcome).toMatchObject({ outcome: 'timed_out' });
+    expect(result.states.slice(-2)).toEqual(['check_download', 'failed']);
+  });
+
+  it('does not cut a reply that arrives in time', async () => {
+    const local = memoryLocalFile(Buffer.from('x'));
+    const result = await replay(transferClient(local, { operation: 'upload', serverName: 'a', size: 1, idleTimeoutMs: IDLE }), [
+      { wait: IDLE - 1 },
+      encodeStatus(STATUS.yes),
+      { wait: IDLE - 1 },
+      encodeStatus(STATUS.yes),
+      { wait: IDLE - 1 },
+      PEER_ENDS,
+    ]);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded' });
+  });
+});
