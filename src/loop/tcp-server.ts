@@ -29,6 +29,8 @@ export interface TcpServer {
   readonly open: number;
   /** Settles with each connection's outcome as it closes; for tests and tools. */
   onFinished(listener: (id: string, outcome: SessionOutcome) => void): void;
+  /** Settles once no connection is open (at once if none is). */
+  whenIdle(): Promise<void>;
   /** Stops accepting; connections still open after `graceMs` (default 0) are aborted. Settles once all are closed. */
   close(graceMs?: number): Promise<void>;
 }
@@ -69,24 +71,30 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       server.on('error', (error) => log.error(`listener error: ${error.message}`));
       const address = server.address() as AddressInfo;
       log.info(`${protocol.name} server listening on ${address.address}:${address.port}`);
-      resolve({
+      const running: TcpServer = {
         address,
         get open() {
           return sockets.size;
         },
         onFinished: (listener) => listeners.push(listener),
-        close: (graceMs = 0) =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            if (sockets.size === 0) return;
-            const abort = () => {
-              if (sockets.size > 0) log.warn(`aborting ${sockets.size} connection(s) still open`);
-              for (const socket of sockets) socket.resetAndDestroy();
-            };
-            if (graceMs > 0) setTimeout(abort, graceMs).unref();
-            else abort();
+        whenIdle: () =>
+          new Promise<void>((idle) => {
+            if (sockets.size === 0) return idle();
+            listeners.push(() => sockets.size === 0 && idle());
           }),
-      });
+        close: (graceMs = 0) => {
+          const listenerClosed = new Promise<void>((done) => server.close(() => done()));
+          const abort = () => {
+            if (sockets.size > 0) log.warn(`aborting ${sockets.size} connection(s) still open`);
+            for (const socket of sockets) socket.resetAndDestroy();
+          };
+          if (sockets.size > 0 && graceMs > 0) setTimeout(abort, graceMs).unref();
+          else abort();
+          // net.Server reports closed before its sockets emit 'close'; wait for each connection's own clean-up too.
+          return Promise.all([listenerClosed, running.whenIdle()]).then(() => undefined);
+        },
+      };
+      resolve(running);
     });
   });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { OP, STATUS, encodeDownloadReply, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
 import { EXIT } from '../cli/exit-codes';
 import { sha256, wirestate } from '../test-support/processes';
+import { NOTHING_LEFT, leftovers } from '../test-support/leftovers';
 import { startTestServer, type TestServer } from '../test-support/servers';
 
 let t: TestServer;
@@ -18,7 +19,11 @@ beforeEach(async () => {
   local = join(t.base, 'local');
   await mkdir(local);
 });
-afterEach(() => t.stop());
+afterEach(async () => {
+  // The clean-up invariant, after every test here whatever happened in it.
+  expect(await leftovers(t)).toEqual(NOTHING_LEFT);
+  await t.stop();
+});
 
 const client = (...args: string[]) => wirestate(['client', '-s', `127.0.0.1:${t.port}`, ...args], local);
 

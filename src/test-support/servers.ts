@@ -7,6 +7,7 @@ import { transferServer } from '../../machines/transfer';
 import type { SessionOutcome } from '../engine/protocol';
 import { startTcpServer, type TcpServer } from '../loop/tcp-server';
 import { FolderFiles } from '../storage/folder-files';
+import { capturingLogger } from './logs';
 
 export interface TestServer {
   server: TcpServer;
@@ -19,15 +20,23 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { maxUploadSize?: number } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  maxUploadSize?: number;
+  maxConnections?: number;
+  /** Receives the server's log lines (`level connection message`); silent otherwise. */
+  lines?: string[];
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const base = await mkdtemp(join(tmpdir(), 'wirestate-e2e-'));
   const files = await FolderFiles.open(join(base, 'root'));
-  const log = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+  const log = options.lines ? capturingLogger(options.lines) : winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
   const server = await startTcpServer({
     host: '127.0.0.1',
     port: 0,
     protocol: transferServer(files, { maxUploadSize: options.maxUploadSize ?? Number.MAX_SAFE_INTEGER }),
     log,
+    maxConnections: options.maxConnections,
   });
   const waiting: ((outcome: SessionOutcome) => void)[] = [];
   const done: SessionOutcome[] = [];
