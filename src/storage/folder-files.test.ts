@@ -30,9 +30,20 @@ describe('FolderFiles lookups', () => {
     ['sub\\..\\x', 'name.escapes'],
     ['a\x01b', 'name.reserved'],
     ['.x.1234.wirestate-part', 'name.reserved'],
-  ])('refuses %j for download and upload', async (name, code) => {
+    ['..', 'name.escapes'],
+    ['./..', 'name.escapes'],
+    ['sub/..', 'name.escapes'],
+    ['..\\canary.txt', 'name.escapes'],
+    ['C:canary.txt', 'name.escapes'],
+    ['a\nb', 'name.reserved'],
+    ['a\x7fb', 'name.reserved'],
+    ['\uff0e\uff0e\uff0fcanary.txt', 'name.escapes'],
+    ['sub\u2215..\u2215..\u2215canary.txt', 'name.reserved'],
+    ['x'.repeat(256), 'name.too_long'],
+  ])('refuses %j for download and upload, touching nothing outside', async (name, code) => {
     expect(await files.lookupDownload(name, 'c1')).toEqual({ kind: 'refused', code });
     expect(await files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code });
+    expect(await readFile(canary, 'utf8')).toBe('outside the root');
   });
 
   it('refuses a symlink that points out of the root, for download and for upload into it', async () => {

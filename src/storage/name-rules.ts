@@ -11,10 +11,14 @@ const MAX_NAME_BYTES = 255;
 
 /** Returns the name's path segments, or throws a `WirestateError` saying why it is refused. */
 export function checkName(name: string): string[] {
+  // Look-alikes (fullwidth dots and slashes, say) that read as a path once normalized are refused like the path itself.
+  const folded = name.normalize('NFKC');
+  if (folded !== name) checkName(folded);
   if (name.length === 0) throw new WirestateError('name.empty', 'empty name');
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new WirestateError('name.too_long', 'name over 255 bytes');
   if (name.includes('\0')) throw new WirestateError('name.nul', 'NUL byte in name');
   if (/[\x01-\x1f\x7f]/.test(name)) throw new WirestateError('name.reserved', 'control character in name');
+  if (/[\u2044\u2215\u2216\u29f8\u29f9\uff3c]/.test(name)) throw new WirestateError('name.reserved', 'a character that looks like a path separator');
   if (name.startsWith('/') || name.includes('\\') || /^[a-zA-Z]:/.test(name)) {
     throw new WirestateError('name.escapes', 'absolute or backslash path');
   }
