@@ -47,6 +47,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   options.watch?.(actor);
   const pump = new FramePump(actor, spec.decoder);
   let writeBlocked = false;
+  let linger: NodeJS.Timeout | undefined;
   let peerEnded = false;
 
   const updateFlow = () => {
@@ -90,9 +91,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
 
     actor.subscribe({
       next: (snapshot) => {
-        if (snapshot.status === 'done') {
+        if (snapshot.status === 'done' && !linger) {
           if (!socket.writableEnded) socket.end();
-          setTimeout(() => socket.destroy(), LINGER_MS).unref();
+          linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
           closeWhenBothEnded();
         }
         queueMicrotask(deliver);
@@ -127,6 +128,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: errorCode(error) });
     });
     socket.on('close', () => {
+      clearTimeout(linger);
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
       const snapshot = actor.getSnapshot();
       const outcome: SessionOutcome = snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
