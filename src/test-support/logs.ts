@@ -3,11 +3,13 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 
 /** Each line is pushed as `level connection message` (connection `-` when there is none). */
-export function capturingLogger(lines: string[]): winston.Logger {
+export function capturingLogger(lines: string[], onLine?: (line: string) => void): winston.Logger {
   const stream = new Writable({
     objectMode: true,
     write(info: { level: string; message: string; connection?: string }, _encoding, done) {
-      lines.push(`${info.level} ${info.connection ?? '-'} ${info.message}`);
+      const line = `${info.level} ${info.connection ?? '-'} ${info.message}`;
+      lines.push(line);
+      onLine?.(line);
       done();
     },
   });

@@ -25,12 +25,14 @@ export interface TestServerOptions {
   maxConnections?: number;
   /** Receives the server's log lines (`level connection message`); silent otherwise. */
   lines?: string[];
+  /** Called with each log line as it is written (needs `lines`). */
+  onLine?: (line: string) => void;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const base = await mkdtemp(join(tmpdir(), 'wirestate-e2e-'));
   const files = await FolderFiles.open(join(base, 'root'));
-  const log = options.lines ? capturingLogger(options.lines) : winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+  const log = options.lines ? capturingLogger(options.lines, options.onLine) : winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
   const server = await startTcpServer({
     host: '127.0.0.1',
     port: 0,

@@ -1,0 +1,58 @@
+/** Processes killed in the middle of a transfer: nothing is lost, nothing half-written is left. */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import winston from 'winston';
+import { EXIT } from '../cli/exit-codes';
+import { startProxy } from '../proxy/stammer-proxy';
+import { NOTHING_LEFT, leftovers } from '../test-support/leftovers';
+import { CLI } from '../test-support/processes';
+import { startTestServer } from '../test-support/servers';
+
+const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+/** A proxy slow enough that a 16 MiB transfer is surely still running when a process is killed. */
+const slowProxy = (port: number) =>
+  startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port }, maxFragment: 16384, maxDelayMs: 2, seed: 5, log: silent });
+
+it('a client killed mid-upload leaves no file and no temporary file, and frees the name', async () => {
+  let announced!: () => void;
+  const uploadKnown = new Promise<void>((resolve) => (announced = resolve));
+  const t = await startTestServer({ lines: [], onLine: (line) => line.includes('upload "big.bin"') && announced() });
+  const proxy = await slowProxy(t.port);
+  await writeFile(join(t.base, 'big.bin'), randomBytes(16 * 1024 * 1024));
+  const client = spawn(process.execPath, [CLI, 'client', '-q', '-m', 'upload', '-s', `127.0.0.1:${proxy.address.port}`, '-l', join(t.base, 'big.bin'), '-v', 'big.bin']);
+  const outcome = t.nextOutcome();
+  await uploadKnown;
+  client.kill('SIGKILL');
+  expect(await outcome).toMatchObject({ ok: false, outcome: 'interrupted' });
+  await proxy.close();
+  expect(await leftovers(t)).toEqual(NOTHING_LEFT);
+  expect(await readdir(t.files.root)).toEqual([]);
+  await t.stop();
+});
+
+it('a server killed mid-download makes the client exit 5, keeping the previous local file and no temporary file', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'wirestate-kill-'));
+  await mkdir(join(base, 'root'));
+  await mkdir(join(base, 'local'));
+  await writeFile(join(base, 'root', 'big.bin'), randomBytes(16 * 1024 * 1024));
+  await writeFile(join(base, 'local', 'big.bin'), 'the previous version');
+  const server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  while (!/listening on [\d.]+:\d+/.test(output)) await once(server.stdout!, 'data');
+  const proxy = await slowProxy(Number(/listening on [\d.]+:(\d+)/.exec(output)![1]));
+
+  const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', 'big.bin'], { cwd: join(base, 'local') });
+  const clientExit = new Promise<number | null>((resolve) => client.once('exit', (code) => resolve(code)));
+  while (!/download "big.bin"/.test(output)) await once(server.stdout!, 'data');
+  server.kill('SIGKILL');
+  expect(await clientExit).toBe(EXIT.interrupted);
+  expect(await readFile(join(base, 'local', 'big.bin'), 'utf8')).toBe('the previous version');
+  expect(await readdir(join(base, 'local'))).toEqual(['big.bin']);
+  await proxy.close();
+  await rm(base, { recursive: true, force: true });
+});
