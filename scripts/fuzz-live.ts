@@ -13,15 +13,18 @@ import { OP, REQUEST_SIZE } from '../machines/transfer/frames';
 /** Most a server may send back to one connection of these inputs: a download reply and a file of `largestFile` bytes. */
 const replyLimit = (largestFile: number) => 9 + largestFile;
 
-const hostileBytes = fc.oneof(
-  fc.uint8Array({ maxLength: 1500 }),
-  fc.tuple(fc.constantFrom(OP.download, OP.upload), fc.constantFrom('known.bin', 'new.bin', '../x', ''), fc.uint8Array({ maxLength: 600 })).map(([op, name, rest]) => {
-    const request = Buffer.alloc(REQUEST_SIZE);
-    request[0] = op;
-    request.write(name, 1);
-    return Buffer.concat([request, rest]);
-  }),
-);
+/** Random bytes, and bytes that start like a request for one of `names` so that they reach deeper states. */
+export function hostileBytes(names: string[], maxLength: number) {
+  return fc.oneof(
+    fc.uint8Array({ maxLength }),
+    fc.tuple(fc.constantFrom(OP.download, OP.upload), fc.constantFrom(...names), fc.uint8Array({ maxLength: maxLength / 2 })).map(([op, name, rest]) => {
+      const request = Buffer.alloc(REQUEST_SIZE);
+      request[0] = op;
+      request.write(name, 1);
+      return Buffer.concat([request, rest]);
+    }),
+  );
+}
 
 /** Sends `bytes` in pieces of the given sizes, ends, and collects the reply until the server closes. */
 async function exchange(port: number, bytes: Uint8Array, pieces: number[]): Promise<Buffer> {
@@ -49,7 +52,7 @@ async function exchange(port: number, bytes: Uint8Array, pieces: number[]): Prom
 /** Runs `runs` generated exchanges against the server on `port`; throws with a counterexample if one misbehaves. */
 export async function fuzzLive(port: number, runs: number, largestFile: number, seed?: number): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(hostileBytes, fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 40 }), async (bytes, pieces) => {
+    fc.asyncProperty(hostileBytes(['known.bin', 'new.bin', '../x', ''], 1500), fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 40 }), async (bytes, pieces) => {
       const reply = await exchange(port, bytes, pieces);
       if (reply.length > replyLimit(largestFile)) throw new Error(`server sent ${reply.length} bytes`);
     }),

@@ -8,6 +8,7 @@ import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
+import { hostileBytes } from '../../scripts/fuzz-live';
 import { transferClient, transferServer } from '.';
 
 const STORED = Buffer.from('x'.repeat(100));
@@ -25,16 +26,7 @@ function cutAt(bytes: Buffer, offsets: number[]): Buffer[] {
   return pieces;
 }
 
-/** Bytes that start like a request often enough to reach the deeper states. */
-const hostileBytes = fc.oneof(
-  fc.uint8Array({ maxLength: 600 }),
-  fc.tuple(fc.constantFrom(OP.download, OP.upload), fc.constantFrom('a', 'b', '../a', ''), fc.uint8Array({ maxLength: 400 })).map(([op, name, rest]) => {
-    const request = Buffer.alloc(REQUEST_SIZE);
-    request[0] = op;
-    request.write(name, 1);
-    return Buffer.concat([request, rest]);
-  }),
-);
+const hostile = hostileBytes(['a', 'b', '../a', ''], 600);
 
 describe('any cutting of a valid exchange gives the same result', () => {
   it('upload: the same bytes stored, replies, states and outcome', async () => {
@@ -67,7 +59,7 @@ describe('any cutting of a valid exchange gives the same result', () => {
 describe('arbitrary bytes', () => {
   it('into a server: no throw, at most the protocol replies, always a final state, nothing left held or open', async () => {
     await fc.assert(
-      fc.asyncProperty(hostileBytes, fc.array(fc.nat(), { maxLength: 20 }), async (bytes, offsets) => {
+      fc.asyncProperty(hostile, fc.array(fc.nat(), { maxLength: 20 }), async (bytes, offsets) => {
         const files = new MemoryFiles({ a: STORED });
         const result = await server(files, [...cutAt(Buffer.from(bytes), offsets), PEER_ENDS]);
         expect(result.outcome).toBeDefined();
