@@ -34,6 +34,23 @@ it('a client killed mid-upload leaves no file and no temporary file, and frees t
   await t.stop();
 });
 
+it('a client killed mid-download ends the connection as interrupted, with nothing held or left open', async () => {
+  let announced!: () => void;
+  const downloadKnown = new Promise<void>((resolve) => (announced = resolve));
+  const t = await startTestServer({ lines: [], onLine: (line) => line.includes('download "big.bin"') && announced() });
+  const proxy = await slowProxy(t.port);
+  await writeFile(join(t.files.root, 'big.bin'), randomBytes(16 * 1024 * 1024));
+  const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', join(t.base, 'got.bin')]);
+  const outcome = t.nextOutcome();
+  await downloadKnown;
+  client.kill('SIGKILL');
+  expect(await outcome).toMatchObject({ ok: false, outcome: 'interrupted' });
+  await proxy.close();
+  expect(await leftovers(t)).toEqual(NOTHING_LEFT);
+  expect(await readdir(t.base)).not.toContain('got.bin');
+  await t.stop();
+});
+
 it('a server killed mid-download makes the client exit 5, keeping the previous local file and no temporary file', async () => {
   const base = await mkdtemp(join(tmpdir(), 'wirestate-kill-'));
   await mkdir(join(base, 'root'));
