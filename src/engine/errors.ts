@@ -1,17 +1,5 @@
 /** Stable codes for every failure wirestate reports, so callers and tests match on codes, not wording. */
-export type ErrorCode =
-  | 'name.empty'
-  | 'name.too_long'
-  | 'name.nul'
-  | 'name.encoding'
-  | 'name.escapes'
-  | 'name.reserved'
-  | 'file.not_regular'
-  | 'file.size_changed'
-  | 'file.io'
-  | 'protocol.unexpected_bytes'
-  | 'protocol.bad_frame'
-  | 'usage.bad_argument';
+export type ErrorCode = 'name.empty' | 'name.too_long' | 'name.nul' | 'name.encoding' | 'name.escapes' | 'name.reserved';
 
 /** The one error type of wirestate: a stable `code` plus a message meant for people. */
 export class WirestateError extends Error {
