@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { errorCode } from '../engine/errors';
 import { FramePump } from '../engine/frame-pump';
-import type { ConnectionSpec, SessionOutcome, SessionRequest, WireCommand } from '../engine/protocol';
+import { READING_TAG, type ConnectionSpec, type SessionOutcome, type SessionRequest, type WireCommand } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { formatBytes, mibPerSecond } from '../log/logger';
 import { watchStates } from '../engine/state-watch';
@@ -49,6 +49,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   let writeBlocked = false;
   let linger: NodeJS.Timeout | undefined;
   let peerEnded = false;
+  /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
+  let couldRead = false;
 
   const updateFlow = () => {
     const wanted = (pump.wantsInput() && pump.buffered < MAX_BUFFERED) || actor.getSnapshot().status !== 'active';
@@ -96,7 +98,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
           linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
           closeWhenBothEnded();
         }
-        queueMicrotask(deliver);
+        // A state that reads again (after an async check, after disk_busy) may have frames waiting: deliver
+        // them outside this callback, where the snapshot is current. Socket events already deliver everything else.
+        const canRead = snapshot.status === 'active' && snapshot.hasTag(READING_TAG);
+        if (canRead !== couldRead || snapshot.status !== 'active') queueMicrotask(deliver);
+        couldRead = canRead;
       },
       error: (error) => {
         log.error(`machine failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
