@@ -17,10 +17,16 @@ const silent = winston.createLogger({ transports: [new winston.transports.Consol
 const slowProxy = (port: number) =>
   startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port }, maxFragment: 16384, maxDelayMs: 2, seed: 5, log: silent });
 
+/** A test server, and a promise that settles once it logs a line containing `text`. */
+async function serverLogging(text: string) {
+  let seen!: () => void;
+  const logged = new Promise<void>((resolve) => (seen = resolve));
+  const t = await startTestServer({ lines: [], onLine: (line) => line.includes(text) && seen() });
+  return { t, logged };
+}
+
 it('a client killed mid-upload leaves no file and no temporary file, and frees the name', async () => {
-  let announced!: () => void;
-  const uploadKnown = new Promise<void>((resolve) => (announced = resolve));
-  const t = await startTestServer({ lines: [], onLine: (line) => line.includes('upload "big.bin"') && announced() });
+  const { t, logged: uploadKnown } = await serverLogging('upload "big.bin"');
   const proxy = await slowProxy(t.port);
   await writeFile(join(t.base, 'big.bin'), randomBytes(16 * 1024 * 1024));
   const client = spawn(process.execPath, [CLI, 'client', '-q', '-m', 'upload', '-s', `127.0.0.1:${proxy.address.port}`, '-l', join(t.base, 'big.bin'), '-v', 'big.bin']);
@@ -35,9 +41,7 @@ it('a client killed mid-upload leaves no file and no temporary file, and frees t
 });
 
 it('a client killed mid-download ends the connection as interrupted, with nothing held or left open', async () => {
-  let announced!: () => void;
-  const downloadKnown = new Promise<void>((resolve) => (announced = resolve));
-  const t = await startTestServer({ lines: [], onLine: (line) => line.includes('download "big.bin"') && announced() });
+  const { t, logged: downloadKnown } = await serverLogging('download "big.bin"');
   const proxy = await slowProxy(t.port);
   await writeFile(join(t.files.root, 'big.bin'), randomBytes(16 * 1024 * 1024));
   const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', join(t.base, 'got.bin')]);
