@@ -1,6 +1,6 @@
 /** `wirestate client`: download or upload one file, with the seed client's flags. */
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { transferClient } from '../../machines/transfer';
@@ -11,6 +11,7 @@ import { formatBytes, mibPerSecond } from '../log/logger';
 import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
 import { localFile } from '../storage/local-file';
+import { removeStaleTempFiles } from '../storage/temp-names';
 import { TraceWriter } from '../trace/trace-writer';
 import { loggerFrom, withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -60,6 +61,11 @@ export async function runClient(args: Args): Promise<number> {
       size = info.size;
     } else if (!(await stat(dirname(localPath))).isDirectory()) {
       return fail(EXIT.localFile, `${dirname(localPath)} is not a folder`);
+    } else {
+      // What an earlier download of this file left when its process was killed.
+      for (const path of await removeStaleTempFiles(dirname(localPath), { recursive: false, forName: basename(localPath) })) {
+        progress.line(`removed ${path}, left by an interrupted download`);
+      }
     }
   } catch (error) {
     return fail(EXIT.localFile, `cannot use ${args['client-file-name']}: ${errorCode(error)}`);

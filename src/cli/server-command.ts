@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { transferServer } from '../../machines/transfer';
 import { FolderFiles } from '../storage/folder-files';
+import { removeStaleTempFiles } from '../storage/temp-names';
 import { startTcpServer, type TcpServer } from '../loop/tcp-server';
 import { loggerFrom, withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { isPort } from './host-port';
@@ -44,6 +45,8 @@ async function handler(args: Args): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const files = await FolderFiles.open(args.root);
+  const stale = await removeStaleTempFiles(files.root, { recursive: true });
+  if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   inspection = await startInspection(args, log);
   server = await startTcpServer({
     host: args.host,

@@ -1,15 +1,15 @@
 /** Processes killed in the middle of a transfer: nothing is lost, nothing half-written is left. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import winston from 'winston';
 import { EXIT } from '../cli/exit-codes';
 import { startProxy } from '../proxy/stammer-proxy';
-import { NOTHING_LEFT, leftovers } from '../test-support/leftovers';
-import { CLI } from '../test-support/processes';
+import { NOTHING_LEFT, leftovers, temporaryFiles } from '../test-support/leftovers';
+import { CLI, sha256, startServerProcess, wirestate } from '../test-support/processes';
 import { startTestServer } from '../test-support/servers';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
@@ -47,11 +47,20 @@ it('a client killed mid-download ends the connection as interrupted, with nothin
   const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', join(t.base, 'got.bin')]);
   const outcome = t.nextOutcome();
   await downloadKnown;
+  // Killed once it has begun writing: its temporary file exists (looked for every 10 ms, for at most 10 s).
+  for (let tries = 0; tries < 1000 && (await temporaryFiles(t.base)).length === 0; tries++) await delay(10);
   client.kill('SIGKILL');
   expect(await outcome).toMatchObject({ ok: false, outcome: 'interrupted' });
   await proxy.close();
   expect(await leftovers(t)).toEqual(NOTHING_LEFT);
   expect(await readdir(t.base)).not.toContain('got.bin');
+  // The killed client could not remove its temporary file; the next download of the same file does.
+  expect(await temporaryFiles(t.base)).toEqual([expect.stringMatching(/\.got\.bin\.\d+-[0-9a-f]+\.wirestate-part$/)]);
+  const again = await wirestate(['client', '-s', `127.0.0.1:${t.port}`, '-v', 'big.bin', '-l', join(t.base, 'got.bin')]);
+  expect(again.code).toBe(EXIT.ok);
+  expect(again.stderr).toMatch(/removed .*\.got\.bin\..*wirestate-part, left by an interrupted download/);
+  expect(await temporaryFiles(t.base)).toEqual([]);
+  expect(await sha256(join(t.base, 'got.bin'))).toBe(await sha256(join(t.files.root, 'big.bin')));
   await t.stop();
 });
 
@@ -61,16 +70,13 @@ it('a server killed mid-download makes the client exit 5, keeping the previous l
   await mkdir(join(base, 'local'));
   await writeFile(join(base, 'root', 'big.bin'), randomBytes(16 * 1024 * 1024));
   await writeFile(join(base, 'local', 'big.bin'), 'the previous version');
-  const server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  while (!/listening on [\d.]+:\d+/.test(output)) await once(server.stdout!, 'data');
-  const proxy = await slowProxy(Number(/listening on [\d.]+:(\d+)/.exec(output)![1]));
+  const server = await startServerProcess(['--root', join(base, 'root')]);
+  const proxy = await slowProxy(server.port);
 
   const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', 'big.bin'], { cwd: join(base, 'local') });
   const clientExit = new Promise<number | null>((resolve) => client.once('exit', (code) => resolve(code)));
-  while (!/download "big.bin"/.test(output)) await once(server.stdout!, 'data');
-  server.kill('SIGKILL');
+  await server.logged(/download "big.bin"/);
+  server.child.kill('SIGKILL');
   expect(await clientExit).toBe(EXIT.interrupted);
   expect(await readFile(join(base, 'local', 'big.bin'), 'utf8')).toBe('the previous version');
   expect(await readdir(join(base, 'local'))).toEqual(['big.bin']);

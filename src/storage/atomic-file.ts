@@ -3,12 +3,11 @@
  * place only after every byte is written and synced, so a reader never sees a
  * partial file and an interrupted write leaves nothing behind.
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, openSync, unlinkSync } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { IncomingFile } from '../../machines/transfer/files';
-import { TEMP_SUFFIX } from './name-rules';
+import { tempPathFor } from './temp-names';
 
 /** Bytes buffered towards the disk before the writer asks the socket to pause. */
 const WRITE_BUFFER = 1024 * 1024;
@@ -20,7 +19,7 @@ export interface AtomicFileOptions {
 
 export function createAtomicFile(finalPath: string, options: AtomicFileOptions): IncomingFile {
   const dir = dirname(finalPath);
-  const tempPath = join(dir, `.${basename(finalPath)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const tempPath = tempPathFor(finalPath);
   // Opened synchronously so that an abort right after creation always finds the file to remove.
   const stream = createWriteStream(tempPath, { fd: openSync(tempPath, 'wx', 0o644), highWaterMark: WRITE_BUFFER });
   let state: 'writing' | 'committing' | 'done' = 'writing';

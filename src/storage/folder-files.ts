@@ -3,7 +3,7 @@
  * checked, then resolved through symlinks and refused if the real path leaves
  * the root; uploads are atomic and never replace an existing file.
  */
-import { mkdir, lstat, realpath, stat } from 'node:fs/promises';
+import { access, constants, mkdir, lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from '../../machines/transfer/files';
@@ -34,6 +34,7 @@ export class FolderFiles implements ServerFiles {
     }
     const info = await stat(path);
     if (!info.isFile()) return { kind: 'refused', code: 'file.not_regular' };
+    if (!(await permitted(path, constants.R_OK))) return { kind: 'refused', code: 'EACCES' };
     if (!this.holds.share(this.key(path), owner)) return { kind: 'busy' };
     return { kind: 'found', size: info.size, ref: path };
   }
@@ -47,6 +48,7 @@ export class FolderFiles implements ServerFiles {
     } catch (error) {
       return refusal(error);
     }
+    if (!(await permitted(dirname(path), constants.W_OK))) return { kind: 'refused', code: 'EACCES' };
     if (await exists(path)) return { kind: 'exists' };
     if (!this.holds.claim(this.key(path), owner)) return { kind: 'busy' };
     return { kind: 'free', ref: path };
@@ -83,6 +85,16 @@ export class FolderFiles implements ServerFiles {
 
 function refusal(error: unknown): { kind: 'refused'; code: string } {
   return { kind: 'refused', code: errorCode(error) };
+}
+
+/** Whether this process may read or write `path`, asked before a reply promises the transfer. */
+async function permitted(path: string, mode: number): Promise<boolean> {
+  try {
+    await access(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 /** Helpers for tests that run wirestate and its peers as real processes on loopback. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -52,4 +53,36 @@ export function freePort(): Promise<number> {
     });
     probe.on('error', reject);
   });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Everything the server has logged so far. */
+  output(): string;
+  /** Resolves once the log matches `pattern`. */
+  logged(pattern: RegExp): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `wirestate server` on a free loopback port as its own process, optionally
+ * under a wrapper command (`unshare ...`), and waits until it listens.
+ */
+export async function startServerProcess(args: string[], wrapper: string[] = []): Promise<ServerProcess> {
+  const command = [...wrapper, process.execPath, CLI, 'server', '-l', '0', '--host', '127.0.0.1', ...args];
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const append = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logged = async (pattern: RegExp) => {
+    while (!pattern.test(output)) {
+      const more = await Promise.race([once(child.stdout!, 'data').then(() => true), exited.then(() => false)]);
+      if (!more && !pattern.test(output)) throw new Error(`server exited before logging ${pattern}:\n${output}`);
+    }
+  };
+  await logged(/listening on [\d.]+:\d+/);
+  return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(output)![1]), output: () => output, logged, exited };
 }

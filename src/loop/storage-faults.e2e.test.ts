@@ -1,0 +1,124 @@
+/**
+ * The file system failing under a running server, for real: a full disk (a
+ * small tmpfs mounted in a private mount namespace) and permission denied (the
+ * server run without privileges in a user namespace). Needs util-linux
+ * `unshare` and unprivileged user namespaces, as on Debian.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OP, STATUS, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
+import { EXIT } from '../cli/exit-codes';
+import { errorCode } from '../engine/errors';
+import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import { raw } from '../test-support/raw-client';
+
+const MiB = 1024 * 1024;
+let base: string;
+let server: ServerProcess;
+
+beforeEach(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-storage-'));
+  await mkdir(join(base, 'root'));
+  await mkdir(join(base, 'local'));
+});
+afterEach(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('a full disk', () => {
+  /** The server, serving a 4 MiB tmpfs that only it (and /proc/PID/root) can see. */
+  const startOnSmallDisk = () =>
+    startServerProcess(
+      ['--root', join(base, 'root')],
+      ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=4m wirestate "$0" && exec "$@"', join(base, 'root')],
+    );
+  /** The server's root as seen from outside its mount namespace. */
+  const disk = () => join(`/proc/${server.child.pid}/root`, base, 'root');
+
+  /** Writes zeros to `path` until the disk is full. */
+  const fill = async (path: string) => {
+    try {
+      await writeFile(path, Buffer.alloc(8 * MiB));
+      throw new Error('the disk did not fill up');
+    } catch (error) {
+      expect(errorCode(error)).toBe('ENOSPC');
+    }
+  };
+
+  it('filling up during an upload: the upload is not stored, nothing partial is left, and the server serves on', async () => {
+    server = await startOnSmallDisk();
+    const upload = await raw(server.port, encodeRequest(OP.upload, 'big.bin'));
+    await upload.replies(1);
+    upload.socket.write(encodeUploadSize(3 * MiB));
+    expect((await upload.replies(2))[1]).toBe(STATUS.yes); // 4 MiB free: accepted
+    upload.socket.write(Buffer.alloc(MiB, 7));
+    await server.logged(/upload "big.bin"/);
+
+    await fill(join(disk(), 'filler'));
+    upload.socket.write(Buffer.alloc(2 * MiB, 7));
+    expect(await upload.ended).toBe('reset');
+    await server.logged(/not_stored \(ENOSPC\)/);
+    expect(await readdir(disk())).toEqual(['filler']);
+
+    await unlink(join(disk(), 'filler'));
+    await writeFile(join(base, 'local', 'small.txt'), 'there is room again');
+    const again = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'small.txt'), '-v', 'small.txt']);
+    expect(again.code).toBe(EXIT.ok);
+    expect(await readdir(disk())).toEqual(['small.txt']);
+  });
+
+  it('an upload larger than the free space is refused at its size frame, before any byte is written', async () => {
+    server = await startOnSmallDisk();
+    await writeFile(join(base, 'local', 'five.bin'), Buffer.alloc(5 * MiB));
+    const result = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'five.bin'), '-v', 'five.bin']);
+    expect(result.code).toBe(EXIT.refused);
+    await server.logged(/refused \(no room\)/);
+    expect(await readdir(disk())).toEqual([]);
+  });
+});
+
+describe('permission denied', () => {
+  /** The server as an unprivileged user: file modes apply to it even when the tests run as root. */
+  const startUnprivileged = () => startServerProcess(['--root', join(base, 'root')], ['unshare', '--user']);
+
+  it('a file the server may not read is refused with E, not a broken connection', async () => {
+    await writeFile(join(base, 'root', 'secret.txt'), 'not for you');
+    await chmod(join(base, 'root', 'secret.txt'), 0o000);
+    server = await startUnprivileged();
+    const result = await wirestate(['client', '-q', '-s', `127.0.0.1:${server.port}`, '-v', 'secret.txt', '-l', join(base, 'local', 'got.txt')]);
+    expect(result.code).toBe(EXIT.serverError);
+    await server.logged(/download "secret.txt"[\s\S]*refused \(EACCES\)/);
+    expect(await readdir(join(base, 'local'))).toEqual([]);
+  });
+
+  it('an upload into a folder the server may not write is refused with E, and nothing is created', async () => {
+    await mkdir(join(base, 'root', 'readonly'), { mode: 0o555 });
+    await writeFile(join(base, 'local', 'up.txt'), 'hello');
+    server = await startUnprivileged();
+    const result = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'up.txt'), '-v', 'readonly/up.txt']);
+    expect(result.code).toBe(EXIT.serverError);
+    await server.logged(/upload "readonly\/up.txt"[\s\S]*refused \(EACCES\)/);
+    expect(await readdir(join(base, 'root', 'readonly'))).toEqual([]);
+  });
+});
+
+describe('temporary files left by a killed process', () => {
+  it('the server removes those of writers no longer running when it starts, and keeps those of live ones', async () => {
+    const gone = spawn('true');
+    await once(gone, 'exit');
+    const stale = `.a.txt.${gone.pid}-0123456789ab.wirestate-part`;
+    const live = `.b.txt.${process.pid}-0123456789ab.wirestate-part`;
+    await mkdir(join(base, 'root', 'sub'));
+    await writeFile(join(base, 'root', 'sub', stale), 'half a file');
+    await writeFile(join(base, 'root', live), 'being written');
+    server = await startServerProcess(['--root', join(base, 'root')]);
+    await server.logged(/removed 1 temporary file\(s\) left by a stopped server/);
+    expect(await readdir(join(base, 'root', 'sub'))).toEqual([]);
+    expect(await readdir(join(base, 'root'))).toEqual(expect.arrayContaining([live]));
+  });
+});
