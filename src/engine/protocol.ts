@@ -59,6 +59,8 @@ export interface SessionOutcome {
   /** Payload bytes moved (file bytes, not protocol framing). */
   bytes: number;
   detail?: string;
+  /** The session asks its server to stop, as SIGTERM would (the lab's `sum` exercise). */
+  stopServer?: boolean;
 }
 
 /** Everything needed to run one connection of a protocol. */

@@ -5,14 +5,10 @@
  * only while the actor's state has the `reading` tag.
  */
 import type { Socket } from 'node:net';
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
-import { FramePump } from '../engine/frame-pump';
-import { READING_TAG, type ConnectionSpec, type SessionOutcome, type SessionRequest, type WireCommand } from '../engine/protocol';
-import type { Logger } from '../log/logger';
-import { formatBytes, mibPerSecond } from '../log/logger';
-import { watchStates } from '../engine/state-watch';
-import type { TraceWriter } from '../trace/trace-writer';
+import { READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
+import { openSession, outcomeOf, type SessionOptions } from './session';
 
 /** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
 const MAX_BUFFERED = 256 * 1024;
@@ -20,14 +16,7 @@ const MAX_BUFFERED = 256 * 1024;
 const LINGER_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 
-export interface ConnectionOptions {
-  id: string;
-  log: Logger;
-  /** Called with the actor before it starts, for a live inspector to watch it. */
-  watch?: (actor: AnyActorRef) => void;
-  /** Writes every chunk, state and the outcome to a trace file. */
-  record?: TraceWriter;
-}
+export type ConnectionOptions = SessionOptions;
 
 export interface RunningConnection {
   actor: AnyActorRef;
@@ -37,15 +26,7 @@ export interface RunningConnection {
 
 export function runConnection(socket: Socket, spec: ConnectionSpec, options: ConnectionOptions): RunningConnection {
   const { id, log, record } = options;
-  const started = performance.now();
-  const observers = [
-    ...(log.isDebugEnabled() ? [watchStates((state) => log.debug(`state ${state}`, { connection: id }))] : []),
-    ...(record ? [watchStates((state) => record.state(state), { skipFlowControl: true })] : []),
-  ];
-  const inspect = observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
-  const actor = createActor(spec.logic, { input: spec.input, inspect });
-  options.watch?.(actor);
-  const pump = new FramePump(actor, spec.decoder);
+  const { actor, pump, close } = openSession(spec, options);
   let writeBlocked = false;
   let linger: NodeJS.Timeout | undefined;
   let peerEnded = false;
@@ -84,7 +65,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     }
   };
   for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
-  actor.on('session.request', (event: SessionRequest) => log.info(event.summary, { connection: id }));
 
   const finished = new Promise<SessionOutcome>((resolve) => {
     const closeWhenBothEnded = () => {
@@ -136,24 +116,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     socket.on('close', () => {
       clearTimeout(linger);
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
-      const snapshot = actor.getSnapshot();
-      const outcome: SessionOutcome = snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
+      const outcome = outcomeOf(actor);
       actor.stop();
-      logEnd(log, id, outcome, (performance.now() - started) / 1000);
-      if (record) void record.finish(outcome).then(() => resolve(outcome));
-      else resolve(outcome);
+      resolve(close(outcome));
     });
   });
 
   actor.start();
   deliver();
   return { actor, finished };
-}
-
-function logEnd(log: Logger, id: string, outcome: SessionOutcome, seconds: number): void {
-  const rate = outcome.bytes > 0 ? ` (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)` : '';
-  const detail = outcome.detail ? ` (${outcome.detail})` : '';
-  log.log(outcome.ok ? 'info' : 'warn', `${outcome.outcome}${detail}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`, {
-    connection: id,
-  });
 }

@@ -9,6 +9,7 @@ import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
 import { runConnection } from './connection';
+import type { ListeningServer } from './listening-server';
 
 export interface TcpServerOptions {
   host: string;
@@ -23,17 +24,8 @@ export interface TcpServerOptions {
   maxConnections?: number;
 }
 
-export interface TcpServer {
-  address: AddressInfo;
-  /** Connections open right now. */
-  readonly open: number;
-  /** Settles with each connection's outcome as it closes; for tests and tools. */
-  onFinished(listener: (id: string, outcome: SessionOutcome) => void): void;
-  /** Settles once no connection is open (at once if none is). */
-  whenIdle(): Promise<void>;
-  /** Stops accepting; connections still open after `graceMs` (default 0) are aborted. Settles once all are closed. */
-  close(graceMs?: number): Promise<void>;
-}
+/** A listening TCP server. */
+export type TcpServer = ListeningServer;
 
 export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const { protocol, log } = options;

@@ -22,6 +22,8 @@ export interface TraceHeader {
   peer: string;
   version: string;
   started: string;
+  /** `udp`: each `in`/`out` entry is one datagram, so replays keep the recorded cuts. Absent: TCP. */
+  transport?: 'tcp' | 'udp';
   /** The machine's input, so a replay builds the same machine. */
   input?: unknown;
 }

@@ -32,8 +32,10 @@ export function expectedFromTrace(trace: Trace): Expected {
   return { sent: Buffer.concat(sent), states, outcome };
 }
 
-/** The peer's side of the trace, its bytes cut as `chunking` says, its end or error last. */
-export function inputsFromTrace(trace: Trace, chunking: Chunking): ReplayInput[] {
+/** The peer's side of the trace, its bytes cut as `requested` says (TCP only), its end or error last. */
+export function inputsFromTrace(trace: Trace, requested: Chunking): ReplayInput[] {
+  // Datagrams cannot be re-cut: each is one message.
+  const chunking: Chunking = trace.header.transport === 'udp' ? { kind: 'recorded' } : requested;
   const terminal: ReplayInput[] = [];
   const recorded: ReplayInput[] = [];
   for (const entry of trace.entries) {

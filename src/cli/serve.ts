@@ -1,0 +1,64 @@
+/**
+ * Runs protocol servers from the command line, the same way for every
+ * protocol: the shared server flags, one log, one inspector, and shutdown on
+ * SIGINT/SIGTERM (a grace period for sessions in flight, then abort; a second
+ * signal stops at once) or when a session asks the server to stop.
+ */
+import type { Argv } from 'yargs';
+import type { StreamProtocol } from '../engine/protocol';
+import type { Logger } from '../log/logger';
+import type { ListeningServer } from '../loop/listening-server';
+import { startTcpServer } from '../loop/tcp-server';
+import { startUdpServer } from '../loop/udp-server';
+import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
+import { startInspection, withInspectOptions, type Inspection } from './inspect-options';
+
+/** Flags every protocol's server takes, meaning the same everywhere. */
+export function withServerOptions<T>(yargs: Argv<T>) {
+  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
+    .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to bind (127.0.0.1 for this machine only)' })
+    .option('max-connections', { type: 'number', default: 256, describe: 'Connections (UDP: peers) at once; more are refused at once and logged' })
+    .option('grace', { type: 'number', default: 10, describe: 'On SIGINT/SIGTERM, seconds sessions in flight may take to finish' })
+    .check((args) => {
+      if (!(args['max-connections'] >= 1)) throw new Error('--max-connections must be at least 1');
+      if (!(args.grace >= 0)) throw new Error('--grace must be 0 or more seconds');
+      return true;
+    });
+}
+
+export type ServerArgs = Awaited<ReturnType<typeof withServerOptions>['argv']>;
+
+export interface Listener {
+  transport: 'tcp' | 'udp';
+  port: number;
+  protocol: StreamProtocol;
+}
+
+/** Starts every listener and keeps the process serving until a signal or a session stops it. */
+export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]): Promise<ListeningServer[]> {
+  const servers: ListeningServer[] = [];
+  let inspection: Inspection | undefined;
+  // Installed before anything starts, so a signal during start-up still ends the process cleanly.
+  let stopping = false;
+  const stop = (reason: string) => {
+    const open = servers.reduce((sum, server) => sum + server.open, 0);
+    const graceMs = stopping ? 0 : args.grace * 1000;
+    if (stopping) log.warn(`${reason} again: stopping now`);
+    else log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`);
+    stopping = true;
+    void Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.server?.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  inspection = await startInspection(args, log);
+  for (const { transport, port, protocol } of listeners) {
+    const common = { host: args.host, port, protocol, log, recordDir: args.record, watch: inspection?.watch };
+    const server =
+      transport === 'tcp'
+        ? await startTcpServer({ ...common, maxConnections: args['max-connections'] })
+        : await startUdpServer({ ...common, maxPeers: args['max-connections'], idleMs: args['idle-timeout'] * 1000 });
+    server.onFinished((id, outcome) => outcome.stopServer && stop(`stop asked by ${id}`));
+    servers.push(server);
+  }
+  return servers;
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs one UDP peer (an address and port) as a connection: each datagram from
+ * it is pushed into its machine like a chunk on TCP, each `wire.write` is sent
+ * to it as one datagram. UDP has no end of stream, so a peer that stays quiet
+ * for `idleMs` is told `socket.end` and its machine finishes.
+ */
+import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
+import { openSession, outcomeOf, type SessionOptions } from './session';
+
+/** Datagrams a peer may have waiting for its machine; more are dropped, as a full UDP buffer would. */
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
+export interface PeerOptions extends SessionOptions {
+  /** Sends one datagram to the peer; `done` runs once it has left. */
+  send(bytes: Uint8Array, done: (error: Error | null) => void): void;
+  idleMs: number;
+}
+
+export interface RunningPeer {
+  /** A datagram from the peer; false if it was dropped because too many are waiting. */
+  receive(datagram: Buffer): boolean;
+  /** Ends the peer now, as if it had gone quiet. */
+  retire(): void;
+  finished: Promise<SessionOutcome>;
+}
+
+export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): RunningPeer {
+  const { record } = options;
+  const { actor, pump, close } = openSession(spec, options);
+  let unsent = 0;
+  let flushWanted = false;
+  let idle: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const flushed = () => {
+    if (flushWanted && unsent === 0 && actor.getSnapshot().status === 'active') {
+      flushWanted = false;
+      actor.send({ type: 'wire.flushed' });
+    }
+  };
+  const carryOut = (command: WireCommand) => {
+    if (closed) return;
+    if (command.type === 'wire.write') {
+      record?.out(command.bytes);
+      unsent++;
+      options.send(command.bytes, (error) => {
+        unsent--;
+        if (error && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'send failed' });
+        else flushed();
+      });
+    } else if (command.type === 'wire.flush') {
+      flushWanted = true;
+      queueMicrotask(flushed);
+    }
+    // wire.end and wire.reset: nothing to close on UDP; the machine is final and the peer is retired below.
+  };
+  for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
+
+  const restartIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => pump.end(), options.idleMs).unref();
+  };
+
+  const finished = new Promise<SessionOutcome>((resolve) => {
+    actor.subscribe({
+      next: (snapshot) => {
+        if (snapshot.status === 'active') queueMicrotask(() => pump.run());
+        else if (!closed) {
+          closed = true;
+          clearTimeout(idle);
+          const outcome = outcomeOf(actor);
+          actor.stop();
+          resolve(close(outcome));
+        }
+      },
+      error: () => undefined,
+    });
+  });
+
+  actor.start();
+  restartIdle();
+  return {
+    receive: (datagram) => {
+      if (closed) return false;
+      if (pump.buffered + datagram.length > MAX_QUEUED_BYTES) return false;
+      record?.in(datagram);
+      restartIdle();
+      pump.push(datagram);
+      return true;
+    },
+    retire: () => {
+      if (closed) return;
+      pump.end();
+      // A machine that is busy rather than reading does not take `socket.end`; stop it.
+      queueMicrotask(() => {
+        if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
+      });
+    },
+    finished,
+  };
+}
