@@ -3,8 +3,8 @@
  * the outcome, and the bulk-byte plumbing between the wire and the file
  * actors. Instantiated per machine so that each keeps its own types.
  */
-import { assign, emit, sendTo, type AnyActorRef, type EventObject } from 'xstate';
-import type { WireCommand } from '../../src/engine/protocol';
+import { assign, sendTo, type AnyActorRef, type EventObject } from 'xstate';
+import { wireActions } from '../../src/engine/wire-actions';
 import type { Finish, OutcomeFields } from './outcome';
 
 interface SharedContext extends OutcomeFields {
@@ -12,15 +12,9 @@ interface SharedContext extends OutcomeFields {
 }
 
 export function sharedActions<TContext extends SharedContext, TEvent extends EventObject, TEmitted extends EventObject>() {
-  const wire = (command: WireCommand) => emit<TContext, TEvent, undefined, TEvent, TEmitted>(command as unknown as TEmitted);
   const toChild = (id: 'source' | 'sink', type: string) => sendTo<TContext, TEvent, undefined, AnyActorRef, TEvent, never, never>(id, { type });
   return {
-    write: emit<TContext, TEvent, { bytes: Uint8Array }, TEvent, TEmitted>(
-      (_, params) => ({ type: 'wire.write', bytes: params.bytes }) as unknown as TEmitted,
-    ),
-    flush: wire({ type: 'wire.flush' }),
-    end: wire({ type: 'wire.end' }),
-    reset: wire({ type: 'wire.reset' }),
+    ...wireActions<TContext, TEvent, TEmitted>(),
     finish: assign<TContext, TEvent, Finish, TEvent, never>((_, params) => ({ outcome: params.outcome, detail: params.detail }) as Partial<TContext>),
     setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Partial<TContext>),
     countBytes: assign<TContext, TEvent, { chunk: Buffer }, TEvent, never>(

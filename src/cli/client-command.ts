@@ -13,14 +13,15 @@ import { connectTcp } from '../loop/tcp-connect';
 import { localFile } from '../storage/local-file';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { TraceWriter } from '../trace/trace-writer';
-import { loggerFrom, withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
+import { loggerFrom } from './common-options';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { parseHostPort } from './host-port';
-import { startInspection, withInspectOptions } from './inspect-options';
+import { startInspection } from './inspect-options';
 import { Progress } from './progress';
+import { stayOpenUntilInterrupted, withClientOptions } from './client-session';
 
 const builder = (yargs: Argv) =>
-  withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
+  withClientOptions(yargs, 30)
     .option('mode', { alias: 'm', choices: ['download', 'upload'] as const, default: 'download' as const, describe: 'Transfer direction' })
     .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50000', describe: 'Server address as host:port' })
     .option('server-file-name', { alias: 'v', type: 'string', default: 'server.txt', describe: 'File name on the server' })
@@ -99,12 +100,6 @@ export async function runClient(args: Args): Promise<number> {
   }
   if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
   return code;
-}
-
-/** Keeps the inspector page up after the transfer, so it can still be looked at. */
-async function stayOpenUntilInterrupted(url: string): Promise<void> {
-  process.stderr.write(`transfer finished; the inspector stays open on ${url} until you press Ctrl-C\n`);
-  await new Promise((resolve) => process.once('SIGINT', resolve));
 }
 
 /** Adds `client` to the CLI. */

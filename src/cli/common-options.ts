@@ -14,9 +14,9 @@ export function withRecordOption<T>(yargs: Argv<T>) {
 }
 
 /** `--idle-timeout SECONDS`: how long a peer may send nothing while a connection waits for it. */
-export function withIdleTimeout<T>(yargs: Argv<T>) {
+export function withIdleTimeout<T>(yargs: Argv<T>, seconds = 30) {
   return yargs
-    .option('idle-timeout', { type: 'number', default: 30, describe: 'Seconds the peer may send nothing while a state waits for it (a moving transfer is never cut)' })
+    .option('idle-timeout', { type: 'number', default: seconds, describe: 'Seconds the peer may send nothing while a state waits for it (a moving transfer is never cut)' })
     .check((args) => {
       if (!(args['idle-timeout'] > 0)) throw new Error('--idle-timeout must be more than 0 seconds');
       return true;

@@ -2,6 +2,7 @@
 /** The `wirestate` command: one subcommand per role. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { queueCommand } from '../../machines/queue/commands';
 import { clientCommand } from './client-command';
 import { EXIT } from './exit-codes';
 import { proxyCommand } from './proxy-command';
@@ -12,7 +13,7 @@ import { serverCommand } from './server-command';
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
 
 const cli = yargs(hideBin(process.argv)).scriptName('wirestate');
-void replayCommand(proxyCommand(clientCommand(serverCommand(cli))))
+void queueCommand(replayCommand(proxyCommand(clientCommand(serverCommand(cli)))))
   .demandCommand(1, 'name a command: server or client')
   .strict()
   .help('help')

@@ -2,7 +2,7 @@
  * Runs one UDP peer (an address and port) as a connection: each datagram from
  * it is pushed into its machine like a chunk on TCP, each `wire.write` is sent
  * to it as one datagram. UDP has no end of stream, so a peer that stays quiet
- * for `idleMs` is told `socket.end` and its machine finishes.
+ * for `idleMs` (servers) is told `socket.end` and its machine finishes.
  */
 import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
 import { openSession, outcomeOf, type SessionOptions } from './session';
@@ -13,7 +13,8 @@ const MAX_QUEUED_BYTES = 1024 * 1024;
 export interface PeerOptions extends SessionOptions {
   /** Sends one datagram to the peer; `done` runs once it has left. */
   send(bytes: Uint8Array, done: (error: Error | null) => void): void;
-  idleMs: number;
+  /** Retire the peer after this long without a datagram from it (servers); never when absent (clients). */
+  idleMs?: number;
 }
 
 export interface RunningPeer {
@@ -21,6 +22,8 @@ export interface RunningPeer {
   receive(datagram: Buffer): boolean;
   /** Ends the peer now, as if it had gone quiet. */
   retire(): void;
+  /** The socket reported an error for this peer (ICMP port unreachable: ECONNREFUSED). */
+  fail(code: string): void;
   finished: Promise<SessionOutcome>;
 }
 
@@ -58,7 +61,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
 
   const restartIdle = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => pump.end(), options.idleMs).unref();
+    if (options.idleMs !== undefined) idle = setTimeout(() => pump.end(), options.idleMs).unref();
   };
 
   const finished = new Promise<SessionOutcome>((resolve) => {
@@ -95,6 +98,9 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       queueMicrotask(() => {
         if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
       });
+    },
+    fail: (code) => {
+      if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code });
     },
     finished,
   };

@@ -1,0 +1,135 @@
+/**
+ * `wirestate queue server PORT TCP|UDP` and
+ * `wirestate queue client HOST PORT TCP|UDP send|receive [FILE]`: seed 001's
+ * commands, with its positional arguments, on the shared engine and flags.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AnyActorRef } from 'xstate';
+import type { Argv } from 'yargs';
+import { errorCode } from '../../src/engine/errors';
+import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
+import { loggerFrom } from '../../src/cli/common-options';
+import { EXIT } from '../../src/cli/exit-codes';
+import { isPort } from '../../src/cli/host-port';
+import { serve, withServerOptions } from '../../src/cli/serve';
+import { writeFileAtomically } from '../../src/storage/atomic-file';
+import { DEFAULT_MAX_MESSAGE } from './codec';
+import { queueClient, queueServer, type Transport } from '.';
+import { Journal } from './journal';
+import { MessageQueue } from './message-queue';
+
+const transportArgument = {
+  describe: 'TCP or UDP (any case)',
+  type: 'string',
+  coerce: (value: string) => value.toLowerCase() as Transport,
+  choices: ['tcp', 'udp'],
+} as const;
+
+const serverBuilder = (yargs: Argv) =>
+  withServerOptions(yargs)
+    .positional('port', { type: 'number', demandOption: true, describe: 'Port to listen on' })
+    .positional('socktype', transportArgument)
+    .option('max-size', { type: 'number', default: DEFAULT_MAX_MESSAGE, describe: 'Largest message accepted, in bytes; larger ones are refused and logged' })
+    .option('journal', { type: 'string', describe: 'Keep the queue in this file (append-only, fsynced, compacted) so a restart loses no message' })
+    .check((args) => {
+      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+      if (!(Number.isInteger(args['max-size']) && args['max-size'] >= 1)) throw new Error('--max-size must be a whole number of bytes, at least 1');
+      return true;
+    })
+    .example('$0 queue server 55556 TCP', 'the seed\'s TCP server')
+    .example('$0 queue server 55556 UDP --journal queue.journal', 'a UDP server whose queue survives restarts');
+
+async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
+  const log = loggerFrom(args, false);
+  const transport = args.socktype as Transport;
+  let store = new MessageQueue();
+  if (args.journal) {
+    const { journal, messages } = Journal.open(args.journal);
+    store = new MessageQueue(messages, journal);
+    log.info(`journal ${args.journal}: ${messages.length} message(s) waiting`);
+  }
+  const protocol = queueServer(store, transport, { maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });
+  await serve(args, log, [{ transport, port: args.port, protocol }]);
+}
+
+const clientBuilder = (yargs: Argv) =>
+  withClientOptions(yargs, 5)
+    .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
+    .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
+    .positional('socktype', transportArgument)
+    .positional('mode', { type: 'string', coerce: (value: string) => value.toLowerCase(), choices: ['send', 'receive'], describe: 'send a file as a message, or receive the oldest message' })
+    .positional('file', { type: 'string', describe: 'send: the file to send (- for stdin); receive: where to write the message (default: stdout)' })
+    .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
+    .check((args) => {
+      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+      if (args.mode === 'send' && args.file === undefined) throw new Error('send needs a FILE (- for stdin)');
+      return true;
+    })
+    .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
+    .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
+    .epilog('Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem.');
+
+async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+  const log = loggerFrom(args, true, 'error');
+  const transport = args.socktype as Transport;
+  const fail = (code: number, message: string) => (process.stderr.write(`wirestate queue client: ${message}\n`), code);
+  let message: Buffer | undefined;
+  if (args.mode === 'send') {
+    try {
+      message = args.file === '-' ? await readStdin() : await readFile(args.file!);
+    } catch (error) {
+      return fail(EXIT.localFile, `cannot read ${args.file}: ${errorCode(error)}`);
+    }
+  }
+  const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message);
+  let received = Buffer.alloc(0);
+  const keepMessage = (actor: AnyActorRef) => actor.subscribe((snapshot) => (received = snapshot.context.message));
+  let outcome;
+  try {
+    outcome = await runClientSession({ protocol: 'queue', transport, host: args.host, port: args.port, spec }, args, log, keepMessage);
+  } catch (error) {
+    if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
+    throw error;
+  }
+  switch (outcome.outcome) {
+    case 'sent':
+      process.stderr.write(`Sent: ${outcome.bytes} bytes\n`);
+      return EXIT.ok;
+    case 'received':
+      try {
+        if (args.file === undefined || args.file === '-') process.stdout.write(received);
+        else await writeFileAtomically(args.file, received);
+      } catch (error) {
+        return fail(EXIT.localFile, `cannot write ${args.file}: ${errorCode(error)}`);
+      }
+      process.stderr.write(`Received: ${received.length} bytes\n`);
+      return EXIT.ok;
+    case 'queue_empty':
+      process.stderr.write(`Received: ${received.toString()}\n`);
+      return EXIT.refused;
+    case 'not_stored':
+    case 'refused':
+      return fail(EXIT.serverError, `${outcome.outcome}: ${outcome.detail ?? ''}`);
+    default:
+      if (outcome.detail === 'ECONNREFUSED') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ECONNREFUSED`);
+      return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Adds `queue server` and `queue client`. */
+export function queueCommand<T>(yargs: Argv<T>) {
+  return yargs.command('queue', 'FIFO message queue over TCP or UDP (seed 001)', (queue) =>
+    queue
+      .command('server <port> <socktype>', 'Serve a message queue', serverBuilder, runServer)
+      .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', clientBuilder, async (args) => {
+        process.exitCode = await runClient(args);
+      })
+      .demandCommand(1, 'name a role: server or client'),
+  );
+}

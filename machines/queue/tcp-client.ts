@@ -1,0 +1,101 @@
+/**
+ * The queue client over TCP (seed 001), mirroring the server: `send` writes
+ * the message, ends its side and counts it kept once the server closes
+ * cleanly; `receive` asks with `<<GET>>` and reads the reply until the server
+ * closes.
+ */
+import { assign, setup } from 'xstate';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { wireActions } from '../../src/engine/wire-actions';
+import { GET, isEmptyReply } from './codec';
+import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+
+export interface QueueClientInput {
+  mode: 'send' | 'receive';
+  /** Largest reply accepted, in bytes. */
+  maxMessage: number;
+  /** How long to wait for the server (the receive timeout). */
+  idleTimeoutMs?: number;
+}
+
+interface Context extends QueueClientInput {
+  message: Buffer;
+  outcome: QueueOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const FAILED = '#queue-tcp-client.failed';
+const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } } };
+
+/** `message` is what `send` sends; the received message ends up in the snapshot's `context.message`. */
+export function createQueueTcpClient(message: Buffer) {
+  return setup({
+    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand>(),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      append: assign(({ context }, params: { bytes: Buffer }) => ({ message: Buffer.concat([context.message, params.bytes]) })),
+    },
+    delays: { idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+    guards: {
+      sending: ({ context }) => context.mode === 'send',
+      overCap: ({ context }) => context.message.length > context.maxMessage,
+      emptyReply: ({ context }) => isEmptyReply(context.message, 'tcp'),
+    },
+  }).createMachine({
+    id: 'queue-tcp-client',
+    context: ({ input }) => ({ ...input, message: input.mode === 'send' ? message : Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'start',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      start: { always: [{ guard: 'sending', target: 'send_message' }, { target: 'request_message' }] },
+
+      send_message: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: context.message }) }, 'flush'],
+        after: { idle: timedOut },
+        on: { 'wire.flushed': 'wait_message_stored' },
+      },
+      wait_message_stored: {
+        tags: READING_TAG,
+        entry: 'end',
+        after: { idle: timedOut },
+        on: {
+          'socket.end': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] },
+          'socket.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: `${event.code}: the server refused it (over its size cap?)` }) } },
+          'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered a send' } } },
+        },
+      },
+      message_sent: { type: 'final' },
+
+      request_message: {
+        entry: [{ type: 'write', params: { bytes: GET } }, 'end'],
+        always: 'receiving_message',
+      },
+      receiving_message: {
+        tags: READING_TAG,
+        after: { idle: timedOut },
+        always: {
+          guard: 'overCap',
+          target: 'failed',
+          actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: `reply over ${context.maxMessage} bytes (--max-size)` }) },
+        },
+        on: {
+          'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'socket.end': [
+            { guard: 'emptyReply', target: 'message_received', actions: { type: 'finish', params: { outcome: 'queue_empty' } } },
+            { target: 'message_received', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'received' } }] },
+          ],
+        },
+      },
+      message_received: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => toSessionOutcome(context),
+  });
+}

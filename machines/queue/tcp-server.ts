@@ -1,0 +1,138 @@
+/**
+ * One TCP connection of the queue server (seed 001). The request is told
+ * apart as soon as 7 bytes have come (`<<GET>>` or not); a message is read
+ * until the client ends its side, refused (reset) past the cap, and the
+ * connection is closed only once the message is kept.
+ */
+import { assign, fromPromise, setup } from 'xstate';
+import { errorCode } from '../../src/engine/errors';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { wireActions } from '../../src/engine/wire-actions';
+import { EMPTY_TCP, isGet, mayStillBeGet } from './codec';
+import type { MessageStore, TakenMessage } from './message-store';
+import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+
+export interface QueueServerInput {
+  /** Largest message accepted, in bytes. */
+  maxMessage: number;
+  idleTimeoutMs?: number;
+}
+
+interface Context extends QueueServerInput {
+  received: Buffer;
+  taken?: TakenMessage;
+  outcome: QueueOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const FAILED = '#queue-tcp-server.failed';
+const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' } } };
+
+export function createQueueTcpServer(store: MessageStore) {
+  return setup({
+    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actors: {
+      enqueue: fromPromise<void, Buffer>(({ input }) => store.enqueue(input)),
+      take: fromPromise<TakenMessage | undefined>(async () => store.take()),
+      confirm: fromPromise<void, number>(({ input }) => store.confirm(input)),
+    },
+    actions: {
+      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      append: assign(({ context }, params: { bytes: Buffer }) => ({ received: Buffer.concat([context.received, params.bytes]) })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      restore: ({ context }) => context.taken && store.restore(context.taken.id),
+    },
+    delays: { idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+    guards: {
+      nothingReceived: ({ context }) => context.received.length === 0,
+      overCap: ({ context }) => context.received.length > context.maxMessage,
+      isGet: ({ context }) => isGet(context.received),
+      mayStillBeGet: ({ context }) => mayStillBeGet(context.received),
+    },
+  }).createMachine({
+    id: 'queue-tcp-server',
+    context: ({ input }) => ({ ...input, received: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'client_connect',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      client_connect: {
+        tags: READING_TAG,
+        after: { idle: timedOut },
+        on: {
+          'frame.bytes': { target: 'classify_request', actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'socket.end': [
+            { guard: 'nothingReceived', target: 'request_complete', actions: { type: 'finish', params: { outcome: 'no_message', detail: 'the client sent nothing' } } },
+            { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ summary: `send of ${context.received.length} B` }) } },
+          ],
+        },
+      },
+      classify_request: {
+        always: [
+          { guard: 'isGet', target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive' } } },
+          { guard: 'mayStillBeGet', target: 'client_connect' },
+          { target: 'receiving_message' },
+        ],
+      },
+      receiving_message: {
+        tags: READING_TAG,
+        after: { idle: timedOut },
+        always: {
+          guard: 'overCap',
+          target: 'failed',
+          actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: `message over the ${context.maxMessage}-byte cap` }) },
+        },
+        on: {
+          'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'socket.end': { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ summary: `send of ${context.received.length} B` }) } },
+        },
+      },
+      enqueue: {
+        invoke: {
+          src: 'enqueue',
+          input: ({ context }) => context.received,
+          onDone: { target: 'message_stored', actions: [assign({ bytes: ({ context }) => context.received.length }), { type: 'finish', params: { outcome: 'stored' } }] },
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: errorCode(event.error) }) } },
+        },
+      },
+      message_stored: { type: 'final', entry: 'end' },
+
+      dequeue: {
+        invoke: {
+          src: 'take',
+          onDone: [
+            {
+              guard: ({ event }) => event.output !== undefined,
+              target: 'send_message',
+              actions: [assign({ taken: ({ event }) => event.output }), { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) }, 'flush'],
+            },
+            { target: 'request_complete', actions: [{ type: 'write', params: { bytes: EMPTY_TCP } }, { type: 'finish', params: { outcome: 'queue_empty' } }] },
+          ],
+        },
+      },
+      send_message: {
+        after: { idle: { target: 'failed', actions: ['restore', { type: 'finish', params: { outcome: 'timed_out', detail: 'the client did not take the message' } }] } },
+        on: {
+          'wire.flushed': 'confirm_delivery',
+          'socket.error': { target: 'failed', actions: ['restore', { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) }] },
+        },
+      },
+      confirm_delivery: {
+        invoke: {
+          src: 'confirm',
+          input: ({ context }) => context.taken!.id,
+          onDone: { target: 'request_complete', actions: [assign({ bytes: ({ context }) => context.taken!.bytes.length }), { type: 'finish', params: { outcome: 'delivered' } }] },
+          onError: { target: 'request_complete', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) } },
+        },
+      },
+      request_complete: { type: 'final', entry: 'end' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => toSessionOutcome(context),
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * The queue client over UDP (seed 001): `send` is one datagram with no reply;
+ * `receive` sends `<<GET>>` and waits, for at most the receive timeout (the
+ * original waited forever), for the one datagram that answers it.
+ */
+import { assign, setup } from 'xstate';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { wireActions } from '../../src/engine/wire-actions';
+import { GET, isEmptyReply, type QueueDatagram } from './codec';
+import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import type { QueueClientInput } from './tcp-client';
+
+interface Context extends QueueClientInput {
+  message: Buffer;
+  outcome: QueueOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = QueueDatagram | WireEvent;
+
+export function createQueueUdpClient(message: Buffer) {
+  return setup({
+    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand>(),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+    },
+    delays: { idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+    guards: {
+      sending: ({ context }) => context.mode === 'send',
+      emptyReply: (_, params: { bytes: Buffer }) => isEmptyReply(params.bytes, 'udp'),
+    },
+  }).createMachine({
+    id: 'queue-udp-client',
+    context: ({ input }) => ({ ...input, message: input.mode === 'send' ? message : Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'start',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      start: { always: [{ guard: 'sending', target: 'send_message' }, { target: 'request_message' }] },
+      send_message: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: context.message }) }, 'flush'],
+        on: { 'wire.flushed': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] } },
+      },
+      message_sent: { type: 'final' },
+      request_message: {
+        entry: [{ type: 'write', params: { bytes: GET } }, 'flush'],
+        on: { 'wire.flushed': 'wait_reply' },
+      },
+      wait_reply: {
+        tags: READING_TAG,
+        after: { idle: { target: 'failed', actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no reply from the server' } } } },
+        on: {
+          'frame.datagram': [
+            { guard: { type: 'emptyReply', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'message_received', actions: [assign({ message: ({ event }) => event.bytes }), { type: 'finish', params: { outcome: 'queue_empty' } }] },
+            {
+              target: 'message_received',
+              actions: [assign({ message: ({ event }) => event.bytes, bytes: ({ event }) => event.bytes.length }), { type: 'finish', params: { outcome: 'received' } }],
+            },
+          ],
+        },
+      },
+      message_received: { type: 'final' },
+      failed: { type: 'final' },
+    },
+    output: ({ context }) => toSessionOutcome(context),
+  });
+}

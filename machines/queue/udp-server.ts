@@ -1,0 +1,116 @@
+/**
+ * One UDP peer of the queue server (seed 001): each datagram is a request. A
+ * `<<GET>>` gets one datagram back (the oldest message, or `Error: No
+ * messages.`); anything else is queued whole, with no reply. The peer's
+ * machine lives until the peer has been quiet for the idle time.
+ */
+import { assign, fromPromise, setup } from 'xstate';
+import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { wireActions } from '../../src/engine/wire-actions';
+import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
+import type { MessageStore, TakenMessage } from './message-store';
+import type { QueueServerInput } from './tcp-server';
+
+interface Context extends QueueServerInput {
+  request: Buffer;
+  taken?: TakenMessage;
+  stored: number;
+  delivered: number;
+  refused: number;
+  bytes: number;
+}
+
+type Event = QueueDatagram | WireEvent;
+
+export function createQueueUdpServer(store: MessageStore) {
+  return setup({
+    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actors: {
+      enqueue: fromPromise<void, Buffer>(({ input }) => store.enqueue(input)),
+      take: fromPromise<TakenMessage | undefined>(async () => store.take()),
+      confirm: fromPromise<void, number>(({ input }) => store.confirm(input)),
+    },
+    actions: {
+      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      restore: ({ context }) => context.taken && store.restore(context.taken.id),
+    },
+    guards: {
+      isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
+      overCap: ({ context }, params: { bytes: Buffer }) => params.bytes.length > context.maxMessage,
+    },
+  }).createMachine({
+    id: 'queue-udp-server',
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), stored: 0, delivered: 0, refused: 0, bytes: 0 }),
+    initial: 'wait_request',
+    states: {
+      wait_request: {
+        tags: READING_TAG,
+        on: {
+          'frame.datagram': [
+            { guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive' } } },
+            {
+              guard: { type: 'overCap', params: ({ event }) => ({ bytes: event.bytes }) },
+              target: 'wait_request',
+              reenter: true,
+              actions: [
+                assign({ refused: ({ context }) => context.refused + 1 }),
+                { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap` }) },
+              ],
+            },
+            {
+              target: 'enqueue',
+              actions: [assign({ request: ({ event }) => event.bytes }), { type: 'announce', params: ({ event }) => ({ summary: `send of ${event.bytes.length} B` }) }],
+            },
+          ],
+          'socket.end': 'peer_quiet',
+          'socket.error': 'peer_quiet',
+        },
+      },
+      enqueue: {
+        invoke: {
+          src: 'enqueue',
+          input: ({ context }) => context.request,
+          onDone: { target: 'wait_request', actions: assign({ stored: ({ context }) => context.stored + 1, bytes: ({ context }) => context.bytes + context.request.length }) },
+          onError: { target: 'wait_request', actions: assign({ refused: ({ context }) => context.refused + 1 }) },
+        },
+      },
+      dequeue: {
+        invoke: {
+          src: 'take',
+          onDone: [
+            {
+              guard: ({ event }) => event.output !== undefined,
+              target: 'send_message',
+              actions: [assign({ taken: ({ event }) => event.output }), { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) }, 'flush'],
+            },
+            { target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } },
+          ],
+        },
+      },
+      send_message: {
+        on: {
+          'wire.flushed': 'confirm_delivery',
+          'socket.error': { target: 'peer_quiet', actions: 'restore' },
+        },
+      },
+      confirm_delivery: {
+        invoke: {
+          src: 'confirm',
+          input: ({ context }) => context.taken!.id,
+          onDone: {
+            target: 'wait_request',
+            actions: assign({ delivered: ({ context }) => context.delivered + 1, bytes: ({ context }) => context.bytes + context.taken!.bytes.length }),
+          },
+          onError: 'wait_request',
+        },
+      },
+      peer_quiet: { type: 'final' },
+    },
+    output: ({ context }) => ({
+      ok: context.refused === 0,
+      outcome: 'served',
+      bytes: context.bytes,
+      detail: `${context.stored} stored, ${context.delivered} delivered${context.refused ? `, ${context.refused} refused` : ''}`,
+    }),
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Runs one client session of any protocol from the command line: connects
+ * over TCP or UDP, records a trace (`--record`) and serves the inspector
+ * (`--inspect`) the same way for every protocol.
+ */
+import type { AnyActorRef } from 'xstate';
+import { errorCode } from '../engine/errors';
+import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
+import type { Logger } from '../log/logger';
+import { runConnection } from '../loop/connection';
+import { connectTcp } from '../loop/tcp-connect';
+import { runUdpClient } from '../loop/udp-connect';
+import { TraceWriter } from '../trace/trace-writer';
+import type { Argv } from 'yargs';
+import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
+import { startInspection, withInspectOptions } from './inspect-options';
+
+/** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
+export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {
+  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))), idleSeconds);
+}
+
+export interface ClientSession {
+  protocol: string;
+  transport: 'tcp' | 'udp';
+  host: string;
+  port: number;
+  spec: ConnectionSpec;
+}
+
+export interface ClientSessionArgs {
+  record?: string;
+  inspect?: number;
+  'inspect-stately': boolean;
+}
+
+/** Thrown when the server cannot be reached at all. */
+export class CannotConnect extends Error {}
+
+/** Runs the session to its end; `onActor` sees the actor before it starts (to read its final context). */
+export async function runClientSession(session: ClientSession, args: ClientSessionArgs, log: Logger, onActor?: (actor: AnyActorRef) => void): Promise<SessionOutcome> {
+  const { protocol, transport, host, port, spec } = session;
+  const peer = `${host}:${port}`;
+  const inspection = await startInspection(args, log);
+  if (inspection?.server) process.stderr.write(`inspector on ${inspection.server.url}\n`);
+  const watch = (actor: AnyActorRef) => {
+    onActor?.(actor);
+    inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
+  };
+  const record = () => (args.record ? TraceWriter.open(args.record, { protocol, role: 'client', connection: 'client', peer, transport, input: spec.input }) : undefined);
+  try {
+    if (transport === 'udp') {
+      return await runUdpClient(host, port, spec, { log, watch, record: record() }).catch((error) => {
+        throw new CannotConnect(`cannot reach ${peer}: ${errorCode(error)}`);
+      });
+    }
+    const socket = await connectTcp(host, port).catch((error) => {
+      throw new CannotConnect(`cannot connect to ${peer}: ${errorCode(error)}`);
+    });
+    return await runConnection(socket, spec, { id: 'client', log, watch, record: record() }).finished;
+  } finally {
+    if (inspection?.server) {
+      await stayOpenUntilInterrupted(inspection.server.url);
+      await inspection.server.close();
+    }
+  }
+}
+
+/** Keeps the inspector page up after the session, so it can still be looked at. */
+export async function stayOpenUntilInterrupted(url: string): Promise<void> {
+  process.stderr.write(`finished; the inspector stays open on ${url} until you press Ctrl-C\n`);
+  await new Promise((resolve) => process.once('SIGINT', resolve));
+}

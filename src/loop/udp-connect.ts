@@ -1,0 +1,40 @@
+/** The client side of a datagram protocol: one UDP socket connected to the server, run as one peer. */
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import type { AnyActorRef } from 'xstate';
+import { errorCode } from '../engine/errors';
+import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
+import type { Logger } from '../log/logger';
+import type { TraceWriter } from '../trace/trace-writer';
+import { runDatagramPeer } from './datagram-peer';
+
+export interface UdpClientOptions {
+  log: Logger;
+  record?: TraceWriter;
+  watch?: (actor: AnyActorRef) => void;
+}
+
+/** Connects a UDP socket to `host:port` (resolving the name first) and runs `spec` over it until its machine finishes. */
+export async function runUdpClient(host: string, port: number, spec: ConnectionSpec, options: UdpClientOptions): Promise<SessionOutcome> {
+  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4' });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.connect(port, host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  }).catch((error) => {
+    socket.close();
+    throw error;
+  });
+  const peer = runDatagramPeer(spec, {
+    id: 'client',
+    ...options,
+    send: (bytes, done) => socket.send(bytes, done),
+  });
+  socket.on('message', (datagram) => peer.receive(datagram));
+  socket.on('error', (error) => peer.fail(errorCode(error)));
+  const outcome = await peer.finished;
+  socket.close();
+  return outcome;
+}
