@@ -20,7 +20,7 @@ export interface PeerOptions extends SessionOptions {
 export interface RunningPeer {
   /** A datagram from the peer; false if it was dropped because too many are waiting. */
   receive(datagram: Buffer): boolean;
-  /** Ends the peer now, as if it had gone quiet. */
+  /** Ends the peer as if it had gone quiet: a request in progress finishes first. */
   retire(): void;
   /** The socket reported an error for this peer (ICMP port unreachable: ECONNREFUSED). */
   fail(code: string): void;
@@ -91,14 +91,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       pump.push(datagram);
       return true;
     },
-    retire: () => {
-      if (closed) return;
-      pump.end();
-      // A machine that is busy rather than reading does not take `socket.end`; stop it.
-      queueMicrotask(() => {
-        if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
-      });
-    },
+    retire: () => pump.end(),
     fail: (code) => {
       if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code });
     },

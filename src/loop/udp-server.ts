@@ -91,9 +91,11 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
         whenIdle,
         close: async (graceMs = 0) => {
           closing = true;
-          const retireAll = () => peers.forEach((peer) => peer.retire());
-          if (peers.size > 0 && graceMs > 0) setTimeout(retireAll, graceMs).unref();
-          else retireAll();
+          // Between datagrams a peer has nothing in flight: it ends at once. One mid-request gets the grace, then is aborted.
+          peers.forEach((peer) => peer.retire());
+          const abortAll = () => peers.forEach((peer) => peer.fail('closed'));
+          if (peers.size > 0 && graceMs > 0) setTimeout(abortAll, graceMs).unref();
+          else abortAll();
           await whenIdle();
           await new Promise<void>((closed) => socket.close(() => closed()));
         },

@@ -69,8 +69,13 @@ export interface ServerProcess {
  * Starts `wirestate server` on a free loopback port as its own process, optionally
  * under a wrapper command (`unshare ...`), and waits until it listens.
  */
-export async function startServerProcess(args: string[], wrapper: string[] = []): Promise<ServerProcess> {
-  const command = [...wrapper, process.execPath, CLI, 'server', '-l', '0', '--host', '127.0.0.1', ...args];
+export function startServerProcess(args: string[], wrapper: string[] = []): Promise<ServerProcess> {
+  return startCliServer(['server', '-l', '0', '--host', '127.0.0.1', ...args], wrapper);
+}
+
+/** Starts any `wirestate ...` server command (which must listen on port 0, loopback) and waits until it listens. */
+export async function startCliServer(cliArgs: string[], wrapper: string[] = []): Promise<ServerProcess> {
+  const command = [...wrapper, process.execPath, CLI, ...cliArgs];
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (chunk: Buffer) => (output += chunk.toString());

@@ -1,0 +1,160 @@
+/** The queue machines, driven by scripted bytes and datagrams (no sockets): what goes out, the states, how each ends. */
+import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engine/replay';
+import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet } from './codec';
+import { queueClient, queueServer } from '.';
+import { MessageQueue } from './message-queue';
+
+const message = Buffer.from('This is message one. I am 41 characters.\n');
+const tcpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'tcp', { maxMessage }).accept('c1'), inputs);
+const udpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'udp', { maxMessage }).accept('u1'), inputs);
+const queueOf = (...messages: string[]) => new MessageQueue(messages.map((text, i) => ({ seq: i + 1, bytes: Buffer.from(text) })));
+
+/** Every way to cut `bytes` in two. */
+const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
+
+describe('codec', () => {
+  it('tells GET from a message only once 7 bytes decide it', () => {
+    expect(isGet(GET)).toBe(true);
+    expect(isGet(Buffer.from('<<GET>> and more'))).toBe(true);
+    expect(isGet(Buffer.from('<<GET>'))).toBe(false);
+    expect(mayStillBeGet(Buffer.from('<<GE'))).toBe(true);
+    expect(mayStillBeGet(Buffer.from('<<X'))).toBe(false);
+    expect(mayStillBeGet(GET)).toBe(false);
+  });
+});
+
+describe('queue server over TCP', () => {
+  it('stores a message read until the client ends its side, then closes cleanly', async () => {
+    const queue = queueOf();
+    const result = await tcpServer(queue, [message, PEER_ENDS]);
+    expect(result.sent.length).toBe(0);
+    expect(result.states).toEqual(['client_connect', 'classify_request', 'receiving_message', 'enqueue', 'message_stored']);
+    expect(result.closed).toBe('end');
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'stored', bytes: 41 });
+    expect(queue.take()?.bytes).toEqual(message);
+  });
+
+  it.each(splits(Buffer.concat([GET])))('answers a GET cut anywhere (%#) with the oldest message', async (first, second) => {
+    const result = await tcpServer(queueOf('first', 'second'), [first, second]);
+    expect(result.sent.toString()).toBe('first');
+    expect(result.closed).toBe('end');
+    expect(result.outcome).toMatchObject({ outcome: 'delivered', bytes: 5 });
+  });
+
+  it.each(splits(message))('stores the same message however it is cut (%#)', async (first, second) => {
+    const queue = queueOf();
+    await tcpServer(queue, [first, second, PEER_ENDS]);
+    expect(queue.take()?.bytes).toEqual(message);
+  });
+
+  it('answers a GET without waiting for the client to end its side (the original client keeps it open)', async () => {
+    const result = await tcpServer(queueOf('kept'), [GET]);
+    expect(result.sent.toString()).toBe('kept');
+    expect(result.states).toEqual(['client_connect', 'classify_request', 'dequeue', 'send_message', 'confirm_delivery', 'request_complete']);
+  });
+
+  it('sends the 29-byte error text when the queue is empty', async () => {
+    const result = await tcpServer(queueOf(), [GET]);
+    expect(result.sent).toEqual(EMPTY_TCP);
+    expect(result.sent.length).toBe(29);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'queue_empty' });
+  });
+
+  it('stores a message shorter than 7 bytes (and one that starts like a GET) at the end of the client side', async () => {
+    const queue = queueOf();
+    await tcpServer(queue, [Buffer.from('<<GE'), PEER_ENDS]);
+    expect(queue.take()?.bytes.toString()).toBe('<<GE');
+  });
+
+  it('queues nothing for a connection that sends nothing (the original queued an empty message)', async () => {
+    const queue = queueOf();
+    const result = await tcpServer(queue, [PEER_ENDS]);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'no_message' });
+    expect(queue.length).toBe(0);
+  });
+
+  it('refuses a message over the cap with a reset instead of cutting it', async () => {
+    const queue = queueOf();
+    const result = await tcpServer(queue, [Buffer.alloc(2000, 0x61), Buffer.alloc(1001, 0x61), PEER_ENDS], 3000);
+    expect(result.closed).toBe('reset');
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'refused' });
+    expect(queue.length).toBe(0);
+  });
+
+  it('takes a message of exactly the cap', async () => {
+    const queue = queueOf();
+    await tcpServer(queue, [Buffer.alloc(3000, 0x61), PEER_ENDS], 3000);
+    expect(queue.take()?.bytes.length).toBe(3000);
+  });
+
+  it('keeps UTF-8 and binary bytes exactly', async () => {
+    const queue = queueOf();
+    const bytes = Buffer.concat([Buffer.from('ação 日本 🚀'), Buffer.from([0, 255, 10, 13, 0])]);
+    await tcpServer(queue, [bytes, PEER_ENDS]);
+    expect(queue.take()?.bytes).toEqual(bytes);
+  });
+
+  it('puts a message back first when the receiver breaks before it is sent', async () => {
+    const queue = queueOf('first', 'second');
+    const result = await tcpServer(queue, [GET, PEER_RESETS]);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'delivered' }); // flushed before the reset came
+    const broken = await replay(queueServer(queue, 'tcp', { maxMessage: 3000 }).accept('c2'), [Buffer.from('<<GET'), PEER_RESETS]);
+    expect(broken.outcome).toMatchObject({ ok: false, outcome: 'interrupted' });
+    expect(queue.take()?.bytes.toString()).toBe('second');
+  });
+});
+
+describe('queue server over UDP', () => {
+  it('queues datagrams whole, answers each GET with one datagram, and reports the peer when it goes quiet', async () => {
+    const queue = queueOf();
+    const result = await udpServer(queue, [Buffer.from('one'), Buffer.from('two'), GET, GET, GET, PEER_ENDS]);
+    expect(result.sent.toString()).toBe(`onetwo${EMPTY_UDP.toString()}`);
+    expect(EMPTY_UDP.length).toBe(19);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'served', bytes: 12, detail: '2 stored, 2 delivered' });
+  });
+
+  it('refuses a datagram over the cap, logs it, and keeps serving the peer', async () => {
+    const queue = queueOf();
+    const result = await udpServer(queue, [Buffer.alloc(11, 1), Buffer.from('ok'), PEER_ENDS], 10);
+    expect(queue.take()?.bytes.toString()).toBe('ok');
+    expect(result.outcome).toMatchObject({ ok: false, detail: '1 stored, 0 delivered, 1 refused' });
+  });
+});
+
+describe('queue clients', () => {
+  const tcp = (mode: 'send' | 'receive', inputs: ReplayInput[], bytes?: Buffer) => replay(queueClient('tcp', { mode, maxMessage: 3000 }, bytes), inputs);
+
+  it('send: writes the message, ends its side, and counts it sent once the server closes cleanly', async () => {
+    const result = await tcp('send', [PEER_ENDS], message);
+    expect(result.sent).toEqual(message);
+    expect(result.states).toEqual(['send_message', 'wait_message_stored', 'message_sent']);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 41 });
+  });
+
+  it('send: a reset means the server did not keep it', async () => {
+    const result = await tcp('send', [PEER_RESETS], message);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'not_stored' });
+  });
+
+  it.each(splits(message))('receive: reads the whole reply until the server closes, however cut (%#)', async (first, second) => {
+    const result = await tcp('receive', [first, second, PEER_ENDS]);
+    expect(result.sent).toEqual(GET);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 41 });
+  });
+
+  it('receive: the empty-queue text is reported as such', async () => {
+    const result = await tcp('receive', [EMPTY_TCP, PEER_ENDS]);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'queue_empty' });
+  });
+
+  it('receive over UDP: times out when no reply comes (the original waited forever)', async () => {
+    const result = await replay(queueClient('udp', { mode: 'receive', maxMessage: 3000, idleTimeoutMs: 5000 }), [{ wait: 4999 }, { wait: 1 }]);
+    expect(result.sent).toEqual(GET);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'timed_out' });
+  });
+
+  it('receive over UDP: one datagram is the message', async () => {
+    const result = await replay(queueClient('udp', { mode: 'receive', maxMessage: 3000 }), [message]);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 41 });
+  });
+});
