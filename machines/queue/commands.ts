@@ -14,7 +14,7 @@ import { isPort } from '../../src/cli/host-port';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { writeFileAtomically } from '../../src/storage/atomic-file';
 import { DEFAULT_MAX_MESSAGE } from './codec';
-import { queueClient, queueServer, type Transport } from '.';
+import { queueClient, queueProtocolName, queueServer, type Transport } from '.';
 import { Journal } from './journal';
 import { MessageQueue } from './message-queue';
 
@@ -86,7 +86,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const keepMessage = (actor: AnyActorRef) => actor.subscribe((snapshot) => (received = snapshot.context.message));
   let outcome;
   try {
-    outcome = await runClientSession({ protocol: 'queue', transport, host: args.host, port: args.port, spec }, args, log, keepMessage);
+    outcome = await runClientSession({ protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec }, args, log, keepMessage);
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;

@@ -11,10 +11,13 @@ import { createQueueUdpServer } from './udp-server';
 
 export type Transport = 'tcp' | 'udp';
 
+/** The protocol's name in logs, traces and the inspector: each transport has its own machines. */
+export const queueProtocolName = (transport: Transport) => (transport === 'tcp' ? 'queue' : 'queue-udp');
+
 export function queueServer(store: MessageStore, transport: Transport, input: QueueServerInput): StreamProtocol {
   const logic = transport === 'tcp' ? createQueueTcpServer(store) : createQueueUdpServer(store);
   return {
-    name: 'queue',
+    name: queueProtocolName(transport),
     accept: () => ({ logic, input, decoder: transport === 'tcp' ? new ChunkReader() : new DatagramReader(decodeDatagram) }),
   };
 }

@@ -28,7 +28,7 @@ describe('queue server over TCP', () => {
     const queue = queueOf();
     const result = await tcpServer(queue, [message, PEER_ENDS]);
     expect(result.sent.length).toBe(0);
-    expect(result.states).toEqual(['client_connect', 'classify_request', 'receiving_message', 'enqueue', 'message_stored']);
+    expect(result.states).toEqual(['client_connect', 'receiving_message', 'enqueue', 'message_stored']);
     expect(result.closed).toBe('end');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'stored', bytes: 41 });
     expect(queue.take()?.bytes).toEqual(message);
@@ -50,7 +50,7 @@ describe('queue server over TCP', () => {
   it('answers a GET without waiting for the client to end its side (the original client keeps it open)', async () => {
     const result = await tcpServer(queueOf('kept'), [GET]);
     expect(result.sent.toString()).toBe('kept');
-    expect(result.states).toEqual(['client_connect', 'classify_request', 'dequeue', 'send_message', 'confirm_delivery', 'request_complete']);
+    expect(result.states).toEqual(['client_connect', 'dequeue', 'send_message', 'confirm_delivery', 'request_complete']);
   });
 
   it('sends the 29-byte error text when the queue is empty', async () => {

@@ -50,8 +50,8 @@ export function createQueueTcpServer(store: MessageStore) {
     guards: {
       nothingReceived: ({ context }) => context.received.length === 0,
       overCap: ({ context }) => context.received.length > context.maxMessage,
-      isGet: ({ context }) => isGet(context.received),
-      mayStillBeGet: ({ context }) => mayStillBeGet(context.received),
+      isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
+      mayStillBeGet: (_, params: { bytes: Buffer }) => mayStillBeGet(params.bytes),
     },
   }).createMachine({
     id: 'queue-tcp-server',
@@ -65,19 +65,24 @@ export function createQueueTcpServer(store: MessageStore) {
         tags: READING_TAG,
         after: { idle: timedOut },
         on: {
-          'frame.bytes': { target: 'classify_request', actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'frame.bytes': [
+            {
+              guard: { type: 'isGet', params: ({ context, event }) => ({ bytes: Buffer.concat([context.received, event.bytes]) }) },
+              target: 'dequeue',
+              actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'announce', params: { summary: 'receive' } }],
+            },
+            {
+              // Too few bytes yet to tell: stay, without re-entering (the states visited must not depend on the cuts).
+              guard: { type: 'mayStillBeGet', params: ({ context, event }) => ({ bytes: Buffer.concat([context.received, event.bytes]) }) },
+              actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+            },
+            { target: 'receiving_message', actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+          ],
           'socket.end': [
             { guard: 'nothingReceived', target: 'request_complete', actions: { type: 'finish', params: { outcome: 'no_message', detail: 'the client sent nothing' } } },
             { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ summary: `send of ${context.received.length} B` }) } },
           ],
         },
-      },
-      classify_request: {
-        always: [
-          { guard: 'isGet', target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive' } } },
-          { guard: 'mayStillBeGet', target: 'client_connect' },
-          { target: 'receiving_message' },
-        ],
       },
       receiving_message: {
         tags: READING_TAG,

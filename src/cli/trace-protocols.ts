@@ -1,8 +1,11 @@
 /** Protocols whose traces `wirestate replay` can decode and re-run: adding a protocol adds a line. */
+import { queueTraceSupport } from '../../machines/queue/trace-support';
 import { transferFrameNamer } from '../../machines/transfer/trace-describe';
 import { specFromTrace, transferMachines } from '../../machines/transfer/trace-world';
 import type { TraceSupport } from '../trace/trace-support';
 
 export const TRACE_PROTOCOLS: Record<string, TraceSupport> = {
   transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines() },
+  queue: queueTraceSupport('tcp'),
+  'queue-udp': queueTraceSupport('udp'),
 };

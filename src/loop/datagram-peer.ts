@@ -59,9 +59,15 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
   };
   for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
 
+  /** UDP has no FIN: silence, or the server closing, stands for the peer ending its side. */
+  const retire = () => {
+    if (closed) return;
+    record?.end();
+    pump.end();
+  };
   const restartIdle = () => {
     clearTimeout(idle);
-    if (options.idleMs !== undefined) idle = setTimeout(() => pump.end(), options.idleMs).unref();
+    if (options.idleMs !== undefined) idle = setTimeout(retire, options.idleMs).unref();
   };
 
   const finished = new Promise<SessionOutcome>((resolve) => {
@@ -91,7 +97,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       pump.push(datagram);
       return true;
     },
-    retire: () => pump.end(),
+    retire,
     fail: (code) => {
       if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code });
     },

@@ -1,0 +1,75 @@
+/**
+ * What `wirestate replay`, the fixture tests and the inspector need of the
+ * queue: frame names for a timeline, and the machine and world that recorded
+ * a trace, rebuilt from the trace alone (the messages a server handed out are
+ * put in its queue, oldest first; a client's message is what it sent).
+ */
+import type { ConnectionSpec } from '../../src/engine/protocol';
+import { chunkBytes, type Trace } from '../../src/trace/trace-format';
+import type { TraceSupport } from '../../src/trace/trace-support';
+import { EMPTY_TCP, EMPTY_UDP, isGet } from './codec';
+import { queueClient, queueServer, type Transport } from '.';
+import { MessageQueue } from './message-queue';
+import type { QueueClientInput } from './tcp-client';
+import type { QueueServerInput } from './tcp-server';
+import { createQueueTcpClient } from './tcp-client';
+import { createQueueTcpServer } from './tcp-server';
+import { createQueueUdpClient } from './udp-client';
+import { createQueueUdpServer } from './udp-server';
+
+function nameChunk(_direction: 'in' | 'out', chunk: Buffer): string[] {
+  if (isGet(chunk)) return ['<<GET>>'];
+  if (chunk.equals(EMPTY_TCP) || chunk.equals(EMPTY_UDP)) return [`empty-queue reply ${JSON.stringify(chunk.toString())}`];
+  return [`${chunk.length} B of message`];
+}
+
+function specFromTrace(trace: Trace): ConnectionSpec {
+  const transport: Transport = trace.header.transport ?? 'tcp';
+  const chunks = (direction: 'in' | 'out') => trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!);
+  if (trace.header.role === 'client') {
+    const input = trace.header.input as QueueClientInput;
+    return queueClient(transport, input, input.mode === 'send' ? Buffer.concat(chunks('out')) : undefined);
+  }
+  const input = trace.header.input as QueueServerInput;
+  const queue = new MessageQueue(waitingBefore(chunks('in'), chunks('out'), transport, input.maxMessage).map((bytes, i) => ({ seq: i + 1, bytes })));
+  return queueServer(queue, transport, input).accept(trace.header.connection);
+}
+
+/**
+ * The fewest messages that must have been waiting before the trace began for
+ * its replies to come out as recorded: a reply is one of the trace's own
+ * messages when that is next in line, otherwise it was already waiting.
+ */
+function waitingBefore(requests: Buffer[], replies: Buffer[], transport: Transport, maxMessage: number): Buffer[] {
+  const isReply = (reply: Buffer) => reply.length > 0 && !reply.equals(EMPTY_TCP) && !reply.equals(EMPTY_UDP);
+  if (transport === 'tcp') {
+    const reply = Buffer.concat(replies);
+    return isGet(Buffer.concat(requests)) && isReply(reply) ? [reply] : [];
+  }
+  const before: Buffer[] = [];
+  const own: Buffer[] = [];
+  let next = 0;
+  for (const datagram of requests) {
+    if (!isGet(datagram)) {
+      if (datagram.length <= maxMessage) own.push(datagram);
+      continue;
+    }
+    const reply = replies[next++];
+    if (reply === undefined || !isReply(reply)) continue;
+    if (own.length > 0 && own[0].equals(reply)) own.shift();
+    else before.push(reply);
+  }
+  return before;
+}
+
+export function queueTraceSupport(transport: Transport): TraceSupport {
+  const store = new MessageQueue();
+  return {
+    nameFrames: () => nameChunk,
+    specFromTrace,
+    machines:
+      transport === 'tcp'
+        ? { server: createQueueTcpServer(store), client: createQueueTcpClient(Buffer.alloc(0)) }
+        : { server: createQueueUdpServer(store), client: createQueueUdpClient(Buffer.alloc(0)) },
+  };
+}
