@@ -8,6 +8,7 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
+import { clientContext, interruptedOnSocketError, sendMessage, startByMode } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 
@@ -48,16 +49,14 @@ export function createQueueTcpClient(message: Buffer) {
     },
   }).createMachine({
     id: 'queue-tcp-client',
-    context: ({ input }) => ({ ...input, message: input.mode === 'send' ? message : Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: clientContext(message),
     initial: 'start',
-    on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-    },
+    on: interruptedOnSocketError,
     states: {
-      start: { always: [{ guard: 'sending', target: 'send_message' }, { target: 'request_message' }] },
+      start: startByMode,
 
       send_message: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: context.message }) }, 'flush'],
+        entry: sendMessage,
         after: { idle: timedOut },
         on: { 'wire.flushed': 'wait_message_stored' },
       },

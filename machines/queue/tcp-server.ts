@@ -4,13 +4,14 @@
  * until the client ends its side, refused (reset) past the cap, and the
  * connection is closed only once the message is kept.
  */
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, isGet, mayStillBeGet } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
+import { storeActors } from './store-actors';
 import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 
 export interface QueueServerInput {
@@ -35,11 +36,7 @@ const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: {
 export function createQueueTcpServer(store: MessageStore) {
   return setup({
     types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
-    actors: {
-      enqueue: fromPromise<void, Buffer>(({ input }) => store.enqueue(input)),
-      take: fromPromise<TakenMessage | undefined>(async () => store.take()),
-      confirm: fromPromise<void, number>(({ input }) => store.confirm(input)),
-    },
+    actors: storeActors(store),
     actions: {
       ...wireActions<Context, Event, WireCommand | SessionRequest>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ received: Buffer.concat([context.received, params.bytes]) })),

@@ -6,6 +6,7 @@
 import { assign, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
+import { clientContext, interruptedOnSocketError, sendMessage, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
 import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';
@@ -33,15 +34,13 @@ export function createQueueUdpClient(message: Buffer) {
     },
   }).createMachine({
     id: 'queue-udp-client',
-    context: ({ input }) => ({ ...input, message: input.mode === 'send' ? message : Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: clientContext(message),
     initial: 'start',
-    on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-    },
+    on: interruptedOnSocketError,
     states: {
-      start: { always: [{ guard: 'sending', target: 'send_message' }, { target: 'request_message' }] },
+      start: startByMode,
       send_message: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: context.message }) }, 'flush'],
+        entry: sendMessage,
         on: { 'wire.flushed': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] } },
       },
       message_sent: { type: 'final' },

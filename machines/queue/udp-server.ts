@@ -4,11 +4,12 @@
  * messages.`); anything else is queued whole, with no reply. The peer's
  * machine lives until the peer has been quiet for the idle time.
  */
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
+import { storeActors } from './store-actors';
 import type { QueueServerInput } from './tcp-server';
 
 interface Context extends QueueServerInput {
@@ -25,11 +26,7 @@ type Event = QueueDatagram | WireEvent;
 export function createQueueUdpServer(store: MessageStore) {
   return setup({
     types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
-    actors: {
-      enqueue: fromPromise<void, Buffer>(({ input }) => store.enqueue(input)),
-      take: fromPromise<TakenMessage | undefined>(async () => store.take()),
-      confirm: fromPromise<void, number>(({ input }) => store.confirm(input)),
-    },
+    actors: storeActors(store),
     actions: {
       ...wireActions<Context, Event, WireCommand | SessionRequest>(),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),
