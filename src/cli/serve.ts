@@ -43,10 +43,12 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
   const stop = (reason: string) => {
     const open = servers.reduce((sum, server) => sum + server.open, 0);
     const graceMs = stopping ? 0 : args.grace * 1000;
+    // Listeners close first, so that once the line below is read, new connections are already refused.
+    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.server?.close()]);
     if (stopping) log.warn(`${reason} again: stopping now`);
     else log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`);
     stopping = true;
-    void Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.server?.close()]).then(() => process.exit(0));
+    void closed.then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
