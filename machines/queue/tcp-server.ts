@@ -9,7 +9,7 @@ import { errorCode } from '../../src/engine/errors';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
-import { EMPTY_TCP, isGet, mayStillBeGet } from './codec';
+import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
 import { storeActors } from './store-actors';
 import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
@@ -32,6 +32,11 @@ type Event = BytesFrame | WireEvent;
 
 const FAILED = '#queue-tcp-server.failed';
 const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' } } };
+
+/** The request's first bytes once this chunk is added: all a GET check needs, without copying the rest. */
+const requestHead = ({ context, event }: { context: Context; event: BytesFrame }) => ({
+  bytes: Buffer.concat([context.received.subarray(0, GET.length), event.bytes.subarray(0, GET.length)]),
+});
 
 export function createQueueTcpServer(store: MessageStore) {
   return setup({
@@ -64,13 +69,13 @@ export function createQueueTcpServer(store: MessageStore) {
         on: {
           'frame.bytes': [
             {
-              guard: { type: 'isGet', params: ({ context, event }) => ({ bytes: Buffer.concat([context.received, event.bytes]) }) },
+              guard: { type: 'isGet', params: requestHead },
               target: 'dequeue',
               actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'announce', params: { summary: 'receive' } }],
             },
             {
               // Too few bytes yet to tell: stay, without re-entering (the states visited must not depend on the cuts).
-              guard: { type: 'mayStillBeGet', params: ({ context, event }) => ({ bytes: Buffer.concat([context.received, event.bytes]) }) },
+              guard: { type: 'mayStillBeGet', params: requestHead },
               actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
             },
             { target: 'receiving_message', actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
