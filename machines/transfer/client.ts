@@ -7,11 +7,11 @@
 import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import { fileSink, fileSource, type SinkEvent, type SourceEvent } from './file-actors';
+import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, sendFromSource, waitsForPeer } from './bulk-states';
+import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { sharedActions } from './shared-actions';
 import { statusIs } from './status-guard';
 import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type TransferOutcome } from './outcome';

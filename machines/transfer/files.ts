@@ -3,16 +3,8 @@
  * stay free of `node:fs`: the server gets a jailed folder (src/storage), tests
  * get memory, and the client gets one local path.
  */
-import type { Readable, Writable } from 'node:stream';
-
-/** A file being received: it appears under its final name only on `commit`. */
-export interface IncomingFile {
-  readonly stream: Writable;
-  /** Flushes, syncs and moves the file into place. */
-  commit(): Promise<void>;
-  /** Discards the partial file. Safe at any time and more than once; a no-op once `commit` has begun. */
-  abort(): void;
-}
+import type { Readable } from 'node:stream';
+import type { IncomingFile } from '../../src/engine/file-actors';
 
 /**
  * A lookup that succeeds returns `ref`, an opaque handle (for a folder, the

@@ -5,12 +5,12 @@
  */
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from './file-actors';
+import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
 import { errorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, sendFromSource, waitsForPeer } from './bulk-states';
+import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { sharedActions } from './shared-actions';
 import { statusIs } from './status-guard';
 import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type TransferOutcome } from './outcome';

@@ -3,17 +3,22 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { queueCommand } from '../../machines/queue/commands';
+import { upperCommand } from '../../machines/upper/commands';
 import { clientCommand } from './client-command';
 import { EXIT } from './exit-codes';
 import { proxyCommand } from './proxy-command';
 import { replayCommand } from './replay-command';
 import { serverCommand } from './server-command';
+import { transferCommand } from './transfer-command';
 
 // `npm run server|client` moves into the package folder; paths the user typed are relative to where they typed them.
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
 
-const cli = yargs(hideBin(process.argv)).scriptName('wirestate');
-void queueCommand(replayCommand(proxyCommand(clientCommand(serverCommand(cli)))))
+/** Every command, in the order `--help` lists them: adding a protocol adds its command here. */
+const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, proxyCommand, replayCommand];
+
+const cli = COMMANDS.reduce((parser, command) => command(parser), yargs(hideBin(process.argv)).scriptName('wirestate'));
+void cli
   .demandCommand(1, 'name a command: server or client')
   .strict()
   .help('help')

@@ -6,7 +6,7 @@
 import { createWriteStream, openSync, unlinkSync } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { IncomingFile } from '../../machines/transfer/files';
+import type { IncomingFile } from '../engine/file-actors';
 import { tempPathFor } from './temp-names';
 
 /** Bytes buffered towards the disk before the writer asks the socket to pause. */

@@ -6,7 +6,8 @@
 import { access, constants, mkdir, lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from '../../machines/transfer/files';
+import type { DownloadLookup, ServerFiles, UploadLookup } from '../../machines/transfer/files';
+import type { IncomingFile } from '../engine/file-actors';
 import { WirestateError, errorCode } from '../engine/errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
@@ -62,8 +63,8 @@ export class FolderFiles implements ServerFiles {
     this.holds.release(owner);
   }
 
-  read(ref: string, size: number): Readable {
-    return readRange(ref, size);
+  read(ref: string, size: number, chunkSize?: number): Readable {
+    return readRange(ref, size, chunkSize);
   }
 
   receive(ref: string): IncomingFile {

@@ -3,7 +3,8 @@
  * folder: lets machine tests and trace replay run without touching a disk.
  */
 import { Readable, Writable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from '../../machines/transfer/files';
+import type { DownloadLookup, ServerFiles, UploadLookup } from '../../machines/transfer/files';
+import type { IncomingFile } from '../engine/file-actors';
 import { errorCode } from '../engine/errors';
 import { NameHolds } from './name-holds';
 import { checkName } from './name-rules';

@@ -1,12 +1,21 @@
 /**
- * The two actors through which bulk bytes move, shared by the server and client
- * machines (they mirror each other): a source that streams a file out in
- * chunks and pauses on demand, and a sink that writes chunks and commits.
+ * The two actors through which bulk bytes move, shared by every protocol that
+ * moves files (a server's download is its client's upload): a source that
+ * streams a file out in chunks and pauses on demand, and a sink that writes
+ * chunks and commits.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fromCallback } from 'xstate';
-import { errorCode } from '../../src/engine/errors';
-import type { IncomingFile } from './files';
+import { errorCode } from './errors';
+
+/** A file being received: it appears under its final name only on `commit`. */
+export interface IncomingFile {
+  readonly stream: Writable;
+  /** Flushes, syncs and moves the file into place. */
+  commit(): Promise<void>;
+  /** Discards the partial file. Safe at any time and more than once; a no-op once `commit` has begun. */
+  abort(): void;
+}
 
 export interface FileTarget {
   /** The handle a lookup returned (server), or unused (client: one local file). */

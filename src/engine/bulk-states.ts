@@ -1,12 +1,12 @@
 /**
- * How bulk bytes move, shared by both machines because the server's download
- * is the client's upload and vice versa: the file source onto the wire with
- * the socket's backpressure, and DATA frames into the file sink with the disk's.
- * Each chunk re-enters its leaf state, which restarts the idle timer: a
- * transfer that is moving is never cut, one that stalls is.
+ * How bulk bytes move, shared by every protocol that moves files because a
+ * server's download is its client's upload and vice versa: the file source
+ * onto the wire with the socket's backpressure, and `frame.data` chunks (up to
+ * `frame.data_end`, as the protocol's decoder frames them) into the file sink
+ * with the disk's. Each chunk re-enters its leaf state, which restarts the idle
+ * timer: a transfer that is moving is never cut, one that stalls is.
  */
-import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from '../../src/engine/protocol';
-import type { TransferOutcome } from './outcome';
+import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
 
@@ -47,7 +47,7 @@ export function sendFromSource(failedTarget: string) {
 }
 
 /** Reads DATA into the sink while the disk keeps up, then commits; once stored, goes to `storedTarget` with `outcome`. */
-export function receiveIntoSink(storedTarget: string, outcome: TransferOutcome, failedTarget: string) {
+export function receiveIntoSink<Outcome extends string>(storedTarget: string, outcome: Outcome, failedTarget: string) {
   return {
     initial: 'receiving' as const,
     states: {

@@ -1,0 +1,64 @@
+/**
+ * `wirestate upper server [PORT]` and `wirestate upper client [SENTENCE...]`:
+ * the lab's first exercise (seed 003), run as the slides show it.
+ */
+import type { Argv } from 'yargs';
+import { loggerFrom } from '../../src/cli/common-options';
+import { EXIT } from '../../src/cli/exit-codes';
+import { isPort } from '../../src/cli/host-port';
+import { prompter } from '../../src/cli/prompt';
+import { serve, withServerOptions } from '../../src/cli/serve';
+import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
+import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
+import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
+import { upperClient, upperServer } from '.';
+
+const serverBuilder = (yargs: Argv) =>
+  withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST)
+    .positional('port', { type: 'number', default: UPPER_PORT, describe: 'Port to listen on' })
+    .check((args) => {
+      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+      return true;
+    })
+    .example('$0 upper server', 'answer on port 12000');
+
+async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
+  const log = loggerFrom(args, false);
+  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: upperServer(textRequestInput(args)) }]);
+  log.info('Server is running');
+}
+
+const clientBuilder = (yargs: Argv) =>
+  withTextClientOptions(yargs, UPPER_PORT)
+    .positional('sentence', { type: 'string', array: true, describe: 'The text to send (default: asked for, or read from stdin)' })
+    .example('$0 upper client', 'asks "Input lowercase sequence:"')
+    .example('$0 upper client Hello World!', 'prints "Message received: HELLO WORLD!"')
+    .epilog('Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect.');
+
+async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+  let sentence = args.sentence?.length ? args.sentence.join(' ') : undefined;
+  if (sentence === undefined) {
+    const input = prompter();
+    sentence = await input.ask('Input lowercase sequence: ');
+    input.close();
+  }
+  if (sentence === undefined) {
+    process.stderr.write('wirestate upper client: no input\n');
+    return EXIT.usage;
+  }
+  const { code, reply } = await runTextClient('upper', upperClient({ lines: [sentence], maxReply: 4 * UPPER_MAX_REQUEST, idleTimeoutMs: args['idle-timeout'] * 1000 }), args);
+  if (reply) process.stdout.write(`Message received: ${reply.toString()}\n`);
+  return code;
+}
+
+/** Adds `upper server` and `upper client`. */
+export function upperCommand<T>(yargs: Argv<T>) {
+  return yargs.command('upper', 'Lab exercise 1: a line in, the line upper-cased back (seed 003)', (upper) =>
+    upper
+      .command('server [port]', 'Answer each line upper-cased', serverBuilder, runServer)
+      .command('client [sentence..]', 'Send a line and print the answer', clientBuilder, async (args) => {
+        process.exitCode = await runClient(args);
+      })
+      .demandCommand(1, 'name a role: server or client'),
+  );
+}

@@ -1,0 +1,16 @@
+/** The lab's `upper` exercise (seed 003) as the loop runs it: a server per connection, a client per run. */
+import { ChunkReader } from '../../src/engine/chunk-reader';
+import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
+import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
+import { createUpperServer, type UpperServerInput } from './server';
+
+export const upperMachines = () => ({ server: createUpperServer(), client: createTextClient('upper-client') });
+
+export function upperServer(input: UpperServerInput): StreamProtocol {
+  const logic = createUpperServer();
+  return { name: 'upper', accept: () => ({ logic, input, decoder: new ChunkReader() }) };
+}
+
+export function upperClient(input: TextClientInput): ConnectionSpec {
+  return { logic: createTextClient('upper-client'), input, decoder: new ChunkReader() };
+}

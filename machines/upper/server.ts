@@ -1,0 +1,72 @@
+/**
+ * One connection of the lab's first exercise (seed 003, `upper`): the client
+ * sends a line, the server answers it upper-cased and closes.
+ */
+import { assign, setup } from 'xstate';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { outcomeFrom, type Finish } from '../../src/engine/outcome';
+import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import { readLines } from '../../src/engine/text-request';
+import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import { wireActions } from '../../src/engine/wire-actions';
+import { upperCased } from './codec';
+
+export interface UpperServerInput {
+  /** Longest request read, in bytes (the seed's buffer: 2048). */
+  maxRequest: number;
+  quietMs?: number;
+  idleTimeoutMs?: number;
+}
+
+type UpperOutcome = 'open' | 'replied' | 'interrupted' | 'timed_out';
+
+interface Context extends UpperServerInput, TextRequestContext {
+  outcome: UpperOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const output = outcomeFrom<UpperOutcome>(['replied']);
+const rules = textRequestRules(1);
+const sentence = (context: Context) => readLines(context.request, 1).lines[0];
+
+export function createUpperServer() {
+  return setup({
+    types: { context: {} as Context, input: {} as UpperServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      finish: assign((_, params: Finish<UpperOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+    },
+    guards: rules.guards,
+    delays: { quiet: rules.quiet, idle: ({ context }) => context.idleTimeoutMs ?? 30_000 },
+  }).createMachine({
+    id: 'upper-server',
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'client_connect',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      client_connect: readsTextRequest('client_connect', 'send_reply', '#upper-server.failed'),
+      send_reply: {
+        entry: [
+          { type: 'announce', params: ({ context }) => ({ summary: `data from the client: ${JSON.stringify(sentence(context))}` }) },
+          { type: 'write', params: ({ context }) => ({ bytes: upperCased(sentence(context)) }) },
+          'flush',
+        ],
+        on: {
+          'wire.flushed': {
+            target: 'request_complete',
+            actions: [assign({ bytes: ({ context }) => Buffer.byteLength(sentence(context)) }), { type: 'finish', params: { outcome: 'replied' } }],
+          },
+        },
+      },
+      request_complete: { type: 'final', entry: 'end' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

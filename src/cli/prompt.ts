@@ -1,0 +1,26 @@
+/**
+ * The lab exercises' keyboard input: on a terminal each question is asked
+ * with its prompt; otherwise the answers are read from stdin a line at a
+ * time, with no prompt, so the clients also run in scripts and pipes.
+ */
+import { createInterface } from 'node:readline';
+
+export interface Prompter {
+  /** The next line typed or piped in, or undefined once input has ended. */
+  ask(question: string): Promise<string | undefined>;
+  close(): void;
+}
+
+export function prompter(): Prompter {
+  const terminal = Boolean(process.stdin.isTTY);
+  const reader = createInterface({ input: process.stdin, terminal, output: terminal ? process.stdout : undefined });
+  const lines = reader[Symbol.asyncIterator]();
+  return {
+    async ask(question) {
+      if (terminal) process.stdout.write(question);
+      const next = await lines.next();
+      return next.done ? undefined : next.value;
+    },
+    close: () => reader.close(),
+  };
+}

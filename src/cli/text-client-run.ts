@@ -1,0 +1,44 @@
+/**
+ * Runs the client of a one-shot text protocol (the lab's `upper` and `sum`)
+ * from the command line: where the server is, one session, and the exit code
+ * its outcome means. The caller prints the reply its own way.
+ */
+import type { AnyActorRef } from 'xstate';
+import type { Argv } from 'yargs';
+import type { ConnectionSpec } from '../engine/protocol';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { loggerFrom } from './common-options';
+import { EXIT } from './exit-codes';
+import { isPort } from './host-port';
+
+/** `--host` and `--port` of the server (the seeds' clients have them built in), plus every client's flags. */
+export function withTextClientOptions<T>(yargs: Argv<T>, port: number) {
+  return withClientOptions(yargs, 30)
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
+    .option('port', { type: 'number', default: port, describe: 'Server port' })
+    .check((args) => {
+      if (!isPort(args.port) || args.port === 0) throw new Error(`--port must be 1..65535, got ${args.port}`);
+      return true;
+    });
+}
+
+export type TextClientArgs = Awaited<ReturnType<typeof withTextClientOptions>['argv']>;
+
+export type TextClientResult = { code: number; reply?: Buffer };
+
+/** Runs `spec` against the server; `reply` is set when the server answered (code 0). */
+export async function runTextClient(protocol: string, spec: ConnectionSpec, args: TextClientArgs): Promise<TextClientResult> {
+  const log = loggerFrom(args, true, 'error');
+  const fail = (code: number, message: string): TextClientResult => (process.stderr.write(`wirestate ${protocol} client: ${message}\n`), { code });
+  let reply = Buffer.alloc(0);
+  const keepReply = (actor: AnyActorRef) => actor.subscribe((snapshot) => (reply = snapshot.context.reply));
+  try {
+    const outcome = await runClientSession({ protocol, transport: 'tcp', host: args.host, port: args.port, spec }, args, log, keepReply);
+    if (outcome.outcome === 'replied') return { code: EXIT.ok, reply };
+    if (outcome.outcome === 'refused') return fail(EXIT.refused, `refused: ${outcome.detail}`);
+    return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  } catch (error) {
+    if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
+    throw error;
+  }
+}

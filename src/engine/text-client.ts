@@ -1,0 +1,83 @@
+/**
+ * The client of a one-shot text protocol (the lab's `upper` and `sum`): it
+ * sends its lines, each ended by a newline, ends its side, and reads the reply
+ * until the server closes. The protocol says which replies are refusals.
+ */
+import { assign, setup } from 'xstate';
+import type { BytesFrame } from './chunk-reader';
+import { outcomeFrom, type Finish } from './outcome';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from './protocol';
+import { encodeLines } from './text-request';
+import { wireActions } from './wire-actions';
+
+export interface TextClientInput {
+  lines: string[];
+  /** Largest reply accepted, in bytes. */
+  maxReply: number;
+  /** How long to wait for the server. */
+  idleTimeoutMs?: number;
+}
+
+export type TextClientOutcome = 'open' | 'replied' | 'refused' | 'interrupted' | 'timed_out';
+
+interface Context extends TextClientInput {
+  reply: Buffer;
+  outcome: TextClientOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const output = outcomeFrom<TextClientOutcome>(['replied']);
+
+/** `refusal` says why a whole reply is a refusal, or undefined when it is an answer. The reply ends in the snapshot's `context.reply`. */
+export function createTextClient(id: string, refusal: (reply: Buffer) => string | undefined = () => undefined) {
+  const failed = `#${id}.failed`;
+  return setup({
+    types: { context: {} as Context, input: {} as TextClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand>(),
+      finish: assign((_, params: Finish<TextClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ reply: Buffer.concat([context.reply, params.bytes]) })),
+    },
+    delays: { idle: ({ context }) => context.idleTimeoutMs ?? 30_000 },
+    guards: {
+      overCap: ({ context }) => context.reply.length > context.maxReply,
+      refused: ({ context }) => refusal(context.reply) !== undefined,
+    },
+  }).createMachine({
+    id,
+    context: ({ input }) => ({ ...input, reply: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'send_request',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      send_request: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeLines(context.lines) }) }, 'flush'],
+        on: { 'wire.flushed': { target: 'wait_reply', actions: 'end' } },
+      },
+      wait_reply: {
+        tags: READING_TAG,
+        after: { idle: { target: failed, actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } } } },
+        always: {
+          guard: 'overCap',
+          target: 'failed',
+          actions: { type: 'finish', params: ({ context }) => ({ outcome: 'interrupted', detail: `reply over ${context.maxReply} bytes` }) },
+        },
+        on: {
+          'frame.bytes': { target: 'wait_reply', reenter: true, actions: { type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'socket.end': [
+            { guard: 'refused', target: 'reply_refused', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: refusal(context.reply) }) } },
+            { target: 'reply_received', actions: [assign({ bytes: ({ context }) => context.reply.length }), { type: 'finish', params: { outcome: 'replied' } }] },
+          ],
+        },
+      },
+      reply_received: { type: 'final' },
+      reply_refused: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}
