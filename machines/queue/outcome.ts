@@ -29,5 +29,3 @@ export function toSessionOutcome(context: QueueOutcomeFields) {
   return { ok: SUCCESS.has(context.outcome), outcome: context.outcome, bytes: context.bytes, detail: context.detail };
 }
 
-/** How long a peer may send nothing while a session waits for it, unless configured. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;

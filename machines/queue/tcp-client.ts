@@ -10,7 +10,8 @@ import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } fr
 import { wireActions } from '../../src/engine/wire-actions';
 import { clientContext, interruptedOnSocketError, sendMessage, startByMode } from './client-states';
 import { GET, isEmptyReply } from './codec';
-import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { idleDelay } from '../../src/engine/idle';
 
 export interface QueueClientInput {
   mode: 'send' | 'receive';
@@ -41,7 +42,7 @@ export function createQueueTcpClient(message: Buffer) {
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ message: Buffer.concat([context.message, params.bytes]) })),
     },
-    delays: { idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+    delays: { idle: idleDelay },
     guards: {
       sending: ({ context }) => context.mode === 'send',
       overCap: ({ context }) => context.message.length > context.maxMessage,

@@ -12,7 +12,8 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
 import { storeActors } from './store-actors';
-import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { idleDelay } from '../../src/engine/idle';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -48,7 +49,7 @@ export function createQueueTcpServer(store: MessageStore) {
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),
     },
-    delays: { idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+    delays: { idle: idleDelay },
     guards: {
       nothingReceived: ({ context }) => context.received.length === 0,
       overCap: ({ context }) => context.received.length > context.maxMessage,

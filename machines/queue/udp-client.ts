@@ -8,8 +8,9 @@ import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } fr
 import { wireActions } from '../../src/engine/wire-actions';
 import { clientContext, interruptedOnSocketError, sendMessage, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
-import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';
+import { idleDelay } from '../../src/engine/idle';
 
 interface Context extends QueueClientInput {
   message: Buffer;
@@ -27,7 +28,7 @@ export function createQueueUdpClient(message: Buffer) {
       ...wireActions<Context, Event, WireCommand>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
     },
-    delays: { idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+    delays: { idle: idleDelay },
     guards: {
       sending: ({ context }) => context.mode === 'send',
       emptyReply: (_, params: { bytes: Buffer }) => isEmptyReply(params.bytes, 'udp'),

@@ -12,9 +12,10 @@ import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import { sharedActions } from './shared-actions';
+import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type TransferOutcome } from './outcome';
+import { toSessionOutcome, type TransferOutcome } from './outcome';
+import { idleDelay } from '../../src/engine/idle';
 
 export interface ClientInput {
   operation: 'download' | 'upload';
@@ -56,14 +57,14 @@ export function createClientMachine(local: LocalFile) {
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      ...sharedActions<ClientContext, ClientEvent, WireCommand>(),
+      ...bulkActions<ClientContext, ClientEvent, WireCommand>(),
       sendRequest: emit(({ context }, params: { op: number }) => ({
         type: 'wire.write' as const,
         bytes: encodeRequest(params.op, context.serverName),
       })),
     },
     delays: {
-      idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      idle: idleDelay,
     },
     guards: {
       isDownload: ({ context }) => context.operation === 'download',

@@ -32,5 +32,3 @@ export function toSessionOutcome(context: OutcomeFields) {
   return { ok: SUCCESS.has(context.outcome), outcome: context.outcome, bytes: context.bytes, detail: context.detail };
 }
 
-/** How long a peer may send nothing while a state waits for it, unless configured. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;

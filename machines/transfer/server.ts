@@ -11,9 +11,10 @@ import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameF
 import { errorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import { sharedActions } from './shared-actions';
+import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { DEFAULT_IDLE_TIMEOUT_MS, toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+import { idleDelay } from '../../src/engine/idle';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -75,7 +76,7 @@ export function createServerMachine(files: ServerFiles) {
       sink: fileSink(({ ref }) => files.receive(ref)),
     },
     actions: {
-      ...sharedActions<ServerContext, ServerEvent, WireCommand | SessionRequest>(),
+      ...bulkActions<ServerContext, ServerEvent, WireCommand | SessionRequest>(),
       takeRequest: assign((_, params: { op: number; field: NameField }) => ({
         operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
         name: params.field.ok ? params.field.name : undefined,
@@ -88,7 +89,7 @@ export function createServerMachine(files: ServerFiles) {
       setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
     },
     delays: {
-      idle: ({ context }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      idle: idleDelay,
     },
     guards: {
       nameRejected: ({ context }) => context.nameError !== undefined,

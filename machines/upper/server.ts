@@ -10,6 +10,7 @@ import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { upperCased } from './codec';
+import { idleDelay } from '../../src/engine/idle';
 
 export interface UpperServerInput {
   /** Longest request read, in bytes (the seed's buffer: 2048). */
@@ -41,7 +42,7 @@ export function createUpperServer() {
       finish: assign((_, params: Finish<UpperOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
     },
     guards: rules.guards,
-    delays: { quiet: rules.quiet, idle: ({ context }) => context.idleTimeoutMs ?? 30_000 },
+    delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: 'upper-server',
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),

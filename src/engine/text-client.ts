@@ -9,6 +9,7 @@ import { outcomeFrom, type Finish } from './outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
+import { idleDelay } from './idle';
 
 export interface TextClientInput {
   lines: string[];
@@ -41,7 +42,7 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
       finish: assign((_, params: Finish<TextClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
       appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ reply: Buffer.concat([context.reply, params.bytes]) })),
     },
-    delays: { idle: ({ context }) => context.idleTimeoutMs ?? 30_000 },
+    delays: { idle: idleDelay },
     guards: {
       overCap: ({ context }) => context.reply.length > context.maxReply,
       refused: ({ context }) => refusal(context.reply) !== undefined,

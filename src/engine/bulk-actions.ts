@@ -1,21 +1,24 @@
 /**
- * Actions both transfer machines implement the same way: the wire commands,
- * the outcome, and the bulk-byte plumbing between the wire and the file
- * actors. Instantiated per machine so that each keeps its own types.
+ * Actions every machine that moves files implements the same way (the
+ * transfer protocol's, the lab's `blocks`): the wire commands, the outcome,
+ * and the bulk-byte plumbing between the wire and the file actors
+ * (bulk-states.ts, file-actors.ts). Instantiated per machine so that each
+ * keeps its own types.
  */
 import { assign, sendTo, type AnyActorRef, type EventObject } from 'xstate';
-import { wireActions } from '../../src/engine/wire-actions';
 import type { Finish, OutcomeFields } from './outcome';
+import { wireActions } from './wire-actions';
 
-interface SharedContext extends OutcomeFields {
+interface BulkContext extends OutcomeFields {
+  /** The file's size, once known. */
   size: number;
 }
 
-export function sharedActions<TContext extends SharedContext, TEvent extends EventObject, TEmitted extends EventObject>() {
+export function bulkActions<TContext extends BulkContext, TEvent extends EventObject, TEmitted extends EventObject>() {
   const toChild = (id: 'source' | 'sink', type: string) => sendTo<TContext, TEvent, undefined, AnyActorRef, TEvent, never, never>(id, { type });
   return {
     ...wireActions<TContext, TEvent, TEmitted>(),
-    finish: assign<TContext, TEvent, Finish, TEvent, never>((_, params) => ({ outcome: params.outcome, detail: params.detail }) as Partial<TContext>),
+    finish: assign<TContext, TEvent, Finish<TContext['outcome']>, TEvent, never>((_, params) => ({ outcome: params.outcome, detail: params.detail }) as Partial<TContext>),
     setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Partial<TContext>),
     countBytes: assign<TContext, TEvent, { chunk: Buffer }, TEvent, never>(
       ({ context }, params) => ({ bytes: context.bytes + params.chunk.length }) as Partial<TContext>,

@@ -1,0 +1,88 @@
+/**
+ * The `blocks` client (seed 003), mirroring the server: it names the file,
+ * reads the answer line, then writes exactly the announced bytes to a local
+ * file that appears only once all of them are there and synced.
+ */
+import { setup } from 'xstate';
+import { bulkActions } from '../../src/engine/bulk-actions';
+import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { errorCode } from '../../src/engine/errors';
+import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
+import { idleDelay } from '../../src/engine/idle';
+import { outcomeFrom } from '../../src/engine/outcome';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { encodeFileRequest } from './codec';
+import type { BlocksReplyFrame } from './reply-reader';
+
+export interface BlocksClientInput {
+  /** The file's name on the server. */
+  serverName: string;
+  idleTimeoutMs?: number;
+}
+
+type BlocksClientOutcome = 'open' | 'downloaded' | 'refused' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
+
+interface Context extends BlocksClientInput {
+  size: number;
+  outcome: BlocksClientOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BlocksReplyFrame | WireEvent | SinkEvent;
+
+const FAILED = '#blocks-client.failed';
+const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
+
+/** `local` is where the file goes: it appears only once complete. */
+export function createBlocksClient(local: { receive(): IncomingFile }) {
+  return setup({
+    types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actors: { sink: fileSink(() => local.receive()) },
+    actions: bulkActions<Context, Event, WireCommand>(),
+    delays: { idle: idleDelay },
+  }).createMachine({
+    id: 'blocks-client',
+    context: ({ input }) => ({ ...input, size: 0, outcome: 'open', bytes: 0 }),
+    initial: 'send_request',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+      'socket.end': {
+        target: '.failed',
+        actions: { type: 'finish', params: ({ context }) => ({ outcome: 'interrupted', detail: `the server closed after ${context.bytes} of ${context.size} bytes` }) },
+      },
+      'frame.bad': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) } },
+    },
+    states: {
+      send_request: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeFileRequest(context.serverName) }) }, 'flush'],
+        ...waitsForPeer(FAILED),
+        // The side stays open until the file is stored: the name's newline ends the request, and a closed
+        // connection must not cut the commit short.
+        on: { 'wire.flushed': 'wait_answer' },
+      },
+      wait_answer: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'frame.ok': { target: 'receiving_blocks', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
+          'frame.err': { target: 'file_refused', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) } },
+        },
+      },
+      receiving_blocks: {
+        invoke: {
+          id: 'sink',
+          src: 'sink',
+          input: ({ context }) => ({ ref: context.serverName, size: context.size }),
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
+        },
+        on: { 'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } } },
+        ...receiveIntoSink('#blocks-client.download_complete', 'downloaded', FAILED),
+      },
+      download_complete: { type: 'final' },
+      file_refused: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

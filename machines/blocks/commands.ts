@@ -1,0 +1,105 @@
+/**
+ * `wirestate blocks server [PORT]` and
+ * `wirestate blocks client SERVER:PORT:NAME_ON_SERVER NAME_HERE`: the lab's
+ * third exercise (seed 003), with the slides' command lines.
+ */
+import { access, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
+import { loggerFrom } from '../../src/cli/common-options';
+import { EXIT } from '../../src/cli/exit-codes';
+import { isPort } from '../../src/cli/host-port';
+import { serve, withServerOptions } from '../../src/cli/serve';
+import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
+import { errorCode } from '../../src/engine/errors';
+import { formatBytes } from '../../src/log/logger';
+import { createAtomicFile } from '../../src/storage/atomic-file';
+import { FolderFiles } from '../../src/storage/folder-files';
+import { removeStaleTempFiles } from '../../src/storage/temp-names';
+import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
+import { blocksClient, blocksServer } from '.';
+
+const serverBuilder = (yargs: Argv) =>
+  withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST)
+    .positional('port', { type: 'number', default: BLOCKS_PORT, describe: 'Port to listen on' })
+    .option('root', { type: 'string', default: '.', describe: 'Folder whose files are served; nothing outside it is' })
+    .check((args) => {
+      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+      return true;
+    })
+    .example('$0 blocks server 12002', 'serve the files of this folder');
+
+async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
+  const log = loggerFrom(args, false);
+  const files = await FolderFiles.open(args.root);
+  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) }]);
+  log.info(`serving ${files.root}`);
+}
+
+/** `server:port:fNameInServer` (IPv6 as `[::1]:port:name`); the name may hold colons. */
+export function parseSource(text: string): { host: string; port: number; name: string } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+):(.+)$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || !isPort(port) || port === 0) throw new Error(`expected server:port:fNameInServer, got "${text}"`);
+  return { host: match[1] ?? match[2], port, name: match[4] };
+}
+
+const clientBuilder = (yargs: Argv) =>
+  withClientOptions(yargs, 30)
+    .positional('source', { type: 'string', demandOption: true, describe: 'server:port:fNameInServer' })
+    .positional('target', { type: 'string', demandOption: true, describe: 'fNameInClient: where to write the file' })
+    .option('force', { type: 'boolean', default: false, describe: 'Replace the local file if it exists' })
+    .check((args) => {
+      parseSource(args.source);
+      return true;
+    })
+    .example('$0 blocks client 127.0.0.1:12002:speech.txt copy.txt', 'fetch speech.txt into copy.txt')
+    .epilog('Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write).');
+
+async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+  const log = loggerFrom(args, true, 'error');
+  const fail = (code: number, message: string) => (process.stderr.write(`wirestate blocks client: ${message}\n`), code);
+  const { host, port, name } = parseSource(args.source);
+  const target = resolve(args.target);
+  if (!args.force && (await exists(target))) return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
+  try {
+    if (!(await stat(dirname(target))).isDirectory()) return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
+    await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
+  } catch (error) {
+    return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errorCode(error)}`);
+  }
+  const spec = blocksClient({ receive: () => createAtomicFile(target, { noClobber: !args.force }) }, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
+  let outcome;
+  try {
+    outcome = await runClientSession({ protocol: 'blocks', transport: 'tcp', host, port, spec }, args, log);
+  } catch (error) {
+    if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
+    throw error;
+  }
+  switch (outcome.outcome) {
+    case 'downloaded':
+      process.stderr.write(`${name} -> ${args.target}: ${formatBytes(outcome.bytes)}, size checked\n`);
+      return EXIT.ok;
+    case 'refused':
+      return fail(EXIT.refused, `the server refused: ${outcome.detail}`);
+    case 'local_error':
+      return fail(EXIT.localFile, `cannot write ${args.target}: ${outcome.detail}`);
+    default:
+      return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  }
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** Adds `blocks server` and `blocks client`. */
+export function blocksCommand<T>(yargs: Argv<T>) {
+  return yargs.command('blocks', 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)', (blocks) =>
+    blocks
+      .command('server [port]', 'Serve the files of a folder', serverBuilder, runServer)
+      .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', clientBuilder, async (args) => {
+        process.exitCode = await runClient(args);
+      })
+      .demandCommand(1, 'name a role: server or client'),
+  );
+}

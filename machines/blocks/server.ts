@@ -1,0 +1,135 @@
+/**
+ * One connection of the lab's third exercise (seed 003, `blocks`): the client
+ * names a file; the server answers `OK <size>` and streams it in blocks of
+ * 1024 bytes, or answers `ERR <reason>`. Files come from a jailed folder
+ * (the transfer server's), so a name can never reach outside it.
+ */
+import type { Readable } from 'node:stream';
+import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { bulkActions } from '../../src/engine/bulk-actions';
+import { sendFromSource } from '../../src/engine/bulk-states';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { errorCode } from '../../src/engine/errors';
+import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
+import { idleDelay } from '../../src/engine/idle';
+import { outcomeFrom } from '../../src/engine/outcome';
+import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import { readLines } from '../../src/engine/text-request';
+import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { DownloadLookup } from '../transfer/files';
+import { BLOCK_SIZE, encodeErr, encodeOk } from './codec';
+
+/** The server's files: the transfer server's jailed folder does all of this. */
+export interface BlocksFiles {
+  lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
+  release(owner: string): void;
+  /** The first `size` bytes of the file, in chunks of at most `chunkSize`. */
+  read(ref: string, size: number, chunkSize: number): Readable;
+}
+
+export interface BlocksServerInput {
+  /** Who holds the file while it is sent (the connection's id). */
+  owner: string;
+  maxRequest: number;
+  quietMs?: number;
+  idleTimeoutMs?: number;
+}
+
+type BlocksOutcome = 'open' | 'sent' | 'refused' | 'server_error' | 'interrupted' | 'timed_out';
+
+interface Context extends BlocksServerInput, TextRequestContext {
+  ref?: string;
+  size: number;
+  outcome: BlocksOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent | SourceEvent;
+
+const FAILED = '#blocks-server.failed';
+const output = outcomeFrom<BlocksOutcome>(['sent']);
+const rules = textRequestRules(1);
+const fileName = (context: Context) => readLines(context.request, 1).lines[0];
+
+/** Why a lookup found nothing to send, as the `ERR` line says it. */
+function refusalReason(lookup: DownloadLookup): string {
+  if (lookup.kind === 'missing') return 'no such file';
+  if (lookup.kind === 'busy') return 'the file is busy';
+  return lookup.kind === 'refused' ? `refused (${lookup.code})` : 'unknown';
+}
+
+const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string) => [
+  { type: 'write' as const, params: (args: { event: { output: DownloadLookup } }) => ({ bytes: encodeErr(reason(args)) }) },
+  'flush' as const,
+  { type: 'finish' as const, params: (args: { event: { output: DownloadLookup } }) => ({ outcome: 'refused' as const, detail: reason(args) }) },
+];
+
+export function createBlocksServer(files: BlocksFiles) {
+  return setup({
+    types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actors: {
+      lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
+      /** Lives as long as the connection; stopping it releases the file it holds. */
+      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+      source: fileSource(({ ref, size }) => files.read(ref, size, BLOCK_SIZE)),
+    },
+    actions: {
+      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      found: assign((_, params: { lookup: DownloadLookup }) => (params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : {})),
+    },
+    guards: rules.guards,
+    delays: { quiet: rules.quiet, idle: idleDelay },
+  }).createMachine({
+    id: 'blocks-server',
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
+    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
+    initial: 'client_connect',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      client_connect: readsTextRequest('client_connect', 'check_file', FAILED),
+      check_file: {
+        entry: { type: 'announce', params: ({ context }) => ({ summary: `file ${JSON.stringify(fileName(context))}` }) },
+        invoke: {
+          src: 'lookup',
+          input: ({ context }) => ({ name: fileName(context), owner: context.owner }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === 'found',
+              target: 'send_file',
+              actions: [{ type: 'found', params: ({ event }) => ({ lookup: event.output }) }],
+            },
+            { target: 'send_refusal', actions: refuse(({ event }) => refusalReason(event.output)) },
+          ],
+          onError: {
+            target: 'send_refusal',
+            actions: [{ type: 'write', params: { bytes: encodeErr('server error') } }, 'flush', { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) }],
+          },
+        },
+      },
+      send_refusal: { after: { idle: '#blocks-server.failed' }, on: { 'wire.flushed': 'request_complete' } },
+      send_file: {
+        entry: { type: 'write', params: ({ context }) => ({ bytes: encodeOk(context.size) }) },
+        ...sendFromSource(FAILED),
+        invoke: {
+          id: 'source',
+          src: 'source',
+          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) } },
+        },
+        on: {
+          ...sendFromSource(FAILED).on,
+          'file.done': { target: 'send_complete', actions: { type: 'finish', params: { outcome: 'sent' } } },
+          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: event.code }) } },
+        },
+      },
+      send_complete: { type: 'final', entry: 'end' },
+      request_complete: { type: 'final', entry: 'end' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

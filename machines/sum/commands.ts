@@ -1,0 +1,89 @@
+/**
+ * `wirestate sum server [PORT]` and `wirestate sum client [NAME] [NUMBER]`:
+ * the lab's second exercise (seed 003). The client asks for what it is not
+ * given; a number outside 1..100 stops the server, as the exercise says.
+ */
+import { randomInt } from 'node:crypto';
+import type { Argv } from 'yargs';
+import { loggerFrom } from '../../src/cli/common-options';
+import { EXIT } from '../../src/cli/exit-codes';
+import { isPort } from '../../src/cli/host-port';
+import { prompter } from '../../src/cli/prompt';
+import { serve, withServerOptions } from '../../src/cli/serve';
+import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
+import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
+import { checkNumber, HIGHEST, LOWEST, nameProblem, parseSumReply, SUM_MAX_REQUEST, SUM_PORT } from './codec';
+import { sumClient, sumServer } from '.';
+
+const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
+
+const serverBuilder = (yargs: Argv) =>
+  withTextRequestOptions(withServerOptions(yargs), SUM_MAX_REQUEST)
+    .positional('port', { type: 'number', default: SUM_PORT, describe: 'Port to listen on' })
+    .option('name', { type: 'string', default: 'Server of wirestate', describe: "The server's name" })
+    .option('number', { type: 'number', describe: `The server's number, ${LOWEST}..${HIGHEST}`, defaultDescription: 'random, chosen at start' })
+    .check((args) => {
+      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+      const problem = nameProblem(args.name);
+      if (problem) throw new Error(`--name: ${problem}`);
+      if (args.number !== undefined && !inRange(args.number)) throw new Error(`--number must be a whole number from ${LOWEST} to ${HIGHEST}`);
+      return true;
+    })
+    .example('$0 sum server --name "Server of John Q. Smith"', 'answer on port 12001 with a random number');
+
+async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
+  const log = loggerFrom(args, false);
+  const serverNumber = args.number ?? randomInt(LOWEST, HIGHEST + 1);
+  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: sumServer({ serverName: args.name, serverNumber, ...textRequestInput(args) }) }]);
+  log.info(`${args.name} has the number ${serverNumber}; a client sending a number outside ${LOWEST}..${HIGHEST} stops it`);
+}
+
+const clientBuilder = (yargs: Argv) =>
+  withTextClientOptions(yargs, SUM_PORT)
+    .positional('name', { type: 'string', describe: 'Your name (default: asked for, or read from stdin)' })
+    .positional('number', { type: 'string', describe: `A whole number, ${LOWEST}..${HIGHEST}; any other stops the server (default: asked for)` })
+    .example('$0 sum client', 'asks for a name and a number')
+    .example('$0 sum client Alice 42', 'prints both names, both numbers and the sum')
+    .example('$0 sum client Alice 0', 'stops the server')
+    .epilog('Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect.');
+
+async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+  const fail = (message: string) => (process.stderr.write(`wirestate sum client: ${message}\n`), EXIT.usage);
+  let { name, number } = args;
+  if (name === undefined || number === undefined) {
+    const input = prompter();
+    name ??= await input.ask('Name: ');
+    if (name !== undefined) number ??= await input.ask(`Integer between ${LOWEST} and ${HIGHEST}: `);
+    input.close();
+  }
+  if (name === undefined || number === undefined) return fail('no input');
+  const problem = nameProblem(name);
+  if (problem) return fail(problem);
+  const check = checkNumber(number);
+  if (check.kind === 'not_integer') return fail(`not a whole number: ${JSON.stringify(number)}`);
+
+  const { code, reply } = await runTextClient('sum', sumClient({ lines: [name, String(check.value)], maxReply: SUM_MAX_REQUEST, idleTimeoutMs: args['idle-timeout'] * 1000 }), args);
+  if (!reply) return code;
+  const answer = parseSumReply(reply);
+  if (answer.kind !== 'answer') {
+    process.stderr.write(`wirestate sum client: not a name and a number: ${JSON.stringify(reply.toString())}\n`);
+    return EXIT.interrupted;
+  }
+  process.stdout.write(
+    `Client name: ${name}\nServer name: ${answer.name}\n` +
+      `Client number: ${check.value}\nServer number: ${answer.value}\nSum: ${check.value + answer.value}\n`,
+  );
+  return EXIT.ok;
+}
+
+/** Adds `sum server` and `sum client`. */
+export function sumCommand<T>(yargs: Argv<T>) {
+  return yargs.command('sum', 'Lab exercise 2: two names, two numbers and their sum (seed 003)', (sum) =>
+    sum
+      .command('server [port]', 'Answer with a name and a number; stop on a number out of range', serverBuilder, runServer)
+      .command('client [name] [number]', 'Send a name and a number, print both and the sum', clientBuilder, async (args) => {
+        process.exitCode = await runClient(args);
+      })
+      .demandCommand(1, 'name a role: server or client'),
+  );
+}

@@ -1,0 +1,23 @@
+/** The lab's `sum` exercise (seed 003) as the loop runs it: a server per connection, a client per run. */
+import { ChunkReader } from '../../src/engine/chunk-reader';
+import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
+import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
+import { parseSumReply } from './codec';
+import { createSumServer, type SumServerInput } from './server';
+
+/** An `ERR` reply is a refusal; its reason is the detail. */
+const refusal = (reply: Buffer) => {
+  const parsed = parseSumReply(reply);
+  return parsed.kind === 'error' ? parsed.reason : undefined;
+};
+
+export const sumMachines = () => ({ server: createSumServer(), client: createTextClient('sum-client', refusal) });
+
+export function sumServer(input: SumServerInput): StreamProtocol {
+  const logic = createSumServer();
+  return { name: 'sum', accept: () => ({ logic, input, decoder: new ChunkReader() }) };
+}
+
+export function sumClient(input: TextClientInput): ConnectionSpec {
+  return { logic: createTextClient('sum-client', refusal), input, decoder: new ChunkReader() };
+}

@@ -1,0 +1,113 @@
+/**
+ * One connection of the lab's second exercise (seed 003, `sum`): the client
+ * sends a name and a number; the server shows both names, both numbers and
+ * their sum, and answers with its own name and number. A number outside
+ * 1..100 is the exercise's way to stop the server: it answers with an error
+ * line and asks the server to stop. Text that is not a number is refused and
+ * the server keeps running.
+ */
+import { assign, setup } from 'xstate';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { outcomeFrom, type Finish } from '../../src/engine/outcome';
+import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import { readLines } from '../../src/engine/text-request';
+import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import { wireActions } from '../../src/engine/wire-actions';
+import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
+import { idleDelay } from '../../src/engine/idle';
+
+export interface SumServerInput {
+  serverName: string;
+  serverNumber: number;
+  maxRequest: number;
+  quietMs?: number;
+  idleTimeoutMs?: number;
+}
+
+type SumOutcome = 'open' | 'replied' | 'refused' | 'stopped' | 'interrupted' | 'timed_out';
+
+interface Context extends SumServerInput, TextRequestContext {
+  outcome: SumOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const output = outcomeFrom<SumOutcome>(['replied', 'stopped']);
+const rules = textRequestRules(2);
+const request = (context: Context) => {
+  const [name, number] = readLines(context.request, 2).lines;
+  return { name, number, check: checkNumber(number) };
+};
+const RANGE = `an integer from ${LOWEST} to ${HIGHEST}`;
+
+export function createSumServer() {
+  return setup({
+    types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      finish: assign((_, params: Finish<SumOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+    },
+    guards: {
+      ...rules.guards,
+      inRange: ({ context }) => request(context).check.kind === 'in_range',
+      outOfRange: ({ context }) => request(context).check.kind === 'out_of_range',
+    },
+    delays: { quiet: rules.quiet, idle: idleDelay },
+  }).createMachine({
+    id: 'sum-server',
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'client_connect',
+    on: {
+      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+    },
+    states: {
+      client_connect: readsTextRequest('client_connect', 'check_number', '#sum-server.failed'),
+      check_number: {
+        always: [{ guard: 'inRange', target: 'send_reply' }, { guard: 'outOfRange', target: 'stop_server' }, { target: 'refuse_request' }],
+      },
+      send_reply: {
+        entry: [
+          {
+            type: 'announce',
+            params: ({ context }) => {
+              const { name, number } = request(context);
+              const sum = Number(number) + context.serverNumber;
+              return { summary: `client ${JSON.stringify(name)}, server ${JSON.stringify(context.serverName)}: ${Number(number)} + ${context.serverNumber} = ${sum}` };
+            },
+          },
+          { type: 'write', params: ({ context }) => ({ bytes: encodeNameAndNumber(context.serverName, context.serverNumber) }) },
+          'flush',
+        ],
+        on: { 'wire.flushed': { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'replied' } } } },
+      },
+      refuse_request: {
+        entry: [{ type: 'write', params: { bytes: encodeSumError(`the number must be ${RANGE}`) } }, 'flush'],
+        on: {
+          'wire.flushed': {
+            target: 'request_complete',
+            actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: `not a number: ${JSON.stringify(request(context).number)}` }) },
+          },
+        },
+      },
+      stop_server: {
+        entry: [
+          { type: 'write', params: ({ context }) => ({ bytes: encodeSumError(`${request(context).number.trim()} is not ${RANGE}; the server stops`) }) },
+          'flush',
+        ],
+        on: {
+          'wire.flushed': {
+            target: 'server_stopped',
+            actions: { type: 'finish', params: ({ context }) => ({ outcome: 'stopped', detail: `${request(context).number.trim()} is out of range` }) },
+          },
+        },
+      },
+      request_complete: { type: 'final', entry: 'end' },
+      server_stopped: { type: 'final', entry: 'end' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context, { stopServer: context.outcome === 'stopped' }),
+  });
+}
