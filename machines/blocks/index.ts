@@ -2,9 +2,14 @@
 import { ChunkReader } from '../../src/engine/chunk-reader';
 import type { IncomingFile } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
+import { readLines } from '../../src/engine/text-request';
+import { MemoryFiles } from '../../src/storage/memory-files';
+import { memoryLocalFile } from '../../src/storage/memory-local-file';
+import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
 import { createBlocksClient, type BlocksClientInput } from './client';
 import { BlocksReplyReader } from './reply-reader';
 import { createBlocksServer, type BlocksFiles, type BlocksServerInput } from './server';
+import { parseHeader } from './codec';
 
 export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;
 
@@ -16,3 +21,23 @@ export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): 
 export function blocksClient(local: { receive(): IncomingFile }, input: BlocksClientInput): ConnectionSpec {
   return { logic: createBlocksClient(local), input, decoder: new BlocksReplyReader() };
 }
+
+/**
+ * What `wirestate replay`, the fixture tests and the inspector need. A server
+ * trace is replayed against a folder holding what it sent: the named file
+ * with the bytes after `OK`, or nothing when it answered `ERR`.
+ */
+export const blocksTraceSupport = () =>
+  textTraceSupport({
+    server: (trace) => {
+      const name = readLines(tracedBytes(trace, 'in'), 1).lines[0];
+      const sent = tracedBytes(trace, 'out');
+      const newline = sent.indexOf(0x0a);
+      const answer = parseHeader(sent.toString('utf8', 0, Math.max(newline, 0)));
+      const files = new MemoryFiles(answer.kind === 'ok' ? { [name]: sent.subarray(newline + 1) } : {});
+      const { owner: _owner, ...options } = trace.header.input as BlocksServerInput;
+      return blocksServer(files, options).accept(trace.header.connection);
+    },
+    client: (trace) => blocksClient(memoryLocalFile(), trace.header.input as BlocksClientInput),
+    machines: { server: createBlocksServer(new MemoryFiles()), client: createBlocksClient(memoryLocalFile()) },
+  });

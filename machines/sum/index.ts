@@ -2,6 +2,7 @@
 import { ChunkReader } from '../../src/engine/chunk-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
+import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { parseSumReply } from './codec';
 import { createSumServer, type SumServerInput } from './server';
 
@@ -21,3 +22,11 @@ export function sumServer(input: SumServerInput): StreamProtocol {
 export function sumClient(input: TextClientInput): ConnectionSpec {
   return { logic: createTextClient('sum-client', refusal), input, decoder: new ChunkReader() };
 }
+
+/** What `wirestate replay`, the fixture tests and the inspector need: the machines rebuilt from a trace's input. */
+export const sumTraceSupport = () =>
+  textTraceSupport({
+    server: (trace) => sumServer(trace.header.input as SumServerInput).accept(trace.header.connection),
+    client: (trace) => sumClient(trace.header.input as TextClientInput),
+    machines: sumMachines(),
+  });

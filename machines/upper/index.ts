@@ -2,6 +2,7 @@
 import { ChunkReader } from '../../src/engine/chunk-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
+import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { createUpperServer, type UpperServerInput } from './server';
 
 export const upperMachines = () => ({ server: createUpperServer(), client: createTextClient('upper-client') });
@@ -14,3 +15,11 @@ export function upperServer(input: UpperServerInput): StreamProtocol {
 export function upperClient(input: TextClientInput): ConnectionSpec {
   return { logic: createTextClient('upper-client'), input, decoder: new ChunkReader() };
 }
+
+/** What `wirestate replay`, the fixture tests and the inspector need: the machines rebuilt from a trace's input. */
+export const upperTraceSupport = () =>
+  textTraceSupport({
+    server: (trace) => upperServer(trace.header.input as UpperServerInput).accept(trace.header.connection),
+    client: (trace) => upperClient(trace.header.input as TextClientInput),
+    machines: upperMachines(),
+  });

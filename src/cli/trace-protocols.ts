@@ -1,5 +1,8 @@
 /** Protocols whose traces `wirestate replay` can decode and re-run: adding a protocol adds a line. */
+import { blocksTraceSupport } from '../../machines/blocks';
 import { queueTraceSupport } from '../../machines/queue/trace-support';
+import { sumTraceSupport } from '../../machines/sum';
+import { upperTraceSupport } from '../../machines/upper';
 import { transferFrameNamer } from '../../machines/transfer/trace-describe';
 import { specFromTrace, transferMachines } from '../../machines/transfer/trace-world';
 import type { TraceSupport } from '../trace/trace-support';
@@ -8,4 +11,7 @@ export const TRACE_PROTOCOLS: Record<string, TraceSupport> = {
   transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines() },
   queue: queueTraceSupport('tcp'),
   'queue-udp': queueTraceSupport('udp'),
+  upper: upperTraceSupport(),
+  sum: sumTraceSupport(),
+  blocks: blocksTraceSupport(),
 };

@@ -91,3 +91,21 @@ export async function startCliServer(cliArgs: string[], wrapper: string[] = []):
   await logged(/listening on [\d.]+:\d+/);
   return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(output)![1]), output: () => output, logged, exited };
 }
+
+/**
+ * Runs `wirestate ...` with a terminal as its stdin and stdout (util-linux `script` makes the pty), typing
+ * `typed` into it; the output is what the terminal showed, CRs removed.
+ */
+export function wirestateInTerminal(args: string[], typed: string): Promise<Finished> {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', [process.execPath, CLI, ...args].map(quote).join(' '), '/dev/null'], { timeout: 30_000, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: stdout.replace(/\r/g, ''), stderr }));
+    child.stdin.end(typed);
+  });
+}

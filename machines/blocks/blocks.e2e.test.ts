@@ -1,0 +1,91 @@
+/** The lab's third exercise over real loopback sockets and real files, through the CLI, as the slides run it. */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../src/cli/exit-codes';
+import { parseTrace, chunkBytes } from '../../src/trace/trace-format';
+import { sha256, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+
+let dir: string;
+let root: string;
+let server: ServerProcess;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wirestate-blocks-'));
+  root = join(dir, 'served');
+  await mkdir(root);
+});
+afterEach(async () => {
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const start = (...extra: string[]) => startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root, ...extra]);
+const client = (name: string, target: string, ...extra: string[]) => wirestate(['blocks', 'client', `127.0.0.1:${server.port}:${name}`, target, ...extra], dir);
+
+it('fetches a file byte for byte, sent in blocks of 1024 bytes', async () => {
+  server = await start('--record', join(dir, 'traces'));
+  await writeFile(join(root, 'speech.bin'), randomBytes(1024 * 1024 + 77));
+  const result = await client('speech.bin', 'copy.bin');
+  expect(result).toMatchObject({ code: EXIT.ok, stderr: 'speech.bin -> copy.bin: 1.00 MiB, size checked\n' });
+  expect(await sha256(join(dir, 'copy.bin'))).toBe(await sha256(join(root, 'speech.bin')));
+  await server.logged(/sent: /);
+  const [traceFile] = await readdir(join(dir, 'traces'));
+  const writes = parseTrace(await readFile(join(dir, 'traces', traceFile), 'utf8')).entries.filter((entry) => 'out' in entry).map((entry) => chunkBytes(entry)!.length);
+  expect(writes[0]).toBe('OK 1048653\n'.length);
+  expect(writes.slice(1, -1).every((size) => size === 1024)).toBe(true);
+  expect(writes.at(-1)).toBe(77);
+});
+
+it('answers ERR for a missing file or a name outside its folder, and the client writes nothing', async () => {
+  server = await start();
+  await writeFile(join(dir, 'secret.txt'), 'outside the root');
+  expect(await client('nope.txt', 'got.txt')).toMatchObject({ code: EXIT.refused, stderr: 'wirestate blocks client: the server refused: no such file\n' });
+  expect((await client('../secret.txt', 'got.txt')).code).toBe(EXIT.refused);
+  expect((await readdir(dir)).sort()).toEqual(['secret.txt', 'served']);
+});
+
+it('never replaces a local file without --force', async () => {
+  server = await start();
+  await writeFile(join(root, 'new.txt'), 'new');
+  await writeFile(join(dir, 'mine.txt'), 'mine');
+  expect((await client('new.txt', 'mine.txt')).code).toBe(EXIT.localFile);
+  expect(await readFile(join(dir, 'mine.txt'), 'utf8')).toBe('mine');
+  expect((await client('new.txt', 'mine.txt', '--force')).code).toBe(EXIT.ok);
+  expect(await readFile(join(dir, 'mine.txt'), 'utf8')).toBe('new');
+});
+
+it('keeps nothing when the server closes short of the size it announced', async () => {
+  const liar = createServer((socket) => {
+    socket.on('error', () => undefined); // the client resets once it sees the file is short
+    socket.end(Buffer.concat([Buffer.from('OK 5000\n'), Buffer.alloc(100)]));
+  });
+  liar.listen(0, '127.0.0.1');
+  await once(liar, 'listening');
+  const port = (liar.address() as AddressInfo).port;
+  const result = await wirestate(['blocks', 'client', `127.0.0.1:${port}:x`, 'short.bin'], dir);
+  liar.close();
+  expect(result.code).toBe(EXIT.interrupted);
+  expect(result.stderr).toContain('the server closed after 100 of 5000 bytes');
+  expect((await readdir(dir)).sort()).toEqual(['served']);
+});
+
+it('serves 10 clients at once', async () => {
+  server = await start();
+  const content = randomBytes(200_000);
+  await writeFile(join(root, 'shared.bin'), content);
+  const results = await Promise.all(Array.from({ length: 10 }, (_, i) => client('shared.bin', `copy-${i}.bin`)));
+  for (const [i, result] of results.entries()) {
+    expect(result.code).toBe(EXIT.ok);
+    expect((await readFile(join(dir, `copy-${i}.bin`))).equals(content)).toBe(true);
+  }
+});
+
+it('rejects a source that is not server:port:name', async () => {
+  const result = await wirestate(['blocks', 'client', 'localhost:speech.txt', 'x'], dir);
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.stderr).toContain('expected server:port:fNameInServer, got "localhost:speech.txt"');
+});

@@ -1,0 +1,51 @@
+/** The lab's second exercise over real loopback sockets, through the CLI: the sum, the prompts, and stopping the server. */
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { EXIT } from '../../src/cli/exit-codes';
+import { startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
+
+let server: ServerProcess;
+beforeEach(async () => (server = await startCliServer(['sum', 'server', '0', '--host', '127.0.0.1', '--name', 'Server of John Q. Smith', '--number', '17'])));
+afterEach(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+});
+
+const client = (...args: string[]) => wirestate(['sum', 'client', '--port', String(server.port), ...args]);
+const ANSWER = 'Client name: Alice\nServer name: Server of John Q. Smith\nClient number: 42\nServer number: 17\nSum: 59\n';
+
+it('shows both names, both numbers and the sum, on the client and on the server', async () => {
+  expect(await client('Alice', '42')).toMatchObject({ code: EXIT.ok, stdout: ANSWER });
+  await server.logged(/client "Alice", server "Server of John Q\. Smith": 42 \+ 17 = 59/);
+});
+
+it('asks for the name and the number on a terminal', async () => {
+  const shown = await wirestateInTerminal(['sum', 'client', '--port', String(server.port)], 'Alice\n42\n');
+  expect(shown.code).toBe(EXIT.ok);
+  expect(shown.stdout).toMatch(/Name: .*Integer between 1 and 100: /s);
+  expect(shown.stdout).toContain(ANSWER);
+});
+
+it('stops the server, releasing its port, when a number is out of range', async () => {
+  const result = await client('Eve', '0');
+  expect(result.code).toBe(EXIT.refused);
+  expect(result.stderr).toBe('wirestate sum client: refused: 0 is not an integer from 1 to 100; the server stops\n');
+  expect(await server.exited).toBe(0);
+  expect((await client('Alice', '42')).code).toBe(EXIT.cannotConnect);
+});
+
+it('refuses text that is not a number without stopping, and the client checks it before connecting', async () => {
+  const socket = connect({ host: '127.0.0.1', port: server.port });
+  socket.end('Mallory\nlots\n');
+  let reply = '';
+  socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+  await once(socket, 'close');
+  expect(reply).toBe('ERR the number must be an integer from 1 to 100\n');
+  expect(await client('Alice', 'lots')).toMatchObject({ code: EXIT.usage, stderr: 'wirestate sum client: not a whole number: "lots"\n' });
+  expect((await client('Alice', '42')).code).toBe(EXIT.ok);
+});
+
+it('answers 20 clients at once', async () => {
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => client(`client ${i}`, String(i + 1))));
+  results.forEach((result, i) => expect(result.stdout).toContain(`Sum: ${i + 1 + 17}\n`));
+});

@@ -1,0 +1,51 @@
+/** The lab's first exercise over real loopback sockets, through the CLI, as the slides run it. */
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { EXIT } from '../../src/cli/exit-codes';
+import { run, startCliServer, wirestate, wirestateInTerminal, CLI, type ServerProcess } from '../../src/test-support/processes';
+
+let server: ServerProcess;
+beforeAll(async () => (server = await startCliServer(['upper', 'server', '0', '--host', '127.0.0.1'])));
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+});
+
+const client = (...args: string[]) => wirestate(['upper', 'client', '--port', String(server.port), ...args]);
+
+it('prompts on a terminal and prints the answer, as the slides show', async () => {
+  const shown = await wirestateInTerminal(['upper', 'client', '--port', String(server.port)], 'Hello World!\n');
+  expect(shown.code).toBe(EXIT.ok);
+  expect(shown.stdout).toContain('Input lowercase sequence: ');
+  expect(shown.stdout).toContain('Message received: HELLO WORLD!\n');
+  await server.logged(/data from the client: "Hello World!"/);
+});
+
+it('takes the sentence from its arguments or from piped stdin, without a prompt', async () => {
+  expect(await client('straße', 'and', 'more')).toMatchObject({ code: EXIT.ok, stdout: 'Message received: STRASSE AND MORE\n' });
+  const piped = await run('sh', ['-c', `printf 'piped line\\nignored\\n' | "${process.execPath}" "${CLI}" upper client --port ${server.port}`]);
+  expect(piped).toMatchObject({ code: EXIT.ok, stdout: 'Message received: PIPED LINE\n' });
+  expect((await run('sh', ['-c', `"${process.execPath}" "${CLI}" upper client --port ${server.port} < /dev/null`])).code).toBe(EXIT.usage);
+});
+
+it('answers a client that keeps its side open and sends no newline, like the original, after the quiet period', async () => {
+  const socket = connect({ host: '127.0.0.1', port: server.port });
+  await once(socket, 'connect');
+  socket.write('read once');
+  let reply = '';
+  socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+  await once(socket, 'end');
+  socket.destroy();
+  expect(reply).toBe('READ ONCE');
+});
+
+it('answers 30 clients at once, each its own line', async () => {
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client(`client number ${i}`)));
+  results.forEach((result, i) => expect(result).toMatchObject({ code: EXIT.ok, stdout: `Message received: CLIENT NUMBER ${i}\n` }));
+});
+
+it('says clearly when no server listens', async () => {
+  const result = await wirestate(['upper', 'client', '--port', '1', 'x']);
+  expect(result.code).toBe(EXIT.cannotConnect);
+  expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: ECONNREFUSED/);
+});

@@ -1,0 +1,37 @@
+/**
+ * Trace support for protocols whose bytes are text with no framing of their
+ * own (the lab's exercises, share): each chunk is shown as a short quote, and
+ * the machine that recorded a trace is rebuilt by the protocol from the
+ * trace's header input (and, where it needs a world, from the trace itself).
+ */
+import type { AnyStateMachine } from 'xstate';
+import type { ConnectionSpec } from '../engine/protocol';
+import { chunkBytes, type Trace } from './trace-format';
+import type { FrameNamer, TraceSupport } from './trace-support';
+
+const PREVIEW = 40;
+
+/** A chunk as a person reads it: quoted text (cut at 40 characters), or its size when it is not text. */
+export const previewChunk: FrameNamer = (_direction, chunk) => {
+  const text = chunk.toString('utf8');
+  if (text.includes('\uFFFD') || /[\x00-\x08\x0e-\x1f]/.test(text)) return [`${chunk.length} B`];
+  return [text.length > PREVIEW ? `${JSON.stringify(text.slice(0, PREVIEW))}... (${chunk.length} B)` : JSON.stringify(text)];
+};
+
+/** The bytes of one direction of a trace, in order. */
+export const tracedBytes = (trace: Trace, direction: 'in' | 'out'): Buffer =>
+  Buffer.concat(trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!));
+
+export interface TextTraceRoles {
+  server(trace: Trace): ConnectionSpec;
+  client(trace: Trace): ConnectionSpec;
+  machines: { server: AnyStateMachine; client: AnyStateMachine };
+}
+
+export function textTraceSupport(roles: TextTraceRoles): TraceSupport {
+  return {
+    nameFrames: () => previewChunk,
+    specFromTrace: (trace) => (trace.header.role === 'client' ? roles.client(trace) : roles.server(trace)),
+    machines: roles.machines,
+  };
+}
