@@ -12,7 +12,7 @@
  */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
 import type { AnyActorRef, InspectionEvent, Subscription } from 'xstate';
-import { BULK_TAG } from '../engine/protocol';
+import { BULK_TAG, type SessionRequest } from '../engine/protocol';
 import { stateName } from '../engine/state-name';
 import { watchStates } from '../engine/state-watch';
 import { isBulk } from './bulk-filter';
@@ -28,7 +28,9 @@ export interface ConnectionMeta {
 export type HubMessage =
   | StatelyInspectionEvent
   | ({ type: 'wirestate.connection'; sessionId: string; at: string } & ConnectionMeta)
-  | { type: 'wirestate.state'; sessionId: string; state: string; at: string };
+  | { type: 'wirestate.state'; sessionId: string; state: string; at: string }
+  /** What the connection asked for, as the log line says it (`download "a.txt"`, `send of 41 B`). */
+  | { type: 'wirestate.request'; sessionId: string; summary: string; at: string };
 
 /** How many messages a page opened late still gets. */
 const HISTORY = 20_000;
@@ -96,6 +98,7 @@ export class InspectorHub {
       this.stately?.snapshot(actor, inspectedSnapshot(actor.getSnapshot()), { event: { type: cause } });
     };
 
+    actor.on('session.request', (event: SessionRequest) => this.publish({ type: 'wirestate.request', sessionId, summary: event.summary, at: at() }));
     let watching: Subscription | undefined = actor.system.inspect(observe);
     let sampler: NodeJS.Timeout | undefined;
     actor.subscribe({

@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import winston from 'winston';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { parseTrace } from '../trace/trace-format';
-import { CLI, REPO, wirestate } from '../test-support/processes';
+import { CLI, REPO, startCliServer, wirestate } from '../test-support/processes';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'inspector');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -93,7 +93,7 @@ it('shows a live transfer: the connection, its highlighted state moving through 
   expect(highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))).toEqual([...highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))].sort((a, b) => a - b));
   expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
   const row = await page.$$eval('#connections tbody tr:first-child td', (cells) => cells.map((cell) => cell.textContent));
-  expect(row).toEqual(['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'download', 'big.bin', '16.0 MiB / 16.0 MiB', 'download_complete', 'downloaded']);
+  expect(row).toEqual(['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'transfer', 'download "big.bin"', '16.0 MiB / 16.0 MiB', 'download_complete', 'downloaded']);
   expect(await page.$$eval('#log li', (items) => items.map((item) => item.textContent))).toEqual(
     expect.arrayContaining(['frame.request op=D name="big.bin"', 'frame.confirm status=T']),
   );
@@ -130,4 +130,31 @@ it('opens a recorded trace and steps through it, the diagram following', async (
   await page.click('#trace-previous');
   expect(await page.textContent('#current-state')).toBe(stateAt(4).state);
   await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
+});
+
+it('shows the connections of another protocol with its own machine: a queue send and receive', async () => {
+  const queue = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--inspect', '0']);
+  try {
+    const url = /inspector on (http:\/\/\S+)/.exec(queue.output())![1];
+    await page.goto(url);
+    await page.waitForSelector('#status:text("live")');
+    await writeFile(join(base, 'message.txt'), 'seen in the inspector\n');
+    expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', join(base, 'message.txt')])).code).toBe(0);
+    await page.waitForSelector('#chart .node.active[data-state="message_stored"]');
+    expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).stdout).toBe('seen in the inspector\n');
+    await page.waitForSelector('#connections tbody tr:nth-child(2)');
+    const rows = await page.$$eval('#connections tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (cell) => cell.textContent)));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'queue', 'send of 22 B', '22 B', 'message_stored', 'stored'],
+        ['c2', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'queue', 'receive', '22 B', 'request_complete', 'delivered'],
+      ]),
+    );
+    const drawn = await page.$$eval('#chart .node', (nodes) => nodes.map((node) => node.getAttribute('data-state')));
+    expect(drawn).toEqual(expect.arrayContaining(['client_connect', 'receiving_message', 'enqueue', 'dequeue', 'send_message', 'confirm_delivery']));
+    await page.screenshot({ path: join(ARTIFACTS, 'live-queue.png'), fullPage: true });
+  } finally {
+    queue.child.kill('SIGTERM');
+    await queue.exited;
+  }
 });

@@ -45,6 +45,9 @@ function handle(message) {
     case 'wirestate.state':
       if (sessions.has(message.sessionId)) session(message.sessionId).states.push(message.state);
       break;
+    case 'wirestate.request':
+      if (sessions.has(message.sessionId)) session(message.sessionId).request = message.summary;
+      break;
     case '@xstate.actor':
       if (sessions.has(message.sessionId) && message.definition) session(message.sessionId).config = JSON.parse(message.definition);
       break;
@@ -125,8 +128,8 @@ function renderList() {
     const cells = [
       entry.meta.id,
       entry.meta.peer,
-      context.operation || '',
-      context.name || context.serverName || '',
+      entry.meta.protocol,
+      entry.request || '',
       context.size ? `${bytesText(context.bytes || 0)} / ${bytesText(context.size)}` : bytesText(context.bytes || 0),
       entry.states[entry.states.length - 1] || '',
       outcomeOf(entry),
