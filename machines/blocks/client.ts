@@ -6,10 +6,9 @@
 import { setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
 import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
-import { outcomeFrom } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
@@ -46,7 +45,7 @@ export function createBlocksClient(local: { receive(): IncomingFile }) {
     context: ({ input }) => ({ ...input, size: 0, outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+      ...interruptedOnSocketError,
       'socket.end': {
         target: '.failed',
         actions: { type: 'finish', params: ({ context }) => ({ outcome: 'interrupted', detail: `the server closed after ${context.bytes} of ${context.size} bytes` }) },
@@ -69,16 +68,13 @@ export function createBlocksClient(local: { receive(): IncomingFile }) {
           'frame.err': { target: 'file_refused', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) } },
         },
       },
-      receiving_blocks: {
-        invoke: {
-          id: 'sink',
-          src: 'sink',
-          input: ({ context }) => ({ ref: context.serverName, size: context.size }),
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
-        },
-        on: { 'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } } },
-        ...receiveIntoSink('#blocks-client.download_complete', 'downloaded', FAILED),
-      },
+      receiving_blocks: receiveIntoSink({
+        ref: (context: Context) => context.serverName,
+        storedTarget: '#blocks-client.download_complete',
+        outcome: 'downloaded' as const,
+        failure: 'local_error' as const,
+        failedTarget: FAILED,
+      }),
       download_complete: { type: 'final' },
       file_refused: { type: 'final' },
       failed: { type: 'final', entry: 'reset' },

@@ -10,6 +10,7 @@ import { CannotConnect, runClientSession, withClientOptions } from '../../src/cl
 import { loggerFrom } from '../../src/cli/common-options';
 import { EXIT } from '../../src/cli/exit-codes';
 import { isPort } from '../../src/cli/host-port';
+import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
 import { errorCode } from '../../src/engine/errors';
@@ -21,13 +22,8 @@ import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
 import { blocksClient, blocksServer } from '.';
 
 const serverBuilder = (yargs: Argv) =>
-  withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST)
-    .positional('port', { type: 'number', default: BLOCKS_PORT, describe: 'Port to listen on' })
+  withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
     .option('root', { type: 'string', default: '.', describe: 'Folder whose files are served; nothing outside it is' })
-    .check((args) => {
-      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
-      return true;
-    })
     .example('$0 blocks server 12002', 'serve the files of this folder');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -93,13 +89,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** Adds `blocks server` and `blocks client`. */
-export function blocksCommand<T>(yargs: Argv<T>) {
-  return yargs.command('blocks', 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)', (blocks) =>
-    blocks
+export const blocksCommand = <T>(yargs: Argv<T>) =>
+  protocolCommand(yargs, 'blocks', 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)', (roles) =>
+    roles
       .command('server [port]', 'Serve the files of a folder', serverBuilder, runServer)
-      .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', clientBuilder, async (args) => {
-        process.exitCode = await runClient(args);
-      })
-      .demandCommand(1, 'name a role: server or client'),
+      .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', clientBuilder, exitWith(runClient)),
   );
-}

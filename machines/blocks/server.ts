@@ -12,7 +12,7 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { errorCode } from '../../src/engine/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
-import { outcomeFrom } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
@@ -86,9 +86,7 @@ export function createBlocksServer(files: BlocksFiles) {
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
-    on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-    },
+    on: interruptedOnSocketError,
     states: {
       client_connect: readsTextRequest('client_connect', 'check_file', FAILED),
       check_file: {

@@ -1,4 +1,4 @@
-/** What the TCP and UDP queue clients share: choosing the mode, sending the message, failing on a socket error. */
+/** What the TCP and UDP queue clients share: choosing the mode, sending the message. */
 import type { QueueClientInput } from './tcp-client';
 
 /** The context both clients start from: `message` is what `send` sends, or empty until a reply arrives. */
@@ -12,7 +12,3 @@ export const clientContext = (message: Buffer) => ({ input }: { input: QueueClie
 export const startByMode = { always: [{ guard: 'sending' as const, target: 'send_message' }, { target: 'request_message' }] };
 
 export const sendMessage = [{ type: 'write' as const, params: ({ context }: { context: { message: Buffer } }) => ({ bytes: context.message }) }, 'flush' as const];
-
-export const interruptedOnSocketError = {
-  'socket.error': { target: '.failed', actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, detail: event.code }) } },
-};

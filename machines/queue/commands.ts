@@ -11,6 +11,7 @@ import { CannotConnect, runClientSession, withClientOptions } from '../../src/cl
 import { loggerFrom } from '../../src/cli/common-options';
 import { EXIT } from '../../src/cli/exit-codes';
 import { isPort } from '../../src/cli/host-port';
+import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { writeFileAtomically } from '../../src/storage/atomic-file';
 import { DEFAULT_MAX_MESSAGE } from './codec';
@@ -123,13 +124,9 @@ async function readStdin(): Promise<Buffer> {
 }
 
 /** Adds `queue server` and `queue client`. */
-export function queueCommand<T>(yargs: Argv<T>) {
-  return yargs.command('queue', 'FIFO message queue over TCP or UDP (seed 001)', (queue) =>
-    queue
+export const queueCommand = <T>(yargs: Argv<T>) =>
+  protocolCommand(yargs, 'queue', 'FIFO message queue over TCP or UDP (seed 001)', (roles) =>
+    roles
       .command('server <port> <socktype>', 'Serve a message queue', serverBuilder, runServer)
-      .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', clientBuilder, async (args) => {
-        process.exitCode = await runClient(args);
-      })
-      .demandCommand(1, 'name a role: server or client'),
+      .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', clientBuilder, exitWith(runClient)),
   );
-}

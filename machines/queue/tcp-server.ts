@@ -14,6 +14,7 @@ import type { MessageStore, TakenMessage } from './message-store';
 import { storeActors } from './store-actors';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -60,9 +61,7 @@ export function createQueueTcpServer(store: MessageStore) {
     id: 'queue-tcp-server',
     context: ({ input }) => ({ ...input, received: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
-    on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-    },
+    on: interruptedOnSocketError,
     states: {
       client_connect: {
         tags: READING_TAG,

@@ -6,7 +6,8 @@
 import { assign, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
-import { clientContext, interruptedOnSocketError, sendMessage, startByMode } from './client-states';
+import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { clientContext, sendMessage, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';

@@ -7,8 +7,8 @@ import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { loggerFrom } from '../../src/cli/common-options';
 import { EXIT } from '../../src/cli/exit-codes';
-import { isPort } from '../../src/cli/host-port';
 import { prompter } from '../../src/cli/prompt';
+import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
 import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
@@ -18,12 +18,10 @@ import { sumClient, sumServer } from '.';
 const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
 
 const serverBuilder = (yargs: Argv) =>
-  withTextRequestOptions(withServerOptions(yargs), SUM_MAX_REQUEST)
-    .positional('port', { type: 'number', default: SUM_PORT, describe: 'Port to listen on' })
+  withPortArgument(withTextRequestOptions(withServerOptions(yargs), SUM_MAX_REQUEST), SUM_PORT)
     .option('name', { type: 'string', default: 'Server of wirestate', describe: "The server's name" })
     .option('number', { type: 'number', describe: `The server's number, ${LOWEST}..${HIGHEST}`, defaultDescription: 'random, chosen at start' })
     .check((args) => {
-      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
       const problem = nameProblem(args.name);
       if (problem) throw new Error(`--name: ${problem}`);
       if (args.number !== undefined && !inRange(args.number)) throw new Error(`--number must be a whole number from ${LOWEST} to ${HIGHEST}`);
@@ -77,13 +75,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 }
 
 /** Adds `sum server` and `sum client`. */
-export function sumCommand<T>(yargs: Argv<T>) {
-  return yargs.command('sum', 'Lab exercise 2: two names, two numbers and their sum (seed 003)', (sum) =>
-    sum
+export const sumCommand = <T>(yargs: Argv<T>) =>
+  protocolCommand(yargs, 'sum', 'Lab exercise 2: two names, two numbers and their sum (seed 003)', (roles) =>
+    roles
       .command('server [port]', 'Answer with a name and a number; stop on a number out of range', serverBuilder, runServer)
-      .command('client [name] [number]', 'Send a name and a number, print both and the sum', clientBuilder, async (args) => {
-        process.exitCode = await runClient(args);
-      })
-      .demandCommand(1, 'name a role: server or client'),
+      .command('client [name] [number]', 'Send a name and a number, print both and the sum', clientBuilder, exitWith(runClient)),
   );
-}

@@ -8,7 +8,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { outcomeFrom, type Finish } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
@@ -60,9 +60,7 @@ export function createSumServer() {
     id: 'sum-server',
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
-    on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-    },
+    on: interruptedOnSocketError,
     states: {
       client_connect: readsTextRequest('client_connect', 'check_number', '#sum-server.failed'),
       check_number: {

@@ -16,6 +16,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
 import { toSessionOutcome, type TransferOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface ClientInput {
   operation: 'download' | 'upload';
@@ -75,7 +76,7 @@ export function createClientMachine(local: LocalFile) {
     context: ({ input }) => ({ ...input, size: input.operation === 'upload' ? input.size : 0, bytes: 0, outcome: 'open' }),
     initial: 'start',
     on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+      ...interruptedOnSocketError,
       'socket.end': { target: '.failed', actions: finish('interrupted', 'server closed the connection early') },
       'frame.unexpected': {
         target: '.failed',
@@ -129,16 +130,13 @@ export function createClientMachine(local: LocalFile) {
         },
       },
       confirm_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'downloading' } },
-      downloading: {
-        invoke: {
-          id: 'sink',
-          src: 'sink',
-          input: ({ context }) => ({ ref: context.serverName, size: context.size }),
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
-        },
-        on: { 'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } } },
-        ...receiveIntoSink('#transfer-client.download_complete', 'downloaded', FAILED),
-      },
+      downloading: receiveIntoSink({
+        ref: (context: ClientContext) => context.serverName,
+        storedTarget: '#transfer-client.download_complete',
+        outcome: 'downloaded' as const,
+        failure: 'local_error' as const,
+        failedTarget: FAILED,
+      }),
       download_complete: { type: 'final', entry: 'end' },
 
       init_upload: {

@@ -15,6 +15,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
 import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -103,7 +104,7 @@ export function createServerMachine(files: ServerFiles) {
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
+      ...interruptedOnSocketError,
       'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'client ended early' } } },
       'frame.unexpected': {
         target: '.failed',
@@ -266,16 +267,13 @@ export function createServerMachine(files: ServerFiles) {
         },
       },
       send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
-      uploading: {
-        invoke: {
-          id: 'sink',
-          src: 'sink',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
-          onError: { target: 'failed', actions: finishWith('not_stored', ({ event }) => errorCode(event.error)) },
-        },
-        on: { 'file.error': { target: 'failed', actions: finishWith('not_stored', ({ event }) => event.code) } },
-        ...receiveIntoSink('#transfer-server.upload_complete', 'uploaded', FAILED),
-      },
+      uploading: receiveIntoSink({
+        ref: (context: ServerContext) => context.ref ?? '',
+        storedTarget: '#transfer-server.upload_complete',
+        outcome: 'uploaded' as const,
+        failure: 'not_stored' as const,
+        failedTarget: FAILED,
+      }),
       upload_complete: { type: 'final', entry: 'end' },
 
       failed: { type: 'final', entry: 'reset' },

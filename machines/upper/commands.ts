@@ -5,8 +5,8 @@
 import type { Argv } from 'yargs';
 import { loggerFrom } from '../../src/cli/common-options';
 import { EXIT } from '../../src/cli/exit-codes';
-import { isPort } from '../../src/cli/host-port';
 import { prompter } from '../../src/cli/prompt';
+import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
 import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
@@ -14,12 +14,7 @@ import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
 import { upperClient, upperServer } from '.';
 
 const serverBuilder = (yargs: Argv) =>
-  withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST)
-    .positional('port', { type: 'number', default: UPPER_PORT, describe: 'Port to listen on' })
-    .check((args) => {
-      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
-      return true;
-    })
+  withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT)
     .example('$0 upper server', 'answer on port 12000');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -52,13 +47,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 }
 
 /** Adds `upper server` and `upper client`. */
-export function upperCommand<T>(yargs: Argv<T>) {
-  return yargs.command('upper', 'Lab exercise 1: a line in, the line upper-cased back (seed 003)', (upper) =>
-    upper
+export const upperCommand = <T>(yargs: Argv<T>) =>
+  protocolCommand(yargs, 'upper', 'Lab exercise 1: a line in, the line upper-cased back (seed 003)', (roles) =>
+    roles
       .command('server [port]', 'Answer each line upper-cased', serverBuilder, runServer)
-      .command('client [sentence..]', 'Send a line and print the answer', clientBuilder, async (args) => {
-        process.exitCode = await runClient(args);
-      })
-      .demandCommand(1, 'name a role: server or client'),
+      .command('client [sentence..]', 'Send a line and print the answer', clientBuilder, exitWith(runClient)),
   );
-}

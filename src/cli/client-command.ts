@@ -18,6 +18,7 @@ import { EXIT, exitCodeFor } from './exit-codes';
 import { parseHostPort } from './host-port';
 import { startInspection } from './inspect-options';
 import { Progress } from './progress';
+import { exitWith } from './protocol-command';
 import { stayOpenUntilInterrupted, withClientOptions } from './client-session';
 
 const builder = (yargs: Argv) =>
@@ -104,7 +105,5 @@ export async function runClient(args: Args): Promise<number> {
 
 /** Adds `client` to the CLI. */
 export function clientCommand<T>(yargs: Argv<T>) {
-  return yargs.command('client', 'Download or upload a file (seed 002 client)', builder, async (args) => {
-    process.exitCode = await runClient(args);
-  });
+  return yargs.command('client', 'Download or upload a file (seed 002 client)', builder, exitWith(runClient));
 }

@@ -6,6 +6,7 @@
  * with the disk's. Each chunk re-enters its leaf state, which restarts the idle
  * timer: a transfer that is moving is never cut, one that stalls is.
  */
+import { errorCode } from './errors';
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
@@ -46,9 +47,32 @@ export function sendFromSource(failedTarget: string) {
   };
 }
 
-/** Reads DATA into the sink while the disk keeps up, then commits; once stored, goes to `storedTarget` with `outcome`. */
-export function receiveIntoSink<Outcome extends string>(storedTarget: string, outcome: Outcome, failedTarget: string) {
+export interface FileReceipt<Outcome extends string, Context extends { size: number }> {
+  /** The handle the sink actor opens: a server's resolved path (a client's one local file ignores it). */
+  ref(context: Context): string;
+  /** Where to go once the file is stored, with `outcome`. */
+  storedTarget: string;
+  outcome: Outcome;
+  /** The outcome when the file cannot be written. */
+  failure: Outcome;
+  failedTarget: string;
+}
+
+/**
+ * A state that invokes the `sink` actor and reads `frame.data` into it while
+ * the disk keeps up, then commits at `frame.data_end`; once stored, it goes to
+ * `storedTarget`. A file that cannot be written fails the connection.
+ */
+export function receiveIntoSink<Outcome extends string, Context extends { size: number }>(receipt: FileReceipt<Outcome, Context>) {
+  const { storedTarget, outcome, failure, failedTarget } = receipt;
   return {
+    invoke: {
+      id: 'sink' as const,
+      src: 'sink' as const,
+      input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size }),
+      onError: { target: failedTarget, actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, detail: errorCode(event.error) }) } },
+    },
+    on: { 'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: failure, detail: event.code }) } } },
     initial: 'receiving' as const,
     states: {
       receiving: {

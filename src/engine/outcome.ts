@@ -23,3 +23,8 @@ export function outcomeFrom<Outcome extends string>(successes: readonly Outcome[
     ...extra,
   });
 }
+
+/** The root transition of every connection machine: a broken socket ends it in `failed`, `interrupted`. */
+export const interruptedOnSocketError = {
+  'socket.error': { target: '.failed', actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, detail: event.code }) } },
+};

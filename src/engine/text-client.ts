@@ -5,7 +5,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from './chunk-reader';
-import { outcomeFrom, type Finish } from './outcome';
+import { interruptedOnSocketError, outcomeFrom, type Finish } from './outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
@@ -51,9 +51,7 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
     id,
     context: ({ input }) => ({ ...input, reply: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
-    on: {
-      'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-    },
+    on: interruptedOnSocketError,
     states: {
       send_request: {
         entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeLines(context.lines) }) }, 'flush'],

@@ -1,0 +1,23 @@
+/** How a protocol's command is put together: `wirestate NAME server ...` and `wirestate NAME client ...`. */
+import type { Argv } from 'yargs';
+import { isPort } from './host-port';
+
+/** Adds `NAME` with the roles `addRoles` declares; one of them must be named. */
+export function protocolCommand<T>(yargs: Argv<T>, name: string, describe: string, addRoles: (roles: Argv<T>) => Argv<unknown>) {
+  return yargs.command(name, describe, (roles) => addRoles(roles).demandCommand(1, 'name a role: server or client'));
+}
+
+/** A handler whose result is the process's exit code. */
+export const exitWith =
+  <A>(run: (args: A) => Promise<number>) =>
+  async (args: A): Promise<void> => {
+    process.exitCode = await run(args);
+  };
+
+/** The optional `[port]` a server listens on, defaulting to its exercise's port. */
+export function withPortArgument<T>(yargs: Argv<T>, port: number) {
+  return yargs.positional('port', { type: 'number', default: port, describe: 'Port to listen on' }).check((args) => {
+    if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+    return true;
+  });
+}
