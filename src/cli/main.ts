@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { blocksCommand } from '../../machines/blocks/commands';
 import { queueCommand } from '../../machines/queue/commands';
+import { shareCommand } from '../../machines/share/commands';
 import { sumCommand } from '../../machines/sum/commands';
 import { upperCommand } from '../../machines/upper/commands';
 import { clientCommand } from './client-command';
@@ -17,7 +18,7 @@ import { transferCommand } from './transfer-command';
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
 
 /** Every command, in the order `--help` lists them: adding a protocol adds its command here. */
-const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, sumCommand, blocksCommand, proxyCommand, replayCommand];
+const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, sumCommand, blocksCommand, shareCommand, proxyCommand, replayCommand];
 
 const cli = COMMANDS.reduce((parser, command) => command(parser), yargs(hideBin(process.argv)).scriptName('wirestate'));
 void cli

@@ -1,6 +1,7 @@
 /** Protocols whose traces `wirestate replay` can decode and re-run: adding a protocol adds a line. */
 import { blocksTraceSupport } from '../../machines/blocks';
 import { queueTraceSupport } from '../../machines/queue/trace-support';
+import { shareTraceSupport } from '../../machines/share';
 import { sumTraceSupport } from '../../machines/sum';
 import { upperTraceSupport } from '../../machines/upper';
 import { transferFrameNamer } from '../../machines/transfer/trace-describe';
@@ -14,4 +15,5 @@ export const TRACE_PROTOCOLS: Record<string, TraceSupport> = {
   upper: upperTraceSupport(),
   sum: sumTraceSupport(),
   blocks: blocksTraceSupport(),
+  share: shareTraceSupport(),
 };

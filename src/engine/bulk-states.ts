@@ -10,6 +10,8 @@ import { errorCode } from './errors';
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
+/** A data event's bytes, whether a framed `frame.data` chunk or an unframed `frame.bytes` one. */
+const dataOf = ({ event }: { event: { chunk?: Buffer; bytes?: Buffer } }) => ({ chunk: (event.chunk ?? event.bytes)! });
 
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
 export function waitsForPeer(failedTarget: string) {
@@ -56,15 +58,21 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   /** The outcome when the file cannot be written. */
   failure: Outcome;
   failedTarget: string;
+  /**
+   * How the file's bytes and its end arrive: framed (`frame.data` then `frame.data_end`, the default),
+   * or as the rest of the stream (`frame.bytes` until the peer ends its side: `socket.end`).
+   */
+  framing?: 'framed' | 'until-end';
 }
 
 /**
- * A state that invokes the `sink` actor and reads `frame.data` into it while
- * the disk keeps up, then commits at `frame.data_end`; once stored, it goes to
- * `storedTarget`. A file that cannot be written fails the connection.
+ * A state that invokes the `sink` actor and reads the file's bytes into it
+ * while the disk keeps up, then commits at the file's end; once stored, it
+ * goes to `storedTarget`. A file that cannot be written fails the connection.
  */
 export function receiveIntoSink<Outcome extends string, Context extends { size: number }>(receipt: FileReceipt<Outcome, Context>) {
   const { storedTarget, outcome, failure, failedTarget } = receipt;
+  const [dataEvent, endEvent] = receipt.framing === 'until-end' ? (['frame.bytes', 'socket.end'] as const) : (['frame.data', 'frame.data_end'] as const);
   return {
     invoke: {
       id: 'sink' as const,
@@ -79,13 +87,13 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         tags: [READING_TAG, BULK_TAG],
         ...waitsForPeer(failedTarget),
         on: {
-          'frame.data': {
+          [dataEvent]: {
             target: 'receiving',
             reenter: true,
-            actions: [{ type: 'forwardChunk' as const, params: chunkOf }, { type: 'countBytes' as const, params: chunkOf }],
+            actions: [{ type: 'forwardChunk' as const, params: dataOf }, { type: 'countBytes' as const, params: dataOf }],
           },
           'file.full': 'disk_busy',
-          'frame.data_end': { target: 'storing', actions: 'commit' as const },
+          [endEvent]: { target: 'storing', actions: 'commit' as const },
         },
       },
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },

@@ -3,7 +3,7 @@
  * checked, then resolved through symlinks and refused if the real path leaves
  * the root; uploads are atomic and never replace an existing file.
  */
-import { access, constants, mkdir, lstat, realpath, stat } from 'node:fs/promises';
+import { access, constants, mkdir, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../machines/transfer/files';
@@ -12,7 +12,7 @@ import { WirestateError, errorCode } from '../engine/errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
 import { NameHolds } from './name-holds';
-import { checkName } from './name-rules';
+import { TEMP_SUFFIX, checkName } from './name-rules';
 import { readRange } from './read-range';
 
 export class FolderFiles implements ServerFiles {
@@ -61,6 +61,11 @@ export class FolderFiles implements ServerFiles {
 
   release(owner: string): void {
     this.holds.release(owner);
+  }
+
+  /** The names in the root folder (files and folders), sorted, wirestate's temporary files left out. */
+  async list(): Promise<string[]> {
+    return (await readdir(this.root)).filter((name) => !name.endsWith(TEMP_SUFFIX)).sort();
   }
 
   read(ref: string, size: number, chunkSize?: number): Readable {

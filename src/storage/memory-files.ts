@@ -54,6 +54,11 @@ export class MemoryFiles implements ServerFiles {
     this.holds.release(owner);
   }
 
+  /** The top-level names, sorted, as a folder lists them. */
+  async list(): Promise<string[]> {
+    return [...new Set([...this.files.keys()].map((key) => key.split('/')[0]))].sort();
+  }
+
   read(ref: string, size: number): Readable {
     return Readable.from([this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)].filter((chunk) => chunk.length > 0));
   }

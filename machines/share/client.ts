@@ -1,0 +1,144 @@
+/**
+ * The share client (seed 004), mirroring the server: `get` stores what
+ * follows `pass` up to the server's close, atomically; `put` sends the file
+ * after `pass`, ends its side, and counts it stored once the server closes
+ * cleanly; `list` reads the names until the server closes.
+ */
+import type { Readable } from 'node:stream';
+import { assign, setup } from 'xstate';
+import { bulkActions } from '../../src/engine/bulk-actions';
+import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { errorCode } from '../../src/engine/errors';
+import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
+import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { encodeShareRequest } from './codec';
+import type { ShareReplyFrame } from './reply-reader';
+
+export interface ShareClientInput {
+  command: 'put' | 'get' | 'list';
+  /** The file's name on the server (put, get). */
+  name: string;
+  /** Bytes to put (the local file's size). */
+  size: number;
+  /** Largest listing accepted, in bytes. */
+  maxListing: number;
+  idleTimeoutMs?: number;
+}
+
+/** The client's one local file: read for `put`, written atomically by `get`. */
+export interface ShareLocalFile {
+  read(size: number): Readable;
+  receive(): IncomingFile;
+}
+
+type ShareClientOutcome = 'open' | 'stored' | 'received' | 'listed' | 'cancelled' | 'not_stored' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
+
+interface Context extends ShareClientInput {
+  listing: Buffer;
+  outcome: ShareClientOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = ShareReplyFrame | WireEvent | SourceEvent | SinkEvent;
+
+const FAILED = '#share-client.failed';
+const output = outcomeFrom<ShareClientOutcome>(['stored', 'received', 'listed']);
+
+export function createShareClient(local: ShareLocalFile) {
+  return setup({
+    types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actors: {
+      source: fileSource(({ size }) => local.read(size)),
+      sink: fileSink(() => local.receive()),
+    },
+    actions: {
+      ...bulkActions<Context, Event, WireCommand>(),
+      appendListing: assign(({ context }, params: { bytes: Buffer }) => ({ listing: Buffer.concat([context.listing, params.bytes]) })),
+    },
+    guards: {
+      isList: ({ context }) => context.command === 'list',
+      isPut: ({ context }) => context.command === 'put',
+      listingTooLong: ({ context }) => context.listing.length > context.maxListing,
+    },
+    delays: { idle: idleDelay },
+  }).createMachine({
+    id: 'share-client',
+    context: ({ input }) => ({ ...input, listing: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'send_request',
+    on: {
+      ...interruptedOnSocketError,
+      'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed without an answer' } } },
+      'frame.bad': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) } },
+    },
+    states: {
+      send_request: {
+        entry: [
+          { type: 'write', params: ({ context }) => ({ bytes: encodeShareRequest(context.command === 'list' ? { kind: 'list' } : { kind: context.command, name: context.name }) }) },
+          'flush',
+        ],
+        ...waitsForPeer(FAILED),
+        on: { 'wire.flushed': [{ guard: 'isList', target: 'receiving_list' }, { target: 'wait_answer' }] },
+      },
+      wait_answer: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'frame.pass': [{ guard: 'isPut', target: 'uploading' }, { target: 'downloading' }],
+          'frame.cancel': { target: 'request_cancelled', actions: { type: 'finish', params: { outcome: 'cancelled' } } },
+        },
+      },
+      request_cancelled: { type: 'final' },
+
+      downloading: receiveIntoSink({
+        ref: (context: Context) => context.name,
+        storedTarget: '#share-client.download_complete',
+        outcome: 'received' as const,
+        failure: 'local_error' as const,
+        failedTarget: FAILED,
+        framing: 'until-end',
+      }),
+      download_complete: { type: 'final' },
+
+      uploading: {
+        ...sendFromSource(FAILED),
+        invoke: {
+          id: 'source',
+          src: 'source',
+          input: ({ context }) => ({ ref: context.name, size: context.size }),
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
+        },
+        on: {
+          ...sendFromSource(FAILED).on,
+          'file.done': { target: 'wait_stored', actions: 'end' },
+          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } },
+        },
+      },
+      wait_stored: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'socket.end': { target: 'upload_complete', actions: { type: 'finish', params: { outcome: 'stored' } } },
+          'socket.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: `${event.code}: the server could not store it` }) } },
+          'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered after pass' } } },
+        },
+      },
+      upload_complete: { type: 'final' },
+
+      receiving_list: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        always: { guard: 'listingTooLong', target: 'failed', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'protocol_error', detail: `listing over ${context.maxListing} bytes` }) } },
+        on: {
+          'frame.bytes': { target: 'receiving_list', reenter: true, actions: { type: 'appendListing', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'socket.end': { target: 'list_received', actions: [assign({ bytes: ({ context }) => context.listing.length }), { type: 'finish', params: { outcome: 'listed' } }] },
+        },
+      },
+      list_received: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The share protocol's wire format (seed 004, PROTOCOLS-OTHER.md): one
+ * request per connection, `put,<name>`, `get,<name>` or `list`, with no
+ * terminator (text-request.ts says where it ends); the answers `pass` and
+ * `cancel`; a listing of names each followed by `, `.
+ */
+import { encodeLines } from '../../src/engine/text-request';
+
+/** The seed's example port, 365, needs privileges; this one does not. */
+export const SHARE_PORT = 3650;
+/** The longest request read: a name of 255 bytes fits many times over. */
+export const SHARE_MAX_REQUEST = 4096;
+export const PASS = Buffer.from('pass');
+export const CANCEL = Buffer.from('cancel');
+const SEPARATOR = ', ';
+
+export type ShareRequest = { kind: 'put' | 'get'; name: string } | { kind: 'list' } | { kind: 'unknown'; text: string };
+
+/** Reads a request (white space around it stripped, as the original server does); a name may hold commas. */
+export function parseShareRequest(text: string): ShareRequest {
+  const trimmed = text.trim();
+  if (trimmed === 'list') return { kind: 'list' };
+  const comma = trimmed.indexOf(',');
+  const command = trimmed.slice(0, comma);
+  if (comma > 0 && (command === 'put' || command === 'get')) return { kind: command, name: trimmed.slice(comma + 1) };
+  return { kind: 'unknown', text: trimmed };
+}
+
+/** What wirestate's client sends: the request and a newline. */
+export const encodeShareRequest = (request: { kind: 'put' | 'get'; name: string } | { kind: 'list' }): Buffer =>
+  encodeLines([request.kind === 'list' ? 'list' : `${request.kind},${request.name}`]);
+
+export const encodeListing = (names: string[]): Buffer => Buffer.from(names.map((name) => `${name}${SEPARATOR}`).join(''));
+
+export const parseListing = (listing: string): string[] => listing.split(SEPARATOR).slice(0, -1);

@@ -1,0 +1,117 @@
+/**
+ * `wirestate share server [PORT]` and `wirestate share client HOST PORT
+ * put|get NAME` / `... list`: seed 004's commands, with its positional
+ * arguments, on the shared engine and flags.
+ */
+import { access, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
+import { loggerFrom } from '../../src/cli/common-options';
+import { EXIT } from '../../src/cli/exit-codes';
+import { isPort } from '../../src/cli/host-port';
+import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
+import { serve, withServerOptions } from '../../src/cli/serve';
+import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
+import { errorCode } from '../../src/engine/errors';
+import { formatBytes } from '../../src/log/logger';
+import { createAtomicFile } from '../../src/storage/atomic-file';
+import { FolderFiles } from '../../src/storage/folder-files';
+import { readRange } from '../../src/storage/read-range';
+import { removeStaleTempFiles } from '../../src/storage/temp-names';
+import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from './codec';
+import { shareClient, shareServer } from '.';
+
+const serverBuilder = (yargs: Argv) =>
+  withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
+    .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
+    .example('$0 share server 3650 --root shared', 'share ./shared on port 3650');
+
+async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
+  const log = loggerFrom(args, false);
+  const files = await FolderFiles.open(args.root);
+  const stale = await removeStaleTempFiles(files.root, { recursive: true });
+  if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: shareServer(files, textRequestInput(args)) }]);
+  log.info(`sharing ${files.root}`);
+}
+
+const clientBuilder = (yargs: Argv) =>
+  withClientOptions(yargs, 30)
+    .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
+    .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
+    .positional('command', { type: 'string', choices: ['put', 'get', 'list'], demandOption: true, describe: 'put a file, get a file, or list the shared folder' })
+    .positional('name', { type: 'string', describe: 'put: the local file (stored on the server under the same name); get: the file on the server' })
+    .option('output', { alias: 'o', type: 'string', describe: 'get: where to write the file (default: the name, without its folders, here)' })
+    .option('force', { type: 'boolean', default: false, describe: 'get: replace the local file if it exists' })
+    .check((args) => {
+      if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
+      if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
+      return true;
+    })
+    .example('$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server')
+    .example('$0 share client 127.0.0.1 3650 get apple.jpg', 'fetch it into ./apple.jpg')
+    .example('$0 share client 127.0.0.1 3650 list', 'the shared names, one per line')
+    .epilog('Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.');
+
+async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+  const log = loggerFrom(args, true, 'error');
+  const fail = (code: number, message: string) => (process.stderr.write(`wirestate share client: ${message}\n`), code);
+  const command = args.command as 'put' | 'get' | 'list';
+  const name = args.name ?? '';
+  const local = resolve(command === 'put' ? name : (args.output ?? basename(name)));
+  let size = 0;
+  try {
+    if (command === 'put') {
+      const info = await stat(local);
+      if (!info.isFile()) return fail(EXIT.localFile, `${name} is not a regular file`);
+      size = info.size;
+    } else if (command === 'get') {
+      if (!args.force && (await exists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
+      await removeStaleTempFiles(dirname(local), { recursive: false, forName: basename(local) });
+    }
+  } catch (error) {
+    return fail(EXIT.localFile, `cannot use ${local}: ${errorCode(error)}`);
+  }
+  const file = { read: (bytes: number) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: !args.force }) };
+  const spec = shareClient(file, { command, name: command === 'put' ? basename(name) : name, size, maxListing: 64 * 1024 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 });
+  let listing = Buffer.alloc(0);
+  let outcome;
+  try {
+    outcome = await runClientSession({ protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec }, args, log, (actor) =>
+      actor.subscribe((snapshot) => (listing = snapshot.context.listing)),
+    );
+  } catch (error) {
+    if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
+    throw error;
+  }
+  switch (outcome.outcome) {
+    case 'listed':
+      for (const entry of parseListing(listing.toString())) process.stdout.write(`${entry}\n`);
+      return EXIT.ok;
+    case 'stored':
+      process.stderr.write(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server\n`);
+      return EXIT.ok;
+    case 'received':
+      process.stderr.write(`get ${name}: ${formatBytes(outcome.bytes)} into ${local}\n`);
+      return EXIT.ok;
+    case 'cancelled':
+      return fail(EXIT.refused, command === 'put' ? `cancelled: the server has ${name} already, or refuses the name` : `cancelled: no ${name} on the server, or it refuses the name`);
+    case 'not_stored':
+      return fail(EXIT.serverError, `not stored: ${outcome.detail}`);
+    case 'local_error':
+      return fail(EXIT.localFile, `${local}: ${outcome.detail}`);
+    default:
+      return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  }
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** Adds `share server` and `share client`. */
+export const shareCommand = <T>(yargs: Argv<T>) =>
+  protocolCommand(yargs, 'share', 'Put, get and list files in a shared folder (seed 004)', (roles) =>
+    roles
+      .command('server [port]', 'Share a folder', serverBuilder, runServer)
+      .command('client <host> <port> <command> [name]', 'put or get a file, or list the folder', clientBuilder, exitWith(runClient)),
+  );

@@ -1,0 +1,187 @@
+/**
+ * One connection of the share server (seed 004): `put` stores the rest of
+ * the stream under a free name, atomically, and closes cleanly only once it
+ * is stored; `get` answers `pass` and the file, then closes; `list` sends the
+ * folder's names. Names stay inside the served folder (the transfer server's
+ * jail); anything else is answered `cancel`, at once.
+ */
+import type { Readable } from 'node:stream';
+import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { bulkActions } from '../../src/engine/bulk-actions';
+import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { errorCode } from '../../src/engine/errors';
+import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
+import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import { readLines } from '../../src/engine/text-request';
+import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { DownloadLookup, UploadLookup } from '../transfer/files';
+import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
+
+/** The server's files: the transfer server's jailed folder does all of this. */
+export interface ShareFiles {
+  lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
+  reserveUpload(name: string, owner: string): Promise<UploadLookup>;
+  release(owner: string): void;
+  read(ref: string, size: number): Readable;
+  receive(ref: string): IncomingFile;
+  list(): Promise<string[]>;
+}
+
+export interface ShareServerInput {
+  /** Who holds a name while it is read or written (the connection's id). */
+  owner: string;
+  maxRequest: number;
+  quietMs?: number;
+  idleTimeoutMs?: number;
+}
+
+type ShareOutcome = 'open' | 'stored' | 'sent' | 'listed' | 'cancelled' | 'unknown_request' | 'not_stored' | 'server_error' | 'interrupted' | 'timed_out';
+
+interface Context extends ShareServerInput, TextRequestContext {
+  ref?: string;
+  size: number;
+  outcome: ShareOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent | SourceEvent | SinkEvent;
+
+const FAILED = '#share-server.failed';
+const output = outcomeFrom<ShareOutcome>(['stored', 'sent', 'listed']);
+const rules = textRequestRules(1);
+const requestOf = (context: Context): ShareRequest => parseShareRequest(readLines(context.request, 1).lines[0]);
+const nameOf = (context: Context) => {
+  const request = requestOf(context);
+  return 'name' in request ? request.name : '';
+};
+const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
+
+/** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
+const cancelReason = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
+const cancel = [
+  { type: 'write' as const, params: { bytes: CANCEL } },
+  { type: 'finish' as const, params: ({ event }: { event: { output: DownloadLookup | UploadLookup } }) => ({ outcome: 'cancelled' as const, detail: cancelReason(event.output) }) },
+];
+const serverError = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: 'server_error' as const, detail: errorCode(event.error) }) };
+
+export function createShareServer(files: ShareFiles) {
+  return setup({
+    types: { context: {} as Context, input: {} as ShareServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actors: {
+      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
+      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) => files.reserveUpload(input.name, input.owner)),
+      list: fromPromise<string[]>(() => files.list()),
+      /** Lives as long as the connection; stopping it releases every name the connection holds. */
+      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+      source: fileSource(({ ref, size }) => files.read(ref, size)),
+      sink: fileSink(({ ref }) => files.receive(ref)),
+    },
+    actions: {
+      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      useFile: assign((_, params: { lookup: DownloadLookup | UploadLookup }) =>
+        params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : params.lookup.kind === 'free' ? { ref: params.lookup.ref } : {},
+      ),
+    },
+    guards: { ...rules.guards, isPut: isKind('put'), isGet: isKind('get'), isList: isKind('list') },
+    delays: { quiet: rules.quiet, idle: idleDelay },
+  }).createMachine({
+    id: 'share-server',
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
+    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
+    initial: 'client_connect',
+    on: interruptedOnSocketError,
+    states: {
+      client_connect: readsTextRequest('client_connect', 'check_request', FAILED),
+      check_request: {
+        entry: { type: 'announce', params: ({ context }) => ({ summary: readLines(context.request, 1).lines[0].trim() || '(nothing)' }) },
+        always: [
+          { guard: 'isPut', target: 'check_upload' },
+          { guard: 'isGet', target: 'check_download' },
+          { guard: 'isList', target: 'listing' },
+          // The original closes without a word; so does wirestate, but it says why in its log.
+          { target: 'request_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'unknown_request', detail: JSON.stringify(readLines(context.request, 1).lines[0].slice(0, 40)) }) } },
+        ],
+      },
+
+      check_upload: {
+        invoke: {
+          src: 'reserveUpload',
+          input: ({ context }) => ({ name: nameOf(context), owner: context.owner }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === 'free',
+              target: 'uploading',
+              actions: [{ type: 'useFile', params: ({ event }) => ({ lookup: event.output }) }, { type: 'write', params: { bytes: PASS } }],
+            },
+            { target: 'request_complete', actions: cancel },
+          ],
+          onError: { target: 'request_complete', actions: [{ type: 'write', params: { bytes: CANCEL } }, serverError] },
+        },
+      },
+      uploading: receiveIntoSink({
+        ref: (context: Context) => context.ref ?? '',
+        storedTarget: '#share-server.upload_complete',
+        outcome: 'stored' as const,
+        failure: 'not_stored' as const,
+        failedTarget: FAILED,
+        framing: 'until-end',
+      }),
+      upload_complete: { type: 'final', entry: 'end' },
+
+      check_download: {
+        invoke: {
+          src: 'lookupDownload',
+          input: ({ context }) => ({ name: nameOf(context), owner: context.owner }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === 'found',
+              target: 'downloading',
+              actions: [{ type: 'useFile', params: ({ event }) => ({ lookup: event.output }) }, { type: 'write', params: { bytes: PASS } }],
+            },
+            { target: 'request_complete', actions: cancel },
+          ],
+          onError: { target: 'request_complete', actions: [{ type: 'write', params: { bytes: CANCEL } }, serverError] },
+        },
+      },
+      downloading: {
+        ...sendFromSource(FAILED),
+        invoke: {
+          id: 'source',
+          src: 'source',
+          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
+          onError: { target: 'failed', actions: serverError },
+        },
+        on: {
+          ...sendFromSource(FAILED).on,
+          'file.done': { target: 'download_complete', actions: { type: 'finish', params: { outcome: 'sent' } } },
+          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: event.code }) } },
+        },
+      },
+      download_complete: { type: 'final', entry: 'end' },
+
+      listing: {
+        ...waitsForPeer(FAILED),
+        invoke: {
+          src: 'list',
+          onDone: {
+            target: 'request_complete',
+            actions: [
+              { type: 'write', params: ({ event }) => ({ bytes: encodeListing(event.output) }) },
+              assign({ bytes: ({ event }) => encodeListing(event.output).length }),
+              { type: 'finish', params: ({ event }) => ({ outcome: 'listed', detail: `${event.output.length} names` }) },
+            ],
+          },
+          onError: { target: 'request_complete', actions: serverError },
+        },
+      },
+      request_complete: { type: 'final', entry: 'end' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}
