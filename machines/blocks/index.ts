@@ -1,5 +1,5 @@
 /** The lab's `blocks` exercise (seed 003) as the loop runs it: a server per connection, a client per run. */
-import { ChunkReader } from '../../src/engine/chunk-reader';
+import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { IncomingFile } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
@@ -15,7 +15,7 @@ export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;
 
 export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): StreamProtocol {
   const logic = createBlocksServer(files);
-  return { name: 'blocks', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new ChunkReader() }) };
+  return { name: 'blocks', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
 }
 
 export function blocksClient(local: { receive(): IncomingFile }, input: BlocksClientInput): ConnectionSpec {

@@ -1,12 +1,12 @@
 /** The share protocol (seed 004) as the loop runs it: a server per connection, a client per run, and its trace support. */
-import { ChunkReader } from '../../src/engine/chunk-reader';
+import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
 import { createShareClient, type ShareClientInput, type ShareLocalFile } from './client';
-import { PASS, parseListing, parseShareRequest } from './codec';
+import { CANCEL, PASS, parseListing, parseShareRequest } from './codec';
 import { ShareReplyReader } from './reply-reader';
 import { createShareServer, type ShareFiles, type ShareServerInput } from './server';
 
@@ -14,7 +14,7 @@ export type ShareServerOptions = Omit<ShareServerInput, 'owner'>;
 
 export function shareServer(files: ShareFiles, options: ShareServerOptions): StreamProtocol {
   const logic = createShareServer(files);
-  return { name: 'share', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new ChunkReader() }) };
+  return { name: 'share', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
 }
 
 export function shareClient(local: ShareLocalFile, input: ShareClientInput): ConnectionSpec {
@@ -24,7 +24,8 @@ export function shareClient(local: ShareLocalFile, input: ShareClientInput): Con
 /**
  * What `wirestate replay`, the fixture tests and the inspector need. A server
  * trace is replayed against a folder rebuilt from it: the file a `get` was
- * answered `pass` with, and the names a `list` sent (as empty files).
+ * answered `pass` with, the name a `put` was cancelled for, and the names a
+ * `list` sent (as empty files).
  */
 export const shareTraceSupport = () =>
   textTraceSupport({
@@ -33,6 +34,7 @@ export const shareTraceSupport = () =>
       const sent = tracedBytes(trace, 'out');
       const files: Record<string, Buffer> = {};
       if (request.kind === 'get' && sent.subarray(0, PASS.length).equals(PASS)) files[request.name] = sent.subarray(PASS.length);
+      if (request.kind === 'put' && sent.equals(CANCEL)) files[request.name] = Buffer.alloc(0);
       if (request.kind === 'list') for (const name of parseListing(sent.toString())) files[name] = Buffer.alloc(0);
       const { owner: _owner, ...options } = trace.header.input as ShareServerInput;
       return shareServer(new MemoryFiles(files), options).accept(trace.header.connection);

@@ -68,6 +68,12 @@ describe('share server', () => {
     expect(files.files.get('new.bin')).toEqual(content);
   });
 
+  it('loses no file byte that comes in the same read as the request', async () => {
+    const files = new MemoryFiles();
+    await server(files, [Buffer.concat([Buffer.from('put,eager.bin\n'), content]), PEER_ENDS]);
+    expect(files.files.get('eager.bin')).toEqual(content);
+  });
+
   it('keeps nothing of a put whose client breaks off', async () => {
     const files = new MemoryFiles();
     const result = await server(files, [Buffer.from('put,new.bin\n'), content.subarray(0, 2000), PEER_RESETS]);

@@ -1,5 +1,6 @@
 /** The lab's `sum` exercise (seed 003) as the loop runs it: a server per connection, a client per run. */
 import { ChunkReader } from '../../src/engine/chunk-reader';
+import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
@@ -16,7 +17,7 @@ export const sumMachines = () => ({ server: createSumServer(), client: createTex
 
 export function sumServer(input: SumServerInput): StreamProtocol {
   const logic = createSumServer();
-  return { name: 'sum', accept: () => ({ logic, input, decoder: new ChunkReader() }) };
+  return { name: 'sum', accept: () => ({ logic, input, decoder: new TextRequestReader(2, input.maxRequest) }) };
 }
 
 export function sumClient(input: TextClientInput): ConnectionSpec {

@@ -1,5 +1,6 @@
 /** The lab's `upper` exercise (seed 003) as the loop runs it: a server per connection, a client per run. */
 import { ChunkReader } from '../../src/engine/chunk-reader';
+import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
@@ -9,7 +10,7 @@ export const upperMachines = () => ({ server: createUpperServer(), client: creat
 
 export function upperServer(input: UpperServerInput): StreamProtocol {
   const logic = createUpperServer();
-  return { name: 'upper', accept: () => ({ logic, input, decoder: new ChunkReader() }) };
+  return { name: 'upper', accept: () => ({ logic, input, decoder: new TextRequestReader(1, input.maxRequest) }) };
 }
 
 export function upperClient(input: TextClientInput): ConnectionSpec {

@@ -1,7 +1,8 @@
 /**
- * Records fixtures/traces/{upper,sum,blocks}/ from real runs over loopback
- * (`npm run fixtures`): the lab exercises' server and client machines, one
- * scenario per path. The fixture tests replay each trace against a fresh machine.
+ * Records fixtures/traces/{upper,sum,blocks,share}/ from real runs over
+ * loopback (`npm run fixtures`): the server and client machines of the
+ * protocols with text requests, one scenario per path. The fixture tests
+ * replay each trace against a fresh machine.
  */
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
 import { blocksClient, blocksServer } from '../machines/blocks';
+import { shareClient, shareServer } from '../machines/share';
+import type { ShareClientInput } from '../machines/share/client';
 import { sumClient, sumServer } from '../machines/sum';
 import { upperClient, upperServer } from '../machines/upper';
 import type { ConnectionSpec, StreamProtocol } from '../src/engine/protocol';
@@ -17,6 +20,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { startTcpServer } from '../src/loop/tcp-server';
 import { createAtomicFile } from '../src/storage/atomic-file';
 import { FolderFiles } from '../src/storage/folder-files';
+import { readRange } from '../src/storage/read-range';
 import { TraceWriter } from '../src/trace/trace-writer';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'traces');
@@ -32,7 +36,7 @@ interface World {
 }
 
 interface Scenario {
-  protocol: 'upper' | 'sum' | 'blocks';
+  protocol: 'upper' | 'sum' | 'blocks' | 'share';
   name: string;
   server(root: FolderFiles): StreamProtocol;
   run(world: World): Promise<void>;
@@ -47,6 +51,17 @@ const blocks = (name: string, serverName: string): Scenario => ({
   run: (w) => w.client(blocksClient({ receive: () => createAtomicFile(join(w.root, 'received'), { noClobber: false }) }, { serverName })),
 });
 
+const share = (name: string, command: ShareClientInput['command'], file: string): Scenario => ({
+  protocol: 'share',
+  name,
+  server: (files) => shareServer(files, text),
+  run: (w) => {
+    const local = join(w.root, 'local', file);
+    const size = command === 'put' ? FILE.length : 0;
+    return w.client(shareClient({ read: (bytes) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: false }) }, { command, name: file, size, maxListing: 1 << 20 }));
+  },
+});
+
 const scenarios: Scenario[] = [
   upper('ok', (w) => w.client(upperClient({ lines: ['Hello World!'], maxReply: 8192 }))),
   upper('no-newline-then-end', (w) => w.raw('ended without a newline')),
@@ -58,6 +73,12 @@ const scenarios: Scenario[] = [
   blocks('empty-file', 'empty.txt'),
   blocks('missing', 'nope.txt'),
   blocks('escaping-name', '../secret.txt'),
+  share('put-ok', 'put', 'upload.txt'),
+  share('put-existing-name', 'put', 'speech.txt'),
+  share('get-ok', 'get', 'speech.txt'),
+  share('get-missing', 'get', 'nope.txt'),
+  share('list', 'list', ''),
+  { protocol: 'share', name: 'unknown-request', server: (files) => shareServer(files, text), run: (w) => w.raw('delete,speech.txt\n') },
 ];
 
 async function record(scenario: Scenario): Promise<void> {
@@ -66,6 +87,9 @@ async function record(scenario: Scenario): Promise<void> {
   await mkdir(root);
   await writeFile(join(root, 'speech.txt'), FILE);
   await writeFile(join(root, 'empty.txt'), '');
+  await mkdir(join(base, 'local'));
+  await writeFile(join(base, 'local', 'upload.txt'), FILE);
+  await writeFile(join(base, 'local', 'speech.txt'), FILE);
   const server = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: scenario.server(await FolderFiles.open(root)), log: silent, recordDir: join(base, 'server') });
   const port = server.address.port;
   const finished = new Promise<void>((resolve) => server.onFinished(() => resolve()));

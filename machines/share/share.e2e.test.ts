@@ -1,0 +1,146 @@
+/**
+ * Share over real loopback sockets and real folders, through the CLI: the seed
+ * README's commands, the edge cases of PROTOCOLS-OTHER.md, many clients at
+ * once, and both directions against a stand-in for the original programs.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../src/cli/exit-codes';
+import { REPO, freePort, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+
+const PEER = join(REPO, 'fixtures', 'peers', 'share_seed_peer.py');
+let dir: string;
+let shared: string;
+let here: string;
+let server: ServerProcess | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wirestate-share-'));
+  shared = join(dir, 'shared');
+  here = join(dir, 'here');
+  await mkdir(shared);
+  await mkdir(here);
+});
+afterEach(async () => {
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+  server = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const start = async () => (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]));
+const client = (...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(server!.port), ...args], here);
+
+/** Sends raw bytes, keeps its side open like the originals, and returns everything until the server closes. */
+async function raw(bytes: string): Promise<Buffer> {
+  const socket = connect({ host: '127.0.0.1', port: server!.port });
+  socket.write(bytes);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, 'end');
+  socket.destroy();
+  return Buffer.concat(chunks);
+}
+
+it("runs the seed README's put, get and list", async () => {
+  await start();
+  const apple = randomBytes(1024 * 1024);
+  await writeFile(join(here, 'apple.jpg'), apple);
+  expect(await client('put', 'apple.jpg')).toMatchObject({ code: EXIT.ok, stderr: 'put apple.jpg: 1.00 MiB stored on the server\n' });
+  expect((await readFile(join(shared, 'apple.jpg'))).equals(apple)).toBe(true);
+  await rm(join(here, 'apple.jpg'));
+  expect(await client('get', 'apple.jpg')).toMatchObject({ code: EXIT.ok });
+  expect((await readFile(join(here, 'apple.jpg'))).equals(apple)).toBe(true);
+  expect(await client('list')).toMatchObject({ code: EXIT.ok, stdout: 'apple.jpg\n' });
+});
+
+it('cancels a put over an existing name and a get of a missing file, at once, and never overwrites a local file without --force', async () => {
+  await start();
+  await writeFile(join(shared, 'taken.txt'), 'theirs');
+  await writeFile(join(here, 'taken.txt'), 'mine');
+  expect((await client('put', 'taken.txt')).code).toBe(EXIT.refused);
+  expect((await client('get', 'missing.txt')).code).toBe(EXIT.refused);
+  expect(await readFile(join(shared, 'taken.txt'), 'utf8')).toBe('theirs');
+  expect((await client('get', 'taken.txt')).code).toBe(EXIT.localFile);
+  expect(await readFile(join(here, 'taken.txt'), 'utf8')).toBe('mine');
+  expect((await client('get', 'taken.txt', '--force')).code).toBe(EXIT.ok);
+  expect(await readFile(join(here, 'taken.txt'), 'utf8')).toBe('theirs');
+});
+
+it('keeps names inside the shared folder, takes long names and names with commas, and survives requests the original crashed on', async () => {
+  await start();
+  expect((await raw('put,../escaped.txt')).toString()).toBe('cancel');
+  expect((await raw('get,../../etc/passwd')).toString()).toBe('cancel');
+  expect((await raw('nonsense without a comma')).length).toBe(0);
+  const long = `${'n'.repeat(200)},with,commas.txt`;
+  await writeFile(join(here, long), 'long name');
+  expect((await client('put', long)).code).toBe(EXIT.ok);
+  expect(await readFile(join(shared, long), 'utf8')).toBe('long name');
+  expect((await readdir(dir)).sort()).toEqual(['here', 'shared']);
+  expect((await client('list')).stdout).toBe(`${long}\n`);
+});
+
+it('stores nothing of a put whose client breaks off, and an empty folder lists nothing', async () => {
+  await start();
+  const socket = connect({ host: '127.0.0.1', port: server!.port });
+  socket.write('put,partial.bin\n');
+  await once(socket, 'data');
+  socket.write(randomBytes(100_000));
+  socket.resetAndDestroy();
+  await server!.logged(/interrupted/);
+  expect(await readdir(shared)).toEqual([]);
+  expect(await client('list')).toMatchObject({ code: EXIT.ok, stdout: '' });
+});
+
+it('serves 20 clients at once, puts and gets mixed', async () => {
+  await start();
+  const files = Array.from({ length: 10 }, (_, i) => ({ name: `file-${i}.bin`, bytes: randomBytes(50_000 + i) }));
+  await Promise.all(files.map((file) => writeFile(join(shared, file.name), file.bytes)));
+  await Promise.all(files.map((file) => writeFile(join(here, `up-${file.name}`), file.bytes)));
+  const results = await Promise.all([...files.map((file) => client('get', file.name)), ...files.map((file) => client('put', `up-${file.name}`))]);
+  expect(results.map((result) => result.code)).toEqual(results.map(() => EXIT.ok));
+  for (const file of files) {
+    expect((await readFile(join(here, file.name))).equals(file.bytes)).toBe(true);
+    expect((await readFile(join(shared, `up-${file.name}`))).equals(file.bytes)).toBe(true);
+  }
+});
+
+describe('against a stand-in for the original programs', () => {
+  it('serves the original client: put, get, list, cancel', async () => {
+    await start();
+    const peer = (...args: string[]) => run('python3', [PEER, 'client', '127.0.0.1', String(server!.port), ...args], { cwd: here });
+    const song = randomBytes(300_000);
+    await writeFile(join(here, 'song.bin'), song);
+    expect(await peer('put', 'song.bin')).toMatchObject({ code: 0, stdout: 'done\n' });
+    expect((await readFile(join(shared, 'song.bin'))).equals(song)).toBe(true);
+    expect(await peer('put', 'song.bin')).toMatchObject({ code: 3, stdout: 'cancel\n' });
+    await rm(join(here, 'song.bin'));
+    expect(await peer('get', 'song.bin')).toMatchObject({ code: 0 });
+    expect((await readFile(join(here, 'song.bin'))).equals(song)).toBe(true);
+    expect(await peer('list')).toMatchObject({ code: 0, stdout: 'song.bin, ' });
+  });
+
+  it('talks to the original server: put, get, list, cancel', async () => {
+    const port = await freePort();
+    const original = spawn('python3', [PEER, 'serve', String(port), shared], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await once(original.stdout!, 'data');
+      const peerClient = (...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(port), ...args], here);
+      const song = randomBytes(300_000);
+      await writeFile(join(here, 'song.bin'), song);
+      expect((await peerClient('put', 'song.bin')).code).toBe(EXIT.ok);
+      expect((await readFile(join(shared, 'song.bin'))).equals(song)).toBe(true);
+      expect((await peerClient('put', 'song.bin')).code).toBe(EXIT.refused);
+      await rm(join(here, 'song.bin'));
+      expect((await peerClient('get', 'song.bin')).code).toBe(EXIT.ok);
+      expect((await readFile(join(here, 'song.bin'))).equals(song)).toBe(true);
+      expect(await peerClient('list')).toMatchObject({ code: EXIT.ok, stdout: 'song.bin\n' });
+    } finally {
+      original.kill();
+    }
+  });
+});
