@@ -1,0 +1,35 @@
+/** Ardei (seed 000) as the loop runs it, over TCP and UDP: servers per connection or peer, a client per request. */
+import { ChunkReader } from '../../src/engine/chunk-reader';
+import { DatagramReader } from '../../src/engine/datagram-reader';
+import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
+import { TextRequestReader } from '../../src/engine/text-request-reader';
+import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { createArdeiTcpClient, type ArdeiClientInput } from './tcp-client';
+import { createArdeiTcpServer, type ArdeiServerInput } from './tcp-server';
+import { createArdeiUdpClient, type ArdeiUdpClientInput } from './udp-client';
+import { createArdeiUdpServer, type ArdeiUdpServerInput } from './udp-server';
+
+/** UDP keeps empty datagrams: an empty request gets its error reply. */
+const datagrams = () => new DatagramReader((bytes) => ({ type: 'frame.bytes' as const, bytes }));
+
+export function ardeiTcpServer(input: ArdeiServerInput): StreamProtocol {
+  const logic = createArdeiTcpServer();
+  return { name: 'ardei', accept: () => ({ logic, input, decoder: new TextRequestReader(1, input.maxRequest) }) };
+}
+
+export function ardeiUdpServer(input: ArdeiUdpServerInput): StreamProtocol {
+  const logic = createArdeiUdpServer();
+  return { name: 'ardei-udp', accept: () => ({ logic, input, decoder: datagrams() }) };
+}
+
+export const ardeiTcpClient = (input: ArdeiClientInput): ConnectionSpec => ({ logic: createArdeiTcpClient(), input, decoder: new ChunkReader() });
+
+export const ardeiUdpClient = (input: ArdeiUdpClientInput): ConnectionSpec => ({ logic: createArdeiUdpClient(), input, decoder: datagrams() });
+
+/** What `wirestate replay`, the fixture tests and the inspector need: every machine is rebuilt from its input alone. */
+export const ardeiTraceSupport = (transport: 'tcp' | 'udp') =>
+  textTraceSupport({
+    server: (trace) => (transport === 'tcp' ? ardeiTcpServer(trace.header.input as ArdeiServerInput) : ardeiUdpServer(trace.header.input as ArdeiUdpServerInput)).accept(trace.header.connection),
+    client: (trace) => (transport === 'tcp' ? ardeiTcpClient(trace.header.input as ArdeiClientInput) : ardeiUdpClient(trace.header.input as ArdeiUdpClientInput)),
+    machines: transport === 'tcp' ? { server: createArdeiTcpServer(), client: createArdeiTcpClient() } : { server: createArdeiUdpServer(), client: createArdeiUdpClient() },
+  });

@@ -1,0 +1,72 @@
+/**
+ * Ardei's client over TCP, one request per connection: it sends the request
+ * and counts what comes back until the server closes, keeping only the first
+ * bytes (enough to tell `file_prepared` from a text reply and to show a
+ * text). Generated data is counted, never held.
+ */
+import { assign, setup } from 'xstate';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { encodeLines } from '../../src/engine/text-request';
+import { wireActions } from '../../src/engine/wire-actions';
+
+export interface ArdeiClientInput {
+  request: string;
+  /** How many of the first reply bytes are kept (the rest is only counted). */
+  keep: number;
+  idleTimeoutMs?: number;
+}
+
+export type ArdeiClientOutcome = 'open' | 'received' | 'interrupted' | 'timed_out';
+
+interface Context extends ArdeiClientInput {
+  head: Buffer;
+  outcome: ArdeiClientOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const output = outcomeFrom<ArdeiClientOutcome>(['received']);
+const timedOut = { target: '#ardei-tcp-client.failed', actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' } } };
+
+export function createArdeiTcpClient() {
+  return setup({
+    types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand>(),
+      finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      take: assign(({ context }, params: { bytes: Buffer }) => ({
+        head: context.head.length < context.keep ? Buffer.concat([context.head, params.bytes.subarray(0, context.keep - context.head.length)]) : context.head,
+        bytes: context.bytes + params.bytes.length,
+      })),
+    },
+    delays: { idle: idleDelay },
+  }).createMachine({
+    id: 'ardei-tcp-client',
+    context: ({ input }) => ({ ...input, head: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    initial: 'send_request',
+    on: interruptedOnSocketError,
+    states: {
+      send_request: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeLines([context.request]) }) }, 'flush'],
+        after: { idle: timedOut },
+        on: { 'wire.flushed': 'receiving' },
+      },
+      receiving: {
+        tags: [READING_TAG, BULK_TAG],
+        after: { idle: timedOut },
+        on: {
+          'frame.bytes': { target: 'receiving', reenter: true, actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'socket.end': { target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received' } } },
+        },
+      },
+      reply_received: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

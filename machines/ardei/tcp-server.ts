@@ -1,0 +1,104 @@
+/**
+ * One TCP connection of ardei's server (seed 000): one request, then an
+ * echo, a generated "file" (`file_prepared` then n bytes of `A`, generated
+ * as they are sent, with the socket's backpressure), a stream of segments,
+ * or a one-line error; then the server closes.
+ */
+import { Readable } from 'node:stream';
+import { assign, emit, setup } from 'xstate';
+import { bulkActions } from '../../src/engine/bulk-actions';
+import { sendFromSource } from '../../src/engine/bulk-states';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
+import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import { readLines } from '../../src/engine/text-request';
+import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
+import { streamsSegments } from './stream-states';
+
+export interface ArdeiServerInput {
+  maxRequest: number;
+  quietMs?: number;
+  idleTimeoutMs?: number;
+}
+
+type ArdeiOutcome = 'open' | 'echoed' | 'sent' | 'streamed' | 'refused' | 'interrupted' | 'timed_out';
+
+interface Context extends ArdeiServerInput, TextRequestContext {
+  size: number;
+  segmentsLeft: number;
+  outcome: ArdeiOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent | SourceEvent;
+
+const FAILED = '#ardei-tcp-server.failed';
+const output = outcomeFrom<ArdeiOutcome>(['echoed', 'sent', 'streamed']);
+const rules = textRequestRules(1);
+export const requestOf = (context: { request: Buffer }): ArdeiRequest => parseArdeiRequest(readLines(context.request, 1).lines[0]);
+const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
+const stream = (context: Context) => requestOf(context) as Extract<ArdeiRequest, { kind: 'stream' }>;
+
+export function createArdeiTcpServer() {
+  return setup({
+    types: { context: {} as Context, input: {} as ArdeiServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    actors: { source: fileSource(({ size }) => Readable.from(generatedChunks(size))) },
+    actions: {
+      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
+      countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
+    },
+    guards: { ...rules.guards, isFile: is('file'), isStream: is('stream'), isEcho: is('echo'), segmentsLeft: ({ context }) => context.segmentsLeft > 0 },
+    delays: { quiet: rules.quiet, idle: idleDelay, interval: ({ context }) => stream(context).intervalMs },
+  }).createMachine({
+    id: 'ardei-tcp-server',
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, segmentsLeft: 0, outcome: 'open', bytes: 0 }),
+    initial: 'client_connect',
+    on: interruptedOnSocketError,
+    states: {
+      client_connect: readsTextRequest('client_connect', 'check_request', FAILED),
+      check_request: {
+        entry: { type: 'announce', params: ({ context }) => ({ summary: JSON.stringify(readLines(context.request, 1).lines[0].trim().slice(0, 60)) }) },
+        always: [
+          { guard: 'isFile', target: 'sending_file', actions: [{ type: 'write', params: { bytes: FILE_PREPARED } }, assign({ size: ({ context }) => (requestOf(context) as { size: number }).size })] },
+          { guard: 'isStream', target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
+          {
+            guard: 'isEcho',
+            target: 'request_complete',
+            actions: [
+              { type: 'write', params: ({ context }) => ({ bytes: echoOf((requestOf(context) as { text: string }).text) }) },
+              { type: 'finish', params: { outcome: 'echoed' } },
+            ],
+          },
+          {
+            target: 'request_complete',
+            actions: [
+              { type: 'write', params: ({ context }) => ({ bytes: Buffer.from((requestOf(context) as { message: string }).message) }) },
+              { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: (requestOf(context) as { message: string }).message }) },
+            ],
+          },
+        ],
+      },
+      sending_file: {
+        ...sendFromSource(FAILED),
+        invoke: { id: 'source', src: 'source', input: ({ context }) => ({ ref: '', size: context.size }) },
+        on: {
+          ...sendFromSource(FAILED).on,
+          'file.done': { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'sent' } } },
+        },
+      },
+      streaming: {
+        ...streamsSegments('#ardei-tcp-server.stream_complete'),
+      },
+      stream_complete: { always: { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'streamed' } } } },
+      request_complete: { type: 'final', entry: 'end' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

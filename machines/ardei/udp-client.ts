@@ -1,0 +1,89 @@
+/**
+ * Ardei's client over UDP: one request datagram, then the replies. A text
+ * reply is one datagram. A "file" is `file_prepared` then data datagrams, and
+ * a stream is one datagram per segment; UDP has no end marker, so the client
+ * stops once everything asked for has come or after a silence (2 s, as the
+ * original), and the caller reports what is missing as lost.
+ */
+import { assign, setup } from 'xstate';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import { idleDelay } from '../../src/engine/idle';
+import { outcomeFrom, type Finish } from '../../src/engine/outcome';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { encodeLines } from '../../src/engine/text-request';
+import { wireActions } from '../../src/engine/wire-actions';
+import { FILE_PREPARED, parseArdeiRequest } from './codec';
+import type { ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
+
+export interface ArdeiUdpClientInput extends ArdeiClientInput {
+  /** Silence after which no more data is expected. */
+  silenceMs: number;
+}
+
+interface Context extends ArdeiUdpClientInput {
+  head: Buffer;
+  datagrams: number;
+  outcome: ArdeiClientOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = BytesFrame | WireEvent;
+
+const output = outcomeFrom<ArdeiClientOutcome>(['received']);
+const asked = (context: Context) => parseArdeiRequest(context.request);
+
+export function createArdeiUdpClient() {
+  return setup({
+    types: { context: {} as Context, input: {} as ArdeiUdpClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actions: {
+      ...wireActions<Context, Event, WireCommand>(),
+      finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      take: assign(({ context }, params: { bytes: Buffer }) => ({
+        head: context.head.length === 0 ? params.bytes.subarray(0, context.keep) : context.head,
+        bytes: context.bytes + params.bytes.length,
+        datagrams: context.datagrams + 1,
+      })),
+    },
+    guards: {
+      prepared: ({ context }, params: { bytes: Buffer }) => asked(context).kind === 'file' && params.bytes.equals(FILE_PREPARED),
+      expectsStream: ({ context }) => asked(context).kind === 'stream',
+      allArrived: ({ context }) => {
+        const request = asked(context);
+        return (request.kind === 'file' && context.bytes >= request.size) || (request.kind === 'stream' && context.datagrams >= request.count);
+      },
+    },
+    delays: { idle: idleDelay, silence: ({ context }) => context.silenceMs },
+  }).createMachine({
+    id: 'ardei-udp-client',
+    context: ({ input }) => ({ ...input, head: Buffer.alloc(0), datagrams: 0, outcome: 'open', bytes: 0 }),
+    initial: 'send_request',
+    on: { 'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } } },
+    states: {
+      send_request: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeLines([context.request]) }) }, 'flush'],
+        on: { 'wire.flushed': 'wait_reply' },
+      },
+      wait_reply: {
+        tags: READING_TAG,
+        after: { idle: { target: 'failed', actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } } } },
+        on: {
+          'frame.bytes': [
+            { guard: { type: 'prepared', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'receiving_data' },
+            { guard: 'expectsStream', target: 'receiving_data', actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) } },
+            { target: 'reply_received', actions: [{ type: 'take', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'finish', params: { outcome: 'received' } }] },
+          ],
+        },
+      },
+      receiving_data: {
+        tags: [READING_TAG, BULK_TAG],
+        always: { guard: 'allArrived', target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received' } } },
+        after: { silence: { target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received', detail: 'stopped after a silence' } } } },
+        on: { 'frame.bytes': { target: 'receiving_data', reenter: true, actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) } } },
+      },
+      reply_received: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}
