@@ -2,6 +2,7 @@
 /** The `wirestate` command: one subcommand per role. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { ardeiCommand } from '../../machines/ardei/commands';
 import { blocksCommand } from '../../machines/blocks/commands';
 import { queueCommand } from '../../machines/queue/commands';
 import { shareCommand } from '../../machines/share/commands';
@@ -18,7 +19,7 @@ import { transferCommand } from './transfer-command';
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
 
 /** Every command, in the order `--help` lists them: adding a protocol adds its command here. */
-const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, sumCommand, blocksCommand, shareCommand, proxyCommand, replayCommand];
+const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, sumCommand, blocksCommand, shareCommand, ardeiCommand, proxyCommand, replayCommand];
 
 const cli = COMMANDS.reduce((parser, command) => command(parser), yargs(hideBin(process.argv)).scriptName('wirestate'));
 void cli

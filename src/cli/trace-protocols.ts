@@ -1,4 +1,5 @@
 /** Protocols whose traces `wirestate replay` can decode and re-run: adding a protocol adds a line. */
+import { ardeiTraceSupport } from '../../machines/ardei';
 import { blocksTraceSupport } from '../../machines/blocks';
 import { queueTraceSupport } from '../../machines/queue/trace-support';
 import { shareTraceSupport } from '../../machines/share';
@@ -16,4 +17,6 @@ export const TRACE_PROTOCOLS: Record<string, TraceSupport> = {
   sum: sumTraceSupport(),
   blocks: blocksTraceSupport(),
   share: shareTraceSupport(),
+  ardei: ardeiTraceSupport('tcp'),
+  'ardei-udp': ardeiTraceSupport('udp'),
 };

@@ -1,0 +1,134 @@
+/**
+ * `wirestate ardei server` and `wirestate ardei client`: seed 000's echo,
+ * generated "files" and streams over TCP (8120) and UDP (8121). The client
+ * prompts like the original on a terminal, reads requests a line at a time
+ * from a pipe, or sends the one request its arguments give.
+ */
+import type { AnyActorRef } from 'xstate';
+import type { Argv } from 'yargs';
+import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
+import { loggerFrom } from '../../src/cli/common-options';
+import { EXIT } from '../../src/cli/exit-codes';
+import { isPort } from '../../src/cli/host-port';
+import { prompter, type Prompter } from '../../src/cli/prompt';
+import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
+import { serve, withServerOptions, type Listener } from '../../src/cli/serve';
+import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
+import type { Logger } from '../../src/log/logger';
+import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
+import { ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
+import { reportOf } from './report';
+
+const port = (name: string, value: number) => {
+  if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
+};
+
+const serverBuilder = (yargs: Argv) =>
+  withTextRequestOptions(withServerOptions(yargs), ARDEI_MAX_REQUEST)
+    .option('tcp-port', { type: 'number', default: ARDEI_TCP_PORT, describe: 'TCP port' })
+    .option('udp-port', { type: 'number', default: ARDEI_UDP_PORT, describe: 'UDP port' })
+    .option('udp-burst', { type: 'number', default: 16, describe: 'Datagrams of generated data sent before each pause' })
+    .option('udp-pause', { type: 'number', default: 1, describe: 'Milliseconds between bursts, so that a loopback receiver keeps up' })
+    .check((args) => {
+      port('tcp-port', args['tcp-port']);
+      port('udp-port', args['udp-port']);
+      if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1)) throw new Error('--udp-burst must be at least 1');
+      if (!(args['udp-pause'] >= 0)) throw new Error('--udp-pause must be 0 or more ms');
+      return true;
+    })
+    .example('$0 ardei server', 'TCP on 8120 and UDP on 8121, like tcpser.py and udpser.py');
+
+/** The TCP and UDP listeners of an ardei server with these flags. */
+export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Listener[] => [
+  { transport: 'tcp', port: args['tcp-port'], protocol: ardeiTcpServer(textRequestInput(args)) },
+  { transport: 'udp', port: args['udp-port'], protocol: ardeiUdpServer({ burst: args['udp-burst'], paceMs: args['udp-pause'] }) },
+];
+
+async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
+  await serve(args, loggerFrom(args, false), ardeiListeners(args));
+}
+
+const clientBuilder = (yargs: Argv) =>
+  withClientOptions(yargs, 10)
+    .positional('request', { type: 'string', array: true, describe: 'One request: a number (a file of that many chars), stream-<interval_ms>-<count>-<size>, or text to echo' })
+    .option('udp', { type: 'boolean', default: false, describe: 'Use UDP (port 8121) instead of TCP (8120)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
+    .option('port', { type: 'number', describe: 'Server port', defaultDescription: '8120, or 8121 with --udp' })
+    .option('silence', { type: 'number', default: 2, describe: 'UDP: seconds of silence after which no more data is expected' })
+    .check((args) => {
+      if (args.port !== undefined && (!isPort(args.port) || args.port === 0)) throw new Error(`--port must be 1..65535, got ${args.port}`);
+      return true;
+    })
+    .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
+    .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
+    .example('$0 ardei client --udp stream-10-100-1000', 'a stream over UDP: 100 segments of 1000 bytes, 10 ms apart')
+    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect.');
+
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+/** Sends one request and prints what came back; returns the exit code. */
+async function request(text: string, args: ClientArgs, log: Logger): Promise<number> {
+  const transport = args.udp ? 'udp' : 'tcp';
+  const port = args.port ?? (args.udp ? ARDEI_UDP_PORT : ARDEI_TCP_PORT);
+  const input = { request: text, keep: 64 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 };
+  const spec = args.udp ? ardeiUdpClient({ ...input, silenceMs: args.silence * 1000 }) : ardeiTcpClient(input);
+  let head = Buffer.alloc(0);
+  const started = performance.now();
+  try {
+    const outcome = await runClientSession({ protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec }, args, log, (actor: AnyActorRef) =>
+      actor.subscribe((snapshot) => (head = snapshot.context.head)),
+    );
+    if (!outcome.ok) {
+      process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
+      return EXIT.interrupted;
+    }
+    const report = reportOf({ request: text, bytes: outcome.bytes, head, transport, seconds: (performance.now() - started) / 1000 });
+    process.stdout.write(`${report.text}\n`);
+    return report.lost > 0 && transport === 'tcp' ? EXIT.interrupted : EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof CannotConnect)) throw error;
+    process.stderr.write(`wirestate ardei client: ${error.message}\n`);
+    return EXIT.cannotConnect;
+  }
+}
+
+/** The original's prompt loop: `stream` asks for its three numbers; `quit` or the end of input leaves. */
+async function promptLoop(input: Prompter, args: ClientArgs, log: Logger): Promise<number> {
+  let code: number = EXIT.ok;
+  for (;;) {
+    const line = (await input.ask('Enter a number for a file, "stream", "quit", or text to echo: '))?.trim();
+    if (line === undefined || line === 'quit') return code;
+    let text = line;
+    if (line === 'stream') {
+      const interval = await input.ask('Interval between segments (ms): ');
+      const count = await input.ask('Number of segments: ');
+      const size = await input.ask('Segment size (bytes): ');
+      if (size === undefined) return code;
+      text = `stream-${interval?.trim()}-${count?.trim()}-${size.trim()}`;
+    }
+    const result = await request(text, args, log);
+    if (result === EXIT.cannotConnect) return result;
+    if (result !== EXIT.ok) code = result;
+  }
+}
+
+async function runClient(args: ClientArgs): Promise<number> {
+  const log = loggerFrom(args, true, 'error');
+  // Words after `--` (a request starting with "-") come in `_`, after the command's own two names.
+  const words = [...(args.request ?? []), ...args._.slice(2).map(String)];
+  if (words.length > 0) return request(words.join(' '), args, log);
+  const input = prompter();
+  try {
+    return await promptLoop(input, args, log);
+  } finally {
+    input.close();
+  }
+}
+
+/** Adds `ardei server` and `ardei client`. */
+export const ardeiCommand = <T>(yargs: Argv<T>) =>
+  protocolCommand(yargs, 'ardei', 'Echo, generated files and streams over TCP and UDP (seed 000)', (roles) =>
+    roles
+      .command('server', 'Serve echo, files and streams on a TCP and a UDP port', serverBuilder, runServer)
+      .command('client [request..]', 'Ask for an echo, a file or a stream, and report what came', clientBuilder, exitWith(runClient)),
+  );

@@ -1,0 +1,41 @@
+/** What ardei's client says about a reply: the text, or for data how much came, how much was lost, and how fast. */
+import { formatBytes, mibPerSecond } from '../../src/log/logger';
+import { FILE_PREPARED, parseArdeiRequest } from './codec';
+
+export interface Reply {
+  request: string;
+  /** Every byte received (over UDP, every data byte). */
+  bytes: number;
+  /** The first bytes, kept. */
+  head: Buffer;
+  transport: 'tcp' | 'udp';
+  seconds: number;
+}
+
+export interface Report {
+  text: string;
+  /** Bytes asked for that did not come (0 for a text reply). */
+  lost: number;
+}
+
+export function reportOf(reply: Reply): Report {
+  const asked = parseArdeiRequest(reply.request);
+  const prepared = reply.transport === 'tcp' ? reply.head.subarray(0, FILE_PREPARED.length).equals(FILE_PREPARED) : reply.bytes > 0;
+  if (asked.kind === 'file' && prepared) {
+    const received = reply.transport === 'tcp' ? reply.bytes - FILE_PREPARED.length : reply.bytes;
+    return dataReport(`file of ${asked.size} chars`, asked.size, received, reply.seconds);
+  }
+  if (asked.kind === 'stream' && reply.bytes > 0 && reply.head.every((byte) => byte === 0x41)) {
+    return dataReport(`stream of ${asked.count} x ${asked.size} bytes`, asked.count * asked.size, reply.bytes, reply.seconds);
+  }
+  return { text: reply.head.toString(), lost: 0 };
+}
+
+function dataReport(what: string, expected: number, received: number, seconds: number): Report {
+  const lost = Math.max(expected - received, 0);
+  const percent = expected > 0 ? ((100 * lost) / expected).toFixed(1) : '0.0';
+  return {
+    text: `${what}: received ${received} of ${expected} bytes, ${lost} lost (${percent}%), in ${seconds.toFixed(3)} s, ${mibPerSecond(received, seconds).toFixed(1)} MiB/s (${formatBytes(received)})`,
+    lost,
+  };
+}
