@@ -1,5 +1,5 @@
 /**
- * Records fixtures/traces/{upper,sum,blocks,share}/ from real runs over
+ * Records fixtures/traces/{upper,sum,blocks,share,ardei}/ from real runs over
  * loopback (`npm run fixtures`): the server and client machines of the
  * protocols with text requests, one scenario per path. The fixture tests
  * replay each trace against a fresh machine.
@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
+import { ardeiTcpClient, ardeiTcpServer } from '../machines/ardei';
 import { blocksClient, blocksServer } from '../machines/blocks';
 import { shareClient, shareServer } from '../machines/share';
 import type { ShareClientInput } from '../machines/share/client';
@@ -36,7 +37,7 @@ interface World {
 }
 
 interface Scenario {
-  protocol: 'upper' | 'sum' | 'blocks' | 'share';
+  protocol: 'upper' | 'sum' | 'blocks' | 'share' | 'ardei';
   name: string;
   server(root: FolderFiles): StreamProtocol;
   run(world: World): Promise<void>;
@@ -62,6 +63,14 @@ const share = (name: string, command: ShareClientInput['command'], file: string)
   },
 });
 
+/** Ardei over TCP; its streams wait between segments, so they are tested with a clock in machines.test.ts instead. */
+const ardei = (name: string, request: string): Scenario => ({
+  protocol: 'ardei',
+  name,
+  server: () => ardeiTcpServer(text),
+  run: (w) => w.client(ardeiTcpClient({ request, keep: 65536 })),
+});
+
 const scenarios: Scenario[] = [
   upper('ok', (w) => w.client(upperClient({ lines: ['Hello World!'], maxReply: 8192 }))),
   upper('no-newline-then-end', (w) => w.raw('ended without a newline')),
@@ -78,6 +87,10 @@ const scenarios: Scenario[] = [
   share('get-ok', 'get', 'speech.txt'),
   share('get-missing', 'get', 'nope.txt'),
   share('list', 'list', ''),
+  ardei('echo', 'Hello ardei'),
+  ardei('file', '3000'),
+  ardei('over-limit', '123456790'),
+  ardei('negative', '-5'),
   { protocol: 'share', name: 'unknown-request', server: (files) => shareServer(files, text), run: (w) => w.raw('delete,speech.txt\n') },
 ];
 
