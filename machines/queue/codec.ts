@@ -8,6 +8,8 @@ export const EMPTY_TCP = Buffer.from('Error - no messages in queue.');
 export const EMPTY_UDP = Buffer.from('Error: No messages.');
 /** The seed's assumed largest message; the default cap. */
 export const DEFAULT_MAX_MESSAGE = 3000;
+/** The seed README's port. */
+export const QUEUE_PORT = 55556;
 
 /** The request (all bytes so far) asks for a message. */
 export function isGet(bytes: Buffer): boolean {

@@ -12,6 +12,8 @@ export const EXIT = {
   cannotConnect: 6,
   /** The local file cannot be read or written, or there is no room for it. */
   localFile: 7,
+  /** A server cannot listen on its port (in use, or an address not on this machine). */
+  cannotListen: 8,
 } as const;
 
 const BY_OUTCOME: Record<string, number> = {

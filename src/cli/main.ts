@@ -12,6 +12,7 @@ import { clientCommand } from './client-command';
 import { EXIT } from './exit-codes';
 import { proxyCommand } from './proxy-command';
 import { replayCommand } from './replay-command';
+import { serveAllCommand } from './serve-all-command';
 import { serverCommand } from './server-command';
 import { transferCommand } from './transfer-command';
 
@@ -19,7 +20,7 @@ import { transferCommand } from './transfer-command';
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
 
 /** Every command, in the order `--help` lists them: adding a protocol adds its command here. */
-const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, sumCommand, blocksCommand, shareCommand, ardeiCommand, proxyCommand, replayCommand];
+const COMMANDS = [serverCommand, clientCommand, transferCommand, queueCommand, upperCommand, sumCommand, blocksCommand, shareCommand, ardeiCommand, serveAllCommand, proxyCommand, replayCommand];
 
 const cli = COMMANDS.reduce((parser, command) => command(parser), yargs(hideBin(process.argv)).scriptName('wirestate'));
 void cli

@@ -2,15 +2,18 @@
  * Runs protocol servers from the command line, the same way for every
  * protocol: the shared server flags, one log, one inspector, and shutdown on
  * SIGINT/SIGTERM (a grace period for sessions in flight, then abort; a second
- * signal stops at once) or when a session asks the server to stop.
+ * signal stops at once) or when a session asks its server to stop (the
+ * process ends with its last server).
  */
 import type { Argv } from 'yargs';
+import { errorCode } from '../engine/errors';
 import type { StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { ListeningServer } from '../loop/listening-server';
 import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
+import { EXIT } from './exit-codes';
 import { startInspection, withInspectOptions, type Inspection } from './inspect-options';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
@@ -55,12 +58,25 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
   inspection = await startInspection(args, log);
   for (const { transport, port, protocol } of listeners) {
     const common = { host: args.host, port, protocol, log, recordDir: args.record, watch: inspection?.watch };
-    const server =
-      transport === 'tcp'
-        ? await startTcpServer({ ...common, maxConnections: args['max-connections'] })
-        : await startUdpServer({ ...common, maxPeers: args['max-connections'], idleMs: args['idle-timeout'] * 1000 });
-    server.onFinished((id, outcome) => outcome.stopServer && stop(`stop asked by ${id}`));
-    servers.push(server);
+    try {
+      const server =
+        transport === 'tcp'
+          ? await startTcpServer({ ...common, maxConnections: args['max-connections'] })
+          : await startUdpServer({ ...common, maxPeers: args['max-connections'], idleMs: args['idle-timeout'] * 1000 });
+      // A session may stop its own server (the lab's `sum`); the process ends with the last one.
+      server.onFinished((id, outcome) => {
+        if (!outcome.stopServer || !servers.includes(server)) return;
+        if (servers.length === 1) return stop(`stop asked by ${id}`);
+        servers.splice(servers.indexOf(server), 1);
+        void server.close(args.grace * 1000).then(() => log.info(`${protocol.name} server stopped, as ${id} asked; the others go on`));
+      });
+      servers.push(server);
+    } catch (error) {
+      // A port in use, or an address not on this machine: say which, close what started, and stop.
+      log.error(`${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errorCode(error)}`);
+      await Promise.all([...servers.map((server) => server.close(0)), inspection?.server?.close()]);
+      process.exit(EXIT.cannotListen);
+    }
   }
   return servers;
 }

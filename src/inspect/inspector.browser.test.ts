@@ -158,3 +158,38 @@ it('shows the connections of another protocol with its own machine: a queue send
     await queue.exited;
   }
 });
+
+it('serve-all: a client of every protocol works, and one inspector shows every connection', async () => {
+  const offset = 1000 + Math.floor(Math.random() * 8000);
+  const all = await startCliServer(['serve-all', '--host', '127.0.0.1', '--root', join(base, 'all'), '--inspect', '0', '--port-offset', String(offset)]);
+  try {
+    await all.logged(/ardei-udp server listening/);
+    const url = /inspector on (http:\/\/\S+)/.exec(all.output())![1];
+    await page.goto(url);
+    await page.waitForSelector('#status:text("live")');
+    await writeFile(join(base, 'all', 'speech.txt'), 'Four score\n');
+    await writeFile(join(base, 'message.txt'), 'queued\n');
+    const at = (port: number) => String(port + offset);
+    const results = await Promise.all([
+      wirestate(['client', '-q', '-s', `127.0.0.1:${at(50001)}`, '-v', 'speech.txt', '-l', join(base, 'via-transfer.txt')]),
+      wirestate(['queue', 'client', '127.0.0.1', at(55556), 'UDP', 'send', join(base, 'message.txt')]),
+      wirestate(['upper', 'client', '--port', at(12000), 'hello']),
+      wirestate(['sum', 'client', '--port', at(12001), 'Alice', '42']),
+      wirestate(['blocks', 'client', `127.0.0.1:${at(12002)}:speech.txt`, join(base, 'via-blocks.txt')]),
+      wirestate(['share', 'client', '127.0.0.1', at(3650), 'list']),
+      wirestate(['ardei', 'client', '--port', at(8120), '5000']),
+      wirestate(['ardei', 'client', '--udp', '--port', at(8121), 'hello']),
+    ]);
+    expect(results.map((result) => result.code)).toEqual(results.map(() => 0));
+    // The UDP queue client's message, received over TCP: one queue, whichever transport.
+    expect((await wirestate(['queue', 'client', '127.0.0.1', at(55556), 'TCP', 'receive'])).stdout).toBe('queued\n');
+    const protocols = ['transfer', 'queue', 'queue-udp', 'upper', 'sum', 'blocks', 'share', 'ardei', 'ardei-udp'];
+    await page.waitForFunction((count) => document.querySelectorAll('#connections tbody tr').length >= count, protocols.length);
+    const shown = await page.$$eval('#connections tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
+    expect(new Set(shown)).toEqual(new Set(protocols));
+    await page.screenshot({ path: join(ARTIFACTS, 'serve-all.png'), fullPage: true });
+  } finally {
+    all.child.kill('SIGTERM');
+    await all.exited;
+  }
+});

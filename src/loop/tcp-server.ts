@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
 import { runConnection } from './connection';
 import type { ListeningServer } from './listening-server';
+import { nextConnectionId } from './connection-ids';
 
 export interface TcpServerOptions {
   host: string;
@@ -31,10 +32,9 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const { protocol, log } = options;
   const sockets = new Set<Socket>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
-  let next = 0;
 
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-    const id = `c${++next}`;
+    const id = nextConnectionId('c');
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       log.warn(`refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`, { connection: id });

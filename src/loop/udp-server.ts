@@ -12,6 +12,7 @@ import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
 import type { ListeningServer } from './listening-server';
 import { runDatagramPeer, type RunningPeer } from './datagram-peer';
+import { nextConnectionId } from './connection-ids';
 
 export interface UdpServerOptions {
   host: string;
@@ -31,14 +32,13 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' });
   const peers = new Map<string, RunningPeer>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
-  let next = 0;
   let closing = false;
 
   const open = (from: RemoteInfo): RunningPeer | undefined => {
     const key = `${from.address}:${from.port}`;
     const known = peers.get(key);
     if (known || closing) return known;
-    const id = `u${++next}`;
+    const id = nextConnectionId('u');
     if (peers.size >= (options.maxPeers ?? Infinity)) {
       log.warn(`dropped a datagram from ${key}: ${peers.size} peers served, the most --max-connections allows`, { connection: id });
       return undefined;
