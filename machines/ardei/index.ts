@@ -3,7 +3,11 @@ import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
+import type { IncomingFile } from '../../src/engine/file-actors';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { createArdeiAdvancedClient, type AdvancedClientInput } from './advanced-client';
+import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
+import { createArdeiAdvancedServer, type AdvancedFiles, type AdvancedServerInput } from './advanced-server';
 import { createArdeiTcpClient, type ArdeiClientInput } from './tcp-client';
 import { createArdeiTcpServer, type ArdeiServerInput } from './tcp-server';
 import { createArdeiUdpClient, type ArdeiUdpClientInput } from './udp-client';
@@ -33,3 +37,16 @@ export const ardeiTraceSupport = (transport: 'tcp' | 'udp') =>
     client: (trace) => (transport === 'tcp' ? ardeiTcpClient(trace.header.input as ArdeiClientInput) : ardeiUdpClient(trace.header.input as ArdeiUdpClientInput)),
     machines: transport === 'tcp' ? { server: createArdeiTcpServer(), client: createArdeiTcpClient() } : { server: createArdeiUdpServer(), client: createArdeiUdpClient() },
   });
+
+export type AdvancedServerOptions = Omit<AdvancedServerInput, 'owner'>;
+
+export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServerOptions): StreamProtocol {
+  const logic = createArdeiAdvancedServer(files);
+  return { name: 'ardei-advanced', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new AdvancedRequestReader() }) };
+}
+
+export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, input: AdvancedClientInput): ConnectionSpec => ({
+  logic: createArdeiAdvancedClient(local),
+  input,
+  decoder: new AdvancedReplyReader(),
+});

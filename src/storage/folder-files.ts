@@ -63,6 +63,22 @@ export class FolderFiles implements ServerFiles {
     this.holds.release(owner);
   }
 
+  /**
+   * The folders and files in the folder at `path` (relative to the root, '' for the root), sorted, or
+   * undefined when that is not a folder inside the root (symlinks resolved).
+   */
+  async directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined> {
+    try {
+      const folder = this.inside(await realpath(join(this.root, path)));
+      const entries = await readdir(folder, { withFileTypes: true });
+      const names = (kind: (entry: (typeof entries)[number]) => boolean) =>
+        entries.filter((entry) => kind(entry) && !entry.name.endsWith(TEMP_SUFFIX)).map((entry) => entry.name).sort();
+      return { folders: names((entry) => entry.isDirectory()), files: names((entry) => !entry.isDirectory()) };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The names in the root folder (files and folders), sorted, wirestate's temporary files left out. */
   async list(): Promise<string[]> {
     return (await readdir(this.root)).filter((name) => !name.endsWith(TEMP_SUFFIX)).sort();

@@ -54,6 +54,17 @@ export class MemoryFiles implements ServerFiles {
     this.holds.release(owner);
   }
 
+  /** The folders and files directly in `path` ('' for the top), sorted, or undefined when there is no such folder. */
+  async directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined> {
+    const prefix = path === '' ? '' : `${path}/`;
+    const below = [...this.files.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length).split('/'));
+    if (path !== '' && below.length === 0) return undefined;
+    return {
+      folders: [...new Set(below.filter((parts) => parts.length > 1).map((parts) => parts[0]))].sort(),
+      files: below.filter((parts) => parts.length === 1).map((parts) => parts[0]).sort(),
+    };
+  }
+
   /** The top-level names, sorted, as a folder lists them. */
   async list(): Promise<string[]> {
     return [...new Set([...this.files.keys()].map((key) => key.split('/')[0]))].sort();

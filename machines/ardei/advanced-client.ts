@@ -1,0 +1,107 @@
+/**
+ * The client of ardei's advanced variant, mirroring the server: the key
+ * exchange, then one command at a time as the user gives them
+ * (`user.command` events): each reply is read to its `929Z`; a `dl` reply's
+ * announced bytes go to a local file that appears only once all are there.
+ */
+import { assign, setup } from 'xstate';
+import { bulkActions } from '../../src/engine/bulk-actions';
+import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
+import { idleDelay } from '../../src/engine/idle';
+import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { encodeLines } from '../../src/engine/text-request';
+import { CLIENT_KEY, announcedSize, parseCommand } from './advanced-codec';
+import type { AdvancedReplyFrame } from './advanced-readers';
+
+export interface AdvancedClientInput {
+  idleTimeoutMs?: number;
+}
+
+/** A command typed at the prompt. */
+export type UserCommand = { type: 'user.command'; text: string };
+
+type AdvancedClientOutcome = 'open' | 'quit' | 'local_error' | 'interrupted' | 'timed_out';
+
+interface Context extends AdvancedClientInput {
+  /** The last reply, for the prompt to show; replies counts them. */
+  reply: string;
+  replies: number;
+  /** The file a `dl` is writing (its name without folders). */
+  fileName: string;
+  size: number;
+  outcome: AdvancedClientOutcome;
+  detail?: string;
+  bytes: number;
+}
+
+type Event = AdvancedReplyFrame | WireEvent | SinkEvent | UserCommand;
+
+const FAILED = '#ardei-advanced-client.failed';
+const output = outcomeFrom<AdvancedClientOutcome>(['quit']);
+const baseName = (path: string) => path.split('/').filter(Boolean).pop() ?? 'download';
+
+/** `local(name)` is where a `dl` of `name` goes. */
+export function createArdeiAdvancedClient(local: (name: string) => IncomingFile) {
+  return setup({
+    types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    actors: { sink: fileSink(({ ref }) => local(ref)) },
+    actions: {
+      ...bulkActions<Context, Event, WireCommand>(),
+      showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1 })),
+    },
+    guards: { isQuit: (_, params: { text: string }) => parseCommand(params.text).kind === 'quit', isDownload: (_, params: { text: string }) => announcedSize(params.text) !== undefined },
+    delays: { idle: idleDelay },
+  }).createMachine({
+    id: 'ardei-advanced-client',
+    context: ({ input }) => ({ ...input, reply: '', replies: 0, fileName: '', size: 0, outcome: 'open', bytes: 0 }),
+    initial: 'wait_key',
+    on: interruptedOnSocketError,
+    states: {
+      wait_key: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: { 'frame.key': { target: 'ready', actions: { type: 'write', params: { bytes: CLIENT_KEY } } } },
+      },
+      ready: {
+        on: {
+          'user.command': [
+            { guard: { type: 'isQuit', params: ({ event }) => ({ text: event.text }) }, target: 'wait_close', actions: { type: 'write', params: ({ event }) => ({ bytes: encodeLines([event.text]) }) } },
+            { target: 'wait_reply', actions: { type: 'write', params: ({ event }) => ({ bytes: encodeLines([event.text]) }) } },
+          ],
+        },
+      },
+      wait_reply: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'frame.reply': [
+            {
+              guard: { type: 'isDownload', params: ({ event }) => ({ text: event.text }) },
+              target: 'downloading',
+              actions: assign(({ event }) => ({ fileName: baseName(announcedSize(event.text)!.path), size: announcedSize(event.text)!.size, bytes: 0 })),
+            },
+            { target: 'ready', actions: { type: 'showReply', params: ({ event }) => ({ text: event.text }) } },
+          ],
+        },
+      },
+      downloading: receiveIntoSink({
+        ref: (context: Context) => context.fileName,
+        storedTarget: '#ardei-advanced-client.file_stored',
+        outcome: 'open' as const,
+        failure: 'local_error' as const,
+        failedTarget: FAILED,
+      }),
+      file_stored: { always: { target: 'ready', actions: { type: 'showReply', params: ({ context }) => ({ text: `Saved ${context.fileName} (${context.bytes} bytes)` }) } } },
+      wait_close: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: { 'socket.end': { target: 'session_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'quit', detail: `${context.replies} repl(ies)` }) } } },
+      },
+      session_complete: { type: 'final' },
+      failed: { type: 'final', entry: 'reset' },
+    },
+    output: ({ context }) => output(context),
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * The frame decoders of ardei's advanced variant. Both read the 19-byte key
+ * first (`frame.key`). The server's then cuts the stream after each newline,
+ * so one frame never carries the end of one command and the start of the
+ * next. The client's splits replies at `929Z` (`frame.reply`) and, after a
+ * `dl` answer, passes exactly the announced bytes on as `frame.data` then
+ * `frame.data_end`: never by read boundaries.
+ */
+import type { EventObject } from 'xstate';
+import type { BytesFrame } from '../../src/engine/chunk-reader';
+import type { FrameDecoder } from '../../src/engine/protocol';
+import { DELIMITER, KEY_LENGTH, announcedSize } from './advanced-codec';
+
+type KeyFrame = { type: 'frame.key' };
+
+/** Takes the key off the front of the stream; returns true once it has. */
+abstract class KeyFirst<E extends EventObject> implements FrameDecoder<E | KeyFrame> {
+  protected pending: Buffer = Buffer.alloc(0);
+  private keyRead = false;
+
+  get buffered(): number {
+    return this.pending.length;
+  }
+
+  push(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+  }
+
+  next(): E | KeyFrame | undefined {
+    if (this.keyRead) return this.afterKey();
+    if (this.pending.length < KEY_LENGTH) return undefined;
+    this.keyRead = true;
+    this.pending = this.pending.subarray(KEY_LENGTH);
+    return { type: 'frame.key' };
+  }
+
+  protected abstract afterKey(): E | undefined;
+}
+
+export type AdvancedRequestFrame = KeyFrame | BytesFrame;
+
+export class AdvancedRequestReader extends KeyFirst<BytesFrame> {
+  protected afterKey(): BytesFrame | undefined {
+    if (this.pending.length === 0) return undefined;
+    const end = this.pending.indexOf(0x0a) + 1 || this.pending.length;
+    const bytes = this.pending.subarray(0, end);
+    this.pending = this.pending.subarray(end);
+    return { type: 'frame.bytes', bytes };
+  }
+}
+
+export type AdvancedReplyFrame = KeyFrame | { type: 'frame.reply'; text: string } | { type: 'frame.data'; chunk: Buffer } | { type: 'frame.data_end' };
+
+export class AdvancedReplyReader extends KeyFirst<Exclude<AdvancedReplyFrame, KeyFrame>> {
+  /** Bytes of a `dl` file still to pass on, or undefined between replies. */
+  private fileLeft?: number;
+
+  protected afterKey(): Exclude<AdvancedReplyFrame, KeyFrame> | undefined {
+    if (this.fileLeft !== undefined) {
+      if (this.fileLeft === 0) {
+        this.fileLeft = undefined;
+        return { type: 'frame.data_end' };
+      }
+      if (this.pending.length === 0) return undefined;
+      const chunk = this.pending.subarray(0, this.fileLeft);
+      this.pending = this.pending.subarray(chunk.length);
+      this.fileLeft -= chunk.length;
+      return { type: 'frame.data', chunk };
+    }
+    const end = this.pending.indexOf(DELIMITER);
+    if (end < 0) return undefined;
+    const text = this.pending.toString('utf8', 0, end);
+    this.pending = this.pending.subarray(end + DELIMITER.length);
+    this.fileLeft = announcedSize(text)?.size;
+    return { type: 'frame.reply', text };
+  }
+}
