@@ -1,4 +1,8 @@
-/** Ardei over real loopback sockets, TCP and UDP, through the CLI: echo, files large and small, streams, the prompt, many clients. */
+/** Ardei over real loopback sockets, TCP and UDP, through the CLI: echo, files large and small, streams, the prompt, many clients, and the advanced variant. */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes';
 import { CLI, run, startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
 
@@ -64,4 +68,52 @@ it('reads requests from a pipe, one per line, without prompts', async () => {
 it('serves 20 clients at once over each transport', async () => {
   const results = await Promise.all([...Array.from({ length: 20 }, (_, i) => tcp(String(10_000 + i))), ...Array.from({ length: 20 }, (_, i) => udp(String(10_000 + i)))]);
   results.forEach((result, i) => expect(result.stdout).toContain(`received ${10_000 + (i % 20)} of ${10_000 + (i % 20)} bytes, 0 lost`));
+});
+
+describe('the advanced variant', () => {
+  let advanced: ServerProcess;
+  let root: string;
+  let here: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'wirestate-ardei-root-'));
+    here = await mkdtemp(join(tmpdir(), 'wirestate-ardei-here-'));
+    await mkdir(join(root, 'docs'));
+    await writeFile(join(root, 'docs', 'big.bin'), randomBytes(1024 * 1024 + 3));
+    await writeFile(join(root, 'top.txt'), 'top');
+    advanced = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root]);
+    await advanced.logged(/ardei-advanced server listening/);
+  });
+  afterAll(async () => {
+    advanced.child.kill('SIGTERM');
+    await advanced.exited;
+    await rm(root, { recursive: true, force: true });
+    await rm(here, { recursive: true, force: true });
+  });
+
+  const port = () => /ardei-advanced server listening on [\d.]+:(\d+)/.exec(advanced.output())![1];
+  const session = (commands: string) => run('sh', ['-c', `printf '${commands}' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${port()}`], { cwd: here });
+
+  it('lists, changes directory inside the root only, and downloads a file byte for byte', async () => {
+    const result = await session('ls\\nchdir docs\\ndl big.bin\\nchdir ../../..\\nquit\\n');
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stdout).toBe(
+      'Current Working Directory: /\n\nFolders: \n\ndocs\n\nFiles: \n\ntop.txt\n\n' +
+        'The new current working directory on the server is: /docs\n' +
+        `Saved big.bin (${1024 * 1024 + 3} bytes)\n` +
+        'The new current working directory on the server is: /\n',
+    );
+    expect((await readFile(join(here, 'big.bin'))).equals(await readFile(join(root, 'docs', 'big.bin')))).toBe(true);
+  });
+
+  it('keeps a working directory per connection', async () => {
+    const [first, second] = await Promise.all([session('chdir docs\\nls\\nquit\\n'), session('ls\\nquit\\n')]);
+    expect(first.stdout).toContain('Current Working Directory: /docs');
+    expect(second.stdout).toContain('Current Working Directory: /\n');
+  });
+
+  it('on a terminal, prompts for each command', async () => {
+    const shown = await wirestateInTerminal(['ardei', 'client', '--advanced', '--port', port()], 'chdir nowhere\nquit\n');
+    expect(shown.stdout).toContain('ls, chdir PATH, dl PATH or quit: ');
+    expect(shown.stdout).toContain('Not a recognised directory.\n');
+  });
 });

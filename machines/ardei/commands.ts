@@ -4,6 +4,7 @@
  * prompts like the original on a terminal, reads requests a line at a time
  * from a pipe, or sends the one request its arguments give.
  */
+import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
@@ -15,8 +16,11 @@ import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
 import { serve, withServerOptions, type Listener } from '../../src/cli/serve';
 import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
 import type { Logger } from '../../src/log/logger';
+import { createAtomicFile } from '../../src/storage/atomic-file';
+import { FolderFiles } from '../../src/storage/folder-files';
+import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
-import { ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
+import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
 import { reportOf } from './report';
 
 const port = (name: string, value: number) => {
@@ -29,14 +33,18 @@ const serverBuilder = (yargs: Argv) =>
     .option('udp-port', { type: 'number', default: ARDEI_UDP_PORT, describe: 'UDP port' })
     .option('udp-burst', { type: 'number', default: 16, describe: 'Datagrams of generated data sent before each pause' })
     .option('udp-pause', { type: 'number', default: 1, describe: 'Milliseconds between bursts, so that a loopback receiver keeps up' })
+    .option('advanced', { type: 'number', describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})` })
+    .option('root', { type: 'string', default: '.', describe: 'With --advanced: the folder its clients see; nothing outside it' })
     .check((args) => {
       port('tcp-port', args['tcp-port']);
       port('udp-port', args['udp-port']);
+      if (args.advanced !== undefined) port('advanced', args.advanced);
       if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1)) throw new Error('--udp-burst must be at least 1');
       if (!(args['udp-pause'] >= 0)) throw new Error('--udp-pause must be 0 or more ms');
       return true;
     })
-    .example('$0 ardei server', 'TCP on 8120 and UDP on 8121, like tcpser.py and udpser.py');
+    .example('$0 ardei server', 'TCP on 8120 and UDP on 8121, like tcpser.py and udpser.py')
+    .example(`$0 ardei server --advanced ${ADVANCED_PORT} --root shared`, 'and the advanced variant, serving ./shared');
 
 /** The TCP and UDP listeners of an ardei server with these flags. */
 export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Listener[] => [
@@ -45,18 +53,25 @@ export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['a
 ];
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
-  await serve(args, loggerFrom(args, false), ardeiListeners(args));
+  const listeners = ardeiListeners(args);
+  if (args.advanced !== undefined) {
+    const files = await FolderFiles.open(args.root);
+    listeners.push({ transport: 'tcp', port: args.advanced, protocol: ardeiAdvancedServer(files, { ...textRequestInput(args), maxRequest: ADVANCED_MAX_COMMAND }) });
+  }
+  await serve(args, loggerFrom(args, false), listeners);
 }
 
 const clientBuilder = (yargs: Argv) =>
   withClientOptions(yargs, 10)
     .positional('request', { type: 'string', array: true, describe: 'One request: a number (a file of that many chars), stream-<interval_ms>-<count>-<size>, or text to echo' })
     .option('udp', { type: 'boolean', default: false, describe: 'Use UDP (port 8121) instead of TCP (8120)' })
+    .option('advanced', { type: 'boolean', default: false, describe: `The advanced variant (port ${ADVANCED_PORT}): ls, chdir PATH, dl PATH, quit at the prompt` })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
-    .option('port', { type: 'number', describe: 'Server port', defaultDescription: '8120, or 8121 with --udp' })
+    .option('port', { type: 'number', describe: 'Server port', defaultDescription: `8120; 8121 with --udp; ${ADVANCED_PORT} with --advanced` })
     .option('silence', { type: 'number', default: 2, describe: 'UDP: seconds of silence after which no more data is expected' })
     .check((args) => {
       if (args.port !== undefined && (!isPort(args.port) || args.port === 0)) throw new Error(`--port must be 1..65535, got ${args.port}`);
+      if (args.advanced && args.udp) throw new Error('the advanced variant is TCP only: --advanced or --udp, not both');
       return true;
     })
     .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
@@ -114,12 +129,43 @@ async function promptLoop(input: Prompter, args: ClientArgs, log: Logger): Promi
 
 async function runClient(args: ClientArgs): Promise<number> {
   const log = loggerFrom(args, true, 'error');
+  if (args.advanced) return advancedSession(args, log);
   // Words after `--` (a request starting with "-") come in `_`, after the command's own two names.
   const words = [...(args.request ?? []), ...args._.slice(2).map(String)];
   if (words.length > 0) return request(words.join(' '), args, log);
   const input = prompter();
   try {
     return await promptLoop(input, args, log);
+  } finally {
+    input.close();
+  }
+}
+
+/**
+ * One session of the advanced variant: commands from the prompt (or stdin, one per line) until `quit` or
+ * the end of input; each reply printed; a `dl` saved here under the file's name.
+ */
+async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
+  const input = prompter();
+  const local = (name: string) => createAtomicFile(resolve(name), { noClobber: false });
+  const spec = ardeiAdvancedClient(local, { idleTimeoutMs: args['idle-timeout'] * 1000 });
+  let asked = 0;
+  const converse = (actor: AnyActorRef) =>
+    actor.subscribe((snapshot) => {
+      if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
+      if (asked > 0) process.stdout.write(`${snapshot.context.reply}\n`);
+      asked++;
+      void input.ask('ls, chdir PATH, dl PATH or quit: ').then((line) => actor.send({ type: 'user.command', text: line?.trim() || 'quit' }));
+    });
+  try {
+    const outcome = await runClientSession({ protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec }, args, log, converse);
+    if (outcome.ok) return EXIT.ok;
+    process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
+    return outcome.outcome === 'local_error' ? EXIT.localFile : EXIT.interrupted;
+  } catch (error) {
+    if (!(error instanceof CannotConnect)) throw error;
+    process.stderr.write(`wirestate ardei client: ${error.message}\n`);
+    return EXIT.cannotConnect;
   } finally {
     input.close();
   }

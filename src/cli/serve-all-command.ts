@@ -6,7 +6,8 @@
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from '../../machines/ardei/codec';
-import { ardeiTcpServer, ardeiUdpServer } from '../../machines/ardei';
+import { ardeiAdvancedServer, ardeiTcpServer, ardeiUdpServer } from '../../machines/ardei';
+import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
 import { blocksServer } from '../../machines/blocks';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { queueServer } from '../../machines/queue';
@@ -49,15 +50,16 @@ const ALL: ((shared: Shared) => Listener[])[] = [
   ],
   ({ files, ...text }) => [{ transport: 'tcp', port: BLOCKS_PORT, protocol: blocksServer(files, { ...text, maxRequest: BLOCKS_MAX_REQUEST }) }],
   ({ files, ...text }) => [{ transport: 'tcp', port: SHARE_PORT, protocol: shareServer(files, { ...text, maxRequest: SHARE_MAX_REQUEST }) }],
-  (text) => [
+  ({ files, ...text }) => [
     { transport: 'tcp', port: ARDEI_TCP_PORT, protocol: ardeiTcpServer({ ...text, maxRequest: ARDEI_MAX_REQUEST }) },
     { transport: 'udp', port: ARDEI_UDP_PORT, protocol: ardeiUdpServer({ burst: 16, paceMs: 1 }) },
+    { transport: 'tcp', port: ADVANCED_PORT, protocol: ardeiAdvancedServer(files, { ...text, maxRequest: ADVANCED_MAX_COMMAND }) },
   ],
 ];
 
 const builder = (yargs: Argv) =>
   withServerOptions(yargs)
-    .option('root', { type: 'string', default: './files', describe: 'Folder served by transfer, blocks and share; created if absent' })
+    .option('root', { type: 'string', default: './files', describe: 'Folder served by transfer, blocks, share and ardei advanced; created if absent' })
     .option('port-offset', { type: 'number', default: 0, describe: 'Added to every default port (to run beside servers already on them)' })
     .check((args) => {
       // The highest default port is the queue's.

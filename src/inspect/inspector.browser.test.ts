@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import winston from 'winston';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { parseTrace } from '../trace/trace-format';
-import { CLI, REPO, startCliServer, wirestate } from '../test-support/processes';
+import { CLI, REPO, run, startCliServer, wirestate } from '../test-support/processes';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'inspector');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -179,11 +179,12 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
       wirestate(['share', 'client', '127.0.0.1', at(3650), 'list']),
       wirestate(['ardei', 'client', '--port', at(8120), '5000']),
       wirestate(['ardei', 'client', '--udp', '--port', at(8121), 'hello']),
+      run('sh', ['-c', `printf 'ls\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${at(8122)}`]),
     ]);
     expect(results.map((result) => result.code)).toEqual(results.map(() => 0));
     // The UDP queue client's message, received over TCP: one queue, whichever transport.
     expect((await wirestate(['queue', 'client', '127.0.0.1', at(55556), 'TCP', 'receive'])).stdout).toBe('queued\n');
-    const protocols = ['transfer', 'queue', 'queue-udp', 'upper', 'sum', 'blocks', 'share', 'ardei', 'ardei-udp'];
+    const protocols = ['transfer', 'queue', 'queue-udp', 'upper', 'sum', 'blocks', 'share', 'ardei', 'ardei-udp', 'ardei-advanced'];
     await page.waitForFunction((count) => document.querySelectorAll('#connections tbody tr').length >= count, protocols.length);
     const shown = await page.$$eval('#connections tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
     expect(new Set(shown)).toEqual(new Set(protocols));
