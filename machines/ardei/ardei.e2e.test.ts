@@ -4,7 +4,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes';
-import { CLI, run, startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { CLI, REPO, freePort, run, startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
 
 let server: ServerProcess;
 let tcpPort: number;
@@ -115,5 +117,32 @@ describe('the advanced variant', () => {
     const shown = await wirestateInTerminal(['ardei', 'client', '--advanced', '--port', port()], 'chdir nowhere\nquit\n');
     expect(shown.stdout).toContain('ls, chdir PATH, dl PATH or quit: ');
     expect(shown.stdout).toContain('Not a recognised directory.\n');
+  });
+});
+
+describe('against a stand-in for the original programs', () => {
+  const PEER = join(REPO, 'fixtures', 'peers', 'ardei_seed_peer.py');
+
+  it('serves the original clients over TCP and UDP', async () => {
+    const peer = (kind: string, port: number, text: string) => run('python3', [PEER, 'client', kind, '127.0.0.1', String(port), text]);
+    expect((await peer('tcp', tcpPort, 'hello')).stdout).toBe('text HELLO\n');
+    expect((await peer('tcp', tcpPort, '300000')).stdout).toBe('data 300000\n');
+    expect((await peer('udp', udpPort, 'hello')).stdout).toBe('text HELLO\n');
+    expect((await peer('udp', udpPort, '100000')).stdout).toBe('data 100000\n');
+  });
+
+  it('talks to the original servers over TCP and UDP', async () => {
+    const [tcp, udp] = [await freePort(), await freePort()];
+    const original = spawn('python3', [PEER, 'serve', String(tcp), String(udp)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await once(original.stdout!, 'data');
+      const client = (...args: string[]) => wirestate(['ardei', 'client', ...args]);
+      expect((await client('--port', String(tcp), 'hello')).stdout).toBe('HELLO\n');
+      expect((await client('--port', String(tcp), '300000')).stdout).toMatch(/^file of 300000 chars: received 300000 of 300000 bytes, 0 lost/);
+      expect((await client('--udp', '--port', String(udp), 'hello')).stdout).toBe('HELLO\n');
+      expect((await client('--udp', '--port', String(udp), 'stream-0-5-100')).stdout).toMatch(/^stream of 5 x 100 bytes: received 500 of 500 bytes, 0 lost/);
+    } finally {
+      original.kill();
+    }
   });
 });
