@@ -146,3 +146,47 @@ describe('against a stand-in for the original programs', () => {
     }
   });
 });
+
+describe('the advanced variant against a stand-in for the original programs', () => {
+  const PEER = join(REPO, 'fixtures', 'peers', 'ardei_seed_peer.py');
+  let root: string;
+  let here: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'wirestate-ardei-peer-root-'));
+    here = await mkdtemp(join(tmpdir(), 'wirestate-ardei-peer-here-'));
+    await mkdir(join(root, 'docs'));
+    await writeFile(join(root, 'docs', 'a.bin'), randomBytes(200_000));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(here, { recursive: true, force: true });
+  });
+
+  it('serves the original client: commands without newlines, read once each, and a dl split by size', async () => {
+    const server = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root]);
+    try {
+      await server.logged(/ardei-advanced server listening/);
+      const port = /ardei-advanced server listening on [\d.]+:(\d+)/.exec(server.output())![1];
+      const result = await run('python3', [PEER, 'advanced-client', '127.0.0.1', port, 'chdir docs', 'dl a.bin', 'bogus'], { cwd: here });
+      expect(result.stdout).toBe('The new current working directory on the server is: /docs\nSending a.bin size: SpLiT200000\nUnrecognized Command!\n');
+      expect((await readFile(join(here, 'a.bin'))).equals(await readFile(join(root, 'docs', 'a.bin')))).toBe(true);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('talks to the original server', async () => {
+    const port = await freePort();
+    const original = spawn('python3', [PEER, 'advanced-serve', String(port), root], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await once(original.stdout!, 'data');
+      const result = await run('sh', ['-c', `printf 'chdir docs\\ndl a.bin\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${port}`], { cwd: here });
+      expect(result.code).toBe(EXIT.ok);
+      expect(result.stdout).toContain('Saved a.bin (200000 bytes)');
+      expect((await readFile(join(here, 'a.bin'))).equals(await readFile(join(root, 'docs', 'a.bin')))).toBe(true);
+    } finally {
+      original.kill();
+    }
+  });
+});
