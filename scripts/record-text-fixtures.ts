@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
-import { ardeiTcpClient, ardeiTcpServer } from '../machines/ardei';
+import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer } from '../machines/ardei';
 import { blocksClient, blocksServer } from '../machines/blocks';
 import { shareClient, shareServer } from '../machines/share';
 import type { ShareClientInput } from '../machines/share/client';
@@ -32,12 +32,14 @@ const text = { maxRequest: 2048 };
 interface World {
   root: string;
   client(spec: ConnectionSpec): Promise<void>;
+  /** The advanced client, given `commands` one at a time as its prompt would. */
+  advanced(commands: string[]): Promise<void>;
   /** Bytes then FIN on one connection. */
   raw(bytes: string): Promise<void>;
 }
 
 interface Scenario {
-  protocol: 'upper' | 'sum' | 'blocks' | 'share' | 'ardei';
+  protocol: 'upper' | 'sum' | 'blocks' | 'share' | 'ardei' | 'ardei-advanced';
   name: string;
   server(root: FolderFiles): StreamProtocol;
   run(world: World): Promise<void>;
@@ -91,6 +93,7 @@ const scenarios: Scenario[] = [
   ardei('file', '3000'),
   ardei('over-limit', '123456790'),
   ardei('negative', '-5'),
+  { protocol: 'ardei-advanced', name: 'session', server: (files) => ardeiAdvancedServer(files, text), run: (w) => w.advanced(['ls', 'chdir docs', 'ls', 'dl a.txt', 'chdir ../..', 'dl nope', 'chdir nowhere', 'bogus']) },
   { protocol: 'share', name: 'unknown-request', server: (files) => shareServer(files, text), run: (w) => w.raw('delete,speech.txt\n') },
 ];
 
@@ -100,6 +103,8 @@ async function record(scenario: Scenario): Promise<void> {
   await mkdir(root);
   await writeFile(join(root, 'speech.txt'), FILE);
   await writeFile(join(root, 'empty.txt'), '');
+  await mkdir(join(root, 'docs', 'inner'), { recursive: true });
+  await writeFile(join(root, 'docs', 'a.txt'), FILE);
   await mkdir(join(base, 'local'));
   await writeFile(join(base, 'local', 'upload.txt'), FILE);
   await writeFile(join(base, 'local', 'speech.txt'), FILE);
@@ -111,6 +116,15 @@ async function record(scenario: Scenario): Promise<void> {
     client: async (spec) => {
       const record = TraceWriter.open(join(base, 'client'), { protocol: scenario.protocol, role: 'client', connection: 'client', peer: `127.0.0.1:${port}`, transport: 'tcp', input: spec.input });
       await runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent, record }).finished;
+    },
+    advanced: async (commands) => {
+      const spec = ardeiAdvancedClient((name) => createAtomicFile(join(base, name), { noClobber: false }), {});
+      const { actor, finished } = runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent });
+      let given = 0;
+      actor.subscribe((snapshot) => {
+        if (snapshot.status === 'active' && snapshot.matches('ready') && snapshot.context.replies === given) actor.send({ type: 'user.command', text: commands[given++] ?? 'quit' });
+      });
+      await finished;
     },
     raw: async (bytes) => {
       const socket = await connectTcp('127.0.0.1', port);

@@ -4,7 +4,10 @@ import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { IncomingFile } from '../../src/engine/file-actors';
-import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { MemoryFiles } from '../../src/storage/memory-files';
+import { memoryLocalFile } from '../../src/storage/memory-local-file';
+import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
+import { worldFromReplies } from './advanced-trace-world';
 import { createArdeiAdvancedClient, type AdvancedClientInput } from './advanced-client';
 import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
 import { createArdeiAdvancedServer, type AdvancedFiles, type AdvancedServerInput } from './advanced-server';
@@ -50,3 +53,20 @@ export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, input
   input,
   decoder: new AdvancedReplyReader(),
 });
+
+/**
+ * Trace support of the advanced variant. A server trace replays against the
+ * folder its replies reveal; a client trace cannot replay, since its commands
+ * came from a person at the prompt, not from the wire.
+ */
+export const ardeiAdvancedTraceSupport = () =>
+  textTraceSupport({
+    server: (trace) => {
+      const { owner: _owner, ...options } = trace.header.input as AdvancedServerInput;
+      return ardeiAdvancedServer(worldFromReplies(tracedBytes(trace, 'out')), options).accept(trace.header.connection);
+    },
+    client: () => {
+      throw new Error('an advanced client trace cannot be replayed: its commands came from the prompt, not the wire');
+    },
+    machines: { server: createArdeiAdvancedServer(new MemoryFiles()), client: createArdeiAdvancedClient(() => memoryLocalFile().receive()) },
+  });

@@ -1,5 +1,5 @@
 /** Protocols whose traces `wirestate replay` can decode and re-run: adding a protocol adds a line. */
-import { ardeiTraceSupport } from '../../machines/ardei';
+import { ardeiAdvancedTraceSupport, ardeiTraceSupport } from '../../machines/ardei';
 import { blocksTraceSupport } from '../../machines/blocks';
 import { queueTraceSupport } from '../../machines/queue/trace-support';
 import { shareTraceSupport } from '../../machines/share';
@@ -19,4 +19,5 @@ export const TRACE_PROTOCOLS: Record<string, TraceSupport> = {
   share: shareTraceSupport(),
   ardei: ardeiTraceSupport('tcp'),
   'ardei-udp': ardeiTraceSupport('udp'),
+  'ardei-advanced': ardeiAdvancedTraceSupport(),
 };

@@ -57,11 +57,12 @@ export class MemoryFiles implements ServerFiles {
   /** The folders and files directly in `path` ('' for the top), sorted, or undefined when there is no such folder. */
   async directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined> {
     const prefix = path === '' ? '' : `${path}/`;
+    // A key ending in '/' marks a folder that may hold nothing else.
     const below = [...this.files.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length).split('/'));
     if (path !== '' && below.length === 0) return undefined;
     return {
       folders: [...new Set(below.filter((parts) => parts.length > 1).map((parts) => parts[0]))].sort(),
-      files: below.filter((parts) => parts.length === 1).map((parts) => parts[0]).sort(),
+      files: below.filter((parts) => parts.length === 1 && parts[0] !== '').map((parts) => parts[0]).sort(),
     };
   }
 
