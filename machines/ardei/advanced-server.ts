@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
@@ -147,20 +146,13 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
           onError: { target: 'wait_command', actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'] },
         },
       },
-      sending_file: {
-        ...sendFromSource(FAILED),
-        invoke: {
-          id: 'source',
-          src: 'source',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: errorCode(event.error) }) } },
-        },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': { target: 'wait_command', actions: 'nextCommand' },
-          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } },
-        },
-      },
+      sending_file: sendFromSource({
+        ref: (context: Context) => context.ref ?? '',
+        sentTarget: '#ardei-advanced-server.wait_command',
+        then: 'nextCommand' as const,
+        failure: 'interrupted' as const,
+        failedTarget: FAILED,
+      }),
       session_complete: { type: 'final', entry: 'end' },
       failed: { type: 'final', entry: 'reset' },
     },

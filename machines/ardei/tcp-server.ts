@@ -84,14 +84,13 @@ export function createArdeiTcpServer() {
           },
         ],
       },
-      sending_file: {
-        ...sendFromSource(FAILED),
-        invoke: { id: 'source', src: 'source', input: ({ context }) => ({ ref: '', size: context.size }) },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'sent' } } },
-        },
-      },
+      sending_file: sendFromSource({
+        ref: () => 'generated',
+        sentTarget: '#ardei-tcp-server.request_complete',
+        outcome: 'sent' as const,
+        failure: 'interrupted' as const,
+        failedTarget: FAILED,
+      }),
       streaming: {
         ...streamsSegments('#ardei-tcp-server.stream_complete'),
       },

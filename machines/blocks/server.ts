@@ -111,18 +111,13 @@ export function createBlocksServer(files: BlocksFiles) {
       send_refusal: { after: { idle: '#blocks-server.failed' }, on: { 'wire.flushed': 'request_complete' } },
       send_file: {
         entry: { type: 'write', params: ({ context }) => ({ bytes: encodeOk(context.size) }) },
-        ...sendFromSource(FAILED),
-        invoke: {
-          id: 'source',
-          src: 'source',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) } },
-        },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': { target: 'send_complete', actions: { type: 'finish', params: { outcome: 'sent' } } },
-          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: event.code }) } },
-        },
+        ...sendFromSource({
+          ref: (context: Context) => context.ref ?? '',
+          sentTarget: '#blocks-server.send_complete',
+          outcome: 'sent' as const,
+          failure: 'server_error' as const,
+          failedTarget: FAILED,
+        }),
       },
       send_complete: { type: 'final', entry: 'end' },
       request_complete: { type: 'final', entry: 'end' },

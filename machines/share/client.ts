@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import { assign, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
 import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
@@ -102,20 +101,13 @@ export function createShareClient(local: ShareLocalFile) {
       }),
       download_complete: { type: 'final' },
 
-      uploading: {
-        ...sendFromSource(FAILED),
-        invoke: {
-          id: 'source',
-          src: 'source',
-          input: ({ context }) => ({ ref: context.name, size: context.size }),
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
-        },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': { target: 'wait_stored', actions: 'end' },
-          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } },
-        },
-      },
+      uploading: sendFromSource({
+        ref: (context: Context) => context.name,
+        sentTarget: '#share-client.wait_stored',
+        then: 'end' as const,
+        failure: 'local_error' as const,
+        failedTarget: FAILED,
+      }),
       wait_stored: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),

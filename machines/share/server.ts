@@ -148,20 +148,13 @@ export function createShareServer(files: ShareFiles) {
           onError: { target: 'request_complete', actions: [{ type: 'write', params: { bytes: CANCEL } }, serverError] },
         },
       },
-      downloading: {
-        ...sendFromSource(FAILED),
-        invoke: {
-          id: 'source',
-          src: 'source',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
-          onError: { target: 'failed', actions: serverError },
-        },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': { target: 'download_complete', actions: { type: 'finish', params: { outcome: 'sent' } } },
-          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: event.code }) } },
-        },
-      },
+      downloading: sendFromSource({
+        ref: (context: Context) => context.ref ?? '',
+        sentTarget: '#share-server.download_complete',
+        outcome: 'sent' as const,
+        failure: 'server_error' as const,
+        failedTarget: FAILED,
+      }),
       download_complete: { type: 'final', entry: 'end' },
 
       listing: {

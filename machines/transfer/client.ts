@@ -184,20 +184,12 @@ export function createClientMachine(local: LocalFile) {
           ],
         },
       },
-      uploading: {
-        ...sendFromSource(FAILED),
-        invoke: {
-          id: 'source',
-          src: 'source',
-          input: ({ context }) => ({ ref: context.serverName, size: context.size }),
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
-        },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': 'wait_upload_stored',
-          'file.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: event.code }) } },
-        },
-      },
+      uploading: sendFromSource({
+        ref: (context: ClientContext) => context.serverName,
+        sentTarget: '#transfer-client.wait_upload_stored',
+        failure: 'local_error' as const,
+        failedTarget: FAILED,
+      }),
       /** The protocol has no acknowledgement: the server's clean close says the file is stored. */
       wait_upload_stored: {
         tags: READING_TAG,

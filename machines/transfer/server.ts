@@ -190,20 +190,13 @@ export function createServerMachine(files: ServerFiles) {
           ],
         },
       },
-      downloading: {
-        ...sendFromSource(FAILED),
-        invoke: {
-          id: 'source',
-          src: 'source',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
-          onError: { target: 'failed', actions: finishWith('server_error', ({ event }) => errorCode(event.error)) },
-        },
-        on: {
-          ...sendFromSource(FAILED).on,
-          'file.done': { target: 'download_complete', actions: { type: 'finish', params: { outcome: 'downloaded' } } },
-          'file.error': { target: 'failed', actions: finishWith('server_error', ({ event }) => event.code) },
-        },
-      },
+      downloading: sendFromSource({
+        ref: (context: ServerContext) => context.ref ?? '',
+        sentTarget: '#transfer-server.download_complete',
+        outcome: 'downloaded' as const,
+        failure: 'server_error' as const,
+        failedTarget: FAILED,
+      }),
       download_complete: { type: 'final', entry: 'end' },
 
       check_upload: {

@@ -22,13 +22,41 @@ export function waitsForPeer(failedTarget: string) {
   };
 }
 
-/** Streams the file source onto the wire, pausing it while the socket is full. Goes inside the state that invokes `source`. */
-export function sendFromSource(failedTarget: string) {
+export interface FileDelivery<Outcome extends string, Context extends { size: number }, Then extends string> {
+  /** The handle the source actor opens: a server's resolved path (a client's one local file ignores it). */
+  ref(context: Context): string;
+  /** Where to go once every byte has left, with `outcome` if given, then the machine's action `then` if given. */
+  sentTarget: string;
+  outcome?: Outcome;
+  then?: Then;
+  /** The outcome when the file cannot be read. */
+  failure: Outcome;
+  failedTarget: string;
+}
+
+/**
+ * A state that invokes the `source` actor and streams the file onto the wire,
+ * pausing it while the socket is full; once every byte has left, it goes to
+ * `sentTarget`. A file that cannot be read fails the connection.
+ */
+export function sendFromSource<Outcome extends string, Context extends { size: number }, Then extends string = never>(delivery: FileDelivery<Outcome, Context, Then>) {
+  const { sentTarget, outcome, then, failure, failedTarget } = delivery;
+  // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
+  const finished: ({ type: 'finish'; params: { outcome: Outcome } } | NoInfer<Then>)[] = [...(outcome ? [{ type: 'finish' as const, params: { outcome } }] : []), ...(then ? [then] : [])];
+  const fail = { type: 'finish' as const, params: ({ event }: { event: { error?: unknown; code?: string } }) => ({ outcome: failure, detail: event.code ?? errorCode(event.error) }) };
   return {
+    invoke: {
+      id: 'source' as const,
+      src: 'source' as const,
+      input: ({ context }: { context: Context }) => ({ ref: delivery.ref(context), size: context.size }),
+      onError: { target: failedTarget, actions: fail },
+    },
     initial: 'sending' as const,
     on: {
       'wire.full': { actions: 'pauseSource' as const },
       'wire.drain': { actions: 'resumeSource' as const },
+      'file.done': { target: sentTarget, actions: finished },
+      'file.error': { target: failedTarget, actions: fail },
     },
     states: {
       sending: {
