@@ -54,7 +54,19 @@ beforeAll(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  // Well inside the test's own timeout, so that a wait that fails says what the page showed.
+  page.setDefaultTimeout(20_000);
 });
+
+/** Runs `wait`; if it fails, the error carries what the page showed. */
+async function explained<T>(wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    const shown = await page.evaluate(() => document.body.innerText).catch(() => '(page unreadable)');
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the page showed ---\n${shown.slice(0, 3000)}`);
+  }
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -140,9 +152,11 @@ it('shows the connections of another protocol with its own machine: a queue send
     await page.waitForSelector('#status:text("live")');
     await writeFile(join(base, 'message.txt'), 'seen in the inspector\n');
     expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', join(base, 'message.txt')])).code).toBe(0);
-    await page.waitForSelector('#chart .node.active[data-state="message_stored"]');
     expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).stdout).toBe('seen in the inspector\n');
-    await page.waitForSelector('#connections tbody tr:nth-child(2)');
+    // Both connections listed with how they ended; then the send's own statechart, at its final state.
+    await explained(page.waitForFunction(() => /stored[^]*delivered|delivered[^]*stored/.test(document.querySelector('#connections tbody')?.textContent ?? '')));
+    await page.click('#connections tbody tr:last-child');
+    await explained(page.waitForSelector('#chart .node.active[data-state="message_stored"]'));
     const rows = await page.$$eval('#connections tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (cell) => cell.textContent)));
     expect(rows).toEqual(
       expect.arrayContaining([
@@ -185,7 +199,7 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
     // The UDP queue client's message, received over TCP: one queue, whichever transport.
     expect((await wirestate(['queue', 'client', '127.0.0.1', at(55556), 'TCP', 'receive'])).stdout).toBe('queued\n');
     const protocols = ['transfer', 'queue', 'queue-udp', 'upper', 'sum', 'blocks', 'share', 'ardei', 'ardei-udp', 'ardei-advanced'];
-    await page.waitForFunction((count) => document.querySelectorAll('#connections tbody tr').length >= count, protocols.length);
+    await explained(page.waitForFunction((count) => document.querySelectorAll('#connections tbody tr').length >= count, protocols.length));
     const shown = await page.$$eval('#connections tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
     expect(new Set(shown)).toEqual(new Set(protocols));
     await page.screenshot({ path: join(ARTIFACTS, 'serve-all.png'), fullPage: true });

@@ -69,13 +69,17 @@ function handle(message) {
   queueRender();
 }
 
+/**
+ * Renders at most every 50 ms, however many messages come. A timer rather than requestAnimationFrame: a
+ * browser may hold animation frames back (a hidden or busy page), and the page must still catch up.
+ */
 function queueRender() {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => {
     renderQueued = false;
     render();
-  });
+  }, 50);
 }
 
 function render() {
