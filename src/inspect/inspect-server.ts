@@ -76,6 +76,9 @@ export function startInspectServer(hub: InspectorHub, port: number, definitions:
           new Promise<void>((done) => {
             for (const stream of streams) stream.end();
             server.close(() => done());
+            // A browser keeps sockets open, some it has not sent a request on yet (Chrome preconnects); Node would
+            // wait for its 60 s header timeout on those before the server counts as closed, and so would shutdown.
+            server.closeAllConnections();
           }),
       });
     });
