@@ -2,10 +2,10 @@
 import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { FILE_PREPARED, FILE_LIMIT, echoOf, generatedChunks, parseArdeiRequest } from './codec';
 import { ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
+import { everySplit } from '../../src/test-support/cuts';
 
 const tcp = (inputs: ReplayInput[]) => replay(ardeiTcpServer({ maxRequest: 1024 }).accept('c1'), inputs);
 const udp = (inputs: ReplayInput[]) => replay(ardeiUdpServer({ burst: 4, paceMs: 1 }).accept('u1'), inputs);
-const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
 
 describe('codec', () => {
   it('dispatches the first match: stream, file, echo; and answers what the original ignored', () => {
@@ -30,7 +30,7 @@ describe('codec', () => {
 });
 
 describe('TCP server', () => {
-  it.each(splits(Buffer.from('hello\n')))('echoes a request cut anywhere (%#), upper-cased, then closes', async (first, second) => {
+  it.each(everySplit(Buffer.from('hello\n')))('echoes a request cut anywhere (%#), upper-cased, then closes', async (first, second) => {
     const result = await tcp([first, second]);
     expect(result.sent.toString()).toBe('HELLO');
     expect(result.closed).toBe('end');

@@ -56,8 +56,7 @@ export function createBlocksClient(local: { receive(): IncomingFile }) {
       send_request: {
         entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeFileRequest(context.serverName) }) }, 'flush'],
         ...waitsForPeer(FAILED),
-        // The side stays open until the file is stored: the name's newline ends the request, and a closed
-        // connection must not cut the commit short.
+        // The name's newline ends the request; the client's side stays open until the file is stored.
         on: { 'wire.flushed': 'wait_answer' },
       },
       wait_answer: {

@@ -3,7 +3,7 @@
  * `wirestate blocks client SERVER:PORT:NAME_ON_SERVER NAME_HERE`: the lab's
  * third exercise (seed 003), with the slides' command lines.
  */
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
@@ -17,6 +17,7 @@ import { errorCode } from '../../src/engine/errors';
 import { formatBytes } from '../../src/log/logger';
 import { createAtomicFile } from '../../src/storage/atomic-file';
 import { FolderFiles } from '../../src/storage/folder-files';
+import { pathExists } from '../../src/storage/path-exists';
 import { removeStaleTempFiles } from '../../src/storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
 import { blocksClient, blocksServer } from '.';
@@ -58,7 +59,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const fail = (code: number, message: string) => (process.stderr.write(`wirestate blocks client: ${message}\n`), code);
   const { host, port, name } = parseSource(args.source);
   const target = resolve(args.target);
-  if (!args.force && (await exists(target))) return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
+  if (!args.force && (await pathExists(target))) return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
   try {
     if (!(await stat(dirname(target))).isDirectory()) return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
     await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
@@ -85,8 +86,6 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   }
 }
-
-const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** Adds `blocks server` and `blocks client`. */
 export const blocksCommand = <T>(yargs: Argv<T>) =>

@@ -3,22 +3,14 @@ import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engi
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { encodeErr, encodeFileRequest, encodeOk, parseHeader } from './codec';
-import { BlocksReplyReader, type BlocksReplyFrame } from './reply-reader';
+import { BlocksReplyReader } from './reply-reader';
 import { blocksClient, blocksServer } from '.';
+import { everySplit, decodeAll } from '../../src/test-support/cuts';
 
 const content = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
 const serverWith = (files: MemoryFiles, inputs: ReplayInput[]) => replay(blocksServer(files, { maxRequest: 4096 }).accept('c1'), inputs);
-const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
 
-function frames(...chunks: Buffer[]): BlocksReplyFrame[] {
-  const reader = new BlocksReplyReader();
-  const out: BlocksReplyFrame[] = [];
-  for (const chunk of chunks) {
-    reader.push(chunk);
-    for (let frame = reader.next(); frame; frame = reader.next()) out.push(frame);
-  }
-  return out;
-}
+const frames = (...chunks: Buffer[]) => decodeAll(new BlocksReplyReader(), chunks);
 
 describe('codec and reply reader', () => {
   it('reads the answer line', () => {
@@ -29,7 +21,7 @@ describe('codec and reply reader', () => {
     expect(encodeErr('two\nlines').toString()).toBe('ERR two lines\n');
   });
 
-  it.each(splits(Buffer.concat([encodeOk(5), Buffer.from('hello')])))('splits header and file bytes however they are cut (%#)', (first, second) => {
+  it.each(everySplit(Buffer.concat([encodeOk(5), Buffer.from('hello')])))('splits header and file bytes however they are cut (%#)', (first, second) => {
     const out = frames(first, second);
     expect(out[0]).toEqual({ type: 'frame.ok', size: 5 });
     expect(out.at(-1)).toEqual({ type: 'frame.data_end' });
@@ -46,7 +38,7 @@ describe('codec and reply reader', () => {
 });
 
 describe('blocks server', () => {
-  it.each(splits(encodeFileRequest('notes.bin')))('sends OK and the file for a name cut anywhere (%#)', async (first, second) => {
+  it.each(everySplit(encodeFileRequest('notes.bin')))('sends OK and the file for a name cut anywhere (%#)', async (first, second) => {
     const result = await serverWith(new MemoryFiles({ 'notes.bin': content }), [first, second]);
     expect(result.sent).toEqual(Buffer.concat([encodeOk(3000), content]));
     expect(result.states).toEqual(['client_connect', 'check_file', 'send_file.sending', 'send_complete']);
@@ -73,7 +65,7 @@ describe('blocks server', () => {
 describe('blocks client', () => {
   const client = (inputs: ReplayInput[], local = memoryLocalFile()) => replay(blocksClient(local, { serverName: 'notes.bin' }), inputs).then((result) => ({ result, local }));
 
-  it.each(splits(Buffer.concat([encodeOk(3000), content])).filter((_, at) => at % 97 === 0))(
+  it.each(everySplit(Buffer.concat([encodeOk(3000), content])).filter((_, at) => at % 97 === 0))(
     'stores exactly the announced bytes however they are cut (%#)',
     async (first, second) => {
       const { result, local } = await client([first, second, PEER_ENDS]);

@@ -3,14 +3,12 @@ import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engi
 import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet } from './codec';
 import { queueClient, queueServer } from '.';
 import { MessageQueue } from './message-queue';
+import { everySplit } from '../../src/test-support/cuts';
 
 const message = Buffer.from('This is message one. I am 41 characters.\n');
 const tcpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'tcp', { maxMessage }).accept('c1'), inputs);
 const udpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'udp', { maxMessage }).accept('u1'), inputs);
 const queueOf = (...messages: string[]) => new MessageQueue(messages.map((text, i) => ({ seq: i + 1, bytes: Buffer.from(text) })));
-
-/** Every way to cut `bytes` in two. */
-const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
 
 describe('codec', () => {
   it('tells GET from a message only once 7 bytes decide it', () => {
@@ -34,14 +32,14 @@ describe('queue server over TCP', () => {
     expect(queue.take()?.bytes).toEqual(message);
   });
 
-  it.each(splits(Buffer.concat([GET])))('answers a GET cut anywhere (%#) with the oldest message', async (first, second) => {
+  it.each(everySplit(Buffer.concat([GET])))('answers a GET cut anywhere (%#) with the oldest message', async (first, second) => {
     const result = await tcpServer(queueOf('first', 'second'), [first, second]);
     expect(result.sent.toString()).toBe('first');
     expect(result.closed).toBe('end');
     expect(result.outcome).toMatchObject({ outcome: 'delivered', bytes: 5 });
   });
 
-  it.each(splits(message))('stores the same message however it is cut (%#)', async (first, second) => {
+  it.each(everySplit(message))('stores the same message however it is cut (%#)', async (first, second) => {
     const queue = queueOf();
     await tcpServer(queue, [first, second, PEER_ENDS]);
     expect(queue.take()?.bytes).toEqual(message);
@@ -136,7 +134,7 @@ describe('queue clients', () => {
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'not_stored' });
   });
 
-  it.each(splits(message))('receive: reads the whole reply until the server closes, however cut (%#)', async (first, second) => {
+  it.each(everySplit(message))('receive: reads the whole reply until the server closes, however cut (%#)', async (first, second) => {
     const result = await tcp('receive', [first, second, PEER_ENDS]);
     expect(result.sent).toEqual(GET);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 41 });

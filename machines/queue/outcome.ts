@@ -1,4 +1,6 @@
 /** How a queue session ended: the words logs, exit codes and tests share. */
+import { outcomeFrom, type Finish as EngineFinish } from '../../src/engine/outcome';
+
 export type QueueOutcome =
   | 'open'
   | 'stored'
@@ -15,17 +17,7 @@ export type QueueOutcome =
   | 'timed_out'
   | 'protocol_error';
 
-const SUCCESS: ReadonlySet<QueueOutcome> = new Set(['stored', 'delivered', 'sent', 'received', 'served']);
+export type Finish = EngineFinish<QueueOutcome>;
 
-export interface QueueOutcomeFields {
-  outcome: QueueOutcome;
-  detail?: string;
-  bytes: number;
-}
-
-export type Finish = { outcome: QueueOutcome; detail?: string };
-
-export function toSessionOutcome(context: QueueOutcomeFields) {
-  return { ok: SUCCESS.has(context.outcome), outcome: context.outcome, bytes: context.bytes, detail: context.detail };
-}
-
+/** The machines' output: ok for the outcomes a user counts as success. */
+export const toSessionOutcome = outcomeFrom<QueueOutcome>(['stored', 'delivered', 'sent', 'received', 'served']);

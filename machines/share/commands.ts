@@ -3,7 +3,7 @@
  * put|get NAME` / `... list`: seed 004's commands, with its positional
  * arguments, on the shared engine and flags.
  */
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
@@ -17,6 +17,7 @@ import { errorCode } from '../../src/engine/errors';
 import { formatBytes } from '../../src/log/logger';
 import { createAtomicFile } from '../../src/storage/atomic-file';
 import { FolderFiles } from '../../src/storage/folder-files';
+import { pathExists } from '../../src/storage/path-exists';
 import { readRange } from '../../src/storage/read-range';
 import { removeStaleTempFiles } from '../../src/storage/temp-names';
 import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from './codec';
@@ -67,7 +68,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       if (!info.isFile()) return fail(EXIT.localFile, `${name} is not a regular file`);
       size = info.size;
     } else if (command === 'get') {
-      if (!args.force && (await exists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
+      if (!args.force && (await pathExists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
       await removeStaleTempFiles(dirname(local), { recursive: false, forName: basename(local) });
     }
   } catch (error) {
@@ -105,8 +106,6 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   }
 }
-
-const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** Adds `share server` and `share client`. */
 export const shareCommand = <T>(yargs: Argv<T>) =>

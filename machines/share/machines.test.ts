@@ -3,23 +3,15 @@ import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engi
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { CANCEL, PASS, encodeListing, encodeShareRequest, parseListing, parseShareRequest } from './codec';
-import { ShareReplyReader, type ShareReplyFrame } from './reply-reader';
+import { ShareReplyReader } from './reply-reader';
 import { shareClient, shareServer } from '.';
 import type { ShareClientInput } from './client';
+import { everySplit, decodeAll } from '../../src/test-support/cuts';
 
 const content = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 253));
 const server = (files: MemoryFiles, inputs: ReplayInput[]) => replay(shareServer(files, { maxRequest: 4096 }).accept('c1'), inputs);
-const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
 
-function frames(expect: 'answer' | 'listing', ...chunks: Buffer[]): ShareReplyFrame[] {
-  const reader = new ShareReplyReader(expect);
-  const out: ShareReplyFrame[] = [];
-  for (const chunk of chunks) {
-    reader.push(chunk);
-    for (let frame = reader.next(); frame; frame = reader.next()) out.push(frame);
-  }
-  return out;
-}
+const frames = (expect: 'answer' | 'listing', ...chunks: Buffer[]) => decodeAll(new ShareReplyReader(expect), chunks);
 
 describe('codec and reply reader', () => {
   it('reads requests, names with commas included, and never crashes on one without a comma', () => {
@@ -38,7 +30,7 @@ describe('codec and reply reader', () => {
     expect(parseListing('')).toEqual([]);
   });
 
-  it.each(splits(Buffer.concat([PASS, Buffer.from('file bytes')])))('splits pass from the file bytes however they are cut (%#)', (first, second) => {
+  it.each(everySplit(Buffer.concat([PASS, Buffer.from('file bytes')])))('splits pass from the file bytes however they are cut (%#)', (first, second) => {
     const out = frames('answer', first, second);
     expect(out[0]).toEqual({ type: 'frame.pass' });
     expect(Buffer.concat(out.slice(1).map((frame) => (frame as { bytes: Buffer }).bytes)).toString()).toBe('file bytes');
@@ -51,7 +43,7 @@ describe('codec and reply reader', () => {
 });
 
 describe('share server', () => {
-  it.each(splits(encodeShareRequest({ kind: 'get', name: 'song.bin' })))('answers a get cut anywhere (%#) with pass and the file, then closes', async (first, second) => {
+  it.each(everySplit(encodeShareRequest({ kind: 'get', name: 'song.bin' })))('answers a get cut anywhere (%#) with pass and the file, then closes', async (first, second) => {
     const result = await server(new MemoryFiles({ 'song.bin': content }), [first, second]);
     expect(result.sent).toEqual(Buffer.concat([PASS, content]));
     expect(result.states).toEqual(['client_connect', 'check_request', 'check_download', 'downloading.sending', 'download_complete']);
@@ -110,7 +102,7 @@ describe('share server', () => {
 describe('share client', () => {
   const input = (command: ShareClientInput['command'], size = 0): ShareClientInput => ({ command, name: 'song.bin', size, maxListing: 1 << 20 });
 
-  it.each(splits(Buffer.concat([PASS, content.subarray(0, 30)])))('stores a get whose pass and first bytes come together or apart (%#)', async (first, second) => {
+  it.each(everySplit(Buffer.concat([PASS, content.subarray(0, 30)])))('stores a get whose pass and first bytes come together or apart (%#)', async (first, second) => {
     const local = memoryLocalFile();
     const result = await replay(shareClient(local, input('get')), [first, second, content.subarray(30), PEER_ENDS]);
     expect(result.sent.toString()).toBe('get,song.bin\n');

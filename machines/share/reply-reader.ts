@@ -4,6 +4,7 @@
  * close is the file, even when it arrives in the same read as `pass` (the
  * original client's bug). A listing is all data.
  */
+import { ByteQueue } from '../../src/engine/byte-queue';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import type { FrameDecoder } from '../../src/engine/protocol';
 import { CANCEL, PASS } from './codec';
@@ -13,7 +14,7 @@ export type ShareReplyFrame = { type: 'frame.pass' } | { type: 'frame.cancel' } 
 export class ShareReplyReader implements FrameDecoder<ShareReplyFrame> {
   /** The answer word so far. */
   private head = Buffer.alloc(0);
-  private readonly chunks: Buffer[] = [];
+  private readonly data = new ByteQueue();
   private phase: 'answer' | 'data' | 'done';
 
   constructor(expect: 'answer' | 'listing') {
@@ -21,18 +22,17 @@ export class ShareReplyReader implements FrameDecoder<ShareReplyFrame> {
   }
 
   get buffered(): number {
-    return this.head.length + this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    return this.head.length + this.data.length;
   }
 
   push(chunk: Buffer): void {
     if (this.phase === 'answer') this.head = Buffer.concat([this.head, chunk]);
-    else if (this.phase === 'data') this.chunks.push(chunk);
+    else if (this.phase === 'data') this.data.push(chunk);
   }
 
   next(): ShareReplyFrame | undefined {
     if (this.phase === 'data') {
-      const chunk = this.chunks.shift();
-      return chunk && { type: 'frame.bytes', bytes: chunk };
+      return this.data.length > 0 ? { type: 'frame.bytes', bytes: this.data.takeUpTo(this.data.length) } : undefined;
     }
     if (this.phase === 'done') return undefined;
     const word = this.head[0] === PASS[0] ? PASS : CANCEL;
@@ -41,9 +41,8 @@ export class ShareReplyReader implements FrameDecoder<ShareReplyFrame> {
     if (seen.length < word.length) return undefined;
     if (word === CANCEL) return this.end({ type: 'frame.cancel' });
     this.phase = 'data';
-    const rest = this.head.subarray(PASS.length);
+    this.data.push(this.head.subarray(PASS.length));
     this.head = Buffer.alloc(0);
-    if (rest.length > 0) this.chunks.push(rest);
     return { type: 'frame.pass' };
   }
 

@@ -2,10 +2,10 @@
 import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { checkNumber, encodeNameAndNumber, nameProblem, parseSumReply } from './codec';
 import { sumClient, sumServer } from '.';
+import { everySplit } from '../../src/test-support/cuts';
 
 const server = (inputs: ReplayInput[]) => replay(sumServer({ serverName: 'Server of Q', serverNumber: 17, maxRequest: 1024 }).accept('c1'), inputs);
 const request = encodeNameAndNumber('Alice', 42);
-const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
 
 describe('codec', () => {
   it('tells numbers in range, out of range, and not numbers apart', () => {
@@ -34,7 +34,7 @@ describe('codec', () => {
 });
 
 describe('sum server', () => {
-  it.each(splits(request))('answers with its name and number once both lines are in, however they are cut (%#)', async (first, second) => {
+  it.each(everySplit(request))('answers with its name and number once both lines are in, however they are cut (%#)', async (first, second) => {
     const result = await server([first, second]);
     expect(result.sent.toString()).toBe('Server of Q\n17\n');
     expect(result.states).toEqual(['client_connect', 'check_number', 'send_reply', 'request_complete']);

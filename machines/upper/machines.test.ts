@@ -2,10 +2,10 @@
 import { PEER_ENDS, replay } from '../../src/engine/replay';
 import { encodeSentence, upperCased } from './codec';
 import { upperClient, upperServer } from '.';
+import { everySplit } from '../../src/test-support/cuts';
 
 const server = (inputs: Parameters<typeof replay>[1], maxRequest = 2048) => replay(upperServer({ maxRequest }).accept('c1'), inputs);
 const request = encodeSentence('Hello World!');
-const splits = (bytes: Buffer) => Array.from({ length: bytes.length + 1 }, (_, at) => [bytes.subarray(0, at), bytes.subarray(at)]);
 
 describe('codec', () => {
   it('upper-cases any Unicode text and ends a request with one newline', () => {
@@ -15,7 +15,7 @@ describe('codec', () => {
 });
 
 describe('upper server', () => {
-  it.each(splits(request))('answers the line upper-cased at its newline, however it is cut (%#), without waiting for the client to close', async (first, second) => {
+  it.each(everySplit(request))('answers the line upper-cased at its newline, however it is cut (%#), without waiting for the client to close', async (first, second) => {
     const result = await server([first, second]);
     expect(result.sent.toString()).toBe('HELLO WORLD!');
     expect(result.states).toEqual(['client_connect', 'send_reply', 'request_complete']);

@@ -1,17 +1,11 @@
 /** The text-request reader keeps every byte after the request for the states that follow, whatever the cuts. */
+import { decodeAll, everySplit } from '../test-support/cuts';
 import { TextRequestReader } from './text-request-reader';
 
-function framesOf(reader: TextRequestReader, chunks: Buffer[]): string[] {
-  const out: string[] = [];
-  for (const chunk of chunks) {
-    reader.push(chunk);
-    for (let frame = reader.next(); frame; frame = reader.next()) out.push(frame.bytes.toString());
-  }
-  return out;
-}
+const framesOf = (reader: TextRequestReader, chunks: Buffer[]): string[] => decodeAll(reader, chunks).map((frame) => frame.bytes.toString());
 
 const stream = Buffer.from('put,a.txt\nfile bytes\nmore');
-const splits = Array.from({ length: stream.length + 1 }, (_, at) => [stream.subarray(0, at), stream.subarray(at)]);
+const splits = everySplit(stream);
 
 it.each(splits)('ends the request at its newline however the stream is cut (%#), and passes the rest on whole', (first, second) => {
   const frames = framesOf(new TextRequestReader(1, 4096), [first, second]);

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { emit, setup } from 'xstate';
+import { emit, fromPromise, setup } from 'xstate';
 import { ByteQueue } from '../engine/byte-queue';
 import { READING_TAG, type FrameDecoder, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
 import { capturingLogger } from '../test-support/logs';
@@ -104,5 +104,37 @@ describe('the loop with a protocol it knows nothing about', () => {
     await converse('x\nbye\n');
     const states = capture.lines.filter((line) => / state /.test(line)).map((line) => line.replace(/ c\d+ /, ' '));
     expect(states).toEqual(['debug state listening', 'debug state replying', 'debug state listening', 'debug state done']);
+  });
+});
+
+describe('a clean close while the machine still works on its own', () => {
+  /** Ends its side at once, then on the peer's end "stores" for 100 ms: both sides have closed by then. */
+  const storing = setup({
+    types: { events: {} as Line | WireEvent, emitted: {} as WireCommand },
+    actors: { store: fromPromise(() => new Promise((stored) => setTimeout(stored, 100))) },
+    actions: { end: emit({ type: 'wire.end' as const }) },
+  }).createMachine({
+    initial: 'receiving',
+    entry: 'end',
+    states: {
+      receiving: { tags: READING_TAG, on: { 'socket.end': 'storing' } },
+      storing: { invoke: { src: 'store', onDone: 'stored' } },
+      stored: { type: 'final' },
+    },
+    output: () => ({ ok: true, outcome: 'stored', bytes: 0 }),
+  });
+
+  it('lets it finish rather than breaking the session', async () => {
+    const log = capturingLogger([]);
+    const quiet = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: { name: 'store', accept: () => ({ logic: storing, input: undefined, decoder: new LineReader() }) }, log });
+    const outcome = new Promise((resolve) => quiet.onFinished((_, ended) => resolve(ended)));
+    const socket = connect(quiet.address.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.end('data\n');
+    socket.resume();
+    await once(socket, 'close');
+    expect(await outcome).toMatchObject({ ok: true, outcome: 'stored' });
+    await quiet.close();
   });
 });

@@ -14,6 +14,8 @@ import { openSession, outcomeOf, type SessionOptions } from './session';
 const MAX_BUFFERED = 256 * 1024;
 /** How long a finished connection waits for the peer to close before it is dropped. */
 const LINGER_MS = 5_000;
+/** How long a machine may go on with local work (a commit) once both sides of its socket have closed cleanly. */
+const LOCAL_WORK_MS = 30_000;
 const EMPTY = Buffer.alloc(0);
 
 export type ConnectionOptions = SessionOptions;
@@ -113,12 +115,30 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       record?.error(errorCode(error));
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: errorCode(error) });
     });
-    socket.on('close', () => {
+    socket.on('close', (hadError) => {
       clearTimeout(linger);
-      if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
-      const outcome = outcomeOf(actor);
-      actor.stop();
-      resolve(close(outcome));
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        const outcome = outcomeOf(actor);
+        actor.stop();
+        resolve(close(outcome));
+      };
+      if (actor.getSnapshot().status !== 'active') return settle();
+      const broken = () => {
+        if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'closed' });
+        settle();
+      };
+      // Both sides ended cleanly while the machine still works on its own (committing a received file, say): the
+      // socket is no longer needed, so let it finish, up to LOCAL_WORK_MS. Any other close breaks the session.
+      if (hadError || !peerEnded) return broken();
+      const giveUp = setTimeout(broken, LOCAL_WORK_MS);
+      actor.subscribe((snapshot) => {
+        if (snapshot.status === 'active') return;
+        clearTimeout(giveUp);
+        settle();
+      });
     });
   });
 
