@@ -6,7 +6,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { join } from 'node:path';
 import { EXIT } from '../cli/exit-codes';
 import { parseTrace, chunkBytes } from '../trace/trace-format';
-import { FTPEER, run, sha256, wirestate } from '../test-support/processes';
+import { sha256, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
 import { capturingLogger } from '../test-support/logs';
 import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-proxy';
@@ -125,13 +125,5 @@ describe('transfers through the stammer proxy', () => {
     const expected = await sha256(join(t.base, 'mib.bin'));
     expect(await sha256(join(t.files.root, 'mib.bin'))).toBe(expected);
     expect(await sha256(join(t.base, 'back.bin'))).toBe(expected);
-  });
-
-  it('another client of the seed protocol (ftpeer) works through it both ways', async () => {
-    await writeFile(join(t.base, 'small.bin'), randomBytes(30_000));
-    const port = String(proxy.address.port);
-    expect((await run('python3', [FTPEER, 'put', '127.0.0.1', port, 'ft.bin', join(t.base, 'small.bin'), '--chunk', '1'])).code).toBe(0);
-    expect((await run('python3', [FTPEER, 'get', '127.0.0.1', port, 'ft.bin', join(t.base, 'ft-back.bin')])).code).toBe(0);
-    expect(await sha256(join(t.base, 'ft-back.bin'))).toBe(await sha256(join(t.base, 'small.bin')));
   });
 });

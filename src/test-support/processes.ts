@@ -8,7 +8,6 @@ import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..');
 export const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
-export const FTPEER = join(REPO, '..', 'shared', 'tools', 'ftpeer.py');
 
 export interface Finished {
   code: number | null;

@@ -9,8 +9,11 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../cli/exit-codes';
-import { FTPEER, freePort, run, sha256, wirestate } from '../test-support/processes';
+import { freePort, run, sha256, wirestate } from '../test-support/processes';
+import { FTPEER } from '../test-support/peers';
 import { startTestServer, type TestServer } from '../test-support/servers';
+import { capturingLogger } from '../test-support/logs';
+import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 
 const ftpeer = (...args: string[]) => run('python3', [FTPEER, ...args]);
 
@@ -87,5 +90,26 @@ describe('the wirestate client against the seed protocol server (ftpeer serve)',
   it('reports F from that server as refused (exit 3), leaving no local file', async () => {
     expect((await client('-v', 'absent.txt', '-l', 'absent.txt')).code).toBe(EXIT.refused);
     expect(await readdir(join(base, 'local'))).not.toContain('absent.txt');
+  });
+});
+
+describe('ftpeer through the stammer proxy in front of the wirestate server', () => {
+  let t: TestServer;
+  let proxy: RunningProxy;
+  beforeAll(async () => {
+    t = await startTestServer();
+    proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: t.port }, maxFragment: 3, maxDelayMs: 0, seed: 1, log: capturingLogger([]) });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await t.stop();
+  });
+
+  it('moves a file up in 1-byte writes and back down identically', async () => {
+    await writeFile(join(t.base, 'small.bin'), randomBytes(30_000));
+    const port = String(proxy.address.port);
+    expect((await ftpeer('put', '127.0.0.1', port, 'ft.bin', join(t.base, 'small.bin'), '--chunk', '1')).code).toBe(0);
+    expect((await ftpeer('get', '127.0.0.1', port, 'ft.bin', join(t.base, 'ft-back.bin'))).code).toBe(0);
+    expect(await sha256(join(t.base, 'ft-back.bin'))).toBe(await sha256(join(t.base, 'small.bin')));
   });
 });
