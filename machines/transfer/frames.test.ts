@@ -50,12 +50,15 @@ describe('name field as the original server reads it', () => {
     return decodeName(padded);
   };
 
-  it('trims surrounding white space', () => {
+  it('trims surrounding ASCII white space, and only that', () => {
     expect(field(Buffer.from('  speech.txt \t'))).toEqual({ ok: true, name: 'speech.txt' });
+    expect(field(Buffer.from('\r\n\v\fup.bin\n'))).toEqual({ ok: true, name: 'up.bin' });
+    expect(field(Buffer.from('\u00a0up.bin'))).toEqual({ ok: true, name: '\u00a0up.bin' }); // NO-BREAK SPACE is not ASCII
   });
 
-  it('refuses a NUL inside the name rather than joining its halves', () => {
-    expect(field(hex('61 00 62'))).toEqual({ ok: false, code: 'name.nul' }); // 'a' NUL 'b'
+  it('removes every NUL byte, inside the name too, before trimming', () => {
+    expect(field(hex('75 70 00 2e 62 69 6e'))).toEqual({ ok: true, name: 'up.bin' }); // 'up' NUL '.bin'
+    expect(field(hex('00 20 61 00 20 00'))).toEqual({ ok: true, name: 'a' }); // NUL ' a' NUL ' ' NUL
   });
 
   it('refuses invalid UTF-8 and blank names', () => {

@@ -35,24 +35,26 @@ export function encodeRequest(op: number, name: string): Buffer {
   return frame;
 }
 
+/** The bytes Python's `bytes.strip()` removes: ASCII white space only. */
+const ASCII_SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+
 /**
- * Reads the name field as the original server does (NUL padding removed,
- * surrounding white space trimmed), but refuses a NUL inside the name rather
- * than silently joining its halves.
+ * Reads the name field as the original server does: every NUL byte removed (padding or not), then
+ * ASCII white space trimmed at both ends; so `"  up.bin \t"` and `"up\0.bin"` both name `up.bin`.
+ * The jail's checks come after, on the name this gives.
  */
 export function decodeName(field: Buffer): NameField {
-  let end = field.length;
-  while (end > 0 && field[end - 1] === 0) end--;
-  const bytes = field.subarray(0, end);
-  if (bytes.includes(0)) return { ok: false, code: 'name.nul' };
-  let text: string;
+  const kept = field.filter((byte) => byte !== 0);
+  let start = 0;
+  let end = kept.length;
+  while (start < end && ASCII_SPACE.has(kept[start])) start++;
+  while (end > start && ASCII_SPACE.has(kept[end - 1])) end--;
+  if (start === end) return { ok: false, code: 'name.empty' };
   try {
-    text = strictUtf8.decode(bytes);
+    return { ok: true, name: strictUtf8.decode(kept.subarray(start, end)) };
   } catch {
     return { ok: false, code: 'name.encoding' };
   }
-  const name = text.trim();
-  return name.length === 0 ? { ok: false, code: 'name.empty' } : { ok: true, name };
 }
 
 export function decodeRequest(frame: Buffer): { op: number; name: NameField } {

@@ -47,8 +47,11 @@ describe('the seed protocol client (ftpeer) against the wirestate server', () =>
     expect((await ftpeer('get', '127.0.0.1', String(t.port), '../etc/passwd', join(t.base, 'x'))).code).toBe(4);
   });
 
-  it('answers hand-made bytes exactly: a request padded with NULs and surrounded by spaces', async () => {
-    const name = Buffer.from('  speech.txt  ');
+  it.each([
+    ['surrounded by white space', '  speech.txt \t'],
+    ['with NUL bytes inside', 'spe\0ech\0.txt'],
+  ])('answers a hand-made request whose name is %s as the original server does', async (_case, text) => {
+    const name = Buffer.from(text);
     const frame = Buffer.concat([Buffer.from('D'), name, Buffer.alloc(255 - name.length)]);
     const result = await ftpeer('raw', '127.0.0.1', String(t.port), frame.toString('hex'), '1');
     const size = content.length.toString(16).padStart(16, '0');
