@@ -23,6 +23,14 @@ describe('help and usage', () => {
     }
   });
 
+  const everyCommand = ['server', 'client', 'transfer server', 'transfer client', 'queue server', 'queue client', 'upper server', 'upper client', 'sum server', 'sum client', 'blocks server', 'blocks client', 'share server', 'share client', 'ardei server', 'ardei client', 'serve-all', 'proxy', 'replay'];
+  it.each(everyCommand)('%s -h prints its usage and exits 0, as the seeds\' -h, --help', async (command) => {
+    const result = await wirestate([...command.split(' '), '-h']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^wirestate ${command}\\b`));
+    expect(result.stdout).toMatch(/-h, -\?, --help/);
+  });
+
   it.each([
     ['an unknown mode', ['client', '--mode', 'sideways'], /Invalid values/],
     ['a server without a port', ['client', '-s', 'nonsense'], /expected host:port/],

@@ -27,7 +27,7 @@ void cli
   .demandCommand(1, 'name a command: server or client')
   .strict()
   .help('help')
-  .alias('help', ['?', 'usage'])
+  .alias('help', ['h', '?', 'usage'])
   .version()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((message, error, parser) => {
