@@ -1,8 +1,11 @@
 /**
  * The client of ardei's advanced variant, mirroring the server: the key
  * exchange, then one command at a time as the user gives them
- * (`user.command` events): each reply is read to its `929Z`; a `dl` reply's
- * announced bytes go to a local file that appears only once all are there.
+ * (`user.command` events), each sent as `<command>929Z` in one write, as the
+ * original client sends it: each reply is read to its end; a `dl` reply's
+ * announced bytes go to a local file, named after what the user asked for,
+ * that appears only once all are there. Refusals are counted: a session that
+ * had one ends `refused`.
  */
 import { assign, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -11,8 +14,7 @@ import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/fi
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import { encodeLines } from '../../src/engine/text-request';
-import { CLIENT_KEY, announcedSize, parseCommand } from './advanced-codec';
+import { CLIENT_KEY, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
 
 export interface AdvancedClientInput {
@@ -22,13 +24,16 @@ export interface AdvancedClientInput {
 /** A command typed at the prompt. */
 export type UserCommand = { type: 'user.command'; text: string };
 
-type AdvancedClientOutcome = 'open' | 'quit' | 'local_error' | 'interrupted' | 'timed_out';
+type AdvancedClientOutcome = 'open' | 'quit' | 'refused' | 'server_error' | 'local_error' | 'interrupted' | 'timed_out';
 
 interface Context extends AdvancedClientInput {
-  /** The last reply, for the prompt to show; replies counts them. */
+  /** The last reply, for the prompt to show; replies counts them, refusals those that turned a command down. */
   reply: string;
   replies: number;
-  /** The file a `dl` is writing (its name without folders). */
+  refusals: number;
+  /** The path the last `dl` asked for, if the last command was one. */
+  asked?: string;
+  /** The file a `dl` is writing (the asked path's name without folders). */
   fileName: string;
   size: number;
   outcome: AdvancedClientOutcome;
@@ -41,6 +46,11 @@ type Event = AdvancedReplyFrame | WireEvent | SinkEvent | UserCommand;
 const FAILED = '#ardei-advanced-client.failed';
 const output = outcomeFrom<AdvancedClientOutcome>(['quit']);
 const baseName = (path: string) => path.split('/').filter(Boolean).pop() ?? 'download';
+/** The path a command asks to download, if it is a `dl`. */
+const askedFile = (text: string) => {
+  const command = parseCommand(text);
+  return command.kind === 'dl' ? command.path : undefined;
+};
 
 /** `local(name)` is where a `dl` of `name` goes. */
 export function createArdeiAdvancedClient(local: (name: string) => IncomingFile) {
@@ -49,13 +59,18 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile)
     actors: { sink: fileSink(({ ref }) => local(ref)) },
     actions: {
       ...bulkActions<Context, Event, WireCommand>(),
-      showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1 })),
+      showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1, refusals: context.refusals + (isRefusal(params.text) ? 1 : 0) })),
     },
-    guards: { isQuit: (_, params: { text: string }) => parseCommand(params.text).kind === 'quit', isDownload: (_, params: { text: string }) => announcedSize(params.text) !== undefined },
+    guards: {
+      isQuit: (_, params: { text: string }) => parseCommand(params.text).kind === 'quit',
+      isDownload: (_, params: { text: string }) => announcedSize(params.text) !== undefined,
+      /** A file announced in answer to a `dl`. */
+      answersDl: ({ context }, params: { text: string }) => context.asked !== undefined && announcedSize(params.text) !== undefined,
+    },
     delays: { idle: idleDelay },
   }).createMachine({
     id: 'ardei-advanced-client',
-    context: ({ input }) => ({ ...input, reply: '', replies: 0, fileName: '', size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, reply: '', replies: 0, refusals: 0, fileName: '', size: 0, outcome: 'open', bytes: 0 }),
     initial: 'wait_key',
     on: interruptedOnSocketError,
     states: {
@@ -67,8 +82,11 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile)
       ready: {
         on: {
           'user.command': [
-            { guard: { type: 'isQuit', params: ({ event }) => ({ text: event.text }) }, target: 'wait_close', actions: { type: 'write', params: ({ event }) => ({ bytes: encodeLines([event.text]) }) } },
-            { target: 'wait_reply', actions: { type: 'write', params: ({ event }) => ({ bytes: encodeLines([event.text]) }) } },
+            { guard: { type: 'isQuit', params: ({ event }) => ({ text: event.text }) }, target: 'wait_close', actions: { type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) } },
+            {
+              target: 'wait_reply',
+              actions: [{ type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) }, assign({ asked: ({ event }) => askedFile(event.text) })],
+            },
           ],
         },
       },
@@ -78,12 +96,18 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile)
         on: {
           'frame.reply': [
             {
-              guard: { type: 'isDownload', params: ({ event }) => ({ text: event.text }) },
+              guard: { type: 'answersDl', params: ({ event }) => ({ text: event.text }) },
               target: 'downloading',
-              actions: assign(({ event }) => ({ fileName: baseName(announcedSize(event.text)!.path), size: announcedSize(event.text)!.size, bytes: 0 })),
+              actions: assign(({ context, event }) => ({ fileName: baseName(context.asked!), size: announcedSize(event.text)!.size, bytes: 0 })),
+            },
+            {
+              guard: { type: 'isDownload', params: ({ event }) => ({ text: event.text }) },
+              target: 'failed',
+              actions: { type: 'finish', params: { outcome: 'server_error', detail: 'the server sent a file no dl asked for' } },
             },
             { target: 'ready', actions: { type: 'showReply', params: ({ event }) => ({ text: event.text }) } },
           ],
+          'socket.end': { target: 'failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' } } },
         },
       },
       downloading: receiveIntoSink({
@@ -97,7 +121,12 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile)
       wait_close: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
-        on: { 'socket.end': { target: 'session_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'quit', detail: `${context.replies} repl(ies)` }) } } },
+        on: {
+          'socket.end': {
+            target: 'session_complete',
+            actions: { type: 'finish', params: ({ context }) => ({ outcome: context.refusals > 0 ? 'refused' : 'quit', detail: `${context.replies} repl(ies), ${context.refusals} refused` }) },
+          },
+        },
       },
       session_complete: { type: 'final' },
       failed: { type: 'final', entry: 'reset' },

@@ -1,7 +1,8 @@
 /**
  * Ardei's advanced TCP variant (seed 000, PROTOCOLS-OTHER.md): a 19-byte key
- * each way, then commands (`ls`, `chdir PATH`, `dl PATH`, `quit`), each reply
- * ended by `929Z`; `dl` announces the file's size and sends it raw after.
+ * each way, then commands (`ls`, `chdir PATH`, `dl PATH`, `quit`), each sent
+ * as `<command>929Z` and each reply ended by `929Z`; `dl` announces the file's
+ * size and sends it raw after.
  */
 import { posix } from 'node:path';
 
@@ -12,15 +13,18 @@ export const KEY_LENGTH = 19;
 export const DELIMITER = Buffer.from('929Z');
 export const ADVANCED_MAX_COMMAND = 4096;
 
-export type AdvancedCommand = { kind: 'ls' } | { kind: 'chdir' | 'dl'; path: string } | { kind: 'quit' } | { kind: 'unknown' };
+/** A command as the original server reads it: case-sensitive, nothing stripped; `chdir` and `dl` may lack their argument. */
+export type AdvancedCommand = { kind: 'ls' } | { kind: 'chdir' | 'dl'; path?: string } | { kind: 'quit' } | { kind: 'unknown' };
 
-export function parseCommand(raw: string): AdvancedCommand {
-  const text = raw.trim();
+export function parseCommand(text: string): AdvancedCommand {
   if (text === 'ls') return { kind: 'ls' };
   if (text === 'quit') return { kind: 'quit' };
-  const match = /^(chdir|dl)\s+(.+)$/.exec(text);
+  const match = /^(chdir|dl)(?: ([^]*))?$/.exec(text);
   return match ? { kind: match[1] as 'chdir' | 'dl', path: match[2] } : { kind: 'unknown' };
 }
+
+/** What the client sends for a command: the command and `929Z`, in one write. */
+export const commandBytes = (text: string) => Buffer.concat([Buffer.from(text), DELIMITER]);
 
 /** Where `path` leads from the working directory `cwd`, both relative to the served root ('' is the root); never above it. */
 export const resolveFrom = (cwd: string, path: string): string => posix.normalize(posix.join('/', cwd, path)).replace(/^\/+/, '').replace(/\/+$/, '');
@@ -30,16 +34,42 @@ export const shownPath = (cwd: string) => `/${cwd}`;
 
 const reply = (text: string) => Buffer.concat([Buffer.from(text), DELIMITER]);
 
+const LISTING_HEAD = 'Current Working Directory: ';
+const FILES_HEAD = '\nFiles: \n';
 export const listingReply = (cwd: string, folders: string[], files: string[]) =>
-  reply(`Current Working Directory: ${shownPath(cwd)}\n\nFolders: \n\n${folders.map((name) => `${name}\n`).join('')}\nFiles: \n\n${files.map((name) => `${name}\n`).join('')}`);
+  reply(`${LISTING_HEAD}${shownPath(cwd)}\n\nFolders: \n\n${folders.map((name) => `${name}\n`).join('')}${FILES_HEAD}\n${files.map((name) => `${name}\n`).join('')}`);
 export const chdirReply = (cwd: string) => reply(`The new current working directory on the server is: ${shownPath(cwd)}`);
 export const NOT_A_DIRECTORY = reply('Not a recognised directory.');
 export const dlHeader = (path: string, size: number) => reply(`Sending ${path} size: SpLiT${size}`);
 export const INVALID_FILE = reply('Invalid File!');
 export const UNRECOGNIZED = reply('Unrecognized Command!');
 
+/** The replies that turn a command down (`Invalid Path!` is the original's with a real chdir). */
+const REFUSALS = new Set(['Invalid File!', 'Not a recognised directory.', 'Unrecognized Command!', 'Invalid Path!']);
+export const isRefusal = (text: string) => REFUSALS.has(text);
+
 /** A `dl` answer's announced size, or undefined for any other reply text. */
 export function announcedSize(text: string): { path: string; size: number } | undefined {
-  const match = /^Sending (.*) size: SpLiT(\d{1,16})$/s.exec(text);
+  const match = /^Sending ([^]*) size: SpLiT(\d{1,16})$/.exec(text);
   return match ? { path: match[1], size: Number(match[2]) } : undefined;
+}
+
+/**
+ * Where the reply at the front of `bytes` ends (after its `929Z`), or undefined until it is all there.
+ * A name may hold `929Z`, so a listing ends at the `\n929Z` after its files' header and a `dl` answer
+ * at the `929Z` after its size; any other reply at its first `929Z`.
+ */
+export function replyEnd(bytes: Buffer): number | undefined {
+  const text = bytes.toString('latin1');
+  const end = (at: number) => (at < 0 ? undefined : at + DELIMITER.length);
+  if (text.startsWith(LISTING_HEAD)) {
+    const files = text.indexOf(FILES_HEAD);
+    const last = files < 0 ? -1 : text.indexOf('\n929Z', files + FILES_HEAD.length - 1);
+    return last < 0 ? undefined : end(last + 1);
+  }
+  if (text.startsWith('Sending ')) {
+    const size = / size: SpLiT\d+929Z/.exec(text);
+    return size ? size.index + size[0].length : undefined;
+  }
+  return end(text.indexOf('929Z'));
 }

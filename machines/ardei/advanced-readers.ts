@@ -1,16 +1,16 @@
 /**
  * The frame decoders of ardei's advanced variant. Both read the 19-byte key
- * first (`frame.key`). The server's then cuts the stream after each newline,
- * so one frame never carries the end of one command and the start of the
- * next. The client's splits replies at `929Z` (`frame.reply`) and, after a
- * `dl` answer, passes exactly the announced bytes on as `frame.data` then
+ * first (`frame.key`). The server's then cuts the stream into commands
+ * (`frame.command`) at each `929Z`, as the original client ends them, or at
+ * each newline, as a person typing into `nc` does. The client's splits
+ * replies where `replyEnd` says (`frame.reply`) and, after a `dl` answer,
+ * passes exactly the announced bytes on as `frame.data` then
  * `frame.data_end`: never by read boundaries.
  */
 import type { EventObject } from 'xstate';
 import { ByteQueue } from '../../src/engine/byte-queue';
-import type { BytesFrame } from '../../src/engine/chunk-reader';
 import type { FrameDecoder } from '../../src/engine/protocol';
-import { DELIMITER, KEY_LENGTH, announcedSize } from './advanced-codec';
+import { DELIMITER, KEY_LENGTH, announcedSize, replyEnd } from './advanced-codec';
 
 type KeyFrame = { type: 'frame.key' };
 
@@ -39,15 +39,43 @@ abstract class KeyFirst<E extends EventObject> implements FrameDecoder<E | KeyFr
   protected abstract afterKey(): E | undefined;
 }
 
-export type AdvancedRequestFrame = KeyFrame | BytesFrame;
+export type CommandFrame = { type: 'frame.command'; text: string };
+export type AdvancedRequestFrame = KeyFrame | CommandFrame;
 
-export class AdvancedRequestReader extends KeyFirst<BytesFrame> {
-  protected afterKey(): BytesFrame | undefined {
-    if (this.pending.length === 0) return undefined;
-    const end = this.pending.indexOf(0x0a) + 1 || this.pending.length;
-    const bytes = this.pending.subarray(0, end);
-    this.pending = this.pending.subarray(end);
-    return { type: 'frame.bytes', bytes };
+export class AdvancedRequestReader extends KeyFirst<CommandFrame> {
+  /** `maxCommand`: a longer command is cut there, whatever comes after. */
+  constructor(private readonly maxCommand: number) {
+    super();
+  }
+
+  protected afterKey(): CommandFrame | undefined {
+    // An end past the cap does not count, so the cuts of the stream never change the commands.
+    const within = (at: number) => (at <= this.maxCommand ? at : -1);
+    for (;;) {
+      const delimiter = within(this.pending.indexOf(DELIMITER));
+      const newline = within(this.pending.indexOf(0x0a));
+      if (delimiter >= 0 && (newline < 0 || delimiter < newline)) {
+        // `929Z` and a newline are one end, as the original takes them.
+        const after = delimiter + DELIMITER.length;
+        return this.take(delimiter, this.pending[after] === 0x0a ? after + 1 : after);
+      }
+      if (newline >= 0) {
+        // A person's line, less its CR; a blank one (Enter alone) asks nothing.
+        const line = this.take(this.pending[newline - 1] === 0x0d ? newline - 1 : newline, newline + 1);
+        if (line.text !== '') return line;
+        continue;
+      }
+      // No end can come within the cap now: the command ends at the cap.
+      if (this.pending.length >= this.maxCommand + DELIMITER.length) return this.take(this.maxCommand, this.maxCommand);
+      return undefined;
+    }
+  }
+
+  /** The command is the bytes before `end`; the stream goes on at `next`. */
+  private take(end: number, next: number): CommandFrame {
+    const text = this.pending.toString('utf8', 0, end);
+    this.pending = this.pending.subarray(next);
+    return { type: 'frame.command', text };
   }
 }
 
@@ -70,10 +98,10 @@ export class AdvancedReplyReader extends KeyFirst<Exclude<AdvancedReplyFrame, Ke
 
   protected afterKey(): Exclude<AdvancedReplyFrame, KeyFrame> | undefined {
     if (this.fileLeft !== undefined) return this.nextOfFile();
-    const end = this.pending.indexOf(DELIMITER);
-    if (end < 0) return undefined;
-    const text = this.pending.toString('utf8', 0, end);
-    this.pending = this.pending.subarray(end + DELIMITER.length);
+    const end = replyEnd(this.pending);
+    if (end === undefined) return undefined;
+    const text = this.pending.toString('utf8', 0, end - DELIMITER.length);
+    this.pending = this.pending.subarray(end);
     this.fileLeft = announcedSize(text)?.size;
     if (this.fileLeft !== undefined) {
       this.file.push(this.pending);

@@ -2,7 +2,9 @@
  * One connection of ardei's advanced server (seed 000): the key exchange,
  * then commands until `quit`: `ls` lists the working directory, `chdir`
  * moves it, `dl` sends a file after announcing its size. Each connection has
- * its own working directory, always inside the served root.
+ * its own working directory, always inside the served root. Commands come
+ * framed (`929Z` or a newline, advanced-readers.ts), so no quiet period
+ * applies: a command split over writes waits for its end, as the original's does.
  */
 import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
@@ -12,8 +14,6 @@ import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import { readLines } from '../../src/engine/text-request';
-import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import type { DownloadLookup } from '../transfer/files';
 import {
   INVALID_FILE,
@@ -39,14 +39,16 @@ export interface AdvancedFiles {
 
 export interface AdvancedServerInput {
   owner: string;
+  /** The longest command read (the decoder's cap). */
   maxRequest: number;
-  quietMs?: number;
   idleTimeoutMs?: number;
 }
 
-type AdvancedOutcome = 'open' | 'quit' | 'interrupted' | 'timed_out';
+type AdvancedOutcome = 'open' | 'quit' | 'left' | 'interrupted' | 'timed_out';
 
-interface Context extends AdvancedServerInput, TextRequestContext {
+interface Context extends AdvancedServerInput {
+  /** The command being answered. */
+  command: string;
   cwd: string;
   commands: number;
   ref?: string;
@@ -59,10 +61,11 @@ interface Context extends AdvancedServerInput, TextRequestContext {
 type Event = AdvancedRequestFrame | WireEvent | SourceEvent;
 
 const FAILED = '#ardei-advanced-server.failed';
-const output = outcomeFrom<AdvancedOutcome>(['quit']);
-const rules = textRequestRules(1);
-const commandOf = (context: Context): AdvancedCommand => parseCommand(readLines(context.request, 1).lines[0]);
-const target = (context: Context) => resolveFrom(context.cwd, (commandOf(context) as { path: string }).path);
+const output = outcomeFrom<AdvancedOutcome>(['quit', 'left']);
+const commandOf = (context: Context): AdvancedCommand => parseCommand(context.command);
+/** The argument of `chdir` or `dl`, when it has one. */
+const pathOf = (context: Context) => (commandOf(context) as { path?: string }).path;
+const target = (context: Context) => resolveFrom(context.cwd, pathOf(context)!);
 const is = (kind: AdvancedCommand['kind']) => ({ context }: { context: Context }) => commandOf(context).kind === kind;
 
 export function createArdeiAdvancedServer(files: AdvancedFiles) {
@@ -76,28 +79,44 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
     },
     actions: {
       ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
-      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
-      /** Done with this command: the next one starts from an empty request. */
-      nextCommand: assign(({ context }) => ({ request: Buffer.alloc(0), commands: context.commands + 1 })),
+      nextCommand: assign(({ context }) => ({ commands: context.commands + 1 })),
     },
-    guards: { ...rules.guards, isLs: is('ls'), isChdir: is('chdir'), isDl: is('dl'), isQuit: is('quit') },
-    delays: { quiet: rules.quiet, idle: idleDelay },
+    guards: {
+      isLs: is('ls'),
+      // `chdir` with no argument is not a directory; `chdir ` (empty) is the working directory.
+      isChdir: ({ context }) => commandOf(context).kind === 'chdir' && pathOf(context) !== undefined,
+      isChdirAlone: is('chdir'),
+      // `dl` with no name, or an empty one, is not a file.
+      isDl: ({ context }) => commandOf(context).kind === 'dl' && Boolean(pathOf(context)),
+      isDlAlone: is('dl'),
+      isQuit: is('quit'),
+    },
+    delays: { idle: idleDelay },
   }).createMachine({
     id: 'ardei-advanced-server',
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'send_key',
     on: interruptedOnSocketError,
     states: {
       send_key: { entry: [{ type: 'write', params: { bytes: SERVER_KEY } }, 'flush'], ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_key' } },
       wait_key: { tags: READING_TAG, ...waitsForPeer(FAILED), on: { 'frame.key': 'wait_command' } },
-      wait_command: readsTextRequest('wait_command', 'run_command', FAILED),
+      wait_command: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'frame.command': { target: 'run_command', actions: assign({ command: ({ event }) => event.text }) },
+          'socket.end': { target: 'session_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'left', detail: `the client left without quit after ${context.commands} command(s)` }) } },
+        },
+      },
       run_command: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: `${context.cwd || '/'}: ${readLines(context.request, 1).lines[0].trim().slice(0, 60)}` }) },
+        entry: { type: 'announce', params: ({ context }) => ({ summary: `${context.cwd || '/'}: ${context.command.slice(0, 60)}` }) },
         always: [
           { guard: 'isLs', target: 'listing' },
           { guard: 'isChdir', target: 'changing_directory' },
+          { guard: 'isChdirAlone', target: 'wait_command', actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'] },
           { guard: 'isDl', target: 'check_file' },
+          { guard: 'isDlAlone', target: 'wait_command', actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'] },
           { guard: 'isQuit', target: 'session_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'quit', detail: `${context.commands} command(s)` }) } },
           { target: 'wait_command', actions: [{ type: 'write', params: { bytes: UNRECOGNIZED } }, 'nextCommand'] },
         ],
@@ -138,7 +157,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
               target: 'sending_file',
               actions: [
                 assign(({ event }) => (event.output.kind === 'found' ? { ref: event.output.ref, size: event.output.size } : {})),
-                { type: 'write', params: ({ context, event }) => ({ bytes: dlHeader((commandOf(context) as { path: string }).path, event.output.kind === 'found' ? event.output.size : 0) }) },
+                { type: 'write', params: ({ context, event }) => ({ bytes: dlHeader(pathOf(context)!, event.output.kind === 'found' ? event.output.size : 0) }) },
               ],
             },
             { target: 'wait_command', actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'] },

@@ -1,37 +1,67 @@
-/** Ardei's advanced variant driven by scripted bytes (no sockets): the key, ls, chdir inside the root only, dl split by size. */
+/** Ardei's advanced variant driven by scripted bytes (no sockets): the key, commands framed by 929Z or a newline, ls, chdir inside the root only, dl split by size. */
 import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
-import { CLIENT_KEY, SERVER_KEY, announcedSize, parseCommand, resolveFrom } from './advanced-codec';
-import { AdvancedReplyReader } from './advanced-readers';
+import { decodeAll, everySplit } from '../../src/test-support/cuts';
+import { CLIENT_KEY, SERVER_KEY, announcedSize, parseCommand, replyEnd, resolveFrom } from './advanced-codec';
+import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
 import { ardeiAdvancedServer } from '.';
 
 const files = () => new MemoryFiles({ 'top.txt': 'top', 'docs/a.txt': 'alpha', 'docs/deep/b.txt': 'bravo' });
-const session = (commands: string[], extra: ReplayInput[] = []) =>
-  replay(ardeiAdvancedServer(files(), { maxRequest: 4096 }).accept('c1'), [CLIENT_KEY, ...commands.map((command) => Buffer.from(`${command}\n`)), ...extra]);
+const server = () => ardeiAdvancedServer(files(), { maxRequest: 4096 }).accept('c1');
+/** Each command as the original client sends it: the command and 929Z in one write. */
+const session = (commands: string[], extra: ReplayInput[] = []) => replay(server(), [CLIENT_KEY, ...commands.map((command) => Buffer.from(`${command}929Z`)), ...extra]);
 const replies = (sent: Buffer) => sent.subarray(SERVER_KEY.length).toString().split('929Z');
 
 describe('codec', () => {
-  it('reads commands and keeps every path inside the root', () => {
-    expect(parseCommand(' dl docs/a.txt ')).toEqual({ kind: 'dl', path: 'docs/a.txt' });
-    expect(parseCommand('chdir')).toEqual({ kind: 'unknown' });
+  it('reads commands as the original does: case-sensitive, nothing stripped, chdir and dl without an argument', () => {
+    expect(parseCommand('dl docs/a.txt')).toEqual({ kind: 'dl', path: 'docs/a.txt' });
+    expect(parseCommand('chdir')).toEqual({ kind: 'chdir', path: undefined });
+    expect(parseCommand('chdir ')).toEqual({ kind: 'chdir', path: '' });
+    expect(parseCommand('dl')).toEqual({ kind: 'dl', path: undefined });
+    for (const other of ['LS', 'quit ', ' ls', 'Quit', 'chdirdocs', '']) expect(parseCommand(other)).toEqual({ kind: 'unknown' });
+  });
+
+  it('keeps every path inside the root', () => {
     expect(resolveFrom('docs', '../..')).toBe('');
     expect(resolveFrom('docs', 'deep/')).toBe('docs/deep');
     expect(resolveFrom('', '/etc/../docs')).toBe('docs');
     expect(announcedSize('Sending a.txt size: SpLiT5')).toEqual({ path: 'a.txt', size: 5 });
   });
 
-  it('splits replies at 929Z and a dl by its announced size, however the bytes are cut', () => {
-    const stream = Buffer.concat([SERVER_KEY, Buffer.from('Sending a.txt size: SpLiT5929Zalpha'), Buffer.from('Unrecognized Command!929Z')]);
-    for (let at = 0; at <= stream.length; at++) {
-      const reader = new AdvancedReplyReader();
-      const frames: unknown[] = [];
-      for (const chunk of [stream.subarray(0, at), stream.subarray(at)]) {
-        reader.push(chunk);
-        for (let frame = reader.next(); frame; frame = reader.next()) frames.push(frame.type === 'frame.data' ? { type: 'frame.data', text: frame.chunk.toString() } : frame);
-      }
-      const data = frames.filter((frame) => (frame as { type: string }).type === 'frame.data').map((frame) => (frame as { text: string }).text).join('');
+  it('ends a listing or a dl answer after their own 929Z, even when a name holds 929Z', () => {
+    const listing = 'Current Working Directory: /x929Z\n\nFolders: \n\nf929Z\n\nFiles: \n\na929Z.txt\n929Z';
+    expect(replyEnd(Buffer.from(`${listing}Invalid File!929Z`))).toBe(listing.length);
+    expect(replyEnd(Buffer.from('Current Working Directory: /\n\nFolders: \n\n\nFiles: \n\n929Zrest'))).toBe('Current Working Directory: /\n\nFolders: \n\n\nFiles: \n\n929Z'.length);
+    expect(replyEnd(Buffer.from('Sending b929Z.txt size: SpLiT5929Z5929Z'))).toBe('Sending b929Z.txt size: SpLiT5929Z'.length);
+    expect(replyEnd(Buffer.from('Not a recognised directory.929ZInvalid'))).toBe('Not a recognised directory.929Z'.length);
+    expect(replyEnd(Buffer.from('Current Working Directory: /\n\nFolders: \n\n929Z'))).toBeUndefined();
+  });
+});
+
+describe('readers', () => {
+  it('cuts commands at 929Z (with or without a newline after) and at newlines, skipping blank lines, however the stream is cut', () => {
+    const stream = Buffer.concat([CLIENT_KEY, Buffer.from('ls929Zdl a.txt929Z\nchdir \r\n\n929Zquit929Z')]);
+    for (const chunks of everySplit(stream)) {
+      const frames = decodeAll(new AdvancedRequestReader(4096), chunks);
+      expect(frames).toEqual([{ type: 'frame.key' }, ...['ls', 'dl a.txt', 'chdir ', '', 'quit'].map((text) => ({ type: 'frame.command', text }))]);
+    }
+  });
+
+  it('ends a command with no end in sight at the cap, the same whatever the cuts', () => {
+    const stream = Buffer.concat([CLIENT_KEY, Buffer.from('abcdefgh929Z')]);
+    for (const chunks of everySplit(stream)) {
+      expect(decodeAll(new AdvancedRequestReader(4), chunks)).toEqual([{ type: 'frame.key' }, { type: 'frame.command', text: 'abcd' }, { type: 'frame.command', text: 'efgh' }]);
+    }
+  });
+
+  it('splits replies at their ends and a dl by its announced size, however the bytes are cut', () => {
+    const stream = Buffer.concat([SERVER_KEY, Buffer.from('Sending a929Z.txt size: SpLiT5929Zalpha'), Buffer.from('Unrecognized Command!929Z')]);
+    for (const chunks of everySplit(stream)) {
+      const frames = decodeAll(new AdvancedReplyReader(), chunks);
+      const data = frames.map((frame) => (frame.type === 'frame.data' ? frame.chunk.toString() : '')).join('');
       expect(data).toBe('alpha');
       expect(frames[0]).toEqual({ type: 'frame.key' });
+      expect(frames[1]).toEqual({ type: 'frame.reply', text: 'Sending a929Z.txt size: SpLiT5' });
       expect(frames.at(-1)).toEqual({ type: 'frame.reply', text: 'Unrecognized Command!' });
     }
   });
@@ -56,18 +86,47 @@ describe('server', () => {
 
   it('never leaves the root, and says so for what is not there', async () => {
     const result = await session(['chdir ../../..', 'chdir nowhere', 'dl ../../etc/passwd', 'dl docs', 'frobnicate', 'quit']);
+    expect(replies(result.sent)).toEqual(['The new current working directory on the server is: /', 'Not a recognised directory.', 'Invalid File!', 'Invalid File!', 'Unrecognized Command!', '']);
+  });
+
+  it("answers the original's quirks: chdir alone, chdir with an empty argument, dl alone, other case, a trailing space", async () => {
+    const result = await session(['chdir docs', 'chdir', 'chdir ', 'dl', 'dl ', 'LS', 'quit ', 'quit']);
     expect(replies(result.sent)).toEqual([
-      'The new current working directory on the server is: /',
+      'The new current working directory on the server is: /docs',
       'Not a recognised directory.',
+      'The new current working directory on the server is: /docs',
       'Invalid File!',
       'Invalid File!',
       'Unrecognized Command!',
+      'Unrecognized Command!',
       '',
     ]);
+    expect(result.closed).toBe('end');
   });
 
-  it('takes a command without a newline after the quiet period, as the original client sends it', async () => {
-    const result = await replay(ardeiAdvancedServer(files(), { maxRequest: 4096 }).accept('c1'), [CLIENT_KEY, Buffer.from('ls'), { wait: 50 }, PEER_ENDS]);
-    expect(replies(result.sent)[0]).toMatch(/^Current Working Directory: \//);
+  it('joins a command split over writes, however long the pause, as the original does', async () => {
+    const result = await replay(server(), [CLIENT_KEY, Buffer.from('ls92'), { wait: 1000 }, Buffer.from('9Z'), Buffer.from('quit929Z')]);
+    expect(replies(result.sent)).toEqual(['Current Working Directory: /\n\nFolders: \n\ndocs\n\nFiles: \n\ntop.txt\n', '']);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit' });
+  });
+
+  it('answers two commands that came in one write, and closes on quit929Z', async () => {
+    const result = await replay(server(), [CLIENT_KEY, Buffer.from('chdir docs929Zdl a.txt929Zquit929Z')]);
+    expect(replies(result.sent)).toEqual(['The new current working directory on the server is: /docs', 'Sending a.txt size: SpLiT5', 'alpha']);
+    expect(result.closed).toBe('end');
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit', detail: '2 command(s)' });
+  });
+
+  it('takes lines from a person typing into nc, CRLF or LF', async () => {
+    const result = await replay(server(), [CLIENT_KEY, Buffer.from('chdir docs\r\n\nls\n'), Buffer.from('quit\n')]);
+    expect(replies(result.sent)).toEqual(['The new current working directory on the server is: /docs', 'Current Working Directory: /docs\n\nFolders: \n\ndeep\n\nFiles: \n\na.txt\n', '']);
+    expect(result.closed).toBe('end');
+  });
+
+  it('closes when the client leaves without quit, with nothing more to say', async () => {
+    const result = await session(['ls'], [PEER_ENDS]);
+    expect(replies(result.sent)).toHaveLength(2);
+    expect(result.closed).toBe('end');
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'left' });
   });
 });

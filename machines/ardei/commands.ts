@@ -9,7 +9,7 @@ import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
 import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT, exitCodeFor } from '../../src/cli/exit-codes';
 import { isPort } from '../../src/cli/host-port';
 import { prompter, type Prompter } from '../../src/cli/prompt';
 import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
@@ -56,7 +56,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const listeners = ardeiListeners(args);
   if (args.advanced !== undefined) {
     const files = await FolderFiles.open(args.root);
-    listeners.push({ transport: 'tcp', port: args.advanced, protocol: ardeiAdvancedServer(files, { ...textRequestInput(args), maxRequest: ADVANCED_MAX_COMMAND }) });
+    listeners.push({ transport: 'tcp', port: args.advanced, protocol: ardeiAdvancedServer(files, { maxRequest: ADVANCED_MAX_COMMAND, idleTimeoutMs: args['idle-timeout'] * 1000 }) });
   }
   await serve(args, loggerFrom(args, false), listeners);
 }
@@ -77,7 +77,7 @@ const clientBuilder = (yargs: Argv) =>
     .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
     .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
     .example('$0 ardei client --udp stream-10-100-1000', 'a stream over UDP: 100 segments of 1000 bytes, 10 ms apart')
-    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect.');
+    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect; with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
@@ -141,9 +141,20 @@ async function runClient(args: ClientArgs): Promise<number> {
   }
 }
 
+/** The next command typed or piped in, exactly as given; blank lines ask nothing; the end of input is `quit`. */
+async function nextCommand(input: Prompter): Promise<string> {
+  for (;;) {
+    const line = await input.ask('ls, chdir PATH, dl PATH or quit: ');
+    if (line === undefined) return 'quit';
+    if (line !== '') return line;
+  }
+}
+
 /**
  * One session of the advanced variant: commands from the prompt (or stdin, one per line) until `quit` or
- * the end of input; each reply printed; a `dl` saved here under the file's name.
+ * the end of input, which sends `quit` too (the original server spins after a client that leaves without
+ * it); each reply printed; a `dl` saved here under the name asked for. Exit 3 when any command was
+ * refused, 4 when the server broke the protocol, 7 when a download could not be written.
  */
 async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
   const input = prompter();
@@ -155,13 +166,13 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
       if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
       if (asked > 0) process.stdout.write(`${snapshot.context.reply}\n`);
       asked++;
-      void input.ask('ls, chdir PATH, dl PATH or quit: ').then((line) => actor.send({ type: 'user.command', text: line?.trim() || 'quit' }));
+      void nextCommand(input).then((text) => actor.send({ type: 'user.command', text }));
     });
   try {
     const outcome = await runClientSession({ protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec }, args, log, converse);
     if (outcome.ok) return EXIT.ok;
     process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
-    return outcome.outcome === 'local_error' ? EXIT.localFile : EXIT.interrupted;
+    return exitCodeFor(outcome.outcome);
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
     process.stderr.write(`wirestate ardei client: ${error.message}\n`);

@@ -45,7 +45,7 @@ export type AdvancedServerOptions = Omit<AdvancedServerInput, 'owner'>;
 
 export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServerOptions): StreamProtocol {
   const logic = createArdeiAdvancedServer(files);
-  return { name: 'ardei-advanced', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new AdvancedRequestReader() }) };
+  return { name: 'ardei-advanced', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new AdvancedRequestReader(options.maxRequest) }) };
 }
 
 export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, input: AdvancedClientInput): ConnectionSpec => ({
