@@ -6,10 +6,33 @@
 export const GET = Buffer.from('<<GET>>');
 export const EMPTY_TCP = Buffer.from('Error - no messages in queue.');
 export const EMPTY_UDP = Buffer.from('Error: No messages.');
-/** The seed's assumed largest message; the default cap. */
-export const DEFAULT_MAX_MESSAGE = 3000;
+/**
+ * The default cap on a stored message. The seed assumed at most 3000 bytes but
+ * its own examples are larger on the wire (message2: 3000 characters plus the
+ * client's newline; message3: over 3000), so the cap only bounds memory.
+ */
+export const DEFAULT_MAX_MESSAGE = 1024 * 1024;
 /** The seed README's port. */
 export const QUEUE_PORT = 55556;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * What the seed's client sends for a file, so both clients put the same bytes on
+ * the wire: the file read as text (CRLF and CR become LF) plus `\n`, in UTF-8. An
+ * empty file is the single byte `\n`. `characters` is what the original reports
+ * as `Sent: N bytes` (code points, without the newline). Undefined when the
+ * file is not UTF-8 text (the original crashes on it).
+ */
+export function messageFromText(file: Buffer): { bytes: Buffer; characters: number } | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(file).replace(/\r\n?/g, '\n');
+  } catch {
+    return undefined;
+  }
+  return { bytes: Buffer.from(`${text}\n`), characters: [...text].length };
+}
 
 /** The request (all bytes so far) asks for a message. */
 export function isGet(bytes: Buffer): boolean {

@@ -14,7 +14,7 @@ import { isPort } from '../../src/cli/host-port';
 import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { writeFileAtomically } from '../../src/storage/atomic-file';
-import { DEFAULT_MAX_MESSAGE } from './codec';
+import { DEFAULT_MAX_MESSAGE, messageFromText } from './codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '.';
 import { Journal } from './journal';
 import { MessageQueue } from './message-queue';
@@ -30,7 +30,7 @@ const serverBuilder = (yargs: Argv) =>
   withServerOptions(yargs)
     .positional('port', { type: 'number', demandOption: true, describe: 'Port to listen on' })
     .positional('socktype', transportArgument)
-    .option('max-size', { type: 'number', default: DEFAULT_MAX_MESSAGE, describe: 'Largest message accepted, in bytes; larger ones are refused and logged' })
+    .option('max-size', { type: 'number', default: DEFAULT_MAX_MESSAGE, describe: 'Largest message kept, in bytes (1 MiB); larger ones are refused and logged, never cut' })
     .option('journal', { type: 'string', describe: 'Keep the queue in this file (append-only, fsynced, compacted) so a restart loses no message' })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
@@ -59,7 +59,7 @@ const clientBuilder = (yargs: Argv) =>
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('socktype', transportArgument)
     .positional('mode', { type: 'string', coerce: (value: string) => value.toLowerCase(), choices: ['send', 'receive'], describe: 'send a file as a message, or receive the oldest message' })
-    .positional('file', { type: 'string', describe: 'send: the file to send (- for stdin); receive: where to write the message (default: stdout)' })
+    .positional('file', { type: 'string', describe: 'send: the UTF-8 text file to send, plus a newline, as the seed\'s client sends it (- for stdin); receive: where to write the message (default: stdout)' })
     .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
@@ -73,16 +73,17 @@ const clientBuilder = (yargs: Argv) =>
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
   const transport = args.socktype as Transport;
-  const fail = (code: number, message: string) => (process.stderr.write(`wirestate queue client: ${message}\n`), code);
-  let message: Buffer | undefined;
+  const fail = (code: number, why: string) => (process.stderr.write(`wirestate queue client: ${why}\n`), code);
+  let message: ReturnType<typeof messageFromText>;
   if (args.mode === 'send') {
     try {
-      message = args.file === '-' ? await readStdin() : await readFile(args.file!);
+      message = messageFromText(args.file === '-' ? await readStdin() : await readFile(args.file!));
     } catch (error) {
       return fail(EXIT.localFile, `cannot read ${args.file}: ${errorCode(error)}`);
     }
+    if (message === undefined) return fail(EXIT.localFile, `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`);
   }
-  const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message);
+  const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message?.bytes);
   let received = Buffer.alloc(0);
   const keepMessage = (actor: AnyActorRef) => actor.subscribe((snapshot) => (received = snapshot.context.message));
   let outcome;
@@ -94,7 +95,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   switch (outcome.outcome) {
     case 'sent':
-      process.stderr.write(`Sent: ${outcome.bytes} bytes\n`);
+      process.stderr.write(`Sent: ${message!.characters} bytes\n`);
+      if (transport === 'udp') process.stderr.write('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
       return EXIT.ok;
     case 'received':
       try {

@@ -1,7 +1,9 @@
 /** The queue machines, driven by scripted bytes and datagrams (no sockets): what goes out, the states, how each ends. */
 import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engine/replay';
-import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet } from './codec';
+import { createActor } from 'xstate';
+import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet, messageFromText } from './codec';
 import { queueClient, queueServer } from '.';
+import { createQueueTcpClient } from './tcp-client';
 import { MessageQueue } from './message-queue';
 import { everySplit } from '../../src/test-support/cuts';
 
@@ -18,6 +20,20 @@ describe('codec', () => {
     expect(mayStillBeGet(Buffer.from('<<GE'))).toBe(true);
     expect(mayStillBeGet(Buffer.from('<<X'))).toBe(false);
     expect(mayStillBeGet(GET)).toBe(false);
+  });
+
+  it.each([
+    ['an empty file', '', '\n', 0],
+    ['a line', 'This is message one. I am 41 characters.\n', 'This is message one. I am 41 characters.\n\n', 41],
+    ['CRLF and CR line ends', 'a\r\nb\rc\n', 'a\nb\nc\n\n', 6],
+    ['a byte order mark and characters beyond one UTF-16 unit', '\ufeffação 🚀', '\ufeffação 🚀\n', 7],
+  ])('sends %s as the original client does: its text plus a newline, counting characters', (_case, file, wire, characters) => {
+    expect(messageFromText(Buffer.from(file))).toEqual({ bytes: Buffer.from(wire), characters });
+  });
+
+  it('takes no file that is not UTF-8 text', () => {
+    expect(messageFromText(Buffer.from([0x61, 0xff]))).toBeUndefined();
+    expect(messageFromText(Buffer.from([0xed, 0xa0, 0x80]))).toBeUndefined(); // an encoded surrogate
   });
 });
 
@@ -132,6 +148,19 @@ describe('queue clients', () => {
   it('send: a reset means the server did not keep it', async () => {
     const result = await tcp('send', [PEER_RESETS], message);
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'not_stored' });
+  });
+
+  it.each(['ECONNRESET', 'EPIPE'])('send: a reset that comes while the message is still being written (%s) means the same', (code) => {
+    const actor = createActor(createQueueTcpClient(message), { input: { mode: 'send', maxMessage: 3000 } }).start();
+    expect(actor.getSnapshot().value).toBe('send_message'); // nothing carries out the flush: the write never completes
+    actor.send({ type: 'socket.error', code });
+    expect(actor.getSnapshot().output).toMatchObject({ ok: false, outcome: 'not_stored' });
+  });
+
+  it('send: a connection broken otherwise while writing is an interruption', () => {
+    const actor = createActor(createQueueTcpClient(message), { input: { mode: 'send', maxMessage: 3000 } }).start();
+    actor.send({ type: 'socket.error', code: 'ETIMEDOUT' });
+    expect(actor.getSnapshot().output).toMatchObject({ ok: false, outcome: 'interrupted' });
   });
 
   it.each(everySplit(message))('receive: reads the whole reply until the server closes, however cut (%#)', async (first, second) => {

@@ -1,11 +1,10 @@
 /**
- * The queue over real loopback sockets, TCP and UDP: the seed README's session
- * through the CLI, many clients at once, a restart with a journal, and both
- * directions against a stand-in for the original programs.
+ * The queue over real loopback sockets, TCP and UDP, through the CLI: what the
+ * client sends for a file, refusals, many clients at once, a restart with a
+ * journal. The seed README's session: seed-examples.e2e.test.ts; against the
+ * independent peer: queue.interop.test.ts.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
@@ -16,13 +15,11 @@ import { connectTcp } from '../../src/loop/tcp-connect';
 import { startTcpServer } from '../../src/loop/tcp-server';
 import { runUdpClient } from '../../src/loop/udp-connect';
 import { startUdpServer } from '../../src/loop/udp-server';
-import { REPO, freePort, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 import { queueClient, queueServer, type Transport } from '.';
 import { MessageQueue } from './message-queue';
 
-const PEER = join(REPO, 'fixtures', 'peers', 'queue_seed_peer.py');
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
-const MESSAGE_ONE = 'This is message one. I am 41 characters.\n';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'wirestate-queue-'))));
@@ -37,23 +34,38 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
   });
   const client = (...args: string[]) => wirestate(['queue', 'client', '127.0.0.1', String(server.port), socktype, ...args], dir);
 
-  it("runs the seed README's session: sends, receives in order, then the empty-queue error", async () => {
+  it('sends an empty file as the one byte the original client sends, and it is queued', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
-    await writeFile(join(dir, 'message1.txt'), MESSAGE_ONE);
-    await writeFile(join(dir, 'message2.txt'), 'Hello server, this is message two... '.padEnd(3000, '.'));
-    expect(await client('send', 'message1.txt')).toMatchObject({ code: EXIT.ok, stderr: 'Sent: 41 bytes\n' });
-    expect((await client('send', 'message2.txt')).stderr).toBe('Sent: 3000 bytes\n');
-    expect(await client('receive')).toMatchObject({ code: EXIT.ok, stdout: MESSAGE_ONE, stderr: 'Received: 41 bytes\n' });
-    await client('receive', 'got.txt');
-    expect((await readFile(join(dir, 'got.txt'), 'utf8')).length).toBe(3000);
-    const empty = await client('receive');
-    expect(empty.code).toBe(EXIT.refused);
-    expect(empty.stderr).toBe(`Received: ${socktype === 'TCP' ? 'Error - no messages in queue.' : 'Error: No messages.'}\n`);
+    await writeFile(join(dir, 'empty.txt'), '');
+    expect(await client('send', 'empty.txt')).toMatchObject({ code: EXIT.ok, stderr: expect.stringMatching(/^Sent: 0 bytes\n/) });
+    expect(await client('receive')).toMatchObject({ code: EXIT.ok, stdout: '\n', stderr: 'Received: 1 bytes\n' });
+  });
+
+  it("sends a file's text as the original client does: CRLF and CR become LF, one newline appended", async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    await writeFile(join(dir, 'lines.txt'), 'ação\r\ntwo\rthree 🚀');
+    expect((await client('send', 'lines.txt')).stderr).toMatch(/^Sent: 16 bytes\n/);
+    expect((await client('receive')).stdout).toBe('ação\ntwo\nthree 🚀\n');
+  });
+
+  it('refuses a file that is not UTF-8 text before sending anything (exit 7)', async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    await writeFile(join(dir, 'binary.bin'), Buffer.from([0xff, 0xfe, 0x00]));
+    expect(await client('send', 'binary.bin')).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('not UTF-8 text') });
+    expect((await client('receive')).code).toBe(EXIT.refused);
+  });
+
+  it(`says whether a sent message was acknowledged (${socktype})`, async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    await writeFile(join(dir, 'm.txt'), 'hello');
+    const { stderr } = await client('send', 'm.txt');
+    if (transport === 'udp') expect(stderr).toBe('Sent: 5 bytes\n(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
+    else expect(stderr).toBe('Sent: 5 bytes\n');
   });
 
   it('refuses a message over --max-size and says so, keeping nothing', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--max-size', '100']);
-    await writeFile(join(dir, 'big.txt'), 'x'.repeat(101));
+    await writeFile(join(dir, 'big.txt'), 'x'.repeat(100)); // 101 bytes with the newline
     const sent = await client('send', 'big.txt');
     if (transport === 'tcp') expect(sent.code).toBe(EXIT.serverError); // UDP has no reply to say it
     await server.logged(/refused/);
@@ -67,13 +79,31 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
       await writeFile(join(dir, 'm.txt'), text);
       await client('send', 'm.txt');
     }
-    expect((await client('receive')).stdout).toBe('first');
+    expect((await client('receive')).stdout).toBe('first\n');
     server.child.kill('SIGTERM');
     await server.exited;
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--journal', journal]);
     await server.logged(/2 message\(s\) waiting/);
-    expect((await client('receive')).stdout).toBe('second');
-    expect((await client('receive')).stdout).toBe('third');
+    expect((await client('receive')).stdout).toBe('second\n');
+    expect((await client('receive')).stdout).toBe('third\n');
+  });
+});
+
+describe('a message over the cap over TCP', () => {
+  let server: ServerProcess;
+  afterEach(async () => {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
+  it('exits 4 every time, whether the server resets while the client still writes or after it is done', async () => {
+    server = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--max-size', '100']);
+    await writeFile(join(dir, 'small.txt'), 'x'.repeat(100));
+    await writeFile(join(dir, 'large.txt'), 'x'.repeat(8 * 1024 * 1024));
+    const send = (file: string) => wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'send', file], dir);
+    for (const file of ['small.txt', 'large.txt', 'small.txt', 'large.txt', 'small.txt', 'large.txt']) {
+      expect(await send(file)).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('not_stored') });
+    }
   });
 });
 
@@ -100,41 +130,5 @@ describe.each(['tcp', 'udp'] as Transport[])('many clients at once over %s', (tr
     expect(texts.sort()).toEqual([...messages].sort());
     expect(received.filter((result) => result.outcome === 'queue_empty')).toHaveLength(5);
     await server.close();
-  });
-});
-
-describe('interop with programs that read like the originals', () => {
-  const startPeer = async (transport: Transport) => {
-    const port = await freePort();
-    const peer = spawn('python3', [PEER, 'serve', String(port), transport], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await once(peer.stdout!, 'data');
-    return { peer, port };
-  };
-
-  it.each(['tcp', 'udp'] as Transport[])('the wirestate client sends to and receives from an original-style server (%s)', async (transport) => {
-    const { peer, port } = await startPeer(transport);
-    try {
-      await writeFile(join(dir, 'm.txt'), MESSAGE_ONE);
-      const client = (...args: string[]) => wirestate(['queue', 'client', '127.0.0.1', String(port), transport.toUpperCase(), ...args], dir);
-      expect((await client('send', 'm.txt')).code).toBe(EXIT.ok);
-      expect(await client('receive')).toMatchObject({ code: EXIT.ok, stdout: MESSAGE_ONE });
-      expect((await client('receive')).code).toBe(EXIT.refused);
-    } finally {
-      peer.kill();
-    }
-  });
-
-  it.each(['TCP', 'UDP'])('an original-style client sends to and receives from the wirestate server (%s)', async (socktype) => {
-    const server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
-    try {
-      await writeFile(join(dir, 'm.txt'), 'This is message one. I am 41 characters.');
-      const peer = (...args: string[]) => run('python3', [PEER, ...args.slice(0, 1), '127.0.0.1', String(server.port), socktype.toLowerCase(), ...args.slice(1)], { cwd: dir });
-      expect((await peer('send', 'm.txt')).stdout).toBe('Sent: 41 bytes\n');
-      expect((await peer('receive')).stdout).toBe(MESSAGE_ONE);
-      expect((await peer('receive')).stdout).toBe(socktype === 'TCP' ? 'Error - no messages in queue.' : 'Error: No messages.');
-    } finally {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The queue client over TCP (seed 001), mirroring the server: `send` writes
  * the message, ends its side and counts it kept once the server closes
- * cleanly; `receive` asks with `<<GET>>` and reads the reply until the server
+ * cleanly (a reset, even one that comes while still writing, means not kept);
+ * `receive` asks with `<<GET>>` and reads the reply until the server
  * closes.
  */
 import { assign, setup } from 'xstate';
@@ -33,6 +34,11 @@ type Event = BytesFrame | WireEvent;
 
 const FAILED = '#queue-tcp-client.failed';
 const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } } };
+/** The server broke the connection of a send: it did not keep the message, whether the client was still writing (EPIPE, ECONNRESET) or done. */
+const notKept = {
+  target: FAILED,
+  actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'not_stored' as const, detail: `${event.code}: the server refused it (over its size cap?)` }) },
+};
 
 /** `message` is what `send` sends; the received message ends up in the snapshot's `context.message`. */
 export function createQueueTcpClient(message: Buffer) {
@@ -48,6 +54,7 @@ export function createQueueTcpClient(message: Buffer) {
       sending: ({ context }) => context.mode === 'send',
       overCap: ({ context }) => context.message.length > context.maxMessage,
       emptyReply: ({ context }) => isEmptyReply(context.message, 'tcp'),
+      resetByServer: ({ event }) => event.type === 'socket.error' && ['ECONNRESET', 'EPIPE'].includes(event.code),
     },
   }).createMachine({
     id: 'queue-tcp-client',
@@ -60,7 +67,7 @@ export function createQueueTcpClient(message: Buffer) {
       send_message: {
         entry: sendMessage,
         after: { idle: timedOut },
-        on: { 'wire.flushed': 'wait_message_stored' },
+        on: { 'wire.flushed': 'wait_message_stored', 'socket.error': { guard: 'resetByServer', ...notKept } },
       },
       wait_message_stored: {
         tags: READING_TAG,
@@ -68,7 +75,7 @@ export function createQueueTcpClient(message: Buffer) {
         after: { idle: timedOut },
         on: {
           'socket.end': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] },
-          'socket.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: `${event.code}: the server refused it (over its size cap?)` }) } },
+          'socket.error': notKept,
           'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered a send' } } },
         },
       },
