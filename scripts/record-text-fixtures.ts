@@ -65,12 +65,16 @@ const share = (name: string, command: ShareClientInput['command'], file: string)
   },
 });
 
-/** Ardei over TCP; its streams wait between segments, so they are tested with a clock in machines.test.ts instead. */
+/**
+ * Ardei over TCP. Replay has no clock, so nothing here may wait on one: the request ends with a newline
+ * (as a person types it; the original client's bare request ends after the quiet period), the server
+ * sends the data right after file_prepared, and streams (a wait per segment) are tested in machines.test.ts.
+ */
 const ardei = (name: string, request: string): Scenario => ({
   protocol: 'ardei',
   name,
-  server: () => ardeiTcpServer(text),
-  run: (w) => w.client(ardeiTcpClient({ request, keep: 65536 })),
+  server: () => ardeiTcpServer({ ...text, preparedGapMs: 0 }),
+  run: (w) => w.client(ardeiTcpClient({ request: `${request}\n`, keep: 65536 })),
 });
 
 const scenarios: Scenario[] = [

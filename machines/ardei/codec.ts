@@ -5,19 +5,24 @@
  * upper-cased. Requests the original left unanswered get a one-line error.
  */
 
+import { pythonFloat, pythonFloatText, pythonInt } from './python-numbers';
+
 export const ARDEI_TCP_PORT = 8120;
 export const ARDEI_UDP_PORT = 8121;
 export const FILE_PREPARED = Buffer.from('file_prepared');
 /** The largest "file" served, in bytes. */
 export const FILE_LIMIT = 123_456_789;
-/** The most segments a stream sends. */
+/** The most segments a stream sends: a larger count is cut to this, as the original does. */
 export const STREAM_COUNT_LIMIT = 10_001;
 /** A stream segment must fit one UDP datagram. */
 export const SEGMENT_SIZE_LIMIT = 65_507;
 /** The longest wait between segments accepted: a minute. */
 export const INTERVAL_LIMIT_MS = 60_000;
-/** Generated data over UDP goes in datagrams of at most this many bytes. */
-export const UDP_DATA_SIZE = 1120;
+/**
+ * Generated data over UDP goes in datagrams of this many bytes (the last may be shorter). The original
+ * server sends 1120, which its own client reads 1024 at a time, losing the rest; 1024 loses nothing.
+ */
+export const UDP_DATA_SIZE = 1024;
 /** Requests are short; a longer one ends here. */
 export const ARDEI_MAX_REQUEST = 1024;
 
@@ -27,25 +32,46 @@ export type ArdeiRequest =
   | { kind: 'echo'; text: string }
   | { kind: 'error'; message: string };
 
-export function parseArdeiRequest(raw: string): ArdeiRequest {
-  const text = raw.trim();
-  if (text.includes('stream')) {
-    const match = /^stream-(\d+(?:\.\d+)?)-(\d+)-(\d+)$/.exec(text);
-    if (!match) return { kind: 'error', message: 'Error: a stream request is stream-<interval_ms>-<count>-<size>' };
-    const [intervalMs, count, size] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (intervalMs > INTERVAL_LIMIT_MS) return { kind: 'error', message: `Error: the interval is at most ${INTERVAL_LIMIT_MS} ms` };
-    if (count < 1 || count > STREAM_COUNT_LIMIT) return { kind: 'error', message: `Error: the count is 1 to ${STREAM_COUNT_LIMIT}` };
-    if (size < 1 || size > SEGMENT_SIZE_LIMIT) return { kind: 'error', message: `Error: the size is 1 to ${SEGMENT_SIZE_LIMIT} bytes` };
-    return { kind: 'stream', intervalMs, count, size };
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** What Python's `bytes.strip()` removes: ASCII white space only. */
+const SURROUNDING_SPACE = /^[ \t\n\r\v\f]+|[ \t\n\r\v\f]+$/g;
+const refused = (message: string): ArdeiRequest => ({ kind: 'error', message });
+
+/** One request's bytes, as the original server reads them (PROTOCOLS-OTHER.md, Ardei). */
+export function parseArdeiRequest(raw: Buffer): ArdeiRequest {
+  let text: string;
+  try {
+    text = UTF8.decode(raw).replace(SURROUNDING_SPACE, '');
+  } catch {
+    return refused('Error: the request is not UTF-8');
   }
-  if (/^[+-]?\d+$/.test(text) && Number(text) !== 0) {
-    const size = Number(text);
-    if (size < 0) return { kind: 'error', message: 'Error: a file size is a positive number of chars' };
-    if (size > FILE_LIMIT) return { kind: 'error', message: `Request for file of ${text.replace(/^\+/, '')} chars. Server limit is: ${FILE_LIMIT + 1} chars.` };
-    return { kind: 'file', size };
+  if (text.includes('stream')) return parseStream(text);
+  const number = pythonInt(text) ?? 0n;
+  if (number === 0n) return text === '' ? refused('Error: empty request') : { kind: 'echo', text };
+  if (number < 0n) return refused('Error: a file size is a positive number of chars');
+  if (number > BigInt(FILE_LIMIT)) return refused(`Request for file of ${number} chars. Server limit is: ${FILE_LIMIT + 1} chars.`);
+  return { kind: 'file', size: Number(number) };
+}
+
+/** The stream request the original client builds from its three answers, each not a number replaced by its default. */
+export const streamRequestOf = (intervalMs: string, count: string, size: string): string =>
+  `stream-${pythonFloatText(pythonFloat(intervalMs) ?? 10)}-${pythonInt(count) ?? 1000n}-${pythonInt(size) ?? 1024n}`;
+
+/** `<anything with stream>-<interval_ms>-<count>-<size>`, split like Python's `split('-', 3)`. */
+function parseStream(text: string): ArdeiRequest {
+  const parts = text.split('-');
+  const [intervalText, countText, sizeText] = [parts[1], parts[2], parts.slice(3).join('-')];
+  const intervalMs = pythonFloat(intervalText ?? '');
+  const count = pythonInt(countText ?? '');
+  const size = parts.length > 3 ? pythonInt(sizeText) : undefined;
+  if (intervalMs === undefined || count === undefined || size === undefined) return refused('Error: a stream request is stream-<interval_ms>-<count>-<size>');
+  if (Number.isNaN(intervalMs) && (count === 0n || size === 0n)) {
+    return refused(`Request for transfer of ${countText} segments at interval: ${intervalText}, of size: ${sizeText} has errors.`);
   }
-  if (text === '') return { kind: 'error', message: 'Error: empty request' };
-  return { kind: 'echo', text };
+  if (!(intervalMs <= INTERVAL_LIMIT_MS)) return refused(`Error: the interval is at most ${INTERVAL_LIMIT_MS} ms`);
+  if (size < 0n || size > BigInt(SEGMENT_SIZE_LIMIT)) return refused(`Error: the size is 0 to ${SEGMENT_SIZE_LIMIT} bytes`);
+  const segments = count < BigInt(STREAM_COUNT_LIMIT) ? Number(count) : STREAM_COUNT_LIMIT;
+  return { kind: 'stream', intervalMs, count: segments, size: Number(size) };
 }
 
 /** The echo: ASCII letters upper-cased, everything else as sent. */

@@ -1,24 +1,63 @@
 /** Ardei's machines driven by scripted bytes and datagrams (no sockets): replies, generated data, streams, and the requests the original ignored. */
 import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
-import { FILE_PREPARED, FILE_LIMIT, echoOf, generatedChunks, parseArdeiRequest } from './codec';
+import { FILE_PREPARED, FILE_LIMIT, STREAM_COUNT_LIMIT, echoOf, generatedChunks, parseArdeiRequest, streamRequestOf } from './codec';
+import { pythonFloatText } from './python-numbers';
 import { ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
+import { PREPARED_GAP_MS } from './tcp-server';
 import { everySplit } from '../../src/test-support/cuts';
 
 const tcp = (inputs: ReplayInput[]) => replay(ardeiTcpServer({ maxRequest: 1024 }).accept('c1'), inputs);
 const udp = (inputs: ReplayInput[]) => replay(ardeiUdpServer({ burst: 4, paceMs: 1 }).accept('u1'), inputs);
 
 describe('codec', () => {
+  const parse = (text: string | Buffer) => parseArdeiRequest(Buffer.isBuffer(text) ? text : Buffer.from(text));
+
   it('dispatches the first match: stream, file, echo; and answers what the original ignored', () => {
-    expect(parseArdeiRequest(' stream-2.5-3-100 \n')).toEqual({ kind: 'stream', intervalMs: 2.5, count: 3, size: 100 });
-    expect(parseArdeiRequest('1000')).toEqual({ kind: 'file', size: 1000 });
-    expect(parseArdeiRequest('hello stream')).toMatchObject({ kind: 'error' });
-    expect(parseArdeiRequest('stream-1-10002-1')).toMatchObject({ kind: 'error' });
-    expect(parseArdeiRequest('-5')).toMatchObject({ kind: 'error' });
-    expect(parseArdeiRequest('')).toMatchObject({ kind: 'error' });
-    expect(parseArdeiRequest(String(FILE_LIMIT))).toEqual({ kind: 'file', size: FILE_LIMIT });
-    expect(parseArdeiRequest(String(FILE_LIMIT + 1))).toEqual({ kind: 'error', message: 'Request for file of 123456790 chars. Server limit is: 123456790 chars.' });
-    expect(parseArdeiRequest('0')).toEqual({ kind: 'echo', text: '0' });
+    expect(parse(' stream-2.5-3-100 \n')).toEqual({ kind: 'stream', intervalMs: 2.5, count: 3, size: 100 });
+    expect(parse('1000')).toEqual({ kind: 'file', size: 1000 });
+    expect(parse('hello stream')).toMatchObject({ kind: 'error' });
+    expect(parse('-5')).toMatchObject({ kind: 'error' });
+    expect(parse('')).toMatchObject({ kind: 'error' });
+    expect(parse(String(FILE_LIMIT))).toEqual({ kind: 'file', size: FILE_LIMIT });
+    expect(parse(String(FILE_LIMIT + 1))).toEqual({ kind: 'error', message: 'Request for file of 123456790 chars. Server limit is: 123456790 chars.' });
+    expect(parse('0')).toEqual({ kind: 'echo', text: '0' });
     expect(echoOf('Hello, wörld 42').toString()).toBe('HELLO, WöRLD 42');
+  });
+
+  it("reads numbers as Python's int() does, and prints them as Python does", () => {
+    for (const text of ['+5', ' 5 ', '\t5\r\n', '005']) expect(parse(text)).toEqual({ kind: 'file', size: 5 });
+    expect(parse('1_0')).toEqual({ kind: 'file', size: 10 });
+    for (const text of ['1__0', '_1', '1_', '5.0', '0x5', '-0', '+0']) expect(parse(text)).toMatchObject({ kind: 'echo' });
+    expect(parse('+123_456_790')).toEqual({ kind: 'error', message: 'Request for file of 123456790 chars. Server limit is: 123456790 chars.' });
+    expect(parse('99999999999999999999999')).toEqual({ kind: 'error', message: 'Request for file of 99999999999999999999999 chars. Server limit is: 123456790 chars.' });
+  });
+
+  it('strips ASCII white space only, upper-cases ASCII letters only, and refuses bytes that are not UTF-8', () => {
+    expect(parse(' café ok \n')).toEqual({ kind: 'echo', text: 'café ok' });
+    expect(echoOf('café ok').toString()).toBe('CAFé OK');
+    expect(parse('\u00a0hi')).toEqual({ kind: 'echo', text: '\u00a0hi' });
+    expect(parse(Buffer.from([0x68, 0xff, 0x69]))).toEqual({ kind: 'error', message: 'Error: the request is not UTF-8' });
+  });
+
+  it("takes any text containing stream, split like Python's split('-', 3), with Python's float() for the interval", () => {
+    expect(parse('upstream-5.0-20-100')).toEqual({ kind: 'stream', intervalMs: 5, count: 20, size: 100 });
+    expect(parse('stream-1e1-+2-0')).toEqual({ kind: 'stream', intervalMs: 10, count: 2, size: 0 });
+    expect(parse('stream-.5-1_0- 3 ')).toEqual({ kind: 'stream', intervalMs: 0.5, count: 10, size: 3 });
+    expect(parse('stream-1-10002-1')).toEqual({ kind: 'stream', intervalMs: 1, count: STREAM_COUNT_LIMIT, size: 1 });
+    expect(parse('stream-1-0-1')).toEqual({ kind: 'stream', intervalMs: 1, count: 0, size: 1 });
+    expect(parse('stream-nan-0-5')).toEqual({ kind: 'error', message: 'Request for transfer of 0 segments at interval: nan, of size: 5 has errors.' });
+    expect(parse('stream-NaN-3-0')).toEqual({ kind: 'error', message: 'Request for transfer of 3 segments at interval: NaN, of size: 0 has errors.' });
+    for (const text of ['stream', 'stream-1-2', 'stream-1-2-3-4', 'stream-x-1-1', 'stream-nan-1-1', 'stream-inf-1-1', 'stream-1-1--1']) {
+      expect(parse(text)).toMatchObject({ kind: 'error' });
+    }
+  });
+
+  it('builds the stream request the original client sends from its three answers', () => {
+    expect(streamRequestOf('5', '20', '100')).toBe('stream-5.0-20-100');
+    expect(streamRequestOf(' 0.25 ', '+3', '1_0')).toBe('stream-0.25-3-10');
+    expect(streamRequestOf('x', '', 'big')).toBe('stream-10.0-1000-1024');
+    expect(streamRequestOf('nan', '0', '5')).toBe('stream-nan-0-5');
+    expect([1e-5, 1e16, 123.5, -0].map(pythonFloatText)).toEqual(['1e-05', '1e+16', '123.5', '-0.0']);
   });
 
   it('generates exactly the bytes asked for, from one shared buffer', () => {
@@ -37,13 +76,24 @@ describe('TCP server', () => {
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'echoed' });
   });
 
-  it('sends file_prepared then exactly n bytes of A, with no delimiter', async () => {
-    const result = await tcp([Buffer.from('200000\n')]);
+  it('sends file_prepared in a write of its own, pauses, then exactly n bytes of A, with no delimiter', async () => {
+    const prepared = await tcp([Buffer.from('200000\n')]);
+    expect(prepared.sent).toEqual(FILE_PREPARED);
+    const result = await tcp([Buffer.from('200000\n'), { wait: PREPARED_GAP_MS }]);
     expect(result.sent.subarray(0, 13)).toEqual(FILE_PREPARED);
     expect(result.sent.length).toBe(13 + 200_000);
     expect(result.sent.subarray(13).every((byte) => byte === 0x41)).toBe(true);
-    expect(result.states).toEqual(['client_connect', 'check_request', 'sending_file.sending', 'request_complete']);
+    expect(result.states).toEqual(['client_connect', 'check_request', 'preparing_file', 'sending_file.sending', 'request_complete']);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 200_000 });
+    const noGap = await replay(ardeiTcpServer({ maxRequest: 1024, preparedGapMs: 0 }).accept('c1'), [Buffer.from('3\n')]);
+    expect(noGap.sent.toString()).toBe('file_preparedAAA');
+  });
+
+  it('sends a stream of no segments as nothing, and closes', async () => {
+    const result = await tcp([Buffer.from('stream-5-0-100\n')]);
+    expect(result.sent.length).toBe(0);
+    expect(result.closed).toBe('end');
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'streamed', bytes: 0 });
   });
 
   it('streams count segments, one per interval', async () => {
@@ -62,7 +112,7 @@ describe('TCP server', () => {
 });
 
 describe('UDP server', () => {
-  it('answers each datagram of a peer: echo, then a file in paced datagrams of at most 1120 bytes', async () => {
+  it('answers each datagram of a peer: echo, then a file in paced datagrams', async () => {
     const result = await udp([Buffer.from('hi'), Buffer.from('3000'), { wait: 1 }, PEER_ENDS]);
     expect(result.sent.toString('utf8', 0, 2)).toBe('HI');
     expect(result.sent.subarray(2, 15)).toEqual(FILE_PREPARED);
@@ -75,7 +125,7 @@ describe('clients', () => {
   it('TCP: counts a file split by length from file_prepared, keeping only the first bytes', async () => {
     const data = Buffer.alloc(100_000, 'A');
     const result = await replay(ardeiTcpClient({ request: '100000', keep: 64 }), [Buffer.concat([FILE_PREPARED, data.subarray(0, 10)]), data.subarray(10), PEER_ENDS]);
-    expect(result.sent.toString()).toBe('100000\n');
+    expect(result.sent.toString()).toBe('100000');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 13 + 100_000 });
   });
 

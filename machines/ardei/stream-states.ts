@@ -1,6 +1,6 @@
 /**
  * How both of ardei's servers send a stream: a segment after each interval
- * until `count` have gone, pausing while the socket is full. The machine
+ * until `count` have gone (none for a count of 0), pausing while the socket is full. The machine
  * provides `writeSegment` and `countSegment`, the `segmentsLeft` guard and
  * the `interval` delay.
  */
@@ -8,15 +8,16 @@ import { FLOW_CONTROL_TAG } from '../../src/engine/protocol';
 
 export function streamsSegments(doneTarget: string) {
   return {
-    initial: 'waiting' as const,
+    initial: 'next_segment' as const,
     states: {
+      next_segment: { always: [{ guard: 'segmentsLeft' as const, target: 'waiting' }, { target: doneTarget }] },
       waiting: {
         after: { interval: 'sending' },
         on: { 'wire.full': 'socket_full' },
       },
       sending: {
         entry: ['writeSegment' as const, 'countSegment' as const],
-        always: [{ guard: 'segmentsLeft' as const, target: 'waiting' }, { target: doneTarget }],
+        always: 'next_segment',
       },
       socket_full: { tags: FLOW_CONTROL_TAG, on: { 'wire.drain': 'waiting' } },
     },

@@ -9,10 +9,10 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import { encodeLines } from '../../src/engine/text-request';
 import { wireActions } from '../../src/engine/wire-actions';
 
 export interface ArdeiClientInput {
+  /** Sent exactly as given, in one write, with no newline: what the original client sends. */
   request: string;
   /** How many of the first reply bytes are kept (the rest is only counted). */
   keep: number;
@@ -52,7 +52,7 @@ export function createArdeiTcpClient() {
     on: interruptedOnSocketError,
     states: {
       send_request: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeLines([context.request]) }) }, 'flush'],
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: Buffer.from(context.request) }) }, 'flush'],
         after: { idle: timedOut },
         on: { 'wire.flushed': 'receiving' },
       },

@@ -1,8 +1,8 @@
 /**
  * One TCP connection of ardei's server (seed 000): one request, then an
- * echo, a generated "file" (`file_prepared` then n bytes of `A`, generated
- * as they are sent, with the socket's backpressure), a stream of segments,
- * or a one-line error; then the server closes.
+ * echo, a generated "file" (`file_prepared` in a write of its own, then n
+ * bytes of `A`, generated as they are sent, with the socket's backpressure),
+ * a stream of segments, or a one-line error; then the server closes.
  */
 import { Readable } from 'node:stream';
 import { assign, emit, setup } from 'xstate';
@@ -18,8 +18,13 @@ import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestCo
 import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
 
+/** The pause after `file_prepared`, unless configured (the original pauses about 0.1 ms; a timer's least is 1). */
+export const PREPARED_GAP_MS = 1;
+
 export interface ArdeiServerInput {
   maxRequest: number;
+  /** The pause between `file_prepared` and the data; 0 for none (traces replayed without a clock). */
+  preparedGapMs?: number;
   quietMs?: number;
   idleTimeoutMs?: number;
 }
@@ -39,7 +44,9 @@ type Event = BytesFrame | WireEvent | SourceEvent;
 const FAILED = '#ardei-tcp-server.failed';
 const output = outcomeFrom<ArdeiOutcome>(['echoed', 'sent', 'streamed']);
 const rules = textRequestRules(1);
-export const requestOf = (context: { request: Buffer }): ArdeiRequest => parseArdeiRequest(readLines(context.request, 1).lines[0]);
+/** The request up to its newline, if a person typed one (the original client sends none). */
+const firstLine = (request: Buffer) => request.subarray(0, request.includes(0x0a) ? request.indexOf(0x0a) : request.length);
+const requestOf = (context: { request: Buffer }): ArdeiRequest => parseArdeiRequest(firstLine(context.request));
 const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
 const stream = (context: Context) => requestOf(context) as Extract<ArdeiRequest, { kind: 'stream' }>;
 
@@ -53,8 +60,8 @@ export function createArdeiTcpServer() {
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
       countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
     },
-    guards: { ...rules.guards, isFile: is('file'), isStream: is('stream'), isEcho: is('echo'), segmentsLeft: ({ context }) => context.segmentsLeft > 0 },
-    delays: { quiet: rules.quiet, idle: idleDelay, interval: ({ context }) => stream(context).intervalMs },
+    guards: { ...rules.guards, isFile: is('file'), isStream: is('stream'), isEcho: is('echo'), segmentsLeft: ({ context }) => context.segmentsLeft > 0, noGap: ({ context }) => context.preparedGapMs === 0 },
+    delays: { quiet: rules.quiet, idle: idleDelay, preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
     id: 'ardei-tcp-server',
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, segmentsLeft: 0, outcome: 'open', bytes: 0 }),
@@ -65,7 +72,7 @@ export function createArdeiTcpServer() {
       check_request: {
         entry: { type: 'announce', params: ({ context }) => ({ summary: JSON.stringify(readLines(context.request, 1).lines[0].trim().slice(0, 60)) }) },
         always: [
-          { guard: 'isFile', target: 'sending_file', actions: [{ type: 'write', params: { bytes: FILE_PREPARED } }, assign({ size: ({ context }) => (requestOf(context) as { size: number }).size })] },
+          { guard: 'isFile', target: 'preparing_file', actions: assign({ size: ({ context }) => (requestOf(context) as { size: number }).size }) },
           { guard: 'isStream', target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
           {
             guard: 'isEcho',
@@ -83,6 +90,12 @@ export function createArdeiTcpServer() {
             ],
           },
         ],
+      },
+      // file_prepared goes alone, then a pause: the original client reads it with one recv and drops whatever came with it.
+      preparing_file: {
+        entry: { type: 'write', params: { bytes: FILE_PREPARED } },
+        always: { guard: 'noGap', target: 'sending_file' },
+        after: { preparedGap: 'sending_file' },
       },
       sending_file: sendFromSource({
         ref: () => 'generated',

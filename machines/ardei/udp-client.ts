@@ -10,7 +10,6 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { outcomeFrom, type Finish } from '../../src/engine/outcome';
 import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import { encodeLines } from '../../src/engine/text-request';
 import { wireActions } from '../../src/engine/wire-actions';
 import { FILE_PREPARED, parseArdeiRequest } from './codec';
 import type { ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
@@ -31,7 +30,7 @@ interface Context extends ArdeiUdpClientInput {
 type Event = BytesFrame | WireEvent;
 
 const output = outcomeFrom<ArdeiClientOutcome>(['received']);
-const asked = (context: Context) => parseArdeiRequest(context.request);
+const asked = (context: Context) => parseArdeiRequest(Buffer.from(context.request));
 
 export function createArdeiUdpClient() {
   return setup({
@@ -61,7 +60,7 @@ export function createArdeiUdpClient() {
     on: { 'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } } },
     states: {
       send_request: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeLines([context.request]) }) }, 'flush'],
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: Buffer.from(context.request) }) }, 'flush'],
         on: { 'wire.flushed': 'wait_reply' },
       },
       wait_reply: {

@@ -1,7 +1,7 @@
 /**
  * One UDP peer of ardei's server (seed 000): each datagram is a request,
  * answered like the TCP server's: an echo or error datagram; `file_prepared`
- * then the "file" in datagrams of at most 1120 bytes; or a stream, one
+ * then the "file" in datagrams of 1024 bytes (UDP_DATA_SIZE); or a stream, one
  * datagram per segment. Generated data is paced (a burst of datagrams, then
  * a short pause) so that a loopback receiver is not overrun: UDP would drop
  * the excess silently. The peer's machine lives until it has been quiet for
@@ -47,7 +47,7 @@ export function createArdeiUdpServer() {
       write: emit((_, params: { bytes: Buffer }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
       flush: emit({ type: 'wire.flush' as const }),
       announce: emit(({ context }) => ({ type: 'session.request' as const, summary: `request ${context.requests}: ${context.request.kind}` })),
-      takeRequest: assign(({ context }, params: { bytes: Buffer }) => ({ request: parseArdeiRequest(params.bytes.toString('utf8')), requests: context.requests + 1 })),
+      takeRequest: assign(({ context }, params: { bytes: Buffer }) => ({ request: parseArdeiRequest(params.bytes), requests: context.requests + 1 })),
       sendBurst: enqueueActions(({ context, enqueue }) => {
         let left = context.fileLeft;
         for (let sent = 0; sent < context.burst && left > 0; sent++) {
