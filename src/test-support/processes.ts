@@ -73,9 +73,16 @@ export function startServerProcess(args: string[], wrapper: string[] = []): Prom
 }
 
 /** Starts any `wirestate ...` server command (which must listen on port 0, loopback) and waits until it listens. */
-export async function startCliServer(cliArgs: string[], wrapper: string[] = []): Promise<ServerProcess> {
-  const command = [...wrapper, process.execPath, CLI, ...cliArgs];
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCliServer(cliArgs: string[], wrapper: string[] = []): Promise<ServerProcess> {
+  return startServerCommand([...wrapper, process.execPath, CLI, ...cliArgs]);
+}
+
+/**
+ * Starts a command that runs a wirestate server and waits until it listens. `group`: in a process group
+ * of its own, for a command (an npm script) whose server is a child: stop it with `process.kill(-pid)`.
+ */
+export async function startServerCommand(command: string[], group = false): Promise<ServerProcess> {
+  const child = spawn(command[0], command.slice(1), { detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (chunk: Buffer) => (output += chunk.toString());
   child.stdout!.on('data', append);
@@ -91,14 +98,17 @@ export async function startCliServer(cliArgs: string[], wrapper: string[] = []):
   return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(output)![1]), output: () => output, logged, exited };
 }
 
+/** Runs `wirestate ...` on a terminal, typing `typed` into it (see `inTerminal`). */
+export const wirestateInTerminal = (args: string[], typed: string): Promise<Finished> => inTerminal([process.execPath, CLI, ...args], typed);
+
 /**
- * Runs `wirestate ...` with a terminal as its stdin and stdout (util-linux `script` makes the pty), typing
+ * Runs `command` with a terminal as its stdin and stdout (util-linux `script` makes the pty), typing
  * `typed` into it; the output is what the terminal showed, CRs removed.
  */
-export function wirestateInTerminal(args: string[], typed: string): Promise<Finished> {
+export function inTerminal(command: string[], typed: string, cwd?: string): Promise<Finished> {
   const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', [process.execPath, CLI, ...args].map(quote).join(' '), '/dev/null'], { timeout: 30_000, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command.map(quote).join(' '), '/dev/null'], { cwd, timeout: 30_000, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
