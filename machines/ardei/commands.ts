@@ -19,9 +19,10 @@ import type { Logger } from '../../src/log/logger';
 import { createAtomicFile } from '../../src/storage/atomic-file';
 import { FolderFiles } from '../../src/storage/folder-files';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
-import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
+import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from './codec';
 import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
 import { reportOf } from './report';
+import { PREPARED_GAP_MS } from './tcp-server';
 
 const port = (name: string, value: number) => {
   if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
@@ -31,6 +32,7 @@ const serverBuilder = (yargs: Argv) =>
   withTextRequestOptions(withServerOptions(yargs), ARDEI_MAX_REQUEST)
     .option('tcp-port', { type: 'number', default: ARDEI_TCP_PORT, describe: 'TCP port' })
     .option('udp-port', { type: 'number', default: ARDEI_UDP_PORT, describe: 'UDP port' })
+    .option('prepared-gap', { type: 'number', default: PREPARED_GAP_MS, describe: 'TCP: milliseconds between file_prepared and the data, so that the original client (one read) gets file_prepared alone' })
     .option('udp-burst', { type: 'number', default: 16, describe: 'Datagrams of generated data sent before each pause' })
     .option('udp-pause', { type: 'number', default: 1, describe: 'Milliseconds between bursts, so that a loopback receiver keeps up' })
     .option('advanced', { type: 'number', describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})` })
@@ -41,6 +43,7 @@ const serverBuilder = (yargs: Argv) =>
       if (args.advanced !== undefined) port('advanced', args.advanced);
       if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1)) throw new Error('--udp-burst must be at least 1');
       if (!(args['udp-pause'] >= 0)) throw new Error('--udp-pause must be 0 or more ms');
+      if (!(args['prepared-gap'] >= 0)) throw new Error('--prepared-gap must be 0 or more ms');
       return true;
     })
     .example('$0 ardei server', 'TCP on 8120 and UDP on 8121, like tcpser.py and udpser.py')
@@ -48,7 +51,7 @@ const serverBuilder = (yargs: Argv) =>
 
 /** The TCP and UDP listeners of an ardei server with these flags. */
 export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Listener[] => [
-  { transport: 'tcp', port: args['tcp-port'], protocol: ardeiTcpServer(textRequestInput(args)) },
+  { transport: 'tcp', port: args['tcp-port'], protocol: ardeiTcpServer({ ...textRequestInput(args), preparedGapMs: args['prepared-gap'] }) },
   { transport: 'udp', port: args['udp-port'], protocol: ardeiUdpServer({ burst: args['udp-burst'], paceMs: args['udp-pause'] }) },
 ];
 
@@ -77,7 +80,7 @@ const clientBuilder = (yargs: Argv) =>
     .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
     .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
     .example('$0 ardei client --udp stream-10-100-1000', 'a stream over UDP: 100 segments of 1000 bytes, 10 ms apart')
-    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect; with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
+    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
@@ -93,12 +96,16 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
     const outcome = await runClientSession({ protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec }, args, log, (actor: AnyActorRef) =>
       actor.subscribe((snapshot) => (head = snapshot.context.head)),
     );
+    // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
+    if (outcome.detail === 'ECONNREFUSED') throw new CannotConnect(`cannot reach ${args.host}:${port}: ECONNREFUSED`);
     if (!outcome.ok) {
       process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
       return EXIT.interrupted;
     }
     const report = reportOf({ request: text, bytes: outcome.bytes, head, transport, seconds: (performance.now() - started) / 1000 });
-    process.stdout.write(`${report.text}\n`);
+    if (report.text === '') process.stderr.write('wirestate ardei client: refused: the server closed without a reply\n');
+    else process.stdout.write(`${report.text}\n`);
+    if (report.refused) return EXIT.refused;
     return report.lost > 0 && transport === 'tcp' ? EXIT.interrupted : EXIT.ok;
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
@@ -107,19 +114,20 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
   }
 }
 
-/** The original's prompt loop: `stream` asks for its three numbers; `quit` or the end of input leaves. */
+/** The original's prompt loop: `stream` asks for its three numbers (a stream request built as the original builds it); an empty line sends nothing; `quit` or the end of input leaves. */
 async function promptLoop(input: Prompter, args: ClientArgs, log: Logger): Promise<number> {
   let code: number = EXIT.ok;
   for (;;) {
     const line = (await input.ask('Enter a number for a file, "stream", "quit", or text to echo: '))?.trim();
     if (line === undefined || line === 'quit') return code;
+    if (line === '') continue;
     let text = line;
     if (line === 'stream') {
       const interval = await input.ask('Interval between segments (ms): ');
       const count = await input.ask('Number of segments: ');
       const size = await input.ask('Segment size (bytes): ');
       if (size === undefined) return code;
-      text = `stream-${interval?.trim()}-${count?.trim()}-${size.trim()}`;
+      text = streamRequestOf(interval ?? '', count ?? '', size);
     }
     const result = await request(text, args, log);
     if (result === EXIT.cannotConnect) return result;
