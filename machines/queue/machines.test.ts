@@ -4,6 +4,7 @@ import { createActor } from 'xstate';
 import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet, messageFromText } from './codec';
 import { queueClient, queueServer } from '.';
 import { createQueueTcpClient } from './tcp-client';
+import { createQueueTcpServer } from './tcp-server';
 import { MessageQueue } from './message-queue';
 import { everySplit } from '../../src/test-support/cuts';
 
@@ -114,6 +115,20 @@ describe('queue server over TCP', () => {
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'delivered' }); // flushed before the reset came
     const broken = await replay(queueServer(queue, 'tcp', { maxMessage: 3000 }).accept('c2'), [Buffer.from('<<GET'), PEER_RESETS]);
     expect(broken.outcome).toMatchObject({ ok: false, outcome: 'interrupted' });
+    expect(queue.take()?.bytes.toString()).toBe('second');
+  });
+});
+
+describe('queue server over TCP, a receiver that resets once the message is written', () => {
+  it('has had it: the message is not put back for a second receiver (the original client resets on a message over 3000 bytes)', async () => {
+    const queue = queueOf('first', 'second');
+    const actor = createActor(createQueueTcpServer(queue), { input: { maxMessage: 3000 } }).start();
+    actor.send({ type: 'frame.bytes', bytes: GET });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(actor.getSnapshot().value).toBe('send_message'); // nothing carries out the flush: written, not yet flushed
+    actor.send({ type: 'socket.error', code: 'ECONNRESET' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(actor.getSnapshot().output).toMatchObject({ outcome: 'delivered' });
     expect(queue.take()?.bytes.toString()).toBe('second');
   });
 });
