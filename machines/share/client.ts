@@ -75,7 +75,7 @@ export function createShareClient(local: ShareLocalFile) {
     states: {
       send_request: {
         entry: [
-          { type: 'write', params: ({ context }) => ({ bytes: encodeShareRequest(context.command === 'list' ? { kind: 'list' } : { kind: context.command, name: context.name }) }) },
+          { type: 'write', params: ({ context }) => ({ bytes: encodeShareRequest(context.command, context.name) }) },
           'flush',
         ],
         ...waitsForPeer(FAILED),

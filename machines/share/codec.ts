@@ -4,7 +4,6 @@
  * terminator (text-request.ts says where it ends); the answers `pass` and
  * `cancel`; a listing of names each followed by `, `.
  */
-import { encodeLines } from '../../src/engine/text-request';
 
 /** The seed's example port, 365, needs privileges; this one does not. */
 export const SHARE_PORT = 3650;
@@ -16,19 +15,21 @@ const SEPARATOR = ', ';
 
 export type ShareRequest = { kind: 'put' | 'get'; name: string } | { kind: 'list' } | { kind: 'unknown'; text: string };
 
-/** Reads a request (white space around it stripped, as the original server does); a name may hold commas. */
+/**
+ * Reads a request's text (its newline, if any, already taken off) as the
+ * original server does, white space included, except that a name may hold
+ * commas.
+ */
 export function parseShareRequest(text: string): ShareRequest {
-  const trimmed = text.trim();
-  if (trimmed === 'list') return { kind: 'list' };
-  const comma = trimmed.indexOf(',');
-  const command = trimmed.slice(0, comma);
-  if (comma > 0 && (command === 'put' || command === 'get')) return { kind: command, name: trimmed.slice(comma + 1) };
-  return { kind: 'unknown', text: trimmed };
+  if (text === 'list') return { kind: 'list' };
+  const comma = text.indexOf(',');
+  const command = text.slice(0, comma);
+  if (comma > 0 && (command === 'put' || command === 'get')) return { kind: command, name: text.slice(comma + 1) };
+  return { kind: 'unknown', text };
 }
 
-/** What wirestate's client sends: the request and a newline. */
-export const encodeShareRequest = (request: { kind: 'put' | 'get'; name: string } | { kind: 'list' }): Buffer =>
-  encodeLines([request.kind === 'list' ? 'list' : `${request.kind},${request.name}`]);
+/** What the original client sends, byte for byte: no terminator (the original server would keep one in the name). */
+export const encodeShareRequest = (command: 'put' | 'get' | 'list', name: string): Buffer => Buffer.from(command === 'list' ? 'list' : `${command},${name}`);
 
 export const encodeListing = (names: string[]): Buffer => Buffer.from(names.map((name) => `${name}${SEPARATOR}`).join(''));
 

@@ -21,11 +21,17 @@ import { pathExists } from '../../src/storage/path-exists';
 import { readRange } from '../../src/storage/read-range';
 import { removeStaleTempFiles } from '../../src/storage/temp-names';
 import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from './codec';
+import { DEFAULT_PASS_GAP_MS } from './server';
 import { shareClient, shareServer } from '.';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
     .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
+    .option('pass-gap', { type: 'number', default: DEFAULT_PASS_GAP_MS, describe: 'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait' })
+    .check((args) => {
+      if (!(args['pass-gap'] >= 0)) throw new Error('--pass-gap must be 0 or more ms');
+      return true;
+    })
     .example('$0 share server 3650 --root shared', 'share ./shared on port 3650');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -33,7 +39,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const files = await FolderFiles.open(args.root);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
-  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: shareServer(files, textRequestInput(args)) }]);
+  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }) }]);
   log.info(`sharing ${files.root}`);
 }
 

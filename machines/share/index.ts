@@ -5,8 +5,9 @@ import { readLines } from '../../src/engine/text-request';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
+import { chunkBytes, type Trace } from '../../src/trace/trace-format';
 import { createShareClient, type ShareClientInput, type ShareLocalFile } from './client';
-import { CANCEL, PASS, parseListing, parseShareRequest } from './codec';
+import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } from './codec';
 import { ShareReplyReader } from './reply-reader';
 import { createShareServer, type ShareFiles, type ShareServerInput } from './server';
 
@@ -21,28 +22,42 @@ export function shareClient(local: ShareLocalFile, input: ShareClientInput): Con
   return { logic: createShareClient(local), input, decoder: new ShareReplyReader(input.command === 'list' ? 'listing' : 'answer') };
 }
 
+/** The bytes a recorded server had read when it took its request as complete (they may go past a newline that ended it). */
+function recordedRequest(trace: Trace): Buffer {
+  const chunks: Buffer[] = [];
+  for (const entry of trace.entries) {
+    if ('state' in entry && entry.state === 'check_request') break;
+    if ('in' in entry) chunks.push(chunkBytes(entry)!);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * What `wirestate replay`, the fixture tests and the inspector need. A server
  * trace is replayed against a folder rebuilt from it: the file a `get` was
  * answered `pass` with, the name a `put` was cancelled for, and the names a
- * `list` sent (as empty files).
+ * `list` sent (as empty files). A replay has no clock, so where the recorded
+ * request ended at a pause (the original client sends no terminator) the
+ * replayed one ends at the size cap, set to the bytes recorded by then; and
+ * `get` sends its file without the gap after `pass`, which changes no byte.
  */
 export const shareTraceSupport = () =>
   textTraceSupport({
     server: (trace) => {
-      const request = parseShareRequest(readLines(tracedBytes(trace, 'in'), 1).lines[0]);
+      const { owner: _owner, ...options } = trace.header.input as ShareServerInput;
+      const maxRequest = Math.min(options.maxRequest, recordedRequest(trace).length);
+      const request = parseShareRequest(readLines(recordedRequest(trace).subarray(0, maxRequest), 1).lines[0]);
       const sent = tracedBytes(trace, 'out');
       const files: Record<string, Buffer> = {};
       if (request.kind === 'get' && sent.subarray(0, PASS.length).equals(PASS)) files[request.name] = sent.subarray(PASS.length);
       if (request.kind === 'put' && sent.equals(CANCEL)) files[request.name] = Buffer.alloc(0);
       if (request.kind === 'list') for (const name of parseListing(sent.toString())) files[name] = Buffer.alloc(0);
-      const { owner: _owner, ...options } = trace.header.input as ShareServerInput;
-      return shareServer(new MemoryFiles(files), options).accept(trace.header.connection);
+      return shareServer(new MemoryFiles(files), { ...options, maxRequest, passGapMs: 0 }).accept(trace.header.connection);
     },
     client: (trace) => {
       const input = trace.header.input as ShareClientInput;
-      const sent = tracedBytes(trace, 'out');
-      return shareClient(memoryLocalFile(sent.subarray(sent.indexOf(0x0a) + 1)), input);
+      const request = encodeShareRequest(input.command, input.name);
+      return shareClient(memoryLocalFile(tracedBytes(trace, 'out').subarray(request.length)), input);
     },
     machines: { server: createShareServer(new MemoryFiles()), client: createShareClient(memoryLocalFile()) },
   });

@@ -6,6 +6,7 @@ import { CANCEL, PASS, encodeListing, encodeShareRequest, parseListing, parseSha
 import { ShareReplyReader } from './reply-reader';
 import { shareClient, shareServer } from '.';
 import type { ShareClientInput } from './client';
+import { DEFAULT_PASS_GAP_MS } from './server';
 import { everySplit, decodeAll } from '../../src/test-support/cuts';
 
 const content = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 253));
@@ -14,13 +15,19 @@ const server = (files: MemoryFiles, inputs: ReplayInput[]) => replay(shareServer
 const frames = (expect: 'answer' | 'listing', ...chunks: Buffer[]) => decodeAll(new ShareReplyReader(expect), chunks);
 
 describe('codec and reply reader', () => {
-  it('reads requests, names with commas included, and never crashes on one without a comma', () => {
+  it('reads requests as the original does, white space kept, names with commas included, and never crashes on one without a comma', () => {
     expect(parseShareRequest('put,apple.jpg')).toEqual({ kind: 'put', name: 'apple.jpg' });
-    expect(parseShareRequest(' get,a,b.txt \n')).toEqual({ kind: 'get', name: 'a,b.txt' });
+    expect(parseShareRequest('get,a,b.txt ')).toEqual({ kind: 'get', name: 'a,b.txt ' });
     expect(parseShareRequest('list')).toEqual({ kind: 'list' });
+    expect(parseShareRequest(' list')).toEqual({ kind: 'unknown', text: ' list' });
     expect(parseShareRequest('delete')).toEqual({ kind: 'unknown', text: 'delete' });
     expect(parseShareRequest('put')).toEqual({ kind: 'unknown', text: 'put' });
-    expect(encodeShareRequest({ kind: 'get', name: 'x' }).toString()).toBe('get,x\n');
+  });
+
+  it("encodes a request as the original client's bytes: no terminator", () => {
+    expect(encodeShareRequest('put', 'apple.jpg').toString()).toBe('put,apple.jpg');
+    expect(encodeShareRequest('get', 'apple.jpg').toString()).toBe('get,apple.jpg');
+    expect(encodeShareRequest('list', '').toString()).toBe('list');
   });
 
   it('round-trips a listing, empty included', () => {
@@ -43,12 +50,28 @@ describe('codec and reply reader', () => {
 });
 
 describe('share server', () => {
-  it.each(everySplit(encodeShareRequest({ kind: 'get', name: 'song.bin' })))('answers a get cut anywhere (%#) with pass and the file, then closes', async (first, second) => {
-    const result = await server(new MemoryFiles({ 'song.bin': content }), [first, second]);
+  it.each(everySplit(encodeShareRequest('get', 'song.bin')))('answers a get cut anywhere (%#), once the client pauses, with pass and the file, then closes', async (first, second) => {
+    const result = await server(new MemoryFiles({ 'song.bin': content }), [first, second, { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS }]);
     expect(result.sent).toEqual(Buffer.concat([PASS, content]));
     expect(result.states).toEqual(['client_connect', 'check_request', 'check_download', 'downloading.sending', 'download_complete']);
     expect(result.closed).toBe('end');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 5000 });
+  });
+
+  it('sends pass alone and holds the file back for the pass gap, so that a client reading pass in one read gets it alone', async () => {
+    const files = new MemoryFiles({ 'song.bin': content });
+    expect((await server(files, [Buffer.from('get,song.bin'), { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS - 1 }])).sent).toEqual(PASS);
+    expect((await server(files, [Buffer.from('get,song.bin'), { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS }])).sent).toEqual(Buffer.concat([PASS, content]));
+    const noGap = await replay(shareServer(files, { maxRequest: 4096, passGapMs: 0 }).accept('c1'), [Buffer.from('get,song.bin'), { wait: 50 }]);
+    expect(noGap.sent).toEqual(Buffer.concat([PASS, content]));
+  });
+
+  it('takes a newline as the end of a request typed into nc (a name never holds one), and a CR before it', async () => {
+    const files = new MemoryFiles({ 'song.bin': content });
+    expect((await server(files, [Buffer.from('get,song.bin\n'), { wait: DEFAULT_PASS_GAP_MS }])).sent).toEqual(Buffer.concat([PASS, content]));
+    expect((await server(files, [Buffer.from('list\r\n')])).sent.toString()).toBe('song.bin, ');
+    await server(files, [Buffer.from('put,typed.txt\nby hand\n'), PEER_ENDS]);
+    expect(files.files.get('typed.txt')?.toString()).toBe('by hand\n');
   });
 
   it('stores a put only once the client ends its side, and closes cleanly after', async () => {
@@ -84,11 +107,11 @@ describe('share server', () => {
     expect([...files.files.keys()]).toEqual(['taken.txt']);
   });
 
-  it('lists every name, each followed by ", ", and nothing for an empty folder', async () => {
+  it('lists every name, each followed by ", ", once the client pauses, and nothing for an empty folder', async () => {
     expect((await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list')])).sent.toString()).toBe('');
     const listed = await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list'), { wait: 50 }]);
     expect(listed.sent.toString()).toBe('a.txt, b.txt, ');
-    expect((await server(new MemoryFiles(), [Buffer.from('list\n')])).sent.length).toBe(0);
+    expect((await server(new MemoryFiles(), [Buffer.from('list'), { wait: 50 }])).sent.length).toBe(0);
   });
 
   it('closes without a word on anything else, the original way, but says why in its outcome', async () => {
@@ -105,14 +128,14 @@ describe('share client', () => {
   it.each(everySplit(Buffer.concat([PASS, content.subarray(0, 30)])))('stores a get whose pass and first bytes come together or apart (%#)', async (first, second) => {
     const local = memoryLocalFile();
     const result = await replay(shareClient(local, input('get')), [first, second, content.subarray(30), PEER_ENDS]);
-    expect(result.sent.toString()).toBe('get,song.bin\n');
+    expect(result.sent.toString()).toBe('get,song.bin');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 5000 });
     expect(local.stored).toEqual(content);
   });
 
   it('puts the file after pass, ends its side, and counts it stored only at the server close', async () => {
     const result = await replay(shareClient(memoryLocalFile(content), input('put', 5000)), [PASS]);
-    expect(result.sent).toEqual(Buffer.concat([Buffer.from('put,song.bin\n'), content]));
+    expect(result.sent).toEqual(Buffer.concat([Buffer.from('put,song.bin'), content]));
     expect(result.closed).toBe('end');
     expect(result.outcome).toBeUndefined();
     const stored = await replay(shareClient(memoryLocalFile(content), input('put', 5000)), [PASS, PEER_ENDS]);
@@ -131,7 +154,7 @@ describe('share client', () => {
   it('reads a listing until the server closes', async () => {
     const client = shareClient(memoryLocalFile(), input('list'));
     const result = await replay(client, [Buffer.from('a.txt, '), Buffer.from('b.txt, '), PEER_ENDS]);
-    expect(result.sent.toString()).toBe('list\n');
+    expect(result.sent.toString()).toBe('list');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'listed', bytes: 14 });
   });
 });

@@ -1,9 +1,9 @@
 /**
- * Share over real loopback sockets and real folders, through the CLI: the seed
- * README's commands, the edge cases of PROTOCOLS-OTHER.md, many clients at
- * once, and both directions against a stand-in for the original programs.
+ * Share over real loopback sockets and real folders, through the CLI: the edge
+ * cases of PROTOCOLS-OTHER.md and many clients at once. The seed README's
+ * commands are in seed-examples.e2e.test.ts; the original programs' side is
+ * share.interop.test.ts (seedpeer).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -11,9 +11,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes';
-import { REPO, freePort, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 
-const PEER = join(REPO, 'fixtures', 'peers', 'share_seed_peer.py');
 let dir: string;
 let shared: string;
 let here: string;
@@ -45,18 +44,6 @@ async function raw(bytes: string): Promise<Buffer> {
   socket.destroy();
   return Buffer.concat(chunks);
 }
-
-it("runs the seed README's put, get and list", async () => {
-  await start();
-  const apple = randomBytes(1024 * 1024);
-  await writeFile(join(here, 'apple.jpg'), apple);
-  expect(await client('put', 'apple.jpg')).toMatchObject({ code: EXIT.ok, stderr: 'put apple.jpg: 1.00 MiB stored on the server\n' });
-  expect((await readFile(join(shared, 'apple.jpg'))).equals(apple)).toBe(true);
-  await rm(join(here, 'apple.jpg'));
-  expect(await client('get', 'apple.jpg')).toMatchObject({ code: EXIT.ok });
-  expect((await readFile(join(here, 'apple.jpg'))).equals(apple)).toBe(true);
-  expect(await client('list')).toMatchObject({ code: EXIT.ok, stdout: 'apple.jpg\n' });
-});
 
 it('cancels a put over an existing name and a get of a missing file, at once, and never overwrites a local file without --force', async () => {
   await start();
@@ -107,40 +94,4 @@ it('serves 20 clients at once, puts and gets mixed', async () => {
     expect((await readFile(join(here, file.name))).equals(file.bytes)).toBe(true);
     expect((await readFile(join(shared, `up-${file.name}`))).equals(file.bytes)).toBe(true);
   }
-});
-
-describe('against a stand-in for the original programs', () => {
-  it('serves the original client: put, get, list, cancel', async () => {
-    await start();
-    const peer = (...args: string[]) => run('python3', [PEER, 'client', '127.0.0.1', String(server!.port), ...args], { cwd: here });
-    const song = randomBytes(300_000);
-    await writeFile(join(here, 'song.bin'), song);
-    expect(await peer('put', 'song.bin')).toMatchObject({ code: 0, stdout: 'done\n' });
-    expect((await readFile(join(shared, 'song.bin'))).equals(song)).toBe(true);
-    expect(await peer('put', 'song.bin')).toMatchObject({ code: 3, stdout: 'cancel\n' });
-    await rm(join(here, 'song.bin'));
-    expect(await peer('get', 'song.bin')).toMatchObject({ code: 0 });
-    expect((await readFile(join(here, 'song.bin'))).equals(song)).toBe(true);
-    expect(await peer('list')).toMatchObject({ code: 0, stdout: 'song.bin, ' });
-  });
-
-  it('talks to the original server: put, get, list, cancel', async () => {
-    const port = await freePort();
-    const original = spawn('python3', [PEER, 'serve', String(port), shared], { stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      await once(original.stdout!, 'data');
-      const peerClient = (...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(port), ...args], here);
-      const song = randomBytes(300_000);
-      await writeFile(join(here, 'song.bin'), song);
-      expect((await peerClient('put', 'song.bin')).code).toBe(EXIT.ok);
-      expect((await readFile(join(shared, 'song.bin'))).equals(song)).toBe(true);
-      expect((await peerClient('put', 'song.bin')).code).toBe(EXIT.refused);
-      await rm(join(here, 'song.bin'));
-      expect((await peerClient('get', 'song.bin')).code).toBe(EXIT.ok);
-      expect((await readFile(join(here, 'song.bin'))).equals(song)).toBe(true);
-      expect(await peerClient('list')).toMatchObject({ code: EXIT.ok, stdout: 'song.bin\n' });
-    } finally {
-      original.kill();
-    }
-  });
 });
