@@ -16,7 +16,7 @@ import { TraceWriter } from '../trace/trace-writer';
 import { loggerFrom } from './common-options';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { parseHostPort } from './host-port';
-import { startInspection } from './inspect-options';
+import { startInspection, toStderr } from './inspect-options';
 import { Progress } from './progress';
 import { exitWith } from './protocol-command';
 import { stayOpenUntilInterrupted, withClientOptions } from './client-session';
@@ -86,8 +86,7 @@ export async function runClient(args: Args): Promise<number> {
   const record = args.record
     ? TraceWriter.open(args.record, { protocol: 'transfer', role: 'client', connection: 'client', peer: `${host}:${port}`, input: spec.input })
     : undefined;
-  const inspection = await startInspection(args, log);
-  if (inspection?.server) process.stderr.write(`inspector on ${inspection.server.url}\n`);
+  const inspection = await startInspection(args, toStderr);
   const watch = inspection && ((actor: AnyActorRef) => inspection.watch({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' }, actor));
   const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch });
   actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
@@ -100,6 +99,7 @@ export async function runClient(args: Args): Promise<number> {
     code = fail(exitCodeFor(outcome.outcome), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   }
   if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
+  await inspection?.close();
   return code;
 }
 

@@ -13,7 +13,7 @@ import { runUdpClient } from '../loop/udp-connect';
 import { TraceWriter } from '../trace/trace-writer';
 import type { Argv } from 'yargs';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
-import { startInspection, withInspectOptions } from './inspect-options';
+import { startInspection, toStderr, withInspectOptions } from './inspect-options';
 
 /** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
 export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {
@@ -41,8 +41,7 @@ export class CannotConnect extends Error {}
 export async function runClientSession(session: ClientSession, args: ClientSessionArgs, log: Logger, onActor?: (actor: AnyActorRef) => void): Promise<SessionOutcome> {
   const { protocol, transport, host, port, spec } = session;
   const peer = `${host}:${port}`;
-  const inspection = await startInspection(args, log);
-  if (inspection?.server) process.stderr.write(`inspector on ${inspection.server.url}\n`);
+  const inspection = await startInspection(args, toStderr);
   const watch = (actor: AnyActorRef) => {
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
@@ -59,10 +58,8 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
     });
     return await runConnection(socket, spec, { id: 'client', log, watch, record: record() }).finished;
   } finally {
-    if (inspection?.server) {
-      await stayOpenUntilInterrupted(inspection.server.url);
-      await inspection.server.close();
-    }
+    if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
+    await inspection?.close();
   }
 }
 

@@ -1,9 +1,10 @@
 /** `--inspect [PORT]` and `--inspect-stately`: watch every connection's machine live (README: "Inspector"). */
+import type { StatelyInspectionEvent } from '@statelyai/inspect';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
 import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
-import type { Logger } from '../log/logger';
+import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
 import { isPort } from './host-port';
 import { TRACE_PROTOCOLS } from './trace-protocols';
 
@@ -25,22 +26,54 @@ export function withInspectOptions<T>(yargs: Argv<T>) {
 export interface Inspection {
   watch: (connection: ConnectionMeta, actor: AnyActorRef) => void;
   server?: InspectServer;
+  /** Closes the page's server and the link to Stately, so the process can exit. */
+  close(): Promise<void>;
 }
 
 /** Starts what the flags ask for; undefined when inspection is off, so no inspection work happens. */
-export async function startInspection(args: { inspect?: number; 'inspect-stately': boolean }, log: Logger): Promise<Inspection | undefined> {
+/** Where inspection says what it is doing: a server's log, or a client's stderr (its log is quiet). */
+export interface InspectionNotes {
+  info(line: string): unknown;
+  warn(line: string): unknown;
+}
+
+/** A client's notes: straight to stderr, whatever its log level. */
+export const toStderr: InspectionNotes = { info: (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`) };
+
+export async function startInspection(args: { inspect?: number; 'inspect-stately': boolean }, log: InspectionNotes): Promise<Inspection | undefined> {
   if (args.inspect === undefined && !args['inspect-stately']) return undefined;
-  let warned = false;
-  const hub = await InspectorHub.create({
-    stately: args['inspect-stately'],
-    onStatelyError: (message) => {
-      if (!warned) log.warn(`cannot reach Stately's inspector (${message || 'no connection'}); transfers go on without it`);
-      warned = true;
-    },
-  });
+  const hub = new InspectorHub();
+  const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
+  if (stately) hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
   const definitions = Object.fromEntries(Object.entries(TRACE_PROTOCOLS).map(([name, support]) => [name, support.machines]));
   const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, definitions);
   if (server) log.info(`inspector on ${server.url}`);
-  if (args['inspect-stately']) log.info("sending the inspection stream to Stately's inspector; the link to open is printed once connected");
-  return { watch: (connection, actor) => hub.watch(connection, actor), server };
+  return {
+    watch: (connection, actor) => hub.watch(connection, actor),
+    server,
+    close: async () => {
+      stately?.close();
+      await server?.close();
+    },
+  };
+}
+
+function startStatelyLink(log: InspectionNotes): StatelyLink {
+  let warned = false;
+  log.info("sending the inspection stream to Stately's inspector; the link to open is printed once connected");
+  const link = linkToStately({
+    onOpen: (url) => log.info(`Stately's inspector: open ${url}`),
+    onError: (message) => {
+      if (!warned) log.warn(`cannot reach Stately's inspector (${message || 'no connection'}); going on without it, keeping at most ${MAX_QUEUED_MESSAGES} messages for it`);
+      warned = true;
+    },
+  });
+  return {
+    ...link,
+    close: () => {
+      const { queued, dropped } = link.unsent();
+      if (queued + dropped > 0) log.warn(`${queued + dropped} inspection messages never reached Stately's inspector${dropped ? ` (${dropped} dropped once ${queued} were waiting)` : ''}`);
+      link.close();
+    },
+  };
 }

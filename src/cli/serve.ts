@@ -47,7 +47,7 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
     const open = servers.reduce((sum, server) => sum + server.open, 0);
     const graceMs = stopping ? 0 : args.grace * 1000;
     // Listeners close first, so that once the line below is read, new connections are already refused.
-    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.server?.close()]);
+    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.close()]);
     if (stopping) log.warn(`${reason} again: stopping now`);
     else log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`);
     stopping = true;
@@ -74,7 +74,7 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.
       log.error(`${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errorCode(error)}`);
-      await Promise.all([...servers.map((server) => server.close(0)), inspection?.server?.close()]);
+      await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
       process.exit(EXIT.cannotListen);
     }
   }

@@ -1,8 +1,8 @@
 /**
  * Turns every connection's xstate inspection events into one stream in
  * @statelyai/inspect's format (stately-format.ts), for the local page
- * (inspect-server.ts), and hands the same actors to Stately's hosted
- * inspector when asked. Adds two messages of its own that Stately's format
+ * (inspect-server.ts) and Stately's hosted inspector (stately-link.ts).
+ * Adds two messages of its own that Stately's format
  * lacks: which connection an actor is, and every state it enters (including
  * states passed through within one step).
  *
@@ -16,7 +16,7 @@ import { BULK_TAG, type SessionRequest } from '../engine/protocol';
 import { stateName } from '../engine/state-name';
 import { watchStates } from '../engine/state-watch';
 import { isBulk } from './bulk-filter';
-import { actorEvent, inspectedSnapshot, sampledSnapshot, statelyEvent } from './stately-format';
+import { actorEvent, sampledSnapshot, statelyEvent } from './stately-format';
 
 export interface ConnectionMeta {
   id: string;
@@ -37,31 +37,9 @@ const HISTORY = 20_000;
 /** How often progress is sampled during bulk transfer. */
 const PROGRESS_MS = 250;
 
-/** The part of @statelyai/inspect's Inspector the hub uses, for Stately's hosted inspector. */
-interface StatelyInspector {
-  inspect: { next?: (event: InspectionEvent) => void };
-  actor(actor: AnyActorRef, snapshot?: object, info?: { definition?: string }): void;
-  snapshot(actor: AnyActorRef, snapshot: object, info?: { event?: { type: string } }): void;
-}
-
 export class InspectorHub {
   private readonly history: HubMessage[] = [];
   private readonly listeners = new Set<(message: HubMessage) => void>();
-  private stately?: StatelyInspector;
-
-  /**
-   * With `stately`, also loads @statelyai/inspect (ES-module-only) and sends everything to Stately's
-   * hosted inspector, which prints the link to open once connected; `onStatelyError` hears why not.
-   */
-  static async create(options: { stately?: boolean; onStatelyError?: (message: string) => void } = {}): Promise<InspectorHub> {
-    const hub = new InspectorHub();
-    if (options.stately) {
-      const { createSkyInspector } = await import('@statelyai/inspect');
-      const onerror = (error: unknown) => options.onStatelyError?.(error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? 'connection failed'));
-      hub.stately = createSkyInspector({ onerror }) as unknown as StatelyInspector;
-    }
-    return hub;
-  }
 
   /** Watches one connection's actor; call it before the actor starts. */
   watch(meta: ConnectionMeta, actor: AnyActorRef): void {
@@ -69,9 +47,7 @@ export class InspectorHub {
     const at = () => new Date().toISOString();
     this.publish({ type: 'wirestate.connection', sessionId, at: at(), ...meta });
     // The actor announced itself while it was being created, before anyone could watch; announce it again.
-    const registration = actorEvent(actor, sessionId);
-    this.publish(registration);
-    this.stately?.actor(actor, inspectedSnapshot(actor.getSnapshot()), { definition: (registration as { definition?: string }).definition });
+    this.publish(actorEvent(actor, sessionId));
 
     let lastState = '';
     const publishState = (state: string) => {
@@ -87,7 +63,6 @@ export class InspectorHub {
         const converted = statelyEvent(event);
         if (!converted) return;
         this.publish(converted);
-        this.stately?.inspect.next?.(event);
       } catch (error) {
         // Inspection is best effort: it runs inside the actor, and must never break the connection it watches.
         this.publish({ type: 'wirestate.state', sessionId, state: `(inspection failed: ${String(error)})`, at: at() });
@@ -95,7 +70,6 @@ export class InspectorHub {
     };
     const sample = (cause: string) => {
       this.publish(sampledSnapshot(actor, sessionId, cause));
-      this.stately?.snapshot(actor, inspectedSnapshot(actor.getSnapshot()), { event: { type: cause } });
     };
 
     actor.on('session.request', (event: SessionRequest) => this.publish({ type: 'wirestate.request', sessionId, summary: event.summary, at: at() }));

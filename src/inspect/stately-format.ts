@@ -3,7 +3,7 @@
  * (StatelyInspectionEvent: @xstate.actor, @xstate.event, @xstate.snapshot),
  * built without loading that package: loading it, even unused, made this
  * process collect garbage about four times as often during transfers.
- * `--inspect-stately` loads it and hands it the same actors (inspector-hub.ts).
+ * `--inspect-stately` sends the same events to Stately (stately-link.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { StatelyInspectionEvent } from '@statelyai/inspect';

@@ -16,9 +16,9 @@ export interface Finished {
 }
 
 /** Runs a command to completion (killed after `timeoutMs`), capturing its output. */
-export function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Finished> {
+export function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
