@@ -150,7 +150,8 @@ it('shows the connections of another protocol with its own machine: a queue send
     const url = /inspector on (http:\/\/\S+)/.exec(queue.output())![1];
     await page.goto(url);
     await page.waitForSelector('#status:text("live")');
-    await writeFile(join(base, 'message.txt'), 'seen in the inspector\n');
+    // The client sends the file's text plus a newline, as the seed's client does.
+    await writeFile(join(base, 'message.txt'), 'seen in the inspector');
     expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', join(base, 'message.txt')])).code).toBe(0);
     expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).stdout).toBe('seen in the inspector\n');
     // Both connections listed with how they ended; then the send's own statechart, at its final state.
@@ -182,7 +183,7 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
     await page.goto(url);
     await page.waitForSelector('#status:text("live")');
     await writeFile(join(base, 'all', 'speech.txt'), 'Four score\n');
-    await writeFile(join(base, 'message.txt'), 'queued\n');
+    await writeFile(join(base, 'message.txt'), 'queued');
     const at = (port: number) => String(port + offset);
     const results = await Promise.all([
       wirestate(['client', '-q', '-s', `127.0.0.1:${at(50001)}`, '-v', 'speech.txt', '-l', join(base, 'via-transfer.txt')]),
