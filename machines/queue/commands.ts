@@ -3,7 +3,8 @@
  * `wirestate queue client HOST PORT TCP|UDP send|receive [FILE]`: seed 001's
  * commands, with its positional arguments, on the shared engine and flags.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { errorCode } from '../../src/engine/errors';
@@ -13,7 +14,8 @@ import { EXIT } from '../../src/cli/exit-codes';
 import { isPort } from '../../src/cli/host-port';
 import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
-import { writeFileAtomically } from '../../src/storage/atomic-file';
+import { createAtomicFile } from '../../src/storage/atomic-file';
+import type { IncomingFile } from '../../src/engine/file-actors';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from './codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '.';
 import { Journal } from './journal';
@@ -59,7 +61,8 @@ const clientBuilder = (yargs: Argv) =>
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('socktype', transportArgument)
     .positional('mode', { type: 'string', coerce: (value: string) => value.toLowerCase(), choices: ['send', 'receive'], describe: 'send a file as a message, or receive the oldest message' })
-    .positional('file', { type: 'string', describe: 'send: the UTF-8 text file to send, plus a newline, as the seed\'s client sends it (- for stdin); receive: where to write the message (default: stdout)' })
+    // yargs reads a lone `-` as an empty string; both mean standard input or output.
+    .positional('file', { type: 'string', coerce: (value?: string) => (value === '' ? '-' : value), describe: 'send: the UTF-8 text file to send, plus a newline, as the seed\'s client sends it (- for stdin); receive: where to write the message (default: stdout)' })
     .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
@@ -83,6 +86,15 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     }
     if (message === undefined) return fail(EXIT.localFile, `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`);
   }
+  // Checked before asking: a message handed over leaves the queue, so it must have somewhere to go.
+  let target: IncomingFile | undefined;
+  if (args.mode === 'receive' && args.file !== undefined && args.file !== '-') {
+    try {
+      target = await openTarget(args.file);
+    } catch (error) {
+      return fail(EXIT.localFile, `cannot write ${args.file}: ${errorCode(error)}; nothing was taken from the queue`);
+    }
+  }
   const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message?.bytes);
   let received = Buffer.alloc(0);
   const keepMessage = (actor: AnyActorRef) => actor.subscribe((snapshot) => (received = snapshot.context.message));
@@ -90,9 +102,11 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   try {
     outcome = await runClientSession({ protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec }, args, log, keepMessage);
   } catch (error) {
+    target?.abort();
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;
   }
+  if (outcome.outcome !== 'received') target?.abort();
   switch (outcome.outcome) {
     case 'sent':
       process.stderr.write(`Sent: ${message!.characters} bytes\n`);
@@ -100,8 +114,10 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       return EXIT.ok;
     case 'received':
       try {
-        if (args.file === undefined || args.file === '-') process.stdout.write(received);
-        else await writeFileAtomically(args.file, received);
+        if (target) {
+          target.stream.write(received);
+          await target.commit();
+        } else process.stdout.write(received);
       } catch (error) {
         return fail(EXIT.localFile, `cannot write ${args.file}: ${errorCode(error)}`);
       }
@@ -117,6 +133,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       if (outcome.detail === 'ECONNREFUSED') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ECONNREFUSED`);
       return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   }
+}
+
+/** The received message's file, written under a temporary name until it is whole; never a folder. */
+async function openTarget(path: string): Promise<IncomingFile> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
+  return createAtomicFile(resolve(path), { noClobber: false });
 }
 
 async function readStdin(): Promise<Buffer> {

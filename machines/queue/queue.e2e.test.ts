@@ -4,7 +4,7 @@
  * journal. The seed README's session: seed-examples.e2e.test.ts; against the
  * independent peer: queue.interop.test.ts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
@@ -15,7 +15,7 @@ import { connectTcp } from '../../src/loop/tcp-connect';
 import { startTcpServer } from '../../src/loop/tcp-server';
 import { runUdpClient } from '../../src/loop/udp-connect';
 import { startUdpServer } from '../../src/loop/udp-server';
-import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { CLI, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 import { queueClient, queueServer, type Transport } from '.';
 import { MessageQueue } from './message-queue';
 
@@ -46,6 +46,24 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     await writeFile(join(dir, 'lines.txt'), 'ação\r\ntwo\rthree 🚀');
     expect((await client('send', 'lines.txt')).stderr).toMatch(/^Sent: 16 bytes\n/);
     expect((await client('receive')).stdout).toBe('ação\ntwo\nthree 🚀\n');
+  });
+
+  it('takes - as standard input for send and standard output for receive', async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    const piped = await run('sh', ['-c', `printf 'from a pipe' | "${process.execPath}" "${CLI}" queue client 127.0.0.1 ${server.port} ${socktype} send -`]);
+    expect(piped).toMatchObject({ code: EXIT.ok, stderr: expect.stringMatching(/^Sent: 11 bytes\n/) });
+    expect(await client('receive', '-')).toMatchObject({ code: EXIT.ok, stdout: 'from a pipe\n' });
+  });
+
+  it('leaves the message in the queue when the file to receive into cannot be written', async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    await writeFile(join(dir, 'm.txt'), 'keep me');
+    expect((await client('send', 'm.txt')).code).toBe(EXIT.ok);
+    expect(await client('receive', join(dir, 'no-such-folder', 'out.txt'))).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('nothing was taken from the queue') });
+    expect(await client('receive', dir)).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('EISDIR') });
+    expect(await client('receive', 'out.txt')).toMatchObject({ code: EXIT.ok });
+    expect(await readFile(join(dir, 'out.txt'), 'utf8')).toBe('keep me\n');
+    expect((await readdir(dir)).sort()).toEqual(['m.txt', 'out.txt']);
   });
 
   it('refuses a file that is not UTF-8 text before sending anything (exit 7)', async () => {

@@ -5,7 +5,7 @@
  */
 import { createWriteStream, openSync, unlinkSync } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { IncomingFile } from '../engine/file-actors';
 import { tempPathFor } from './temp-names';
 
@@ -77,11 +77,4 @@ async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/** Writes `bytes` to `path` all at once: the file appears whole or not at all (replacing any old one). */
-export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const file = createAtomicFile(resolve(path), { noClobber: false });
-  file.stream.write(bytes);
-  await file.commit();
 }
