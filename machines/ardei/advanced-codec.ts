@@ -36,8 +36,10 @@ const reply = (text: string) => Buffer.concat([Buffer.from(text), DELIMITER]);
 
 const LISTING_HEAD = 'Current Working Directory: ';
 const FILES_HEAD = '\nFiles: \n';
+/** One name a line, dot-files left out as the original leaves them out. */
+const listed = (names: string[]) => names.filter((name) => !name.startsWith('.')).map((name) => `${name}\n`).join('');
 export const listingReply = (cwd: string, folders: string[], files: string[]) =>
-  reply(`${LISTING_HEAD}${shownPath(cwd)}\n\nFolders: \n\n${folders.map((name) => `${name}\n`).join('')}${FILES_HEAD}\n${files.map((name) => `${name}\n`).join('')}`);
+  reply(`${LISTING_HEAD}${shownPath(cwd)}\n\nFolders: \n\n${listed(folders)}${FILES_HEAD}\n${listed(files)}`);
 export const chdirReply = (cwd: string) => reply(`The new current working directory on the server is: ${shownPath(cwd)}`);
 export const NOT_A_DIRECTORY = reply('Not a recognised directory.');
 export const dlHeader = (path: string, size: number) => reply(`Sending ${path} size: SpLiT${size}`);

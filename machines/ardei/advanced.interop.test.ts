@@ -22,6 +22,7 @@ beforeAll(async () => {
   root = await realpath(await mkdtemp(join(base, 'root-')));
   await mkdir(join(root, 'docs'));
   await writeFile(join(root, 'small.txt'), 'hello, ardei\n');
+  await writeFile(join(root, '.hidden'), 'a dot-file: the original leaves it out of ls');
   await writeFile(join(root, 'docs', 'big.bin'), randomBytes(1024 * 1024));
 });
 afterAll(() => rm(base, { recursive: true, force: true }));

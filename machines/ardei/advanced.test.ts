@@ -6,7 +6,7 @@ import { CLIENT_KEY, SERVER_KEY, announcedSize, parseCommand, replyEnd, resolveF
 import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
 import { ardeiAdvancedServer } from '.';
 
-const files = () => new MemoryFiles({ 'top.txt': 'top', 'docs/a.txt': 'alpha', 'docs/deep/b.txt': 'bravo' });
+const files = () => new MemoryFiles({ 'top.txt': 'top', '.hidden': 'h', '.git/config': 'c', 'docs/a.txt': 'alpha', 'docs/deep/b.txt': 'bravo' });
 const server = () => ardeiAdvancedServer(files(), { maxRequest: 4096 }).accept('c1');
 /** Each command as the original client sends it: the command and 929Z in one write. */
 const session = (commands: string[], extra: ReplayInput[] = []) => replay(server(), [CLIENT_KEY, ...commands.map((command) => Buffer.from(`${command}929Z`)), ...extra]);
@@ -68,7 +68,7 @@ describe('readers', () => {
 });
 
 describe('server', () => {
-  it('sends its key, then answers ls, chdir and dl in the working directory of this connection', async () => {
+  it('sends its key, then answers ls (dot-files left out, as the original), chdir and dl in the working directory of this connection', async () => {
     const result = await session(['ls', 'chdir docs', 'ls', 'dl a.txt', 'chdir deep', 'dl b.txt', 'quit']);
     expect(result.sent.subarray(0, SERVER_KEY.length)).toEqual(SERVER_KEY);
     expect(replies(result.sent)).toEqual([
