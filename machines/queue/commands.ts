@@ -131,6 +131,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       return fail(EXIT.serverError, `${outcome.outcome}: ${outcome.detail ?? ''}`);
     default:
       if (outcome.detail === 'ECONNREFUSED') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ECONNREFUSED`);
+      if (outcome.detail === 'EMSGSIZE') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);
       return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   }
 }

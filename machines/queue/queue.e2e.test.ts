@@ -150,3 +150,15 @@ describe.each(['tcp', 'udp'] as Transport[])('many clients at once over %s', (tr
     await server.close();
   });
 });
+
+it('says plainly that a message too large for one UDP datagram must go over TCP (exit 7)', async () => {
+  const server = await startCliServer(['queue', 'server', '0', 'UDP', '--host', '127.0.0.1']);
+  try {
+    await writeFile(join(dir, 'big.txt'), 'a'.repeat(70_000));
+    const result = await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'UDP', 'send', 'big.txt'], dir);
+    expect(result).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('more than one UDP datagram holds (65507): send it over TCP') });
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+});

@@ -4,6 +4,7 @@
  * to it as one datagram. UDP has no end of stream, so a peer that stays quiet
  * for `idleMs` (servers) is told `socket.end` and its machine finishes.
  */
+import { errorCode } from '../engine/errors';
 import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 
@@ -48,7 +49,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       unsent++;
       options.send(command.bytes, (error) => {
         unsent--;
-        if (error && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: 'send failed' });
+        if (error && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: errorCode(error) });
         else flushed();
       });
     } else if (command.type === 'wire.flush') {
