@@ -1,13 +1,17 @@
 /**
  * A file written under a temporary name in its final folder and moved into
  * place only after every byte is written and synced, so a reader never sees a
- * partial file and an interrupted write leaves nothing behind.
+ * partial file and an interrupted write leaves nothing behind. The folder is
+ * held open from the start (see held-folder.ts): the temporary file is
+ * created, linked into place and removed in that very folder, so swapping the
+ * folder's path for a symlink meanwhile cannot move any of it elsewhere.
  */
 import { createWriteStream, openSync, unlinkSync } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { IncomingFile } from '../engine/file-actors';
-import { tempPathFor } from './temp-names';
+import { holdFolder } from './held-folder';
+import { tempNameFor } from './temp-names';
 
 /** Bytes buffered towards the disk before the writer asks the socket to pause. */
 const WRITE_BUFFER = 1024 * 1024;
@@ -15,13 +19,23 @@ const WRITE_BUFFER = 1024 * 1024;
 export interface AtomicFileOptions {
   /** Fail with EEXIST rather than replace a file that appeared under the final name. */
   noClobber: boolean;
+  /** Refuse (`name.escapes`) a folder whose real path is not inside this root, checked on the open folder. */
+  root?: string;
 }
 
 export function createAtomicFile(finalPath: string, options: AtomicFileOptions): IncomingFile {
-  const dir = dirname(finalPath);
-  const tempPath = tempPathFor(finalPath);
-  // Opened synchronously so that an abort right after creation always finds the file to remove.
-  const stream = createWriteStream(tempPath, { fd: openSync(tempPath, 'wx', 0o644), highWaterMark: WRITE_BUFFER });
+  const folder = holdFolder(dirname(finalPath), options.root === undefined ? { followLink: true } : { root: options.root });
+  const finalName = folder.path(basename(finalPath));
+  const tempPath = folder.path(tempNameFor(basename(finalPath)));
+  let fd: number;
+  try {
+    // Opened synchronously so that an abort right after creation always finds the file to remove.
+    fd = openSync(tempPath, 'wx', 0o644);
+  } catch (error) {
+    folder.close();
+    throw error;
+  }
+  const stream = createWriteStream(tempPath, { fd, highWaterMark: WRITE_BUFFER });
   let state: 'writing' | 'committing' | 'done' = 'writing';
 
   const discard = () => {
@@ -38,19 +52,20 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
       state = 'committing';
       try {
         await closeAfterEnd(stream);
-        await syncPath(tempPath, 'r+');
+        await syncPath(tempPath);
         if (options.noClobber) {
-          await link(tempPath, finalPath);
+          await link(tempPath, finalName);
           await unlink(tempPath);
         } else {
-          await rename(tempPath, finalPath);
+          await rename(tempPath, finalName);
         }
-        await syncPath(dir, 'r');
+        folder.sync();
       } catch (error) {
         discard();
         throw error;
       } finally {
         state = 'done';
+        folder.close();
       }
     },
     abort() {
@@ -58,6 +73,7 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
       state = 'done';
       stream.destroy();
       discard();
+      folder.close();
     },
   };
 }
@@ -70,8 +86,8 @@ function closeAfterEnd(stream: ReturnType<typeof createWriteStream>): Promise<vo
   });
 }
 
-async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
-  const handle = await open(path, flags);
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
   try {
     await handle.sync();
   } finally {

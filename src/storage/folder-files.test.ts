@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderFiles } from './folder-files';
@@ -124,5 +125,86 @@ describe('FolderFiles uploads are atomic', () => {
   it('compares room against the space available', async () => {
     expect(await files.hasRoomFor(join(files.root, 'x'), 1)).toBe(true);
     expect(await files.hasRoomFor(join(files.root, 'x'), Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+});
+
+/** Everything a read yields, and how it ended. */
+async function drain(stream: Readable): Promise<{ bytes: string; code?: string }> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { bytes: Buffer.concat(chunks).toString() };
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks).toString(), code: (error as { code?: string }).code };
+  }
+}
+
+describe('FolderFiles against a folder swapped for a symlink after the lookup', () => {
+  /** `sub` inside the root becomes a symlink to a folder outside, holding a file of the same name and size. */
+  const swapSubForOutside = async () => {
+    await mkdir(join(base, 'outside'));
+    await writeFile(join(base, 'outside', 'secret.txt'), 'OUTSIDE!!!');
+    await rename(join(files.root, 'sub'), join(files.root, 'sub-was'));
+    await symlink(join(base, 'outside'), join(files.root, 'sub'));
+  };
+
+  it('a download reads no byte from outside the root', async () => {
+    await writeFile(join(files.root, 'sub', 'secret.txt'), 'inside....');
+    const found = await files.lookupDownload('sub/secret.txt', 'c1');
+    if (found.kind !== 'found') throw new Error(found.kind);
+    await swapSubForOutside();
+    expect(await drain(files.read(found.ref, found.size))).toEqual({ bytes: '', code: 'name.escapes' });
+  });
+
+  it('a download of a file swapped for a symlink reads nothing through it', async () => {
+    const found = await files.lookupDownload('speech.txt', 'c1');
+    if (found.kind !== 'found') throw new Error(found.kind);
+    await writeFile(join(base, 'ten.txt'), 'OUTSIDE!!!');
+    await rm(join(files.root, 'speech.txt'));
+    await symlink(join(base, 'ten.txt'), join(files.root, 'speech.txt'));
+    expect(await drain(files.read(found.ref, found.size))).toEqual({ bytes: '', code: 'ELOOP' });
+  });
+
+  it.each([
+    ['its folder', 'sub/new.txt', 'ENOTDIR'],
+    ['a folder above it', 'sub/deeper/new.txt', 'name.escapes'],
+  ])('an upload with %s swapped before it starts creates nothing outside the root', async (_what, name, code) => {
+    await mkdir(join(files.root, 'sub', 'deeper'));
+    const upload = await files.reserveUpload(name, 'c1');
+    if (upload.kind !== 'free') throw new Error(upload.kind);
+    await swapSubForOutside();
+    await mkdir(join(base, 'outside', 'deeper'));
+    expect(() => files.receive(upload.ref)).toThrow(expect.objectContaining({ code }));
+    expect((await readdir(join(base, 'outside'))).sort()).toEqual(['deeper', 'secret.txt']);
+    expect(await readdir(join(base, 'outside', 'deeper'))).toEqual([]);
+  });
+
+  it('an upload swapped while it is written is stored in the folder it started in, nothing outside', async () => {
+    const upload = await files.reserveUpload('sub/new.txt', 'c1');
+    if (upload.kind !== 'free') throw new Error(upload.kind);
+    const incoming = files.receive(upload.ref);
+    incoming.stream.write(Buffer.from('hello'));
+    await swapSubForOutside();
+    await incoming.commit();
+    expect(await readdir(join(base, 'outside'))).toEqual(['secret.txt']);
+    expect(await readFile(join(files.root, 'sub-was', 'new.txt'), 'utf8')).toBe('hello');
+  });
+});
+
+describe('FolderFiles stores every name the rules accept', () => {
+  it.each([
+    ['255 ASCII bytes', 'n'.repeat(251) + '.txt'],
+    ['255 bytes of two-byte characters and one more', '\u00e9'.repeat(127) + 'x'],
+    ['a 255-byte name in a folder', 'sub/' + 'f'.repeat(251)],
+  ])('%s: uploaded, listed and downloaded whole', async (_what, name) => {
+    const upload = await files.reserveUpload(name, 'c1');
+    if (upload.kind !== 'free') throw new Error(upload.kind);
+    const incoming = files.receive(upload.ref);
+    incoming.stream.write(Buffer.from('long named'));
+    await incoming.commit();
+    files.release('c1');
+    const found = await files.lookupDownload(name, 'c2');
+    if (found.kind !== 'found') throw new Error(found.kind);
+    expect(await drain(files.read(found.ref, found.size))).toEqual({ bytes: 'long named' });
   });
 });

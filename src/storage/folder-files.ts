@@ -1,16 +1,21 @@
 /**
  * The transfer server's files: one root folder, nothing outside it. Names are
  * checked, then resolved through symlinks and refused if the real path leaves
- * the root; uploads are atomic and never replace an existing file.
+ * the root; uploads are atomic and never replace an existing file. A lookup
+ * only answers the request: bytes move through a descriptor checked again
+ * when it is opened (jail.ts, held-folder.ts), so a folder swapped for a
+ * symlink in between leads nowhere outside the root.
  */
 import { access, constants, mkdir, lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { dirname, join, relative } from 'node:path';
+import { Readable } from 'node:stream';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../machines/transfer/files';
 import type { IncomingFile } from '../engine/file-actors';
-import { WirestateError, errorCode } from '../engine/errors';
+import { errorCode } from '../engine/errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
+import { holdFolder } from './held-folder';
+import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
 import { TEMP_SUFFIX, checkName } from './name-rules';
 import { readRange } from './read-range';
@@ -29,7 +34,7 @@ export class FolderFiles implements ServerFiles {
   async lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
     let path: string;
     try {
-      path = this.inside(await realpath(join(this.root, ...checkName(name))));
+      path = assertInside(this.root, await realpath(join(this.root, ...checkName(name))));
     } catch (error) {
       return errorCode(error) === 'ENOENT' ? { kind: 'missing' } : refusal(error);
     }
@@ -44,7 +49,7 @@ export class FolderFiles implements ServerFiles {
     let path: string;
     try {
       const segments = checkName(name);
-      const folder = this.inside(await realpath(join(this.root, ...segments.slice(0, -1))));
+      const folder = assertInside(this.root, await realpath(join(this.root, ...segments.slice(0, -1))));
       path = join(folder, segments[segments.length - 1]);
     } catch (error) {
       return refusal(error);
@@ -69,8 +74,8 @@ export class FolderFiles implements ServerFiles {
    */
   async directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined> {
     try {
-      const folder = this.inside(await realpath(join(this.root, path)));
-      const entries = await readdir(folder, { withFileTypes: true });
+      const folder = holdFolder(assertInside(this.root, await realpath(join(this.root, path))), { root: this.root });
+      const entries = await readdir(folder.path('.'), { withFileTypes: true }).finally(() => folder.close());
       const names = (kind: (entry: (typeof entries)[number]) => boolean) =>
         entries.filter((entry) => kind(entry) && !entry.name.endsWith(TEMP_SUFFIX)).map((entry) => entry.name).sort();
       return { folders: names((entry) => entry.isDirectory()), files: names((entry) => !entry.isDirectory()) };
@@ -85,19 +90,16 @@ export class FolderFiles implements ServerFiles {
   }
 
   read(ref: string, size: number, chunkSize?: number): Readable {
-    return readRange(ref, size, chunkSize);
+    if (size === 0) return Readable.from([]);
+    try {
+      return readRange(openFileInside(this.root, ref), size, chunkSize);
+    } catch (error) {
+      return new Readable({ read() {} }).destroy(error as Error);
+    }
   }
 
   receive(ref: string): IncomingFile {
-    return createAtomicFile(ref, { noClobber: true });
-  }
-
-  /** Refuses a resolved path that is not strictly inside the root. */
-  private inside(path: string): string {
-    if (path !== this.root && !path.startsWith(this.root + sep)) {
-      throw new WirestateError('name.escapes', `${basename(path)} resolves outside the root`);
-    }
-    return path;
+    return createAtomicFile(ref, { noClobber: true, root: this.root });
   }
 
   private key(path: string): string {

@@ -2,37 +2,79 @@
  * Names of in-progress files: `.NAME.PID-RANDOM.wirestate-part`, next to the
  * final file. The writer's process id is in the name so that files left by a
  * process that was killed (and so could not clean up) can be told apart from
- * files another live process is still writing, and removed.
+ * files another live process is still writing, and removed. NAME is cut to fit
+ * so that the temporary name never exceeds the 255 bytes a folder entry may
+ * hold, whatever name (up to 255 bytes) it stands for.
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { errorCode } from '../engine/errors';
+import { holdFolder } from './held-folder';
 import { TEMP_SUFFIX } from './name-rules';
 
 const OWNER = new RegExp(`\\.(\\d+)-[0-9a-f]+${TEMP_SUFFIX.replace('.', '\\.')}$`);
+/** Bytes of one folder entry's name on Linux file systems. */
+const MAX_ENTRY_BYTES = 255;
+/** Room for `.`, `.`, a process id (10 digits at most), `-`, 12 hex digits and the suffix. */
+const NAME_ROOM = MAX_ENTRY_BYTES - (2 + 10 + 1 + 12 + TEMP_SUFFIX.length);
+/** Folders below the root the start-up sweep descends into, at most. */
+export const SWEEP_MAX_DEPTH = 32;
+/** Folder entries the start-up sweep looks at, at most, so a huge or looping tree cannot hold up the start. */
+export const SWEEP_MAX_ENTRIES = 200_000;
 
-export function tempPathFor(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+/** The temporary name for a file to be called `name` (one folder entry, not a path). */
+export function tempNameFor(name: string): string {
+  return `${tempPrefixFor(name)}${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
 }
 
-/** Removes temporary files under `dir` whose writer is no longer running; returns their paths. */
-export async function removeStaleTempFiles(dir: string, options: { recursive: boolean; forName?: string }): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: options.recursive }).catch(() => [] as string[]);
-  const stale = entries.filter((entry) => {
-    const name = basename(entry);
-    if (options.forName !== undefined && !name.startsWith(`.${options.forName}.`)) return false;
-    const owner = OWNER.exec(name);
-    return owner !== null && !isRunning(Number(owner[1]));
-  });
-  const removed: string[] = [];
-  for (const entry of stale) {
-    const path = join(dir, entry);
-    await unlink(path).then(
-      () => removed.push(path),
-      () => undefined, // removed meanwhile by someone else: fine
-    );
+/** `.NAME.` with NAME cut, on a character boundary, to fit a folder entry. */
+function tempPrefixFor(name: string): string {
+  let fitted = '';
+  for (const char of name) {
+    if (Buffer.byteLength(fitted + char) > NAME_ROOM) break;
+    fitted += char;
   }
+  return `.${fitted}.`;
+}
+
+/**
+ * Removes temporary files under `dir` whose writer is no longer running; returns their paths. Never
+ * follows a symlink and never leaves `dir`: each folder is held open and checked (see held-folder.ts);
+ * `recursive` descends at most SWEEP_MAX_DEPTH folders and looks at SWEEP_MAX_ENTRIES entries in all.
+ */
+export async function removeStaleTempFiles(dir: string, options: { recursive: boolean; forName?: string }): Promise<string[]> {
+  const removed: string[] = [];
+  const prefix = options.forName === undefined ? '.' : tempPrefixFor(options.forName);
+  let budget = SWEEP_MAX_ENTRIES;
+  const sweep = async (openPath: string, shownPath: string, depth: number, root?: string): Promise<void> => {
+    let folder;
+    try {
+      folder = holdFolder(openPath, { root, followLink: root === undefined });
+    } catch {
+      return; // gone, not a folder, a symlink, or outside: nothing to do there
+    }
+    try {
+      const within = root ?? folder.realPath;
+      const entries = await readdir(folder.path('.'), { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (budget-- <= 0) return;
+        if (entry.isDirectory() && options.recursive && depth < SWEEP_MAX_DEPTH) {
+          await sweep(folder.path(entry.name), join(shownPath, entry.name), depth + 1, within);
+          continue;
+        }
+        const owner = OWNER.exec(entry.name);
+        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isRunning(Number(owner[1]))) continue;
+        await unlink(folder.path(entry.name)).then(
+          () => removed.push(join(shownPath, entry.name)),
+          () => undefined, // removed meanwhile by someone else: fine
+        );
+      }
+    } finally {
+      folder.close();
+    }
+  };
+  await sweep(dir, dir, 0);
   return removed;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * The root jail, checked on what was actually opened rather than on a path:
+ * a path checked now and opened later can be redirected meanwhile (a parent
+ * folder swapped for a symlink), a descriptor cannot. The real path of an
+ * open descriptor is read back from /proc/self/fd (Linux).
+ */
+import { closeSync, constants, fstatSync, openSync, readlinkSync } from 'node:fs';
+import { basename, sep } from 'node:path';
+import { WirestateError } from '../engine/errors';
+
+/** Where an open descriptor really is, whatever path opened it. */
+export function realPathOf(fd: number): string {
+  return readlinkSync(`/proc/self/fd/${fd}`);
+}
+
+/** Returns `path` if it is `root` or strictly inside it; throws `name.escapes` otherwise. */
+export function assertInside(root: string, path: string): string {
+  if (path !== root && !path.startsWith(root + sep)) {
+    throw new WirestateError('name.escapes', `${basename(path)} resolves outside the root`);
+  }
+  return path;
+}
+
+/**
+ * Opens the regular file at `path` for reading, refusing a final symlink, anything but a regular file
+ * (without blocking on a FIFO) and a file whose real path is not inside `root`; returns its descriptor.
+ */
+export function openFileInside(root: string, path: string): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${basename(path)} is not a regular file`), { code: 'file.not_regular' });
+    assertInside(root, realPathOf(fd));
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}

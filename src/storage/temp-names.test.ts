@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SWEEP_MAX_DEPTH, removeStaleTempFiles, tempNameFor } from './temp-names';
+
+let base: string;
+let root: string;
+let outside: string;
+/** A temporary name as a writer that is no longer running would have left it. */
+let staleNameFor: (name: string) => string;
+
+beforeAll(async () => {
+  const gone = spawn('true');
+  await once(gone, 'exit');
+  staleNameFor = (name) => tempNameFor(name).replace(`.${process.pid}-`, `.${gone.pid}-`);
+});
+beforeEach(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-sweep-'));
+  root = join(base, 'root');
+  outside = join(base, 'outside');
+  await mkdir(root);
+  await mkdir(outside);
+});
+afterEach(() => rm(base, { recursive: true, force: true }));
+
+describe('temporary names', () => {
+  it.each([
+    ['255 ASCII bytes', 'n'.repeat(255)],
+    ['255 bytes of two-byte characters and one more', '\u00e9'.repeat(127) + 'x'],
+  ])('fit one folder entry and keep the start of the name: %s', (_what, name) => {
+    const temp = tempNameFor(name);
+    expect(Buffer.byteLength(temp)).toBeLessThanOrEqual(255);
+    expect(temp).toMatch(new RegExp(`^\\.${name.slice(0, 100)}.*\\.${process.pid}-[0-9a-f]{12}\\.wirestate-part$`));
+    expect(temp).not.toContain('\ufffd');
+  });
+});
+
+describe('the start-up sweep', () => {
+  it('removes stale files in the root and below it, never through a symlink, never outside', async () => {
+    const stale = staleNameFor('x');
+    await writeFile(join(outside, stale), 'outside the root');
+    await mkdir(join(root, 'sub'));
+    await writeFile(join(root, stale), 'left');
+    await writeFile(join(root, 'sub', stale), 'left');
+    await symlink(outside, join(root, 'out'));
+    await symlink('.', join(root, 'a'));
+    await symlink('.', join(root, 'b'));
+    expect((await removeStaleTempFiles(root, { recursive: true })).sort()).toEqual([join(root, stale), join(root, 'sub', stale)]);
+    expect(await readdir(outside)).toEqual([stale]);
+  });
+
+  it(`descends ${SWEEP_MAX_DEPTH} folders below the root and no further`, async () => {
+    const stale = staleNameFor('deep');
+    let folder = root;
+    for (let depth = 1; depth <= SWEEP_MAX_DEPTH + 1; depth++) {
+      folder = join(folder, 'd');
+      await mkdir(folder);
+      await writeFile(join(folder, stale), `depth ${depth}`);
+    }
+    const removed = await removeStaleTempFiles(root, { recursive: true });
+    expect(removed).toHaveLength(SWEEP_MAX_DEPTH);
+    expect(await readdir(folder)).toEqual([stale]);
+  });
+
+  it('finds the stale files of a 255-byte name, with or without the name asked for', async () => {
+    const name = 'n'.repeat(255);
+    await writeFile(join(root, staleNameFor(name)), 'left');
+    await writeFile(join(root, staleNameFor('other')), 'left');
+    expect(await removeStaleTempFiles(root, { recursive: false, forName: name })).toHaveLength(1);
+    await writeFile(join(root, staleNameFor(name)), 'left');
+    expect(await removeStaleTempFiles(root, { recursive: false })).toHaveLength(2);
+    expect(await readdir(root)).toEqual([]);
+  });
+});
