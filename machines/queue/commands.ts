@@ -19,7 +19,7 @@ import type { IncomingFile } from '../../src/engine/file-actors';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from './codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '.';
 import { Journal } from './journal';
-import { MessageQueue } from './message-queue';
+import { DEFAULT_QUEUE_LIMITS, MessageQueue } from './message-queue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -34,9 +34,13 @@ const serverBuilder = (yargs: Argv) =>
     .positional('socktype', transportArgument)
     .option('max-size', { type: 'number', default: DEFAULT_MAX_MESSAGE, describe: 'Largest message kept, in bytes (1 MiB); larger ones are refused and logged, never cut' })
     .option('journal', { type: 'string', describe: 'Keep the queue in this file (append-only, fsynced, compacted) so a restart loses no message' })
+    .option('max-messages', { type: 'number', default: DEFAULT_QUEUE_LIMITS.maxMessages, describe: 'Messages the queue holds at most; a send beyond is refused (TCP: reset) and logged' })
+    .option('max-queue-bytes', { type: 'number', default: DEFAULT_QUEUE_LIMITS.maxBytes, describe: 'Bytes of messages the queue holds at most (256 MiB); a send beyond is refused (TCP: reset) and logged' })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
-      if (!(Number.isInteger(args['max-size']) && args['max-size'] >= 1)) throw new Error('--max-size must be a whole number of bytes, at least 1');
+      for (const option of ['max-size', 'max-messages', 'max-queue-bytes'] as const) {
+        if (!(Number.isInteger(args[option]) && args[option] >= 1)) throw new Error(`--${option} must be a whole number, at least 1`);
+      }
       return true;
     })
     .example('$0 queue server 55556 TCP', 'the seed\'s TCP server')
@@ -45,10 +49,11 @@ const serverBuilder = (yargs: Argv) =>
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
   const transport = args.socktype as Transport;
-  let store = new MessageQueue();
+  const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
+  let store = new MessageQueue([], undefined, limits);
   if (args.journal) {
-    const { journal, messages } = Journal.open(args.journal);
-    store = new MessageQueue(messages, journal);
+    const { journal, messages } = Journal.open(args.journal, (message) => log.warn(message));
+    store = new MessageQueue(messages, journal, limits);
     log.info(`journal ${args.journal}: ${messages.length} message(s) waiting`);
   }
   const protocol = queueServer(store, transport, { maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });

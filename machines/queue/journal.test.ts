@@ -87,3 +87,16 @@ it('refuses a file that is not a queue journal instead of overwriting it', () =>
   expect(() => Journal.open(path)).toThrow(/not a wirestate queue journal/);
   expect(readFileSync(path, 'utf8')).toBe('my precious notes');
 });
+
+it('keeps every message stored while deliveries compact the file (senders and receivers at once)', async () => {
+  const path = join(dir, 'queue.journal');
+  const { queue, journal } = restart(path);
+  const big = Buffer.alloc(200 * 1024, 0x61);
+  for (let i = 0; i < 16; i++) await queue.enqueue(big);
+  // Each delivery and each new message is in flight together, as with many connections.
+  const work: Promise<void>[] = [];
+  for (let i = 0; i < 16; i++) work.push(queue.confirm(queue.take()!.id), queue.enqueue(Buffer.from(`new ${i}`)));
+  await Promise.all(work);
+  journal.close();
+  expect(texts(restart(path).queue)).toEqual(Array.from({ length: 16 }, (_, i) => `new ${i}`));
+});

@@ -8,20 +8,25 @@
  *   'D' seq:u64be                              that message was delivered
  *
  * A record cut short by a crash (the last one) is dropped on replay.
+ *
+ * Every write goes through one loop: the records asked for meanwhile are
+ * written together and synced once (group commit), then what they record is
+ * applied to `live`, the journal's own copy of the undelivered messages. So
+ * `live` is always exactly what the file holds, and a compaction (run by the
+ * same loop, between two batches) rewrites the file from it: to a temp file,
+ * synced, renamed over the journal, the folder synced.
  */
-import { closeSync, existsSync, fdatasync as fdatasyncCallback, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync as fdatasyncCallback, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
 const fdatasync = promisify(fdatasyncCallback);
-
-function writeAt(fd: number, bytes: Buffer, position: number): Promise<void> {
-  return new Promise((resolve, reject) => write(fd, bytes, 0, bytes.length, position, (error) => (error ? reject(error) : resolve())));
-}
+const writeSome = promisify(write);
 
 const HEADER = Buffer.from('WSQJ1\n');
 const MESSAGE = 0x4d; // 'M'
 const DELIVERED = 0x44; // 'D'
+const MESSAGE_OVERHEAD = 13;
 /** Compaction runs when the file is this much larger than the live messages need. */
 const COMPACT_SLACK = 1024 * 1024;
 
@@ -30,19 +35,38 @@ export interface JournaledMessage {
   bytes: Buffer;
 }
 
+interface PendingRecord {
+  record: Buffer;
+  /** What the record changes in `live`, applied once it is on disk. */
+  apply: () => void;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class Journal {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly live = new Map<number, Buffer>();
+  private liveSize = HEADER.length;
+  private pending: PendingRecord[] = [];
+  private writing = false;
+  /** False after a compaction whose rename is not yet known to be on disk. */
+  private folderSynced = true;
 
   private constructor(
     readonly path: string,
     private fd: number,
     private size: number,
-  ) {}
+    messages: JournaledMessage[],
+    private readonly warn: (message: string) => void,
+  ) {
+    for (const message of messages) this.keep(message.seq, message.bytes);
+  }
 
   /** Opens (creating if absent) the journal and returns the messages still waiting, oldest first. */
-  static open(path: string): { journal: Journal; messages: JournaledMessage[] } {
-    const { messages, validLength } = existsSync(path) ? replay(readFileSync(path)) : { messages: [], validLength: 0 };
-    const fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o600);
+  static open(path: string, warn: (message: string) => void = () => undefined): { journal: Journal; messages: JournaledMessage[] } {
+    rmSync(compactingPath(path), { force: true }); // a compaction a crash cut short: the journal is still whole
+    const existed = existsSync(path);
+    const { messages, validLength } = existed ? replay(readFileSync(path)) : { messages: [], validLength: 0 };
+    const fd = openSync(path, existed ? 'r+' : 'w+', 0o600);
     if (validLength === 0) {
       ftruncateSync(fd, 0);
       writeSync(fd, HEADER, 0, HEADER.length, 0);
@@ -50,64 +74,142 @@ export class Journal {
       ftruncateSync(fd, validLength); // drops a record a crash cut short
     }
     fsyncSync(fd);
-    const journal = new Journal(path, fd, Math.max(validLength, HEADER.length));
+    if (!existed) syncFolderSync(path);
+    const journal = new Journal(path, fd, Math.max(validLength, HEADER.length), messages, warn);
     return { journal, messages };
   }
 
+  /** Settles once the message is on disk. */
   appendMessage(message: JournaledMessage): Promise<void> {
-    return this.append(messageRecord(message));
+    return this.append(messageRecord(message.seq, message.bytes), () => this.keep(message.seq, message.bytes));
   }
 
-  /** Records a delivery; compacts the file to `live()` when most of it is delivered messages. */
-  appendDelivery(seq: number, live: () => JournaledMessage[]): Promise<void> {
+  /** Settles once the delivery is on disk. */
+  appendDelivery(seq: number): Promise<void> {
     const record = Buffer.alloc(9);
     record[0] = DELIVERED;
     record.writeBigUInt64BE(BigInt(seq), 1);
-    return this.append(record).then(() => this.compactIfWasteful(live()));
+    return this.append(record, () => this.drop(seq));
   }
 
   close(): void {
     closeSync(this.fd);
   }
 
-  /** Appends and syncs one record; records are written one after another, never interleaved. */
-  private append(record: Buffer): Promise<void> {
-    const step = this.queue.then(async () => {
-      await writeAt(this.fd, record, this.size);
-      await fdatasync(this.fd);
-      this.size += record.length;
-    });
-    this.queue = step.catch(() => undefined);
-    return step;
+  private keep(seq: number, bytes: Buffer): void {
+    this.live.set(seq, bytes);
+    this.liveSize += MESSAGE_OVERHEAD + bytes.length;
   }
 
-  private compactIfWasteful(live: JournaledMessage[]): Promise<void> {
-    const needed = HEADER.length + live.reduce((sum, message) => sum + 13 + message.bytes.length, 0);
-    if (this.size - needed < COMPACT_SLACK) return Promise.resolve();
-    const step = this.queue.then(async () => {
-      const temp = `${this.path}.compacting`;
-      const fd = openSync(temp, 'w', 0o600);
-      await writeAt(fd, Buffer.concat([HEADER, ...live.map(messageRecord)]), 0);
+  private drop(seq: number): void {
+    const bytes = this.live.get(seq);
+    if (bytes === undefined) return;
+    this.live.delete(seq);
+    this.liveSize -= MESSAGE_OVERHEAD + bytes.length;
+  }
+
+  private append(record: Buffer, apply: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ record, apply, resolve, reject });
+      if (!this.writing) void this.writeBatches();
+    });
+  }
+
+  /** The one writer: batches in the order asked, each synced before it is acknowledged. */
+  private async writeBatches(): Promise<void> {
+    this.writing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        await this.writeAndSync(Buffer.concat(batch.map((pending) => pending.record)));
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+        continue;
+      }
+      for (const pending of batch) {
+        pending.apply();
+        pending.resolve();
+      }
+      if (this.size - this.liveSize >= COMPACT_SLACK) {
+        await this.compact().catch((error) => this.warn(`journal ${this.path}: compaction failed (${String(error)}); appending to the old file`));
+      }
+    }
+    this.writing = false;
+  }
+
+  private async writeAndSync(bytes: Buffer): Promise<void> {
+    try {
+      if (!this.folderSynced) await syncFolder(this.path);
+      this.folderSynced = true;
+      await writeAll(this.fd, bytes, this.size);
+      await fdatasync(this.fd);
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, this.size); // no torn tail for the next batch to land behind
+      } catch {
+        // the next batch overwrites from the same offset anyway
+      }
+      throw error;
+    }
+    this.size += bytes.length;
+  }
+
+  private async compact(): Promise<void> {
+    const temp = compactingPath(this.path);
+    const bytes = Buffer.concat([HEADER, ...[...this.live].map(([seq, message]) => messageRecord(seq, message))]);
+    const fd = openSync(temp, 'w', 0o600);
+    try {
+      await writeAll(fd, bytes, 0);
       await fdatasync(fd);
       renameSync(temp, this.path);
-      const dir = openSync(dirname(this.path), 'r');
-      await fdatasync(dir);
-      closeSync(dir);
-      closeSync(this.fd);
-      this.fd = fd;
-      this.size = needed;
-    });
-    this.queue = step.catch(() => undefined);
-    return step;
+    } catch (error) {
+      closeSync(fd);
+      rmSync(temp, { force: true });
+      throw error;
+    }
+    closeSync(this.fd);
+    this.fd = fd;
+    this.size = bytes.length;
+    this.folderSynced = false;
+    await syncFolder(this.path);
+    this.folderSynced = true;
   }
 }
 
-function messageRecord(message: JournaledMessage): Buffer {
-  const record = Buffer.alloc(13 + message.bytes.length);
+const compactingPath = (path: string) => `${path}.compacting`;
+
+async function writeAll(fd: number, bytes: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await writeSome(fd, bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/** Makes a file's creation or rename in its folder durable. */
+async function syncFolder(path: string): Promise<void> {
+  const fd = openSync(dirname(path), 'r');
+  try {
+    await fdatasync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncFolderSync(path: string): void {
+  const fd = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function messageRecord(seq: number, bytes: Buffer): Buffer {
+  const record = Buffer.alloc(MESSAGE_OVERHEAD + bytes.length);
   record[0] = MESSAGE;
-  record.writeBigUInt64BE(BigInt(message.seq), 1);
-  record.writeUInt32BE(message.bytes.length, 9);
-  message.bytes.copy(record, 13);
+  record.writeBigUInt64BE(BigInt(seq), 1);
+  record.writeUInt32BE(bytes.length, 9);
+  bytes.copy(record, MESSAGE_OVERHEAD);
   return record;
 }
 
@@ -121,11 +223,11 @@ export function replay(bytes: Buffer): { messages: JournaledMessage[]; validLeng
   let at = HEADER.length;
   while (at < bytes.length) {
     const kind = bytes[at];
-    if (kind === MESSAGE && at + 13 <= bytes.length) {
+    if (kind === MESSAGE && at + MESSAGE_OVERHEAD <= bytes.length) {
       const length = bytes.readUInt32BE(at + 9);
-      if (at + 13 + length > bytes.length) break;
-      waiting.set(Number(bytes.readBigUInt64BE(at + 1)), Buffer.from(bytes.subarray(at + 13, at + 13 + length)));
-      at += 13 + length;
+      if (at + MESSAGE_OVERHEAD + length > bytes.length) break;
+      waiting.set(Number(bytes.readBigUInt64BE(at + 1)), Buffer.from(bytes.subarray(at + MESSAGE_OVERHEAD, at + MESSAGE_OVERHEAD + length)));
+      at += MESSAGE_OVERHEAD + length;
     } else if (kind === DELIVERED && at + 9 <= bytes.length) {
       waiting.delete(Number(bytes.readBigUInt64BE(at + 1)));
       at += 9;

@@ -6,6 +6,7 @@
  */
 import { assign, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
+import { refusal } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
@@ -104,7 +105,7 @@ export function createQueueTcpServer(store: MessageStore) {
           src: 'enqueue',
           input: ({ context }) => context.received,
           onDone: { target: 'message_stored', actions: [assign({ bytes: ({ context }) => context.received.length }), { type: 'finish', params: { outcome: 'stored' } }] },
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: errorCode(event.error) }) } },
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: refusal(event.error) }) } },
         },
       },
       message_stored: { type: 'final', entry: 'end' },

@@ -9,6 +9,7 @@ import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
+import { refusal } from './refusal';
 import { storeActors } from './store-actors';
 import type { QueueServerInput } from './tcp-server';
 
@@ -68,7 +69,13 @@ export function createQueueUdpServer(store: MessageStore) {
           src: 'enqueue',
           input: ({ context }) => context.request,
           onDone: { target: 'wait_request', actions: assign({ stored: ({ context }) => context.stored + 1, bytes: ({ context }) => context.bytes + context.request.length }) },
-          onError: { target: 'wait_request', actions: assign({ refused: ({ context }) => context.refused + 1 }) },
+          onError: {
+            target: 'wait_request',
+            actions: [
+              assign({ refused: ({ context }) => context.refused + 1 }),
+              { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${context.request.length} B refused: ${refusal(event.error)}` }) },
+            ],
+          },
         },
       },
       dequeue: {
