@@ -14,6 +14,7 @@ import { clientContext, sendMessage, startByMode } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 
 export interface QueueClientInput {
   mode: 'send' | 'receive';
@@ -25,6 +26,8 @@ export interface QueueClientInput {
 
 interface Context extends QueueClientInput {
   message: Buffer;
+  /** The reply as it comes; joined into `message` once the server closes. */
+  reply: ReceivedBytes;
   outcome: QueueOutcome;
   detail?: string;
   bytes: number;
@@ -47,18 +50,18 @@ export function createQueueTcpClient(message: Buffer) {
     actions: {
       ...wireActions<Context, Event, WireCommand>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
-      append: assign(({ context }, params: { bytes: Buffer }) => ({ message: Buffer.concat([context.message, params.bytes]) })),
+      append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
     },
     delays: { idle: idleDelay },
     guards: {
       sending: ({ context }) => context.mode === 'send',
-      overCap: ({ context }) => context.message.length > context.maxMessage,
-      emptyReply: ({ context }) => isEmptyReply(context.message, 'tcp'),
+      overCap: ({ context }) => context.reply.length > context.maxMessage,
+      emptyReply: ({ context }) => isEmptyReply(joinedBytes(context.reply), 'tcp'),
       resetByServer: ({ event }) => event.type === 'socket.error' && ['ECONNRESET', 'EPIPE'].includes(event.code),
     },
   }).createMachine({
     id: 'queue-tcp-client',
-    context: clientContext(message),
+    context: (args) => ({ ...clientContext(message)(args), reply: noBytes() }),
     initial: 'start',
     on: interruptedOnSocketError,
     states: {
@@ -97,7 +100,10 @@ export function createQueueTcpClient(message: Buffer) {
           'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
           'socket.end': [
             { guard: 'emptyReply', target: 'message_received', actions: { type: 'finish', params: { outcome: 'queue_empty' } } },
-            { target: 'message_received', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'received' } }] },
+            {
+              target: 'message_received',
+              actions: [assign(({ context }) => ({ message: joinedBytes(context.reply), bytes: context.reply.length })), { type: 'finish', params: { outcome: 'received' } }],
+            },
           ],
         },
       },

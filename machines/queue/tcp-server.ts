@@ -16,6 +16,7 @@ import { storeActors } from './store-actors';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -24,7 +25,7 @@ export interface QueueServerInput {
 }
 
 interface Context extends QueueServerInput {
-  received: Buffer;
+  received: ReceivedBytes;
   taken?: TakenMessage;
   outcome: QueueOutcome;
   detail?: string;
@@ -38,7 +39,7 @@ const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: {
 
 /** The request's first bytes once this chunk is added: all a GET check needs, without copying the rest. */
 const requestHead = ({ context, event }: { context: Context; event: BytesFrame }) => ({
-  bytes: Buffer.concat([context.received.subarray(0, GET.length), event.bytes.subarray(0, GET.length)]),
+  bytes: Buffer.concat([...context.received.chunks, event.bytes.subarray(0, GET.length)]).subarray(0, GET.length),
 });
 
 export function createQueueTcpServer(store: MessageStore) {
@@ -47,7 +48,7 @@ export function createQueueTcpServer(store: MessageStore) {
     actors: storeActors(store),
     actions: {
       ...wireActions<Context, Event, WireCommand | SessionRequest>(),
-      append: assign(({ context }, params: { bytes: Buffer }) => ({ received: Buffer.concat([context.received, params.bytes]) })),
+      append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),
     },
@@ -60,7 +61,7 @@ export function createQueueTcpServer(store: MessageStore) {
     },
   }).createMachine({
     id: 'queue-tcp-server',
-    context: ({ input }) => ({ ...input, received: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, received: noBytes(), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
@@ -103,7 +104,7 @@ export function createQueueTcpServer(store: MessageStore) {
       enqueue: {
         invoke: {
           src: 'enqueue',
-          input: ({ context }) => context.received,
+          input: ({ context }) => joinedBytes(context.received),
           onDone: { target: 'message_stored', actions: [assign({ bytes: ({ context }) => context.received.length }), { type: 'finish', params: { outcome: 'stored' } }] },
           onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: refusal(event.error) }) } },
         },

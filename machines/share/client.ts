@@ -12,6 +12,7 @@ import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEve
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { appendBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { encodeShareRequest } from './codec';
 import type { ShareReplyFrame } from './reply-reader';
 
@@ -35,7 +36,7 @@ export interface ShareLocalFile {
 type ShareClientOutcome = 'open' | 'stored' | 'received' | 'listed' | 'cancelled' | 'not_stored' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
 
 interface Context extends ShareClientInput {
-  listing: Buffer;
+  listing: ReceivedBytes;
   outcome: ShareClientOutcome;
   detail?: string;
   bytes: number;
@@ -55,7 +56,7 @@ export function createShareClient(local: ShareLocalFile) {
     },
     actions: {
       ...bulkActions<Context, Event, WireCommand>(),
-      appendListing: assign(({ context }, params: { bytes: Buffer }) => ({ listing: Buffer.concat([context.listing, params.bytes]) })),
+      appendListing: assign(({ context }, params: { bytes: Buffer }) => ({ listing: appendBytes(context.listing, params.bytes) })),
     },
     guards: {
       isList: ({ context }) => context.command === 'list',
@@ -65,7 +66,7 @@ export function createShareClient(local: ShareLocalFile) {
     delays: { idle: idleDelay },
   }).createMachine({
     id: 'share-client',
-    context: ({ input }) => ({ ...input, listing: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, listing: noBytes(), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,

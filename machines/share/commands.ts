@@ -23,6 +23,7 @@ import { removeStaleTempFiles } from '../../src/storage/temp-names';
 import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from './codec';
 import { DEFAULT_PASS_GAP_MS } from './server';
 import { shareClient, shareServer } from '.';
+import { joinedBytes, noBytes } from '../../src/engine/received-bytes';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
@@ -82,7 +83,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   const file = { read: (bytes: number) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: !args.force }) };
   const spec = shareClient(file, { command, name: command === 'put' ? basename(name) : name, size, maxListing: 64 * 1024 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 });
-  let listing = Buffer.alloc(0);
+  let listing = noBytes();
   let outcome;
   try {
     outcome = await runClientSession({ protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec }, args, log, (actor) =>
@@ -94,7 +95,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   switch (outcome.outcome) {
     case 'listed':
-      for (const entry of parseListing(listing.toString())) process.stdout.write(`${entry}\n`);
+      for (const entry of parseListing(joinedBytes(listing).toString())) process.stdout.write(`${entry}\n`);
       return EXIT.ok;
     case 'stored':
       process.stderr.write(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server\n`);

@@ -10,6 +10,7 @@ import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } fr
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
 import { idleDelay } from './idle';
+import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from './received-bytes';
 
 export interface TextClientInput {
   lines: string[];
@@ -22,6 +23,8 @@ export interface TextClientInput {
 export type TextClientOutcome = 'open' | 'replied' | 'refused' | 'interrupted' | 'timed_out';
 
 interface Context extends TextClientInput {
+  /** The reply as it comes; `reply` is the whole of it once the server closes. */
+  received: ReceivedBytes;
   reply: Buffer;
   outcome: TextClientOutcome;
   detail?: string;
@@ -40,16 +43,16 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
     actions: {
       ...wireActions<Context, Event, WireCommand>(),
       finish: assign((_, params: Finish<TextClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
-      appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ reply: Buffer.concat([context.reply, params.bytes]) })),
+      appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
     },
     delays: { idle: idleDelay },
     guards: {
-      overCap: ({ context }) => context.reply.length > context.maxReply,
-      refused: ({ context }) => refusal(context.reply) !== undefined,
+      overCap: ({ context }) => context.received.length > context.maxReply,
+      refused: ({ context }) => refusal(joinedBytes(context.received)) !== undefined,
     },
   }).createMachine({
     id,
-    context: ({ input }) => ({ ...input, reply: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, received: noBytes(), reply: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: interruptedOnSocketError,
     states: {
@@ -68,8 +71,11 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
         on: {
           'frame.bytes': { target: 'wait_reply', reenter: true, actions: { type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) } },
           'socket.end': [
-            { guard: 'refused', target: 'reply_refused', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: refusal(context.reply) }) } },
-            { target: 'reply_received', actions: [assign({ bytes: ({ context }) => context.reply.length }), { type: 'finish', params: { outcome: 'replied' } }] },
+            { guard: 'refused', target: 'reply_refused', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: refusal(joinedBytes(context.received)) }) } },
+            {
+              target: 'reply_received',
+              actions: [assign(({ context }) => ({ reply: joinedBytes(context.received), bytes: context.received.length })), { type: 'finish', params: { outcome: 'replied' } }],
+            },
           ],
         },
       },
