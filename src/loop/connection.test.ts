@@ -137,4 +137,19 @@ describe('a clean close while the machine still works on its own', () => {
     expect(await outcome).toMatchObject({ ok: true, outcome: 'stored' });
     await quiet.close();
   });
+
+  it('ends the session, without crashing, when that work fails', async () => {
+    const failing = storing.provide({ actors: { store: fromPromise(() => new Promise((_, fail) => setTimeout(() => fail(new Error('disk gone')), 100))) } });
+    const log = capturingLogger([]);
+    const quiet = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: { name: 'store', accept: () => ({ logic: failing, input: undefined, decoder: new LineReader() }) }, log });
+    const outcome = new Promise((resolve) => quiet.onFinished((_, ended) => resolve(ended)));
+    const socket = connect(quiet.address.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.end('data\n');
+    socket.resume();
+    await once(socket, 'close');
+    expect(await outcome).toMatchObject({ ok: false, outcome: 'aborted' });
+    await quiet.close();
+  });
 });

@@ -134,11 +134,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       // socket is no longer needed, so let it finish, up to LOCAL_WORK_MS. Any other close breaks the session.
       if (hadError || !peerEnded) return broken();
       const giveUp = setTimeout(broken, LOCAL_WORK_MS);
-      actor.subscribe((snapshot) => {
-        if (snapshot.status === 'active') return;
+      const done = () => {
         clearTimeout(giveUp);
         settle();
-      });
+      };
+      actor.subscribe({ next: (snapshot) => snapshot.status === 'active' || done(), error: done });
     });
   });
 
