@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../../machines/transfer/frames';
 import { EXIT } from '../cli/exit-codes';
-import { startServerProcess, wirestate } from '../test-support/processes';
+import { startCliServer, startServerProcess, wirestate } from '../test-support/processes';
 import { raw } from '../test-support/raw-client';
 import { startTestServer, type TestServer } from '../test-support/servers';
 
@@ -103,6 +103,24 @@ describe('names as long as the protocol allows', () => {
       expect(down.code).toBe(EXIT.ok);
       expect(await readFile(join(base, 'local', name), 'utf8')).toBe('long named');
       expect((await readdir(join(base, 'root'))).sort()).toEqual([name]);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('a share put and get of a 255-byte name both exit 0 and store the whole file', async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-jail-'));
+    const name = 'n'.repeat(251) + '.txt';
+    await Promise.all(['shared', 'here', 'there'].map((folder) => mkdir(join(base, folder))));
+    await writeFile(join(base, 'here', name), 'long named');
+    const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'shared')]);
+    const client = (cwd: string, ...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(server.port), ...args], join(base, cwd));
+    try {
+      expect((await client('here', 'put', name)).code).toBe(EXIT.ok);
+      expect((await client('there', 'get', name)).code).toBe(EXIT.ok);
+      expect(await readFile(join(base, 'there', name), 'utf8')).toBe('long named');
+      expect(await readdir(join(base, 'shared'))).toEqual([name]);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
