@@ -8,7 +8,7 @@ import { assign, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { refusal } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
@@ -89,7 +89,8 @@ export function createQueueTcpServer(store: MessageStore) {
         },
       },
       receiving_message: {
-        tags: READING_TAG,
+        // The message is bulk: its pace is held to --min-rate, not to the request deadline.
+        tags: [READING_TAG, BULK_TAG],
         after: { idle: timedOut },
         always: {
           guard: 'overCap',

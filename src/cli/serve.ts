@@ -10,6 +10,7 @@ import { errorCode } from '../engine/errors';
 import type { StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { ListeningServer } from '../loop/listening-server';
+import type { SlotLimits } from '../loop/slot-guard';
 import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
@@ -21,15 +22,29 @@ export function withServerOptions<T>(yargs: Argv<T>) {
   return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
     .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to bind (127.0.0.1 for this machine only)' })
     .option('max-connections', { type: 'number', default: 256, describe: 'Connections (UDP: peers) at once; more are refused at once and logged' })
+    .option('max-per-address', { type: 'number', default: 32, describe: 'TCP connections at once from one IP address; more are refused at once and logged' })
+    .option('request-timeout', { type: 'number', default: 10, describe: 'TCP: seconds a whole request may take to arrive, however often bytes come; slower ones are cut and logged' })
+    .option('min-rate', { type: 'number', default: 1024, describe: 'TCP: bytes/second a file or message transfer must average over each --rate-window; slower ones are cut and logged' })
+    .option('rate-window', { type: 'number', default: 30, describe: 'TCP: seconds over which --min-rate is measured' })
     .option('grace', { type: 'number', default: 10, describe: 'On SIGINT/SIGTERM, seconds sessions in flight may take to finish' })
     .check((args) => {
       if (!(args['max-connections'] >= 1)) throw new Error('--max-connections must be at least 1');
+      if (!(args['max-per-address'] >= 1)) throw new Error('--max-per-address must be at least 1');
+      if (!(args['request-timeout'] > 0)) throw new Error('--request-timeout must be more than 0 seconds');
+      if (!(args['min-rate'] >= 0)) throw new Error('--min-rate must be 0 or more bytes/second');
+      if (!(args['rate-window'] > 0)) throw new Error('--rate-window must be more than 0 seconds');
       if (!(args.grace >= 0)) throw new Error('--grace must be 0 or more seconds');
       return true;
     });
 }
 
 export type ServerArgs = Awaited<ReturnType<typeof withServerOptions>['argv']>;
+
+const slotLimits = (args: ServerArgs): SlotLimits => ({
+  requestTimeoutMs: args['request-timeout'] * 1000,
+  minRate: args['min-rate'],
+  rateWindowMs: args['rate-window'] * 1000,
+});
 
 export interface Listener {
   transport: 'tcp' | 'udp';
@@ -61,8 +76,8 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
     try {
       const server =
         transport === 'tcp'
-          ? await startTcpServer({ ...common, maxConnections: args['max-connections'] })
           : await startUdpServer({ ...common, maxPeers: args['max-connections'], idleMs: args['idle-timeout'] * 1000 });
+          ? await startTcpServer({ ...common, maxConnections: args['max-connections'], maxPerAddress: args['max-per-address'], limits: slotLimits(args) })
       // A session may stop its own server (the lab's `sum`); the process ends with the last one.
       server.onFinished((id, outcome) => {
         if (!outcome.stopServer || !servers.includes(server)) return;

@@ -12,9 +12,11 @@ export class FramePump {
   private endDelivered = false;
   private running = false;
 
+  /** `held`: true while the carrier cannot take more output (its writes back up); frames wait until it is false. */
   constructor(
     private readonly actor: AnyActorRef,
     private readonly decoder: FrameDecoder,
+    private readonly held: () => boolean = () => false,
   ) {}
 
   /** True while the machine is alive and its state wants input. */
@@ -39,7 +41,7 @@ export class FramePump {
   }
 
   /**
-   * Delivers frames while the machine reads. Must not be called while the
+   * Delivers frames while the machine reads and its output is not held up. Must not be called while the
    * actor is processing an event (from a subscriber, defer it), because the
    * snapshot it checks would be stale.
    */
@@ -47,7 +49,7 @@ export class FramePump {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.wantsInput()) {
+      while (this.wantsInput() && !this.held()) {
         const frame = this.decoder.next();
         if (frame) {
           this.actor.send(frame);

@@ -2,13 +2,16 @@
  * Runs one connection: a socket on one side, a protocol's actor on the other.
  * Socket readiness becomes events (frames, `wire.*`, `socket.*`); the actor's
  * emitted wire commands become writes, flushes, FIN or RST. The socket is read
- * only while the actor's state has the `reading` tag.
+ * only while the actor's state has the `reading` tag and its writes do not
+ * back up (a peer that never reads cannot make the server queue without end),
+ * and each connection is held to a request deadline and a minimum bulk rate.
  */
 import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
-import { READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
+import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { openSession, outcomeOf, type SessionOptions } from './session';
+import { guardSlot, type SlotLimits } from './slot-guard';
 
 /** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
 const MAX_BUFFERED = 256 * 1024;
@@ -18,7 +21,10 @@ const LINGER_MS = 5_000;
 const LOCAL_WORK_MS = 30_000;
 const EMPTY = Buffer.alloc(0);
 
-export type ConnectionOptions = SessionOptions;
+export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
+  /** A server's limits on how long a connection may hold its slot (clients have none). */
+  limits?: SlotLimits;
+}
 
 export interface RunningConnection {
   actor: AnyActorRef;
@@ -28,7 +34,16 @@ export interface RunningConnection {
 
 export function runConnection(socket: Socket, spec: ConnectionSpec, options: ConnectionOptions): RunningConnection {
   const { id, log, record } = options;
-  const { actor, pump, close } = openSession(spec, options);
+  // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
+  const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
+  const guard =
+    options.limits &&
+    guardSlot(socket, options.limits, (code, reason) => {
+      log.warn(`cut ${socket.remoteAddress}:${socket.remotePort}: ${reason}`, { connection: id });
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code });
+      socket.resetAndDestroy();
+    });
+  actor.on('session.request', () => guard?.requested());
   let writeBlocked = false;
   let linger: NodeJS.Timeout | undefined;
   let peerEnded = false;
@@ -36,7 +51,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   let couldRead = false;
 
   const updateFlow = () => {
-    const wanted = (pump.wantsInput() && pump.buffered < MAX_BUFFERED) || actor.getSnapshot().status !== 'active';
+    const wanted = (pump.wantsInput() && pump.buffered < MAX_BUFFERED && !socket.writableNeedDrain) || actor.getSnapshot().status !== 'active';
     if (wanted && socket.isPaused()) socket.resume();
     else if (!wanted && !socket.isPaused()) socket.pause();
   };
@@ -80,6 +95,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
           linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
           closeWhenBothEnded();
         }
+        if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
+        else guard?.stop();
         // A state that reads again (after an async check, after disk_busy) may have frames waiting: deliver
         // them outside this callback, where the snapshot is current. Socket events already deliver everything else.
         const canRead = snapshot.status === 'active' && snapshot.hasTag(READING_TAG);
@@ -95,6 +112,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     socket.on('data', (chunk: Buffer) => {
       if (actor.getSnapshot().status !== 'active') return;
       record?.in(chunk);
+      guard?.received(actor.getSnapshot().hasTag(BULK_TAG));
       pump.push(chunk);
       updateFlow();
     });
@@ -106,9 +124,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     });
     socket.on('finish', closeWhenBothEnded);
     socket.on('drain', () => {
-      if (!writeBlocked) return;
-      writeBlocked = false;
-      actor.send({ type: 'wire.drain' });
+      if (writeBlocked) {
+        writeBlocked = false;
+        actor.send({ type: 'wire.drain' });
+      }
+      deliver();
     });
     socket.on('error', (error) => {
       log.debug(`socket error ${errorCode(error)}`, { connection: id });
@@ -117,6 +137,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     });
     socket.on('close', (hadError) => {
       clearTimeout(linger);
+      guard?.stop();
       let settled = false;
       const settle = () => {
         if (settled) return;

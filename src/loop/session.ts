@@ -17,6 +17,8 @@ export interface SessionOptions {
   watch?: (actor: AnyActorRef) => void;
   /** Writes every chunk, state and the outcome to a trace file. */
   record?: TraceWriter;
+  /** True while the carrier's writes back up: no frame is delivered then, so a peer that never reads cannot grow them. */
+  held?: () => boolean;
 }
 
 export interface Session {
@@ -40,7 +42,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   actor.on('session.request', (event: SessionRequest) => log.info(event.summary, { connection: id }));
   return {
     actor,
-    pump: new FramePump(actor, spec.decoder),
+    pump: new FramePump(actor, spec.decoder, options.held),
     close: async (outcome) => {
       logEnd(log, id, outcome, (performance.now() - started) / 1000);
       await record?.finish(outcome);

@@ -11,6 +11,7 @@ import { TraceWriter } from '../trace/trace-writer';
 import { runConnection } from './connection';
 import type { ListeningServer } from './listening-server';
 import { nextConnectionId } from './connection-ids';
+import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 
 export interface TcpServerOptions {
   host: string;
@@ -23,6 +24,10 @@ export interface TcpServerOptions {
   recordDir?: string;
   /** Connections beyond this many are closed at once (default: no limit). */
   maxConnections?: number;
+  /** Connections from one IP address beyond this many are closed at once (default: no limit). */
+  maxPerAddress?: number;
+  /** The request deadline and minimum bulk rate every connection is held to. */
+  limits?: SlotLimits;
 }
 
 /** A listening TCP server. */
@@ -31,6 +36,8 @@ export type TcpServer = ListeningServer;
 export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const { protocol, log } = options;
   const sockets = new Set<Socket>();
+  /** Open connections per remote address, so that one address cannot take every slot. */
+  const perAddress = new Map<string, number>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
 
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
@@ -41,6 +48,14 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       socket.resetAndDestroy();
       return;
     }
+    const address = socket.remoteAddress ?? '';
+    const fromAddress = perAddress.get(address) ?? 0;
+    if (fromAddress >= (options.maxPerAddress ?? Infinity)) {
+      log.warn(`refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`, { connection: id });
+      socket.resetAndDestroy();
+      return;
+    }
+    perAddress.set(address, fromAddress + 1);
     sockets.add(socket);
     socket.setNoDelay(true);
     log.info(`connected from ${peer}`, { connection: id });
@@ -49,9 +64,12 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
       : undefined;
     const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
-    const { finished } = runConnection(socket, spec, { id, log, watch, record });
+    const { finished } = runConnection(socket, spec, { id, log, watch, record, limits: options.limits ?? DEFAULT_SLOT_LIMITS });
     void finished.then((outcome) => {
       sockets.delete(socket);
+      const left = perAddress.get(address)! - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
       for (const listener of listeners) listener(id, outcome);
     });
   });

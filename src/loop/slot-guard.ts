@@ -1,0 +1,70 @@
+/**
+ * Keeps one connection from holding a slot for free, whatever its protocol: a
+ * deadline for each whole request, and a minimum rate while bulk bytes move.
+ * It sees only the socket's byte counts and what the machine tells the loop
+ * (its `bulk` tag, its `session.request`), so a new protocol gets both.
+ */
+import type { Socket } from 'node:net';
+
+export interface SlotLimits {
+  /** How long a whole request may take to arrive: from connect (or its first byte after the previous request) until the machine announces it. */
+  requestTimeoutMs: number;
+  /** Bytes per second, both ways together, a bulk phase must average over each window. */
+  minRate: number;
+  rateWindowMs: number;
+}
+
+/** Unless configured (`--request-timeout`, `--min-rate`, `--rate-window`). */
+export const DEFAULT_SLOT_LIMITS: SlotLimits = { requestTimeoutMs: 10_000, minRate: 1024, rateWindowMs: 30_000 };
+
+export interface SlotGuard {
+  /** The machine announced its request: the deadline is met. */
+  requested(): void;
+  /** Bytes came in while the machine was (`true`) or was not in a bulk phase. */
+  received(bulk: boolean): void;
+  /** The machine's state is (not) a bulk phase: the rate is watched, and no request deadline runs. */
+  bulk(inBulk: boolean): void;
+  stop(): void;
+}
+
+/** Calls `cut` with a stable code and a reason for the log once a limit is broken; the caller closes the connection. */
+export function guardSlot(socket: Socket, limits: SlotLimits, cut: (code: string, reason: string) => void): SlotGuard {
+  let deadline: NodeJS.Timeout | undefined;
+  let window: NodeJS.Timeout | undefined;
+  let movedBefore = 0;
+  // Bytes that have actually left or arrived: what is still queued for the peer has not moved.
+  const moved = () => socket.bytesRead + socket.bytesWritten - socket.writableLength;
+
+  const arm = () => {
+    deadline ??= setTimeout(() => cut('request_timeout', `request not complete within ${limits.requestTimeoutMs / 1000} s (--request-timeout)`), limits.requestTimeoutMs).unref();
+  };
+  const disarm = () => {
+    clearTimeout(deadline);
+    deadline = undefined;
+  };
+  const checkRate = () => {
+    const rate = ((moved() - movedBefore) * 1000) / limits.rateWindowMs;
+    if (rate < limits.minRate) return cut('too_slow', `${rate.toFixed(0)} B/s over ${limits.rateWindowMs / 1000} s, under --min-rate ${limits.minRate}`);
+    movedBefore = moved();
+  };
+
+  arm();
+  return {
+    requested: disarm,
+    received: (bulk) => bulk || arm(),
+    bulk: (inBulk) => {
+      if (inBulk) disarm();
+      if (inBulk && !window) {
+        movedBefore = moved();
+        window = setInterval(checkRate, limits.rateWindowMs).unref();
+      } else if (!inBulk && window) {
+        clearInterval(window);
+        window = undefined;
+      }
+    },
+    stop: () => {
+      disarm();
+      clearInterval(window);
+    },
+  };
+}
