@@ -40,7 +40,7 @@ function tempPrefixFor(name: string): string {
 
 /**
  * Removes temporary files under `dir` whose writer is no longer running; returns their paths. Never
- * follows a symlink and never leaves `dir`: each folder is held open and checked (see held-folder.ts);
+ * follows a symlink below `dir` nor leaves it: each folder is held open and checked (see held-folder.ts);
  * `recursive` descends at most SWEEP_MAX_DEPTH folders and looks at SWEEP_MAX_ENTRIES entries in all.
  */
 export async function removeStaleTempFiles(dir: string, options: { recursive: boolean; forName?: string }): Promise<string[]> {
