@@ -76,8 +76,8 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
     try {
       const server =
         transport === 'tcp'
-          : await startUdpServer({ ...common, maxPeers: args['max-connections'], idleMs: args['idle-timeout'] * 1000 });
           ? await startTcpServer({ ...common, maxConnections: args['max-connections'], maxPerAddress: args['max-per-address'], limits: slotLimits(args) })
+          : await startUdpServer({ ...common, maxPeers: args['max-connections'], idleMs: args['idle-timeout'] * 1000 });
       // A session may stop its own server (the lab's `sum`); the process ends with the last one.
       server.onFinished((id, outcome) => {
         if (!outcome.stopServer || !servers.includes(server)) return;

@@ -72,18 +72,18 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
   };
 
   const finished = new Promise<SessionOutcome>((resolve) => {
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(idle);
+      const outcome = outcomeOf(actor);
+      actor.stop();
+      resolve(close(outcome));
+    };
     actor.subscribe({
-      next: (snapshot) => {
-        if (snapshot.status === 'active') queueMicrotask(() => pump.run());
-        else if (!closed) {
-          closed = true;
-          clearTimeout(idle);
-          const outcome = outcomeOf(actor);
-          actor.stop();
-          resolve(close(outcome));
-        }
-      },
-      error: () => undefined,
+      next: (snapshot) => (snapshot.status === 'active' ? queueMicrotask(() => pump.run()) : finish()),
+      // An error is no snapshot: without this the peer would never finish, nor would shutdown.
+      error: finish,
     });
   });
 
