@@ -33,6 +33,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   const peers = new Map<string, RunningPeer>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
   let closing = false;
+  let socketClosed: Promise<void> | undefined;
 
   const open = (from: RemoteInfo): RunningPeer | undefined => {
     const key = `${from.address}:${from.port}`;
@@ -97,7 +98,9 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
           if (peers.size > 0 && graceMs > 0) setTimeout(abortAll, graceMs).unref();
           else abortAll();
           await whenIdle();
-          await new Promise<void>((closed) => socket.close(() => closed()));
+          // A second close (a second signal) waits for the same one: closing a closed socket throws.
+          socketClosed ??= new Promise<void>((closed) => socket.close(() => closed()));
+          await socketClosed;
         },
       });
     });
