@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -177,6 +178,14 @@ describe('FolderFiles against a folder swapped for a symlink after the lookup', 
     expect(() => files.receive(upload.ref)).toThrow(expect.objectContaining({ code }));
     expect((await readdir(join(base, 'outside'))).sort()).toEqual(['deeper', 'secret.txt']);
     expect(await readdir(join(base, 'outside', 'deeper'))).toEqual([]);
+  });
+
+  it('a download of a file swapped for a FIFO neither blocks nor sends a byte', async () => {
+    const found = await files.lookupDownload('speech.txt', 'c1');
+    if (found.kind !== 'found') throw new Error(found.kind);
+    await rm(join(files.root, 'speech.txt'));
+    execFileSync('mkfifo', [join(files.root, 'speech.txt')]);
+    expect(await drain(files.read(found.ref, found.size))).toEqual({ bytes: '', code: 'file.not_regular' });
   });
 
   it('an upload swapped while it is written is stored in the folder it started in, nothing outside', async () => {
