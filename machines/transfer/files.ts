@@ -8,7 +8,9 @@ import type { IncomingFile } from '../../src/engine/file-actors';
 
 /**
  * A lookup that succeeds returns `ref`, an opaque handle (for a folder, the
- * resolved path) that later calls use, so what was checked is what is opened.
+ * resolved path) that later calls use. The lookup only answers the request:
+ * `read` and `receive` check again what they actually open, since the path may
+ * lead elsewhere by then (a folder swapped for a symlink), and fail if it does.
  */
 export type DownloadLookup =
   | { kind: 'found'; size: number; ref: string }
@@ -24,8 +26,9 @@ export interface ServerFiles {
   reserveUpload(name: string, owner: string): Promise<UploadLookup>;
   hasRoomFor(ref: string, size: number): Promise<boolean>;
   release(owner: string): void;
-  /** The first `size` bytes of the file; errors if it is shorter. */
+  /** The first `size` bytes of the file; errors if it is shorter or now leads outside the store. */
   read(ref: string, size: number): Readable;
+  /** Throws, before creating anything, if `ref`'s folder now leads outside the store. */
   receive(ref: string): IncomingFile;
 }
 
