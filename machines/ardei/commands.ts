@@ -94,7 +94,7 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
   const started = performance.now();
   try {
     const outcome = await runClientSession({ protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec }, args, log, (actor: AnyActorRef) =>
-      actor.subscribe((snapshot) => (head = snapshot.context.head)),
+      actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
     if (outcome.detail === 'ECONNREFUSED') throw new CannotConnect(`cannot reach ${args.host}:${port}: ECONNREFUSED`);
@@ -170,11 +170,14 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
   const spec = ardeiAdvancedClient(local, { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
   const converse = (actor: AnyActorRef) =>
-    actor.subscribe((snapshot) => {
-      if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
-      if (asked > 0) process.stdout.write(`${snapshot.context.reply}\n`);
-      asked++;
-      void nextCommand(input).then((text) => actor.send({ type: 'user.command', text }));
+    actor.subscribe({
+      next: (snapshot) => {
+        if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
+        if (asked > 0) process.stdout.write(`${snapshot.context.reply}\n`);
+        asked++;
+        void nextCommand(input).then((text) => actor.send({ type: 'user.command', text }));
+      },
+      error: () => undefined,
     });
   try {
     const outcome = await runClientSession({ protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec }, args, log, converse);

@@ -102,7 +102,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message?.bytes);
   let received = Buffer.alloc(0);
-  const keepMessage = (actor: AnyActorRef) => actor.subscribe((snapshot) => (received = snapshot.context.message));
+  const keepMessage = (actor: AnyActorRef) => actor.subscribe({ next: (snapshot) => (received = snapshot.context.message), error: () => undefined });
   let outcome;
   try {
     outcome = await runClientSession({ protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec }, args, log, keepMessage);

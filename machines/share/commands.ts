@@ -87,7 +87,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   let outcome;
   try {
     outcome = await runClientSession({ protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec }, args, log, (actor) =>
-      actor.subscribe((snapshot) => (listing = snapshot.context.listing)),
+      actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);

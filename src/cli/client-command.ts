@@ -89,7 +89,8 @@ export async function runClient(args: Args): Promise<number> {
   const inspection = await startInspection(args, toStderr);
   const watch = inspection && ((actor: AnyActorRef) => inspection.watch({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' }, actor));
   const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch });
-  actor.subscribe((snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size));
+  // Without an error callback, xstate rethrows a failed machine's error and the process crashes; runConnection reports it.
+  actor.subscribe({ next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size), error: () => undefined });
   const outcome: SessionOutcome = await finished;
   const seconds = progress.elapsed();
   let code: number = EXIT.ok;

@@ -31,7 +31,8 @@ export async function runTextClient(protocol: string, spec: ConnectionSpec, args
   const log = loggerFrom(args, true, 'error');
   const fail = (code: number, message: string): TextClientResult => (process.stderr.write(`wirestate ${protocol} client: ${message}\n`), { code });
   let reply = Buffer.alloc(0);
-  const keepReply = (actor: AnyActorRef) => actor.subscribe((snapshot) => (reply = snapshot.context.reply));
+  // The error callback keeps xstate from rethrowing a failed machine's error; the session reports it.
+  const keepReply = (actor: AnyActorRef) => actor.subscribe({ next: (snapshot) => (reply = snapshot.context.reply), error: () => undefined });
   try {
     const outcome = await runClientSession({ protocol, transport: 'tcp', host: args.host, port: args.port, spec }, args, log, keepReply);
     if (outcome.outcome === 'replied') return { code: EXIT.ok, reply };
