@@ -100,7 +100,15 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
     on: interruptedOnSocketError,
     states: {
       send_key: { entry: [{ type: 'write', params: { bytes: SERVER_KEY } }, 'flush'], ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_key' } },
-      wait_key: { tags: READING_TAG, ...waitsForPeer(FAILED), on: { 'frame.key': 'wait_command' } },
+      wait_key: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'frame.key': 'wait_command',
+          // A client that ended its side is done: nothing it could still send would reach us.
+          'socket.end': { target: 'session_complete', actions: { type: 'finish', params: { outcome: 'left', detail: 'the client left before its key' } } },
+        },
+      },
       wait_command: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),

@@ -129,4 +129,13 @@ describe('server', () => {
     expect(result.closed).toBe('end');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'left' });
   });
+
+  it('closes at once when the client ends its side before its key, or within it', async () => {
+    for (const before of [[], [CLIENT_KEY.subarray(0, 5)]]) {
+      const result = await replay(server(), [...before, PEER_ENDS]);
+      expect(result.sent).toEqual(SERVER_KEY);
+      expect(result.closed).toBe('end');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'left', detail: 'the client left before its key' });
+    }
+  });
 });
