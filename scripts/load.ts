@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     }
     const totalBytes = jobs.reduce((sum, job) => sum + (job.input.operation === 'upload' ? job.input.size : 0), 0);
 
-    const server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', root, '--max-connections', String(args.clients + 16)], {
+    const server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', root, '--max-connections', String(args.clients + 16), '--max-per-address', String(args.clients + 16)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const port = await new Promise<number>((resolve, reject) => {
