@@ -73,6 +73,7 @@ export function createBlocksClient(local: { receive(): IncomingFile }) {
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
+        thenPeerEnds: true,
       }),
       download_complete: { type: 'final' },
       file_refused: { type: 'final' },

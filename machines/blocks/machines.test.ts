@@ -70,11 +70,17 @@ describe('blocks client', () => {
     async (first, second) => {
       const { result, local } = await client([first, second, PEER_ENDS]);
       expect(result.sent).toEqual(encodeFileRequest('notes.bin'));
-      expect(result.states).toEqual(['send_request', 'wait_answer', 'receiving_blocks.receiving', 'receiving_blocks.storing', 'download_complete']);
+      expect(result.states).toEqual(['send_request', 'wait_answer', 'receiving_blocks.receiving', 'receiving_blocks.wait_peer_end', 'receiving_blocks.storing', 'download_complete']);
       expect(result.outcome).toMatchObject({ ok: true, outcome: 'downloaded', bytes: 3000 });
       expect(local.stored).toEqual(content);
     },
   );
+
+  it('stores nothing when the server sends more than it announced', async () => {
+    const { result, local } = await client([encodeOk(3000), content, Buffer.from('X'), PEER_ENDS]);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', detail: '1 bytes after the announced size' });
+    expect(local.stored).toBeUndefined();
+  });
 
   it('stores nothing when the server closes short of the announced size', async () => {
     const { result, local } = await client([encodeOk(3000), content.subarray(0, 1000), PEER_ENDS]);

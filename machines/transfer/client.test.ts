@@ -19,7 +19,7 @@ function upload(content: Buffer, server: ReplayInput[]) {
 describe('transfer client machine: download', () => {
   it('asks, confirms with T, stores the bytes and ends', async () => {
     const local = memoryLocalFile();
-    const result = await download(local, [encodeDownloadReply(STATUS.yes, 5), Buffer.from('hello')]);
+    const result = await download(local, [encodeDownloadReply(STATUS.yes, 5), Buffer.from('hello'), PEER_ENDS]);
     expect(result.sent).toEqual(Buffer.concat([encodeRequest(OP.download, 'speech.txt'), T]));
     expect(result.states).toEqual([
       'init_download',
@@ -28,6 +28,7 @@ describe('transfer client machine: download', () => {
       'prepare_download_confirmation',
       'confirm_download',
       'downloading.receiving',
+      'downloading.wait_peer_end',
       'downloading.storing',
       'download_complete',
     ]);
@@ -52,6 +53,13 @@ describe('transfer client machine: download', () => {
     const result = await download(local, [encodeDownloadReply(STATUS.yes, 5)]);
     expect(result.sent).toEqual(Buffer.concat([encodeRequest(OP.download, 'speech.txt'), F]));
     expect(result.outcome).toMatchObject({ outcome: 'no_room' });
+  });
+
+  it('keeps nothing when the server sends more than it announced', async () => {
+    const local = memoryLocalFile();
+    const result = await download(local, [encodeDownloadReply(STATUS.yes, 5), Buffer.from('hello!'), PEER_ENDS]);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', detail: '1 unexpected bytes' });
+    expect(local.stored).toBeUndefined();
   });
 
   it('reports a transfer cut short as interrupted and keeps nothing', async () => {

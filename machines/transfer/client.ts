@@ -136,6 +136,7 @@ export function createClientMachine(local: LocalFile) {
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
+        thenPeerEnds: true,
       }),
       download_complete: { type: 'final', entry: 'end' },
 

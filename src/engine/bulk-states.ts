@@ -91,6 +91,11 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
    * or as the rest of the stream (`frame.bytes` until the peer ends its side: `socket.end`).
    */
   framing?: 'framed' | 'until-end';
+  /**
+   * Framed only (a client): keep the file only once the peer has also ended its side after it, so that
+   * bytes past the announced size (the root's frame for them fails the session) leave no file.
+   */
+  thenPeerEnds?: boolean;
 }
 
 /**
@@ -121,10 +126,11 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
             actions: [{ type: 'forwardChunk' as const, params: dataOf }, { type: 'countBytes' as const, params: dataOf }],
           },
           'file.full': 'disk_busy',
-          [endEvent]: { target: 'storing', actions: 'commit' as const },
+          [endEvent]: receipt.thenPeerEnds ? { target: 'wait_peer_end' } : { target: 'storing', actions: 'commit' as const },
         },
       },
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
+      wait_peer_end: { tags: READING_TAG, ...waitsForPeer(failedTarget), on: { 'socket.end': { target: 'storing', actions: 'commit' as const } } },
       storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome } } } } },
     },
   };
