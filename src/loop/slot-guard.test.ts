@@ -1,0 +1,75 @@
+/** The request deadline and the minimum rate, on a fake socket's byte counts and jest's fake clock. */
+import type { Socket } from 'node:net';
+import { guardSlot, type SlotGuard } from './slot-guard';
+
+const LIMITS = { requestTimeoutMs: 10_000, minRate: 1024, rateWindowMs: 30_000 };
+
+let socket: { bytesRead: number; bytesWritten: number; writableLength: number };
+let cuts: string[];
+let guard: SlotGuard;
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  socket = { bytesRead: 0, bytesWritten: 0, writableLength: 0 };
+  cuts = [];
+  guard = guardSlot(socket as unknown as Socket, LIMITS, (code) => cuts.push(code));
+});
+afterEach(() => {
+  guard.stop();
+  jest.useRealTimers();
+});
+
+describe('the request deadline', () => {
+  it('cuts a request not announced within the deadline from the connection, however often bytes came', () => {
+    for (let second = 0; second < 9; second++) {
+      guard.received(false);
+      jest.advanceTimersByTime(1000);
+    }
+    expect(cuts).toEqual([]);
+    jest.advanceTimersByTime(1000);
+    expect(cuts).toEqual(['request_timeout']);
+  });
+
+  it('is met by the announce; the next request has its own, from its first byte', () => {
+    jest.advanceTimersByTime(9_000);
+    guard.requested();
+    jest.advanceTimersByTime(60_000); // waiting between requests is the idle timeout's business
+    expect(cuts).toEqual([]);
+    guard.received(false);
+    jest.advanceTimersByTime(9_999);
+    expect(cuts).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(cuts).toEqual(['request_timeout']);
+  });
+
+  it('does not run in a bulk phase, nor start from bytes that arrive in one', () => {
+    guard.bulk(true);
+    socket.bytesRead = 1_000_000;
+    guard.received(true);
+    jest.advanceTimersByTime(20_000);
+    expect(cuts).toEqual([]);
+  });
+});
+
+describe('the minimum rate', () => {
+  it('cuts a bulk phase that moved less than --min-rate over a window, counting only bytes that have left', () => {
+    guard.bulk(true);
+    socket.bytesRead = 20 * 1024; // 20 KiB in 30 s: under 1 KiB/s
+    socket.bytesWritten = 100 * 1024;
+    socket.writableLength = 100 * 1024; // written, but still waiting for the peer to read
+    jest.advanceTimersByTime(30_000);
+    expect(cuts).toEqual(['too_slow']);
+  });
+
+  it('lets a phase that keeps the rate go on, window after window, and stops watching once it ends', () => {
+    guard.bulk(true);
+    for (let window = 1; window <= 3; window++) {
+      socket.bytesWritten += 31 * 1024;
+      jest.advanceTimersByTime(30_000);
+    }
+    expect(cuts).toEqual([]);
+    guard.bulk(false);
+    jest.advanceTimersByTime(90_000);
+    expect(cuts).toEqual([]);
+  });
+});
