@@ -20,6 +20,7 @@ import { runConnection } from '../src/loop/connection';
 import { connectTcp } from '../src/loop/tcp-connect';
 import { startTcpServer } from '../src/loop/tcp-server';
 import { createAtomicFile } from '../src/storage/atomic-file';
+import { roomIn } from '../src/storage/free-space';
 import { FolderFiles } from '../src/storage/folder-files';
 import { readRange } from '../src/storage/read-range';
 import { TraceWriter } from '../src/trace/trace-writer';
@@ -51,7 +52,7 @@ const blocks = (name: string, serverName: string): Scenario => ({
   protocol: 'blocks',
   name,
   server: (files) => blocksServer(files, text),
-  run: (w) => w.client(blocksClient({ receive: () => createAtomicFile(join(w.root, 'received'), { noClobber: false }) }, { serverName })),
+  run: (w) => w.client(blocksClient({ receive: () => createAtomicFile(join(w.root, 'received'), { noClobber: false }), hasRoomFor: roomIn(w.root) }, { serverName })),
 });
 
 const share = (name: string, command: ShareClientInput['command'], file: string): Scenario => ({

@@ -3,10 +3,11 @@
  * reads the answer line, then writes exactly the announced bytes to a local
  * file that appears only once all of them are there and synced.
  */
-import { setup } from 'xstate';
+import { fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
+import { errorCode } from '../../src/engine/errors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
@@ -33,11 +34,14 @@ type Event = BlocksReplyFrame | WireEvent | SinkEvent;
 const FAILED = '#blocks-client.failed';
 const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
 
-/** `local` is where the file goes: it appears only once complete. */
-export function createBlocksClient(local: { receive(): IncomingFile }) {
+/** `local` is where the file goes: it appears only once complete, and only if the announced size fits. */
+export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(size: number): Promise<boolean> }) {
   return setup({
     types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
-    actors: { sink: fileSink(() => local.receive()) },
+    actors: {
+      checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
+      sink: fileSink(() => local.receive()),
+    },
     actions: bulkActions<Context, Event, WireCommand>(),
     delays: { idle: idleDelay },
   }).createMachine({
@@ -63,8 +67,19 @@ export function createBlocksClient(local: { receive(): IncomingFile }) {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
-          'frame.ok': { target: 'receiving_blocks', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
+          'frame.ok': { target: 'check_room', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
           'frame.err': { target: 'file_refused', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) } },
+        },
+      },
+      check_room: {
+        invoke: {
+          src: 'checkRoom',
+          input: ({ context }) => ({ size: context.size }),
+          onDone: [
+            { guard: ({ event }) => event.output, target: 'receiving_blocks' },
+            { target: 'failed', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'local_error', detail: `not enough free space for ${context.size} bytes` }) } },
+          ],
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
         },
       },
       receiving_blocks: receiveIntoSink({

@@ -17,6 +17,7 @@ import { errorCode } from '../../src/engine/errors';
 import { formatBytes } from '../../src/log/logger';
 import { createAtomicFile } from '../../src/storage/atomic-file';
 import { FolderFiles } from '../../src/storage/folder-files';
+import { roomIn } from '../../src/storage/free-space';
 import { pathExists } from '../../src/storage/path-exists';
 import { removeStaleTempFiles } from '../../src/storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
@@ -66,7 +67,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   } catch (error) {
     return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errorCode(error)}`);
   }
-  const spec = blocksClient({ receive: () => createAtomicFile(target, { noClobber: !args.force }) }, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
+  const local = { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
+  const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let outcome;
   try {
     outcome = await runClientSession({ protocol: 'blocks', transport: 'tcp', host, port, spec }, args, log);

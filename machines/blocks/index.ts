@@ -1,6 +1,5 @@
 /** The lab's `blocks` exercise (seed 003) as the loop runs it: a server per connection, a client per run. */
 import { TextRequestReader } from '../../src/engine/text-request-reader';
-import type { IncomingFile } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { MemoryFiles } from '../../src/storage/memory-files';
@@ -18,7 +17,7 @@ export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): 
   return { name: 'blocks', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
 }
 
-export function blocksClient(local: { receive(): IncomingFile }, input: BlocksClientInput): ConnectionSpec {
+export function blocksClient(local: Parameters<typeof createBlocksClient>[0], input: BlocksClientInput): ConnectionSpec {
   return { logic: createBlocksClient(local), input, decoder: new BlocksReplyReader() };
 }
 

@@ -70,11 +70,18 @@ describe('blocks client', () => {
     async (first, second) => {
       const { result, local } = await client([first, second, PEER_ENDS]);
       expect(result.sent).toEqual(encodeFileRequest('notes.bin'));
-      expect(result.states).toEqual(['send_request', 'wait_answer', 'receiving_blocks.receiving', 'receiving_blocks.wait_peer_end', 'receiving_blocks.storing', 'download_complete']);
+      expect(result.states).toEqual(['send_request', 'wait_answer', 'check_room', 'receiving_blocks.receiving', 'receiving_blocks.wait_peer_end', 'receiving_blocks.storing', 'download_complete']);
       expect(result.outcome).toMatchObject({ ok: true, outcome: 'downloaded', bytes: 3000 });
       expect(local.stored).toEqual(content);
     },
   );
+
+  it('refuses an announced size that does not fit in the free space, before writing anything', async () => {
+    const { result, local } = await client([encodeOk(3000), content, PEER_ENDS], memoryLocalFile(undefined, 2999));
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'local_error', detail: 'not enough free space for 3000 bytes' });
+    expect(result.closed).toBe('reset');
+    expect(local.stored).toBeUndefined();
+  });
 
   it('stores nothing when the server sends more than it announced', async () => {
     const { result, local } = await client([encodeOk(3000), content, Buffer.from('X'), PEER_ENDS]);

@@ -2,13 +2,13 @@
 import { dirname, resolve } from 'node:path';
 import type { LocalFile } from '../../machines/transfer/files';
 import { createAtomicFile } from './atomic-file';
-import { availableBytes } from './free-space';
+import { roomIn } from './free-space';
 import { readRange } from './read-range';
 
 export function localFile(path: string): LocalFile {
   const absolute = resolve(path);
   return {
-    hasRoomFor: async (size) => (await availableBytes(dirname(absolute))) >= size,
+    hasRoomFor: roomIn(dirname(absolute)),
     read: (size) => readRange(absolute, size),
     receive: () => createAtomicFile(absolute, { noClobber: false }),
   };
