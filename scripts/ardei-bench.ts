@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     .option('rounds', { type: 'number', default: 3, describe: 'Fetches of each' })
     .strict()
     .parse();
-  const server = spawn(process.execPath, [CLI, 'ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [CLI, 'ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--udp-max-reply', '0', '--udp-max-rate', '0', '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let log = '';
   server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   while (!/ardei-udp server listening/.test(log)) await once(server.stdout, 'data');

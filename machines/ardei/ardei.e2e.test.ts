@@ -35,9 +35,18 @@ it('sends a 100 MB generated file over TCP complete', async () => {
   expect(result.stdout).toMatch(/^file of 100000000 chars: received 100000000 of 100000000 bytes, 0 lost \(0\.0%\)/);
 });
 
-it('sends a 1 MB generated file over UDP on loopback without loss (the server paces its datagrams)', async () => {
-  const result = await udp('1000000');
-  expect(result.stdout).toMatch(/^file of 1000000 chars: received 1000000 of 1000000 bytes, 0 lost \(0\.0%\)/);
+it('sends a 1 MB generated file over UDP on loopback without loss (the server paces its datagrams), once the UDP limits are lifted', async () => {
+  expect(await udp('1000000')).toMatchObject({ code: EXIT.refused, stdout: 'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP\n' });
+  const unlimited = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--udp-max-reply', '0', '--udp-max-rate', '0']);
+  try {
+    await unlimited.logged(/ardei-udp server listening on [\d.]+:\d+/);
+    const port = /ardei-udp server listening on [\d.]+:(\d+)/.exec(unlimited.output())![1];
+    const result = await wirestate(['ardei', 'client', '--udp', '--port', port, '1000000']);
+    expect(result.stdout).toMatch(/^file of 1000000 chars: received 1000000 of 1000000 bytes, 0 lost \(0\.0%\)/);
+  } finally {
+    unlimited.child.kill('SIGTERM');
+    await unlimited.exited;
+  }
 });
 
 it('streams segments over both transports', async () => {

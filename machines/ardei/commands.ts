@@ -23,6 +23,7 @@ import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } fr
 import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
 import { reportOf } from './report';
 import { PREPARED_GAP_MS } from './tcp-server';
+import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from './udp-server';
 
 const port = (name: string, value: number) => {
   if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
@@ -33,8 +34,10 @@ const serverBuilder = (yargs: Argv) =>
     .option('tcp-port', { type: 'number', default: ARDEI_TCP_PORT, describe: 'TCP port' })
     .option('udp-port', { type: 'number', default: ARDEI_UDP_PORT, describe: 'UDP port' })
     .option('prepared-gap', { type: 'number', default: PREPARED_GAP_MS, describe: 'TCP: milliseconds between file_prepared and the data, so that the original client (one read) gets file_prepared alone' })
-    .option('udp-burst', { type: 'number', default: 16, describe: 'Datagrams of generated data sent before each pause' })
-    .option('udp-pause', { type: 'number', default: 1, describe: 'Milliseconds between bursts, so that a loopback receiver keeps up' })
+    .option('udp-burst', { type: 'number', default: ARDEI_UDP_DEFAULTS.burst, describe: 'Datagrams of generated data sent before each pause' })
+    .option('udp-pause', { type: 'number', default: ARDEI_UDP_DEFAULTS.paceMs, describe: 'Milliseconds between bursts, so that a loopback receiver keeps up' })
+    .option('udp-max-reply', { type: 'number', default: ARDEI_UDP_DEFAULTS.maxReply, describe: 'Bytes of file or stream one UDP request may get (0: no limit); larger requests get a one-line error. UDP lets anyone forge the address a reply goes to' })
+    .option('udp-max-rate', { type: 'number', default: ARDEI_UDP_MAX_RATE, describe: 'Bytes a second of files and streams to one address over UDP (0: no limit); requests past it get a one-line error' })
     .option('advanced', { type: 'number', describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})` })
     .option('root', { type: 'string', default: '.', describe: 'With --advanced: the folder its clients see; nothing outside it' })
     .check((args) => {
@@ -43,6 +46,8 @@ const serverBuilder = (yargs: Argv) =>
       if (args.advanced !== undefined) port('advanced', args.advanced);
       if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1)) throw new Error('--udp-burst must be at least 1');
       if (!(args['udp-pause'] >= 0)) throw new Error('--udp-pause must be 0 or more ms');
+      if (!(Number.isInteger(args['udp-max-reply']) && args['udp-max-reply'] >= 0)) throw new Error('--udp-max-reply must be a whole number of bytes, 0 for no limit');
+      if (!(args['udp-max-rate'] >= 0)) throw new Error('--udp-max-rate must be 0 (no limit) or more bytes a second');
       if (!(args['prepared-gap'] >= 0)) throw new Error('--prepared-gap must be 0 or more ms');
       return true;
     })
@@ -52,7 +57,7 @@ const serverBuilder = (yargs: Argv) =>
 /** The TCP and UDP listeners of an ardei server with these flags. */
 export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Listener[] => [
   { transport: 'tcp', port: args['tcp-port'], protocol: ardeiTcpServer({ ...textRequestInput(args), preparedGapMs: args['prepared-gap'] }) },
-  { transport: 'udp', port: args['udp-port'], protocol: ardeiUdpServer({ burst: args['udp-burst'], paceMs: args['udp-pause'] }) },
+  { transport: 'udp', port: args['udp-port'], protocol: ardeiUdpServer({ burst: args['udp-burst'], paceMs: args['udp-pause'], maxReply: args['udp-max-reply'] }, args['udp-max-rate']) },
 ];
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -79,7 +84,7 @@ const clientBuilder = (yargs: Argv) =>
     })
     .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
     .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
-    .example('$0 ardei client --udp stream-10-100-1000', 'a stream over UDP: 100 segments of 1000 bytes, 10 ms apart')
+    .example('$0 ardei client --udp stream-10-50-1000', 'a stream over UDP: 50 segments of 1000 bytes, 10 ms apart')
     .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

@@ -1,4 +1,6 @@
 /** Ardei (seed 000) as the loop runs it, over TCP and UDP: servers per connection or peer, a client per request. */
+import { fromPromise } from 'xstate';
+import { AddressBudget } from '../../src/engine/address-budget';
 import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
@@ -24,9 +26,15 @@ export function ardeiTcpServer(input: ArdeiServerInput): StreamProtocol {
   return { name: 'ardei', accept: () => ({ logic, input, decoder: new TextRequestReader(1, input.maxRequest) }) };
 }
 
-export function ardeiUdpServer(input: ArdeiUdpServerInput): StreamProtocol {
+/**
+ * `maxRate`: bytes a second all peers of one address may be sent in files and streams together (0: no
+ * limit). A trace replays without it: a refusal for the rate depends on the clock, not on the bytes.
+ */
+export function ardeiUdpServer(input: ArdeiUdpServerInput, maxRate = 0): StreamProtocol {
   const logic = createArdeiUdpServer();
-  return { name: 'ardei-udp', accept: () => ({ logic, input, decoder: datagrams() }) };
+  const budget = maxRate > 0 ? new AddressBudget(maxRate) : undefined;
+  const budgeted = (address: string) => logic.provide({ actors: { reserve: fromPromise<boolean, number>(async ({ input: bytes }) => budget!.take(address, bytes)) } });
+  return { name: 'ardei-udp', accept: (_id, address) => ({ logic: budget && address ? budgeted(address) : logic, input, decoder: datagrams() }) };
 }
 
 export const ardeiTcpClient = (input: ArdeiClientInput): ConnectionSpec => ({ logic: createArdeiTcpClient(), input, decoder: new ChunkReader() });

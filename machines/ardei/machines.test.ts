@@ -7,7 +7,7 @@ import { PREPARED_GAP_MS } from './tcp-server';
 import { everySplit } from '../../src/test-support/cuts';
 
 const tcp = (inputs: ReplayInput[]) => replay(ardeiTcpServer({ maxRequest: 1024 }).accept('c1'), inputs);
-const udp = (inputs: ReplayInput[]) => replay(ardeiUdpServer({ burst: 4, paceMs: 1 }).accept('u1'), inputs);
+const udp = (inputs: ReplayInput[]) => replay(ardeiUdpServer({ burst: 4, paceMs: 1, maxReply: 0 }).accept('u1'), inputs);
 
 describe('codec', () => {
   const parse = (text: string | Buffer) => parseArdeiRequest(Buffer.isBuffer(text) ? text : Buffer.from(text));
@@ -118,6 +118,25 @@ describe('UDP server', () => {
     expect(result.sent.subarray(2, 15)).toEqual(FILE_PREPARED);
     expect(result.sent.length).toBe(2 + 13 + 3000);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'served', detail: '2 request(s)' });
+  });
+
+  it('sends no more than --udp-max-reply bytes to one request: a larger file or stream gets a one-line error instead', async () => {
+    const limited = (...requests: string[]) => replay(ardeiUdpServer({ burst: 4, paceMs: 1, maxReply: 1000 }).accept('u1'), [...requests.map((r) => Buffer.from(r)), ...Array.from({ length: 20 }, () => ({ wait: 1 })), PEER_ENDS]);
+    expect((await limited('1000')).sent.length).toBe(13 + 1000);
+    const refusal = 'Error: this server sends at most 1000 bytes a request over UDP; ask over TCP';
+    expect((await limited('1001')).sent.toString()).toBe(refusal);
+    expect((await limited('10000000')).sent.toString()).toBe(refusal);
+    // A segment counts at least 64 bytes: 16 empty datagrams cost 1024.
+    expect((await limited('stream-0-16-0')).sent.toString()).toBe(refusal);
+    expect((await limited('stream-0-15-10')).sent.length).toBe(150);
+  });
+
+  it('sends no more than --udp-max-rate bytes a second to one address, across its peers', async () => {
+    const server = ardeiUdpServer({ burst: 4, paceMs: 1, maxReply: 0 }, 2000);
+    const peer = (address: string, request: string) => replay(server.accept('u1', address), [Buffer.from(request), { wait: 1 }, PEER_ENDS]);
+    expect((await peer('127.0.0.2', '1500')).sent.length).toBe(13 + 1500);
+    expect((await peer('127.0.0.2', '1500')).sent.toString()).toBe("Error: over this server's UDP rate limit for your address; try again in a second");
+    expect((await peer('127.0.0.3', '1500')).sent.length).toBe(13 + 1500);
   });
 });
 

@@ -4,10 +4,13 @@
  * then the "file" in datagrams of 1024 bytes (UDP_DATA_SIZE); or a stream, one
  * datagram per segment. Generated data is paced (a burst of datagrams, then
  * a short pause) so that a loopback receiver is not overrun: UDP would drop
- * the excess silently. The peer's machine lives until it has been quiet for
- * the idle time.
+ * the excess silently. Since UDP lets anyone forge the address a reply goes
+ * to, a file or stream is sent only when it is at most `maxReply` bytes and
+ * the `reserve` actor grants it from that address's budget; otherwise a
+ * one-line error goes instead. The peer's machine lives until it has been
+ * quiet for the idle time.
  */
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
@@ -19,6 +22,23 @@ export interface ArdeiUdpServerInput {
   burst: number;
   /** The pause, in milliseconds. */
   paceMs: number;
+  /** The most bytes of file or stream data one request gets (0: no limit). */
+  maxReply: number;
+}
+
+/** The server's defaults: bursts of 16 datagrams 1 ms apart; 64 KiB of data at most a request. */
+export const ARDEI_UDP_DEFAULTS: ArdeiUdpServerInput = { burst: 16, paceMs: 1, maxReply: 64 * 1024 };
+/** Bytes a second that may go to one address by default: 1 MiB. */
+export const ARDEI_UDP_MAX_RATE = 1024 * 1024;
+
+/**
+ * What a request's data costs: its bytes, each stream segment counted as at least 64 (an empty datagram
+ * still takes a frame on the wire). 0 for a text reply.
+ */
+export function replyCost(request: ArdeiRequest): number {
+  if (request.kind === 'file') return request.size;
+  if (request.kind === 'stream') return request.count * Math.max(request.size, 64);
+  return 0;
 }
 
 type ArdeiUdpOutcome = 'open' | 'served';
@@ -35,6 +55,7 @@ interface Context extends ArdeiUdpServerInput {
 
 type Event = BytesFrame | WireEvent;
 
+const OVER_RATE = { reason: 'over the UDP rate limit for its address', text: 'Error: over this server\'s UDP rate limit for your address; try again in a second' };
 const output = outcomeFrom<ArdeiUdpOutcome>(['served']);
 const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => context.request.kind === kind;
 const stream = (context: Context) => context.request as Extract<ArdeiRequest, { kind: 'stream' }>;
@@ -58,10 +79,22 @@ export function createArdeiUdpServer() {
         enqueue.assign({ fileLeft: left, bytes: context.bytes + context.fileLeft - left });
         enqueue.emit({ type: 'wire.flush' });
       }),
+      refuse: enqueueActions(({ context, enqueue }, params: { reason: string; text: string }) => {
+        enqueue.emit({ type: 'wire.write', bytes: Buffer.from(params.text) });
+        enqueue.emit({ type: 'session.request', summary: `request ${context.requests} refused: ${params.reason}` });
+      }),
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
       countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
     },
-    guards: { isFile: is('file'), isStream: is('stream'), fileLeft: ({ context }) => context.fileLeft > 0, segmentsLeft: ({ context }) => context.segmentsLeft > 0 },
+    actors: {
+      /** Whether `bytes` more may go to this peer's address now; the server provides a budgeted one. */
+      reserve: fromPromise<boolean, number>(async () => true),
+    },
+    guards: {
+      sendsData: ({ context }) => replyCost(context.request) > 0,
+      overReply: ({ context }) => context.maxReply > 0 && replyCost(context.request) > context.maxReply,
+      isFile: is('file'),
+      isStream: is('stream'), fileLeft: ({ context }) => context.fileLeft > 0, segmentsLeft: ({ context }) => context.segmentsLeft > 0 },
     delays: { pace: ({ context }) => context.paceMs, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
     id: 'ardei-udp-server',
@@ -78,10 +111,32 @@ export function createArdeiUdpServer() {
       },
       check_request: {
         always: [
-          { guard: 'isFile', target: 'sending_file', actions: [{ type: 'write', params: { bytes: FILE_PREPARED } }, assign({ fileLeft: ({ context }) => (context.request as { size: number }).size })] },
-          { guard: 'isStream', target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
+          {
+            guard: 'overReply',
+            target: 'wait_request',
+            actions: {
+              type: 'refuse',
+              params: ({ context }) => ({
+                reason: `${replyCost(context.request)} bytes, over the UDP limit of ${context.maxReply}`,
+                text: `Error: this server sends at most ${context.maxReply} bytes a request over UDP; ask over TCP`,
+              }),
+            },
+          },
+          { guard: 'sendsData', target: 'reserving' },
           { target: 'wait_request', actions: { type: 'write', params: ({ context }) => ({ bytes: textReply(context.request) }) } },
         ],
+      },
+      reserving: {
+        invoke: {
+          src: 'reserve',
+          input: ({ context }) => replyCost(context.request),
+          onDone: [
+            { guard: ({ event }) => !event.output, target: 'wait_request', actions: { type: 'refuse', params: OVER_RATE } },
+            { guard: 'isFile', target: 'sending_file', actions: [{ type: 'write', params: { bytes: FILE_PREPARED } }, assign({ fileLeft: ({ context }) => (context.request as { size: number }).size })] },
+            { target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
+          ],
+          onError: { target: 'wait_request', actions: { type: 'refuse', params: OVER_RATE } },
+        },
       },
       sending_file: {
         entry: 'sendBurst',

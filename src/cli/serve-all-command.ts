@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from '../../machines/ardei/codec';
 import { ardeiAdvancedServer, ardeiTcpServer, ardeiUdpServer } from '../../machines/ardei';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
+import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
 import { blocksServer } from '../../machines/blocks';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { queueServer } from '../../machines/queue';
@@ -52,7 +53,7 @@ const ALL: ((shared: Shared) => Listener[])[] = [
   ({ files, ...text }) => [{ transport: 'tcp', port: SHARE_PORT, protocol: shareServer(files, { ...text, maxRequest: SHARE_MAX_REQUEST }) }],
   ({ files, ...text }) => [
     { transport: 'tcp', port: ARDEI_TCP_PORT, protocol: ardeiTcpServer({ ...text, maxRequest: ARDEI_MAX_REQUEST }) },
-    { transport: 'udp', port: ARDEI_UDP_PORT, protocol: ardeiUdpServer({ burst: 16, paceMs: 1 }) },
+    { transport: 'udp', port: ARDEI_UDP_PORT, protocol: ardeiUdpServer(ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE) },
     { transport: 'tcp', port: ADVANCED_PORT, protocol: ardeiAdvancedServer(files, { ...text, maxRequest: ADVANCED_MAX_COMMAND }) },
   ],
 ];

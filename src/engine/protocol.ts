@@ -73,5 +73,6 @@ export interface ConnectionSpec {
 /** A protocol as a server loop sees it: one spec per accepted connection. */
 export interface StreamProtocol {
   name: string;
-  accept(connectionId: string): ConnectionSpec;
+  /** `peerAddress`: the peer's IP address (UDP), for limits kept per address. */
+  accept(connectionId: string, peerAddress?: string): ConnectionSpec;
 }

@@ -25,6 +25,8 @@ export interface RunningPeer {
   retire(): void;
   /** The socket reported an error for this peer (ICMP port unreachable: ECONNREFUSED). */
   fail(code: string): void;
+  /** Waiting for a request with nothing queued or unsent: retiring it now loses nothing. */
+  idle(): boolean;
   finished: Promise<SessionOutcome>;
 }
 
@@ -102,6 +104,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
     fail: (code) => {
       if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code });
     },
+    idle: () => pump.wantsInput() && pump.buffered === 0 && unsent === 0,
     finished,
   };
 }

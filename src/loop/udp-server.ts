@@ -1,7 +1,8 @@
 /**
- * The datagram side of the loop: one UDP socket, one actor per peer address,
- * created on the peer's first datagram and retired once it has been quiet for
- * `idleMs`. Knows nothing about any protocol.
+ * The datagram side of the loop: one UDP socket, one actor per peer address
+ * and port, created on the peer's first datagram and retired once it has been
+ * quiet for `idleMs`, or sooner when a new peer needs its place. Knows nothing
+ * about any protocol.
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -23,29 +24,72 @@ export interface UdpServerOptions {
   idleMs: number;
   watch?: (connection: ConnectionMeta, actor: AnyActorRef) => void;
   recordDir?: string;
-  /** Peers served at once; datagrams from more are dropped and logged. */
+  /** Peers served at once; a new peer past this retires the least recently heard idle one, or is dropped if none is idle. */
   maxPeers?: number;
+  /** Peers from one address (any port) at once; a new one past this retires that address's least recently heard peer, idle first. */
+  maxPeersPerAddress?: number;
+}
+
+interface Peer {
+  address: string;
+  running: RunningPeer;
 }
 
 export function startUdpServer(options: UdpServerOptions): Promise<ListeningServer> {
   const { protocol, log } = options;
   const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' });
-  const peers = new Map<string, RunningPeer>();
+  /** Live peers by `address:port`, least recently heard first. */
+  const peers = new Map<string, Peer>();
+  /** Every peer not yet finished, retired ones included: shutdown waits for them all. */
+  const running = new Set<RunningPeer>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
   let closing = false;
   let socketClosed: Promise<void> | undefined;
 
+  /**
+   * The peer to retire for a newcomer: from `address`, its least recently heard one, idle first (a busy
+   * one finishes its request before it ends); from the whole table, the least recently heard idle one only.
+   */
+  const victimFor = (address?: string): string | undefined => {
+    let busy: string | undefined;
+    for (const [key, peer] of peers) {
+      if (address !== undefined && peer.address !== address) continue;
+      if (peer.running.idle()) return key;
+      busy ??= key;
+    }
+    return address === undefined ? undefined : busy;
+  };
+  const fromAddress = (address: string) => [...peers.values()].filter((peer) => peer.address === address).length;
+  /** Retires an idle peer if the table (or `address`'s share of it) is full; false if no room can be made. */
+  const makeRoom = (address: string, key: string): boolean => {
+    const mine = fromAddress(address);
+    const addressFull = mine >= (options.maxPeersPerAddress ?? Infinity);
+    if (!addressFull && peers.size < (options.maxPeers ?? Infinity)) return true;
+    const victim = victimFor(addressFull ? address : undefined);
+    const limit = addressFull ? `${mine} peers from ${address}, the most --max-peers-per-address allows` : `${peers.size} peers served, the most --max-connections allows`;
+    if (victim === undefined) {
+      log.warn(`dropped a datagram from new peer ${key}: ${limit}, none of them idle`);
+      return false;
+    }
+    log.info(`retired peer ${victim} to make room for ${key}: ${limit}`);
+    peers.get(victim)!.running.retire();
+    peers.delete(victim);
+    return true;
+  };
+
   const open = (from: RemoteInfo): RunningPeer | undefined => {
     const key = `${from.address}:${from.port}`;
     const known = peers.get(key);
-    if (known || closing) return known;
-    const id = nextConnectionId('u');
-    if (peers.size >= (options.maxPeers ?? Infinity)) {
-      log.warn(`dropped a datagram from ${key}: ${peers.size} peers served, the most --max-connections allows`, { connection: id });
-      return undefined;
+    if (known) {
+      // Moved to the end: the map stays ordered from least to most recently heard.
+      peers.delete(key);
+      peers.set(key, known);
+      return known.running;
     }
+    if (closing || !makeRoom(from.address, key)) return undefined;
+    const id = nextConnectionId('u');
     log.info(`datagram from new peer ${key}`, { connection: id });
-    const spec = protocol.accept(id);
+    const spec = protocol.accept(id, from.address);
     const record = options.recordDir
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer: key, transport: 'udp', input: spec.input })
       : undefined;
@@ -58,9 +102,11 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       idleMs: options.idleMs,
       send: (bytes, done) => socket.send(bytes, from.port, from.address, done),
     });
-    peers.set(key, peer);
+    peers.set(key, { address: from.address, running: peer });
+    running.add(peer);
     void peer.finished.then((outcome) => {
-      peers.delete(key);
+      if (peers.get(key)?.running === peer) peers.delete(key);
+      running.delete(peer);
       for (const listener of listeners) listener(id, outcome);
     });
     return peer;
@@ -80,22 +126,22 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       log.info(`${protocol.name} server listening on ${address.address}:${address.port} (UDP)`);
       const whenIdle = () =>
         new Promise<void>((idle) => {
-          if (peers.size === 0) return idle();
-          listeners.push(() => peers.size === 0 && idle());
+          if (running.size === 0) return idle();
+          listeners.push(() => running.size === 0 && idle());
         });
       resolve({
         address,
         get open() {
-          return peers.size;
+          return running.size;
         },
         onFinished: (listener) => listeners.push(listener),
         whenIdle,
         close: async (graceMs = 0) => {
           closing = true;
           // Between datagrams a peer has nothing in flight: it ends at once. One mid-request gets the grace, then is aborted.
-          peers.forEach((peer) => peer.retire());
-          const abortAll = () => peers.forEach((peer) => peer.fail('closed'));
-          if (peers.size > 0 && graceMs > 0) setTimeout(abortAll, graceMs).unref();
+          running.forEach((peer) => peer.retire());
+          const abortAll = () => running.forEach((peer) => peer.fail('closed'));
+          if (running.size > 0 && graceMs > 0) setTimeout(abortAll, graceMs).unref();
           else abortAll();
           await whenIdle();
           // A second close (a second signal) waits for the same one: closing a closed socket throws.
