@@ -123,7 +123,7 @@ async function record(scenario: Scenario): Promise<void> {
       await runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent, record }).finished;
     },
     advanced: async (commands) => {
-      const spec = ardeiAdvancedClient((name) => createAtomicFile(join(base, name), { noClobber: false }), {});
+      const spec = ardeiAdvancedClient((name) => createAtomicFile(join(base, name), { noClobber: false }), roomIn(base), {});
       const { actor, finished } = runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent });
       let given = 0;
       actor.subscribe((snapshot) => {

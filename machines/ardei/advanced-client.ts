@@ -7,8 +7,9 @@
  * that appears only once all are there. Refusals are counted: a session that
  * had one ends `refused`.
  */
-import { assign, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
+import { errorCode } from '../../src/engine/errors';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
@@ -52,11 +53,14 @@ const askedFile = (text: string) => {
   return command.kind === 'dl' ? command.path : undefined;
 };
 
-/** `local(name)` is where a `dl` of `name` goes. */
-export function createArdeiAdvancedClient(local: (name: string) => IncomingFile) {
+/** `local(name)` is where a `dl` of `name` goes, once `hasRoomFor` says the announced size fits. */
+export function createArdeiAdvancedClient(local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>) {
   return setup({
     types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
-    actors: { sink: fileSink(({ ref }) => local(ref)) },
+    actors: {
+      checkRoom: fromPromise<boolean, { size: number }>(({ input }) => hasRoomFor(input.size)),
+      sink: fileSink(({ ref }) => local(ref)),
+    },
     actions: {
       ...bulkActions<Context, Event, WireCommand>(),
       showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1, refusals: context.refusals + (isRefusal(params.text) ? 1 : 0) })),
@@ -97,7 +101,7 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile)
           'frame.reply': [
             {
               guard: { type: 'answersDl', params: ({ event }) => ({ text: event.text }) },
-              target: 'downloading',
+              target: 'check_room',
               actions: assign(({ context, event }) => ({ fileName: baseName(context.asked!), size: announcedSize(event.text)!.size, bytes: 0 })),
             },
             {
@@ -108,6 +112,17 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile)
             { target: 'ready', actions: { type: 'showReply', params: ({ event }) => ({ text: event.text }) } },
           ],
           'socket.end': { target: 'failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' } } },
+        },
+      },
+      check_room: {
+        invoke: {
+          src: 'checkRoom',
+          input: ({ context }) => ({ size: context.size }),
+          onDone: [
+            { guard: ({ event }) => event.output, target: 'downloading' },
+            { target: 'failed', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'local_error', detail: `not enough free space for ${context.size} bytes of ${context.fileName}` }) } },
+          ],
+          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
         },
       },
       downloading: receiveIntoSink({

@@ -18,6 +18,7 @@ import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-pro
 import type { Logger } from '../../src/log/logger';
 import { createAtomicFile } from '../../src/storage/atomic-file';
 import { FolderFiles } from '../../src/storage/folder-files';
+import { roomIn } from '../../src/storage/free-space';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from './codec';
 import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
@@ -85,7 +86,7 @@ const clientBuilder = (yargs: Argv) =>
     .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
     .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
     .example('$0 ardei client --udp stream-10-50-1000', 'a stream over UDP: 50 segments of 1000 bytes, 10 ms apart')
-    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
+    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 4 over TCP, more bytes than asked for, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
@@ -111,6 +112,10 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
     if (report.text === '') process.stderr.write('wirestate ardei client: refused: the server closed without a reply\n');
     else process.stdout.write(`${report.text}\n`);
     if (report.refused) return EXIT.refused;
+    if (report.extra > 0 && transport === 'tcp') {
+      process.stderr.write(`wirestate ardei client: protocol_error: the server sent ${report.extra} bytes more than asked\n`);
+      return EXIT.serverError;
+    }
     return report.lost > 0 && transport === 'tcp' ? EXIT.interrupted : EXIT.ok;
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
@@ -172,7 +177,7 @@ async function nextCommand(input: Prompter): Promise<string> {
 async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
   const input = prompter();
   const local = (name: string) => createAtomicFile(resolve(name), { noClobber: false });
-  const spec = ardeiAdvancedClient(local, { idleTimeoutMs: args['idle-timeout'] * 1000 });
+  const spec = ardeiAdvancedClient(local, roomIn(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
   const converse = (actor: AnyActorRef) =>
     actor.subscribe({

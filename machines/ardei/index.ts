@@ -56,8 +56,8 @@ export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServe
   return { name: 'ardei-advanced', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new AdvancedRequestReader(options.maxRequest) }) };
 }
 
-export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, input: AdvancedClientInput): ConnectionSpec => ({
-  logic: createArdeiAdvancedClient(local),
+export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>, input: AdvancedClientInput): ConnectionSpec => ({
+  logic: createArdeiAdvancedClient(local, hasRoomFor),
   input,
   decoder: new AdvancedReplyReader(),
 });
@@ -76,5 +76,5 @@ export const ardeiAdvancedTraceSupport = () =>
     client: () => {
       throw new Error('an advanced client trace cannot be replayed: its commands came from the prompt, not the wire');
     },
-    machines: { server: createArdeiAdvancedServer(new MemoryFiles()), client: createArdeiAdvancedClient(() => memoryLocalFile().receive()) },
+    machines: { server: createArdeiAdvancedServer(new MemoryFiles()), client: createArdeiAdvancedClient(() => memoryLocalFile().receive(), memoryLocalFile().hasRoomFor) },
   });

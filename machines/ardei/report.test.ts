@@ -5,8 +5,8 @@ import { reportOf, type Reply } from './report';
 const tcp = (request: string, reply: string | Buffer, bytes = Buffer.byteLength(reply)): Reply => ({ request, head: Buffer.from(reply), bytes, transport: 'tcp', seconds: 1 });
 
 it('takes an echo as an answer, and a close with no reply to it as a refusal', () => {
-  expect(reportOf(tcp('hello', 'HELLO'))).toEqual({ text: 'HELLO', lost: 0, refused: false });
-  expect(reportOf(tcp('hello', ''))).toEqual({ text: '', lost: 0, refused: true });
+  expect(reportOf(tcp('hello', 'HELLO'))).toEqual({ text: 'HELLO', lost: 0, extra: 0, refused: false });
+  expect(reportOf(tcp('hello', ''))).toEqual({ text: '', lost: 0, extra: 0, refused: true });
 });
 
 it("takes the server's one-line errors, and the original's silence, as refusals", () => {

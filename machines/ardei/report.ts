@@ -16,6 +16,8 @@ export interface Report {
   text: string;
   /** Bytes asked for that did not come (0 for a text reply). */
   lost: number;
+  /** Bytes that came beyond those asked for: over TCP, the server broke the protocol. */
+  extra: number;
   /** The server refused: a text where data was asked for, any answer to a request it must refuse, or no answer at all. */
   refused: boolean;
 }
@@ -33,15 +35,18 @@ export function reportOf(reply: Reply): Report {
   if (asked.kind === 'stream' && allA(reply.head)) {
     return dataReport(`stream of ${asked.count} x ${asked.size} bytes`, asked.count * asked.size, reply.bytes, reply.seconds);
   }
-  return { text: reply.head.toString(), lost: 0, refused: asked.kind !== 'echo' || reply.bytes === 0 };
+  return { text: reply.head.toString(), lost: 0, extra: 0, refused: asked.kind !== 'echo' || reply.bytes === 0 };
 }
 
 function dataReport(what: string, expected: number, received: number, seconds: number): Report {
   const lost = Math.max(expected - received, 0);
+  const extra = Math.max(received - expected, 0);
   const percent = expected > 0 ? ((100 * lost) / expected).toFixed(1) : '0.0';
+  const beyond = extra > 0 ? `, ${extra} more than asked` : '';
   return {
-    text: `${what}: received ${received} of ${expected} bytes, ${lost} lost (${percent}%), in ${seconds.toFixed(3)} s, ${mibPerSecond(received, seconds).toFixed(1)} MiB/s (${formatBytes(received)})`,
+    text: `${what}: received ${received} of ${expected} bytes, ${lost} lost (${percent}%)${beyond}, in ${seconds.toFixed(3)} s, ${mibPerSecond(received, seconds).toFixed(1)} MiB/s (${formatBytes(received)})`,
     lost,
+    extra,
     refused: false,
   };
 }

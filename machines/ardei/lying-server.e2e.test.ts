@@ -1,0 +1,82 @@
+/**
+ * `wirestate ardei client` against fake servers on loopback that lie: more bytes than asked for, a file
+ * announced under another name, a size no disk holds. The client keeps nothing it did not ask for.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../src/cli/exit-codes';
+import { CLI, type Finished } from '../../src/test-support/processes';
+import { SERVER_KEY } from './advanced-codec';
+
+let folder: string;
+let server: Server;
+beforeEach(async () => (folder = await mkdtemp(join(tmpdir(), 'lying-'))));
+afterEach(async () => {
+  server?.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** A server that answers each connection with `answer` once the client has sent something. */
+async function fake(answer: (socket: Socket) => void): Promise<number> {
+  server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => answer(socket));
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+/** The client run in `folder`, `typed` on its stdin; killed after 20 s. */
+function client(args: string[], typed = ''): Promise<Finished> {
+  const child = spawn(process.execPath, [CLI, 'ardei', 'client', ...args], { cwd: folder, timeout: 20_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(typed);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+it('TCP: a file with more bytes than asked for is a protocol error (exit 4)', async () => {
+  const port = await fake((socket) => socket.end(Buffer.concat([Buffer.from('file_prepared'), Buffer.alloc(15, 'A')])));
+  const result = await client(['--port', String(port), '10']);
+  expect(result.code).toBe(EXIT.serverError);
+  expect(result.stderr).toContain('the server sent 5 bytes more than asked');
+});
+
+describe('advanced', () => {
+  /** Sends its key at once, then on the client's key and command, `reply`. */
+  async function advanced(reply: Buffer): Promise<number> {
+    server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.write(SERVER_KEY);
+      let seen = '';
+      socket.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('dl report.pdf929Z') && !seen.includes('quit')) socket.write(reply);
+        if (seen.includes('quit')) socket.end();
+      });
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('saves a dl under the name asked for, never the name the server announces', async () => {
+    const port = await advanced(Buffer.from('Sending .bashrc size: SpLiT5929Zhello'));
+    const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
+    expect(result.code).toBe(EXIT.ok);
+    expect(await readdir(folder)).toEqual(['report.pdf']);
+  });
+
+  it('refuses an announced size that does not fit before writing anything (exit 7)', async () => {
+    const port = await advanced(Buffer.from('Sending report.pdf size: SpLiT1000000000000000929Zhello'));
+    const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
+    expect(result.code).toBe(EXIT.localFile);
+    expect(result.stderr).toContain('not enough free space for 1000000000000000 bytes');
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
