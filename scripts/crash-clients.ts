@@ -14,7 +14,7 @@ import { OP, STATUS, encodeRequest } from '../machines/transfer/frames';
 const SOCKET_TIMEOUT_MS = 10_000;
 
 export interface Ending {
-  /** The server closed cleanly (FIN, no reset). */
+  /** The server closed cleanly (FIN, and no reset after it). */
   clean: boolean;
   /** ...and the harness had not yet sent the kill when it saw that. */
   beforeKill: boolean;
@@ -32,11 +32,12 @@ function converse(port: number, localAddress: string, killed: () => boolean) {
     chunks.push(chunk);
     length += chunk.length;
   });
+  // A FIN followed by a reset (the kernel's close of a killed server, then our unread bytes reaching it) is no clean close.
+  let endedBeforeKill: boolean | undefined;
+  socket.on('end', () => (endedBeforeKill = !killed()));
+  socket.on('error', () => undefined); // reported by 'close'
   const ended = new Promise<Ending>((resolve) => {
-    const finish = (clean: boolean) => resolve({ clean, beforeKill: !killed(), data: Buffer.concat(chunks) });
-    socket.on('end', () => finish(true));
-    socket.on('error', () => finish(false));
-    socket.on('close', () => finish(false));
+    socket.on('close', (hadError) => resolve({ clean: endedBeforeKill !== undefined && !hadError, beforeKill: endedBeforeKill ?? false, data: Buffer.concat(chunks) }));
   });
   /** Resolves once `count` bytes have come, or with fewer once the connection ended. */
   const receivedAtLeast = async (count: number): Promise<Buffer> => {
