@@ -1,5 +1,5 @@
 /** The queue journal on real files: what a restarted server finds, whatever happened before. */
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from './journal';
@@ -99,4 +99,14 @@ it('keeps every message stored while deliveries compact the file (senders and re
   await Promise.all(work);
   journal.close();
   expect(texts(restart(path).queue)).toEqual(Array.from({ length: 16 }, (_, i) => `new ${i}`));
+});
+
+it('removes a compaction a crash cut short and keeps the journal it was to replace', async () => {
+  const path = join(dir, 'queue.journal');
+  const first = restart(path);
+  await first.queue.enqueue(Buffer.from('kept'));
+  first.journal.close();
+  writeFileSync(`${path}.compacting`, 'WSQJ1\n');
+  expect(texts(restart(path).queue)).toEqual(['kept']);
+  expect(existsSync(`${path}.compacting`)).toBe(false);
 });
