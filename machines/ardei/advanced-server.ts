@@ -104,7 +104,9 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
-          'frame.key': 'wait_command',
+          // The key is the connection's first request: announcing it meets the request deadline, so a person may take
+          // their time at the prompt (the idle timeout bounds that); each command then has a deadline of its own.
+          'frame.key': { target: 'wait_command', actions: { type: 'announce', params: { summary: 'client key accepted' } } },
           // A client that ended its side is done: nothing it could still send would reach us.
           'socket.end': { target: 'session_complete', actions: { type: 'finish', params: { outcome: 'left', detail: 'the client left before its key' } } },
         },

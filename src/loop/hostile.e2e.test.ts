@@ -163,17 +163,22 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-/** The legitimate client's request and answer, from 127.0.0.3; the answer, or what came before SERVED_WITHIN_MS. */
-async function legitimate(protocol: Protocol): Promise<string> {
-  const client = await peer(port, LEGITIMATE);
-  client.socket.write(protocol.request);
+/** What `client` received once it matches `served`, or all it received within SERVED_WITHIN_MS; the client is closed. */
+async function answer(client: Awaited<ReturnType<typeof peer>>, served: RegExp): Promise<string> {
   const deadline = delay(SERVED_WITHIN_MS, undefined, { ref: false });
-  while (!protocol.served.test(client.text())) {
+  while (!served.test(client.text())) {
     const more = await Promise.race([once(client.socket, 'data').then(() => true), client.ended.then(() => false), deadline.then(() => false)]);
     if (!more) break;
   }
   client.socket.destroy();
   return client.text();
+}
+
+/** The legitimate client's request, from 127.0.0.3, and its answer. */
+async function legitimate(protocol: Protocol): Promise<string> {
+  const client = await peer(port, LEGITIMATE);
+  client.socket.write(protocol.request);
+  return answer(client, protocol.served);
 }
 
 describe.each(PROTOCOLS)('$name server against a hostile peer', (protocol) => {
@@ -247,5 +252,17 @@ describe('ardei advanced server against a peer that pipelines requests and never
     expect(answered()).toBeLessThan(COMMANDS / 5);
     expect((await rss()) - before).toBeLessThan(40);
     attacker.socket.destroy();
+  });
+});
+
+describe('ardei advanced server and a person at its prompt', () => {
+  it('a client that waits after its key longer than --request-timeout is still served: the key is its first request', async () => {
+    const protocol = PROTOCOLS.find(({ name }) => name === 'ardei advanced')!;
+    await start(protocol, SMALL_LIMITS);
+    const client = await peer(port, LEGITIMATE);
+    client.socket.write(CLIENT_KEY);
+    await delay(1000); // twice the deadline: someone thinking at the prompt
+    client.socket.write(commandBytes('ls'));
+    expect(await answer(client, protocol.served)).toMatch(protocol.served);
   });
 });
