@@ -107,6 +107,16 @@ describe('share server', () => {
     expect([...files.files.keys()]).toEqual(['taken.txt']);
   });
 
+  it('cancels a put or get whose name is not UTF-8, and stores nothing under U+FFFD', async () => {
+    const files = new MemoryFiles({ '\uFFFD.txt': 'x' });
+    for (const request of [Buffer.from('put,\xff.bin\n', 'latin1'), Buffer.from('get,\xff.txt\n', 'latin1')]) {
+      const result = await server(files, [request, content, PEER_ENDS]);
+      expect(result.sent).toEqual(CANCEL);
+      expect(result.outcome).toMatchObject({ ok: false, outcome: 'cancelled', detail: 'the name is not UTF-8' });
+    }
+    expect([...files.files.keys()]).toEqual(['\uFFFD.txt']);
+  });
+
   it('lists every name, each followed by ", ", once the client pauses, and nothing for an empty folder', async () => {
     expect((await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list')])).sent.toString()).toBe('');
     const listed = await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list'), { wait: 50 }]);

@@ -5,6 +5,7 @@
  * folder's names. Names stay inside the served folder (the transfer server's
  * jail); anything else is answered `cancel`, at once.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -72,6 +73,8 @@ const nameOf = (context: Context) => {
   return 'name' in request ? request.name : '';
 };
 const passGap = (context: Context) => context.passGapMs ?? DEFAULT_PASS_GAP_MS;
+/** The request's line as sent: a name that is not UTF-8 would be stored under U+FFFD in its place. */
+const requestLine = (request: Buffer) => request.subarray(0, request.includes(0x0a) ? request.indexOf(0x0a) : request.length);
 const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
 
 /** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
@@ -101,7 +104,14 @@ export function createShareServer(files: ShareFiles) {
         params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : params.lookup.kind === 'free' ? { ref: params.lookup.ref } : {},
       ),
     },
-    guards: { ...rules.guards, isPut: isKind('put'), isGet: isKind('get'), isList: isKind('list'), noPassGap: ({ context }) => passGap(context) === 0 },
+    guards: {
+      ...rules.guards,
+      isPut: isKind('put'),
+      isGet: isKind('get'),
+      isList: isKind('list'),
+      notUtf8: ({ context }) => !isUtf8(requestLine(context.request)),
+      noPassGap: ({ context }) => passGap(context) === 0,
+    },
     delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: 'share-server',
@@ -114,6 +124,11 @@ export function createShareServer(files: ShareFiles) {
       check_request: {
         entry: { type: 'announce', params: ({ context }) => ({ summary: readLines(context.request, 1).lines[0].trim() || '(nothing)' }) },
         always: [
+          {
+            guard: 'notUtf8',
+            target: 'request_complete',
+            actions: [{ type: 'write', params: { bytes: CANCEL } }, { type: 'finish', params: { outcome: 'cancelled', detail: 'the name is not UTF-8' } }],
+          },
           { guard: 'isPut', target: 'check_upload' },
           { guard: 'isGet', target: 'check_download' },
           { guard: 'isList', target: 'listing' },
