@@ -19,6 +19,7 @@ import { parseHostPort } from './host-port';
 import { startInspection, toStderr } from './inspect-options';
 import { Progress } from './progress';
 import { exitWith } from './protocol-command';
+import { stopOnSignal } from './stop-on-signal';
 import { stayOpenUntilInterrupted, withClientOptions } from './client-session';
 
 const builder = (yargs: Argv) =>
@@ -89,9 +90,11 @@ export async function runClient(args: Args): Promise<number> {
   const inspection = await startInspection(args, toStderr);
   const watch = inspection && ((actor: AnyActorRef) => inspection.watch({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' }, actor));
   const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch });
+  const release = stopOnSignal(actor);
   // Without an error callback, xstate rethrows a failed machine's error and the process crashes; runConnection reports it.
   actor.subscribe({ next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size), error: () => undefined });
   const outcome: SessionOutcome = await finished;
+  release();
   const seconds = progress.elapsed();
   let code: number = EXIT.ok;
   if (outcome.ok) {

@@ -14,6 +14,7 @@ import { TraceWriter } from '../trace/trace-writer';
 import type { Argv } from 'yargs';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { startInspection, toStderr, withInspectOptions } from './inspect-options';
+import { stopOnSignal } from './stop-on-signal';
 
 /** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
 export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {
@@ -42,7 +43,9 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
   const { protocol, transport, host, port, spec } = session;
   const peer = `${host}:${port}`;
   const inspection = await startInspection(args, toStderr);
+  let release = (): void => undefined;
   const watch = (actor: AnyActorRef) => {
+    release = stopOnSignal(actor);
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
   };
@@ -58,6 +61,7 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
     });
     return await runConnection(socket, spec, { id: 'client', log, watch, record: record() }).finished;
   } finally {
+    release();
     if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
     await inspection?.close();
   }

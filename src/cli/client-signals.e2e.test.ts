@@ -1,0 +1,64 @@
+/**
+ * A client stopped by Ctrl-C (SIGINT) or SIGTERM in the middle of a download removes its
+ * `.wirestate-part` file: real client processes, a server on loopback that stalls mid-file.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeOk } from '../../machines/blocks/codec';
+import { STATUS, encodeDownloadReply } from '../../machines/transfer/frames';
+import { CLI } from '../test-support/processes';
+
+let folder: string;
+let server: Server;
+beforeEach(async () => (folder = await mkdtemp(join(tmpdir(), 'client-signal-'))));
+afterEach(async () => {
+  server.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** A server that answers each message from the client with the next of `answers`, then stalls. */
+async function stalling(...answers: Buffer[]): Promise<number> {
+  const sockets: Socket[] = [];
+  server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+    const left = [...answers];
+    socket.on('data', () => left.length > 0 && socket.write(left.shift()!));
+  }).listen(0, '127.0.0.1');
+  server.on('close', () => sockets.forEach((socket) => socket.destroy()));
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+/** Runs the client in `folder`, waits (up to 10 s) for its part file, sends `signal`, and returns its exit code. */
+async function interrupt(args: string[], signal: NodeJS.Signals): Promise<number | null> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: folder, stdio: 'ignore', timeout: 20_000 });
+  const exited = once(child, 'exit');
+  for (let tries = 0; tries < 200 && !(await readdir(folder)).some((name) => name.endsWith('.wirestate-part')); tries++) await sleep(50);
+  expect((await readdir(folder)).some((name) => name.endsWith('.wirestate-part'))).toBe(true);
+  child.kill(signal);
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+describe.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)('on %s', (signal, code) => {
+  it('the transfer client removes its part file', async () => {
+    const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
+    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q'], signal)).toBe(code);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('the blocks client removes its part file', async () => {
+    const port = await stalling(Buffer.concat([encodeOk(1_000_000), Buffer.alloc(1000, 'x')]));
+    expect(await interrupt(['blocks', 'client', `127.0.0.1:${port}:big.bin`, 'big.bin'], signal)).toBe(code);
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
