@@ -21,12 +21,12 @@ import { startInspection, withInspectOptions, type Inspection } from './inspect-
 export function withServerOptions<T>(yargs: Argv<T>) {
   return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
     .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to bind (127.0.0.1 for this machine only)' })
-    .option('max-connections', { type: 'number', default: 256, describe: 'Connections (UDP: peers) at once; more are refused at once and logged (UDP: the least recently heard idle peer is retired instead)' })
+    .option('max-connections', { type: 'number', default: 256, describe: 'Connections (UDP: peers) at once; more are refused at once and logged (UDP: the least recently heard peer, an idle one first, is retired instead)' })
     .option('max-per-address', { type: 'number', default: 32, describe: 'TCP connections at once from one IP address; more are refused at once and logged' })
     .option('request-timeout', { type: 'number', default: 10, describe: 'TCP: seconds a whole request may take to arrive, however often bytes come; slower ones are cut and logged' })
     .option('min-rate', { type: 'number', default: 1024, describe: 'TCP: bytes/second a file or message transfer must average over each --rate-window; slower ones are cut and logged' })
     .option('rate-window', { type: 'number', default: 30, describe: 'TCP: seconds over which --min-rate is measured' })
-    .option('max-peers-per-address', { type: 'number', default: 8, describe: 'UDP peers (ports) at once from one IP address; a new one past this retires that address\'s least recently heard peer (idle ones first; a busy one finishes its request), logged' })
+    .option('max-peers-per-address', { type: 'number', default: 8, describe: 'UDP peers (ports) at once from one IP address; a new one past this retires that address\'s least recently heard peer (an idle one first), logged' })
     .option('grace', { type: 'number', default: 10, describe: 'On SIGINT/SIGTERM, seconds sessions in flight may take to finish' })
     .check((args) => {
       if (!(args['max-connections'] >= 1)) throw new Error('--max-connections must be at least 1');

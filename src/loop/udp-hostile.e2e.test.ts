@@ -99,7 +99,7 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
     await client.send('<<GET>>');
     expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 300, reply: 'from a real client' });
     await client.close();
-    expect(server.output()).toMatch(/retired peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
+    expect(server.output()).toMatch(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
   });
 
   it.each([[[]], [['--max-connections', '4']]])('does not lock an ardei client out (server flags %j)', async (flags) => {
@@ -111,6 +111,19 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
     expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 300, reply: 'HELLO' });
     await client.close();
   });
+});
+
+it('peers kept busy by slow streams from 4 addresses do not lock an ardei client out (--max-connections 4)', async () => {
+  const { server, port } = await startArdei('--max-connections', '4', '--grace', '0');
+  servers.push(server);
+  // Each asks for 2 segments a minute apart: busy for two minutes, never idle.
+  const streams = await Promise.all(['127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'].map((address) => udpPeer(address, port)));
+  await Promise.all(streams.map((peer) => peer.send('stream-60000-2-1')));
+  await server.logged(/(request 1: stream[\s\S]*){4}/);
+  const client = await udpPeer(CLIENT, port);
+  await client.send('hello');
+  expect((await client.first())?.toString()).toBe('HELLO');
+  expect(server.output()).toMatch(/cut busy peer 127\.0\.0\.[4-7]:\d+ to make room for 127\.0\.0\.3:\d+/);
 });
 
 describe('ardei over UDP, asked by a forged-looking source', () => {

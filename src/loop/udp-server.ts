@@ -24,9 +24,9 @@ export interface UdpServerOptions {
   idleMs: number;
   watch?: (connection: ConnectionMeta, actor: AnyActorRef) => void;
   recordDir?: string;
-  /** Peers served at once; a new peer past this retires the least recently heard idle one, or is dropped if none is idle. */
+  /** Peers served at once; a new peer past this retires the least recently heard one, idle ones first. */
   maxPeers?: number;
-  /** Peers from one address (any port) at once; a new one past this retires that address's least recently heard peer, idle first. */
+  /** Peers from one address (any port) at once; a new one past this retires that address's least recently heard peer, idle ones first. */
   maxPeersPerAddress?: number;
 }
 
@@ -46,10 +46,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   let closing = false;
   let socketClosed: Promise<void> | undefined;
 
-  /**
-   * The peer to retire for a newcomer: from `address`, its least recently heard one, idle first (a busy
-   * one finishes its request before it ends); from the whole table, the least recently heard idle one only.
-   */
+  /** The peer to retire for a newcomer (of `address`, if given): the least recently heard idle one, else the least recently heard. */
   const victimFor = (address?: string): string | undefined => {
     let busy: string | undefined;
     for (const [key, peer] of peers) {
@@ -57,24 +54,24 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       if (peer.running.idle()) return key;
       busy ??= key;
     }
-    return address === undefined ? undefined : busy;
+    return busy;
   };
   const fromAddress = (address: string) => [...peers.values()].filter((peer) => peer.address === address).length;
-  /** Retires an idle peer if the table (or `address`'s share of it) is full; false if no room can be made. */
-  const makeRoom = (address: string, key: string): boolean => {
+  /**
+   * Makes room for a new peer when the table, or `address`'s share of it, is full: retires an idle peer, or
+   * when every one is mid-request (a stream may run for hours) cuts the least recently heard one.
+   */
+  const makeRoom = (address: string, key: string): void => {
     const mine = fromAddress(address);
     const addressFull = mine >= (options.maxPeersPerAddress ?? Infinity);
-    if (!addressFull && peers.size < (options.maxPeers ?? Infinity)) return true;
-    const victim = victimFor(addressFull ? address : undefined);
+    if (!addressFull && peers.size < (options.maxPeers ?? Infinity)) return;
+    const victim = victimFor(addressFull ? address : undefined)!;
     const limit = addressFull ? `${mine} peers from ${address}, the most --max-peers-per-address allows` : `${peers.size} peers served, the most --max-connections allows`;
-    if (victim === undefined) {
-      log.warn(`dropped a datagram from new peer ${key}: ${limit}, none of them idle`);
-      return false;
-    }
-    log.info(`retired peer ${victim} to make room for ${key}: ${limit}`);
-    peers.get(victim)!.running.retire();
+    const evicted = peers.get(victim)!.running;
+    log.info(`${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`);
     peers.delete(victim);
-    return true;
+    evicted.retire();
+    evicted.fail('evicted');
   };
 
   const open = (from: RemoteInfo): RunningPeer | undefined => {
@@ -86,7 +83,8 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       peers.set(key, known);
       return known.running;
     }
-    if (closing || !makeRoom(from.address, key)) return undefined;
+    if (closing) return undefined;
+    makeRoom(from.address, key);
     const id = nextConnectionId('u');
     log.info(`datagram from new peer ${key}`, { connection: id });
     const spec = protocol.accept(id, from.address);
