@@ -99,6 +99,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     } catch (error) {
       return fail(EXIT.localFile, `cannot write ${args.file}: ${errorCode(error)}; nothing was taken from the queue`);
     }
+    // Ctrl-C or SIGTERM ends the process mid-session (stop-on-signal.ts): the file's temporary name goes too.
+    process.once('exit', () => target?.abort());
   }
   const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message?.bytes);
   let received = Buffer.alloc(0);

@@ -21,7 +21,9 @@ afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-/** A server that answers each message from the client with the next of `answers`, then stalls. */
+let asked: Promise<unknown>;
+
+/** A server that answers each message from the client with the next of `answers`, then stalls; `asked` settles on the first. */
 async function stalling(...answers: Buffer[]): Promise<number> {
   const sockets: Socket[] = [];
   server = createServer((socket) => {
@@ -30,6 +32,7 @@ async function stalling(...answers: Buffer[]): Promise<number> {
     const left = [...answers];
     socket.on('data', () => left.length > 0 && socket.write(left.shift()!));
   }).listen(0, '127.0.0.1');
+  asked = once(server, 'connection').then(([socket]) => once(socket as Socket, 'data'));
   server.on('close', () => sockets.forEach((socket) => socket.destroy()));
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
@@ -41,6 +44,7 @@ async function interrupt(args: string[], signal: NodeJS.Signals): Promise<number
   const exited = once(child, 'exit');
   for (let tries = 0; tries < 200 && !(await readdir(folder)).some((name) => name.endsWith('.wirestate-part')); tries++) await sleep(50);
   expect((await readdir(folder)).some((name) => name.endsWith('.wirestate-part'))).toBe(true);
+  await asked;
   child.kill(signal);
   const [code] = (await exited) as [number | null];
   return code;
@@ -59,6 +63,12 @@ describe.each([
   it('the blocks client removes its part file', async () => {
     const port = await stalling(Buffer.concat([encodeOk(1_000_000), Buffer.alloc(1000, 'x')]));
     expect(await interrupt(['blocks', 'client', `127.0.0.1:${port}:big.bin`, 'big.bin'], signal)).toBe(code);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('the queue client receiving into a file removes its part file', async () => {
+    const port = await stalling(Buffer.alloc(1000, 'x'));
+    expect(await interrupt(['queue', 'client', '127.0.0.1', String(port), 'TCP', 'receive', 'message.txt'], signal)).toBe(code);
     expect(await readdir(folder)).toEqual([]);
   });
 });
