@@ -26,7 +26,8 @@ let asked: Promise<unknown>;
 /** A server that answers each message from the client with the next of `answers`, then stalls; `asked` settles on the first. */
 async function stalling(...answers: Buffer[]): Promise<number> {
   const sockets: Socket[] = [];
-  server = createServer((socket) => {
+  // Half-open allowed: a client that ends its side (the queue client after <<GET>>) is not answered with a FIN.
+  server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.push(socket);
     socket.on('error', () => undefined);
     const left = [...answers];
