@@ -51,6 +51,8 @@ export function createQueueTcpClient(message: Buffer) {
       ...wireActions<Context, Event, WireCommand>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
+      /** The reply, whole, where the command reads it: a message or the empty-queue text. */
+      keepReply: assign({ message: ({ context }) => joinedBytes(context.reply) }),
     },
     delays: { idle: idleDelay },
     guards: {
@@ -99,10 +101,10 @@ export function createQueueTcpClient(message: Buffer) {
         on: {
           'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
           'socket.end': [
-            { guard: 'emptyReply', target: 'message_received', actions: { type: 'finish', params: { outcome: 'queue_empty' } } },
+            { guard: 'emptyReply', target: 'message_received', actions: ['keepReply', { type: 'finish', params: { outcome: 'queue_empty' } }] },
             {
               target: 'message_received',
-              actions: [assign(({ context }) => ({ message: joinedBytes(context.reply), bytes: context.reply.length })), { type: 'finish', params: { outcome: 'received' } }],
+              actions: ['keepReply', assign({ bytes: ({ context }) => context.reply.length }), { type: 'finish', params: { outcome: 'received' } }],
             },
           ],
         },
