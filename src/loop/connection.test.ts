@@ -124,9 +124,9 @@ describe('a clean close while the machine still works on its own', () => {
     output: () => ({ ok: true, outcome: 'stored', bytes: 0 }),
   });
 
-  it('lets it finish rather than breaking the session', async () => {
-    const log = capturingLogger([]);
-    const quiet = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: { name: 'store', accept: () => ({ logic: storing, input: undefined, decoder: new LineReader() }) }, log });
+  /** Serves `logic` on loopback, sends one line and ends; resolves with how the server's session ended. */
+  async function serveOneLine(logic: typeof storing): Promise<unknown> {
+    const quiet = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: { name: 'store', accept: () => ({ logic, input: undefined, decoder: new LineReader() }) }, log: capturingLogger([]) });
     const outcome = new Promise((resolve) => quiet.onFinished((_, ended) => resolve(ended)));
     const socket = connect(quiet.address.port, '127.0.0.1');
     socket.on('error', () => undefined);
@@ -134,22 +134,17 @@ describe('a clean close while the machine still works on its own', () => {
     socket.end('data\n');
     socket.resume();
     await once(socket, 'close');
-    expect(await outcome).toMatchObject({ ok: true, outcome: 'stored' });
+    const ended = await outcome;
     await quiet.close();
+    return ended;
+  }
+
+  it('lets it finish rather than breaking the session', async () => {
+    expect(await serveOneLine(storing)).toMatchObject({ ok: true, outcome: 'stored' });
   });
 
   it('ends the session, without crashing, when that work fails', async () => {
     const failing = storing.provide({ actors: { store: fromPromise(() => new Promise((_, fail) => setTimeout(() => fail(new Error('disk gone')), 100))) } });
-    const log = capturingLogger([]);
-    const quiet = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: { name: 'store', accept: () => ({ logic: failing, input: undefined, decoder: new LineReader() }) }, log });
-    const outcome = new Promise((resolve) => quiet.onFinished((_, ended) => resolve(ended)));
-    const socket = connect(quiet.address.port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    await once(socket, 'connect');
-    socket.end('data\n');
-    socket.resume();
-    await once(socket, 'close');
-    expect(await outcome).toMatchObject({ ok: false, outcome: 'aborted' });
-    await quiet.close();
+    expect(await serveOneLine(failing)).toMatchObject({ ok: false, outcome: 'aborted' });
   });
 });
