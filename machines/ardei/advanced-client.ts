@@ -9,7 +9,7 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { errorCode } from '../../src/engine/errors';
+import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
@@ -114,17 +114,7 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile,
           'socket.end': { target: 'failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' } } },
         },
       },
-      check_room: {
-        invoke: {
-          src: 'checkRoom',
-          input: ({ context }) => ({ size: context.size }),
-          onDone: [
-            { guard: ({ event }) => event.output, target: 'downloading' },
-            { target: 'failed', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'local_error', detail: `not enough free space for ${context.size} bytes of ${context.fileName}` }) } },
-          ],
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
-        },
-      },
+      check_room: checkRoomState<Context>('downloading', (context) => `${context.size} bytes of ${context.fileName}`),
       downloading: receiveIntoSink({
         ref: (context: Context) => context.fileName,
         storedTarget: '#ardei-advanced-client.file_stored',

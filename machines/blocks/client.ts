@@ -7,7 +7,7 @@ import { fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
-import { errorCode } from '../../src/engine/errors';
+import { checkRoomState } from '../../src/engine/check-room-state';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
@@ -71,17 +71,7 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
           'frame.err': { target: 'file_refused', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) } },
         },
       },
-      check_room: {
-        invoke: {
-          src: 'checkRoom',
-          input: ({ context }) => ({ size: context.size }),
-          onDone: [
-            { guard: ({ event }) => event.output, target: 'receiving_blocks' },
-            { target: 'failed', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'local_error', detail: `not enough free space for ${context.size} bytes` }) } },
-          ],
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) } },
-        },
-      },
+      check_room: checkRoomState<Context>('receiving_blocks'),
       receiving_blocks: receiveIntoSink({
         ref: (context: Context) => context.serverName,
         storedTarget: '#blocks-client.download_complete',
