@@ -16,8 +16,8 @@ export interface StammerOptions {
   onChunk?: (chunk: Buffer) => void;
 }
 
-/** Bytes held before the source is paused. */
-const HIGH_WATER = 1024 * 1024;
+/** Bytes held before the source is paused; it is read again once fewer are held. */
+const HIGH_WATER = 64 * 1024;
 
 export function stammer(from: Socket, to: Socket, options: StammerOptions): void {
   const queue = new ByteQueue();
@@ -26,9 +26,10 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
 
   const sendNext = () => {
     if (busy || to.destroyed) return;
+    // Read on as soon as there is room, as a slow link takes bytes while it passes them on.
+    if (queue.length <= HIGH_WATER && from.isPaused()) from.resume();
     if (queue.length === 0) {
       if (ended) to.end();
-      else if (from.isPaused()) from.resume();
       return;
     }
     busy = true;
