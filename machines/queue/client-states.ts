@@ -9,6 +9,7 @@ export const clientContext = (message: Buffer) => ({ input }: { input: QueueClie
   bytes: 0,
 });
 
-export const startByMode = { always: [{ guard: 'sending' as const, target: 'send_message' }, { target: 'request_message' }] };
+const sendMessage = [{ type: 'write' as const, params: ({ context }: { context: { message: Buffer } }) => ({ bytes: context.message }) }, 'flush' as const];
 
-export const sendMessage = [{ type: 'write' as const, params: ({ context }: { context: { message: Buffer } }) => ({ bytes: context.message }) }, 'flush' as const];
+/** Sends the message on the way into `send_message`, not on its entry, so that state can be re-entered while the message drains. */
+export const startByMode = { always: [{ guard: 'sending' as const, target: 'send_message', actions: sendMessage }, { target: 'request_message' }] };

@@ -10,10 +10,11 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
-import { clientContext, sendMessage, startByMode } from './client-states';
+import { clientContext, startByMode } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 
 export interface QueueClientInput {
@@ -70,15 +71,14 @@ export function createQueueTcpClient(message: Buffer) {
       start: startByMode,
 
       send_message: {
-        entry: sendMessage,
         after: { idle: timedOut },
-        on: { 'wire.flushed': 'wait_message_stored', 'socket.error': { guard: 'resetByServer', ...notKept } },
+        on: { ...rearmedByProgress('send_message'), 'wire.flushed': { target: 'wait_message_stored', actions: 'end' }, 'socket.error': { guard: 'resetByServer', ...notKept } },
       },
       wait_message_stored: {
         tags: READING_TAG,
-        entry: 'end',
         after: { idle: timedOut },
         on: {
+          ...rearmedByProgress('wait_message_stored'),
           'socket.end': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] },
           'socket.error': notKept,
           'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered a send' } } },

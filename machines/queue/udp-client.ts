@@ -7,7 +7,7 @@ import { assign, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
-import { clientContext, sendMessage, startByMode } from './client-states';
+import { clientContext, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';
@@ -42,7 +42,6 @@ export function createQueueUdpClient(message: Buffer) {
     states: {
       start: startByMode,
       send_message: {
-        entry: sendMessage,
         on: { 'wire.flushed': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] } },
       },
       message_sent: { type: 'final' },

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { assign, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
@@ -113,6 +113,7 @@ export function createShareClient(local: ShareLocalFile) {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
+          ...rearmedByProgress('wait_stored'),
           'socket.end': { target: 'upload_complete', actions: { type: 'finish', params: { outcome: 'stored' } } },
           'socket.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: `${event.code}: the server could not store it` }) } },
           'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered after pass' } } },

@@ -11,7 +11,7 @@ import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../sr
 import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
 import { toSessionOutcome, type TransferOutcome } from './outcome';
@@ -196,6 +196,7 @@ export function createClientMachine(local: LocalFile) {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
+          ...rearmedByProgress('wait_upload_stored'),
           'socket.end': { target: 'upload_complete', actions: finish('uploaded') },
           'socket.error': {
             target: 'failed',

@@ -89,7 +89,7 @@ export async function runClient(args: Args): Promise<number> {
     : undefined;
   const inspection = await startInspection(args, toStderr);
   const watch = inspection && ((actor: AnyActorRef) => inspection.watch({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' }, actor));
-  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch });
+  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch, reportSendProgress: true });
   const release = stopOnSignal(actor);
   // Without an error callback, xstate rethrows a failed machine's error and the process crashes; runConnection reports it.
   actor.subscribe({ next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size), error: () => undefined });

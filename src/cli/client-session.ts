@@ -59,7 +59,7 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
     const socket = await connectTcp(host, port).catch((error) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errorCode(error)}`);
     });
-    return await runConnection(socket, spec, { id: 'client', log, watch, record: record() }).finished;
+    return await runConnection(socket, spec, { id: 'client', log, watch, record: record(), reportSendProgress: true }).finished;
   } finally {
     release();
     if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);

@@ -22,6 +22,15 @@ export function waitsForPeer(failedTarget: string) {
   };
 }
 
+/**
+ * For a state that waits while bytes it sent may still be on their way (an upload's end, a long message):
+ * the loop's `wire.progress`, the peer acknowledging more of them, re-enters `state`, which re-arms its
+ * idle timer. So the idle timeout means no progress either way. `state` must have no entry actions.
+ */
+export function rearmedByProgress(state: string) {
+  return { 'wire.progress': { target: state, reenter: true } };
+}
+
 export interface FileDelivery<Outcome extends string, Context extends { size: number }, Then extends string> {
   /** The handle the source actor opens: a server's resolved path (a client's one local file ignores it). */
   ref(context: Context): string;
@@ -63,6 +72,7 @@ export function sendFromSource<Outcome extends string, Context extends { size: n
         tags: BULK_TAG,
         ...waitsForPeer(failedTarget),
         on: {
+          ...rearmedByProgress('sending'),
           'file.chunk': {
             target: 'sending',
             reenter: true,

@@ -40,6 +40,8 @@ export type WireEvent =
   /** The socket's send buffer is full: stop producing until `wire.drain`. */
   | { type: 'wire.full' }
   | { type: 'wire.drain' }
+  /** The peer acknowledged more of the bytes the kernel took (clients only): progress, though nothing came back. */
+  | { type: 'wire.progress' }
   /** The peer ended its side, after every byte it sent was delivered. */
   | { type: 'socket.end' }
   | { type: 'socket.error'; code: string };

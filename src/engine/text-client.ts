@@ -10,6 +10,7 @@ import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } fr
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
 import { idleDelay } from './idle';
+import { rearmedByProgress } from './bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from './received-bytes';
 
 export interface TextClientInput {
@@ -69,6 +70,7 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
           actions: { type: 'finish', params: ({ context }) => ({ outcome: 'interrupted', detail: `reply over ${context.maxReply} bytes` }) },
         },
         on: {
+          ...rearmedByProgress('wait_reply'),
           'frame.bytes': { target: 'wait_reply', reenter: true, actions: { type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) } },
           'socket.end': [
             { guard: 'refused', target: 'reply_refused', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: refusal(joinedBytes(context.received)) }) } },

@@ -5,12 +5,14 @@
  * only while the actor's state has the `reading` tag and its writes do not
  * back up (a peer that never reads cannot make the server queue without end),
  * and each connection is held to a request deadline and a minimum bulk rate.
+ * A client's machine also hears when the peer acknowledges its bytes.
  */
 import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { openSession, outcomeOf, type SessionOptions } from './session';
+import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
 
 /** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
@@ -24,6 +26,8 @@ const EMPTY = Buffer.alloc(0);
 export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
   /** A server's limits on how long a connection may hold its slot (clients have none). */
   limits?: SlotLimits;
+  /** A client's: tell the machine (`wire.progress`) each time the peer acknowledges more of what it sent, so a slow link draining its last megabytes is not taken for an idle one. */
+  reportSendProgress?: boolean;
 }
 
 export interface RunningConnection {
@@ -44,6 +48,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       socket.resetAndDestroy();
     });
   actor.on('session.request', () => guard?.requested());
+  const stopProgress = options.reportSendProgress
+    ? watchSendProgress(socket, () => actor.getSnapshot().status === 'active' && actor.send({ type: 'wire.progress' }))
+    : undefined;
   let writeBlocked = false;
   let linger: NodeJS.Timeout | undefined;
   let peerEnded = false;
@@ -138,6 +145,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     socket.on('close', (hadError) => {
       clearTimeout(linger);
       guard?.stop();
+      stopProgress?.();
       let settled = false;
       const settle = () => {
         if (settled) return;

@@ -1,0 +1,53 @@
+/**
+ * How many bytes a TCP socket has handed to the kernel that the peer has not
+ * acknowledged yet (Linux: the `tx_queue` column of /proc/net/tcp and tcp6).
+ * Node does not expose it; a client reads it to tell a slow link that still
+ * drains from a dead one.
+ */
+import { readFile } from 'node:fs/promises';
+import { isIPv4, type Socket } from 'node:net';
+import { endianness } from 'node:os';
+
+/** The unacknowledged bytes of `socket`, or `undefined` where the system does not tell (not Linux, socket gone). */
+export async function unacknowledgedBytes(socket: Socket): Promise<number | undefined> {
+  const { localAddress, localPort, remoteAddress, remotePort } = socket;
+  if (!localAddress || !localPort || !remoteAddress || !remotePort) return undefined;
+  const ipv4 = isIPv4(localAddress);
+  const table = await readFile(ipv4 ? '/proc/net/tcp' : '/proc/net/tcp6', 'latin1').catch(() => undefined);
+  if (table === undefined) return undefined;
+  const key = ` ${procAddress(localAddress, localPort)} ${procAddress(remoteAddress, remotePort)} `;
+  const at = table.indexOf(key);
+  if (at < 0) return undefined;
+  // After the key: the state, then tx_queue:rx_queue in hex.
+  const fields = table.slice(at + key.length, table.indexOf('\n', at)).trim().split(/\s+/);
+  const unacknowledged = Number.parseInt(fields[1]?.split(':')[0] ?? '', 16);
+  return Number.isNaN(unacknowledged) ? undefined : unacknowledged;
+}
+
+/** An address and port as the kernel prints them there: each 32-bit word of the address in the host's byte order, in hex. */
+function procAddress(address: string, port: number): string {
+  const bytes = isIPv4(address) ? address.split('.').map(Number) : ipv6Bytes(address);
+  const words: string[] = [];
+  for (let at = 0; at < bytes.length; at += 4) {
+    const word = bytes.slice(at, at + 4);
+    if (endianness() === 'LE') word.reverse();
+    words.push(word.map((byte) => byte.toString(16).padStart(2, '0')).join(''));
+  }
+  return `${words.join('').toUpperCase()}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
+}
+
+/** The 16 bytes of an IPv6 address in any written form (`::1`, `fe80::1%eth0`, `::ffff:127.0.0.1`). */
+function ipv6Bytes(address: string): number[] {
+  const [head, tail = undefined] = address.replace(/%.*$/, '').split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':').flatMap(groupBytes) : []);
+  const front = groups(head);
+  const back = groups(tail);
+  return [...front, ...new Array<number>(16 - front.length - back.length).fill(0), ...back];
+}
+
+/** One `:`-separated group: four hex digits (two bytes), or a dotted IPv4 tail (four bytes). */
+function groupBytes(group: string): number[] {
+  if (group.includes('.')) return group.split('.').map(Number);
+  const value = Number.parseInt(group, 16);
+  return [value >> 8, value & 0xff];
+}
