@@ -3,7 +3,8 @@
  * 127.0.0.2, a legitimate client from 127.0.0.3, and the promise under test is that the legitimate
  * client is served within SERVED_WITHIN_MS whatever the attacker does: flood idle connections
  * (--max-per-address), trickle a request (--request-timeout), trickle a file or message
- * (--min-rate), or pipeline requests without reading (the loop stops reading while its writes back up).
+ * (--min-rate), ask a large download and never read it (--min-rate), or pipeline requests without reading
+ * (the loop stops reading while its writes back up).
  */
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -221,6 +222,29 @@ describe.each(PROTOCOLS)('$name server against a hostile peer', (protocol) => {
       expect(await readdir(root)).toEqual(['here.txt']);
     });
   }
+});
+
+describe('transfer server against a peer that asks a large download and never reads', () => {
+  it(`is cut by --min-rate once the kernel's buffers are full, logged, while a client is served within ${SERVED_WITHIN_MS / 1000} s`, async () => {
+    const protocol = PROTOCOLS.find(({ name }) => name === 'transfer')!;
+    const root = await start(protocol, SMALL_LIMITS);
+    // Far more than the server's send buffer and the attacker's receive buffer hold together.
+    await writeFile(join(root, 'large.bin'), Buffer.alloc(32 * 1024 * 1024));
+    const attacker = await peer(port, ATTACKER);
+    try {
+      attacker.socket.pause(); // never reads: not the reply, not a byte of the file
+      attacker.socket.on('error', () => undefined);
+      attacker.socket.write(Buffer.concat([encodeRequest(OP.download, 'large.bin'), Buffer.from('T')]));
+      await logged(/\[c\d+\] download "large\.bin"/);
+      await logged(/cut 127\.0\.0\.2:\d+: \d+ B\/s over 0\.5 s, under --min-rate 1024/);
+      // The connection is closed and its session ended, as the server logs it.
+      const attackerId = /\[(c\d+)\] connected from 127\.0\.0\.2/.exec(server!.output())![1];
+      await logged(new RegExp(`\\[${attackerId}\\] \\w+ \\(too_slow\\)`));
+      expect(await legitimate(protocol)).toMatch(protocol.served);
+    } finally {
+      attacker.socket.destroy();
+    }
+  });
 });
 
 describe('ardei advanced server against a peer that pipelines requests and never reads', () => {
