@@ -3,7 +3,7 @@
  * the idle timeout with nothing from it, while a transfer that keeps moving is
  * never cut. Time is simulated (replay's `wait`), so these tests do not sleep.
  */
-import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
+import { PEER_ACKNOWLEDGES, PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
@@ -76,5 +76,20 @@ describe('client idle timeout', () => {
       PEER_ENDS,
     ]);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded' });
+  });
+
+  const uploadOfOneByte = () => transferClient(memoryLocalFile(Buffer.from('x')), { operation: 'upload', serverName: 'a', size: 1, idleTimeoutMs: IDLE });
+  const accepted = [encodeStatus(STATUS.yes), encodeStatus(STATUS.yes)];
+
+  it("waits for the server's close as long as the server acknowledges the upload's bytes: that is progress", async () => {
+    const acknowledgedNow = (): ReplayInput[] => [{ wait: IDLE - 1 }, PEER_ACKNOWLEDGES];
+    const result = await replay(uploadOfOneByte(), [...accepted, ...acknowledgedNow(), ...acknowledgedNow(), ...acknowledgedNow(), { wait: IDLE - 1 }, PEER_ENDS]);
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded' });
+  });
+
+  it('gives up once the server acknowledges nothing more for the idle timeout', async () => {
+    const result = await replay(uploadOfOneByte(), [...accepted, PEER_ACKNOWLEDGES, { wait: IDLE }]);
+    expect(result.outcome).toMatchObject({ outcome: 'timed_out' });
+    expect(result.states.slice(-2)).toEqual(['wait_upload_stored', 'failed']);
   });
 });

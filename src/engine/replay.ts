@@ -20,11 +20,13 @@ export interface ReplayResult {
   outcome?: SessionOutcome;
 }
 
-/** What the peer does, in order: send bytes, end its side, break the connection, or let `wait` ms pass. */
-export type ReplayInput = Buffer | { end: true } | { error: string } | { wait: number };
+/** What the peer does, in order: send bytes, end its side, break the connection, acknowledge bytes sent to it, or let `wait` ms pass. */
+export type ReplayInput = Buffer | { end: true } | { error: string } | { acknowledge: true } | { wait: number };
 
 export const PEER_ENDS: ReplayInput = { end: true };
 export const PEER_RESETS: ReplayInput = { error: 'ECONNRESET' };
+/** The peer acknowledged more of the bytes sent to it: the loop's `wire.progress`. */
+export const PEER_ACKNOWLEDGES: ReplayInput = { acknowledge: true };
 
 export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promise<ReplayResult> {
   const states: string[] = [];
@@ -50,6 +52,7 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
     if (Buffer.isBuffer(input)) pump.push(input);
     else if ('wait' in input) clock.increment(input.wait);
     else if ('end' in input) pump.end();
+    else if ('acknowledge' in input) actor.send({ type: 'wire.progress' });
     else if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: input.error });
     await settle(actor, pump);
   }
