@@ -5,7 +5,7 @@ import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
-import type { IncomingFile } from '../../src/engine/file-actors';
+import type { IncomingFile } from '../../src/storage/file-store';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';

@@ -15,7 +15,7 @@ import { isPort } from '../../src/cli/host-port';
 import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
 import { serve, withServerOptions } from '../../src/cli/serve';
 import { createAtomicFile } from '../../src/storage/atomic-file';
-import type { IncomingFile } from '../../src/engine/file-actors';
+import type { IncomingFile } from '../../src/storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from './codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '.';
 import { Journal } from './journal';

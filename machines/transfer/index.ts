@@ -1,7 +1,7 @@
 /** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createClientMachine, type ClientInput } from './client';
-import type { LocalFile, ServerFiles } from './files';
+import type { LocalFile, ServerFiles } from '../../src/storage/file-store';
 import { TransferFrameReader } from './frame-reader';
 import { createServerMachine } from './server';
 
