@@ -2,12 +2,12 @@
 /** The `wirestate` command: one subcommand per role. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ardeiCommand } from '../../machines/ardei/commands';
-import { blocksCommand } from '../../machines/blocks/commands';
-import { queueCommand } from '../../machines/queue/commands';
-import { shareCommand } from '../../machines/share/commands';
-import { sumCommand } from '../../machines/sum/commands';
-import { upperCommand } from '../../machines/upper/commands';
+import { ardeiCommand } from './ardei-command';
+import { blocksCommand } from './blocks-command';
+import { queueCommand } from './queue-command';
+import { shareCommand } from './share-command';
+import { sumCommand } from './sum-command';
+import { upperCommand } from './upper-command';
 import { clientCommand } from './client-command';
 import { EXIT } from './exit-codes';
 import { proxyCommand } from './proxy-command';

@@ -3,15 +3,15 @@
  * the lab's first exercise (seed 003), run as the slides show it.
  */
 import type { Argv } from 'yargs';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
-import { prompter } from '../../src/cli/prompt';
-import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
-import { serve, withServerOptions } from '../../src/cli/serve';
-import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
-import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
-import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
-import { upperClient, upperServer } from '.';
+import { loggerFrom } from './common-options';
+import { EXIT } from './exit-codes';
+import { prompter } from './prompt';
+import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { serve, withServerOptions } from './serve';
+import { runTextClient, withTextClientOptions } from './text-client-run';
+import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
+import { UPPER_MAX_REQUEST, UPPER_PORT } from '../../machines/upper/codec';
+import { upperClient, upperServer } from '../../machines/upper';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT)
