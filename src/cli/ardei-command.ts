@@ -9,7 +9,7 @@ import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom } from './common-options';
-import { EXIT, exitCodeFor } from './exit-codes';
+import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { prompter, type Prompter } from './prompt';
 import { exitWith, protocolCommand } from './protocol-command';

@@ -14,7 +14,7 @@ import { localFile } from '../storage/local-file';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { TraceWriter } from '../trace/trace-writer';
 import { loggerFrom } from './common-options';
-import { EXIT, exitCodeFor } from './exit-codes';
+import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { parseHostPort } from './host-port';
 import { startInspection, toStderr } from './inspect-options';
 import { Progress } from './progress';

@@ -9,7 +9,7 @@ import { shareCommand } from './share-command';
 import { sumCommand } from './sum-command';
 import { upperCommand } from './upper-command';
 import { clientCommand } from './client-command';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { proxyCommand } from './proxy-command';
 import { replayCommand } from './replay-command';
 import { serveAllCommand } from './serve-all-command';

@@ -10,7 +10,7 @@ import type { Argv } from 'yargs';
 import { errorCode } from '../engine/errors';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom } from './common-options';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { exitWith, protocolCommand } from './protocol-command';
 import { serve, withServerOptions } from './serve';

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { parseTrace, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { TRACE_PROTOCOLS } from './trace-protocols';
 
 const CHECKS: [string, Chunking][] = [

@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom } from './common-options';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import type { ConnectionSpec } from '../engine/protocol';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom } from './common-options';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 
 /** `--host` and `--port` of the server (the seeds' clients have them built in), plus every client's flags. */

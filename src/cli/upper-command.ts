@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { loggerFrom } from './common-options';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { prompter } from './prompt';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
