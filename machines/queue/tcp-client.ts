@@ -10,19 +10,13 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
-import { clientContext, sendMessage, startByMode } from './client-states';
+import { clientContext, sendMessage, startByMode, type QueueClientInput } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 
-export interface QueueClientInput {
-  mode: 'send' | 'receive';
-  /** Largest reply accepted, in bytes. */
-  maxMessage: number;
-  /** How long to wait for the server (the receive timeout). */
-  idleTimeoutMs?: number;
-}
+export type { QueueClientInput };
 
 interface Context extends QueueClientInput {
   message: Buffer;
