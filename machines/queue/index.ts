@@ -1,2 +1,28 @@
 /** The queue protocol's entry point: its connections and its descriptor. */
+import type { ProtocolDescriptor, ServingWorld } from '../../src/engine/protocol-descriptor';
+import { DEFAULT_MAX_MESSAGE, QUEUE_PORT } from './codec';
+import { queueServer } from './connections';
+import { MessageQueue } from './message-queue';
+import { queueTraceSupport } from './trace-support';
+
 export * from './connections';
+
+const queues = new WeakMap<ServingWorld, MessageQueue>();
+
+/** One queue per serving world, whichever transport a message comes by. */
+function queueOf(world: ServingWorld): MessageQueue {
+  const queue = queues.get(world) ?? new MessageQueue();
+  queues.set(world, queue);
+  return queue;
+}
+
+export const queueProtocol: ProtocolDescriptor = {
+  name: 'queue',
+  summary: 'FIFO message queue over TCP or UDP (seed 001)',
+  servers: (['tcp', 'udp'] as const).map((transport) => ({
+    transport,
+    port: QUEUE_PORT,
+    protocol: (world: ServingWorld) => queueServer(queueOf(world), transport, { maxMessage: DEFAULT_MAX_MESSAGE, idleTimeoutMs: world.idleTimeoutMs }),
+  })),
+  traces: { queue: queueTraceSupport('tcp'), 'queue-udp': queueTraceSupport('udp') },
+};

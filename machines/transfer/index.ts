@@ -1,2 +1,19 @@
 /** The transfer protocol's entry point: its connections and its descriptor. */
+import { FILE_TRANSFER_EXITS } from '../../src/engine/exit-codes';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { transferServer } from './connections';
+import { transferFrameNamer } from './trace-describe';
+import { specFromTrace, transferMachines } from './trace-world';
+
 export * from './connections';
+
+/** The server's port (the seed client's default, 50000, is another). */
+export const TRANSFER_PORT = 50001;
+
+export const transferProtocol: ProtocolDescriptor = {
+  name: 'transfer',
+  summary: 'File transfer as a state machine over TCP (seed 002; same as `server` / `client`)',
+  servers: [{ transport: 'tcp', port: TRANSFER_PORT, protocol: ({ files, idleTimeoutMs }) => transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }) }],
+  traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines() } },
+  exitCodes: FILE_TRANSFER_EXITS,
+};

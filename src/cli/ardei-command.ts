@@ -25,6 +25,7 @@ import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServe
 import { reportOf } from '../../machines/ardei/report';
 import { PREPARED_GAP_MS } from '../../machines/ardei/tcp-server';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
+import { ardeiProtocol } from '../../machines/ardei';
 
 const port = (name: string, value: number) => {
   if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
@@ -205,7 +206,7 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
 
 /** Adds `ardei server` and `ardei client`. */
 export const ardeiCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'ardei', 'Echo, generated files and streams over TCP and UDP (seed 000)', (roles) =>
+  protocolCommand(yargs, ardeiProtocol.name, ardeiProtocol.summary, (roles) =>
     roles
       .command('server', 'Serve echo, files and streams on a TCP and a UDP port', serverBuilder, runServer)
       .command('client [request..]', 'Ask for an echo, a file or a stream, and report what came', clientBuilder, exitWith(runClient)),

@@ -22,6 +22,7 @@ import { pathExists } from '../storage/path-exists';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { blocksClient, blocksServer } from '../../machines/blocks';
+import { blocksProtocol } from '../../machines/blocks';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
@@ -91,7 +92,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `blocks server` and `blocks client`. */
 export const blocksCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'blocks', 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)', (roles) =>
+  protocolCommand(yargs, blocksProtocol.name, blocksProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Serve the files of a folder', serverBuilder, runServer)
       .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', clientBuilder, exitWith(runClient)),

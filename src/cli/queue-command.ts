@@ -20,6 +20,7 @@ import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
 import { Journal } from '../../machines/queue/journal';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
+import { queueProtocol } from '../../machines/queue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -158,7 +159,7 @@ async function readStdin(): Promise<Buffer> {
 
 /** Adds `queue server` and `queue client`. */
 export const queueCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'queue', 'FIFO message queue over TCP or UDP (seed 001)', (roles) =>
+  protocolCommand(yargs, queueProtocol.name, queueProtocol.summary, (roles) =>
     roles
       .command('server <port> <socktype>', 'Serve a message queue', serverBuilder, runServer)
       .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', clientBuilder, exitWith(runClient)),

@@ -24,6 +24,7 @@ import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/shar
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
+import { shareProtocol } from '../../machines/share';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
@@ -116,7 +117,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `share server` and `share client`. */
 export const shareCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'share', 'Put, get and list files in a shared folder (seed 004)', (roles) =>
+  protocolCommand(yargs, shareProtocol.name, shareProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Share a folder', serverBuilder, runServer)
       .command('client <host> <port> <command> [name]', 'put or get a file, or list the folder', clientBuilder, exitWith(runClient)),

@@ -14,6 +14,7 @@ import { runTextClient, withTextClientOptions } from './text-client-run';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { checkNumber, HIGHEST, LOWEST, nameProblem, parseSumReply, SUM_MAX_REQUEST, SUM_PORT } from '../../machines/sum/codec';
 import { sumClient, sumServer } from '../../machines/sum';
+import { sumProtocol } from '../../machines/sum';
 
 const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
 
@@ -76,7 +77,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `sum server` and `sum client`. */
 export const sumCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'sum', 'Lab exercise 2: two names, two numbers and their sum (seed 003)', (roles) =>
+  protocolCommand(yargs, sumProtocol.name, sumProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Answer with a name and a number; stop on a number out of range', serverBuilder, runServer)
       .command('client [name] [number]', 'Send a name and a number, print both and the sum', clientBuilder, exitWith(runClient)),

@@ -50,3 +50,14 @@ export interface LocalFile {
   read(size: number): Readable;
   receive(): IncomingFile;
 }
+
+/**
+ * One folder served by several protocols at once (`serve-all`): the server
+ * contract plus what listing, browsing and block-wise protocols ask (the
+ * names in it, a folder's entries, reads in chunks of a given size).
+ */
+export interface SharedFolder extends ServerFiles {
+  list(): Promise<string[]>;
+  directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined>;
+  read(ref: string, size: number, chunkSize?: number): Readable;
+}
