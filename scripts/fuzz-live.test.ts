@@ -1,7 +1,7 @@
 /** A short live fuzz run in the suite: the server survives, bounded, and keeps serving normal clients. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT } from '../src/cli/exit-codes';
+import { EXIT } from '../src/engine/exit-codes';
 import { NOTHING_LEFT, leftovers } from '../src/test-support/leftovers';
 import { wirestate } from '../src/test-support/processes';
 import { startTestServer } from '../src/test-support/servers';

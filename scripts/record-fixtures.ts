@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import winston from 'winston';
 import { transferClient, transferServer } from '../machines/transfer';
 import type { ClientInput } from '../machines/transfer/client';
-import type { ServerFiles } from '../machines/transfer/files';
+import type { ServerFiles } from '../src/storage/file-store';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../machines/transfer/frames';
 import type { SessionOutcome } from '../src/engine/protocol';
 import { runConnection } from '../src/loop/connection';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { REPO, inTerminal, run, sha256, startServerCommand, type ServerProcess } from '../../src/test-support/processes';
 
 const npm = (script: string, args: string[]) => ['npm', '--prefix', REPO, '--silent', 'run', script, '--', ...args];

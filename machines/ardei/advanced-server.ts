@@ -14,7 +14,7 @@ import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
-import type { DownloadLookup } from '../transfer/files';
+import type { DownloadLookup } from '../../src/storage/file-store';
 import {
   INVALID_FILE,
   NOT_A_DIRECTORY,

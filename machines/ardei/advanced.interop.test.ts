@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { SEEDPEER, seedpeer, startPeerServer, type PeerServer } from '../../src/test-support/peers';
 import { CLI, run, sha256, startCliServer } from '../../src/test-support/processes';
 

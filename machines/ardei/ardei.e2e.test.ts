@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { createServer, type AddressInfo } from 'node:net';
 import { CLI, freePort, run, startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
 

@@ -5,7 +5,7 @@
  * server. Every operation: echo, a number (a file), a stream, and the refusals.
  */
 import { createHash } from 'node:crypto';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { SEEDPEER, seedpeer, startPeerServer, type PeerServer } from '../../src/test-support/peers';
 import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 

@@ -5,7 +5,7 @@ import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
-import type { IncomingFile } from '../../src/engine/file-actors';
+import type { IncomingFile } from '../../src/storage/file-store';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
@@ -17,6 +17,10 @@ import { createArdeiTcpClient, type ArdeiClientInput } from './tcp-client';
 import { createArdeiTcpServer, type ArdeiServerInput } from './tcp-server';
 import { createArdeiUdpClient, type ArdeiUdpClientInput } from './udp-client';
 import { createArdeiUdpServer, type ArdeiUdpServerInput } from './udp-server';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
+import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
+import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from './udp-server';
 
 /** UDP keeps empty datagrams: an empty request gets its error reply. */
 const datagrams = () => new DatagramReader((bytes) => ({ type: 'frame.bytes' as const, bytes }));
@@ -78,3 +82,14 @@ export const ardeiAdvancedTraceSupport = () =>
     },
     machines: { server: createArdeiAdvancedServer(new MemoryFiles()), client: createArdeiAdvancedClient(() => memoryLocalFile().receive(), memoryLocalFile().hasRoomFor) },
   });
+
+export const ardeiProtocol: ProtocolDescriptor = {
+  name: 'ardei',
+  summary: 'Echo, generated files and streams over TCP and UDP (seed 000)',
+  servers: [
+    { transport: 'tcp', port: ARDEI_TCP_PORT, protocol: ({ idleTimeoutMs, quietMs }) => ardeiTcpServer({ idleTimeoutMs, quietMs, maxRequest: ARDEI_MAX_REQUEST }) },
+    { transport: 'udp', port: ARDEI_UDP_PORT, protocol: () => ardeiUdpServer(ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE) },
+    { transport: 'tcp', port: ADVANCED_PORT, protocol: ({ files, idleTimeoutMs }) => ardeiAdvancedServer(files, { idleTimeoutMs, maxRequest: ADVANCED_MAX_COMMAND }) },
+  ],
+  traces: { ardei: ardeiTraceSupport('tcp'), 'ardei-udp': ardeiTraceSupport('udp'), 'ardei-advanced': ardeiAdvancedTraceSupport() },
+};

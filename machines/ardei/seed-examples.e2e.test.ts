@@ -5,7 +5,7 @@
  * mode"; anything else is echoed back; "the servers by default do not accept requests for greater than
  * 123456789 character transfers".
  */
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { REPO, inTerminal, startServerCommand, type ServerProcess } from '../../src/test-support/processes';
 
 const npm = (script: string, args: string[]) => ['npm', '--prefix', REPO, '--silent', 'run', script, '--', ...args];

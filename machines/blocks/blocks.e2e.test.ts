@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { parseTrace, chunkBytes } from '../../src/trace/trace-format';
 import { sha256, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 

@@ -6,7 +6,8 @@
 import { fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
-import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
+import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
+import type { IncomingFile } from '../../src/storage/file-store';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';

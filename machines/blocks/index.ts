@@ -9,6 +9,8 @@ import { createBlocksClient, type BlocksClientInput } from './client';
 import { BlocksReplyReader } from './reply-reader';
 import { createBlocksServer, type BlocksFiles, type BlocksServerInput } from './server';
 import { parseHeader } from './codec';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
 
 export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;
 
@@ -40,3 +42,10 @@ export const blocksTraceSupport = () =>
     client: (trace) => blocksClient(memoryLocalFile(), trace.header.input as BlocksClientInput),
     machines: { server: createBlocksServer(new MemoryFiles()), client: createBlocksClient(memoryLocalFile()) },
   });
+
+export const blocksProtocol: ProtocolDescriptor = {
+  name: 'blocks',
+  summary: 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)',
+  servers: [{ transport: 'tcp', port: BLOCKS_PORT, protocol: ({ files, idleTimeoutMs, quietMs }) => blocksServer(files, { idleTimeoutMs, quietMs, maxRequest: BLOCKS_MAX_REQUEST }) }],
+  traces: { blocks: blocksTraceSupport() },
+};

@@ -16,7 +16,7 @@ import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome'
 import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
-import type { DownloadLookup } from '../transfer/files';
+import type { DownloadLookup } from '../../src/storage/file-store';
 import { BLOCK_SIZE, encodeErr, encodeOk } from './codec';
 
 /** The server's files: the transfer server's jailed folder does all of this. */

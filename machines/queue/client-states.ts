@@ -1,5 +1,13 @@
 /** What the TCP and UDP queue clients share: choosing the mode, sending the message. */
-import type { QueueClientInput } from './tcp-client';
+
+/** What a person asks of either client. */
+export interface QueueClientInput {
+  mode: 'send' | 'receive';
+  /** Largest reply accepted, in bytes. */
+  maxMessage: number;
+  /** How long to wait for the server (the receive timeout). */
+  idleTimeoutMs?: number;
+}
 
 /** The context both clients start from: `message` is what `send` sends, or empty until a reply arrives. */
 export const clientContext = (message: Buffer) => ({ input }: { input: QueueClientInput }) => ({

@@ -1,30 +1,28 @@
-/** The queue protocol (seed 001) as the loop runs it, over TCP and over UDP. */
-import { ChunkReader } from '../../src/engine/chunk-reader';
-import { DatagramReader } from '../../src/engine/datagram-reader';
-import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
-import { decodeDatagram } from './codec';
-import type { MessageStore } from './message-store';
-import { createQueueTcpClient, type QueueClientInput } from './tcp-client';
-import { createQueueTcpServer, type QueueServerInput } from './tcp-server';
-import { createQueueUdpClient } from './udp-client';
-import { createQueueUdpServer } from './udp-server';
+/** The queue protocol's entry point: its connections and its descriptor. */
+import type { ProtocolDescriptor, ServingWorld } from '../../src/engine/protocol-descriptor';
+import { DEFAULT_MAX_MESSAGE, QUEUE_PORT } from './codec';
+import { queueServer } from './connections';
+import { MessageQueue } from './message-queue';
+import { queueTraceSupport } from './trace-support';
 
-export type Transport = 'tcp' | 'udp';
+export * from './connections';
 
-/** The protocol's name in logs, traces and the inspector: each transport has its own machines. */
-export const queueProtocolName = (transport: Transport) => (transport === 'tcp' ? 'queue' : 'queue-udp');
+const queues = new WeakMap<ServingWorld, MessageQueue>();
 
-export function queueServer(store: MessageStore, transport: Transport, input: QueueServerInput): StreamProtocol {
-  const logic = transport === 'tcp' ? createQueueTcpServer(store) : createQueueUdpServer(store);
-  return {
-    name: queueProtocolName(transport),
-    accept: () => ({ logic, input, decoder: transport === 'tcp' ? new ChunkReader() : new DatagramReader(decodeDatagram) }),
-  };
+/** One queue per serving world, whichever transport a message comes by. */
+function queueOf(world: ServingWorld): MessageQueue {
+  const queue = queues.get(world) ?? new MessageQueue();
+  queues.set(world, queue);
+  return queue;
 }
 
-/** `message` is sent in `send` mode and ignored in `receive` mode. */
-export function queueClient(transport: Transport, input: QueueClientInput, message: Buffer = Buffer.alloc(0)): ConnectionSpec {
-  return transport === 'tcp'
-    ? { logic: createQueueTcpClient(message), input, decoder: new ChunkReader() }
-    : { logic: createQueueUdpClient(message), input, decoder: new DatagramReader(decodeDatagram) };
-}
+export const queueProtocol: ProtocolDescriptor = {
+  name: 'queue',
+  summary: 'FIFO message queue over TCP or UDP (seed 001)',
+  servers: (['tcp', 'udp'] as const).map((transport) => ({
+    transport,
+    port: QUEUE_PORT,
+    protocol: (world: ServingWorld) => queueServer(queueOf(world), transport, { maxMessage: DEFAULT_MAX_MESSAGE, idleTimeoutMs: world.idleTimeoutMs }),
+  })),
+  traces: { queue: queueTraceSupport('tcp'), 'queue-udp': queueTraceSupport('udp') },
+};

@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 
 let dir: string;

@@ -1,25 +1,15 @@
 /**
  * The queue over real loopback sockets, TCP and UDP, through the CLI: what the
- * client sends for a file, refusals, many clients at once, a restart with a
- * journal. The seed README's session: seed-examples.e2e.test.ts; against the
- * independent peer: queue.interop.test.ts.
+ * client sends for a file, refusals, a restart with a journal. Many clients at
+ * once: src/loop/queue-clients.e2e.test.ts; the seed README's session:
+ * seed-examples.e2e.test.ts; against the independent peer: queue.interop.test.ts.
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import winston from 'winston';
-import { EXIT } from '../../src/cli/exit-codes';
-import { runConnection } from '../../src/loop/connection';
-import type { ListeningServer } from '../../src/loop/listening-server';
-import { connectTcp } from '../../src/loop/tcp-connect';
-import { startTcpServer } from '../../src/loop/tcp-server';
-import { runUdpClient } from '../../src/loop/udp-connect';
-import { startUdpServer } from '../../src/loop/udp-server';
+import { EXIT } from '../../src/engine/exit-codes';
 import { CLI, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
-import { queueClient, queueServer, type Transport } from '.';
-import { MessageQueue } from './message-queue';
-
-const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+import type { Transport } from '.';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'wirestate-queue-'))));
@@ -122,32 +112,6 @@ describe('a message over the cap over TCP', () => {
     for (const file of ['small.txt', 'large.txt', 'small.txt', 'large.txt', 'small.txt', 'large.txt']) {
       expect(await send(file)).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('not_stored') });
     }
-  });
-});
-
-describe.each(['tcp', 'udp'] as Transport[])('many clients at once over %s', (transport) => {
-  it('every message is received exactly once, and the extra receivers hear the queue is empty', async () => {
-    const queue = new MessageQueue();
-    const common = { host: '127.0.0.1', port: 0, protocol: queueServer(queue, transport, { maxMessage: 3000 }), log: silent };
-    const server: ListeningServer = transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 200 });
-    const session = async (mode: 'send' | 'receive', message?: Buffer) => {
-      const spec = queueClient(transport, { mode, maxMessage: 3000, idleTimeoutMs: 5000 }, message);
-      let received = Buffer.alloc(0);
-      const watch = (actor: import('xstate').AnyActorRef) => void actor.subscribe((snapshot) => (received = snapshot.context.message));
-      const outcome =
-        transport === 'tcp'
-          ? await runConnection(await connectTcp('127.0.0.1', server.address.port), spec, { id: 'c', log: silent, watch }).finished
-          : await runUdpClient('127.0.0.1', server.address.port, spec, { log: silent, watch });
-      return { outcome: outcome.outcome, text: received.toString() };
-    };
-    const messages = Array.from({ length: 50 }, (_, i) => `message ${i} ${'·'.repeat(i)}`);
-    const sent = await Promise.all(messages.map((text) => session('send', Buffer.from(text))));
-    expect(sent.every((result) => result.outcome === 'sent')).toBe(true);
-    const received = await Promise.all(Array.from({ length: 55 }, () => session('receive')));
-    const texts = received.filter((result) => result.outcome === 'received').map((result) => result.text);
-    expect(texts.sort()).toEqual([...messages].sort());
-    expect(received.filter((result) => result.outcome === 'queue_empty')).toHaveLength(5);
-    await server.close();
   });
 });
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { startProxy } from '../../src/proxy/stammer-proxy';
 import { capturingLogger } from '../../src/test-support/logs';
 import { SEEDPEER, seedpeer, startPeerServer } from '../../src/test-support/peers';

@@ -5,7 +5,7 @@
  * and over UDP. The server is bound to loopback only.
  */
 import { readFileSync } from 'node:fs';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { REPO, freePort, run, startServerCommand, type ServerProcess } from '../../src/test-support/processes';
 
 const SAMPLES = 'fixtures/samples/data';

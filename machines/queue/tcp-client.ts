@@ -10,20 +10,14 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
-import { clientContext, startByMode } from './client-states';
+import { clientContext, startByMode, type QueueClientInput } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 
-export interface QueueClientInput {
-  mode: 'send' | 'receive';
-  /** Largest reply accepted, in bytes. */
-  maxMessage: number;
-  /** How long to wait for the server (the receive timeout). */
-  idleTimeoutMs?: number;
-}
+export type { QueueClientInput };
 
 interface Context extends QueueClientInput {
   message: Buffer;

@@ -8,7 +8,7 @@ import type { ConnectionSpec } from '../../src/engine/protocol';
 import { chunkBytes, type Trace } from '../../src/trace/trace-format';
 import type { TraceSupport } from '../../src/trace/trace-support';
 import { EMPTY_TCP, EMPTY_UDP, isGet } from './codec';
-import { queueClient, queueServer, type Transport } from '.';
+import { queueClient, queueServer, type Transport } from './connections';
 import { MessageQueue } from './message-queue';
 import type { QueueClientInput } from './tcp-client';
 import type { QueueServerInput } from './tcp-server';

@@ -10,6 +10,8 @@ import { createShareClient, type ShareClientInput, type ShareLocalFile } from '.
 import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } from './codec';
 import { ShareReplyReader } from './reply-reader';
 import { createShareServer, type ShareFiles, type ShareServerInput } from './server';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { SHARE_MAX_REQUEST, SHARE_PORT } from './codec';
 
 export type ShareServerOptions = Omit<ShareServerInput, 'owner'>;
 
@@ -61,3 +63,10 @@ export const shareTraceSupport = () =>
     },
     machines: { server: createShareServer(new MemoryFiles()), client: createShareClient(memoryLocalFile()) },
   });
+
+export const shareProtocol: ProtocolDescriptor = {
+  name: 'share',
+  summary: 'Put, get and list files in a shared folder (seed 004)',
+  servers: [{ transport: 'tcp', port: SHARE_PORT, protocol: ({ files, idleTimeoutMs, quietMs }) => shareServer(files, { idleTimeoutMs, quietMs, maxRequest: SHARE_MAX_REQUEST }) }],
+  traces: { share: shareTraceSupport() },
+};

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { REPO, freePort, run, sha256, startServerCommand, type ServerProcess } from '../../src/test-support/processes';
 
 let base: string;

@@ -12,13 +12,13 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { errorCode } from '../../src/engine/errors';
-import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
+import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
+import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { FLOW_CONTROL_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
-import type { DownloadLookup, UploadLookup } from '../transfer/files';
 import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
 
 /** The server's files: the transfer server's jailed folder does all of this. */

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { seededRandom } from '../../src/engine/seeded-random';
 import { startProxy } from '../../src/proxy/stammer-proxy';
 import { stammer } from '../../src/proxy/stammer-pipe';

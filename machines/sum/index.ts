@@ -6,6 +6,10 @@ import { createTextClient, type TextClientInput } from '../../src/engine/text-cl
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { parseSumReply } from './codec';
 import { createSumServer, type SumServerInput } from './server';
+import { randomInt } from 'node:crypto';
+import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { HIGHEST, LOWEST, SUM_MAX_REQUEST, SUM_PORT } from './codec';
 
 /** An `ERR` reply is a refusal; its reason is the detail. */
 const refusal = (reply: Buffer) => {
@@ -31,3 +35,18 @@ export const sumTraceSupport = () =>
     client: (trace) => sumClient(trace.header.input as TextClientInput),
     machines: sumMachines(),
   });
+
+export const sumProtocol: ProtocolDescriptor = {
+  name: 'sum',
+  summary: 'Lab exercise 2: two names, two numbers and their sum (seed 003)',
+  servers: [
+    {
+      transport: 'tcp',
+      port: SUM_PORT,
+      protocol: ({ idleTimeoutMs, quietMs }) =>
+        sumServer({ idleTimeoutMs, quietMs, serverName: 'Server of wirestate', serverNumber: randomInt(LOWEST, HIGHEST + 1), maxRequest: SUM_MAX_REQUEST }),
+    },
+  ],
+  traces: { sum: sumTraceSupport() },
+  exitCodes: TEXT_CLIENT_EXITS,
+};

@@ -1,7 +1,7 @@
 /** The lab's second exercise over real loopback sockets, through the CLI: the sum, the prompts, and stopping the server. */
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
 
 let server: ServerProcess;

@@ -8,7 +8,7 @@ import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { LocalFile } from './files';
+import type { LocalFile } from '../../src/storage/file-store';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';

@@ -1,29 +1,19 @@
-/** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
-import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
-import { createClientMachine, type ClientInput } from './client';
-import type { LocalFile, ServerFiles } from './files';
-import { TransferFrameReader } from './frame-reader';
-import { createServerMachine } from './server';
+/** The transfer protocol's entry point: its connections and its descriptor. */
+import { FILE_TRANSFER_EXITS } from '../../src/engine/exit-codes';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { transferServer } from './connections';
+import { transferFrameNamer } from './trace-describe';
+import { specFromTrace, transferMachines } from './trace-world';
 
-export interface TransferServerOptions {
-  /** Largest upload accepted, in bytes. */
-  maxUploadSize: number;
-  /** How long a client may send nothing while its connection waits for it (default 30 s). */
-  idleTimeoutMs?: number;
-}
+export * from './connections';
 
-export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
-  const logic = createServerMachine(files);
-  return {
-    name: 'transfer',
-    accept: (connectionId) => ({
-      logic,
-      input: { owner: connectionId, maxUploadSize: options.maxUploadSize, idleTimeoutMs: options.idleTimeoutMs },
-      decoder: new TransferFrameReader('server'),
-    }),
-  };
-}
+/** The server's port (the seed client's default, 50000, is another). */
+export const TRANSFER_PORT = 50001;
 
-export function transferClient(local: LocalFile, input: ClientInput): ConnectionSpec {
-  return { logic: createClientMachine(local), input, decoder: new TransferFrameReader(input.operation) };
-}
+export const transferProtocol: ProtocolDescriptor = {
+  name: 'transfer',
+  summary: 'File transfer as a state machine over TCP (seed 002; same as `server` / `client`)',
+  servers: [{ transport: 'tcp', port: TRANSFER_PORT, protocol: ({ files, idleTimeoutMs }) => transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }) }],
+  traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines() } },
+  exitCodes: FILE_TRANSFER_EXITS,
+};

@@ -6,7 +6,7 @@
 import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
+import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
 import { errorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';

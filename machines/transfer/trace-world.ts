@@ -13,7 +13,7 @@ import { chunkBytes } from '../../src/trace/trace-format';
 import { createClientMachine, type ClientInput } from './client';
 import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, decodeRequest } from './frames';
 import { TransferFrameReader } from './frame-reader';
-import { transferClient, transferServer } from '.';
+import { transferClient, transferServer } from './connections';
 import { createServerMachine, type ServerInput } from './server';
 
 /** The two machines over memory: what a trace's statechart is drawn from. */

@@ -5,6 +5,9 @@ import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { createUpperServer, type UpperServerInput } from './server';
+import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
+import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
 
 export const upperMachines = () => ({ server: createUpperServer(), client: createTextClient('upper-client') });
 
@@ -24,3 +27,11 @@ export const upperTraceSupport = () =>
     client: (trace) => upperClient(trace.header.input as TextClientInput),
     machines: upperMachines(),
   });
+
+export const upperProtocol: ProtocolDescriptor = {
+  name: 'upper',
+  summary: 'Lab exercise 1: a line in, the line upper-cased back (seed 003)',
+  servers: [{ transport: 'tcp', port: UPPER_PORT, protocol: ({ idleTimeoutMs, quietMs }) => upperServer({ idleTimeoutMs, quietMs, maxRequest: UPPER_MAX_REQUEST }) }],
+  traces: { upper: upperTraceSupport() },
+  exitCodes: TEXT_CLIENT_EXITS,
+};

@@ -1,7 +1,7 @@
 /** The lab's first exercise over real loopback sockets, through the CLI, as the slides run it. */
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { EXIT } from '../../src/cli/exit-codes';
+import { EXIT } from '../../src/engine/exit-codes';
 import { run, startCliServer, wirestate, wirestateInTerminal, CLI, type ServerProcess } from '../../src/test-support/processes';
 
 let server: ServerProcess;

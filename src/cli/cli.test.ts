@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { REPO, run, wirestate } from '../test-support/processes';
 
 describe('help and usage', () => {

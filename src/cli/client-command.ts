@@ -3,24 +3,19 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
-import { transferClient } from '../../machines/transfer';
+import { transferClient, transferProtocol } from '../../machines/transfer';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
 import { errorCode } from '../engine/errors';
 import type { SessionOutcome } from '../engine/protocol';
 import { formatBytes, mibPerSecond } from '../log/logger';
-import { runConnection } from '../loop/connection';
-import { connectTcp } from '../loop/tcp-connect';
 import { localFile } from '../storage/local-file';
 import { removeStaleTempFiles } from '../storage/temp-names';
-import { TraceWriter } from '../trace/trace-writer';
 import { loggerFrom } from './common-options';
-import { EXIT, exitCodeFor } from './exit-codes';
+import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { parseHostPort } from './host-port';
-import { startInspection, toStderr } from './inspect-options';
 import { Progress } from './progress';
 import { exitWith } from './protocol-command';
-import { stopOnSignal } from './stop-on-signal';
-import { stayOpenUntilInterrupted, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 
 const builder = (yargs: Argv) =>
   withClientOptions(yargs, 30)
@@ -74,37 +69,25 @@ export async function runClient(args: Args): Promise<number> {
     return fail(EXIT.localFile, `cannot use ${args['client-file-name']}: ${errorCode(error)}`);
   }
 
-  let socket;
-  try {
-    socket = await connectTcp(host, port);
-  } catch (error) {
-    return fail(EXIT.cannotConnect, `cannot connect to ${host}:${port}: ${errorCode(error)}`);
-  }
-
-  const arrow = operation === 'download' ? `${serverName} -> ${args['client-file-name']}` : `${args['client-file-name']} -> ${serverName}`;
-  progress.line(`${operation} ${arrow} via ${host}:${port}`);
   const spec = transferClient(localFile(localPath), { operation, serverName, size, idleTimeoutMs: args['idle-timeout'] * 1000 });
-  const record = args.record
-    ? TraceWriter.open(args.record, { protocol: 'transfer', role: 'client', connection: 'client', peer: `${host}:${port}`, input: spec.input })
-    : undefined;
-  const inspection = await startInspection(args, toStderr);
-  const watch = inspection && ((actor: AnyActorRef) => inspection.watch({ id: 'client', peer: `${host}:${port}`, protocol: 'transfer', role: 'client' }, actor));
-  const { actor, finished } = runConnection(socket, spec, { id: 'client', log, record, watch, reportSendProgress: true });
-  const release = stopOnSignal(actor);
-  // Without an error callback, xstate rethrows a failed machine's error and the process crashes; runConnection reports it.
-  actor.subscribe({ next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size), error: () => undefined });
-  const outcome: SessionOutcome = await finished;
-  release();
-  const seconds = progress.elapsed();
-  let code: number = EXIT.ok;
-  if (outcome.ok) {
-    progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`);
-  } else {
-    code = fail(exitCodeFor(outcome.outcome), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  // Said once connected, before the first byte moves; then the progress follows the machine's count.
+  const showProgress = (actor: AnyActorRef) => {
+    const arrow = operation === 'download' ? `${serverName} -> ${args['client-file-name']}` : `${args['client-file-name']} -> ${serverName}`;
+    progress.line(`${operation} ${arrow} via ${host}:${port}`);
+    // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
+    actor.subscribe({ next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size), error: () => undefined });
+  };
+  let outcome: SessionOutcome;
+  try {
+    outcome = await runClientSession({ protocol: transferProtocol.name, transport: 'tcp', host, port, spec }, args, log, showProgress);
+  } catch (error) {
+    if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
+    throw error;
   }
-  if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
-  await inspection?.close();
-  return code;
+  if (!outcome.ok) return fail(exitCodeFor(outcome.outcome, transferProtocol.exitCodes), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  const seconds = progress.elapsed();
+  progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`);
+  return EXIT.ok;
 }
 
 /** Adds `client` to the CLI. */

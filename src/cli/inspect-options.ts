@@ -6,7 +6,7 @@ import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
 import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
 import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
 import { isPort } from './host-port';
-import { TRACE_PROTOCOLS } from './trace-protocols';
+import { TRACE_SUPPORT } from '../../machines/protocols';
 
 export function withInspectOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -45,7 +45,7 @@ export async function startInspection(args: { inspect?: number; 'inspect-stately
   const hub = new InspectorHub();
   const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
   if (stately) hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
-  const definitions = Object.fromEntries(Object.entries(TRACE_PROTOCOLS).map(([name, support]) => [name, support.machines]));
+  const definitions = Object.fromEntries(Object.entries(TRACE_SUPPORT).map(([name, support]) => [name, support.machines]));
   const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, definitions);
   if (server) log.info(`inspector on ${server.url}`);
   return {

@@ -4,8 +4,8 @@ import type { Argv } from 'yargs';
 import { parseTrace, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
-import { EXIT } from './exit-codes';
-import { TRACE_PROTOCOLS } from './trace-protocols';
+import { EXIT } from '../engine/exit-codes';
+import { TRACE_SUPPORT } from '../../machines/protocols';
 
 const CHECKS: [string, Chunking][] = [
   ['as recorded', { kind: 'recorded' }],
@@ -34,7 +34,7 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
     process.exitCode = EXIT.usage;
     return;
   }
-  const support = TRACE_PROTOCOLS[trace.header.protocol];
+  const support = TRACE_SUPPORT[trace.header.protocol];
   process.stdout.write(`${formatTimeline(trace, support?.nameFrames(trace)).join('\n')}\n`);
   if (!args.check) return;
   if (!support || trace.header.role === 'proxy') {

@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { REPO, wirestate } from '../test-support/processes';
 
 const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'download-ok.server.jsonl');

@@ -14,7 +14,7 @@ import type { SlotLimits } from '../loop/slot-guard';
 import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions, type Inspection } from './inspect-options';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */

@@ -1,6 +1,6 @@
 /** `wirestate server`: serve one folder over the transfer protocol. */
 import type { Argv } from 'yargs';
-import { transferServer } from '../../machines/transfer';
+import { TRANSFER_PORT, transferServer } from '../../machines/transfer';
 import { FolderFiles } from '../storage/folder-files';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { loggerFrom } from './common-options';
@@ -9,7 +9,7 @@ import { serve, withServerOptions } from './serve';
 
 const builder = (yargs: Argv) =>
   withServerOptions(yargs)
-    .option('listen-port', { alias: 'l', type: 'number', default: 50001, describe: 'TCP port to listen on' })
+    .option('listen-port', { alias: 'l', type: 'number', default: TRANSFER_PORT, describe: 'TCP port to listen on' })
     .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
     .option('max-size', { type: 'number', default: Number.MAX_SAFE_INTEGER, defaultDescription: 'no limit', describe: 'Largest upload accepted, in bytes' })
     .check((args) => {

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { setup } from 'xstate';
 import { ChunkReader } from '../engine/chunk-reader';
 import { READING_TAG, type ConnectionSpec } from '../engine/protocol';
-import { EXIT } from './exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { runTextClient, type TextClientArgs } from './text-client-run';
 
 /** Throws on the first bytes of the reply. */

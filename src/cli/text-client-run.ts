@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import type { ConnectionSpec } from '../engine/protocol';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom } from './common-options';
-import { EXIT } from './exit-codes';
+import { EXIT, TEXT_CLIENT_EXITS, exitCodeFor, type ExitCodes } from '../engine/exit-codes';
 import { isPort } from './host-port';
 
 /** `--host` and `--port` of the server (the seeds' clients have them built in), plus every client's flags. */
@@ -26,8 +26,8 @@ export type TextClientArgs = Awaited<ReturnType<typeof withTextClientOptions>['a
 
 export type TextClientResult = { code: number; reply?: Buffer };
 
-/** Runs `spec` against the server; `reply` is set when the server answered (code 0). */
-export async function runTextClient(protocol: string, spec: ConnectionSpec, args: TextClientArgs): Promise<TextClientResult> {
+/** Runs `spec` against the server; `reply` is set when the server answered (code 0). `exitCodes`: the protocol's, by outcome. */
+export async function runTextClient(protocol: string, spec: ConnectionSpec, args: TextClientArgs, exitCodes: ExitCodes = TEXT_CLIENT_EXITS): Promise<TextClientResult> {
   const log = loggerFrom(args, true, 'error');
   const fail = (code: number, message: string): TextClientResult => (process.stderr.write(`wirestate ${protocol} client: ${message}\n`), { code });
   let reply = Buffer.alloc(0);
@@ -35,9 +35,9 @@ export async function runTextClient(protocol: string, spec: ConnectionSpec, args
   const keepReply = (actor: AnyActorRef) => actor.subscribe({ next: (snapshot) => (reply = snapshot.context.reply), error: () => undefined });
   try {
     const outcome = await runClientSession({ protocol, transport: 'tcp', host: args.host, port: args.port, spec }, args, log, keepReply);
-    if (outcome.outcome === 'replied') return { code: EXIT.ok, reply };
-    if (outcome.outcome === 'refused') return fail(EXIT.refused, `refused: ${outcome.detail}`);
-    return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+    const code = exitCodeFor(outcome.outcome, exitCodes);
+    if (code === EXIT.ok) return { code, reply };
+    return fail(code, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;

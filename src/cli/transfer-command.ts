@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { clientCommand } from './client-command';
 import { protocolCommand } from './protocol-command';
 import { serverCommand } from './server-command';
+import { transferProtocol } from '../../machines/transfer';
 
 export const transferCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'transfer', 'File transfer as a state machine over TCP (seed 002; same as `server` / `client`)', (roles) => clientCommand(serverCommand(roles)));
+  protocolCommand(yargs, transferProtocol.name, transferProtocol.summary, (roles) => clientCommand(serverCommand(roles)));

@@ -4,18 +4,10 @@
  * streams a file out in chunks and pauses on demand, and a sink that writes
  * chunks and commits.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { fromCallback } from 'xstate';
+import type { IncomingFile } from '../storage/file-store';
 import { errorCode } from './errors';
-
-/** A file being received: it appears under its final name only on `commit`. */
-export interface IncomingFile {
-  readonly stream: Writable;
-  /** Flushes, syncs and moves the file into place. */
-  commit(): Promise<void>;
-  /** Discards the partial file. Safe at any time and more than once; a no-op once `commit` has begun. */
-  abort(): void;
-}
 
 export interface FileTarget {
   /** The handle a lookup returned (server), or unused (client: one local file). */

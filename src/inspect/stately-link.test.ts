@@ -7,7 +7,7 @@ import { createActor, createMachine } from 'xstate';
 import { actorEvent, sampledSnapshot } from './stately-format';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { CLI, freePort, run } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
 import { MAX_QUEUED_MESSAGES, linkToStately } from './stately-link';

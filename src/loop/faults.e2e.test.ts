@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import winston from 'winston';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { startProxy } from '../proxy/stammer-proxy';
 import { NOTHING_LEFT, leftovers, temporaryFiles } from '../test-support/leftovers';
 import { CLI, sha256, startServerProcess, wirestate } from '../test-support/processes';

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../../machines/transfer/frames';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { startCliServer, startServerProcess, wirestate } from '../test-support/processes';
 import { raw } from '../test-support/raw-client';
 import { startTestServer, type TestServer } from '../test-support/servers';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
 import { STATUS, encodeStatus } from '../../machines/transfer/frames';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
 

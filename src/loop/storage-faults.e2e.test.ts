@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OP, STATUS, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../engine/errors';
 import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 import { raw } from '../test-support/raw-client';

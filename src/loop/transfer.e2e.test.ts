@@ -7,7 +7,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { OP, STATUS, encodeDownloadReply, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { sha256, wirestate } from '../test-support/processes';
 import { NOTHING_LEFT, leftovers } from '../test-support/leftovers';
 import { startTestServer, type TestServer } from '../test-support/servers';

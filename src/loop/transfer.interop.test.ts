@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { freePort, run, sha256, wirestate } from '../test-support/processes';
 import { FTPEER } from '../test-support/peers';
 import { startTestServer, type TestServer } from '../test-support/servers';

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../engine/exit-codes';
 import { parseTrace, chunkBytes } from '../trace/trace-format';
 import { sha256, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';

@@ -9,7 +9,7 @@
 import { createWriteStream, openSync, unlinkSync } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { IncomingFile } from '../engine/file-actors';
+import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
 import { tempNameFor } from './temp-names';
 

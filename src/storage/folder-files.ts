@@ -9,8 +9,7 @@
 import { access, constants, mkdir, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import type { DownloadLookup, ServerFiles, UploadLookup } from '../../machines/transfer/files';
-import type { IncomingFile } from '../engine/file-actors';
+import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
 import { errorCode } from '../engine/errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';

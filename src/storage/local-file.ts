@@ -1,6 +1,6 @@
 /** The client's one local file: read for uploads, replaced atomically by downloads. */
 import { dirname, resolve } from 'node:path';
-import type { LocalFile } from '../../machines/transfer/files';
+import type { LocalFile } from './file-store';
 import { createAtomicFile } from './atomic-file';
 import { roomIn } from './free-space';
 import { readRange } from './read-range';

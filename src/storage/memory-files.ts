@@ -3,8 +3,7 @@
  * folder: lets machine tests and trace replay run without touching a disk.
  */
 import { Readable, Writable } from 'node:stream';
-import type { DownloadLookup, ServerFiles, UploadLookup } from '../../machines/transfer/files';
-import type { IncomingFile } from '../engine/file-actors';
+import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
 import { errorCode } from '../engine/errors';
 import { NameHolds } from './name-holds';
 import { checkName } from './name-rules';

@@ -1,6 +1,6 @@
 /** A client's local file in memory, for machine tests and trace replay. */
 import { Readable, Writable } from 'node:stream';
-import type { LocalFile } from '../../machines/transfer/files';
+import type { LocalFile } from './file-store';
 
 export interface MemoryLocalFile extends LocalFile {
   /** What a download committed, if anything. */

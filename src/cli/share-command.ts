@@ -6,28 +6,29 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
-import { isPort } from '../../src/cli/host-port';
-import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
-import { serve, withServerOptions } from '../../src/cli/serve';
-import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
-import { errorCode } from '../../src/engine/errors';
-import { formatBytes } from '../../src/log/logger';
-import { createAtomicFile } from '../../src/storage/atomic-file';
-import { FolderFiles } from '../../src/storage/folder-files';
-import { pathExists } from '../../src/storage/path-exists';
-import { readRange } from '../../src/storage/read-range';
-import { removeStaleTempFiles } from '../../src/storage/temp-names';
-import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from './codec';
-import { DEFAULT_PASS_GAP_MS } from './server';
-import { shareClient, shareServer } from '.';
-import { joinedBytes, noBytes } from '../../src/engine/received-bytes';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { loggerFrom } from './common-options';
+import { EXIT } from '../engine/exit-codes';
+import { isPort } from './host-port';
+import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { serve, withServerOptions } from './serve';
+import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
+import { errorCode } from '../engine/errors';
+import { formatBytes } from '../log/logger';
+import { createAtomicFile } from '../storage/atomic-file';
+import { FolderFiles } from '../storage/folder-files';
+import { pathExists } from '../storage/path-exists';
+import { readRange } from '../storage/read-range';
+import { removeStaleTempFiles } from '../storage/temp-names';
+import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/share/codec';
+import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
+import { shareClient, shareServer } from '../../machines/share';
+import { joinedBytes, noBytes } from '../engine/received-bytes';
+import { shareProtocol } from '../../machines/share';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
-    .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
+    .option('root', { type: 'string', default: '../../machines/share', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
     .option('pass-gap', { type: 'number', default: DEFAULT_PASS_GAP_MS, describe: 'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait' })
     .check((args) => {
       if (!(args['pass-gap'] >= 0)) throw new Error('--pass-gap must be 0 or more ms');
@@ -116,7 +117,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `share server` and `share client`. */
 export const shareCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'share', 'Put, get and list files in a shared folder (seed 004)', (roles) =>
+  protocolCommand(yargs, shareProtocol.name, shareProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Share a folder', serverBuilder, runServer)
       .command('client <host> <port> <command> [name]', 'put or get a file, or list the folder', clientBuilder, exitWith(runClient)),

@@ -1,10 +1,22 @@
 /**
- * What the transfer machines need from the files on each side. The machines
- * stay free of `node:fs`: the server gets a jailed folder (src/storage), tests
- * get memory, and the client gets one local path.
+ * The storage contract every file-moving protocol shares: what a machine may
+ * ask of the files on its side. Machines stay free of `node:fs`: a server gets
+ * a jailed folder (folder-files.ts), tests and replays get memory
+ * (memory-files.ts), a client gets one local path (local-file.ts). A protocol
+ * narrows it to the calls it makes (`Pick<ServerFiles, ...>` or its own subset),
+ * so another back end (a shared name-hold service, remote objects) can
+ * implement just those parts without touching a machine.
  */
-import type { Readable } from 'node:stream';
-import type { IncomingFile } from '../../src/engine/file-actors';
+import type { Readable, Writable } from 'node:stream';
+
+/** A file being received: it appears under its final name only on `commit`. */
+export interface IncomingFile {
+  readonly stream: Writable;
+  /** Flushes, syncs and moves the file into place. */
+  commit(): Promise<void>;
+  /** Discards the partial file. Safe at any time and more than once; a no-op once `commit` has begun. */
+  abort(): void;
+}
 
 /**
  * A lookup that succeeds returns `ref`, an opaque handle (for a folder, the
@@ -37,4 +49,15 @@ export interface LocalFile {
   hasRoomFor(size: number): Promise<boolean>;
   read(size: number): Readable;
   receive(): IncomingFile;
+}
+
+/**
+ * One folder served by several protocols at once (`serve-all`): the server
+ * contract plus what listing, browsing and block-wise protocols ask (the
+ * names in it, a folder's entries, reads in chunks of a given size).
+ */
+export interface SharedFolder extends ServerFiles {
+  list(): Promise<string[]>;
+  directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined>;
+  read(ref: string, size: number, chunkSize?: number): Readable;
 }

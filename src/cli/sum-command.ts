@@ -5,15 +5,16 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
-import { prompter } from '../../src/cli/prompt';
-import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
-import { serve, withServerOptions } from '../../src/cli/serve';
-import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
-import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
-import { checkNumber, HIGHEST, LOWEST, nameProblem, parseSumReply, SUM_MAX_REQUEST, SUM_PORT } from './codec';
-import { sumClient, sumServer } from '.';
+import { loggerFrom } from './common-options';
+import { EXIT } from '../engine/exit-codes';
+import { prompter } from './prompt';
+import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { serve, withServerOptions } from './serve';
+import { runTextClient, withTextClientOptions } from './text-client-run';
+import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
+import { checkNumber, HIGHEST, LOWEST, nameProblem, parseSumReply, SUM_MAX_REQUEST, SUM_PORT } from '../../machines/sum/codec';
+import { sumClient, sumServer } from '../../machines/sum';
+import { sumProtocol } from '../../machines/sum';
 
 const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
 
@@ -76,7 +77,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `sum server` and `sum client`. */
 export const sumCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'sum', 'Lab exercise 2: two names, two numbers and their sum (seed 003)', (roles) =>
+  protocolCommand(yargs, sumProtocol.name, sumProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Answer with a name and a number; stop on a number out of range', serverBuilder, runServer)
       .command('client [name] [number]', 'Send a name and a number, print both and the sum', clientBuilder, exitWith(runClient)),

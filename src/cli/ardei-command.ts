@@ -7,24 +7,25 @@
 import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
-import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT, exitCodeFor } from '../../src/cli/exit-codes';
-import { isPort } from '../../src/cli/host-port';
-import { prompter, type Prompter } from '../../src/cli/prompt';
-import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
-import { serve, withServerOptions, type Listener } from '../../src/cli/serve';
-import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
-import type { Logger } from '../../src/log/logger';
-import { createAtomicFile } from '../../src/storage/atomic-file';
-import { FolderFiles } from '../../src/storage/folder-files';
-import { roomIn } from '../../src/storage/free-space';
-import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
-import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from './codec';
-import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
-import { reportOf } from './report';
-import { PREPARED_GAP_MS } from './tcp-server';
-import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from './udp-server';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { loggerFrom } from './common-options';
+import { EXIT, exitCodeFor } from '../engine/exit-codes';
+import { isPort } from './host-port';
+import { prompter, type Prompter } from './prompt';
+import { exitWith, protocolCommand } from './protocol-command';
+import { serve, withServerOptions, type Listener } from './serve';
+import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
+import type { Logger } from '../log/logger';
+import { createAtomicFile } from '../storage/atomic-file';
+import { FolderFiles } from '../storage/folder-files';
+import { roomIn } from '../storage/free-space';
+import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
+import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
+import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '../../machines/ardei';
+import { reportOf } from '../../machines/ardei/report';
+import { PREPARED_GAP_MS } from '../../machines/ardei/tcp-server';
+import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
+import { ardeiProtocol } from '../../machines/ardei';
 
 const port = (name: string, value: number) => {
   if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
@@ -40,7 +41,7 @@ const serverBuilder = (yargs: Argv) =>
     .option('udp-max-reply', { type: 'number', default: ARDEI_UDP_DEFAULTS.maxReply, describe: 'Bytes of file or stream one UDP request may get (0: no limit); larger requests get a one-line error. UDP lets anyone forge the address a reply goes to' })
     .option('udp-max-rate', { type: 'number', default: ARDEI_UDP_MAX_RATE, describe: 'Bytes a second of files and streams to one address over UDP (0: no limit); requests past it get a one-line error' })
     .option('advanced', { type: 'number', describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})` })
-    .option('root', { type: 'string', default: '.', describe: 'With --advanced: the folder its clients see; nothing outside it' })
+    .option('root', { type: 'string', default: '../../machines/ardei', describe: 'With --advanced: the folder its clients see; nothing outside it' })
     .check((args) => {
       port('tcp-port', args['tcp-port']);
       port('udp-port', args['udp-port']);
@@ -205,7 +206,7 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
 
 /** Adds `ardei server` and `ardei client`. */
 export const ardeiCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'ardei', 'Echo, generated files and streams over TCP and UDP (seed 000)', (roles) =>
+  protocolCommand(yargs, ardeiProtocol.name, ardeiProtocol.summary, (roles) =>
     roles
       .command('server', 'Serve echo, files and streams on a TCP and a UDP port', serverBuilder, runServer)
       .command('client [request..]', 'Ask for an echo, a file or a stream, and report what came', clientBuilder, exitWith(runClient)),

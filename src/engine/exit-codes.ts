@@ -16,7 +16,11 @@ export const EXIT = {
   cannotListen: 8,
 } as const;
 
-const BY_OUTCOME: Record<string, number> = {
+/** A protocol's client outcomes and the exit code each means. */
+export type ExitCodes = Readonly<Record<string, number>>;
+
+/** The file-moving clients (transfer, ardei advanced): which outcome means which exit code. */
+export const FILE_TRANSFER_EXITS: ExitCodes = {
   downloaded: EXIT.ok,
   uploaded: EXIT.ok,
   refused: EXIT.refused,
@@ -26,6 +30,9 @@ const BY_OUTCOME: Record<string, number> = {
   local_error: EXIT.localFile,
 };
 
-export function exitCodeFor(outcome: string): number {
-  return BY_OUTCOME[outcome] ?? EXIT.interrupted;
+/** The one-shot text clients (upper, sum, and any protocol run by the generic client). */
+export const TEXT_CLIENT_EXITS: ExitCodes = { replied: EXIT.ok, refused: EXIT.refused };
+
+export function exitCodeFor(outcome: string, codes: ExitCodes = FILE_TRANSFER_EXITS): number {
+  return codes[outcome] ?? EXIT.interrupted;
 }

@@ -6,26 +6,27 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
-import { isPort } from '../../src/cli/host-port';
-import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
-import { serve, withServerOptions } from '../../src/cli/serve';
-import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
-import { errorCode } from '../../src/engine/errors';
-import { formatBytes } from '../../src/log/logger';
-import { createAtomicFile } from '../../src/storage/atomic-file';
-import { FolderFiles } from '../../src/storage/folder-files';
-import { roomIn } from '../../src/storage/free-space';
-import { pathExists } from '../../src/storage/path-exists';
-import { removeStaleTempFiles } from '../../src/storage/temp-names';
-import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
-import { blocksClient, blocksServer } from '.';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { loggerFrom } from './common-options';
+import { EXIT } from '../engine/exit-codes';
+import { isPort } from './host-port';
+import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { serve, withServerOptions } from './serve';
+import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
+import { errorCode } from '../engine/errors';
+import { formatBytes } from '../log/logger';
+import { createAtomicFile } from '../storage/atomic-file';
+import { FolderFiles } from '../storage/folder-files';
+import { roomIn } from '../storage/free-space';
+import { pathExists } from '../storage/path-exists';
+import { removeStaleTempFiles } from '../storage/temp-names';
+import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
+import { blocksClient, blocksServer } from '../../machines/blocks';
+import { blocksProtocol } from '../../machines/blocks';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
-    .option('root', { type: 'string', default: '.', describe: 'Folder whose files are served; nothing outside it is' })
+    .option('root', { type: 'string', default: '../../machines/blocks', describe: 'Folder whose files are served; nothing outside it is' })
     .example('$0 blocks server 12002', 'serve the files of this folder');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -91,7 +92,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `blocks server` and `blocks client`. */
 export const blocksCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'blocks', 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)', (roles) =>
+  protocolCommand(yargs, blocksProtocol.name, blocksProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Serve the files of a folder', serverBuilder, runServer)
       .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', clientBuilder, exitWith(runClient)),

@@ -7,19 +7,20 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
-import { errorCode } from '../../src/engine/errors';
-import { CannotConnect, runClientSession, withClientOptions } from '../../src/cli/client-session';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
-import { isPort } from '../../src/cli/host-port';
-import { exitWith, protocolCommand } from '../../src/cli/protocol-command';
-import { serve, withServerOptions } from '../../src/cli/serve';
-import { createAtomicFile } from '../../src/storage/atomic-file';
-import type { IncomingFile } from '../../src/engine/file-actors';
-import { DEFAULT_MAX_MESSAGE, messageFromText } from './codec';
-import { queueClient, queueProtocolName, queueServer, type Transport } from '.';
-import { Journal } from './journal';
-import { DEFAULT_QUEUE_LIMITS, MessageQueue } from './message-queue';
+import { errorCode } from '../engine/errors';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { loggerFrom } from './common-options';
+import { EXIT } from '../engine/exit-codes';
+import { isPort } from './host-port';
+import { exitWith, protocolCommand } from './protocol-command';
+import { serve, withServerOptions } from './serve';
+import { createAtomicFile } from '../storage/atomic-file';
+import type { IncomingFile } from '../storage/file-store';
+import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
+import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
+import { Journal } from '../../machines/queue/journal';
+import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
+import { queueProtocol } from '../../machines/queue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -158,7 +159,7 @@ async function readStdin(): Promise<Buffer> {
 
 /** Adds `queue server` and `queue client`. */
 export const queueCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'queue', 'FIFO message queue over TCP or UDP (seed 001)', (roles) =>
+  protocolCommand(yargs, queueProtocol.name, queueProtocol.summary, (roles) =>
     roles
       .command('server <port> <socktype>', 'Serve a message queue', serverBuilder, runServer)
       .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', clientBuilder, exitWith(runClient)),

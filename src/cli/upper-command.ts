@@ -3,15 +3,16 @@
  * the lab's first exercise (seed 003), run as the slides show it.
  */
 import type { Argv } from 'yargs';
-import { loggerFrom } from '../../src/cli/common-options';
-import { EXIT } from '../../src/cli/exit-codes';
-import { prompter } from '../../src/cli/prompt';
-import { exitWith, protocolCommand, withPortArgument } from '../../src/cli/protocol-command';
-import { serve, withServerOptions } from '../../src/cli/serve';
-import { runTextClient, withTextClientOptions } from '../../src/cli/text-client-run';
-import { textRequestInput, withTextRequestOptions } from '../../src/cli/text-protocol-options';
-import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
-import { upperClient, upperServer } from '.';
+import { loggerFrom } from './common-options';
+import { EXIT } from '../engine/exit-codes';
+import { prompter } from './prompt';
+import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { serve, withServerOptions } from './serve';
+import { runTextClient, withTextClientOptions } from './text-client-run';
+import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
+import { UPPER_MAX_REQUEST, UPPER_PORT } from '../../machines/upper/codec';
+import { upperClient, upperServer } from '../../machines/upper';
+import { upperProtocol } from '../../machines/upper';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT)
@@ -48,7 +49,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `upper server` and `upper client`. */
 export const upperCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, 'upper', 'Lab exercise 1: a line in, the line upper-cased back (seed 003)', (roles) =>
+  protocolCommand(yargs, upperProtocol.name, upperProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Answer each line upper-cased', serverBuilder, runServer)
       .command('client [sentence..]', 'Send a line and print the answer', clientBuilder, exitWith(runClient)),

@@ -1,0 +1,29 @@
+/** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
+import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
+import { createClientMachine, type ClientInput } from './client';
+import type { LocalFile, ServerFiles } from '../../src/storage/file-store';
+import { TransferFrameReader } from './frame-reader';
+import { createServerMachine } from './server';
+
+export interface TransferServerOptions {
+  /** Largest upload accepted, in bytes. */
+  maxUploadSize: number;
+  /** How long a client may send nothing while its connection waits for it (default 30 s). */
+  idleTimeoutMs?: number;
+}
+
+export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
+  const logic = createServerMachine(files);
+  return {
+    name: 'transfer',
+    accept: (connectionId) => ({
+      logic,
+      input: { owner: connectionId, maxUploadSize: options.maxUploadSize, idleTimeoutMs: options.idleTimeoutMs },
+      decoder: new TransferFrameReader('server'),
+    }),
+  };
+}
+
+export function transferClient(local: LocalFile, input: ClientInput): ConnectionSpec {
+  return { logic: createClientMachine(local), input, decoder: new TransferFrameReader(input.operation) };
+}

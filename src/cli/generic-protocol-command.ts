@@ -1,0 +1,36 @@
+/**
+ * `wirestate NAME server` and `wirestate NAME client LINE...` for a protocol
+ * with no command of its own, built from its descriptor alone: the server
+ * starts its default servers with the shared flags, the client (when the
+ * protocol has a line client) sends the line and prints the reply.
+ */
+import type { Argv } from 'yargs';
+import { EXIT } from '../engine/exit-codes';
+import type { ProtocolDescriptor } from '../engine/protocol-descriptor';
+import { loggerFrom } from './common-options';
+import { exitWith, protocolCommand } from './protocol-command';
+import { serveDefaults, withDefaultServerOptions } from './serve-defaults';
+import { runTextClient, withTextClientOptions } from './text-client-run';
+
+export function genericProtocolCommand(protocol: ProtocolDescriptor) {
+  const serverBuilder = (yargs: Argv) => withDefaultServerOptions(yargs, [protocol], 'Folder served');
+  const runServer = async (args: Awaited<ReturnType<typeof serverBuilder>['argv']>) => {
+    const log = loggerFrom(args, false);
+    await serveDefaults(args, log, [protocol]);
+    log.info('Server is running');
+  };
+  const clientBuilder = (yargs: Argv) =>
+    withTextClientOptions(yargs, protocol.servers[0].port).positional('line', { type: 'string', array: true, demandOption: true, describe: 'The line to send' });
+  const runClient = async (args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> => {
+    const { lineClient } = protocol;
+    if (!lineClient) return EXIT.usage;
+    const { code, reply } = await runTextClient(protocol.name, lineClient([args.line.join(' ')], args['idle-timeout'] * 1000), args, protocol.exitCodes);
+    if (reply) process.stdout.write(reply);
+    return code;
+  };
+  return <T>(yargs: Argv<T>) =>
+    protocolCommand(yargs, protocol.name, protocol.summary, (roles) => {
+      const withServer = roles.command('server', `Serve ${protocol.name} on its default port${protocol.servers.length > 1 ? 's' : ''}`, serverBuilder, runServer);
+      return protocol.lineClient ? withServer.command('client <line..>', 'Send a line and print the reply', clientBuilder, exitWith(runClient)) : withServer;
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * Starts protocols' servers on their default ports and transports, in one
+ * process, one loop, one log and one inspector, the file-serving ones sharing
+ * one folder: `serve-all` does it for every registered protocol, the generic
+ * `wirestate NAME server` for one.
+ */
+import type { Argv } from 'yargs';
+import type { ProtocolDescriptor, ServingWorld } from '../engine/protocol-descriptor';
+import { DEFAULT_QUIET_MS } from '../engine/text-request';
+import type { Logger } from '../log/logger';
+import { FolderFiles } from '../storage/folder-files';
+import { removeStaleTempFiles } from '../storage/temp-names';
+import { isPort } from './host-port';
+import { serve, withServerOptions } from './serve';
+
+/** The shared server flags, `--root` and `--port-offset`, checked against every default port of `protocols`. */
+export function withDefaultServerOptions<T>(yargs: Argv<T>, protocols: readonly ProtocolDescriptor[], rootDescription: string) {
+  const ports = protocols.flatMap((protocol) => protocol.servers.map((server) => server.port));
+  return withServerOptions(yargs)
+    .option('root', { type: 'string', default: './files', describe: `${rootDescription}; created if absent` })
+    .option('port-offset', { type: 'number', default: 0, describe: 'Added to every default port (to run beside servers already on them)' })
+    .check((args) => {
+      const offset = args['port-offset'];
+      if (!(Number.isInteger(offset) && isPort(Math.min(...ports) + offset) && isPort(Math.max(...ports) + offset))) {
+        throw new Error(`--port-offset ${offset} takes a port outside 0..65535`);
+      }
+      return true;
+    });
+}
+
+export type DefaultServerArgs = Awaited<ReturnType<typeof withDefaultServerOptions>['argv']>;
+
+/** Serves every server of `protocols` until a signal; returns the folder served. */
+export async function serveDefaults(args: DefaultServerArgs, log: Logger, protocols: readonly ProtocolDescriptor[]): Promise<string> {
+  const files = await FolderFiles.open(args.root);
+  const stale = await removeStaleTempFiles(files.root, { recursive: true });
+  if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+  const world: ServingWorld = { files, idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };
+  const listeners = protocols.flatMap((protocol) => protocol.servers).map((server) => ({ transport: server.transport, port: server.port + args['port-offset'], protocol: server.protocol(world) }));
+  await serve(args, log, listeners);
+  return files.root;
+}

@@ -1,0 +1,40 @@
+/**
+ * A protocol as wirestate registers it: each folder under machines/ exports
+ * one descriptor from its index.ts, and machines/protocols.ts lists them all.
+ * The CLI, `serve-all`, replay, the inspector and the fixture tests derive
+ * from that list, so adding a protocol is one folder and one line.
+ */
+import type { SharedFolder } from '../storage/file-store';
+import type { TraceSupport } from '../trace/trace-support';
+import type { ExitCodes } from './exit-codes';
+import type { ConnectionSpec, StreamProtocol } from './protocol';
+
+/** What every server started together shares: one folder, one idle timeout, one quiet period for text requests. */
+export interface ServingWorld {
+  files: SharedFolder;
+  idleTimeoutMs: number;
+  quietMs: number;
+}
+
+/** One of a protocol's servers on its default port. */
+export interface DefaultServer {
+  transport: 'tcp' | 'udp';
+  port: number;
+  /** Built once per serving world; servers of one protocol started in the same world may share state (the queue). */
+  protocol(world: ServingWorld): StreamProtocol;
+}
+
+export interface ProtocolDescriptor {
+  /** `wirestate NAME server|client`, its npm scripts and its fixtures folder. */
+  name: string;
+  /** One line for `wirestate --help`. */
+  summary: string;
+  /** Its servers with their default ports and transports, as `serve-all` and a generic `server` command start them. */
+  servers: DefaultServer[];
+  /** Replay, fixture and chart support for each machine pair it records, by the name in a trace header. */
+  traces: Record<string, TraceSupport>;
+  /** The process exit code of a client run, by outcome (any other outcome: interrupted). */
+  exitCodes?: ExitCodes;
+  /** A client that sends lines and takes the whole reply (the generic `client` command runs it). */
+  lineClient?(lines: string[], idleTimeoutMs: number): ConnectionSpec;
+}

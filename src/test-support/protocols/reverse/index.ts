@@ -1,0 +1,31 @@
+/**
+ * A protocol used only by the tests, shaped as a folder under machines/ would
+ * be: a line in, the line reversed back. It shows that a protocol is one
+ * folder and one line in a protocol list (src/cli/generic-protocol.e2e.test.ts).
+ */
+import { ChunkReader } from '../../../engine/chunk-reader';
+import { TEXT_CLIENT_EXITS } from '../../../engine/exit-codes';
+import type { ProtocolDescriptor } from '../../../engine/protocol-descriptor';
+import { createTextClient } from '../../../engine/text-client';
+import { textTraceSupport } from '../../../trace/text-trace-support';
+import { reverseServer, type ReverseServerInput } from './server';
+
+const MAX_LINE = 1024;
+
+const client = createTextClient('reverse-client');
+
+export const reverseProtocol: ProtocolDescriptor = {
+  name: 'reverse',
+  summary: 'A line in, the line reversed back (a test protocol)',
+  // Port 0: the system picks one, as tests need.
+  servers: [{ transport: 'tcp', port: 0, protocol: () => ({ name: 'reverse', accept: () => ({ logic: reverseServer, input: { maxLine: MAX_LINE }, decoder: new ChunkReader() }) }) }],
+  traces: {
+    reverse: textTraceSupport({
+      server: (trace) => ({ logic: reverseServer, input: trace.header.input as ReverseServerInput, decoder: new ChunkReader() }),
+      client: (trace) => ({ logic: client, input: trace.header.input, decoder: new ChunkReader() }),
+      machines: { server: reverseServer, client },
+    }),
+  },
+  exitCodes: TEXT_CLIENT_EXITS,
+  lineClient: (lines, idleTimeoutMs) => ({ logic: client, input: { lines, maxReply: 4 * MAX_LINE, idleTimeoutMs }, decoder: new ChunkReader() }),
+};

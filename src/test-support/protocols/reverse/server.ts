@@ -1,0 +1,60 @@
+/**
+ * The test protocol's one machine: it reads a line, answers it reversed and
+ * closes. Written against the engine's contract alone, as a new protocol would be.
+ */
+import { assign, emit, setup } from 'xstate';
+import type { BytesFrame } from '../../../engine/chunk-reader';
+import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../../engine/protocol';
+
+export interface ReverseServerInput {
+  /** Longest line read, in bytes: a longer one is refused with a reset. */
+  maxLine: number;
+}
+
+interface Context extends ReverseServerInput {
+  line: Buffer;
+  outcome: 'open' | 'replied' | 'refused' | 'interrupted';
+}
+
+const NEWLINE = 0x0a;
+
+/** The reply to a line (without its newline): its characters in reverse order, newline-ended. */
+export const reversed = (line: Buffer) => Buffer.from(`${[...line.toString('utf8')].reverse().join('')}\n`);
+
+export const reverseServer = setup({
+  types: { context: {} as Context, input: {} as ReverseServerInput, events: {} as BytesFrame | WireEvent, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  guards: {
+    lineComplete: ({ context }) => context.line.includes(NEWLINE),
+    lineTooLong: ({ context }) => context.line.length > context.maxLine,
+  },
+}).createMachine({
+  id: 'reverse-server',
+  context: ({ input }) => ({ ...input, line: Buffer.alloc(0), outcome: 'open' }),
+  initial: 'reading_line',
+  on: { 'socket.error': { target: '.closed', actions: assign({ outcome: 'interrupted' }) } },
+  states: {
+    reading_line: {
+      tags: [READING_TAG],
+      on: {
+        'frame.bytes': { target: 'checking_line', actions: assign({ line: ({ context, event }) => Buffer.concat([context.line, event.bytes]) }) },
+        'socket.end': { target: 'closed', actions: assign({ outcome: 'interrupted' }) },
+      },
+    },
+    checking_line: {
+      always: [
+        { guard: 'lineComplete', target: 'replying' },
+        { guard: 'lineTooLong', target: 'closed', actions: [assign({ outcome: 'refused' }), emit({ type: 'wire.reset' })] },
+        { target: 'reading_line' },
+      ],
+    },
+    replying: {
+      entry: [
+        emit(({ context }) => ({ type: 'wire.write' as const, bytes: reversed(context.line.subarray(0, context.line.indexOf(NEWLINE))) })),
+        emit({ type: 'wire.flush' }),
+      ],
+      on: { 'wire.flushed': { target: 'closed', actions: [assign({ outcome: 'replied' }), emit({ type: 'wire.end' })] } },
+    },
+    closed: { type: 'final' },
+  },
+  output: ({ context }) => ({ ok: context.outcome === 'replied', outcome: context.outcome, bytes: context.line.length }),
+});
