@@ -70,6 +70,20 @@ function guardText(guard) {
   return [guard.type || 'guard', ...params].join(' ');
 }
 
+/** Characters per line of an edge label. */
+const LABEL_WIDTH = 34;
+
+/** Breaks a label into lines of at most `width` characters, between words (a longer word keeps its own line). */
+function wrap(label, width) {
+  const lines = [];
+  for (const word of label.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 const SVG = 'http://www.w3.org/2000/svg';
 const element = (name, attributes, parent) => {
   const node = document.createElementNS(SVG, name);
@@ -86,8 +100,8 @@ function drawStatechart(container, chart) {
   for (const state of chart.states) graph.setNode(state.id, { width: 16 + 7.4 * state.id.length, height: 30 });
   const edges = chart.edges.filter((edge) => graph.hasNode(edge.from) && graph.hasNode(edge.to));
   for (const edge of edges) {
-    const label = edge.labels.join(', ');
-    graph.setEdge(edge.from, edge.to, { label, width: Math.min(label.length, 34) * 6 + 6, height: 14 * Math.ceil(label.length / 34), labelpos: 'c' });
+    const lines = wrap(edge.labels.join(', '), LABEL_WIDTH);
+    graph.setEdge(edge.from, edge.to, { lines, width: Math.max(...lines.map((line) => line.length)) * 6 + 6, height: 14 * lines.length, labelpos: 'c' });
   }
   dagre.layout(graph);
 
@@ -104,10 +118,9 @@ function drawStatechart(container, chart) {
     const group = element('g', { class: 'edge', 'data-edge': `${edge.from}->${edge.to}` }, svg);
     const points = layout.points.map((point) => `${point.x},${point.y}`);
     element('path', { d: `M ${points.join(' L ')}`, 'marker-end': 'url(#arrow)' }, group);
-    const words = layout.label.match(/.{1,34}(,\s|$)/g) || [layout.label];
-    words.forEach((line, index) => {
-      const text = element('text', { x: layout.x, y: layout.y - ((words.length - 1) * 7) + index * 14 + 4, 'text-anchor': 'middle' }, group);
-      text.textContent = line.trim();
+    layout.lines.forEach((line, index) => {
+      const text = element('text', { x: layout.x, y: layout.y - (layout.lines.length - 1) * 7 + index * 14 + 4, 'text-anchor': 'middle' }, group);
+      text.textContent = line;
     });
     edgeViews.set(`${edge.from}->${edge.to}`, group);
   }
