@@ -24,7 +24,7 @@ const ASSETS: Record<string, string> = {
   // dagre's package exports hide dist/; its browser build sits beside the main entry.
   '/vendor/dagre.min.js': join(dirname(require.resolve('@dagrejs/dagre')), 'dagre.min.js'),
 };
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css' };
 
 /** Where the page's HTML takes the messages so far. */
 const HISTORY_MARK = '<!-- history -->';

@@ -109,7 +109,7 @@ it('shows a live transfer: the connection, its highlighted state moving through 
   const row = await page.$$eval('#connections tbody tr:first-child td', (cells) => cells.map((cell) => cell.textContent));
   expect(row).toEqual(['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'transfer', 'download "big.bin"', '16.0 MiB / 16.0 MiB', 'download_complete', 'downloaded']);
   expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
-    expect.arrayContaining(['frame.request op=D name="big.bin"', 'frame.confirm status=T']),
+    expect.arrayContaining(['frame.request op=D name="big.bin"', 'check_download done kind=found size=16777216', 'frame.confirm status=T']),
   );
   expect(await page.$$eval('#log li', (items) => items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')))).toBe(false);
   expect(failures).toEqual([]);

@@ -31,7 +31,9 @@ function describeEvent(event) {
       if (key === 'output' && value && typeof value === 'object') return Object.entries(value).filter(([k]) => k !== 'ref').map(([k, v]) => `${k}=${v}`).join(' ');
       return `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`;
     });
-  const type = event.type.startsWith('xstate.done.actor') ? 'effect done' : event.type.startsWith('xstate.error.actor') ? 'effect failed' : event.type;
+  // `xstate.done.actor.0.transfer-server.check_download`: the work a state started (a file lookup, say) is done.
+  const work = /^xstate\.(done|error)\.actor\.(.*)$/.exec(event.type);
+  const type = work ? `${work[2].split('.').pop()} ${work[1] === 'done' ? 'done' : 'failed'}` : event.type;
   return `${type} ${fields.join(' ')}`.trim();
 }
 
