@@ -43,6 +43,7 @@ export async function runClient(args: Args): Promise<number> {
   const log = loggerFrom(args, true, 'error');
   const progress = new Progress(process.stderr, args.quiet);
   const fail = (code: number, message: string) => {
+    progress.clear();
     process.stderr.write(`wirestate client: ${message}\n`);
     return code;
   };

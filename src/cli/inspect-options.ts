@@ -45,8 +45,7 @@ export async function startInspection(args: { inspect?: number; 'inspect-stately
   const hub = new InspectorHub();
   const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
   if (stately) hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
-  const definitions = Object.fromEntries(Object.entries(TRACE_SUPPORT).map(([name, support]) => [name, support.machines]));
-  const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, definitions);
+  const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, TRACE_SUPPORT);
   if (server) log.info(`inspector on ${server.url}`);
   return {
     watch: (connection, actor) => hub.watch(connection, actor),

@@ -1,57 +1,73 @@
 /**
  * The local inspector: an HTTP server on loopback that serves the page (every
- * asset local, so it works offline), the hub's stream as Server-Sent Events,
- * and the protocols' machine definitions for viewing recorded traces.
+ * asset local, so it works offline) with the hub's messages so far inside it,
+ * so the first paint already shows every connection; then the newer ones as
+ * Server-Sent Events; and recorded traces read as `wirestate replay` reads them.
  */
-import { createReadStream } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, sep } from 'node:path';
-import type { AnyStateMachine } from 'xstate';
+import type { TraceSupport } from '../trace/trace-support';
 import type { InspectorHub } from './inspector-hub';
+import { readTrace } from './trace-view';
 
 /** Default port of `--inspect` with no value. */
 export const DEFAULT_INSPECT_PORT = 50080;
 
 const PACKAGE_ROOT = join(__dirname, ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..'] : ['..', '..']));
+const PAGE = join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'index.html');
 const ASSETS: Record<string, string> = {
-  '/': join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'index.html'),
   '/app.js': join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'app.js'),
   '/statechart.js': join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'statechart.js'),
   '/style.css': join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'style.css'),
   // dagre's package exports hide dist/; its browser build sits beside the main entry.
   '/vendor/dagre.min.js': join(dirname(require.resolve('@dagrejs/dagre')), 'dagre.min.js'),
 };
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css' };
 
-/** Machines by protocol and role, so the page can draw a recorded trace's statechart. */
-export type Definitions = Record<string, Record<'server' | 'client', AnyStateMachine>>;
+/** Where the page's HTML takes the messages so far. */
+const HISTORY_MARK = '<!-- history -->';
+/** The largest trace the page may send to be read. */
+const MAX_TRACE_BYTES = 64 * 1024 * 1024;
 
 export interface InspectServer {
   url: string;
   close(): Promise<void>;
 }
 
-export function startInspectServer(hub: InspectorHub, port: number, definitions: Definitions): Promise<InspectServer> {
+/** Serves the page for `hub`; `protocols` read the traces the page opens (frames, statecharts). */
+export function startInspectServer(hub: InspectorHub, port: number, protocols: Record<string, TraceSupport>): Promise<InspectServer> {
   const streams = new Set<ServerResponse>();
+  const page = readFileSync(PAGE, 'utf8');
   const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const url = new URL(request.url ?? '/', 'http://inspector');
+    const path = url.pathname;
+    if (path === '/') {
+      const history = hub.since();
+      // Inside a <script> element: "<" escaped so that no text in a message can end the element.
+      const data = JSON.stringify({ last: history.at(-1)?.seq ?? 0, messages: history.map((entry) => entry.message) }).replace(/</g, '\\u003c');
+      response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+      response.end(page.replace(HISTORY_MARK, `<script id="history" type="application/json">${data}</script>`));
+      return;
+    }
     if (path === '/events') {
+      // Resumes after the last message the page has: the one in its HTML, or (reconnecting) the last it got here.
+      const after = Number(request.headers['last-event-id'] ?? url.searchParams.get('after') ?? 0) || 0;
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       response.write(': wirestate inspector\n\n'); // opens the stream in the browser even before anything happens
       streams.add(response);
-      const unsubscribe = hub.subscribe((message) => response.write(`data: ${JSON.stringify(message)}\n\n`));
+      const unsubscribe = hub.subscribe((message, seq) => response.write(`id: ${seq}\ndata: ${JSON.stringify(message)}\n\n`), after);
       request.on('close', () => {
         unsubscribe();
         streams.delete(response);
       });
       return;
     }
-    if (path === '/definitions') {
-      const configs = Object.fromEntries(
-        Object.entries(definitions).map(([protocol, roles]) => [protocol, Object.fromEntries(Object.entries(roles).map(([role, machine]) => [role, machine.config]))]),
-      );
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(configs));
+    if (path === '/trace' && request.method === 'POST') {
+      readBody(request, MAX_TRACE_BYTES)
+        .then((text) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(readTrace(text, protocols))))
+        .catch((error: Error) => response.writeHead(400, { 'content-type': 'text/plain' }).end(error.message));
       return;
     }
     const file = ASSETS[path];
@@ -82,5 +98,23 @@ export function startInspectServer(hub: InspectorHub, port: number, definitions:
           }),
       });
     });
+  });
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error(`the trace is over ${limit / 1024 / 1024} MiB`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
   });
 }

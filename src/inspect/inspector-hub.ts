@@ -37,9 +37,13 @@ const HISTORY = 20_000;
 /** How often progress is sampled during bulk transfer. */
 const PROGRESS_MS = 250;
 
+/** Receives each message with its number in the stream (1, 2, ...), so a page can ask to resume after one. */
+export type HubListener = (message: HubMessage, seq: number) => void;
+
 export class InspectorHub {
-  private readonly history: HubMessage[] = [];
-  private readonly listeners = new Set<(message: HubMessage) => void>();
+  private readonly history: { message: HubMessage; seq: number }[] = [];
+  private readonly listeners = new Set<HubListener>();
+  private seq = 0;
 
   /** Watches one connection's actor; call it before the actor starts. */
   watch(meta: ConnectionMeta, actor: AnyActorRef): void {
@@ -94,16 +98,22 @@ export class InspectorHub {
     });
   }
 
-  /** Every message so far (bounded), then each new one as it comes; returns the unsubscribe. */
-  subscribe(listener: (message: HubMessage) => void): () => void {
-    for (const message of this.history) listener(message);
+  /** Every kept message numbered after `after`, then each new one as it comes; returns the unsubscribe. */
+  subscribe(listener: HubListener, after = 0): () => void {
+    for (const { message, seq } of this.since(after)) listener(message, seq);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** The kept messages numbered after `after` (all of them for 0), oldest first. */
+  since(after = 0): { message: HubMessage; seq: number }[] {
+    return this.history.filter((entry) => entry.seq > after);
+  }
+
   private publish(message: HubMessage): void {
-    this.history.push(message);
+    const seq = ++this.seq;
+    this.history.push({ message, seq });
     if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
-    for (const listener of this.listeners) listener(message);
+    for (const listener of this.listeners) listener(message, seq);
   }
 }

@@ -1,13 +1,15 @@
 /// <reference lib="dom" />
 /**
  * The inspector page in a real browser (Debian's chromium through
- * playwright-core, headless, offline): a live transfer on loopback shows up
- * and its highlighted state moves through the machine's states; a recorded
- * trace can be opened and stepped through. Screenshots land in test-artifacts/.
+ * playwright-core, headless, offline) at 1400 x 900: a live transfer on
+ * loopback shows up and its highlighted state moves through the machine's
+ * states; the chart fits its panel; a refusal and an error read differently;
+ * connections are there on first paint; a recorded trace can be opened and
+ * stepped through. Screenshots land in test-artifacts/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -53,7 +55,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Well inside the test's own timeout, so that a wait that fails says what the page showed.
   page.setDefaultTimeout(20_000);
 });
@@ -106,11 +108,100 @@ it('shows a live transfer: the connection, its highlighted state moving through 
   expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
   const row = await page.$$eval('#connections tbody tr:first-child td', (cells) => cells.map((cell) => cell.textContent));
   expect(row).toEqual(['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'transfer', 'download "big.bin"', '16.0 MiB / 16.0 MiB', 'download_complete', 'downloaded']);
-  expect(await page.$$eval('#log li', (items) => items.map((item) => item.textContent))).toEqual(
-    expect.arrayContaining(['frame.request op=D name="big.bin"', 'frame.confirm status=T']),
+  expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
+    expect.arrayContaining(['frame.request op=D name="big.bin"', 'check_download done kind=found size=16777216', 'frame.confirm status=T']),
   );
   expect(await page.$$eval('#log li', (items) => items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')))).toBe(false);
   expect(failures).toEqual([]);
+});
+
+it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoom and pan on it; edges carry their guards', async () => {
+  await page.goto(inspectorUrl);
+  await page.click('#connections tbody tr:first-child');
+  await page.waitForSelector('#chart svg');
+  const fit = await page.evaluate(() => {
+    const panel = document.querySelector('#chart')!.getBoundingClientRect();
+    const nodes = Array.from(document.querySelectorAll('#chart .node'), (node) => ({ state: node.getAttribute('data-state'), box: node.getBoundingClientRect() }));
+    const outside = nodes.filter(({ box }) => box.left < panel.left - 1 || box.right > panel.right + 1 || box.top < panel.top - 1 || box.bottom > panel.bottom + 1);
+    return { panel: { right: panel.right, bottom: panel.bottom, height: panel.height }, states: nodes.map((node) => node.state), outside: outside.map((node) => node.state) };
+  });
+  expect(fit.states).toEqual(expect.arrayContaining(['client_connect', 'check_download', 'check_upload', 'uploading.receiving', 'download_complete', 'upload_complete', 'failed']));
+  expect(fit.outside).toEqual([]);
+  expect(fit.panel.right).toBeLessThanOrEqual(1400);
+  expect(fit.panel.bottom).toBeLessThanOrEqual(900);
+  expect(fit.panel.height).toBeGreaterThan(300);
+
+  const label = (edge: string) => page.$eval(`#chart [data-edge="${edge}"]`, (group) => Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(' '));
+  expect(await label('client_connect->check_download')).toBe('frame.request [opIs expected=D]');
+  expect(await label('client_connect->check_upload')).toBe('frame.request [opIs expected=U]');
+
+  const viewBox = () => page.getAttribute('#chart svg', 'viewBox');
+  const whole = await viewBox();
+  const box = (await page.locator('#chart svg').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  const zoomed = (await viewBox())!.split(' ').map(Number);
+  expect(zoomed[2]).toBeLessThan(Number(whole!.split(' ')[2]));
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 100, box.y + box.height / 2 + 50);
+  await page.mouse.up();
+  const panned = (await viewBox())!.split(' ').map(Number);
+  expect(panned[0]).toBeLessThan(zoomed[0]);
+  expect(panned[1]).toBeLessThan(zoomed[1]);
+  await page.dblclick('#chart svg');
+  expect(await viewBox()).toBe(whole);
+});
+
+it('tells a refused download from one that failed on the server', async () => {
+  expect((await wirestate(['client', '-q', '-s', `127.0.0.1:${serverPort}`, '-v', 'missing.bin', '-l', join(base, 'missing.bin')])).code).toBe(3);
+  await writeFile(join(base, 'root', 'shrinks.bin'), randomBytes(16 * 1024 * 1024));
+  await page.goto(inspectorUrl);
+  const failing = wirestate(['client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'shrinks.bin', '-l', join(base, 'shrinks.bin')]);
+  const row = (request: string) => `#connections tbody tr:has(td:text-is('download "${request}"'))`;
+  await explained(page.waitForSelector(`${row('shrinks.bin')} td:text-is("downloading.sending")`));
+  // The file is cut short while the server is sending it.
+  await truncate(join(base, 'root', 'shrinks.bin'), 1024);
+  expect((await failing).code).not.toBe(0);
+  await explained(page.waitForSelector(`${row('shrinks.bin')} td.outcome:not(:empty)`));
+  const outcome = (request: string) =>
+    page.$eval(`${row(request)} td.outcome`, (cell) => ({ text: cell.textContent ?? '', kind: cell.className, color: getComputedStyle(cell).color }));
+  const refused = await outcome('missing.bin');
+  const failed = await outcome('shrinks.bin');
+  expect(refused).toEqual({ text: 'refused: missing', kind: 'outcome declined', color: expect.any(String) });
+  expect(failed.kind).toBe('outcome error');
+  expect(failed.text).toMatch(/^server_error/);
+  expect(failed.color).not.toBe(refused.color);
+  await page.screenshot({ path: join(ARTIFACTS, 'refused-and-failed.png') });
+});
+
+it('shows the connections so far on first paint, and the table fits 800 px', async () => {
+  expect((await wirestate(['client', '-q', '-s', `127.0.0.1:${serverPort}`, '-v', 'big.bin', '-l', join(base, 'again.bin')])).code).toBe(0);
+  const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    // What the page holds the moment its HTML is parsed, before any stream message or timer.
+    await fresh.addInitScript(() =>
+      document.addEventListener('DOMContentLoaded', () => {
+        (window as unknown as { parsed: unknown }).parsed = {
+          rows: document.querySelectorAll('#connections tbody tr').length,
+          nodes: document.querySelectorAll('#chart .node').length,
+          empty: !(document.querySelector('#empty') as HTMLElement).hidden,
+        };
+      }),
+    );
+    await fresh.goto(inspectorUrl);
+    const parsed = await fresh.evaluate(() => (window as unknown as { parsed: { rows: number; nodes: number; empty: boolean } }).parsed);
+    expect(parsed.rows).toBeGreaterThanOrEqual(1);
+    expect(parsed.nodes).toBeGreaterThan(5);
+    expect(parsed.empty).toBe(false);
+
+    await fresh.setViewportSize({ width: 800, height: 900 });
+    const widths = await fresh.evaluate(() => ({ page: document.documentElement.scrollWidth, table: document.querySelector('#connections')!.getBoundingClientRect().right }));
+    expect(widths.page).toBeLessThanOrEqual(800);
+    expect(widths.table).toBeLessThanOrEqual(800);
+    await fresh.screenshot({ path: join(ARTIFACTS, 'narrow-800.png'), fullPage: true });
+  } finally {
+    await fresh.close();
+  }
 });
 
 it('opens a recorded trace and steps through it, the diagram following', async () => {
@@ -122,7 +213,10 @@ it('opens a recorded trace and steps through it, the diagram following', async (
   await page.setInputFiles('#trace-file', file);
   await page.waitForSelector('#trace-controls:not([hidden])');
   expect(await page.getAttribute('#trace-slider', 'max')).toBe(String(trace.entries.length - 1));
-  expect(await page.textContent('#current-state')).toBe('upload_complete');
+  // It opens at the first step.
+  expect(await page.textContent('#trace-position')).toMatch(/^step 1 of /);
+  expect(await page.textContent('#current-state')).toBe('client_connect');
+  expect(await page.$$eval('#log li', (items) => items.length)).toBe(1);
 
   const setStep = (step: number) =>
     page.$eval('#trace-slider', (slider, value) => {
@@ -141,6 +235,17 @@ it('opens a recorded trace and steps through it, the diagram following', async (
   await page.click('#trace-previous');
   await page.click('#trace-previous');
   expect(await page.textContent('#current-state')).toBe(stateAt(4).state);
+
+  // At the last step: every entry listed, numbered 1..n in full, frames read as `wirestate replay` reads them.
+  await setStep(trace.entries.length - 1);
+  const replay = (await wirestate(['replay', file])).stdout.trim().split('\n').slice(1).map((line) => line.trim());
+  const items = await page.$$eval('#log li', (lis) => lis.map((li) => ({ number: li.querySelector('.number')?.textContent, text: li.lastChild?.textContent })));
+  expect(items.length).toBeGreaterThan(9);
+  expect(items).toEqual(replay.map((text, index) => ({ number: String(index + 1), text })));
+  expect(items.map((item) => item.text)).toEqual(expect.arrayContaining([expect.stringMatching(/REQUEST U "new\.txt"$/), expect.stringMatching(/UPLOAD_REPLY T$/)]));
+  // Each number is drawn whole, inside the list's box.
+  const clipped = await page.$$eval('#log li .number', (numbers) => numbers.filter((number) => number.scrollWidth > number.clientWidth || number.getBoundingClientRect().left < (number.closest('#side') as HTMLElement).getBoundingClientRect().left).length);
+  expect(clipped).toBe(0);
   await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
 });
 

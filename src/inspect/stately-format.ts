@@ -22,13 +22,42 @@ export function inspectedSnapshot(snapshot: Inspected | undefined): Inspected {
   ) as Inspected;
 }
 
+/**
+ * A machine config as JSON a viewer can draw. A guard's params are usually a function of the event
+ * (`{ type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) }`), which JSON
+ * would lose, and with it what tells two transitions on the same event apart; so the function is called
+ * with an empty event and what it returns regardless of the event (`expected: 68`) is kept.
+ */
+export function machineDefinition(config: object): string {
+  return JSON.stringify(config, (key, value: unknown) => (key === 'guard' ? describedGuard(value) : plainJson(key, value)));
+}
+
+function describedGuard(guard: unknown): unknown {
+  if (typeof guard === 'function') return { type: inlineGuardText(guard) };
+  if (!guard || typeof guard !== 'object' || typeof (guard as { params?: unknown }).params !== 'function') return guard;
+  const { type, params } = guard as { type?: string; params: (args: unknown) => unknown };
+  try {
+    const probed = params({ context: {}, event: {} });
+    const fixed = Object.entries(probed && typeof probed === 'object' ? probed : {}).filter(([, value]) => ['number', 'string', 'boolean'].includes(typeof value));
+    return { type, params: Object.fromEntries(fixed) };
+  } catch {
+    return { type };
+  }
+}
+
+/** An inline guard (`guard: ({ event }) => event.output.kind === 'found'`) has no name of its own: its expression says what it tests. */
+function inlineGuardText(guard: Function): string {
+  const body = /=>\s*([^{][^]*)$/.exec(String(guard))?.[1]?.replace(/\s+/g, ' ').trim();
+  return body && body.length <= 80 ? body : guard.name || 'guard';
+}
+
 /** Registers an actor, with its machine's definition so a viewer can draw it. */
 export function actorEvent(actor: AnyActorRef, rootId: string): StatelyInspectionEvent {
   const config = (actor as unknown as { logic?: { config?: { id?: string } } }).logic?.config;
   return {
     type: '@xstate.actor',
     name: config?.id ?? actor.id,
-    definition: JSON.stringify(config ?? { id: actor.id }, plainJson),
+    definition: machineDefinition(config ?? { id: actor.id }),
     parentId: (actor as unknown as { _parent?: AnyActorRef })._parent?.sessionId,
     snapshot: inspectedSnapshot(actor.getSnapshot() as Inspected),
     ...common(actor, rootId),

@@ -2,11 +2,15 @@
  * The wirestate inspector page: follows the hub's stream (@statelyai/inspect
  * events plus wirestate's connection and state messages), lists connections,
  * and shows the selected one's statechart, path, event log and progress.
- * A recorded trace can be opened and stepped through the same way.
+ * The messages so far come inside the HTML, so the first paint shows them;
+ * newer ones come over /events. A recorded trace can be opened and stepped
+ * through the same way, its frames read by the server as `wirestate replay` reads them.
  */
 'use strict';
 
 const KEEP_FINISHED_MS = 5 * 60 * 1000;
+/** Outcomes where the peer or the server declined, as the protocol allows; any other unsuccessful end is an error. */
+const DECLINED = new Set(['refused', 'cancelled', 'no_room', 'queue_empty', 'no_message']);
 const sessions = new Map();
 const charts = new Map();
 let selected = null;
@@ -27,7 +31,9 @@ function describeEvent(event) {
       if (key === 'output' && value && typeof value === 'object') return Object.entries(value).filter(([k]) => k !== 'ref').map(([k, v]) => `${k}=${v}`).join(' ');
       return `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`;
     });
-  const type = event.type.startsWith('xstate.done.actor') ? 'effect done' : event.type.startsWith('xstate.error.actor') ? 'effect failed' : event.type;
+  // `xstate.done.actor.0.transfer-server.check_download`: the work a state started (a file lookup, say) is done.
+  const work = /^xstate\.(done|error)\.actor\.(.*)$/.exec(event.type);
+  const type = work ? `${work[2].split('.').pop()} ${work[1] === 'done' ? 'done' : 'failed'}` : event.type;
   return `${type} ${fields.join(' ')}`.trim();
 }
 
@@ -36,6 +42,7 @@ function session(id) {
   return sessions.get(id);
 }
 
+/** Takes one message into the page's model; the caller renders. */
 function handle(message) {
   switch (message.type) {
     case 'wirestate.connection':
@@ -66,7 +73,6 @@ function handle(message) {
       break;
     }
   }
-  queueRender();
 }
 
 /**
@@ -105,17 +111,33 @@ function render() {
   $('#progress').hidden = !(size > 0);
   $('#progress-bar').value = size > 0 ? bytes / size : 0;
   $('#progress-text').textContent = `${bytesText(bytes)} / ${bytesText(size)}`;
-  const log = $('#log');
-  log.textContent = '';
-  for (const entry of shown.log.slice(-300)) {
-    const item = document.createElement('li');
-    item.textContent = entry.text;
-    log.appendChild(item);
-  }
+  renderLog(shown.log);
 }
 
+const LOG_LINES = 300;
+
+/** The last lines of the log, each numbered by its place in the whole log. */
+function renderLog(lines) {
+  const log = $('#log');
+  log.textContent = '';
+  const first = Math.max(0, lines.length - LOG_LINES);
+  lines.slice(first).forEach((entry, index) => {
+    const item = document.createElement('li');
+    const number = document.createElement('span');
+    number.className = 'number';
+    number.textContent = String(first + index + 1);
+    item.append(number, entry.text);
+    log.appendChild(item);
+  });
+  if (trace) log.querySelector('li:last-child')?.scrollIntoView({ block: 'nearest' });
+}
+
+/** How a connection ended: its word and detail, and whether that is success, a refusal or an error. */
 function outcomeOf(entry) {
-  return (entry.output && entry.output.outcome) || (entry.context.outcome !== 'open' ? entry.context.outcome : '') || '';
+  const ended = entry.output;
+  if (!ended || !ended.outcome) return { text: '', kind: '' };
+  const kind = ended.ok === true ? 'ok' : DECLINED.has(ended.outcome) ? 'declined' : 'error';
+  return { text: ended.detail ? `${ended.outcome}: ${ended.detail}` : ended.outcome, kind };
 }
 
 function renderList() {
@@ -136,13 +158,17 @@ function renderList() {
       entry.request || '',
       context.size ? `${bytesText(context.bytes || 0)} / ${bytesText(context.size)}` : bytesText(context.bytes || 0),
       entry.states[entry.states.length - 1] || '',
-      outcomeOf(entry),
     ];
     for (const text of cells) {
       const cell = document.createElement('td');
       cell.textContent = text;
       row.appendChild(cell);
     }
+    const outcome = outcomeOf(entry);
+    const cell = document.createElement('td');
+    cell.className = `outcome ${outcome.kind}`.trim();
+    cell.textContent = outcome.text;
+    row.appendChild(cell);
     row.addEventListener('click', () => {
       selected = entry.id;
       trace = null;
@@ -157,12 +183,10 @@ function renderList() {
 /* ---- recorded traces ---- */
 
 async function openTrace(file) {
-  const lines = (await file.text()).split('\n').filter((line) => line.trim());
-  const [header, ...entries] = lines.map((line) => JSON.parse(line));
-  if (!header || header.trace !== 'wirestate/1') throw new Error(`${file.name} is not a wirestate trace`);
-  const definitions = await (await fetch('/definitions')).json();
-  const config = (definitions[header.protocol] || {})[header.role] || null;
-  trace = { name: file.name, header, entries, config, step: entries.length - 1 };
+  const response = await fetch('/trace', { method: 'POST', body: await file.text() });
+  if (!response.ok) throw new Error(`${file.name}: ${await response.text()}`);
+  const { header, entries, config } = await response.json();
+  trace = { name: file.name, header, entries, config, step: 0 };
   const slider = $('#trace-slider');
   slider.max = String(entries.length - 1);
   slider.value = String(trace.step);
@@ -173,26 +197,15 @@ async function openTrace(file) {
 function traceView() {
   const seen = trace.entries.slice(0, trace.step + 1);
   const states = seen.filter((entry) => entry.state).map((entry) => entry.state);
-  const log = seen.map((entry) => ({ text: traceLine(entry) }));
-  const outcome = seen.find((entry) => entry.outcome);
+  const log = seen.map((entry) => ({ text: entry.text }));
   $('#trace-position').textContent = `step ${trace.step + 1} of ${trace.entries.length}, ${seen[seen.length - 1] ? seen[seen.length - 1].t : 0} ms`;
   return {
     title: `trace ${trace.name}: ${trace.header.protocol} ${trace.header.role} ${trace.header.connection}, ${trace.header.peer}`,
     config: trace.config,
     states,
     log,
-    context: outcome ? { outcome: outcome.outcome.outcome } : {},
+    context: {},
   };
-}
-
-function traceLine(entry) {
-  const time = `${entry.t.toFixed(3)} ms`;
-  if (entry.in !== undefined) return `${time}  in ${atob(entry.in).length} B`;
-  if (entry.out !== undefined) return `${time}  out ${atob(entry.out).length} B`;
-  if (entry.state) return `${time}  state ${entry.state}`;
-  if (entry.end) return `${time}  the peer ended its side`;
-  if (entry.error) return `${time}  error ${entry.error}`;
-  return `${time}  done: ${entry.outcome.outcome}${entry.outcome.detail ? ` (${entry.outcome.detail})` : ''}, ${entry.outcome.bytes} B`;
 }
 
 function step(to) {
@@ -215,8 +228,14 @@ $('#trace-close').addEventListener('click', () => {
   render();
 });
 
-const stream = new EventSource('/events');
-stream.onmessage = (event) => handle(JSON.parse(event.data));
+const history = JSON.parse($('#history').textContent);
+history.messages.forEach(handle);
+render();
+const stream = new EventSource(`/events?after=${history.last}`);
+stream.onmessage = (event) => {
+  handle(JSON.parse(event.data));
+  queueRender();
+};
 stream.onerror = () => ($('#status').textContent = 'disconnected: is wirestate still running?');
 stream.onopen = () => ($('#status').textContent = 'live');
 setInterval(queueRender, 10_000);

@@ -2,7 +2,9 @@
  * Draws a statechart from an xstate machine config (the `definition` that
  * @statelyai/inspect sends): every state and every transition, laid out by
  * dagre. Nested states are drawn as their own nodes ("uploading.receiving");
- * transitions declared on the machine itself start from "(any state)".
+ * transitions declared on the machine itself start from "(any state)". An
+ * edge is labelled with its event and guard (`frame.request [opIs expected=D]`).
+ * The drawing fits its panel; the wheel zooms, dragging pans, a double click fits again.
  */
 'use strict';
 
@@ -36,7 +38,8 @@ function readStatechart(config) {
   const addTransitions = (source, list, label) => {
     for (const transition of [].concat(list)) {
       const target = typeof transition === 'string' ? transition : transition && transition.target;
-      for (const one of [].concat(target || [])) addEdge(source || ANY, resolve(one, source), label);
+      const guard = transition && typeof transition === 'object' ? guardText(transition.guard) : '';
+      for (const one of [].concat(target || [])) addEdge(source || ANY, resolve(one, source), guard ? `${label} [${guard}]` : label);
     }
   };
   const walkTransitions = (node, path) => {
@@ -52,6 +55,33 @@ function readStatechart(config) {
   walkTransitions(config, '');
   if ([...edges.values()].some((edge) => edge.from === ANY)) states.push({ id: ANY, pseudo: true });
   return { id: config.id, states, edges: [...edges.values()] };
+}
+
+/**
+ * A guard as the definition carries it: a name, or `{ type, params }` with the params that do not depend
+ * on the event. Byte values of the letters A-Z are shown as the letter: they are protocol codes (op D, status T).
+ */
+function guardText(guard) {
+  if (!guard) return '';
+  if (typeof guard === 'string') return guard;
+  const params = Object.entries(guard.params || {}).map(([key, value]) =>
+    `${key}=${typeof value === 'number' && value >= 0x41 && value <= 0x5a ? String.fromCharCode(value) : value}`,
+  );
+  return [guard.type || 'guard', ...params].join(' ');
+}
+
+/** Characters per line of an edge label. */
+const LABEL_WIDTH = 34;
+
+/** Breaks a label into lines of at most `width` characters, between words (a longer word keeps its own line). */
+function wrap(label, width) {
+  const lines = [];
+  for (const word of label.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -70,14 +100,15 @@ function drawStatechart(container, chart) {
   for (const state of chart.states) graph.setNode(state.id, { width: 16 + 7.4 * state.id.length, height: 30 });
   const edges = chart.edges.filter((edge) => graph.hasNode(edge.from) && graph.hasNode(edge.to));
   for (const edge of edges) {
-    const label = edge.labels.join(', ');
-    graph.setEdge(edge.from, edge.to, { label, width: Math.min(label.length, 34) * 6 + 6, height: 14 * Math.ceil(label.length / 34), labelpos: 'c' });
+    const lines = wrap(edge.labels.join(', '), LABEL_WIDTH);
+    graph.setEdge(edge.from, edge.to, { lines, width: Math.max(...lines.map((line) => line.length)) * 6 + 6, height: 14 * lines.length, labelpos: 'c' });
   }
   dagre.layout(graph);
 
   container.textContent = '';
   const { width, height } = graph.graph();
-  const svg = element('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `statechart of ${chart.id}` }, container);
+  const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'xMidYMid meet', role: 'img', 'aria-label': `statechart of ${chart.id}` }, container);
+  zoomAndPan(svg, width, height);
   const marker = element('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, element('defs', {}, svg));
   element('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }, marker);
 
@@ -87,10 +118,9 @@ function drawStatechart(container, chart) {
     const group = element('g', { class: 'edge', 'data-edge': `${edge.from}->${edge.to}` }, svg);
     const points = layout.points.map((point) => `${point.x},${point.y}`);
     element('path', { d: `M ${points.join(' L ')}`, 'marker-end': 'url(#arrow)' }, group);
-    const words = layout.label.match(/.{1,34}(,\s|$)/g) || [layout.label];
-    words.forEach((line, index) => {
-      const text = element('text', { x: layout.x, y: layout.y - ((words.length - 1) * 7) + index * 14 + 4, 'text-anchor': 'middle' }, group);
-      text.textContent = line.trim();
+    layout.lines.forEach((line, index) => {
+      const text = element('text', { x: layout.x, y: layout.y - (layout.lines.length - 1) * 7 + index * 14 + 4, 'text-anchor': 'middle' }, group);
+      text.textContent = line;
     });
     edgeViews.set(`${edge.from}->${edge.to}`, group);
   }
@@ -120,10 +150,52 @@ function drawStatechart(container, chart) {
         taken.add(key);
       }
       for (const [key, group] of edgeViews) group.classList.toggle('taken', taken.has(key));
-      const active = nodeViews.get(current);
-      if (active && active.scrollIntoView) active.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     },
   };
+}
+
+/** The wheel zooms around the pointer, dragging pans, a double click shows the whole chart again. */
+function zoomAndPan(svg, width, height) {
+  let view = { x: 0, y: 0, width, height };
+  const apply = () => svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.width} ${view.height}`);
+  /** Chart units per screen pixel: the SVG keeps its aspect ratio, so the larger of the two. */
+  const scale = () => {
+    const box = svg.getBoundingClientRect();
+    return Math.max(view.width / box.width, view.height / box.height) || 1;
+  };
+  svg.addEventListener('wheel', (event) => {
+    event.preventDefault();
+    const box = svg.getBoundingClientRect();
+    const factor = Math.min(Math.max(Math.exp(event.deltaY / 300), 0.5), 2);
+    const units = scale();
+    // The chart point under the pointer stays under it.
+    const px = view.x + view.width / 2 + (event.clientX - box.left - box.width / 2) * units;
+    const py = view.y + view.height / 2 + (event.clientY - box.top - box.height / 2) * units;
+    const next = Math.min(Math.max(view.width * factor, width / 20), width * 4) / view.width;
+    view = { x: px - (px - view.x) * next, y: py - (py - view.y) * next, width: view.width * next, height: view.height * next };
+    apply();
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener('pointerdown', (event) => {
+    drag = { x: event.clientX, y: event.clientY, view, units: scale() };
+    svg.setPointerCapture(event.pointerId);
+    svg.classList.add('dragging');
+  });
+  svg.addEventListener('pointermove', (event) => {
+    if (!drag) return;
+    view = { ...drag.view, x: drag.view.x - (event.clientX - drag.x) * drag.units, y: drag.view.y - (event.clientY - drag.y) * drag.units };
+    apply();
+  });
+  const stop = () => {
+    drag = null;
+    svg.classList.remove('dragging');
+  };
+  svg.addEventListener('pointerup', stop);
+  svg.addEventListener('pointercancel', stop);
+  svg.addEventListener('dblclick', () => {
+    view = { x: 0, y: 0, width, height };
+    apply();
+  });
 }
 
 window.Statechart = { readStatechart, drawStatechart };

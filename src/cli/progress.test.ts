@@ -1,0 +1,93 @@
+/**
+ * The client's progress bar: the line itself at every width, and the real client on a real terminal
+ * (util-linux `script` makes the pty, `stty cols` its width) downloading through a slowing proxy.
+ * What the terminal received is saved in test-artifacts/progress/ for reading.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import winston from 'winston';
+import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
+import { CLI, REPO, inTerminal, sha256, startCliServer, type ServerProcess } from '../test-support/processes';
+import { progressLine } from './progress';
+
+const MiB = 1024 * 1024;
+
+describe('progressLine', () => {
+  it('never reaches the last column, at any width, size known or not', () => {
+    for (let columns = 1; columns <= 200; columns++) {
+      for (const total of [undefined, 16 * MiB]) {
+        expect(progressLine({ bytes: 5 * MiB, total, rate: 3 * MiB, columns }).length).toBeLessThan(Math.max(columns, 2));
+      }
+    }
+  });
+
+  it('shows a known size with a bar, percent, bytes, current rate and ETA when wide', () => {
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 100 })).toMatch(
+      /^ 25% \[#+-+\] 4\.00 MiB \/ 16\.0 MiB {2}2\.00 MiB\/s {2}ETA 6s$/,
+    );
+  });
+
+  it('keeps percent and ETA first when narrow, and drops the bar before them', () => {
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 16 })).toBe(' 25%  ETA 6s');
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 0, columns: 16 })).toBe(' 25%  ETA ?');
+  });
+
+  it('says an unknown size is unknown: no percent, no bar, no "0 B / 0 B"', () => {
+    const line = progressLine({ bytes: 0, total: undefined, rate: 0, columns: 120 });
+    expect(line).toBe('0 B (size not known yet)  0 B/s');
+  });
+});
+
+describe('the client on a terminal', () => {
+  let base: string;
+  let server: ServerProcess;
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-progress-'));
+    await mkdir(join(base, 'root'));
+    await writeFile(join(base, 'root', 'big.bin'), randomBytes(8 * MiB));
+    server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
+    const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+    // Slows the download down to a second or so, so the bar is redrawn many times.
+    proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: server.port }, maxFragment: 65536, maxDelayMs: 8, seed: 5, log: silent });
+    await mkdir(join(REPO, 'test-artifacts', 'progress'), { recursive: true });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it.each([40, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
+    const target = join(base, `got-${columns}.bin`);
+    const client = [process.execPath, CLI, 'client', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', target];
+    const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
+    const result = await inTerminal(['sh', '-c', shell], '');
+    await writeFile(join(REPO, 'test-artifacts', 'progress', `${columns}-columns.txt`), result.stdout);
+    expect(result.code).toBe(0);
+    expect(await sha256(target)).toBe(await sha256(join(base, 'root', 'big.bin')));
+
+    // The terminal got: the start line, bar redraws (each ended by "erase to end of line"), the bar erased, the result.
+    const [first, ...rest] = result.stdout.split('\n');
+    expect(first).toBe(`download big.bin -> ${target} via 127.0.0.1:${proxy.address.port}`);
+    expect(rest.at(-1)).toBe('');
+    const frames = rest.join('\n').split('\x1b[K');
+    const final = frames.pop();
+    const drawn = frames.filter((frame) => frame !== '');
+    expect(drawn.length).toBeGreaterThan(2);
+    for (const frame of drawn) expect(frame.length).toBeLessThan(columns);
+    expect(drawn.some((frame) => /\d+(\.\d+)? [KM]iB\/s/.test(frame))).toBe(true);
+    expect(drawn.at(-1)).toMatch(/^100%/);
+    expect(drawn.filter((frame) => frame.startsWith('100%'))).toHaveLength(1);
+    expect(drawn.filter((frame) => frame.includes('%')).every((frame) => !frame.includes('0 B / 0 B'))).toBe(true);
+    if (columns >= 80) expect(drawn.filter((frame) => /%/.test(frame)).every((frame) => /\[#*-*\].*ETA/.test(frame))).toBe(true);
+    // The bar is erased before the final line, which stands alone on its row.
+    expect(frames.at(-1)).toBe('');
+    expect(final).toMatch(/^downloaded 8\.00 MiB in [\d.]+ s \([\d.]+ MiB\/s\)\n$/);
+  });
+});
