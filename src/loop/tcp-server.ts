@@ -11,6 +11,7 @@ import { TraceWriter } from '../trace/trace-writer';
 import { runConnection } from './connection';
 import type { ListeningServer } from './listening-server';
 import { nextConnectionId } from './connection-ids';
+import { OpenSet } from './open-set';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 
 export interface TcpServerOptions {
@@ -35,7 +36,7 @@ export type TcpServer = ListeningServer;
 
 export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const { protocol, log } = options;
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSet<Socket>();
   /** Open connections per remote address, so that one address cannot take every slot. */
   const perAddress = new Map<string, number>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
@@ -87,11 +88,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
           return sockets.size;
         },
         onFinished: (listener) => listeners.push(listener),
-        whenIdle: () =>
-          new Promise<void>((idle) => {
-            if (sockets.size === 0) return idle();
-            listeners.push(() => sockets.size === 0 && idle());
-          }),
+        whenIdle: () => sockets.whenEmpty(),
         close: (graceMs = 0) => {
           const listenerClosed = new Promise<void>((done) => server.close(() => done()));
           const abort = () => {
