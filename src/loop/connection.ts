@@ -10,20 +10,16 @@ import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
+import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { guardSlot, type SlotLimits } from './slot-guard';
 
-/** Frames a machine is not reading yet may queue up to this many bytes before the socket pauses. */
-const MAX_BUFFERED = 256 * 1024;
-/** How long a finished connection waits for the peer to close before it is dropped. */
-const LINGER_MS = 5_000;
-/** How long a machine may go on with local work (a commit) once both sides of its socket have closed cleanly. */
-const LOCAL_WORK_MS = 30_000;
 const EMPTY = Buffer.alloc(0);
 
 export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
   /** A server's limits on how long a connection may hold its slot (clients have none). */
   limits?: SlotLimits;
+  loop?: LoopOptions;
 }
 
 export interface RunningConnection {
@@ -34,6 +30,7 @@ export interface RunningConnection {
 
 export function runConnection(socket: Socket, spec: ConnectionSpec, options: ConnectionOptions): RunningConnection {
   const { id, log, record } = options;
+  const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
   const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
   const guard =
@@ -51,7 +48,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   let couldRead = false;
 
   const updateFlow = () => {
-    const wanted = (pump.wantsInput() && pump.buffered < MAX_BUFFERED && !socket.writableNeedDrain) || actor.getSnapshot().status !== 'active';
+    const wanted = (pump.wantsInput() && pump.buffered < maxBufferedBytes && !socket.writableNeedDrain) || actor.getSnapshot().status !== 'active';
     if (wanted && socket.isPaused()) socket.resume();
     else if (!wanted && !socket.isPaused()) socket.pause();
   };
@@ -92,7 +89,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       next: (snapshot) => {
         if (snapshot.status === 'done' && !linger) {
           if (!socket.writableEnded) socket.end();
-          linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+          linger = setTimeout(() => socket.destroy(), lingerMs).unref();
           closeWhenBothEnded();
         }
         if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
@@ -152,9 +149,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         settle();
       };
       // Both sides ended cleanly while the machine still works on its own (committing a received file, say): the
-      // socket is no longer needed, so let it finish, up to LOCAL_WORK_MS. Any other close breaks the session.
+      // socket is no longer needed, so let it finish, up to localWorkMs. Any other close breaks the session.
       if (hadError || !peerEnded) return broken();
-      const giveUp = setTimeout(broken, LOCAL_WORK_MS);
+      const giveUp = setTimeout(broken, localWorkMs);
       const done = () => {
         clearTimeout(giveUp);
         settle();

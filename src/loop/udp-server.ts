@@ -14,6 +14,7 @@ import { TraceWriter } from '../trace/trace-writer';
 import type { ListeningServer } from './listening-server';
 import { runDatagramPeer, type RunningPeer } from './datagram-peer';
 import { nextConnectionId } from './connection-ids';
+import type { LoopOptions } from './loop-options';
 import { OpenSet } from './open-set';
 
 export interface UdpServerOptions {
@@ -29,6 +30,8 @@ export interface UdpServerOptions {
   maxPeers?: number;
   /** Peers from one address (any port) at once; a new one past this retires that address's least recently heard peer, idle ones first. */
   maxPeersPerAddress?: number;
+  /** The loop's buffer and wait limits (default: DEFAULT_LOOP_OPTIONS). */
+  loop?: LoopOptions;
 }
 
 interface Peer {
@@ -99,6 +102,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       record,
       watch,
       idleMs: options.idleMs,
+      loop: options.loop,
       send: (bytes, done) => socket.send(bytes, from.port, from.address, done),
     });
     peers.set(key, { address: from.address, running: peer });
