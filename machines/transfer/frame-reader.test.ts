@@ -1,27 +1,20 @@
+import { decodeAll, everySplit } from '../../src/test-support/cuts';
 import { OP, STATUS, encodeDownloadReply, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
 import { TransferFrameReader, type InboundFrame, type ReaderRole } from './frame-reader';
 
 /** Reads a stream cut into the given pieces; data frames are merged so any cut compares equal. */
 function readAll(role: ReaderRole, pieces: Buffer[]): InboundFrame[] {
-  const reader = new TransferFrameReader(role);
   const frames: InboundFrame[] = [];
-  for (const piece of pieces) {
-    reader.push(piece);
-    for (let frame = reader.next(); frame; frame = reader.next()) {
-      const last = frames[frames.length - 1];
-      if (frame.type === 'frame.data' && last?.type === 'frame.data') last.chunk = Buffer.concat([last.chunk, frame.chunk]);
-      else frames.push(frame.type === 'frame.data' ? { ...frame, chunk: Buffer.from(frame.chunk) } : frame);
-    }
+  for (const frame of decodeAll(new TransferFrameReader(role), pieces)) {
+    const last = frames[frames.length - 1];
+    if (frame.type === 'frame.data' && last?.type === 'frame.data') last.chunk = Buffer.concat([last.chunk, frame.chunk]);
+    else frames.push(frame.type === 'frame.data' ? { ...frame, chunk: Buffer.from(frame.chunk) } : frame);
   }
   return frames;
 }
 
-function splits(stream: Buffer): Buffer[][] {
-  const cuts: Buffer[][] = [];
-  for (let at = 0; at <= stream.length; at++) cuts.push([stream.subarray(0, at), stream.subarray(at)]);
-  cuts.push([...stream].map((byte) => Buffer.of(byte)));
-  return cuts;
-}
+/** Every cut in two, and 1-byte pieces. */
+const splits = (stream: Buffer): Buffer[][] => [...everySplit(stream), [...stream].map((byte) => Buffer.of(byte))];
 
 const data = Buffer.from('hello, wire');
 const streams: [string, ReaderRole, Buffer][] = [

@@ -10,6 +10,7 @@ import { errorCode } from '../engine/errors';
 import type { StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { ListeningServer } from '../loop/listening-server';
+import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from '../loop/loop-options';
 import type { SlotLimits } from '../loop/slot-guard';
 import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
@@ -54,8 +55,8 @@ export interface Listener {
   protocol: StreamProtocol;
 }
 
-/** Starts every listener and keeps the process serving until a signal or a session stops it. */
-export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]): Promise<ListeningServer[]> {
+/** Starts every listener, each with the loop's limits `loop`, and keeps the process serving until a signal or a session stops it. */
+export async function serve(args: ServerArgs, log: Logger, listeners: Listener[], loop: LoopOptions = DEFAULT_LOOP_OPTIONS): Promise<ListeningServer[]> {
   const servers: ListeningServer[] = [];
   let inspection: Inspection | undefined;
   // Installed before anything starts, so a signal during start-up still ends the process cleanly.
@@ -74,7 +75,7 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
   process.on('SIGTERM', stop);
   inspection = await startInspection(args, log);
   for (const { transport, port, protocol } of listeners) {
-    const common = { host: args.host, port, protocol, log, recordDir: args.record, watch: inspection?.watch };
+    const common = { host: args.host, port, protocol, log, recordDir: args.record, watch: inspection?.watch, loop };
     try {
       const server =
         transport === 'tcp'

@@ -5,32 +5,10 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { emit, fromPromise, setup } from 'xstate';
-import { ByteQueue } from '../engine/byte-queue';
-import { READING_TAG, type FrameDecoder, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
+import { READING_TAG, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
+import { LineReader, type Line } from '../test-support/line-reader';
 import { capturingLogger } from '../test-support/logs';
 import { startTcpServer, type TcpServer } from './tcp-server';
-
-type Line = { type: 'frame.line'; text: string };
-
-/** Splits the stream at newlines. */
-class LineReader implements FrameDecoder<Line> {
-  private readonly queue = new ByteQueue();
-  private pending = '';
-  get buffered() {
-    return this.queue.length + this.pending.length;
-  }
-  push(chunk: Buffer) {
-    this.queue.push(chunk);
-  }
-  next(): Line | undefined {
-    while (!this.pending.includes('\n') && this.queue.length > 0) this.pending += this.queue.takeUpTo(this.queue.length).toString();
-    const end = this.pending.indexOf('\n');
-    if (end < 0) return undefined;
-    const text = this.pending.slice(0, end);
-    this.pending = this.pending.slice(end + 1);
-    return { type: 'frame.line', text };
-  }
-}
 
 /** Echoes each line upper-cased, reading the next only once the reply has left; "boom" throws; "bye" ends. */
 const echoMachine = setup({

@@ -6,16 +6,15 @@
  */
 import { errorCode } from '../engine/errors';
 import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
+import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
-
-/** Datagrams a peer may have waiting for its machine; more are dropped, as a full UDP buffer would. */
-const MAX_QUEUED_BYTES = 1024 * 1024;
 
 export interface PeerOptions extends SessionOptions {
   /** Sends one datagram to the peer; `done` runs once it has left. */
   send(bytes: Uint8Array, done: (error: Error | null) => void): void;
   /** Retire the peer after this long without a datagram from it (servers); never when absent (clients). */
   idleMs?: number;
+  loop?: LoopOptions;
 }
 
 export interface RunningPeer {
@@ -32,6 +31,7 @@ export interface RunningPeer {
 
 export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): RunningPeer {
   const { record } = options;
+  const { maxQueuedDatagramBytes } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   const { actor, pump, close } = openSession(spec, options);
   let unsent = 0;
   let flushWanted = false;
@@ -94,7 +94,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
   return {
     receive: (datagram) => {
       if (closed) return false;
-      if (pump.buffered + datagram.length > MAX_QUEUED_BYTES) return false;
+      if (pump.buffered + datagram.length > maxQueuedDatagramBytes) return false;
       record?.in(datagram);
       restartIdle();
       pump.push(datagram);

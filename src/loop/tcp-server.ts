@@ -11,6 +11,8 @@ import { TraceWriter } from '../trace/trace-writer';
 import { runConnection } from './connection';
 import type { ListeningServer } from './listening-server';
 import { nextConnectionId } from './connection-ids';
+import type { LoopOptions } from './loop-options';
+import { OpenSet } from './open-set';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 
 export interface TcpServerOptions {
@@ -28,6 +30,8 @@ export interface TcpServerOptions {
   maxPerAddress?: number;
   /** The request deadline and minimum bulk rate every connection is held to. */
   limits?: SlotLimits;
+  /** The loop's buffer and wait limits (default: DEFAULT_LOOP_OPTIONS). */
+  loop?: LoopOptions;
 }
 
 /** A listening TCP server. */
@@ -35,7 +39,7 @@ export type TcpServer = ListeningServer;
 
 export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const { protocol, log } = options;
-  const sockets = new Set<Socket>();
+  const sockets = new OpenSet<Socket>();
   /** Open connections per remote address, so that one address cannot take every slot. */
   const perAddress = new Map<string, number>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
@@ -64,7 +68,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
       : undefined;
     const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
-    const { finished } = runConnection(socket, spec, { id, log, watch, record, limits: options.limits ?? DEFAULT_SLOT_LIMITS });
+    const { finished } = runConnection(socket, spec, { id, log, watch, record, limits: options.limits ?? DEFAULT_SLOT_LIMITS, loop: options.loop });
     void finished.then((outcome) => {
       sockets.delete(socket);
       const left = perAddress.get(address)! - 1;
@@ -87,11 +91,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
           return sockets.size;
         },
         onFinished: (listener) => listeners.push(listener),
-        whenIdle: () =>
-          new Promise<void>((idle) => {
-            if (sockets.size === 0) return idle();
-            listeners.push(() => sockets.size === 0 && idle());
-          }),
+        whenIdle: () => sockets.whenEmpty(),
         close: (graceMs = 0) => {
           const listenerClosed = new Promise<void>((done) => server.close(() => done()));
           const abort = () => {

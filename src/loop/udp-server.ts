@@ -14,6 +14,8 @@ import { TraceWriter } from '../trace/trace-writer';
 import type { ListeningServer } from './listening-server';
 import { runDatagramPeer, type RunningPeer } from './datagram-peer';
 import { nextConnectionId } from './connection-ids';
+import type { LoopOptions } from './loop-options';
+import { OpenSet } from './open-set';
 
 export interface UdpServerOptions {
   host: string;
@@ -28,6 +30,8 @@ export interface UdpServerOptions {
   maxPeers?: number;
   /** Peers from one address (any port) at once; a new one past this retires that address's least recently heard peer, idle ones first. */
   maxPeersPerAddress?: number;
+  /** The loop's buffer and wait limits (default: DEFAULT_LOOP_OPTIONS). */
+  loop?: LoopOptions;
 }
 
 interface Peer {
@@ -41,7 +45,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   /** Live peers by `address:port`, least recently heard first. */
   const peers = new Map<string, Peer>();
   /** Every peer not yet finished, retired ones included: shutdown waits for them all. */
-  const running = new Set<RunningPeer>();
+  const running = new OpenSet<RunningPeer>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
   let closing = false;
   let socketClosed: Promise<void> | undefined;
@@ -98,6 +102,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       record,
       watch,
       idleMs: options.idleMs,
+      loop: options.loop,
       send: (bytes, done) => socket.send(bytes, from.port, from.address, done),
     });
     peers.set(key, { address: from.address, running: peer });
@@ -122,26 +127,23 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       socket.on('error', (error) => log.error(`UDP socket error: ${error.message}`));
       const address = socket.address() as AddressInfo;
       log.info(`${protocol.name} server listening on ${address.address}:${address.port} (UDP)`);
-      const whenIdle = () =>
-        new Promise<void>((idle) => {
-          if (running.size === 0) return idle();
-          listeners.push(() => running.size === 0 && idle());
-        });
       resolve({
         address,
         get open() {
           return running.size;
         },
         onFinished: (listener) => listeners.push(listener),
-        whenIdle,
+        whenIdle: () => running.whenEmpty(),
         close: async (graceMs = 0) => {
           closing = true;
           // Between datagrams a peer has nothing in flight: it ends at once. One mid-request gets the grace, then is aborted.
-          running.forEach((peer) => peer.retire());
-          const abortAll = () => running.forEach((peer) => peer.fail('closed'));
+          for (const peer of running) peer.retire();
+          const abortAll = () => {
+            for (const peer of running) peer.fail('closed');
+          };
           if (running.size > 0 && graceMs > 0) setTimeout(abortAll, graceMs).unref();
           else abortAll();
-          await whenIdle();
+          await running.whenEmpty();
           // A second close (a second signal) waits for the same one: closing a closed socket throws.
           socketClosed ??= new Promise<void>((closed) => socket.close(() => closed()));
           await socketClosed;

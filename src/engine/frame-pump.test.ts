@@ -1,0 +1,72 @@
+import { assign, createActor, setup } from 'xstate';
+import { LineReader, type Line } from '../test-support/line-reader';
+import { FramePump } from './frame-pump';
+import { READING_TAG } from './protocol';
+
+/** Keeps every line it reads; "wait" stops reading until `go`; the peer's end finishes it. */
+const keeper = setup({
+  types: { context: {} as { got: string[] }, events: {} as Line | { type: 'go' } | { type: 'socket.end' } },
+  actions: { keep: assign(({ context }, params: { text: string }) => ({ got: [...context.got, params.text] })) },
+}).createMachine({
+  context: { got: [] },
+  initial: 'reading',
+  states: {
+    reading: {
+      tags: READING_TAG,
+      on: {
+        'frame.line': [{ guard: ({ event }) => event.text === 'wait', target: 'waiting' }, { actions: { type: 'keep', params: ({ event }) => ({ text: event.text }) } }],
+        'socket.end': 'ended',
+      },
+    },
+    waiting: { on: { go: 'reading' } },
+    ended: { type: 'final' },
+  },
+});
+
+function start(held = () => false) {
+  const actor = createActor(keeper).start();
+  return { actor, pump: new FramePump(actor, new LineReader(), held), got: () => actor.getSnapshot().context.got };
+}
+
+describe('FramePump', () => {
+  it('delivers every frame of any chunking, in order, while the state reads', () => {
+    const { pump, got } = start();
+    for (const chunk of ['on', 'e\ntw', 'o\n', 'three\n']) pump.push(Buffer.from(chunk));
+    expect(got()).toEqual(['one', 'two', 'three']);
+    expect(pump.buffered).toBe(0);
+  });
+
+  it('keeps frames queued while the state does not read, and delivers them once it reads again and run() is called', () => {
+    const { actor, pump, got } = start();
+    pump.push(Buffer.from('a\nwait\nb\nc\n'));
+    expect(got()).toEqual(['a']);
+    expect(pump.wantsInput()).toBe(false);
+    expect(pump.buffered).toBe(4);
+    actor.send({ type: 'go' });
+    expect(got()).toEqual(['a']);
+    pump.run();
+    expect(got()).toEqual(['a', 'b', 'c']);
+  });
+
+  it("delivers the peer's end once, after every frame queued before it", () => {
+    const { actor, pump, got } = start();
+    pump.push(Buffer.from('wait\nlast\n'));
+    pump.end();
+    expect(actor.getSnapshot().value).toBe('waiting');
+    actor.send({ type: 'go' });
+    pump.run();
+    expect(got()).toEqual(['last']);
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(pump.wantsInput()).toBe(false);
+  });
+
+  it('delivers nothing while its carrier is held, and resumes on run() once it is not', () => {
+    let held = true;
+    const { pump, got } = start(() => held);
+    pump.push(Buffer.from('x\ny\n'));
+    expect(got()).toEqual([]);
+    held = false;
+    pump.run();
+    expect(got()).toEqual(['x', 'y']);
+  });
+});
