@@ -14,7 +14,7 @@ import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type TransferOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 
@@ -28,19 +28,15 @@ export interface ClientInput {
   idleTimeoutMs?: number;
 }
 
-interface ClientContext extends ClientInput {
-  bytes: number;
-  outcome: TransferOutcome;
-  detail?: string;
-}
+type ClientContext = ClientInput & TransferOutcomeFields;
 
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 const FAILED = '#transfer-client.failed';
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
-const finish = (outcome: TransferOutcome, detail?: string) => ({ type: 'finish' as const, params: { outcome, detail } });
-const badReply = (status: number) => finish('protocol_error', `unexpected reply ${statusLetter(status)}`);
+const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({ type: 'finish' as const, params: { outcome, code, detail } });
+const badReply = (status: number) => finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
 
 /** Builds the client machine over the local file it reads from or writes to. */
 export function createClientMachine(local: LocalFile) {
@@ -58,7 +54,7 @@ export function createClientMachine(local: LocalFile) {
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      ...bulkActions<ClientContext, ClientEvent, WireCommand>(),
+      ...bulkActions<ClientContext, ClientEvent, WireCommand, Finish>(),
       sendRequest: emit(({ context }, params: { op: number }) => ({
         type: 'wire.write' as const,
         bytes: encodeRequest(params.op, context.serverName),
@@ -77,10 +73,10 @@ export function createClientMachine(local: LocalFile) {
     initial: 'start',
     on: {
       ...interruptedOnSocketError,
-      'socket.end': { target: '.failed', actions: finish('interrupted', 'server closed the connection early') },
+      'socket.end': { target: '.failed', actions: finish('interrupted', 'peer.ended_early', 'server closed the connection early') },
       'frame.unexpected': {
         target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `${event.length} unexpected bytes` }) },
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `${event.length} unexpected bytes` }) },
       },
     },
     states: {
@@ -104,12 +100,12 @@ export function createClientMachine(local: LocalFile) {
             {
               guard: statusIs(STATUS.no),
               target: 'download_complete',
-              actions: finish('refused', 'no such file on the server, or it is busy'),
+              actions: finish('refused', 'peer.refused', 'no such file on the server, or it is busy'),
             },
             {
               guard: statusIs(STATUS.error),
               target: 'download_complete',
-              actions: finish('server_error', 'the server refused the request (E)'),
+              actions: finish('server_error', 'peer.error', 'the server refused the request (E)'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -121,11 +117,11 @@ export function createClientMachine(local: LocalFile) {
           input: ({ context }) => ({ size: context.size }),
           onDone: [
             { guard: ({ event }) => event.output, target: 'confirm_download', actions: [sendStatus(STATUS.yes), 'flush'] },
-            { target: 'download_complete', actions: [sendStatus(STATUS.no), finish('no_room', 'not enough free space for the file')] },
+            { target: 'download_complete', actions: [sendStatus(STATUS.no), finish('no_room', 'storage.no_room', 'not enough free space for the file')] },
           ],
           onError: {
             target: 'download_complete',
-            actions: [sendStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) }],
+            actions: [sendStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', code: 'storage.failed', detail: errorCode(event.error) }) }],
           },
         },
       },
@@ -154,12 +150,12 @@ export function createClientMachine(local: LocalFile) {
             {
               guard: statusIs(STATUS.no),
               target: 'upload_complete',
-              actions: finish('refused', 'the name exists on the server, or it is busy'),
+              actions: finish('refused', 'peer.refused', 'the name exists on the server, or it is busy'),
             },
             {
               guard: statusIs(STATUS.error),
               target: 'upload_complete',
-              actions: finish('server_error', 'the server refused the request (E)'),
+              actions: finish('server_error', 'peer.error', 'the server refused the request (E)'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -179,7 +175,7 @@ export function createClientMachine(local: LocalFile) {
             {
               guard: statusIs(STATUS.no),
               target: 'upload_complete',
-              actions: finish('refused', 'the server has no room for the file, or it is over its size limit'),
+              actions: finish('refused', 'peer.refused', 'the server has no room for the file, or it is over its size limit'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -196,10 +192,10 @@ export function createClientMachine(local: LocalFile) {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
-          'socket.end': { target: 'upload_complete', actions: finish('uploaded') },
+          'socket.end': { target: 'upload_complete', actions: finish('uploaded', 'ok') },
           'socket.error': {
             target: 'failed',
-            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: event.code }) },
+            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', code: 'peer.ended_early', detail: event.code }) },
           },
         },
       },

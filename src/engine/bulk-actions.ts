@@ -14,11 +14,15 @@ interface BulkContext extends OutcomeFields {
   size: number;
 }
 
-export function bulkActions<TContext extends BulkContext, TEvent extends EventObject, TEmitted extends EventObject>() {
+/**
+ * `TFinish`: the params the machine's `finish` takes; a protocol whose outcomes carry
+ * a closed union of codes passes its own, so that a `finish` without one is a type error.
+ */
+export function bulkActions<TContext extends BulkContext, TEvent extends EventObject, TEmitted extends EventObject, TFinish extends Finish<TContext['outcome']> = Finish<TContext['outcome']>>() {
   const toChild = (id: 'source' | 'sink', type: string) => sendTo<TContext, TEvent, undefined, AnyActorRef, TEvent, never, never>(id, { type });
   return {
     ...wireActions<TContext, TEvent, TEmitted>(),
-    finish: assign<TContext, TEvent, Finish<TContext['outcome']>, TEvent, never>((_, params) => ({ outcome: params.outcome, detail: params.detail }) as Partial<TContext>),
+    finish: assign<TContext, TEvent, TFinish, TEvent, never>((_, params) => ({ outcome: params.outcome, code: params.code, detail: params.detail }) as Partial<TContext>),
     setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Partial<TContext>),
     countBytes: assign<TContext, TEvent, { chunk: Buffer }, TEvent, never>(
       ({ context }, params) => ({ bytes: context.bytes + params.chunk.length }) as Partial<TContext>,

@@ -7,17 +7,27 @@
  * timer: a transfer that is moving is never cut, one that stalls is.
  */
 import { errorCode } from './errors';
+import type { FileFailure } from './file-actors';
+import type { EngineCode } from './outcome';
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
 /** A data event's bytes, whether a framed `frame.data` chunk or an unframed `frame.bytes` one. */
 const dataOf = ({ event }: { event: { chunk?: Buffer; bytes?: Buffer } }) => ({ chunk: (event.chunk ?? event.bytes)! });
 
+/** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
+const failureOf =
+  <Outcome extends string>(outcome: Outcome) =>
+  ({ event }: { event: FileFailure<EngineCode> }) => ({ outcome, code: event.code, detail: event.detail });
+
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
 export function waitsForPeer(failedTarget: string) {
   return {
     after: {
-      idle: { target: failedTarget, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the peer for the idle timeout' } } },
+      idle: {
+        target: failedTarget,
+        actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, code: 'peer.idle' as const, detail: 'nothing from the peer for the idle timeout' } },
+      },
     },
   };
 }
@@ -42,21 +52,21 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
 export function sendFromSource<Outcome extends string, Context extends { size: number }, Then extends string = never>(delivery: FileDelivery<Outcome, Context, Then>) {
   const { sentTarget, outcome, then, failure, failedTarget } = delivery;
   // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
-  const finished: ({ type: 'finish'; params: { outcome: Outcome } } | NoInfer<Then>)[] = [...(outcome ? [{ type: 'finish' as const, params: { outcome } }] : []), ...(then ? [then] : [])];
-  const fail = { type: 'finish' as const, params: ({ event }: { event: { error?: unknown; code?: string } }) => ({ outcome: failure, detail: event.code ?? errorCode(event.error) }) };
+  const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [...(outcome ? [{ type: 'finish' as const, params: { outcome, code: 'ok' as const } }] : []), ...(then ? [then] : [])];
+  const notOpened = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unreadable' as const, detail: errorCode(event.error) }) };
   return {
     invoke: {
       id: 'source' as const,
       src: 'source' as const,
       input: ({ context }: { context: Context }) => ({ ref: delivery.ref(context), size: context.size }),
-      onError: { target: failedTarget, actions: fail },
+      onError: { target: failedTarget, actions: notOpened },
     },
     initial: 'sending' as const,
     on: {
       'wire.full': { actions: 'pauseSource' as const },
       'wire.drain': { actions: 'resumeSource' as const },
       'file.done': { target: sentTarget, actions: finished },
-      'file.error': { target: failedTarget, actions: fail },
+      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
     },
     states: {
       sending: {
@@ -111,9 +121,12 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       id: 'sink' as const,
       src: 'sink' as const,
       input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size }),
-      onError: { target: failedTarget, actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, detail: errorCode(event.error) }) } },
+      onError: {
+        target: failedTarget,
+        actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unwritable' as const, detail: errorCode(event.error) }) },
+      },
     },
-    on: { 'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: failure, detail: event.code }) } } },
+    on: { 'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } } },
     initial: 'receiving' as const,
     states: {
       receiving: {
@@ -131,7 +144,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       },
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
       wait_peer_end: { tags: READING_TAG, ...waitsForPeer(failedTarget), on: { 'socket.end': { target: 'storing', actions: 'commit' as const } } },
-      storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome } } } } },
+      storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome, code: 'ok' as const } } } } },
     },
   };
 }

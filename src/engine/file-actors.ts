@@ -7,6 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { fromCallback } from 'xstate';
 import { errorCode } from './errors';
+import type { EngineCode } from './outcome';
 
 /** A file being received: it appears under its final name only on `commit`. */
 export interface IncomingFile {
@@ -23,7 +24,10 @@ export interface FileTarget {
   size: number;
 }
 
-export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | { type: 'file.error'; code: string };
+/** Why a file actor failed: a stable code (outcome.ts) and, when the system said, its errno. */
+export type FileFailure<Code extends EngineCode> = { type: 'file.error'; code: Code; detail: string };
+
+export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
 type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
 
 /** Streams `size` bytes of a file out as `file.chunk` events; errors if it yields another count. */
@@ -36,9 +40,9 @@ export function fileSource(open: (target: FileTarget) => Readable) {
       sendBack({ type: 'file.chunk', chunk });
     });
     stream.on('end', () =>
-      sendBack(sent === input.size ? { type: 'file.done' } : { type: 'file.error', code: 'file.size_changed' }),
+      sendBack(sent === input.size ? { type: 'file.done' } : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` }),
     );
-    stream.on('error', (error) => sendBack({ type: 'file.error', code: errorCode(error) }));
+    stream.on('error', (error) => sendBack({ type: 'file.error', code: 'file.unreadable', detail: errorCode(error) }));
     receive((command) => (command.type === 'source.pause' ? stream.pause() : stream.resume()));
     return () => {
       stream.destroy();
@@ -46,7 +50,7 @@ export function fileSource(open: (target: FileTarget) => Readable) {
   });
 }
 
-export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | { type: 'file.error'; code: string };
+export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | FileFailure<'file.unwritable'>;
 type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
 
 /** Writes chunks to a file that appears only once committed; stopping it before then discards it. */
@@ -54,7 +58,8 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
   return fromCallback<SinkCommand, FileTarget, SinkEvent>(({ input, sendBack, receive }) => {
     const file = open(input);
     file.stream.on('drain', () => sendBack({ type: 'file.drain' }));
-    file.stream.on('error', (error) => sendBack({ type: 'file.error', code: errorCode(error) }));
+    const failed = (error: unknown) => sendBack({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
+    file.stream.on('error', failed);
     receive((command) => {
       if (command.type === 'sink.write') {
         if (!file.stream.write(command.chunk)) sendBack({ type: 'file.full' });
@@ -62,7 +67,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
       }
       file.commit().then(
         () => sendBack({ type: 'file.stored' }),
-        (error: unknown) => sendBack({ type: 'file.error', code: errorCode(error) }),
+        failed,
       );
     });
     return () => file.abort();
