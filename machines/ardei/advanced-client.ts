@@ -14,7 +14,7 @@ import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { CLIENT_KEY, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
 
@@ -56,13 +56,13 @@ const askedFile = (text: string) => {
 /** `local(name)` is where a `dl` of `name` goes, once `hasRoomFor` says the announced size fits. */
 export function createArdeiAdvancedClient(local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>) {
   return setup({
-    types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(({ input }) => hasRoomFor(input.size)),
       sink: fileSink(({ ref }) => local(ref)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand>(),
+      ...bulkActions<Context, Event>(),
       showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1, refusals: context.refusals + (isRefusal(params.text) ? 1 : 0) })),
     },
     guards: {

@@ -13,7 +13,7 @@ import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { DownloadLookup } from '../transfer/files';
 import {
   INVALID_FILE,
@@ -70,7 +70,7 @@ const is = (kind: AdvancedCommand['kind']) => ({ context }: { context: Context }
 
 export function createArdeiAdvancedServer(files: AdvancedFiles) {
   return setup({
-    types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(({ input }) => files.directory(input)),
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
@@ -78,7 +78,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
       source: fileSource(({ ref, size }) => files.read(ref, size)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      ...bulkActions<Context, Event>(),
       nextCommand: assign(({ context }) => ({ commands: context.commands + 1 })),
     },
     guards: {

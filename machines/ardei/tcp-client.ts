@@ -8,7 +8,7 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 
 export interface ArdeiClientInput {
@@ -35,9 +35,9 @@ const timedOut = { target: '#ardei-tcp-client.failed', actions: { type: 'finish'
 
 export function createArdeiTcpClient() {
   return setup({
-    types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand>(),
+      ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length < context.keep ? Buffer.concat([context.head, params.bytes.subarray(0, context.keep - context.head.length)]) : context.head,

@@ -13,7 +13,7 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { FILE_PREPARED, UDP_DATA_SIZE, echoOf, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
 
@@ -63,7 +63,7 @@ const textReply = (request: ArdeiRequest) => (request.kind === 'echo' ? echoOf(r
 
 export function createArdeiUdpServer() {
   return setup({
-    types: { context: {} as Context, input: {} as ArdeiUdpServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as ArdeiUdpServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       write: emit((_, params: { bytes: Buffer }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
       flush: emit({ type: 'wire.flush' as const }),

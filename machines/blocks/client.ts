@@ -10,7 +10,7 @@ import { fileSink, type IncomingFile, type SinkEvent } from '../../src/engine/fi
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
 
@@ -37,12 +37,12 @@ const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
 /** `local` is where the file goes: it appears only once complete, and only if the announced size fits. */
 export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(size: number): Promise<boolean> }) {
   return setup({
-    types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
       sink: fileSink(() => local.receive()),
     },
-    actions: bulkActions<Context, Event, WireCommand>(),
+    actions: bulkActions<Context, Event>(),
     delays: { idle: idleDelay },
   }).createMachine({
     id: 'blocks-client',

@@ -13,7 +13,7 @@ import { errorCode } from '../../src/engine/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import type { DownloadLookup } from '../transfer/files';
@@ -67,7 +67,7 @@ const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string)
 
 export function createBlocksServer(files: BlocksFiles) {
   return setup({
-    types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
       /** Lives as long as the connection; stopping it releases the file it holds. */
@@ -75,7 +75,7 @@ export function createBlocksServer(files: BlocksFiles) {
       source: fileSource(({ ref, size }) => files.read(ref, size, BLOCK_SIZE)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      ...bulkActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       found: assign((_, params: { lookup: DownloadLookup }) => (params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : {})),
     },

@@ -8,7 +8,7 @@ import { assign, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { refusal } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
@@ -44,10 +44,10 @@ const requestHead = ({ context, event }: { context: Context; event: BytesFrame }
 
 export function createQueueTcpServer(store: MessageStore) {
   return setup({
-    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: storeActors(store),
     actions: {
-      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      ...wireActions<Context, Event>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),

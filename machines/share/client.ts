@@ -11,7 +11,7 @@ import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/
 import { fileSink, fileSource, type IncomingFile, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { appendBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { encodeShareRequest } from './codec';
 import type { ShareReplyFrame } from './reply-reader';
@@ -49,13 +49,13 @@ const output = outcomeFrom<ShareClientOutcome>(['stored', 'received', 'listed'])
 
 export function createShareClient(local: ShareLocalFile) {
   return setup({
-    types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       source: fileSource(({ size }) => local.read(size)),
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand>(),
+      ...bulkActions<Context, Event>(),
       appendListing: assign(({ context }, params: { bytes: Buffer }) => ({ listing: appendBytes(context.listing, params.bytes) })),
     },
     guards: {

@@ -9,7 +9,7 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
-import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
@@ -44,9 +44,9 @@ const RANGE = `an integer from ${LOWEST} to ${HIGHEST}`;
 
 export function createSumServer() {
   return setup({
-    types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      ...wireActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       finish: assign((_, params: Finish<SumOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
     },

@@ -6,7 +6,7 @@
  */
 import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { LocalFile } from './files';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
@@ -45,7 +45,7 @@ export function createClientMachine(local: LocalFile) {
       context: {} as ClientContext,
       input: {} as ClientInput,
       events: {} as ClientEvent,
-      emitted: {} as WireCommand,
+      emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
     },
     actors: {
@@ -54,7 +54,7 @@ export function createClientMachine(local: LocalFile) {
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      ...bulkActions<ClientContext, ClientEvent, WireCommand, Finish>(),
+      ...bulkActions<ClientContext, ClientEvent, Finish>(),
       sendRequest: emit(({ context }, params: { op: number }) => ({
         type: 'wire.write' as const,
         bytes: encodeRequest(params.op, context.serverName),

@@ -3,8 +3,8 @@
  * machine. It does no I/O: replies are emitted as wire commands, file work
  * happens in actors built from the `ServerFiles` it is given.
  */
-import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from './files';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
@@ -48,6 +48,11 @@ const finishWith = <A>(outcome: TransferOutcome, code: TransferCode, detail: (ar
 });
 /** Refuses a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
 const nameRefusal = (context: ServerContext): Finish => ({ outcome: 'refused', code: context.nameError!, detail: context.nameError });
+/** The log line of the request just taken (params are read after `takeRequest` has run). */
+const announceRequest = {
+  type: 'announce' as const,
+  params: ({ context }: { context: ServerContext }) => ({ summary: `${context.operation} ${JSON.stringify(context.name ?? '')}` }),
+};
 const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
 const lookupRef = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
 const refusalCode = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
@@ -61,7 +66,7 @@ export function createServerMachine(files: ServerFiles) {
       context: {} as ServerContext,
       input: {} as ServerInput,
       events: {} as ServerEvent,
-      emitted: {} as WireCommand | SessionRequest,
+      emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
     },
     actors: {
@@ -78,15 +83,11 @@ export function createServerMachine(files: ServerFiles) {
       sink: fileSink(({ ref }) => files.receive(ref)),
     },
     actions: {
-      ...bulkActions<ServerContext, ServerEvent, WireCommand | SessionRequest, Finish>(),
+      ...bulkActions<ServerContext, ServerEvent, Finish>(),
       takeRequest: assign((_, params: { op: number; field: NameField }) => ({
         operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
         name: params.field.ok ? params.field.name : undefined,
         nameError: params.field.ok ? undefined : params.field.code,
-      })),
-      announce: emit(({ context }) => ({
-        type: 'session.request' as const,
-        summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`,
       })),
       setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
     },
@@ -121,12 +122,12 @@ export function createServerMachine(files: ServerFiles) {
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
               target: 'check_download',
-              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, 'announce'],
+              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, announceRequest],
             },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
               target: 'check_upload',
-              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, 'announce'],
+              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, announceRequest],
             },
             {
               target: 'failed',

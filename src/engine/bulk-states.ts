@@ -7,7 +7,7 @@
  * timer: a transfer that is moving is never cut, one that stalls is.
  */
 import { errorCode } from './errors';
-import type { FileFailure } from './file-actors';
+import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import type { EngineCode } from './outcome';
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
@@ -56,8 +56,8 @@ export function sendFromSource<Outcome extends string, Context extends { size: n
   const notOpened = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unreadable' as const, detail: errorCode(event.error) }) };
   return {
     invoke: {
-      id: 'source' as const,
-      src: 'source' as const,
+      id: SOURCE_ID,
+      src: SOURCE_ID,
       input: ({ context }: { context: Context }) => ({ ref: delivery.ref(context), size: context.size }),
       onError: { target: failedTarget, actions: notOpened },
     },
@@ -118,8 +118,8 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
   const [dataEvent, endEvent] = receipt.framing === 'until-end' ? (['frame.bytes', 'socket.end'] as const) : (['frame.data', 'frame.data_end'] as const);
   return {
     invoke: {
-      id: 'sink' as const,
-      src: 'sink' as const,
+      id: SINK_ID,
+      src: SINK_ID,
       input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size }),
       onError: {
         target: failedTarget,

@@ -5,7 +5,7 @@
  * chunks and commits.
  */
 import type { Readable, Writable } from 'node:stream';
-import { fromCallback } from 'xstate';
+import { fromCallback, type ActorRefFrom } from 'xstate';
 import { errorCode } from './errors';
 import type { EngineCode } from './outcome';
 
@@ -28,7 +28,11 @@ export interface FileTarget {
 export type FileFailure<Code extends EngineCode> = { type: 'file.error'; code: Code; detail: string };
 
 export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
-type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
+export type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
+
+/** The ids under which a machine invokes its file actors (bulk-states.ts) and sends them commands (bulk-actions.ts). */
+export const SOURCE_ID = 'source' as const;
+export const SINK_ID = 'sink' as const;
 
 /** Streams `size` bytes of a file out as `file.chunk` events; errors if it yields another count. */
 export function fileSource(open: (target: FileTarget) => Readable) {
@@ -51,7 +55,7 @@ export function fileSource(open: (target: FileTarget) => Readable) {
 }
 
 export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | FileFailure<'file.unwritable'>;
-type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
+export type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
 
 /** Writes chunks to a file that appears only once committed; stopping it before then discards it. */
 export function fileSink(open: (target: FileTarget) => IncomingFile) {
@@ -73,3 +77,6 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
     return () => file.abort();
   });
 }
+
+export type SourceActor = ActorRefFrom<ReturnType<typeof fileSource>>;
+export type SinkActor = ActorRefFrom<ReturnType<typeof fileSink>>;

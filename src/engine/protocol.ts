@@ -34,6 +34,9 @@ export type WireCommand =
 /** Tells the loop's log what this connection is about, once the machine knows. */
 export type SessionRequest = { type: 'session.request'; summary: string };
 
+/** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */
+export type MachineEmitted = WireCommand | SessionRequest;
+
 /** What the loop tells every connection machine about its socket. */
 export type WireEvent =
   | { type: 'wire.flushed' }
