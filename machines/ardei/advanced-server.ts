@@ -28,6 +28,7 @@ import {
   type AdvancedCommand,
 } from './advanced-codec';
 import type { AdvancedRequestFrame } from './advanced-readers';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 /** The served folder: the transfer server's jailed folder does all of this. */
 export interface AdvancedFiles {
@@ -60,7 +61,11 @@ interface Context extends AdvancedServerInput {
 
 type Event = AdvancedRequestFrame | WireEvent | SourceEvent;
 
-const FAILED = '#ardei-advanced-server.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'wait_command';
+const MACHINE_ID = 'ardei-advanced-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<AdvancedOutcome>(['quit', 'left']);
 const commandOf = (context: Context): AdvancedCommand => parseCommand(context.command);
 /** The argument of `chdir` or `dl`, when it has one. */
@@ -69,7 +74,7 @@ const target = (context: Context) => resolveFrom(context.cwd, pathOf(context)!);
 const is = (kind: AdvancedCommand['kind']) => ({ context }: { context: Context }) => commandOf(context).kind === kind;
 
 export function createArdeiAdvancedServer(files: AdvancedFiles) {
-  return setup({
+  const machine = setup({
     types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(({ input }) => files.directory(input)),
@@ -93,7 +98,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
     },
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'ardei-advanced-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'send_key',
@@ -177,7 +182,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
       },
       sending_file: sendFromSource({
         ref: (context: Context) => context.ref ?? '',
-        sentTarget: '#ardei-advanced-server.wait_command',
+        sentTarget: at('wait_command'),
         then: 'nextCommand' as const,
         failure: 'interrupted' as const,
         failedTarget: FAILED,
@@ -187,4 +192,5 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -10,6 +10,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface ArdeiClientInput {
   /** Sent exactly as given, in one write, with no newline: what the original client sends. */
@@ -30,11 +31,16 @@ interface Context extends ArdeiClientInput {
 
 type Event = BytesFrame | WireEvent;
 
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'ardei-tcp-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+
 const output = outcomeFrom<ArdeiClientOutcome>(['received']);
-const timedOut = { target: '#ardei-tcp-client.failed', actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' } } };
+const timedOut = { target: at('failed'), actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' } } };
 
 export function createArdeiTcpClient() {
-  return setup({
+  const machine = setup({
     types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
@@ -46,7 +52,7 @@ export function createArdeiTcpClient() {
     },
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'ardei-tcp-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, head: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: interruptedOnSocketError,
@@ -69,4 +75,5 @@ export function createArdeiTcpClient() {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -13,6 +13,7 @@ import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome'
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface BlocksClientInput {
   /** The file's name on the server. */
@@ -31,12 +32,16 @@ interface Context extends BlocksClientInput {
 
 type Event = BlocksReplyFrame | WireEvent | SinkEvent;
 
-const FAILED = '#blocks-client.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'download_complete' | 'failed';
+const MACHINE_ID = 'blocks-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
 
 /** `local` is where the file goes: it appears only once complete, and only if the announced size fits. */
 export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(size: number): Promise<boolean> }) {
-  return setup({
+  const machine = setup({
     types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
@@ -45,7 +50,7 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
     actions: bulkActions<Context, Event>(),
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'blocks-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: 0, outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
@@ -74,7 +79,7 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
       check_room: checkRoomState<Context>('receiving_blocks'),
       receiving_blocks: receiveIntoSink({
         ref: (context: Context) => context.serverName,
-        storedTarget: '#blocks-client.download_complete',
+        storedTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -86,4 +91,5 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

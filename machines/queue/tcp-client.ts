@@ -15,6 +15,7 @@ import { GET, isEmptyReply } from './codec';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface QueueClientInput {
   mode: 'send' | 'receive';
@@ -35,7 +36,11 @@ interface Context extends QueueClientInput {
 
 type Event = BytesFrame | WireEvent;
 
-const FAILED = '#queue-tcp-client.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'queue-tcp-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } } };
 /** The server broke the connection of a send: it did not keep the message, whether the client was still writing (EPIPE, ECONNRESET) or done. */
 const notKept = {
@@ -45,7 +50,7 @@ const notKept = {
 
 /** `message` is what `send` sends; the received message ends up in the snapshot's `context.message`. */
 export function createQueueTcpClient(message: Buffer) {
-  return setup({
+  const machine = setup({
     types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
@@ -62,7 +67,7 @@ export function createQueueTcpClient(message: Buffer) {
       resetByServer: ({ event }) => event.type === 'socket.error' && ['ECONNRESET', 'EPIPE'].includes(event.code),
     },
   }).createMachine({
-    id: 'queue-tcp-client',
+    id: MACHINE_ID,
     context: (args) => ({ ...clientContext(message)(args), reply: noBytes() }),
     initial: 'start',
     on: interruptedOnSocketError,
@@ -114,4 +119,5 @@ export function createQueueTcpClient(message: Buffer) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -15,6 +15,7 @@ import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestCo
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface SumServerInput {
   serverName: string;
@@ -42,8 +43,13 @@ const request = (context: Context) => {
 };
 const RANGE = `an integer from ${LOWEST} to ${HIGHEST}`;
 
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'sum-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+
 export function createSumServer() {
-  return setup({
+  const machine = setup({
     types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
@@ -57,12 +63,12 @@ export function createSumServer() {
     },
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
-    id: 'sum-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
-      client_connect: readsTextRequest('client_connect', 'check_number', '#sum-server.failed'),
+      client_connect: readsTextRequest('client_connect', 'check_number', at('failed')),
       check_number: {
         always: [{ guard: 'inRange', target: 'send_reply' }, { guard: 'outOfRange', target: 'stop_server' }, { target: 'refuse_request' }],
       },
@@ -108,4 +114,5 @@ export function createSumServer() {
     },
     output: ({ context }) => output(context, { stopServer: context.outcome === 'stopped' }),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -16,6 +16,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
 import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface ClientInput {
@@ -32,7 +33,11 @@ type ClientContext = ClientInput & TransferOutcomeFields;
 
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
-const FAILED = '#transfer-client.failed';
+/** The states the shared fragments below target by id: `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'download_complete' | 'wait_upload_stored';
+const MACHINE_ID = 'transfer-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
 const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({ type: 'finish' as const, params: { outcome, code, detail } });
@@ -40,7 +45,7 @@ const badReply = (status: number) => finish('protocol_error', 'protocol.violatio
 
 /** Builds the client machine over the local file it reads from or writes to. */
 export function createClientMachine(local: LocalFile) {
-  return setup({
+  const machine = setup({
     types: {
       context: {} as ClientContext,
       input: {} as ClientInput,
@@ -68,7 +73,7 @@ export function createClientMachine(local: LocalFile) {
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
     },
   }).createMachine({
-    id: 'transfer-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: input.operation === 'upload' ? input.size : 0, bytes: 0, outcome: 'open' }),
     initial: 'start',
     on: {
@@ -128,7 +133,7 @@ export function createClientMachine(local: LocalFile) {
       confirm_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'downloading' } },
       downloading: receiveIntoSink({
         ref: (context: ClientContext) => context.serverName,
-        storedTarget: '#transfer-client.download_complete',
+        storedTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -183,7 +188,7 @@ export function createClientMachine(local: LocalFile) {
       },
       uploading: sendFromSource({
         ref: (context: ClientContext) => context.serverName,
-        sentTarget: '#transfer-client.wait_upload_stored',
+        sentTarget: at('wait_upload_stored'),
         failure: 'local_error' as const,
         failedTarget: FAILED,
       }),
@@ -205,4 +210,5 @@ export function createClientMachine(local: LocalFile) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

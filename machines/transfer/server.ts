@@ -15,6 +15,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
 import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcome, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface ServerInput {
@@ -38,7 +39,11 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
 
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
-const FAILED = '#transfer-server.failed';
+/** The states the shared fragments below target by id: `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'download_complete' | 'upload_complete';
+const MACHINE_ID = 'transfer-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 
 const replyDownload = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeDownloadReply(status, 0) } });
 const replyStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
@@ -61,7 +66,7 @@ const declinedCode = (lookup: DownloadLookup | UploadLookup): TransferCode => (l
 
 /** Builds the server connection machine over a given set of server files. */
 export function createServerMachine(files: ServerFiles) {
-  return setup({
+  const machine = setup({
     types: {
       context: {} as ServerContext,
       input: {} as ServerInput,
@@ -101,7 +106,7 @@ export function createServerMachine(files: ServerFiles) {
       tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
     },
   }).createMachine({
-    id: 'transfer-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: 0, bytes: 0, outcome: 'open' }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
@@ -194,7 +199,7 @@ export function createServerMachine(files: ServerFiles) {
       },
       downloading: sendFromSource({
         ref: (context: ServerContext) => context.ref ?? '',
-        sentTarget: '#transfer-server.download_complete',
+        sentTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'server_error' as const,
         failedTarget: FAILED,
@@ -264,7 +269,7 @@ export function createServerMachine(files: ServerFiles) {
       send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
       uploading: receiveIntoSink({
         ref: (context: ServerContext) => context.ref ?? '',
-        storedTarget: '#transfer-server.upload_complete',
+        storedTarget: at('upload_complete'),
         outcome: 'uploaded' as const,
         failure: 'not_stored' as const,
         failedTarget: FAILED,
@@ -275,4 +280,5 @@ export function createServerMachine(files: ServerFiles) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

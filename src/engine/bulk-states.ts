@@ -9,6 +9,7 @@
 import { errorCode } from './errors';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import type { EngineCode } from './outcome';
+import type { StateTarget } from './state-targets';
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
@@ -21,7 +22,7 @@ const failureOf =
   ({ event }: { event: FileFailure<EngineCode> }) => ({ outcome, code: event.code, detail: event.detail });
 
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
-export function waitsForPeer(failedTarget: string) {
+export function waitsForPeer(failedTarget: StateTarget) {
   return {
     after: {
       idle: {
@@ -36,12 +37,12 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   /** The handle the source actor opens: a server's resolved path (a client's one local file ignores it). */
   ref(context: Context): string;
   /** Where to go once every byte has left, with `outcome` if given, then the machine's action `then` if given. */
-  sentTarget: string;
+  sentTarget: StateTarget;
   outcome?: Outcome;
   then?: Then;
   /** The outcome when the file cannot be read. */
   failure: Outcome;
-  failedTarget: string;
+  failedTarget: StateTarget;
 }
 
 /**
@@ -91,11 +92,11 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   /** The handle the sink actor opens: a server's resolved path (a client's one local file ignores it). */
   ref(context: Context): string;
   /** Where to go once the file is stored, with `outcome`. */
-  storedTarget: string;
+  storedTarget: StateTarget;
   outcome: Outcome;
   /** The outcome when the file cannot be written. */
   failure: Outcome;
-  failedTarget: string;
+  failedTarget: StateTarget;
   /**
    * How the file's bytes and its end arrive: framed (`frame.data` then `frame.data_end`, the default),
    * or as the rest of the stream (`frame.bytes` until the peer ends its side: `socket.end`).
