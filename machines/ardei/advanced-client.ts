@@ -15,9 +15,10 @@ import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
 import type { IncomingFile } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { CLIENT_KEY, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface AdvancedClientInput {
   idleTimeoutMs?: number;
@@ -45,7 +46,11 @@ interface Context extends AdvancedClientInput {
 
 type Event = AdvancedReplyFrame | WireEvent | SinkEvent | UserCommand;
 
-const FAILED = '#ardei-advanced-client.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'file_stored';
+const MACHINE_ID = 'ardei-advanced-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<AdvancedClientOutcome>(['quit']);
 const baseName = (path: string) => path.split('/').filter(Boolean).pop() ?? 'download';
 /** The path a command asks to download, if it is a `dl`. */
@@ -56,14 +61,14 @@ const askedFile = (text: string) => {
 
 /** `local(name)` is where a `dl` of `name` goes, once `hasRoomFor` says the announced size fits. */
 export function createArdeiAdvancedClient(local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>) {
-  return setup({
-    types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(({ input }) => hasRoomFor(input.size)),
       sink: fileSink(({ ref }) => local(ref)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand>(),
+      ...bulkActions<Context, Event>(),
       showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1, refusals: context.refusals + (isRefusal(params.text) ? 1 : 0) })),
     },
     guards: {
@@ -74,7 +79,7 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile,
     },
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'ardei-advanced-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, reply: '', replies: 0, refusals: 0, fileName: '', size: 0, outcome: 'open', bytes: 0 }),
     initial: 'wait_key',
     on: interruptedOnSocketError,
@@ -118,7 +123,7 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile,
       check_room: checkRoomState<Context>('downloading', (context) => `${context.size} bytes of ${context.fileName}`),
       downloading: receiveIntoSink({
         ref: (context: Context) => context.fileName,
-        storedTarget: '#ardei-advanced-client.file_stored',
+        storedTarget: at('file_stored'),
         outcome: 'open' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -139,4 +144,5 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile,
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -13,7 +13,7 @@ import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { DownloadLookup } from '../../src/storage/file-store';
 import {
   INVALID_FILE,
@@ -28,6 +28,7 @@ import {
   type AdvancedCommand,
 } from './advanced-codec';
 import type { AdvancedRequestFrame } from './advanced-readers';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 /** The served folder: the transfer server's jailed folder does all of this. */
 export interface AdvancedFiles {
@@ -60,7 +61,11 @@ interface Context extends AdvancedServerInput {
 
 type Event = AdvancedRequestFrame | WireEvent | SourceEvent;
 
-const FAILED = '#ardei-advanced-server.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'wait_command';
+const MACHINE_ID = 'ardei-advanced-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<AdvancedOutcome>(['quit', 'left']);
 const commandOf = (context: Context): AdvancedCommand => parseCommand(context.command);
 /** The argument of `chdir` or `dl`, when it has one. */
@@ -69,8 +74,8 @@ const target = (context: Context) => resolveFrom(context.cwd, pathOf(context)!);
 const is = (kind: AdvancedCommand['kind']) => ({ context }: { context: Context }) => commandOf(context).kind === kind;
 
 export function createArdeiAdvancedServer(files: AdvancedFiles) {
-  return setup({
-    types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(({ input }) => files.directory(input)),
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
@@ -78,7 +83,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
       source: fileSource(({ ref, size }) => files.read(ref, size)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      ...bulkActions<Context, Event>(),
       nextCommand: assign(({ context }) => ({ commands: context.commands + 1 })),
     },
     guards: {
@@ -93,7 +98,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
     },
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'ardei-advanced-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'send_key',
@@ -177,7 +182,7 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
       },
       sending_file: sendFromSource({
         ref: (context: Context) => context.ref ?? '',
-        sentTarget: '#ardei-advanced-server.wait_command',
+        sentTarget: at('wait_command'),
         then: 'nextCommand' as const,
         failure: 'interrupted' as const,
         failedTarget: FAILED,
@@ -187,4 +192,5 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

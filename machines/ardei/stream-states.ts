@@ -5,8 +5,9 @@
  * the `interval` delay.
  */
 import { FLOW_CONTROL_TAG } from '../../src/engine/protocol';
+import type { StateTarget } from '../../src/engine/state-targets';
 
-export function streamsSegments(doneTarget: string) {
+export function streamsSegments(doneTarget: StateTarget) {
   return {
     initial: 'next_segment' as const,
     states: {

@@ -8,8 +8,9 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface ArdeiClientInput {
   /** Sent exactly as given, in one write, with no newline: what the original client sends. */
@@ -30,14 +31,19 @@ interface Context extends ArdeiClientInput {
 
 type Event = BytesFrame | WireEvent;
 
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'ardei-tcp-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+
 const output = outcomeFrom<ArdeiClientOutcome>(['received']);
-const timedOut = { target: '#ardei-tcp-client.failed', actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' } } };
+const timedOut = { target: at('failed'), actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' } } };
 
 export function createArdeiTcpClient() {
-  return setup({
-    types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand>(),
+      ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length < context.keep ? Buffer.concat([context.head, params.bytes.subarray(0, context.keep - context.head.length)]) : context.head,
@@ -46,7 +52,7 @@ export function createArdeiTcpClient() {
     },
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'ardei-tcp-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, head: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: interruptedOnSocketError,
@@ -69,4 +75,5 @@ export function createArdeiTcpClient() {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -12,11 +12,12 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 /** The pause after `file_prepared`, unless configured: long enough for the original one-read client to take it alone on a busy machine, too short for a person to notice (the original pauses about 0.1 ms). */
 export const PREPARED_GAP_MS = 10;
@@ -41,7 +42,11 @@ interface Context extends ArdeiServerInput, TextRequestContext {
 
 type Event = BytesFrame | WireEvent | SourceEvent;
 
-const FAILED = '#ardei-tcp-server.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'request_complete' | 'stream_complete';
+const MACHINE_ID = 'ardei-tcp-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<ArdeiOutcome>(['echoed', 'sent', 'streamed']);
 const rules = textRequestRules(1);
 /** The request up to its newline, if a person typed one (the original client sends none). */
@@ -51,11 +56,11 @@ const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) =
 const stream = (context: Context) => requestOf(context) as Extract<ArdeiRequest, { kind: 'stream' }>;
 
 export function createArdeiTcpServer() {
-  return setup({
-    types: { context: {} as Context, input: {} as ArdeiServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as ArdeiServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: { source: fileSource(({ size }) => Readable.from(generatedChunks(size))) },
     actions: {
-      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      ...bulkActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
       countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
@@ -63,7 +68,7 @@ export function createArdeiTcpServer() {
     guards: { ...rules.guards, isFile: is('file'), isStream: is('stream'), isEcho: is('echo'), segmentsLeft: ({ context }) => context.segmentsLeft > 0, noGap: ({ context }) => context.preparedGapMs === 0 },
     delays: { quiet: rules.quiet, idle: idleDelay, preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
-    id: 'ardei-tcp-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, segmentsLeft: 0, outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
@@ -99,13 +104,13 @@ export function createArdeiTcpServer() {
       },
       sending_file: sendFromSource({
         ref: () => 'generated',
-        sentTarget: '#ardei-tcp-server.request_complete',
+        sentTarget: at('request_complete'),
         outcome: 'sent' as const,
         failure: 'interrupted' as const,
         failedTarget: FAILED,
       }),
       streaming: {
-        ...streamsSegments('#ardei-tcp-server.stream_complete'),
+        ...streamsSegments(at('stream_complete')),
       },
       stream_complete: { always: { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'streamed' } } } },
       request_complete: { type: 'final', entry: 'end' },
@@ -113,4 +118,5 @@ export function createArdeiTcpServer() {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -9,7 +9,7 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { outcomeFrom, type Finish } from '../../src/engine/outcome';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { FILE_PREPARED, parseArdeiRequest } from './codec';
 import type { ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
@@ -34,9 +34,9 @@ const asked = (context: Context) => parseArdeiRequest(Buffer.from(context.reques
 
 export function createArdeiUdpClient() {
   return setup({
-    types: { context: {} as Context, input: {} as ArdeiUdpClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as ArdeiUdpClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand>(),
+      ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length === 0 ? params.bytes.subarray(0, context.keep) : context.head,

@@ -13,9 +13,10 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { FILE_PREPARED, UDP_DATA_SIZE, echoOf, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface ArdeiUdpServerInput {
   /** Datagrams of generated data sent before each pause. */
@@ -61,9 +62,14 @@ const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) =
 const stream = (context: Context) => context.request as Extract<ArdeiRequest, { kind: 'stream' }>;
 const textReply = (request: ArdeiRequest) => (request.kind === 'echo' ? echoOf(request.text) : Buffer.from((request as { message: string }).message));
 
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'wait_request';
+const MACHINE_ID = 'ardei-udp-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+
 export function createArdeiUdpServer() {
-  return setup({
-    types: { context: {} as Context, input: {} as ArdeiUdpServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as ArdeiUdpServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       write: emit((_, params: { bytes: Buffer }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
       flush: emit({ type: 'wire.flush' as const }),
@@ -97,7 +103,7 @@ export function createArdeiUdpServer() {
       isStream: is('stream'), fileLeft: ({ context }) => context.fileLeft > 0, segmentsLeft: ({ context }) => context.segmentsLeft > 0 },
     delays: { pace: ({ context }) => context.paceMs, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
-    id: 'ardei-udp-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: { kind: 'error', message: '' }, fileLeft: 0, segmentsLeft: 0, requests: 0, outcome: 'open', bytes: 0 }),
     initial: 'wait_request',
     on: { 'socket.error': '.peer_quiet' },
@@ -143,9 +149,10 @@ export function createArdeiUdpServer() {
         on: { 'wire.flushed': [{ guard: 'fileLeft', target: 'pacing' }, { target: 'wait_request' }] },
       },
       pacing: { after: { pace: 'sending_file' } },
-      streaming: { ...streamsSegments('#ardei-udp-server.wait_request') },
+      streaming: { ...streamsSegments(at('wait_request')) },
       peer_quiet: { type: 'final', entry: assign({ outcome: 'served', detail: ({ context }) => `${context.requests} request(s)` }) },
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

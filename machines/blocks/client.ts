@@ -11,9 +11,10 @@ import type { IncomingFile } from '../../src/storage/file-store';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface BlocksClientInput {
   /** The file's name on the server. */
@@ -32,21 +33,25 @@ interface Context extends BlocksClientInput {
 
 type Event = BlocksReplyFrame | WireEvent | SinkEvent;
 
-const FAILED = '#blocks-client.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'download_complete' | 'failed';
+const MACHINE_ID = 'blocks-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
 
 /** `local` is where the file goes: it appears only once complete, and only if the announced size fits. */
 export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(size: number): Promise<boolean> }) {
-  return setup({
-    types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
       sink: fileSink(() => local.receive()),
     },
-    actions: bulkActions<Context, Event, WireCommand>(),
+    actions: bulkActions<Context, Event>(),
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'blocks-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: 0, outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
@@ -75,7 +80,7 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
       check_room: checkRoomState<Context>('receiving_blocks'),
       receiving_blocks: receiveIntoSink({
         ref: (context: Context) => context.serverName,
-        storedTarget: '#blocks-client.download_complete',
+        storedTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -87,4 +92,5 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -13,11 +13,12 @@ import { errorCode } from '../../src/engine/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import type { DownloadLookup } from '../../src/storage/file-store';
 import { BLOCK_SIZE, encodeErr, encodeOk } from './codec';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface BlocksFiles {
@@ -47,7 +48,11 @@ interface Context extends BlocksServerInput, TextRequestContext {
 
 type Event = BytesFrame | WireEvent | SourceEvent;
 
-const FAILED = '#blocks-server.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'send_complete';
+const MACHINE_ID = 'blocks-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<BlocksOutcome>(['sent']);
 const rules = textRequestRules(1);
 const fileName = (context: Context) => readLines(context.request, 1).lines[0];
@@ -66,8 +71,8 @@ const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string)
 ];
 
 export function createBlocksServer(files: BlocksFiles) {
-  return setup({
-    types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
       /** Lives as long as the connection; stopping it releases the file it holds. */
@@ -75,14 +80,14 @@ export function createBlocksServer(files: BlocksFiles) {
       source: fileSource(({ ref, size }) => files.read(ref, size, BLOCK_SIZE)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      ...bulkActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       found: assign((_, params: { lookup: DownloadLookup }) => (params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : {})),
     },
     guards: rules.guards,
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
-    id: 'blocks-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
@@ -108,12 +113,12 @@ export function createBlocksServer(files: BlocksFiles) {
           },
         },
       },
-      send_refusal: { after: { idle: '#blocks-server.failed' }, on: { 'wire.flushed': 'request_complete' } },
+      send_refusal: { after: { idle: at('failed') }, on: { 'wire.flushed': 'request_complete' } },
       send_file: {
         entry: { type: 'write', params: ({ context }) => ({ bytes: encodeOk(context.size) }) },
         ...sendFromSource({
           ref: (context: Context) => context.ref ?? '',
-          sentTarget: '#blocks-server.send_complete',
+          sentTarget: at('send_complete'),
           outcome: 'sent' as const,
           failure: 'server_error' as const,
           failedTarget: FAILED,
@@ -125,4 +130,5 @@ export function createBlocksServer(files: BlocksFiles) {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -7,7 +7,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { clientContext, startByMode, type QueueClientInput } from './client-states';
@@ -16,6 +16,7 @@ import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export type { QueueClientInput };
 
@@ -30,7 +31,11 @@ interface Context extends QueueClientInput {
 
 type Event = BytesFrame | WireEvent;
 
-const FAILED = '#queue-tcp-client.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'queue-tcp-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } } };
 /** The server broke the connection of a send: it did not keep the message, whether the client was still writing (EPIPE, ECONNRESET) or done. */
 const notKept = {
@@ -40,10 +45,10 @@ const notKept = {
 
 /** `message` is what `send` sends; the received message ends up in the snapshot's `context.message`. */
 export function createQueueTcpClient(message: Buffer) {
-  return setup({
-    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand>(),
+      ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
       /** The reply, whole, where the command reads it: a message or the empty-queue text. */
@@ -57,7 +62,7 @@ export function createQueueTcpClient(message: Buffer) {
       resetByServer: ({ event }) => event.type === 'socket.error' && ['ECONNRESET', 'EPIPE'].includes(event.code),
     },
   }).createMachine({
-    id: 'queue-tcp-client',
+    id: MACHINE_ID,
     context: (args) => ({ ...clientContext(message)(args), reply: noBytes() }),
     initial: 'start',
     on: interruptedOnSocketError,
@@ -108,4 +113,5 @@ export function createQueueTcpClient(message: Buffer) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -8,7 +8,7 @@ import { assign, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { refusal } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
@@ -17,6 +17,7 @@ import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -34,7 +35,11 @@ interface Context extends QueueServerInput {
 
 type Event = BytesFrame | WireEvent;
 
-const FAILED = '#queue-tcp-server.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'queue-tcp-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' } } };
 
 /** The request's first bytes once this chunk is added: all a GET check needs, without copying the rest. */
@@ -43,11 +48,11 @@ const requestHead = ({ context, event }: { context: Context; event: BytesFrame }
 });
 
 export function createQueueTcpServer(store: MessageStore) {
-  return setup({
-    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: storeActors(store),
     actions: {
-      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      ...wireActions<Context, Event>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),
@@ -60,7 +65,7 @@ export function createQueueTcpServer(store: MessageStore) {
       mayStillBeGet: (_, params: { bytes: Buffer }) => mayStillBeGet(params.bytes),
     },
   }).createMachine({
-    id: 'queue-tcp-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, received: noBytes(), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
@@ -147,4 +152,5 @@ export function createQueueTcpServer(store: MessageStore) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -4,7 +4,7 @@
  * original waited forever), for the one datagram that answers it.
  */
 import { assign, setup } from 'xstate';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { clientContext, startByMode } from './client-states';
@@ -24,9 +24,9 @@ type Event = QueueDatagram | WireEvent;
 
 export function createQueueUdpClient(message: Buffer) {
   return setup({
-    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand>(),
+      ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
     },
     delays: { idle: idleDelay },

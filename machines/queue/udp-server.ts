@@ -5,7 +5,7 @@
  * machine lives until the peer has been quiet for the idle time.
  */
 import { assign, setup } from 'xstate';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
 import type { MessageStore, TakenMessage } from './message-store';
@@ -26,10 +26,10 @@ type Event = QueueDatagram | WireEvent;
 
 export function createQueueUdpServer(store: MessageStore) {
   return setup({
-    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: storeActors(store),
     actions: {
-      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      ...wireActions<Context, Event>(),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),
     },
     guards: {

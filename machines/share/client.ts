@@ -12,10 +12,11 @@ import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../sr
 import type { IncomingFile } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { appendBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { encodeShareRequest } from './codec';
 import type { ShareReplyFrame } from './reply-reader';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface ShareClientInput {
   command: 'put' | 'get' | 'list';
@@ -45,18 +46,22 @@ interface Context extends ShareClientInput {
 
 type Event = ShareReplyFrame | WireEvent | SourceEvent | SinkEvent;
 
-const FAILED = '#share-client.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'download_complete' | 'failed' | 'wait_stored';
+const MACHINE_ID = 'share-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<ShareClientOutcome>(['stored', 'received', 'listed']);
 
 export function createShareClient(local: ShareLocalFile) {
-  return setup({
-    types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       source: fileSource(({ size }) => local.read(size)),
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand>(),
+      ...bulkActions<Context, Event>(),
       appendListing: assign(({ context }, params: { bytes: Buffer }) => ({ listing: appendBytes(context.listing, params.bytes) })),
     },
     guards: {
@@ -66,7 +71,7 @@ export function createShareClient(local: ShareLocalFile) {
     },
     delays: { idle: idleDelay },
   }).createMachine({
-    id: 'share-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, listing: noBytes(), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
@@ -95,7 +100,7 @@ export function createShareClient(local: ShareLocalFile) {
 
       downloading: receiveIntoSink({
         ref: (context: Context) => context.name,
-        storedTarget: '#share-client.download_complete',
+        storedTarget: at('download_complete'),
         outcome: 'received' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -105,7 +110,7 @@ export function createShareClient(local: ShareLocalFile) {
 
       uploading: sendFromSource({
         ref: (context: Context) => context.name,
-        sentTarget: '#share-client.wait_stored',
+        sentTarget: at('wait_stored'),
         then: 'end' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -136,4 +141,5 @@ export function createShareClient(local: ShareLocalFile) {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -16,10 +16,11 @@ import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../sr
 import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { FLOW_CONTROL_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { FLOW_CONTROL_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface ShareFiles {
@@ -64,7 +65,11 @@ interface Context extends ShareServerInput, TextRequestContext {
 
 type Event = BytesFrame | WireEvent | SourceEvent | SinkEvent;
 
-const FAILED = '#share-server.failed';
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'download_complete' | 'failed' | 'upload_complete';
+const MACHINE_ID = 'share-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 const output = outcomeFrom<ShareOutcome>(['stored', 'sent', 'listed']);
 const rules = textRequestRules(1);
 const requestOf = (context: Context): ShareRequest => parseShareRequest(readLines(context.request, 1).lines[0]);
@@ -86,8 +91,8 @@ const cancel = [
 const serverError = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: 'server_error' as const, detail: errorCode(event.error) }) };
 
 export function createShareServer(files: ShareFiles) {
-  return setup({
-    types: { context: {} as Context, input: {} as ShareServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as ShareServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
       lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
       reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) => files.reserveUpload(input.name, input.owner)),
@@ -98,7 +103,7 @@ export function createShareServer(files: ShareFiles) {
       sink: fileSink(({ ref }) => files.receive(ref)),
     },
     actions: {
-      ...bulkActions<Context, Event, WireCommand | SessionRequest>(),
+      ...bulkActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       useFile: assign((_, params: { lookup: DownloadLookup | UploadLookup }) =>
         params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : params.lookup.kind === 'free' ? { ref: params.lookup.ref } : {},
@@ -114,7 +119,7 @@ export function createShareServer(files: ShareFiles) {
     },
     delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
   }).createMachine({
-    id: 'share-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
@@ -154,7 +159,7 @@ export function createShareServer(files: ShareFiles) {
       },
       uploading: receiveIntoSink({
         ref: (context: Context) => context.ref ?? '',
-        storedTarget: '#share-server.upload_complete',
+        storedTarget: at('upload_complete'),
         outcome: 'stored' as const,
         failure: 'not_stored' as const,
         failedTarget: FAILED,
@@ -184,7 +189,7 @@ export function createShareServer(files: ShareFiles) {
       },
       downloading: sendFromSource({
         ref: (context: Context) => context.ref ?? '',
-        sentTarget: '#share-server.download_complete',
+        sentTarget: at('download_complete'),
         outcome: 'sent' as const,
         failure: 'server_error' as const,
         failedTarget: FAILED,
@@ -211,4 +216,5 @@ export function createShareServer(files: ShareFiles) {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -9,12 +9,13 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
-import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface SumServerInput {
   serverName: string;
@@ -42,11 +43,16 @@ const request = (context: Context) => {
 };
 const RANGE = `an integer from ${LOWEST} to ${HIGHEST}`;
 
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'sum-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+
 export function createSumServer() {
-  return setup({
-    types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      ...wireActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       finish: assign((_, params: Finish<SumOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
     },
@@ -57,12 +63,12 @@ export function createSumServer() {
     },
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
-    id: 'sum-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
-      client_connect: readsTextRequest('client_connect', 'check_number', '#sum-server.failed'),
+      client_connect: readsTextRequest('client_connect', 'check_number', at('failed')),
       check_number: {
         always: [{ guard: 'inRange', target: 'send_reply' }, { guard: 'outOfRange', target: 'stop_server' }, { target: 'refuse_request' }],
       },
@@ -108,4 +114,5 @@ export function createSumServer() {
     },
     output: ({ context }) => output(context, { stopServer: context.outcome === 'stopped' }),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -6,7 +6,7 @@
  */
 import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { LocalFile } from '../../src/storage/file-store';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
@@ -14,8 +14,9 @@ import type { InboundFrame } from './frame-reader';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type TransferOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface ClientInput {
@@ -28,28 +29,28 @@ export interface ClientInput {
   idleTimeoutMs?: number;
 }
 
-interface ClientContext extends ClientInput {
-  bytes: number;
-  outcome: TransferOutcome;
-  detail?: string;
-}
+type ClientContext = ClientInput & TransferOutcomeFields;
 
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
-const FAILED = '#transfer-client.failed';
+/** The states the shared fragments below target by id: `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'download_complete' | 'wait_upload_stored';
+const MACHINE_ID = 'transfer-client';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
-const finish = (outcome: TransferOutcome, detail?: string) => ({ type: 'finish' as const, params: { outcome, detail } });
-const badReply = (status: number) => finish('protocol_error', `unexpected reply ${statusLetter(status)}`);
+const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({ type: 'finish' as const, params: { outcome, code, detail } });
+const badReply = (status: number) => finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
 
 /** Builds the client machine over the local file it reads from or writes to. */
 export function createClientMachine(local: LocalFile) {
-  return setup({
+  const machine = setup({
     types: {
       context: {} as ClientContext,
       input: {} as ClientInput,
       events: {} as ClientEvent,
-      emitted: {} as WireCommand,
+      emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
     },
     actors: {
@@ -58,7 +59,7 @@ export function createClientMachine(local: LocalFile) {
       sink: fileSink(() => local.receive()),
     },
     actions: {
-      ...bulkActions<ClientContext, ClientEvent, WireCommand>(),
+      ...bulkActions<ClientContext, ClientEvent, Finish>(),
       sendRequest: emit(({ context }, params: { op: number }) => ({
         type: 'wire.write' as const,
         bytes: encodeRequest(params.op, context.serverName),
@@ -72,15 +73,15 @@ export function createClientMachine(local: LocalFile) {
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
     },
   }).createMachine({
-    id: 'transfer-client',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: input.operation === 'upload' ? input.size : 0, bytes: 0, outcome: 'open' }),
     initial: 'start',
     on: {
       ...interruptedOnSocketError,
-      'socket.end': { target: '.failed', actions: finish('interrupted', 'server closed the connection early') },
+      'socket.end': { target: '.failed', actions: finish('interrupted', 'peer.ended_early', 'server closed the connection early') },
       'frame.unexpected': {
         target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `${event.length} unexpected bytes` }) },
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `${event.length} unexpected bytes` }) },
       },
     },
     states: {
@@ -104,12 +105,12 @@ export function createClientMachine(local: LocalFile) {
             {
               guard: statusIs(STATUS.no),
               target: 'download_complete',
-              actions: finish('refused', 'no such file on the server, or it is busy'),
+              actions: finish('refused', 'peer.refused', 'no such file on the server, or it is busy'),
             },
             {
               guard: statusIs(STATUS.error),
               target: 'download_complete',
-              actions: finish('server_error', 'the server refused the request (E)'),
+              actions: finish('server_error', 'peer.error', 'the server refused the request (E)'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -121,18 +122,18 @@ export function createClientMachine(local: LocalFile) {
           input: ({ context }) => ({ size: context.size }),
           onDone: [
             { guard: ({ event }) => event.output, target: 'confirm_download', actions: [sendStatus(STATUS.yes), 'flush'] },
-            { target: 'download_complete', actions: [sendStatus(STATUS.no), finish('no_room', 'not enough free space for the file')] },
+            { target: 'download_complete', actions: [sendStatus(STATUS.no), finish('no_room', 'storage.no_room', 'not enough free space for the file')] },
           ],
           onError: {
             target: 'download_complete',
-            actions: [sendStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', detail: errorCode(event.error) }) }],
+            actions: [sendStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', code: 'storage.failed', detail: errorCode(event.error) }) }],
           },
         },
       },
       confirm_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'downloading' } },
       downloading: receiveIntoSink({
         ref: (context: ClientContext) => context.serverName,
-        storedTarget: '#transfer-client.download_complete',
+        storedTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
         failedTarget: FAILED,
@@ -154,12 +155,12 @@ export function createClientMachine(local: LocalFile) {
             {
               guard: statusIs(STATUS.no),
               target: 'upload_complete',
-              actions: finish('refused', 'the name exists on the server, or it is busy'),
+              actions: finish('refused', 'peer.refused', 'the name exists on the server, or it is busy'),
             },
             {
               guard: statusIs(STATUS.error),
               target: 'upload_complete',
-              actions: finish('server_error', 'the server refused the request (E)'),
+              actions: finish('server_error', 'peer.error', 'the server refused the request (E)'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -179,7 +180,7 @@ export function createClientMachine(local: LocalFile) {
             {
               guard: statusIs(STATUS.no),
               target: 'upload_complete',
-              actions: finish('refused', 'the server has no room for the file, or it is over its size limit'),
+              actions: finish('refused', 'peer.refused', 'the server has no room for the file, or it is over its size limit'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -187,7 +188,7 @@ export function createClientMachine(local: LocalFile) {
       },
       uploading: sendFromSource({
         ref: (context: ClientContext) => context.serverName,
-        sentTarget: '#transfer-client.wait_upload_stored',
+        sentTarget: at('wait_upload_stored'),
         failure: 'local_error' as const,
         failedTarget: FAILED,
       }),
@@ -197,10 +198,10 @@ export function createClientMachine(local: LocalFile) {
         ...waitsForPeer(FAILED),
         on: {
           ...rearmedByProgress('wait_upload_stored'),
-          'socket.end': { target: 'upload_complete', actions: finish('uploaded') },
+          'socket.end': { target: 'upload_complete', actions: finish('uploaded', 'ok') },
           'socket.error': {
             target: 'failed',
-            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: event.code }) },
+            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', code: 'peer.ended_early', detail: event.code }) },
           },
         },
       },
@@ -210,4 +211,5 @@ export function createClientMachine(local: LocalFile) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

@@ -2,7 +2,7 @@
  * The transfer protocol's frames (shared/PROTOCOL.md): pure encode and decode,
  * no sockets, no machines. Integers are unsigned big-endian.
  */
-import { WirestateError, type ErrorCode } from '../../src/engine/errors';
+import { WirestateError, type NameErrorCode } from '../../src/engine/errors';
 
 export const REQUEST_SIZE = 256;
 export const NAME_FIELD_SIZE = REQUEST_SIZE - 1;
@@ -17,7 +17,7 @@ export const STATUS = { yes: 0x54, no: 0x46, error: 0x45 } as const; // 'T', 'F'
 export type Status = (typeof STATUS)[keyof typeof STATUS];
 
 /** A decoded file name, or why the bytes are not one. */
-export type NameField = { ok: true; name: string } | { ok: false; code: ErrorCode };
+export type NameField = { ok: true; name: string } | { ok: false; code: NameErrorCode };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -33,7 +33,7 @@ describe('transfer server machine: download', () => {
       'download_complete',
     ]);
     expect(result.closed).toBe('end');
-    expect(result.outcome).toEqual({ ok: true, outcome: 'downloaded', bytes: 10, detail: undefined });
+    expect(result.outcome).toEqual({ ok: true, outcome: 'downloaded', code: 'ok', bytes: 10, detail: undefined });
     expect(files.holds.size).toBe(0);
   });
 

@@ -3,18 +3,19 @@
  * machine. It does no I/O: replies are emitted as wire commands, file work
  * happens in actors built from the `ServerFiles` it is given.
  */
-import { assign, emit, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import { READING_TAG, type SessionOutcome, type SessionRequest, type WireCommand, type WireEvent } from '../../src/engine/protocol';
+import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode, type NameErrorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type Finish, type TransferOutcome } from './outcome';
+import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcome, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 
 export interface ServerInput {
@@ -26,41 +27,51 @@ export interface ServerInput {
   idleTimeoutMs?: number;
 }
 
-interface ServerContext extends ServerInput {
+interface ServerContext extends ServerInput, TransferOutcomeFields {
   operation?: 'download' | 'upload';
   name?: string;
   /** Set when the request's name field could not be read as a name. */
-  nameError?: string;
+  nameError?: NameErrorCode;
   /** What the files' lookup returned for the name: used for every later file call. */
   ref?: string;
   size: number;
-  bytes: number;
-  outcome: TransferOutcome;
-  detail?: string;
 }
 
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
-const FAILED = '#transfer-server.failed';
+/** The states the shared fragments below target by id: `checkTargets` proves each exists. */
+type Targeted = 'failed' | 'download_complete' | 'upload_complete';
+const MACHINE_ID = 'transfer-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+const FAILED = at('failed');
 
 const replyDownload = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeDownloadReply(status, 0) } });
 const replyStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
-const finishWith = <A>(outcome: TransferOutcome, detail: (args: A) => string | undefined) => ({
+const finishWith = <A>(outcome: TransferOutcome, code: TransferCode, detail: (args: A) => string | undefined) => ({
   type: 'finish' as const,
-  params: (args: A): Finish => ({ outcome, detail: detail(args) }),
+  params: (args: A): Finish => ({ outcome, code, detail: detail(args) }),
 });
+/** Refuses a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
+const nameRefusal = (context: ServerContext): Finish => ({ outcome: 'refused', code: context.nameError!, detail: context.nameError });
+/** The log line of the request just taken (params are read after `takeRequest` has run). */
+const announceRequest = {
+  type: 'announce' as const,
+  params: ({ context }: { context: ServerContext }) => ({ summary: `${context.operation} ${JSON.stringify(context.name ?? '')}` }),
+};
 const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
 const lookupRef = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
 const refusalCode = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
+/** The code of a lookup that answers `N`: the name is missing, taken or held. */
+const declinedCode = (lookup: DownloadLookup | UploadLookup): TransferCode => (lookup.kind === 'exists' ? 'file.exists' : lookup.kind === 'busy' ? 'file.busy' : 'file.missing');
 
 /** Builds the server connection machine over a given set of server files. */
 export function createServerMachine(files: ServerFiles) {
-  return setup({
+  const machine = setup({
     types: {
       context: {} as ServerContext,
       input: {} as ServerInput,
       events: {} as ServerEvent,
-      emitted: {} as WireCommand | SessionRequest,
+      emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
     },
     actors: {
@@ -77,15 +88,11 @@ export function createServerMachine(files: ServerFiles) {
       sink: fileSink(({ ref }) => files.receive(ref)),
     },
     actions: {
-      ...bulkActions<ServerContext, ServerEvent, WireCommand | SessionRequest>(),
+      ...bulkActions<ServerContext, ServerEvent, Finish>(),
       takeRequest: assign((_, params: { op: number; field: NameField }) => ({
         operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
         name: params.field.ok ? params.field.name : undefined,
         nameError: params.field.ok ? undefined : params.field.code,
-      })),
-      announce: emit(({ context }) => ({
-        type: 'session.request' as const,
-        summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`,
       })),
       setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
     },
@@ -99,16 +106,16 @@ export function createServerMachine(files: ServerFiles) {
       tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
     },
   }).createMachine({
-    id: 'transfer-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: 0, bytes: 0, outcome: 'open' }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: {
       ...interruptedOnSocketError,
-      'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'client ended early' } } },
+      'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'client ended early' } } },
       'frame.unexpected': {
         target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `${event.length} unexpected bytes` }) },
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `${event.length} unexpected bytes` }) },
       },
     },
     states: {
@@ -120,16 +127,16 @@ export function createServerMachine(files: ServerFiles) {
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
               target: 'check_download',
-              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, 'announce'],
+              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, announceRequest],
             },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
               target: 'check_upload',
-              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, 'announce'],
+              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, announceRequest],
             },
             {
               target: 'failed',
-              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `unknown operation ${statusLetter(event.op)}` }) },
+              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `unknown operation ${statusLetter(event.op)}` }) },
             },
           ],
         },
@@ -139,7 +146,7 @@ export function createServerMachine(files: ServerFiles) {
         always: {
           guard: 'nameRejected',
           target: 'download_complete',
-          actions: [replyDownload(STATUS.error), finishWith('refused', ({ context }) => context.nameError)],
+          actions: [replyDownload(STATUS.error), { type: 'finish', params: ({ context }) => nameRefusal(context) }],
         },
         invoke: {
           src: 'lookupDownload',
@@ -158,16 +165,16 @@ export function createServerMachine(files: ServerFiles) {
             {
               guard: ({ event }) => event.output.kind === 'missing' || event.output.kind === 'busy',
               target: 'download_complete',
-              actions: [replyDownload(STATUS.no), finishWith('refused', ({ event }) => event.output.kind)],
+              actions: [replyDownload(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'refused', code: declinedCode(event.output), detail: event.output.kind }) }],
             },
             {
               target: 'download_complete',
-              actions: [replyDownload(STATUS.error), finishWith('refused', ({ event }) => refusalCode(event.output))],
+              actions: [replyDownload(STATUS.error), finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output))],
             },
           ],
           onError: {
             target: 'download_complete',
-            actions: [replyDownload(STATUS.error), finishWith('server_error', ({ event }) => errorCode(event.error))],
+            actions: [replyDownload(STATUS.error), finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error))],
           },
         },
       },
@@ -181,18 +188,18 @@ export function createServerMachine(files: ServerFiles) {
             {
               guard: statusIs(STATUS.no),
               target: 'download_complete',
-              actions: { type: 'finish', params: { outcome: 'cancelled', detail: 'client declined' } },
+              actions: { type: 'finish', params: { outcome: 'cancelled', code: 'peer.declined', detail: 'client declined' } },
             },
             {
               target: 'failed',
-              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: `bad confirmation ${statusLetter(event.status)}` }) },
+              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `bad confirmation ${statusLetter(event.status)}` }) },
             },
           ],
         },
       },
       downloading: sendFromSource({
         ref: (context: ServerContext) => context.ref ?? '',
-        sentTarget: '#transfer-server.download_complete',
+        sentTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'server_error' as const,
         failedTarget: FAILED,
@@ -203,7 +210,7 @@ export function createServerMachine(files: ServerFiles) {
         always: {
           guard: 'nameRejected',
           target: 'upload_complete',
-          actions: [replyStatus(STATUS.error), finishWith('refused', ({ context }) => context.nameError)],
+          actions: [replyStatus(STATUS.error), { type: 'finish', params: ({ context }) => nameRefusal(context) }],
         },
         invoke: {
           src: 'reserveUpload',
@@ -217,16 +224,16 @@ export function createServerMachine(files: ServerFiles) {
             {
               guard: ({ event }) => event.output.kind === 'exists' || event.output.kind === 'busy',
               target: 'upload_complete',
-              actions: [replyStatus(STATUS.no), finishWith('refused', ({ event }) => event.output.kind)],
+              actions: [replyStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'refused', code: declinedCode(event.output), detail: event.output.kind }) }],
             },
             {
               target: 'upload_complete',
-              actions: [replyStatus(STATUS.error), finishWith('refused', ({ event }) => refusalCode(event.output))],
+              actions: [replyStatus(STATUS.error), finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output))],
             },
           ],
           onError: {
             target: 'upload_complete',
-            actions: [replyStatus(STATUS.error), finishWith('server_error', ({ event }) => errorCode(event.error))],
+            actions: [replyStatus(STATUS.error), finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error))],
           },
         },
       },
@@ -239,7 +246,7 @@ export function createServerMachine(files: ServerFiles) {
             {
               guard: { type: 'tooLarge', params: ({ event }) => ({ size: event.size }) },
               target: 'upload_complete',
-              actions: [replyStatus(STATUS.no), finishWith('refused', ({ event }) => `size ${event.size} over the limit`)],
+              actions: [replyStatus(STATUS.no), finishWith('refused', 'upload.too_large', ({ event }) => `size ${event.size} over the limit`)],
             },
             { target: 'check_upload_space', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
           ],
@@ -251,18 +258,18 @@ export function createServerMachine(files: ServerFiles) {
           input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
           onDone: [
             { guard: ({ event }) => event.output, target: 'send_file_upload_size_response', actions: [replyStatus(STATUS.yes), 'flush'] },
-            { target: 'upload_complete', actions: [replyStatus(STATUS.no), finishWith('refused', () => 'no room')] },
+            { target: 'upload_complete', actions: [replyStatus(STATUS.no), finishWith('refused', 'storage.no_room', () => 'no room')] },
           ],
           onError: {
             target: 'upload_complete',
-            actions: [replyStatus(STATUS.no), finishWith('server_error', ({ event }) => errorCode(event.error))],
+            actions: [replyStatus(STATUS.no), finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error))],
           },
         },
       },
       send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
       uploading: receiveIntoSink({
         ref: (context: ServerContext) => context.ref ?? '',
-        storedTarget: '#transfer-server.upload_complete',
+        storedTarget: at('upload_complete'),
         outcome: 'uploaded' as const,
         failure: 'not_stored' as const,
         failedTarget: FAILED,
@@ -273,4 +280,5 @@ export function createServerMachine(files: ServerFiles) {
     },
     output: ({ context }) => toSessionOutcome(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

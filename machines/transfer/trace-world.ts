@@ -4,7 +4,7 @@
  * that was busy, the room that was missing. Then replay can check that the
  * machine still sends the same bytes and visits the same states.
  */
-import type { ConnectionSpec } from '../../src/engine/protocol';
+import type { ConnectionSpec, SessionOutcome } from '../../src/engine/protocol';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
@@ -15,6 +15,7 @@ import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, decode
 import { TransferFrameReader } from './frame-reader';
 import { transferClient, transferServer } from './connections';
 import { createServerMachine, type ServerInput } from './server';
+import type { TransferCode } from './outcome';
 
 /** The two machines over memory: what a trace's statechart is drawn from. */
 export function transferMachines() {
@@ -30,14 +31,16 @@ export function specFromTrace(trace: Trace): ConnectionSpec {
   const outcome = outcomeOf(trace);
   if (trace.header.role === 'client') {
     const input = trace.header.input as ClientInput;
-    return transferClient(localWorld(input, inbound, outbound, outcome?.outcome), input);
+    return transferClient(localWorld(input, inbound, outbound, outcome), input);
   }
   const input = trace.header.input as ServerInput;
   return transferServer(serverWorld(inbound, outbound, outcome), { maxUploadSize: input.maxUploadSize }).accept(input.owner);
 }
 
-function serverWorld(inbound: Buffer, outbound: Buffer, outcome: { outcome: string; detail?: string } | undefined): MemoryFiles {
-  const detail = outcome?.detail;
+/** Whether the trace ended with `code`: the world is rebuilt from codes, never from details (those are for people). */
+const endedWith = (outcome: SessionOutcome | undefined, code: TransferCode) => outcome?.code === code;
+
+function serverWorld(inbound: Buffer, outbound: Buffer, outcome: SessionOutcome | undefined): MemoryFiles {
   if (inbound.length < REQUEST_SIZE) return new MemoryFiles();
   const { op, name } = decodeRequest(inbound.subarray(0, REQUEST_SIZE));
   if (!name.ok) return new MemoryFiles();
@@ -51,19 +54,19 @@ function serverWorld(inbound: Buffer, outbound: Buffer, outcome: { outcome: stri
   const files = new MemoryFiles(
     {},
     {
-      capacity: detail === 'no room' ? uploadSize - 1 : undefined,
-      commitError: outcome?.outcome === 'not_stored' ? detail : undefined,
+      capacity: endedWith(outcome, 'storage.no_room') ? uploadSize - 1 : undefined,
+      commitError: endedWith(outcome, 'file.unwritable') ? outcome?.detail : undefined,
     },
   );
-  if (detail === 'busy') files.holds.claim(key, OTHER_CONNECTION);
+  if (endedWith(outcome, 'file.busy')) files.holds.claim(key, OTHER_CONNECTION);
   if (op === OP.download && outbound[0] === STATUS.yes) {
     files.files.set(key, padTo(outbound.subarray(DOWNLOAD_REPLY_SIZE), Number(outbound.readBigUInt64BE(1))));
   }
-  if (op === OP.upload && detail === 'exists') files.files.set(key, Buffer.alloc(0));
+  if (op === OP.upload && endedWith(outcome, 'file.exists')) files.files.set(key, Buffer.alloc(0));
   return files;
 }
 
-function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outcome: string | undefined) {
+function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outcome: SessionOutcome | undefined) {
   if (input.operation === 'upload') {
     return memoryLocalFile(padTo(outbound.subarray(REQUEST_SIZE + UPLOAD_SIZE_SIZE), input.size));
   }
@@ -71,7 +74,7 @@ function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outco
   reader.push(inbound);
   const reply = reader.next();
   const size = reply?.type === 'frame.download_reply' ? reply.size : 0;
-  return memoryLocalFile(undefined, outcome === 'no_room' ? size - 1 : undefined);
+  return memoryLocalFile(undefined, endedWith(outcome, 'storage.no_room') ? size - 1 : undefined);
 }
 
 function concat(trace: Trace, direction: 'in' | 'out'): Buffer {

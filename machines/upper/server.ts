@@ -5,12 +5,13 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
-import type { SessionOutcome, SessionRequest, WireCommand, WireEvent } from '../../src/engine/protocol';
+import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { upperCased } from './codec';
 import { idleDelay } from '../../src/engine/idle';
+import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface UpperServerInput {
   /** Longest request read, in bytes (the seed's buffer: 2048). */
@@ -33,23 +34,28 @@ const output = outcomeFrom<UpperOutcome>(['replied']);
 const rules = textRequestRules(1);
 const sentence = (context: Context) => readLines(context.request, 1).lines[0];
 
+/** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
+type Targeted = 'failed';
+const MACHINE_ID = 'upper-server';
+const at = targetsIn<Targeted>()(MACHINE_ID);
+
 export function createUpperServer() {
-  return setup({
-    types: { context: {} as Context, input: {} as UpperServerInput, events: {} as Event, emitted: {} as WireCommand | SessionRequest, output: {} as SessionOutcome },
+  const machine = setup({
+    types: { context: {} as Context, input: {} as UpperServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand | SessionRequest>(),
+      ...wireActions<Context, Event>(),
       appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
       finish: assign((_, params: Finish<UpperOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
     },
     guards: rules.guards,
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
-    id: 'upper-server',
+    id: MACHINE_ID,
     context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
-      client_connect: readsTextRequest('client_connect', 'send_reply', '#upper-server.failed'),
+      client_connect: readsTextRequest('client_connect', 'send_reply', at('failed')),
       send_reply: {
         entry: [
           { type: 'announce', params: ({ context }) => ({ summary: `data from the client: ${JSON.stringify(sentence(context))}` }) },
@@ -68,4 +74,5 @@ export function createUpperServer() {
     },
     output: ({ context }) => output(context),
   });
+  return checkTargets<Targeted>()(machine);
 }

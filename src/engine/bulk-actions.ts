@@ -5,30 +5,43 @@
  * (bulk-states.ts, file-actors.ts). Instantiated per machine so that each
  * keeps its own types.
  */
-import { assign, sendTo, type AnyActorRef, type EventObject } from 'xstate';
+import { assign, sendTo, type EventObject } from 'xstate';
+import { SINK_ID, SOURCE_ID, type SinkActor, type SinkCommand, type SourceActor, type SourceCommand } from './file-actors';
 import type { Finish, OutcomeFields } from './outcome';
 import { wireActions } from './wire-actions';
 
+/** The context fields these actions write, with the machine's own outcome and code types. */
 interface BulkContext extends OutcomeFields {
   /** The file's size, once known. */
   size: number;
 }
 
-export function bulkActions<TContext extends BulkContext, TEvent extends EventObject, TEmitted extends EventObject>() {
-  const toChild = (id: 'source' | 'sink', type: string) => sendTo<TContext, TEvent, undefined, AnyActorRef, TEvent, never, never>(id, { type });
+type CodeOf<TContext extends OutcomeFields> = NonNullable<TContext['code']>;
+
+/**
+ * `TFinish`: the params the machine's `finish` takes; a protocol whose outcomes carry
+ * a closed union of codes passes its own, so that a `finish` without one is a type error.
+ */
+export function bulkActions<
+  TContext extends BulkContext,
+  TEvent extends EventObject,
+  TFinish extends Finish<TContext['outcome'], CodeOf<TContext>> = Finish<TContext['outcome'], CodeOf<TContext>>,
+>() {
+  // TypeScript cannot relate a patch of known fields to `Partial` of a generic context, hence `as Patch`: the
+  // fields it names are BulkContext's, which every TContext has with these very types.
+  type Patch = Partial<TContext>;
+  const toSource = (command: SourceCommand) => sendTo<TContext, TEvent, undefined, SourceActor, TEvent, never, never>(SOURCE_ID, command);
   return {
-    ...wireActions<TContext, TEvent, TEmitted>(),
-    finish: assign<TContext, TEvent, Finish<TContext['outcome']>, TEvent, never>((_, params) => ({ outcome: params.outcome, detail: params.detail }) as Partial<TContext>),
-    setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Partial<TContext>),
-    countBytes: assign<TContext, TEvent, { chunk: Buffer }, TEvent, never>(
-      ({ context }, params) => ({ bytes: context.bytes + params.chunk.length }) as Partial<TContext>,
+    ...wireActions<TContext, TEvent>(),
+    finish: assign<TContext, TEvent, TFinish, TEvent, never>((_, params) => ({ outcome: params.outcome, code: params.code, detail: params.detail }) as Patch),
+    setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Patch),
+    countBytes: assign<TContext, TEvent, { chunk: Buffer }, TEvent, never>(({ context }, params) => ({ bytes: context.bytes + params.chunk.length }) as Patch),
+    pauseSource: toSource({ type: 'source.pause' }),
+    resumeSource: toSource({ type: 'source.resume' }),
+    forwardChunk: sendTo<TContext, TEvent, { chunk: Buffer }, SinkActor, TEvent, never, never>(
+      SINK_ID,
+      (_, params): SinkCommand => ({ type: 'sink.write', chunk: params.chunk }),
     ),
-    pauseSource: toChild('source', 'source.pause'),
-    resumeSource: toChild('source', 'source.resume'),
-    forwardChunk: sendTo<TContext, TEvent, { chunk: Buffer }, AnyActorRef, TEvent, never, never>(
-      'sink',
-      (_: unknown, params: { chunk: Buffer }) => ({ type: 'sink.write', chunk: params.chunk }),
-    ),
-    commit: toChild('sink', 'sink.commit'),
+    commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent, never, never>(SINK_ID, { type: 'sink.commit' }),
   };
 }

@@ -7,17 +7,28 @@
  * timer: a transfer that is moving is never cut, one that stalls is.
  */
 import { errorCode } from './errors';
+import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
+import type { EngineCode } from './outcome';
+import type { StateTarget } from './state-targets';
 import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
 /** A data event's bytes, whether a framed `frame.data` chunk or an unframed `frame.bytes` one. */
 const dataOf = ({ event }: { event: { chunk?: Buffer; bytes?: Buffer } }) => ({ chunk: (event.chunk ?? event.bytes)! });
 
+/** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
+const failureOf =
+  <Outcome extends string>(outcome: Outcome) =>
+  ({ event }: { event: FileFailure<EngineCode> }) => ({ outcome, code: event.code, detail: event.detail });
+
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
-export function waitsForPeer(failedTarget: string) {
+export function waitsForPeer(failedTarget: StateTarget) {
   return {
     after: {
-      idle: { target: failedTarget, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the peer for the idle timeout' } } },
+      idle: {
+        target: failedTarget,
+        actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, code: 'peer.idle' as const, detail: 'nothing from the peer for the idle timeout' } },
+      },
     },
   };
 }
@@ -35,12 +46,12 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   /** The handle the source actor opens: a server's resolved path (a client's one local file ignores it). */
   ref(context: Context): string;
   /** Where to go once every byte has left, with `outcome` if given, then the machine's action `then` if given. */
-  sentTarget: string;
+  sentTarget: StateTarget;
   outcome?: Outcome;
   then?: Then;
   /** The outcome when the file cannot be read. */
   failure: Outcome;
-  failedTarget: string;
+  failedTarget: StateTarget;
 }
 
 /**
@@ -51,21 +62,21 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
 export function sendFromSource<Outcome extends string, Context extends { size: number }, Then extends string = never>(delivery: FileDelivery<Outcome, Context, Then>) {
   const { sentTarget, outcome, then, failure, failedTarget } = delivery;
   // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
-  const finished: ({ type: 'finish'; params: { outcome: Outcome } } | NoInfer<Then>)[] = [...(outcome ? [{ type: 'finish' as const, params: { outcome } }] : []), ...(then ? [then] : [])];
-  const fail = { type: 'finish' as const, params: ({ event }: { event: { error?: unknown; code?: string } }) => ({ outcome: failure, detail: event.code ?? errorCode(event.error) }) };
+  const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [...(outcome ? [{ type: 'finish' as const, params: { outcome, code: 'ok' as const } }] : []), ...(then ? [then] : [])];
+  const notOpened = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unreadable' as const, detail: errorCode(event.error) }) };
   return {
     invoke: {
-      id: 'source' as const,
-      src: 'source' as const,
+      id: SOURCE_ID,
+      src: SOURCE_ID,
       input: ({ context }: { context: Context }) => ({ ref: delivery.ref(context), size: context.size }),
-      onError: { target: failedTarget, actions: fail },
+      onError: { target: failedTarget, actions: notOpened },
     },
     initial: 'sending' as const,
     on: {
       'wire.full': { actions: 'pauseSource' as const },
       'wire.drain': { actions: 'resumeSource' as const },
       'file.done': { target: sentTarget, actions: finished },
-      'file.error': { target: failedTarget, actions: fail },
+      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
     },
     states: {
       sending: {
@@ -91,11 +102,11 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   /** The handle the sink actor opens: a server's resolved path (a client's one local file ignores it). */
   ref(context: Context): string;
   /** Where to go once the file is stored, with `outcome`. */
-  storedTarget: string;
+  storedTarget: StateTarget;
   outcome: Outcome;
   /** The outcome when the file cannot be written. */
   failure: Outcome;
-  failedTarget: string;
+  failedTarget: StateTarget;
   /**
    * How the file's bytes and its end arrive: framed (`frame.data` then `frame.data_end`, the default),
    * or as the rest of the stream (`frame.bytes` until the peer ends its side: `socket.end`).
@@ -118,12 +129,15 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
   const [dataEvent, endEvent] = receipt.framing === 'until-end' ? (['frame.bytes', 'socket.end'] as const) : (['frame.data', 'frame.data_end'] as const);
   return {
     invoke: {
-      id: 'sink' as const,
-      src: 'sink' as const,
+      id: SINK_ID,
+      src: SINK_ID,
       input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size }),
-      onError: { target: failedTarget, actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, detail: errorCode(event.error) }) } },
+      onError: {
+        target: failedTarget,
+        actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unwritable' as const, detail: errorCode(event.error) }) },
+      },
     },
-    on: { 'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: failure, detail: event.code }) } } },
+    on: { 'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } } },
     initial: 'receiving' as const,
     states: {
       receiving: {
@@ -141,7 +155,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       },
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
       wait_peer_end: { tags: READING_TAG, ...waitsForPeer(failedTarget), on: { 'socket.end': { target: 'storing', actions: 'commit' as const } } },
-      storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome } } } } },
+      storing: { on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome, code: 'ok' as const } } } } },
     },
   };
 }

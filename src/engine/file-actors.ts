@@ -5,9 +5,10 @@
  * chunks and commits.
  */
 import type { Readable } from 'node:stream';
-import { fromCallback } from 'xstate';
+import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile } from '../storage/file-store';
 import { errorCode } from './errors';
+import type { EngineCode } from './outcome';
 
 export interface FileTarget {
   /** The handle a lookup returned (server), or unused (client: one local file). */
@@ -15,8 +16,15 @@ export interface FileTarget {
   size: number;
 }
 
-export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | { type: 'file.error'; code: string };
-type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
+/** Why a file actor failed: a stable code (outcome.ts) and, when the system said, its errno. */
+export type FileFailure<Code extends EngineCode> = { type: 'file.error'; code: Code; detail: string };
+
+export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
+export type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
+
+/** The ids under which a machine invokes its file actors (bulk-states.ts) and sends them commands (bulk-actions.ts). */
+export const SOURCE_ID = 'source' as const;
+export const SINK_ID = 'sink' as const;
 
 /** Streams `size` bytes of a file out as `file.chunk` events; errors if it yields another count. */
 export function fileSource(open: (target: FileTarget) => Readable) {
@@ -28,9 +36,9 @@ export function fileSource(open: (target: FileTarget) => Readable) {
       sendBack({ type: 'file.chunk', chunk });
     });
     stream.on('end', () =>
-      sendBack(sent === input.size ? { type: 'file.done' } : { type: 'file.error', code: 'file.size_changed' }),
+      sendBack(sent === input.size ? { type: 'file.done' } : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` }),
     );
-    stream.on('error', (error) => sendBack({ type: 'file.error', code: errorCode(error) }));
+    stream.on('error', (error) => sendBack({ type: 'file.error', code: 'file.unreadable', detail: errorCode(error) }));
     receive((command) => (command.type === 'source.pause' ? stream.pause() : stream.resume()));
     return () => {
       stream.destroy();
@@ -38,15 +46,16 @@ export function fileSource(open: (target: FileTarget) => Readable) {
   });
 }
 
-export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | { type: 'file.error'; code: string };
-type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
+export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | FileFailure<'file.unwritable'>;
+export type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
 
 /** Writes chunks to a file that appears only once committed; stopping it before then discards it. */
 export function fileSink(open: (target: FileTarget) => IncomingFile) {
   return fromCallback<SinkCommand, FileTarget, SinkEvent>(({ input, sendBack, receive }) => {
     const file = open(input);
     file.stream.on('drain', () => sendBack({ type: 'file.drain' }));
-    file.stream.on('error', (error) => sendBack({ type: 'file.error', code: errorCode(error) }));
+    const failed = (error: unknown) => sendBack({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
+    file.stream.on('error', failed);
     receive((command) => {
       if (command.type === 'sink.write') {
         if (!file.stream.write(command.chunk)) sendBack({ type: 'file.full' });
@@ -54,9 +63,12 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
       }
       file.commit().then(
         () => sendBack({ type: 'file.stored' }),
-        (error: unknown) => sendBack({ type: 'file.error', code: errorCode(error) }),
+        failed,
       );
     });
     return () => file.abort();
   });
 }
+
+export type SourceActor = ActorRefFrom<ReturnType<typeof fileSource>>;
+export type SinkActor = ActorRefFrom<ReturnType<typeof fileSink>>;

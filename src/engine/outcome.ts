@@ -1,14 +1,34 @@
 /**
  * How a machine records the way its session ends, the same for every protocol
- * that uses it: a `finish` action sets a short stable word and a detail, and
- * the machine's output turns them into the engine's `SessionOutcome`.
+ * that uses it: a `finish` action sets a short stable word (`outcome`), a
+ * stable `code` from the protocol's closed union saying why, and a detail for
+ * people; the machine's output turns them into the engine's `SessionOutcome`.
+ * Behaviour (exit codes, replay's rebuilt world) follows the code, never the detail.
  */
 import type { SessionOutcome } from './protocol';
 
-/** Params of the `finish` action: the outcome and an optional detail (a code or reason). */
-export type Finish<Outcome extends string = string> = { outcome: Outcome; detail?: string };
+/**
+ * The codes the engine's shared states finish with (socket errors, idle peers,
+ * the file actors), part of every protocol's union that uses those states.
+ */
+export type EngineCode =
+  /** The session did what was asked. */
+  | 'ok'
+  /** The socket failed (detail: the errno). */
+  | 'socket.error'
+  /** The peer sent nothing for the idle timeout. */
+  | 'peer.idle'
+  /** A file being sent could not be read (detail: the errno). */
+  | 'file.unreadable'
+  /** A file being sent ended at another size than announced. */
+  | 'file.size_changed'
+  /** A file being received could not be written or stored (detail: the errno). */
+  | 'file.unwritable';
 
-export interface OutcomeFields<Outcome extends string = string> extends Finish<Outcome> {
+/** Params of the `finish` action: the outcome, why (a code of the protocol's closed union), and a detail for people. */
+export type Finish<Outcome extends string = string, Code extends string = string> = { outcome: Outcome; code?: Code; detail?: string };
+
+export interface OutcomeFields<Outcome extends string = string, Code extends string = string> extends Finish<Outcome, Code> {
   /** Payload bytes moved. */
   bytes: number;
 }
@@ -18,6 +38,7 @@ export function outcomeFrom<Outcome extends string>(successes: readonly Outcome[
   return (context: OutcomeFields<Outcome>, extra: Partial<SessionOutcome> = {}): SessionOutcome => ({
     ok: successes.includes(context.outcome),
     outcome: context.outcome,
+    code: context.code,
     bytes: context.bytes,
     detail: context.detail,
     ...extra,
@@ -26,5 +47,8 @@ export function outcomeFrom<Outcome extends string>(successes: readonly Outcome[
 
 /** The root transition of every connection machine: a broken socket ends it in `failed`, `interrupted`. */
 export const interruptedOnSocketError = {
-  'socket.error': { target: '.failed', actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, detail: event.code }) } },
+  'socket.error': {
+    target: '.failed',
+    actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, code: 'socket.error' as const, detail: event.code }) },
+  },
 };

@@ -34,6 +34,9 @@ export type WireCommand =
 /** Tells the loop's log what this connection is about, once the machine knows. */
 export type SessionRequest = { type: 'session.request'; summary: string };
 
+/** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */
+export type MachineEmitted = WireCommand | SessionRequest;
+
 /** What the loop tells every connection machine about its socket. */
 export type WireEvent =
   | { type: 'wire.flushed' }
@@ -58,6 +61,8 @@ export interface SessionOutcome {
   ok: boolean;
   /** Short stable word: `downloaded`, `refused`, `interrupted`, ... */
   outcome: string;
+  /** Why, as a stable code of the protocol's closed union (`file.busy`, `peer.idle`, ...): what replay and exit codes match on. */
+  code?: string;
   /** Payload bytes moved (file bytes, not protocol framing). */
   bytes: number;
   detail?: string;

@@ -6,7 +6,7 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from './chunk-reader';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from './outcome';
-import { READING_TAG, type SessionOutcome, type WireCommand, type WireEvent } from './protocol';
+import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
 import { idleDelay } from './idle';
@@ -40,9 +40,9 @@ const output = outcomeFrom<TextClientOutcome>(['replied']);
 export function createTextClient(id: string, refusal: (reply: Buffer) => string | undefined = () => undefined) {
   const failed = `#${id}.failed`;
   return setup({
-    types: { context: {} as Context, input: {} as TextClientInput, events: {} as Event, emitted: {} as WireCommand, output: {} as SessionOutcome },
+    types: { context: {} as Context, input: {} as TextClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
-      ...wireActions<Context, Event, WireCommand>(),
+      ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish<TextClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
       appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
     },

@@ -7,6 +7,7 @@
  */
 import { READING_TAG } from './protocol';
 import { DEFAULT_QUIET_MS, readLines } from './text-request';
+import type { StateTarget } from './state-targets';
 
 /** What a machine reading a text request keeps in its context. */
 export interface TextRequestContext {
@@ -39,7 +40,7 @@ export function textRequestRules(lines: number) {
  * The machine provides the `appendRequest` and `finish` actions and the
  * `quiet` and `idle` delays.
  */
-export function readsTextRequest(self: string, next: string, failed: string) {
+export function readsTextRequest(self: string, next: string, failed: StateTarget) {
   return {
     tags: READING_TAG,
     always: { guard: 'requestComplete' as const, target: next },

@@ -1,23 +1,19 @@
 /**
  * The xstate actions every protocol machine uses to ask the loop for I/O, and
  * to say what the connection is about. Instantiated per machine so that each
- * keeps its own types.
+ * keeps its own types; every machine declares `MachineEmitted` as what it emits.
  */
 import { emit, type EventObject, type MachineContext } from 'xstate';
-import type { WireCommand } from './protocol';
+import type { MachineEmitted, WireCommand } from './protocol';
 
-export function wireActions<TContext extends MachineContext, TEvent extends EventObject, TEmitted extends EventObject>() {
-  const wire = (command: WireCommand) => emit<TContext, TEvent, undefined, TEvent, TEmitted>(command as unknown as TEmitted);
+export function wireActions<TContext extends MachineContext, TEvent extends EventObject>() {
+  const wire = (command: WireCommand) => emit<TContext, TEvent, undefined, TEvent, MachineEmitted>(command);
   return {
-    write: emit<TContext, TEvent, { bytes: Uint8Array }, TEvent, TEmitted>(
-      (_, params) => ({ type: 'wire.write', bytes: params.bytes }) as unknown as TEmitted,
-    ),
+    write: emit<TContext, TEvent, { bytes: Uint8Array }, TEvent, MachineEmitted>((_, params) => ({ type: 'wire.write', bytes: params.bytes })),
     flush: wire({ type: 'wire.flush' }),
     end: wire({ type: 'wire.end' }),
     reset: wire({ type: 'wire.reset' }),
     /** One log line saying what the peer asked for. */
-    announce: emit<TContext, TEvent, { summary: string }, TEvent, TEmitted>(
-      (_, params) => ({ type: 'session.request', summary: params.summary }) as unknown as TEmitted,
-    ),
+    announce: emit<TContext, TEvent, { summary: string }, TEvent, MachineEmitted>((_, params) => ({ type: 'session.request', summary: params.summary })),
   };
 }
