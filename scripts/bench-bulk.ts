@@ -35,7 +35,7 @@ interface Peer {
   name: string;
   node: boolean;
   download: Direction;
-  upload?: Direction;
+  upload: Direction;
 }
 
 interface Step {
@@ -63,7 +63,10 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     else console.log('nginx + curl: not installed, left out (apt-get install nginx-light curl)');
 
     console.log(`bulk: ${(size / MiB).toFixed(0)} MiB file in ${work}, ${options.rounds} rounds, loopback; times run from client start to the file complete`);
-    const steps = peers.flatMap((peer) => [['download', peer.download] as const, ...(peer.upload ? [['upload', peer.upload] as const] : [])].map(([way, direction]) => ({ name: `${peer.name} ${way}`, peer, direction })));
+    const steps = peers.flatMap((peer) => [
+      { name: `${peer.name} download`, way: 'download', peer, direction: peer.download },
+      { name: `${peer.name} upload`, way: 'upload', peer, direction: peer.upload },
+    ]);
     const results = new Map<string, Step[]>(steps.map((step) => [step.name, []]));
     for (let round = 0; round < options.rounds; round++) {
       // A step run right after another's large write to tmpfs is measurably slower, so the order rotates.
@@ -152,24 +155,22 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
 
   function peakRss(peer: Peer): string {
     if (peer.name === 'socat') return '– (a process per connection)';
-    const ends = [peer.download.server, ...(peer.upload ? [peer.upload.server] : [])];
-    return figure(Math.max(...ends.map((server) => serverMemoryMiB(server, 'VmHWM'))), 1);
+    return figure(Math.max(serverMemoryMiB(peer.download.server, 'VmHWM'), serverMemoryMiB(peer.upload.server, 'VmHWM')), 1);
   }
 }
 
-function report(steps: { name: string; peer: Peer; results: Step[] }[], size: number): void {
+function report(steps: { name: string; way: string; peer: Peer; results: Step[] }[], size: number): void {
   const gib = size / GiB;
   const rate = (name: string) => median(steps.find((step) => step.name === name)?.results.map((result) => result.mibPerSecond) ?? []);
   const rows = [['bulk (medians)', 'MiB/s', '× plain', '× socat', 'CPU s/GiB client', 'server', 'both', 'Mark-Compacts/GiB client', 'server']];
   for (const step of steps) {
-    const way = step.name.endsWith('upload') ? 'upload' : 'download';
     const ours = median(step.results.map((result) => result.mibPerSecond));
     const perGiB = (pick: (result: Step) => number) => median(step.results.map(pick)) / gib;
     rows.push([
       step.name,
       figure(ours),
-      figure(ours / rate(`plain Node pipe ${way}`), 2),
-      figure(ours / rate(`socat ${way}`), 2),
+      figure(ours / rate(`plain Node pipe ${step.way}`), 2),
+      figure(ours / rate(`socat ${step.way}`), 2),
       figure(perGiB((result) => result.clientCpu), 2),
       figure(perGiB((result) => result.serverCpu), 2),
       figure(perGiB((result) => result.clientCpu + result.serverCpu), 2),

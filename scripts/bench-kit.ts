@@ -110,24 +110,23 @@ function countMarkCompacts(text: string): number {
   return text.match(/Mark-Compact/g)?.length ?? 0;
 }
 
-/** What one client run cost: wall seconds, CPU seconds (user + system, its whole process tree) and Mark-Compacts. */
+/** What one client run cost: CPU seconds (user + system, its whole process tree) and Mark-Compacts. */
 export interface Run {
-  seconds: number;
   cpuSeconds: number;
   markCompacts: number;
 }
 
 /**
  * Runs a client to its end under bash, whose `times` then reports the CPU its children used (the
- * only way to get a finished child's CPU time from Node). Rejects on a non-zero exit or after
- * `timeoutSeconds`.
+ * only way to get a finished child's CPU time from Node). Rejects on a non-zero exit; after
+ * `timeoutSeconds` the whole process group is killed (bash would wait for its child).
  */
 export function runClient(command: string, argv: string[], timeoutSeconds: number): Promise<Run> {
-  const started = performance.now();
   const child = spawn('bash', ['-c', '"$@"; code=$?; times >&3; exit $code', 'bench-client', command, ...argv], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    timeout: timeoutSeconds * 1000,
+    detached: true,
   });
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutSeconds * 1000);
   let stdout = '';
   let stderr = '';
   let times = '';
@@ -140,11 +139,11 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2048)));
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (times += chunk.toString()));
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (error) => (clearTimeout(timer), reject(error)));
     child.once('close', (code, signal) => {
-      const seconds = (performance.now() - started) / 1000;
+      clearTimeout(timer);
       if (code !== 0) return reject(new Error(`${[command, ...argv].slice(0, 4).join(' ')} exited ${code ?? signal}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`));
-      resolve({ seconds, cpuSeconds: childrenCpuSeconds(times), markCompacts });
+      resolve({ cpuSeconds: childrenCpuSeconds(times), markCompacts });
     });
   });
 }

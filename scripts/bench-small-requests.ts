@@ -19,7 +19,7 @@ export interface SmallOptions {
 }
 
 interface Tally {
-  server: Server;
+  name: string;
   milliseconds: number[];
   cpuSeconds: number;
   idleKiB: number;
@@ -30,41 +30,54 @@ export async function benchSmallRequests(options: SmallOptions): Promise<void> {
   await makeFile(join(root, 'small.bin'), FILE_SIZE);
   const limits = ['--max-connections', String(options.idle + 100), '--max-per-address', String(options.idle + 100), '--request-timeout', '120', '--idle-timeout', '120'];
   const listening = /listening on [\d.]+:(\d+)/;
-  const servers = [
+  const startBoth = async () => [
     await startServer('wirestate', process.execPath, [CLI, 'server', '--host', '127.0.0.1', '-l', '0', '--root', root, ...limits], listening, options.timeout),
     await startServer('plain Node yardstick', process.execPath, [YARDSTICK, root], listening, options.timeout),
   ];
+  const warm = async (server: Server, count: number) => {
+    for (let request = 0; request < count; request++) await roundTrip(server.port, options.timeout);
+  };
+  const servers = await startBoth();
+  const tallies = servers.map((server): Tally => ({ name: server.name, milliseconds: [], cpuSeconds: 0, idleKiB: NaN }));
   try {
-    const tallies = servers.map((server): Tally => ({ server, milliseconds: [], cpuSeconds: 0, idleKiB: NaN }));
-    for (const tally of tallies) for (let warm = 0; warm < 50; warm++) await roundTrip(tally.server.port, options.timeout);
+    for (const server of servers) await warm(server, 50);
     const blocks = 10;
     for (let block = 0; block < blocks; block++) {
-      for (const tally of block % 2 === 0 ? tallies : [...tallies].reverse()) {
-        const cpuBefore = serverCpuSeconds(tally.server);
-        for (let request = 0; request < Math.ceil(options.requests / blocks); request++) tally.milliseconds.push(await roundTrip(tally.server.port, options.timeout));
-        tally.cpuSeconds += serverCpuSeconds(tally.server) - cpuBefore;
+      for (const index of block % 2 === 0 ? [0, 1] : [1, 0]) {
+        const cpuBefore = serverCpuSeconds(servers[index]);
+        for (let request = 0; request < Math.ceil(options.requests / blocks); request++) tallies[index].milliseconds.push(await roundTrip(servers[index].port, options.timeout));
+        tallies[index].cpuSeconds += serverCpuSeconds(servers[index]) - cpuBefore;
       }
     }
-    for (const tally of tallies) tally.idleKiB = await idleConnectionKiB(tally.server, options.idle, options.timeout);
-
-    console.log(`\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks; ${options.idle} idle connections`);
-    const yardstick = tallies[1];
-    const rows = [['server', 'p50 ms', 'p99 ms', 'p50 × yardstick', 'server CPU ms/request', 'KiB per idle connection']];
-    for (const tally of tallies) {
-      const p50 = percentile(tally.milliseconds, 0.5);
-      rows.push([
-        tally.server.name,
-        figure(p50, 3),
-        figure(percentile(tally.milliseconds, 0.99), 3),
-        figure(p50 / percentile(yardstick.milliseconds, 0.5), 2),
-        figure((tally.cpuSeconds * 1000) / tally.milliseconds.length, 3),
-        figure(tally.idleKiB, 1),
-      ]);
-    }
-    printTable(rows);
   } finally {
     for (const server of servers) server.stop();
   }
+  // Fresh servers for the idle count, so that garbage left by the round trips is not collected during it.
+  const fresh = await startBoth();
+  try {
+    for (const [index, server] of fresh.entries()) {
+      await warm(server, 50);
+      tallies[index].idleKiB = await idleConnectionKiB(server, options.idle, options.timeout);
+    }
+  } finally {
+    for (const server of fresh) server.stop();
+  }
+
+  console.log(`\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks; ${options.idle} idle connections`);
+  const yardstick = tallies[1];
+  const rows = [['server', 'p50 ms', 'p99 ms', 'p50 × yardstick', 'server CPU ms/request', 'KiB per idle connection']];
+  for (const tally of tallies) {
+    const p50 = percentile(tally.milliseconds, 0.5);
+    rows.push([
+      tally.name,
+      figure(p50, 3),
+      figure(percentile(tally.milliseconds, 0.99), 3),
+      figure(p50 / percentile(yardstick.milliseconds, 0.5), 2),
+      figure((tally.cpuSeconds * 1000) / tally.milliseconds.length, 3),
+      figure(tally.idleKiB, 1),
+    ]);
+  }
+  printTable(rows);
 }
 
 /** One download of small.bin: REQUEST, reply, confirm, data, the server's end. Milliseconds from connect to end. */
