@@ -18,7 +18,7 @@ import { runConnection } from '../src/loop/connection';
 import { connectTcp } from '../src/loop/tcp-connect';
 import { localFile } from '../src/storage/local-file';
 import { seededRandom } from '../src/engine/seeded-random';
-import { parseSize } from './bench';
+import { parseSize } from './bench-kit';
 
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 const MiB = 1024 * 1024;

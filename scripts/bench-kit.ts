@@ -1,0 +1,280 @@
+/**
+ * What every part of `npm run bench` needs: starting servers on OS-chosen ports, running a client
+ * with its CPU time and GC counts, reading a server's CPU time and memory from /proc, and the
+ * statistics. Node processes run with --trace-gc, so full collections are counted from their
+ * stdout (`Mark-Compact` lines).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdir, open, stat } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+
+export const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+export const MiB = 1024 * 1024;
+const CLOCK_TICKS = 100;
+
+/** Parses sizes like 1G, 256M, 64K or plain bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMG]i?B?)?$/i.exec(text.trim());
+  if (!match) throw new Error(`not a size: ${text}`);
+  const unit = (match[2] ?? '').toUpperCase()[0];
+  const scale = unit === 'K' ? 1024 : unit === 'M' ? MiB : unit === 'G' ? 1024 * MiB : 1;
+  return Math.round(Number(match[1]) * scale);
+}
+
+/** A long-lived server under measurement: its port, its Mark-Compacts so far (Node servers), and its process. */
+export interface Server {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  markCompacts: () => number;
+  stop: () => void;
+}
+
+/**
+ * Starts `command` and waits for a line matching `listening` (whose first group is the port, unless
+ * `port` is given) on stdout or stderr. Both streams are read to the end, so a chatty server never
+ * blocks on a full pipe.
+ */
+export function startServer(name: string, command: string, argv: string[], listening: RegExp, timeoutSeconds: number, port?: number): Promise<Server> {
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let collections = 0;
+  let seen = '';
+  let found = false;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${name}: not listening within ${timeoutSeconds} s: ${seen.slice(-300)}`)), timeoutSeconds * 1000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const onText = (chunk: Buffer) => {
+      const text = chunk.toString();
+      collections += countMarkCompacts(text);
+      if (found) return;
+      seen = (seen + text).slice(-4096);
+      const match = listening.exec(seen);
+      if (!match) return;
+      found = true;
+      clearTimeout(timer);
+      resolve({
+        name,
+        port: port ?? Number(match[1]),
+        child,
+        markCompacts: () => collections,
+        stop: () => void child.kill('SIGKILL'),
+      });
+    };
+    child.stdout!.on('data', onText);
+    child.stderr!.on('data', onText);
+    child.once('error', fail);
+    child.once('exit', (code, signal) => found || fail(new Error(`${name} exited ${code ?? signal} before listening: ${seen.slice(-300)}`)));
+  });
+}
+
+/**
+ * Starts a server that cannot report its port (nginx, seedpeer) on `port`, and waits until a
+ * connection to it succeeds (bounded by `timeoutSeconds`).
+ */
+export async function startServerOnPort(name: string, command: string, argv: string[], port: number, timeoutSeconds: number): Promise<Server> {
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let collections = 0;
+  let said = '';
+  const onText = (chunk: Buffer) => {
+    collections += countMarkCompacts(chunk.toString());
+    said = (said + chunk.toString()).slice(-1024);
+  };
+  child.stdout!.on('data', onText);
+  child.stderr!.on('data', onText);
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null || performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} not listening on ${port}: ${said.trim().slice(-300)}`);
+    }
+    await sleep(20);
+  }
+  return { name, port, child, markCompacts: () => collections, stop: () => void child.kill('SIGKILL') };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Full collections in a piece of --trace-gc output. */
+function countMarkCompacts(text: string): number {
+  return text.match(/Mark-Compact/g)?.length ?? 0;
+}
+
+/** What one client run cost: CPU seconds (user + system, its whole process tree) and Mark-Compacts. */
+export interface Run {
+  cpuSeconds: number;
+  markCompacts: number;
+}
+
+/**
+ * Runs a client to its end under bash, whose `times` then reports the CPU its children used (the
+ * only way to get a finished child's CPU time from Node). Rejects on a non-zero exit; after
+ * `timeoutSeconds` the whole process group is killed (bash would wait for its child).
+ */
+export function runClient(command: string, argv: string[], timeoutSeconds: number): Promise<Run> {
+  const child = spawn('bash', ['-c', '"$@"; code=$?; times >&3; exit $code', 'bench-client', command, ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutSeconds * 1000);
+  let stdout = '';
+  let stderr = '';
+  let times = '';
+  let markCompacts = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    markCompacts += countMarkCompacts(text);
+    stdout = (stdout + text).slice(-2048);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2048)));
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (times += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => (clearTimeout(timer), reject(error)));
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`${[command, ...argv].slice(0, 4).join(' ')} exited ${code ?? signal}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`));
+      resolve({ cpuSeconds: childrenCpuSeconds(times), markCompacts });
+    });
+  });
+}
+
+/** The second line of bash's `times`: user and system time of the shell's children, as `0m1.234s 0m0.567s`. */
+function childrenCpuSeconds(times: string): number {
+  const line = times.trim().split('\n')[1] ?? '';
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((total, [, minutes, seconds]) => total + Number(minutes) * 60 + Number(seconds), 0);
+}
+
+/** A process and all its descendants, from /proc (ppid is the 4th field of /proc/PID/stat). */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = readStat(Number(entry));
+    if (!fields) continue;
+    const ppid = Number(fields[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree = [root];
+  for (let index = 0; index < tree.length; index++) tree.push(...(parents.get(tree[index]) ?? []));
+  return tree;
+}
+
+/** The fields of /proc/PID/stat after the command name (field 3, state, comes first), or undefined once it is gone. */
+function readStat(pid: number): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds a server's process tree has used so far, children it has reaped included (socat forks one per connection). */
+export function serverCpuSeconds(server: Server): number {
+  let ticks = 0;
+  for (const pid of processTree(server.child.pid!)) {
+    const fields = readStat(pid);
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** A memory figure of /proc/PID/status (VmHWM: peak, VmRSS: now) in MiB, summed over the server's process tree. */
+export function serverMemoryMiB(server: Server, field: 'VmHWM' | 'VmRSS'): number {
+  let kib = 0;
+  for (const pid of processTree(server.child.pid!)) {
+    try {
+      const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      kib += match ? Number(match[1]) : 0;
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return kib / 1024;
+}
+
+/** A port nobody listens on now, for the peers that cannot report the port the OS chose (nginx, seedpeer). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** Whether `command` is on the PATH. */
+export function installed(command: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((folder) => folder !== '' && existsSync(join(folder, command)));
+}
+
+/** Writes `size` bytes of a fixed, non-repeating-per-byte pattern (not zeros, which some paths shortcut). */
+export async function makeFile(path: string, size: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const block = Buffer.alloc(Math.min(MiB, Math.max(size, 1)));
+  for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < size; written += block.length) await handle.write(block, 0, Math.min(block.length, size - written));
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function verifySize(path: string, size: number): Promise<void> {
+  const actual = (await stat(path)).size;
+  if (actual !== size) throw new Error(`${path} has ${actual} bytes, expected ${size}`);
+}
+
+/** Waits until `path` holds `size` bytes (a server that writes after its client has left), bounded by `timeoutSeconds`. */
+export async function waitForSize(path: string, size: number, timeoutSeconds: number): Promise<void> {
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const actual = await stat(path).then((info) => info.size, () => -1);
+    if (actual === size) return;
+    if (performance.now() > deadline) throw new Error(`${path} has ${actual} bytes after ${timeoutSeconds} s, expected ${size}`);
+    await sleep(2);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The value below which `fraction` of `values` lie (nearest rank). */
+export function percentile(values: number[], fraction: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 0.5);
+}
+
+/** Formats a number for a table: '–' when there is none. */
+export function figure(value: number | undefined, digits = 0): string {
+  return value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
+}
+
+/** Prints rows as aligned columns, the first row being the header. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
+}
+
+/** `order` rotated by `round`, so each step takes each position in turn across rounds. */
+export function rotated<T>(order: T[], round: number): T[] {
+  return order.map((_, index) => order[(index + round) % order.length]);
+}

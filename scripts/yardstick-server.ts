@@ -1,0 +1,95 @@
+/**
+ * `node dist/scripts/yardstick-server.js ROOT`: the transfer protocol (docs: ../shared/PROTOCOL.md)
+ * served by plain Node.js, no state machine, no logging: the yardstick `npm run bench` measures
+ * wirestate's small-request cost against. Listens on a port the OS chooses and prints
+ * `listening on 127.0.0.1:PORT`. Names are plain entries of ROOT (no `/`, no `..`); an upload is
+ * written to a temporary file, synced and renamed, and acknowledged by a clean end, as wirestate does.
+ */
+import { createReadStream } from 'node:fs';
+import { open, rename, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
+
+const root = process.argv[2];
+const YES = 0x54;
+const NO = 0x46;
+const ERROR = 0x45;
+
+/** The file a REQUEST names, or undefined for a name that is not a plain entry of the root. */
+function pathOf(request: Buffer): string | undefined {
+  const name = request.subarray(1).toString('utf8').replace(/\0/g, '').trim();
+  return name === '' || name === '.' || name === '..' || name.includes('/') ? undefined : join(root, name);
+}
+
+/** Reads exactly `count` bytes, keeping what arrives after them for the next read. */
+function reader(socket: Socket): (count: number) => Promise<Buffer> {
+  let held: Buffer = Buffer.alloc(0);
+  let waiting: { count: number; resolve: (bytes: Buffer) => void } | undefined;
+  const serve = () => {
+    if (!waiting || held.length < waiting.count) return;
+    const { count, resolve } = waiting;
+    waiting = undefined;
+    socket.pause();
+    const bytes = held.subarray(0, count);
+    held = held.subarray(count);
+    resolve(bytes);
+  };
+  socket.on('data', (chunk: Buffer) => {
+    held = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+    serve();
+  });
+  socket.pause();
+  return (count) =>
+    new Promise((resolve) => {
+      waiting = { count, resolve };
+      socket.resume();
+      serve();
+    });
+}
+
+async function download(socket: Socket, read: (count: number) => Promise<Buffer>, path: string | undefined): Promise<void> {
+  const info = path === undefined ? undefined : await stat(path).catch(() => undefined);
+  const reply = Buffer.alloc(9);
+  reply[0] = path === undefined ? ERROR : info?.isFile() ? YES : NO;
+  if (reply[0] !== YES) return void socket.end(reply);
+  reply.writeBigUInt64BE(BigInt(info!.size), 1);
+  socket.write(reply);
+  if ((await read(1))[0] !== YES) return void socket.end();
+  createReadStream(path!).pipe(socket);
+}
+
+async function upload(socket: Socket, read: (count: number) => Promise<Buffer>, path: string | undefined): Promise<void> {
+  const taken = path === undefined || (await stat(path).then(() => true, () => false));
+  if (taken) return void socket.end(Buffer.of(path === undefined ? ERROR : NO));
+  socket.write(Buffer.of(YES));
+  let left = Number((await read(8)).readBigUInt64BE(0));
+  socket.write(Buffer.of(YES));
+  const temporary = `${path}.${process.pid}.${socket.remotePort}.part`;
+  const file = await open(temporary, 'wx');
+  try {
+    while (left > 0) {
+      const bytes = await read(Math.min(left, 1024 * 1024));
+      await file.write(bytes);
+      left -= bytes.length;
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path!);
+  socket.end();
+}
+
+const server = createServer({ noDelay: true }, (socket) => {
+  socket.on('error', () => socket.destroy());
+  socket.setTimeout(30_000, () => socket.destroy());
+  const read = reader(socket);
+  void (async () => {
+    const request = await read(256);
+    const path = pathOf(request);
+    if (request[0] === 0x44) await download(socket, read, path);
+    else if (request[0] === 0x55) await upload(socket, read, path);
+    else socket.destroy();
+  })().catch(() => socket.destroy());
+});
+server.listen(0, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${(server.address() as AddressInfo).port}`));
