@@ -41,7 +41,7 @@ const serverBuilder = (yargs: Argv) =>
     .option('udp-max-reply', { type: 'number', default: ARDEI_UDP_DEFAULTS.maxReply, describe: 'Bytes of file or stream one UDP request may get (0: no limit); larger requests get a one-line error. UDP lets anyone forge the address a reply goes to' })
     .option('udp-max-rate', { type: 'number', default: ARDEI_UDP_MAX_RATE, describe: 'Bytes a second of files and streams to one address over UDP (0: no limit); requests past it get a one-line error' })
     .option('advanced', { type: 'number', describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})` })
-    .option('root', { type: 'string', default: '../../machines/ardei', describe: 'With --advanced: the folder its clients see; nothing outside it' })
+    .option('root', { type: 'string', default: '.', describe: 'With --advanced: the folder its clients see; nothing outside it' })
     .check((args) => {
       port('tcp-port', args['tcp-port']);
       port('udp-port', args['udp-port']);

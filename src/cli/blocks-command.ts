@@ -26,7 +26,7 @@ import { blocksProtocol } from '../../machines/blocks';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
-    .option('root', { type: 'string', default: '../../machines/blocks', describe: 'Folder whose files are served; nothing outside it is' })
+    .option('root', { type: 'string', default: '.', describe: 'Folder whose files are served; nothing outside it is' })
     .example('$0 blocks server 12002', 'serve the files of this folder');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {

@@ -28,7 +28,7 @@ import { shareProtocol } from '../../machines/share';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
-    .option('root', { type: 'string', default: '../../machines/share', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
+    .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
     .option('pass-gap', { type: 'number', default: DEFAULT_PASS_GAP_MS, describe: 'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait' })
     .check((args) => {
       if (!(args['pass-gap'] >= 0)) throw new Error('--pass-gap must be 0 or more ms');
