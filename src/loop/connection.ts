@@ -160,8 +160,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         settle();
       };
       // Both sides ended cleanly while the machine still works on its own (committing a received file, say): the
-      // socket is no longer needed, so let it finish, up to LOCAL_WORK_MS. Any other close breaks the session.
-      if (hadError || !peerEnded) return broken();
+      // socket is no longer needed, so let it finish, up to LOCAL_WORK_MS. Any other close breaks the session,
+      // our own reset too (a server aborting its connections): our side never finished then.
+      if (hadError || !peerEnded || !socket.writableFinished) return broken();
       const giveUp = setTimeout(broken, LOCAL_WORK_MS);
       const done = () => {
         clearTimeout(giveUp);
