@@ -52,7 +52,8 @@ export const isRefusal = (text: string) => REFUSALS.has(text);
 
 /** A `dl` answer's announced size, or undefined for any other reply text. */
 export function announcedSize(text: string): { path: string; size: number } | undefined {
-  const match = /^Sending ([^]*) size: SpLiT(\d{1,16})$/.exec(text);
+  // Any number of digits: a size too large to be exact is still a size, and no disk has room for it.
+  const match = /^Sending ([^]*) size: SpLiT(\d+)$/.exec(text);
   return match ? { path: match[1], size: Number(match[2]) } : undefined;
 }
 

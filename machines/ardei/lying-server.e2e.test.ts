@@ -72,11 +72,11 @@ describe('advanced', () => {
     expect(await readdir(folder)).toEqual(['report.pdf']);
   });
 
-  it('refuses an announced size that does not fit before writing anything (exit 7)', async () => {
-    const port = await advanced(Buffer.from('Sending report.pdf size: SpLiT1000000000000000929Zhello'));
+  it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])('refuses an announced size that does not fit before writing anything (exit 7): %s', async (size) => {
+    const port = await advanced(Buffer.from(`Sending report.pdf size: SpLiT${size}929Zhello`));
     const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
     expect(result.code).toBe(EXIT.localFile);
-    expect(result.stderr).toContain('not enough free space for 1000000000000000 bytes');
+    expect(result.stderr).toContain(`not enough free space for ${size} bytes`);
     expect(await readdir(folder)).toEqual([]);
   });
 });

@@ -61,6 +61,8 @@ interface Context extends ShareServerInput, TextRequestContext {
   outcome: ShareOutcome;
   detail?: string;
   bytes: number;
+  /** The client ended its side while its request was read: a put's file is then empty. */
+  peerEnded: boolean;
 }
 
 type Event = BytesFrame | WireEvent | SourceEvent | SinkEvent;
@@ -80,6 +82,7 @@ const nameOf = (context: Context) => {
 const passGap = (context: Context) => context.passGapMs ?? DEFAULT_PASS_GAP_MS;
 /** The request's line as sent: a name that is not UTF-8 would be stored under U+FFFD in its place. */
 const requestLine = (request: Buffer) => request.subarray(0, request.includes(0x0a) ? request.indexOf(0x0a) : request.length);
+const readRequest = readsTextRequest('client_connect', 'check_request', FAILED);
 const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
 
 /** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
@@ -120,12 +123,15 @@ export function createShareServer(files: ShareFiles) {
     delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0, peerEnded: false }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
-      client_connect: readsTextRequest('client_connect', 'check_request', FAILED),
+      client_connect: {
+        ...readRequest,
+        on: { ...readRequest.on, 'socket.end': { target: 'check_request', actions: assign({ peerEnded: true }) } },
+      },
       check_request: {
         entry: { type: 'announce', params: ({ context }) => ({ summary: readLines(context.request, 1).lines[0].trim() || '(nothing)' }) },
         always: [
@@ -164,6 +170,7 @@ export function createShareServer(files: ShareFiles) {
         failure: 'not_stored' as const,
         failedTarget: FAILED,
         framing: 'until-end',
+        endedBefore: (context: Context) => context.peerEnded,
       }),
       upload_complete: { type: 'final', entry: 'end' },
 

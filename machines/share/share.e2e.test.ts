@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EXIT } from '../../src/engine/exit-codes';
 import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 
@@ -94,4 +95,17 @@ it('serves 20 clients at once, puts and gets mixed', async () => {
     expect((await readFile(join(here, file.name))).equals(file.bytes)).toBe(true);
     expect((await readFile(join(shared, `up-${file.name}`))).equals(file.bytes)).toBe(true);
   }
+});
+
+it('stores an empty put whose client ends its side with the request, before the quiet period, and closes', async () => {
+  await start();
+  const socket = connect({ host: '127.0.0.1', port: server!.port });
+  socket.end('put,ended-at-once.txt');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // Bounded well under the 30 s idle timeout that held it before.
+  const closed = await Promise.race([once(socket, 'end').then(() => true), delay(5_000).then(() => false)]);
+  socket.destroy();
+  expect({ closed, reply: Buffer.concat(chunks).toString() }).toEqual({ closed: true, reply: 'pass' });
+  expect(await readFile(join(shared, 'ended-at-once.txt'), 'utf8')).toBe('');
 });

@@ -117,6 +117,11 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
    * bytes past the announced size (the root's frame for them fails the session) leave no file.
    */
   thenPeerEnds?: boolean;
+  /**
+   * Until-end only: the peer ended its side before the file began (its FIN came with the request), so the
+   * rest of the stream is empty: the file is stored empty at once, as a later FIN would have stored it.
+   */
+  endedBefore?: (context: Context) => boolean;
 }
 
 /**
@@ -143,6 +148,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       receiving: {
         tags: [READING_TAG, BULK_TAG],
         ...waitsForPeer(failedTarget),
+        ...(receipt.endedBefore && { always: { guard: ({ context }: { context: Context }) => receipt.endedBefore!(context), target: 'storing', actions: 'commit' as const } }),
         on: {
           [dataEvent]: {
             target: 'receiving',

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { emit, fromPromise, setup } from 'xstate';
+import { emit, fromPromise, setup, type AnyActorRef } from 'xstate';
 import { READING_TAG, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
 import { LineReader, type Line } from '../test-support/line-reader';
 import { capturingLogger } from '../test-support/logs';
@@ -125,4 +125,28 @@ describe('a clean close while the machine still works on its own', () => {
     const failing = storing.provide({ actors: { store: fromPromise(() => new Promise((_, fail) => setTimeout(() => fail(new Error('disk gone')), 100))) } });
     expect(await serveOneLine(failing)).toMatchObject({ ok: false, outcome: 'aborted' });
   });
+});
+
+it('a server aborting a session whose peer ended its side closes it at once, not after the time given to local work', async () => {
+  /** Takes the peer's end and then waits for nothing, never ending its own side (a machine that missed the end). */
+  const stuck = setup({ types: { events: {} as Line | WireEvent } }).createMachine({
+    initial: 'receiving',
+    states: { receiving: { tags: READING_TAG, on: { 'socket.end': 'waiting' } }, waiting: {} },
+  });
+  let tookEnd!: () => void;
+  const endTaken = new Promise<void>((resolve) => (tookEnd = resolve));
+  const watch = (_: unknown, actor: AnyActorRef) => actor.subscribe((snapshot) => snapshot.value === 'waiting' && tookEnd());
+  const protocol = { name: 'stuck', accept: () => ({ logic: stuck, input: undefined, decoder: new LineReader() }) };
+  const held = await startTcpServer({ host: '127.0.0.1', port: 0, protocol, log: capturingLogger([]), watch });
+  const outcome = new Promise((resolve) => held.onFinished((_, ended) => resolve(ended)));
+  const socket = connect(held.address.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.end('data\n');
+  await endTaken;
+  const closed = held.close(0);
+  // Bounded well under the 30 s a cleanly closed session gets for local work.
+  expect(await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000).unref())])).toMatchObject({ ok: false, outcome: 'aborted' });
+  socket.destroy();
+  await closed;
 });

@@ -62,7 +62,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         reset: () => socket.resetAndDestroy(),
         breakSession: () => tellActive({ type: 'socket.error', code: 'closed' }),
       },
-      guards: { peerEnded: () => socket.readableEnded },
+      guards: { peerEnded: () => socket.readableEnded, ownSideFinished: () => socket.writableFinished },
       delays: { linger: lingerMs, localWork: localWorkMs },
     }),
   );

@@ -3,7 +3,7 @@
  * machine runs (its writes flowing, or `full` until the socket drains); once the machine has finished,
  * `lingering`: our side ends, and the socket closes by itself once the peer has ended its own (Node
  * destroys a stream both of whose sides have ended), or is destroyed after `linger`. When the socket closes
- * under a running machine, a clean close (the peer ended, no error) lets it finish its local work (a commit)
+ * under a running machine, a clean close (both sides ended, no error) lets it finish its local work (a commit)
  * for up to `localWork`; any other close breaks the session. This file knows no socket: connection.ts
  * supplies every action and the socket's guards through `provide`.
  */
@@ -44,6 +44,8 @@ export const socketLife = setup({
   guards: {
     /** The peer ended its side, after every byte it sent was read. */
     peerEnded: supplied,
+    /** Our side's FIN went out after every byte we wrote (not so when we reset the connection ourselves). */
+    ownSideFinished: supplied,
     closedOnError: ({ event }) => event.type === 'socket.closed' && event.hadError,
   },
   delays: { linger: DEFAULT_LOOP_OPTIONS.lingerMs, localWork: DEFAULT_LOOP_OPTIONS.localWorkMs },
@@ -60,7 +62,7 @@ export const socketLife = setup({
       on: {
         'session.over': 'lingering',
         'session.failed': 'aborting',
-        'socket.closed': [{ guard: and([not('closedOnError'), 'peerEnded']), target: 'finishing_local_work' }, { target: 'broken' }],
+        'socket.closed': [{ guard: and([not('closedOnError'), 'peerEnded', 'ownSideFinished']), target: 'finishing_local_work' }, { target: 'broken' }],
       },
     },
     lingering: {

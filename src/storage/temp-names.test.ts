@@ -73,4 +73,13 @@ describe('the start-up sweep', () => {
     expect(await removeStaleTempFiles(root, { recursive: false })).toHaveLength(2);
     expect(await readdir(root)).toEqual([]);
   });
+
+  it('removes a file named with its own PID (a restarted container server is PID 1 again) and keeps one of another live process', async () => {
+    const ours = tempNameFor('mine');
+    const live = tempNameFor('theirs').replace(`.${process.pid}-`, `.${process.ppid}-`);
+    await writeFile(join(root, ours), 'left by a predecessor with our PID');
+    await writeFile(join(root, live), 'still being written');
+    expect(await removeStaleTempFiles(root, { recursive: false })).toEqual([join(root, ours)]);
+    expect(await readdir(root)).toEqual([live]);
+  });
 });

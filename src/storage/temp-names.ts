@@ -39,7 +39,8 @@ function tempPrefixFor(name: string): string {
 }
 
 /**
- * Removes temporary files under `dir` whose writer is no longer running; returns their paths. Never
+ * Removes temporary files under `dir` whose writer is no longer running; returns their paths. Call it only
+ * before this process writes temporary files of its own: one named with its own PID is taken as stale. Never
  * follows a symlink below `dir` nor leaves it: each folder is held open and checked (see held-folder.ts);
  * `recursive` descends at most SWEEP_MAX_DEPTH folders and looks at SWEEP_MAX_ENTRIES entries in all.
  */
@@ -64,7 +65,7 @@ export async function removeStaleTempFiles(dir: string, options: { recursive: bo
           continue;
         }
         const owner = OWNER.exec(entry.name);
-        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isRunning(Number(owner[1]))) continue;
+        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isOtherWriter(Number(owner[1]))) continue;
         await unlink(folder.path(entry.name)).then(
           () => removed.push(join(shownPath, entry.name)),
           () => undefined, // removed meanwhile by someone else: fine
@@ -76,6 +77,15 @@ export async function removeStaleTempFiles(dir: string, options: { recursive: bo
   };
   await sweep(dir, dir, 0);
   return removed;
+}
+
+/**
+ * Whether the writer that `pid` names may still be writing. Our own PID cannot: every caller sweeps before
+ * this process writes a temporary file, so such a file is a predecessor's that had the same PID (a container's
+ * server is PID 1 after every restart). Another live process with a reused PID keeps a file until it is gone.
+ */
+function isOtherWriter(pid: number): boolean {
+  return pid !== process.pid && isRunning(pid);
 }
 
 function isRunning(pid: number): boolean {
