@@ -115,10 +115,18 @@ export class Journal {
     });
   }
 
-  /** The one writer: batches in the order asked, each synced before it is acknowledged. */
+  /**
+   * The one writer: batches in the order asked, each synced before it is
+   * acknowledged. Before taking a batch it lets the event loop turn once, so
+   * the records asked for by what the last batch acknowledged (and by every
+   * socket read in that turn) join this batch instead of waiting a whole
+   * sync for the next one.
+   */
   private async writeBatches(): Promise<void> {
     this.writing = true;
-    while (this.pending.length > 0) {
+    for (;;) {
+      await nextTurn();
+      if (this.pending.length === 0) break;
       const batch = this.pending.splice(0);
       try {
         await this.writeAndSync(Buffer.concat(batch.map((pending) => pending.record)));
@@ -177,6 +185,8 @@ export class Journal {
 }
 
 const compactingPath = (path: string) => `${path}.compacting`;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function writeAll(fd: number, bytes: Buffer, position: number): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
