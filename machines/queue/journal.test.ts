@@ -110,3 +110,17 @@ it('removes a compaction a crash cut short and keeps the journal it was to repla
   expect(texts(restart(path).queue)).toEqual(['kept']);
   expect(existsSync(`${path}.compacting`)).toBe(false);
 });
+
+it('senders that send again as soon as they are answered share one sync: when the first resend is answered, all 8 are', async () => {
+  const { queue, journal } = restart(join(dir, 'queue.journal'));
+  const waitingWhenResendAnswered: number[] = [];
+  const sender = async () => {
+    await queue.enqueue(Buffer.from('first'));
+    await queue.enqueue(Buffer.from('again'));
+    waitingWhenResendAnswered.push(queue.length);
+  };
+  await Promise.all(Array.from({ length: 8 }, sender));
+  journal.close();
+  // A message waits for receivers only once it is synced: the 8 first sends went in one sync, the 8 resends in the next.
+  expect(waitingWhenResendAnswered[0]).toBe(16);
+});

@@ -44,7 +44,6 @@ interface PendingRecord {
 }
 
 export class Journal {
-  private readonly live = new Map<number, Buffer>();
   private liveSize = HEADER.length;
   private pending: PendingRecord[] = [];
   private writing = false;
@@ -55,17 +54,18 @@ export class Journal {
     readonly path: string,
     private fd: number,
     private size: number,
-    messages: JournaledMessage[],
+    /** The undelivered messages by sequence number. */
+    private readonly live: Map<number, Buffer>,
     private readonly warn: (message: string) => void,
   ) {
-    for (const message of messages) this.keep(message.seq, message.bytes);
+    for (const bytes of live.values()) this.liveSize += MESSAGE_OVERHEAD + bytes.length;
   }
 
   /** Opens (creating if absent) the journal and returns the messages still waiting, oldest first. */
   static open(path: string, warn: (message: string) => void = () => undefined): { journal: Journal; messages: JournaledMessage[] } {
     rmSync(compactingPath(path), { force: true }); // a compaction a crash cut short: the journal is still whole
     const existed = existsSync(path);
-    const { messages, validLength } = existed ? replay(readFileSync(path)) : { messages: [], validLength: 0 };
+    const { live, validLength } = existed ? replay(readFileSync(path)) : { live: new Map<number, Buffer>(), validLength: 0 };
     const fd = openSync(path, existed ? 'r+' : 'w+', 0o600);
     if (validLength === 0) {
       ftruncateSync(fd, 0);
@@ -75,7 +75,8 @@ export class Journal {
     }
     fsyncSync(fd);
     if (!existed) syncFolderSync(path);
-    const journal = new Journal(path, fd, Math.max(validLength, HEADER.length), messages, warn);
+    const journal = new Journal(path, fd, Math.max(validLength, HEADER.length), live, warn);
+    const messages = [...live].sort(([a], [b]) => a - b).map(([seq, bytes]) => ({ seq, bytes }));
     return { journal, messages };
   }
 
@@ -115,10 +116,18 @@ export class Journal {
     });
   }
 
-  /** The one writer: batches in the order asked, each synced before it is acknowledged. */
+  /**
+   * The one writer: batches in the order asked, each synced before it is
+   * acknowledged. Before taking a batch it lets the event loop turn once, so
+   * the records asked for by what the last batch acknowledged (and by every
+   * socket read in that turn) join this batch instead of waiting a whole
+   * sync for the next one.
+   */
   private async writeBatches(): Promise<void> {
     this.writing = true;
-    while (this.pending.length > 0) {
+    for (;;) {
+      await nextTurn();
+      if (this.pending.length === 0) break;
       const batch = this.pending.splice(0);
       try {
         await this.writeAndSync(Buffer.concat(batch.map((pending) => pending.record)));
@@ -178,6 +187,8 @@ export class Journal {
 
 const compactingPath = (path: string) => `${path}.compacting`;
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function writeAll(fd: number, bytes: Buffer, position: number): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
     const { bytesWritten } = await writeSome(fd, bytes, done, bytes.length - done, position + done);
@@ -213,28 +224,31 @@ function messageRecord(seq: number, bytes: Buffer): Buffer {
   return record;
 }
 
-/** The waiting messages a journal's bytes describe, and how many of its bytes are whole records. */
-export function replay(bytes: Buffer): { messages: JournaledMessage[]; validLength: number } {
+/**
+ * The waiting messages a journal's bytes describe, by sequence number, and
+ * how many of its bytes are whole records. The messages are views into `bytes`, not copies: one buffer
+ * at most as large as the journal, freed once the last of them is delivered.
+ */
+export function replay(bytes: Buffer): { live: Map<number, Buffer>; validLength: number } {
   if (!bytes.subarray(0, HEADER.length).equals(HEADER)) {
-    if (bytes.length === 0) return { messages: [], validLength: 0 };
+    if (bytes.length === 0) return { live: new Map(), validLength: 0 };
     throw new Error('not a wirestate queue journal (bad header)');
   }
-  const waiting = new Map<number, Buffer>();
+  const live = new Map<number, Buffer>();
   let at = HEADER.length;
   while (at < bytes.length) {
     const kind = bytes[at];
     if (kind === MESSAGE && at + MESSAGE_OVERHEAD <= bytes.length) {
       const length = bytes.readUInt32BE(at + 9);
       if (at + MESSAGE_OVERHEAD + length > bytes.length) break;
-      waiting.set(Number(bytes.readBigUInt64BE(at + 1)), Buffer.from(bytes.subarray(at + MESSAGE_OVERHEAD, at + MESSAGE_OVERHEAD + length)));
+      live.set(Number(bytes.readBigUInt64BE(at + 1)), bytes.subarray(at + MESSAGE_OVERHEAD, at + MESSAGE_OVERHEAD + length));
       at += MESSAGE_OVERHEAD + length;
     } else if (kind === DELIVERED && at + 9 <= bytes.length) {
-      waiting.delete(Number(bytes.readBigUInt64BE(at + 1)));
+      live.delete(Number(bytes.readBigUInt64BE(at + 1)));
       at += 9;
     } else {
       break;
     }
   }
-  const messages = [...waiting.entries()].sort(([a], [b]) => a - b).map(([seq, message]) => ({ seq, bytes: message }));
-  return { messages, validLength: at };
+  return { live, validLength: at };
 }
