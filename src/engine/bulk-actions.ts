@@ -6,7 +6,7 @@
  * keeps its own types.
  */
 import { assign, sendTo, type EventObject } from 'xstate';
-import { SINK_ID, SOURCE_ID, type SinkActor, type SinkCommand, type SourceActor, type SourceCommand } from './file-actors';
+import { SINK_ID, SOURCE_ID, type SinkActor, type SourceActor, type SourceCommand } from './file-actors';
 import type { Finish, OutcomeFields } from './outcome';
 import { wireActions } from './wire-actions';
 
@@ -35,13 +35,9 @@ export function bulkActions<
     ...wireActions<TContext, TEvent>(),
     finish: assign<TContext, TEvent, TFinish, TEvent, never>((_, params) => ({ outcome: params.outcome, code: params.code, detail: params.detail }) as Patch),
     setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Patch),
-    countBytes: assign<TContext, TEvent, { chunk: Buffer }, TEvent, never>(({ context }, params) => ({ bytes: context.bytes + params.chunk.length }) as Patch),
+    countBytes: assign<TContext, TEvent, { count: number }, TEvent, never>(({ context }, params) => ({ bytes: context.bytes + params.count }) as Patch),
     pauseSource: toSource({ type: 'source.pause' }),
     resumeSource: toSource({ type: 'source.resume' }),
-    forwardChunk: sendTo<TContext, TEvent, { chunk: Buffer }, SinkActor, TEvent, never, never>(
-      SINK_ID,
-      (_, params): SinkCommand => ({ type: 'sink.write', chunk: params.chunk }),
-    ),
     commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent, never, never>(SINK_ID, { type: 'sink.commit' }),
   };
 }

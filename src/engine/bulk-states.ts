@@ -3,23 +3,27 @@
  * server's download is its client's upload and vice versa: the file source
  * onto the wire with the socket's backpressure, and `frame.data` chunks (up to
  * `frame.data_end`, as the protocol's decoder frames them) into the file sink
- * with the disk's. Each chunk re-enters its leaf state, which restarts the idle
- * timer: a transfer that is moving is never cut, one that stalls is.
+ * with the disk's. Sending, each chunk re-enters its leaf state, which restarts
+ * the idle timer. Receiving, the frame pump hands chunks to the sink, which
+ * counts them, keeps the idle watchdog and reports coarse progress: the machine
+ * steps on progress, a full disk, a stall, the end and failures only. Either
+ * way a transfer that is moving is never cut, one that stalls is.
  */
 import { errorCode } from './errors';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import type { EngineCode } from './outcome';
 import type { StateTarget } from './state-targets';
-import { BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
+import { idleDelay } from './idle';
+import { BULK_IN_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
-const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ chunk: event.chunk });
-/** A data event's bytes, whether a framed `frame.data` chunk or an unframed `frame.bytes` one. */
-const dataOf = ({ event }: { event: { chunk?: Buffer; bytes?: Buffer } }) => ({ chunk: (event.chunk ?? event.bytes)! });
+const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ count: event.chunk.length });
 
 /** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
 const failureOf =
   <Outcome extends string>(outcome: Outcome) =>
   ({ event }: { event: FileFailure<EngineCode> }) => ({ outcome, code: event.code, detail: event.detail });
+
+const PEER_IDLE = { outcome: 'timed_out' as const, code: 'peer.idle' as const, detail: 'nothing from the peer for the idle timeout' };
 
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
 export function waitsForPeer(failedTarget: StateTarget) {
@@ -27,7 +31,7 @@ export function waitsForPeer(failedTarget: StateTarget) {
     after: {
       idle: {
         target: failedTarget,
-        actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, code: 'peer.idle' as const, detail: 'nothing from the peer for the idle timeout' } },
+        actions: { type: 'finish' as const, params: PEER_IDLE },
       },
     },
   };
@@ -129,33 +133,32 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
  * while the disk keeps up, then commits at the file's end; once stored, it
  * goes to `storedTarget`. A file that cannot be written fails the connection.
  */
-export function receiveIntoSink<Outcome extends string, Context extends { size: number }>(receipt: FileReceipt<Outcome, Context>) {
+export function receiveIntoSink<Outcome extends string, Context extends { size: number; idleTimeoutMs?: number }>(receipt: FileReceipt<Outcome, Context>) {
   const { storedTarget, outcome, failure, failedTarget } = receipt;
-  const [dataEvent, endEvent] = receipt.framing === 'until-end' ? (['frame.bytes', 'socket.end'] as const) : (['frame.data', 'frame.data_end'] as const);
+  const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
   return {
     invoke: {
       id: SINK_ID,
       src: SINK_ID,
-      input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size }),
+      input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size, idleMs: idleDelay({ context }) }),
       onError: {
         target: failedTarget,
         actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unwritable' as const, detail: errorCode(event.error) }) },
       },
     },
-    on: { 'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } } },
+    on: {
+      'file.progress': { actions: { type: 'countBytes' as const, params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }) } },
+      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+    },
     initial: 'receiving' as const,
     states: {
+      // The frame pump hands the file's chunks to the sink itself (BULK_IN_TAG): this state is not stepped per chunk.
       receiving: {
-        tags: [READING_TAG, BULK_TAG],
-        ...waitsForPeer(failedTarget),
+        tags: [READING_TAG, BULK_TAG, BULK_IN_TAG],
         ...(receipt.endedBefore && { always: { guard: ({ context }: { context: Context }) => receipt.endedBefore!(context), target: 'storing', actions: 'commit' as const } }),
         on: {
-          [dataEvent]: {
-            target: 'receiving',
-            reenter: true,
-            actions: [{ type: 'forwardChunk' as const, params: dataOf }, { type: 'countBytes' as const, params: dataOf }],
-          },
           'file.full': 'disk_busy',
+          'file.stalled': { target: failedTarget, actions: { type: 'finish' as const, params: PEER_IDLE } },
           [endEvent]: receipt.thenPeerEnds ? { target: 'wait_peer_end' } : { target: 'storing', actions: 'commit' as const },
         },
       },

@@ -46,27 +46,102 @@ export function fileSource(open: (target: FileTarget) => Readable) {
   });
 }
 
-export type SinkEvent = { type: 'file.full' } | { type: 'file.drain' } | { type: 'file.stored' } | FileFailure<'file.unwritable'>;
-export type SinkCommand = { type: 'sink.write'; chunk: Buffer } | { type: 'sink.commit' };
+export type SinkEvent =
+  | { type: 'file.full' }
+  | { type: 'file.drain' }
+  | { type: 'file.stored' }
+  /** `bytes` more of the file have come in since the last report. */
+  | { type: 'file.progress'; bytes: number }
+  /** Nothing came in from the peer for `idleMs` while the disk kept up. */
+  | { type: 'file.stalled' }
+  | FileFailure<'file.unwritable'>;
+/** A file chunk as the protocol's decoder frames it, delivered by the frame pump straight to the sink (BULK_IN_TAG). */
+export type BulkChunk = { type: 'frame.data'; chunk: Buffer } | { type: 'frame.bytes'; bytes: Buffer };
+/** `sink.report`: tell the machine now of the bytes not yet reported (it is about to hear of the connection's end). */
+export type SinkCommand = BulkChunk | { type: 'sink.report' } | { type: 'sink.commit' };
+/** The sink's own timers, scheduled on the actor system's clock (simulated in replay). */
+type SinkTimer = { type: 'sink.idle' } | { type: 'sink.tick' };
 
-/** Writes chunks to a file that appears only once committed; stopping it before then discards it. */
+export interface SinkTarget extends FileTarget {
+  /** How long the peer may send nothing before the sink reports `file.stalled`. */
+  idleMs: number;
+}
+
+/** The machine hears of the bytes at least this often while they move, and after this many at the latest. */
+export const PROGRESS_MS = 250;
+export const PROGRESS_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The receiving half of a bulk phase as one actor: writes chunks to a file that appears only once
+ * committed (stopping it before then discards it), counts them, keeps the idle watchdog, and tells
+ * the machine only of coarse progress, a full or drained disk, a stall, the end and failures.
+ */
 export function fileSink(open: (target: FileTarget) => IncomingFile) {
-  return fromCallback<SinkCommand, FileTarget, SinkEvent>(({ input, sendBack, receive }) => {
+  return fromCallback<SinkCommand | SinkTimer, SinkTarget, SinkEvent>(({ input, sendBack, receive, self, system }) => {
     const file = open(input);
+    let unreported = 0;
+    let ticking = false;
+    const report = () => {
+      if (unreported > 0) sendBack({ type: 'file.progress', bytes: unreported });
+      unreported = 0;
+    };
+    const watch = () => {
+      system.scheduler.cancel(self, 'idle');
+      system.scheduler.schedule(self, self, { type: 'sink.idle' }, input.idleMs, 'idle');
+    };
+    const stop = () => {
+      system.scheduler.cancel(self, 'idle');
+      system.scheduler.cancel(self, 'tick');
+    };
     file.stream.on('drain', () => sendBack({ type: 'file.drain' }));
-    const failed = (error: unknown) => sendBack({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
+    const failed = (error: unknown) => {
+      stop();
+      report();
+      sendBack({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
+    };
     file.stream.on('error', failed);
+    watch();
     receive((command) => {
-      if (command.type === 'sink.write') {
-        if (!file.stream.write(command.chunk)) sendBack({ type: 'file.full' });
-        return;
+      switch (command.type) {
+        case 'frame.data':
+        case 'frame.bytes': {
+          const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
+          watch();
+          unreported += chunk.length;
+          const full = !file.stream.write(chunk);
+          if (unreported >= PROGRESS_BYTES) report();
+          else if (!ticking) {
+            ticking = true;
+            system.scheduler.schedule(self, self, { type: 'sink.tick' }, PROGRESS_MS, 'tick');
+          }
+          if (full) sendBack({ type: 'file.full' });
+          return;
+        }
+        case 'sink.tick':
+          ticking = false;
+          report();
+          return;
+        case 'sink.report':
+          report();
+          return;
+        case 'sink.idle':
+          // The disk, not the peer, holds the bytes back while it is full: that is no stall.
+          if (file.stream.writableNeedDrain) return watch();
+          stop();
+          report();
+          sendBack({ type: 'file.stalled' });
+          return;
+        case 'sink.commit':
+          stop();
+          report();
+          file.commit().then(() => sendBack({ type: 'file.stored' }), failed);
+          return;
       }
-      file.commit().then(
-        () => sendBack({ type: 'file.stored' }),
-        failed,
-      );
     });
-    return () => file.abort();
+    return () => {
+      stop();
+      file.abort();
+    };
   });
 }
 

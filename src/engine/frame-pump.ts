@@ -1,11 +1,12 @@
 /**
  * Feeds decoded frames into a connection's actor, one at a time and only while
  * its state carries the `reading` tag, so no frame reaches a state that would
- * drop it. Shared by the socket loop and by trace replay: any chunking of the
+ * drop it; file chunks in a `bulk-in` state go straight to its sink. Shared by the socket loop and by trace replay: any chunking of the
  * same bytes gives the same sequence of events.
  */
-import type { AnyActorRef } from 'xstate';
-import { READING_TAG, type FrameDecoder } from './protocol';
+import type { AnyActorRef, EventObject } from 'xstate';
+import { SINK_ID } from './file-actors';
+import { BULK_IN_TAG, READING_TAG, type FrameDecoder } from './protocol';
 
 export class FramePump {
   private ended = false;
@@ -41,6 +42,28 @@ export class FramePump {
   }
 
   /**
+   * Sends the machine an event from outside its frames (`socket.error`). In a `bulk-in` state the sink
+   * first reports the bytes it has not yet reported, so a machine that stops on this event counts them.
+   */
+  send<Event extends EventObject>(event: Event): void {
+    this.bulkSink()?.send({ type: 'sink.report' });
+    this.actor.send(event);
+  }
+
+  /** The sink that takes file chunks while the machine's state is `bulk-in`. */
+  private bulkSink(): AnyActorRef | undefined {
+    const snapshot = this.actor.getSnapshot();
+    return snapshot.hasTag(BULK_IN_TAG) ? snapshot.children[SINK_ID] : undefined;
+  }
+
+  /** A file chunk in a `bulk-in` state goes to the machine's sink, anything else to the machine. */
+  private deliver(frame: EventObject): void {
+    const sink = frame.type === 'frame.data' || frame.type === 'frame.bytes' ? this.bulkSink() : undefined;
+    if (sink) sink.send(frame);
+    else this.send(frame);
+  }
+
+  /**
    * Delivers frames while the machine reads and its output is not held up. Must not be called while the
    * actor is processing an event (from a subscriber, defer it), because the
    * snapshot it checks would be stale.
@@ -52,10 +75,10 @@ export class FramePump {
       while (this.wantsInput() && !this.held()) {
         const frame = this.decoder.next();
         if (frame) {
-          this.actor.send(frame);
+          this.deliver(frame);
         } else if (this.ended && !this.endDelivered) {
           this.endDelivered = true;
-          this.actor.send({ type: 'socket.end' });
+          this.send({ type: 'socket.end' });
         } else {
           break;
         }

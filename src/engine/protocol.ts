@@ -21,6 +21,13 @@ export const FLOW_CONTROL_TAG = 'flow-control';
  */
 export const BULK_TAG = 'bulk';
 
+/**
+ * A reading state that invokes a file sink (`sink`, file-actors.ts) carries this tag: the frame pump
+ * hands its file chunks (`frame.data`, `frame.bytes`) to the sink directly, so the machine is not
+ * stepped per chunk; every other frame still goes to the machine.
+ */
+export const BULK_IN_TAG = 'bulk-in';
+
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
   | { type: 'wire.write'; bytes: Uint8Array }

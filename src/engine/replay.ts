@@ -53,7 +53,7 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
     else if ('wait' in input) clock.increment(input.wait);
     else if ('end' in input) pump.end();
     else if ('acknowledge' in input) actor.send({ type: 'wire.progress' });
-    else if (actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: input.error });
+    else if (actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: input.error });
     await settle(actor, pump);
   }
 

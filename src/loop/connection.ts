@@ -40,7 +40,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
   const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
-  const tellActive = (event: { type: 'socket.error'; code: string }) => actor.getSnapshot().status === 'active' && actor.send(event);
+  const tellActive = (event: { type: 'socket.error'; code: string }) => actor.getSnapshot().status === 'active' && pump.send(event);
   const guard =
     options.limits &&
     guardSlot(socket, options.limits, (code, reason) => {

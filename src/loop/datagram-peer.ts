@@ -51,7 +51,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       unsent++;
       options.send(command.bytes, (error) => {
         unsent--;
-        if (error && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code: errorCode(error) });
+        if (error && actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: errorCode(error) });
         else flushed();
       });
     } else if (command.type === 'wire.flush') {
@@ -102,7 +102,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
     },
     retire,
     fail: (code) => {
-      if (!closed && actor.getSnapshot().status === 'active') actor.send({ type: 'socket.error', code });
+      if (!closed && actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code });
     },
     idle: () => pump.wantsInput() && pump.buffered === 0 && unsent === 0,
     finished,
