@@ -12,13 +12,13 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
-import type { IncomingFile } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { CLIENT_KEY, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { unprovided } from '../../src/engine/unprovided';
 
 export interface AdvancedClientInput {
   idleTimeoutMs?: number;
@@ -59,13 +59,13 @@ const askedFile = (text: string) => {
   return command.kind === 'dl' ? command.path : undefined;
 };
 
-/** `local(name)` is where a `dl` of `name` goes, once `hasRoomFor` says the announced size fits. */
-export function createArdeiAdvancedClient(local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>) {
-  const machine = setup({
+/** The advanced ardei client; its local files' actors come through `provide` (advanced-actors.ts). */
+export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
-      checkRoom: fromPromise<boolean, { size: number }>(({ input }) => hasRoomFor(input.size)),
-      sink: fileSink(({ ref }) => local(ref)),
+      checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
+      sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -143,6 +143,5 @@ export function createArdeiAdvancedClient(local: (name: string) => IncomingFile,
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => output(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

@@ -29,6 +29,7 @@ import {
 } from './advanced-codec';
 import type { AdvancedRequestFrame } from './advanced-readers';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { unprovided } from '../../src/engine/unprovided';
 
 /** The served folder: the transfer server's jailed folder does all of this. */
 export interface AdvancedFiles {
@@ -73,14 +74,15 @@ const pathOf = (context: Context) => (commandOf(context) as { path?: string }).p
 const target = (context: Context) => resolveFrom(context.cwd, pathOf(context)!);
 const is = (kind: AdvancedCommand['kind']) => ({ context }: { context: Context }) => commandOf(context).kind === kind;
 
-export function createArdeiAdvancedServer(files: AdvancedFiles) {
-  const machine = setup({
+/** One connection of the advanced ardei server; its file actors come through `provide` (advanced-actors.ts). */
+export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
-      directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(({ input }) => files.directory(input)),
-      lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
-      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
-      source: fileSource(({ ref, size }) => files.read(ref, size)),
+      directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(unprovided('directory')),
+      lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookup')),
+      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
+      source: fileSource(unprovided('source')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -191,6 +193,5 @@ export function createArdeiAdvancedServer(files: AdvancedFiles) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => output(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

@@ -6,13 +6,12 @@ import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { IncomingFile } from '../../src/storage/file-store';
-import { MemoryFiles } from '../../src/storage/memory-files';
-import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
 import { worldFromReplies } from './advanced-trace-world';
-import { createArdeiAdvancedClient, type AdvancedClientInput } from './advanced-client';
+import { advancedClientActors, advancedServerActors } from './advanced-actors';
+import { ardeiAdvancedClientMachine, type AdvancedClientInput } from './advanced-client';
 import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
-import { createArdeiAdvancedServer, type AdvancedFiles, type AdvancedServerInput } from './advanced-server';
+import { ardeiAdvancedServerMachine, type AdvancedFiles, type AdvancedServerInput } from './advanced-server';
 import { createArdeiTcpClient, type ArdeiClientInput } from './tcp-client';
 import { createArdeiTcpServer, type ArdeiServerInput } from './tcp-server';
 import { createArdeiUdpClient, type ArdeiUdpClientInput } from './udp-client';
@@ -56,12 +55,12 @@ export const ardeiTraceSupport = (transport: 'tcp' | 'udp') =>
 export type AdvancedServerOptions = Omit<AdvancedServerInput, 'owner'>;
 
 export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServerOptions): StreamProtocol {
-  const logic = createArdeiAdvancedServer(files);
+  const logic = ardeiAdvancedServerMachine.provide({ actors: advancedServerActors(files) });
   return { name: 'ardei-advanced', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new AdvancedRequestReader(options.maxRequest) }) };
 }
 
 export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>, input: AdvancedClientInput): ConnectionSpec => ({
-  logic: createArdeiAdvancedClient(local, hasRoomFor),
+  logic: ardeiAdvancedClientMachine.provide({ actors: advancedClientActors(local, hasRoomFor) }),
   input,
   decoder: new AdvancedReplyReader(),
 });
@@ -80,7 +79,7 @@ export const ardeiAdvancedTraceSupport = () =>
     client: () => {
       throw new Error('an advanced client trace cannot be replayed: its commands came from the prompt, not the wire');
     },
-    machines: { server: createArdeiAdvancedServer(new MemoryFiles()), client: createArdeiAdvancedClient(() => memoryLocalFile().receive(), memoryLocalFile().hasRoomFor) },
+    machines: { server: ardeiAdvancedServerMachine, client: ardeiAdvancedClientMachine },
   });
 
 export const ardeiProtocol: ProtocolDescriptor = {

@@ -7,7 +7,6 @@ import { fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
-import type { IncomingFile } from '../../src/storage/file-store';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
@@ -15,6 +14,7 @@ import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted }
 import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { unprovided } from '../../src/engine/unprovided';
 
 export interface BlocksClientInput {
   /** The file's name on the server. */
@@ -40,13 +40,13 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
 
-/** `local` is where the file goes: it appears only once complete, and only if the announced size fits. */
-export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(size: number): Promise<boolean> }) {
-  const machine = setup({
+/** The blocks client; its local file's actors come through `provide` (client-actors.ts). */
+export const blocksClientMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
-      checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
-      sink: fileSink(() => local.receive()),
+      checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
+      sink: fileSink(unprovided('sink')),
     },
     actions: bulkActions<Context, Event>(),
     delays: { idle: idleDelay },
@@ -91,6 +91,5 @@ export function createBlocksClient(local: { receive(): IncomingFile; hasRoomFor(
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => output(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

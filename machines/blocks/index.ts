@@ -5,9 +5,11 @@ import { readLines } from '../../src/engine/text-request';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
-import { createBlocksClient, type BlocksClientInput } from './client';
+import { blocksClientMachine, type BlocksClientInput } from './client';
+import { blocksClientActors } from './client-actors';
 import { BlocksReplyReader } from './reply-reader';
-import { createBlocksServer, type BlocksFiles, type BlocksServerInput } from './server';
+import { blocksServerMachine, type BlocksFiles, type BlocksServerInput } from './server';
+import { blocksServerActors } from './server-actors';
 import { parseHeader } from './codec';
 import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
@@ -15,12 +17,12 @@ import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
 export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;
 
 export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): StreamProtocol {
-  const logic = createBlocksServer(files);
+  const logic = blocksServerMachine.provide({ actors: blocksServerActors(files) });
   return { name: 'blocks', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
 }
 
-export function blocksClient(local: Parameters<typeof createBlocksClient>[0], input: BlocksClientInput): ConnectionSpec {
-  return { logic: createBlocksClient(local), input, decoder: new BlocksReplyReader() };
+export function blocksClient(local: Parameters<typeof blocksClientActors>[0], input: BlocksClientInput): ConnectionSpec {
+  return { logic: blocksClientMachine.provide({ actors: blocksClientActors(local) }), input, decoder: new BlocksReplyReader() };
 }
 
 /**
@@ -40,7 +42,7 @@ export const blocksTraceSupport = () =>
       return blocksServer(files, options).accept(trace.header.connection);
     },
     client: (trace) => blocksClient(memoryLocalFile(), trace.header.input as BlocksClientInput),
-    machines: { server: createBlocksServer(new MemoryFiles()), client: createBlocksClient(memoryLocalFile()) },
+    machines: { server: blocksServerMachine, client: blocksClientMachine },
   });
 
 export const blocksProtocol: ProtocolDescriptor = {

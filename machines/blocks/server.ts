@@ -17,8 +17,9 @@ import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine
 import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import type { DownloadLookup } from '../../src/storage/file-store';
-import { BLOCK_SIZE, encodeErr, encodeOk } from './codec';
+import { encodeErr, encodeOk } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { unprovided } from '../../src/engine/unprovided';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface BlocksFiles {
@@ -70,14 +71,15 @@ const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string)
   { type: 'finish' as const, params: (args: { event: { output: DownloadLookup } }) => ({ outcome: 'refused' as const, detail: reason(args) }) },
 ];
 
-export function createBlocksServer(files: BlocksFiles) {
-  const machine = setup({
+/** One blocks server connection; its file actors come through `provide` (server-actors.ts). */
+export const blocksServerMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
-      lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
+      lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookup')),
       /** Lives as long as the connection; stopping it releases the file it holds. */
-      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
-      source: fileSource(({ ref, size }) => files.read(ref, size, BLOCK_SIZE)),
+      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
+      source: fileSource(unprovided('source')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -129,6 +131,5 @@ export function createBlocksServer(files: BlocksFiles) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => output(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

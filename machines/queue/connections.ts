@@ -5,9 +5,10 @@ import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { decodeDatagram } from './codec';
 import type { MessageStore } from './message-store';
 import { createQueueTcpClient, type QueueClientInput } from './tcp-client';
-import { createQueueTcpServer, type QueueServerInput } from './tcp-server';
+import { storeEffects } from './store-actors';
+import { queueTcpServerMachine, type QueueServerInput } from './tcp-server';
 import { createQueueUdpClient } from './udp-client';
-import { createQueueUdpServer } from './udp-server';
+import { queueUdpServerMachine } from './udp-server';
 
 export type Transport = 'tcp' | 'udp';
 
@@ -15,7 +16,7 @@ export type Transport = 'tcp' | 'udp';
 export const queueProtocolName = (transport: Transport) => (transport === 'tcp' ? 'queue' : 'queue-udp');
 
 export function queueServer(store: MessageStore, transport: Transport, input: QueueServerInput): StreamProtocol {
-  const logic = transport === 'tcp' ? createQueueTcpServer(store) : createQueueUdpServer(store);
+  const logic = (transport === 'tcp' ? queueTcpServerMachine : queueUdpServerMachine).provide(storeEffects(store));
   return {
     name: queueProtocolName(transport),
     accept: () => ({ logic, input, decoder: transport === 'tcp' ? new ChunkReader() : new DatagramReader(decodeDatagram) }),

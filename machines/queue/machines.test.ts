@@ -4,7 +4,8 @@ import { createActor } from 'xstate';
 import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet, messageFromText } from './codec';
 import { queueClient, queueServer } from '.';
 import { createQueueTcpClient } from './tcp-client';
-import { createQueueTcpServer } from './tcp-server';
+import { storeEffects } from './store-actors';
+import { queueTcpServerMachine } from './tcp-server';
 import { MessageQueue } from './message-queue';
 import { everySplit } from '../../src/test-support/cuts';
 
@@ -122,7 +123,7 @@ describe('queue server over TCP', () => {
 describe('queue server over TCP, a receiver that resets once the message is written', () => {
   it('has had it: the message is not put back for a second receiver (the original client resets on a message over 3000 bytes)', async () => {
     const queue = queueOf('first', 'second');
-    const actor = createActor(createQueueTcpServer(queue), { input: { maxMessage: 3000 } }).start();
+    const actor = createActor(queueTcpServerMachine.provide(storeEffects(queue)), { input: { maxMessage: 3000 } }).start();
     actor.send({ type: 'frame.bytes', bytes: GET });
     await new Promise((resolve) => setImmediate(resolve));
     expect(actor.getSnapshot().value).toBe('send_message'); // nothing carries out the flush: written, not yet flushed

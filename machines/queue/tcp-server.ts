@@ -11,8 +11,8 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
-import type { MessageStore, TakenMessage } from './message-store';
-import { storeActors } from './store-actors';
+import type { TakenMessage } from './message-store';
+import { storeDeclarations } from './store-actors';
 import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
@@ -47,15 +47,16 @@ const requestHead = ({ context, event }: { context: Context; event: BytesFrame }
   bytes: Buffer.concat([...context.received.chunks, event.bytes.subarray(0, GET.length)]).subarray(0, GET.length),
 });
 
-export function createQueueTcpServer(store: MessageStore) {
-  const machine = setup({
+/** One TCP connection of the queue server; its store comes through `provide` (store-actors.ts). */
+export const queueTcpServerMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
-    actors: storeActors(store),
+    actors: storeDeclarations.actors,
     actions: {
       ...wireActions<Context, Event>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
-      restore: ({ context }) => context.taken && store.restore(context.taken.id),
+      ...storeDeclarations.actions,
     },
     delays: { idle: idleDelay },
     guards: {
@@ -151,6 +152,5 @@ export function createQueueTcpServer(store: MessageStore) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => toSessionOutcome(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

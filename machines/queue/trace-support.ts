@@ -13,9 +13,9 @@ import { MessageQueue } from './message-queue';
 import type { QueueClientInput } from './tcp-client';
 import type { QueueServerInput } from './tcp-server';
 import { createQueueTcpClient } from './tcp-client';
-import { createQueueTcpServer } from './tcp-server';
+import { queueTcpServerMachine } from './tcp-server';
 import { createQueueUdpClient } from './udp-client';
-import { createQueueUdpServer } from './udp-server';
+import { queueUdpServerMachine } from './udp-server';
 
 function nameChunk(_direction: 'in' | 'out', chunk: Buffer): string[] {
   if (isGet(chunk)) return ['<<GET>>'];
@@ -63,13 +63,12 @@ function waitingBefore(requests: Buffer[], replies: Buffer[], transport: Transpo
 }
 
 export function queueTraceSupport(transport: Transport): TraceSupport {
-  const store = new MessageQueue();
   return {
     nameFrames: () => nameChunk,
     specFromTrace,
     machines:
       transport === 'tcp'
-        ? { server: createQueueTcpServer(store), client: createQueueTcpClient(Buffer.alloc(0)) }
-        : { server: createQueueUdpServer(store), client: createQueueUdpClient(Buffer.alloc(0)) },
+        ? { server: queueTcpServerMachine, client: createQueueTcpClient(Buffer.alloc(0)) }
+        : { server: queueUdpServerMachine, client: createQueueUdpClient(Buffer.alloc(0)) },
   };
 }

@@ -8,9 +8,9 @@ import { assign, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
-import type { MessageStore, TakenMessage } from './message-store';
+import type { TakenMessage } from './message-store';
 import { refusal } from './refusal';
-import { storeActors } from './store-actors';
+import { storeDeclarations } from './store-actors';
 import type { QueueServerInput } from './tcp-server';
 
 interface Context extends QueueServerInput {
@@ -24,97 +24,96 @@ interface Context extends QueueServerInput {
 
 type Event = QueueDatagram | WireEvent;
 
-export function createQueueUdpServer(store: MessageStore) {
-  return setup({
-    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
-    actors: storeActors(store),
-    actions: {
-      ...wireActions<Context, Event>(),
-      restore: ({ context }) => context.taken && store.restore(context.taken.id),
-    },
-    guards: {
-      isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
-      overCap: ({ context }, params: { bytes: Buffer }) => params.bytes.length > context.maxMessage,
-    },
-  }).createMachine({
-    id: 'queue-udp-server',
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), stored: 0, delivered: 0, refused: 0, bytes: 0 }),
-    initial: 'wait_request',
-    states: {
-      wait_request: {
-        tags: READING_TAG,
-        on: {
-          'frame.datagram': [
-            { guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive' } } },
-            {
-              guard: { type: 'overCap', params: ({ event }) => ({ bytes: event.bytes }) },
-              target: 'wait_request',
-              reenter: true,
-              actions: [
-                assign({ refused: ({ context }) => context.refused + 1 }),
-                { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap` }) },
-              ],
-            },
-            {
-              target: 'enqueue',
-              actions: [assign({ request: ({ event }) => event.bytes }), { type: 'announce', params: ({ event }) => ({ summary: `send of ${event.bytes.length} B` }) }],
-            },
-          ],
-          'socket.end': 'peer_quiet',
-          'socket.error': 'peer_quiet',
-        },
-      },
-      enqueue: {
-        invoke: {
-          src: 'enqueue',
-          input: ({ context }) => context.request,
-          onDone: { target: 'wait_request', actions: assign({ stored: ({ context }) => context.stored + 1, bytes: ({ context }) => context.bytes + context.request.length }) },
-          onError: {
+/** One UDP peer of the queue server; its store comes through `provide` (store-actors.ts). */
+export const queueUdpServerMachine = setup({
+  types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+  actors: storeDeclarations.actors,
+  actions: {
+    ...wireActions<Context, Event>(),
+    ...storeDeclarations.actions,
+  },
+  guards: {
+    isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
+    overCap: ({ context }, params: { bytes: Buffer }) => params.bytes.length > context.maxMessage,
+  },
+}).createMachine({
+  id: 'queue-udp-server',
+  context: ({ input }) => ({ ...input, request: Buffer.alloc(0), stored: 0, delivered: 0, refused: 0, bytes: 0 }),
+  initial: 'wait_request',
+  states: {
+    wait_request: {
+      tags: READING_TAG,
+      on: {
+        'frame.datagram': [
+          { guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive' } } },
+          {
+            guard: { type: 'overCap', params: ({ event }) => ({ bytes: event.bytes }) },
             target: 'wait_request',
+            reenter: true,
             actions: [
               assign({ refused: ({ context }) => context.refused + 1 }),
-              { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${context.request.length} B refused: ${refusal(event.error)}` }) },
+              { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap` }) },
             ],
           },
-        },
+          {
+            target: 'enqueue',
+            actions: [assign({ request: ({ event }) => event.bytes }), { type: 'announce', params: ({ event }) => ({ summary: `send of ${event.bytes.length} B` }) }],
+          },
+        ],
+        'socket.end': 'peer_quiet',
+        'socket.error': 'peer_quiet',
       },
-      dequeue: {
-        invoke: {
-          src: 'take',
-          onDone: [
-            {
-              guard: ({ event }) => event.output !== undefined,
-              target: 'send_message',
-              actions: [assign({ taken: ({ event }) => event.output }), { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) }, 'flush'],
-            },
-            { target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } },
+    },
+    enqueue: {
+      invoke: {
+        src: 'enqueue',
+        input: ({ context }) => context.request,
+        onDone: { target: 'wait_request', actions: assign({ stored: ({ context }) => context.stored + 1, bytes: ({ context }) => context.bytes + context.request.length }) },
+        onError: {
+          target: 'wait_request',
+          actions: [
+            assign({ refused: ({ context }) => context.refused + 1 }),
+            { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${context.request.length} B refused: ${refusal(event.error)}` }) },
           ],
         },
       },
-      send_message: {
-        on: {
-          'wire.flushed': 'confirm_delivery',
-          'socket.error': { target: 'peer_quiet', actions: 'restore' },
-        },
-      },
-      confirm_delivery: {
-        invoke: {
-          src: 'confirm',
-          input: ({ context }) => context.taken!.id,
-          onDone: {
-            target: 'wait_request',
-            actions: assign({ delivered: ({ context }) => context.delivered + 1, bytes: ({ context }) => context.bytes + context.taken!.bytes.length }),
-          },
-          onError: 'wait_request',
-        },
-      },
-      peer_quiet: { type: 'final' },
     },
-    output: ({ context }) => ({
-      ok: context.refused === 0,
-      outcome: 'served',
-      bytes: context.bytes,
-      detail: `${context.stored} stored, ${context.delivered} delivered${context.refused ? `, ${context.refused} refused` : ''}`,
-    }),
-  });
-}
+    dequeue: {
+      invoke: {
+        src: 'take',
+        onDone: [
+          {
+            guard: ({ event }) => event.output !== undefined,
+            target: 'send_message',
+            actions: [assign({ taken: ({ event }) => event.output }), { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) }, 'flush'],
+          },
+          { target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } },
+        ],
+      },
+    },
+    send_message: {
+      on: {
+        'wire.flushed': 'confirm_delivery',
+        'socket.error': { target: 'peer_quiet', actions: 'restore' },
+      },
+    },
+    confirm_delivery: {
+      invoke: {
+        src: 'confirm',
+        input: ({ context }) => context.taken!.id,
+        onDone: {
+          target: 'wait_request',
+          actions: assign({ delivered: ({ context }) => context.delivered + 1, bytes: ({ context }) => context.bytes + context.taken!.bytes.length }),
+        },
+        onError: 'wait_request',
+      },
+    },
+    peer_quiet: { type: 'final' },
+  },
+  output: ({ context }) => ({
+    ok: context.refused === 0,
+    outcome: 'served',
+    bytes: context.bytes,
+    detail: `${context.stored} stored, ${context.delivered} delivered${context.refused ? `, ${context.refused} refused` : ''}`,
+  }),
+});

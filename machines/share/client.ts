@@ -17,6 +17,7 @@ import { appendBytes, noBytes, type ReceivedBytes } from '../../src/engine/recei
 import { encodeShareRequest } from './codec';
 import type { ShareReplyFrame } from './reply-reader';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { unprovided } from '../../src/engine/unprovided';
 
 export interface ShareClientInput {
   command: 'put' | 'get' | 'list';
@@ -53,12 +54,13 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<ShareClientOutcome>(['stored', 'received', 'listed']);
 
-export function createShareClient(local: ShareLocalFile) {
-  const machine = setup({
+/** The share client; its local file's actors come through `provide` (client-actors.ts). */
+export const shareClientMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
-      source: fileSource(({ size }) => local.read(size)),
-      sink: fileSink(() => local.receive()),
+      source: fileSource(unprovided('source')),
+      sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -140,6 +142,5 @@ export function createShareClient(local: ShareLocalFile) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => output(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

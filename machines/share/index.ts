@@ -6,22 +6,24 @@ import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
 import { chunkBytes, type Trace } from '../../src/trace/trace-format';
-import { createShareClient, type ShareClientInput, type ShareLocalFile } from './client';
+import { shareClientMachine, type ShareClientInput, type ShareLocalFile } from './client';
+import { shareClientActors } from './client-actors';
 import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } from './codec';
 import { ShareReplyReader } from './reply-reader';
-import { createShareServer, type ShareFiles, type ShareServerInput } from './server';
+import { shareServerMachine, type ShareFiles, type ShareServerInput } from './server';
+import { shareServerActors } from './server-actors';
 import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
 import { SHARE_MAX_REQUEST, SHARE_PORT } from './codec';
 
 export type ShareServerOptions = Omit<ShareServerInput, 'owner'>;
 
 export function shareServer(files: ShareFiles, options: ShareServerOptions): StreamProtocol {
-  const logic = createShareServer(files);
+  const logic = shareServerMachine.provide({ actors: shareServerActors(files) });
   return { name: 'share', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
 }
 
 export function shareClient(local: ShareLocalFile, input: ShareClientInput): ConnectionSpec {
-  return { logic: createShareClient(local), input, decoder: new ShareReplyReader(input.command === 'list' ? 'listing' : 'answer') };
+  return { logic: shareClientMachine.provide({ actors: shareClientActors(local) }), input, decoder: new ShareReplyReader(input.command === 'list' ? 'listing' : 'answer') };
 }
 
 /** The bytes a recorded server had read when it took its request as complete (they may go past a newline that ended it). */
@@ -61,7 +63,7 @@ export const shareTraceSupport = () =>
       const request = encodeShareRequest(input.command, input.name);
       return shareClient(memoryLocalFile(tracedBytes(trace, 'out').subarray(request.length)), input);
     },
-    machines: { server: createShareServer(new MemoryFiles()), client: createShareClient(memoryLocalFile()) },
+    machines: { server: shareServerMachine, client: shareClientMachine },
   });
 
 export const shareProtocol: ProtocolDescriptor = {

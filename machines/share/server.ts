@@ -21,6 +21,7 @@ import { readLines } from '../../src/engine/text-request';
 import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { unprovided } from '../../src/engine/unprovided';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface ShareFiles {
@@ -93,17 +94,18 @@ const cancel = [
 ];
 const serverError = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: 'server_error' as const, detail: errorCode(event.error) }) };
 
-export function createShareServer(files: ShareFiles) {
-  const machine = setup({
+/** One share server connection; its file actors come through `provide` (server-actors.ts). */
+export const shareServerMachine = checkTargets<Targeted>()(
+  setup({
     types: { context: {} as Context, input: {} as ShareServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actors: {
-      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
-      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) => files.reserveUpload(input.name, input.owner)),
-      list: fromPromise<string[]>(() => files.list()),
+      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookupDownload')),
+      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
+      list: fromPromise<string[]>(unprovided('list')),
       /** Lives as long as the connection; stopping it releases every name the connection holds. */
-      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
-      source: fileSource(({ ref, size }) => files.read(ref, size)),
-      sink: fileSink(({ ref }) => files.receive(ref)),
+      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
+      source: fileSource(unprovided('source')),
+      sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -222,6 +224,5 @@ export function createShareServer(files: ShareFiles) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => output(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

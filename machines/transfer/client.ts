@@ -2,13 +2,12 @@
  * The client side of the transfer protocol (seed 002), mirroring the server
  * machine: one instance per run, downloading or uploading one file. It does no
  * I/O: frames are emitted as wire commands, local file work happens in actors
- * built from the `LocalFile` it is given.
+ * it declares and whoever runs it supplies with `provide` (client-actors.ts).
  */
 import { emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { LocalFile } from '../../src/storage/file-store';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
@@ -18,6 +17,7 @@ import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcomeF
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { unprovided } from '../../src/engine/unprovided';
 
 export interface ClientInput {
   operation: 'download' | 'upload';
@@ -43,9 +43,9 @@ const sendStatus = (status: Status) => ({ type: 'write' as const, params: { byte
 const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({ type: 'finish' as const, params: { outcome, code, detail } });
 const badReply = (status: number) => finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
 
-/** Builds the client machine over the local file it reads from or writes to. */
-export function createClientMachine(local: LocalFile) {
-  const machine = setup({
+/** The client machine; its local file's actors come through `provide` (client-actors.ts). */
+export const transferClientMachine = checkTargets<Targeted>()(
+  setup({
     types: {
       context: {} as ClientContext,
       input: {} as ClientInput,
@@ -54,9 +54,9 @@ export function createClientMachine(local: LocalFile) {
       output: {} as SessionOutcome,
     },
     actors: {
-      checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
-      source: fileSource(({ size }) => local.read(size)),
-      sink: fileSink(() => local.receive()),
+      checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
+      source: fileSource(unprovided('source')),
+      sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<ClientContext, ClientEvent, Finish>(),
@@ -210,6 +210,5 @@ export function createClientMachine(local: LocalFile) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => toSessionOutcome(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

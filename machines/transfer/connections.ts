@@ -1,9 +1,11 @@
 /** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
-import { createClientMachine, type ClientInput } from './client';
+import { transferClientMachine, type ClientInput } from './client';
+import { clientActors } from './client-actors';
 import type { LocalFile, ServerFiles } from '../../src/storage/file-store';
 import { TransferFrameReader } from './frame-reader';
-import { createServerMachine } from './server';
+import { transferServerMachine } from './server';
+import { serverActors } from './server-actors';
 
 export interface TransferServerOptions {
   /** Largest upload accepted, in bytes. */
@@ -13,7 +15,7 @@ export interface TransferServerOptions {
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
-  const logic = createServerMachine(files);
+  const logic = transferServerMachine.provide({ actors: serverActors(files) });
   return {
     name: 'transfer',
     accept: (connectionId) => ({
@@ -25,5 +27,5 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
 }
 
 export function transferClient(local: LocalFile, input: ClientInput): ConnectionSpec {
-  return { logic: createClientMachine(local), input, decoder: new TransferFrameReader(input.operation) };
+  return { logic: transferClientMachine.provide({ actors: clientActors(local) }), input, decoder: new TransferFrameReader(input.operation) };
 }

@@ -14,6 +14,6 @@ export const transferProtocol: ProtocolDescriptor = {
   name: 'transfer',
   summary: 'File transfer as a state machine over TCP (seed 002; same as `server` / `client`)',
   servers: [{ transport: 'tcp', port: TRANSFER_PORT, protocol: ({ files, idleTimeoutMs }) => transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }) }],
-  traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines() } },
+  traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines } },
   exitCodes: FILE_TRANSFER_EXITS,
 };

@@ -1,12 +1,13 @@
 /**
  * One server connection of the transfer protocol (seed 002), as an xstate
  * machine. It does no I/O: replies are emitted as wire commands, file work
- * happens in actors built from the `ServerFiles` it is given.
+ * happens in actors it declares and whoever runs it supplies with `provide`
+ * (`serverActors` in server-actors.ts).
  */
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
 import { errorCode, type NameErrorCode } from '../../src/engine/errors';
 import type { InboundFrame } from './frame-reader';
@@ -17,6 +18,7 @@ import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcome,
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { unprovided } from '../../src/engine/unprovided';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -64,9 +66,9 @@ const refusalCode = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 
 /** The code of a lookup that answers `N`: the name is missing, taken or held. */
 const declinedCode = (lookup: DownloadLookup | UploadLookup): TransferCode => (lookup.kind === 'exists' ? 'file.exists' : lookup.kind === 'busy' ? 'file.busy' : 'file.missing');
 
-/** Builds the server connection machine over a given set of server files. */
-export function createServerMachine(files: ServerFiles) {
-  const machine = setup({
+/** The server connection machine; its file actors come through `provide` (server-actors.ts). */
+export const transferServerMachine = checkTargets<Targeted>()(
+  setup({
     types: {
       context: {} as ServerContext,
       input: {} as ServerInput,
@@ -75,17 +77,13 @@ export function createServerMachine(files: ServerFiles) {
       output: {} as SessionOutcome,
     },
     actors: {
-      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
-        files.lookupDownload(input.name, input.owner),
-      ),
-      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>
-        files.reserveUpload(input.name, input.owner),
-      ),
-      checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),
+      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookupDownload')),
+      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
+      checkRoom: fromPromise<boolean, FileTarget>(unprovided('checkRoom')),
       /** Lives as long as the connection; stopping it releases every name the connection holds. */
-      holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
-      source: fileSource(({ ref, size }) => files.read(ref, size)),
-      sink: fileSink(({ ref }) => files.receive(ref)),
+      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
+      source: fileSource(unprovided('source')),
+      sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
@@ -279,6 +277,5 @@ export function createServerMachine(files: ServerFiles) {
       failed: { type: 'final', entry: 'reset' },
     },
     output: ({ context }) => toSessionOutcome(context),
-  });
-  return checkTargets<Targeted>()(machine);
-}
+  }),
+);

@@ -10,17 +10,15 @@ import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
 import type { Trace } from '../../src/trace/trace-format';
 import { chunkBytes } from '../../src/trace/trace-format';
-import { createClientMachine, type ClientInput } from './client';
+import { transferClientMachine, type ClientInput } from './client';
 import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, decodeRequest } from './frames';
 import { TransferFrameReader } from './frame-reader';
 import { transferClient, transferServer } from './connections';
-import { createServerMachine, type ServerInput } from './server';
+import { transferServerMachine, type ServerInput } from './server';
 import type { TransferCode } from './outcome';
 
-/** The two machines over memory: what a trace's statechart is drawn from. */
-export function transferMachines() {
-  return { server: createServerMachine(new MemoryFiles()), client: createClientMachine(memoryLocalFile()) };
-}
+/** The two machine definitions, effects not supplied: what a trace's statechart is drawn from. */
+export const transferMachines = { server: transferServerMachine, client: transferClientMachine };
 
 /** A name held by a connection that is not in the trace. */
 const OTHER_CONNECTION = 'another connection';

@@ -1,0 +1,16 @@
+/** The transfer server's effects over a store's files, as the actors its machine declares (server.ts). */
+import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fileSink, fileSource, type FileTarget } from '../../src/engine/file-actors';
+import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
+
+/** For `transferServerMachine.provide({ actors: serverActors(files) })`. */
+export function serverActors(files: ServerFiles) {
+  return {
+    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
+    reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) => files.reserveUpload(input.name, input.owner)),
+    checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),
+    holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+    source: fileSource(({ ref, size }) => files.read(ref, size)),
+    sink: fileSink(({ ref }) => files.receive(ref)),
+  };
+}
