@@ -54,7 +54,7 @@ export function createQueueTcpServer(store: MessageStore) {
     actions: {
       ...wireActions<Context, Event>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       restore: ({ context }) => context.taken && store.restore(context.taken.id),
     },
     delays: { idle: idleDelay },
