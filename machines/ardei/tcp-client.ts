@@ -7,7 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type EngineCode, type Finish } from '../../src/engine/outcome';
 import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -21,6 +21,8 @@ export interface ArdeiClientInput {
 }
 
 export type ArdeiClientOutcome = 'open' | 'received' | 'interrupted' | 'timed_out';
+/** Why an ardei client session ended, so far only where a user acts on it: the socket's errors (nothing listens over UDP). */
+export type ArdeiClientCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;
 
 interface Context extends ArdeiClientInput {
   head: Buffer;
@@ -44,7 +46,7 @@ export function createArdeiTcpClient() {
     types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length < context.keep ? Buffer.concat([context.head, params.bytes.subarray(0, context.keep - context.head.length)]) : context.head,
         bytes: context.bytes + params.bytes.length,

@@ -8,13 +8,12 @@ import { Readable } from 'node:stream';
 import { assign, emit, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
-import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
-import { readLines } from '../../src/engine/text-request';
-import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { TextRequestFrame } from '../../src/engine/text-request-reader';
+import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -33,6 +32,8 @@ export interface ArdeiServerInput {
 type ArdeiOutcome = 'open' | 'echoed' | 'sent' | 'streamed' | 'refused' | 'interrupted' | 'timed_out';
 
 interface Context extends ArdeiServerInput, TextRequestContext {
+  /** The request, parsed once it is complete. */
+  parsed: ArdeiRequest;
   size: number;
   segmentsLeft: number;
   outcome: ArdeiOutcome;
@@ -40,7 +41,7 @@ interface Context extends ArdeiServerInput, TextRequestContext {
   bytes: number;
 }
 
-type Event = BytesFrame | WireEvent | SourceEvent;
+type Event = TextRequestFrame | WireEvent | SourceEvent;
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'failed' | 'request_complete' | 'stream_complete';
@@ -49,11 +50,8 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<ArdeiOutcome>(['echoed', 'sent', 'streamed']);
 const rules = textRequestRules(1);
-/** The request up to its newline, if a person typed one (the original client sends none). */
-const firstLine = (request: Buffer) => request.subarray(0, request.includes(0x0a) ? request.indexOf(0x0a) : request.length);
-const requestOf = (context: { request: Buffer }): ArdeiRequest => parseArdeiRequest(firstLine(context.request));
-const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
-const stream = (context: Context) => requestOf(context) as Extract<ArdeiRequest, { kind: 'stream' }>;
+const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => context.parsed.kind === kind;
+const stream = (context: Context) => context.parsed as Extract<ArdeiRequest, { kind: 'stream' }>;
 
 export function createArdeiTcpServer() {
   const machine = setup({
@@ -61,7 +59,9 @@ export function createArdeiTcpServer() {
     actors: { source: fileSource(({ size }) => Readable.from(generatedChunks(size))) },
     actions: {
       ...bulkActions<Context, Event>(),
-      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      takeRequest: assign(takeRequest),
+      // The request up to its newline, if a person typed one (the original client sends none).
+      parseRequest: assign(({ context }) => ({ parsed: parseArdeiRequest(context.request.firstLine) })),
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
       countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
     },
@@ -69,29 +69,29 @@ export function createArdeiTcpServer() {
     delays: { quiet: rules.quiet, idle: idleDelay, preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, segmentsLeft: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, request: rules.initialRequest, parsed: parseArdeiRequest(Buffer.alloc(0)), size: 0, segmentsLeft: 0, outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
       client_connect: readsTextRequest('client_connect', 'check_request', FAILED),
       check_request: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: JSON.stringify(readLines(context.request, 1).lines[0].trim().slice(0, 60)) }) },
+        entry: ['parseRequest', { type: 'announce', params: ({ context }) => ({ summary: JSON.stringify(context.request.lines[0].trim().slice(0, 60)) }) }],
         always: [
-          { guard: 'isFile', target: 'preparing_file', actions: assign({ size: ({ context }) => (requestOf(context) as { size: number }).size }) },
+          { guard: 'isFile', target: 'preparing_file', actions: assign({ size: ({ context }) => (context.parsed as { size: number }).size }) },
           { guard: 'isStream', target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
           {
             guard: 'isEcho',
             target: 'request_complete',
             actions: [
-              { type: 'write', params: ({ context }) => ({ bytes: echoOf((requestOf(context) as { text: string }).text) }) },
+              { type: 'write', params: ({ context }) => ({ bytes: echoOf((context.parsed as { text: string }).text) }) },
               { type: 'finish', params: { outcome: 'echoed' } },
             ],
           },
           {
             target: 'request_complete',
             actions: [
-              { type: 'write', params: ({ context }) => ({ bytes: Buffer.from((requestOf(context) as { message: string }).message) }) },
-              { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: (requestOf(context) as { message: string }).message }) },
+              { type: 'write', params: ({ context }) => ({ bytes: Buffer.from((context.parsed as { message: string }).message) }) },
+              { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: (context.parsed as { message: string }).message }) },
             ],
           },
         ],

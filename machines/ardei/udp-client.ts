@@ -8,11 +8,11 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
-import { outcomeFrom, type Finish } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { FILE_PREPARED, parseArdeiRequest } from './codec';
-import type { ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
+import type { ArdeiClientCode, ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
 
 export interface ArdeiUdpClientInput extends ArdeiClientInput {
   /** Silence after which no more data is expected. */
@@ -37,7 +37,7 @@ export function createArdeiUdpClient() {
     types: { context: {} as Context, input: {} as ArdeiUdpClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<ArdeiClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length === 0 ? params.bytes.subarray(0, context.keep) : context.head,
         bytes: context.bytes + params.bytes.length,
@@ -57,7 +57,7 @@ export function createArdeiUdpClient() {
     id: 'ardei-udp-client',
     context: ({ input }) => ({ ...input, head: Buffer.alloc(0), datagrams: 0, outcome: 'open', bytes: 0 }),
     initial: 'send_request',
-    on: { 'socket.error': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'interrupted', detail: event.code }) } } },
+    on: interruptedOnSocketError,
     states: {
       send_request: {
         entry: [{ type: 'write', params: ({ context }) => ({ bytes: Buffer.from(context.request) }) }, 'flush'],

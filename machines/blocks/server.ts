@@ -8,14 +8,13 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
-import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { errorCode } from '../../src/engine/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
-import { readLines } from '../../src/engine/text-request';
-import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { TextRequestFrame } from '../../src/engine/text-request-reader';
+import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import type { DownloadLookup } from '../../src/storage/file-store';
 import { encodeErr, encodeOk } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -47,7 +46,7 @@ interface Context extends BlocksServerInput, TextRequestContext {
   bytes: number;
 }
 
-type Event = BytesFrame | WireEvent | SourceEvent;
+type Event = TextRequestFrame | WireEvent | SourceEvent;
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'failed' | 'send_complete';
@@ -56,7 +55,7 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<BlocksOutcome>(['sent']);
 const rules = textRequestRules(1);
-const fileName = (context: Context) => readLines(context.request, 1).lines[0];
+const fileName = (context: Context) => context.request.lines[0];
 
 /** Why a lookup found nothing to send, as the `ERR` line says it. */
 function refusalReason(lookup: DownloadLookup): string {
@@ -83,14 +82,14 @@ export const blocksServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<Context, Event>(),
-      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      takeRequest: assign(takeRequest),
       found: assign((_, params: { lookup: DownloadLookup }) => (params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : {})),
     },
     guards: rules.guards,
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, request: rules.initialRequest, size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,

@@ -49,7 +49,7 @@ export function createQueueTcpClient(message: Buffer) {
     types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
       /** The reply, whole, where the command reads it: a message or the empty-queue text. */
       keepReply: assign({ message: ({ context }) => joinedBytes(context.reply) }),

@@ -55,7 +55,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
     actions: {
       ...wireActions<Context, Event>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       ...storeDeclarations.actions,
     },
     delays: { idle: idleDelay },

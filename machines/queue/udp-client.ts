@@ -27,7 +27,7 @@ export function createQueueUdpClient(message: Buffer) {
     types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
     },
     delays: { idle: idleDelay },
     guards: {

@@ -10,15 +10,14 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { errorCode } from '../../src/engine/errors';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { FLOW_CONTROL_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
-import { readLines } from '../../src/engine/text-request';
-import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { TextRequestFrame } from '../../src/engine/text-request-reader';
+import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
@@ -57,6 +56,8 @@ export const DEFAULT_PASS_GAP_MS = 50;
 type ShareOutcome = 'open' | 'stored' | 'sent' | 'listed' | 'cancelled' | 'unknown_request' | 'not_stored' | 'server_error' | 'interrupted' | 'timed_out';
 
 interface Context extends ShareServerInput, TextRequestContext {
+  /** The request, parsed once it is complete. */
+  parsed: ShareRequest;
   ref?: string;
   size: number;
   outcome: ShareOutcome;
@@ -66,7 +67,7 @@ interface Context extends ShareServerInput, TextRequestContext {
   peerEnded: boolean;
 }
 
-type Event = BytesFrame | WireEvent | SourceEvent | SinkEvent;
+type Event = TextRequestFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'download_complete' | 'failed' | 'upload_complete';
@@ -75,16 +76,10 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<ShareOutcome>(['stored', 'sent', 'listed']);
 const rules = textRequestRules(1);
-const requestOf = (context: Context): ShareRequest => parseShareRequest(readLines(context.request, 1).lines[0]);
-const nameOf = (context: Context) => {
-  const request = requestOf(context);
-  return 'name' in request ? request.name : '';
-};
+const nameOf = ({ parsed }: Context) => ('name' in parsed ? parsed.name : '');
 const passGap = (context: Context) => context.passGapMs ?? DEFAULT_PASS_GAP_MS;
-/** The request's line as sent: a name that is not UTF-8 would be stored under U+FFFD in its place. */
-const requestLine = (request: Buffer) => request.subarray(0, request.includes(0x0a) ? request.indexOf(0x0a) : request.length);
 const readRequest = readsTextRequest('client_connect', 'check_request', FAILED);
-const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
+const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => context.parsed.kind === kind;
 
 /** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
 const cancelReason = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
@@ -109,7 +104,8 @@ export const shareServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<Context, Event>(),
-      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      takeRequest: assign(takeRequest),
+      parseRequest: assign(({ context }) => ({ parsed: parseShareRequest(context.request.lines[0]) })),
       useFile: assign((_, params: { lookup: DownloadLookup | UploadLookup }) =>
         params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : params.lookup.kind === 'free' ? { ref: params.lookup.ref } : {},
       ),
@@ -119,13 +115,14 @@ export const shareServerMachine = checkTargets<Targeted>()(
       isPut: isKind('put'),
       isGet: isKind('get'),
       isList: isKind('list'),
-      notUtf8: ({ context }) => !isUtf8(requestLine(context.request)),
+      // The line as sent: a name that is not UTF-8 would be stored under U+FFFD in its place.
+      notUtf8: ({ context }) => !isUtf8(context.request.firstLine),
       noPassGap: ({ context }) => passGap(context) === 0,
     },
     delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), size: 0, outcome: 'open', bytes: 0, peerEnded: false }),
+    context: ({ input }) => ({ ...input, request: rules.initialRequest, parsed: { kind: 'unknown', text: '' }, size: 0, outcome: 'open', bytes: 0, peerEnded: false }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,
@@ -135,7 +132,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
         on: { ...readRequest.on, 'socket.end': { target: 'check_request', actions: assign({ peerEnded: true }) } },
       },
       check_request: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: readLines(context.request, 1).lines[0].trim() || '(nothing)' }) },
+        entry: ['parseRequest', { type: 'announce', params: ({ context }) => ({ summary: context.request.lines[0].trim() || '(nothing)' }) }],
         always: [
           {
             guard: 'notUtf8',
@@ -146,7 +143,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
           { guard: 'isGet', target: 'check_download' },
           { guard: 'isList', target: 'listing' },
           // The original closes without a word; so does wirestate, but it says why in its log.
-          { target: 'request_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'unknown_request', detail: JSON.stringify(readLines(context.request, 1).lines[0].slice(0, 40)) }) } },
+          { target: 'request_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'unknown_request', detail: JSON.stringify(context.request.lines[0].slice(0, 40)) }) } },
         ],
       },
 

@@ -7,11 +7,10 @@
  * the server keeps running.
  */
 import { assign, setup } from 'xstate';
-import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
-import { readLines } from '../../src/engine/text-request';
-import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { TextRequestFrame } from '../../src/engine/text-request-reader';
+import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
 import { idleDelay } from '../../src/engine/idle';
@@ -33,12 +32,12 @@ interface Context extends SumServerInput, TextRequestContext {
   bytes: number;
 }
 
-type Event = BytesFrame | WireEvent;
+type Event = TextRequestFrame | WireEvent;
 
 const output = outcomeFrom<SumOutcome>(['replied', 'stopped']);
 const rules = textRequestRules(2);
 const request = (context: Context) => {
-  const [name, number] = readLines(context.request, 2).lines;
+  const [name, number] = context.request.lines;
   return { name, number, check: checkNumber(number) };
 };
 const RANGE = `an integer from ${LOWEST} to ${HIGHEST}`;
@@ -53,7 +52,7 @@ export function createSumServer() {
     types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      takeRequest: assign(takeRequest),
       finish: assign((_, params: Finish<SumOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
     },
     guards: {
@@ -64,7 +63,7 @@ export function createSumServer() {
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, request: rules.initialRequest, outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

@@ -3,11 +3,10 @@
  * sends a line, the server answers it upper-cased and closes.
  */
 import { assign, setup } from 'xstate';
-import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
-import { readLines } from '../../src/engine/text-request';
-import { appendToRequest, readsTextRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import type { TextRequestFrame } from '../../src/engine/text-request-reader';
+import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { upperCased } from './codec';
 import { idleDelay } from '../../src/engine/idle';
@@ -28,11 +27,11 @@ interface Context extends UpperServerInput, TextRequestContext {
   bytes: number;
 }
 
-type Event = BytesFrame | WireEvent;
+type Event = TextRequestFrame | WireEvent;
 
 const output = outcomeFrom<UpperOutcome>(['replied']);
 const rules = textRequestRules(1);
-const sentence = (context: Context) => readLines(context.request, 1).lines[0];
+const sentence = (context: Context) => context.request.lines[0];
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'failed';
@@ -44,14 +43,14 @@ export function createUpperServer() {
     types: { context: {} as Context, input: {} as UpperServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      appendRequest: assign(({ context }, params: { bytes: Buffer }) => appendToRequest(context, params.bytes)),
+      takeRequest: assign(takeRequest),
       finish: assign((_, params: Finish<UpperOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
     },
     guards: rules.guards,
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, request: rules.initialRequest, outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

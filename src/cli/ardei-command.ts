@@ -104,7 +104,7 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
       actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
-    if (outcome.detail === 'ECONNREFUSED') throw new CannotConnect(`cannot reach ${args.host}:${port}: ECONNREFUSED`);
+    if (outcome.code === 'peer.unreachable') throw new CannotConnect(`cannot reach ${args.host}:${port}: ECONNREFUSED`);
     if (!outcome.ok) {
       process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
       return EXIT.interrupted;

@@ -138,8 +138,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     case 'refused':
       return fail(EXIT.serverError, `${outcome.outcome}: ${outcome.detail ?? ''}`);
     default:
-      if (outcome.detail === 'ECONNREFUSED') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ECONNREFUSED`);
-      if (outcome.detail === 'EMSGSIZE') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);
+      if (outcome.code === 'peer.unreachable') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ECONNREFUSED`);
+      if (outcome.code === 'datagram.too_large') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);
       return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
   }
 }

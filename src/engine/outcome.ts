@@ -16,6 +16,10 @@ export type EngineCode =
   | 'ok'
   /** The socket failed (detail: the errno). */
   | 'socket.error'
+  /** Nothing listens at the peer's address: the connection, or over UDP the datagram, was refused (ECONNREFUSED). */
+  | 'peer.unreachable'
+  /** A datagram was larger than UDP carries (EMSGSIZE). */
+  | 'datagram.too_large'
   /** The peer sent nothing for the idle timeout. */
   | 'peer.idle'
   /** A file being sent could not be read (detail: the errno). */
@@ -45,10 +49,16 @@ export function outcomeFrom<Outcome extends string>(successes: readonly Outcome[
   });
 }
 
+/** The code of a socket error, from its errno: the two a user can act on have codes of their own. */
+export function socketErrorCode(errno: string): Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'> {
+  if (errno === 'ECONNREFUSED') return 'peer.unreachable';
+  return errno === 'EMSGSIZE' ? 'datagram.too_large' : 'socket.error';
+}
+
 /** The root transition of every connection machine: a broken socket ends it in `failed`, `interrupted`. */
 export const interruptedOnSocketError = {
   'socket.error': {
     target: '.failed',
-    actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, code: 'socket.error' as const, detail: event.code }) },
+    actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, code: socketErrorCode(event.code), detail: event.code }) },
   },
 };

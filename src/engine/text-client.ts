@@ -5,7 +5,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from './chunk-reader';
-import { interruptedOnSocketError, outcomeFrom, type Finish } from './outcome';
+import { interruptedOnSocketError, outcomeFrom, type EngineCode, type Finish } from './outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
@@ -22,6 +22,8 @@ export interface TextClientInput {
 }
 
 export type TextClientOutcome = 'open' | 'replied' | 'refused' | 'interrupted' | 'timed_out';
+/** Why a text client's session ended, so far only where a user acts on it: the socket's errors. */
+type TextClientCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;
 
 interface Context extends TextClientInput {
   /** The reply as it comes; `reply` is the whole of it once the server closes. */
@@ -43,7 +45,7 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
     types: { context: {} as Context, input: {} as TextClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<TextClientOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign((_, params: Finish<TextClientOutcome, TextClientCode>) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
     },
     delays: { idle: idleDelay },
