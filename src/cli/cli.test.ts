@@ -1,7 +1,7 @@
 /** The `wirestate` command as a person meets it: help, argument errors, and the seed README's commands via npm. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type Server } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -31,21 +31,79 @@ describe('help and usage', () => {
     expect(result.stdout).toMatch(/-h, -\?, --help/);
   });
 
+  it('--help lists every command with one line each', async () => {
+    const { stdout } = await wirestate(['--help']);
+    const commands = stdout.split('\n').filter((line) => /^\s+wirestate \S/.test(line));
+    expect(commands.map((line) => line.trim().split(/\s+/)[1])).toEqual(['server', 'client', 'transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei', 'serve-all', 'proxy', 'replay', 'completion']);
+    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+<\w+>)?\s{2,}\S/);
+    expect(stdout).not.toMatch(/seed 002/);
+  });
+
+  it('completion prints a shell script, and completes command names', async () => {
+    const script = await wirestate(['completion']);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain('--get-yargs-completions');
+    const roles = await wirestate(['--get-yargs-completions', 'queue', '']);
+    expect(roles.stdout.split('\n')).toEqual(expect.arrayContaining(['server', 'client']));
+  });
+});
+
+/** A bad command line or a setting that cannot work: one line naming the problem and --help, no usage dump, no stack. */
+function expectOneLine(result: { code: number | null; stderr: string }, code: number, error: RegExp): void {
+  expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^wirestate: .*; see --help$/)]);
+  expect(result.stderr).toMatch(error);
+  expect(result.code).toBe(code);
+}
+
+describe('errors: one line, the documented exit code', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-errors-'));
+  });
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
   it.each([
     ['an unknown mode', ['client', '--mode', 'sideways'], /Invalid values/],
-    ['a server without a port', ['client', '-s', 'nonsense'], /expected host:port/],
+    ['a server that is not host:port', ['client', '-s', 'nonsense'], /expected host:port, got "nonsense"/],
+    ['a port out of range in -s', ['client', '-s', '127.0.0.1:70000'], /the port in "127\.0\.0\.1:70000" must be 1\.\.65535/],
     ['a 256-byte server file name', ['client', '-v', 'x'.repeat(256)], /at most 255/],
     ['a port out of range', ['server', '-l', '70000'], /--listen-port must be 0\.\.65535/],
+    ['-l without a value', ['server', '-l'], /^wirestate: -l needs a value/],
+    ['--root without a value', ['server', '--root'], /^wirestate: --root needs a value/],
+    ['--root followed by another flag', ['server', '--root', '--host', '127.0.0.1'], /--root needs a value/],
+    ['a value flag of a protocol server without a value', ['queue', 'server', '0', 'TCP', '--max-size'], /--max-size needs a value/],
+    ['--idle-timeout that is not a number', ['client', '--idle-timeout', 'abc'], /--idle-timeout takes a number/],
+    ['--inspect taking the next word', ['upper', 'client', '--inspect', 'hi'], /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/],
     ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
-    ['no command', [], /name a command/],
-  ])('%s: one-line error, then usage, exit 2', async (_case, args, error) => {
-    const result = await wirestate(args);
-    expect(result.code).toBe(EXIT.usage);
-    const [first, blank] = result.stderr.split('\n');
-    expect(first).toMatch(/^wirestate: /);
-    expect(first).toMatch(error);
-    expect(blank).toBe('');
-    expect(result.stderr).toMatch(/Options:/);
+    ['no command', [], /name a command \(wirestate --help lists them\)/],
+    ['no role', ['queue'], /name a role: server or client/],
+  ])('%s: exit 2', async (_case, args, error) => {
+    expectOneLine(await wirestate(args), EXIT.usage, error);
+  });
+
+  it('a --root that is a file: exit 7', async () => {
+    await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
+    expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd')]), EXIT.localFile, /cannot serve --root \S+passwd: it is a file, not a folder/);
+    expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd', 'inside')]), EXIT.localFile, /a part of the path is a file, not a folder \(ENOTDIR\)/);
+  });
+
+  it("--inspect on a port that is taken: exit 8, for a server and for a client", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const message = new RegExp(`cannot serve the inspector on 127\\.0\\.0\\.1:${port}: the port is in use \\(EADDRINUSE\\); --inspect PORT picks another`);
+      expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'files'), '--inspect', String(port)]), EXIT.cannotListen, message);
+      expectOneLine(await wirestate(['upper', 'client', '--port', '1', '--inspect', String(port), 'hi']), EXIT.cannotListen, message);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('a client that cannot connect says so in words, exit 6', async () => {
+    const result = await wirestate(['upper', 'client', '--port', '1', 'hi']);
+    expect(result.code).toBe(EXIT.cannotConnect);
+    expect(result.stderr).toBe('wirestate upper client: cannot connect to 127.0.0.1:1: connection refused (nothing listens there) (ECONNREFUSED)\n');
   });
 });
 

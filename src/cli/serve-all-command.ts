@@ -1,7 +1,7 @@
 /** `wirestate serve-all`: every registered protocol's servers on their default ports, in one process. */
 import type { Argv } from 'yargs';
 import { PROTOCOLS } from '../../machines/protocols';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { serveDefaults, withDefaultServerOptions } from './serve-defaults';
 
 const builder = (yargs: Argv) =>
@@ -17,4 +17,4 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
 }
 
 /** Adds `serve-all`. */
-export const serveAllCommand = <T>(yargs: Argv<T>) => yargs.command('serve-all', "Every protocol's server on its default port, in one process", builder, handler);
+export const serveAllCommand = <T>(yargs: Argv<T>) => yargs.command('serve-all', "Every protocol's server on its default port, in one process", valuesRequired(builder), handler);

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import type { ProtocolDescriptor, ServingWorld } from '../engine/protocol-descriptor';
 import { DEFAULT_QUIET_MS } from '../engine/text-request';
 import type { Logger } from '../log/logger';
-import { FolderFiles } from '../storage/folder-files';
+import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
@@ -32,7 +32,7 @@ export type DefaultServerArgs = Awaited<ReturnType<typeof withDefaultServerOptio
 
 /** Serves every server of `protocols` until a signal; returns the folder served. */
 export async function serveDefaults(args: DefaultServerArgs, log: Logger, protocols: readonly ProtocolDescriptor[]): Promise<string> {
-  const files = await FolderFiles.open(args.root);
+  const files = await openServedFolder(args.root);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   const world: ServingWorld = { files, idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };

@@ -1,9 +1,9 @@
 /** `wirestate server`: serve one folder over the transfer protocol. */
 import type { Argv } from 'yargs';
 import { TRANSFER_PORT, transferServer } from '../../machines/transfer';
-import { FolderFiles } from '../storage/folder-files';
+import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 
@@ -24,7 +24,7 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
-  const files = await FolderFiles.open(args.root);
+  const files = await openServedFolder(args.root);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   const protocol = transferServer(files, { maxUploadSize: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });
@@ -34,5 +34,5 @@ async function handler(args: Args): Promise<void> {
 
 /** Adds `server` to the CLI. */
 export function serverCommand<T>(yargs: Argv<T>) {
-  return yargs.command('server', 'Serve a folder over the transfer protocol (seed 002)', builder, handler);
+  return yargs.command('server', 'Serve a folder over the transfer protocol', valuesRequired(builder), handler);
 }
