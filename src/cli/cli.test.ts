@@ -1,11 +1,11 @@
-/** The `wirestate` command as a person meets it: help, argument errors, and the seed README's commands via npm. */
+/** The `wirestate` command as a person meets it: help, completion, errors in one line, a server's exit on SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { REPO, run, wirestate } from '../test-support/processes';
+import { REPO, wirestate } from '../test-support/processes';
 
 describe('help and usage', () => {
   it('--help lists the commands and exits 0', async () => {
@@ -107,20 +107,6 @@ describe('errors: one line, the documented exit code', () => {
   });
 });
 
-/** Stands in for the seed's stammer proxy: forwards 50000 to 50001 unchanged. */
-function forwarder(from: number, to: number): Promise<Server> {
-  const server = createServer({ allowHalfOpen: true }, (inbound) => {
-    const outbound = connect({ port: to, host: '127.0.0.1', allowHalfOpen: true });
-    for (const socket of [inbound, outbound]) socket.on('error', () => (inbound.destroy(), outbound.destroy()));
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  return new Promise((resolve) => server.listen(from, '127.0.0.1', () => resolve(server)));
-}
-
-function npmScript(args: string[], cwd: string): ChildProcess {
-  return spawn('npm', ['--prefix', REPO, '--silent', ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
 function untilOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -140,45 +126,14 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe("the seed README's examples, through the npm scripts", () => {
+// The README's first commands (npm start, the proxy, the seed's client examples on 50000/50001) run in readme.test.ts,
+// in a network namespace of their own; here only ports the OS picks.
+describe('the server process', () => {
   let base: string;
   beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), 'wirestate-seed-'));
-    await mkdir(join(base, 'files'));
-    await mkdir(join(base, 'client'));
-    await writeFile(join(base, 'files', 'speech.txt'), 'Four score and seven years ago\n'.repeat(200));
+    base = await mkdtemp(join(tmpdir(), 'wirestate-process-'));
   });
   afterAll(() => rm(base, { recursive: true, force: true }));
-
-  it('npm run server -- -l 50001; npm run client -- -m download|upload -s 127.0.0.1:50000 ...', async () => {
-    const server = npmScript(['run', 'server', '--', '-l', '50001'], base);
-    const proxy = await forwarder(50000, 50001);
-    try {
-      await untilOutput(server, /listening on 0\.0\.0\.0:50001/);
-      const client = join(base, 'client');
-      const download = await run('npm', ['--prefix', REPO, '--silent', 'run', 'client', '--', '-m', 'download', '-s', '127.0.0.1:50000', '-l', 'client_speech.txt', '-v', 'speech.txt'], { cwd: client });
-      expect(download.code).toBe(0);
-      expect(await readFile(join(client, 'client_speech.txt'))).toEqual(await readFile(join(base, 'files', 'speech.txt')));
-
-      const upload = await run('npm', ['--prefix', REPO, '--silent', 'run', 'client', '--', '-m', 'upload', '-s', '127.0.0.1:50000', '-l', 'client_speech.txt', '-v', 'server_speech.txt'], { cwd: client });
-      expect(upload.code).toBe(0);
-      expect(await readFile(join(base, 'files', 'server_speech.txt'))).toEqual(await readFile(join(client, 'client_speech.txt')));
-    } finally {
-      proxy.close();
-      await stop(server);
-    }
-  });
-
-  it('npm start serves ./files on port 50001', async () => {
-    const server = npmScript(['start'], base);
-    try {
-      const output = await untilOutput(server, /serving /);
-      expect(output).toMatch(/listening on 0\.0\.0\.0:50001/);
-      expect(output).toContain(`serving ${join(base, 'files')}`);
-    } finally {
-      await stop(server);
-    }
-  });
 
   it('the server stops on SIGTERM with exit 0', async () => {
     const server = spawn(process.execPath, [join(REPO, 'dist', 'src', 'cli', 'main.js'), 'server', '-l', '0', '--root', join(base, 'files')], {

@@ -138,7 +138,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       return EXIT.refused;
     case 'not_stored':
     case 'refused':
-      return fail(EXIT.serverError, `${outcome.outcome}: ${outcome.detail ?? ''}`);
+      return fail(EXIT.serverError, outcomeWords(outcome.outcome, outcome.detail));
     default:
       if (outcome.detail === 'ECONNREFUSED') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ${errnoWords('ECONNREFUSED')}`);
       if (outcome.detail === 'EMSGSIZE') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);
