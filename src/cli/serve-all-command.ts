@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { PROTOCOLS } from '../../machines/protocols';
 import { loggerFrom, valuesRequired } from './common-options';
 import { serveDefaults, withDefaultServerOptions } from './serve-defaults';
+import { warnIfOpenToUploads } from './upload-safety';
 
 const builder = (yargs: Argv) =>
   withDefaultServerOptions(yargs, PROTOCOLS, 'Folder served by transfer, blocks, share and ardei advanced').example(
@@ -12,6 +13,7 @@ const builder = (yargs: Argv) =>
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
+  warnIfOpenToUploads(log, args, 'the transfer and share servers accept');
   const root = await serveDefaults(args, log, PROTOCOLS);
   log.info(`serving ${root}; a sum client sending a number outside 1..100 stops the sum server, the others go on`);
 }

@@ -12,11 +12,13 @@ import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
+import { readOnly } from '../storage/read-only-files';
+import { withReadOnlyOption } from './upload-safety';
 
 /** The shared server flags, `--root` and `--port-offset`, checked against every default port of `protocols`. */
 export function withDefaultServerOptions<T>(yargs: Argv<T>, protocols: readonly ProtocolDescriptor[], rootDescription: string) {
   const ports = protocols.flatMap((protocol) => protocol.servers.map((server) => server.port));
-  return withServerOptions(yargs)
+  return withReadOnlyOption(withServerOptions(yargs))
     .option('root', { type: 'string', default: './files', describe: `${rootDescription}; created if absent` })
     .option('port-offset', { type: 'number', default: 0, describe: 'Added to every default port (to run beside servers already on them)' })
     .check((args) => {
@@ -32,7 +34,8 @@ export type DefaultServerArgs = Awaited<ReturnType<typeof withDefaultServerOptio
 
 /** Serves every server of `protocols` until a signal; returns the folder served. */
 export async function serveDefaults(args: DefaultServerArgs, log: Logger, protocols: readonly ProtocolDescriptor[]): Promise<string> {
-  const files = await openServedFolder(args.root);
+  const folder = await openServedFolder(args.root);
+  const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   const world: ServingWorld = { files, idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };

@@ -14,6 +14,8 @@ import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
+import { readOnly } from '../storage/read-only-files';
+import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../engine/errors';
 import { formatBytes } from '../log/logger';
@@ -29,7 +31,7 @@ import { joinedBytes, noBytes } from '../engine/received-bytes';
 import { shareProtocol } from '../../machines/share';
 
 const serverBuilder = (yargs: Argv) =>
-  withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
+  withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
     .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
     .option('pass-gap', { type: 'number', default: DEFAULT_PASS_GAP_MS, describe: 'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait' })
     .check((args) => {
@@ -40,7 +42,9 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  const files = await openServedFolder(args.root);
+  warnIfOpenToUploads(log, args, 'the share server accepts');
+  const folder = await openServedFolder(args.root);
+  const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }) }]);
