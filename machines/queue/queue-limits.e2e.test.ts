@@ -24,7 +24,7 @@ it('TCP: a send past --max-messages is reset (client exit 4) and logged; once a 
   server = await start('TCP', '--max-messages', '2');
   expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
   expect((await client('TCP', 'send', 'b.txt')).code).toBe(EXIT.ok);
-  expect(await client('TCP', 'send', 'c.txt')).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('not_stored') });
+  expect(await client('TCP', 'send', 'c.txt')).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('the server did not store it') });
   await server.logged(/not_stored \(queue full: 2 messages/);
   expect((await client('TCP', 'receive')).stdout).toBe('message a\n');
   expect((await client('TCP', 'send', 'c.txt')).code).toBe(EXIT.ok);

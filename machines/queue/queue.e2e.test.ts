@@ -110,7 +110,7 @@ describe('a message over the cap over TCP', () => {
     await writeFile(join(dir, 'large.txt'), 'x'.repeat(8 * 1024 * 1024));
     const send = (file: string) => wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'send', file], dir);
     for (const file of ['small.txt', 'large.txt', 'small.txt', 'large.txt', 'small.txt', 'large.txt']) {
-      expect(await send(file)).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('not_stored') });
+      expect(await send(file)).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('the server did not store it') });
     }
   });
 });

@@ -29,7 +29,7 @@ it('asks for the name and the number on a terminal', async () => {
 it('stops the server, releasing its port, when a number is out of range', async () => {
   const result = await client('Eve', '0');
   expect(result.code).toBe(EXIT.refused);
-  expect(result.stderr).toBe('wirestate sum client: refused: 0 is not an integer from 1 to 100; the server stops\n');
+  expect(result.stderr).toBe('wirestate sum client: refused by the server: 0 is not an integer from 1 to 100; the server stops\n');
   expect(await server.exited).toBe(0);
   expect((await client('Alice', '42')).code).toBe(EXIT.cannotConnect);
 });

@@ -47,5 +47,5 @@ it('answers 30 clients at once, each its own line', async () => {
 it('says clearly when no server listens', async () => {
   const result = await wirestate(['upper', 'client', '--port', '1', 'x']);
   expect(result.code).toBe(EXIT.cannotConnect);
-  expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: ECONNREFUSED/);
+  expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/);
 });

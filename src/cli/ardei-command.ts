@@ -7,8 +7,10 @@
 import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
+import { outcomeWords } from './outcome-words';
+import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { prompter, type Prompter } from './prompt';
@@ -17,7 +19,7 @@ import { serve, withServerOptions, type Listener } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import type { Logger } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
-import { FolderFiles } from '../storage/folder-files';
+import { openServedFolder } from './served-folder';
 import { roomIn } from '../storage/free-space';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
@@ -65,7 +67,7 @@ export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['a
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const listeners = ardeiListeners(args);
   if (args.advanced !== undefined) {
-    const files = await FolderFiles.open(args.root);
+    const files = await openServedFolder(args.root);
     listeners.push({ transport: 'tcp', port: args.advanced, protocol: ardeiAdvancedServer(files, { maxRequest: ADVANCED_MAX_COMMAND, idleTimeoutMs: args['idle-timeout'] * 1000 }) });
   }
   await serve(args, loggerFrom(args, false), listeners);
@@ -104,9 +106,9 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
       actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
-    if (outcome.code === 'peer.unreachable') throw new CannotConnect(`cannot reach ${args.host}:${port}: ECONNREFUSED`);
+    if (outcome.code === 'peer.unreachable') throw new CannotConnect(`cannot reach ${args.host}:${port}: ${errnoWords('ECONNREFUSED')}`);
     if (!outcome.ok) {
-      process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
+      process.stderr.write(`wirestate ardei client: ${outcomeWords(outcome.outcome, outcome.detail)}\n`);
       return EXIT.interrupted;
     }
     const report = reportOf({ request: text, bytes: outcome.bytes, head, transport, seconds: (performance.now() - started) / 1000 });
@@ -193,7 +195,7 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
   try {
     const outcome = await runClientSession({ protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec }, args, log, converse);
     if (outcome.ok) return EXIT.ok;
-    process.stderr.write(`wirestate ardei client: ${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
+    process.stderr.write(`wirestate ardei client: ${outcomeWords(outcome.outcome, outcome.detail)}\n`);
     return exitCodeFor(outcome.outcome);
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
@@ -208,6 +210,6 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
 export const ardeiCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, ardeiProtocol.name, ardeiProtocol.summary, (roles) =>
     roles
-      .command('server', 'Serve echo, files and streams on a TCP and a UDP port', serverBuilder, runServer)
-      .command('client [request..]', 'Ask for an echo, a file or a stream, and report what came', clientBuilder, exitWith(runClient)),
+      .command('server', 'Serve echo, files and streams on a TCP and a UDP port', valuesRequired(serverBuilder), runServer)
+      .command('client [request..]', 'Ask for an echo, a file or a stream, and report what came', valuesRequired(clientBuilder), exitWith(runClient)),
   );

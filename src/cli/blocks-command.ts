@@ -6,8 +6,10 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { outcomeWords } from './outcome-words';
+import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
@@ -16,7 +18,7 @@ import { textRequestInput, withTextRequestOptions } from './text-protocol-option
 import { errorCode } from '../engine/errors';
 import { formatBytes } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
-import { FolderFiles } from '../storage/folder-files';
+import { openServedFolder } from './served-folder';
 import { roomIn } from '../storage/free-space';
 import { pathExists } from '../storage/path-exists';
 import { removeStaleTempFiles } from '../storage/temp-names';
@@ -31,7 +33,7 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  const files = await FolderFiles.open(args.root);
+  const files = await openServedFolder(args.root);
   await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) }]);
   log.info(`serving ${files.root}`);
 }
@@ -66,7 +68,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     if (!(await stat(dirname(target))).isDirectory()) return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
     await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
   } catch (error) {
-    return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errorCode(error)}`);
+    return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
   }
   const local = { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
   const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
@@ -86,7 +88,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     case 'local_error':
       return fail(EXIT.localFile, `cannot write ${args.target}: ${outcome.detail}`);
     default:
-      return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+      return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
 }
 
@@ -94,6 +96,6 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 export const blocksCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, blocksProtocol.name, blocksProtocol.summary, (roles) =>
     roles
-      .command('server [port]', 'Serve the files of a folder', serverBuilder, runServer)
-      .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', clientBuilder, exitWith(runClient)),
+      .command('server [port]', 'Serve the files of a folder', valuesRequired(serverBuilder), runServer)
+      .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', valuesRequired(clientBuilder), exitWith(runClient)),
   );

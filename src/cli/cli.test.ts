@@ -1,11 +1,11 @@
-/** The `wirestate` command as a person meets it: help, argument errors, and the seed README's commands via npm. */
+/** The `wirestate` command as a person meets it: help, completion, errors in one line, a server's exit on SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type Server } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { REPO, run, wirestate } from '../test-support/processes';
+import { REPO, wirestate } from '../test-support/processes';
 
 describe('help and usage', () => {
   it('--help lists the commands and exits 0', async () => {
@@ -31,37 +31,81 @@ describe('help and usage', () => {
     expect(result.stdout).toMatch(/-h, -\?, --help/);
   });
 
-  it.each([
-    ['an unknown mode', ['client', '--mode', 'sideways'], /Invalid values/],
-    ['a server without a port', ['client', '-s', 'nonsense'], /expected host:port/],
-    ['a 256-byte server file name', ['client', '-v', 'x'.repeat(256)], /at most 255/],
-    ['a port out of range', ['server', '-l', '70000'], /--listen-port must be 0\.\.65535/],
-    ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
-    ['no command', [], /name a command/],
-  ])('%s: one-line error, then usage, exit 2', async (_case, args, error) => {
-    const result = await wirestate(args);
-    expect(result.code).toBe(EXIT.usage);
-    const [first, blank] = result.stderr.split('\n');
-    expect(first).toMatch(/^wirestate: /);
-    expect(first).toMatch(error);
-    expect(blank).toBe('');
-    expect(result.stderr).toMatch(/Options:/);
+  it('--help lists every command with one line each', async () => {
+    const { stdout } = await wirestate(['--help']);
+    const commands = stdout.split('\n').filter((line) => /^\s+wirestate \S/.test(line));
+    expect(commands.map((line) => line.trim().split(/\s+/)[1])).toEqual(['server', 'client', 'transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei', 'serve-all', 'proxy', 'replay', 'completion']);
+    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+<\w+>)?\s{2,}\S/);
+    expect(stdout).not.toMatch(/seed 002/);
+  });
+
+  it('completion prints a shell script, and completes command names', async () => {
+    const script = await wirestate(['completion']);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain('--get-yargs-completions');
+    const roles = await wirestate(['--get-yargs-completions', 'queue', '']);
+    expect(roles.stdout.split('\n')).toEqual(expect.arrayContaining(['server', 'client']));
   });
 });
 
-/** Stands in for the seed's stammer proxy: forwards 50000 to 50001 unchanged. */
-function forwarder(from: number, to: number): Promise<Server> {
-  const server = createServer({ allowHalfOpen: true }, (inbound) => {
-    const outbound = connect({ port: to, host: '127.0.0.1', allowHalfOpen: true });
-    for (const socket of [inbound, outbound]) socket.on('error', () => (inbound.destroy(), outbound.destroy()));
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  return new Promise((resolve) => server.listen(from, '127.0.0.1', () => resolve(server)));
+/** A bad command line or a setting that cannot work: one line naming the problem and --help, no usage dump, no stack. */
+function expectOneLine(result: { code: number | null; stderr: string }, code: number, error: RegExp): void {
+  expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^wirestate: .*; see --help$/)]);
+  expect(result.stderr).toMatch(error);
+  expect(result.code).toBe(code);
 }
 
-function npmScript(args: string[], cwd: string): ChildProcess {
-  return spawn('npm', ['--prefix', REPO, '--silent', ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-}
+describe('errors: one line, the documented exit code', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-errors-'));
+  });
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  it.each([
+    ['an unknown mode', ['client', '--mode', 'sideways'], /Invalid values/],
+    ['a server that is not host:port', ['client', '-s', 'nonsense'], /expected host:port, got "nonsense"/],
+    ['a port out of range in -s', ['client', '-s', '127.0.0.1:70000'], /the port in "127\.0\.0\.1:70000" must be 1\.\.65535/],
+    ['a 256-byte server file name', ['client', '-v', 'x'.repeat(256)], /at most 255/],
+    ['a port out of range', ['server', '-l', '70000'], /--listen-port must be 0\.\.65535/],
+    ['-l without a value', ['server', '-l'], /^wirestate: -l needs a value/],
+    ['--root without a value', ['server', '--root'], /^wirestate: --root needs a value/],
+    ['--root followed by another flag', ['server', '--root', '--host', '127.0.0.1'], /--root needs a value/],
+    ['a value flag of a protocol server without a value', ['queue', 'server', '0', 'TCP', '--max-size'], /--max-size needs a value/],
+    ['--idle-timeout that is not a number', ['client', '--idle-timeout', 'abc'], /--idle-timeout takes a number/],
+    ['--inspect taking the next word', ['upper', 'client', '--inspect', 'hi'], /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/],
+    ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
+    ['no command', [], /name a command \(wirestate --help lists them\)/],
+    ['no role', ['queue'], /name a role: server or client/],
+  ])('%s: exit 2', async (_case, args, error) => {
+    expectOneLine(await wirestate(args), EXIT.usage, error);
+  });
+
+  it('a --root that is a file: exit 7', async () => {
+    await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
+    expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd')]), EXIT.localFile, /cannot serve --root \S+passwd: it is a file, not a folder/);
+    expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd', 'inside')]), EXIT.localFile, /a part of the path is a file, not a folder \(ENOTDIR\)/);
+  });
+
+  it("--inspect on a port that is taken: exit 8, for a server and for a client", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const message = new RegExp(`cannot serve the inspector on 127\\.0\\.0\\.1:${port}: the port is in use \\(EADDRINUSE\\); --inspect PORT picks another`);
+      expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'files'), '--inspect', String(port)]), EXIT.cannotListen, message);
+      expectOneLine(await wirestate(['upper', 'client', '--port', '1', '--inspect', String(port), 'hi']), EXIT.cannotListen, message);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('a client that cannot connect says so in words, exit 6', async () => {
+    const result = await wirestate(['upper', 'client', '--port', '1', 'hi']);
+    expect(result.code).toBe(EXIT.cannotConnect);
+    expect(result.stderr).toBe('wirestate upper client: cannot connect to 127.0.0.1:1: connection refused (nothing listens there) (ECONNREFUSED)\n');
+  });
+});
 
 function untilOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -82,45 +126,14 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe("the seed README's examples, through the npm scripts", () => {
+// The README's first commands (npm start, the proxy, the seed's client examples on 50000/50001) run in readme.test.ts,
+// in a network namespace of their own; here only ports the OS picks.
+describe('the server process', () => {
   let base: string;
   beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), 'wirestate-seed-'));
-    await mkdir(join(base, 'files'));
-    await mkdir(join(base, 'client'));
-    await writeFile(join(base, 'files', 'speech.txt'), 'Four score and seven years ago\n'.repeat(200));
+    base = await mkdtemp(join(tmpdir(), 'wirestate-process-'));
   });
   afterAll(() => rm(base, { recursive: true, force: true }));
-
-  it('npm run server -- -l 50001; npm run client -- -m download|upload -s 127.0.0.1:50000 ...', async () => {
-    const server = npmScript(['run', 'server', '--', '-l', '50001'], base);
-    const proxy = await forwarder(50000, 50001);
-    try {
-      await untilOutput(server, /listening on 0\.0\.0\.0:50001/);
-      const client = join(base, 'client');
-      const download = await run('npm', ['--prefix', REPO, '--silent', 'run', 'client', '--', '-m', 'download', '-s', '127.0.0.1:50000', '-l', 'client_speech.txt', '-v', 'speech.txt'], { cwd: client });
-      expect(download.code).toBe(0);
-      expect(await readFile(join(client, 'client_speech.txt'))).toEqual(await readFile(join(base, 'files', 'speech.txt')));
-
-      const upload = await run('npm', ['--prefix', REPO, '--silent', 'run', 'client', '--', '-m', 'upload', '-s', '127.0.0.1:50000', '-l', 'client_speech.txt', '-v', 'server_speech.txt'], { cwd: client });
-      expect(upload.code).toBe(0);
-      expect(await readFile(join(base, 'files', 'server_speech.txt'))).toEqual(await readFile(join(client, 'client_speech.txt')));
-    } finally {
-      proxy.close();
-      await stop(server);
-    }
-  });
-
-  it('npm start serves ./files on port 50001', async () => {
-    const server = npmScript(['start'], base);
-    try {
-      const output = await untilOutput(server, /serving /);
-      expect(output).toMatch(/listening on 0\.0\.0\.0:50001/);
-      expect(output).toContain(`serving ${join(base, 'files')}`);
-    } finally {
-      await stop(server);
-    }
-  });
 
   it('the server stops on SIGTERM with exit 0', async () => {
     const server = spawn(process.execPath, [join(REPO, 'dist', 'src', 'cli', 'main.js'), 'server', '-l', '0', '--root', join(base, 'files')], {

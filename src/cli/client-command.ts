@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
+import { outcomeWords } from './outcome-words';
+import { errnoWords } from './errno-words';
 import { transferClient, transferProtocol } from '../../machines/transfer';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
 import { errorCode } from '../engine/errors';
@@ -10,7 +12,7 @@ import type { SessionOutcome } from '../engine/protocol';
 import { formatBytes, mibPerSecond } from '../log/logger';
 import { localFile } from '../storage/local-file';
 import { removeStaleTempFiles } from '../storage/temp-names';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { parseHostPort } from './host-port';
 import { Progress } from './progress';
@@ -67,7 +69,7 @@ export async function runClient(args: Args): Promise<number> {
       }
     }
   } catch (error) {
-    return fail(EXIT.localFile, `cannot use ${args['client-file-name']}: ${errorCode(error)}`);
+    return fail(EXIT.localFile, `cannot use ${args['client-file-name']}: ${errnoWords(errorCode(error))}`);
   }
 
   const spec = transferClient(localFile(localPath), { operation, serverName, size, idleTimeoutMs: args['idle-timeout'] * 1000 });
@@ -85,7 +87,7 @@ export async function runClient(args: Args): Promise<number> {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;
   }
-  if (!outcome.ok) return fail(exitCodeFor(outcome.outcome, transferProtocol.exitCodes), `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+  if (!outcome.ok) return fail(exitCodeFor(outcome.outcome, transferProtocol.exitCodes), outcomeWords(outcome.outcome, outcome.detail));
   const seconds = progress.elapsed();
   progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)`);
   return EXIT.ok;
@@ -93,5 +95,5 @@ export async function runClient(args: Args): Promise<number> {
 
 /** Adds `client` to the CLI. */
 export function clientCommand<T>(yargs: Argv<T>) {
-  return yargs.command('client', 'Download or upload a file (seed 002 client)', builder, exitWith(runClient));
+  return yargs.command('client', 'Download or upload a file over the transfer protocol', valuesRequired(builder), exitWith(runClient));
 }

@@ -12,6 +12,7 @@ import { connectTcp } from '../loop/tcp-connect';
 import { runUdpClient } from '../loop/udp-connect';
 import { TraceWriter } from '../trace/trace-writer';
 import type { Argv } from 'yargs';
+import { errnoWords } from './errno-words';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { startInspection, toStderr, withInspectOptions } from './inspect-options';
 import { stopOnSignal } from './stop-on-signal';
@@ -53,11 +54,11 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
   try {
     if (transport === 'udp') {
       return await runUdpClient(host, port, spec, { log, watch, record: record() }).catch((error) => {
-        throw new CannotConnect(`cannot reach ${peer}: ${errorCode(error)}`);
+        throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
       });
     }
     const socket = await connectTcp(host, port).catch((error) => {
-      throw new CannotConnect(`cannot connect to ${peer}: ${errorCode(error)}`);
+      throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, { id: 'client', log, watch, record: record(), reportSendProgress: true }).finished;
   } finally {

@@ -23,6 +23,23 @@ export function withIdleTimeout<T>(yargs: Argv<T>, seconds = 30) {
     });
 }
 
+/**
+ * Wraps a command's builder so that every flag taking a value refuses to go without one (yargs would
+ * quietly use the default for `-l` or `--root` at the end of the line); `--inspect`'s PORT stays optional.
+ */
+export function valuesRequired<Builder extends (yargs: Argv) => Argv<unknown>>(build: Builder): Builder {
+  const wrapped = (yargs: Argv) => {
+    const built = build(yargs);
+    const { string, number, array } = optionsOf(built);
+    return built.requiresArg([...string, ...number].filter((key) => key !== 'inspect' && !array.includes(key)));
+  };
+  return wrapped as Builder;
+}
+
+/** What yargs knows of the options declared so far (its types leave this method out). */
+export const optionsOf = (yargs: Argv<unknown>): { string: string[]; number: string[]; array: string[] } =>
+  (yargs as unknown as { getOptions(): { string: string[]; number: string[]; array: string[] } }).getOptions();
+
 export function loggerFrom(args: { debug: boolean; 'log-format': LogFormat }, stderr: boolean, quietLevel?: 'error'): Logger {
   const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
   if (quietLevel && !args.debug) log.level = quietLevel;

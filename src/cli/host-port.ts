@@ -2,7 +2,8 @@
 export function parseHostPort(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text.trim());
   const port = match ? Number(match[3]) : NaN;
-  if (!match || !isPort(port) || port === 0) throw new Error(`expected host:port, got "${text}"`);
+  if (!match) throw new Error(`expected host:port, got "${text}"`);
+  if (!isPort(port) || port === 0) throw new Error(`the port in "${text}" must be 1..65535`);
   return { host: match[1] ?? match[2], port };
 }
 

@@ -5,6 +5,10 @@ import type { Argv } from 'yargs';
 import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
 import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
 import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
+import { errorCode } from '../engine/errors';
+import { EXIT } from '../engine/exit-codes';
+import { CommandError } from './command-error';
+import { errnoWords } from './errno-words';
 import { isPort } from './host-port';
 import { TRACE_SUPPORT } from '../../machines/protocols';
 
@@ -13,14 +17,18 @@ export function withInspectOptions<T>(yargs: Argv<T>) {
     .option('inspect', {
       type: 'string',
       describe: `Serve the live inspector on http://127.0.0.1:PORT (PORT defaults to ${DEFAULT_INSPECT_PORT}; 0 picks a free one)`,
-      coerce: (value: string | undefined) => (value === undefined ? undefined : value === '' ? DEFAULT_INSPECT_PORT : Number(value)),
+      coerce: inspectPort,
     })
-    .option('inspect-stately', { type: 'boolean', default: false, describe: "Also send the inspection stream to Stately's hosted inspector (needs internet)" })
-    .check((args) => {
-      const port = args.inspect as number | undefined;
-      if (port !== undefined && !isPort(port)) throw new Error(`--inspect takes a port 0..65535, got ${String(args.inspect)}`);
-      return true;
-    });
+    .option('inspect-stately', { type: 'boolean', default: false, describe: "Also send the inspection stream to Stately's hosted inspector (needs internet)" });
+}
+
+/** `--inspect`'s optional PORT. A word after it is taken as its value, so say how to write the default port before other words. */
+function inspectPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') return DEFAULT_INSPECT_PORT;
+  const port = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!isPort(port)) throw new Error(`--inspect takes a port 0..65535, not "${value}" (for the default port, put --inspect after the other words or write --inspect=${DEFAULT_INSPECT_PORT})`);
+  return port;
 }
 
 export interface Inspection {
@@ -45,7 +53,7 @@ export async function startInspection(args: { inspect?: number; 'inspect-stately
   const hub = new InspectorHub();
   const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
   if (stately) hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
-  const server = args.inspect === undefined ? undefined : await startInspectServer(hub, args.inspect, TRACE_SUPPORT);
+  const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect);
   if (server) log.info(`inspector on ${server.url}`);
   return {
     watch: (connection, actor) => hub.watch(connection, actor),
@@ -55,6 +63,14 @@ export async function startInspection(args: { inspect?: number; 'inspect-stately
       await server?.close();
     },
   };
+}
+
+async function listenForInspector(hub: InspectorHub, port: number): Promise<InspectServer> {
+  try {
+    return await startInspectServer(hub, port, TRACE_SUPPORT);
+  } catch (error) {
+    throw new CommandError(`cannot serve the inspector on 127.0.0.1:${port}: ${errnoWords(errorCode(error))}; --inspect PORT picks another, --inspect 0 a free one`, EXIT.cannotListen);
+  }
 }
 
 function startStatelyLink(log: InspectionNotes): StatelyLink {

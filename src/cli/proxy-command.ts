@@ -1,7 +1,7 @@
 /** `wirestate proxy`: the seed's stammering proxy, for testing framing under any fragmentation. */
 import type { Argv } from 'yargs';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
-import { loggerFrom, withLogOptions, withRecordOption } from './common-options';
+import { loggerFrom, withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { isPort, parseHostPort } from './host-port';
 
 const builder = (yargs: Argv) =>
@@ -43,5 +43,5 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
 
 /** Adds `proxy` to the CLI. */
 export function proxyCommand<T>(yargs: Argv<T>) {
-  return yargs.command('proxy', 'Relay connections to a server in random fragments and delays (the seed stammer proxy)', builder, handler);
+  return yargs.command('proxy', 'Relay to a server in random fragments and delays: the stammering proxy', valuesRequired(builder), handler);
 }

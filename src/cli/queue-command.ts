@@ -7,9 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
+import { outcomeWords } from './outcome-words';
+import { errnoWords } from './errno-words';
 import { errorCode } from '../engine/errors';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { exitWith, protocolCommand } from './protocol-command';
@@ -88,7 +90,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     try {
       message = messageFromText(args.file === '-' ? await readStdin() : await readFile(args.file!));
     } catch (error) {
-      return fail(EXIT.localFile, `cannot read ${args.file}: ${errorCode(error)}`);
+      return fail(EXIT.localFile, `cannot read ${args.file}: ${errnoWords(errorCode(error))}`);
     }
     if (message === undefined) return fail(EXIT.localFile, `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`);
   }
@@ -98,7 +100,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     try {
       target = await openTarget(args.file);
     } catch (error) {
-      return fail(EXIT.localFile, `cannot write ${args.file}: ${errorCode(error)}; nothing was taken from the queue`);
+      return fail(EXIT.localFile, `cannot write ${args.file}: ${errnoWords(errorCode(error))}; nothing was taken from the queue`);
     }
     // Ctrl-C or SIGTERM ends the process mid-session (stop-on-signal.ts): the file's temporary name goes too.
     process.once('exit', () => target?.abort());
@@ -127,7 +129,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
           await target.commit();
         } else process.stdout.write(received);
       } catch (error) {
-        return fail(EXIT.localFile, `cannot write ${args.file}: ${errorCode(error)}`);
+        return fail(EXIT.localFile, `cannot write ${args.file}: ${errnoWords(errorCode(error))}`);
       }
       process.stderr.write(`Received: ${received.length} bytes\n`);
       return EXIT.ok;
@@ -136,11 +138,11 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       return EXIT.refused;
     case 'not_stored':
     case 'refused':
-      return fail(EXIT.serverError, `${outcome.outcome}: ${outcome.detail ?? ''}`);
+      return fail(EXIT.serverError, outcomeWords(outcome.outcome, outcome.detail));
     default:
-      if (outcome.code === 'peer.unreachable') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ECONNREFUSED`);
+      if (outcome.code === 'peer.unreachable') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ${errnoWords('ECONNREFUSED')}`);
       if (outcome.code === 'datagram.too_large') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);
-      return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+      return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
 }
 
@@ -161,6 +163,6 @@ async function readStdin(): Promise<Buffer> {
 export const queueCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, queueProtocol.name, queueProtocol.summary, (roles) =>
     roles
-      .command('server <port> <socktype>', 'Serve a message queue', serverBuilder, runServer)
-      .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', clientBuilder, exitWith(runClient)),
+      .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
+      .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', valuesRequired(clientBuilder), exitWith(runClient)),
   );

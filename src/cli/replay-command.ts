@@ -1,6 +1,7 @@
 /** `wirestate replay FILE`: read a recorded trace as a timeline, and optionally re-run it. */
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import { valuesRequired } from './common-options';
 import { parseTrace, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
@@ -54,5 +55,5 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
 
 /** Adds `replay` to the CLI. */
 export function replayCommand<T>(yargs: Argv<T>) {
-  return yargs.command('replay <file>', 'Print a recorded trace as a timeline; --check re-runs it against the machine', builder, handler);
+  return yargs.command('replay <file>', 'Print a recorded trace as a timeline; --check re-runs it against the machine', valuesRequired(builder), handler);
 }

@@ -1,14 +1,16 @@
 /** `wirestate server`: serve one folder over the transfer protocol. */
 import type { Argv } from 'yargs';
 import { TRANSFER_PORT, transferServer } from '../../machines/transfer';
-import { FolderFiles } from '../storage/folder-files';
+import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
+import { readOnly } from '../storage/read-only-files';
+import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
 
 const builder = (yargs: Argv) =>
-  withServerOptions(yargs)
+  withReadOnlyOption(withServerOptions(yargs))
     .option('listen-port', { alias: 'l', type: 'number', default: TRANSFER_PORT, describe: 'TCP port to listen on' })
     .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
     .option('max-size', { type: 'number', default: Number.MAX_SAFE_INTEGER, defaultDescription: 'no limit', describe: 'Largest upload accepted, in bytes' })
@@ -24,7 +26,9 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
-  const files = await FolderFiles.open(args.root);
+  if (args['max-size'] === Number.MAX_SAFE_INTEGER) warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
+  const folder = await openServedFolder(args.root);
+  const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   const protocol = transferServer(files, { maxUploadSize: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });
@@ -34,5 +38,5 @@ async function handler(args: Args): Promise<void> {
 
 /** Adds `server` to the CLI. */
 export function serverCommand<T>(yargs: Argv<T>) {
-  return yargs.command('server', 'Serve a folder over the transfer protocol (seed 002)', builder, handler);
+  return yargs.command('server', 'Serve a folder over the transfer protocol', valuesRequired(builder), handler);
 }

@@ -6,17 +6,21 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { outcomeWords } from './outcome-words';
+import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
+import { readOnly } from '../storage/read-only-files';
+import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../engine/errors';
 import { formatBytes } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
-import { FolderFiles } from '../storage/folder-files';
+import { openServedFolder } from './served-folder';
 import { pathExists } from '../storage/path-exists';
 import { readRange } from '../storage/read-range';
 import { removeStaleTempFiles } from '../storage/temp-names';
@@ -27,7 +31,7 @@ import { joinedBytes, noBytes } from '../engine/received-bytes';
 import { shareProtocol } from '../../machines/share';
 
 const serverBuilder = (yargs: Argv) =>
-  withPortArgument(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST), SHARE_PORT)
+  withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
     .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
     .option('pass-gap', { type: 'number', default: DEFAULT_PASS_GAP_MS, describe: 'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait' })
     .check((args) => {
@@ -38,7 +42,9 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  const files = await FolderFiles.open(args.root);
+  warnIfOpenToUploads(log, args, 'the share server accepts');
+  const folder = await openServedFolder(args.root);
+  const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }) }]);
@@ -80,7 +86,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       await removeStaleTempFiles(dirname(local), { recursive: false, forName: basename(local) });
     }
   } catch (error) {
-    return fail(EXIT.localFile, `cannot use ${local}: ${errorCode(error)}`);
+    return fail(EXIT.localFile, `cannot use ${local}: ${errnoWords(errorCode(error))}`);
   }
   const file = { read: (bytes: number) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: !args.force }) };
   const spec = shareClient(file, { command, name: command === 'put' ? basename(name) : name, size, maxListing: 64 * 1024 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 });
@@ -111,7 +117,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     case 'local_error':
       return fail(EXIT.localFile, `${local}: ${outcome.detail}`);
     default:
-      return fail(EXIT.interrupted, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+      return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
 }
 
@@ -119,6 +125,6 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 export const shareCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, shareProtocol.name, shareProtocol.summary, (roles) =>
     roles
-      .command('server [port]', 'Share a folder', serverBuilder, runServer)
-      .command('client <host> <port> <command> [name]', 'put or get a file, or list the folder', clientBuilder, exitWith(runClient)),
+      .command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer)
+      .command('client <host> <port> <command> [name]', 'put or get a file, or list the folder', valuesRequired(clientBuilder), exitWith(runClient)),
   );

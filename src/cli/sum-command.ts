@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { prompter } from './prompt';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
@@ -79,6 +79,6 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 export const sumCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, sumProtocol.name, sumProtocol.summary, (roles) =>
     roles
-      .command('server [port]', 'Answer with a name and a number; stop on a number out of range', serverBuilder, runServer)
-      .command('client [name] [number]', 'Send a name and a number, print both and the sum', clientBuilder, exitWith(runClient)),
+      .command('server [port]', 'Answer with a name and a number; stop on a number out of range', valuesRequired(serverBuilder), runServer)
+      .command('client [name] [number]', 'Send a name and a number, print both and the sum', valuesRequired(clientBuilder), exitWith(runClient)),
   );

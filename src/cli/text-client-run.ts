@@ -5,6 +5,7 @@
  */
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
+import { outcomeWords } from './outcome-words';
 import type { ConnectionSpec } from '../engine/protocol';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom } from './common-options';
@@ -37,7 +38,7 @@ export async function runTextClient(protocol: string, spec: ConnectionSpec, args
     const outcome = await runClientSession({ protocol, transport: 'tcp', host: args.host, port: args.port, spec }, args, log, keepReply);
     const code = exitCodeFor(outcome.outcome, exitCodes);
     if (code === EXIT.ok) return { code, reply };
-    return fail(code, `${outcome.outcome}${outcome.detail ? `: ${outcome.detail}` : ''}`);
+    return fail(code, outcomeWords(outcome.outcome, outcome.detail));
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;

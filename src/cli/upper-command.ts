@@ -3,7 +3,7 @@
  * the lab's first exercise (seed 003), run as the slides show it.
  */
 import type { Argv } from 'yargs';
-import { loggerFrom } from './common-options';
+import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { prompter } from './prompt';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
@@ -51,6 +51,6 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 export const upperCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, upperProtocol.name, upperProtocol.summary, (roles) =>
     roles
-      .command('server [port]', 'Answer each line upper-cased', serverBuilder, runServer)
-      .command('client [sentence..]', 'Send a line and print the answer', clientBuilder, exitWith(runClient)),
+      .command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer)
+      .command('client [sentence..]', 'Send a line and print the answer', valuesRequired(clientBuilder), exitWith(runClient)),
   );

@@ -163,12 +163,12 @@ describe('client problems before any transfer', () => {
   it('cannot connect: exit 6 with the reason', async () => {
     const result = await wirestate(['client', '-s', '127.0.0.1:1', '-v', 'x', '-l', 'y'], local);
     expect(result.code).toBe(EXIT.cannotConnect);
-    expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: ECONNREFUSED/);
+    expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/);
   });
 
   it('a local file to upload that does not exist: exit 7, nothing sent', async () => {
     const result = await client('-m', 'upload', '-l', 'absent.txt', '-v', 'x');
     expect(result.code).toBe(EXIT.localFile);
-    expect(result.stderr).toMatch(/absent\.txt: ENOENT/);
+    expect(result.stderr).toMatch(/absent\.txt: no such file or folder \(ENOENT\)/);
   });
 });

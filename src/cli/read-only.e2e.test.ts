@@ -1,0 +1,80 @@
+/**
+ * Servers that store uploads: `--read-only` refuses every upload the way the protocol refuses a name
+ * that exists, and a server open beyond loopback with no size limit says so in one line at start.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+
+let base: string;
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-read-only-'));
+  await mkdir(join(base, 'served'));
+  await writeFile(join(base, 'served', 'speech.txt'), 'Four score\n');
+  await writeFile(join(base, 'upload.txt'), 'not wanted\n');
+});
+afterAll(() => rm(base, { recursive: true, force: true }));
+
+async function stopped(server: ServerProcess): Promise<void> {
+  server.child.kill('SIGTERM');
+  await server.exited;
+}
+
+it('transfer server --read-only: an upload is refused (F, exit 3) and stores nothing; downloads still work', async () => {
+  const server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'served'), '--read-only']);
+  try {
+    const at = `127.0.0.1:${server.port}`;
+    const upload = await wirestate(['client', '-q', '-s', at, '-m', 'upload', '-l', join(base, 'upload.txt'), '-v', 'new.txt']);
+    expect(upload.code).toBe(EXIT.refused);
+    expect(await readdir(join(base, 'served'))).toEqual(['speech.txt']);
+    const download = await wirestate(['client', '-q', '-s', at, '-v', 'speech.txt', '-l', join(base, 'copy.txt')]);
+    expect(download.code).toBe(EXIT.ok);
+    expect(await readFile(join(base, 'copy.txt'), 'utf8')).toBe('Four score\n');
+  } finally {
+    await stopped(server);
+  }
+});
+
+it('share server --read-only: a put is cancelled (exit 3) and stores nothing; list still works', async () => {
+  const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'served'), '--read-only']);
+  try {
+    const put = await wirestate(['share', 'client', '127.0.0.1', String(server.port), 'put', 'upload.txt'], base);
+    expect(put.code).toBe(EXIT.refused);
+    expect(await readdir(join(base, 'served'))).toEqual(['speech.txt']);
+    const list = await wirestate(['share', 'client', '127.0.0.1', String(server.port), 'list']);
+    expect(list).toMatchObject({ code: EXIT.ok, stdout: 'speech.txt\n' });
+  } finally {
+    await stopped(server);
+  }
+});
+
+/** The start-up log of a server bound to every address, in a network namespace of its own (only its loopback is there). */
+async function startLogOnEveryAddress(args: string[]): Promise<string> {
+  const server = await startCliServer([...args, '--host', '0.0.0.0', '--root', join(base, 'served')], ['unshare', '-rn']);
+  await stopped(server);
+  return server.output();
+}
+
+it.each([
+  ['transfer', ['server', '-l', '0'], 'the transfer server accepts uploads of any size from anyone who can reach 0.0.0.0: --max-size BYTES limits them, --read-only refuses them, --host 127.0.0.1 keeps them to this machine'],
+  ['share', ['share', 'server', '0'], 'the share server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine'],
+])('%s server on 0.0.0.0 with no size limit: a one-line warning at start', async (_name, args, warning) => {
+  const lines = (await startLogOnEveryAddress(args)).split('\n').filter((line) => line.includes('uploads of any size'));
+  expect(lines).toEqual([expect.stringMatching(new RegExp(` warn .*${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))]);
+});
+
+it.each([
+  ['a size limit', ['server', '-l', '0', '--max-size', '1000000']],
+  ['--read-only', ['server', '-l', '0', '--read-only']],
+  ['--read-only (share)', ['share', 'server', '0', '--read-only']],
+])('no warning with %s', async (_case, args) => {
+  expect(await startLogOnEveryAddress(args)).not.toMatch(/uploads of any size/);
+});
+
+it('no warning on loopback', async () => {
+  const server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'served')]);
+  await stopped(server);
+  expect(server.output()).not.toMatch(/uploads of any size/);
+});
