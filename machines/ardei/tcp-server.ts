@@ -84,6 +84,7 @@ export function createArdeiTcpServer() {
             target: 'request_complete',
             actions: [
               { type: 'write', params: ({ context }) => ({ bytes: echoOf((requestOf(context) as { text: string }).text) }) },
+              assign({ bytes: ({ context }) => echoOf((requestOf(context) as { text: string }).text).length }),
               { type: 'finish', params: { outcome: 'echoed' } },
             ],
           },

@@ -80,6 +80,8 @@ const nameOf = (context: Context) => {
 const passGap = (context: Context) => context.passGapMs ?? DEFAULT_PASS_GAP_MS;
 /** The request's line as sent: a name that is not UTF-8 would be stored under U+FFFD in its place. */
 const requestLine = (request: Buffer) => request.subarray(0, request.includes(0x0a) ? request.indexOf(0x0a) : request.length);
+/** The request's operation and name as log fields. */
+const asked = (request: ShareRequest) => ({ operation: request.kind, name: 'name' in request ? request.name : undefined });
 const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => requestOf(context).kind === kind;
 
 /** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
@@ -127,7 +129,7 @@ export function createShareServer(files: ShareFiles) {
     states: {
       client_connect: readsTextRequest('client_connect', 'check_request', FAILED),
       check_request: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: readLines(context.request, 1).lines[0].trim() || '(nothing)' }) },
+        entry: { type: 'announce', params: ({ context }) => ({ summary: readLines(context.request, 1).lines[0].trim() || '(nothing)', ...asked(requestOf(context)) }) },
         always: [
           {
             guard: 'notUtf8',
@@ -205,7 +207,7 @@ export function createShareServer(files: ShareFiles) {
             actions: [
               { type: 'write', params: ({ event }) => ({ bytes: encodeListing(event.output) }) },
               assign({ bytes: ({ event }) => encodeListing(event.output).length }),
-              { type: 'finish', params: ({ event }) => ({ outcome: 'listed', detail: `${event.output.length} names` }) },
+              { type: 'finish', params: ({ event }) => ({ outcome: 'listed', detail: `${event.output.length} ${event.output.length === 1 ? 'name' : 'names'}` }) },
             ],
           },
           onError: { target: 'request_complete', actions: serverError },
