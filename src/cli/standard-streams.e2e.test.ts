@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { CLI, run, startServerProcess, type ServerProcess } from '../test-support/processes';
+import { CLI, run, startCliServer, startServerProcess, type ServerProcess } from '../test-support/processes';
 
 let root: string;
 let server: ServerProcess;
@@ -46,4 +46,20 @@ it('--json prints one result object on stdout and nothing else there, success or
   const refused = await shell(client('--json -v nothing-here.txt -l none.txt'));
   expect(refused.code).toBe(EXIT.refused);
   expect(JSON.parse(refused.stdout)).toMatchObject({ operation: 'download', outcome: 'refused', code: 'peer.refused', bytes: 0, exit_code: EXIT.refused });
+});
+
+it('blocks client SOURCE - and share client get NAME -o - write the file to stdout, into a pipe', async () => {
+  const blocks = await startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root]);
+  const share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
+  try {
+    const fetched = await shell(`wirestate blocks client 127.0.0.1:${blocks.port}:speech.txt - | sha256sum`);
+    const got = await shell(`wirestate share client 127.0.0.1 ${share.port} get speech.txt -o - | sha256sum`);
+    const expected = (await shell('sha256sum < speech.txt')).stdout;
+    expect(fetched).toMatchObject({ code: EXIT.ok, stdout: expected });
+    expect(got).toMatchObject({ code: EXIT.ok, stdout: expected });
+    expect(await readdir(root)).not.toContain('-');
+  } finally {
+    for (const server of [blocks, share]) server.child.kill('SIGTERM');
+    await Promise.all([blocks.exited, share.exited]);
+  }
 });
