@@ -65,7 +65,7 @@ export function outcomeOf(actor: AnyActorRef): SessionOutcome {
 function logEnd(log: Logger, about: { connection: string; operation?: string; name?: string }, outcome: SessionOutcome, ms: number): void {
   const seconds = ms / 1000;
   const rate = outcome.bytes > 0 ? ` (${formatRate(outcome.bytes, seconds)})` : '';
-  const why = outcome.detail ?? outcome.code;
+  const why = outcome.detail ?? (outcome.code === 'ok' ? undefined : outcome.code);
   const fields = { ...about, event: 'end', outcome: outcome.outcome, code: outcome.code, bytes: outcome.bytes, duration_ms: Math.round(ms * 1000) / 1000 };
   log.log(outcome.ok ? 'info' : 'warn', `${outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`, fields);
 }
