@@ -84,6 +84,7 @@ export function createArdeiTcpServer() {
             target: 'request_complete',
             actions: [
               { type: 'write', params: ({ context }) => ({ bytes: echoOf((context.parsed as { text: string }).text) }) },
+              assign({ bytes: ({ context }) => echoOf((context.parsed as { text: string }).text).length }),
               { type: 'finish', params: { outcome: 'echoed' } },
             ],
           },

@@ -67,7 +67,8 @@ function refusalReason(lookup: DownloadLookup): string {
 const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string) => [
   { type: 'write' as const, params: (args: { event: { output: DownloadLookup } }) => ({ bytes: encodeErr(reason(args)) }) },
   'flush' as const,
-  { type: 'finish' as const, params: (args: { event: { output: DownloadLookup } }) => ({ outcome: 'refused' as const, detail: reason(args) }) },
+  // The log says the outcome already: its detail is the storage's code (`name.escapes`), not the ERR line's `refused (...)`.
+  { type: 'finish' as const, params: (args: { event: { output: DownloadLookup } }) => ({ outcome: 'refused' as const, detail: args.event.output.kind === 'refused' ? args.event.output.code : reason(args) }) },
 ];
 
 /** One blocks server connection; its file actors come through `provide` (server-actors.ts). */
@@ -96,7 +97,7 @@ export const blocksServerMachine = checkTargets<Targeted>()(
     states: {
       client_connect: readsTextRequest('client_connect', 'check_file', FAILED),
       check_file: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: `file ${JSON.stringify(fileName(context))}` }) },
+        entry: { type: 'announce', params: ({ context }) => ({ summary: `file ${JSON.stringify(fileName(context))}`, operation: 'get', name: fileName(context) }) },
         invoke: {
           src: 'lookup',
           input: ({ context }) => ({ name: fileName(context), owner: context.owner }),

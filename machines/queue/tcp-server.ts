@@ -79,7 +79,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             {
               guard: { type: 'isGet', params: requestHead },
               target: 'dequeue',
-              actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'announce', params: { summary: 'receive' } }],
+              actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'announce', params: { summary: 'receive', operation: 'receive' } }],
             },
             {
               // Too few bytes yet to tell: stay, without re-entering (the states visited must not depend on the cuts).
@@ -90,7 +90,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
           ],
           'socket.end': [
             { guard: 'nothingReceived', target: 'request_complete', actions: { type: 'finish', params: { outcome: 'no_message', detail: 'the client sent nothing' } } },
-            { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ summary: `send of ${context.received.length} B` }) } },
+            { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ operation: 'send', summary: `send of ${context.received.length} B` }) } },
           ],
         },
       },
@@ -105,7 +105,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         },
         on: {
           'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
-          'socket.end': { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ summary: `send of ${context.received.length} B` }) } },
+          'socket.end': { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ operation: 'send', summary: `send of ${context.received.length} B` }) } },
         },
       },
       enqueue: {

@@ -45,19 +45,19 @@ export const queueUdpServerMachine = setup({
       tags: READING_TAG,
       on: {
         'frame.datagram': [
-          { guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive' } } },
+          { guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive', operation: 'receive' } } },
           {
             guard: { type: 'overCap', params: ({ event }) => ({ bytes: event.bytes }) },
             target: 'wait_request',
             reenter: true,
             actions: [
               assign({ refused: ({ context }) => context.refused + 1 }),
-              { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap` }) },
+              { type: 'announce', params: ({ context, event }) => ({ operation: 'send', summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap` }) },
             ],
           },
           {
             target: 'enqueue',
-            actions: [assign({ request: ({ event }) => event.bytes }), { type: 'announce', params: ({ event }) => ({ summary: `send of ${event.bytes.length} B` }) }],
+            actions: [assign({ request: ({ event }) => event.bytes }), { type: 'announce', params: ({ event }) => ({ operation: 'send', summary: `send of ${event.bytes.length} B` }) }],
           },
         ],
         'socket.end': 'peer_quiet',
@@ -73,7 +73,7 @@ export const queueUdpServerMachine = setup({
           target: 'wait_request',
           actions: [
             assign({ refused: ({ context }) => context.refused + 1 }),
-            { type: 'announce', params: ({ context, event }) => ({ summary: `send of ${context.request.length} B refused: ${refusal(event.error)}` }) },
+            { type: 'announce', params: ({ context, event }) => ({ operation: 'send', summary: `send of ${context.request.length} B refused: ${refusal(event.error)}` }) },
           ],
         },
       },

@@ -80,6 +80,8 @@ const nameOf = ({ parsed }: Context) => ('name' in parsed ? parsed.name : '');
 const passGap = (context: Context) => context.passGapMs ?? DEFAULT_PASS_GAP_MS;
 const readRequest = readsTextRequest('client_connect', 'check_request', FAILED);
 const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => context.parsed.kind === kind;
+/** The request's operation and name as log fields. */
+const asked = (request: ShareRequest) => ({ operation: request.kind, name: 'name' in request ? request.name : undefined });
 
 /** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
 const cancelReason = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
@@ -132,7 +134,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
         on: { ...readRequest.on, 'socket.end': { target: 'check_request', actions: assign({ peerEnded: true }) } },
       },
       check_request: {
-        entry: ['parseRequest', { type: 'announce', params: ({ context }) => ({ summary: context.request.lines[0].trim() || '(nothing)' }) }],
+        entry: ['parseRequest', { type: 'announce', params: ({ context }) => ({ summary: context.request.lines[0].trim() || '(nothing)', ...asked(context.parsed) }) }],
         always: [
           {
             guard: 'notUtf8',
@@ -211,7 +213,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
             actions: [
               { type: 'write', params: ({ event }) => ({ bytes: encodeListing(event.output) }) },
               assign({ bytes: ({ event }) => encodeListing(event.output).length }),
-              { type: 'finish', params: ({ event }) => ({ outcome: 'listed', detail: `${event.output.length} names` }) },
+              { type: 'finish', params: ({ event }) => ({ outcome: 'listed', detail: `${event.output.length} ${event.output.length === 1 ? 'name' : 'names'}` }) },
             ],
           },
           onError: { target: 'request_complete', actions: serverError },

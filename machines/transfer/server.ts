@@ -58,7 +58,7 @@ const nameRefusal = (context: ServerContext): Finish => ({ outcome: 'refused', c
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
-  params: ({ context }: { context: ServerContext }) => ({ summary: `${context.operation} ${JSON.stringify(context.name ?? '')}` }),
+  params: ({ context }: { context: ServerContext }) => ({ summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`, operation: context.operation, name: context.name }),
 };
 const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
 const lookupRef = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');

@@ -25,6 +25,7 @@ import { removeStaleTempFiles } from '../storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { blocksClient, blocksServer } from '../../machines/blocks';
 import { blocksProtocol } from '../../machines/blocks';
+import { isStandardStream, standardOutput } from '../storage/standard-streams';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
@@ -49,7 +50,7 @@ export function parseSource(text: string): { host: string; port: number; name: s
 const clientBuilder = (yargs: Argv) =>
   withClientOptions(yargs, 30)
     .positional('source', { type: 'string', demandOption: true, describe: 'server:port:fNameInServer' })
-    .positional('target', { type: 'string', demandOption: true, describe: 'fNameInClient: where to write the file' })
+    .positional('target', { type: 'string', demandOption: true, describe: 'fNameInClient: where to write the file (- for stdout)' })
     .option('force', { type: 'boolean', default: false, describe: 'Replace the local file if it exists' })
     .check((args) => {
       parseSource(args.source);
@@ -62,15 +63,18 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const log = loggerFrom(args, true, 'error');
   const fail = (code: number, message: string) => (process.stderr.write(`wirestate blocks client: ${message}\n`), code);
   const { host, port, name } = parseSource(args.source);
+  const toStdout = isStandardStream(args.target);
   const target = resolve(args.target);
-  if (!args.force && (await pathExists(target))) return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
-  try {
-    if (!(await stat(dirname(target))).isDirectory()) return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
-    await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
-  } catch (error) {
-    return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
+  if (!toStdout) {
+    if (!args.force && (await pathExists(target))) return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
+    try {
+      if (!(await stat(dirname(target))).isDirectory()) return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
+      await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
+    } catch (error) {
+      return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
+    }
   }
-  const local = { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
+  const local = toStdout ? standardOutput(process.stdout) : { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
   const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let outcome;
   try {
@@ -81,7 +85,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   switch (outcome.outcome) {
     case 'downloaded':
-      process.stderr.write(`${name} -> ${args.target}: ${formatBytes(outcome.bytes)}, size checked\n`);
+      process.stderr.write(`${name} -> ${toStdout ? 'stdout' : args.target}: ${formatBytes(outcome.bytes)}, size checked\n`);
       return EXIT.ok;
     case 'refused':
       return fail(EXIT.refused, `the server refused: ${outcome.detail}`);

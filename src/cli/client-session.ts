@@ -43,6 +43,7 @@ export class CannotConnect extends Error {}
 export async function runClientSession(session: ClientSession, args: ClientSessionArgs, log: Logger, onActor?: (actor: AnyActorRef) => void): Promise<SessionOutcome> {
   const { protocol, transport, host, port, spec } = session;
   const peer = `${host}:${port}`;
+  const sessionLog = log.child({ connection: 'client', protocol, peer });
   const inspection = await startInspection(args, toStderr);
   let release = (): void => undefined;
   const watch = (actor: AnyActorRef) => {
@@ -53,14 +54,14 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
   const record = () => (args.record ? TraceWriter.open(args.record, { protocol, role: 'client', connection: 'client', peer, transport, input: spec.input }) : undefined);
   try {
     if (transport === 'udp') {
-      return await runUdpClient(host, port, spec, { log, watch, record: record() }).catch((error) => {
+      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch((error) => {
         throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
       });
     }
     const socket = await connectTcp(host, port).catch((error) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
-    return await runConnection(socket, spec, { id: 'client', log, watch, record: record(), reportSendProgress: true }).finished;
+    return await runConnection(socket, spec, { id: 'client', log: sessionLog, watch, record: record(), reportSendProgress: true }).finished;
   } finally {
     release();
     if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);

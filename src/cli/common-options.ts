@@ -5,7 +5,7 @@ import { createLogger, type LogFormat, type Logger } from '../log/logger';
 export function withLogOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('debug', { alias: 'd', type: 'boolean', default: false, describe: 'Debug logging: every state transition (the proxy: every fragment)' })
-    .option('log-format', { choices: ['pretty', 'json'] as const, default: 'pretty' as LogFormat, describe: 'Log line format' });
+    .option('log-format', { choices: ['pretty', 'json'] as const, default: 'pretty' as LogFormat, describe: 'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr' });
 }
 
 /** `--record DIR`: one trace file per connection (README: "Traces"). */

@@ -1,9 +1,9 @@
 /** `wirestate replay` as a person debugging a capture uses it. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { REPO, wirestate } from '../test-support/processes';
+import { REPO, startCliServer, wirestate } from '../test-support/processes';
 
 const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'download-ok.server.jsonl');
 
@@ -50,6 +50,22 @@ describe('wirestate replay', () => {
     const result = await wirestate(['replay', '--check', path]);
     expect(result.code).toBe(EXIT.internal);
     expect(result.stdout).toMatch(/states .*downloading.* instead of .*uploading/);
+  });
+
+  it("a client's trace reads `upper client, peer ...`, and shows its first state before the bytes that state sent", async () => {
+    const server = await startCliServer(['upper', 'server', '0', '--host', '127.0.0.1']);
+    try {
+      const traces = join(base, 'client-traces');
+      expect((await wirestate(['upper', 'client', '--port', String(server.port), '--record', traces, 'hi'])).code).toBe(0);
+      const [file] = await readdir(traces);
+      const result = await wirestate(['replay', join(traces, file)]);
+      const [header, ...events] = result.stdout.split('\n').map((line) => line.replace(/^\s*[\d.]+ ms\s+/, '').replace(/\s+/g, ' ').trim());
+      expect(header).toMatch(/^upper client, peer 127\.0\.0\.1:\d+, wirestate /);
+      expect(events.slice(0, 2)).toEqual(['state send_request', 'out 3 B "hi\\n"']);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   it('refuses a file that is not a trace with exit 2', async () => {

@@ -29,6 +29,7 @@ import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
 import { shareProtocol } from '../../machines/share';
+import { isStandardStream, standardOutput } from '../storage/standard-streams';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
@@ -57,7 +58,7 @@ const clientBuilder = (yargs: Argv) =>
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('command', { type: 'string', choices: ['put', 'get', 'list'], demandOption: true, describe: 'put a file, get a file, or list the shared folder' })
     .positional('name', { type: 'string', describe: 'put: the local file (stored on the server under the same name); get: the file on the server' })
-    .option('output', { alias: 'o', type: 'string', describe: 'get: where to write the file (default: the name, without its folders, here)' })
+    .option('output', { alias: 'o', type: 'string', describe: 'get: where to write the file (default: the name, without its folders, here; - for stdout)' })
     .option('force', { type: 'boolean', default: false, describe: 'get: replace the local file if it exists' })
     .check((args) => {
       if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
@@ -74,10 +75,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const fail = (code: number, message: string) => (process.stderr.write(`wirestate share client: ${message}\n`), code);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';
+  const toStdout = command === 'get' && isStandardStream(args.output);
   const local = resolve(command === 'put' ? name : (args.output ?? basename(name)));
   let size = 0;
   try {
-    if (command === 'put') {
+    if (toStdout) {
+      // Nothing to check: the bytes go to standard output as they come.
+    } else if (command === 'put') {
       const info = await stat(local);
       if (!info.isFile()) return fail(EXIT.localFile, `${name} is not a regular file`);
       size = info.size;
@@ -88,7 +92,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   } catch (error) {
     return fail(EXIT.localFile, `cannot use ${local}: ${errnoWords(errorCode(error))}`);
   }
-  const file = { read: (bytes: number) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: !args.force }) };
+  const file = toStdout ? standardOutput(process.stdout) : { read: (bytes: number) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: !args.force }) };
   const spec = shareClient(file, { command, name: command === 'put' ? basename(name) : name, size, maxListing: 64 * 1024 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let listing = noBytes();
   let outcome;
@@ -108,7 +112,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       process.stderr.write(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server\n`);
       return EXIT.ok;
     case 'received':
-      process.stderr.write(`get ${name}: ${formatBytes(outcome.bytes)} into ${local}\n`);
+      process.stderr.write(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}\n`);
       return EXIT.ok;
     case 'cancelled':
       return fail(EXIT.refused, command === 'put' ? `cancelled: the server has ${name} already, or refuses the name` : `cancelled: no ${name} on the server, or it refuses the name`);

@@ -16,9 +16,9 @@ export interface WatchOptions {
 export function watchStates(onState: (state: string) => void, options: WatchOptions = {}): (event: InspectionEvent) => void {
   let last = '';
   return (event) => {
-    if (event.type !== '@xstate.microstep' && event.type !== '@xstate.snapshot') return;
     if (event.rootId !== event.actorRef.sessionId) return; // the machine itself, not its file actors
-    const snapshot = event.snapshot as { value?: StateValue; hasTag?: (tag: string) => boolean };
+    const snapshot = snapshotOf(event);
+    if (!snapshot) return;
     if (snapshot.value === undefined) return;
     if (options.skipFlowControl && snapshot.hasTag?.(FLOW_CONTROL_TAG)) return;
     const state = stateName(snapshot.value);
@@ -27,3 +27,15 @@ export function watchStates(onState: (state: string) => void, options: WatchOpti
     onState(state);
   };
 }
+
+/**
+ * The snapshot an event shows. The initial state is read at the start event: its entry actions (a first
+ * write) run before the first snapshot event, and a trace must show the state before the bytes it sent.
+ */
+function snapshotOf(event: InspectionEvent): WatchedSnapshot | undefined {
+  if (event.type === '@xstate.microstep' || event.type === '@xstate.snapshot') return event.snapshot as WatchedSnapshot;
+  if (event.type === '@xstate.event' && event.event.type === 'xstate.init') return event.actorRef.getSnapshot() as WatchedSnapshot;
+  return undefined;
+}
+
+type WatchedSnapshot = { value?: StateValue; hasTag?: (tag: string) => boolean };

@@ -4,7 +4,7 @@
  * keeps its own types; every machine declares `MachineEmitted` as what it emits.
  */
 import { emit, type EventObject, type MachineContext } from 'xstate';
-import type { MachineEmitted, WireCommand } from './protocol';
+import type { MachineEmitted, SessionRequest, WireCommand } from './protocol';
 
 export function wireActions<TContext extends MachineContext, TEvent extends EventObject>() {
   const wire = (command: WireCommand) => emit<TContext, TEvent, undefined, TEvent, MachineEmitted>(command);
@@ -14,6 +14,6 @@ export function wireActions<TContext extends MachineContext, TEvent extends Even
     end: wire({ type: 'wire.end' }),
     reset: wire({ type: 'wire.reset' }),
     /** One log line saying what the peer asked for. */
-    announce: emit<TContext, TEvent, { summary: string }, TEvent, MachineEmitted>((_, params) => ({ type: 'session.request', summary: params.summary })),
+    announce: emit<TContext, TEvent, Omit<SessionRequest, 'type'>, TEvent, MachineEmitted>((_, params) => ({ type: 'session.request', ...params })),
   };
 }

@@ -1,6 +1,8 @@
 /**
- * wirestate's logger: winston, one line per event, `pretty` for people and
- * `json` for machines. Connection lines carry the connection's id.
+ * wirestate's logger: winston, one line per event, all on one stream, `pretty`
+ * for people and `json` for machines. A line about a connection carries the
+ * connection's fields (protocol, connection, peer, operation, name, bytes,
+ * duration_ms, outcome, code): `json` prints them, `pretty` says them in prose.
  */
 import winston from 'winston';
 
@@ -10,17 +12,13 @@ export type Logger = winston.Logger;
 export interface LoggerOptions {
   debug: boolean;
   format: LogFormat;
-  /** Log to stderr (the client keeps stdout for its own output). */
+  /** Every line goes to stderr (a client keeps stdout for its own output), else every line to stdout (a server). */
   stderr: boolean;
 }
 
-const pretty = winston.format.printf(({ timestamp, level, message, connection, ...rest }) => {
-  const fields = Object.entries(rest)
-    .filter(([key]) => key !== 'service')
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
+const pretty = winston.format.printf(({ timestamp, level, message, connection }) => {
   const who = connection ? ` [${connection}]` : '';
-  return `${timestamp} ${level.padEnd(5)}${who} ${message}${fields ? ` ${fields}` : ''}`;
+  return `${timestamp} ${level.padEnd(5)}${who} ${message}`;
 });
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -31,7 +29,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return winston.createLogger({
     level: options.debug ? 'debug' : 'info',
     format,
-    transports: [new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : ['error'] })],
+    transports: [new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] })],
   });
 }
 
@@ -46,6 +44,11 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** A rate in the unit that suits it (`512 B/s`, `3.20 KiB/s`, `48.1 MiB/s`), so a small transfer never reads `0.0 MiB/s`. */
+export function formatRate(bytes: number, seconds: number): string {
+  return `${formatBytes(seconds > 0 ? Math.round(bytes / seconds) : 0)}/s`;
 }
 
 /** MiB per second, the rate every wirestate figure is given in. */

@@ -7,7 +7,7 @@ import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { FramePump } from '../engine/frame-pump';
 import type { ConnectionSpec, SessionOutcome, SessionRequest } from '../engine/protocol';
 import { watchStates } from '../engine/state-watch';
-import { formatBytes, mibPerSecond, type Logger } from '../log/logger';
+import { formatBytes, formatRate, type Logger } from '../log/logger';
 import type { TraceWriter } from '../trace/trace-writer';
 
 export interface SessionOptions {
@@ -39,12 +39,16 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   const inspect = observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect });
   options.watch?.(actor);
-  actor.on('session.request', (event: SessionRequest) => log.info(event.summary, { connection: id }));
+  let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
+  actor.on('session.request', ({ summary, operation, name }: SessionRequest) => {
+    asked = { operation, name };
+    log.info(summary, { connection: id, event: 'request', ...asked });
+  });
   return {
     actor,
     pump: new FramePump(actor, spec.decoder, options.held),
     close: async (outcome) => {
-      logEnd(log, id, outcome, (performance.now() - started) / 1000);
+      logEnd(log, { connection: id, ...asked }, outcome, performance.now() - started);
       await record?.finish(outcome);
       return outcome;
     },
@@ -57,10 +61,11 @@ export function outcomeOf(actor: AnyActorRef): SessionOutcome {
   return snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
 }
 
-function logEnd(log: Logger, id: string, outcome: SessionOutcome, seconds: number): void {
-  const rate = outcome.bytes > 0 ? ` (${mibPerSecond(outcome.bytes, seconds).toFixed(1)} MiB/s)` : '';
-  const detail = outcome.detail ? ` (${outcome.detail})` : '';
-  log.log(outcome.ok ? 'info' : 'warn', `${outcome.outcome}${detail}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`, {
-    connection: id,
-  });
+/** The connection's last line: prose for people, and every figure as a field for log readers. */
+function logEnd(log: Logger, about: { connection: string; operation?: string; name?: string }, outcome: SessionOutcome, ms: number): void {
+  const seconds = ms / 1000;
+  const rate = outcome.bytes > 0 ? ` (${formatRate(outcome.bytes, seconds)})` : '';
+  const why = outcome.detail ?? (outcome.code === 'ok' ? undefined : outcome.code);
+  const fields = { ...about, event: 'end', outcome: outcome.outcome, code: outcome.code, bytes: outcome.bytes, duration_ms: Math.round(ms * 1000) / 1000 };
+  log.log(outcome.ok ? 'info' : 'warn', `${outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`, fields);
 }

@@ -47,28 +47,30 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     const id = nextConnectionId('c');
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    // Every line about this connection carries these fields (the JSON log prints them).
+    const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
-      log.warn(`refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`, { connection: id });
+      connectionLog.warn(`refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`);
       socket.resetAndDestroy();
       return;
     }
     const address = socket.remoteAddress ?? '';
     const fromAddress = perAddress.get(address) ?? 0;
     if (fromAddress >= (options.maxPerAddress ?? Infinity)) {
-      log.warn(`refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`, { connection: id });
+      connectionLog.warn(`refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`);
       socket.resetAndDestroy();
       return;
     }
     perAddress.set(address, fromAddress + 1);
     sockets.add(socket);
     socket.setNoDelay(true);
-    log.info(`connected from ${peer}`, { connection: id });
+    connectionLog.info(`connected from ${peer}`);
     const spec = protocol.accept(id);
     const record = options.recordDir
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
       : undefined;
     const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
-    const { finished } = runConnection(socket, spec, { id, log, watch, record, limits: options.limits ?? DEFAULT_SLOT_LIMITS, loop: options.loop });
+    const { finished } = runConnection(socket, spec, { id, log: connectionLog, watch, record, limits: options.limits ?? DEFAULT_SLOT_LIMITS, loop: options.loop });
     void finished.then((outcome) => {
       sockets.delete(socket);
       const left = perAddress.get(address)! - 1;

@@ -90,7 +90,9 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     if (closing) return undefined;
     makeRoom(from.address, key);
     const id = nextConnectionId('u');
-    log.info(`datagram from new peer ${key}`, { connection: id });
+    // Every line about this peer carries these fields (the JSON log prints them).
+    const peerLog = log.child({ connection: id, protocol: protocol.name, peer: key });
+    peerLog.info(`datagram from new peer ${key}`);
     const spec = protocol.accept(id, from.address);
     const record = options.recordDir
       ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer: key, transport: 'udp', input: spec.input })
@@ -98,7 +100,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
     const peer = runDatagramPeer(spec, {
       id,
-      log,
+      log: peerLog,
       record,
       watch,
       idleMs: options.idleMs,

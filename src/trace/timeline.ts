@@ -5,7 +5,7 @@ import type { FrameNamer } from './trace-support';
 export function formatTimeline(trace: Trace, nameFrames?: FrameNamer): string[] {
   const { header } = trace;
   const lines = [
-    `${header.protocol} ${header.role} ${header.connection}, peer ${header.peer}, wirestate ${header.version}, started ${header.started}`,
+    `${header.protocol} ${header.role}${header.connection === header.role ? '' : ` ${header.connection}`}, peer ${header.peer}, wirestate ${header.version}, started ${header.started}`,
   ];
   for (const entry of trace.entries) {
     const time = `${entry.t.toFixed(3).padStart(10)} ms`;

@@ -1,0 +1,50 @@
+/**
+ * `-` as a client's local file, as nc and curl users expect: a download goes to
+ * standard output, an upload comes from standard input. The protocols announce
+ * a size before the bytes, so standard input is first copied to a temporary file.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { LocalFile } from './file-store';
+
+/** What a user types for "standard input or output" in place of a file name (yargs turns a lone `-` into ''). */
+export const isStandardStream = (name: string | undefined): boolean => name === '-' || name === '';
+
+/** A download's bytes written to `out` as they come; there is nothing to undo once they are out. */
+export function standardOutput(out: Writable): LocalFile {
+  return {
+    hasRoomFor: async () => true,
+    read: () => {
+      throw new Error('standard output cannot be read');
+    },
+    receive: () => ({
+      stream: out,
+      commit: () => new Promise<void>((resolve, reject) => out.write('', (error) => (error ? reject(error) : resolve()))),
+      abort: () => undefined,
+    }),
+  };
+}
+
+export interface SpooledInput {
+  path: string;
+  size: number;
+  remove(): Promise<void>;
+}
+
+/** Copies `input` to its end into a temporary file, so its size is known before the upload announces it. */
+export async function spoolInput(input: Readable): Promise<SpooledInput> {
+  const folder = await mkdtemp(join(tmpdir(), 'wirestate-stdin-'));
+  const path = join(folder, 'stdin');
+  const remove = () => rm(folder, { recursive: true, force: true });
+  try {
+    await pipeline(input, createWriteStream(path));
+    return { path, size: (await stat(path)).size, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
