@@ -3,6 +3,7 @@
  * over TCP or UDP, records a trace (`--record`) and serves the inspector
  * (`--inspect`) the same way for every protocol.
  */
+import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
@@ -44,8 +45,10 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
   const peer = `${host}:${port}`;
   const inspection = await startInspection(args, toStderr);
   let release = (): void => undefined;
+  /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
+  let socket: Socket | undefined;
   const watch = (actor: AnyActorRef) => {
-    release = stopOnSignal(actor);
+    release = stopOnSignal(actor, () => socket?.resetAndDestroy());
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
   };
@@ -56,7 +59,7 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
         throw new CannotConnect(`cannot reach ${peer}: ${errorCode(error)}`);
       });
     }
-    const socket = await connectTcp(host, port).catch((error) => {
+    socket = await connectTcp(host, port).catch((error) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errorCode(error)}`);
     });
     return await runConnection(socket, spec, { id: 'client', log, watch, record: record(), reportSendProgress: true }).finished;

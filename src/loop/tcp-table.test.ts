@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { unacknowledgedBytes } from './send-queue';
+import { unacknowledgedBytes } from './tcp-table';
 
 const SENT = 16 * 1024 * 1024;
 
