@@ -37,6 +37,9 @@ export async function unacknowledgedBytes(socket: TcpEnds): Promise<number | und
  * False where the system does not tell: the end is then taken as it came.
  */
 export async function peerReset(ends: TcpEnds): Promise<boolean> {
+  // A connected socket always has a peer; one that had none when its ends were taken was reset before that
+  // (getpeername fails once reset), e.g. a client that sent and reset before the server took the connection up.
+  if (!ends.remoteAddress || !ends.remotePort) return true;
   const row = await rowOf(ends);
   return row === null || row?.state === TCP_CLOSE;
 }
