@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { CLI, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { sendThenReset } from '../../src/test-support/resetting-client';
 import type { Transport } from '.';
 
 let dir: string;
@@ -121,6 +122,18 @@ it('says plainly that a message too large for one UDP datagram must go over TCP 
     await writeFile(join(dir, 'big.txt'), 'a'.repeat(70_000));
     const result = await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'UDP', 'send', 'big.txt'], dir);
     expect(result).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('more than one UDP datagram holds (65507): send it over TCP') });
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+});
+
+it('queues nothing from a TCP sender that resets in the middle of its message (SO_LINGER 0)', async () => {
+  const server = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1']);
+  try {
+    await sendThenReset(server.port, 'partial', 100_000, false);
+    await server.logged(/interrupted|stored/);
+    expect(await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'receive'], dir)).toMatchObject({ code: EXIT.refused, stdout: '' });
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

@@ -4,15 +4,17 @@
  * commands are in seed-examples.e2e.test.ts; the original programs' side is
  * share.interop.test.ts (seedpeer).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EXIT } from '../../src/engine/exit-codes';
-import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { CLI, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { sendThenReset } from '../../src/test-support/resetting-client';
 
 let dir: string;
 let shared: string;
@@ -79,9 +81,35 @@ it('stores nothing of a put whose client breaks off, and an empty folder lists n
   await once(socket, 'data');
   socket.write(randomBytes(100_000));
   socket.resetAndDestroy();
-  await server!.logged(/interrupted/);
+  await server!.logged(/interrupted|stored/);
   expect(await readdir(shared)).toEqual([]);
   expect(await client('list')).toMatchObject({ code: EXIT.ok, stdout: '' });
+});
+
+it('stores nothing of a put whose client resets (SO_LINGER 0), and the name stays free for a retry', async () => {
+  await start();
+  await sendThenReset(server!.port, 'put,partial.bin\n', 100_000, true);
+  await server!.logged(/interrupted|stored/);
+  expect(await readdir(shared)).toEqual([]);
+  await writeFile(join(here, 'partial.bin'), 'the whole file');
+  expect((await client('put', 'partial.bin')).code).toBe(EXIT.ok);
+  expect(await readFile(join(shared, 'partial.bin'), 'utf8')).toBe('the whole file');
+});
+
+it('stores nothing of a large put stopped by Ctrl-C, and the client exits 130', async () => {
+  await start();
+  await writeFile(join(here, 'big.bin'), '');
+  await truncate(join(here, 'big.bin'), 4 * 1024 ** 3);
+  const child = spawn(process.execPath, [CLI, 'share', 'client', '127.0.0.1', String(server!.port), 'put', 'big.bin'], { cwd: here, stdio: 'ignore', timeout: 30_000 });
+  const exited = once(child, 'exit');
+  // Stopped once its bytes reach the server's temporary file, long before 4 GiB can.
+  const receiving = async () => (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some((size) => size > 0);
+  for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
+  child.kill('SIGINT');
+  expect((await exited)[0]).toBe(130);
+  await server!.logged(/interrupted|stored/);
+  expect(server!.output()).not.toMatch(/stored/);
+  expect(await readdir(shared)).toEqual([]);
 });
 
 it('serves 20 clients at once, puts and gets mixed', async () => {

@@ -3,6 +3,7 @@
  * over TCP or UDP, records a trace (`--record`) and serves the inspector
  * (`--inspect`) the same way for every protocol.
  */
+import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
@@ -46,8 +47,10 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
   const sessionLog = log.child({ connection: 'client', protocol, peer });
   const inspection = await startInspection(args, toStderr);
   let release = (): void => undefined;
+  /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
+  let socket: Socket | undefined;
   const watch = (actor: AnyActorRef) => {
-    release = stopOnSignal(actor);
+    release = stopOnSignal(actor, () => socket?.resetAndDestroy());
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
   };
@@ -58,7 +61,7 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
         throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
       });
     }
-    const socket = await connectTcp(host, port).catch((error) => {
+    socket = await connectTcp(host, port).catch((error) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, { id: 'client', log: sessionLog, watch, record: record(), reportSendProgress: true }).finished;

@@ -7,7 +7,7 @@
  * that stops reading acknowledges nothing, so it still times out.
  */
 import type { Socket } from 'node:net';
-import { unacknowledgedBytes } from './send-queue';
+import { unacknowledgedBytes } from './tcp-table';
 
 const POLL_MS = 250;
 
