@@ -5,7 +5,9 @@
  * original client sends it: each reply is read to its end; a `dl` reply's
  * announced bytes go to a local file, named after what the user asked for,
  * that appears only once all are there. Refusals are counted: a session that
- * had one ends `refused`.
+ * had one ends `refused`. A reply before its command was sent (bytes past a
+ * `dl`'s announced size) breaks the protocol: the session fails, and a file
+ * still being stored when they come is not kept.
  */
 import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -15,7 +17,7 @@ import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
-import { CLIENT_KEY, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
+import { CLIENT_KEY, DELIMITER, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
@@ -52,12 +54,26 @@ const MACHINE_ID = 'ardei-advanced-client';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<AdvancedClientOutcome>(['quit']);
+/** The failure for a reply no command asked for: `where` says what it came after. */
+const unasked = (where: string) => ({
+  target: FAILED,
+  actions: { type: 'finish' as const, params: ({ event }: { event: { text: string } }) => ({ outcome: 'server_error' as const, detail: `the server sent ${Buffer.byteLength(event.text) + DELIMITER.length} bytes ${where}` }) },
+});
 const baseName = (path: string) => path.split('/').filter(Boolean).pop() ?? 'download';
 /** The path a command asks to download, if it is a `dl`. */
 const askedFile = (text: string) => {
   const command = parseCommand(text);
   return command.kind === 'dl' ? command.path : undefined;
 };
+
+const download = receiveIntoSink({
+  ref: (context: Context) => context.fileName,
+  storedTarget: at('file_stored'),
+  outcome: 'open' as const,
+  failure: 'local_error' as const,
+  failedTarget: FAILED,
+  readsWhileStoring: true,
+});
 
 /** The advanced ardei client; its local files' actors come through `provide` (advanced-actors.ts). */
 export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
@@ -90,7 +106,10 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
         on: { 'frame.key': { target: 'ready', actions: { type: 'write', params: { bytes: CLIENT_KEY } } } },
       },
       ready: {
+        tags: READING_TAG,
         on: {
+          'frame.reply': unasked('that no command asked for'),
+          'socket.end': { target: 'failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection' } } },
           'user.command': [
             { guard: { type: 'isQuit', params: ({ event }) => ({ text: event.text }) }, target: 'wait_close', actions: { type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) } },
             {
@@ -121,13 +140,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
         },
       },
       check_room: checkRoomState<Context>('downloading', (context) => `${context.size} bytes of ${context.fileName}`),
-      downloading: receiveIntoSink({
-        ref: (context: Context) => context.fileName,
-        storedTarget: at('file_stored'),
-        outcome: 'open' as const,
-        failure: 'local_error' as const,
-        failedTarget: FAILED,
-      }),
+      downloading: { ...download, on: { ...download.on, 'frame.reply': unasked('past the announced size') } },
       file_stored: { always: { target: 'ready', actions: { type: 'showReply', params: ({ context }) => ({ text: `Saved ${context.fileName} (${context.bytes} bytes)` }) } } },
       wait_close: {
         tags: READING_TAG,

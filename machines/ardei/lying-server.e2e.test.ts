@@ -79,4 +79,13 @@ describe('advanced', () => {
     expect(result.stderr).toContain(`not enough free space for ${size} bytes`);
     expect(await readdir(folder)).toEqual([]);
   });
+
+  it('takes bytes past the announced size, before the next command, as a protocol error and keeps no file (exit 4)', async () => {
+    const port = await advanced(Buffer.from('Sending report.pdf size: SpLiT5929ZhelloEXTRA-LISTING-FROM-NOWHERE\n929Z'));
+    const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\nls\n');
+    expect(result.code).toBe(EXIT.serverError);
+    expect(result.stderr).toContain('the server sent 31 bytes past the announced size');
+    expect(result.stdout).not.toContain('EXTRA-LISTING');
+    expect(await readdir(folder)).toEqual([]);
+  });
 });

@@ -138,6 +138,15 @@ describe('UDP server', () => {
     expect((await peer('127.0.0.2', '1500')).sent.toString()).toBe("Error: over this server's UDP rate limit for your address; try again in a second");
     expect((await peer('127.0.0.3', '1500')).sent.length).toBe(13 + 1500);
   });
+
+  it('charges echoes, errors and refusals to --udp-max-rate too: none is sent once the budget is spent', async () => {
+    const server = ardeiUdpServer({ burst: 4, paceMs: 1, maxReply: 0 }, 1000);
+    const peer = (request: string) => replay(server.accept('u1', '127.0.0.2'), [Buffer.from(request), { wait: 1 }, PEER_ENDS]);
+    expect((await peer('1000')).sent.length).toBe(13 + 1000);
+    // The budget refills 1000 bytes a second: 900 would take 0.9 s.
+    expect((await peer('x'.repeat(900))).sent.length).toBe(0);
+    expect((await peer('1500')).sent.length).toBe(0);
+  });
 });
 
 describe('clients', () => {

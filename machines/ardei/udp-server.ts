@@ -7,7 +7,8 @@
  * the excess silently. Since UDP lets anyone forge the address a reply goes
  * to, a file or stream is sent only when it is at most `maxReply` bytes and
  * the `reserve` actor grants it from that address's budget; otherwise a
- * one-line error goes instead. The peer's machine lives until it has been
+ * one-line error goes instead. Every one-datagram reply (echo, error, refusal)
+ * is charged to the same budget too, and not sent when it is spent. The peer's machine lives until it has been
  * quiet for the idle time.
  */
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
@@ -52,6 +53,8 @@ interface Context extends ArdeiUdpServerInput {
   outcome: ArdeiUdpOutcome;
   detail?: string;
   bytes: number;
+  /** A one-datagram reply waiting for the budget: an echo, an error, or a refusal (with why, for the log). */
+  text: { bytes: Buffer; refusal?: string };
 }
 
 type Event = BytesFrame | WireEvent;
@@ -85,10 +88,13 @@ export function createArdeiUdpServer() {
         enqueue.assign({ fileLeft: left, bytes: context.bytes + context.fileLeft - left });
         enqueue.emit({ type: 'wire.flush' });
       }),
-      refuse: enqueueActions(({ context, enqueue }, params: { reason: string; text: string }) => {
-        enqueue.emit({ type: 'wire.write', bytes: Buffer.from(params.text) });
-        enqueue.emit({ type: 'session.request', summary: `request ${context.requests} refused: ${params.reason}` });
+      /** Holds a refusal for the budget. */
+      refuse: assign((_, params: { reason: string; text: string }) => ({ text: { bytes: Buffer.from(params.text), refusal: params.reason } })),
+      sendText: enqueueActions(({ context, enqueue }) => {
+        enqueue.emit({ type: 'wire.write', bytes: context.text.bytes });
+        if (context.text.refusal) enqueue.emit({ type: 'session.request', summary: `request ${context.requests} refused: ${context.text.refusal}` });
       }),
+      dropText: emit(({ context }) => ({ type: 'session.request' as const, summary: `request ${context.requests}: no reply, its ${context.text.bytes.length} bytes over the UDP rate limit` })),
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
       countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
     },
@@ -104,7 +110,7 @@ export function createArdeiUdpServer() {
     delays: { pace: ({ context }) => context.paceMs, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: { kind: 'error', message: '' }, fileLeft: 0, segmentsLeft: 0, requests: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({ ...input, request: { kind: 'error', message: '' }, text: { bytes: Buffer.alloc(0) }, fileLeft: 0, segmentsLeft: 0, requests: 0, outcome: 'open', bytes: 0 }),
     initial: 'wait_request',
     on: { 'socket.error': '.peer_quiet' },
     states: {
@@ -119,7 +125,7 @@ export function createArdeiUdpServer() {
         always: [
           {
             guard: 'overReply',
-            target: 'wait_request',
+            target: 'reserving_text',
             actions: {
               type: 'refuse',
               params: ({ context }) => ({
@@ -129,19 +135,27 @@ export function createArdeiUdpServer() {
             },
           },
           { guard: 'sendsData', target: 'reserving' },
-          { target: 'wait_request', actions: { type: 'write', params: ({ context }) => ({ bytes: textReply(context.request) }) } },
+          { target: 'reserving_text', actions: assign({ text: ({ context }) => ({ bytes: textReply(context.request) }) }) },
         ],
+      },
+      reserving_text: {
+        invoke: {
+          src: 'reserve',
+          input: ({ context }) => context.text.bytes.length,
+          onDone: [{ guard: ({ event }) => event.output, target: 'wait_request', actions: 'sendText' }, { target: 'wait_request', actions: 'dropText' }],
+          onError: { target: 'wait_request', actions: 'dropText' },
+        },
       },
       reserving: {
         invoke: {
           src: 'reserve',
           input: ({ context }) => replyCost(context.request),
           onDone: [
-            { guard: ({ event }) => !event.output, target: 'wait_request', actions: { type: 'refuse', params: OVER_RATE } },
+            { guard: ({ event }) => !event.output, target: 'reserving_text', actions: { type: 'refuse', params: OVER_RATE } },
             { guard: 'isFile', target: 'sending_file', actions: [{ type: 'write', params: { bytes: FILE_PREPARED } }, assign({ fileLeft: ({ context }) => (context.request as { size: number }).size })] },
             { target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
           ],
-          onError: { target: 'wait_request', actions: { type: 'refuse', params: OVER_RATE } },
+          onError: { target: 'reserving_text', actions: { type: 'refuse', params: OVER_RATE } },
         },
       },
       sending_file: {

@@ -1,5 +1,5 @@
 /** The queue's bounds (--max-messages, --max-queue-bytes) through the CLI: a send beyond them is refused, clearly. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
@@ -25,6 +25,7 @@ it('TCP: a send past --max-messages is reset (client exit 4) and logged; once a 
   expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
   expect((await client('TCP', 'send', 'b.txt')).code).toBe(EXIT.ok);
   expect(await client('TCP', 'send', 'c.txt')).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('the server did not store it') });
+  expect((await client('TCP', 'send', 'c.txt')).stderr).toContain('it refused it (its queue full, or the message over its size cap)');
   await server.logged(/not_stored \(queue full: 2 messages/);
   expect((await client('TCP', 'receive')).stdout).toBe('message a\n');
   expect((await client('TCP', 'send', 'c.txt')).code).toBe(EXIT.ok);
@@ -39,6 +40,13 @@ it('TCP: a send that would take the queue past --max-queue-bytes is refused', as
   await server.logged(/queue full: 1 messages, 10 B held/);
   expect((await client('TCP', 'receive')).stdout).toBe('message a\n');
   expect((await client('TCP', 'receive')).code).toBe(EXIT.refused);
+});
+
+it('TCP: a reply over the client\'s --max-size is a local limit (exit 7), nothing written', async () => {
+  server = await start('TCP');
+  expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
+  expect(await client('TCP', 'receive', '--max-size', '4', 'out.txt')).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('reply over 4 bytes (--max-size)') });
+  expect(await readdir(dir)).toEqual(['a.txt', 'b.txt', 'c.txt']);
 });
 
 it('UDP: a datagram past --max-messages is not queued and the refusal is logged', async () => {

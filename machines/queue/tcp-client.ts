@@ -40,7 +40,7 @@ const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: {
 /** The server broke the connection of a send: it did not keep the message, whether the client was still writing (EPIPE, ECONNRESET) or done. */
 const notKept = {
   target: FAILED,
-  actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'not_stored' as const, detail: `${event.code}: the server reset the connection before keeping it (over its size cap? the original server keeps only its first read, so it may have kept part of it)` }) },
+  actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'not_stored' as const, detail: `${event.code}: the server reset the connection before keeping the message: it refused it (its queue full, or the message over its size cap); the original server keeps only its first read, so it may have kept part of it` }) },
 };
 
 /** `message` is what `send` sends; the received message ends up in the snapshot's `context.message`. */

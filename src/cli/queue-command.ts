@@ -79,7 +79,7 @@ const clientBuilder = (yargs: Argv) =>
     })
     .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
     .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
-    .epilog('Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem.');
+    .epilog('Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.');
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
@@ -137,8 +137,10 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       process.stderr.write(`Received: ${received.toString()}\n`);
       return EXIT.refused;
     case 'not_stored':
-    case 'refused':
       return fail(EXIT.serverError, outcomeWords(outcome.outcome, outcome.detail));
+    case 'refused':
+      // Our own --max-size turned the reply down: a local limit, like a file that cannot be written.
+      return fail(EXIT.localFile, outcomeWords(outcome.outcome, outcome.detail));
     default:
       if (outcome.code === 'peer.unreachable') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ${errnoWords('ECONNREFUSED')}`);
       if (outcome.code === 'datagram.too_large') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);

@@ -13,6 +13,7 @@ import type { ListeningServer } from './listening-server';
 import { nextConnectionId } from './connection-ids';
 import type { LoopOptions } from './loop-options';
 import { OpenSet } from './open-set';
+import { RefusalLog } from './refusal-log';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 
 export interface TcpServerOptions {
@@ -43,21 +44,22 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   /** Open connections per remote address, so that one address cannot take every slot. */
   const perAddress = new Map<string, number>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
+  const refusals = new RefusalLog(log);
 
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     const id = nextConnectionId('c');
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     // Every line about this connection carries these fields (the JSON log prints them).
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
+    const address = socket.remoteAddress ?? '';
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
-      connectionLog.warn(`refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`);
+      refusals.refused(address, `refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`, { connection: id });
       socket.resetAndDestroy();
       return;
     }
-    const address = socket.remoteAddress ?? '';
     const fromAddress = perAddress.get(address) ?? 0;
     if (fromAddress >= (options.maxPerAddress ?? Infinity)) {
-      connectionLog.warn(`refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`);
+      refusals.refused(address, `refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`, { connection: id });
       socket.resetAndDestroy();
       return;
     }
@@ -96,6 +98,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
         whenIdle: () => sockets.whenEmpty(),
         close: (graceMs = 0) => {
           const listenerClosed = new Promise<void>((done) => server.close(() => done()));
+          refusals.flush();
           const abort = () => {
             if (sockets.size > 0) log.warn(`aborting ${sockets.size} connection(s) still open`);
             for (const socket of sockets) socket.resetAndDestroy();

@@ -36,8 +36,10 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     throw error;
   }
   const stream = createWriteStream(tempPath, { fd, highWaterMark: WRITE_BUFFER });
-  let state: 'writing' | 'committing' | 'done' = 'writing';
+  let state: 'writing' | 'committing' | 'abandoned' | 'done' = 'writing';
 
+  /** Read through a call: `abort` changes `state` while `commit` awaits. */
+  const isAbandoned = () => state === 'abandoned';
   const discard = () => {
     try {
       unlinkSync(tempPath);
@@ -53,6 +55,7 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
       try {
         await closeAfterEnd(stream);
         await syncPath(tempPath);
+        if (isAbandoned()) throw new Error('aborted while committing');
         if (options.noClobber) {
           await link(tempPath, finalName);
           await unlink(tempPath);
@@ -69,6 +72,8 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
       }
     },
     abort() {
+      // A commit under way stops before the file appears (it removes the temporary file itself).
+      if (state === 'committing') state = 'abandoned';
       if (state !== 'writing') return;
       state = 'done';
       stream.destroy();

@@ -14,7 +14,7 @@ export interface IncomingFile {
   readonly stream: Writable;
   /** Flushes, syncs and moves the file into place. */
   commit(): Promise<void>;
-  /** Discards the partial file. Safe at any time and more than once; a no-op once `commit` has begun. */
+  /** Discards the partial file. Safe at any time and more than once; once `commit` has begun, it stops it before the file appears if it still can. */
   abort(): void;
 }
 

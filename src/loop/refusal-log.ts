@@ -1,0 +1,42 @@
+/**
+ * Logs refused connections without letting a flood write a line each: an
+ * address's first refusal in an interval is logged in full; the rest are
+ * counted and summed up in one line per address when the interval ends
+ * (`refused N more connection(s) from ADDRESS in the last 10 s`), or at `flush`.
+ */
+import type { Logger } from '../log/logger';
+
+/** How long one address's refusals are summed into one line. */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+export class RefusalLog {
+  /** Refusals not yet logged, per address that had its full line in this interval. */
+  private readonly more = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly intervalMs = REFUSAL_LOG_INTERVAL_MS,
+  ) {}
+
+  refused(address: string, line: string, meta: { connection: string }): void {
+    const count = this.more.get(address);
+    if (count !== undefined) {
+      this.more.set(address, count + 1);
+      return;
+    }
+    this.log.warn(line, meta);
+    this.more.set(address, 0);
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs).unref();
+  }
+
+  /** Logs each address's count since its full line and starts over (at the interval's end and at shutdown). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [address, count] of this.more) {
+      if (count > 0) this.log.warn(`refused ${count} more connection(s) from ${address} in the last ${this.intervalMs / 1000} s`);
+    }
+    this.more.clear();
+  }
+}
