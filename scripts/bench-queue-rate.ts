@@ -1,9 +1,9 @@
 /**
  * Queue part of `npm run bench`: messages per second for 100 B messages, one TCP connection per
  * operation, with N concurrent senders then N concurrent receivers, against the original server
- * (seedpeer queue serve, in memory) and wirestate's queue server in memory and with --journal on
+ * (seedpeer queue serve, in memory) and wirestate's queue server in memory and with --store (lmdb) on
  * tmpfs and on disk, in rotating rounds. A send counts once the server has closed the connection
- * (for --journal: after the record is synced); every message sent is received back whole.
+ * (for --store: after the message is synced); every message sent is received back whole.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,10 +26,10 @@ export interface QueueOptions {
 export async function benchQueueRate(options: QueueOptions): Promise<void> {
   const servers: Server[] = [];
   const folders: string[] = [];
-  const journal = async (under: string) => {
-    const folder = await mkdtemp(join(under, 'wirestate-bench-journal-'));
+  const store = async (under: string) => {
+    const folder = await mkdtemp(join(under, 'wirestate-bench-store-'));
     folders.push(folder);
-    return ['--journal', join(folder, 'queue.journal')];
+    return ['--store', join(folder, 'queue.lmdb')];
   };
   const wirestate = async (name: string, extra: string[]) =>
     startServer(name, process.execPath, [CLI, 'queue', 'server', '0', 'TCP', '--host', '127.0.0.1', ...extra], /queue server listening on [\d.]+:(\d+)/, options.timeout);
@@ -41,8 +41,8 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
       console.log(`original queue server: ${options.seedpeer} or python3 not found, left out (--seedpeer PATH)`);
     }
     servers.push(await wirestate('wirestate', []));
-    if (existsSync('/dev/shm')) servers.push(await wirestate('wirestate --journal tmpfs', await journal('/dev/shm')));
-    servers.push(await wirestate(`wirestate --journal ${options.diskDir}`, await journal(options.diskDir)));
+    if (existsSync('/dev/shm')) servers.push(await wirestate('wirestate --store tmpfs', await store('/dev/shm')));
+    servers.push(await wirestate(`wirestate --store ${options.diskDir}`, await store(options.diskDir)));
 
     const cases = servers.flatMap((server) => options.senders.map((senders) => ({ server, senders, name: `${server.name} × ${senders}`, sent: [] as number[], received: [] as number[] })));
     for (let round = 0; round < options.rounds; round++) {
@@ -77,7 +77,7 @@ async function rate(count: number, workers: number, operation: () => Promise<voi
   return count / ((performance.now() - began) / 1000);
 }
 
-/** Sends one message and waits for the server to close: stored (and synced, with --journal). */
+/** Sends one message and waits for the server to close: stored (and synced, with --store). */
 function send(port: number, timeoutSeconds: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: '127.0.0.1' });

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     .option('messages', { type: 'number', describe: 'Queue messages per case and round; default 1000, 300 with --quick' })
     .option('senders', { type: 'array', default: [1, 8], describe: 'Concurrent queue clients, one case each' })
     .option('dir', { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), describe: 'Where bulk and small files live (RAM by default, so the disk does not set the pace)' })
-    .option('disk-dir', { type: 'string', default: tmpdir(), describe: 'Where the on-disk queue journal lives' })
+    .option('disk-dir', { type: 'string', default: tmpdir(), describe: 'Where the on-disk queue store lives' })
     .option('seedpeer', { type: 'string', default: join(process.cwd(), '..', 'shared', 'tools', 'seedpeer.py'), describe: 'The original queue server (seedpeer.py)' })
     .option('inspect', { type: 'boolean', default: false, describe: 'Also move the bulk file through a wirestate server running with --inspect' })
     .option('timeout', { type: 'number', default: 300, describe: 'Seconds any one process or transfer may take' })

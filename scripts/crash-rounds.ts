@@ -1,7 +1,7 @@
 /**
  * The crash-consistency harness (`npm run crash-test`, and a short run in the
  * suite): per round, many concurrent clients against a real queue server
- * (`--journal`) and a real transfer server, both SIGKILLed at a random moment,
+ * (`--store`, lmdb) and a real transfer server, both SIGKILLed at a random moment,
  * restarted, and checked:
  *
  * - every acknowledged message (the server closed cleanly before the kill) is
@@ -11,8 +11,8 @@
  * - every acknowledged upload exists with its sha256, every file in the root is
  *   one we uploaded and whole, and no temporary file is left after the restart.
  *
- * Odd rounds put the journal under compaction pressure (messages of 16-64 KiB,
- * so each round delivers several MiB and the journal compacts many times).
+ * Odd rounds send large messages (16-64 KiB, past one lmdb page,
+ * so each round writes and frees several MiB of overflow pages).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -38,7 +38,7 @@ export interface CrashOptions {
 export interface CrashFigures {
   rounds: number;
   kills: number;
-  compactionRounds: number;
+  largeMessageRounds: number;
   /** Sends and uploads the server closed cleanly before the kill. */
   acknowledged: number;
   /** Acknowledged but absent after the restart: must be 0. */
@@ -61,7 +61,7 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
   const figures: CrashFigures = {
     rounds: 0,
     kills: 0,
-    compactionRounds: 0,
+    largeMessageRounds: 0,
     acknowledged: 0,
     lost: 0,
     duplicated: 0,
@@ -72,10 +72,10 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
     atKill: { sends: 0, sendsKept: 0, receipts: 0, receiptsRedelivered: 0, uploads: 0, uploadsKept: 0 },
   };
   const base = await mkdtemp(join(tmpdir(), 'wirestate-crash-'));
-  const journal = join(base, 'queue.journal');
+  const store = join(base, 'queue.lmdb');
   const root = join(base, 'files');
   const startCli = (args: string[]) => startServerCommand([process.execPath, options.cli, ...args]);
-  const startQueue = () => startCli(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--journal', journal]);
+  const startQueue = () => startCli(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--store', store]);
   const startTransfer = () => startCli(['transfer', 'server', '-l', '0', '--host', '127.0.0.1', '--root', root]);
   /** Every upload ever started, by name: its sha256. */
   const uploaded = new Map<string, string>();
@@ -84,7 +84,7 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
   let [queueServer, transferServer] = await Promise.all([startQueue(), startTransfer()]);
   try {
     for (let round = 1; round <= options.rounds && Date.now() < deadline; round++) {
-      const compaction = round % 2 === 0;
+      const large = round % 2 === 0;
       let killed = false;
       const isKilled = () => killed;
       const source = (i: number) => `127.0.0.${3 + (i % 8)}`;
@@ -96,7 +96,7 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
       const sender = async (i: number) => {
         while (!killed) {
           const id = nextId++;
-          const size = compaction ? 16 * 1024 + Math.floor(Math.random() * 48 * 1024) : 10 + Math.floor(Math.random() * 300);
+          const size = large ? 16 * 1024 + Math.floor(Math.random() * 48 * 1024) : 10 + Math.floor(Math.random() * 300);
           const bytes = Buffer.concat([Buffer.from(`wsq:${id}:`), randomBytes(size).map((byte) => 0x61 + (byte % 26))]);
           sent.set(id, { bytes, ending: await sendMessage(queueServer.port, source(i), bytes, isKilled) });
         }
@@ -195,9 +195,9 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
         if (!present.has(name)) figures.lost += 1;
       }
       figures.rounds += 1;
-      if (compaction) figures.compactionRounds += 1;
+      if (large) figures.largeMessageRounds += 1;
       options.print?.(
-        `round ${round}${compaction ? ' (compaction)' : ''}: ${[...sent.values()].filter((s) => s.ending.clean && s.ending.beforeKill).length} sends and ` +
+        `round ${round}${large ? ' (large messages)' : ''}: ${[...sent.values()].filter((s) => s.ending.clean && s.ending.beforeKill).length} sends and ` +
           `${uploads.filter((u) => u.ending.clean && u.ending.beforeKill).length} uploads acknowledged, ${receipts.length} receipts, ${drained.length} drained; ` +
           `lost ${figures.lost}, duplicated ${figures.duplicated}, corrupt ${figures.corrupt}, temp files ${figures.tempFiles}`,
       );

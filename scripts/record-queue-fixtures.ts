@@ -12,6 +12,7 @@ import winston from 'winston';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../machines/queue';
 import { GET } from '../machines/queue/codec';
 import { MessageQueue } from '../machines/queue/message-queue';
+import { MemoryKeeper } from '../machines/queue/message-keeper';
 import type { QueueClientInput } from '../machines/queue/tcp-client';
 import type { ListeningServer } from '../src/loop/listening-server';
 import { runConnection } from '../src/loop/connection';
@@ -57,7 +58,7 @@ const scenarios: Scenario[] = [
 async function record(scenario: Scenario): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'wirestate-queue-fixture-'));
   const { transport } = scenario;
-  const queue = new MessageQueue((scenario.waiting ?? []).map((bytes, i) => ({ seq: i + 1, bytes })));
+  const queue = new MessageQueue(new MemoryKeeper(scenario.waiting ?? []));
   const common = { host: '127.0.0.1', port: 0, protocol: queueServer(queue, transport, { maxMessage: scenario.maxMessage ?? 3000 }), log: silent, recordDir: join(base, 'server') };
   const server: ListeningServer = transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 100 });
   const port = server.address.port;

@@ -7,12 +7,13 @@ import { createQueueTcpClient } from './tcp-client';
 import { storeEffects } from './store-actors';
 import { queueTcpServerMachine } from './tcp-server';
 import { MessageQueue } from './message-queue';
+import { MemoryKeeper } from './message-keeper';
 import { everySplit } from '../../src/test-support/cuts';
 
 const message = Buffer.from('This is message one. I am 41 characters.\n');
 const tcpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'tcp', { maxMessage }).accept('c1'), inputs);
 const udpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'udp', { maxMessage }).accept('u1'), inputs);
-const queueOf = (...messages: string[]) => new MessageQueue(messages.map((text, i) => ({ seq: i + 1, bytes: Buffer.from(text) })));
+const queueOf = (...messages: string[]) => new MessageQueue(new MemoryKeeper(messages.map((text) => Buffer.from(text))));
 
 describe('codec', () => {
   it('tells GET from a message only once 7 bytes decide it', () => {

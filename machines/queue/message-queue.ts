@@ -1,6 +1,6 @@
-/** The FIFO queue itself, in memory, optionally kept in a journal so a restart loses nothing. */
+/** The FIFO queue itself: order and bounds in memory, bytes in a keeper (memory, or lmdb on disk so a restart loses nothing). */
 import { WirestateError } from '../../src/engine/errors';
-import type { Journal, JournaledMessage } from './journal';
+import { MemoryKeeper, type KeptMessage, type MessageKeeper } from './message-keeper';
 import type { MessageStore, TakenMessage } from './message-store';
 
 /** How much the queue holds at most: past either bound a new message is refused. */
@@ -12,30 +12,29 @@ export interface QueueLimits {
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxMessages: 100_000, maxBytes: 256 * 1024 * 1024 };
 
 export class MessageQueue implements MessageStore {
-  private readonly waiting: JournaledMessage[];
-  private readonly taken = new Map<number, JournaledMessage>();
+  private readonly waiting: KeptMessage[];
+  private readonly taken = new Map<number, KeptMessage>();
   private nextSeq: number;
-  /** Messages kept or being kept (waiting, taken, or on their way to the journal), and their bytes. */
+  /** Messages kept or being kept (waiting, taken, or on their way to the keeper), and their bytes. */
   private count: number;
   private bytes: number;
 
-  /** `messages` in order, as a journal replayed them; sequence numbers go on from the last. */
+  /** Starts with the messages `keeper` already holds; sequence numbers go on from the last. */
   constructor(
-    messages: JournaledMessage[] = [],
-    private readonly journal?: Journal,
+    private readonly keeper: MessageKeeper = new MemoryKeeper(),
     private readonly limits: QueueLimits = DEFAULT_QUEUE_LIMITS,
   ) {
-    this.waiting = [...messages];
-    this.nextSeq = messages.reduce((last, message) => Math.max(last, message.seq), 0) + 1;
-    this.count = messages.length;
-    this.bytes = messages.reduce((sum, message) => sum + message.bytes.length, 0);
+    this.waiting = [...keeper.kept];
+    this.nextSeq = keeper.kept.reduce((last, message) => Math.max(last, message.seq), 0) + 1;
+    this.count = keeper.kept.length;
+    this.bytes = keeper.kept.reduce((sum, message) => sum + message.length, 0);
   }
 
   get length(): number {
     return this.waiting.length;
   }
 
-  /** Settles once the message is kept (with a journal: synced to disk); only then can a receiver take it. */
+  /** Settles once the message is kept (on disk: durably); only then can a receiver take it. */
   async enqueue(bytes: Buffer): Promise<void> {
     if (this.count + 1 > this.limits.maxMessages || this.bytes + bytes.length > this.limits.maxBytes) {
       throw new WirestateError(
@@ -45,9 +44,9 @@ export class MessageQueue implements MessageStore {
     }
     this.count += 1;
     this.bytes += bytes.length;
-    const message = { seq: this.nextSeq++, bytes };
+    const message = { seq: this.nextSeq++, length: bytes.length };
     try {
-      await this.journal?.appendMessage(message);
+      await this.keeper.put(message, bytes);
     } catch (error) {
       this.count -= 1;
       this.bytes -= bytes.length;
@@ -60,7 +59,7 @@ export class MessageQueue implements MessageStore {
     const message = this.waiting.shift();
     if (message === undefined) return undefined;
     this.taken.set(message.seq, message);
-    return { id: message.seq, bytes: message.bytes };
+    return { id: message.seq, bytes: this.keeper.get(message) };
   }
 
   async confirm(id: number): Promise<void> {
@@ -68,8 +67,8 @@ export class MessageQueue implements MessageStore {
     if (message === undefined) return;
     this.taken.delete(id);
     this.count -= 1;
-    this.bytes -= message.bytes.length;
-    await this.journal?.appendDelivery(id);
+    this.bytes -= message.length;
+    await this.keeper.remove(message);
   }
 
   restore(id: number): void {

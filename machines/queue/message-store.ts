@@ -9,7 +9,7 @@ export interface TakenMessage {
 }
 
 export interface MessageStore {
-  /** Settles once the message is kept (with a journal: on disk). */
+  /** Settles once the message is kept (on disk: durably). */
   enqueue(bytes: Buffer): Promise<void>;
   /** The oldest message, or undefined when the queue is empty. */
   take(): TakenMessage | undefined;

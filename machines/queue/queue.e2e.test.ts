@@ -1,6 +1,6 @@
 /**
  * The queue over real loopback sockets, TCP and UDP, through the CLI: what the
- * client sends for a file, refusals, a restart with a journal. Many clients at
+ * client sends for a file, refusals, a restart with a store. Many clients at
  * once: src/loop/queue-clients.e2e.test.ts; the seed README's session:
  * seed-examples.e2e.test.ts; against the independent peer: queue.interop.test.ts.
  */
@@ -81,9 +81,9 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     expect((await client('receive')).code).toBe(EXIT.refused);
   });
 
-  it('keeps the queue across a restart with --journal', async () => {
-    const journal = join(dir, 'queue.journal');
-    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--journal', journal]);
+  it('keeps the queue across a restart with --store', async () => {
+    const store = join(dir, 'queue.lmdb');
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--store', store]);
     for (const text of ['first', 'second', 'third']) {
       await writeFile(join(dir, 'm.txt'), text);
       await client('send', 'm.txt');
@@ -91,7 +91,7 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     expect((await client('receive')).stdout).toBe('first\n');
     server.child.kill('SIGTERM');
     await server.exited;
-    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--journal', journal]);
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--store', store]);
     await server.logged(/2 message\(s\) waiting/);
     expect((await client('receive')).stdout).toBe('second\n');
     expect((await client('receive')).stdout).toBe('third\n');

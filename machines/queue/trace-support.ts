@@ -10,6 +10,7 @@ import type { TraceSupport } from '../../src/trace/trace-support';
 import { EMPTY_TCP, EMPTY_UDP, isGet } from './codec';
 import { queueClient, queueServer, type Transport } from './connections';
 import { MessageQueue } from './message-queue';
+import { MemoryKeeper } from './message-keeper';
 import type { QueueClientInput } from './tcp-client';
 import type { QueueServerInput } from './tcp-server';
 import { createQueueTcpClient } from './tcp-client';
@@ -31,7 +32,7 @@ function specFromTrace(trace: Trace): ConnectionSpec {
     return queueClient(transport, input, input.mode === 'send' ? Buffer.concat(chunks('out')) : undefined);
   }
   const input = trace.header.input as QueueServerInput;
-  const queue = new MessageQueue(waitingBefore(chunks('in'), chunks('out'), transport, input.maxMessage).map((bytes, i) => ({ seq: i + 1, bytes })));
+  const queue = new MessageQueue(new MemoryKeeper(waitingBefore(chunks('in'), chunks('out'), transport, input.maxMessage)));
   return queueServer(queue, transport, input).accept(trace.header.connection);
 }
 

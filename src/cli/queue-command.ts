@@ -20,7 +20,7 @@ import { createAtomicFile } from '../storage/atomic-file';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
-import { Journal } from '../../machines/queue/journal';
+import { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
 import { queueProtocol } from '../../machines/queue';
 
@@ -36,7 +36,7 @@ const serverBuilder = (yargs: Argv) =>
     .positional('port', { type: 'number', demandOption: true, describe: 'Port to listen on' })
     .positional('socktype', transportArgument)
     .option('max-size', { type: 'number', default: DEFAULT_MAX_MESSAGE, describe: 'Largest message kept, in bytes (1 MiB); larger ones are refused and logged, never cut' })
-    .option('journal', { type: 'string', describe: 'Keep the queue in this file (append-only, fsynced, compacted) so a restart loses no message' })
+    .option('store', { type: 'string', describe: 'Keep the queue in this lmdb database (FILE and FILE-lock beside it; a name with no extension becomes a folder), each message and delivery synced to disk before the client is answered, so a restart loses no message' })
     .option('max-messages', { type: 'number', default: DEFAULT_QUEUE_LIMITS.maxMessages, describe: 'Messages the queue holds at most; a send beyond is refused (TCP: reset) and logged' })
     .option('max-queue-bytes', { type: 'number', default: DEFAULT_QUEUE_LIMITS.maxBytes, describe: 'Bytes of messages the queue holds at most (256 MiB); a send beyond is refused (TCP: reset) and logged' })
     .check((args) => {
@@ -47,17 +47,17 @@ const serverBuilder = (yargs: Argv) =>
       return true;
     })
     .example('$0 queue server 55556 TCP', 'the seed\'s TCP server')
-    .example('$0 queue server 55556 UDP --journal queue.journal', 'a UDP server whose queue survives restarts');
+    .example('$0 queue server 55556 UDP --store queue.lmdb', 'a UDP server whose queue survives restarts');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
   const transport = args.socktype as Transport;
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
-  let store = new MessageQueue([], undefined, limits);
-  if (args.journal) {
-    const { journal, messages } = Journal.open(args.journal, (message) => log.warn(message));
-    store = new MessageQueue(messages, journal, limits);
-    log.info(`journal ${args.journal}: ${messages.length} message(s) waiting`);
+  let store = new MessageQueue(undefined, limits);
+  if (args.store) {
+    const keeper = LmdbKeeper.open(args.store);
+    store = new MessageQueue(keeper, limits);
+    log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
   }
   const protocol = queueServer(store, transport, { maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });
   await serve(args, log, [{ transport, port: args.port, protocol }]);
