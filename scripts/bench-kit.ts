@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 
 export const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
@@ -203,16 +203,6 @@ export function serverMemoryMiB(server: Server, field: 'VmHWM' | 'VmRSS'): numbe
   return kib / 1024;
 }
 
-/** A port nobody listens on now, for the peers that cannot report the port the OS chose (nginx, seedpeer). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 /** Whether `command` is on the PATH. */
 export function installed(command: string): boolean {

@@ -5,7 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, startServerOnPort, type Server } from './bench-kit';
+import { startServerOnPort, type Server } from './bench-kit';
+import { freePort } from '../src/test-support/processes';
 
 export async function startNginx(name: string, root: string, folder: string, sendfile: boolean, timeoutSeconds: number): Promise<Server> {
   const port = await freePort();

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { CLI, figure, freePort, installed, median, printTable, rotated, startServer, type Server } from './bench-kit';
+import { CLI, figure, installed, median, printTable, rotated, startServer, type Server } from './bench-kit';
+import { freePort } from '../src/test-support/processes';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
 const ORIGINAL = 'original (seedpeer)';
