@@ -13,7 +13,18 @@ import { sumProtocol } from './sum';
 import { transferProtocol } from './transfer';
 import { upperProtocol } from './upper';
 
-export const PROTOCOLS: readonly ProtocolDescriptor[] = [transferProtocol, queueProtocol, upperProtocol, sumProtocol, blocksProtocol, shareProtocol, ardeiProtocol];
+export const PROTOCOLS: readonly ProtocolDescriptor[] = [
+  transferProtocol,
+  queueProtocol,
+  upperProtocol,
+  sumProtocol,
+  blocksProtocol,
+  shareProtocol,
+  ardeiProtocol,
+];
 
 /** Replay and chart support by the protocol name a trace header gives (`queue-udp`, `ardei-advanced`, ...). */
-export const TRACE_SUPPORT: Record<string, TraceSupport> = Object.assign({}, ...PROTOCOLS.map((protocol) => protocol.traces));
+export const TRACE_SUPPORT: Record<string, TraceSupport> = Object.assign(
+  {},
+  ...PROTOCOLS.map((protocol) => protocol.traces),
+);

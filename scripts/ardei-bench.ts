@@ -23,10 +23,20 @@ async function peakRssMiB(pid: number): Promise<number> {
 /** Runs the client under /usr/bin/time-like accounting: its output and its peak RSS. */
 function client(args: string[]): Promise<{ stdout: string; peakMiB: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'ardei', 'client', ...args], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+    const child = spawn(process.execPath, [CLI, 'ardei', 'client', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 120_000,
+    });
     let stdout = '';
     let peakMiB = 0;
-    const sample = setInterval(() => void peakRssMiB(child.pid!).then((mib) => (peakMiB = Math.max(peakMiB, mib)), () => undefined), 20);
+    const sample = setInterval(
+      () =>
+        void peakRssMiB(child.pid!).then(
+          (mib) => (peakMiB = Math.max(peakMiB, mib)),
+          () => undefined,
+        ),
+      20,
+    );
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);
     child.on('close', () => {
@@ -44,7 +54,27 @@ async function main(): Promise<void> {
     .option('rounds', { type: 'number', default: 3, describe: 'Fetches of each' })
     .strict()
     .parse();
-  const server = spawn(process.execPath, [CLI, 'ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--udp-max-reply', '0', '--udp-max-rate', '0', '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(
+    process.execPath,
+    [
+      CLI,
+      'ardei',
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--tcp-port',
+      '0',
+      '--udp-port',
+      '0',
+      '--udp-max-reply',
+      '0',
+      '--udp-max-rate',
+      '0',
+      '--log-format',
+      'json',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let log = '';
   server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   while (!/ardei-udp server listening/.test(log)) await once(server.stdout, 'data');
@@ -55,9 +85,13 @@ async function main(): Promise<void> {
     for (let round = 1; round <= args.rounds; round++) {
       const viaTcp = await client(['--port', tcpPort, String(args['tcp-size'])]);
       const viaUdp = await client(['--udp', '--port', udpPort, String(args['udp-size'])]);
-      process.stdout.write(`round ${round}\n  TCP ${viaTcp.stdout}; client peak RSS ${viaTcp.peakMiB.toFixed(0)} MiB\n  UDP ${viaUdp.stdout}; client peak RSS ${viaUdp.peakMiB.toFixed(0)} MiB\n`);
+      process.stdout.write(
+        `round ${round}\n  TCP ${viaTcp.stdout}; client peak RSS ${viaTcp.peakMiB.toFixed(0)} MiB\n  UDP ${viaUdp.stdout}; client peak RSS ${viaUdp.peakMiB.toFixed(0)} MiB\n`,
+      );
     }
-    process.stdout.write(`server peak RSS: ${before.toFixed(0)} MiB before, ${(await peakRssMiB(server.pid!)).toFixed(0)} MiB after\n`);
+    process.stdout.write(
+      `server peak RSS: ${before.toFixed(0)} MiB before, ${(await peakRssMiB(server.pid!)).toFixed(0)} MiB after\n`,
+    );
   } finally {
     server.kill('SIGTERM');
   }

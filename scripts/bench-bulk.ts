@@ -7,8 +7,21 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CLI, MiB, figure, installed, makeFile, median, printTable, rotated, runClient, serverCpuSeconds, serverMemoryMiB,
-  sleep, startServer, waitForSize, type Server,
+  CLI,
+  MiB,
+  figure,
+  installed,
+  makeFile,
+  median,
+  printTable,
+  rotated,
+  runClient,
+  serverCpuSeconds,
+  serverMemoryMiB,
+  sleep,
+  startServer,
+  waitForSize,
+  type Server,
 } from './bench-kit';
 import { startNginx } from './bench-nginx';
 
@@ -59,10 +72,13 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     peers.push(await plainPeer());
     if (installed('socat')) peers.push(await socatPeer());
     else console.log('socat: not installed, left out (apt-get install socat)');
-    if (installed('nginx') && installed('curl')) peers.push(await nginxPeer('nginx sendfile', true), await nginxPeer('nginx', false));
+    if (installed('nginx') && installed('curl'))
+      peers.push(await nginxPeer('nginx sendfile', true), await nginxPeer('nginx', false));
     else console.log('nginx + curl: not installed, left out (apt-get install nginx-light curl)');
 
-    console.log(`bulk: ${(size / MiB).toFixed(0)} MiB file in ${work}, ${options.rounds} rounds, loopback; times run from client start to the file complete`);
+    console.log(
+      `bulk: ${(size / MiB).toFixed(0)} MiB file in ${work}, ${options.rounds} rounds, loopback; times run from client start to the file complete`,
+    );
     const steps = peers.flatMap((peer) => [
       { name: `${peer.name} download`, way: 'download', peer, direction: peer.download },
       { name: `${peer.name} upload`, way: 'upload', peer, direction: peer.upload },
@@ -71,9 +87,16 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     for (let round = 0; round < options.rounds; round++) {
       // A step run right after another's large write to tmpfs is measurably slower, so the order rotates.
       for (const step of rotated(steps, round)) results.get(step.name)!.push(await measure(step.direction));
-      console.log(`  round ${round + 1}: ` + steps.map((step) => `${step.name} ${results.get(step.name)![round].mibPerSecond.toFixed(0)}`).join(', ') + ' MiB/s');
+      console.log(
+        `  round ${round + 1}: ` +
+          steps.map((step) => `${step.name} ${results.get(step.name)![round].mibPerSecond.toFixed(0)}`).join(', ') +
+          ' MiB/s',
+      );
     }
-    report(steps.map((step) => ({ ...step, results: results.get(step.name)! })), size);
+    report(
+      steps.map((step) => ({ ...step, results: results.get(step.name)! })),
+      size,
+    );
     console.log('\nserver peak RSS (MiB): ' + peers.map((peer) => `${peer.name} ${peakRss(peer)}`).join(', '));
   } finally {
     for (const server of servers) server.stop();
@@ -102,8 +125,32 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
   }
 
   async function wirestatePeer(name: string, extra: string[]): Promise<Peer> {
-    const server = track(await startServer(name, process.execPath, ['--trace-gc', CLI, 'server', '--host', '127.0.0.1', '-l', '0', '--root', root, '--idle-timeout', String(timeout), ...extra], /transfer server listening on [\d.]+:(\d+)/, timeout));
-    const client = (...argv: string[]): [string, string[]] => [process.execPath, ['--trace-gc', CLI, 'client', '-q', '-s', `127.0.0.1:${server.port}`, ...argv]];
+    const server = track(
+      await startServer(
+        name,
+        process.execPath,
+        [
+          '--trace-gc',
+          CLI,
+          'server',
+          '--host',
+          '127.0.0.1',
+          '-l',
+          '0',
+          '--root',
+          root,
+          '--idle-timeout',
+          String(timeout),
+          ...extra,
+        ],
+        /transfer server listening on [\d.]+:(\d+)/,
+        timeout,
+      ),
+    );
+    const client = (...argv: string[]): [string, string[]] => [
+      process.execPath,
+      ['--trace-gc', CLI, 'client', '-q', '-s', `127.0.0.1:${server.port}`, ...argv],
+    ];
     const upName = `up-${name.replace(/\W+/g, '-')}.bin`;
     return {
       name,
@@ -115,28 +162,64 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
 
   async function plainPeer(): Promise<Peer> {
     const listening = /listening on [\d.]+:(\d+)/;
-    const sender = track(await startServer('plain serve', process.execPath, ['--trace-gc', PLAIN, 'serve', source], listening, timeout));
+    const sender = track(
+      await startServer('plain serve', process.execPath, ['--trace-gc', PLAIN, 'serve', source], listening, timeout),
+    );
     const landedUp = join(work, 'plain-up.bin');
-    const receiver = track(await startServer('plain accept', process.execPath, ['--trace-gc', PLAIN, 'accept', landedUp], listening, timeout));
+    const receiver = track(
+      await startServer(
+        'plain accept',
+        process.execPath,
+        ['--trace-gc', PLAIN, 'accept', landedUp],
+        listening,
+        timeout,
+      ),
+    );
     return {
       name: 'plain Node pipe',
       node: true,
-      download: { server: sender, client: (landed) => [process.execPath, ['--trace-gc', PLAIN, 'fetch', String(sender.port), landed]], landed: join(work, 'out.bin') },
-      upload: { server: receiver, client: () => [process.execPath, ['--trace-gc', PLAIN, 'push', String(receiver.port), source]], landed: landedUp },
+      download: {
+        server: sender,
+        client: (landed) => [process.execPath, ['--trace-gc', PLAIN, 'fetch', String(sender.port), landed]],
+        landed: join(work, 'out.bin'),
+      },
+      upload: {
+        server: receiver,
+        client: () => [process.execPath, ['--trace-gc', PLAIN, 'push', String(receiver.port), source]],
+        landed: landedUp,
+      },
     };
   }
 
   async function socatPeer(): Promise<Peer> {
     const listening = /listening on AF=\d+ [\d.]+:(\d+)/;
     const listen = 'TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork';
-    const sender = track(await startServer('socat serve', 'socat', ['-d', '-d', '-U', listen, `OPEN:${source},rdonly`], listening, timeout));
+    const sender = track(
+      await startServer(
+        'socat serve',
+        'socat',
+        ['-d', '-d', '-U', listen, `OPEN:${source},rdonly`],
+        listening,
+        timeout,
+      ),
+    );
     const landedUp = join(work, 'socat-up.bin');
-    const receiver = track(await startServer('socat accept', 'socat', ['-d', '-d', '-u', listen, `CREATE:${landedUp}`], listening, timeout));
+    const receiver = track(
+      await startServer('socat accept', 'socat', ['-d', '-d', '-u', listen, `CREATE:${landedUp}`], listening, timeout),
+    );
     return {
       name: 'socat',
       node: false,
-      download: { server: sender, client: (landed) => ['socat', ['-u', `TCP:127.0.0.1:${sender.port}`, `CREATE:${landed}`]], landed: join(work, 'out.bin') },
-      upload: { server: receiver, client: () => ['socat', ['-u', `OPEN:${source},rdonly`, `TCP:127.0.0.1:${receiver.port}`]], landed: landedUp },
+      download: {
+        server: sender,
+        client: (landed) => ['socat', ['-u', `TCP:127.0.0.1:${sender.port}`, `CREATE:${landed}`]],
+        landed: join(work, 'out.bin'),
+      },
+      upload: {
+        server: receiver,
+        client: () => ['socat', ['-u', `OPEN:${source},rdonly`, `TCP:127.0.0.1:${receiver.port}`]],
+        landed: landedUp,
+      },
     };
   }
 
@@ -148,21 +231,45 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     return {
       name: `${name} + curl`,
       node: false,
-      download: { server, client: (landed) => ['curl', ['-sSf', '-o', landed, `${url}/source.bin`]], landed: join(work, 'out.bin') },
-      upload: { server, client: () => ['curl', ['-sSf', '-H', 'Expect:', '-T', source, `${url}/${upName}`]], landed: join(root, upName) },
+      download: {
+        server,
+        client: (landed) => ['curl', ['-sSf', '-o', landed, `${url}/source.bin`]],
+        landed: join(work, 'out.bin'),
+      },
+      upload: {
+        server,
+        client: () => ['curl', ['-sSf', '-H', 'Expect:', '-T', source, `${url}/${upName}`]],
+        landed: join(root, upName),
+      },
     };
   }
 
   function peakRss(peer: Peer): string {
     if (peer.name === 'socat') return '– (a process per connection)';
-    return figure(Math.max(serverMemoryMiB(peer.download.server, 'VmHWM'), serverMemoryMiB(peer.upload.server, 'VmHWM')), 1);
+    return figure(
+      Math.max(serverMemoryMiB(peer.download.server, 'VmHWM'), serverMemoryMiB(peer.upload.server, 'VmHWM')),
+      1,
+    );
   }
 }
 
 function report(steps: { name: string; way: string; peer: Peer; results: Step[] }[], size: number): void {
   const gib = size / GiB;
-  const rate = (name: string) => median(steps.find((step) => step.name === name)?.results.map((result) => result.mibPerSecond) ?? []);
-  const rows = [['bulk (medians)', 'MiB/s', '× plain', '× socat', 'CPU s/GiB client', 'server', 'both', 'Mark-Compacts/GiB client', 'server']];
+  const rate = (name: string) =>
+    median(steps.find((step) => step.name === name)?.results.map((result) => result.mibPerSecond) ?? []);
+  const rows = [
+    [
+      'bulk (medians)',
+      'MiB/s',
+      '× plain',
+      '× socat',
+      'CPU s/GiB client',
+      'server',
+      'both',
+      'Mark-Compacts/GiB client',
+      'server',
+    ],
+  ];
   for (const step of steps) {
     const ours = median(step.results.map((result) => result.mibPerSecond));
     const perGiB = (pick: (result: Step) => number) => median(step.results.map(pick)) / gib;
@@ -171,11 +278,30 @@ function report(steps: { name: string; way: string; peer: Peer; results: Step[] 
       figure(ours),
       figure(ours / rate(`plain Node pipe ${step.way}`), 2),
       figure(ours / rate(`socat ${step.way}`), 2),
-      figure(perGiB((result) => result.clientCpu), 2),
-      figure(perGiB((result) => result.serverCpu), 2),
-      figure(perGiB((result) => result.clientCpu + result.serverCpu), 2),
-      step.peer.node ? figure(perGiB((result) => result.clientMarkCompacts), 1) : '–',
-      step.peer.node ? figure(perGiB((result) => result.serverMarkCompacts), 1) : '–',
+      figure(
+        perGiB((result) => result.clientCpu),
+        2,
+      ),
+      figure(
+        perGiB((result) => result.serverCpu),
+        2,
+      ),
+      figure(
+        perGiB((result) => result.clientCpu + result.serverCpu),
+        2,
+      ),
+      step.peer.node
+        ? figure(
+            perGiB((result) => result.clientMarkCompacts),
+            1,
+          )
+        : '–',
+      step.peer.node
+        ? figure(
+            perGiB((result) => result.serverMarkCompacts),
+            1,
+          )
+        : '–',
     ]);
   }
   console.log('');

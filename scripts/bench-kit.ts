@@ -37,13 +37,23 @@ export interface Server {
  * `port` is given) on stdout or stderr. Both streams are read to the end, so a chatty server never
  * blocks on a full pipe.
  */
-export function startServer(name: string, command: string, argv: string[], listening: RegExp, timeoutSeconds: number, port?: number): Promise<Server> {
+export function startServer(
+  name: string,
+  command: string,
+  argv: string[],
+  listening: RegExp,
+  timeoutSeconds: number,
+  port?: number,
+): Promise<Server> {
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let collections = 0;
   let seen = '';
   let found = false;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name}: not listening within ${timeoutSeconds} s: ${seen.slice(-300)}`)), timeoutSeconds * 1000);
+    const timer = setTimeout(
+      () => fail(new Error(`${name}: not listening within ${timeoutSeconds} s: ${seen.slice(-300)}`)),
+      timeoutSeconds * 1000,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -69,7 +79,11 @@ export function startServer(name: string, command: string, argv: string[], liste
     child.stdout!.on('data', onText);
     child.stderr!.on('data', onText);
     child.once('error', fail);
-    child.once('exit', (code, signal) => found || fail(new Error(`${name} exited ${code ?? signal} before listening: ${seen.slice(-300)}`)));
+    child.once(
+      'exit',
+      (code, signal) =>
+        found || fail(new Error(`${name} exited ${code ?? signal} before listening: ${seen.slice(-300)}`)),
+    );
   });
 }
 
@@ -77,7 +91,13 @@ export function startServer(name: string, command: string, argv: string[], liste
  * Starts a server that cannot report its port (nginx, seedpeer) on `port`, and waits until a
  * connection to it succeeds (bounded by `timeoutSeconds`).
  */
-export async function startServerOnPort(name: string, command: string, argv: string[], port: number, timeoutSeconds: number): Promise<Server> {
+export async function startServerOnPort(
+  name: string,
+  command: string,
+  argv: string[],
+  port: number,
+  timeoutSeconds: number,
+): Promise<Server> {
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let collections = 0;
   let said = '';
@@ -142,7 +162,12 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
     child.once('error', (error) => (clearTimeout(timer), reject(error)));
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`${[command, ...argv].slice(0, 4).join(' ')} exited ${code ?? signal}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`));
+      if (code !== 0)
+        return reject(
+          new Error(
+            `${[command, ...argv].slice(0, 4).join(' ')} exited ${code ?? signal}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`,
+          ),
+        );
       resolve({ cpuSeconds: childrenCpuSeconds(times), markCompacts });
     });
   });
@@ -151,7 +176,10 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
 /** The second line of bash's `times`: user and system time of the shell's children, as `0m1.234s 0m0.567s`. */
 function childrenCpuSeconds(times: string): number {
   const line = times.trim().split('\n')[1] ?? '';
-  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((total, [, minutes, seconds]) => total + Number(minutes) * 60 + Number(seconds), 0);
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (total, [, minutes, seconds]) => total + Number(minutes) * 60 + Number(seconds),
+    0,
+  );
 }
 
 /** A process and all its descendants, from /proc (ppid is the 4th field of /proc/PID/stat). */
@@ -203,7 +231,6 @@ export function serverMemoryMiB(server: Server, field: 'VmHWM' | 'VmRSS'): numbe
   return kib / 1024;
 }
 
-
 /** Whether `command` is on the PATH. */
 export function installed(command: string): boolean {
   return (process.env.PATH ?? '').split(':').some((folder) => folder !== '' && existsSync(join(folder, command)));
@@ -216,7 +243,8 @@ export async function makeFile(path: string, size: number): Promise<void> {
   for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
   const handle = await open(path, 'w');
   try {
-    for (let written = 0; written < size; written += block.length) await handle.write(block, 0, Math.min(block.length, size - written));
+    for (let written = 0; written < size; written += block.length)
+      await handle.write(block, 0, Math.min(block.length, size - written));
   } finally {
     await handle.close();
   }
@@ -231,9 +259,13 @@ export async function verifySize(path: string, size: number): Promise<void> {
 export async function waitForSize(path: string, size: number, timeoutSeconds: number): Promise<void> {
   const deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
-    const actual = await stat(path).then((info) => info.size, () => -1);
+    const actual = await stat(path).then(
+      (info) => info.size,
+      () => -1,
+    );
     if (actual === size) return;
-    if (performance.now() > deadline) throw new Error(`${path} has ${actual} bytes after ${timeoutSeconds} s, expected ${size}`);
+    if (performance.now() > deadline)
+      throw new Error(`${path} has ${actual} bytes after ${timeoutSeconds} s, expected ${size}`);
     await sleep(2);
   }
 }
@@ -261,7 +293,12 @@ export function figure(value: number | undefined, digits = 0): string {
 /** Prints rows as aligned columns, the first row being the header. */
 export function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+        .join('  '),
+    );
 }
 
 /** `order` rotated by `round`, so each step takes each position in turn across rounds. */

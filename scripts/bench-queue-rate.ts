@@ -33,11 +33,26 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     return ['--store', join(folder, 'queue.lmdb')];
   };
   const wirestate = async (name: string, extra: string[]) =>
-    startServer(name, process.execPath, [CLI, 'queue', 'server', '0', 'TCP', '--host', '127.0.0.1', ...extra], /queue server listening on [\d.]+:(\d+)/, options.timeout);
+    startServer(
+      name,
+      process.execPath,
+      [CLI, 'queue', 'server', '0', 'TCP', '--host', '127.0.0.1', ...extra],
+      /queue server listening on [\d.]+:(\d+)/,
+      options.timeout,
+    );
   try {
     if (existsSync(options.seedpeer) && installed('python3')) {
       const port = await freePort();
-      servers.push(await startServer(ORIGINAL, 'python3', [options.seedpeer, 'queue', 'serve', String(port), 'tcp'], /listening/, options.timeout, port));
+      servers.push(
+        await startServer(
+          ORIGINAL,
+          'python3',
+          [options.seedpeer, 'queue', 'serve', String(port), 'tcp'],
+          /listening/,
+          options.timeout,
+          port,
+        ),
+      );
     } else {
       console.log(`original queue server: ${options.seedpeer} or python3 not found, left out (--seedpeer PATH)`);
     }
@@ -45,18 +60,36 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     if (existsSync('/dev/shm')) servers.push(await wirestate('wirestate --store tmpfs', await store('/dev/shm')));
     servers.push(await wirestate(`wirestate --store ${options.diskDir}`, await store(options.diskDir)));
 
-    const cases = servers.flatMap((server) => options.senders.map((senders) => ({ server, senders, name: `${server.name} × ${senders}`, sent: [] as number[], received: [] as number[] })));
+    const cases = servers.flatMap((server) =>
+      options.senders.map((senders) => ({
+        server,
+        senders,
+        name: `${server.name} × ${senders}`,
+        sent: [] as number[],
+        received: [] as number[],
+      })),
+    );
     for (let round = 0; round < options.rounds; round++) {
       for (const entry of rotated(cases, round)) {
         entry.sent.push(await rate(options.messages, entry.senders, () => send(entry.server.port, options.timeout)));
-        entry.received.push(await rate(options.messages, entry.senders, () => receive(entry.server.port, options.timeout)));
+        entry.received.push(
+          await rate(options.messages, entry.senders, () => receive(entry.server.port, options.timeout)),
+        );
       }
     }
-    console.log(`\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians)`);
-    const original = (senders: number) => median(cases.find((entry) => entry.server.name === ORIGINAL && entry.senders === senders)?.sent ?? []);
+    console.log(
+      `\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians)`,
+    );
+    const original = (senders: number) =>
+      median(cases.find((entry) => entry.server.name === ORIGINAL && entry.senders === senders)?.sent ?? []);
     printTable([
       ['server × concurrent clients', 'send msg/s', '× original', 'receive msg/s'],
-      ...cases.map((entry) => [entry.name, figure(median(entry.sent)), figure(median(entry.sent) / original(entry.senders), 2), figure(median(entry.received))]),
+      ...cases.map((entry) => [
+        entry.name,
+        figure(median(entry.sent)),
+        figure(median(entry.sent) / original(entry.senders), 2),
+        figure(median(entry.received)),
+      ]),
     ]);
   } finally {
     for (const server of servers) server.stop();

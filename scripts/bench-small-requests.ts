@@ -6,7 +6,18 @@
  */
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { CLI, figure, makeFile, percentile, printTable, serverCpuSeconds, serverMemoryMiB, sleep, startServer, type Server } from './bench-kit';
+import {
+  CLI,
+  figure,
+  makeFile,
+  percentile,
+  printTable,
+  serverCpuSeconds,
+  serverMemoryMiB,
+  sleep,
+  startServer,
+  type Server,
+} from './bench-kit';
 
 const YARDSTICK = join(__dirname, 'yardstick-server.js');
 const FILE_SIZE = 1024;
@@ -28,24 +39,45 @@ interface Tally {
 export async function benchSmallRequests(options: SmallOptions): Promise<void> {
   const root = join(options.work, 'small');
   await makeFile(join(root, 'small.bin'), FILE_SIZE);
-  const limits = ['--max-connections', String(options.idle + 100), '--max-per-address', String(options.idle + 100), '--request-timeout', '120', '--idle-timeout', '120'];
+  const limits = [
+    '--max-connections',
+    String(options.idle + 100),
+    '--max-per-address',
+    String(options.idle + 100),
+    '--request-timeout',
+    '120',
+    '--idle-timeout',
+    '120',
+  ];
   const listening = /listening on [\d.]+:(\d+)/;
   const startBoth = async () => [
-    await startServer('wirestate', process.execPath, [CLI, 'server', '--host', '127.0.0.1', '-l', '0', '--root', root, ...limits], listening, options.timeout),
+    await startServer(
+      'wirestate',
+      process.execPath,
+      [CLI, 'server', '--host', '127.0.0.1', '-l', '0', '--root', root, ...limits],
+      listening,
+      options.timeout,
+    ),
     await startServer('plain Node yardstick', process.execPath, [YARDSTICK, root], listening, options.timeout),
   ];
   const warm = async (server: Server, count: number) => {
     for (let request = 0; request < count; request++) await roundTrip(server.port, options.timeout);
   };
   const servers = await startBoth();
-  const tallies = servers.map((server): Tally => ({ name: server.name, milliseconds: [], cpuSeconds: 0, idleKiB: NaN }));
+  const tallies = servers.map((server): Tally => ({
+    name: server.name,
+    milliseconds: [],
+    cpuSeconds: 0,
+    idleKiB: NaN,
+  }));
   try {
     for (const server of servers) await warm(server, 50);
     const blocks = 10;
     for (let block = 0; block < blocks; block++) {
       for (const index of block % 2 === 0 ? [0, 1] : [1, 0]) {
         const cpuBefore = serverCpuSeconds(servers[index]);
-        for (let request = 0; request < Math.ceil(options.requests / blocks); request++) tallies[index].milliseconds.push(await roundTrip(servers[index].port, options.timeout));
+        for (let request = 0; request < Math.ceil(options.requests / blocks); request++)
+          tallies[index].milliseconds.push(await roundTrip(servers[index].port, options.timeout));
         tallies[index].cpuSeconds += serverCpuSeconds(servers[index]) - cpuBefore;
       }
     }
@@ -63,7 +95,9 @@ export async function benchSmallRequests(options: SmallOptions): Promise<void> {
     for (const server of fresh) server.stop();
   }
 
-  console.log(`\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks; ${options.idle} idle connections`);
+  console.log(
+    `\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks; ${options.idle} idle connections`,
+  );
   const yardstick = tallies[1];
   const rows = [['server', 'p50 ms', 'p99 ms', 'p50 × yardstick', 'server CPU ms/request', 'KiB per idle connection']];
   for (const tally of tallies) {

@@ -23,18 +23,42 @@ async function main(): Promise<void> {
     .scriptName('npm run bench --')
     .option('quick', { type: 'boolean', default: false, describe: 'Smaller sizes and counts: about a minute' })
     .option('only', { type: 'array', choices: PARTS, describe: 'Run only these parts' })
-    .option('size', { type: 'string', describe: 'Bulk file size (bytes, or with K/M/G); default 1G, 128M with --quick' })
-    .option('rounds', { type: 'number', describe: 'Bulk and queue rounds, each rotating the order; default 4, 2 with --quick' })
+    .option('size', {
+      type: 'string',
+      describe: 'Bulk file size (bytes, or with K/M/G); default 1G, 128M with --quick',
+    })
+    .option('rounds', {
+      type: 'number',
+      describe: 'Bulk and queue rounds, each rotating the order; default 4, 2 with --quick',
+    })
     .option('requests', { type: 'number', describe: 'Small round trips per server; default 2000, 400 with --quick' })
     .option('idle', { type: 'number', default: 500, describe: 'Idle connections held open per server' })
     .option('starts', { type: 'number', describe: 'CLI start-ups timed per command; default 20, 10 with --quick' })
-    .option('files', { type: 'number', describe: '4 KiB files fetched one process each; default 1000, 40 with --quick' })
-    .option('messages', { type: 'number', describe: 'Queue messages per case and round; default 1000, 300 with --quick' })
+    .option('files', {
+      type: 'number',
+      describe: '4 KiB files fetched one process each; default 1000, 40 with --quick',
+    })
+    .option('messages', {
+      type: 'number',
+      describe: 'Queue messages per case and round; default 1000, 300 with --quick',
+    })
     .option('senders', { type: 'array', default: [1, 8], describe: 'Concurrent queue clients, one case each' })
-    .option('dir', { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), describe: 'Where bulk and small files live (RAM by default, so the disk does not set the pace)' })
+    .option('dir', {
+      type: 'string',
+      default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
+      describe: 'Where bulk and small files live (RAM by default, so the disk does not set the pace)',
+    })
     .option('disk-dir', { type: 'string', default: tmpdir(), describe: 'Where the on-disk queue store lives' })
-    .option('seedpeer', { type: 'string', default: join(process.cwd(), '..', 'shared', 'tools', 'seedpeer.py'), describe: 'The original queue server (seedpeer.py)' })
-    .option('inspect', { type: 'boolean', default: false, describe: 'Also move the bulk file through a wirestate server running with --inspect' })
+    .option('seedpeer', {
+      type: 'string',
+      default: join(process.cwd(), '..', 'shared', 'tools', 'seedpeer.py'),
+      describe: 'The original queue server (seedpeer.py)',
+    })
+    .option('inspect', {
+      type: 'boolean',
+      default: false,
+      describe: 'Also move the bulk file through a wirestate server running with --inspect',
+    })
     .option('timeout', { type: 'number', default: 300, describe: 'Seconds any one process or transfer may take' })
     .strict()
     .help()
@@ -43,17 +67,38 @@ async function main(): Promise<void> {
   const parts = new Set(args.only ?? PARTS);
   const work = await mkdtemp(join(args.dir, 'wirestate-bench-'));
   const began = performance.now();
-  const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ');
   console.log(`wirestate bench${quick ? ' --quick' : ''}: load average ${load()}; node ${process.version}`);
   try {
     await runClient(process.execPath, [CLI, 'server', '--help'], args.timeout); // warm the file cache
     if (parts.has('bulk')) {
       const size = parseSize(args.size ?? (quick ? '128M' : '1G'));
-      await benchBulk({ size, rounds: args.rounds ?? (quick ? 2 : 4), work, timeout: args.timeout, inspect: args.inspect });
+      await benchBulk({
+        size,
+        rounds: args.rounds ?? (quick ? 2 : 4),
+        work,
+        timeout: args.timeout,
+        inspect: args.inspect,
+      });
       console.log(`(bulk file ${(size / MiB).toFixed(0)} MiB)`);
     }
-    if (parts.has('small')) await benchSmallRequests({ requests: args.requests ?? (quick ? 400 : 2000), idle: args.idle, work, timeout: args.timeout });
-    if (parts.has('cli')) await benchCli({ starts: args.starts ?? (quick ? 10 : 20), files: args.files ?? (quick ? 40 : 1000), work, timeout: args.timeout });
+    if (parts.has('small'))
+      await benchSmallRequests({
+        requests: args.requests ?? (quick ? 400 : 2000),
+        idle: args.idle,
+        work,
+        timeout: args.timeout,
+      });
+    if (parts.has('cli'))
+      await benchCli({
+        starts: args.starts ?? (quick ? 10 : 20),
+        files: args.files ?? (quick ? 40 : 1000),
+        work,
+        timeout: args.timeout,
+      });
     if (parts.has('queue')) {
       await benchQueueRate({
         messages: args.messages ?? (quick ? 300 : 1000),

@@ -37,12 +37,24 @@ function converse(port: number, localAddress: string, killed: () => boolean) {
   socket.on('end', () => (endedBeforeKill = !killed()));
   socket.on('error', () => undefined); // reported by 'close'
   const ended = new Promise<Ending>((resolve) => {
-    socket.on('close', (hadError) => resolve({ clean: endedBeforeKill !== undefined && !hadError, beforeKill: endedBeforeKill ?? false, data: Buffer.concat(chunks) }));
+    socket.on('close', (hadError) =>
+      resolve({
+        clean: endedBeforeKill !== undefined && !hadError,
+        beforeKill: endedBeforeKill ?? false,
+        data: Buffer.concat(chunks),
+      }),
+    );
   });
   /** Resolves once `count` bytes have come, or with fewer once the connection ended. */
   const receivedAtLeast = async (count: number): Promise<Buffer> => {
     while (length < count) {
-      const over = await Promise.race([once(socket, 'data').then(() => false, () => true), ended.then(() => true)]);
+      const over = await Promise.race([
+        once(socket, 'data').then(
+          () => false,
+          () => true,
+        ),
+        ended.then(() => true),
+      ]);
       if (over) break;
     }
     return Buffer.concat(chunks);
@@ -51,7 +63,12 @@ function converse(port: number, localAddress: string, killed: () => boolean) {
 }
 
 /** Sends a queue message (its bytes, then the end of the client's side) and waits for the server's close. */
-export function sendMessage(port: number, localAddress: string, message: Buffer, killed: () => boolean): Promise<Ending> {
+export function sendMessage(
+  port: number,
+  localAddress: string,
+  message: Buffer,
+  killed: () => boolean,
+): Promise<Ending> {
   const { socket, ended } = converse(port, localAddress, killed);
   socket.end(message);
   return ended.finally(() => socket.destroy());
@@ -65,7 +82,13 @@ export function receiveMessage(port: number, localAddress: string, killed: () =>
 }
 
 /** Uploads `bytes` as `name` over the transfer protocol; `clean` only if the server said yes twice and then closed. */
-export async function upload(port: number, localAddress: string, name: string, bytes: Buffer, killed: () => boolean): Promise<Ending> {
+export async function upload(
+  port: number,
+  localAddress: string,
+  name: string,
+  bytes: Buffer,
+  killed: () => boolean,
+): Promise<Ending> {
   const { socket, ended, receivedAtLeast } = converse(port, localAddress, killed);
   try {
     socket.write(encodeRequest(OP.upload, name));

@@ -52,7 +52,14 @@ export interface CrashFigures {
   queue: { acknowledged: number; received: number; drained: number; bytesDelivered: number };
   uploads: { acknowledged: number; bytes: number };
   /** The seed protocols' residual window: a clean close seen only after the kill was sent (the kernel's FIN, or the server's). */
-  atKill: { sends: number; sendsKept: number; receipts: number; receiptsRedelivered: number; uploads: number; uploadsKept: number };
+  atKill: {
+    sends: number;
+    sendsKept: number;
+    receipts: number;
+    receiptsRedelivered: number;
+    uploads: number;
+    uploadsKept: number;
+  };
 }
 
 const MESSAGE = /^wsq:(\d+):/;
@@ -114,7 +121,11 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
           const bytes = randomBytes(1024 + Math.floor(Math.random() * 1024 * 1024));
           const sha256 = createHash('sha256').update(bytes).digest('hex');
           uploaded.set(name, sha256);
-          uploads.push({ name, size: bytes.length, ending: await upload(transferServer.port, source(i), name, bytes, isKilled) });
+          uploads.push({
+            name,
+            size: bytes.length,
+            ending: await upload(transferServer.port, source(i), name, bytes, isKilled),
+          });
         }
       };
       const clients = [
@@ -181,7 +192,13 @@ export async function crashRounds(options: CrashOptions): Promise<CrashFigures> 
       const present = new Set(await readdir(root));
       for (const name of present) {
         if (name.endsWith('.wirestate-part')) figures.tempFiles += 1;
-        else if (uploaded.get(name) !== createHash('sha256').update(await readFile(join(root, name))).digest('hex')) figures.corrupt += 1;
+        else if (
+          uploaded.get(name) !==
+          createHash('sha256')
+            .update(await readFile(join(root, name)))
+            .digest('hex')
+        )
+          figures.corrupt += 1;
       }
       for (const { name, size, ending } of uploads) {
         if (!ending.clean) continue;
@@ -225,4 +242,3 @@ async function drain(port: number): Promise<Buffer[]> {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-

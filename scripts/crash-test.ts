@@ -17,10 +17,16 @@ async function main(): Promise<number> {
     .option('uploaders', { type: 'number', default: 4, describe: 'Concurrent transfer uploads' })
     .strict()
     .parse();
-  const figures = await crashRounds({ ...args, cli: join(__dirname, '..', 'src', 'cli', 'main.js'), print: (line) => console.log(line) });
+  const figures = await crashRounds({
+    ...args,
+    cli: join(__dirname, '..', 'src', 'cli', 'main.js'),
+    print: (line) => console.log(line),
+  });
   console.log(JSON.stringify(figures, null, 2));
   const bad = figures.lost + figures.duplicated + figures.corrupt + figures.tempFiles;
-  console.log(`rounds ${figures.rounds}, kills ${figures.kills}, acknowledged ${figures.acknowledged}, lost ${figures.lost}, duplicated ${figures.duplicated}`);
+  console.log(
+    `rounds ${figures.rounds}, kills ${figures.kills}, acknowledged ${figures.acknowledged}, lost ${figures.lost}, duplicated ${figures.duplicated}`,
+  );
   return bad === 0 ? 0 : 1;
 }
 

@@ -12,7 +12,16 @@ it('random bytes in random pieces never crash the server, get at most a protocol
   await writeFile(join(t.files.root, 'known.bin'), Buffer.alloc(5000, 9));
   await fuzzLive(t.port, 80, 5000, 42);
   expect(await leftovers(t)).toEqual(NOTHING_LEFT);
-  const normal = await wirestate(['client', '-q', '-s', `127.0.0.1:${t.port}`, '-v', 'known.bin', '-l', join(t.base, 'after.bin')]);
+  const normal = await wirestate([
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${t.port}`,
+    '-v',
+    'known.bin',
+    '-l',
+    join(t.base, 'after.bin'),
+  ]);
   expect(normal.code).toBe(EXIT.ok);
   await t.stop();
 });

@@ -17,12 +17,18 @@ const replyLimit = (largestFile: number) => 9 + largestFile;
 export function hostileBytes(names: string[], maxLength: number) {
   return fc.oneof(
     fc.uint8Array({ maxLength }),
-    fc.tuple(fc.constantFrom(OP.download, OP.upload), fc.constantFrom(...names), fc.uint8Array({ maxLength: maxLength / 2 })).map(([op, name, rest]) => {
-      const request = Buffer.alloc(REQUEST_SIZE);
-      request[0] = op;
-      request.write(name, 1);
-      return Buffer.concat([request, rest]);
-    }),
+    fc
+      .tuple(
+        fc.constantFrom(OP.download, OP.upload),
+        fc.constantFrom(...names),
+        fc.uint8Array({ maxLength: maxLength / 2 }),
+      )
+      .map(([op, name, rest]) => {
+        const request = Buffer.alloc(REQUEST_SIZE);
+        request[0] = op;
+        request.write(name, 1);
+        return Buffer.concat([request, rest]);
+      }),
   );
 }
 
@@ -52,10 +58,14 @@ async function exchange(port: number, bytes: Uint8Array, pieces: number[]): Prom
 /** Runs `runs` generated exchanges against the server on `port`; throws with a counterexample if one misbehaves. */
 export async function fuzzLive(port: number, runs: number, largestFile: number, seed?: number): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(hostileBytes(['known.bin', 'new.bin', '../x', ''], 1500), fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 40 }), async (bytes, pieces) => {
-      const reply = await exchange(port, bytes, pieces);
-      if (reply.length > replyLimit(largestFile)) throw new Error(`server sent ${reply.length} bytes`);
-    }),
+    fc.asyncProperty(
+      hostileBytes(['known.bin', 'new.bin', '../x', ''], 1500),
+      fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 40 }),
+      async (bytes, pieces) => {
+        const reply = await exchange(port, bytes, pieces);
+        if (reply.length > replyLimit(largestFile)) throw new Error(`server sent ${reply.length} bytes`);
+      },
+    ),
     { numRuns: runs, seed },
   );
 }
@@ -66,7 +76,11 @@ if (require.main === module) {
       .scriptName('npm run fuzz --')
       .option('port', { type: 'number', demandOption: true, describe: 'A wirestate server on 127.0.0.1 to fuzz' })
       .option('runs', { type: 'number', default: 2000, describe: 'Generated exchanges' })
-      .option('largest-file', { type: 'number', default: 1024 * 1024, describe: 'Largest file in the server root, for the reply bound' })
+      .option('largest-file', {
+        type: 'number',
+        default: 1024 * 1024,
+        describe: 'Largest file in the server root, for the reply bound',
+      })
       .option('seed', { type: 'number', describe: 'Repeat a run' })
       .strict()
       .help()

@@ -59,17 +59,42 @@ async function main(): Promise<void> {
       const expected = createHash('sha256').update(content).digest('hex');
       if (random() < 0.5) {
         await writeFile(join(root, `down-${i}.bin`), content);
-        jobs.push({ input: { operation: 'download', serverName: `down-${i}.bin`, size: 0 }, local: join(local, `got-${i}.bin`), expected });
+        jobs.push({
+          input: { operation: 'download', serverName: `down-${i}.bin`, size: 0 },
+          local: join(local, `got-${i}.bin`),
+          expected,
+        });
       } else {
         await writeFile(join(local, `up-${i}.bin`), content);
-        jobs.push({ input: { operation: 'upload', serverName: `up-${i}.bin`, size: content.length }, local: join(local, `up-${i}.bin`), expected });
+        jobs.push({
+          input: { operation: 'upload', serverName: `up-${i}.bin`, size: content.length },
+          local: join(local, `up-${i}.bin`),
+          expected,
+        });
       }
     }
     const totalBytes = jobs.reduce((sum, job) => sum + (job.input.operation === 'upload' ? job.input.size : 0), 0);
 
-    const server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', root, '--max-connections', String(args.clients + 16), '--max-per-address', String(args.clients + 16)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const server = spawn(
+      process.execPath,
+      [
+        CLI,
+        'server',
+        '-l',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--root',
+        root,
+        '--max-connections',
+        String(args.clients + 16),
+        '--max-per-address',
+        String(args.clients + 16),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const port = await new Promise<number>((resolve, reject) => {
       let seen = '';
       server.stdout!.on('data', (chunk: Buffer) => {
@@ -81,7 +106,10 @@ async function main(): Promise<void> {
     });
     let peakFds = 0;
     const sampler = setInterval(() => {
-      readdir(`/proc/${server.pid}/fd`).then((fds) => (peakFds = Math.max(peakFds, fds.length)), () => undefined);
+      readdir(`/proc/${server.pid}/fd`).then(
+        (fds) => (peakFds = Math.max(peakFds, fds.length)),
+        () => undefined,
+      );
     }, 50);
 
     const started = performance.now();
@@ -97,7 +125,9 @@ async function main(): Promise<void> {
         continue;
       }
       const stored = job.input.operation === 'upload' ? join(root, job.input.serverName) : job.local;
-      const actual = createHash('sha256').update(await readFile(stored)).digest('hex');
+      const actual = createHash('sha256')
+        .update(await readFile(stored))
+        .digest('hex');
       if (actual !== job.expected) errors.push(`${job.input.operation} ${job.input.serverName}: sha256 differs`);
     }
     const moved = results.reduce((sum, result) => sum + result.bytes, 0);
@@ -107,9 +137,13 @@ async function main(): Promise<void> {
     const peakRss = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
     server.kill('SIGTERM');
 
-    console.log(`${args.clients} clients at once, ${jobs.filter((job) => job.input.operation === 'upload').length} uploads, ${(moved / MiB).toFixed(1)} MiB moved (${(totalBytes / MiB).toFixed(1)} MiB up)`);
+    console.log(
+      `${args.clients} clients at once, ${jobs.filter((job) => job.input.operation === 'upload').length} uploads, ${(moved / MiB).toFixed(1)} MiB moved (${(totalBytes / MiB).toFixed(1)} MiB up)`,
+    );
     console.log(`wall time ${seconds.toFixed(2)} s, throughput ${(moved / MiB / seconds).toFixed(1)} MiB/s`);
-    console.log(`transfer time p50 ${(percentile(50) * 1000).toFixed(0)} ms, p99 ${(percentile(99) * 1000).toFixed(0)} ms`);
+    console.log(
+      `transfer time p50 ${(percentile(50) * 1000).toFixed(0)} ms, p99 ${(percentile(99) * 1000).toFixed(0)} ms`,
+    );
     console.log(`errors ${errors.length}${errors.length ? `: ${errors.slice(0, 5).join('; ')}` : ''}`);
     console.log(`server peak RSS ${peakRss.toFixed(1)} MiB, peak open file descriptors ${peakFds}`);
     if (errors.length > 0) process.exitCode = 1;
@@ -119,14 +153,25 @@ async function main(): Promise<void> {
   }
 }
 
-async function runJob(job: Job, port: number): Promise<{ ok: boolean; outcome: string; bytes: number; seconds: number }> {
+async function runJob(
+  job: Job,
+  port: number,
+): Promise<{ ok: boolean; outcome: string; bytes: number; seconds: number }> {
   const started = performance.now();
   try {
     const socket = await connectTcp('127.0.0.1', port);
-    const outcome = await runConnection(socket, transferClient(localFile(job.local), job.input), { id: job.input.serverName, log: silent }).finished;
+    const outcome = await runConnection(socket, transferClient(localFile(job.local), job.input), {
+      id: job.input.serverName,
+      log: silent,
+    }).finished;
     return { ...outcome, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
-    return { ok: false, outcome: `cannot connect: ${(error as { code?: string }).code}`, bytes: 0, seconds: (performance.now() - started) / 1000 };
+    return {
+      ok: false,
+      outcome: `cannot connect: ${(error as { code?: string }).code}`,
+      bytes: 0,
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 }
 

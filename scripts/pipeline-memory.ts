@@ -22,14 +22,34 @@ const SAMPLES = 10;
 
 async function main(count: number): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'wirestate-pipeline-'));
-  await Promise.all(Array.from({ length: 100 }, (_, i) => writeFile(join(root, `${String(i).padStart(3, '0')}-${'n'.repeat(190)}`), '')));
-  const args = ['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root, '--request-timeout', '60'];
+  await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      writeFile(join(root, `${String(i).padStart(3, '0')}-${'n'.repeat(190)}`), ''),
+    ),
+  );
+  const args = [
+    'ardei',
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--tcp-port',
+    '0',
+    '--udp-port',
+    '0',
+    '--advanced',
+    '0',
+    '--root',
+    root,
+    '--request-timeout',
+    '60',
+  ];
   const server = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let log = '';
   server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const listening = /ardei-advanced server listening on [\d.]+:(\d+)/;
   while (!listening.test(log)) await once(server.stdout, 'data');
-  const rss = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+  const rss = async () =>
+    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
   const answered = () => (log.match(/\] \/: ls$/gm) ?? []).length;
 
   const before = await rss();

@@ -22,27 +22,67 @@ async function peakRssMiB(pid: number): Promise<number> {
 /** Runs one client to its end: its exit code, seconds and peak RSS (sampled every 20 ms). */
 async function client(args: string[]): Promise<{ code: number | null; seconds: number; peakMiB: number }> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, 'queue', 'client', ...args], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  const child = spawn(process.execPath, [CLI, 'queue', 'client', ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 300_000,
+  });
   let peakMiB = 0;
-  const sample = setInterval(() => void peakRssMiB(child.pid!).then((mib) => (peakMiB = Math.max(peakMiB, mib)), () => undefined), 20);
+  const sample = setInterval(
+    () =>
+      void peakRssMiB(child.pid!).then(
+        (mib) => (peakMiB = Math.max(peakMiB, mib)),
+        () => undefined,
+      ),
+    20,
+  );
   const [code] = (await once(child, 'exit')) as [number | null];
   clearInterval(sample);
   return { code, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMiB };
 }
 
 async function main(): Promise<void> {
-  const args = await yargs(hideBin(process.argv)).option('mib', { type: 'number', default: 60 }).option('port', { type: 'number', default: 55599 }).parse();
+  const args = await yargs(hideBin(process.argv))
+    .option('mib', { type: 'number', default: 60 })
+    .option('port', { type: 'number', default: 55599 })
+    .parse();
   const folder = await mkdtemp(join(tmpdir(), 'queue-bench-'));
   const bytes = args.mib * 1024 * 1024;
   await writeFile(join(folder, 'in.txt'), Buffer.alloc(bytes, 'a'));
-  const server = spawn(process.execPath, [CLI, 'queue', 'server', String(args.port), 'TCP', '--max-size', String(bytes + 1024)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(
+    process.execPath,
+    [CLI, 'queue', 'server', String(args.port), 'TCP', '--max-size', String(bytes + 1024)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await once(server.stdout!, 'data');
   try {
-    const sent = await client(['127.0.0.1', String(args.port), 'TCP', 'send', join(folder, 'in.txt'), '--idle-timeout', '300']);
-    const received = await client(['127.0.0.1', String(args.port), 'TCP', 'receive', join(folder, 'out.txt'), '--idle-timeout', '300', '--max-size', String(bytes + 1024)]);
+    const sent = await client([
+      '127.0.0.1',
+      String(args.port),
+      'TCP',
+      'send',
+      join(folder, 'in.txt'),
+      '--idle-timeout',
+      '300',
+    ]);
+    const received = await client([
+      '127.0.0.1',
+      String(args.port),
+      'TCP',
+      'receive',
+      join(folder, 'out.txt'),
+      '--idle-timeout',
+      '300',
+      '--max-size',
+      String(bytes + 1024),
+    ]);
     const serverPeak = await peakRssMiB(server.pid!);
-    for (const [name, run] of [['send', sent], ['receive', received]] as const) {
-      console.log(`${name} ${args.mib} MiB: exit ${run.code}, ${run.seconds.toFixed(2)} s, client peak ${run.peakMiB.toFixed(0)} MiB`);
+    for (const [name, run] of [
+      ['send', sent],
+      ['receive', received],
+    ] as const) {
+      console.log(
+        `${name} ${args.mib} MiB: exit ${run.code}, ${run.seconds.toFixed(2)} s, client peak ${run.peakMiB.toFixed(0)} MiB`,
+      );
     }
     console.log(`server peak ${serverPeak.toFixed(0)} MiB`);
   } finally {

@@ -51,8 +51,16 @@ const download = (serverName: string): ClientInput => ({ operation: 'download', 
 const upload = (serverName: string, size: number): ClientInput => ({ operation: 'upload', serverName, size });
 
 const scenarios: Scenario[] = [
-  { name: 'download-ok', files: { 'speech.txt': SPEECH }, run: async (w) => (await w.client(download('speech.txt'), 'speech.txt'), 1) },
-  { name: 'download-empty', files: { 'empty.txt': '' }, run: async (w) => (await w.client(download('empty.txt'), 'empty.txt'), 1) },
+  {
+    name: 'download-ok',
+    files: { 'speech.txt': SPEECH },
+    run: async (w) => (await w.client(download('speech.txt'), 'speech.txt'), 1),
+  },
+  {
+    name: 'download-empty',
+    files: { 'empty.txt': '' },
+    run: async (w) => (await w.client(download('empty.txt'), 'empty.txt'), 1),
+  },
   { name: 'download-missing', run: async (w) => (await w.client(download('missing.txt'), 'missing.txt'), 1) },
   { name: 'download-escaping-name', run: async (w) => (await w.client(download('../secret.txt'), 'secret.txt'), 1) },
   {
@@ -78,7 +86,11 @@ const scenarios: Scenario[] = [
   },
   { name: 'upload-ok', run: async (w) => (await w.client(upload('new.txt', SPEECH.length), 'speech.txt'), 1) },
   { name: 'upload-empty', run: async (w) => (await w.client(upload('new-empty.txt', 0), 'empty.txt'), 1) },
-  { name: 'upload-existing-name', files: { 'taken.txt': 'already here\n' }, run: async (w) => (await w.client(upload('taken.txt', SPEECH.length), 'speech.txt'), 1) },
+  {
+    name: 'upload-existing-name',
+    files: { 'taken.txt': 'already here\n' },
+    run: async (w) => (await w.client(upload('taken.txt', SPEECH.length), 'speech.txt'), 1),
+  },
   {
     name: 'upload-busy',
     keepServer: [2],
@@ -90,7 +102,11 @@ const scenarios: Scenario[] = [
       return 2;
     },
   },
-  { name: 'upload-refused-size', maxUploadSize: 10, run: async (w) => (await w.client(upload('big.txt', SPEECH.length), 'speech.txt'), 1) },
+  {
+    name: 'upload-refused-size',
+    maxUploadSize: 10,
+    run: async (w) => (await w.client(upload('big.txt', SPEECH.length), 'speech.txt'), 1),
+  },
   {
     name: 'upload-interrupted-by-client',
     run: async (w) => {
@@ -102,14 +118,22 @@ const scenarios: Scenario[] = [
       return 1;
     },
   },
-  { name: 'upload-not-stored-by-server', diskFull: true, run: async (w) => (await w.client(upload('full.txt', SPEECH.length), 'speech.txt'), 1) },
+  {
+    name: 'upload-not-stored-by-server',
+    diskFull: true,
+    run: async (w) => (await w.client(upload('full.txt', SPEECH.length), 'speech.txt'), 1),
+  },
   {
     name: 'proxy-download-ok',
     viaProxy: true,
     files: { 'speech.txt': SPEECH.repeat(20) },
     run: async (w) => (await w.client(download('speech.txt'), 'speech.txt'), 1),
   },
-  { name: 'proxy-upload-ok', viaProxy: true, run: async (w) => (await w.client(upload('new.txt', SPEECH.length), 'speech.txt'), 1) },
+  {
+    name: 'proxy-upload-ok',
+    viaProxy: true,
+    run: async (w) => (await w.client(upload('new.txt', SPEECH.length), 'speech.txt'), 1),
+  },
 ];
 
 async function record(scenario: Scenario): Promise<void> {
@@ -125,12 +149,22 @@ async function record(scenario: Scenario): Promise<void> {
     const server = await startTcpServer({
       host: '127.0.0.1',
       port: 0,
-      protocol: transferServer(scenario.diskFull ? diskFull(folder) : folder, { maxUploadSize: scenario.maxUploadSize ?? Number.MAX_SAFE_INTEGER }),
+      protocol: transferServer(scenario.diskFull ? diskFull(folder) : folder, {
+        maxUploadSize: scenario.maxUploadSize ?? Number.MAX_SAFE_INTEGER,
+      }),
       log: silent,
       recordDir: join(base, 'server'),
     });
     const proxy = scenario.viaProxy
-      ? await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: server.address.port }, maxFragment: 7, maxDelayMs: 1, seed: 2, log: silent })
+      ? await startProxy({
+          host: '127.0.0.1',
+          port: 0,
+          upstream: { host: '127.0.0.1', port: server.address.port },
+          maxFragment: 7,
+          maxDelayMs: 1,
+          seed: 2,
+          log: silent,
+        })
       : undefined;
     const port = proxy?.address.port ?? server.address.port;
     let finished = 0;
@@ -141,7 +175,13 @@ async function record(scenario: Scenario): Promise<void> {
       client: async (input, localName) => {
         const socket = await connectTcp('127.0.0.1', port);
         const spec = transferClient(localFile(join(local, localName)), input);
-        const record = TraceWriter.open(join(base, 'client'), { protocol: 'transfer', role: 'client', connection: 'client', peer: `127.0.0.1:${port}`, input: spec.input });
+        const record = TraceWriter.open(join(base, 'client'), {
+          protocol: 'transfer',
+          role: 'client',
+          connection: 'client',
+          peer: `127.0.0.1:${port}`,
+          input: spec.input,
+        });
         return runConnection(socket, spec, { id: 'client', log: silent, record }).finished;
       },
       raw: async (...bytes) => {
@@ -159,9 +199,11 @@ async function record(scenario: Scenario): Promise<void> {
 
     const serverTraces = (await readdir(join(base, 'server'))).sort();
     const keep = scenario.keepServer ?? serverTraces.map((_, index) => index + 1);
-    for (const number of keep) await copyFile(join(base, 'server', serverTraces[number - 1]), join(OUT, `${scenario.name}.server.jsonl`));
+    for (const number of keep)
+      await copyFile(join(base, 'server', serverTraces[number - 1]), join(OUT, `${scenario.name}.server.jsonl`));
     const clientTraces = await readdir(join(base, 'client')).catch(() => []);
-    for (const file of clientTraces) await copyFile(join(base, 'client', file), join(OUT, `${scenario.name}.client.jsonl`));
+    for (const file of clientTraces)
+      await copyFile(join(base, 'client', file), join(OUT, `${scenario.name}.client.jsonl`));
     console.log(`${scenario.name}: ${keep.length} server trace(s), ${clientTraces.length} client trace(s)`);
   } finally {
     await rm(base, { recursive: true, force: true });

@@ -52,22 +52,42 @@ const scenarios: Scenario[] = [
   { name: 'udp-send-ok', transport: 'udp', run: (w) => w.client(send, MESSAGE) },
   { name: 'udp-receive-ok', transport: 'udp', waiting: [MESSAGE], run: (w) => w.client(receive) },
   { name: 'udp-receive-empty', transport: 'udp', run: (w) => w.client(receive) },
-  { name: 'udp-peer-session', transport: 'udp', maxMessage: 100, run: (w) => w.raw(Buffer.from('one'), Buffer.from('two'), Buffer.alloc(101), GET, GET, GET) },
+  {
+    name: 'udp-peer-session',
+    transport: 'udp',
+    maxMessage: 100,
+    run: (w) => w.raw(Buffer.from('one'), Buffer.from('two'), Buffer.alloc(101), GET, GET, GET),
+  },
 ];
 
 async function record(scenario: Scenario): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'wirestate-queue-fixture-'));
   const { transport } = scenario;
   const queue = new MessageQueue(new MemoryKeeper(scenario.waiting ?? []));
-  const common = { host: '127.0.0.1', port: 0, protocol: queueServer(queue, transport, { maxMessage: scenario.maxMessage ?? 3000 }), log: silent, recordDir: join(base, 'server') };
-  const server: ListeningServer = transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 100 });
+  const common = {
+    host: '127.0.0.1',
+    port: 0,
+    protocol: queueServer(queue, transport, { maxMessage: scenario.maxMessage ?? 3000 }),
+    log: silent,
+    recordDir: join(base, 'server'),
+  };
+  const server: ListeningServer =
+    transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 100 });
   const port = server.address.port;
   const finished = new Promise<void>((resolve) => server.onFinished(() => resolve()));
   await scenario.run({
     client: async (input, message) => {
       const spec = queueClient(transport, input, message);
-      const record = TraceWriter.open(join(base, 'client'), { protocol: queueProtocolName(transport), role: 'client', connection: 'client', peer: `127.0.0.1:${port}`, transport, input: spec.input });
-      if (transport === 'tcp') await runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent, record }).finished;
+      const record = TraceWriter.open(join(base, 'client'), {
+        protocol: queueProtocolName(transport),
+        role: 'client',
+        connection: 'client',
+        peer: `127.0.0.1:${port}`,
+        transport,
+        input: spec.input,
+      });
+      if (transport === 'tcp')
+        await runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent, record }).finished;
       else await runUdpClient('127.0.0.1', port, spec, { log: silent, record });
     },
     raw: async (...chunks) => {

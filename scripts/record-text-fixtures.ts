@@ -46,13 +46,29 @@ interface Scenario {
   run(world: World): Promise<void>;
 }
 
-const upper = (name: string, run: Scenario['run']): Scenario => ({ protocol: 'upper', name, server: () => upperServer(text), run });
-const sum = (name: string, run: Scenario['run']): Scenario => ({ protocol: 'sum', name, server: () => sumServer({ serverName: 'Server of wirestate', serverNumber: 17, ...text }), run });
+const upper = (name: string, run: Scenario['run']): Scenario => ({
+  protocol: 'upper',
+  name,
+  server: () => upperServer(text),
+  run,
+});
+const sum = (name: string, run: Scenario['run']): Scenario => ({
+  protocol: 'sum',
+  name,
+  server: () => sumServer({ serverName: 'Server of wirestate', serverNumber: 17, ...text }),
+  run,
+});
 const blocks = (name: string, serverName: string): Scenario => ({
   protocol: 'blocks',
   name,
   server: (files) => blocksServer(files, text),
-  run: (w) => w.client(blocksClient({ receive: () => createAtomicFile(join(w.root, 'received'), { noClobber: false }), hasRoomFor: roomIn(w.root) }, { serverName })),
+  run: (w) =>
+    w.client(
+      blocksClient(
+        { receive: () => createAtomicFile(join(w.root, 'received'), { noClobber: false }), hasRoomFor: roomIn(w.root) },
+        { serverName },
+      ),
+    ),
 });
 
 const share = (name: string, command: ShareClientInput['command'], file: string): Scenario => ({
@@ -62,7 +78,12 @@ const share = (name: string, command: ShareClientInput['command'], file: string)
   run: (w) => {
     const local = join(w.root, 'local', file);
     const size = command === 'put' ? FILE.length : 0;
-    return w.client(shareClient({ read: (bytes) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: false }) }, { command, name: file, size, maxListing: 1 << 20 }));
+    return w.client(
+      shareClient(
+        { read: (bytes) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: false }) },
+        { command, name: file, size, maxListing: 1 << 20 },
+      ),
+    );
   },
 });
 
@@ -98,8 +119,18 @@ const scenarios: Scenario[] = [
   ardei('file', '3000'),
   ardei('over-limit', '123456790'),
   ardei('negative', '-5'),
-  { protocol: 'ardei-advanced', name: 'session', server: (files) => ardeiAdvancedServer(files, text), run: (w) => w.advanced(['ls', 'chdir docs', 'ls', 'dl a.txt', 'chdir ../..', 'dl nope', 'chdir nowhere', 'bogus']) },
-  { protocol: 'share', name: 'unknown-request', server: (files) => shareServer(files, text), run: (w) => w.raw('delete,speech.txt\n') },
+  {
+    protocol: 'ardei-advanced',
+    name: 'session',
+    server: (files) => ardeiAdvancedServer(files, text),
+    run: (w) => w.advanced(['ls', 'chdir docs', 'ls', 'dl a.txt', 'chdir ../..', 'dl nope', 'chdir nowhere', 'bogus']),
+  },
+  {
+    protocol: 'share',
+    name: 'unknown-request',
+    server: (files) => shareServer(files, text),
+    run: (w) => w.raw('delete,speech.txt\n'),
+  },
 ];
 
 async function record(scenario: Scenario): Promise<void> {
@@ -113,21 +144,42 @@ async function record(scenario: Scenario): Promise<void> {
   await mkdir(join(base, 'local'));
   await writeFile(join(base, 'local', 'upload.txt'), FILE);
   await writeFile(join(base, 'local', 'speech.txt'), FILE);
-  const server = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: scenario.server(await FolderFiles.open(root)), log: silent, recordDir: join(base, 'server') });
+  const server = await startTcpServer({
+    host: '127.0.0.1',
+    port: 0,
+    protocol: scenario.server(await FolderFiles.open(root)),
+    log: silent,
+    recordDir: join(base, 'server'),
+  });
   const port = server.address.port;
   const finished = new Promise<void>((resolve) => server.onFinished(() => resolve()));
   await scenario.run({
     root: base,
     client: async (spec) => {
-      const record = TraceWriter.open(join(base, 'client'), { protocol: scenario.protocol, role: 'client', connection: 'client', peer: `127.0.0.1:${port}`, transport: 'tcp', input: spec.input });
+      const record = TraceWriter.open(join(base, 'client'), {
+        protocol: scenario.protocol,
+        role: 'client',
+        connection: 'client',
+        peer: `127.0.0.1:${port}`,
+        transport: 'tcp',
+        input: spec.input,
+      });
       await runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent, record }).finished;
     },
     advanced: async (commands) => {
-      const spec = ardeiAdvancedClient((name) => createAtomicFile(join(base, name), { noClobber: false }), roomIn(base), {});
-      const { actor, finished } = runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent });
+      const spec = ardeiAdvancedClient(
+        (name) => createAtomicFile(join(base, name), { noClobber: false }),
+        roomIn(base),
+        {},
+      );
+      const { actor, finished } = runConnection(await connectTcp('127.0.0.1', port), spec, {
+        id: 'client',
+        log: silent,
+      });
       let given = 0;
       actor.subscribe((snapshot) => {
-        if (snapshot.status === 'active' && snapshot.matches('ready') && snapshot.context.replies === given) actor.send({ type: 'user.command', text: commands[given++] ?? 'quit' });
+        if (snapshot.status === 'active' && snapshot.matches('ready') && snapshot.context.replies === given)
+          actor.send({ type: 'user.command', text: commands[given++] ?? 'quit' });
       });
       await finished;
     },
@@ -151,7 +203,8 @@ async function record(scenario: Scenario): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  for (const protocol of new Set(scenarios.map((scenario) => scenario.protocol))) await rm(join(FIXTURES, protocol), { recursive: true, force: true });
+  for (const protocol of new Set(scenarios.map((scenario) => scenario.protocol)))
+    await rm(join(FIXTURES, protocol), { recursive: true, force: true });
   for (const scenario of scenarios) await record(scenario);
   for (const protocol of new Set(scenarios.map((scenario) => scenario.protocol))) {
     process.stdout.write(`${(await readdir(join(FIXTURES, protocol))).length} traces in ${join(FIXTURES, protocol)}\n`);

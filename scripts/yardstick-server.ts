@@ -47,7 +47,11 @@ function reader(socket: Socket): (count: number) => Promise<Buffer> {
     });
 }
 
-async function download(socket: Socket, read: (count: number) => Promise<Buffer>, path: string | undefined): Promise<void> {
+async function download(
+  socket: Socket,
+  read: (count: number) => Promise<Buffer>,
+  path: string | undefined,
+): Promise<void> {
   const info = path === undefined ? undefined : await stat(path).catch(() => undefined);
   const reply = Buffer.alloc(9);
   reply[0] = path === undefined ? ERROR : info?.isFile() ? YES : NO;
@@ -58,8 +62,17 @@ async function download(socket: Socket, read: (count: number) => Promise<Buffer>
   createReadStream(path!).pipe(socket);
 }
 
-async function upload(socket: Socket, read: (count: number) => Promise<Buffer>, path: string | undefined): Promise<void> {
-  const taken = path === undefined || (await stat(path).then(() => true, () => false));
+async function upload(
+  socket: Socket,
+  read: (count: number) => Promise<Buffer>,
+  path: string | undefined,
+): Promise<void> {
+  const taken =
+    path === undefined ||
+    (await stat(path).then(
+      () => true,
+      () => false,
+    ));
   if (taken) return void socket.end(Buffer.of(path === undefined ? ERROR : NO));
   socket.write(Buffer.of(YES));
   let left = Number((await read(8)).readBigUInt64BE(0));

@@ -10,7 +10,11 @@ const ROOT = join(__dirname, '..');
 const graph = importGraph(ROOT, ['machines', 'src', 'scripts']);
 
 /** What ships: tests and their helpers may reach across layers to drive a whole program. */
-const shipped = new Map([...graph].filter(([file]) => !file.endsWith('.test') && !file.startsWith('src/test-support/') && !file.startsWith('scripts/')));
+const shipped = new Map(
+  [...graph].filter(
+    ([file]) => !file.endsWith('.test') && !file.startsWith('src/test-support/') && !file.startsWith('scripts/'),
+  ),
+);
 
 /** `machines` is one layer; under src/ each folder is its own. */
 const layerOf = (file: string) => (file.startsWith('machines/') ? 'machines' : file.split('/').slice(0, 2).join('/'));
@@ -27,7 +31,9 @@ it('has no circle of imports between files, tests and scripts included', () => {
 
 it('keeps machines/ free of the CLI and the loop, tests included', () => {
   const reaching = [...graph].flatMap(([file, targets]) =>
-    file.startsWith('machines/') ? targets.filter((target) => /^src\/(cli|loop)\//.test(target)).map((target) => `${file} -> ${target}`) : [],
+    file.startsWith('machines/')
+      ? targets.filter((target) => /^src\/(cli|loop)\//.test(target)).map((target) => `${file} -> ${target}`)
+      : [],
   );
   expect(reaching).toEqual([]);
 });

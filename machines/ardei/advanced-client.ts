@@ -57,7 +57,13 @@ const output = outcomeFrom<AdvancedClientOutcome>(['quit']);
 /** The failure for a reply no command asked for: `where` says what it came after. */
 const unasked = (where: string) => ({
   target: FAILED,
-  actions: { type: 'finish' as const, params: ({ event }: { event: { text: string } }) => ({ outcome: 'server_error' as const, detail: `the server sent ${Buffer.byteLength(event.text) + DELIMITER.length} bytes ${where}` }) },
+  actions: {
+    type: 'finish' as const,
+    params: ({ event }: { event: { text: string } }) => ({
+      outcome: 'server_error' as const,
+      detail: `the server sent ${Buffer.byteLength(event.text) + DELIMITER.length} bytes ${where}`,
+    }),
+  },
 });
 const baseName = (path: string) => path.split('/').filter(Boolean).pop() ?? 'download';
 /** The path a command asks to download, if it is a `dl`. */
@@ -78,25 +84,45 @@ const download = receiveIntoSink({
 /** The advanced ardei client; its local files' actors come through `provide` (advanced-actors.ts). */
 export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as AdvancedClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as AdvancedClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
       sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
-      showReply: assign(({ context }, params: { text: string }) => ({ reply: params.text, replies: context.replies + 1, refusals: context.refusals + (isRefusal(params.text) ? 1 : 0) })),
+      showReply: assign(({ context }, params: { text: string }) => ({
+        reply: params.text,
+        replies: context.replies + 1,
+        refusals: context.refusals + (isRefusal(params.text) ? 1 : 0),
+      })),
     },
     guards: {
       isQuit: (_, params: { text: string }) => parseCommand(params.text).kind === 'quit',
       isDownload: (_, params: { text: string }) => announcedSize(params.text) !== undefined,
       /** A file announced in answer to a `dl`. */
-      answersDl: ({ context }, params: { text: string }) => context.asked !== undefined && announcedSize(params.text) !== undefined,
+      answersDl: ({ context }, params: { text: string }) =>
+        context.asked !== undefined && announcedSize(params.text) !== undefined,
     },
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, reply: '', replies: 0, refusals: 0, fileName: '', size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({
+      ...input,
+      reply: '',
+      replies: 0,
+      refusals: 0,
+      fileName: '',
+      size: 0,
+      outcome: 'open',
+      bytes: 0,
+    }),
     initial: 'wait_key',
     on: interruptedOnSocketError,
     states: {
@@ -109,12 +135,22 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         on: {
           'frame.reply': unasked('that no command asked for'),
-          'socket.end': { target: 'failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection' } } },
+          'socket.end': {
+            target: 'failed',
+            actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection' } },
+          },
           'user.command': [
-            { guard: { type: 'isQuit', params: ({ event }) => ({ text: event.text }) }, target: 'wait_close', actions: { type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) } },
+            {
+              guard: { type: 'isQuit', params: ({ event }) => ({ text: event.text }) },
+              target: 'wait_close',
+              actions: { type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) },
+            },
             {
               target: 'wait_reply',
-              actions: [{ type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) }, assign({ asked: ({ event }) => askedFile(event.text) })],
+              actions: [
+                { type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) },
+                assign({ asked: ({ event }) => askedFile(event.text) }),
+              ],
             },
           ],
         },
@@ -127,28 +163,55 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
             {
               guard: { type: 'answersDl', params: ({ event }) => ({ text: event.text }) },
               target: 'check_room',
-              actions: assign(({ context, event }) => ({ fileName: baseName(context.asked!), size: announcedSize(event.text)!.size, bytes: 0 })),
+              actions: assign(({ context, event }) => ({
+                fileName: baseName(context.asked!),
+                size: announcedSize(event.text)!.size,
+                bytes: 0,
+              })),
             },
             {
               guard: { type: 'isDownload', params: ({ event }) => ({ text: event.text }) },
               target: 'failed',
-              actions: { type: 'finish', params: { outcome: 'server_error', detail: 'the server sent a file no dl asked for' } },
+              actions: {
+                type: 'finish',
+                params: { outcome: 'server_error', detail: 'the server sent a file no dl asked for' },
+              },
             },
             { target: 'ready', actions: { type: 'showReply', params: ({ event }) => ({ text: event.text }) } },
           ],
-          'socket.end': { target: 'failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' } } },
+          'socket.end': {
+            target: 'failed',
+            actions: {
+              type: 'finish',
+              params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' },
+            },
+          },
         },
       },
       check_room: checkRoomState<Context>('downloading', (context) => `${context.size} bytes of ${context.fileName}`),
       downloading: { ...download, on: { ...download.on, 'frame.reply': unasked('past the announced size') } },
-      file_stored: { always: { target: 'ready', actions: { type: 'showReply', params: ({ context }) => ({ text: `Saved ${context.fileName} (${context.bytes} bytes)` }) } } },
+      file_stored: {
+        always: {
+          target: 'ready',
+          actions: {
+            type: 'showReply',
+            params: ({ context }) => ({ text: `Saved ${context.fileName} (${context.bytes} bytes)` }),
+          },
+        },
+      },
       wait_close: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
           'socket.end': {
             target: 'session_complete',
-            actions: { type: 'finish', params: ({ context }) => ({ outcome: context.refusals > 0 ? 'refused' : 'quit', detail: `${context.replies} repl(ies), ${context.refusals} refused` }) },
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: context.refusals > 0 ? 'refused' : 'quit',
+                detail: `${context.replies} repl(ies), ${context.refusals} refused`,
+              }),
+            },
           },
         },
       },

@@ -14,7 +14,8 @@ export const DELIMITER = Buffer.from('929Z');
 export const ADVANCED_MAX_COMMAND = 4096;
 
 /** A command as the original server reads it: case-sensitive, nothing stripped; `chdir` and `dl` may lack their argument. */
-export type AdvancedCommand = { kind: 'ls' } | { kind: 'chdir' | 'dl'; path?: string } | { kind: 'quit' } | { kind: 'unknown' };
+export type AdvancedCommand =
+  { kind: 'ls' } | { kind: 'chdir' | 'dl'; path?: string } | { kind: 'quit' } | { kind: 'unknown' };
 
 export function parseCommand(text: string): AdvancedCommand {
   if (text === 'ls') return { kind: 'ls' };
@@ -27,7 +28,11 @@ export function parseCommand(text: string): AdvancedCommand {
 export const commandBytes = (text: string) => Buffer.concat([Buffer.from(text), DELIMITER]);
 
 /** Where `path` leads from the working directory `cwd`, both relative to the served root ('' is the root); never above it. */
-export const resolveFrom = (cwd: string, path: string): string => posix.normalize(posix.join('/', cwd, path)).replace(/^\/+/, '').replace(/\/+$/, '');
+export const resolveFrom = (cwd: string, path: string): string =>
+  posix
+    .normalize(posix.join('/', cwd, path))
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
 
 /** The working directory as the client sees it. */
 export const shownPath = (cwd: string) => `/${cwd}`;
@@ -37,10 +42,15 @@ const reply = (text: string) => Buffer.concat([Buffer.from(text), DELIMITER]);
 const LISTING_HEAD = 'Current Working Directory: ';
 const FILES_HEAD = '\nFiles: \n';
 /** One name a line, dot-files left out as the original leaves them out. */
-const listed = (names: string[]) => names.filter((name) => !name.startsWith('.')).map((name) => `${name}\n`).join('');
+const listed = (names: string[]) =>
+  names
+    .filter((name) => !name.startsWith('.'))
+    .map((name) => `${name}\n`)
+    .join('');
 export const listingReply = (cwd: string, folders: string[], files: string[]) =>
   reply(`${LISTING_HEAD}${shownPath(cwd)}\n\nFolders: \n\n${listed(folders)}${FILES_HEAD}\n${listed(files)}`);
-export const chdirReply = (cwd: string) => reply(`The new current working directory on the server is: ${shownPath(cwd)}`);
+export const chdirReply = (cwd: string) =>
+  reply(`The new current working directory on the server is: ${shownPath(cwd)}`);
 export const NOT_A_DIRECTORY = reply('Not a recognised directory.');
 export const dlHeader = (path: string, size: number) => reply(`Sending ${path} size: SpLiT${size}`);
 export const INVALID_FILE = reply('Invalid File!');

@@ -79,7 +79,8 @@ export class AdvancedRequestReader extends KeyFirst<CommandFrame> {
   }
 }
 
-export type AdvancedReplyFrame = KeyFrame | { type: 'frame.reply'; text: string } | { type: 'frame.data'; chunk: Buffer } | { type: 'frame.data_end' };
+export type AdvancedReplyFrame =
+  KeyFrame | { type: 'frame.reply'; text: string } | { type: 'frame.data'; chunk: Buffer } | { type: 'frame.data_end' };
 
 export class AdvancedReplyReader extends KeyFirst<Exclude<AdvancedReplyFrame, KeyFrame>> {
   /** A `dl` file's bytes, queued without copying while the machine is busy with the disk. */

@@ -9,7 +9,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
-import { REPO, inTerminal, run, sha256, startServerCommand, type ServerProcess } from '../../src/test-support/processes';
+import {
+  REPO,
+  inTerminal,
+  run,
+  sha256,
+  startServerCommand,
+  type ServerProcess,
+} from '../../src/test-support/processes';
 
 const npm = (script: string, args: string[]) => ['npm', '--prefix', REPO, '--silent', 'run', script, '--', ...args];
 
@@ -24,7 +31,21 @@ beforeAll(async () => {
   await writeFile(join(root, 'readme.txt'), 'served\n');
   await writeFile(join(root, 'docs', 'report.pdf'), randomBytes(300_000));
   // The README's `npm run ardei:server -- --advanced 8122 --root shared`, every port picked by the OS.
-  server = await startServerCommand(npm('ardei:server', ['--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root]), true);
+  server = await startServerCommand(
+    npm('ardei:server', [
+      '--host',
+      '127.0.0.1',
+      '--tcp-port',
+      '0',
+      '--udp-port',
+      '0',
+      '--advanced',
+      '0',
+      '--root',
+      root,
+    ]),
+    true,
+  );
   await server.logged(/ardei-advanced server listening on [\d.]+:\d+/);
   port = /ardei-advanced server listening on [\d.]+:(\d+)/.exec(server.output())![1];
 });
@@ -36,7 +57,11 @@ afterAll(async () => {
 
 it('npm run ardei:client -- --advanced on a terminal: ls, chdir, dl and quit at the prompt', async () => {
   const here = await mkdtemp(join(base, 'here-'));
-  const shown = await inTerminal(npm('ardei:client', ['--advanced', '--port', port]), 'ls\nchdir docs\nls\ndl report.pdf\nquit\n', here);
+  const shown = await inTerminal(
+    npm('ardei:client', ['--advanced', '--port', port]),
+    'ls\nchdir docs\nls\ndl report.pdf\nquit\n',
+    here,
+  );
   expect(shown.code).toBe(EXIT.ok);
   expect(shown.stdout.split('ls, chdir PATH, dl PATH or quit: ')).toHaveLength(6);
   // ls: the working directory and all its contents.
@@ -52,7 +77,10 @@ it('npm run ardei:client -- --advanced on a terminal: ls, chdir, dl and quit at 
 });
 
 it('npm run ardei:client -- --advanced from a pipe: other input is refused (exit 3), and the end of input quits', async () => {
-  const piped = await run('sh', ['-c', `printf 'hello\\ndl nope.txt\\nchdir\\n' | npm --prefix '${REPO}' --silent run ardei:client -- --advanced --port ${port}`]);
+  const piped = await run('sh', [
+    '-c',
+    `printf 'hello\\ndl nope.txt\\nchdir\\n' | npm --prefix '${REPO}' --silent run ardei:client -- --advanced --port ${port}`,
+  ]);
   expect(piped.stdout).toBe('Unrecognized Command!\nInvalid File!\nNot a recognised directory.\n');
   expect(piped.code).toBe(EXIT.refused);
   await server.logged(/quit \(3 command\(s\)\)/);

@@ -72,12 +72,21 @@ const commandOf = (context: Context): AdvancedCommand => parseCommand(context.co
 /** The argument of `chdir` or `dl`, when it has one. */
 const pathOf = (context: Context) => (commandOf(context) as { path?: string }).path;
 const target = (context: Context) => resolveFrom(context.cwd, pathOf(context)!);
-const is = (kind: AdvancedCommand['kind']) => ({ context }: { context: Context }) => commandOf(context).kind === kind;
+const is =
+  (kind: AdvancedCommand['kind']) =>
+  ({ context }: { context: Context }) =>
+    commandOf(context).kind === kind;
 
 /** One connection of the advanced ardei server; its file actors come through `provide` (advanced-actors.ts). */
 export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as AdvancedServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as AdvancedServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: {
       directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(unprovided('directory')),
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookup')),
@@ -106,16 +115,26 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
     initial: 'send_key',
     on: interruptedOnSocketError,
     states: {
-      send_key: { entry: [{ type: 'write', params: { bytes: SERVER_KEY } }, 'flush'], ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_key' } },
+      send_key: {
+        entry: [{ type: 'write', params: { bytes: SERVER_KEY } }, 'flush'],
+        ...waitsForPeer(FAILED),
+        on: { 'wire.flushed': 'wait_key' },
+      },
       wait_key: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
           // The key is the connection's first request: announcing it meets the request deadline, so a person may take
           // their time at the prompt (the idle timeout bounds that); each command then has a deadline of its own.
-          'frame.key': { target: 'wait_command', actions: { type: 'announce', params: { summary: 'client key accepted' } } },
+          'frame.key': {
+            target: 'wait_command',
+            actions: { type: 'announce', params: { summary: 'client key accepted' } },
+          },
           // A client that ended its side is done: nothing it could still send would reach us.
-          'socket.end': { target: 'session_complete', actions: { type: 'finish', params: { outcome: 'left', detail: 'the client left before its key' } } },
+          'socket.end': {
+            target: 'session_complete',
+            actions: { type: 'finish', params: { outcome: 'left', detail: 'the client left before its key' } },
+          },
         },
       },
       wait_command: {
@@ -123,18 +142,45 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
         ...waitsForPeer(FAILED),
         on: {
           'frame.command': { target: 'run_command', actions: assign({ command: ({ event }) => event.text }) },
-          'socket.end': { target: 'session_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'left', detail: `the client left without quit after ${context.commands} command(s)` }) } },
+          'socket.end': {
+            target: 'session_complete',
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: 'left',
+                detail: `the client left without quit after ${context.commands} command(s)`,
+              }),
+            },
+          },
         },
       },
       run_command: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: `${context.cwd || '/'}: ${context.command.slice(0, 60)}` }) },
+        entry: {
+          type: 'announce',
+          params: ({ context }) => ({ summary: `${context.cwd || '/'}: ${context.command.slice(0, 60)}` }),
+        },
         always: [
           { guard: 'isLs', target: 'listing' },
           { guard: 'isChdir', target: 'changing_directory' },
-          { guard: 'isChdirAlone', target: 'wait_command', actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'] },
+          {
+            guard: 'isChdirAlone',
+            target: 'wait_command',
+            actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'],
+          },
           { guard: 'isDl', target: 'check_file' },
-          { guard: 'isDlAlone', target: 'wait_command', actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'] },
-          { guard: 'isQuit', target: 'session_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'quit', detail: `${context.commands} command(s)` }) } },
+          {
+            guard: 'isDlAlone',
+            target: 'wait_command',
+            actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'],
+          },
+          {
+            guard: 'isQuit',
+            target: 'session_complete',
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({ outcome: 'quit', detail: `${context.commands} command(s)` }),
+            },
+          },
           { target: 'wait_command', actions: [{ type: 'write', params: { bytes: UNRECOGNIZED } }, 'nextCommand'] },
         ],
       },
@@ -144,9 +190,20 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
           input: ({ context }) => context.cwd,
           onDone: {
             target: 'wait_command',
-            actions: [{ type: 'write', params: ({ context, event }) => ({ bytes: listingReply(context.cwd, event.output?.folders ?? [], event.output?.files ?? []) }) }, 'nextCommand'],
+            actions: [
+              {
+                type: 'write',
+                params: ({ context, event }) => ({
+                  bytes: listingReply(context.cwd, event.output?.folders ?? [], event.output?.files ?? []),
+                }),
+              },
+              'nextCommand',
+            ],
           },
-          onError: { target: 'wait_command', actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'] },
+          onError: {
+            target: 'wait_command',
+            actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'],
+          },
         },
       },
       changing_directory: {
@@ -157,11 +214,18 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.output !== undefined,
               target: 'wait_command',
-              actions: [{ type: 'write', params: ({ context }) => ({ bytes: chdirReply(target(context)) }) }, assign({ cwd: ({ context }) => target(context) }), 'nextCommand'],
+              actions: [
+                { type: 'write', params: ({ context }) => ({ bytes: chdirReply(target(context)) }) },
+                assign({ cwd: ({ context }) => target(context) }),
+                'nextCommand',
+              ],
             },
             { target: 'wait_command', actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'] },
           ],
-          onError: { target: 'wait_command', actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'] },
+          onError: {
+            target: 'wait_command',
+            actions: [{ type: 'write', params: { bytes: NOT_A_DIRECTORY } }, 'nextCommand'],
+          },
         },
       },
       check_file: {
@@ -173,13 +237,23 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
               guard: ({ event }) => event.output.kind === 'found',
               target: 'sending_file',
               actions: [
-                assign(({ event }) => (event.output.kind === 'found' ? { ref: event.output.ref, size: event.output.size } : {})),
-                { type: 'write', params: ({ context, event }) => ({ bytes: dlHeader(pathOf(context)!, event.output.kind === 'found' ? event.output.size : 0) }) },
+                assign(({ event }) =>
+                  event.output.kind === 'found' ? { ref: event.output.ref, size: event.output.size } : {},
+                ),
+                {
+                  type: 'write',
+                  params: ({ context, event }) => ({
+                    bytes: dlHeader(pathOf(context)!, event.output.kind === 'found' ? event.output.size : 0),
+                  }),
+                },
               ],
             },
             { target: 'wait_command', actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'] },
           ],
-          onError: { target: 'wait_command', actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'] },
+          onError: {
+            target: 'wait_command',
+            actions: [{ type: 'write', params: { bytes: INVALID_FILE } }, 'nextCommand'],
+          },
         },
       },
       sending_file: sendFromSource({

@@ -13,7 +13,20 @@ import { SEEDPEER, seedpeer, startPeerServer, type PeerServer } from '../../src/
 import { CLI, run, sha256, startCliServer } from '../../src/test-support/processes';
 
 /** Every command once: found and missing files (small and 1 MiB), chdir with no argument and an empty one, a directory, an unknown case. */
-const COMMANDS = ['ls', 'chdir', 'chdir ', 'dl small.txt', 'dl docs/big.bin', 'dl missing.txt', 'dl', 'dl docs', 'LS', 'chdir docs', 'ls', 'quit'];
+const COMMANDS = [
+  'ls',
+  'chdir',
+  'chdir ',
+  'dl small.txt',
+  'dl docs/big.bin',
+  'dl missing.txt',
+  'dl',
+  'dl docs',
+  'LS',
+  'chdir docs',
+  'ls',
+  'quit',
+];
 
 let base: string;
 let root: string;
@@ -31,14 +44,35 @@ const folder = (name: string) => mkdtemp(join(base, `${name}-`));
 
 /** seedpeer's advanced client: the lines it printed for the replies (`<cmd> -> <repr>`, `ok <bytes> <sha256>`), in order. */
 async function peerClient(port: number, flags: string[], save: string) {
-  const result = await seedpeer(['advanced', 'client', '127.0.0.1', String(port), ...COMMANDS, '--save', save, '--timeout', '10', ...flags]);
-  return { code: result.code, lines: result.stdout.split('\n').filter((line) => line.includes(' -> ') || line.startsWith('ok ')), stderr: result.stderr };
+  const result = await seedpeer([
+    'advanced',
+    'client',
+    '127.0.0.1',
+    String(port),
+    ...COMMANDS,
+    '--save',
+    save,
+    '--timeout',
+    '10',
+    ...flags,
+  ]);
+  return {
+    code: result.code,
+    lines: result.stdout.split('\n').filter((line) => line.includes(' -> ') || line.startsWith('ok ')),
+    stderr: result.stderr,
+  };
 }
 
 /** The replies in seedpeer's lines (its Python reprs read back by Python), 929Z included. */
 async function repliesIn(lines: string[]): Promise<string[]> {
-  const reprs = lines.filter((line) => line.includes(' -> ') && !line.startsWith('quit -> ')).map((line) => line.slice(line.indexOf(' -> ') + 4));
-  const read = await run('python3', ['-c', 'import ast, json, sys; print(json.dumps([ast.literal_eval(r) for r in sys.argv[1:]]))', ...reprs]);
+  const reprs = lines
+    .filter((line) => line.includes(' -> ') && !line.startsWith('quit -> '))
+    .map((line) => line.slice(line.indexOf(' -> ') + 4));
+  const read = await run('python3', [
+    '-c',
+    'import ast, json, sys; print(json.dumps([ast.literal_eval(r) for r in sys.argv[1:]]))',
+    ...reprs,
+  ]);
   return JSON.parse(read.stdout) as string[];
 }
 
@@ -54,8 +88,14 @@ const printedFor = (replies: string[]) =>
 
 /** The commands a seedpeer server logged, without the client's address, once it has logged `quits` quits (its log is a pipe: it may trail the client's exit). */
 async function commandsLogged(server: PeerServer, quits: number): Promise<string[]> {
-  const lines = () => server.log().split('\n').filter((line) => / command |: quit$/.test(line)).map((line) => line.replace(/^\('127\.0\.0\.1', \d+\): /, ''));
-  for (let tries = 0; tries < 100 && lines().filter((line) => line === 'quit').length < quits; tries++) await new Promise((settle) => setTimeout(settle, 20));
+  const lines = () =>
+    server
+      .log()
+      .split('\n')
+      .filter((line) => / command |: quit$/.test(line))
+      .map((line) => line.replace(/^\('127\.0\.0\.1', \d+\): /, ''));
+  for (let tries = 0; tries < 100 && lines().filter((line) => line === 'quit').length < quits; tries++)
+    await new Promise((settle) => setTimeout(settle, 20));
   return lines();
 }
 
@@ -65,7 +105,15 @@ describe.each([
 ])('the wirestate client against seedpeer advanced serve, %s', (_label, serveFlags) => {
   let server: PeerServer;
   beforeAll(async () => {
-    server = await startPeerServer(SEEDPEER, (port) => ['advanced', 'serve', String(port), root, '--timeout', '10', ...serveFlags]);
+    server = await startPeerServer(SEEDPEER, (port) => [
+      'advanced',
+      'serve',
+      String(port),
+      root,
+      '--timeout',
+      '10',
+      ...serveFlags,
+    ]);
   });
   afterAll(() => server.stop());
 
@@ -75,7 +123,14 @@ describe.each([
     const here = await folder('here');
     // No quit in the input: the client sends it itself.
     const typed = COMMANDS.filter((command) => command !== 'quit').map((command) => `'${command}'`);
-    const ours = await run('sh', ['-c', `printf '%s\\n' ${typed.join(' ')} | "${process.execPath}" "${CLI}" ardei client --advanced --port ${server.port}`], { cwd: here });
+    const ours = await run(
+      'sh',
+      [
+        '-c',
+        `printf '%s\\n' ${typed.join(' ')} | "${process.execPath}" "${CLI}" ardei client --advanced --port ${server.port}`,
+      ],
+      { cwd: here },
+    );
 
     expect(ours.stdout).toBe(printedFor(await repliesIn(oracle.lines)));
     expect(ours.code).toBe(EXIT.refused);
@@ -92,9 +147,30 @@ describe.each([
   ['--faithful', ['--faithful']],
 ])('seedpeer advanced client (%s) against the wirestate server', (_label, clientFlags) => {
   it('gets the replies the original server gives, byte for byte (its root shown as /), and the same files', async () => {
-    const original = await startPeerServer(SEEDPEER, (port) => ['advanced', 'serve', String(port), root, '--timeout', '10', '--real-chdir']);
+    const original = await startPeerServer(SEEDPEER, (port) => [
+      'advanced',
+      'serve',
+      String(port),
+      root,
+      '--timeout',
+      '10',
+      '--real-chdir',
+    ]);
     const theirs = await peerClient(original.port, clientFlags, await folder('theirs')).finally(() => original.stop());
-    const wirestate = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root]);
+    const wirestate = await startCliServer([
+      'ardei',
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--tcp-port',
+      '0',
+      '--udp-port',
+      '0',
+      '--advanced',
+      '0',
+      '--root',
+      root,
+    ]);
     const saved = await folder('saved');
     try {
       await wirestate.logged(/ardei-advanced server listening/);

@@ -6,10 +6,18 @@ import { CLIENT_KEY, SERVER_KEY, announcedSize, parseCommand, replyEnd, resolveF
 import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
 import { ardeiAdvancedServer } from '.';
 
-const files = () => new MemoryFiles({ 'top.txt': 'top', '.hidden': 'h', '.git/config': 'c', 'docs/a.txt': 'alpha', 'docs/deep/b.txt': 'bravo' });
+const files = () =>
+  new MemoryFiles({
+    'top.txt': 'top',
+    '.hidden': 'h',
+    '.git/config': 'c',
+    'docs/a.txt': 'alpha',
+    'docs/deep/b.txt': 'bravo',
+  });
 const server = () => ardeiAdvancedServer(files(), { maxRequest: 4096 }).accept('c1');
 /** Each command as the original client sends it: the command and 929Z in one write. */
-const session = (commands: string[], extra: ReplayInput[] = []) => replay(server(), [CLIENT_KEY, ...commands.map((command) => Buffer.from(`${command}929Z`)), ...extra]);
+const session = (commands: string[], extra: ReplayInput[] = []) =>
+  replay(server(), [CLIENT_KEY, ...commands.map((command) => Buffer.from(`${command}929Z`)), ...extra]);
 const replies = (sent: Buffer) => sent.subarray(SERVER_KEY.length).toString().split('929Z');
 
 describe('codec', () => {
@@ -18,7 +26,8 @@ describe('codec', () => {
     expect(parseCommand('chdir')).toEqual({ kind: 'chdir', path: undefined });
     expect(parseCommand('chdir ')).toEqual({ kind: 'chdir', path: '' });
     expect(parseCommand('dl')).toEqual({ kind: 'dl', path: undefined });
-    for (const other of ['LS', 'quit ', ' ls', 'Quit', 'chdirdocs', '']) expect(parseCommand(other)).toEqual({ kind: 'unknown' });
+    for (const other of ['LS', 'quit ', ' ls', 'Quit', 'chdirdocs', ''])
+      expect(parseCommand(other)).toEqual({ kind: 'unknown' });
   });
 
   it('keeps every path inside the root', () => {
@@ -31,9 +40,15 @@ describe('codec', () => {
   it('ends a listing or a dl answer after their own 929Z, even when a name holds 929Z', () => {
     const listing = 'Current Working Directory: /x929Z\n\nFolders: \n\nf929Z\n\nFiles: \n\na929Z.txt\n929Z';
     expect(replyEnd(Buffer.from(`${listing}Invalid File!929Z`))).toBe(listing.length);
-    expect(replyEnd(Buffer.from('Current Working Directory: /\n\nFolders: \n\n\nFiles: \n\n929Zrest'))).toBe('Current Working Directory: /\n\nFolders: \n\n\nFiles: \n\n929Z'.length);
-    expect(replyEnd(Buffer.from('Sending b929Z.txt size: SpLiT5929Z5929Z'))).toBe('Sending b929Z.txt size: SpLiT5929Z'.length);
-    expect(replyEnd(Buffer.from('Not a recognised directory.929ZInvalid'))).toBe('Not a recognised directory.929Z'.length);
+    expect(replyEnd(Buffer.from('Current Working Directory: /\n\nFolders: \n\n\nFiles: \n\n929Zrest'))).toBe(
+      'Current Working Directory: /\n\nFolders: \n\n\nFiles: \n\n929Z'.length,
+    );
+    expect(replyEnd(Buffer.from('Sending b929Z.txt size: SpLiT5929Z5929Z'))).toBe(
+      'Sending b929Z.txt size: SpLiT5929Z'.length,
+    );
+    expect(replyEnd(Buffer.from('Not a recognised directory.929ZInvalid'))).toBe(
+      'Not a recognised directory.929Z'.length,
+    );
     expect(replyEnd(Buffer.from('Current Working Directory: /\n\nFolders: \n\n929Z'))).toBeUndefined();
   });
 });
@@ -43,19 +58,30 @@ describe('readers', () => {
     const stream = Buffer.concat([CLIENT_KEY, Buffer.from('ls929Zdl a.txt929Z\nchdir \r\n\n929Zquit929Z')]);
     for (const chunks of everySplit(stream)) {
       const frames = decodeAll(new AdvancedRequestReader(4096), chunks);
-      expect(frames).toEqual([{ type: 'frame.key' }, ...['ls', 'dl a.txt', 'chdir ', '', 'quit'].map((text) => ({ type: 'frame.command', text }))]);
+      expect(frames).toEqual([
+        { type: 'frame.key' },
+        ...['ls', 'dl a.txt', 'chdir ', '', 'quit'].map((text) => ({ type: 'frame.command', text })),
+      ]);
     }
   });
 
   it('ends a command with no end in sight at the cap, the same whatever the cuts', () => {
     const stream = Buffer.concat([CLIENT_KEY, Buffer.from('abcdefgh929Z')]);
     for (const chunks of everySplit(stream)) {
-      expect(decodeAll(new AdvancedRequestReader(4), chunks)).toEqual([{ type: 'frame.key' }, { type: 'frame.command', text: 'abcd' }, { type: 'frame.command', text: 'efgh' }]);
+      expect(decodeAll(new AdvancedRequestReader(4), chunks)).toEqual([
+        { type: 'frame.key' },
+        { type: 'frame.command', text: 'abcd' },
+        { type: 'frame.command', text: 'efgh' },
+      ]);
     }
   });
 
   it('splits replies at their ends and a dl by its announced size, however the bytes are cut', () => {
-    const stream = Buffer.concat([SERVER_KEY, Buffer.from('Sending a929Z.txt size: SpLiT5929Zalpha'), Buffer.from('Unrecognized Command!929Z')]);
+    const stream = Buffer.concat([
+      SERVER_KEY,
+      Buffer.from('Sending a929Z.txt size: SpLiT5929Zalpha'),
+      Buffer.from('Unrecognized Command!929Z'),
+    ]);
     for (const chunks of everySplit(stream)) {
       const frames = decodeAll(new AdvancedReplyReader(), chunks);
       const data = frames.map((frame) => (frame.type === 'frame.data' ? frame.chunk.toString() : '')).join('');
@@ -85,8 +111,22 @@ describe('server', () => {
   });
 
   it('never leaves the root, and says so for what is not there', async () => {
-    const result = await session(['chdir ../../..', 'chdir nowhere', 'dl ../../etc/passwd', 'dl docs', 'frobnicate', 'quit']);
-    expect(replies(result.sent)).toEqual(['The new current working directory on the server is: /', 'Not a recognised directory.', 'Invalid File!', 'Invalid File!', 'Unrecognized Command!', '']);
+    const result = await session([
+      'chdir ../../..',
+      'chdir nowhere',
+      'dl ../../etc/passwd',
+      'dl docs',
+      'frobnicate',
+      'quit',
+    ]);
+    expect(replies(result.sent)).toEqual([
+      'The new current working directory on the server is: /',
+      'Not a recognised directory.',
+      'Invalid File!',
+      'Invalid File!',
+      'Unrecognized Command!',
+      '',
+    ]);
   });
 
   it("answers the original's quirks: chdir alone, chdir with an empty argument, dl alone, other case, a trailing space", async () => {
@@ -105,21 +145,38 @@ describe('server', () => {
   });
 
   it('joins a command split over writes, however long the pause, as the original does', async () => {
-    const result = await replay(server(), [CLIENT_KEY, Buffer.from('ls92'), { wait: 1000 }, Buffer.from('9Z'), Buffer.from('quit929Z')]);
-    expect(replies(result.sent)).toEqual(['Current Working Directory: /\n\nFolders: \n\ndocs\n\nFiles: \n\ntop.txt\n', '']);
+    const result = await replay(server(), [
+      CLIENT_KEY,
+      Buffer.from('ls92'),
+      { wait: 1000 },
+      Buffer.from('9Z'),
+      Buffer.from('quit929Z'),
+    ]);
+    expect(replies(result.sent)).toEqual([
+      'Current Working Directory: /\n\nFolders: \n\ndocs\n\nFiles: \n\ntop.txt\n',
+      '',
+    ]);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit' });
   });
 
   it('answers two commands that came in one write, and closes on quit929Z', async () => {
     const result = await replay(server(), [CLIENT_KEY, Buffer.from('chdir docs929Zdl a.txt929Zquit929Z')]);
-    expect(replies(result.sent)).toEqual(['The new current working directory on the server is: /docs', 'Sending a.txt size: SpLiT5', 'alpha']);
+    expect(replies(result.sent)).toEqual([
+      'The new current working directory on the server is: /docs',
+      'Sending a.txt size: SpLiT5',
+      'alpha',
+    ]);
     expect(result.closed).toBe('end');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit', detail: '2 command(s)' });
   });
 
   it('takes lines from a person typing into nc, CRLF or LF', async () => {
     const result = await replay(server(), [CLIENT_KEY, Buffer.from('chdir docs\r\n\nls\n'), Buffer.from('quit\n')]);
-    expect(replies(result.sent)).toEqual(['The new current working directory on the server is: /docs', 'Current Working Directory: /docs\n\nFolders: \n\ndeep\n\nFiles: \n\na.txt\n', '']);
+    expect(replies(result.sent)).toEqual([
+      'The new current working directory on the server is: /docs',
+      'Current Working Directory: /docs\n\nFolders: \n\ndeep\n\nFiles: \n\na.txt\n',
+      '',
+    ]);
     expect(result.closed).toBe('end');
   });
 

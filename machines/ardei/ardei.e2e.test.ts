@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { createServer, type AddressInfo } from 'node:net';
-import { CLI, freePort, run, startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
+import {
+  CLI,
+  freePort,
+  run,
+  startCliServer,
+  wirestate,
+  wirestateInTerminal,
+  type ServerProcess,
+} from '../../src/test-support/processes';
 
 let server: ServerProcess;
 let tcpPort: number;
@@ -36,8 +44,24 @@ it('sends a 100 MB generated file over TCP complete', async () => {
 });
 
 it('sends a 1 MB generated file over UDP on loopback without loss (the server paces its datagrams), once the UDP limits are lifted', async () => {
-  expect(await udp('1000000')).toMatchObject({ code: EXIT.refused, stdout: 'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP\n' });
-  const unlimited = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--udp-max-reply', '0', '--udp-max-rate', '0']);
+  expect(await udp('1000000')).toMatchObject({
+    code: EXIT.refused,
+    stdout: 'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP\n',
+  });
+  const unlimited = await startCliServer([
+    'ardei',
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--tcp-port',
+    '0',
+    '--udp-port',
+    '0',
+    '--udp-max-reply',
+    '0',
+    '--udp-max-rate',
+    '0',
+  ]);
   try {
     await unlimited.logged(/ardei-udp server listening on [\d.]+:\d+/);
     const port = /ardei-udp server listening on [\d.]+:(\d+)/.exec(unlimited.output())![1];
@@ -50,25 +74,47 @@ it('sends a 1 MB generated file over UDP on loopback without loss (the server pa
 });
 
 it('streams segments over both transports', async () => {
-  expect((await tcp('stream-2-20-500')).stdout).toMatch(/^stream of 20 x 500 bytes: received 10000 of 10000 bytes, 0 lost/);
-  expect((await udp('stream-2-20-500')).stdout).toMatch(/^stream of 20 x 500 bytes: received 10000 of 10000 bytes, 0 lost/);
+  expect((await tcp('stream-2-20-500')).stdout).toMatch(
+    /^stream of 20 x 500 bytes: received 10000 of 10000 bytes, 0 lost/,
+  );
+  expect((await udp('stream-2-20-500')).stdout).toMatch(
+    /^stream of 20 x 500 bytes: received 10000 of 10000 bytes, 0 lost/,
+  );
 });
 
 it('answers what the original ignored with one line, which the client prints and exits 3 on (refused by the server)', async () => {
-  expect(await tcp('--', '-5')).toMatchObject({ code: EXIT.refused, stdout: 'Error: a file size is a positive number of chars\n' });
-  expect(await tcp('123456790')).toMatchObject({ code: EXIT.refused, stdout: 'Request for file of 123456790 chars. Server limit is: 123456790 chars.\n' });
-  expect(await udp('123456791')).toMatchObject({ code: EXIT.refused, stdout: 'Request for file of 123456791 chars. Server limit is: 123456790 chars.\n' });
-  expect(await udp('stream-x')).toMatchObject({ code: EXIT.refused, stdout: 'Error: a stream request is stream-<interval_ms>-<count>-<size>\n' });
+  expect(await tcp('--', '-5')).toMatchObject({
+    code: EXIT.refused,
+    stdout: 'Error: a file size is a positive number of chars\n',
+  });
+  expect(await tcp('123456790')).toMatchObject({
+    code: EXIT.refused,
+    stdout: 'Request for file of 123456790 chars. Server limit is: 123456790 chars.\n',
+  });
+  expect(await udp('123456791')).toMatchObject({
+    code: EXIT.refused,
+    stdout: 'Request for file of 123456791 chars. Server limit is: 123456790 chars.\n',
+  });
+  expect(await udp('stream-x')).toMatchObject({
+    code: EXIT.refused,
+    stdout: 'Error: a stream request is stream-<interval_ms>-<count>-<size>\n',
+  });
 });
 
 it('exits 6 (cannot connect) when nothing listens, over UDP as over TCP', async () => {
   const port = String(await freePort());
   expect((await wirestate(['ardei', 'client', '--port', port, 'hello'])).code).toBe(EXIT.cannotConnect);
-  expect(await wirestate(['ardei', 'client', '--udp', '--port', port, 'hello'])).toMatchObject({ code: EXIT.cannotConnect, stderr: expect.stringContaining('ECONNREFUSED') });
+  expect(await wirestate(['ardei', 'client', '--udp', '--port', port, 'hello'])).toMatchObject({
+    code: EXIT.cannotConnect,
+    stderr: expect.stringContaining('ECONNREFUSED'),
+  });
 });
 
-it("prompts like the original on a terminal: a number, then stream with its three questions, then quit", async () => {
-  const shown = await wirestateInTerminal(['ardei', 'client', '--port', String(tcpPort)], '5000\nstream\n1\n3\n10\nhi\nquit\n');
+it('prompts like the original on a terminal: a number, then stream with its three questions, then quit', async () => {
+  const shown = await wirestateInTerminal(
+    ['ardei', 'client', '--port', String(tcpPort)],
+    '5000\nstream\n1\n3\n10\nhi\nquit\n',
+  );
   expect(shown.code).toBe(EXIT.ok);
   expect(shown.stdout).toContain('Enter a number for a file, "stream", "quit", or text to echo: ');
   expect(shown.stdout).toContain('file of 5000 chars: received 5000 of 5000 bytes, 0 lost');
@@ -78,13 +124,21 @@ it("prompts like the original on a terminal: a number, then stream with its thre
 });
 
 it('reads requests from a pipe, one per line, without prompts', async () => {
-  const piped = await run('sh', ['-c', `printf 'abc\\n7\\n' | "${process.execPath}" "${CLI}" ardei client --udp --port ${udpPort}`]);
+  const piped = await run('sh', [
+    '-c',
+    `printf 'abc\\n7\\n' | "${process.execPath}" "${CLI}" ardei client --udp --port ${udpPort}`,
+  ]);
   expect(piped.stdout).toMatch(/^ABC\nfile of 7 chars: received 7 of 7 bytes, 0 lost/);
 });
 
 it('serves 20 clients at once over each transport', async () => {
-  const results = await Promise.all([...Array.from({ length: 20 }, (_, i) => tcp(String(10_000 + i))), ...Array.from({ length: 20 }, (_, i) => udp(String(10_000 + i)))]);
-  results.forEach((result, i) => expect(result.stdout).toContain(`received ${10_000 + (i % 20)} of ${10_000 + (i % 20)} bytes, 0 lost`));
+  const results = await Promise.all([
+    ...Array.from({ length: 20 }, (_, i) => tcp(String(10_000 + i))),
+    ...Array.from({ length: 20 }, (_, i) => udp(String(10_000 + i))),
+  ]);
+  results.forEach((result, i) =>
+    expect(result.stdout).toContain(`received ${10_000 + (i % 20)} of ${10_000 + (i % 20)} bytes, 0 lost`),
+  );
 });
 
 describe('the advanced variant', () => {
@@ -97,7 +151,20 @@ describe('the advanced variant', () => {
     await mkdir(join(root, 'docs'));
     await writeFile(join(root, 'docs', 'big.bin'), randomBytes(1024 * 1024 + 3));
     await writeFile(join(root, 'top.txt'), 'top');
-    advanced = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root]);
+    advanced = await startCliServer([
+      'ardei',
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--tcp-port',
+      '0',
+      '--udp-port',
+      '0',
+      '--advanced',
+      '0',
+      '--root',
+      root,
+    ]);
     await advanced.logged(/ardei-advanced server listening/);
   });
   afterAll(async () => {
@@ -108,7 +175,12 @@ describe('the advanced variant', () => {
   });
 
   const port = () => /ardei-advanced server listening on [\d.]+:(\d+)/.exec(advanced.output())![1];
-  const session = (commands: string) => run('sh', ['-c', `printf '${commands}' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${port()}`], { cwd: here });
+  const session = (commands: string) =>
+    run(
+      'sh',
+      ['-c', `printf '${commands}' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${port()}`],
+      { cwd: here },
+    );
 
   it('lists, changes directory inside the root only, and downloads a file byte for byte', async () => {
     const result = await session('ls\\nchdir docs\\ndl big.bin\\nchdir ../../..\\nquit\\n');
@@ -129,7 +201,10 @@ describe('the advanced variant', () => {
   });
 
   it('on a terminal, prompts for each command', async () => {
-    const shown = await wirestateInTerminal(['ardei', 'client', '--advanced', '--port', port()], 'chdir nowhere\nquit\n');
+    const shown = await wirestateInTerminal(
+      ['ardei', 'client', '--advanced', '--port', port()],
+      'chdir nowhere\nquit\n',
+    );
     expect(shown.stdout).toContain('ls, chdir PATH, dl PATH or quit: ');
     expect(shown.stdout).toContain('Not a recognised directory.\n');
   });
@@ -146,7 +221,10 @@ describe('the advanced variant', () => {
     });
     await new Promise<void>((listening) => original.listen(0, '127.0.0.1', listening));
     try {
-      const result = await run('sh', ['-c', `printf 'chdir\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${(original.address() as AddressInfo).port}`]);
+      const result = await run('sh', [
+        '-c',
+        `printf 'chdir\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${(original.address() as AddressInfo).port}`,
+      ]);
       expect(result.stdout).toBe('Not a recognised directory.\n');
       expect(received.toString()).toBe('bthDataComClientKeychdir929Zquit929Z');
       expect(result.code).toBe(EXIT.refused);

@@ -49,7 +49,8 @@ export function parseArdeiRequest(raw: Buffer): ArdeiRequest {
   const number = pythonInt(text) ?? 0n;
   if (number === 0n) return text === '' ? refused('Error: empty request') : { kind: 'echo', text };
   if (number < 0n) return refused('Error: a file size is a positive number of chars');
-  if (number > BigInt(FILE_LIMIT)) return refused(`Request for file of ${number} chars. Server limit is: ${FILE_LIMIT + 1} chars.`);
+  if (number > BigInt(FILE_LIMIT))
+    return refused(`Request for file of ${number} chars. Server limit is: ${FILE_LIMIT + 1} chars.`);
   return { kind: 'file', size: Number(number) };
 }
 
@@ -64,18 +65,23 @@ function parseStream(text: string): ArdeiRequest {
   const intervalMs = pythonFloat(intervalText ?? '');
   const count = pythonInt(countText ?? '');
   const size = parts.length > 3 ? pythonInt(sizeText) : undefined;
-  if (intervalMs === undefined || count === undefined || size === undefined) return refused('Error: a stream request is stream-<interval_ms>-<count>-<size>');
+  if (intervalMs === undefined || count === undefined || size === undefined)
+    return refused('Error: a stream request is stream-<interval_ms>-<count>-<size>');
   if (Number.isNaN(intervalMs) && (count === 0n || size === 0n)) {
-    return refused(`Request for transfer of ${countText} segments at interval: ${intervalText}, of size: ${sizeText} has errors.`);
+    return refused(
+      `Request for transfer of ${countText} segments at interval: ${intervalText}, of size: ${sizeText} has errors.`,
+    );
   }
   if (!(intervalMs <= INTERVAL_LIMIT_MS)) return refused(`Error: the interval is at most ${INTERVAL_LIMIT_MS} ms`);
-  if (size < 0n || size > BigInt(SEGMENT_SIZE_LIMIT)) return refused(`Error: the size is 0 to ${SEGMENT_SIZE_LIMIT} bytes`);
+  if (size < 0n || size > BigInt(SEGMENT_SIZE_LIMIT))
+    return refused(`Error: the size is 0 to ${SEGMENT_SIZE_LIMIT} bytes`);
   const segments = count < BigInt(STREAM_COUNT_LIMIT) ? Number(count) : STREAM_COUNT_LIMIT;
   return { kind: 'stream', intervalMs, count: segments, size: Number(size) };
 }
 
 /** The echo: ASCII letters upper-cased, everything else as sent. */
-export const echoOf = (text: string): Buffer => Buffer.from(text.replace(/[a-z]+/g, (letters) => letters.toUpperCase()));
+export const echoOf = (text: string): Buffer =>
+  Buffer.from(text.replace(/[a-z]+/g, (letters) => letters.toUpperCase()));
 
 const FILLER = Buffer.alloc(64 * 1024, 'A');
 

@@ -36,30 +36,65 @@ export function ardeiTcpServer(input: ArdeiServerInput): StreamProtocol {
 export function ardeiUdpServer(input: ArdeiUdpServerInput, maxRate = 0): StreamProtocol {
   const logic = createArdeiUdpServer();
   const budget = maxRate > 0 ? new AddressBudget(maxRate) : undefined;
-  const budgeted = (address: string) => logic.provide({ actors: { reserve: fromPromise<boolean, number>(async ({ input: bytes }) => budget!.take(address, bytes)) } });
-  return { name: 'ardei-udp', accept: (_id, address) => ({ logic: budget && address ? budgeted(address) : logic, input, decoder: datagrams() }) };
+  const budgeted = (address: string) =>
+    logic.provide({
+      actors: { reserve: fromPromise<boolean, number>(async ({ input: bytes }) => budget!.take(address, bytes)) },
+    });
+  return {
+    name: 'ardei-udp',
+    accept: (_id, address) => ({ logic: budget && address ? budgeted(address) : logic, input, decoder: datagrams() }),
+  };
 }
 
-export const ardeiTcpClient = (input: ArdeiClientInput): ConnectionSpec => ({ logic: createArdeiTcpClient(), input, decoder: new ChunkReader() });
+export const ardeiTcpClient = (input: ArdeiClientInput): ConnectionSpec => ({
+  logic: createArdeiTcpClient(),
+  input,
+  decoder: new ChunkReader(),
+});
 
-export const ardeiUdpClient = (input: ArdeiUdpClientInput): ConnectionSpec => ({ logic: createArdeiUdpClient(), input, decoder: datagrams() });
+export const ardeiUdpClient = (input: ArdeiUdpClientInput): ConnectionSpec => ({
+  logic: createArdeiUdpClient(),
+  input,
+  decoder: datagrams(),
+});
 
 /** What `wirestate replay`, the fixture tests and the inspector need: every machine is rebuilt from its input alone. */
 export const ardeiTraceSupport = (transport: 'tcp' | 'udp') =>
   textTraceSupport({
-    server: (trace) => (transport === 'tcp' ? ardeiTcpServer(trace.header.input as ArdeiServerInput) : ardeiUdpServer(trace.header.input as ArdeiUdpServerInput)).accept(trace.header.connection),
-    client: (trace) => (transport === 'tcp' ? ardeiTcpClient(trace.header.input as ArdeiClientInput) : ardeiUdpClient(trace.header.input as ArdeiUdpClientInput)),
-    machines: transport === 'tcp' ? { server: createArdeiTcpServer(), client: createArdeiTcpClient() } : { server: createArdeiUdpServer(), client: createArdeiUdpClient() },
+    server: (trace) =>
+      (transport === 'tcp'
+        ? ardeiTcpServer(trace.header.input as ArdeiServerInput)
+        : ardeiUdpServer(trace.header.input as ArdeiUdpServerInput)
+      ).accept(trace.header.connection),
+    client: (trace) =>
+      transport === 'tcp'
+        ? ardeiTcpClient(trace.header.input as ArdeiClientInput)
+        : ardeiUdpClient(trace.header.input as ArdeiUdpClientInput),
+    machines:
+      transport === 'tcp'
+        ? { server: createArdeiTcpServer(), client: createArdeiTcpClient() }
+        : { server: createArdeiUdpServer(), client: createArdeiUdpClient() },
   });
 
 export type AdvancedServerOptions = Omit<AdvancedServerInput, 'owner'>;
 
 export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServerOptions): StreamProtocol {
   const logic = ardeiAdvancedServerMachine.provide({ actors: advancedServerActors(files) });
-  return { name: 'ardei-advanced', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new AdvancedRequestReader(options.maxRequest) }) };
+  return {
+    name: 'ardei-advanced',
+    accept: (connectionId) => ({
+      logic,
+      input: { ...options, owner: connectionId },
+      decoder: new AdvancedRequestReader(options.maxRequest),
+    }),
+  };
 }
 
-export const ardeiAdvancedClient = (local: (name: string) => IncomingFile, hasRoomFor: (size: number) => Promise<boolean>, input: AdvancedClientInput): ConnectionSpec => ({
+export const ardeiAdvancedClient = (
+  local: (name: string) => IncomingFile,
+  hasRoomFor: (size: number) => Promise<boolean>,
+  input: AdvancedClientInput,
+): ConnectionSpec => ({
   logic: ardeiAdvancedClientMachine.provide({ actors: advancedClientActors(local, hasRoomFor) }),
   input,
   decoder: new AdvancedReplyReader(),
@@ -86,9 +121,23 @@ export const ardeiProtocol: ProtocolDescriptor = {
   name: 'ardei',
   summary: 'Echo, generated files and streams over TCP and UDP (seed 000)',
   servers: [
-    { transport: 'tcp', port: ARDEI_TCP_PORT, protocol: ({ idleTimeoutMs, quietMs }) => ardeiTcpServer({ idleTimeoutMs, quietMs, maxRequest: ARDEI_MAX_REQUEST }) },
+    {
+      transport: 'tcp',
+      port: ARDEI_TCP_PORT,
+      protocol: ({ idleTimeoutMs, quietMs }) =>
+        ardeiTcpServer({ idleTimeoutMs, quietMs, maxRequest: ARDEI_MAX_REQUEST }),
+    },
     { transport: 'udp', port: ARDEI_UDP_PORT, protocol: () => ardeiUdpServer(ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE) },
-    { transport: 'tcp', port: ADVANCED_PORT, protocol: ({ files, idleTimeoutMs }) => ardeiAdvancedServer(files, { idleTimeoutMs, maxRequest: ADVANCED_MAX_COMMAND }) },
+    {
+      transport: 'tcp',
+      port: ADVANCED_PORT,
+      protocol: ({ files, idleTimeoutMs }) =>
+        ardeiAdvancedServer(files, { idleTimeoutMs, maxRequest: ADVANCED_MAX_COMMAND }),
+    },
   ],
-  traces: { ardei: ardeiTraceSupport('tcp'), 'ardei-udp': ardeiTraceSupport('udp'), 'ardei-advanced': ardeiAdvancedTraceSupport() },
+  traces: {
+    ardei: ardeiTraceSupport('tcp'),
+    'ardei-udp': ardeiTraceSupport('udp'),
+    'ardei-advanced': ardeiAdvancedTraceSupport(),
+  },
 };

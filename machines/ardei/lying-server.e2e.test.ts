@@ -72,16 +72,21 @@ describe('advanced', () => {
     expect(await readdir(folder)).toEqual(['report.pdf']);
   });
 
-  it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])('refuses an announced size that does not fit before writing anything (exit 7): %s', async (size) => {
-    const port = await advanced(Buffer.from(`Sending report.pdf size: SpLiT${size}929Zhello`));
-    const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
-    expect(result.code).toBe(EXIT.localFile);
-    expect(result.stderr).toContain(`not enough free space for ${size} bytes`);
-    expect(await readdir(folder)).toEqual([]);
-  });
+  it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
+    'refuses an announced size that does not fit before writing anything (exit 7): %s',
+    async (size) => {
+      const port = await advanced(Buffer.from(`Sending report.pdf size: SpLiT${size}929Zhello`));
+      const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
+      expect(result.code).toBe(EXIT.localFile);
+      expect(result.stderr).toContain(`not enough free space for ${size} bytes`);
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
 
   it('takes bytes past the announced size, before the next command, as a protocol error and keeps no file (exit 4)', async () => {
-    const port = await advanced(Buffer.from('Sending report.pdf size: SpLiT5929ZhelloEXTRA-LISTING-FROM-NOWHERE\n929Z'));
+    const port = await advanced(
+      Buffer.from('Sending report.pdf size: SpLiT5929ZhelloEXTRA-LISTING-FROM-NOWHERE\n929Z'),
+    );
     const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\nls\n');
     expect(result.code).toBe(EXIT.serverError);
     expect(result.stderr).toContain('the server sent 31 bytes past the announced size');

@@ -8,7 +8,10 @@
 const DIGITS = String.raw`[0-9](?:_?[0-9])*`;
 const SPACE = String.raw`[ \t\n\r\v\f]*`;
 const INT = new RegExp(String.raw`^${SPACE}[+-]?${DIGITS}${SPACE}$`);
-const FLOAT = new RegExp(String.raw`^${SPACE}[+-]?(?:(?:(?:${DIGITS})?\.${DIGITS}|${DIGITS}\.?)(?:e[+-]?${DIGITS})?|nan|inf|infinity)${SPACE}$`, 'i');
+const FLOAT = new RegExp(
+  String.raw`^${SPACE}[+-]?(?:(?:(?:${DIGITS})?\.${DIGITS}|${DIGITS}\.?)(?:e[+-]?${DIGITS})?|nan|inf|infinity)${SPACE}$`,
+  'i',
+);
 
 /** Python's `int(text)`, exact however large, or undefined where Python raises ValueError. */
 export function pythonInt(text: string): bigint | undefined {

@@ -2,7 +2,13 @@
 import { FILE_PREPARED } from './codec';
 import { reportOf, type Reply } from './report';
 
-const tcp = (request: string, reply: string | Buffer, bytes = Buffer.byteLength(reply)): Reply => ({ request, head: Buffer.from(reply), bytes, transport: 'tcp', seconds: 1 });
+const tcp = (request: string, reply: string | Buffer, bytes = Buffer.byteLength(reply)): Reply => ({
+  request,
+  head: Buffer.from(reply),
+  bytes,
+  transport: 'tcp',
+  seconds: 1,
+});
 
 it('takes an echo as an answer, and a close with no reply to it as a refusal', () => {
   expect(reportOf(tcp('hello', 'HELLO'))).toEqual({ text: 'HELLO', lost: 0, extra: 0, refused: false });
@@ -16,11 +22,18 @@ it("takes the server's one-line errors, and the original's silence, as refusals"
   expect(reportOf(tcp('-5', 'Error: a file size is a positive number of chars'))).toMatchObject({ refused: true });
   expect(reportOf(tcp('-5', 'file_prepared'))).toMatchObject({ text: 'file_prepared', refused: true });
   expect(reportOf(tcp('stream-x', ''))).toMatchObject({ refused: true });
-  expect(reportOf(tcp('stream-nan-0-5', 'Request for transfer of 0 segments at interval: nan, of size: 5 has errors.'))).toMatchObject({ refused: true });
+  expect(
+    reportOf(tcp('stream-nan-0-5', 'Request for transfer of 0 segments at interval: nan, of size: 5 has errors.')),
+  ).toMatchObject({ refused: true });
 });
 
 it('reports data with what was lost, never as a refusal', () => {
-  expect(reportOf(tcp('1000', Buffer.concat([FILE_PREPARED, Buffer.alloc(10, 'A')]), 13 + 990))).toMatchObject({ lost: 10, refused: false });
+  expect(reportOf(tcp('1000', Buffer.concat([FILE_PREPARED, Buffer.alloc(10, 'A')]), 13 + 990))).toMatchObject({
+    lost: 10,
+    refused: false,
+  });
   expect(reportOf(tcp('stream-1-0-5', ''))).toMatchObject({ lost: 0, refused: false });
-  expect(reportOf({ request: '3000', head: Buffer.alloc(1024, 'A'), bytes: 2048, transport: 'udp', seconds: 1 })).toMatchObject({ lost: 952, refused: false });
+  expect(
+    reportOf({ request: '3000', head: Buffer.alloc(1024, 'A'), bytes: 2048, transport: 'udp', seconds: 1 }),
+  ).toMatchObject({ lost: 952, refused: false });
 });

@@ -27,13 +27,19 @@ const allA = (bytes: Buffer) => bytes.every((byte) => byte === 0x41);
 export function reportOf(reply: Reply): Report {
   const asked = parseArdeiRequest(Buffer.from(reply.request));
   // Over UDP, file_prepared is a datagram of its own that the client does not count: what follows is data.
-  const prepared = reply.transport === 'tcp' ? reply.head.subarray(0, FILE_PREPARED.length).equals(FILE_PREPARED) : allA(reply.head);
+  const prepared =
+    reply.transport === 'tcp' ? reply.head.subarray(0, FILE_PREPARED.length).equals(FILE_PREPARED) : allA(reply.head);
   if (asked.kind === 'file' && prepared) {
     const received = reply.transport === 'tcp' ? reply.bytes - FILE_PREPARED.length : reply.bytes;
     return dataReport(`file of ${asked.size} chars`, asked.size, received, reply.seconds);
   }
   if (asked.kind === 'stream' && allA(reply.head)) {
-    return dataReport(`stream of ${asked.count} x ${asked.size} bytes`, asked.count * asked.size, reply.bytes, reply.seconds);
+    return dataReport(
+      `stream of ${asked.count} x ${asked.size} bytes`,
+      asked.count * asked.size,
+      reply.bytes,
+      reply.seconds,
+    );
   }
   return { text: reply.head.toString(), lost: 0, extra: 0, refused: asked.kind !== 'echo' || reply.bytes === 0 };
 }

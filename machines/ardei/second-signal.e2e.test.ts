@@ -4,7 +4,18 @@ import { connect } from 'node:net';
 import { startCliServer } from '../../src/test-support/processes';
 
 it('a second SIGTERM while a TCP download holds the grace period exits 0 at once, without a crash', async () => {
-  const server = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--grace', '60']);
+  const server = await startCliServer([
+    'ardei',
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--tcp-port',
+    '0',
+    '--udp-port',
+    '0',
+    '--grace',
+    '60',
+  ]);
   await server.logged(/ardei-udp server listening/);
   const tcpPort = Number(/ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
   // A 100 MB file that this client never reads: its session is in flight until aborted.

@@ -16,7 +16,10 @@ let tcpPort: string;
 let udpPort: string;
 beforeAll(async () => {
   // The README's `npm run ardei:server` (TCP 8120 and UDP 8121), both ports picked by the OS.
-  server = await startServerCommand(npm('ardei:server', ['--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0']), true);
+  server = await startServerCommand(
+    npm('ardei:server', ['--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0']),
+    true,
+  );
   await server.logged(/ardei-udp server listening on [\d.]+:\d+/);
   tcpPort = /ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1];
   udpPort = /ardei-udp server listening on [\d.]+:(\d+)/.exec(server.output())![1];
@@ -35,11 +38,13 @@ describe.each([
     expect(shown.code).toBe(EXIT.ok);
     expect(shown.stdout.split(PROMPT)).toHaveLength(5);
     expect(shown.stdout).toContain('file of 5000 chars: received 5000 of 5000 bytes, 0 lost (0.0%)');
-    expect(shown.stdout).toMatch(/Interval between segments \(ms\): .*Number of segments: .*Segment size \(bytes\): .*stream of 3 x 10 bytes: received 30 of 30 bytes, 0 lost/s);
+    expect(shown.stdout).toMatch(
+      /Interval between segments \(ms\): .*Number of segments: .*Segment size \(bytes\): .*stream of 3 x 10 bytes: received 30 of 30 bytes, 0 lost/s,
+    );
     expect(shown.stdout).toContain('HELLO SEED\n');
   });
 
-  it('a file over the limit of 123456789 is refused with the server\'s line, and the session ends with exit 3', async () => {
+  it("a file over the limit of 123456789 is refused with the server's line, and the session ends with exit 3", async () => {
     const shown = await inTerminal(npm('ardei:client', flags()), '123456790\nquit\n');
     expect(shown.stdout).toContain('Request for file of 123456790 chars. Server limit is: 123456790 chars.\n');
     expect(shown.code).toBe(EXIT.refused);

@@ -8,7 +8,13 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type Finish } from '../../src/engine/outcome';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
+import {
+  BULK_TAG,
+  READING_TAG,
+  type SessionOutcome,
+  type WireEvent,
+  type MachineEmitted,
+} from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
@@ -39,16 +45,35 @@ const MACHINE_ID = 'ardei-tcp-client';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 
 const output = outcomeFrom<ArdeiClientOutcome>(['received']);
-const timedOut = { target: at('failed'), actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' } } };
+const timedOut = {
+  target: at('failed'),
+  actions: {
+    type: 'finish' as const,
+    params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' },
+  },
+};
 
 export function createArdeiTcpClient() {
   const machine = setup({
-    types: { context: {} as Context, input: {} as ArdeiClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as ArdeiClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
+      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({
+        outcome: params.outcome,
+        code: params.code,
+        detail: params.detail,
+      })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
-        head: context.head.length < context.keep ? Buffer.concat([context.head, params.bytes.subarray(0, context.keep - context.head.length)]) : context.head,
+        head:
+          context.head.length < context.keep
+            ? Buffer.concat([context.head, params.bytes.subarray(0, context.keep - context.head.length)])
+            : context.head,
         bytes: context.bytes + params.bytes.length,
       })),
     },
@@ -68,7 +93,11 @@ export function createArdeiTcpClient() {
         tags: [READING_TAG, BULK_TAG],
         after: { idle: timedOut },
         on: {
-          'frame.bytes': { target: 'receiving', reenter: true, actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'frame.bytes': {
+            target: 'receiving',
+            reenter: true,
+            actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
+          },
           'socket.end': { target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received' } } },
         },
       },

@@ -13,7 +13,12 @@ import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
-import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import {
+  readsTextRequest,
+  takeRequest,
+  textRequestRules,
+  type TextRequestContext,
+} from '../../src/engine/text-request-state';
 import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -50,12 +55,21 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<ArdeiOutcome>(['echoed', 'sent', 'streamed']);
 const rules = textRequestRules(1);
-const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => context.parsed.kind === kind;
+const is =
+  (kind: ArdeiRequest['kind']) =>
+  ({ context }: { context: Context }) =>
+    context.parsed.kind === kind;
 const stream = (context: Context) => context.parsed as Extract<ArdeiRequest, { kind: 'stream' }>;
 
 export function createArdeiTcpServer() {
   const machine = setup({
-    types: { context: {} as Context, input: {} as ArdeiServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as ArdeiServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: { source: fileSource(({ size }) => Readable.from(generatedChunks(size))) },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -63,27 +77,67 @@ export function createArdeiTcpServer() {
       // The request up to its newline, if a person typed one (the original client sends none).
       parseRequest: assign(({ context }) => ({ parsed: parseArdeiRequest(context.request.firstLine) })),
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
-      countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
+      countSegment: assign(({ context }) => ({
+        segmentsLeft: context.segmentsLeft - 1,
+        bytes: context.bytes + stream(context).size,
+      })),
     },
-    guards: { ...rules.guards, isFile: is('file'), isStream: is('stream'), isEcho: is('echo'), segmentsLeft: ({ context }) => context.segmentsLeft > 0, noGap: ({ context }) => context.preparedGapMs === 0 },
-    delays: { quiet: rules.quiet, idle: idleDelay, preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS, interval: ({ context }) => stream(context).intervalMs },
+    guards: {
+      ...rules.guards,
+      isFile: is('file'),
+      isStream: is('stream'),
+      isEcho: is('echo'),
+      segmentsLeft: ({ context }) => context.segmentsLeft > 0,
+      noGap: ({ context }) => context.preparedGapMs === 0,
+    },
+    delays: {
+      quiet: rules.quiet,
+      idle: idleDelay,
+      preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS,
+      interval: ({ context }) => stream(context).intervalMs,
+    },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: rules.initialRequest, parsed: parseArdeiRequest(Buffer.alloc(0)), size: 0, segmentsLeft: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({
+      ...input,
+      request: rules.initialRequest,
+      parsed: parseArdeiRequest(Buffer.alloc(0)),
+      size: 0,
+      segmentsLeft: 0,
+      outcome: 'open',
+      bytes: 0,
+    }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
       client_connect: readsTextRequest('client_connect', 'check_request', FAILED),
       check_request: {
-        entry: ['parseRequest', { type: 'announce', params: ({ context }) => ({ summary: JSON.stringify(context.request.lines[0].trim().slice(0, 60)) }) }],
+        entry: [
+          'parseRequest',
+          {
+            type: 'announce',
+            params: ({ context }) => ({ summary: JSON.stringify(context.request.lines[0].trim().slice(0, 60)) }),
+          },
+        ],
         always: [
-          { guard: 'isFile', target: 'preparing_file', actions: assign({ size: ({ context }) => (context.parsed as { size: number }).size }) },
-          { guard: 'isStream', target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
+          {
+            guard: 'isFile',
+            target: 'preparing_file',
+            actions: assign({ size: ({ context }) => (context.parsed as { size: number }).size }),
+          },
+          {
+            guard: 'isStream',
+            target: 'streaming',
+            actions: assign({ segmentsLeft: ({ context }) => stream(context).count }),
+          },
           {
             guard: 'isEcho',
             target: 'request_complete',
             actions: [
-              { type: 'write', params: ({ context }) => ({ bytes: echoOf((context.parsed as { text: string }).text) }) },
+              {
+                type: 'write',
+                params: ({ context }) => ({ bytes: echoOf((context.parsed as { text: string }).text) }),
+              },
               assign({ bytes: ({ context }) => echoOf((context.parsed as { text: string }).text).length }),
               { type: 'finish', params: { outcome: 'echoed' } },
             ],
@@ -91,8 +145,17 @@ export function createArdeiTcpServer() {
           {
             target: 'request_complete',
             actions: [
-              { type: 'write', params: ({ context }) => ({ bytes: Buffer.from((context.parsed as { message: string }).message) }) },
-              { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: (context.parsed as { message: string }).message }) },
+              {
+                type: 'write',
+                params: ({ context }) => ({ bytes: Buffer.from((context.parsed as { message: string }).message) }),
+              },
+              {
+                type: 'finish',
+                params: ({ context }) => ({
+                  outcome: 'refused',
+                  detail: (context.parsed as { message: string }).message,
+                }),
+              },
             ],
           },
         ],
@@ -113,7 +176,9 @@ export function createArdeiTcpServer() {
       streaming: {
         ...streamsSegments(at('stream_complete')),
       },
-      stream_complete: { always: { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'streamed' } } } },
+      stream_complete: {
+        always: { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'streamed' } } },
+      },
       request_complete: { type: 'final', entry: 'end' },
       failed: { type: 'final', entry: 'reset' },
     },

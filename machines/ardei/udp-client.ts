@@ -9,7 +9,13 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
+import {
+  BULK_TAG,
+  READING_TAG,
+  type SessionOutcome,
+  type WireEvent,
+  type MachineEmitted,
+} from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { FILE_PREPARED, parseArdeiRequest } from './codec';
 import type { ArdeiClientCode, ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
@@ -34,10 +40,20 @@ const asked = (context: Context) => parseArdeiRequest(Buffer.from(context.reques
 
 export function createArdeiUdpClient() {
   return setup({
-    types: { context: {} as Context, input: {} as ArdeiUdpClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as ArdeiUdpClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
+      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({
+        outcome: params.outcome,
+        code: params.code,
+        detail: params.detail,
+      })),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length === 0 ? params.bytes.subarray(0, context.keep) : context.head,
         bytes: context.bytes + params.bytes.length,
@@ -45,11 +61,15 @@ export function createArdeiUdpClient() {
       })),
     },
     guards: {
-      prepared: ({ context }, params: { bytes: Buffer }) => asked(context).kind === 'file' && params.bytes.equals(FILE_PREPARED),
+      prepared: ({ context }, params: { bytes: Buffer }) =>
+        asked(context).kind === 'file' && params.bytes.equals(FILE_PREPARED),
       expectsStream: ({ context }) => asked(context).kind === 'stream',
       allArrived: ({ context }) => {
         const request = asked(context);
-        return (request.kind === 'file' && context.bytes >= request.size) || (request.kind === 'stream' && context.datagrams >= request.count);
+        return (
+          (request.kind === 'file' && context.bytes >= request.size) ||
+          (request.kind === 'stream' && context.datagrams >= request.count)
+        );
       },
     },
     delays: { idle: idleDelay, silence: ({ context }) => context.silenceMs },
@@ -65,20 +85,50 @@ export function createArdeiUdpClient() {
       },
       wait_reply: {
         tags: READING_TAG,
-        after: { idle: { target: 'failed', actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } } } },
+        after: {
+          idle: {
+            target: 'failed',
+            actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } },
+          },
+        },
         on: {
           'frame.bytes': [
             { guard: { type: 'prepared', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'receiving_data' },
-            { guard: 'expectsStream', target: 'receiving_data', actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) } },
-            { target: 'reply_received', actions: [{ type: 'take', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'finish', params: { outcome: 'received' } }] },
+            {
+              guard: 'expectsStream',
+              target: 'receiving_data',
+              actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
+            },
+            {
+              target: 'reply_received',
+              actions: [
+                { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
+                { type: 'finish', params: { outcome: 'received' } },
+              ],
+            },
           ],
         },
       },
       receiving_data: {
         tags: [READING_TAG, BULK_TAG],
-        always: { guard: 'allArrived', target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received' } } },
-        after: { silence: { target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received', detail: 'stopped after a silence' } } } },
-        on: { 'frame.bytes': { target: 'receiving_data', reenter: true, actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) } } },
+        always: {
+          guard: 'allArrived',
+          target: 'reply_received',
+          actions: { type: 'finish', params: { outcome: 'received' } },
+        },
+        after: {
+          silence: {
+            target: 'reply_received',
+            actions: { type: 'finish', params: { outcome: 'received', detail: 'stopped after a silence' } },
+          },
+        },
+        on: {
+          'frame.bytes': {
+            target: 'receiving_data',
+            reenter: true,
+            actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
+          },
+        },
       },
       reply_received: { type: 'final' },
       failed: { type: 'final', entry: 'reset' },

@@ -59,11 +59,18 @@ interface Context extends ArdeiUdpServerInput {
 
 type Event = BytesFrame | WireEvent;
 
-const OVER_RATE = { reason: 'over the UDP rate limit for its address', text: 'Error: over this server\'s UDP rate limit for your address; try again in a second' };
+const OVER_RATE = {
+  reason: 'over the UDP rate limit for its address',
+  text: "Error: over this server's UDP rate limit for your address; try again in a second",
+};
 const output = outcomeFrom<ArdeiUdpOutcome>(['served']);
-const is = (kind: ArdeiRequest['kind']) => ({ context }: { context: Context }) => context.request.kind === kind;
+const is =
+  (kind: ArdeiRequest['kind']) =>
+  ({ context }: { context: Context }) =>
+    context.request.kind === kind;
 const stream = (context: Context) => context.request as Extract<ArdeiRequest, { kind: 'stream' }>;
-const textReply = (request: ArdeiRequest) => (request.kind === 'echo' ? echoOf(request.text) : Buffer.from((request as { message: string }).message));
+const textReply = (request: ArdeiRequest) =>
+  request.kind === 'echo' ? echoOf(request.text) : Buffer.from((request as { message: string }).message);
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'wait_request';
@@ -72,12 +79,24 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 
 export function createArdeiUdpServer() {
   const machine = setup({
-    types: { context: {} as Context, input: {} as ArdeiUdpServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as ArdeiUdpServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       write: emit((_, params: { bytes: Buffer }) => ({ type: 'wire.write' as const, bytes: params.bytes })),
       flush: emit({ type: 'wire.flush' as const }),
-      announce: emit(({ context }) => ({ type: 'session.request' as const, summary: `request ${context.requests}: ${context.request.kind}` })),
-      takeRequest: assign(({ context }, params: { bytes: Buffer }) => ({ request: parseArdeiRequest(params.bytes), requests: context.requests + 1 })),
+      announce: emit(({ context }) => ({
+        type: 'session.request' as const,
+        summary: `request ${context.requests}: ${context.request.kind}`,
+      })),
+      takeRequest: assign(({ context }, params: { bytes: Buffer }) => ({
+        request: parseArdeiRequest(params.bytes),
+        requests: context.requests + 1,
+      })),
       sendBurst: enqueueActions(({ context, enqueue }) => {
         let left = context.fileLeft;
         for (let sent = 0; sent < context.burst && left > 0; sent++) {
@@ -89,14 +108,26 @@ export function createArdeiUdpServer() {
         enqueue.emit({ type: 'wire.flush' });
       }),
       /** Holds a refusal for the budget. */
-      refuse: assign((_, params: { reason: string; text: string }) => ({ text: { bytes: Buffer.from(params.text), refusal: params.reason } })),
+      refuse: assign((_, params: { reason: string; text: string }) => ({
+        text: { bytes: Buffer.from(params.text), refusal: params.reason },
+      })),
       sendText: enqueueActions(({ context, enqueue }) => {
         enqueue.emit({ type: 'wire.write', bytes: context.text.bytes });
-        if (context.text.refusal) enqueue.emit({ type: 'session.request', summary: `request ${context.requests} refused: ${context.text.refusal}` });
+        if (context.text.refusal)
+          enqueue.emit({
+            type: 'session.request',
+            summary: `request ${context.requests} refused: ${context.text.refusal}`,
+          });
       }),
-      dropText: emit(({ context }) => ({ type: 'session.request' as const, summary: `request ${context.requests}: no reply, its ${context.text.bytes.length} bytes over the UDP rate limit` })),
+      dropText: emit(({ context }) => ({
+        type: 'session.request' as const,
+        summary: `request ${context.requests}: no reply, its ${context.text.bytes.length} bytes over the UDP rate limit`,
+      })),
       writeSegment: emit(({ context }) => ({ type: 'wire.write' as const, bytes: segmentOf(stream(context).size) })),
-      countSegment: assign(({ context }) => ({ segmentsLeft: context.segmentsLeft - 1, bytes: context.bytes + stream(context).size })),
+      countSegment: assign(({ context }) => ({
+        segmentsLeft: context.segmentsLeft - 1,
+        bytes: context.bytes + stream(context).size,
+      })),
     },
     actors: {
       /** Whether `bytes` more may go to this peer's address now; the server provides a budgeted one. */
@@ -106,18 +137,33 @@ export function createArdeiUdpServer() {
       sendsData: ({ context }) => replyCost(context.request) > 0,
       overReply: ({ context }) => context.maxReply > 0 && replyCost(context.request) > context.maxReply,
       isFile: is('file'),
-      isStream: is('stream'), fileLeft: ({ context }) => context.fileLeft > 0, segmentsLeft: ({ context }) => context.segmentsLeft > 0 },
+      isStream: is('stream'),
+      fileLeft: ({ context }) => context.fileLeft > 0,
+      segmentsLeft: ({ context }) => context.segmentsLeft > 0,
+    },
     delays: { pace: ({ context }) => context.paceMs, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: { kind: 'error', message: '' }, text: { bytes: Buffer.alloc(0) }, fileLeft: 0, segmentsLeft: 0, requests: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => ({
+      ...input,
+      request: { kind: 'error', message: '' },
+      text: { bytes: Buffer.alloc(0) },
+      fileLeft: 0,
+      segmentsLeft: 0,
+      requests: 0,
+      outcome: 'open',
+      bytes: 0,
+    }),
     initial: 'wait_request',
     on: { 'socket.error': '.peer_quiet' },
     states: {
       wait_request: {
         tags: READING_TAG,
         on: {
-          'frame.bytes': { target: 'check_request', actions: [{ type: 'takeRequest', params: ({ event }) => ({ bytes: event.bytes }) }, 'announce'] },
+          'frame.bytes': {
+            target: 'check_request',
+            actions: [{ type: 'takeRequest', params: ({ event }) => ({ bytes: event.bytes }) }, 'announce'],
+          },
           'socket.end': 'peer_quiet',
         },
       },
@@ -135,14 +181,20 @@ export function createArdeiUdpServer() {
             },
           },
           { guard: 'sendsData', target: 'reserving' },
-          { target: 'reserving_text', actions: assign({ text: ({ context }) => ({ bytes: textReply(context.request) }) }) },
+          {
+            target: 'reserving_text',
+            actions: assign({ text: ({ context }) => ({ bytes: textReply(context.request) }) }),
+          },
         ],
       },
       reserving_text: {
         invoke: {
           src: 'reserve',
           input: ({ context }) => context.text.bytes.length,
-          onDone: [{ guard: ({ event }) => event.output, target: 'wait_request', actions: 'sendText' }, { target: 'wait_request', actions: 'dropText' }],
+          onDone: [
+            { guard: ({ event }) => event.output, target: 'wait_request', actions: 'sendText' },
+            { target: 'wait_request', actions: 'dropText' },
+          ],
           onError: { target: 'wait_request', actions: 'dropText' },
         },
       },
@@ -151,8 +203,19 @@ export function createArdeiUdpServer() {
           src: 'reserve',
           input: ({ context }) => replyCost(context.request),
           onDone: [
-            { guard: ({ event }) => !event.output, target: 'reserving_text', actions: { type: 'refuse', params: OVER_RATE } },
-            { guard: 'isFile', target: 'sending_file', actions: [{ type: 'write', params: { bytes: FILE_PREPARED } }, assign({ fileLeft: ({ context }) => (context.request as { size: number }).size })] },
+            {
+              guard: ({ event }) => !event.output,
+              target: 'reserving_text',
+              actions: { type: 'refuse', params: OVER_RATE },
+            },
+            {
+              guard: 'isFile',
+              target: 'sending_file',
+              actions: [
+                { type: 'write', params: { bytes: FILE_PREPARED } },
+                assign({ fileLeft: ({ context }) => (context.request as { size: number }).size }),
+              ],
+            },
             { target: 'streaming', actions: assign({ segmentsLeft: ({ context }) => stream(context).count }) },
           ],
           onError: { target: 'reserving_text', actions: { type: 'refuse', params: OVER_RATE } },
@@ -164,7 +227,10 @@ export function createArdeiUdpServer() {
       },
       pacing: { after: { pace: 'sending_file' } },
       streaming: { ...streamsSegments(at('wait_request')) },
-      peer_quiet: { type: 'final', entry: assign({ outcome: 'served', detail: ({ context }) => `${context.requests} request(s)` }) },
+      peer_quiet: {
+        type: 'final',
+        entry: assign({ outcome: 'served', detail: ({ context }) => `${context.requests} request(s)` }),
+      },
     },
     output: ({ context }) => output(context),
   });

@@ -23,8 +23,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = (...extra: string[]) => startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root, ...extra]);
-const client = (name: string, target: string, ...extra: string[]) => wirestate(['blocks', 'client', `127.0.0.1:${server.port}:${name}`, target, ...extra], dir);
+const start = (...extra: string[]) =>
+  startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root, ...extra]);
+const client = (name: string, target: string, ...extra: string[]) =>
+  wirestate(['blocks', 'client', `127.0.0.1:${server.port}:${name}`, target, ...extra], dir);
 
 it('fetches a file byte for byte, sent in blocks of 1024 bytes', async () => {
   server = await start('--record', join(dir, 'traces'));
@@ -34,7 +36,9 @@ it('fetches a file byte for byte, sent in blocks of 1024 bytes', async () => {
   expect(await sha256(join(dir, 'copy.bin'))).toBe(await sha256(join(root, 'speech.bin')));
   await server.logged(/sent: /);
   const [traceFile] = await readdir(join(dir, 'traces'));
-  const writes = parseTrace(await readFile(join(dir, 'traces', traceFile), 'utf8')).entries.filter((entry) => 'out' in entry).map((entry) => chunkBytes(entry)!.length);
+  const writes = parseTrace(await readFile(join(dir, 'traces', traceFile), 'utf8'))
+    .entries.filter((entry) => 'out' in entry)
+    .map((entry) => chunkBytes(entry)!.length);
   expect(writes[0]).toBe('OK 1048653\n'.length);
   expect(writes.slice(1, -1).every((size) => size === 1024)).toBe(true);
   expect(writes.at(-1)).toBe(77);
@@ -43,7 +47,10 @@ it('fetches a file byte for byte, sent in blocks of 1024 bytes', async () => {
 it('answers ERR for a missing file or a name outside its folder, and the client writes nothing', async () => {
   server = await start();
   await writeFile(join(dir, 'secret.txt'), 'outside the root');
-  expect(await client('nope.txt', 'got.txt')).toMatchObject({ code: EXIT.refused, stderr: 'wirestate blocks client: the server refused: no such file\n' });
+  expect(await client('nope.txt', 'got.txt')).toMatchObject({
+    code: EXIT.refused,
+    stderr: 'wirestate blocks client: the server refused: no such file\n',
+  });
   expect((await client('../secret.txt', 'got.txt')).code).toBe(EXIT.refused);
   expect((await readdir(dir)).sort()).toEqual(['secret.txt', 'served']);
 });

@@ -22,7 +22,8 @@ export interface BlocksClientInput {
   idleTimeoutMs?: number;
 }
 
-type BlocksClientOutcome = 'open' | 'downloaded' | 'refused' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
+type BlocksClientOutcome =
+  'open' | 'downloaded' | 'refused' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
 
 interface Context extends BlocksClientInput {
   size: number;
@@ -43,7 +44,13 @@ const output = outcomeFrom<BlocksClientOutcome>(['downloaded']);
 /** The blocks client; its local file's actors come through `provide` (client-actors.ts). */
 export const blocksClientMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as BlocksClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as BlocksClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
       sink: fileSink(unprovided('sink')),
@@ -58,13 +65,25 @@ export const blocksClientMachine = checkTargets<Targeted>()(
       ...interruptedOnSocketError,
       'socket.end': {
         target: '.failed',
-        actions: { type: 'finish', params: ({ context }) => ({ outcome: 'interrupted', detail: `the server closed after ${context.bytes} of ${context.size} bytes` }) },
+        actions: {
+          type: 'finish',
+          params: ({ context }) => ({
+            outcome: 'interrupted',
+            detail: `the server closed after ${context.bytes} of ${context.size} bytes`,
+          }),
+        },
       },
-      'frame.bad': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) } },
+      'frame.bad': {
+        target: '.failed',
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) },
+      },
     },
     states: {
       send_request: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeFileRequest(context.serverName) }) }, 'flush'],
+        entry: [
+          { type: 'write', params: ({ context }) => ({ bytes: encodeFileRequest(context.serverName) }) },
+          'flush',
+        ],
         ...waitsForPeer(FAILED),
         // The name's newline ends the request; the client's side stays open until the file is stored.
         on: { 'wire.flushed': 'wait_answer' },
@@ -73,8 +92,14 @@ export const blocksClientMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
-          'frame.ok': { target: 'check_room', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
-          'frame.err': { target: 'file_refused', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) } },
+          'frame.ok': {
+            target: 'check_room',
+            actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
+          },
+          'frame.err': {
+            target: 'file_refused',
+            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) },
+          },
         },
       },
       check_room: checkRoomState<Context>('receiving_blocks'),

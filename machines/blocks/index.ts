@@ -18,11 +18,25 @@ export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;
 
 export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): StreamProtocol {
   const logic = blocksServerMachine.provide({ actors: blocksServerActors(files) });
-  return { name: 'blocks', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
+  return {
+    name: 'blocks',
+    accept: (connectionId) => ({
+      logic,
+      input: { ...options, owner: connectionId },
+      decoder: new TextRequestReader(1, options.maxRequest),
+    }),
+  };
 }
 
-export function blocksClient(local: Parameters<typeof blocksClientActors>[0], input: BlocksClientInput): ConnectionSpec {
-  return { logic: blocksClientMachine.provide({ actors: blocksClientActors(local) }), input, decoder: new BlocksReplyReader() };
+export function blocksClient(
+  local: Parameters<typeof blocksClientActors>[0],
+  input: BlocksClientInput,
+): ConnectionSpec {
+  return {
+    logic: blocksClientMachine.provide({ actors: blocksClientActors(local) }),
+    input,
+    decoder: new BlocksReplyReader(),
+  };
 }
 
 /**
@@ -48,6 +62,13 @@ export const blocksTraceSupport = () =>
 export const blocksProtocol: ProtocolDescriptor = {
   name: 'blocks',
   summary: 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)',
-  servers: [{ transport: 'tcp', port: BLOCKS_PORT, protocol: ({ files, idleTimeoutMs, quietMs }) => blocksServer(files, { idleTimeoutMs, quietMs, maxRequest: BLOCKS_MAX_REQUEST }) }],
+  servers: [
+    {
+      transport: 'tcp',
+      port: BLOCKS_PORT,
+      protocol: ({ files, idleTimeoutMs, quietMs }) =>
+        blocksServer(files, { idleTimeoutMs, quietMs, maxRequest: BLOCKS_MAX_REQUEST }),
+    },
+  ],
   traces: { blocks: blocksTraceSupport() },
 };

@@ -8,7 +8,8 @@ import { blocksClient, blocksServer } from '.';
 import { everySplit, decodeAll } from '../../src/test-support/cuts';
 
 const content = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
-const serverWith = (files: MemoryFiles, inputs: ReplayInput[]) => replay(blocksServer(files, { maxRequest: 4096 }).accept('c1'), inputs);
+const serverWith = (files: MemoryFiles, inputs: ReplayInput[]) =>
+  replay(blocksServer(files, { maxRequest: 4096 }).accept('c1'), inputs);
 
 const frames = (...chunks: Buffer[]) => decodeAll(new BlocksReplyReader(), chunks);
 
@@ -21,16 +22,24 @@ describe('codec and reply reader', () => {
     expect(encodeErr('two\nlines').toString()).toBe('ERR two lines\n');
   });
 
-  it.each(everySplit(Buffer.concat([encodeOk(5), Buffer.from('hello')])))('splits header and file bytes however they are cut (%#)', (first, second) => {
-    const out = frames(first, second);
-    expect(out[0]).toEqual({ type: 'frame.ok', size: 5 });
-    expect(out.at(-1)).toEqual({ type: 'frame.data_end' });
-    const data = out.filter((frame) => frame.type === 'frame.data').map((frame) => (frame as { chunk: Buffer }).chunk);
-    expect(Buffer.concat(data).toString()).toBe('hello');
-  });
+  it.each(everySplit(Buffer.concat([encodeOk(5), Buffer.from('hello')])))(
+    'splits header and file bytes however they are cut (%#)',
+    (first, second) => {
+      const out = frames(first, second);
+      expect(out[0]).toEqual({ type: 'frame.ok', size: 5 });
+      expect(out.at(-1)).toEqual({ type: 'frame.data_end' });
+      const data = out
+        .filter((frame) => frame.type === 'frame.data')
+        .map((frame) => (frame as { chunk: Buffer }).chunk);
+      expect(Buffer.concat(data).toString()).toBe('hello');
+    },
+  );
 
   it('reports bytes past the announced size, an error answer, and an answer line that never ends', () => {
-    expect(frames(Buffer.from('OK 2\nabc')).at(-1)).toEqual({ type: 'frame.bad', detail: '1 bytes after the announced size' });
+    expect(frames(Buffer.from('OK 2\nabc')).at(-1)).toEqual({
+      type: 'frame.bad',
+      detail: '1 bytes after the announced size',
+    });
     expect(frames(Buffer.from('ERR busy\n'))).toEqual([{ type: 'frame.err', reason: 'busy' }]);
     expect(frames(Buffer.alloc(300, 0x41))[0].type).toBe('frame.bad');
     expect(frames(Buffer.from('OK 0\n'))).toEqual([{ type: 'frame.ok', size: 0 }, { type: 'frame.data_end' }]);
@@ -38,13 +47,16 @@ describe('codec and reply reader', () => {
 });
 
 describe('blocks server', () => {
-  it.each(everySplit(encodeFileRequest('notes.bin')))('sends OK and the file for a name cut anywhere (%#)', async (first, second) => {
-    const result = await serverWith(new MemoryFiles({ 'notes.bin': content }), [first, second]);
-    expect(result.sent).toEqual(Buffer.concat([encodeOk(3000), content]));
-    expect(result.states).toEqual(['client_connect', 'check_file', 'send_file.sending', 'send_complete']);
-    expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 3000 });
-  });
+  it.each(everySplit(encodeFileRequest('notes.bin')))(
+    'sends OK and the file for a name cut anywhere (%#)',
+    async (first, second) => {
+      const result = await serverWith(new MemoryFiles({ 'notes.bin': content }), [first, second]);
+      expect(result.sent).toEqual(Buffer.concat([encodeOk(3000), content]));
+      expect(result.states).toEqual(['client_connect', 'check_file', 'send_file.sending', 'send_complete']);
+      expect(result.closed).toBe('end');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 3000 });
+    },
+  );
 
   it('answers ERR for a missing file and for a name outside its folder', async () => {
     const missing = await serverWith(new MemoryFiles(), [encodeFileRequest('nope')]);
@@ -63,14 +75,23 @@ describe('blocks server', () => {
 });
 
 describe('blocks client', () => {
-  const client = (inputs: ReplayInput[], local = memoryLocalFile()) => replay(blocksClient(local, { serverName: 'notes.bin' }), inputs).then((result) => ({ result, local }));
+  const client = (inputs: ReplayInput[], local = memoryLocalFile()) =>
+    replay(blocksClient(local, { serverName: 'notes.bin' }), inputs).then((result) => ({ result, local }));
 
   it.each(everySplit(Buffer.concat([encodeOk(3000), content])).filter((_, at) => at % 97 === 0))(
     'stores exactly the announced bytes however they are cut (%#)',
     async (first, second) => {
       const { result, local } = await client([first, second, PEER_ENDS]);
       expect(result.sent).toEqual(encodeFileRequest('notes.bin'));
-      expect(result.states).toEqual(['send_request', 'wait_answer', 'check_room', 'receiving_blocks.receiving', 'receiving_blocks.wait_peer_end', 'receiving_blocks.storing', 'download_complete']);
+      expect(result.states).toEqual([
+        'send_request',
+        'wait_answer',
+        'check_room',
+        'receiving_blocks.receiving',
+        'receiving_blocks.wait_peer_end',
+        'receiving_blocks.storing',
+        'download_complete',
+      ]);
       expect(result.outcome).toMatchObject({ ok: true, outcome: 'downloaded', bytes: 3000 });
       expect(local.stored).toEqual(content);
     },
@@ -78,20 +99,32 @@ describe('blocks client', () => {
 
   it('refuses an announced size that does not fit in the free space, before writing anything', async () => {
     const { result, local } = await client([encodeOk(3000), content, PEER_ENDS], memoryLocalFile(undefined, 2999));
-    expect(result.outcome).toMatchObject({ ok: false, outcome: 'local_error', detail: 'not enough free space for 3000 bytes' });
+    expect(result.outcome).toMatchObject({
+      ok: false,
+      outcome: 'local_error',
+      detail: 'not enough free space for 3000 bytes',
+    });
     expect(result.closed).toBe('reset');
     expect(local.stored).toBeUndefined();
   });
 
   it('stores nothing when the server sends more than it announced', async () => {
     const { result, local } = await client([encodeOk(3000), content, Buffer.from('X'), PEER_ENDS]);
-    expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', detail: '1 bytes after the announced size' });
+    expect(result.outcome).toMatchObject({
+      ok: false,
+      outcome: 'protocol_error',
+      detail: '1 bytes after the announced size',
+    });
     expect(local.stored).toBeUndefined();
   });
 
   it('stores nothing when the server closes short of the announced size', async () => {
     const { result, local } = await client([encodeOk(3000), content.subarray(0, 1000), PEER_ENDS]);
-    expect(result.outcome).toMatchObject({ ok: false, outcome: 'interrupted', detail: 'the server closed after 1000 of 3000 bytes' });
+    expect(result.outcome).toMatchObject({
+      ok: false,
+      outcome: 'interrupted',
+      detail: 'the server closed after 1000 of 3000 bytes',
+    });
     expect(local.stored).toBeUndefined();
   });
 

@@ -49,10 +49,14 @@ export class BlocksReplyReader implements FrameDecoder<BlocksReplyFrame> {
   private nextHeader(): BlocksReplyFrame | undefined {
     const newline = this.header.indexOf(0x0a);
     if (newline < 0 && this.header.length <= MAX_HEADER) return undefined;
-    const line = newline < 0 || newline > MAX_HEADER ? undefined : this.header.toString('utf8', 0, newline).replace(/\r$/, '');
+    const line =
+      newline < 0 || newline > MAX_HEADER ? undefined : this.header.toString('utf8', 0, newline).replace(/\r$/, '');
     this.queue.push(this.header.subarray(newline + 1));
     this.header = Buffer.alloc(0);
-    const header = line === undefined ? { kind: 'bad' as const, detail: `no answer line in the first ${MAX_HEADER} bytes` } : parseHeader(line);
+    const header =
+      line === undefined
+        ? { kind: 'bad' as const, detail: `no answer line in the first ${MAX_HEADER} bytes` }
+        : parseHeader(line);
     if (header.kind === 'ok') {
       this.phase = 'data';
       this.remaining = header.size;
@@ -60,6 +64,8 @@ export class BlocksReplyReader implements FrameDecoder<BlocksReplyFrame> {
     }
     this.phase = 'after';
     this.queue.clear();
-    return header.kind === 'err' ? { type: 'frame.err', reason: header.reason } : { type: 'frame.bad', detail: header.detail };
+    return header.kind === 'err'
+      ? { type: 'frame.err', reason: header.reason }
+      : { type: 'frame.bad', detail: header.detail };
   }
 }

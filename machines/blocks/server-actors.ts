@@ -8,8 +8,14 @@ import type { BlocksFiles } from './server';
 /** For `blocksServerMachine.provide({ actors: blocksServerActors(files) })`: the file is read in blocks. */
 export function blocksServerActors(files: BlocksFiles) {
   return {
-    lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
-    holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+    lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+      files.lookupDownload(input.name, input.owner),
+    ),
+    holdNames: fromCallback<EventObject, { owner: string }>(
+      ({ input }) =>
+        () =>
+          files.release(input.owner),
+    ),
     source: fileSource(({ ref, size }) => files.read(ref, size, BLOCK_SIZE)),
   };
 }

@@ -14,7 +14,12 @@ import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
-import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import {
+  readsTextRequest,
+  takeRequest,
+  textRequestRules,
+  type TextRequestContext,
+} from '../../src/engine/text-request-state';
 import type { DownloadLookup } from '../../src/storage/file-store';
 import { encodeErr, encodeOk } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -65,16 +70,31 @@ function refusalReason(lookup: DownloadLookup): string {
 }
 
 const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string) => [
-  { type: 'write' as const, params: (args: { event: { output: DownloadLookup } }) => ({ bytes: encodeErr(reason(args)) }) },
+  {
+    type: 'write' as const,
+    params: (args: { event: { output: DownloadLookup } }) => ({ bytes: encodeErr(reason(args)) }),
+  },
   'flush' as const,
   // The log says the outcome already: its detail is the storage's code (`name.escapes`), not the ERR line's `refused (...)`.
-  { type: 'finish' as const, params: (args: { event: { output: DownloadLookup } }) => ({ outcome: 'refused' as const, detail: args.event.output.kind === 'refused' ? args.event.output.code : reason(args) }) },
+  {
+    type: 'finish' as const,
+    params: (args: { event: { output: DownloadLookup } }) => ({
+      outcome: 'refused' as const,
+      detail: args.event.output.kind === 'refused' ? args.event.output.code : reason(args),
+    }),
+  },
 ];
 
 /** One blocks server connection; its file actors come through `provide` (server-actors.ts). */
 export const blocksServerMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as BlocksServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as BlocksServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: {
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookup')),
       /** Lives as long as the connection; stopping it releases the file it holds. */
@@ -84,7 +104,9 @@ export const blocksServerMachine = checkTargets<Targeted>()(
     actions: {
       ...bulkActions<Context, Event>(),
       takeRequest: assign(takeRequest),
-      found: assign((_, params: { lookup: DownloadLookup }) => (params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : {})),
+      found: assign((_, params: { lookup: DownloadLookup }) =>
+        params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : {},
+      ),
     },
     guards: rules.guards,
     delays: { quiet: rules.quiet, idle: idleDelay },
@@ -97,7 +119,14 @@ export const blocksServerMachine = checkTargets<Targeted>()(
     states: {
       client_connect: readsTextRequest('client_connect', 'check_file', FAILED),
       check_file: {
-        entry: { type: 'announce', params: ({ context }) => ({ summary: `file ${JSON.stringify(fileName(context))}`, operation: 'get', name: fileName(context) }) },
+        entry: {
+          type: 'announce',
+          params: ({ context }) => ({
+            summary: `file ${JSON.stringify(fileName(context))}`,
+            operation: 'get',
+            name: fileName(context),
+          }),
+        },
         invoke: {
           src: 'lookup',
           input: ({ context }) => ({ name: fileName(context), owner: context.owner }),
@@ -111,7 +140,11 @@ export const blocksServerMachine = checkTargets<Targeted>()(
           ],
           onError: {
             target: 'send_refusal',
-            actions: [{ type: 'write', params: { bytes: encodeErr('server error') } }, 'flush', { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) }],
+            actions: [
+              { type: 'write', params: { bytes: encodeErr('server error') } },
+              'flush',
+              { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) },
+            ],
           },
         },
       },

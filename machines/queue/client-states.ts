@@ -10,14 +10,21 @@ export interface QueueClientInput {
 }
 
 /** The context both clients start from: `message` is what `send` sends, or empty until a reply arrives. */
-export const clientContext = (message: Buffer) => ({ input }: { input: QueueClientInput }) => ({
-  ...input,
-  message: input.mode === 'send' ? message : Buffer.alloc(0),
-  outcome: 'open' as const,
-  bytes: 0,
-});
+export const clientContext =
+  (message: Buffer) =>
+  ({ input }: { input: QueueClientInput }) => ({
+    ...input,
+    message: input.mode === 'send' ? message : Buffer.alloc(0),
+    outcome: 'open' as const,
+    bytes: 0,
+  });
 
-const sendMessage = [{ type: 'write' as const, params: ({ context }: { context: { message: Buffer } }) => ({ bytes: context.message }) }, 'flush' as const];
+const sendMessage = [
+  { type: 'write' as const, params: ({ context }: { context: { message: Buffer } }) => ({ bytes: context.message }) },
+  'flush' as const,
+];
 
 /** Sends the message on the way into `send_message`, not on its entry, so that state can be re-entered while the message drains. */
-export const startByMode = { always: [{ guard: 'sending' as const, target: 'send_message', actions: sendMessage }, { target: 'request_message' }] };
+export const startByMode = {
+  always: [{ guard: 'sending' as const, target: 'send_message', actions: sendMessage }, { target: 'request_message' }],
+};

@@ -19,12 +19,20 @@ export function queueServer(store: MessageStore, transport: Transport, input: Qu
   const logic = (transport === 'tcp' ? queueTcpServerMachine : queueUdpServerMachine).provide(storeEffects(store));
   return {
     name: queueProtocolName(transport),
-    accept: () => ({ logic, input, decoder: transport === 'tcp' ? new ChunkReader() : new DatagramReader(decodeDatagram) }),
+    accept: () => ({
+      logic,
+      input,
+      decoder: transport === 'tcp' ? new ChunkReader() : new DatagramReader(decodeDatagram),
+    }),
   };
 }
 
 /** `message` is sent in `send` mode and ignored in `receive` mode. */
-export function queueClient(transport: Transport, input: QueueClientInput, message: Buffer = Buffer.alloc(0)): ConnectionSpec {
+export function queueClient(
+  transport: Transport,
+  input: QueueClientInput,
+  message: Buffer = Buffer.alloc(0),
+): ConnectionSpec {
   return transport === 'tcp'
     ? { logic: createQueueTcpClient(message), input, decoder: new ChunkReader() }
     : { logic: createQueueUdpClient(message), input, decoder: new DatagramReader(decodeDatagram) };

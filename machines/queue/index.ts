@@ -22,7 +22,8 @@ export const queueProtocol: ProtocolDescriptor = {
   servers: (['tcp', 'udp'] as const).map((transport) => ({
     transport,
     port: QUEUE_PORT,
-    protocol: (world: ServingWorld) => queueServer(queueOf(world), transport, { maxMessage: DEFAULT_MAX_MESSAGE, idleTimeoutMs: world.idleTimeoutMs }),
+    protocol: (world: ServingWorld) =>
+      queueServer(queueOf(world), transport, { maxMessage: DEFAULT_MAX_MESSAGE, idleTimeoutMs: world.idleTimeoutMs }),
   })),
   traces: { queue: queueTraceSupport('tcp'), 'queue-udp': queueTraceSupport('udp') },
 };

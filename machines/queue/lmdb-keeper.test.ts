@@ -22,7 +22,11 @@ it('reopens with the waiting messages in order, sizes counted, delivered ones go
   await first.close();
 
   const second = LmdbKeeper.open(path);
-  expect(second.kept).toEqual([{ seq: 2, length: 3 }, { seq: 3, length: 5 }, { seq: 4, length: 70_000 }]);
+  expect(second.kept).toEqual([
+    { seq: 2, length: 3 },
+    { seq: 3, length: 5 },
+    { seq: 4, length: 70_000 },
+  ]);
   const reopened = new MessageQueue(second, { maxMessages: 4, maxBytes: 1_000_000 });
   await reopened.enqueue(Buffer.from('four'));
   await expect(reopened.enqueue(Buffer.from('five'))).rejects.toThrow('queue full: 4 messages');

@@ -33,7 +33,9 @@ export class LmdbKeeper implements MessageKeeper {
 
   /** Opens (creating if absent) the store at `path`. */
   static open(path: string): LmdbKeeper {
-    return new LmdbKeeper(open<Buffer, Buffer>({ path, keyEncoding: 'binary', encoding: 'binary', separateFlushed: true }));
+    return new LmdbKeeper(
+      open<Buffer, Buffer>({ path, keyEncoding: 'binary', encoding: 'binary', separateFlushed: true }),
+    );
   }
 
   async put(message: KeptMessage, bytes: Buffer): Promise<void> {

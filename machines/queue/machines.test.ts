@@ -11,9 +11,12 @@ import { MemoryKeeper } from './message-keeper';
 import { everySplit } from '../../src/test-support/cuts';
 
 const message = Buffer.from('This is message one. I am 41 characters.\n');
-const tcpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'tcp', { maxMessage }).accept('c1'), inputs);
-const udpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) => replay(queueServer(queue, 'udp', { maxMessage }).accept('u1'), inputs);
-const queueOf = (...messages: string[]) => new MessageQueue(new MemoryKeeper(messages.map((text) => Buffer.from(text))));
+const tcpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) =>
+  replay(queueServer(queue, 'tcp', { maxMessage }).accept('c1'), inputs);
+const udpServer = (queue: MessageQueue, inputs: ReplayInput[], maxMessage = 3000) =>
+  replay(queueServer(queue, 'udp', { maxMessage }).accept('u1'), inputs);
+const queueOf = (...messages: string[]) =>
+  new MessageQueue(new MemoryKeeper(messages.map((text) => Buffer.from(text))));
 
 describe('codec', () => {
   it('tells GET from a message only once 7 bytes decide it', () => {
@@ -30,9 +33,12 @@ describe('codec', () => {
     ['a line', 'This is message one. I am 41 characters.\n', 'This is message one. I am 41 characters.\n\n', 41],
     ['CRLF and CR line ends', 'a\r\nb\rc\n', 'a\nb\nc\n\n', 6],
     ['a byte order mark and characters beyond one UTF-16 unit', '\ufeffação 🚀', '\ufeffação 🚀\n', 7],
-  ])('sends %s as the original client does: its text plus a newline, counting characters', (_case, file, wire, characters) => {
-    expect(messageFromText(Buffer.from(file))).toEqual({ bytes: Buffer.from(wire), characters });
-  });
+  ])(
+    'sends %s as the original client does: its text plus a newline, counting characters',
+    (_case, file, wire, characters) => {
+      expect(messageFromText(Buffer.from(file))).toEqual({ bytes: Buffer.from(wire), characters });
+    },
+  );
 
   it('takes no file that is not UTF-8 text', () => {
     expect(messageFromText(Buffer.from([0x61, 0xff]))).toBeUndefined();
@@ -51,12 +57,15 @@ describe('queue server over TCP', () => {
     expect(queue.take()?.bytes).toEqual(message);
   });
 
-  it.each(everySplit(Buffer.concat([GET])))('answers a GET cut anywhere (%#) with the oldest message', async (first, second) => {
-    const result = await tcpServer(queueOf('first', 'second'), [first, second]);
-    expect(result.sent.toString()).toBe('first');
-    expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ outcome: 'delivered', bytes: 5 });
-  });
+  it.each(everySplit(Buffer.concat([GET])))(
+    'answers a GET cut anywhere (%#) with the oldest message',
+    async (first, second) => {
+      const result = await tcpServer(queueOf('first', 'second'), [first, second]);
+      expect(result.sent.toString()).toBe('first');
+      expect(result.closed).toBe('end');
+      expect(result.outcome).toMatchObject({ outcome: 'delivered', bytes: 5 });
+    },
+  );
 
   it.each(everySplit(message))('stores the same message however it is cut (%#)', async (first, second) => {
     const queue = queueOf();
@@ -67,7 +76,13 @@ describe('queue server over TCP', () => {
   it('answers a GET without waiting for the client to end its side (the original client keeps it open)', async () => {
     const result = await tcpServer(queueOf('kept'), [GET]);
     expect(result.sent.toString()).toBe('kept');
-    expect(result.states).toEqual(['client_connect', 'dequeue', 'send_message', 'confirm_delivery', 'request_complete']);
+    expect(result.states).toEqual([
+      'client_connect',
+      'dequeue',
+      'send_message',
+      'confirm_delivery',
+      'request_complete',
+    ]);
   });
 
   it('sends the 29-byte error text when the queue is empty', async () => {
@@ -115,7 +130,10 @@ describe('queue server over TCP', () => {
     const queue = queueOf('first', 'second');
     const result = await tcpServer(queue, [GET, PEER_RESETS]);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'delivered' }); // flushed before the reset came
-    const broken = await replay(queueServer(queue, 'tcp', { maxMessage: 3000 }).accept('c2'), [Buffer.from('<<GET'), PEER_RESETS]);
+    const broken = await replay(queueServer(queue, 'tcp', { maxMessage: 3000 }).accept('c2'), [
+      Buffer.from('<<GET'),
+      PEER_RESETS,
+    ]);
     expect(broken.outcome).toMatchObject({ ok: false, outcome: 'interrupted' });
     expect(queue.take()?.bytes.toString()).toBe('second');
   });
@@ -124,7 +142,9 @@ describe('queue server over TCP', () => {
 describe('queue server over TCP, a receiver that resets once the message is written', () => {
   it('has had it: the message is not put back for a second receiver (the original client resets on a message over 3000 bytes)', async () => {
     const queue = queueOf('first', 'second');
-    const actor = createActor(queueTcpServerMachine.provide(storeEffects(queue)), { input: { maxMessage: 3000 } }).start();
+    const actor = createActor(queueTcpServerMachine.provide(storeEffects(queue)), {
+      input: { maxMessage: 3000 },
+    }).start();
     actor.send({ type: 'frame.bytes', bytes: GET });
     await new Promise((resolve) => setImmediate(resolve));
     expect(actor.getSnapshot().value).toBe('send_message'); // nothing carries out the flush: written, not yet flushed
@@ -153,7 +173,8 @@ describe('queue server over UDP', () => {
 });
 
 describe('queue clients', () => {
-  const tcp = (mode: 'send' | 'receive', inputs: ReplayInput[], bytes?: Buffer) => replay(queueClient('tcp', { mode, maxMessage: 3000 }, bytes), inputs);
+  const tcp = (mode: 'send' | 'receive', inputs: ReplayInput[], bytes?: Buffer) =>
+    replay(queueClient('tcp', { mode, maxMessage: 3000 }, bytes), inputs);
 
   it('send: writes the message, ends its side, and counts it sent once the server closes cleanly', async () => {
     const result = await tcp('send', [PEER_ENDS], message);
@@ -167,12 +188,15 @@ describe('queue clients', () => {
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'not_stored' });
   });
 
-  it.each(['ECONNRESET', 'EPIPE'])('send: a reset that comes while the message is still being written (%s) means the same', (code) => {
-    const actor = createActor(createQueueTcpClient(message), { input: { mode: 'send', maxMessage: 3000 } }).start();
-    expect(actor.getSnapshot().value).toBe('send_message'); // nothing carries out the flush: the write never completes
-    actor.send({ type: 'socket.error', code });
-    expect(actor.getSnapshot().output).toMatchObject({ ok: false, outcome: 'not_stored' });
-  });
+  it.each(['ECONNRESET', 'EPIPE'])(
+    'send: a reset that comes while the message is still being written (%s) means the same',
+    (code) => {
+      const actor = createActor(createQueueTcpClient(message), { input: { mode: 'send', maxMessage: 3000 } }).start();
+      expect(actor.getSnapshot().value).toBe('send_message'); // nothing carries out the flush: the write never completes
+      actor.send({ type: 'socket.error', code });
+      expect(actor.getSnapshot().output).toMatchObject({ ok: false, outcome: 'not_stored' });
+    },
+  );
 
   it('send: a connection broken otherwise while writing is an interruption', () => {
     const actor = createActor(createQueueTcpClient(message), { input: { mode: 'send', maxMessage: 3000 } }).start();
@@ -180,11 +204,14 @@ describe('queue clients', () => {
     expect(actor.getSnapshot().output).toMatchObject({ ok: false, outcome: 'interrupted' });
   });
 
-  it.each(everySplit(message))('receive: reads the whole reply until the server closes, however cut (%#)', async (first, second) => {
-    const result = await tcp('receive', [first, second, PEER_ENDS]);
-    expect(result.sent).toEqual(GET);
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 41 });
-  });
+  it.each(everySplit(message))(
+    'receive: reads the whole reply until the server closes, however cut (%#)',
+    async (first, second) => {
+      const result = await tcp('receive', [first, second, PEER_ENDS]);
+      expect(result.sent).toEqual(GET);
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 41 });
+    },
+  );
 
   it('receive: the empty-queue text is reported as such', async () => {
     const result = await tcp('receive', [EMPTY_TCP, PEER_ENDS]);
@@ -192,7 +219,10 @@ describe('queue clients', () => {
   });
 
   it('receive over UDP: times out when no reply comes (the original waited forever)', async () => {
-    const result = await replay(queueClient('udp', { mode: 'receive', maxMessage: 3000, idleTimeoutMs: 5000 }), [{ wait: 4999 }, { wait: 1 }]);
+    const result = await replay(queueClient('udp', { mode: 'receive', maxMessage: 3000, idleTimeoutMs: 5000 }), [
+      { wait: 4999 },
+      { wait: 1 },
+    ]);
     expect(result.sent).toEqual(GET);
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'timed_out' });
   });

@@ -17,15 +17,22 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = (socktype: string, ...limits: string[]) => startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', ...limits]);
-const client = (socktype: string, ...args: string[]) => wirestate(['queue', 'client', '127.0.0.1', String(server.port), socktype, ...args], dir);
+const start = (socktype: string, ...limits: string[]) =>
+  startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', ...limits]);
+const client = (socktype: string, ...args: string[]) =>
+  wirestate(['queue', 'client', '127.0.0.1', String(server.port), socktype, ...args], dir);
 
 it('TCP: a send past --max-messages is reset (client exit 4) and logged; once a message is taken there is room again', async () => {
   server = await start('TCP', '--max-messages', '2');
   expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
   expect((await client('TCP', 'send', 'b.txt')).code).toBe(EXIT.ok);
-  expect(await client('TCP', 'send', 'c.txt')).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('the server did not store it') });
-  expect((await client('TCP', 'send', 'c.txt')).stderr).toContain('it refused it (its queue full, or the message over its size cap)');
+  expect(await client('TCP', 'send', 'c.txt')).toMatchObject({
+    code: EXIT.serverError,
+    stderr: expect.stringContaining('the server did not store it'),
+  });
+  expect((await client('TCP', 'send', 'c.txt')).stderr).toContain(
+    'it refused it (its queue full, or the message over its size cap)',
+  );
   await server.logged(/not_stored \(queue full: 2 messages/);
   expect((await client('TCP', 'receive')).stdout).toBe('message a\n');
   expect((await client('TCP', 'send', 'c.txt')).code).toBe(EXIT.ok);
@@ -42,10 +49,13 @@ it('TCP: a send that would take the queue past --max-queue-bytes is refused', as
   expect((await client('TCP', 'receive')).code).toBe(EXIT.refused);
 });
 
-it('TCP: a reply over the client\'s --max-size is a local limit (exit 7), nothing written', async () => {
+it("TCP: a reply over the client's --max-size is a local limit (exit 7), nothing written", async () => {
   server = await start('TCP');
   expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
-  expect(await client('TCP', 'receive', '--max-size', '4', 'out.txt')).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('reply over 4 bytes (--max-size)') });
+  expect(await client('TCP', 'receive', '--max-size', '4', 'out.txt')).toMatchObject({
+    code: EXIT.localFile,
+    stderr: expect.stringContaining('reply over 4 bytes (--max-size)'),
+  });
   expect(await readdir(dir)).toEqual(['a.txt', 'b.txt', 'c.txt']);
 });
 
@@ -61,6 +71,9 @@ it('UDP: a datagram past --max-messages is not queued and the refusal is logged'
 it('refuses limits that are not whole numbers of at least 1', async () => {
   server = await start('TCP');
   for (const option of ['--max-messages', '--max-queue-bytes']) {
-    expect(await wirestate(['queue', 'server', '0', 'TCP', option, '0'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining(`${option} must be a whole number`) });
+    expect(await wirestate(['queue', 'server', '0', 'TCP', option, '0'])).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining(`${option} must be a whole number`),
+    });
   }
 });

@@ -23,12 +23,16 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     server.child.kill('SIGTERM');
     await server.exited;
   });
-  const client = (...args: string[]) => wirestate(['queue', 'client', '127.0.0.1', String(server.port), socktype, ...args], dir);
+  const client = (...args: string[]) =>
+    wirestate(['queue', 'client', '127.0.0.1', String(server.port), socktype, ...args], dir);
 
   it('sends an empty file as the one byte the original client sends, and it is queued', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
     await writeFile(join(dir, 'empty.txt'), '');
-    expect(await client('send', 'empty.txt')).toMatchObject({ code: EXIT.ok, stderr: expect.stringMatching(/^Sent: 0 bytes\n/) });
+    expect(await client('send', 'empty.txt')).toMatchObject({
+      code: EXIT.ok,
+      stderr: expect.stringMatching(/^Sent: 0 bytes\n/),
+    });
     expect(await client('receive')).toMatchObject({ code: EXIT.ok, stdout: '\n', stderr: 'Received: 1 bytes\n' });
   });
 
@@ -41,7 +45,10 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
 
   it('takes - as standard input for send and standard output for receive', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
-    const piped = await run('sh', ['-c', `printf 'from a pipe' | "${process.execPath}" "${CLI}" queue client 127.0.0.1 ${server.port} ${socktype} send -`]);
+    const piped = await run('sh', [
+      '-c',
+      `printf 'from a pipe' | "${process.execPath}" "${CLI}" queue client 127.0.0.1 ${server.port} ${socktype} send -`,
+    ]);
     expect(piped).toMatchObject({ code: EXIT.ok, stderr: expect.stringMatching(/^Sent: 11 bytes\n/) });
     expect(await client('receive', '-')).toMatchObject({ code: EXIT.ok, stdout: 'from a pipe\n' });
   });
@@ -50,8 +57,14 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
     await writeFile(join(dir, 'm.txt'), 'keep me');
     expect((await client('send', 'm.txt')).code).toBe(EXIT.ok);
-    expect(await client('receive', join(dir, 'no-such-folder', 'out.txt'))).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('nothing was taken from the queue') });
-    expect(await client('receive', dir)).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('EISDIR') });
+    expect(await client('receive', join(dir, 'no-such-folder', 'out.txt'))).toMatchObject({
+      code: EXIT.localFile,
+      stderr: expect.stringContaining('nothing was taken from the queue'),
+    });
+    expect(await client('receive', dir)).toMatchObject({
+      code: EXIT.localFile,
+      stderr: expect.stringContaining('EISDIR'),
+    });
     expect(await client('receive', 'out.txt')).toMatchObject({ code: EXIT.ok });
     expect(await readFile(join(dir, 'out.txt'), 'utf8')).toBe('keep me\n');
     expect((await readdir(dir)).sort()).toEqual(['m.txt', 'out.txt']);
@@ -60,7 +73,10 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
   it('refuses a file that is not UTF-8 text before sending anything (exit 7)', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
     await writeFile(join(dir, 'binary.bin'), Buffer.from([0xff, 0xfe, 0x00]));
-    expect(await client('send', 'binary.bin')).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('not UTF-8 text') });
+    expect(await client('send', 'binary.bin')).toMatchObject({
+      code: EXIT.localFile,
+      stderr: expect.stringContaining('not UTF-8 text'),
+    });
     expect((await client('receive')).code).toBe(EXIT.refused);
   });
 
@@ -68,7 +84,10 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
     await writeFile(join(dir, 'm.txt'), 'hello');
     const { stderr } = await client('send', 'm.txt');
-    if (transport === 'udp') expect(stderr).toBe('Sent: 5 bytes\n(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
+    if (transport === 'udp')
+      expect(stderr).toBe(
+        'Sent: 5 bytes\n(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n',
+      );
     else expect(stderr).toBe('Sent: 5 bytes\n');
   });
 
@@ -109,9 +128,13 @@ describe('a message over the cap over TCP', () => {
     server = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--max-size', '100']);
     await writeFile(join(dir, 'small.txt'), 'x'.repeat(100));
     await writeFile(join(dir, 'large.txt'), 'x'.repeat(8 * 1024 * 1024));
-    const send = (file: string) => wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'send', file], dir);
+    const send = (file: string) =>
+      wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'send', file], dir);
     for (const file of ['small.txt', 'large.txt', 'small.txt', 'large.txt', 'small.txt', 'large.txt']) {
-      expect(await send(file)).toMatchObject({ code: EXIT.serverError, stderr: expect.stringContaining('the server did not store it') });
+      expect(await send(file)).toMatchObject({
+        code: EXIT.serverError,
+        stderr: expect.stringContaining('the server did not store it'),
+      });
     }
   });
 });
@@ -120,8 +143,14 @@ it('says plainly that a message too large for one UDP datagram must go over TCP 
   const server = await startCliServer(['queue', 'server', '0', 'UDP', '--host', '127.0.0.1']);
   try {
     await writeFile(join(dir, 'big.txt'), 'a'.repeat(70_000));
-    const result = await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'UDP', 'send', 'big.txt'], dir);
-    expect(result).toMatchObject({ code: EXIT.localFile, stderr: expect.stringContaining('more than one UDP datagram holds (65507): send it over TCP') });
+    const result = await wirestate(
+      ['queue', 'client', '127.0.0.1', String(server.port), 'UDP', 'send', 'big.txt'],
+      dir,
+    );
+    expect(result).toMatchObject({
+      code: EXIT.localFile,
+      stderr: expect.stringContaining('more than one UDP datagram holds (65507): send it over TCP'),
+    });
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -133,7 +162,9 @@ it('queues nothing from a TCP sender that resets in the middle of its message (S
   try {
     await sendThenReset(server.port, 'partial', 100_000, false);
     await server.logged(/interrupted|stored/);
-    expect(await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'receive'], dir)).toMatchObject({ code: EXIT.refused, stdout: '' });
+    expect(await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'receive'], dir)).toMatchObject(
+      { code: EXIT.refused, stdout: '' },
+    );
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

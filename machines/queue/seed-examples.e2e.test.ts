@@ -22,7 +22,10 @@ describe.each([
   let port: string;
   beforeAll(async () => {
     port = String(await freePort());
-    server = await startServerCommand(['npm', 'run', 'queue:server', '--', port, socktype, '--host', '127.0.0.1'], true);
+    server = await startServerCommand(
+      ['npm', 'run', 'queue:server', '--', port, socktype, '--host', '127.0.0.1'],
+      true,
+    );
   });
   afterAll(async () => {
     process.kill(-server.child.pid!, 'SIGTERM'); // npm, its shell and the server
@@ -35,7 +38,11 @@ describe.each([
     expect(text('message1.txt')).toHaveLength(41);
     expect(text('message2.txt')).toHaveLength(3000);
     expect(text('message3.txt').length).toBeGreaterThan(3000);
-    for (const [name, characters] of [['message1.txt', 41], ['message2.txt', 3000], ['message3.txt', text('message3.txt').length]] as const) {
+    for (const [name, characters] of [
+      ['message1.txt', 41],
+      ['message2.txt', 3000],
+      ['message3.txt', text('message3.txt').length],
+    ] as const) {
       const sent = await client('send', `${SAMPLES}/${name}`);
       expect(sent.code).toBe(EXIT.ok);
       expect(sent.stderr.startsWith(`Sent: ${characters} bytes\n`)).toBe(true);

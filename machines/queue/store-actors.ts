@@ -25,6 +25,8 @@ export function storeEffects(store: MessageStore) {
       take: fromPromise<TakenMessage | undefined>(async () => store.take()),
       confirm: fromPromise<void, number>(({ input }) => store.confirm(input)),
     },
-    actions: { restore: ({ context }: { context: { taken?: TakenMessage } }) => context.taken && store.restore(context.taken.id) },
+    actions: {
+      restore: ({ context }: { context: { taken?: TakenMessage } }) => context.taken && store.restore(context.taken.id),
+    },
   };
 }

@@ -36,17 +36,32 @@ type Targeted = 'failed';
 const MACHINE_ID = 'queue-tcp-client';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
-const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } } };
+const timedOut = {
+  target: FAILED,
+  actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } },
+};
 /** The server broke the connection of a send: it did not keep the message, whether the client was still writing (EPIPE, ECONNRESET) or done. */
 const notKept = {
   target: FAILED,
-  actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'not_stored' as const, detail: `${event.code}: the server reset the connection before keeping the message: it refused it (its queue full, or the message over its size cap); the original server keeps only its first read, so it may have kept part of it` }) },
+  actions: {
+    type: 'finish' as const,
+    params: ({ event }: { event: { code: string } }) => ({
+      outcome: 'not_stored' as const,
+      detail: `${event.code}: the server reset the connection before keeping the message: it refused it (its queue full, or the message over its size cap); the original server keeps only its first read, so it may have kept part of it`,
+    }),
+  },
 };
 
 /** `message` is what `send` sends; the received message ends up in the snapshot's `context.message`. */
 export function createQueueTcpClient(message: Buffer) {
   const machine = setup({
-    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as QueueClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
@@ -71,16 +86,29 @@ export function createQueueTcpClient(message: Buffer) {
 
       send_message: {
         after: { idle: timedOut },
-        on: { ...rearmedByProgress('send_message'), 'wire.flushed': { target: 'wait_message_stored', actions: 'end' }, 'socket.error': { guard: 'resetByServer', ...notKept } },
+        on: {
+          ...rearmedByProgress('send_message'),
+          'wire.flushed': { target: 'wait_message_stored', actions: 'end' },
+          'socket.error': { guard: 'resetByServer', ...notKept },
+        },
       },
       wait_message_stored: {
         tags: READING_TAG,
         after: { idle: timedOut },
         on: {
           ...rearmedByProgress('wait_message_stored'),
-          'socket.end': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] },
+          'socket.end': {
+            target: 'message_sent',
+            actions: [
+              assign({ bytes: ({ context }) => context.message.length }),
+              { type: 'finish', params: { outcome: 'sent' } },
+            ],
+          },
           'socket.error': notKept,
-          'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered a send' } } },
+          'frame.bytes': {
+            target: 'failed',
+            actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered a send' } },
+          },
         },
       },
       message_sent: { type: 'final' },
@@ -95,15 +123,33 @@ export function createQueueTcpClient(message: Buffer) {
         always: {
           guard: 'overCap',
           target: 'failed',
-          actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: `reply over ${context.maxMessage} bytes (--max-size)` }) },
+          actions: {
+            type: 'finish',
+            params: ({ context }) => ({
+              outcome: 'refused',
+              detail: `reply over ${context.maxMessage} bytes (--max-size)`,
+            }),
+          },
         },
         on: {
-          'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'frame.bytes': {
+            target: 'receiving_message',
+            reenter: true,
+            actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+          },
           'socket.end': [
-            { guard: 'emptyReply', target: 'message_received', actions: ['keepReply', { type: 'finish', params: { outcome: 'queue_empty' } }] },
+            {
+              guard: 'emptyReply',
+              target: 'message_received',
+              actions: ['keepReply', { type: 'finish', params: { outcome: 'queue_empty' } }],
+            },
             {
               target: 'message_received',
-              actions: ['keepReply', assign({ bytes: ({ context }) => context.reply.length }), { type: 'finish', params: { outcome: 'received' } }],
+              actions: [
+                'keepReply',
+                assign({ bytes: ({ context }) => context.reply.length }),
+                { type: 'finish', params: { outcome: 'received' } },
+              ],
             },
           ],
         },

@@ -8,7 +8,13 @@ import { assign, setup } from 'xstate';
 import { errorCode } from '../../src/engine/errors';
 import { refusal } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { BULK_TAG, READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
+import {
+  BULK_TAG,
+  READING_TAG,
+  type SessionOutcome,
+  type WireEvent,
+  type MachineEmitted,
+} from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { TakenMessage } from './message-store';
@@ -40,7 +46,13 @@ type Targeted = 'failed';
 const MACHINE_ID = 'queue-tcp-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
-const timedOut = { target: FAILED, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' } } };
+const timedOut = {
+  target: FAILED,
+  actions: {
+    type: 'finish' as const,
+    params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' },
+  },
+};
 
 /** The request's first bytes once this chunk is added: all a GET check needs, without copying the rest. */
 const requestHead = ({ context, event }: { context: Context; event: BytesFrame }) => ({
@@ -50,11 +62,19 @@ const requestHead = ({ context, event }: { context: Context; event: BytesFrame }
 /** One TCP connection of the queue server; its store comes through `provide` (store-actors.ts). */
 export const queueTcpServerMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as QueueServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: storeDeclarations.actors,
     actions: {
       ...wireActions<Context, Event>(),
-      append: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
+      append: assign(({ context }, params: { bytes: Buffer }) => ({
+        received: appendBytes(context.received, params.bytes),
+      })),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
       ...storeDeclarations.actions,
     },
@@ -79,18 +99,34 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             {
               guard: { type: 'isGet', params: requestHead },
               target: 'dequeue',
-              actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, { type: 'announce', params: { summary: 'receive', operation: 'receive' } }],
+              actions: [
+                { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+                { type: 'announce', params: { summary: 'receive', operation: 'receive' } },
+              ],
             },
             {
               // Too few bytes yet to tell: stay, without re-entering (the states visited must not depend on the cuts).
               guard: { type: 'mayStillBeGet', params: requestHead },
               actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
             },
-            { target: 'receiving_message', actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
+            {
+              target: 'receiving_message',
+              actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+            },
           ],
           'socket.end': [
-            { guard: 'nothingReceived', target: 'request_complete', actions: { type: 'finish', params: { outcome: 'no_message', detail: 'the client sent nothing' } } },
-            { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ operation: 'send', summary: `send of ${context.received.length} B` }) } },
+            {
+              guard: 'nothingReceived',
+              target: 'request_complete',
+              actions: { type: 'finish', params: { outcome: 'no_message', detail: 'the client sent nothing' } },
+            },
+            {
+              target: 'enqueue',
+              actions: {
+                type: 'announce',
+                params: ({ context }) => ({ operation: 'send', summary: `send of ${context.received.length} B` }),
+              },
+            },
           ],
         },
       },
@@ -101,19 +137,47 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         always: {
           guard: 'overCap',
           target: 'failed',
-          actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: `message over the ${context.maxMessage}-byte cap` }) },
+          actions: {
+            type: 'finish',
+            params: ({ context }) => ({
+              outcome: 'refused',
+              detail: `message over the ${context.maxMessage}-byte cap`,
+            }),
+          },
         },
         on: {
-          'frame.bytes': { target: 'receiving_message', reenter: true, actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) } },
-          'socket.end': { target: 'enqueue', actions: { type: 'announce', params: ({ context }) => ({ operation: 'send', summary: `send of ${context.received.length} B` }) } },
+          'frame.bytes': {
+            target: 'receiving_message',
+            reenter: true,
+            actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+          },
+          'socket.end': {
+            target: 'enqueue',
+            actions: {
+              type: 'announce',
+              params: ({ context }) => ({ operation: 'send', summary: `send of ${context.received.length} B` }),
+            },
+          },
         },
       },
       enqueue: {
         invoke: {
           src: 'enqueue',
           input: ({ context }) => joinedBytes(context.received),
-          onDone: { target: 'message_stored', actions: [assign({ bytes: ({ context }) => context.received.length }), { type: 'finish', params: { outcome: 'stored' } }] },
-          onError: { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: refusal(event.error) }) } },
+          onDone: {
+            target: 'message_stored',
+            actions: [
+              assign({ bytes: ({ context }) => context.received.length }),
+              { type: 'finish', params: { outcome: 'stored' } },
+            ],
+          },
+          onError: {
+            target: 'failed',
+            actions: {
+              type: 'finish',
+              params: ({ event }) => ({ outcome: 'not_stored', detail: refusal(event.error) }),
+            },
+          },
         },
       },
       message_stored: { type: 'final', entry: 'end' },
@@ -125,14 +189,32 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.output !== undefined,
               target: 'send_message',
-              actions: [assign({ taken: ({ event }) => event.output }), { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) }, 'flush'],
+              actions: [
+                assign({ taken: ({ event }) => event.output }),
+                { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) },
+                'flush',
+              ],
             },
-            { target: 'request_complete', actions: [{ type: 'write', params: { bytes: EMPTY_TCP } }, { type: 'finish', params: { outcome: 'queue_empty' } }] },
+            {
+              target: 'request_complete',
+              actions: [
+                { type: 'write', params: { bytes: EMPTY_TCP } },
+                { type: 'finish', params: { outcome: 'queue_empty' } },
+              ],
+            },
           ],
         },
       },
       send_message: {
-        after: { idle: { target: 'failed', actions: ['restore', { type: 'finish', params: { outcome: 'timed_out', detail: 'the client did not take the message' } }] } },
+        after: {
+          idle: {
+            target: 'failed',
+            actions: [
+              'restore',
+              { type: 'finish', params: { outcome: 'timed_out', detail: 'the client did not take the message' } },
+            ],
+          },
+        },
         on: {
           'wire.flushed': 'confirm_delivery',
           // The message is written: a receiver that resets now has had it (the original client reads 3000 bytes and
@@ -144,8 +226,20 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         invoke: {
           src: 'confirm',
           input: ({ context }) => context.taken!.id,
-          onDone: { target: 'request_complete', actions: [assign({ bytes: ({ context }) => context.taken!.bytes.length }), { type: 'finish', params: { outcome: 'delivered' } }] },
-          onError: { target: 'request_complete', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) } },
+          onDone: {
+            target: 'request_complete',
+            actions: [
+              assign({ bytes: ({ context }) => context.taken!.bytes.length }),
+              { type: 'finish', params: { outcome: 'delivered' } },
+            ],
+          },
+          onError: {
+            target: 'request_complete',
+            actions: {
+              type: 'finish',
+              params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }),
+            },
+          },
         },
       },
       request_complete: { type: 'final', entry: 'end' },

@@ -20,19 +20,23 @@ import { queueUdpServerMachine } from './udp-server';
 
 function nameChunk(_direction: 'in' | 'out', chunk: Buffer): string[] {
   if (isGet(chunk)) return ['<<GET>>'];
-  if (chunk.equals(EMPTY_TCP) || chunk.equals(EMPTY_UDP)) return [`empty-queue reply ${JSON.stringify(chunk.toString())}`];
+  if (chunk.equals(EMPTY_TCP) || chunk.equals(EMPTY_UDP))
+    return [`empty-queue reply ${JSON.stringify(chunk.toString())}`];
   return [`${chunk.length} B of message`];
 }
 
 function specFromTrace(trace: Trace): ConnectionSpec {
   const transport: Transport = trace.header.transport ?? 'tcp';
-  const chunks = (direction: 'in' | 'out') => trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!);
+  const chunks = (direction: 'in' | 'out') =>
+    trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!);
   if (trace.header.role === 'client') {
     const input = trace.header.input as QueueClientInput;
     return queueClient(transport, input, input.mode === 'send' ? Buffer.concat(chunks('out')) : undefined);
   }
   const input = trace.header.input as QueueServerInput;
-  const queue = new MessageQueue(new MemoryKeeper(waitingBefore(chunks('in'), chunks('out'), transport, input.maxMessage)));
+  const queue = new MessageQueue(
+    new MemoryKeeper(waitingBefore(chunks('in'), chunks('out'), transport, input.maxMessage)),
+  );
   return queueServer(queue, transport, input).accept(trace.header.connection);
 }
 

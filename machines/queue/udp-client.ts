@@ -24,7 +24,13 @@ type Event = QueueDatagram | WireEvent;
 
 export function createQueueUdpClient(message: Buffer) {
   return setup({
-    types: { context: {} as Context, input: {} as QueueClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as QueueClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
       finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
@@ -42,7 +48,15 @@ export function createQueueUdpClient(message: Buffer) {
     states: {
       start: startByMode,
       send_message: {
-        on: { 'wire.flushed': { target: 'message_sent', actions: [assign({ bytes: ({ context }) => context.message.length }), { type: 'finish', params: { outcome: 'sent' } }] } },
+        on: {
+          'wire.flushed': {
+            target: 'message_sent',
+            actions: [
+              assign({ bytes: ({ context }) => context.message.length }),
+              { type: 'finish', params: { outcome: 'sent' } },
+            ],
+          },
+        },
       },
       message_sent: { type: 'final' },
       request_message: {
@@ -51,13 +65,28 @@ export function createQueueUdpClient(message: Buffer) {
       },
       wait_reply: {
         tags: READING_TAG,
-        after: { idle: { target: 'failed', actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no reply from the server' } } } },
+        after: {
+          idle: {
+            target: 'failed',
+            actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no reply from the server' } },
+          },
+        },
         on: {
           'frame.datagram': [
-            { guard: { type: 'emptyReply', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'message_received', actions: [assign({ message: ({ event }) => event.bytes }), { type: 'finish', params: { outcome: 'queue_empty' } }] },
+            {
+              guard: { type: 'emptyReply', params: ({ event }) => ({ bytes: event.bytes }) },
+              target: 'message_received',
+              actions: [
+                assign({ message: ({ event }) => event.bytes }),
+                { type: 'finish', params: { outcome: 'queue_empty' } },
+              ],
+            },
             {
               target: 'message_received',
-              actions: [assign({ message: ({ event }) => event.bytes, bytes: ({ event }) => event.bytes.length }), { type: 'finish', params: { outcome: 'received' } }],
+              actions: [
+                assign({ message: ({ event }) => event.bytes, bytes: ({ event }) => event.bytes.length }),
+                { type: 'finish', params: { outcome: 'received' } },
+              ],
             },
           ],
         },

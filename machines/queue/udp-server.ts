@@ -26,7 +26,13 @@ type Event = QueueDatagram | WireEvent;
 
 /** One UDP peer of the queue server; its store comes through `provide` (store-actors.ts). */
 export const queueUdpServerMachine = setup({
-  types: { context: {} as Context, input: {} as QueueServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+  types: {
+    context: {} as Context,
+    input: {} as QueueServerInput,
+    events: {} as Event,
+    emitted: {} as MachineEmitted,
+    output: {} as SessionOutcome,
+  },
   actors: storeDeclarations.actors,
   actions: {
     ...wireActions<Context, Event>(),
@@ -45,19 +51,35 @@ export const queueUdpServerMachine = setup({
       tags: READING_TAG,
       on: {
         'frame.datagram': [
-          { guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'dequeue', actions: { type: 'announce', params: { summary: 'receive', operation: 'receive' } } },
+          {
+            guard: { type: 'isGet', params: ({ event }) => ({ bytes: event.bytes }) },
+            target: 'dequeue',
+            actions: { type: 'announce', params: { summary: 'receive', operation: 'receive' } },
+          },
           {
             guard: { type: 'overCap', params: ({ event }) => ({ bytes: event.bytes }) },
             target: 'wait_request',
             reenter: true,
             actions: [
               assign({ refused: ({ context }) => context.refused + 1 }),
-              { type: 'announce', params: ({ context, event }) => ({ operation: 'send', summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap` }) },
+              {
+                type: 'announce',
+                params: ({ context, event }) => ({
+                  operation: 'send',
+                  summary: `send of ${event.bytes.length} B refused: over the ${context.maxMessage}-byte cap`,
+                }),
+              },
             ],
           },
           {
             target: 'enqueue',
-            actions: [assign({ request: ({ event }) => event.bytes }), { type: 'announce', params: ({ event }) => ({ operation: 'send', summary: `send of ${event.bytes.length} B` }) }],
+            actions: [
+              assign({ request: ({ event }) => event.bytes }),
+              {
+                type: 'announce',
+                params: ({ event }) => ({ operation: 'send', summary: `send of ${event.bytes.length} B` }),
+              },
+            ],
           },
         ],
         'socket.end': 'peer_quiet',
@@ -68,12 +90,24 @@ export const queueUdpServerMachine = setup({
       invoke: {
         src: 'enqueue',
         input: ({ context }) => context.request,
-        onDone: { target: 'wait_request', actions: assign({ stored: ({ context }) => context.stored + 1, bytes: ({ context }) => context.bytes + context.request.length }) },
+        onDone: {
+          target: 'wait_request',
+          actions: assign({
+            stored: ({ context }) => context.stored + 1,
+            bytes: ({ context }) => context.bytes + context.request.length,
+          }),
+        },
         onError: {
           target: 'wait_request',
           actions: [
             assign({ refused: ({ context }) => context.refused + 1 }),
-            { type: 'announce', params: ({ context, event }) => ({ operation: 'send', summary: `send of ${context.request.length} B refused: ${refusal(event.error)}` }) },
+            {
+              type: 'announce',
+              params: ({ context, event }) => ({
+                operation: 'send',
+                summary: `send of ${context.request.length} B refused: ${refusal(event.error)}`,
+              }),
+            },
           ],
         },
       },
@@ -85,7 +119,11 @@ export const queueUdpServerMachine = setup({
           {
             guard: ({ event }) => event.output !== undefined,
             target: 'send_message',
-            actions: [assign({ taken: ({ event }) => event.output }), { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) }, 'flush'],
+            actions: [
+              assign({ taken: ({ event }) => event.output }),
+              { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) },
+              'flush',
+            ],
           },
           { target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } },
         ],
@@ -103,7 +141,10 @@ export const queueUdpServerMachine = setup({
         input: ({ context }) => context.taken!.id,
         onDone: {
           target: 'wait_request',
-          actions: assign({ delivered: ({ context }) => context.delivered + 1, bytes: ({ context }) => context.bytes + context.taken!.bytes.length }),
+          actions: assign({
+            delivered: ({ context }) => context.delivered + 1,
+            bytes: ({ context }) => context.bytes + context.taken!.bytes.length,
+          }),
         },
         onError: 'wait_request',
       },

@@ -36,7 +36,17 @@ export interface ShareLocalFile {
   receive(): IncomingFile;
 }
 
-type ShareClientOutcome = 'open' | 'stored' | 'received' | 'listed' | 'cancelled' | 'not_stored' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
+type ShareClientOutcome =
+  | 'open'
+  | 'stored'
+  | 'received'
+  | 'listed'
+  | 'cancelled'
+  | 'not_stored'
+  | 'local_error'
+  | 'protocol_error'
+  | 'interrupted'
+  | 'timed_out';
 
 interface Context extends ShareClientInput {
   listing: ReceivedBytes;
@@ -57,14 +67,22 @@ const output = outcomeFrom<ShareClientOutcome>(['stored', 'received', 'listed'])
 /** The share client; its local file's actors come through `provide` (client-actors.ts). */
 export const shareClientMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as ShareClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as ShareClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: {
       source: fileSource(unprovided('source')),
       sink: fileSink(unprovided('sink')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
-      appendListing: assign(({ context }, params: { bytes: Buffer }) => ({ listing: appendBytes(context.listing, params.bytes) })),
+      appendListing: assign(({ context }, params: { bytes: Buffer }) => ({
+        listing: appendBytes(context.listing, params.bytes),
+      })),
     },
     guards: {
       isList: ({ context }) => context.command === 'list',
@@ -78,8 +96,14 @@ export const shareClientMachine = checkTargets<Targeted>()(
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,
-      'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed without an answer' } } },
-      'frame.bad': { target: '.failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) } },
+      'socket.end': {
+        target: '.failed',
+        actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed without an answer' } },
+      },
+      'frame.bad': {
+        target: '.failed',
+        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) },
+      },
     },
     states: {
       send_request: {
@@ -95,7 +119,10 @@ export const shareClientMachine = checkTargets<Targeted>()(
         ...waitsForPeer(FAILED),
         on: {
           'frame.pass': [{ guard: 'isPut', target: 'uploading' }, { target: 'downloading' }],
-          'frame.cancel': { target: 'request_cancelled', actions: { type: 'finish', params: { outcome: 'cancelled' } } },
+          'frame.cancel': {
+            target: 'request_cancelled',
+            actions: { type: 'finish', params: { outcome: 'cancelled' } },
+          },
         },
       },
       request_cancelled: { type: 'final' },
@@ -123,8 +150,23 @@ export const shareClientMachine = checkTargets<Targeted>()(
         on: {
           ...rearmedByProgress('wait_stored'),
           'socket.end': { target: 'upload_complete', actions: { type: 'finish', params: { outcome: 'stored' } } },
-          'socket.error': { target: 'failed', actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', detail: `${event.code}: the server could not store it` }) } },
-          'frame.bytes': { target: 'failed', actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered after pass' } } },
+          'socket.error': {
+            target: 'failed',
+            actions: {
+              type: 'finish',
+              params: ({ event }) => ({
+                outcome: 'not_stored',
+                detail: `${event.code}: the server could not store it`,
+              }),
+            },
+          },
+          'frame.bytes': {
+            target: 'failed',
+            actions: {
+              type: 'finish',
+              params: { outcome: 'protocol_error', detail: 'the server answered after pass' },
+            },
+          },
         },
       },
       upload_complete: { type: 'final' },
@@ -132,10 +174,30 @@ export const shareClientMachine = checkTargets<Targeted>()(
       receiving_list: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
-        always: { guard: 'listingTooLong', target: 'failed', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'protocol_error', detail: `listing over ${context.maxListing} bytes` }) } },
+        always: {
+          guard: 'listingTooLong',
+          target: 'failed',
+          actions: {
+            type: 'finish',
+            params: ({ context }) => ({
+              outcome: 'protocol_error',
+              detail: `listing over ${context.maxListing} bytes`,
+            }),
+          },
+        },
         on: {
-          'frame.bytes': { target: 'receiving_list', reenter: true, actions: { type: 'appendListing', params: ({ event }) => ({ bytes: event.bytes }) } },
-          'socket.end': { target: 'list_received', actions: [assign({ bytes: ({ context }) => context.listing.length }), { type: 'finish', params: { outcome: 'listed' } }] },
+          'frame.bytes': {
+            target: 'receiving_list',
+            reenter: true,
+            actions: { type: 'appendListing', params: ({ event }) => ({ bytes: event.bytes }) },
+          },
+          'socket.end': {
+            target: 'list_received',
+            actions: [
+              assign({ bytes: ({ context }) => context.listing.length }),
+              { type: 'finish', params: { outcome: 'listed' } },
+            ],
+          },
         },
       },
       list_received: { type: 'final' },

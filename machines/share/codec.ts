@@ -29,8 +29,10 @@ export function parseShareRequest(text: string): ShareRequest {
 }
 
 /** What the original client sends, byte for byte: no terminator (the original server would keep one in the name). */
-export const encodeShareRequest = (command: 'put' | 'get' | 'list', name: string): Buffer => Buffer.from(command === 'list' ? 'list' : `${command},${name}`);
+export const encodeShareRequest = (command: 'put' | 'get' | 'list', name: string): Buffer =>
+  Buffer.from(command === 'list' ? 'list' : `${command},${name}`);
 
-export const encodeListing = (names: string[]): Buffer => Buffer.from(names.map((name) => `${name}${SEPARATOR}`).join(''));
+export const encodeListing = (names: string[]): Buffer =>
+  Buffer.from(names.map((name) => `${name}${SEPARATOR}`).join(''));
 
 export const parseListing = (listing: string): string[] => listing.split(SEPARATOR).slice(0, -1);

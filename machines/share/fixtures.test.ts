@@ -6,7 +6,9 @@ import { shareTraceSupport } from '.';
 const DIR = join(__dirname, '..', '..', 'fixtures', 'traces', 'share');
 
 it('covers every path of the machines', () => {
-  expect([...fixtureScenarios(DIR)].sort()).toEqual(['put-ok', 'put-existing-name', 'get-ok', 'get-missing', 'list', 'unknown-request'].sort());
+  expect([...fixtureScenarios(DIR)].sort()).toEqual(
+    ['put-ok', 'put-existing-name', 'get-ok', 'get-missing', 'list', 'unknown-request'].sort(),
+  );
 });
 
 replayFixtures(DIR, shareTraceSupport().specFromTrace);

@@ -19,11 +19,22 @@ export type ShareServerOptions = Omit<ShareServerInput, 'owner'>;
 
 export function shareServer(files: ShareFiles, options: ShareServerOptions): StreamProtocol {
   const logic = shareServerMachine.provide({ actors: shareServerActors(files) });
-  return { name: 'share', accept: (connectionId) => ({ logic, input: { ...options, owner: connectionId }, decoder: new TextRequestReader(1, options.maxRequest) }) };
+  return {
+    name: 'share',
+    accept: (connectionId) => ({
+      logic,
+      input: { ...options, owner: connectionId },
+      decoder: new TextRequestReader(1, options.maxRequest),
+    }),
+  };
 }
 
 export function shareClient(local: ShareLocalFile, input: ShareClientInput): ConnectionSpec {
-  return { logic: shareClientMachine.provide({ actors: shareClientActors(local) }), input, decoder: new ShareReplyReader(input.command === 'list' ? 'listing' : 'answer') };
+  return {
+    logic: shareClientMachine.provide({ actors: shareClientActors(local) }),
+    input,
+    decoder: new ShareReplyReader(input.command === 'list' ? 'listing' : 'answer'),
+  };
 }
 
 /** The bytes a recorded server had read when it took its request as complete (they may go past a newline that ended it). */
@@ -53,10 +64,13 @@ export const shareTraceSupport = () =>
       const request = parseShareRequest(readLines(recordedRequest(trace).subarray(0, maxRequest), 1).lines[0]);
       const sent = tracedBytes(trace, 'out');
       const files: Record<string, Buffer> = {};
-      if (request.kind === 'get' && sent.subarray(0, PASS.length).equals(PASS)) files[request.name] = sent.subarray(PASS.length);
+      if (request.kind === 'get' && sent.subarray(0, PASS.length).equals(PASS))
+        files[request.name] = sent.subarray(PASS.length);
       if (request.kind === 'put' && sent.equals(CANCEL)) files[request.name] = Buffer.alloc(0);
       if (request.kind === 'list') for (const name of parseListing(sent.toString())) files[name] = Buffer.alloc(0);
-      return shareServer(new MemoryFiles(files), { ...options, maxRequest, passGapMs: 0 }).accept(trace.header.connection);
+      return shareServer(new MemoryFiles(files), { ...options, maxRequest, passGapMs: 0 }).accept(
+        trace.header.connection,
+      );
     },
     client: (trace) => {
       const input = trace.header.input as ShareClientInput;
@@ -69,6 +83,13 @@ export const shareTraceSupport = () =>
 export const shareProtocol: ProtocolDescriptor = {
   name: 'share',
   summary: 'Put, get and list files in a shared folder (seed 004)',
-  servers: [{ transport: 'tcp', port: SHARE_PORT, protocol: ({ files, idleTimeoutMs, quietMs }) => shareServer(files, { idleTimeoutMs, quietMs, maxRequest: SHARE_MAX_REQUEST }) }],
+  servers: [
+    {
+      transport: 'tcp',
+      port: SHARE_PORT,
+      protocol: ({ files, idleTimeoutMs, quietMs }) =>
+        shareServer(files, { idleTimeoutMs, quietMs, maxRequest: SHARE_MAX_REQUEST }),
+    },
+  ],
   traces: { share: shareTraceSupport() },
 };

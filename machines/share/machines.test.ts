@@ -10,7 +10,8 @@ import { DEFAULT_PASS_GAP_MS } from './server';
 import { everySplit, decodeAll } from '../../src/test-support/cuts';
 
 const content = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 253));
-const server = (files: MemoryFiles, inputs: ReplayInput[]) => replay(shareServer(files, { maxRequest: 4096 }).accept('c1'), inputs);
+const server = (files: MemoryFiles, inputs: ReplayInput[]) =>
+  replay(shareServer(files, { maxRequest: 4096 }).accept('c1'), inputs);
 
 const frames = (expect: 'answer' | 'listing', ...chunks: Buffer[]) => decodeAll(new ShareReplyReader(expect), chunks);
 
@@ -37,11 +38,16 @@ describe('codec and reply reader', () => {
     expect(parseListing('')).toEqual([]);
   });
 
-  it.each(everySplit(Buffer.concat([PASS, Buffer.from('file bytes')])))('splits pass from the file bytes however they are cut (%#)', (first, second) => {
-    const out = frames('answer', first, second);
-    expect(out[0]).toEqual({ type: 'frame.pass' });
-    expect(Buffer.concat(out.slice(1).map((frame) => (frame as { bytes: Buffer }).bytes)).toString()).toBe('file bytes');
-  });
+  it.each(everySplit(Buffer.concat([PASS, Buffer.from('file bytes')])))(
+    'splits pass from the file bytes however they are cut (%#)',
+    (first, second) => {
+      const out = frames('answer', first, second);
+      expect(out[0]).toEqual({ type: 'frame.pass' });
+      expect(Buffer.concat(out.slice(1).map((frame) => (frame as { bytes: Buffer }).bytes)).toString()).toBe(
+        'file bytes',
+      );
+    },
+  );
 
   it('reads cancel in pieces and rejects anything else', () => {
     expect(frames('answer', Buffer.from('can'), Buffer.from('cel'))).toEqual([{ type: 'frame.cancel' }]);
@@ -50,25 +56,48 @@ describe('codec and reply reader', () => {
 });
 
 describe('share server', () => {
-  it.each(everySplit(encodeShareRequest('get', 'song.bin')))('answers a get cut anywhere (%#), once the client pauses, with pass and the file, then closes', async (first, second) => {
-    const result = await server(new MemoryFiles({ 'song.bin': content }), [first, second, { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS }]);
-    expect(result.sent).toEqual(Buffer.concat([PASS, content]));
-    expect(result.states).toEqual(['client_connect', 'check_request', 'check_download', 'downloading.sending', 'download_complete']);
-    expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 5000 });
-  });
+  it.each(everySplit(encodeShareRequest('get', 'song.bin')))(
+    'answers a get cut anywhere (%#), once the client pauses, with pass and the file, then closes',
+    async (first, second) => {
+      const result = await server(new MemoryFiles({ 'song.bin': content }), [
+        first,
+        second,
+        { wait: 50 },
+        { wait: DEFAULT_PASS_GAP_MS },
+      ]);
+      expect(result.sent).toEqual(Buffer.concat([PASS, content]));
+      expect(result.states).toEqual([
+        'client_connect',
+        'check_request',
+        'check_download',
+        'downloading.sending',
+        'download_complete',
+      ]);
+      expect(result.closed).toBe('end');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 5000 });
+    },
+  );
 
   it('sends pass alone and holds the file back for the pass gap, so that a client reading pass in one read gets it alone', async () => {
     const files = new MemoryFiles({ 'song.bin': content });
-    expect((await server(files, [Buffer.from('get,song.bin'), { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS - 1 }])).sent).toEqual(PASS);
-    expect((await server(files, [Buffer.from('get,song.bin'), { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS }])).sent).toEqual(Buffer.concat([PASS, content]));
-    const noGap = await replay(shareServer(files, { maxRequest: 4096, passGapMs: 0 }).accept('c1'), [Buffer.from('get,song.bin'), { wait: 50 }]);
+    expect(
+      (await server(files, [Buffer.from('get,song.bin'), { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS - 1 }])).sent,
+    ).toEqual(PASS);
+    expect(
+      (await server(files, [Buffer.from('get,song.bin'), { wait: 50 }, { wait: DEFAULT_PASS_GAP_MS }])).sent,
+    ).toEqual(Buffer.concat([PASS, content]));
+    const noGap = await replay(shareServer(files, { maxRequest: 4096, passGapMs: 0 }).accept('c1'), [
+      Buffer.from('get,song.bin'),
+      { wait: 50 },
+    ]);
     expect(noGap.sent).toEqual(Buffer.concat([PASS, content]));
   });
 
   it('takes a newline as the end of a request typed into nc (a name never holds one), and a CR before it', async () => {
     const files = new MemoryFiles({ 'song.bin': content });
-    expect((await server(files, [Buffer.from('get,song.bin\n'), { wait: DEFAULT_PASS_GAP_MS }])).sent).toEqual(Buffer.concat([PASS, content]));
+    expect((await server(files, [Buffer.from('get,song.bin\n'), { wait: DEFAULT_PASS_GAP_MS }])).sent).toEqual(
+      Buffer.concat([PASS, content]),
+    );
     expect((await server(files, [Buffer.from('list\r\n')])).sent.toString()).toBe('song.bin, ');
     await server(files, [Buffer.from('put,typed.txt\nby hand\n'), PEER_ENDS]);
     expect(files.files.get('typed.txt')?.toString()).toBe('by hand\n');
@@ -76,9 +105,22 @@ describe('share server', () => {
 
   it('stores a put only once the client ends its side, and closes cleanly after', async () => {
     const files = new MemoryFiles();
-    const result = await server(files, [Buffer.from('put,new.bin'), { wait: 50 }, content.subarray(0, 2000), content.subarray(2000), PEER_ENDS]);
+    const result = await server(files, [
+      Buffer.from('put,new.bin'),
+      { wait: 50 },
+      content.subarray(0, 2000),
+      content.subarray(2000),
+      PEER_ENDS,
+    ]);
     expect(result.sent).toEqual(PASS);
-    expect(result.states).toEqual(['client_connect', 'check_request', 'check_upload', 'uploading.receiving', 'uploading.storing', 'upload_complete']);
+    expect(result.states).toEqual([
+      'client_connect',
+      'check_request',
+      'check_upload',
+      'uploading.receiving',
+      'uploading.storing',
+      'upload_complete',
+    ]);
     expect(result.closed).toBe('end');
     expect(files.files.get('new.bin')).toEqual(content);
   });
@@ -118,7 +160,9 @@ describe('share server', () => {
   });
 
   it('lists every name, each followed by ", ", once the client pauses, and nothing for an empty folder', async () => {
-    expect((await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list')])).sent.toString()).toBe('');
+    expect((await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list')])).sent.toString()).toBe(
+      '',
+    );
     const listed = await server(new MemoryFiles({ 'b.txt': '', 'a.txt': '' }), [Buffer.from('list'), { wait: 50 }]);
     expect(listed.sent.toString()).toBe('a.txt, b.txt, ');
     expect((await server(new MemoryFiles(), [Buffer.from('list'), { wait: 50 }])).sent.length).toBe(0);
@@ -133,15 +177,23 @@ describe('share server', () => {
 });
 
 describe('share client', () => {
-  const input = (command: ShareClientInput['command'], size = 0): ShareClientInput => ({ command, name: 'song.bin', size, maxListing: 1 << 20 });
-
-  it.each(everySplit(Buffer.concat([PASS, content.subarray(0, 30)])))('stores a get whose pass and first bytes come together or apart (%#)', async (first, second) => {
-    const local = memoryLocalFile();
-    const result = await replay(shareClient(local, input('get')), [first, second, content.subarray(30), PEER_ENDS]);
-    expect(result.sent.toString()).toBe('get,song.bin');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 5000 });
-    expect(local.stored).toEqual(content);
+  const input = (command: ShareClientInput['command'], size = 0): ShareClientInput => ({
+    command,
+    name: 'song.bin',
+    size,
+    maxListing: 1 << 20,
   });
+
+  it.each(everySplit(Buffer.concat([PASS, content.subarray(0, 30)])))(
+    'stores a get whose pass and first bytes come together or apart (%#)',
+    async (first, second) => {
+      const local = memoryLocalFile();
+      const result = await replay(shareClient(local, input('get')), [first, second, content.subarray(30), PEER_ENDS]);
+      expect(result.sent.toString()).toBe('get,song.bin');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'received', bytes: 5000 });
+      expect(local.stored).toEqual(content);
+    },
+  );
 
   it('puts the file after pass, ends its side, and counts it stored only at the server close', async () => {
     const result = await replay(shareClient(memoryLocalFile(content), input('put', 5000)), [PASS]);
@@ -149,9 +201,17 @@ describe('share client', () => {
     expect(result.closed).toBe('end');
     expect(result.outcome).toBeUndefined();
     const stored = await replay(shareClient(memoryLocalFile(content), input('put', 5000)), [PASS, PEER_ENDS]);
-    expect(stored.states).toEqual(['send_request', 'wait_answer', 'uploading.sending', 'wait_stored', 'upload_complete']);
+    expect(stored.states).toEqual([
+      'send_request',
+      'wait_answer',
+      'uploading.sending',
+      'wait_stored',
+      'upload_complete',
+    ]);
     expect(stored.outcome).toMatchObject({ ok: true, outcome: 'stored' });
-    expect((await replay(shareClient(memoryLocalFile(content), input('put', 5000)), [PASS, PEER_RESETS])).outcome).toMatchObject({ outcome: 'not_stored' });
+    expect(
+      (await replay(shareClient(memoryLocalFile(content), input('put', 5000)), [PASS, PEER_RESETS])).outcome,
+    ).toMatchObject({ outcome: 'not_stored' });
   });
 
   it('reports cancel without waiting, and writes nothing', async () => {

@@ -9,7 +9,8 @@ import type { BytesFrame } from '../../src/engine/chunk-reader';
 import type { FrameDecoder } from '../../src/engine/protocol';
 import { CANCEL, PASS } from './codec';
 
-export type ShareReplyFrame = { type: 'frame.pass' } | { type: 'frame.cancel' } | { type: 'frame.bad'; detail: string } | BytesFrame;
+export type ShareReplyFrame =
+  { type: 'frame.pass' } | { type: 'frame.cancel' } | { type: 'frame.bad'; detail: string } | BytesFrame;
 
 export class ShareReplyReader implements FrameDecoder<ShareReplyFrame> {
   /** The answer word so far. */
@@ -37,7 +38,11 @@ export class ShareReplyReader implements FrameDecoder<ShareReplyFrame> {
     if (this.phase === 'done') return undefined;
     const word = this.head[0] === PASS[0] ? PASS : CANCEL;
     const seen = this.head.subarray(0, word.length);
-    if (!word.subarray(0, seen.length).equals(seen)) return this.end({ type: 'frame.bad', detail: `not pass or cancel: ${JSON.stringify(this.head.toString('utf8', 0, 20))}` });
+    if (!word.subarray(0, seen.length).equals(seen))
+      return this.end({
+        type: 'frame.bad',
+        detail: `not pass or cancel: ${JSON.stringify(this.head.toString('utf8', 0, 20))}`,
+      });
     if (seen.length < word.length) return undefined;
     if (word === CANCEL) return this.end({ type: 'frame.cancel' });
     this.phase = 'data';

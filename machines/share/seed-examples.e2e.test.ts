@@ -21,7 +21,10 @@ beforeAll(async () => {
   await writeFile(join(base, 'uploader', 'apple.jpg'), randomBytes(1024 * 1024));
   port = String(await freePort());
   // The README's `npm run share:server -- 3650 --root shared`.
-  server = await startServerCommand(['npm', 'run', 'share:server', '--', port, '--root', join(base, 'shared'), '--host', '127.0.0.1'], true);
+  server = await startServerCommand(
+    ['npm', 'run', 'share:server', '--', port, '--root', join(base, 'shared'), '--host', '127.0.0.1'],
+    true,
+  );
 });
 afterAll(async () => {
   process.kill(-server.child.pid!, 'SIGTERM'); // npm, its shell and the server
@@ -30,7 +33,8 @@ afterAll(async () => {
 });
 
 /** `npm run share:client -- localhost PORT ...` from `folder`; relative names are taken from there. */
-const client = (folder: string, ...args: string[]) => run('npm', ['--prefix', REPO, 'run', 'share:client', '--', 'localhost', port, ...args], { cwd: join(base, folder) });
+const client = (folder: string, ...args: string[]) =>
+  run('npm', ['--prefix', REPO, 'run', 'share:client', '--', 'localhost', port, ...args], { cwd: join(base, folder) });
 /** The client's own lines on stdout, without npm's banner. */
 const printed = (stdout: string) => stdout.split('\n').filter((line) => line !== '' && !line.startsWith('> '));
 

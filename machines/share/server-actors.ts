@@ -7,10 +7,18 @@ import type { ShareFiles } from './server';
 /** For `shareServerMachine.provide({ actors: shareServerActors(files) })`. */
 export function shareServerActors(files: ShareFiles) {
   return {
-    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
-    reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) => files.reserveUpload(input.name, input.owner)),
+    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+      files.lookupDownload(input.name, input.owner),
+    ),
+    reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>
+      files.reserveUpload(input.name, input.owner),
+    ),
     list: fromPromise<string[]>(() => files.list()),
-    holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+    holdNames: fromCallback<EventObject, { owner: string }>(
+      ({ input }) =>
+        () =>
+          files.release(input.owner),
+    ),
     source: fileSource(({ ref, size }) => files.read(ref, size)),
     sink: fileSink(({ ref }) => files.receive(ref)),
   };

@@ -17,7 +17,12 @@ import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { FLOW_CONTROL_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
-import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import {
+  readsTextRequest,
+  takeRequest,
+  textRequestRules,
+  type TextRequestContext,
+} from '../../src/engine/text-request-state';
 import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
@@ -53,7 +58,17 @@ export interface ShareServerInput {
  */
 export const DEFAULT_PASS_GAP_MS = 50;
 
-type ShareOutcome = 'open' | 'stored' | 'sent' | 'listed' | 'cancelled' | 'unknown_request' | 'not_stored' | 'server_error' | 'interrupted' | 'timed_out';
+type ShareOutcome =
+  | 'open'
+  | 'stored'
+  | 'sent'
+  | 'listed'
+  | 'cancelled'
+  | 'unknown_request'
+  | 'not_stored'
+  | 'server_error'
+  | 'interrupted'
+  | 'timed_out';
 
 interface Context extends ShareServerInput, TextRequestContext {
   /** The request, parsed once it is complete. */
@@ -79,22 +94,46 @@ const rules = textRequestRules(1);
 const nameOf = ({ parsed }: Context) => ('name' in parsed ? parsed.name : '');
 const passGap = (context: Context) => context.passGapMs ?? DEFAULT_PASS_GAP_MS;
 const readRequest = readsTextRequest('client_connect', 'check_request', FAILED);
-const isKind = (kind: ShareRequest['kind']) => ({ context }: { context: Context }) => context.parsed.kind === kind;
+const isKind =
+  (kind: ShareRequest['kind']) =>
+  ({ context }: { context: Context }) =>
+    context.parsed.kind === kind;
 /** The request's operation and name as log fields. */
-const asked = (request: ShareRequest) => ({ operation: request.kind, name: 'name' in request ? request.name : undefined });
+const asked = (request: ShareRequest) => ({
+  operation: request.kind,
+  name: 'name' in request ? request.name : undefined,
+});
 
 /** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
 const cancelReason = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
 const cancel = [
   { type: 'write' as const, params: { bytes: CANCEL } },
-  { type: 'finish' as const, params: ({ event }: { event: { output: DownloadLookup | UploadLookup } }) => ({ outcome: 'cancelled' as const, detail: cancelReason(event.output) }) },
+  {
+    type: 'finish' as const,
+    params: ({ event }: { event: { output: DownloadLookup | UploadLookup } }) => ({
+      outcome: 'cancelled' as const,
+      detail: cancelReason(event.output),
+    }),
+  },
 ];
-const serverError = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: 'server_error' as const, detail: errorCode(event.error) }) };
+const serverError = {
+  type: 'finish' as const,
+  params: ({ event }: { event: { error: unknown } }) => ({
+    outcome: 'server_error' as const,
+    detail: errorCode(event.error),
+  }),
+};
 
 /** One share server connection; its file actors come through `provide` (server-actors.ts). */
 export const shareServerMachine = checkTargets<Targeted>()(
   setup({
-    types: { context: {} as Context, input: {} as ShareServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as ShareServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actors: {
       lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookupDownload')),
       reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
@@ -109,7 +148,11 @@ export const shareServerMachine = checkTargets<Targeted>()(
       takeRequest: assign(takeRequest),
       parseRequest: assign(({ context }) => ({ parsed: parseShareRequest(context.request.lines[0]) })),
       useFile: assign((_, params: { lookup: DownloadLookup | UploadLookup }) =>
-        params.lookup.kind === 'found' ? { ref: params.lookup.ref, size: params.lookup.size } : params.lookup.kind === 'free' ? { ref: params.lookup.ref } : {},
+        params.lookup.kind === 'found'
+          ? { ref: params.lookup.ref, size: params.lookup.size }
+          : params.lookup.kind === 'free'
+            ? { ref: params.lookup.ref }
+            : {},
       ),
     },
     guards: {
@@ -124,7 +167,15 @@ export const shareServerMachine = checkTargets<Targeted>()(
     delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: rules.initialRequest, parsed: { kind: 'unknown', text: '' }, size: 0, outcome: 'open', bytes: 0, peerEnded: false }),
+    context: ({ input }) => ({
+      ...input,
+      request: rules.initialRequest,
+      parsed: { kind: 'unknown', text: '' },
+      size: 0,
+      outcome: 'open',
+      bytes: 0,
+      peerEnded: false,
+    }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,
@@ -134,18 +185,39 @@ export const shareServerMachine = checkTargets<Targeted>()(
         on: { ...readRequest.on, 'socket.end': { target: 'check_request', actions: assign({ peerEnded: true }) } },
       },
       check_request: {
-        entry: ['parseRequest', { type: 'announce', params: ({ context }) => ({ summary: context.request.lines[0].trim() || '(nothing)', ...asked(context.parsed) }) }],
+        entry: [
+          'parseRequest',
+          {
+            type: 'announce',
+            params: ({ context }) => ({
+              summary: context.request.lines[0].trim() || '(nothing)',
+              ...asked(context.parsed),
+            }),
+          },
+        ],
         always: [
           {
             guard: 'notUtf8',
             target: 'request_complete',
-            actions: [{ type: 'write', params: { bytes: CANCEL } }, { type: 'finish', params: { outcome: 'cancelled', detail: 'the name is not UTF-8' } }],
+            actions: [
+              { type: 'write', params: { bytes: CANCEL } },
+              { type: 'finish', params: { outcome: 'cancelled', detail: 'the name is not UTF-8' } },
+            ],
           },
           { guard: 'isPut', target: 'check_upload' },
           { guard: 'isGet', target: 'check_download' },
           { guard: 'isList', target: 'listing' },
           // The original closes without a word; so does wirestate, but it says why in its log.
-          { target: 'request_complete', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'unknown_request', detail: JSON.stringify(context.request.lines[0].slice(0, 40)) }) } },
+          {
+            target: 'request_complete',
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: 'unknown_request',
+                detail: JSON.stringify(context.request.lines[0].slice(0, 40)),
+              }),
+            },
+          },
         ],
       },
 
@@ -157,7 +229,10 @@ export const shareServerMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.output.kind === 'free',
               target: 'uploading',
-              actions: [{ type: 'useFile', params: ({ event }) => ({ lookup: event.output }) }, { type: 'write', params: { bytes: PASS } }],
+              actions: [
+                { type: 'useFile', params: ({ event }) => ({ lookup: event.output }) },
+                { type: 'write', params: { bytes: PASS } },
+              ],
             },
             { target: 'request_complete', actions: cancel },
           ],
@@ -183,7 +258,10 @@ export const shareServerMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.output.kind === 'found',
               target: 'pass_sent',
-              actions: [{ type: 'useFile', params: ({ event }) => ({ lookup: event.output }) }, { type: 'write', params: { bytes: PASS } }],
+              actions: [
+                { type: 'useFile', params: ({ event }) => ({ lookup: event.output }) },
+                { type: 'write', params: { bytes: PASS } },
+              ],
             },
             { target: 'request_complete', actions: cancel },
           ],
@@ -213,7 +291,13 @@ export const shareServerMachine = checkTargets<Targeted>()(
             actions: [
               { type: 'write', params: ({ event }) => ({ bytes: encodeListing(event.output) }) },
               assign({ bytes: ({ event }) => encodeListing(event.output).length }),
-              { type: 'finish', params: ({ event }) => ({ outcome: 'listed', detail: `${event.output.length} ${event.output.length === 1 ? 'name' : 'names'}` }) },
+              {
+                type: 'finish',
+                params: ({ event }) => ({
+                  outcome: 'listed',
+                  detail: `${event.output.length} ${event.output.length === 1 ? 'name' : 'names'}`,
+                }),
+              },
             ],
           },
           onError: { target: 'request_complete', actions: serverError },

@@ -34,7 +34,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = async () => (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]));
+const start = async () =>
+  (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]));
 const client = (...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(server!.port), ...args], here);
 
 /** Sends raw bytes, keeps its side open like the originals, and returns everything until the server closes. */
@@ -100,10 +101,17 @@ it('stores nothing of a large put stopped by Ctrl-C, and the client exits 130', 
   await start();
   await writeFile(join(here, 'big.bin'), '');
   await truncate(join(here, 'big.bin'), 4 * 1024 ** 3);
-  const child = spawn(process.execPath, [CLI, 'share', 'client', '127.0.0.1', String(server!.port), 'put', 'big.bin'], { cwd: here, stdio: 'ignore', timeout: 30_000 });
+  const child = spawn(process.execPath, [CLI, 'share', 'client', '127.0.0.1', String(server!.port), 'put', 'big.bin'], {
+    cwd: here,
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
   const exited = once(child, 'exit');
   // Stopped once its bytes reach the server's temporary file, long before 4 GiB can.
-  const receiving = async () => (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some((size) => size > 0);
+  const receiving = async () =>
+    (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some(
+      (size) => size > 0,
+    );
   for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
   child.kill('SIGINT');
   expect((await exited)[0]).toBe(130);
@@ -117,7 +125,10 @@ it('serves 20 clients at once, puts and gets mixed', async () => {
   const files = Array.from({ length: 10 }, (_, i) => ({ name: `file-${i}.bin`, bytes: randomBytes(50_000 + i) }));
   await Promise.all(files.map((file) => writeFile(join(shared, file.name), file.bytes)));
   await Promise.all(files.map((file) => writeFile(join(here, `up-${file.name}`), file.bytes)));
-  const results = await Promise.all([...files.map((file) => client('get', file.name)), ...files.map((file) => client('put', `up-${file.name}`))]);
+  const results = await Promise.all([
+    ...files.map((file) => client('get', file.name)),
+    ...files.map((file) => client('put', `up-${file.name}`)),
+  ]);
   expect(results.map((result) => result.code)).toEqual(results.map(() => EXIT.ok));
   for (const file of files) {
     expect((await readFile(join(here, file.name))).equals(file.bytes)).toBe(true);

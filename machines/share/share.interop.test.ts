@@ -43,7 +43,8 @@ beforeEach(async () => {
 afterEach(() => rm(base, { recursive: true, force: true }));
 
 /** `wirestate share client 127.0.0.1 PORT ...`, run in `folder`. */
-const client = (port: number, folder: string, ...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(port), ...args], join(base, folder));
+const client = (port: number, folder: string, ...args: string[]) =>
+  wirestate(['share', 'client', '127.0.0.1', String(port), ...args], join(base, folder));
 
 /** Everything the wirestate client does against `port`, where a server shares `root` (empty at first) the original way. */
 async function clientAgainst(port: number): Promise<void> {
@@ -67,7 +68,10 @@ async function clientAgainst(port: number): Promise<void> {
 
 describe('the wirestate client against seedpeer share serve (the original server)', () => {
   let peer: PeerServer;
-  beforeEach(async () => (peer = await startPeerServer(SEEDPEER, (port) => ['share', 'serve', String(port), join(base, 'root')])));
+  beforeEach(
+    async () =>
+      (peer = await startPeerServer(SEEDPEER, (port) => ['share', 'serve', String(port), join(base, 'root')])),
+  );
   afterEach(() => peer.stop());
 
   it('puts, gets and lists files of every size; is cancelled over a taken name or a missing file', async () => {
@@ -78,7 +82,13 @@ describe('the wirestate client against seedpeer share serve (the original server
     for (const [name] of FILES) await writeFile(join(base, 'root', name), name);
     const original = await seedpeer(['share', 'list', '127.0.0.1', String(peer.port)]);
     const text = /^text '(.*)'$/m.exec(original.stdout)![1];
-    expect((await client(peer.port, 'local', 'list')).stdout).toBe(text.split(', ').slice(0, -1).map((name) => `${name}\n`).join(''));
+    expect((await client(peer.port, 'local', 'list')).stdout).toBe(
+      text
+        .split(', ')
+        .slice(0, -1)
+        .map((name) => `${name}\n`)
+        .join(''),
+    );
   });
 });
 
@@ -87,25 +97,41 @@ describe.each([
   ['--faithful (reads as the original client)', ['--faithful']],
 ])('seedpeer share put/get/list, %s, against the wirestate server', (_label, flags: string[]) => {
   let server: ServerProcess;
-  beforeEach(async () => (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'root')])));
+  beforeEach(
+    async () =>
+      (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'root')])),
+  );
   afterEach(() => stop(server));
 
-  const peer = (...args: string[]) => seedpeer(['share', args[0], '127.0.0.1', String(server.port), ...args.slice(1), ...flags], { cwd: join(base, 'down') });
+  const peer = (...args: string[]) =>
+    seedpeer(['share', args[0], '127.0.0.1', String(server.port), ...args.slice(1), ...flags], {
+      cwd: join(base, 'down'),
+    });
   /** The server stored `name` (the faithful client leaves without waiting for that). */
-  const stored = (name: string) => server.logged(new RegExp(`\\[(c\\d+)\\] put,${name.replace(/\./g, '\\.')}\\n[^]*\\[\\1\\] stored`));
+  const stored = (name: string) =>
+    server.logged(new RegExp(`\\[(c\\d+)\\] put,${name.replace(/\./g, '\\.')}\\n[^]*\\[\\1\\] stored`));
 
   it('puts, gets and lists files of every size; is cancelled over a taken name or a missing file', async () => {
     expect(await peer('list')).toMatchObject({ code: 0, stdout: listingLines([]) });
     for (const [name] of FILES) {
       const bytes = await readFile(join(base, 'local', name));
-      expect(await peer('put', name, join(base, 'local', name))).toMatchObject({ code: 0, stdout: `${okLine(bytes)}\n` });
+      expect(await peer('put', name, join(base, 'local', name))).toMatchObject({
+        code: 0,
+        stdout: `${okLine(bytes)}\n`,
+      });
       await stored(name);
       expect(await sha256(join(base, 'root', name))).toBe(hex(bytes));
     }
-    expect(await peer('put', 'small.txt', join(base, 'local', 'big.bin'))).toMatchObject({ code: 3, stdout: "text b'cancel'\n" });
+    expect(await peer('put', 'small.txt', join(base, 'local', 'big.bin'))).toMatchObject({
+      code: 3,
+      stdout: "text b'cancel'\n",
+    });
     expect(await sha256(join(base, 'root', 'small.txt'))).toBe(await sha256(join(base, 'local', 'small.txt')));
     for (const [name] of FILES) {
-      expect(await peer('get', name)).toMatchObject({ code: 0, stdout: `${okLine(await readFile(join(base, 'local', name)))}\n` });
+      expect(await peer('get', name)).toMatchObject({
+        code: 0,
+        stdout: `${okLine(await readFile(join(base, 'local', name)))}\n`,
+      });
       expect(await sha256(join(base, 'down', name))).toBe(await sha256(join(base, 'local', name)));
     }
     expect(await peer('get', 'missing.txt')).toMatchObject({ code: 3, stdout: "text b'cancel'\n" });
@@ -123,9 +149,11 @@ describe('the original one-read client (seedpeer --faithful) getting files, many
       const get = async (i: number, name: string) => {
         const out = join(base, 'down', `${i}-${name}`);
         const got = await seedpeer(['share', 'get', '127.0.0.1', String(server.port), name, out, '--faithful']);
-        if (got.code !== 0 || (await sha256(out)) !== (await sha256(join(base, 'root', name)))) failed.push(`${i} ${name}: ${got.code} ${got.stdout}${got.stderr}`);
+        if (got.code !== 0 || (await sha256(out)) !== (await sha256(join(base, 'root', name))))
+          failed.push(`${i} ${name}: ${got.code} ${got.stdout}${got.stderr}`);
       };
-      for (let i = 0; i < runs.length; i += 4) await Promise.all(runs.slice(i, i + 4).map((name, j) => get(i + j, name)));
+      for (let i = 0; i < runs.length; i += 4)
+        await Promise.all(runs.slice(i, i + 4).map((name, j) => get(i + j, name)));
       expect(failed).toEqual([]);
     } finally {
       await stop(server);
@@ -136,12 +164,26 @@ describe('the original one-read client (seedpeer --faithful) getting files, many
 describe('through the stammer proxy', () => {
   it('seedpeer clients, in 3-byte pieces both ways, against the wirestate server', async () => {
     const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
-    const proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: server.port }, maxFragment: 3, maxDelayMs: 0, seed: 1, log: capturingLogger([]) });
-    const peer = (...args: string[]) => seedpeer(['share', args[0], '127.0.0.1', String(proxy.address.port), ...args.slice(1)], { cwd: join(base, 'down') });
+    const proxy = await startProxy({
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: server.port },
+      maxFragment: 3,
+      maxDelayMs: 0,
+      seed: 1,
+      log: capturingLogger([]),
+    });
+    const peer = (...args: string[]) =>
+      seedpeer(['share', args[0], '127.0.0.1', String(proxy.address.port), ...args.slice(1)], {
+        cwd: join(base, 'down'),
+      });
     try {
       for (const [name] of FILES) {
         const bytes = await readFile(join(base, 'local', name));
-        expect(await peer('put', name, join(base, 'local', name))).toMatchObject({ code: 0, stdout: `${okLine(bytes)}\n` });
+        expect(await peer('put', name, join(base, 'local', name))).toMatchObject({
+          code: 0,
+          stdout: `${okLine(bytes)}\n`,
+        });
         expect(await peer('get', name)).toMatchObject({ code: 0, stdout: `${okLine(bytes)}\n` });
         expect(await sha256(join(base, 'down', name))).toBe(hex(bytes));
       }

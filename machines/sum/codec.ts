@@ -11,7 +11,8 @@ export const SUM_MAX_REQUEST = 1024;
 export const LOWEST = 1;
 export const HIGHEST = 100;
 
-export type NumberCheck = { kind: 'in_range'; value: number } | { kind: 'out_of_range'; value: number } | { kind: 'not_integer' };
+export type NumberCheck =
+  { kind: 'in_range'; value: number } | { kind: 'out_of_range'; value: number } | { kind: 'not_integer' };
 
 /** Reads the client's number: a whole number (spaces around allowed) in or out of 1..100, or not a number at all. */
 export function checkNumber(text: string): NumberCheck {
@@ -25,7 +26,8 @@ export const encodeNameAndNumber = (name: string, value: number): Buffer => enco
 
 export const encodeSumError = (reason: string): Buffer => encodeLines([`ERR ${reason}`]);
 
-export type SumReply = { kind: 'answer'; name: string; value: number } | { kind: 'error'; reason: string } | { kind: 'malformed' };
+export type SumReply =
+  { kind: 'answer'; name: string; value: number } | { kind: 'error'; reason: string } | { kind: 'malformed' };
 
 /** Reads the server's whole reply. */
 export function parseSumReply(reply: Buffer): SumReply {

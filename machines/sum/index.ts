@@ -44,7 +44,13 @@ export const sumProtocol: ProtocolDescriptor = {
       transport: 'tcp',
       port: SUM_PORT,
       protocol: ({ idleTimeoutMs, quietMs }) =>
-        sumServer({ idleTimeoutMs, quietMs, serverName: 'Server of wirestate', serverNumber: randomInt(LOWEST, HIGHEST + 1), maxRequest: SUM_MAX_REQUEST }),
+        sumServer({
+          idleTimeoutMs,
+          quietMs,
+          serverName: 'Server of wirestate',
+          serverNumber: randomInt(LOWEST, HIGHEST + 1),
+          maxRequest: SUM_MAX_REQUEST,
+        }),
     },
   ],
   traces: { sum: sumTraceSupport() },

@@ -4,7 +4,8 @@ import { checkNumber, encodeNameAndNumber, nameProblem, parseSumReply } from './
 import { sumClient, sumServer } from '.';
 import { everySplit } from '../../src/test-support/cuts';
 
-const server = (inputs: ReplayInput[]) => replay(sumServer({ serverName: 'Server of Q', serverNumber: 17, maxRequest: 1024 }).accept('c1'), inputs);
+const server = (inputs: ReplayInput[]) =>
+  replay(sumServer({ serverName: 'Server of Q', serverNumber: 17, maxRequest: 1024 }).accept('c1'), inputs);
 const request = encodeNameAndNumber('Alice', 42);
 
 describe('codec', () => {
@@ -34,14 +35,17 @@ describe('codec', () => {
 });
 
 describe('sum server', () => {
-  it.each(everySplit(request))('answers with its name and number once both lines are in, however they are cut (%#)', async (first, second) => {
-    const result = await server([first, second]);
-    expect(result.sent.toString()).toBe('Server of Q\n17\n');
-    expect(result.states).toEqual(['client_connect', 'check_number', 'send_reply', 'request_complete']);
-    expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'replied' });
-    expect(result.outcome?.stopServer).toBe(false);
-  });
+  it.each(everySplit(request))(
+    'answers with its name and number once both lines are in, however they are cut (%#)',
+    async (first, second) => {
+      const result = await server([first, second]);
+      expect(result.sent.toString()).toBe('Server of Q\n17\n');
+      expect(result.states).toEqual(['client_connect', 'check_number', 'send_reply', 'request_complete']);
+      expect(result.closed).toBe('end');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'replied' });
+      expect(result.outcome?.stopServer).toBe(false);
+    },
+  );
 
   it('waits for the second line rather than answering the first', async () => {
     const result = await server([Buffer.from('Alice\n')]);
@@ -85,6 +89,10 @@ describe('sum client', () => {
   it('takes an error line as a refusal, with its reason', async () => {
     const result = await client([Buffer.from('ERR 0 is not an integer from 1 to 100; the server stops\n'), PEER_ENDS]);
     expect(result.states).toEqual(['send_request', 'wait_reply', 'reply_refused']);
-    expect(result.outcome).toMatchObject({ ok: false, outcome: 'refused', detail: '0 is not an integer from 1 to 100; the server stops' });
+    expect(result.outcome).toMatchObject({
+      ok: false,
+      outcome: 'refused',
+      detail: '0 is not an integer from 1 to 100; the server stops',
+    });
   });
 });

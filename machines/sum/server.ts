@@ -10,7 +10,12 @@ import { assign, setup } from 'xstate';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
-import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import {
+  readsTextRequest,
+  takeRequest,
+  textRequestRules,
+  type TextRequestContext,
+} from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
 import { idleDelay } from '../../src/engine/idle';
@@ -49,7 +54,13 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 
 export function createSumServer() {
   const machine = setup({
-    types: { context: {} as Context, input: {} as SumServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as SumServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
       takeRequest: assign(takeRequest),
@@ -69,7 +80,11 @@ export function createSumServer() {
     states: {
       client_connect: readsTextRequest('client_connect', 'check_number', at('failed')),
       check_number: {
-        always: [{ guard: 'inRange', target: 'send_reply' }, { guard: 'outOfRange', target: 'stop_server' }, { target: 'refuse_request' }],
+        always: [
+          { guard: 'inRange', target: 'send_reply' },
+          { guard: 'outOfRange', target: 'stop_server' },
+          { target: 'refuse_request' },
+        ],
       },
       send_reply: {
         entry: [
@@ -78,32 +93,56 @@ export function createSumServer() {
             params: ({ context }) => {
               const { name, number } = request(context);
               const sum = Number(number) + context.serverNumber;
-              return { summary: `client ${JSON.stringify(name)}, server ${JSON.stringify(context.serverName)}: ${Number(number)} + ${context.serverNumber} = ${sum}` };
+              return {
+                summary: `client ${JSON.stringify(name)}, server ${JSON.stringify(context.serverName)}: ${Number(number)} + ${context.serverNumber} = ${sum}`,
+              };
             },
           },
-          { type: 'write', params: ({ context }) => ({ bytes: encodeNameAndNumber(context.serverName, context.serverNumber) }) },
+          {
+            type: 'write',
+            params: ({ context }) => ({ bytes: encodeNameAndNumber(context.serverName, context.serverNumber) }),
+          },
           'flush',
         ],
-        on: { 'wire.flushed': { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'replied' } } } },
+        on: {
+          'wire.flushed': { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'replied' } } },
+        },
       },
       refuse_request: {
         entry: [{ type: 'write', params: { bytes: encodeSumError(`the number must be ${RANGE}`) } }, 'flush'],
         on: {
           'wire.flushed': {
             target: 'request_complete',
-            actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: `not a number: ${JSON.stringify(request(context).number)}` }) },
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: 'refused',
+                detail: `not a number: ${JSON.stringify(request(context).number)}`,
+              }),
+            },
           },
         },
       },
       stop_server: {
         entry: [
-          { type: 'write', params: ({ context }) => ({ bytes: encodeSumError(`${request(context).number.trim()} is not ${RANGE}; the server stops`) }) },
+          {
+            type: 'write',
+            params: ({ context }) => ({
+              bytes: encodeSumError(`${request(context).number.trim()} is not ${RANGE}; the server stops`),
+            }),
+          },
           'flush',
         ],
         on: {
           'wire.flushed': {
             target: 'server_stopped',
-            actions: { type: 'finish', params: ({ context }) => ({ outcome: 'stopped', detail: `${request(context).number.trim()} is out of range` }) },
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: 'stopped',
+                detail: `${request(context).number.trim()} is out of range`,
+              }),
+            },
           },
         },
       },

@@ -5,14 +5,28 @@ import { EXIT } from '../../src/engine/exit-codes';
 import { startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
 
 let server: ServerProcess;
-beforeEach(async () => (server = await startCliServer(['sum', 'server', '0', '--host', '127.0.0.1', '--name', 'Server of John Q. Smith', '--number', '17'])));
+beforeEach(
+  async () =>
+    (server = await startCliServer([
+      'sum',
+      'server',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--name',
+      'Server of John Q. Smith',
+      '--number',
+      '17',
+    ])),
+);
 afterEach(async () => {
   server.child.kill('SIGTERM');
   await server.exited;
 });
 
 const client = (...args: string[]) => wirestate(['sum', 'client', '--port', String(server.port), ...args]);
-const ANSWER = 'Client name: Alice\nServer name: Server of John Q. Smith\nClient number: 42\nServer number: 17\nSum: 59\n';
+const ANSWER =
+  'Client name: Alice\nServer name: Server of John Q. Smith\nClient number: 42\nServer number: 17\nSum: 59\n';
 
 it('shows both names, both numbers and the sum, on the client and on the server', async () => {
   expect(await client('Alice', '42')).toMatchObject({ code: EXIT.ok, stdout: ANSWER });
@@ -29,7 +43,9 @@ it('asks for the name and the number on a terminal', async () => {
 it('stops the server, releasing its port, when a number is out of range', async () => {
   const result = await client('Eve', '0');
   expect(result.code).toBe(EXIT.refused);
-  expect(result.stderr).toBe('wirestate sum client: refused by the server: 0 is not an integer from 1 to 100; the server stops\n');
+  expect(result.stderr).toBe(
+    'wirestate sum client: refused by the server: 0 is not an integer from 1 to 100; the server stops\n',
+  );
   expect(await server.exited).toBe(0);
   expect((await client('Alice', '42')).code).toBe(EXIT.cannotConnect);
 });
@@ -41,7 +57,10 @@ it('refuses text that is not a number without stopping, and the client checks it
   socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
   await once(socket, 'close');
   expect(reply).toBe('ERR the number must be an integer from 1 to 100\n');
-  expect(await client('Alice', 'lots')).toMatchObject({ code: EXIT.usage, stderr: 'wirestate sum client: not a whole number: "lots"\n' });
+  expect(await client('Alice', 'lots')).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate sum client: not a whole number: "lots"\n',
+  });
   expect((await client('Alice', '42')).code).toBe(EXIT.ok);
 });
 

@@ -74,7 +74,9 @@ describe('transfer client machine: upload', () => {
   it('asks, sends the size then the bytes, and succeeds on the server clean close', async () => {
     const content = Buffer.from('upload me');
     const result = await upload(content, [T, T, PEER_ENDS]);
-    expect(result.sent).toEqual(Buffer.concat([encodeRequest(OP.upload, 'up.txt'), encodeUploadSize(content.length), content]));
+    expect(result.sent).toEqual(
+      Buffer.concat([encodeRequest(OP.upload, 'up.txt'), encodeUploadSize(content.length), content]),
+    );
     expect(result.states).toEqual([
       'init_upload',
       'send_check_file_upload',

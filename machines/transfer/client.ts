@@ -40,8 +40,12 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
-const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({ type: 'finish' as const, params: { outcome, code, detail } });
-const badReply = (status: number) => finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
+const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({
+  type: 'finish' as const,
+  params: { outcome, code, detail },
+});
+const badReply = (status: number) =>
+  finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
 
 /** The client machine; its local file's actors come through `provide` (client-actors.ts). */
 export const transferClientMachine = checkTargets<Targeted>()(
@@ -74,14 +78,29 @@ export const transferClientMachine = checkTargets<Targeted>()(
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, size: input.operation === 'upload' ? input.size : 0, bytes: 0, outcome: 'open' }),
+    context: ({ input }) => ({
+      ...input,
+      size: input.operation === 'upload' ? input.size : 0,
+      bytes: 0,
+      outcome: 'open',
+    }),
     initial: 'start',
     on: {
       ...interruptedOnSocketError,
-      'socket.end': { target: '.failed', actions: finish('interrupted', 'peer.ended_early', 'server closed the connection early') },
+      'socket.end': {
+        target: '.failed',
+        actions: finish('interrupted', 'peer.ended_early', 'server closed the connection early'),
+      },
       'frame.unexpected': {
         target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `${event.length} unexpected bytes` }) },
+        actions: {
+          type: 'finish',
+          params: ({ event }) => ({
+            outcome: 'protocol_error',
+            code: 'protocol.violation',
+            detail: `${event.length} unexpected bytes`,
+          }),
+        },
       },
     },
     states: {
@@ -121,12 +140,32 @@ export const transferClientMachine = checkTargets<Targeted>()(
           src: 'checkRoom',
           input: ({ context }) => ({ size: context.size }),
           onDone: [
-            { guard: ({ event }) => event.output, target: 'confirm_download', actions: [sendStatus(STATUS.yes), 'flush'] },
-            { target: 'download_complete', actions: [sendStatus(STATUS.no), finish('no_room', 'storage.no_room', 'not enough free space for the file')] },
+            {
+              guard: ({ event }) => event.output,
+              target: 'confirm_download',
+              actions: [sendStatus(STATUS.yes), 'flush'],
+            },
+            {
+              target: 'download_complete',
+              actions: [
+                sendStatus(STATUS.no),
+                finish('no_room', 'storage.no_room', 'not enough free space for the file'),
+              ],
+            },
           ],
           onError: {
             target: 'download_complete',
-            actions: [sendStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'local_error', code: 'storage.failed', detail: errorCode(event.error) }) }],
+            actions: [
+              sendStatus(STATUS.no),
+              {
+                type: 'finish',
+                params: ({ event }) => ({
+                  outcome: 'local_error',
+                  code: 'storage.failed',
+                  detail: errorCode(event.error),
+                }),
+              },
+            ],
           },
         },
       },
@@ -180,7 +219,11 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.no),
               target: 'upload_complete',
-              actions: finish('refused', 'peer.refused', 'the server has no room for the file, or it is over its size limit'),
+              actions: finish(
+                'refused',
+                'peer.refused',
+                'the server has no room for the file, or it is over its size limit',
+              ),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -201,7 +244,10 @@ export const transferClientMachine = checkTargets<Targeted>()(
           'socket.end': { target: 'upload_complete', actions: finish('uploaded', 'ok') },
           'socket.error': {
             target: 'failed',
-            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'not_stored', code: 'peer.ended_early', detail: event.code }) },
+            actions: {
+              type: 'finish',
+              params: ({ event }) => ({ outcome: 'not_stored', code: 'peer.ended_early', detail: event.code }),
+            },
           },
         },
       },

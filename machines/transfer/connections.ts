@@ -27,5 +27,9 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
 }
 
 export function transferClient(local: LocalFile, input: ClientInput): ConnectionSpec {
-  return { logic: transferClientMachine.provide({ actors: clientActors(local) }), input, decoder: new TransferFrameReader(input.operation) };
+  return {
+    logic: transferClientMachine.provide({ actors: clientActors(local) }),
+    input,
+    decoder: new TransferFrameReader(input.operation),
+  };
 }

@@ -7,7 +7,8 @@ function readAll(role: ReaderRole, pieces: Buffer[]): InboundFrame[] {
   const frames: InboundFrame[] = [];
   for (const frame of decodeAll(new TransferFrameReader(role), pieces)) {
     const last = frames[frames.length - 1];
-    if (frame.type === 'frame.data' && last?.type === 'frame.data') last.chunk = Buffer.concat([last.chunk, frame.chunk]);
+    if (frame.type === 'frame.data' && last?.type === 'frame.data')
+      last.chunk = Buffer.concat([last.chunk, frame.chunk]);
     else frames.push(frame.type === 'frame.data' ? { ...frame, chunk: Buffer.from(frame.chunk) } : frame);
   }
   return frames;
@@ -18,8 +19,16 @@ const splits = (stream: Buffer): Buffer[][] => [...everySplit(stream), [...strea
 
 const data = Buffer.from('hello, wire');
 const streams: [string, ReaderRole, Buffer][] = [
-  ['server: download request and confirmation', 'server', Buffer.concat([encodeRequest(OP.download, 'speech.txt'), encodeStatus(STATUS.yes)])],
-  ['server: upload request, size and data', 'server', Buffer.concat([encodeRequest(OP.upload, 'up.txt'), encodeUploadSize(data.length), data])],
+  [
+    'server: download request and confirmation',
+    'server',
+    Buffer.concat([encodeRequest(OP.download, 'speech.txt'), encodeStatus(STATUS.yes)]),
+  ],
+  [
+    'server: upload request, size and data',
+    'server',
+    Buffer.concat([encodeRequest(OP.upload, 'up.txt'), encodeUploadSize(data.length), data]),
+  ],
   ['client: download reply and data', 'download', Buffer.concat([encodeDownloadReply(STATUS.yes, data.length), data])],
   ['client: upload replies', 'upload', Buffer.concat([encodeStatus(STATUS.yes), encodeStatus(STATUS.yes)])],
 ];
@@ -51,7 +60,10 @@ describe('what each side expects', () => {
 
   it('client: after F or E no data is expected', () => {
     const frames = readAll('download', [encodeDownloadReply(STATUS.no, 0), Buffer.of(7)]);
-    expect(frames).toEqual([{ type: 'frame.download_reply', status: STATUS.no, size: 0 }, { type: 'frame.unexpected', length: 1 }]);
+    expect(frames).toEqual([
+      { type: 'frame.download_reply', status: STATUS.no, size: 0 },
+      { type: 'frame.unexpected', length: 1 },
+    ]);
   });
 
   it('client: data is cut at the announced size, the rest is unexpected', () => {

@@ -94,7 +94,12 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     switch (expect) {
       case 'request': {
         const request = decodeRequest(frame);
-        this.step = request.op === OP.download ? { expect: 'confirm' } : request.op === OP.upload ? { expect: 'upload_size' } : { expect: 'nothing' };
+        this.step =
+          request.op === OP.download
+            ? { expect: 'confirm' }
+            : request.op === OP.upload
+              ? { expect: 'upload_size' }
+              : { expect: 'nothing' };
         return { type: 'frame.request', ...request };
       }
       case 'confirm':

@@ -26,7 +26,10 @@ export function encodeRequest(op: number, name: string): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
   if (nameBytes.length === 0) throw new WirestateError('name.empty', 'the file name is empty');
   if (nameBytes.length > NAME_FIELD_SIZE) {
-    throw new WirestateError('name.too_long', `the file name is ${nameBytes.length} bytes; the protocol carries at most ${NAME_FIELD_SIZE}`);
+    throw new WirestateError(
+      'name.too_long',
+      `the file name is ${nameBytes.length} bytes; the protocol carries at most ${NAME_FIELD_SIZE}`,
+    );
   }
   if (nameBytes.includes(0)) throw new WirestateError('name.nul', 'the file name contains a NUL byte');
   const frame = Buffer.alloc(REQUEST_SIZE);

@@ -13,7 +13,14 @@ export const TRANSFER_PORT = 50001;
 export const transferProtocol: ProtocolDescriptor = {
   name: 'transfer',
   summary: 'File transfer over TCP, one file a connection (same as `server` / `client`)',
-  servers: [{ transport: 'tcp', port: TRANSFER_PORT, protocol: ({ files, idleTimeoutMs }) => transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }) }],
+  servers: [
+    {
+      transport: 'tcp',
+      port: TRANSFER_PORT,
+      protocol: ({ files, idleTimeoutMs }) =>
+        transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }),
+    },
+  ],
   traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines } },
   exitCodes: FILE_TRANSFER_EXITS,
 };

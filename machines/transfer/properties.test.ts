@@ -7,12 +7,22 @@ import fc from 'fast-check';
 import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
-import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
+import {
+  DOWNLOAD_REPLY_SIZE,
+  OP,
+  REQUEST_SIZE,
+  STATUS,
+  UPLOAD_SIZE_SIZE,
+  encodeRequest,
+  encodeStatus,
+  encodeUploadSize,
+} from './frames';
 import { hostileBytes } from '../../scripts/fuzz-live';
 import { transferClient, transferServer } from '.';
 
 const STORED = Buffer.from('x'.repeat(100));
-const server = (files: MemoryFiles, inputs: ReplayInput[]) => replay(transferServer(files, { maxUploadSize: 5000 }).accept('c1'), inputs);
+const server = (files: MemoryFiles, inputs: ReplayInput[]) =>
+  replay(transferServer(files, { maxUploadSize: 5000 }).accept('c1'), inputs);
 
 /** `bytes` cut at the given offsets. */
 function cutAt(bytes: Buffer, offsets: number[]): Buffer[] {
@@ -31,14 +41,18 @@ const hostile = hostileBytes(['a', 'b', '../a', ''], 600);
 describe('any cutting of a valid exchange gives the same result', () => {
   it('upload: the same bytes stored, replies, states and outcome', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 30 }), async (content, offsets) => {
-        const stream = Buffer.concat([encodeRequest(OP.upload, 'up.bin'), encodeUploadSize(content.length), content]);
-        const whole = await server(new MemoryFiles(), [stream]);
-        const files = new MemoryFiles();
-        const cut = await server(files, cutAt(stream, offsets));
-        expect(cut).toEqual(whole);
-        expect(files.files.get('up.bin')).toEqual(Buffer.from(content));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (content, offsets) => {
+          const stream = Buffer.concat([encodeRequest(OP.upload, 'up.bin'), encodeUploadSize(content.length), content]);
+          const whole = await server(new MemoryFiles(), [stream]);
+          const files = new MemoryFiles();
+          const cut = await server(files, cutAt(stream, offsets));
+          expect(cut).toEqual(whole);
+          expect(files.files.get('up.bin')).toEqual(Buffer.from(content));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -75,12 +89,19 @@ describe('arbitrary bytes', () => {
   it('into a client: no throw, at most its own frames, always a final state', async () => {
     const content = Buffer.from('upload me');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('download' as const, 'upload' as const), fc.uint8Array({ maxLength: 300 }), async (operation, bytes) => {
-        const local = memoryLocalFile(content);
-        const result = await replay(transferClient(local, { operation, serverName: 'f', size: content.length }), [Buffer.from(bytes), PEER_ENDS]);
-        expect(result.outcome).toBeDefined();
-        expect(result.sent.length).toBeLessThanOrEqual(REQUEST_SIZE + UPLOAD_SIZE_SIZE + content.length + 1);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('download' as const, 'upload' as const),
+        fc.uint8Array({ maxLength: 300 }),
+        async (operation, bytes) => {
+          const local = memoryLocalFile(content);
+          const result = await replay(transferClient(local, { operation, serverName: 'f', size: content.length }), [
+            Buffer.from(bytes),
+            PEER_ENDS,
+          ]);
+          expect(result.outcome).toBeDefined();
+          expect(result.sent.length).toBeLessThanOrEqual(REQUEST_SIZE + UPLOAD_SIZE_SIZE + content.length + 1);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -6,10 +6,18 @@ import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storag
 /** For `transferServerMachine.provide({ actors: serverActors(files) })`. */
 export function serverActors(files: ServerFiles) {
   return {
-    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) => files.lookupDownload(input.name, input.owner)),
-    reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) => files.reserveUpload(input.name, input.owner)),
+    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+      files.lookupDownload(input.name, input.owner),
+    ),
+    reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>
+      files.reserveUpload(input.name, input.owner),
+    ),
     checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),
-    holdNames: fromCallback<EventObject, { owner: string }>(({ input }) => () => files.release(input.owner)),
+    holdNames: fromCallback<EventObject, { owner: string }>(
+      ({ input }) =>
+        () =>
+          files.release(input.owner),
+    ),
     source: fileSource(({ ref, size }) => files.read(ref, size)),
     sink: fileSink(({ ref }) => files.receive(ref)),
   };

@@ -91,7 +91,11 @@ describe('transfer server machine: download', () => {
 });
 
 describe('transfer server machine: upload', () => {
-  const upload = (name: string, content: Buffer) => [encodeRequest(OP.upload, name), encodeUploadSize(content.length), content];
+  const upload = (name: string, content: Buffer) => [
+    encodeRequest(OP.upload, name),
+    encodeUploadSize(content.length),
+    content,
+  ];
 
   it('answers T, T, stores every byte and only then ends cleanly', async () => {
     const files = new MemoryFiles();

@@ -14,7 +14,13 @@ import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcome, type TransferOutcomeFields } from './outcome';
+import {
+  toSessionOutcome,
+  type Finish,
+  type TransferCode,
+  type TransferOutcome,
+  type TransferOutcomeFields,
+} from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
@@ -47,24 +53,37 @@ const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 
-const replyDownload = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeDownloadReply(status, 0) } });
+const replyDownload = (status: Status) => ({
+  type: 'write' as const,
+  params: { bytes: encodeDownloadReply(status, 0) },
+});
 const replyStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
 const finishWith = <A>(outcome: TransferOutcome, code: TransferCode, detail: (args: A) => string | undefined) => ({
   type: 'finish' as const,
   params: (args: A): Finish => ({ outcome, code, detail: detail(args) }),
 });
 /** Refuses a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
-const nameRefusal = (context: ServerContext): Finish => ({ outcome: 'refused', code: context.nameError!, detail: context.nameError });
+const nameRefusal = (context: ServerContext): Finish => ({
+  outcome: 'refused',
+  code: context.nameError!,
+  detail: context.nameError,
+});
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
-  params: ({ context }: { context: ServerContext }) => ({ summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`, operation: context.operation, name: context.name }),
+  params: ({ context }: { context: ServerContext }) => ({
+    summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`,
+    operation: context.operation,
+    name: context.name,
+  }),
 };
 const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
-const lookupRef = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
+const lookupRef = (lookup: DownloadLookup | UploadLookup) =>
+  lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '';
 const refusalCode = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
 /** The code of a lookup that answers `N`: the name is missing, taken or held. */
-const declinedCode = (lookup: DownloadLookup | UploadLookup): TransferCode => (lookup.kind === 'exists' ? 'file.exists' : lookup.kind === 'busy' ? 'file.busy' : 'file.missing');
+const declinedCode = (lookup: DownloadLookup | UploadLookup): TransferCode =>
+  lookup.kind === 'exists' ? 'file.exists' : lookup.kind === 'busy' ? 'file.busy' : 'file.missing';
 
 /** The server connection machine; its file actors come through `provide` (server-actors.ts). */
 export const transferServerMachine = checkTargets<Targeted>()(
@@ -110,10 +129,23 @@ export const transferServerMachine = checkTargets<Targeted>()(
     initial: 'client_connect',
     on: {
       ...interruptedOnSocketError,
-      'socket.end': { target: '.failed', actions: { type: 'finish', params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'client ended early' } } },
+      'socket.end': {
+        target: '.failed',
+        actions: {
+          type: 'finish',
+          params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'client ended early' },
+        },
+      },
       'frame.unexpected': {
         target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `${event.length} unexpected bytes` }) },
+        actions: {
+          type: 'finish',
+          params: ({ event }) => ({
+            outcome: 'protocol_error',
+            code: 'protocol.violation',
+            detail: `${event.length} unexpected bytes`,
+          }),
+        },
       },
     },
     states: {
@@ -125,16 +157,29 @@ export const transferServerMachine = checkTargets<Targeted>()(
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
               target: 'check_download',
-              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, announceRequest],
+              actions: [
+                { type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) },
+                announceRequest,
+              ],
             },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
               target: 'check_upload',
-              actions: [{ type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) }, announceRequest],
+              actions: [
+                { type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) },
+                announceRequest,
+              ],
             },
             {
               target: 'failed',
-              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `unknown operation ${statusLetter(event.op)}` }) },
+              actions: {
+                type: 'finish',
+                params: ({ event }) => ({
+                  outcome: 'protocol_error',
+                  code: 'protocol.violation',
+                  detail: `unknown operation ${statusLetter(event.op)}`,
+                }),
+              },
             },
           ],
         },
@@ -156,23 +201,42 @@ export const transferServerMachine = checkTargets<Targeted>()(
               actions: [
                 { type: 'setSize', params: ({ event }) => ({ size: foundSize(event.output) }) },
                 { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
-                { type: 'write', params: ({ event }) => ({ bytes: encodeDownloadReply(STATUS.yes, foundSize(event.output)) }) },
+                {
+                  type: 'write',
+                  params: ({ event }) => ({ bytes: encodeDownloadReply(STATUS.yes, foundSize(event.output)) }),
+                },
                 'flush',
               ],
             },
             {
               guard: ({ event }) => event.output.kind === 'missing' || event.output.kind === 'busy',
               target: 'download_complete',
-              actions: [replyDownload(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'refused', code: declinedCode(event.output), detail: event.output.kind }) }],
+              actions: [
+                replyDownload(STATUS.no),
+                {
+                  type: 'finish',
+                  params: ({ event }) => ({
+                    outcome: 'refused',
+                    code: declinedCode(event.output),
+                    detail: event.output.kind,
+                  }),
+                },
+              ],
             },
             {
               target: 'download_complete',
-              actions: [replyDownload(STATUS.error), finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output))],
+              actions: [
+                replyDownload(STATUS.error),
+                finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output)),
+              ],
             },
           ],
           onError: {
             target: 'download_complete',
-            actions: [replyDownload(STATUS.error), finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error))],
+            actions: [
+              replyDownload(STATUS.error),
+              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
+            ],
           },
         },
       },
@@ -186,11 +250,21 @@ export const transferServerMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.no),
               target: 'download_complete',
-              actions: { type: 'finish', params: { outcome: 'cancelled', code: 'peer.declined', detail: 'client declined' } },
+              actions: {
+                type: 'finish',
+                params: { outcome: 'cancelled', code: 'peer.declined', detail: 'client declined' },
+              },
             },
             {
               target: 'failed',
-              actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', code: 'protocol.violation', detail: `bad confirmation ${statusLetter(event.status)}` }) },
+              actions: {
+                type: 'finish',
+                params: ({ event }) => ({
+                  outcome: 'protocol_error',
+                  code: 'protocol.violation',
+                  detail: `bad confirmation ${statusLetter(event.status)}`,
+                }),
+              },
             },
           ],
         },
@@ -217,21 +291,41 @@ export const transferServerMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.output.kind === 'free',
               target: 'send_check_upload',
-              actions: [{ type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) }, replyStatus(STATUS.yes), 'flush'],
+              actions: [
+                { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
+                replyStatus(STATUS.yes),
+                'flush',
+              ],
             },
             {
               guard: ({ event }) => event.output.kind === 'exists' || event.output.kind === 'busy',
               target: 'upload_complete',
-              actions: [replyStatus(STATUS.no), { type: 'finish', params: ({ event }) => ({ outcome: 'refused', code: declinedCode(event.output), detail: event.output.kind }) }],
+              actions: [
+                replyStatus(STATUS.no),
+                {
+                  type: 'finish',
+                  params: ({ event }) => ({
+                    outcome: 'refused',
+                    code: declinedCode(event.output),
+                    detail: event.output.kind,
+                  }),
+                },
+              ],
             },
             {
               target: 'upload_complete',
-              actions: [replyStatus(STATUS.error), finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output))],
+              actions: [
+                replyStatus(STATUS.error),
+                finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output)),
+              ],
             },
           ],
           onError: {
             target: 'upload_complete',
-            actions: [replyStatus(STATUS.error), finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error))],
+            actions: [
+              replyStatus(STATUS.error),
+              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
+            ],
           },
         },
       },
@@ -244,9 +338,15 @@ export const transferServerMachine = checkTargets<Targeted>()(
             {
               guard: { type: 'tooLarge', params: ({ event }) => ({ size: event.size }) },
               target: 'upload_complete',
-              actions: [replyStatus(STATUS.no), finishWith('refused', 'upload.too_large', ({ event }) => `size ${event.size} over the limit`)],
+              actions: [
+                replyStatus(STATUS.no),
+                finishWith('refused', 'upload.too_large', ({ event }) => `size ${event.size} over the limit`),
+              ],
             },
-            { target: 'check_upload_space', actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) } },
+            {
+              target: 'check_upload_space',
+              actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
+            },
           ],
         },
       },
@@ -255,12 +355,22 @@ export const transferServerMachine = checkTargets<Targeted>()(
           src: 'checkRoom',
           input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
           onDone: [
-            { guard: ({ event }) => event.output, target: 'send_file_upload_size_response', actions: [replyStatus(STATUS.yes), 'flush'] },
-            { target: 'upload_complete', actions: [replyStatus(STATUS.no), finishWith('refused', 'storage.no_room', () => 'no room')] },
+            {
+              guard: ({ event }) => event.output,
+              target: 'send_file_upload_size_response',
+              actions: [replyStatus(STATUS.yes), 'flush'],
+            },
+            {
+              target: 'upload_complete',
+              actions: [replyStatus(STATUS.no), finishWith('refused', 'storage.no_room', () => 'no room')],
+            },
           ],
           onError: {
             target: 'upload_complete',
-            actions: [replyStatus(STATUS.no), finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error))],
+            actions: [
+              replyStatus(STATUS.no),
+              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
+            ],
           },
         },
       },

@@ -44,7 +44,12 @@ describe('server idle timeout', () => {
 
   it('cuts an upload that stalls, keeping no file and no hold', async () => {
     const files = new MemoryFiles();
-    const result = await serve(files, [encodeRequest(OP.upload, 'stall.bin'), encodeUploadSize(1000), Buffer.alloc(500), { wait: IDLE }]);
+    const result = await serve(files, [
+      encodeRequest(OP.upload, 'stall.bin'),
+      encodeUploadSize(1000),
+      Buffer.alloc(500),
+      { wait: IDLE },
+    ]);
     expect(result.outcome).toMatchObject({ outcome: 'timed_out', bytes: 500 });
     expect(result.states.slice(-2)).toEqual(['uploading.receiving', 'failed']);
     expect(files.files.has('stall.bin')).toBe(false);
@@ -60,30 +65,49 @@ describe('server idle timeout', () => {
 
 describe('client idle timeout', () => {
   it('gives up on a server that answers nothing', async () => {
-    const result = await replay(transferClient(memoryLocalFile(), { operation: 'download', serverName: 'a', size: 0, idleTimeoutMs: IDLE }), [{ wait: IDLE }]);
+    const result = await replay(
+      transferClient(memoryLocalFile(), { operation: 'download', serverName: 'a', size: 0, idleTimeoutMs: IDLE }),
+      [{ wait: IDLE }],
+    );
     expect(result.outcome).toMatchObject({ outcome: 'timed_out' });
     expect(result.states.slice(-2)).toEqual(['check_download', 'failed']);
   });
 
   it('does not cut a reply that arrives in time', async () => {
     const local = memoryLocalFile(Buffer.from('x'));
-    const result = await replay(transferClient(local, { operation: 'upload', serverName: 'a', size: 1, idleTimeoutMs: IDLE }), [
-      { wait: IDLE - 1 },
-      encodeStatus(STATUS.yes),
-      { wait: IDLE - 1 },
-      encodeStatus(STATUS.yes),
-      { wait: IDLE - 1 },
-      PEER_ENDS,
-    ]);
+    const result = await replay(
+      transferClient(local, { operation: 'upload', serverName: 'a', size: 1, idleTimeoutMs: IDLE }),
+      [
+        { wait: IDLE - 1 },
+        encodeStatus(STATUS.yes),
+        { wait: IDLE - 1 },
+        encodeStatus(STATUS.yes),
+        { wait: IDLE - 1 },
+        PEER_ENDS,
+      ],
+    );
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded' });
   });
 
-  const uploadOfOneByte = () => transferClient(memoryLocalFile(Buffer.from('x')), { operation: 'upload', serverName: 'a', size: 1, idleTimeoutMs: IDLE });
+  const uploadOfOneByte = () =>
+    transferClient(memoryLocalFile(Buffer.from('x')), {
+      operation: 'upload',
+      serverName: 'a',
+      size: 1,
+      idleTimeoutMs: IDLE,
+    });
   const accepted = [encodeStatus(STATUS.yes), encodeStatus(STATUS.yes)];
 
   it("waits for the server's close as long as the server acknowledges the upload's bytes: that is progress", async () => {
     const acknowledgedNow = (): ReplayInput[] => [{ wait: IDLE - 1 }, PEER_ACKNOWLEDGES];
-    const result = await replay(uploadOfOneByte(), [...accepted, ...acknowledgedNow(), ...acknowledgedNow(), ...acknowledgedNow(), { wait: IDLE - 1 }, PEER_ENDS]);
+    const result = await replay(uploadOfOneByte(), [
+      ...accepted,
+      ...acknowledgedNow(),
+      ...acknowledgedNow(),
+      ...acknowledgedNow(),
+      { wait: IDLE - 1 },
+      PEER_ENDS,
+    ]);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded' });
   });
 

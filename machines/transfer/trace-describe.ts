@@ -38,7 +38,8 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
   let outbound = client ? new TransferFrameReader('server') : undefined;
   let op: number = OP.download;
   return (direction, chunk) => {
-    const reader = direction === 'in' ? inbound : (outbound ??= new TransferFrameReader(op === OP.upload ? 'upload' : 'download'));
+    const reader =
+      direction === 'in' ? inbound : (outbound ??= new TransferFrameReader(op === OP.upload ? 'upload' : 'download'));
     reader.push(chunk);
     const names: string[] = [];
     for (let frame = reader.next(); frame; frame = reader.next()) {

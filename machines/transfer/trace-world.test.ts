@@ -14,15 +14,20 @@ const DIR = join(__dirname, '..', '..', 'fixtures', 'traces', 'transfer');
 /** The trace with its outcome's detail replaced by other words. */
 function reworded(file: string): Trace {
   const trace = parseTrace(readFileSync(join(DIR, file), 'utf8'));
-  const entries = trace.entries.map((entry) => ('outcome' in entry ? { ...entry, outcome: { ...entry.outcome, detail: 'said differently' } } : entry));
+  const entries = trace.entries.map((entry) =>
+    'outcome' in entry ? { ...entry, outcome: { ...entry.outcome, detail: 'said differently' } } : entry,
+  );
   return { ...trace, entries };
 }
 
-it.each(['upload-busy.server.jsonl', 'upload-existing-name.server.jsonl'])('%s replays the same with its detail reworded', async (file) => {
-  const trace = reworded(file);
-  const expected = expectedFromTrace(trace);
-  const actual = await replayTrace(trace, specFromTrace, { kind: 'recorded' });
-  expect(actual.sent).toEqual(expected.sent);
-  expect(actual.states).toEqual(expected.states);
-  expect(actual.outcome?.code).toBe(expected.outcome?.code);
-});
+it.each(['upload-busy.server.jsonl', 'upload-existing-name.server.jsonl'])(
+  '%s replays the same with its detail reworded',
+  async (file) => {
+    const trace = reworded(file);
+    const expected = expectedFromTrace(trace);
+    const actual = await replayTrace(trace, specFromTrace, { kind: 'recorded' });
+    expect(actual.sent).toEqual(expected.sent);
+    expect(actual.states).toEqual(expected.states);
+    expect(actual.outcome?.code).toBe(expected.outcome?.code);
+  },
+);

@@ -32,7 +32,9 @@ export function specFromTrace(trace: Trace): ConnectionSpec {
     return transferClient(localWorld(input, inbound, outbound, outcome), input);
   }
   const input = trace.header.input as ServerInput;
-  return transferServer(serverWorld(inbound, outbound, outcome), { maxUploadSize: input.maxUploadSize }).accept(input.owner);
+  return transferServer(serverWorld(inbound, outbound, outcome), { maxUploadSize: input.maxUploadSize }).accept(
+    input.owner,
+  );
 }
 
 /** Whether the trace ended with `code`: the world is rebuilt from codes, never from details (those are for people). */
@@ -48,7 +50,8 @@ function serverWorld(inbound: Buffer, outbound: Buffer, outcome: SessionOutcome 
   } catch {
     return new MemoryFiles();
   }
-  const uploadSize = inbound.length >= REQUEST_SIZE + UPLOAD_SIZE_SIZE ? Number(inbound.readBigUInt64BE(REQUEST_SIZE)) : 0;
+  const uploadSize =
+    inbound.length >= REQUEST_SIZE + UPLOAD_SIZE_SIZE ? Number(inbound.readBigUInt64BE(REQUEST_SIZE)) : 0;
   const files = new MemoryFiles(
     {},
     {

@@ -31,7 +31,13 @@ export const upperTraceSupport = () =>
 export const upperProtocol: ProtocolDescriptor = {
   name: 'upper',
   summary: 'Lab exercise 1: a line in, the line upper-cased back (seed 003)',
-  servers: [{ transport: 'tcp', port: UPPER_PORT, protocol: ({ idleTimeoutMs, quietMs }) => upperServer({ idleTimeoutMs, quietMs, maxRequest: UPPER_MAX_REQUEST }) }],
+  servers: [
+    {
+      transport: 'tcp',
+      port: UPPER_PORT,
+      protocol: ({ idleTimeoutMs, quietMs }) => upperServer({ idleTimeoutMs, quietMs, maxRequest: UPPER_MAX_REQUEST }),
+    },
+  ],
   traces: { upper: upperTraceSupport() },
   exitCodes: TEXT_CLIENT_EXITS,
 };

@@ -4,7 +4,8 @@ import { encodeSentence, upperCased } from './codec';
 import { upperClient, upperServer } from '.';
 import { everySplit } from '../../src/test-support/cuts';
 
-const server = (inputs: Parameters<typeof replay>[1], maxRequest = 2048) => replay(upperServer({ maxRequest }).accept('c1'), inputs);
+const server = (inputs: Parameters<typeof replay>[1], maxRequest = 2048) =>
+  replay(upperServer({ maxRequest }).accept('c1'), inputs);
 const request = encodeSentence('Hello World!');
 
 describe('codec', () => {
@@ -15,13 +16,16 @@ describe('codec', () => {
 });
 
 describe('upper server', () => {
-  it.each(everySplit(request))('answers the line upper-cased at its newline, however it is cut (%#), without waiting for the client to close', async (first, second) => {
-    const result = await server([first, second]);
-    expect(result.sent.toString()).toBe('HELLO WORLD!');
-    expect(result.states).toEqual(['client_connect', 'send_reply', 'request_complete']);
-    expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'replied', bytes: 12 });
-  });
+  it.each(everySplit(request))(
+    'answers the line upper-cased at its newline, however it is cut (%#), without waiting for the client to close',
+    async (first, second) => {
+      const result = await server([first, second]);
+      expect(result.sent.toString()).toBe('HELLO WORLD!');
+      expect(result.states).toEqual(['client_connect', 'send_reply', 'request_complete']);
+      expect(result.closed).toBe('end');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'replied', bytes: 12 });
+    },
+  );
 
   it('takes a request without a newline once the client ends its side', async () => {
     const result = await server([Buffer.from('no newline'), PEER_ENDS]);
@@ -59,7 +63,8 @@ describe('upper server', () => {
 });
 
 describe('upper client', () => {
-  const client = (inputs: Parameters<typeof replay>[1], maxReply = 1024) => replay(upperClient({ lines: ['Hello World!'], maxReply }), inputs);
+  const client = (inputs: Parameters<typeof replay>[1], maxReply = 1024) =>
+    replay(upperClient({ lines: ['Hello World!'], maxReply }), inputs);
 
   it('sends its line with a newline, ends its side and reads the reply until the server closes', async () => {
     const result = await client([Buffer.from('HELLO '), Buffer.from('WORLD!'), PEER_ENDS]);
@@ -74,7 +79,10 @@ describe('upper client', () => {
   });
 
   it('reports a broken connection and a silent server', async () => {
-    expect((await client([{ error: 'ECONNRESET' }])).outcome).toMatchObject({ outcome: 'interrupted', detail: 'ECONNRESET' });
+    expect((await client([{ error: 'ECONNRESET' }])).outcome).toMatchObject({
+      outcome: 'interrupted',
+      detail: 'ECONNRESET',
+    });
     expect((await client([{ wait: 30_000 }])).outcome).toMatchObject({ outcome: 'timed_out' });
   });
 });

@@ -6,7 +6,12 @@ import { assign, setup } from 'xstate';
 import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
-import { readsTextRequest, takeRequest, textRequestRules, type TextRequestContext } from '../../src/engine/text-request-state';
+import {
+  readsTextRequest,
+  takeRequest,
+  textRequestRules,
+  type TextRequestContext,
+} from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { upperCased } from './codec';
 import { idleDelay } from '../../src/engine/idle';
@@ -40,7 +45,13 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 
 export function createUpperServer() {
   const machine = setup({
-    types: { context: {} as Context, input: {} as UpperServerInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as UpperServerInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
       takeRequest: assign(takeRequest),
@@ -57,14 +68,20 @@ export function createUpperServer() {
       client_connect: readsTextRequest('client_connect', 'send_reply', at('failed')),
       send_reply: {
         entry: [
-          { type: 'announce', params: ({ context }) => ({ summary: `data from the client: ${JSON.stringify(sentence(context))}` }) },
+          {
+            type: 'announce',
+            params: ({ context }) => ({ summary: `data from the client: ${JSON.stringify(sentence(context))}` }),
+          },
           { type: 'write', params: ({ context }) => ({ bytes: upperCased(sentence(context)) }) },
           'flush',
         ],
         on: {
           'wire.flushed': {
             target: 'request_complete',
-            actions: [assign({ bytes: ({ context }) => Buffer.byteLength(sentence(context)) }), { type: 'finish', params: { outcome: 'replied' } }],
+            actions: [
+              assign({ bytes: ({ context }) => Buffer.byteLength(sentence(context)) }),
+              { type: 'finish', params: { outcome: 'replied' } },
+            ],
           },
         },
       },

@@ -2,7 +2,14 @@
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { EXIT } from '../../src/engine/exit-codes';
-import { run, startCliServer, wirestate, wirestateInTerminal, CLI, type ServerProcess } from '../../src/test-support/processes';
+import {
+  run,
+  startCliServer,
+  wirestate,
+  wirestateInTerminal,
+  CLI,
+  type ServerProcess,
+} from '../../src/test-support/processes';
 
 let server: ServerProcess;
 beforeAll(async () => (server = await startCliServer(['upper', 'server', '0', '--host', '127.0.0.1'])));
@@ -22,10 +29,18 @@ it('prompts on a terminal and prints the answer, as the slides show', async () =
 });
 
 it('takes the sentence from its arguments or from piped stdin, without a prompt', async () => {
-  expect(await client('straße', 'and', 'more')).toMatchObject({ code: EXIT.ok, stdout: 'Message received: STRASSE AND MORE\n' });
-  const piped = await run('sh', ['-c', `printf 'piped line\\nignored\\n' | "${process.execPath}" "${CLI}" upper client --port ${server.port}`]);
+  expect(await client('straße', 'and', 'more')).toMatchObject({
+    code: EXIT.ok,
+    stdout: 'Message received: STRASSE AND MORE\n',
+  });
+  const piped = await run('sh', [
+    '-c',
+    `printf 'piped line\\nignored\\n' | "${process.execPath}" "${CLI}" upper client --port ${server.port}`,
+  ]);
   expect(piped).toMatchObject({ code: EXIT.ok, stdout: 'Message received: PIPED LINE\n' });
-  expect((await run('sh', ['-c', `"${process.execPath}" "${CLI}" upper client --port ${server.port} < /dev/null`])).code).toBe(EXIT.usage);
+  expect(
+    (await run('sh', ['-c', `"${process.execPath}" "${CLI}" upper client --port ${server.port} < /dev/null`])).code,
+  ).toBe(EXIT.usage);
 });
 
 it('answers a client that keeps its side open and sends no newline, like the original, after the quiet period', async () => {
@@ -41,11 +56,15 @@ it('answers a client that keeps its side open and sends no newline, like the ori
 
 it('answers 30 clients at once, each its own line', async () => {
   const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client(`client number ${i}`)));
-  results.forEach((result, i) => expect(result).toMatchObject({ code: EXIT.ok, stdout: `Message received: CLIENT NUMBER ${i}\n` }));
+  results.forEach((result, i) =>
+    expect(result).toMatchObject({ code: EXIT.ok, stdout: `Message received: CLIENT NUMBER ${i}\n` }),
+  );
 });
 
 it('says clearly when no server listens', async () => {
   const result = await wirestate(['upper', 'client', '--port', '1', 'x']);
   expect(result.code).toBe(EXIT.cannotConnect);
-  expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/);
+  expect(result.stderr).toMatch(
+    /cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/,
+  );
 });

@@ -23,7 +23,14 @@ import { openServedFolder } from './served-folder';
 import { roomIn } from '../storage/free-space';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
-import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '../../machines/ardei';
+import {
+  ardeiAdvancedClient,
+  ardeiAdvancedServer,
+  ardeiTcpClient,
+  ardeiTcpServer,
+  ardeiUdpClient,
+  ardeiUdpServer,
+} from '../../machines/ardei';
 import { reportOf } from '../../machines/ardei/report';
 import { PREPARED_GAP_MS } from '../../machines/ardei/tcp-server';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
@@ -37,20 +44,52 @@ const serverBuilder = (yargs: Argv) =>
   withTextRequestOptions(withServerOptions(yargs), ARDEI_MAX_REQUEST)
     .option('tcp-port', { type: 'number', default: ARDEI_TCP_PORT, describe: 'TCP port' })
     .option('udp-port', { type: 'number', default: ARDEI_UDP_PORT, describe: 'UDP port' })
-    .option('prepared-gap', { type: 'number', default: PREPARED_GAP_MS, describe: 'TCP: milliseconds between file_prepared and the data, so that the original client (one read) gets file_prepared alone' })
-    .option('udp-burst', { type: 'number', default: ARDEI_UDP_DEFAULTS.burst, describe: 'Datagrams of generated data sent before each pause' })
-    .option('udp-pause', { type: 'number', default: ARDEI_UDP_DEFAULTS.paceMs, describe: 'Milliseconds between bursts, so that a loopback receiver keeps up' })
-    .option('udp-max-reply', { type: 'number', default: ARDEI_UDP_DEFAULTS.maxReply, describe: 'Bytes of file or stream one UDP request may get (0: no limit); larger requests get a one-line error. UDP lets anyone forge the address a reply goes to' })
-    .option('udp-max-rate', { type: 'number', default: ARDEI_UDP_MAX_RATE, describe: 'Bytes a second of files and streams to one address over UDP (0: no limit); requests past it get a one-line error' })
-    .option('advanced', { type: 'number', describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})` })
-    .option('root', { type: 'string', default: '.', describe: 'With --advanced: the folder its clients see; nothing outside it' })
+    .option('prepared-gap', {
+      type: 'number',
+      default: PREPARED_GAP_MS,
+      describe:
+        'TCP: milliseconds between file_prepared and the data, so that the original client (one read) gets file_prepared alone',
+    })
+    .option('udp-burst', {
+      type: 'number',
+      default: ARDEI_UDP_DEFAULTS.burst,
+      describe: 'Datagrams of generated data sent before each pause',
+    })
+    .option('udp-pause', {
+      type: 'number',
+      default: ARDEI_UDP_DEFAULTS.paceMs,
+      describe: 'Milliseconds between bursts, so that a loopback receiver keeps up',
+    })
+    .option('udp-max-reply', {
+      type: 'number',
+      default: ARDEI_UDP_DEFAULTS.maxReply,
+      describe:
+        'Bytes of file or stream one UDP request may get (0: no limit); larger requests get a one-line error. UDP lets anyone forge the address a reply goes to',
+    })
+    .option('udp-max-rate', {
+      type: 'number',
+      default: ARDEI_UDP_MAX_RATE,
+      describe:
+        'Bytes a second of files and streams to one address over UDP (0: no limit); requests past it get a one-line error',
+    })
+    .option('advanced', {
+      type: 'number',
+      describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})`,
+    })
+    .option('root', {
+      type: 'string',
+      default: '.',
+      describe: 'With --advanced: the folder its clients see; nothing outside it',
+    })
     .check((args) => {
       port('tcp-port', args['tcp-port']);
       port('udp-port', args['udp-port']);
       if (args.advanced !== undefined) port('advanced', args.advanced);
-      if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1)) throw new Error('--udp-burst must be at least 1');
+      if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1))
+        throw new Error('--udp-burst must be at least 1');
       if (!(args['udp-pause'] >= 0)) throw new Error('--udp-pause must be 0 or more ms');
-      if (!(Number.isInteger(args['udp-max-reply']) && args['udp-max-reply'] >= 0)) throw new Error('--udp-max-reply must be a whole number of bytes, 0 for no limit');
+      if (!(Number.isInteger(args['udp-max-reply']) && args['udp-max-reply'] >= 0))
+        throw new Error('--udp-max-reply must be a whole number of bytes, 0 for no limit');
       if (!(args['udp-max-rate'] >= 0)) throw new Error('--udp-max-rate must be 0 (no limit) or more bytes a second');
       if (!(args['prepared-gap'] >= 0)) throw new Error('--prepared-gap must be 0 or more ms');
       return true;
@@ -60,36 +99,77 @@ const serverBuilder = (yargs: Argv) =>
 
 /** The TCP and UDP listeners of an ardei server with these flags. */
 export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Listener[] => [
-  { transport: 'tcp', port: args['tcp-port'], protocol: ardeiTcpServer({ ...textRequestInput(args), preparedGapMs: args['prepared-gap'] }) },
-  { transport: 'udp', port: args['udp-port'], protocol: ardeiUdpServer({ burst: args['udp-burst'], paceMs: args['udp-pause'], maxReply: args['udp-max-reply'] }, args['udp-max-rate']) },
+  {
+    transport: 'tcp',
+    port: args['tcp-port'],
+    protocol: ardeiTcpServer({ ...textRequestInput(args), preparedGapMs: args['prepared-gap'] }),
+  },
+  {
+    transport: 'udp',
+    port: args['udp-port'],
+    protocol: ardeiUdpServer(
+      { burst: args['udp-burst'], paceMs: args['udp-pause'], maxReply: args['udp-max-reply'] },
+      args['udp-max-rate'],
+    ),
+  },
 ];
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const listeners = ardeiListeners(args);
   if (args.advanced !== undefined) {
     const files = await openServedFolder(args.root);
-    listeners.push({ transport: 'tcp', port: args.advanced, protocol: ardeiAdvancedServer(files, { maxRequest: ADVANCED_MAX_COMMAND, idleTimeoutMs: args['idle-timeout'] * 1000 }) });
+    listeners.push({
+      transport: 'tcp',
+      port: args.advanced,
+      protocol: ardeiAdvancedServer(files, {
+        maxRequest: ADVANCED_MAX_COMMAND,
+        idleTimeoutMs: args['idle-timeout'] * 1000,
+      }),
+    });
   }
   await serve(args, loggerFrom(args, false), listeners);
 }
 
 const clientBuilder = (yargs: Argv) =>
   withClientOptions(yargs, 10)
-    .positional('request', { type: 'string', array: true, describe: 'One request: a number (a file of that many chars), stream-<interval_ms>-<count>-<size>, or text to echo' })
+    .positional('request', {
+      type: 'string',
+      array: true,
+      describe:
+        'One request: a number (a file of that many chars), stream-<interval_ms>-<count>-<size>, or text to echo',
+    })
     .option('udp', { type: 'boolean', default: false, describe: 'Use UDP (port 8121) instead of TCP (8120)' })
-    .option('advanced', { type: 'boolean', default: false, describe: `The advanced variant (port ${ADVANCED_PORT}): ls, chdir PATH, dl PATH, quit at the prompt` })
+    .option('advanced', {
+      type: 'boolean',
+      default: false,
+      describe: `The advanced variant (port ${ADVANCED_PORT}): ls, chdir PATH, dl PATH, quit at the prompt`,
+    })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
-    .option('port', { type: 'number', describe: 'Server port', defaultDescription: `8120; 8121 with --udp; ${ADVANCED_PORT} with --advanced` })
-    .option('silence', { type: 'number', default: 2, describe: 'UDP: seconds of silence after which no more data is expected' })
+    .option('port', {
+      type: 'number',
+      describe: 'Server port',
+      defaultDescription: `8120; 8121 with --udp; ${ADVANCED_PORT} with --advanced`,
+    })
+    .option('silence', {
+      type: 'number',
+      default: 2,
+      describe: 'UDP: seconds of silence after which no more data is expected',
+    })
     .check((args) => {
-      if (args.port !== undefined && (!isPort(args.port) || args.port === 0)) throw new Error(`--port must be 1..65535, got ${args.port}`);
+      if (args.port !== undefined && (!isPort(args.port) || args.port === 0))
+        throw new Error(`--port must be 1..65535, got ${args.port}`);
       if (args.advanced && args.udp) throw new Error('the advanced variant is TCP only: --advanced or --udp, not both');
       return true;
     })
-    .example('$0 ardei client', 'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed')
+    .example(
+      '$0 ardei client',
+      'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed',
+    )
     .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
     .example('$0 ardei client --udp stream-10-50-1000', 'a stream over UDP: 50 segments of 1000 bytes, 10 ms apart')
-    .epilog('Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 4 over TCP, more bytes than asked for, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.');
+    .epilog(
+      'Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 4 over TCP, more bytes than asked for, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.',
+    );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
@@ -102,21 +182,35 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
   let head = Buffer.alloc(0);
   const started = performance.now();
   try {
-    const outcome = await runClientSession({ protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec }, args, log, (actor: AnyActorRef) =>
-      actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
+    const outcome = await runClientSession(
+      { protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec },
+      args,
+      log,
+      (actor: AnyActorRef) =>
+        actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
-    if (outcome.code === 'peer.unreachable') throw new CannotConnect(`cannot reach ${args.host}:${port}: ${errnoWords('ECONNREFUSED')}`);
+    if (outcome.code === 'peer.unreachable')
+      throw new CannotConnect(`cannot reach ${args.host}:${port}: ${errnoWords('ECONNREFUSED')}`);
     if (!outcome.ok) {
       process.stderr.write(`wirestate ardei client: ${outcomeWords(outcome.outcome, outcome.detail)}\n`);
       return EXIT.interrupted;
     }
-    const report = reportOf({ request: text, bytes: outcome.bytes, head, transport, seconds: (performance.now() - started) / 1000 });
-    if (report.text === '') process.stderr.write('wirestate ardei client: refused: the server closed without a reply\n');
+    const report = reportOf({
+      request: text,
+      bytes: outcome.bytes,
+      head,
+      transport,
+      seconds: (performance.now() - started) / 1000,
+    });
+    if (report.text === '')
+      process.stderr.write('wirestate ardei client: refused: the server closed without a reply\n');
     else process.stdout.write(`${report.text}\n`);
     if (report.refused) return EXIT.refused;
     if (report.extra > 0 && transport === 'tcp') {
-      process.stderr.write(`wirestate ardei client: protocol_error: the server sent ${report.extra} bytes more than asked\n`);
+      process.stderr.write(
+        `wirestate ardei client: protocol_error: the server sent ${report.extra} bytes more than asked\n`,
+      );
       return EXIT.serverError;
     }
     return report.lost > 0 && transport === 'tcp' ? EXIT.interrupted : EXIT.ok;
@@ -193,7 +287,12 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
       error: () => undefined,
     });
   try {
-    const outcome = await runClientSession({ protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec }, args, log, converse);
+    const outcome = await runClientSession(
+      { protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec },
+      args,
+      log,
+      converse,
+    );
     if (outcome.ok) return EXIT.ok;
     process.stderr.write(`wirestate ardei client: ${outcomeWords(outcome.outcome, outcome.detail)}\n`);
     return exitCodeFor(outcome.outcome);
@@ -210,6 +309,16 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
 export const ardeiCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, ardeiProtocol.name, ardeiProtocol.summary, (roles) =>
     roles
-      .command('server', 'Serve echo, files and streams on a TCP and a UDP port', valuesRequired(serverBuilder), runServer)
-      .command('client [request..]', 'Ask for an echo, a file or a stream, and report what came', valuesRequired(clientBuilder), exitWith(runClient)),
+      .command(
+        'server',
+        'Serve echo, files and streams on a TCP and a UDP port',
+        valuesRequired(serverBuilder),
+        runServer,
+      )
+      .command(
+        'client [request..]',
+        'Ask for an echo, a file or a stream, and report what came',
+        valuesRequired(clientBuilder),
+        exitWith(runClient),
+      ),
   );

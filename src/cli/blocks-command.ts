@@ -35,7 +35,9 @@ const serverBuilder = (yargs: Argv) =>
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
   const files = await openServedFolder(args.root);
-  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) }]);
+  await serve(args, log, [
+    { transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) },
+  ]);
   log.info(`serving ${files.root}`);
 }
 
@@ -50,14 +52,20 @@ export function parseSource(text: string): { host: string; port: number; name: s
 const clientBuilder = (yargs: Argv) =>
   withClientOptions(yargs, 30)
     .positional('source', { type: 'string', demandOption: true, describe: 'server:port:fNameInServer' })
-    .positional('target', { type: 'string', demandOption: true, describe: 'fNameInClient: where to write the file (- for stdout)' })
+    .positional('target', {
+      type: 'string',
+      demandOption: true,
+      describe: 'fNameInClient: where to write the file (- for stdout)',
+    })
     .option('force', { type: 'boolean', default: false, describe: 'Replace the local file if it exists' })
     .check((args) => {
       parseSource(args.source);
       return true;
     })
     .example('$0 blocks client 127.0.0.1:12002:speech.txt copy.txt', 'fetch speech.txt into copy.txt')
-    .epilog('Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write).');
+    .epilog(
+      'Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write).',
+    );
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
@@ -66,15 +74,19 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const toStdout = isStandardStream(args.target);
   const target = resolve(args.target);
   if (!toStdout) {
-    if (!args.force && (await pathExists(target))) return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
+    if (!args.force && (await pathExists(target)))
+      return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
     try {
-      if (!(await stat(dirname(target))).isDirectory()) return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
+      if (!(await stat(dirname(target))).isDirectory())
+        return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
       await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
     } catch (error) {
       return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
     }
   }
-  const local = toStdout ? standardOutput(process.stdout) : { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
+  const local = toStdout
+    ? standardOutput(process.stdout)
+    : { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
   const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let outcome;
   try {
@@ -85,7 +97,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   switch (outcome.outcome) {
     case 'downloaded':
-      process.stderr.write(`${name} -> ${toStdout ? 'stdout' : args.target}: ${formatBytes(outcome.bytes)}, size checked\n`);
+      process.stderr.write(
+        `${name} -> ${toStdout ? 'stdout' : args.target}: ${formatBytes(outcome.bytes)}, size checked\n`,
+      );
       return EXIT.ok;
     case 'refused':
       return fail(EXIT.refused, `the server refused: ${outcome.detail}`);
@@ -101,5 +115,10 @@ export const blocksCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, blocksProtocol.name, blocksProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Serve the files of a folder', valuesRequired(serverBuilder), runServer)
-      .command('client <source> <target>', 'Fetch server:port:fNameInServer into fNameInClient', valuesRequired(clientBuilder), exitWith(runClient)),
+      .command(
+        'client <source> <target>',
+        'Fetch server:port:fNameInServer into fNameInClient',
+        valuesRequired(clientBuilder),
+        exitWith(runClient),
+      ),
   );

@@ -23,8 +23,28 @@ describe('help and usage', () => {
     }
   });
 
-  const everyCommand = ['server', 'client', 'transfer server', 'transfer client', 'queue server', 'queue client', 'upper server', 'upper client', 'sum server', 'sum client', 'blocks server', 'blocks client', 'share server', 'share client', 'ardei server', 'ardei client', 'serve-all', 'proxy', 'replay'];
-  it.each(everyCommand)('%s -h prints its usage and exits 0, as the seeds\' -h, --help', async (command) => {
+  const everyCommand = [
+    'server',
+    'client',
+    'transfer server',
+    'transfer client',
+    'queue server',
+    'queue client',
+    'upper server',
+    'upper client',
+    'sum server',
+    'sum client',
+    'blocks server',
+    'blocks client',
+    'share server',
+    'share client',
+    'ardei server',
+    'ardei client',
+    'serve-all',
+    'proxy',
+    'replay',
+  ];
+  it.each(everyCommand)("%s -h prints its usage and exits 0, as the seeds' -h, --help", async (command) => {
     const result = await wirestate([...command.split(' '), '-h']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^wirestate ${command}\\b`));
@@ -34,7 +54,21 @@ describe('help and usage', () => {
   it('--help lists every command with one line each', async () => {
     const { stdout } = await wirestate(['--help']);
     const commands = stdout.split('\n').filter((line) => /^\s+wirestate \S/.test(line));
-    expect(commands.map((line) => line.trim().split(/\s+/)[1])).toEqual(['server', 'client', 'transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei', 'serve-all', 'proxy', 'replay', 'completion']);
+    expect(commands.map((line) => line.trim().split(/\s+/)[1])).toEqual([
+      'server',
+      'client',
+      'transfer',
+      'queue',
+      'upper',
+      'sum',
+      'blocks',
+      'share',
+      'ardei',
+      'serve-all',
+      'proxy',
+      'replay',
+      'completion',
+    ]);
     for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+<\w+>)?\s{2,}\S/);
     expect(stdout).not.toMatch(/seed 002/);
   });
@@ -65,15 +99,27 @@ describe('errors: one line, the documented exit code', () => {
   it.each([
     ['an unknown mode', ['client', '--mode', 'sideways'], /Invalid values/],
     ['a server that is not host:port', ['client', '-s', 'nonsense'], /expected host:port, got "nonsense"/],
-    ['a port out of range in -s', ['client', '-s', '127.0.0.1:70000'], /the port in "127\.0\.0\.1:70000" must be 1\.\.65535/],
+    [
+      'a port out of range in -s',
+      ['client', '-s', '127.0.0.1:70000'],
+      /the port in "127\.0\.0\.1:70000" must be 1\.\.65535/,
+    ],
     ['a 256-byte server file name', ['client', '-v', 'x'.repeat(256)], /at most 255/],
     ['a port out of range', ['server', '-l', '70000'], /--listen-port must be 0\.\.65535/],
     ['-l without a value', ['server', '-l'], /^wirestate: -l needs a value/],
     ['--root without a value', ['server', '--root'], /^wirestate: --root needs a value/],
     ['--root followed by another flag', ['server', '--root', '--host', '127.0.0.1'], /--root needs a value/],
-    ['a value flag of a protocol server without a value', ['queue', 'server', '0', 'TCP', '--max-size'], /--max-size needs a value/],
+    [
+      'a value flag of a protocol server without a value',
+      ['queue', 'server', '0', 'TCP', '--max-size'],
+      /--max-size needs a value/,
+    ],
     ['--idle-timeout that is not a number', ['client', '--idle-timeout', 'abc'], /--idle-timeout takes a number/],
-    ['--inspect taking the next word', ['upper', 'client', '--inspect', 'hi'], /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/],
+    [
+      '--inspect taking the next word',
+      ['upper', 'client', '--inspect', 'hi'],
+      /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/,
+    ],
     ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
     ['no command', [], /name a command \(wirestate --help lists them\)/],
     ['no role', ['queue'], /name a role: server or client/],
@@ -83,18 +129,46 @@ describe('errors: one line, the documented exit code', () => {
 
   it('a --root that is a file: exit 7', async () => {
     await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
-    expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd')]), EXIT.localFile, /cannot serve --root \S+passwd: it is a file, not a folder/);
-    expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd', 'inside')]), EXIT.localFile, /a part of the path is a file, not a folder \(ENOTDIR\)/);
+    expectOneLine(
+      await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd')]),
+      EXIT.localFile,
+      /cannot serve --root \S+passwd: it is a file, not a folder/,
+    );
+    expectOneLine(
+      await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd', 'inside')]),
+      EXIT.localFile,
+      /a part of the path is a file, not a folder \(ENOTDIR\)/,
+    );
   });
 
-  it("--inspect on a port that is taken: exit 8, for a server and for a client", async () => {
+  it('--inspect on a port that is taken: exit 8, for a server and for a client', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const message = new RegExp(`cannot serve the inspector on 127\\.0\\.0\\.1:${port}: the port is in use \\(EADDRINUSE\\); --inspect PORT picks another`);
-      expectOneLine(await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'files'), '--inspect', String(port)]), EXIT.cannotListen, message);
-      expectOneLine(await wirestate(['upper', 'client', '--port', '1', '--inspect', String(port), 'hi']), EXIT.cannotListen, message);
+      const message = new RegExp(
+        `cannot serve the inspector on 127\\.0\\.0\\.1:${port}: the port is in use \\(EADDRINUSE\\); --inspect PORT picks another`,
+      );
+      expectOneLine(
+        await wirestate([
+          'server',
+          '-l',
+          '0',
+          '--host',
+          '127.0.0.1',
+          '--root',
+          join(base, 'files'),
+          '--inspect',
+          String(port),
+        ]),
+        EXIT.cannotListen,
+        message,
+      );
+      expectOneLine(
+        await wirestate(['upper', 'client', '--port', '1', '--inspect', String(port), 'hi']),
+        EXIT.cannotListen,
+        message,
+      );
     } finally {
       taken.close();
     }
@@ -103,7 +177,9 @@ describe('errors: one line, the documented exit code', () => {
   it('a client that cannot connect says so in words, exit 6', async () => {
     const result = await wirestate(['upper', 'client', '--port', '1', 'hi']);
     expect(result.code).toBe(EXIT.cannotConnect);
-    expect(result.stderr).toBe('wirestate upper client: cannot connect to 127.0.0.1:1: connection refused (nothing listens there) (ECONNREFUSED)\n');
+    expect(result.stderr).toBe(
+      'wirestate upper client: cannot connect to 127.0.0.1:1: connection refused (nothing listens there) (ECONNREFUSED)\n',
+    );
   });
 });
 
@@ -136,10 +212,14 @@ describe('the server process', () => {
   afterAll(() => rm(base, { recursive: true, force: true }));
 
   it('the server stops on SIGTERM with exit 0', async () => {
-    const server = spawn(process.execPath, [join(REPO, 'dist', 'src', 'cli', 'main.js'), 'server', '-l', '0', '--root', join(base, 'files')], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const server = spawn(
+      process.execPath,
+      [join(REPO, 'dist', 'src', 'cli', 'main.js'), 'server', '-l', '0', '--root', join(base, 'files')],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await untilOutput(server, /listening on/);
     expect(await stop(server)).toBe(0);
   });

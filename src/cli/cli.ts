@@ -12,28 +12,40 @@ import { serverCommand } from './server-command';
 
 /** Parses `argv` and runs the command it names, in the order `--help` lists them. */
 export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[]): Promise<unknown> {
-  const commands: Command[] = [serverCommand, clientCommand, ...protocolCommands(protocols), serveAllCommand, proxyCommand, replayCommand];
+  const commands: Command[] = [
+    serverCommand,
+    clientCommand,
+    ...protocolCommands(protocols),
+    serveAllCommand,
+    proxyCommand,
+    replayCommand,
+  ];
   const cli = commands.reduce<Argv>((parser, command) => command(parser) as Argv, yargs(argv).scriptName('wirestate'));
-  return cli
-    .demandCommand(1, 'name a command (wirestate --help lists them)')
-    .completion('completion', 'Print a bash or zsh completion script (wirestate completion >> ~/.bashrc)')
-    .check(refuseNotANumber as unknown as Parameters<Argv['check']>[0])
-    .strict()
-    .help('help')
-    .alias('help', ['h', '?', 'usage'])
-    .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .updateStrings({ 'Not enough arguments following: %s': '%s needs a value' })
-    // One line and where to look, not the whole usage: the error is what the person needs to see.
-    .fail((message, error) => {
-      if (error && !message && !(error instanceof CommandError)) throw error;
-      const oneLine = String(message ?? error?.message)
-        .replace(/\s*\n\s*/g, ' ')
-        .replace(/^([\w-]+) needs a value$/, (_, key: string) => `${key.length === 1 ? '-' : '--'}${key} needs a value`);
-      process.stderr.write(`wirestate: ${oneLine}; see --help\n`);
-      process.exit(error instanceof CommandError ? error.exitCode : EXIT.usage);
-    })
-    .parseAsync();
+  return (
+    cli
+      .demandCommand(1, 'name a command (wirestate --help lists them)')
+      .completion('completion', 'Print a bash or zsh completion script (wirestate completion >> ~/.bashrc)')
+      .check(refuseNotANumber as unknown as Parameters<Argv['check']>[0])
+      .strict()
+      .help('help')
+      .alias('help', ['h', '?', 'usage'])
+      .version()
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .updateStrings({ 'Not enough arguments following: %s': '%s needs a value' })
+      // One line and where to look, not the whole usage: the error is what the person needs to see.
+      .fail((message, error) => {
+        if (error && !message && !(error instanceof CommandError)) throw error;
+        const oneLine = String(message ?? error?.message)
+          .replace(/\s*\n\s*/g, ' ')
+          .replace(
+            /^([\w-]+) needs a value$/,
+            (_, key: string) => `${key.length === 1 ? '-' : '--'}${key} needs a value`,
+          );
+        process.stderr.write(`wirestate: ${oneLine}; see --help\n`);
+        process.exit(error instanceof CommandError ? error.exitCode : EXIT.usage);
+      })
+      .parseAsync()
+  );
 }
 
 /**

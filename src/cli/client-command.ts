@@ -24,19 +24,48 @@ import { CannotConnect, runClientSession, withClientOptions } from './client-ses
 
 const builder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))
-    .option('mode', { alias: 'm', choices: ['download', 'upload'] as const, default: 'download' as const, describe: 'Transfer direction' })
-    .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50000', describe: 'Server address as host:port' })
-    .option('server-file-name', { alias: 'v', type: 'string', default: 'server.txt', describe: 'File name on the server' })
-    .option('client-file-name', { alias: 'l', type: 'string', default: 'client.txt', describe: 'Local file to upload from or download to; - for stdin (upload) or stdout (download)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or success line; errors only' })
+    .option('mode', {
+      alias: 'm',
+      choices: ['download', 'upload'] as const,
+      default: 'download' as const,
+      describe: 'Transfer direction',
+    })
+    .option('server', {
+      alias: 's',
+      type: 'string',
+      default: '127.0.0.1:50000',
+      describe: 'Server address as host:port',
+    })
+    .option('server-file-name', {
+      alias: 'v',
+      type: 'string',
+      default: 'server.txt',
+      describe: 'File name on the server',
+    })
+    .option('client-file-name', {
+      alias: 'l',
+      type: 'string',
+      default: 'client.txt',
+      describe: 'Local file to upload from or download to; - for stdin (upload) or stdout (download)',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'No progress or success line; errors only',
+    })
     .check((args) => {
-      if (args.json && args.mode === 'download' && isStandardStream(args['client-file-name'])) throw new Error('--json and -l - both write to stdout: pick one');
+      if (args.json && args.mode === 'download' && isStandardStream(args['client-file-name']))
+        throw new Error('--json and -l - both write to stdout: pick one');
       parseHostPort(args.server);
       encodeRequest(OP.download, args['server-file-name']);
       return true;
     })
     .example('$0 client -m download -s 127.0.0.1:50000 -l client_speech.txt -v speech.txt', 'download speech.txt')
-    .example('$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt', 'upload under a new name')
+    .example(
+      '$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt',
+      'upload under a new name',
+    )
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
         '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem.',
@@ -50,7 +79,8 @@ export async function runClient(args: Args): Promise<number> {
   const log = loggerFrom(args, true, 'error');
   const progress = new Progress(process.stderr, args.quiet || args.json);
   const done = (exitCode: number, outcome?: SessionOutcome, detail?: string) => {
-    if (args.json) printResult({ operation: args.mode, name: args['server-file-name'], outcome, detail, startedMs, exitCode });
+    if (args.json)
+      printResult({ operation: args.mode, name: args['server-file-name'], outcome, detail, startedMs, exitCode });
     return exitCode;
   };
   const fail = (code: number, message: string, outcome?: SessionOutcome) => {
@@ -84,7 +114,10 @@ export async function runClient(args: Args): Promise<number> {
         return fail(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       } else {
         // What an earlier download of this file left when its process was killed.
-        for (const path of await removeStaleTempFiles(dirname(localPath), { recursive: false, forName: basename(localPath) })) {
+        for (const path of await removeStaleTempFiles(dirname(localPath), {
+          recursive: false,
+          forName: basename(localPath),
+        })) {
           progress.line(`removed ${path}, left by an interrupted download`);
         }
       }
@@ -100,24 +133,44 @@ export async function runClient(args: Args): Promise<number> {
     const arrow = operation === 'download' ? `${serverName} -> ${shown}` : `${shown} -> ${serverName}`;
     progress.line(`${operation} ${arrow} via ${host}:${port}`);
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
-    actor.subscribe({ next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size), error: () => undefined });
+    actor.subscribe({
+      next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size),
+      error: () => undefined,
+    });
   };
   let outcome: SessionOutcome;
   try {
-    outcome = await runClientSession({ protocol: transferProtocol.name, transport: 'tcp', host, port, spec }, args, log, showProgress);
+    outcome = await runClientSession(
+      { protocol: transferProtocol.name, transport: 'tcp', host, port, spec },
+      args,
+      log,
+      showProgress,
+    );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;
   } finally {
     await spooled?.remove();
   }
-  if (!outcome.ok) return fail(exitCodeFor(outcome.outcome, transferProtocol.exitCodes), outcomeWords(outcome.outcome, outcome.detail), outcome);
+  if (!outcome.ok)
+    return fail(
+      exitCodeFor(outcome.outcome, transferProtocol.exitCodes),
+      outcomeWords(outcome.outcome, outcome.detail),
+      outcome,
+    );
   const seconds = progress.elapsed();
-  progress.line(`${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${formatRate(outcome.bytes, seconds)})`);
+  progress.line(
+    `${outcome.outcome} ${formatBytes(outcome.bytes)} in ${seconds.toFixed(2)} s (${formatRate(outcome.bytes, seconds)})`,
+  );
   return done(EXIT.ok, outcome);
 }
 
 /** Adds `client` to the CLI. */
 export function clientCommand<T>(yargs: Argv<T>) {
-  return yargs.command('client', 'Download or upload a file over the transfer protocol', valuesRequired(builder), exitWith(runClient));
+  return yargs.command(
+    'client',
+    'Download or upload a file over the transfer protocol',
+    valuesRequired(builder),
+    exitWith(runClient),
+  );
 }

@@ -41,7 +41,12 @@ export interface ClientSessionArgs {
 export class CannotConnect extends Error {}
 
 /** Runs the session to its end; `onActor` sees the actor before it starts (to read its final context). */
-export async function runClientSession(session: ClientSession, args: ClientSessionArgs, log: Logger, onActor?: (actor: AnyActorRef) => void): Promise<SessionOutcome> {
+export async function runClientSession(
+  session: ClientSession,
+  args: ClientSessionArgs,
+  log: Logger,
+  onActor?: (actor: AnyActorRef) => void,
+): Promise<SessionOutcome> {
   const { protocol, transport, host, port, spec } = session;
   const peer = `${host}:${port}`;
   const sessionLog = log.child({ connection: 'client', protocol, peer });
@@ -54,7 +59,17 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
   };
-  const record = () => (args.record ? TraceWriter.open(args.record, { protocol, role: 'client', connection: 'client', peer, transport, input: spec.input }) : undefined);
+  const record = () =>
+    args.record
+      ? TraceWriter.open(args.record, {
+          protocol,
+          role: 'client',
+          connection: 'client',
+          peer,
+          transport,
+          input: spec.input,
+        })
+      : undefined;
   try {
     if (transport === 'udp') {
       return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch((error) => {
@@ -64,7 +79,13 @@ export async function runClientSession(session: ClientSession, args: ClientSessi
     socket = await connectTcp(host, port).catch((error) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
-    return await runConnection(socket, spec, { id: 'client', log: sessionLog, watch, record: record(), reportSendProgress: true }).finished;
+    return await runConnection(socket, spec, {
+      id: 'client',
+      log: sessionLog,
+      watch,
+      record: record(),
+      reportSendProgress: true,
+    }).finished;
   } finally {
     release();
     if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);

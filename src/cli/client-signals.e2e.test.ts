@@ -43,7 +43,8 @@ async function stalling(...answers: Buffer[]): Promise<number> {
 async function interrupt(args: string[], signal: NodeJS.Signals): Promise<number | null> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: folder, stdio: 'ignore', timeout: 20_000 });
   const exited = once(child, 'exit');
-  for (let tries = 0; tries < 200 && !(await readdir(folder)).some((name) => name.endsWith('.wirestate-part')); tries++) await sleep(50);
+  for (let tries = 0; tries < 200 && !(await readdir(folder)).some((name) => name.endsWith('.wirestate-part')); tries++)
+    await sleep(50);
   expect((await readdir(folder)).some((name) => name.endsWith('.wirestate-part'))).toBe(true);
   await asked;
   child.kill(signal);
@@ -57,7 +58,9 @@ describe.each([
 ] as const)('on %s', (signal, code) => {
   it('the transfer client removes its part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
-    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q'], signal)).toBe(code);
+    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q'], signal)).toBe(
+      code,
+    );
     expect(await readdir(folder)).toEqual([]);
   });
 
@@ -69,7 +72,9 @@ describe.each([
 
   it('the queue client receiving into a file removes its part file', async () => {
     const port = await stalling(Buffer.alloc(1000, 'x'));
-    expect(await interrupt(['queue', 'client', '127.0.0.1', String(port), 'TCP', 'receive', 'message.txt'], signal)).toBe(code);
+    expect(
+      await interrupt(['queue', 'client', '127.0.0.1', String(port), 'TCP', 'receive', 'message.txt'], signal),
+    ).toBe(code);
     expect(await readdir(folder)).toEqual([]);
   });
 });

@@ -4,8 +4,17 @@ import { createLogger, type LogFormat, type Logger } from '../log/logger';
 
 export function withLogOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('debug', { alias: 'd', type: 'boolean', default: false, describe: 'Debug logging: every state transition (the proxy: every fragment)' })
-    .option('log-format', { choices: ['pretty', 'json'] as const, default: 'pretty' as LogFormat, describe: 'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr' });
+    .option('debug', {
+      alias: 'd',
+      type: 'boolean',
+      default: false,
+      describe: 'Debug logging: every state transition (the proxy: every fragment)',
+    })
+    .option('log-format', {
+      choices: ['pretty', 'json'] as const,
+      default: 'pretty' as LogFormat,
+      describe: 'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr',
+    });
 }
 
 /** `--record DIR`: one trace file per connection (README: "Traces"). */
@@ -16,7 +25,11 @@ export function withRecordOption<T>(yargs: Argv<T>) {
 /** `--idle-timeout SECONDS`: how long a peer may send nothing while a connection waits for it. */
 export function withIdleTimeout<T>(yargs: Argv<T>, seconds = 30) {
   return yargs
-    .option('idle-timeout', { type: 'number', default: seconds, describe: 'Seconds the peer may send nothing while a state waits for it (a moving transfer is never cut)' })
+    .option('idle-timeout', {
+      type: 'number',
+      default: seconds,
+      describe: 'Seconds the peer may send nothing while a state waits for it (a moving transfer is never cut)',
+    })
     .check((args) => {
       if (!(args['idle-timeout'] > 0)) throw new Error('--idle-timeout must be more than 0 seconds');
       return true;
@@ -40,7 +53,11 @@ export function valuesRequired<Builder extends (yargs: Argv) => Argv<unknown>>(b
 export const optionsOf = (yargs: Argv<unknown>): { string: string[]; number: string[]; array: string[] } =>
   (yargs as unknown as { getOptions(): { string: string[]; number: string[]; array: string[] } }).getOptions();
 
-export function loggerFrom(args: { debug: boolean; 'log-format': LogFormat }, stderr: boolean, quietLevel?: 'error'): Logger {
+export function loggerFrom(
+  args: { debug: boolean; 'log-format': LogFormat },
+  stderr: boolean,
+  quietLevel?: 'error',
+): Logger {
   const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
   if (quietLevel && !args.debug) log.level = quietLevel;
   return log;

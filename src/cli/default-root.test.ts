@@ -12,5 +12,10 @@ it.each([
   const { code, stdout } = await wirestate([...command, '--help']);
   expect(code).toBe(0);
   const rootLine = stdout.split('\n').findIndex((line) => line.includes('--root'));
-  expect(stdout.split('\n').slice(rootLine, rootLine + 3).join(' ')).toMatch(/\[default: "\."\]/);
+  expect(
+    stdout
+      .split('\n')
+      .slice(rootLine, rootLine + 3)
+      .join(' '),
+  ).toMatch(/\[default: "\."\]/);
 });

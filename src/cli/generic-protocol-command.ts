@@ -20,17 +20,39 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
     log.info('Server is running');
   };
   const clientBuilder = (yargs: Argv) =>
-    withTextClientOptions(yargs, protocol.servers[0].port).positional('line', { type: 'string', array: true, demandOption: true, describe: 'The line to send' });
+    withTextClientOptions(yargs, protocol.servers[0].port).positional('line', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'The line to send',
+    });
   const runClient = async (args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> => {
     const { lineClient } = protocol;
     if (!lineClient) return EXIT.usage;
-    const { code, reply } = await runTextClient(protocol.name, lineClient([args.line.join(' ')], args['idle-timeout'] * 1000), args, protocol.exitCodes);
+    const { code, reply } = await runTextClient(
+      protocol.name,
+      lineClient([args.line.join(' ')], args['idle-timeout'] * 1000),
+      args,
+      protocol.exitCodes,
+    );
     if (reply) process.stdout.write(reply);
     return code;
   };
   return <T>(yargs: Argv<T>) =>
     protocolCommand(yargs, protocol.name, protocol.summary, (roles) => {
-      const withServer = roles.command('server', `Serve ${protocol.name} on its default port${protocol.servers.length > 1 ? 's' : ''}`, valuesRequired(serverBuilder), runServer);
-      return protocol.lineClient ? withServer.command('client <line..>', 'Send a line and print the reply', valuesRequired(clientBuilder), exitWith(runClient)) : withServer;
+      const withServer = roles.command(
+        'server',
+        `Serve ${protocol.name} on its default port${protocol.servers.length > 1 ? 's' : ''}`,
+        valuesRequired(serverBuilder),
+        runServer,
+      );
+      return protocol.lineClient
+        ? withServer.command(
+            'client <line..>',
+            'Send a line and print the reply',
+            valuesRequired(clientBuilder),
+            exitWith(runClient),
+          )
+        : withServer;
     });
 }

@@ -13,13 +13,26 @@ import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { REPO, run, startServerCommand, type ServerProcess } from '../test-support/processes';
 
-const WIRESTATE_WITH_REVERSE = [process.execPath, '-r', 'ts-node/register/transpile-only', join(REPO, 'src', 'test-support', 'cli-with-reverse.ts')];
+const WIRESTATE_WITH_REVERSE = [
+  process.execPath,
+  '-r',
+  'ts-node/register/transpile-only',
+  join(REPO, 'src', 'test-support', 'cli-with-reverse.ts'),
+];
 
 let root: string;
 let server: ServerProcess;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'wirestate-reverse-'));
-  server = await startServerCommand([...WIRESTATE_WITH_REVERSE, 'reverse', 'server', '--host', '127.0.0.1', '--root', root]);
+  server = await startServerCommand([
+    ...WIRESTATE_WITH_REVERSE,
+    'reverse',
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    root,
+  ]);
 });
 afterAll(async () => {
   server.child.kill('SIGTERM');
@@ -27,7 +40,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const client = (...args: string[]) => run(WIRESTATE_WITH_REVERSE[0], [...WIRESTATE_WITH_REVERSE.slice(1), 'reverse', 'client', '--port', String(server.port), ...args], { cwd: REPO });
+const client = (...args: string[]) =>
+  run(
+    WIRESTATE_WITH_REVERSE[0],
+    [...WIRESTATE_WITH_REVERSE.slice(1), 'reverse', 'client', '--port', String(server.port), ...args],
+    { cwd: REPO },
+  );
 
 it('serves it on its default port through the shared server path, and its generic client prints the reply', async () => {
   const result = await client('hello', 'world');

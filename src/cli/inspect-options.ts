@@ -19,7 +19,11 @@ export function withInspectOptions<T>(yargs: Argv<T>) {
       describe: `Serve the live inspector on http://127.0.0.1:PORT (PORT defaults to ${DEFAULT_INSPECT_PORT}; 0 picks a free one)`,
       coerce: inspectPort,
     })
-    .option('inspect-stately', { type: 'boolean', default: false, describe: "Also send the inspection stream to Stately's hosted inspector (needs internet)" });
+    .option('inspect-stately', {
+      type: 'boolean',
+      default: false,
+      describe: "Also send the inspection stream to Stately's hosted inspector (needs internet)",
+    });
 }
 
 /** `--inspect`'s optional PORT. A word after it is taken as its value, so say how to write the default port before other words. */
@@ -27,7 +31,10 @@ function inspectPort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value === '') return DEFAULT_INSPECT_PORT;
   const port = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!isPort(port)) throw new Error(`--inspect takes a port 0..65535, not "${value}" (for the default port, put --inspect after the other words or write --inspect=${DEFAULT_INSPECT_PORT})`);
+  if (!isPort(port))
+    throw new Error(
+      `--inspect takes a port 0..65535, not "${value}" (for the default port, put --inspect after the other words or write --inspect=${DEFAULT_INSPECT_PORT})`,
+    );
   return port;
 }
 
@@ -46,13 +53,20 @@ export interface InspectionNotes {
 }
 
 /** A client's notes: straight to stderr, whatever its log level. */
-export const toStderr: InspectionNotes = { info: (line) => process.stderr.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`) };
+export const toStderr: InspectionNotes = {
+  info: (line) => process.stderr.write(`${line}\n`),
+  warn: (line) => process.stderr.write(`${line}\n`),
+};
 
-export async function startInspection(args: { inspect?: number; 'inspect-stately': boolean }, log: InspectionNotes): Promise<Inspection | undefined> {
+export async function startInspection(
+  args: { inspect?: number; 'inspect-stately': boolean },
+  log: InspectionNotes,
+): Promise<Inspection | undefined> {
   if (args.inspect === undefined && !args['inspect-stately']) return undefined;
   const hub = new InspectorHub();
   const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
-  if (stately) hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
+  if (stately)
+    hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
   const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect);
   if (server) log.info(`inspector on ${server.url}`);
   return {
@@ -69,7 +83,10 @@ async function listenForInspector(hub: InspectorHub, port: number): Promise<Insp
   try {
     return await startInspectServer(hub, port, TRACE_SUPPORT);
   } catch (error) {
-    throw new CommandError(`cannot serve the inspector on 127.0.0.1:${port}: ${errnoWords(errorCode(error))}; --inspect PORT picks another, --inspect 0 a free one`, EXIT.cannotListen);
+    throw new CommandError(
+      `cannot serve the inspector on 127.0.0.1:${port}: ${errnoWords(errorCode(error))}; --inspect PORT picks another, --inspect 0 a free one`,
+      EXIT.cannotListen,
+    );
   }
 }
 
@@ -79,7 +96,10 @@ function startStatelyLink(log: InspectionNotes): StatelyLink {
   const link = linkToStately({
     onOpen: (url) => log.info(`Stately's inspector: open ${url}`),
     onError: (message) => {
-      if (!warned) log.warn(`cannot reach Stately's inspector (${message || 'no connection'}); going on without it, keeping at most ${MAX_QUEUED_MESSAGES} messages for it`);
+      if (!warned)
+        log.warn(
+          `cannot reach Stately's inspector (${message || 'no connection'}); going on without it, keeping at most ${MAX_QUEUED_MESSAGES} messages for it`,
+        );
       warned = true;
     },
   });
@@ -87,7 +107,10 @@ function startStatelyLink(log: InspectionNotes): StatelyLink {
     ...link,
     close: () => {
       const { queued, dropped } = link.unsent();
-      if (queued + dropped > 0) log.warn(`${queued + dropped} inspection messages never reached Stately's inspector${dropped ? ` (${dropped} dropped once ${queued} were waiting)` : ''}`);
+      if (queued + dropped > 0)
+        log.warn(
+          `${queued + dropped} inspection messages never reached Stately's inspector${dropped ? ` (${dropped} dropped once ${queued} were waiting)` : ''}`,
+        );
       link.close();
     },
   };

@@ -6,7 +6,8 @@ export function withJsonOption<T>(yargs: Argv<T>) {
   return yargs.option('json', {
     type: 'boolean',
     default: false,
-    describe: 'Print one JSON object on stdout when done (operation, name, outcome, code, detail, bytes, duration_ms, exit_code); no progress',
+    describe:
+      'Print one JSON object on stdout when done (operation, name, outcome, code, detail, bytes, duration_ms, exit_code); no progress',
   });
 }
 
@@ -22,7 +23,10 @@ export interface ClientResult {
 }
 
 /** Writes the one result line. */
-export function printResult({ operation, name, outcome, detail, startedMs, exitCode }: ClientResult, out: NodeJS.WritableStream = process.stdout): void {
+export function printResult(
+  { operation, name, outcome, detail, startedMs, exitCode }: ClientResult,
+  out: NodeJS.WritableStream = process.stdout,
+): void {
   const result = {
     operation,
     name,

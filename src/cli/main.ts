@@ -5,6 +5,7 @@ import { PROTOCOLS } from '../../machines/protocols';
 import { runCli } from './cli';
 
 // `npm run server|client` moves into the package folder; paths the user typed are relative to where they typed them.
-if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js')) process.chdir(process.env.INIT_CWD);
+if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js'))
+  process.chdir(process.env.INIT_CWD);
 
 void runCli(PROTOCOLS, hideBin(process.argv));

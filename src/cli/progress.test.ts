@@ -18,7 +18,9 @@ describe('progressLine', () => {
   it('never reaches the last column, at any width, size known or not', () => {
     for (let columns = 1; columns <= 200; columns++) {
       for (const total of [undefined, 16 * MiB]) {
-        expect(progressLine({ bytes: 5 * MiB, total, rate: 3 * MiB, columns }).length).toBeLessThan(Math.max(columns, 2));
+        expect(progressLine({ bytes: 5 * MiB, total, rate: 3 * MiB, columns }).length).toBeLessThan(
+          Math.max(columns, 2),
+        );
       }
     }
   });
@@ -52,7 +54,15 @@ describe('the client on a terminal', () => {
     server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
     const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
     // Slows the download down to a second or so, so the bar is redrawn many times.
-    proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: server.port }, maxFragment: 65536, maxDelayMs: 8, seed: 5, log: silent });
+    proxy = await startProxy({
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: server.port },
+      maxFragment: 65536,
+      maxDelayMs: 8,
+      seed: 5,
+      log: silent,
+    });
     await mkdir(join(REPO, 'test-artifacts', 'progress'), { recursive: true });
   });
 
@@ -65,7 +75,17 @@ describe('the client on a terminal', () => {
 
   it.each([40, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
     const target = join(base, `got-${columns}.bin`);
-    const client = [process.execPath, CLI, 'client', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', target];
+    const client = [
+      process.execPath,
+      CLI,
+      'client',
+      '-s',
+      `127.0.0.1:${proxy.address.port}`,
+      '-v',
+      'big.bin',
+      '-l',
+      target,
+    ];
     const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
     const result = await inTerminal(['sh', '-c', shell], '');
     await writeFile(join(REPO, 'test-artifacts', 'progress', `${columns}-columns.txt`), result.stdout);
@@ -85,7 +105,8 @@ describe('the client on a terminal', () => {
     expect(drawn.at(-1)).toMatch(/^100%/);
     expect(drawn.filter((frame) => frame.startsWith('100%'))).toHaveLength(1);
     expect(drawn.filter((frame) => frame.includes('%')).every((frame) => !frame.includes('0 B / 0 B'))).toBe(true);
-    if (columns >= 80) expect(drawn.filter((frame) => /%/.test(frame)).every((frame) => /\[#*-*\].*ETA/.test(frame))).toBe(true);
+    if (columns >= 80)
+      expect(drawn.filter((frame) => /%/.test(frame)).every((frame) => /\[#*-*\].*ETA/.test(frame))).toBe(true);
     // The bar is erased before the final line, which stands alone on its row.
     expect(frames.at(-1)).toBe('');
     expect(final).toMatch(/^downloaded 8\.00 MiB in [\d.]+ s \([\d.]+ MiB\/s\)\n$/);

@@ -25,7 +25,12 @@ export function progressLine({ bytes, total, rate, columns }: ProgressFigures): 
   const known = total !== undefined;
   const parts: [string, string][] = known
     ? [
-        ['percent', `${Math.floor((Math.min(bytes / Math.max(total, 1), 1) * 100)).toString().padStart(3)}%`],
+        [
+          'percent',
+          `${Math.floor(Math.min(bytes / Math.max(total, 1), 1) * 100)
+            .toString()
+            .padStart(3)}%`,
+        ],
         ['eta', `ETA ${rate > 0 ? duration((total - bytes) / rate) : '?'}`],
         ['rate', `${formatBytes(Math.round(rate))}/s`],
         ['amount', `${formatBytes(bytes)} / ${formatBytes(total)}`],
@@ -93,7 +98,9 @@ export class Progress {
     this.lastDraw = now;
     const oldest = this.samples[0];
     const rate = now - oldest.at > 0 ? ((bytes - oldest.bytes) * 1000) / (now - oldest.at) : 0;
-    this.out.write(`\r${progressLine({ bytes, total: total > 0 ? total : undefined, rate, columns: this.out.columns || 80 })}\x1b[K`);
+    this.out.write(
+      `\r${progressLine({ bytes, total: total > 0 ? total : undefined, rate, columns: this.out.columns || 80 })}\x1b[K`,
+    );
     this.drawn = true;
   }
 

@@ -3,7 +3,12 @@ import type { Argv } from 'yargs';
 import { isPort } from './host-port';
 
 /** Adds `NAME` with the roles `addRoles` declares; one of them must be named. */
-export function protocolCommand<T>(yargs: Argv<T>, name: string, describe: string, addRoles: (roles: Argv<T>) => Argv<unknown>) {
+export function protocolCommand<T>(
+  yargs: Argv<T>,
+  name: string,
+  describe: string,
+  addRoles: (roles: Argv<T>) => Argv<unknown>,
+) {
   return yargs.command(name, describe, (roles) => addRoles(roles).demandCommand(1, 'name a role: server or client'));
 }
 

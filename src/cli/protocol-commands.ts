@@ -22,4 +22,5 @@ const OWN_COMMANDS: Record<string, Command> = {
   ardei: ardeiCommand,
 };
 
-export const protocolCommands = (protocols: readonly ProtocolDescriptor[]): Command[] => protocols.map((protocol) => OWN_COMMANDS[protocol.name] ?? genericProtocolCommand(protocol));
+export const protocolCommands = (protocols: readonly ProtocolDescriptor[]): Command[] =>
+  protocols.map((protocol) => OWN_COMMANDS[protocol.name] ?? genericProtocolCommand(protocol));

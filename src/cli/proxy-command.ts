@@ -8,14 +8,32 @@ const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs))
     .option('listen-port', { alias: 'l', type: 'number', default: 50000, describe: 'TCP port to listen on' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
-    .option('server', { alias: 's', type: 'string', default: '127.0.0.1:50001', describe: 'Server to relay to, as host:port' })
-    .option('max-fragment', { type: 'number', default: 1024, describe: 'Largest fragment, in bytes (each is 1 to this)' })
-    .option('max-delay-ms', { type: 'number', default: 2, describe: 'Longest wait before a fragment, in ms (each is 0 to this)' })
-    .option('seed', { type: 'number', describe: 'Seed for fragment sizes and delays; the same seed repeats a run', defaultDescription: 'random, logged' })
+    .option('server', {
+      alias: 's',
+      type: 'string',
+      default: '127.0.0.1:50001',
+      describe: 'Server to relay to, as host:port',
+    })
+    .option('max-fragment', {
+      type: 'number',
+      default: 1024,
+      describe: 'Largest fragment, in bytes (each is 1 to this)',
+    })
+    .option('max-delay-ms', {
+      type: 'number',
+      default: 2,
+      describe: 'Longest wait before a fragment, in ms (each is 0 to this)',
+    })
+    .option('seed', {
+      type: 'number',
+      describe: 'Seed for fragment sizes and delays; the same seed repeats a run',
+      defaultDescription: 'random, logged',
+    })
     .check((args) => {
       if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
       parseHostPort(args.server);
-      if (!Number.isInteger(args['max-fragment']) || args['max-fragment'] < 1) throw new Error('--max-fragment must be a whole number >= 1');
+      if (!Number.isInteger(args['max-fragment']) || args['max-fragment'] < 1)
+        throw new Error('--max-fragment must be a whole number >= 1');
       if (!(args['max-delay-ms'] >= 0)) throw new Error('--max-delay-ms must be >= 0');
       if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error('--seed must be a whole number');
       return true;
@@ -43,5 +61,10 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
 
 /** Adds `proxy` to the CLI. */
 export function proxyCommand<T>(yargs: Argv<T>) {
-  return yargs.command('proxy', 'Relay to a server in random fragments and delays: the stammering proxy', valuesRequired(builder), handler);
+  return yargs.command(
+    'proxy',
+    'Relay to a server in random fragments and delays: the stammering proxy',
+    valuesRequired(builder),
+    handler,
+  );
 }

@@ -35,18 +35,35 @@ const serverBuilder = (yargs: Argv) =>
   withServerOptions(yargs)
     .positional('port', { type: 'number', demandOption: true, describe: 'Port to listen on' })
     .positional('socktype', transportArgument)
-    .option('max-size', { type: 'number', default: DEFAULT_MAX_MESSAGE, describe: 'Largest message kept, in bytes (1 MiB); larger ones are refused and logged, never cut' })
-    .option('store', { type: 'string', describe: 'Keep the queue in this lmdb database (FILE and FILE-lock beside it; a name with no extension becomes a folder), each message and delivery synced to disk before the client is answered, so a restart loses no message' })
-    .option('max-messages', { type: 'number', default: DEFAULT_QUEUE_LIMITS.maxMessages, describe: 'Messages the queue holds at most; a send beyond is refused (TCP: reset) and logged' })
-    .option('max-queue-bytes', { type: 'number', default: DEFAULT_QUEUE_LIMITS.maxBytes, describe: 'Bytes of messages the queue holds at most (256 MiB); a send beyond is refused (TCP: reset) and logged' })
+    .option('max-size', {
+      type: 'number',
+      default: DEFAULT_MAX_MESSAGE,
+      describe: 'Largest message kept, in bytes (1 MiB); larger ones are refused and logged, never cut',
+    })
+    .option('store', {
+      type: 'string',
+      describe:
+        'Keep the queue in this lmdb database (FILE and FILE-lock beside it; a name with no extension becomes a folder), each message and delivery synced to disk before the client is answered, so a restart loses no message',
+    })
+    .option('max-messages', {
+      type: 'number',
+      default: DEFAULT_QUEUE_LIMITS.maxMessages,
+      describe: 'Messages the queue holds at most; a send beyond is refused (TCP: reset) and logged',
+    })
+    .option('max-queue-bytes', {
+      type: 'number',
+      default: DEFAULT_QUEUE_LIMITS.maxBytes,
+      describe: 'Bytes of messages the queue holds at most (256 MiB); a send beyond is refused (TCP: reset) and logged',
+    })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
       for (const option of ['max-size', 'max-messages', 'max-queue-bytes'] as const) {
-        if (!(Number.isInteger(args[option]) && args[option] >= 1)) throw new Error(`--${option} must be a whole number, at least 1`);
+        if (!(Number.isInteger(args[option]) && args[option] >= 1))
+          throw new Error(`--${option} must be a whole number, at least 1`);
       }
       return true;
     })
-    .example('$0 queue server 55556 TCP', 'the seed\'s TCP server')
+    .example('$0 queue server 55556 TCP', "the seed's TCP server")
     .example('$0 queue server 55556 UDP --store queue.lmdb', 'a UDP server whose queue survives restarts');
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -59,7 +76,10 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
   }
-  const protocol = queueServer(store, transport, { maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });
+  const protocol = queueServer(store, transport, {
+    maxMessage: args['max-size'],
+    idleTimeoutMs: args['idle-timeout'] * 1000,
+  });
   await serve(args, log, [{ transport, port: args.port, protocol }]);
 }
 
@@ -68,9 +88,19 @@ const clientBuilder = (yargs: Argv) =>
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('socktype', transportArgument)
-    .positional('mode', { type: 'string', coerce: (value: string) => value.toLowerCase(), choices: ['send', 'receive'], describe: 'send a file as a message, or receive the oldest message' })
+    .positional('mode', {
+      type: 'string',
+      coerce: (value: string) => value.toLowerCase(),
+      choices: ['send', 'receive'],
+      describe: 'send a file as a message, or receive the oldest message',
+    })
     // yargs reads a lone `-` as an empty string; both mean standard input or output.
-    .positional('file', { type: 'string', coerce: (value?: string) => (value === '' ? '-' : value), describe: 'send: the UTF-8 text file to send, plus a newline, as the seed\'s client sends it (- for stdin); receive: where to write the message (default: stdout)' })
+    .positional('file', {
+      type: 'string',
+      coerce: (value?: string) => (value === '' ? '-' : value),
+      describe:
+        "send: the UTF-8 text file to send, plus a newline, as the seed's client sends it (- for stdin); receive: where to write the message (default: stdout)",
+    })
     .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
@@ -79,7 +109,9 @@ const clientBuilder = (yargs: Argv) =>
     })
     .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
     .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
-    .epilog('Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.');
+    .epilog(
+      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
+    );
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
@@ -92,7 +124,11 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     } catch (error) {
       return fail(EXIT.localFile, `cannot read ${args.file}: ${errnoWords(errorCode(error))}`);
     }
-    if (message === undefined) return fail(EXIT.localFile, `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`);
+    if (message === undefined)
+      return fail(
+        EXIT.localFile,
+        `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`,
+      );
   }
   // Checked before asking: a message handed over leaves the queue, so it must have somewhere to go.
   let target: IncomingFile | undefined;
@@ -100,17 +136,30 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     try {
       target = await openTarget(args.file);
     } catch (error) {
-      return fail(EXIT.localFile, `cannot write ${args.file}: ${errnoWords(errorCode(error))}; nothing was taken from the queue`);
+      return fail(
+        EXIT.localFile,
+        `cannot write ${args.file}: ${errnoWords(errorCode(error))}; nothing was taken from the queue`,
+      );
     }
     // Ctrl-C or SIGTERM ends the process mid-session (stop-on-signal.ts): the file's temporary name goes too.
     process.once('exit', () => target?.abort());
   }
-  const spec = queueClient(transport, { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 }, message?.bytes);
+  const spec = queueClient(
+    transport,
+    { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 },
+    message?.bytes,
+  );
   let received = Buffer.alloc(0);
-  const keepMessage = (actor: AnyActorRef) => actor.subscribe({ next: (snapshot) => (received = snapshot.context.message), error: () => undefined });
+  const keepMessage = (actor: AnyActorRef) =>
+    actor.subscribe({ next: (snapshot) => (received = snapshot.context.message), error: () => undefined });
   let outcome;
   try {
-    outcome = await runClientSession({ protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec }, args, log, keepMessage);
+    outcome = await runClientSession(
+      { protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec },
+      args,
+      log,
+      keepMessage,
+    );
   } catch (error) {
     target?.abort();
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
@@ -120,7 +169,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   switch (outcome.outcome) {
     case 'sent':
       process.stderr.write(`Sent: ${message!.characters} bytes\n`);
-      if (transport === 'udp') process.stderr.write('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
+      if (transport === 'udp')
+        process.stderr.write('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
       return EXIT.ok;
     case 'received':
       try {
@@ -142,8 +192,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       // Our own --max-size turned the reply down: a local limit, like a file that cannot be written.
       return fail(EXIT.localFile, outcomeWords(outcome.outcome, outcome.detail));
     default:
-      if (outcome.code === 'peer.unreachable') return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ${errnoWords('ECONNREFUSED')}`);
-      if (outcome.code === 'datagram.too_large') return fail(EXIT.localFile, `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`);
+      if (outcome.code === 'peer.unreachable')
+        return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ${errnoWords('ECONNREFUSED')}`);
+      if (outcome.code === 'datagram.too_large')
+        return fail(
+          EXIT.localFile,
+          `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
+        );
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
 }
@@ -166,5 +221,10 @@ export const queueCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, queueProtocol.name, queueProtocol.summary, (roles) =>
     roles
       .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
-      .command('client <host> <port> <socktype> <mode> [file]', 'Send a message, or receive the oldest one', valuesRequired(clientBuilder), exitWith(runClient)),
+      .command(
+        'client <host> <port> <socktype> <mode> [file]',
+        'Send a message, or receive the oldest one',
+        valuesRequired(clientBuilder),
+        exitWith(runClient),
+      ),
   );

@@ -23,10 +23,30 @@ async function stopped(server: ServerProcess): Promise<void> {
 }
 
 it('transfer server --read-only: an upload is refused (F, exit 3) and stores nothing; downloads still work', async () => {
-  const server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'served'), '--read-only']);
+  const server = await startCliServer([
+    'server',
+    '-l',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    join(base, 'served'),
+    '--read-only',
+  ]);
   try {
     const at = `127.0.0.1:${server.port}`;
-    const upload = await wirestate(['client', '-q', '-s', at, '-m', 'upload', '-l', join(base, 'upload.txt'), '-v', 'new.txt']);
+    const upload = await wirestate([
+      'client',
+      '-q',
+      '-s',
+      at,
+      '-m',
+      'upload',
+      '-l',
+      join(base, 'upload.txt'),
+      '-v',
+      'new.txt',
+    ]);
     expect(upload.code).toBe(EXIT.refused);
     expect(await readdir(join(base, 'served'))).toEqual(['speech.txt']);
     const download = await wirestate(['client', '-q', '-s', at, '-v', 'speech.txt', '-l', join(base, 'copy.txt')]);
@@ -38,7 +58,16 @@ it('transfer server --read-only: an upload is refused (F, exit 3) and stores not
 });
 
 it('share server --read-only: a put is cancelled (exit 3) and stores nothing; list still works', async () => {
-  const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'served'), '--read-only']);
+  const server = await startCliServer([
+    'share',
+    'server',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    join(base, 'served'),
+    '--read-only',
+  ]);
   try {
     const put = await wirestate(['share', 'client', '127.0.0.1', String(server.port), 'put', 'upload.txt'], base);
     expect(put.code).toBe(EXIT.refused);
@@ -52,17 +81,30 @@ it('share server --read-only: a put is cancelled (exit 3) and stores nothing; li
 
 /** The start-up log of a server bound to every address, in a network namespace of its own (only its loopback is there). */
 async function startLogOnEveryAddress(args: string[]): Promise<string> {
-  const server = await startCliServer([...args, '--host', '0.0.0.0', '--root', join(base, 'served')], ['unshare', '-rn']);
+  const server = await startCliServer(
+    [...args, '--host', '0.0.0.0', '--root', join(base, 'served')],
+    ['unshare', '-rn'],
+  );
   await stopped(server);
   return server.output();
 }
 
 it.each([
-  ['transfer', ['server', '-l', '0'], 'the transfer server accepts uploads of any size from anyone who can reach 0.0.0.0: --max-size BYTES limits them, --read-only refuses them, --host 127.0.0.1 keeps them to this machine'],
-  ['share', ['share', 'server', '0'], 'the share server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine'],
+  [
+    'transfer',
+    ['server', '-l', '0'],
+    'the transfer server accepts uploads of any size from anyone who can reach 0.0.0.0: --max-size BYTES limits them, --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+  ],
+  [
+    'share',
+    ['share', 'server', '0'],
+    'the share server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+  ],
 ])('%s server on 0.0.0.0 with no size limit: a one-line warning at start', async (_name, args, warning) => {
   const lines = (await startLogOnEveryAddress(args)).split('\n').filter((line) => line.includes('uploads of any size'));
-  expect(lines).toEqual([expect.stringMatching(new RegExp(` warn .*${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))]);
+  expect(lines).toEqual([
+    expect.stringMatching(new RegExp(` warn .*${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)),
+  ]);
 });
 
 it.each([

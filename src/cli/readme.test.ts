@@ -40,7 +40,7 @@ function scriptFor(lines: string[], clone: string, logs: string): string {
     'set -e -m',
     'ip link set lo up',
     `cd '${clone}'`,
-    'trap \'for pid in $background; do kill -TERM -- -$pid 2>/dev/null || true; done\' EXIT',
+    "trap 'for pid in $background; do kill -TERM -- -$pid 2>/dev/null || true; done' EXIT",
     ...steps,
   ].join('\n');
 }

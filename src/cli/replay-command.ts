@@ -24,7 +24,9 @@ const builder = (yargs: Argv) =>
     })
     .example('$0 replay fixtures/traces/transfer/download-ok.server.jsonl', 'read a trace as a timeline')
     .example('$0 replay --check traces/2026-...-server-c3.jsonl', 'does the machine still behave as recorded?')
-    .epilog('Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace.');
+    .epilog(
+      'Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace.',
+    );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
   let trace: Trace;
@@ -48,12 +50,19 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
   for (const [label, chunking] of CHECKS) {
     const found = differences(expected, await replayTrace(trace, support.specFromTrace, chunking));
     differs ||= found.length > 0;
-    process.stdout.write(`replay ${label}: ${found.length === 0 ? 'same bytes, same states, same outcome' : found.join('; ')}\n`);
+    process.stdout.write(
+      `replay ${label}: ${found.length === 0 ? 'same bytes, same states, same outcome' : found.join('; ')}\n`,
+    );
   }
   if (differs) process.exitCode = EXIT.internal;
 }
 
 /** Adds `replay` to the CLI. */
 export function replayCommand<T>(yargs: Argv<T>) {
-  return yargs.command('replay <file>', 'Print a recorded trace as a timeline; --check re-runs it against the machine', valuesRequired(builder), handler);
+  return yargs.command(
+    'replay <file>',
+    'Print a recorded trace as a timeline; --check re-runs it against the machine',
+    valuesRequired(builder),
+    handler,
+  );
 }

@@ -18,7 +18,12 @@ describe('wirestate replay', () => {
     const events = result.stdout
       .split('\n')
       .slice(1)
-      .map((line) => line.replace(/^\s*[\d.]+ ms\s+/, '').replace(/\s+/g, ' ').trim())
+      .map((line) =>
+        line
+          .replace(/^\s*[\d.]+ ms\s+/, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
       .filter(Boolean);
     expect(events).toEqual([
       'state client_connect',
@@ -44,7 +49,9 @@ describe('wirestate replay', () => {
 
   it('--check exits 1 and says what differs when the trace does not match the machine', async () => {
     const lines = (await readFile(FIXTURE, 'utf8')).split('\n');
-    const tampered = lines.map((line) => line.replace('"state":"downloading.sending"', '"state":"uploading"')).join('\n');
+    const tampered = lines
+      .map((line) => line.replace('"state":"downloading.sending"', '"state":"uploading"'))
+      .join('\n');
     const path = join(base, 'tampered.jsonl');
     await writeFile(path, tampered);
     const result = await wirestate(['replay', '--check', path]);
@@ -56,10 +63,17 @@ describe('wirestate replay', () => {
     const server = await startCliServer(['upper', 'server', '0', '--host', '127.0.0.1']);
     try {
       const traces = join(base, 'client-traces');
-      expect((await wirestate(['upper', 'client', '--port', String(server.port), '--record', traces, 'hi'])).code).toBe(0);
+      expect((await wirestate(['upper', 'client', '--port', String(server.port), '--record', traces, 'hi'])).code).toBe(
+        0,
+      );
       const [file] = await readdir(traces);
       const result = await wirestate(['replay', join(traces, file)]);
-      const [header, ...events] = result.stdout.split('\n').map((line) => line.replace(/^\s*[\d.]+ ms\s+/, '').replace(/\s+/g, ' ').trim());
+      const [header, ...events] = result.stdout.split('\n').map((line) =>
+        line
+          .replace(/^\s*[\d.]+ ms\s+/, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
       expect(header).toMatch(/^upper client, peer 127\.0\.0\.1:\d+, wirestate /);
       expect(events.slice(0, 2)).toEqual(['state send_request', 'out 3 B "hi\\n"']);
     } finally {

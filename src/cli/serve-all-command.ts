@@ -23,7 +23,11 @@ const withPortOptions = (yargs: Argv) =>
   );
 
 const builder = (yargs: Argv) =>
-  withDefaultServerOptions(withPortOptions(yargs), PROTOCOLS, 'Folder served by transfer, blocks, share and ardei advanced')
+  withDefaultServerOptions(
+    withPortOptions(yargs),
+    PROTOCOLS,
+    'Folder served by transfer, blocks, share and ardei advanced',
+  )
     .option('only', { type: 'string', array: true, choices: NAMES, describe: 'Serve only these protocols' })
     .option('except', { type: 'string', array: true, choices: NAMES, describe: 'Serve every protocol but these' })
     .conflicts('only', 'except')
@@ -32,7 +36,10 @@ const builder = (yargs: Argv) =>
         const port = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
         if (port === undefined || port === 0) continue;
         const last = port + Math.max(...protocol.servers.map((server) => server.port - protocol.servers[0].port));
-        if (!isPort(port) || !isPort(last)) throw new Error(`--${portOption(protocol)} must be 0..65535${last !== port ? ` with room for its other servers (up to ${last})` : ''}`);
+        if (!isPort(port) || !isPort(last))
+          throw new Error(
+            `--${portOption(protocol)} must be 0..65535${last !== port ? ` with room for its other servers (up to ${last})` : ''}`,
+          );
       }
       return true;
     })
@@ -43,8 +50,11 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
-  const protocols = PROTOCOLS.filter((protocol) => (args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name)));
-  if (protocols.some((protocol) => protocol.name === 'transfer' || protocol.name === 'share')) warnIfOpenToUploads(log, args, 'the transfer and share servers accept');
+  const protocols = PROTOCOLS.filter((protocol) =>
+    args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name),
+  );
+  if (protocols.some((protocol) => protocol.name === 'transfer' || protocol.name === 'share'))
+    warnIfOpenToUploads(log, args, 'the transfer and share servers accept');
   const portOf: PortOf = (protocol, server) => {
     const chosen = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
     if (chosen === undefined) return server.port + args['port-offset'];
@@ -55,4 +65,10 @@ async function handler(args: Args): Promise<void> {
 }
 
 /** Adds `serve-all`. */
-export const serveAllCommand = <T>(yargs: Argv<T>) => yargs.command('serve-all', "Every protocol's servers in one process (or --only some, each port movable)", valuesRequired(builder), handler);
+export const serveAllCommand = <T>(yargs: Argv<T>) =>
+  yargs.command(
+    'serve-all',
+    "Every protocol's servers in one process (or --only some, each port movable)",
+    valuesRequired(builder),
+    handler,
+  );

@@ -15,7 +15,9 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 async function serveAll(args: string[], count: number) {
   const all = await startCliServer(['serve-all', '--host', '127.0.0.1', '--root', join(base, 'root'), ...args]);
   await all.logged(new RegExp(`(server listening on [^\\n]+\\n[^]*){${count}}`));
-  const listening = [...all.output().matchAll(/(\S+) server listening on 127\.0\.0\.1:(\d+)/g)].map((match) => [match[1], Number(match[2])] as const);
+  const listening = [...all.output().matchAll(/(\S+) server listening on 127\.0\.0\.1:(\d+)/g)].map(
+    (match) => [match[1], Number(match[2])] as const,
+  );
   return { all, listening };
 }
 
@@ -24,7 +26,10 @@ it('--only upper sum, each on a port the OS picks: those two servers only, and t
   try {
     expect(listening.map(([name]) => name).sort()).toEqual(['sum', 'upper']);
     const upper = listening.find(([name]) => name === 'upper')![1];
-    expect(await wirestate(['upper', 'client', '--port', String(upper), 'hello'])).toMatchObject({ code: EXIT.ok, stdout: 'Message received: HELLO\n' });
+    expect(await wirestate(['upper', 'client', '--port', String(upper), 'hello'])).toMatchObject({
+      code: EXIT.ok,
+      stdout: 'Message received: HELLO\n',
+    });
   } finally {
     all.child.kill('SIGTERM');
     await all.exited;
@@ -43,7 +48,16 @@ it('--except every protocol but transfer: only the transfer server, on the port 
 });
 
 it('--only and --except together, or a protocol that does not exist: one line, exit 2', async () => {
-  expect(await wirestate(['serve-all', '--only', 'upper', '--except', 'sum'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/^wirestate: Arguments only and except are mutually exclusive; see --help\n$/) });
-  expect(await wirestate(['serve-all', '--only', 'nope'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/^wirestate: Invalid values: .*nope.*; see --help\n$/) });
-  expect(await wirestate(['serve-all', '--ardei-port', '65535'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/--ardei-port must be 0\.\.65535 with room for its other servers \(up to 65537\)/) });
+  expect(await wirestate(['serve-all', '--only', 'upper', '--except', 'sum'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: expect.stringMatching(/^wirestate: Arguments only and except are mutually exclusive; see --help\n$/),
+  });
+  expect(await wirestate(['serve-all', '--only', 'nope'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: expect.stringMatching(/^wirestate: Invalid values: .*nope.*; see --help\n$/),
+  });
+  expect(await wirestate(['serve-all', '--ardei-port', '65535'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: expect.stringMatching(/--ardei-port must be 0\.\.65535 with room for its other servers \(up to 65537\)/),
+  });
 });

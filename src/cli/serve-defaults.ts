@@ -16,11 +16,19 @@ import { readOnly } from '../storage/read-only-files';
 import { withReadOnlyOption } from './upload-safety';
 
 /** The shared server flags, `--root` and `--port-offset`, checked against every default port of `protocols`. */
-export function withDefaultServerOptions<T>(yargs: Argv<T>, protocols: readonly ProtocolDescriptor[], rootDescription: string) {
+export function withDefaultServerOptions<T>(
+  yargs: Argv<T>,
+  protocols: readonly ProtocolDescriptor[],
+  rootDescription: string,
+) {
   const ports = protocols.flatMap((protocol) => protocol.servers.map((server) => server.port));
   return withReadOnlyOption(withServerOptions(yargs))
     .option('root', { type: 'string', default: './files', describe: `${rootDescription}; created if absent` })
-    .option('port-offset', { type: 'number', default: 0, describe: 'Added to every default port (to run beside servers already on them)' })
+    .option('port-offset', {
+      type: 'number',
+      default: 0,
+      describe: 'Added to every default port (to run beside servers already on them)',
+    })
     .check((args) => {
       const offset = args['port-offset'];
       if (!(Number.isInteger(offset) && isPort(Math.min(...ports) + offset) && isPort(Math.max(...ports) + offset))) {
@@ -36,13 +44,25 @@ export type DefaultServerArgs = Awaited<ReturnType<typeof withDefaultServerOptio
 export type PortOf = (protocol: ProtocolDescriptor, server: DefaultServer) => number;
 
 /** Serves every server of `protocols` until a signal, each on `portOf` (default: its port plus `--port-offset`); returns the folder served. */
-export async function serveDefaults(args: DefaultServerArgs, log: Logger, protocols: readonly ProtocolDescriptor[], portOf: PortOf = (_protocol, server) => server.port + args['port-offset']): Promise<string> {
+export async function serveDefaults(
+  args: DefaultServerArgs,
+  log: Logger,
+  protocols: readonly ProtocolDescriptor[],
+  portOf: PortOf = (_protocol, server) => server.port + args['port-offset'],
+): Promise<string> {
   const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
-  if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+  if (stale.length > 0)
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   const world: ServingWorld = { files, idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };
-  const listeners = protocols.flatMap((protocol) => protocol.servers.map((server) => ({ transport: server.transport, port: portOf(protocol, server), protocol: server.protocol(world) })));
+  const listeners = protocols.flatMap((protocol) =>
+    protocol.servers.map((server) => ({
+      transport: server.transport,
+      port: portOf(protocol, server),
+      protocol: server.protocol(world),
+    })),
+  );
   await serve(args, log, listeners);
   return files.root;
 }

@@ -21,21 +21,54 @@ import { startInspection, withInspectOptions, type Inspection } from './inspect-
 /** Flags every protocol's server takes, meaning the same everywhere. */
 export function withServerOptions<T>(yargs: Argv<T>) {
   return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
-    .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to bind (127.0.0.1 for this machine only)' })
-    .option('max-connections', { type: 'number', default: 256, describe: 'Connections (UDP: peers) at once; more are refused at once and logged (UDP: the least recently heard peer, an idle one first, is retired instead)' })
-    .option('max-per-address', { type: 'number', default: 32, describe: 'TCP connections at once from one IP address; more are refused at once and logged' })
-    .option('request-timeout', { type: 'number', default: 10, describe: 'TCP: seconds a whole request may take to arrive, however often bytes come; slower ones are cut and logged' })
-    .option('min-rate', { type: 'number', default: 1024, describe: 'TCP: bytes/second a file or message transfer must average over each --rate-window; slower ones are cut and logged' })
+    .option('host', {
+      type: 'string',
+      default: '0.0.0.0',
+      describe: 'Address to bind (127.0.0.1 for this machine only)',
+    })
+    .option('max-connections', {
+      type: 'number',
+      default: 256,
+      describe:
+        'Connections (UDP: peers) at once; more are refused at once and logged (UDP: the least recently heard peer, an idle one first, is retired instead)',
+    })
+    .option('max-per-address', {
+      type: 'number',
+      default: 32,
+      describe: 'TCP connections at once from one IP address; more are refused at once and logged',
+    })
+    .option('request-timeout', {
+      type: 'number',
+      default: 10,
+      describe:
+        'TCP: seconds a whole request may take to arrive, however often bytes come; slower ones are cut and logged',
+    })
+    .option('min-rate', {
+      type: 'number',
+      default: 1024,
+      describe:
+        'TCP: bytes/second a file or message transfer must average over each --rate-window; slower ones are cut and logged',
+    })
     .option('rate-window', { type: 'number', default: 30, describe: 'TCP: seconds over which --min-rate is measured' })
-    .option('max-peers-per-address', { type: 'number', default: 8, describe: 'UDP peers (ports) at once from one IP address; a new one past this retires that address\'s least recently heard peer (an idle one first), logged' })
-    .option('grace', { type: 'number', default: 10, describe: 'On SIGINT/SIGTERM, seconds sessions in flight may take to finish' })
+    .option('max-peers-per-address', {
+      type: 'number',
+      default: 8,
+      describe:
+        "UDP peers (ports) at once from one IP address; a new one past this retires that address's least recently heard peer (an idle one first), logged",
+    })
+    .option('grace', {
+      type: 'number',
+      default: 10,
+      describe: 'On SIGINT/SIGTERM, seconds sessions in flight may take to finish',
+    })
     .check((args) => {
       if (!(args['max-connections'] >= 1)) throw new Error('--max-connections must be at least 1');
       if (!(args['max-per-address'] >= 1)) throw new Error('--max-per-address must be at least 1');
       if (!(args['request-timeout'] > 0)) throw new Error('--request-timeout must be more than 0 seconds');
       if (!(args['min-rate'] >= 0)) throw new Error('--min-rate must be 0 or more bytes/second');
       if (!(args['rate-window'] > 0)) throw new Error('--rate-window must be more than 0 seconds');
-      if (!(Number.isInteger(args['max-peers-per-address']) && args['max-peers-per-address'] >= 1)) throw new Error('--max-peers-per-address must be a whole number, at least 1');
+      if (!(Number.isInteger(args['max-peers-per-address']) && args['max-peers-per-address'] >= 1))
+        throw new Error('--max-peers-per-address must be a whole number, at least 1');
       if (!(args.grace >= 0)) throw new Error('--grace must be 0 or more seconds');
       return true;
     });
@@ -56,7 +89,12 @@ export interface Listener {
 }
 
 /** Starts every listener, each with the loop's limits `loop`, and keeps the process serving until a signal or a session stops it. */
-export async function serve(args: ServerArgs, log: Logger, listeners: Listener[], loop: LoopOptions = DEFAULT_LOOP_OPTIONS): Promise<ListeningServer[]> {
+export async function serve(
+  args: ServerArgs,
+  log: Logger,
+  listeners: Listener[],
+  loop: LoopOptions = DEFAULT_LOOP_OPTIONS,
+): Promise<ListeningServer[]> {
   const servers: ListeningServer[] = [];
   let inspection: Inspection | undefined;
   // Installed before anything starts, so a signal during start-up still ends the process cleanly.
@@ -79,19 +117,33 @@ export async function serve(args: ServerArgs, log: Logger, listeners: Listener[]
     try {
       const server =
         transport === 'tcp'
-          ? await startTcpServer({ ...common, maxConnections: args['max-connections'], maxPerAddress: args['max-per-address'], limits: slotLimits(args) })
-          : await startUdpServer({ ...common, maxPeers: args['max-connections'], maxPeersPerAddress: args['max-peers-per-address'], idleMs: args['idle-timeout'] * 1000 });
+          ? await startTcpServer({
+              ...common,
+              maxConnections: args['max-connections'],
+              maxPerAddress: args['max-per-address'],
+              limits: slotLimits(args),
+            })
+          : await startUdpServer({
+              ...common,
+              maxPeers: args['max-connections'],
+              maxPeersPerAddress: args['max-peers-per-address'],
+              idleMs: args['idle-timeout'] * 1000,
+            });
       // A session may stop its own server (the lab's `sum`); the process ends with the last one.
       server.onFinished((id, outcome) => {
         if (!outcome.stopServer || !servers.includes(server)) return;
         if (servers.length === 1) return stop(`stop asked by ${id}`);
         servers.splice(servers.indexOf(server), 1);
-        void server.close(args.grace * 1000).then(() => log.info(`${protocol.name} server stopped, as ${id} asked; the others go on`));
+        void server
+          .close(args.grace * 1000)
+          .then(() => log.info(`${protocol.name} server stopped, as ${id} asked; the others go on`));
       });
       servers.push(server);
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.
-      log.error(`${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errorCode(error)}`);
+      log.error(
+        `${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errorCode(error)}`,
+      );
       await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
       process.exit(EXIT.cannotListen);
     }

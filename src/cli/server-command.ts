@@ -13,10 +13,16 @@ const builder = (yargs: Argv) =>
   withReadOnlyOption(withServerOptions(yargs))
     .option('listen-port', { alias: 'l', type: 'number', default: TRANSFER_PORT, describe: 'TCP port to listen on' })
     .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
-    .option('max-size', { type: 'number', default: Number.MAX_SAFE_INTEGER, defaultDescription: 'no limit', describe: 'Largest upload accepted, in bytes' })
+    .option('max-size', {
+      type: 'number',
+      default: Number.MAX_SAFE_INTEGER,
+      defaultDescription: 'no limit',
+      describe: 'Largest upload accepted, in bytes',
+    })
     .check((args) => {
       if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
-      if (!Number.isInteger(args['max-size']) || args['max-size'] < 0) throw new Error('--max-size must be a whole number of bytes');
+      if (!Number.isInteger(args['max-size']) || args['max-size'] < 0)
+        throw new Error('--max-size must be a whole number of bytes');
       return true;
     })
     .example('$0 server', 'serve ./files on port 50001')
@@ -26,12 +32,17 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
-  if (args['max-size'] === Number.MAX_SAFE_INTEGER) warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
+  if (args['max-size'] === Number.MAX_SAFE_INTEGER)
+    warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
   const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
-  if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
-  const protocol = transferServer(files, { maxUploadSize: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 });
+  if (stale.length > 0)
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+  const protocol = transferServer(files, {
+    maxUploadSize: args['max-size'],
+    idleTimeoutMs: args['idle-timeout'] * 1000,
+  });
   await serve(args, log, [{ transport: 'tcp', port: args['listen-port'], protocol }]);
   log.info(`serving ${files.root}`);
 }

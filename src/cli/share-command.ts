@@ -33,8 +33,17 @@ import { isStandardStream, standardOutput } from '../storage/standard-streams';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
-    .option('root', { type: 'string', default: '.', describe: 'Folder shared: put stores here, get and list read here; nothing outside it' })
-    .option('pass-gap', { type: 'number', default: DEFAULT_PASS_GAP_MS, describe: 'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait' })
+    .option('root', {
+      type: 'string',
+      default: '.',
+      describe: 'Folder shared: put stores here, get and list read here; nothing outside it',
+    })
+    .option('pass-gap', {
+      type: 'number',
+      default: DEFAULT_PASS_GAP_MS,
+      describe:
+        'get: milliseconds between pass and the file, so that the original client, which reads pass in one read, gets it alone; 0: no wait',
+    })
     .check((args) => {
       if (!(args['pass-gap'] >= 0)) throw new Error('--pass-gap must be 0 or more ms');
       return true;
@@ -47,8 +56,15 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
-  if (stale.length > 0) log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
-  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }) }]);
+  if (stale.length > 0)
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+  await serve(args, log, [
+    {
+      transport: 'tcp',
+      port: args.port,
+      protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }),
+    },
+  ]);
   log.info(`sharing ${files.root}`);
 }
 
@@ -56,9 +72,21 @@ const clientBuilder = (yargs: Argv) =>
   withClientOptions(yargs, 30)
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
-    .positional('command', { type: 'string', choices: ['put', 'get', 'list'], demandOption: true, describe: 'put a file, get a file, or list the shared folder' })
-    .positional('name', { type: 'string', describe: 'put: the local file (stored on the server under the same name); get: the file on the server' })
-    .option('output', { alias: 'o', type: 'string', describe: 'get: where to write the file (default: the name, without its folders, here; - for stdout)' })
+    .positional('command', {
+      type: 'string',
+      choices: ['put', 'get', 'list'],
+      demandOption: true,
+      describe: 'put a file, get a file, or list the shared folder',
+    })
+    .positional('name', {
+      type: 'string',
+      describe: 'put: the local file (stored on the server under the same name); get: the file on the server',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      describe: 'get: where to write the file (default: the name, without its folders, here; - for stdout)',
+    })
     .option('force', { type: 'boolean', default: false, describe: 'get: replace the local file if it exists' })
     .check((args) => {
       if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
@@ -68,7 +96,9 @@ const clientBuilder = (yargs: Argv) =>
     .example('$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server')
     .example('$0 share client 127.0.0.1 3650 get apple.jpg', 'fetch it into ./apple.jpg')
     .example('$0 share client 127.0.0.1 3650 list', 'the shared names, one per line')
-    .epilog('Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.');
+    .epilog(
+      'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.',
+    );
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
@@ -92,13 +122,27 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   } catch (error) {
     return fail(EXIT.localFile, `cannot use ${local}: ${errnoWords(errorCode(error))}`);
   }
-  const file = toStdout ? standardOutput(process.stdout) : { read: (bytes: number) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: !args.force }) };
-  const spec = shareClient(file, { command, name: command === 'put' ? basename(name) : name, size, maxListing: 64 * 1024 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 });
+  const file = toStdout
+    ? standardOutput(process.stdout)
+    : {
+        read: (bytes: number) => readRange(local, bytes),
+        receive: () => createAtomicFile(local, { noClobber: !args.force }),
+      };
+  const spec = shareClient(file, {
+    command,
+    name: command === 'put' ? basename(name) : name,
+    size,
+    maxListing: 64 * 1024 * 1024,
+    idleTimeoutMs: args['idle-timeout'] * 1000,
+  });
   let listing = noBytes();
   let outcome;
   try {
-    outcome = await runClientSession({ protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec }, args, log, (actor) =>
-      actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+    outcome = await runClientSession(
+      { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
+      args,
+      log,
+      (actor) => actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
@@ -115,7 +159,12 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       process.stderr.write(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}\n`);
       return EXIT.ok;
     case 'cancelled':
-      return fail(EXIT.refused, command === 'put' ? `cancelled: the server has ${name} already, or refuses the name` : `cancelled: no ${name} on the server, or it refuses the name`);
+      return fail(
+        EXIT.refused,
+        command === 'put'
+          ? `cancelled: the server has ${name} already, or refuses the name`
+          : `cancelled: no ${name} on the server, or it refuses the name`,
+      );
     case 'not_stored':
       return fail(EXIT.serverError, `not stored: ${outcome.detail}`);
     case 'local_error':
@@ -130,5 +179,10 @@ export const shareCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, shareProtocol.name, shareProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer)
-      .command('client <host> <port> <command> [name]', 'put or get a file, or list the folder', valuesRequired(clientBuilder), exitWith(runClient)),
+      .command(
+        'client <host> <port> <command> [name]',
+        'put or get a file, or list the folder',
+        valuesRequired(clientBuilder),
+        exitWith(runClient),
+      ),
   );

@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 /** Runs a shell pipeline where `wirestate` stands for the compiled CLI. */
-const shell = (line: string) => run('sh', ['-c', line.replace(/wirestate/g, `"${process.execPath}" "${CLI}"`)], { cwd: root });
+const shell = (line: string) =>
+  run('sh', ['-c', line.replace(/wirestate/g, `"${process.execPath}" "${CLI}"`)], { cwd: root });
 const client = (rest: string) => `wirestate client -s 127.0.0.1:${server.port} ${rest}`;
 
 it('client -l - downloads to stdout, writing no file named -', async () => {
@@ -41,11 +42,24 @@ it('--json prints one result object on stdout and nothing else there, success or
   expect(ok.code).toBe(EXIT.ok);
   const lines = ok.stdout.trim().split('\n');
   expect(lines).toHaveLength(1);
-  expect(JSON.parse(lines[0])).toMatchObject({ operation: 'download', name: 'speech.txt', outcome: 'downloaded', bytes: TEXT.length, duration_ms: expect.any(Number), exit_code: 0 });
+  expect(JSON.parse(lines[0])).toMatchObject({
+    operation: 'download',
+    name: 'speech.txt',
+    outcome: 'downloaded',
+    bytes: TEXT.length,
+    duration_ms: expect.any(Number),
+    exit_code: 0,
+  });
 
   const refused = await shell(client('--json -v nothing-here.txt -l none.txt'));
   expect(refused.code).toBe(EXIT.refused);
-  expect(JSON.parse(refused.stdout)).toMatchObject({ operation: 'download', outcome: 'refused', code: 'peer.refused', bytes: 0, exit_code: EXIT.refused });
+  expect(JSON.parse(refused.stdout)).toMatchObject({
+    operation: 'download',
+    outcome: 'refused',
+    code: 'peer.refused',
+    bytes: 0,
+    exit_code: EXIT.refused,
+  });
 });
 
 it('blocks client SOURCE - and share client get NAME -o - write the file to stdout, into a pipe', async () => {

@@ -12,7 +12,15 @@ import { exitWith, protocolCommand, withPortArgument } from './protocol-command'
 import { serve, withServerOptions } from './serve';
 import { runTextClient, withTextClientOptions } from './text-client-run';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
-import { checkNumber, HIGHEST, LOWEST, nameProblem, parseSumReply, SUM_MAX_REQUEST, SUM_PORT } from '../../machines/sum/codec';
+import {
+  checkNumber,
+  HIGHEST,
+  LOWEST,
+  nameProblem,
+  parseSumReply,
+  SUM_MAX_REQUEST,
+  SUM_PORT,
+} from '../../machines/sum/codec';
 import { sumClient, sumServer } from '../../machines/sum';
 import { sumProtocol } from '../../machines/sum';
 
@@ -21,11 +29,16 @@ const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST &&
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), SUM_MAX_REQUEST), SUM_PORT)
     .option('name', { type: 'string', default: 'Server of wirestate', describe: "The server's name" })
-    .option('number', { type: 'number', describe: `The server's number, ${LOWEST}..${HIGHEST}`, defaultDescription: 'random, chosen at start' })
+    .option('number', {
+      type: 'number',
+      describe: `The server's number, ${LOWEST}..${HIGHEST}`,
+      defaultDescription: 'random, chosen at start',
+    })
     .check((args) => {
       const problem = nameProblem(args.name);
       if (problem) throw new Error(`--name: ${problem}`);
-      if (args.number !== undefined && !inRange(args.number)) throw new Error(`--number must be a whole number from ${LOWEST} to ${HIGHEST}`);
+      if (args.number !== undefined && !inRange(args.number))
+        throw new Error(`--number must be a whole number from ${LOWEST} to ${HIGHEST}`);
       return true;
     })
     .example('$0 sum server --name "Server of John Q. Smith"', 'answer on port 12001 with a random number');
@@ -33,18 +46,31 @@ const serverBuilder = (yargs: Argv) =>
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
   const serverNumber = args.number ?? randomInt(LOWEST, HIGHEST + 1);
-  await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: sumServer({ serverName: args.name, serverNumber, ...textRequestInput(args) }) }]);
-  log.info(`${args.name} has the number ${serverNumber}; a client sending a number outside ${LOWEST}..${HIGHEST} stops it`);
+  await serve(args, log, [
+    {
+      transport: 'tcp',
+      port: args.port,
+      protocol: sumServer({ serverName: args.name, serverNumber, ...textRequestInput(args) }),
+    },
+  ]);
+  log.info(
+    `${args.name} has the number ${serverNumber}; a client sending a number outside ${LOWEST}..${HIGHEST} stops it`,
+  );
 }
 
 const clientBuilder = (yargs: Argv) =>
   withTextClientOptions(yargs, SUM_PORT)
     .positional('name', { type: 'string', describe: 'Your name (default: asked for, or read from stdin)' })
-    .positional('number', { type: 'string', describe: `A whole number, ${LOWEST}..${HIGHEST}; any other stops the server (default: asked for)` })
+    .positional('number', {
+      type: 'string',
+      describe: `A whole number, ${LOWEST}..${HIGHEST}; any other stops the server (default: asked for)`,
+    })
     .example('$0 sum client', 'asks for a name and a number')
     .example('$0 sum client Alice 42', 'prints both names, both numbers and the sum')
     .example('$0 sum client Alice 0', 'stops the server')
-    .epilog('Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect.');
+    .epilog(
+      'Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect.',
+    );
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const fail = (message: string) => (process.stderr.write(`wirestate sum client: ${message}\n`), EXIT.usage);
@@ -61,7 +87,15 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const check = checkNumber(number);
   if (check.kind === 'not_integer') return fail(`not a whole number: ${JSON.stringify(number)}`);
 
-  const { code, reply } = await runTextClient('sum', sumClient({ lines: [name, String(check.value)], maxReply: SUM_MAX_REQUEST, idleTimeoutMs: args['idle-timeout'] * 1000 }), args);
+  const { code, reply } = await runTextClient(
+    'sum',
+    sumClient({
+      lines: [name, String(check.value)],
+      maxReply: SUM_MAX_REQUEST,
+      idleTimeoutMs: args['idle-timeout'] * 1000,
+    }),
+    args,
+  );
   if (!reply) return code;
   const answer = parseSumReply(reply);
   if (answer.kind !== 'answer') {
@@ -79,6 +113,16 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 export const sumCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, sumProtocol.name, sumProtocol.summary, (roles) =>
     roles
-      .command('server [port]', 'Answer with a name and a number; stop on a number out of range', valuesRequired(serverBuilder), runServer)
-      .command('client [name] [number]', 'Send a name and a number, print both and the sum', valuesRequired(clientBuilder), exitWith(runClient)),
+      .command(
+        'server [port]',
+        'Answer with a name and a number; stop on a number out of range',
+        valuesRequired(serverBuilder),
+        runServer,
+      )
+      .command(
+        'client [name] [number]',
+        'Send a name and a number, print both and the sum',
+        valuesRequired(clientBuilder),
+        exitWith(runClient),
+      ),
   );

@@ -8,7 +8,13 @@ import { EXIT } from '../engine/exit-codes';
 import { runTextClient, type TextClientArgs } from './text-client-run';
 
 /** Throws on the first bytes of the reply. */
-const failing = setup({ actions: { boom: () => { throw new Error('boom'); } } }).createMachine({
+const failing = setup({
+  actions: {
+    boom: () => {
+      throw new Error('boom');
+    },
+  },
+}).createMachine({
   context: { reply: Buffer.alloc(0) },
   initial: 'waiting',
   states: { waiting: { tags: READING_TAG, on: { 'frame.bytes': { actions: 'boom' } } } },
@@ -18,7 +24,13 @@ it('exits 5 (interrupted) when the machine fails on the reply', async () => {
   const server = createServer((socket) => socket.on('error', () => undefined).end('hello\n')).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const spec: ConnectionSpec = { logic: failing, input: undefined, decoder: new ChunkReader() };
-  const args = { host: '127.0.0.1', port: (server.address() as AddressInfo).port, debug: false, 'log-format': 'json', 'inspect-stately': false } as unknown as TextClientArgs;
+  const args = {
+    host: '127.0.0.1',
+    port: (server.address() as AddressInfo).port,
+    debug: false,
+    'log-format': 'json',
+    'inspect-stately': false,
+  } as unknown as TextClientArgs;
   const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
     expect((await runTextClient('failing', spec, args)).code).toBe(EXIT.interrupted);

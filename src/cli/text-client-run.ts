@@ -28,14 +28,28 @@ export type TextClientArgs = Awaited<ReturnType<typeof withTextClientOptions>['a
 export type TextClientResult = { code: number; reply?: Buffer };
 
 /** Runs `spec` against the server; `reply` is set when the server answered (code 0). `exitCodes`: the protocol's, by outcome. */
-export async function runTextClient(protocol: string, spec: ConnectionSpec, args: TextClientArgs, exitCodes: ExitCodes = TEXT_CLIENT_EXITS): Promise<TextClientResult> {
+export async function runTextClient(
+  protocol: string,
+  spec: ConnectionSpec,
+  args: TextClientArgs,
+  exitCodes: ExitCodes = TEXT_CLIENT_EXITS,
+): Promise<TextClientResult> {
   const log = loggerFrom(args, true, 'error');
-  const fail = (code: number, message: string): TextClientResult => (process.stderr.write(`wirestate ${protocol} client: ${message}\n`), { code });
+  const fail = (code: number, message: string): TextClientResult => (
+    process.stderr.write(`wirestate ${protocol} client: ${message}\n`),
+    { code }
+  );
   let reply = Buffer.alloc(0);
   // The error callback keeps xstate from rethrowing a failed machine's error; the session reports it.
-  const keepReply = (actor: AnyActorRef) => actor.subscribe({ next: (snapshot) => (reply = snapshot.context.reply), error: () => undefined });
+  const keepReply = (actor: AnyActorRef) =>
+    actor.subscribe({ next: (snapshot) => (reply = snapshot.context.reply), error: () => undefined });
   try {
-    const outcome = await runClientSession({ protocol, transport: 'tcp', host: args.host, port: args.port, spec }, args, log, keepReply);
+    const outcome = await runClientSession(
+      { protocol, transport: 'tcp', host: args.host, port: args.port, spec },
+      args,
+      log,
+      keepReply,
+    );
     const code = exitCodeFor(outcome.outcome, exitCodes);
     if (code === EXIT.ok) return { code, reply };
     return fail(code, outcomeWords(outcome.outcome, outcome.detail));

@@ -4,10 +4,19 @@ import { DEFAULT_QUIET_MS } from '../engine/text-request';
 
 export function withTextRequestOptions<T>(yargs: Argv<T>, maxRequest: number) {
   return yargs
-    .option('max-request', { type: 'number', default: maxRequest, describe: 'Longest request read, in bytes: the request ends there' })
-    .option('quiet-period', { type: 'number', default: DEFAULT_QUIET_MS, describe: 'Milliseconds without new bytes after which a request with no newline counts as complete' })
+    .option('max-request', {
+      type: 'number',
+      default: maxRequest,
+      describe: 'Longest request read, in bytes: the request ends there',
+    })
+    .option('quiet-period', {
+      type: 'number',
+      default: DEFAULT_QUIET_MS,
+      describe: 'Milliseconds without new bytes after which a request with no newline counts as complete',
+    })
     .check((args) => {
-      if (!(Number.isInteger(args['max-request']) && args['max-request'] >= 1)) throw new Error('--max-request must be a whole number of bytes, at least 1');
+      if (!(Number.isInteger(args['max-request']) && args['max-request'] >= 1))
+        throw new Error('--max-request must be a whole number of bytes, at least 1');
       if (!(args['quiet-period'] > 0)) throw new Error('--quiet-period must be more than 0 ms');
       return true;
     });

@@ -6,4 +6,6 @@ import { serverCommand } from './server-command';
 import { transferProtocol } from '../../machines/transfer';
 
 export const transferCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, transferProtocol.name, transferProtocol.summary, (roles) => clientCommand(serverCommand(roles)));
+  protocolCommand(yargs, transferProtocol.name, transferProtocol.summary, (roles) =>
+    clientCommand(serverCommand(roles)),
+  );

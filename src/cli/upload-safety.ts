@@ -7,13 +7,24 @@ import type { Argv } from 'yargs';
 import type { Logger } from '../log/logger';
 
 export function withReadOnlyOption<T>(yargs: Argv<T>) {
-  return yargs.option('read-only', { type: 'boolean', default: false, describe: 'Refuse every upload, the way the protocol refuses a name that exists' });
+  return yargs.option('read-only', {
+    type: 'boolean',
+    default: false,
+    describe: 'Refuse every upload, the way the protocol refuses a name that exists',
+  });
 }
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /** `accepting`: who accepts the uploads ("the transfer server accepts"); `limit`: how to cap their size, when there is a way. */
-export function warnIfOpenToUploads(log: Logger, args: { host: string; 'read-only': boolean }, accepting: string, limit = ''): void {
+export function warnIfOpenToUploads(
+  log: Logger,
+  args: { host: string; 'read-only': boolean },
+  accepting: string,
+  limit = '',
+): void {
   if (args['read-only'] || isLoopback(args.host)) return;
-  log.warn(`${accepting} uploads of any size from anyone who can reach ${args.host}: ${limit}--read-only refuses them, --host 127.0.0.1 keeps them to this machine`);
+  log.warn(
+    `${accepting} uploads of any size from anyone who can reach ${args.host}: ${limit}--read-only refuses them, --host 127.0.0.1 keeps them to this machine`,
+  );
 }

@@ -15,8 +15,10 @@ import { upperClient, upperServer } from '../../machines/upper';
 import { upperProtocol } from '../../machines/upper';
 
 const serverBuilder = (yargs: Argv) =>
-  withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT)
-    .example('$0 upper server', 'answer on port 12000');
+  withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT).example(
+    '$0 upper server',
+    'answer on port 12000',
+  );
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -26,10 +28,16 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 
 const clientBuilder = (yargs: Argv) =>
   withTextClientOptions(yargs, UPPER_PORT)
-    .positional('sentence', { type: 'string', array: true, describe: 'The text to send (default: asked for, or read from stdin)' })
+    .positional('sentence', {
+      type: 'string',
+      array: true,
+      describe: 'The text to send (default: asked for, or read from stdin)',
+    })
     .example('$0 upper client', 'asks "Input lowercase sequence:"')
     .example('$0 upper client Hello World!', 'prints "Message received: HELLO WORLD!"')
-    .epilog('Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect.');
+    .epilog(
+      'Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect.',
+    );
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   let sentence = args.sentence?.length ? args.sentence.join(' ') : undefined;
@@ -42,7 +50,11 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     process.stderr.write('wirestate upper client: no input\n');
     return EXIT.usage;
   }
-  const { code, reply } = await runTextClient('upper', upperClient({ lines: [sentence], maxReply: 4 * UPPER_MAX_REQUEST, idleTimeoutMs: args['idle-timeout'] * 1000 }), args);
+  const { code, reply } = await runTextClient(
+    'upper',
+    upperClient({ lines: [sentence], maxReply: 4 * UPPER_MAX_REQUEST, idleTimeoutMs: args['idle-timeout'] * 1000 }),
+    args,
+  );
   if (reply) process.stdout.write(`Message received: ${reply.toString()}\n`);
   return code;
 }
@@ -52,5 +64,10 @@ export const upperCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, upperProtocol.name, upperProtocol.summary, (roles) =>
     roles
       .command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer)
-      .command('client [sentence..]', 'Send a line and print the answer', valuesRequired(clientBuilder), exitWith(runClient)),
+      .command(
+        'client [sentence..]',
+        'Send a line and print the answer',
+        valuesRequired(clientBuilder),
+        exitWith(runClient),
+      ),
   );

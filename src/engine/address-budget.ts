@@ -29,7 +29,9 @@ export class AddressBudget {
   /** Forgets addresses whose budget has refilled (they are as good as new), once the map has grown. */
   private sweep(now: number): void {
     if (this.left.size <= this.sweepAbove) return;
-    for (const [address, entry] of this.left) if (entry.bytes + ((now - entry.at) / 1000) * this.bytesPerSecond >= this.bytesPerSecond) this.left.delete(address);
+    for (const [address, entry] of this.left)
+      if (entry.bytes + ((now - entry.at) / 1000) * this.bytesPerSecond >= this.bytesPerSecond)
+        this.left.delete(address);
     this.sweepAbove = Math.max(1024, 2 * this.left.size);
   }
 }

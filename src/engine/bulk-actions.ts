@@ -30,12 +30,17 @@ export function bulkActions<
   // TypeScript cannot relate a patch of known fields to `Partial` of a generic context, hence `as Patch`: the
   // fields it names are BulkContext's, which every TContext has with these very types.
   type Patch = Partial<TContext>;
-  const toSource = (command: SourceCommand) => sendTo<TContext, TEvent, undefined, SourceActor, TEvent, never, never>(SOURCE_ID, command);
+  const toSource = (command: SourceCommand) =>
+    sendTo<TContext, TEvent, undefined, SourceActor, TEvent, never, never>(SOURCE_ID, command);
   return {
     ...wireActions<TContext, TEvent>(),
-    finish: assign<TContext, TEvent, TFinish, TEvent, never>((_, params) => ({ outcome: params.outcome, code: params.code, detail: params.detail }) as Patch),
+    finish: assign<TContext, TEvent, TFinish, TEvent, never>(
+      (_, params) => ({ outcome: params.outcome, code: params.code, detail: params.detail }) as Patch,
+    ),
     setSize: assign<TContext, TEvent, { size: number }, TEvent, never>((_, params) => ({ size: params.size }) as Patch),
-    countBytes: assign<TContext, TEvent, { count: number }, TEvent, never>(({ context }, params) => ({ bytes: context.bytes + params.count }) as Patch),
+    countBytes: assign<TContext, TEvent, { count: number }, TEvent, never>(
+      ({ context }, params) => ({ bytes: context.bytes + params.count }) as Patch,
+    ),
     pauseSource: toSource({ type: 'source.pause' }),
     resumeSource: toSource({ type: 'source.resume' }),
     commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent, never, never>(SINK_ID, { type: 'sink.commit' }),

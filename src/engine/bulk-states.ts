@@ -23,7 +23,11 @@ const failureOf =
   <Outcome extends string>(outcome: Outcome) =>
   ({ event }: { event: FileFailure<EngineCode> }) => ({ outcome, code: event.code, detail: event.detail });
 
-const PEER_IDLE = { outcome: 'timed_out' as const, code: 'peer.idle' as const, detail: 'nothing from the peer for the idle timeout' };
+const PEER_IDLE = {
+  outcome: 'timed_out' as const,
+  code: 'peer.idle' as const,
+  detail: 'nothing from the peer for the idle timeout',
+};
 
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
 export function waitsForPeer(failedTarget: StateTarget) {
@@ -63,11 +67,23 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
  * pausing it while the socket is full; once every byte has left, it goes to
  * `sentTarget`. A file that cannot be read fails the connection.
  */
-export function sendFromSource<Outcome extends string, Context extends { size: number }, Then extends string = never>(delivery: FileDelivery<Outcome, Context, Then>) {
+export function sendFromSource<Outcome extends string, Context extends { size: number }, Then extends string = never>(
+  delivery: FileDelivery<Outcome, Context, Then>,
+) {
   const { sentTarget, outcome, then, failure, failedTarget } = delivery;
   // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
-  const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [...(outcome ? [{ type: 'finish' as const, params: { outcome, code: 'ok' as const } }] : []), ...(then ? [then] : [])];
-  const notOpened = { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unreadable' as const, detail: errorCode(event.error) }) };
+  const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [
+    ...(outcome ? [{ type: 'finish' as const, params: { outcome, code: 'ok' as const } }] : []),
+    ...(then ? [then] : []),
+  ];
+  const notOpened = {
+    type: 'finish' as const,
+    params: ({ event }: { event: { error: unknown } }) => ({
+      outcome: failure,
+      code: 'file.unreadable' as const,
+      detail: errorCode(event.error),
+    }),
+  };
   return {
     invoke: {
       id: SOURCE_ID,
@@ -138,21 +154,39 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
  * while the disk keeps up, then commits at the file's end; once stored, it
  * goes to `storedTarget`. A file that cannot be written fails the connection.
  */
-export function receiveIntoSink<Outcome extends string, Context extends { size: number; idleTimeoutMs?: number }>(receipt: FileReceipt<Outcome, Context>) {
+export function receiveIntoSink<Outcome extends string, Context extends { size: number; idleTimeoutMs?: number }>(
+  receipt: FileReceipt<Outcome, Context>,
+) {
   const { storedTarget, outcome, failure, failedTarget } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
   return {
     invoke: {
       id: SINK_ID,
       src: SINK_ID,
-      input: ({ context }: { context: Context }) => ({ ref: receipt.ref(context), size: context.size, idleMs: idleDelay({ context }) }),
+      input: ({ context }: { context: Context }) => ({
+        ref: receipt.ref(context),
+        size: context.size,
+        idleMs: idleDelay({ context }),
+      }),
       onError: {
         target: failedTarget,
-        actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: failure, code: 'file.unwritable' as const, detail: errorCode(event.error) }) },
+        actions: {
+          type: 'finish' as const,
+          params: ({ event }: { event: { error: unknown } }) => ({
+            outcome: failure,
+            code: 'file.unwritable' as const,
+            detail: errorCode(event.error),
+          }),
+        },
       },
     },
     on: {
-      'file.progress': { actions: { type: 'countBytes' as const, params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }) } },
+      'file.progress': {
+        actions: {
+          type: 'countBytes' as const,
+          params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }),
+        },
+      },
       'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
     },
     initial: 'receiving' as const,
@@ -160,16 +194,36 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       // The frame pump hands the file's chunks to the sink itself (BULK_IN_TAG): this state is not stepped per chunk.
       receiving: {
         tags: [READING_TAG, BULK_TAG, BULK_IN_TAG],
-        ...(receipt.endedBefore && { always: { guard: ({ context }: { context: Context }) => receipt.endedBefore!(context), target: 'storing', actions: 'commit' as const } }),
+        ...(receipt.endedBefore && {
+          always: {
+            guard: ({ context }: { context: Context }) => receipt.endedBefore!(context),
+            target: 'storing',
+            actions: 'commit' as const,
+          },
+        }),
         on: {
           'file.full': 'disk_busy',
           'file.stalled': { target: failedTarget, actions: { type: 'finish' as const, params: PEER_IDLE } },
-          [endEvent]: receipt.thenPeerEnds ? { target: 'wait_peer_end' } : { target: 'storing', actions: 'commit' as const },
+          [endEvent]: receipt.thenPeerEnds
+            ? { target: 'wait_peer_end' }
+            : { target: 'storing', actions: 'commit' as const },
         },
       },
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
-      wait_peer_end: { tags: READING_TAG, ...waitsForPeer(failedTarget), on: { 'socket.end': { target: 'storing', actions: 'commit' as const } } },
-      storing: { ...(receipt.readsWhileStoring && { tags: READING_TAG }), on: { 'file.stored': { target: storedTarget, actions: { type: 'finish' as const, params: { outcome, code: 'ok' as const } } } } },
+      wait_peer_end: {
+        tags: READING_TAG,
+        ...waitsForPeer(failedTarget),
+        on: { 'socket.end': { target: 'storing', actions: 'commit' as const } },
+      },
+      storing: {
+        ...(receipt.readsWhileStoring && { tags: READING_TAG }),
+        on: {
+          'file.stored': {
+            target: storedTarget,
+            actions: { type: 'finish' as const, params: { outcome, code: 'ok' as const } },
+          },
+        },
+      },
     },
   };
 }

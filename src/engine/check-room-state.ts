@@ -9,16 +9,37 @@ interface Sized {
   size: number;
 }
 
-export function checkRoomState<C extends Sized>(target: string, what: (context: C) => string = (context) => `${context.size} bytes`) {
+export function checkRoomState<C extends Sized>(
+  target: string,
+  what: (context: C) => string = (context) => `${context.size} bytes`,
+) {
   return {
     invoke: {
       src: 'checkRoom' as const,
       input: ({ context }: { context: C }) => ({ size: context.size }),
       onDone: [
         { guard: ({ event }: { event: { output: boolean } }) => event.output, target },
-        { target: 'failed', actions: { type: 'finish' as const, params: ({ context }: { context: C }) => ({ outcome: 'local_error' as const, detail: `not enough free space for ${what(context)}` }) } },
+        {
+          target: 'failed',
+          actions: {
+            type: 'finish' as const,
+            params: ({ context }: { context: C }) => ({
+              outcome: 'local_error' as const,
+              detail: `not enough free space for ${what(context)}`,
+            }),
+          },
+        },
       ],
-      onError: { target: 'failed', actions: { type: 'finish' as const, params: ({ event }: { event: { error: unknown } }) => ({ outcome: 'local_error' as const, detail: errorCode(event.error) }) } },
+      onError: {
+        target: 'failed',
+        actions: {
+          type: 'finish' as const,
+          params: ({ event }: { event: { error: unknown } }) => ({
+            outcome: 'local_error' as const,
+            detail: errorCode(event.error),
+          }),
+        },
+      },
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Stable codes for every failure wirestate reports, so callers and tests match on codes, not wording. */
-export type ErrorCode = 'name.empty' | 'name.too_long' | 'name.nul' | 'name.encoding' | 'name.escapes' | 'name.reserved' | 'queue.full';
+export type ErrorCode =
+  'name.empty' | 'name.too_long' | 'name.nul' | 'name.encoding' | 'name.escapes' | 'name.reserved' | 'queue.full';
 
 /** The codes of a name that is not one wirestate accepts. */
 export type NameErrorCode = Extract<ErrorCode, `name.${string}`>;

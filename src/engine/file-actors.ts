@@ -19,7 +19,8 @@ export interface FileTarget {
 /** Why a file actor failed: a stable code (outcome.ts) and, when the system said, its errno. */
 export type FileFailure<Code extends EngineCode> = { type: 'file.error'; code: Code; detail: string };
 
-export type SourceEvent = { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
+export type SourceEvent =
+  { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
 export type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
 
 /** The ids under which a machine invokes its file actors (bulk-states.ts) and sends them commands (bulk-actions.ts). */
@@ -36,7 +37,11 @@ export function fileSource(open: (target: FileTarget) => Readable) {
       sendBack({ type: 'file.chunk', chunk });
     });
     stream.on('end', () =>
-      sendBack(sent === input.size ? { type: 'file.done' } : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` }),
+      sendBack(
+        sent === input.size
+          ? { type: 'file.done' }
+          : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
+      ),
     );
     stream.on('error', (error) => sendBack({ type: 'file.error', code: 'file.unreadable', detail: errorCode(error) }));
     receive((command) => (command.type === 'source.pause' ? stream.pause() : stream.resume()));

@@ -14,7 +14,10 @@ const keeper = setup({
     reading: {
       tags: READING_TAG,
       on: {
-        'frame.line': [{ guard: ({ event }) => event.text === 'wait', target: 'waiting' }, { actions: { type: 'keep', params: ({ event }) => ({ text: event.text }) } }],
+        'frame.line': [
+          { guard: ({ event }) => event.text === 'wait', target: 'waiting' },
+          { actions: { type: 'keep', params: ({ event }) => ({ text: event.text }) } },
+        ],
         'socket.end': 'ended',
       },
     },

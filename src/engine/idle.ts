@@ -4,4 +4,5 @@
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** The `idle` delay of any machine whose context may carry `idleTimeoutMs`. */
-export const idleDelay = ({ context }: { context: { idleTimeoutMs?: number } }) => context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+export const idleDelay = ({ context }: { context: { idleTimeoutMs?: number } }) =>
+  context.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;

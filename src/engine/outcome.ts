@@ -30,9 +30,16 @@ export type EngineCode =
   | 'file.unwritable';
 
 /** Params of the `finish` action: the outcome, why (a code of the protocol's closed union), and a detail for people. */
-export type Finish<Outcome extends string = string, Code extends string = string> = { outcome: Outcome; code?: Code; detail?: string };
+export type Finish<Outcome extends string = string, Code extends string = string> = {
+  outcome: Outcome;
+  code?: Code;
+  detail?: string;
+};
 
-export interface OutcomeFields<Outcome extends string = string, Code extends string = string> extends Finish<Outcome, Code> {
+export interface OutcomeFields<Outcome extends string = string, Code extends string = string> extends Finish<
+  Outcome,
+  Code
+> {
   /** Payload bytes moved. */
   bytes: number;
 }
@@ -50,7 +57,9 @@ export function outcomeFrom<Outcome extends string>(successes: readonly Outcome[
 }
 
 /** The code of a socket error, from its errno: the two a user can act on have codes of their own. */
-export function socketErrorCode(errno: string): Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'> {
+export function socketErrorCode(
+  errno: string,
+): Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'> {
   if (errno === 'ECONNREFUSED') return 'peer.unreachable';
   return errno === 'EMSGSIZE' ? 'datagram.too_large' : 'socket.error';
 }
@@ -59,6 +68,13 @@ export function socketErrorCode(errno: string): Extract<EngineCode, 'socket.erro
 export const interruptedOnSocketError = {
   'socket.error': {
     target: '.failed',
-    actions: { type: 'finish' as const, params: ({ event }: { event: { code: string } }) => ({ outcome: 'interrupted' as const, code: socketErrorCode(event.code), detail: event.code }) },
+    actions: {
+      type: 'finish' as const,
+      params: ({ event }: { event: { code: string } }) => ({
+        outcome: 'interrupted' as const,
+        code: socketErrorCode(event.code),
+        detail: event.code,
+      }),
+    },
   },
 };

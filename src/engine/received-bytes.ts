@@ -18,6 +18,7 @@ export function appendBytes(received: ReceivedBytes, chunk: Buffer): ReceivedByt
 
 /** All the bytes as one Buffer; joins them once and keeps the join, so reading again copies nothing. */
 export function joinedBytes(received: ReceivedBytes): Buffer {
-  if (received.chunks.length !== 1) received.chunks.splice(0, received.chunks.length, Buffer.concat(received.chunks, received.length));
+  if (received.chunks.length !== 1)
+    received.chunks.splice(0, received.chunks.length, Buffer.concat(received.chunks, received.length));
   return received.chunks[0];
 }

@@ -32,7 +32,11 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
   const states: string[] = [];
   // Time only passes when an input says so: timeouts are tested without waiting for them.
   const clock = new SimulatedClock();
-  const actor = createActor(spec.logic, { input: spec.input, clock, inspect: watchStates((state) => states.push(state), { skipFlowControl: true }) });
+  const actor = createActor(spec.logic, {
+    input: spec.input,
+    clock,
+    inspect: watchStates((state) => states.push(state), { skipFlowControl: true }),
+  });
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
@@ -59,7 +63,12 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
 
   const snapshot = actor.getSnapshot();
   actor.stop();
-  return { sent: Buffer.concat(sent), states, closed, outcome: snapshot.status === 'done' ? snapshot.output : undefined };
+  return {
+    sent: Buffer.concat(sent),
+    states,
+    closed,
+    outcome: snapshot.status === 'done' ? snapshot.output : undefined,
+  };
 }
 
 /** Lets actors' promises and streams run until a full turn of the event loop changes nothing. */

@@ -17,11 +17,19 @@ export const targetsIn =
     `#${id}.${state}`;
 
 /** The machine's top-level state names, from the state values xstate infers from its config. */
-export type TopStateOf<M extends AnyStateMachine> =
-  SnapshotFrom<M>['value'] extends infer Value ? (Value extends string ? Value : Value extends object ? keyof Value & string : never) : never;
+export type TopStateOf<M extends AnyStateMachine> = SnapshotFrom<M>['value'] extends infer Value
+  ? Value extends string
+    ? Value
+    : Value extends object
+      ? keyof Value & string
+      : never
+  : never;
 
 /** Returns `machine`; does not compile while one of `State` is not a top-level state of it (the error names it). */
 export const checkTargets =
   <State extends string>() =>
-  <M extends AnyStateMachine>(machine: M, ..._missing: [State] extends [TopStateOf<M>] ? [] : [missing: Exclude<State, TopStateOf<M>>]): M =>
+  <M extends AnyStateMachine>(
+    machine: M,
+    ..._missing: [State] extends [TopStateOf<M>] ? [] : [missing: Exclude<State, TopStateOf<M>>]
+  ): M =>
     machine;

@@ -13,7 +13,10 @@ export interface WatchOptions {
   skipFlowControl?: boolean;
 }
 
-export function watchStates(onState: (state: string) => void, options: WatchOptions = {}): (event: InspectionEvent) => void {
+export function watchStates(
+  onState: (state: string) => void,
+  options: WatchOptions = {},
+): (event: InspectionEvent) => void {
   let last = '';
   return (event) => {
     if (event.rootId !== event.actorRef.sessionId) return; // the machine itself, not its file actors
@@ -34,7 +37,8 @@ export function watchStates(onState: (state: string) => void, options: WatchOpti
  */
 function snapshotOf(event: InspectionEvent): WatchedSnapshot | undefined {
   if (event.type === '@xstate.microstep' || event.type === '@xstate.snapshot') return event.snapshot as WatchedSnapshot;
-  if (event.type === '@xstate.event' && event.event.type === 'xstate.init') return event.actorRef.getSnapshot() as WatchedSnapshot;
+  if (event.type === '@xstate.event' && event.event.type === 'xstate.init')
+    return event.actorRef.getSnapshot() as WatchedSnapshot;
   return undefined;
 }
 

@@ -42,11 +42,23 @@ const output = outcomeFrom<TextClientOutcome>(['replied']);
 export function createTextClient(id: string, refusal: (reply: Buffer) => string | undefined = () => undefined) {
   const failed = `#${id}.failed`;
   return setup({
-    types: { context: {} as Context, input: {} as TextClientInput, events: {} as Event, emitted: {} as MachineEmitted, output: {} as SessionOutcome },
+    types: {
+      context: {} as Context,
+      input: {} as TextClientInput,
+      events: {} as Event,
+      emitted: {} as MachineEmitted,
+      output: {} as SessionOutcome,
+    },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<TextClientOutcome, TextClientCode>) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
-      appendReply: assign(({ context }, params: { bytes: Buffer }) => ({ received: appendBytes(context.received, params.bytes) })),
+      finish: assign((_, params: Finish<TextClientOutcome, TextClientCode>) => ({
+        outcome: params.outcome,
+        code: params.code,
+        detail: params.detail,
+      })),
+      appendReply: assign(({ context }, params: { bytes: Buffer }) => ({
+        received: appendBytes(context.received, params.bytes),
+      })),
     },
     delays: { idle: idleDelay },
     guards: {
@@ -65,20 +77,42 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
       },
       wait_reply: {
         tags: READING_TAG,
-        after: { idle: { target: failed, actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } } } },
+        after: {
+          idle: {
+            target: failed,
+            actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } },
+          },
+        },
         always: {
           guard: 'overCap',
           target: 'failed',
-          actions: { type: 'finish', params: ({ context }) => ({ outcome: 'interrupted', detail: `reply over ${context.maxReply} bytes` }) },
+          actions: {
+            type: 'finish',
+            params: ({ context }) => ({ outcome: 'interrupted', detail: `reply over ${context.maxReply} bytes` }),
+          },
         },
         on: {
           ...rearmedByProgress('wait_reply'),
-          'frame.bytes': { target: 'wait_reply', reenter: true, actions: { type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) } },
+          'frame.bytes': {
+            target: 'wait_reply',
+            reenter: true,
+            actions: { type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) },
+          },
           'socket.end': [
-            { guard: 'refused', target: 'reply_refused', actions: { type: 'finish', params: ({ context }) => ({ outcome: 'refused', detail: refusal(joinedBytes(context.received)) }) } },
+            {
+              guard: 'refused',
+              target: 'reply_refused',
+              actions: {
+                type: 'finish',
+                params: ({ context }) => ({ outcome: 'refused', detail: refusal(joinedBytes(context.received)) }),
+              },
+            },
             {
               target: 'reply_received',
-              actions: [assign(({ context }) => ({ reply: joinedBytes(context.received), bytes: context.received.length })), { type: 'finish', params: { outcome: 'replied' } }],
+              actions: [
+                assign(({ context }) => ({ reply: joinedBytes(context.received), bytes: context.received.length })),
+                { type: 'finish', params: { outcome: 'replied' } },
+              ],
             },
           ],
         },

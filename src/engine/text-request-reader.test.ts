@@ -9,21 +9,37 @@ const lastRequest = (frames: TextRequestFrame[]) => frames.filter((frame) => fra
 const stream = Buffer.from('put,a.txt\nfile bytes\nmore');
 const splits = everySplit(stream);
 
-it.each(splits)('ends the request at its newline however the stream is cut (%#), and passes the rest on whole', (first, second) => {
-  const frames = framesOf(new TextRequestReader(1, 4096), [first, second]);
-  // The frames that carry the request carry nothing else, and no frame after it carries a request.
-  const requestFrames = frames.filter((frame) => frame.request);
-  expect(Buffer.concat(requestFrames.map((frame) => frame.bytes)).toString()).toBe('put,a.txt\n');
-  expect(frames.slice(0, requestFrames.length)).toEqual(requestFrames);
-  expect(lastRequest(frames)).toEqual({ lines: ['put,a.txt'], firstLine: Buffer.from('put,a.txt'), size: 10, complete: true });
-  expect(textsOf(frames).join('')).toBe(stream.toString());
-});
+it.each(splits)(
+  'ends the request at its newline however the stream is cut (%#), and passes the rest on whole',
+  (first, second) => {
+    const frames = framesOf(new TextRequestReader(1, 4096), [first, second]);
+    // The frames that carry the request carry nothing else, and no frame after it carries a request.
+    const requestFrames = frames.filter((frame) => frame.request);
+    expect(Buffer.concat(requestFrames.map((frame) => frame.bytes)).toString()).toBe('put,a.txt\n');
+    expect(frames.slice(0, requestFrames.length)).toEqual(requestFrames);
+    expect(lastRequest(frames)).toEqual({
+      lines: ['put,a.txt'],
+      firstLine: Buffer.from('put,a.txt'),
+      size: 10,
+      complete: true,
+    });
+    expect(textsOf(frames).join('')).toBe(stream.toString());
+  },
+);
 
-it.each(everySplit(Buffer.from('Alice\r\n42\nextra')))('parses a request of two lines (sum) the same however it is cut (%#)', (first, second) => {
-  const frames = framesOf(new TextRequestReader(2, 4096), [first, second]);
-  expect(lastRequest(frames)).toEqual({ lines: ['Alice', '42'], firstLine: Buffer.from('Alice\r'), size: 10, complete: true });
-  expect(textsOf(frames).join('')).toBe('Alice\r\n42\nextra');
-});
+it.each(everySplit(Buffer.from('Alice\r\n42\nextra')))(
+  'parses a request of two lines (sum) the same however it is cut (%#)',
+  (first, second) => {
+    const frames = framesOf(new TextRequestReader(2, 4096), [first, second]);
+    expect(lastRequest(frames)).toEqual({
+      lines: ['Alice', '42'],
+      firstLine: Buffer.from('Alice\r'),
+      size: 10,
+      complete: true,
+    });
+    expect(textsOf(frames).join('')).toBe('Alice\r\n42\nextra');
+  },
+);
 
 it('gives the request read so far while it is open: the line not yet ended as it stands, lines not begun empty', () => {
   const frames = framesOf(new TextRequestReader(2, 4096), [Buffer.from('Ali'), Buffer.from('ce\n4')]);

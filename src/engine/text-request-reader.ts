@@ -28,7 +28,12 @@ export interface ParsedTextRequest {
 export type TextRequestFrame = BytesFrame & { request?: ParsedTextRequest };
 
 /** The request before its first byte. */
-export const emptyRequest = (lineCount: number): ParsedTextRequest => ({ lines: Array<string>(lineCount).fill(''), firstLine: Buffer.alloc(0), size: 0, complete: false });
+export const emptyRequest = (lineCount: number): ParsedTextRequest => ({
+  lines: Array<string>(lineCount).fill(''),
+  firstLine: Buffer.alloc(0),
+  size: 0,
+  complete: false,
+});
 
 export class TextRequestReader implements FrameDecoder<TextRequestFrame> {
   private readonly frames: TextRequestFrame[] = [];
@@ -85,7 +90,12 @@ export class TextRequestReader implements FrameDecoder<TextRequestFrame> {
     const lines = [...this.ended];
     if (lines.length < this.lineCount) lines.push(this.bytes.toString('utf8', this.lineStart));
     while (lines.length < this.lineCount) lines.push('');
-    return { lines, firstLine: this.bytes.subarray(0, this.firstLineEnd ?? this.bytes.length), size: this.bytes.length, complete: this.complete };
+    return {
+      lines,
+      firstLine: this.bytes.subarray(0, this.firstLineEnd ?? this.bytes.length),
+      size: this.bytes.length,
+      complete: this.complete,
+    };
   }
 
   private enqueue(frame: TextRequestFrame): void {

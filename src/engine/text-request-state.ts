@@ -31,7 +31,8 @@ export function textRequestRules(lines: number) {
 }
 
 /** The `takeRequest` action's update: the request as the reader last gave it. */
-export const takeRequest = (_: unknown, params: { request?: ParsedTextRequest }) => (params.request ? { request: params.request } : {});
+export const takeRequest = (_: unknown, params: { request?: ParsedTextRequest }) =>
+  params.request ? { request: params.request } : {};
 
 /**
  * The state `self`, which goes to `next` once the request is complete and to
@@ -45,10 +46,23 @@ export function readsTextRequest(self: string, next: string, failed: StateTarget
     always: { guard: 'requestComplete' as const, target: next },
     after: {
       quiet: { guard: 'requestStarted' as const, target: next },
-      idle: { target: failed, actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' } } },
+      idle: {
+        target: failed,
+        actions: {
+          type: 'finish' as const,
+          params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' },
+        },
+      },
     },
     on: {
-      'frame.bytes': { target: self, reenter: true, actions: { type: 'takeRequest' as const, params: ({ event }: { event: TextRequestFrame }) => ({ request: event.request }) } },
+      'frame.bytes': {
+        target: self,
+        reenter: true,
+        actions: {
+          type: 'takeRequest' as const,
+          params: ({ event }: { event: TextRequestFrame }) => ({ request: event.request }),
+        },
+      },
       'socket.end': next,
     },
   };

@@ -4,8 +4,6 @@
  * and whoever runs it supplies the effect with `.provide({ actors })`. Run
  * without it, the effect fails with an error that names it.
  */
-export const unprovided =
-  (effect: string) =>
-  (): never => {
-    throw new Error(`'${effect}' was not provided`);
-  };
+export const unprovided = (effect: string) => (): never => {
+  throw new Error(`'${effect}' was not provided`);
+};

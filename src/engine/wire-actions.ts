@@ -9,11 +9,17 @@ import type { MachineEmitted, SessionRequest, WireCommand } from './protocol';
 export function wireActions<TContext extends MachineContext, TEvent extends EventObject>() {
   const wire = (command: WireCommand) => emit<TContext, TEvent, undefined, TEvent, MachineEmitted>(command);
   return {
-    write: emit<TContext, TEvent, { bytes: Uint8Array }, TEvent, MachineEmitted>((_, params) => ({ type: 'wire.write', bytes: params.bytes })),
+    write: emit<TContext, TEvent, { bytes: Uint8Array }, TEvent, MachineEmitted>((_, params) => ({
+      type: 'wire.write',
+      bytes: params.bytes,
+    })),
     flush: wire({ type: 'wire.flush' }),
     end: wire({ type: 'wire.end' }),
     reset: wire({ type: 'wire.reset' }),
     /** One log line saying what the peer asked for. */
-    announce: emit<TContext, TEvent, Omit<SessionRequest, 'type'>, TEvent, MachineEmitted>((_, params) => ({ type: 'session.request', ...params })),
+    announce: emit<TContext, TEvent, Omit<SessionRequest, 'type'>, TEvent, MachineEmitted>((_, params) => ({
+      type: 'session.request',
+      ...params,
+    })),
   };
 }

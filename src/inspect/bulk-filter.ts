@@ -1,7 +1,19 @@
 import type { InspectionEvent } from 'xstate';
 
 /** Events that move or pace bulk bytes; everything else is a protocol step worth showing. */
-const BULK = new Set(['frame.data', 'file.chunk', 'file.progress', 'sink.tick', 'sink.idle', 'wire.full', 'wire.drain', 'file.full', 'file.drain', 'source.pause', 'source.resume']);
+const BULK = new Set([
+  'frame.data',
+  'file.chunk',
+  'file.progress',
+  'sink.tick',
+  'sink.idle',
+  'wire.full',
+  'wire.drain',
+  'file.full',
+  'file.drain',
+  'source.pause',
+  'source.resume',
+]);
 
 /** True for inspection events about bulk bytes, which never go into the inspection stream. */
 export function isBulk(event: InspectionEvent): boolean {

@@ -37,7 +37,11 @@ export interface InspectServer {
 }
 
 /** Serves the page for `hub`; `protocols` read the traces the page opens (frames, statecharts). */
-export function startInspectServer(hub: InspectorHub, port: number, protocols: Record<string, TraceSupport>): Promise<InspectServer> {
+export function startInspectServer(
+  hub: InspectorHub,
+  port: number,
+  protocols: Record<string, TraceSupport>,
+): Promise<InspectServer> {
   const streams = new Set<ServerResponse>();
   const page = readFileSync(PAGE, 'utf8');
   const server = createServer((request, response) => {
@@ -46,7 +50,10 @@ export function startInspectServer(hub: InspectorHub, port: number, protocols: R
     if (path === '/') {
       const history = hub.since();
       // Inside a <script> element: "<" escaped so that no text in a message can end the element.
-      const data = JSON.stringify({ last: history.at(-1)?.seq ?? 0, messages: history.map((entry) => entry.message) }).replace(/</g, '\\u003c');
+      const data = JSON.stringify({
+        last: history.at(-1)?.seq ?? 0,
+        messages: history.map((entry) => entry.message),
+      }).replace(/</g, '\\u003c');
       response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
       response.end(page.replace(HISTORY_MARK, `<script id="history" type="application/json">${data}</script>`));
       return;
@@ -54,10 +61,17 @@ export function startInspectServer(hub: InspectorHub, port: number, protocols: R
     if (path === '/events') {
       // Resumes after the last message the page has: the one in its HTML, or (reconnecting) the last it got here.
       const after = Number(request.headers['last-event-id'] ?? url.searchParams.get('after') ?? 0) || 0;
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       response.write(': wirestate inspector\n\n'); // opens the stream in the browser even before anything happens
       streams.add(response);
-      const unsubscribe = hub.subscribe((message, seq) => response.write(`id: ${seq}\ndata: ${JSON.stringify(message)}\n\n`), after);
+      const unsubscribe = hub.subscribe(
+        (message, seq) => response.write(`id: ${seq}\ndata: ${JSON.stringify(message)}\n\n`),
+        after,
+      );
       request.on('close', () => {
         unsubscribe();
         streams.delete(response);
@@ -66,7 +80,11 @@ export function startInspectServer(hub: InspectorHub, port: number, protocols: R
     }
     if (path === '/trace' && request.method === 'POST') {
       readBody(request, MAX_TRACE_BYTES)
-        .then((text) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(readTrace(text, protocols))))
+        .then((text) =>
+          response
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify(readTrace(text, protocols))),
+        )
         .catch((error: Error) => response.writeHead(400, { 'content-type': 'text/plain' }).end(error.message));
       return;
     }

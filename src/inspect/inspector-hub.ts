@@ -76,7 +76,9 @@ export class InspectorHub {
       this.publish(sampledSnapshot(actor, sessionId, cause));
     };
 
-    actor.on('session.request', (event: SessionRequest) => this.publish({ type: 'wirestate.request', sessionId, summary: event.summary, at: at() }));
+    actor.on('session.request', (event: SessionRequest) =>
+      this.publish({ type: 'wirestate.request', sessionId, summary: event.summary, at: at() }),
+    );
     let watching: Subscription | undefined = actor.system.inspect(observe);
     let sampler: NodeJS.Timeout | undefined;
     actor.subscribe({

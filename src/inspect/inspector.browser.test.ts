@@ -20,7 +20,14 @@ import { CLI, REPO, run, startCliServer, wirestate } from '../test-support/proce
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'inspector');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DOWNLOAD_PATH = ['client_connect', 'check_download', 'send_check_download', 'check_download_confirmation', 'downloading.sending', 'download_complete'];
+const DOWNLOAD_PATH = [
+  'client_connect',
+  'check_download',
+  'send_check_download',
+  'check_download_confirmation',
+  'downloading.sending',
+  'download_complete',
+];
 
 let base: string;
 let server: ChildProcess;
@@ -35,9 +42,13 @@ beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'wirestate-inspector-'));
   await mkdir(join(base, 'root'));
   await writeFile(join(base, 'root', 'big.bin'), randomBytes(16 * 1024 * 1024));
-  server = spawn(process.execPath, [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root'), '--inspect', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  server = spawn(
+    process.execPath,
+    [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root'), '--inspect', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const started = await new Promise<string>((resolve, reject) => {
     let seen = '';
     server.stdout!.on('data', (chunk: Buffer) => {
@@ -50,10 +61,25 @@ beforeAll(async () => {
   serverPort = Number(/listening on [\d.]+:(\d+)/.exec(started)![1]);
   const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
   // Slows the transfer down enough that the page sees it in flight.
-  proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: serverPort }, maxFragment: 65536, maxDelayMs: 3, seed: 3, log: silent });
+  proxy = await startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port: serverPort },
+    maxFragment: 65536,
+    maxDelayMs: 3,
+    seed: 3,
+    log: silent,
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Well inside the test's own timeout, so that a wait that fails says what the page showed.
@@ -66,7 +92,9 @@ async function explained<T>(wait: Promise<T>): Promise<T> {
     return await wait;
   } catch (error) {
     const shown = await page.evaluate(() => document.body.innerText).catch(() => '(page unreadable)');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the page showed ---\n${shown.slice(0, 3000)}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n--- the page showed ---\n${shown.slice(0, 3000)}`,
+    );
   }
 }
 
@@ -87,13 +115,24 @@ it('shows a live transfer: the connection, its highlighted state moving through 
     (window as unknown as { highlighted: string[] }).highlighted = seen;
     new MutationObserver(() => {
       // A parent state is highlighted with its child: record the deepest.
-      const active = Array.from(document.querySelectorAll('#chart .node.active')).map((node) => node.getAttribute('data-state') ?? '');
+      const active = Array.from(document.querySelectorAll('#chart .node.active')).map(
+        (node) => node.getAttribute('data-state') ?? '',
+      );
       const state = active.sort((a, b) => b.length - a.length)[0];
       if (state && seen[seen.length - 1] !== state) seen.push(state);
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
   });
 
-  const transfer = wirestate(['client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', join(base, 'got.bin')]);
+  const transfer = wirestate([
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${proxy.address.port}`,
+    '-v',
+    'big.bin',
+    '-l',
+    join(base, 'got.bin'),
+  ]);
   await page.waitForSelector('#chart .node.active[data-state="downloading.sending"]', { timeout: 20_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'live-downloading.png'), fullPage: true });
   expect((await transfer).code).toBe(0);
@@ -104,14 +143,34 @@ it('shows a live transfer: the connection, its highlighted state moving through 
   expect(highlighted).toContain('downloading.sending');
   expect(highlighted[highlighted.length - 1]).toBe('download_complete');
   expect(highlighted.filter((state) => !DOWNLOAD_PATH.includes(state))).toEqual([]);
-  expect(highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))).toEqual([...highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))].sort((a, b) => a - b));
-  expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
-  const row = await page.$$eval('#connections tbody tr:first-child td', (cells) => cells.map((cell) => cell.textContent));
-  expect(row).toEqual(['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'transfer', 'download "big.bin"', '16.0 MiB / 16.0 MiB', 'download_complete', 'downloaded']);
-  expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
-    expect.arrayContaining(['frame.request op=D name="big.bin"', 'check_download done kind=found size=16777216', 'frame.confirm status=T']),
+  expect(highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))).toEqual(
+    [...highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))].sort((a, b) => a - b),
   );
-  expect(await page.$$eval('#log li', (items) => items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')))).toBe(false);
+  expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
+  const row = await page.$$eval('#connections tbody tr:first-child td', (cells) =>
+    cells.map((cell) => cell.textContent),
+  );
+  expect(row).toEqual([
+    'c1',
+    expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    'transfer',
+    'download "big.bin"',
+    '16.0 MiB / 16.0 MiB',
+    'download_complete',
+    'downloaded',
+  ]);
+  expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
+    expect.arrayContaining([
+      'frame.request op=D name="big.bin"',
+      'check_download done kind=found size=16777216',
+      'frame.confirm status=T',
+    ]),
+  );
+  expect(
+    await page.$$eval('#log li', (items) =>
+      items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')),
+    ),
+  ).toBe(false);
   expect(failures).toEqual([]);
 });
 
@@ -121,17 +180,43 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoo
   await page.waitForSelector('#chart svg');
   const fit = await page.evaluate(() => {
     const panel = document.querySelector('#chart')!.getBoundingClientRect();
-    const nodes = Array.from(document.querySelectorAll('#chart .node'), (node) => ({ state: node.getAttribute('data-state'), box: node.getBoundingClientRect() }));
-    const outside = nodes.filter(({ box }) => box.left < panel.left - 1 || box.right > panel.right + 1 || box.top < panel.top - 1 || box.bottom > panel.bottom + 1);
-    return { panel: { right: panel.right, bottom: panel.bottom, height: panel.height }, states: nodes.map((node) => node.state), outside: outside.map((node) => node.state) };
+    const nodes = Array.from(document.querySelectorAll('#chart .node'), (node) => ({
+      state: node.getAttribute('data-state'),
+      box: node.getBoundingClientRect(),
+    }));
+    const outside = nodes.filter(
+      ({ box }) =>
+        box.left < panel.left - 1 ||
+        box.right > panel.right + 1 ||
+        box.top < panel.top - 1 ||
+        box.bottom > panel.bottom + 1,
+    );
+    return {
+      panel: { right: panel.right, bottom: panel.bottom, height: panel.height },
+      states: nodes.map((node) => node.state),
+      outside: outside.map((node) => node.state),
+    };
   });
-  expect(fit.states).toEqual(expect.arrayContaining(['client_connect', 'check_download', 'check_upload', 'uploading.receiving', 'download_complete', 'upload_complete', 'failed']));
+  expect(fit.states).toEqual(
+    expect.arrayContaining([
+      'client_connect',
+      'check_download',
+      'check_upload',
+      'uploading.receiving',
+      'download_complete',
+      'upload_complete',
+      'failed',
+    ]),
+  );
   expect(fit.outside).toEqual([]);
   expect(fit.panel.right).toBeLessThanOrEqual(1400);
   expect(fit.panel.bottom).toBeLessThanOrEqual(900);
   expect(fit.panel.height).toBeGreaterThan(300);
 
-  const label = (edge: string) => page.$eval(`#chart [data-edge="${edge}"]`, (group) => Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(' '));
+  const label = (edge: string) =>
+    page.$eval(`#chart [data-edge="${edge}"]`, (group) =>
+      Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(' '),
+    );
   expect(await label('client_connect->check_download')).toBe('frame.request [opIs expected=D]');
   expect(await label('client_connect->check_upload')).toBe('frame.request [opIs expected=U]');
 
@@ -153,10 +238,32 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoo
 });
 
 it('tells a refused download from one that failed on the server', async () => {
-  expect((await wirestate(['client', '-q', '-s', `127.0.0.1:${serverPort}`, '-v', 'missing.bin', '-l', join(base, 'missing.bin')])).code).toBe(3);
+  expect(
+    (
+      await wirestate([
+        'client',
+        '-q',
+        '-s',
+        `127.0.0.1:${serverPort}`,
+        '-v',
+        'missing.bin',
+        '-l',
+        join(base, 'missing.bin'),
+      ])
+    ).code,
+  ).toBe(3);
   await writeFile(join(base, 'root', 'shrinks.bin'), randomBytes(16 * 1024 * 1024));
   await page.goto(inspectorUrl);
-  const failing = wirestate(['client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'shrinks.bin', '-l', join(base, 'shrinks.bin')]);
+  const failing = wirestate([
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${proxy.address.port}`,
+    '-v',
+    'shrinks.bin',
+    '-l',
+    join(base, 'shrinks.bin'),
+  ]);
   const row = (request: string) => `#connections tbody tr:has(td:text-is('download "${request}"'))`;
   await explained(page.waitForSelector(`${row('shrinks.bin')} td:text-is("downloading.sending")`));
   // The file is cut short while the server is sending it.
@@ -164,7 +271,11 @@ it('tells a refused download from one that failed on the server', async () => {
   expect((await failing).code).not.toBe(0);
   await explained(page.waitForSelector(`${row('shrinks.bin')} td.outcome:not(:empty)`));
   const outcome = (request: string) =>
-    page.$eval(`${row(request)} td.outcome`, (cell) => ({ text: cell.textContent ?? '', kind: cell.className, color: getComputedStyle(cell).color }));
+    page.$eval(`${row(request)} td.outcome`, (cell) => ({
+      text: cell.textContent ?? '',
+      kind: cell.className,
+      color: getComputedStyle(cell).color,
+    }));
   const refused = await outcome('missing.bin');
   const failed = await outcome('shrinks.bin');
   expect(refused).toEqual({ text: 'refused: missing', kind: 'outcome declined', color: expect.any(String) });
@@ -175,7 +286,10 @@ it('tells a refused download from one that failed on the server', async () => {
 });
 
 it('shows the connections so far on first paint, and the table fits 800 px', async () => {
-  expect((await wirestate(['client', '-q', '-s', `127.0.0.1:${serverPort}`, '-v', 'big.bin', '-l', join(base, 'again.bin')])).code).toBe(0);
+  expect(
+    (await wirestate(['client', '-q', '-s', `127.0.0.1:${serverPort}`, '-v', 'big.bin', '-l', join(base, 'again.bin')]))
+      .code,
+  ).toBe(0);
   const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     // What the page holds the moment its HTML is parsed, before any stream message or timer.
@@ -189,13 +303,18 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
       }),
     );
     await fresh.goto(inspectorUrl);
-    const parsed = await fresh.evaluate(() => (window as unknown as { parsed: { rows: number; nodes: number; empty: boolean } }).parsed);
+    const parsed = await fresh.evaluate(
+      () => (window as unknown as { parsed: { rows: number; nodes: number; empty: boolean } }).parsed,
+    );
     expect(parsed.rows).toBeGreaterThanOrEqual(1);
     expect(parsed.nodes).toBeGreaterThan(5);
     expect(parsed.empty).toBe(false);
 
     await fresh.setViewportSize({ width: 800, height: 900 });
-    const widths = await fresh.evaluate(() => ({ page: document.documentElement.scrollWidth, table: document.querySelector('#connections')!.getBoundingClientRect().right }));
+    const widths = await fresh.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      table: document.querySelector('#connections')!.getBoundingClientRect().right,
+    }));
     expect(widths.page).toBeLessThanOrEqual(800);
     expect(widths.table).toBeLessThanOrEqual(800);
     await fresh.screenshot({ path: join(ARTIFACTS, 'narrow-800.png'), fullPage: true });
@@ -207,7 +326,8 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
 it('opens a recorded trace and steps through it, the diagram following', async () => {
   const file = join(REPO, 'fixtures', 'traces', 'transfer', 'upload-ok.server.jsonl');
   const trace = parseTrace(await readFile(file, 'utf8'));
-  const stateAt = (step: number) => [...trace.entries.slice(0, step + 1)].reverse().find((entry) => 'state' in entry) as { state: string };
+  const stateAt = (step: number) =>
+    [...trace.entries.slice(0, step + 1)].reverse().find((entry) => 'state' in entry) as { state: string };
 
   await page.goto(inspectorUrl);
   await page.setInputFiles('#trace-file', file);
@@ -219,14 +339,20 @@ it('opens a recorded trace and steps through it, the diagram following', async (
   expect(await page.$$eval('#log li', (items) => items.length)).toBe(1);
 
   const setStep = (step: number) =>
-    page.$eval('#trace-slider', (slider, value) => {
-      (slider as HTMLInputElement).value = String(value);
-      slider.dispatchEvent(new Event('input'));
-    }, step);
+    page.$eval(
+      '#trace-slider',
+      (slider, value) => {
+        (slider as HTMLInputElement).value = String(value);
+        slider.dispatchEvent(new Event('input'));
+      },
+      step,
+    );
   for (const step of [0, 3, 8, trace.entries.length - 1]) {
     await setStep(step);
     expect(await page.textContent('#current-state')).toBe(stateAt(step).state);
-    const active = await page.$$eval('#chart .node.active', (nodes) => nodes.map((node) => node.getAttribute('data-state')));
+    const active = await page.$$eval('#chart .node.active', (nodes) =>
+      nodes.map((node) => node.getAttribute('data-state')),
+    );
     expect(active).toContain(stateAt(step).state);
   }
   await setStep(5);
@@ -238,13 +364,29 @@ it('opens a recorded trace and steps through it, the diagram following', async (
 
   // At the last step: every entry listed, numbered 1..n in full, frames read as `wirestate replay` reads them.
   await setStep(trace.entries.length - 1);
-  const replay = (await wirestate(['replay', file])).stdout.trim().split('\n').slice(1).map((line) => line.trim());
-  const items = await page.$$eval('#log li', (lis) => lis.map((li) => ({ number: li.querySelector('.number')?.textContent, text: li.lastChild?.textContent })));
+  const replay = (await wirestate(['replay', file])).stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim());
+  const items = await page.$$eval('#log li', (lis) =>
+    lis.map((li) => ({ number: li.querySelector('.number')?.textContent, text: li.lastChild?.textContent })),
+  );
   expect(items.length).toBeGreaterThan(9);
   expect(items).toEqual(replay.map((text, index) => ({ number: String(index + 1), text })));
-  expect(items.map((item) => item.text)).toEqual(expect.arrayContaining([expect.stringMatching(/REQUEST U "new\.txt"$/), expect.stringMatching(/UPLOAD_REPLY T$/)]));
+  expect(items.map((item) => item.text)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/REQUEST U "new\.txt"$/), expect.stringMatching(/UPLOAD_REPLY T$/)]),
+  );
   // Each number is drawn whole, inside the list's box.
-  const clipped = await page.$$eval('#log li .number', (numbers) => numbers.filter((number) => number.scrollWidth > number.clientWidth || number.getBoundingClientRect().left < (number.closest('#side') as HTMLElement).getBoundingClientRect().left).length);
+  const clipped = await page.$$eval(
+    '#log li .number',
+    (numbers) =>
+      numbers.filter(
+        (number) =>
+          number.scrollWidth > number.clientWidth ||
+          number.getBoundingClientRect().left < (number.closest('#side') as HTMLElement).getBoundingClientRect().left,
+      ).length,
+  );
   expect(clipped).toBe(0);
   await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
 });
@@ -257,21 +399,57 @@ it('shows the connections of another protocol with its own machine: a queue send
     await page.waitForSelector('#status:text("live")');
     // The client sends the file's text plus a newline, as the seed's client does.
     await writeFile(join(base, 'message.txt'), 'seen in the inspector');
-    expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', join(base, 'message.txt')])).code).toBe(0);
-    expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).stdout).toBe('seen in the inspector\n');
+    expect(
+      (await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', join(base, 'message.txt')]))
+        .code,
+    ).toBe(0);
+    expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).stdout).toBe(
+      'seen in the inspector\n',
+    );
     // Both connections listed with how they ended; then the send's own statechart, at its final state.
-    await explained(page.waitForFunction(() => /stored[^]*delivered|delivered[^]*stored/.test(document.querySelector('#connections tbody')?.textContent ?? '')));
+    await explained(
+      page.waitForFunction(() =>
+        /stored[^]*delivered|delivered[^]*stored/.test(document.querySelector('#connections tbody')?.textContent ?? ''),
+      ),
+    );
     await page.click('#connections tbody tr:last-child');
     await explained(page.waitForSelector('#chart .node.active[data-state="message_stored"]'));
-    const rows = await page.$$eval('#connections tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (cell) => cell.textContent)));
+    const rows = await page.$$eval('#connections tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (cell) => cell.textContent)),
+    );
     expect(rows).toEqual(
       expect.arrayContaining([
-        ['c1', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'queue', 'send of 22 B', '22 B', 'message_stored', 'stored'],
-        ['c2', expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'queue', 'receive', '22 B', 'request_complete', 'delivered'],
+        [
+          'c1',
+          expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+          'queue',
+          'send of 22 B',
+          '22 B',
+          'message_stored',
+          'stored',
+        ],
+        [
+          'c2',
+          expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+          'queue',
+          'receive',
+          '22 B',
+          'request_complete',
+          'delivered',
+        ],
       ]),
     );
     const drawn = await page.$$eval('#chart .node', (nodes) => nodes.map((node) => node.getAttribute('data-state')));
-    expect(drawn).toEqual(expect.arrayContaining(['client_connect', 'receiving_message', 'enqueue', 'dequeue', 'send_message', 'confirm_delivery']));
+    expect(drawn).toEqual(
+      expect.arrayContaining([
+        'client_connect',
+        'receiving_message',
+        'enqueue',
+        'dequeue',
+        'send_message',
+        'confirm_delivery',
+      ]),
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'live-queue.png'), fullPage: true });
   } finally {
     queue.child.kill('SIGTERM');
@@ -281,7 +459,17 @@ it('shows the connections of another protocol with its own machine: a queue send
 
 it('serve-all: a client of every protocol works, and one inspector shows every connection', async () => {
   const offset = 1000 + Math.floor(Math.random() * 8000);
-  const all = await startCliServer(['serve-all', '--host', '127.0.0.1', '--root', join(base, 'all'), '--inspect', '0', '--port-offset', String(offset)]);
+  const all = await startCliServer([
+    'serve-all',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    join(base, 'all'),
+    '--inspect',
+    '0',
+    '--port-offset',
+    String(offset),
+  ]);
   try {
     await all.logged(/ardei-udp server listening/);
     const url = /inspector on (http:\/\/\S+)/.exec(all.output())![1];
@@ -291,7 +479,16 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
     await writeFile(join(base, 'message.txt'), 'queued');
     const at = (port: number) => String(port + offset);
     const results = await Promise.all([
-      wirestate(['client', '-q', '-s', `127.0.0.1:${at(50001)}`, '-v', 'speech.txt', '-l', join(base, 'via-transfer.txt')]),
+      wirestate([
+        'client',
+        '-q',
+        '-s',
+        `127.0.0.1:${at(50001)}`,
+        '-v',
+        'speech.txt',
+        '-l',
+        join(base, 'via-transfer.txt'),
+      ]),
       wirestate(['queue', 'client', '127.0.0.1', at(55556), 'UDP', 'send', join(base, 'message.txt')]),
       wirestate(['upper', 'client', '--port', at(12000), 'hello']),
       wirestate(['sum', 'client', '--port', at(12001), 'Alice', '42']),
@@ -299,14 +496,35 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
       wirestate(['share', 'client', '127.0.0.1', at(3650), 'list']),
       wirestate(['ardei', 'client', '--port', at(8120), '5000']),
       wirestate(['ardei', 'client', '--udp', '--port', at(8121), 'hello']),
-      run('sh', ['-c', `printf 'ls\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${at(8122)}`]),
+      run('sh', [
+        '-c',
+        `printf 'ls\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${at(8122)}`,
+      ]),
     ]);
     expect(results.map((result) => result.code)).toEqual(results.map(() => 0));
     // The UDP queue client's message, received over TCP: one queue, whichever transport.
     expect((await wirestate(['queue', 'client', '127.0.0.1', at(55556), 'TCP', 'receive'])).stdout).toBe('queued\n');
-    const protocols = ['transfer', 'queue', 'queue-udp', 'upper', 'sum', 'blocks', 'share', 'ardei', 'ardei-udp', 'ardei-advanced'];
-    await explained(page.waitForFunction((count) => document.querySelectorAll('#connections tbody tr').length >= count, protocols.length));
-    const shown = await page.$$eval('#connections tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
+    const protocols = [
+      'transfer',
+      'queue',
+      'queue-udp',
+      'upper',
+      'sum',
+      'blocks',
+      'share',
+      'ardei',
+      'ardei-udp',
+      'ardei-advanced',
+    ];
+    await explained(
+      page.waitForFunction(
+        (count) => document.querySelectorAll('#connections tbody tr').length >= count,
+        protocols.length,
+      ),
+    );
+    const shown = await page.$$eval('#connections tbody tr td:nth-child(3)', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
     expect(new Set(shown)).toEqual(new Set(protocols));
     await page.screenshot({ path: join(ARTIFACTS, 'serve-all.png'), fullPage: true });
   } finally {

@@ -18,7 +18,16 @@ type Inspected = { status?: string; value?: unknown; context?: unknown; output?:
 export function inspectedSnapshot(snapshot: Inspected | undefined): Inspected {
   if (!snapshot) return {};
   return JSON.parse(
-    JSON.stringify({ status: snapshot.status, value: snapshot.value, context: snapshot.context, output: snapshot.output, error: snapshot.error }, plainJson),
+    JSON.stringify(
+      {
+        status: snapshot.status,
+        value: snapshot.value,
+        context: snapshot.context,
+        output: snapshot.output,
+        error: snapshot.error,
+      },
+      plainJson,
+    ),
   ) as Inspected;
 }
 
@@ -29,7 +38,9 @@ export function inspectedSnapshot(snapshot: Inspected | undefined): Inspected {
  * with an empty event and what it returns regardless of the event (`expected: 68`) is kept.
  */
 export function machineDefinition(config: object): string {
-  return JSON.stringify(config, (key, value: unknown) => (key === 'guard' ? describedGuard(value) : plainJson(key, value)));
+  return JSON.stringify(config, (key, value: unknown) =>
+    key === 'guard' ? describedGuard(value) : plainJson(key, value),
+  );
 }
 
 function describedGuard(guard: unknown): unknown {
@@ -38,7 +49,9 @@ function describedGuard(guard: unknown): unknown {
   const { type, params } = guard as { type?: string; params: (args: unknown) => unknown };
   try {
     const probed = params({ context: {}, event: {} });
-    const fixed = Object.entries(probed && typeof probed === 'object' ? probed : {}).filter(([, value]) => ['number', 'string', 'boolean'].includes(typeof value));
+    const fixed = Object.entries(probed && typeof probed === 'object' ? probed : {}).filter(([, value]) =>
+      ['number', 'string', 'boolean'].includes(typeof value),
+    );
     return { type, params: Object.fromEntries(fixed) };
   } catch {
     return { type };
@@ -71,7 +84,12 @@ export function statelyEvent(event: InspectionEvent): StatelyInspectionEvent | u
     case '@xstate.actor':
       return actorEvent(actor, event.rootId);
     case '@xstate.event':
-      return { type: '@xstate.event', event: plainEvent(event.event), sourceId: event.sourceRef?.sessionId, ...common(actor, event.rootId) } as StatelyInspectionEvent;
+      return {
+        type: '@xstate.event',
+        event: plainEvent(event.event),
+        sourceId: event.sourceRef?.sessionId,
+        ...common(actor, event.rootId),
+      } as StatelyInspectionEvent;
     case '@xstate.snapshot':
       return {
         type: '@xstate.snapshot',
@@ -86,11 +104,22 @@ export function statelyEvent(event: InspectionEvent): StatelyInspectionEvent | u
 
 /** A snapshot event made up by the hub, e.g. sampled progress during a bulk transfer. */
 export function sampledSnapshot(actor: AnyActorRef, rootId: string, cause: string): StatelyInspectionEvent {
-  return { type: '@xstate.snapshot', event: { type: cause }, snapshot: inspectedSnapshot(actor.getSnapshot() as Inspected), ...common(actor, rootId) } as StatelyInspectionEvent;
+  return {
+    type: '@xstate.snapshot',
+    event: { type: cause },
+    snapshot: inspectedSnapshot(actor.getSnapshot() as Inspected),
+    ...common(actor, rootId),
+  } as StatelyInspectionEvent;
 }
 
 function common(actor: AnyActorRef, rootId: string) {
-  return { sessionId: actor.sessionId, rootId, createdAt: Date.now().toString(), id: randomUUID(), _version: STATELY_FORMAT_VERSION };
+  return {
+    sessionId: actor.sessionId,
+    rootId,
+    createdAt: Date.now().toString(),
+    id: randomUUID(),
+    _version: STATELY_FORMAT_VERSION,
+  };
 }
 
 function plainEvent(event: AnyEventObject): AnyEventObject {
@@ -101,7 +130,12 @@ function plainEvent(event: AnyEventObject): AnyEventObject {
 function plainJson(_key: string, value: unknown): unknown {
   if (value instanceof Error) return { message: value.message, code: (value as { code?: unknown }).code };
   if (typeof value === 'function') return { type: value.name };
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return { type: 'Buffer', length: (value as { data: unknown[] }).data.length };
   }
   return value;

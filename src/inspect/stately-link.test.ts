@@ -21,14 +21,21 @@ describe('the link to Stately', () => {
     await once(service, 'listening');
     const joined = once(service, 'connection');
     let opened = '';
-    const link = linkToStately({ ...quiet, host: `127.0.0.1:${(service.address() as AddressInfo).port}`, onOpen: (url) => (opened = url) });
+    const link = linkToStately({
+      ...quiet,
+      host: `127.0.0.1:${(service.address() as AddressInfo).port}`,
+      onOpen: (url) => (opened = url),
+    });
     const [client, request] = (await joined) as [import('ws').WebSocket, { url: string }];
     const room = /^\/party\/inspect-([0-9a-f-]{36})\?_pk=/.exec(request.url)?.[1];
     expect(room).toBeDefined();
     const message = once(client, 'message');
     link.send(actorEvent(actor, actor.sessionId));
     const [data] = (await message) as [Buffer];
-    expect(parse<{ type: string; name: string }>(data.toString())).toMatchObject({ type: '@xstate.actor', name: 'probe' });
+    expect(parse<{ type: string; name: string }>(data.toString())).toMatchObject({
+      type: '@xstate.actor',
+      name: 'probe',
+    });
     expect(opened).toBe(`https://stately.ai/registry/inspect/${room}`);
     expect(link.unsent()).toEqual({ queued: 0, dropped: 0 });
     const closed = once(client, 'close');
@@ -40,7 +47,12 @@ describe('the link to Stately', () => {
   it('keeps a bounded queue while the service cannot be reached, and sends it once it can', async () => {
     const port = await freePort();
     const errors: string[] = [];
-    const link = linkToStately({ ...quiet, host: `127.0.0.1:${port}`, retryMs: 50, onError: (message) => errors.push(message) });
+    const link = linkToStately({
+      ...quiet,
+      host: `127.0.0.1:${port}`,
+      retryMs: 50,
+      onError: (message) => errors.push(message),
+    });
     for (let i = 0; i < MAX_QUEUED_MESSAGES + 500; i++) link.send(sampledSnapshot(actor, actor.sessionId, 'probe'));
     expect(link.unsent()).toEqual({ queued: MAX_QUEUED_MESSAGES, dropped: 500 });
 
@@ -65,8 +77,21 @@ describe('a client with --inspect-stately', () => {
 
   it('finishes its transfer and exits when Stately cannot be reached, saying what was not sent', async () => {
     const unreachable = `127.0.0.1:${await freePort()}`;
-    const args = [CLI, 'client', '-s', `127.0.0.1:${t.port}`, '-v', 'a.txt', '-l', join(t.base, 'a.txt'), '--inspect-stately'];
-    const result = await run(process.execPath, args, { env: { ...process.env, WIRESTATE_STATELY_HOST: unreachable }, timeoutMs: 15_000 });
+    const args = [
+      CLI,
+      'client',
+      '-s',
+      `127.0.0.1:${t.port}`,
+      '-v',
+      'a.txt',
+      '-l',
+      join(t.base, 'a.txt'),
+      '--inspect-stately',
+    ];
+    const result = await run(process.execPath, args, {
+      env: { ...process.env, WIRESTATE_STATELY_HOST: unreachable },
+      timeoutMs: 15_000,
+    });
     expect(result.code).toBe(EXIT.ok);
     expect(await readFile(join(t.base, 'a.txt'), 'utf8')).toBe('hello');
     expect(result.stderr).toMatch(/cannot reach Stately's inspector \(connect ECONNREFUSED/);

@@ -14,7 +14,10 @@ const start = async (args: string[]) => {
 /** The lines logged about connection `id` (`c1`, ...), once its last line is out. */
 const linesAbout = async (server: ServerProcess, id: string) => {
   await server.logged(new RegExp(`\\[${id}\\] \\S+[^\\n]*: \\d+(\\.\\d+)? [KMG]?i?B in`));
-  return server.output().split('\n').filter((line) => line.includes(`[${id}]`));
+  return server
+    .output()
+    .split('\n')
+    .filter((line) => line.includes(`[${id}]`));
 };
 
 beforeAll(async () => {
@@ -28,7 +31,11 @@ afterAll(async () => {
 
 it('a refusal says refused once, with its code; the server logs warnings on stdout like every other line', async () => {
   const stderr = join(await mkdtemp(join(tmpdir(), 'wirestate-log-stderr-')), 'stderr.txt');
-  const server = await startServerCommand(['sh', '-c', `exec "${process.execPath}" "${CLI}" blocks server 0 --host 127.0.0.1 --root "${root}" 2>"${stderr}"`]);
+  const server = await startServerCommand([
+    'sh',
+    '-c',
+    `exec "${process.execPath}" "${CLI}" blocks server 0 --host 127.0.0.1 --root "${root}" 2>"${stderr}"`,
+  ]);
   servers.push(server);
   await wirestate(['blocks', 'client', `127.0.0.1:${server.port}:../outside.txt`, join(root, 'never.txt')]);
   const end = (await linesAbout(server, 'c1')).at(-1)!;
@@ -40,7 +47,9 @@ it('a refusal says refused once, with its code; the server logs warnings on stdo
 
 it('an echo counts the bytes it sent back', async () => {
   const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0']);
-  expect((await wirestate(['ardei', 'client', '--port', String(server.port), 'hello there'])).stdout).toContain('HELLO THERE');
+  expect((await wirestate(['ardei', 'client', '--port', String(server.port), 'hello there'])).stdout).toContain(
+    'HELLO THERE',
+  );
   expect((await linesAbout(server, 'c1')).at(-1)).toMatch(/echoed: 11 B in \d+\.\d{3} s \(\d+(\.\d+)? (B|KiB)\/s\)$/);
 });
 
@@ -58,12 +67,29 @@ it('--log-format json: every line about a connection carries its fields', async 
   await wirestate(['share', 'client', '127.0.0.1', String(server.port), 'get', 'missing.txt'], here);
   await wirestate(['share', 'client', '127.0.0.1', String(server.port), 'get', 'one.txt'], here);
   await server.logged(/"connection":"c2"[^\n]*"event":"end"/);
-  const lines = server.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = server
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const about = (id: string) => lines.filter((line) => line.connection === id);
   for (const line of [...about('c1'), ...about('c2')]) {
     expect(line).toMatchObject({ protocol: 'share', peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
   }
-  expect(about('c1').at(-1)).toMatchObject({ event: 'end', operation: 'get', name: 'missing.txt', outcome: 'cancelled', bytes: 0, duration_ms: expect.any(Number) });
-  expect(about('c2').at(-1)).toMatchObject({ event: 'end', operation: 'get', name: 'one.txt', outcome: 'sent', bytes: 14 });
+  expect(about('c1').at(-1)).toMatchObject({
+    event: 'end',
+    operation: 'get',
+    name: 'missing.txt',
+    outcome: 'cancelled',
+    bytes: 0,
+    duration_ms: expect.any(Number),
+  });
+  expect(about('c2').at(-1)).toMatchObject({
+    event: 'end',
+    operation: 'get',
+    name: 'one.txt',
+    outcome: 'sent',
+    bytes: 14,
+  });
   expect(about('c2').find((line) => line.event === 'request')).toMatchObject({ operation: 'get', name: 'one.txt' });
 });

@@ -29,7 +29,9 @@ export function createLogger(options: LoggerOptions): Logger {
   return winston.createLogger({
     level: options.debug ? 'debug' : 'info',
     format,
-    transports: [new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] })],
+    transports: [
+      new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] }),
+    ],
   });
 }
 

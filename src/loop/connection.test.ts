@@ -14,7 +14,10 @@ import { startTcpServer, type TcpServer } from './tcp-server';
 const echoMachine = setup({
   types: { events: {} as Line | WireEvent, emitted: {} as WireCommand },
   actions: {
-    reply: emit((_, params: { text: string }) => ({ type: 'wire.write' as const, bytes: Buffer.from(`${params.text.toUpperCase()}\n`) })),
+    reply: emit((_, params: { text: string }) => ({
+      type: 'wire.write' as const,
+      bytes: Buffer.from(`${params.text.toUpperCase()}\n`),
+    })),
     flush: emit({ type: 'wire.flush' as const }),
     end: emit({ type: 'wire.end' as const }),
     explode: () => {
@@ -41,7 +44,10 @@ const echoMachine = setup({
   output: () => ({ ok: true, outcome: 'echoed', bytes: 0 }),
 });
 
-const echo: StreamProtocol = { name: 'echo', accept: () => ({ logic: echoMachine, input: undefined, decoder: new LineReader() }) };
+const echo: StreamProtocol = {
+  name: 'echo',
+  accept: () => ({ logic: echoMachine, input: undefined, decoder: new LineReader() }),
+};
 
 let server: TcpServer;
 let capture: { lines: string[] };
@@ -81,7 +87,12 @@ describe('the loop with a protocol it knows nothing about', () => {
   it('logs every state transition at debug level', async () => {
     await converse('x\nbye\n');
     const states = capture.lines.filter((line) => / state /.test(line)).map((line) => line.replace(/ c\d+ /, ' '));
-    expect(states).toEqual(['debug state listening', 'debug state replying', 'debug state listening', 'debug state done']);
+    expect(states).toEqual([
+      'debug state listening',
+      'debug state replying',
+      'debug state listening',
+      'debug state done',
+    ]);
   });
 });
 
@@ -104,7 +115,12 @@ describe('a clean close while the machine still works on its own', () => {
 
   /** Serves `logic` on loopback, sends one line and ends; resolves with how the server's session ended. */
   async function serveOneLine(logic: typeof storing): Promise<unknown> {
-    const quiet = await startTcpServer({ host: '127.0.0.1', port: 0, protocol: { name: 'store', accept: () => ({ logic, input: undefined, decoder: new LineReader() }) }, log: capturingLogger([]) });
+    const quiet = await startTcpServer({
+      host: '127.0.0.1',
+      port: 0,
+      protocol: { name: 'store', accept: () => ({ logic, input: undefined, decoder: new LineReader() }) },
+      log: capturingLogger([]),
+    });
     const outcome = new Promise((resolve) => quiet.onFinished((_, ended) => resolve(ended)));
     const socket = connect(quiet.address.port, '127.0.0.1');
     socket.on('error', () => undefined);
@@ -122,7 +138,11 @@ describe('a clean close while the machine still works on its own', () => {
   });
 
   it('ends the session, without crashing, when that work fails', async () => {
-    const failing = storing.provide({ actors: { store: fromPromise(() => new Promise((_, fail) => setTimeout(() => fail(new Error('disk gone')), 100))) } });
+    const failing = storing.provide({
+      actors: {
+        store: fromPromise(() => new Promise((_, fail) => setTimeout(() => fail(new Error('disk gone')), 100))),
+      },
+    });
     expect(await serveOneLine(failing)).toMatchObject({ ok: false, outcome: 'aborted' });
   });
 });
@@ -135,7 +155,8 @@ it('a server aborting a session whose peer ended its side closes it at once, not
   });
   let tookEnd!: () => void;
   const endTaken = new Promise<void>((resolve) => (tookEnd = resolve));
-  const watch = (_: unknown, actor: AnyActorRef) => actor.subscribe((snapshot) => snapshot.value === 'waiting' && tookEnd());
+  const watch = (_: unknown, actor: AnyActorRef) =>
+    actor.subscribe((snapshot) => snapshot.value === 'waiting' && tookEnd());
   const protocol = { name: 'stuck', accept: () => ({ logic: stuck, input: undefined, decoder: new LineReader() }) };
   const held = await startTcpServer({ host: '127.0.0.1', port: 0, protocol, log: capturingLogger([]), watch });
   const outcome = new Promise((resolve) => held.onFinished((_, ended) => resolve(ended)));
@@ -146,7 +167,9 @@ it('a server aborting a session whose peer ended its side closes it at once, not
   await endTaken;
   const closed = held.close(0);
   // Bounded well under the 30 s a cleanly closed session gets for local work.
-  expect(await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000).unref())])).toMatchObject({ ok: false, outcome: 'aborted' });
+  expect(
+    await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000).unref())]),
+  ).toMatchObject({ ok: false, outcome: 'aborted' });
   socket.destroy();
   await closed;
 });

@@ -41,7 +41,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
   const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
-  const tellActive = (event: { type: 'socket.error'; code: string }) => actor.getSnapshot().status === 'active' && pump.send(event);
+  const tellActive = (event: { type: 'socket.error'; code: string }) =>
+    actor.getSnapshot().status === 'active' && pump.send(event);
   const guard =
     options.limits &&
     guardSlot(socket, options.limits, (code, reason) => {
@@ -71,7 +72,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   let couldRead = false;
 
   const updateFlow = () => {
-    const wanted = (pump.wantsInput() && pump.buffered < maxBufferedBytes && !socket.writableNeedDrain) || actor.getSnapshot().status !== 'active';
+    const wanted =
+      (pump.wantsInput() && pump.buffered < maxBufferedBytes && !socket.writableNeedDrain) ||
+      actor.getSnapshot().status !== 'active';
     if (wanted && socket.isPaused()) socket.resume();
     else if (!wanted && !socket.isPaused()) socket.pause();
   };

@@ -11,15 +11,35 @@ import { startUdpServer } from './udp-server';
 type Datagram = { type: 'frame.datagram' };
 
 /** Throws on the first datagram. */
-const failing = setup({ types: { events: {} as Datagram }, actions: { boom: () => { throw new Error('boom'); } } }).createMachine({
+const failing = setup({
+  types: { events: {} as Datagram },
+  actions: {
+    boom: () => {
+      throw new Error('boom');
+    },
+  },
+}).createMachine({
   initial: 'waiting',
   states: { waiting: { tags: READING_TAG, on: { 'frame.datagram': { actions: 'boom' } } } },
 });
 
-const protocol: StreamProtocol = { name: 'failing', accept: () => ({ logic: failing, input: undefined, decoder: new DatagramReader<Datagram>(() => ({ type: 'frame.datagram' })) }) };
+const protocol: StreamProtocol = {
+  name: 'failing',
+  accept: () => ({
+    logic: failing,
+    input: undefined,
+    decoder: new DatagramReader<Datagram>(() => ({ type: 'frame.datagram' })),
+  }),
+};
 
 it('finishes the peer (aborted) and lets close() end', async () => {
-  const server = await startUdpServer({ host: '127.0.0.1', port: 0, protocol, log: capturingLogger([]), idleMs: 60_000 });
+  const server = await startUdpServer({
+    host: '127.0.0.1',
+    port: 0,
+    protocol,
+    log: capturingLogger([]),
+    idleMs: 60_000,
+  });
   const finished = new Promise((resolve) => server.onFinished((_, outcome) => resolve(outcome)));
   const client = createSocket('udp4');
   client.bind(0, '127.0.0.3');
@@ -34,17 +54,38 @@ describe('maxQueuedDatagramBytes', () => {
   /** Reads one datagram, then nothing more until the server closes. */
   const holding = setup({ types: { events: {} as Datagram | WireEvent } }).createMachine({
     initial: 'waiting',
-    states: { waiting: { tags: READING_TAG, on: { 'frame.datagram': 'holding' } }, holding: { on: { 'socket.error': 'closed' } }, closed: { type: 'final' } },
+    states: {
+      waiting: { tags: READING_TAG, on: { 'frame.datagram': 'holding' } },
+      holding: { on: { 'socket.error': 'closed' } },
+      closed: { type: 'final' },
+    },
     output: () => ({ ok: false, outcome: 'closed', bytes: 0 }),
   });
-  const holds: StreamProtocol = { name: 'holding', accept: () => ({ logic: holding, input: undefined, decoder: new DatagramReader<Datagram>(() => ({ type: 'frame.datagram' })) }) };
+  const holds: StreamProtocol = {
+    name: 'holding',
+    accept: () => ({
+      logic: holding,
+      input: undefined,
+      decoder: new DatagramReader<Datagram>(() => ({ type: 'frame.datagram' })),
+    }),
+  };
 
   it('drops, and logs, the datagrams past that many bytes waiting for a machine that does not read', async () => {
     const lines: string[] = [];
     let dropped: () => void;
     const twoDropped = new Promise<void>((resolve) => (dropped = resolve));
-    const log = capturingLogger(lines, () => lines.filter((line) => line.includes('dropped a datagram')).length === 2 && dropped());
-    const server = await startUdpServer({ host: '127.0.0.1', port: 0, protocol: holds, log, idleMs: 60_000, loop: { ...DEFAULT_LOOP_OPTIONS, maxQueuedDatagramBytes: 250 } });
+    const log = capturingLogger(
+      lines,
+      () => lines.filter((line) => line.includes('dropped a datagram')).length === 2 && dropped(),
+    );
+    const server = await startUdpServer({
+      host: '127.0.0.1',
+      port: 0,
+      protocol: holds,
+      log,
+      idleMs: 60_000,
+      loop: { ...DEFAULT_LOOP_OPTIONS, maxQueuedDatagramBytes: 250 },
+    });
     const client = createSocket('udp4');
     client.bind(0, '127.0.0.1');
     await once(client, 'listening');

@@ -51,7 +51,8 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       unsent++;
       options.send(command.bytes, (error) => {
         unsent--;
-        if (error && actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: errorCode(error) });
+        if (error && actor.getSnapshot().status === 'active')
+          pump.send({ type: 'socket.error', code: errorCode(error) });
         else flushed();
       });
     } else if (command.type === 'wire.flush') {

@@ -15,7 +15,15 @@ import { startTestServer } from '../test-support/servers';
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 /** A proxy slow enough that a 16 MiB transfer is surely still running when a process is killed. */
 const slowProxy = (port: number) =>
-  startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port }, maxFragment: 16384, maxDelayMs: 2, seed: 5, log: silent });
+  startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port },
+    maxFragment: 16384,
+    maxDelayMs: 2,
+    seed: 5,
+    log: silent,
+  });
 
 /** A test server, and a promise that settles once it logs a line containing `text`. */
 async function serverLogging(text: string) {
@@ -29,7 +37,19 @@ it('a client killed mid-upload leaves no file and no temporary file, and frees t
   const { t, logged: uploadKnown } = await serverLogging('upload "big.bin"');
   const proxy = await slowProxy(t.port);
   await writeFile(join(t.base, 'big.bin'), randomBytes(16 * 1024 * 1024));
-  const client = spawn(process.execPath, [CLI, 'client', '-q', '-m', 'upload', '-s', `127.0.0.1:${proxy.address.port}`, '-l', join(t.base, 'big.bin'), '-v', 'big.bin']);
+  const client = spawn(process.execPath, [
+    CLI,
+    'client',
+    '-q',
+    '-m',
+    'upload',
+    '-s',
+    `127.0.0.1:${proxy.address.port}`,
+    '-l',
+    join(t.base, 'big.bin'),
+    '-v',
+    'big.bin',
+  ]);
   const outcome = t.nextOutcome();
   await uploadKnown;
   client.kill('SIGKILL');
@@ -44,7 +64,17 @@ it('a client killed mid-download ends the connection as interrupted, with nothin
   const { t, logged: downloadKnown } = await serverLogging('download "big.bin"');
   const proxy = await slowProxy(t.port);
   await writeFile(join(t.files.root, 'big.bin'), randomBytes(16 * 1024 * 1024));
-  const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', join(t.base, 'got.bin')]);
+  const client = spawn(process.execPath, [
+    CLI,
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${proxy.address.port}`,
+    '-v',
+    'big.bin',
+    '-l',
+    join(t.base, 'got.bin'),
+  ]);
   const outcome = t.nextOutcome();
   await downloadKnown;
   // Killed once it has begun writing: its temporary file exists (looked for every 10 ms, for at most 10 s).
@@ -56,7 +86,15 @@ it('a client killed mid-download ends the connection as interrupted, with nothin
   expect(await readdir(t.base)).not.toContain('got.bin');
   // The killed client could not remove its temporary file; the next download of the same file does.
   expect(await temporaryFiles(t.base)).toEqual([expect.stringMatching(/\.got\.bin\.\d+-[0-9a-f]+\.wirestate-part$/)]);
-  const again = await wirestate(['client', '-s', `127.0.0.1:${t.port}`, '-v', 'big.bin', '-l', join(t.base, 'got.bin')]);
+  const again = await wirestate([
+    'client',
+    '-s',
+    `127.0.0.1:${t.port}`,
+    '-v',
+    'big.bin',
+    '-l',
+    join(t.base, 'got.bin'),
+  ]);
   expect(again.code).toBe(EXIT.ok);
   expect(again.stderr).toMatch(/removed .*\.got\.bin\..*wirestate-part, left by an interrupted download/);
   expect(await temporaryFiles(t.base)).toEqual([]);
@@ -73,7 +111,11 @@ it('a server killed mid-download makes the client exit 5, keeping the previous l
   const server = await startServerProcess(['--root', join(base, 'root')]);
   const proxy = await slowProxy(server.port);
 
-  const client = spawn(process.execPath, [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', 'big.bin'], { cwd: join(base, 'local') });
+  const client = spawn(
+    process.execPath,
+    [CLI, 'client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '-v', 'big.bin', '-l', 'big.bin'],
+    { cwd: join(base, 'local') },
+  );
   const clientExit = new Promise<number | null>((resolve) => client.once('exit', (code) => resolve(code)));
   await server.logged(/download "big.bin"/);
   server.child.kill('SIGKILL');

@@ -5,7 +5,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DOWNLOAD_REPLY_SIZE, OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../../machines/transfer/frames';
+import {
+  DOWNLOAD_REPLY_SIZE,
+  OP,
+  STATUS,
+  encodeRequest,
+  encodeStatus,
+  encodeUploadSize,
+} from '../../machines/transfer/frames';
 import { startServerProcess, type ServerProcess } from '../test-support/processes';
 import { NOTHING_LEFT, leftovers, temporaryFiles } from '../test-support/leftovers';
 import { raw } from '../test-support/raw-client';
@@ -73,8 +80,18 @@ describe('shutdown on a signal', () => {
 
   it('stops accepting, lets a transfer in flight finish, aborts one that stalls after --grace, exits 0, leaves no temp file', async () => {
     await start(2);
-    const finishing = await raw(server.port, encodeRequest(OP.upload, 'finishing.bin'), encodeUploadSize(3000), Buffer.alloc(1000, 1));
-    const stalled = await raw(server.port, encodeRequest(OP.upload, 'stalled.bin'), encodeUploadSize(3000), Buffer.alloc(1000, 2));
+    const finishing = await raw(
+      server.port,
+      encodeRequest(OP.upload, 'finishing.bin'),
+      encodeUploadSize(3000),
+      Buffer.alloc(1000, 1),
+    );
+    const stalled = await raw(
+      server.port,
+      encodeRequest(OP.upload, 'stalled.bin'),
+      encodeUploadSize(3000),
+      Buffer.alloc(1000, 2),
+    );
     await finishing.replies(2);
     await stalled.replies(2);
     server.child.kill('SIGTERM');
@@ -95,7 +112,12 @@ describe('shutdown on a signal', () => {
 
   it('a second signal stops at once (no waiting out a 600 s grace), still leaving no temp file', async () => {
     await start(600);
-    const stalled = await raw(server.port, encodeRequest(OP.upload, 'stalled.bin'), encodeUploadSize(3000), Buffer.alloc(1000));
+    const stalled = await raw(
+      server.port,
+      encodeRequest(OP.upload, 'stalled.bin'),
+      encodeUploadSize(3000),
+      Buffer.alloc(1000),
+    );
     await stalled.replies(2);
     server.child.kill('SIGTERM');
     await server.logged(/no longer accepting/);

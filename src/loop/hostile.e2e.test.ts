@@ -41,7 +41,22 @@ interface Protocol {
 /** A lab server that reads a text request; a quiet period longer than the trickle's gaps, so only the deadline ends it. */
 const text = (command: string) => () => [command, 'server', '0', '--host', '127.0.0.1', '--quiet-period', '5000'];
 const textWithRoot = (command: string) => (root: string) => [...text(command)(), '--root', root];
-const ardei = (root: string) => ['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', '--advanced', '0', '--root', root, '--quiet-period', '5000'];
+const ardei = (root: string) => [
+  'ardei',
+  'server',
+  '--host',
+  '127.0.0.1',
+  '--tcp-port',
+  '0',
+  '--udp-port',
+  '0',
+  '--advanced',
+  '0',
+  '--root',
+  root,
+  '--quiet-period',
+  '5000',
+];
 
 const PROTOCOLS: Protocol[] = [
   {
@@ -127,7 +142,12 @@ async function peer(port: number, from: string) {
 }
 
 /** Sends `bytes` one chunk every `everyMs` (at most `count` times) until the server ends the connection. */
-async function trickle(client: Awaited<ReturnType<typeof peer>>, bytes: Buffer, everyMs: number, count: number): Promise<'end' | 'reset' | 'still open'> {
+async function trickle(
+  client: Awaited<ReturnType<typeof peer>>,
+  bytes: Buffer,
+  everyMs: number,
+  count: number,
+): Promise<'end' | 'reset' | 'still open'> {
   for (let sent = 0; sent < count && !client.socket.destroyed; sent++) {
     client.socket.write(bytes);
     const ended = await Promise.race([client.ended, delay(everyMs, undefined, { ref: false }).then(() => undefined)]);
@@ -153,7 +173,13 @@ async function start(protocol: Protocol, limits: string[]) {
 
 /** Resolves once the server has logged `pattern`; fails after SERVED_WITHIN_MS. */
 async function logged(pattern: RegExp): Promise<void> {
-  const seen = await Promise.race([server!.logged(pattern).then(() => true, () => false), delay(SERVED_WITHIN_MS, false, { ref: false })]);
+  const seen = await Promise.race([
+    server!.logged(pattern).then(
+      () => true,
+      () => false,
+    ),
+    delay(SERVED_WITHIN_MS, false, { ref: false }),
+  ]);
   if (!seen) throw new Error(`not logged within ${SERVED_WITHIN_MS / 1000} s: ${pattern}\n${server!.output()}`);
 }
 
@@ -168,7 +194,11 @@ afterEach(async () => {
 async function answer(client: Awaited<ReturnType<typeof peer>>, served: RegExp): Promise<string> {
   const deadline = delay(SERVED_WITHIN_MS, undefined, { ref: false });
   while (!served.test(client.text())) {
-    const more = await Promise.race([once(client.socket, 'data').then(() => true), client.ended.then(() => false), deadline.then(() => false)]);
+    const more = await Promise.race([
+      once(client.socket, 'data').then(() => true),
+      client.ended.then(() => false),
+      deadline.then(() => false),
+    ]);
     if (!more) break;
   }
   client.socket.destroy();
@@ -184,14 +214,25 @@ async function legitimate(protocol: Protocol): Promise<string> {
 
 describe.each(PROTOCOLS)('$name server against a hostile peer', (protocol) => {
   it(`an idle flood from one address takes at most --max-per-address slots: a client from another is served within ${SERVED_WITHIN_MS / 1000} s`, async () => {
-    await start(protocol, ['--max-connections', '8', '--max-per-address', '4', '--request-timeout', '60', '--idle-timeout', '60']);
+    await start(protocol, [
+      '--max-connections',
+      '8',
+      '--max-per-address',
+      '4',
+      '--request-timeout',
+      '60',
+      '--idle-timeout',
+      '60',
+    ]);
     const flood = [];
     for (let i = 0; i < 12; i++) flood.push(await peer(port, ATTACKER));
 
     expect(await legitimate(protocol)).toMatch(protocol.served);
     await logged(/refused 127\.0\.0\.2:\d+: 4 connections open from 127\.0\.0\.2, the most --max-per-address allows/);
     // The four it let in are still open: the limit did this, not a timeout.
-    const open = await Promise.all(flood.map((attacker) => Promise.race([attacker.ended, delay(100, undefined, { ref: false }).then(() => 'open')])));
+    const open = await Promise.all(
+      flood.map((attacker) => Promise.race([attacker.ended, delay(100, undefined, { ref: false }).then(() => 'open')])),
+    );
     expect(open.filter((state) => state === 'open')).toHaveLength(4);
     for (const attacker of flood) attacker.socket.destroy();
   });
@@ -250,21 +291,30 @@ describe('transfer server against a peer that asks a large download and never re
 describe('ardei advanced server against a peer that pipelines requests and never reads', () => {
   const protocol = PROTOCOLS.find(({ name }) => name === 'ardei advanced')!;
   /** Server memory in MiB, from /proc. */
-  const rss = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server!.child.pid}/status`, 'utf8'))![1]) / 1024;
+  const rss = async () =>
+    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server!.child.pid}/status`, 'utf8'))![1]) / 1024;
   const COMMANDS = 5000;
 
   it('stops reading once its replies back up: it answers a bounded number, stays small, and serves a client within 5 s', async () => {
     // A long request deadline: this is about memory, not about the deadline (which would cut this peer too).
     const root = await start(protocol, ['--request-timeout', '60']);
     // Listings of about 20 KB each: 5000 of them, all held, would be about 100 MB.
-    await Promise.all(Array.from({ length: 100 }, (_, i) => writeFile(join(root, `${String(i).padStart(3, '0')}-${'n'.repeat(190)}`), '')));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        writeFile(join(root, `${String(i).padStart(3, '0')}-${'n'.repeat(190)}`), ''),
+      ),
+    );
     const before = await rss();
     const attacker = await peer(port, ATTACKER);
     attacker.socket.pause(); // never reads
     attacker.socket.write(Buffer.concat([CLIENT_KEY, Buffer.from('ls929Z'.repeat(COMMANDS))]));
     await logged(/\[c\d+\] connected from 127\.0\.0\.2/);
     const attackerId = /\[(c\d+)\] connected from 127\.0\.0\.2/.exec(server!.output())![1];
-    const answered = () => server!.output().split('\n').filter((line) => line.includes(`[${attackerId}] /: ls`)).length;
+    const answered = () =>
+      server!
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(`[${attackerId}] /: ls`)).length;
 
     expect(await legitimate({ ...protocol, served: /929Z$/ })).toMatch(/Files: \n\n000-n+\n/);
     // Wait (at most 5 s) until the server answers no more: with every command read, that takes all 5000.

@@ -96,10 +96,30 @@ describe('names as long as the protocol allows', () => {
     await writeFile(join(base, 'local', 'up.txt'), 'long named');
     const server = await startServerProcess(['--root', join(base, 'root')]);
     try {
-      const up = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'up.txt'), '-v', name]);
+      const up = await wirestate([
+        'client',
+        '-q',
+        '-m',
+        'upload',
+        '-s',
+        `127.0.0.1:${server.port}`,
+        '-l',
+        join(base, 'local', 'up.txt'),
+        '-v',
+        name,
+      ]);
       expect(up.code).toBe(EXIT.ok);
       expect(await readFile(join(base, 'root', name), 'utf8')).toBe('long named');
-      const down = await wirestate(['client', '-q', '-s', `127.0.0.1:${server.port}`, '-v', name, '-l', join(base, 'local', name)]);
+      const down = await wirestate([
+        'client',
+        '-q',
+        '-s',
+        `127.0.0.1:${server.port}`,
+        '-v',
+        name,
+        '-l',
+        join(base, 'local', name),
+      ]);
       expect(down.code).toBe(EXIT.ok);
       expect(await readFile(join(base, 'local', name), 'utf8')).toBe('long named');
       expect((await readdir(join(base, 'root'))).sort()).toEqual([name]);
@@ -114,8 +134,17 @@ describe('names as long as the protocol allows', () => {
     const name = 'n'.repeat(251) + '.txt';
     await Promise.all(['shared', 'here', 'there'].map((folder) => mkdir(join(base, folder))));
     await writeFile(join(base, 'here', name), 'long named');
-    const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', join(base, 'shared')]);
-    const client = (cwd: string, ...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(server.port), ...args], join(base, cwd));
+    const server = await startCliServer([
+      'share',
+      'server',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--root',
+      join(base, 'shared'),
+    ]);
+    const client = (cwd: string, ...args: string[]) =>
+      wirestate(['share', 'client', '127.0.0.1', String(server.port), ...args], join(base, cwd));
     try {
       expect((await client('here', 'put', name)).code).toBe(EXIT.ok);
       expect((await client('there', 'get', name)).code).toBe(EXIT.ok);

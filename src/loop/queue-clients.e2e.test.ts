@@ -14,15 +14,26 @@ const silent = winston.createLogger({ transports: [new winston.transports.Consol
 describe.each(['tcp', 'udp'] as Transport[])('many clients at once over %s', (transport) => {
   it('every message is received exactly once, and the extra receivers hear the queue is empty', async () => {
     const queue = new MessageQueue();
-    const common = { host: '127.0.0.1', port: 0, protocol: queueServer(queue, transport, { maxMessage: 3000 }), log: silent };
-    const server: ListeningServer = transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 200 });
+    const common = {
+      host: '127.0.0.1',
+      port: 0,
+      protocol: queueServer(queue, transport, { maxMessage: 3000 }),
+      log: silent,
+    };
+    const server: ListeningServer =
+      transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 200 });
     const session = async (mode: 'send' | 'receive', message?: Buffer) => {
       const spec = queueClient(transport, { mode, maxMessage: 3000, idleTimeoutMs: 5000 }, message);
       let received = Buffer.alloc(0);
-      const watch = (actor: import('xstate').AnyActorRef) => void actor.subscribe((snapshot) => (received = snapshot.context.message));
+      const watch = (actor: import('xstate').AnyActorRef) =>
+        void actor.subscribe((snapshot) => (received = snapshot.context.message));
       const outcome =
         transport === 'tcp'
-          ? await runConnection(await connectTcp('127.0.0.1', server.address.port), spec, { id: 'c', log: silent, watch }).finished
+          ? await runConnection(await connectTcp('127.0.0.1', server.address.port), spec, {
+              id: 'c',
+              log: silent,
+              watch,
+            }).finished
           : await runUdpClient('127.0.0.1', server.address.port, spec, { log: silent, watch });
       return { outcome: outcome.outcome, text: received.toString() };
     };

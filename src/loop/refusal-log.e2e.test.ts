@@ -34,14 +34,27 @@ function connectAndWaitForClose(port: number): Promise<void> {
 }
 
 it('logs the first refusal from an address in full and the rest as one count', async () => {
-  server = await startCliServer(['upper', 'server', '0', '--host', '127.0.0.1', '--max-per-address', '1', '--request-timeout', '60', '--idle-timeout', '60']);
+  server = await startCliServer([
+    'upper',
+    'server',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--max-per-address',
+    '1',
+    '--request-timeout',
+    '60',
+    '--idle-timeout',
+    '60',
+  ]);
   const port = server.port;
   // The one slot the address may hold, held open for the whole flood.
   const holder = connect({ host: '127.0.0.1', port, localAddress: ATTACKER });
   holder.on('error', () => undefined);
   try {
     await server.logged(/connected from 127\.0\.0\.2/);
-    for (let sent = 0; sent < FLOOD; sent += WAVE) await Promise.all(Array.from({ length: WAVE }, () => connectAndWaitForClose(port)));
+    for (let sent = 0; sent < FLOOD; sent += WAVE)
+      await Promise.all(Array.from({ length: WAVE }, () => connectAndWaitForClose(port)));
   } finally {
     holder.destroy();
   }

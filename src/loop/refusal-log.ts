@@ -35,7 +35,8 @@ export class RefusalLog {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const [address, count] of this.more) {
-      if (count > 0) this.log.warn(`refused ${count} more connection(s) from ${address} in the last ${this.intervalMs / 1000} s`);
+      if (count > 0)
+        this.log.warn(`refused ${count} more connection(s) from ${address} in the last ${this.intervalMs / 1000} s`);
     }
     this.more.clear();
   }

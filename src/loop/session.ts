@@ -36,7 +36,8 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
     ...(log.isDebugEnabled() ? [watchStates((state) => log.debug(`state ${state}`, { connection: id }))] : []),
     ...(record ? [watchStates((state) => record.state(state), { skipFlowControl: true })] : []),
   ];
-  const inspect = observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
+  const inspect =
+    observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect });
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
@@ -62,10 +63,26 @@ export function outcomeOf(actor: AnyActorRef): SessionOutcome {
 }
 
 /** The connection's last line: prose for people, and every figure as a field for log readers. */
-function logEnd(log: Logger, about: { connection: string; operation?: string; name?: string }, outcome: SessionOutcome, ms: number): void {
+function logEnd(
+  log: Logger,
+  about: { connection: string; operation?: string; name?: string },
+  outcome: SessionOutcome,
+  ms: number,
+): void {
   const seconds = ms / 1000;
   const rate = outcome.bytes > 0 ? ` (${formatRate(outcome.bytes, seconds)})` : '';
   const why = outcome.detail ?? (outcome.code === 'ok' ? undefined : outcome.code);
-  const fields = { ...about, event: 'end', outcome: outcome.outcome, code: outcome.code, bytes: outcome.bytes, duration_ms: Math.round(ms * 1000) / 1000 };
-  log.log(outcome.ok ? 'info' : 'warn', `${outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`, fields);
+  const fields = {
+    ...about,
+    event: 'end',
+    outcome: outcome.outcome,
+    code: outcome.code,
+    bytes: outcome.bytes,
+    duration_ms: Math.round(ms * 1000) / 1000,
+  };
+  log.log(
+    outcome.ok ? 'info' : 'warn',
+    `${outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`,
+    fields,
+  );
 }

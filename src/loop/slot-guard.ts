@@ -36,7 +36,11 @@ export function guardSlot(socket: Socket, limits: SlotLimits, cut: (code: string
   const moved = () => socket.bytesRead + socket.bytesWritten - socket.writableLength;
 
   const arm = () => {
-    deadline ??= setTimeout(() => cut('request_timeout', `request not complete within ${limits.requestTimeoutMs / 1000} s (--request-timeout)`), limits.requestTimeoutMs).unref();
+    deadline ??= setTimeout(
+      () =>
+        cut('request_timeout', `request not complete within ${limits.requestTimeoutMs / 1000} s (--request-timeout)`),
+      limits.requestTimeoutMs,
+    ).unref();
   };
   const disarm = () => {
     clearTimeout(deadline);
@@ -44,7 +48,11 @@ export function guardSlot(socket: Socket, limits: SlotLimits, cut: (code: string
   };
   const checkRate = () => {
     const rate = ((moved() - movedBefore) * 1000) / limits.rateWindowMs;
-    if (rate < limits.minRate) return cut('too_slow', `${rate.toFixed(0)} B/s over ${limits.rateWindowMs / 1000} s, under --min-rate ${limits.minRate}`);
+    if (rate < limits.minRate)
+      return cut(
+        'too_slow',
+        `${rate.toFixed(0)} B/s over ${limits.rateWindowMs / 1000} s, under --min-rate ${limits.minRate}`,
+      );
     movedBefore = moved();
   };
 

@@ -51,7 +51,15 @@ afterEach(async () => {
 /** Starts `serverArgs` (listening on port 0) and a stammer proxy in front of it; returns the proxy's port. */
 async function slowLinkTo(serverArgs: string[]): Promise<number> {
   server = await startCliServer(serverArgs);
-  proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: server.port }, maxFragment: 1024, maxDelayMs: 5, seed: 13, log: silent });
+  proxy = await startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port: server.port },
+    maxFragment: 1024,
+    maxDelayMs: 5,
+    seed: 13,
+    log: silent,
+  });
   return proxy.address.port;
 }
 
@@ -60,7 +68,23 @@ describe('an upload slower than the idle timeout that keeps moving arrives whole
     const port = await slowLinkTo(['server', '-l', '0', '--host', '127.0.0.1', '--root', root]);
     const bytes = randomBytes(SIZE);
     await writeFile(join(here, 'up.bin'), bytes);
-    const result = await wirestate(['client', '-m', 'upload', '-s', `127.0.0.1:${port}`, '-l', 'up.bin', '-v', 'up.bin', '-q', '--idle-timeout', IDLE_SECONDS], here);
+    const result = await wirestate(
+      [
+        'client',
+        '-m',
+        'upload',
+        '-s',
+        `127.0.0.1:${port}`,
+        '-l',
+        'up.bin',
+        '-v',
+        'up.bin',
+        '-q',
+        '--idle-timeout',
+        IDLE_SECONDS,
+      ],
+      here,
+    );
     expect(result).toMatchObject({ code: EXIT.ok, stderr: '' });
     expect((await readFile(join(root, 'up.bin'))).equals(bytes)).toBe(true);
   });
@@ -69,16 +93,31 @@ describe('an upload slower than the idle timeout that keeps moving arrives whole
     const port = await slowLinkTo(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
     const bytes = randomBytes(SIZE);
     await writeFile(join(here, 'up.bin'), bytes);
-    const result = await wirestate(['share', 'client', '127.0.0.1', String(port), 'put', 'up.bin', '--idle-timeout', IDLE_SECONDS], here);
+    const result = await wirestate(
+      ['share', 'client', '127.0.0.1', String(port), 'put', 'up.bin', '--idle-timeout', IDLE_SECONDS],
+      here,
+    );
     expect(result.code).toBe(EXIT.ok);
     expect((await readFile(join(root, 'up.bin'))).equals(bytes)).toBe(true);
   });
 
   it('queue send', async () => {
-    const port = await slowLinkTo(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--max-size', String(2 * SIZE)]);
+    const port = await slowLinkTo([
+      'queue',
+      'server',
+      '0',
+      'TCP',
+      '--host',
+      '127.0.0.1',
+      '--max-size',
+      String(2 * SIZE),
+    ]);
     const text = randomBytes(SIZE / 2).toString('hex');
     await writeFile(join(here, 'message.txt'), text);
-    const sent = await wirestate(['queue', 'client', '127.0.0.1', String(port), 'TCP', 'send', 'message.txt', '--idle-timeout', IDLE_SECONDS], here);
+    const sent = await wirestate(
+      ['queue', 'client', '127.0.0.1', String(port), 'TCP', 'send', 'message.txt', '--idle-timeout', IDLE_SECONDS],
+      here,
+    );
     expect(sent.code).toBe(EXIT.ok);
     const received = await wirestate(['queue', 'client', '127.0.0.1', String(server!.port), 'TCP', 'receive'], here);
     expect(received).toMatchObject({ code: EXIT.ok, stdout: `${text}\n` });
@@ -104,8 +143,27 @@ it('a server that stops reading an upload still times the client out: acknowledg
     const { port } = stalling.address() as AddressInfo;
     // Far more than the kernel's buffers on both sides take while nobody reads.
     await writeFile(join(here, 'big.bin'), Buffer.alloc(64 * 1024 * 1024));
-    const result = await wirestate(['client', '-m', 'upload', '-s', `127.0.0.1:${port}`, '-l', 'big.bin', '-v', 'big.bin', '-q', '--idle-timeout', '2'], here);
-    expect(result).toMatchObject({ code: EXIT.interrupted, stderr: expect.stringContaining('no answer from the server in time (--idle-timeout)') });
+    const result = await wirestate(
+      [
+        'client',
+        '-m',
+        'upload',
+        '-s',
+        `127.0.0.1:${port}`,
+        '-l',
+        'big.bin',
+        '-v',
+        'big.bin',
+        '-q',
+        '--idle-timeout',
+        '2',
+      ],
+      here,
+    );
+    expect(result).toMatchObject({
+      code: EXIT.interrupted,
+      stderr: expect.stringContaining('no answer from the server in time (--idle-timeout)'),
+    });
   } finally {
     for (const socket of sockets) socket.destroy();
     stalling.close();

@@ -23,7 +23,11 @@ const BLAST = Buffer.concat(Array.from({ length: CHUNKS }, (_, n) => Buffer.allo
  * A socket error finishes it `broken`, with the error's code.
  */
 const commands = setup({
-  types: { context: {} as { outcome: string; detail?: string }, events: {} as Line | WireEvent, emitted: {} as WireCommand },
+  types: {
+    context: {} as { outcome: string; detail?: string },
+    events: {} as Line | WireEvent,
+    emitted: {} as WireCommand,
+  },
   actors: { store: fromPromise(() => new Promise(() => undefined)) },
   actions: {
     blast: emit(() => ({ type: 'wire.write' as const, bytes: BLAST })),
@@ -34,7 +38,12 @@ const commands = setup({
 }).createMachine({
   context: { outcome: 'running' },
   initial: 'listening',
-  on: { 'socket.error': { target: '.finished', actions: { type: 'ended', params: ({ event }) => ({ outcome: 'broken', detail: event.code }) } } },
+  on: {
+    'socket.error': {
+      target: '.finished',
+      actions: { type: 'ended', params: ({ event }) => ({ outcome: 'broken', detail: event.code }) },
+    },
+  },
   states: {
     listening: {
       tags: READING_TAG,
@@ -42,7 +51,11 @@ const commands = setup({
         'frame.line': [
           { guard: ({ event }) => event.text === 'blast', target: 'replying', actions: 'blast' },
           { guard: ({ event }) => event.text === 'store', target: 'storing' },
-          { guard: ({ event }) => event.text === 'reset', target: 'finished', actions: ['reset', { type: 'ended', params: { outcome: 'reset' } }] },
+          {
+            guard: ({ event }) => event.text === 'reset',
+            target: 'finished',
+            actions: ['reset', { type: 'ended', params: { outcome: 'reset' } }],
+          },
           { target: 'finished', actions: { type: 'ended', params: { outcome: 'done' } } },
         ],
         'socket.end': { target: 'finished', actions: { type: 'ended', params: { outcome: 'done' } } },
@@ -53,7 +66,12 @@ const commands = setup({
     storing: { entry: 'end', invoke: { src: 'store' } },
     finished: { type: 'final' },
   },
-  output: ({ context }): SessionOutcome => ({ ok: context.outcome === 'done', outcome: context.outcome, detail: context.detail, bytes: 0 }),
+  output: ({ context }): SessionOutcome => ({
+    ok: context.outcome === 'done',
+    outcome: context.outcome,
+    detail: context.detail,
+    bytes: 0,
+  }),
 });
 
 let server: TcpServer;
@@ -81,7 +99,12 @@ afterEach(() => server.close());
  * A client that may keep its side open after the server ends its own; collects what it receives, from the
  * start, or (`reading: false`) only once `read()` is called.
  */
-async function client({ reading = true } = {}): Promise<{ socket: Socket; received: () => Buffer; length: () => number; read: () => void }> {
+async function client({ reading = true } = {}): Promise<{
+  socket: Socket;
+  received: () => Buffer;
+  length: () => number;
+  read: () => void;
+}> {
   const socket = connect({ port: server.address.port, host: '127.0.0.1', allowHalfOpen: true });
   const chunks: Buffer[] = [];
   let length = 0;
@@ -95,7 +118,8 @@ async function client({ reading = true } = {}): Promise<{ socket: Socket; receiv
   return { socket, received: () => Buffer.concat(chunks), length: () => length, read };
 }
 
-const statesVisited = () => lines.filter((line) => / state /.test(line)).map((line) => line.replace(/^debug c\d+ state /, ''));
+const statesVisited = () =>
+  lines.filter((line) => / state /.test(line)).map((line) => line.replace(/^debug c\d+ state /, ''));
 /** Settles once the server's machine has entered `state`. */
 const entered = (state: string) =>
   new Promise<void>((resolve) => {

@@ -62,7 +62,10 @@ export const socketLife = setup({
       on: {
         'session.over': 'lingering',
         'session.failed': 'aborting',
-        'socket.closed': [{ guard: and([not('closedOnError'), 'peerEnded', 'ownSideFinished']), target: 'finishing_local_work' }, { target: 'broken' }],
+        'socket.closed': [
+          { guard: and([not('closedOnError'), 'peerEnded', 'ownSideFinished']), target: 'finishing_local_work' },
+          { target: 'broken' },
+        ],
       },
     },
     lingering: {

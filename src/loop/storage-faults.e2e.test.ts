@@ -35,7 +35,16 @@ describe('a full disk', () => {
   const startOnSmallDisk = () =>
     startServerProcess(
       ['--root', join(base, 'root')],
-      ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=4m wirestate "$0" && exec "$@"', join(base, 'root')],
+      [
+        'unshare',
+        '--user',
+        '--map-root-user',
+        '--mount',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o size=4m wirestate "$0" && exec "$@"',
+        join(base, 'root'),
+      ],
     );
   /** The server's root as seen from outside its mount namespace. */
   const disk = () => join(`/proc/${server.child.pid}/root`, base, 'root');
@@ -67,7 +76,18 @@ describe('a full disk', () => {
 
     await unlink(join(disk(), 'filler'));
     await writeFile(join(base, 'local', 'small.txt'), 'there is room again');
-    const again = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'small.txt'), '-v', 'small.txt']);
+    const again = await wirestate([
+      'client',
+      '-q',
+      '-m',
+      'upload',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '-l',
+      join(base, 'local', 'small.txt'),
+      '-v',
+      'small.txt',
+    ]);
     expect(again.code).toBe(EXIT.ok);
     expect(await readdir(disk())).toEqual(['small.txt']);
   });
@@ -75,7 +95,18 @@ describe('a full disk', () => {
   it('an upload larger than the free space is refused at its size frame, before any byte is written', async () => {
     server = await startOnSmallDisk();
     await writeFile(join(base, 'local', 'five.bin'), Buffer.alloc(5 * MiB));
-    const result = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'five.bin'), '-v', 'five.bin']);
+    const result = await wirestate([
+      'client',
+      '-q',
+      '-m',
+      'upload',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '-l',
+      join(base, 'local', 'five.bin'),
+      '-v',
+      'five.bin',
+    ]);
     expect(result.code).toBe(EXIT.refused);
     await server.logged(/refused \(no room\)/);
     expect(await readdir(disk())).toEqual([]);
@@ -90,7 +121,16 @@ describe('permission denied', () => {
     await writeFile(join(base, 'root', 'secret.txt'), 'not for you');
     await chmod(join(base, 'root', 'secret.txt'), 0o000);
     server = await startUnprivileged();
-    const result = await wirestate(['client', '-q', '-s', `127.0.0.1:${server.port}`, '-v', 'secret.txt', '-l', join(base, 'local', 'got.txt')]);
+    const result = await wirestate([
+      'client',
+      '-q',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '-v',
+      'secret.txt',
+      '-l',
+      join(base, 'local', 'got.txt'),
+    ]);
     expect(result.code).toBe(EXIT.serverError);
     await server.logged(/download "secret.txt"[\s\S]*refused \(EACCES\)/);
     expect(await readdir(join(base, 'local'))).toEqual([]);
@@ -100,7 +140,18 @@ describe('permission denied', () => {
     await mkdir(join(base, 'root', 'readonly'), { mode: 0o555 });
     await writeFile(join(base, 'local', 'up.txt'), 'hello');
     server = await startUnprivileged();
-    const result = await wirestate(['client', '-q', '-m', 'upload', '-s', `127.0.0.1:${server.port}`, '-l', join(base, 'local', 'up.txt'), '-v', 'readonly/up.txt']);
+    const result = await wirestate([
+      'client',
+      '-q',
+      '-m',
+      'upload',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '-l',
+      join(base, 'local', 'up.txt'),
+      '-v',
+      'readonly/up.txt',
+    ]);
     expect(result.code).toBe(EXIT.serverError);
     await server.logged(/upload "readonly\/up.txt"[\s\S]*refused \(EACCES\)/);
     expect(await readdir(join(base, 'root', 'readonly'))).toEqual([]);

@@ -53,13 +53,21 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
     const address = socket.remoteAddress ?? '';
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
-      refusals.refused(address, `refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`, { connection: id });
+      refusals.refused(
+        address,
+        `refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`,
+        { connection: id },
+      );
       socket.resetAndDestroy();
       return;
     }
     const fromAddress = perAddress.get(address) ?? 0;
     if (fromAddress >= (options.maxPerAddress ?? Infinity)) {
-      refusals.refused(address, `refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`, { connection: id });
+      refusals.refused(
+        address,
+        `refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`,
+        { connection: id },
+      );
       socket.resetAndDestroy();
       return;
     }
@@ -69,10 +77,25 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     connectionLog.info(`connected from ${peer}`);
     const spec = protocol.accept(id);
     const record = options.recordDir
-      ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer, input: spec.input })
+      ? TraceWriter.open(options.recordDir, {
+          protocol: protocol.name,
+          role: 'server',
+          connection: id,
+          peer,
+          input: spec.input,
+        })
       : undefined;
-    const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
-    const { finished } = runConnection(socket, spec, { id, log: connectionLog, watch, record, limits: options.limits ?? DEFAULT_SLOT_LIMITS, loop: options.loop });
+    const watch =
+      options.watch &&
+      ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
+    const { finished } = runConnection(socket, spec, {
+      id,
+      log: connectionLog,
+      watch,
+      record,
+      limits: options.limits ?? DEFAULT_SLOT_LIMITS,
+      loop: options.loop,
+    });
     void finished.then((outcome) => {
       sockets.delete(socket);
       const left = perAddress.get(address)! - 1;

@@ -16,34 +16,37 @@ async function until(socket: Socket, ok: (bytes: number | undefined) => boolean)
   return bytes;
 }
 
-it.each(['127.0.0.1', '::1'])('over %s: none when the peer has everything, some while it does not read', async (host) => {
-  const accepted: Socket[] = [];
-  const server = createServer((socket) => {
-    accepted.push(socket);
-    socket.pause();
-  });
-  let socket: Socket | undefined;
-  try {
-    await once(server.listen(0, host), 'listening');
-    socket = connect({ host, port: (server.address() as AddressInfo).port });
-    await once(socket, 'connect');
-    expect(await unacknowledgedBytes(socket)).toBe(0);
+it.each(['127.0.0.1', '::1'])(
+  'over %s: none when the peer has everything, some while it does not read',
+  async (host) => {
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => {
+      accepted.push(socket);
+      socket.pause();
+    });
+    let socket: Socket | undefined;
+    try {
+      await once(server.listen(0, host), 'listening');
+      socket = connect({ host, port: (server.address() as AddressInfo).port });
+      await once(socket, 'connect');
+      expect(await unacknowledgedBytes(socket)).toBe(0);
 
-    socket.write(Buffer.alloc(SENT));
-    expect(await until(socket, (bytes) => (bytes ?? 0) > 0)).toBeGreaterThan(0);
+      socket.write(Buffer.alloc(SENT));
+      expect(await until(socket, (bytes) => (bytes ?? 0) > 0)).toBeGreaterThan(0);
 
-    while (accepted.length === 0) await once(server, 'connection');
-    const reader = accepted[0];
-    let received = 0;
-    reader.on('data', (chunk: Buffer) => (received += chunk.length));
-    reader.resume();
-    expect(await until(socket, (bytes) => bytes === 0 && received === SENT)).toBe(0);
-  } finally {
-    socket?.destroy();
-    for (const peer of accepted) peer.destroy();
-    server.close();
-  }
-});
+      while (accepted.length === 0) await once(server, 'connection');
+      const reader = accepted[0];
+      let received = 0;
+      reader.on('data', (chunk: Buffer) => (received += chunk.length));
+      reader.resume();
+      expect(await until(socket, (bytes) => bytes === 0 && received === SENT)).toBe(0);
+    } finally {
+      socket?.destroy();
+      for (const peer of accepted) peer.destroy();
+      server.close();
+    }
+  },
+);
 
 it.each([
   ['a reset', true],

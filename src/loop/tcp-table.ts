@@ -45,15 +45,25 @@ export async function peerReset(ends: TcpEnds): Promise<boolean> {
 }
 
 /** The socket's state and unacknowledged bytes; `null` when it is not in the table, `undefined` when there is no table to read. */
-async function rowOf({ localAddress, localPort, remoteAddress, remotePort }: TcpEnds): Promise<{ state: number; unacknowledged: number } | null | undefined> {
+async function rowOf({
+  localAddress,
+  localPort,
+  remoteAddress,
+  remotePort,
+}: TcpEnds): Promise<{ state: number; unacknowledged: number } | null | undefined> {
   if (!localAddress || !localPort || !remoteAddress || !remotePort) return undefined;
-  const table = await readFile(isIPv4(localAddress) ? '/proc/net/tcp' : '/proc/net/tcp6', 'latin1').catch(() => undefined);
+  const table = await readFile(isIPv4(localAddress) ? '/proc/net/tcp' : '/proc/net/tcp6', 'latin1').catch(
+    () => undefined,
+  );
   if (table === undefined) return undefined;
   const key = ` ${procAddress(localAddress, localPort)} ${procAddress(remoteAddress, remotePort)} `;
   const at = table.indexOf(key);
   if (at < 0) return null;
   // After the key: the state, then tx_queue:rx_queue, in hex.
-  const [state = '', queues = ''] = table.slice(at + key.length, table.indexOf('\n', at)).trim().split(/\s+/);
+  const [state = '', queues = ''] = table
+    .slice(at + key.length, table.indexOf('\n', at))
+    .trim()
+    .split(/\s+/);
   const row = { state: Number.parseInt(state, 16), unacknowledged: Number.parseInt(queues.split(':')[0] ?? '', 16) };
   return Number.isNaN(row.state) || Number.isNaN(row.unacknowledged) ? undefined : row;
 }

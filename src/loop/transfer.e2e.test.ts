@@ -143,10 +143,12 @@ describe('interrupted transfers', () => {
 
   it('a download cut off by the server exits 5 and keeps the previous local file', async () => {
     const liar: Server = createServer((socket) =>
-      socket.on('error', () => undefined).once('data', () => {
-        socket.write(encodeDownloadReply(STATUS.yes, 1000));
-        socket.once('data', () => socket.end(Buffer.alloc(10)));
-      }),
+      socket
+        .on('error', () => undefined)
+        .once('data', () => {
+          socket.write(encodeDownloadReply(STATUS.yes, 1000));
+          socket.once('data', () => socket.end(Buffer.alloc(10)));
+        }),
     );
     await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
     const port = (liar.address() as { port: number }).port;
@@ -163,7 +165,9 @@ describe('client problems before any transfer', () => {
   it('cannot connect: exit 6 with the reason', async () => {
     const result = await wirestate(['client', '-s', '127.0.0.1:1', '-v', 'x', '-l', 'y'], local);
     expect(result.code).toBe(EXIT.cannotConnect);
-    expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/);
+    expect(result.stderr).toMatch(
+      /cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/,
+    );
   });
 
   it('a local file to upload that does not exist: exit 7, nothing sent', async () => {

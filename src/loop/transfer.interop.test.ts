@@ -28,14 +28,20 @@ describe('the seed protocol client (ftpeer) against the wirestate server', () =>
   });
   afterAll(() => t.stop());
 
-  it.each([['whole writes', '65536'], ['1-byte writes', '1']])('downloads with %s', async (_label, chunk) => {
+  it.each([
+    ['whole writes', '65536'],
+    ['1-byte writes', '1'],
+  ])('downloads with %s', async (_label, chunk) => {
     const out = join(t.base, `down-${chunk}.bin`);
     const result = await ftpeer('get', '127.0.0.1', String(t.port), 'speech.txt', out, '--chunk', chunk);
     expect(result).toMatchObject({ code: 0, stdout: `ok ${content.length}\n` });
     expect(await sha256(out)).toBe(await sha256(join(t.files.root, 'speech.txt')));
   });
 
-  it.each([['whole writes', '65536'], ['1-byte writes', '1']])('uploads with %s and sees a clean close only once stored', async (_label, chunk) => {
+  it.each([
+    ['whole writes', '65536'],
+    ['1-byte writes', '1'],
+  ])('uploads with %s and sees a clean close only once stored', async (_label, chunk) => {
     const name = `up-${chunk}.bin`;
     const result = await ftpeer('put', '127.0.0.1', String(t.port), name, join(t.base, 'upload.bin'), '--chunk', chunk);
     expect(result).toMatchObject({ code: 0, stdout: `ok ${content.length}\n` });
@@ -69,7 +75,9 @@ describe('the wirestate client against the seed protocol server (ftpeer serve)',
     await mkdir(join(base, 'local'));
     await writeFile(join(base, 'root', 'speech.txt'), randomBytes(300_000));
     port = await freePort();
-    peer = spawn('python3', [FTPEER, 'serve', String(port), join(base, 'root')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    peer = spawn('python3', [FTPEER, 'serve', String(port), join(base, 'root')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve) => peer.stdout!.once('data', () => resolve()));
   });
   afterAll(async () => {
@@ -101,7 +109,15 @@ describe('ftpeer through the stammer proxy in front of the wirestate server', ()
   let proxy: RunningProxy;
   beforeAll(async () => {
     t = await startTestServer();
-    proxy = await startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: t.port }, maxFragment: 3, maxDelayMs: 0, seed: 1, log: capturingLogger([]) });
+    proxy = await startProxy({
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: t.port },
+      maxFragment: 3,
+      maxDelayMs: 0,
+      seed: 1,
+      log: capturingLogger([]),
+    });
   });
   afterAll(async () => {
     await proxy.close();

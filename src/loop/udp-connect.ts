@@ -17,7 +17,12 @@ export interface UdpClientOptions {
 const RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 /** Connects a UDP socket to `host:port` (resolving the name first) and runs `spec` over it until its machine finishes. */
-export async function runUdpClient(host: string, port: number, spec: ConnectionSpec, options: UdpClientOptions): Promise<SessionOutcome> {
+export async function runUdpClient(
+  host: string,
+  port: number,
+  spec: ConnectionSpec,
+  options: UdpClientOptions,
+): Promise<SessionOutcome> {
   // A receive buffer that holds a burst while this process is busy: what overflows it, UDP drops. The kernel caps it
   // at net.core.rmem_max (Debian's default: 208 KiB).
   const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER });

@@ -38,7 +38,8 @@ async function udpPeer(address: string, serverPort: number) {
     });
   return {
     received,
-    send: (text: string) => new Promise<void>((sent) => socket.send(Buffer.from(text), serverPort, '127.0.0.1', () => sent())),
+    send: (text: string) =>
+      new Promise<void>((sent) => socket.send(Buffer.from(text), serverPort, '127.0.0.1', () => sent())),
     /** The first datagram received, waiting up to `ms` for it; undefined if none came. */
     first: async (ms = ANSWER_MS): Promise<Buffer | undefined> => {
       if (received.length === 0) await another(ms);
@@ -64,7 +65,9 @@ const closeSocket = (socket: Socket) =>
 async function flood(serverPort: number, count: number, request: string): Promise<number> {
   let answered = 0;
   for (let start = 0; start < count; start += 50) {
-    const wave = await Promise.all(Array.from({ length: Math.min(50, count - start) }, () => udpPeer(ATTACKER, serverPort)));
+    const wave = await Promise.all(
+      Array.from({ length: Math.min(50, count - start) }, () => udpPeer(ATTACKER, serverPort)),
+    );
     await Promise.all(wave.map((peer) => peer.send(request)));
     answered += (await Promise.all(wave.map((peer) => peer.first(1000)))).filter((reply) => reply !== undefined).length;
     await Promise.all(wave.map((peer) => peer.close()));
@@ -72,10 +75,21 @@ async function flood(serverPort: number, count: number, request: string): Promis
   return answered;
 }
 
-const udpPortOf = (server: ServerProcess, name: string) => Number(new RegExp(`${name} server listening on [\\d.]+:(\\d+)`).exec(server.output())![1]);
+const udpPortOf = (server: ServerProcess, name: string) =>
+  Number(new RegExp(`${name} server listening on [\\d.]+:(\\d+)`).exec(server.output())![1]);
 
 async function startArdei(...flags: string[]): Promise<{ server: ServerProcess; port: number }> {
-  const server = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0', ...flags]);
+  const server = await startCliServer([
+    'ardei',
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--tcp-port',
+    '0',
+    '--udp-port',
+    '0',
+    ...flags,
+  ]);
   await server.logged(/ardei-udp server listening on [\d.]+:\d+/);
   return { server, port: udpPortOf(server, 'ardei-udp') };
 }
@@ -97,27 +111,35 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
     const client = await udpPeer(CLIENT, server.port);
     await client.send('from a real client');
     await client.send('<<GET>>');
-    expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 300, reply: 'from a real client' });
+    expect({ answered, reply: (await client.first())?.toString() }).toEqual({
+      answered: 300,
+      reply: 'from a real client',
+    });
     await client.close();
     expect(server.output()).toMatch(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
   });
 
-  it.each([[[]], [['--max-connections', '4']]])('does not lock an ardei client out (server flags %j)', async (flags) => {
-    const { server, port } = await startArdei(...flags);
-    servers.push(server);
-    const answered = await flood(port, 300, 'x');
-    const client = await udpPeer(CLIENT, port);
-    await client.send('hello');
-    expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 300, reply: 'HELLO' });
-    await client.close();
-  });
+  it.each([[[]], [['--max-connections', '4']]])(
+    'does not lock an ardei client out (server flags %j)',
+    async (flags) => {
+      const { server, port } = await startArdei(...flags);
+      servers.push(server);
+      const answered = await flood(port, 300, 'x');
+      const client = await udpPeer(CLIENT, port);
+      await client.send('hello');
+      expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 300, reply: 'HELLO' });
+      await client.close();
+    },
+  );
 });
 
 it('peers kept busy by slow streams from 4 addresses do not lock an ardei client out (--max-connections 4)', async () => {
   const { server, port } = await startArdei('--max-connections', '4', '--grace', '0');
   servers.push(server);
   // Each asks for 2 segments a minute apart: busy for two minutes, never idle.
-  const streams = await Promise.all(['127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'].map((address) => udpPeer(address, port)));
+  const streams = await Promise.all(
+    ['127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'].map((address) => udpPeer(address, port)),
+  );
   await Promise.all(streams.map((peer) => peer.send('stream-60000-2-1')));
   await server.logged(/(request 1: stream[\s\S]*){4}/);
   const client = await udpPeer(CLIENT, port);
@@ -132,8 +154,12 @@ describe('ardei over UDP, asked by a forged-looking source', () => {
     servers.push(server);
     const victim = await udpPeer(ATTACKER, port);
     await victim.send('10000000');
-    expect(await victim.drain(500, 5000)).toBe(Buffer.from('Error: this server sends at most 65536 bytes a request over UDP; ask over TCP').length);
-    expect(victim.received.map(String)).toEqual(['Error: this server sends at most 65536 bytes a request over UDP; ask over TCP']);
+    expect(await victim.drain(500, 5000)).toBe(
+      Buffer.from('Error: this server sends at most 65536 bytes a request over UDP; ask over TCP').length,
+    );
+    expect(victim.received.map(String)).toEqual([
+      'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP',
+    ]);
     expect(server.output()).toMatch(/request 1 refused: 10000000 bytes, over the UDP limit of 65536/);
     victim.received.length = 0;
     await victim.send('65536');
@@ -159,7 +185,9 @@ describe('ardei over UDP, asked by a forged-looking source', () => {
     // One second's worth at once, then the rate: 20 requests of 25000 asked 500000.
     expect(received).toBeLessThanOrEqual(rate * (1 + seconds));
     expect(received).toBeGreaterThanOrEqual(rate);
-    expect(victims.flatMap((peer) => peer.received).map(String)).toContain("Error: over this server's UDP rate limit for your address; try again in a second");
+    expect(victims.flatMap((peer) => peer.received).map(String)).toContain(
+      "Error: over this server's UDP rate limit for your address; try again in a second",
+    );
     expect(server.output()).toMatch(/refused: over the UDP rate limit for its address/);
     await Promise.all(victims.map((peer) => peer.close()));
 

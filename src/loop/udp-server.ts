@@ -70,7 +70,9 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     const addressFull = mine >= (options.maxPeersPerAddress ?? Infinity);
     if (!addressFull && peers.size < (options.maxPeers ?? Infinity)) return;
     const victim = victimFor(addressFull ? address : undefined)!;
-    const limit = addressFull ? `${mine} peers from ${address}, the most --max-peers-per-address allows` : `${peers.size} peers served, the most --max-connections allows`;
+    const limit = addressFull
+      ? `${mine} peers from ${address}, the most --max-peers-per-address allows`
+      : `${peers.size} peers served, the most --max-connections allows`;
     const evicted = peers.get(victim)!.running;
     log.info(`${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`);
     peers.delete(victim);
@@ -95,9 +97,18 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     peerLog.info(`datagram from new peer ${key}`);
     const spec = protocol.accept(id, from.address);
     const record = options.recordDir
-      ? TraceWriter.open(options.recordDir, { protocol: protocol.name, role: 'server', connection: id, peer: key, transport: 'udp', input: spec.input })
+      ? TraceWriter.open(options.recordDir, {
+          protocol: protocol.name,
+          role: 'server',
+          connection: id,
+          peer: key,
+          transport: 'udp',
+          input: spec.input,
+        })
       : undefined;
-    const watch = options.watch && ((actor: AnyActorRef) => options.watch!({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
+    const watch =
+      options.watch &&
+      ((actor: AnyActorRef) => options.watch!({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
     const peer = runDatagramPeer(spec, {
       id,
       log: peerLog,
@@ -119,7 +130,8 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
 
   socket.on('message', (datagram, from) => {
     const peer = open(from);
-    if (peer && !peer.receive(datagram)) log.warn(`dropped a datagram from ${from.address}:${from.port}: too many waiting`);
+    if (peer && !peer.receive(datagram))
+      log.warn(`dropped a datagram from ${from.address}:${from.port}: too many waiting`);
   });
 
   return new Promise((resolve, reject) => {

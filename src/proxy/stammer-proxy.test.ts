@@ -14,7 +14,16 @@ import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-prox
 const logger = (lines: string[] = []) => capturingLogger(lines);
 
 function proxyTo(port: number, options: Partial<ProxyOptions> = {}): Promise<RunningProxy> {
-  return startProxy({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port }, maxFragment: 3, maxDelayMs: 0, seed: 1, log: logger(), ...options });
+  return startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port },
+    maxFragment: 3,
+    maxDelayMs: 0,
+    seed: 1,
+    log: logger(),
+    ...options,
+  });
 }
 
 /** An upstream that records what it receives and answers with `reply` once the client has ended. */
@@ -53,7 +62,10 @@ describe('stammer proxy relaying', () => {
     const proxy = await proxyTo(upstream.port, { log: logger(lines) });
     expect(await exchange(proxy.address.port, up)).toEqual(down);
     expect(await upstream.received).toEqual(up);
-    const sizes = lines.map((line) => /^debug p1 [cs]>[cs] (\d+) B/.exec(line)?.[1]).filter(Boolean).map(Number);
+    const sizes = lines
+      .map((line) => /^debug p1 [cs]>[cs] (\d+) B/.exec(line)?.[1])
+      .filter(Boolean)
+      .map(Number);
     expect(sizes.length).toBeGreaterThan(50_000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     await proxy.close();
@@ -97,7 +109,8 @@ describe('stammer proxy relaying', () => {
     const [file] = await readdir(join(t.base, 'traces'));
     const trace = parseTrace(await readFile(join(t.base, 'traces', file), 'utf8'));
     expect(trace.header).toMatchObject({ role: 'proxy', connection: 'p1' });
-    const bytes = (side: 'in' | 'out') => Buffer.concat(trace.entries.filter((entry) => side in entry).map((entry) => chunkBytes(entry)!));
+    const bytes = (side: 'in' | 'out') =>
+      Buffer.concat(trace.entries.filter((entry) => side in entry).map((entry) => chunkBytes(entry)!));
     expect(bytes('in').toString()).toBe('ping');
     expect(bytes('out').toString()).toBe('pong');
     upstream.server.close();
@@ -120,7 +133,9 @@ describe('transfers through the stammer proxy', () => {
 
   it('the wirestate client moves 1 MiB up and back down identically', async () => {
     const via = `127.0.0.1:${proxy.address.port}`;
-    expect((await wirestate(['client', '-s', via, '-m', 'upload', '-l', 'mib.bin', '-v', 'mib.bin'], t.base)).code).toBe(EXIT.ok);
+    expect(
+      (await wirestate(['client', '-s', via, '-m', 'upload', '-l', 'mib.bin', '-v', 'mib.bin'], t.base)).code,
+    ).toBe(EXIT.ok);
     expect((await wirestate(['client', '-s', via, '-v', 'mib.bin', '-l', 'back.bin'], t.base)).code).toBe(EXIT.ok);
     const expected = await sha256(join(t.base, 'mib.bin'));
     expect(await sha256(join(t.files.root, 'mib.bin'))).toBe(expected);

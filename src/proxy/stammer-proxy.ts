@@ -51,7 +51,9 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       maxDelayMs: options.maxDelayMs,
       random: seededRandom(options.seed * 1000003 + number * 2 + salt),
       onChunk,
-      onFragment: log.isDebugEnabled() ? (bytes: number, delay: number) => log.debug(`${direction} ${bytes} B after ${delay} ms`, { connection: id }) : undefined,
+      onFragment: log.isDebugEnabled()
+        ? (bytes: number, delay: number) => log.debug(`${direction} ${bytes} B after ${delay} ms`, { connection: id })
+        : undefined,
     });
     stammer(client, upstream, pipe('c>s', 0, record && ((chunk) => record.in(chunk))));
     stammer(upstream, client, pipe('s>c', 1, record && ((chunk) => record.out(chunk))));

@@ -24,7 +24,10 @@ export interface AtomicFileOptions {
 }
 
 export function createAtomicFile(finalPath: string, options: AtomicFileOptions): IncomingFile {
-  const folder = holdFolder(dirname(finalPath), options.root === undefined ? { followLink: true } : { root: options.root });
+  const folder = holdFolder(
+    dirname(finalPath),
+    options.root === undefined ? { followLink: true } : { root: options.root },
+  );
   const finalName = folder.path(basename(finalPath));
   const tempPath = folder.path(tempNameFor(basename(finalPath)));
   let fd: number;

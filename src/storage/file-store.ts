@@ -30,7 +30,8 @@ export type DownloadLookup =
   | { kind: 'busy' }
   | { kind: 'refused'; code: string };
 
-export type UploadLookup = { kind: 'free'; ref: string } | { kind: 'exists' } | { kind: 'busy' } | { kind: 'refused'; code: string };
+export type UploadLookup =
+  { kind: 'free'; ref: string } | { kind: 'exists' } | { kind: 'busy' } | { kind: 'refused'; code: string };
 
 /** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
 export interface ServerFiles {

@@ -21,7 +21,11 @@ afterEach(() => rm(base, { recursive: true, force: true }));
 
 describe('FolderFiles lookups', () => {
   it('creates the root if absent and finds files inside it', async () => {
-    expect(await files.lookupDownload('speech.txt', 'c1')).toEqual({ kind: 'found', size: 10, ref: join(files.root, 'speech.txt') });
+    expect(await files.lookupDownload('speech.txt', 'c1')).toEqual({
+      kind: 'found',
+      size: 10,
+      ref: join(files.root, 'speech.txt'),
+    });
     expect(await files.lookupDownload('nothing', 'c1')).toEqual({ kind: 'missing' });
   });
 

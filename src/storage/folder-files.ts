@@ -76,7 +76,10 @@ export class FolderFiles implements ServerFiles {
       const folder = holdFolder(assertInside(this.root, await realpath(join(this.root, path))), { root: this.root });
       const entries = await readdir(folder.path('.'), { withFileTypes: true }).finally(() => folder.close());
       const names = (kind: (entry: (typeof entries)[number]) => boolean) =>
-        entries.filter((entry) => kind(entry) && !entry.name.endsWith(TEMP_SUFFIX)).map((entry) => entry.name).sort();
+        entries
+          .filter((entry) => kind(entry) && !entry.name.endsWith(TEMP_SUFFIX))
+          .map((entry) => entry.name)
+          .sort();
       return { folders: names((entry) => entry.isDirectory()), files: names((entry) => !entry.isDirectory()) };
     } catch {
       return undefined;

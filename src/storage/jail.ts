@@ -28,7 +28,8 @@ export function assertInside(root: string, path: string): string {
 export function openFileInside(root: string, path: string): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${basename(path)} is not a regular file`), { code: 'file.not_regular' });
+    if (!fstatSync(fd).isFile())
+      throw Object.assign(new Error(`${basename(path)} is not a regular file`), { code: 'file.not_regular' });
     assertInside(root, realPathOf(fd));
     return fd;
   } catch (error) {

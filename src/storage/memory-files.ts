@@ -57,11 +57,16 @@ export class MemoryFiles implements ServerFiles {
   async directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined> {
     const prefix = path === '' ? '' : `${path}/`;
     // A key ending in '/' marks a folder that may hold nothing else.
-    const below = [...this.files.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length).split('/'));
+    const below = [...this.files.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length).split('/'));
     if (path !== '' && below.length === 0) return undefined;
     return {
       folders: [...new Set(below.filter((parts) => parts.length > 1).map((parts) => parts[0]))].sort(),
-      files: below.filter((parts) => parts.length === 1 && parts[0] !== '').map((parts) => parts[0]).sort(),
+      files: below
+        .filter((parts) => parts.length === 1 && parts[0] !== '')
+        .map((parts) => parts[0])
+        .sort(),
     };
   }
 
@@ -71,7 +76,9 @@ export class MemoryFiles implements ServerFiles {
   }
 
   read(ref: string, size: number): Readable {
-    return Readable.from([this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)].filter((chunk) => chunk.length > 0));
+    return Readable.from(
+      [this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)].filter((chunk) => chunk.length > 0),
+    );
   }
 
   receive(ref: string): IncomingFile {

@@ -18,13 +18,15 @@ export function checkName(name: string): string[] {
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new WirestateError('name.too_long', 'name over 255 bytes');
   if (name.includes('\0')) throw new WirestateError('name.nul', 'NUL byte in name');
   if (/[\x01-\x1f\x7f]/.test(name)) throw new WirestateError('name.reserved', 'control character in name');
-  if (/[\u2044\u2215\u2216\u29f8\u29f9\uff3c]/.test(name)) throw new WirestateError('name.reserved', 'a character that looks like a path separator');
+  if (/[\u2044\u2215\u2216\u29f8\u29f9\uff3c]/.test(name))
+    throw new WirestateError('name.reserved', 'a character that looks like a path separator');
   if (name.startsWith('/') || name.includes('\\') || /^[a-zA-Z]:/.test(name)) {
     throw new WirestateError('name.escapes', 'absolute or backslash path');
   }
   const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.length === 0) throw new WirestateError('name.empty', 'name has no file part');
   if (segments.includes('..')) throw new WirestateError('name.escapes', '".." in name');
-  if (segments[segments.length - 1].endsWith(TEMP_SUFFIX)) throw new WirestateError('name.reserved', 'temporary file name');
+  if (segments[segments.length - 1].endsWith(TEMP_SUFFIX))
+    throw new WirestateError('name.reserved', 'temporary file name');
   return segments;
 }

@@ -10,6 +10,7 @@ export const READ_CHUNK = 256 * 1024;
  */
 export function readRange(file: string | number, size: number, chunkSize = READ_CHUNK): Readable {
   if (size === 0) return Readable.from([]);
-  if (typeof file === 'number') return createReadStream('', { fd: file, start: 0, end: size - 1, highWaterMark: chunkSize });
+  if (typeof file === 'number')
+    return createReadStream('', { fd: file, start: 0, end: size - 1, highWaterMark: chunkSize });
   return createReadStream(file, { start: 0, end: size - 1, highWaterMark: chunkSize });
 }

@@ -23,7 +23,8 @@ export function standardOutput(out: Writable): LocalFile {
     },
     receive: () => ({
       stream: out,
-      commit: () => new Promise<void>((resolve, reject) => out.write('', (error) => (error ? reject(error) : resolve()))),
+      commit: () =>
+        new Promise<void>((resolve, reject) => out.write('', (error) => (error ? reject(error) : resolve()))),
       abort: () => undefined,
     }),
   };

@@ -47,7 +47,10 @@ describe('the start-up sweep', () => {
     await symlink(outside, join(root, 'out'));
     await symlink('.', join(root, 'a'));
     await symlink('.', join(root, 'b'));
-    expect((await removeStaleTempFiles(root, { recursive: true })).sort()).toEqual([join(root, stale), join(root, 'sub', stale)]);
+    expect((await removeStaleTempFiles(root, { recursive: true })).sort()).toEqual([
+      join(root, stale),
+      join(root, 'sub', stale),
+    ]);
     expect(await readdir(outside)).toEqual([stale]);
   });
 

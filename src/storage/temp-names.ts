@@ -44,7 +44,10 @@ function tempPrefixFor(name: string): string {
  * follows a symlink below `dir` nor leaves it: each folder is held open and checked (see held-folder.ts);
  * `recursive` descends at most SWEEP_MAX_DEPTH folders and looks at SWEEP_MAX_ENTRIES entries in all.
  */
-export async function removeStaleTempFiles(dir: string, options: { recursive: boolean; forName?: string }): Promise<string[]> {
+export async function removeStaleTempFiles(
+  dir: string,
+  options: { recursive: boolean; forName?: string },
+): Promise<string[]> {
   const removed: string[] = [];
   const prefix = options.forName === undefined ? '.' : tempPrefixFor(options.forName);
   let budget = SWEEP_MAX_ENTRIES;
@@ -65,7 +68,8 @@ export async function removeStaleTempFiles(dir: string, options: { recursive: bo
           continue;
         }
         const owner = OWNER.exec(entry.name);
-        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isOtherWriter(Number(owner[1]))) continue;
+        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isOtherWriter(Number(owner[1])))
+          continue;
         await unlink(folder.path(entry.name)).then(
           () => removed.push(join(shownPath, entry.name)),
           () => undefined, // removed meanwhile by someone else: fine

@@ -40,5 +40,7 @@ export function replayFixtures(dir: string, specFromTrace: SpecFromTrace): void 
 }
 
 function fixtureFiles(dir: string): string[] {
-  return readdirSync(dir).filter((file) => file.endsWith('.jsonl')).sort();
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort();
 }

@@ -30,7 +30,9 @@ export function importGraph(root: string, folders: string[]): ImportGraph {
   const key = (file: string) => relative(root, file).replace(/\.ts$/, '');
   for (const file of folders.flatMap((folder) => sourceFiles(join(root, folder)))) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = importedFiles.map((imported) => resolveLocal(file, imported.fileName)).filter((target) => target !== undefined);
+    const targets = importedFiles
+      .map((imported) => resolveLocal(file, imported.fileName))
+      .filter((target) => target !== undefined);
     graph.set(key(file), [...new Set(targets.map(key))]);
   }
   return graph;

@@ -17,7 +17,9 @@ export async function openFilesUnder(dir: string): Promise<string[]> {
 }
 
 /** Waits for every connection to close, then reports anything left: temp files, holds, open files, actors. */
-export async function leftovers(t: TestServer): Promise<{ temporaryFiles: string[]; holds: number; openFiles: string[]; connections: number }> {
+export async function leftovers(
+  t: TestServer,
+): Promise<{ temporaryFiles: string[]; holds: number; openFiles: string[]; connections: number }> {
   await t.server.whenIdle();
   return {
     temporaryFiles: await temporaryFiles(t.files.root),

@@ -14,7 +14,8 @@ export class LineReader implements FrameDecoder<Line> {
     this.queue.push(chunk);
   }
   next(): Line | undefined {
-    while (!this.pending.includes('\n') && this.queue.length > 0) this.pending += this.queue.takeUpTo(this.queue.length).toString();
+    while (!this.pending.includes('\n') && this.queue.length > 0)
+      this.pending += this.queue.takeUpTo(this.queue.length).toString();
     const end = this.pending.indexOf('\n');
     if (end < 0) return undefined;
     const text = this.pending.slice(0, end);

@@ -32,7 +32,11 @@ export interface PeerServer {
 }
 
 /** Starts a peer's server (`seedpeer.py <protocol> serve PORT ...`, or ftpeer's) on a free port; resolves once it listens. */
-export async function startPeerServer(script: string, args: (port: number) => string[], cwd?: string): Promise<PeerServer> {
+export async function startPeerServer(
+  script: string,
+  args: (port: number) => string[],
+  cwd?: string,
+): Promise<PeerServer> {
   const port = await freePort();
   const child: ChildProcess = spawn('python3', [script, ...args(port)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

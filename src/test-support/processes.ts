@@ -16,9 +16,18 @@ export interface Finished {
 }
 
 /** Runs a command to completion (killed after `timeoutMs`), capturing its output. */
-export function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      timeout: options.timeoutMs ?? 30_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -99,7 +108,8 @@ export async function startServerCommand(command: string[], group = false): Prom
 }
 
 /** Runs `wirestate ...` on a terminal, typing `typed` into it (see `inTerminal`). */
-export const wirestateInTerminal = (args: string[], typed: string): Promise<Finished> => inTerminal([process.execPath, CLI, ...args], typed);
+export const wirestateInTerminal = (args: string[], typed: string): Promise<Finished> =>
+  inTerminal([process.execPath, CLI, ...args], typed);
 
 /**
  * Runs `command` with a terminal as its stdin and stdout (util-linux `script` makes the pty), typing
@@ -108,7 +118,11 @@ export const wirestateInTerminal = (args: string[], typed: string): Promise<Fini
 export function inTerminal(command: string[], typed: string, cwd?: string): Promise<Finished> {
   const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command.map(quote).join(' '), '/dev/null'], { cwd, timeout: 30_000, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command.map(quote).join(' '), '/dev/null'], {
+      cwd,
+      timeout: 30_000,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

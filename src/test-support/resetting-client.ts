@@ -18,7 +18,19 @@ s.close()
 `;
 
 /** Resolves once the client has reset its connection; rejects if Python failed. */
-export async function sendThenReset(port: number, request: string, bytes: number, waitForReply: boolean): Promise<void> {
-  const result = await run('python3', ['-c', SCRIPT, String(port), request, waitForReply ? 'wait' : 'no-wait', String(bytes)]);
+export async function sendThenReset(
+  port: number,
+  request: string,
+  bytes: number,
+  waitForReply: boolean,
+): Promise<void> {
+  const result = await run('python3', [
+    '-c',
+    SCRIPT,
+    String(port),
+    request,
+    waitForReply ? 'wait' : 'no-wait',
+    String(bytes),
+  ]);
   if (result.code !== 0) throw new Error(`the resetting client failed: ${result.stderr}`);
 }

@@ -32,7 +32,9 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const base = await mkdtemp(join(tmpdir(), 'wirestate-e2e-'));
   const files = await FolderFiles.open(join(base, 'root'));
-  const log = options.lines ? capturingLogger(options.lines, options.onLine) : winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+  const log = options.lines
+    ? capturingLogger(options.lines, options.onLine)
+    : winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
   const server = await startTcpServer({
     host: '127.0.0.1',
     port: 0,

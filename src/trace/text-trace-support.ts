@@ -15,7 +15,9 @@ const PREVIEW = 40;
 export const previewChunk: FrameNamer = (_direction, chunk) => {
   const text = chunk.toString('utf8');
   if (text.includes('\uFFFD') || /[\x00-\x08\x0e-\x1f]/.test(text)) return [`${chunk.length} B`];
-  return [text.length > PREVIEW ? `${JSON.stringify(text.slice(0, PREVIEW))}... (${chunk.length} B)` : JSON.stringify(text)];
+  return [
+    text.length > PREVIEW ? `${JSON.stringify(text.slice(0, PREVIEW))}... (${chunk.length} B)` : JSON.stringify(text),
+  ];
 };
 
 /** The bytes of one direction of a trace, in order. */

@@ -22,7 +22,9 @@ export function formatTimeline(trace: Trace, nameFrames?: FrameNamer): string[] 
       lines.push(`${time}  error  ${' '.repeat(9)} ${entry.error}`);
     } else if ('outcome' in entry) {
       const { outcome } = entry;
-      lines.push(`${time}  done   ${' '.repeat(9)} ${outcome.outcome}${outcome.detail ? ` (${outcome.detail})` : ''}, ${outcome.bytes} B`);
+      lines.push(
+        `${time}  done   ${' '.repeat(9)} ${outcome.outcome}${outcome.detail ? ` (${outcome.detail})` : ''}, ${outcome.bytes} B`,
+      );
     }
   }
   return lines;

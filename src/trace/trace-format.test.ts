@@ -1,15 +1,31 @@
 import { chunkBytes, parseTrace, TRACE_FORMAT } from './trace-format';
 
-const header = { trace: TRACE_FORMAT, protocol: 'echo', role: 'server', connection: 'c1', peer: '127.0.0.1:1', version: '0.1.0', started: '2026-11-30T00:00:00.000Z' };
+const header = {
+  trace: TRACE_FORMAT,
+  protocol: 'echo',
+  role: 'server',
+  connection: 'c1',
+  peer: '127.0.0.1:1',
+  version: '0.1.0',
+  started: '2026-11-30T00:00:00.000Z',
+};
 
 describe('parseTrace', () => {
   it('reads the header and every entry, skipping blank lines', () => {
     const text = [JSON.stringify(header), '{"t":0.5,"in":"aGk="}', '', '{"t":1,"end":"peer"}', ''].join('\n');
-    expect(parseTrace(text)).toEqual({ header, entries: [{ t: 0.5, in: 'aGk=' }, { t: 1, end: 'peer' }] });
+    expect(parseTrace(text)).toEqual({
+      header,
+      entries: [
+        { t: 0.5, in: 'aGk=' },
+        { t: 1, end: 'peer' },
+      ],
+    });
   });
 
   it('refuses a file that is not a trace of this format, quoting its first line', () => {
-    expect(() => parseTrace('{"trace":"wirestate/0"}\n')).toThrow('not a wirestate/1 trace (first line: {"trace":"wirestate/0"})');
+    expect(() => parseTrace('{"trace":"wirestate/0"}\n')).toThrow(
+      'not a wirestate/1 trace (first line: {"trace":"wirestate/0"})',
+    );
     expect(() => parseTrace('')).toThrow('not a wirestate/1 trace (first line: none)');
   });
 

@@ -52,7 +52,8 @@ export function parseTrace(text: string): Trace {
     }
   });
   const header = first as TraceHeader | undefined;
-  if (header?.trace !== TRACE_FORMAT) throw new Error(`not a ${TRACE_FORMAT} trace (first line: ${lines[0]?.slice(0, 60) ?? 'none'})`);
+  if (header?.trace !== TRACE_FORMAT)
+    throw new Error(`not a ${TRACE_FORMAT} trace (first line: ${lines[0]?.slice(0, 60) ?? 'none'})`);
   return { header, entries: rest as TraceEntry[] };
 }
 

@@ -51,7 +51,7 @@ export function inputsFromTrace(trace: Trace, requested: Chunking): ReplayInput[
 function cut(bytes: Buffer, chunking: Chunking): Buffer[] {
   const pieces: Buffer[] = [];
   const random = chunking.kind === 'random' ? seededRandom(chunking.seed) : undefined;
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = random ? 1 + Math.floor(random() * 300) : 1;
     pieces.push(bytes.subarray(at, at + size));
     at += size;
@@ -66,8 +66,10 @@ export function replayTrace(trace: Trace, specFromTrace: SpecFromTrace, chunking
 /** What differs between a replay and its trace, as sentences; empty when it behaved the same. */
 export function differences(expected: Expected, actual: ReplayResult): string[] {
   const found: string[] = [];
-  if (!actual.sent.equals(expected.sent)) found.push(`sent ${actual.sent.length} B differing from the ${expected.sent.length} B recorded`);
-  if (actual.states.join() !== expected.states.join()) found.push(`states ${actual.states.join(' > ')} instead of ${expected.states.join(' > ')}`);
+  if (!actual.sent.equals(expected.sent))
+    found.push(`sent ${actual.sent.length} B differing from the ${expected.sent.length} B recorded`);
+  if (actual.states.join() !== expected.states.join())
+    found.push(`states ${actual.states.join(' > ')} instead of ${expected.states.join(' > ')}`);
   if (JSON.stringify(actual.outcome) !== JSON.stringify(expected.outcome)) {
     found.push(`outcome ${JSON.stringify(actual.outcome)} instead of ${JSON.stringify(expected.outcome)}`);
   }

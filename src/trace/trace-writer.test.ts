@@ -13,7 +13,13 @@ afterEach(() => rm(base, { recursive: true, force: true }));
 describe('TraceWriter', () => {
   it('writes a header and one line per event, in order, into a folder it creates', async () => {
     const dir = join(base, 'new', 'traces');
-    const writer = TraceWriter.open(dir, { protocol: 'echo', role: 'server', connection: 'c7', peer: '127.0.0.1:4000', input: { max: 3 } });
+    const writer = TraceWriter.open(dir, {
+      protocol: 'echo',
+      role: 'server',
+      connection: 'c7',
+      peer: '127.0.0.1:4000',
+      input: { max: 3 },
+    });
     writer.in(Buffer.from('ping\n'));
     writer.state('replying');
     writer.out(Uint8Array.from([0, 255]));
@@ -24,7 +30,15 @@ describe('TraceWriter', () => {
     expect(await readdir(dir)).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d-]+Z-server-c7\.jsonl$/)]);
     expect(writer.path.startsWith(dir)).toBe(true);
     const trace = parseTrace(await readFile(writer.path, 'utf8'));
-    expect(trace.header).toMatchObject({ trace: TRACE_FORMAT, protocol: 'echo', role: 'server', connection: 'c7', peer: '127.0.0.1:4000', version: VERSION, input: { max: 3 } });
+    expect(trace.header).toMatchObject({
+      trace: TRACE_FORMAT,
+      protocol: 'echo',
+      role: 'server',
+      connection: 'c7',
+      peer: '127.0.0.1:4000',
+      version: VERSION,
+      input: { max: 3 },
+    });
     expect(new Date(trace.header.started).toString()).not.toBe('Invalid Date');
     expect(trace.entries.map(({ t: _, ...entry }) => entry)).toEqual([
       { in: Buffer.from('ping\n').toString('base64') },
@@ -34,11 +48,23 @@ describe('TraceWriter', () => {
       { error: 'ECONNRESET' },
       { outcome: { ok: true, outcome: 'echoed', bytes: 5 } },
     ]);
-    expect(trace.entries.map((entry) => chunkBytes(entry)?.toString('hex'))).toEqual([Buffer.from('ping\n').toString('hex'), undefined, '00ff', undefined, undefined, undefined]);
+    expect(trace.entries.map((entry) => chunkBytes(entry)?.toString('hex'))).toEqual([
+      Buffer.from('ping\n').toString('hex'),
+      undefined,
+      '00ff',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('stamps each entry with milliseconds since the trace opened, never going back', async () => {
-    const writer = TraceWriter.open(base, { protocol: 'echo', role: 'client', connection: 'client', peer: 'localhost:1' });
+    const writer = TraceWriter.open(base, {
+      protocol: 'echo',
+      role: 'client',
+      connection: 'client',
+      peer: 'localhost:1',
+    });
     for (let n = 0; n < 50; n++) writer.state(`s${n}`);
     await writer.finish({ ok: false, outcome: 'aborted', bytes: 0 });
     const times = parseTrace(await readFile(writer.path, 'utf8')).entries.map((entry) => entry.t);

@@ -19,7 +19,12 @@ let renderQueued = false;
 
 const $ = (selector) => document.querySelector(selector);
 const letter = (byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `0x${byte.toString(16)}`);
-const bytesText = (bytes) => (bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
+const bytesText = (bytes) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1048576
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /** A machine event as a line in the log: frames decoded, done-events named by what finished. */
 function describeEvent(event) {
@@ -27,8 +32,13 @@ function describeEvent(event) {
     .filter(([key]) => key !== 'type' && key !== 'actorId')
     .map(([key, value]) => {
       if ((key === 'op' || key === 'status') && typeof value === 'number') return `${key}=${letter(value)}`;
-      if (key === 'name' && value && typeof value === 'object') return value.ok ? `name="${value.name}"` : `name refused (${value.code})`;
-      if (key === 'output' && value && typeof value === 'object') return Object.entries(value).filter(([k]) => k !== 'ref').map(([k, v]) => `${k}=${v}`).join(' ');
+      if (key === 'name' && value && typeof value === 'object')
+        return value.ok ? `name="${value.name}"` : `name refused (${value.code})`;
+      if (key === 'output' && value && typeof value === 'object')
+        return Object.entries(value)
+          .filter(([k]) => k !== 'ref')
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
       return `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`;
     });
   // `xstate.done.actor.0.transfer-server.check_download`: the work a state started (a file lookup, say) is done.
@@ -38,7 +48,18 @@ function describeEvent(event) {
 }
 
 function session(id) {
-  if (!sessions.has(id)) sessions.set(id, { id, meta: null, config: null, states: [], log: [], context: {}, status: 'active', output: null, endedAt: 0 });
+  if (!sessions.has(id))
+    sessions.set(id, {
+      id,
+      meta: null,
+      config: null,
+      states: [],
+      log: [],
+      context: {},
+      status: 'active',
+      output: null,
+      endedAt: 0,
+    });
   return sessions.get(id);
 }
 
@@ -56,7 +77,8 @@ function handle(message) {
       if (sessions.has(message.sessionId)) session(message.sessionId).request = message.summary;
       break;
     case '@xstate.actor':
-      if (sessions.has(message.sessionId) && message.definition) session(message.sessionId).config = JSON.parse(message.definition);
+      if (sessions.has(message.sessionId) && message.definition)
+        session(message.sessionId).config = JSON.parse(message.definition);
       break;
     case '@xstate.event':
       if (sessions.has(message.sessionId) && !message.event.type.startsWith('xstate.init')) {
@@ -93,7 +115,9 @@ function render() {
   const shown = trace ? traceView() : sessions.get(selected);
   $('#detail').hidden = !shown;
   if (!shown) return;
-  $('#detail-title').textContent = shown.title || `${shown.meta ? shown.meta.id : shown.id} ${shown.meta ? `${shown.meta.protocol} ${shown.meta.role}, ${shown.meta.peer}` : ''}`;
+  $('#detail-title').textContent =
+    shown.title ||
+    `${shown.meta ? shown.meta.id : shown.id} ${shown.meta ? `${shown.meta.protocol} ${shown.meta.role}, ${shown.meta.peer}` : ''}`;
   const current = shown.states[shown.states.length - 1] || '';
   $('#current-state').textContent = current;
   $('#path').textContent = shown.states.join(' \u2192 ');
@@ -101,7 +125,11 @@ function render() {
     const key = shown.config.id;
     let chart = charts.get(key);
     if (!chart || chart.container !== $('#chart') || chart.key !== key) {
-      chart = { key, container: $('#chart'), view: Statechart.drawStatechart($('#chart'), Statechart.readStatechart(shown.config)) };
+      chart = {
+        key,
+        container: $('#chart'),
+        view: Statechart.drawStatechart($('#chart'), Statechart.readStatechart(shown.config)),
+      };
       charts.set(key, chart);
     }
     chart.view.show(current, shown.states);
@@ -144,12 +172,15 @@ function renderList() {
   const body = $('#connections tbody');
   body.textContent = '';
   const now = Date.now();
-  const rows = [...sessions.values()].filter((entry) => entry.meta && !(entry.endedAt && now - entry.endedAt > KEEP_FINISHED_MS));
+  const rows = [...sessions.values()].filter(
+    (entry) => entry.meta && !(entry.endedAt && now - entry.endedAt > KEEP_FINISHED_MS),
+  );
   rows.sort((a, b) => b.startedAt - a.startedAt);
   for (const entry of rows) {
     const row = document.createElement('tr');
     row.dataset.session = entry.id;
-    row.className = `${entry.id === selected && !trace ? 'selected' : ''} ${entry.status !== 'active' ? 'finished' : ''}`.trim();
+    row.className =
+      `${entry.id === selected && !trace ? 'selected' : ''} ${entry.status !== 'active' ? 'finished' : ''}`.trim();
     const context = entry.context;
     const cells = [
       entry.meta.id,
@@ -198,7 +229,8 @@ function traceView() {
   const seen = trace.entries.slice(0, trace.step + 1);
   const states = seen.filter((entry) => entry.state).map((entry) => entry.state);
   const log = seen.map((entry) => ({ text: entry.text }));
-  $('#trace-position').textContent = `step ${trace.step + 1} of ${trace.entries.length}, ${seen[seen.length - 1] ? seen[seen.length - 1].t : 0} ms`;
+  $('#trace-position').textContent =
+    `step ${trace.step + 1} of ${trace.entries.length}, ${seen[seen.length - 1] ? seen[seen.length - 1].t : 0} ms`;
   return {
     title: `trace ${trace.name}: ${trace.header.protocol} ${trace.header.role} ${trace.header.connection}, ${trace.header.peer}`,
     config: trace.config,

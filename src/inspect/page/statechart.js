@@ -39,7 +39,8 @@ function readStatechart(config) {
     for (const transition of [].concat(list)) {
       const target = typeof transition === 'string' ? transition : transition && transition.target;
       const guard = transition && typeof transition === 'object' ? guardText(transition.guard) : '';
-      for (const one of [].concat(target || [])) addEdge(source || ANY, resolve(one, source), guard ? `${label} [${guard}]` : label);
+      for (const one of [].concat(target || []))
+        addEdge(source || ANY, resolve(one, source), guard ? `${label} [${guard}]` : label);
     }
   };
   const walkTransitions = (node, path) => {
@@ -64,8 +65,9 @@ function readStatechart(config) {
 function guardText(guard) {
   if (!guard) return '';
   if (typeof guard === 'string') return guard;
-  const params = Object.entries(guard.params || {}).map(([key, value]) =>
-    `${key}=${typeof value === 'number' && value >= 0x41 && value <= 0x5a ? String.fromCharCode(value) : value}`,
+  const params = Object.entries(guard.params || {}).map(
+    ([key, value]) =>
+      `${key}=${typeof value === 'number' && value >= 0x41 && value <= 0x5a ? String.fromCharCode(value) : value}`,
   );
   return [guard.type || 'guard', ...params].join(' ');
 }
@@ -101,15 +103,41 @@ function drawStatechart(container, chart) {
   const edges = chart.edges.filter((edge) => graph.hasNode(edge.from) && graph.hasNode(edge.to));
   for (const edge of edges) {
     const lines = wrap(edge.labels.join(', '), LABEL_WIDTH);
-    graph.setEdge(edge.from, edge.to, { lines, width: Math.max(...lines.map((line) => line.length)) * 6 + 6, height: 14 * lines.length, labelpos: 'c' });
+    graph.setEdge(edge.from, edge.to, {
+      lines,
+      width: Math.max(...lines.map((line) => line.length)) * 6 + 6,
+      height: 14 * lines.length,
+      labelpos: 'c',
+    });
   }
   dagre.layout(graph);
 
   container.textContent = '';
   const { width, height } = graph.graph();
-  const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'xMidYMid meet', role: 'img', 'aria-label': `statechart of ${chart.id}` }, container);
+  const svg = element(
+    'svg',
+    {
+      viewBox: `0 0 ${width} ${height}`,
+      preserveAspectRatio: 'xMidYMid meet',
+      role: 'img',
+      'aria-label': `statechart of ${chart.id}`,
+    },
+    container,
+  );
   zoomAndPan(svg, width, height);
-  const marker = element('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, element('defs', {}, svg));
+  const marker = element(
+    'marker',
+    {
+      id: 'arrow',
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto-start-reverse',
+    },
+    element('defs', {}, svg),
+  );
   element('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }, marker);
 
   const edgeViews = new Map();
@@ -119,7 +147,11 @@ function drawStatechart(container, chart) {
     const points = layout.points.map((point) => `${point.x},${point.y}`);
     element('path', { d: `M ${points.join(' L ')}`, 'marker-end': 'url(#arrow)' }, group);
     layout.lines.forEach((line, index) => {
-      const text = element('text', { x: layout.x, y: layout.y - (layout.lines.length - 1) * 7 + index * 14 + 4, 'text-anchor': 'middle' }, group);
+      const text = element(
+        'text',
+        { x: layout.x, y: layout.y - (layout.lines.length - 1) * 7 + index * 14 + 4, 'text-anchor': 'middle' },
+        group,
+      );
       text.textContent = line;
     });
     edgeViews.set(`${edge.from}->${edge.to}`, group);
@@ -127,8 +159,18 @@ function drawStatechart(container, chart) {
   const nodeViews = new Map();
   for (const state of chart.states) {
     const layout = graph.node(state.id);
-    const classes = ['node', state.final ? 'final' : '', state.initial ? 'initial' : '', state.pseudo ? 'pseudo' : ''].join(' ').trim();
-    const group = element('g', { class: classes, 'data-state': state.id, transform: `translate(${layout.x - layout.width / 2},${layout.y - layout.height / 2})` }, svg);
+    const classes = ['node', state.final ? 'final' : '', state.initial ? 'initial' : '', state.pseudo ? 'pseudo' : '']
+      .join(' ')
+      .trim();
+    const group = element(
+      'g',
+      {
+        class: classes,
+        'data-state': state.id,
+        transform: `translate(${layout.x - layout.width / 2},${layout.y - layout.height / 2})`,
+      },
+      svg,
+    );
     element('rect', { width: layout.width, height: layout.height, rx: state.final ? 15 : 6 }, group);
     const text = element('text', { x: layout.width / 2, y: 20, 'text-anchor': 'middle' }, group);
     text.textContent = state.id;
@@ -163,18 +205,27 @@ function zoomAndPan(svg, width, height) {
     const box = svg.getBoundingClientRect();
     return Math.max(view.width / box.width, view.height / box.height) || 1;
   };
-  svg.addEventListener('wheel', (event) => {
-    event.preventDefault();
-    const box = svg.getBoundingClientRect();
-    const factor = Math.min(Math.max(Math.exp(event.deltaY / 300), 0.5), 2);
-    const units = scale();
-    // The chart point under the pointer stays under it.
-    const px = view.x + view.width / 2 + (event.clientX - box.left - box.width / 2) * units;
-    const py = view.y + view.height / 2 + (event.clientY - box.top - box.height / 2) * units;
-    const next = Math.min(Math.max(view.width * factor, width / 20), width * 4) / view.width;
-    view = { x: px - (px - view.x) * next, y: py - (py - view.y) * next, width: view.width * next, height: view.height * next };
-    apply();
-  }, { passive: false });
+  svg.addEventListener(
+    'wheel',
+    (event) => {
+      event.preventDefault();
+      const box = svg.getBoundingClientRect();
+      const factor = Math.min(Math.max(Math.exp(event.deltaY / 300), 0.5), 2);
+      const units = scale();
+      // The chart point under the pointer stays under it.
+      const px = view.x + view.width / 2 + (event.clientX - box.left - box.width / 2) * units;
+      const py = view.y + view.height / 2 + (event.clientY - box.top - box.height / 2) * units;
+      const next = Math.min(Math.max(view.width * factor, width / 20), width * 4) / view.width;
+      view = {
+        x: px - (px - view.x) * next,
+        y: py - (py - view.y) * next,
+        width: view.width * next,
+        height: view.height * next,
+      };
+      apply();
+    },
+    { passive: false },
+  );
   let drag = null;
   svg.addEventListener('pointerdown', (event) => {
     drag = { x: event.clientX, y: event.clientY, view, units: scale() };
@@ -183,7 +234,11 @@ function zoomAndPan(svg, width, height) {
   });
   svg.addEventListener('pointermove', (event) => {
     if (!drag) return;
-    view = { ...drag.view, x: drag.view.x - (event.clientX - drag.x) * drag.units, y: drag.view.y - (event.clientY - drag.y) * drag.units };
+    view = {
+      ...drag.view,
+      x: drag.view.x - (event.clientX - drag.x) * drag.units,
+      y: drag.view.y - (event.clientY - drag.y) * drag.units,
+    };
     apply();
   });
   const stop = () => {

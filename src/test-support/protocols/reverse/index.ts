@@ -18,14 +18,31 @@ export const reverseProtocol: ProtocolDescriptor = {
   name: 'reverse',
   summary: 'A line in, the line reversed back (a test protocol)',
   // Port 0: the system picks one, as tests need.
-  servers: [{ transport: 'tcp', port: 0, protocol: () => ({ name: 'reverse', accept: () => ({ logic: reverseServer, input: { maxLine: MAX_LINE }, decoder: new ChunkReader() }) }) }],
+  servers: [
+    {
+      transport: 'tcp',
+      port: 0,
+      protocol: () => ({
+        name: 'reverse',
+        accept: () => ({ logic: reverseServer, input: { maxLine: MAX_LINE }, decoder: new ChunkReader() }),
+      }),
+    },
+  ],
   traces: {
     reverse: textTraceSupport({
-      server: (trace) => ({ logic: reverseServer, input: trace.header.input as ReverseServerInput, decoder: new ChunkReader() }),
+      server: (trace) => ({
+        logic: reverseServer,
+        input: trace.header.input as ReverseServerInput,
+        decoder: new ChunkReader(),
+      }),
       client: (trace) => ({ logic: client, input: trace.header.input, decoder: new ChunkReader() }),
       machines: { server: reverseServer, client },
     }),
   },
   exitCodes: TEXT_CLIENT_EXITS,
-  lineClient: (lines, idleTimeoutMs) => ({ logic: client, input: { lines, maxReply: 4 * MAX_LINE, idleTimeoutMs }, decoder: new ChunkReader() }),
+  lineClient: (lines, idleTimeoutMs) => ({
+    logic: client,
+    input: { lines, maxReply: 4 * MAX_LINE, idleTimeoutMs },
+    decoder: new ChunkReader(),
+  }),
 };

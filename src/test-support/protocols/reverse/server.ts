@@ -22,7 +22,13 @@ const NEWLINE = 0x0a;
 export const reversed = (line: Buffer) => Buffer.from(`${[...line.toString('utf8')].reverse().join('')}\n`);
 
 export const reverseServer = setup({
-  types: { context: {} as Context, input: {} as ReverseServerInput, events: {} as BytesFrame | WireEvent, emitted: {} as WireCommand, output: {} as SessionOutcome },
+  types: {
+    context: {} as Context,
+    input: {} as ReverseServerInput,
+    events: {} as BytesFrame | WireEvent,
+    emitted: {} as WireCommand,
+    output: {} as SessionOutcome,
+  },
   guards: {
     lineComplete: ({ context }) => context.line.includes(NEWLINE),
     lineTooLong: ({ context }) => context.line.length > context.maxLine,
@@ -36,25 +42,41 @@ export const reverseServer = setup({
     reading_line: {
       tags: [READING_TAG],
       on: {
-        'frame.bytes': { target: 'checking_line', actions: assign({ line: ({ context, event }) => Buffer.concat([context.line, event.bytes]) }) },
+        'frame.bytes': {
+          target: 'checking_line',
+          actions: assign({ line: ({ context, event }) => Buffer.concat([context.line, event.bytes]) }),
+        },
         'socket.end': { target: 'closed', actions: assign({ outcome: 'interrupted' }) },
       },
     },
     checking_line: {
       always: [
         { guard: 'lineComplete', target: 'replying' },
-        { guard: 'lineTooLong', target: 'closed', actions: [assign({ outcome: 'refused' }), emit({ type: 'wire.reset' })] },
+        {
+          guard: 'lineTooLong',
+          target: 'closed',
+          actions: [assign({ outcome: 'refused' }), emit({ type: 'wire.reset' })],
+        },
         { target: 'reading_line' },
       ],
     },
     replying: {
       entry: [
-        emit(({ context }) => ({ type: 'wire.write' as const, bytes: reversed(context.line.subarray(0, context.line.indexOf(NEWLINE))) })),
+        emit(({ context }) => ({
+          type: 'wire.write' as const,
+          bytes: reversed(context.line.subarray(0, context.line.indexOf(NEWLINE))),
+        })),
         emit({ type: 'wire.flush' }),
       ],
-      on: { 'wire.flushed': { target: 'closed', actions: [assign({ outcome: 'replied' }), emit({ type: 'wire.end' })] } },
+      on: {
+        'wire.flushed': { target: 'closed', actions: [assign({ outcome: 'replied' }), emit({ type: 'wire.end' })] },
+      },
     },
     closed: { type: 'final' },
   },
-  output: ({ context }) => ({ ok: context.outcome === 'replied', outcome: context.outcome, bytes: context.line.length }),
+  output: ({ context }) => ({
+    ok: context.outcome === 'replied',
+    outcome: context.outcome,
+    bytes: context.line.length,
+  }),
 });
