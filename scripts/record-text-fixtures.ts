@@ -21,6 +21,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { startTcpServer } from '../src/loop/tcp-server';
 import { createAtomicFile } from '../src/storage/atomic-file';
 import { roomIn } from '../src/storage/free-space';
+import { downloadFolder } from '../src/storage/download-folder';
 import { FolderFiles } from '../src/storage/folder-files';
 import { readRange } from '../src/storage/read-range';
 import { TraceWriter } from '../src/trace/trace-writer';
@@ -167,11 +168,7 @@ async function record(scenario: Scenario): Promise<void> {
       await runConnection(await connectTcp('127.0.0.1', port), spec, { id: 'client', log: silent, record }).finished;
     },
     advanced: async (commands) => {
-      const spec = ardeiAdvancedClient(
-        (name) => createAtomicFile(join(base, name), { noClobber: false }),
-        roomIn(base),
-        {},
-      );
+      const spec = ardeiAdvancedClient(downloadFolder(base), {});
       const { actor, finished } = runConnection(await connectTcp('127.0.0.1', port), spec, {
         id: 'client',
         log: silent,

@@ -1,7 +1,8 @@
 /** The advanced ardei variant's effects, as the actors its server and client machines declare. */
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { fileSink, fileSource } from '../../src/engine/file-actors';
-import type { DownloadLookup, IncomingFile } from '../../src/storage/file-store';
+import type { DownloadFolder } from '../../src/storage/download-folder';
+import type { DownloadLookup } from '../../src/storage/file-store';
 import type { AdvancedFiles } from './advanced-server';
 
 /** For `ardeiAdvancedServerMachine.provide({ actors: advancedServerActors(files) })`. */
@@ -22,13 +23,11 @@ export function advancedServerActors(files: AdvancedFiles) {
   };
 }
 
-/** `local(name)` is where a `dl` of `name` goes, once `hasRoomFor` says the announced size fits. */
-export function advancedClientActors(
-  local: (name: string) => IncomingFile,
-  hasRoomFor: (size: number) => Promise<boolean>,
-) {
+/** A `dl` of `name` goes to `folder`'s file `name`, once the announced size fits; one not to be kept is removed. */
+export function advancedClientActors(folder: DownloadFolder) {
   return {
-    checkRoom: fromPromise<boolean, { size: number }>(({ input }) => hasRoomFor(input.size)),
-    sink: fileSink(({ ref }) => local(ref)),
+    checkRoom: fromPromise<boolean, { size: number }>(({ input }) => folder.hasRoomFor(input.size)),
+    sink: fileSink(({ ref }) => folder.create(ref)),
+    discard: fromPromise<void, string>(({ input }) => folder.remove(input)),
   };
 }

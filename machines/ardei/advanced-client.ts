@@ -5,19 +5,37 @@
  * original client sends it: each reply is read to its end; a `dl` reply's
  * announced bytes go to a local file, named after what the user asked for,
  * that appears only once all are there. Refusals are counted: a session that
- * had one ends `refused`. A reply before its command was sent (bytes past a
- * `dl`'s announced size) breaks the protocol: the session fails, and a file
- * still being stored when they come is not kept.
+ * had one ends `refused`. While no command is outstanding (at the prompt, and
+ * after `quit` until the server's close) the server owes nothing: any byte it
+ * sends then breaks the protocol, and the session fails; when no command was
+ * sent since the last `dl`, those bytes went past its announced size, and its
+ * file is removed. A `dl` answer whose size is not all digits breaks it too.
  */
 import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
+import { errorCode } from '../../src/engine/errors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
-import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
-import { CLIENT_KEY, DELIMITER, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
+import {
+  QUIET_TAG,
+  READING_TAG,
+  type MachineEmitted,
+  type SessionOutcome,
+  type UnsolicitedBytes,
+  type WireEvent,
+} from '../../src/engine/protocol';
+import {
+  CLIENT_KEY,
+  announcedSize,
+  commandBytes,
+  isDlAnswer,
+  isRefusal,
+  parseCommand,
+  sizeField,
+} from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
@@ -41,12 +59,16 @@ interface Context extends AdvancedClientInput {
   /** The file a `dl` is writing (the asked path's name without folders). */
   fileName: string;
   size: number;
+  /** Its size as the server announced it: the digits, exact however large. */
+  announced: string;
+  /** The file the last `dl` saved, while no command has been sent since: unasked bytes went past its size. */
+  lastSaved?: string;
   outcome: AdvancedClientOutcome;
   detail?: string;
   bytes: number;
 }
 
-type Event = AdvancedReplyFrame | WireEvent | SinkEvent | UserCommand;
+type Event = AdvancedReplyFrame | UnsolicitedBytes | WireEvent | SinkEvent | UserCommand;
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'failed' | 'file_stored';
@@ -54,17 +76,36 @@ const MACHINE_ID = 'ardei-advanced-client';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<AdvancedClientOutcome>(['quit']);
-/** The failure for a reply no command asked for: `where` says what it came after. */
-const unasked = (where: string) => ({
-  target: FAILED,
-  actions: {
-    type: 'finish' as const,
-    params: ({ event }: { event: { text: string } }) => ({
-      outcome: 'server_error' as const,
-      detail: `the server sent ${Buffer.byteLength(event.text) + DELIMITER.length} bytes ${where}`,
-    }),
-  },
-});
+const bytesWord = (count: number) => `${count} byte${count === 1 ? '' : 's'}`;
+/**
+ * In a quiet state: bytes from the server while it owes nothing. Right after a `dl` (no command sent since)
+ * they went past its announced size, and its saved file is removed; otherwise no command asked for them.
+ */
+const unsolicited = {
+  'frame.unsolicited': [
+    {
+      guard: ({ context }: { context: Context }) => context.lastSaved !== undefined,
+      target: 'discarding',
+      actions: {
+        type: 'finish' as const,
+        params: ({ context, event }: { context: Context; event: UnsolicitedBytes }) => ({
+          outcome: 'server_error' as const,
+          detail: `the server sent ${bytesWord(event.bytes)} past the announced size of ${context.lastSaved}, which is not kept`,
+        }),
+      },
+    },
+    {
+      target: 'failed',
+      actions: {
+        type: 'finish' as const,
+        params: ({ event }: { event: UnsolicitedBytes }) => ({
+          outcome: 'server_error' as const,
+          detail: `the server sent ${bytesWord(event.bytes)} that no command asked for`,
+        }),
+      },
+    },
+  ],
+};
 const baseName = (path: string) => path.split('/').filter(Boolean).pop() ?? 'download';
 /** The path a command asks to download, if it is a `dl`. */
 const askedFile = (text: string) => {
@@ -78,7 +119,6 @@ const download = receiveIntoSink({
   outcome: 'open' as const,
   failure: 'local_error' as const,
   failedTarget: FAILED,
-  readsWhileStoring: true,
 });
 
 /** The advanced ardei client; its local files' actors come through `provide` (advanced-actors.ts). */
@@ -94,6 +134,8 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
       sink: fileSink(unprovided('sink')),
+      /** Removes a saved file (the name it was saved under). */
+      discard: fromPromise<void, string>(unprovided('discard')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -105,7 +147,9 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
     },
     guards: {
       isQuit: (_, params: { text: string }) => parseCommand(params.text).kind === 'quit',
-      isDownload: (_, params: { text: string }) => announcedSize(params.text) !== undefined,
+      isDlAnswer: (_, params: { text: string }) => isDlAnswer(params.text),
+      /** A `dl` answer whose size is not all digits. */
+      isMalformedSize: (_, params: { text: string }) => isDlAnswer(params.text) && !announcedSize(params.text),
       /** A file announced in answer to a `dl`. */
       answersDl: ({ context }, params: { text: string }) =>
         context.asked !== undefined && announcedSize(params.text) !== undefined,
@@ -120,6 +164,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
       refusals: 0,
       fileName: '',
       size: 0,
+      announced: '',
       outcome: 'open',
       bytes: 0,
     }),
@@ -132,9 +177,9 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
         on: { 'frame.key': { target: 'ready', actions: { type: 'write', params: { bytes: CLIENT_KEY } } } },
       },
       ready: {
-        tags: READING_TAG,
+        tags: [READING_TAG, QUIET_TAG],
         on: {
-          'frame.reply': unasked('that no command asked for'),
+          ...unsolicited,
           'socket.end': {
             target: 'failed',
             actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection' } },
@@ -149,7 +194,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
               target: 'wait_reply',
               actions: [
                 { type: 'write', params: ({ event }) => ({ bytes: commandBytes(event.text) }) },
-                assign({ asked: ({ event }) => askedFile(event.text) }),
+                assign({ asked: ({ event }) => askedFile(event.text), lastSaved: undefined }),
               ],
             },
           ],
@@ -166,11 +211,23 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
               actions: assign(({ context, event }) => ({
                 fileName: baseName(context.asked!),
                 size: announcedSize(event.text)!.size,
+                announced: announcedSize(event.text)!.digits,
                 bytes: 0,
               })),
             },
             {
-              guard: { type: 'isDownload', params: ({ event }) => ({ text: event.text }) },
+              guard: { type: 'isMalformedSize', params: ({ event }) => ({ text: event.text }) },
+              target: 'failed',
+              actions: {
+                type: 'finish',
+                params: ({ event }) => ({
+                  outcome: 'server_error',
+                  detail: `the server announced a size that is no whole number: ${JSON.stringify(sizeField(event.text))}`,
+                }),
+              },
+            },
+            {
+              guard: { type: 'isDlAnswer', params: ({ event }) => ({ text: event.text }) },
               target: 'failed',
               actions: {
                 type: 'finish',
@@ -188,21 +245,41 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
           },
         },
       },
-      check_room: checkRoomState<Context>('downloading', (context) => `${context.size} bytes of ${context.fileName}`),
-      downloading: { ...download, on: { ...download.on, 'frame.reply': unasked('past the announced size') } },
+      check_room: checkRoomState<Context>(
+        'downloading',
+        (context) => `${context.announced} bytes of ${context.fileName}`,
+      ),
+      downloading: download,
       file_stored: {
         always: {
           target: 'ready',
-          actions: {
-            type: 'showReply',
-            params: ({ context }) => ({ text: `Saved ${context.fileName} (${context.bytes} bytes)` }),
+          actions: [
+            {
+              type: 'showReply',
+              params: ({ context }) => ({ text: `Saved ${context.fileName} (${context.bytes} bytes)` }),
+            },
+            assign({ lastSaved: ({ context }) => context.fileName }),
+          ],
+        },
+      },
+      discarding: {
+        invoke: {
+          src: 'discard',
+          input: ({ context }) => context.lastSaved!,
+          onDone: 'failed',
+          onError: {
+            target: 'failed',
+            actions: assign({
+              detail: ({ context, event }) => `${context.detail} (removing it failed: ${errorCode(event.error)})`,
+            }),
           },
         },
       },
       wait_close: {
-        tags: READING_TAG,
+        tags: [READING_TAG, QUIET_TAG],
         ...waitsForPeer(FAILED),
         on: {
+          ...unsolicited,
           'socket.end': {
             target: 'session_complete',
             actions: {

@@ -40,6 +40,8 @@ export const shownPath = (cwd: string) => `/${cwd}`;
 const reply = (text: string) => Buffer.concat([Buffer.from(text), DELIMITER]);
 
 const LISTING_HEAD = 'Current Working Directory: ';
+const DL_HEAD = 'Sending ';
+const SIZE_HEAD = ' size: SpLiT';
 const FILES_HEAD = '\nFiles: \n';
 /** One name a line, dot-files left out as the original leaves them out. */
 const listed = (names: string[]) =>
@@ -52,7 +54,7 @@ export const listingReply = (cwd: string, folders: string[], files: string[]) =>
 export const chdirReply = (cwd: string) =>
   reply(`The new current working directory on the server is: ${shownPath(cwd)}`);
 export const NOT_A_DIRECTORY = reply('Not a recognised directory.');
-export const dlHeader = (path: string, size: number) => reply(`Sending ${path} size: SpLiT${size}`);
+export const dlHeader = (path: string, size: number) => reply(`${DL_HEAD}${path}${SIZE_HEAD}${size}`);
 export const INVALID_FILE = reply('Invalid File!');
 export const UNRECOGNIZED = reply('Unrecognized Command!');
 
@@ -60,17 +62,26 @@ export const UNRECOGNIZED = reply('Unrecognized Command!');
 const REFUSALS = new Set(['Invalid File!', 'Not a recognised directory.', 'Unrecognized Command!', 'Invalid Path!']);
 export const isRefusal = (text: string) => REFUSALS.has(text);
 
-/** A `dl` answer's announced size, or undefined for any other reply text. */
-export function announcedSize(text: string): { path: string; size: number } | undefined {
-  // Any number of digits: a size too large to be exact is still a size, and no disk has room for it.
+/** A `dl` answer: a reply that starts `Sending ` (no other reply does), whatever follows. */
+export const isDlAnswer = (text: string) => text.startsWith(DL_HEAD);
+
+/** What a `dl` answer carries after its (last) ` size: SpLiT`, as sent: the size, if it is one. */
+export const sizeField = (text: string) => text.slice(text.lastIndexOf(SIZE_HEAD) + SIZE_HEAD.length);
+
+/**
+ * A `dl` answer's path and announced size, or undefined for any other reply text and for a size that is
+ * not all digits. `digits` as the server sent them; `size` is exact up to 2^53 (no disk holds more).
+ */
+export function announcedSize(text: string): { path: string; digits: string; size: number } | undefined {
   const match = /^Sending ([^]*) size: SpLiT(\d+)$/.exec(text);
-  return match ? { path: match[1], size: Number(match[2]) } : undefined;
+  return match ? { path: match[1], digits: match[2], size: Number(match[2]) } : undefined;
 }
 
 /**
  * Where the reply at the front of `bytes` ends (after its `929Z`), or undefined until it is all there.
  * A name may hold `929Z`, so a listing ends at the `\n929Z` after its files' header and a `dl` answer
- * at the `929Z` after its size; any other reply at its first `929Z`.
+ * at the first `929Z` after its ` size: SpLiT` (digits never hold one, so a malformed size ends there
+ * too); any other reply at its first `929Z`.
  */
 export function replyEnd(bytes: Buffer): number | undefined {
   const text = bytes.toString('latin1');
@@ -80,9 +91,9 @@ export function replyEnd(bytes: Buffer): number | undefined {
     const last = files < 0 ? -1 : text.indexOf('\n929Z', files + FILES_HEAD.length - 1);
     return last < 0 ? undefined : end(last + 1);
   }
-  if (text.startsWith('Sending ')) {
-    const size = / size: SpLiT\d+929Z/.exec(text);
-    return size ? size.index + size[0].length : undefined;
+  if (isDlAnswer(text)) {
+    const size = text.indexOf(SIZE_HEAD);
+    return size < 0 ? undefined : end(text.indexOf('929Z', size + SIZE_HEAD.length));
   }
   return end(text.indexOf('929Z'));
 }

@@ -34,7 +34,21 @@ describe('codec', () => {
     expect(resolveFrom('docs', '../..')).toBe('');
     expect(resolveFrom('docs', 'deep/')).toBe('docs/deep');
     expect(resolveFrom('', '/etc/../docs')).toBe('docs');
-    expect(announcedSize('Sending a.txt size: SpLiT5')).toEqual({ path: 'a.txt', size: 5 });
+    expect(announcedSize('Sending a.txt size: SpLiT5')).toEqual({ path: 'a.txt', digits: '5', size: 5 });
+  });
+
+  it('keeps an announced size as the digits sent, and takes no other size for one', () => {
+    expect(announcedSize('Sending a.txt size: SpLiT100000000000000000000000')?.digits).toBe('100000000000000000000000');
+    for (const size of ['-5', '1e3', ' 5', '', '5 ', '+5'])
+      expect(announcedSize(`Sending a.txt size: SpLiT${size}`)).toBeUndefined();
+  });
+
+  it('ends a dl answer at the first 929Z after its size header, whatever the size holds', () => {
+    for (const size of ['-5', '1e3', ' 5', '', '5', '9929', '929'])
+      expect(replyEnd(Buffer.from(`Sending a.txt size: SpLiT${size}929ZAAAAA`))).toBe(
+        `Sending a.txt size: SpLiT${size}929Z`.length,
+      );
+    expect(replyEnd(Buffer.from('Sending a.txt size: SpLiT-5'))).toBeUndefined();
   });
 
   it('ends a listing or a dl answer after their own 929Z, even when a name holds 929Z', () => {

@@ -5,7 +5,7 @@ import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
-import type { IncomingFile } from '../../src/storage/file-store';
+import type { DownloadFolder } from '../../src/storage/download-folder';
 import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
 import { worldFromReplies } from './advanced-trace-world';
 import { advancedClientActors, advancedServerActors } from './advanced-actors';
@@ -90,12 +90,8 @@ export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServe
   };
 }
 
-export const ardeiAdvancedClient = (
-  local: (name: string) => IncomingFile,
-  hasRoomFor: (size: number) => Promise<boolean>,
-  input: AdvancedClientInput,
-): ConnectionSpec => ({
-  logic: ardeiAdvancedClientMachine.provide({ actors: advancedClientActors(local, hasRoomFor) }),
+export const ardeiAdvancedClient = (folder: DownloadFolder, input: AdvancedClientInput): ConnectionSpec => ({
+  logic: ardeiAdvancedClientMachine.provide({ actors: advancedClientActors(folder) }),
   input,
   decoder: new AdvancedReplyReader(),
 });

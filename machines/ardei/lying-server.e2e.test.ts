@@ -1,6 +1,7 @@
 /**
- * `wirestate ardei client` against fake servers on loopback that lie: more bytes than asked for, a file
- * announced under another name, a size no disk holds. The client keeps nothing it did not ask for.
+ * `wirestate ardei client` against fake servers on 127.0.0.2 that lie: more bytes than asked for, a file
+ * announced under another name, a size no disk holds or that is no number. The client keeps nothing it did
+ * not ask for.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { CLI, type Finished } from '../../src/test-support/processes';
 import { SERVER_KEY } from './advanced-codec';
+
+const HOST = '127.0.0.2';
 
 let folder: string;
 let server: Server;
@@ -25,14 +28,17 @@ async function fake(answer: (socket: Socket) => void): Promise<number> {
   server = createServer((socket) => {
     socket.on('error', () => undefined);
     socket.once('data', () => answer(socket));
-  }).listen(0, '127.0.0.1');
+  }).listen(0, HOST);
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
 }
 
 /** The client run in `folder`, `typed` on its stdin; killed after 20 s. */
 function client(args: string[], typed = ''): Promise<Finished> {
-  const child = spawn(process.execPath, [CLI, 'ardei', 'client', ...args], { cwd: folder, timeout: 20_000 });
+  const child = spawn(process.execPath, [CLI, 'ardei', 'client', '--host', HOST, ...args], {
+    cwd: folder,
+    timeout: 20_000,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -49,18 +55,29 @@ it('TCP: a file with more bytes than asked for is a protocol error (exit 4)', as
 });
 
 describe('advanced', () => {
-  /** Sends its key at once, then on the client's key and command, `reply`. */
-  async function advanced(reply: Buffer): Promise<number> {
+  /**
+   * Sends its key at once, then on the client's `dl report.pdf`, `reply`, and `later` `laterMs` after it
+   * (or with its close); on `quit`, closes once `later` is sent.
+   */
+  async function advanced(reply: Buffer, later?: { bytes: Buffer; ms: number | 'at close' }): Promise<number> {
     server = createServer((socket) => {
       socket.on('error', () => undefined);
       socket.write(SERVER_KEY);
       let seen = '';
+      let laterSent = later === undefined || later.ms === 'at close' ? Promise.resolve() : undefined;
       socket.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        if (seen.includes('dl report.pdf929Z') && !seen.includes('quit')) socket.write(reply);
-        if (seen.includes('quit')) socket.end();
+        if (seen.includes('dl report.pdf929Z') && !seen.includes('quit')) {
+          socket.write(reply);
+          if (later && later.ms !== 'at close') {
+            const ms = later.ms;
+            laterSent = new Promise((sent) => setTimeout(() => socket.write(later.bytes, () => sent()), ms));
+          }
+        }
+        if (seen.includes('quit'))
+          void laterSent!.then(() => socket.end(later?.ms === 'at close' ? later.bytes : Buffer.alloc(0)));
       });
-    }).listen(0, '127.0.0.1');
+    }).listen(0, HOST);
     await once(server, 'listening');
     return (server.address() as AddressInfo).port;
   }
@@ -72,7 +89,7 @@ describe('advanced', () => {
     expect(await readdir(folder)).toEqual(['report.pdf']);
   });
 
-  it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
+  it.each(['1000000000000000', '9999999999999999', '10000000000000000', '100000000000000000000000'])(
     'refuses an announced size that does not fit before writing anything (exit 7): %s',
     async (size) => {
       const port = await advanced(Buffer.from(`Sending report.pdf size: SpLiT${size}929Zhello`));
@@ -93,4 +110,35 @@ describe('advanced', () => {
     expect(result.stdout).not.toContain('EXTRA-LISTING');
     expect(await readdir(folder)).toEqual([]);
   });
+
+  const header = Buffer.from('Sending report.pdf size: SpLiT5929Z');
+  it.each([
+    ['in the same write', Buffer.from('AAAAAB'), undefined],
+    ['50 ms later', Buffer.from('AAAAA'), 50],
+    ['1 s later', Buffer.from('AAAAA'), 1000],
+    ['with its close', Buffer.from('AAAAA'), 'at close' as const],
+  ])(
+    'takes a byte past the announced size without a 929Z, %s, as a protocol error and keeps no file (exit 4)',
+    async (_when, file, ms) => {
+      const port = await advanced(
+        Buffer.concat([header, file]),
+        ms === undefined ? undefined : { bytes: Buffer.from('B'), ms },
+      );
+      const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
+      expect(result.code).toBe(EXIT.serverError);
+      expect(result.stderr).toContain('the server sent 1 byte past the announced size of report.pdf');
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
+
+  it.each(['-5', '1e3', ' 5', ''])(
+    'takes an announced size that is no whole number (%j) as a protocol error at once (exit 4)',
+    async (size) => {
+      const port = await advanced(Buffer.from(`Sending report.pdf size: SpLiT${size}929ZAAAAA`));
+      const result = await client(['--advanced', '--port', String(port), '--idle-timeout', '5'], 'dl report.pdf\n');
+      expect(result.code).toBe(EXIT.serverError);
+      expect(result.stderr).toContain(`the server announced a size that is no whole number: ${JSON.stringify(size)}`);
+      expect(await readdir(folder)).toEqual([]);
+    },
+  );
 });

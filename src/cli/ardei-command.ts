@@ -4,7 +4,6 @@
  * prompts like the original on a terminal, reads requests a line at a time
  * from a pipe, or sends the one request its arguments give.
  */
-import { resolve } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
@@ -18,9 +17,8 @@ import { exitWith, protocolCommand } from './protocol-command';
 import { serve, withServerOptions, type Listener } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import type { Logger } from '../log/logger';
-import { createAtomicFile } from '../storage/atomic-file';
 import { openServedFolder } from './served-folder';
-import { roomIn } from '../storage/free-space';
+import { downloadFolder } from '../storage/download-folder';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
 import {
@@ -273,8 +271,7 @@ async function nextCommand(input: Prompter): Promise<string> {
  */
 async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
   const input = prompter();
-  const local = (name: string) => createAtomicFile(resolve(name), { noClobber: false });
-  const spec = ardeiAdvancedClient(local, roomIn(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
+  const spec = ardeiAdvancedClient(downloadFolder(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
   const converse = (actor: AnyActorRef) =>
     actor.subscribe({

@@ -142,11 +142,6 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
    * rest of the stream is empty: the file is stored empty at once, as a later FIN would have stored it.
    */
   endedBefore?: (context: Context) => boolean;
-  /**
-   * Framed only (a client whose connection goes on after the file): the peer's next frames are read while
-   * the file is committed, so a frame the parent fails on (bytes past the announced size) leaves no file.
-   */
-  readsWhileStoring?: boolean;
 }
 
 /**
@@ -216,7 +211,6 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         on: { 'socket.end': { target: 'storing', actions: 'commit' as const } },
       },
       storing: {
-        ...(receipt.readsWhileStoring && { tags: READING_TAG }),
         on: {
           'file.stored': {
             target: storedTarget,

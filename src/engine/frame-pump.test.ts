@@ -1,7 +1,7 @@
 import { assign, createActor, setup } from 'xstate';
 import { LineReader, type Line } from '../test-support/line-reader';
 import { FramePump } from './frame-pump';
-import { READING_TAG } from './protocol';
+import { QUIET_TAG, READING_TAG, type UnsolicitedBytes } from './protocol';
 
 /** Keeps every line it reads; "wait" stops reading until `go`; the peer's end finishes it. */
 const keeper = setup({
@@ -30,6 +30,38 @@ function start(held = () => false) {
   const actor = createActor(keeper).start();
   return { actor, pump: new FramePump(actor, new LineReader(), held), got: () => actor.getSnapshot().context.got };
 }
+
+/** Expects nothing until `ask`; a reply line is then read, and it is quiet again. Unsolicited bytes fail it. */
+const asker = setup({
+  types: {
+    context: {} as { got: string[]; unsolicited?: number },
+    events: {} as Line | { type: 'ask' } | { type: 'socket.end' } | UnsolicitedBytes,
+  },
+}).createMachine({
+  context: { got: [] },
+  initial: 'quiet',
+  states: {
+    quiet: {
+      tags: [READING_TAG, QUIET_TAG],
+      on: {
+        ask: 'asking',
+        'frame.unsolicited': { target: 'failed', actions: assign({ unsolicited: ({ event }) => event.bytes }) },
+        'socket.end': 'ended',
+      },
+    },
+    asking: {
+      tags: READING_TAG,
+      on: {
+        'frame.line': {
+          target: 'quiet',
+          actions: assign({ got: ({ context, event }) => [...context.got, event.text] }),
+        },
+      },
+    },
+    failed: { type: 'final' },
+    ended: { type: 'final' },
+  },
+});
 
 describe('FramePump', () => {
   it('delivers every frame of any chunking, in order, while the state reads', () => {
@@ -71,5 +103,37 @@ describe('FramePump', () => {
     held = false;
     pump.run();
     expect(got()).toEqual(['x', 'y']);
+  });
+
+  describe('in a quiet state', () => {
+    function quiet() {
+      const actor = createActor(asker).start();
+      return { actor, pump: new FramePump(actor, new LineReader()), context: () => actor.getSnapshot().context };
+    }
+
+    it('reports bytes that arrive, framed or not, as unsolicited', () => {
+      const { actor, pump, context } = quiet();
+      actor.send({ type: 'ask' });
+      pump.push(Buffer.from('answer\n'));
+      expect(context().got).toEqual(['answer']);
+      pump.push(Buffer.from('B'));
+      expect(actor.getSnapshot().value).toBe('failed');
+      expect(context().unsolicited).toBe(1);
+    });
+
+    it('reports bytes left over from the last answer once the state is entered, before the end that came with them', () => {
+      const { actor, pump, context } = quiet();
+      actor.send({ type: 'ask' });
+      pump.push(Buffer.from('answer\nextra'));
+      pump.end();
+      expect(actor.getSnapshot().value).toBe('failed');
+      expect(context().unsolicited).toBe(5);
+    });
+
+    it("delivers the peer's end when nothing is buffered", () => {
+      const { actor, pump } = quiet();
+      pump.end();
+      expect(actor.getSnapshot().value).toBe('ended');
+    });
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Feeds decoded frames into a connection's actor, one at a time and only while
  * its state carries the `reading` tag, so no frame reaches a state that would
- * drop it; file chunks in a `bulk-in` state go straight to its sink. Shared by the socket loop and by trace replay: any chunking of the
+ * drop it; file chunks in a `bulk-in` state go straight to its sink. In a
+ * `quiet` state nothing is decoded: bytes buffered there are reported as
+ * unsolicited. Shared by the socket loop and by trace replay: any chunking of the
  * same bytes gives the same sequence of events.
  */
 import type { AnyActorRef, EventObject } from 'xstate';
 import { SINK_ID } from './file-actors';
-import { BULK_IN_TAG, READING_TAG, type FrameDecoder } from './protocol';
+import { BULK_IN_TAG, QUIET_TAG, READING_TAG, type FrameDecoder, type UnsolicitedBytes } from './protocol';
 
 export class FramePump {
   private ended = false;
@@ -50,6 +52,16 @@ export class FramePump {
     this.actor.send(event);
   }
 
+  private deliverEnd(): void {
+    this.endDelivered = true;
+    this.send({ type: 'socket.end' });
+  }
+
+  /** True while the machine's state expects nothing from the peer. */
+  private quiet(): boolean {
+    return this.actor.getSnapshot().hasTag(QUIET_TAG);
+  }
+
   /** The sink that takes file chunks while the machine's state is `bulk-in`. */
   private bulkSink(): AnyActorRef | undefined {
     const snapshot = this.actor.getSnapshot();
@@ -73,12 +85,20 @@ export class FramePump {
     this.running = true;
     try {
       while (this.wantsInput() && !this.held()) {
+        if (this.quiet()) {
+          // Before the end, so that bytes which came with the peer's FIN are reported, not dropped.
+          if (this.decoder.buffered > 0)
+            this.send<UnsolicitedBytes>({ type: 'frame.unsolicited', bytes: this.buffered });
+          else if (this.ended && !this.endDelivered) this.deliverEnd();
+          // A quiet state leaves on either; if it has not, wait for the next push rather than spin.
+          if (this.quiet()) break;
+          continue;
+        }
         const frame = this.decoder.next();
         if (frame) {
           this.deliver(frame);
         } else if (this.ended && !this.endDelivered) {
-          this.endDelivered = true;
-          this.send({ type: 'socket.end' });
+          this.deliverEnd();
         } else {
           break;
         }

@@ -28,6 +28,16 @@ export const BULK_TAG = 'bulk';
  */
 export const BULK_IN_TAG = 'bulk-in';
 
+/**
+ * A reading state in which the peer owes nothing (no request of ours is outstanding) carries this tag too:
+ * the frame pump decodes nothing there, and any byte the peer sends, or that is still buffered unframed
+ * when the state is entered, reaches the machine as `frame.unsolicited`. The state must leave on it.
+ */
+export const QUIET_TAG = 'quiet';
+
+/** `bytes` came from the peer in a `quiet` state: as many as were buffered when the pump looked. */
+export type UnsolicitedBytes = { type: 'frame.unsolicited'; bytes: number };
+
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
   | { type: 'wire.write'; bytes: Uint8Array }
