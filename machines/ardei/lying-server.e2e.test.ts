@@ -141,4 +141,17 @@ describe('advanced', () => {
       expect(await readdir(folder)).toEqual([]);
     },
   );
+
+  it('takes bytes that come before any command as a protocol error (exit 4)', async () => {
+    server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.write(Buffer.concat([SERVER_KEY, Buffer.from('X')]));
+      socket.on('data', (chunk: Buffer) => chunk.includes('quit') && socket.end());
+    }).listen(0, HOST);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const result = await client(['--advanced', '--port', String(port), '--idle-timeout', '5'], 'ls\n');
+    expect(result.code).toBe(EXIT.serverError);
+    expect(result.stderr).toContain('the server sent 1 byte that no command asked for');
+  });
 });
