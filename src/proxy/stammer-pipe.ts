@@ -16,6 +16,8 @@ export interface StammerOptions {
   onFragment?: (bytes: number, delayMs: number) => void;
   /** Called with every chunk as it arrives from `from`, for recording. */
   onChunk?: (chunk: Buffer) => void;
+  /** Changes a chunk after it is recorded and before it is passed on (`--corrupt-after`). */
+  alter?: (chunk: Buffer) => Buffer;
 }
 
 /** Bytes held before the source is paused; it is read again once fewer are held. */
@@ -52,7 +54,7 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
 
   from.on('data', (chunk: Buffer) => {
     options.onChunk?.(chunk);
-    queue.push(chunk);
+    queue.push(options.alter ? options.alter(chunk) : chunk);
     if (queue.length > HIGH_WATER) from.pause();
     sendNext();
   });

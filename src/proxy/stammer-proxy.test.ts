@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { endsOf, peerReset, unacknowledgedBytes } from '../loop/tcp-table';
 import { EXIT } from '../engine/exit-codes';
 import { parseTrace, chunkBytes } from '../trace/trace-format';
-import { CLI, sha256, startCliServer, wirestate } from '../test-support/processes';
+import { CLI, freePort, sha256, startCliServer, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
 import { capturingLogger } from '../test-support/logs';
 import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-proxy';
@@ -169,6 +169,79 @@ describe('stammer proxy relaying', () => {
     expect(bytes('out').toString()).toBe('pong');
     upstream.server.close();
     await t.stop();
+  });
+});
+
+/** Where `received` differs from `sent` (which it must match in length). */
+function differences(sent: Buffer, received: Buffer): number[] {
+  expect(received.length).toBe(sent.length);
+  return [...sent.keys()].filter((at) => sent[at] !== received[at]);
+}
+
+describe('--corrupt-after', () => {
+  const up = randomBytes(100_000);
+  const down = randomBytes(70_000);
+
+  /** One exchange through a proxy on `port`: where what the upstream received and what came back differ. */
+  async function flips(options: Partial<ProxyOptions>): Promise<{ up: number[]; down: number[]; bytes: Buffer[] }> {
+    const upstream = await recordingUpstream(down);
+    const proxy = await proxyTo(upstream.port, { maxFragment: 700, ...options });
+    const back = await exchange(proxy.address.port, up);
+    const received = await upstream.received;
+    await proxy.close();
+    upstream.server.close();
+    return { up: differences(up, received), down: differences(down, back), bytes: [received, back] };
+  }
+
+  it('changes exactly one byte each way, the one after the first N, the same way for the same seed', async () => {
+    const corrupt = { after: 12_345, direction: 'both' as const };
+    const first = await flips({ corrupt, seed: 5 });
+    expect(first).toMatchObject({ up: [12_345], down: [12_345] });
+    expect((await flips({ corrupt, seed: 5 })).bytes).toEqual(first.bytes);
+    expect(await flips({ corrupt: { after: 0, direction: 'both' } })).toMatchObject({ up: [0], down: [0] });
+    expect(await flips({ corrupt: { after: 69_999, direction: 'both' } })).toMatchObject({
+      up: [69_999],
+      down: [69_999],
+    });
+    expect(await flips({ corrupt: { after: 70_000, direction: 'both' } })).toMatchObject({ up: [70_000], down: [] });
+  });
+
+  it.each([
+    ['up', [999], []],
+    ['down', [], [999]],
+  ] as const)('--corrupt-direction %s changes only that way', async (direction, upFlips, downFlips) => {
+    expect(await flips({ corrupt: { after: 999, direction } })).toMatchObject({ up: upFlips, down: downFlips });
+  });
+
+  it('wirestate proxy takes it from the command line, and refuses a negative N', async () => {
+    const upstream = await recordingUpstream(down);
+    const port = await freePort();
+    const proxy = spawn(process.execPath, [
+      CLI,
+      'proxy',
+      '-l',
+      String(port),
+      '-s',
+      `127.0.0.1:${upstream.port}`,
+      '--corrupt-after',
+      '4242',
+      '--corrupt-direction',
+      'up',
+    ]);
+    let output = '';
+    proxy.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proxy.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (let tries = 0; tries < 500 && !output.includes('stammer proxy on'); tries++) await delay(20);
+    const back = await exchange(port, up);
+    expect(differences(up, await upstream.received)).toEqual([4242]);
+    expect(back).toEqual(down);
+    expect(output).toMatch(/c>s: byte 4242 to be XORed with 0x[0-9a-f]{2}/);
+    proxy.kill('SIGTERM');
+    await once(proxy, 'exit');
+    upstream.server.close();
+    const refused = await wirestate(['proxy', '--corrupt-after', '-1']);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.stderr).toMatch(/--corrupt-after must be a whole number >= 0/);
   });
 });
 
