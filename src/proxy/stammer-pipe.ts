@@ -66,11 +66,12 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
   let ends: TcpEnds = {};
   if (from.connecting) from.once('connect', () => (ends = endsOf(from)));
   else ends = endsOf(from);
+  // A reset that arrives while bytes wait unread (the proxy paused reading) reaches us as an end: the kernel's
+  // table tells which it was while our side towards `from` is open. Once we have ended it, a FIN can take the
+  // socket out of the table as a reset does, so the end is then taken as it came (also if we end it meanwhile).
+  const endWasReset = async () => !from.writableEnded && (await peerReset(ends)) && !from.writableEnded;
   from.on('end', () => {
-    // A reset that arrives while bytes wait unread (the proxy paused reading) reaches us as an end: the kernel's
-    // table tells which it was, while our side towards `from` is open. Once we have ended it, a FIN can take the
-    // socket out of the table as a reset does, so the end is passed on as it came.
-    void (from.writableEnded ? Promise.resolve(false) : peerReset(ends)).then((reset) => {
+    void endWasReset().then((reset) => {
       if (reset) return passResetOn();
       ended = true;
       sendNext();

@@ -183,14 +183,18 @@ describe('--corrupt-after', () => {
   const down = randomBytes(70_000);
 
   /** One exchange through a proxy on `port`: where what the upstream received and what came back differ. */
-  async function flips(options: Partial<ProxyOptions>): Promise<{ up: number[]; down: number[]; bytes: Buffer[] }> {
+  async function flips(options: Partial<ProxyOptions>): Promise<{ up: number[]; down: number[]; bytes: string[] }> {
     const upstream = await recordingUpstream(down);
     const proxy = await proxyTo(upstream.port, { maxFragment: 700, ...options });
     const back = await exchange(proxy.address.port, up);
     const received = await upstream.received;
     await proxy.close();
     upstream.server.close();
-    return { up: differences(up, received), down: differences(down, back), bytes: [received, back] };
+    return {
+      up: differences(up, received),
+      down: differences(down, back),
+      bytes: [received, back].map((side) => side.toString('hex')),
+    };
   }
 
   it('changes exactly one byte each way, the one after the first N, the same way for the same seed', async () => {
