@@ -29,6 +29,18 @@ const builder = (yargs: Argv) =>
       describe: 'Seed for fragment sizes and delays; the same seed repeats a run',
       defaultDescription: 'random, logged',
     })
+    .option('corrupt-after', {
+      type: 'number',
+      describe:
+        'Flip one byte per connection and direction: the one after the first N (XOR with 1..255 from --seed), ' +
+        'to test an integrity check',
+      defaultDescription: 'off',
+    })
+    .option('corrupt-direction', {
+      choices: ['up', 'down', 'both'] as const,
+      default: 'both' as const,
+      describe: 'Which way --corrupt-after flips: up (client to server), down, or both',
+    })
     .check((args) => {
       if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
       parseHostPort(args.server);
@@ -36,10 +48,14 @@ const builder = (yargs: Argv) =>
         throw new Error('--max-fragment must be a whole number >= 1');
       if (!(args['max-delay-ms'] >= 0)) throw new Error('--max-delay-ms must be >= 0');
       if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error('--seed must be a whole number');
+      const after = args['corrupt-after'];
+      if (after !== undefined && !(Number.isInteger(after) && after >= 0))
+        throw new Error('--corrupt-after must be a whole number >= 0');
       return true;
     })
     .example('$0 proxy -l 50000 -s 127.0.0.1:50001', 'as the seed: stammerProxy.py -l 50000 -s 127.0.0.1:50001')
-    .example('$0 proxy --max-fragment 1 --max-delay-ms 0', 'one byte at a time, as fast as possible');
+    .example('$0 proxy --max-fragment 1 --max-delay-ms 0', 'one byte at a time, as fast as possible')
+    .example('$0 proxy --corrupt-after 1000', 'byte 1000 (from 0) changed each way, once per connection');
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -56,6 +72,10 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
     seed: args.seed ?? Math.floor(Math.random() * 2 ** 31),
     log,
     recordDir: args.record,
+    corrupt:
+      args['corrupt-after'] === undefined
+        ? undefined
+        : { after: args['corrupt-after'], direction: args['corrupt-direction'] },
   });
 }
 

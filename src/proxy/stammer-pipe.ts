@@ -1,10 +1,12 @@
 /**
  * Moves bytes from one socket to another in random fragments with random
  * small delays, in order and without loss. End of stream is passed on once
- * every byte is through; a reset is passed on at once.
+ * every byte is through; a reset is passed on at once, also one that libuv
+ * reports as an end (see tcp-table.ts).
  */
 import type { Socket } from 'node:net';
 import { ByteQueue } from '../engine/byte-queue';
+import { endsOf, peerReset, type TcpEnds } from '../loop/tcp-table';
 
 export interface StammerOptions {
   maxFragment: number;
@@ -14,6 +16,8 @@ export interface StammerOptions {
   onFragment?: (bytes: number, delayMs: number) => void;
   /** Called with every chunk as it arrives from `from`, for recording. */
   onChunk?: (chunk: Buffer) => void;
+  /** Changes a chunk after it is recorded and before it is passed on (`--corrupt-after`). */
+  alter?: (chunk: Buffer) => Buffer;
 }
 
 /** Bytes held before the source is paused; it is read again once fewer are held. */
@@ -50,16 +54,28 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
 
   from.on('data', (chunk: Buffer) => {
     options.onChunk?.(chunk);
-    queue.push(chunk);
+    queue.push(options.alter ? options.alter(chunk) : chunk);
     if (queue.length > HIGH_WATER) from.pause();
     sendNext();
   });
-  from.on('end', () => {
-    ended = true;
-    sendNext();
-  });
-  from.on('error', () => {
+  const passResetOn = () => {
     queue.clear();
     if (!to.destroyed) to.resetAndDestroy();
+  };
+  // Taken once connected: after a reset the system no longer names the peer.
+  let ends: TcpEnds = {};
+  if (from.connecting) from.once('connect', () => (ends = endsOf(from)));
+  else ends = endsOf(from);
+  // A reset that arrives while bytes wait unread (the proxy paused reading) reaches us as an end: the kernel's
+  // table tells which it was while our side towards `from` is open. Once we have ended it, a FIN can take the
+  // socket out of the table as a reset does, so the end is then taken as it came (also if we end it meanwhile).
+  const endWasReset = async () => !from.writableEnded && (await peerReset(ends)) && !from.writableEnded;
+  from.on('end', () => {
+    void endWasReset().then((reset) => {
+      if (reset) return passResetOn();
+      ended = true;
+      sendNext();
+    });
   });
+  from.on('error', passResetOn);
 }

@@ -1,12 +1,16 @@
 /** The stammer proxy over real loopback sockets: nothing lost or reordered, ends and resets passed on, runs repeatable. */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { endsOf, peerReset, unacknowledgedBytes } from '../loop/tcp-table';
 import { EXIT } from '../engine/exit-codes';
 import { parseTrace, chunkBytes } from '../trace/trace-format';
-import { sha256, wirestate } from '../test-support/processes';
+import { CLI, freePort, sha256, startCliServer, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
 import { capturingLogger } from '../test-support/logs';
 import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-proxy';
@@ -100,6 +104,56 @@ describe('stammer proxy relaying', () => {
     upstream.close();
   });
 
+  /**
+   * One side sends far more than the proxy holds to a peer that does not read, and resets once the proxy has
+   * stopped reading it (its unacknowledged bytes pile up); then the far side reads on. What it saw: a reset
+   * (an error, or an end the kernel's table shows was a reset, as wirestate's own loop tells them) or a clean end.
+   */
+  async function resetWhileHeld(direction: 'up' | 'down'): Promise<string> {
+    let seen!: (what: string) => void;
+    const far = new Promise<string>((resolve) => (seen = resolve));
+    let farSocket!: Socket;
+    const farSide = (socket: Socket) => {
+      farSocket = socket;
+      socket.pause();
+      const ends = endsOf(socket);
+      socket.on('data', () => undefined);
+      socket.on('error', (error: NodeJS.ErrnoException) => seen(error.code ?? 'error'));
+      socket.on('end', () => void peerReset(ends).then((reset) => seen(reset ? 'ECONNRESET' : 'end')));
+    };
+    const upstream = createServer({ allowHalfOpen: true }, (socket) => {
+      if (direction === 'up') farSide(socket);
+      else sender = socket;
+    });
+    let sender: Socket | undefined;
+    await once(upstream.listen(0, '127.0.0.1'), 'listening');
+    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 1024 });
+    const client = connect({ port: proxy.address.port, host: '127.0.0.1', allowHalfOpen: true });
+    await once(client, 'connect');
+    if (direction === 'up') sender = client;
+    else farSide(client);
+    for (let tries = 0; tries < 200 && !sender; tries++) await delay(5);
+    sender!.on('error', () => undefined);
+    sender!.write(Buffer.alloc(8 * 1024 * 1024));
+    for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(endsOf(sender!))) ?? 0) < 512 * 1024; tries++)
+      await delay(5);
+    sender!.resetAndDestroy();
+    farSocket.resume();
+    const what = await far;
+    await proxy.close();
+    upstream.close();
+    return what;
+  }
+
+  it.each(['up', 'down'] as const)(
+    'passes a reset on as a reset when it comes behind bytes the proxy holds (%s), every time',
+    async (direction) => {
+      const seen: string[] = [];
+      for (let round = 0; round < 20; round++) seen.push(await resetWhileHeld(direction));
+      expect(seen).toEqual(new Array(20).fill('ECONNRESET'));
+    },
+  );
+
   it('--record writes what came from each side, byte for byte', async () => {
     const t = await startTestServer();
     const upstream = await recordingUpstream(Buffer.from('pong'));
@@ -115,6 +169,83 @@ describe('stammer proxy relaying', () => {
     expect(bytes('out').toString()).toBe('pong');
     upstream.server.close();
     await t.stop();
+  });
+});
+
+/** Where `received` differs from `sent` (which it must match in length). */
+function differences(sent: Buffer, received: Buffer): number[] {
+  expect(received.length).toBe(sent.length);
+  return [...sent.keys()].filter((at) => sent[at] !== received[at]);
+}
+
+describe('--corrupt-after', () => {
+  const up = randomBytes(100_000);
+  const down = randomBytes(70_000);
+
+  /** One exchange through a proxy on `port`: where what the upstream received and what came back differ. */
+  async function flips(options: Partial<ProxyOptions>): Promise<{ up: number[]; down: number[]; bytes: string[] }> {
+    const upstream = await recordingUpstream(down);
+    const proxy = await proxyTo(upstream.port, { maxFragment: 700, ...options });
+    const back = await exchange(proxy.address.port, up);
+    const received = await upstream.received;
+    await proxy.close();
+    upstream.server.close();
+    return {
+      up: differences(up, received),
+      down: differences(down, back),
+      bytes: [received, back].map((side) => side.toString('hex')),
+    };
+  }
+
+  it('changes exactly one byte each way, the one after the first N, the same way for the same seed', async () => {
+    const corrupt = { after: 12_345, direction: 'both' as const };
+    const first = await flips({ corrupt, seed: 5 });
+    expect(first).toMatchObject({ up: [12_345], down: [12_345] });
+    expect((await flips({ corrupt, seed: 5 })).bytes).toEqual(first.bytes);
+    expect(await flips({ corrupt: { after: 0, direction: 'both' } })).toMatchObject({ up: [0], down: [0] });
+    expect(await flips({ corrupt: { after: 69_999, direction: 'both' } })).toMatchObject({
+      up: [69_999],
+      down: [69_999],
+    });
+    expect(await flips({ corrupt: { after: 70_000, direction: 'both' } })).toMatchObject({ up: [70_000], down: [] });
+  });
+
+  it.each([
+    ['up', [999], []],
+    ['down', [], [999]],
+  ] as const)('--corrupt-direction %s changes only that way', async (direction, upFlips, downFlips) => {
+    expect(await flips({ corrupt: { after: 999, direction } })).toMatchObject({ up: upFlips, down: downFlips });
+  });
+
+  it('wirestate proxy takes it from the command line, and refuses a negative N', async () => {
+    const upstream = await recordingUpstream(down);
+    const port = await freePort();
+    const proxy = spawn(process.execPath, [
+      CLI,
+      'proxy',
+      '-l',
+      String(port),
+      '-s',
+      `127.0.0.1:${upstream.port}`,
+      '--corrupt-after',
+      '4242',
+      '--corrupt-direction',
+      'up',
+    ]);
+    let output = '';
+    proxy.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proxy.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (let tries = 0; tries < 500 && !output.includes('stammer proxy on'); tries++) await delay(20);
+    const back = await exchange(port, up);
+    expect(differences(up, await upstream.received)).toEqual([4242]);
+    expect(back).toEqual(down);
+    expect(output).toMatch(/c>s: byte 4242 to be XORed with 0x[0-9a-f]{2}/);
+    proxy.kill('SIGTERM');
+    await once(proxy, 'exit');
+    upstream.server.close();
+    const refused = await wirestate(['proxy', '--corrupt-after', '-1']);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.stderr).toMatch(/--corrupt-after must be a whole number >= 0/);
   });
 });
 
@@ -140,5 +271,41 @@ describe('transfers through the stammer proxy', () => {
     const expected = await sha256(join(t.base, 'mib.bin'));
     expect(await sha256(join(t.files.root, 'mib.bin'))).toBe(expected);
     expect(await sha256(join(t.base, 'back.bin'))).toBe(expected);
+  });
+});
+
+describe('a share put stopped by Ctrl-C through the stammer proxy', () => {
+  it("stores nothing, round after round: the client's reset reaches the server as a reset", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wirestate-proxy-'));
+    const shared = join(dir, 'shared');
+    await mkdir(shared);
+    await writeFile(join(dir, 'big.bin'), '');
+    await truncate(join(dir, 'big.bin'), 4 * 1024 ** 3);
+    const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]);
+    // As `npm run proxy` relays by default: 1 to 1024 B every 0 to 2 ms, so it soon holds 64 KiB and stops reading.
+    const proxy = await proxyTo(server.port, { maxFragment: 1024, maxDelayMs: 2 });
+    const rounds = 6;
+    for (let round = 1; round <= rounds; round++) {
+      const child = spawn(
+        process.execPath,
+        [CLI, 'share', 'client', '127.0.0.1', String(proxy.address.port), 'put', 'big.bin'],
+        { cwd: dir, stdio: 'ignore', timeout: 30_000 },
+      );
+      const exited = once(child, 'exit');
+      const receiving = async () =>
+        (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some(
+          (size) => size > 0,
+        );
+      for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
+      child.kill('SIGINT');
+      expect((await exited)[0]).toBe(130);
+      await server.logged(new RegExp(`(?:[^]*?\\b(?:interrupted|stored)\\b){${round}}`));
+      expect(await readdir(shared)).toEqual([]);
+    }
+    expect(server.output()).not.toMatch(/\bstored\b/);
+    await proxy.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -9,6 +9,10 @@ import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
 import { seededRandom } from '../engine/seeded-random';
 import { stammer } from './stammer-pipe';
+import { byteFlipper } from './byte-flip';
+
+/** Which way `--corrupt-after` flips a byte: `up` from the client to the server, `down` back. */
+export type CorruptDirection = 'up' | 'down' | 'both';
 
 export interface ProxyOptions {
   host: string;
@@ -20,12 +24,17 @@ export interface ProxyOptions {
   log: Logger;
   /** Folder for one trace per relayed connection: `in` from the client, `out` from the server. */
   recordDir?: string;
+  /** Flip the byte after the first `after` of each chosen direction of every connection. */
+  corrupt?: { after: number; direction: CorruptDirection };
 }
 
 export interface RunningProxy {
   address: AddressInfo;
   close(): Promise<void>;
 }
+
+/** Sets the flip's generator apart from the cuts' (any constant that is not 0). */
+const FLIP_SALT = 0x5bd1e995;
 
 export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const { log } = options;
@@ -46,15 +55,29 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       : undefined;
     log.info(`relaying ${peer} to ${options.upstream.host}:${options.upstream.port}`, { connection: id });
 
-    const pipe = (direction: 'c>s' | 's>c', salt: number, onChunk?: (chunk: Buffer) => void) => ({
-      maxFragment: options.maxFragment,
-      maxDelayMs: options.maxDelayMs,
-      random: seededRandom(options.seed * 1000003 + number * 2 + salt),
-      onChunk,
-      onFragment: log.isDebugEnabled()
-        ? (bytes: number, delay: number) => log.debug(`${direction} ${bytes} B after ${delay} ms`, { connection: id })
-        : undefined,
-    });
+    // From a generator of its own, so that the same seed cuts the same way with or without a flip.
+    const flipFor = (direction: 'c>s' | 's>c', seed: number) => {
+      const { corrupt } = options;
+      if (!corrupt || corrupt.direction === (direction === 'c>s' ? 'down' : 'up')) return undefined;
+      const mask = 1 + Math.floor(seededRandom(seed ^ FLIP_SALT)() * 255);
+      log.info(`${direction}: byte ${corrupt.after} to be XORed with 0x${mask.toString(16).padStart(2, '0')}`, {
+        connection: id,
+      });
+      return byteFlipper({ after: corrupt.after, mask });
+    };
+    const pipe = (direction: 'c>s' | 's>c', salt: number, onChunk?: (chunk: Buffer) => void) => {
+      const seed = options.seed * 1000003 + number * 2 + salt;
+      return {
+        maxFragment: options.maxFragment,
+        maxDelayMs: options.maxDelayMs,
+        random: seededRandom(seed),
+        onChunk,
+        onFragment: log.isDebugEnabled()
+          ? (bytes: number, delay: number) => log.debug(`${direction} ${bytes} B after ${delay} ms`, { connection: id })
+          : undefined,
+        alter: flipFor(direction, seed),
+      };
+    };
     stammer(client, upstream, pipe('c>s', 0, record && ((chunk) => record.in(chunk))));
     stammer(upstream, client, pipe('s>c', 1, record && ((chunk) => record.out(chunk))));
 
