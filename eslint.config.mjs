@@ -1,0 +1,32 @@
+// ESLint: the recommended JavaScript rules plus typescript-eslint's strict and stylistic type-checked rules
+// over every TypeScript file. Prettier owns the layout (`prettier --check .` runs first in `npm run lint`);
+// none of these rules is a layout rule, so nothing needs turning off for it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'test-artifacts/', 'fixtures/', 'coverage/'] },
+  {
+    files: ['**/*.ts'],
+    extends: [js.configs.recommended, tseslint.configs.strictTypeChecked, tseslint.configs.stylisticTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Log lines, errors and wire text print counts, ports, sizes and patterns: a number's, bigint's or
+      // RegExp's text is well defined. Nullish values, objects and `any` in a template stay errors.
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowRegExp: true, allowAny: false, allowBoolean: false, allowNullish: false },
+      ],
+      // `(error) => socket.destroy(error)` as a listener is the Node idiom; braces would add nothing.
+      // A void call used as a value anywhere else is still reported.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+    },
+  },
+  {
+    // A test that assumes a value exists fails loudly at the `!` if it does not, which is what a test should do.
+    files: ['**/*.test.ts', 'src/test-support/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
