@@ -76,8 +76,8 @@ export function startServer(
         stop: () => void child.kill('SIGKILL'),
       });
     };
-    child.stdout!.on('data', onText);
-    child.stderr!.on('data', onText);
+    child.stdout.on('data', onText);
+    child.stderr.on('data', onText);
     child.once('error', fail);
     child.once(
       'exit',
@@ -105,8 +105,8 @@ export async function startServerOnPort(
     collections += countMarkCompacts(chunk.toString());
     said = (said + chunk.toString()).slice(-1024);
   };
-  child.stdout!.on('data', onText);
-  child.stderr!.on('data', onText);
+  child.stdout.on('data', onText);
+  child.stderr.on('data', onText);
   const deadline = performance.now() + timeoutSeconds * 1000;
   while (!(await accepts(port))) {
     if (child.exitCode !== null || performance.now() > deadline) {
@@ -162,12 +162,14 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
     child.once('error', (error) => (clearTimeout(timer), reject(error)));
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0)
-        return reject(
+      if (code !== 0) {
+        reject(
           new Error(
             `${[command, ...argv].slice(0, 4).join(' ')} exited ${code ?? signal}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`,
           ),
         );
+        return;
+      }
       resolve({ cpuSeconds: childrenCpuSeconds(times), markCompacts });
     });
   });

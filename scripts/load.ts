@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     );
     const port = await new Promise<number>((resolve, reject) => {
       let seen = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
+      server.stdout.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
         const match = /listening on [\d.]+:(\d+)/.exec(seen);
         if (match) resolve(Number(match[1]));

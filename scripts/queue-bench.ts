@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     [CLI, 'queue', 'server', String(args.port), 'TCP', '--max-size', String(bytes + 1024)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await once(server.stdout!, 'data');
+  await once(server.stdout, 'data');
   try {
     const sent = await client([
       '127.0.0.1',

@@ -89,7 +89,7 @@ async function upload(
   } finally {
     await file.close();
   }
-  await rename(temporary, path!);
+  await rename(temporary, path);
   socket.end();
 }
 

@@ -27,7 +27,10 @@ export interface AdvancedClientInput {
 }
 
 /** A command typed at the prompt. */
-export type UserCommand = { type: 'user.command'; text: string };
+export interface UserCommand {
+  type: 'user.command';
+  text: string;
+}
 
 type AdvancedClientOutcome = 'open' | 'quit' | 'refused' | 'server_error' | 'local_error' | 'interrupted' | 'timed_out';
 
@@ -86,7 +89,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
   setup({
     types: {
       context: {} as Context,
-      input: {} as AdvancedClientInput,
+      input: {},
       events: {} as Event,
       emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,

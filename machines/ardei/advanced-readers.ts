@@ -12,7 +12,9 @@ import { ByteQueue } from '../../src/engine/byte-queue';
 import type { FrameDecoder } from '../../src/engine/protocol';
 import { DELIMITER, KEY_LENGTH, announcedSize, replyEnd } from './advanced-codec';
 
-type KeyFrame = { type: 'frame.key' };
+interface KeyFrame {
+  type: 'frame.key';
+}
 
 /** Takes the key off the front of the stream; what follows is the subclass's. */
 abstract class KeyFirst<E extends EventObject> implements FrameDecoder<E | KeyFrame> {
@@ -39,7 +41,10 @@ abstract class KeyFirst<E extends EventObject> implements FrameDecoder<E | KeyFr
   protected abstract afterKey(): E | undefined;
 }
 
-export type CommandFrame = { type: 'frame.command'; text: string };
+export interface CommandFrame {
+  type: 'frame.command';
+  text: string;
+}
 export type AdvancedRequestFrame = KeyFrame | CommandFrame;
 
 export class AdvancedRequestReader extends KeyFirst<CommandFrame> {

@@ -49,7 +49,10 @@ export function isEmptyReply(reply: Buffer, transport: 'tcp' | 'udp'): boolean {
   return reply.equals(transport === 'tcp' ? EMPTY_TCP : EMPTY_UDP);
 }
 
-export type QueueDatagram = { type: 'frame.datagram'; bytes: Buffer };
+export interface QueueDatagram {
+  type: 'frame.datagram';
+  bytes: Buffer;
+}
 
 export function decodeDatagram(bytes: Buffer): QueueDatagram {
   return { type: 'frame.datagram', bytes };

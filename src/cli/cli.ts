@@ -20,7 +20,7 @@ export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[])
     proxyCommand,
     replayCommand,
   ];
-  const cli = commands.reduce<Argv>((parser, command) => command(parser) as Argv, yargs(argv).scriptName('wirestate'));
+  const cli = commands.reduce<Argv>((parser, command) => command(parser), yargs(argv).scriptName('wirestate'));
   return (
     cli
       .demandCommand(1, 'name a command (wirestate --help lists them)')

@@ -29,6 +29,7 @@ const transportArgument = {
   type: 'string',
   coerce: (value: string) => value.toLowerCase() as Transport,
   choices: ['tcp', 'udp'],
+  demandOption: true,
 } as const;
 
 const serverBuilder = (yargs: Argv) =>
@@ -68,7 +69,7 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  const transport = args.socktype as Transport;
+  const transport = args.socktype;
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
   if (args.store) {
@@ -115,7 +116,7 @@ const clientBuilder = (yargs: Argv) =>
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
-  const transport = args.socktype as Transport;
+  const transport = args.socktype;
   const fail = (code: number, why: string) => (process.stderr.write(`wirestate queue client: ${why}\n`), code);
   let message: ReturnType<typeof messageFromText>;
   if (args.mode === 'send') {

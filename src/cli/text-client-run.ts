@@ -25,7 +25,10 @@ export function withTextClientOptions<T>(yargs: Argv<T>, port: number) {
 
 export type TextClientArgs = Awaited<ReturnType<typeof withTextClientOptions>['argv']>;
 
-export type TextClientResult = { code: number; reply?: Buffer };
+export interface TextClientResult {
+  code: number;
+  reply?: Buffer;
+}
 
 /** Runs `spec` against the server; `reply` is set when the server answered (code 0). `exitCodes`: the protocol's, by outcome. */
 export async function runTextClient(

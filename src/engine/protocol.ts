@@ -42,7 +42,12 @@ export type WireCommand =
  * Tells the loop's log what this connection is about, once the machine knows: a summary for people,
  * and the operation (`download`, `put`, `send`, ...) and name it concerns as fields for log readers.
  */
-export type SessionRequest = { type: 'session.request'; summary: string; operation?: string; name?: string };
+export interface SessionRequest {
+  type: 'session.request';
+  summary: string;
+  operation?: string;
+  name?: string;
+}
 
 /** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */
 export type MachineEmitted = WireCommand | SessionRequest;

@@ -53,7 +53,7 @@ beforeAll(async () => {
     let seen = '';
     server.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (/listening on [\d.]+:\d+/.test(seen) && /inspector on http/.test(seen)) resolve(seen);
+      if (/listening on [\d.]+:\d+/.test(seen) && seen.includes('inspector on http')) resolve(seen);
     });
     server.once('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
   });
@@ -298,7 +298,7 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
         (window as unknown as { parsed: unknown }).parsed = {
           rows: document.querySelectorAll('#connections tbody tr').length,
           nodes: document.querySelectorAll('#chart .node').length,
-          empty: !(document.querySelector('#empty') as HTMLElement).hidden,
+          empty: !document.querySelector<HTMLElement>('#empty')!.hidden,
         };
       }),
     );
@@ -384,7 +384,7 @@ it('opens a recorded trace and steps through it, the diagram following', async (
       numbers.filter(
         (number) =>
           number.scrollWidth > number.clientWidth ||
-          number.getBoundingClientRect().left < (number.closest('#side') as HTMLElement).getBoundingClientRect().left,
+          number.getBoundingClientRect().left < number.closest('#side')!.getBoundingClientRect().left,
       ).length,
   );
   expect(clipped).toBe(0);

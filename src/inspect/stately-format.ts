@@ -12,7 +12,13 @@ import type { AnyActorRef, AnyEventObject, InspectionEvent } from 'xstate';
 /** The @statelyai/inspect release whose event format this follows. */
 export const STATELY_FORMAT_VERSION = '0.7.2';
 
-type Inspected = { status?: string; value?: unknown; context?: unknown; output?: unknown; error?: unknown };
+interface Inspected {
+  status?: string;
+  value?: unknown;
+  context?: unknown;
+  output?: unknown;
+  error?: unknown;
+}
 
 /** The parts of a snapshot an inspector shows, as plain JSON; an actor still being created has none yet. */
 export function inspectedSnapshot(snapshot: Inspected | undefined): Inspected {
@@ -89,12 +95,12 @@ export function statelyEvent(event: InspectionEvent): StatelyInspectionEvent | u
         event: plainEvent(event.event),
         sourceId: event.sourceRef?.sessionId,
         ...common(actor, event.rootId),
-      } as StatelyInspectionEvent;
+      };
     case '@xstate.snapshot':
       return {
         type: '@xstate.snapshot',
         event: plainEvent(event.event),
-        snapshot: inspectedSnapshot(event.snapshot as Inspected),
+        snapshot: inspectedSnapshot(event.snapshot),
         ...common(actor, event.rootId),
       } as StatelyInspectionEvent;
     default:

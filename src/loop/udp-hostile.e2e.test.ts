@@ -57,7 +57,10 @@ async function udpPeer(address: string, serverPort: number) {
 
 const closeSocket = (socket: Socket) =>
   new Promise<void>((closed) => {
-    if (!sockets.delete(socket)) return closed();
+    if (!sockets.delete(socket)) {
+      closed();
+      return;
+    }
     socket.close(() => closed());
   });
 

@@ -5,7 +5,6 @@
  * about any protocol.
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { ConnectionMeta } from '../inspect/inspector-hub';
@@ -139,7 +138,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     socket.bind(options.port, options.host, () => {
       socket.off('error', reject);
       socket.on('error', (error) => log.error(`UDP socket error: ${error.message}`));
-      const address = socket.address() as AddressInfo;
+      const address = socket.address();
       log.info(`${protocol.name} server listening on ${address.address}:${address.port} (UDP)`);
       resolve({
         address,
