@@ -22,6 +22,12 @@ export default tseslint.config(
       // `(error) => socket.destroy(error)` as a listener is the Node idiom; braces would add nothing.
       // A void call used as a value anywhere else is still reported.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // Storage back ends and actors implement Promise-returning contracts; an `async` method that does not
+      // await still turns every throw into a rejection, which a `Promise.resolve(...)` rewrite would not.
+      '@typescript-eslint/require-await': 'off',
+      // winston declares its transports (`new winston.transports.Console()`) as interfaces with a construct
+      // signature, so this rule cannot see that they come from TransportStream's constructor.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
     },
   },
   {
