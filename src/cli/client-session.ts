@@ -4,7 +4,7 @@
  * (`--inspect`) the same way for every protocol.
  */
 import type { Socket } from 'node:net';
-import type { AnyActorRef } from 'xstate';
+import type { ActorRef, AnyActorRef, AnyEventObject, Snapshot } from 'xstate';
 import { errorCode } from '../engine/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
@@ -39,6 +39,9 @@ export interface ClientSessionArgs {
 
 /** Thrown when the server cannot be reached at all. */
 export class CannotConnect extends Error {}
+
+/** A client's actor as a command reads it: the machine's context fields it shows (the spec's logic is untyped). */
+export type ClientActor<Context> = ActorRef<Snapshot<unknown> & { context: Context }, AnyEventObject>;
 
 /** Runs the session to its end; `onActor` sees the actor before it starts (to read its final context). */
 export async function runClientSession(

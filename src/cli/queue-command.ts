@@ -5,12 +5,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { errorCode } from '../engine/errors';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions, type ClientActor } from './client-session';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -150,8 +149,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 },
     message?.bytes,
   );
-  let received = Buffer.alloc(0);
-  const keepMessage = (actor: AnyActorRef) =>
+  let received: Buffer = Buffer.alloc(0);
+  const keepMessage = (actor: ClientActor<{ message: Buffer }>) =>
     actor.subscribe({ next: (snapshot) => (received = snapshot.context.message), error: () => undefined });
   let outcome;
   try {

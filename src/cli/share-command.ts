@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions, type ClientActor } from './client-session';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -142,7 +142,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
       args,
       log,
-      (actor) => actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+      (actor: ClientActor<{ listing: typeof listing }>) =>
+        actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);

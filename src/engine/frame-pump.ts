@@ -6,6 +6,7 @@
  */
 import type { AnyActorRef, EventObject } from 'xstate';
 import { SINK_ID } from './file-actors';
+import type { SessionActor } from './session-actor';
 import { BULK_IN_TAG, READING_TAG, type FrameDecoder } from './protocol';
 
 export class FramePump {
@@ -15,7 +16,7 @@ export class FramePump {
 
   /** `held`: true while the carrier cannot take more output (its writes back up); frames wait until it is false. */
   constructor(
-    private readonly actor: AnyActorRef,
+    private readonly actor: SessionActor,
     private readonly decoder: FrameDecoder,
     private readonly held: () => boolean = () => false,
   ) {}

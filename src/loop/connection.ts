@@ -10,7 +10,8 @@
  * this file carries out its actions and feeds it the socket's events.
  */
 import type { Socket } from 'node:net';
-import { createActor, type AnyActorRef } from 'xstate';
+import { createActor } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../engine/errors';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
@@ -31,7 +32,7 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
 }
 
 export interface RunningConnection {
-  actor: AnyActorRef;
+  actor: SessionActor;
   /** Settles when the socket has closed, with how the machine ended. */
   finished: Promise<SessionOutcome>;
 }
