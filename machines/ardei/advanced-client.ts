@@ -10,6 +10,7 @@
  * still being stored when they come is not kept.
  */
 import { assign, fromPromise, setup } from 'xstate';
+import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
@@ -167,8 +168,8 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
               guard: { type: 'answersDl', params: ({ event }) => ({ text: event.text }) },
               target: 'check_room',
               actions: assign(({ context, event }) => ({
-                fileName: baseName(context.asked!),
-                size: announcedSize(event.text)!.size,
+                fileName: baseName(required(context.asked, 'asked name')),
+                size: required(announcedSize(event.text), 'announced size').size,
                 bytes: 0,
               })),
             },

@@ -31,6 +31,8 @@ export function messageFromText(file: Buffer): { bytes: Buffer; characters: numb
   } catch {
     return undefined;
   }
+  // Characters are code points, as the seed's Python client counts them (len(str)).
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are what is counted
   return { bytes: Buffer.from(`${text}\n`), characters: [...text].length };
 }
 

@@ -10,7 +10,8 @@ import { ardeiAdvancedClientMachine } from '../../machines/ardei/advanced-client
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { CannotConnect, runClientSession, withClientOptions, type ClientActor } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';

@@ -19,7 +19,8 @@ import { parseHostPort } from './host-port';
 import { printResult, withJsonOption } from './json-result';
 import { Progress } from './progress';
 import { exitWith } from './protocol-command';
-import { CannotConnect, runClientSession, withClientOptions, type ClientActor } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 
 const builder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))

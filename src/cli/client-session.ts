@@ -4,7 +4,7 @@
  * (`--inspect`) the same way for every protocol.
  */
 import type { Socket } from 'node:net';
-import type { ActorRef, AnyActorRef, AnyEventObject, Snapshot } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import { errorCode } from '../engine/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
@@ -40,9 +40,6 @@ export interface ClientSessionArgs {
 /** Thrown when the server cannot be reached at all. */
 export class CannotConnect extends Error {}
 
-/** A client's actor as a command reads it: the machine's context fields it shows (the spec's logic is untyped). */
-export type ClientActor<Context> = ActorRef<Snapshot<unknown> & { context: Context }, AnyEventObject>;
-
 /** Runs the session to its end; `onActor` sees the actor before it starts (to read its final context). */
 export async function runClientSession(
   session: ClientSession,
@@ -75,11 +72,13 @@ export async function runClientSession(
       : undefined;
   try {
     if (transport === 'udp') {
-      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch((error) => {
-        throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
-      });
+      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch(
+        (error: unknown) => {
+          throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
+        },
+      );
     }
-    socket = await connectTcp(host, port).catch((error) => {
+    socket = await connectTcp(host, port).catch((error: unknown) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, {

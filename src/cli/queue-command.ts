@@ -9,7 +9,8 @@ import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { errorCode } from '../engine/errors';
-import { CannotConnect, runClientSession, withClientOptions, type ClientActor } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -120,7 +121,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   let message: ReturnType<typeof messageFromText>;
   if (args.mode === 'send') {
     try {
-      message = messageFromText(args.file === '-' ? await readStdin() : await readFile(args.file!));
+      message = messageFromText(
+        args.file === undefined || args.file === '-' ? await readStdin() : await readFile(args.file),
+      );
     } catch (error) {
       return fail(EXIT.localFile, `cannot read ${args.file}: ${errnoWords(errorCode(error))}`);
     }
@@ -168,7 +171,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   if (outcome.outcome !== 'received') target?.abort();
   switch (outcome.outcome) {
     case 'sent':
-      process.stderr.write(`Sent: ${message!.characters} bytes\n`);
+      process.stderr.write(`Sent: ${message?.characters ?? 0} bytes\n`);
       if (transport === 'udp')
         process.stderr.write('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
       return EXIT.ok;
@@ -197,7 +200,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       if (outcome.code === 'datagram.too_large')
         return fail(
           EXIT.localFile,
-          `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
+          `${args.file} is ${message?.bytes.length ?? 0} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
         );
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

@@ -6,7 +6,8 @@
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import type { ConnectionSpec } from '../engine/protocol';
-import { CannotConnect, runClientSession, withClientOptions, type ClientActor } from './client-session';
+import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom } from './common-options';
 import { EXIT, TEXT_CLIENT_EXITS, exitCodeFor, type ExitCodes } from '../engine/exit-codes';
 import { isPort } from './host-port';

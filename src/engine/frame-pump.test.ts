@@ -1,4 +1,5 @@
-import { assign, createActor, setup, type AnyActorRef } from 'xstate';
+import { assign, createActor, setup } from 'xstate';
+import type { SessionActor } from './session-actor';
 import { LineReader, type Line } from '../test-support/line-reader';
 import { FramePump } from './frame-pump';
 import { READING_TAG } from './protocol';
@@ -29,7 +30,7 @@ const keeper = setup({
 function start(held = () => false) {
   const actor = createActor(keeper).start();
   // This test machine has no session outcome; the pump reads only its status, tags and children.
-  const pump = new FramePump(actor as AnyActorRef, new LineReader(), held);
+  const pump = new FramePump(actor as unknown as SessionActor, new LineReader(), held);
   return { actor, pump, got: () => actor.getSnapshot().context.got };
 }
 

@@ -4,7 +4,7 @@
  * drop it; file chunks in a `bulk-in` state go straight to its sink. Shared by the socket loop and by trace replay: any chunking of the
  * same bytes gives the same sequence of events.
  */
-import type { AnyActorRef, EventObject } from 'xstate';
+import type { AnyActorRef, AnyEventObject, EventObject } from 'xstate';
 import { SINK_ID } from './file-actors';
 import type { SessionActor } from './session-actor';
 import { BULK_IN_TAG, READING_TAG, type FrameDecoder } from './protocol';
@@ -46,7 +46,7 @@ export class FramePump {
    * Sends the machine an event from outside its frames (`socket.error`). In a `bulk-in` state the sink
    * first reports the bytes it has not yet reported, so a machine that stops on this event counts them.
    */
-  send<Event extends EventObject>(event: Event): void {
+  send(event: AnyEventObject): void {
     this.bulkSink()?.send({ type: 'sink.report' });
     this.actor.send(event);
   }

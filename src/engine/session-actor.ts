@@ -13,3 +13,6 @@ export type SessionSnapshot = Snapshot<SessionOutcome> & {
 };
 
 export type SessionActor = ActorRef<SessionSnapshot, AnyEventObject, WireCommand | SessionRequest>;
+
+/** A client's actor as a command or test reads it: the context fields it shows (a spec's logic is untyped). */
+export type ClientActor<Context> = ActorRef<Snapshot<unknown> & { context: Context }, AnyEventObject>;

@@ -50,7 +50,7 @@ export function machineDefinition(config: object): string {
 }
 
 function describedGuard(guard: unknown): unknown {
-  if (typeof guard === 'function') return { type: inlineGuardText(guard) };
+  if (typeof guard === 'function') return { type: inlineGuardText(guard.toString(), guard.name) };
   if (!guard || typeof guard !== 'object' || typeof (guard as { params?: unknown }).params !== 'function') return guard;
   const { type, params } = guard as { type?: string; params: (args: unknown) => unknown };
   try {
@@ -65,9 +65,9 @@ function describedGuard(guard: unknown): unknown {
 }
 
 /** An inline guard (`guard: ({ event }) => event.output.kind === 'found'`) has no name of its own: its expression says what it tests. */
-function inlineGuardText(guard: Function): string {
-  const body = /=>\s*([^{][^]*)$/.exec(String(guard))?.[1]?.replace(/\s+/g, ' ').trim();
-  return body && body.length <= 80 ? body : guard.name || 'guard';
+function inlineGuardText(source: string, name: string): string {
+  const body = /=>\s*([^{][^]*)$/.exec(source)?.[1]?.replace(/\s+/g, ' ').trim();
+  return body && body.length <= 80 ? body : name || 'guard';
 }
 
 /** Registers an actor, with its machine's definition so a viewer can draw it. */

@@ -26,7 +26,7 @@ export interface Session {
   actor: SessionActor;
   pump: FramePump;
   /** Logs how the session ended, writes it to the trace, and settles once the trace is on disk. */
-  close(outcome: SessionOutcome): Promise<SessionOutcome>;
+  close: (outcome: SessionOutcome) => Promise<SessionOutcome>;
 }
 
 /** Creates (does not start) the actor for one connection. */

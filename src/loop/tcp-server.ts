@@ -98,7 +98,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     });
     void finished.then((outcome) => {
       sockets.delete(socket);
-      const left = perAddress.get(address)! - 1;
+      const left = (perAddress.get(address) ?? 1) - 1;
       if (left > 0) perAddress.set(address, left);
       else perAddress.delete(address);
       for (const listener of listeners) listener(id, outcome);

@@ -68,11 +68,12 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     const mine = fromAddress(address);
     const addressFull = mine >= (options.maxPeersPerAddress ?? Infinity);
     if (!addressFull && peers.size < (options.maxPeers ?? Infinity)) return;
-    const victim = victimFor(addressFull ? address : undefined)!;
+    const victim = victimFor(addressFull ? address : undefined);
+    const evicted = victim === undefined ? undefined : peers.get(victim)?.running;
+    if (victim === undefined || !evicted) return;
     const limit = addressFull
       ? `${mine} peers from ${address}, the most --max-peers-per-address allows`
       : `${peers.size} peers served, the most --max-connections allows`;
-    const evicted = peers.get(victim)!.running;
     log.info(`${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`);
     peers.delete(victim);
     evicted.retire();
