@@ -36,6 +36,8 @@ export default tseslint.config(
       'no-control-regex': 'off',
       // A leading underscore marks a parameter kept for its position (or a type-level check); `...rest`
       // destructuring drops the fields named beside it.
+      // A signal handler installed before the server it stops exists reads a `let` assigned once, later.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       ['receive', received],
     ] as const) {
       console.log(
-        `${name} ${args.mib} MiB: exit ${run.code}, ${run.seconds.toFixed(2)} s, client peak ${run.peakMiB.toFixed(0)} MiB`,
+        `${name} ${args.mib} MiB: exit ${String(run.code)}, ${run.seconds.toFixed(2)} s, client peak ${run.peakMiB.toFixed(0)} MiB`,
       );
     }
     console.log(`server peak ${serverPeak.toFixed(0)} MiB`);

@@ -35,7 +35,7 @@ export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[])
       // One line and where to look, not the whole usage: the error is what the person needs to see.
       .fail((message, error) => {
         if (error && !message && !(error instanceof CommandError)) throw error;
-        const oneLine = String(message ?? error?.message)
+        const oneLine = `${message ?? error?.message}`
           .replace(/\s*\n\s*/g, ' ')
           .replace(
             /^([\w-]+) needs a value$/,

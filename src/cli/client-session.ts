@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../engine/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
@@ -54,7 +55,7 @@ export async function runClientSession(
   let release = (): void => undefined;
   /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
   let socket: Socket | undefined;
-  const watch = (actor: AnyActorRef) => {
+  const watch = (actor: SessionActor) => {
     release = stopOnSignal(actor, () => socket?.resetAndDestroy());
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);

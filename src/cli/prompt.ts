@@ -12,7 +12,7 @@ export interface Prompter {
 }
 
 export function prompter(): Prompter {
-  const terminal = Boolean(process.stdin.isTTY);
+  const terminal = process.stdin.isTTY === true;
   const reader = createInterface({ input: process.stdin, terminal, output: terminal ? process.stdout : undefined });
   const lines = reader[Symbol.asyncIterator]();
   return {

@@ -125,12 +125,12 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
         args.file === undefined || args.file === '-' ? await readStdin() : await readFile(args.file),
       );
     } catch (error) {
-      return fail(EXIT.localFile, `cannot read ${args.file}: ${errnoWords(errorCode(error))}`);
+      return fail(EXIT.localFile, `cannot read ${String(args.file)}: ${errnoWords(errorCode(error))}`);
     }
     if (message === undefined)
       return fail(
         EXIT.localFile,
-        `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`,
+        `${String(args.file)} is not UTF-8 text; the queue client sends text, as the seed's client does`,
       );
   }
   // Checked before asking: a message handed over leaves the queue, so it must have somewhere to go.
@@ -182,7 +182,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
           await target.commit();
         } else process.stdout.write(received);
       } catch (error) {
-        return fail(EXIT.localFile, `cannot write ${args.file}: ${errnoWords(errorCode(error))}`);
+        return fail(EXIT.localFile, `cannot write ${String(args.file)}: ${errnoWords(errorCode(error))}`);
       }
       process.stderr.write(`Received: ${received.length} bytes\n`);
       return EXIT.ok;
@@ -200,7 +200,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       if (outcome.code === 'datagram.too_large')
         return fail(
           EXIT.localFile,
-          `${args.file} is ${message?.bytes.length ?? 0} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
+          `${String(args.file)} is ${message?.bytes.length ?? 0} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
         );
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

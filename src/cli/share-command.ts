@@ -168,9 +168,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
           : `cancelled: no ${name} on the server, or it refuses the name`,
       );
     case 'not_stored':
-      return fail(EXIT.serverError, `not stored: ${outcome.detail}`);
+      return fail(EXIT.serverError, `not stored: ${String(outcome.detail)}`);
     case 'local_error':
-      return fail(EXIT.localFile, `${local}: ${outcome.detail}`);
+      return fail(EXIT.localFile, `${local}: ${String(outcome.detail)}`);
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

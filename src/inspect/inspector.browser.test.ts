@@ -55,7 +55,7 @@ beforeAll(async () => {
       seen += chunk.toString();
       if (/listening on [\d.]+:\d+/.test(seen) && seen.includes('inspector on http')) resolve(seen);
     });
-    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+    server.once('exit', (code) => reject(new Error(`server exited ${String(code)}: ${seen}`)));
   });
   inspectorUrl = /inspector on (http:\/\/\S+)/.exec(started)![1];
   serverPort = Number(/listening on [\d.]+:(\d+)/.exec(started)![1]);
@@ -273,7 +273,7 @@ it('tells a refused download from one that failed on the server', async () => {
   const outcome = (request: string) =>
     page.$eval(`${row(request)} td.outcome`, (cell) => ({
       text: cell.textContent ?? '',
-      kind: cell.className,
+      kind: cell.getAttribute('class'),
       color: getComputedStyle(cell).color,
     }));
   const refused = await outcome('missing.bin');

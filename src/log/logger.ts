@@ -17,7 +17,7 @@ export interface LoggerOptions {
 }
 
 const pretty = winston.format.printf(({ timestamp, level, message, connection }) => {
-  const who = connection ? ` [${String(connection)}]` : '';
+  const who = typeof connection === 'string' ? ` [${connection}]` : '';
   return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
 });
 

@@ -20,6 +20,7 @@ import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
 import { socketLife } from './socket-life';
 import { endsOf, peerReset } from './tcp-table';
+import { peerName } from './peer-name';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -47,7 +48,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const guard =
     options.limits &&
     guardSlot(socket, options.limits, (code, reason) => {
-      log.warn(`cut ${socket.remoteAddress}:${socket.remotePort}: ${reason}`, { connection: id });
+      log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
       tellActive({ type: 'socket.error', code });
       socket.resetAndDestroy();
     });
@@ -92,7 +93,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         if (!socket.write(command.bytes)) life.send({ type: 'writes.full' });
         return;
       case 'wire.flush':
-        socket.write(EMPTY, (error) => error || actor.send({ type: 'wire.flushed' }));
+        socket.write(EMPTY, (error) => {
+          if (!error) actor.send({ type: 'wire.flushed' });
+        });
         return;
       case 'wire.end':
         socket.end();

@@ -106,9 +106,10 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
           input: spec.input,
         })
       : undefined;
+    const { watch: watchConnection } = options;
     const watch =
-      options.watch &&
-      ((actor: AnyActorRef) => options.watch!({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
+      watchConnection &&
+      ((actor: AnyActorRef) => watchConnection({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
     const peer = runDatagramPeer(spec, {
       id,
       log: peerLog,

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger';
 import { TraceWriter } from '../trace/trace-writer';
 import { seededRandom } from '../engine/seeded-random';
 import { stammer } from './stammer-pipe';
+import { peerName } from '../loop/peer-name';
 
 export interface ProxyOptions {
   host: string;
@@ -35,7 +36,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     const number = ++next;
     const id = `p${number}`;
-    const peer = `${client.remoteAddress}:${client.remotePort}`;
+    const peer = peerName(client);
     const upstream = connect({ ...options.upstream, allowHalfOpen: true });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
