@@ -33,9 +33,10 @@ export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[])
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .updateStrings({ 'Not enough arguments following: %s': '%s needs a value' })
       // One line and where to look, not the whole usage: the error is what the person needs to see.
-      .fail((message, error) => {
+      // yargs passes a null message with a thrown error (its types say string).
+      .fail((message: string | null, error: Error | undefined) => {
         if (error && !message && !(error instanceof CommandError)) throw error;
-        const oneLine = `${message ?? error?.message}`
+        const oneLine = String(message ?? error?.message)
           .replace(/\s*\n\s*/g, ' ')
           .replace(
             /^([\w-]+) needs a value$/,
