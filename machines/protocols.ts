@@ -24,7 +24,6 @@ export const PROTOCOLS: readonly ProtocolDescriptor[] = [
 ];
 
 /** Replay and chart support by the protocol name a trace header gives (`queue-udp`, `ardei-advanced`, ...). */
-export const TRACE_SUPPORT: Record<string, TraceSupport> = Object.assign(
-  {},
-  ...PROTOCOLS.map((protocol) => protocol.traces),
+export const TRACE_SUPPORT: Record<string, TraceSupport> = Object.fromEntries(
+  PROTOCOLS.flatMap((protocol) => Object.entries(protocol.traces)),
 );

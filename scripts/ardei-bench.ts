@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   );
   let log = '';
   server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  while (!/ardei-udp server listening/.test(log)) await once(server.stdout, 'data');
+  while (!log.includes('ardei-udp server listening')) await once(server.stdout, 'data');
   const tcpPort = /ardei server listening on [\d.]+:(\d+)/.exec(log)![1];
   const udpPort = /ardei-udp server listening on [\d.]+:(\d+)/.exec(log)![1];
   const before = await peakRssMiB(server.pid!);

@@ -118,7 +118,7 @@ function wallMs(command: string, argv: string[], timeoutSeconds: number): Promis
     child.once('exit', (code, signal) =>
       code === 0
         ? resolve(performance.now() - started)
-        : reject(new Error(`${command} ${argv.slice(0, 3).join(' ')} exited ${code ?? signal}`)),
+        : reject(new Error(`${command} ${argv.slice(0, 3).join(' ')} exited ${String(code ?? signal)}`)),
     );
   });
 }

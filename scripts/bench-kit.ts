@@ -76,13 +76,13 @@ export function startServer(
         stop: () => void child.kill('SIGKILL'),
       });
     };
-    child.stdout!.on('data', onText);
-    child.stderr!.on('data', onText);
+    child.stdout.on('data', onText);
+    child.stderr.on('data', onText);
     child.once('error', fail);
     child.once(
       'exit',
       (code, signal) =>
-        found || fail(new Error(`${name} exited ${code ?? signal} before listening: ${seen.slice(-300)}`)),
+        found || fail(new Error(`${name} exited ${String(code ?? signal)} before listening: ${seen.slice(-300)}`)),
     );
   });
 }
@@ -105,8 +105,8 @@ export async function startServerOnPort(
     collections += countMarkCompacts(chunk.toString());
     said = (said + chunk.toString()).slice(-1024);
   };
-  child.stdout!.on('data', onText);
-  child.stderr!.on('data', onText);
+  child.stdout.on('data', onText);
+  child.stderr.on('data', onText);
   const deadline = performance.now() + timeoutSeconds * 1000;
   while (!(await accepts(port))) {
     if (child.exitCode !== null || performance.now() > deadline) {
@@ -120,7 +120,10 @@ export async function startServerOnPort(
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -159,15 +162,20 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2048)));
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (times += chunk.toString()));
   return new Promise((resolve, reject) => {
-    child.once('error', (error) => (clearTimeout(timer), reject(error)));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0)
-        return reject(
+      if (code !== 0) {
+        reject(
           new Error(
-            `${[command, ...argv].slice(0, 4).join(' ')} exited ${code ?? signal}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`,
+            `${[command, ...argv].slice(0, 4).join(' ')} exited ${String(code ?? signal)}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`,
           ),
         );
+        return;
+      }
       resolve({ cpuSeconds: childrenCpuSeconds(times), markCompacts });
     });
   });
@@ -193,7 +201,8 @@ function processTree(root: number): number[] {
     parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
   }
   const tree = [root];
-  for (let index = 0; index < tree.length; index++) tree.push(...(parents.get(tree[index]) ?? []));
+  // for-of also visits the entries pushed while it runs: the whole tree, breadth first.
+  for (const pid of tree) tree.push(...(parents.get(pid) ?? []));
   return tree;
 }
 

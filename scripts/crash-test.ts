@@ -30,4 +30,4 @@ async function main(): Promise<number> {
   return bad === 0 ? 0 : 1;
 }
 
-main().then((code) => (process.exitCode = code));
+void main().then((code) => (process.exitCode = code));

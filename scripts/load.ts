@@ -97,16 +97,16 @@ async function main(): Promise<void> {
     );
     const port = await new Promise<number>((resolve, reject) => {
       let seen = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
+      server.stdout.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
         const match = /listening on [\d.]+:(\d+)/.exec(seen);
         if (match) resolve(Number(match[1]));
       });
-      server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+      server.once('exit', (code) => reject(new Error(`server exited ${String(code)}`)));
     });
     let peakFds = 0;
     const sampler = setInterval(() => {
-      readdir(`/proc/${server.pid}/fd`).then(
+      readdir(`/proc/${String(server.pid)}/fd`).then(
         (fds) => (peakFds = Math.max(peakFds, fds.length)),
         () => undefined,
       );
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const moved = results.reduce((sum, result) => sum + result.bytes, 0);
     const times = results.map((result) => result.seconds).sort((a, b) => a - b);
     const percentile = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
-    const status = await readFile(`/proc/${server.pid}/status`, 'utf8');
+    const status = await readFile(`/proc/${String(server.pid)}/status`, 'utf8');
     const peakRss = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
     server.kill('SIGTERM');
 
@@ -168,7 +168,7 @@ async function runJob(
   } catch (error) {
     return {
       ok: false,
-      outcome: `cannot connect: ${(error as { code?: string }).code}`,
+      outcome: `cannot connect: ${String((error as { code?: string }).code)}`,
       bytes: 0,
       seconds: (performance.now() - started) / 1000,
     };

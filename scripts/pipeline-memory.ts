@@ -49,7 +49,7 @@ async function main(count: number): Promise<void> {
   const listening = /ardei-advanced server listening on [\d.]+:(\d+)/;
   while (!listening.test(log)) await once(server.stdout, 'data');
   const rss = async () =>
-    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${String(server.pid)}/status`, 'utf8'))![1]) / 1024;
   const answered = () => (log.match(/\] \/: ls$/gm) ?? []).length;
 
   const before = await rss();

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     [CLI, 'queue', 'server', String(args.port), 'TCP', '--max-size', String(bytes + 1024)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await once(server.stdout!, 'data');
+  await once(server.stdout, 'data');
   try {
     const sent = await client([
       '127.0.0.1',
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       ['receive', received],
     ] as const) {
       console.log(
-        `${name} ${args.mib} MiB: exit ${run.code}, ${run.seconds.toFixed(2)} s, client peak ${run.peakMiB.toFixed(0)} MiB`,
+        `${name} ${args.mib} MiB: exit ${String(run.code)}, ${run.seconds.toFixed(2)} s, client peak ${run.peakMiB.toFixed(0)} MiB`,
       );
     }
     console.log(`server peak ${serverPeak.toFixed(0)} MiB`);

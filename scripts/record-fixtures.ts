@@ -260,6 +260,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`recording fixtures failed: ${error instanceof Error ? error.stack : String(error)}`);
+  console.error(`recording fixtures failed: ${error instanceof Error ? String(error.stack) : String(error)}`);
   process.exit(1);
 });

@@ -9,9 +9,11 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
+import type { ActorRefFrom } from 'xstate';
 import { ardeiAdvancedClient, ardeiAdvancedServer, ardeiTcpClient, ardeiTcpServer } from '../machines/ardei';
 import { blocksClient, blocksServer } from '../machines/blocks';
 import { shareClient, shareServer } from '../machines/share';
+import { ardeiAdvancedClientMachine } from '../machines/ardei/advanced-client';
 import type { ShareClientInput } from '../machines/share/client';
 import { sumClient, sumServer } from '../machines/sum';
 import { upperClient, upperServer } from '../machines/upper';
@@ -169,14 +171,15 @@ async function record(scenario: Scenario): Promise<void> {
     },
     advanced: async (commands) => {
       const spec = ardeiAdvancedClient(downloadFolder(base), {});
-      const { actor, finished } = runConnection(await connectTcp('127.0.0.1', port), spec, {
+      let given = 0;
+      const { finished } = runConnection(await connectTcp('127.0.0.1', port), spec, {
         id: 'client',
         log: silent,
-      });
-      let given = 0;
-      actor.subscribe((snapshot) => {
-        if (snapshot.status === 'active' && snapshot.matches('ready') && snapshot.context.replies === given)
-          actor.send({ type: 'user.command', text: commands[given++] ?? 'quit' });
+        watch: (actor: ActorRefFrom<typeof ardeiAdvancedClientMachine>) =>
+          actor.subscribe((snapshot) => {
+            if (snapshot.status === 'active' && snapshot.matches('ready') && snapshot.context.replies === given)
+              actor.send({ type: 'user.command', text: commands[given++] ?? 'quit' });
+          }),
       });
       await finished;
     },

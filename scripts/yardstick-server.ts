@@ -77,7 +77,7 @@ async function upload(
   socket.write(Buffer.of(YES));
   let left = Number((await read(8)).readBigUInt64BE(0));
   socket.write(Buffer.of(YES));
-  const temporary = `${path}.${process.pid}.${socket.remotePort}.part`;
+  const temporary = `${path}.${process.pid}.${String(socket.remotePort)}.part`;
   const file = await open(temporary, 'wx');
   try {
     while (left > 0) {
@@ -89,7 +89,7 @@ async function upload(
   } finally {
     await file.close();
   }
-  await rename(temporary, path!);
+  await rename(temporary, path);
   socket.end();
 }
 

@@ -28,6 +28,6 @@ export function advancedClientActors(folder: DownloadFolder) {
   return {
     checkRoom: fromPromise<boolean, { size: number }>(({ input }) => folder.hasRoomFor(input.size)),
     sink: fileSink(({ ref }) => folder.create(ref)),
-    discard: fromPromise<void, string>(({ input }) => folder.remove(input)),
+    discard: fromPromise<string, string>(({ input }) => folder.remove(input).then(() => input)),
   };
 }

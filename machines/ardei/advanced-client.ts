@@ -12,6 +12,7 @@
  * file is removed. A `dl` answer whose size is not all digits breaks it too.
  */
 import { assign, fromPromise, setup } from 'xstate';
+import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
@@ -45,7 +46,10 @@ export interface AdvancedClientInput {
 }
 
 /** A command typed at the prompt. */
-export type UserCommand = { type: 'user.command'; text: string };
+export interface UserCommand {
+  type: 'user.command';
+  text: string;
+}
 
 type AdvancedClientOutcome = 'open' | 'quit' | 'refused' | 'server_error' | 'local_error' | 'interrupted' | 'timed_out';
 
@@ -90,7 +94,7 @@ const unsolicited = {
         type: 'finish' as const,
         params: ({ context, event }: { context: Context; event: UnsolicitedBytes }) => ({
           outcome: 'server_error' as const,
-          detail: `the server sent ${bytesWord(event.bytes)} past the announced size of ${context.lastSaved}, which is not kept`,
+          detail: `the server sent ${bytesWord(event.bytes)} past the announced size of ${required(context.lastSaved, 'saved name')}, which is not kept`,
         }),
       },
     },
@@ -126,7 +130,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
   setup({
     types: {
       context: {} as Context,
-      input: {} as AdvancedClientInput,
+      input: {},
       events: {} as Event,
       emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
@@ -134,8 +138,8 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
     actors: {
       checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
       sink: fileSink(unprovided('sink')),
-      /** Removes a saved file (the name it was saved under). */
-      discard: fromPromise<void, string>(unprovided('discard')),
+      /** Removes a saved file (the name it was saved under); resolves to that name. */
+      discard: fromPromise<string, string>(unprovided('discard')),
     },
     actions: {
       ...bulkActions<Context, Event>(),
@@ -209,9 +213,9 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
               guard: { type: 'answersDl', params: ({ event }) => ({ text: event.text }) },
               target: 'check_room',
               actions: assign(({ context, event }) => ({
-                fileName: baseName(context.asked!),
-                size: announcedSize(event.text)!.size,
-                announced: announcedSize(event.text)!.digits,
+                fileName: baseName(required(context.asked, 'asked name')),
+                size: required(announcedSize(event.text), 'announced size').size,
+                announced: required(announcedSize(event.text), 'announced size').digits,
                 bytes: 0,
               })),
             },
@@ -265,12 +269,12 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
       discarding: {
         invoke: {
           src: 'discard',
-          input: ({ context }) => context.lastSaved!,
+          input: ({ context }) => required(context.lastSaved, 'saved name'),
           onDone: 'failed',
           onError: {
             target: 'failed',
             actions: assign({
-              detail: ({ context, event }) => `${context.detail} (removing it failed: ${errorCode(event.error)})`,
+              detail: ({ context, event }) => `${context.detail ?? ''} (removing it failed: ${errorCode(event.error)})`,
             }),
           },
         },

@@ -12,7 +12,9 @@ import { ByteQueue } from '../../src/engine/byte-queue';
 import type { FrameDecoder } from '../../src/engine/protocol';
 import { DELIMITER, KEY_LENGTH, announcedSize, replyEnd } from './advanced-codec';
 
-type KeyFrame = { type: 'frame.key' };
+interface KeyFrame {
+  type: 'frame.key';
+}
 
 /** Takes the key off the front of the stream; what follows is the subclass's. */
 abstract class KeyFirst<E extends EventObject> implements FrameDecoder<E | KeyFrame> {
@@ -39,7 +41,10 @@ abstract class KeyFirst<E extends EventObject> implements FrameDecoder<E | KeyFr
   protected abstract afterKey(): E | undefined;
 }
 
-export type CommandFrame = { type: 'frame.command'; text: string };
+export interface CommandFrame {
+  type: 'frame.command';
+  text: string;
+}
 export type AdvancedRequestFrame = KeyFrame | CommandFrame;
 
 export class AdvancedRequestReader extends KeyFirst<CommandFrame> {
@@ -98,7 +103,7 @@ export class AdvancedReplyReader extends KeyFirst<Exclude<AdvancedReplyFrame, Ke
   }
 
   protected afterKey(): Exclude<AdvancedReplyFrame, KeyFrame> | undefined {
-    if (this.fileLeft !== undefined) return this.nextOfFile();
+    if (this.fileLeft !== undefined) return this.nextOfFile(this.fileLeft);
     const end = replyEnd(this.pending);
     if (end === undefined) return undefined;
     const text = this.pending.toString('utf8', 0, end - DELIMITER.length);
@@ -111,16 +116,17 @@ export class AdvancedReplyReader extends KeyFirst<Exclude<AdvancedReplyFrame, Ke
     return { type: 'frame.reply', text };
   }
 
-  private nextOfFile(): Exclude<AdvancedReplyFrame, KeyFrame> | undefined {
-    if (this.fileLeft === 0) {
+  /** `left`: the file's bytes not yet handed on. */
+  private nextOfFile(left: number): Exclude<AdvancedReplyFrame, KeyFrame> | undefined {
+    if (left === 0) {
       this.fileLeft = undefined;
       // What came after the file is the next reply's text.
       this.pending = this.file.take(this.file.length);
       return { type: 'frame.data_end' };
     }
     if (this.file.length === 0) return undefined;
-    const chunk = this.file.takeUpTo(this.fileLeft!);
-    this.fileLeft! -= chunk.length;
+    const chunk = this.file.takeUpTo(left);
+    this.fileLeft = left - chunk.length;
     return { type: 'frame.data', chunk };
   }
 }

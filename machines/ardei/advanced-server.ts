@@ -8,6 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
@@ -71,7 +72,7 @@ const output = outcomeFrom<AdvancedOutcome>(['quit', 'left']);
 const commandOf = (context: Context): AdvancedCommand => parseCommand(context.command);
 /** The argument of `chdir` or `dl`, when it has one. */
 const pathOf = (context: Context) => (commandOf(context) as { path?: string }).path;
-const target = (context: Context) => resolveFrom(context.cwd, pathOf(context)!);
+const target = (context: Context) => resolveFrom(context.cwd, required(pathOf(context), 'path'));
 const is =
   (kind: AdvancedCommand['kind']) =>
   ({ context }: { context: Context }) =>
@@ -243,7 +244,10 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
                 {
                   type: 'write',
                   params: ({ context, event }) => ({
-                    bytes: dlHeader(pathOf(context)!, event.output.kind === 'found' ? event.output.size : 0),
+                    bytes: dlHeader(
+                      required(pathOf(context), 'path'),
+                      event.output.kind === 'found' ? event.output.size : 0,
+                    ),
                   }),
                 },
               ],

@@ -1,12 +1,14 @@
 /** Ardei (seed 000) as the loop runs it, over TCP and UDP: servers per connection or peer, a client per request. */
 import { fromPromise } from 'xstate';
+import { required } from '../../src/engine/required';
 import { AddressBudget } from '../../src/engine/address-budget';
 import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { DownloadFolder } from '../../src/storage/download-folder';
-import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
+import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { tracedBytes } from '../../src/trace/trace-format';
 import { worldFromReplies } from './advanced-trace-world';
 import { advancedClientActors, advancedServerActors } from './advanced-actors';
 import { ardeiAdvancedClientMachine, type AdvancedClientInput } from './advanced-client';
@@ -38,7 +40,11 @@ export function ardeiUdpServer(input: ArdeiUdpServerInput, maxRate = 0): StreamP
   const budget = maxRate > 0 ? new AddressBudget(maxRate) : undefined;
   const budgeted = (address: string) =>
     logic.provide({
-      actors: { reserve: fromPromise<boolean, number>(async ({ input: bytes }) => budget!.take(address, bytes)) },
+      actors: {
+        reserve: fromPromise<boolean, number>(async ({ input: bytes }) =>
+          required(budget, 'rate budget').take(address, bytes),
+        ),
+      },
     });
   return {
     name: 'ardei-udp',

@@ -38,7 +38,7 @@ it('fetches a file byte for byte, sent in blocks of 1024 bytes', async () => {
   const [traceFile] = await readdir(join(dir, 'traces'));
   const writes = parseTrace(await readFile(join(dir, 'traces', traceFile), 'utf8'))
     .entries.filter((entry) => 'out' in entry)
-    .map((entry) => chunkBytes(entry)!.length);
+    .map((entry) => chunkBytes(entry)?.length);
   expect(writes[0]).toBe('OK 1048653\n'.length);
   expect(writes.slice(1, -1).every((size) => size === 1024)).toBe(true);
   expect(writes.at(-1)).toBe(77);

@@ -31,6 +31,8 @@ export function messageFromText(file: Buffer): { bytes: Buffer; characters: numb
   } catch {
     return undefined;
   }
+  // Characters are code points, as the seed's Python client counts them (len(str)).
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are what is counted
   return { bytes: Buffer.from(`${text}\n`), characters: [...text].length };
 }
 
@@ -49,7 +51,10 @@ export function isEmptyReply(reply: Buffer, transport: 'tcp' | 'udp'): boolean {
   return reply.equals(transport === 'tcp' ? EMPTY_TCP : EMPTY_UDP);
 }
 
-export type QueueDatagram = { type: 'frame.datagram'; bytes: Buffer };
+export interface QueueDatagram {
+  type: 'frame.datagram';
+  bytes: Buffer;
+}
 
 export function decodeDatagram(bytes: Buffer): QueueDatagram {
   return { type: 'frame.datagram', bytes };

@@ -7,24 +7,33 @@ import { fromPromise } from 'xstate';
 import { unprovided } from '../../src/engine/unprovided';
 import type { MessageStore, TakenMessage } from './message-store';
 
+/** The store calls a server machine waits on: what each takes and what it settles with. */
+interface StoreCalls {
+  enqueue: (args: { input: Buffer }) => Promise<void>;
+  take: () => Promise<TakenMessage | undefined>;
+  confirm: (args: { input: number }) => Promise<void>;
+}
+
+const storeActors = (calls: StoreCalls) => ({
+  enqueue: fromPromise(calls.enqueue),
+  take: fromPromise(calls.take),
+  confirm: fromPromise(calls.confirm),
+});
+
 /** What a server machine's setup() declares; `storeEffects` supplies it. */
 export const storeDeclarations = {
-  actors: {
-    enqueue: fromPromise<void, Buffer>(unprovided('enqueue')),
-    take: fromPromise<TakenMessage | undefined>(unprovided('take')),
-    confirm: fromPromise<void, number>(unprovided('confirm')),
-  },
+  actors: storeActors({ enqueue: unprovided('enqueue'), take: unprovided('take'), confirm: unprovided('confirm') }),
   actions: { restore: unprovided('restore') },
 };
 
 /** For `machine.provide(storeEffects(store))`. */
 export function storeEffects(store: MessageStore) {
   return {
-    actors: {
-      enqueue: fromPromise<void, Buffer>(({ input }) => store.enqueue(input)),
-      take: fromPromise<TakenMessage | undefined>(async () => store.take()),
-      confirm: fromPromise<void, number>(({ input }) => store.confirm(input)),
-    },
+    actors: storeActors({
+      enqueue: ({ input }) => store.enqueue(input),
+      take: async () => store.take(),
+      confirm: ({ input }) => store.confirm(input),
+    }),
     actions: {
       restore: ({ context }: { context: { taken?: TakenMessage } }) => context.taken && store.restore(context.taken.id),
     },

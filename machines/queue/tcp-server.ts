@@ -5,6 +5,7 @@
  * connection is closed only once the message is kept.
  */
 import { assign, setup } from 'xstate';
+import { required } from '../../src/engine/required';
 import { errorCode } from '../../src/engine/errors';
 import { refusal } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
@@ -191,7 +192,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
               target: 'send_message',
               actions: [
                 assign({ taken: ({ event }) => event.output }),
-                { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) },
+                { type: 'write', params: ({ event }) => ({ bytes: required(event.output, 'taken message').bytes }) },
                 'flush',
               ],
             },
@@ -225,11 +226,11 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       confirm_delivery: {
         invoke: {
           src: 'confirm',
-          input: ({ context }) => context.taken!.id,
+          input: ({ context }) => required(context.taken, 'taken message').id,
           onDone: {
             target: 'request_complete',
             actions: [
-              assign({ bytes: ({ context }) => context.taken!.bytes.length }),
+              assign({ bytes: ({ context }) => required(context.taken, 'taken message').bytes.length }),
               { type: 'finish', params: { outcome: 'delivered' } },
             ],
           },

@@ -5,7 +5,7 @@
  * put in its queue, oldest first; a client's message is what it sent).
  */
 import type { ConnectionSpec } from '../../src/engine/protocol';
-import { chunkBytes, type Trace } from '../../src/trace/trace-format';
+import { tracedBytes, tracedChunks, type Trace } from '../../src/trace/trace-format';
 import type { TraceSupport } from '../../src/trace/trace-support';
 import { EMPTY_TCP, EMPTY_UDP, isGet } from './codec';
 import { queueClient, queueServer, type Transport } from './connections';
@@ -27,15 +27,13 @@ function nameChunk(_direction: 'in' | 'out', chunk: Buffer): string[] {
 
 function specFromTrace(trace: Trace): ConnectionSpec {
   const transport: Transport = trace.header.transport ?? 'tcp';
-  const chunks = (direction: 'in' | 'out') =>
-    trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!);
   if (trace.header.role === 'client') {
     const input = trace.header.input as QueueClientInput;
-    return queueClient(transport, input, input.mode === 'send' ? Buffer.concat(chunks('out')) : undefined);
+    return queueClient(transport, input, input.mode === 'send' ? tracedBytes(trace, 'out') : undefined);
   }
   const input = trace.header.input as QueueServerInput;
   const queue = new MessageQueue(
-    new MemoryKeeper(waitingBefore(chunks('in'), chunks('out'), transport, input.maxMessage)),
+    new MemoryKeeper(waitingBefore(tracedChunks(trace, 'in'), tracedChunks(trace, 'out'), transport, input.maxMessage)),
   );
   return queueServer(queue, transport, input).accept(trace.header.connection);
 }

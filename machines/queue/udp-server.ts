@@ -5,6 +5,7 @@
  * machine lives until the peer has been quiet for the idle time.
  */
 import { assign, setup } from 'xstate';
+import { required } from '../../src/engine/required';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
@@ -121,7 +122,7 @@ export const queueUdpServerMachine = setup({
             target: 'send_message',
             actions: [
               assign({ taken: ({ event }) => event.output }),
-              { type: 'write', params: ({ event }) => ({ bytes: event.output!.bytes }) },
+              { type: 'write', params: ({ event }) => ({ bytes: required(event.output, 'taken message').bytes }) },
               'flush',
             ],
           },
@@ -138,12 +139,12 @@ export const queueUdpServerMachine = setup({
     confirm_delivery: {
       invoke: {
         src: 'confirm',
-        input: ({ context }) => context.taken!.id,
+        input: ({ context }) => required(context.taken, 'taken message').id,
         onDone: {
           target: 'wait_request',
           actions: assign({
             delivered: ({ context }) => context.delivered + 1,
-            bytes: ({ context }) => context.bytes + context.taken!.bytes.length,
+            bytes: ({ context }) => context.bytes + required(context.taken, 'taken message').bytes.length,
           }),
         },
         onError: 'wait_request',

@@ -4,8 +4,8 @@ import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
-import { textTraceSupport, tracedBytes } from '../../src/trace/text-trace-support';
-import { chunkBytes, type Trace } from '../../src/trace/trace-format';
+import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { chunkBytes, tracedBytes, type Trace } from '../../src/trace/trace-format';
 import { shareClientMachine, type ShareClientInput, type ShareLocalFile } from './client';
 import { shareClientActors } from './client-actors';
 import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } from './codec';
@@ -42,7 +42,7 @@ function recordedRequest(trace: Trace): Buffer {
   const chunks: Buffer[] = [];
   for (const entry of trace.entries) {
     if ('state' in entry && entry.state === 'check_request') break;
-    if ('in' in entry) chunks.push(chunkBytes(entry)!);
+    if ('in' in entry) chunks.push(chunkBytes(entry));
   }
   return Buffer.concat(chunks);
 }

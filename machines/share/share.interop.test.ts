@@ -150,7 +150,7 @@ describe('the original one-read client (seedpeer --faithful) getting files, many
         const out = join(base, 'down', `${i}-${name}`);
         const got = await seedpeer(['share', 'get', '127.0.0.1', String(server.port), name, out, '--faithful']);
         if (got.code !== 0 || (await sha256(out)) !== (await sha256(join(base, 'root', name))))
-          failed.push(`${i} ${name}: ${got.code} ${got.stdout}${got.stderr}`);
+          failed.push(`${i} ${name}: ${String(got.code)} ${got.stdout}${got.stderr}`);
       };
       for (let i = 0; i < runs.length; i += 4)
         await Promise.all(runs.slice(i, i + 4).map((name, j) => get(i + j, name)));

@@ -50,7 +50,11 @@ export type TransferCode =
   | 'protocol.violation';
 
 /** Params of the `finish` action: the outcome, its code, and a detail for people. */
-export type Finish = { outcome: TransferOutcome; code: TransferCode; detail?: string };
+export interface Finish {
+  outcome: TransferOutcome;
+  code: TransferCode;
+  detail?: string;
+}
 
 /** What the machines' contexts keep of how the transfer ends. */
 export type TransferOutcomeFields = OutcomeFields<TransferOutcome, TransferCode>;

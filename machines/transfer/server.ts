@@ -25,6 +25,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
+import { required } from '../../src/engine/required';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -65,14 +66,14 @@ const finishWith = <A>(outcome: TransferOutcome, code: TransferCode, detail: (ar
 /** Refuses a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
 const nameRefusal = (context: ServerContext): Finish => ({
   outcome: 'refused',
-  code: context.nameError!,
+  code: required(context.nameError, 'name error'),
   detail: context.nameError,
 });
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
   params: ({ context }: { context: ServerContext }) => ({
-    summary: `${context.operation} ${JSON.stringify(context.name ?? '')}`,
+    summary: `${String(context.operation)} ${JSON.stringify(context.name ?? '')}`,
     operation: context.operation,
     name: context.name,
   }),

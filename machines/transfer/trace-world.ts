@@ -8,8 +8,7 @@ import type { ConnectionSpec, SessionOutcome } from '../../src/engine/protocol';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
-import type { Trace } from '../../src/trace/trace-format';
-import { chunkBytes } from '../../src/trace/trace-format';
+import { tracedBytes, type Trace } from '../../src/trace/trace-format';
 import { transferClientMachine, type ClientInput } from './client';
 import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, decodeRequest } from './frames';
 import { TransferFrameReader } from './frame-reader';
@@ -24,8 +23,8 @@ export const transferMachines = { server: transferServerMachine, client: transfe
 const OTHER_CONNECTION = 'another connection';
 
 export function specFromTrace(trace: Trace): ConnectionSpec {
-  const inbound = concat(trace, 'in');
-  const outbound = concat(trace, 'out');
+  const inbound = tracedBytes(trace, 'in');
+  const outbound = tracedBytes(trace, 'out');
   const outcome = outcomeOf(trace);
   if (trace.header.role === 'client') {
     const input = trace.header.input as ClientInput;
@@ -76,10 +75,6 @@ function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outco
   const reply = reader.next();
   const size = reply?.type === 'frame.download_reply' ? reply.size : 0;
   return memoryLocalFile(undefined, endedWith(outcome, 'storage.no_room') ? size - 1 : undefined);
-}
-
-function concat(trace: Trace, direction: 'in' | 'out'): Buffer {
-  return Buffer.concat(trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!));
 }
 
 function outcomeOf(trace: Trace) {

@@ -4,11 +4,13 @@
  * prompts like the original on a terminal, reads requests a line at a time
  * from a pipe, or sends the one request its arguments give.
  */
-import type { AnyActorRef } from 'xstate';
+import type { ActorRefFrom } from 'xstate';
+import { ardeiAdvancedClientMachine } from '../../machines/ardei/advanced-client';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -177,14 +179,14 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
   const port = args.port ?? (args.udp ? ARDEI_UDP_PORT : ARDEI_TCP_PORT);
   const input = { request: text, keep: 64 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 };
   const spec = args.udp ? ardeiUdpClient({ ...input, silenceMs: args.silence * 1000 }) : ardeiTcpClient(input);
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   const started = performance.now();
   try {
     const outcome = await runClientSession(
       { protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec },
       args,
       log,
-      (actor: AnyActorRef) =>
+      (actor: ClientActor<{ head: Buffer }>) =>
         actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
@@ -273,7 +275,7 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
   const input = prompter();
   const spec = ardeiAdvancedClient(downloadFolder(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
-  const converse = (actor: AnyActorRef) =>
+  const converse = (actor: ActorRefFrom<typeof ardeiAdvancedClientMachine>) =>
     actor.subscribe({
       next: (snapshot) => {
         if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;

@@ -102,9 +102,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       );
       return EXIT.ok;
     case 'refused':
-      return fail(EXIT.refused, `the server refused: ${outcome.detail}`);
+      return fail(EXIT.refused, `the server refused: ${String(outcome.detail)}`);
     case 'local_error':
-      return fail(EXIT.localFile, `cannot write ${args.target}: ${outcome.detail}`);
+      return fail(EXIT.localFile, `cannot write ${args.target}: ${String(outcome.detail)}`);
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

@@ -190,7 +190,7 @@ function untilOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
       seen += chunk.toString();
       if (pattern.test(seen)) resolve(seen);
     });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}: ${seen}`)));
+    child.once('exit', (code) => reject(new Error(`exited ${String(code)} before ${pattern}: ${seen}`)));
   });
 }
 

@@ -20,7 +20,7 @@ export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[])
     proxyCommand,
     replayCommand,
   ];
-  const cli = commands.reduce<Argv>((parser, command) => command(parser) as Argv, yargs(argv).scriptName('wirestate'));
+  const cli = commands.reduce<Argv>((parser, command) => command(parser), yargs(argv).scriptName('wirestate'));
   return (
     cli
       .demandCommand(1, 'name a command (wirestate --help lists them)')
@@ -33,7 +33,8 @@ export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[])
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .updateStrings({ 'Not enough arguments following: %s': '%s needs a value' })
       // One line and where to look, not the whole usage: the error is what the person needs to see.
-      .fail((message, error) => {
+      // yargs passes a null message with a thrown error (its types say string).
+      .fail((message: string | null, error: Error | undefined) => {
         if (error && !message && !(error instanceof CommandError)) throw error;
         const oneLine = String(message ?? error?.message)
           .replace(/\s*\n\s*/g, ' ')

@@ -1,7 +1,6 @@
 /** `wirestate client`: download or upload one file, with the seed client's flags. */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
@@ -21,6 +20,7 @@ import { printResult, withJsonOption } from './json-result';
 import { Progress } from './progress';
 import { exitWith } from './protocol-command';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 
 const builder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))
@@ -128,7 +128,7 @@ export async function runClient(args: Args): Promise<number> {
 
   const spec = transferClient(local, { operation, serverName, size, idleTimeoutMs: args['idle-timeout'] * 1000 });
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
-  const showProgress = (actor: AnyActorRef) => {
+  const showProgress = (actor: ClientActor<{ bytes: number; size: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${serverName} -> ${shown}` : `${shown} -> ${serverName}`;
     progress.line(`${operation} ${arrow} via ${host}:${port}`);

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../engine/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
@@ -54,7 +55,7 @@ export async function runClientSession(
   let release = (): void => undefined;
   /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
   let socket: Socket | undefined;
-  const watch = (actor: AnyActorRef) => {
+  const watch = (actor: SessionActor) => {
     release = stopOnSignal(actor, () => socket?.resetAndDestroy());
     onActor?.(actor);
     inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
@@ -72,11 +73,13 @@ export async function runClientSession(
       : undefined;
   try {
     if (transport === 'udp') {
-      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch((error) => {
-        throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
-      });
+      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch(
+        (error: unknown) => {
+          throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
+        },
+      );
     }
-    socket = await connectTcp(host, port).catch((error) => {
+    socket = await connectTcp(host, port).catch((error: unknown) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, {

@@ -12,7 +12,7 @@ export function withLogOptions<T>(yargs: Argv<T>) {
     })
     .option('log-format', {
       choices: ['pretty', 'json'] as const,
-      default: 'pretty' as LogFormat,
+      default: 'pretty' as const,
       describe: 'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr',
     });
 }

@@ -1,6 +1,6 @@
 /** `--inspect [PORT]` and `--inspect-stately`: watch every connection's machine live (README: "Inspector"). */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
-import type { AnyActorRef } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import type { Argv } from 'yargs';
 import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
 import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
@@ -39,7 +39,7 @@ function inspectPort(value: string | undefined): number | undefined {
 }
 
 export interface Inspection {
-  watch: (connection: ConnectionMeta, actor: AnyActorRef) => void;
+  watch: (connection: ConnectionMeta, actor: SessionActor) => void;
   server?: InspectServer;
   /** Closes the page's server and the link to Stately, so the process can exit. */
   close(): Promise<void>;

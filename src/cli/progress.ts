@@ -48,7 +48,10 @@ export function progressLine({ bytes, total, rate, columns }: ProgressFigures): 
     kept.push(text);
   }
   const order = known ? ['percent', 'amount', 'rate', 'eta'] : ['amount', 'rate'];
-  const shown = order.map((name) => parts.find(([key]) => key === name)![1]).filter((text) => kept.includes(text));
+  const shown = parts
+    .filter(([, text]) => kept.includes(text))
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([, text]) => text);
   let line = shown.join('  ');
   const room = width - line.length - 3;
   if (known && room >= MIN_BAR) {

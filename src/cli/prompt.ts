@@ -12,7 +12,9 @@ export interface Prompter {
 }
 
 export function prompter(): Prompter {
-  const terminal = Boolean(process.stdin.isTTY);
+  // Node sets isTTY only on a terminal, though its type says boolean: `terminal` must be false, not undefined,
+  // or readline guesses.
+  const terminal = process.stdin.isTTY ?? false;
   const reader = createInterface({ input: process.stdin, terminal, output: terminal ? process.stdout : undefined });
   const lines = reader[Symbol.asyncIterator]();
   return {

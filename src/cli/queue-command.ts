@@ -5,12 +5,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { errorCode } from '../engine/errors';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -29,6 +29,7 @@ const transportArgument = {
   type: 'string',
   coerce: (value: string) => value.toLowerCase() as Transport,
   choices: ['tcp', 'udp'],
+  demandOption: true,
 } as const;
 
 const serverBuilder = (yargs: Argv) =>
@@ -68,7 +69,7 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  const transport = args.socktype as Transport;
+  const transport = args.socktype;
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
   if (args.store) {
@@ -115,19 +116,21 @@ const clientBuilder = (yargs: Argv) =>
 
 async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
   const log = loggerFrom(args, true, 'error');
-  const transport = args.socktype as Transport;
+  const transport = args.socktype;
   const fail = (code: number, why: string) => (process.stderr.write(`wirestate queue client: ${why}\n`), code);
   let message: ReturnType<typeof messageFromText>;
   if (args.mode === 'send') {
     try {
-      message = messageFromText(args.file === '-' ? await readStdin() : await readFile(args.file!));
+      message = messageFromText(
+        args.file === undefined || args.file === '-' ? await readStdin() : await readFile(args.file),
+      );
     } catch (error) {
-      return fail(EXIT.localFile, `cannot read ${args.file}: ${errnoWords(errorCode(error))}`);
+      return fail(EXIT.localFile, `cannot read ${String(args.file)}: ${errnoWords(errorCode(error))}`);
     }
     if (message === undefined)
       return fail(
         EXIT.localFile,
-        `${args.file} is not UTF-8 text; the queue client sends text, as the seed's client does`,
+        `${String(args.file)} is not UTF-8 text; the queue client sends text, as the seed's client does`,
       );
   }
   // Checked before asking: a message handed over leaves the queue, so it must have somewhere to go.
@@ -149,8 +152,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 },
     message?.bytes,
   );
-  let received = Buffer.alloc(0);
-  const keepMessage = (actor: AnyActorRef) =>
+  let received: Buffer = Buffer.alloc(0);
+  const keepMessage = (actor: ClientActor<{ message: Buffer }>) =>
     actor.subscribe({ next: (snapshot) => (received = snapshot.context.message), error: () => undefined });
   let outcome;
   try {
@@ -168,7 +171,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   if (outcome.outcome !== 'received') target?.abort();
   switch (outcome.outcome) {
     case 'sent':
-      process.stderr.write(`Sent: ${message!.characters} bytes\n`);
+      process.stderr.write(`Sent: ${message?.characters ?? 0} bytes\n`);
       if (transport === 'udp')
         process.stderr.write('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
       return EXIT.ok;
@@ -179,7 +182,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
           await target.commit();
         } else process.stdout.write(received);
       } catch (error) {
-        return fail(EXIT.localFile, `cannot write ${args.file}: ${errnoWords(errorCode(error))}`);
+        return fail(EXIT.localFile, `cannot write ${String(args.file)}: ${errnoWords(errorCode(error))}`);
       }
       process.stderr.write(`Received: ${received.length} bytes\n`);
       return EXIT.ok;
@@ -197,7 +200,7 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       if (outcome.code === 'datagram.too_large')
         return fail(
           EXIT.localFile,
-          `${args.file} is ${message!.bytes.length} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
+          `${String(args.file)} is ${message?.bytes.length ?? 0} bytes on the wire, more than one UDP datagram holds (65507): send it over TCP`,
         );
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

@@ -132,7 +132,10 @@ export async function serve(
       // A session may stop its own server (the lab's `sum`); the process ends with the last one.
       server.onFinished((id, outcome) => {
         if (!outcome.stopServer || !servers.includes(server)) return;
-        if (servers.length === 1) return stop(`stop asked by ${id}`);
+        if (servers.length === 1) {
+          stop(`stop asked by ${id}`);
+          return;
+        }
         servers.splice(servers.indexOf(server), 1);
         void server
           .close(args.grace * 1000)

@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -142,7 +143,8 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
       args,
       log,
-      (actor) => actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+      (actor: ClientActor<{ listing: typeof listing }>) =>
+        actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
@@ -166,9 +168,9 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
           : `cancelled: no ${name} on the server, or it refuses the name`,
       );
     case 'not_stored':
-      return fail(EXIT.serverError, `not stored: ${outcome.detail}`);
+      return fail(EXIT.serverError, `not stored: ${String(outcome.detail)}`);
     case 'local_error':
-      return fail(EXIT.localFile, `${local}: ${outcome.detail}`);
+      return fail(EXIT.localFile, `${local}: ${String(outcome.detail)}`);
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

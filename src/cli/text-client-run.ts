@@ -3,11 +3,11 @@
  * from the command line: where the server is, one session, and the exit code
  * its outcome means. The caller prints the reply its own way.
  */
-import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import type { ConnectionSpec } from '../engine/protocol';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom } from './common-options';
 import { EXIT, TEXT_CLIENT_EXITS, exitCodeFor, type ExitCodes } from '../engine/exit-codes';
 import { isPort } from './host-port';
@@ -25,7 +25,10 @@ export function withTextClientOptions<T>(yargs: Argv<T>, port: number) {
 
 export type TextClientArgs = Awaited<ReturnType<typeof withTextClientOptions>['argv']>;
 
-export type TextClientResult = { code: number; reply?: Buffer };
+export interface TextClientResult {
+  code: number;
+  reply?: Buffer;
+}
 
 /** Runs `spec` against the server; `reply` is set when the server answered (code 0). `exitCodes`: the protocol's, by outcome. */
 export async function runTextClient(
@@ -39,9 +42,9 @@ export async function runTextClient(
     process.stderr.write(`wirestate ${protocol} client: ${message}\n`),
     { code }
   );
-  let reply = Buffer.alloc(0);
+  let reply: Buffer = Buffer.alloc(0);
   // The error callback keeps xstate from rethrowing a failed machine's error; the session reports it.
-  const keepReply = (actor: AnyActorRef) =>
+  const keepReply = (actor: ClientActor<{ reply: Buffer }>) =>
     actor.subscribe({ next: (snapshot) => (reply = snapshot.context.reply), error: () => undefined });
   try {
     const outcome = await runClientSession(

@@ -14,7 +14,7 @@ export function withReadOnlyOption<T>(yargs: Argv<T>) {
   });
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 /** `accepting`: who accepts the uploads ("the transfer server accepts"); `limit`: how to cap their size, when there is a way. */
 export function warnIfOpenToUploads(

@@ -31,7 +31,7 @@ export function bulkActions<
   // fields it names are BulkContext's, which every TContext has with these very types.
   type Patch = Partial<TContext>;
   const toSource = (command: SourceCommand) =>
-    sendTo<TContext, TEvent, undefined, SourceActor, TEvent, never, never>(SOURCE_ID, command);
+    sendTo<TContext, TEvent, undefined, SourceActor, TEvent>(SOURCE_ID, command);
   return {
     ...wireActions<TContext, TEvent>(),
     finish: assign<TContext, TEvent, TFinish, TEvent, never>(
@@ -43,6 +43,6 @@ export function bulkActions<
     ),
     pauseSource: toSource({ type: 'source.pause' }),
     resumeSource: toSource({ type: 'source.resume' }),
-    commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent, never, never>(SINK_ID, { type: 'sink.commit' }),
+    commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent>(SINK_ID, { type: 'sink.commit' }),
   };
 }

@@ -152,7 +152,7 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
 export function receiveIntoSink<Outcome extends string, Context extends { size: number; idleTimeoutMs?: number }>(
   receipt: FileReceipt<Outcome, Context>,
 ) {
-  const { storedTarget, outcome, failure, failedTarget } = receipt;
+  const { storedTarget, outcome, failure, failedTarget, endedBefore } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
   return {
     invoke: {
@@ -189,9 +189,9 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       // The frame pump hands the file's chunks to the sink itself (BULK_IN_TAG): this state is not stepped per chunk.
       receiving: {
         tags: [READING_TAG, BULK_TAG, BULK_IN_TAG],
-        ...(receipt.endedBefore && {
+        ...(endedBefore && {
           always: {
-            guard: ({ context }: { context: Context }) => receipt.endedBefore!(context),
+            guard: ({ context }: { context: Context }) => endedBefore(context),
             target: 'storing',
             actions: 'commit' as const,
           },

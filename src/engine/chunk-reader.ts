@@ -6,7 +6,10 @@
  */
 import { DatagramReader } from './datagram-reader';
 
-export type BytesFrame = { type: 'frame.bytes'; bytes: Buffer };
+export interface BytesFrame {
+  type: 'frame.bytes';
+  bytes: Buffer;
+}
 
 export class ChunkReader extends DatagramReader<BytesFrame> {
   constructor() {

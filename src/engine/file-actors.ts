@@ -17,7 +17,11 @@ export interface FileTarget {
 }
 
 /** Why a file actor failed: a stable code (outcome.ts) and, when the system said, its errno. */
-export type FileFailure<Code extends EngineCode> = { type: 'file.error'; code: Code; detail: string };
+export interface FileFailure<Code extends EngineCode> {
+  type: 'file.error';
+  code: Code;
+  detail: string;
+}
 
 export type SourceEvent =
   { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
@@ -131,7 +135,10 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
           return;
         case 'sink.idle':
           // The disk, not the peer, holds the bytes back while it is full: that is no stall.
-          if (file.stream.writableNeedDrain) return watch();
+          if (file.stream.writableNeedDrain) {
+            watch();
+            return;
+          }
           stop();
           report();
           sendBack({ type: 'file.stalled' });

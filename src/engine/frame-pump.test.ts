@@ -1,4 +1,5 @@
 import { assign, createActor, setup } from 'xstate';
+import type { SessionActor } from './session-actor';
 import { LineReader, type Line } from '../test-support/line-reader';
 import { FramePump } from './frame-pump';
 import { QUIET_TAG, READING_TAG, type UnsolicitedBytes } from './protocol';
@@ -28,7 +29,9 @@ const keeper = setup({
 
 function start(held = () => false) {
   const actor = createActor(keeper).start();
-  return { actor, pump: new FramePump(actor, new LineReader(), held), got: () => actor.getSnapshot().context.got };
+  // This test machine has no session outcome; the pump reads only its status, tags and children.
+  const pump = new FramePump(actor as unknown as SessionActor, new LineReader(), held);
+  return { actor, pump, got: () => actor.getSnapshot().context.got };
 }
 
 /** Expects nothing until `ask`; a reply line is then read, and it is quiet again. Unsolicited bytes fail it. */
@@ -108,7 +111,11 @@ describe('FramePump', () => {
   describe('in a quiet state', () => {
     function quiet() {
       const actor = createActor(asker).start();
-      return { actor, pump: new FramePump(actor, new LineReader()), context: () => actor.getSnapshot().context };
+      return {
+        actor,
+        pump: new FramePump(actor as unknown as SessionActor, new LineReader()),
+        context: () => actor.getSnapshot().context,
+      };
     }
 
     it('reports bytes that arrive, framed or not, as unsolicited', () => {

@@ -6,8 +6,9 @@
  * unsolicited. Shared by the socket loop and by trace replay: any chunking of the
  * same bytes gives the same sequence of events.
  */
-import type { AnyActorRef, EventObject } from 'xstate';
+import type { AnyActorRef, AnyEventObject, EventObject } from 'xstate';
 import { SINK_ID } from './file-actors';
+import type { SessionActor } from './session-actor';
 import { BULK_IN_TAG, QUIET_TAG, READING_TAG, type FrameDecoder, type UnsolicitedBytes } from './protocol';
 
 export class FramePump {
@@ -17,7 +18,7 @@ export class FramePump {
 
   /** `held`: true while the carrier cannot take more output (its writes back up); frames wait until it is false. */
   constructor(
-    private readonly actor: AnyActorRef,
+    private readonly actor: SessionActor,
     private readonly decoder: FrameDecoder,
     private readonly held: () => boolean = () => false,
   ) {}
@@ -47,7 +48,7 @@ export class FramePump {
    * Sends the machine an event from outside its frames (`socket.error`). In a `bulk-in` state the sink
    * first reports the bytes it has not yet reported, so a machine that stops on this event counts them.
    */
-  send<Event extends EventObject>(event: Event): void {
+  send(event: AnyEventObject): void {
     this.bulkSink()?.send({ type: 'sink.report' });
     this.actor.send(event);
   }
@@ -88,7 +89,7 @@ export class FramePump {
         if (this.quiet()) {
           // Before the end, so that bytes which came with the peer's FIN are reported, not dropped.
           if (this.decoder.buffered > 0)
-            this.send<UnsolicitedBytes>({ type: 'frame.unsolicited', bytes: this.buffered });
+            this.send({ type: 'frame.unsolicited', bytes: this.buffered } satisfies UnsolicitedBytes);
           else if (this.ended && !this.endDelivered) this.deliverEnd();
           // A quiet state leaves on either; if it has not, wait for the next push rather than spin.
           if (this.quiet()) break;

@@ -30,11 +30,11 @@ export type EngineCode =
   | 'file.unwritable';
 
 /** Params of the `finish` action: the outcome, why (a code of the protocol's closed union), and a detail for people. */
-export type Finish<Outcome extends string = string, Code extends string = string> = {
+export interface Finish<Outcome extends string = string, Code extends string = string> {
   outcome: Outcome;
   code?: Code;
   detail?: string;
-};
+}
 
 export interface OutcomeFields<Outcome extends string = string, Code extends string = string> extends Finish<
   Outcome,

@@ -36,5 +36,5 @@ export interface ProtocolDescriptor {
   /** The process exit code of a client run, by outcome (any other outcome: interrupted). */
   exitCodes?: ExitCodes;
   /** A client that sends lines and takes the whole reply (the generic `client` command runs it). */
-  lineClient?(lines: string[], idleTimeoutMs: number): ConnectionSpec;
+  lineClient?: (lines: string[], idleTimeoutMs: number) => ConnectionSpec;
 }

@@ -36,7 +36,10 @@ export const BULK_IN_TAG = 'bulk-in';
 export const QUIET_TAG = 'quiet';
 
 /** `bytes` came from the peer in a `quiet` state: as many as were buffered when the pump looked. */
-export type UnsolicitedBytes = { type: 'frame.unsolicited'; bytes: number };
+export interface UnsolicitedBytes {
+  type: 'frame.unsolicited';
+  bytes: number;
+}
 
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
@@ -52,7 +55,12 @@ export type WireCommand =
  * Tells the loop's log what this connection is about, once the machine knows: a summary for people,
  * and the operation (`download`, `put`, `send`, ...) and name it concerns as fields for log readers.
  */
-export type SessionRequest = { type: 'session.request'; summary: string; operation?: string; name?: string };
+export interface SessionRequest {
+  type: 'session.request';
+  summary: string;
+  operation?: string;
+  name?: string;
+}
 
 /** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */
 export type MachineEmitted = WireCommand | SessionRequest;

@@ -5,6 +5,7 @@
  * machine sends, the states it visits and how it ends.
  */
 import { SimulatedClock, createActor } from 'xstate';
+import type { SessionActor } from './session-actor';
 import { FramePump } from './frame-pump';
 import type { ConnectionSpec, SessionOutcome, WireCommand } from './protocol';
 import { watchStates } from './state-watch';
@@ -32,7 +33,7 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
   const states: string[] = [];
   // Time only passes when an input says so: timeouts are tested without waiting for them.
   const clock = new SimulatedClock();
-  const actor = createActor(spec.logic, {
+  const actor: SessionActor = createActor(spec.logic, {
     input: spec.input,
     clock,
     inspect: watchStates((state) => states.push(state), { skipFlowControl: true }),

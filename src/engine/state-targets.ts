@@ -27,9 +27,11 @@ export type TopStateOf<M extends AnyStateMachine> = SnapshotFrom<M>['value'] ext
 
 /** Returns `machine`; does not compile while one of `State` is not a top-level state of it (the error names it). */
 export const checkTargets =
+  // State is named by the caller and checked in `_missing`: used once on purpose.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the type argument is the input
   <State extends string>() =>
-  <M extends AnyStateMachine>(
-    machine: M,
-    ..._missing: [State] extends [TopStateOf<M>] ? [] : [missing: Exclude<State, TopStateOf<M>>]
-  ): M =>
-    machine;
+    <M extends AnyStateMachine>(
+      machine: M,
+      ..._missing: [State] extends [TopStateOf<M>] ? [] : [missing: Exclude<State, TopStateOf<M>>]
+    ): M =>
+      machine;

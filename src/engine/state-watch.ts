@@ -42,4 +42,7 @@ function snapshotOf(event: InspectionEvent): WatchedSnapshot | undefined {
   return undefined;
 }
 
-type WatchedSnapshot = { value?: StateValue; hasTag?: (tag: string) => boolean };
+interface WatchedSnapshot {
+  value?: StateValue;
+  hasTag?: (tag: string) => boolean;
+}

@@ -57,7 +57,10 @@ export class TextRequestReader implements FrameDecoder<TextRequestFrame> {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    if (this.complete) return this.enqueue({ type: 'frame.bytes', bytes: chunk });
+    if (this.complete) {
+      this.enqueue({ type: 'frame.bytes', bytes: chunk });
+      return;
+    }
     const end = this.take(chunk);
     this.enqueue({ type: 'frame.bytes', bytes: chunk.subarray(0, end), request: this.parsed() });
     if (end < chunk.length) this.push(chunk.subarray(end));

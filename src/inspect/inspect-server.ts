@@ -85,7 +85,11 @@ export function startInspectServer(
             .writeHead(200, { 'content-type': 'application/json' })
             .end(JSON.stringify(readTrace(text, protocols))),
         )
-        .catch((error: Error) => response.writeHead(400, { 'content-type': 'text/plain' }).end(error.message));
+        .catch((error: unknown) =>
+          response
+            .writeHead(400, { 'content-type': 'text/plain' })
+            .end(error instanceof Error ? error.message : String(error)),
+        );
       return;
     }
     const file = ASSETS[path];

@@ -11,7 +11,8 @@
  * watching and samples its progress instead, and watches again after.
  */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
-import type { AnyActorRef, InspectionEvent, Subscription } from 'xstate';
+import type { InspectionEvent, Subscription } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { BULK_TAG, type SessionRequest } from '../engine/protocol';
 import { stateName } from '../engine/state-name';
 import { watchStates } from '../engine/state-watch';
@@ -46,7 +47,7 @@ export class InspectorHub {
   private seq = 0;
 
   /** Watches one connection's actor; call it before the actor starts. */
-  watch(meta: ConnectionMeta, actor: AnyActorRef): void {
+  watch(meta: ConnectionMeta, actor: SessionActor): void {
     const sessionId = actor.sessionId;
     const at = () => new Date().toISOString();
     this.publish({ type: 'wirestate.connection', sessionId, at: at(), ...meta });

@@ -54,9 +54,9 @@ beforeAll(async () => {
     let seen = '';
     server.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (/listening on [\d.]+:\d+/.test(seen) && /inspector on http/.test(seen)) resolve(seen);
+      if (/listening on [\d.]+:\d+/.test(seen) && seen.includes('inspector on http')) resolve(seen);
     });
-    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+    server.once('exit', (code) => reject(new Error(`server exited ${String(code)}: ${seen}`)));
   });
   inspectorUrl = /inspector on (http:\/\/\S+)/.exec(started)![1];
   serverPort = Number(/listening on [\d.]+:(\d+)/.exec(started)![1]);
@@ -274,7 +274,7 @@ it('tells a refused download from one that failed on the server', async () => {
   const outcome = (request: string) =>
     page.$eval(`${row(request)} td.outcome`, (cell) => ({
       text: cell.textContent ?? '',
-      kind: cell.className,
+      kind: cell.getAttribute('class'),
       color: getComputedStyle(cell).color,
     }));
   const refused = await outcome('missing.bin');
@@ -299,7 +299,7 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
         (window as unknown as { parsed: unknown }).parsed = {
           rows: document.querySelectorAll('#connections tbody tr').length,
           nodes: document.querySelectorAll('#chart .node').length,
-          empty: !(document.querySelector('#empty') as HTMLElement).hidden,
+          empty: !document.querySelector<HTMLElement>('#empty')!.hidden,
         };
       }),
     );
@@ -385,7 +385,7 @@ it('opens a recorded trace and steps through it, the diagram following', async (
       numbers.filter(
         (number) =>
           number.scrollWidth > number.clientWidth ||
-          number.getBoundingClientRect().left < (number.closest('#side') as HTMLElement).getBoundingClientRect().left,
+          number.getBoundingClientRect().left < number.closest('#side')!.getBoundingClientRect().left,
       ).length,
   );
   expect(clipped).toBe(0);

@@ -12,7 +12,13 @@ import type { AnyActorRef, AnyEventObject, InspectionEvent } from 'xstate';
 /** The @statelyai/inspect release whose event format this follows. */
 export const STATELY_FORMAT_VERSION = '0.7.2';
 
-type Inspected = { status?: string; value?: unknown; context?: unknown; output?: unknown; error?: unknown };
+interface Inspected {
+  status?: string;
+  value?: unknown;
+  context?: unknown;
+  output?: unknown;
+  error?: unknown;
+}
 
 /** The parts of a snapshot an inspector shows, as plain JSON; an actor still being created has none yet. */
 export function inspectedSnapshot(snapshot: Inspected | undefined): Inspected {
@@ -44,7 +50,7 @@ export function machineDefinition(config: object): string {
 }
 
 function describedGuard(guard: unknown): unknown {
-  if (typeof guard === 'function') return { type: inlineGuardText(guard) };
+  if (typeof guard === 'function') return { type: inlineGuardText(guard.toString(), guard.name) };
   if (!guard || typeof guard !== 'object' || typeof (guard as { params?: unknown }).params !== 'function') return guard;
   const { type, params } = guard as { type?: string; params: (args: unknown) => unknown };
   try {
@@ -59,9 +65,9 @@ function describedGuard(guard: unknown): unknown {
 }
 
 /** An inline guard (`guard: ({ event }) => event.output.kind === 'found'`) has no name of its own: its expression says what it tests. */
-function inlineGuardText(guard: Function): string {
-  const body = /=>\s*([^{][^]*)$/.exec(String(guard))?.[1]?.replace(/\s+/g, ' ').trim();
-  return body && body.length <= 80 ? body : guard.name || 'guard';
+function inlineGuardText(source: string, name: string): string {
+  const body = /=>\s*([^{][^]*)$/.exec(source)?.[1]?.replace(/\s+/g, ' ').trim();
+  return body && body.length <= 80 ? body : name || 'guard';
 }
 
 /** Registers an actor, with its machine's definition so a viewer can draw it. */
@@ -89,12 +95,12 @@ export function statelyEvent(event: InspectionEvent): StatelyInspectionEvent | u
         event: plainEvent(event.event),
         sourceId: event.sourceRef?.sessionId,
         ...common(actor, event.rootId),
-      } as StatelyInspectionEvent;
+      };
     case '@xstate.snapshot':
       return {
         type: '@xstate.snapshot',
         event: plainEvent(event.event),
-        snapshot: inspectedSnapshot(event.snapshot as Inspected),
+        snapshot: inspectedSnapshot(event.snapshot),
         ...common(actor, event.rootId),
       } as StatelyInspectionEvent;
     default:

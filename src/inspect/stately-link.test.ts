@@ -36,7 +36,7 @@ describe('the link to Stately', () => {
       type: '@xstate.actor',
       name: 'probe',
     });
-    expect(opened).toBe(`https://stately.ai/registry/inspect/${room}`);
+    expect(opened).toBe(`https://stately.ai/registry/inspect/${String(room)}`);
     expect(link.unsent()).toEqual({ queued: 0, dropped: 0 });
     const closed = once(client, 'close');
     link.close();

@@ -17,8 +17,8 @@ export interface LoggerOptions {
 }
 
 const pretty = winston.format.printf(({ timestamp, level, message, connection }) => {
-  const who = connection ? ` [${connection}]` : '';
-  return `${timestamp} ${level.padEnd(5)}${who} ${message}`;
+  const who = typeof connection === 'string' ? ` [${connection}]` : '';
+  return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
 });
 
 export function createLogger(options: LoggerOptions): Logger {

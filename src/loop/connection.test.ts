@@ -4,7 +4,8 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { emit, fromPromise, setup, type AnyActorRef } from 'xstate';
+import { emit, fromPromise, setup } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { READING_TAG, type StreamProtocol, type WireCommand, type WireEvent } from '../engine/protocol';
 import { LineReader, type Line } from '../test-support/line-reader';
 import { capturingLogger } from '../test-support/logs';
@@ -86,7 +87,7 @@ describe('the loop with a protocol it knows nothing about', () => {
 
   it('logs every state transition at debug level', async () => {
     await converse('x\nbye\n');
-    const states = capture.lines.filter((line) => / state /.test(line)).map((line) => line.replace(/ c\d+ /, ' '));
+    const states = capture.lines.filter((line) => line.includes(' state ')).map((line) => line.replace(/ c\d+ /, ' '));
     expect(states).toEqual([
       'debug state listening',
       'debug state replying',
@@ -155,7 +156,7 @@ it('a server aborting a session whose peer ended its side closes it at once, not
   });
   let tookEnd!: () => void;
   const endTaken = new Promise<void>((resolve) => (tookEnd = resolve));
-  const watch = (_: unknown, actor: AnyActorRef) =>
+  const watch = (_: unknown, actor: SessionActor) =>
     actor.subscribe((snapshot) => snapshot.value === 'waiting' && tookEnd());
   const protocol = { name: 'stuck', accept: () => ({ logic: stuck, input: undefined, decoder: new LineReader() }) };
   const held = await startTcpServer({ host: '127.0.0.1', port: 0, protocol, log: capturingLogger([]), watch });

@@ -10,7 +10,8 @@
  * this file carries out its actions and feeds it the socket's events.
  */
 import type { Socket } from 'node:net';
-import { createActor, type AnyActorRef } from 'xstate';
+import { createActor } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../engine/errors';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
@@ -19,6 +20,7 @@ import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
 import { socketLife } from './socket-life';
 import { endsOf, peerReset } from './tcp-table';
+import { peerName } from './peer-name';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -31,7 +33,7 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
 }
 
 export interface RunningConnection {
-  actor: AnyActorRef;
+  actor: SessionActor;
   /** Settles when the socket has closed, with how the machine ended. */
   finished: Promise<SessionOutcome>;
 }
@@ -46,7 +48,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const guard =
     options.limits &&
     guardSlot(socket, options.limits, (code, reason) => {
-      log.warn(`cut ${socket.remoteAddress}:${socket.remotePort}: ${reason}`, { connection: id });
+      log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
       tellActive({ type: 'socket.error', code });
       socket.resetAndDestroy();
     });
@@ -91,7 +93,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         if (!socket.write(command.bytes)) life.send({ type: 'writes.full' });
         return;
       case 'wire.flush':
-        socket.write(EMPTY, (error) => error || actor.send({ type: 'wire.flushed' }));
+        socket.write(EMPTY, (error) => {
+          if (!error) actor.send({ type: 'wire.flushed' });
+        });
         return;
       case 'wire.end':
         socket.end();

@@ -8,7 +8,9 @@ import { capturingLogger } from '../test-support/logs';
 import { DEFAULT_LOOP_OPTIONS } from './loop-options';
 import { startUdpServer } from './udp-server';
 
-type Datagram = { type: 'frame.datagram' };
+interface Datagram {
+  type: 'frame.datagram';
+}
 
 /** Throws on the first datagram. */
 const failing = setup({

@@ -292,7 +292,7 @@ describe('ardei advanced server against a peer that pipelines requests and never
   const protocol = PROTOCOLS.find(({ name }) => name === 'ardei advanced')!;
   /** Server memory in MiB, from /proc. */
   const rss = async () =>
-    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server!.child.pid}/status`, 'utf8'))![1]) / 1024;
+    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${String(server!.child.pid)}/status`, 'utf8'))![1]) / 1024;
   const COMMANDS = 5000;
 
   it('stops reading once its replies back up: it answers a bounded number, stays small, and serves a client within 5 s', async () => {

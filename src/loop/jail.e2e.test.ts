@@ -66,7 +66,7 @@ describe('the start-up sweep of stale temporary files', () => {
     base = await mkdtemp(join(tmpdir(), 'wirestate-jail-'));
     const gone = spawn('true');
     await once(gone, 'exit');
-    const stale = `.x.${gone.pid}-abcdef.wirestate-part`;
+    const stale = `.x.${String(gone.pid)}-abcdef.wirestate-part`;
     await mkdir(join(base, 'root'));
     await mkdir(join(base, 'outside'));
     await writeFile(join(base, 'outside', stale), 'not the server’s');

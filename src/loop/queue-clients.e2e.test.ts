@@ -8,6 +8,7 @@ import { connectTcp } from './tcp-connect';
 import { startTcpServer } from './tcp-server';
 import { runUdpClient } from './udp-connect';
 import { startUdpServer } from './udp-server';
+import type { ClientActor } from '../engine/session-actor';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 
@@ -24,8 +25,8 @@ describe.each(['tcp', 'udp'] as Transport[])('many clients at once over %s', (tr
       transport === 'tcp' ? await startTcpServer(common) : await startUdpServer({ ...common, idleMs: 200 });
     const session = async (mode: 'send' | 'receive', message?: Buffer) => {
       const spec = queueClient(transport, { mode, maxMessage: 3000, idleTimeoutMs: 5000 }, message);
-      let received = Buffer.alloc(0);
-      const watch = (actor: import('xstate').AnyActorRef) =>
+      let received: Buffer = Buffer.alloc(0);
+      const watch = (actor: ClientActor<{ message: Buffer }>) =>
         void actor.subscribe((snapshot) => (received = snapshot.context.message));
       const outcome =
         transport === 'tcp'

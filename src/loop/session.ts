@@ -5,6 +5,7 @@
  */
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { FramePump } from '../engine/frame-pump';
+import type { SessionActor } from '../engine/session-actor';
 import type { ConnectionSpec, SessionOutcome, SessionRequest } from '../engine/protocol';
 import { watchStates } from '../engine/state-watch';
 import { formatBytes, formatRate, type Logger } from '../log/logger';
@@ -22,10 +23,10 @@ export interface SessionOptions {
 }
 
 export interface Session {
-  actor: AnyActorRef;
+  actor: SessionActor;
   pump: FramePump;
   /** Logs how the session ended, writes it to the trace, and settles once the trace is on disk. */
-  close(outcome: SessionOutcome): Promise<SessionOutcome>;
+  close: (outcome: SessionOutcome) => Promise<SessionOutcome>;
 }
 
 /** Creates (does not start) the actor for one connection. */
@@ -57,7 +58,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
 }
 
 /** The outcome of a machine that has stopped, or `aborted` if it never finished. */
-export function outcomeOf(actor: AnyActorRef): SessionOutcome {
+export function outcomeOf(actor: SessionActor): SessionOutcome {
   const snapshot = actor.getSnapshot();
   return snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
 }

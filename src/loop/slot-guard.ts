@@ -48,11 +48,13 @@ export function guardSlot(socket: Socket, limits: SlotLimits, cut: (code: string
   };
   const checkRate = () => {
     const rate = ((moved() - movedBefore) * 1000) / limits.rateWindowMs;
-    if (rate < limits.minRate)
-      return cut(
+    if (rate < limits.minRate) {
+      cut(
         'too_slow',
         `${rate.toFixed(0)} B/s over ${limits.rateWindowMs / 1000} s, under --min-rate ${limits.minRate}`,
       );
+      return;
+    }
     movedBefore = moved();
   };
 

@@ -119,11 +119,14 @@ async function client({ reading = true } = {}): Promise<{
 }
 
 const statesVisited = () =>
-  lines.filter((line) => / state /.test(line)).map((line) => line.replace(/^debug c\d+ state /, ''));
+  lines.filter((line) => line.includes(' state ')).map((line) => line.replace(/^debug c\d+ state /, ''));
 /** Settles once the server's machine has entered `state`. */
 const entered = (state: string) =>
   new Promise<void>((resolve) => {
-    if (statesVisited().includes(state)) return resolve();
+    if (statesVisited().includes(state)) {
+      resolve();
+      return;
+    }
     onLine = (line) => line.endsWith(` state ${state}`) && resolve();
   });
 

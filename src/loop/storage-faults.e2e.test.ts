@@ -47,7 +47,7 @@ describe('a full disk', () => {
       ],
     );
   /** The server's root as seen from outside its mount namespace. */
-  const disk = () => join(`/proc/${server.child.pid}/root`, base, 'root');
+  const disk = () => join(`/proc/${String(server.child.pid)}/root`, base, 'root');
 
   /** Writes zeros to `path` until the disk is full. */
   const fill = async (path: string) => {
@@ -162,7 +162,7 @@ describe('temporary files left by a killed process', () => {
   it('the server removes those of writers no longer running when it starts, and keeps those of live ones', async () => {
     const gone = spawn('true');
     await once(gone, 'exit');
-    const stale = `.a.txt.${gone.pid}-0123456789ab.wirestate-part`;
+    const stale = `.a.txt.${String(gone.pid)}-0123456789ab.wirestate-part`;
     const live = `.b.txt.${process.pid}-0123456789ab.wirestate-part`;
     await mkdir(join(base, 'root', 'sub'));
     await writeFile(join(base, 'root', 'sub', stale), 'half a file');

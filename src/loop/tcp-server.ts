@@ -15,6 +15,7 @@ import type { LoopOptions } from './loop-options';
 import { OpenSet } from './open-set';
 import { FloodLog } from './flood-log';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
+import { peerName } from './peer-name';
 
 export interface TcpServerOptions {
   host: string;
@@ -51,7 +52,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
 
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     const id = nextConnectionId('c');
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const peer = peerName(socket);
     // Every line about this connection carries these fields (the JSON log prints them).
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
     const address = socket.remoteAddress ?? '';
@@ -88,9 +89,10 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
           input: spec.input,
         })
       : undefined;
+    const { watch: watchConnection } = options;
     const watch =
-      options.watch &&
-      ((actor: AnyActorRef) => options.watch!({ id, peer, protocol: protocol.name, role: 'server' }, actor));
+      watchConnection &&
+      ((actor: AnyActorRef) => watchConnection({ id, peer, protocol: protocol.name, role: 'server' }, actor));
     const { finished } = runConnection(socket, spec, {
       id,
       log: connectionLog,
@@ -101,7 +103,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     });
     void finished.then((outcome) => {
       sockets.delete(socket);
-      const left = perAddress.get(address)! - 1;
+      const left = (perAddress.get(address) ?? 1) - 1;
       if (left > 0) perAddress.set(address, left);
       else perAddress.delete(address);
       for (const listener of listeners) listener(id, outcome);

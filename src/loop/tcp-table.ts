@@ -82,7 +82,7 @@ function procAddress(address: string, port: number): string {
 
 /** The 16 bytes of an IPv6 address in any written form (`::1`, `fe80::1%eth0`, `::ffff:127.0.0.1`). */
 function ipv6Bytes(address: string): number[] {
-  const [head, tail = undefined] = address.replace(/%.*$/, '').split('::');
+  const [head, tail]: (string | undefined)[] = address.replace(/%.*$/, '').split('::');
   const groups = (part: string | undefined) => (part ? part.split(':').flatMap(groupBytes) : []);
   const front = groups(head);
   const back = groups(tail);

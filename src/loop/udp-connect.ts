@@ -32,7 +32,7 @@ export async function runUdpClient(
       socket.off('error', reject);
       resolve();
     });
-  }).catch((error) => {
+  }).catch((error: unknown) => {
     socket.close();
     throw error;
   });

@@ -21,7 +21,7 @@ async function udpPeer(address: string, serverPort: number) {
   const socket = createSocket('udp4');
   sockets.add(socket);
   const received: Buffer[] = [];
-  let arrived = () => undefined as void;
+  let arrived: () => void = () => undefined;
   socket.on('message', (datagram) => {
     received.push(datagram);
     arrived();
@@ -57,7 +57,10 @@ async function udpPeer(address: string, serverPort: number) {
 
 const closeSocket = (socket: Socket) =>
   new Promise<void>((closed) => {
-    if (!sockets.delete(socket)) return closed();
+    if (!sockets.delete(socket)) {
+      closed();
+      return;
+    }
     socket.close(() => closed());
   });
 

@@ -5,7 +5,6 @@
  * about any protocol.
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
 import type { ConnectionMeta } from '../inspect/inspector-hub';
@@ -76,11 +75,12 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     const mine = fromAddress(address);
     const addressFull = mine >= (options.maxPeersPerAddress ?? Infinity);
     if (!addressFull && peers.size < (options.maxPeers ?? Infinity)) return;
-    const victim = victimFor(addressFull ? address : undefined)!;
+    const victim = victimFor(addressFull ? address : undefined);
+    const evicted = victim === undefined ? undefined : peers.get(victim)?.running;
+    if (victim === undefined || !evicted) return;
     const limit = addressFull
       ? `${mine} peers from ${address}, the most --max-peers-per-address allows`
       : `${peers.size} peers served, the most --max-connections allows`;
-    const evicted = peers.get(victim)!.running;
     retirements.happened(
       address,
       `${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`,
@@ -116,9 +116,10 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
           input: spec.input,
         })
       : undefined;
+    const { watch: watchConnection } = options;
     const watch =
-      options.watch &&
-      ((actor: AnyActorRef) => options.watch!({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
+      watchConnection &&
+      ((actor: AnyActorRef) => watchConnection({ id, peer: key, protocol: protocol.name, role: 'server' }, actor));
     const peer = runDatagramPeer(spec, {
       id,
       log: peerLog,
@@ -149,7 +150,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     socket.bind(options.port, options.host, () => {
       socket.off('error', reject);
       socket.on('error', (error) => log.error(`UDP socket error: ${error.message}`));
-      const address = socket.address() as AddressInfo;
+      const address = socket.address();
       log.info(`${protocol.name} server listening on ${address.address}:${address.port} (UDP)`);
       resolve({
         address,

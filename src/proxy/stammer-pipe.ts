@@ -72,7 +72,10 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
   const endWasReset = async () => !from.writableEnded && (await peerReset(ends)) && !from.writableEnded;
   from.on('end', () => {
     void endWasReset().then((reset) => {
-      if (reset) return passResetOn();
+      if (reset) {
+        passResetOn();
+        return;
+      }
       ended = true;
       sendNext();
     });

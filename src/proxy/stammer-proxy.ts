@@ -13,6 +13,7 @@ import { byteFlipper } from './byte-flip';
 
 /** Which way `--corrupt-after` flips a byte: `up` from the client to the server, `down` back. */
 export type CorruptDirection = 'up' | 'down' | 'both';
+import { peerName } from '../loop/peer-name';
 
 export interface ProxyOptions {
   host: string;
@@ -44,7 +45,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     const number = ++next;
     const id = `p${number}`;
-    const peer = `${client.remoteAddress}:${client.remotePort}`;
+    const peer = peerName(client);
     const upstream = connect({ ...options.upstream, allowHalfOpen: true });
     for (const socket of [client, upstream]) {
       sockets.add(socket);

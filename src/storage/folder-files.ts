@@ -96,7 +96,11 @@ export class FolderFiles implements ServerFiles {
     try {
       return readRange(openFileInside(this.root, ref), size, chunkSize);
     } catch (error) {
-      return new Readable({ read() {} }).destroy(error as Error);
+      return new Readable({
+        read() {
+          // Nothing to read: the stream only carries the error.
+        },
+      }).destroy(error as Error);
     }
   }
 

@@ -14,7 +14,7 @@ let staleNameFor: (name: string) => string;
 beforeAll(async () => {
   const gone = spawn('true');
   await once(gone, 'exit');
-  staleNameFor = (name) => tempNameFor(name).replace(`.${process.pid}-`, `.${gone.pid}-`);
+  staleNameFor = (name) => tempNameFor(name).replace(`.${process.pid}-`, `.${String(gone.pid)}-`);
 });
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'wirestate-sweep-'));

@@ -2,7 +2,10 @@
 import { ByteQueue } from '../engine/byte-queue';
 import type { FrameDecoder } from '../engine/protocol';
 
-export type Line = { type: 'frame.line'; text: string };
+export interface Line {
+  type: 'frame.line';
+  text: string;
+}
 
 export class LineReader implements FrameDecoder<Line> {
   private readonly queue = new ByteQueue();

@@ -94,12 +94,12 @@ export async function startServerCommand(command: string[], group = false): Prom
   const child = spawn(command[0], command.slice(1), { detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (chunk: Buffer) => (output += chunk.toString());
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const logged = async (pattern: RegExp) => {
     while (!pattern.test(output)) {
-      const more = await Promise.race([once(child.stdout!, 'data').then(() => true), exited.then(() => false)]);
+      const more = await Promise.race([once(child.stdout, 'data').then(() => true), exited.then(() => false)]);
       if (!more && !pattern.test(output)) throw new Error(`server exited before logging ${pattern}:\n${output}`);
     }
   };

@@ -6,7 +6,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import type { ConnectionSpec } from '../engine/protocol';
-import { chunkBytes, type Trace } from './trace-format';
+import type { Trace } from './trace-format';
 import type { FrameNamer, TraceSupport } from './trace-support';
 
 const PREVIEW = 40;
@@ -19,10 +19,6 @@ export const previewChunk: FrameNamer = (_direction, chunk) => {
     text.length > PREVIEW ? `${JSON.stringify(text.slice(0, PREVIEW))}... (${chunk.length} B)` : JSON.stringify(text),
   ];
 };
-
-/** The bytes of one direction of a trace, in order. */
-export const tracedBytes = (trace: Trace, direction: 'in' | 'out'): Buffer =>
-  Buffer.concat(trace.entries.filter((entry) => direction in entry).map((entry) => chunkBytes(entry)!));
 
 export interface TextTraceRoles {
   server(trace: Trace): ConnectionSpec;

@@ -58,8 +58,22 @@ export function parseTrace(text: string): Trace {
 }
 
 /** The bytes of a chunk entry. */
-export function chunkBytes(entry: TraceEntry): Buffer | undefined {
+export function chunkBytes(entry: { in: string } | { out: string }): Buffer;
+export function chunkBytes(entry: TraceEntry): Buffer | undefined;
+export function chunkBytes(entry: TraceEntry | { in: string } | { out: string }): Buffer | undefined {
   if ('in' in entry) return Buffer.from(entry.in, 'base64');
   if ('out' in entry) return Buffer.from(entry.out, 'base64');
   return undefined;
 }
+
+/** The chunks of one direction of a trace, in order. */
+export function tracedChunks(trace: Trace, direction: 'in' | 'out'): Buffer[] {
+  return trace.entries.flatMap((entry) => {
+    const bytes = direction in entry ? chunkBytes(entry) : undefined;
+    return bytes ? [bytes] : [];
+  });
+}
+
+/** The bytes of one direction of a trace, in order. */
+export const tracedBytes = (trace: Trace, direction: 'in' | 'out'): Buffer =>
+  Buffer.concat(tracedChunks(trace, direction));

@@ -25,7 +25,7 @@ export function expectedFromTrace(trace: Trace): Expected {
   const states: string[] = [];
   let outcome: SessionOutcome | undefined;
   for (const entry of trace.entries) {
-    if ('out' in entry) sent.push(chunkBytes(entry)!);
+    if ('out' in entry) sent.push(chunkBytes(entry));
     else if ('state' in entry) states.push(entry.state);
     else if ('outcome' in entry) outcome = entry.outcome;
   }
@@ -39,7 +39,7 @@ export function inputsFromTrace(trace: Trace, requested: Chunking): ReplayInput[
   const terminal: ReplayInput[] = [];
   const recorded: ReplayInput[] = [];
   for (const entry of trace.entries) {
-    if ('in' in entry) recorded.push(chunkBytes(entry)!);
+    if ('in' in entry) recorded.push(chunkBytes(entry));
     else if ('end' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ end: true });
     else if ('error' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ error: entry.error });
   }

@@ -8,7 +8,7 @@ import { TEXT_CLIENT_EXITS } from '../../../engine/exit-codes';
 import type { ProtocolDescriptor } from '../../../engine/protocol-descriptor';
 import { createTextClient } from '../../../engine/text-client';
 import { textTraceSupport } from '../../../trace/text-trace-support';
-import { reverseServer, type ReverseServerInput } from './server';
+import { reverseServer } from './server';
 
 const MAX_LINE = 1024;
 
@@ -32,7 +32,7 @@ export const reverseProtocol: ProtocolDescriptor = {
     reverse: textTraceSupport({
       server: (trace) => ({
         logic: reverseServer,
-        input: trace.header.input as ReverseServerInput,
+        input: trace.header.input,
         decoder: new ChunkReader(),
       }),
       client: (trace) => ({ logic: client, input: trace.header.input, decoder: new ChunkReader() }),

@@ -19,7 +19,9 @@ interface Context extends ReverseServerInput {
 const NEWLINE = 0x0a;
 
 /** The reply to a line (without its newline): its characters in reverse order, newline-ended. */
-export const reversed = (line: Buffer) => Buffer.from(`${[...line.toString('utf8')].reverse().join('')}\n`);
+export const reversed = (line: Buffer) =>
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- reversing code points keeps each character whole
+  Buffer.from(`${[...line.toString('utf8')].reverse().join('')}\n`);
 
 export const reverseServer = setup({
   types: {
