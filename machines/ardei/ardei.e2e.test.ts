@@ -19,7 +19,19 @@ let server: ServerProcess;
 let tcpPort: number;
 let udpPort: number;
 beforeAll(async () => {
-  server = await startCliServer(['ardei', 'server', '--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0']);
+  // 20 UDP clients at once come from one address: room for them all (the per-address limit has its own tests).
+  server = await startCliServer([
+    'ardei',
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--tcp-port',
+    '0',
+    '--udp-port',
+    '0',
+    '--max-peers-per-address',
+    '40',
+  ]);
   await server.logged(/ardei-udp server listening on [\d.]+:\d+/);
   tcpPort = Number(/ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
   udpPort = Number(/ardei-udp server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
