@@ -15,7 +15,13 @@ import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import {
+  interruptedOnSocketError,
+  outcomeFrom,
+  type EngineCode,
+  type PeerCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { CLIENT_KEY, DELIMITER, announcedSize, commandBytes, isRefusal, parseCommand } from './advanced-codec';
 import type { AdvancedReplyFrame } from './advanced-readers';
@@ -30,6 +36,9 @@ export interface AdvancedClientInput {
 export type UserCommand = { type: 'user.command'; text: string };
 
 type AdvancedClientOutcome = 'open' | 'quit' | 'refused' | 'server_error' | 'local_error' | 'interrupted' | 'timed_out';
+/** Why an advanced client's session ended; `peer.refused`: the server turned at least one command down. */
+type AdvancedClientCode =
+  SocketCode | EngineCode | Extract<PeerCode, 'peer.refused' | 'peer.ended_early' | 'protocol.violation'>;
 
 interface Context extends AdvancedClientInput {
   /** The last reply, for the prompt to show; replies counts them, refusals those that turned a command down. */
@@ -42,6 +51,7 @@ interface Context extends AdvancedClientInput {
   fileName: string;
   size: number;
   outcome: AdvancedClientOutcome;
+  code?: AdvancedClientCode;
   detail?: string;
   bytes: number;
 }
@@ -61,6 +71,7 @@ const unasked = (where: string) => ({
     type: 'finish' as const,
     params: ({ event }: { event: { text: string } }) => ({
       outcome: 'server_error' as const,
+      code: 'protocol.violation' as const,
       detail: `the server sent ${Buffer.byteLength(event.text) + DELIMITER.length} bytes ${where}`,
     }),
   },
@@ -137,7 +148,10 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
           'frame.reply': unasked('that no command asked for'),
           'socket.end': {
             target: 'failed',
-            actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'the server closed the connection' },
+            },
           },
           'user.command': [
             {
@@ -174,7 +188,11 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
               target: 'failed',
               actions: {
                 type: 'finish',
-                params: { outcome: 'server_error', detail: 'the server sent a file no dl asked for' },
+                params: {
+                  outcome: 'server_error',
+                  code: 'protocol.violation',
+                  detail: 'the server sent a file no dl asked for',
+                },
               },
             },
             { target: 'ready', actions: { type: 'showReply', params: ({ event }) => ({ text: event.text }) } },
@@ -183,7 +201,11 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
             target: 'failed',
             actions: {
               type: 'finish',
-              params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' },
+              params: {
+                outcome: 'interrupted',
+                code: 'peer.ended_early',
+                detail: 'the server closed the connection before its reply',
+              },
             },
           },
         },
@@ -208,7 +230,9 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
             actions: {
               type: 'finish',
               params: ({ context }) => ({
-                outcome: context.refusals > 0 ? 'refused' : 'quit',
+                ...(context.refusals > 0
+                  ? { outcome: 'refused' as const, code: 'peer.refused' as const }
+                  : { outcome: 'quit' as const, code: 'ok' as const }),
                 detail: `${context.replies} repl(ies), ${context.refusals} refused`,
               }),
             },

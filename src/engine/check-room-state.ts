@@ -25,6 +25,7 @@ export function checkRoomState<C extends Sized>(
             type: 'finish' as const,
             params: ({ context }: { context: C }) => ({
               outcome: 'local_error' as const,
+              code: 'storage.no_room' as const,
               detail: `not enough free space for ${what(context)}`,
             }),
           },
@@ -36,6 +37,7 @@ export function checkRoomState<C extends Sized>(
           type: 'finish' as const,
           params: ({ event }: { event: { error: unknown } }) => ({
             outcome: 'local_error' as const,
+            code: 'file.unwritable' as const,
             detail: errorCode(event.error),
           }),
         },
