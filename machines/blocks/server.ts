@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode } from '../../src/storage/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';

@@ -1,5 +1,5 @@
 /** Why a message was not kept: its code (the queue full, or the store failing), and for the log the queue's own words or the error's code. */
-import { WirestateError, errorCode } from '../../src/engine/errors';
+import { WirestateError, errorCode } from '../../src/storage/errors';
 import type { QueueCode } from './outcome';
 
 export const refusal = (error: unknown): string => (error instanceof WirestateError ? error.message : errorCode(error));

@@ -5,7 +5,7 @@
  * connection is closed only once the message is kept.
  */
 import { assign, setup } from 'xstate';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode } from '../../src/storage/errors';
 import { refusal, refusalCode } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import {

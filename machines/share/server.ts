@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode } from '../../src/storage/errors';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';

@@ -2,7 +2,7 @@
  * How a transfer ended, shared by both machines so logs, exit codes and tests
  * read the same words, and replay rebuilds its world from the same codes.
  */
-import type { NameErrorCode } from '../../src/engine/errors';
+import type { NameErrorCode } from '../../src/storage/errors';
 import type { StorageCode } from '../../src/storage/lookup-refusal';
 import { outcomeFrom, type EngineCode, type PeerCode, type OutcomeFields } from '../../src/engine/outcome';
 

@@ -10,7 +10,7 @@ import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
-import { errorCode, type NameErrorCode } from '../../src/engine/errors';
+import { errorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';

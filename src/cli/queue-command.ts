@@ -9,7 +9,7 @@ import type { AnyActorRef } from 'xstate';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';

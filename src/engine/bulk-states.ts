@@ -9,7 +9,7 @@
  * steps on progress, a full disk, a stall, the end and failures only. Either
  * way a transfer that is moving is never cut, one that stalls is.
  */
-import { errorCode } from './errors';
+import { errorCode } from '../storage/errors';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import type { FileCode } from './outcome';
 import type { StateTarget } from './state-targets';

@@ -3,7 +3,7 @@
  * a byte: on to `target` when there is, to its sibling `failed` (outcome `local_error`) when there is
  * not. The machine provides the `checkRoom` actor (size in, boolean out) and the `finish` action.
  */
-import { errorCode } from './errors';
+import { errorCode } from '../storage/errors';
 
 interface Sized {
   size: number;
