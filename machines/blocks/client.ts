@@ -12,6 +12,7 @@ import { idleDelay } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
   outcomeFrom,
+  protocolErrorOnBadFrame,
   type EngineCode,
   type PeerCode,
   type SocketCode,
@@ -74,6 +75,7 @@ export const blocksClientMachine = checkTargets<Targeted>()(
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,
+      ...protocolErrorOnBadFrame,
       'socket.end': {
         target: '.failed',
         actions: {
@@ -82,17 +84,6 @@ export const blocksClientMachine = checkTargets<Targeted>()(
             outcome: 'interrupted',
             code: 'peer.ended_early',
             detail: `the server closed after ${context.bytes} of ${context.size} bytes`,
-          }),
-        },
-      },
-      'frame.bad': {
-        target: '.failed',
-        actions: {
-          type: 'finish',
-          params: ({ event }) => ({
-            outcome: 'protocol_error',
-            code: 'protocol.violation',
-            detail: event.detail,
           }),
         },
       },

@@ -14,6 +14,7 @@ import { idleDelay } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
   outcomeFrom,
+  protocolErrorOnBadFrame,
   type EngineCode,
   type PeerCode,
   type SocketCode,
@@ -106,6 +107,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,
+      ...protocolErrorOnBadFrame,
       'socket.end': {
         target: '.failed',
         actions: {
@@ -115,17 +117,6 @@ export const shareClientMachine = checkTargets<Targeted>()(
             code: 'peer.ended_early',
             detail: 'the server closed without an answer',
           },
-        },
-      },
-      'frame.bad': {
-        target: '.failed',
-        actions: {
-          type: 'finish',
-          params: ({ event }) => ({
-            outcome: 'protocol_error',
-            code: 'protocol.violation',
-            detail: event.detail,
-          }),
         },
       },
     },

@@ -103,6 +103,21 @@ export function socketErrorCode(errno: string): SocketCode {
   return errno === 'EMSGSIZE' ? 'datagram.too_large' : 'socket.error';
 }
 
+/** The root transition of a client whose reply reader flags bytes it cannot read (`frame.bad`): `failed`, `protocol_error`. */
+export const protocolErrorOnBadFrame = {
+  'frame.bad': {
+    target: '.failed',
+    actions: {
+      type: 'finish' as const,
+      params: ({ event }: { event: { detail: string } }) => ({
+        outcome: 'protocol_error' as const,
+        code: 'protocol.violation' as const,
+        detail: event.detail,
+      }),
+    },
+  },
+};
+
 /** The root transition of every connection machine: a broken socket ends it in `failed`, `interrupted`. */
 export const interruptedOnSocketError = {
   'socket.error': {
