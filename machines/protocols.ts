@@ -3,7 +3,7 @@
  * registration. The CLI, `serve-all`, replay and the inspector read this list;
  * adding a protocol is its folder under machines/ and one line here.
  */
-import type { ProtocolDescriptor } from '../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from './protocol-descriptor';
 import type { TraceSupport } from '../src/trace/trace-support';
 import { ardeiProtocol } from './ardei';
 import { blocksProtocol } from './blocks';

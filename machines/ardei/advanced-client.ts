@@ -17,9 +17,15 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode } from '../../src/storage/errors';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import {
+  interruptedOnSocketError,
+  outcomeFrom,
+  type EngineCode,
+  type PeerCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import {
   QUIET_TAG,
   READING_TAG,
@@ -52,6 +58,9 @@ export interface UserCommand {
 }
 
 type AdvancedClientOutcome = 'open' | 'quit' | 'refused' | 'server_error' | 'local_error' | 'interrupted' | 'timed_out';
+/** Why an advanced client's session ended; `peer.refused`: the server turned at least one command down. */
+type AdvancedClientCode =
+  SocketCode | EngineCode | Extract<PeerCode, 'peer.refused' | 'peer.ended_early' | 'protocol.violation'>;
 
 interface Context extends AdvancedClientInput {
   /** The last reply, for the prompt to show; replies counts them, refusals those that turned a command down. */
@@ -68,6 +77,7 @@ interface Context extends AdvancedClientInput {
   /** The file the last `dl` saved, while no command has been sent since: unasked bytes went past its size. */
   lastSaved?: string;
   outcome: AdvancedClientOutcome;
+  code?: AdvancedClientCode;
   detail?: string;
   bytes: number;
 }
@@ -94,6 +104,7 @@ const unsolicited = {
         type: 'finish' as const,
         params: ({ context, event }: { context: Context; event: UnsolicitedBytes }) => ({
           outcome: 'server_error' as const,
+          code: 'protocol.violation' as const,
           detail: `the server sent ${bytesWord(event.bytes)} past the announced size of ${required(context.lastSaved, 'saved name')}, which is not kept`,
         }),
       },
@@ -104,6 +115,7 @@ const unsolicited = {
         type: 'finish' as const,
         params: ({ event }: { event: UnsolicitedBytes }) => ({
           outcome: 'server_error' as const,
+          code: 'protocol.violation' as const,
           detail: `the server sent ${bytesWord(event.bytes)} that no command asked for`,
         }),
       },
@@ -186,7 +198,10 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
           ...unsolicited,
           'socket.end': {
             target: 'failed',
-            actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed the connection' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'the server closed the connection' },
+            },
           },
           'user.command': [
             {
@@ -226,6 +241,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
                 type: 'finish',
                 params: ({ event }) => ({
                   outcome: 'server_error',
+                  code: 'protocol.violation',
                   detail: `the server announced a size that is no whole number: ${JSON.stringify(sizeField(event.text))}`,
                 }),
               },
@@ -235,7 +251,11 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
               target: 'failed',
               actions: {
                 type: 'finish',
-                params: { outcome: 'server_error', detail: 'the server sent a file no dl asked for' },
+                params: {
+                  outcome: 'server_error',
+                  code: 'protocol.violation',
+                  detail: 'the server sent a file no dl asked for',
+                },
               },
             },
             { target: 'ready', actions: { type: 'showReply', params: ({ event }) => ({ text: event.text }) } },
@@ -244,7 +264,11 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
             target: 'failed',
             actions: {
               type: 'finish',
-              params: { outcome: 'interrupted', detail: 'the server closed the connection before its reply' },
+              params: {
+                outcome: 'interrupted',
+                code: 'peer.ended_early',
+                detail: 'the server closed the connection before its reply',
+              },
             },
           },
         },
@@ -289,7 +313,9 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
             actions: {
               type: 'finish',
               params: ({ context }) => ({
-                outcome: context.refusals > 0 ? 'refused' : 'quit',
+                ...(context.refusals > 0
+                  ? { outcome: 'refused' as const, code: 'peer.refused' as const }
+                  : { outcome: 'quit' as const, code: 'ok' as const }),
                 detail: `${context.replies} repl(ies), ${context.refusals} refused`,
               }),
             },

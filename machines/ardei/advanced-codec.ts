@@ -51,8 +51,8 @@ const listed = (names: string[]) =>
     .join('');
 export const listingReply = (cwd: string, folders: string[], files: string[]) =>
   reply(`${LISTING_HEAD}${shownPath(cwd)}\n\nFolders: \n\n${listed(folders)}${FILES_HEAD}\n${listed(files)}`);
-export const chdirReply = (cwd: string) =>
-  reply(`The new current working directory on the server is: ${shownPath(cwd)}`);
+const CHDIR_HEAD = 'The new current working directory on the server is: ';
+export const chdirReply = (cwd: string) => reply(`${CHDIR_HEAD}${shownPath(cwd)}`);
 export const NOT_A_DIRECTORY = reply('Not a recognised directory.');
 export const dlHeader = (path: string, size: number) => reply(`${DL_HEAD}${path}${SIZE_HEAD}${size}`);
 export const INVALID_FILE = reply('Invalid File!');
@@ -61,6 +61,17 @@ export const UNRECOGNIZED = reply('Unrecognized Command!');
 /** The replies that turn a command down (`Invalid Path!` is the original's with a real chdir). */
 const REFUSALS = new Set(['Invalid File!', 'Not a recognised directory.', 'Unrecognized Command!', 'Invalid Path!']);
 export const isRefusal = (text: string) => REFUSALS.has(text);
+
+/** What a listing's text (its `929Z` left off) names: the working directory, its folders, its files. */
+export function parseListing(text: string): { cwd: string; folders: string[]; files: string[] } | undefined {
+  const match = /^Current Working Directory: \/(.*)\n\nFolders: \n\n([^]*?)\nFiles: \n\n([^]*)$/.exec(text);
+  const names = (lines: string) => lines.split('\n').filter(Boolean);
+  return match ? { cwd: match[1], folders: names(match[2]), files: names(match[3]) } : undefined;
+}
+
+/** The working directory a `chdir` answer's text (its `929Z` left off) moved to, or undefined for any other reply. */
+export const movedTo = (text: string): string | undefined =>
+  text.startsWith(`${CHDIR_HEAD}/`) ? text.slice(CHDIR_HEAD.length + 1) : undefined;
 
 /** A `dl` answer: a reply that starts `Sending ` (no other reply does), whatever follows. */
 export const isDlAnswer = (text: string) => text.startsWith(DL_HEAD);

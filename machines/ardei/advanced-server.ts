@@ -13,7 +13,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { DownloadLookup } from '../../src/storage/file-store';
 import {
@@ -48,6 +48,12 @@ export interface AdvancedServerInput {
 }
 
 type AdvancedOutcome = 'open' | 'quit' | 'left' | 'interrupted' | 'timed_out';
+/** Why an advanced session ended. */
+type AdvancedCode =
+  | SocketCode
+  | Exclude<EngineCode, 'storage.no_room'>
+  /** The client ended its side without `quit` (before its key, or after some commands). */
+  | 'peer.left';
 
 interface Context extends AdvancedServerInput {
   /** The command being answered. */
@@ -57,6 +63,7 @@ interface Context extends AdvancedServerInput {
   ref?: string;
   size: number;
   outcome: AdvancedOutcome;
+  code?: AdvancedCode;
   detail?: string;
   bytes: number;
 }
@@ -134,7 +141,10 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
           // A client that ended its side is done: nothing it could still send would reach us.
           'socket.end': {
             target: 'session_complete',
-            actions: { type: 'finish', params: { outcome: 'left', detail: 'the client left before its key' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'left', code: 'peer.left', detail: 'the client left before its key' },
+            },
           },
         },
       },
@@ -149,6 +159,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
               type: 'finish',
               params: ({ context }) => ({
                 outcome: 'left',
+                code: 'peer.left',
                 detail: `the client left without quit after ${context.commands} command(s)`,
               }),
             },
@@ -179,7 +190,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
             target: 'session_complete',
             actions: {
               type: 'finish',
-              params: ({ context }) => ({ outcome: 'quit', detail: `${context.commands} command(s)` }),
+              params: ({ context }) => ({ outcome: 'quit', code: 'ok', detail: `${context.commands} command(s)` }),
             },
           },
           { target: 'wait_command', actions: [{ type: 'write', params: { bytes: UNRECOGNIZED } }, 'nextCommand'] },

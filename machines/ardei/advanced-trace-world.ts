@@ -5,7 +5,7 @@
  * replay to send the same replies.
  */
 import { MemoryFiles } from '../../src/storage/memory-files';
-import { resolveFrom } from './advanced-codec';
+import { announcedSize, movedTo, parseListing, resolveFrom } from './advanced-codec';
 import { AdvancedReplyReader } from './advanced-readers';
 
 export function worldFromReplies(sent: Buffer): MemoryFiles {
@@ -19,18 +19,19 @@ export function worldFromReplies(sent: Buffer): MemoryFiles {
     if (frame.type === 'frame.data') download?.chunks.push(frame.chunk);
     if (frame.type === 'frame.data_end' && download) files[download.key] = Buffer.concat(download.chunks);
     if (frame.type !== 'frame.reply') continue;
-    const listing = /^Current Working Directory: \/(.*)\n\nFolders: \n\n([^]*?)\nFiles: \n\n([^]*)$/.exec(frame.text);
-    const moved = /^The new current working directory on the server is: \/(.*)$/.exec(frame.text);
-    const sending = /^Sending (.*) size: SpLiT\d+$/.exec(frame.text);
+    // The codec reads the replies, as it writes them: no wording of its own here.
+    const listing = parseListing(frame.text);
+    const moved = movedTo(frame.text);
+    const sending = announcedSize(frame.text);
     if (listing) {
-      cwd = listing[1];
-      for (const folder of listing[2].split('\n').filter(Boolean)) files[`${at(folder)}/`] = Buffer.alloc(0);
-      for (const file of listing[3].split('\n').filter(Boolean)) files[at(file)] ??= Buffer.alloc(0);
-    } else if (moved) {
-      cwd = moved[1];
+      cwd = listing.cwd;
+      for (const folder of listing.folders) files[`${at(folder)}/`] = Buffer.alloc(0);
+      for (const file of listing.files) files[at(file)] ??= Buffer.alloc(0);
+    } else if (moved !== undefined) {
+      cwd = moved;
       if (cwd !== '') files[`${cwd}/`] = Buffer.alloc(0);
     } else if (sending) {
-      download = { key: resolveFrom(cwd, sending[1]), chunks: [] };
+      download = { key: resolveFrom(cwd, sending.path), chunks: [] };
     }
   }
   return new MemoryFiles(files);

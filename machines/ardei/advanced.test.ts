@@ -2,7 +2,23 @@
 import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { decodeAll, everySplit } from '../../src/test-support/cuts';
-import { CLIENT_KEY, SERVER_KEY, announcedSize, parseCommand, replyEnd, resolveFrom } from './advanced-codec';
+import {
+  CLIENT_KEY,
+  DELIMITER,
+  INVALID_FILE,
+  NOT_A_DIRECTORY,
+  SERVER_KEY,
+  UNRECOGNIZED,
+  announcedSize,
+  chdirReply,
+  dlHeader,
+  listingReply,
+  movedTo,
+  parseCommand,
+  parseListing,
+  replyEnd,
+  resolveFrom,
+} from './advanced-codec';
 import { AdvancedReplyReader, AdvancedRequestReader } from './advanced-readers';
 import { ardeiAdvancedServer } from '.';
 
@@ -49,6 +65,22 @@ describe('codec', () => {
         `Sending a.txt size: SpLiT${size}929Z`.length,
       );
     expect(replyEnd(Buffer.from('Sending a.txt size: SpLiT-5'))).toBeUndefined();
+  });
+
+  it('reads back the listings and chdir answers it writes, and no other reply as one', () => {
+    const text = (bytes: Buffer) => bytes.subarray(0, -DELIMITER.length).toString();
+    expect(parseListing(text(listingReply('docs', ['inner'], ['a.txt', '.hidden', 'b 929Z.txt'])))).toEqual({
+      cwd: 'docs',
+      folders: ['inner'],
+      files: ['a.txt', 'b 929Z.txt'],
+    });
+    expect(parseListing(text(listingReply('', [], [])))).toEqual({ cwd: '', folders: [], files: [] });
+    expect(movedTo(text(chdirReply('docs/inner')))).toBe('docs/inner');
+    expect(movedTo(text(chdirReply('')))).toBe('');
+    for (const other of [INVALID_FILE, NOT_A_DIRECTORY, UNRECOGNIZED, dlHeader('a.txt', 5)]) {
+      expect(parseListing(text(other))).toBeUndefined();
+      expect(movedTo(text(other))).toBeUndefined();
+    }
   });
 
   it('ends a listing or a dl answer after their own 929Z, even when a name holds 929Z', () => {

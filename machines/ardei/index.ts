@@ -18,7 +18,7 @@ import { createArdeiTcpClient, type ArdeiClientInput } from './tcp-client';
 import { createArdeiTcpServer, type ArdeiServerInput } from './tcp-server';
 import { createArdeiUdpClient, type ArdeiUdpClientInput } from './udp-client';
 import { createArdeiUdpServer, type ArdeiUdpServerInput } from './udp-server';
-import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from './udp-server';

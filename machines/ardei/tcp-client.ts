@@ -7,7 +7,13 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom, type EngineCode, type Finish } from '../../src/engine/outcome';
+import {
+  finishAction,
+  interruptedOnSocketError,
+  outcomeFrom,
+  type EngineCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import {
   BULK_TAG,
   READING_TAG,
@@ -27,12 +33,17 @@ export interface ArdeiClientInput {
 }
 
 export type ArdeiClientOutcome = 'open' | 'received' | 'interrupted' | 'timed_out';
-/** Why an ardei client session ended, so far only where a user acts on it: the socket's errors (nothing listens over UDP). */
-export type ArdeiClientCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;
+/** Why an ardei client session ended (over UDP, `peer.unreachable`: nothing listens). */
+export type ArdeiClientCode =
+  | SocketCode
+  | Extract<EngineCode, 'ok' | 'peer.idle'>
+  /** UDP: the reply stopped short of what was asked (datagrams lost); the client gave up after a silence. */
+  | 'reply.incomplete';
 
 interface Context extends ArdeiClientInput {
   head: Buffer;
   outcome: ArdeiClientOutcome;
+  code?: ArdeiClientCode;
   detail?: string;
   bytes: number;
 }
@@ -49,7 +60,11 @@ const timedOut = {
   target: at('failed'),
   actions: {
     type: 'finish' as const,
-    params: { outcome: 'timed_out' as const, detail: 'nothing from the server for the idle timeout' },
+    params: {
+      outcome: 'timed_out' as const,
+      code: 'peer.idle' as const,
+      detail: 'nothing from the server for the idle timeout',
+    },
   },
 };
 
@@ -64,11 +79,7 @@ export function createArdeiTcpClient() {
     },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({
-        outcome: params.outcome,
-        code: params.code,
-        detail: params.detail,
-      })),
+      finish: assign(finishAction<ArdeiClientOutcome, ArdeiClientCode>()),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head:
           context.head.length < context.keep
@@ -98,7 +109,10 @@ export function createArdeiTcpClient() {
             reenter: true,
             actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
           },
-          'socket.end': { target: 'reply_received', actions: { type: 'finish', params: { outcome: 'received' } } },
+          'socket.end': {
+            target: 'reply_received',
+            actions: { type: 'finish', params: { outcome: 'received', code: 'ok' } },
+          },
         },
       },
       reply_received: { type: 'final' },

@@ -10,7 +10,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -35,6 +35,12 @@ export interface ArdeiServerInput {
 }
 
 type ArdeiOutcome = 'open' | 'echoed' | 'sent' | 'streamed' | 'refused' | 'interrupted' | 'timed_out';
+/** Why an ardei TCP session ended. */
+type ArdeiCode =
+  | SocketCode
+  | Exclude<EngineCode, 'storage.no_room'>
+  /** The request is none the protocol answers (empty, negative, over the limit; detail: the error sent). */
+  | 'request.invalid';
 
 interface Context extends ArdeiServerInput, TextRequestContext {
   /** The request, parsed once it is complete. */
@@ -42,6 +48,7 @@ interface Context extends ArdeiServerInput, TextRequestContext {
   size: number;
   segmentsLeft: number;
   outcome: ArdeiOutcome;
+  code?: ArdeiCode;
   detail?: string;
   bytes: number;
 }
@@ -139,7 +146,7 @@ export function createArdeiTcpServer() {
                 params: ({ context }) => ({ bytes: echoOf((context.parsed as { text: string }).text) }),
               },
               assign({ bytes: ({ context }) => echoOf((context.parsed as { text: string }).text).length }),
-              { type: 'finish', params: { outcome: 'echoed' } },
+              { type: 'finish', params: { outcome: 'echoed', code: 'ok' } },
             ],
           },
           {
@@ -153,6 +160,7 @@ export function createArdeiTcpServer() {
                 type: 'finish',
                 params: ({ context }) => ({
                   outcome: 'refused',
+                  code: 'request.invalid',
                   detail: (context.parsed as { message: string }).message,
                 }),
               },
@@ -177,7 +185,10 @@ export function createArdeiTcpServer() {
         ...streamsSegments(at('stream_complete')),
       },
       stream_complete: {
-        always: { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'streamed' } } },
+        always: {
+          target: 'request_complete',
+          actions: { type: 'finish', params: { outcome: 'streamed', code: 'ok' } },
+        },
       },
       request_complete: { type: 'final', entry: 'end' },
       failed: { type: 'final', entry: 'reset' },

@@ -8,7 +8,7 @@
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
+import { finishAction, interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import {
   BULK_TAG,
   READING_TAG,
@@ -29,6 +29,7 @@ interface Context extends ArdeiUdpClientInput {
   head: Buffer;
   datagrams: number;
   outcome: ArdeiClientOutcome;
+  code?: ArdeiClientCode;
   detail?: string;
   bytes: number;
 }
@@ -49,11 +50,7 @@ export function createArdeiUdpClient() {
     },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<ArdeiClientOutcome, ArdeiClientCode>) => ({
-        outcome: params.outcome,
-        code: params.code,
-        detail: params.detail,
-      })),
+      finish: assign(finishAction<ArdeiClientOutcome, ArdeiClientCode>()),
       take: assign(({ context }, params: { bytes: Buffer }) => ({
         head: context.head.length === 0 ? params.bytes.subarray(0, context.keep) : context.head,
         bytes: context.bytes + params.bytes.length,
@@ -88,7 +85,10 @@ export function createArdeiUdpClient() {
         after: {
           idle: {
             target: 'failed',
-            actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no answer from the server' },
+            },
           },
         },
         on: {
@@ -103,7 +103,7 @@ export function createArdeiUdpClient() {
               target: 'reply_received',
               actions: [
                 { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
-                { type: 'finish', params: { outcome: 'received' } },
+                { type: 'finish', params: { outcome: 'received', code: 'ok' } },
               ],
             },
           ],
@@ -114,12 +114,15 @@ export function createArdeiUdpClient() {
         always: {
           guard: 'allArrived',
           target: 'reply_received',
-          actions: { type: 'finish', params: { outcome: 'received' } },
+          actions: { type: 'finish', params: { outcome: 'received', code: 'ok' } },
         },
         after: {
           silence: {
             target: 'reply_received',
-            actions: { type: 'finish', params: { outcome: 'received', detail: 'stopped after a silence' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'received', code: 'reply.incomplete', detail: 'stopped after a silence' },
+            },
           },
         },
         on: {

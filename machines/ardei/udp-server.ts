@@ -44,6 +44,8 @@ export function replyCost(request: ArdeiRequest): number {
 }
 
 type ArdeiUdpOutcome = 'open' | 'served';
+/** A UDP peer's session ends only when the peer goes quiet: served, whatever it asked. */
+type ArdeiUdpCode = 'ok';
 
 interface Context extends ArdeiUdpServerInput {
   request: ArdeiRequest;
@@ -51,6 +53,7 @@ interface Context extends ArdeiUdpServerInput {
   segmentsLeft: number;
   requests: number;
   outcome: ArdeiUdpOutcome;
+  code?: ArdeiUdpCode;
   detail?: string;
   bytes: number;
   /** A one-datagram reply waiting for the budget: an echo, an error, or a refusal (with why, for the log). */
@@ -229,7 +232,7 @@ export function createArdeiUdpServer() {
       streaming: { ...streamsSegments(at('wait_request')) },
       peer_quiet: {
         type: 'final',
-        entry: assign({ outcome: 'served', detail: ({ context }) => `${context.requests} request(s)` }),
+        entry: assign({ outcome: 'served', code: 'ok', detail: ({ context }) => `${context.requests} request(s)` }),
       },
     },
     output: ({ context }) => output(context),

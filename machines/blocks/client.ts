@@ -9,7 +9,14 @@ import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
 import { checkRoomState } from '../../src/engine/check-room-state';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import {
+  interruptedOnSocketError,
+  outcomeFrom,
+  protocolErrorOnBadFrame,
+  type EngineCode,
+  type PeerCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
@@ -25,9 +32,14 @@ export interface BlocksClientInput {
 type BlocksClientOutcome =
   'open' | 'downloaded' | 'refused' | 'local_error' | 'protocol_error' | 'interrupted' | 'timed_out';
 
+/** Why a blocks client's session ended; `peer.refused` is the server's `ERR` line. */
+type BlocksClientCode =
+  SocketCode | EngineCode | Extract<PeerCode, 'peer.refused' | 'peer.ended_early' | 'protocol.violation'>;
+
 interface Context extends BlocksClientInput {
   size: number;
   outcome: BlocksClientOutcome;
+  code?: BlocksClientCode;
   detail?: string;
   bytes: number;
 }
@@ -63,19 +75,17 @@ export const blocksClientMachine = checkTargets<Targeted>()(
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,
+      ...protocolErrorOnBadFrame,
       'socket.end': {
         target: '.failed',
         actions: {
           type: 'finish',
           params: ({ context }) => ({
             outcome: 'interrupted',
+            code: 'peer.ended_early',
             detail: `the server closed after ${context.bytes} of ${context.size} bytes`,
           }),
         },
-      },
-      'frame.bad': {
-        target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) },
       },
     },
     states: {
@@ -98,7 +108,14 @@ export const blocksClientMachine = checkTargets<Targeted>()(
           },
           'frame.err': {
             target: 'file_refused',
-            actions: { type: 'finish', params: ({ event }) => ({ outcome: 'refused', detail: event.reason }) },
+            actions: {
+              type: 'finish',
+              params: ({ event }) => ({
+                outcome: 'refused',
+                code: 'peer.refused',
+                detail: event.reason,
+              }),
+            },
           },
         },
       },

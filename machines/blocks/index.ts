@@ -12,7 +12,7 @@ import { BlocksReplyReader } from './reply-reader';
 import { blocksServerMachine, type BlocksFiles, type BlocksServerInput } from './server';
 import { blocksServerActors } from './server-actors';
 import { parseHeader } from './codec';
-import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
 
 export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;

@@ -8,10 +8,11 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode } from '../../src/storage/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
+import { refusalCode, type StorageCode } from '../../src/storage/lookup-refusal';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -42,11 +43,14 @@ export interface BlocksServerInput {
 }
 
 type BlocksOutcome = 'open' | 'sent' | 'refused' | 'server_error' | 'interrupted' | 'timed_out';
+/** Why a blocks session ended. */
+type BlocksCode = SocketCode | Exclude<EngineCode, 'storage.no_room'> | StorageCode;
 
 interface Context extends BlocksServerInput, TextRequestContext {
   ref?: string;
   size: number;
   outcome: BlocksOutcome;
+  code?: BlocksCode;
   detail?: string;
   bytes: number;
 }
@@ -80,6 +84,7 @@ const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string)
     type: 'finish' as const,
     params: (args: { event: { output: DownloadLookup } }) => ({
       outcome: 'refused' as const,
+      code: refusalCode(args.event.output),
       detail: args.event.output.kind === 'refused' ? args.event.output.code : reason(args),
     }),
   },
@@ -143,7 +148,14 @@ export const blocksServerMachine = checkTargets<Targeted>()(
             actions: [
               { type: 'write', params: { bytes: encodeErr('server error') } },
               'flush',
-              { type: 'finish', params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }) },
+              {
+                type: 'finish',
+                params: ({ event }) => ({
+                  outcome: 'server_error',
+                  code: 'storage.failed',
+                  detail: errorCode(event.error),
+                }),
+              },
             ],
           },
         },

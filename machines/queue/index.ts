@@ -1,5 +1,5 @@
 /** The queue protocol's entry point: its connections and its descriptor. */
-import type { ProtocolDescriptor, ServingWorld } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor, ServingWorld } from '../protocol-descriptor';
 import { DEFAULT_MAX_MESSAGE, QUEUE_PORT } from './codec';
 import { queueServer } from './connections';
 import { MessageQueue } from './message-queue';

@@ -1,5 +1,5 @@
 /** The FIFO queue itself: order and bounds in memory, bytes in a keeper (memory, or lmdb on disk so a restart loses nothing). */
-import { WirestateError } from '../../src/engine/errors';
+import { WirestateError } from '../../src/storage/errors';
 import { MemoryKeeper, type KeptMessage, type MessageKeeper } from './message-keeper';
 import type { MessageStore, TakenMessage } from './message-store';
 

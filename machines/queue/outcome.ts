@@ -1,5 +1,5 @@
 /** How a queue session ended: the words logs, exit codes and tests share. */
-import { outcomeFrom, type EngineCode, type Finish as EngineFinish } from '../../src/engine/outcome';
+import { outcomeFrom, type EngineCode, type PeerCode, type SocketCode } from '../../src/engine/outcome';
 
 export type QueueOutcome =
   | 'open'
@@ -17,10 +17,24 @@ export type QueueOutcome =
   | 'timed_out'
   | 'protocol_error';
 
-/** Why a queue session ended, so far only where a user acts on it: the socket's errors (nothing listens, a datagram too large). */
-export type QueueCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;
-
-export type Finish = EngineFinish<QueueOutcome, QueueCode>;
+/** Why a queue session ended: the closed set of codes its machines finish with. */
+export type QueueCode =
+  | SocketCode
+  | Extract<EngineCode, 'ok' | 'peer.idle'>
+  /** `peer.refused`: the server reset a send before keeping the message; `reply.too_large`: a reply over `--max-size`. */
+  | Extract<PeerCode, 'peer.refused' | 'protocol.violation' | 'reply.too_large'>
+  /** A GET found no message waiting. */
+  | 'queue.empty'
+  /** The queue holds as many messages or bytes as it may (`--max-messages`, `--max-queue-bytes`). */
+  | 'queue.full'
+  /** A message over the server's `--max-size`. */
+  | 'message.too_large'
+  /** The client ended its side without sending a byte. */
+  | 'request.empty'
+  /** The store failed to keep or hand out a message (detail: its errno). */
+  | 'storage.failed'
+  /** A UDP peer's session in which one or more messages were refused (over the size cap, or the queue full). */
+  | 'message.refused';
 
 /** The machines' output: ok for the outcomes a user counts as success. */
 export const toSessionOutcome = outcomeFrom<QueueOutcome>(['stored', 'delivered', 'sent', 'received', 'served']);

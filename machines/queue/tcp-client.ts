@@ -9,10 +9,10 @@ import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
-import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { clientContext, startByMode, type QueueClientInput } from './client-states';
 import { GET, isEmptyReply } from './codec';
-import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
@@ -25,6 +25,7 @@ interface Context extends QueueClientInput {
   /** The reply as it comes; joined into `message` once the server closes. */
   reply: ReceivedBytes;
   outcome: QueueOutcome;
+  code?: QueueCode;
   detail?: string;
   bytes: number;
 }
@@ -38,7 +39,10 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const timedOut = {
   target: FAILED,
-  actions: { type: 'finish' as const, params: { outcome: 'timed_out' as const, detail: 'no answer from the server' } },
+  actions: {
+    type: 'finish' as const,
+    params: { outcome: 'timed_out' as const, code: 'peer.idle' as const, detail: 'no answer from the server' },
+  },
 };
 /** The server broke the connection of a send: it did not keep the message, whether the client was still writing (EPIPE, ECONNRESET) or done. */
 const notKept = {
@@ -47,6 +51,7 @@ const notKept = {
     type: 'finish' as const,
     params: ({ event }: { event: { code: string } }) => ({
       outcome: 'not_stored' as const,
+      code: 'peer.refused' as const,
       detail: `${event.code}: the server reset the connection before keeping the message: it refused it (its queue full, or the message over its size cap); the original server keeps only its first read, so it may have kept part of it`,
     }),
   },
@@ -64,7 +69,7 @@ export function createQueueTcpClient(message: Buffer) {
     },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
+      finish: assign(finishAction<QueueOutcome, QueueCode>()),
       append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
       /** The reply, whole, where the command reads it: a message or the empty-queue text. */
       keepReply: assign({ message: ({ context }) => joinedBytes(context.reply) }),
@@ -101,13 +106,16 @@ export function createQueueTcpClient(message: Buffer) {
             target: 'message_sent',
             actions: [
               assign({ bytes: ({ context }) => context.message.length }),
-              { type: 'finish', params: { outcome: 'sent' } },
+              { type: 'finish', params: { outcome: 'sent', code: 'ok' } },
             ],
           },
           'socket.error': notKept,
           'frame.bytes': {
             target: 'failed',
-            actions: { type: 'finish', params: { outcome: 'protocol_error', detail: 'the server answered a send' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'protocol_error', code: 'protocol.violation', detail: 'the server answered a send' },
+            },
           },
         },
       },
@@ -127,6 +135,7 @@ export function createQueueTcpClient(message: Buffer) {
             type: 'finish',
             params: ({ context }) => ({
               outcome: 'refused',
+              code: 'reply.too_large',
               detail: `reply over ${context.maxMessage} bytes (--max-size)`,
             }),
           },
@@ -141,14 +150,14 @@ export function createQueueTcpClient(message: Buffer) {
             {
               guard: 'emptyReply',
               target: 'message_received',
-              actions: ['keepReply', { type: 'finish', params: { outcome: 'queue_empty' } }],
+              actions: ['keepReply', { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } }],
             },
             {
               target: 'message_received',
               actions: [
                 'keepReply',
                 assign({ bytes: ({ context }) => context.reply.length }),
-                { type: 'finish', params: { outcome: 'received' } },
+                { type: 'finish', params: { outcome: 'received', code: 'ok' } },
               ],
             },
           ],

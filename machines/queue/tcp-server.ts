@@ -6,8 +6,8 @@
  */
 import { assign, setup } from 'xstate';
 import { required } from '../../src/engine/required';
-import { errorCode } from '../../src/engine/errors';
-import { refusal } from './refusal';
+import { errorCode } from '../../src/storage/errors';
+import { refusal, refusalCode } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import {
   BULK_TAG,
@@ -20,9 +20,9 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { TakenMessage } from './message-store';
 import { storeDeclarations } from './store-actors';
-import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
@@ -36,6 +36,7 @@ interface Context extends QueueServerInput {
   received: ReceivedBytes;
   taken?: TakenMessage;
   outcome: QueueOutcome;
+  code?: QueueCode;
   detail?: string;
   bytes: number;
 }
@@ -51,7 +52,11 @@ const timedOut = {
   target: FAILED,
   actions: {
     type: 'finish' as const,
-    params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' },
+    params: {
+      outcome: 'timed_out' as const,
+      code: 'peer.idle' as const,
+      detail: 'nothing from the client for the idle timeout',
+    },
   },
 };
 
@@ -76,7 +81,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       append: assign(({ context }, params: { bytes: Buffer }) => ({
         received: appendBytes(context.received, params.bytes),
       })),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
+      finish: assign(finishAction<QueueOutcome, QueueCode>()),
       ...storeDeclarations.actions,
     },
     delays: { idle: idleDelay },
@@ -119,7 +124,10 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             {
               guard: 'nothingReceived',
               target: 'request_complete',
-              actions: { type: 'finish', params: { outcome: 'no_message', detail: 'the client sent nothing' } },
+              actions: {
+                type: 'finish',
+                params: { outcome: 'no_message', code: 'request.empty', detail: 'the client sent nothing' },
+              },
             },
             {
               target: 'enqueue',
@@ -142,6 +150,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             type: 'finish',
             params: ({ context }) => ({
               outcome: 'refused',
+              code: 'message.too_large',
               detail: `message over the ${context.maxMessage}-byte cap`,
             }),
           },
@@ -169,14 +178,18 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             target: 'message_stored',
             actions: [
               assign({ bytes: ({ context }) => context.received.length }),
-              { type: 'finish', params: { outcome: 'stored' } },
+              { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
             ],
           },
           onError: {
             target: 'failed',
             actions: {
               type: 'finish',
-              params: ({ event }) => ({ outcome: 'not_stored', detail: refusal(event.error) }),
+              params: ({ event }) => ({
+                outcome: 'not_stored',
+                code: refusalCode(event.error),
+                detail: refusal(event.error),
+              }),
             },
           },
         },
@@ -200,7 +213,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
               target: 'request_complete',
               actions: [
                 { type: 'write', params: { bytes: EMPTY_TCP } },
-                { type: 'finish', params: { outcome: 'queue_empty' } },
+                { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } },
               ],
             },
           ],
@@ -212,7 +225,10 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             target: 'failed',
             actions: [
               'restore',
-              { type: 'finish', params: { outcome: 'timed_out', detail: 'the client did not take the message' } },
+              {
+                type: 'finish',
+                params: { outcome: 'timed_out', code: 'peer.idle', detail: 'the client did not take the message' },
+              },
             ],
           },
         },
@@ -231,14 +247,18 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             target: 'request_complete',
             actions: [
               assign({ bytes: ({ context }) => required(context.taken, 'taken message').bytes.length }),
-              { type: 'finish', params: { outcome: 'delivered' } },
+              { type: 'finish', params: { outcome: 'delivered', code: 'ok' } },
             ],
           },
           onError: {
             target: 'request_complete',
             actions: {
               type: 'finish',
-              params: ({ event }) => ({ outcome: 'server_error', detail: errorCode(event.error) }),
+              params: ({ event }) => ({
+                outcome: 'server_error',
+                code: 'storage.failed',
+                detail: errorCode(event.error),
+              }),
             },
           },
         },

@@ -6,16 +6,17 @@
 import { assign, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
-import { interruptedOnSocketError } from '../../src/engine/outcome';
+import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { clientContext, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
-import { toSessionOutcome, type Finish, type QueueOutcome } from './outcome';
+import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';
 import { idleDelay } from '../../src/engine/idle';
 
 interface Context extends QueueClientInput {
   message: Buffer;
   outcome: QueueOutcome;
+  code?: QueueCode;
   detail?: string;
   bytes: number;
 }
@@ -33,7 +34,7 @@ export function createQueueUdpClient(message: Buffer) {
     },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish) => ({ outcome: params.outcome, code: params.code, detail: params.detail })),
+      finish: assign(finishAction<QueueOutcome, QueueCode>()),
     },
     delays: { idle: idleDelay },
     guards: {
@@ -53,7 +54,7 @@ export function createQueueUdpClient(message: Buffer) {
             target: 'message_sent',
             actions: [
               assign({ bytes: ({ context }) => context.message.length }),
-              { type: 'finish', params: { outcome: 'sent' } },
+              { type: 'finish', params: { outcome: 'sent', code: 'ok' } },
             ],
           },
         },
@@ -68,7 +69,10 @@ export function createQueueUdpClient(message: Buffer) {
         after: {
           idle: {
             target: 'failed',
-            actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no reply from the server' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no reply from the server' },
+            },
           },
         },
         on: {
@@ -78,14 +82,14 @@ export function createQueueUdpClient(message: Buffer) {
               target: 'message_received',
               actions: [
                 assign({ message: ({ event }) => event.bytes }),
-                { type: 'finish', params: { outcome: 'queue_empty' } },
+                { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } },
               ],
             },
             {
               target: 'message_received',
               actions: [
                 assign({ message: ({ event }) => event.bytes, bytes: ({ event }) => event.bytes.length }),
-                { type: 'finish', params: { outcome: 'received' } },
+                { type: 'finish', params: { outcome: 'received', code: 'ok' } },
               ],
             },
           ],

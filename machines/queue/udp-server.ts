@@ -13,6 +13,7 @@ import type { TakenMessage } from './message-store';
 import { refusal } from './refusal';
 import { storeDeclarations } from './store-actors';
 import type { QueueServerInput } from './tcp-server';
+import type { QueueCode } from './outcome';
 
 interface Context extends QueueServerInput {
   request: Buffer;
@@ -155,6 +156,7 @@ export const queueUdpServerMachine = setup({
   output: ({ context }) => ({
     ok: context.refused === 0,
     outcome: 'served',
+    code: (context.refused === 0 ? 'ok' : 'message.refused') satisfies QueueCode,
     bytes: context.bytes,
     detail: `${context.stored} stored, ${context.delivered} delivered${context.refused ? `, ${context.refused} refused` : ''}`,
   }),

@@ -11,7 +11,14 @@ import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { IncomingFile } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import {
+  interruptedOnSocketError,
+  outcomeFrom,
+  protocolErrorOnBadFrame,
+  type EngineCode,
+  type PeerCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { appendBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { encodeShareRequest } from './codec';
@@ -48,9 +55,13 @@ type ShareClientOutcome =
   | 'interrupted'
   | 'timed_out';
 
+/** Why a share client's session ended; `peer.refused` is the server's `cancel`. */
+type ShareClientCode = SocketCode | Exclude<EngineCode, 'storage.no_room'> | Exclude<PeerCode, 'peer.error'>;
+
 interface Context extends ShareClientInput {
   listing: ReceivedBytes;
   outcome: ShareClientOutcome;
+  code?: ShareClientCode;
   detail?: string;
   bytes: number;
 }
@@ -96,13 +107,17 @@ export const shareClientMachine = checkTargets<Targeted>()(
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,
+      ...protocolErrorOnBadFrame,
       'socket.end': {
         target: '.failed',
-        actions: { type: 'finish', params: { outcome: 'interrupted', detail: 'the server closed without an answer' } },
-      },
-      'frame.bad': {
-        target: '.failed',
-        actions: { type: 'finish', params: ({ event }) => ({ outcome: 'protocol_error', detail: event.detail }) },
+        actions: {
+          type: 'finish',
+          params: {
+            outcome: 'interrupted',
+            code: 'peer.ended_early',
+            detail: 'the server closed without an answer',
+          },
+        },
       },
     },
     states: {
@@ -121,7 +136,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
           'frame.pass': [{ guard: 'isPut', target: 'uploading' }, { target: 'downloading' }],
           'frame.cancel': {
             target: 'request_cancelled',
-            actions: { type: 'finish', params: { outcome: 'cancelled' } },
+            actions: { type: 'finish', params: { outcome: 'cancelled', code: 'peer.refused' } },
           },
         },
       },
@@ -149,13 +164,17 @@ export const shareClientMachine = checkTargets<Targeted>()(
         ...waitsForPeer(FAILED),
         on: {
           ...rearmedByProgress('wait_stored'),
-          'socket.end': { target: 'upload_complete', actions: { type: 'finish', params: { outcome: 'stored' } } },
+          'socket.end': {
+            target: 'upload_complete',
+            actions: { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
+          },
           'socket.error': {
             target: 'failed',
             actions: {
               type: 'finish',
               params: ({ event }) => ({
                 outcome: 'not_stored',
+                code: 'peer.ended_early',
                 detail: `${event.code}: the server could not store it`,
               }),
             },
@@ -164,7 +183,11 @@ export const shareClientMachine = checkTargets<Targeted>()(
             target: 'failed',
             actions: {
               type: 'finish',
-              params: { outcome: 'protocol_error', detail: 'the server answered after pass' },
+              params: {
+                outcome: 'protocol_error',
+                code: 'protocol.violation',
+                detail: 'the server answered after pass',
+              },
             },
           },
         },
@@ -181,6 +204,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
             type: 'finish',
             params: ({ context }) => ({
               outcome: 'protocol_error',
+              code: 'reply.too_large',
               detail: `listing over ${context.maxListing} bytes`,
             }),
           },
@@ -195,7 +219,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
             target: 'list_received',
             actions: [
               assign({ bytes: ({ context }) => context.listing.length }),
-              { type: 'finish', params: { outcome: 'listed' } },
+              { type: 'finish', params: { outcome: 'listed', code: 'ok' } },
             ],
           },
         },

@@ -12,7 +12,7 @@ import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } fro
 import { ShareReplyReader } from './reply-reader';
 import { shareServerMachine, type ShareFiles, type ShareServerInput } from './server';
 import { shareServerActors } from './server-actors';
-import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { SHARE_MAX_REQUEST, SHARE_PORT } from './codec';
 
 export type ShareServerOptions = Omit<ShareServerInput, 'owner'>;

@@ -221,6 +221,14 @@ describe('share client', () => {
     expect(local.stored).toBeUndefined();
   });
 
+  it('fails with protocol.violation and resets on an answer that is neither pass nor cancel, writing nothing', async () => {
+    const local = memoryLocalFile();
+    const result = await replay(shareClient(local, input('get')), [Buffer.from('HTTP/1.1 400')]);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', code: 'protocol.violation' });
+    expect(result.closed).toBe('reset');
+    expect(local.stored).toBeUndefined();
+  });
+
   it('reads a listing until the server closes', async () => {
     const client = shareClient(memoryLocalFile(), input('list'));
     const result = await replay(client, [Buffer.from('a.txt, '), Buffer.from('b.txt, '), PEER_ENDS]);

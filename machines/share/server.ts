@@ -10,11 +10,12 @@ import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
-import { errorCode } from '../../src/engine/errors';
+import { errorCode } from '../../src/storage/errors';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
-import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
+import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
+import { refusalCode, refusalDetail, type StorageCode } from '../../src/storage/lookup-refusal';
 import { FLOW_CONTROL_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -70,12 +71,23 @@ type ShareOutcome =
   | 'interrupted'
   | 'timed_out';
 
+/** Why a share session ended. */
+type ShareCode =
+  | SocketCode
+  | Exclude<EngineCode, 'storage.no_room'>
+  | StorageCode
+  /** The requested name is not UTF-8. */
+  | 'name.encoding'
+  /** The request is not `put`, `get` or `list` (detail: its start). */
+  | 'request.unknown';
+
 interface Context extends ShareServerInput, TextRequestContext {
   /** The request, parsed once it is complete. */
   parsed: ShareRequest;
   ref?: string;
   size: number;
   outcome: ShareOutcome;
+  code?: ShareCode;
   detail?: string;
   bytes: number;
   /** The client ended its side while its request was read: a put's file is then empty. */
@@ -104,15 +116,14 @@ const asked = (request: ShareRequest) => ({
   name: 'name' in request ? request.name : undefined,
 });
 
-/** Why a lookup gives nothing to read or write: the detail of a `cancel`. */
-const cancelReason = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
 const cancel = [
   { type: 'write' as const, params: { bytes: CANCEL } },
   {
     type: 'finish' as const,
     params: ({ event }: { event: { output: DownloadLookup | UploadLookup } }) => ({
       outcome: 'cancelled' as const,
-      detail: cancelReason(event.output),
+      code: refusalCode(event.output),
+      detail: refusalDetail(event.output),
     }),
   },
 ];
@@ -120,6 +131,7 @@ const serverError = {
   type: 'finish' as const,
   params: ({ event }: { event: { error: unknown } }) => ({
     outcome: 'server_error' as const,
+    code: 'storage.failed' as const,
     detail: errorCode(event.error),
   }),
 };
@@ -201,7 +213,10 @@ export const shareServerMachine = checkTargets<Targeted>()(
             target: 'request_complete',
             actions: [
               { type: 'write', params: { bytes: CANCEL } },
-              { type: 'finish', params: { outcome: 'cancelled', detail: 'the name is not UTF-8' } },
+              {
+                type: 'finish',
+                params: { outcome: 'cancelled', code: 'name.encoding', detail: 'the name is not UTF-8' },
+              },
             ],
           },
           { guard: 'isPut', target: 'check_upload' },
@@ -214,6 +229,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
               type: 'finish',
               params: ({ context }) => ({
                 outcome: 'unknown_request',
+                code: 'request.unknown',
                 detail: JSON.stringify(context.request.lines[0].slice(0, 40)),
               }),
             },
@@ -295,6 +311,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
                 type: 'finish',
                 params: ({ event }) => ({
                   outcome: 'listed',
+                  code: 'ok',
                   detail: `${event.output.length} ${event.output.length === 1 ? 'name' : 'names'}`,
                 }),
               },

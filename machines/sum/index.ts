@@ -8,7 +8,7 @@ import { parseSumReply } from './codec';
 import { createSumServer, type SumServerInput } from './server';
 import { randomInt } from 'node:crypto';
 import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
-import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { HIGHEST, LOWEST, SUM_MAX_REQUEST, SUM_PORT } from './codec';
 
 /** An `ERR` reply is a refusal; its reason is the detail. */

@@ -7,7 +7,13 @@
  * the server keeps running.
  */
 import { assign, setup } from 'xstate';
-import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
+import {
+  finishAction,
+  interruptedOnSocketError,
+  outcomeFrom,
+  type EngineCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -30,9 +36,18 @@ export interface SumServerInput {
 }
 
 type SumOutcome = 'open' | 'replied' | 'refused' | 'stopped' | 'interrupted' | 'timed_out';
+/** Why a sum session ended. */
+type SumCode =
+  | SocketCode
+  | Extract<EngineCode, 'ok' | 'peer.idle'>
+  /** The client's number is not an integer. */
+  | 'number.invalid'
+  /** The client's number is an integer out of range: the server stops, as the exercise asks. */
+  | 'number.out_of_range';
 
 interface Context extends SumServerInput, TextRequestContext {
   outcome: SumOutcome;
+  code?: SumCode;
   detail?: string;
   bytes: number;
 }
@@ -64,7 +79,7 @@ export function createSumServer() {
     actions: {
       ...wireActions<Context, Event>(),
       takeRequest: assign(takeRequest),
-      finish: assign((_, params: Finish<SumOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign(finishAction<SumOutcome, SumCode>()),
     },
     guards: {
       ...rules.guards,
@@ -105,7 +120,10 @@ export function createSumServer() {
           'flush',
         ],
         on: {
-          'wire.flushed': { target: 'request_complete', actions: { type: 'finish', params: { outcome: 'replied' } } },
+          'wire.flushed': {
+            target: 'request_complete',
+            actions: { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
+          },
         },
       },
       refuse_request: {
@@ -117,6 +135,7 @@ export function createSumServer() {
               type: 'finish',
               params: ({ context }) => ({
                 outcome: 'refused',
+                code: 'number.invalid',
                 detail: `not a number: ${JSON.stringify(request(context).number)}`,
               }),
             },
@@ -140,6 +159,7 @@ export function createSumServer() {
               type: 'finish',
               params: ({ context }) => ({
                 outcome: 'stopped',
+                code: 'number.out_of_range',
                 detail: `${request(context).number.trim()} is out of range`,
               }),
             },

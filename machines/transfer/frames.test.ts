@@ -1,4 +1,4 @@
-import { WirestateError } from '../../src/engine/errors';
+import { WirestateError } from '../../src/storage/errors';
 import {
   OP,
   STATUS,

@@ -2,7 +2,7 @@
  * The transfer protocol's frames (shared/PROTOCOL.md): pure encode and decode,
  * no sockets, no machines. Integers are unsigned big-endian.
  */
-import { WirestateError, type NameErrorCode } from '../../src/engine/errors';
+import { WirestateError, type NameErrorCode } from '../../src/storage/errors';
 
 export const REQUEST_SIZE = 256;
 export const NAME_FIELD_SIZE = REQUEST_SIZE - 1;

@@ -1,6 +1,6 @@
 /** The transfer protocol's entry point: its connections and its descriptor. */
 import { FILE_TRANSFER_EXITS } from '../../src/engine/exit-codes';
-import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { transferServer } from './connections';
 import { transferFrameNamer } from './trace-describe';
 import { specFromTrace, transferMachines } from './trace-world';

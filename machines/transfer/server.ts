@@ -8,8 +8,9 @@ import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xsta
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
+import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
-import { errorCode, type NameErrorCode } from '../../src/engine/errors';
+import { errorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -81,10 +82,6 @@ const announceRequest = {
 const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
 const lookupRef = (lookup: DownloadLookup | UploadLookup) =>
   lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '';
-const refusalCode = (lookup: DownloadLookup | UploadLookup) => (lookup.kind === 'refused' ? lookup.code : lookup.kind);
-/** The code of a lookup that answers `N`: the name is missing, taken or held. */
-const declinedCode = (lookup: DownloadLookup | UploadLookup): TransferCode =>
-  lookup.kind === 'exists' ? 'file.exists' : lookup.kind === 'busy' ? 'file.busy' : 'file.missing';
 
 /** The server connection machine; its file actors come through `provide` (server-actors.ts). */
 export const transferServerMachine = checkTargets<Targeted>()(
@@ -218,7 +215,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
                   type: 'finish',
                   params: ({ event }) => ({
                     outcome: 'refused',
-                    code: declinedCode(event.output),
+                    code: refusalCode(event.output),
                     detail: event.output.kind,
                   }),
                 },
@@ -228,7 +225,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'download_complete',
               actions: [
                 replyDownload(STATUS.error),
-                finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output)),
+                finishWith('refused', 'file.refused', ({ event }) => refusalDetail(event.output)),
               ],
             },
           ],
@@ -307,7 +304,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
                   type: 'finish',
                   params: ({ event }) => ({
                     outcome: 'refused',
-                    code: declinedCode(event.output),
+                    code: refusalCode(event.output),
                     detail: event.output.kind,
                   }),
                 },
@@ -317,7 +314,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'upload_complete',
               actions: [
                 replyStatus(STATUS.error),
-                finishWith('refused', 'file.refused', ({ event }) => refusalCode(event.output)),
+                finishWith('refused', 'file.refused', ({ event }) => refusalDetail(event.output)),
               ],
             },
           ],

@@ -6,7 +6,7 @@ import { createTextClient, type TextClientInput } from '../../src/engine/text-cl
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { createUpperServer, type UpperServerInput } from './server';
 import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
-import type { ProtocolDescriptor } from '../../src/engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
 
 export const upperMachines = () => ({ server: createUpperServer(), client: createTextClient('upper-client') });

@@ -3,7 +3,13 @@
  * sends a line, the server answers it upper-cased and closes.
  */
 import { assign, setup } from 'xstate';
-import { interruptedOnSocketError, outcomeFrom, type Finish } from '../../src/engine/outcome';
+import {
+  finishAction,
+  interruptedOnSocketError,
+  outcomeFrom,
+  type EngineCode,
+  type SocketCode,
+} from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -25,9 +31,12 @@ export interface UpperServerInput {
 }
 
 type UpperOutcome = 'open' | 'replied' | 'interrupted' | 'timed_out';
+/** Why an upper session ended: answered, the client silent, or the socket failed. */
+type UpperCode = SocketCode | Extract<EngineCode, 'ok' | 'peer.idle'>;
 
 interface Context extends UpperServerInput, TextRequestContext {
   outcome: UpperOutcome;
+  code?: UpperCode;
   detail?: string;
   bytes: number;
 }
@@ -55,7 +64,7 @@ export function createUpperServer() {
     actions: {
       ...wireActions<Context, Event>(),
       takeRequest: assign(takeRequest),
-      finish: assign((_, params: Finish<UpperOutcome>) => ({ outcome: params.outcome, detail: params.detail })),
+      finish: assign(finishAction<UpperOutcome, UpperCode>()),
     },
     guards: rules.guards,
     delays: { quiet: rules.quiet, idle: idleDelay },
@@ -80,7 +89,7 @@ export function createUpperServer() {
             target: 'request_complete',
             actions: [
               assign({ bytes: ({ context }) => Buffer.byteLength(sentence(context)) }),
-              { type: 'finish', params: { outcome: 'replied' } },
+              { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
             ],
           },
         },

@@ -15,7 +15,7 @@ import { isPort } from './host-port';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { formatBytes } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
 import { openServedFolder } from './served-folder';

@@ -1,6 +1,6 @@
 /** The `wirestate` command line over a list of protocols: one subcommand per role and per protocol. */
 import yargs, { type Argv } from 'yargs';
-import type { ProtocolDescriptor } from '../engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
 import { EXIT } from '../engine/exit-codes';
 import { CommandError } from './command-error';
 import { clientCommand } from './client-command';

@@ -6,7 +6,7 @@ import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { transferClient, transferProtocol } from '../../machines/transfer';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import type { SessionOutcome } from '../engine/protocol';
 import { formatBytes, formatRate } from '../log/logger';
 import type { LocalFile } from '../storage/file-store';

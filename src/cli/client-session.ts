@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { AnyActorRef } from 'xstate';
 import type { SessionActor } from '../engine/session-actor';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { runConnection } from '../loop/connection';

@@ -6,7 +6,7 @@
  */
 import type { Argv } from 'yargs';
 import { EXIT } from '../engine/exit-codes';
-import type { ProtocolDescriptor } from '../engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { exitWith, protocolCommand } from './protocol-command';
 import { serveDefaults, withDefaultServerOptions } from './serve-defaults';

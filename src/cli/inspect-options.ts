@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { InspectorHub, type ConnectionMeta } from '../inspect/inspector-hub';
 import { DEFAULT_INSPECT_PORT, startInspectServer, type InspectServer } from '../inspect/inspect-server';
 import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { EXIT } from '../engine/exit-codes';
 import { CommandError } from './command-error';
 import { errnoWords } from './errno-words';

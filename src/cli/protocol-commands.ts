@@ -1,6 +1,6 @@
 /** Each registered protocol's `wirestate NAME ...` command: its own where it has one (its flags, its output), else the generic one. */
 import type { Argv } from 'yargs';
-import type { ProtocolDescriptor } from '../engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
 import { ardeiCommand } from './ardei-command';
 import { blocksCommand } from './blocks-command';
 import { genericProtocolCommand } from './generic-protocol-command';

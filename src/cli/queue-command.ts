@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { CannotConnect, runClientSession, withClientOptions } from './client-session';
 import type { ClientActor } from '../engine/session-actor';
 import { loggerFrom, valuesRequired } from './common-options';

@@ -1,7 +1,7 @@
 /** `wirestate serve-all`: every registered protocol's servers (or those `--only`/`--except` name) on their default ports or their own, in one process. */
 import type { Argv } from 'yargs';
 import { PROTOCOLS } from '../../machines/protocols';
-import type { ProtocolDescriptor } from '../engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
 import { loggerFrom, valuesRequired } from './common-options';
 import { isPort } from './host-port';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';

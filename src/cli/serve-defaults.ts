@@ -5,7 +5,7 @@
  * `wirestate NAME server` for one.
  */
 import type { Argv } from 'yargs';
-import type { DefaultServer, ProtocolDescriptor, ServingWorld } from '../engine/protocol-descriptor';
+import type { DefaultServer, ProtocolDescriptor, ServingWorld } from '../../machines/protocol-descriptor';
 import { DEFAULT_QUIET_MS } from '../engine/text-request';
 import type { Logger } from '../log/logger';
 import { openServedFolder } from './served-folder';

@@ -6,7 +6,7 @@
  * process ends with its last server).
  */
 import type { Argv } from 'yargs';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import type { StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { ListeningServer } from '../loop/listening-server';

@@ -1,5 +1,5 @@
 /** Opens the folder a server is told to serve (`--root`), saying in one line why it cannot be served. */
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { EXIT } from '../engine/exit-codes';
 import { FolderFiles } from '../storage/folder-files';
 import { CommandError } from './command-error';

@@ -18,7 +18,7 @@ import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
 import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { formatBytes } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
 import { openServedFolder } from './served-folder';

@@ -9,9 +9,9 @@
  * steps on progress, a full disk, a stall, the end and failures only. Either
  * way a transfer that is moving is never cut, one that stalls is.
  */
-import { errorCode } from './errors';
+import { errorCode } from '../storage/errors';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
-import type { EngineCode } from './outcome';
+import type { FileCode } from './outcome';
 import type { StateTarget } from './state-targets';
 import { idleDelay } from './idle';
 import { BULK_IN_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
@@ -21,7 +21,7 @@ const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ count: event.chu
 /** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
 const failureOf =
   <Outcome extends string>(outcome: Outcome) =>
-  ({ event }: { event: FileFailure<EngineCode> }) => ({ outcome, code: event.code, detail: event.detail });
+  ({ event }: { event: FileFailure<FileCode> }) => ({ outcome, code: event.code, detail: event.detail });
 
 const PEER_IDLE = {
   outcome: 'timed_out' as const,
@@ -96,7 +96,13 @@ export function sendFromSource<Outcome extends string, Context extends { size: n
       'wire.full': { actions: 'pauseSource' as const },
       'wire.drain': { actions: 'resumeSource' as const },
       'file.done': { target: sentTarget, actions: finished },
-      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      'file.error': {
+        target: failedTarget,
+        actions: {
+          type: 'finish' as const,
+          params: failureOf(failure),
+        },
+      },
     },
     states: {
       sending: {
@@ -182,7 +188,10 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
           params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }),
         },
       },
-      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      'file.error': {
+        target: failedTarget,
+        actions: { type: 'finish' as const, params: failureOf(failure) },
+      },
     },
     initial: 'receiving' as const,
     states: {

@@ -3,7 +3,7 @@
  * a byte: on to `target` when there is, to its sibling `failed` (outcome `local_error`) when there is
  * not. The machine provides the `checkRoom` actor (size in, boolean out) and the `finish` action.
  */
-import { errorCode } from './errors';
+import { errorCode } from '../storage/errors';
 
 interface Sized {
   size: number;
@@ -25,6 +25,7 @@ export function checkRoomState<C extends Sized>(
             type: 'finish' as const,
             params: ({ context }: { context: C }) => ({
               outcome: 'local_error' as const,
+              code: 'storage.no_room' as const,
               detail: `not enough free space for ${what(context)}`,
             }),
           },
@@ -36,6 +37,7 @@ export function checkRoomState<C extends Sized>(
           type: 'finish' as const,
           params: ({ event }: { event: { error: unknown } }) => ({
             outcome: 'local_error' as const,
+            code: 'file.unwritable' as const,
             detail: errorCode(event.error),
           }),
         },

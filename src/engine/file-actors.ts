@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile } from '../storage/file-store';
-import { errorCode } from './errors';
+import { errorCode } from '../storage/errors';
 import type { EngineCode } from './outcome';
 
 export interface FileTarget {

@@ -27,42 +27,96 @@ export type EngineCode =
   /** A file being sent ended at another size than announced. */
   | 'file.size_changed'
   /** A file being received could not be written or stored (detail: the errno). */
-  | 'file.unwritable';
+  | 'file.unwritable'
+  /** Not enough free space for the file (on the server, or locally for a download). */
+  | 'storage.no_room'
+  /** The machine never finished: the loop stopped it (shutdown's grace ran out, a second signal) or it threw. */
+  | 'session.aborted';
 
-/** Params of the `finish` action: the outcome, why (a code of the protocol's closed union), and a detail for people. */
+/**
+ * Params of the `finish` action: the outcome, why (a code of the protocol's closed union, never left
+ * out), and a detail for people.
+ */
 export interface Finish<Outcome extends string = string, Code extends string = string> {
   outcome: Outcome;
-  code?: Code;
+  code: Code;
   detail?: string;
 }
 
-export interface OutcomeFields<Outcome extends string = string, Code extends string = string> extends Finish<
-  Outcome,
-  Code
-> {
+/** What a machine's context keeps of how its session ends: no code until it has finished. */
+export interface OutcomeFields<Outcome extends string = string, Code extends string = string> {
+  outcome: Outcome;
+  code?: Code;
+  detail?: string;
   /** Payload bytes moved. */
   bytes: number;
 }
 
-/** The machine's output, `ok` when its outcome is one of `successes`. */
+/** The `finish` action every machine declares: it keeps the outcome, its code and its detail in context. */
+export const finishAction =
+  <Outcome extends string, Code extends string>() =>
+  (_: unknown, params: Finish<Outcome, Code>) => ({
+    outcome: params.outcome,
+    code: params.code,
+    detail: params.detail,
+  });
+
+/** The machine's output, `ok` when its outcome is one of `successes`. A machine that ends without `finish` is a bug: it throws. */
 export function outcomeFrom<Outcome extends string>(successes: readonly Outcome[]) {
   return (context: OutcomeFields<Outcome>, extra: Partial<SessionOutcome> = {}): SessionOutcome => ({
     ok: successes.includes(context.outcome),
     outcome: context.outcome,
-    code: context.code,
+    code: codeOf(context),
     bytes: context.bytes,
     detail: context.detail,
     ...extra,
   });
 }
 
+/** What the peer did, in the codes every protocol's machines share for it. */
+export type PeerCode =
+  /** The peer turned the request down (transfer's `N`, share's `cancel`, an `ERR` line; detail: its reason, if given). */
+  | 'peer.refused'
+  /** The peer answered with an error (transfer's `E`, a reply the protocol calls an error). */
+  | 'peer.error'
+  /** The peer closed or reset its side before the session was done (detail: the errno, if any). */
+  | 'peer.ended_early'
+  /** Bytes or a reply the protocol does not allow at that point. */
+  | 'protocol.violation'
+  /** The peer's reply grew past the cap the client reads (detail: the cap). */
+  | 'reply.too_large';
+
+/** The codes the file actors fail with (file-actors.ts). */
+export type FileCode = Extract<EngineCode, 'file.unreadable' | 'file.size_changed' | 'file.unwritable'>;
+
+/** The codes `interruptedOnSocketError` finishes with: part of every protocol's union. */
+export type SocketCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;
+
+function codeOf(context: OutcomeFields): string {
+  if (context.code === undefined) throw new Error(`the session ended (${context.outcome}) without a code`);
+  return context.code;
+}
+
 /** The code of a socket error, from its errno: the two a user can act on have codes of their own. */
-export function socketErrorCode(
-  errno: string,
-): Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'> {
+export function socketErrorCode(errno: string): SocketCode {
   if (errno === 'ECONNREFUSED') return 'peer.unreachable';
   return errno === 'EMSGSIZE' ? 'datagram.too_large' : 'socket.error';
 }
+
+/** The root transition of a client whose reply reader flags bytes it cannot read (`frame.bad`): `failed`, `protocol_error`. */
+export const protocolErrorOnBadFrame = {
+  'frame.bad': {
+    target: '.failed',
+    actions: {
+      type: 'finish' as const,
+      params: ({ event }: { event: { detail: string } }) => ({
+        outcome: 'protocol_error' as const,
+        code: 'protocol.violation' as const,
+        detail: event.detail,
+      }),
+    },
+  },
+};
 
 /** The root transition of every connection machine: a broken socket ends it in `failed`, `interrupted`. */
 export const interruptedOnSocketError = {

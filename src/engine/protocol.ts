@@ -90,7 +90,7 @@ export interface SessionOutcome {
   /** Short stable word: `downloaded`, `refused`, `interrupted`, ... */
   outcome: string;
   /** Why, as a stable code of the protocol's closed union (`file.busy`, `peer.idle`, ...): what replay and exit codes match on. */
-  code?: string;
+  code: string;
   /** Payload bytes moved (file bytes, not protocol framing). */
   bytes: number;
   detail?: string;

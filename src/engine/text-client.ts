@@ -5,7 +5,14 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from './chunk-reader';
-import { interruptedOnSocketError, outcomeFrom, type EngineCode, type Finish } from './outcome';
+import {
+  finishAction,
+  interruptedOnSocketError,
+  outcomeFrom,
+  type EngineCode,
+  type PeerCode,
+  type SocketCode,
+} from './outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
@@ -22,14 +29,19 @@ export interface TextClientInput {
 }
 
 export type TextClientOutcome = 'open' | 'replied' | 'refused' | 'interrupted' | 'timed_out';
-/** Why a text client's session ended, so far only where a user acts on it: the socket's errors. */
-type TextClientCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;
+/** Why a text client's session ended. */
+export type TextClientCode =
+  | SocketCode
+  | Extract<EngineCode, 'ok' | 'peer.idle'>
+  /** `peer.refused`: the server's reply is one the protocol calls a refusal (detail: its reason). */
+  | Extract<PeerCode, 'peer.refused' | 'reply.too_large'>;
 
 interface Context extends TextClientInput {
   /** The reply as it comes; `reply` is the whole of it once the server closes. */
   received: ReceivedBytes;
   reply: Buffer;
   outcome: TextClientOutcome;
+  code?: TextClientCode;
   detail?: string;
   bytes: number;
 }
@@ -51,11 +63,7 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
     },
     actions: {
       ...wireActions<Context, Event>(),
-      finish: assign((_, params: Finish<TextClientOutcome, TextClientCode>) => ({
-        outcome: params.outcome,
-        code: params.code,
-        detail: params.detail,
-      })),
+      finish: assign(finishAction<TextClientOutcome, TextClientCode>()),
       appendReply: assign(({ context }, params: { bytes: Buffer }) => ({
         received: appendBytes(context.received, params.bytes),
       })),
@@ -80,7 +88,10 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
         after: {
           idle: {
             target: failed,
-            actions: { type: 'finish', params: { outcome: 'timed_out', detail: 'no answer from the server' } },
+            actions: {
+              type: 'finish',
+              params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no answer from the server' },
+            },
           },
         },
         always: {
@@ -88,7 +99,11 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
           target: 'failed',
           actions: {
             type: 'finish',
-            params: ({ context }) => ({ outcome: 'interrupted', detail: `reply over ${context.maxReply} bytes` }),
+            params: ({ context }) => ({
+              outcome: 'interrupted',
+              code: 'reply.too_large',
+              detail: `reply over ${context.maxReply} bytes`,
+            }),
           },
         },
         on: {
@@ -104,14 +119,18 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
               target: 'reply_refused',
               actions: {
                 type: 'finish',
-                params: ({ context }) => ({ outcome: 'refused', detail: refusal(joinedBytes(context.received)) }),
+                params: ({ context }) => ({
+                  outcome: 'refused',
+                  code: 'peer.refused',
+                  detail: refusal(joinedBytes(context.received)),
+                }),
               },
             },
             {
               target: 'reply_received',
               actions: [
                 assign(({ context }) => ({ reply: joinedBytes(context.received), bytes: context.received.length })),
-                { type: 'finish', params: { outcome: 'replied' } },
+                { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
               ],
             },
           ],

@@ -50,7 +50,11 @@ export function readsTextRequest(self: string, next: string, failed: StateTarget
         target: failed,
         actions: {
           type: 'finish' as const,
-          params: { outcome: 'timed_out' as const, detail: 'nothing from the client for the idle timeout' },
+          params: {
+            outcome: 'timed_out' as const,
+            code: 'peer.idle' as const,
+            detail: 'nothing from the client for the idle timeout',
+          },
         },
       },
     },

@@ -12,7 +12,7 @@
 import type { Socket } from 'node:net';
 import { createActor } from 'xstate';
 import type { SessionActor } from '../engine/session-actor';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';

@@ -4,7 +4,7 @@
  * to it as one datagram. UDP has no end of stream, so a peer that stays quiet
  * for `idleMs` (servers) is told `socket.end` and its machine finishes.
  */
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';

@@ -6,6 +6,7 @@
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { FramePump } from '../engine/frame-pump';
 import type { SessionActor } from '../engine/session-actor';
+import type { EngineCode } from '../engine/outcome';
 import type { ConnectionSpec, SessionOutcome, SessionRequest } from '../engine/protocol';
 import { watchStates } from '../engine/state-watch';
 import { formatBytes, formatRate, type Logger } from '../log/logger';
@@ -60,7 +61,9 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
 /** The outcome of a machine that has stopped, or `aborted` if it never finished. */
 export function outcomeOf(actor: SessionActor): SessionOutcome {
   const snapshot = actor.getSnapshot();
-  return snapshot.status === 'done' ? snapshot.output : { ok: false, outcome: 'aborted', bytes: 0 };
+  return snapshot.status === 'done'
+    ? snapshot.output
+    : { ok: false, outcome: 'aborted', code: 'session.aborted' satisfies EngineCode, bytes: 0 };
 }
 
 /** The connection's last line: prose for people, and every figure as a field for log readers. */

@@ -69,6 +69,7 @@ const commands = setup({
   output: ({ context }): SessionOutcome => ({
     ok: context.outcome === 'done',
     outcome: context.outcome,
+    code: context.outcome === 'done' ? 'ok' : 'socket.error',
     detail: context.detail,
     bytes: 0,
   }),

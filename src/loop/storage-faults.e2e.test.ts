@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OP, STATUS, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
 import { EXIT } from '../engine/exit-codes';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 import { raw } from '../test-support/raw-client';
 

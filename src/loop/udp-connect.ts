@@ -2,7 +2,7 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { AnyActorRef } from 'xstate';
-import { errorCode } from '../engine/errors';
+import { errorCode } from '../storage/errors';
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { TraceWriter } from '../trace/trace-writer';

@@ -87,7 +87,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       if (++closed < 2) return;
       const bytes = client.bytesRead + upstream.bytesRead;
       log.info(`closed after ${bytes} B relayed`, { connection: id });
-      void record?.finish({ ok: true, outcome: 'relayed', bytes });
+      void record?.finish({ ok: true, outcome: 'relayed', code: 'ok', bytes });
     };
     upstream.on('error', (error) => log.warn(`upstream: ${error.message}`, { connection: id }));
     client.on('error', (error) => log.debug(`client: ${error.message}`, { connection: id }));

@@ -10,7 +10,7 @@ import { access, constants, mkdir, lstat, readdir, realpath, stat } from 'node:f
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
-import { errorCode } from '../engine/errors';
+import { errorCode } from './errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
 import { holdFolder } from './held-folder';

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readlinkSync } from 'node:fs';
 import { basename, sep } from 'node:path';
-import { WirestateError } from '../engine/errors';
+import { WirestateError } from './errors';
 
 /** Where an open descriptor really is, whatever path opened it. */
 export function realPathOf(fd: number): string {

@@ -4,7 +4,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
-import { errorCode } from '../engine/errors';
+import { errorCode } from './errors';
 import { NameHolds } from './name-holds';
 import { checkName } from './name-rules';
 

@@ -3,7 +3,7 @@
  * the folder and memory stores: relative, no `..`, no NUL, backslash or
  * control bytes, and never one of wirestate's own temporary files.
  */
-import { WirestateError } from '../engine/errors';
+import { WirestateError } from './errors';
 
 /** Suffix of in-progress files; such names are never served or accepted. */
 export const TEMP_SUFFIX = '.wirestate-part';

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode } from '../engine/errors';
+import { errorCode } from './errors';
 import { holdFolder } from './held-folder';
 import { TEMP_SUFFIX } from './name-rules';
 

@@ -25,7 +25,7 @@ describe('TraceWriter', () => {
     writer.out(Uint8Array.from([0, 255]));
     writer.end();
     writer.error('ECONNRESET');
-    await writer.finish({ ok: true, outcome: 'echoed', bytes: 5 });
+    await writer.finish({ ok: true, outcome: 'echoed', code: 'ok', bytes: 5 });
 
     expect(await readdir(dir)).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d-]+Z-server-c7\.jsonl$/)]);
     expect(writer.path.startsWith(dir)).toBe(true);
@@ -46,7 +46,7 @@ describe('TraceWriter', () => {
       { out: 'AP8=' },
       { end: 'peer' },
       { error: 'ECONNRESET' },
-      { outcome: { ok: true, outcome: 'echoed', bytes: 5 } },
+      { outcome: { ok: true, outcome: 'echoed', code: 'ok', bytes: 5 } },
     ]);
     expect(trace.entries.map((entry) => chunkBytes(entry)?.toString('hex'))).toEqual([
       Buffer.from('ping\n').toString('hex'),
@@ -66,7 +66,7 @@ describe('TraceWriter', () => {
       peer: 'localhost:1',
     });
     for (let n = 0; n < 50; n++) writer.state(`s${n}`);
-    await writer.finish({ ok: false, outcome: 'aborted', bytes: 0 });
+    await writer.finish({ ok: false, outcome: 'aborted', code: 'session.aborted', bytes: 0 });
     const times = parseTrace(await readFile(writer.path, 'utf8')).entries.map((entry) => entry.t);
     expect(times.every((t, n) => t >= 0 && (n === 0 || t >= times[n - 1]))).toBe(true);
   });

@@ -5,7 +5,7 @@
  */
 import { ChunkReader } from '../../../engine/chunk-reader';
 import { TEXT_CLIENT_EXITS } from '../../../engine/exit-codes';
-import type { ProtocolDescriptor } from '../../../engine/protocol-descriptor';
+import type { ProtocolDescriptor } from '../../../../machines/protocol-descriptor';
 import { createTextClient } from '../../../engine/text-client';
 import { textTraceSupport } from '../../../trace/text-trace-support';
 import { reverseServer } from './server';

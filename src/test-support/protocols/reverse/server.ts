@@ -11,9 +11,14 @@ export interface ReverseServerInput {
   maxLine: number;
 }
 
+type ReverseOutcome = 'open' | 'replied' | 'refused' | 'interrupted';
+/** Why a session ended: the closed union every outcome carries a code of (a misspelt one does not compile). */
+type ReverseCode = 'ok' | 'line.too_long' | 'peer.ended_early' | 'socket.error';
+
 interface Context extends ReverseServerInput {
   line: Buffer;
-  outcome: 'open' | 'replied' | 'refused' | 'interrupted';
+  outcome: ReverseOutcome;
+  code?: ReverseCode;
 }
 
 const NEWLINE = 0x0a;
@@ -39,7 +44,7 @@ export const reverseServer = setup({
   id: 'reverse-server',
   context: ({ input }) => ({ ...input, line: Buffer.alloc(0), outcome: 'open' }),
   initial: 'reading_line',
-  on: { 'socket.error': { target: '.closed', actions: assign({ outcome: 'interrupted' }) } },
+  on: { 'socket.error': { target: '.closed', actions: assign({ outcome: 'interrupted', code: 'socket.error' }) } },
   states: {
     reading_line: {
       tags: [READING_TAG],
@@ -48,7 +53,7 @@ export const reverseServer = setup({
           target: 'checking_line',
           actions: assign({ line: ({ context, event }) => Buffer.concat([context.line, event.bytes]) }),
         },
-        'socket.end': { target: 'closed', actions: assign({ outcome: 'interrupted' }) },
+        'socket.end': { target: 'closed', actions: assign({ outcome: 'interrupted', code: 'peer.ended_early' }) },
       },
     },
     checking_line: {
@@ -57,7 +62,7 @@ export const reverseServer = setup({
         {
           guard: 'lineTooLong',
           target: 'closed',
-          actions: [assign({ outcome: 'refused' }), emit({ type: 'wire.reset' })],
+          actions: [assign({ outcome: 'refused', code: 'line.too_long' }), emit({ type: 'wire.reset' })],
         },
         { target: 'reading_line' },
       ],
@@ -71,7 +76,10 @@ export const reverseServer = setup({
         emit({ type: 'wire.flush' }),
       ],
       on: {
-        'wire.flushed': { target: 'closed', actions: [assign({ outcome: 'replied' }), emit({ type: 'wire.end' })] },
+        'wire.flushed': {
+          target: 'closed',
+          actions: [assign({ outcome: 'replied', code: 'ok' }), emit({ type: 'wire.end' })],
+        },
       },
     },
     closed: { type: 'final' },
@@ -79,6 +87,7 @@ export const reverseServer = setup({
   output: ({ context }) => ({
     ok: context.outcome === 'replied',
     outcome: context.outcome,
+    code: context.code ?? 'socket.error',
     bytes: context.line.length,
   }),
 });

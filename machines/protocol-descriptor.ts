@@ -4,10 +4,10 @@
  * The CLI, `serve-all`, replay, the inspector and the fixture tests derive
  * from that list, so adding a protocol is one folder and one line.
  */
-import type { SharedFolder } from '../storage/file-store';
-import type { TraceSupport } from '../trace/trace-support';
-import type { ExitCodes } from './exit-codes';
-import type { ConnectionSpec, StreamProtocol } from './protocol';
+import type { SharedFolder } from '../src/storage/file-store';
+import type { TraceSupport } from '../src/trace/trace-support';
+import type { ExitCodes } from '../src/engine/exit-codes';
+import type { ConnectionSpec, StreamProtocol } from '../src/engine/protocol';
 
 /** What every server started together shares: one folder, one idle timeout, one quiet period for text requests. */
 export interface ServingWorld {

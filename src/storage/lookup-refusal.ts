@@ -1,0 +1,30 @@
+/**
+ * Why a storage lookup gives nothing to read or write, as the stable codes
+ * every protocol that looks names up shares (part of its closed union of
+ * outcome codes: replay rebuilds a folder from them, exit codes follow them),
+ * and the detail a log shows beside them.
+ */
+import type { DownloadLookup, UploadLookup } from './file-store';
+
+export type StorageCode =
+  /** No file of that name. */
+  | 'file.missing'
+  /** The name exists already (uploads never replace a file). */
+  | 'file.exists'
+  /** Another connection holds the name. */
+  | 'file.busy'
+  /** The storage refused the name (detail: its code, say `name.escapes` or EACCES). */
+  | 'file.refused'
+  /** The storage failed while answering (detail: its errno). */
+  | 'storage.failed';
+
+/** The code of a lookup that found nothing usable (a lookup that found a file or a free name has none). */
+export function refusalCode(lookup: DownloadLookup | UploadLookup): Exclude<StorageCode, 'storage.failed'> {
+  if (lookup.kind === 'exists') return 'file.exists';
+  if (lookup.kind === 'busy') return 'file.busy';
+  return lookup.kind === 'refused' ? 'file.refused' : 'file.missing';
+}
+
+/** The detail beside it: the storage's own code for a refused name, else the lookup's kind. */
+export const refusalDetail = (lookup: DownloadLookup | UploadLookup): string =>
+  lookup.kind === 'refused' ? lookup.code : lookup.kind;
