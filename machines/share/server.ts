@@ -6,13 +6,12 @@
  * jail); anything else is answered `cancel`, at once.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { errorCode } from '../../src/engine/errors';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, IncomingFile, OutgoingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import { FLOW_CONTROL_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
@@ -32,7 +31,7 @@ export interface ShareFiles {
   lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
   reserveUpload(name: string, owner: string): Promise<UploadLookup>;
   release(owner: string): void;
-  read(ref: string, size: number): Readable;
+  read(ref: string, size: number): OutgoingFile;
   receive(ref: string): IncomingFile;
   list(): Promise<string[]>;
 }

@@ -1,4 +1,5 @@
 /** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
+import type { SourceOptions } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { transferClientMachine, type ClientInput } from './client';
 import { clientActors } from './client-actors';
@@ -12,10 +13,12 @@ export interface TransferServerOptions {
   maxUploadSize: number;
   /** How long a client may send nothing while its connection waits for it (default 30 s). */
   idleTimeoutMs?: number;
+  /** Bytes a download reads, and writes onto the wire, at a time (default READ_CHUNK, file-actors.ts). */
+  readChunk?: number;
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
-  const logic = transferServerMachine.provide({ actors: serverActors(files) });
+  const logic = transferServerMachine.provide({ actors: serverActors(files, { readChunk: options.readChunk }) });
   return {
     name: 'transfer',
     accept: (connectionId) => ({
@@ -26,9 +29,10 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
   };
 }
 
-export function transferClient(local: LocalFile, input: ClientInput): ConnectionSpec {
+/** `source`: how an upload reads its file (`readChunk`, default READ_CHUNK). */
+export function transferClient(local: LocalFile, input: ClientInput, source: SourceOptions = {}): ConnectionSpec {
   return {
-    logic: transferClientMachine.provide({ actors: clientActors(local) }),
+    logic: transferClientMachine.provide({ actors: clientActors(local, source) }),
     input,
     decoder: new TransferFrameReader(input.operation),
   };

@@ -5,8 +5,8 @@
  * same bytes gives the same sequence of events.
  */
 import type { AnyActorRef, EventObject } from 'xstate';
-import { SINK_ID } from './file-actors';
-import { BULK_IN_TAG, READING_TAG, type FrameDecoder } from './protocol';
+import { SINK_ID, SOURCE_ID } from './file-actors';
+import { BULK_IN_TAG, BULK_OUT_TAG, READING_TAG, type FrameDecoder } from './protocol';
 
 export class FramePump {
   private ended = false;
@@ -42,12 +42,19 @@ export class FramePump {
   }
 
   /**
-   * Sends the machine an event from outside its frames (`socket.error`). In a `bulk-in` state the sink
+   * Sends the machine an event from outside its frames (`socket.error`). In a bulk state the file actor
    * first reports the bytes it has not yet reported, so a machine that stops on this event counts them.
    */
   send<Event extends EventObject>(event: Event): void {
     this.bulkSink()?.send({ type: 'sink.report' });
+    this.bulkSource()?.send({ type: 'source.report' });
     this.actor.send(event);
+  }
+
+  /** The source that writes a file onto the wire while the machine's state is `bulk-out`. */
+  private bulkSource(): AnyActorRef | undefined {
+    const snapshot = this.actor.getSnapshot();
+    return snapshot.hasTag(BULK_OUT_TAG) ? snapshot.children[SOURCE_ID] : undefined;
   }
 
   /** The sink that takes file chunks while the machine's state is `bulk-in`. */

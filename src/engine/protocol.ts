@@ -28,9 +28,17 @@ export const BULK_TAG = 'bulk';
  */
 export const BULK_IN_TAG = 'bulk-in';
 
+/**
+ * A state that invokes a file source (`source`, file-actors.ts) carries this tag: the source writes the
+ * file's bytes onto the wire itself (its emitted `wire.write`s, which the carrier takes as the machine's),
+ * so the machine is not stepped per chunk.
+ */
+export const BULK_OUT_TAG = 'bulk-out';
+
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
-  | { type: 'wire.write'; bytes: Uint8Array }
+  /** `written`, if given, is called once the bytes have left for the kernel: their buffer may then be reused. */
+  | { type: 'wire.write'; bytes: Uint8Array; written?: () => void }
   /** Answer with `wire.flushed` once everything written so far has left for the kernel. */
   | { type: 'wire.flush' }
   /** End gracefully (FIN) after pending writes. */

@@ -8,8 +8,7 @@
  */
 import { access, constants, mkdir, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { Readable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
+import type { DownloadLookup, IncomingFile, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
 import { errorCode } from '../engine/errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
@@ -17,17 +16,26 @@ import { holdFolder } from './held-folder';
 import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
 import { TEMP_SUFFIX, checkName } from './name-rules';
-import { readRange } from './read-range';
+import { readRange, unreadable } from './read-range';
+import { outgoingBytes } from './outgoing-bytes';
+
+export interface FolderOptions {
+  /** Bytes an upload buffers towards the disk before it says it is full (default WRITE_BUFFER, atomic-file.ts). */
+  writeBuffer?: number;
+}
 
 export class FolderFiles implements ServerFiles {
   readonly holds = new NameHolds();
 
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly options: FolderOptions,
+  ) {}
 
   /** Opens (creating if absent) the folder to serve. */
-  static async open(root: string): Promise<FolderFiles> {
+  static async open(root: string, options: FolderOptions = {}): Promise<FolderFiles> {
     await mkdir(root, { recursive: true });
-    return new FolderFiles(await realpath(root));
+    return new FolderFiles(await realpath(root), options);
   }
 
   async lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
@@ -91,17 +99,17 @@ export class FolderFiles implements ServerFiles {
     return (await readdir(this.root)).filter((name) => !name.endsWith(TEMP_SUFFIX)).sort();
   }
 
-  read(ref: string, size: number, chunkSize?: number): Readable {
-    if (size === 0) return Readable.from([]);
+  read(ref: string, size: number): OutgoingFile {
+    if (size === 0) return outgoingBytes([]);
     try {
-      return readRange(openFileInside(this.root, ref), size, chunkSize);
+      return readRange(openFileInside(this.root, ref), size);
     } catch (error) {
-      return new Readable({ read() {} }).destroy(error as Error);
+      return unreadable(error);
     }
   }
 
   receive(ref: string): IncomingFile {
-    return createAtomicFile(ref, { noClobber: true, root: this.root });
+    return createAtomicFile(ref, { noClobber: true, root: this.root, writeBuffer: this.options.writeBuffer });
   }
 
   private key(path: string): string {
