@@ -12,6 +12,7 @@ import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile, OutgoingFile } from '../storage/file-store';
 import { bulkMeter, type MeterTimer } from './bulk-meter';
 import { errorCode } from './errors';
+import { pooledWriter } from './pooled-writer';
 import type { EngineCode } from './outcome';
 import type { WireCommand } from './protocol';
 
@@ -53,9 +54,17 @@ export const READ_CHUNK = 256 * 1024;
 /** Buffers a source owns: one being read while the others are on their way to the kernel. */
 const SOURCE_BUFFERS = 4;
 
-export interface SourceOptions {
-  /** Bytes read, and written onto the wire, at a time (default READ_CHUNK). */
+/** Bytes a sink buffers towards the disk before it says it is full, unless its protocol says otherwise. */
+export const WRITE_BUFFER = 1024 * 1024;
+/** The buffers a sink splits them into: one being filled while the others are on their way to the disk. */
+const SINK_BUFFERS = 4;
+
+/** The buffer sizes of a protocol's file actors, each with its default. */
+export interface BulkOptions {
+  /** Bytes a source reads, and writes onto the wire, at a time (default READ_CHUNK). */
   readChunk?: number;
+  /** Bytes a sink buffers towards the disk before it says it is full (default WRITE_BUFFER). */
+  writeBuffer?: number;
 }
 
 /**
@@ -63,7 +72,7 @@ export interface SourceOptions {
  * read into again once the carrier says its bytes have left. That is also the backpressure: with every
  * buffer on its way, nothing more is read. Errors if the file yields another count of bytes.
  */
-export function fileSource(open: (target: FileTarget) => OutgoingFile, options: SourceOptions = {}) {
+export function fileSource(open: (target: FileTarget) => OutgoingFile, options: BulkOptions = {}) {
   const readChunk = options.readChunk ?? READ_CHUNK;
   return fromCallback<SourceCommand | MeterTimer, BulkTarget, SourceWrite>(
     ({ input, sendBack, receive, emit, self, system }) => {
@@ -155,7 +164,8 @@ export type SinkCommand = BulkChunk | { type: 'sink.report' } | { type: 'sink.co
  * committed (stopping it before then discards it), counts them, keeps the idle watchdog, and tells
  * the machine only of coarse progress, a full or drained disk, a stall, the end and failures.
  */
-export function fileSink(open: (target: FileTarget) => IncomingFile) {
+export function fileSink(open: (target: FileTarget) => IncomingFile, options: BulkOptions = {}) {
+  const writeBuffer = options.writeBuffer ?? WRITE_BUFFER;
   return fromCallback<SinkCommand | MeterTimer, BulkTarget, SinkEvent>(({ input, sendBack, receive, self, system }) => {
     const tell = (event: SinkEvent) => sendBack(event);
     const file = open(input);
@@ -166,10 +176,15 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
         report: (bytes) => tell({ type: 'file.progress', bytes }),
         stalled: () => tell({ type: 'file.stalled' }),
         // The disk, not the peer, holds the bytes back while it is full: that is no stall.
-        waitingOnUs: () => file.stream.writableNeedDrain,
+        waitingOnUs: () => writer.isFull,
       },
     );
-    file.stream.on('drain', () => tell({ type: 'file.drain' }));
+    const writer = pooledWriter(file.stream, {
+      bytes: writeBuffer,
+      buffers: SINK_BUFFERS,
+      full: () => tell({ type: 'file.full' }),
+      drained: () => tell({ type: 'file.drain' }),
+    });
     const failed = (error: unknown) => {
       meter.stop();
       meter.flush();
@@ -182,7 +197,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
         case 'frame.bytes': {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
           meter.moved(chunk.length);
-          if (!file.stream.write(chunk)) tell({ type: 'file.full' });
+          writer.write(chunk);
           return;
         }
         case 'sink.report':
@@ -190,6 +205,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
         case 'sink.commit':
           meter.stop();
           meter.flush();
+          writer.flush();
           file.commit().then(() => tell({ type: 'file.stored' }), failed);
           return;
         default:

@@ -13,16 +13,14 @@ import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
 import { tempNameFor } from './temp-names';
 
-/** Bytes buffered towards the disk before the writer asks the socket to pause, unless told otherwise. */
-export const WRITE_BUFFER = 1024 * 1024;
+/** Bytes buffered towards the disk before the writer asks the socket to pause. */
+const WRITE_BUFFER = 1024 * 1024;
 
 export interface AtomicFileOptions {
   /** Fail with EEXIST rather than replace a file that appeared under the final name. */
   noClobber: boolean;
   /** Refuse (`name.escapes`) a folder whose real path is not inside this root, checked on the open folder. */
   root?: string;
-  /** Bytes buffered towards the disk before the stream says it is full (default WRITE_BUFFER). */
-  writeBuffer?: number;
 }
 
 export function createAtomicFile(finalPath: string, options: AtomicFileOptions): IncomingFile {
@@ -40,7 +38,7 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     folder.close();
     throw error;
   }
-  const stream = createWriteStream(tempPath, { fd, highWaterMark: options.writeBuffer ?? WRITE_BUFFER });
+  const stream = createWriteStream(tempPath, { fd, highWaterMark: WRITE_BUFFER });
   let state: 'writing' | 'committing' | 'abandoned' | 'done' = 'writing';
 
   /** Read through a call: `abort` changes `state` while `commit` awaits. */

@@ -19,23 +19,15 @@ import { TEMP_SUFFIX, checkName } from './name-rules';
 import { readRange, unreadable } from './read-range';
 import { outgoingBytes } from './outgoing-bytes';
 
-export interface FolderOptions {
-  /** Bytes an upload buffers towards the disk before it says it is full (default WRITE_BUFFER, atomic-file.ts). */
-  writeBuffer?: number;
-}
-
 export class FolderFiles implements ServerFiles {
   readonly holds = new NameHolds();
 
-  private constructor(
-    readonly root: string,
-    private readonly options: FolderOptions,
-  ) {}
+  private constructor(readonly root: string) {}
 
   /** Opens (creating if absent) the folder to serve. */
-  static async open(root: string, options: FolderOptions = {}): Promise<FolderFiles> {
+  static async open(root: string): Promise<FolderFiles> {
     await mkdir(root, { recursive: true });
-    return new FolderFiles(await realpath(root), options);
+    return new FolderFiles(await realpath(root));
   }
 
   async lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
@@ -109,7 +101,7 @@ export class FolderFiles implements ServerFiles {
   }
 
   receive(ref: string): IncomingFile {
-    return createAtomicFile(ref, { noClobber: true, root: this.root, writeBuffer: this.options.writeBuffer });
+    return createAtomicFile(ref, { noClobber: true, root: this.root });
   }
 
   private key(path: string): string {

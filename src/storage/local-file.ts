@@ -5,11 +5,11 @@ import { createAtomicFile } from './atomic-file';
 import { roomIn } from './free-space';
 import { readRange } from './read-range';
 
-export function localFile(path: string, options: { writeBuffer?: number } = {}): LocalFile {
+export function localFile(path: string): LocalFile {
   const absolute = resolve(path);
   return {
     hasRoomFor: roomIn(dirname(absolute)),
     read: (size) => readRange(absolute, size),
-    receive: () => createAtomicFile(absolute, { noClobber: false, writeBuffer: options.writeBuffer }),
+    receive: () => createAtomicFile(absolute, { noClobber: false }),
   };
 }

@@ -90,7 +90,7 @@ export class MemoryFiles implements ServerFiles {
     };
     const stream = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
+        chunks.push(Buffer.from(chunk)); // a copy: a writer may reuse its buffer once this callback has run
         callback();
       },
     });

@@ -20,7 +20,7 @@ export function memoryLocalFile(content: Buffer = Buffer.alloc(0), room = Number
       const chunks: Buffer[] = [];
       const stream = new Writable({
         write(chunk: Buffer, _encoding, callback) {
-          chunks.push(chunk);
+          chunks.push(Buffer.from(chunk)); // a copy: a writer may reuse its buffer once this callback has run
           callback();
         },
       });
