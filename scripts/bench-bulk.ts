@@ -34,6 +34,8 @@ export interface BulkOptions {
   work: string;
   timeout: number;
   inspect: boolean;
+  /** Another wirestate build's `dist/src/cli/main.js` (an older commit), run as a peer of its own for before/after figures. */
+  baseline?: string;
 }
 
 /** One way a peer moves the file: the server that takes part and the client command that moves it into `landed`. */
@@ -68,6 +70,7 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
   const track = (server: Server) => (servers.push(server), server);
   try {
     const peers: Peer[] = [await wirestatePeer('wirestate', [])];
+    if (options.baseline) peers.push(await wirestatePeer('baseline', [], options.baseline));
     if (options.inspect) peers.push(await wirestatePeer('wirestate --inspect', ['--inspect', '0']));
     peers.push(await plainPeer());
     if (installed('socat')) peers.push(await socatPeer());
@@ -124,14 +127,14 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     }
   }
 
-  async function wirestatePeer(name: string, extra: string[]): Promise<Peer> {
+  async function wirestatePeer(name: string, extra: string[], cli = CLI): Promise<Peer> {
     const server = track(
       await startServer(
         name,
         process.execPath,
         [
           '--trace-gc',
-          CLI,
+          cli,
           'server',
           '--host',
           '127.0.0.1',
@@ -149,7 +152,7 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     );
     const client = (...argv: string[]): [string, string[]] => [
       process.execPath,
-      ['--trace-gc', CLI, 'client', '-q', '-s', `127.0.0.1:${server.port}`, ...argv],
+      ['--trace-gc', cli, 'client', '-q', '-s', `127.0.0.1:${server.port}`, ...argv],
     ];
     const upName = `up-${name.replace(/\W+/g, '-')}.bin`;
     return {

@@ -59,6 +59,11 @@ async function main(): Promise<void> {
       default: false,
       describe: 'Also move the bulk file through a wirestate server running with --inspect',
     })
+    .option('baseline', {
+      type: 'string',
+      describe:
+        "Bulk only: another wirestate build's dist/src/cli/main.js (an older commit), measured in the same rounds for before/after figures",
+    })
     .option('timeout', { type: 'number', default: 300, describe: 'Seconds any one process or transfer may take' })
     .strict()
     .help()
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
         work,
         timeout: args.timeout,
         inspect: args.inspect,
+        baseline: args.baseline,
       });
       console.log(`(bulk file ${(size / MiB).toFixed(0)} MiB)`);
     }

@@ -6,7 +6,6 @@
  * framed (`929Z` or a newline, advanced-readers.ts), so no quiet period
  * applies: a command split over writes waits for its end, as the original's does.
  */
-import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -15,7 +14,7 @@ import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
-import type { DownloadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, OutgoingFile } from '../../src/storage/file-store';
 import {
   INVALID_FILE,
   NOT_A_DIRECTORY,
@@ -37,7 +36,7 @@ export interface AdvancedFiles {
   directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined>;
   lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
   release(owner: string): void;
-  read(ref: string, size: number): Readable;
+  read(ref: string, size: number): OutgoingFile;
 }
 
 export interface AdvancedServerInput {

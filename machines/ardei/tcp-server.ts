@@ -4,7 +4,7 @@
  * bytes of `A`, generated as they are sent, with the socket's backpressure),
  * a stream of segments, or a one-line error; then the server closes.
  */
-import { Readable } from 'node:stream';
+import { outgoingBytes } from '../../src/storage/outgoing-bytes';
 import { assign, emit, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
@@ -77,7 +77,7 @@ export function createArdeiTcpServer() {
       emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
     },
-    actors: { source: fileSource(({ size }) => Readable.from(generatedChunks(size))) },
+    actors: { source: fileSource(({ size }) => outgoingBytes(generatedChunks(size))) },
     actions: {
       ...bulkActions<Context, Event>(),
       takeRequest: assign(takeRequest),

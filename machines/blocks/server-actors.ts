@@ -16,6 +16,6 @@ export function blocksServerActors(files: BlocksFiles) {
         () =>
           files.release(input.owner),
     ),
-    source: fileSource(({ ref, size }) => files.read(ref, size, BLOCK_SIZE)),
+    source: fileSource(({ ref, size }) => files.read(ref, size), { readChunk: BLOCK_SIZE }),
   };
 }

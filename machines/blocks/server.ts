@@ -4,7 +4,6 @@
  * 1024 bytes, or answers `ERR <reason>`. Files come from a jailed folder
  * (the transfer server's), so a name can never reach outside it.
  */
-import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
@@ -21,7 +20,7 @@ import {
   textRequestRules,
   type TextRequestContext,
 } from '../../src/engine/text-request-state';
-import type { DownloadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, OutgoingFile } from '../../src/storage/file-store';
 import { encodeErr, encodeOk } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
@@ -30,8 +29,7 @@ import { unprovided } from '../../src/engine/unprovided';
 export interface BlocksFiles {
   lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
   release(owner: string): void;
-  /** The first `size` bytes of the file, in chunks of at most `chunkSize`. */
-  read(ref: string, size: number, chunkSize: number): Readable;
+  read(ref: string, size: number): OutgoingFile;
 }
 
 export interface BlocksServerInput {

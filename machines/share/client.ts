@@ -4,12 +4,11 @@
  * after `pass`, ends its side, and counts it stored once the server closes
  * cleanly; `list` reads the names until the server closes.
  */
-import type { Readable } from 'node:stream';
 import { assign, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { IncomingFile } from '../../src/storage/file-store';
+import type { IncomingFile, OutgoingFile } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
@@ -39,7 +38,7 @@ export interface ShareClientInput {
 
 /** The client's one local file: read for `put`, written atomically by `get`. */
 export interface ShareLocalFile {
-  read(size: number): Readable;
+  read(size: number): OutgoingFile;
   receive(): IncomingFile;
 }
 

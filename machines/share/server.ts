@@ -6,13 +6,12 @@
  * jail); anything else is answered `cancel`, at once.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Readable } from 'node:stream';
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { errorCode } from '../../src/storage/errors';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import type { DownloadLookup, IncomingFile, UploadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, IncomingFile, OutgoingFile, UploadLookup } from '../../src/storage/file-store';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { refusalCode, refusalDetail, type StorageCode } from '../../src/storage/lookup-refusal';
@@ -33,7 +32,7 @@ export interface ShareFiles {
   lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
   reserveUpload(name: string, owner: string): Promise<UploadLookup>;
   release(owner: string): void;
-  read(ref: string, size: number): Readable;
+  read(ref: string, size: number): OutgoingFile;
   receive(ref: string): IncomingFile;
   list(): Promise<string[]>;
 }

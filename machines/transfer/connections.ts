@@ -1,4 +1,5 @@
 /** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
+import type { BulkOptions } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { transferClientMachine, type ClientInput } from './client';
 import { clientActors } from './client-actors';
@@ -7,7 +8,7 @@ import { TransferFrameReader } from './frame-reader';
 import { transferServerMachine } from './server';
 import { serverActors } from './server-actors';
 
-export interface TransferServerOptions {
+export interface TransferServerOptions extends BulkOptions {
   /** Largest upload accepted, in bytes. */
   maxUploadSize: number;
   /** How long a client may send nothing while its connection waits for it (default 30 s). */
@@ -15,7 +16,7 @@ export interface TransferServerOptions {
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
-  const logic = transferServerMachine.provide({ actors: serverActors(files) });
+  const logic = transferServerMachine.provide({ actors: serverActors(files, options) });
   return {
     name: 'transfer',
     accept: (connectionId) => ({
@@ -26,9 +27,10 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
   };
 }
 
-export function transferClient(local: LocalFile, input: ClientInput): ConnectionSpec {
+/** `bulk`: the buffer sizes of its file actors (file-actors.ts), each with its default. */
+export function transferClient(local: LocalFile, input: ClientInput, bulk: BulkOptions = {}): ConnectionSpec {
   return {
-    logic: transferClientMachine.provide({ actors: clientActors(local) }),
+    logic: transferClientMachine.provide({ actors: clientActors(local, bulk) }),
     input,
     decoder: new TransferFrameReader(input.operation),
   };

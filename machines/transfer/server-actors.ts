@@ -1,10 +1,10 @@
 /** The transfer server's effects over a store's files, as the actors its machine declares (server.ts). */
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
-import { fileSink, fileSource, type FileTarget } from '../../src/engine/file-actors';
+import { fileSink, fileSource, type FileTarget, type BulkOptions } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
 
 /** For `transferServerMachine.provide({ actors: serverActors(files) })`. */
-export function serverActors(files: ServerFiles) {
+export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
   return {
     lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
       files.lookupDownload(input.name, input.owner),
@@ -18,7 +18,7 @@ export function serverActors(files: ServerFiles) {
         () =>
           files.release(input.owner),
     ),
-    source: fileSource(({ ref, size }) => files.read(ref, size)),
-    sink: fileSink(({ ref }) => files.receive(ref)),
+    source: fileSource(({ ref, size }) => files.read(ref, size), bulk),
+    sink: fileSink(({ ref }) => files.receive(ref), bulk),
   };
 }

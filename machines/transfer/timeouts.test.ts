@@ -3,10 +3,14 @@
  * the idle timeout with nothing from it, while a transfer that keeps moving is
  * never cut. Time is simulated (replay's `wait`), so these tests do not sleep.
  */
+import { SimulatedClock, createActor, waitFor } from 'xstate';
+import { READ_CHUNK } from '../../src/engine/file-actors';
+import { FramePump } from '../../src/engine/frame-pump';
 import { PEER_ACKNOWLEDGES, PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
+import { onWireCommands } from '../../src/engine/wire-commands';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
-import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
+import { DOWNLOAD_REPLY_SIZE, OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
 import { transferClient, transferServer } from '.';
 
 const IDLE = 30_000;
@@ -55,6 +59,39 @@ describe('server idle timeout', () => {
     expect(files.files.has('stall.bin')).toBe(false);
     expect(files.open).toBe(0);
     expect(files.holds.size).toBe(0);
+  });
+
+  it('cuts a download whose client takes nothing more, exactly at the timeout, counting the bytes handed over', async () => {
+    const clock = new SimulatedClock();
+    const spec = transferServer(new MemoryFiles({ big: Buffer.alloc(10 * READ_CHUNK, 1) }), {
+      maxUploadSize: 1,
+      idleTimeoutMs: IDLE,
+    }).accept('c1');
+    const actor = createActor(spec.logic, { input: spec.input, clock });
+    const pump = new FramePump(actor, spec.decoder);
+    actor.subscribe({ next: () => queueMicrotask(() => pump.run()), error: () => undefined });
+    actor.on('wire.flush', () => queueMicrotask(() => actor.send({ type: 'wire.flushed' })));
+    let handedOver = 0;
+    // A client that stopped reading: the kernel takes no more, so no write's `written` ever comes.
+    onWireCommands(actor, (command) => {
+      if (command.type === 'wire.write') handedOver += command.bytes.length;
+    });
+    actor.start();
+    pump.push(encodeRequest(OP.download, 'big'));
+    await waitFor(actor, (snapshot) => snapshot.matches('check_download_confirmation'));
+    pump.push(encodeStatus(STATUS.yes));
+    await waitFor(actor, (snapshot) => snapshot.matches({ downloading: 'sending' }));
+    await new Promise((resolve) => setImmediate(resolve)); // the source's reads
+    expect(handedOver).toBe(DOWNLOAD_REPLY_SIZE + 4 * READ_CHUNK);
+
+    clock.increment(IDLE - 1);
+    expect(actor.getSnapshot().status).toBe('active');
+    clock.increment(1);
+    expect(actor.getSnapshot().output).toMatchObject({
+      outcome: 'timed_out',
+      code: 'peer.idle',
+      bytes: 4 * READ_CHUNK,
+    });
   });
 
   it('waits as long as it is told', async () => {

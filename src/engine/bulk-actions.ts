@@ -41,8 +41,8 @@ export function bulkActions<
     countBytes: assign<TContext, TEvent, { count: number }, TEvent, never>(
       ({ context }, params) => ({ bytes: context.bytes + params.count }) as Patch,
     ),
-    pauseSource: toSource({ type: 'source.pause' }),
-    resumeSource: toSource({ type: 'source.resume' }),
+    /** The peer acknowledged bytes the source sent: progress for its watchdog. */
+    sourceActive: toSource({ type: 'source.active' }),
     commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent>(SINK_ID, { type: 'sink.commit' }),
   };
 }

@@ -3,20 +3,18 @@
  * server's download is its client's upload and vice versa: the file source
  * onto the wire with the socket's backpressure, and `frame.data` chunks (up to
  * `frame.data_end`, as the protocol's decoder frames them) into the file sink
- * with the disk's. Sending, each chunk re-enters its leaf state, which restarts
- * the idle timer. Receiving, the frame pump hands chunks to the sink, which
- * counts them, keeps the idle watchdog and reports coarse progress: the machine
- * steps on progress, a full disk, a stall, the end and failures only. Either
- * way a transfer that is moving is never cut, one that stalls is.
+ * with the disk's. Sending, the source writes onto the wire itself; receiving,
+ * the frame pump hands chunks to the sink. Each actor counts the bytes, keeps
+ * the idle watchdog and reports coarse progress: the machine steps on
+ * progress, a full disk, a stall, the end and failures only, never per chunk.
+ * Either way a transfer that is moving is never cut, one that stalls is.
  */
 import { errorCode } from '../storage/errors';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import type { FileCode } from './outcome';
 import type { StateTarget } from './state-targets';
 import { idleDelay } from './idle';
-import { BULK_IN_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
-
-const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ count: event.chunk.length });
+import { BULK_IN_TAG, BULK_OUT_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 /** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
 const failureOf =
@@ -62,14 +60,28 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   failedTarget: StateTarget;
 }
 
+/** The bytes a file actor reports, added to the machine's count. */
+const countProgress = {
+  type: 'countBytes' as const,
+  params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }),
+};
+
+/** What a file actor's `file.stalled` does: the peer sent or took nothing for the idle timeout. */
+const stalledTo = (failedTarget: StateTarget) => ({
+  target: failedTarget,
+  actions: { type: 'finish' as const, params: PEER_IDLE },
+});
+
 /**
- * A state that invokes the `source` actor and streams the file onto the wire,
- * pausing it while the socket is full; once every byte has left, it goes to
- * `sentTarget`. A file that cannot be read fails the connection.
+ * A state that invokes the `source` actor, which writes the file onto the wire
+ * as fast as the socket takes it (BULK_OUT_TAG); once every byte has left, it
+ * goes to `sentTarget`. A file that cannot be read fails the connection.
  */
-export function sendFromSource<Outcome extends string, Context extends { size: number }, Then extends string = never>(
-  delivery: FileDelivery<Outcome, Context, Then>,
-) {
+export function sendFromSource<
+  Outcome extends string,
+  Context extends { size: number; idleTimeoutMs?: number },
+  Then extends string = never,
+>(delivery: FileDelivery<Outcome, Context, Then>) {
   const { sentTarget, outcome, then, failure, failedTarget } = delivery;
   // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
   const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [
@@ -88,37 +100,26 @@ export function sendFromSource<Outcome extends string, Context extends { size: n
     invoke: {
       id: SOURCE_ID,
       src: SOURCE_ID,
-      input: ({ context }: { context: Context }) => ({ ref: delivery.ref(context), size: context.size }),
+      input: ({ context }: { context: Context }) => ({
+        ref: delivery.ref(context),
+        size: context.size,
+        idleMs: idleDelay({ context }),
+      }),
       onError: { target: failedTarget, actions: notOpened },
     },
     initial: 'sending' as const,
     on: {
-      'wire.full': { actions: 'pauseSource' as const },
-      'wire.drain': { actions: 'resumeSource' as const },
+      'file.progress': { actions: countProgress },
       'file.done': { target: sentTarget, actions: finished },
-      'file.error': {
-        target: failedTarget,
-        actions: {
-          type: 'finish' as const,
-          params: failureOf(failure),
-        },
-      },
+      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      'file.stalled': stalledTo(failedTarget),
     },
     states: {
+      // The source writes the file's chunks onto the wire itself (BULK_OUT_TAG): this state is not stepped per chunk.
       sending: {
-        tags: BULK_TAG,
-        ...waitsForPeer(failedTarget),
-        on: {
-          ...rearmedByProgress('sending'),
-          'file.chunk': {
-            target: 'sending',
-            reenter: true,
-            actions: [
-              { type: 'write' as const, params: ({ event }: { event: { chunk: Buffer } }) => ({ bytes: event.chunk }) },
-              { type: 'countBytes' as const, params: chunkOf },
-            ],
-          },
-        },
+        tags: [BULK_TAG, BULK_OUT_TAG],
+        // The peer acknowledging bytes sent earlier (clients) keeps the source's watchdog from calling it a stall.
+        on: { 'wire.progress': { actions: 'sourceActive' as const } },
       },
     },
   };
@@ -182,16 +183,8 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       },
     },
     on: {
-      'file.progress': {
-        actions: {
-          type: 'countBytes' as const,
-          params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }),
-        },
-      },
-      'file.error': {
-        target: failedTarget,
-        actions: { type: 'finish' as const, params: failureOf(failure) },
-      },
+      'file.progress': { actions: countProgress },
+      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
     },
     initial: 'receiving' as const,
     states: {
@@ -207,7 +200,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         }),
         on: {
           'file.full': 'disk_busy',
-          'file.stalled': { target: failedTarget, actions: { type: 'finish' as const, params: PEER_IDLE } },
+          'file.stalled': stalledTo(failedTarget),
           [endEvent]: receipt.thenPeerEnds
             ? { target: 'wait_peer_end' }
             : { target: 'storing', actions: 'commit' as const },

@@ -1,19 +1,30 @@
 /**
  * The two actors through which bulk bytes move, shared by every protocol that
  * moves files (a server's download is its client's upload): a source that
- * streams a file out in chunks and pauses on demand, and a sink that writes
- * chunks and commits.
+ * reads a file into a few reused buffers and writes them onto the wire itself,
+ * and a sink that writes the chunks the frame pump hands it and commits. Each
+ * is a bulk phase on its own: it counts the bytes, keeps the idle watchdog and
+ * tells its machine only of coarse progress, a stall, the end and failures.
+ * They are the one place where outgoing (source) and incoming (sink) file
+ * bytes pass.
  */
-import type { Readable } from 'node:stream';
 import { fromCallback, type ActorRefFrom } from 'xstate';
-import type { IncomingFile } from '../storage/file-store';
+import type { IncomingFile, OutgoingFile } from '../storage/file-store';
 import { errorCode } from '../storage/errors';
+import { bulkMeter, type MeterTimer } from './bulk-meter';
+import { pooledWriter } from './pooled-writer';
 import type { EngineCode } from './outcome';
+import type { WireCommand } from './protocol';
 
 export interface FileTarget {
   /** The handle a lookup returned (server), or unused (client: one local file). */
   ref: string;
   size: number;
+}
+
+export interface BulkTarget extends FileTarget {
+  /** How long nothing may move (the peer sends or takes nothing) before the actor reports `file.stalled`. */
+  idleMs: number;
 }
 
 /** Why a file actor failed: a stable code (outcome.ts) and, when the system said, its errno. */
@@ -23,135 +34,191 @@ export interface FileFailure<Code extends EngineCode> {
   detail: string;
 }
 
-export type SourceEvent =
-  { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
-export type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
+/** What both actors tell their machine while bytes move. */
+export type BulkReport =
+  /** `bytes` more of the file have moved since the last report. */
+  | { type: 'file.progress'; bytes: number }
+  /** Nothing moved for `idleMs`. */
+  | { type: 'file.stalled' };
+
+export type SourceEvent = BulkReport | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
+/**
+ * `source.report`: tell the machine now of the bytes not yet reported (it is about to hear of the
+ * connection's end). `source.active`: the peer acknowledged bytes sent earlier, which is progress too.
+ */
+export type SourceCommand = { type: 'source.report' } | { type: 'source.active' };
+type SourceWrite = Extract<WireCommand, { type: 'wire.write' }>;
 
 /** The ids under which a machine invokes its file actors (bulk-states.ts) and sends them commands (bulk-actions.ts). */
 export const SOURCE_ID = 'source' as const;
 export const SINK_ID = 'sink' as const;
 
-/** Streams `size` bytes of a file out as `file.chunk` events; errors if it yields another count. */
-export function fileSource(open: (target: FileTarget) => Readable) {
-  return fromCallback<SourceCommand, FileTarget, SourceEvent>(({ input, sendBack, receive }) => {
-    const stream = open(input);
-    let sent = 0;
-    stream.on('data', (chunk: Buffer) => {
-      sent += chunk.length;
-      sendBack({ type: 'file.chunk', chunk });
-    });
-    stream.on('end', () =>
-      sendBack(
-        sent === input.size
-          ? { type: 'file.done' }
-          : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
-      ),
-    );
-    stream.on('error', (error) => sendBack({ type: 'file.error', code: 'file.unreadable', detail: errorCode(error) }));
-    receive((command) => (command.type === 'source.pause' ? stream.pause() : stream.resume()));
-    return () => {
-      stream.destroy();
-    };
-  });
+/** Bytes a source reads at a time, unless its protocol says otherwise. */
+export const READ_CHUNK = 256 * 1024;
+/** Buffers a source owns: one being read while the others are on their way to the kernel. */
+const SOURCE_BUFFERS = 4;
+
+/** Bytes a sink buffers towards the disk before it says it is full, unless its protocol says otherwise. */
+export const WRITE_BUFFER = 1024 * 1024;
+/** The buffers a sink splits them into: one being filled while the others are on their way to the disk. */
+const SINK_BUFFERS = 4;
+
+/** The buffer sizes of a protocol's file actors, each with its default. */
+export interface BulkOptions {
+  /** Bytes a source reads, and writes onto the wire, at a time (default READ_CHUNK). */
+  readChunk?: number;
+  /** Bytes a sink buffers towards the disk before it says it is full (default WRITE_BUFFER). */
+  writeBuffer?: number;
+}
+
+/**
+ * Writes `size` bytes of a file onto the wire as emitted `wire.write`s, reusing a few buffers: one is
+ * read into again once the carrier says its bytes have left. That is also the backpressure: with every
+ * buffer on its way, nothing more is read. Errors if the file yields another count of bytes.
+ */
+export function fileSource(open: (target: FileTarget) => OutgoingFile, options: BulkOptions = {}) {
+  const readChunk = options.readChunk ?? READ_CHUNK;
+  return fromCallback<SourceCommand | MeterTimer, BulkTarget, SourceWrite>(
+    ({ input, sendBack, receive, emit, self, system }) => {
+      const tell = (event: SourceEvent) => sendBack(event);
+      const file = open(input);
+      const free: Buffer[] = [];
+      let owned = 0;
+      let sent = 0;
+      let reading = false;
+      let over = false;
+      const end = (event: SourceEvent) => {
+        over = true;
+        meter.stop();
+        meter.flush();
+        tell(event);
+      };
+      const meter = bulkMeter(
+        { self, system },
+        {
+          idleMs: input.idleMs,
+          report: (bytes) => tell({ type: 'file.progress', bytes }),
+          stalled: () => {
+            over = true;
+            tell({ type: 'file.stalled' });
+          },
+        },
+      );
+      const nextBuffer = () =>
+        free.pop() ?? (owned < SOURCE_BUFFERS ? (owned++, Buffer.allocUnsafeSlow(readChunk)) : undefined);
+      const readNext = () => {
+        if (reading || over) return;
+        const buffer = nextBuffer();
+        if (!buffer) return;
+        reading = true;
+        file.read(buffer).then(
+          (count) => {
+            reading = false;
+            if (over) return;
+            if (count === 0)
+              return end(
+                sent === input.size
+                  ? { type: 'file.done' }
+                  : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
+              );
+            sent += count;
+            meter.moved(count);
+            const written = () => {
+              free.push(buffer);
+              meter.active();
+              readNext();
+            };
+            emit({ type: 'wire.write', bytes: count < buffer.length ? buffer.subarray(0, count) : buffer, written });
+            readNext();
+          },
+          (error: unknown) => {
+            reading = false;
+            if (!over) end({ type: 'file.error', code: 'file.unreadable', detail: errorCode(error) });
+          },
+        );
+      };
+      receive((command) => {
+        if (command.type === 'source.report') meter.flush();
+        else if (command.type === 'source.active') meter.active();
+        else meter.timer(command);
+      });
+      readNext();
+      return () => {
+        over = true;
+        meter.stop();
+        file.close();
+      };
+    },
+  );
 }
 
 export type SinkEvent =
+  | BulkReport
   | { type: 'file.full' }
   | { type: 'file.drain' }
   | { type: 'file.stored' }
-  /** `bytes` more of the file have come in since the last report. */
-  | { type: 'file.progress'; bytes: number }
-  /** Nothing came in from the peer for `idleMs` while the disk kept up. */
-  | { type: 'file.stalled' }
   | FileFailure<'file.unwritable'>;
 /** A file chunk as the protocol's decoder frames it, delivered by the frame pump straight to the sink (BULK_IN_TAG). */
 export type BulkChunk = { type: 'frame.data'; chunk: Buffer } | { type: 'frame.bytes'; bytes: Buffer };
 /** `sink.report`: tell the machine now of the bytes not yet reported (it is about to hear of the connection's end). */
 export type SinkCommand = BulkChunk | { type: 'sink.report' } | { type: 'sink.commit' };
-/** The sink's own timers, scheduled on the actor system's clock (simulated in replay). */
-type SinkTimer = { type: 'sink.idle' } | { type: 'sink.tick' };
-
-export interface SinkTarget extends FileTarget {
-  /** How long the peer may send nothing before the sink reports `file.stalled`. */
-  idleMs: number;
-}
-
-/** The machine hears of the bytes at least this often while they move, and after this many at the latest. */
-export const PROGRESS_MS = 250;
-export const PROGRESS_BYTES = 64 * 1024 * 1024;
 
 /**
  * The receiving half of a bulk phase as one actor: writes chunks to a file that appears only once
  * committed (stopping it before then discards it), counts them, keeps the idle watchdog, and tells
  * the machine only of coarse progress, a full or drained disk, a stall, the end and failures.
  */
-export function fileSink(open: (target: FileTarget) => IncomingFile) {
-  return fromCallback<SinkCommand | SinkTimer, SinkTarget, SinkEvent>(({ input, sendBack, receive, self, system }) => {
+export function fileSink(open: (target: FileTarget) => IncomingFile, options: BulkOptions = {}) {
+  const writeBuffer = options.writeBuffer ?? WRITE_BUFFER;
+  return fromCallback<SinkCommand | MeterTimer, BulkTarget, SinkEvent>(({ input, sendBack, receive, self, system }) => {
+    const tell = (event: SinkEvent) => sendBack(event);
     const file = open(input);
-    let unreported = 0;
-    let ticking = false;
-    const report = () => {
-      if (unreported > 0) sendBack({ type: 'file.progress', bytes: unreported });
-      unreported = 0;
-    };
-    const watch = () => {
-      system.scheduler.cancel(self, 'idle');
-      system.scheduler.schedule(self, self, { type: 'sink.idle' }, input.idleMs, 'idle');
-    };
-    const stop = () => {
-      system.scheduler.cancel(self, 'idle');
-      system.scheduler.cancel(self, 'tick');
-    };
-    file.stream.on('drain', () => sendBack({ type: 'file.drain' }));
+    const meter = bulkMeter(
+      { self, system },
+      {
+        idleMs: input.idleMs,
+        report: (bytes) => tell({ type: 'file.progress', bytes }),
+        stalled: () => tell({ type: 'file.stalled' }),
+        // The disk, not the peer, holds the bytes back while it is full: that is no stall.
+        waitingOnUs: () => writer.isFull,
+      },
+    );
+    const writer = pooledWriter(file.stream, {
+      bytes: writeBuffer,
+      buffers: SINK_BUFFERS,
+      full: () => tell({ type: 'file.full' }),
+      drained: () => tell({ type: 'file.drain' }),
+    });
     const failed = (error: unknown) => {
-      stop();
-      report();
-      sendBack({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
+      meter.stop();
+      meter.flush();
+      tell({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
     };
     file.stream.on('error', failed);
-    watch();
     receive((command) => {
       switch (command.type) {
         case 'frame.data':
         case 'frame.bytes': {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
-          watch();
-          unreported += chunk.length;
-          const full = !file.stream.write(chunk);
-          if (unreported >= PROGRESS_BYTES) report();
-          else if (!ticking) {
-            ticking = true;
-            system.scheduler.schedule(self, self, { type: 'sink.tick' }, PROGRESS_MS, 'tick');
-          }
-          if (full) sendBack({ type: 'file.full' });
+          meter.moved(chunk.length);
+          writer.write(chunk);
           return;
         }
-        case 'sink.tick':
-          ticking = false;
-          report();
-          return;
         case 'sink.report':
-          report();
-          return;
-        case 'sink.idle':
-          // The disk, not the peer, holds the bytes back while it is full: that is no stall.
-          if (file.stream.writableNeedDrain) {
-            watch();
-            return;
-          }
-          stop();
-          report();
-          sendBack({ type: 'file.stalled' });
+          meter.flush();
           return;
         case 'sink.commit':
-          stop();
-          report();
-          file.commit().then(() => sendBack({ type: 'file.stored' }), failed);
+          meter.stop();
+          meter.flush();
+          writer.flush();
+          file.commit().then(() => tell({ type: 'file.stored' }), failed);
           return;
+        default:
+          return meter.timer(command);
       }
     });
     return () => {
-      stop();
+      meter.stop();
       file.abort();
     };
   });

@@ -7,9 +7,16 @@
  * same bytes gives the same sequence of events.
  */
 import type { AnyActorRef, AnyEventObject, EventObject } from 'xstate';
-import { SINK_ID } from './file-actors';
+import { SINK_ID, SOURCE_ID } from './file-actors';
 import type { SessionActor } from './session-actor';
-import { BULK_IN_TAG, QUIET_TAG, READING_TAG, type FrameDecoder, type UnsolicitedBytes } from './protocol';
+import {
+  BULK_IN_TAG,
+  BULK_OUT_TAG,
+  QUIET_TAG,
+  READING_TAG,
+  type FrameDecoder,
+  type UnsolicitedBytes,
+} from './protocol';
 
 export class FramePump {
   private ended = false;
@@ -45,11 +52,12 @@ export class FramePump {
   }
 
   /**
-   * Sends the machine an event from outside its frames (`socket.error`). In a `bulk-in` state the sink
+   * Sends the machine an event from outside its frames (`socket.error`). In a bulk state the file actor
    * first reports the bytes it has not yet reported, so a machine that stops on this event counts them.
    */
   send(event: AnyEventObject): void {
     this.bulkSink()?.send({ type: 'sink.report' });
+    this.bulkSource()?.send({ type: 'source.report' });
     this.actor.send(event);
   }
 
@@ -61,6 +69,12 @@ export class FramePump {
   /** True while the machine's state expects nothing from the peer. */
   private quiet(): boolean {
     return this.actor.getSnapshot().hasTag(QUIET_TAG);
+  }
+
+  /** The source that writes a file onto the wire while the machine's state is `bulk-out`. */
+  private bulkSource(): AnyActorRef | undefined {
+    const snapshot = this.actor.getSnapshot();
+    return snapshot.hasTag(BULK_OUT_TAG) ? snapshot.children[SOURCE_ID] : undefined;
   }
 
   /** The sink that takes file chunks while the machine's state is `bulk-in`. */

@@ -29,7 +29,14 @@ export const BULK_TAG = 'bulk';
 export const BULK_IN_TAG = 'bulk-in';
 
 /**
- * A reading state in which the peer owes nothing (no request of ours is outstanding) carries this tag too:
+ * A state that invokes a file source (`source`, file-actors.ts) carries this tag: the source writes the
+ * file's bytes onto the wire itself (its emitted `wire.write`s, which the carrier takes as the machine's),
+ * so the machine is not stepped per chunk.
+ */
+export const BULK_OUT_TAG = 'bulk-out';
+
+/**
+ * A reading state in which the peer owes nothing (no request of ours is outstanding) carries this tag as well:
  * the frame pump decodes nothing there, and any byte the peer sends, or that is still buffered unframed
  * when the state is entered, reaches the machine as `frame.unsolicited`. The state must leave on it.
  */
@@ -43,7 +50,8 @@ export interface UnsolicitedBytes {
 
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
-  | { type: 'wire.write'; bytes: Uint8Array }
+  /** `written`, if given, is called once the bytes have left for the kernel: their buffer may then be reused. */
+  | { type: 'wire.write'; bytes: Uint8Array; written?: () => void }
   /** Answer with `wire.flushed` once everything written so far has left for the kernel. */
   | { type: 'wire.flush' }
   /** End gracefully (FIN) after pending writes. */

@@ -9,6 +9,7 @@ import type { SessionActor } from './session-actor';
 import { FramePump } from './frame-pump';
 import type { ConnectionSpec, SessionOutcome, WireCommand } from './protocol';
 import { watchStates } from './state-watch';
+import { onWireCommands } from './wire-commands';
 
 export interface ReplayResult {
   /** Every byte the machine wrote, in order. */
@@ -44,11 +45,13 @@ export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promi
 
   const carryOut = (command: WireCommand) => {
     if (closed !== 'open') return;
-    if (command.type === 'wire.write') sent.push(Buffer.from(command.bytes));
-    else if (command.type === 'wire.flush') queueMicrotask(() => actor.send({ type: 'wire.flushed' }));
+    if (command.type === 'wire.write') {
+      sent.push(Buffer.from(command.bytes));
+      command.written?.();
+    } else if (command.type === 'wire.flush') queueMicrotask(() => actor.send({ type: 'wire.flushed' }));
     else closed = command.type === 'wire.end' ? 'end' : 'reset';
   };
-  for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
+  onWireCommands(actor, carryOut);
   actor.subscribe({ error: () => undefined });
   actor.start();
 

@@ -3,16 +3,16 @@ import type { InspectionEvent } from 'xstate';
 /** Events that move or pace bulk bytes; everything else is a protocol step worth showing. */
 const BULK = new Set([
   'frame.data',
-  'file.chunk',
   'file.progress',
-  'sink.tick',
-  'sink.idle',
+  'meter.tick',
+  'meter.idle',
   'wire.full',
   'wire.drain',
   'file.full',
   'file.drain',
-  'source.pause',
-  'source.resume',
+  'source.active',
+  'source.report',
+  'sink.report',
 ]);
 
 /** True for inspection events about bulk bytes, which never go into the inspection stream. */

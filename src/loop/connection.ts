@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import { createActor } from 'xstate';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
+import { onWireCommands } from '../engine/wire-commands';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
@@ -90,7 +91,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     switch (command.type) {
       case 'wire.write':
         record?.out(command.bytes);
-        if (!socket.write(command.bytes)) life.send({ type: 'writes.full' });
+        // A write that wants to hear when it has left paces itself (a file source): it needs no `wire.full`.
+        if (command.written) socket.write(command.bytes, command.written);
+        else if (!socket.write(command.bytes)) life.send({ type: 'writes.full' });
         return;
       case 'wire.flush':
         socket.write(EMPTY, (error) => {
@@ -105,7 +108,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         return;
     }
   };
-  for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
+  onWireCommands(actor, carryOut);
 
   actor.subscribe({
     next: (snapshot) => {

@@ -5,6 +5,7 @@
  * for `idleMs` (servers) is told `socket.end` and its machine finishes.
  */
 import { errorCode } from '../storage/errors';
+import { onWireCommands } from '../engine/wire-commands';
 import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
@@ -51,6 +52,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       unsent++;
       options.send(command.bytes, (error) => {
         unsent--;
+        command.written?.();
         if (error && actor.getSnapshot().status === 'active')
           pump.send({ type: 'socket.error', code: errorCode(error) });
         else flushed();
@@ -61,7 +63,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
     }
     // wire.end and wire.reset: nothing to close on UDP; the machine is final and the peer is retired below.
   };
-  for (const type of ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const) actor.on(type, carryOut);
+  onWireCommands(actor, carryOut);
 
   /** UDP has no FIN: silence, or the server closing, stands for the peer ending its side. */
   const retire = () => {

@@ -7,7 +7,18 @@
  * so another back end (a shared name-hold service, remote objects) can
  * implement just those parts without touching a machine.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+
+/**
+ * A file being sent, read piece by piece into buffers its reader owns, so that a sender can reuse a few
+ * buffers for the whole file instead of allocating one per piece.
+ */
+export interface OutgoingFile {
+  /** Reads the next bytes into `into`, as many as fit; resolves with how many (0: the file has ended). */
+  read(into: Buffer): Promise<number>;
+  /** Closes the file. Safe at any time and more than once. */
+  close(): void;
+}
 
 /** A file being received: it appears under its final name only on `commit`. */
 export interface IncomingFile {
@@ -39,8 +50,8 @@ export interface ServerFiles {
   reserveUpload(name: string, owner: string): Promise<UploadLookup>;
   hasRoomFor(ref: string, size: number): Promise<boolean>;
   release(owner: string): void;
-  /** The first `size` bytes of the file; errors if it is shorter or now leads outside the store. */
-  read(ref: string, size: number): Readable;
+  /** The first `size` bytes of the file (fewer if it is shorter); its reads fail if it now leads outside the store. */
+  read(ref: string, size: number): OutgoingFile;
   /** Throws, before creating anything, if `ref`'s folder now leads outside the store. */
   receive(ref: string): IncomingFile;
 }
@@ -48,17 +59,16 @@ export interface ServerFiles {
 /** The client's one local file. */
 export interface LocalFile {
   hasRoomFor(size: number): Promise<boolean>;
-  read(size: number): Readable;
+  read(size: number): OutgoingFile;
   receive(): IncomingFile;
 }
 
 /**
  * One folder served by several protocols at once (`serve-all`): the server
- * contract plus what listing, browsing and block-wise protocols ask (the
- * names in it, a folder's entries, reads in chunks of a given size).
+ * contract plus what listing and browsing protocols ask (the names in it,
+ * a folder's entries).
  */
 export interface SharedFolder extends ServerFiles {
   list(): Promise<string[]>;
   directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined>;
-  read(ref: string, size: number, chunkSize?: number): Readable;
 }

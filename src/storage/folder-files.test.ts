@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OutgoingFile } from './file-store';
 import { FolderFiles } from './folder-files';
 
 let base: string;
@@ -134,13 +134,18 @@ describe('FolderFiles uploads are atomic', () => {
 });
 
 /** Everything a read yields, and how it ended. */
-async function drain(stream: Readable): Promise<{ bytes: string; code?: string }> {
+async function drain(file: OutgoingFile): Promise<{ bytes: string; code?: string }> {
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return { bytes: Buffer.concat(chunks).toString() };
+    for (let buffer = Buffer.alloc(4); ; buffer = Buffer.alloc(4)) {
+      const count = await file.read(buffer);
+      if (count === 0) return { bytes: Buffer.concat(chunks).toString() };
+      chunks.push(buffer.subarray(0, count));
+    }
   } catch (error) {
     return { bytes: Buffer.concat(chunks).toString(), code: (error as { code?: string }).code };
+  } finally {
+    file.close();
   }
 }
 

@@ -8,8 +8,7 @@
  */
 import { access, constants, mkdir, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { Readable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
+import type { DownloadLookup, IncomingFile, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
 import { errorCode } from './errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
@@ -17,7 +16,8 @@ import { holdFolder } from './held-folder';
 import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
 import { TEMP_SUFFIX, checkName } from './name-rules';
-import { readRange } from './read-range';
+import { readRange, unreadable } from './read-range';
+import { outgoingBytes } from './outgoing-bytes';
 
 export class FolderFiles implements ServerFiles {
   readonly holds = new NameHolds();
@@ -91,16 +91,12 @@ export class FolderFiles implements ServerFiles {
     return (await readdir(this.root)).filter((name) => !name.endsWith(TEMP_SUFFIX)).sort();
   }
 
-  read(ref: string, size: number, chunkSize?: number): Readable {
-    if (size === 0) return Readable.from([]);
+  read(ref: string, size: number): OutgoingFile {
+    if (size === 0) return outgoingBytes([]);
     try {
-      return readRange(openFileInside(this.root, ref), size, chunkSize);
+      return readRange(openFileInside(this.root, ref), size);
     } catch (error) {
-      return new Readable({
-        read() {
-          // Nothing to read: the stream only carries the error.
-        },
-      }).destroy(error as Error);
+      return unreadable(error);
     }
   }
 

@@ -2,8 +2,9 @@
  * Server files held in memory, with the same name rules and holds as the
  * folder: lets machine tests and trace replay run without touching a disk.
  */
-import { Readable, Writable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, ServerFiles, UploadLookup } from './file-store';
+import { Writable } from 'node:stream';
+import type { DownloadLookup, IncomingFile, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
+import { outgoingBytes } from './outgoing-bytes';
 import { errorCode } from './errors';
 import { NameHolds } from './name-holds';
 import { checkName } from './name-rules';
@@ -75,10 +76,8 @@ export class MemoryFiles implements ServerFiles {
     return [...new Set([...this.files.keys()].map((key) => key.split('/')[0]))].sort();
   }
 
-  read(ref: string, size: number): Readable {
-    return Readable.from(
-      [this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)].filter((chunk) => chunk.length > 0),
-    );
+  read(ref: string, size: number): OutgoingFile {
+    return outgoingBytes([this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)]);
   }
 
   receive(ref: string): IncomingFile {
@@ -91,7 +90,7 @@ export class MemoryFiles implements ServerFiles {
     };
     const stream = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
+        chunks.push(Buffer.from(chunk)); // a copy: a writer may reuse its buffer once this callback has run
         callback();
       },
     });

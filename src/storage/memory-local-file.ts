@@ -1,6 +1,7 @@
 /** A client's local file in memory, for machine tests and trace replay. */
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { LocalFile } from './file-store';
+import { outgoingBytes } from './outgoing-bytes';
 
 export interface MemoryLocalFile extends LocalFile {
   /** What a download committed, if anything. */
@@ -14,12 +15,12 @@ export function memoryLocalFile(content: Buffer = Buffer.alloc(0), room = Number
       return stored;
     },
     hasRoomFor: async (size) => size <= room,
-    read: (size) => Readable.from(size > 0 ? [content.subarray(0, size)] : []),
+    read: (size) => outgoingBytes([content.subarray(0, size)]),
     receive: () => {
       const chunks: Buffer[] = [];
       const stream = new Writable({
         write(chunk: Buffer, _encoding, callback) {
-          chunks.push(chunk);
+          chunks.push(Buffer.from(chunk)); // a copy: a writer may reuse its buffer once this callback has run
           callback();
         },
       });

@@ -1,16 +1,53 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-
-/** Chunk size for file reads on the data path. */
-export const READ_CHUNK = 256 * 1024;
+import { close, open, read } from 'node:fs';
+import type { OutgoingFile } from './file-store';
 
 /**
- * The first `size` bytes of the file at `file` (a path, or a descriptor the stream then owns and closes)
- * as a stream, in chunks of at most `chunkSize` bytes.
+ * The first `size` bytes of the file at `file` (a path, opened at the first read, or a descriptor it then
+ * owns), read straight into the caller's buffers: nothing is allocated per read.
  */
-export function readRange(file: string | number, size: number, chunkSize = READ_CHUNK): Readable {
-  if (size === 0) return Readable.from([]);
-  if (typeof file === 'number')
-    return createReadStream('', { fd: file, start: 0, end: size - 1, highWaterMark: chunkSize });
-  return createReadStream(file, { start: 0, end: size - 1, highWaterMark: chunkSize });
+export function readRange(file: string | number, size: number): OutgoingFile {
+  let position = 0;
+  let closed = false;
+  let descriptor: Promise<number> | undefined;
+  // A read in flight: the descriptor is closed only after it, so its number cannot be reused under it.
+  let reading: Promise<unknown> = Promise.resolve();
+  const opened = () =>
+    (descriptor ??=
+      typeof file === 'number'
+        ? Promise.resolve(file)
+        : new Promise((resolve, reject) => open(file, 'r', (error, fd) => (error ? reject(error) : resolve(fd)))));
+  const readInto = async (into: Buffer): Promise<number> => {
+    const wanted = Math.min(into.length, size - position);
+    if (wanted <= 0 || closed) return 0;
+    const fd = await opened();
+    const count = await new Promise<number>((resolve, reject) =>
+      read(fd, into, 0, wanted, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+    );
+    position += count;
+    return count;
+  };
+  return {
+    read: (into) => {
+      const next = readInto(into);
+      reading = next.catch(() => undefined);
+      return next;
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      // A path never read was never opened; a descriptor handed over is closed either way.
+      if (typeof file === 'string' && descriptor === undefined) return;
+      void reading.then(() =>
+        opened().then(
+          (fd) => close(fd, () => undefined),
+          () => undefined,
+        ),
+      );
+    },
+  };
+}
+
+/** A file that could not be opened: its first read fails with `error`. */
+export function unreadable(error: unknown): OutgoingFile {
+  return { read: () => Promise.reject(error), close: () => undefined };
 }

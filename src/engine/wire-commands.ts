@@ -1,0 +1,26 @@
+/**
+ * How a carrier (the socket loop, a UDP peer, replay) hears a connection's wire
+ * commands: the machine's own, and, in a `bulk-out` state, the writes its file
+ * source emits, which carry the file's bytes without stepping the machine.
+ */
+import type { AnyActorRef } from 'xstate';
+import { SOURCE_ID } from './file-actors';
+import { BULK_OUT_TAG, type WireCommand } from './protocol';
+
+const WIRE_COMMANDS = ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const;
+
+/** Calls `carryOut` with every wire command of `actor` and of each file source it invokes, in order. */
+export function onWireCommands(actor: AnyActorRef, carryOut: (command: WireCommand) => void): void {
+  for (const type of WIRE_COMMANDS) actor.on(type, carryOut);
+  let source: AnyActorRef | undefined;
+  actor.subscribe({
+    next: (snapshot) => {
+      // A source starts writing only once its first read completes, after this snapshot is seen.
+      const child: AnyActorRef | undefined = snapshot.hasTag(BULK_OUT_TAG) ? snapshot.children[SOURCE_ID] : undefined;
+      if (child === undefined || child === source) return;
+      source = child;
+      child.on('wire.write', carryOut);
+    },
+    error: () => undefined, // the carrier's own subscription reports it
+  });
+}
