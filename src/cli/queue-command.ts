@@ -10,11 +10,13 @@ import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { errorCode } from '../engine/errors';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
-import { loggerFrom, valuesRequired } from './common-options';
+import { CannotConnect, runClientSession } from './client-session';
+import { withClientOptions } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
-import { exitWith, protocolCommand } from './protocol-command';
+import { exitWith, protocolRoles } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
 import type { IncomingFile } from '../storage/file-store';
@@ -22,7 +24,6 @@ import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
 import { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
-import { queueProtocol } from '../../machines/queue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -217,14 +218,13 @@ async function readStdin(): Promise<Buffer> {
 }
 
 /** Adds `queue server` and `queue client`. */
-export const queueCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, queueProtocol.name, queueProtocol.summary, (roles) =>
-    roles
-      .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
-      .command(
-        'client <host> <port> <socktype> <mode> [file]',
-        'Send a message, or receive the oldest one',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const queueCommand = protocolRoles((roles) =>
+  roles
+    .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
+    .command(
+      'client <host> <port> <socktype> <mode> [file]',
+      'Send a message, or receive the oldest one',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);
