@@ -12,6 +12,9 @@ import { withJsonOption } from './json-result';
 /** Files moved at once by default: a few connections keep the link busy without crowding the server's per-address limit. */
 export const DEFAULT_PARALLEL = 8;
 
+/** A flag given several times comes as an array (yargs's duplicate-arguments-array); once, as its value. */
+const eachGiven = (value: string | string[]): string[] => [value].flat();
+
 export const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))
     .option('mode', {
@@ -29,16 +32,14 @@ export const clientBuilder = (yargs: Argv) =>
     .option('server-file-name', {
       alias: 'v',
       type: 'string',
-      array: true,
-      nargs: 1,
+      coerce: eachGiven,
       defaultDescription: 'server.txt',
       describe: 'File name on the server; repeat -v and -l in pairs for several files',
     })
     .option('client-file-name', {
       alias: 'l',
       type: 'string',
-      array: true,
-      nargs: 1,
+      coerce: eachGiven,
       defaultDescription: 'client.txt',
       describe: 'Local file to upload from or download to; - for stdin (upload) or stdout (download), one file only',
     })
