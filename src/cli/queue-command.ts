@@ -22,7 +22,6 @@ import { createAtomicFile } from '../storage/atomic-file';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
-import { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
 
 const transportArgument = {
@@ -73,6 +72,8 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
   if (args.store) {
+    // lmdb (a native module) loads only for --store.
+    const { LmdbKeeper } = await import('../../machines/queue/lmdb-keeper');
     const keeper = LmdbKeeper.open(args.store);
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
