@@ -1,6 +1,7 @@
 /**
- * A protocol as wirestate registers it: each folder under machines/ exports
- * one descriptor from its index.ts, and machines/protocols.ts lists them all.
+ * A protocol as wirestate runs it: each folder under machines/ exports one
+ * descriptor from its index.ts, and machines/protocols.ts lists them all, each
+ * loaded only when a command needs it.
  * The CLI, `serve-all`, replay, the inspector and the fixture tests derive
  * from that list, so adding a protocol is one folder and one line.
  */
@@ -27,8 +28,6 @@ export interface DefaultServer {
 export interface ProtocolDescriptor {
   /** `wirestate NAME server|client`, its npm scripts and its fixtures folder. */
   name: string;
-  /** One line for `wirestate --help`. */
-  summary: string;
   /** Its servers with their default ports and transports, as `serve-all` and a generic `server` command start them. */
   servers: DefaultServer[];
   /** Replay, fixture and chart support for each machine pair it records, by the name in a trace header. */

@@ -1,29 +1,64 @@
 /**
  * Every protocol wirestate speaks, in the order `--help` lists them: the one
- * registration. The CLI, `serve-all`, replay and the inspector read this list;
- * adding a protocol is its folder under machines/ and one line here.
+ * registration. Each entry is light (a name and one line); `load` brings in the
+ * protocol's machines, so a command loads only the protocol it runs. The CLI,
+ * `serve-all`, replay and the inspector read this list; adding a protocol is its
+ * folder under machines/ and one entry here.
  */
 import type { ProtocolDescriptor } from './protocol-descriptor';
 import type { TraceSupport } from '../src/trace/trace-support';
-import { ardeiProtocol } from './ardei';
-import { blocksProtocol } from './blocks';
-import { queueProtocol } from './queue';
-import { shareProtocol } from './share';
-import { sumProtocol } from './sum';
-import { transferProtocol } from './transfer';
-import { upperProtocol } from './upper';
 
-export const PROTOCOLS: readonly ProtocolDescriptor[] = [
-  transferProtocol,
-  queueProtocol,
-  upperProtocol,
-  sumProtocol,
-  blocksProtocol,
-  shareProtocol,
-  ardeiProtocol,
+/** A protocol before it is loaded: what `wirestate --help` shows of it. */
+export interface ProtocolEntry {
+  /** `wirestate NAME server|client`, its npm scripts and its fixtures folder; its descriptor has the same name. */
+  name: string;
+  /** One line for `wirestate --help`. */
+  summary: string;
+  load(): Promise<ProtocolDescriptor>;
+}
+
+export const PROTOCOLS: readonly ProtocolEntry[] = [
+  {
+    name: 'transfer',
+    summary: 'File transfer over TCP, one file a connection (same as `server` / `client`)',
+    load: async () => (await import('./transfer')).transferProtocol,
+  },
+  {
+    name: 'queue',
+    summary: 'FIFO message queue over TCP or UDP (seed 001)',
+    load: async () => (await import('./queue')).queueProtocol,
+  },
+  {
+    name: 'upper',
+    summary: 'Lab exercise 1: a line in, the line upper-cased back (seed 003)',
+    load: async () => (await import('./upper')).upperProtocol,
+  },
+  {
+    name: 'sum',
+    summary: 'Lab exercise 2: two names, two numbers and their sum (seed 003)',
+    load: async () => (await import('./sum')).sumProtocol,
+  },
+  {
+    name: 'blocks',
+    summary: 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)',
+    load: async () => (await import('./blocks')).blocksProtocol,
+  },
+  {
+    name: 'share',
+    summary: 'Put, get and list files in a shared folder (seed 004)',
+    load: async () => (await import('./share')).shareProtocol,
+  },
+  {
+    name: 'ardei',
+    summary: 'Echo, generated files and streams over TCP and UDP (seed 000)',
+    load: async () => (await import('./ardei')).ardeiProtocol,
+  },
 ];
 
+/** Every protocol's descriptor, for what serves or reads them all (serve-all, replay, the inspector). */
+export const loadProtocols = (): Promise<ProtocolDescriptor[]> =>
+  Promise.all(PROTOCOLS.map((protocol) => protocol.load()));
+
 /** Replay and chart support by the protocol name a trace header gives (`queue-udp`, `ardei-advanced`, ...). */
-export const TRACE_SUPPORT: Record<string, TraceSupport> = Object.fromEntries(
-  PROTOCOLS.flatMap((protocol) => Object.entries(protocol.traces)),
-);
+export const loadTraceSupport = async (): Promise<Record<string, TraceSupport>> =>
+  Object.fromEntries((await loadProtocols()).flatMap((protocol) => Object.entries(protocol.traces)));

@@ -1,10 +1,12 @@
 /**
  * CLI part of `npm run bench`: how long `wirestate client --help` takes to start and exit next to
- * `node -e 0`, and files per second for many 4 KiB downloads with one client process per file,
- * next to curl + nginx doing the same (when installed), in alternating blocks.
+ * `node -e 0`; files per second for many 4 KiB downloads with one client process per file, next to
+ * curl + nginx doing the same (when installed), in alternating blocks; and files per second for one
+ * client run moving many files (`--list-file`, `--parallel`), against the wirestate server and the
+ * plain Node yardstick speaking the same protocol (which shows the client's own cost), in rotating rounds.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CLI,
@@ -13,6 +15,9 @@ import {
   makeFile,
   median,
   printTable,
+  rotated,
+  runClient,
+  serverCpuSeconds,
   startServer,
   verifySize,
   type Server,
@@ -20,10 +25,17 @@ import {
 import { startNginx } from './bench-nginx';
 
 const FILE_SIZE = 4096;
+const YARDSTICK = join(__dirname, 'yardstick-server.js');
+const LISTENING = /listening on [\d.]+:(\d+)/;
 
 export interface CliOptions {
   starts: number;
   files: number;
+  /** Files one client run moves. */
+  batch: number;
+  /** `--parallel` of that run. */
+  parallel: number;
+  rounds: number;
   work: string;
   timeout: number;
 }
@@ -45,7 +57,8 @@ export async function benchCli(options: CliOptions): Promise<void> {
   const root = join(options.work, 'many');
   const out = join(options.work, 'many-out');
   await mkdir(out, { recursive: true });
-  for (let index = 0; index < options.files; index++) await makeFile(join(root, `f${index}.bin`), FILE_SIZE);
+  for (let index = 0; index < Math.max(options.files, options.batch); index++)
+    await makeFile(join(root, `f${index}.bin`), FILE_SIZE);
   const servers: Server[] = [
     await startServer(
       'wirestate',
@@ -107,6 +120,71 @@ export async function benchCli(options: CliOptions): Promise<void> {
   } finally {
     for (const server of servers) server.stop();
   }
+  await benchOneRun(options, root);
+}
+
+/** One `wirestate client --list-file` run of `options.batch` downloads per server and round. */
+async function benchOneRun(options: CliOptions, root: string): Promise<void> {
+  const out = join(options.work, 'batch-out');
+  const list = join(options.work, 'batch-list.txt');
+  const names = Array.from({ length: options.batch }, (_, index) => `f${index}.bin`);
+  await writeFile(list, names.map((name) => `${name}\t${join(out, name)}\n`).join(''));
+  const servers = [
+    await startServer(
+      'wirestate server',
+      process.execPath,
+      [CLI, 'server', '--host', '127.0.0.1', '-l', '0', '--root', root],
+      LISTENING,
+      options.timeout,
+    ),
+    await startServer('plain Node yardstick', process.execPath, [YARDSTICK, root], LISTENING, options.timeout),
+  ];
+  const tallies = servers.map(() => ({ filesPerSecond: [] as number[], clientCpu: 0, serverCpu: 0 }));
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      for (const server of rotated(servers, round)) {
+        const tally = tallies[servers.indexOf(server)];
+        await rm(out, { recursive: true, force: true });
+        await mkdir(out);
+        const serverCpuBefore = serverCpuSeconds(server);
+        const started = performance.now();
+        const run = await runClient(
+          process.execPath,
+          [
+            CLI,
+            'client',
+            '-q',
+            '-s',
+            `127.0.0.1:${server.port}`,
+            '--list-file',
+            list,
+            '--parallel',
+            `${options.parallel}`,
+          ],
+          options.timeout,
+        );
+        tally.filesPerSecond.push(options.batch / ((performance.now() - started) / 1000));
+        tally.serverCpu += serverCpuSeconds(server) - serverCpuBefore;
+        tally.clientCpu += run.cpuSeconds;
+        for (const name of names) await verifySize(join(out, name), FILE_SIZE);
+      }
+    }
+  } finally {
+    for (const server of servers) server.stop();
+  }
+  const perFile = (seconds: number) => figure((seconds * 1000) / (options.batch * options.rounds), 3);
+  console.log(
+    `one client run of ${options.batch} downloads of ${FILE_SIZE} B (--list-file, --parallel ${options.parallel}), median of ${options.rounds} rounds, start-up included:`,
+  );
+  printTable([
+    ['server', 'files/s', 'client CPU ms/file', 'server CPU ms/file'],
+    ...servers.map((server, index) => [
+      server.name,
+      figure(median(tallies[index].filesPerSecond), 0),
+      perFile(tallies[index].clientCpu),
+      perFile(tallies[index].serverCpu),
+    ]),
+  ]);
 }
 
 /** Milliseconds from spawning `command` to its exit; rejects on a non-zero exit. */

@@ -38,6 +38,11 @@ async function main(): Promise<void> {
       type: 'number',
       describe: '4 KiB files fetched one process each; default 1000, 40 with --quick',
     })
+    .option('batch', {
+      type: 'number',
+      describe: '4 KiB files fetched by one client run (--list-file); default 2000, 500 with --quick',
+    })
+    .option('parallel', { type: 'number', default: 8, describe: '--parallel of that client run' })
     .option('messages', {
       type: 'number',
       describe: 'Queue messages per case and round; default 1000, 300 with --quick',
@@ -102,6 +107,9 @@ async function main(): Promise<void> {
       await benchCli({
         starts: args.starts ?? (quick ? 10 : 20),
         files: args.files ?? (quick ? 40 : 1000),
+        batch: args.batch ?? (quick ? 500 : 2000),
+        parallel: args.parallel,
+        rounds: args.rounds ?? (quick ? 2 : 4),
         work,
         timeout: args.timeout,
       });

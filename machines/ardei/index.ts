@@ -121,7 +121,6 @@ export const ardeiAdvancedTraceSupport = () =>
 
 export const ardeiProtocol: ProtocolDescriptor = {
   name: 'ardei',
-  summary: 'Echo, generated files and streams over TCP and UDP (seed 000)',
   servers: [
     {
       transport: 'tcp',

@@ -62,7 +62,6 @@ export const blocksTraceSupport = () =>
 
 export const blocksProtocol: ProtocolDescriptor = {
   name: 'blocks',
-  summary: 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)',
   servers: [
     {
       transport: 'tcp',

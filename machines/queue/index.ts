@@ -18,7 +18,6 @@ function queueOf(world: ServingWorld): MessageQueue {
 
 export const queueProtocol: ProtocolDescriptor = {
   name: 'queue',
-  summary: 'FIFO message queue over TCP or UDP (seed 001)',
   servers: (['tcp', 'udp'] as const).map((transport) => ({
     transport,
     port: QUEUE_PORT,

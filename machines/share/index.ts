@@ -82,7 +82,6 @@ export const shareTraceSupport = () =>
 
 export const shareProtocol: ProtocolDescriptor = {
   name: 'share',
-  summary: 'Put, get and list files in a shared folder (seed 004)',
   servers: [
     {
       transport: 'tcp',

@@ -38,7 +38,6 @@ export const sumTraceSupport = () =>
 
 export const sumProtocol: ProtocolDescriptor = {
   name: 'sum',
-  summary: 'Lab exercise 2: two names, two numbers and their sum (seed 003)',
   servers: [
     {
       transport: 'tcp',

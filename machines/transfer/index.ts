@@ -12,7 +12,6 @@ export const TRANSFER_PORT = 50001;
 
 export const transferProtocol: ProtocolDescriptor = {
   name: 'transfer',
-  summary: 'File transfer over TCP, one file a connection (same as `server` / `client`)',
   servers: [
     {
       transport: 'tcp',

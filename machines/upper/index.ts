@@ -30,7 +30,6 @@ export const upperTraceSupport = () =>
 
 export const upperProtocol: ProtocolDescriptor = {
   name: 'upper',
-  summary: 'Lab exercise 1: a line in, the line upper-cased back (seed 003)',
   servers: [
     {
       transport: 'tcp',

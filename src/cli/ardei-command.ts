@@ -9,13 +9,15 @@ import { ardeiAdvancedClientMachine } from '../../machines/ardei/advanced-client
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession } from './client-session';
+import { withClientOptions } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
-import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { prompter, type Prompter } from './prompt';
-import { exitWith, protocolCommand } from './protocol-command';
+import { exitWith, protocolRoles } from './protocol-command';
 import { serve, withServerOptions, type Listener } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import type { Logger } from '../log/logger';
@@ -34,7 +36,6 @@ import {
 import { reportOf } from '../../machines/ardei/report';
 import { PREPARED_GAP_MS } from '../../machines/ardei/tcp-server';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
-import { ardeiProtocol } from '../../machines/ardei';
 
 const port = (name: string, value: number) => {
   if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
@@ -305,19 +306,18 @@ async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
 }
 
 /** Adds `ardei server` and `ardei client`. */
-export const ardeiCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, ardeiProtocol.name, ardeiProtocol.summary, (roles) =>
-    roles
-      .command(
-        'server',
-        'Serve echo, files and streams on a TCP and a UDP port',
-        valuesRequired(serverBuilder),
-        runServer,
-      )
-      .command(
-        'client [request..]',
-        'Ask for an echo, a file or a stream, and report what came',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const ardeiCommand = protocolRoles((roles) =>
+  roles
+    .command(
+      'server',
+      'Serve echo, files and streams on a TCP and a UDP port',
+      valuesRequired(serverBuilder),
+      runServer,
+    )
+    .command(
+      'client [request..]',
+      'Ask for an echo, a file or a stream, and report what came',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);

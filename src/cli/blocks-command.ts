@@ -8,11 +8,13 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
-import { loggerFrom, valuesRequired } from './common-options';
+import { CannotConnect, runClientSession } from './client-session';
+import { withClientOptions } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
-import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
@@ -24,7 +26,6 @@ import { pathExists } from '../storage/path-exists';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { blocksClient, blocksServer } from '../../machines/blocks';
-import { blocksProtocol } from '../../machines/blocks';
 import { isStandardStream, standardOutput } from '../storage/standard-streams';
 
 const serverBuilder = (yargs: Argv) =>
@@ -111,14 +112,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 }
 
 /** Adds `blocks server` and `blocks client`. */
-export const blocksCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, blocksProtocol.name, blocksProtocol.summary, (roles) =>
-    roles
-      .command('server [port]', 'Serve the files of a folder', valuesRequired(serverBuilder), runServer)
-      .command(
-        'client <source> <target>',
-        'Fetch server:port:fNameInServer into fNameInClient',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const blocksCommand = protocolRoles((roles) =>
+  roles
+    .command('server [port]', 'Serve the files of a folder', valuesRequired(serverBuilder), runServer)
+    .command(
+      'client <source> <target>',
+      'Fetch server:port:fNameInServer into fNameInClient',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);

@@ -1,26 +1,62 @@
-/** The `wirestate` command line over a list of protocols: one subcommand per role and per protocol. */
+/**
+ * The `wirestate` command line over a list of protocols: one subcommand per role and per protocol.
+ * Only the command the line names is loaded (its module, its protocol's machines); the others are
+ * listed by name and one line, which is all `--help` and completion show of them.
+ */
 import yargs, { type Argv } from 'yargs';
-import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
+import type { ProtocolEntry } from '../../machines/protocols';
 import { EXIT } from '../engine/exit-codes';
 import { CommandError } from './command-error';
-import { clientCommand } from './client-command';
-import { protocolCommands, type Command } from './protocol-commands';
-import { proxyCommand } from './proxy-command';
-import { replayCommand } from './replay-command';
-import { serveAllCommand } from './serve-all-command';
-import { serverCommand } from './server-command';
+import { TRANSFER_ROLES, type CommandEntry } from './command-body';
+import { protocolCommand } from './protocol-commands';
+
+/** Every command in the order `--help` lists them. */
+const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
+  { usage: 'server', describe: TRANSFER_ROLES.server, load: async () => (await import('./server-command')).serverBody },
+  { usage: 'client', describe: TRANSFER_ROLES.client, load: async () => (await import('./client-command')).clientBody },
+  ...protocols.map((protocol) => ({
+    usage: protocol.name,
+    describe: protocol.summary,
+    load: () => protocolCommand(protocol),
+  })),
+  {
+    usage: 'serve-all',
+    describe: "Every protocol's servers in one process (or --only some, each port movable)",
+    load: async () => (await import('./serve-all-command')).serveAllCommand(),
+  },
+  {
+    usage: 'proxy',
+    describe: 'Relay to a server in random fragments and delays: the stammering proxy',
+    load: async () => (await import('./proxy-command')).proxyBody,
+  },
+  {
+    usage: 'replay <file>',
+    describe: 'Print a recorded trace as a timeline; --check re-runs it against the machine',
+    load: async () => (await import('./replay-command')).replayBody,
+  },
+];
+
+/** The command the line names: its first word that is not a flag (no command takes a flag before its name). */
+const namedCommand = (argv: string[]): string | undefined => argv.find((word) => !word.startsWith('-'));
+
+/**
+ * Completion (`--get-yargs-completions WORDS...`) parses its words twice, the first time with the flag taking the
+ * word after it as its value, so it needs every command's flags at hand: it loads them all, as a TAB press may.
+ */
+const completing = (argv: string[]): boolean => argv.includes('--get-yargs-completions');
 
 /** Parses `argv` and runs the command it names, in the order `--help` lists them. */
-export function runCli(protocols: readonly ProtocolDescriptor[], argv: string[]): Promise<unknown> {
-  const commands: Command[] = [
-    serverCommand,
-    clientCommand,
-    ...protocolCommands(protocols),
-    serveAllCommand,
-    proxyCommand,
-    replayCommand,
-  ];
-  const cli = commands.reduce<Argv>((parser, command) => command(parser), yargs(argv).scriptName('wirestate'));
+export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]): Promise<unknown> {
+  const entries = commandEntries(protocols);
+  const named = namedCommand(argv);
+  const loaded = entries.filter((entry) => completing(argv) || entry.usage.split(' ')[0] === named);
+  const bodies = new Map(await Promise.all(loaded.map(async (entry) => [entry, await entry.load()] as const)));
+  const cli = entries.reduce<Argv>((parser, entry) => {
+    const body = bodies.get(entry);
+    return body
+      ? parser.command(entry.usage, entry.describe, body.builder, body.handler)
+      : parser.command(entry.usage, entry.describe);
+  }, yargs(argv).scriptName('wirestate'));
   return (
     cli
       .demandCommand(1, 'name a command (wirestate --help lists them)')

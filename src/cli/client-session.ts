@@ -13,16 +13,9 @@ import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
 import { runUdpClient } from '../loop/udp-connect';
 import { TraceWriter } from '../trace/trace-writer';
-import type { Argv } from 'yargs';
 import { errnoWords } from './errno-words';
-import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
-import { startInspection, toStderr, withInspectOptions } from './inspect-options';
+import { startInspection, toStderr } from './inspect-options';
 import { stopOnSignal } from './stop-on-signal';
-
-/** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
-export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {
-  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))), idleSeconds);
-}
 
 export interface ClientSession {
   protocol: string;
@@ -30,6 +23,8 @@ export interface ClientSession {
   host: string;
   port: number;
   spec: ConnectionSpec;
+  /** Names its log lines, its trace file and its inspector entry: `client` unless a run has several. */
+  connection?: string;
 }
 
 export interface ClientSessionArgs {
@@ -48,9 +43,9 @@ export async function runClientSession(
   log: Logger,
   onActor?: (actor: AnyActorRef) => void,
 ): Promise<SessionOutcome> {
-  const { protocol, transport, host, port, spec } = session;
+  const { protocol, transport, host, port, spec, connection = 'client' } = session;
   const peer = `${host}:${port}`;
-  const sessionLog = log.child({ connection: 'client', protocol, peer });
+  const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
   let release = (): void => undefined;
   /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
@@ -58,14 +53,14 @@ export async function runClientSession(
   const watch = (actor: SessionActor) => {
     release = stopOnSignal(actor, () => socket?.resetAndDestroy());
     onActor?.(actor);
-    inspection?.watch({ id: 'client', peer, protocol, role: 'client' }, actor);
+    inspection?.watch({ id: connection, peer, protocol, role: 'client' }, actor);
   };
   const record = () =>
     args.record
       ? TraceWriter.open(args.record, {
           protocol,
           role: 'client',
-          connection: 'client',
+          connection,
           peer,
           transport,
           input: spec.input,
@@ -83,7 +78,7 @@ export async function runClientSession(
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, {
-      id: 'client',
+      id: connection,
       log: sessionLog,
       watch,
       record: record(),

@@ -39,13 +39,14 @@ async function stalling(...answers: Buffer[]): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Runs the client in `folder`, waits (up to 10 s) for its part file, sends `signal`, and returns its exit code. */
-async function interrupt(args: string[], signal: NodeJS.Signals): Promise<number | null> {
+const partFiles = async () => (await readdir(folder)).filter((name) => name.endsWith('.wirestate-part')).length;
+
+/** Runs the client in `folder`, waits (up to 10 s) for its `parts` part files, sends `signal`, and returns its exit code. */
+async function interrupt(args: string[], signal: NodeJS.Signals, parts = 1): Promise<number | null> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: folder, stdio: 'ignore', timeout: 20_000 });
   const exited = once(child, 'exit');
-  for (let tries = 0; tries < 200 && !(await readdir(folder)).some((name) => name.endsWith('.wirestate-part')); tries++)
-    await sleep(50);
-  expect((await readdir(folder)).some((name) => name.endsWith('.wirestate-part'))).toBe(true);
+  for (let tries = 0; tries < 200 && (await partFiles()) < parts; tries++) await sleep(50);
+  expect(await partFiles()).toBe(parts);
   await asked;
   child.kill(signal);
   const [code] = (await exited) as [number | null];
@@ -59,6 +60,15 @@ describe.each([
   it('the transfer client removes its part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
     expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q'], signal)).toBe(
+      code,
+    );
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('the transfer client moving several files removes every part file', async () => {
+    const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
+    const files = ['a.bin', 'b.bin', 'c.bin'].flatMap((name) => ['-v', name, '-l', name]);
+    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, ...files, '--parallel', '3', '-q'], signal, 3)).toBe(
       code,
     );
     expect(await readdir(folder)).toEqual([]);

@@ -1,6 +1,6 @@
 /** Flags every wirestate command shares, so they mean the same everywhere. */
 import type { Argv } from 'yargs';
-import { createLogger, type LogFormat, type Logger } from '../log/logger';
+import { withInspectOptions } from './inspect-options';
 
 export function withLogOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -53,12 +53,7 @@ export function valuesRequired<Builder extends (yargs: Argv) => Argv<unknown>>(b
 export const optionsOf = (yargs: Argv<unknown>): { string: string[]; number: string[]; array: string[] } =>
   (yargs as unknown as { getOptions(): { string: string[]; number: string[]; array: string[] } }).getOptions();
 
-export function loggerFrom(
-  args: { debug: boolean; 'log-format': LogFormat },
-  stderr: boolean,
-  quietLevel?: 'error',
-): Logger {
-  const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
-  if (quietLevel && !args.debug) log.level = quietLevel;
-  return log;
+/** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
+export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {
+  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))), idleSeconds);
 }

@@ -7,8 +7,9 @@
 import type { Argv } from 'yargs';
 import { EXIT } from '../engine/exit-codes';
 import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
-import { loggerFrom, valuesRequired } from './common-options';
-import { exitWith, protocolCommand } from './protocol-command';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
+import { exitWith, protocolRoles } from './protocol-command';
 import { serveDefaults, withDefaultServerOptions } from './serve-defaults';
 import { runTextClient, withTextClientOptions } from './text-client-run';
 
@@ -38,21 +39,20 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
     if (reply) process.stdout.write(reply);
     return code;
   };
-  return <T>(yargs: Argv<T>) =>
-    protocolCommand(yargs, protocol.name, protocol.summary, (roles) => {
-      const withServer = roles.command(
-        'server',
-        `Serve ${protocol.name} on its default port${protocol.servers.length > 1 ? 's' : ''}`,
-        valuesRequired(serverBuilder),
-        runServer,
-      );
-      return protocol.lineClient
-        ? withServer.command(
-            'client <line..>',
-            'Send a line and print the reply',
-            valuesRequired(clientBuilder),
-            exitWith(runClient),
-          )
-        : withServer;
-    });
+  return protocolRoles((roles) => {
+    const withServer = roles.command(
+      'server',
+      `Serve ${protocol.name} on its default port${protocol.servers.length > 1 ? 's' : ''}`,
+      valuesRequired(serverBuilder),
+      runServer,
+    );
+    return protocol.lineClient
+      ? withServer.command(
+          'client <line..>',
+          'Send a line and print the reply',
+          valuesRequired(clientBuilder),
+          exitWith(runClient),
+        )
+      : withServer;
+  });
 }

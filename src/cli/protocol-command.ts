@@ -1,16 +1,12 @@
 /** How a protocol's command is put together: `wirestate NAME server ...` and `wirestate NAME client ...`. */
 import type { Argv } from 'yargs';
+import type { CommandBody } from './command-body';
 import { isPort } from './host-port';
 
-/** Adds `NAME` with the roles `addRoles` declares; one of them must be named. */
-export function protocolCommand<T>(
-  yargs: Argv<T>,
-  name: string,
-  describe: string,
-  addRoles: (roles: Argv<T>) => Argv<unknown>,
-) {
-  return yargs.command(name, describe, (roles) => addRoles(roles).demandCommand(1, 'name a role: server or client'));
-}
+/** A protocol's command: the roles `addRoles` declares, one of which must be named. */
+export const protocolRoles = (addRoles: (roles: Argv) => Argv<unknown>): CommandBody => ({
+  builder: (roles) => addRoles(roles).demandCommand(1, 'name a role: server or client'),
+});
 
 /** A handler whose result is the process's exit code. */
 export const exitWith =

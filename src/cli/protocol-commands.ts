@@ -1,26 +1,20 @@
 /** Each registered protocol's `wirestate NAME ...` command: its own where it has one (its flags, its output), else the generic one. */
-import type { Argv } from 'yargs';
-import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
-import { ardeiCommand } from './ardei-command';
-import { blocksCommand } from './blocks-command';
-import { genericProtocolCommand } from './generic-protocol-command';
-import { queueCommand } from './queue-command';
-import { shareCommand } from './share-command';
-import { sumCommand } from './sum-command';
-import { transferCommand } from './transfer-command';
-import { upperCommand } from './upper-command';
+import type { ProtocolEntry } from '../../machines/protocols';
+import type { CommandBody } from './command-body';
 
-export type Command = (yargs: Argv) => Argv<unknown>;
-
-const OWN_COMMANDS: Record<string, Command> = {
-  transfer: transferCommand,
-  queue: queueCommand,
-  upper: upperCommand,
-  sum: sumCommand,
-  blocks: blocksCommand,
-  share: shareCommand,
-  ardei: ardeiCommand,
+const OWN_COMMANDS: Record<string, () => Promise<CommandBody>> = {
+  transfer: async () => (await import('./transfer-command')).transferCommand,
+  queue: async () => (await import('./queue-command')).queueCommand,
+  upper: async () => (await import('./upper-command')).upperCommand,
+  sum: async () => (await import('./sum-command')).sumCommand,
+  blocks: async () => (await import('./blocks-command')).blocksCommand,
+  share: async () => (await import('./share-command')).shareCommand,
+  ardei: async () => (await import('./ardei-command')).ardeiCommand,
 };
 
-export const protocolCommands = (protocols: readonly ProtocolDescriptor[]): Command[] =>
-  protocols.map((protocol) => OWN_COMMANDS[protocol.name] ?? genericProtocolCommand(protocol));
+/** Loads the protocol's command module (and so its machines), and only that protocol's. */
+export async function protocolCommand(protocol: ProtocolEntry): Promise<CommandBody> {
+  const own = OWN_COMMANDS[protocol.name];
+  if (own) return own();
+  return (await import('./generic-protocol-command')).genericProtocolCommand(await protocol.load());
+}

@@ -1,7 +1,9 @@
 /** `wirestate proxy`: the seed's stammering proxy, for testing framing under any fragmentation. */
 import type { Argv } from 'yargs';
+import type { CommandBody } from './command-body';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
-import { loggerFrom, withLogOptions, withRecordOption, valuesRequired } from './common-options';
+import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
 
 const builder = (yargs: Argv) =>
@@ -79,12 +81,5 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
   });
 }
 
-/** Adds `proxy` to the CLI. */
-export function proxyCommand<T>(yargs: Argv<T>) {
-  return yargs.command(
-    'proxy',
-    'Relay to a server in random fragments and delays: the stammering proxy',
-    valuesRequired(builder),
-    handler,
-  );
-}
+/** `wirestate proxy`. */
+export const proxyBody: CommandBody = { builder: valuesRequired(builder), handler };

@@ -9,20 +9,20 @@ import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { errorCode } from '../storage/errors';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession } from './client-session';
+import { withClientOptions } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
-import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
-import { exitWith, protocolCommand } from './protocol-command';
+import { exitWith, protocolRoles } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
-import { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
-import { queueProtocol } from '../../machines/queue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -73,6 +73,8 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
   if (args.store) {
+    // lmdb (a native module) loads only for --store.
+    const { LmdbKeeper } = await import('../../machines/queue/lmdb-keeper');
     const keeper = LmdbKeeper.open(args.store);
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
@@ -220,14 +222,13 @@ async function readStdin(): Promise<Buffer> {
 }
 
 /** Adds `queue server` and `queue client`. */
-export const queueCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, queueProtocol.name, queueProtocol.summary, (roles) =>
-    roles
-      .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
-      .command(
-        'client <host> <port> <socktype> <mode> [file]',
-        'Send a message, or receive the oldest one',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const queueCommand = protocolRoles((roles) =>
+  roles
+    .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
+    .command(
+      'client <host> <port> <socktype> <mode> [file]',
+      'Send a message, or receive the oldest one',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);

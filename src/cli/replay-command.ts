@@ -1,12 +1,13 @@
 /** `wirestate replay FILE`: read a recorded trace as a timeline, and optionally re-run it. */
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import type { CommandBody } from './command-body';
 import { valuesRequired } from './common-options';
 import { parseTrace, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
 import { EXIT } from '../engine/exit-codes';
-import { TRACE_SUPPORT } from '../../machines/protocols';
+import { loadTraceSupport } from '../../machines/protocols';
 
 const CHECKS: [string, Chunking][] = [
   ['as recorded', { kind: 'recorded' }],
@@ -37,7 +38,7 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
     process.exitCode = EXIT.usage;
     return;
   }
-  const support = TRACE_SUPPORT[trace.header.protocol];
+  const support = (await loadTraceSupport())[trace.header.protocol];
   process.stdout.write(`${formatTimeline(trace, support?.nameFrames(trace)).join('\n')}\n`);
   if (!args.check) return;
   if (!support || trace.header.role === 'proxy') {
@@ -57,12 +58,5 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
   if (differs) process.exitCode = EXIT.internal;
 }
 
-/** Adds `replay` to the CLI. */
-export function replayCommand<T>(yargs: Argv<T>) {
-  return yargs.command(
-    'replay <file>',
-    'Print a recorded trace as a timeline; --check re-runs it against the machine',
-    valuesRequired(builder),
-    handler,
-  );
-}
+/** `wirestate replay <file>`. */
+export const replayBody: CommandBody = { builder: valuesRequired(builder), handler };

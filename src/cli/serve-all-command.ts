@@ -1,74 +1,73 @@
 /** `wirestate serve-all`: every registered protocol's servers (or those `--only`/`--except` name) on their default ports or their own, in one process. */
 import type { Argv } from 'yargs';
-import { PROTOCOLS } from '../../machines/protocols';
+import type { CommandBody } from './command-body';
+import { loadProtocols } from '../../machines/protocols';
 import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
-import { loggerFrom, valuesRequired } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';
 import { warnIfOpenToUploads } from './upload-safety';
 
-const NAMES = PROTOCOLS.map((protocol) => protocol.name);
 const portOption = (protocol: ProtocolDescriptor) => `${protocol.name}-port`;
 
-/** `--NAME-port` for each protocol: its first server there, the others moved by as much (0: each on a port the OS picks). */
-const withPortOptions = (yargs: Argv) =>
-  PROTOCOLS.reduce(
-    (parser, protocol) =>
-      parser.option(portOption(protocol), {
-        type: 'number',
-        describe: `Port of the ${protocol.name} server${protocol.servers.length > 1 ? `s (${protocol.servers.map((server) => server.port).join(', ')}: the others move with the first; 0: each a free one)` : ''}`,
-        defaultDescription: `${protocol.servers[0].port} + --port-offset`,
-      }),
-    yargs,
-  );
+/** `wirestate serve-all`: it needs every protocol, so it loads them all. */
+export async function serveAllCommand(): Promise<CommandBody> {
+  const everyProtocol = await loadProtocols();
+  const names = everyProtocol.map((protocol) => protocol.name);
+  /** `--NAME-port` for each protocol: its first server there, the others moved by as much (0: each on a port the OS picks). */
+  const withPortOptions = (yargs: Argv) =>
+    everyProtocol.reduce(
+      (parser, protocol) =>
+        parser.option(portOption(protocol), {
+          type: 'number',
+          describe: `Port of the ${protocol.name} server${protocol.servers.length > 1 ? `s (${protocol.servers.map((server) => server.port).join(', ')}: the others move with the first; 0: each a free one)` : ''}`,
+          defaultDescription: `${protocol.servers[0].port} + --port-offset`,
+        }),
+      yargs,
+    );
 
-const builder = (yargs: Argv) =>
-  withDefaultServerOptions(
-    withPortOptions(yargs),
-    PROTOCOLS,
-    'Folder served by transfer, blocks, share and ardei advanced',
-  )
-    .option('only', { type: 'string', array: true, choices: NAMES, describe: 'Serve only these protocols' })
-    .option('except', { type: 'string', array: true, choices: NAMES, describe: 'Serve every protocol but these' })
-    .conflicts('only', 'except')
-    .check((args) => {
-      for (const protocol of PROTOCOLS) {
-        const port = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
-        if (port === undefined || port === 0) continue;
-        const last = port + Math.max(...protocol.servers.map((server) => server.port - protocol.servers[0].port));
-        if (!isPort(port) || !isPort(last))
-          throw new Error(
-            `--${portOption(protocol)} must be 0..65535${last !== port ? ` with room for its other servers (up to ${last})` : ''}`,
-          );
-      }
-      return true;
-    })
-    .example('$0 serve-all --inspect', 'every seed at once, watched in one inspector on http://127.0.0.1:50080/')
-    .example('$0 serve-all --only transfer share --transfer-port 6001', 'two of them, the transfer server on 6001');
+  const builder = (yargs: Argv) =>
+    withDefaultServerOptions(
+      withPortOptions(yargs),
+      everyProtocol,
+      'Folder served by transfer, blocks, share and ardei advanced',
+    )
+      .option('only', { type: 'string', array: true, choices: names, describe: 'Serve only these protocols' })
+      .option('except', { type: 'string', array: true, choices: names, describe: 'Serve every protocol but these' })
+      .conflicts('only', 'except')
+      .check((args) => {
+        for (const protocol of everyProtocol) {
+          const port = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
+          if (port === undefined || port === 0) continue;
+          const last = port + Math.max(...protocol.servers.map((server) => server.port - protocol.servers[0].port));
+          if (!isPort(port) || !isPort(last))
+            throw new Error(
+              `--${portOption(protocol)} must be 0..65535${last !== port ? ` with room for its other servers (up to ${last})` : ''}`,
+            );
+        }
+        return true;
+      })
+      .example('$0 serve-all --inspect', 'every seed at once, watched in one inspector on http://127.0.0.1:50080/')
+      .example('$0 serve-all --only transfer share --transfer-port 6001', 'two of them, the transfer server on 6001');
 
-type Args = Awaited<ReturnType<typeof builder>['argv']>;
+  type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
-async function handler(args: Args): Promise<void> {
-  const log = loggerFrom(args, false);
-  const protocols = PROTOCOLS.filter((protocol) =>
-    args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name),
-  );
-  if (protocols.some((protocol) => protocol.name === 'transfer' || protocol.name === 'share'))
-    warnIfOpenToUploads(log, args, 'the transfer and share servers accept');
-  const portOf: PortOf = (protocol, server) => {
-    const chosen = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
-    if (chosen === undefined) return server.port + args['port-offset'];
-    return chosen === 0 ? 0 : chosen + server.port - protocol.servers[0].port;
-  };
-  const root = await serveDefaults(args, log, protocols, portOf);
-  log.info(`serving ${root}; a sum client sending a number outside 1..100 stops the sum server, the others go on`);
+  async function handler(args: Args): Promise<void> {
+    const log = loggerFrom(args, false);
+    const protocols = everyProtocol.filter((protocol) =>
+      args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name),
+    );
+    if (protocols.some((protocol) => protocol.name === 'transfer' || protocol.name === 'share'))
+      warnIfOpenToUploads(log, args, 'the transfer and share servers accept');
+    const portOf: PortOf = (protocol, server) => {
+      const chosen = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
+      if (chosen === undefined) return server.port + args['port-offset'];
+      return chosen === 0 ? 0 : chosen + server.port - protocol.servers[0].port;
+    };
+    const root = await serveDefaults(args, log, protocols, portOf);
+    log.info(`serving ${root}; a sum client sending a number outside 1..100 stops the sum server, the others go on`);
+  }
+
+  return { builder: valuesRequired(builder), handler };
 }
-
-/** Adds `serve-all`. */
-export const serveAllCommand = <T>(yargs: Argv<T>) =>
-  yargs.command(
-    'serve-all',
-    "Every protocol's servers in one process (or --only some, each port movable)",
-    valuesRequired(builder),
-    handler,
-  );

@@ -16,7 +16,8 @@ import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { EXIT } from '../engine/exit-codes';
-import { startInspection, withInspectOptions, type Inspection } from './inspect-options';
+import { startInspection, withInspectOptions } from './inspect-options';
+import type { Inspection } from './inspection';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
 export function withServerOptions<T>(yargs: Argv<T>) {

@@ -1,9 +1,11 @@
 /** `wirestate server`: serve one folder over the transfer protocol. */
 import type { Argv } from 'yargs';
+import type { CommandBody } from './command-body';
 import { TRANSFER_PORT, transferServer } from '../../machines/transfer';
 import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
-import { loggerFrom, valuesRequired } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
@@ -47,7 +49,5 @@ async function handler(args: Args): Promise<void> {
   log.info(`serving ${files.root}`);
 }
 
-/** Adds `server` to the CLI. */
-export function serverCommand<T>(yargs: Argv<T>) {
-  return yargs.command('server', 'Serve a folder over the transfer protocol', valuesRequired(builder), handler);
-}
+/** `wirestate server` and `wirestate transfer server`. */
+export const serverBody: CommandBody = { builder: valuesRequired(builder), handler };

@@ -8,12 +8,14 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession } from './client-session';
+import { withClientOptions } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
-import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
-import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
 import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
@@ -29,7 +31,6 @@ import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/shar
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
-import { shareProtocol } from '../../machines/share';
 import { isStandardStream, standardOutput } from '../storage/standard-streams';
 
 const serverBuilder = (yargs: Argv) =>
@@ -177,14 +178,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 }
 
 /** Adds `share server` and `share client`. */
-export const shareCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, shareProtocol.name, shareProtocol.summary, (roles) =>
-    roles
-      .command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer)
-      .command(
-        'client <host> <port> <command> [name]',
-        'put or get a file, or list the folder',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const shareCommand = protocolRoles((roles) =>
+  roles
+    .command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer)
+    .command(
+      'client <host> <port> <command> [name]',
+      'put or get a file, or list the folder',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);

@@ -1,25 +1,42 @@
 /**
- * Ctrl-C (SIGINT) or SIGTERM on a client stops its session at once. First
- * `abort` resets its connection: left to the process's exit, the kernel would
+ * Ctrl-C (SIGINT) or SIGTERM on a client stops its sessions at once. First
+ * `abort` resets each connection: left to the process's exit, the kernel would
  * send what it still holds and then a FIN, which a server reading an upload
  * until the end of the stream (share put, queue send) takes for a finished
- * one. Stopping the actor then runs its actors' clean-up, which removes a
+ * one. Stopping each actor then runs its actors' clean-up, which removes a
  * half-written download (only SIGKILL can leave one). The process exits 130
- * or 143, as a shell reports those signals.
+ * or 143, as a shell reports those signals. A run of several files has several
+ * sessions open at once; one handler stops them all before the process exits.
  */
 import type { AnyActorRef } from 'xstate';
 
-/** Returns the function that takes the handlers off again, once the session is over. */
-export function stopOnSignal(actor: AnyActorRef, abort: () => void): () => void {
-  const stop = (signal: NodeJS.Signals) => {
+interface LiveSession {
+  actor: AnyActorRef;
+  abort: () => void;
+}
+
+const live = new Set<LiveSession>();
+
+function stopAll(signal: NodeJS.Signals): void {
+  for (const { actor, abort } of live) {
     abort();
     actor.stop();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/** Returns the function that takes the session off again, once it is over. */
+export function stopOnSignal(actor: AnyActorRef, abort: () => void): () => void {
+  const session = { actor, abort };
+  if (live.size === 0) {
+    process.once('SIGINT', stopAll);
+    process.once('SIGTERM', stopAll);
+  }
+  live.add(session);
   return () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    live.delete(session);
+    if (live.size > 0) return;
+    process.off('SIGINT', stopAll);
+    process.off('SIGTERM', stopAll);
   };
 }

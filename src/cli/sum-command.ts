@@ -5,10 +5,11 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
-import { loggerFrom, valuesRequired } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { prompter } from './prompt';
-import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { runTextClient, withTextClientOptions } from './text-client-run';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
@@ -22,7 +23,6 @@ import {
   SUM_PORT,
 } from '../../machines/sum/codec';
 import { sumClient, sumServer } from '../../machines/sum';
-import { sumProtocol } from '../../machines/sum';
 
 const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
 
@@ -110,19 +110,18 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 }
 
 /** Adds `sum server` and `sum client`. */
-export const sumCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, sumProtocol.name, sumProtocol.summary, (roles) =>
-    roles
-      .command(
-        'server [port]',
-        'Answer with a name and a number; stop on a number out of range',
-        valuesRequired(serverBuilder),
-        runServer,
-      )
-      .command(
-        'client [name] [number]',
-        'Send a name and a number, print both and the sum',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const sumCommand = protocolRoles((roles) =>
+  roles
+    .command(
+      'server [port]',
+      'Answer with a name and a number; stop on a number out of range',
+      valuesRequired(serverBuilder),
+      runServer,
+    )
+    .command(
+      'client [name] [number]',
+      'Send a name and a number, print both and the sum',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);

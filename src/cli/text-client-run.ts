@@ -6,9 +6,10 @@
 import type { Argv } from 'yargs';
 import { outcomeWords } from './outcome-words';
 import type { ConnectionSpec } from '../engine/protocol';
-import { CannotConnect, runClientSession, withClientOptions } from './client-session';
+import { CannotConnect, runClientSession } from './client-session';
+import { withClientOptions } from './common-options';
+import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
-import { loggerFrom } from './common-options';
 import { EXIT, TEXT_CLIENT_EXITS, exitCodeFor, type ExitCodes } from '../engine/exit-codes';
 import { isPort } from './host-port';
 

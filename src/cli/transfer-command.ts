@@ -1,11 +1,11 @@
 /** `wirestate transfer server|client`: the transfer protocol under its name, like every other protocol (also `wirestate server|client`). */
-import type { Argv } from 'yargs';
-import { clientCommand } from './client-command';
-import { protocolCommand } from './protocol-command';
-import { serverCommand } from './server-command';
-import { transferProtocol } from '../../machines/transfer';
+import { clientBody } from './client-command';
+import { TRANSFER_ROLES } from './command-body';
+import { protocolRoles } from './protocol-command';
+import { serverBody } from './server-command';
 
-export const transferCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, transferProtocol.name, transferProtocol.summary, (roles) =>
-    clientCommand(serverCommand(roles)),
-  );
+export const transferCommand = protocolRoles((roles) =>
+  roles
+    .command('server', TRANSFER_ROLES.server, serverBody.builder, serverBody.handler)
+    .command('client', TRANSFER_ROLES.client, clientBody.builder, clientBody.handler),
+);

@@ -3,16 +3,16 @@
  * the lab's first exercise (seed 003), run as the slides show it.
  */
 import type { Argv } from 'yargs';
-import { loggerFrom, valuesRequired } from './common-options';
+import { valuesRequired } from './common-options';
+import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { prompter } from './prompt';
-import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
+import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { runTextClient, withTextClientOptions } from './text-client-run';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { UPPER_MAX_REQUEST, UPPER_PORT } from '../../machines/upper/codec';
 import { upperClient, upperServer } from '../../machines/upper';
-import { upperProtocol } from '../../machines/upper';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT).example(
@@ -60,14 +60,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 }
 
 /** Adds `upper server` and `upper client`. */
-export const upperCommand = <T>(yargs: Argv<T>) =>
-  protocolCommand(yargs, upperProtocol.name, upperProtocol.summary, (roles) =>
-    roles
-      .command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer)
-      .command(
-        'client [sentence..]',
-        'Send a line and print the answer',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
-      ),
-  );
+export const upperCommand = protocolRoles((roles) =>
+  roles
+    .command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer)
+    .command(
+      'client [sentence..]',
+      'Send a line and print the answer',
+      valuesRequired(clientBuilder),
+      exitWith(runClient),
+    ),
+);

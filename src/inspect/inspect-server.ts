@@ -12,9 +12,6 @@ import type { TraceSupport } from '../trace/trace-support';
 import type { InspectorHub } from './inspector-hub';
 import { readTrace } from './trace-view';
 
-/** Default port of `--inspect` with no value. */
-export const DEFAULT_INSPECT_PORT = 50080;
-
 const PACKAGE_ROOT = join(__dirname, ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..'] : ['..', '..']));
 const PAGE = join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'index.html');
 const ASSETS: Record<string, string> = {

@@ -1,7 +1,16 @@
-/** `wirestate` with the test protocol registered by the one line a new protocol adds to the list. */
+/** `wirestate` with the test protocol registered by the one entry a new protocol adds to the list. */
 import { hideBin } from 'yargs/helpers';
 import { PROTOCOLS } from '../../machines/protocols';
 import { runCli } from '../cli/cli';
-import { reverseProtocol } from './protocols/reverse';
 
-void runCli([...PROTOCOLS, reverseProtocol], hideBin(process.argv));
+void runCli(
+  [
+    ...PROTOCOLS,
+    {
+      name: 'reverse',
+      summary: 'A line in, the line reversed back (a test protocol)',
+      load: async () => (await import('./protocols/reverse')).reverseProtocol,
+    },
+  ],
+  hideBin(process.argv),
+);

@@ -16,7 +16,6 @@ const client = createTextClient('reverse-client');
 
 export const reverseProtocol: ProtocolDescriptor = {
   name: 'reverse',
-  summary: 'A line in, the line reversed back (a test protocol)',
   // Port 0: the system picks one, as tests need.
   servers: [
     {

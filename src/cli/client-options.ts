@@ -1,0 +1,90 @@
+/**
+ * `wirestate client`'s flags: the seed client's, plus several files in one run (`-v`/`-l` pairs, `--list-file`,
+ * `--parallel`). Only yargs and the transfer codec: the transfer machines load when a transfer starts.
+ */
+import type { Argv } from 'yargs';
+import { OP, encodeRequest } from '../../machines/transfer/frames';
+import { isStandardStream } from '../storage/standard-streams';
+import { withClientOptions } from './common-options';
+import { parseHostPort } from './host-port';
+import { withJsonOption } from './json-result';
+
+/** Files moved at once by default: a few connections keep the link busy without crowding the server's per-address limit. */
+export const DEFAULT_PARALLEL = 8;
+
+/** A flag given several times comes as an array (yargs's duplicate-arguments-array); once, as its value. */
+const eachGiven = (value: string | string[]): string[] => [value].flat();
+
+export const clientBuilder = (yargs: Argv) =>
+  withJsonOption(withClientOptions(yargs, 30))
+    .option('mode', {
+      alias: 'm',
+      choices: ['download', 'upload'] as const,
+      default: 'download' as const,
+      describe: 'Transfer direction',
+    })
+    .option('server', {
+      alias: 's',
+      type: 'string',
+      default: '127.0.0.1:50000',
+      describe: 'Server address as host:port',
+    })
+    .option('server-file-name', {
+      alias: 'v',
+      type: 'string',
+      coerce: eachGiven,
+      defaultDescription: 'server.txt',
+      describe: 'File name on the server; repeat -v and -l in pairs for several files',
+    })
+    .option('client-file-name', {
+      alias: 'l',
+      type: 'string',
+      coerce: eachGiven,
+      defaultDescription: 'client.txt',
+      describe: 'Local file to upload from or download to; - for stdin (upload) or stdout (download), one file only',
+    })
+    .option('list-file', {
+      type: 'string',
+      describe:
+        'More files, one a line: REMOTE<TAB>LOCAL, REMOTE LOCAL (no spaces in names) or REMOTE alone; - for stdin',
+    })
+    .option('parallel', {
+      type: 'number',
+      default: DEFAULT_PARALLEL,
+      describe: 'Files moved at once, each over its own connection',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'No progress or success line; errors only',
+    })
+    .check((args) => {
+      const remotes = args['server-file-name'] ?? [];
+      const locals = args['client-file-name'] ?? [];
+      if (remotes.length > 1 || locals.length > 1 ? remotes.length !== locals.length : false)
+        throw new Error(
+          `-v is given ${remotes.length} time(s) and -l ${locals.length}: give them in pairs, -v REMOTE -l LOCAL for each file`,
+        );
+      if (args.json && args.mode === 'download' && locals.some(isStandardStream))
+        throw new Error('--json and -l - both write to stdout: pick one');
+      if (!Number.isInteger(args.parallel) || args.parallel < 1)
+        throw new Error('--parallel must be a whole number of files, 1 or more');
+      parseHostPort(args.server);
+      for (const remote of remotes) encodeRequest(OP.download, remote);
+      return true;
+    })
+    .example('$0 client -m download -s 127.0.0.1:50000 -l client_speech.txt -v speech.txt', 'download speech.txt')
+    .example(
+      '$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt',
+      'upload under a new name',
+    )
+    .example('$0 client -s 127.0.0.1:50001 -v a.txt -l got/a.txt -v b.txt -l got/b.txt', 'download two files')
+    .example('ls | $0 client -m upload -s 127.0.0.1:50001 --list-file -', 'upload every file here under its name')
+    .epilog(
+      'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
+        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem. ' +
+        'Several files: the highest code any file got, and a line for each file that failed.',
+    );
+
+export type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

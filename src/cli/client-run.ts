@@ -1,0 +1,161 @@
+/**
+ * `wirestate client` once its flags are read: every file they name (`-v`/`-l` pairs, then `--list-file`),
+ * at most `--parallel` at once, each over its own connection. One file reports as the seed's client did
+ * (progress, one line, one JSON object); several give a line per file and a summary, and the run exits
+ * with the highest code any file got.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { errorCode } from '../storage/errors';
+import { EXIT } from '../engine/exit-codes';
+import { formatBytes, formatRate } from '../log/logger';
+import { isStandardStream } from '../storage/standard-streams';
+import type { ClientArgs } from './client-options';
+import { errnoWords } from './errno-words';
+import { parseHostPort } from './host-port';
+import { printResult } from './json-result';
+import { loggerFrom } from './logger-from';
+import { Progress } from './progress';
+import { runAtMost } from './run-at-most';
+import { transferFile, type FileResult, type TransferSettings } from './transfer-file';
+import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
+
+/** A run that cannot start: its exit code and the line that says why. */
+class RunRefused extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs every file and returns the process exit code. */
+export async function runClient(args: ClientArgs): Promise<number> {
+  let files: FilePair[];
+  try {
+    files = await filesOf(args);
+  } catch (error) {
+    if (!(error instanceof RunRefused)) throw error;
+    process.stderr.write(`wirestate client: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const { host, port } = parseHostPort(args.server);
+  const settings: TransferSettings = {
+    operation: args.mode,
+    host,
+    port,
+    idleTimeoutMs: args['idle-timeout'] * 1000,
+    session: args,
+    log: loggerFrom(args, true, 'error'),
+  };
+  return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
+}
+
+/** The seed client's run: a progress bar or a line at the start and the end, `wirestate client: ...` on failure. */
+async function runOne(file: FilePair, settings: TransferSettings, args: ClientArgs): Promise<number> {
+  const progress = new Progress(process.stderr, args.quiet || args.json);
+  const result = await transferFile(file, settings, 'client', progress);
+  if (result.problem) {
+    progress.clear();
+    process.stderr.write(`wirestate client: ${result.problem}\n`);
+  } else if (result.outcome) {
+    const seconds = progress.elapsed();
+    const { outcome, bytes } = result.outcome;
+    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`);
+  }
+  if (args.json) printResult(resultFields(file, settings, result));
+  return result.exitCode;
+}
+
+/** Several files: a line for each as it ends (a failure always, a success unless -q or --json), then a summary. */
+async function runMany(files: FilePair[], settings: TransferSettings, args: ClientArgs): Promise<number> {
+  const startedMs = performance.now();
+  const quietFile = new Progress(process.stderr, true);
+  const results = await runAtMost(files, args.parallel, async (file, index) => {
+    const result = await transferFile(file, settings, `client-${index + 1}`, quietFile);
+    const arrow =
+      settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
+    if (result.problem) process.stderr.write(`wirestate client: ${arrow}: ${result.problem}\n`);
+    else if (result.outcome && !args.quiet && !args.json) {
+      const seconds = (performance.now() - result.startedMs) / 1000;
+      const { outcome, bytes } = result.outcome;
+      process.stderr.write(`${outcome} ${arrow}: ${formatBytes(bytes)} in ${seconds.toFixed(3)} s\n`);
+    }
+    if (args.json) printResult(resultFields(file, settings, result));
+    return result.exitCode;
+  });
+  const worst = Math.max(EXIT.ok, ...results);
+  if (!args.quiet && !args.json) {
+    const seconds = (performance.now() - startedMs) / 1000;
+    const failed = results.filter((code) => code !== EXIT.ok).length;
+    process.stderr.write(
+      `${files.length - failed} of ${files.length} files done in ${seconds.toFixed(2)} s (${(files.length / seconds).toFixed(0)} files/s)` +
+        `${failed ? `; ${failed} failed, exit ${worst}` : ''}\n`,
+    );
+  }
+  return worst;
+}
+
+const resultFields = (file: FilePair, settings: TransferSettings, result: FileResult) => ({
+  operation: settings.operation,
+  name: file.remote,
+  outcome: result.outcome,
+  detail: result.problem,
+  startedMs: result.startedMs,
+  exitCode: result.exitCode,
+});
+
+/** The files the flags name: the `-v`/`-l` pairs (the seed's defaults for a lone one), then the list's lines. */
+async function filesOf(args: ClientArgs): Promise<FilePair[]> {
+  const remotes = args['server-file-name'] ?? [];
+  const locals = args['client-file-name'] ?? [];
+  const listFile = args['list-file'];
+  const paired =
+    remotes.length > 1
+      ? remotes.map((remote, index) => ({ remote, local: locals[index] }))
+      : remotes.length + locals.length > 0 || listFile === undefined
+        ? [{ remote: remotes[0] ?? 'server.txt', local: locals[0] ?? 'client.txt' }]
+        : [];
+  const files = [...paired, ...(listFile === undefined ? [] : await readList(listFile))];
+  if (files.length > 1) refuseWhatTakesOneFile(files, args);
+  return files;
+}
+
+async function readList(path: string): Promise<FilePair[]> {
+  const shown = isStandardStream(path) ? 'stdin' : path;
+  let text: string;
+  try {
+    text = isStandardStream(path) ? await readStdin() : await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RunRefused(`cannot read --list-file ${shown}: ${errnoWords(errorCode(error))}`, EXIT.localFile);
+  }
+  try {
+    return parseTransferList(text);
+  } catch (error) {
+    if (error instanceof ListLineError) throw new RunRefused(`--list-file ${shown}: ${error.message}`, EXIT.usage);
+    throw error;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Standard streams, the inspector and one local file for two downloads each make sense for one file only. */
+function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): void {
+  if (files.some((file) => isStandardStream(file.local)))
+    throw new RunRefused('- (stdin or stdout) takes one file a run; name a local file for each', EXIT.usage);
+  if (args.inspect !== undefined || args['inspect-stately'])
+    throw new RunRefused('--inspect watches one transfer: give one file', EXIT.usage);
+  if (args.mode === 'download') {
+    const seen = new Set<string>();
+    for (const { local } of files) {
+      if (seen.has(resolve(local)))
+        throw new RunRefused(`two downloads into ${local}: give each its own local file`, EXIT.usage);
+      seen.add(resolve(local));
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Start-up loads only what the command runs: `wirestate client --help` none of the protocols'
+ * machines, logging, the inspector or lmdb; a protocol's command only its own protocol, lmdb only
+ * with `--store` and the inspector only with `--inspect`. Each case is a real process whose loaded
+ * modules are read from require's cache as it exits.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, run } from '../test-support/processes';
+
+const HEAVY = ['winston', 'xstate', 'lmdb', 'ws', '@dagrejs/dagre', 'superjson'];
+
+let folder: string;
+let preload: string;
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'wirestate-lazy-'));
+  preload = join(folder, 'list-modules.js');
+  await writeFile(
+    preload,
+    `process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULES_OUT, Object.keys(require.cache).join('\\n')));`,
+  );
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+/** The packages and our own files a command line loads. */
+async function loaded(args: string[]): Promise<{ packages: string[]; machines: string[] }> {
+  const out = join(folder, `modules-${Math.random().toString(36).slice(2)}.txt`);
+  const result = await run(process.execPath, ['--require', preload, CLI, ...args], {
+    env: { ...process.env, MODULES_OUT: out },
+  });
+  expect(result.code).toBe(0);
+  const files = (await readFile(out, 'utf8')).split('\n');
+  const packages = HEAVY.filter((name) => files.some((file) => file.includes(`/node_modules/${name}/`)));
+  const machines = [...new Set(files.flatMap((file) => /\/dist\/machines\/(\w+)\//.exec(file)?.[1] ?? []))];
+  return { packages, machines: machines.sort() };
+}
+
+it('wirestate --help loads no protocol and none of the heavy packages', async () => {
+  expect(await loaded(['--help'])).toEqual({ packages: [], machines: [] });
+});
+
+it('wirestate client --help loads only the transfer codec, none of the heavy packages', async () => {
+  expect(await loaded(['client', '--help'])).toEqual({ packages: [], machines: ['transfer'] });
+});
+
+it('wirestate queue server --help loads the queue alone, without lmdb or the inspector', async () => {
+  const { packages, machines } = await loaded(['queue', 'server', '--help']);
+  expect(machines).toEqual(['queue']);
+  expect(packages.filter((name) => ['lmdb', 'ws', '@dagrejs/dagre', 'superjson'].includes(name))).toEqual([]);
+});

@@ -1,0 +1,12 @@
+/** The logger a command's `--debug` and `--log-format` ask for (winston, loaded when a command runs, not for --help). */
+import { createLogger, type LogFormat, type Logger } from '../log/logger';
+
+export function loggerFrom(
+  args: { debug: boolean; 'log-format': LogFormat },
+  stderr: boolean,
+  quietLevel?: 'error',
+): Logger {
+  const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
+  if (quietLevel && !args.debug) log.level = quietLevel;
+  return log;
+}

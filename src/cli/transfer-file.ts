@@ -1,0 +1,131 @@
+/**
+ * One file over one connection, as the transfer protocol moves it: checks the local side, runs the client
+ * machine, and says how it ended. `wirestate client` calls it once per file, however many files a run has.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { AnyActorRef } from 'xstate';
+import { transferClient, transferProtocol } from '../../machines/transfer';
+import { errorCode } from '../storage/errors';
+import { EXIT, exitCodeFor } from '../engine/exit-codes';
+import type { SessionOutcome } from '../engine/protocol';
+import type { Logger } from '../log/logger';
+import type { LocalFile } from '../storage/file-store';
+import { localFile } from '../storage/local-file';
+import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
+import { removeStaleTempFiles } from '../storage/temp-names';
+import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
+import { errnoWords } from './errno-words';
+import { outcomeWords } from './outcome-words';
+import type { Progress } from './progress';
+import type { FilePair } from './transfer-list';
+
+/** What every file of a run shares. */
+export interface TransferSettings {
+  operation: 'download' | 'upload';
+  host: string;
+  port: number;
+  idleTimeoutMs: number;
+  session: ClientSessionArgs;
+  log: Logger;
+}
+
+/** How one file went: its exit code, the session's outcome when there was one, and why in words when it failed. */
+export interface FileResult {
+  exitCode: number;
+  outcome?: SessionOutcome;
+  /** Set when the file failed: the line to show. */
+  problem?: string;
+  startedMs: number;
+}
+
+/**
+ * Moves one file; `connection` names its log lines and trace (`client` for a run of one file).
+ * `progress` shows its start, its bar and any note; the caller reports the result.
+ */
+export async function transferFile(
+  { remote, local: localName }: FilePair,
+  settings: TransferSettings,
+  connection: string,
+  progress: Progress,
+): Promise<FileResult> {
+  const startedMs = performance.now();
+  const { operation, host, port } = settings;
+  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome): FileResult => ({
+    exitCode,
+    outcome,
+    problem,
+    startedMs,
+  });
+  let local: LocalFile;
+  let size = 0;
+  let spooled: SpooledInput | undefined;
+  try {
+    if (isStandardStream(localName)) {
+      if (operation === 'upload') {
+        spooled = await spoolInput(process.stdin);
+        local = localFile(spooled.path);
+        size = spooled.size;
+      } else local = standardOutput(process.stdout);
+    } else {
+      const localPath = resolve(localName);
+      local = localFile(localPath);
+      if (operation === 'upload') {
+        const info = await stat(localPath);
+        if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);
+        size = info.size;
+      } else if (!(await stat(dirname(localPath))).isDirectory()) {
+        return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
+      } else {
+        // What an earlier download of this file left when its process was killed.
+        for (const path of await removeStaleTempFiles(dirname(localPath), {
+          recursive: false,
+          forName: basename(localPath),
+        })) {
+          progress.line(`removed ${path}, left by an interrupted download`);
+        }
+      }
+    }
+  } catch (error) {
+    return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
+  }
+
+  const spec = transferClient(local, {
+    operation,
+    serverName: remote,
+    size,
+    idleTimeoutMs: settings.idleTimeoutMs,
+  });
+  // Said once connected, before the first byte moves; then the progress follows the machine's count.
+  const showProgress = (actor: AnyActorRef) => {
+    const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
+    const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
+    progress.line(`${operation} ${arrow} via ${host}:${port}`);
+    // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
+    actor.subscribe({
+      next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size),
+      error: () => undefined,
+    });
+  };
+  let outcome: SessionOutcome;
+  try {
+    outcome = await runClientSession(
+      { protocol: transferProtocol.name, transport: 'tcp', host, port, spec, connection },
+      settings.session,
+      settings.log,
+      showProgress,
+    );
+  } catch (error) {
+    if (error instanceof CannotConnect) return failed(EXIT.cannotConnect, error.message);
+    throw error;
+  } finally {
+    await spooled?.remove();
+  }
+  if (!outcome.ok)
+    return failed(
+      exitCodeFor(outcome.outcome, transferProtocol.exitCodes),
+      outcomeWords(outcome.outcome, outcome.detail),
+      outcome,
+    );
+  return { exitCode: EXIT.ok, outcome, startedMs };
+}
