@@ -18,7 +18,7 @@ import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
 import { socketLife } from './socket-life';
-import { endsOf, peerReset } from './tcp-table';
+import { peerReset } from './peer-reset';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -127,21 +127,17 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     pump.push(chunk);
     updateFlow();
   });
-  // Taken while connected: once reset, the system no longer names the peer.
-  const ends = endsOf(socket);
   socket.on('end', () => {
     // libuv takes a reset that arrives behind data for a clean end (a hang-up after a short read), so a peer
-    // that broke off would look like one that finished: the kernel's table tells which it was. It can tell
-    // only while our side is open (an upload's receiver): after both FINs a socket leaves the table too.
-    void (socket.writableEnded ? Promise.resolve(false) : peerReset(ends)).then((reset) => {
-      if (reset) {
-        record?.error('ECONNRESET');
-        tellActive({ type: 'socket.error', code: 'ECONNRESET' });
-        return;
-      }
-      record?.end();
-      pump.end();
-    });
+    // that broke off would look like one that finished: the kernel tells which it was (peer-reset.ts), but
+    // only while our side is open (an upload's receiver): after both FINs the socket is closed either way.
+    if (!socket.writableEnded && peerReset(socket)) {
+      record?.error('ECONNRESET');
+      tellActive({ type: 'socket.error', code: 'ECONNRESET' });
+      return;
+    }
+    record?.end();
+    pump.end();
   });
   socket.on('drain', () => {
     life.send({ type: 'writes.drained' });
