@@ -17,7 +17,7 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
-import { socketLife } from './socket-life';
+import { socketLife, type SocketLifeCommand } from './socket-life';
 import { peerReset } from './peer-reset';
 
 const EMPTY = Buffer.alloc(0);
@@ -54,20 +54,23 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const stopProgress = options.reportSendProgress
     ? watchSendProgress(socket, () => actor.getSnapshot().status === 'active' && actor.send({ type: 'wire.progress' }))
     : undefined;
-  const life = createActor(
-    socketLife.provide({
-      actions: {
-        tellFull: () => actor.send({ type: 'wire.full' }),
-        tellDrained: () => actor.send({ type: 'wire.drain' }),
-        endOwnSide: () => socket.writableEnded || socket.end(),
-        destroy: () => socket.destroy(),
-        reset: () => socket.resetAndDestroy(),
-        breakSession: () => tellActive({ type: 'socket.error', code: 'closed' }),
-      },
-      guards: { peerEnded: () => socket.readableEnded, ownSideFinished: () => socket.writableFinished },
-      delays: { linger: lingerMs, localWork: localWorkMs },
-    }),
-  );
+  const life = createActor(socketLife, { input: { lingerMs, localWorkMs } });
+  life.on('*', (command: SocketLifeCommand) => {
+    switch (command.type) {
+      case 'life.full':
+        return actor.send({ type: 'wire.full' });
+      case 'life.drained':
+        return actor.send({ type: 'wire.drain' });
+      case 'life.end':
+        return socket.writableEnded || socket.end();
+      case 'life.destroy':
+        return socket.destroy();
+      case 'life.reset':
+        return socket.resetAndDestroy();
+      case 'life.broken':
+        return tellActive({ type: 'socket.error', code: 'closed' });
+    }
+  });
   /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
   let couldRead = false;
 
@@ -151,7 +154,12 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   socket.on('close', (hadError) => {
     guard?.stop();
     stopProgress?.();
-    life.send({ type: 'socket.closed', hadError });
+    life.send({
+      type: 'socket.closed',
+      hadError,
+      peerEnded: socket.readableEnded,
+      ownSideFinished: socket.writableFinished,
+    });
   });
 
   const finished = new Promise<SessionOutcome>((resolve) => {
