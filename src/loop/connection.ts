@@ -17,7 +17,7 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
-import { socketLife, type SocketLifeCommand } from './socket-life';
+import { socketLife, type SocketLifeCommand, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
 
 const EMPTY = Buffer.alloc(0);
@@ -54,23 +54,49 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const stopProgress = options.reportSendProgress
     ? watchSendProgress(socket, () => actor.getSnapshot().status === 'active' && actor.send({ type: 'wire.progress' }))
     : undefined;
-  const life = createActor(socketLife, { input: { lingerMs, localWorkMs } });
-  life.on('*', (command: SocketLifeCommand) => {
-    switch (command.type) {
-      case 'life.full':
-        return actor.send({ type: 'wire.full' });
-      case 'life.drained':
-        return actor.send({ type: 'wire.drain' });
-      case 'life.end':
-        return socket.writableEnded || socket.end();
-      case 'life.destroy':
-        return socket.destroy();
-      case 'life.reset':
-        return socket.resetAndDestroy();
-      case 'life.broken':
-        return tellActive({ type: 'socket.error', code: 'closed' });
-    }
-  });
+  let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
+  const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));
+  const settle = () => {
+    const outcome = outcomeOf(actor);
+    actor.stop();
+    resolveFinished(close(outcome));
+  };
+  const startLife = () => {
+    const started = createActor(socketLife, { input: { lingerMs, localWorkMs } });
+    started.on('*', (command: SocketLifeCommand) => {
+      switch (command.type) {
+        case 'life.full':
+          return actor.send({ type: 'wire.full' });
+        case 'life.drained':
+          return actor.send({ type: 'wire.drain' });
+        case 'life.end':
+          return socket.writableEnded || socket.end();
+        case 'life.destroy':
+          return socket.destroy();
+        case 'life.reset':
+          return socket.resetAndDestroy();
+        case 'life.broken':
+          return tellActive({ type: 'socket.error', code: 'closed' });
+      }
+    });
+    started.subscribe({
+      complete: settle,
+      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
+      error: (error) => {
+        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
+        socket.resetAndDestroy();
+        settle();
+      },
+    });
+    return started.start();
+  };
+  // The life machine starts with the first event the loop has for it: its first state has no entry action and no
+  // timer, so until then it would only sit there, and an idle connection holds one actor, not two.
+  let life: ReturnType<typeof startLife> | undefined;
+  const tellLife = (event: SocketLifeEvent) => {
+    life ??= startLife();
+    life.send(event);
+  };
   /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
   let couldRead = false;
 
@@ -91,7 +117,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     switch (command.type) {
       case 'wire.write':
         record?.out(command.bytes);
-        if (!socket.write(command.bytes)) life.send({ type: 'writes.full' });
+        if (!socket.write(command.bytes)) tellLife({ type: 'writes.full' });
         return;
       case 'wire.flush':
         socket.write(EMPTY, (error) => error || actor.send({ type: 'wire.flushed' }));
@@ -110,7 +136,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     next: (snapshot) => {
       if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
       else guard?.stop();
-      if (snapshot.status === 'done') life.send({ type: 'session.over' });
+      if (snapshot.status === 'done') tellLife({ type: 'session.over' });
       // A state that reads again (after an async check, after disk_busy) may have frames waiting: deliver
       // them outside this callback, where the snapshot is current. Socket events already deliver everything else.
       const canRead = snapshot.status === 'active' && snapshot.hasTag(READING_TAG);
@@ -119,7 +145,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     },
     error: (error) => {
       log.error(`machine failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-      life.send({ type: 'session.failed' });
+      tellLife({ type: 'session.failed' });
     },
   });
 
@@ -143,7 +169,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     pump.end();
   });
   socket.on('drain', () => {
-    life.send({ type: 'writes.drained' });
+    tellLife({ type: 'writes.drained' });
     deliver();
   });
   socket.on('error', (error) => {
@@ -154,7 +180,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   socket.on('close', (hadError) => {
     guard?.stop();
     stopProgress?.();
-    life.send({
+    tellLife({
       type: 'socket.closed',
       hadError,
       peerEnded: socket.readableEnded,
@@ -162,24 +188,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     });
   });
 
-  const finished = new Promise<SessionOutcome>((resolve) => {
-    const settle = () => {
-      const outcome = outcomeOf(actor);
-      actor.stop();
-      resolve(close(outcome));
-    };
-    life.subscribe({
-      complete: settle,
-      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
-      error: (error) => {
-        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-        socket.resetAndDestroy();
-        settle();
-      },
-    });
-  });
-
-  life.start();
   actor.start();
   deliver();
   return { actor, finished };
