@@ -3,13 +3,26 @@
  * operation, with N concurrent senders then N concurrent receivers, against the original server
  * (seedpeer queue serve, in memory) and wirestate's queue server in memory and with --store (lmdb) on
  * tmpfs and on disk, in rotating rounds. A send counts once the server has closed the connection
- * (for --store: after the message is synced); every message sent is received back whole.
+ * (for --store: after the message is synced); every message sent is received back whole. When
+ * redis-server is installed, Redis runs the same loop (RPUSH, LPOP on list q, a connection each), in
+ * memory and with AOF `appendfsync always` in the on-disk folder: a send counts once Redis replied.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { CLI, figure, installed, median, printTable, rotated, startServer, type Server } from './bench-kit';
+import {
+  CLI,
+  figure,
+  installed,
+  median,
+  printTable,
+  rotated,
+  serverCpuSeconds,
+  startServer,
+  startServerOnPort,
+  type Server,
+} from './bench-kit';
 import { freePort } from '../src/test-support/processes';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
@@ -24,41 +37,77 @@ export interface QueueOptions {
   timeout: number;
 }
 
+/** How a case's client sends one message and takes one back. */
+interface Client {
+  send: (port: number, timeoutSeconds: number) => Promise<void>;
+  receive: (port: number, timeoutSeconds: number) => Promise<void>;
+}
+
+const QUEUE_CLIENT: Client = { send, receive };
+const REDIS_CLIENT: Client = {
+  send: (port, timeoutSeconds) =>
+    redisCall(port, timeoutSeconds, ['RPUSH', 'q', MESSAGE], (reply) => reply.startsWith(':')),
+  receive: (port, timeoutSeconds) =>
+    redisCall(
+      port,
+      timeoutSeconds,
+      ['LPOP', 'q'],
+      (reply) => reply === `$${MESSAGE.length}\r\n${MESSAGE.toString()}\r\n`,
+    ),
+};
+
 export async function benchQueueRate(options: QueueOptions): Promise<void> {
-  const servers: Server[] = [];
+  const servers: (Server & { client: Client })[] = [];
   const folders: string[] = [];
   const store = async (under: string) => {
     const folder = await mkdtemp(join(under, 'wirestate-bench-store-'));
     folders.push(folder);
     return ['--store', join(folder, 'queue.lmdb')];
   };
-  const wirestate = async (name: string, extra: string[]) =>
-    startServer(
+  const wirestate = async (name: string, extra: string[]) => ({
+    client: QUEUE_CLIENT,
+    ...(await startServer(
       name,
       process.execPath,
       [CLI, 'queue', 'server', '0', 'TCP', '--host', '127.0.0.1', ...extra],
       /queue server listening on [\d.]+:(\d+)/,
       options.timeout,
-    );
+    )),
+  });
+  const redis = async (name: string, extra: string[]) => {
+    const port = await freePort();
+    const argv = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...extra];
+    return { client: REDIS_CLIENT, ...(await startServerOnPort(name, 'redis-server', argv, port, options.timeout)) };
+  };
   try {
     if (existsSync(options.seedpeer) && installed('python3')) {
       const port = await freePort();
-      servers.push(
-        await startServer(
+      servers.push({
+        client: QUEUE_CLIENT,
+        ...(await startServer(
           ORIGINAL,
           'python3',
           [options.seedpeer, 'queue', 'serve', String(port), 'tcp'],
           /listening/,
           options.timeout,
           port,
-        ),
-      );
+        )),
+      });
     } else {
       console.log(`original queue server: ${options.seedpeer} or python3 not found, left out (--seedpeer PATH)`);
     }
     servers.push(await wirestate('wirestate', []));
     if (existsSync('/dev/shm')) servers.push(await wirestate('wirestate --store tmpfs', await store('/dev/shm')));
     servers.push(await wirestate(`wirestate --store ${options.diskDir}`, await store(options.diskDir)));
+    if (installed('redis-server')) {
+      servers.push(await redis('redis (memory)', ['--appendonly', 'no']));
+      const folder = await mkdtemp(join(options.diskDir, 'wirestate-bench-redis-'));
+      folders.push(folder);
+      const aof = ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', folder];
+      servers.push(await redis(`redis AOF always ${options.diskDir}`, aof));
+    } else {
+      console.log('redis-server not found: the Redis cases are left out');
+    }
 
     const cases = servers.flatMap((server) =>
       options.senders.map((senders) => ({
@@ -67,14 +116,16 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
         name: `${server.name} × ${senders}`,
         sent: [] as number[],
         received: [] as number[],
+        cpuSeconds: 0,
       })),
     );
     for (let round = 0; round < options.rounds; round++) {
       for (const entry of rotated(cases, round)) {
-        entry.sent.push(await rate(options.messages, entry.senders, () => send(entry.server.port, options.timeout)));
-        entry.received.push(
-          await rate(options.messages, entry.senders, () => receive(entry.server.port, options.timeout)),
-        );
+        const { client, port } = entry.server;
+        const cpuBefore = serverCpuSeconds(entry.server);
+        entry.sent.push(await rate(options.messages, entry.senders, () => client.send(port, options.timeout)));
+        entry.received.push(await rate(options.messages, entry.senders, () => client.receive(port, options.timeout)));
+        entry.cpuSeconds += serverCpuSeconds(entry.server) - cpuBefore;
       }
     }
     console.log(
@@ -83,12 +134,14 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     const original = (senders: number) =>
       median(cases.find((entry) => entry.server.name === ORIGINAL && entry.senders === senders)?.sent ?? []);
     printTable([
-      ['server × concurrent clients', 'send msg/s', '× original', 'receive msg/s'],
+      ['server × concurrent clients', 'send msg/s', '× original', 'receive msg/s', 'server CPU ms/message'],
       ...cases.map((entry) => [
         entry.name,
         figure(median(entry.sent)),
         figure(median(entry.sent) / original(entry.senders), 2),
         figure(median(entry.received)),
+        // Each message is sent once and received once: the CPU of both operations.
+        figure((entry.cpuSeconds * 1000) / (options.messages * options.rounds), 3),
       ]),
     ]);
   } finally {
@@ -139,4 +192,44 @@ function receive(port: number, timeoutSeconds: number): Promise<void> {
     });
     socket.write('<<GET>>');
   });
+}
+
+/** One Redis command on its own connection (RESP), resolved once the whole reply passes `ok`, then closed. */
+function redisCall(
+  port: number,
+  timeoutSeconds: number,
+  words: (string | Buffer)[],
+  ok: (reply: string) => boolean,
+): Promise<void> {
+  const command = Buffer.concat([
+    Buffer.from(`*${words.length}\r\n`),
+    ...words.flatMap((word) => [
+      Buffer.from(`$${Buffer.byteLength(word)}\r\n`),
+      Buffer.from(word),
+      Buffer.from('\r\n'),
+    ]),
+  ]);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.setTimeout(timeoutSeconds * 1000, () => socket.destroy(new Error('redis command timed out')));
+    let reply = '';
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      if (!wholeReply(reply)) return;
+      socket.end();
+      if (ok(reply)) resolve();
+      else reject(new Error(`unexpected redis reply: ${reply.slice(0, 60)}`));
+    });
+    socket.on('error', reject);
+    socket.write(command);
+  });
+}
+
+/** Whether `reply` holds one whole RESP reply: a bulk string (`$N`) its N bytes and CRLF, anything else its first line. */
+function wholeReply(reply: string): boolean {
+  const lineEnd = reply.indexOf('\r\n');
+  if (lineEnd < 0) return false;
+  if (!reply.startsWith('$')) return true;
+  const length = Number(reply.slice(1, lineEnd));
+  return length < 0 || reply.length >= lineEnd + 2 + length + 2;
 }

@@ -19,8 +19,8 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
-import { socketLife } from './socket-life';
-import { endsOf, peerReset } from './tcp-table';
+import { socketLife, type SocketLifeCommand, type SocketLifeEvent } from './socket-life';
+import { peerReset } from './peer-reset';
 import { peerName } from './peer-name';
 
 const EMPTY = Buffer.alloc(0);
@@ -57,20 +57,49 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const stopProgress = options.reportSendProgress
     ? watchSendProgress(socket, () => actor.getSnapshot().status === 'active' && actor.send({ type: 'wire.progress' }))
     : undefined;
-  const life = createActor(
-    socketLife.provide({
-      actions: {
-        tellFull: () => actor.send({ type: 'wire.full' }),
-        tellDrained: () => actor.send({ type: 'wire.drain' }),
-        endOwnSide: () => socket.writableEnded || socket.end(),
-        destroy: () => socket.destroy(),
-        reset: () => socket.resetAndDestroy(),
-        breakSession: () => tellActive({ type: 'socket.error', code: 'closed' }),
+  let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
+  const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));
+  const settle = () => {
+    const outcome = outcomeOf(actor);
+    actor.stop();
+    resolveFinished(close(outcome));
+  };
+  const startLife = () => {
+    const started = createActor(socketLife, { input: { lingerMs, localWorkMs } });
+    started.on('*', (command: SocketLifeCommand) => {
+      switch (command.type) {
+        case 'life.full':
+          return actor.send({ type: 'wire.full' });
+        case 'life.drained':
+          return actor.send({ type: 'wire.drain' });
+        case 'life.end':
+          return socket.writableEnded || socket.end();
+        case 'life.destroy':
+          return socket.destroy();
+        case 'life.reset':
+          return socket.resetAndDestroy();
+        case 'life.broken':
+          return tellActive({ type: 'socket.error', code: 'closed' });
+      }
+    });
+    started.subscribe({
+      complete: settle,
+      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
+      error: (error) => {
+        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
+        socket.resetAndDestroy();
+        settle();
       },
-      guards: { peerEnded: () => socket.readableEnded, ownSideFinished: () => socket.writableFinished },
-      delays: { linger: lingerMs, localWork: localWorkMs },
-    }),
-  );
+    });
+    return started.start();
+  };
+  // The life machine starts with the first event the loop has for it: its first state has no entry action and no
+  // timer, so until then it would only sit there, and an idle connection holds one actor, not two.
+  let life: ReturnType<typeof startLife> | undefined;
+  const tellLife = (event: SocketLifeEvent) => {
+    life ??= startLife();
+    life.send(event);
+  };
   /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
   let couldRead = false;
 
@@ -93,7 +122,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         record?.out(command.bytes);
         // A write that wants to hear when it has left paces itself (a file source): it needs no `wire.full`.
         if (command.written) socket.write(command.bytes, command.written);
-        else if (!socket.write(command.bytes)) life.send({ type: 'writes.full' });
+        else if (!socket.write(command.bytes)) tellLife({ type: 'writes.full' });
         return;
       case 'wire.flush':
         socket.write(EMPTY, (error) => {
@@ -114,7 +143,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     next: (snapshot) => {
       if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
       else guard?.stop();
-      if (snapshot.status === 'done') life.send({ type: 'session.over' });
+      if (snapshot.status === 'done') tellLife({ type: 'session.over' });
       // A state that reads again (after an async check, after disk_busy) may have frames waiting: deliver
       // them outside this callback, where the snapshot is current. Socket events already deliver everything else.
       const canRead = snapshot.status === 'active' && snapshot.hasTag(READING_TAG);
@@ -123,7 +152,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     },
     error: (error) => {
       log.error(`machine failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-      life.send({ type: 'session.failed' });
+      tellLife({ type: 'session.failed' });
     },
   });
 
@@ -134,24 +163,20 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     pump.push(chunk);
     updateFlow();
   });
-  // Taken while connected: once reset, the system no longer names the peer.
-  const ends = endsOf(socket);
   socket.on('end', () => {
     // libuv takes a reset that arrives behind data for a clean end (a hang-up after a short read), so a peer
-    // that broke off would look like one that finished: the kernel's table tells which it was. It can tell
-    // only while our side is open (an upload's receiver): after both FINs a socket leaves the table too.
-    void (socket.writableEnded ? Promise.resolve(false) : peerReset(ends)).then((reset) => {
-      if (reset) {
-        record?.error('ECONNRESET');
-        tellActive({ type: 'socket.error', code: 'ECONNRESET' });
-        return;
-      }
-      record?.end();
-      pump.end();
-    });
+    // that broke off would look like one that finished: the kernel tells which it was (peer-reset.ts), but
+    // only while our side is open (an upload's receiver): after both FINs the socket is closed either way.
+    if (!socket.writableEnded && peerReset(socket)) {
+      record?.error('ECONNRESET');
+      tellActive({ type: 'socket.error', code: 'ECONNRESET' });
+      return;
+    }
+    record?.end();
+    pump.end();
   });
   socket.on('drain', () => {
-    life.send({ type: 'writes.drained' });
+    tellLife({ type: 'writes.drained' });
     deliver();
   });
   socket.on('error', (error) => {
@@ -162,27 +187,14 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   socket.on('close', (hadError) => {
     guard?.stop();
     stopProgress?.();
-    life.send({ type: 'socket.closed', hadError });
-  });
-
-  const finished = new Promise<SessionOutcome>((resolve) => {
-    const settle = () => {
-      const outcome = outcomeOf(actor);
-      actor.stop();
-      resolve(close(outcome));
-    };
-    life.subscribe({
-      complete: settle,
-      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
-      error: (error) => {
-        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-        socket.resetAndDestroy();
-        settle();
-      },
+    tellLife({
+      type: 'socket.closed',
+      hadError,
+      peerEnded: socket.readableEnded,
+      ownSideFinished: socket.writableFinished,
     });
   });
 
-  life.start();
   actor.start();
   deliver();
   return { actor, finished };

@@ -4,11 +4,12 @@
  * `lingering`: our side ends, and the socket closes by itself once the peer has ended its own (Node
  * destroys a stream both of whose sides have ended), or is destroyed after `linger`. When the socket closes
  * under a running machine, a clean close (both sides ended, no error) lets it finish its local work (a commit)
- * for up to `localWork`; any other close breaks the session. This file knows no socket: connection.ts
- * supplies every action and the socket's guards through `provide`.
+ * for up to `localWork`; any other close breaks the session. This file knows no socket: it emits what is to
+ * be done (`SocketLifeCommand`), connection.ts does it and tells it the socket's events, so one machine
+ * serves every connection (no `provide` per connection).
  */
-import { and, not, setup } from 'xstate';
-import { DEFAULT_LOOP_OPTIONS } from './loop-options';
+import { emit, setup } from 'xstate';
+import type { LoopOptions } from './loop-options';
 
 /** What the loop tells the connection's life: socket events and how the protocol machine is doing. */
 export type SocketLifeEvent =
@@ -20,37 +21,54 @@ export type SocketLifeEvent =
   | { type: 'session.over' }
   /** The protocol machine threw. */
   | { type: 'session.failed' }
-  | { type: 'socket.closed'; hadError: boolean };
+  /**
+   * The socket closed: `peerEnded` when the peer ended its side after every byte it sent was read,
+   * `ownSideFinished` when our FIN went out after every byte we wrote (not so when we reset it ourselves).
+   */
+  | { type: 'socket.closed'; hadError: boolean; peerEnded: boolean; ownSideFinished: boolean };
 
-const supplied = () => {
-  throw new Error('supplied by connection.ts through provide');
-};
+/** What the loop is to do for the connection's life. */
+export type SocketLifeCommand =
+  /** Tell the protocol machine `wire.full`: stop producing. */
+  | { type: 'life.full' }
+  /** Tell the protocol machine `wire.drain`: produce again. */
+  | { type: 'life.drained' }
+  /** End our side (FIN) after pending writes, unless already ended. */
+  | { type: 'life.end' }
+  | { type: 'life.destroy' }
+  /** Abort with RST: the peer must not mistake it for success. */
+  | { type: 'life.reset' }
+  /** Tell a machine still running that its socket is gone (`socket.error`, code `closed`). */
+  | { type: 'life.broken' };
+
+export type SocketLifeInput = Pick<LoopOptions, 'lingerMs' | 'localWorkMs'>;
 
 export const socketLife = setup({
-  types: { events: {} as SocketLifeEvent },
+  types: {
+    events: {} as SocketLifeEvent,
+    emitted: {} as SocketLifeCommand,
+    input: {} as SocketLifeInput,
+    context: {} as SocketLifeInput,
+  },
   actions: {
-    /** Tell the protocol machine `wire.full`: stop producing. */
-    tellFull: supplied,
-    /** Tell the protocol machine `wire.drain`: produce again. */
-    tellDrained: supplied,
-    /** End our side (FIN) after pending writes, unless already ended. */
-    endOwnSide: supplied,
-    destroy: supplied,
-    /** Abort with RST: the peer must not mistake it for success. */
-    reset: supplied,
-    /** Tell a machine still running that its socket is gone (`socket.error`, code `closed`). */
-    breakSession: supplied,
+    tellFull: emit({ type: 'life.full' as const }),
+    tellDrained: emit({ type: 'life.drained' as const }),
+    endOwnSide: emit({ type: 'life.end' as const }),
+    destroy: emit({ type: 'life.destroy' as const }),
+    reset: emit({ type: 'life.reset' as const }),
+    breakSession: emit({ type: 'life.broken' as const }),
   },
   guards: {
-    /** The peer ended its side, after every byte it sent was read. */
-    peerEnded: supplied,
-    /** Our side's FIN went out after every byte we wrote (not so when we reset the connection ourselves). */
-    ownSideFinished: supplied,
-    closedOnError: ({ event }) => event.type === 'socket.closed' && event.hadError,
+    closedCleanly: ({ event }) =>
+      event.type === 'socket.closed' && !event.hadError && event.peerEnded && event.ownSideFinished,
   },
-  delays: { linger: DEFAULT_LOOP_OPTIONS.lingerMs, localWork: DEFAULT_LOOP_OPTIONS.localWorkMs },
+  delays: {
+    linger: ({ context }) => context.lingerMs,
+    localWork: ({ context }) => context.localWorkMs,
+  },
 }).createMachine({
   id: 'socket-life',
+  context: ({ input }) => input,
   initial: 'open',
   states: {
     open: {
@@ -62,10 +80,7 @@ export const socketLife = setup({
       on: {
         'session.over': 'lingering',
         'session.failed': 'aborting',
-        'socket.closed': [
-          { guard: and([not('closedOnError'), 'peerEnded', 'ownSideFinished']), target: 'finishing_local_work' },
-          { target: 'broken' },
-        ],
+        'socket.closed': [{ guard: 'closedCleanly', target: 'finishing_local_work' }, { target: 'broken' }],
       },
     },
     lingering: {

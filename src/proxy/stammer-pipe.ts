@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { ByteQueue } from '../engine/byte-queue';
-import { endsOf, peerReset, type TcpEnds } from '../loop/tcp-table';
+import { peerReset } from '../loop/peer-reset';
 
 export interface StammerOptions {
   maxFragment: number;
@@ -62,23 +62,16 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
     queue.clear();
     if (!to.destroyed) to.resetAndDestroy();
   };
-  // Taken once connected: after a reset the system no longer names the peer.
-  let ends: TcpEnds = {};
-  if (from.connecting) from.once('connect', () => (ends = endsOf(from)));
-  else ends = endsOf(from);
-  // A reset that arrives while bytes wait unread (the proxy paused reading) reaches us as an end: the kernel's
-  // table tells which it was while our side towards `from` is open. Once we have ended it, a FIN can take the
-  // socket out of the table as a reset does, so the end is then taken as it came (also if we end it meanwhile).
-  const endWasReset = async () => !from.writableEnded && (await peerReset(ends)) && !from.writableEnded;
+  // A reset that arrives while bytes wait unread (the proxy paused reading) reaches us as an end: the kernel
+  // tells which it was while our side towards `from` is open. Once we have ended it, a FIN closes the socket
+  // as a reset does, so the end is then taken as it came.
   from.on('end', () => {
-    void endWasReset().then((reset) => {
-      if (reset) {
-        passResetOn();
-        return;
-      }
-      ended = true;
-      sendNext();
-    });
+    if (!from.writableEnded && peerReset(from)) {
+      passResetOn();
+      return;
+    }
+    ended = true;
+    sendNext();
   });
   from.on('error', passResetOn);
 }

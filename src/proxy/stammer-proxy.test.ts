@@ -7,7 +7,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { endsOf, peerReset, unacknowledgedBytes } from '../loop/tcp-table';
+import { peerReset } from '../loop/peer-reset';
+import { unacknowledgedBytes } from '../loop/tcp-table';
 import { EXIT } from '../engine/exit-codes';
 import { parseTrace, chunkBytes } from '../trace/trace-format';
 import { CLI, freePort, sha256, startCliServer, wirestate } from '../test-support/processes';
@@ -116,10 +117,9 @@ describe('stammer proxy relaying', () => {
     const farSide = (socket: Socket) => {
       farSocket = socket;
       socket.pause();
-      const ends = endsOf(socket);
       socket.on('data', () => undefined);
       socket.on('error', (error: NodeJS.ErrnoException) => seen(error.code ?? 'error'));
-      socket.on('end', () => void peerReset(ends).then((reset) => seen(reset ? 'ECONNRESET' : 'end')));
+      socket.on('end', () => seen(peerReset(socket) ? 'ECONNRESET' : 'end'));
     };
     const upstream = createServer({ allowHalfOpen: true }, (socket) => {
       if (direction === 'up') farSide(socket);
@@ -135,7 +135,7 @@ describe('stammer proxy relaying', () => {
     for (let tries = 0; tries < 200 && !sender; tries++) await delay(5);
     sender!.on('error', () => undefined);
     sender!.write(Buffer.alloc(8 * 1024 * 1024));
-    for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(endsOf(sender!))) ?? 0) < 512 * 1024; tries++)
+    for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(sender!)) ?? 0) < 512 * 1024; tries++)
       await delay(5);
     sender!.resetAndDestroy();
     farSocket.resume();
