@@ -6,10 +6,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActor, waitFor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import { createActor, waitFor, type InspectionEvent } from 'xstate';
 import { READ_CHUNK } from '../../src/engine/file-actors';
 import { FramePump } from '../../src/engine/frame-pump';
-import type { ConnectionSpec } from '../../src/engine/protocol';
 import { onWireCommands } from '../../src/engine/wire-commands';
 import { FolderFiles } from '../../src/storage/folder-files';
 import { MemoryFiles } from '../../src/storage/memory-files';
@@ -20,14 +19,19 @@ const CHUNKS = 1000;
 const CHUNK = 1024;
 
 /** The connection's actor, the events its machine took, and a pump that delivers as the loop does. */
-function started(spec: ConnectionSpec) {
+/** A transfer server's connection, typed as its machine (`ConnectionSpec` erases the logic's type). */
+type ServerSpec = ReturnType<ReturnType<typeof transferServer>['accept']>;
+
+function started(spec: ServerSpec) {
   const machineEvents: string[] = [];
-  const actor: AnyActorRef = createActor(spec.logic, {
+  let self: unknown;
+  const actor = createActor(spec.logic, {
     input: spec.input,
     inspect: (event: InspectionEvent) => {
-      if (event.type === '@xstate.event' && event.actorRef === actor) machineEvents.push(event.event.type);
+      if (event.type === '@xstate.event' && event.actorRef === self) machineEvents.push(event.event.type);
     },
   });
+  self = actor;
   const pump = new FramePump(actor, spec.decoder);
   // As the loop does: a state that reads again after an async check gets the frames waiting for it.
   actor.subscribe({ next: () => queueMicrotask(() => pump.run()), error: () => undefined });

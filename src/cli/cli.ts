@@ -7,7 +7,7 @@ import yargs, { type Argv } from 'yargs';
 import type { ProtocolEntry } from '../../machines/protocols';
 import { EXIT } from '../engine/exit-codes';
 import { CommandError } from './command-error';
-import { TRANSFER_ROLES, type CommandEntry } from './command-body';
+import { TRANSFER_ROLES, addCommand, type CommandEntry } from './command-body';
 import { protocolCommand } from './protocol-commands';
 
 /** Every command in the order `--help` lists them. */
@@ -53,9 +53,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
   const bodies = new Map(await Promise.all(loaded.map(async (entry) => [entry, await entry.load()] as const)));
   const cli = entries.reduce<Argv>((parser, entry) => {
     const body = bodies.get(entry);
-    return body
-      ? parser.command(entry.usage, entry.describe, body.builder, body.handler)
-      : parser.command(entry.usage, entry.describe);
+    return body ? addCommand(parser, entry.usage, entry.describe, body) : parser.command(entry.usage, entry.describe);
   }, yargs(argv).scriptName('wirestate'));
   return (
     cli

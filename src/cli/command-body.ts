@@ -15,6 +15,15 @@ export interface CommandEntry {
   load(): Promise<CommandBody>;
 }
 
+/** Adds `body` to `parser` as the command `usage` (its methods called on it, never taken off it). */
+export const addCommand = (parser: Argv, usage: string, describe: string, body: CommandBody): Argv =>
+  parser.command(
+    usage,
+    describe,
+    (yargs) => body.builder(yargs),
+    (args) => body.handler?.(args),
+  );
+
 /** The transfer protocol's two roles, listed both at the top (`wirestate server`) and under `wirestate transfer`. */
 export const TRANSFER_ROLES = {
   server: 'Serve a folder over the transfer protocol',

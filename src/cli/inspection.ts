@@ -1,6 +1,6 @@
 /** The inspector behind `--inspect` and `--inspect-stately`, loaded only when one of them is given. */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
-import type { AnyActorRef } from 'xstate';
+import type { SessionActor } from '../engine/session-actor';
 import { type ConnectionMeta, InspectorHub } from '../inspect/inspector-hub';
 import { startInspectServer, type InspectServer } from '../inspect/inspect-server';
 import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
@@ -11,7 +11,7 @@ import { errnoWords } from './errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
 
 export interface Inspection {
-  watch: (connection: ConnectionMeta, actor: AnyActorRef) => void;
+  watch: (connection: ConnectionMeta, actor: SessionActor) => void;
   server?: InspectServer;
   /** Closes the page's server and the link to Stately, so the process can exit. */
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { AnyActorRef } from 'xstate';
+import type { ClientActor } from '../engine/session-actor';
 import { transferClient, transferProtocol } from '../../machines/transfer';
 import { errorCode } from '../storage/errors';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
@@ -97,7 +97,7 @@ export async function transferFile(
     idleTimeoutMs: settings.idleTimeoutMs,
   });
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
-  const showProgress = (actor: AnyActorRef) => {
+  const showProgress = (actor: ClientActor<{ bytes: number; size: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${host}:${port}`);

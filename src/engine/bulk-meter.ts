@@ -73,11 +73,18 @@ export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter
     timer: (event) => {
       if (event.type === 'meter.tick') {
         ticking = false;
-        return flush();
+        flush();
+        return;
       }
       const quiet = now() - lastActive;
-      if (quiet < hooks.idleMs) return schedule(event, hooks.idleMs - quiet);
-      if (hooks.waitingOnUs?.()) return schedule(event, hooks.idleMs);
+      if (quiet < hooks.idleMs) {
+        schedule(event, hooks.idleMs - quiet);
+        return;
+      }
+      if (hooks.waitingOnUs?.()) {
+        schedule(event, hooks.idleMs);
+        return;
+      }
       stop();
       flush();
       hooks.stalled();
@@ -91,6 +98,6 @@ export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter
  * default clock, real timers, has not, and then real time is its time.
  */
 function clockOf(system: Scope['system']): () => number {
-  const clock = system._clock as Partial<{ now(): number }>;
-  return clock.now ? () => clock.now!() : () => performance.now();
+  const { now } = system._clock as Partial<{ now: () => number }>;
+  return now ? () => now.call(system._clock) : () => performance.now();
 }

@@ -115,12 +115,14 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
           (count) => {
             reading = false;
             if (over) return;
-            if (count === 0)
-              return end(
+            if (count === 0) {
+              end(
                 sent === input.size
                   ? { type: 'file.done' }
                   : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
               );
+              return;
+            }
             sent += count;
             meter.moved(count);
             const written = () => {
@@ -214,7 +216,8 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
           file.commit().then(() => tell({ type: 'file.stored' }), failed);
           return;
         default:
-          return meter.timer(command);
+          meter.timer(command);
+          return;
       }
     });
     return () => {

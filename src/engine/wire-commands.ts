@@ -6,11 +6,12 @@
 import type { AnyActorRef } from 'xstate';
 import { SOURCE_ID } from './file-actors';
 import { BULK_OUT_TAG, type WireCommand } from './protocol';
+import type { SessionActor } from './session-actor';
 
 const WIRE_COMMANDS = ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'] as const;
 
 /** Calls `carryOut` with every wire command of `actor` and of each file source it invokes, in order. */
-export function onWireCommands(actor: AnyActorRef, carryOut: (command: WireCommand) => void): void {
+export function onWireCommands(actor: SessionActor, carryOut: (command: WireCommand) => void): void {
   for (const type of WIRE_COMMANDS) actor.on(type, carryOut);
   let source: AnyActorRef | undefined;
   actor.subscribe({

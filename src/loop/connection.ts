@@ -69,9 +69,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     started.on('*', (command: SocketLifeCommand) => {
       switch (command.type) {
         case 'life.full':
-          return actor.send({ type: 'wire.full' });
+          actor.send({ type: 'wire.full' });
+          return;
         case 'life.drained':
-          return actor.send({ type: 'wire.drain' });
+          actor.send({ type: 'wire.drain' });
+          return;
         case 'life.end':
           return socket.writableEnded || socket.end();
         case 'life.destroy':

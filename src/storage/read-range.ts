@@ -49,5 +49,8 @@ export function readRange(file: string | number, size: number): OutgoingFile {
 
 /** A file that could not be opened: its first read fails with `error`. */
 export function unreadable(error: unknown): OutgoingFile {
-  return { read: () => Promise.reject(error), close: () => undefined };
+  return {
+    read: () => Promise.reject(error instanceof Error ? error : new Error(String(error))),
+    close: () => undefined,
+  };
 }
