@@ -105,7 +105,8 @@ export class FolderFiles implements ServerFiles {
     try {
       return readRange(openFileInside(this.root, ref), size);
     } catch (error) {
-      return unreadable(error);
+      // openFileInside throws the system's errors (ELOOP, ENOENT, ...), whose code the reader reports.
+      return unreadable(error as Error);
     }
   }
 

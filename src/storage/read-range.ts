@@ -48,9 +48,6 @@ export function readRange(file: string | number, size: number): OutgoingFile {
 }
 
 /** A file that could not be opened: its first read fails with `error`. */
-export function unreadable(error: unknown): OutgoingFile {
-  return {
-    read: () => Promise.reject(error instanceof Error ? error : new Error(String(error))),
-    close: () => undefined,
-  };
+export function unreadable(error: Error): OutgoingFile {
+  return { read: () => Promise.reject(error), close: () => undefined };
 }
