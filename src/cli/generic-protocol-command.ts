@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { EXIT } from '../engine/exit-codes';
 import type { ProtocolDescriptor } from '../engine/protocol-descriptor';
 import { loggerFrom, valuesRequired } from './common-options';
+import { reported, type ClientReport } from './json-result';
 import { exitWith, protocolCommand } from './protocol-command';
 import { serveDefaults, withDefaultServerOptions } from './serve-defaults';
 import { runTextClient, withTextClientOptions } from './text-client-run';
@@ -26,16 +27,18 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
       demandOption: true,
       describe: 'The line to send',
     });
-  const runClient = async (args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> => {
+  type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+  const runClient = async (args: ClientArgs, report: ClientReport): Promise<number> => {
     const { lineClient } = protocol;
     if (!lineClient) return EXIT.usage;
     const { code, reply } = await runTextClient(
       protocol.name,
       lineClient([args.line.join(' ')], args['idle-timeout'] * 1000),
       args,
+      report,
       protocol.exitCodes,
     );
-    if (reply) process.stdout.write(reply);
+    if (reply) report.print(reply);
     return code;
   };
   return <T>(yargs: Argv<T>) =>
@@ -51,7 +54,13 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
             'client <line..>',
             'Send a line and print the reply',
             valuesRequired(clientBuilder),
-            exitWith(runClient),
+            exitWith(
+              reported(
+                protocol.name,
+                (args: ClientArgs) => ({ operation: 'send', name: args.line.join(' ') }),
+                runClient,
+              ),
+            ),
           )
         : withServer;
     });

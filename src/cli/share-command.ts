@@ -12,6 +12,7 @@ import { CannotConnect, runClientSession, withClientOptions } from './client-ses
 import { loggerFrom, valuesRequired } from './common-options';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolCommand, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
@@ -69,7 +70,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 }
 
 const clientBuilder = (yargs: Argv) =>
-  withClientOptions(yargs, 30)
+  withJsonOption(withClientOptions(yargs, 30))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('command', {
@@ -91,6 +92,8 @@ const clientBuilder = (yargs: Argv) =>
     .check((args) => {
       if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
+      if (args.json && args.command === 'get' && isStandardStream(args.output))
+        throw new Error('--json and -o - both write to stdout: pick one');
       return true;
     })
     .example('$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server')
@@ -100,13 +103,19 @@ const clientBuilder = (yargs: Argv) =>
       'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.',
     );
 
-async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+/** The local file a put reads or a get writes, as given. */
+const localName = (args: ClientArgs) =>
+  args.command === 'put' ? args.name! : (args.output ?? basename(args.name ?? ''));
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, true, 'error');
-  const fail = (code: number, message: string) => (process.stderr.write(`wirestate share client: ${message}\n`), code);
+  const fail = (code: number, message: string) => report.fail(code, message);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';
   const toStdout = command === 'get' && isStandardStream(args.output);
-  const local = resolve(command === 'put' ? name : (args.output ?? basename(name)));
+  const local = resolve(localName(args));
   let size = 0;
   try {
     if (toStdout) {
@@ -138,11 +147,14 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   let listing = noBytes();
   let outcome;
   try {
-    outcome = await runClientSession(
-      { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
-      args,
-      log,
-      (actor) => actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+    outcome = report.ended(
+      await runClientSession(
+        { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
+        args,
+        log,
+        (actor) =>
+          actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+      ),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
@@ -150,13 +162,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   switch (outcome.outcome) {
     case 'listed':
-      for (const entry of parseListing(joinedBytes(listing).toString())) process.stdout.write(`${entry}\n`);
+      for (const entry of parseListing(joinedBytes(listing).toString())) report.print(`${entry}\n`);
       return EXIT.ok;
     case 'stored':
-      process.stderr.write(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server\n`);
+      report.note(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server`);
       return EXIT.ok;
     case 'received':
-      process.stderr.write(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}\n`);
+      report.note(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}`);
       return EXIT.ok;
     case 'cancelled':
       return fail(
@@ -177,12 +189,20 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 /** Adds `share server` and `share client`. */
 export const shareCommand = <T>(yargs: Argv<T>) =>
   protocolCommand(yargs, shareProtocol.name, shareProtocol.summary, (roles) =>
-    roles
-      .command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer)
-      .command(
-        'client <host> <port> <command> [name]',
-        'put or get a file, or list the folder',
-        valuesRequired(clientBuilder),
-        exitWith(runClient),
+    roles.command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer).command(
+      'client <host> <port> <command> [name]',
+      'put or get a file, or list the folder',
+      valuesRequired(clientBuilder),
+      exitWith(
+        reported(
+          'share',
+          (args: ClientArgs) => ({
+            operation: args.command,
+            name: args.name,
+            path: args.command === 'list' ? undefined : localName(args),
+          }),
+          runClient,
+        ),
       ),
+    ),
   );
