@@ -53,8 +53,9 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  warnIfOpenToUploads(log, args, 'the share server accepts');
   const folder = await openServedFolder(args.root);
+  // Once the folder is known to serve: a --root that cannot be served is the one line said.
+  warnIfOpenToUploads(log, args, 'the share server accepts');
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
