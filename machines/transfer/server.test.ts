@@ -64,11 +64,14 @@ describe('transfer server machine: download', () => {
     ['a name leaving the root', Buffer.from('../etc/passwd'), 'name.escapes'],
     ['an absolute name', Buffer.from('/etc/passwd'), 'name.escapes'],
     ['a name that is not UTF-8', Buffer.from([0xff, 0xfe]), 'name.encoding'],
-  ])('answers E + 0 for %s', async (_case, name, code) => {
-    const result = await serve(new MemoryFiles({ b: 'x' }), [rawRequest(OP.download, name)]);
-    expect(result.sent).toEqual(encodeDownloadReply(STATUS.error, 0));
-    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: code });
-  });
+  ])(
+    "answers E + 0 for %s, and ends as the client's error (protocol_error), not a refusal",
+    async (_case, name, code) => {
+      const result = await serve(new MemoryFiles({ b: 'x' }), [rawRequest(OP.download, name)]);
+      expect(result.sent).toEqual(encodeDownloadReply(STATUS.error, 0));
+      expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', code, detail: code });
+    },
+  );
 
   it('stops when the client declines with F', async () => {
     const result = await serve(new MemoryFiles({ a: 'abc' }), [encodeRequest(OP.download, 'a'), F]);
@@ -134,10 +137,10 @@ describe('transfer server machine: upload', () => {
     expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'busy' });
   });
 
-  it('answers E for a name leaving the root', async () => {
+  it("answers E for a name leaving the root, and ends as the client's error (protocol_error)", async () => {
     const result = await serve(new MemoryFiles(), upload('../x', Buffer.from('x')));
     expect(result.sent).toEqual(E);
-    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'name.escapes' });
+    expect(result.outcome).toMatchObject({ outcome: 'protocol_error', code: 'name.escapes', detail: 'name.escapes' });
   });
 
   it('answers F at the size frame when the size is over the limit or there is no room', async () => {

@@ -10,7 +10,7 @@ import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
-import { errorCode, type NameErrorCode } from '../../src/storage/errors';
+import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -64,12 +64,15 @@ const finishWith = <A>(outcome: TransferOutcome, code: TransferCode, detail: (ar
   type: 'finish' as const,
   params: (args: A): Finish => ({ outcome, code, detail: detail(args) }),
 });
-/** Refuses a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
-const nameRefusal = (context: ServerContext): Finish => ({
-  outcome: 'refused',
-  code: required(context.nameError, 'name error'),
-  detail: context.nameError,
-});
+/** An `E` for a name the rules refuse is the client's error, not a refusal: it asked for what no server serves. */
+const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: code });
+/** Answers E to a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
+const nameRefusal = (context: ServerContext): Finish => nameError(required(context.nameError, 'name error'));
+/** Why the storage answered E: a name its rules refuse (the client's error) or its own refusal, say EACCES (the server's). */
+const storageRefusal = (lookup: DownloadLookup | UploadLookup): Finish => {
+  const code = refusalDetail(lookup);
+  return isNameErrorCode(code) ? nameError(code) : { outcome: 'server_error', code: 'file.refused', detail: code };
+};
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
@@ -225,7 +228,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'download_complete',
               actions: [
                 replyDownload(STATUS.error),
-                finishWith('refused', 'file.refused', ({ event }) => refusalDetail(event.output)),
+                { type: 'finish', params: ({ event }) => storageRefusal(event.output) },
               ],
             },
           ],
@@ -314,7 +317,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'upload_complete',
               actions: [
                 replyStatus(STATUS.error),
-                finishWith('refused', 'file.refused', ({ event }) => refusalDetail(event.output)),
+                { type: 'finish', params: ({ event }) => storageRefusal(event.output) },
               ],
             },
           ],

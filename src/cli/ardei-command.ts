@@ -17,6 +17,7 @@ import type { ClientActor } from '../engine/session-actor';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { prompter, type Prompter } from './prompt';
+import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
 import { serve, withServerOptions, type Listener } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
@@ -132,7 +133,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 }
 
 const clientBuilder = (yargs: Argv) =>
-  withClientOptions(yargs, 10)
+  withJsonOption(withClientOptions(yargs, 10))
     .positional('request', {
       type: 'string',
       array: true,
@@ -175,7 +176,7 @@ const clientBuilder = (yargs: Argv) =>
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
 /** Sends one request and prints what came back; returns the exit code. */
-async function request(text: string, args: ClientArgs, log: Logger): Promise<number> {
+async function request(text: string, args: ClientArgs, log: Logger, report: ClientReport): Promise<number> {
   const transport = args.udp ? 'udp' : 'tcp';
   const port = args.port ?? (args.udp ? ARDEI_UDP_PORT : ARDEI_TCP_PORT);
   const input = { request: text, keep: 64 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 };
@@ -183,47 +184,40 @@ async function request(text: string, args: ClientArgs, log: Logger): Promise<num
   let head: Buffer = Buffer.alloc(0);
   const started = performance.now();
   try {
-    const outcome = await runClientSession(
-      { protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec },
-      args,
-      log,
-      (actor: ClientActor<{ head: Buffer }>) =>
-        actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
+    const outcome = report.ended(
+      await runClientSession(
+        { protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec },
+        args,
+        log,
+        (actor: ClientActor<{ head: Buffer }>) =>
+          actor.subscribe({ next: (snapshot) => (head = snapshot.context.head), error: () => undefined }),
+      ),
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
     if (outcome.code === 'peer.unreachable')
       throw new CannotConnect(`cannot reach ${args.host}:${port}: ${errnoWords('ECONNREFUSED')}`);
-    if (!outcome.ok) {
-      process.stderr.write(`wirestate ardei client: ${outcomeWords(outcome.outcome, outcome.detail)}\n`);
-      return EXIT.interrupted;
-    }
-    const report = reportOf({
+    if (!outcome.ok) return report.fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
+    const summary = reportOf({
       request: text,
       bytes: outcome.bytes,
       head,
       transport,
       seconds: (performance.now() - started) / 1000,
     });
-    if (report.text === '')
-      process.stderr.write('wirestate ardei client: refused: the server closed without a reply\n');
-    else process.stdout.write(`${report.text}\n`);
-    if (report.refused) return EXIT.refused;
-    if (report.extra > 0 && transport === 'tcp') {
-      process.stderr.write(
-        `wirestate ardei client: protocol_error: the server sent ${report.extra} bytes more than asked\n`,
-      );
-      return EXIT.serverError;
-    }
-    return report.lost > 0 && transport === 'tcp' ? EXIT.interrupted : EXIT.ok;
+    if (summary.text === '') report.fail(EXIT.refused, 'refused: the server closed without a reply');
+    else report.print(`${summary.text}\n`);
+    if (summary.refused) return EXIT.refused;
+    if (summary.extra > 0 && transport === 'tcp')
+      return report.fail(EXIT.serverError, `protocol_error: the server sent ${summary.extra} bytes more than asked`);
+    return summary.lost > 0 && transport === 'tcp' ? EXIT.interrupted : EXIT.ok;
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
-    process.stderr.write(`wirestate ardei client: ${error.message}\n`);
-    return EXIT.cannotConnect;
+    return report.fail(EXIT.cannotConnect, error.message);
   }
 }
 
 /** The original's prompt loop: `stream` asks for its three numbers (a stream request built as the original builds it); an empty line sends nothing; `quit` or the end of input leaves. */
-async function promptLoop(input: Prompter, args: ClientArgs, log: Logger): Promise<number> {
+async function promptLoop(input: Prompter, args: ClientArgs, log: Logger, report: ClientReport): Promise<number> {
   let code: number = EXIT.ok;
   for (;;) {
     const line = (await input.ask('Enter a number for a file, "stream", "quit", or text to echo: '))?.trim();
@@ -237,21 +231,31 @@ async function promptLoop(input: Prompter, args: ClientArgs, log: Logger): Promi
       if (size === undefined) return code;
       text = streamRequestOf(interval ?? '', count ?? '', size);
     }
-    const result = await request(text, args, log);
+    const result = await request(text, args, log, report);
     if (result === EXIT.cannotConnect) return result;
     if (result !== EXIT.ok) code = result;
   }
 }
 
-async function runClient(args: ClientArgs): Promise<number> {
+/** The request the arguments give, if any. Words after `--` (a request starting with "-") come in `_`, after the command's own two names. */
+const requestWords = (args: ClientArgs) => [...(args.request ?? []), ...args._.slice(2).map(String)].join(' ');
+
+/** What `--json` names the run by: the request, or a prompt session. */
+const subjectOf = (args: ClientArgs) =>
+  args.advanced
+    ? { operation: 'advanced' }
+    : requestWords(args)
+      ? { operation: 'request', name: requestWords(args) }
+      : { operation: 'requests' };
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, true, 'error');
-  if (args.advanced) return advancedSession(args, log);
-  // Words after `--` (a request starting with "-") come in `_`, after the command's own two names.
-  const words = [...(args.request ?? []), ...args._.slice(2).map(String)];
-  if (words.length > 0) return request(words.join(' '), args, log);
-  const input = prompter();
+  if (args.advanced) return advancedSession(args, log, report);
+  const words = requestWords(args);
+  if (words !== '') return request(words, args, log, report);
+  const input = prompter(report.promptStream);
   try {
-    return await promptLoop(input, args, log);
+    return await promptLoop(input, args, log, report);
   } finally {
     input.close();
   }
@@ -272,34 +276,34 @@ async function nextCommand(input: Prompter): Promise<string> {
  * it); each reply printed; a `dl` saved here under the name asked for. Exit 3 when any command was
  * refused, 4 when the server broke the protocol, 7 when a download could not be written.
  */
-async function advancedSession(args: ClientArgs, log: Logger): Promise<number> {
-  const input = prompter();
+async function advancedSession(args: ClientArgs, log: Logger, report: ClientReport): Promise<number> {
+  const input = prompter(report.promptStream);
   const spec = ardeiAdvancedClient(downloadFolder(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
   const converse = (actor: ActorRefFrom<typeof ardeiAdvancedClientMachine>) =>
     actor.subscribe({
       next: (snapshot) => {
         if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
-        if (asked > 0) process.stdout.write(`${snapshot.context.reply}\n`);
+        if (asked > 0) report.print(`${snapshot.context.reply}\n`);
         asked++;
         void nextCommand(input).then((text) => actor.send({ type: 'user.command', text }));
       },
       error: () => undefined,
     });
   try {
-    const outcome = await runClientSession(
-      { protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec },
-      args,
-      log,
-      converse,
+    const outcome = report.ended(
+      await runClientSession(
+        { protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec },
+        args,
+        log,
+        converse,
+      ),
     );
     if (outcome.ok) return EXIT.ok;
-    process.stderr.write(`wirestate ardei client: ${outcomeWords(outcome.outcome, outcome.detail)}\n`);
-    return exitCodeFor(outcome.outcome);
+    return report.fail(exitCodeFor(outcome.outcome), outcomeWords(outcome.outcome, outcome.detail));
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
-    process.stderr.write(`wirestate ardei client: ${error.message}\n`);
-    return EXIT.cannotConnect;
+    return report.fail(EXIT.cannotConnect, error.message);
   } finally {
     input.close();
   }
@@ -318,6 +322,6 @@ export const ardeiCommand = protocolRoles((roles) =>
       'client [request..]',
       'Ask for an echo, a file or a stream, and report what came',
       valuesRequired(clientBuilder),
-      exitWith(runClient),
+      exitWith(reported('ardei', subjectOf, runClient)),
     ),
 );

@@ -14,6 +14,7 @@ import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
@@ -51,7 +52,7 @@ export function parseSource(text: string): { host: string; port: number; name: s
 }
 
 const clientBuilder = (yargs: Argv) =>
-  withClientOptions(yargs, 30)
+  withJsonOption(withClientOptions(yargs, 30))
     .positional('source', { type: 'string', demandOption: true, describe: 'server:port:fNameInServer' })
     .positional('target', {
       type: 'string',
@@ -61,6 +62,7 @@ const clientBuilder = (yargs: Argv) =>
     .option('force', { type: 'boolean', default: false, describe: 'Replace the local file if it exists' })
     .check((args) => {
       parseSource(args.source);
+      if (args.json && isStandardStream(args.target)) throw new Error('--json and - both write to stdout: pick one');
       return true;
     })
     .example('$0 blocks client 127.0.0.1:12002:speech.txt copy.txt', 'fetch speech.txt into copy.txt')
@@ -68,9 +70,11 @@ const clientBuilder = (yargs: Argv) =>
       'Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write).',
     );
 
-async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, true, 'error');
-  const fail = (code: number, message: string) => (process.stderr.write(`wirestate blocks client: ${message}\n`), code);
+  const fail = (code: number, message: string) => report.fail(code, message);
   const { host, port, name } = parseSource(args.source);
   const toStdout = isStandardStream(args.target);
   const target = resolve(args.target);
@@ -91,16 +95,16 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let outcome;
   try {
-    outcome = await runClientSession({ protocol: 'blocks', transport: 'tcp', host, port, spec }, args, log);
+    outcome = report.ended(
+      await runClientSession({ protocol: 'blocks', transport: 'tcp', host, port, spec }, args, log),
+    );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
     throw error;
   }
   switch (outcome.outcome) {
     case 'downloaded':
-      process.stderr.write(
-        `${name} -> ${toStdout ? 'stdout' : args.target}: ${formatBytes(outcome.bytes)}, size checked\n`,
-      );
+      report.note(`${name} -> ${toStdout ? 'stdout' : args.target}: ${formatBytes(outcome.bytes)}, size checked`);
       return EXIT.ok;
     case 'refused':
       return fail(EXIT.refused, `the server refused: ${String(outcome.detail)}`);
@@ -119,6 +123,12 @@ export const blocksCommand = protocolRoles((roles) =>
       'client <source> <target>',
       'Fetch server:port:fNameInServer into fNameInClient',
       valuesRequired(clientBuilder),
-      exitWith(runClient),
+      exitWith(
+        reported(
+          'blocks',
+          (args: ClientArgs) => ({ operation: 'download', name: parseSource(args.source).name, path: args.target }),
+          runClient,
+        ),
+      ),
     ),
 );

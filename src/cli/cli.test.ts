@@ -141,6 +141,19 @@ describe('errors: one line, the documented exit code', () => {
     );
   });
 
+  it.each([
+    ['server', ['server', '-l', '0']],
+    ['share server', ['share', 'server', '0']],
+  ])(
+    '%s on every address with a --root that is a file: the error alone, no upload warning first',
+    async (_case, args) => {
+      await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
+      const result = await wirestate([...args, '--root', join(base, 'passwd')]);
+      expectOneLine(result, EXIT.localFile, /cannot serve --root \S+passwd: it is a file, not a folder/);
+      expect(result.stdout).toBe('');
+    },
+  );
+
   it('--inspect on a port that is taken: exit 8, for a server and for a client', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

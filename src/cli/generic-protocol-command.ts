@@ -6,6 +6,7 @@
  */
 import type { Argv } from 'yargs';
 import { EXIT } from '../engine/exit-codes';
+import { reported, type ClientReport } from './json-result';
 import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
@@ -27,16 +28,18 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
       demandOption: true,
       describe: 'The line to send',
     });
-  const runClient = async (args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> => {
+  type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+  const runClient = async (args: ClientArgs, report: ClientReport): Promise<number> => {
     const { lineClient } = protocol;
     if (!lineClient) return EXIT.usage;
     const { code, reply } = await runTextClient(
       protocol.name,
       lineClient([args.line.join(' ')], args['idle-timeout'] * 1000),
       args,
+      report,
       protocol.exitCodes,
     );
-    if (reply) process.stdout.write(reply);
+    if (reply) report.print(reply);
     return code;
   };
   return protocolRoles((roles) => {
@@ -51,7 +54,13 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
           'client <line..>',
           'Send a line and print the reply',
           valuesRequired(clientBuilder),
-          exitWith(runClient),
+          exitWith(
+            reported(
+              protocol.name,
+              (args: ClientArgs) => ({ operation: 'send', name: args.line.join(' ') }),
+              runClient,
+            ),
+          ),
         )
       : withServer;
   });

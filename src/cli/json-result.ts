@@ -7,35 +7,119 @@ export function withJsonOption<T>(yargs: Argv<T>) {
     type: 'boolean',
     default: false,
     describe:
-      'Print one JSON object on stdout when done (operation, name, outcome, code, detail, bytes, duration_ms, exit_code); no progress',
+      'Print one JSON object on stdout when done (ok, operation, name, path, outcome, code, detail, bytes, duration_ms, exit_code, output: what would have been printed); no progress, no prompts on stdout',
   });
 }
 
 export interface ClientResult {
   operation: string;
+  /** What the server calls it: a file's name, the line or request sent. */
   name?: string;
+  /** The local file read or written. */
+  path?: string;
   /** The session's outcome, or `not_started` when it failed before connecting (a local file, the server unreachable). */
   outcome: SessionOutcome | undefined;
   /** Why, in words, when there was no session to say it. */
   detail?: string;
+  /** What the client prints on stdout without `--json`. */
+  output?: string;
   startedMs: number;
   exitCode: number;
 }
 
 /** Writes the one result line. */
 export function printResult(
-  { operation, name, outcome, detail, startedMs, exitCode }: ClientResult,
+  { operation, name, path, outcome, detail, output, startedMs, exitCode }: ClientResult,
   out: NodeJS.WritableStream = process.stdout,
 ): void {
   const result = {
+    ok: exitCode === 0,
     operation,
     name,
+    path,
     outcome: outcome?.outcome ?? 'not_started',
     code: outcome?.code,
     detail: outcome?.detail ?? detail,
     bytes: outcome?.bytes ?? 0,
     duration_ms: Math.round(performance.now() - startedMs),
     exit_code: exitCode,
+    output,
   };
   out.write(`${JSON.stringify(result)}\n`);
 }
+
+/** What one run is about, as the result object names it. */
+export type RunSubject = Pick<ClientResult, 'operation' | 'name' | 'path'>;
+
+/**
+ * One client run as it goes: what it would print on stdout, its notes and errors on stderr, and the
+ * session's outcome. Without `--json` it prints as it goes; with it, stdout gets only the final object
+ * (stdout text kept in `output`, notes left out) and errors stay one line on stderr.
+ */
+export class ClientReport {
+  private readonly startedMs = performance.now();
+  private output = '';
+  private outcome?: SessionOutcome;
+  private detail?: string;
+
+  constructor(
+    private readonly command: string,
+    readonly json: boolean,
+    private readonly subject: RunSubject,
+  ) {}
+
+  /** Where prompts go: stdout, except with `--json`, whose stdout holds the object alone. */
+  get promptStream(): NodeJS.WritableStream {
+    return this.json ? process.stderr : process.stdout;
+  }
+
+  /** Text for stdout. */
+  print(text: string | Buffer): void {
+    if (this.json) this.output += text.toString();
+    else process.stdout.write(text);
+  }
+
+  /** A line saying how it went, on stderr; the object says it with `--json`. */
+  note(line: string): void {
+    if (!this.json) process.stderr.write(`${line}\n`);
+  }
+
+  /** The session's end, for the object's outcome, code and bytes. */
+  ended(outcome: SessionOutcome): SessionOutcome {
+    this.outcome = outcome;
+    return outcome;
+  }
+
+  /** The one error line; returns `exitCode`. */
+  fail(exitCode: number, message: string): number {
+    process.stderr.write(`wirestate ${this.command} client: ${message}\n`);
+    this.detail ??= message;
+    return exitCode;
+  }
+
+  /** The run is over: with `--json`, the object. Returns `exitCode`. */
+  finish(exitCode: number): number {
+    if (this.json)
+      printResult({
+        ...this.subject,
+        outcome: this.outcome,
+        detail: this.detail,
+        output: this.output === '' ? undefined : this.output,
+        startedMs: this.startedMs,
+        exitCode,
+      });
+    return exitCode;
+  }
+}
+
+/** A client's handler that runs with a report and ends with `--json`'s object. */
+export const reported =
+  <A extends { json: boolean }>(
+    command: string,
+    subjectOf: (args: A) => RunSubject,
+    run: (args: A, report: ClientReport) => Promise<number>,
+  ) =>
+  async (args: A): Promise<number> => {
+    const report = new ClientReport(command, args.json, subjectOf(args));
+    return report.finish(await run(args, report));
+  };

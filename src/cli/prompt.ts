@@ -11,15 +11,16 @@ export interface Prompter {
   close(): void;
 }
 
-export function prompter(): Prompter {
+/** `output`: where the questions (and, on a terminal, the typed echo) go. */
+export function prompter(output: NodeJS.WritableStream = process.stdout): Prompter {
   // Node sets isTTY only on a terminal, though its type says boolean: `terminal` must be false, not undefined,
   // or readline guesses.
   const terminal = process.stdin.isTTY ?? false;
-  const reader = createInterface({ input: process.stdin, terminal, output: terminal ? process.stdout : undefined });
+  const reader = createInterface({ input: process.stdin, terminal, output: terminal ? output : undefined });
   const lines = reader[Symbol.asyncIterator]();
   return {
     async ask(question) {
-      if (terminal) process.stdout.write(question);
+      if (terminal) output.write(question);
       const next = await lines.next();
       return next.done ? undefined : next.value;
     },

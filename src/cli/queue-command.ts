@@ -16,6 +16,7 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
@@ -87,7 +88,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 }
 
 const clientBuilder = (yargs: Argv) =>
-  withClientOptions(yargs, 5)
+  withJsonOption(withClientOptions(yargs, 5))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('socktype', transportArgument)
@@ -116,10 +117,12 @@ const clientBuilder = (yargs: Argv) =>
       'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
     );
 
-async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, true, 'error');
   const transport = args.socktype;
-  const fail = (code: number, why: string) => (process.stderr.write(`wirestate queue client: ${why}\n`), code);
+  const fail = (code: number, why: string) => report.fail(code, why);
   let message: ReturnType<typeof messageFromText>;
   if (args.mode === 'send') {
     try {
@@ -159,11 +162,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
     actor.subscribe({ next: (snapshot) => (received = snapshot.context.message), error: () => undefined });
   let outcome;
   try {
-    outcome = await runClientSession(
-      { protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec },
-      args,
-      log,
-      keepMessage,
+    outcome = report.ended(
+      await runClientSession(
+        { protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec },
+        args,
+        log,
+        keepMessage,
+      ),
     );
   } catch (error) {
     target?.abort();
@@ -173,23 +178,23 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   if (outcome.outcome !== 'received') target?.abort();
   switch (outcome.outcome) {
     case 'sent':
-      process.stderr.write(`Sent: ${message?.characters ?? 0} bytes\n`);
+      report.note(`Sent: ${message?.characters ?? 0} bytes`);
       if (transport === 'udp')
-        process.stderr.write('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n');
+        report.note('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)');
       return EXIT.ok;
     case 'received':
       try {
         if (target) {
           target.stream.write(received);
           await target.commit();
-        } else process.stdout.write(received);
+        } else report.print(received);
       } catch (error) {
         return fail(EXIT.localFile, `cannot write ${String(args.file)}: ${errnoWords(errorCode(error))}`);
       }
-      process.stderr.write(`Received: ${received.length} bytes\n`);
+      report.note(`Received: ${received.length} bytes`);
       return EXIT.ok;
     case 'queue_empty':
-      process.stderr.write(`Received: ${received.toString()}\n`);
+      report.note(`Received: ${received.toString()}`);
       return EXIT.refused;
     case 'not_stored':
       return fail(EXIT.serverError, outcomeWords(outcome.outcome, outcome.detail));
@@ -229,6 +234,6 @@ export const queueCommand = protocolRoles((roles) =>
       'client <host> <port> <socktype> <mode> [file]',
       'Send a message, or receive the oldest one',
       valuesRequired(clientBuilder),
-      exitWith(runClient),
+      exitWith(reported('queue', (args: ClientArgs) => ({ operation: args.mode!, path: args.file }), runClient)),
     ),
 );

@@ -34,9 +34,10 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
+  const folder = await openServedFolder(args.root);
+  // Once the folder is known to serve: a --root that cannot be served is the one line said.
   if (args['max-size'] === Number.MAX_SAFE_INTEGER)
     warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
-  const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)

@@ -15,6 +15,7 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
@@ -54,8 +55,9 @@ const serverBuilder = (yargs: Argv) =>
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
-  warnIfOpenToUploads(log, args, 'the share server accepts');
   const folder = await openServedFolder(args.root);
+  // Once the folder is known to serve: a --root that cannot be served is the one line said.
+  warnIfOpenToUploads(log, args, 'the share server accepts');
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
@@ -71,7 +73,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 }
 
 const clientBuilder = (yargs: Argv) =>
-  withClientOptions(yargs, 30)
+  withJsonOption(withClientOptions(yargs, 30))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
     .positional('command', {
@@ -93,6 +95,8 @@ const clientBuilder = (yargs: Argv) =>
     .check((args) => {
       if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
+      if (args.json && args.command === 'get' && isStandardStream(args.output))
+        throw new Error('--json and -o - both write to stdout: pick one');
       return true;
     })
     .example('$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server')
@@ -102,13 +106,19 @@ const clientBuilder = (yargs: Argv) =>
       'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.',
     );
 
-async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+/** The local file a put reads or a get writes, as given. */
+const localName = (args: ClientArgs) =>
+  args.command === 'put' ? args.name! : (args.output ?? basename(args.name ?? ''));
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, true, 'error');
-  const fail = (code: number, message: string) => (process.stderr.write(`wirestate share client: ${message}\n`), code);
+  const fail = (code: number, message: string) => report.fail(code, message);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';
   const toStdout = command === 'get' && isStandardStream(args.output);
-  const local = resolve(command === 'put' ? name : (args.output ?? basename(name)));
+  const local = resolve(localName(args));
   let size = 0;
   try {
     if (toStdout) {
@@ -140,12 +150,14 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   let listing = noBytes();
   let outcome;
   try {
-    outcome = await runClientSession(
-      { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
-      args,
-      log,
-      (actor: ClientActor<{ listing: typeof listing }>) =>
-        actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+    outcome = report.ended(
+      await runClientSession(
+        { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
+        args,
+        log,
+        (actor: ClientActor<{ listing: typeof listing }>) =>
+          actor.subscribe({ next: (snapshot) => (listing = snapshot.context.listing), error: () => undefined }),
+      ),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
@@ -153,13 +165,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
   }
   switch (outcome.outcome) {
     case 'listed':
-      for (const entry of parseListing(joinedBytes(listing).toString())) process.stdout.write(`${entry}\n`);
+      for (const entry of parseListing(joinedBytes(listing).toString())) report.print(`${entry}\n`);
       return EXIT.ok;
     case 'stored':
-      process.stderr.write(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server\n`);
+      report.note(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server`);
       return EXIT.ok;
     case 'received':
-      process.stderr.write(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}\n`);
+      report.note(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}`);
       return EXIT.ok;
     case 'cancelled':
       return fail(
@@ -179,12 +191,20 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
 
 /** Adds `share server` and `share client`. */
 export const shareCommand = protocolRoles((roles) =>
-  roles
-    .command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer)
-    .command(
-      'client <host> <port> <command> [name]',
-      'put or get a file, or list the folder',
-      valuesRequired(clientBuilder),
-      exitWith(runClient),
+  roles.command('server [port]', 'Share a folder', valuesRequired(serverBuilder), runServer).command(
+    'client <host> <port> <command> [name]',
+    'put or get a file, or list the folder',
+    valuesRequired(clientBuilder),
+    exitWith(
+      reported(
+        'share',
+        (args: ClientArgs) => ({
+          operation: args.command,
+          name: args.name,
+          path: args.command === 'list' ? undefined : localName(args),
+        }),
+        runClient,
+      ),
     ),
+  ),
 );

@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
+import { reported, type ClientReport } from './json-result';
 import { prompter } from './prompt';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -72,11 +73,13 @@ const clientBuilder = (yargs: Argv) =>
       'Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect.',
     );
 
-async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
-  const fail = (message: string) => (process.stderr.write(`wirestate sum client: ${message}\n`), EXIT.usage);
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
+  const fail = (message: string) => report.fail(EXIT.usage, message);
   let { name, number } = args;
   if (name === undefined || number === undefined) {
-    const input = prompter();
+    const input = prompter(report.promptStream);
     name ??= await input.ask('Name: ');
     if (name !== undefined) number ??= await input.ask(`Integer between ${LOWEST} and ${HIGHEST}: `);
     input.close();
@@ -95,14 +98,13 @@ async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>
       idleTimeoutMs: args['idle-timeout'] * 1000,
     }),
     args,
+    report,
   );
   if (!reply) return code;
   const answer = parseSumReply(reply);
-  if (answer.kind !== 'answer') {
-    process.stderr.write(`wirestate sum client: not a name and a number: ${JSON.stringify(reply.toString())}\n`);
-    return EXIT.interrupted;
-  }
-  process.stdout.write(
+  if (answer.kind !== 'answer')
+    return report.fail(EXIT.interrupted, `not a name and a number: ${JSON.stringify(reply.toString())}`);
+  report.print(
     `Client name: ${name}\nServer name: ${answer.name}\n` +
       `Client number: ${check.value}\nServer number: ${answer.value}\nSum: ${check.value + answer.value}\n`,
   );
@@ -122,6 +124,6 @@ export const sumCommand = protocolRoles((roles) =>
       'client [name] [number]',
       'Send a name and a number, print both and the sum',
       valuesRequired(clientBuilder),
-      exitWith(runClient),
+      exitWith(reported('sum', (args: ClientArgs) => ({ operation: 'sum', name: args.name }), runClient)),
     ),
 );

@@ -5,6 +5,7 @@ import { setup } from 'xstate';
 import { ChunkReader } from '../engine/chunk-reader';
 import { READING_TAG, type ConnectionSpec } from '../engine/protocol';
 import { EXIT } from '../engine/exit-codes';
+import { ClientReport } from './json-result';
 import { runTextClient, type TextClientArgs } from './text-client-run';
 
 /** Throws on the first bytes of the reply. */
@@ -33,7 +34,8 @@ it('exits 5 (interrupted) when the machine fails on the reply', async () => {
   } as unknown as TextClientArgs;
   const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    expect((await runTextClient('failing', spec, args)).code).toBe(EXIT.interrupted);
+    const report = new ClientReport('failing', false, { operation: 'send' });
+    expect((await runTextClient('failing', spec, args, report)).code).toBe(EXIT.interrupted);
   } finally {
     stderr.mockRestore();
     server.close();

@@ -12,10 +12,11 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT, TEXT_CLIENT_EXITS, exitCodeFor, type ExitCodes } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { withJsonOption, type ClientReport } from './json-result';
 
-/** `--host` and `--port` of the server (the seeds' clients have them built in), plus every client's flags. */
+/** `--host` and `--port` of the server (the seeds' clients have them built in), plus every client's flags and `--json`. */
 export function withTextClientOptions<T>(yargs: Argv<T>, port: number) {
-  return withClientOptions(yargs, 30)
+  return withJsonOption(withClientOptions(yargs, 30))
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
     .option('port', { type: 'number', default: port, describe: 'Server port' })
     .check((args) => {
@@ -31,28 +32,31 @@ export interface TextClientResult {
   reply?: Buffer;
 }
 
-/** Runs `spec` against the server; `reply` is set when the server answered (code 0). `exitCodes`: the protocol's, by outcome. */
+/**
+ * Runs `spec` against the server; `reply` is set when the server answered (code 0). Failures go to
+ * `report`. `exitCodes`: the protocol's, by outcome.
+ */
 export async function runTextClient(
   protocol: string,
   spec: ConnectionSpec,
   args: TextClientArgs,
+  report: ClientReport,
   exitCodes: ExitCodes = TEXT_CLIENT_EXITS,
 ): Promise<TextClientResult> {
   const log = loggerFrom(args, true, 'error');
-  const fail = (code: number, message: string): TextClientResult => (
-    process.stderr.write(`wirestate ${protocol} client: ${message}\n`),
-    { code }
-  );
+  const fail = (code: number, message: string): TextClientResult => ({ code: report.fail(code, message) });
   let reply: Buffer = Buffer.alloc(0);
   // The error callback keeps xstate from rethrowing a failed machine's error; the session reports it.
   const keepReply = (actor: ClientActor<{ reply: Buffer }>) =>
     actor.subscribe({ next: (snapshot) => (reply = snapshot.context.reply), error: () => undefined });
   try {
-    const outcome = await runClientSession(
-      { protocol, transport: 'tcp', host: args.host, port: args.port, spec },
-      args,
-      log,
-      keepReply,
+    const outcome = report.ended(
+      await runClientSession(
+        { protocol, transport: 'tcp', host: args.host, port: args.port, spec },
+        args,
+        log,
+        keepReply,
+      ),
     );
     const code = exitCodeFor(outcome.outcome, exitCodes);
     if (code === EXIT.ok) return { code, reply };

@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
+import { reported, type ClientReport } from './json-result';
 import { prompter } from './prompt';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -39,23 +40,23 @@ const clientBuilder = (yargs: Argv) =>
       'Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect.',
     );
 
-async function runClient(args: Awaited<ReturnType<typeof clientBuilder>['argv']>): Promise<number> {
+type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
+
+async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   let sentence = args.sentence?.length ? args.sentence.join(' ') : undefined;
   if (sentence === undefined) {
-    const input = prompter();
+    const input = prompter(report.promptStream);
     sentence = await input.ask('Input lowercase sequence: ');
     input.close();
   }
-  if (sentence === undefined) {
-    process.stderr.write('wirestate upper client: no input\n');
-    return EXIT.usage;
-  }
+  if (sentence === undefined) return report.fail(EXIT.usage, 'no input');
   const { code, reply } = await runTextClient(
     'upper',
     upperClient({ lines: [sentence], maxReply: 4 * UPPER_MAX_REQUEST, idleTimeoutMs: args['idle-timeout'] * 1000 }),
     args,
+    report,
   );
-  if (reply) process.stdout.write(`Message received: ${reply.toString()}\n`);
+  if (reply) report.print(`Message received: ${reply.toString()}\n`);
   return code;
 }
 
@@ -67,6 +68,8 @@ export const upperCommand = protocolRoles((roles) =>
       'client [sentence..]',
       'Send a line and print the answer',
       valuesRequired(clientBuilder),
-      exitWith(runClient),
+      exitWith(
+        reported('upper', (args: ClientArgs) => ({ operation: 'upper', name: args.sentence?.join(' ') }), runClient),
+      ),
     ),
 );

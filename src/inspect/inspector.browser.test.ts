@@ -238,7 +238,22 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoo
   expect(await viewBox()).toBe(whole);
 });
 
-it('tells a refused download from one that failed on the server', async () => {
+it('tells a refused download (N) from one answered E or that failed on the server', async () => {
+  // E: a name outside the served folder, which the client sends as given.
+  expect(
+    (
+      await wirestate([
+        'client',
+        '-q',
+        '-s',
+        `127.0.0.1:${serverPort}`,
+        '-v',
+        '../outside.bin',
+        '-l',
+        join(base, 'outside.bin'),
+      ])
+    ).code,
+  ).toBe(4);
   expect(
     (
       await wirestate([
@@ -278,8 +293,10 @@ it('tells a refused download from one that failed on the server', async () => {
       color: getComputedStyle(cell).color,
     }));
   const refused = await outcome('missing.bin');
+  const answeredE = await outcome('../outside.bin');
   const failed = await outcome('shrinks.bin');
   expect(refused).toEqual({ text: 'refused: missing', kind: 'outcome declined', color: expect.any(String) });
+  expect(answeredE).toEqual({ text: 'protocol_error: name.escapes', kind: 'outcome error', color: failed.color });
   expect(failed.kind).toBe('outcome error');
   expect(failed.text).toMatch(/^server_error/);
   expect(failed.color).not.toBe(refused.color);

@@ -132,7 +132,7 @@ describe('permission denied', () => {
       join(base, 'local', 'got.txt'),
     ]);
     expect(result.code).toBe(EXIT.serverError);
-    await server.logged(/download "secret.txt"[\s\S]*refused \(EACCES\)/);
+    await server.logged(/download "secret.txt"[\s\S]*server_error \(EACCES\)/);
     expect(await readdir(join(base, 'local'))).toEqual([]);
   });
 
@@ -153,7 +153,7 @@ describe('permission denied', () => {
       'readonly/up.txt',
     ]);
     expect(result.code).toBe(EXIT.serverError);
-    await server.logged(/upload "readonly\/up.txt"[\s\S]*refused \(EACCES\)/);
+    await server.logged(/upload "readonly\/up.txt"[\s\S]*server_error \(EACCES\)/);
     expect(await readdir(join(base, 'root', 'readonly'))).toEqual([]);
   });
 });

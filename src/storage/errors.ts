@@ -5,6 +5,8 @@ export type ErrorCode =
 /** The codes of a name that is not one wirestate accepts. */
 export type NameErrorCode = Extract<ErrorCode, `name.${string}`>;
 
+export const isNameErrorCode = (code: string): code is NameErrorCode => code.startsWith('name.');
+
 /** The one error type of wirestate: a stable `code` plus a message meant for people. */
 export class WirestateError extends Error {
   constructor(
