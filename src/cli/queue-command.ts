@@ -96,6 +96,7 @@ const clientBuilder = (yargs: Argv) =>
       type: 'string',
       coerce: (value: string) => value.toLowerCase(),
       choices: ['send', 'receive'],
+      demandOption: true,
       describe: 'send a file as a message, or receive the oldest message',
     })
     // yargs reads a lone `-` as an empty string; both mean standard input or output.
@@ -234,6 +235,6 @@ export const queueCommand = protocolRoles((roles) =>
       'client <host> <port> <socktype> <mode> [file]',
       'Send a message, or receive the oldest one',
       valuesRequired(clientBuilder),
-      exitWith(reported('queue', (args: ClientArgs) => ({ operation: args.mode!, path: args.file }), runClient)),
+      exitWith(reported('queue', (args: ClientArgs) => ({ operation: args.mode, path: args.file }), runClient)),
     ),
 );

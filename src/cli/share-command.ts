@@ -110,7 +110,7 @@ type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
 /** The local file a put reads or a get writes, as given. */
 const localName = (args: ClientArgs) =>
-  args.command === 'put' ? args.name! : (args.output ?? basename(args.name ?? ''));
+  args.command === 'put' ? (args.name ?? '') : (args.output ?? basename(args.name ?? ''));
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, true, 'error');
