@@ -7,6 +7,7 @@ import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { transferClient, transferProtocol } from '../../machines/transfer';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
+import { HELLO_WAIT_MS, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { errorCode } from '../engine/errors';
 import type { SessionOutcome } from '../engine/protocol';
 import { formatBytes, formatRate } from '../log/logger';
@@ -48,6 +49,16 @@ const builder = (yargs: Argv) =>
       default: 'client.txt',
       describe: 'Local file to upload from or download to; - for stdin (upload) or stdout (download)',
     })
+    .option('plain', {
+      type: 'boolean',
+      default: false,
+      describe: 'Speak only the seed protocol: no hello, so no stored confirmation or integrity check',
+    })
+    .option('hello-wait', {
+      type: 'number',
+      default: HELLO_WAIT_MS / 1000,
+      describe: 'Seconds to wait for a reply to the hello before going on with the plain protocol',
+    })
     .option('quiet', {
       alias: 'q',
       type: 'boolean',
@@ -57,6 +68,7 @@ const builder = (yargs: Argv) =>
     .check((args) => {
       if (args.json && args.mode === 'download' && isStandardStream(args['client-file-name']))
         throw new Error('--json and -l - both write to stdout: pick one');
+      if (!(args['hello-wait'] >= 0)) throw new Error('--hello-wait must be a number of seconds, 0 or more');
       parseHostPort(args.server);
       encodeRequest(OP.download, args['server-file-name']);
       return true;
@@ -126,15 +138,32 @@ export async function runClient(args: Args): Promise<number> {
     return fail(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
   }
 
-  const spec = transferClient(local, { operation, serverName, size, idleTimeoutMs: args['idle-timeout'] * 1000 });
+  const helloWaitMs = args['hello-wait'] * 1000;
+  const spec = transferClient(local, {
+    operation,
+    serverName,
+    size,
+    idleTimeoutMs: args['idle-timeout'] * 1000,
+    ...(!args.plain && { hello: { capabilities: IMPLEMENTED, waitMs: helloWaitMs } }),
+  });
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
   const showProgress = (actor: AnyActorRef) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${serverName} -> ${shown}` : `${shown} -> ${serverName}`;
     progress.line(`${operation} ${arrow} via ${host}:${port}`);
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
+    let fellBack = false;
     actor.subscribe({
-      next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size),
+      next: (snapshot) => {
+        if (snapshot.context.fellBack && !fellBack) {
+          fellBack = true;
+          progress.line(
+            `no reply to hello within ${args['hello-wait']} s: the server speaks only the plain protocol ` +
+              '(no stored confirmation, no integrity check; --plain skips the wait)',
+          );
+        }
+        progress.update(snapshot.context.bytes, snapshot.context.size);
+      },
       error: () => undefined,
     });
   };

@@ -123,6 +123,11 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   ref(context: Context): string;
   /** Where to go once the file is stored, with `outcome`. */
   storedTarget: StateTarget;
+  /**
+   * Where to go instead, once stored, when `confirmed.when` holds: a state that tells the peer the file
+   * is stored (the transfer extension's STORED_REPLY).
+   */
+  confirmed?: { target: StateTarget; when: (context: Context) => boolean };
   outcome: Outcome;
   /** The outcome when the file cannot be written. */
   failure: Outcome;
@@ -159,6 +164,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
 ) {
   const { storedTarget, outcome, failure, failedTarget } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
+  const stored = { type: 'finish' as const, params: { outcome, code: 'ok' as const } };
   return {
     invoke: {
       id: SINK_ID,
@@ -218,10 +224,16 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       storing: {
         ...(receipt.readsWhileStoring && { tags: READING_TAG }),
         on: {
-          'file.stored': {
-            target: storedTarget,
-            actions: { type: 'finish' as const, params: { outcome, code: 'ok' as const } },
-          },
+          'file.stored': receipt.confirmed
+            ? [
+                {
+                  guard: ({ context }: { context: Context }) => receipt.confirmed!.when(context),
+                  target: receipt.confirmed.target,
+                  actions: stored,
+                },
+                { target: storedTarget, actions: stored },
+              ]
+            : { target: storedTarget, actions: stored },
         },
       },
     },

@@ -34,7 +34,7 @@ export class MemoryFiles implements ServerFiles {
     const content = this.files.get(key);
     if (!content) return { kind: 'missing' };
     if (!this.holds.share(key, owner)) return { kind: 'busy' };
-    return { kind: 'found', size: content.length, ref: key };
+    return { kind: 'found', size: content.length, mtimeMs: 0, ref: key };
   }
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
