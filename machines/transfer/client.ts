@@ -10,7 +10,7 @@ import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted }
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { EXT_OP, STORED, confirmsStored, encodeHello } from './extension-frames';
+import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello } from './extension-frames';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
@@ -234,6 +234,8 @@ export const transferClientMachine = checkTargets<Targeted>()(
         failure: 'local_error' as const,
         failedTarget: FAILED,
         thenPeerEnds: true,
+        digest: (context: ClientContext) => checksDigest(context.agreed !== undefined, context.agreed),
+        mismatch: { outcome: 'corrupted' as const, target: FAILED },
       }),
       download_complete: { type: 'final', entry: 'end' },
 
@@ -290,6 +292,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
       uploading: sendFromSource({
         ref: (context: ClientContext) => context.serverName,
         sentTarget: at('wait_upload_stored'),
+        digest: (context: ClientContext) => checksDigest(context.agreed !== undefined, context.agreed),
         failure: 'local_error' as const,
         failedTarget: FAILED,
       }),
@@ -308,6 +311,15 @@ export const transferClientMachine = checkTargets<Targeted>()(
               guard: ({ event }) => event.status === STORED.yes,
               target: 'upload_complete',
               actions: finish('uploaded', 'ok'),
+            },
+            {
+              guard: ({ event }) => event.status === STORED.digestMismatch,
+              target: 'upload_complete',
+              actions: finish(
+                'corrupted',
+                'file.digest_mismatch',
+                'the server received other bytes than were sent (SHA-256 mismatch) and kept nothing',
+              ),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],

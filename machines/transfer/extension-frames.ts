@@ -28,7 +28,7 @@ const NO_LIMIT = 0xffffffffffffffffn;
 export const CAPABILITY = { stored: 1, sha256: 2, list: 4, resume: 8 } as const;
 export type CapabilityName = keyof typeof CAPABILITY;
 /** What this wirestate implements: a server offers all of it, a client asks for it (less `sha256` with `--no-verify`). */
-export const IMPLEMENTED = CAPABILITY.stored;
+export const IMPLEMENTED = CAPABILITY.stored | CAPABILITY.sha256;
 const NAMES = Object.keys(CAPABILITY) as CapabilityName[];
 
 /** The plain op an extension op stands for, or undefined for a plain (or unknown) op. */
@@ -125,6 +125,10 @@ export const STORED = { yes: EXT_YES, digestMismatch: 0x43 } as const; // 't', '
 /** Whether an extension request on a connection that agreed `bits` ends its upload with a STORED_REPLY. */
 export const confirmsStored = (extended: boolean, bits: number | undefined) =>
   extended && hasCapability(bits ?? 0, 'stored');
+
+/** Whether an extension request on a connection that agreed `bits` follows each file's DATA with its DIGEST. */
+export const checksDigest = (extended: boolean, bits: number | undefined) =>
+  extended && hasCapability(bits ?? 0, 'sha256');
 
 /** DIGEST: the SHA-256 of a file's DATA, right after it. */
 export const DIGEST_SIZE = 32;

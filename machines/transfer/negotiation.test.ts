@@ -1,4 +1,5 @@
 /** The hello between two wirestate peers, and the plain fallback a wirestate client makes without a reply. */
+import { createHash } from 'node:crypto';
 import { PEER_ENDS, replay } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
@@ -203,5 +204,86 @@ describe('stored confirmation (both agreed `stored`)', () => {
   it('client: without `stored` agreed, the clean close still means stored, as in the seed', async () => {
     const result = await upload([helloReply(0), t, t, PEER_ENDS]);
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'uploaded' });
+  });
+});
+
+describe('integrity (both agreed `sha256`)', () => {
+  const both = CAPABILITY.stored | CAPABILITY.sha256;
+  const content = Buffer.from('hello');
+  const digestOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
+  const server = (files: MemoryFiles, inputs: Buffer[]) =>
+    replay(transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, capabilities: both }).accept('c1'), inputs);
+  const uploadTo = (digest: Buffer) => [
+    encodeHello(both),
+    encodeRequest(EXT_OP.upload, 'up.bin'),
+    encodeUploadSize(content.length),
+    content,
+    digest,
+  ];
+
+  it('server: stores an upload whose DIGEST matches, and says t', async () => {
+    const files = new MemoryFiles();
+    const result = await server(files, uploadTo(digestOf(content)));
+    expect(result.sent).toEqual(Buffer.concat([helloReply(both), t, t, t]));
+    expect(result.states).toContain('uploading.wait_digest');
+    expect(files.files.get('up.bin')).toEqual(content);
+  });
+
+  it('server: keeps nothing of an upload whose DIGEST does not match, and says C', async () => {
+    const files = new MemoryFiles();
+    const result = await server(files, uploadTo(digestOf(Buffer.from('hellO'))));
+    expect(result.sent).toEqual(Buffer.concat([helloReply(both), t, t, Buffer.from('C')]));
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'corrupted', code: 'file.digest_mismatch' });
+    expect(files.files.has('up.bin')).toBe(false);
+  });
+
+  it('server: follows a download with its DIGEST', async () => {
+    const result = await server(new MemoryFiles({ 'a.txt': content }), [
+      encodeHello(both),
+      encodeRequest(EXT_OP.download, 'a.txt'),
+      T,
+    ]);
+    expect(result.sent).toEqual(
+      Buffer.concat([helloReply(both), encodeExtDownloadReply(5, 0), content, digestOf(content)]),
+    );
+  });
+
+  const download = (local: ReturnType<typeof memoryLocalFile>, digest: Buffer) =>
+    replay(
+      transferClient(local, {
+        operation: 'download',
+        serverName: 'a.txt',
+        size: 0,
+        hello: { capabilities: both, waitMs: HELLO_WAIT_MS },
+      }),
+      [helloReply(both), encodeExtDownloadReply(5, 0), content, digest, PEER_ENDS],
+    );
+
+  it('client: keeps a download whose DIGEST matches', async () => {
+    const local = memoryLocalFile();
+    const result = await download(local, digestOf(content));
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'downloaded' });
+    expect(local.stored).toEqual(content);
+  });
+
+  it('client: keeps nothing of a download whose DIGEST does not match', async () => {
+    const local = memoryLocalFile();
+    const result = await download(local, digestOf(Buffer.from('hellO')));
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'corrupted', code: 'file.digest_mismatch' });
+    expect(local.stored).toBeUndefined();
+  });
+
+  it('client: follows an upload with its DIGEST, and reports C as corrupted', async () => {
+    const result = await replay(
+      transferClient(memoryLocalFile(content), {
+        operation: 'upload',
+        serverName: 'up.bin',
+        size: content.length,
+        hello: { capabilities: both, waitMs: HELLO_WAIT_MS },
+      }),
+      [helloReply(both), t, t, Buffer.from('C'), PEER_ENDS],
+    );
+    expect(result.sent.subarray(-37)).toEqual(Buffer.concat([content, digestOf(content)]));
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'corrupted', code: 'file.digest_mismatch' });
   });
 });

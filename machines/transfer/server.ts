@@ -13,6 +13,7 @@ import {
   EXTENSION_VERSION,
   STORED,
   agreed,
+  checksDigest,
   confirmsStored,
   encodeExtDownloadReply,
   encodeHelloReply,
@@ -63,7 +64,7 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
-type Targeted = 'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored';
+type Targeted = 'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch';
 const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -150,6 +151,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       /** A first hello of a version this server speaks. */
       helloWelcome: ({ context }, params: { version: number }) =>
         context.agreed === undefined && params.version >= EXTENSION_VERSION,
+      confirmsStored: ({ context }) => confirmsStored(context.extended, context.agreed),
       /** An extension request needs a hello before it. */
       extensionUnannounced: ({ context }, params: { extended: boolean }) =>
         params.extended && context.agreed === undefined,
@@ -353,6 +355,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       downloading: sendFromSource({
         ref: (context: ServerContext) => context.ref ?? '',
         sentTarget: at('download_complete'),
+        digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
         outcome: 'downloaded' as const,
         failure: 'server_error' as const,
         failedTarget: FAILED,
@@ -466,7 +469,20 @@ export const transferServerMachine = checkTargets<Targeted>()(
         outcome: 'uploaded' as const,
         failure: 'not_stored' as const,
         failedTarget: FAILED,
+        digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
+        mismatch: { outcome: 'corrupted' as const, target: at('digest_mismatch') },
       }),
+      /** The bytes did not hash to the client's DIGEST: nothing was kept; the client hears `C` if it waits for a STORED_REPLY. */
+      digest_mismatch: {
+        always: [
+          {
+            guard: 'confirmsStored',
+            target: 'upload_complete',
+            actions: { type: 'write', params: { bytes: Buffer.of(STORED.digestMismatch) } },
+          },
+          { target: 'failed' },
+        ],
+      },
       /** The file is durable (the storage's commit has returned): the client hears so before the close. */
       confirm_stored: {
         entry: { type: 'write', params: { bytes: Buffer.of(STORED.yes) } },

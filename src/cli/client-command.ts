@@ -7,7 +7,7 @@ import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { transferClient, transferProtocol } from '../../machines/transfer';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
-import { HELLO_WAIT_MS, IMPLEMENTED } from '../../machines/transfer/extension-frames';
+import { CAPABILITY, HELLO_WAIT_MS, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { errorCode } from '../engine/errors';
 import type { SessionOutcome } from '../engine/protocol';
 import { formatBytes, formatRate } from '../log/logger';
@@ -54,6 +54,12 @@ const builder = (yargs: Argv) =>
       default: false,
       describe: 'Speak only the seed protocol: no hello, so no stored confirmation or integrity check',
     })
+    .option('verify', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'Between wirestate peers, check the whole file against its SHA-256 before keeping it (--no-verify: do not)',
+    })
     .option('hello-wait', {
       type: 'number',
       default: HELLO_WAIT_MS / 1000,
@@ -80,7 +86,7 @@ const builder = (yargs: Argv) =>
     )
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
-        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem.',
+        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 9 SHA-256 mismatch (nothing kept).',
     );
 
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
@@ -144,7 +150,9 @@ export async function runClient(args: Args): Promise<number> {
     serverName,
     size,
     idleTimeoutMs: args['idle-timeout'] * 1000,
-    ...(!args.plain && { hello: { capabilities: IMPLEMENTED, waitMs: helloWaitMs } }),
+    ...(!args.plain && {
+      hello: { capabilities: args.verify ? IMPLEMENTED : IMPLEMENTED & ~CAPABILITY.sha256, waitMs: helloWaitMs },
+    }),
   });
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
   const showProgress = (actor: AnyActorRef) => {

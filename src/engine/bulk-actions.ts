@@ -44,5 +44,10 @@ export function bulkActions<
     pauseSource: toSource({ type: 'source.pause' }),
     resumeSource: toSource({ type: 'source.resume' }),
     commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent, never, never>(SINK_ID, { type: 'sink.commit' }),
+    /** Tells the sink the SHA-256 the sender gave, which its commit checks. */
+    expectDigest: sendTo<TContext, TEvent, { sha256: Buffer }, SinkActor, TEvent, never, never>(
+      SINK_ID,
+      (_, params) => ({ type: 'sink.expect_digest', sha256: params.sha256 }),
+    ),
   };
 }

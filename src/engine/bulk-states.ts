@@ -16,6 +16,9 @@ import type { StateTarget } from './state-targets';
 import { idleDelay } from './idle';
 import { BULK_IN_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
+/** The frame that carries a file's SHA-256 after its bytes (a string key: only the transfer protocol has it). */
+const DIGEST_FRAME: string = 'frame.digest';
+
 const chunkOf = ({ event }: { event: { chunk: Buffer } }) => ({ count: event.chunk.length });
 
 /** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
@@ -60,6 +63,8 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   /** The outcome when the file cannot be read. */
   failure: Outcome;
   failedTarget: StateTarget;
+  /** Whether the source hashes the file (SHA-256) as it reads it: `file.done` then carries the digest. */
+  digest?: (context: Context) => boolean;
 }
 
 /**
@@ -88,14 +93,34 @@ export function sendFromSource<Outcome extends string, Context extends { size: n
     invoke: {
       id: SOURCE_ID,
       src: SOURCE_ID,
-      input: ({ context }: { context: Context }) => ({ ref: delivery.ref(context), size: context.size }),
+      input: ({ context }: { context: Context }) => ({
+        ref: delivery.ref(context),
+        size: context.size,
+        digest: delivery.digest?.(context) ?? false,
+      }),
       onError: { target: failedTarget, actions: notOpened },
     },
     initial: 'sending' as const,
     on: {
       'wire.full': { actions: 'pauseSource' as const },
       'wire.drain': { actions: 'resumeSource' as const },
-      'file.done': { target: sentTarget, actions: finished },
+      // With a digest wanted, the file's SHA-256 follows its last byte (the transfer extension's DIGEST).
+      'file.done': delivery.digest
+        ? [
+            {
+              guard: ({ context }: { context: Context }) => delivery.digest!(context),
+              target: sentTarget,
+              actions: [
+                {
+                  type: 'write' as const,
+                  params: ({ event }: { event: { sha256?: Buffer } }) => ({ bytes: event.sha256 ?? Buffer.alloc(0) }),
+                },
+                ...finished,
+              ],
+            },
+            { target: sentTarget, actions: finished },
+          ]
+        : { target: sentTarget, actions: finished },
       'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
     },
     states: {
@@ -133,6 +158,13 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   failure: Outcome;
   failedTarget: StateTarget;
   /**
+   * Whether the sender follows the file with its SHA-256 (`frame.digest`): the sink hashes the bytes as
+   * they pass and keeps the file only if they match; if they do not, the machine goes to
+   * `mismatch.target` with `mismatch.outcome` (default: `failedTarget`, `failure`).
+   */
+  digest?: (context: Context) => boolean;
+  mismatch?: { outcome: Outcome; target: StateTarget };
+  /**
    * How the file's bytes and its end arrive: framed (`frame.data` then `frame.data_end`, the default),
    * or as the rest of the stream (`frame.bytes` until the peer ends its side: `socket.end`).
    */
@@ -165,6 +197,11 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
   const { storedTarget, outcome, failure, failedTarget } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
   const stored = { type: 'finish' as const, params: { outcome, code: 'ok' as const } };
+  const { digest } = receipt;
+  /** Once the file's bytes (and its digest, if one follows) are in: wait for the peer's end, or commit. */
+  const afterFile = receipt.thenPeerEnds
+    ? { target: 'wait_peer_end', actions: [] as 'commit'[] }
+    : { target: 'storing', actions: ['commit' as const] };
   return {
     invoke: {
       id: SINK_ID,
@@ -173,6 +210,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         ref: receipt.ref(context),
         size: context.size,
         idleMs: idleDelay({ context }),
+        digest: receipt.digest?.(context) ?? false,
       }),
       onError: {
         target: failedTarget,
@@ -193,7 +231,18 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
           params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }),
         },
       },
-      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      'file.error': [
+        ...(receipt.mismatch
+          ? [
+              {
+                guard: ({ event }: { event: { code: string } }) => event.code === 'file.digest_mismatch',
+                target: receipt.mismatch.target,
+                actions: { type: 'finish' as const, params: failureOf(receipt.mismatch.outcome) },
+              },
+            ]
+          : []),
+        { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      ],
     },
     initial: 'receiving' as const,
     states: {
@@ -210,11 +259,32 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         on: {
           'file.full': 'disk_busy',
           'file.stalled': { target: failedTarget, actions: { type: 'finish' as const, params: PEER_IDLE } },
-          [endEvent]: receipt.thenPeerEnds
-            ? { target: 'wait_peer_end' }
-            : { target: 'storing', actions: 'commit' as const },
+          [endEvent]: [
+            ...(digest
+              ? [{ guard: ({ context }: { context: Context }) => digest(context), target: 'wait_digest' }]
+              : []),
+            afterFile,
+          ],
         },
       },
+      ...(digest && {
+        wait_digest: {
+          tags: READING_TAG,
+          ...waitsForPeer(failedTarget),
+          on: {
+            [DIGEST_FRAME]: {
+              ...afterFile,
+              actions: [
+                {
+                  type: 'expectDigest' as const,
+                  params: ({ event }: { event: { sha256?: Buffer } }) => ({ sha256: event.sha256 ?? Buffer.alloc(0) }),
+                },
+                ...afterFile.actions,
+              ],
+            },
+          },
+        },
+      }),
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
       wait_peer_end: {
         tags: READING_TAG,

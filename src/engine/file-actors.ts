@@ -4,6 +4,7 @@
  * streams a file out in chunks and pauses on demand, and a sink that writes
  * chunks and commits.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile } from '../storage/file-store';
@@ -14,13 +15,18 @@ export interface FileTarget {
   /** The handle a lookup returned (server), or unused (client: one local file). */
   ref: string;
   size: number;
+  /** Hash the bytes (SHA-256) as they pass: the source reports the digest with `file.done`, the sink checks one before it commits. */
+  digest?: boolean;
 }
 
 /** Why a file actor failed: a stable code (outcome.ts) and, when the system said, its errno. */
 export type FileFailure<Code extends EngineCode> = { type: 'file.error'; code: Code; detail: string };
 
 export type SourceEvent =
-  { type: 'file.chunk'; chunk: Buffer } | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
+  | { type: 'file.chunk'; chunk: Buffer }
+  /** Every byte read; `sha256`: their digest, when the target asked for one. */
+  | { type: 'file.done'; sha256?: Buffer }
+  | FileFailure<'file.unreadable' | 'file.size_changed'>;
 export type SourceCommand = { type: 'source.pause' } | { type: 'source.resume' };
 
 /** The ids under which a machine invokes its file actors (bulk-states.ts) and sends them commands (bulk-actions.ts). */
@@ -31,15 +37,17 @@ export const SINK_ID = 'sink' as const;
 export function fileSource(open: (target: FileTarget) => Readable) {
   return fromCallback<SourceCommand, FileTarget, SourceEvent>(({ input, sendBack, receive }) => {
     const stream = open(input);
+    const hash = input.digest ? createHash('sha256') : undefined;
     let sent = 0;
     stream.on('data', (chunk: Buffer) => {
       sent += chunk.length;
+      hash?.update(chunk);
       sendBack({ type: 'file.chunk', chunk });
     });
     stream.on('end', () =>
       sendBack(
         sent === input.size
-          ? { type: 'file.done' }
+          ? { type: 'file.done', ...(hash && { sha256: hash.digest() }) }
           : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
       ),
     );
@@ -59,11 +67,16 @@ export type SinkEvent =
   | { type: 'file.progress'; bytes: number }
   /** Nothing came in from the peer for `idleMs` while the disk kept up. */
   | { type: 'file.stalled' }
-  | FileFailure<'file.unwritable'>;
+  | FileFailure<'file.unwritable' | 'file.digest_mismatch'>;
 /** A file chunk as the protocol's decoder frames it, delivered by the frame pump straight to the sink (BULK_IN_TAG). */
 export type BulkChunk = { type: 'frame.data'; chunk: Buffer } | { type: 'frame.bytes'; bytes: Buffer };
 /** `sink.report`: tell the machine now of the bytes not yet reported (it is about to hear of the connection's end). */
-export type SinkCommand = BulkChunk | { type: 'sink.report' } | { type: 'sink.commit' };
+export type SinkCommand =
+  | BulkChunk
+  | { type: 'sink.report' }
+  /** The SHA-256 the sender gave for the file: `sink.commit` keeps the file only if the bytes hash to it. */
+  | { type: 'sink.expect_digest'; sha256: Buffer }
+  | { type: 'sink.commit' };
 /** The sink's own timers, scheduled on the actor system's clock (simulated in replay). */
 type SinkTimer = { type: 'sink.idle' } | { type: 'sink.tick' };
 
@@ -84,6 +97,8 @@ export const PROGRESS_BYTES = 64 * 1024 * 1024;
 export function fileSink(open: (target: FileTarget) => IncomingFile) {
   return fromCallback<SinkCommand | SinkTimer, SinkTarget, SinkEvent>(({ input, sendBack, receive, self, system }) => {
     const file = open(input);
+    const hash = input.digest ? createHash('sha256') : undefined;
+    let expected: Buffer | undefined;
     let unreported = 0;
     let ticking = false;
     const report = () => {
@@ -113,6 +128,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
           watch();
           unreported += chunk.length;
+          hash?.update(chunk);
           const full = !file.stream.write(chunk);
           if (unreported >= PROGRESS_BYTES) report();
           else if (!ticking) {
@@ -136,11 +152,26 @@ export function fileSink(open: (target: FileTarget) => IncomingFile) {
           report();
           sendBack({ type: 'file.stalled' });
           return;
-        case 'sink.commit':
+        case 'sink.expect_digest':
+          expected = command.sha256;
+          return;
+        case 'sink.commit': {
           stop();
           report();
+          const actual = hash?.digest();
+          if (actual && !(expected?.length === actual.length && timingSafeEqual(expected, actual))) {
+            file.abort();
+            const said = expected ? expected.toString('hex') : 'none';
+            sendBack({
+              type: 'file.error',
+              code: 'file.digest_mismatch',
+              detail: `sha256 ${actual.toString('hex')}, sender said ${said}`,
+            });
+            return;
+          }
           file.commit().then(() => sendBack({ type: 'file.stored' }), failed);
           return;
+        }
       }
     });
     return () => {

@@ -27,7 +27,9 @@ export type EngineCode =
   /** A file being sent ended at another size than announced. */
   | 'file.size_changed'
   /** A file being received could not be written or stored (detail: the errno). */
-  | 'file.unwritable';
+  | 'file.unwritable'
+  /** A file's bytes did not hash to the SHA-256 its sender gave: nothing was kept. */
+  | 'file.digest_mismatch';
 
 /** Params of the `finish` action: the outcome, why (a code of the protocol's closed union), and a detail for people. */
 export type Finish<Outcome extends string = string, Code extends string = string> = {
