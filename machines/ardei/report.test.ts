@@ -37,3 +37,10 @@ it('reports data with what was lost, never as a refusal', () => {
     reportOf({ request: '3000', head: Buffer.alloc(1024, 'A'), bytes: 2048, transport: 'udp', seconds: 1 }),
   ).toMatchObject({ lost: 952, refused: false });
 });
+
+it('gives a small transfer its rate in a unit that shows it, never 0.0 MiB/s', () => {
+  const small = reportOf(tcp('1000', Buffer.concat([FILE_PREPARED, Buffer.alloc(1000, 'A')])));
+  expect(small.text).toBe(
+    'file of 1000 chars: received 1000 of 1000 bytes, 0 lost (0.0%), in 1.000 s, 1000 B/s (1000 B)',
+  );
+});

@@ -1,5 +1,5 @@
 /** What ardei's client says about a reply: the text (and whether it is a refusal), or for data how much came, how much was lost, and how fast. */
-import { formatBytes, mibPerSecond } from '../../src/log/logger';
+import { formatBytes, formatRate } from '../../src/log/logger';
 import { FILE_PREPARED, parseArdeiRequest } from './codec';
 
 export interface Reply {
@@ -50,7 +50,7 @@ function dataReport(what: string, expected: number, received: number, seconds: n
   const percent = expected > 0 ? ((100 * lost) / expected).toFixed(1) : '0.0';
   const beyond = extra > 0 ? `, ${extra} more than asked` : '';
   return {
-    text: `${what}: received ${received} of ${expected} bytes, ${lost} lost (${percent}%)${beyond}, in ${seconds.toFixed(3)} s, ${mibPerSecond(received, seconds).toFixed(1)} MiB/s (${formatBytes(received)})`,
+    text: `${what}: received ${received} of ${expected} bytes, ${lost} lost (${percent}%)${beyond}, in ${seconds.toFixed(3)} s, ${formatRate(received, seconds)} (${formatBytes(received)})`,
     lost,
     extra,
     refused: false,

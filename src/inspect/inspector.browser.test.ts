@@ -17,6 +17,7 @@ import winston from 'winston';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { parseTrace } from '../trace/trace-format';
 import { CLI, REPO, run, startCliServer, wirestate } from '../test-support/processes';
+import { PROTOCOLS } from '../../machines/protocols';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'inspector');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -458,7 +459,8 @@ it('shows the connections of another protocol with its own machine: a queue send
 });
 
 it('serve-all: a client of every protocol works, and one inspector shows every connection', async () => {
-  const offset = 1000 + Math.floor(Math.random() * 8000);
+  // Every protocol's servers on ports the OS picks (never the default ones, which a running server may hold).
+  const anyPorts = PROTOCOLS.flatMap((protocol) => [`--${protocol.name}-port`, '0']);
   const all = await startCliServer([
     'serve-all',
     '--host',
@@ -467,8 +469,7 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
     join(base, 'all'),
     '--inspect',
     '0',
-    '--port-offset',
-    String(offset),
+    ...anyPorts,
   ]);
   try {
     await all.logged(/ardei-udp server listening/);
@@ -477,33 +478,34 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
     await page.waitForSelector('#status:text("live")');
     await writeFile(join(base, 'all', 'speech.txt'), 'Four score\n');
     await writeFile(join(base, 'message.txt'), 'queued');
-    const at = (port: number) => String(port + offset);
+    /** The port the server named `server` (as its listening line says) got. */
+    const at = (server: string) => new RegExp(`\\b${server} server listening on \\S+:(\\d+)`).exec(all.output())![1];
     const results = await Promise.all([
       wirestate([
         'client',
         '-q',
         '-s',
-        `127.0.0.1:${at(50001)}`,
+        `127.0.0.1:${at('transfer')}`,
         '-v',
         'speech.txt',
         '-l',
         join(base, 'via-transfer.txt'),
       ]),
-      wirestate(['queue', 'client', '127.0.0.1', at(55556), 'UDP', 'send', join(base, 'message.txt')]),
-      wirestate(['upper', 'client', '--port', at(12000), 'hello']),
-      wirestate(['sum', 'client', '--port', at(12001), 'Alice', '42']),
-      wirestate(['blocks', 'client', `127.0.0.1:${at(12002)}:speech.txt`, join(base, 'via-blocks.txt')]),
-      wirestate(['share', 'client', '127.0.0.1', at(3650), 'list']),
-      wirestate(['ardei', 'client', '--port', at(8120), '5000']),
-      wirestate(['ardei', 'client', '--udp', '--port', at(8121), 'hello']),
+      wirestate(['queue', 'client', '127.0.0.1', at('queue-udp'), 'UDP', 'send', join(base, 'message.txt')]),
+      wirestate(['upper', 'client', '--port', at('upper'), 'hello']),
+      wirestate(['sum', 'client', '--port', at('sum'), 'Alice', '42']),
+      wirestate(['blocks', 'client', `127.0.0.1:${at('blocks')}:speech.txt`, join(base, 'via-blocks.txt')]),
+      wirestate(['share', 'client', '127.0.0.1', at('share'), 'list']),
+      wirestate(['ardei', 'client', '--port', at('ardei'), '5000']),
+      wirestate(['ardei', 'client', '--udp', '--port', at('ardei-udp'), 'hello']),
       run('sh', [
         '-c',
-        `printf 'ls\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${at(8122)}`,
+        `printf 'ls\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${at('ardei-advanced')}`,
       ]),
     ]);
     expect(results.map((result) => result.code)).toEqual(results.map(() => 0));
     // The UDP queue client's message, received over TCP: one queue, whichever transport.
-    expect((await wirestate(['queue', 'client', '127.0.0.1', at(55556), 'TCP', 'receive'])).stdout).toBe('queued\n');
+    expect((await wirestate(['queue', 'client', '127.0.0.1', at('queue'), 'TCP', 'receive'])).stdout).toBe('queued\n');
     const protocols = [
       'transfer',
       'queue',

@@ -52,8 +52,3 @@ export function formatBytes(bytes: number): string {
 export function formatRate(bytes: number, seconds: number): string {
   return `${formatBytes(seconds > 0 ? Math.round(bytes / seconds) : 0)}/s`;
 }
-
-/** MiB per second, the rate every wirestate figure is given in. */
-export function mibPerSecond(bytes: number, seconds: number): number {
-  return seconds > 0 ? bytes / (1024 * 1024) / seconds : 0;
-}

@@ -13,7 +13,7 @@ import type { ListeningServer } from './listening-server';
 import { nextConnectionId } from './connection-ids';
 import type { LoopOptions } from './loop-options';
 import { OpenSet } from './open-set';
-import { RefusalLog } from './refusal-log';
+import { FloodLog } from './flood-log';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 
 export interface TcpServerOptions {
@@ -44,7 +44,10 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   /** Open connections per remote address, so that one address cannot take every slot. */
   const perAddress = new Map<string, number>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
-  const refusals = new RefusalLog(log);
+  const refusals = new FloodLog(
+    log,
+    (count, address, seconds) => `refused ${count} more connection(s) from ${address} in the last ${seconds} s`,
+  );
 
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     const id = nextConnectionId('c');
@@ -53,7 +56,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
     const address = socket.remoteAddress ?? '';
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
-      refusals.refused(
+      refusals.happened(
         address,
         `refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`,
         { connection: id },
@@ -63,7 +66,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     }
     const fromAddress = perAddress.get(address) ?? 0;
     if (fromAddress >= (options.maxPerAddress ?? Infinity)) {
-      refusals.refused(
+      refusals.happened(
         address,
         `refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`,
         { connection: id },

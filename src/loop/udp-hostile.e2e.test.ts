@@ -117,6 +117,18 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
     });
     await client.close();
     expect(server.output()).toMatch(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
+    // 300 source ports past the limit of one address: one full line, the rest summed up by shutdown at the latest.
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const retired = server.output().match(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:/g) ?? [];
+    const summed = /retired (\d+) more peer\(s\) to make room for peers from 127\.0\.0\.2 in the last 10 s/.exec(
+      server.output(),
+    );
+    expect({ fullLines: retired.length, summed: Number(summed?.[1]) }).toEqual({
+      fullLines: 1,
+      summed: expect.any(Number),
+    });
+    expect(Number(summed?.[1])).toBeGreaterThan(250);
   });
 
   it.each([[[]], [['--max-connections', '4']]])(

@@ -16,6 +16,7 @@ import { runDatagramPeer, type RunningPeer } from './datagram-peer';
 import { nextConnectionId } from './connection-ids';
 import type { LoopOptions } from './loop-options';
 import { OpenSet } from './open-set';
+import { FloodLog } from './flood-log';
 
 export interface UdpServerOptions {
   host: string;
@@ -47,6 +48,12 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   /** Every peer not yet finished, retired ones included: shutdown waits for them all. */
   const running = new OpenSet<RunningPeer>();
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
+  /** Retirements, summed per newcomer's address: a flood from many source ports writes one line, not one each. */
+  const retirements = new FloodLog(
+    log,
+    (count, address, seconds) =>
+      `retired ${count} more peer(s) to make room for peers from ${address} in the last ${seconds} s`,
+  );
   let closing = false;
   let socketClosed: Promise<void> | undefined;
 
@@ -74,7 +81,10 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       ? `${mine} peers from ${address}, the most --max-peers-per-address allows`
       : `${peers.size} peers served, the most --max-connections allows`;
     const evicted = peers.get(victim)!.running;
-    log.info(`${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`);
+    retirements.happened(
+      address,
+      `${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`,
+    );
     peers.delete(victim);
     evicted.retire();
     evicted.fail('evicted');
@@ -158,6 +168,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
           if (running.size > 0 && graceMs > 0) setTimeout(abortAll, graceMs).unref();
           else abortAll();
           await running.whenEmpty();
+          retirements.flush();
           // A second close (a second signal) waits for the same one: closing a closed socket throws.
           socketClosed ??= new Promise<void>((closed) => socket.close(() => closed()));
           await socketClosed;
