@@ -59,16 +59,17 @@ function serverWorld(
   }
   const sizeFrame = received.find((frame) => frame.type === 'frame.upload_size');
   const uploadSize = sizeFrame?.type === 'frame.upload_size' ? sizeFrame.size : 0;
+  const sent = op === OP.download ? framesOf(new TransferFrameReader('download', { hello: true }), outbound) : [];
+  const reply = sent.find((frame) => frame.type === 'frame.download_reply');
   const files = new MemoryFiles(
     {},
     {
       capacity: endedWith(outcome, 'storage.no_room') ? uploadSize - 1 : undefined,
       commitError: endedWith(outcome, 'file.unwritable') ? outcome?.detail : undefined,
+      mtimeMs: reply?.type === 'frame.download_reply' ? reply.mtimeMs : undefined,
     },
   );
   if (endedWith(outcome, 'file.busy')) files.holds.claim(key, OTHER_CONNECTION);
-  const sent = op === OP.download ? framesOf(new TransferFrameReader('download', { hello: true }), outbound) : [];
-  const reply = sent.find((frame) => frame.type === 'frame.download_reply');
   if (reply?.type === 'frame.download_reply' && reply.status === STATUS.yes) {
     files.files.set(key, padTo(dataOf(sent), reply.size));
   }
