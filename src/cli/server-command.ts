@@ -9,6 +9,7 @@ import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
+import { withTestCommitDelay } from '../storage/delayed-commits';
 import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
 
 const builder = (yargs: Argv) =>
@@ -37,7 +38,7 @@ async function handler(args: Args): Promise<void> {
   if (args['max-size'] === Number.MAX_SAFE_INTEGER)
     warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
   const folder = await openServedFolder(args.root);
-  const files = args['read-only'] ? readOnly(folder) : folder;
+  const files = withTestCommitDelay(args['read-only'] ? readOnly(folder) : folder);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
     log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
