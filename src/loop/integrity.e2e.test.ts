@@ -1,14 +1,13 @@
 /**
- * One byte flipped in flight between two wirestate peers, each way: the receiver's SHA-256 check
- * keeps no file and the client exits 9. The flipping proxy is local to this test (the stammer proxy's
- * `--corrupt-after` is another branch's).
+ * One byte changed in flight between two wirestate peers, each way, by the stammer proxy's
+ * `--corrupt-after`: the receiver's SHA-256 check keeps no file and the client exits 9.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import winston from 'winston';
 import { EXIT } from '../engine/exit-codes';
+import { startProxy, type CorruptDirection, type RunningProxy } from '../proxy/stammer-proxy';
 import { NOTHING_LEFT, leftovers } from '../test-support/leftovers';
 import { sha256, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
@@ -18,34 +17,24 @@ const SIZE = 1024 * 1024;
 const BEFORE_UPLOAD_DATA = 256 + 256 + 8;
 const BEFORE_DOWNLOAD_DATA = 16 + 17;
 
-/** A proxy that inverts the byte at `offset` of the stream going `direction`, and passes everything else on. */
-async function flippingProxy(upstreamPort: number, direction: 'up' | 'down', offset: number): Promise<Server> {
-  const server = createServer((client) => {
-    const upstream = connect(upstreamPort, '127.0.0.1');
-    const pass = (from: Socket, to: Socket, flips: boolean) => {
-      let seen = 0;
-      from.on('data', (chunk: Buffer) => {
-        if (flips && offset >= seen && offset < seen + chunk.length) {
-          chunk = Buffer.from(chunk);
-          chunk[offset - seen] ^= 0xff;
-        }
-        seen += chunk.length;
-        to.write(chunk);
-      });
-      from.on('end', () => to.end());
-      from.on('error', () => to.resetAndDestroy());
-    };
-    pass(client, upstream, direction === 'up');
-    pass(upstream, client, direction === 'down');
+const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+
+/** The stammer proxy in front of the test server, changing the byte after the first `after` going `direction`. */
+const corruptingProxy = (upstreamPort: number, corrupt?: { after: number; direction: CorruptDirection }) =>
+  startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port: upstreamPort },
+    maxFragment: 65536,
+    maxDelayMs: 0,
+    seed: 7,
+    log: silent,
+    corrupt,
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
-}
 
 let t: TestServer;
 let local: string;
-let proxy: Server | undefined;
+let proxy: RunningProxy | undefined;
 beforeEach(async () => {
   t = await startTestServer();
   local = join(t.base, 'local');
@@ -54,16 +43,16 @@ beforeEach(async () => {
   await writeFile(join(t.files.root, 'down.bin'), randomBytes(SIZE));
 });
 afterEach(async () => {
-  proxy?.close();
+  await proxy?.close();
   expect(await leftovers(t)).toEqual(NOTHING_LEFT);
   await t.stop();
 });
 
-const via = (server: Server, ...args: string[]) =>
-  wirestate(['client', '-s', `127.0.0.1:${(server.address() as AddressInfo).port}`, ...args], local);
+const via = (through: RunningProxy, ...args: string[]) =>
+  wirestate(['client', '-s', `127.0.0.1:${through.address.port}`, ...args], local);
 
-it('an upload with a byte flipped in flight is not stored, and the client exits 9', async () => {
-  proxy = await flippingProxy(t.port, 'up', BEFORE_UPLOAD_DATA + 500_000);
+it('an upload with a byte changed in flight is not stored, and the client exits 9', async () => {
+  proxy = await corruptingProxy(t.port, { after: BEFORE_UPLOAD_DATA + 500_000, direction: 'up' });
   const result = await via(proxy, '-m', 'upload', '-l', 'up.bin', '-v', 'up.bin');
   expect(result.code).toBe(EXIT.integrity);
   expect(result.stderr).toContain('the file did not arrive intact, nothing was kept');
@@ -71,23 +60,23 @@ it('an upload with a byte flipped in flight is not stored, and the client exits 
   expect(await readdir(t.files.root)).toEqual(['down.bin']);
 });
 
-it('a download with a byte flipped in flight is not kept, and the client exits 9', async () => {
-  proxy = await flippingProxy(t.port, 'down', BEFORE_DOWNLOAD_DATA + 500_000);
+it('a download with a byte changed in flight is not kept, and the client exits 9', async () => {
+  proxy = await corruptingProxy(t.port, { after: BEFORE_DOWNLOAD_DATA + 500_000, direction: 'down' });
   const result = await via(proxy, '-v', 'down.bin', '-l', 'down.bin');
   expect(result.code).toBe(EXIT.integrity);
   expect(result.stderr).toContain('the file did not arrive intact, nothing was kept');
   expect(await readdir(local)).toEqual(['up.bin']);
 });
 
-it('with --no-verify the flipped upload is stored and exit 0 (what the check catches)', async () => {
-  proxy = await flippingProxy(t.port, 'up', BEFORE_UPLOAD_DATA + 500_000);
+it('with --no-verify the changed upload is stored and exit 0 (what the check catches)', async () => {
+  proxy = await corruptingProxy(t.port, { after: BEFORE_UPLOAD_DATA + 500_000, direction: 'up' });
   const result = await via(proxy, '-m', 'upload', '-l', 'up.bin', '-v', 'up.bin', '--no-verify');
   expect(result.code).toBe(EXIT.ok);
   expect(await sha256(join(t.files.root, 'up.bin'))).not.toBe(await sha256(join(local, 'up.bin')));
 });
 
 it('untouched, both ways are checked and kept', async () => {
-  proxy = await flippingProxy(t.port, 'up', Number.MAX_SAFE_INTEGER);
+  proxy = await corruptingProxy(t.port);
   expect((await via(proxy, '-m', 'upload', '-l', 'up.bin', '-v', 'up.bin')).code).toBe(EXIT.ok);
   expect((await via(proxy, '-v', 'down.bin', '-l', 'down.bin')).code).toBe(EXIT.ok);
   expect(await sha256(join(t.files.root, 'up.bin'))).toBe(await sha256(join(local, 'up.bin')));
