@@ -68,9 +68,9 @@ describe.each([
   it('the transfer client moving several files removes every part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
     const files = ['a.bin', 'b.bin', 'c.bin'].flatMap((name) => ['-v', name, '-l', name]);
-    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, ...files, '--parallel', '3', '-q'], signal, 3)).toBe(
-      code,
-    );
+    expect(
+      await interrupt(['client', '-s', `127.0.0.1:${port}`, ...files, '--parallel', '3', '-q', '--plain'], signal, 3),
+    ).toBe(code);
     expect(await readdir(folder)).toEqual([]);
   });
 
