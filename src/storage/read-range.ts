@@ -1,4 +1,5 @@
 import { close, open, read } from 'node:fs';
+import { errorCode } from './errors';
 import type { OutgoingFile } from './file-store';
 
 /**
@@ -47,10 +48,16 @@ export function readRange(file: string | number, size: number): OutgoingFile {
   };
 }
 
-/** A file that could not be opened: its first read fails with `error`. */
+/**
+ * A file that could not be opened: its first read fails with `error`, or, for a thrown value that is no
+ * `Error` of this realm (Node's own errors under jest's sandbox), an `Error` that keeps its code.
+ */
 export function unreadable(error: unknown): OutgoingFile {
   return {
-    read: () => Promise.reject(error instanceof Error ? error : new Error(String(error))),
+    read: () =>
+      Promise.reject(
+        error instanceof Error ? error : Object.assign(new Error(String(error)), { code: errorCode(error) }),
+      ),
     close: () => undefined,
   };
 }
