@@ -1,6 +1,7 @@
 /**
  * `wirestate client`'s flags: the seed client's, plus several files in one run (`-v`/`-l` pairs, `--list-file`,
- * `--parallel`). Only yargs and the transfer codec: the transfer machines load when a transfer starts.
+ * `--parallel`) and the wirestate extensions' (`--plain`, `--no-verify`, `--hello-wait`). Only yargs and the
+ * transfer codec: the transfer machines load when a transfer starts.
  */
 import type { Argv } from 'yargs';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
