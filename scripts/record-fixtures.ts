@@ -14,6 +14,7 @@ import { transferClient, transferServer } from '../machines/transfer';
 import type { ClientInput } from '../machines/transfer/client';
 import type { ServerFiles } from '../src/storage/file-store';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../machines/transfer/frames';
+import { EXT_OP, HELLO_WAIT_MS, IMPLEMENTED, encodeHello } from '../machines/transfer/extension-frames';
 import type { SessionOutcome } from '../src/engine/protocol';
 import { runConnection } from '../src/loop/connection';
 import { connectTcp } from '../src/loop/tcp-connect';
@@ -49,6 +50,8 @@ interface World {
 
 const download = (serverName: string): ClientInput => ({ operation: 'download', serverName, size: 0 });
 const upload = (serverName: string, size: number): ClientInput => ({ operation: 'upload', serverName, size });
+/** The same, saying hello first as `wirestate client` does (docs/protocol-extensions.md). */
+const HELLO = { hello: { capabilities: IMPLEMENTED, waitMs: HELLO_WAIT_MS } };
 
 const scenarios: Scenario[] = [
   {
@@ -133,6 +136,35 @@ const scenarios: Scenario[] = [
     name: 'proxy-upload-ok',
     viaProxy: true,
     run: async (w) => (await w.client(upload('new.txt', SPEECH.length), 'speech.txt'), 1),
+  },
+  {
+    name: 'ext-download-ok',
+    files: { 'speech.txt': SPEECH },
+    run: async (w) => (await w.client({ ...download('speech.txt'), ...HELLO }, 'speech.txt'), 1),
+  },
+  {
+    name: 'ext-upload-ok',
+    run: async (w) => (await w.client({ ...upload('new.txt', SPEECH.length), ...HELLO }, 'speech.txt'), 1),
+  },
+  {
+    name: 'ext-proxy-upload-ok',
+    viaProxy: true,
+    run: async (w) => (await w.client({ ...upload('new.txt', SPEECH.length), ...HELLO }, 'speech.txt'), 1),
+  },
+  {
+    name: 'ext-upload-digest-mismatch',
+    run: async (w) => {
+      const peer = await w.raw(
+        encodeHello(IMPLEMENTED),
+        encodeRequest(EXT_OP.upload, 'bent.txt'),
+        encodeUploadSize(SPEECH.length),
+        Buffer.from(SPEECH),
+        Buffer.alloc(32),
+      );
+      await received(peer, 16 + 3);
+      peer.end();
+      return 1;
+    },
   },
 ];
 

@@ -4,12 +4,13 @@
  * I/O: frames are emitted as wire commands, local file work happens in actors
  * it declares and whoever runs it supplies with `provide` (client-actors.ts).
  */
-import { emit, fromPromise, setup } from 'xstate';
+import { assign, emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/storage/errors';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
+import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello } from './extension-frames';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
@@ -27,9 +28,16 @@ export interface ClientInput {
   size: number;
   /** How long the server may send nothing while a state waits for it. */
   idleTimeoutMs?: number;
+  /** Say hello first, offering these extensions (extension-frames.ts CAPABILITY bits); absent: plain only (`--plain`). */
+  hello?: { capabilities: number; waitMs: number };
 }
 
-type ClientContext = ClientInput & TransferOutcomeFields;
+interface ClientContext extends ClientInput, TransferOutcomeFields {
+  /** The extensions both sides have, once the server answered the hello in time. */
+  agreed?: number;
+  /** No hello reply came within the wait: the plain protocol is spoken, the server cannot confirm or check. */
+  fellBack: boolean;
+}
 
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
@@ -44,6 +52,17 @@ const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string)
   type: 'finish' as const,
   params: { outcome, code, detail },
 });
+/**
+ * A hello reply that comes after the wait, behind the plain request already sent: the server is a
+ * wirestate server on a slow link. It answers the plain request plainly (its op is uppercase), so the
+ * reply is passed over and the plain protocol goes on.
+ */
+const LATE_HELLO_REPLY = { 'frame.hello_reply': {} };
+const UNASKED_REPLY = finish(
+  'protocol_error',
+  'protocol.violation',
+  'the server answered the hello with a plain reply',
+);
 const badReply = (status: number) =>
   finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
 
@@ -64,16 +83,26 @@ export const transferClientMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<ClientContext, ClientEvent, Finish>(),
-      sendRequest: emit(({ context }, params: { op: number }) => ({
+      sendRequest: emit(({ context }, params: { op: number; extOp: number }) => ({
         type: 'wire.write' as const,
-        bytes: encodeRequest(params.op, context.serverName),
+        bytes: encodeRequest(context.agreed === undefined ? params.op : params.extOp, context.serverName),
       })),
+      sendHello: emit(({ context }) => ({
+        type: 'wire.write' as const,
+        bytes: encodeHello(context.hello?.capabilities ?? 0),
+      })),
+      takeHelloReply: assign((_, params: { capabilities: number }) => ({ agreed: params.capabilities })),
+      fallBack: assign({ fellBack: true }),
     },
     delays: {
       idle: idleDelay,
+      helloWait: ({ context }) => context.hello?.waitMs ?? 0,
     },
     guards: {
       isDownload: ({ context }) => context.operation === 'download',
+      saysHello: ({ context }) => context.hello !== undefined,
+      /** The server agreed to say STORED_REPLY: its close alone proves nothing. */
+      awaitsConfirmation: ({ context }) => confirmsStored(context.agreed !== undefined, context.agreed),
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
     },
   }).createMachine({
@@ -83,6 +112,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
       size: input.operation === 'upload' ? input.size : 0,
       bytes: 0,
       outcome: 'open',
+      fellBack: false,
     }),
     initial: 'start',
     on: {
@@ -104,10 +134,36 @@ export const transferClientMachine = checkTargets<Targeted>()(
       },
     },
     states: {
-      start: { always: [{ guard: 'isDownload', target: 'init_download' }, { target: 'init_upload' }] },
+      start: {
+        always: [
+          { guard: 'saysHello', target: 'hello' },
+          { guard: 'isDownload', target: 'init_download' },
+          { target: 'init_upload' },
+        ],
+      },
+
+      /** HELLO goes out alone: an original server stalls on bytes queued behind a frame it has not read. */
+      hello: { entry: ['sendHello', 'flush'], always: 'send_hello' },
+      send_hello: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_hello_reply' } },
+      wait_hello_reply: {
+        tags: READING_TAG,
+        after: { helloWait: 'plain_fallback' },
+        on: {
+          'frame.hello_reply': {
+            target: 'choose_request',
+            actions: { type: 'takeHelloReply', params: ({ event }) => ({ capabilities: event.reply.capabilities }) },
+          },
+          // Neither an original server (silent) nor a wirestate one: a reply to a request not sent yet.
+          'frame.download_reply': { target: 'failed', actions: UNASKED_REPLY },
+          'frame.upload_reply': { target: 'failed', actions: UNASKED_REPLY },
+        },
+      },
+      /** No reply within the wait: an original server dropped the hello and reads the next 256 bytes as a request. */
+      plain_fallback: { entry: 'fallBack', always: 'choose_request' },
+      choose_request: { always: [{ guard: 'isDownload', target: 'init_download' }, { target: 'init_upload' }] },
 
       init_download: {
-        entry: [{ type: 'sendRequest', params: { op: OP.download } }, 'flush'],
+        entry: [{ type: 'sendRequest', params: { op: OP.download, extOp: EXT_OP.download } }, 'flush'],
         always: 'send_check_file_download',
       },
       send_check_file_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download' } },
@@ -115,6 +171,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
+          ...LATE_HELLO_REPLY,
           'frame.download_reply': [
             {
               guard: statusIs(STATUS.yes),
@@ -177,11 +234,13 @@ export const transferClientMachine = checkTargets<Targeted>()(
         failure: 'local_error' as const,
         failedTarget: FAILED,
         thenPeerEnds: true,
+        digest: (context: ClientContext) => checksDigest(context.agreed !== undefined, context.agreed),
+        mismatch: { outcome: 'corrupted' as const, target: FAILED },
       }),
       download_complete: { type: 'final', entry: 'end' },
 
       init_upload: {
-        entry: [{ type: 'sendRequest', params: { op: OP.upload } }, 'flush'],
+        entry: [{ type: 'sendRequest', params: { op: OP.upload, extOp: EXT_OP.upload } }, 'flush'],
         always: 'send_check_file_upload',
       },
       send_check_file_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_upload' } },
@@ -189,6 +248,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
+          ...LATE_HELLO_REPLY,
           'frame.upload_reply': [
             { guard: statusIs(STATUS.yes), target: 'prepare_upload_file_size' },
             {
@@ -232,16 +292,45 @@ export const transferClientMachine = checkTargets<Targeted>()(
       uploading: sendFromSource({
         ref: (context: ClientContext) => context.serverName,
         sentTarget: at('wait_upload_stored'),
+        digest: (context: ClientContext) => checksDigest(context.agreed !== undefined, context.agreed),
         failure: 'local_error' as const,
         failedTarget: FAILED,
       }),
-      /** The protocol has no acknowledgement: the server's clean close says the file is stored. */
+      /**
+       * The plain protocol has no acknowledgement: the server's clean close says the file is stored. An
+       * extension upload that agreed `stored` waits for STORED_REPLY instead, and a close without it (a
+       * server killed between the last byte and the store, whose kernel closes cleanly) is no success.
+       */
       wait_upload_stored: {
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
           ...rearmedByProgress('wait_upload_stored'),
-          'socket.end': { target: 'upload_complete', actions: finish('uploaded', 'ok') },
+          'frame.stored_reply': [
+            {
+              guard: ({ event }) => event.status === STORED.yes,
+              target: 'upload_complete',
+              actions: finish('uploaded', 'ok'),
+            },
+            {
+              guard: ({ event }) => event.status === STORED.digestMismatch,
+              target: 'upload_complete',
+              actions: finish(
+                'corrupted',
+                'file.digest_mismatch',
+                'the server received other bytes than were sent (SHA-256 mismatch) and kept nothing',
+              ),
+            },
+            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
+          ],
+          'socket.end': [
+            {
+              guard: 'awaitsConfirmation',
+              target: 'failed',
+              actions: finish('not_stored', 'peer.ended_early', 'the server closed without confirming it was stored'),
+            },
+            { target: 'upload_complete', actions: finish('uploaded', 'ok') },
+          ],
           'socket.error': {
             target: 'failed',
             actions: {

@@ -5,7 +5,8 @@ import { transferClientMachine, type ClientInput } from './client';
 import { clientActors } from './client-actors';
 import type { LocalFile, ServerFiles } from '../../src/storage/file-store';
 import { TransferFrameReader } from './frame-reader';
-import { transferServerMachine } from './server';
+import { transferServerMachine, type ServerInput } from './server';
+import { IMPLEMENTED } from './extension-frames';
 import { serverActors } from './server-actors';
 
 export interface TransferServerOptions extends BulkOptions {
@@ -13,16 +14,24 @@ export interface TransferServerOptions extends BulkOptions {
   maxUploadSize: number;
   /** How long a client may send nothing while its connection waits for it (default 30 s). */
   idleTimeoutMs?: number;
+  /** The extensions offered to a client that says hello (default: all wirestate implements). */
+  capabilities?: number;
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
   const logic = transferServerMachine.provide({ actors: serverActors(files, options) });
+  const capabilities = options.capabilities ?? IMPLEMENTED;
   return {
     name: 'transfer',
-    accept: (connectionId) => ({
+    accept: (connectionId): ConnectionSpec => ({
       logic,
-      input: { owner: connectionId, maxUploadSize: options.maxUploadSize, idleTimeoutMs: options.idleTimeoutMs },
-      decoder: new TransferFrameReader('server'),
+      input: {
+        owner: connectionId,
+        maxUploadSize: options.maxUploadSize,
+        idleTimeoutMs: options.idleTimeoutMs,
+        capabilities,
+      } satisfies ServerInput,
+      decoder: new TransferFrameReader('server', { capabilities }),
     }),
   };
 }
@@ -32,6 +41,6 @@ export function transferClient(local: LocalFile, input: ClientInput, bulk: BulkO
   return {
     logic: transferClientMachine.provide({ actors: clientActors(local, bulk) }),
     input,
-    decoder: new TransferFrameReader(input.operation),
+    decoder: new TransferFrameReader(input.operation, { hello: input.hello !== undefined }),
   };
 }

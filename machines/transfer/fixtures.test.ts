@@ -23,6 +23,10 @@ it('covers every path of both machines', () => {
     'upload-not-stored-by-server',
     'proxy-download-ok',
     'proxy-upload-ok',
+    'ext-download-ok',
+    'ext-upload-ok',
+    'ext-proxy-upload-ok',
+    'ext-upload-digest-mismatch',
   ]) {
     expect(scenarios).toContain(path);
   }

@@ -1,8 +1,10 @@
 /**
  * Incremental reader for the transfer protocol: turns any chunking of the
  * inbound stream into frame events. Each side's inbound grammar follows from
- * the bytes themselves (and, for the client, the operation it chose), so the
- * reader never needs to ask the machine what comes next.
+ * the bytes themselves (and, for the client, the operation it chose and
+ * whether it said hello), so the reader never needs to ask the machine what
+ * comes next: the server reads the extension grammar after a lowercase op, the
+ * client after a reply starting with `t` (docs/protocol-extensions.md).
  */
 import { ByteQueue } from '../../src/engine/byte-queue';
 import type { FrameDecoder } from '../../src/engine/protocol';
@@ -18,34 +20,64 @@ import {
   decodeUploadSize,
   type NameField,
 } from './frames';
+import {
+  DIGEST_SIZE,
+  EXT_DOWNLOAD_REPLY_SIZE,
+  EXT_OP,
+  EXT_YES,
+  HELLO_REPLY_MARK,
+  HELLO_REPLY_SIZE,
+  agreed,
+  decodeExtDownloadReply,
+  decodeHello,
+  decodeHelloReply,
+  hasCapability,
+  plainOpOf,
+  type HelloReply,
+} from './extension-frames';
 
 export type InboundFrame =
-  | { type: 'frame.request'; op: number; name: NameField }
+  /** A HELLO; `version` 0 when its words are not a wirestate hello. */
+  | { type: 'frame.hello'; version: number; capabilities: number }
+  /** A REQUEST; `extended` when its op was the lowercase extension op (`op` is then the plain one). */
+  | { type: 'frame.request'; op: number; name: NameField; extended?: true }
   | { type: 'frame.confirm'; status: number }
   | { type: 'frame.upload_size'; size: number }
-  | { type: 'frame.download_reply'; status: number; size: number }
-  | { type: 'frame.upload_reply'; status: number }
+  | { type: 'frame.hello_reply'; reply: HelloReply }
+  | { type: 'frame.download_reply'; status: number; size: number; extended?: true; mtimeMs?: number }
+  | { type: 'frame.upload_reply'; status: number; extended?: true }
   | { type: 'frame.upload_size_reply'; status: number }
   | { type: 'frame.data'; chunk: Buffer }
   | { type: 'frame.data_end' }
+  /** The SHA-256 of the file just sent, after its DATA (both agreed `sha256`). */
+  | { type: 'frame.digest'; sha256: Buffer }
+  /** STORED_REPLY after an extension upload (both agreed `stored`). */
+  | { type: 'frame.stored_reply'; status: number }
   | { type: 'frame.unexpected'; length: number };
 
-type Step =
-  | { expect: 'request' | 'confirm' | 'upload_size' | 'download_reply' | 'upload_reply' | 'upload_size_reply' }
-  | { expect: 'data'; remaining: number }
-  | { expect: 'nothing' };
+type FixedFrame =
+  | 'request'
+  | 'confirm'
+  | 'upload_size'
+  | 'download_reply'
+  | 'upload_reply'
+  | 'upload_size_reply'
+  | 'digest'
+  | 'stored_reply';
 
-const FRAME_SIZE = {
-  request: REQUEST_SIZE,
-  confirm: STATUS_SIZE,
-  upload_size: UPLOAD_SIZE_SIZE,
-  download_reply: DOWNLOAD_REPLY_SIZE,
-  upload_reply: STATUS_SIZE,
-  upload_size_reply: STATUS_SIZE,
-} as const;
+type Step = { expect: FixedFrame } | { expect: 'data'; remaining: number; then: Step } | { expect: 'nothing' };
+
+const NOTHING: Step = { expect: 'nothing' };
 
 /** Which side reads: the server, or a client that sent a download or upload request. */
 export type ReaderRole = 'server' | 'download' | 'upload';
+
+export interface ReaderOptions {
+  /** A client that sends a HELLO first: the first reply may be a HELLO_REPLY. */
+  hello?: boolean;
+  /** A server's own capabilities: a HELLO's offer is cut to them. */
+  capabilities?: number;
+}
 
 const FIRST_STEP: Record<ReaderRole, Step> = {
   server: { expect: 'request' },
@@ -56,9 +88,17 @@ const FIRST_STEP: Record<ReaderRole, Step> = {
 export class TransferFrameReader implements FrameDecoder<InboundFrame> {
   private readonly queue = new ByteQueue();
   private step: Step;
+  private helloReplyDue: boolean;
+  /** The capabilities both sides have, once a HELLO (server) or HELLO_REPLY (client) is read. */
+  private agreed = 0;
+  private extended = false;
 
-  constructor(role: ReaderRole) {
+  constructor(
+    role: ReaderRole,
+    private readonly options: ReaderOptions = {},
+  ) {
     this.step = FIRST_STEP[role];
+    this.helloReplyDue = options.hello === true;
   }
 
   get buffered(): number {
@@ -78,49 +118,108 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     }
     if (step.expect === 'data') {
       if (step.remaining === 0) {
-        this.step = { expect: 'nothing' };
+        this.step = step.then;
         return { type: 'frame.data_end' };
       }
       if (this.queue.length === 0) return undefined;
       const chunk = this.queue.takeUpTo(step.remaining);
-      this.step = { expect: 'data', remaining: step.remaining - chunk.length };
+      this.step = { ...step, remaining: step.remaining - chunk.length };
       return { type: 'frame.data', chunk };
     }
-    if (this.queue.length < FRAME_SIZE[step.expect]) return undefined;
-    return this.decode(step.expect, this.queue.take(FRAME_SIZE[step.expect]));
+    const first = this.queue.peek();
+    if (first === undefined) return undefined;
+    if (this.helloReplyDue && first === HELLO_REPLY_MARK && step.expect !== 'request') {
+      if (this.queue.length < HELLO_REPLY_SIZE) return undefined;
+      this.helloReplyDue = false;
+      const reply = decodeHelloReply(this.queue.take(HELLO_REPLY_SIZE));
+      this.agreed = reply.capabilities;
+      return { type: 'frame.hello_reply', reply };
+    }
+    const size = this.sizeOf(step.expect, first);
+    if (this.queue.length < size) return undefined;
+    return this.decode(step.expect, this.queue.take(size));
   }
 
-  private decode(expect: keyof typeof FRAME_SIZE, frame: Buffer): InboundFrame {
+  private sizeOf(expect: FixedFrame, first: number): number {
     switch (expect) {
-      case 'request': {
-        const request = decodeRequest(frame);
-        this.step =
-          request.op === OP.download
-            ? { expect: 'confirm' }
-            : request.op === OP.upload
-              ? { expect: 'upload_size' }
-              : { expect: 'nothing' };
-        return { type: 'frame.request', ...request };
-      }
+      case 'request':
+        return REQUEST_SIZE;
+      case 'upload_size':
+        return UPLOAD_SIZE_SIZE;
+      case 'download_reply':
+        return this.options.hello && first === EXT_YES ? EXT_DOWNLOAD_REPLY_SIZE : DOWNLOAD_REPLY_SIZE;
+      case 'digest':
+        return DIGEST_SIZE;
+      default:
+        return STATUS_SIZE;
+    }
+  }
+
+  /** What follows a file's DATA: its DIGEST when the extension grammar has `sha256`, else nothing. */
+  private afterData(): Step {
+    return this.extended && hasCapability(this.agreed, 'sha256') ? { expect: 'digest' } : NOTHING;
+  }
+
+  private decode(expect: FixedFrame, frame: Buffer): InboundFrame {
+    switch (expect) {
+      case 'request':
+        return this.decodeRequest(frame);
       case 'confirm':
-        this.step = { expect: 'nothing' };
+        this.step = NOTHING;
         return { type: 'frame.confirm', status: frame[0] };
       case 'upload_size': {
         const size = decodeUploadSize(frame);
-        this.step = { expect: 'data', remaining: size };
+        this.step = { expect: 'data', remaining: size, then: this.afterData() };
         return { type: 'frame.upload_size', size };
       }
-      case 'download_reply': {
-        const reply = decodeDownloadReply(frame);
-        this.step = reply.status === STATUS.yes ? { expect: 'data', remaining: reply.size } : { expect: 'nothing' };
-        return { type: 'frame.download_reply', ...reply };
+      case 'download_reply':
+        return this.decodeDownloadReply(frame);
+      case 'upload_reply': {
+        this.extended = this.options.hello === true && frame[0] === EXT_YES;
+        const status = this.extended ? STATUS.yes : frame[0];
+        this.step = status === STATUS.yes ? { expect: 'upload_size_reply' } : NOTHING;
+        return { type: 'frame.upload_reply', status, ...(this.extended && { extended: true as const }) };
       }
-      case 'upload_reply':
-        this.step = frame[0] === STATUS.yes ? { expect: 'upload_size_reply' } : { expect: 'nothing' };
-        return { type: 'frame.upload_reply', status: frame[0] };
-      case 'upload_size_reply':
-        this.step = { expect: 'nothing' };
-        return { type: 'frame.upload_size_reply', status: frame[0] };
+      case 'upload_size_reply': {
+        const status = this.extended && frame[0] === EXT_YES ? STATUS.yes : frame[0];
+        this.step =
+          this.extended && status === STATUS.yes && hasCapability(this.agreed, 'stored')
+            ? { expect: 'stored_reply' }
+            : NOTHING;
+        return { type: 'frame.upload_size_reply', status };
+      }
+      case 'digest':
+        this.step = NOTHING;
+        return { type: 'frame.digest', sha256: Buffer.from(frame) };
+      case 'stored_reply':
+        this.step = NOTHING;
+        return { type: 'frame.stored_reply', status: frame[0] };
     }
+  }
+
+  private decodeRequest(frame: Buffer): InboundFrame {
+    if (frame[0] === EXT_OP.hello) {
+      const hello = decodeHello(frame);
+      this.agreed = agreed(hello?.capabilities ?? 0, this.options.capabilities ?? 0);
+      return { type: 'frame.hello', version: hello?.version ?? 0, capabilities: hello?.capabilities ?? 0 };
+    }
+    const request = decodeRequest(frame);
+    const plainOp = plainOpOf(request.op);
+    this.extended = plainOp !== undefined;
+    const op = plainOp ?? request.op;
+    this.step = op === OP.download ? { expect: 'confirm' } : op === OP.upload ? { expect: 'upload_size' } : NOTHING;
+    return { type: 'frame.request', op, name: request.name, ...(this.extended && { extended: true as const }) };
+  }
+
+  private decodeDownloadReply(frame: Buffer): InboundFrame {
+    if (frame.length === EXT_DOWNLOAD_REPLY_SIZE) {
+      this.extended = true;
+      const reply = decodeExtDownloadReply(frame);
+      this.step = { expect: 'data', remaining: reply.size, then: this.afterData() };
+      return { type: 'frame.download_reply', status: STATUS.yes, ...reply, extended: true };
+    }
+    const reply = decodeDownloadReply(frame);
+    this.step = reply.status === STATUS.yes ? { expect: 'data', remaining: reply.size, then: NOTHING } : NOTHING;
+    return { type: 'frame.download_reply', ...reply };
   }
 }

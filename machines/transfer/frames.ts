@@ -93,7 +93,7 @@ export function decodeUploadSize(frame: Buffer): number {
 }
 
 /** Sizes beyond 2^53 cannot be counted exactly in JS; they saturate and are refused upstream. */
-function toSafeSize(size: bigint): number {
+export function toSafeSize(size: bigint): number {
   return size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size);
 }
 

@@ -15,6 +15,8 @@ export type TransferOutcome =
   | 'no_room'
   | 'server_error'
   | 'not_stored'
+  /** The file's bytes did not match the SHA-256 its sender gave (code `file.digest_mismatch`): nothing was kept. */
+  | 'corrupted'
   | 'local_error'
   | 'interrupted'
   | 'timed_out'

@@ -10,6 +10,16 @@ import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
 import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
+import {
+  EXTENSION_VERSION,
+  STORED,
+  agreed,
+  checksDigest,
+  confirmsStored,
+  encodeExtDownloadReply,
+  encodeHelloReply,
+  encodeYes,
+} from './extension-frames';
 import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
@@ -35,6 +45,8 @@ export interface ServerInput {
   maxUploadSize: number;
   /** How long the peer may send nothing while a state waits for it. */
   idleTimeoutMs?: number;
+  /** The extensions this server offers a client that says hello (extension-frames.ts CAPABILITY bits). */
+  capabilities: number;
 }
 
 interface ServerContext extends ServerInput, TransferOutcomeFields {
@@ -45,12 +57,16 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
   /** What the files' lookup returned for the name: used for every later file call. */
   ref?: string;
   size: number;
+  /** The extensions both sides have, once the client said hello; undefined before (or without) a hello. */
+  agreed?: number;
+  /** The request's op was an extension op: replies say `t`, and the agreed extension frames follow. */
+  extended: boolean;
 }
 
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
-type Targeted = 'failed' | 'download_complete' | 'upload_complete';
+type Targeted = 'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch';
 const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -83,6 +99,16 @@ const announceRequest = {
   }),
 };
 const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
+const foundTime = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.mtimeMs : 0);
+/** The "yes" reply of a request's own grammar: `t` to an extension request, `T` to a plain one. */
+const replyYes = {
+  type: 'write' as const,
+  params: ({ context }: { context: ServerContext }) => ({ bytes: encodeYes(context.extended) }),
+};
+const protocolViolation = (detail: string) => ({
+  type: 'finish' as const,
+  params: { outcome: 'protocol_error' as const, code: 'protocol.violation' as const, detail },
+});
 const lookupRef = (lookup: DownloadLookup | UploadLookup) =>
   lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '';
 
@@ -107,10 +133,14 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
-      takeRequest: assign((_, params: { op: number; field: NameField }) => ({
+      takeRequest: assign((_, params: { op: number; field: NameField; extended: boolean }) => ({
         operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
         name: params.field.ok ? params.field.name : undefined,
         nameError: params.field.ok ? undefined : params.field.code,
+        extended: params.extended,
+      })),
+      takeHello: assign(({ context }, params: { offered: number }) => ({
+        agreed: agreed(params.offered, context.capabilities),
       })),
       setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
     },
@@ -119,13 +149,20 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
     guards: {
       nameRejected: ({ context }) => context.nameError !== undefined,
+      /** A first hello of a version this server speaks. */
+      helloWelcome: ({ context }, params: { version: number }) =>
+        context.agreed === undefined && params.version >= EXTENSION_VERSION,
+      confirmsStored: ({ context }) => confirmsStored(context.extended, context.agreed),
+      /** An extension request needs a hello before it. */
+      extensionUnannounced: ({ context }, params: { extended: boolean }) =>
+        params.extended && context.agreed === undefined,
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
       opIs: (_, params: { actual: number; expected: number }) => params.actual === params.expected,
       tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, size: 0, bytes: 0, outcome: 'open' }),
+    context: ({ input }) => ({ ...input, size: 0, extended: false, bytes: 0, outcome: 'open' }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: {
@@ -154,12 +191,31 @@ export const transferServerMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
+          'frame.hello': [
+            {
+              guard: { type: 'helloWelcome', params: ({ event }) => ({ version: event.version }) },
+              target: 'hello',
+              actions: { type: 'takeHello', params: ({ event }) => ({ offered: event.capabilities }) },
+            },
+            { target: 'failed', actions: protocolViolation('a second hello, or not a wirestate hello') },
+          ],
           'frame.request': [
+            {
+              guard: {
+                type: 'extensionUnannounced',
+                params: ({ event }) => ({ extended: event.extended === true }),
+              },
+              target: 'failed',
+              actions: protocolViolation('an extension request without a hello'),
+            },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
               target: 'check_download',
               actions: [
-                { type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) },
+                {
+                  type: 'takeRequest',
+                  params: ({ event }) => ({ op: event.op, field: event.name, extended: event.extended === true }),
+                },
                 announceRequest,
               ],
             },
@@ -167,7 +223,10 @@ export const transferServerMachine = checkTargets<Targeted>()(
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
               target: 'check_upload',
               actions: [
-                { type: 'takeRequest', params: ({ event }) => ({ op: event.op, field: event.name }) },
+                {
+                  type: 'takeRequest',
+                  params: ({ event }) => ({ op: event.op, field: event.name, extended: event.extended === true }),
+                },
                 announceRequest,
               ],
             },
@@ -184,6 +243,26 @@ export const transferServerMachine = checkTargets<Targeted>()(
             },
           ],
         },
+      },
+
+      /** A wirestate client said hello: the reply goes out at once, then the request is read as before. */
+      hello: {
+        entry: [
+          {
+            type: 'write',
+            params: ({ context }) => ({
+              bytes: encodeHelloReply({
+                version: EXTENSION_VERSION,
+                capabilities: context.agreed ?? 0,
+                maxUploadSize: context.maxUploadSize,
+                keepPartialSeconds: 0,
+              }),
+            }),
+          },
+          'flush',
+        ],
+        ...waitsForPeer(FAILED),
+        on: { 'wire.flushed': 'client_connect' },
       },
 
       check_download: {
@@ -204,7 +283,11 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
                 {
                   type: 'write',
-                  params: ({ event }) => ({ bytes: encodeDownloadReply(STATUS.yes, foundSize(event.output)) }),
+                  params: ({ context, event }) => ({
+                    bytes: context.extended
+                      ? encodeExtDownloadReply(foundSize(event.output), foundTime(event.output))
+                      : encodeDownloadReply(STATUS.yes, foundSize(event.output)),
+                  }),
                 },
                 'flush',
               ],
@@ -273,6 +356,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       downloading: sendFromSource({
         ref: (context: ServerContext) => context.ref ?? '',
         sentTarget: at('download_complete'),
+        digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
         outcome: 'downloaded' as const,
         failure: 'server_error' as const,
         failedTarget: FAILED,
@@ -294,7 +378,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'send_check_upload',
               actions: [
                 { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
-                replyStatus(STATUS.yes),
+                replyYes,
                 'flush',
               ],
             },
@@ -359,7 +443,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.output,
               target: 'send_file_upload_size_response',
-              actions: [replyStatus(STATUS.yes), 'flush'],
+              actions: [replyYes, 'flush'],
             },
             {
               target: 'upload_complete',
@@ -379,10 +463,32 @@ export const transferServerMachine = checkTargets<Targeted>()(
       uploading: receiveIntoSink({
         ref: (context: ServerContext) => context.ref ?? '',
         storedTarget: at('upload_complete'),
+        confirmed: {
+          target: at('confirm_stored'),
+          when: (context: ServerContext) => confirmsStored(context.extended, context.agreed),
+        },
         outcome: 'uploaded' as const,
         failure: 'not_stored' as const,
         failedTarget: FAILED,
+        digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
+        mismatch: { outcome: 'corrupted' as const, target: at('digest_mismatch') },
       }),
+      /** The bytes did not hash to the client's DIGEST: nothing was kept; the client hears `C` if it waits for a STORED_REPLY. */
+      digest_mismatch: {
+        always: [
+          {
+            guard: 'confirmsStored',
+            target: 'upload_complete',
+            actions: { type: 'write', params: { bytes: Buffer.of(STORED.digestMismatch) } },
+          },
+          { target: 'failed' },
+        ],
+      },
+      /** The file is durable (the storage's commit has returned): the client hears so before the close. */
+      confirm_stored: {
+        entry: { type: 'write', params: { bytes: Buffer.of(STORED.yes) } },
+        always: 'upload_complete',
+      },
       upload_complete: { type: 'final', entry: 'end' },
 
       failed: { type: 'final', entry: 'reset' },

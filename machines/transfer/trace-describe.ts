@@ -2,27 +2,39 @@
 import type { Trace } from '../../src/trace/trace-format';
 import type { FrameNamer } from '../../src/trace/trace-support';
 import type { ClientInput } from './client';
+import type { ServerInput } from './server';
 import { OP, statusLetter } from './frames';
+import { capabilityNames } from './extension-frames';
 import { TransferFrameReader, type InboundFrame } from './frame-reader';
 
 export function describeFrame(frame: InboundFrame): string {
   switch (frame.type) {
     case 'frame.request':
-      return `REQUEST ${statusLetter(frame.op)} ${frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`}`;
+      return `REQUEST ${statusLetter(frame.extended ? frame.op + 0x20 : frame.op)} ${frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`}`;
     case 'frame.confirm':
       return `DOWNLOAD_CONFIRM ${statusLetter(frame.status)}`;
     case 'frame.upload_size':
       return `UPLOAD_SIZE ${frame.size}`;
     case 'frame.download_reply':
-      return `DOWNLOAD_REPLY ${statusLetter(frame.status)} size=${frame.size}`;
+      return frame.extended
+        ? `DOWNLOAD_REPLY_X t size=${frame.size} mtime=${String(frame.mtimeMs)}`
+        : `DOWNLOAD_REPLY ${statusLetter(frame.status)} size=${frame.size}`;
     case 'frame.upload_reply':
-      return `UPLOAD_REPLY ${statusLetter(frame.status)}`;
+      return `UPLOAD_REPLY ${frame.extended ? 't' : statusLetter(frame.status)}`;
     case 'frame.upload_size_reply':
       return `UPLOAD_SIZE_REPLY ${statusLetter(frame.status)}`;
     case 'frame.data':
       return `DATA ${frame.chunk.length} B`;
     case 'frame.data_end':
       return 'DATA complete';
+    case 'frame.hello':
+      return `HELLO wirestate/${frame.version} ${capabilityNames(frame.capabilities).join(' ')}`.trimEnd();
+    case 'frame.hello_reply':
+      return `HELLO_REPLY version=${frame.reply.version} agreed=${capabilityNames(frame.reply.capabilities).join(',') || 'none'}`;
+    case 'frame.digest':
+      return `DIGEST ${frame.sha256.toString('hex')}`;
+    case 'frame.stored_reply':
+      return `STORED_REPLY ${statusLetter(frame.status)}`;
     case 'frame.unexpected':
       return `${frame.length} unexpected bytes`;
   }
@@ -34,12 +46,29 @@ export function describeFrame(frame: InboundFrame): string {
  */
 export function transferFrameNamer(trace: Trace): FrameNamer {
   const client = trace.header.role === 'client';
-  const inbound = new TransferFrameReader(client ? (trace.header.input as ClientInput).operation : 'server');
-  let outbound = client ? new TransferFrameReader('server') : undefined;
-  let op: number = OP.download;
+  const input = trace.header.input as Partial<ClientInput & ServerInput>;
+  const inbound = client
+    ? new TransferFrameReader(input.operation ?? 'download', { hello: input.hello !== undefined })
+    : new TransferFrameReader('server', { capabilities: input.capabilities ?? 0 });
+  // A server's replies are read as its client reads them, once the request says which client that is.
+  // Before the request a server sends only a HELLO_REPLY, which either client reads the same way: it is
+  // named as it comes, and fed again (unnamed) to the reader the request picks, which needs its agreement.
+  const beforeRequest = new TransferFrameReader('download', { hello: true });
+  const sentBeforeRequest: Buffer[] = [];
+  let outbound = client ? new TransferFrameReader('server', { capabilities: ~0 }) : undefined;
+  let op: number | undefined;
+  const replyReader = () => {
+    const reader = new TransferFrameReader(op === OP.upload ? 'upload' : 'download', { hello: true });
+    reader.push(Buffer.concat(sentBeforeRequest));
+    while (reader.next());
+    return reader;
+  };
   return (direction, chunk) => {
-    const reader =
-      direction === 'in' ? inbound : (outbound ??= new TransferFrameReader(op === OP.upload ? 'upload' : 'download'));
+    let reader = inbound;
+    if (direction === 'out' && op === undefined && !outbound) {
+      reader = beforeRequest;
+      sentBeforeRequest.push(chunk);
+    } else if (direction === 'out') reader = outbound ??= replyReader();
     reader.push(chunk);
     const names: string[] = [];
     for (let frame = reader.next(); frame; frame = reader.next()) {

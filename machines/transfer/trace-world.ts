@@ -10,8 +10,8 @@ import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
 import { tracedBytes, type Trace } from '../../src/trace/trace-format';
 import { transferClientMachine, type ClientInput } from './client';
-import { DOWNLOAD_REPLY_SIZE, OP, REQUEST_SIZE, STATUS, UPLOAD_SIZE_SIZE, decodeRequest } from './frames';
-import { TransferFrameReader } from './frame-reader';
+import { OP, STATUS } from './frames';
+import { TransferFrameReader, type InboundFrame } from './frame-reader';
 import { transferClient, transferServer } from './connections';
 import { transferServerMachine, type ServerInput } from './server';
 import type { TransferCode } from './outcome';
@@ -31,36 +31,46 @@ export function specFromTrace(trace: Trace): ConnectionSpec {
     return transferClient(localWorld(input, inbound, outbound, outcome), input);
   }
   const input = trace.header.input as ServerInput;
-  return transferServer(serverWorld(inbound, outbound, outcome), { maxUploadSize: input.maxUploadSize }).accept(
-    input.owner,
-  );
+  return transferServer(serverWorld(input, inbound, outbound, outcome), {
+    maxUploadSize: input.maxUploadSize,
+    capabilities: input.capabilities ?? 0,
+  }).accept(input.owner);
 }
 
 /** Whether the trace ended with `code`: the world is rebuilt from codes, never from details (those are for people). */
 const endedWith = (outcome: SessionOutcome | undefined, code: TransferCode) => outcome?.code === code;
 
-function serverWorld(inbound: Buffer, outbound: Buffer, outcome: SessionOutcome | undefined): MemoryFiles {
-  if (inbound.length < REQUEST_SIZE) return new MemoryFiles();
-  const { op, name } = decodeRequest(inbound.subarray(0, REQUEST_SIZE));
-  if (!name.ok) return new MemoryFiles();
+function serverWorld(
+  input: ServerInput,
+  inbound: Buffer,
+  outbound: Buffer,
+  outcome: SessionOutcome | undefined,
+): MemoryFiles {
+  const received = framesOf(new TransferFrameReader('server', { capabilities: input.capabilities ?? 0 }), inbound);
+  const request = received.find((frame) => frame.type === 'frame.request');
+  if (request?.type !== 'frame.request' || !request.name.ok) return new MemoryFiles();
+  const { op, name } = request;
   let key: string;
   try {
     key = checkName(name.name).join('/');
   } catch {
     return new MemoryFiles();
   }
-  const uploadSize =
-    inbound.length >= REQUEST_SIZE + UPLOAD_SIZE_SIZE ? Number(inbound.readBigUInt64BE(REQUEST_SIZE)) : 0;
+  const sizeFrame = received.find((frame) => frame.type === 'frame.upload_size');
+  const uploadSize = sizeFrame?.type === 'frame.upload_size' ? sizeFrame.size : 0;
+  const sent = op === OP.download ? framesOf(new TransferFrameReader('download', { hello: true }), outbound) : [];
+  const reply = sent.find((frame) => frame.type === 'frame.download_reply');
   const files = new MemoryFiles(
     {},
     {
       capacity: endedWith(outcome, 'storage.no_room') ? uploadSize - 1 : undefined,
       commitError: endedWith(outcome, 'file.unwritable') ? outcome?.detail : undefined,
+      mtimeMs: reply?.type === 'frame.download_reply' ? reply.mtimeMs : undefined,
     },
   );
   if (endedWith(outcome, 'file.busy')) files.holds.claim(key, OTHER_CONNECTION);
-  if (op === OP.download && outbound[0] === STATUS.yes) {
-    files.files.set(key, padTo(outbound.subarray(DOWNLOAD_REPLY_SIZE), Number(outbound.readBigUInt64BE(1))));
+  if (reply?.type === 'frame.download_reply' && reply.status === STATUS.yes) {
+    files.files.set(key, padTo(dataOf(sent), reply.size));
   }
   if (op === OP.upload && endedWith(outcome, 'file.exists')) files.files.set(key, Buffer.alloc(0));
   return files;
@@ -68,14 +78,28 @@ function serverWorld(inbound: Buffer, outbound: Buffer, outcome: SessionOutcome 
 
 function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outcome: SessionOutcome | undefined) {
   if (input.operation === 'upload') {
-    return memoryLocalFile(padTo(outbound.subarray(REQUEST_SIZE + UPLOAD_SIZE_SIZE), input.size));
+    return memoryLocalFile(
+      padTo(dataOf(framesOf(new TransferFrameReader('server', { capabilities: ~0 }), outbound)), input.size),
+    );
   }
-  const reader = new TransferFrameReader('download');
-  reader.push(inbound);
-  const reply = reader.next();
+  const reply = framesOf(new TransferFrameReader('download', { hello: input.hello !== undefined }), inbound).find(
+    (frame) => frame.type === 'frame.download_reply',
+  );
   const size = reply?.type === 'frame.download_reply' ? reply.size : 0;
   return memoryLocalFile(undefined, endedWith(outcome, 'storage.no_room') ? size - 1 : undefined);
 }
+
+/** Every frame a reader makes of `bytes`. */
+function framesOf(reader: TransferFrameReader, bytes: Buffer): InboundFrame[] {
+  reader.push(bytes);
+  const frames: InboundFrame[] = [];
+  for (let frame = reader.next(); frame; frame = reader.next()) frames.push(frame);
+  return frames;
+}
+
+/** The file bytes among `frames`. */
+const dataOf = (frames: InboundFrame[]) =>
+  Buffer.concat(frames.flatMap((frame) => (frame.type === 'frame.data' ? [frame.chunk] : [])));
 
 function outcomeOf(trace: Trace) {
   const last = trace.entries.find((entry) => 'outcome' in entry);

@@ -1,9 +1,11 @@
 /**
  * `wirestate client`'s flags: the seed client's, plus several files in one run (`-v`/`-l` pairs, `--list-file`,
- * `--parallel`). Only yargs and the transfer codec: the transfer machines load when a transfer starts.
+ * `--parallel`) and the wirestate extensions' (`--plain`, `--no-verify`, `--hello-wait`). Only yargs and the
+ * transfer codec: the transfer machines load when a transfer starts.
  */
 import type { Argv } from 'yargs';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
+import { HELLO_WAIT_MS } from '../../machines/transfer/extension-frames';
 import { isStandardStream } from '../storage/standard-streams';
 import { withClientOptions } from './common-options';
 import { parseHostPort } from './host-port';
@@ -53,6 +55,22 @@ export const clientBuilder = (yargs: Argv) =>
       default: DEFAULT_PARALLEL,
       describe: 'Files moved at once, each over its own connection',
     })
+    .option('plain', {
+      type: 'boolean',
+      default: false,
+      describe: 'Speak only the seed protocol: no hello, so no stored confirmation or integrity check',
+    })
+    .option('verify', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'Between wirestate peers, check the whole file against its SHA-256 before keeping it (--no-verify: do not)',
+    })
+    .option('hello-wait', {
+      type: 'number',
+      default: HELLO_WAIT_MS / 1000,
+      describe: 'Seconds to wait for a reply to the hello before going on with the plain protocol',
+    })
     .option('quiet', {
       alias: 'q',
       type: 'boolean',
@@ -70,6 +88,7 @@ export const clientBuilder = (yargs: Argv) =>
         throw new Error('--json and -l - both write to stdout: pick one');
       if (!Number.isInteger(args.parallel) || args.parallel < 1)
         throw new Error('--parallel must be a whole number of files, 1 or more');
+      if (!(args['hello-wait'] >= 0)) throw new Error('--hello-wait must be a number of seconds, 0 or more');
       parseHostPort(args.server);
       for (const remote of remotes) encodeRequest(OP.download, remote);
       return true;
@@ -83,7 +102,7 @@ export const clientBuilder = (yargs: Argv) =>
     .example('ls | $0 client -m upload -s 127.0.0.1:50001 --list-file -', 'upload every file here under its name')
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
-        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem. ' +
+        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 9 SHA-256 mismatch (nothing kept). ' +
         'Several files: the highest code any file got, and a line for each file that failed.',
     );
 

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorCode } from '../storage/errors';
+import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { EXIT } from '../engine/exit-codes';
 import { formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
@@ -46,6 +47,12 @@ export async function runClient(args: ClientArgs): Promise<number> {
     host,
     port,
     idleTimeoutMs: args['idle-timeout'] * 1000,
+    ...(!args.plain && {
+      hello: {
+        capabilities: args.verify ? IMPLEMENTED : IMPLEMENTED & ~CAPABILITY.sha256,
+        waitMs: args['hello-wait'] * 1000,
+      },
+    }),
     session: args,
     log: loggerFrom(args, true, 'error'),
   };

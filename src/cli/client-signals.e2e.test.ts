@@ -23,7 +23,7 @@ afterEach(async () => {
 
 let asked: Promise<unknown>;
 
-/** A server that answers each message from the client with the next of `answers`, then stalls; `asked` settles on the first. */
+/** A server that answers each message from the client with the next of `answers`, then stalls; `asked` settles on the first. It knows no hello: the transfer client runs with --plain. */
 async function stalling(...answers: Buffer[]): Promise<number> {
   const sockets: Socket[] = [];
   // Half-open allowed: a client that ends its side (the queue client after <<GET>>) is not answered with a FIN.
@@ -59,18 +59,18 @@ describe.each([
 ] as const)('on %s', (signal, code) => {
   it('the transfer client removes its part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
-    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q'], signal)).toBe(
-      code,
-    );
+    expect(
+      await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q', '--plain'], signal),
+    ).toBe(code);
     expect(await readdir(folder)).toEqual([]);
   });
 
   it('the transfer client moving several files removes every part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
     const files = ['a.bin', 'b.bin', 'c.bin'].flatMap((name) => ['-v', name, '-l', name]);
-    expect(await interrupt(['client', '-s', `127.0.0.1:${port}`, ...files, '--parallel', '3', '-q'], signal, 3)).toBe(
-      code,
-    );
+    expect(
+      await interrupt(['client', '-s', `127.0.0.1:${port}`, ...files, '--parallel', '3', '-q', '--plain'], signal, 3),
+    ).toBe(code);
     expect(await readdir(folder)).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ const WORDS: Record<string, string> = {
   refused: 'refused by the server',
   server_error: 'the server reported an error',
   not_stored: 'the server did not store it',
+  corrupted: 'the file did not arrive intact, nothing was kept',
   interrupted: 'the transfer was interrupted',
   timed_out: 'no answer from the server in time (--idle-timeout)',
   protocol_error: 'the other side broke the protocol',

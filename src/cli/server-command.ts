@@ -9,6 +9,7 @@ import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
+import { withTestCommitDelay } from '../storage/delayed-commits';
 import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
 
 const builder = (yargs: Argv) =>
@@ -38,7 +39,7 @@ async function handler(args: Args): Promise<void> {
   // Once the folder is known to serve: a --root that cannot be served is the one line said.
   if (args['max-size'] === Number.MAX_SAFE_INTEGER)
     warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
-  const files = args['read-only'] ? readOnly(folder) : folder;
+  const files = withTestCommitDelay(args['read-only'] ? readOnly(folder) : folder);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
     log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);

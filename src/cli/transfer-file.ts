@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
 import { transferClient, transferProtocol } from '../../machines/transfer';
+import type { ClientInput } from '../../machines/transfer/client';
 import { errorCode } from '../storage/errors';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import type { SessionOutcome } from '../engine/protocol';
@@ -26,6 +27,8 @@ export interface TransferSettings {
   host: string;
   port: number;
   idleTimeoutMs: number;
+  /** Say hello first, offering these extensions; absent: the plain protocol only (`--plain`). */
+  hello?: ClientInput['hello'];
   session: ClientSessionArgs;
   log: Logger;
 }
@@ -95,15 +98,26 @@ export async function transferFile(
     serverName: remote,
     size,
     idleTimeoutMs: settings.idleTimeoutMs,
+    ...(settings.hello && { hello: settings.hello }),
   });
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
-  const showProgress = (actor: ClientActor<{ bytes: number; size: number }>) => {
+  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${host}:${port}`);
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
+    let fellBack = false;
     actor.subscribe({
-      next: (snapshot) => progress.update(snapshot.context.bytes, snapshot.context.size),
+      next: (snapshot) => {
+        if (snapshot.context.fellBack && !fellBack) {
+          fellBack = true;
+          progress.line(
+            `no reply to hello within ${(settings.hello?.waitMs ?? 0) / 1000} s: the server speaks only the plain ` +
+              'protocol (no stored confirmation, no integrity check; --plain skips the wait)',
+          );
+        }
+        progress.update(snapshot.context.bytes, snapshot.context.size);
+      },
       error: () => undefined,
     });
   };

@@ -44,5 +44,10 @@ export function bulkActions<
     /** The peer acknowledged bytes the source sent: progress for its watchdog. */
     sourceActive: toSource({ type: 'source.active' }),
     commit: sendTo<TContext, TEvent, undefined, SinkActor, TEvent>(SINK_ID, { type: 'sink.commit' }),
+    /** Tells the sink the SHA-256 the sender gave, which its commit checks. */
+    expectDigest: sendTo<TContext, TEvent, { sha256: Buffer }, SinkActor, TEvent>(SINK_ID, (_, params) => ({
+      type: 'sink.expect_digest',
+      sha256: params.sha256,
+    })),
   };
 }

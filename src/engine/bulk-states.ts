@@ -16,6 +16,9 @@ import type { StateTarget } from './state-targets';
 import { idleDelay } from './idle';
 import { BULK_IN_TAG, BULK_OUT_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
+/** The frame that carries a file's SHA-256 after its bytes (a string key: only the transfer protocol has it). */
+const DIGEST_FRAME = 'frame.digest' as string;
+
 /** The `finish` params for a file actor's failure: its code and detail, under the protocol's `outcome`. */
 const failureOf =
   <Outcome extends string>(outcome: Outcome) =>
@@ -58,6 +61,8 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   /** The outcome when the file cannot be read. */
   failure: Outcome;
   failedTarget: StateTarget;
+  /** Whether the source hashes the file (SHA-256) as it reads it: `file.done` then carries the digest. */
+  digest?: (context: Context) => boolean;
 }
 
 /** The bytes a file actor reports, added to the machine's count. */
@@ -82,7 +87,7 @@ export function sendFromSource<
   Context extends { size: number; idleTimeoutMs?: number },
   Then extends string = never,
 >(delivery: FileDelivery<Outcome, Context, Then>) {
-  const { sentTarget, outcome, then, failure, failedTarget } = delivery;
+  const { sentTarget, outcome, then, failure, failedTarget, digest } = delivery;
   // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
   const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [
     ...(outcome ? [{ type: 'finish' as const, params: { outcome, code: 'ok' as const } }] : []),
@@ -104,13 +109,30 @@ export function sendFromSource<
         ref: delivery.ref(context),
         size: context.size,
         idleMs: idleDelay({ context }),
+        digest: digest?.(context) ?? false,
       }),
       onError: { target: failedTarget, actions: notOpened },
     },
     initial: 'sending' as const,
     on: {
       'file.progress': { actions: countProgress },
-      'file.done': { target: sentTarget, actions: finished },
+      // With a digest wanted, the file's SHA-256 follows its last byte (the transfer extension's DIGEST).
+      'file.done': digest
+        ? [
+            {
+              guard: ({ context }: { context: Context }) => digest(context),
+              target: sentTarget,
+              actions: [
+                {
+                  type: 'write' as const,
+                  params: ({ event }: { event: { sha256?: Buffer } }) => ({ bytes: event.sha256 ?? Buffer.alloc(0) }),
+                },
+                ...finished,
+              ],
+            },
+            { target: sentTarget, actions: finished },
+          ]
+        : { target: sentTarget, actions: finished },
       'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
       'file.stalled': stalledTo(failedTarget),
     },
@@ -130,10 +152,22 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   ref(context: Context): string;
   /** Where to go once the file is stored, with `outcome`. */
   storedTarget: StateTarget;
+  /**
+   * Where to go instead, once stored, when `confirmed.when` holds: a state that tells the peer the file
+   * is stored (the transfer extension's STORED_REPLY).
+   */
+  confirmed?: { target: StateTarget; when: (context: Context) => boolean };
   outcome: Outcome;
   /** The outcome when the file cannot be written. */
   failure: Outcome;
   failedTarget: StateTarget;
+  /**
+   * Whether the sender follows the file with its SHA-256 (`frame.digest`): the sink hashes the bytes as
+   * they pass and keeps the file only if they match; if they do not, the machine goes to
+   * `mismatch.target` with `mismatch.outcome` (default: `failedTarget`, `failure`).
+   */
+  digest?: (context: Context) => boolean;
+  mismatch?: { outcome: Outcome; target: StateTarget };
   /**
    * How the file's bytes and its end arrive: framed (`frame.data` then `frame.data_end`, the default),
    * or as the rest of the stream (`frame.bytes` until the peer ends its side: `socket.end`).
@@ -161,6 +195,12 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
 ) {
   const { storedTarget, outcome, failure, failedTarget, endedBefore } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
+  const stored = { type: 'finish' as const, params: { outcome, code: 'ok' as const } };
+  const { digest, confirmed } = receipt;
+  /** Once the file's bytes (and its digest, if one follows) are in: wait for the peer's end, or commit. */
+  const afterFile = receipt.thenPeerEnds
+    ? { target: 'wait_peer_end', actions: [] as 'commit'[] }
+    : { target: 'storing', actions: ['commit' as const] };
   return {
     invoke: {
       id: SINK_ID,
@@ -169,6 +209,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         ref: receipt.ref(context),
         size: context.size,
         idleMs: idleDelay({ context }),
+        digest: receipt.digest?.(context) ?? false,
       }),
       onError: {
         target: failedTarget,
@@ -184,7 +225,18 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
     },
     on: {
       'file.progress': { actions: countProgress },
-      'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      'file.error': [
+        ...(receipt.mismatch
+          ? [
+              {
+                guard: ({ event }: { event: { code: string } }) => event.code === 'file.digest_mismatch',
+                target: receipt.mismatch.target,
+                actions: { type: 'finish' as const, params: failureOf(receipt.mismatch.outcome) },
+              },
+            ]
+          : []),
+        { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
+      ],
     },
     initial: 'receiving' as const,
     states: {
@@ -201,11 +253,32 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         on: {
           'file.full': 'disk_busy',
           'file.stalled': stalledTo(failedTarget),
-          [endEvent]: receipt.thenPeerEnds
-            ? { target: 'wait_peer_end' }
-            : { target: 'storing', actions: 'commit' as const },
+          [endEvent]: [
+            ...(digest
+              ? [{ guard: ({ context }: { context: Context }) => digest(context), target: 'wait_digest' }]
+              : []),
+            afterFile,
+          ],
         },
       },
+      ...(digest && {
+        wait_digest: {
+          tags: READING_TAG,
+          ...waitsForPeer(failedTarget),
+          on: {
+            [DIGEST_FRAME]: {
+              ...afterFile,
+              actions: [
+                {
+                  type: 'expectDigest' as const,
+                  params: ({ event }: { event: { sha256?: Buffer } }) => ({ sha256: event.sha256 ?? Buffer.alloc(0) }),
+                },
+                ...afterFile.actions,
+              ],
+            },
+          },
+        },
+      }),
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
       wait_peer_end: {
         tags: READING_TAG,
@@ -214,10 +287,16 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       },
       storing: {
         on: {
-          'file.stored': {
-            target: storedTarget,
-            actions: { type: 'finish' as const, params: { outcome, code: 'ok' as const } },
-          },
+          'file.stored': confirmed
+            ? [
+                {
+                  guard: ({ context }: { context: Context }) => confirmed.when(context),
+                  target: confirmed.target,
+                  actions: stored,
+                },
+                { target: storedTarget, actions: stored },
+              ]
+            : { target: storedTarget, actions: stored },
         },
       },
     },

@@ -16,6 +16,11 @@ export class ByteQueue {
     this.size += chunk.length;
   }
 
+  /** The first queued byte, without removing it; undefined when empty. */
+  peek(): number | undefined {
+    return this.chunks[0]?.[0];
+  }
+
   /** Removes exactly `n` bytes; the caller checks `length` first. */
   take(n: number): Buffer {
     if (n > this.size) throw new RangeError(`take(${n}) with ${this.size} bytes queued`);

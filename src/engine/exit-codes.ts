@@ -14,6 +14,8 @@ export const EXIT = {
   localFile: 7,
   /** A server cannot listen on its port (in use, or an address not on this machine). */
   cannotListen: 8,
+  /** The file's bytes did not match the SHA-256 its sender gave: nothing was kept. */
+  integrity: 9,
 } as const;
 
 /** A protocol's client outcomes and the exit code each means. */
@@ -26,6 +28,7 @@ export const FILE_TRANSFER_EXITS: ExitCodes = {
   refused: EXIT.refused,
   server_error: EXIT.serverError,
   not_stored: EXIT.serverError,
+  corrupted: EXIT.integrity,
   no_room: EXIT.localFile,
   local_error: EXIT.localFile,
 };

@@ -8,6 +8,7 @@
  * They are the one place where outgoing (source) and incoming (sink) file
  * bytes pass.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile, OutgoingFile } from '../storage/file-store';
 import { errorCode } from '../storage/errors';
@@ -20,6 +21,8 @@ export interface FileTarget {
   /** The handle a lookup returned (server), or unused (client: one local file). */
   ref: string;
   size: number;
+  /** Hash the bytes (SHA-256) as they pass: the source reports the digest with `file.done`, the sink checks one before it commits. */
+  digest?: boolean;
 }
 
 export interface BulkTarget extends FileTarget {
@@ -41,7 +44,11 @@ export type BulkReport =
   /** Nothing moved for `idleMs`. */
   | { type: 'file.stalled' };
 
-export type SourceEvent = BulkReport | { type: 'file.done' } | FileFailure<'file.unreadable' | 'file.size_changed'>;
+export type SourceEvent =
+  | BulkReport
+  /** Every byte read; `sha256`: their digest, when the target asked for one. */
+  | { type: 'file.done'; sha256?: Buffer }
+  | FileFailure<'file.unreadable' | 'file.size_changed'>;
 /**
  * `source.report`: tell the machine now of the bytes not yet reported (it is about to hear of the
  * connection's end). `source.active`: the peer acknowledged bytes sent earlier, which is progress too.
@@ -82,6 +89,7 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
     ({ input, sendBack, receive, emit, self, system }) => {
       const tell = (event: SourceEvent) => sendBack(event);
       const file = open(input);
+      const hash = input.digest ? createHash('sha256') : undefined;
       const free: Buffer[] = [];
       let owned = 0;
       let sent = 0;
@@ -118,19 +126,21 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
             if (count === 0) {
               end(
                 sent === input.size
-                  ? { type: 'file.done' }
+                  ? { type: 'file.done', ...(hash && { sha256: hash.digest() }) }
                   : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
               );
               return;
             }
             sent += count;
             meter.moved(count);
+            const bytes = count < buffer.length ? buffer.subarray(0, count) : buffer;
+            hash?.update(bytes);
             const written = () => {
               free.push(buffer);
               meter.active();
               readNext();
             };
-            emit({ type: 'wire.write', bytes: count < buffer.length ? buffer.subarray(0, count) : buffer, written });
+            emit({ type: 'wire.write', bytes, written });
             readNext();
           },
           (error: unknown) => {
@@ -159,11 +169,16 @@ export type SinkEvent =
   | { type: 'file.full' }
   | { type: 'file.drain' }
   | { type: 'file.stored' }
-  | FileFailure<'file.unwritable'>;
+  | FileFailure<'file.unwritable' | 'file.digest_mismatch'>;
 /** A file chunk as the protocol's decoder frames it, delivered by the frame pump straight to the sink (BULK_IN_TAG). */
 export type BulkChunk = { type: 'frame.data'; chunk: Buffer } | { type: 'frame.bytes'; bytes: Buffer };
 /** `sink.report`: tell the machine now of the bytes not yet reported (it is about to hear of the connection's end). */
-export type SinkCommand = BulkChunk | { type: 'sink.report' } | { type: 'sink.commit' };
+export type SinkCommand =
+  | BulkChunk
+  | { type: 'sink.report' }
+  /** The SHA-256 the sender gave for the file: `sink.commit` keeps the file only if the bytes hash to it. */
+  | { type: 'sink.expect_digest'; sha256: Buffer }
+  | { type: 'sink.commit' };
 
 /**
  * The receiving half of a bulk phase as one actor: writes chunks to a file that appears only once
@@ -191,6 +206,8 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
       full: () => tell({ type: 'file.full' }),
       drained: () => tell({ type: 'file.drain' }),
     });
+    const hash = input.digest ? createHash('sha256') : undefined;
+    let expected: Buffer | undefined;
     const failed = (error: unknown) => {
       meter.stop();
       meter.flush();
@@ -203,18 +220,34 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
         case 'frame.bytes': {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
           meter.moved(chunk.length);
+          hash?.update(chunk);
           writer.write(chunk);
           return;
         }
         case 'sink.report':
           meter.flush();
           return;
-        case 'sink.commit':
+        case 'sink.expect_digest':
+          expected = command.sha256;
+          return;
+        case 'sink.commit': {
           meter.stop();
           meter.flush();
           writer.flush();
+          const actual = hash?.digest();
+          if (actual && !(expected?.length === actual.length && timingSafeEqual(expected, actual))) {
+            file.abort();
+            const said = expected ? expected.toString('hex') : 'none';
+            tell({
+              type: 'file.error',
+              code: 'file.digest_mismatch',
+              detail: `sha256 ${actual.toString('hex')}, sender said ${said}`,
+            });
+            return;
+          }
           file.commit().then(() => tell({ type: 'file.stored' }), failed);
           return;
+        }
         default:
           meter.timer(command);
           return;

@@ -31,7 +31,9 @@ export type EngineCode =
   /** Not enough free space for the file (on the server, or locally for a download). */
   | 'storage.no_room'
   /** The machine never finished: the loop stopped it (shutdown's grace ran out, a second signal) or it threw. */
-  | 'session.aborted';
+  | 'session.aborted'
+  /** A file's bytes did not hash to the SHA-256 its sender gave: nothing was kept. */
+  | 'file.digest_mismatch';
 
 /**
  * Params of the `finish` action: the outcome, why (a code of the protocol's closed union, never left
@@ -87,7 +89,10 @@ export type PeerCode =
   | 'reply.too_large';
 
 /** The codes the file actors fail with (file-actors.ts). */
-export type FileCode = Extract<EngineCode, 'file.unreadable' | 'file.size_changed' | 'file.unwritable'>;
+export type FileCode = Extract<
+  EngineCode,
+  'file.unreadable' | 'file.size_changed' | 'file.unwritable' | 'file.digest_mismatch'
+>;
 
 /** The codes `interruptedOnSocketError` finishes with: part of every protocol's union. */
 export type SocketCode = Extract<EngineCode, 'socket.error' | 'peer.unreachable' | 'datagram.too_large'>;

@@ -125,7 +125,7 @@ describe('an upload slower than the idle timeout that keeps moving arrives whole
 });
 
 it('a server that stops reading an upload still times the client out: acknowledges nothing, no progress', async () => {
-  // Answers the request and the size with T, then never reads again.
+  // Answers the request and the size with T, then never reads again (it knows no hello: the client runs --plain).
   const sockets: Socket[] = [];
   const stalling: Server = createServer((socket) => {
     sockets.push(socket);
@@ -155,6 +155,7 @@ it('a server that stops reading an upload still times the client out: acknowledg
         '-v',
         'big.bin',
         '-q',
+        '--plain',
         '--idle-timeout',
         '2',
       ],

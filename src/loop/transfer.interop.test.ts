@@ -69,6 +69,8 @@ describe('the wirestate client against the seed protocol server (ftpeer serve)',
   let base: string;
   let port: number;
   let peer: ReturnType<typeof spawn>;
+  /** What ftpeer printed: it says `stalled` when bytes came queued behind a frame, as the original would stall. */
+  let peerSaid = '';
   beforeAll(async () => {
     base = await mkdtemp(join(tmpdir(), 'wirestate-interop-'));
     await mkdir(join(base, 'root'));
@@ -79,7 +81,9 @@ describe('the wirestate client against the seed protocol server (ftpeer serve)',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) => peer.stdout!.once('data', () => resolve()));
+    peer.stdout!.on('data', (chunk: Buffer) => (peerSaid += chunk.toString()));
   });
+  afterEach(() => expect(peerSaid).not.toContain('stalled'));
   afterAll(async () => {
     peer.kill();
     await rm(base, { recursive: true, force: true });
@@ -87,9 +91,43 @@ describe('the wirestate client against the seed protocol server (ftpeer serve)',
 
   const client = (...args: string[]) => wirestate(['client', '-s', `127.0.0.1:${port}`, ...args], join(base, 'local'));
 
-  it('downloads a file byte for byte', async () => {
-    expect((await client('-v', 'speech.txt', '-l', 'speech.txt')).code).toBe(EXIT.ok);
+  it('downloads a file byte for byte, after a hello it leaves unanswered', async () => {
+    const result = await client('-v', 'speech.txt', '-l', 'speech.txt');
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stderr).toContain('no reply to hello within 2 s: the server speaks only the plain protocol');
     expect(await sha256(join(base, 'local', 'speech.txt'))).toBe(await sha256(join(base, 'root', 'speech.txt')));
+  });
+
+  it('with --plain sends no hello and says nothing of one', async () => {
+    const result = await client('-v', 'speech.txt', '-l', 'plain.txt', '--plain', '-d');
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stderr).not.toContain('hello');
+    expect(await sha256(join(base, 'local', 'plain.txt'))).toBe(await sha256(join(base, 'root', 'speech.txt')));
+  });
+
+  describe('through the stammer proxy cutting the hello into 1-byte pieces (about 0.4 s to get through)', () => {
+    let proxy: RunningProxy;
+    beforeAll(async () => {
+      proxy = await startProxy({
+        host: '127.0.0.1',
+        port: 0,
+        upstream: { host: '127.0.0.1', port },
+        maxFragment: 1,
+        maxDelayMs: 2,
+        seed: 17,
+        log: capturingLogger([]),
+      });
+    });
+    afterAll(() => proxy.close());
+    const viaProxy = (...args: string[]) =>
+      wirestate(['client', '-s', `127.0.0.1:${proxy.address.port}`, ...args], join(base, 'local'));
+
+    it('falls back after the wait without stalling the server, both ways', async () => {
+      await writeFile(join(base, 'local', 'slow.bin'), randomBytes(2_000));
+      expect((await viaProxy('-m', 'upload', '-l', 'slow.bin', '-v', 'slow.bin')).code).toBe(EXIT.ok);
+      expect((await viaProxy('-v', 'slow.bin', '-l', 'slow-back.bin')).code).toBe(EXIT.ok);
+      expect(await sha256(join(base, 'local', 'slow-back.bin'))).toBe(await sha256(join(base, 'local', 'slow.bin')));
+    });
   });
 
   it('uploads a file and reports success on the server clean close', async () => {

@@ -36,7 +36,8 @@ export interface IncomingFile {
  * lead elsewhere by then (a folder swapped for a symlink), and fail if it does.
  */
 export type DownloadLookup =
-  | { kind: 'found'; size: number; ref: string }
+  /** `mtimeMs`: when the file last changed (0 where the store keeps no times), what a resumed download checks. */
+  | { kind: 'found'; size: number; mtimeMs: number; ref: string }
   | { kind: 'missing' }
   | { kind: 'busy' }
   | { kind: 'refused'; code: string };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OutgoingFile } from './file-store';
@@ -24,6 +24,7 @@ describe('FolderFiles lookups', () => {
     expect(await files.lookupDownload('speech.txt', 'c1')).toEqual({
       kind: 'found',
       size: 10,
+      mtimeMs: (await stat(join(files.root, 'speech.txt'))).mtimeMs,
       ref: join(files.root, 'speech.txt'),
     });
     expect(await files.lookupDownload('nothing', 'c1')).toEqual({ kind: 'missing' });

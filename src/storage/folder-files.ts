@@ -50,7 +50,7 @@ export class FolderFiles implements ServerFiles {
     if (!info.isFile()) return { kind: 'refused', code: 'file.not_regular' };
     if (!readable(path)) return { kind: 'refused', code: 'EACCES' };
     if (!this.holds.share(this.key(path), owner)) return { kind: 'busy' };
-    return { kind: 'found', size: info.size, ref: path };
+    return { kind: 'found', size: info.size, mtimeMs: info.mtimeMs, ref: path };
   }
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {

@@ -14,6 +14,8 @@ export interface MemoryFilesOptions {
   capacity?: number;
   /** Make every commit fail with this error code (a full disk: ENOSPC). */
   commitError?: string;
+  /** The modification time every file reports (default 0: memory keeps no times). */
+  mtimeMs?: number;
 }
 
 export class MemoryFiles implements ServerFiles {
@@ -35,7 +37,7 @@ export class MemoryFiles implements ServerFiles {
     const content = this.files.get(key);
     if (!content) return { kind: 'missing' };
     if (!this.holds.share(key, owner)) return { kind: 'busy' };
-    return { kind: 'found', size: content.length, ref: key };
+    return { kind: 'found', size: content.length, mtimeMs: this.options.mtimeMs ?? 0, ref: key };
   }
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
