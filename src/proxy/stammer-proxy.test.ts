@@ -154,6 +154,33 @@ describe('stammer proxy relaying', () => {
     },
   );
 
+  it('passes a reset on at once while it has paused reading a slow link: the bytes it held are dropped', async () => {
+    let afterReset = 0;
+    let resetSent = false;
+    let heard!: (what: string) => void;
+    const far = new Promise<string>((resolve) => (heard = resolve));
+    const upstream = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('data', (chunk: Buffer) => (afterReset += resetSent ? chunk.length : 0));
+      socket.on('error', (error: NodeJS.ErrnoException) => heard(error.code ?? 'error'));
+      socket.on('end', () => heard(peerReset(socket) ? 'ECONNRESET' : 'end'));
+    });
+    await once(upstream.listen(0, '127.0.0.1'), 'listening');
+    // As `npm run proxy -- --max-delay-ms 20`: about 50 KB/s, so it soon holds 64 KiB and stops reading the client.
+    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 1024, maxDelayMs: 20 });
+    const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
+    await once(client, 'connect');
+    client.on('error', () => undefined);
+    client.write(Buffer.alloc(8 * 1024 * 1024));
+    for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(client)) ?? 0) < 512 * 1024; tries++) await delay(5);
+    resetSent = true;
+    client.resetAndDestroy();
+    expect(await far).toBe('ECONNRESET');
+    // Held at the reset: 64 KiB in the proxy and all the kernel had taken from the client (over 512 KiB).
+    expect(afterReset).toBeLessThan(64 * 1024);
+    await proxy.close();
+    upstream.close();
+  });
+
   it('--record writes what came from each side, byte for byte', async () => {
     const t = await startTestServer();
     const upstream = await recordingUpstream(Buffer.from('pong'));
