@@ -76,6 +76,8 @@ interface Context extends AdvancedClientInput {
   announced: string;
   /** The file the last `dl` saved, while no command has been sent since: unasked bytes went past its size. */
   lastSaved?: string;
+  /** A saved file removed again because unasked bytes followed it: whoever was told it was saved is told this. */
+  removed?: string;
   outcome: AdvancedClientOutcome;
   code?: AdvancedClientCode;
   detail?: string;
@@ -277,7 +279,23 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
         'downloading',
         (context) => `${context.announced} bytes of ${context.fileName}`,
       ),
-      downloading: download,
+      downloading: {
+        ...download,
+        on: {
+          ...download.on,
+          'socket.end': {
+            target: 'failed',
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: 'interrupted',
+                code: 'peer.ended_early',
+                detail: `reply cut short: the server closed after ${context.bytes} of ${context.announced} bytes of ${context.fileName}`,
+              }),
+            },
+          },
+        },
+      },
       file_stored: {
         always: {
           target: 'ready',
@@ -294,7 +312,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
         invoke: {
           src: 'discard',
           input: ({ context }) => required(context.lastSaved, 'saved name'),
-          onDone: 'failed',
+          onDone: { target: 'failed', actions: assign({ removed: ({ event }) => event.output }) },
           onError: {
             target: 'failed',
             actions: assign({

@@ -127,9 +127,30 @@ describe('advanced', () => {
       const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
       expect(result.code).toBe(EXIT.serverError);
       expect(result.stderr).toContain('the server sent 1 byte past the announced size of report.pdf');
+      // Whether `Saved` came first or not, stdout never leaves the file standing.
+      if (result.stdout.includes('Saved report.pdf')) expect(result.stdout).toContain('Removed report.pdf');
       expect(await readdir(folder)).toEqual([]);
     },
   );
+
+  it('fails at once when the server closes mid-download: reply cut short (exit 5), no file', async () => {
+    server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.write(SERVER_KEY);
+      socket.on(
+        'data',
+        (chunk: Buffer) =>
+          chunk.includes('dl report.pdf929Z') && socket.end(Buffer.concat([header, Buffer.from('AAA')])),
+      );
+    }).listen(0, HOST);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    // An idle timeout past the 20 s the client is given: only a close taken at once ends it in time.
+    const result = await client(['--advanced', '--port', String(port), '--idle-timeout', '60'], 'dl report.pdf\n');
+    expect(result.code).toBe(EXIT.interrupted);
+    expect(result.stderr).toContain('reply cut short: the server closed after 3 of 5 bytes of report.pdf');
+    expect(await readdir(folder)).toEqual([]);
+  });
 
   it.each(['-5', '1e3', ' 5', ''])(
     'takes an announced size that is no whole number (%j) as a protocol error at once (exit 4)',

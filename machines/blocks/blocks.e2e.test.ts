@@ -96,3 +96,20 @@ it('rejects a source that is not server:port:name', async () => {
   expect(result.code).toBe(EXIT.usage);
   expect(result.stderr).toContain('expected server:port:fNameInServer, got "localhost:speech.txt"');
 });
+
+it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
+  'takes any announced size the disk cannot hold as no room (exit 7), however many digits: OK %s',
+  async (size) => {
+    const fake = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end(`OK ${size}\nhello`));
+    }).listen(0, '127.0.0.1');
+    await once(fake, 'listening');
+    const { port } = fake.address() as AddressInfo;
+    const result = await wirestate(['blocks', 'client', `127.0.0.1:${port}:big.bin`, 'got.bin'], dir);
+    fake.close();
+    expect(result.code).toBe(EXIT.localFile);
+    expect(result.stderr).toContain(`not enough free space for ${size} bytes`);
+    expect(await readdir(dir)).toEqual(['served']);
+  },
+);

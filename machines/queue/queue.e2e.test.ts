@@ -170,3 +170,47 @@ it('queues nothing from a TCP sender that resets in the middle of its message (S
     await server.exited;
   }
 });
+
+describe('a big send', () => {
+  it("holds about the message's own size, not a copy per character: 32 MiB sent under 3x its size + 100 MB peak", async () => {
+    const size = 32 * 1024 * 1024;
+    await writeFile(join(dir, 'big.txt'), Buffer.alloc(size, 'a'));
+    const server = await startCliServer([
+      'queue',
+      'server',
+      '0',
+      'TCP',
+      '--host',
+      '127.0.0.1',
+      '--max-size',
+      String(size + 1),
+    ]);
+    try {
+      // GNU time reports the client process's peak resident set (its VmHWM) as it exits.
+      const sent = await run(
+        '/usr/bin/time',
+        [
+          '-f',
+          'peak %M KB',
+          process.execPath,
+          CLI,
+          'queue',
+          'client',
+          '127.0.0.1',
+          String(server.port),
+          'TCP',
+          'send',
+          'big.txt',
+        ],
+        { cwd: dir, timeoutMs: 50_000 },
+      );
+      expect(sent.code).toBe(EXIT.ok);
+      expect(sent.stderr).toContain(`Sent: ${size} bytes`);
+      const peakBytes = Number(/peak (\d+) KB/.exec(sent.stderr)![1]) * 1024;
+      expect(peakBytes).toBeLessThan(3 * size + 100 * 1000 * 1000);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});

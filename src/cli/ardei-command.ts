@@ -280,9 +280,15 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
   const input = prompter(report.promptStream);
   const spec = ardeiAdvancedClient(downloadFolder(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
+  let removalTold = false;
   const converse = (actor: ActorRefFrom<typeof ardeiAdvancedClientMachine>) =>
     actor.subscribe({
       next: (snapshot) => {
+        const { removed } = snapshot.context;
+        if (removed !== undefined && !removalTold) {
+          removalTold = true;
+          process.stdout.write(`Removed ${removed}: the server sent bytes past its announced size\n`);
+        }
         if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
         if (asked > 0) report.print(`${snapshot.context.reply}\n`);
         asked++;

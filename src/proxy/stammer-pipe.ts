@@ -2,7 +2,7 @@
  * Moves bytes from one socket to another in random fragments with random
  * small delays, in order and without loss. End of stream is passed on once
  * every byte is through; a reset is passed on at once, also one that libuv
- * reports as an end (see tcp-table.ts).
+ * reports as an end (see peer-reset.ts) and one that comes while reading is paused.
  */
 import type { Socket } from 'node:net';
 import { ByteQueue } from '../engine/byte-queue';
@@ -23,15 +23,34 @@ export interface StammerOptions {
 /** Bytes held before the source is paused; it is read again once fewer are held. */
 const HIGH_WATER = 64 * 1024;
 
+/**
+ * How often a paused source is asked whether it was reset: libuv does not watch a socket it does not read,
+ * so a reset would wait behind every byte still to relay. One getpeername per paused socket per period.
+ */
+const PAUSED_RESET_CHECK_MS = 200;
+
 export function stammer(from: Socket, to: Socket, options: StammerOptions): void {
   const queue = new ByteQueue();
   let ended = false;
   let busy = false;
+  let resetCheck: NodeJS.Timeout | undefined;
+
+  const pauseSource = () => {
+    from.pause();
+    resetCheck ??= setInterval(() => {
+      if (!from.writableEnded && peerReset(from)) passResetOn();
+    }, PAUSED_RESET_CHECK_MS);
+  };
+  const resumeSource = () => {
+    clearInterval(resetCheck);
+    resetCheck = undefined;
+    from.resume();
+  };
 
   const sendNext = () => {
     if (busy || to.destroyed) return;
     // Read on as soon as there is room, as a slow link takes bytes while it passes them on.
-    if (queue.length <= HIGH_WATER && from.isPaused()) from.resume();
+    if (queue.length <= HIGH_WATER && from.isPaused()) resumeSource();
     if (queue.length === 0) {
       if (ended) to.end();
       return;
@@ -55,13 +74,15 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
   from.on('data', (chunk: Buffer) => {
     options.onChunk?.(chunk);
     queue.push(options.alter ? options.alter(chunk) : chunk);
-    if (queue.length > HIGH_WATER) from.pause();
+    if (queue.length > HIGH_WATER) pauseSource();
     sendNext();
   });
-  const passResetOn = () => {
+  function passResetOn() {
+    clearInterval(resetCheck);
     queue.clear();
     if (!to.destroyed) to.resetAndDestroy();
-  };
+    from.destroy();
+  }
   // A reset that arrives while bytes wait unread (the proxy paused reading) reaches us as an end: the kernel
   // tells which it was while our side towards `from` is open. Once we have ended it, a FIN closes the socket
   // as a reset does, so the end is then taken as it came.
@@ -74,4 +95,5 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
     sendNext();
   });
   from.on('error', passResetOn);
+  from.on('close', () => clearInterval(resetCheck));
 }

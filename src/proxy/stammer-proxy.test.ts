@@ -154,6 +154,33 @@ describe('stammer proxy relaying', () => {
     },
   );
 
+  it('passes a reset on at once while it has paused reading a slow link: the bytes it held are dropped', async () => {
+    let afterReset = 0;
+    let resetSent = false;
+    let heard!: (what: string) => void;
+    const far = new Promise<string>((resolve) => (heard = resolve));
+    const upstream = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('data', (chunk: Buffer) => (afterReset += resetSent ? chunk.length : 0));
+      socket.on('error', (error: NodeJS.ErrnoException) => heard(error.code ?? 'error'));
+      socket.on('end', () => heard(peerReset(socket) ? 'ECONNRESET' : 'end'));
+    });
+    await once(upstream.listen(0, '127.0.0.1'), 'listening');
+    // As `npm run proxy -- --max-delay-ms 20`: about 50 KB/s, so it soon holds 64 KiB and stops reading the client.
+    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 1024, maxDelayMs: 20 });
+    const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
+    await once(client, 'connect');
+    client.on('error', () => undefined);
+    client.write(Buffer.alloc(8 * 1024 * 1024));
+    for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(client)) ?? 0) < 512 * 1024; tries++) await delay(5);
+    resetSent = true;
+    client.resetAndDestroy();
+    expect(await far).toBe('ECONNRESET');
+    // Held at the reset: 64 KiB in the proxy and all the kernel had taken from the client (over 512 KiB).
+    expect(afterReset).toBeLessThan(64 * 1024);
+    await proxy.close();
+    upstream.close();
+  });
+
   it('--record writes what came from each side, byte for byte', async () => {
     const t = await startTestServer();
     const upstream = await recordingUpstream(Buffer.from('pong'));
@@ -308,4 +335,52 @@ describe('a share put stopped by Ctrl-C through the stammer proxy', () => {
     await server.exited;
     await rm(dir, { recursive: true, force: true });
   });
+});
+
+describe('a share put in flight when the proxy process is stopped', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stores nothing (%s): the proxy resets both sides instead of ending them',
+    async (signal) => {
+      const dir = await mkdtemp(join(tmpdir(), 'wirestate-proxy-stop-'));
+      const shared = join(dir, 'shared');
+      await mkdir(shared);
+      await writeFile(join(dir, 'big.bin'), '');
+      await truncate(join(dir, 'big.bin'), 4 * 1024 ** 3);
+      const server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]);
+      const proxy = spawn(process.execPath, [CLI, 'proxy', '-l', '0', '-s', `127.0.0.1:${server.port}`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let proxyLog = '';
+      proxy.stdout.on('data', (chunk: Buffer) => (proxyLog += chunk.toString()));
+      proxy.stderr.on('data', (chunk: Buffer) => (proxyLog += chunk.toString()));
+      const proxyExited = once(proxy, 'exit');
+      for (let tries = 0; tries < 400 && !/proxy on [\d.]+:\d+/.test(proxyLog); tries++) await delay(25);
+      const proxyPort = /proxy on [\d.]+:(\d+)/.exec(proxyLog)![1];
+      const client = spawn(process.execPath, [CLI, 'share', 'client', '127.0.0.1', proxyPort, 'put', 'big.bin'], {
+        cwd: dir,
+        stdio: 'ignore',
+        timeout: 30_000,
+      });
+      const clientExited = once(client, 'exit');
+      const receiving = async () =>
+        (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some(
+          (size) => size > 0,
+        );
+      try {
+        for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
+        proxy.kill(signal);
+        expect((await proxyExited)[0]).toBe(0);
+        expect((await clientExited)[0]).not.toBe(EXIT.ok);
+        await server.logged(/\b(?:interrupted|stored)\b/);
+        expect(server.output()).not.toMatch(/\bstored\b/);
+        expect(await readdir(shared)).toEqual([]);
+      } finally {
+        client.kill('SIGKILL');
+        proxy.kill('SIGKILL');
+        server.child.kill('SIGTERM');
+        await server.exited;
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -31,6 +31,7 @@ export interface ProxyOptions {
 
 export interface RunningProxy {
   address: AddressInfo;
+  /** Stops listening and resets both sides of every open connection. */
   close(): Promise<void>;
 }
 
@@ -108,7 +109,9 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         address,
         close: () =>
           new Promise<void>((done) => {
-            for (const socket of sockets) socket.destroy();
+            // A stop mid-stream is a broken relay, not a finished one: an end would tell a server that a
+            // protocol without a size (share put, queue send) got all of it.
+            for (const socket of sockets) socket.resetAndDestroy();
             server.close(() => done());
           }),
       });
