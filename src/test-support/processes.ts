@@ -81,6 +81,18 @@ export function startServerProcess(args: string[], wrapper: string[] = []): Prom
   return startCliServer(['server', '-l', '0', '--host', '127.0.0.1', ...args], wrapper);
 }
 
+/** `wirestate ardei server` on loopback, its TCP and UDP ports picked by the OS (the advanced one stays off). */
+export const ARDEI_SERVER_ON_FREE_PORTS = [
+  'ardei',
+  'server',
+  '--host',
+  '127.0.0.1',
+  '--tcp-port',
+  '0',
+  '--udp-port',
+  '0',
+];
+
 /** Starts any `wirestate ...` server command (which must listen on port 0, loopback) and waits until it listens. */
 export function startCliServer(cliArgs: string[], wrapper: string[] = []): Promise<ServerProcess> {
   return startServerCommand([...wrapper, process.execPath, CLI, ...cliArgs]);
