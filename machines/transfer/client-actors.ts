@@ -8,6 +8,6 @@ export function clientActors(local: LocalFile, bulk: BulkOptions = {}) {
   return {
     checkRoom: fromPromise<boolean, { size: number }>(({ input }) => local.hasRoomFor(input.size)),
     source: fileSource(({ size }) => local.read(size), bulk),
-    sink: fileSink(() => local.receive(), bulk),
+    sink: fileSink(({ tag, start = 0 }) => local.receive(tag === undefined ? undefined : { tag, start }), bulk),
   };
 }

@@ -10,7 +10,8 @@ import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted }
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello } from './extension-frames';
+import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello, hasCapability } from './extension-frames';
+import { RESUME_OP, encodeResumeFrom, encodeUploadFrom, encodeUploadOpen, type ResumeFrom } from './resume-frames';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
@@ -30,6 +31,26 @@ export interface ClientInput {
   idleTimeoutMs?: number;
   /** Say hello first, offering these extensions (extension-frames.ts CAPABILITY bits); absent: plain only (`--plain`). */
   hello?: { capabilities: number; waitMs: number };
+  /** A download that can continue: what is kept of an earlier attempt (offset 0: nothing). Sent with `r` once `resume` is agreed. */
+  resume?: ResumeFrom;
+  /** An upload that can continue: its id (32 hex digits), sent with `p` once `resume` is agreed. */
+  uploadId?: string;
+}
+
+/** Whether the client asks with `r` or `p` when the server agrees `resume`. */
+export const asksToResume = (input: ClientInput) => input.resume !== undefined || input.uploadId !== undefined;
+
+/** The REQUEST this client sends: plain, extension, or a resume op with the frame right behind it. */
+function requestFor(context: ClientContext, op: number, extOp: number): Buffer {
+  const { serverName, agreed } = context;
+  if (agreed === undefined) return encodeRequest(op, serverName);
+  if (!hasCapability(agreed, 'resume') || !asksToResume(context)) return encodeRequest(extOp, serverName);
+  if (op === OP.download && context.resume)
+    return Buffer.concat([encodeRequest(RESUME_OP.download, serverName), encodeResumeFrom(context.resume)]);
+  return Buffer.concat([
+    encodeRequest(RESUME_OP.upload, serverName),
+    encodeUploadOpen({ size: context.size, id: context.uploadId ?? '' }),
+  ]);
 }
 
 interface ClientContext extends ClientInput, TransferOutcomeFields {
@@ -37,6 +58,10 @@ interface ClientContext extends ClientInput, TransferOutcomeFields {
   agreed?: number;
   /** No hello reply came within the wait: the plain protocol is spoken, the server cannot confirm or check. */
   fellBack: boolean;
+  /** A resumed transfer's first byte in the file, as the server said (0: from the beginning); undefined when not resumable. */
+  start?: number;
+  /** The server file's mtime a resumable download fetches: its kept part is named by it. */
+  mtimeMs?: number;
 }
 
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
@@ -85,8 +110,12 @@ export const transferClientMachine = checkTargets<Targeted>()(
       ...bulkActions<ClientContext, ClientEvent, Finish>(),
       sendRequest: emit(({ context }, params: { op: number; extOp: number }) => ({
         type: 'wire.write' as const,
-        bytes: encodeRequest(context.agreed === undefined ? params.op : params.extOp, context.serverName),
+        bytes: requestFor(context, params.op, params.extOp),
       })),
+      /** A resume reply: the DATA starts at `start`, so the count (and the progress) does too. */
+      takeStart: assign((_, params: { start?: number; mtimeMs?: number }) =>
+        params.start === undefined ? {} : { start: params.start, mtimeMs: params.mtimeMs, bytes: params.start },
+      ),
       sendHello: emit(({ context }) => ({
         type: 'wire.write' as const,
         bytes: encodeHello(context.hello?.capabilities ?? 0),
@@ -176,7 +205,10 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.yes),
               target: 'prepare_download_confirmation',
-              actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
+              actions: [
+                { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
+                { type: 'takeStart', params: ({ event }) => ({ start: event.start, mtimeMs: event.mtimeMs }) },
+              ],
             },
             {
               guard: statusIs(STATUS.no),
@@ -229,6 +261,10 @@ export const transferClientMachine = checkTargets<Targeted>()(
       confirm_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'downloading' } },
       downloading: receiveIntoSink({
         ref: (context: ClientContext) => context.serverName,
+        resume: (context: ClientContext) =>
+          context.start === undefined
+            ? undefined
+            : { start: context.start, tag: `${context.size}-${String(context.mtimeMs)}` },
         storedTarget: at('download_complete'),
         outcome: 'downloaded' as const,
         failure: 'local_error' as const,
@@ -250,6 +286,11 @@ export const transferClientMachine = checkTargets<Targeted>()(
         on: {
           ...LATE_HELLO_REPLY,
           'frame.upload_reply': [
+            {
+              guard: ({ event }) => event.start !== undefined,
+              target: 'prepare_upload_from',
+              actions: { type: 'takeStart', params: ({ event }) => ({ start: event.start }) },
+            },
             { guard: statusIs(STATUS.yes), target: 'prepare_upload_file_size' },
             {
               guard: statusIs(STATUS.no),
@@ -289,8 +330,15 @@ export const transferClientMachine = checkTargets<Targeted>()(
           ],
         },
       },
+      /** The server kept `start` bytes of an earlier attempt: the client says it heard, then sends the rest. */
+      prepare_upload_from: {
+        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeUploadFrom(context.start ?? 0) }) }, 'flush'],
+        always: 'send_upload_from',
+      },
+      send_upload_from: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
       uploading: sendFromSource({
         ref: (context: ClientContext) => context.serverName,
+        start: (context: ClientContext) => context.start ?? 0,
         sentTarget: at('wait_upload_stored'),
         digest: (context: ClientContext) => checksDigest(context.agreed !== undefined, context.agreed),
         failure: 'local_error' as const,

@@ -1,12 +1,12 @@
 /** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
 import type { BulkOptions } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
-import { transferClientMachine, type ClientInput } from './client';
+import { asksToResume, transferClientMachine, type ClientInput } from './client';
 import { clientActors } from './client-actors';
 import type { LocalFile, ServerFiles } from '../../src/storage/file-store';
 import { TransferFrameReader } from './frame-reader';
 import { transferServerMachine, type ServerInput } from './server';
-import { IMPLEMENTED } from './extension-frames';
+import { CAPABILITY, IMPLEMENTED } from './extension-frames';
 import { serverActors } from './server-actors';
 
 export interface TransferServerOptions extends BulkOptions {
@@ -14,13 +14,16 @@ export interface TransferServerOptions extends BulkOptions {
   maxUploadSize: number;
   /** How long a client may send nothing while its connection waits for it (default 30 s). */
   idleTimeoutMs?: number;
-  /** The extensions offered to a client that says hello (default: all wirestate implements). */
+  /** The extensions offered to a client that says hello (default: all wirestate implements, `resume` only with a keep time). */
   capabilities?: number;
+  /** Seconds an interrupted resumable upload is kept (default 0: `resume` is not offered). */
+  resumeKeepSeconds?: number;
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
   const logic = transferServerMachine.provide({ actors: serverActors(files, options) });
-  const capabilities = options.capabilities ?? IMPLEMENTED;
+  const resumeKeepSeconds = options.resumeKeepSeconds ?? 0;
+  const capabilities = options.capabilities ?? (resumeKeepSeconds > 0 ? IMPLEMENTED : IMPLEMENTED & ~CAPABILITY.resume);
   return {
     name: 'transfer',
     accept: (connectionId): ConnectionSpec => ({
@@ -30,6 +33,7 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
         maxUploadSize: options.maxUploadSize,
         idleTimeoutMs: options.idleTimeoutMs,
         capabilities,
+        resumeKeepSeconds,
       } satisfies ServerInput,
       decoder: new TransferFrameReader('server', { capabilities }),
     }),
@@ -41,6 +45,9 @@ export function transferClient(local: LocalFile, input: ClientInput, bulk: BulkO
   return {
     logic: transferClientMachine.provide({ actors: clientActors(local, bulk) }),
     input,
-    decoder: new TransferFrameReader(input.operation, { hello: input.hello !== undefined }),
+    decoder: new TransferFrameReader(input.operation, {
+      hello: input.hello !== undefined,
+      resumes: asksToResume(input),
+    }),
   };
 }

@@ -35,17 +35,45 @@ import {
   plainOpOf,
   type HelloReply,
 } from './extension-frames';
+import {
+  RESUME_OP,
+  RESUME_REPLY_SIZE,
+  RESUME_REQUEST_SIZE,
+  UPLOAD_FROM_SIZE,
+  UPLOAD_RESUME_REPLY_SIZE,
+  decodeResumeFrom,
+  decodeResumeReply,
+  decodeUploadFrom,
+  decodeUploadOpen,
+  decodeUploadResumeReply,
+  type ResumeFrom,
+  type UploadOpen,
+} from './resume-frames';
 
 export type InboundFrame =
   /** A HELLO; `version` 0 when its words are not a wirestate hello. */
   | { type: 'frame.hello'; version: number; capabilities: number }
-  /** A REQUEST; `extended` when its op was the lowercase extension op (`op` is then the plain one). */
-  | { type: 'frame.request'; op: number; name: NameField; extended?: true }
+  /**
+   * A REQUEST; `extended` when its op was the lowercase extension op (`op` is then the plain one); a
+   * resume op (`r`, `p`) carries the frame right behind it: `resumeFrom` or `uploadOpen`.
+   */
+  | {
+      type: 'frame.request';
+      op: number;
+      name: NameField;
+      extended?: true;
+      resumeFrom?: ResumeFrom;
+      uploadOpen?: UploadOpen;
+    }
   | { type: 'frame.confirm'; status: number }
   | { type: 'frame.upload_size'; size: number }
   | { type: 'frame.hello_reply'; reply: HelloReply }
-  | { type: 'frame.download_reply'; status: number; size: number; extended?: true; mtimeMs?: number }
-  | { type: 'frame.upload_reply'; status: number; extended?: true }
+  /** `start`: a RESUME_REPLY's, where the DATA begins in the file. */
+  | { type: 'frame.download_reply'; status: number; size: number; extended?: true; mtimeMs?: number; start?: number }
+  /** `start`: an UPLOAD_RESUME_REPLY's, the bytes the server kept. */
+  | { type: 'frame.upload_reply'; status: number; extended?: true; start?: number }
+  /** UPLOAD_FROM: where the client's DATA begins, after an UPLOAD_RESUME_REPLY. */
+  | { type: 'frame.upload_from'; start: number }
   | { type: 'frame.upload_size_reply'; status: number }
   | { type: 'frame.data'; chunk: Buffer }
   | { type: 'frame.data_end' }
@@ -63,7 +91,8 @@ type FixedFrame =
   | 'upload_reply'
   | 'upload_size_reply'
   | 'digest'
-  | 'stored_reply';
+  | 'stored_reply'
+  | 'upload_from';
 
 type Step = { expect: FixedFrame } | { expect: 'data'; remaining: number; then: Step } | { expect: 'nothing' };
 
@@ -77,6 +106,8 @@ export interface ReaderOptions {
   hello?: boolean;
   /** A server's own capabilities: a HELLO's offer is cut to them. */
   capabilities?: number;
+  /** A client that asks with `r` or `p` once `resume` is agreed: its replies are the resume ones. */
+  resumes?: boolean;
 }
 
 const FIRST_STEP: Record<ReaderRole, Step> = {
@@ -92,6 +123,8 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
   /** The capabilities both sides have, once a HELLO (server) or HELLO_REPLY (client) is read. */
   private agreed = 0;
   private extended = false;
+  /** The size a `p` request announced: its DATA is that less the UPLOAD_FROM. */
+  private uploadSize = 0;
 
   constructor(
     role: ReaderRole,
@@ -140,14 +173,24 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     return this.decode(step.expect, this.queue.take(size));
   }
 
+  /** A client that asked with `r` or `p`: it said so, and the hello reply agreed `resume`. */
+  private get resuming(): boolean {
+    return this.options.resumes === true && hasCapability(this.agreed, 'resume');
+  }
+
   private sizeOf(expect: FixedFrame, first: number): number {
     switch (expect) {
       case 'request':
-        return REQUEST_SIZE;
+        return first === RESUME_OP.download || first === RESUME_OP.upload ? RESUME_REQUEST_SIZE : REQUEST_SIZE;
       case 'upload_size':
         return UPLOAD_SIZE_SIZE;
+      case 'upload_from':
+        return UPLOAD_FROM_SIZE;
       case 'download_reply':
-        return this.options.hello && first === EXT_YES ? EXT_DOWNLOAD_REPLY_SIZE : DOWNLOAD_REPLY_SIZE;
+        if (!this.options.hello || first !== EXT_YES) return DOWNLOAD_REPLY_SIZE;
+        return this.resuming ? RESUME_REPLY_SIZE : EXT_DOWNLOAD_REPLY_SIZE;
+      case 'upload_reply':
+        return this.resuming && first === EXT_YES ? UPLOAD_RESUME_REPLY_SIZE : STATUS_SIZE;
       case 'digest':
         return DIGEST_SIZE;
       default:
@@ -175,6 +218,7 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
       case 'download_reply':
         return this.decodeDownloadReply(frame);
       case 'upload_reply': {
+        if (frame.length === UPLOAD_RESUME_REPLY_SIZE) return this.decodeUploadResumeReply(frame);
         this.extended = this.options.hello === true && frame[0] === EXT_YES;
         const status = this.extended ? STATUS.yes : frame[0];
         this.step = status === STATUS.yes ? { expect: 'upload_size_reply' } : NOTHING;
@@ -194,7 +238,19 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
       case 'stored_reply':
         this.step = NOTHING;
         return { type: 'frame.stored_reply', status: frame[0] };
+      case 'upload_from': {
+        const start = decodeUploadFrom(frame);
+        this.step = { expect: 'data', remaining: Math.max(0, this.uploadSize - start), then: this.afterData() };
+        return { type: 'frame.upload_from', start };
+      }
     }
+  }
+
+  /** The `p` upload's yes: the DATA from `start` on goes out, then the STORED_REPLY (if agreed) comes. */
+  private decodeUploadResumeReply(frame: Buffer): InboundFrame {
+    this.extended = true;
+    this.step = hasCapability(this.agreed, 'stored') ? { expect: 'stored_reply' } : NOTHING;
+    return { type: 'frame.upload_reply', status: STATUS.yes, extended: true, ...decodeUploadResumeReply(frame) };
   }
 
   private decodeRequest(frame: Buffer): InboundFrame {
@@ -203,6 +259,7 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
       this.agreed = agreed(hello?.capabilities ?? 0, this.options.capabilities ?? 0);
       return { type: 'frame.hello', version: hello?.version ?? 0, capabilities: hello?.capabilities ?? 0 };
     }
+    if (frame[0] === RESUME_OP.download || frame[0] === RESUME_OP.upload) return this.decodeResumeRequest(frame);
     const request = decodeRequest(frame);
     const plainOp = plainOpOf(request.op);
     this.extended = plainOp !== undefined;
@@ -211,7 +268,28 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     return { type: 'frame.request', op, name: request.name, ...(this.extended && { extended: true as const }) };
   }
 
+  /** `r` or `p` and the frame right behind it; read in the grammar of the download or upload they resume. */
+  private decodeResumeRequest(frame: Buffer): InboundFrame {
+    this.extended = true;
+    const { name } = decodeRequest(frame.subarray(0, REQUEST_SIZE));
+    const behind = frame.subarray(REQUEST_SIZE);
+    if (frame[0] === RESUME_OP.download) {
+      this.step = { expect: 'confirm' };
+      return { type: 'frame.request', op: OP.download, name, extended: true, resumeFrom: decodeResumeFrom(behind) };
+    }
+    const uploadOpen = decodeUploadOpen(behind);
+    this.uploadSize = uploadOpen.size;
+    this.step = { expect: 'upload_from' };
+    return { type: 'frame.request', op: OP.upload, name, extended: true, uploadOpen };
+  }
+
   private decodeDownloadReply(frame: Buffer): InboundFrame {
+    if (frame.length === RESUME_REPLY_SIZE) {
+      this.extended = true;
+      const reply = decodeResumeReply(frame);
+      this.step = { expect: 'data', remaining: Math.max(0, reply.size - reply.start), then: this.afterData() };
+      return { type: 'frame.download_reply', status: STATUS.yes, ...reply, extended: true };
+    }
     if (frame.length === EXT_DOWNLOAD_REPLY_SIZE) {
       this.extended = true;
       const reply = decodeExtDownloadReply(frame);

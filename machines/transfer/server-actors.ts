@@ -19,6 +19,13 @@ export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
           files.release(input.owner),
     ),
     source: fileSource(({ ref, size }) => files.read(ref, size), bulk),
-    sink: fileSink(({ ref }) => files.receive(ref), bulk),
+    keptUpload: fromPromise<number, { ref: string; id: string }>(
+      async ({ input }) => (await files.keptUpload?.(input.ref, input.id)) ?? 0,
+    ),
+    sink: fileSink(
+      ({ ref, tag, start = 0 }) =>
+        tag !== undefined && files.receiveResumable ? files.receiveResumable(ref, { tag, start }) : files.receive(ref),
+      bulk,
+    ),
   };
 }

@@ -19,7 +19,15 @@ import {
   encodeExtDownloadReply,
   encodeHelloReply,
   encodeYes,
+  hasCapability,
 } from './extension-frames';
+import {
+  encodeResumeReply,
+  encodeUploadResumeReply,
+  resumeStart,
+  type ResumeFrom,
+  type UploadOpen,
+} from './resume-frames';
 import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
@@ -47,6 +55,8 @@ export interface ServerInput {
   idleTimeoutMs?: number;
   /** The extensions this server offers a client that says hello (extension-frames.ts CAPABILITY bits). */
   capabilities: number;
+  /** Seconds an interrupted resumable upload is kept, said in the hello reply when `resume` is agreed. */
+  resumeKeepSeconds?: number;
 }
 
 interface ServerContext extends ServerInput, TransferOutcomeFields {
@@ -61,6 +71,12 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
   agreed?: number;
   /** The request's op was an extension op: replies say `t`, and the agreed extension frames follow. */
   extended: boolean;
+  /** An `r` request: what the client has of the file. */
+  resumeFrom?: ResumeFrom;
+  /** A `p` request: the file's size and the upload's id. */
+  uploadOpen?: UploadOpen;
+  /** A resumed transfer's first byte in the file: what the client has (`r`) or what was kept (`p`). */
+  start: number;
 }
 
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
@@ -109,6 +125,13 @@ const protocolViolation = (detail: string) => ({
   type: 'finish' as const,
   params: { outcome: 'protocol_error' as const, code: 'protocol.violation' as const, detail },
 });
+/** The yes to a download: the seed's, DOWNLOAD_REPLY_X, or to `r` a RESUME_REPLY with where its DATA starts. */
+const downloadReply = (context: ServerContext, lookup: DownloadLookup) => {
+  const [size, mtimeMs] = [foundSize(lookup), foundTime(lookup)];
+  if (!context.extended) return encodeDownloadReply(STATUS.yes, size);
+  if (!context.resumeFrom) return encodeExtDownloadReply(size, mtimeMs);
+  return encodeResumeReply(size, mtimeMs, resumeStart(context.resumeFrom, size, mtimeMs));
+};
 const lookupRef = (lookup: DownloadLookup | UploadLookup) =>
   lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '';
 
@@ -126,6 +149,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookupDownload')),
       reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
       checkRoom: fromPromise<boolean, FileTarget>(unprovided('checkRoom')),
+      keptUpload: fromPromise<number, { ref: string; id: string }>(unprovided('keptUpload')),
       /** Lives as long as the connection; stopping it releases every name the connection holds. */
       holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
@@ -133,12 +157,20 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
-      takeRequest: assign((_, params: { op: number; field: NameField; extended: boolean }) => ({
-        operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
-        name: params.field.ok ? params.field.name : undefined,
-        nameError: params.field.ok ? undefined : params.field.code,
-        extended: params.extended,
-      })),
+      takeRequest: assign(
+        (
+          _,
+          params: { op: number; field: NameField; extended: boolean; resumeFrom?: ResumeFrom; uploadOpen?: UploadOpen },
+        ) => ({
+          operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
+          name: params.field.ok ? params.field.name : undefined,
+          nameError: params.field.ok ? undefined : params.field.code,
+          extended: params.extended,
+          resumeFrom: params.resumeFrom,
+          uploadOpen: params.uploadOpen,
+        }),
+      ),
+      setStart: assign((_, params: { start: number }) => ({ start: params.start })),
       takeHello: assign(({ context }, params: { offered: number }) => ({
         agreed: agreed(params.offered, context.capabilities),
       })),
@@ -153,16 +185,17 @@ export const transferServerMachine = checkTargets<Targeted>()(
       helloWelcome: ({ context }, params: { version: number }) =>
         context.agreed === undefined && params.version >= EXTENSION_VERSION,
       confirmsStored: ({ context }) => confirmsStored(context.extended, context.agreed),
-      /** An extension request needs a hello before it. */
-      extensionUnannounced: ({ context }, params: { extended: boolean }) =>
-        params.extended && context.agreed === undefined,
+      /** An extension request needs a hello before it; a resume request (`r`, `p`), one that agreed `resume`. */
+      extensionUnannounced: ({ context }, params: { extended: boolean; resumes: boolean }) =>
+        params.extended &&
+        (context.agreed === undefined || (params.resumes && !hasCapability(context.agreed, 'resume'))),
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
       opIs: (_, params: { actual: number; expected: number }) => params.actual === params.expected,
       tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, size: 0, extended: false, bytes: 0, outcome: 'open' }),
+    context: ({ input }) => ({ ...input, size: 0, extended: false, start: 0, bytes: 0, outcome: 'open' }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: {
@@ -203,10 +236,13 @@ export const transferServerMachine = checkTargets<Targeted>()(
             {
               guard: {
                 type: 'extensionUnannounced',
-                params: ({ event }) => ({ extended: event.extended === true }),
+                params: ({ event }) => ({
+                  extended: event.extended === true,
+                  resumes: event.resumeFrom !== undefined || event.uploadOpen !== undefined,
+                }),
               },
               target: 'failed',
-              actions: protocolViolation('an extension request without a hello'),
+              actions: protocolViolation('an extension request without a hello that agreed it'),
             },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
@@ -214,7 +250,12 @@ export const transferServerMachine = checkTargets<Targeted>()(
               actions: [
                 {
                   type: 'takeRequest',
-                  params: ({ event }) => ({ op: event.op, field: event.name, extended: event.extended === true }),
+                  params: ({ event }) => ({
+                    op: event.op,
+                    field: event.name,
+                    extended: event.extended === true,
+                    resumeFrom: event.resumeFrom,
+                  }),
                 },
                 announceRequest,
               ],
@@ -225,7 +266,12 @@ export const transferServerMachine = checkTargets<Targeted>()(
               actions: [
                 {
                   type: 'takeRequest',
-                  params: ({ event }) => ({ op: event.op, field: event.name, extended: event.extended === true }),
+                  params: ({ event }) => ({
+                    op: event.op,
+                    field: event.name,
+                    extended: event.extended === true,
+                    uploadOpen: event.uploadOpen,
+                  }),
                 },
                 announceRequest,
               ],
@@ -255,7 +301,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 version: EXTENSION_VERSION,
                 capabilities: context.agreed ?? 0,
                 maxUploadSize: context.maxUploadSize,
-                keepPartialSeconds: 0,
+                keepPartialSeconds: hasCapability(context.agreed ?? 0, 'resume') ? (context.resumeKeepSeconds ?? 0) : 0,
               }),
             }),
           },
@@ -282,13 +328,14 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 { type: 'setSize', params: ({ event }) => ({ size: foundSize(event.output) }) },
                 { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
                 {
-                  type: 'write',
+                  type: 'setStart',
                   params: ({ context, event }) => ({
-                    bytes: context.extended
-                      ? encodeExtDownloadReply(foundSize(event.output), foundTime(event.output))
-                      : encodeDownloadReply(STATUS.yes, foundSize(event.output)),
+                    start: context.resumeFrom
+                      ? resumeStart(context.resumeFrom, foundSize(event.output), foundTime(event.output))
+                      : 0,
                   }),
                 },
+                { type: 'write', params: ({ context, event }) => ({ bytes: downloadReply(context, event.output) }) },
                 'flush',
               ],
             },
@@ -355,6 +402,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       },
       downloading: sendFromSource({
         ref: (context: ServerContext) => context.ref ?? '',
+        start: (context: ServerContext) => context.start,
         sentTarget: at('download_complete'),
         digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
         outcome: 'downloaded' as const,
@@ -373,6 +421,14 @@ export const transferServerMachine = checkTargets<Targeted>()(
           src: 'reserveUpload',
           input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
           onDone: [
+            {
+              guard: ({ context, event }) => event.output.kind === 'free' && context.uploadOpen !== undefined,
+              target: 'check_kept_upload',
+              actions: [
+                { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
+                { type: 'setSize', params: ({ context }) => ({ size: context.uploadOpen?.size ?? 0 }) },
+              ],
+            },
             {
               guard: ({ event }) => event.output.kind === 'free',
               target: 'send_check_upload',
@@ -460,8 +516,79 @@ export const transferServerMachine = checkTargets<Targeted>()(
         },
       },
       send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
+      /** A `p` upload: how much of it an interrupted attempt left, then whether the rest fits. */
+      check_kept_upload: {
+        always: {
+          guard: { type: 'tooLarge', params: ({ context }) => ({ size: context.size }) },
+          target: 'upload_complete',
+          actions: [
+            replyStatus(STATUS.no),
+            finishWith('refused', 'upload.too_large', ({ context }) => `size ${context.size} over the limit`),
+          ],
+        },
+        invoke: {
+          src: 'keptUpload',
+          input: ({ context }) => ({ ref: context.ref ?? '', id: context.uploadOpen?.id ?? '' }),
+          onDone: {
+            target: 'check_resume_room',
+            // More than the file's size is not this file's: start afresh.
+            actions: {
+              type: 'setStart',
+              params: ({ context, event }) => ({ start: event.output <= context.size ? event.output : 0 }),
+            },
+          },
+          onError: {
+            target: 'upload_complete',
+            actions: [
+              replyStatus(STATUS.error),
+              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
+            ],
+          },
+        },
+      },
+      check_resume_room: {
+        invoke: {
+          src: 'checkRoom',
+          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size - context.start }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output,
+              target: 'send_upload_resume_reply',
+              actions: [
+                { type: 'write', params: ({ context }) => ({ bytes: encodeUploadResumeReply(context.start) }) },
+                'flush',
+              ],
+            },
+            {
+              target: 'upload_complete',
+              actions: [replyStatus(STATUS.no), finishWith('refused', 'storage.no_room', () => 'no room')],
+            },
+          ],
+          onError: {
+            target: 'upload_complete',
+            actions: [
+              replyStatus(STATUS.no),
+              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
+            ],
+          },
+        },
+      },
+      send_upload_resume_reply: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_upload_from' } },
+      /** The client says where its DATA starts: it must be where the server said. */
+      wait_upload_from: {
+        tags: READING_TAG,
+        ...waitsForPeer(FAILED),
+        on: {
+          'frame.upload_from': [
+            { guard: ({ context, event }) => event.start === context.start, target: 'uploading' },
+            { target: 'failed', actions: protocolViolation('UPLOAD_FROM is not the start the server said') },
+          ],
+        },
+      },
       uploading: receiveIntoSink({
         ref: (context: ServerContext) => context.ref ?? '',
+        resume: (context: ServerContext) =>
+          context.uploadOpen ? { start: context.start, tag: context.uploadOpen.id } : undefined,
         storedTarget: at('upload_complete'),
         confirmed: {
           target: at('confirm_stored'),

@@ -1,7 +1,7 @@
 /** Frame names for a transfer trace's timeline (`wirestate replay`). */
 import type { Trace } from '../../src/trace/trace-format';
 import type { FrameNamer } from '../../src/trace/trace-support';
-import type { ClientInput } from './client';
+import { asksToResume, type ClientInput } from './client';
 import type { ServerInput } from './server';
 import { OP, statusLetter } from './frames';
 import { capabilityNames } from './extension-frames';
@@ -10,16 +10,19 @@ import { TransferFrameReader, type InboundFrame } from './frame-reader';
 export function describeFrame(frame: InboundFrame): string {
   switch (frame.type) {
     case 'frame.request':
-      return `REQUEST ${statusLetter(frame.extended ? frame.op + 0x20 : frame.op)} ${frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`}`;
+      return describeRequest(frame);
     case 'frame.confirm':
       return `DOWNLOAD_CONFIRM ${statusLetter(frame.status)}`;
     case 'frame.upload_size':
       return `UPLOAD_SIZE ${frame.size}`;
     case 'frame.download_reply':
+      if (frame.start !== undefined)
+        return `RESUME_REPLY t size=${frame.size} mtime=${String(frame.mtimeMs)} start=${frame.start}`;
       return frame.extended
         ? `DOWNLOAD_REPLY_X t size=${frame.size} mtime=${String(frame.mtimeMs)}`
         : `DOWNLOAD_REPLY ${statusLetter(frame.status)} size=${frame.size}`;
     case 'frame.upload_reply':
+      if (frame.start !== undefined) return `UPLOAD_RESUME_REPLY t start=${frame.start}`;
       return `UPLOAD_REPLY ${frame.extended ? 't' : statusLetter(frame.status)}`;
     case 'frame.upload_size_reply':
       return `UPLOAD_SIZE_REPLY ${statusLetter(frame.status)}`;
@@ -35,9 +38,23 @@ export function describeFrame(frame: InboundFrame): string {
       return `DIGEST ${frame.sha256.toString('hex')}`;
     case 'frame.stored_reply':
       return `STORED_REPLY ${statusLetter(frame.status)}`;
+    case 'frame.upload_from':
+      return `UPLOAD_FROM ${frame.start}`;
     case 'frame.unexpected':
       return `${frame.length} unexpected bytes`;
   }
+}
+
+/** A REQUEST by its op letter and name; a resume op's with the frame right behind it. */
+function describeRequest(frame: Extract<InboundFrame, { type: 'frame.request' }>): string {
+  const name = frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`;
+  if (frame.resumeFrom) {
+    const { offset, size, mtimeMs } = frame.resumeFrom;
+    return `REQUEST r ${name} + RESUME_FROM offset=${offset} size=${size} mtime=${mtimeMs}`;
+  }
+  if (frame.uploadOpen)
+    return `REQUEST p ${name} + UPLOAD_OPEN size=${frame.uploadOpen.size} id=${frame.uploadOpen.id}`;
+  return `REQUEST ${statusLetter(frame.extended ? frame.op + 0x20 : frame.op)} ${name}`;
 }
 
 /**
@@ -48,7 +65,10 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
   const client = trace.header.role === 'client';
   const input = trace.header.input as Partial<ClientInput & ServerInput>;
   const inbound = client
-    ? new TransferFrameReader(input.operation ?? 'download', { hello: input.hello !== undefined })
+    ? new TransferFrameReader(input.operation ?? 'download', {
+        hello: input.hello !== undefined,
+        resumes: asksToResume(input as ClientInput),
+      })
     : new TransferFrameReader('server', { capabilities: input.capabilities ?? 0 });
   // A server's replies are read as its client reads them, once the request says which client that is.
   // Before the request a server sends only a HELLO_REPLY, which either client reads the same way: it is
@@ -57,8 +77,9 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
   const sentBeforeRequest: Buffer[] = [];
   let outbound = client ? new TransferFrameReader('server', { capabilities: ~0 }) : undefined;
   let op: number | undefined;
+  let resumes = false;
   const replyReader = () => {
-    const reader = new TransferFrameReader(op === OP.upload ? 'upload' : 'download', { hello: true });
+    const reader = new TransferFrameReader(op === OP.upload ? 'upload' : 'download', { hello: true, resumes });
     reader.push(Buffer.concat(sentBeforeRequest));
     while (reader.next());
     return reader;
@@ -72,7 +93,10 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
     reader.push(chunk);
     const names: string[] = [];
     for (let frame = reader.next(); frame; frame = reader.next()) {
-      if (frame.type === 'frame.request') op = frame.op;
+      if (frame.type === 'frame.request') {
+        op = frame.op;
+        resumes = frame.resumeFrom !== undefined || frame.uploadOpen !== undefined;
+      }
       names.push(describeFrame(frame));
     }
     return names;

@@ -49,7 +49,8 @@ export async function runClient(args: ClientArgs): Promise<number> {
     idleTimeoutMs: args['idle-timeout'] * 1000,
     ...(!args.plain && {
       hello: {
-        capabilities: args.verify ? IMPLEMENTED : IMPLEMENTED & ~CAPABILITY.sha256,
+        // Resume trusts a kept prefix only because the whole file's SHA-256 is checked: it goes with --verify.
+        capabilities: args.verify ? IMPLEMENTED : IMPLEMENTED & ~(CAPABILITY.sha256 | CAPABILITY.resume),
         waitMs: args['hello-wait'] * 1000,
       },
     }),

@@ -15,11 +15,20 @@ import type { LocalFile } from '../storage/file-store';
 import { localFile } from '../storage/local-file';
 import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
 import { removeStaleTempFiles } from '../storage/temp-names';
+import { keptDownload } from '../storage/kept-download';
+import { uploadIdOf } from '../storage/upload-id';
+import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
 import { errnoWords } from './errno-words';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';
 import type { FilePair } from './transfer-list';
+
+/** Where the kept bytes of a resumed transfer are. */
+const resumedWhat = (operation: 'download' | 'upload') =>
+  operation === 'download'
+    ? 'kept here from an interrupted download'
+    : 'the server kept them from an interrupted upload';
 
 /** What every file of a run shares. */
 export interface TransferSettings {
@@ -63,6 +72,8 @@ export async function transferFile(
   let local: LocalFile;
   let size = 0;
   let spooled: SpooledInput | undefined;
+  /** What a resumable transfer says of itself: a download what it kept, an upload its id. */
+  let resumable: Pick<ClientInput, 'resume' | 'uploadId'> = {};
   try {
     if (isStandardStream(localName)) {
       if (operation === 'upload') {
@@ -72,11 +83,12 @@ export async function transferFile(
       } else local = standardOutput(process.stdout);
     } else {
       const localPath = resolve(localName);
-      local = localFile(localPath);
+      local = localFile(localPath, remote);
       if (operation === 'upload') {
         const info = await stat(localPath);
         if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);
         size = info.size;
+        resumable = { uploadId: uploadIdOf(localPath, info) };
       } else if (!(await stat(dirname(localPath))).isDirectory()) {
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       } else {
@@ -87,6 +99,7 @@ export async function transferFile(
         })) {
           progress.line(`removed ${path}, left by an interrupted download`);
         }
+        resumable = { resume: keptDownload(localPath, remote) };
       }
     }
   } catch (error) {
@@ -98,17 +111,27 @@ export async function transferFile(
     serverName: remote,
     size,
     idleTimeoutMs: settings.idleTimeoutMs,
-    ...(settings.hello && { hello: settings.hello }),
+    ...(settings.hello && { hello: settings.hello, ...resumable }),
   });
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
-  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean }>) => {
+  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${host}:${port}`);
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
     let fellBack = false;
+    let started = false;
     actor.subscribe({
       next: (snapshot) => {
+        const { start, size: total } = snapshot.context;
+        if (start !== undefined && !started) {
+          started = true;
+          const kept = resumable.resume?.offset ?? 0;
+          if (start > 0)
+            progress.line(`resuming at ${formatBytes(start)} of ${formatBytes(total)}: ${resumedWhat(operation)}`);
+          else if (kept > 0)
+            progress.line('the file changed on the server since the interrupted download: starting over');
+        }
         if (snapshot.context.fellBack && !fellBack) {
           fellBack = true;
           progress.line(

@@ -63,6 +63,8 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   failedTarget: StateTarget;
   /** Whether the source hashes the file (SHA-256) as it reads it: `file.done` then carries the digest. */
   digest?: (context: Context) => boolean;
+  /** A resumed transfer: the bytes before this the peer already has (read and hashed, not sent). */
+  start?: (context: Context) => number;
 }
 
 /** The bytes a file actor reports, added to the machine's count. */
@@ -110,6 +112,7 @@ export function sendFromSource<
         size: context.size,
         idleMs: idleDelay({ context }),
         digest: digest?.(context) ?? false,
+        start: delivery.start?.(context) ?? 0,
       }),
       onError: { target: failedTarget, actions: notOpened },
     },
@@ -183,6 +186,8 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
    * rest of the stream is empty: the file is stored empty at once, as a later FIN would have stored it.
    */
   endedBefore?: (context: Context) => boolean;
+  /** A resumable file: kept under `tag` if interrupted, continued after the `start` bytes kept of an earlier attempt. */
+  resume?: (context: Context) => { start: number; tag: string } | undefined;
 }
 
 /**
@@ -210,6 +215,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         size: context.size,
         idleMs: idleDelay({ context }),
         digest: receipt.digest?.(context) ?? false,
+        ...receipt.resume?.(context),
       }),
       onError: {
         target: failedTarget,

@@ -8,7 +8,7 @@
  * They are the one place where outgoing (source) and incoming (sink) file
  * bytes pass.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
 import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile, OutgoingFile } from '../storage/file-store';
 import { errorCode } from '../storage/errors';
@@ -23,6 +23,13 @@ export interface FileTarget {
   size: number;
   /** Hash the bytes (SHA-256) as they pass: the source reports the digest with `file.done`, the sink checks one before it commits. */
   digest?: boolean;
+  /**
+   * A resumed transfer's first byte: the source reads and hashes the bytes before it but sends only
+   * from it on; the sink's file keeps that many bytes of an earlier attempt and hashes them first.
+   */
+  start?: number;
+  /** The sink's file is resumable: interrupted, it is kept under a name made with this tag. */
+  tag?: string;
 }
 
 export interface BulkTarget extends FileTarget {
@@ -92,7 +99,9 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
       const hash = input.digest ? createHash('sha256') : undefined;
       const free: Buffer[] = [];
       let owned = 0;
+      /** Bytes read, sent or (before `start`) only hashed. */
       let sent = 0;
+      const start = input.start ?? 0;
       let reading = false;
       let over = false;
       const end = (event: SourceEvent) => {
@@ -131,10 +140,18 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
               );
               return;
             }
+            const skipped = Math.max(0, Math.min(count, start - sent));
             sent += count;
-            meter.moved(count);
-            const bytes = count < buffer.length ? buffer.subarray(0, count) : buffer;
-            hash?.update(bytes);
+            const read = count < buffer.length ? buffer.subarray(0, count) : buffer;
+            hash?.update(read);
+            if (skipped === count) {
+              // All of it before `start`: the peer has it; only the hash needed it.
+              free.push(buffer);
+              readNext();
+              return;
+            }
+            const bytes = read.subarray(skipped);
+            meter.moved(bytes.length);
             const written = () => {
               free.push(buffer);
               meter.active();
@@ -196,31 +213,48 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
         idleMs: input.idleMs,
         report: (bytes) => tell({ type: 'file.progress', bytes }),
         stalled: () => tell({ type: 'file.stalled' }),
-        // The disk, not the peer, holds the bytes back while it is full: that is no stall.
-        waitingOnUs: () => writer.isFull,
+        // The disk (or the hashing of the kept bytes), not the peer, holds the bytes back: that is no stall.
+        waitingOnUs: () => writer.isFull || hashingKept,
       },
     );
     const writer = pooledWriter(file.stream, {
       bytes: writeBuffer,
       buffers: SINK_BUFFERS,
       full: () => tell({ type: 'file.full' }),
-      drained: () => tell({ type: 'file.drain' }),
+      drained: () => !hashingKept && tell({ type: 'file.drain' }),
     });
     const hash = input.digest ? createHash('sha256') : undefined;
     let expected: Buffer | undefined;
+    let broken = false;
     const failed = (error: unknown) => {
+      broken = true;
       meter.stop();
       meter.flush();
       tell({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
     };
     file.stream.on('error', failed);
+    // A resumed file: its kept bytes are hashed first (one read of them), the new ones after, in order. Meanwhile
+    // the sink says it is full, so few new chunks come; those that do wait for the hash, not for the disk.
+    let hashingKept = hash !== undefined && file.kept !== undefined;
+    let waitingForHash: Buffer[] = [];
+    const keptHashed =
+      hash && file.kept
+        ? hashAll(file.kept, hash).then(() => {
+            hashingKept = false;
+            for (const chunk of waitingForHash) hash.update(chunk);
+            waitingForHash = [];
+            if (!writer.isFull) tell({ type: 'file.drain' });
+          }, failed)
+        : Promise.resolve();
+    if (hashingKept) tell({ type: 'file.full' });
     receive((command) => {
       switch (command.type) {
         case 'frame.data':
         case 'frame.bytes': {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
           meter.moved(chunk.length);
-          hash?.update(chunk);
+          if (hashingKept) waitingForHash.push(chunk);
+          else hash?.update(chunk);
           writer.write(chunk);
           return;
         }
@@ -234,18 +268,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
           meter.stop();
           meter.flush();
           writer.flush();
-          const actual = hash?.digest();
-          if (actual && !(expected?.length === actual.length && timingSafeEqual(expected, actual))) {
-            file.abort();
-            const said = expected ? expected.toString('hex') : 'none';
-            tell({
-              type: 'file.error',
-              code: 'file.digest_mismatch',
-              detail: `sha256 ${actual.toString('hex')}, sender said ${said}`,
-            });
-            return;
-          }
-          file.commit().then(() => tell({ type: 'file.stored' }), failed);
+          void keptHashed.then(() => !broken && commit());
           return;
         }
         default:
@@ -253,11 +276,38 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
           return;
       }
     });
+    const commit = () => {
+      const actual = hash?.digest();
+      if (actual && !(expected?.length === actual.length && timingSafeEqual(expected, actual))) {
+        // Bytes that are not the file are not kept, not even to resume from.
+        if (file.discard) file.discard();
+        else file.abort();
+        const said = expected ? expected.toString('hex') : 'none';
+        tell({
+          type: 'file.error',
+          code: 'file.digest_mismatch',
+          detail: `sha256 ${actual.toString('hex')}, sender said ${said}`,
+        });
+        return;
+      }
+      file.commit().then(() => tell({ type: 'file.stored' }), failed);
+    };
     return () => {
       meter.stop();
       file.abort();
     };
   });
+}
+
+/** Feeds every byte of `file` to `hash`, one buffer at a time, then closes it. */
+async function hashAll(file: OutgoingFile, hash: Hash): Promise<void> {
+  const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+  try {
+    for (let count = await file.read(buffer); count > 0; count = await file.read(buffer))
+      hash.update(buffer.subarray(0, count));
+  } finally {
+    file.close();
+  }
 }
 
 export type SourceActor = ActorRefFrom<ReturnType<typeof fileSource>>;

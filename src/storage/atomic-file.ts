@@ -86,7 +86,8 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
   };
 }
 
-function closeAfterEnd(stream: ReturnType<typeof createWriteStream>): Promise<void> {
+/** Ends the stream and resolves once its descriptor is closed, every byte written. */
+export function closeAfterEnd(stream: ReturnType<typeof createWriteStream>): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
     stream.once('close', () => (stream.errored ? reject(stream.errored) : resolve()));
@@ -94,7 +95,8 @@ function closeAfterEnd(stream: ReturnType<typeof createWriteStream>): Promise<vo
   });
 }
 
-async function syncPath(path: string): Promise<void> {
+/** fsync of the file at `path`. */
+export async function syncPath(path: string): Promise<void> {
   const handle = await open(path, 'r+');
   try {
     await handle.sync();

@@ -4,24 +4,28 @@
  * (`WIRESTATE_TEST_COMMIT_DELAY_MS`, read by the transfer server command; unset, nothing changes).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IncomingFile, ServerFiles } from './file-store';
+import type { IncomingFile, KeptPart, ServerFiles } from './file-store';
 
 export const COMMIT_DELAY_VARIABLE = 'WIRESTATE_TEST_COMMIT_DELAY_MS';
 
 /** `files` whose incoming files commit `delayMs` late; every other call goes to `files` itself. */
 export function delayedCommits<Files extends ServerFiles>(files: Files, delayMs: number): Files {
-  const receive = (ref: string): IncomingFile => {
-    const incoming = files.receive(ref);
-    return {
-      stream: incoming.stream,
-      commit: async () => {
-        await sleep(delayMs);
-        await incoming.commit();
-      },
-      abort: () => incoming.abort(),
-    };
-  };
-  return Object.assign(Object.create(files) as Files, { receive });
+  const delayed = (incoming: IncomingFile): IncomingFile => ({
+    stream: incoming.stream,
+    kept: incoming.kept,
+    commit: async () => {
+      await sleep(delayMs);
+      await incoming.commit();
+    },
+    abort: () => incoming.abort(),
+    ...(incoming.discard && { discard: () => incoming.discard?.() }),
+  });
+  const receive = (ref: string) => delayed(files.receive(ref));
+  const resumable = files.receiveResumable?.bind(files);
+  return Object.assign(Object.create(files) as Files, {
+    receive,
+    ...(resumable && { receiveResumable: (ref: string, kept: KeptPart) => delayed(resumable(ref, kept)) }),
+  });
 }
 
 /** `files` with the delay the environment asks for, if any. */

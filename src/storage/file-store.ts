@@ -25,8 +25,15 @@ export interface IncomingFile {
   readonly stream: Writable;
   /** Flushes, syncs and moves the file into place. */
   commit(): Promise<void>;
-  /** Discards the partial file. Safe at any time and more than once; once `commit` has begun, it stops it before the file appears if it still can. */
+  /**
+   * Stops and discards the partial file (a resumable one keeps it, to continue from). Safe at any time and
+   * more than once; once `commit` has begun, it stops it before the file appears if it still can.
+   */
   abort(): void;
+  /** A resumable file's bytes kept from an earlier attempt, before the new ones: read once, to hash them. */
+  readonly kept?: OutgoingFile;
+  /** A resumable file's abort that keeps nothing: its bytes proved not to be the file. */
+  discard?(): void;
 }
 
 /**
@@ -55,13 +62,24 @@ export interface ServerFiles {
   read(ref: string, size: number): OutgoingFile;
   /** Throws, before creating anything, if `ref`'s folder now leads outside the store. */
   receive(ref: string): IncomingFile;
+  /** The resume extension's uploads, where the store keeps them: the bytes kept of upload `id` of `ref` (0: none). */
+  keptUpload?(ref: string, id: string): Promise<number>;
+  /** As `receive`, but kept under `kept.tag` when interrupted, continuing after the `kept.start` bytes kept. */
+  receiveResumable?(ref: string, kept: KeptPart): IncomingFile;
+}
+
+/** A resumable transfer's file: `tag` names what an interruption keeps, `start` bytes of it are kept already. */
+export interface KeptPart {
+  tag: string;
+  start: number;
 }
 
 /** The client's one local file. */
 export interface LocalFile {
   hasRoomFor(size: number): Promise<boolean>;
   read(size: number): OutgoingFile;
-  receive(): IncomingFile;
+  /** `kept`: a resumable download (a store that cannot keep one ignores it and starts afresh). */
+  receive(kept?: KeptPart): IncomingFile;
 }
 
 /**

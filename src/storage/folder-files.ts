@@ -11,16 +11,18 @@
  */
 import { accessSync, realpathSync, statSync } from 'node:fs';
 import { access, constants, mkdir, lstat, readdir, realpath } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import type { DownloadLookup, IncomingFile, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
+import { basename, dirname, join, relative } from 'node:path';
+import type { DownloadLookup, IncomingFile, KeptPart, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
 import { errorCode } from './errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
 import { holdFolder } from './held-folder';
 import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
-import { TEMP_SUFFIX, checkName } from './name-rules';
+import { checkName, isWirestatePart } from './name-rules';
 import { readRange, unreadable } from './read-range';
+import { createResumableFile } from './resumable-file';
+import { resumeNameFor } from './resume-names';
 import { outgoingBytes } from './outgoing-bytes';
 
 export class FolderFiles implements ServerFiles {
@@ -86,7 +88,7 @@ export class FolderFiles implements ServerFiles {
       const entries = await readdir(folder.path('.'), { withFileTypes: true }).finally(() => folder.close());
       const names = (kind: (entry: (typeof entries)[number]) => boolean) =>
         entries
-          .filter((entry) => kind(entry) && !entry.name.endsWith(TEMP_SUFFIX))
+          .filter((entry) => kind(entry) && !isWirestatePart(entry.name))
           .map((entry) => entry.name)
           .sort();
       return { folders: names((entry) => entry.isDirectory()), files: names((entry) => !entry.isDirectory()) };
@@ -97,7 +99,7 @@ export class FolderFiles implements ServerFiles {
 
   /** The names in the root folder (files and folders), sorted, wirestate's temporary files left out. */
   async list(): Promise<string[]> {
-    return (await readdir(this.root)).filter((name) => !name.endsWith(TEMP_SUFFIX)).sort();
+    return (await readdir(this.root)).filter((name) => !isWirestatePart(name)).sort();
   }
 
   read(ref: string, size: number): OutgoingFile {
@@ -112,6 +114,23 @@ export class FolderFiles implements ServerFiles {
 
   receive(ref: string): IncomingFile {
     return createAtomicFile(ref, { noClobber: true, root: this.root });
+  }
+
+  /** The bytes kept of an interrupted resumable upload `id` of `ref` (0: none). */
+  async keptUpload(ref: string, id: string): Promise<number> {
+    try {
+      const info = await lstat(join(dirname(ref), resumeNameFor(basename(ref), id)));
+      return info.isFile() ? info.size : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  receiveResumable(ref: string, kept: KeptPart): IncomingFile {
+    return createResumableFile(ref, resumeNameFor(basename(ref), kept.tag), kept.start, {
+      noClobber: true,
+      root: this.root,
+    });
   }
 
   private key(path: string): string {

@@ -7,6 +7,11 @@ import { WirestateError } from './errors';
 
 /** Suffix of in-progress files; such names are never served or accepted. */
 export const TEMP_SUFFIX = '.wirestate-part';
+/** Suffix of interrupted transfers kept to resume from (resume-names.ts); never served or accepted either. */
+export const RESUME_SUFFIX = '.wirestate-resume';
+
+/** Whether `name` is one of wirestate's own in-progress or kept files. */
+export const isWirestatePart = (name: string) => name.endsWith(TEMP_SUFFIX) || name.endsWith(RESUME_SUFFIX);
 const MAX_NAME_BYTES = 255;
 
 /** Returns the name's path segments, or throws a `WirestateError` saying why it is refused. */
@@ -26,7 +31,6 @@ export function checkName(name: string): string[] {
   const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.length === 0) throw new WirestateError('name.empty', 'name has no file part');
   if (segments.includes('..')) throw new WirestateError('name.escapes', '".." in name');
-  if (segments[segments.length - 1].endsWith(TEMP_SUFFIX))
-    throw new WirestateError('name.reserved', 'temporary file name');
+  if (isWirestatePart(segments[segments.length - 1])) throw new WirestateError('name.reserved', 'temporary file name');
   return segments;
 }

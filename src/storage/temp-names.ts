@@ -28,11 +28,11 @@ export function tempNameFor(name: string): string {
   return `${tempPrefixFor(name)}${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
 }
 
-/** `.NAME.` with NAME cut, on a character boundary, to fit a folder entry. */
-function tempPrefixFor(name: string): string {
+/** `.NAME.` with NAME cut, on a character boundary, to `room` bytes (default: what a temporary name leaves). */
+export function tempPrefixFor(name: string, room = NAME_ROOM): string {
   let fitted = '';
   for (const char of name) {
-    if (Buffer.byteLength(fitted + char) > NAME_ROOM) break;
+    if (Buffer.byteLength(fitted + char) > room) break;
     fitted += char;
   }
   return `.${fitted}.`;
@@ -40,16 +40,31 @@ function tempPrefixFor(name: string): string {
 
 /**
  * Removes temporary files under `dir` whose writer is no longer running; returns their paths. Call it only
- * before this process writes temporary files of its own: one named with its own PID is taken as stale. Never
- * follows a symlink below `dir` nor leaves it: each folder is held open and checked (see held-folder.ts);
- * `recursive` descends at most SWEEP_MAX_DEPTH folders and looks at SWEEP_MAX_ENTRIES entries in all.
+ * before this process writes temporary files of its own: one named with its own PID is taken as stale.
  */
 export async function removeStaleTempFiles(
   dir: string,
   options: { recursive: boolean; forName?: string },
 ): Promise<string[]> {
-  const removed: string[] = [];
   const prefix = options.forName === undefined ? '.' : tempPrefixFor(options.forName);
+  return removeFilesUnder(dir, options.recursive, (name) => {
+    const owner = OWNER.exec(name);
+    return name.startsWith(prefix) && owner !== null && !isOtherWriter(Number(owner[1]));
+  });
+}
+
+/**
+ * Removes the regular files under `dir` for which `unwanted` holds (given the entry's name, a path that opens
+ * it, and its path as shown: `dir` joined with the folders below it); returns their shown paths. Never
+ * follows a symlink below `dir` nor leaves it: each folder is held open and checked (see held-folder.ts);
+ * `recursive` descends at most SWEEP_MAX_DEPTH folders and looks at SWEEP_MAX_ENTRIES entries in all.
+ */
+export async function removeFilesUnder(
+  dir: string,
+  recursive: boolean,
+  unwanted: (name: string, openPath: string, shownPath: string) => boolean | Promise<boolean>,
+): Promise<string[]> {
+  const removed: string[] = [];
   let budget = SWEEP_MAX_ENTRIES;
   const sweep = async (openPath: string, shownPath: string, depth: number, root?: string): Promise<void> => {
     let folder;
@@ -63,15 +78,14 @@ export async function removeStaleTempFiles(
       const entries = await readdir(folder.path('.'), { withFileTypes: true }).catch(() => []);
       for (const entry of entries) {
         if (budget-- <= 0) return;
-        if (entry.isDirectory() && options.recursive && depth < SWEEP_MAX_DEPTH) {
+        if (entry.isDirectory() && recursive && depth < SWEEP_MAX_DEPTH) {
           await sweep(folder.path(entry.name), join(shownPath, entry.name), depth + 1, within);
           continue;
         }
-        const owner = OWNER.exec(entry.name);
-        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isOtherWriter(Number(owner[1])))
-          continue;
+        const shown = join(shownPath, entry.name);
+        if (!entry.isFile() || !(await unwanted(entry.name, folder.path(entry.name), shown))) continue;
         await unlink(folder.path(entry.name)).then(
-          () => removed.push(join(shownPath, entry.name)),
+          () => removed.push(shown),
           () => undefined, // removed meanwhile by someone else: fine
         );
       }
