@@ -5,7 +5,7 @@
  * trace here against a fresh machine; rerun this after changing the protocol.
  */
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,8 @@ import { startTcpServer } from '../src/loop/tcp-server';
 import { startProxy } from '../src/proxy/stammer-proxy';
 import { FolderFiles } from '../src/storage/folder-files';
 import { localFile } from '../src/storage/local-file';
+import { keptDownloadTag } from '../src/storage/kept-download';
+import { resumeNameFor } from '../src/storage/resume-names';
 import { TraceWriter } from '../src/trace/trace-writer';
 
 const OUT = join(__dirname, '..', '..', 'fixtures', 'traces', 'transfer');
@@ -32,6 +34,12 @@ interface Scenario {
   name: string;
   /** Files in the server's root before the run. */
   files?: Record<string, string>;
+  /** Files in the client's folder before the run, besides speech.txt and empty.txt. */
+  localFiles?: Record<string, string>;
+  /** The mtime of every file in the server's root, in ms (a resumed download checks it). */
+  mtimeMs?: number;
+  /** The server keeps interrupted uploads this many seconds and so offers `resume`. */
+  resumeKeep?: number;
   maxUploadSize?: number;
   diskFull?: boolean;
   viaProxy?: boolean;
@@ -52,6 +60,12 @@ const download = (serverName: string): ClientInput => ({ operation: 'download', 
 const upload = (serverName: string, size: number): ClientInput => ({ operation: 'upload', serverName, size });
 /** The same, saying hello first as `wirestate client` does (docs/protocol-extensions.md). */
 const HELLO = { hello: { capabilities: IMPLEMENTED, waitMs: HELLO_WAIT_MS } };
+
+/** A resume's kept bytes: NULs, which is what a replay, knowing none of them, rebuilds them as. */
+const KEPT = '\0'.repeat(20);
+const MTIME_MS = 1_701_000_000_000;
+const RESUMED = KEPT + SPEECH;
+const UPLOAD_ID = '00112233445566778899aabbccddeeff';
 
 const scenarios: Scenario[] = [
   {
@@ -152,6 +166,37 @@ const scenarios: Scenario[] = [
     run: async (w) => (await w.client({ ...upload('new.txt', SPEECH.length), ...HELLO }, 'speech.txt'), 1),
   },
   {
+    name: 'resume-download-ok',
+    files: { 'speech.txt': RESUMED },
+    localFiles: { [resumeNameFor('speech.txt', keptDownloadTag(`${RESUMED.length}-${MTIME_MS}`, 'speech.txt'))]: KEPT },
+    mtimeMs: MTIME_MS,
+    resumeKeep: 600,
+    run: async (w) => {
+      const resume = { offset: KEPT.length, size: RESUMED.length, mtimeMs: MTIME_MS };
+      return (await w.client({ ...download('speech.txt'), ...HELLO, resume }, 'speech.txt'), 1);
+    },
+  },
+  {
+    name: 'resume-download-changed',
+    files: { 'speech.txt': RESUMED },
+    mtimeMs: MTIME_MS,
+    resumeKeep: 600,
+    run: async (w) => {
+      const resume = { offset: KEPT.length, size: RESUMED.length, mtimeMs: MTIME_MS - 1000 };
+      return (await w.client({ ...download('speech.txt'), ...HELLO, resume }, 'speech.txt'), 1);
+    },
+  },
+  {
+    name: 'resume-upload-ok',
+    files: { [resumeNameFor('new.txt', UPLOAD_ID)]: KEPT },
+    localFiles: { 'resumed.txt': RESUMED },
+    resumeKeep: 600,
+    run: async (w) => {
+      const input = { ...upload('new.txt', RESUMED.length), ...HELLO, uploadId: UPLOAD_ID };
+      return (await w.client(input, 'resumed.txt'), 1);
+    },
+  },
+  {
     name: 'ext-upload-digest-mismatch',
     run: async (w) => {
       const peer = await w.raw(
@@ -177,12 +222,18 @@ async function record(scenario: Scenario): Promise<void> {
     await writeFile(join(local, 'speech.txt'), SPEECH);
     await writeFile(join(local, 'empty.txt'), '');
     const folder = await FolderFiles.open(root);
-    for (const [name, content] of Object.entries(scenario.files ?? {})) await writeFile(join(root, name), content);
+    for (const [name, content] of Object.entries(scenario.files ?? {})) {
+      await writeFile(join(root, name), content);
+      if (scenario.mtimeMs !== undefined) await utimes(join(root, name), new Date(), new Date(scenario.mtimeMs));
+    }
+    for (const [name, content] of Object.entries(scenario.localFiles ?? {}))
+      await writeFile(join(local, name), content);
     const server = await startTcpServer({
       host: '127.0.0.1',
       port: 0,
       protocol: transferServer(scenario.diskFull ? diskFull(folder) : folder, {
         maxUploadSize: scenario.maxUploadSize ?? Number.MAX_SAFE_INTEGER,
+        resumeKeepSeconds: scenario.resumeKeep,
       }),
       log: silent,
       recordDir: join(base, 'server'),
@@ -206,7 +257,7 @@ async function record(scenario: Scenario): Promise<void> {
       local,
       client: async (input, localName) => {
         const socket = await connectTcp('127.0.0.1', port);
-        const spec = transferClient(localFile(join(local, localName)), input);
+        const spec = transferClient(localFile(join(local, localName), input.serverName), input);
         const record = TraceWriter.open(join(base, 'client'), {
           protocol: 'transfer',
           role: 'client',
@@ -284,10 +335,12 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_00
   }
 }
 
+/** `node dist/scripts/record-fixtures.js NAME...` (after `npm run build`) records only those scenarios, leaving the other traces as they are. */
 async function main(): Promise<void> {
-  await rm(OUT, { recursive: true, force: true });
+  const only = process.argv.slice(2);
+  if (only.length === 0) await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
-  for (const scenario of scenarios) await record(scenario);
+  for (const scenario of scenarios) if (only.length === 0 || only.includes(scenario.name)) await record(scenario);
   console.log(`traces written to ${OUT}`);
 }
 

@@ -9,7 +9,7 @@ import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
 import { tracedBytes, type Trace } from '../../src/trace/trace-format';
-import { transferClientMachine, type ClientInput } from './client';
+import { asksToResume, transferClientMachine, type ClientInput } from './client';
 import { OP, STATUS } from './frames';
 import { TransferFrameReader, type InboundFrame } from './frame-reader';
 import { transferClient, transferServer } from './connections';
@@ -34,6 +34,7 @@ export function specFromTrace(trace: Trace): ConnectionSpec {
   return transferServer(serverWorld(input, inbound, outbound, outcome), {
     maxUploadSize: input.maxUploadSize,
     capabilities: input.capabilities ?? 0,
+    resumeKeepSeconds: input.resumeKeepSeconds,
   }).accept(input.owner);
 }
 
@@ -57,8 +58,15 @@ function serverWorld(
     return new MemoryFiles();
   }
   const sizeFrame = received.find((frame) => frame.type === 'frame.upload_size');
-  const uploadSize = sizeFrame?.type === 'frame.upload_size' ? sizeFrame.size : 0;
-  const sent = op === OP.download ? framesOf(new TransferFrameReader('download', { hello: true }), outbound) : [];
+  const uploadSize = sizeFrame?.type === 'frame.upload_size' ? sizeFrame.size : (request.uploadOpen?.size ?? 0);
+  const uploadFrom = received.find((frame) => frame.type === 'frame.upload_from');
+  const sent =
+    op === OP.download
+      ? framesOf(
+          new TransferFrameReader('download', { hello: true, resumes: request.resumeFrom !== undefined }),
+          outbound,
+        )
+      : [];
   const reply = sent.find((frame) => frame.type === 'frame.download_reply');
   const files = new MemoryFiles(
     {},
@@ -66,25 +74,31 @@ function serverWorld(
       capacity: endedWith(outcome, 'storage.no_room') ? uploadSize - 1 : undefined,
       commitError: endedWith(outcome, 'file.unwritable') ? outcome?.detail : undefined,
       mtimeMs: reply?.type === 'frame.download_reply' ? reply.mtimeMs : undefined,
+      keptUpload: uploadFrom?.type === 'frame.upload_from' ? uploadFrom.start : undefined,
     },
   );
   if (endedWith(outcome, 'file.busy')) files.holds.claim(key, OTHER_CONNECTION);
   if (reply?.type === 'frame.download_reply' && reply.status === STATUS.yes) {
-    files.files.set(key, padTo(dataOf(sent), reply.size));
+    // A resumed download's bytes before its start never crossed the wire: NULs, as for any bytes not recorded.
+    files.files.set(key, padTo(Buffer.concat([Buffer.alloc(reply.start ?? 0), dataOf(sent)]), reply.size));
   }
   if (op === OP.upload && endedWith(outcome, 'file.exists')) files.files.set(key, Buffer.alloc(0));
   return files;
 }
 
 function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outcome: SessionOutcome | undefined) {
-  if (input.operation === 'upload') {
-    return memoryLocalFile(
-      padTo(dataOf(framesOf(new TransferFrameReader('server', { capabilities: ~0 }), outbound)), input.size),
-    );
-  }
-  const reply = framesOf(new TransferFrameReader('download', { hello: input.hello !== undefined }), inbound).find(
-    (frame) => frame.type === 'frame.download_reply',
+  const replies = framesOf(
+    new TransferFrameReader(input.operation, { hello: input.hello !== undefined, resumes: asksToResume(input) }),
+    inbound,
   );
+  if (input.operation === 'upload') {
+    // A resumed upload's bytes before its start never crossed the wire: NULs, as for any bytes not recorded.
+    const reply = replies.find((frame) => frame.type === 'frame.upload_reply');
+    const kept = Buffer.alloc(reply?.type === 'frame.upload_reply' ? (reply.start ?? 0) : 0);
+    const sent = dataOf(framesOf(new TransferFrameReader('server', { capabilities: ~0 }), outbound));
+    return memoryLocalFile(padTo(Buffer.concat([kept, sent]), input.size));
+  }
+  const reply = replies.find((frame) => frame.type === 'frame.download_reply');
   const size = reply?.type === 'frame.download_reply' ? reply.size : 0;
   return memoryLocalFile(undefined, endedWith(outcome, 'storage.no_room') ? size - 1 : undefined);
 }

@@ -3,7 +3,7 @@
  * folder: lets machine tests and trace replay run without touching a disk.
  */
 import { Writable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
+import type { DownloadLookup, IncomingFile, KeptPart, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
 import { outgoingBytes } from './outgoing-bytes';
 import { errorCode } from './errors';
 import { NameHolds } from './name-holds';
@@ -16,6 +16,8 @@ export interface MemoryFilesOptions {
   commitError?: string;
   /** The modification time every file reports (default 0: memory keeps no times). */
   mtimeMs?: number;
+  /** Bytes kept of an interrupted resumable upload, whatever its name and id: that many NULs (default none). */
+  keptUpload?: number;
 }
 
 export class MemoryFiles implements ServerFiles {
@@ -82,8 +84,18 @@ export class MemoryFiles implements ServerFiles {
     return outgoingBytes([this.files.get(ref)?.subarray(0, size) ?? Buffer.alloc(0)]);
   }
 
-  receive(ref: string): IncomingFile {
-    const chunks: Buffer[] = [];
+  async keptUpload(): Promise<number> {
+    return this.options.keptUpload ?? 0;
+  }
+
+  /** The kept bytes are NULs: memory keeps nothing between runs, and a replay knows no more of them. */
+  receiveResumable(ref: string, kept: KeptPart): IncomingFile {
+    const prefix = Buffer.alloc(kept.start);
+    return { ...this.receive(ref, prefix), ...(kept.start > 0 && { kept: outgoingBytes([prefix]) }) };
+  }
+
+  receive(ref: string, prefix = Buffer.alloc(0)): IncomingFile {
+    const chunks: Buffer[] = [prefix];
     let settled = false;
     this.open++;
     const settle = () => {

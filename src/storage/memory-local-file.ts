@@ -16,15 +16,22 @@ export function memoryLocalFile(content: Buffer = Buffer.alloc(0), room = Number
     },
     hasRoomFor: async (size) => size <= room,
     read: (size) => outgoingBytes([content.subarray(0, size)]),
-    receive: () => {
-      const chunks: Buffer[] = [];
+    // A resumed download's kept bytes are NULs: a replay knows no more of them.
+    receive: (kept) => {
+      const prefix = Buffer.alloc(kept?.start ?? 0);
+      const chunks: Buffer[] = [prefix];
       const stream = new Writable({
         write(chunk: Buffer, _encoding, callback) {
           chunks.push(Buffer.from(chunk)); // a copy: a writer may reuse its buffer once this callback has run
           callback();
         },
       });
-      return { stream, commit: async () => void (stored = Buffer.concat(chunks)), abort: () => undefined };
+      return {
+        stream,
+        ...(prefix.length > 0 && { kept: outgoingBytes([prefix]) }),
+        commit: async () => void (stored = Buffer.concat(chunks)),
+        abort: () => undefined,
+      };
     },
   };
 }
