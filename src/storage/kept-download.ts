@@ -27,7 +27,7 @@ export function keptDownload(localPath: string, remote: string): KeptDownload {
   const folder = dirname(localPath);
   for (const tag of keptTags(entriesOf(folder), basename(localPath))) {
     const parts = TAG.exec(tag);
-    if (!parts || parts[3] !== nameMark(remote)) continue;
+    if (parts?.[3] !== nameMark(remote)) continue;
     try {
       const offset = statSync(join(folder, resumeNameFor(basename(localPath), tag))).size;
       const size = Number(parts[1]);
