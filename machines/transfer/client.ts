@@ -227,7 +227,8 @@ export const transferClientMachine = checkTargets<Targeted>()(
       prepare_download_confirmation: {
         invoke: {
           src: 'checkRoom',
-          input: ({ context }) => ({ size: context.size }),
+          // A resumed download needs room for the rest only: the kept bytes are on disk already.
+          input: ({ context }) => ({ size: context.size - (context.start ?? 0) }),
           onDone: [
             {
               guard: ({ event }) => event.output,
