@@ -144,6 +144,7 @@ describe('errors: one line, the documented exit code', () => {
   it.each([
     ['server', ['server', '-l', '0']],
     ['share server', ['share', 'server', '0']],
+    ['serve-all', ['serve-all', '--only', 'transfer', 'share', '--transfer-port', '0', '--share-port', '0']],
   ])(
     '%s on every address with a --root that is a file: the error alone, no upload warning first',
     async (_case, args) => {
@@ -153,6 +154,29 @@ describe('errors: one line, the documented exit code', () => {
       expect(result.stdout).toBe('');
     },
   );
+
+  it.each([
+    ['server', (port: number) => ['server', '-l', String(port)]],
+    ['share server', (port: number) => ['share', 'server', String(port)]],
+    ['serve-all', (port: number) => ['serve-all', '--only', 'transfer', '--transfer-port', String(port)]],
+  ])('%s on every address with its port taken: the error alone, in words, no upload warning first', async (_, args) => {
+    // Taken on loopback, which binding every address needs too: the server never listens beyond this machine.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await wirestate([...args(port), '--root', join(base, 'files')]);
+      expect(result.code).toBe(EXIT.cannotListen);
+      expect(result.stdout).not.toMatch(/uploads of any size/);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^[^\\n]* error +\\w+: cannot listen on 0\\.0\\.0\\.0:${port} \\(TCP\\): the port is in use \\(EADDRINUSE\\)\\n$`,
+        ),
+      );
+    } finally {
+      taken.close();
+    }
+  });
 
   it('--inspect on a port that is taken: exit 8, for a server and for a client', async () => {
     const taken = createServer();

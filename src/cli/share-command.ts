@@ -56,8 +56,6 @@ const serverBuilder = (yargs: Argv) =>
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
   const folder = await openServedFolder(args.root);
-  // Once the folder is known to serve: a --root that cannot be served is the one line said.
-  warnIfOpenToUploads(log, args, 'the share server accepts');
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
@@ -70,6 +68,8 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
     },
   ]);
   log.info(`sharing ${files.root}`);
+  // Once listening: a --root or a port that stops the start is the one line said.
+  warnIfOpenToUploads(log, args, 'the share server accepts');
 }
 
 const clientBuilder = (yargs: Argv) =>
