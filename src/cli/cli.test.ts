@@ -126,6 +126,9 @@ describe('errors: one line, the documented exit code', () => {
     ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
     ['no command', [], /name a command \(wirestate --help lists them\)/],
     ['no role', ['queue'], /name a role: server or client/],
+    ['a command that does not exist', ['sever', '-l', '0'], /^wirestate: unknown command: sever; see --help$/m],
+    ['a missing positional', ['replay'], /too few arguments: got 0, need at least 1/],
+    ['a positional too many', ['replay', 'a.jsonl', 'b.jsonl'], /Unknown argument: b\.jsonl/],
   ])('%s: exit 2', async (_case, args, error) => {
     expectOneLine(await wirestate(args), EXIT.usage, error);
   });
