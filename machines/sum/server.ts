@@ -122,7 +122,10 @@ export function createSumServer() {
         on: {
           'wire.flushed': {
             target: 'request_complete',
-            actions: { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
+            actions: [
+              assign({ bytes: ({ context }) => encodeNameAndNumber(context.serverName, context.serverNumber).length }),
+              { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
+            ],
           },
         },
       },
