@@ -95,6 +95,7 @@ export function createArdeiUdpServer() {
       announce: emit(({ context }) => ({
         type: 'session.request' as const,
         summary: `request ${context.requests}: ${context.request.kind}`,
+        operation: context.request.kind,
       })),
       takeRequest: assign(({ context }, params: { bytes: Buffer }) => ({
         request: parseArdeiRequest(params.bytes),

@@ -110,6 +110,7 @@ export function createSumServer() {
               const sum = Number(number) + context.serverNumber;
               return {
                 summary: `client ${JSON.stringify(name)}, server ${JSON.stringify(context.serverName)}: ${Number(number)} + ${context.serverNumber} = ${sum}`,
+                operation: 'sum',
               };
             },
           },
