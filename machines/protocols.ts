@@ -25,32 +25,32 @@ export const PROTOCOLS: readonly ProtocolEntry[] = [
   },
   {
     name: 'queue',
-    summary: 'FIFO message queue over TCP or UDP (seed 001)',
+    summary: 'FIFO message queue over TCP or UDP',
     load: async () => (await import('./queue')).queueProtocol,
   },
   {
     name: 'upper',
-    summary: 'Lab exercise 1: a line in, the line upper-cased back (seed 003)',
+    summary: 'Lab exercise 1: a line in, the line upper-cased back',
     load: async () => (await import('./upper')).upperProtocol,
   },
   {
     name: 'sum',
-    summary: 'Lab exercise 2: two names, two numbers and their sum (seed 003)',
+    summary: 'Lab exercise 2: two names, two numbers and their sum',
     load: async () => (await import('./sum')).sumProtocol,
   },
   {
     name: 'blocks',
-    summary: 'Lab exercise 3: fetch a file sent in 1024-byte blocks (seed 003)',
+    summary: 'Lab exercise 3: fetch a file sent in 1024-byte blocks',
     load: async () => (await import('./blocks')).blocksProtocol,
   },
   {
     name: 'share',
-    summary: 'Put, get and list files in a shared folder (seed 004)',
+    summary: 'Put, get and list files in a shared folder',
     load: async () => (await import('./share')).shareProtocol,
   },
   {
     name: 'ardei',
-    summary: 'Echo, generated files and streams over TCP and UDP (seed 000)',
+    summary: 'Echo, generated files and streams over TCP and UDP',
     load: async () => (await import('./ardei')).ardeiProtocol,
   },
 ];

@@ -166,7 +166,8 @@ describe('UDP server', () => {
     expect(result.sent.toString('utf8', 0, 2)).toBe('HI');
     expect(result.sent.subarray(2, 15)).toEqual(FILE_PREPARED);
     expect(result.sent.length).toBe(2 + 13 + 3000);
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'served', detail: '2 request(s)' });
+    // The echo counts as the file does, so the log's last line does not leave it out (as the TCP server's 'echoed: 2 B').
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'served', detail: '2 requests', bytes: 2 + 3000 });
   });
 
   it('sends no more than --udp-max-reply bytes to one request: a larger file or stream gets a one-line error instead', async () => {

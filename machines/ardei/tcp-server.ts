@@ -123,7 +123,10 @@ export function createArdeiTcpServer() {
           'parseRequest',
           {
             type: 'announce',
-            params: ({ context }) => ({ summary: JSON.stringify(context.request.lines[0].trim().slice(0, 60)) }),
+            params: ({ context }) => ({
+              summary: JSON.stringify(context.request.lines[0].trim().slice(0, 60)),
+              operation: context.parsed.kind,
+            }),
           },
         ],
         always: [

@@ -95,6 +95,7 @@ export function createArdeiUdpServer() {
       announce: emit(({ context }) => ({
         type: 'session.request' as const,
         summary: `request ${context.requests}: ${context.request.kind}`,
+        operation: context.request.kind,
       })),
       takeRequest: assign(({ context }, params: { bytes: Buffer }) => ({
         request: parseArdeiRequest(params.bytes),
@@ -116,6 +117,7 @@ export function createArdeiUdpServer() {
       })),
       sendText: enqueueActions(({ context, enqueue }) => {
         enqueue.emit({ type: 'wire.write', bytes: context.text.bytes });
+        enqueue.assign({ bytes: context.bytes + context.text.bytes.length });
         if (context.text.refusal)
           enqueue.emit({
             type: 'session.request',
@@ -232,7 +234,11 @@ export function createArdeiUdpServer() {
       streaming: { ...streamsSegments(at('wait_request')) },
       peer_quiet: {
         type: 'final',
-        entry: assign({ outcome: 'served', code: 'ok', detail: ({ context }) => `${context.requests} request(s)` }),
+        entry: assign({
+          outcome: 'served',
+          code: 'ok',
+          detail: ({ context }) => `${context.requests} request${context.requests === 1 ? '' : 's'}`,
+        }),
       },
     },
     output: ({ context }) => output(context),

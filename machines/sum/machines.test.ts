@@ -42,7 +42,8 @@ describe('sum server', () => {
       expect(result.sent.toString()).toBe('Server of Q\n17\n');
       expect(result.states).toEqual(['client_connect', 'check_number', 'send_reply', 'request_complete']);
       expect(result.closed).toBe('end');
-      expect(result.outcome).toMatchObject({ ok: true, outcome: 'replied' });
+      // The reply's bytes, so the log's last line does not read 'replied: 0 B'.
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'replied', bytes: 'Server of Q\n17\n'.length });
       expect(result.outcome?.stopServer).toBe(false);
     },
   );

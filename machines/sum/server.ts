@@ -110,6 +110,7 @@ export function createSumServer() {
               const sum = Number(number) + context.serverNumber;
               return {
                 summary: `client ${JSON.stringify(name)}, server ${JSON.stringify(context.serverName)}: ${Number(number)} + ${context.serverNumber} = ${sum}`,
+                operation: 'sum',
               };
             },
           },
@@ -122,7 +123,10 @@ export function createSumServer() {
         on: {
           'wire.flushed': {
             target: 'request_complete',
-            actions: { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
+            actions: [
+              assign({ bytes: ({ context }) => encodeNameAndNumber(context.serverName, context.serverNumber).length }),
+              { type: 'finish', params: { outcome: 'replied', code: 'ok' } },
+            ],
           },
         },
       },

@@ -79,7 +79,10 @@ export function createUpperServer() {
         entry: [
           {
             type: 'announce',
-            params: ({ context }) => ({ summary: `data from the client: ${JSON.stringify(sentence(context))}` }),
+            params: ({ context }) => ({
+              summary: `data from the client: ${JSON.stringify(sentence(context))}`,
+              operation: 'upper',
+            }),
           },
           { type: 'write', params: ({ context }) => ({ bytes: upperCased(sentence(context)) }) },
           'flush',

@@ -70,7 +70,10 @@ describe('help and usage', () => {
       'completion',
     ]);
     for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+<\w+>)?\s{2,}\S/);
-    expect(stdout).not.toMatch(/seed 002/);
+    // The seeds' numbers mean nothing to a newcomer: the help names what each command does.
+    expect(stdout).not.toMatch(/seed \d/);
+    for (const protocol of ['transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei'])
+      expect((await wirestate([protocol, '--help'])).stdout).not.toMatch(/seed \d/);
   });
 
   it('completion prints a shell script, and completes command names', async () => {
@@ -123,6 +126,9 @@ describe('errors: one line, the documented exit code', () => {
     ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
     ['no command', [], /name a command \(wirestate --help lists them\)/],
     ['no role', ['queue'], /name a role: server or client/],
+    ['a command that does not exist', ['sever', '-l', '0'], /^wirestate: unknown command: sever; see --help$/m],
+    ['a missing positional', ['replay'], /too few arguments: got 0, need at least 1/],
+    ['a positional too many', ['replay', 'a.jsonl', 'b.jsonl'], /Unknown argument: b\.jsonl/],
   ])('%s: exit 2', async (_case, args, error) => {
     expectOneLine(await wirestate(args), EXIT.usage, error);
   });
@@ -144,6 +150,7 @@ describe('errors: one line, the documented exit code', () => {
   it.each([
     ['server', ['server', '-l', '0']],
     ['share server', ['share', 'server', '0']],
+    ['serve-all', ['serve-all', '--only', 'transfer', 'share', '--transfer-port', '0', '--share-port', '0']],
   ])(
     '%s on every address with a --root that is a file: the error alone, no upload warning first',
     async (_case, args) => {
@@ -153,6 +160,29 @@ describe('errors: one line, the documented exit code', () => {
       expect(result.stdout).toBe('');
     },
   );
+
+  it.each([
+    ['server', (port: number) => ['server', '-l', String(port)]],
+    ['share server', (port: number) => ['share', 'server', String(port)]],
+    ['serve-all', (port: number) => ['serve-all', '--only', 'transfer', '--transfer-port', String(port)]],
+  ])('%s on every address with its port taken: the error alone, in words, no upload warning first', async (_, args) => {
+    // Taken on loopback, which binding every address needs too: the server never listens beyond this machine.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await wirestate([...args(port), '--root', join(base, 'files')]);
+      expect(result.code).toBe(EXIT.cannotListen);
+      expect(result.stdout).not.toMatch(/uploads of any size/);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^[^\\n]* error +\\w+: cannot listen on 0\\.0\\.0\\.0:${port} \\(TCP\\): the port is in use \\(EADDRINUSE\\)\\n$`,
+        ),
+      );
+    } finally {
+      taken.close();
+    }
+  });
 
   it('--inspect on a port that is taken: exit 8, for a server and for a client', async () => {
     const taken = createServer();

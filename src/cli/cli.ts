@@ -39,6 +39,9 @@ const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => 
 /** The command the line names: its first word that is not a flag (no command takes a flag before its name). */
 const namedCommand = (argv: string[]): string | undefined => argv.find((word) => !word.startsWith('-'));
 
+/** Whether a command entry is the one `word` names. */
+const names = (word: string | undefined) => (entry: CommandEntry) => entry.usage.split(' ')[0] === word;
+
 /**
  * Completion (`--get-yargs-completions WORDS...`) parses its words twice, the first time with the flag taking the
  * word after it as its value, so it needs every command's flags at hand: it loads them all, as a TAB press may.
@@ -49,7 +52,7 @@ const completing = (argv: string[]): boolean => argv.includes('--get-yargs-compl
 export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]): Promise<unknown> {
   const entries = commandEntries(protocols);
   const named = namedCommand(argv);
-  const loaded = entries.filter((entry) => completing(argv) || entry.usage.split(' ')[0] === named);
+  const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));
   const bodies = new Map(await Promise.all(loaded.map(async (entry) => [entry, await entry.load()] as const)));
   const cli = entries.reduce<Argv>((parser, entry) => {
     const body = bodies.get(entry);
@@ -65,12 +68,24 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .alias('help', ['h', '?', 'usage'])
       .version()
       .wrap(Math.min(110, process.stdout.columns ?? 110))
-      .updateStrings({ 'Not enough arguments following: %s': '%s needs a value' })
+      .updateStrings({
+        'Not enough arguments following: %s': '%s needs a value',
+        'Not enough non-option arguments: got %s, need at least %s': plural(
+          'too few arguments: got %s, need at least %s',
+          'too few arguments: got %s, need at least %s',
+        ),
+        'Too many non-option arguments: got %s, maximum of %s': plural(
+          'too many arguments: got %s, at most %s',
+          'too many arguments: got %s, at most %s',
+        ),
+      })
       // One line and where to look, not the whole usage: the error is what the person needs to see.
       // yargs passes a null message with a thrown error (its types say string).
       .fail((message: string | null, error: Error | undefined) => {
         if (error && !message && !(error instanceof CommandError)) throw error;
-        const oneLine = String(message ?? error?.message)
+        // yargs, strict, calls a first word that names no command an unknown argument.
+        const unknownCommand = named !== undefined && named !== 'completion' && !entries.some(names(named));
+        const oneLine = (unknownCommand ? `unknown command: ${named}` : String(message ?? error?.message))
           .replace(/\s*\n\s*/g, ' ')
           .replace(
             /^([\w-]+) needs a value$/,
@@ -82,6 +97,9 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .parseAsync()
   );
 }
+
+/** A message yargs picks by count: y18n reads `{ one, other }`, which yargs's types for updateStrings do not know. */
+const plural = (one: string, other: string) => ({ one, other }) as unknown as string;
 
 /**
  * yargs reads `--idle-timeout abc` as NaN, and each check would then say something beside the point.

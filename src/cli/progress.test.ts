@@ -25,20 +25,42 @@ describe('progressLine', () => {
     }
   });
 
+  it('keeps one layout per width while the figures change: same length, bar and fields in the same columns', () => {
+    const layout = (line: string) =>
+      [line.length, line.indexOf('['), line.indexOf(']'), line.indexOf('ETA'), line.indexOf('/s')].join();
+    const rates = [0, 1, 999, 1023.6, 2 * MiB, 1023.96 * 1024, 700 * MiB, 1 / 3600 / 200];
+    for (let columns = 1; columns <= 200; columns++) {
+      for (const total of [undefined, 1000, 16 * MiB, 5000 * MiB]) {
+        const end = total ?? 20 * MiB;
+        const layouts = new Set<string>();
+        for (const bytes of [0, 1, 999, 1024, Math.floor(end / 3), end - 1, end]) {
+          for (const rate of rates) layouts.add(layout(progressLine({ bytes, total, rate, columns })));
+        }
+        expect([columns, total, [...layouts]]).toEqual([columns, total, [...layouts].slice(0, 1)]);
+      }
+    }
+  });
+
   it('shows a known size with a bar, percent, bytes, current rate and ETA when wide', () => {
     expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 100 })).toMatch(
-      /^ 25% \[#+-+\] 4\.00 MiB \/ 16\.0 MiB {2}2\.00 MiB\/s {2}ETA 6s$/,
+      /^ 25% \[#+-+\] {3}4\.00 MiB \/ 16\.0 MiB {4}2\.00 MiB\/s {2}ETA 6s {4}$/,
+    );
+  });
+
+  it('keeps percent, ETA and the current rate at 50 columns, with a bar in the room the bytes would need', () => {
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 50 })).toBe(
+      ' 25% [####-------------]   2.00 MiB/s  ETA 6s    ',
     );
   });
 
   it('keeps percent and ETA first when narrow, and drops the bar before them', () => {
-    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 16 })).toBe(' 25%  ETA 6s');
-    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 0, columns: 16 })).toBe(' 25%  ETA ?');
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 17 })).toBe(' 25%  ETA 6s    ');
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 0, columns: 17 })).toBe(' 25%  ETA ?     ');
   });
 
   it('says an unknown size is unknown: no percent, no bar, no "0 B / 0 B"', () => {
     const line = progressLine({ bytes: 0, total: undefined, rate: 0, columns: 120 });
-    expect(line).toBe('0 B (size not known yet)  0 B/s');
+    expect(line).toBe('0 B (size not known yet)                0 B/s');
   });
 });
 
@@ -73,7 +95,7 @@ describe('the client on a terminal', () => {
     await rm(base, { recursive: true, force: true });
   });
 
-  it.each([40, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
+  it.each([50, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
     const target = join(base, `got-${columns}.bin`);
     const client = [
       process.execPath,
@@ -105,8 +127,11 @@ describe('the client on a terminal', () => {
     expect(drawn.at(-1)).toMatch(/^100%/);
     expect(drawn.filter((frame) => frame.startsWith('100%'))).toHaveLength(1);
     expect(drawn.filter((frame) => frame.includes('%')).every((frame) => !frame.includes('0 B / 0 B'))).toBe(true);
-    if (columns >= 80)
-      expect(drawn.filter((frame) => frame.includes('%')).every((frame) => /\[#*-*\].*ETA/.test(frame))).toBe(true);
+    // Once the size is known, one layout from the first redraw to the last: a bar, the current rate and ETA, in place.
+    const known = drawn.filter((frame) => frame.includes('%'));
+    const layout = (frame: string) => [frame.length, frame.indexOf(']'), frame.indexOf('/s'), frame.indexOf('ETA')];
+    for (const frame of known) expect(layout(frame)).toEqual(layout(known[0]));
+    expect(known[0]).toMatch(/^ *\d+% \[#*-*\] .*B\/s {2}ETA /);
     // The bar is erased before the final line, which stands alone on its row.
     expect(frames.at(-1)).toBe('');
     expect(final).toMatch(/^downloaded 8\.00 MiB in [\d.]+ s \([\d.]+ MiB\/s\)\n$/);

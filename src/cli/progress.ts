@@ -8,6 +8,10 @@ const REDRAW_MS = 100;
 /** The current rate is measured over this much recent time, so a stall or a burst shows within seconds. */
 const RATE_WINDOW_MS = 2000;
 const MIN_BAR = 10;
+/** The widest `formatBytes` below 10,000 TiB: `1023.9 KiB`. Every number is padded to it, so a width has one layout. */
+const BYTES_WIDTH = 10;
+/** The widest `duration`: `59m59s`. */
+const DURATION_WIDTH = 6;
 
 export interface ProgressFigures {
   bytes: number;
@@ -19,10 +23,15 @@ export interface ProgressFigures {
   columns: number;
 }
 
-/** One progress line, at most `columns - 1` wide: the cursor never reaches the last column, so nothing wraps. */
+/**
+ * One progress line, at most `columns - 1` wide: the cursor never reaches the last column, so nothing wraps.
+ * Every field has a fixed width, so which fields and whether the bar are shown depend on the width (and
+ * whether the size is known) only, never on the figures: the line keeps its layout while it is redrawn.
+ */
 export function progressLine({ bytes, total, rate, columns }: ProgressFigures): string {
   const width = Math.max(columns - 1, 1);
   const known = total !== undefined;
+  const speed = `${formatBytes(Math.round(rate)).padStart(BYTES_WIDTH)}/s`;
   const parts: [string, string][] = known
     ? [
         [
@@ -31,13 +40,13 @@ export function progressLine({ bytes, total, rate, columns }: ProgressFigures): 
             .toString()
             .padStart(3)}%`,
         ],
-        ['eta', `ETA ${rate > 0 ? duration((total - bytes) / rate) : '?'}`],
-        ['rate', `${formatBytes(Math.round(rate))}/s`],
-        ['amount', `${formatBytes(bytes)} / ${formatBytes(total)}`],
+        ['eta', `ETA ${(rate > 0 ? duration(Math.max(total - bytes, 0) / rate) : '?').padEnd(DURATION_WIDTH)}`],
+        ['rate', speed],
+        ['amount', `${formatBytes(bytes).padStart(BYTES_WIDTH)} / ${formatBytes(total)}`],
       ]
     : [
-        ['amount', `${formatBytes(bytes)} (size not known yet)`],
-        ['rate', `${formatBytes(Math.round(rate))}/s`],
+        ['amount', `${formatBytes(bytes)} (size not known yet)`.padEnd(BYTES_WIDTH + 21)],
+        ['rate', speed],
       ];
   // Most important first: keep as many as fit, then show them in reading order.
   const kept: string[] = [];
@@ -52,21 +61,24 @@ export function progressLine({ bytes, total, rate, columns }: ProgressFigures): 
     .filter(([, text]) => kept.includes(text))
     .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
     .map(([, text]) => text);
-  let line = shown.join('  ');
-  const room = width - line.length - 3;
-  if (known && room >= MIN_BAR) {
-    const filled = Math.round(Math.min(bytes / Math.max(total, 1), 1) * (room - 2));
-    line = `${shown[0]} [${'#'.repeat(filled)}${'-'.repeat(room - 2 - filled)}] ${shown.slice(1).join('  ')}`.trimEnd();
-  }
-  return line.slice(0, width);
+  if (shown.length === 0) return '';
+  const [first, ...rest] = shown;
+  const after = rest.join('  ');
+  // The bar, brackets included, takes what is left between the first field and the rest, one space each side.
+  const room = width - first.length - 1 - (after ? after.length + 1 : 0);
+  if (!known || room < MIN_BAR) return shown.join('  ').slice(0, width);
+  const filled = Math.round(Math.min(bytes / Math.max(total, 1), 1) * (room - 2));
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(room - 2 - filled)}]`;
+  return [first, bar, after].filter((text) => text !== '').join(' ');
 }
 
-/** `45s`, `3m05s`, `2h10m`. */
+/** `45s`, `3m05s`, `2h10m`; `>99h` beyond. */
 function duration(seconds: number): string {
   const s = Math.ceil(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s < 100 * 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return '>99h';
 }
 
 export class Progress {

@@ -85,6 +85,8 @@ async function startLogOnEveryAddress(args: string[]): Promise<string> {
     [...args, '--host', '0.0.0.0', '--root', join(base, 'served')],
     ['unshare', '-rn'],
   );
+  // The warning comes once every server listens, right after the line naming the folder served.
+  await server.logged(/(serving|sharing) \//);
   await stopped(server);
   return server.output();
 }
@@ -100,6 +102,16 @@ it.each([
     ['share', 'server', '0'],
     'the share server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
   ],
+  [
+    'serve-all --only transfer share',
+    ['serve-all', '--only', 'transfer', 'share', '--transfer-port', '0', '--share-port', '0'],
+    'the transfer and share servers accept uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+  ],
+  [
+    'serve-all --only transfer upper',
+    ['serve-all', '--only', 'transfer', 'upper', '--transfer-port', '0', '--upper-port', '0'],
+    'the transfer server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+  ],
 ])('%s server on 0.0.0.0 with no size limit: a one-line warning at start', async (_name, args, warning) => {
   const lines = (await startLogOnEveryAddress(args)).split('\n').filter((line) => line.includes('uploads of any size'));
   expect(lines).toEqual([
@@ -111,6 +123,7 @@ it.each([
   ['a size limit', ['server', '-l', '0', '--max-size', '1000000']],
   ['--read-only', ['server', '-l', '0', '--read-only']],
   ['--read-only (share)', ['share', 'server', '0', '--read-only']],
+  ['serve-all --only upper (no server that stores)', ['serve-all', '--only', 'upper', '--upper-port', '0']],
 ])('no warning with %s', async (_case, args) => {
   expect(await startLogOnEveryAddress(args)).not.toMatch(/uploads of any size/);
 });

@@ -9,6 +9,9 @@ import { isPort } from './host-port';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';
 import { warnIfOpenToUploads } from './upload-safety';
 
+/** The protocols whose servers store what clients send into the served folder. */
+const UPLOAD_PROTOCOLS = ['transfer', 'share'];
+
 const portOption = (protocol: ProtocolDescriptor) => `${protocol.name}-port`;
 
 /** `wirestate serve-all`: it needs every protocol, so it loads them all. */
@@ -58,8 +61,6 @@ export async function serveAllCommand(): Promise<CommandBody> {
     const protocols = everyProtocol.filter((protocol) =>
       args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name),
     );
-    if (protocols.some((protocol) => protocol.name === 'transfer' || protocol.name === 'share'))
-      warnIfOpenToUploads(log, args, 'the transfer and share servers accept');
     const portOf: PortOf = (protocol, server) => {
       const chosen = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
       if (chosen === undefined) return server.port + args['port-offset'];
@@ -67,6 +68,14 @@ export async function serveAllCommand(): Promise<CommandBody> {
     };
     const root = await serveDefaults(args, log, protocols, portOf);
     log.info(`serving ${root}; a sum client sending a number outside 1..100 stops the sum server, the others go on`);
+    // Once listening: a --root or a port that stops the start is the one line said.
+    const storing = protocols.filter((protocol) => UPLOAD_PROTOCOLS.includes(protocol.name));
+    if (storing.length > 0)
+      warnIfOpenToUploads(
+        log,
+        args,
+        `the ${storing.map((protocol) => protocol.name).join(' and ')} server${storing.length > 1 ? 's accept' : ' accepts'}`,
+      );
   }
 
   return { builder: valuesRequired(builder), handler };

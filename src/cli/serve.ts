@@ -18,6 +18,7 @@ import { withIdleTimeout, withLogOptions, withRecordOption } from './common-opti
 import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions } from './inspect-options';
 import type { Inspection } from './inspection';
+import { errnoWords } from './errno-words';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
 export function withServerOptions<T>(yargs: Argv<T>) {
@@ -146,7 +147,7 @@ export async function serve(
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.
       log.error(
-        `${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errorCode(error)}`,
+        `${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errnoWords(errorCode(error))}`,
       );
       await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
       process.exit(EXIT.cannotListen);

@@ -49,9 +49,6 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args, false);
   const folder = await openServedFolder(args.root);
-  // Once the folder is known to serve: a --root that cannot be served is the one line said.
-  if (args['max-size'] === Number.MAX_SAFE_INTEGER)
-    warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
   const files = withTestCommitDelay(args['read-only'] ? readOnly(folder) : folder);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
@@ -71,6 +68,9 @@ async function handler(args: Args): Promise<void> {
     );
   await serve(args, log, [{ transport: 'tcp', port: args['listen-port'], protocol }]);
   log.info(`serving ${files.root}`);
+  // Once listening: a --root or a port that stops the start is the one line said.
+  if (args['max-size'] === Number.MAX_SAFE_INTEGER)
+    warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
 }
 
 /** `wirestate server` and `wirestate transfer server`. */

@@ -32,7 +32,7 @@ import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/shar
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
-import { isStandardStream, standardOutput } from '../storage/standard-streams';
+import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
@@ -56,8 +56,6 @@ const serverBuilder = (yargs: Argv) =>
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
   const folder = await openServedFolder(args.root);
-  // Once the folder is known to serve: a --root that cannot be served is the one line said.
-  warnIfOpenToUploads(log, args, 'the share server accepts');
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
@@ -70,6 +68,8 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
     },
   ]);
   log.info(`sharing ${files.root}`);
+  // Once listening: a --root or a port that stops the start is the one line said.
+  warnIfOpenToUploads(log, args, 'the share server accepts');
 }
 
 const clientBuilder = (yargs: Argv) =>
@@ -86,6 +86,11 @@ const clientBuilder = (yargs: Argv) =>
       type: 'string',
       describe: 'put: the local file (stored on the server under the same name); get: the file on the server',
     })
+    .option('input', {
+      alias: 'i',
+      type: 'string',
+      describe: 'put: the local file to send as NAME (default: NAME itself; - for stdin)',
+    })
     .option('output', {
       alias: 'o',
       type: 'string',
@@ -94,12 +99,15 @@ const clientBuilder = (yargs: Argv) =>
     .option('force', { type: 'boolean', default: false, describe: 'get: replace the local file if it exists' })
     .check((args) => {
       if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
+      if (args.command === 'put' && isStandardStream(args.name))
+        throw new Error('put - needs the name to store it under: put NAME -i - sends stdin as NAME');
       if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
       if (args.json && args.command === 'get' && isStandardStream(args.output))
         throw new Error('--json and -o - both write to stdout: pick one');
       return true;
     })
     .example('$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server')
+    .example('tar c docs | $0 share client 127.0.0.1 3650 put docs.tar -i -', 'store standard input as docs.tar')
     .example('$0 share client 127.0.0.1 3650 get apple.jpg', 'fetch it into ./apple.jpg')
     .example('$0 share client 127.0.0.1 3650 list', 'the shared names, one per line')
     .epilog(
@@ -110,19 +118,36 @@ type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
 /** The local file a put reads or a get writes, as given. */
 const localName = (args: ClientArgs) =>
-  args.command === 'put' ? (args.name ?? '') : (args.output ?? basename(args.name ?? ''));
+  args.command === 'put' ? (args.input ?? args.name ?? '') : (args.output ?? basename(args.name ?? ''));
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
+  const command = args.command as 'put' | 'get' | 'list';
+  const toStdout = command === 'get' && isStandardStream(args.output);
+  const fromStdin = command === 'put' && isStandardStream(args.input);
+  const spooled = fromStdin ? await spoolInput(process.stdin) : undefined;
+  try {
+    return await exchange(args, report, toStdout, spooled ?? resolve(localName(args)));
+  } finally {
+    await spooled?.remove();
+  }
+}
+
+/** The session itself; a put sends `from`: a path, or standard input spooled to a temporary file, its size known. */
+async function exchange(
+  args: ClientArgs,
+  report: ClientReport,
+  toStdout: boolean,
+  from: string | SpooledInput,
+): Promise<number> {
   const log = loggerFrom(args, true, 'error');
   const fail = (code: number, message: string) => report.fail(code, message);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';
-  const toStdout = command === 'get' && isStandardStream(args.output);
-  const local = resolve(localName(args));
-  let size = 0;
+  const local = typeof from === 'string' ? from : from.path;
+  let size = typeof from === 'string' ? 0 : from.size;
   try {
-    if (toStdout) {
-      // Nothing to check: the bytes go to standard output as they come.
+    if (toStdout || typeof from !== 'string') {
+      // Nothing to check: the bytes go to standard output as they come, or come from the spooled input.
     } else if (command === 'put') {
       const info = await stat(local);
       if (!info.isFile()) return fail(EXIT.localFile, `${name} is not a regular file`);

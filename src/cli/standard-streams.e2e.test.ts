@@ -77,3 +77,24 @@ it('blocks client SOURCE - and share client get NAME -o - write the file to stdo
     await Promise.all([blocks.exited, share.exited]);
   }
 });
+
+it('share client put NAME -i - stores standard input as NAME; put - alone says how, exit 2', async () => {
+  const shared = await mkdtemp(join(tmpdir(), 'wirestate-std-share-'));
+  const share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]);
+  try {
+    const put = await shell(
+      `printf 'from a pipe\\n' | wirestate share client 127.0.0.1 ${share.port} put piped.txt -i -`,
+    );
+    expect(put).toMatchObject({ code: EXIT.ok, stderr: 'put piped.txt: 12 B stored on the server\n' });
+    expect(await readFile(join(shared, 'piped.txt'), 'utf8')).toBe('from a pipe\n');
+    const bare = await shell(`echo x | wirestate share client 127.0.0.1 ${share.port} put -`);
+    expect(bare).toMatchObject({
+      code: EXIT.usage,
+      stderr: 'wirestate: put - needs the name to store it under: put NAME -i - sends stdin as NAME; see --help\n',
+    });
+    expect(await readdir(shared)).toEqual(['piped.txt']);
+  } finally {
+    share.child.kill('SIGTERM');
+    await share.exited;
+  }
+});

@@ -93,3 +93,36 @@ it('--log-format json: every line about a connection carries its fields', async 
   });
   expect(about('c2').find((line) => line.event === 'request')).toMatchObject({ operation: 'get', name: 'one.txt' });
 });
+
+it.each([
+  ['upper', ['upper', 'server', '0'], (port: number) => ['upper', 'client', '--port', String(port), 'hi'], 'upper', 2],
+  [
+    'sum',
+    ['sum', 'server', '0', '--number', '15'],
+    (port: number) => ['sum', 'client', '--port', String(port), 'Al', '4'],
+    'sum',
+    'Server of wirestate\n15\n'.length,
+  ],
+  [
+    'ardei',
+    ['ardei', 'server', '--tcp-port', '0', '--udp-port', '0'],
+    (port: number) => ['ardei', 'client', '--port', String(port), 'hi'],
+    'echo',
+    2,
+  ],
+])(
+  '--log-format json, %s: the request line names the operation, the last line counts the reply',
+  async (_name, serverArgs, clientArgs, operation, bytes) => {
+    const server = await start([...serverArgs, '--log-format', 'json']);
+    expect((await wirestate(clientArgs(server.port))).code).toBe(0);
+    await server.logged(/"connection":"c1"[^\n]*"event":"end"/);
+    const lines = server
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.connection === 'c1');
+    expect(lines.find((line) => line.event === 'request')).toMatchObject({ operation });
+    expect(lines.at(-1)).toMatchObject({ event: 'end', operation, bytes, outcome: expect.any(String) });
+  },
+);
