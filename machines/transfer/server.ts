@@ -4,7 +4,7 @@
  * happens in actors it declares and whoever runs it supplies with `provide`
  * (`serverActors` in server-actors.ts).
  */
-import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assign, fromCallback, fromPromise, setup, spawnChild, type EventObject } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
@@ -133,6 +133,12 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
+      /**
+       * From the request on, the names its lookup holds stay held until the connection ends: stopping this
+       * child, which the machine's end does, releases them. Spawned by the request rather than invoked from
+       * the start, so a connection that has not asked for anything yet holds one actor, not two.
+       */
+      holdNamesUntilTheEnd: spawnChild('holdNames', { input: ({ context }) => ({ owner: context.owner }) }),
       takeRequest: assign((_, params: { op: number; field: NameField; extended: boolean }) => ({
         operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
         name: params.field.ok ? params.field.name : undefined,
@@ -163,7 +169,6 @@ export const transferServerMachine = checkTargets<Targeted>()(
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: 0, extended: false, bytes: 0, outcome: 'open' }),
-    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: {
       ...interruptedOnSocketError,
@@ -212,6 +217,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
               target: 'check_download',
               actions: [
+                'holdNamesUntilTheEnd',
                 {
                   type: 'takeRequest',
                   params: ({ event }) => ({ op: event.op, field: event.name, extended: event.extended === true }),
@@ -223,6 +229,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
               target: 'check_upload',
               actions: [
+                'holdNamesUntilTheEnd',
                 {
                   type: 'takeRequest',
                   params: ({ event }) => ({ op: event.op, field: event.name, extended: event.extended === true }),
