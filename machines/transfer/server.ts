@@ -4,7 +4,7 @@
  * happens in actors it declares and whoever runs it supplies with `provide`
  * (`serverActors` in server-actors.ts).
  */
-import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assign, fromCallback, fromPromise, setup, spawnChild, type EventObject } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
@@ -157,6 +157,12 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
+      /**
+       * From the request on, the names its lookup holds stay held until the connection ends: stopping this
+       * child, which the machine's end does, releases them. Spawned by the request rather than invoked from
+       * the start, so a connection that has not asked for anything yet holds one actor, not two.
+       */
+      holdNamesUntilTheEnd: spawnChild('holdNames', { input: ({ context }) => ({ owner: context.owner }) }),
       takeRequest: assign(
         (
           _,
@@ -196,7 +202,6 @@ export const transferServerMachine = checkTargets<Targeted>()(
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => ({ ...input, size: 0, extended: false, start: 0, bytes: 0, outcome: 'open' }),
-    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: {
       ...interruptedOnSocketError,
@@ -248,6 +253,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
               target: 'check_download',
               actions: [
+                'holdNamesUntilTheEnd',
                 {
                   type: 'takeRequest',
                   params: ({ event }) => ({
@@ -264,6 +270,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
               target: 'check_upload',
               actions: [
+                'holdNamesUntilTheEnd',
                 {
                   type: 'takeRequest',
                   params: ({ event }) => ({

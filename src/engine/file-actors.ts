@@ -121,8 +121,11 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
           },
         },
       );
+      // No buffer larger than the file (at least one byte, so that a file longer than announced is noticed): a
+      // 1 KiB download holds 1 KiB buffers, not 256 KiB ones the garbage collector then has to reclaim.
+      const bufferSize = Math.max(1, Math.min(readChunk, input.size));
       const nextBuffer = () =>
-        free.pop() ?? (owned < SOURCE_BUFFERS ? (owned++, Buffer.allocUnsafeSlow(readChunk)) : undefined);
+        free.pop() ?? (owned < SOURCE_BUFFERS ? (owned++, Buffer.allocUnsafeSlow(bufferSize)) : undefined);
       const readNext = () => {
         if (reading || over) return;
         const buffer = nextBuffer();
