@@ -18,6 +18,7 @@ import { printResult } from './json-result';
 import { loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
+import { removeStaleDownloads } from './stale-downloads';
 import { transferFile, type FileResult, type TransferSettings } from './transfer-file';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
@@ -40,6 +41,13 @@ export async function runClient(args: ClientArgs): Promise<number> {
     if (!(error instanceof RunRefused)) throw error;
     process.stderr.write(`wirestate client: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (args.mode === 'download') {
+    const notes = new Progress(process.stderr, args.quiet || args.json);
+    for (const path of await removeStaleDownloads(
+      files.map(({ local }) => local).filter((local) => !isStandardStream(local)),
+    ))
+      notes.line(`removed ${path}, left by an interrupted download`);
   }
   const { host, port } = parseHostPort(args.server);
   const settings: TransferSettings = {

@@ -3,7 +3,7 @@
  * machine, and says how it ended. `wirestate client` calls it once per file, however many files a run has.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
 import { transferClient, transferProtocol } from '../../machines/transfer';
 import type { ClientInput } from '../../machines/transfer/client';
@@ -14,7 +14,6 @@ import type { Logger } from '../log/logger';
 import type { LocalFile } from '../storage/file-store';
 import { localFile } from '../storage/local-file';
 import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
-import { removeStaleTempFiles } from '../storage/temp-names';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
 import { errnoWords } from './errno-words';
 import { outcomeWords } from './outcome-words';
@@ -79,14 +78,6 @@ export async function transferFile(
         size = info.size;
       } else if (!(await stat(dirname(localPath))).isDirectory()) {
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
-      } else {
-        // What an earlier download of this file left when its process was killed.
-        for (const path of await removeStaleTempFiles(dirname(localPath), {
-          recursive: false,
-          forName: basename(localPath),
-        })) {
-          progress.line(`removed ${path}, left by an interrupted download`);
-        }
       }
     }
   } catch (error) {

@@ -11,11 +11,11 @@ describe('file actors size their buffers to a small file', () => {
       fileSource(() => outgoingBytes([content])),
       { input: { ref: 'f', size: content.length, idleMs: 60_000 } },
     );
-    const written = new Promise<Buffer>((resolve) => source.on('wire.write', ({ bytes }) => resolve(bytes)));
+    const written = new Promise<Uint8Array>((resolve) => source.on('wire.write', ({ bytes }) => resolve(bytes)));
     source.start();
     const bytes = await written;
     source.stop();
-    expect(bytes.equals(content)).toBe(true);
+    expect(Buffer.from(bytes).equals(content)).toBe(true);
     expect(bytes.buffer.byteLength).toBe(4096);
     expect(READ_CHUNK).toBeGreaterThan(4096);
   });

@@ -46,10 +46,11 @@ function tempPrefixFor(name: string): string {
  */
 export async function removeStaleTempFiles(
   dir: string,
-  options: { recursive: boolean; forName?: string },
+  options: { recursive: boolean; forNames?: Iterable<string> },
 ): Promise<string[]> {
   const removed: string[] = [];
-  const prefix = options.forName === undefined ? '.' : tempPrefixFor(options.forName);
+  // A temporary file's prefix (`.NAME.`) is what comes before its owner: one look-up per entry, however many names.
+  const prefixes = options.forNames === undefined ? undefined : new Set([...options.forNames].map(tempPrefixFor));
   let budget = SWEEP_MAX_ENTRIES;
   const sweep = async (openPath: string, shownPath: string, depth: number, root?: string): Promise<void> => {
     let folder;
@@ -68,7 +69,12 @@ export async function removeStaleTempFiles(
           continue;
         }
         const owner = OWNER.exec(entry.name);
-        if (!entry.isFile() || !entry.name.startsWith(prefix) || owner === null || isOtherWriter(Number(owner[1])))
+        if (
+          !entry.isFile() ||
+          owner === null ||
+          !(prefixes?.has(entry.name.slice(0, owner.index + 1)) ?? entry.name.startsWith('.')) ||
+          isOtherWriter(Number(owner[1]))
+        )
           continue;
         await unlink(folder.path(entry.name)).then(
           () => removed.push(join(shownPath, entry.name)),
