@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorCode } from '../storage/errors';
 import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
+import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import { EXIT } from '../engine/exit-codes';
 import { formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
@@ -63,6 +64,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     }),
     session: args,
     log: loggerFrom(args, true, 'error'),
+    machines: new ClientLogicPool(),
   };
   return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
 }

@@ -5,7 +5,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
-import { transferClient, transferProtocol } from '../../machines/transfer';
+import { transferClientOf, transferProtocol } from '../../machines/transfer';
+import type { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import type { ClientInput } from '../../machines/transfer/client';
 import { errorCode } from '../storage/errors';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
@@ -30,6 +31,8 @@ export interface TransferSettings {
   hello?: ClientInput['hello'];
   session: ClientSessionArgs;
   log: Logger;
+  /** The run's client machines, one built per transfer in flight. */
+  machines: ClientLogicPool;
 }
 
 /** How one file went: its exit code, the session's outcome when there was one, and why in words when it failed. */
@@ -84,13 +87,13 @@ export async function transferFile(
     return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
   }
 
-  const spec = transferClient(local, {
+  const input = {
     operation,
     serverName: remote,
     size,
     idleTimeoutMs: settings.idleTimeoutMs,
     ...(settings.hello && { hello: settings.hello }),
-  });
+  };
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
@@ -114,11 +117,20 @@ export async function transferFile(
   };
   let outcome: SessionOutcome;
   try {
-    outcome = await runClientSession(
-      { protocol: transferProtocol.name, transport: 'tcp', host, port, spec, connection },
-      settings.session,
-      settings.log,
-      showProgress,
+    outcome = await settings.machines.lend(local, (logic) =>
+      runClientSession(
+        {
+          protocol: transferProtocol.name,
+          transport: 'tcp',
+          host,
+          port,
+          spec: transferClientOf(logic, input),
+          connection,
+        },
+        settings.session,
+        settings.log,
+        showProgress,
+      ),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return failed(EXIT.cannotConnect, error.message);
