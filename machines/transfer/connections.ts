@@ -8,6 +8,7 @@ import { TransferFrameReader } from './frame-reader';
 import { transferServerMachine, type ServerInput } from './server';
 import { CAPABILITY, IMPLEMENTED } from './extension-frames';
 import { serverActors } from './server-actors';
+import type { ClientLogic } from './client-logic-pool';
 
 export interface TransferServerOptions extends BulkOptions {
   /** Largest upload accepted, in bytes. */
@@ -42,8 +43,13 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
 
 /** `bulk`: the buffer sizes of its file actors (file-actors.ts), each with its default. */
 export function transferClient(local: LocalFile, input: ClientInput, bulk: BulkOptions = {}): ConnectionSpec {
+  return transferClientOf(transferClientMachine.provide({ actors: clientActors(local, bulk) }), input);
+}
+
+/** A client connection run by a machine already provided with its local file's actors (client-logic-pool.ts). */
+export function transferClientOf(logic: ClientLogic, input: ClientInput): ConnectionSpec {
   return {
-    logic: transferClientMachine.provide({ actors: clientActors(local, bulk) }),
+    logic,
     input,
     decoder: new TransferFrameReader(input.operation, {
       hello: input.hello !== undefined,

@@ -84,7 +84,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
     try {
       if (!(await stat(dirname(target))).isDirectory())
         return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
-      await removeStaleTempFiles(dirname(target), { recursive: false, forName: basename(target) });
+      await removeStaleTempFiles(dirname(target), { recursive: false, forNames: [basename(target)] });
     } catch (error) {
       return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
     }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorCode } from '../storage/errors';
 import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
+import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import { EXIT } from '../engine/exit-codes';
 import { formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
@@ -18,6 +19,7 @@ import { printResult } from './json-result';
 import { loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
+import { removeStaleDownloads } from './stale-downloads';
 import { transferFile, type FileResult, type TransferSettings } from './transfer-file';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
@@ -41,6 +43,13 @@ export async function runClient(args: ClientArgs): Promise<number> {
     process.stderr.write(`wirestate client: ${error.message}\n`);
     return error.exitCode;
   }
+  if (args.mode === 'download') {
+    const notes = new Progress(process.stderr, args.quiet || args.json);
+    for (const path of await removeStaleDownloads(
+      files.map(({ local }) => local).filter((local) => !isStandardStream(local)),
+    ))
+      notes.line(`removed ${path}, left by an interrupted download`);
+  }
   const { host, port } = parseHostPort(args.server);
   const settings: TransferSettings = {
     operation: args.mode,
@@ -56,6 +65,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     }),
     session: args,
     log: loggerFrom(args, true, 'error'),
+    machines: new ClientLogicPool(),
   };
   return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
 }

@@ -108,7 +108,8 @@ export class Progress {
     while (this.samples.length > 2 && now - this.samples[1].at > RATE_WINDOW_MS) this.samples.shift();
     // The last bytes are drawn at once, and only once: more updates may follow at the same count.
     const finished = total > 0 && bytes >= total && this.drawnBytes < total;
-    if (now - this.lastDraw < REDRAW_MS && !finished) return;
+    const finishedDrawn = total > 0 && this.drawnBytes >= total;
+    if (finishedDrawn || (now - this.lastDraw < REDRAW_MS && !finished)) return;
     this.drawnBytes = bytes;
     this.lastDraw = now;
     const oldest = this.samples[0];

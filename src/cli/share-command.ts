@@ -154,7 +154,7 @@ async function exchange(
       size = info.size;
     } else if (command === 'get') {
       if (!args.force && (await pathExists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
-      await removeStaleTempFiles(dirname(local), { recursive: false, forName: basename(local) });
+      await removeStaleTempFiles(dirname(local), { recursive: false, forNames: [basename(local)] });
     }
   } catch (error) {
     return fail(EXIT.localFile, `cannot use ${local}: ${errnoWords(errorCode(error))}`);

@@ -3,9 +3,10 @@
  * machine, and says how it ended. `wirestate client` calls it once per file, however many files a run has.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
-import { transferClient, transferProtocol } from '../../machines/transfer';
+import { transferClientOf, transferProtocol } from '../../machines/transfer';
+import type { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import type { ClientInput } from '../../machines/transfer/client';
 import { errorCode } from '../storage/errors';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
@@ -14,7 +15,6 @@ import type { Logger } from '../log/logger';
 import type { LocalFile } from '../storage/file-store';
 import { localFile } from '../storage/local-file';
 import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
-import { removeStaleTempFiles } from '../storage/temp-names';
 import { keptDownload } from '../storage/kept-download';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
@@ -40,6 +40,8 @@ export interface TransferSettings {
   hello?: ClientInput['hello'];
   session: ClientSessionArgs;
   log: Logger;
+  /** The run's client machines, one built per transfer in flight. */
+  machines: ClientLogicPool;
 }
 
 /** How one file went: its exit code, the session's outcome when there was one, and why in words when it failed. */
@@ -92,13 +94,6 @@ export async function transferFile(
       } else if (!(await stat(dirname(localPath))).isDirectory()) {
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       } else {
-        // What an earlier download of this file left when its process was killed.
-        for (const path of await removeStaleTempFiles(dirname(localPath), {
-          recursive: false,
-          forName: basename(localPath),
-        })) {
-          progress.line(`removed ${path}, left by an interrupted download`);
-        }
         resumable = { resume: keptDownload(localPath, remote) };
       }
     }
@@ -106,13 +101,13 @@ export async function transferFile(
     return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
   }
 
-  const spec = transferClient(local, {
+  const input = {
     operation,
     serverName: remote,
     size,
     idleTimeoutMs: settings.idleTimeoutMs,
     ...(settings.hello && { hello: settings.hello, ...resumable }),
-  });
+  };
   // Said once connected, before the first byte moves; then the progress follows the machine's count.
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
@@ -146,11 +141,20 @@ export async function transferFile(
   };
   let outcome: SessionOutcome;
   try {
-    outcome = await runClientSession(
-      { protocol: transferProtocol.name, transport: 'tcp', host, port, spec, connection },
-      settings.session,
-      settings.log,
-      showProgress,
+    outcome = await settings.machines.lend(local, (logic) =>
+      runClientSession(
+        {
+          protocol: transferProtocol.name,
+          transport: 'tcp',
+          host,
+          port,
+          spec: transferClientOf(logic, input),
+          connection,
+        },
+        settings.session,
+        settings.log,
+        showProgress,
+      ),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return failed(EXIT.cannotConnect, error.message);

@@ -91,9 +91,10 @@ export interface BulkOptions {
  * buffer on its way, nothing more is read. Errors if the file yields another count of bytes.
  */
 export function fileSource(open: (target: FileTarget) => OutgoingFile, options: BulkOptions = {}) {
-  const readChunk = options.readChunk ?? READ_CHUNK;
   return fromCallback<SourceCommand | MeterTimer, BulkTarget, SourceWrite>(
     ({ input, sendBack, receive, emit, self, system }) => {
+      // A file smaller than a chunk is read into buffers its size: a connection per small file allocates no more.
+      const readChunk = Math.min(options.readChunk ?? READ_CHUNK, Math.max(input.size, 1));
       const tell = (event: SourceEvent) => sendBack(event);
       const file = open(input);
       const hash = input.digest ? createHash('sha256') : undefined;
@@ -220,8 +221,10 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
         waitingOnUs: () => writer.isFull || hashingKept,
       },
     );
+    // A file known to be smaller than a buffer gets buffers its size (size 0 is unknown: a file until the peer ends).
+    const perBuffer = writeBuffer / SINK_BUFFERS;
     const writer = pooledWriter(file.stream, {
-      bytes: writeBuffer,
+      bytes: SINK_BUFFERS * (input.size > 0 ? Math.min(perBuffer, input.size) : perBuffer),
       buffers: SINK_BUFFERS,
       full: () => tell({ type: 'file.full' }),
       drained: () => !hashingKept && tell({ type: 'file.drain' }),

@@ -71,7 +71,7 @@ describe('the start-up sweep', () => {
     const name = 'n'.repeat(255);
     await writeFile(join(root, staleNameFor(name)), 'left');
     await writeFile(join(root, staleNameFor('other')), 'left');
-    expect(await removeStaleTempFiles(root, { recursive: false, forName: name })).toHaveLength(1);
+    expect(await removeStaleTempFiles(root, { recursive: false, forNames: [name] })).toHaveLength(1);
     await writeFile(join(root, staleNameFor(name)), 'left');
     expect(await removeStaleTempFiles(root, { recursive: false })).toHaveLength(2);
     expect(await readdir(root)).toEqual([]);
@@ -84,5 +84,16 @@ describe('the start-up sweep', () => {
     await writeFile(join(root, live), 'still being written');
     expect(await removeStaleTempFiles(root, { recursive: false })).toEqual([join(root, ours)]);
     expect(await readdir(root)).toEqual([live]);
+  });
+});
+
+describe('a sweep for the files of one run', () => {
+  it('removes the stale files of every name asked for, in one pass, and keeps those of other names', async () => {
+    const names = ['a.bin', 'b.bin', 'c d.bin'];
+    const [a, b, c, other] = [...names, 'other.bin'].map(staleNameFor);
+    for (const stale of [a, b, c, other]) await writeFile(join(root, stale), 'left');
+    const removed = await removeStaleTempFiles(root, { recursive: false, forNames: names });
+    expect(removed.sort()).toEqual([a, b, c].map((stale) => join(root, stale)).sort());
+    expect(await readdir(root)).toEqual([other]);
   });
 });

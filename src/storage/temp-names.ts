@@ -44,12 +44,17 @@ export function tempPrefixFor(name: string, room = NAME_ROOM): string {
  */
 export async function removeStaleTempFiles(
   dir: string,
-  options: { recursive: boolean; forName?: string },
+  options: { recursive: boolean; forNames?: Iterable<string> },
 ): Promise<string[]> {
-  const prefix = options.forName === undefined ? '.' : tempPrefixFor(options.forName);
+  // A temporary file's prefix (`.NAME.`) is what comes before its owner: one look-up per entry, however many names.
+  const prefixes = options.forNames === undefined ? undefined : new Set([...options.forNames].map(tempPrefixFor));
   return removeFilesUnder(dir, options.recursive, (name) => {
     const owner = OWNER.exec(name);
-    return name.startsWith(prefix) && owner !== null && !isOtherWriter(Number(owner[1]));
+    return (
+      owner !== null &&
+      (prefixes?.has(name.slice(0, owner.index + 1)) ?? name.startsWith('.')) &&
+      !isOtherWriter(Number(owner[1]))
+    );
   });
 }
 

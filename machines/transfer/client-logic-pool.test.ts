@@ -1,0 +1,35 @@
+import { memoryLocalFile } from '../../src/storage/memory-local-file';
+import { ClientLogicPool, type ClientLogic } from './client-logic-pool';
+
+describe('ClientLogicPool', () => {
+  it('builds one machine for transfers one after another, and one per transfer in flight', async () => {
+    const pool = new ClientLogicPool();
+    const seen: ClientLogic[] = [];
+    const transfer = (logic: ClientLogic) => {
+      seen.push(logic);
+      return new Promise((resolve) => setImmediate(resolve));
+    };
+    await pool.lend(memoryLocalFile(), transfer);
+    await pool.lend(memoryLocalFile(), transfer);
+    expect(seen[1]).toBe(seen[0]);
+    await Promise.all([pool.lend(memoryLocalFile(), transfer), pool.lend(memoryLocalFile(), transfer)]);
+    expect(seen[2]).not.toBe(seen[3]);
+    expect(new Set(seen).size).toBe(2);
+  });
+
+  it("a lent machine's actors use the file it was lent with", async () => {
+    const pool = new ClientLogicPool();
+    for (const room of [10, 20])
+      await pool.lend(memoryLocalFile(Buffer.alloc(0), room), async (logic) => {
+        expect(await roomFor(logic, room + 1)).toBe(false);
+        expect(await roomFor(logic, room)).toBe(true);
+      });
+  });
+});
+
+/** Runs the machine's `checkRoom` actor, as the client machine invokes it before a download. */
+async function roomFor(logic: ClientLogic, size: number): Promise<boolean> {
+  const { createActor, toPromise } = await import('xstate');
+  const checkRoom = logic.implementations.actors.checkRoom as Parameters<typeof createActor>[0];
+  return (await toPromise(createActor(checkRoom, { input: { size } }).start())) as boolean;
+}
