@@ -134,9 +134,8 @@ export function confirmClientStates<TimedOut, NotKept, Failed extends string>(
             'the server offered to confirm storing and closed without confirming: the message may not be stored',
           ),
         ],
-        'socket.error': notConfirmed(
-          'the server offered to confirm storing and broke the connection without confirming: the message may not be stored',
-        ),
+        // A refusal (queue full, message over the cap) is a reset, as in the seed's grammar.
+        'socket.error': notKept,
       },
     },
   };

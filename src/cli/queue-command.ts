@@ -25,6 +25,7 @@ import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
 import { OFFER_AFTER_MS, OFFER_WAIT_MS } from '../../machines/queue/store-confirmation';
+import { withTestEnqueueDelay } from '../../machines/queue/delayed-enqueue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -81,7 +82,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
   }
-  const protocol = queueServer(store, transport, {
+  const protocol = queueServer(withTestEnqueueDelay(store), transport, {
     maxMessage: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
     ...(transport === 'tcp' && { offerAfterMs: OFFER_AFTER_MS }),
