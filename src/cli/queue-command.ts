@@ -123,7 +123,7 @@ const clientBuilder = (yargs: Argv) =>
     .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
     .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
     .epilog(
-      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
+      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
