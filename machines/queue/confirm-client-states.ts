@@ -6,8 +6,8 @@
  */
 import { READING_TAG } from '../../src/engine/protocol';
 import { rearmedByProgress } from '../../src/engine/bulk-states';
-import { joinedBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
-import { mayStillBe, OFFER_TOKEN, OFFER_WAIT_MS, SEND_TOKEN, STORED_TOKEN } from './store-confirmation';
+import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
+import { mayStillBe, OFFER_TOKEN, OFFER_WAIT_MS, SEND_TOKEN, startsWith, STORED_TOKEN } from './store-confirmation';
 
 interface ConfirmContext {
   mode: 'send' | 'receive';
@@ -24,7 +24,11 @@ export const CANNOT_CONFIRM =
 /** The client machine's guards for it, as plain functions of its context. */
 export const confirmClient = {
   awaitsOffer: (context: ConfirmContext) => context.mode === 'send' && context.offerWaitMs !== undefined,
-  offerHeard: (context: ConfirmContext) => joinedBytes(context.reply).equals(OFFER_TOKEN),
+  /** The offer is whole; bytes after it (any cut of the stream may join them to it) are the stored reply's. */
+  offerHeard: (context: ConfirmContext) => startsWith(OFFER_TOKEN, joinedBytes(context.reply)),
+  /** The reply so far, without the offer. */
+  afterOffer: (context: ConfirmContext) =>
+    appendBytes(noBytes(), joinedBytes(context.reply).subarray(OFFER_TOKEN.length)),
   /** Bytes that are not (the start of) an offer: the server spoke out of turn. */
   notAnOffer: (context: ConfirmContext) => context.reply.length > 0 && !offerSoFar(joinedBytes(context.reply)),
   storedHeard: (context: ConfirmContext) => joinedBytes(context.reply).equals(STORED_TOKEN),
@@ -78,7 +82,7 @@ export function confirmClientStates<TimedOut, NotKept, Failed extends string>(
           guard: 'offerHeard' as const,
           target: 'send_confirmed_message',
           actions: [
-            'clearReply' as const,
+            'dropOffer' as const,
             { type: 'write' as const, params: { bytes: SEND_TOKEN } },
             {
               type: 'write' as const,

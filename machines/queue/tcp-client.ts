@@ -76,7 +76,7 @@ export function createQueueTcpClient(message: Buffer) {
       append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
       /** The reply, whole, where the command reads it: a message or the empty-queue text. */
       keepReply: assign({ message: ({ context }) => joinedBytes(context.reply) }),
-      clearReply: assign({ reply: () => noBytes() }),
+      dropOffer: assign({ reply: ({ context }) => confirmClient.afterOffer(context) }),
       noteFallback: assign({ fellBack: true }),
       countMessage: assign({ bytes: ({ context }) => context.message.length }),
     },
