@@ -121,6 +121,8 @@ export function confirmClientStates<TimedOut, NotKept, Failed extends string>(
       tags: READING_TAG,
       after: { idle: timedOut },
       on: {
+        // The message's last bytes may still be leaving the kernel (a slow link): that is progress, not idleness.
+        ...rearmedByProgress('wait_stored_reply'),
         'frame.bytes': { actions: appendEvent },
         'socket.end': [
           {
