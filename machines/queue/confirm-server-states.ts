@@ -7,7 +7,7 @@
 import { READING_TAG } from '../../src/engine/protocol';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { isGet, mayStillBeGet } from './codec';
-import { mayStillBe, SEND_TOKEN, startsWith, STORED_TOKEN } from './store-confirmation';
+import { mayStillBe, OFFER_TOKEN, SEND_TOKEN, startsWith, STORED_TOKEN } from './store-confirmation';
 
 interface ConfirmContext {
   received: ReceivedBytes;
@@ -46,6 +46,12 @@ export const confirmServer = {
   }),
 };
 
+/**
+ * How long after the silence the offer is written: a timer set while the loop's timers run fires only after
+ * the loop has read the sockets, so bytes that arrived while the server was busy are seen first.
+ */
+export const SETTLE_MS = 1;
+
 /** The delay before the offer, for the machine's `delays` (never taken when no offer is configured). */
 export const offerDelay = ({ context }: { context: ConfirmContext }) => context.offerAfterMs ?? 0;
 
@@ -62,7 +68,15 @@ export function confirmServerStates<TimedOut>(timedOut: TimedOut) {
   return {
     offered: {
       tags: READING_TAG,
-      after: { idle: timedOut },
+      after: {
+        idle: timedOut,
+        // Bytes that came while a busy server was not reading are read before this fires: only a still-silent
+        // connection is offered (a client whose GET was merely late must not get the offer in its reply).
+        settle: {
+          guard: 'nothingReceived' as const,
+          actions: { type: 'write' as const, params: { bytes: OFFER_TOKEN } },
+        },
+      },
       always: [
         { guard: 'asksConfirmation' as const, target: 'receiving_message', actions: 'dropSendToken' as const },
         {

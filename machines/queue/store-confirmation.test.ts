@@ -7,6 +7,7 @@ import { replay, PEER_ENDS, type ReplayInput } from '../../src/engine/replay';
 import { queueClient, queueServer } from './connections';
 import { MessageQueue } from './message-queue';
 import { CANNOT_CONFIRM } from './confirm-client-states';
+import { SETTLE_MS } from './confirm-server-states';
 import { OFFER_AFTER_MS, OFFER_TOKEN, OFFER_WAIT_MS, SEND_TOKEN, STORED_TOKEN } from './store-confirmation';
 
 const MESSAGE = Buffer.from('This is message one. I am 41 characters.\n');
@@ -58,7 +59,7 @@ describe('server', () => {
     'after the offer, a send token and message cut at byte %i: kept, then confirmed',
     async (at) => {
       const queue = new MessageQueue();
-      const inputs: ReplayInput[] = [{ wait: OFFER_AFTER_MS }, ...cutAt(request, at), PEER_ENDS];
+      const inputs: ReplayInput[] = [{ wait: OFFER_AFTER_MS }, { wait: SETTLE_MS }, ...cutAt(request, at), PEER_ENDS];
       const result = await replay(server(queue), inputs);
       expect(result.sent).toEqual(Buffer.concat([OFFER_TOKEN, STORED_TOKEN]));
       expect(result.states).toEqual(['client_connect', 'offered', 'receiving_message', 'enqueue', 'confirm_stored']);
@@ -72,8 +73,23 @@ describe('server', () => {
     expect(result.states).toEqual(['client_connect', 'receiving_message', 'enqueue', 'message_stored']);
   });
 
+  it('a GET that comes after the silence but before the offer is written gets no offer in its reply', async () => {
+    const result = await replay(server(), [
+      { wait: OFFER_AFTER_MS },
+      Buffer.from('<<GET>>'),
+      { wait: SETTLE_MS },
+      PEER_ENDS,
+    ]);
+    expect(result.sent).toEqual(Buffer.from('Error - no messages in queue.'));
+  });
+
   it('a GET after the offer is served as the seed serves it', async () => {
-    const result = await replay(server(), [{ wait: OFFER_AFTER_MS }, Buffer.from('<<GET>>'), PEER_ENDS]);
+    const result = await replay(server(), [
+      { wait: OFFER_AFTER_MS },
+      { wait: SETTLE_MS },
+      Buffer.from('<<GET>>'),
+      PEER_ENDS,
+    ]);
     expect(result.sent).toEqual(Buffer.concat([OFFER_TOKEN, Buffer.from('Error - no messages in queue.')]));
   });
 });

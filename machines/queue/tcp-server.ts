@@ -25,8 +25,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
-import { confirmServer, confirmServerStates, offerDelay } from './confirm-server-states';
-import { OFFER_TOKEN } from './store-confirmation';
+import { confirmServer, confirmServerStates, offerDelay, SETTLE_MS } from './confirm-server-states';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -90,7 +89,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       ...storeDeclarations.actions,
       dropSendToken: assign(({ context }) => confirmServer.withoutSendToken(context)),
     },
-    delays: { idle: idleDelay, offer: offerDelay },
+    delays: { idle: idleDelay, offer: offerDelay, settle: SETTLE_MS },
     guards: {
       offering: ({ context }) => confirmServer.offering(context),
       asksConfirmation: ({ context }) => confirmServer.asksConfirmation(context),
@@ -112,7 +111,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         after: {
           idle: timedOut,
-          offer: { guard: 'offering', target: 'offered', actions: { type: 'write', params: { bytes: OFFER_TOKEN } } },
+          offer: { guard: 'offering', target: 'offered' },
         },
         on: {
           'frame.bytes': [
