@@ -1,5 +1,5 @@
 /**
- * Bulk part of `npm run bench`: one large file down and up, with wirestate and its peers (the plain
+ * Bulk part of `npm run bench`: one large file down and up, with wirestate (with and without --verify) and its peers (the plain
  * Node pipe, socat and nginx + curl when installed), in interleaved rounds. Each step records MiB/s,
  * the CPU both ends used and the Mark-Compacts of each Node end; each server's peak RSS is read at
  * the end.
@@ -27,6 +27,7 @@ import { startNginx } from './bench-nginx';
 
 const PLAIN = join(__dirname, 'plain-pipe.js');
 const GiB = 1024 * MiB;
+const NO_VERIFY = 'wirestate --no-verify';
 
 export interface BulkOptions {
   size: number;
@@ -69,7 +70,12 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
   const servers: Server[] = [];
   const track = (server: Server) => (servers.push(server), server);
   try {
-    const peers: Peer[] = [await wirestatePeer('wirestate', [])];
+    // Between wirestate peers --verify (SHA-256 of the whole file, both ends) is on by default: the second peer
+    // is the same pair without it, so the table shows what verification costs, in the same interleaved rounds.
+    const peers: Peer[] = [
+      await wirestatePeer('wirestate', []),
+      await wirestatePeer(NO_VERIFY, [], CLI, ['--no-verify']),
+    ];
     if (options.baseline) peers.push(await wirestatePeer('baseline', [], options.baseline));
     if (options.inspect) peers.push(await wirestatePeer('wirestate --inspect', ['--inspect', '0']));
     peers.push(await plainPeer());
@@ -127,7 +133,7 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     }
   }
 
-  async function wirestatePeer(name: string, extra: string[], cli = CLI): Promise<Peer> {
+  async function wirestatePeer(name: string, extra: string[], cli = CLI, clientExtra: string[] = []): Promise<Peer> {
     const server = track(
       await startServer(
         name,
@@ -152,7 +158,7 @@ export async function benchBulk(options: BulkOptions): Promise<void> {
     );
     const client = (...argv: string[]): [string, string[]] => [
       process.execPath,
-      ['--trace-gc', cli, 'client', '-q', '-s', `127.0.0.1:${server.port}`, ...argv],
+      ['--trace-gc', cli, 'client', '-q', '-s', `127.0.0.1:${server.port}`, ...clientExtra, ...argv],
     ];
     const upName = `up-${name.replace(/\W+/g, '-')}.bin`;
     return {
@@ -309,4 +315,15 @@ function report(steps: { name: string; way: string; peer: Peer; results: Step[] 
   }
   console.log('');
   printTable(rows);
+  console.log('');
+  for (const way of ['download', 'upload'])
+    console.log(verificationCost(way, rate(`wirestate ${way}`), rate(`${NO_VERIFY} ${way}`)));
+}
+
+/** One line: the throughput --verify (SHA-256) takes from a direction, from the two medians of the same run. */
+function verificationCost(way: string, verified: number, unverified: number): string {
+  return (
+    `verification (SHA-256) ${way}: ${figure(verified)} MiB/s with, ${figure(unverified)} without: ` +
+    `${figure((1 - verified / unverified) * 100, 1)}% of the throughput`
+  );
 }

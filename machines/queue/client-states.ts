@@ -7,6 +7,8 @@ export interface QueueClientInput {
   maxMessage: number;
   /** How long to wait for the server (the receive timeout). */
   idleTimeoutMs?: number;
+  /** TCP send: wait this long for the server's offer to confirm storing (store-confirmation.ts); plain when absent. */
+  offerWaitMs?: number;
 }
 
 /** The context both clients start from: `message` is what `send` sends, or empty until a reply arrives. */

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_MESSAGE, QUEUE_PORT } from './codec';
 import { queueServer } from './connections';
 import { MessageQueue } from './message-queue';
 import { queueTraceSupport } from './trace-support';
+import { OFFER_AFTER_MS } from './store-confirmation';
 
 export * from './connections';
 
@@ -22,7 +23,11 @@ export const queueProtocol: ProtocolDescriptor = {
     transport,
     port: QUEUE_PORT,
     protocol: (world: ServingWorld) =>
-      queueServer(queueOf(world), transport, { maxMessage: DEFAULT_MAX_MESSAGE, idleTimeoutMs: world.idleTimeoutMs }),
+      queueServer(queueOf(world), transport, {
+        maxMessage: DEFAULT_MAX_MESSAGE,
+        idleTimeoutMs: world.idleTimeoutMs,
+        ...(transport === 'tcp' && { offerAfterMs: OFFER_AFTER_MS }),
+      }),
   })),
   traces: { queue: queueTraceSupport('tcp'), 'queue-udp': queueTraceSupport('udp') },
 };

@@ -21,8 +21,8 @@ export type QueueOutcome =
 export type QueueCode =
   | SocketCode
   | Extract<EngineCode, 'ok' | 'peer.idle'>
-  /** `peer.refused`: the server reset a send before keeping the message; `reply.too_large`: a reply over `--max-size`. */
-  | Extract<PeerCode, 'peer.refused' | 'protocol.violation' | 'reply.too_large'>
+  /** `peer.refused`: the server reset a send before keeping the message; `peer.ended_early`: it offered to confirm storing and did not; `reply.too_large`: a reply over `--max-size`. */
+  | Extract<PeerCode, 'peer.refused' | 'peer.ended_early' | 'protocol.violation' | 'reply.too_large'>
   /** A GET found no message waiting. */
   | 'queue.empty'
   /** The queue holds as many messages or bytes as it may (`--max-messages`, `--max-queue-bytes`). */

@@ -88,7 +88,7 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
       expect(stderr).toBe(
         'Sent: 5 bytes\n(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n',
       );
-    else expect(stderr).toBe('Sent: 5 bytes\n');
+    else expect(stderr).toBe('Sent: 5 bytes\nstored: the server confirmed it\n');
   });
 
   it('refuses a message over --max-size and says so, keeping nothing', async () => {

@@ -17,6 +17,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { CANNOT_CONFIRM, confirmClient, confirmClientStates, offerWaitDelay } from './confirm-client-states';
 
 export type { QueueClientInput };
 
@@ -28,6 +29,8 @@ interface Context extends QueueClientInput {
   code?: QueueCode;
   detail?: string;
   bytes: number;
+  /** No offer came in time: the message went plainly. */
+  fellBack?: boolean;
 }
 
 type Event = BytesFrame | WireEvent;
@@ -73,9 +76,17 @@ export function createQueueTcpClient(message: Buffer) {
       append: assign(({ context }, params: { bytes: Buffer }) => ({ reply: appendBytes(context.reply, params.bytes) })),
       /** The reply, whole, where the command reads it: a message or the empty-queue text. */
       keepReply: assign({ message: ({ context }) => joinedBytes(context.reply) }),
+      dropOffer: assign({ reply: ({ context }) => confirmClient.afterOffer(context) }),
+      noteFallback: assign({ fellBack: true }),
+      countMessage: assign({ bytes: ({ context }) => context.message.length }),
     },
-    delays: { idle: idleDelay },
+    delays: { idle: idleDelay, offerWait: offerWaitDelay },
     guards: {
+      awaitsOffer: ({ context }) => confirmClient.awaitsOffer(context),
+      offerHeard: ({ context }) => confirmClient.offerHeard(context),
+      notAnOffer: ({ context }) => confirmClient.notAnOffer(context),
+      storedHeard: ({ context }) => confirmClient.storedHeard(context),
+      lateOffer: ({ context }, params: { bytes: Buffer }) => confirmClient.lateOffer(context, params.bytes),
       sending: ({ context }) => context.mode === 'send',
       overCap: ({ context }) => context.reply.length > context.maxMessage,
       emptyReply: ({ context }) => isEmptyReply(joinedBytes(context.reply), 'tcp'),
@@ -87,7 +98,8 @@ export function createQueueTcpClient(message: Buffer) {
     initial: 'start',
     on: interruptedOnSocketError,
     states: {
-      start: startByMode,
+      start: { always: [{ guard: 'awaitsOffer', target: 'wait_offer' }, ...startByMode.always] },
+      ...confirmClientStates(timedOut, { guard: 'resetByServer' as const, ...notKept }, FAILED),
 
       send_message: {
         after: { idle: timedOut },
@@ -105,18 +117,31 @@ export function createQueueTcpClient(message: Buffer) {
           'socket.end': {
             target: 'message_sent',
             actions: [
-              assign({ bytes: ({ context }) => context.message.length }),
-              { type: 'finish', params: { outcome: 'sent', code: 'ok' } },
+              'countMessage',
+              {
+                type: 'finish',
+                params: ({ context }) => ({
+                  outcome: 'sent',
+                  code: 'ok',
+                  ...(context.fellBack && { detail: CANNOT_CONFIRM }),
+                }),
+              },
             ],
           },
           'socket.error': notKept,
-          'frame.bytes': {
-            target: 'failed',
-            actions: {
-              type: 'finish',
-              params: { outcome: 'protocol_error', code: 'protocol.violation', detail: 'the server answered a send' },
+          'frame.bytes': [
+            {
+              guard: { type: 'lateOffer', params: ({ event }) => ({ bytes: event.bytes }) },
+              actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
             },
-          },
+            {
+              target: 'failed',
+              actions: {
+                type: 'finish',
+                params: { outcome: 'protocol_error', code: 'protocol.violation', detail: 'the server answered a send' },
+              },
+            },
+          ],
         },
       },
       message_sent: { type: 'final' },

@@ -25,11 +25,14 @@ import { idleDelay } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { confirmServer, confirmServerStates, offerDelay, SETTLE_MS } from './confirm-server-states';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
   maxMessage: number;
   idleTimeoutMs?: number;
+  /** Offer the stored confirmation to a connection silent this long (store-confirmation.ts); never when absent. */
+  offerAfterMs?: number;
 }
 
 interface Context extends QueueServerInput {
@@ -39,6 +42,7 @@ interface Context extends QueueServerInput {
   code?: QueueCode;
   detail?: string;
   bytes: number;
+  confirm?: boolean;
 }
 
 type Event = BytesFrame | WireEvent;
@@ -83,9 +87,15 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       })),
       finish: assign(finishAction<QueueOutcome, QueueCode>()),
       ...storeDeclarations.actions,
+      dropSendToken: assign(({ context }) => confirmServer.withoutSendToken(context)),
     },
-    delays: { idle: idleDelay },
+    delays: { idle: idleDelay, offer: offerDelay, settle: SETTLE_MS },
     guards: {
+      offering: ({ context }) => confirmServer.offering(context),
+      asksConfirmation: ({ context }) => confirmServer.asksConfirmation(context),
+      offeredGet: ({ context }) => confirmServer.offeredGet(context),
+      offeredMessage: ({ context }) => confirmServer.offeredMessage(context),
+      confirmAsked: ({ context }) => context.confirm === true,
       nothingReceived: ({ context }) => context.received.length === 0,
       overCap: ({ context }) => context.received.length > context.maxMessage,
       isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
@@ -99,7 +109,10 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
     states: {
       client_connect: {
         tags: READING_TAG,
-        after: { idle: timedOut },
+        after: {
+          idle: timedOut,
+          offer: { guard: 'offering', target: 'offered' },
+        },
         on: {
           'frame.bytes': [
             {
@@ -174,13 +187,23 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         invoke: {
           src: 'enqueue',
           input: ({ context }) => joinedBytes(context.received),
-          onDone: {
-            target: 'message_stored',
-            actions: [
-              assign({ bytes: ({ context }) => context.received.length }),
-              { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
-            ],
-          },
+          onDone: [
+            {
+              guard: 'confirmAsked',
+              target: 'confirm_stored',
+              actions: [
+                assign({ bytes: ({ context }) => context.received.length }),
+                { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
+              ],
+            },
+            {
+              target: 'message_stored',
+              actions: [
+                assign({ bytes: ({ context }) => context.received.length }),
+                { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
+              ],
+            },
+          ],
           onError: {
             target: 'failed',
             actions: {
@@ -195,6 +218,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         },
       },
       message_stored: { type: 'final', entry: 'end' },
+      ...confirmServerStates(timedOut),
 
       dequeue: {
         invoke: {

@@ -10,6 +10,7 @@ import type { TraceSupport } from '../../src/trace/trace-support';
 import { EMPTY_TCP, EMPTY_UDP, isGet } from './codec';
 import { queueClient, queueServer, type Transport } from './connections';
 import { MessageQueue } from './message-queue';
+import { OFFER_TOKEN, SEND_TOKEN, STORED_TOKEN, startsWith } from './store-confirmation';
 import { MemoryKeeper } from './message-keeper';
 import type { QueueClientInput } from './tcp-client';
 import type { QueueServerInput } from './tcp-server';
@@ -18,18 +19,28 @@ import { queueTcpServerMachine } from './tcp-server';
 import { createQueueUdpClient } from './udp-client';
 import { queueUdpServerMachine } from './udp-server';
 
-function nameChunk(_direction: 'in' | 'out', chunk: Buffer): string[] {
+function nameChunk(direction: 'in' | 'out', chunk: Buffer): string[] {
   if (isGet(chunk)) return ['<<GET>>'];
+  if (chunk.equals(OFFER_TOKEN)) return ['offer to confirm storing'];
+  if (chunk.equals(STORED_TOKEN)) return ['stored'];
+  if (startsWith(SEND_TOKEN, chunk))
+    return [
+      'send with confirmation',
+      ...(chunk.length > SEND_TOKEN.length ? nameChunk(direction, chunk.subarray(SEND_TOKEN.length)) : []),
+    ];
   if (chunk.equals(EMPTY_TCP) || chunk.equals(EMPTY_UDP))
     return [`empty-queue reply ${JSON.stringify(chunk.toString())}`];
   return [`${chunk.length} B of message`];
 }
 
+/** What a client sent, without the SEND token that asked for a confirmation. */
+const messageOf = (sent: Buffer) => (startsWith(SEND_TOKEN, sent) ? sent.subarray(SEND_TOKEN.length) : sent);
+
 function specFromTrace(trace: Trace): ConnectionSpec {
   const transport: Transport = trace.header.transport ?? 'tcp';
   if (trace.header.role === 'client') {
     const input = trace.header.input as QueueClientInput;
-    return queueClient(transport, input, input.mode === 'send' ? tracedBytes(trace, 'out') : undefined);
+    return queueClient(transport, input, input.mode === 'send' ? messageOf(tracedBytes(trace, 'out')) : undefined);
   }
   const input = trace.header.input as QueueServerInput;
   const queue = new MessageQueue(

@@ -24,6 +24,8 @@ import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
+import { OFFER_AFTER_MS, OFFER_WAIT_MS } from '../../machines/queue/store-confirmation';
+import { withTestEnqueueDelay } from '../../machines/queue/delayed-enqueue';
 
 const transportArgument = {
   describe: 'TCP or UDP (any case)',
@@ -80,9 +82,10 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
   }
-  const protocol = queueServer(store, transport, {
+  const protocol = queueServer(withTestEnqueueDelay(store), transport, {
     maxMessage: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
+    ...(transport === 'tcp' && { offerAfterMs: OFFER_AFTER_MS }),
   });
   await serve(args, log, [{ transport, port: args.port, protocol }]);
 }
@@ -107,6 +110,11 @@ const clientBuilder = (yargs: Argv) =>
         "send: the UTF-8 text file to send, plus a newline, as the seed's client sends it (- for stdin); receive: where to write the message (default: stdout)",
     })
     .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
+    .option('plain', {
+      type: 'boolean',
+      default: false,
+      describe: `TCP send: send at once, as the seed's client, without waiting up to ${OFFER_WAIT_MS / 1000} s for a wirestate server's offer to confirm storing`,
+    })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
       if (args.mode === 'send' && args.file === undefined) throw new Error('send needs a FILE (- for stdin)');
@@ -115,7 +123,7 @@ const clientBuilder = (yargs: Argv) =>
     .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
     .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
     .epilog(
-      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message, 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
+      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
@@ -155,7 +163,12 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   }
   const spec = queueClient(
     transport,
-    { mode: args.mode as 'send' | 'receive', maxMessage: args['max-size'], idleTimeoutMs: args['idle-timeout'] * 1000 },
+    {
+      mode: args.mode as 'send' | 'receive',
+      maxMessage: args['max-size'],
+      idleTimeoutMs: args['idle-timeout'] * 1000,
+      ...(transport === 'tcp' && !args.plain && { offerWaitMs: OFFER_WAIT_MS }),
+    },
     message?.bytes,
   );
   let received: Buffer = Buffer.alloc(0);
@@ -180,6 +193,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   switch (outcome.outcome) {
     case 'sent':
       report.note(`Sent: ${message?.characters ?? 0} bytes`);
+      if (outcome.detail) report.note(outcome.detail);
       if (transport === 'udp')
         report.note('(UDP has no acknowledgement: the datagram left, but the server may not have kept it)');
       return EXIT.ok;

@@ -41,6 +41,50 @@ describe('wirestate replay', () => {
     ]);
   });
 
+  it.each([
+    [
+      'ext-upload-ok.client',
+      [
+        'out 256 B HELLO wirestate/1 stored sha256',
+        'in 16 B HELLO_REPLY version=1 agreed=stored,sha256',
+        'out 256 B REQUEST u "new.txt"',
+        'in 1 B UPLOAD_REPLY t',
+        'out 8 B UPLOAD_SIZE 89',
+        'in 1 B UPLOAD_SIZE_REPLY T',
+        'out 89 B DATA 89 B, DATA complete',
+        'out 32 B DIGEST 3984cfb40a5da03246e164ccd6b1ee295f0e10a26dabb4e4ffb806114c56b295',
+        'in 1 B STORED_REPLY t',
+      ],
+    ],
+    [
+      'ext-download-ok.server',
+      [
+        'in 256 B HELLO wirestate/1 stored sha256',
+        'out 16 B HELLO_REPLY version=1 agreed=stored,sha256',
+        'in 256 B REQUEST d "speech.txt"',
+        'out 17 B DOWNLOAD_REPLY_X t size=89 mtime=1796033775977',
+        'in 1 B DOWNLOAD_CONFIRM T',
+        'out 89 B DATA 89 B, DATA complete',
+        'out 32 B DIGEST 3984cfb40a5da03246e164ccd6b1ee295f0e10a26dabb4e4ffb806114c56b295',
+      ],
+    ],
+    ['ext-upload-digest-mismatch.server', ['out 1 B STORED_REPLY C']],
+  ])('names the extension frames of %s, never a bare byte count', async (fixture, frames) => {
+    const result = await wirestate(['replay', join(REPO, 'fixtures', 'traces', 'transfer', `${fixture}.jsonl`)]);
+    expect(result.code).toBe(0);
+    const wire = result.stdout
+      .split('\n')
+      .map((line) =>
+        line
+          .replace(/^\s*[\d.]+ ms\s+/, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .filter((line) => /^(in|out) /.test(line));
+    for (const frame of frames) expect(wire).toContain(frame);
+    expect(wire.filter((line) => /^(in|out) \d+ B$/.test(line))).toEqual([]);
+  });
+
   it('--check re-runs the machine and reports it behaves the same', async () => {
     const result = await wirestate(['replay', '--check', FIXTURE]);
     expect(result.code).toBe(0);

@@ -8,7 +8,7 @@
  * stepped through. Screenshots land in test-artifacts/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -411,6 +411,39 @@ it('opens a recorded trace and steps through it, the diagram following', async (
   await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
 });
 
+it("names a wirestate client's extension frames in the live log: hello, lowercase request, size, digest", async () => {
+  await page.goto(inspectorUrl);
+  await page.waitForSelector('#status:text("live")');
+  const file = randomBytes(1000);
+  await writeFile(join(base, 'ext-up.bin'), file);
+  // No --plain: the client says hello, and the upload goes in the extension grammar with its SHA-256.
+  const upload = await wirestate([
+    'client',
+    '-q',
+    '-m',
+    'upload',
+    '-s',
+    `127.0.0.1:${serverPort}`,
+    '-l',
+    join(base, 'ext-up.bin'),
+    '-v',
+    'ext-up.bin',
+  ]);
+  expect(upload.code).toBe(0);
+  const row = `#connections tbody tr:has(td:text-is('upload "ext-up.bin"'))`;
+  await explained(page.waitForSelector(`${row} td.outcome:not(:empty)`));
+  await page.click(row);
+  await explained(page.waitForSelector('#log li:has-text("frame.digest")'));
+  expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
+    expect.arrayContaining([
+      'frame.hello version=1 capabilities=3',
+      'frame.request op=U name="ext-up.bin" extended=true',
+      'frame.upload_size size=1000',
+      `frame.digest sha256=${createHash('sha256').update(file).digest('hex')}`,
+    ]),
+  );
+});
+
 it('shows the connections of another protocol with its own machine: a queue send and receive', async () => {
   const queue = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--inspect', '0']);
   try {
@@ -433,7 +466,8 @@ it('shows the connections of another protocol with its own machine: a queue send
       ),
     );
     await page.click('#connections tbody tr:last-child');
-    await explained(page.waitForSelector('#chart .node.active[data-state="message_stored"]'));
+    // The wirestate client took the server's offer: the message was confirmed once stored.
+    await explained(page.waitForSelector('#chart .node.active[data-state="confirm_stored"]'));
     const rows = await page.$$eval('#connections tbody tr', (trs) =>
       trs.map((tr) => Array.from(tr.querySelectorAll('td'), (cell) => cell.textContent)),
     );
@@ -445,7 +479,7 @@ it('shows the connections of another protocol with its own machine: a queue send
           'queue',
           'send of 22 B',
           '22 B',
-          'message_stored',
+          'confirm_stored',
           'stored',
         ],
         [

@@ -132,7 +132,10 @@ function plainEvent(event: AnyEventObject): AnyEventObject {
   return JSON.parse(JSON.stringify(event, plainJson)) as AnyEventObject;
 }
 
-/** Errors keep their message and code; functions become their name; buffers their length. */
+/** Errors keep their message and code; functions become their name; buffers their length, and a short one (a digest) its hex too. */
+/** Buffers up to this many bytes are shown whole: a SHA-256 digest (32 bytes) fits, a data chunk does not. */
+const SHOWN_BUFFER = 64;
+
 function plainJson(_key: string, value: unknown): unknown {
   if (value instanceof Error) return { message: value.message, code: (value as { code?: unknown }).code };
   if (typeof value === 'function') return { type: value.name };
@@ -142,7 +145,12 @@ function plainJson(_key: string, value: unknown): unknown {
     (value as { type?: unknown }).type === 'Buffer' &&
     Array.isArray((value as { data?: unknown }).data)
   ) {
-    return { type: 'Buffer', length: (value as { data: unknown[] }).data.length };
+    const data = (value as { data: number[] }).data;
+    return {
+      type: 'Buffer',
+      length: data.length,
+      ...(data.length <= SHOWN_BUFFER && { hex: Buffer.from(data).toString('hex') }),
+    };
   }
   return value;
 }

@@ -1,7 +1,7 @@
 /**
  * Fault injection for tests: every upload's store begins `delayMs` after its last byte has arrived,
  * so a test can kill the server in the window between the last byte and the store
- * (`WIRESTATE_TEST_COMMIT_DELAY_MS`, read by the transfer server command; unset, nothing changes).
+ * (`WIRESTATE_TEST_COMMIT_DELAY_MS`, read by the transfer and queue server commands; unset, nothing changes).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingFile, KeptPart, ServerFiles } from './file-store';

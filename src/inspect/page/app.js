@@ -39,6 +39,7 @@ function describeEvent(event) {
           .filter(([k]) => k !== 'ref')
           .map(([k, v]) => `${k}=${v}`)
           .join(' ');
+      if (value && value.type === 'Buffer') return `${key}=${value.hex ?? bytesText(value.length)}`;
       return `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`;
     });
   // `xstate.done.actor.0.transfer-server.check_download`: the work a state started (a file lookup, say) is done.

@@ -1,0 +1,89 @@
+/**
+ * A queue server killed after the last byte of a send and before it stored the message: its kernel
+ * closes the connection cleanly, which the seed's protocol cannot tell from success. Between two
+ * wirestate peers the client waits for the server's `<<stored>>` and does not exit 0 without it. The
+ * window is widened for the test by the server's enqueue delay (delayed-enqueue.ts).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../src/engine/exit-codes';
+import { COMMIT_DELAY_VARIABLE } from '../../src/storage/delayed-commits';
+import { connect } from 'node:net';
+import { OFFER_TOKEN } from './store-confirmation';
+import { CLI, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+
+const QUEUE_SERVER = ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '-d'];
+
+let base: string;
+let server: ServerProcess;
+beforeEach(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-queue-stored-'));
+  await writeFile(join(base, 'message.txt'), 'kept or not\n');
+  // Stores begin 20 s after the last byte: the kill below lands in that window, however slow the machine.
+  server = await startCliServer(QUEUE_SERVER, ['env', `${COMMIT_DELAY_VARIABLE}=20000`]);
+});
+afterEach(async () => {
+  server.child.kill('SIGKILL');
+  await server.exited;
+  await rm(base, { recursive: true, force: true });
+});
+
+/** Sends message.txt, SIGKILLs the server once it is storing it, and returns how the client ended. */
+async function sendAndKillBeforeStore(...flags: string[]) {
+  const client = spawn(
+    process.execPath,
+    [CLI, 'queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'send', 'message.txt', ...flags],
+    { cwd: base, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 },
+  );
+  let stderr = '';
+  client.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(client, 'exit');
+  await server.logged(/state enqueue/);
+  server.child.kill('SIGKILL');
+  const [code] = (await exited) as [number | null];
+  return { code, stderr };
+}
+
+it('the wirestate client does not exit 0 when the server dies between the last byte and the store', async () => {
+  const { code, stderr } = await sendAndKillBeforeStore();
+  expect(code).toBe(EXIT.serverError);
+  expect(stderr).toContain('the server offered to confirm storing and closed without confirming');
+});
+
+it('with --plain the same kill reads as success: the gap the seed protocol leaves', async () => {
+  const { code } = await sendAndKillBeforeStore('--plain');
+  expect(code).toBe(EXIT.ok);
+});
+
+it('a message the server lives to store is confirmed, exits 0, and is there to receive', async () => {
+  server.child.kill('SIGKILL');
+  await server.exited;
+  server = await startCliServer(QUEUE_SERVER);
+  const client = ['queue', 'client', '127.0.0.1', String(server.port), 'TCP'];
+  const sent = await wirestate([...client, 'send', 'message.txt', '-d'], base);
+  expect(sent.code).toBe(EXIT.ok);
+  expect(sent.stderr).toMatch(/state wait_offer[\s\S]*state send_confirmed_message[\s\S]*state wait_stored_reply/);
+  expect(sent.stderr).toContain('stored: the server confirmed it');
+  const received = await wirestate([...client, 'receive'], base);
+  expect(received.stdout).toBe('kept or not\n\n'); // the file plus the newline the seed's client adds
+});
+
+it('a client slow to speak that ignores the offer and sends plainly is served as the seed: stored, no reply', async () => {
+  server.child.kill('SIGKILL');
+  await server.exited;
+  server = await startCliServer(QUEUE_SERVER);
+  const socket = connect(server.port, '127.0.0.1');
+  const heard: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    heard.push(chunk);
+    // The offer is whole: answer it the way an original client would, by not reading it and sending a message.
+    if (Buffer.concat(heard).equals(OFFER_TOKEN)) socket.end('plain after the offer\n');
+  });
+  await once(socket, 'close');
+  expect(Buffer.concat(heard)).toEqual(OFFER_TOKEN);
+  const received = await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'receive'], base);
+  expect(received.stdout).toBe('plain after the offer\n');
+});
