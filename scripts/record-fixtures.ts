@@ -250,6 +250,7 @@ function diskFull(files: ServerFiles): ServerFiles {
     hasRoomFor: (ref, size) => files.hasRoomFor(ref, size),
     release: (owner) => files.release(owner),
     read: (ref, size) => files.read(ref, size),
+    listFiles: () => files.listFiles(),
     receive: (ref) => {
       const file = files.receive(ref);
       return {

@@ -19,7 +19,10 @@ import {
   encodeExtDownloadReply,
   encodeHelloReply,
   encodeYes,
+  hasCapability,
+  EXT_OP,
 } from './extension-frames';
+import { serverListingStates } from './server-listing';
 import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
@@ -66,7 +69,8 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
-type Targeted = 'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch';
+type Targeted =
+  'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch' | 'list_complete';
 const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -130,6 +134,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
       holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
       sink: fileSink(unprovided('sink')),
+      /** The served folder's listing as LIST_CHUNKs (list-frames.ts `listingBytes`). */
+      listSource: fileSource(unprovided('listSource')),
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
@@ -159,6 +165,9 @@ export const transferServerMachine = checkTargets<Targeted>()(
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
       opIs: (_, params: { actual: number; expected: number }) => params.actual === params.expected,
       tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
+      /** An `l` on a connection whose hello did not agree `list`. */
+      listUnagreed: ({ context }, params: { op: number }) =>
+        params.op === EXT_OP.list && !hasCapability(context.agreed ?? 0, 'list'),
     },
   }).createMachine({
     id: MACHINE_ID,
@@ -207,6 +216,16 @@ export const transferServerMachine = checkTargets<Targeted>()(
               },
               target: 'failed',
               actions: protocolViolation('an extension request without a hello'),
+            },
+            {
+              guard: { type: 'listUnagreed', params: ({ event }) => ({ op: event.op }) },
+              target: 'failed',
+              actions: protocolViolation('a list request on a connection that did not agree list'),
+            },
+            {
+              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: EXT_OP.list }) },
+              target: 'listing',
+              actions: { type: 'announce', params: { summary: 'list', operation: 'list' } },
             },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
@@ -490,6 +509,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
         always: 'upload_complete',
       },
       upload_complete: { type: 'final', entry: 'end' },
+
+      ...serverListingStates(at('list_complete'), FAILED),
 
       failed: { type: 'final', entry: 'reset' },
     },

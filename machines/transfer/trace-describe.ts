@@ -4,13 +4,14 @@ import type { FrameNamer } from '../../src/trace/trace-support';
 import type { ClientInput } from './client';
 import type { ServerInput } from './server';
 import { OP, statusLetter } from './frames';
-import { capabilityNames } from './extension-frames';
+import { EXT_OP, capabilityNames } from './extension-frames';
 import { TransferFrameReader, type InboundFrame } from './frame-reader';
 
 export function describeFrame(frame: InboundFrame): string {
   switch (frame.type) {
     case 'frame.request':
-      return `REQUEST ${statusLetter(frame.extended ? frame.op + 0x20 : frame.op)} ${frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`}`;
+      // An extension op is its plain op's lowercase letter; the list op has no plain one.
+      return `REQUEST ${frame.extended ? statusLetter(frame.op).toLowerCase() : statusLetter(frame.op)} ${frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`}`;
     case 'frame.confirm':
       return `DOWNLOAD_CONFIRM ${statusLetter(frame.status)}`;
     case 'frame.upload_size':
@@ -35,6 +36,10 @@ export function describeFrame(frame: InboundFrame): string {
       return `DIGEST ${frame.sha256.toString('hex')}`;
     case 'frame.stored_reply':
       return `STORED_REPLY ${statusLetter(frame.status)}`;
+    case 'frame.list_reply':
+      return `LIST_REPLY ${statusLetter(frame.status)}`;
+    case 'frame.list_chunk':
+      return frame.length === 0 ? 'LIST_CHUNK end' : `LIST_CHUNK ${frame.length} B`;
     case 'frame.unexpected':
       return `${frame.length} unexpected bytes`;
   }
@@ -58,7 +63,7 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
   let outbound = client ? new TransferFrameReader('server', { capabilities: ~0 }) : undefined;
   let op: number | undefined;
   const replyReader = () => {
-    const reader = new TransferFrameReader(op === OP.upload ? 'upload' : 'download', { hello: true });
+    const reader = new TransferFrameReader(replyRole(op), { hello: true });
     reader.push(Buffer.concat(sentBeforeRequest));
     while (reader.next());
     return reader;
@@ -78,3 +83,6 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
     return names;
   };
 }
+
+/** Which client reads the replies to a request of `op`. */
+const replyRole = (op: number | undefined) => (op === OP.upload ? 'upload' : op === EXT_OP.list ? 'list' : 'download');

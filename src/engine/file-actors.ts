@@ -23,6 +23,8 @@ export interface FileTarget {
   size: number;
   /** Hash the bytes (SHA-256) as they pass: the source reports the digest with `file.done`, the sink checks one before it commits. */
   digest?: boolean;
+  /** A source whose length is not known ahead (a listing): it ends where its reads do, and `size` is not checked. */
+  untilEnd?: boolean;
 }
 
 export interface BulkTarget extends FileTarget {
@@ -125,7 +127,7 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
             if (over) return;
             if (count === 0) {
               end(
-                sent === input.size
+                sent === input.size || input.untilEnd
                   ? { type: 'file.done', ...(hash && { sha256: hash.digest() }) }
                   : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
               );

@@ -45,6 +45,14 @@ export type DownloadLookup =
 export type UploadLookup =
   { kind: 'free'; ref: string } | { kind: 'exists' } | { kind: 'busy' } | { kind: 'refused'; code: string };
 
+/** A file a listing shows: what a download of `name` would find. */
+export interface ListedFile {
+  name: string;
+  size: number;
+  /** When the file last changed, in ms since 1970 (0 where the store keeps no times). */
+  mtimeMs: number;
+}
+
 /** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
 export interface ServerFiles {
   lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
@@ -55,6 +63,11 @@ export interface ServerFiles {
   read(ref: string, size: number): OutgoingFile;
   /** Throws, before creating anything, if `ref`'s folder now leads outside the store. */
   receive(ref: string): IncomingFile;
+  /**
+   * The files directly in the root that a download would find (the same name rules and jail), one at a
+   * time as they are pulled, in no set order: a folder of any size is listed in constant memory.
+   */
+  listFiles(): AsyncIterable<ListedFile>;
 }
 
 /** The client's one local file. */
