@@ -10,6 +10,7 @@ import { TransferFrameReader, type InboundFrame } from './frame-reader';
 export function describeFrame(frame: InboundFrame): string {
   switch (frame.type) {
     case 'frame.request':
+      if (frame.op === EXT_OP.list) return 'REQUEST l (the served folder)';
       // An extension op is its plain op's lowercase letter; the list op has no plain one.
       return `REQUEST ${frame.extended ? statusLetter(frame.op).toLowerCase() : statusLetter(frame.op)} ${frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`}`;
     case 'frame.confirm':
