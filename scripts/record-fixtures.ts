@@ -14,7 +14,8 @@ import { transferClient, transferServer } from '../machines/transfer';
 import type { ClientInput } from '../machines/transfer/client';
 import type { ServerFiles } from '../src/storage/file-store';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../machines/transfer/frames';
-import { EXT_OP, HELLO_WAIT_MS, IMPLEMENTED, encodeHello } from '../machines/transfer/extension-frames';
+import { CAPABILITY, EXT_OP, HELLO_WAIT_MS, IMPLEMENTED, encodeHello } from '../machines/transfer/extension-frames';
+import { encodeListRequest } from '../machines/transfer/list-frames';
 import type { SessionOutcome } from '../src/engine/protocol';
 import { runConnection } from '../src/loop/connection';
 import { connectTcp } from '../src/loop/tcp-connect';
@@ -41,6 +42,8 @@ interface Scenario {
   /** The server keeps interrupted uploads this many seconds and so offers `resume`. */
   resumeKeep?: number;
   maxUploadSize?: number;
+  /** The extensions the server offers (default: all it implements). */
+  capabilities?: number;
   diskFull?: boolean;
   viaProxy?: boolean;
   /** Does the run; returns how many connections the server will see. */
@@ -60,6 +63,7 @@ const download = (serverName: string): ClientInput => ({ operation: 'download', 
 const upload = (serverName: string, size: number): ClientInput => ({ operation: 'upload', serverName, size });
 /** The same, saying hello first as `wirestate client` does (docs/protocol-extensions.md). */
 const HELLO = { hello: { capabilities: IMPLEMENTED, waitMs: HELLO_WAIT_MS } };
+const LIST: ClientInput = { operation: 'list', serverName: '', size: 0, ...HELLO };
 
 /** A resume's kept bytes: NULs, which is what a replay, knowing none of them, rebuilds them as. */
 const KEPT = '\0'.repeat(20);
@@ -211,6 +215,24 @@ const scenarios: Scenario[] = [
       return 1;
     },
   },
+  {
+    name: 'ext-list-ok',
+    files: { 'speech.txt': SPEECH, 'with space.txt': '', 'ünïcødé.txt': 'x', '.x.1-0.wirestate-part': 'hidden' },
+    run: async (w) => (await w.client(LIST, 'listing'), 1),
+  },
+  {
+    name: 'ext-list-not-agreed',
+    capabilities: CAPABILITY.stored | CAPABILITY.sha256,
+    run: async (w) => (await w.client(LIST, 'listing'), 1),
+  },
+  {
+    name: 'ext-list-without-hello',
+    run: async (w) => {
+      const peer = await w.raw(encodeListRequest());
+      await new Promise((resolve) => peer.once('close', resolve));
+      return 1;
+    },
+  },
 ];
 
 async function record(scenario: Scenario): Promise<void> {
@@ -234,6 +256,7 @@ async function record(scenario: Scenario): Promise<void> {
       protocol: transferServer(scenario.diskFull ? diskFull(folder) : folder, {
         maxUploadSize: scenario.maxUploadSize ?? Number.MAX_SAFE_INTEGER,
         resumeKeepSeconds: scenario.resumeKeep,
+        capabilities: scenario.capabilities,
       }),
       log: silent,
       recordDir: join(base, 'server'),
@@ -301,6 +324,7 @@ function diskFull(files: ServerFiles): ServerFiles {
     hasRoomFor: (ref, size) => files.hasRoomFor(ref, size),
     release: (owner) => files.release(owner),
     read: (ref, size) => files.read(ref, size),
+    listFiles: () => files.listFiles(),
     receive: (ref) => {
       const file = files.receive(ref);
       return {
@@ -335,12 +359,11 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_00
   }
 }
 
-/** `node dist/scripts/record-fixtures.js NAME...` (after `npm run build`) records only those scenarios, leaving the other traces as they are. */
-async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  if (only.length === 0) await rm(OUT, { recursive: true, force: true });
+/** Every scenario, afresh; or, given names (`node dist/scripts/record-fixtures.js ext-list-ok`), only those, the rest kept. */
+async function main(names = process.argv.slice(2)): Promise<void> {
+  if (names.length === 0) await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
-  for (const scenario of scenarios) if (only.length === 0 || only.includes(scenario.name)) await record(scenario);
+  for (const scenario of scenarios) if (names.length === 0 || names.includes(scenario.name)) await record(scenario);
   console.log(`traces written to ${OUT}`);
 }
 

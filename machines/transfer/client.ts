@@ -12,6 +12,7 @@ import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter
 import type { InboundFrame } from './frame-reader';
 import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello, hasCapability } from './extension-frames';
 import { RESUME_OP, encodeResumeFrom, encodeUploadFrom, encodeUploadOpen, type ResumeFrom } from './resume-frames';
+import { clientListingStates } from './client-listing';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
@@ -22,8 +23,9 @@ import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
 
 export interface ClientInput {
-  operation: 'download' | 'upload';
-  /** The file's name on the server. */
+  /** `list`: the served folder's files (needs `hello`); its entries are the sink's bytes. */
+  operation: 'download' | 'upload' | 'list';
+  /** The file's name on the server (unused by `list`). */
   serverName: string;
   /** Bytes to upload (the local file's size); ignored for downloads. */
   size: number;
@@ -67,7 +69,7 @@ interface ClientContext extends ClientInput, TransferOutcomeFields {
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
-type Targeted = 'failed' | 'download_complete' | 'wait_upload_stored';
+type Targeted = 'failed' | 'download_complete' | 'wait_upload_stored' | 'list_complete';
 const MACHINE_ID = 'transfer-client';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -129,6 +131,9 @@ export const transferClientMachine = checkTargets<Targeted>()(
     },
     guards: {
       isDownload: ({ context }) => context.operation === 'download',
+      isList: ({ context }) => context.operation === 'list',
+      listAgreed: ({ context }) => hasCapability(context.agreed ?? 0, 'list'),
+      fellBack: ({ context }) => context.fellBack,
       saysHello: ({ context }) => context.hello !== undefined,
       /** The server agreed to say STORED_REPLY: its close alone proves nothing. */
       awaitsConfirmation: ({ context }) => confirmsStored(context.agreed !== undefined, context.agreed),
@@ -166,6 +171,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
       start: {
         always: [
           { guard: 'saysHello', target: 'hello' },
+          { guard: 'isList', target: 'choose_list' },
           { guard: 'isDownload', target: 'init_download' },
           { target: 'init_upload' },
         ],
@@ -189,7 +195,14 @@ export const transferClientMachine = checkTargets<Targeted>()(
       },
       /** No reply within the wait: an original server dropped the hello and reads the next 256 bytes as a request. */
       plain_fallback: { entry: 'fallBack', always: 'choose_request' },
-      choose_request: { always: [{ guard: 'isDownload', target: 'init_download' }, { target: 'init_upload' }] },
+      choose_request: {
+        always: [
+          { guard: 'isList', target: 'choose_list' },
+          { guard: 'isDownload', target: 'init_download' },
+          { target: 'init_upload' },
+        ],
+      },
+      ...clientListingStates(at('list_complete'), FAILED),
 
       init_download: {
         entry: [{ type: 'sendRequest', params: { op: OP.download, extOp: EXT_OP.download } }, 'flush'],

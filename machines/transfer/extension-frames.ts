@@ -28,7 +28,7 @@ const NO_LIMIT = 0xffffffffffffffffn;
 export const CAPABILITY = { stored: 1, sha256: 2, list: 4, resume: 8 } as const;
 export type CapabilityName = keyof typeof CAPABILITY;
 /** What this wirestate implements: a server offers all of it, a client asks for it (less `sha256` with `--no-verify`). */
-export const IMPLEMENTED = CAPABILITY.stored | CAPABILITY.sha256 | CAPABILITY.resume;
+export const IMPLEMENTED = CAPABILITY.stored | CAPABILITY.sha256 | CAPABILITY.list | CAPABILITY.resume;
 const NAMES = Object.keys(CAPABILITY) as CapabilityName[];
 
 /** The plain op an extension op stands for, or undefined for a plain (or unknown) op. */

@@ -27,6 +27,9 @@ it('covers every path of both machines', () => {
     'ext-upload-ok',
     'ext-proxy-upload-ok',
     'ext-upload-digest-mismatch',
+    'ext-list-ok',
+    'ext-list-not-agreed',
+    'ext-list-without-hello',
   ]) {
     expect(scenarios).toContain(path);
   }

@@ -49,6 +49,7 @@ import {
   type ResumeFrom,
   type UploadOpen,
 } from './resume-frames';
+import { LIST_CHUNK_HEADER_SIZE } from './list-frames';
 
 export type InboundFrame =
   /** A HELLO; `version` 0 when its words are not a wirestate hello. */
@@ -81,6 +82,10 @@ export type InboundFrame =
   | { type: 'frame.digest'; sha256: Buffer }
   /** STORED_REPLY after an extension upload (both agreed `stored`). */
   | { type: 'frame.stored_reply'; status: number }
+  /** LIST_REPLY `t` to an `l` request: LIST_CHUNKs follow. */
+  | { type: 'frame.list_reply'; status: number }
+  /** A LIST_CHUNK's header: `length` bytes of entries follow as DATA; 0 ends the listing (then `frame.data_end`). */
+  | { type: 'frame.list_chunk'; length: number }
   | { type: 'frame.unexpected'; length: number };
 
 type FixedFrame =
@@ -92,14 +97,18 @@ type FixedFrame =
   | 'upload_size_reply'
   | 'digest'
   | 'stored_reply'
-  | 'upload_from';
+  | 'upload_from'
+  | 'list_reply'
+  | 'list_chunk';
 
-type Step = { expect: FixedFrame } | { expect: 'data'; remaining: number; then: Step } | { expect: 'nothing' };
+/** `data`'s `chunked`: the bytes are one LIST_CHUNK's, whose end is not the DATA's end (no `frame.data_end`). */
+type Step =
+  { expect: FixedFrame } | { expect: 'data'; remaining: number; then: Step; chunked?: true } | { expect: 'nothing' };
 
 const NOTHING: Step = { expect: 'nothing' };
 
-/** Which side reads: the server, or a client that sent a download or upload request. */
-export type ReaderRole = 'server' | 'download' | 'upload';
+/** Which side reads: the server, or a client that sent a download, upload or list request. */
+export type ReaderRole = 'server' | 'download' | 'upload' | 'list';
 
 export interface ReaderOptions {
   /** A client that sends a HELLO first: the first reply may be a HELLO_REPLY. */
@@ -114,6 +123,7 @@ const FIRST_STEP: Record<ReaderRole, Step> = {
   server: { expect: 'request' },
   download: { expect: 'download_reply' },
   upload: { expect: 'upload_reply' },
+  list: { expect: 'list_reply' },
 };
 
 export class TransferFrameReader implements FrameDecoder<InboundFrame> {
@@ -152,7 +162,7 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     if (step.expect === 'data') {
       if (step.remaining === 0) {
         this.step = step.then;
-        return { type: 'frame.data_end' };
+        return step.chunked ? this.next() : { type: 'frame.data_end' };
       }
       if (this.queue.length === 0) return undefined;
       const chunk = this.queue.takeUpTo(step.remaining);
@@ -193,6 +203,11 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
         return this.resuming && first === EXT_YES ? UPLOAD_RESUME_REPLY_SIZE : STATUS_SIZE;
       case 'digest':
         return DIGEST_SIZE;
+      // After a hello the server did not answer in time, the plain DOWNLOAD_REPLY to the farewell `D`.
+      case 'list_reply':
+        return first === EXT_YES ? STATUS_SIZE : DOWNLOAD_REPLY_SIZE;
+      case 'list_chunk':
+        return LIST_CHUNK_HEADER_SIZE;
       default:
         return STATUS_SIZE;
     }
@@ -243,6 +258,18 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
         this.step = { expect: 'data', remaining: Math.max(0, this.uploadSize - start), then: this.afterData() };
         return { type: 'frame.upload_from', start };
       }
+      case 'list_reply':
+        if (frame.length === DOWNLOAD_REPLY_SIZE) return this.decodeDownloadReply(frame);
+        this.step = { expect: 'list_chunk' };
+        return { type: 'frame.list_reply', status: frame[0] };
+      case 'list_chunk': {
+        const length = frame.readUInt32BE(0);
+        this.step =
+          length === 0
+            ? { expect: 'data', remaining: 0, then: NOTHING }
+            : { expect: 'data', remaining: length, then: { expect: 'list_chunk' }, chunked: true };
+        return { type: 'frame.list_chunk', length };
+      }
     }
   }
 
@@ -262,7 +289,7 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     if (frame[0] === RESUME_OP.download || frame[0] === RESUME_OP.upload) return this.decodeResumeRequest(frame);
     const request = decodeRequest(frame);
     const plainOp = plainOpOf(request.op);
-    this.extended = plainOp !== undefined;
+    this.extended = plainOp !== undefined || request.op === EXT_OP.list;
     const op = plainOp ?? request.op;
     this.step = op === OP.download ? { expect: 'confirm' } : op === OP.upload ? { expect: 'upload_size' } : NOTHING;
     return { type: 'frame.request', op, name: request.name, ...(this.extended && { extended: true as const }) };

@@ -10,6 +10,10 @@ export type TransferOutcome =
   | 'open'
   | 'downloaded'
   | 'uploaded'
+  /** The served folder's files were sent (server) or received whole (client). */
+  | 'listed'
+  /** The server did not agree `list`, or spoke only the plain protocol (code `peer.cannot_list`). */
+  | 'cannot_list'
   | 'refused'
   | 'cancelled'
   | 'no_room'
@@ -34,7 +38,9 @@ export type TransferCode =
   /** The upload is larger than the server's `--max-size`. */
   | 'upload.too_large'
   /** The client declined the download. */
-  | 'peer.declined';
+  | 'peer.declined'
+  /** The server cannot list: it did not agree `list` in its hello reply, or sent none in time. */
+  | 'peer.cannot_list';
 
 /** Params of the `finish` action: the outcome, its code, and a detail for people. */
 export interface Finish {
@@ -47,4 +53,4 @@ export interface Finish {
 export type TransferOutcomeFields = OutcomeFields<TransferOutcome, TransferCode>;
 
 /** The machine's output, in the engine's protocol-neutral shape. */
-export const toSessionOutcome = outcomeFrom<TransferOutcome>(['downloaded', 'uploaded']);
+export const toSessionOutcome = outcomeFrom<TransferOutcome>(['downloaded', 'uploaded', 'listed']);

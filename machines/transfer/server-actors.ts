@@ -2,6 +2,7 @@
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { fileSink, fileSource, type FileTarget, type BulkOptions } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
+import { listingBytes } from './list-frames';
 
 /** For `transferServerMachine.provide({ actors: serverActors(files) })`. */
 export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
@@ -27,5 +28,7 @@ export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
         tag !== undefined && files.receiveResumable ? files.receiveResumable(ref, { tag, start }) : files.receive(ref),
       bulk,
     ),
+    // The default chunk, whatever the downloads' is: each chunk must hold the largest entry.
+    listSource: fileSource(() => listingBytes(files.listFiles())),
   };
 }

@@ -20,6 +20,7 @@ import {
   encodeHelloReply,
   encodeYes,
   hasCapability,
+  EXT_OP,
 } from './extension-frames';
 import {
   encodeResumeReply,
@@ -28,6 +29,7 @@ import {
   type ResumeFrom,
   type UploadOpen,
 } from './resume-frames';
+import { serverListingStates } from './server-listing';
 import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
@@ -82,7 +84,8 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
 type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
-type Targeted = 'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch';
+type Targeted =
+  'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch' | 'list_complete';
 const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -154,6 +157,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
       holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
       sink: fileSink(unprovided('sink')),
+      /** The served folder's listing as LIST_CHUNKs (list-frames.ts `listingBytes`). */
+      listSource: fileSource(unprovided('listSource')),
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
@@ -198,6 +203,9 @@ export const transferServerMachine = checkTargets<Targeted>()(
       statusIs: (_, params: { actual: number; expected: Status }) => params.actual === params.expected,
       opIs: (_, params: { actual: number; expected: number }) => params.actual === params.expected,
       tooLarge: ({ context }, params: { size: number }) => params.size > context.maxUploadSize,
+      /** An `l` on a connection whose hello did not agree `list`. */
+      listUnagreed: ({ context }, params: { op: number }) =>
+        params.op === EXT_OP.list && !hasCapability(context.agreed ?? 0, 'list'),
     },
   }).createMachine({
     id: MACHINE_ID,
@@ -248,6 +256,16 @@ export const transferServerMachine = checkTargets<Targeted>()(
               },
               target: 'failed',
               actions: protocolViolation('an extension request without a hello that agreed it'),
+            },
+            {
+              guard: { type: 'listUnagreed', params: ({ event }) => ({ op: event.op }) },
+              target: 'failed',
+              actions: protocolViolation('a list request on a connection that did not agree list'),
+            },
+            {
+              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: EXT_OP.list }) },
+              target: 'listing',
+              actions: { type: 'announce', params: { summary: 'list', operation: 'list' } },
             },
             {
               guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
@@ -624,6 +642,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
         always: 'upload_complete',
       },
       upload_complete: { type: 'final', entry: 'end' },
+
+      ...serverListingStates(at('list_complete'), FAILED),
 
       failed: { type: 'final', entry: 'reset' },
     },

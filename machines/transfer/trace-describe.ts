@@ -4,7 +4,7 @@ import type { FrameNamer } from '../../src/trace/trace-support';
 import { asksToResume, type ClientInput } from './client';
 import type { ServerInput } from './server';
 import { OP, statusLetter } from './frames';
-import { capabilityNames } from './extension-frames';
+import { EXT_OP, capabilityNames } from './extension-frames';
 import { TransferFrameReader, type InboundFrame } from './frame-reader';
 
 export function describeFrame(frame: InboundFrame): string {
@@ -40,6 +40,10 @@ export function describeFrame(frame: InboundFrame): string {
       return `STORED_REPLY ${statusLetter(frame.status)}`;
     case 'frame.upload_from':
       return `UPLOAD_FROM ${frame.start}`;
+    case 'frame.list_reply':
+      return `LIST_REPLY ${statusLetter(frame.status)}`;
+    case 'frame.list_chunk':
+      return frame.length === 0 ? 'LIST_CHUNK end' : `LIST_CHUNK ${frame.length} B`;
     case 'frame.unexpected':
       return `${frame.length} unexpected bytes`;
   }
@@ -47,6 +51,7 @@ export function describeFrame(frame: InboundFrame): string {
 
 /** A REQUEST by its op letter and name; a resume op's with the frame right behind it. */
 function describeRequest(frame: Extract<InboundFrame, { type: 'frame.request' }>): string {
+  if (frame.op === EXT_OP.list) return 'REQUEST l (the served folder)';
   const name = frame.name.ok ? JSON.stringify(frame.name.name) : `(unreadable name: ${frame.name.code})`;
   if (frame.resumeFrom) {
     const { offset, size, mtimeMs } = frame.resumeFrom;
@@ -79,7 +84,7 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
   let op: number | undefined;
   let resumes = false;
   const replyReader = () => {
-    const reader = new TransferFrameReader(op === OP.upload ? 'upload' : 'download', { hello: true, resumes });
+    const reader = new TransferFrameReader(replyRole(op), { hello: true, resumes });
     reader.push(Buffer.concat(sentBeforeRequest));
     while (reader.next());
     return reader;
@@ -102,3 +107,6 @@ export function transferFrameNamer(trace: Trace): FrameNamer {
     return names;
   };
 }
+
+/** Which client reads the replies to a request of `op`. */
+const replyRole = (op: number | undefined) => (op === OP.upload ? 'upload' : op === EXT_OP.list ? 'list' : 'download');

@@ -15,6 +15,8 @@ import { TransferFrameReader, type InboundFrame } from './frame-reader';
 import { transferClient, transferServer } from './connections';
 import { transferServerMachine, type ServerInput } from './server';
 import type { TransferCode } from './outcome';
+import { EXT_OP } from './extension-frames';
+import { decodeListEntries } from './list-frames';
 
 /** The two machine definitions, effects not supplied: what a trace's statechart is drawn from. */
 export const transferMachines = { server: transferServerMachine, client: transferClientMachine };
@@ -49,6 +51,7 @@ function serverWorld(
 ): MemoryFiles {
   const received = framesOf(new TransferFrameReader('server', { capabilities: input.capabilities ?? 0 }), inbound);
   const request = received.find((frame) => frame.type === 'frame.request');
+  if (request?.type === 'frame.request' && request.op === EXT_OP.list) return listedWorld(outbound);
   if (request?.type !== 'frame.request' || !request.name.ok) return new MemoryFiles();
   const { op, name } = request;
   let key: string;
@@ -86,7 +89,18 @@ function serverWorld(
   return files;
 }
 
+/** The files a listing showed, in its order, each of its size (zeros) and with its time. */
+function listedWorld(outbound: Buffer): MemoryFiles {
+  const files = new MemoryFiles();
+  for (const file of decodeListEntries(dataOf(framesOf(new TransferFrameReader('list', { hello: true }), outbound)))) {
+    files.files.set(file.name, Buffer.alloc(file.size));
+    files.mtimes.set(file.name, file.mtimeMs);
+  }
+  return files;
+}
+
 function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outcome: SessionOutcome | undefined) {
+  if (input.operation === 'list') return memoryLocalFile();
   const replies = framesOf(
     new TransferFrameReader(input.operation, { hello: input.hello !== undefined, resumes: asksToResume(input) }),
     inbound,

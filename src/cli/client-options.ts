@@ -55,6 +55,11 @@ export const clientBuilder = (yargs: Argv) =>
       default: DEFAULT_PARALLEL,
       describe: 'Files moved at once, each over its own connection',
     })
+    .option('list', {
+      type: 'boolean',
+      default: false,
+      describe: "List the server's folder: names, sizes and times (a wirestate server; exit 10 if it cannot list)",
+    })
     .option('plain', {
       type: 'boolean',
       default: false,
@@ -89,6 +94,7 @@ export const clientBuilder = (yargs: Argv) =>
       if (!Number.isInteger(args.parallel) || args.parallel < 1)
         throw new Error('--parallel must be a whole number of files, 1 or more');
       if (!(args['hello-wait'] >= 0)) throw new Error('--hello-wait must be a number of seconds, 0 or more');
+      if (args.list) refuseWithList(args);
       parseHostPort(args.server);
       for (const remote of remotes) encodeRequest(OP.download, remote);
       return true;
@@ -99,11 +105,32 @@ export const clientBuilder = (yargs: Argv) =>
       'upload under a new name',
     )
     .example('$0 client -s 127.0.0.1:50001 -v a.txt -l got/a.txt -v b.txt -l got/b.txt', 'download two files')
+    .example('$0 client -s 127.0.0.1:50001 --list', "list the server's files")
     .example('ls | $0 client -m upload -s 127.0.0.1:50001 --list-file -', 'upload every file here under its name')
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
-        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 9 SHA-256 mismatch (nothing kept). ' +
+        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 9 SHA-256 mismatch (nothing kept), ' +
+        '10 --list: the server cannot list. ' +
         'Several files: the highest code any file got, and a line for each file that failed.',
     );
+
+/** `--list` moves no file: the flags that name one, or skip the hello it needs, make no sense with it. */
+function refuseWithList(args: {
+  mode: string;
+  plain: boolean;
+  'server-file-name'?: string[];
+  'client-file-name'?: string[];
+  'list-file'?: string;
+}): void {
+  const fileFlags = [
+    args['server-file-name'] && '-v',
+    args['client-file-name'] && '-l',
+    args['list-file'] !== undefined && '--list-file',
+    args.mode === 'upload' && '-m upload',
+  ].filter(Boolean);
+  if (fileFlags.length > 0) throw new Error(`--list moves no file: leave out ${fileFlags.join(', ')}`);
+  if (args.plain)
+    throw new Error('--list needs the wirestate hello, which --plain leaves out: the plain protocol cannot list');
+}
 
 export type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

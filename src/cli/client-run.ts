@@ -35,6 +35,7 @@ class RunRefused extends Error {
 
 /** Runs every file and returns the process exit code. */
 export async function runClient(args: ClientArgs): Promise<number> {
+  if (args.list) return (await import('./list-run')).runList(args);
   let files: FilePair[];
   try {
     files = await filesOf(args);

@@ -23,13 +23,15 @@ export interface ClientResult {
   detail?: string;
   /** What the client prints on stdout without `--json`. */
   output?: string;
+  /** `--list`: the served folder's files, sorted by name. */
+  files?: { name: string; size: number; mtime_ms: number }[];
   startedMs: number;
   exitCode: number;
 }
 
 /** Writes the one result line. */
 export function printResult(
-  { operation, name, path, outcome, detail, output, startedMs, exitCode }: ClientResult,
+  { operation, name, path, outcome, detail, output, files, startedMs, exitCode }: ClientResult,
   out: NodeJS.WritableStream = process.stdout,
 ): void {
   const result = {
@@ -44,6 +46,7 @@ export function printResult(
     duration_ms: Math.round(performance.now() - startedMs),
     exit_code: exitCode,
     output,
+    files,
   };
   out.write(`${JSON.stringify(result)}\n`);
 }

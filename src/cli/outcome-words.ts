@@ -14,6 +14,7 @@ const WORDS: Record<string, string> = {
   protocol_error: 'the other side broke the protocol',
   no_room: 'not enough free space here',
   local_error: 'cannot write the local file',
+  cannot_list: 'this server cannot list',
 };
 
 export const outcomeWords = (outcome: string, detail?: string): string => {

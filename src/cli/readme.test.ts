@@ -66,4 +66,8 @@ it('runs the README\'s "Set up" and "A first transfer" commands, in order, in a 
     expect(await readFile(join(clone, copy))).toEqual(speech);
   }
   expect(result.stdout).toMatch(/^server_speech\.txt\nspeech\.txt$/m);
+  // `--list`: the same two files, with their sizes and times.
+  expect(result.stdout).toMatch(
+    /^1\.44 KiB {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}server_speech\.txt\n1\.44 KiB {2}.+Z {2}speech\.txt$/m,
+  );
 }, 300_000);

@@ -51,7 +51,12 @@ export function rearmedByProgress(state: string) {
   return { 'wire.progress': { target: state, reenter: true } };
 }
 
-export interface FileDelivery<Outcome extends string, Context extends { size: number }, Then extends string> {
+export interface FileDelivery<
+  Outcome extends string,
+  Context extends { size: number },
+  Then extends string,
+  Src extends string = typeof SOURCE_ID,
+> {
   /** The handle the source actor opens: a server's resolved path (a client's one local file ignores it). */
   ref(context: Context): string;
   /** Where to go once every byte has left, with `outcome` if given, then the machine's action `then` if given. */
@@ -65,6 +70,11 @@ export interface FileDelivery<Outcome extends string, Context extends { size: nu
   digest?: (context: Context) => boolean;
   /** A resumed transfer: the bytes before this the peer already has (read and hashed, not sent). */
   start?: (context: Context) => number;
+  /**
+   * The actor that reads the bytes, when not the machine's `source`: one whose bytes have no length
+   * known ahead (a listing), sent until its reads end (`untilEnd`).
+   */
+  untilEndFrom?: Src;
 }
 
 /** The bytes a file actor reports, added to the machine's count. */
@@ -88,7 +98,8 @@ export function sendFromSource<
   Outcome extends string,
   Context extends { size: number; idleTimeoutMs?: number },
   Then extends string = never,
->(delivery: FileDelivery<Outcome, Context, Then>) {
+  Src extends string = typeof SOURCE_ID,
+>(delivery: FileDelivery<Outcome, Context, Then, Src>) {
   const { sentTarget, outcome, then, failure, failedTarget, digest } = delivery;
   // NoInfer: `Then` comes from `then` alone, never from the state config the result is placed in.
   const finished: ({ type: 'finish'; params: { outcome: Outcome; code: 'ok' } } | NoInfer<Then>)[] = [
@@ -106,13 +117,15 @@ export function sendFromSource<
   return {
     invoke: {
       id: SOURCE_ID,
-      src: SOURCE_ID,
+      // NoInfer: `Src` comes from `untilEndFrom` alone, never from the state config the result is placed in.
+      src: (delivery.untilEndFrom ?? SOURCE_ID) as NoInfer<Src>,
       input: ({ context }: { context: Context }) => ({
         ref: delivery.ref(context),
         size: context.size,
         idleMs: idleDelay({ context }),
         digest: digest?.(context) ?? false,
         start: delivery.start?.(context) ?? 0,
+        untilEnd: delivery.untilEndFrom !== undefined,
       }),
       onError: { target: failedTarget, actions: notOpened },
     },

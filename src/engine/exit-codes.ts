@@ -16,6 +16,8 @@ export const EXIT = {
   cannotListen: 8,
   /** The file's bytes did not match the SHA-256 its sender gave: nothing was kept. */
   integrity: 9,
+  /** `--list` against a server that cannot list: an original server, or one that did not agree `list`. */
+  cannotList: 10,
 } as const;
 
 /** A protocol's client outcomes and the exit code each means. */
@@ -25,6 +27,8 @@ export type ExitCodes = Readonly<Record<string, number>>;
 export const FILE_TRANSFER_EXITS: ExitCodes = {
   downloaded: EXIT.ok,
   uploaded: EXIT.ok,
+  listed: EXIT.ok,
+  cannot_list: EXIT.cannotList,
   refused: EXIT.refused,
   server_error: EXIT.serverError,
   not_stored: EXIT.serverError,

@@ -30,6 +30,8 @@ export interface FileTarget {
   start?: number;
   /** The sink's file is resumable: interrupted, it is kept under a name made with this tag. */
   tag?: string;
+  /** A source whose length is not known ahead (a listing): it ends where its reads do, and `size` is not checked. */
+  untilEnd?: boolean;
 }
 
 export interface BulkTarget extends FileTarget {
@@ -93,8 +95,6 @@ export interface BulkOptions {
 export function fileSource(open: (target: FileTarget) => OutgoingFile, options: BulkOptions = {}) {
   return fromCallback<SourceCommand | MeterTimer, BulkTarget, SourceWrite>(
     ({ input, sendBack, receive, emit, self, system }) => {
-      // A file smaller than a chunk is read into buffers its size: a connection per small file allocates no more.
-      const readChunk = Math.min(options.readChunk ?? READ_CHUNK, Math.max(input.size, 1));
       const tell = (event: SourceEvent) => sendBack(event);
       const file = open(input);
       const hash = input.digest ? createHash('sha256') : undefined;
@@ -123,8 +123,10 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
         },
       );
       // No buffer larger than the file (at least one byte, so that a file longer than announced is noticed): a
-      // 1 KiB download holds 1 KiB buffers, not 256 KiB ones the garbage collector then has to reclaim.
-      const bufferSize = Math.max(1, Math.min(readChunk, input.size));
+      // 1 KiB download holds 1 KiB buffers, not 256 KiB ones the garbage collector then has to reclaim. A source
+      // of no known length (a listing) reads whole chunks.
+      const chunk = options.readChunk ?? READ_CHUNK;
+      const bufferSize = input.untilEnd ? chunk : Math.max(1, Math.min(chunk, input.size));
       const nextBuffer = () =>
         free.pop() ?? (owned < SOURCE_BUFFERS ? (owned++, Buffer.allocUnsafeSlow(bufferSize)) : undefined);
       const readNext = () => {
@@ -138,7 +140,7 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
             if (over) return;
             if (count === 0) {
               end(
-                sent === input.size
+                sent === input.size || input.untilEnd
                   ? { type: 'file.done', ...(hash && { sha256: hash.digest() }) }
                   : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
               );

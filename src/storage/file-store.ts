@@ -52,6 +52,14 @@ export type DownloadLookup =
 export type UploadLookup =
   { kind: 'free'; ref: string } | { kind: 'exists' } | { kind: 'busy' } | { kind: 'refused'; code: string };
 
+/** A file a listing shows: what a download of `name` would find. */
+export interface ListedFile {
+  name: string;
+  size: number;
+  /** When the file last changed, in ms since 1970 (0 where the store keeps no times). */
+  mtimeMs: number;
+}
+
 /** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
 export interface ServerFiles {
   lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
@@ -66,6 +74,11 @@ export interface ServerFiles {
   keptUpload?(ref: string, id: string): Promise<number>;
   /** As `receive`, but kept under `kept.tag` when interrupted, continuing after the `kept.start` bytes kept. */
   receiveResumable?(ref: string, kept: KeptPart): IncomingFile;
+  /**
+   * The files directly in the root that a download would find (the same name rules and jail), one at a
+   * time as they are pulled, in no set order: a folder of any size is listed in constant memory.
+   */
+  listFiles(): AsyncIterable<ListedFile>;
 }
 
 /** A resumable transfer's file: `tag` names what an interruption keeps, `start` bytes of it are kept already. */

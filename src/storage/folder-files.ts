@@ -10,9 +10,18 @@
  * apiece (a 1 KiB download's reply waited on three of them).
  */
 import { accessSync, realpathSync, statSync } from 'node:fs';
-import { access, constants, mkdir, lstat, readdir, realpath } from 'node:fs/promises';
+import { access, constants, mkdir, lstat, opendir, readdir, realpath } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import type { DownloadLookup, IncomingFile, KeptPart, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
+import type {
+  DownloadLookup,
+  IncomingFile,
+  KeptPart,
+  ListedFile,
+  OutgoingFile,
+  ServerFiles,
+  UploadLookup,
+} from './file-store';
 import { errorCode } from './errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
@@ -24,6 +33,9 @@ import { readRange, unreadable } from './read-range';
 import { createResumableFile } from './resumable-file';
 import { resumeNameFor } from './resume-names';
 import { outgoingBytes } from './outgoing-bytes';
+
+/** Folder entries a listing reads and checks between two turns of the loop. */
+const LIST_BATCH = 64;
 
 export class FolderFiles implements ServerFiles {
   readonly holds = new NameHolds();
@@ -42,6 +54,14 @@ export class FolderFiles implements ServerFiles {
   }
 
   private findDownload(name: string, owner: string): DownloadLookup {
+    const found = this.downloadable(name);
+    if (found.kind !== 'found') return found;
+    if (!this.holds.share(this.key(found.ref), owner)) return { kind: 'busy' };
+    return found;
+  }
+
+  /** What a download of `name` would find, holds aside: the name rules, the jail, a regular file this process may read. */
+  private downloadable(name: string): Exclude<DownloadLookup, { kind: 'busy' }> {
     let path: string;
     try {
       path = assertInside(this.root, realpathSync.native(join(this.root, ...checkName(name))));
@@ -51,8 +71,26 @@ export class FolderFiles implements ServerFiles {
     const info = statSync(path);
     if (!info.isFile()) return { kind: 'refused', code: 'file.not_regular' };
     if (!readable(path)) return { kind: 'refused', code: 'EACCES' };
-    if (!this.holds.share(this.key(path), owner)) return { kind: 'busy' };
     return { kind: 'found', size: info.size, mtimeMs: info.mtimeMs, ref: path };
+  }
+
+  /**
+   * Every entry of the root that `downloadable` finds, read from the folder a few entries at a time. Its
+   * checks are the download's own synchronous calls, so the loop gets a turn after every LIST_BATCH
+   * entries: a folder of 100,000 files never holds it for more than one batch.
+   */
+  async *listFiles(): AsyncGenerator<ListedFile> {
+    let looked = 0;
+    for await (const entry of await opendir(this.root, { bufferSize: LIST_BATCH })) {
+      if (++looked % LIST_BATCH === 0) await nextTurn();
+      let found: ReturnType<FolderFiles['downloadable']>;
+      try {
+        found = this.downloadable(entry.name);
+      } catch {
+        continue; // gone between the folder's read and its check
+      }
+      if (found.kind === 'found') yield { name: entry.name, size: found.size, mtimeMs: found.mtimeMs };
+    }
   }
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {

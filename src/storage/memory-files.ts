@@ -3,7 +3,15 @@
  * folder: lets machine tests and trace replay run without touching a disk.
  */
 import { Writable } from 'node:stream';
-import type { DownloadLookup, IncomingFile, KeptPart, OutgoingFile, ServerFiles, UploadLookup } from './file-store';
+import type {
+  DownloadLookup,
+  IncomingFile,
+  KeptPart,
+  ListedFile,
+  OutgoingFile,
+  ServerFiles,
+  UploadLookup,
+} from './file-store';
 import { outgoingBytes } from './outgoing-bytes';
 import { errorCode } from './errors';
 import { NameHolds } from './name-holds';
@@ -23,6 +31,8 @@ export interface MemoryFilesOptions {
 export class MemoryFiles implements ServerFiles {
   readonly holds = new NameHolds();
   readonly files = new Map<string, Buffer>();
+  /** A file's own modification time, where it has one (default: the `mtimeMs` option). */
+  readonly mtimes = new Map<string, number>();
   /** Uploads whose bytes have been received but not yet committed or discarded. */
   open = 0;
 
@@ -39,7 +49,7 @@ export class MemoryFiles implements ServerFiles {
     const content = this.files.get(key);
     if (!content) return { kind: 'missing' };
     if (!this.holds.share(key, owner)) return { kind: 'busy' };
-    return { kind: 'found', size: content.length, mtimeMs: this.options.mtimeMs ?? 0, ref: key };
+    return { kind: 'found', size: content.length, mtimeMs: this.mtimeOf(key), ref: key };
   }
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
@@ -78,6 +88,18 @@ export class MemoryFiles implements ServerFiles {
   /** The top-level names, sorted, as a folder lists them. */
   async list(): Promise<string[]> {
     return [...new Set([...this.files.keys()].map((key) => key.split('/')[0]))].sort();
+  }
+
+  /** The top-level files whose names pass the rules, in the order they were added. */
+  async *listFiles(): AsyncGenerator<ListedFile> {
+    for (const [key, content] of this.files) {
+      if (key.includes('/') || typeof this.keyOf(key) !== 'string') continue;
+      yield { name: key, size: content.length, mtimeMs: this.mtimeOf(key) };
+    }
+  }
+
+  private mtimeOf(key: string): number {
+    return this.mtimes.get(key) ?? this.options.mtimeMs ?? 0;
   }
 
   read(ref: string, size: number): OutgoingFile {

@@ -47,7 +47,8 @@ export async function removeStaleTempFiles(
   options: { recursive: boolean; forNames?: Iterable<string> },
 ): Promise<string[]> {
   // A temporary file's prefix (`.NAME.`) is what comes before its owner: one look-up per entry, however many names.
-  const prefixes = options.forNames === undefined ? undefined : new Set([...options.forNames].map(tempPrefixFor));
+  const prefixes =
+    options.forNames === undefined ? undefined : new Set([...options.forNames].map((name) => tempPrefixFor(name)));
   return removeFilesUnder(dir, options.recursive, (name) => {
     const owner = OWNER.exec(name);
     return (

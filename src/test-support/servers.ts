@@ -27,6 +27,8 @@ export interface TestServerOptions {
   lines?: string[];
   /** Called with each log line as it is written (needs `lines`). */
   onLine?: (line: string) => void;
+  /** The extensions it offers a hello (default: all wirestate implements). */
+  capabilities?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -38,7 +40,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = await startTcpServer({
     host: '127.0.0.1',
     port: 0,
-    protocol: transferServer(files, { maxUploadSize: options.maxUploadSize ?? Number.MAX_SAFE_INTEGER }),
+    protocol: transferServer(files, {
+      maxUploadSize: options.maxUploadSize ?? Number.MAX_SAFE_INTEGER,
+      capabilities: options.capabilities,
+    }),
     log,
     maxConnections: options.maxConnections,
   });

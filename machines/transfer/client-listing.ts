@@ -1,0 +1,87 @@
+/**
+ * The transfer client's listing (docs/protocol-extensions.md, "Listing `l`"): once the hello is over, a
+ * list client sends `l` if the server agreed `list` and receives the LIST_CHUNKs' entries into its sink
+ * (a memory file: the caller decodes them, list-frames.ts `decodeListEntries`), kept only once the
+ * server has closed after the last chunk. A server that cannot list ends the run as `cannot_list`; an
+ * original one (no hello reply in time) first gets a plain farewell request, so it is not left spinning.
+ */
+import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import type { StateTarget } from '../../src/engine/state-targets';
+import { READING_TAG } from '../../src/engine/protocol';
+import { STATUS, encodeStatus, statusLetter } from './frames';
+import { encodeListRequest, encodePlainFarewell } from './list-frames';
+
+const cannotList = (detail: string) => ({
+  type: 'finish' as const,
+  params: { outcome: 'cannot_list' as const, code: 'peer.cannot_list' as const, detail },
+});
+const PLAIN_ONLY = cannotList('the server speaks only the plain protocol, which has no listing');
+
+/** The states after `choose_request` for a list run: `choose_list` is where it enters. */
+export function clientListingStates(completeTarget: StateTarget, failedTarget: StateTarget) {
+  return {
+    choose_list: {
+      always: [
+        { guard: 'fellBack' as const, target: 'init_plain_farewell' },
+        { guard: 'listAgreed' as const, target: 'init_list' },
+        { target: 'cannot_list', actions: cannotList('the server did not agree list in its hello reply') },
+      ],
+    },
+    init_list: {
+      entry: [{ type: 'write' as const, params: { bytes: encodeListRequest() } }, 'flush' as const],
+      always: 'send_list_request',
+    },
+    send_list_request: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_list' } },
+    check_list: {
+      tags: READING_TAG,
+      ...waitsForPeer(failedTarget),
+      on: {
+        'frame.list_reply': 'listing',
+        'frame.download_reply': {
+          target: failedTarget,
+          actions: {
+            type: 'finish' as const,
+            params: ({ event }: { event: { status: number } }) => ({
+              outcome: 'protocol_error' as const,
+              code: 'protocol.violation' as const,
+              detail: `unexpected reply ${statusLetter(event.status)} to a list request`,
+            }),
+          },
+        },
+      },
+    },
+    listing: receiveIntoSink({
+      ref: () => '',
+      storedTarget: completeTarget,
+      outcome: 'listed' as const,
+      failure: 'local_error' as const,
+      failedTarget,
+      thenPeerEnds: true,
+    }),
+    list_complete: { type: 'final' as const, entry: 'end' as const },
+
+    /** A plain `D` of the empty name, which an original server answers `F` (or `T`, declined) and closes on. */
+    init_plain_farewell: {
+      entry: [{ type: 'write' as const, params: { bytes: encodePlainFarewell() } }, 'flush' as const],
+      always: 'send_plain_farewell',
+    },
+    send_plain_farewell: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_plain_farewell' } },
+    check_plain_farewell: {
+      tags: READING_TAG,
+      ...waitsForPeer(failedTarget),
+      on: {
+        // A wirestate server's reply to the hello, come too late: it answers the plain request plainly.
+        'frame.hello_reply': {},
+        'frame.download_reply': [
+          {
+            guard: ({ event }: { event: { status: number } }) => event.status === STATUS.yes,
+            target: 'cannot_list',
+            actions: [{ type: 'write' as const, params: { bytes: encodeStatus(STATUS.no) } }, PLAIN_ONLY],
+          },
+          { target: 'cannot_list', actions: PLAIN_ONLY },
+        ],
+      },
+    },
+    cannot_list: { type: 'final' as const, entry: 'end' as const },
+  };
+}

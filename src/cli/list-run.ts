@@ -1,0 +1,71 @@
+/**
+ * `wirestate client --list`: one connection that says hello, asks a wirestate server for its folder's
+ * files (`l`, docs/protocol-extensions.md) and prints them as a table (listing-text.ts), or with `--json`
+ * one object whose `files` holds them. A server that cannot list (an original one, or one that did not
+ * agree `list`) is one line and exit 10, after at most the hello's wait.
+ */
+import { transferClient, transferProtocol } from '../../machines/transfer';
+import { IMPLEMENTED } from '../../machines/transfer/extension-frames';
+import { decodeListEntries } from '../../machines/transfer/list-frames';
+import { EXIT, exitCodeFor } from '../engine/exit-codes';
+import type { SessionOutcome } from '../engine/protocol';
+import { memoryLocalFile } from '../storage/memory-local-file';
+import type { ClientArgs } from './client-options';
+import { CannotConnect, runClientSession } from './client-session';
+import { parseHostPort } from './host-port';
+import { printResult } from './json-result';
+import { byName, listingText } from './listing-text';
+import { loggerFrom } from './logger-from';
+import { outcomeWords } from './outcome-words';
+
+/** Lists the server's folder; returns the process exit code. */
+export async function runList(args: ClientArgs): Promise<number> {
+  const startedMs = performance.now();
+  const { host, port } = parseHostPort(args.server);
+  // The listing's bytes are kept in memory until the server's close says they are all there.
+  const received = memoryLocalFile();
+  const spec = transferClient(received, {
+    operation: 'list',
+    serverName: '',
+    size: 0,
+    idleTimeoutMs: args['idle-timeout'] * 1000,
+    hello: { capabilities: IMPLEMENTED, waitMs: args['hello-wait'] * 1000 },
+  });
+  let outcome: SessionOutcome | undefined;
+  let exitCode: number = EXIT.ok;
+  let problem: string | undefined;
+  try {
+    outcome = await runClientSession(
+      { protocol: transferProtocol.name, transport: 'tcp', host, port, spec },
+      args,
+      loggerFrom(args, true, 'error'),
+    );
+    if (!outcome.ok) {
+      exitCode = exitCodeFor(outcome.outcome, transferProtocol.exitCodes);
+      problem = outcomeWords(outcome.outcome, outcome.detail);
+    }
+  } catch (error) {
+    if (!(error instanceof CannotConnect)) throw error;
+    exitCode = EXIT.cannotConnect;
+    problem = error.message;
+  }
+  const files = byName(exitCode === EXIT.ok ? decodeListEntries(received.stored ?? Buffer.alloc(0)) : []);
+  const output = exitCode === EXIT.ok ? listingText(files) : undefined;
+  if (problem) process.stderr.write(`wirestate client: ${problem}\n`);
+  if (args.json)
+    printResult({
+      operation: 'list',
+      outcome,
+      detail: problem,
+      output,
+      files:
+        output === undefined ? undefined : files.map(({ name, size, mtimeMs }) => ({ name, size, mtime_ms: mtimeMs })),
+      startedMs,
+      exitCode,
+    });
+  else if (output !== undefined) {
+    process.stdout.write(output);
+    if (!args.quiet) process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} on ${host}:${port}\n`);
+  }
+  return exitCode;
+}
