@@ -178,11 +178,6 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
    * bytes past the announced size (the root's frame for them fails the session) leave no file.
    */
   thenPeerEnds?: boolean;
-  /**
-   * Until-end only: the peer ended its side before the file began (its FIN came with the request), so the
-   * rest of the stream is empty: the file is stored empty at once, as a later FIN would have stored it.
-   */
-  endedBefore?: (context: Context) => boolean;
 }
 
 /**
@@ -193,7 +188,7 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
 export function receiveIntoSink<Outcome extends string, Context extends { size: number; idleTimeoutMs?: number }>(
   receipt: FileReceipt<Outcome, Context>,
 ) {
-  const { storedTarget, outcome, failure, failedTarget, endedBefore } = receipt;
+  const { storedTarget, outcome, failure, failedTarget } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
   const stored = { type: 'finish' as const, params: { outcome, code: 'ok' as const } };
   const { digest, confirmed } = receipt;
@@ -243,13 +238,6 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       // The frame pump hands the file's chunks to the sink itself (BULK_IN_TAG): this state is not stepped per chunk.
       receiving: {
         tags: [READING_TAG, BULK_TAG, BULK_IN_TAG],
-        ...(endedBefore && {
-          always: {
-            guard: ({ context }: { context: Context }) => endedBefore(context),
-            target: 'storing',
-            actions: 'commit' as const,
-          },
-        }),
         on: {
           'file.full': 'disk_busy',
           'file.stalled': stalledTo(failedTarget),
