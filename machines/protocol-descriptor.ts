@@ -2,13 +2,14 @@
  * A protocol as wirestate runs it: each folder under machines/ exports one
  * descriptor from its index.ts, and machines/protocols.ts lists them all, each
  * loaded only when a command needs it.
- * The CLI, `serve-all`, replay, the inspector and the fixture tests derive
+ * The CLI, `serve-all`, replay, the inspector and the fixture recorder derive
  * from that list, so adding a protocol is one folder and one line.
  */
 import type { SharedFolder } from '../src/storage/file-store';
 import type { TraceSupport } from '../src/trace/trace-support';
 import type { ExitCodes } from '../src/engine/exit-codes';
 import type { ConnectionSpec, StreamProtocol } from '../src/engine/protocol';
+import type { FixtureScenario } from './fixture-scenario';
 
 /** What every server started together shares: one folder, one idle timeout, one quiet period for text requests. */
 export interface ServingWorld {
@@ -34,6 +35,8 @@ export interface ProtocolDescriptor {
   traces: Record<string, TraceSupport>;
   /** The process exit code of a client run, by outcome (any other outcome: interrupted). */
   exitCodes?: ExitCodes;
+  /** The sessions `npm run fixtures` records for the fixture tests, one per path of its machines. */
+  fixtures: FixtureScenario[];
   /** A client that sends lines and takes the whole reply (the generic `client` command runs it). */
   lineClient?: (lines: string[], idleTimeoutMs: number) => ConnectionSpec;
 }

@@ -22,6 +22,19 @@ it('replays every protocol whose traces are kept under fixtures/traces/', async 
   expect(missing).toEqual([]);
 });
 
+it("keeps under fixtures/traces/ exactly the traces the descriptors' fixture scenarios record", async () => {
+  const traces = join(__dirname, '..', 'fixtures', 'traces');
+  const kept = folders(traces).flatMap((folder) =>
+    readdirSync(join(traces, folder)).map((file) => `${folder}/${file}`),
+  );
+  const recorded = (await loadProtocols()).flatMap((protocol) =>
+    protocol.fixtures.map((scenario) => `${scenario.folder ?? protocol.name}/${scenario.name}.server.jsonl`),
+  );
+  expect(kept.filter((file) => file.endsWith('.server.jsonl')).sort()).toEqual(recorded.sort());
+  const scenarioOf = (file: string) => file.replace(/\.(server|client)\.jsonl$/, '');
+  expect(kept.filter((file) => !recorded.includes(`${scenarioOf(file)}.server.jsonl`))).toEqual([]);
+});
+
 it('gives every default server a port and transport of its own, so serve-all can start them all', async () => {
   const listeners = (await loadProtocols()).flatMap((protocol) =>
     protocol.servers.map((server) => `${server.transport}:${server.port}`),

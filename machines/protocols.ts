@@ -2,7 +2,7 @@
  * Every protocol wirestate speaks, in the order `--help` lists them: the one
  * registration. Each entry is light (a name and one line); `load` brings in the
  * protocol's machines, so a command loads only the protocol it runs. The CLI,
- * `serve-all`, replay and the inspector read this list; adding a protocol is its
+ * `serve-all`, replay, the inspector and the fixture recorder read this list; adding a protocol is its
  * folder under machines/ and one entry here.
  */
 import type { ProtocolDescriptor } from './protocol-descriptor';

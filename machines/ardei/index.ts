@@ -1,12 +1,12 @@
 /** Ardei (seed 000) as the loop runs it, over TCP and UDP: servers per connection or peer, a client per request. */
-import { fromPromise } from 'xstate';
+import { fromPromise, type ActorRefFrom } from 'xstate';
 import { required } from '../../src/engine/required';
 import { AddressBudget } from '../../src/engine/address-budget';
 import { ChunkReader } from '../../src/engine/chunk-reader';
 import { DatagramReader } from '../../src/engine/datagram-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
-import type { DownloadFolder } from '../../src/storage/download-folder';
+import { downloadFolder, type DownloadFolder } from '../../src/storage/download-folder';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { tracedBytes } from '../../src/trace/trace-format';
 import { worldFromReplies } from './advanced-trace-world';
@@ -18,6 +18,7 @@ import { createArdeiTcpClient, type ArdeiClientInput } from './tcp-client';
 import { createArdeiTcpServer, type ArdeiServerInput } from './tcp-server';
 import { createArdeiUdpClient, type ArdeiUdpClientInput } from './udp-client';
 import { createArdeiUdpServer, type ArdeiUdpServerInput } from './udp-server';
+import { SAMPLE_FOLDER, type FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
@@ -119,6 +120,42 @@ export const ardeiAdvancedTraceSupport = () =>
     machines: { server: ardeiAdvancedServerMachine, client: ardeiAdvancedClientMachine },
   });
 
+/**
+ * The sessions `npm run fixtures` records over TCP. Replay has no clock, so nothing here may wait on one:
+ * each request ends with a newline (as a person types it; the original client's bare request ends after
+ * the quiet period), the server sends the data right after file_prepared, and streams (a wait per
+ * segment) are tested in machines.test.ts. The advanced client is given its commands one at a time, as
+ * its prompt would; its trace is not kept, since it could not be replayed from the wire.
+ */
+const fixtures: FixtureScenario[] = [
+  ...Object.entries({ echo: 'Hello ardei', file: '3000', 'over-limit': '123456790', negative: '-5' }).map(
+    ([name, request]): FixtureScenario => ({
+      name,
+      server: () => ardeiTcpServer({ maxRequest: 2048, preparedGapMs: 0 }),
+      run: (peer) => peer.client(ardeiTcpClient({ request: `${request}\n`, keep: 65536 })),
+    }),
+  ),
+  {
+    name: 'session',
+    folder: 'ardei-advanced',
+    files: SAMPLE_FOLDER,
+    server: (files) => ardeiAdvancedServer(files, { maxRequest: 2048 }),
+    run: (peer) => {
+      const commands = ['ls', 'chdir docs', 'ls', 'dl a.txt', 'chdir ../..', 'dl nope', 'chdir nowhere', 'bogus'];
+      let given = 0;
+      const prompt = (actor: ActorRefFrom<typeof ardeiAdvancedClientMachine>) =>
+        actor.subscribe((snapshot) => {
+          if (snapshot.status === 'active' && snapshot.matches('ready') && snapshot.context.replies === given)
+            actor.send({ type: 'user.command', text: commands[given++] ?? 'quit' });
+        });
+      return peer.client(ardeiAdvancedClient(downloadFolder(peer.local), {}), {
+        traced: false,
+        watch: (actor) => prompt(actor as ActorRefFrom<typeof ardeiAdvancedClientMachine>),
+      });
+    },
+  },
+];
+
 export const ardeiProtocol: ProtocolDescriptor = {
   name: 'ardei',
   servers: [
@@ -141,4 +178,5 @@ export const ardeiProtocol: ProtocolDescriptor = {
     'ardei-udp': ardeiTraceSupport('udp'),
     'ardei-advanced': ardeiAdvancedTraceSupport(),
   },
+  fixtures,
 };

@@ -2,6 +2,9 @@
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
+import { join } from 'node:path';
+import { createAtomicFile } from '../../src/storage/atomic-file';
+import { roomIn } from '../../src/storage/free-space';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
@@ -12,6 +15,7 @@ import { BlocksReplyReader } from './reply-reader';
 import { blocksServerMachine, type BlocksFiles, type BlocksServerInput } from './server';
 import { blocksServerActors } from './server-actors';
 import { parseHeader } from './codec';
+import { SAMPLE_FOLDER, type FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
 
@@ -60,6 +64,28 @@ export const blocksTraceSupport = () =>
     machines: { server: blocksServerMachine, client: blocksClientMachine },
   });
 
+/** The sessions `npm run fixtures` records: the client fetching each kind of name. */
+const fixtures = Object.entries({
+  ok: 'speech.txt',
+  'empty-file': 'empty.txt',
+  missing: 'nope.txt',
+  'escaping-name': '../secret.txt',
+}).map(([name, serverName]): FixtureScenario => ({
+  name,
+  files: SAMPLE_FOLDER,
+  server: (files) => blocksServer(files, { maxRequest: 2048 }),
+  run: (peer) =>
+    peer.client(
+      blocksClient(
+        {
+          receive: () => createAtomicFile(join(peer.local, 'received'), { noClobber: false }),
+          hasRoomFor: roomIn(peer.local),
+        },
+        { serverName },
+      ),
+    ),
+}));
+
 export const blocksProtocol: ProtocolDescriptor = {
   name: 'blocks',
   servers: [
@@ -71,4 +97,5 @@ export const blocksProtocol: ProtocolDescriptor = {
     },
   ],
   traces: { blocks: blocksTraceSupport() },
+  fixtures,
 };

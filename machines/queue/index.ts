@@ -2,6 +2,7 @@
 import type { ProtocolDescriptor, ServingWorld } from '../protocol-descriptor';
 import { DEFAULT_MAX_MESSAGE, QUEUE_PORT } from './codec';
 import { queueServer } from './connections';
+import { queueFixtures } from './fixture-scenarios';
 import { MessageQueue } from './message-queue';
 import { queueTraceSupport } from './trace-support';
 import { OFFER_AFTER_MS } from './store-confirmation';
@@ -30,4 +31,5 @@ export const queueProtocol: ProtocolDescriptor = {
       }),
   })),
   traces: { queue: queueTraceSupport('tcp'), 'queue-udp': queueTraceSupport('udp') },
+  fixtures: queueFixtures,
 };

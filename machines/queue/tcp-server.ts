@@ -20,6 +20,7 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
 import type { TakenMessage } from './message-store';
 import { storeDeclarations } from './store-actors';
+import { takeActions, takeThenSend, takenId } from './take-message';
 import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
@@ -88,6 +89,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       finish: assign(finishAction<QueueOutcome, QueueCode>()),
       ...storeDeclarations.actions,
       dropSendToken: assign(({ context }) => confirmServer.withoutSendToken(context)),
+      ...takeActions<Context, Event>(),
     },
     delays: { idle: idleDelay, offer: offerDelay, settle: SETTLE_MS },
     guards: {
@@ -221,27 +223,13 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       ...confirmServerStates(timedOut),
 
       dequeue: {
-        invoke: {
-          src: 'take',
-          onDone: [
-            {
-              guard: ({ event }) => event.output !== undefined,
-              target: 'send_message',
-              actions: [
-                assign({ taken: ({ event }) => event.output }),
-                { type: 'write', params: ({ event }) => ({ bytes: required(event.output, 'taken message').bytes }) },
-                'flush',
-              ],
-            },
-            {
-              target: 'request_complete',
-              actions: [
-                { type: 'write', params: { bytes: EMPTY_TCP } },
-                { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } },
-              ],
-            },
+        invoke: takeThenSend({
+          target: 'request_complete',
+          actions: [
+            { type: 'write', params: { bytes: EMPTY_TCP } },
+            { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } },
           ],
-        },
+        }),
       },
       send_message: {
         after: {
@@ -266,7 +254,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       confirm_delivery: {
         invoke: {
           src: 'confirm',
-          input: ({ context }) => required(context.taken, 'taken message').id,
+          input: takenId,
           onDone: {
             target: 'request_complete',
             actions: [

@@ -12,6 +12,7 @@ import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
 import type { TakenMessage } from './message-store';
 import { refusal } from './refusal';
 import { storeDeclarations } from './store-actors';
+import { takeActions, takeThenSend, takenId } from './take-message';
 import type { QueueServerInput } from './tcp-server';
 import type { QueueCode } from './outcome';
 
@@ -39,6 +40,7 @@ export const queueUdpServerMachine = setup({
   actions: {
     ...wireActions<Context, Event>(),
     ...storeDeclarations.actions,
+    ...takeActions<Context, Event>(),
   },
   guards: {
     isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
@@ -115,21 +117,7 @@ export const queueUdpServerMachine = setup({
       },
     },
     dequeue: {
-      invoke: {
-        src: 'take',
-        onDone: [
-          {
-            guard: ({ event }) => event.output !== undefined,
-            target: 'send_message',
-            actions: [
-              assign({ taken: ({ event }) => event.output }),
-              { type: 'write', params: ({ event }) => ({ bytes: required(event.output, 'taken message').bytes }) },
-              'flush',
-            ],
-          },
-          { target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } },
-        ],
-      },
+      invoke: takeThenSend({ target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } }),
     },
     send_message: {
       on: {
@@ -140,7 +128,7 @@ export const queueUdpServerMachine = setup({
     confirm_delivery: {
       invoke: {
         src: 'confirm',
-        input: ({ context }) => required(context.taken, 'taken message').id,
+        input: takenId,
         onDone: {
           target: 'wait_request',
           actions: assign({

@@ -2,7 +2,10 @@
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { readLines } from '../../src/engine/text-request';
+import { join } from 'node:path';
+import { createAtomicFile } from '../../src/storage/atomic-file';
 import { MemoryFiles } from '../../src/storage/memory-files';
+import { readRange } from '../../src/storage/read-range';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { chunkBytes, tracedBytes, type Trace } from '../../src/trace/trace-format';
@@ -12,6 +15,7 @@ import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } fro
 import { ShareReplyReader } from './reply-reader';
 import { shareServerMachine, type ShareFiles, type ShareServerInput } from './server';
 import { shareServerActors } from './server-actors';
+import { SAMPLE_FILE, SAMPLE_FOLDER, type FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { SHARE_MAX_REQUEST, SHARE_PORT } from './codec';
 
@@ -80,6 +84,40 @@ export const shareTraceSupport = () =>
     machines: { server: shareServerMachine, client: shareClientMachine },
   });
 
+const fixtureServer = (files: ShareFiles) => shareServer(files, { maxRequest: 2048 });
+
+/** A session of the client's: `command` for `name`, a file of the client's folder (`put`) or one it writes (`get`). */
+const fixture = (name: string, command: ShareClientInput['command'], file: string): FixtureScenario => ({
+  name,
+  files: SAMPLE_FOLDER,
+  local: { 'upload.txt': SAMPLE_FILE, 'speech.txt': SAMPLE_FILE },
+  server: fixtureServer,
+  run: (peer) => {
+    const local = join(peer.local, file);
+    return peer.client(
+      shareClient(
+        { read: (bytes) => readRange(local, bytes), receive: () => createAtomicFile(local, { noClobber: false }) },
+        { command, name: file, size: command === 'put' ? SAMPLE_FILE.length : 0, maxListing: 1 << 20 },
+      ),
+    );
+  },
+});
+
+/** The sessions `npm run fixtures` records: each command's paths, and a raw peer's unknown request. */
+const fixtures: FixtureScenario[] = [
+  fixture('put-ok', 'put', 'upload.txt'),
+  fixture('put-existing-name', 'put', 'speech.txt'),
+  fixture('get-ok', 'get', 'speech.txt'),
+  fixture('get-missing', 'get', 'nope.txt'),
+  fixture('list', 'list', ''),
+  {
+    name: 'unknown-request',
+    files: SAMPLE_FOLDER,
+    server: fixtureServer,
+    run: (peer) => peer.send('delete,speech.txt\n'),
+  },
+];
+
 export const shareProtocol: ProtocolDescriptor = {
   name: 'share',
   servers: [
@@ -91,4 +129,5 @@ export const shareProtocol: ProtocolDescriptor = {
     },
   ],
   traces: { share: shareTraceSupport() },
+  fixtures,
 };

@@ -89,8 +89,6 @@ interface Context extends ShareServerInput, TextRequestContext {
   code?: ShareCode;
   detail?: string;
   bytes: number;
-  /** The client ended its side while its request was read: a put's file is then empty. */
-  peerEnded: boolean;
 }
 
 type Event = TextRequestFrame | WireEvent | SourceEvent | SinkEvent;
@@ -185,16 +183,12 @@ export const shareServerMachine = checkTargets<Targeted>()(
       size: 0,
       outcome: 'open',
       bytes: 0,
-      peerEnded: false,
     }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {
-      client_connect: {
-        ...readRequest,
-        on: { ...readRequest.on, 'socket.end': { target: 'check_request', actions: assign({ peerEnded: true }) } },
-      },
+      client_connect: readRequest,
       check_request: {
         entry: [
           'parseRequest',
@@ -261,7 +255,6 @@ export const shareServerMachine = checkTargets<Targeted>()(
         failure: 'not_stored' as const,
         failedTarget: FAILED,
         framing: 'until-end',
-        endedBefore: (context: Context) => context.peerEnded,
       }),
       upload_complete: { type: 'final', entry: 'end' },
 

@@ -8,6 +8,7 @@ import { parseSumReply } from './codec';
 import { createSumServer, type SumServerInput } from './server';
 import { randomInt } from 'node:crypto';
 import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
+import type { FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { HIGHEST, LOWEST, SUM_MAX_REQUEST, SUM_PORT } from './codec';
 
@@ -36,6 +37,23 @@ export const sumTraceSupport = () =>
     machines: sumMachines(),
   });
 
+const fixtureServer = () => sumServer({ serverName: 'Server of wirestate', serverNumber: 17, maxRequest: 2048 });
+
+/** The sessions `npm run fixtures` records: a sum, a number out of range, and a raw peer's word for a number. */
+const fixtures: FixtureScenario[] = [
+  {
+    name: 'ok',
+    server: fixtureServer,
+    run: (peer) => peer.client(sumClient({ lines: ['Alice', '42'], maxReply: 1024 })),
+  },
+  {
+    name: 'out-of-range-stops',
+    server: fixtureServer,
+    run: (peer) => peer.client(sumClient({ lines: ['Eve', '0'], maxReply: 1024 })),
+  },
+  { name: 'not-a-number', server: fixtureServer, run: (peer) => peer.send('Eve\nlots\n') },
+];
+
 export const sumProtocol: ProtocolDescriptor = {
   name: 'sum',
   servers: [
@@ -54,4 +72,5 @@ export const sumProtocol: ProtocolDescriptor = {
   ],
   traces: { sum: sumTraceSupport() },
   exitCodes: TEXT_CLIENT_EXITS,
+  fixtures,
 };

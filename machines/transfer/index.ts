@@ -2,6 +2,7 @@
 import { FILE_TRANSFER_EXITS } from '../../src/engine/exit-codes';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { transferServer } from './connections';
+import { transferFixtures } from './fixture-scenarios';
 import { transferFrameNamer } from './trace-describe';
 import { specFromTrace, transferMachines } from './trace-world';
 
@@ -22,4 +23,5 @@ export const transferProtocol: ProtocolDescriptor = {
   ],
   traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines } },
   exitCodes: FILE_TRANSFER_EXITS,
+  fixtures: transferFixtures,
 };

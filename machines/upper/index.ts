@@ -6,6 +6,7 @@ import { createTextClient, type TextClientInput } from '../../src/engine/text-cl
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { createUpperServer, type UpperServerInput } from './server';
 import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
+import type { FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { UPPER_MAX_REQUEST, UPPER_PORT } from './codec';
 
@@ -28,6 +29,19 @@ export const upperTraceSupport = () =>
     machines: upperMachines(),
   });
 
+const fixtureServer = () => upperServer({ maxRequest: 2048 });
+
+/** The sessions `npm run fixtures` records: a client's line, and raw peers ending without a newline and with CRLF. */
+const fixtures: FixtureScenario[] = [
+  {
+    name: 'ok',
+    server: fixtureServer,
+    run: (peer) => peer.client(upperClient({ lines: ['Hello World!'], maxReply: 8192 })),
+  },
+  { name: 'no-newline-then-end', server: fixtureServer, run: (peer) => peer.send('ended without a newline') },
+  { name: 'crlf', server: fixtureServer, run: (peer) => peer.send('telnet style\r\n') },
+];
+
 export const upperProtocol: ProtocolDescriptor = {
   name: 'upper',
   servers: [
@@ -39,4 +53,5 @@ export const upperProtocol: ProtocolDescriptor = {
   ],
   traces: { upper: upperTraceSupport() },
   exitCodes: TEXT_CLIENT_EXITS,
+  fixtures,
 };

@@ -194,11 +194,6 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
    * bytes past the announced size (the root's frame for them fails the session) leave no file.
    */
   thenPeerEnds?: boolean;
-  /**
-   * Until-end only: the peer ended its side before the file began (its FIN came with the request), so the
-   * rest of the stream is empty: the file is stored empty at once, as a later FIN would have stored it.
-   */
-  endedBefore?: (context: Context) => boolean;
   /** A resumable file: kept under `tag` if interrupted, continued after the `start` bytes kept of an earlier attempt. */
   resume?: (context: Context) => { start: number; tag: string } | undefined;
 }
@@ -211,7 +206,7 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
 export function receiveIntoSink<Outcome extends string, Context extends { size: number; idleTimeoutMs?: number }>(
   receipt: FileReceipt<Outcome, Context>,
 ) {
-  const { storedTarget, outcome, failure, failedTarget, endedBefore } = receipt;
+  const { storedTarget, outcome, failure, failedTarget } = receipt;
   const endEvent = receipt.framing === 'until-end' ? 'socket.end' : 'frame.data_end';
   const stored = { type: 'finish' as const, params: { outcome, code: 'ok' as const } };
   const { digest, confirmed } = receipt;
@@ -262,13 +257,6 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       // The frame pump hands the file's chunks to the sink itself (BULK_IN_TAG): this state is not stepped per chunk.
       receiving: {
         tags: [READING_TAG, BULK_TAG, BULK_IN_TAG],
-        ...(endedBefore && {
-          always: {
-            guard: ({ context }: { context: Context }) => endedBefore(context),
-            target: 'storing',
-            actions: 'commit' as const,
-          },
-        }),
         on: {
           'file.full': 'disk_busy',
           'file.stalled': stalledTo(failedTarget),

@@ -66,6 +66,38 @@ const asker = setup({
   },
 });
 
+/** Told of the peer's end while reading its request, it looks something up, then reads a body; an `ignore` line makes it stay put on the end. */
+const twoReads = setup({
+  types: {
+    context: {} as { ends: number; ignore: boolean },
+    events: {} as Line | { type: 'looked_up' } | { type: 'socket.end' },
+  },
+  actions: { countEnd: assign({ ends: ({ context }) => context.ends + 1 }) },
+}).createMachine({
+  context: { ends: 0, ignore: false },
+  initial: 'request',
+  states: {
+    request: {
+      tags: READING_TAG,
+      on: {
+        'frame.line': { actions: assign({ ignore: ({ event }) => event.text === 'ignore' }) },
+        'socket.end': { target: 'lookup', actions: 'countEnd' },
+      },
+    },
+    lookup: { on: { looked_up: 'body' } },
+    body: {
+      tags: READING_TAG,
+      on: {
+        'socket.end': [
+          { guard: ({ context }) => context.ignore, actions: 'countEnd' },
+          { target: 'stored', actions: 'countEnd' },
+        ],
+      },
+    },
+    stored: { type: 'final' },
+  },
+});
+
 describe('FramePump', () => {
   it('delivers every frame of any chunking, in order, while the state reads', () => {
     const { pump, got } = start();
@@ -84,6 +116,24 @@ describe('FramePump', () => {
     expect(got()).toEqual(['a']);
     pump.run();
     expect(got()).toEqual(['a', 'b', 'c']);
+  });
+
+  it("tells the peer's end again to a reading state entered after it, and once to a state that stays put on it", () => {
+    for (const [line, ends, status] of [
+      ['go', 2, 'done'],
+      ['ignore', 2, 'active'],
+    ] as const) {
+      const actor = createActor(twoReads).start();
+      const pump = new FramePump(actor as unknown as SessionActor, new LineReader());
+      pump.push(Buffer.from(`${line}\n`));
+      pump.end();
+      expect(actor.getSnapshot().value).toBe('lookup');
+      actor.send({ type: 'looked_up' });
+      pump.run();
+      pump.run();
+      expect(actor.getSnapshot().context.ends).toBe(ends);
+      expect(actor.getSnapshot().status).toBe(status);
+    }
   });
 
   it("delivers the peer's end once, after every frame queued before it", () => {

@@ -19,8 +19,10 @@ import {
 } from './protocol';
 
 export class FramePump {
+  /** The peer has ended its side: a level, told to each reading state that finds nothing left to read. */
   private ended = false;
-  private endDelivered = false;
+  /** The state last told of the end, so a state that stays put on `socket.end` is not told again. */
+  private endToldTo?: string;
   private running = false;
 
   /** `held`: true while the carrier cannot take more output (its writes back up); frames wait until it is false. */
@@ -45,7 +47,10 @@ export class FramePump {
     this.run();
   }
 
-  /** The peer ended its side: deliver `socket.end` once every queued frame is consumed. */
+  /**
+   * The peer ended its side: `socket.end` goes to the machine once every queued frame is consumed, and
+   * again to each reading state it enters later, so no state waits for bytes that cannot come.
+   */
   end(): void {
     this.ended = true;
     this.run();
@@ -61,9 +66,18 @@ export class FramePump {
     this.actor.send(event);
   }
 
+  /** True when the peer has ended and the machine's present state has not been told. */
+  private endUntold(): boolean {
+    return this.ended && this.endToldTo !== this.stateKey();
+  }
+
   private deliverEnd(): void {
-    this.endDelivered = true;
+    this.endToldTo = this.stateKey();
     this.send({ type: 'socket.end' });
+  }
+
+  private stateKey(): string {
+    return JSON.stringify(this.actor.getSnapshot().value);
   }
 
   /** True while the machine's state expects nothing from the peer. */
@@ -104,7 +118,7 @@ export class FramePump {
           // Before the end, so that bytes which came with the peer's FIN are reported, not dropped.
           if (this.decoder.buffered > 0)
             this.send({ type: 'frame.unsolicited', bytes: this.buffered } satisfies UnsolicitedBytes);
-          else if (this.ended && !this.endDelivered) this.deliverEnd();
+          else if (this.endUntold()) this.deliverEnd();
           // A quiet state leaves on either; if it has not, wait for the next push rather than spin.
           if (this.quiet()) break;
           continue;
@@ -112,7 +126,7 @@ export class FramePump {
         const frame = this.decoder.next();
         if (frame) {
           this.deliver(frame);
-        } else if (this.ended && !this.endDelivered) {
+        } else if (this.endUntold()) {
           this.deliverEnd();
         } else {
           break;

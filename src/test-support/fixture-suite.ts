@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseTrace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking, type SpecFromTrace } from '../trace/trace-replay';
 
-const CHUNKINGS: [string, Chunking][] = [
+export const CHUNKINGS: [string, Chunking][] = [
   ['as recorded', { kind: 'recorded' }],
   ['in 1-byte pieces', { kind: 'bytes' }],
   ['cut at random points (seed 1)', { kind: 'random', seed: 1 }],

@@ -13,6 +13,15 @@ import { reverseServer } from './server';
 const MAX_LINE = 1024;
 
 const client = createTextClient('reverse-client');
+const server = () => ({
+  name: 'reverse',
+  accept: () => ({ logic: reverseServer, input: { maxLine: MAX_LINE }, decoder: new ChunkReader() }),
+});
+const lineClient = (lines: string[], idleTimeoutMs?: number) => ({
+  logic: client,
+  input: { lines, maxReply: 4 * MAX_LINE, idleTimeoutMs },
+  decoder: new ChunkReader(),
+});
 
 export const reverseProtocol: ProtocolDescriptor = {
   name: 'reverse',
@@ -21,10 +30,7 @@ export const reverseProtocol: ProtocolDescriptor = {
     {
       transport: 'tcp',
       port: 0,
-      protocol: () => ({
-        name: 'reverse',
-        accept: () => ({ logic: reverseServer, input: { maxLine: MAX_LINE }, decoder: new ChunkReader() }),
-      }),
+      protocol: server,
     },
   ],
   traces: {
@@ -39,9 +45,9 @@ export const reverseProtocol: ProtocolDescriptor = {
     }),
   },
   exitCodes: TEXT_CLIENT_EXITS,
-  lineClient: (lines, idleTimeoutMs) => ({
-    logic: client,
-    input: { lines, maxReply: 4 * MAX_LINE, idleTimeoutMs },
-    decoder: new ChunkReader(),
-  }),
+  lineClient,
+  fixtures: [
+    { name: 'ok', server, run: (peer) => peer.client(lineClient(['Hello, reverse'])) },
+    { name: 'ended-early', server, run: (peer) => peer.send('no newline before the end') },
+  ],
 };

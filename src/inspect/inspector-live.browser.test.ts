@@ -1,0 +1,232 @@
+/// <reference lib="dom" />
+/**
+ * The inspector's live view in a real browser (src/test-support/inspector-bench.ts): a transfer on
+ * loopback shows up and its highlighted state moves through the machine's states; the chart fits its
+ * panel, zooms and pans; connections are there on first paint and the table fits 800 px; a wirestate
+ * client's extension frames are named in the log.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { wirestate } from '../test-support/processes';
+import { ARTIFACTS, inspectorBench } from '../test-support/inspector-bench';
+
+const DOWNLOAD_PATH = [
+  'client_connect',
+  'check_download',
+  'send_check_download',
+  'check_download_confirmation',
+  'downloading.sending',
+  'download_complete',
+];
+
+const bench = inspectorBench();
+
+it('shows a live transfer: the connection, its highlighted state moving through the machine, the path and outcome', async () => {
+  const { page, inspectorUrl, base, proxyPort } = bench;
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  await page.goto(inspectorUrl);
+  await page.waitForSelector('#status:text("live")');
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { highlighted: string[] }).highlighted = seen;
+    new MutationObserver(() => {
+      // A parent state is highlighted with its child: record the deepest.
+      const active = Array.from(document.querySelectorAll('#chart .node.active')).map(
+        (node) => node.getAttribute('data-state') ?? '',
+      );
+      const state = active.sort((a, b) => b.length - a.length)[0];
+      if (state && seen[seen.length - 1] !== state) seen.push(state);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  });
+
+  // --plain: the seed's path, each state once (a hello would add `hello` and a second `client_connect`).
+  const transfer = wirestate([
+    'client',
+    '-q',
+    '--plain',
+    '-s',
+    `127.0.0.1:${proxyPort}`,
+    '-v',
+    'big.bin',
+    '-l',
+    join(base, 'got.bin'),
+  ]);
+  await page.waitForSelector('#chart .node.active[data-state="downloading.sending"]', { timeout: 20_000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'live-downloading.png'), fullPage: true });
+  expect((await transfer).code).toBe(0);
+  await page.waitForSelector('#chart .node.active[data-state="download_complete"]');
+  await page.screenshot({ path: join(ARTIFACTS, 'live-complete.png'), fullPage: true });
+
+  const highlighted = await page.evaluate(() => (window as unknown as { highlighted: string[] }).highlighted);
+  expect(highlighted).toContain('downloading.sending');
+  expect(highlighted[highlighted.length - 1]).toBe('download_complete');
+  expect(highlighted.filter((state) => !DOWNLOAD_PATH.includes(state))).toEqual([]);
+  expect(highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))).toEqual(
+    [...highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))].sort((a, b) => a - b),
+  );
+  expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
+  const row = await page.$$eval('#connections tbody tr:first-child td', (cells) =>
+    cells.map((cell) => cell.textContent),
+  );
+  expect(row).toEqual([
+    'c1',
+    expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    'transfer',
+    'download "big.bin"',
+    '16.0 MiB / 16.0 MiB',
+    'download_complete',
+    'downloaded',
+  ]);
+  expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
+    expect.arrayContaining([
+      'frame.request op=D name="big.bin"',
+      expect.stringMatching(/^check_download done kind=found size=16777216 mtimeMs=[\d.]+$/),
+      'frame.confirm status=T',
+    ]),
+  );
+  expect(
+    await page.$$eval('#log li', (items) =>
+      items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')),
+    ),
+  ).toBe(false);
+  expect(failures).toEqual([]);
+});
+
+it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoom and pan on it; edges carry their guards', async () => {
+  const { page, inspectorUrl } = bench;
+  await page.goto(inspectorUrl);
+  await page.click('#connections tbody tr:first-child');
+  await page.waitForSelector('#chart svg');
+  const fit = await page.evaluate(() => {
+    const panel = document.querySelector('#chart')!.getBoundingClientRect();
+    const nodes = Array.from(document.querySelectorAll('#chart .node'), (node) => ({
+      state: node.getAttribute('data-state'),
+      box: node.getBoundingClientRect(),
+    }));
+    const outside = nodes.filter(
+      ({ box }) =>
+        box.left < panel.left - 1 ||
+        box.right > panel.right + 1 ||
+        box.top < panel.top - 1 ||
+        box.bottom > panel.bottom + 1,
+    );
+    return {
+      panel: { right: panel.right, bottom: panel.bottom, height: panel.height },
+      states: nodes.map((node) => node.state),
+      outside: outside.map((node) => node.state),
+    };
+  });
+  expect(fit.states).toEqual(
+    expect.arrayContaining([
+      'client_connect',
+      'check_download',
+      'check_upload',
+      'uploading.receiving',
+      'download_complete',
+      'upload_complete',
+      'failed',
+    ]),
+  );
+  expect(fit.outside).toEqual([]);
+  expect(fit.panel.right).toBeLessThanOrEqual(1400);
+  expect(fit.panel.bottom).toBeLessThanOrEqual(900);
+  expect(fit.panel.height).toBeGreaterThan(300);
+
+  const label = (edge: string) =>
+    page.$eval(`#chart [data-edge="${edge}"]`, (group) =>
+      Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(' '),
+    );
+  expect(await label('client_connect->check_download')).toBe('frame.request [opIs expected=D]');
+  expect(await label('client_connect->check_upload')).toBe('frame.request [opIs expected=U]');
+
+  const viewBox = () => page.getAttribute('#chart svg', 'viewBox');
+  const whole = await viewBox();
+  const box = (await page.locator('#chart svg').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  const zoomed = (await viewBox())!.split(' ').map(Number);
+  expect(zoomed[2]).toBeLessThan(Number(whole!.split(' ')[2]));
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 100, box.y + box.height / 2 + 50);
+  await page.mouse.up();
+  const panned = (await viewBox())!.split(' ').map(Number);
+  expect(panned[0]).toBeLessThan(zoomed[0]);
+  expect(panned[1]).toBeLessThan(zoomed[1]);
+  await page.dblclick('#chart svg');
+  expect(await viewBox()).toBe(whole);
+});
+
+it('shows the connections so far on first paint, and the table fits 800 px', async () => {
+  const { inspectorUrl, base, serverPort, browser } = bench;
+  expect(
+    (await wirestate(['client', '-q', '-s', `127.0.0.1:${serverPort}`, '-v', 'big.bin', '-l', join(base, 'again.bin')]))
+      .code,
+  ).toBe(0);
+  const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    // What the page holds the moment its HTML is parsed, before any stream message or timer.
+    await fresh.addInitScript(() =>
+      document.addEventListener('DOMContentLoaded', () => {
+        (window as unknown as { parsed: unknown }).parsed = {
+          rows: document.querySelectorAll('#connections tbody tr').length,
+          nodes: document.querySelectorAll('#chart .node').length,
+          empty: !document.querySelector<HTMLElement>('#empty')!.hidden,
+        };
+      }),
+    );
+    await fresh.goto(inspectorUrl);
+    const parsed = await fresh.evaluate(
+      () => (window as unknown as { parsed: { rows: number; nodes: number; empty: boolean } }).parsed,
+    );
+    expect(parsed.rows).toBeGreaterThanOrEqual(1);
+    expect(parsed.nodes).toBeGreaterThan(5);
+    expect(parsed.empty).toBe(false);
+
+    await fresh.setViewportSize({ width: 800, height: 900 });
+    const widths = await fresh.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      table: document.querySelector('#connections')!.getBoundingClientRect().right,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(800);
+    expect(widths.table).toBeLessThanOrEqual(800);
+    await fresh.screenshot({ path: join(ARTIFACTS, 'narrow-800.png'), fullPage: true });
+  } finally {
+    await fresh.close();
+  }
+});
+
+it("names a wirestate client's extension frames in the live log: hello, lowercase request, size, digest", async () => {
+  const { page, inspectorUrl, base, serverPort, explained } = bench;
+  await page.goto(inspectorUrl);
+  await page.waitForSelector('#status:text("live")');
+  const file = randomBytes(1000);
+  await writeFile(join(base, 'ext-up.bin'), file);
+  // No --plain: the client says hello, and the upload goes in the extension grammar with its SHA-256.
+  const upload = await wirestate([
+    'client',
+    '-q',
+    '-m',
+    'upload',
+    '-s',
+    `127.0.0.1:${serverPort}`,
+    '-l',
+    join(base, 'ext-up.bin'),
+    '-v',
+    'ext-up.bin',
+  ]);
+  expect(upload.code).toBe(0);
+  const row = `#connections tbody tr:has(td:text-is('upload "ext-up.bin"'))`;
+  await explained(page.waitForSelector(`${row} td.outcome:not(:empty)`));
+  await page.click(row);
+  await explained(page.waitForSelector('#log li:has-text("frame.digest")'));
+  expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
+    expect.arrayContaining([
+      'frame.hello version=1 capabilities=3',
+      'frame.request op=U name="ext-up.bin" extended=true',
+      'frame.upload_size size=1000',
+      `frame.digest sha256=${createHash('sha256').update(file).digest('hex')}`,
+    ]),
+  );
+});

@@ -1,0 +1,158 @@
+/// <reference lib="dom" />
+/**
+ * The inspector with the other protocols in a real browser (src/test-support/inspector-bench.ts): a
+ * queue server's connections with their own machine, and serve-all's every protocol in one inspector.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLI, run, startCliServer, wirestate } from '../test-support/processes';
+import { ARTIFACTS, inspectorBench } from '../test-support/inspector-bench';
+import { PROTOCOLS } from '../../machines/protocols';
+
+const bench = inspectorBench();
+
+it('shows the connections of another protocol with its own machine: a queue send and receive', async () => {
+  const { page, base, explained } = bench;
+  const queue = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--inspect', '0']);
+  try {
+    const url = /inspector on (http:\/\/\S+)/.exec(queue.output())![1];
+    await page.goto(url);
+    await page.waitForSelector('#status:text("live")');
+    // The client sends the file's text plus a newline, as the seed's client does.
+    await writeFile(join(base, 'message.txt'), 'seen in the inspector');
+    expect(
+      (await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', join(base, 'message.txt')]))
+        .code,
+    ).toBe(0);
+    expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).stdout).toBe(
+      'seen in the inspector\n',
+    );
+    // Both connections listed with how they ended; then the send's own statechart, at its final state.
+    await explained(
+      page.waitForFunction(() =>
+        /stored[^]*delivered|delivered[^]*stored/.test(document.querySelector('#connections tbody')?.textContent ?? ''),
+      ),
+    );
+    await page.click('#connections tbody tr:last-child');
+    // The wirestate client took the server's offer: the message was confirmed once stored.
+    await explained(page.waitForSelector('#chart .node.active[data-state="confirm_stored"]'));
+    const rows = await page.$$eval('#connections tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (cell) => cell.textContent)),
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        [
+          'c1',
+          expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+          'queue',
+          'send of 22 B',
+          '22 B',
+          'confirm_stored',
+          'stored',
+        ],
+        [
+          'c2',
+          expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+          'queue',
+          'receive',
+          '22 B',
+          'request_complete',
+          'delivered',
+        ],
+      ]),
+    );
+    const drawn = await page.$$eval('#chart .node', (nodes) => nodes.map((node) => node.getAttribute('data-state')));
+    expect(drawn).toEqual(
+      expect.arrayContaining([
+        'client_connect',
+        'receiving_message',
+        'enqueue',
+        'dequeue',
+        'send_message',
+        'confirm_delivery',
+      ]),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'live-queue.png'), fullPage: true });
+  } finally {
+    queue.child.kill('SIGTERM');
+    await queue.exited;
+  }
+});
+
+it('serve-all: a client of every protocol works, and one inspector shows every connection', async () => {
+  const { page, base, explained } = bench;
+  // Every protocol's servers on ports the OS picks (never the default ones, which a running server may hold).
+  const anyPorts = PROTOCOLS.flatMap((protocol) => [`--${protocol.name}-port`, '0']);
+  const all = await startCliServer([
+    'serve-all',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    join(base, 'all'),
+    '--inspect',
+    '0',
+    ...anyPorts,
+  ]);
+  try {
+    await all.logged(/ardei-udp server listening/);
+    const url = /inspector on (http:\/\/\S+)/.exec(all.output())![1];
+    await page.goto(url);
+    await page.waitForSelector('#status:text("live")');
+    await writeFile(join(base, 'all', 'speech.txt'), 'Four score\n');
+    await writeFile(join(base, 'message.txt'), 'queued');
+    /** The port the server named `server` (as its listening line says) got. */
+    const at = (server: string) => new RegExp(`\\b${server} server listening on \\S+:(\\d+)`).exec(all.output())![1];
+    const results = await Promise.all([
+      wirestate([
+        'client',
+        '-q',
+        '-s',
+        `127.0.0.1:${at('transfer')}`,
+        '-v',
+        'speech.txt',
+        '-l',
+        join(base, 'via-transfer.txt'),
+      ]),
+      wirestate(['queue', 'client', '127.0.0.1', at('queue-udp'), 'UDP', 'send', join(base, 'message.txt')]),
+      wirestate(['upper', 'client', '--port', at('upper'), 'hello']),
+      wirestate(['sum', 'client', '--port', at('sum'), 'Alice', '42']),
+      wirestate(['blocks', 'client', `127.0.0.1:${at('blocks')}:speech.txt`, join(base, 'via-blocks.txt')]),
+      wirestate(['share', 'client', '127.0.0.1', at('share'), 'list']),
+      wirestate(['ardei', 'client', '--port', at('ardei'), '5000']),
+      wirestate(['ardei', 'client', '--udp', '--port', at('ardei-udp'), 'hello']),
+      run('sh', [
+        '-c',
+        `printf 'ls\\nquit\\n' | "${process.execPath}" "${CLI}" ardei client --advanced --port ${at('ardei-advanced')}`,
+      ]),
+    ]);
+    expect(results.map((result) => result.code)).toEqual(results.map(() => 0));
+    // The UDP queue client's message, received over TCP: one queue, whichever transport.
+    expect((await wirestate(['queue', 'client', '127.0.0.1', at('queue'), 'TCP', 'receive'])).stdout).toBe('queued\n');
+    const protocols = [
+      'transfer',
+      'queue',
+      'queue-udp',
+      'upper',
+      'sum',
+      'blocks',
+      'share',
+      'ardei',
+      'ardei-udp',
+      'ardei-advanced',
+    ];
+    await explained(
+      page.waitForFunction(
+        (count) => document.querySelectorAll('#connections tbody tr').length >= count,
+        protocols.length,
+      ),
+    );
+    const shown = await page.$$eval('#connections tbody tr td:nth-child(3)', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+    expect(new Set(shown)).toEqual(new Set(protocols));
+    await page.screenshot({ path: join(ARTIFACTS, 'serve-all.png'), fullPage: true });
+  } finally {
+    all.child.kill('SIGTERM');
+    await all.exited;
+  }
+});
