@@ -149,7 +149,7 @@ describe('a hostile client sending l where it does not belong is cut off, a prot
   const HELLO_WITH_LIST = encodeHello(CAPABILITY.stored | CAPABILITY.list);
 
   it.each([
-    ['without a hello', [encodeListRequest()], 0, 'an extension request without a hello'],
+    ['without a hello', [encodeListRequest()], 0, 'an extension request without a hello that agreed it'],
     [
       'after a hello that did not offer list',
       [encodeHello(CAPABILITY.stored), encodeListRequest()],

@@ -197,13 +197,13 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
   }
 });
 
-it("names a wirestate client's extension frames in the live log: hello, lowercase request, size, digest", async () => {
+it("names a wirestate client's extension frames in the live log: hello, resumable request with its size, digest", async () => {
   const { page, inspectorUrl, base, serverPort, explained } = bench;
   await page.goto(inspectorUrl);
   await page.waitForSelector('#status:text("live")');
   const file = randomBytes(1000);
   await writeFile(join(base, 'ext-up.bin'), file);
-  // No --plain: the client says hello, and the upload goes in the extension grammar with its SHA-256.
+  // No --plain: the client says hello, and the upload goes as a resumable one (`p`) with its SHA-256.
   const upload = await wirestate([
     'client',
     '-q',
@@ -223,9 +223,11 @@ it("names a wirestate client's extension frames in the live log: hello, lowercas
   await explained(page.waitForSelector('#log li:has-text("frame.digest")'));
   expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
     expect.arrayContaining([
-      'frame.hello version=1 capabilities=3',
-      'frame.request op=U name="ext-up.bin" extended=true',
-      'frame.upload_size size=1000',
+      'frame.hello version=1 capabilities=15',
+      expect.stringMatching(
+        /^frame\.request op=U name="ext-up\.bin" extended=true uploadOpen=\{"size":1000,"id":"[0-9a-f]{32}"\}$/,
+      ),
+      'frame.upload_from start=0',
       `frame.digest sha256=${createHash('sha256').update(file).digest('hex')}`,
     ]),
   );
