@@ -16,7 +16,7 @@ export interface FixtureScenario {
   folder?: string;
   /** Default `tcp`. */
   transport?: 'tcp' | 'udp';
-  /** The served folder's files before the run, by path (a path ending in `/` is an empty folder). */
+  /** The served folder's files before the run, by path (a path ending in `/` is an empty folder), each dated FILE_TIME. */
   files?: Record<string, string | Buffer>;
   /** The client's folder's files before the run (`FixturePeer.local`). */
   local?: Record<string, string | Buffer>;
@@ -58,11 +58,16 @@ export interface RawConnection {
   write(bytes: Buffer): void;
   /** Sends `bytes` then FIN, reads whatever comes, and settles once the server has closed too. */
   end(bytes?: Buffer): Promise<void>;
+  /** Settles once the server has closed, this side still open. */
+  closed(): Promise<void>;
   /** Closes at once with FIN. */
   destroy(): void;
   /** Closes at once with RST. */
   reset(): void;
 }
+
+/** Every file a scenario starts with (served or local) is dated this instant, so the times a protocol sends recur. */
+export const FILE_TIME = new Date('2026-01-01T00:00:00Z');
 
 /** 3000 printable ASCII bytes, cycling through all 95: a file whose every byte shows in a trace. */
 export const SAMPLE_FILE = Buffer.from(Array.from({ length: 3000 }, (_, index) => 32 + (index % 95)));

@@ -11,6 +11,7 @@ import { reverseProtocol } from '../src/test-support/protocols/reverse';
 import { CHUNKINGS } from '../src/test-support/fixture-suite';
 import { parseTrace } from '../src/trace/trace-format';
 import { differences, expectedFromTrace, replayTrace } from '../src/trace/trace-replay';
+import type { ProtocolDescriptor } from '../machines/protocol-descriptor';
 import { recordFixtures } from './fixture-recorder';
 
 let out: string;
@@ -57,5 +58,23 @@ it('leaves files that say the same byte for byte, rewrites one that says otherwi
   expect(parseTrace(await read('reverse/ok.server.jsonl')).header.protocol).toBe('reverse');
   expect(expectedFromTrace(parseTrace(await read('reverse/ok.server.jsonl'))).states).toEqual(
     expectedFromTrace(parseTrace(before[2])).states,
+  );
+});
+
+it("records a raw peer that waits, its side still open, for a server that resets it (the reset is the server's trace, not the recorder's error)", async () => {
+  const tooLong = {
+    ...reverseProtocol,
+    fixtures: [
+      {
+        ...reverseProtocol.fixtures[0],
+        name: 'line-too-long',
+        run: async (peer) => (await peer.connect(Buffer.alloc(2000, 'x'))).closed(),
+      },
+    ],
+  } satisfies ProtocolDescriptor;
+
+  expect((await recordFixtures([tooLong], out)).written).toEqual(['reverse/line-too-long.server.jsonl']);
+  expect(parseTrace(await read('reverse/line-too-long.server.jsonl')).entries).toContainEqual(
+    expect.objectContaining({ outcome: expect.objectContaining({ outcome: 'refused', code: 'line.too_long' }) }),
   );
 });

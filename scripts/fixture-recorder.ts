@@ -14,7 +14,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import winston from 'winston';
-import type { FixturePeer, FixtureScenario, RawConnection } from '../machines/fixture-scenario';
+import { FILE_TIME, type FixturePeer, type FixtureScenario, type RawConnection } from '../machines/fixture-scenario';
 import type { ProtocolDescriptor } from '../machines/protocol-descriptor';
 import type { ListeningServer } from '../src/loop/listening-server';
 import { runConnection } from '../src/loop/connection';
@@ -28,8 +28,6 @@ import { parseTrace } from '../src/trace/trace-format';
 import { traceMeaning } from '../src/trace/trace-meaning';
 import { TraceWriter } from '../src/trace/trace-writer';
 
-/** Every file a scenario starts with is dated this instant, so the times a protocol sends (DOWNLOAD_REPLY_X) recur. */
-const FILE_TIME = new Date('2026-01-01T00:00:00Z');
 /** A UDP peer quiet this long is over. */
 const UDP_IDLE_MS = 100;
 /** The most a scenario's client side may take, and then its server's connections to end. */
@@ -197,7 +195,8 @@ function fixturePeer(at: {
 
 function rawConnection(socket: Socket): RawConnection {
   let receivedBytes = 0;
-  const closed = once(socket, 'close');
+  /** Not `once(socket, 'close')`: that rejects on the reset a server may close with. */
+  const closed = new Promise<void>((settle) => socket.once('close', () => settle()));
   socket.on('data', (chunk: Buffer) => (receivedBytes += chunk.length));
   return {
     received: (count) => waitUntil(() => receivedBytes >= count, `${count} bytes from the server`),
@@ -206,6 +205,7 @@ function rawConnection(socket: Socket): RawConnection {
       socket.end(bytes ?? Buffer.alloc(0));
       await closed;
     },
+    closed: () => closed,
     destroy: () => socket.destroy(),
     reset: () => socket.resetAndDestroy(),
   };

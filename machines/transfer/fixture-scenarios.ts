@@ -1,34 +1,55 @@
 /**
  * The transfer sessions `npm run fixtures` records, one or two per path of the
  * two machines: direct, through the stammer proxy, and with the extensions
- * (docs/protocol-extensions.md). fixtures.test.ts replays each.
+ * (docs/protocol-extensions.md: integrity, listing, resume). fixtures.test.ts
+ * replays each.
  */
 import { join } from 'node:path';
-import type { FixturePeer, FixtureScenario } from '../fixture-scenario';
+import { FILE_TIME, type FixturePeer, type FixtureScenario } from '../fixture-scenario';
 import type { ServerFiles } from '../../src/storage/file-store';
+import { keptDownloadTag } from '../../src/storage/kept-download';
 import { localFile } from '../../src/storage/local-file';
+import { resumeNameFor } from '../../src/storage/resume-names';
 import type { ClientInput } from './client';
 import { transferClient, transferServer } from './connections';
-import { EXT_OP, HELLO_WAIT_MS, IMPLEMENTED, encodeHello } from './extension-frames';
+import { CAPABILITY, EXT_OP, HELLO_WAIT_MS, IMPLEMENTED, encodeHello } from './extension-frames';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from './frames';
+import { encodeListRequest } from './list-frames';
 
 const SPEECH = 'Four score and seven years ago our fathers brought forth on this continent a new nation.\n';
-/** The client's folder in every scenario. */
+/** The client's folder in every scenario, besides a scenario's own `local`. */
 const LOCAL = { 'speech.txt': SPEECH, 'empty.txt': '' };
 
 const download = (serverName: string): ClientInput => ({ operation: 'download', serverName, size: 0 });
 const upload = (serverName: string, size: number): ClientInput => ({ operation: 'upload', serverName, size });
 /** The same, saying hello first as `wirestate client` does. */
 const HELLO = { hello: { capabilities: IMPLEMENTED, waitMs: HELLO_WAIT_MS } };
+const LIST: ClientInput = { operation: 'list', serverName: '', size: 0, ...HELLO };
 
-/** The client machine moving `localName` in the client's folder as `input` says. */
+/** A resume's kept bytes: NULs, which is what a replay, knowing none of them, rebuilds them as. */
+const KEPT = '\0'.repeat(20);
+const RESUMED = KEPT + SPEECH;
+const UPLOAD_ID = '00112233445566778899aabbccddeeff';
+/** What the client kept of a download of the server's `speech.txt` (RESUMED, dated FILE_TIME). */
+const KEPT_DOWNLOAD = resumeNameFor(
+  'speech.txt',
+  keptDownloadTag(`${RESUMED.length}-${FILE_TIME.getTime()}`, 'speech.txt'),
+);
+/** The client offers to resume KEPT of a RESUMED file dated `mtimeMs`. */
+const resumeFrom = (mtimeMs: number) => ({ resume: { offset: KEPT.length, size: RESUMED.length, mtimeMs } });
+
+/** The client machine moving `localName` in the client's folder as `input` says (keeping what a download leaves under the server's name). */
 const client = (input: ClientInput, localName: string) => (peer: FixturePeer) =>
-  peer.client(transferClient(localFile(join(peer.local, localName)), input));
+  peer.client(transferClient(localFile(join(peer.local, localName), input.serverName), input));
 
 interface TransferScenario extends Omit<FixtureScenario, 'server'> {
   maxUploadSize?: number;
   /** Every commit fails as on a full disk. */
   diskFull?: boolean;
+  /** The extensions the server offers (default: all it implements, resume only with `resumeKeep`). */
+  capabilities?: number;
+  /** The server keeps interrupted uploads this many seconds (`--resume-keep`) and so offers `resume`. */
+  resumeKeep?: number;
 }
 
 /** A raw peer holds `busy.txt` for an upload while the client asks for it. */
@@ -103,6 +124,36 @@ const scenarios: TransferScenario[] = [
     run: client({ ...upload('new.txt', SPEECH.length), ...HELLO }, 'speech.txt'),
   },
   {
+    name: 'ext-list-ok',
+    files: { 'speech.txt': SPEECH, 'with space.txt': '', 'ünïcødé.txt': 'x', '.x.1-0.wirestate-part': 'hidden' },
+    run: client(LIST, 'listing'),
+  },
+  { name: 'ext-list-not-agreed', capabilities: CAPABILITY.stored | CAPABILITY.sha256, run: client(LIST, 'listing') },
+  {
+    name: 'ext-list-without-hello',
+    run: async (peer) => (await peer.connect(encodeListRequest())).closed(),
+  },
+  {
+    name: 'resume-download-ok',
+    files: { 'speech.txt': RESUMED },
+    local: { [KEPT_DOWNLOAD]: KEPT },
+    resumeKeep: 600,
+    run: client({ ...download('speech.txt'), ...HELLO, ...resumeFrom(FILE_TIME.getTime()) }, 'speech.txt'),
+  },
+  {
+    name: 'resume-download-changed',
+    files: { 'speech.txt': RESUMED },
+    resumeKeep: 600,
+    run: client({ ...download('speech.txt'), ...HELLO, ...resumeFrom(FILE_TIME.getTime() - 1000) }, 'speech.txt'),
+  },
+  {
+    name: 'resume-upload-ok',
+    files: { [resumeNameFor('new.txt', UPLOAD_ID)]: KEPT },
+    local: { 'resumed.txt': RESUMED },
+    resumeKeep: 600,
+    run: client({ ...upload('new.txt', RESUMED.length), ...HELLO, uploadId: UPLOAD_ID }, 'resumed.txt'),
+  },
+  {
     name: 'ext-upload-digest-mismatch',
     run: async (peer) => {
       const raw = await peer.connect(
@@ -118,14 +169,18 @@ const scenarios: TransferScenario[] = [
   },
 ];
 
-export const transferFixtures: FixtureScenario[] = scenarios.map(({ maxUploadSize, diskFull, ...scenario }) => ({
-  local: LOCAL,
-  ...scenario,
-  server: (files) =>
-    transferServer(diskFull ? failingCommits(files) : files, {
-      maxUploadSize: maxUploadSize ?? Number.MAX_SAFE_INTEGER,
-    }),
-}));
+export const transferFixtures: FixtureScenario[] = scenarios.map(
+  ({ maxUploadSize, diskFull, capabilities, resumeKeep, ...scenario }) => ({
+    ...scenario,
+    local: { ...LOCAL, ...scenario.local },
+    server: (files) =>
+      transferServer(diskFull ? failingCommits(files) : files, {
+        maxUploadSize: maxUploadSize ?? Number.MAX_SAFE_INTEGER,
+        capabilities,
+        resumeKeepSeconds: resumeKeep,
+      }),
+  }),
+);
 
 /** A folder whose every commit fails as on a full disk: the server must reset, not claim success. */
 function failingCommits(files: ServerFiles): ServerFiles {

@@ -45,8 +45,8 @@ describe('wirestate replay', () => {
     [
       'ext-upload-ok.client',
       [
-        'out 256 B HELLO wirestate/1 stored sha256',
-        'in 16 B HELLO_REPLY version=1 agreed=stored,sha256',
+        'out 256 B HELLO wirestate/1 stored sha256 list resume',
+        'in 16 B HELLO_REPLY version=1 agreed=stored,sha256,list',
         'out 256 B REQUEST u "new.txt"',
         'in 1 B UPLOAD_REPLY t',
         'out 8 B UPLOAD_SIZE 89',
@@ -59,8 +59,8 @@ describe('wirestate replay', () => {
     [
       'ext-download-ok.server',
       [
-        'in 256 B HELLO wirestate/1 stored sha256',
-        'out 16 B HELLO_REPLY version=1 agreed=stored,sha256',
+        'in 256 B HELLO wirestate/1 stored sha256 list resume',
+        'out 16 B HELLO_REPLY version=1 agreed=stored,sha256,list',
         'in 256 B REQUEST d "speech.txt"',
         'out 17 B DOWNLOAD_REPLY_X t size=89 mtime=1767225600000',
         'in 1 B DOWNLOAD_CONFIRM T',
