@@ -75,6 +75,23 @@ it('keeps names inside the shared folder, takes long names and names with commas
   expect((await client('list')).stdout).toBe(`${long}\n`);
 });
 
+it('a put of a name with folders in it says the name the server stores it under (the last part)', async () => {
+  await start();
+  await mkdir(join(here, 'sub', 'dir'), { recursive: true });
+  await writeFile(join(here, 'sub', 'dir', 'n.txt'), 'n');
+  await writeFile(join(here, 'loc.txt'), 'ev');
+  expect(await client('put', 'sub/dir/n.txt')).toMatchObject({
+    code: EXIT.ok,
+    stderr: 'put sub/dir/n.txt: 1 B stored on the server as n.txt\n',
+  });
+  expect(await client('put', '../evil2', '-i', 'loc.txt')).toMatchObject({
+    code: EXIT.ok,
+    stderr: 'put ../evil2: 2 B stored on the server as evil2\n',
+  });
+  expect((await readdir(shared)).sort()).toEqual(['evil2', 'n.txt']);
+  expect(await readdir(dir)).not.toContain('evil2');
+});
+
 it('stores nothing of a put whose client breaks off, and an empty folder lists nothing', async () => {
   await start();
   const socket = connect({ host: '127.0.0.1', port: server!.port });

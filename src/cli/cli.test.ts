@@ -83,6 +83,22 @@ describe('help and usage', () => {
     const roles = await wirestate(['--get-yargs-completions', 'queue', '']);
     expect(roles.stdout.split('\n')).toEqual(expect.arrayContaining(['server', 'client']));
   });
+
+  it("completion zsh and completion bash print that shell's script, whatever $SHELL says", async () => {
+    expect(await wirestate(['completion', 'zsh'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^#compdef wirestate$/m),
+    });
+    const bash = await wirestate(['completion', 'bash']);
+    expect(bash).toMatchObject({ code: 0, stdout: expect.stringMatching(/^complete -o bashdefault/m) });
+    expect(bash.stdout).not.toMatch(/compdef/);
+  });
+
+  it('completing a long flag offers long names only, not a short alias behind --', async () => {
+    const flags = (await wirestate(['--get-yargs-completions', 'server', '--'])).stdout.split('\n');
+    expect(flags).toEqual(expect.arrayContaining(['--debug', '--root']));
+    expect(flags.filter((flag) => /^--[^-]$/.test(flag))).toEqual([]);
+  });
 });
 
 /** A bad command line or a setting that cannot work: one line naming the problem and --help, no usage dump, no stack. */

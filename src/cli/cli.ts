@@ -54,14 +54,21 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
   const named = namedCommand(argv);
   const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));
   const bodies = new Map(await Promise.all(loaded.map(async (entry) => [entry, await entry.load()] as const)));
-  const cli = entries.reduce<Argv>((parser, entry) => {
-    const body = bodies.get(entry);
-    return body ? addCommand(parser, entry.usage, entry.describe, body) : parser.command(entry.usage, entry.describe);
-  }, yargs(argv).scriptName('wirestate'));
+  const cli = entries.reduce<Argv>(
+    (parser, entry) => {
+      const body = bodies.get(entry);
+      return body ? addCommand(parser, entry.usage, entry.describe, body) : parser.command(entry.usage, entry.describe);
+    },
+    yargs(argvForCompletionShell(argv)).scriptName('wirestate'),
+  );
   return (
     cli
       .demandCommand(1, 'name a command (wirestate --help lists them)')
-      .completion('completion', 'Print a bash or zsh completion script (wirestate completion >> ~/.bashrc)')
+      .completion(
+        'completion',
+        'Print a completion script: completion bash >> ~/.bashrc, or zsh >> ~/.zshrc',
+        longFlagsWithoutShortAliases,
+      )
       .check(refuseNotANumber as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
@@ -97,6 +104,28 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .parseAsync()
   );
 }
+
+/**
+ * `completion zsh` / `completion bash`: yargs picks the script by $SHELL (or $ZSH_NAME) when it starts,
+ * so the shell named on the line is set there first; this process only prints the script and ends.
+ */
+function argvForCompletionShell(argv: string[]): string[] {
+  const [command, shell] = argv;
+  if (command === 'completion' && shell === 'zsh') process.env.SHELL = '/bin/zsh';
+  if (command === 'completion' && shell === 'bash') {
+    process.env.SHELL = '/bin/bash';
+    delete process.env.ZSH_NAME;
+  }
+  return argv;
+}
+
+/** yargs completes `--` with every alias behind `--` too (`--d` for `-d`): only the long names are flags. */
+const longFlagsWithoutShortAliases = (
+  _current: string,
+  _argv: unknown,
+  completionFilter: (onCompleted: (error: unknown, completions?: string[]) => void) => void,
+  done: (completions: string[]) => void,
+) => completionFilter((_error, completions) => done((completions ?? []).filter((word) => !/^--[^-](:|$)/.test(word))));
 
 /** A message yargs picks by count: y18n reads `{ one, other }`, which yargs's types for updateStrings do not know. */
 const plural = (one: string, other: string) => ({ one, other }) as unknown as string;

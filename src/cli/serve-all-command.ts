@@ -40,6 +40,9 @@ export async function serveAllCommand(): Promise<CommandBody> {
       .option('except', { type: 'string', array: true, choices: names, describe: 'Serve every protocol but these' })
       .conflicts('only', 'except')
       .check((args) => {
+        const except = args.except ?? [];
+        if (names.every((name) => except.includes(name)))
+          throw new Error('--except names every protocol: nothing left to serve');
         for (const protocol of everyProtocol) {
           const port = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
           if (port === undefined || port === 0) continue;
@@ -67,7 +70,10 @@ export async function serveAllCommand(): Promise<CommandBody> {
       return chosen === 0 ? 0 : chosen + server.port - protocol.servers[0].port;
     };
     const root = await serveDefaults(args, log, protocols, portOf);
-    log.info(`serving ${root}; a sum client sending a number outside 1..100 stops the sum server, the others go on`);
+    const sumRuns = protocols.some((protocol) => protocol.name === 'sum');
+    log.info(
+      `serving ${root}${sumRuns ? '; a sum client sending a number outside 1..100 stops the sum server, the others go on' : ''}`,
+    );
     // Once listening: a --root or a port that stops the start is the one line said.
     const storing = protocols.filter((protocol) => UPLOAD_PROTOCOLS.includes(protocol.name));
     if (storing.length > 0)

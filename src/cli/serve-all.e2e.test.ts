@@ -15,6 +15,7 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 async function serveAll(args: string[], count: number) {
   const all = await startCliServer(['serve-all', '--host', '127.0.0.1', '--root', join(base, 'root'), ...args]);
   await all.logged(new RegExp(`(server listening on [^\\n]+\\n[^]*){${count}}`));
+  await all.logged(/ serving /);
   const listening = [...all.output().matchAll(/(\S+) server listening on 127\.0\.0\.1:(\d+)/g)].map(
     (match) => [match[1], Number(match[2])] as const,
   );
@@ -25,6 +26,7 @@ it('--only upper sum, each on a port the OS picks: those two servers only, and t
   const { all, listening } = await serveAll(['--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0'], 2);
   try {
     expect(listening.map(([name]) => name).sort()).toEqual(['sum', 'upper']);
+    expect(all.output()).toMatch(/a sum client sending a number outside 1\.\.100 stops the sum server/);
     const upper = listening.find(([name]) => name === 'upper')![1];
     expect(await wirestate(['upper', 'client', '--port', String(upper), 'hello'])).toMatchObject({
       code: EXIT.ok,
@@ -41,6 +43,7 @@ it('--except every protocol but transfer: only the transfer server, on the port 
   const { all, listening } = await serveAll(['--except', ...others, '--transfer-port', '0'], 1);
   try {
     expect(listening.map(([name]) => name)).toEqual(['transfer']);
+    expect(all.output()).not.toMatch(/sum server/);
   } finally {
     all.child.kill('SIGTERM');
     await all.exited;
@@ -55,6 +58,11 @@ it('--only and --except together, or a protocol that does not exist: one line, e
   expect(await wirestate(['serve-all', '--only', 'nope'])).toMatchObject({
     code: EXIT.usage,
     stderr: expect.stringMatching(/^wirestate: Invalid values: .*nope.*; see --help\n$/),
+  });
+  const every = ['transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei'];
+  expect(await wirestate(['serve-all', '--except', ...every])).toMatchObject({
+    code: EXIT.usage,
+    stderr: expect.stringMatching(/^wirestate: --except names every protocol: nothing left to serve; see --help\n$/),
   });
   expect(await wirestate(['serve-all', '--ardei-port', '65535'])).toMatchObject({
     code: EXIT.usage,

@@ -193,7 +193,10 @@ async function exchange(
       for (const entry of parseListing(joinedBytes(listing).toString())) report.print(`${entry}\n`);
       return EXIT.ok;
     case 'stored':
-      report.note(`put ${name}: ${formatBytes(outcome.bytes)} stored on the server`);
+      // The request carries the last part of the name only: the server stores it under that.
+      report.note(
+        `put ${name}: ${formatBytes(outcome.bytes)} stored on the server${basename(name) === name ? '' : ` as ${basename(name)}`}`,
+      );
       return EXIT.ok;
     case 'received':
       report.note(`get ${name}: ${formatBytes(outcome.bytes)} into ${toStdout ? 'stdout' : local}`);
