@@ -120,6 +120,7 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
 const resultFields = (file: FilePair, settings: TransferSettings, result: FileResult) => ({
   operation: settings.operation,
   name: file.remote,
+  path: file.local,
   outcome: result.outcome,
   detail: result.problem,
   startedMs: result.startedMs,
