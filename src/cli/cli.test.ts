@@ -135,6 +135,11 @@ describe('errors: one line, the documented exit code', () => {
     ],
     ['--idle-timeout that is not a number', ['client', '--idle-timeout', 'abc'], /--idle-timeout takes a number/],
     [
+      'a positional port that is not a number',
+      ['queue', 'client', 'localhost', 'abc', 'TCP', 'receive'],
+      /: PORT takes a number/,
+    ],
+    [
       '--inspect taking the next word',
       ['upper', 'client', '--inspect', 'hi'],
       /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/,

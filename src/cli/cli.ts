@@ -69,7 +69,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
         'Print a completion script: completion bash >> ~/.bashrc, or zsh >> ~/.zshrc',
         longFlagsWithoutShortAliases,
       )
-      .check(refuseNotANumber as unknown as Parameters<Argv['check']>[0])
+      .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
       .alias('help', ['h', '?', 'usage'])
@@ -133,11 +133,24 @@ const plural = (one: string, other: string) => ({ one, other }) as unknown as st
 /**
  * yargs reads `--idle-timeout abc` as NaN, and each check would then say something beside the point.
  * Registered before any command's checks, so it runs first; a check gets the parser's options second
- * (yargs's types call them aliases).
+ * (yargs's types call them aliases). A value typed as a flag is named as the flag, a positional one as
+ * its placeholder (`PORT`), the way the user wrote it.
  */
-function refuseNotANumber(args: Record<string, unknown>, options: { number: string[] }): true {
-  for (const key of options.number) {
-    if (Number.isNaN(args[key])) throw new Error(`--${key} takes a number`);
-  }
-  return true;
-}
+const refuseNotANumber =
+  (argv: string[]) =>
+  (args: Record<string, unknown>, options: { number: string[]; alias?: Record<string, string[]> }): true => {
+    for (const key of options.number) {
+      if (!Number.isNaN(args[key])) continue;
+      throw new Error(
+        `${typedAsFlag(argv, [key, ...(options.alias?.[key] ?? [])]) ? `--${key}` : key.toUpperCase()} takes a number`,
+      );
+    }
+    return true;
+  };
+
+/** Whether `argv` holds one of `names` as a flag (`--port 1`, `--port=1`, `-p 1`). */
+const typedAsFlag = (argv: string[], names: string[]): boolean =>
+  names.some((name) => {
+    const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    return argv.some((word) => word === flag || word.startsWith(`${flag}=`));
+  });

@@ -87,7 +87,7 @@ export const clientBuilder = (yargs: Argv) =>
       const locals = args['client-file-name'] ?? [];
       if (remotes.length > 1 || locals.length > 1 ? remotes.length !== locals.length : false)
         throw new Error(
-          `-v is given ${remotes.length} time(s) and -l ${locals.length}: give them in pairs, -v REMOTE -l LOCAL for each file`,
+          `-v is given ${remotes.length} time${remotes.length === 1 ? '' : 's'} and -l ${locals.length}: give them in pairs, -v REMOTE -l LOCAL for each file`,
         );
       if (args.json && args.mode === 'download' && locals.some(isStandardStream))
         throw new Error('--json and -l - both write to stdout: pick one');

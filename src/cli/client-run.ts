@@ -41,7 +41,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     files = await filesOf(args);
   } catch (error) {
     if (!(error instanceof RunRefused)) throw error;
-    process.stderr.write(`wirestate client: ${error.message}\n`);
+    process.stderr.write(`wirestate client: ${error.message}${error.exitCode === EXIT.usage ? '; see --help' : ''}\n`);
     return error.exitCode;
   }
   if (args.mode === 'download') {
@@ -108,8 +108,9 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   if (!args.quiet && !args.json) {
     const seconds = (performance.now() - startedMs) / 1000;
     const failed = results.filter((code) => code !== EXIT.ok).length;
+    const done = files.length - failed;
     process.stderr.write(
-      `${files.length - failed} of ${files.length} files done in ${seconds.toFixed(2)} s (${(files.length / seconds).toFixed(0)} files/s)` +
+      `${done} of ${files.length} files done in ${seconds.toFixed(2)} s${done ? ` (${(done / seconds).toFixed(0)} files/s)` : ''}` +
         `${failed ? `; ${failed} failed, exit ${worst}` : ''}\n`,
     );
   }
@@ -119,6 +120,7 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
 const resultFields = (file: FilePair, settings: TransferSettings, result: FileResult) => ({
   operation: settings.operation,
   name: file.remote,
+  path: file.local,
   outcome: result.outcome,
   detail: result.problem,
   startedMs: result.startedMs,

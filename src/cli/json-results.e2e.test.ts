@@ -117,6 +117,26 @@ it('queue client: send, then receive with the message as output, then an empty q
   expect(resultOf(empty)).toMatchObject({ ok: false, operation: 'receive', outcome: 'queue_empty', bytes: 0 });
 });
 
+it('transfer client: a download and an upload from stdin name the local path as given (- for stdin)', async () => {
+  const server = await start(['server', '-l', '0', '--root', root]);
+  const at = `127.0.0.1:${server.port}`;
+  const downloaded = await client(['client', '-s', at, '-v', 'speech.txt', '-l', 'transfer-copy.txt']);
+  expect(downloaded.code).toBe(EXIT.ok);
+  expect(resultOf(downloaded)).toMatchObject({
+    ok: true,
+    operation: 'download',
+    name: 'speech.txt',
+    path: 'transfer-copy.txt',
+    outcome: 'downloaded',
+    bytes: TEXT.length,
+  });
+
+  const uploaded = await client(['client', '-s', at, '-m', 'upload', '-l', '-', '-v', 'from-stdin.txt'], TEXT);
+  expect(uploaded.code).toBe(EXIT.ok);
+  expect(resultOf(uploaded)).toMatchObject({ ok: true, operation: 'upload', name: 'from-stdin.txt', path: '-' });
+  expect(await readFile(join(root, 'from-stdin.txt'), 'utf8')).toBe(TEXT);
+});
+
 it('blocks client: a download names the file and where it went; a missing file is refused (exit 3)', async () => {
   const server = await start(['blocks', 'server', '0', '--root', root]);
   const ok = await client(['blocks', 'client', `127.0.0.1:${server.port}:speech.txt`, 'blocks-copy.txt']);

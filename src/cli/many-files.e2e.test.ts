@@ -95,6 +95,12 @@ it('a missing remote file fails alone: the others arrive, it leaves nothing, the
   expect(result.stderr).toContain(`${COUNT} of ${COUNT + 1} files done`);
 });
 
+it('gives no rate when no file was done', async () => {
+  const result = await wirestate(['client', '-s', at, '-v', 'gone-1', '-l', 'g1', '-v', 'gone-2', '-l', 'g2'], out);
+  expect(result.code).toBe(EXIT.refused);
+  expect(result.stderr).toMatch(/^0 of 2 files done in \d+\.\d\d s; 2 failed, exit 3$/m);
+});
+
 it('exits with the worst code of the run and gives one --json object per file', async () => {
   const files = [
     ...pairs(names.slice(0, 3), (name) => join(out, name)),
@@ -135,9 +141,13 @@ it('reads the list from stdin with --list-file -', async () => {
 
 describe('refuses, before any transfer (exit 2)', () => {
   it.each([
-    ['-v and -l counts that differ', ['-v', 'a', '-v', 'b', '-l', 'x'], '-v is given 2 time(s) and -l 1'],
+    ['-v and -l counts that differ', ['-v', 'a', '-v', 'b', '-l', 'x'], '-v is given 2 times and -l 1:'],
     ['two downloads into one file', ['-v', 'a', '-l', 'x', '-v', 'b', '-l', 'x'], 'two downloads into x'],
-    ['- with several files', ['-v', 'a', '-l', '-', '-v', 'b', '-l', 'y'], '- (stdin or stdout) takes one file'],
+    [
+      '- with several files',
+      ['-v', 'a', '-l', '-', '-v', 'b', '-l', 'y'],
+      '- (stdin or stdout) takes one file a run; name a local file for each; see --help\n',
+    ],
     [
       '--inspect with several files',
       ['-v', 'a', '-l', 'x', '-v', 'b', '-l', 'y', '--inspect=0'],

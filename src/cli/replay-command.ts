@@ -7,6 +7,8 @@ import { parseTrace, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
 import { EXIT } from '../engine/exit-codes';
+import { errorCode } from '../storage/errors';
+import { errnoWords } from './errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
 
 const CHECKS: [string, Chunking][] = [
@@ -30,9 +32,17 @@ const builder = (yargs: Argv) =>
     );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(args.file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`wirestate replay: cannot read ${args.file}: ${errnoWords(errorCode(error))}\n`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
   let trace: Trace;
   try {
-    trace = parseTrace(await readFile(args.file, 'utf8'));
+    trace = parseTrace(text);
   } catch (error) {
     process.stderr.write(`wirestate replay: ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = EXIT.usage;

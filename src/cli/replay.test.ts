@@ -126,6 +126,13 @@ describe('wirestate replay', () => {
     }
   });
 
+  it('says in words that a missing file is missing, exit 2', async () => {
+    const path = join(base, 'no-such-trace.jsonl');
+    const result = await wirestate(['replay', path]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toBe(`wirestate replay: cannot read ${path}: no such file or folder (ENOENT)\n`);
+  });
+
   it('refuses a file that is not a trace with exit 2', async () => {
     const path = join(base, 'not-a-trace.jsonl');
     await writeFile(path, '{"hello":1}\n');

@@ -3,7 +3,7 @@
  * machine, and says how it ended. `wirestate client` calls it once per file, however many files a run has.
  */
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
 import { transferClientOf, transferProtocol } from '../../machines/transfer';
 import type { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
@@ -91,6 +91,11 @@ export async function transferFile(
         if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);
         size = info.size;
         resumable = { uploadId: uploadIdOf(localPath, info) };
+      } else if ((await stat(localPath).catch(() => undefined))?.isDirectory()) {
+        return failed(
+          EXIT.localFile,
+          `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
+        );
       } else if (!(await stat(dirname(localPath))).isDirectory()) {
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       } else {
