@@ -5,11 +5,12 @@ import { queueServer } from './connections';
 import { queueFixtures } from './fixture-scenarios';
 import { MessageQueue } from './message-queue';
 import { queueTraceSupport } from './trace-support';
-import { OFFER_AFTER_MS } from './store-confirmation';
 
 export * from './connections';
 
 const queues = new WeakMap<ServingWorld, MessageQueue>();
+
+// No stored-confirmation offer here (serve-all): it is opt-in, `queue server --offer-confirmation` only.
 
 /** One queue per serving world, whichever transport a message comes by. */
 function queueOf(world: ServingWorld): MessageQueue {
@@ -27,7 +28,6 @@ export const queueProtocol: ProtocolDescriptor = {
       queueServer(queueOf(world), transport, {
         maxMessage: DEFAULT_MAX_MESSAGE,
         idleTimeoutMs: world.idleTimeoutMs,
-        ...(transport === 'tcp' && { offerAfterMs: OFFER_AFTER_MS }),
       }),
   })),
   traces: { queue: queueTraceSupport('tcp'), 'queue-udp': queueTraceSupport('udp') },

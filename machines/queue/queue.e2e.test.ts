@@ -88,8 +88,18 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
       expect(stderr).toBe(
         'Sent: 5 bytes\n(UDP has no acknowledgement: the datagram left, but the server may not have kept it)\n',
       );
-    else expect(stderr).toBe('Sent: 5 bytes\nstored: the server confirmed it\n');
+    // TCP, by default: the seed's exchange, where a clean close means kept; no offer, no wait.
+    else expect(stderr).toBe('Sent: 5 bytes\n');
   });
+
+  if (transport === 'tcp')
+    it('says the server confirmed it when both opt in (--offer-confirmation, --confirm)', async () => {
+      server = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--offer-confirmation']);
+      await writeFile(join(dir, 'm.txt'), 'hello');
+      expect((await client('send', 'm.txt', '--confirm')).stderr).toBe(
+        'Sent: 5 bytes\nstored: the server confirmed it\n',
+      );
+    });
 
   it('refuses a message over --max-size and says so, keeping nothing', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1', '--max-size', '100']);

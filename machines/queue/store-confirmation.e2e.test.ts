@@ -1,8 +1,10 @@
 /**
  * A queue server killed after the last byte of a send and before it stored the message: its kernel
- * closes the connection cleanly, which the seed's protocol cannot tell from success. Between two
- * wirestate peers the client waits for the server's `<<stored>>` and does not exit 0 without it. The
- * window is widened for the test by the server's enqueue delay (delayed-enqueue.ts).
+ * closes the connection cleanly, which the seed's protocol cannot tell from success. Between a server
+ * run with --offer-confirmation and a client sending with --confirm, the client waits for the server's
+ * `<<stored>>` and does not exit 0 without it. The window is widened for the test by the server's
+ * enqueue delay (delayed-enqueue.ts). Both flags are opt-in: by default the server never speaks first,
+ * since an original client delayed by the network past the silence would read the offer.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,7 +17,8 @@ import { connect } from 'node:net';
 import { OFFER_TOKEN } from './store-confirmation';
 import { CLI, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 
-const QUEUE_SERVER = ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '-d'];
+const DEFAULT_SERVER = ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '-d'];
+const QUEUE_SERVER = [...DEFAULT_SERVER, '--offer-confirmation'];
 
 let base: string;
 let server: ServerProcess;
@@ -47,15 +50,16 @@ async function sendAndKillBeforeStore(...flags: string[]) {
   return { code, stderr };
 }
 
-it('the wirestate client does not exit 0 when the server dies between the last byte and the store', async () => {
-  const { code, stderr } = await sendAndKillBeforeStore();
+it('with --confirm the client does not exit 0 when the server dies between the last byte and the store', async () => {
+  const { code, stderr } = await sendAndKillBeforeStore('--confirm');
   expect(code).toBe(EXIT.serverError);
   expect(stderr).toContain('the server offered to confirm storing and closed without confirming');
 });
 
-it('with --plain the same kill reads as success: the gap the seed protocol leaves', async () => {
-  const { code } = await sendAndKillBeforeStore('--plain');
+it('without --confirm the same kill reads as success: the gap the seed protocol leaves', async () => {
+  const { code, stderr } = await sendAndKillBeforeStore();
   expect(code).toBe(EXIT.ok);
+  expect(stderr).not.toContain('wait_offer');
 });
 
 it('a message the server lives to store is confirmed, exits 0, and is there to receive', async () => {
@@ -63,7 +67,7 @@ it('a message the server lives to store is confirmed, exits 0, and is there to r
   await server.exited;
   server = await startCliServer(QUEUE_SERVER);
   const client = ['queue', 'client', '127.0.0.1', String(server.port), 'TCP'];
-  const sent = await wirestate([...client, 'send', 'message.txt', '-d'], base);
+  const sent = await wirestate([...client, 'send', 'message.txt', '-d', '--confirm'], base);
   expect(sent.code).toBe(EXIT.ok);
   expect(sent.stderr).toMatch(/state wait_offer[\s\S]*state send_confirmed_message[\s\S]*state wait_stored_reply/);
   expect(sent.stderr).toContain('stored: the server confirmed it');
@@ -86,4 +90,40 @@ it('a client slow to speak that ignores the offer and sends plainly is served as
   expect(Buffer.concat(heard)).toEqual(OFFER_TOKEN);
   const received = await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'receive'], base);
   expect(received.stdout).toBe('plain after the offer\n');
+});
+
+/** Opens a connection, says nothing for `silentMs`, and returns every byte the server wrote meanwhile. */
+async function heardWhileSilent(port: number, silentMs: number): Promise<Buffer> {
+  const socket = connect(port, '127.0.0.1');
+  const heard: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => heard.push(chunk));
+  await once(socket, 'connect');
+  await new Promise((resolve) => setTimeout(resolve, silentMs));
+  socket.destroy();
+  return Buffer.concat(heard);
+}
+
+it('a default server (no --offer-confirmation) writes nothing to a connection silent for 1 s, as the seed', async () => {
+  server.child.kill('SIGKILL');
+  await server.exited;
+  server = await startCliServer(DEFAULT_SERVER);
+  expect(await heardWhileSilent(server.port, 1000)).toEqual(Buffer.alloc(0));
+});
+
+it('a server with --offer-confirmation offers to a connection silent for 1 s', async () => {
+  server.child.kill('SIGKILL');
+  await server.exited;
+  server = await startCliServer(QUEUE_SERVER);
+  expect(await heardWhileSilent(server.port, 1000)).toEqual(OFFER_TOKEN);
+});
+
+it('--confirm against a default server hears no offer, sends plainly after 1 s, says so, and the message is kept', async () => {
+  server.child.kill('SIGKILL');
+  await server.exited;
+  server = await startCliServer(DEFAULT_SERVER);
+  const client = ['queue', 'client', '127.0.0.1', String(server.port), 'TCP'];
+  const sent = await wirestate([...client, 'send', 'message.txt', '--confirm'], base);
+  expect(sent.code).toBe(EXIT.ok);
+  expect(sent.stderr).toContain('no offer to confirm storing within 1 s');
+  expect((await wirestate([...client, 'receive'], base)).stdout).toBe('kept or not\n\n');
 });

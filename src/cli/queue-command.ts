@@ -24,7 +24,7 @@ import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
-import { OFFER_AFTER_MS, OFFER_WAIT_MS } from '../../machines/queue/store-confirmation';
+import { OFFER_AFTER_MS, OFFER_TOKEN, OFFER_WAIT_MS } from '../../machines/queue/store-confirmation';
 import { withTestEnqueueDelay } from '../../machines/queue/delayed-enqueue';
 
 const transportArgument = {
@@ -59,6 +59,11 @@ const serverBuilder = (yargs: Argv) =>
       default: DEFAULT_QUEUE_LIMITS.maxBytes,
       describe: 'Bytes of messages the queue holds at most (256 MiB); a send beyond is refused (TCP: reset) and logged',
     })
+    .option('offer-confirmation', {
+      type: 'boolean',
+      default: false,
+      describe: `TCP: offer a stored confirmation (${OFFER_TOKEN.toString()}) to a connection silent for ${OFFER_AFTER_MS} ms, for \`client ... send --confirm\`. Off by default: an original client the network delays more than ${OFFER_AFTER_MS} ms would read the offer as its reply (send: reset, message lost; receive: the offer taken for the message). Turn it on only where every client is wirestate's or the network is fast`,
+    })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
       for (const option of ['max-size', 'max-messages', 'max-queue-bytes'] as const) {
@@ -68,7 +73,11 @@ const serverBuilder = (yargs: Argv) =>
       return true;
     })
     .example('$0 queue server 55556 TCP', "the seed's TCP server")
-    .example('$0 queue server 55556 UDP --store queue.lmdb', 'a UDP server whose queue survives restarts');
+    .example('$0 queue server 55556 UDP --store queue.lmdb', 'a UDP server whose queue survives restarts')
+    .example(
+      '$0 queue server 55556 TCP --offer-confirmation',
+      "confirm storing to `send --confirm` clients (only where every client is wirestate's or the network is fast)",
+    );
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -85,7 +94,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const protocol = queueServer(withTestEnqueueDelay(store), transport, {
     maxMessage: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
-    ...(transport === 'tcp' && { offerAfterMs: OFFER_AFTER_MS }),
+    ...(transport === 'tcp' && args['offer-confirmation'] && { offerAfterMs: OFFER_AFTER_MS }),
   });
   await serve(args, log, [{ transport, port: args.port, protocol }]);
 }
@@ -110,10 +119,10 @@ const clientBuilder = (yargs: Argv) =>
         "send: the UTF-8 text file to send, plus a newline, as the seed's client sends it (- for stdin); receive: where to write the message (default: stdout)",
     })
     .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
-    .option('plain', {
+    .option('confirm', {
       type: 'boolean',
       default: false,
-      describe: `TCP send: send at once, as the seed's client, without waiting up to ${OFFER_WAIT_MS / 1000} s for a wirestate server's offer to confirm storing`,
+      describe: `TCP send: wait up to ${OFFER_WAIT_MS / 1000} s for the offer of a server run with --offer-confirmation and exit 0 only once it confirms the message stored; no offer: send plainly and say so. Off by default (send at once, as the seed's client): servers do not offer unless told to, since an original client slowed by the network would read the offer`,
     })
     .check((args) => {
       if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
@@ -122,8 +131,12 @@ const clientBuilder = (yargs: Argv) =>
     })
     .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
     .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
+    .example(
+      '$0 queue client 127.0.0.1 55556 TCP send data/message1.txt --confirm',
+      'exit 0 only once a server run with --offer-confirmation confirms the message stored',
+    )
     .epilog(
-      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
+      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or, with --confirm, offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
@@ -167,7 +180,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       mode: args.mode as 'send' | 'receive',
       maxMessage: args['max-size'],
       idleTimeoutMs: args['idle-timeout'] * 1000,
-      ...(transport === 'tcp' && !args.plain && { offerWaitMs: OFFER_WAIT_MS }),
+      ...(transport === 'tcp' && args.confirm && { offerWaitMs: OFFER_WAIT_MS }),
     },
     message?.bytes,
   );
