@@ -108,6 +108,10 @@ describe('a full disk', () => {
       'five.bin',
     ]);
     expect(result.code).toBe(EXIT.refused);
+    // F here means no room: the client's words cover every meaning of an upload's F (README, exit 3).
+    expect(result.stderr).toContain(
+      'refused by the server: the name exists on the server or is busy, or the server has no room for the file (or it is over the size limit)',
+    );
     await server.logged(/refused \(no room\)/);
     expect(await readdir(disk())).toEqual([]);
   });
