@@ -309,7 +309,11 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.no),
               target: 'upload_complete',
-              actions: finish('refused', 'peer.refused', 'the name exists on the server, or it is busy'),
+              actions: finish(
+                'refused',
+                'peer.refused',
+                'the name exists on the server or is busy, or the server has no room for the file (or it is over the size limit)',
+              ),
             },
             {
               guard: statusIs(STATUS.error),

@@ -60,6 +60,12 @@ export function decodeName(field: Buffer): NameField {
   }
 }
 
+/** Whether a request naming `name` reaches that very name: false for what decodeName would trim or refuse. */
+export function requestCarries(name: string): boolean {
+  const decoded = decodeName(Buffer.from(name, 'utf8'));
+  return decoded.ok && decoded.name === name;
+}
+
 export function decodeRequest(frame: Buffer): { op: number; name: NameField } {
   return { op: frame[0], name: decodeName(frame.subarray(1, REQUEST_SIZE)) };
 }

@@ -5,7 +5,7 @@
  * folder of any size is sent in constant memory.
  */
 import type { ListedFile, OutgoingFile } from '../../src/storage/file-store';
-import { OP, REQUEST_SIZE, toSafeSize } from './frames';
+import { OP, REQUEST_SIZE, requestCarries, toSafeSize } from './frames';
 import { EXT_OP } from './extension-frames';
 
 /** LIST_CHUNK's header: u32 length of the entries that follow; 0 ends the listing. */
@@ -65,6 +65,8 @@ export function decodeListEntries(bytes: Buffer): ListedFile[] {
  * LIST_CHUNK (header, then as many whole entries as fit), the next read after the last file gives the
  * empty chunk, and the one after that 0 (the end). Pulls files only as chunks are read, so memory is one
  * chunk buffer and one entry, whatever the folder holds. `into` must hold LARGEST_ENTRY_SIZE + 4 bytes.
+ * A file whose name a request cannot carry unchanged (white space at an end, which decodeName trims) is
+ * left out: the listing shows only names a download would find.
  */
 export function listingBytes(files: AsyncIterable<ListedFile>): OutgoingFile {
   const source = files[Symbol.asyncIterator]();
@@ -79,7 +81,8 @@ export function listingBytes(files: AsyncIterable<ListedFile>): OutgoingFile {
         if (!pending && !filesDone) {
           const next = await source.next();
           if (next.done) filesDone = true;
-          else pending = encodeListEntry(next.value);
+          else if (requestCarries(next.value.name)) pending = encodeListEntry(next.value);
+          else continue;
         }
         if (!pending || filled + pending.length > into.length) break;
         filled += pending.copy(into, filled);

@@ -1,6 +1,6 @@
 /**
  * `wirestate client --list` against a real server process over loopback: the served folder's files a
- * download would find (names with spaces and UTF-8; no part file, no symlink out of the root, no
+ * download would find (names with spaces and UTF-8; no part file, no name with white space at an end, no symlink out of the root, no
  * subfolder), as a table and as `--json`; an empty folder; a `--read-only` server; a server that did not
  * agree `list` (exit 10); and hostile clients that send `l` where it does not belong (a reset).
  */
@@ -31,6 +31,9 @@ beforeAll(async () => {
   await writeFile(join(root, 'with space.txt'), 'hello\n');
   await writeFile(join(root, 'ünïcødé ✓.txt'), Buffer.alloc(3 * 1024 * 1024));
   await writeFile(join(root, 'empty'), '');
+  // Names a request cannot carry (its decoding trims ASCII white space): never listed.
+  await writeFile(join(root, ' lead'), 'leading space\n');
+  await writeFile(join(root, 'trail\t'), 'trailing tab\n');
   await writeFile(join(root, 'sub', 'inner.txt'), 'not at the top\n');
   await writeFile(join(base, 'outside.txt'), 'secret\n');
   await symlink(join(base, 'outside.txt'), join(root, 'escape'));

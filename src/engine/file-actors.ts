@@ -234,8 +234,12 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
     const hash = input.digest ? createHash('sha256') : undefined;
     let expected: Buffer | undefined;
     let broken = false;
+    const discardOrAbort = () => (file.discard ? file.discard() : file.abort());
+    // A failure of this side's own storage (ENOSPC, EIO, a commit) is no interruption: nothing is kept to
+    // resume from, or kept parts would fill the disk that just ran out.
     const failed = (error: unknown) => {
       broken = true;
+      discardOrAbort();
       meter.stop();
       meter.flush();
       tell({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
@@ -288,8 +292,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
       const actual = hash?.digest();
       if (actual && !(expected?.length === actual.length && timingSafeEqual(expected, actual))) {
         // Bytes that are not the file are not kept, not even to resume from.
-        if (file.discard) file.discard();
-        else file.abort();
+        discardOrAbort();
         const said = expected ? expected.toString('hex') : 'none';
         tell({
           type: 'file.error',

@@ -92,6 +92,31 @@ describe('a full disk', () => {
     expect(await readdir(disk())).toEqual(['small.txt']);
   });
 
+  it('uploads between wirestate peers that fill the disk keep no part to resume from: later ones find room', async () => {
+    server = await startOnSmallDisk();
+    const names = ['a.bin', 'b.bin', 'c.bin', 'd.bin'];
+    for (const name of names) await writeFile(join(base, 'local', name), Buffer.alloc(3 * MiB, 7));
+    const upload = (name: string) =>
+      wirestate([
+        'client',
+        '-q',
+        '-m',
+        'upload',
+        '-s',
+        `127.0.0.1:${server.port}`,
+        '-l',
+        join(base, 'local', name),
+        '-v',
+        name,
+      ]);
+    const results = await Promise.all(names.map(upload));
+    expect(results.filter((result) => result.code === EXIT.ok).length).toBeLessThanOrEqual(1);
+    // A failure on the server's own storage is no interruption: nothing kept, so nothing fills the disk.
+    expect((await readdir(disk())).filter((name) => name.endsWith('.wirestate-resume'))).toEqual([]);
+    await writeFile(join(base, 'local', 'small.txt'), 'room for this');
+    expect((await upload('small.txt')).code).toBe(EXIT.ok);
+  });
+
   it('an upload larger than the free space is refused at its size frame, before any byte is written', async () => {
     server = await startOnSmallDisk();
     await writeFile(join(base, 'local', 'five.bin'), Buffer.alloc(5 * MiB));
@@ -108,6 +133,10 @@ describe('a full disk', () => {
       'five.bin',
     ]);
     expect(result.code).toBe(EXIT.refused);
+    // F here means no room: the client's words cover every meaning of an upload's F (README, exit 3).
+    expect(result.stderr).toContain(
+      'refused by the server: the name exists on the server or is busy, or the server has no room for the file (or it is over the size limit)',
+    );
     await server.logged(/refused \(no room\)/);
     expect(await readdir(disk())).toEqual([]);
   });

@@ -40,6 +40,7 @@ export function createResumableFile(
   const stream = createWriteStream(keptPath, { fd, start, highWaterMark: WRITE_BUFFER });
   let state: 'writing' | 'committing' | 'abandoned' | 'done' = 'writing';
   const isAbandoned = () => state === 'abandoned';
+  const interrupted = new Error('aborted while committing');
   const remove = () => {
     try {
       unlinkSync(keptPath);
@@ -56,7 +57,7 @@ export function createResumableFile(
       try {
         await closeAfterEnd(stream);
         await syncPath(keptPath);
-        if (isAbandoned()) throw new Error('aborted while committing');
+        if (isAbandoned()) throw interrupted;
         if (options.noClobber) {
           await link(keptPath, finalName);
           await unlink(keptPath);
@@ -65,7 +66,8 @@ export function createResumableFile(
         }
         folder.sync();
       } catch (error) {
-        if (!isAbandoned()) remove();
+        // Only an interruption keeps the bytes; a failure of the storage itself (ENOSPC, EIO) keeps nothing.
+        if (error !== interrupted) remove();
         throw error;
       } finally {
         state = 'done';
