@@ -1,6 +1,7 @@
 /** Flags every wirestate command shares, so they mean the same everywhere. */
 import type { Argv } from 'yargs';
 import { withInspectOptions } from './inspect-options';
+import { checkRecordFolder } from './record-folder';
 
 export function withLogOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -19,7 +20,12 @@ export function withLogOptions<T>(yargs: Argv<T>) {
 
 /** `--record DIR`: one trace file per connection (README: "Traces"). */
 export function withRecordOption<T>(yargs: Argv<T>) {
-  return yargs.option('record', { type: 'string', describe: 'Write a trace file per connection into this folder' });
+  return yargs
+    .option('record', { type: 'string', describe: 'Write a trace file per connection into this folder' })
+    .check((args) => {
+      if (typeof args.record === 'string') checkRecordFolder(args.record);
+      return true;
+    });
 }
 
 /** `--idle-timeout SECONDS`: how long a peer may send nothing while a connection waits for it. */

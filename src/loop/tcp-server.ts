@@ -81,13 +81,17 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     connectionLog.info(`connected from ${peer}`);
     const spec = protocol.accept(id);
     const record = options.recordDir
-      ? TraceWriter.open(options.recordDir, {
-          protocol: protocol.name,
-          role: 'server',
-          connection: id,
-          peer,
-          input: spec.input,
-        })
+      ? TraceWriter.openOrWarn(
+          options.recordDir,
+          {
+            protocol: protocol.name,
+            role: 'server',
+            connection: id,
+            peer,
+            input: spec.input,
+          },
+          connectionLog,
+        )
       : undefined;
     const { watch: watchConnection } = options;
     const watch =

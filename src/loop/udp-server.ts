@@ -107,14 +107,18 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     peerLog.info(`datagram from new peer ${key}`);
     const spec = protocol.accept(id, from.address);
     const record = options.recordDir
-      ? TraceWriter.open(options.recordDir, {
-          protocol: protocol.name,
-          role: 'server',
-          connection: id,
-          peer: key,
-          transport: 'udp',
-          input: spec.input,
-        })
+      ? TraceWriter.openOrWarn(
+          options.recordDir,
+          {
+            protocol: protocol.name,
+            role: 'server',
+            connection: id,
+            peer: key,
+            transport: 'udp',
+            input: spec.input,
+          },
+          peerLog,
+        )
       : undefined;
     const { watch: watchConnection } = options;
     const watch =

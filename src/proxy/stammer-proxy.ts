@@ -53,7 +53,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       socket.on('close', () => sockets.delete(socket));
     }
     const record = options.recordDir
-      ? TraceWriter.open(options.recordDir, { protocol: 'tcp', role: 'proxy', connection: id, peer })
+      ? TraceWriter.openOrWarn(options.recordDir, { protocol: 'tcp', role: 'proxy', connection: id, peer }, log)
       : undefined;
     log.info(`relaying ${peer} to ${options.upstream.host}:${options.upstream.port}`, { connection: id });
 

@@ -1,7 +1,8 @@
 /** Writes one connection's trace file (format: trace-format.ts) as things happen. */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionOutcome } from '../engine/protocol';
+import type { Logger } from '../log/logger';
 import { VERSION } from '../version';
 import { TRACE_FORMAT, type TraceEntry, type TraceHeader } from './trace-format';
 
@@ -17,15 +18,25 @@ export class TraceWriter {
     readonly path: string,
   ) {}
 
-  /** Creates `dir` if needed and starts `<time>-<role>-<connection>.jsonl` in it. */
+  /** Creates `dir` if needed and starts `<time>-<role>-<connection>.jsonl` in it; throws at once if it cannot. */
   static open(dir: string, subject: TraceSubject): TraceWriter {
     mkdirSync(dir, { recursive: true });
     const started = new Date().toISOString();
     const path = join(dir, `${started.replace(/[:.]/g, '-')}-${subject.role}-${subject.connection}.jsonl`);
-    const writer = new TraceWriter(createWriteStream(path), path);
+    const writer = new TraceWriter(createWriteStream(path, { fd: openSync(path, 'w') }), path);
     const header: TraceHeader = { trace: TRACE_FORMAT, ...subject, version: VERSION, started };
     writer.stream.write(`${JSON.stringify(header)}\n`);
     return writer;
+  }
+
+  /** As `open`, but a trace that cannot start is one warning in `log`, and the connection goes on without it. */
+  static openOrWarn(dir: string, subject: TraceSubject, log: Logger): TraceWriter | undefined {
+    try {
+      return TraceWriter.open(dir, subject);
+    } catch (error) {
+      log.warn(`no trace for this connection: cannot write into ${dir} (${(error as Error).message})`);
+      return undefined;
+    }
   }
 
   in(chunk: Uint8Array): void {
