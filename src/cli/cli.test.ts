@@ -154,6 +154,18 @@ describe('errors: one line, the documented exit code', () => {
     expectOneLine(await wirestate(args), EXIT.usage, error);
   });
 
+  it.each([
+    ['server', ['server', '-l', '0', '--host', '127.0.0.1']],
+    ['proxy', ['proxy', '-l', '0', '--host', '127.0.0.1']],
+  ])('%s with a --record that is a file: exit 7, one line, before serving', async (_command, args) => {
+    await writeFile(join(base, 'traces'), 'not a folder\n');
+    expectOneLine(
+      await wirestate([...args, '--record', join(base, 'traces')]),
+      EXIT.localFile,
+      /cannot record into --record \S+traces: it is a file, not a folder/,
+    );
+  });
+
   it('a --root that is a file: exit 7', async () => {
     await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
     expectOneLine(
