@@ -25,6 +25,8 @@ export interface ClientSession {
   spec: ConnectionSpec;
   /** Names its log lines, its trace file and its inspector entry: `client` unless a run has several. */
   connection?: string;
+  /** Hears how many bytes sent still wait for the peer to acknowledge them (TCP; see send-progress.ts). */
+  onSendProgress?: (waiting: number) => void;
 }
 
 export interface ClientSessionArgs {
@@ -43,7 +45,7 @@ export async function runClientSession(
   log: Logger,
   onActor?: (actor: AnyActorRef) => void,
 ): Promise<SessionOutcome> {
-  const { protocol, transport, host, port, spec, connection = 'client' } = session;
+  const { protocol, transport, host, port, spec, connection = 'client', onSendProgress } = session;
   const peer = `${host}:${port}`;
   const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
@@ -83,6 +85,7 @@ export async function runClientSession(
       watch,
       record: record(),
       reportSendProgress: true,
+      onSendProgress,
     }).finished;
   } finally {
     release();

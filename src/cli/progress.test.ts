@@ -1,6 +1,6 @@
 /**
  * The client's progress bar: the line itself at every width, and the real client on a real terminal
- * (util-linux `script` makes the pty, `stty cols` its width) downloading through a slowing proxy.
+ * (util-linux `script` makes the pty, `stty cols` its width) downloading and uploading through a slowing proxy.
  * What the terminal received is saved in test-artifacts/progress/ for reading.
  */
 import { randomBytes } from 'node:crypto';
@@ -136,4 +136,79 @@ describe('the client on a terminal', () => {
     expect(frames.at(-1)).toBe('');
     expect(final).toMatch(/^downloaded 8\.00 MiB in [\d.]+ s \([\d.]+ MiB\/s\)\n$/);
   });
+});
+
+describe('an upload on a terminal, over a slow link', () => {
+  const SIZE = 3 * MiB;
+  let base: string;
+  let server: ServerProcess;
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-upload-progress-'));
+    await mkdir(join(base, 'root'));
+    await writeFile(join(base, 'up.bin'), randomBytes(SIZE));
+    server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
+    const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+    // About 1.5 MiB/s: the client's kernel takes the whole file within a fraction of a second, then it drains for
+    // seconds. A bar counting the bytes handed to the socket shows 0% and then 100% while nearly all is still to go.
+    proxy = await startProxy({
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: server.port },
+      maxFragment: 65536,
+      maxDelayMs: 40,
+      seed: 7,
+      log: silent,
+    });
+    await mkdir(join(REPO, 'test-artifacts', 'progress'), { recursive: true });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it.each([50, 120])(
+    'at %i columns: the bar follows the bytes the peer took, then one clean final line',
+    async (columns) => {
+      const name = `up-${columns}.bin`;
+      const client = [
+        process.execPath,
+        CLI,
+        'client',
+        '-m',
+        'upload',
+        '-s',
+        `127.0.0.1:${proxy.address.port}`,
+        '-l',
+        join(base, 'up.bin'),
+        '-v',
+        name,
+      ];
+      const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
+      const result = await inTerminal(['sh', '-c', shell], '');
+      await writeFile(join(REPO, 'test-artifacts', 'progress', `upload-${columns}-columns.txt`), result.stdout);
+      expect(result.code).toBe(0);
+      expect(await sha256(join(base, 'root', name))).toBe(await sha256(join(base, 'up.bin')));
+
+      const [first, ...rest] = result.stdout.split('\n');
+      expect(first).toBe(`upload ${join(base, 'up.bin')} -> ${name} via 127.0.0.1:${proxy.address.port}`);
+      const frames = rest.join('\n').split('\x1b[K');
+      const final = frames.pop();
+      const percents = frames
+        .filter((frame) => frame !== '')
+        .map((frame) => /^ *(\d+)%/.exec(frame)?.[1])
+        .filter((percent) => percent !== undefined)
+        .map(Number);
+      for (const frame of frames) expect(frame.length).toBeLessThan(columns);
+      // Several steps between 0% and 100%, never backwards: not 0% and then 100% at once.
+      expect(new Set(percents.filter((percent) => percent > 0 && percent < 100)).size).toBeGreaterThan(2);
+      expect(percents).toEqual([...percents].sort((a, b) => a - b));
+      expect(frames.at(-1)).toBe('');
+      expect(final).toMatch(/^uploaded 3\.00 MiB in [\d.]+ s \([\d.]+ (KiB|MiB)\/s\)\n$/);
+    },
+  );
 });

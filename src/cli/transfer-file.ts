@@ -22,6 +22,7 @@ import { CannotConnect, runClientSession, type ClientSessionArgs } from './clien
 import { errnoWords } from './errno-words';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';
+import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
 
 /** Where the kept bytes of a resumed transfer are. */
@@ -113,7 +114,9 @@ export async function transferFile(
     idleTimeoutMs: settings.idleTimeoutMs,
     ...(settings.hello && { hello: settings.hello, ...resumable }),
   };
-  // Said once connected, before the first byte moves; then the progress follows the machine's count.
+  // An upload's bar follows the bytes that left; a download's, the machine's count of those that came.
+  const sent = operation === 'upload' ? new UploadSent() : undefined;
+  // Said once connected, before the first byte moves; then the progress follows the count.
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
@@ -139,7 +142,8 @@ export async function transferFile(
               'protocol (no stored confirmation, no integrity check; --plain skips the wait)',
           );
         }
-        progress.update(snapshot.context.bytes, snapshot.context.size);
+        sent?.handedOver(snapshot.context.bytes, start);
+        progress.update(sent?.bytes ?? snapshot.context.bytes, total);
       },
       error: () => undefined,
     });
@@ -155,6 +159,12 @@ export async function transferFile(
           port,
           spec: transferClientOf(logic, input),
           connection,
+          onSendProgress:
+            sent &&
+            ((waiting) => {
+              sent.waiting(waiting);
+              progress.update(sent.bytes, size);
+            }),
         },
         settings.session,
         settings.log,

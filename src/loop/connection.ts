@@ -30,6 +30,8 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
   limits?: SlotLimits;
   /** A client's: tell the machine (`wire.progress`) each time the peer acknowledges more of what it sent, so a slow link draining its last megabytes is not taken for an idle one. */
   reportSendProgress?: boolean;
+  /** With `reportSendProgress`: hears, at each of those times, how many bytes handed to the socket still wait to be acknowledged. */
+  onSendProgress?: (waiting: number) => void;
   loop?: LoopOptions;
 }
 
@@ -55,7 +57,10 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     });
   actor.on('session.request', () => guard?.requested());
   const stopProgress = options.reportSendProgress
-    ? watchSendProgress(socket, () => actor.getSnapshot().status === 'active' && actor.send({ type: 'wire.progress' }))
+    ? watchSendProgress(socket, (waiting) => {
+        if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
+        options.onSendProgress?.(waiting);
+      })
     : undefined;
   let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
   const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));

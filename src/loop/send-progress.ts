@@ -3,32 +3,39 @@
  * the kernel accepted is unacknowledged, it reads the socket's send queue and
  * calls `onProgress` if the peer acknowledged more than before. A client's
  * last write is done once the kernel has it, yet megabytes may then drain over
- * a slow link; this is how its idle timer learns that they still move. A peer
- * that stops reading acknowledges nothing, so it still times out.
+ * a slow link; this is how its idle timer learns that they still move, and its
+ * progress bar how many have left. A peer that stops reading acknowledges
+ * nothing, so it still times out.
  */
 import type { Socket } from 'node:net';
 import { unacknowledgedBytes } from './tcp-table';
 
 const POLL_MS = 250;
 
-/** Starts watching; the returned function stops it. Where the system does not tell (not Linux), it stops by itself. */
-export function watchSendProgress(socket: Socket, onProgress: () => void): () => void {
+/**
+ * Starts watching; the returned function stops it. `onProgress` gets the bytes handed to the socket that the peer
+ * has not acknowledged yet. Where the system does not tell (not Linux), bytes the kernel took count as acknowledged.
+ */
+export function watchSendProgress(socket: Socket, onProgress: (waiting: number) => void): () => void {
   let acknowledged = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let tells = true;
   // Bytes the kernel has accepted: Node counts a write as written once it is handed over.
   const accepted = () => socket.bytesWritten - socket.writableLength;
 
   const poll = async () => {
     const before = accepted();
     if (before > acknowledged) {
-      const unacknowledged = await unacknowledgedBytes(socket);
+      const unacknowledged = tells ? await unacknowledgedBytes(socket) : 0;
       if (stopped) return;
-      if (unacknowledged === undefined) return;
-      // A write accepted while the table was read would make the sample mean nothing: take the next.
-      if (accepted() === before && before - unacknowledged > acknowledged) {
+      if (unacknowledged === undefined) tells = false;
+      // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
+      // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
+      // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
+      else if (before - unacknowledged > acknowledged) {
         acknowledged = before - unacknowledged;
-        onProgress();
+        onProgress(socket.bytesWritten - acknowledged);
       }
     }
     timer = setTimeout(() => void poll(), POLL_MS).unref();
