@@ -5,10 +5,12 @@ import { readLines } from '../../src/engine/text-request';
 import { join } from 'node:path';
 import { createAtomicFile } from '../../src/storage/atomic-file';
 import { MemoryFiles } from '../../src/storage/memory-files';
+import { readOnly } from '../../src/storage/read-only-files';
 import { readRange } from '../../src/storage/read-range';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
 import { chunkBytes, tracedBytes, type Trace } from '../../src/trace/trace-format';
+import { expectedFromTrace } from '../../src/trace/trace-replay';
 import { shareClientMachine, type ShareClientInput, type ShareLocalFile } from './client';
 import { shareClientActors } from './client-actors';
 import { CANCEL, PASS, encodeShareRequest, parseListing, parseShareRequest } from './codec';
@@ -54,8 +56,8 @@ function recordedRequest(trace: Trace): Buffer {
 /**
  * What `wirestate replay`, the fixture tests and the inspector need. A server
  * trace is replayed against a folder rebuilt from it: the file a `get` was
- * answered `pass` with, the name a `put` was cancelled for, and the names a
- * `list` sent (as empty files). A replay has no clock, so where the recorded
+ * answered `pass` with, the name a `put` was cancelled for (or a read-only
+ * folder, when that was why), and the names a `list` sent (as empty files). A replay has no clock, so where the recorded
  * request ended at a pause (the original client sends no terminator) the
  * replayed one ends at the size cap, set to the bytes recorded by then; and
  * `get` sends its file without the gap after `pass`, which changes no byte.
@@ -72,9 +74,9 @@ export const shareTraceSupport = () =>
         files[request.name] = sent.subarray(PASS.length);
       if (request.kind === 'put' && sent.equals(CANCEL)) files[request.name] = Buffer.alloc(0);
       if (request.kind === 'list') for (const name of parseListing(sent.toString())) files[name] = Buffer.alloc(0);
-      return shareServer(new MemoryFiles(files), { ...options, maxRequest, passGapMs: 0 }).accept(
-        trace.header.connection,
-      );
+      const readOnlyServer = expectedFromTrace(trace).outcome?.code === 'storage.read_only';
+      const world = readOnlyServer ? readOnly(new MemoryFiles(files)) : new MemoryFiles(files);
+      return shareServer(world, { ...options, maxRequest, passGapMs: 0 }).accept(trace.header.connection);
     },
     client: (trace) => {
       const input = trace.header.input as ShareClientInput;

@@ -464,7 +464,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
               ],
             },
             {
-              guard: ({ event }) => event.output.kind === 'exists' || event.output.kind === 'busy',
+              guard: ({ event }) => ['exists', 'busy', 'read_only'].includes(event.output.kind),
               target: 'upload_complete',
               actions: [
                 replyStatus(STATUS.no),
@@ -473,7 +473,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
                   params: ({ event }) => ({
                     outcome: 'refused',
                     code: refusalCode(event.output),
-                    detail: event.output.kind,
+                    detail: refusalDetail(event.output),
                   }),
                 },
               ],

@@ -1,13 +1,14 @@
 /**
  * Rebuilds, from a recorded trace alone, the in-memory files a replay needs
  * for the machine to meet the same world: the file a download sent, the name
- * that was busy, the room that was missing. Then replay can check that the
+ * that was busy, the room that was missing, a read-only folder. Then replay can check that the
  * machine still sends the same bytes and visits the same states.
  */
 import type { ConnectionSpec, SessionOutcome } from '../../src/engine/protocol';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
+import { readOnly } from '../../src/storage/read-only-files';
 import { tracedBytes, type Trace } from '../../src/trace/trace-format';
 import { asksToResume, transferClientMachine, type ClientInput } from './client';
 import { OP, STATUS } from './frames';
@@ -86,7 +87,7 @@ function serverWorld(
     files.files.set(key, padTo(Buffer.concat([Buffer.alloc(reply.start ?? 0), dataOf(sent)]), reply.size));
   }
   if (op === OP.upload && endedWith(outcome, 'file.exists')) files.files.set(key, Buffer.alloc(0));
-  return files;
+  return endedWith(outcome, 'storage.read_only') ? readOnly(files) : files;
 }
 
 /** The files a listing showed, in its order, each of its size (zeros) and with its time. */

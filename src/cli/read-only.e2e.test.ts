@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+import { parseTrace, tracedBytes } from '../trace/trace-format';
 
 let base: string;
 beforeAll(async () => {
@@ -132,4 +133,114 @@ it('no warning on loopback', async () => {
   const server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'served')]);
   await stopped(server);
   expect(server.output()).not.toMatch(/uploads of any size/);
+});
+
+/**
+ * A refusal seen from both ends: what the server sent (its trace) and its last log line, as JSON. Runs
+ * `server` over a fresh folder holding `present` (if any) and sends it `client` (args after the port).
+ */
+async function refusal(
+  server: string[],
+  present: string | undefined,
+  client: (port: number) => string[],
+): Promise<{ exit: number | null; sent: Buffer; trace: string; end: Record<string, unknown> }> {
+  const dir = await mkdtemp(join(base, 'refusal-'));
+  await mkdir(join(dir, 'served'));
+  if (present) await writeFile(join(dir, 'served', present), 'already here\n');
+  const running = await startCliServer([
+    ...server,
+    '--host',
+    '127.0.0.1',
+    '--root',
+    join(dir, 'served'),
+    '--record',
+    join(dir, 'traces'),
+    '--log-format',
+    'json',
+  ]);
+  const { code } = await wirestate(client(running.port), base);
+  await stopped(running);
+  const [name] = await readdir(join(dir, 'traces'));
+  const trace = join(dir, 'traces', name);
+  const ends = running
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"event":"end"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(ends).toHaveLength(1);
+  return { exit: code, sent: tracedBytes(parseTrace(await readFile(trace, 'utf8')), 'out'), trace, end: ends[0] };
+}
+
+it('transfer server --read-only: the same bytes as for a name that exists, logged as refused (read-only server)', async () => {
+  const upload = (port: number) => [
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${port}`,
+    '-m',
+    'upload',
+    '-l',
+    'upload.txt',
+    '-v',
+    'new.txt',
+  ];
+  const readOnly = await refusal(['server', '-l', '0', '--read-only'], undefined, upload);
+  const existing = await refusal(['server', '-l', '0'], 'new.txt', upload);
+  expect([readOnly.exit, existing.exit]).toEqual([EXIT.refused, EXIT.refused]);
+  expect(readOnly.sent.toString('hex')).toBe(existing.sent.toString('hex'));
+  expect(existing.end).toMatchObject({
+    outcome: 'refused',
+    code: 'file.exists',
+    message: expect.stringMatching(/^refused \(exists\): 0 B in /),
+  });
+  expect(readOnly.end).toMatchObject({
+    outcome: 'refused',
+    code: 'storage.read_only',
+    operation: 'upload',
+    name: 'new.txt',
+    message: expect.stringMatching(/^refused \(read-only server\): 0 B in /),
+  });
+  // The trace replays as recorded: its world is a read-only one.
+  expect(await wirestate(['replay', '--check', readOnly.trace])).toMatchObject({ code: 0 });
+});
+
+it('share server --read-only: the same cancel as for a name that exists, logged as cancelled (read-only server)', async () => {
+  const put = (port: number) => ['share', 'client', '127.0.0.1', String(port), 'put', 'upload.txt'];
+  const readOnly = await refusal(['share', 'server', '0', '--read-only'], undefined, put);
+  const existing = await refusal(['share', 'server', '0'], 'upload.txt', put);
+  expect([readOnly.exit, existing.exit]).toEqual([EXIT.refused, EXIT.refused]);
+  expect(readOnly.sent.toString('hex')).toBe(existing.sent.toString('hex'));
+  expect(existing.end).toMatchObject({ outcome: 'cancelled', code: 'file.exists' });
+  expect(readOnly.end).toMatchObject({
+    outcome: 'cancelled',
+    code: 'storage.read_only',
+    message: expect.stringMatching(/^cancelled \(read-only server\): 0 B in /),
+  });
+  expect(await wirestate(['replay', '--check', readOnly.trace])).toMatchObject({ code: 0 });
+});
+
+it('serve-all --read-only: its transfer server logs a refused upload as refused (read-only server)', async () => {
+  const upload = (port: number) => [
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${port}`,
+    '-m',
+    'upload',
+    '-l',
+    'upload.txt',
+    '-v',
+    'new.txt',
+  ];
+  const readOnly = await refusal(
+    ['serve-all', '--only', 'transfer', '--transfer-port', '0', '--read-only'],
+    undefined,
+    upload,
+  );
+  expect(readOnly.exit).toBe(EXIT.refused);
+  expect(readOnly.end).toMatchObject({
+    outcome: 'refused',
+    code: 'storage.read_only',
+    message: expect.stringMatching(/^refused \(read-only server\)/),
+  });
 });

@@ -50,7 +50,12 @@ export type DownloadLookup =
   | { kind: 'refused'; code: string };
 
 export type UploadLookup =
-  { kind: 'free'; ref: string } | { kind: 'exists' } | { kind: 'busy' } | { kind: 'refused'; code: string };
+  | { kind: 'free'; ref: string }
+  | { kind: 'exists' }
+  | { kind: 'busy' }
+  /** The store takes no uploads (`--read-only`): the protocols refuse it as they refuse a name that exists. */
+  | { kind: 'read_only' }
+  | { kind: 'refused'; code: string };
 
 /** A file a listing shows: what a download of `name` would find. */
 export interface ListedFile {

@@ -15,6 +15,8 @@ export type StorageCode =
   | 'file.busy'
   /** The storage refused the name (detail: its code, say `name.escapes` or EACCES). */
   | 'file.refused'
+  /** The storage takes no uploads (`--read-only`). */
+  | 'storage.read_only'
   /** The storage failed while answering (detail: its errno). */
   | 'storage.failed';
 
@@ -22,9 +24,12 @@ export type StorageCode =
 export function refusalCode(lookup: DownloadLookup | UploadLookup): Exclude<StorageCode, 'storage.failed'> {
   if (lookup.kind === 'exists') return 'file.exists';
   if (lookup.kind === 'busy') return 'file.busy';
+  if (lookup.kind === 'read_only') return 'storage.read_only';
   return lookup.kind === 'refused' ? 'file.refused' : 'file.missing';
 }
 
-/** The detail beside it: the storage's own code for a refused name, else the lookup's kind. */
-export const refusalDetail = (lookup: DownloadLookup | UploadLookup): string =>
-  lookup.kind === 'refused' ? lookup.code : lookup.kind;
+/** The detail beside it: the storage's own code for a refused name, `read-only server`, else the lookup's kind. */
+export function refusalDetail(lookup: DownloadLookup | UploadLookup): string {
+  if (lookup.kind === 'read_only') return 'read-only server';
+  return lookup.kind === 'refused' ? lookup.code : lookup.kind;
+}
