@@ -18,6 +18,7 @@ import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
+import { openQueueStore } from './queue-store';
 import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
 import type { IncomingFile } from '../storage/file-store';
@@ -85,9 +86,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
   if (args.store) {
-    // lmdb (a native module) loads only for --store.
-    const { LmdbKeeper } = await import('../../machines/queue/lmdb-keeper');
-    const keeper = LmdbKeeper.open(args.store);
+    const keeper = await openQueueStore(args.store);
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
   }
