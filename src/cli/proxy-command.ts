@@ -5,6 +5,8 @@ import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
+import { cannotListen } from './cannot-listen';
+import { EXIT } from '../engine/exit-codes';
 
 const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs))
@@ -78,6 +80,9 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
       args['corrupt-after'] === undefined
         ? undefined
         : { after: args['corrupt-after'], direction: args['corrupt-direction'] },
+  }).catch((error: unknown) => {
+    log.error(cannotListen('proxy', args.host, args['listen-port'], 'tcp', error));
+    return process.exit(EXIT.cannotListen);
   });
 }
 
