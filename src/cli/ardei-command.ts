@@ -7,6 +7,7 @@
 import type { ActorRefFrom } from 'xstate';
 import { ardeiAdvancedClientMachine } from '../../machines/ardei/advanced-client';
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession } from './client-session';
@@ -96,8 +97,12 @@ const serverBuilder = (yargs: Argv) =>
       if (!(args['prepared-gap'] >= 0)) throw new Error('--prepared-gap must be 0 or more ms');
       return true;
     })
-    .example('$0 ardei server', 'TCP on 8120 and UDP on 8121, like tcpser.py and udpser.py')
-    .example(`$0 ardei server --advanced ${ADVANCED_PORT} --root shared`, 'and the advanced variant, serving ./shared');
+    .epilog(
+      examples(
+        ['$0 ardei server', 'TCP on 8120 and UDP on 8121, like tcpser.py and udpser.py'],
+        [`$0 ardei server --advanced ${ADVANCED_PORT} --root shared`, 'and the advanced variant, serving ./shared'],
+      ),
+    );
 
 /** The TCP and UDP listeners of an ardei server with these flags. */
 export const ardeiListeners = (args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Listener[] => [
@@ -163,12 +168,16 @@ const clientBuilder = (yargs: Argv) =>
       if (args.advanced && args.udp) throw new Error('the advanced variant is TCP only: --advanced or --udp, not both');
       return true;
     })
-    .example(
-      '$0 ardei client',
-      'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed',
+    .epilog(
+      examples(
+        [
+          '$0 ardei client',
+          'the prompt: a number asks for a file, "stream" for a stream, "quit" leaves, anything else is echoed',
+        ],
+        ['$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate'],
+        ['$0 ardei client --udp stream-10-50-1000', 'a stream over UDP: 50 segments of 1000 bytes, 10 ms apart'],
+      ),
     )
-    .example('$0 ardei client 1000000', 'one file of a million chars over TCP, with bytes, loss, time and rate')
-    .example('$0 ardei client --udp stream-10-50-1000', 'a stream over UDP: 50 segments of 1000 bytes, 10 ms apart')
     .epilog(
       'Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 4 over TCP, more bytes than asked for, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.',
     );

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession } from './client-session';
@@ -32,7 +33,7 @@ import { isStandardStream, standardOutput } from '../storage/standard-streams';
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
     .option('root', { type: 'string', default: '.', describe: 'Folder whose files are served; nothing outside it is' })
-    .example('$0 blocks server 12002', 'serve the files of this folder');
+    .epilog(examples(['$0 blocks server 12002', 'serve the files of this folder']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -65,7 +66,7 @@ const clientBuilder = (yargs: Argv) =>
       if (args.json && isStandardStream(args.target)) throw new Error('--json and - both write to stdout: pick one');
       return true;
     })
-    .example('$0 blocks client 127.0.0.1:12002:speech.txt copy.txt', 'fetch speech.txt into copy.txt')
+    .epilog(examples(['$0 blocks client 127.0.0.1:12002:speech.txt copy.txt', 'fetch speech.txt into copy.txt']))
     .epilog(
       'Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write).',
     );

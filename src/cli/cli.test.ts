@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
+import { expectOneLine } from '../test-support/one-line';
 import { REPO, wirestate } from '../test-support/processes';
 
 describe('help and usage', () => {
@@ -100,13 +101,6 @@ describe('help and usage', () => {
     expect(flags.filter((flag) => /^--[^-]$/.test(flag))).toEqual([]);
   });
 });
-
-/** A bad command line or a setting that cannot work: one line naming the problem and --help, no usage dump, no stack. */
-function expectOneLine(result: { code: number | null; stderr: string }, code: number, error: RegExp): void {
-  expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^wirestate: .*; see --help$/)]);
-  expect(result.stderr).toMatch(error);
-  expect(result.code).toBe(code);
-}
 
 describe('errors: one line, the documented exit code', () => {
   let base: string;

@@ -9,6 +9,7 @@ import { EXIT } from '../engine/exit-codes';
 import { CommandError } from './command-error';
 import { TRANSFER_ROLES, addCommand, type CommandEntry } from './command-body';
 import { protocolCommand } from './protocol-commands';
+import { helpWidth } from './help-width';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -74,7 +75,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .help('help')
       .alias('help', ['h', '?', 'usage'])
       .version()
-      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .wrap(helpWidth())
       .updateStrings({
         'Not enough arguments following: %s': '%s needs a value',
         'Not enough non-option arguments: got %s, need at least %s': plural(

@@ -4,6 +4,7 @@
  * transfer codec: the transfer machines load when a transfer starts.
  */
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
 import { HELLO_WAIT_MS } from '../../machines/transfer/extension-frames';
 import { isStandardStream } from '../storage/standard-streams';
@@ -99,14 +100,15 @@ export const clientBuilder = (yargs: Argv) =>
       for (const remote of remotes) encodeRequest(OP.download, remote);
       return true;
     })
-    .example('$0 client -m download -s 127.0.0.1:50000 -l client_speech.txt -v speech.txt', 'download speech.txt')
-    .example(
-      '$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt',
-      'upload under a new name',
+    .epilog(
+      examples(
+        ['$0 client -m download -s 127.0.0.1:50000 -l client_speech.txt -v speech.txt', 'download speech.txt'],
+        ['$0 client -m upload -s 127.0.0.1:50000 -l client_speech.txt -v server_speech.txt', 'upload under a new name'],
+        ['$0 client -s 127.0.0.1:50001 -v a.txt -l got/a.txt -v b.txt -l got/b.txt', 'download two files'],
+        ['$0 client -s 127.0.0.1:50001 --list', "list the server's files"],
+        ['ls | $0 client -m upload -s 127.0.0.1:50001 --list-file -', 'upload every file here under its name'],
+      ),
     )
-    .example('$0 client -s 127.0.0.1:50001 -v a.txt -l got/a.txt -v b.txt -l got/b.txt', 'download two files')
-    .example('$0 client -s 127.0.0.1:50001 --list', "list the server's files")
-    .example('ls | $0 client -m upload -s 127.0.0.1:50001 --list-file -', 'upload every file here under its name')
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
         '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 9 SHA-256 mismatch (nothing kept), ' +

@@ -1,10 +1,13 @@
 /** `wirestate proxy`: the seed's stammering proxy, for testing framing under any fragmentation. */
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
+import { cannotListen } from './cannot-listen';
+import { EXIT } from '../engine/exit-codes';
 
 const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs))
@@ -55,9 +58,13 @@ const builder = (yargs: Argv) =>
         throw new Error('--corrupt-after must be a whole number >= 0');
       return true;
     })
-    .example('$0 proxy -l 50000 -s 127.0.0.1:50001', 'as the seed: stammerProxy.py -l 50000 -s 127.0.0.1:50001')
-    .example('$0 proxy --max-fragment 1 --max-delay-ms 0', 'one byte at a time, as fast as possible')
-    .example('$0 proxy --corrupt-after 1000', 'byte 1000 (from 0) changed each way, once per connection');
+    .epilog(
+      examples(
+        ['$0 proxy -l 50000 -s 127.0.0.1:50001', 'as the seed: stammerProxy.py -l 50000 -s 127.0.0.1:50001'],
+        ['$0 proxy --max-fragment 1 --max-delay-ms 0', 'one byte at a time, as fast as possible'],
+        ['$0 proxy --corrupt-after 1000', 'byte 1000 (from 0) changed each way, once per connection'],
+      ),
+    );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -78,6 +85,9 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
       args['corrupt-after'] === undefined
         ? undefined
         : { after: args['corrupt-after'], direction: args['corrupt-direction'] },
+  }).catch((error: unknown) => {
+    log.error(cannotListen('proxy', args.host, args['listen-port'], 'tcp', error));
+    return process.exit(EXIT.cannotListen);
   });
 }
 

@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { errorCode } from '../storage/errors';
@@ -18,6 +19,7 @@ import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
+import { openQueueStore } from './queue-store';
 import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
 import type { IncomingFile } from '../storage/file-store';
@@ -72,11 +74,15 @@ const serverBuilder = (yargs: Argv) =>
       }
       return true;
     })
-    .example('$0 queue server 55556 TCP', "the seed's TCP server")
-    .example('$0 queue server 55556 UDP --store queue.lmdb', 'a UDP server whose queue survives restarts')
-    .example(
-      '$0 queue server 55556 TCP --offer-confirmation',
-      "confirm storing to `send --confirm` clients (only where every client is wirestate's or the network is fast)",
+    .epilog(
+      examples(
+        ['$0 queue server 55556 TCP', "the seed's TCP server"],
+        ['$0 queue server 55556 UDP --store queue.lmdb', 'a UDP server whose queue survives restarts'],
+        [
+          '$0 queue server 55556 TCP --offer-confirmation',
+          "confirm storing to `send --confirm` clients (only where every client is wirestate's or the network is fast)",
+        ],
+      ),
     );
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -85,9 +91,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
   if (args.store) {
-    // lmdb (a native module) loads only for --store.
-    const { LmdbKeeper } = await import('../../machines/queue/lmdb-keeper');
-    const keeper = LmdbKeeper.open(args.store);
+    const keeper = await openQueueStore(args.store);
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
   }
@@ -129,11 +133,15 @@ const clientBuilder = (yargs: Argv) =>
       if (args.mode === 'send' && args.file === undefined) throw new Error('send needs a FILE (- for stdin)');
       return true;
     })
-    .example('$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message')
-    .example('$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message')
-    .example(
-      '$0 queue client 127.0.0.1 55556 TCP send data/message1.txt --confirm',
-      'exit 0 only once a server run with --offer-confirmation confirms the message stored',
+    .epilog(
+      examples(
+        ['$0 queue client 127.0.0.1 55556 TCP send data/message1.txt', 'queue a message'],
+        ['$0 queue client 127.0.0.1 55556 TCP receive', 'print the oldest message'],
+        [
+          '$0 queue client 127.0.0.1 55556 TCP send data/message1.txt --confirm',
+          'exit 0 only once a server run with --offer-confirmation confirms the message stored',
+        ],
+      ),
     )
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or, with --confirm, offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',

@@ -1,6 +1,7 @@
 /** `wirestate replay FILE`: read a recorded trace as a timeline, and optionally re-run it. */
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { valuesRequired } from './common-options';
 import { parseTrace, type Trace } from '../trace/trace-format';
@@ -25,8 +26,12 @@ const builder = (yargs: Argv) =>
       default: false,
       describe: 'Also re-run the machine on the recorded input (as recorded, 1-byte, random cuts) and compare',
     })
-    .example('$0 replay fixtures/traces/transfer/download-ok.server.jsonl', 'read a trace as a timeline')
-    .example('$0 replay --check traces/2026-...-server-c3.jsonl', 'does the machine still behave as recorded?')
+    .epilog(
+      examples(
+        ['$0 replay fixtures/traces/transfer/download-ok.server.jsonl', 'read a trace as a timeline'],
+        ['$0 replay --check traces/2026-...-server-c3.jsonl', 'does the machine still behave as recorded?'],
+      ),
+    )
     .epilog(
       'Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace.',
     );

@@ -1,5 +1,6 @@
 /** `wirestate serve-all`: every registered protocol's servers (or those `--only`/`--except` name) on their default ports or their own, in one process. */
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { loadProtocols } from '../../machines/protocols';
 import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
@@ -54,8 +55,12 @@ export async function serveAllCommand(): Promise<CommandBody> {
         }
         return true;
       })
-      .example('$0 serve-all --inspect', 'every seed at once, watched in one inspector on http://127.0.0.1:50080/')
-      .example('$0 serve-all --only transfer share --transfer-port 6001', 'two of them, the transfer server on 6001');
+      .epilog(
+        examples(
+          ['$0 serve-all --inspect', 'every seed at once, watched in one inspector on http://127.0.0.1:50080/'],
+          ['$0 serve-all --only transfer share --transfer-port 6001', 'two of them, the transfer server on 6001'],
+        ),
+      );
 
   type Args = Awaited<ReturnType<typeof builder>['argv']>;
 

@@ -6,7 +6,6 @@
  * process ends with its last server).
  */
 import type { Argv } from 'yargs';
-import { errorCode } from '../storage/errors';
 import type { StreamProtocol } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { ListeningServer } from '../loop/listening-server';
@@ -18,7 +17,7 @@ import { withIdleTimeout, withLogOptions, withRecordOption } from './common-opti
 import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions } from './inspect-options';
 import type { Inspection } from './inspection';
-import { errnoWords } from './errno-words';
+import { cannotListen } from './cannot-listen';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
 export function withServerOptions<T>(yargs: Argv<T>) {
@@ -146,9 +145,7 @@ export async function serve(
       servers.push(server);
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.
-      log.error(
-        `${protocol.name}: cannot listen on ${args.host}:${port} (${transport.toUpperCase()}): ${errnoWords(errorCode(error))}`,
-      );
+      log.error(cannotListen(protocol.name, args.host, port, transport, error));
       await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
       process.exit(EXIT.cannotListen);
     }

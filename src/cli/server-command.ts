@@ -1,5 +1,6 @@
 /** `wirestate server`: serve one folder over the transfer protocol. */
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { TRANSFER_PORT, transferServer } from '../../machines/transfer';
 import { openServedFolder } from './served-folder';
@@ -41,8 +42,12 @@ const builder = (yargs: Argv) =>
         throw new Error('--max-size must be a whole number of bytes');
       return true;
     })
-    .example('$0 server', 'serve ./files on port 50001')
-    .example('$0 server -l 50001 --root /srv/files --host 127.0.0.1', 'serve another folder, loopback only');
+    .epilog(
+      examples(
+        ['$0 server', 'serve ./files on port 50001'],
+        ['$0 server -l 50001 --root /srv/files --host 127.0.0.1', 'serve another folder, loopback only'],
+      ),
+    );
 
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
 

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
 import { errnoWords } from './errno-words';
 import { CannotConnect, runClientSession } from './client-session';
@@ -51,7 +52,7 @@ const serverBuilder = (yargs: Argv) =>
       if (!(args['pass-gap'] >= 0)) throw new Error('--pass-gap must be 0 or more ms');
       return true;
     })
-    .example('$0 share server 3650 --root shared', 'share ./shared on port 3650');
+    .epilog(examples(['$0 share server 3650 --root shared', 'share ./shared on port 3650']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -106,10 +107,14 @@ const clientBuilder = (yargs: Argv) =>
         throw new Error('--json and -o - both write to stdout: pick one');
       return true;
     })
-    .example('$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server')
-    .example('tar c docs | $0 share client 127.0.0.1 3650 put docs.tar -i -', 'store standard input as docs.tar')
-    .example('$0 share client 127.0.0.1 3650 get apple.jpg', 'fetch it into ./apple.jpg')
-    .example('$0 share client 127.0.0.1 3650 list', 'the shared names, one per line')
+    .epilog(
+      examples(
+        ['$0 share client 127.0.0.1 3650 put apple.jpg', 'store apple.jpg on the server'],
+        ['tar c docs | $0 share client 127.0.0.1 3650 put docs.tar -i -', 'store standard input as docs.tar'],
+        ['$0 share client 127.0.0.1 3650 get apple.jpg', 'fetch it into ./apple.jpg'],
+        ['$0 share client 127.0.0.1 3650 list', 'the shared names, one per line'],
+      ),
+    )
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.',
     );

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
@@ -42,7 +43,7 @@ const serverBuilder = (yargs: Argv) =>
         throw new Error(`--number must be a whole number from ${LOWEST} to ${HIGHEST}`);
       return true;
     })
-    .example('$0 sum server --name "Server of John Q. Smith"', 'answer on port 12001 with a random number');
+    .epilog(examples(['$0 sum server --name "Server of John Q. Smith"', 'answer on port 12001 with a random number']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args, false);
@@ -66,9 +67,13 @@ const clientBuilder = (yargs: Argv) =>
       type: 'string',
       describe: `A whole number, ${LOWEST}..${HIGHEST}; any other stops the server (default: asked for)`,
     })
-    .example('$0 sum client', 'asks for a name and a number')
-    .example('$0 sum client Alice 42', 'prints both names, both numbers and the sum')
-    .example('$0 sum client Alice 0', 'stops the server')
+    .epilog(
+      examples(
+        ['$0 sum client', 'asks for a name and a number'],
+        ['$0 sum client Alice 42', 'prints both names, both numbers and the sum'],
+        ['$0 sum client Alice 0', 'stops the server'],
+      ),
+    )
     .epilog(
       'Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect.',
     );

@@ -3,6 +3,7 @@
  * the lab's first exercise (seed 003), run as the slides show it.
  */
 import type { Argv } from 'yargs';
+import { examples } from './help-examples';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
@@ -16,9 +17,8 @@ import { UPPER_MAX_REQUEST, UPPER_PORT } from '../../machines/upper/codec';
 import { upperClient, upperServer } from '../../machines/upper';
 
 const serverBuilder = (yargs: Argv) =>
-  withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT).example(
-    '$0 upper server',
-    'answer on port 12000',
+  withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT).epilog(
+    examples(['$0 upper server', 'answer on port 12000']),
   );
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -34,8 +34,12 @@ const clientBuilder = (yargs: Argv) =>
       array: true,
       describe: 'The text to send (default: asked for, or read from stdin)',
     })
-    .example('$0 upper client', 'asks "Input lowercase sequence:"')
-    .example('$0 upper client Hello World!', 'prints "Message received: HELLO WORLD!"')
+    .epilog(
+      examples(
+        ['$0 upper client', 'asks "Input lowercase sequence:"'],
+        ['$0 upper client Hello World!', 'prints "Message received: HELLO WORLD!"'],
+      ),
+    )
     .epilog(
       'Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect.',
     );
