@@ -1,8 +1,9 @@
 /**
  * The server's sweep of interrupted resumable uploads (`.NAME.ID.wirestate-resume`, resume-names.ts): one
  * removed once nothing was written to it for the time a server keeps them, counted from the end of the
- * connection that last wrote it; one a connection is writing is never removed (live-parts.ts). A run looks at a bounded number of
- * entries (temp-names.ts); a server runs it at start and then on one timer, never one per file.
+ * connection that last wrote it; one a connection is writing is never removed (live-parts.ts). A run looks
+ * at a bounded number of entries (temp-names.ts); a server runs it at start and then on one timer, never
+ * one per file.
  */
 import { lstat } from 'node:fs/promises';
 import { RESUME_SUFFIX } from './name-rules';
