@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { ardeiServerOnFreePorts } from '../src/test-support/processes';
 
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 
@@ -56,23 +57,7 @@ async function main(): Promise<void> {
     .parse();
   const server = spawn(
     process.execPath,
-    [
-      CLI,
-      'ardei',
-      'server',
-      '--host',
-      '127.0.0.1',
-      '--tcp-port',
-      '0',
-      '--udp-port',
-      '0',
-      '--udp-max-reply',
-      '0',
-      '--udp-max-rate',
-      '0',
-      '--log-format',
-      'json',
-    ],
+    [CLI, ...ardeiServerOnFreePorts(), '--udp-max-reply', '0', '--udp-max-rate', '0', '--log-format', 'json'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let log = '';

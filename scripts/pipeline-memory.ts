@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLIENT_KEY, commandBytes } from '../machines/ardei/advanced-codec';
+import { ardeiServerOnFreePorts } from '../src/test-support/processes';
 
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 
@@ -27,22 +28,7 @@ async function main(count: number): Promise<void> {
       writeFile(join(root, `${String(i).padStart(3, '0')}-${'n'.repeat(190)}`), ''),
     ),
   );
-  const args = [
-    'ardei',
-    'server',
-    '--host',
-    '127.0.0.1',
-    '--tcp-port',
-    '0',
-    '--udp-port',
-    '0',
-    '--advanced',
-    '0',
-    '--root',
-    root,
-    '--request-timeout',
-    '60',
-  ];
+  const args = [...ardeiServerOnFreePorts(root), '--request-timeout', '60'];
   const server = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let log = '';
   server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));

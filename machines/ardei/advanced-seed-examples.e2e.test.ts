@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import {
   REPO,
+  ardeiFreePortFlags,
   inTerminal,
   run,
   sha256,
@@ -31,21 +32,7 @@ beforeAll(async () => {
   await writeFile(join(root, 'readme.txt'), 'served\n');
   await writeFile(join(root, 'docs', 'report.pdf'), randomBytes(300_000));
   // The README's `npm run ardei:server -- --advanced 8122 --root shared`, every port picked by the OS.
-  server = await startServerCommand(
-    npm('ardei:server', [
-      '--host',
-      '127.0.0.1',
-      '--tcp-port',
-      '0',
-      '--udp-port',
-      '0',
-      '--advanced',
-      '0',
-      '--root',
-      root,
-    ]),
-    true,
-  );
+  server = await startServerCommand(npm('ardei:server', ardeiFreePortFlags(root)), true);
   await server.logged(/ardei-advanced server listening on [\d.]+:\d+/);
   port = /ardei-advanced server listening on [\d.]+:(\d+)/.exec(server.output())![1];
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { SEEDPEER, seedpeer, startPeerServer, type PeerServer } from '../../src/test-support/peers';
-import { CLI, run, sha256, startCliServer } from '../../src/test-support/processes';
+import { CLI, ardeiServerOnFreePorts, run, sha256, startCliServer } from '../../src/test-support/processes';
 
 /** Every command once: found and missing files (small and 1 MiB), chdir with no argument and an empty one, a directory, an unknown case. */
 const COMMANDS = [
@@ -157,20 +157,7 @@ describe.each([
       '--real-chdir',
     ]);
     const theirs = await peerClient(original.port, clientFlags, await folder('theirs')).finally(() => original.stop());
-    const wirestate = await startCliServer([
-      'ardei',
-      'server',
-      '--host',
-      '127.0.0.1',
-      '--tcp-port',
-      '0',
-      '--udp-port',
-      '0',
-      '--advanced',
-      '0',
-      '--root',
-      root,
-    ]);
+    const wirestate = await startCliServer(ardeiServerOnFreePorts(root));
     const saved = await folder('saved');
     try {
       await wirestate.logged(/ardei-advanced server listening/);

@@ -13,7 +13,7 @@ import {
   wirestate,
   wirestateInTerminal,
   type ServerProcess,
-  ARDEI_SERVER_ON_FREE_PORTS,
+  ardeiServerOnFreePorts,
 } from '../../src/test-support/processes';
 
 let server: ServerProcess;
@@ -21,7 +21,7 @@ let tcpPort: number;
 let udpPort: number;
 beforeAll(async () => {
   // 20 UDP clients at once come from one address: room for them all (the per-address limit has its own tests).
-  server = await startCliServer([...ARDEI_SERVER_ON_FREE_PORTS, '--max-peers-per-address', '40']);
+  server = await startCliServer([...ardeiServerOnFreePorts(), '--max-peers-per-address', '40']);
   await server.logged(/ardei-udp server listening on [\d.]+:\d+/);
   tcpPort = Number(/ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
   udpPort = Number(/ardei-udp server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
@@ -50,13 +50,7 @@ it('sends a 1 MB generated file over UDP on loopback without loss (the server pa
     code: EXIT.refused,
     stdout: 'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP\n',
   });
-  const unlimited = await startCliServer([
-    ...ARDEI_SERVER_ON_FREE_PORTS,
-    '--udp-max-reply',
-    '0',
-    '--udp-max-rate',
-    '0',
-  ]);
+  const unlimited = await startCliServer([...ardeiServerOnFreePorts(), '--udp-max-reply', '0', '--udp-max-rate', '0']);
   try {
     await unlimited.logged(/ardei-udp server listening on [\d.]+:\d+/);
     const port = /ardei-udp server listening on [\d.]+:(\d+)/.exec(unlimited.output())![1];
@@ -146,7 +140,7 @@ describe('the advanced variant', () => {
     await mkdir(join(root, 'docs'));
     await writeFile(join(root, 'docs', 'big.bin'), randomBytes(1024 * 1024 + 3));
     await writeFile(join(root, 'top.txt'), 'top');
-    advanced = await startCliServer([...ARDEI_SERVER_ON_FREE_PORTS, '--advanced', '0', '--root', root]);
+    advanced = await startCliServer(ardeiServerOnFreePorts(root));
     await advanced.logged(/ardei-advanced server listening/);
   });
   afterAll(async () => {

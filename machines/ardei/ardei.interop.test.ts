@@ -7,7 +7,12 @@
 import { createHash } from 'node:crypto';
 import { EXIT } from '../../src/engine/exit-codes';
 import { SEEDPEER, seedpeer, startPeerServer, type PeerServer } from '../../src/test-support/peers';
-import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import {
+  ardeiServerOnFreePorts,
+  startCliServer,
+  wirestate,
+  type ServerProcess,
+} from '../../src/test-support/processes';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const A = (size: number) => Buffer.alloc(size, 'A');
@@ -85,14 +90,7 @@ describe("the original clients against wirestate's server", () => {
     // 1 ms, already more than the original server's) keeps that race out of a loaded test machine. The UDP
     // limits are lifted: the comparison is with the original's behaviour, files of 100000 bytes included.
     server = await startCliServer([
-      'ardei',
-      'server',
-      '--host',
-      '127.0.0.1',
-      '--tcp-port',
-      '0',
-      '--udp-port',
-      '0',
+      ...ardeiServerOnFreePorts(),
       '--prepared-gap',
       '20',
       '--udp-max-reply',

@@ -1,10 +1,10 @@
 /** `ardei server` (a TCP and a UDP listener) stopped by two signals: the second stops it at once, cleanly. */
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { ARDEI_SERVER_ON_FREE_PORTS, startCliServer } from '../../src/test-support/processes';
+import { ardeiServerOnFreePorts, startCliServer } from '../../src/test-support/processes';
 
 it('a second SIGTERM while a TCP download holds the grace period exits 0 at once, without a crash', async () => {
-  const server = await startCliServer([...ARDEI_SERVER_ON_FREE_PORTS, '--grace', '60']);
+  const server = await startCliServer([...ardeiServerOnFreePorts(), '--grace', '60']);
   await server.logged(/ardei-udp server listening/);
   const tcpPort = Number(/ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
   // A 100 MB file that this client never reads: its session is in flight until aborted.

@@ -6,7 +6,13 @@
  * 123456789 character transfers".
  */
 import { EXIT } from '../../src/engine/exit-codes';
-import { REPO, inTerminal, startServerCommand, type ServerProcess } from '../../src/test-support/processes';
+import {
+  REPO,
+  ardeiFreePortFlags,
+  inTerminal,
+  startServerCommand,
+  type ServerProcess,
+} from '../../src/test-support/processes';
 
 const npm = (script: string, args: string[]) => ['npm', '--prefix', REPO, '--silent', 'run', script, '--', ...args];
 const PROMPT = 'Enter a number for a file, "stream", "quit", or text to echo: ';
@@ -16,10 +22,7 @@ let tcpPort: string;
 let udpPort: string;
 beforeAll(async () => {
   // The README's `npm run ardei:server` (TCP 8120 and UDP 8121), both ports picked by the OS.
-  server = await startServerCommand(
-    npm('ardei:server', ['--host', '127.0.0.1', '--tcp-port', '0', '--udp-port', '0']),
-    true,
-  );
+  server = await startServerCommand(npm('ardei:server', ardeiFreePortFlags()), true);
   await server.logged(/ardei-udp server listening on [\d.]+:\d+/);
   tcpPort = /ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1];
   udpPort = /ardei-udp server listening on [\d.]+:(\d+)/.exec(server.output())![1];

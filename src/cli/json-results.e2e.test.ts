@@ -6,7 +6,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { CLI, freePort, run, startCliServer, type Finished, type ServerProcess } from '../test-support/processes';
+import {
+  CLI,
+  ardeiServerOnFreePorts,
+  freePort,
+  run,
+  startCliServer,
+  type Finished,
+  type ServerProcess,
+} from '../test-support/processes';
 
 let root: string;
 const servers: ServerProcess[] = [];
@@ -22,11 +30,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const start = async (args: string[]) => {
-  const server = await startCliServer([...args, '--host', '127.0.0.1']);
+/** Starts the server command `args` (which names its host), stopped after all tests. */
+const started = async (args: string[]) => {
+  const server = await startCliServer(args);
   servers.push(server);
   return server;
 };
+/** Starts the server command `args` on loopback. */
+const start = (args: string[]) => started([...args, '--host', '127.0.0.1']);
 /** The port a server with several listeners logged for `name`. */
 const portOf = async (server: ServerProcess, name: string) => {
   const pattern = new RegExp(`${name} server listening on [\\d.]+:(\\d+)`);
@@ -48,6 +59,15 @@ function resultOf(finished: Finished): Record<string, unknown> {
   return result;
 }
 
+/** Runs the client (as `client` does), expects exit `code` and a result holding `shape`; returns both. */
+async function expectResult(args: string[], code: number, shape: Record<string, unknown>, input?: string) {
+  const finished = await client(args, input);
+  expect(finished.code).toBe(code);
+  const result = resultOf(finished);
+  expect(result).toMatchObject(shape);
+  return { finished, result };
+}
+
 /** A failure's one error line, `wirestate NAME client: ...`. */
 const errorLine = (finished: Finished, name: string) => {
   expect(finished.stderr).toMatch(new RegExp(`^wirestate ${name} client: [^\\n]+\\n$`));
@@ -56,9 +76,7 @@ const errorLine = (finished: Finished, name: string) => {
 
 it('upper client: the answer it prints is the output; cannot connect is exit 6, not_started', async () => {
   const server = await start(['upper', 'server', '0']);
-  const ok = await client(['upper', 'client', '--port', String(server.port), 'hello', 'there']);
-  expect(ok.code).toBe(EXIT.ok);
-  expect(resultOf(ok)).toMatchObject({
+  await expectResult(['upper', 'client', '--port', String(server.port), 'hello', 'there'], EXIT.ok, {
     ok: true,
     operation: 'upper',
     name: 'hello there',
@@ -67,21 +85,21 @@ it('upper client: the answer it prints is the output; cannot connect is exit 6, 
     output: 'Message received: HELLO THERE\n',
   });
 
-  const closed = await client(['upper', 'client', '--port', String(await freePort()), 'hello']);
-  expect(closed.code).toBe(EXIT.cannotConnect);
-  expect(resultOf(closed)).toMatchObject({
-    ok: false,
-    outcome: 'not_started',
-    detail: errorLine(closed, 'upper').replace('wirestate upper client: ', ''),
-    bytes: 0,
-  });
+  const closed = await expectResult(
+    ['upper', 'client', '--port', String(await freePort()), 'hello'],
+    EXIT.cannotConnect,
+    {
+      ok: false,
+      outcome: 'not_started',
+      bytes: 0,
+    },
+  );
+  expect(closed.result.detail).toBe(errorLine(closed.finished, 'upper').replace('wirestate upper client: ', ''));
 });
 
 it('sum client: both names, both numbers and the sum as output; a number out of range is refused (exit 3)', async () => {
   const server = await start(['sum', 'server', '0', '--number', '7']);
-  const ok = await client(['sum', 'client', '--port', String(server.port), 'Alice', '5']);
-  expect(ok.code).toBe(EXIT.ok);
-  expect(resultOf(ok)).toMatchObject({
+  await expectResult(['sum', 'client', '--port', String(server.port), 'Alice', '5'], EXIT.ok, {
     ok: true,
     operation: 'sum',
     name: 'Alice',
@@ -89,40 +107,33 @@ it('sum client: both names, both numbers and the sum as output; a number out of 
     output: 'Client name: Alice\nServer name: Server of wirestate\nClient number: 5\nServer number: 7\nSum: 12\n',
   });
 
-  const out = await client(['sum', 'client', '--port', String(server.port), 'Alice', '0']);
-  expect(out.code).toBe(EXIT.refused);
-  expect(resultOf(out)).toMatchObject({ ok: false, outcome: 'refused' });
-  errorLine(out, 'sum');
+  const out = await expectResult(['sum', 'client', '--port', String(server.port), 'Alice', '0'], EXIT.refused, {
+    ok: false,
+    outcome: 'refused',
+  });
+  errorLine(out.finished, 'sum');
 });
 
 it('queue client: send, then receive with the message as output, then an empty queue (exit 3)', async () => {
   const server = await start(['queue', 'server', '0', 'TCP']);
-  const queue = (...rest: string[]) => client(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', ...rest]);
-  const sent = await queue('send', 'speech.txt');
-  expect(sent.code).toBe(EXIT.ok);
-  expect(resultOf(sent)).toMatchObject({ ok: true, operation: 'send', path: 'speech.txt', outcome: 'sent' });
-  expect(sent.stderr).toBe('');
-
-  const received = await queue('receive');
-  expect(received.code).toBe(EXIT.ok);
-  expect(resultOf(received)).toMatchObject({
+  const queue = (rest: string[], code: number, shape: Record<string, unknown>) =>
+    expectResult(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', ...rest], code, shape);
+  const sent = await queue(['send', 'speech.txt'], EXIT.ok, {
     ok: true,
-    operation: 'receive',
-    outcome: 'received',
-    output: `${TEXT}\n`,
+    operation: 'send',
+    path: 'speech.txt',
+    outcome: 'sent',
   });
+  expect(sent.finished.stderr).toBe('');
 
-  const empty = await queue('receive');
-  expect(empty.code).toBe(EXIT.refused);
-  expect(resultOf(empty)).toMatchObject({ ok: false, operation: 'receive', outcome: 'queue_empty', bytes: 0 });
+  await queue(['receive'], EXIT.ok, { ok: true, operation: 'receive', outcome: 'received', output: `${TEXT}\n` });
+  await queue(['receive'], EXIT.refused, { ok: false, operation: 'receive', outcome: 'queue_empty', bytes: 0 });
 });
 
 it('transfer client: a download and an upload from stdin name the local path as given (- for stdin)', async () => {
   const server = await start(['server', '-l', '0', '--root', root]);
   const at = `127.0.0.1:${server.port}`;
-  const downloaded = await client(['client', '-s', at, '-v', 'speech.txt', '-l', 'transfer-copy.txt']);
-  expect(downloaded.code).toBe(EXIT.ok);
-  expect(resultOf(downloaded)).toMatchObject({
+  await expectResult(['client', '-s', at, '-v', 'speech.txt', '-l', 'transfer-copy.txt'], EXIT.ok, {
     ok: true,
     operation: 'download',
     name: 'speech.txt',
@@ -131,17 +142,18 @@ it('transfer client: a download and an upload from stdin name the local path as 
     bytes: TEXT.length,
   });
 
-  const uploaded = await client(['client', '-s', at, '-m', 'upload', '-l', '-', '-v', 'from-stdin.txt'], TEXT);
-  expect(uploaded.code).toBe(EXIT.ok);
-  expect(resultOf(uploaded)).toMatchObject({ ok: true, operation: 'upload', name: 'from-stdin.txt', path: '-' });
+  await expectResult(
+    ['client', '-s', at, '-m', 'upload', '-l', '-', '-v', 'from-stdin.txt'],
+    EXIT.ok,
+    { ok: true, operation: 'upload', name: 'from-stdin.txt', path: '-' },
+    TEXT,
+  );
   expect(await readFile(join(root, 'from-stdin.txt'), 'utf8')).toBe(TEXT);
 });
 
 it('blocks client: a download names the file and where it went; a missing file is refused (exit 3)', async () => {
   const server = await start(['blocks', 'server', '0', '--root', root]);
-  const ok = await client(['blocks', 'client', `127.0.0.1:${server.port}:speech.txt`, 'blocks-copy.txt']);
-  expect(ok.code).toBe(EXIT.ok);
-  expect(resultOf(ok)).toMatchObject({
+  await expectResult(['blocks', 'client', `127.0.0.1:${server.port}:speech.txt`, 'blocks-copy.txt'], EXIT.ok, {
     ok: true,
     operation: 'download',
     name: 'speech.txt',
@@ -151,68 +163,78 @@ it('blocks client: a download names the file and where it went; a missing file i
   });
   expect(await readFile(join(root, 'blocks-copy.txt'), 'utf8')).toBe(TEXT);
 
-  const missing = await client(['blocks', 'client', `127.0.0.1:${server.port}:nope.txt`, 'nope.txt']);
-  expect(missing.code).toBe(EXIT.refused);
-  expect(resultOf(missing)).toMatchObject({ ok: false, name: 'nope.txt', outcome: 'refused', bytes: 0 });
-  errorLine(missing, 'blocks');
+  const missing = await expectResult(
+    ['blocks', 'client', `127.0.0.1:${server.port}:nope.txt`, 'nope.txt'],
+    EXIT.refused,
+    { ok: false, name: 'nope.txt', outcome: 'refused', bytes: 0 },
+  );
+  errorLine(missing.finished, 'blocks');
 });
 
 it('share client: list prints the names as output, get of a missing name is cancelled (exit 3)', async () => {
   const server = await start(['share', 'server', '0', '--root', root]);
-  const share = (...rest: string[]) => client(['share', 'client', '127.0.0.1', String(server.port), ...rest]);
-  const listed = await share('list');
-  expect(listed.code).toBe(EXIT.ok);
-  expect(resultOf(listed)).toMatchObject({ ok: true, operation: 'list', outcome: 'listed' });
-  expect((resultOf(listed).output as string).split('\n')).toContain('speech.txt');
+  const share = (rest: string[], code: number, shape: Record<string, unknown>) =>
+    expectResult(['share', 'client', '127.0.0.1', String(server.port), ...rest], code, shape);
+  const listed = await share(['list'], EXIT.ok, { ok: true, operation: 'list', outcome: 'listed' });
+  expect((listed.result.output as string).split('\n')).toContain('speech.txt');
 
-  const got = await share('get', 'speech.txt', '-o', 'share-copy.txt');
+  const got = await client([
+    'share',
+    'client',
+    '127.0.0.1',
+    String(server.port),
+    'get',
+    'speech.txt',
+    '-o',
+    'share-copy.txt',
+  ]);
   expect(resultOf(got)).toMatchObject({ ok: true, operation: 'get', path: 'share-copy.txt', bytes: TEXT.length });
 
-  const missing = await share('get', 'nope.txt');
-  expect(missing.code).toBe(EXIT.refused);
-  expect(resultOf(missing)).toMatchObject({ ok: false, operation: 'get', name: 'nope.txt', outcome: 'cancelled' });
-  errorLine(missing, 'share');
+  const missing = await share(['get', 'nope.txt'], EXIT.refused, {
+    ok: false,
+    operation: 'get',
+    name: 'nope.txt',
+    outcome: 'cancelled',
+  });
+  errorLine(missing.finished, 'share');
 });
 
 it('ardei client over TCP, UDP and --advanced: the report or replies as output; refusals exit 3', async () => {
-  const server = await start([
-    'ardei',
-    'server',
-    '--tcp-port',
-    '0',
-    '--udp-port',
-    '0',
-    '--advanced',
-    '0',
-    '--root',
-    root,
-  ]);
+  const server = await started(ardeiServerOnFreePorts(root));
   const [tcp, udp, advanced] = [
     await portOf(server, 'ardei'),
     await portOf(server, 'ardei-udp'),
     await portOf(server, 'ardei-advanced'),
   ];
-  const echoed = await client(['ardei', 'client', '--port', tcp, 'hello']);
-  expect(echoed.code).toBe(EXIT.ok);
-  expect(resultOf(echoed)).toMatchObject({ ok: true, operation: 'request', name: 'hello', output: 'HELLO\n' });
+  await expectResult(['ardei', 'client', '--port', tcp, 'hello'], EXIT.ok, {
+    ok: true,
+    operation: 'request',
+    name: 'hello',
+    output: 'HELLO\n',
+  });
 
-  const overUdp = await client(['ardei', 'client', '--udp', '--port', udp, '1000000']);
-  expect(overUdp.code).toBe(EXIT.refused);
-  expect(resultOf(overUdp)).toMatchObject({
+  await expectResult(['ardei', 'client', '--udp', '--port', udp, '1000000'], EXIT.refused, {
     ok: false,
     name: '1000000',
     output: 'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP\n',
   });
 
-  const listed = await client(['ardei', 'client', '--advanced', '--port', advanced], 'ls\n');
-  expect(listed.code).toBe(EXIT.ok);
-  expect(resultOf(listed)).toMatchObject({ ok: true, operation: 'advanced', outcome: 'quit' });
-  expect(resultOf(listed).output).toContain('speech.txt');
+  const advancedClient = ['ardei', 'client', '--advanced', '--port', advanced];
+  const listed = await expectResult(
+    advancedClient,
+    EXIT.ok,
+    { ok: true, operation: 'advanced', outcome: 'quit' },
+    'ls\n',
+  );
+  expect(listed.result.output).toContain('speech.txt');
 
-  const refused = await client(['ardei', 'client', '--advanced', '--port', advanced], 'dl nope.txt\n');
-  expect(refused.code).toBe(EXIT.refused);
-  expect(resultOf(refused)).toMatchObject({ ok: false, outcome: 'refused', output: 'Invalid File!\n' });
-  errorLine(refused, 'ardei');
+  const refused = await expectResult(
+    advancedClient,
+    EXIT.refused,
+    { ok: false, outcome: 'refused', output: 'Invalid File!\n' },
+    'dl nope.txt\n',
+  );
+  errorLine(refused.finished, 'ardei');
 });
 
 it('--json and a file written to stdout are refused together (exit 2)', async () => {

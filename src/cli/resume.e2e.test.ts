@@ -56,15 +56,32 @@ async function keptSize(dir: string): Promise<number> {
   return kept ? (await stat(join(dir, kept))).size : 0;
 }
 
-/** Starts `client ARGS` in `local`, kills it (SIGKILL) once `dir`'s kept file holds `point` bytes (at most 60 s). */
-async function killAt(args: string[], dir: string, point: number): Promise<number> {
+/** Starts `client ARGS` in `local` and signals it (`signal`) once `dir`'s kept file holds `point` bytes (at most 60 s). */
+async function signalAt(args: string[], dir: string, point: number, signal: NodeJS.Signals) {
   const child = spawn(process.execPath, [CLI, 'client', ...args, '-q'], { cwd: local, stdio: 'ignore' });
-  const exited = once(child, 'exit');
+  const exited = once(child, 'exit').then(() => child.exitCode);
   for (let tries = 0; tries < 6000 && (await keptSize(dir)) < point && child.exitCode === null; tries++)
     await sleep(10);
-  child.kill('SIGKILL');
-  await exited;
+  child.kill(signal);
+  return { child, exited };
+}
+
+/** Starts `client ARGS` in `local`, kills it (SIGKILL) once `dir`'s kept file holds `point` bytes (at most 60 s). */
+async function killAt(args: string[], dir: string, point: number): Promise<number> {
+  await (
+    await signalAt(args, dir, point, 'SIGKILL')
+  ).exited;
   return keptSize(dir);
+}
+
+/** The kept file's path in `dir` once nothing was written to it for more than `ms` (checked every 50 ms, at most 60 s). */
+async function stillFor(dir: string, ms: number): Promise<string> {
+  for (let tries = 0; tries < 1200; tries++) {
+    const kept = (await readdir(dir)).find((name) => name.endsWith('.wirestate-resume'));
+    if (kept !== undefined && Date.now() - (await stat(join(dir, kept))).mtimeMs > ms) return join(dir, kept);
+    await sleep(50);
+  }
+  throw new Error(`no kept file in ${dir} unchanged for ${ms} ms`);
 }
 
 /** Every end line the server logged for `name`: how many bytes each connection moved. */
@@ -154,3 +171,45 @@ it('a kept upload is removed once it is older than --resume-keep', async () => {
   await server!.logged(/removed .*\.wirestate-resume: an interrupted upload kept 1 s/);
   expect(await readdir(served)).toEqual([]);
 }, 180_000);
+
+it('an upload stalled longer than --resume-keep keeps its part and finishes intact; an abandoned one is swept', async () => {
+  const { port } = await startServer('--resume-keep', '1');
+  const size = 64 * 1024 * 1024;
+  randomFile(join(local, 'slow.bin'), size);
+  randomFile(join(local, 'gone.bin'), size);
+  const upload = (name: string) => ['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', name, '-l', name];
+  // The slow client stops (SIGSTOP) mid-upload; its part sits unchanged for longer than the keep time.
+  const slow = await signalAt(upload('slow.bin'), served, 1, 'SIGSTOP');
+  await stillFor(served, 1000);
+  // An abandoned upload ends after that; the sweep that removes its part also looks at the stalled one.
+  await killAt(upload('gone.bin'), served, size / 4);
+  await server!.logged(/removed .*\.gone\.bin\..*\.wirestate-resume: an interrupted upload kept 1 s/);
+
+  slow.child.kill('SIGCONT');
+  expect(await slow.exited).toBe(0);
+  expect(await sha256(join(served, 'slow.bin'))).toBe(await sha256(join(local, 'slow.bin')));
+  expect(await readdir(served)).toEqual(['slow.bin']);
+  expect(server!.output()).not.toMatch(/removed .*slow\.bin/);
+}, 180_000);
+
+it("a kept upload's age counts from the end of the connection that wrote it, not from its last write", async () => {
+  const { port } = await startServer('--resume-keep', '2');
+  randomFile(join(local, 'up.bin'), SIZE / 4);
+  const args = ['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', 'up.bin', '-l', 'up.bin'];
+  const stalled = await signalAt(args, served, 1, 'SIGSTOP');
+  const part = await stillFor(served, 2500);
+  const lastWrite = (await stat(part)).mtimeMs;
+  stalled.child.kill('SIGKILL');
+  await stalled.exited;
+  await server!.logged(/"outcome":"interrupted"/);
+  // Kept, and dated when its connection ended (2.5 s or more after its last write); swept 2 s after that.
+  await dated(part, lastWrite + 2500);
+  await server!.logged(/removed .*\.wirestate-resume: an interrupted upload kept 2 s/);
+  expect(await readdir(served)).toEqual([]);
+}, 180_000);
+
+/** Settles once the file at `path` is dated `mtimeMs` or later (checked every 50 ms, at most 60 s); throws once it is gone. */
+async function dated(path: string, mtimeMs: number): Promise<void> {
+  for (let tries = 0; tries < 1200 && (await stat(path)).mtimeMs < mtimeMs; tries++) await sleep(50);
+  expect((await stat(path)).mtimeMs).toBeGreaterThanOrEqual(mtimeMs);
+}

@@ -59,7 +59,7 @@ async function handler(args: Args): Promise<void> {
   if (stale.length > 0)
     log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
   const keepMs = args['resume-keep'] * 1000;
-  const expired = await removeExpiredUploads(files.root, keepMs);
+  const expired = await removeExpiredUploads(files.root, keepMs, folder.liveParts);
   if (expired.length > 0)
     log.info(`removed ${expired.length} interrupted upload(s) kept too long: ${expired.join(', ')}`);
   const protocol = transferServer(files, {
@@ -68,7 +68,7 @@ async function handler(args: Args): Promise<void> {
     resumeKeepSeconds: args['resume-keep'],
   });
   if (keepMs > 0)
-    sweepExpiredUploads(files.root, keepMs, Math.min(keepMs, SWEEP_EVERY_MS), (paths) =>
+    sweepExpiredUploads(files.root, keepMs, folder.liveParts, Math.min(keepMs, SWEEP_EVERY_MS), (paths) =>
       paths.forEach((path) => log.info(`removed ${path}: an interrupted upload kept ${args['resume-keep']} s`)),
     );
   await serve(args, log, [{ transport: 'tcp', port: args['listen-port'], protocol }]);

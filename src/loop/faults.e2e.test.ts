@@ -10,6 +10,7 @@ import { EXIT } from '../engine/exit-codes';
 import { startProxy } from '../proxy/stammer-proxy';
 import { NOTHING_LEFT, leftovers, temporaryFiles } from '../test-support/leftovers';
 import { CLI, sha256, startServerProcess, wirestate } from '../test-support/processes';
+import { downloadArgs, uploadArgs } from '../test-support/transfer-client-args';
 import { startTestServer } from '../test-support/servers';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
@@ -37,19 +38,7 @@ it('a client killed mid-upload leaves no file and no temporary file, and frees t
   const { t, logged: uploadKnown } = await serverLogging('upload "big.bin"');
   const proxy = await slowProxy(t.port);
   await writeFile(join(t.base, 'big.bin'), randomBytes(16 * 1024 * 1024));
-  const client = spawn(process.execPath, [
-    CLI,
-    'client',
-    '-q',
-    '-m',
-    'upload',
-    '-s',
-    `127.0.0.1:${proxy.address.port}`,
-    '-l',
-    join(t.base, 'big.bin'),
-    '-v',
-    'big.bin',
-  ]);
+  const client = spawn(process.execPath, [CLI, ...uploadArgs(proxy.address.port, join(t.base, 'big.bin'), 'big.bin')]);
   const outcome = t.nextOutcome();
   await uploadKnown;
   client.kill('SIGKILL');
@@ -66,14 +55,7 @@ it('a client killed mid-download ends the connection as interrupted, with nothin
   await writeFile(join(t.files.root, 'big.bin'), randomBytes(16 * 1024 * 1024));
   const client = spawn(process.execPath, [
     CLI,
-    'client',
-    '-q',
-    '-s',
-    `127.0.0.1:${proxy.address.port}`,
-    '-v',
-    'big.bin',
-    '-l',
-    join(t.base, 'got.bin'),
+    ...downloadArgs(proxy.address.port, 'big.bin', join(t.base, 'got.bin')),
   ]);
   const outcome = t.nextOutcome();
   await downloadKnown;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLIENT_KEY, commandBytes } from '../../machines/ardei/advanced-codec';
 import { OP, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
-import { startCliServer, type ServerProcess } from '../test-support/processes';
+import { ardeiServerOnFreePorts, startCliServer, type ServerProcess } from '../test-support/processes';
 
 const ATTACKER = '127.0.0.2';
 const LEGITIMATE = '127.0.0.3';
@@ -41,22 +41,7 @@ interface Protocol {
 /** A lab server that reads a text request; a quiet period longer than the trickle's gaps, so only the deadline ends it. */
 const text = (command: string) => () => [command, 'server', '0', '--host', '127.0.0.1', '--quiet-period', '5000'];
 const textWithRoot = (command: string) => (root: string) => [...text(command)(), '--root', root];
-const ardei = (root: string) => [
-  'ardei',
-  'server',
-  '--host',
-  '127.0.0.1',
-  '--tcp-port',
-  '0',
-  '--udp-port',
-  '0',
-  '--advanced',
-  '0',
-  '--root',
-  root,
-  '--quiet-period',
-  '5000',
-];
+const ardei = (root: string) => [...ardeiServerOnFreePorts(root), '--quiet-period', '5000'];
 
 const PROTOCOLS: Protocol[] = [
   {

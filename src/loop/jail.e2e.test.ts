@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize } from '../../machines/transfer/frames';
 import { EXIT } from '../engine/exit-codes';
 import { startCliServer, startServerProcess, wirestate } from '../test-support/processes';
+import { downloadArgs, uploadArgs } from '../test-support/transfer-client-args';
 import { raw } from '../test-support/raw-client';
 import { startTestServer, type TestServer } from '../test-support/servers';
 
@@ -96,30 +97,10 @@ describe('names as long as the protocol allows', () => {
     await writeFile(join(base, 'local', 'up.txt'), 'long named');
     const server = await startServerProcess(['--root', join(base, 'root')]);
     try {
-      const up = await wirestate([
-        'client',
-        '-q',
-        '-m',
-        'upload',
-        '-s',
-        `127.0.0.1:${server.port}`,
-        '-l',
-        join(base, 'local', 'up.txt'),
-        '-v',
-        name,
-      ]);
+      const up = await wirestate(uploadArgs(server.port, join(base, 'local', 'up.txt'), name));
       expect(up.code).toBe(EXIT.ok);
       expect(await readFile(join(base, 'root', name), 'utf8')).toBe('long named');
-      const down = await wirestate([
-        'client',
-        '-q',
-        '-s',
-        `127.0.0.1:${server.port}`,
-        '-v',
-        name,
-        '-l',
-        join(base, 'local', name),
-      ]);
+      const down = await wirestate(downloadArgs(server.port, name, join(base, 'local', name)));
       expect(down.code).toBe(EXIT.ok);
       expect(await readFile(join(base, 'local', name), 'utf8')).toBe('long named');
       expect((await readdir(join(base, 'root'))).sort()).toEqual([name]);

@@ -13,6 +13,7 @@ import { OP, STATUS, encodeRequest, encodeUploadSize } from '../../machines/tran
 import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
 import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import { downloadArgs, uploadArgs } from '../test-support/transfer-client-args';
 import { raw } from '../test-support/raw-client';
 
 const MiB = 1024 * 1024;
@@ -76,18 +77,7 @@ describe('a full disk', () => {
 
     await unlink(join(disk(), 'filler'));
     await writeFile(join(base, 'local', 'small.txt'), 'there is room again');
-    const again = await wirestate([
-      'client',
-      '-q',
-      '-m',
-      'upload',
-      '-s',
-      `127.0.0.1:${server.port}`,
-      '-l',
-      join(base, 'local', 'small.txt'),
-      '-v',
-      'small.txt',
-    ]);
+    const again = await wirestate(uploadArgs(server.port, join(base, 'local', 'small.txt'), 'small.txt'));
     expect(again.code).toBe(EXIT.ok);
     expect(await readdir(disk())).toEqual(['small.txt']);
   });
@@ -96,19 +86,7 @@ describe('a full disk', () => {
     server = await startOnSmallDisk();
     const names = ['a.bin', 'b.bin', 'c.bin', 'd.bin'];
     for (const name of names) await writeFile(join(base, 'local', name), Buffer.alloc(3 * MiB, 7));
-    const upload = (name: string) =>
-      wirestate([
-        'client',
-        '-q',
-        '-m',
-        'upload',
-        '-s',
-        `127.0.0.1:${server.port}`,
-        '-l',
-        join(base, 'local', name),
-        '-v',
-        name,
-      ]);
+    const upload = (name: string) => wirestate(uploadArgs(server.port, join(base, 'local', name), name));
     const results = await Promise.all(names.map(upload));
     expect(results.filter((result) => result.code === EXIT.ok).length).toBeLessThanOrEqual(1);
     // A failure on the server's own storage is no interruption: nothing kept, so nothing fills the disk.
@@ -120,18 +98,7 @@ describe('a full disk', () => {
   it('an upload larger than the free space is refused at its size frame, before any byte is written', async () => {
     server = await startOnSmallDisk();
     await writeFile(join(base, 'local', 'five.bin'), Buffer.alloc(5 * MiB));
-    const result = await wirestate([
-      'client',
-      '-q',
-      '-m',
-      'upload',
-      '-s',
-      `127.0.0.1:${server.port}`,
-      '-l',
-      join(base, 'local', 'five.bin'),
-      '-v',
-      'five.bin',
-    ]);
+    const result = await wirestate(uploadArgs(server.port, join(base, 'local', 'five.bin'), 'five.bin'));
     expect(result.code).toBe(EXIT.refused);
     // F here means no room: the client's words cover every meaning of an upload's F (README, exit 3).
     expect(result.stderr).toContain(
@@ -150,16 +117,7 @@ describe('permission denied', () => {
     await writeFile(join(base, 'root', 'secret.txt'), 'not for you');
     await chmod(join(base, 'root', 'secret.txt'), 0o000);
     server = await startUnprivileged();
-    const result = await wirestate([
-      'client',
-      '-q',
-      '-s',
-      `127.0.0.1:${server.port}`,
-      '-v',
-      'secret.txt',
-      '-l',
-      join(base, 'local', 'got.txt'),
-    ]);
+    const result = await wirestate(downloadArgs(server.port, 'secret.txt', join(base, 'local', 'got.txt')));
     expect(result.code).toBe(EXIT.serverError);
     await server.logged(/download "secret.txt"[\s\S]*server_error \(EACCES\)/);
     expect(await readdir(join(base, 'local'))).toEqual([]);
@@ -169,18 +127,7 @@ describe('permission denied', () => {
     await mkdir(join(base, 'root', 'readonly'), { mode: 0o555 });
     await writeFile(join(base, 'local', 'up.txt'), 'hello');
     server = await startUnprivileged();
-    const result = await wirestate([
-      'client',
-      '-q',
-      '-m',
-      'upload',
-      '-s',
-      `127.0.0.1:${server.port}`,
-      '-l',
-      join(base, 'local', 'up.txt'),
-      '-v',
-      'readonly/up.txt',
-    ]);
+    const result = await wirestate(uploadArgs(server.port, join(base, 'local', 'up.txt'), 'readonly/up.txt'));
     expect(result.code).toBe(EXIT.serverError);
     await server.logged(/upload "readonly\/up.txt"[\s\S]*server_error \(EACCES\)/);
     expect(await readdir(join(base, 'root', 'readonly'))).toEqual([]);

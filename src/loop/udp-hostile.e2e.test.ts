@@ -6,7 +6,7 @@
  * than `--udp-max-reply` bytes, nor that address more than `--udp-max-rate` bytes a second.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { startCliServer, type ServerProcess } from '../test-support/processes';
+import { ardeiServerOnFreePorts, startCliServer, type ServerProcess } from '../test-support/processes';
 
 const ATTACKER = '127.0.0.2';
 const CLIENT = '127.0.0.3';
@@ -82,17 +82,7 @@ const udpPortOf = (server: ServerProcess, name: string) =>
   Number(new RegExp(`${name} server listening on [\\d.]+:(\\d+)`).exec(server.output())![1]);
 
 async function startArdei(...flags: string[]): Promise<{ server: ServerProcess; port: number }> {
-  const server = await startCliServer([
-    'ardei',
-    'server',
-    '--host',
-    '127.0.0.1',
-    '--tcp-port',
-    '0',
-    '--udp-port',
-    '0',
-    ...flags,
-  ]);
+  const server = await startCliServer([...ardeiServerOnFreePorts(), ...flags]);
   await server.logged(/ardei-udp server listening on [\d.]+:\d+/);
   return { server, port: udpPortOf(server, 'ardei-udp') };
 }

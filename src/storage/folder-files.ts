@@ -31,6 +31,7 @@ import { NameHolds } from './name-holds';
 import { checkName, isWirestatePart } from './name-rules';
 import { readRange, unreadable } from './read-range';
 import { createResumableFile } from './resumable-file';
+import { LiveParts } from './live-parts';
 import { resumeNameFor } from './resume-names';
 import { outgoingBytes } from './outgoing-bytes';
 
@@ -39,8 +40,12 @@ const LIST_BATCH = 64;
 
 export class FolderFiles implements ServerFiles {
   readonly holds = new NameHolds();
+  /** The kept uploads connections are writing, which the expiry sweep leaves alone. */
+  readonly liveParts: LiveParts;
 
-  private constructor(readonly root: string) {}
+  private constructor(readonly root: string) {
+    this.liveParts = new LiveParts(root);
+  }
 
   /** Opens (creating if absent) the folder to serve. */
   static async open(root: string): Promise<FolderFiles> {
@@ -165,10 +170,9 @@ export class FolderFiles implements ServerFiles {
   }
 
   receiveResumable(ref: string, kept: KeptPart): IncomingFile {
-    return createResumableFile(ref, resumeNameFor(basename(ref), kept.tag), kept.start, {
-      noClobber: true,
-      root: this.root,
-    });
+    const name = resumeNameFor(basename(ref), kept.tag);
+    const file = createResumableFile(ref, name, kept.start, { noClobber: true, root: this.root });
+    return this.liveParts.hold(join(dirname(ref), name), file);
   }
 
   private key(path: string): string {

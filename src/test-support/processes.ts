@@ -81,17 +81,22 @@ export function startServerProcess(args: string[], wrapper: string[] = []): Prom
   return startCliServer(['server', '-l', '0', '--host', '127.0.0.1', ...args], wrapper);
 }
 
-/** `wirestate ardei server` on loopback, its TCP and UDP ports picked by the OS (the advanced one stays off). */
-export const ARDEI_SERVER_ON_FREE_PORTS = [
-  'ardei',
-  'server',
+/**
+ * The flags of `ardei server` on loopback, its TCP and UDP ports picked by the OS; given `root`, the advanced
+ * server too (its port also picked), serving `root`; without, the advanced one stays off.
+ */
+export const ardeiFreePortFlags = (root?: string): string[] => [
   '--host',
   '127.0.0.1',
   '--tcp-port',
   '0',
   '--udp-port',
   '0',
+  ...(root === undefined ? [] : ['--advanced', '0', '--root', root]),
 ];
+
+/** `wirestate ardei server` with those flags (`ardeiFreePortFlags`). */
+export const ardeiServerOnFreePorts = (root?: string): string[] => ['ardei', 'server', ...ardeiFreePortFlags(root)];
 
 /** Starts any `wirestate ...` server command (which must listen on port 0, loopback) and waits until it listens. */
 export function startCliServer(cliArgs: string[], wrapper: string[] = []): Promise<ServerProcess> {

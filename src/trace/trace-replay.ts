@@ -2,7 +2,11 @@
  * Replays a recorded trace into a fresh machine and says whether it behaves
  * as recorded: the same bytes out, the same states, the same outcome. The
  * inbound bytes can be re-cut (1-byte pieces, seeded random cuts) to prove the
- * result does not depend on how the stream arrived. No clock is involved.
+ * result does not depend on how the stream arrived. The clock is simulated and
+ * moves only through the connection's opening: until the peer first speaks, it
+ * steps to each recorded entry's time, so a machine that speaks first after a
+ * silence (the queue server's offer to confirm) does so in the replay too;
+ * after that no time passes.
  */
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import { replay, type ReplayInput, type ReplayResult } from '../engine/replay';
@@ -32,8 +36,24 @@ export function expectedFromTrace(trace: Trace): Expected {
   return { sent: Buffer.concat(sent), states, outcome };
 }
 
-/** The peer's side of the trace, its bytes cut as `requested` says (TCP only), its end or error last. */
+/** The peer's side of the trace after its opening silence, its bytes cut as `requested` says (TCP only), its end or error last. */
 export function inputsFromTrace(trace: Trace, requested: Chunking): ReplayInput[] {
+  return [...openingSilence(trace), ...peerInputs(trace, requested)];
+}
+
+/** The time until the peer's first bytes, end or error, in steps to each entry recorded meanwhile. */
+function openingSilence(trace: Trace): ReplayInput[] {
+  const waits: ReplayInput[] = [];
+  let now = 0;
+  for (const entry of trace.entries) {
+    if ('in' in entry || 'end' in entry || 'error' in entry) break;
+    waits.push({ wait: entry.t - now });
+    now = entry.t;
+  }
+  return waits;
+}
+
+function peerInputs(trace: Trace, requested: Chunking): ReplayInput[] {
   // Datagrams cannot be re-cut: each is one message.
   const chunking: Chunking = trace.header.transport === 'udp' ? { kind: 'recorded' } : requested;
   const terminal: ReplayInput[] = [];
