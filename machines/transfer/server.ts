@@ -25,6 +25,7 @@ import {
 import { encodeResumeReply, resumeStart, type ResumeFrom, type UploadOpen } from './resume-frames';
 import { serverListingStates } from './server-listing';
 import { serverResumeStates } from './server-resume';
+import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
 import { protocolViolation, replyStatus, storageFailed } from './server-replies';
 import { refuseTooLarge, roomCheckState } from './server-upload-limits';
 import { isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
@@ -208,17 +209,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
           params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'client ended early' },
         },
       },
-      'frame.unexpected': {
-        target: '.failed',
-        actions: {
-          type: 'finish',
-          params: ({ event }) => ({
-            outcome: 'protocol_error',
-            code: 'protocol.violation',
-            detail: `${event.length} unexpected bytes`,
-          }),
-        },
-      },
+      ...protocolErrorOnUnexpectedBytes,
     },
     states: {
       client_connect: {
