@@ -8,7 +8,6 @@ import { assign, fromCallback, fromPromise, setup, spawnChild, type EventObject 
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
-import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
 import { OP, STATUS, encodeDownloadReply, statusLetter, type NameField, type Status } from './frames';
 import {
   EXTENSION_VERSION,
@@ -24,11 +23,12 @@ import {
 } from './extension-frames';
 import { encodeResumeReply, resumeStart, type ResumeFrom, type UploadOpen } from './resume-frames';
 import { serverListingStates } from './server-listing';
+import { lookupRefusals } from './server-lookup-refusals';
 import { serverResumeStates } from './server-resume';
 import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
-import { protocolViolation, replyStatus, storageFailed } from './server-replies';
+import { protocolViolation, replyStatus } from './server-replies';
 import { refuseTooLarge, roomCheckState } from './server-upload-limits';
-import { isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
+import type { NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
@@ -38,7 +38,6 @@ import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
-import { required } from '../../src/engine/required';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -92,15 +91,8 @@ const replyDownload = (status: Status) => ({
   type: 'write' as const,
   params: { bytes: encodeDownloadReply(status, 0) },
 });
-/** An `E` for a name the rules refuse is the client's error, not a refusal: it asked for what no server serves. */
-const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: code });
-/** Answers E to a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
-const nameRefusal = (context: ServerContext): Finish => nameError(required(context.nameError, 'name error'));
-/** Why the storage answered E: a name its rules refuse (the client's error) or its own refusal, say EACCES (the server's). */
-const storageRefusal = (lookup: DownloadLookup | UploadLookup): Finish => {
-  const code = refusalDetail(lookup);
-  return isNameErrorCode(code) ? nameError(code) : { outcome: 'server_error', code: 'file.refused', detail: code };
-};
+const downloadRefusals = lookupRefusals(replyDownload, ['missing', 'busy'], at('download_complete'));
+const uploadRefusals = lookupRefusals(replyStatus, ['exists', 'busy'], at('upload_complete'));
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
@@ -316,11 +308,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       },
 
       check_download: {
-        always: {
-          guard: 'nameRejected',
-          target: 'download_complete',
-          actions: [replyDownload(STATUS.error), { type: 'finish', params: ({ context }) => nameRefusal(context) }],
-        },
+        always: downloadRefusals.nameRejected,
         invoke: {
           src: 'lookupDownload',
           input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
@@ -343,33 +331,9 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 'flush',
               ],
             },
-            {
-              guard: ({ event }) => event.output.kind === 'missing' || event.output.kind === 'busy',
-              target: 'download_complete',
-              actions: [
-                replyDownload(STATUS.no),
-                {
-                  type: 'finish',
-                  params: ({ event }) => ({
-                    outcome: 'refused',
-                    code: refusalCode(event.output),
-                    detail: event.output.kind,
-                  }),
-                },
-              ],
-            },
-            {
-              target: 'download_complete',
-              actions: [
-                replyDownload(STATUS.error),
-                { type: 'finish', params: ({ event }) => storageRefusal(event.output) },
-              ],
-            },
+            ...downloadRefusals.refusals,
           ],
-          onError: {
-            target: 'download_complete',
-            actions: [replyDownload(STATUS.error), storageFailed],
-          },
+          onError: downloadRefusals.failed,
         },
       },
       send_check_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download_confirmation' } },
@@ -413,11 +377,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       download_complete: { type: 'final', entry: 'end' },
 
       check_upload: {
-        always: {
-          guard: 'nameRejected',
-          target: 'upload_complete',
-          actions: [replyStatus(STATUS.error), { type: 'finish', params: ({ context }) => nameRefusal(context) }],
-        },
+        always: uploadRefusals.nameRejected,
         invoke: {
           src: 'reserveUpload',
           input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
@@ -439,33 +399,9 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 'flush',
               ],
             },
-            {
-              guard: ({ event }) => event.output.kind === 'exists' || event.output.kind === 'busy',
-              target: 'upload_complete',
-              actions: [
-                replyStatus(STATUS.no),
-                {
-                  type: 'finish',
-                  params: ({ event }) => ({
-                    outcome: 'refused',
-                    code: refusalCode(event.output),
-                    detail: event.output.kind,
-                  }),
-                },
-              ],
-            },
-            {
-              target: 'upload_complete',
-              actions: [
-                replyStatus(STATUS.error),
-                { type: 'finish', params: ({ event }) => storageRefusal(event.output) },
-              ],
-            },
+            ...uploadRefusals.refusals,
           ],
-          onError: {
-            target: 'upload_complete',
-            actions: [replyStatus(STATUS.error), storageFailed],
-          },
+          onError: uploadRefusals.failed,
         },
       },
       send_check_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_file_upload_size' } },
