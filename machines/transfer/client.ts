@@ -11,8 +11,10 @@ import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../sr
 import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
 import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello, hasCapability } from './extension-frames';
-import { RESUME_OP, encodeResumeFrom, encodeUploadFrom, encodeUploadOpen, type ResumeFrom } from './resume-frames';
+import type { ResumeFrom } from './resume-frames';
 import { clientListingStates } from './client-listing';
+import { clientResumeStates, resumeRequest } from './client-resume';
+import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
 import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
@@ -47,12 +49,7 @@ function requestFor(context: ClientContext, op: number, extOp: number): Buffer {
   const { serverName, agreed } = context;
   if (agreed === undefined) return encodeRequest(op, serverName);
   if (!hasCapability(agreed, 'resume') || !asksToResume(context)) return encodeRequest(extOp, serverName);
-  if (op === OP.download && context.resume)
-    return Buffer.concat([encodeRequest(RESUME_OP.download, serverName), encodeResumeFrom(context.resume)]);
-  return Buffer.concat([
-    encodeRequest(RESUME_OP.upload, serverName),
-    encodeUploadOpen({ size: context.size, id: context.uploadId ?? '' }),
-  ]);
+  return resumeRequest(context, op);
 }
 
 interface ClientContext extends ClientInput, TransferOutcomeFields {
@@ -69,7 +66,7 @@ interface ClientContext extends ClientInput, TransferOutcomeFields {
 type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
-type Targeted = 'failed' | 'download_complete' | 'wait_upload_stored' | 'list_complete';
+type Targeted = 'failed' | 'download_complete' | 'uploading' | 'wait_upload_stored' | 'list_complete';
 const MACHINE_ID = 'transfer-client';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -155,17 +152,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
         target: '.failed',
         actions: finish('interrupted', 'peer.ended_early', 'server closed the connection early'),
       },
-      'frame.unexpected': {
-        target: '.failed',
-        actions: {
-          type: 'finish',
-          params: ({ event }) => ({
-            outcome: 'protocol_error',
-            code: 'protocol.violation',
-            detail: `${event.length} unexpected bytes`,
-          }),
-        },
-      },
+      ...protocolErrorOnUnexpectedBytes,
     },
     states: {
       start: {
@@ -348,12 +335,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
           ],
         },
       },
-      /** The server kept `start` bytes of an earlier attempt: the client says it heard, then sends the rest. */
-      prepare_upload_from: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeUploadFrom(context.start ?? 0) }) }, 'flush'],
-        always: 'send_upload_from',
-      },
-      send_upload_from: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
+      ...clientResumeStates(at('uploading'), FAILED),
       uploading: sendFromSource({
         ref: (context: ClientContext) => context.serverName,
         start: (context: ClientContext) => context.start ?? 0,

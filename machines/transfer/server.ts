@@ -8,8 +8,7 @@ import { assign, fromCallback, fromPromise, setup, spawnChild, type EventObject 
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
-import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
-import { OP, STATUS, encodeDownloadReply, encodeStatus, statusLetter, type NameField, type Status } from './frames';
+import { OP, STATUS, encodeDownloadReply, statusLetter, type NameField, type Status } from './frames';
 import {
   EXTENSION_VERSION,
   STORED,
@@ -22,31 +21,23 @@ import {
   hasCapability,
   EXT_OP,
 } from './extension-frames';
-import {
-  encodeResumeReply,
-  encodeUploadResumeReply,
-  resumeStart,
-  type ResumeFrom,
-  type UploadOpen,
-} from './resume-frames';
+import { encodeResumeReply, resumeStart, type ResumeFrom, type UploadOpen } from './resume-frames';
 import { serverListingStates } from './server-listing';
-import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
+import { lookupRefusals } from './server-lookup-refusals';
+import { serverResumeStates } from './server-resume';
+import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
+import { protocolViolation, replyStatus } from './server-replies';
+import { refuseTooLarge, roomCheckState } from './server-upload-limits';
+import type { NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import {
-  toSessionOutcome,
-  type Finish,
-  type TransferCode,
-  type TransferOutcome,
-  type TransferOutcomeFields,
-} from './outcome';
+import { toSessionOutcome, type Finish, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
-import { required } from '../../src/engine/required';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -85,7 +76,13 @@ type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
 type Targeted =
-  'failed' | 'download_complete' | 'upload_complete' | 'confirm_stored' | 'digest_mismatch' | 'list_complete';
+  | 'failed'
+  | 'download_complete'
+  | 'uploading'
+  | 'upload_complete'
+  | 'confirm_stored'
+  | 'digest_mismatch'
+  | 'list_complete';
 const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
@@ -94,20 +91,8 @@ const replyDownload = (status: Status) => ({
   type: 'write' as const,
   params: { bytes: encodeDownloadReply(status, 0) },
 });
-const replyStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
-const finishWith = <A>(outcome: TransferOutcome, code: TransferCode, detail: (args: A) => string | undefined) => ({
-  type: 'finish' as const,
-  params: (args: A): Finish => ({ outcome, code, detail: detail(args) }),
-});
-/** An `E` for a name the rules refuse is the client's error, not a refusal: it asked for what no server serves. */
-const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: code });
-/** Answers E to a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
-const nameRefusal = (context: ServerContext): Finish => nameError(required(context.nameError, 'name error'));
-/** Why the storage answered E: a name its rules refuse (the client's error) or its own refusal, say EACCES (the server's). */
-const storageRefusal = (lookup: DownloadLookup | UploadLookup): Finish => {
-  const code = refusalDetail(lookup);
-  return isNameErrorCode(code) ? nameError(code) : { outcome: 'server_error', code: 'file.refused', detail: code };
-};
+const downloadRefusals = lookupRefusals(replyDownload, ['missing', 'busy'], at('download_complete'));
+const uploadRefusals = lookupRefusals(replyStatus, ['exists', 'busy', 'read_only'], at('upload_complete'));
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
@@ -124,10 +109,6 @@ const replyYes = {
   type: 'write' as const,
   params: ({ context }: { context: ServerContext }) => ({ bytes: encodeYes(context.extended) }),
 };
-const protocolViolation = (detail: string) => ({
-  type: 'finish' as const,
-  params: { outcome: 'protocol_error' as const, code: 'protocol.violation' as const, detail },
-});
 /** The yes to a download: the seed's, DOWNLOAD_REPLY_X, or to `r` a RESUME_REPLY with where its DATA starts. */
 const downloadReply = (context: ServerContext, lookup: DownloadLookup) => {
   const [size, mtimeMs] = [foundSize(lookup), foundTime(lookup)];
@@ -220,17 +201,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
           params: { outcome: 'interrupted', code: 'peer.ended_early', detail: 'client ended early' },
         },
       },
-      'frame.unexpected': {
-        target: '.failed',
-        actions: {
-          type: 'finish',
-          params: ({ event }) => ({
-            outcome: 'protocol_error',
-            code: 'protocol.violation',
-            detail: `${event.length} unexpected bytes`,
-          }),
-        },
-      },
+      ...protocolErrorOnUnexpectedBytes,
     },
     states: {
       client_connect: {
@@ -337,11 +308,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       },
 
       check_download: {
-        always: {
-          guard: 'nameRejected',
-          target: 'download_complete',
-          actions: [replyDownload(STATUS.error), { type: 'finish', params: ({ context }) => nameRefusal(context) }],
-        },
+        always: downloadRefusals.nameRejected,
         invoke: {
           src: 'lookupDownload',
           input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
@@ -364,36 +331,9 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 'flush',
               ],
             },
-            {
-              guard: ({ event }) => event.output.kind === 'missing' || event.output.kind === 'busy',
-              target: 'download_complete',
-              actions: [
-                replyDownload(STATUS.no),
-                {
-                  type: 'finish',
-                  params: ({ event }) => ({
-                    outcome: 'refused',
-                    code: refusalCode(event.output),
-                    detail: event.output.kind,
-                  }),
-                },
-              ],
-            },
-            {
-              target: 'download_complete',
-              actions: [
-                replyDownload(STATUS.error),
-                { type: 'finish', params: ({ event }) => storageRefusal(event.output) },
-              ],
-            },
+            ...downloadRefusals.refusals,
           ],
-          onError: {
-            target: 'download_complete',
-            actions: [
-              replyDownload(STATUS.error),
-              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
-            ],
-          },
+          onError: downloadRefusals.failed,
         },
       },
       send_check_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download_confirmation' } },
@@ -437,11 +377,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       download_complete: { type: 'final', entry: 'end' },
 
       check_upload: {
-        always: {
-          guard: 'nameRejected',
-          target: 'upload_complete',
-          actions: [replyStatus(STATUS.error), { type: 'finish', params: ({ context }) => nameRefusal(context) }],
-        },
+        always: uploadRefusals.nameRejected,
         invoke: {
           src: 'reserveUpload',
           input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
@@ -463,36 +399,9 @@ export const transferServerMachine = checkTargets<Targeted>()(
                 'flush',
               ],
             },
-            {
-              guard: ({ event }) => ['exists', 'busy', 'read_only'].includes(event.output.kind),
-              target: 'upload_complete',
-              actions: [
-                replyStatus(STATUS.no),
-                {
-                  type: 'finish',
-                  params: ({ event }) => ({
-                    outcome: 'refused',
-                    code: refusalCode(event.output),
-                    detail: refusalDetail(event.output),
-                  }),
-                },
-              ],
-            },
-            {
-              target: 'upload_complete',
-              actions: [
-                replyStatus(STATUS.error),
-                { type: 'finish', params: ({ event }) => storageRefusal(event.output) },
-              ],
-            },
+            ...uploadRefusals.refusals,
           ],
-          onError: {
-            target: 'upload_complete',
-            actions: [
-              replyStatus(STATUS.error),
-              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
-            ],
-          },
+          onError: uploadRefusals.failed,
         },
       },
       send_check_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_file_upload_size' } },
@@ -501,14 +410,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
         ...waitsForPeer(FAILED),
         on: {
           'frame.upload_size': [
-            {
-              guard: { type: 'tooLarge', params: ({ event }) => ({ size: event.size }) },
-              target: 'upload_complete',
-              actions: [
-                replyStatus(STATUS.no),
-                finishWith('refused', 'upload.too_large', ({ event }) => `size ${event.size} over the limit`),
-              ],
-            },
+            refuseTooLarge(({ event }: { event: { size: number } }) => event.size, at('upload_complete')),
             {
               target: 'check_upload_space',
               actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
@@ -516,100 +418,18 @@ export const transferServerMachine = checkTargets<Targeted>()(
           ],
         },
       },
-      check_upload_space: {
-        invoke: {
-          src: 'checkRoom',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size }),
-          onDone: [
-            {
-              guard: ({ event }) => event.output,
-              target: 'send_file_upload_size_response',
-              actions: [replyYes, 'flush'],
-            },
-            {
-              target: 'upload_complete',
-              actions: [replyStatus(STATUS.no), finishWith('refused', 'storage.no_room', () => 'no room')],
-            },
-          ],
-          onError: {
-            target: 'upload_complete',
-            actions: [
-              replyStatus(STATUS.no),
-              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
-            ],
-          },
-        },
-      },
+      check_upload_space: roomCheckState({
+        size: (context: ServerContext) => context.size,
+        reply: replyYes,
+        roomTarget: 'send_file_upload_size_response',
+        completeTarget: at('upload_complete'),
+      }),
       send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
-      /** A `p` upload: how much of it an interrupted attempt left, then whether the rest fits. */
-      check_kept_upload: {
-        always: {
-          guard: { type: 'tooLarge', params: ({ context }) => ({ size: context.size }) },
-          target: 'upload_complete',
-          actions: [
-            replyStatus(STATUS.no),
-            finishWith('refused', 'upload.too_large', ({ context }) => `size ${context.size} over the limit`),
-          ],
-        },
-        invoke: {
-          src: 'keptUpload',
-          input: ({ context }) => ({ ref: context.ref ?? '', id: context.uploadOpen?.id ?? '' }),
-          onDone: {
-            target: 'check_resume_room',
-            // More than the file's size is not this file's: start afresh.
-            actions: {
-              type: 'setStart',
-              params: ({ context, event }) => ({ start: event.output <= context.size ? event.output : 0 }),
-            },
-          },
-          onError: {
-            target: 'upload_complete',
-            actions: [
-              replyStatus(STATUS.error),
-              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
-            ],
-          },
-        },
-      },
-      check_resume_room: {
-        invoke: {
-          src: 'checkRoom',
-          input: ({ context }) => ({ ref: context.ref ?? '', size: context.size - context.start }),
-          onDone: [
-            {
-              guard: ({ event }) => event.output,
-              target: 'send_upload_resume_reply',
-              actions: [
-                { type: 'write', params: ({ context }) => ({ bytes: encodeUploadResumeReply(context.start) }) },
-                'flush',
-              ],
-            },
-            {
-              target: 'upload_complete',
-              actions: [replyStatus(STATUS.no), finishWith('refused', 'storage.no_room', () => 'no room')],
-            },
-          ],
-          onError: {
-            target: 'upload_complete',
-            actions: [
-              replyStatus(STATUS.no),
-              finishWith('server_error', 'storage.failed', ({ event }) => errorCode(event.error)),
-            ],
-          },
-        },
-      },
-      send_upload_resume_reply: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_upload_from' } },
-      /** The client says where its DATA starts: it must be where the server said. */
-      wait_upload_from: {
-        tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: {
-          'frame.upload_from': [
-            { guard: ({ context, event }) => event.start === context.start, target: 'uploading' },
-            { target: 'failed', actions: protocolViolation('UPLOAD_FROM is not the start the server said') },
-          ],
-        },
-      },
+      ...serverResumeStates({
+        uploadingTarget: at('uploading'),
+        completeTarget: at('upload_complete'),
+        failedTarget: FAILED,
+      }),
       uploading: receiveIntoSink({
         ref: (context: ServerContext) => context.ref ?? '',
         resume: (context: ServerContext) =>

@@ -6,15 +6,15 @@
  * created, linked into place and removed in that very folder, so swapping the
  * folder's path for a symlink meanwhile cannot move any of it elsewhere.
  */
-import { createWriteStream, openSync, unlinkSync } from 'node:fs';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { createWriteStream, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
+import { hiddenFile } from './hidden-file';
 import { tempNameFor } from './temp-names';
 
 /** Bytes buffered towards the disk before the writer asks the socket to pause. */
-const WRITE_BUFFER = 1024 * 1024;
+export const WRITE_BUFFER = 1024 * 1024;
 
 export interface AtomicFileOptions {
   /** Fail with EEXIST rather than replace a file that appeared under the final name. */
@@ -39,68 +39,12 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     throw error;
   }
   const stream = createWriteStream(tempPath, { fd, highWaterMark: WRITE_BUFFER });
-  let state: 'writing' | 'committing' | 'abandoned' | 'done' = 'writing';
-
-  /** Read through a call: `abort` changes `state` while `commit` awaits. */
-  const isAbandoned = () => state === 'abandoned';
-  const discard = () => {
-    try {
-      unlinkSync(tempPath);
-    } catch {
-      // already gone
-    }
-  };
-
+  const file = hiddenFile({ folder, stream, hiddenPath: tempPath, finalPath: finalName, noClobber: options.noClobber });
   return {
     stream,
-    async commit() {
-      state = 'committing';
-      try {
-        await closeAfterEnd(stream);
-        await syncPath(tempPath);
-        if (isAbandoned()) throw new Error('aborted while committing');
-        if (options.noClobber) {
-          await link(tempPath, finalName);
-          await unlink(tempPath);
-        } else {
-          await rename(tempPath, finalName);
-        }
-        folder.sync();
-      } catch (error) {
-        discard();
-        throw error;
-      } finally {
-        state = 'done';
-        folder.close();
-      }
-    },
-    abort() {
-      // A commit under way stops before the file appears (it removes the temporary file itself).
-      if (state === 'committing') state = 'abandoned';
-      if (state !== 'writing') return;
-      state = 'done';
-      stream.destroy();
-      discard();
-      folder.close();
-    },
+    // Whatever failed, the storage or an abort during the commit, the temporary file goes.
+    commit: () => file.commit(false),
+    // A commit under way stops before the file appears (it removes the temporary file itself).
+    abort: () => file.discard(),
   };
-}
-
-/** Ends the stream and resolves once its descriptor is closed, every byte written. */
-export function closeAfterEnd(stream: ReturnType<typeof createWriteStream>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.once('close', () => (stream.errored ? reject(stream.errored) : resolve()));
-    stream.end();
-  });
-}
-
-/** fsync of the file at `path`. */
-export async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -4,16 +4,13 @@
  * once committed; unlike it, an abort keeps the hidden file (`.NAME.TAG.wirestate-resume`), and a later
  * transfer of the same TAG continues it after the `start` bytes it keeps.
  */
-import { constants, createWriteStream, ftruncateSync, openSync, unlinkSync } from 'node:fs';
-import { link, rename, unlink } from 'node:fs/promises';
+import { constants, createWriteStream, ftruncateSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { closeAfterEnd, syncPath, type AtomicFileOptions } from './atomic-file';
+import { WRITE_BUFFER, type AtomicFileOptions } from './atomic-file';
+import { hiddenFile } from './hidden-file';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
 import { readRange } from './read-range';
-
-/** Bytes buffered towards the disk before the writer asks the socket to pause (as atomic-file.ts). */
-const WRITE_BUFFER = 1024 * 1024;
 
 /** `start` 0 begins the kept file afresh (replacing any under that name); more keeps its first `start` bytes. */
 export function createResumableFile(
@@ -38,58 +35,13 @@ export function createResumableFile(
     throw error;
   }
   const stream = createWriteStream(keptPath, { fd, start, highWaterMark: WRITE_BUFFER });
-  let state: 'writing' | 'committing' | 'abandoned' | 'done' = 'writing';
-  const isAbandoned = () => state === 'abandoned';
-  const interrupted = new Error('aborted while committing');
-  const remove = () => {
-    try {
-      unlinkSync(keptPath);
-    } catch {
-      // already gone
-    }
-  };
-
+  const file = hiddenFile({ folder, stream, hiddenPath: keptPath, finalPath: finalName, noClobber: options.noClobber });
   return {
     stream,
     kept: start > 0 ? readRange(keptPath, start) : undefined,
-    async commit() {
-      state = 'committing';
-      try {
-        await closeAfterEnd(stream);
-        await syncPath(keptPath);
-        if (isAbandoned()) throw interrupted;
-        if (options.noClobber) {
-          await link(keptPath, finalName);
-          await unlink(keptPath);
-        } else {
-          await rename(keptPath, finalName);
-        }
-        folder.sync();
-      } catch (error) {
-        // Only an interruption keeps the bytes; a failure of the storage itself (ENOSPC, EIO) keeps nothing.
-        if (error !== interrupted) remove();
-        throw error;
-      } finally {
-        state = 'done';
-        folder.close();
-      }
-    },
-    /** Keeps what was written: the stream writes out what it holds, then closes. */
-    abort() {
-      if (state === 'committing') state = 'abandoned';
-      if (state !== 'writing') return;
-      state = 'done';
-      stream.once('close', () => folder.close());
-      stream.once('error', () => undefined);
-      stream.end();
-    },
-    discard() {
-      if (state === 'committing') state = 'abandoned';
-      if (state !== 'writing') return;
-      state = 'done';
-      stream.destroy();
-      remove();
-      folder.close();
-    },
+    // Only an interruption keeps the bytes; a failure of the storage itself (ENOSPC, EIO) keeps nothing.
+    commit: () => file.commit(true),
+    abort: () => file.keep(),
+    discard: () => file.discard(),
   };
 }

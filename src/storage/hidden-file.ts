@@ -1,0 +1,111 @@
+/**
+ * A file received under a hidden name in its final folder, which the storage's kinds of incoming file
+ * (atomic-file.ts, resumable-file.ts) share: one commit routine, and the two ways to stop it. The commit
+ * writes and syncs every byte, then moves the file into place in that held folder (linked, so that a file
+ * that appeared under the final name meanwhile is not replaced, with `noClobber`; renamed over it without)
+ * and syncs the folder, so the file is durable once the commit returns.
+ */
+import { unlinkSync, type WriteStream } from 'node:fs';
+import { link, open, rename, unlink } from 'node:fs/promises';
+import type { HeldFolder } from './held-folder';
+
+export interface HiddenFileParts {
+  /** The folder both names are in: closed once the file is committed or stopped. */
+  folder: HeldFolder;
+  /** What writes the hidden file. */
+  stream: WriteStream;
+  /** The hidden name's path in `folder`. */
+  hiddenPath: string;
+  /** The final name's path in `folder`. */
+  finalPath: string;
+  /** Fail with EEXIST rather than replace a file that appeared under the final name. */
+  noClobber: boolean;
+}
+
+export interface HiddenFile {
+  /**
+   * Moves the file into place. A failure removes the hidden file, except one that is a stop's (`keep` or
+   * `discard` during the commit, which fails it before the file appears) when `keptWhenStopped`.
+   */
+  commit(keptWhenStopped: boolean): Promise<void>;
+  /** Stops and removes the hidden file. Safe at any time and more than once. */
+  discard(): void;
+  /** Stops and keeps the hidden file: the stream writes out what it holds, then closes. */
+  keep(): void;
+}
+
+export function hiddenFile({ folder, stream, hiddenPath, finalPath, noClobber }: HiddenFileParts): HiddenFile {
+  let state: 'writing' | 'committing' | 'stopped' | 'done' = 'writing';
+  /** Read through a call: `stop` changes `state` while `commit` awaits. */
+  const isStopped = () => state === 'stopped';
+  const stoppedError = new Error('aborted while committing');
+  const remove = () => {
+    try {
+      unlinkSync(hiddenPath);
+    } catch {
+      // already gone
+    }
+  };
+  /** Stops a commit under way; true while the file was still being written, which the caller then ends. */
+  const stop = () => {
+    if (state === 'committing') state = 'stopped';
+    if (state !== 'writing') return false;
+    state = 'done';
+    return true;
+  };
+
+  return {
+    async commit(keptWhenStopped) {
+      state = 'committing';
+      try {
+        await closeAfterEnd(stream);
+        await syncPath(hiddenPath);
+        if (isStopped()) throw stoppedError;
+        if (noClobber) {
+          await link(hiddenPath, finalPath);
+          await unlink(hiddenPath);
+        } else {
+          await rename(hiddenPath, finalPath);
+        }
+        folder.sync();
+      } catch (error) {
+        if (!(keptWhenStopped && error === stoppedError)) remove();
+        throw error;
+      } finally {
+        state = 'done';
+        folder.close();
+      }
+    },
+    discard() {
+      if (!stop()) return;
+      stream.destroy();
+      remove();
+      folder.close();
+    },
+    keep() {
+      if (!stop()) return;
+      stream.once('close', () => folder.close());
+      stream.once('error', () => undefined);
+      stream.end();
+    },
+  };
+}
+
+/** Ends the stream and resolves once its descriptor is closed, every byte written. */
+function closeAfterEnd(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('close', () => (stream.errored ? reject(stream.errored) : resolve()));
+    stream.end();
+  });
+}
+
+/** fsync of the file at `path`. */
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
