@@ -25,6 +25,11 @@ export interface ClientSession {
   spec: ConnectionSpec;
   /** Names its log lines, its trace file and its inspector entry: `client` unless a run has several. */
   connection?: string;
+  /**
+   * Whether what it sends may take long to drain (an upload): then the machine hears as the peer acknowledges
+   * it. Default true; false spares a session that sends a few bytes (a download) the watch on the kernel's tables.
+   */
+  sendsBulk?: boolean;
 }
 
 export interface ClientSessionArgs {
@@ -43,7 +48,7 @@ export async function runClientSession(
   log: Logger,
   onActor?: (actor: AnyActorRef) => void,
 ): Promise<SessionOutcome> {
-  const { protocol, transport, host, port, spec, connection = 'client' } = session;
+  const { protocol, transport, host, port, spec, connection = 'client', sendsBulk = true } = session;
   const peer = `${host}:${port}`;
   const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
@@ -82,7 +87,7 @@ export async function runClientSession(
       log: sessionLog,
       watch,
       record: record(),
-      reportSendProgress: true,
+      reportSendProgress: sendsBulk,
     }).finished;
   } finally {
     release();

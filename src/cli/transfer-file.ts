@@ -162,6 +162,7 @@ export async function transferFile(
           port,
           spec: transferClientOf(logic, input),
           connection,
+          sendsBulk: operation === 'upload',
         },
         settings.session,
         settings.log,
