@@ -127,9 +127,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         else if (!socket.write(command.bytes)) tellLife({ type: 'writes.full' });
         return;
       case 'wire.flush':
-        socket.write(EMPTY, (error) => {
-          if (!error) actor.send({ type: 'wire.flushed' });
-        });
+        // Nothing queued: all has left for the kernel already, and an empty write would be a system call for nothing.
+        if (socket.writableLength === 0 && !socket.writableEnded)
+          process.nextTick(() => socket.destroyed || actor.send({ type: 'wire.flushed' }));
+        else
+          socket.write(EMPTY, (error) => {
+            if (!error) actor.send({ type: 'wire.flushed' });
+          });
         return;
       case 'wire.end':
         socket.end();
