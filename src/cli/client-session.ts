@@ -11,6 +11,7 @@ import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
+import { LentReads } from '../loop/lent-reads';
 import { runUdpClient } from '../loop/udp-connect';
 import { TraceWriter } from '../trace/trace-writer';
 import { errnoWords } from './errno-words';
@@ -79,7 +80,8 @@ export async function runClientSession(
         },
       );
     }
-    socket = await connectTcp(host, port).catch((error: unknown) => {
+    const reads = new LentReads();
+    socket = await connectTcp(host, port, reads).catch((error: unknown) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, {
@@ -88,6 +90,7 @@ export async function runClientSession(
       watch,
       record: record(),
       reportSendProgress: sendsBulk,
+      reads,
     }).finished;
   } finally {
     release();
