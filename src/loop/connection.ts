@@ -22,6 +22,7 @@ import { guardSlot, type SlotLimits } from './slot-guard';
 import { socketLife, type SocketLifeCommand, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
 import { peerName } from './peer-name';
+import type { ChunkReader, LentReads } from './lent-reads';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -33,6 +34,8 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
   /** With `reportSendProgress`: hears, at each of those times, how many bytes handed to the socket still wait to be acknowledged. */
   onSendProgress?: (waiting: number) => void;
   loop?: LoopOptions;
+  /** The socket reads into this (tcp-connect.ts), not through `data` events. */
+  reads?: LentReads;
 }
 
 export interface RunningConnection {
@@ -114,8 +117,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     const wanted =
       (pump.wantsInput() && pump.buffered < maxBufferedBytes && !socket.writableNeedDrain) ||
       actor.getSnapshot().status !== 'active';
-    if (wanted && socket.isPaused()) socket.resume();
-    else if (!wanted && !socket.isPaused()) socket.pause();
+    // Paused, a socket with `data` events reads on up to its high-water mark, so it still sees the peer's
+    // FIN while the machine works; one that reads into lent memory stops at once: it reads on as far.
+    const reading = wanted || (options.reads !== undefined && pump.buffered < socket.readableHighWaterMark);
+    if (reading && socket.isPaused()) socket.resume();
+    else if (!reading && !socket.isPaused()) socket.pause();
   };
   const deliver = () => {
     pump.run();
@@ -132,9 +138,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         else if (!socket.write(command.bytes)) tellLife({ type: 'writes.full' });
         return;
       case 'wire.flush':
-        socket.write(EMPTY, (error) => {
-          if (!error) actor.send({ type: 'wire.flushed' });
-        });
+        // Nothing queued: all has left for the kernel already, and an empty write would be a system call for nothing.
+        if (socket.writableLength === 0 && !socket.writableEnded)
+          process.nextTick(() => socket.destroyed || actor.send({ type: 'wire.flushed' }));
+        else
+          socket.write(EMPTY, (error) => {
+            if (!error) actor.send({ type: 'wire.flushed' });
+          });
         return;
       case 'wire.end':
         socket.end();
@@ -163,13 +173,16 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     },
   });
 
-  socket.on('data', (chunk: Buffer) => {
+  const received: ChunkReader = (chunk, lent) => {
     if (actor.getSnapshot().status !== 'active') return;
     record?.in(chunk);
     guard?.received(actor.getSnapshot().hasTag(BULK_TAG));
-    pump.push(chunk);
+    if (lent) pump.lend(chunk);
+    else pump.push(chunk);
     updateFlow();
-  });
+  };
+  if (options.reads) options.reads.take(received);
+  else socket.on('data', (chunk: Buffer) => received(chunk, false));
   socket.on('end', () => {
     // libuv takes a reset that arrives behind data for a clean end (a hang-up after a short read), so a peer
     // that broke off would look like one that finished: the kernel tells which it was (peer-reset.ts), but
