@@ -18,7 +18,7 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
-import { startSocketLife } from './socket-life';
+import { startSocketLife, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
 import { peerName } from './peer-name';
 
@@ -64,36 +64,41 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     resolveFinished(close(outcome));
   };
   // The connection's life (socket-life.ts): its commands are carried out here, and its end settles the connection.
-  const tellLife = startSocketLife(
-    { lingerMs, localWorkMs },
-    {
-      carryOut: (command) => {
-        switch (command.type) {
-          case 'life.full':
-            actor.send({ type: 'wire.full' });
-            return;
-          case 'life.drained':
-            actor.send({ type: 'wire.drain' });
-            return;
-          case 'life.end':
-            return socket.writableEnded || socket.end();
-          case 'life.destroy':
-            return socket.destroy();
-          case 'life.reset':
-            return socket.resetAndDestroy();
-          case 'life.broken':
-            return tellActive({ type: 'socket.error', code: 'closed' });
-        }
+  const startLife = () =>
+    startSocketLife(
+      { lingerMs, localWorkMs },
+      {
+        carryOut: (command) => {
+          switch (command.type) {
+            case 'life.full':
+              actor.send({ type: 'wire.full' });
+              return;
+            case 'life.drained':
+              actor.send({ type: 'wire.drain' });
+              return;
+            case 'life.end':
+              return socket.writableEnded || socket.end();
+            case 'life.destroy':
+              return socket.destroy();
+            case 'life.reset':
+              return socket.resetAndDestroy();
+            case 'life.broken':
+              return tellActive({ type: 'socket.error', code: 'closed' });
+          }
+        },
+        finished: settle,
+        // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
+        failed: (error) => {
+          log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
+          socket.resetAndDestroy();
+          settle();
+        },
       },
-      finished: settle,
-      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
-      failed: (error) => {
-        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-        socket.resetAndDestroy();
-        settle();
-      },
-    },
-  );
+    );
+  // It starts with the first event the loop has for it (until then it would only sit in `flowing`): an idle
+  // connection holds none of it.
+  let life: ((event: SocketLifeEvent) => void) | undefined;
+  const tellLife = (event: SocketLifeEvent) => (life ??= startLife())(event);
   /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
   let couldRead = false;
 
