@@ -1,9 +1,8 @@
 /**
  * A server's log lines, written a batch at a time: each line a write of its own cost a small request a
  * syscall and, worse, a wake-up of whatever reads the log (a pipe to journald, a terminal, the bench)
- * three times per connection. Lines wait at most `flushMs`; a warning or an error is written at once,
- * after the lines before it, as is everything when the process exits (`process.exit` included: stdout
- * is synchronous on Linux), so none is lost but to SIGKILL.
+ * three times per connection. Lines wait at most `flushMs`, and are written at once when the process
+ * exits (`process.exit` included: stdout is synchronous on Linux), so none is lost but to SIGKILL.
  */
 import { Writable } from 'node:stream';
 
@@ -11,16 +10,6 @@ import { Writable } from 'node:stream';
 export const LOG_FLUSH_MS = 20;
 /** A batch this long is written without waiting. */
 const MAX_BATCH = 64 * 1024;
-/** Where winston (logform) keeps a line's formatted text. */
-const MESSAGE = Symbol.for('message');
-/** Lines that go out at once: what someone watching the log must not wait for. */
-const URGENT: ReadonlySet<string> = new Set(['warn', 'error']);
-
-/** A log line as winston hands it to an object-mode stream. */
-interface LoggedLine {
-  level: string;
-  [MESSAGE]?: unknown;
-}
 
 export function batchedOutput(out: { write(text: string): unknown }, flushMs = LOG_FLUSH_MS): Writable {
   let pending = '';
@@ -35,10 +24,10 @@ export function batchedOutput(out: { write(text: string): unknown }, flushMs = L
   };
   process.on('exit', flush);
   return new Writable({
-    objectMode: true,
-    write(line: LoggedLine, _encoding, done) {
-      pending += `${String(line[MESSAGE])}\n`;
-      if (URGENT.has(line.level) || pending.length >= MAX_BATCH) flush();
+    decodeStrings: false,
+    write(chunk: string, _encoding, done) {
+      pending += chunk;
+      if (pending.length >= MAX_BATCH) flush();
       else timer ??= setTimeout(flush, flushMs).unref();
       done();
     },
