@@ -3,10 +3,8 @@
  * for people and `json` for machines. A line about a connection carries the
  * connection's fields (protocol, connection, peer, operation, name, bytes,
  * duration_ms, outcome, code): `json` prints them, `pretty` says them in prose.
- * A server's lines reach stdout in batches (batched-output.ts).
  */
 import winston from 'winston';
-import { batchedOutput } from './batched-output';
 
 export type LogFormat = 'pretty' | 'json';
 export type Logger = winston.Logger;
@@ -31,11 +29,8 @@ export function createLogger(options: LoggerOptions): Logger {
   return winston.createLogger({
     level: options.debug ? 'debug' : 'info',
     format,
-    // A client's lines go to stderr as they come, between its own output; a server's to stdout in batches.
     transports: [
-      options.stderr
-        ? new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })
-        : new winston.transports.Stream({ stream: batchedOutput(process.stdout) }),
+      new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] }),
     ],
   });
 }
