@@ -6,11 +6,10 @@
  * back up (a peer that never reads cannot make the server queue without end),
  * and each connection is held to a request deadline and a minimum bulk rate.
  * A client's machine also hears when the peer acknowledges its bytes.
- * How the socket opens, backs up, lingers and closes is the socket-life machine;
+ * How the socket opens, backs up, lingers and closes is socket-life.ts;
  * this file carries out its actions and feeds it the socket's events.
  */
 import type { Socket } from 'node:net';
-import { createActor } from 'xstate';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
 import { onWireCommands } from '../engine/wire-commands';
@@ -19,7 +18,7 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
-import { socketLife, type SocketLifeCommand, type SocketLifeEvent } from './socket-life';
+import { startSocketLife, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
 import { peerName } from './peer-name';
 import type { ChunkReader, LentReads } from './lent-reads';
@@ -72,44 +71,42 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     actor.stop();
     resolveFinished(close(outcome));
   };
-  const startLife = () => {
-    const started = createActor(socketLife, { input: { lingerMs, localWorkMs } });
-    started.on('*', (command: SocketLifeCommand) => {
-      switch (command.type) {
-        case 'life.full':
-          actor.send({ type: 'wire.full' });
-          return;
-        case 'life.drained':
-          actor.send({ type: 'wire.drain' });
-          return;
-        case 'life.end':
-          return socket.writableEnded || socket.end();
-        case 'life.destroy':
-          return socket.destroy();
-        case 'life.reset':
-          return socket.resetAndDestroy();
-        case 'life.broken':
-          return tellActive({ type: 'socket.error', code: 'closed' });
-      }
-    });
-    started.subscribe({
-      complete: settle,
-      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
-      error: (error) => {
-        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-        socket.resetAndDestroy();
-        settle();
+  // The connection's life (socket-life.ts): its commands are carried out here, and its end settles the connection.
+  const startLife = () =>
+    startSocketLife(
+      { lingerMs, localWorkMs },
+      {
+        carryOut: (command) => {
+          switch (command.type) {
+            case 'life.full':
+              actor.send({ type: 'wire.full' });
+              return;
+            case 'life.drained':
+              actor.send({ type: 'wire.drain' });
+              return;
+            case 'life.end':
+              return socket.writableEnded || socket.end();
+            case 'life.destroy':
+              return socket.destroy();
+            case 'life.reset':
+              return socket.resetAndDestroy();
+            case 'life.broken':
+              return tellActive({ type: 'socket.error', code: 'closed' });
+          }
+        },
+        finished: settle,
+        // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
+        failed: (error) => {
+          log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
+          socket.resetAndDestroy();
+          settle();
+        },
       },
-    });
-    return started.start();
-  };
-  // The life machine starts with the first event the loop has for it: its first state has no entry action and no
-  // timer, so until then it would only sit there, and an idle connection holds one actor, not two.
-  let life: ReturnType<typeof startLife> | undefined;
-  const tellLife = (event: SocketLifeEvent) => {
-    life ??= startLife();
-    life.send(event);
-  };
+    );
+  // It starts with the first event the loop has for it (until then it would only sit in `flowing`): an idle
+  // connection holds none of it.
+  let life: ((event: SocketLifeEvent) => void) | undefined;
+  const tellLife = (event: SocketLifeEvent) => (life ??= startLife())(event);
   /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
   let couldRead = false;
 
