@@ -1,14 +1,15 @@
-/** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run. */
+/** The transfer protocol (seed 002) as the loop runs it: a server per connection, a client per run (client-connection.ts). */
 import type { BulkOptions } from '../../src/engine/file-actors';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
-import { asksToResume, transferClientMachine, type ClientInput } from './client';
-import { clientActors } from './client-actors';
-import type { LocalFile, ServerFiles } from '../../src/storage/file-store';
+import type { ServerFiles } from '../../src/storage/file-store';
 import { TransferFrameReader } from './frame-reader';
 import { transferServerMachine, type ServerInput } from './server';
 import { CAPABILITY, IMPLEMENTED } from './extension-frames';
 import { serverActors } from './server-actors';
-import type { ClientLogic } from './client-logic-pool';
+
+import { TRANSFER_PROTOCOL } from './client-connection';
+
+export * from './client-connection';
 
 export interface TransferServerOptions extends BulkOptions {
   /** Largest upload accepted, in bytes. */
@@ -26,7 +27,7 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
   const resumeKeepSeconds = options.resumeKeepSeconds ?? 0;
   const capabilities = options.capabilities ?? (resumeKeepSeconds > 0 ? IMPLEMENTED : IMPLEMENTED & ~CAPABILITY.resume);
   return {
-    name: 'transfer',
+    name: TRANSFER_PROTOCOL,
     accept: (connectionId): ConnectionSpec => ({
       logic,
       input: {
@@ -37,23 +38,6 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
         resumeKeepSeconds,
       } satisfies ServerInput,
       decoder: new TransferFrameReader('server', { capabilities }),
-    }),
-  };
-}
-
-/** `bulk`: the buffer sizes of its file actors (file-actors.ts), each with its default. */
-export function transferClient(local: LocalFile, input: ClientInput, bulk: BulkOptions = {}): ConnectionSpec {
-  return transferClientOf(transferClientMachine.provide({ actors: clientActors(local, bulk) }), input);
-}
-
-/** A client connection run by a machine already provided with its local file's actors (client-logic-pool.ts). */
-export function transferClientOf(logic: ClientLogic, input: ClientInput): ConnectionSpec {
-  return {
-    logic,
-    input,
-    decoder: new TransferFrameReader(input.operation, {
-      hello: input.hello !== undefined,
-      resumes: asksToResume(input),
     }),
   };
 }

@@ -1,7 +1,7 @@
 /** The transfer protocol's entry point: its connections and its descriptor. */
 import { FILE_TRANSFER_EXITS } from '../../src/engine/exit-codes';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
-import { transferServer } from './connections';
+import { TRANSFER_PROTOCOL, transferServer } from './connections';
 import { transferFixtures } from './fixture-scenarios';
 import { transferFrameNamer } from './trace-describe';
 import { specFromTrace, transferMachines } from './trace-world';
@@ -12,7 +12,7 @@ export * from './connections';
 export const TRANSFER_PORT = 50001;
 
 export const transferProtocol: ProtocolDescriptor = {
-  name: 'transfer',
+  name: TRANSFER_PROTOCOL,
   servers: [
     {
       transport: 'tcp',

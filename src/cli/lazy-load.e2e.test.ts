@@ -1,13 +1,15 @@
 /**
  * Start-up loads only what the command runs: `wirestate client --help` none of the protocols'
  * machines, logging, the inspector or lmdb; a protocol's command only its own protocol, lmdb only
- * with `--store` and the inspector only with `--inspect`. Each case is a real process whose loaded
+ * with `--store` and the inspector only with `--inspect`; a client neither its protocol's server machine
+ * nor the fixture scenarios. Each case is a real process whose loaded
  * modules are read from require's cache as it exits.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, run } from '../test-support/processes';
+import { startTestServer } from '../test-support/servers';
 
 const HEAVY = ['winston', 'xstate', 'lmdb', 'ws', '@dagrejs/dagre', 'superjson'];
 
@@ -23,8 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(folder, { recursive: true, force: true }));
 
-/** The packages and our own files a command line loads. */
-async function loaded(args: string[]): Promise<{ packages: string[]; machines: string[] }> {
+/** The packages, protocols and our own files (under dist/) a command line loads. */
+async function loaded(args: string[]): Promise<{ packages: string[]; machines: string[]; own: string[] }> {
   const out = join(folder, `modules-${Math.random().toString(36).slice(2)}.txt`);
   const result = await run(process.execPath, ['--require', preload, CLI, ...args], {
     env: { ...process.env, MODULES_OUT: out },
@@ -33,15 +35,31 @@ async function loaded(args: string[]): Promise<{ packages: string[]; machines: s
   const files = (await readFile(out, 'utf8')).split('\n');
   const packages = HEAVY.filter((name) => files.some((file) => file.includes(`/node_modules/${name}/`)));
   const machines = [...new Set(files.flatMap((file) => /\/dist\/machines\/(\w+)\//.exec(file)?.[1] ?? []))];
-  return { packages, machines: machines.sort() };
+  const own = files.flatMap((file) => /\/dist\/(.*)$/.exec(file)?.[1] ?? []);
+  return { packages, machines: machines.sort(), own };
 }
 
 it('wirestate --help loads no protocol and none of the heavy packages', async () => {
-  expect(await loaded(['--help'])).toEqual({ packages: [], machines: [] });
+  const { packages, machines } = await loaded(['--help']);
+  expect({ packages, machines }).toEqual({ packages: [], machines: [] });
 });
 
 it('wirestate client --help loads only the transfer codec, none of the heavy packages', async () => {
-  expect(await loaded(['client', '--help'])).toEqual({ packages: [], machines: ['transfer'] });
+  const { packages, machines } = await loaded(['client', '--help']);
+  expect({ packages, machines }).toEqual({ packages: [], machines: ['transfer'] });
+});
+
+it('a transfer client download loads neither the server machine nor the fixture scenarios', async () => {
+  const server = await startTestServer();
+  try {
+    await writeFile(join(server.base, 'root', 'four.bin'), Buffer.alloc(4096, 7));
+    const landed = join(folder, 'four.bin');
+    const { own } = await loaded(['client', '-q', '-s', `127.0.0.1:${server.port}`, '-v', 'four.bin', '-l', landed]);
+    expect((await readFile(landed)).length).toBe(4096);
+    expect(own.filter((file) => /^machines\/(transfer\/server|.*fixture-scenario)/.test(file))).toEqual([]);
+  } finally {
+    await server.stop();
+  }
 });
 
 it('wirestate queue server --help loads the queue alone, without lmdb or the inspector', async () => {

@@ -4,10 +4,10 @@
  * one object whose `files` holds them. A server that cannot list (an original one, or one that did not
  * agree `list`) is one line and exit 10, after at most the hello's wait.
  */
-import { transferClient, transferProtocol } from '../../machines/transfer';
+import { TRANSFER_PROTOCOL, transferClient } from '../../machines/transfer/client-connection';
 import { IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { decodeListEntries } from '../../machines/transfer/list-frames';
-import { EXIT, exitCodeFor } from '../engine/exit-codes';
+import { EXIT, FILE_TRANSFER_EXITS, exitCodeFor } from '../engine/exit-codes';
 import type { SessionOutcome } from '../engine/protocol';
 import { memoryLocalFile } from '../storage/memory-local-file';
 import type { ClientArgs } from './client-options';
@@ -36,12 +36,12 @@ export async function runList(args: ClientArgs): Promise<number> {
   let problem: string | undefined;
   try {
     outcome = await runClientSession(
-      { protocol: transferProtocol.name, transport: 'tcp', host, port, spec },
+      { protocol: TRANSFER_PROTOCOL, transport: 'tcp', host, port, spec },
       args,
       loggerFrom(args, true, 'error'),
     );
     if (!outcome.ok) {
-      exitCode = exitCodeFor(outcome.outcome, transferProtocol.exitCodes);
+      exitCode = exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS);
       problem = outcomeWords(outcome.outcome, outcome.detail);
     }
   } catch (error) {

@@ -5,11 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
-import { transferClientOf, transferProtocol } from '../../machines/transfer';
+import { TRANSFER_PROTOCOL, transferClientOf } from '../../machines/transfer/client-connection';
 import type { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import type { ClientInput } from '../../machines/transfer/client';
 import { errorCode } from '../storage/errors';
-import { EXIT, exitCodeFor } from '../engine/exit-codes';
+import { EXIT, FILE_TRANSFER_EXITS, exitCodeFor } from '../engine/exit-codes';
 import type { SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { LocalFile } from '../storage/file-store';
@@ -160,7 +160,7 @@ export async function transferFile(
     outcome = await settings.machines.lend(local, (logic) =>
       runClientSession(
         {
-          protocol: transferProtocol.name,
+          protocol: TRANSFER_PROTOCOL,
           transport: 'tcp',
           host,
           port,
@@ -187,7 +187,7 @@ export async function transferFile(
   }
   if (!outcome.ok)
     return failed(
-      exitCodeFor(outcome.outcome, transferProtocol.exitCodes),
+      exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),
       outcomeWords(outcome.outcome, outcome.detail),
       outcome,
     );
