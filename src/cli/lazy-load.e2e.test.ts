@@ -2,7 +2,7 @@
  * Start-up loads only what the command runs: `wirestate client --help` none of the protocols'
  * machines, logging, the inspector or lmdb; a protocol's command only its own protocol, lmdb only
  * with `--store` and the inspector only with `--inspect`; a client neither its protocol's server machine
- * nor the fixture scenarios. Each case is a real process whose loaded
+ * nor the fixture scenarios, and a client that logs nothing not winston. Each case is a real process whose loaded
  * modules are read from require's cache as it exits.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -49,13 +49,23 @@ it('wirestate client --help loads only the transfer codec, none of the heavy pac
   expect({ packages, machines }).toEqual({ packages: [], machines: ['transfer'] });
 });
 
-it('a transfer client download loads neither the server machine nor the fixture scenarios', async () => {
+it('a transfer client download that logs nothing loads neither winston, the server machine nor the fixture scenarios', async () => {
   const server = await startTestServer();
   try {
     await writeFile(join(server.base, 'root', 'four.bin'), Buffer.alloc(4096, 7));
     const landed = join(folder, 'four.bin');
-    const { own } = await loaded(['client', '-q', '-s', `127.0.0.1:${server.port}`, '-v', 'four.bin', '-l', landed]);
+    const { packages, own } = await loaded([
+      'client',
+      '-q',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '-v',
+      'four.bin',
+      '-l',
+      landed,
+    ]);
     expect((await readFile(landed)).length).toBe(4096);
+    expect(packages).toEqual(['xstate']);
     expect(own.filter((file) => /^machines\/(transfer\/server|.*fixture-scenario)/.test(file))).toEqual([]);
   } finally {
     await server.stop();

@@ -4,10 +4,22 @@
  * connection's fields (protocol, connection, peer, operation, name, bytes,
  * duration_ms, outcome, code): `json` prints them, `pretty` says them in prose.
  */
-import winston from 'winston';
+import type winston from 'winston';
+import { DeferredLogger } from './deferred-logger';
 
 export type LogFormat = 'pretty' | 'json';
-export type Logger = winston.Logger;
+
+/** What wirestate logs through: a winston logger, or one that builds it at its first line (deferred-logger.ts). */
+export interface Logger {
+  level: string;
+  log(level: string, message: string, fields?: object): unknown;
+  error(message: string, fields?: object): unknown;
+  warn(message: string, fields?: object): unknown;
+  info(message: string, fields?: object): unknown;
+  debug(message: string, fields?: object): unknown;
+  child(fields: object): Logger;
+  isDebugEnabled(): boolean;
+}
 
 export interface LoggerOptions {
   debug: boolean;
@@ -16,22 +28,26 @@ export interface LoggerOptions {
   stderr: boolean;
 }
 
-const pretty = winston.format.printf(({ timestamp, level, message, connection }) => {
-  const who = typeof connection === 'string' ? ` [${connection}]` : '';
-  return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
-});
-
+/** Winston itself (about 90 modules) loads at the first line written: a client that logs nothing never loads it. */
 export function createLogger(options: LoggerOptions): Logger {
-  const format =
-    options.format === 'json'
-      ? winston.format.combine(winston.format.timestamp(), winston.format.json())
-      : winston.format.combine(winston.format.timestamp(), pretty);
-  return winston.createLogger({
-    level: options.debug ? 'debug' : 'info',
-    format,
-    transports: [
-      new winston.transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] }),
-    ],
+  return new DeferredLogger(options.debug ? 'debug' : 'info', (level) => winstonLogger(options, level));
+}
+
+function winstonLogger(options: LoggerOptions, level: string): winston.Logger {
+  // Required here, not imported at the top: see createLogger.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createLogger: create, format, transports } = require('winston') as typeof winston;
+  const pretty = format.printf(({ timestamp, level, message, connection }) => {
+    const who = typeof connection === 'string' ? ` [${connection}]` : '';
+    return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
+  });
+  return create({
+    level,
+    format:
+      options.format === 'json'
+        ? format.combine(format.timestamp(), format.json())
+        : format.combine(format.timestamp(), pretty),
+    transports: [new transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] })],
   });
 }
 
