@@ -1,5 +1,15 @@
 /** A logger that builds its winston logger only when a line passes its level, so start-up does not pay for winston. */
-import type { Logger } from './logger';
+/** What wirestate logs through: a winston logger, or one that builds it at its first line (DeferredLogger). */
+export interface Logger {
+  level: string;
+  log(level: string, message: string, fields?: object): unknown;
+  error(message: string, fields?: object): unknown;
+  warn(message: string, fields?: object): unknown;
+  info(message: string, fields?: object): unknown;
+  debug(message: string, fields?: object): unknown;
+  child(fields: object): Logger;
+  isDebugEnabled(): boolean;
+}
 
 /** winston's npm levels, most severe first. */
 const RANK: Record<string, number> = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };

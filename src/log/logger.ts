@@ -5,21 +5,11 @@
  * duration_ms, outcome, code): `json` prints them, `pretty` says them in prose.
  */
 import type winston from 'winston';
-import { DeferredLogger } from './deferred-logger';
+import { DeferredLogger, type Logger } from './deferred-logger';
+
+export type { Logger } from './deferred-logger';
 
 export type LogFormat = 'pretty' | 'json';
-
-/** What wirestate logs through: a winston logger, or one that builds it at its first line (deferred-logger.ts). */
-export interface Logger {
-  level: string;
-  log(level: string, message: string, fields?: object): unknown;
-  error(message: string, fields?: object): unknown;
-  warn(message: string, fields?: object): unknown;
-  info(message: string, fields?: object): unknown;
-  debug(message: string, fields?: object): unknown;
-  child(fields: object): Logger;
-  isDebugEnabled(): boolean;
-}
 
 export interface LoggerOptions {
   debug: boolean;
