@@ -70,7 +70,7 @@ describe('help and usage', () => {
       'replay',
       'completion',
     ]);
-    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+<\w+>)?\s{2,}\S/);
+    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+(<\w+>|\[\w+\]))?\s{2,}\S/);
     // The seeds' numbers mean nothing to a newcomer: the help names what each command does.
     expect(stdout).not.toMatch(/seed \d/);
     for (const protocol of ['transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei'])
@@ -93,6 +93,22 @@ describe('help and usage', () => {
     const bash = await wirestate(['completion', 'bash']);
     expect(bash).toMatchObject({ code: 0, stdout: expect.stringMatching(/^complete -o bashdefault/m) });
     expect(bash.stdout).not.toMatch(/compdef/);
+  });
+
+  it('completion --help is its help, and a shell or a flag it does not know is one line, exit 2', async () => {
+    const help = await wirestate(['completion', '--help']);
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wirestate completion \[shell\]/) });
+    expect(help.stdout).not.toMatch(/get-yargs-completions/);
+    expectOneLine(
+      await wirestate(['completion', 'fish']),
+      EXIT.usage,
+      /^wirestate: SHELL must be bash or zsh, not 'fish'; see --help$/m,
+    );
+    expectOneLine(
+      await wirestate(['completion', 'bash', '--bogus']),
+      EXIT.usage,
+      /^wirestate: unknown option --bogus; see --help$/m,
+    );
   });
 
   it('completing a long flag offers long names only, not a short alias behind --', async () => {

@@ -10,6 +10,7 @@ import { CommandError } from './command-error';
 import { TRANSFER_ROLES, addCommand, type CommandEntry } from './command-body';
 import { protocolCommand } from './protocol-commands';
 import { helpWidth } from './help-width';
+import { examples } from './help-examples';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -51,6 +52,9 @@ const names = (word: string | undefined) => (entry: CommandEntry) => entry.usage
  */
 const completing = (argv: string[]): boolean => argv.includes('--get-yargs-completions');
 
+/** The name yargs's completion command answers to, unlisted: `wirestate completion [shell]` is the one people use. */
+const YARGS_COMPLETION_COMMAND = 'yargs-completion-script';
+
 /** Parses `argv` and runs the command it names, in the order `--help` lists them. */
 export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]): Promise<unknown> {
   const entries = commandEntries(protocols);
@@ -66,12 +70,31 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
   );
   return (
     cli
-      .demandCommand(1, 'name a command (wirestate --help lists them)')
-      .completion(
-        'completion',
+      .command(
+        'completion [shell]',
         'Print a completion script: completion bash >> ~/.bashrc, or zsh >> ~/.zshrc',
-        longFlagsWithoutShortAliases,
+        (completion) =>
+          completion
+            .positional('shell', { choices: ['bash', 'zsh'], describe: 'The shell to complete in (default: $SHELL)' })
+            .epilog(
+              examples(
+                ['$0 completion bash >> ~/.bashrc', 'commands and flags complete on TAB in new bash shells'],
+                ['$0 completion zsh >> ~/.zshrc', 'the same for zsh'],
+              ),
+            ),
+        () => {
+          // yargs's types leave out the two names its script's comments show: the program and this command.
+          (cli.showCompletionScript as (this: Argv, program: string, command: string) => Argv).call(
+            cli,
+            'wirestate',
+            'completion',
+          );
+        },
       )
+      .demandCommand(1, 'name a command (wirestate --help lists them)')
+      // yargs's own completion command would print its script for any words after it, --help included: it
+      // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
+      .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .strict()
