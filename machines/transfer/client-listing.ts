@@ -16,6 +16,7 @@ const cannotList = (detail: string) => ({
   params: { outcome: 'cannot_list' as const, code: 'peer.cannot_list' as const, detail },
 });
 const PLAIN_ONLY = cannotList('the server speaks only the plain protocol, which has no listing');
+const SILENT = cannotList('the server answered neither the hello nor a plain request');
 
 /** The states after `choose_request` for a list run: `choose_list` is where it enters. */
 export function clientListingStates(completeTarget: StateTarget, failedTarget: StateTarget) {
@@ -66,9 +67,13 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       always: 'send_plain_farewell',
     },
     send_plain_farewell: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_plain_farewell' } },
+    /** Given as long as the hello was: a server silent to both cannot list either, and is not waited on longer. */
     check_plain_farewell: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
+      after: {
+        ...waitsForPeer(failedTarget).after,
+        helloWait: { target: 'farewell_unanswered', actions: SILENT },
+      },
       on: {
         // A wirestate server's reply to the hello, come too late: it answers the plain request plainly.
         'frame.hello_reply': {},
@@ -83,5 +88,7 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       },
     },
     cannot_list: { type: 'final' as const, entry: 'end' as const },
+    /** A reset, as for any wait that ran out: a FIN would linger for a close this server may never send. */
+    farewell_unanswered: { type: 'final' as const, entry: 'reset' as const },
   };
 }
