@@ -9,7 +9,7 @@ import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { READING_TAG } from '../../src/engine/protocol';
 import { STATUS, encodeStatus, statusLetter } from './frames';
-import { encodeListRequest, encodePlainFarewell } from './list-frames';
+import { LIST_CHUNK_HEADER_SIZE, encodeListRequest, encodePlainFarewell } from './list-frames';
 
 const cannotList = (detail: string) => ({
   type: 'finish' as const,
@@ -17,6 +17,20 @@ const cannotList = (detail: string) => ({
 });
 const PLAIN_ONLY = cannotList('the server speaks only the plain protocol, which has no listing');
 const SILENT = cannotList('the server answered neither the hello nor a plain request');
+
+/**
+ * The sink counts the entries; each LIST_CHUNK's header is counted here, so `bytes` is the listing as it came
+ * after LIST_REPLY, what the server counts (it sends the chunks, headers and all, as a download's DATA).
+ */
+function withChunkHeadersCounted<State extends { on?: object }>(state: State) {
+  return {
+    ...state,
+    on: {
+      ...state.on,
+      'frame.list_chunk': { actions: { type: 'countBytes' as const, params: { count: LIST_CHUNK_HEADER_SIZE } } },
+    },
+  };
+}
 
 /** The states after `choose_request` for a list run: `choose_list` is where it enters. */
 export function clientListingStates(completeTarget: StateTarget, failedTarget: StateTarget) {
@@ -51,14 +65,16 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
         },
       },
     },
-    listing: receiveIntoSink({
-      ref: () => '',
-      storedTarget: completeTarget,
-      outcome: 'listed' as const,
-      failure: 'local_error' as const,
-      failedTarget,
-      thenPeerEnds: true,
-    }),
+    listing: withChunkHeadersCounted(
+      receiveIntoSink({
+        ref: () => '',
+        storedTarget: completeTarget,
+        outcome: 'listed' as const,
+        failure: 'local_error' as const,
+        failedTarget,
+        thenPeerEnds: true,
+      }),
+    ),
     list_complete: { type: 'final' as const, entry: 'end' as const },
 
     /** A plain `D` of the empty name, which an original server answers `F` (or `T`, declined) and closes on. */

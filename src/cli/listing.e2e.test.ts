@@ -80,6 +80,9 @@ it('--json: one object whose files hold the names, sizes and times in ms', async
     { name: 'ünïcødé ✓.txt', size: 3 * 1024 * 1024, mtime_ms: TIME_S * 1000 },
   ]);
   expect(object.output).toBe((await list(server.port)).stdout);
+  // `bytes` counts what the server's log line counts for the same connection (the second here).
+  await server.logged(/\[c2\] listed: \d+ B in/);
+  expect(/\[c2\] listed: (\d+) B in/.exec(server.output())![1]).toBe(String(object.bytes));
 });
 
 it('an empty folder lists nothing, exit 0; a --read-only server lists too', async () => {
