@@ -74,6 +74,23 @@ it('an end line says why in words: a missing folder, an empty queue, one command
   expect(end).toContain('quit (1 command): ');
 });
 
+it('client --log-format json: every line it logs is a JSON object with fields, with -d too', async () => {
+  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const here = await mkdtemp(join(tmpdir(), 'wirestate-log-client-'));
+  for (const debug of [[], ['-d']]) {
+    const local = join(here, `got${debug.length}.txt`);
+    const args = ['client', '-s', `127.0.0.1:${transfer.port}`, '-v', 'one.txt', '-l', local, '--log-format', 'json'];
+    const result = await wirestate([...args, ...debug]);
+    expect(result.code).toBe(0);
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.event === 'start')).toMatchObject({ operation: 'download', name: 'one.txt' });
+    expect(lines.at(-1)).toMatchObject({ event: 'end', outcome: 'downloaded', bytes: 14, exit_code: 0 });
+  }
+});
+
 it('an echo counts the bytes it sent back', async () => {
   const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0']);
   expect((await wirestate(['ardei', 'client', '--port', String(server.port), 'hello there'])).stdout).toContain(
