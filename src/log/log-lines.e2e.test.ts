@@ -91,6 +91,19 @@ it('client --log-format json: every line it logs is a JSON object with fields, w
   }
 });
 
+it('--log-format json, sum: the line of a number that stops the server names the operation', async () => {
+  const server = await start(['sum', 'server', '0', '--log-format', 'json']);
+  expect((await wirestate(['sum', 'client', '--port', String(server.port), 'Eve', '0'])).code).toBe(3);
+  await server.logged(/"connection":"c1"[^\n]*"event":"end"/);
+  const end = server
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.connection === 'c1' && line.event === 'end');
+  expect(end).toMatchObject({ operation: 'sum', outcome: 'stopped' });
+});
+
 it('an echo counts the bytes it sent back', async () => {
   const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0']);
   expect((await wirestate(['ardei', 'client', '--port', String(server.port), 'hello there'])).stdout).toContain(
