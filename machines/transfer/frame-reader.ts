@@ -152,6 +152,10 @@ export class TransferFrameReader implements FrameDecoder<InboundFrame> {
     this.queue.push(chunk);
   }
 
+  keep(memory: ArrayBufferLike): void {
+    this.queue.keep(memory);
+  }
+
   /** The next complete frame, or undefined when more bytes are needed. */
   next(): InboundFrame | undefined {
     const step = this.step;

@@ -13,6 +13,7 @@ import { EXIT } from '../engine/exit-codes';
 import { createLogger, formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
 import type { ClientArgs } from './client-options';
+import { DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
 import { parseHostPort } from './host-port';
 import { printResult } from './json-result';
@@ -71,6 +72,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     session: args,
     log: loggerFrom(args, true, 'error'),
     machines: new ClientLogicPool(),
+    folders: new DownloadFolders(),
   };
   return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
 }

@@ -11,6 +11,7 @@ import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
+import { LentReads } from '../loop/lent-reads';
 import { runUdpClient } from '../loop/udp-connect';
 import { TraceWriter } from '../trace/trace-writer';
 import { errnoWords } from './errno-words';
@@ -28,6 +29,11 @@ export interface ClientSession {
   connection?: string;
   /** Hears how many bytes sent still wait for the peer to acknowledge them (TCP; see send-progress.ts). */
   onSendProgress?: (waiting: number) => void;
+  /**
+   * Whether what it sends may take long to drain (an upload): then the machine hears as the peer acknowledges
+   * it. Default true; false spares a session that sends a few bytes (a download) the watch on the kernel's tables.
+   */
+  sendsBulk?: boolean;
 }
 
 export interface ClientSessionArgs {
@@ -46,7 +52,7 @@ export async function runClientSession(
   log: Logger,
   onActor?: (actor: AnyActorRef) => void,
 ): Promise<SessionOutcome> {
-  const { protocol, transport, host, port, spec, connection = 'client', onSendProgress } = session;
+  const { protocol, transport, host, port, spec, connection = 'client', onSendProgress, sendsBulk = true } = session;
   const peer = `${host}:${port}`;
   const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
@@ -77,7 +83,8 @@ export async function runClientSession(
         },
       );
     }
-    socket = await connectTcp(host, port).catch((error: unknown) => {
+    const reads = new LentReads();
+    socket = await connectTcp(host, port, reads).catch((error: unknown) => {
       throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
     });
     return await runConnection(socket, spec, {
@@ -85,8 +92,9 @@ export async function runClientSession(
       log: sessionLog,
       watch,
       record: record(),
-      reportSendProgress: true,
+      reportSendProgress: sendsBulk,
       onSendProgress,
+      reads,
     }).finished;
   } finally {
     release();

@@ -6,10 +6,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
+import { keptDownloadTag } from '../storage/kept-download';
+import { resumeNameFor } from '../storage/resume-names';
 import { CLI, startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
 
 const COUNT = 50;
@@ -123,6 +125,35 @@ it('exits with the worst code of the run and gives one --json object per file', 
     ].sort(),
   );
   await expectArrived(out, names.slice(0, 3));
+});
+
+it('in one run, a local name that is a folder or a link to one fails alone, and a kept part of another file is continued', async () => {
+  await mkdir(join(out, names[1]));
+  await mkdir(join(out, 'real'));
+  await symlink('real', join(out, names[2]));
+  // What an interrupted download of names[3] kept: its first half, named by the served file's size and mtime.
+  const { mtimeMs } = await stat(join(served, names[3]));
+  const tag = keptDownloadTag(`4096-${Math.floor(mtimeMs)}`, names[3]);
+  await writeFile(join(out, resumeNameFor(names[3], tag)), contents.get(names[3])!.subarray(0, 2048));
+  const list = names.slice(0, 10);
+  const result = await wirestate(['client', '-s', at, ...pairs(list, (name) => join(out, name))]);
+  expect(result.code).toBe(EXIT.localFile);
+  const failures = result.stderr.split('\n').filter((line) => line.startsWith('wirestate client: '));
+  expect(failures.sort()).toEqual(
+    [1, 2].map(
+      (index) =>
+        `wirestate client: ${names[index]} -> ${join(out, names[index])}: ${join(out, names[index])} is a folder: ` +
+        `name a file to download into, as ${join(out, names[index], names[index])}`,
+    ),
+  );
+  // Nothing else is left in the folder: no kept part, no temporary file.
+  expect((await readdir(out)).sort()).toEqual([...list, 'real'].sort());
+  for (const name of list.filter((name) => name !== names[1] && name !== names[2]))
+    expect((await readFile(join(out, name))).equals(contents.get(name)!)).toBe(true);
+  // The server sent only the half that was not kept; it logs that as the connection closes, maybe after the client exits.
+  const connection = [...server.output().matchAll(/\[(c\d+)\] download "f3\.bin"/g)].at(-1)![1];
+  await server.logged(new RegExp(`\\[${connection}\\] downloaded: `));
+  expect(server.output()).toContain(`[${connection}] downloaded: 2.00 KiB in`);
 });
 
 it('reads the list from stdin with --list-file -', async () => {

@@ -3,7 +3,7 @@
  * machine, and says how it ended. `wirestate client` calls it once per file, however many files a run has.
  */
 import { stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ClientActor } from '../engine/session-actor';
 import { transferClientOf, transferProtocol } from '../../machines/transfer';
 import type { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
@@ -19,6 +19,7 @@ import { keptDownload } from '../storage/kept-download';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
+import type { DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';
@@ -43,6 +44,8 @@ export interface TransferSettings {
   log: Logger;
   /** The run's client machines, one built per transfer in flight. */
   machines: ClientLogicPool;
+  /** The download folders, each read once for the run. */
+  folders: DownloadFolders;
 }
 
 /** How one file went: its exit code, the session's outcome when there was one, and why in words when it failed. */
@@ -86,21 +89,25 @@ export async function transferFile(
       } else local = standardOutput(process.stdout);
     } else {
       const localPath = resolve(localName);
-      local = localFile(localPath, remote);
+      const listing = operation === 'download' ? await settings.folders.listing(dirname(localPath)) : undefined;
+      local = localFile(localPath, remote, listing?.names);
       if (operation === 'upload') {
         const info = await stat(localPath);
         if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);
         size = info.size;
         resumable = { uploadId: uploadIdOf(localPath, info) };
-      } else if ((await stat(localPath).catch(() => undefined))?.isDirectory()) {
+      } else if (
+        listing?.isFolder(basename(localPath)) ??
+        (await stat(localPath).catch(() => undefined))?.isDirectory()
+      ) {
         return failed(
           EXIT.localFile,
           `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
         );
-      } else if (!(await stat(dirname(localPath))).isDirectory()) {
+      } else if (!listing && !(await stat(dirname(localPath))).isDirectory()) {
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       } else {
-        resumable = { resume: keptDownload(localPath, remote) };
+        resumable = { resume: keptDownload(localPath, remote, listing?.names) };
       }
     }
   } catch (error) {
@@ -172,6 +179,7 @@ export async function transferFile(
               sent.waiting(waiting);
               progress.update(sent.bytes, size);
             }),
+          sendsBulk: operation === 'upload',
         },
         settings.session,
         settings.log,

@@ -46,6 +46,11 @@ export class ByteQueue {
     return head.subarray(0, n);
   }
 
+  /** Replaces the queued chunks that are views of `memory` with copies: that memory is about to be reused. */
+  keep(memory: ArrayBufferLike): void {
+    this.chunks = this.chunks.map((chunk) => (chunk.buffer === memory ? Buffer.from(chunk) : chunk));
+  }
+
   /** Removes everything queued, returning how many bytes were dropped. */
   clear(): number {
     const dropped = this.size;

@@ -265,7 +265,8 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
         case 'frame.bytes': {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
           meter.moved(chunk.length);
-          if (hashingKept) waitingForHash.push(chunk);
+          // Kept until the hash is ready: a copy, since a chunk may be a view of memory that is read into again.
+          if (hashingKept) waitingForHash.push(Buffer.from(chunk));
           else hash?.update(chunk);
           writer.write(chunk);
           return;

@@ -24,6 +24,8 @@ export class FramePump {
   /** The state last told of the end, so a state that stays put on `socket.end` is not told again. */
   private endToldTo?: string;
   private running = false;
+  /** While a lent chunk is decoded: its memory, which nothing may keep. */
+  private lent: ArrayBufferLike | undefined;
 
   /** `held`: true while the carrier cannot take more output (its writes back up); frames wait until it is false. */
   constructor(
@@ -44,6 +46,29 @@ export class FramePump {
 
   push(chunk: Buffer): void {
     this.decoder.push(chunk);
+    this.run();
+  }
+
+  /**
+   * Like `push`, for a chunk whose memory is read into again once this call returns (a socket reading into
+   * one reused buffer): while the machine's sink takes file chunks, they go to it as views (it hashes and
+   * copies them at once); what must outlive the call, the bytes still queued and the frames for the
+   * machine, is copied first. A decoder that cannot copy what it holds (no `keep`) is pushed a copy.
+   */
+  lend(chunk: Buffer): void {
+    const { decoder } = this;
+    if (!decoder.keep) {
+      this.push(Buffer.from(chunk));
+      return;
+    }
+    decoder.push(chunk);
+    this.lent = chunk.buffer;
+    try {
+      this.run();
+    } finally {
+      this.lent = undefined;
+      decoder.keep(chunk.buffer);
+    }
     this.run();
   }
 
@@ -101,7 +126,7 @@ export class FramePump {
   private deliver(frame: EventObject): void {
     const sink = frame.type === 'frame.data' || frame.type === 'frame.bytes' ? this.bulkSink() : undefined;
     if (sink) sink.send(frame);
-    else this.send(frame);
+    else this.send(this.lent ? ownBytes(frame, this.lent) : frame);
   }
 
   /**
@@ -113,7 +138,8 @@ export class FramePump {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.wantsInput() && !this.held()) {
+      // A lent chunk is decoded only for a sink (and the one frame that ends its file); the rest once kept.
+      while (this.wantsInput() && !this.held() && !(this.lent && !this.bulkSink())) {
         if (this.quiet()) {
           // Before the end, so that bytes which came with the peer's FIN are reported, not dropped.
           if (this.decoder.buffered > 0)
@@ -136,4 +162,13 @@ export class FramePump {
       this.running = false;
     }
   }
+}
+
+/** `frame` with each of its byte fields that is a view of `memory` replaced by a copy. */
+function ownBytes(frame: EventObject, memory: ArrayBufferLike): EventObject {
+  const views = Object.entries(frame as Record<string, unknown>).filter(
+    (field): field is [string, Uint8Array] => field[1] instanceof Uint8Array && field[1].buffer === memory,
+  );
+  if (views.length === 0) return frame;
+  return { ...frame, ...Object.fromEntries(views.map(([key, view]) => [key, Buffer.from(view)])) };
 }

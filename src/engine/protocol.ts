@@ -90,6 +90,12 @@ export interface FrameDecoder<E extends EventObject = EventObject> {
   readonly buffered: number;
   push(chunk: Buffer): void;
   next(): E | undefined;
+  /**
+   * Copies whatever it still holds of `memory`, which is about to be read into again (a reused socket
+   * buffer, frame-pump.ts `lend`). A decoder that has it may be pushed views of that memory; one that has
+   * not is pushed copies.
+   */
+  keep?(memory: ArrayBufferLike): void;
 }
 
 /** How a connection ended, as a machine reports it in its output. */

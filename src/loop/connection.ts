@@ -6,11 +6,10 @@
  * back up (a peer that never reads cannot make the server queue without end),
  * and each connection is held to a request deadline and a minimum bulk rate.
  * A client's machine also hears when the peer acknowledges its bytes.
- * How the socket opens, backs up, lingers and closes is the socket-life machine;
+ * How the socket opens, backs up, lingers and closes is socket-life.ts;
  * this file carries out its actions and feeds it the socket's events.
  */
 import type { Socket } from 'node:net';
-import { createActor } from 'xstate';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
 import { onWireCommands } from '../engine/wire-commands';
@@ -19,9 +18,10 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
-import { socketLife, type SocketLifeCommand, type SocketLifeEvent } from './socket-life';
+import { startSocketLife, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
 import { peerName } from './peer-name';
+import type { ChunkReader, LentReads } from './lent-reads';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -33,6 +33,8 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
   /** With `reportSendProgress`: hears, at each of those times, how many bytes handed to the socket still wait to be acknowledged. */
   onSendProgress?: (waiting: number) => void;
   loop?: LoopOptions;
+  /** The socket reads into this (tcp-connect.ts), not through `data` events. */
+  reads?: LentReads;
 }
 
 export interface RunningConnection {
@@ -69,44 +71,42 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     actor.stop();
     resolveFinished(close(outcome));
   };
-  const startLife = () => {
-    const started = createActor(socketLife, { input: { lingerMs, localWorkMs } });
-    started.on('*', (command: SocketLifeCommand) => {
-      switch (command.type) {
-        case 'life.full':
-          actor.send({ type: 'wire.full' });
-          return;
-        case 'life.drained':
-          actor.send({ type: 'wire.drain' });
-          return;
-        case 'life.end':
-          return socket.writableEnded || socket.end();
-        case 'life.destroy':
-          return socket.destroy();
-        case 'life.reset':
-          return socket.resetAndDestroy();
-        case 'life.broken':
-          return tellActive({ type: 'socket.error', code: 'closed' });
-      }
-    });
-    started.subscribe({
-      complete: settle,
-      // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
-      error: (error) => {
-        log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-        socket.resetAndDestroy();
-        settle();
+  // The connection's life (socket-life.ts): its commands are carried out here, and its end settles the connection.
+  const startLife = () =>
+    startSocketLife(
+      { lingerMs, localWorkMs },
+      {
+        carryOut: (command) => {
+          switch (command.type) {
+            case 'life.full':
+              actor.send({ type: 'wire.full' });
+              return;
+            case 'life.drained':
+              actor.send({ type: 'wire.drain' });
+              return;
+            case 'life.end':
+              return socket.writableEnded || socket.end();
+            case 'life.destroy':
+              return socket.destroy();
+            case 'life.reset':
+              return socket.resetAndDestroy();
+            case 'life.broken':
+              return tellActive({ type: 'socket.error', code: 'closed' });
+          }
+        },
+        finished: settle,
+        // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
+        failed: (error) => {
+          log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
+          socket.resetAndDestroy();
+          settle();
+        },
       },
-    });
-    return started.start();
-  };
-  // The life machine starts with the first event the loop has for it: its first state has no entry action and no
-  // timer, so until then it would only sit there, and an idle connection holds one actor, not two.
-  let life: ReturnType<typeof startLife> | undefined;
-  const tellLife = (event: SocketLifeEvent) => {
-    life ??= startLife();
-    life.send(event);
-  };
+    );
+  // It starts with the first event the loop has for it (until then it would only sit in `flowing`): an idle
+  // connection holds none of it.
+  let life: ((event: SocketLifeEvent) => void) | undefined;
+  const tellLife = (event: SocketLifeEvent) => (life ??= startLife())(event);
   /** Whether the last snapshot could take input; delivery is re-run only when this changes, not on every chunk. */
   let couldRead = false;
 
@@ -114,8 +114,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     const wanted =
       (pump.wantsInput() && pump.buffered < maxBufferedBytes && !socket.writableNeedDrain) ||
       actor.getSnapshot().status !== 'active';
-    if (wanted && socket.isPaused()) socket.resume();
-    else if (!wanted && !socket.isPaused()) socket.pause();
+    // Paused, a socket with `data` events reads on up to its high-water mark, so it still sees the peer's
+    // FIN while the machine works; one that reads into lent memory stops at once: it reads on as far.
+    const reading = wanted || (options.reads !== undefined && pump.buffered < socket.readableHighWaterMark);
+    if (reading && socket.isPaused()) socket.resume();
+    else if (!reading && !socket.isPaused()) socket.pause();
   };
   const deliver = () => {
     pump.run();
@@ -132,9 +135,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         else if (!socket.write(command.bytes)) tellLife({ type: 'writes.full' });
         return;
       case 'wire.flush':
-        socket.write(EMPTY, (error) => {
-          if (!error) actor.send({ type: 'wire.flushed' });
-        });
+        // Nothing queued: all has left for the kernel already, and an empty write would be a system call for nothing.
+        if (socket.writableLength === 0 && !socket.writableEnded)
+          process.nextTick(() => socket.destroyed || actor.send({ type: 'wire.flushed' }));
+        else
+          socket.write(EMPTY, (error) => {
+            if (!error) actor.send({ type: 'wire.flushed' });
+          });
         return;
       case 'wire.end':
         socket.end();
@@ -163,13 +170,16 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     },
   });
 
-  socket.on('data', (chunk: Buffer) => {
+  const received: ChunkReader = (chunk, lent) => {
     if (actor.getSnapshot().status !== 'active') return;
     record?.in(chunk);
     guard?.received(actor.getSnapshot().hasTag(BULK_TAG));
-    pump.push(chunk);
+    if (lent) pump.lend(chunk);
+    else pump.push(chunk);
     updateFlow();
-  });
+  };
+  if (options.reads) options.reads.take(received);
+  else socket.on('data', (chunk: Buffer) => received(chunk, false));
   socket.on('end', () => {
     // libuv takes a reset that arrives behind data for a clean end (a hang-up after a short read), so a peer
     // that broke off would look like one that finished: the kernel tells which it was (peer-reset.ts), but

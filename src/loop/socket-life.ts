@@ -1,14 +1,15 @@
 /**
- * A TCP connection's life as the loop sees it, beside the protocol machine it carries. `open` while that
- * machine runs (its writes flowing, or `full` until the socket drains); once the machine has finished,
- * `lingering`: our side ends, and the socket closes by itself once the peer has ended its own (Node
- * destroys a stream both of whose sides have ended), or is destroyed after `linger`. When the socket closes
- * under a running machine, a clean close (both sides ended, no error) lets it finish its local work (a commit)
- * for up to `localWork`; any other close breaks the session. This file knows no socket: it emits what is to
- * be done (`SocketLifeCommand`), connection.ts does it and tells it the socket's events, so one machine
- * serves every connection (no `provide` per connection).
+ * A TCP connection's life as the loop sees it, beside the protocol machine it carries. `flowing` while that
+ * machine runs (`full` until the socket drains); once the machine has finished, `lingering`: our side ends,
+ * and the socket closes by itself once the peer has ended its own (Node destroys a stream both of whose
+ * sides have ended), or is destroyed after `linger` (`closing`). When the socket closes under a running
+ * machine, a clean close (both sides ended, no error) lets it finish its local work (a commit) for up to
+ * `localWork`; any other close breaks the session. This file knows no socket: it says what is to be done
+ * (`SocketLifeCommand`), connection.ts does it and tells it the socket's events.
+ *
+ * Plain code rather than a second xstate actor per connection: its eight states and two timers cost a
+ * connection an actor, an actor system and their transitions (about 6% of a small download's server CPU).
  */
-import { emit, setup } from 'xstate';
 import type { LoopOptions } from './loop-options';
 
 /** What the loop tells the connection's life: socket events and how the protocol machine is doing. */
@@ -41,60 +42,107 @@ export type SocketLifeCommand =
   /** Tell a machine still running that its socket is gone (`socket.error`, code `closed`). */
   | { type: 'life.broken' };
 
-export type SocketLifeInput = Pick<LoopOptions, 'lingerMs' | 'localWorkMs'>;
+export type SocketLifeState =
+  'flowing' | 'full' | 'lingering' | 'closing' | 'aborting' | 'finishing_local_work' | 'broken' | 'closed';
 
-export const socketLife = setup({
-  types: {
-    events: {} as SocketLifeEvent,
-    emitted: {} as SocketLifeCommand,
-    input: {} as SocketLifeInput,
-    context: {} as SocketLifeInput,
-  },
-  actions: {
-    tellFull: emit({ type: 'life.full' as const }),
-    tellDrained: emit({ type: 'life.drained' as const }),
-    endOwnSide: emit({ type: 'life.end' as const }),
-    destroy: emit({ type: 'life.destroy' as const }),
-    reset: emit({ type: 'life.reset' as const }),
-    breakSession: emit({ type: 'life.broken' as const }),
-  },
-  guards: {
-    closedCleanly: ({ event }) =>
-      event.type === 'socket.closed' && !event.hadError && event.peerEnded && event.ownSideFinished,
-  },
-  delays: {
-    linger: ({ context }) => context.lingerMs,
-    localWork: ({ context }) => context.localWorkMs,
-  },
-}).createMachine({
-  id: 'socket-life',
-  context: ({ input }) => input,
-  initial: 'open',
-  states: {
-    open: {
-      initial: 'flowing',
-      states: {
-        flowing: { on: { 'writes.full': 'full' } },
-        full: { entry: 'tellFull', on: { 'writes.drained': { target: 'flowing', actions: 'tellDrained' } } },
-      },
-      on: {
-        'session.over': 'lingering',
-        'session.failed': 'aborting',
-        'socket.closed': [{ guard: 'closedCleanly', target: 'finishing_local_work' }, { target: 'broken' }],
-      },
-    },
-    lingering: {
-      entry: 'endOwnSide',
-      on: { 'socket.closed': 'closed' },
-      after: { linger: 'closing' },
-    },
-    closing: { entry: 'destroy', on: { 'socket.closed': 'closed' } },
-    aborting: { entry: 'reset', on: { 'socket.closed': 'closed' } },
-    finishing_local_work: {
-      on: { 'session.over': 'closed', 'session.failed': 'closed' },
-      after: { localWork: 'broken' },
-    },
-    broken: { type: 'final', entry: 'breakSession' },
-    closed: { type: 'final' },
-  },
-});
+/** The states in which the life is over: the connection settles on entering one. */
+const FINAL: ReadonlySet<SocketLifeState> = new Set<SocketLifeState>(['broken', 'closed']);
+
+/** What entering a state does at once (`flowing` is entered only from `full`: the life starts in it without entering). */
+const ENTRY: Partial<Record<SocketLifeState, SocketLifeCommand>> = {
+  flowing: { type: 'life.drained' },
+  full: { type: 'life.full' },
+  lingering: { type: 'life.end' },
+  closing: { type: 'life.destroy' },
+  aborting: { type: 'life.reset' },
+  broken: { type: 'life.broken' },
+};
+
+const closedCleanly = (event: Extract<SocketLifeEvent, { type: 'socket.closed' }>) =>
+  !event.hadError && event.peerEnded && event.ownSideFinished;
+
+/** A state's own timer running out: `lingering`'s after lingerMs, `finishing_local_work`'s after localWorkMs. */
+type LifeTimer = { type: 'timer.linger' } | { type: 'timer.local_work' };
+
+/** Where `event` takes the life from `state`, or undefined when that state ignores it. */
+function nextLifeState(state: SocketLifeState, event: SocketLifeEvent | LifeTimer): SocketLifeState | undefined {
+  switch (state) {
+    case 'flowing':
+    case 'full':
+      if (event.type === 'writes.full' && state === 'flowing') return 'full';
+      if (event.type === 'writes.drained' && state === 'full') return 'flowing';
+      if (event.type === 'session.over') return 'lingering';
+      if (event.type === 'session.failed') return 'aborting';
+      if (event.type === 'socket.closed') return closedCleanly(event) ? 'finishing_local_work' : 'broken';
+      return undefined;
+    case 'lingering':
+      if (event.type === 'timer.linger') return 'closing';
+      return event.type === 'socket.closed' ? 'closed' : undefined;
+    case 'closing':
+    case 'aborting':
+      return event.type === 'socket.closed' ? 'closed' : undefined;
+    case 'finishing_local_work':
+      if (event.type === 'timer.local_work') return 'broken';
+      return event.type === 'session.over' || event.type === 'session.failed' ? 'closed' : undefined;
+    case 'broken':
+    case 'closed':
+      return undefined;
+  }
+}
+
+export interface SocketLifeHooks {
+  /** Carries out a command (connection.ts). */
+  carryOut(command: SocketLifeCommand): void;
+  /** The life is over (`broken` or `closed`). */
+  finished(): void;
+  /** A command threw: only a bug could get here. */
+  failed(error: unknown): void;
+}
+
+/**
+ * Starts a connection's life in `flowing`; returns how to tell it an event. Events told while one is being
+ * handled (a command's effect can cause one) are handled after it, in order.
+ */
+export function startSocketLife(
+  { lingerMs, localWorkMs }: Pick<LoopOptions, 'lingerMs' | 'localWorkMs'>,
+  hooks: SocketLifeHooks,
+): (event: SocketLifeEvent) => void {
+  let state: SocketLifeState = 'flowing';
+  let timer: NodeJS.Timeout | undefined;
+  const waiting: (SocketLifeEvent | LifeTimer)[] = [];
+  let handling = false;
+
+  const armTimer = () => {
+    if (state === 'lingering') timer = setTimeout(() => tell({ type: 'timer.linger' }), lingerMs);
+    else if (state === 'finishing_local_work')
+      timer = setTimeout(() => tell({ type: 'timer.local_work' }), localWorkMs);
+  };
+  const enter = (next: SocketLifeState) => {
+    clearTimeout(timer);
+    timer = undefined;
+    state = next;
+    const command = ENTRY[next];
+    if (command) hooks.carryOut(command);
+    armTimer();
+    if (FINAL.has(next)) hooks.finished();
+  };
+  function tell(event: SocketLifeEvent | LifeTimer): void {
+    waiting.push(event);
+    if (handling) return;
+    handling = true;
+    try {
+      for (let next = waiting.shift(); next && !FINAL.has(state); next = waiting.shift()) {
+        const to = nextLifeState(state, next);
+        if (to !== undefined) enter(to);
+      }
+    } catch (error) {
+      clearTimeout(timer);
+      state = 'closed';
+      hooks.failed(error);
+    } finally {
+      waiting.length = 0;
+      handling = false;
+    }
+  }
+  return tell;
+}

@@ -22,10 +22,13 @@ const nameMark = (remote: string) => createHash('sha256').update(remote).digest(
 /** The tag of the download of `remote` whose size and mtime make `announced` (`SIZE-MTIME`). */
 export const keptDownloadTag = (announced: string, remote: string) => `${announced}-${nameMark(remote)}`;
 
-/** What is kept of a download of `remote` into `localPath`; offset 0 when nothing is. */
-export function keptDownload(localPath: string, remote: string): KeptDownload {
+/**
+ * What is kept of a download of `remote` into `localPath`; offset 0 when nothing is. `entries`: the folder's,
+ * when a run has already read them.
+ */
+export function keptDownload(localPath: string, remote: string, entries = entriesOf(dirname(localPath))): KeptDownload {
   const folder = dirname(localPath);
-  for (const tag of keptTags(entriesOf(folder), basename(localPath))) {
+  for (const tag of keptTags(entries, basename(localPath))) {
     const parts = TAG.exec(tag);
     if (parts?.[3] !== nameMark(remote)) continue;
     try {
@@ -39,10 +42,14 @@ export function keptDownload(localPath: string, remote: string): KeptDownload {
   return { offset: 0, size: 0, mtimeMs: 0 };
 }
 
-/** Removes what is kept of downloads into `localPath` but the one tagged `tag`. */
-export function removeOtherKeptDownloads(localPath: string, tag: string): void {
+/** Removes what is kept of downloads into `localPath` but the one tagged `tag`; `entries` as for keptDownload. */
+export function removeOtherKeptDownloads(
+  localPath: string,
+  tag: string,
+  entries = entriesOf(dirname(localPath)),
+): void {
   const folder = dirname(localPath);
-  for (const other of keptTags(entriesOf(folder), basename(localPath))) {
+  for (const other of keptTags(entries, basename(localPath))) {
     if (other === tag || !TAG.test(other)) continue;
     try {
       unlinkSync(join(folder, resumeNameFor(basename(localPath), other)));

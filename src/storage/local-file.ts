@@ -8,8 +8,11 @@ import { readRange } from './read-range';
 import { createResumableFile } from './resumable-file';
 import { resumeNameFor } from './resume-names';
 
-/** `remote`: the name on the server a download fetches, which names what it keeps when interrupted. */
-export function localFile(path: string, remote = ''): LocalFile {
+/**
+ * `remote`: the name on the server a download fetches, which names what it keeps when interrupted.
+ * `folderEntries`: the names in the file's folder, when a run has already read them (read here otherwise).
+ */
+export function localFile(path: string, remote = '', folderEntries?: string[]): LocalFile {
   const absolute = resolve(path);
   return {
     hasRoomFor: roomIn(dirname(absolute)),
@@ -17,7 +20,7 @@ export function localFile(path: string, remote = ''): LocalFile {
     receive: (kept) => {
       if (!kept) return createAtomicFile(absolute, { noClobber: false });
       const tag = keptDownloadTag(kept.tag, remote);
-      if (kept.start === 0) removeOtherKeptDownloads(absolute, tag);
+      if (kept.start === 0) removeOtherKeptDownloads(absolute, tag, folderEntries);
       return createResumableFile(absolute, resumeNameFor(basename(absolute), tag), kept.start, { noClobber: false });
     },
   };
