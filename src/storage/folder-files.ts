@@ -101,11 +101,15 @@ export class FolderFiles implements ServerFiles {
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
     let path: string;
+    let segments: string[] = [];
     try {
-      const segments = checkName(name);
+      segments = checkName(name);
       const folder = assertInside(this.root, await realpath(join(this.root, ...segments.slice(0, -1))));
       path = join(folder, segments[segments.length - 1]);
     } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        return { kind: 'refused', code, detail: `no such folder: ${segments.slice(0, -1).join('/')}` };
       return refusal(error);
     }
     if (!(await permitted(dirname(path), constants.W_OK))) return { kind: 'refused', code: 'EACCES' };
