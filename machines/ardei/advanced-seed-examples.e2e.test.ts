@@ -60,7 +60,7 @@ it('npm run ardei:client -- --advanced on a terminal: ls, chdir, dl and quit at 
   expect(shown.stdout).toContain('Saved report.pdf (300000 bytes)\n');
   expect(await sha256(join(here, 'report.pdf'))).toBe(await sha256(join(root, 'docs', 'report.pdf')));
   // quit: disconnects; the server saw it.
-  await server.logged(/quit \(4 command\(s\)\)/);
+  await server.logged(/quit \(4 commands\)/);
 });
 
 it('npm run ardei:client -- --advanced from a pipe: other input is refused (exit 3), and the end of input quits', async () => {
@@ -70,5 +70,5 @@ it('npm run ardei:client -- --advanced from a pipe: other input is refused (exit
   ]);
   expect(piped.stdout).toBe('Unrecognized Command!\nInvalid File!\nNot a recognised directory.\n');
   expect(piped.code).toBe(EXIT.refused);
-  await server.logged(/quit \(3 command\(s\)\)/);
+  await server.logged(/quit \(3 commands\)/);
 });

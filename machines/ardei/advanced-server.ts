@@ -75,6 +75,8 @@ const MACHINE_ID = 'ardei-advanced-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 const output = outcomeFrom<AdvancedOutcome>(['quit', 'left']);
+/** `1 command`, `3 commands`: how many a session answered, for its last log line. */
+const commandsDone = (count: number) => `${count} command${count === 1 ? '' : 's'}`;
 const commandOf = (context: Context): AdvancedCommand => parseCommand(context.command);
 /** The argument of `chdir` or `dl`, when it has one. */
 const pathOf = (context: Context) => (commandOf(context) as { path?: string }).path;
@@ -159,7 +161,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
               params: ({ context }) => ({
                 outcome: 'left',
                 code: 'peer.left',
-                detail: `the client left without quit after ${context.commands} command(s)`,
+                detail: `the client left without quit after ${commandsDone(context.commands)}`,
               }),
             },
           },
@@ -189,7 +191,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
             target: 'session_complete',
             actions: {
               type: 'finish',
-              params: ({ context }) => ({ outcome: 'quit', code: 'ok', detail: `${context.commands} command(s)` }),
+              params: ({ context }) => ({ outcome: 'quit', code: 'ok', detail: commandsDone(context.commands) }),
             },
           },
           { target: 'wait_command', actions: [{ type: 'write', params: { bytes: UNRECOGNIZED } }, 'nextCommand'] },

@@ -153,7 +153,7 @@ describe('server', () => {
       'bravo',
     ]);
     expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit', detail: '6 command(s)' });
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit', detail: '6 commands' });
   });
 
   it('never leaves the root, and says so for what is not there', async () => {
@@ -213,7 +213,7 @@ describe('server', () => {
       'alpha',
     ]);
     expect(result.closed).toBe('end');
-    expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit', detail: '2 command(s)' });
+    expect(result.outcome).toMatchObject({ ok: true, outcome: 'quit', detail: '2 commands' });
   });
 
   it('takes lines from a person typing into nc, CRLF or LF', async () => {

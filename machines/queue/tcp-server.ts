@@ -227,7 +227,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
           target: 'request_complete',
           actions: [
             { type: 'write', params: { bytes: EMPTY_TCP } },
-            { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } },
+            { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty', detail: 'no message waiting' } },
           ],
         }),
       },

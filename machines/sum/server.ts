@@ -149,6 +149,13 @@ export function createSumServer() {
       stop_server: {
         entry: [
           {
+            type: 'announce',
+            params: ({ context }) => ({
+              summary: `client ${JSON.stringify(request(context).name)}: ${request(context).number.trim()}, out of range`,
+              operation: 'sum',
+            }),
+          },
+          {
             type: 'write',
             params: ({ context }) => ({
               bytes: encodeSumError(`${request(context).number.trim()} is not ${RANGE}; the server stops`),

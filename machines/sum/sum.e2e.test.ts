@@ -59,7 +59,7 @@ it('refuses text that is not a number without stopping, and the client checks it
   expect(reply).toBe('ERR the number must be an integer from 1 to 100\n');
   expect(await client('Alice', 'lots')).toMatchObject({
     code: EXIT.usage,
-    stderr: 'wirestate sum client: not a whole number: "lots"\n',
+    stderr: 'wirestate sum client: not a whole number: "lots"; see --help\n',
   });
   expect((await client('Alice', '42')).code).toBe(EXIT.ok);
 });

@@ -9,13 +9,28 @@ import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { READING_TAG } from '../../src/engine/protocol';
 import { STATUS, encodeStatus, statusLetter } from './frames';
-import { encodeListRequest, encodePlainFarewell } from './list-frames';
+import { LIST_CHUNK_HEADER_SIZE, encodeListRequest, encodePlainFarewell } from './list-frames';
 
 const cannotList = (detail: string) => ({
   type: 'finish' as const,
   params: { outcome: 'cannot_list' as const, code: 'peer.cannot_list' as const, detail },
 });
 const PLAIN_ONLY = cannotList('the server speaks only the plain protocol, which has no listing');
+const SILENT = cannotList('the server answered neither the hello nor a plain request');
+
+/**
+ * The sink counts the entries; each LIST_CHUNK's header is counted here, so `bytes` is the listing as it came
+ * after LIST_REPLY, what the server counts (it sends the chunks, headers and all, as a download's DATA).
+ */
+function withChunkHeadersCounted<State extends { on?: object }>(state: State) {
+  return {
+    ...state,
+    on: {
+      ...state.on,
+      'frame.list_chunk': { actions: { type: 'countBytes' as const, params: { count: LIST_CHUNK_HEADER_SIZE } } },
+    },
+  };
+}
 
 /** The states after `choose_request` for a list run: `choose_list` is where it enters. */
 export function clientListingStates(completeTarget: StateTarget, failedTarget: StateTarget) {
@@ -50,14 +65,16 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
         },
       },
     },
-    listing: receiveIntoSink({
-      ref: () => '',
-      storedTarget: completeTarget,
-      outcome: 'listed' as const,
-      failure: 'local_error' as const,
-      failedTarget,
-      thenPeerEnds: true,
-    }),
+    listing: withChunkHeadersCounted(
+      receiveIntoSink({
+        ref: () => '',
+        storedTarget: completeTarget,
+        outcome: 'listed' as const,
+        failure: 'local_error' as const,
+        failedTarget,
+        thenPeerEnds: true,
+      }),
+    ),
     list_complete: { type: 'final' as const, entry: 'end' as const },
 
     /** A plain `D` of the empty name, which an original server answers `F` (or `T`, declined) and closes on. */
@@ -66,9 +83,13 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       always: 'send_plain_farewell',
     },
     send_plain_farewell: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_plain_farewell' } },
+    /** Given as long as the hello was: a server silent to both cannot list either, and is not waited on longer. */
     check_plain_farewell: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
+      after: {
+        ...waitsForPeer(failedTarget).after,
+        helloWait: { target: 'farewell_unanswered', actions: SILENT },
+      },
       on: {
         // A wirestate server's reply to the hello, come too late: it answers the plain request plainly.
         'frame.hello_reply': {},
@@ -83,5 +104,7 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       },
     },
     cannot_list: { type: 'final' as const, entry: 'end' as const },
+    /** A reset, as for any wait that ran out: a FIN would linger for a close this server may never send. */
+    farewell_unanswered: { type: 'final' as const, entry: 'reset' as const },
   };
 }

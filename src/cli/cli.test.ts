@@ -70,7 +70,7 @@ describe('help and usage', () => {
       'replay',
       'completion',
     ]);
-    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+<\w+>)?\s{2,}\S/);
+    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+(<\w+>|\[\w+\]))?\s{2,}\S/);
     // The seeds' numbers mean nothing to a newcomer: the help names what each command does.
     expect(stdout).not.toMatch(/seed \d/);
     for (const protocol of ['transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei'])
@@ -95,6 +95,22 @@ describe('help and usage', () => {
     expect(bash.stdout).not.toMatch(/compdef/);
   });
 
+  it('completion --help is its help, and a shell or a flag it does not know is one line, exit 2', async () => {
+    const help = await wirestate(['completion', '--help']);
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wirestate completion \[shell\]/) });
+    expect(help.stdout).not.toMatch(/get-yargs-completions/);
+    expectOneLine(
+      await wirestate(['completion', 'fish']),
+      EXIT.usage,
+      /^wirestate: SHELL must be bash or zsh, not 'fish'; see --help$/m,
+    );
+    expectOneLine(
+      await wirestate(['completion', 'bash', '--bogus']),
+      EXIT.usage,
+      /^wirestate: unknown option --bogus; see --help$/m,
+    );
+  });
+
   it('completing a long flag offers long names only, not a short alias behind --', async () => {
     const flags = (await wirestate(['--get-yargs-completions', 'server', '--'])).stdout.split('\n');
     expect(flags).toEqual(expect.arrayContaining(['--debug', '--root']));
@@ -110,7 +126,16 @@ describe('errors: one line, the documented exit code', () => {
   afterAll(() => rm(base, { recursive: true, force: true }));
 
   it.each([
-    ['an unknown mode', ['client', '--mode', 'sideways'], /Invalid values/],
+    [
+      'an unknown mode',
+      ['client', '-m', 'sideways'],
+      /^wirestate: --mode must be download or upload, not 'sideways'; see --help$/m,
+    ],
+    [
+      'a positional choice that does not exist',
+      ['queue', 'server', '0', 'SCTP'],
+      /^wirestate: SOCKTYPE must be tcp or udp, not 'sctp'; see --help$/m,
+    ],
     ['a server that is not host:port', ['client', '-s', 'nonsense'], /expected host:port, got "nonsense"/],
     [
       'a port out of range in -s',
@@ -138,14 +163,46 @@ describe('errors: one line, the documented exit code', () => {
       ['upper', 'client', '--inspect', 'hi'],
       /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/,
     ],
-    ['an unknown flag', ['server', '--bogus'], /Unknown argument: bogus/],
+    ['an unknown flag', ['server', '--bogus'], /^wirestate: unknown option --bogus; see --help$/m],
+    [
+      'an unknown flag named once, as typed',
+      ['serve-all', '--max-size', '1000'],
+      /^wirestate: unknown option --max-size; see --help$/m,
+    ],
+    ['an unknown short flag', ['server', '-x'], /^wirestate: unknown option -x; see --help$/m],
+    [
+      '--host given twice',
+      ['ardei', 'server', '--host', '127.0.0.1', '--host', '127.0.0.2'],
+      /^wirestate: --host given twice; see --help$/m,
+    ],
+    [
+      '-s given twice',
+      ['client', '-s', '127.0.0.1:1', '-s', '127.0.0.1:2'],
+      /^wirestate: --server given twice; see --help$/m,
+    ],
+    [
+      'a missing positional after one given',
+      ['queue', 'server', '55556'],
+      /^wirestate: queue server needs <socktype> after <port>; see --help$/m,
+    ],
     ['no command', [], /name a command \(wirestate --help lists them\)/],
     ['no role', ['queue'], /name a role: server or client/],
     ['a command that does not exist', ['sever', '-l', '0'], /^wirestate: unknown command: sever; see --help$/m],
-    ['a missing positional', ['replay'], /too few arguments: got 0, need at least 1/],
-    ['a positional too many', ['replay', 'a.jsonl', 'b.jsonl'], /Unknown argument: b\.jsonl/],
+    ['a missing positional', ['replay'], /^wirestate: replay needs <file>; see --help$/m],
+    [
+      'a positional too many',
+      ['replay', 'a.jsonl', 'b.jsonl'],
+      /^wirestate: unexpected argument 'b\.jsonl'; see --help$/m,
+    ],
   ])('%s: exit 2', async (_case, args, error) => {
     expectOneLine(await wirestate(args), EXIT.usage, error);
+  });
+
+  it('a client with no input (stdin empty): one line ending where to look, exit 2', async () => {
+    expect(await wirestate(['upper', 'client'])).toMatchObject({
+      code: EXIT.usage,
+      stderr: 'wirestate upper client: no input; see --help\n',
+    });
   });
 
   it.each([
@@ -170,7 +227,7 @@ describe('errors: one line, the documented exit code', () => {
     expectOneLine(
       await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd', 'inside')]),
       EXIT.localFile,
-      /a part of the path is a file, not a folder \(ENOTDIR\)/,
+      /cannot serve --root \S+passwd\/inside: \S+passwd is a file, not a folder/,
     );
   });
 

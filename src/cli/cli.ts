@@ -10,6 +10,9 @@ import { CommandError } from './command-error';
 import { TRANSFER_ROLES, addCommand, type CommandEntry } from './command-body';
 import { protocolCommand } from './protocol-commands';
 import { helpWidth } from './help-width';
+import { examples } from './help-examples';
+import { REPEATABLE_OPTIONS } from './repeatable-option';
+import { inUserWords, typedAsFlag } from './usage-words';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -49,6 +52,9 @@ const names = (word: string | undefined) => (entry: CommandEntry) => entry.usage
  */
 const completing = (argv: string[]): boolean => argv.includes('--get-yargs-completions');
 
+/** The name yargs's completion command answers to, unlisted: `wirestate completion [shell]` is the one people use. */
+const YARGS_COMPLETION_COMMAND = 'yargs-completion-script';
+
 /** Parses `argv` and runs the command it names, in the order `--help` lists them. */
 export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]): Promise<unknown> {
   const entries = commandEntries(protocols);
@@ -64,13 +70,33 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
   );
   return (
     cli
-      .demandCommand(1, 'name a command (wirestate --help lists them)')
-      .completion(
-        'completion',
+      .command(
+        'completion [shell]',
         'Print a completion script: completion bash >> ~/.bashrc, or zsh >> ~/.zshrc',
-        longFlagsWithoutShortAliases,
+        (completion) =>
+          completion
+            .positional('shell', { choices: ['bash', 'zsh'], describe: 'The shell to complete in (default: $SHELL)' })
+            .epilog(
+              examples(
+                ['$0 completion bash >> ~/.bashrc', 'commands and flags complete on TAB in new bash shells'],
+                ['$0 completion zsh >> ~/.zshrc', 'the same for zsh'],
+              ),
+            ),
+        () => {
+          // yargs's types leave out the two names its script's comments show: the program and this command.
+          (cli.showCompletionScript as (this: Argv, program: string, command: string) => Argv).call(
+            cli,
+            'wirestate',
+            'completion',
+          );
+        },
       )
+      .demandCommand(1, 'name a command (wirestate --help lists them)')
+      // yargs's own completion command would print its script for any words after it, --help included: it
+      // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
+      .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
       .alias('help', ['h', '?', 'usage'])
@@ -93,7 +119,8 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
         if (error && !message && !(error instanceof CommandError)) throw error;
         // yargs, strict, calls a first word that names no command an unknown argument.
         const unknownCommand = named !== undefined && named !== 'completion' && !entries.some(names(named));
-        const oneLine = (unknownCommand ? `unknown command: ${named}` : String(message ?? error?.message))
+        const said = String(message ?? error?.message);
+        const oneLine = (unknownCommand ? `unknown command: ${named}` : inUserWords(said, argv, commandWords(cli)))
           .replace(/\s*\n\s*/g, ' ')
           .replace(
             /^([\w-]+) needs a value$/,
@@ -149,9 +176,25 @@ const refuseNotANumber =
     return true;
   };
 
-/** Whether `argv` holds one of `names` as a flag (`--port 1`, `--port=1`, `-p 1`). */
-const typedAsFlag = (argv: string[], names: string[]): boolean =>
-  names.some((name) => {
-    const flag = name.length === 1 ? `-${name}` : `--${name}`;
-    return argv.some((word) => word === flag || word.startsWith(`${flag}=`));
-  });
+/**
+ * yargs makes an array of a flag given twice, and a command meant for one value then takes the array (`--host`
+ * twice listened on every address). Refused, but for array flags and the REPEATABLE_OPTIONS.
+ */
+const refuseGivenTwice = (
+  args: Record<string, unknown>,
+  options: { key: Record<string, unknown>; array: string[]; alias: Record<string, string[]> },
+): true => {
+  const aliases = new Set(Object.values(options.alias).flat());
+  for (const key of Object.keys(options.key)) {
+    if (!Array.isArray(args[key]) || aliases.has(key)) continue;
+    if (options.array.includes(key) || REPEATABLE_OPTIONS.includes(key)) continue;
+    throw new Error(`--${key} given twice`);
+  }
+  return true;
+};
+
+/** The words of the command being parsed, its usage last (`['queue', 'server <port> <socktype>']`): yargs keeps them, untyped. */
+const commandWords = (cli: Argv): string[] =>
+  (cli as unknown as { getInternalMethods(): { getContext(): { fullCommands: string[] } } })
+    .getInternalMethods()
+    .getContext().fullCommands;

@@ -11,12 +11,10 @@ import { isStandardStream } from '../storage/standard-streams';
 import { withClientOptions } from './common-options';
 import { parseHostPort } from './host-port';
 import { withJsonOption } from './json-result';
+import { eachGiven } from './repeatable-option';
 
 /** Files moved at once by default: a few connections keep the link busy without crowding the server's per-address limit. */
 export const DEFAULT_PARALLEL = 8;
-
-/** A flag given several times comes as an array (yargs's duplicate-arguments-array); once, as its value. */
-const eachGiven = (value: string | string[]): string[] => [value].flat();
 
 export const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))

@@ -16,6 +16,7 @@ import { runUdpClient } from '../loop/udp-connect';
 import { TraceWriter } from '../trace/trace-writer';
 import { errnoWords } from './errno-words';
 import { startInspection, toStderr } from './inspect-options';
+import { keepInspector } from './kept-inspector';
 import { stopOnSignal } from './stop-on-signal';
 
 export interface ClientSession {
@@ -97,13 +98,8 @@ export async function runClientSession(
     }).finished;
   } finally {
     release();
-    if (inspection?.server) await stayOpenUntilInterrupted(inspection.server.url);
-    await inspection?.close();
+    // The page stays up after the session, so it can still be looked at, once the command has said how it went.
+    if (inspection?.server) keepInspector({ url: inspection.server.url, close: () => inspection.close() });
+    else await inspection?.close();
   }
-}
-
-/** Keeps the inspector page up after the session, so it can still be looked at. */
-export async function stayOpenUntilInterrupted(url: string): Promise<void> {
-  process.stderr.write(`finished; the inspector stays open on ${url} until you press Ctrl-C\n`);
-  await new Promise((resolve) => process.once('SIGINT', resolve));
 }

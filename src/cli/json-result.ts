@@ -1,6 +1,7 @@
 /** `--json`: a client says how it went as one JSON object on stdout, for scripts to read instead of prose. */
 import type { Argv } from 'yargs';
 import type { SessionOutcome } from '../engine/protocol';
+import { EXIT } from '../engine/exit-codes';
 
 export function withJsonOption<T>(yargs: Argv<T>) {
   return yargs.option('json', {
@@ -93,9 +94,11 @@ export class ClientReport {
     return outcome;
   }
 
-  /** The one error line; returns `exitCode`. */
+  /** The one error line (a usage error's ending with where to look); returns `exitCode`. */
   fail(exitCode: number, message: string): number {
-    process.stderr.write(`wirestate ${this.command} client: ${message}\n`);
+    process.stderr.write(
+      `wirestate ${this.command} client: ${message}${exitCode === EXIT.usage ? '; see --help' : ''}\n`,
+    );
     this.detail ??= message;
     return exitCode;
   }

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { CAPABILITY, IMPLEMENTED, encodeHello } from '../../machines/transfer/extension-frames';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
 import { encodeListRequest, encodePlainFarewell } from '../../machines/transfer/list-frames';
@@ -80,6 +80,9 @@ it('--json: one object whose files hold the names, sizes and times in ms', async
     { name: 'ünïcødé ✓.txt', size: 3 * 1024 * 1024, mtime_ms: TIME_S * 1000 },
   ]);
   expect(object.output).toBe((await list(server.port)).stdout);
+  // `bytes` counts what the server's log line counts for the same connection (the second here).
+  await server.logged(/\[c2\] listed: \d+ B in/);
+  expect(/\[c2\] listed: (\d+) B in/.exec(server.output())![1]).toBe(String(object.bytes));
 });
 
 it('an empty folder lists nothing, exit 0; a --read-only server lists too', async () => {
@@ -136,6 +139,24 @@ it('a server silent to the hello (as the original) gets the plain farewell D of 
     expect(bytes.subarray(0, 256)).toEqual(encodeHello(IMPLEMENTED));
     expect(bytes.subarray(256)).toEqual(encodePlainFarewell());
   } finally {
+    silent.close();
+  }
+});
+
+it('a server that accepts and never answers: exit 10 after the hello wait and as long for the farewell, not the idle timeout', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => sockets.add(socket.on('error', () => undefined)));
+  await once(silent.listen(0, '127.0.0.1'), 'listening');
+  try {
+    // Before, only the idle timeout ended the run: exit 5, "no answer from the server in time".
+    const result = await list((silent.address() as AddressInfo).port, '--hello-wait', '0.2', '--idle-timeout', '20');
+    expect(result).toMatchObject({
+      code: EXIT.cannotList,
+      stdout: '',
+      stderr: 'wirestate client: this server cannot list: the server answered neither the hello nor a plain request\n',
+    });
+  } finally {
+    for (const socket of sockets) socket.destroy();
     silent.close();
   }
 });

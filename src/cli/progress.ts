@@ -2,7 +2,7 @@
  * Transfer progress on stderr: one redrawn line on a terminal (bar, bytes, current rate, ETA), cut to
  * the terminal's width so it never wraps; a line at the start and the end otherwise; nothing with --quiet.
  */
-import { formatBytes } from '../log/logger';
+import { formatBytes, type Logger } from '../log/logger';
 
 const REDRAW_MS = 100;
 /** The current rate is measured over this much recent time, so a stall or a burst shows within seconds. */
@@ -88,21 +88,24 @@ export class Progress {
   private drawnBytes = -1;
   private readonly samples: { at: number; bytes: number }[] = [];
 
+  /** `log`: `--log-format json`, where every line is a JSON object with `fields` and no bar is drawn. */
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly quiet: boolean,
+    private readonly log?: Logger,
   ) {}
 
   /** A plain line, kept on both terminals and logs; it replaces the bar, which the next update redraws. */
-  line(text: string): void {
+  line(text: string, fields: Record<string, unknown> = {}): void {
     if (this.quiet) return;
+    if (this.log) return void this.log.info(text, fields);
     this.clear();
     this.out.write(`${text}\n`);
   }
 
   /** `total` 0 means not known yet: the machine learns a download's size from the server's reply. */
   update(bytes: number, total: number): void {
-    if (this.quiet || !this.out.isTTY) return;
+    if (this.quiet || this.log || !this.out.isTTY) return;
     const now = performance.now();
     this.samples.push({ at: now, bytes });
     while (this.samples.length > 2 && now - this.samples[1].at > RATE_WINDOW_MS) this.samples.shift();

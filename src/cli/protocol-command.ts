@@ -2,17 +2,19 @@
 import type { Argv } from 'yargs';
 import type { CommandBody } from './command-body';
 import { isPort } from './host-port';
+import { holdKeptInspector } from './kept-inspector';
 
 /** A protocol's command: the roles `addRoles` declares, one of which must be named. */
 export const protocolRoles = (addRoles: (roles: Argv) => Argv<unknown>): CommandBody => ({
   builder: (roles) => addRoles(roles).demandCommand(1, 'name a role: server or client'),
 });
 
-/** A handler whose result is the process's exit code. */
+/** A handler whose result is the process's exit code; a client's kept inspector page stays up after it (until Ctrl-C). */
 export const exitWith =
   <A>(run: (args: A) => Promise<number>) =>
   async (args: A): Promise<void> => {
     process.exitCode = await run(args);
+    await holdKeptInspector();
   };
 
 /** The optional `[port]` a server listens on, defaulting to its exercise's port. */

@@ -90,7 +90,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const transport = args.socktype;
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
-  if (args.store) {
+  if (args.store !== undefined) {
     const keeper = await openQueueStore(args.store);
     store = new MessageQueue(keeper, limits);
     log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);

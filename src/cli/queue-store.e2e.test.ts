@@ -22,7 +22,7 @@ afterEach(() => rm(base, { recursive: true, force: true }));
 const queueServer = (store: string) => ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--store', store];
 
 it.each([
-  ['under a file (no extension: a folder)', 'notes.txt/q', /a part of the path is a file, not a folder \(ENOTDIR\)/],
+  ['under a file (no extension: a folder)', 'notes.txt/q', /: \S+notes\.txt is a file, not a folder; see --help/],
   ['under a file (a store file)', 'notes.txt/q.lmdb', /: \S+notes\.txt is a file, not a folder; see --help/],
   ['a text file', 'notes.txt', /: it is not an lmdb store; name a new file/],
   ['a file named with no extension', 'notes', /: it is a file; a --store name with no extension is a folder/],

@@ -1,17 +1,17 @@
 /** Makes sure the folder `--record` names can take trace files, before anything listens or connects. */
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { errorCode } from '../storage/errors';
+import { accessSync, constants } from 'node:fs';
 import { EXIT } from '../engine/exit-codes';
+import { makeFolders } from '../storage/make-folders';
 import { CommandError } from './command-error';
-import { errnoWords } from './errno-words';
+import { refuseEmptyPath } from './empty-path';
+import { folderWords } from './folder-words';
 
 export function checkRecordFolder(path: string): void {
+  refuseEmptyPath('record', path);
   try {
-    mkdirSync(path, { recursive: true });
+    makeFolders(path);
     accessSync(path, constants.W_OK);
   } catch (error) {
-    const code = errorCode(error);
-    const why = code === 'EEXIST' ? 'it is a file, not a folder' : errnoWords(code);
-    throw new CommandError(`cannot record into --record ${path}: ${why}`, EXIT.localFile);
+    throw new CommandError(`cannot record into --record ${path}: ${folderWords(path, error)}`, EXIT.localFile);
   }
 }

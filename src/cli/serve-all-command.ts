@@ -31,6 +31,12 @@ export async function serveAllCommand(): Promise<CommandBody> {
       yargs,
     );
 
+  /** The protocols `--only` names, or all but those `--except` names. */
+  const servedOf = (args: { only?: string[]; except?: string[] }) =>
+    everyProtocol.filter((protocol) =>
+      args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name),
+    );
+
   const builder = (yargs: Argv) =>
     withDefaultServerOptions(
       withPortOptions(yargs),
@@ -41,11 +47,15 @@ export async function serveAllCommand(): Promise<CommandBody> {
       .option('except', { type: 'string', array: true, choices: names, describe: 'Serve every protocol but these' })
       .conflicts('only', 'except')
       .check((args) => {
-        const except = args.except ?? [];
-        if (names.every((name) => except.includes(name)))
-          throw new Error('--except names every protocol: nothing left to serve');
+        if (args.only?.length === 0) throw new Error('--only names no protocol: nothing to serve');
+        const served = servedOf(args);
+        if (served.length === 0) throw new Error('--except names every protocol: nothing left to serve');
         for (const protocol of everyProtocol) {
           const port = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
+          if (port !== undefined && !served.includes(protocol))
+            throw new Error(
+              `--${portOption(protocol)} is for the ${protocol.name} server, which ${args.only ? '--only' : '--except'} leaves out`,
+            );
           if (port === undefined || port === 0) continue;
           const last = port + Math.max(...protocol.servers.map((server) => server.port - protocol.servers[0].port));
           if (!isPort(port) || !isPort(last))
@@ -66,9 +76,7 @@ export async function serveAllCommand(): Promise<CommandBody> {
 
   async function handler(args: Args): Promise<void> {
     const log = loggerFrom(args, false);
-    const protocols = everyProtocol.filter((protocol) =>
-      args.only ? args.only.includes(protocol.name) : !args.except?.includes(protocol.name),
-    );
+    const protocols = servedOf(args);
     const portOf: PortOf = (protocol, server) => {
       const chosen = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
       if (chosen === undefined) return server.port + args['port-offset'];

@@ -1,5 +1,6 @@
 /** `serve-all --only/--except` runs a subset of the protocols, and `--NAME-port` moves one protocol's servers. */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -57,15 +58,54 @@ it('--only and --except together, or a protocol that does not exist: one line, e
   });
   expect(await wirestate(['serve-all', '--only', 'nope'])).toMatchObject({
     code: EXIT.usage,
-    stderr: expect.stringMatching(/^wirestate: Invalid values: .*nope.*; see --help\n$/),
+    stderr: "wirestate: --only must be transfer, queue, upper, sum, blocks, share or ardei, not 'nope'; see --help\n",
   });
   const every = ['transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei'];
   expect(await wirestate(['serve-all', '--except', ...every])).toMatchObject({
     code: EXIT.usage,
     stderr: expect.stringMatching(/^wirestate: --except names every protocol: nothing left to serve; see --help\n$/),
   });
+  expect(await wirestate(['serve-all', '--only'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate: --only names no protocol: nothing to serve; see --help\n',
+  });
+  expect(await wirestate(['serve-all', '--only', 'upper', '--sum-port', '7001'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate: --sum-port is for the sum server, which --only leaves out; see --help\n',
+  });
+  expect(await wirestate(['serve-all', '--except', 'sum', '--sum-port', '7001'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate: --sum-port is for the sum server, which --except leaves out; see --help\n',
+  });
   expect(await wirestate(['serve-all', '--ardei-port', '65535'])).toMatchObject({
     code: EXIT.usage,
     stderr: expect.stringMatching(/--ardei-port must be 0\.\.65535 with room for its other servers \(up to 65537\)/),
   });
+});
+
+it('a port in use stops the start before any server says it listens: exit 8, the one line', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  // share comes after transfer, queue, upper, sum and blocks, which all listen first, each on a port the OS picks.
+  const others = ['transfer', 'queue', 'upper', 'sum', 'blocks', 'ardei'].flatMap((name) => [`--${name}-port`, '0']);
+  try {
+    const result = await wirestate([
+      'serve-all',
+      '--host',
+      '127.0.0.1',
+      '--root',
+      join(base, 'root'),
+      ...others,
+      '--share-port',
+      String(port),
+    ]);
+    expect(result.code).toBe(EXIT.cannotListen);
+    expect(result.stdout).not.toMatch(/listening/);
+    expect(result.stdout).toMatch(
+      new RegExp(`share: cannot listen on 127\\.0\\.0\\.1:${port} \\(TCP\\): the port is in use`),
+    );
+  } finally {
+    taken.close();
+  }
 });

@@ -113,6 +113,8 @@ export async function serve(
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   inspection = await startInspection(args, log);
+  // Said once every listener listens: a port in use stops the start with its one line, after no "listening".
+  const listening: string[] = [];
   for (const { transport, port, protocol } of listeners) {
     const common = { host: args.host, port, protocol, log, recordDir: args.record, watch: inspection?.watch, loop };
     try {
@@ -143,6 +145,9 @@ export async function serve(
           .then(() => log.info(`${protocol.name} server stopped, as ${id} asked; the others go on`));
       });
       servers.push(server);
+      listening.push(
+        `${protocol.name} server listening on ${server.address.address}:${server.address.port}${transport === 'udp' ? ' (UDP)' : ''}`,
+      );
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.
       log.error(cannotListen(protocol.name, args.host, port, transport, error));
@@ -150,5 +155,6 @@ export async function serve(
       process.exit(EXIT.cannotListen);
     }
   }
+  for (const line of listening) log.info(line);
   return servers;
 }

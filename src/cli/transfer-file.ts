@@ -127,7 +127,14 @@ export async function transferFile(
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
-    progress.line(`${operation} ${arrow} via ${host}:${port}`);
+    progress.line(`${operation} ${arrow} via ${host}:${port}`, {
+      connection,
+      event: 'start',
+      operation,
+      name: remote,
+      path: localName,
+      peer: `${host}:${port}`,
+    });
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
     let fellBack = false;
     let started = false;

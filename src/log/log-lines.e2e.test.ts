@@ -2,7 +2,15 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, startCliServer, startServerCommand, wirestate, type ServerProcess } from '../test-support/processes';
+import {
+  CLI,
+  ardeiServerOnFreePorts,
+  run,
+  startCliServer,
+  startServerCommand,
+  wirestate,
+  type ServerProcess,
+} from '../test-support/processes';
 
 let root: string;
 const servers: ServerProcess[] = [];
@@ -43,6 +51,57 @@ it('a refusal says refused once, with its code; the server logs warnings on stdo
   expect(end).not.toContain('refused (refused');
   expect(end).toMatch(/ warn /);
   expect(await readFile(stderr, 'utf8')).toBe('');
+});
+
+it('an end line says why in words: a missing folder, an empty queue, one command', async () => {
+  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const local = join(root, 'one.txt');
+  const upload = ['client', '-m', 'upload', '-s', `127.0.0.1:${transfer.port}`, '-v', 'sub/new.txt', '-l', local];
+  expect((await wirestate(upload)).code).toBe(4);
+  expect((await linesAbout(transfer, 'c1')).at(-1)).toContain('server_error (no such folder: sub): 0 B in');
+
+  const queue = await start(['queue', 'server', '0', 'TCP']);
+  expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).code).toBe(3);
+  expect((await linesAbout(queue, 'c1')).at(-1)).toContain('queue_empty (no message waiting): 0 B in');
+
+  const ardei = await startCliServer(ardeiServerOnFreePorts(root));
+  servers.push(ardei);
+  await ardei.logged(/ardei-advanced server listening on [\d.]+:\d+/);
+  const advancedPort = /ardei-advanced server listening on [\d.]+:(\d+)/.exec(ardei.output())![1];
+  const client = `"${process.execPath}" "${CLI}" ardei client --advanced --port ${advancedPort}`;
+  expect((await run('sh', ['-c', `printf 'ls\\n' | ${client}`])).code).toBe(0);
+  const end = (await linesAbout(ardei, 'c1')).at(-1)!;
+  expect(end).toContain('quit (1 command): ');
+});
+
+it('client --log-format json: every line it logs is a JSON object with fields, with -d too', async () => {
+  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const here = await mkdtemp(join(tmpdir(), 'wirestate-log-client-'));
+  for (const debug of [[], ['-d']]) {
+    const local = join(here, `got${debug.length}.txt`);
+    const args = ['client', '-s', `127.0.0.1:${transfer.port}`, '-v', 'one.txt', '-l', local, '--log-format', 'json'];
+    const result = await wirestate([...args, ...debug]);
+    expect(result.code).toBe(0);
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.event === 'start')).toMatchObject({ operation: 'download', name: 'one.txt' });
+    expect(lines.at(-1)).toMatchObject({ event: 'end', outcome: 'downloaded', bytes: 14, exit_code: 0 });
+  }
+});
+
+it('--log-format json, sum: the line of a number that stops the server names the operation', async () => {
+  const server = await start(['sum', 'server', '0', '--log-format', 'json']);
+  expect((await wirestate(['sum', 'client', '--port', String(server.port), 'Eve', '0'])).code).toBe(3);
+  await server.logged(/"connection":"c1"[^\n]*"event":"end"/);
+  const end = server
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.connection === 'c1' && line.event === 'end');
+  expect(end).toMatchObject({ operation: 'sum', outcome: 'stopped' });
 });
 
 it('an echo counts the bytes it sent back', async () => {

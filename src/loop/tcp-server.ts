@@ -120,7 +120,6 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       server.off('error', reject);
       server.on('error', (error) => log.error(`listener error: ${error.message}`));
       const address = server.address() as AddressInfo;
-      log.info(`${protocol.name} server listening on ${address.address}:${address.port}`);
       const running: TcpServer = {
         address,
         get open() {

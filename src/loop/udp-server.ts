@@ -155,7 +155,6 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
       socket.off('error', reject);
       socket.on('error', (error) => log.error(`UDP socket error: ${error.message}`));
       const address = socket.address();
-      log.info(`${protocol.name} server listening on ${address.address}:${address.port} (UDP)`);
       resolve({
         address,
         get open() {

@@ -41,13 +41,14 @@ export interface IncomingFile {
  * resolved path) that later calls use. The lookup only answers the request:
  * `read` and `receive` check again what they actually open, since the path may
  * lead elsewhere by then (a folder swapped for a symlink), and fail if it does.
+ * A refusal's `detail`, when set, is what the storage knows beyond its code, in words (`no such folder: sub`).
  */
 export type DownloadLookup =
   /** `mtimeMs`: when the file last changed (0 where the store keeps no times), what a resumed download checks. */
   | { kind: 'found'; size: number; mtimeMs: number; ref: string }
   | { kind: 'missing' }
   | { kind: 'busy' }
-  | { kind: 'refused'; code: string };
+  | { kind: 'refused'; code: string; detail?: string };
 
 export type UploadLookup =
   | { kind: 'free'; ref: string }
@@ -55,7 +56,7 @@ export type UploadLookup =
   | { kind: 'busy' }
   /** The store takes no uploads (`--read-only`): the protocols refuse it as they refuse a name that exists. */
   | { kind: 'read_only' }
-  | { kind: 'refused'; code: string };
+  | { kind: 'refused'; code: string; detail?: string };
 
 /** A file a listing shows: what a download of `name` would find. */
 export interface ListedFile {

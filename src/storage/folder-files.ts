@@ -10,7 +10,7 @@
  * apiece (a 1 KiB download's reply waited on three of them).
  */
 import { accessSync, realpathSync, statSync } from 'node:fs';
-import { access, constants, mkdir, lstat, opendir, readdir, realpath } from 'node:fs/promises';
+import { access, constants, lstat, opendir, readdir, realpath } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type {
@@ -26,6 +26,7 @@ import { errorCode } from './errors';
 import { createAtomicFile } from './atomic-file';
 import { availableBytes } from './free-space';
 import { holdFolder } from './held-folder';
+import { makeFolders } from './make-folders';
 import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
 import { checkName, isWirestatePart } from './name-rules';
@@ -49,7 +50,7 @@ export class FolderFiles implements ServerFiles {
 
   /** Opens (creating if absent) the folder to serve. */
   static async open(root: string): Promise<FolderFiles> {
-    await mkdir(root, { recursive: true });
+    makeFolders(root);
     return new FolderFiles(await realpath(root));
   }
 
@@ -100,11 +101,15 @@ export class FolderFiles implements ServerFiles {
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
     let path: string;
+    let segments: string[] = [];
     try {
-      const segments = checkName(name);
+      segments = checkName(name);
       const folder = assertInside(this.root, await realpath(join(this.root, ...segments.slice(0, -1))));
       path = join(folder, segments[segments.length - 1]);
     } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        return { kind: 'refused', code, detail: `no such folder: ${segments.slice(0, -1).join('/')}` };
       return refusal(error);
     }
     if (!(await permitted(dirname(path), constants.W_OK))) return { kind: 'refused', code: 'EACCES' };

@@ -28,8 +28,11 @@ export function refusalCode(lookup: DownloadLookup | UploadLookup): Exclude<Stor
   return lookup.kind === 'refused' ? 'file.refused' : 'file.missing';
 }
 
-/** The detail beside it: the storage's own code for a refused name, `read-only server`, else the lookup's kind. */
+/**
+ * The detail beside it: for a refused name the storage's words, or its own code; `read-only server`, else the
+ * lookup's kind.
+ */
 export function refusalDetail(lookup: DownloadLookup | UploadLookup): string {
   if (lookup.kind === 'read_only') return 'read-only server';
-  return lookup.kind === 'refused' ? lookup.code : lookup.kind;
+  return lookup.kind === 'refused' ? (lookup.detail ?? lookup.code) : lookup.kind;
 }

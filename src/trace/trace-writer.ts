@@ -1,8 +1,9 @@
 /** Writes one connection's trace file (format: trace-format.ts) as things happen. */
-import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
+import { makeFolders } from '../storage/make-folders';
 import { VERSION } from '../version';
 import { TRACE_FORMAT, type TraceEntry, type TraceHeader } from './trace-format';
 
@@ -20,7 +21,7 @@ export class TraceWriter {
 
   /** Creates `dir` if needed and starts `<time>-<role>-<connection>.jsonl` in it; throws at once if it cannot. */
   static open(dir: string, subject: TraceSubject): TraceWriter {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     const started = new Date().toISOString();
     const path = join(dir, `${started.replace(/[:.]/g, '-')}-${subject.role}-${subject.connection}.jsonl`);
     const writer = new TraceWriter(createWriteStream(path, { fd: openSync(path, 'w') }), path);

@@ -1,0 +1,41 @@
+/**
+ * `client --inspect`: the run reports as without it (the "downloaded ..." line as soon as the file is
+ * there), then keeps the inspector page up until Ctrl-C, and exits with the transfer's code.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, startServerProcess, type ServerProcess } from '../test-support/processes';
+
+let base: string;
+let server: ServerProcess;
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-client-inspect-'));
+  await writeFile(join(base, 'one.txt'), 'abc');
+  server = await startServerProcess(['--root', base]);
+});
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(base, { recursive: true, force: true });
+});
+
+it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits 0', async () => {
+  const local = join(base, 'got.txt');
+  const args = ['client', '--inspect', '0', '-s', `127.0.0.1:${server.port}`, '-v', 'one.txt', '-l', local];
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  while (!stderr.includes('until you press Ctrl-C')) await once(child.stderr, 'data');
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines.at(-2)).toMatch(/^downloaded 3 B in \d+\.\d\d s \(.*\/s\)$/);
+  expect(lines.at(-1)).toMatch(
+    /^finished; the inspector stays open on http:\/\/127\.0\.0\.1:\d+\/ until you press Ctrl-C$/,
+  );
+  expect(await readFile(local, 'utf8')).toBe('abc');
+  child.kill('SIGINT');
+  expect((await exited)[0]).toBe(0);
+});

@@ -1,0 +1,75 @@
+/**
+ * yargs's usage errors in the words of the person who typed the line: options named once, as typed
+ * (`--max-size`, not `max-size, maxSize`), a missing positional named with the command that wants it,
+ * a bad choice with the ones that are good.
+ */
+
+/** Whether `argv` holds one of `names` as a flag (`--port 1`, `--port=1`, `-p 1`). */
+export const typedAsFlag = (argv: string[], names: string[]): boolean =>
+  names.some((name) => {
+    const flag = flagOf(name);
+    return argv.some((word) => word === flag || word.startsWith(`${flag}=`));
+  });
+
+/** How `name` is typed as a flag: `-p` for a one-letter name, `--port` for the others. */
+const flagOf = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
+
+/** `name` as the command's help names it: a positional of its usage as its placeholder (`SOCKTYPE`), a flag as `--name`. */
+const asInHelp = (command: string[], name: string): string =>
+  (command.at(-1) ?? '').split(' ').some((word) => word.replace(/[<>[\].]/g, '') === name)
+    ? name.toUpperCase()
+    : `--${name}`;
+
+/**
+ * yargs's message in the user's words, or the message itself when it is not one of those yargs words badly.
+ * `command` is the command's words with its usage last (`['queue', 'server <port> <socktype>']`).
+ */
+export function inUserWords(message: string, argv: string[], command: string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
+  if (unknown) return unknownWords(unknown[1].split(', '), argv) ?? message;
+  const tooFew = /^too few arguments: got (\d+)/.exec(message);
+  if (tooFew) return missingPositionals(Number(tooFew[1]), command) ?? message;
+  if (message.startsWith('Invalid values:')) return badChoices(message, command);
+  return message;
+}
+
+/** `unknown option --max-size` (yargs: `Unknown arguments: max-size, maxSize`), or the words nobody asked for. */
+function unknownWords(names: string[], argv: string[]): string | undefined {
+  const flags = names.filter((name) => typedAsFlag(argv, [name])).map(flagOf);
+  const words = names.filter((name) => !typedAsFlag(argv, [name]) && argv.includes(name));
+  const said = [
+    flags.length > 0 && `unknown option${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`,
+    words.length > 0 &&
+      `unexpected argument${words.length > 1 ? 's' : ''} ${words.map((word) => `'${word}'`).join(', ')}`,
+  ].filter(Boolean);
+  return said.length > 0 ? said.join('; ') : undefined;
+}
+
+/** `queue server needs <socktype> after <port>`: the positionals the command's usage demands past the `given` ones. */
+function missingPositionals(given: number, command: string[]): string | undefined {
+  const usage = command.at(-1);
+  if (usage === undefined) return undefined;
+  const [name, ...positionals] = usage.split(' ');
+  const demanded = positionals.filter((word) => word.startsWith('<'));
+  if (demanded.length <= given) return undefined;
+  const after = given > 0 ? ` after ${demanded.slice(0, given).join(' ')}` : '';
+  return `${[...command.slice(0, -1), name].join(' ')} needs ${demanded.slice(given).join(' ')}${after}`;
+}
+
+/** `--mode must be download or upload, not 'x'` (yargs: `Invalid values: Argument: mode, Given: "x", Choices: ...`). */
+function badChoices(message: string, command: string[]): string {
+  const bad = [...message.matchAll(/Argument: ([\w-]+), Given: (.*), Choices: (.*)/g)].map(
+    ([, name, given, choices]) =>
+      `${asInHelp(command, name)} must be ${either(unquoted(choices))}, not ${unquoted(given)
+        .map((value) => `'${value}'`)
+        .join(' or ')}`,
+  );
+  return bad.length > 0 ? bad.join('; ') : message;
+}
+
+/** yargs's `"a", "b"` as the values. */
+const unquoted = (list: string): string[] => list.split(', ').map((value) => value.replace(/^"(.*)"$/, '$1'));
+
+/** `a`, `a or b`, `a, b or c`. */
+const either = (values: string[]): string =>
+  values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : values.join('');
