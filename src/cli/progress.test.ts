@@ -64,52 +64,68 @@ describe('progressLine', () => {
   });
 });
 
+/** A server on a temp root behind a slowing proxy, and a client run on a terminal `columns` wide. */
+interface SlowLink {
+  base: string;
+  server: ServerProcess;
+  proxy: RunningProxy;
+}
+
+async function startSlowLink(prefix: string, maxDelayMs: number, seed: number): Promise<SlowLink> {
+  const base = await mkdtemp(join(tmpdir(), prefix));
+  await mkdir(join(base, 'root'));
+  const server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
+  const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+  const proxy = await startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port: server.port },
+    maxFragment: 65536,
+    maxDelayMs,
+    seed,
+    log: silent,
+  });
+  await mkdir(join(REPO, 'test-artifacts', 'progress'), { recursive: true });
+  return { base, server, proxy };
+}
+
+async function stopSlowLink(link: SlowLink | undefined): Promise<void> {
+  await link?.proxy.close();
+  link?.server.child.kill('SIGTERM');
+  await link?.server.exited;
+  if (link) await rm(link.base, { recursive: true, force: true });
+}
+
+async function clientOnTerminal(columns: number, args: string[]) {
+  const client = [process.execPath, CLI, 'client', ...args];
+  const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
+  return inTerminal(['sh', '-c', shell], '');
+}
+
 describe('the client on a terminal', () => {
+  let link: SlowLink;
   let base: string;
-  let server: ServerProcess;
   let proxy: RunningProxy;
 
   beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), 'wirestate-progress-'));
-    await mkdir(join(base, 'root'));
-    await writeFile(join(base, 'root', 'big.bin'), randomBytes(8 * MiB));
-    server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
-    const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
     // Slows the download down to a second or so, so the bar is redrawn many times.
-    proxy = await startProxy({
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: server.port },
-      maxFragment: 65536,
-      maxDelayMs: 8,
-      seed: 5,
-      log: silent,
-    });
-    await mkdir(join(REPO, 'test-artifacts', 'progress'), { recursive: true });
+    link = await startSlowLink('wirestate-progress-', 8, 5);
+    ({ base, proxy } = link);
+    await writeFile(join(base, 'root', 'big.bin'), randomBytes(8 * MiB));
   });
 
-  afterAll(async () => {
-    await proxy?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await rm(base, { recursive: true, force: true });
-  });
+  afterAll(() => stopSlowLink(link));
 
   it.each([50, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
     const target = join(base, `got-${columns}.bin`);
-    const client = [
-      process.execPath,
-      CLI,
-      'client',
+    const result = await clientOnTerminal(columns, [
       '-s',
       `127.0.0.1:${proxy.address.port}`,
       '-v',
       'big.bin',
       '-l',
       target,
-    ];
-    const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
-    const result = await inTerminal(['sh', '-c', shell], '');
+    ]);
     await writeFile(join(REPO, 'test-artifacts', 'progress', `${columns}-columns.txt`), result.stdout);
     expect(result.code).toBe(0);
     expect(await sha256(target)).toBe(await sha256(join(base, 'root', 'big.bin')));
@@ -140,45 +156,25 @@ describe('the client on a terminal', () => {
 
 describe('an upload on a terminal, over a slow link', () => {
   const SIZE = 3 * MiB;
+  let link: SlowLink;
   let base: string;
-  let server: ServerProcess;
   let proxy: RunningProxy;
 
   beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), 'wirestate-upload-progress-'));
-    await mkdir(join(base, 'root'));
-    await writeFile(join(base, 'up.bin'), randomBytes(SIZE));
-    server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'root')]);
-    const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
     // About 1.5 MiB/s: the client's kernel takes the whole file within a fraction of a second, then it drains for
     // seconds. A bar counting the bytes handed to the socket shows 0% and then 100% while nearly all is still to go.
-    proxy = await startProxy({
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: server.port },
-      maxFragment: 65536,
-      maxDelayMs: 40,
-      seed: 7,
-      log: silent,
-    });
-    await mkdir(join(REPO, 'test-artifacts', 'progress'), { recursive: true });
+    link = await startSlowLink('wirestate-upload-progress-', 40, 7);
+    ({ base, proxy } = link);
+    await writeFile(join(base, 'up.bin'), randomBytes(SIZE));
   });
 
-  afterAll(async () => {
-    await proxy?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await rm(base, { recursive: true, force: true });
-  });
+  afterAll(() => stopSlowLink(link));
 
   it.each([50, 120])(
     'at %i columns: the bar follows the bytes the peer took, then one clean final line',
     async (columns) => {
       const name = `up-${columns}.bin`;
-      const client = [
-        process.execPath,
-        CLI,
-        'client',
+      const result = await clientOnTerminal(columns, [
         '-m',
         'upload',
         '-s',
@@ -187,9 +183,7 @@ describe('an upload on a terminal, over a slow link', () => {
         join(base, 'up.bin'),
         '-v',
         name,
-      ];
-      const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
-      const result = await inTerminal(['sh', '-c', shell], '');
+      ]);
       await writeFile(join(REPO, 'test-artifacts', 'progress', `upload-${columns}-columns.txt`), result.stdout);
       expect(result.code).toBe(0);
       expect(await sha256(join(base, 'root', name))).toBe(await sha256(join(base, 'up.bin')));

@@ -23,6 +23,20 @@ async function stopped(server: ServerProcess): Promise<void> {
   await server.exited;
 }
 
+/** The transfer client uploading upload.txt as new.txt. */
+const upload = (port: number) => [
+  'client',
+  '-q',
+  '-s',
+  `127.0.0.1:${port}`,
+  '-m',
+  'upload',
+  '-l',
+  'upload.txt',
+  '-v',
+  'new.txt',
+];
+
 it('transfer server --read-only: an upload is refused (F, exit 3) and stores nothing; downloads still work', async () => {
   const server = await startCliServer([
     'server',
@@ -172,18 +186,6 @@ async function refusal(
 }
 
 it('transfer server --read-only: the same bytes as for a name that exists, logged as refused (read-only server)', async () => {
-  const upload = (port: number) => [
-    'client',
-    '-q',
-    '-s',
-    `127.0.0.1:${port}`,
-    '-m',
-    'upload',
-    '-l',
-    'upload.txt',
-    '-v',
-    'new.txt',
-  ];
   const readOnly = await refusal(['server', '-l', '0', '--read-only'], undefined, upload);
   const existing = await refusal(['server', '-l', '0'], 'new.txt', upload);
   expect([readOnly.exit, existing.exit]).toEqual([EXIT.refused, EXIT.refused]);
@@ -220,18 +222,6 @@ it('share server --read-only: the same cancel as for a name that exists, logged 
 });
 
 it('serve-all --read-only: its transfer server logs a refused upload as refused (read-only server)', async () => {
-  const upload = (port: number) => [
-    'client',
-    '-q',
-    '-s',
-    `127.0.0.1:${port}`,
-    '-m',
-    'upload',
-    '-l',
-    'upload.txt',
-    '-v',
-    'new.txt',
-  ];
   const readOnly = await refusal(
     ['serve-all', '--only', 'transfer', '--transfer-port', '0', '--read-only'],
     undefined,
