@@ -10,14 +10,14 @@ import { errorCode } from '../storage/errors';
 import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import { EXIT } from '../engine/exit-codes';
-import { createLogger, formatBytes, formatRate } from '../log/logger';
+import { formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
 import type { ClientArgs } from './client-options';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
 import { parseHostPort } from './host-port';
-import { printResult } from './json-result';
-import { loggerFrom } from './logger-from';
+import { outcomeFields, printResult } from './json-result';
+import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { removeStaleDownloads } from './stale-downloads';
@@ -130,16 +130,6 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   }
   return worst;
 }
-
-/** With `--log-format json`, the client's own lines (start, notes, result) as JSON objects on stderr, at info. */
-const jsonNotes = () => createLogger({ debug: false, format: 'json', stderr: true });
-
-const outcomeFields = ({ outcome, exitCode }: FileResult) => ({
-  outcome: outcome?.outcome ?? 'not_started',
-  code: outcome?.code,
-  bytes: outcome?.bytes ?? 0,
-  exit_code: exitCode,
-});
 
 const resultFields = (file: FilePair, settings: TransferSettings, result: FileResult) => ({
   operation: settings.operation,

@@ -2,6 +2,8 @@
 import type { Argv } from 'yargs';
 import type { SessionOutcome } from '../engine/protocol';
 import { EXIT } from '../engine/exit-codes';
+import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
+import { jsonNotes } from './logger-from';
 
 export function withJsonOption<T>(yargs: Argv<T>) {
   return yargs.option('json', {
@@ -52,25 +54,48 @@ export function printResult(
   out.write(`${JSON.stringify(result)}\n`);
 }
 
-/** What one run is about, as the result object names it. */
-export type RunSubject = Pick<ClientResult, 'operation' | 'name' | 'path'>;
+/** The fields of a client's `--log-format json` line that say how it ended. */
+export const outcomeFields = ({ outcome, exitCode }: { outcome?: SessionOutcome; exitCode: number }) => ({
+  outcome: outcome?.outcome ?? 'not_started',
+  code: outcome?.code,
+  bytes: outcome?.bytes ?? 0,
+  exit_code: exitCode,
+});
+
+/** What one run is about, as the result object names it, and the protocol and server its log lines name. */
+export type RunSubject = Pick<ClientResult, 'operation' | 'name' | 'path'> & { protocol?: string; peer?: string };
 
 /**
  * One client run as it goes: what it would print on stdout, its notes and errors on stderr, and the
  * session's outcome. Without `--json` it prints as it goes; with it, stdout gets only the final object
- * (stdout text kept in `output`, notes left out) and errors stay one line on stderr.
+ * (stdout text kept in `output`, notes left out) and errors stay one line on stderr. With
+ * `--log-format json`, every stderr line is a JSON object with the run's fields, as the transfer
+ * client's are, ending with an `"event":"end"` line (an error's, or how it went when not `--json`).
  */
 export class ClientReport {
   private readonly startedMs = performance.now();
   private output = '';
   private outcome?: SessionOutcome;
   private detail?: string;
+  /** `--log-format json`: the logger every stderr line goes through. */
+  private readonly log?: Logger;
+  /** Whether the `"event":"end"` line is out (an error writes it at once). */
+  private endLogged = false;
 
   constructor(
     private readonly command: string,
     readonly json: boolean,
     private readonly subject: RunSubject,
-  ) {}
+    logFormat: LogFormat = 'pretty',
+  ) {
+    if (logFormat === 'json') this.log = jsonNotes();
+  }
+
+  /** The fields every JSON line of the run carries. */
+  private get about() {
+    const { protocol, peer, operation, name, path } = this.subject;
+    return { connection: 'client', protocol, peer, operation, name, path };
+  }
 
   /** Where prompts go: stdout, except with `--json`, whose stdout holds the object alone. */
   get promptStream(): NodeJS.WritableStream {
@@ -85,7 +110,9 @@ export class ClientReport {
 
   /** A line saying how it went, on stderr; the object says it with `--json`. */
   note(line: string): void {
-    if (!this.json) process.stderr.write(`${line}\n`);
+    if (this.json) return;
+    if (this.log) this.log.info(line, { ...this.about, event: 'note', outcome: this.outcome?.outcome });
+    else process.stderr.write(`${line}\n`);
   }
 
   /** The session's end, for the object's outcome, code and bytes. */
@@ -96,15 +123,34 @@ export class ClientReport {
 
   /** The one error line (a usage error's ending with where to look); returns `exitCode`. */
   fail(exitCode: number, message: string): number {
-    process.stderr.write(
-      `wirestate ${this.command} client: ${message}${exitCode === EXIT.usage ? '; see --help' : ''}\n`,
-    );
+    const line = `${message}${exitCode === EXIT.usage ? '; see --help' : ''}`;
+    if (this.log) {
+      this.log.error(line, { ...this.about, event: 'end', ...this.ending(exitCode) });
+      this.endLogged = true;
+    } else process.stderr.write(`wirestate ${this.command} client: ${line}\n`);
     this.detail ??= message;
     return exitCode;
   }
 
-  /** The run is over: with `--json`, the object. Returns `exitCode`. */
+  private ending(exitCode: number) {
+    return { ...outcomeFields({ outcome: this.outcome, exitCode }), duration_ms: this.elapsedMs() };
+  }
+
+  private elapsedMs(): number {
+    return Math.round(performance.now() - this.startedMs);
+  }
+
+  /** The run is over: with `--json`, the object; with `--log-format json`, the end line if no error wrote it. Returns `exitCode`. */
   finish(exitCode: number): number {
+    if (this.log && !this.json && !this.endLogged && this.outcome) {
+      const { outcome, bytes } = this.outcome;
+      const seconds = this.elapsedMs() / 1000;
+      this.log.info(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, {
+        ...this.about,
+        event: 'end',
+        ...this.ending(exitCode),
+      });
+    }
     if (this.json)
       printResult({
         ...this.subject,
@@ -120,12 +166,12 @@ export class ClientReport {
 
 /** A client's handler that runs with a report and ends with `--json`'s object. */
 export const reported =
-  <A extends { json: boolean }>(
+  <A extends { json: boolean; 'log-format': LogFormat }>(
     command: string,
     subjectOf: (args: A) => RunSubject,
     run: (args: A, report: ClientReport) => Promise<number>,
   ) =>
   async (args: A): Promise<number> => {
-    const report = new ClientReport(command, args.json, subjectOf(args));
+    const report = new ClientReport(command, args.json, subjectOf(args), args['log-format']);
     return report.finish(await run(args, report));
   };

@@ -10,3 +10,6 @@ export function loggerFrom(
   if (quietLevel && !args.debug) log.level = quietLevel;
   return log;
 }
+
+/** With `--log-format json`, a client's own lines (start, notes, result, error) as JSON objects on stderr, at info. */
+export const jsonNotes = (): Logger => createLogger({ debug: false, format: 'json', stderr: true });

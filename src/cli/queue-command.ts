@@ -264,12 +264,21 @@ async function readStdin(): Promise<Buffer> {
 
 /** Adds `queue server` and `queue client`. */
 export const queueCommand = protocolRoles((roles) =>
-  roles
-    .command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer)
-    .command(
-      'client <host> <port> <socktype> <mode> [file]',
-      'Send a message, or receive the oldest one',
-      valuesRequired(clientBuilder),
-      exitWith(reported('queue', (args: ClientArgs) => ({ operation: args.mode, path: args.file }), runClient)),
+  roles.command('server <port> <socktype>', 'Serve a message queue', valuesRequired(serverBuilder), runServer).command(
+    'client <host> <port> <socktype> <mode> [file]',
+    'Send a message, or receive the oldest one',
+    valuesRequired(clientBuilder),
+    exitWith(
+      reported(
+        'queue',
+        (args: ClientArgs) => ({
+          protocol: queueProtocolName(args.socktype),
+          peer: `${args.host}:${args.port}`,
+          operation: args.mode,
+          path: args.file,
+        }),
+        runClient,
+      ),
     ),
+  ),
 );

@@ -129,6 +129,17 @@ export const sumCommand = protocolRoles((roles) =>
       'client [name] [number]',
       'Send a name and a number, print both and the sum',
       valuesRequired(clientBuilder),
-      exitWith(reported('sum', (args: ClientArgs) => ({ operation: 'sum', name: args.name }), runClient)),
+      exitWith(
+        reported(
+          'sum',
+          (args: ClientArgs) => ({
+            protocol: 'sum',
+            peer: `${args.host}:${args.port}`,
+            operation: 'sum',
+            name: args.name,
+          }),
+          runClient,
+        ),
+      ),
     ),
 );

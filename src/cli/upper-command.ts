@@ -66,14 +66,21 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
 
 /** Adds `upper server` and `upper client`. */
 export const upperCommand = protocolRoles((roles) =>
-  roles
-    .command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer)
-    .command(
-      'client [sentence..]',
-      'Send a line and print the answer',
-      valuesRequired(clientBuilder),
-      exitWith(
-        reported('upper', (args: ClientArgs) => ({ operation: 'upper', name: args.sentence?.join(' ') }), runClient),
+  roles.command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer).command(
+    'client [sentence..]',
+    'Send a line and print the answer',
+    valuesRequired(clientBuilder),
+    exitWith(
+      reported(
+        'upper',
+        (args: ClientArgs) => ({
+          protocol: 'upper',
+          peer: `${args.host}:${args.port}`,
+          operation: 'upper',
+          name: args.sentence?.join(' '),
+        }),
+        runClient,
       ),
     ),
+  ),
 );

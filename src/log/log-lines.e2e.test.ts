@@ -91,6 +91,66 @@ it('client --log-format json: every line it logs is a JSON object with fields, w
   }
 });
 
+/** Every line `result` wrote on stderr, each parsed as one JSON object (a plain line fails the parse). */
+const jsonLines = (stderr: string) =>
+  stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+it('sum, upper and queue clients --log-format json: every stderr line is a JSON object with fields', async () => {
+  const sum = await start(['sum', 'server', '0', '--number', '15']);
+  const upper = await start(['upper', 'server', '0']);
+  const queue = await start(['queue', 'server', '0', 'TCP']);
+  const json = ['--log-format', 'json'];
+  const peer = (port: number) => `127.0.0.1:${port}`;
+
+  const refused = await wirestate(['sum', 'client', '--port', String(sum.port), 'Eve', '0', ...json]);
+  expect(refused.code).toBe(3);
+  expect(jsonLines(refused.stderr).at(-1)).toMatchObject({
+    level: 'error',
+    protocol: 'sum',
+    peer: peer(sum.port),
+    operation: 'sum',
+    outcome: 'refused',
+    exit_code: 3,
+    message: expect.stringContaining('refused by the server'),
+  });
+
+  const answered = await wirestate(['upper', 'client', '--port', String(upper.port), 'hi', ...json]);
+  expect(answered.stdout).toBe('Message received: HI\n');
+  expect(jsonLines(answered.stderr).at(-1)).toMatchObject({
+    protocol: 'upper',
+    peer: peer(upper.port),
+    operation: 'upper',
+    outcome: 'replied',
+    bytes: 2,
+    duration_ms: expect.any(Number),
+    exit_code: 0,
+  });
+
+  const message = join(root, 'one.txt');
+  const queueArgs = ['queue', 'client', '127.0.0.1', String(queue.port), 'TCP'];
+  const sent = await wirestate([...queueArgs, 'send', message, ...json]);
+  expect(sent.code).toBe(0);
+  const sentLines = jsonLines(sent.stderr);
+  expect(sentLines.find((line) => line.message === 'Sent: 14 bytes')).toMatchObject({
+    protocol: 'queue',
+    peer: peer(queue.port),
+    operation: 'send',
+    outcome: 'sent',
+  });
+  expect(sentLines.at(-1)).toMatchObject({ event: 'end', outcome: 'sent', exit_code: 0 });
+  const received = await wirestate([...queueArgs, 'receive', ...json]);
+  expect(received.stdout).toBe('just one file\n\n');
+  expect(jsonLines(received.stderr).at(-1)).toMatchObject({ operation: 'receive', outcome: 'received', bytes: 15 });
+  const empty = await wirestate([...queueArgs, 'receive', ...json]);
+  expect(empty.code).toBe(3);
+  expect(
+    jsonLines(empty.stderr).find((line) => line.message === 'Received: Error - no messages in queue.'),
+  ).toMatchObject({ operation: 'receive', outcome: 'queue_empty' });
+});
+
 it('--log-format json, sum: the line of a number that stops the server names the operation', async () => {
   const server = await start(['sum', 'server', '0', '--log-format', 'json']);
   expect((await wirestate(['sum', 'client', '--port', String(server.port), 'Eve', '0'])).code).toBe(3);
