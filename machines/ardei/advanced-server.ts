@@ -137,7 +137,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
           // their time at the prompt (the idle timeout bounds that); each command then has a deadline of its own.
           'frame.key': {
             target: 'wait_command',
-            actions: { type: 'announce', params: { summary: 'client key accepted' } },
+            actions: { type: 'announce', params: { summary: 'client key accepted', event: 'key' } },
           },
           // A client that ended its side is done: nothing it could still send would reach us.
           'socket.end': {
@@ -170,7 +170,11 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
       run_command: {
         entry: {
           type: 'announce',
-          params: ({ context }) => ({ summary: `${context.cwd || '/'}: ${context.command.slice(0, 60)}` }),
+          params: ({ context }) => ({
+            summary: `${context.cwd || '/'}: ${context.command.slice(0, 60)}`,
+            operation: commandOf(context).kind,
+            name: pathOf(context),
+          }),
         },
         always: [
           { guard: 'isLs', target: 'listing' },

@@ -68,6 +68,8 @@ export interface SessionRequest {
   summary: string;
   operation?: string;
   name?: string;
+  /** The line's `event` field: `request` unless the announcement is not one (ardei's key, which meets the request deadline). */
+  event?: string;
 }
 
 /** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */

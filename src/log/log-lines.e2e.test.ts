@@ -164,6 +164,29 @@ it('--log-format json, sum: the line of a number that stops the server names the
   expect(end).toMatchObject({ operation: 'sum', outcome: 'stopped' });
 });
 
+it('--log-format json, ardei --advanced: each command line names its operation and name; the key is no request', async () => {
+  const ardei = await startCliServer([...ardeiServerOnFreePorts(root), '--log-format', 'json']);
+  servers.push(ardei);
+  const pattern = /"ardei-advanced server listening on [\d.]+:(\d+)"/;
+  await ardei.logged(pattern);
+  const client = `"${process.execPath}" "${CLI}" ardei client --advanced --port ${pattern.exec(ardei.output())![1]}`;
+  expect(
+    (
+      await run('sh', ['-c', `printf 'dl one.txt\\nquit\\n' | ${client}`], {
+        cwd: await mkdtemp(join(tmpdir(), 'wirestate-log-dl-')),
+      })
+    ).code,
+  ).toBe(0);
+  await ardei.logged(/"connection":"c1"[^\n]*"event":"end"/);
+  const lines = jsonLines(ardei.output()).filter((line) => line.connection === 'c1');
+  expect(lines.find((line) => line.message === 'client key accepted')).toMatchObject({ event: 'key' });
+  expect(lines.filter((line) => line.event === 'request')).toEqual([
+    expect.objectContaining({ operation: 'dl', name: 'one.txt' }),
+    expect.objectContaining({ operation: 'quit' }),
+  ]);
+  expect(lines.at(-1)).toMatchObject({ event: 'end', operation: 'quit', outcome: 'quit' });
+});
+
 it('an echo counts the bytes it sent back', async () => {
   const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0']);
   expect((await wirestate(['ardei', 'client', '--port', String(server.port), 'hello there'])).stdout).toContain(

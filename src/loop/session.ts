@@ -43,9 +43,9 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   const actor = createActor(spec.logic, { input: spec.input, inspect });
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
-  actor.on('session.request', ({ summary, operation, name }: SessionRequest) => {
-    asked = { operation, name };
-    log.info(summary, { connection: id, event: 'request', ...asked });
+  actor.on('session.request', ({ summary, operation, name, event = 'request' }: SessionRequest) => {
+    if (event === 'request') asked = { operation, name };
+    log.info(summary, { connection: id, event, operation, name });
   });
   return {
     actor,
