@@ -62,7 +62,7 @@ it('an end line says why in words: a missing folder, an empty queue, one command
 
   const queue = await start(['queue', 'server', '0', 'TCP']);
   expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).code).toBe(3);
-  expect((await linesAbout(queue, 'c1')).at(-1)).toContain('queue_empty (no message waiting): 0 B in');
+  expect((await linesAbout(queue, 'c1')).at(-1)).toContain('empty queue (no message waiting): 0 B in');
 
   const ardei = await startCliServer(ardeiServerOnFreePorts(root));
   servers.push(ardei);

@@ -66,6 +66,9 @@ export function outcomeOf(actor: SessionActor): SessionOutcome {
     : { ok: false, outcome: 'aborted', code: 'session.aborted' satisfies EngineCode, bytes: 0 };
 }
 
+/** Outcome names that do not read as words in the end line's prose; the `outcome` field keeps the name. */
+const PROSE: Record<string, string> = { queue_empty: 'empty queue' };
+
 /** The connection's last line: prose for people, and every figure as a field for log readers. */
 function logEnd(
   log: Logger,
@@ -86,7 +89,7 @@ function logEnd(
   };
   log.log(
     outcome.ok ? 'info' : 'warn',
-    `${outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`,
+    `${PROSE[outcome.outcome] ?? outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`,
     fields,
   );
 }
