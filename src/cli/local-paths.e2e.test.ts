@@ -51,6 +51,24 @@ it.each([
   expect(result.stdout).toBe('');
 });
 
+it.each([
+  ['client', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt']],
+  ['server', ['server', '-l', '0', ...LOOPBACK]],
+  ['upper client', ['upper', 'client', '--port', '9', 'hi']],
+  ['proxy', ['proxy', '-l', '0', ...LOOPBACK]],
+])(
+  '%s --record /proc, a folder that takes no files: one line, exit 7, before listening or connecting',
+  async (_case, args) => {
+    const result = await wirestateWithin([...args, '--record', '/proc']);
+    expectOneLine(
+      result,
+      EXIT.localFile,
+      /^wirestate: cannot record into --record \/proc: \/proc takes no new files; see --help$/m,
+    );
+    expect(result.stdout).toBe('');
+  },
+);
+
 it('queue server --store /proc/q.lmdb: the file cannot be made there, said in words, exit 7', async () => {
   const result = await wirestateWithin(['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store', '/proc/q.lmdb']);
   expectOneLine(
