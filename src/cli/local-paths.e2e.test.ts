@@ -109,6 +109,20 @@ it.each([
   expect(existsSync(join(base, 'gone'))).toBe(false);
 });
 
+it.each([
+  ['--root', ['server', '-l', '0', ...LOOPBACK, '--root'], 'cannot serve --root'],
+  ['--record', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record'], 'cannot record into --record'],
+  ['--store', ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store'], 'cannot keep the queue in --store'],
+])('%s under a link to itself names the link, not ELOOP: exit 7', async (_flag, args, start) => {
+  await symlink('loop', join(base, 'loop'));
+  const result = await wirestateWithin([...args, join('loop', 'x')], base);
+  expectOneLine(
+    result,
+    EXIT.localFile,
+    new RegExp(`^wirestate: ${start} loop/x: loop is a link that leads back to itself; see --help$`, 'm'),
+  );
+});
+
 it('a --root that is itself a dangling symlink: "it is a link to ..."', async () => {
   await symlink('gone', join(base, 'dang'));
   const result = await wirestateWithin(['server', '-l', '0', ...LOOPBACK, '--root', 'dang'], base);
