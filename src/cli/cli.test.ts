@@ -152,6 +152,37 @@ describe('errors: one line, the documented exit code', () => {
       ['queue', 'server', '0', 'TCP', '--max-size'],
       /--max-size needs a value/,
     ],
+    ['-m without a value', ['client', '-s', '127.0.0.1:9', '-m'], /^wirestate: -m needs a value; see --help$/m],
+    [
+      '--mode without a value',
+      ['client', '-s', '127.0.0.1:9', '--mode'],
+      /^wirestate: --mode needs a value; see --help$/m,
+    ],
+    [
+      "a client's --log-format without a value",
+      ['client', '-s', '127.0.0.1:9', '--log-format'],
+      /^wirestate: --log-format needs a value; see --help$/m,
+    ],
+    [
+      "a server's --log-format without a value",
+      ['server', '-l', '0', '--host', '127.0.0.1', '--log-format'],
+      /^wirestate: --log-format needs a value; see --help$/m,
+    ],
+    [
+      "serve-all's --log-format without a value",
+      ['serve-all', '--only', 'upper', '--upper-port', '0', '--host', '127.0.0.1', '--log-format'],
+      /^wirestate: --log-format needs a value; see --help$/m,
+    ],
+    [
+      '--except without a value',
+      ['serve-all', '--upper-port', '0', '--host', '127.0.0.1', '--except'],
+      /^wirestate: --except needs a value; see --help$/m,
+    ],
+    [
+      '--except= (an empty value)',
+      ['serve-all', '--upper-port', '0', '--host', '127.0.0.1', '--except='],
+      /^wirestate: --except needs a value; see --help$/m,
+    ],
     ['--idle-timeout that is not a number', ['client', '--idle-timeout', 'abc'], /--idle-timeout takes a number/],
     [
       'a positional port that is not a number',

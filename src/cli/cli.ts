@@ -104,6 +104,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .wrap(helpWidth())
       .updateStrings({
         'Not enough arguments following: %s': '%s needs a value',
+        'Arguments %s and %s are mutually exclusive': '--%s and --%s cannot be used together',
         'Not enough non-option arguments: got %s, need at least %s': plural(
           'too few arguments: got %s, need at least %s',
           'too few arguments: got %s, need at least %s',

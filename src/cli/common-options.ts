@@ -43,21 +43,30 @@ export function withIdleTimeout<T>(yargs: Argv<T>, seconds = 30) {
 }
 
 /**
- * Wraps a command's builder so that every flag taking a value refuses to go without one (yargs would
- * quietly use the default for `-l` or `--root` at the end of the line); `--inspect`'s PORT stays optional.
+ * Wraps a command's builder so that every flag taking a value (a string, a number, a choice, a list) refuses to
+ * go without one: yargs would quietly use the default for `-l`, `--mode` or `--log-format` at the end of the
+ * line, and an empty `--except` would leave nothing out. `--inspect`'s PORT stays optional.
  */
 export function valuesRequired<Builder extends (yargs: Argv) => Argv<unknown>>(build: Builder): Builder {
   const wrapped = (yargs: Argv) => {
     const built = build(yargs);
-    const { string, number, array } = optionsOf(built);
-    return built.requiresArg([...string, ...number].filter((key) => key !== 'inspect' && !array.includes(key)));
+    const { string, number, array, choices } = optionsOf(built);
+    const takingValues = new Set([...string, ...number, ...array, ...Object.keys(choices)]);
+    takingValues.delete('inspect');
+    return built.requiresArg([...takingValues]);
   };
   return wrapped as Builder;
 }
 
 /** What yargs knows of the options declared so far (its types leave this method out). */
-export const optionsOf = (yargs: Argv<unknown>): { string: string[]; number: string[]; array: string[] } =>
-  (yargs as unknown as { getOptions(): { string: string[]; number: string[]; array: string[] } }).getOptions();
+interface DeclaredOptions {
+  string: string[];
+  number: string[];
+  array: string[];
+  choices: Record<string, unknown[]>;
+}
+export const optionsOf = (yargs: Argv<unknown>): DeclaredOptions =>
+  (yargs as unknown as { getOptions(): DeclaredOptions }).getOptions();
 
 /** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
 export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {

@@ -12,6 +12,8 @@ export function folderWords(path: string, error: unknown): string {
       return `${subject} is a file, not a folder`;
     case 'link_to_nothing':
       return `${subject} is a link to ${problem.target}, which does not exist`;
+    case 'link_loop':
+      return `${subject} is a link that leads back to itself`;
     case 'no_new_folders':
       return `${problem.part} takes no new folders`;
     case 'system':

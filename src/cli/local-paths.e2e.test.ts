@@ -51,6 +51,24 @@ it.each([
   expect(result.stdout).toBe('');
 });
 
+it.each([
+  ['client', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt']],
+  ['server', ['server', '-l', '0', ...LOOPBACK]],
+  ['upper client', ['upper', 'client', '--port', '9', 'hi']],
+  ['proxy', ['proxy', '-l', '0', ...LOOPBACK]],
+])(
+  '%s --record /proc, a folder that takes no files: one line, exit 7, before listening or connecting',
+  async (_case, args) => {
+    const result = await wirestateWithin([...args, '--record', '/proc']);
+    expectOneLine(
+      result,
+      EXIT.localFile,
+      /^wirestate: cannot record into --record \/proc: \/proc takes no new files; see --help$/m,
+    );
+    expect(result.stdout).toBe('');
+  },
+);
+
 it('queue server --store /proc/q.lmdb: the file cannot be made there, said in words, exit 7', async () => {
   const result = await wirestateWithin(['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store', '/proc/q.lmdb']);
   expectOneLine(
@@ -89,6 +107,20 @@ it.each([
     new RegExp(`^wirestate: ${start} dang/files: dang is a link to gone, which does not exist; see --help$`, 'm'),
   );
   expect(existsSync(join(base, 'gone'))).toBe(false);
+});
+
+it.each([
+  ['--root', ['server', '-l', '0', ...LOOPBACK, '--root'], 'cannot serve --root'],
+  ['--record', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record'], 'cannot record into --record'],
+  ['--store', ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store'], 'cannot keep the queue in --store'],
+])('%s under a link to itself names the link, not ELOOP: exit 7', async (_flag, args, start) => {
+  await symlink('loop', join(base, 'loop'));
+  const result = await wirestateWithin([...args, join('loop', 'x')], base);
+  expectOneLine(
+    result,
+    EXIT.localFile,
+    new RegExp(`^wirestate: ${start} loop/x: loop is a link that leads back to itself; see --help$`, 'm'),
+  );
 });
 
 it('a --root that is itself a dangling symlink: "it is a link to ..."', async () => {

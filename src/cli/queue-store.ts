@@ -6,7 +6,7 @@
  * lmdb's rule: a name with an extension is the database file itself (FILE-lock beside it); a name without
  * one is a folder holding data.mdb and lock.mdb.
  */
-import { closeSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import type { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
@@ -17,6 +17,7 @@ import { CommandError } from './command-error';
 import { refuseEmptyPath } from './empty-path';
 import { errnoWords } from './errno-words';
 import { folderWords } from './folder-words';
+import { newFileProblem } from './new-file-problem';
 
 /** lmdb's magic number, little-endian at this offset of the meta page that starts every database file lmdb-js writes. */
 const MAGIC = 0xbeefc0de;
@@ -64,21 +65,6 @@ function storePathProblem(path: string): string | undefined {
   if (!found.isFile() || !startsWithMagic(dataFile))
     return `${isFile ? 'it' : dataFile} is not an lmdb store; name a new file, or a store an earlier run made`;
   return undefined;
-}
-
-/**
- * Whether a new file can be made at `file` in `folder` (which exists): tried and removed again, so that lmdb's
- * own failure (`No such file or directory: Attempting to setup locks` under /proc) never reaches the user.
- */
-function newFileProblem(file: string, folder: string): string | undefined {
-  try {
-    closeSync(openSync(file, 'wx'));
-    unlinkSync(file);
-    return undefined;
-  } catch (error) {
-    const code = errorCode(error);
-    return code === 'ENOENT' ? `${folder} takes no new files` : `cannot make ${file}: ${errnoWords(code)}`;
-  }
 }
 
 function startsWithMagic(file: string): boolean {

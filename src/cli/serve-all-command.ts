@@ -47,7 +47,6 @@ export async function serveAllCommand(): Promise<CommandBody> {
       .option('except', { type: 'string', array: true, choices: names, describe: 'Serve every protocol but these' })
       .conflicts('only', 'except')
       .check((args) => {
-        if (args.only?.length === 0) throw new Error('--only names no protocol: nothing to serve');
         const served = servedOf(args);
         if (served.length === 0) throw new Error('--except names every protocol: nothing left to serve');
         for (const protocol of everyProtocol) {

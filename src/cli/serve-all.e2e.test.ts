@@ -54,7 +54,7 @@ it('--except every protocol but transfer: only the transfer server, on the port 
 it('--only and --except together, or a protocol that does not exist: one line, exit 2', async () => {
   expect(await wirestate(['serve-all', '--only', 'upper', '--except', 'sum'])).toMatchObject({
     code: EXIT.usage,
-    stderr: expect.stringMatching(/^wirestate: Arguments only and except are mutually exclusive; see --help\n$/),
+    stderr: expect.stringMatching(/^wirestate: --only and --except cannot be used together; see --help\n$/),
   });
   expect(await wirestate(['serve-all', '--only', 'nope'])).toMatchObject({
     code: EXIT.usage,
@@ -67,7 +67,7 @@ it('--only and --except together, or a protocol that does not exist: one line, e
   });
   expect(await wirestate(['serve-all', '--only'])).toMatchObject({
     code: EXIT.usage,
-    stderr: 'wirestate: --only names no protocol: nothing to serve; see --help\n',
+    stderr: 'wirestate: --only needs a value; see --help\n',
   });
   expect(await wirestate(['serve-all', '--only', 'upper', '--sum-port', '7001'])).toMatchObject({
     code: EXIT.usage,

@@ -56,13 +56,15 @@ function missingPositionals(given: number, command: string[]): string | undefine
   return `${[...command.slice(0, -1), name].join(' ')} needs ${demanded.slice(given).join(' ')}${after}`;
 }
 
-/** `--mode must be download or upload, not 'x'` (yargs: `Invalid values: Argument: mode, Given: "x", Choices: ...`). */
+/** `--mode must be download or upload, not 'x'`, or `--mode needs a value` for `--mode=` (yargs: `Invalid values: Argument: mode, Given: "x", Choices: ...`). */
 function badChoices(message: string, command: string[]): string {
   const bad = [...message.matchAll(/Argument: ([\w-]+), Given: (.*), Choices: (.*)/g)].map(
     ([, name, given, choices]) =>
-      `${asInHelp(command, name)} must be ${either(unquoted(choices))}, not ${unquoted(given)
-        .map((value) => `'${value}'`)
-        .join(' or ')}`,
+      unquoted(given).every((value) => value === '')
+        ? `${asInHelp(command, name)} needs a value`
+        : `${asInHelp(command, name)} must be ${either(unquoted(choices))}, not ${unquoted(given)
+            .map((value) => `'${value}'`)
+            .join(' or ')}`,
   );
   return bad.length > 0 ? bad.join('; ') : message;
 }

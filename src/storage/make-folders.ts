@@ -11,6 +11,8 @@ import { errorCode } from './errors';
 export type FolderProblem =
   | { kind: 'not_a_folder'; part: string }
   | { kind: 'link_to_nothing'; part: string; target: string }
+  /** `part` is a link that leads back to itself, directly or through others (ELOOP). */
+  | { kind: 'link_loop'; part: string }
   /** mkdir said ENOENT inside `part`, a folder that exists: its file system takes no new folders (procfs). */
   | { kind: 'no_new_folders'; part: string }
   | { kind: 'system'; part: string; code: string };
@@ -49,7 +51,20 @@ function look(path: string): 'folder' | 'not_a_folder' | 'link_to_nothing' | 'mi
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOTDIR') return 'missing';
+    if (code === 'ELOOP') throw new FolderNotMade({ kind: 'link_loop', part: loopingPart(path) });
     if (code !== 'ENOENT') throw new FolderNotMade({ kind: 'system', part: path, code });
     return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ? 'link_to_nothing' : 'missing';
+  }
+}
+
+/** The first part of `path` (as given) that loops: `loop` in `loop/x`, `path` itself when its parents resolve. */
+function loopingPart(path: string): string {
+  const parent = dirname(path);
+  if (parent === path) return path;
+  try {
+    statSync(parent);
+    return path;
+  } catch (error) {
+    return errorCode(error) === 'ELOOP' ? loopingPart(parent) : path;
   }
 }
