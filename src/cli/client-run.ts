@@ -10,14 +10,14 @@ import { errorCode } from '../storage/errors';
 import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import { EXIT } from '../engine/exit-codes';
-import { createLogger, formatBytes, formatRate } from '../log/logger';
+import { formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
 import type { ClientArgs } from './client-options';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
 import { parseHostPort } from './host-port';
 import { printResult } from './json-result';
-import { loggerFrom } from './logger-from';
+import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { removeStaleDownloads } from './stale-downloads';
@@ -46,11 +46,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     return error.exitCode;
   }
   if (args.mode === 'download') {
-    const notes = new Progress(
-      process.stderr,
-      args.quiet || args.json,
-      args['log-format'] === 'json' ? jsonNotes() : undefined,
-    );
+    const notes = new Progress(process.stderr, args.quiet || args.json, jsonNotes(args));
     for (const path of await removeStaleDownloads(
       files.map(({ local }) => local).filter((local) => !isStandardStream(local)),
     ))
@@ -79,23 +75,26 @@ export async function runClient(args: ClientArgs): Promise<number> {
 
 /** The seed client's run: a progress bar or a line at the start and the end, `wirestate client: ...` on failure. */
 async function runOne(file: FilePair, settings: TransferSettings, args: ClientArgs): Promise<number> {
-  const notes = args['log-format'] === 'json' ? jsonNotes() : undefined;
+  const notes = jsonNotes(args);
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
   const result = await transferFile(file, settings, 'client', progress);
-  const about = { connection: 'client', operation: settings.operation, name: file.remote, path: file.local };
+  const seconds = progress.elapsed();
+  const end = {
+    connection: 'client',
+    operation: settings.operation,
+    name: file.remote,
+    path: file.local,
+    event: 'end',
+    ...outcomeFields(result),
+    duration_ms: Math.round(seconds * 1000),
+  };
   if (result.problem) {
     progress.clear();
-    if (notes) notes.error(result.problem, { ...about, event: 'end', ...outcomeFields(result) });
+    if (notes) notes.error(result.problem, end);
     else process.stderr.write(`wirestate client: ${result.problem}\n`);
   } else if (result.outcome) {
-    const seconds = progress.elapsed();
     const { outcome, bytes } = result.outcome;
-    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, {
-      ...about,
-      event: 'end',
-      ...outcomeFields(result),
-      duration_ms: Math.round(seconds * 1000),
-    });
+    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, end);
   }
   if (args.json) printResult(resultFields(file, settings, result));
   return result.exitCode;
@@ -130,9 +129,6 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   }
   return worst;
 }
-
-/** With `--log-format json`, the client's own lines (start, notes, result) as JSON objects on stderr, at info. */
-const jsonNotes = () => createLogger({ debug: false, format: 'json', stderr: true });
 
 const outcomeFields = ({ outcome, exitCode }: FileResult) => ({
   outcome: outcome?.outcome ?? 'not_started',

@@ -10,3 +10,7 @@ export function loggerFrom(
   if (quietLevel && !args.debug) log.level = quietLevel;
   return log;
 }
+
+/** With `--log-format json`, a client's own lines (start, notes, result) as JSON objects on stderr, at info. */
+export const jsonNotes = (args: { 'log-format': LogFormat }): Logger | undefined =>
+  args['log-format'] === 'json' ? createLogger({ debug: false, format: 'json', stderr: true }) : undefined;
