@@ -83,11 +83,14 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       always: 'send_plain_farewell',
     },
     send_plain_farewell: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_plain_farewell' } },
-    /** Given as long as the hello was: a server silent to both cannot list either, and is not waited on longer. */
+    /**
+     * Given as long as the hello was, or the idle timeout if shorter: a server silent to both cannot list
+     * either, and is not waited on longer.
+     */
     check_plain_farewell: {
       tags: READING_TAG,
       after: {
-        ...waitsForPeer(failedTarget).after,
+        idle: { target: 'farewell_unanswered', actions: SILENT },
         helloWait: { target: 'farewell_unanswered', actions: SILENT },
       },
       on: {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { expectOneLine } from '../test-support/one-line';
-import { REPO, wirestate } from '../test-support/processes';
+import { CLI, REPO, run, wirestate } from '../test-support/processes';
 
 describe('help and usage', () => {
   it('--help lists the commands and exits 0', async () => {
@@ -103,6 +103,14 @@ describe('help and usage', () => {
       await wirestate(['completion', 'fish']),
       EXIT.usage,
       /^wirestate: SHELL must be bash or zsh, not 'fish'; see --help$/m,
+    );
+    // Before, $SHELL naming another shell printed the bash script, exit 0.
+    expectOneLine(
+      await run(process.execPath, [CLI, 'completion'], {
+        env: { ...process.env, SHELL: '/usr/bin/fish', ZSH_NAME: '' },
+      }),
+      EXIT.usage,
+      /^wirestate: \$SHELL is \/usr\/bin\/fish: name bash or zsh \(wirestate completion bash\); see --help$/m,
     );
     expectOneLine(
       await wirestate(['completion', 'bash', '--bogus']),

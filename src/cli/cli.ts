@@ -3,6 +3,7 @@
  * Only the command the line names is loaded (its module, its protocol's machines); the others are
  * listed by name and one line, which is all `--help` and completion show of them.
  */
+import { basename } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import type { ProtocolEntry } from '../../machines/protocols';
 import { EXIT } from '../engine/exit-codes';
@@ -76,6 +77,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
         (completion) =>
           completion
             .positional('shell', { choices: ['bash', 'zsh'], describe: 'The shell to complete in (default: $SHELL)' })
+            .check(refuseOtherShell)
             .epilog(
               examples(
                 ['$0 completion bash >> ~/.bashrc', 'commands and flags complete on TAB in new bash shells'],
@@ -146,6 +148,16 @@ function argvForCompletionShell(argv: string[]): string[] {
     delete process.env.ZSH_NAME;
   }
   return argv;
+}
+
+/**
+ * Without a shell named, yargs prints bash's script for any $SHELL but zsh: a shell it has no script for
+ * is one line, as `completion fish` is.
+ */
+function refuseOtherShell(): true {
+  const shell = process.env.SHELL;
+  if (!shell || process.env.ZSH_NAME || ['bash', 'zsh'].includes(basename(shell))) return true;
+  throw new Error(`$SHELL is ${shell}: name bash or zsh (wirestate completion bash)`);
 }
 
 /** yargs completes `--` with every alias behind `--` too (`--d` for `-d`): only the long names are flags. */

@@ -46,11 +46,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     return error.exitCode;
   }
   if (args.mode === 'download') {
-    const notes = new Progress(
-      process.stderr,
-      args.quiet || args.json,
-      args['log-format'] === 'json' ? jsonNotes() : undefined,
-    );
+    const notes = new Progress(process.stderr, args.quiet || args.json, jsonNotes(args));
     for (const path of await removeStaleDownloads(
       files.map(({ local }) => local).filter((local) => !isStandardStream(local)),
     ))
@@ -79,23 +75,26 @@ export async function runClient(args: ClientArgs): Promise<number> {
 
 /** The seed client's run: a progress bar or a line at the start and the end, `wirestate client: ...` on failure. */
 async function runOne(file: FilePair, settings: TransferSettings, args: ClientArgs): Promise<number> {
-  const notes = args['log-format'] === 'json' ? jsonNotes() : undefined;
+  const notes = jsonNotes(args);
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
   const result = await transferFile(file, settings, 'client', progress);
-  const about = { connection: 'client', operation: settings.operation, name: file.remote, path: file.local };
+  const seconds = progress.elapsed();
+  const end = {
+    connection: 'client',
+    operation: settings.operation,
+    name: file.remote,
+    path: file.local,
+    event: 'end',
+    ...outcomeFields(result),
+    duration_ms: Math.round(seconds * 1000),
+  };
   if (result.problem) {
     progress.clear();
-    if (notes) notes.error(result.problem, { ...about, event: 'end', ...outcomeFields(result) });
+    if (notes) notes.error(result.problem, end);
     else process.stderr.write(`wirestate client: ${result.problem}\n`);
   } else if (result.outcome) {
-    const seconds = progress.elapsed();
     const { outcome, bytes } = result.outcome;
-    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, {
-      ...about,
-      event: 'end',
-      ...outcomeFields(result),
-      duration_ms: Math.round(seconds * 1000),
-    });
+    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, end);
   }
   if (args.json) printResult(resultFields(file, settings, result));
   return result.exitCode;

@@ -34,6 +34,8 @@ export interface ClientSession {
    * it. Default true; false spares a session that sends a few bytes (a download) the watch on the kernel's tables.
    */
   sendsBulk?: boolean;
+  /** False when the command writes the end line itself (session.ts `logsEnd`). */
+  logsEnd?: boolean;
 }
 
 export interface ClientSessionArgs {
@@ -52,7 +54,17 @@ export async function runClientSession(
   log: Logger,
   onActor?: (actor: AnyActorRef) => void,
 ): Promise<SessionOutcome> {
-  const { protocol, transport, host, port, spec, connection = 'client', onSendProgress, sendsBulk = true } = session;
+  const {
+    protocol,
+    transport,
+    host,
+    port,
+    spec,
+    connection = 'client',
+    onSendProgress,
+    sendsBulk = true,
+    logsEnd,
+  } = session;
   const peer = `${host}:${port}`;
   const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
@@ -93,6 +105,7 @@ export async function runClientSession(
       watch,
       record: record(),
       reportSendProgress: sendsBulk,
+      logsEnd,
       onSendProgress,
       reads,
     }).finished;

@@ -32,6 +32,13 @@ export interface ClientResult {
   exitCode: number;
 }
 
+/** `code` for a run that failed before a session said one, by its exit code. */
+const CODE_BEFORE_SESSION: Readonly<Record<number, string>> = {
+  [EXIT.usage]: 'usage',
+  [EXIT.cannotConnect]: 'peer.unreachable',
+  [EXIT.localFile]: 'file.local',
+};
+
 /** Writes the one result line. */
 export function printResult(
   { operation, name, path, outcome, detail, output, files, startedMs, exitCode }: ClientResult,
@@ -43,7 +50,7 @@ export function printResult(
     name,
     path,
     outcome: outcome?.outcome ?? 'not_started',
-    code: outcome?.code,
+    code: outcome?.code ?? CODE_BEFORE_SESSION[exitCode] ?? 'not_started',
     detail: outcome?.detail ?? detail,
     bytes: outcome?.bytes ?? 0,
     duration_ms: Math.round(performance.now() - startedMs),
@@ -88,7 +95,7 @@ export class ClientReport {
     private readonly subject: RunSubject,
     logFormat: LogFormat = 'pretty',
   ) {
-    if (logFormat === 'json') this.log = jsonNotes();
+    this.log = jsonNotes({ 'log-format': logFormat });
   }
 
   /** The fields every JSON line of the run carries. */

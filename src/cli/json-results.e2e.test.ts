@@ -91,10 +91,21 @@ it('upper client: the answer it prints is the output; cannot connect is exit 6, 
     {
       ok: false,
       outcome: 'not_started',
+      code: 'peer.unreachable',
       bytes: 0,
     },
   );
   expect(closed.result.detail).toBe(errorLine(closed.finished, 'upper').replace('wirestate upper client: ', ''));
+});
+
+it('transfer client and --list that cannot connect: exit 6, not_started, code peer.unreachable', async () => {
+  // Before, the object had no code at all.
+  const port = String(await freePort());
+  for (const args of [
+    ['client', '-s', `127.0.0.1:${port}`, '-v', 'a.txt', '-l', 'a.txt'],
+    ['client', '-s', `127.0.0.1:${port}`, '--list'],
+  ])
+    await expectResult(args, EXIT.cannotConnect, { ok: false, outcome: 'not_started', code: 'peer.unreachable' });
 });
 
 it('sum client: both names, both numbers and the sum as output; a number out of range is refused (exit 3)', async () => {

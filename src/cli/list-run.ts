@@ -15,7 +15,7 @@ import { CannotConnect, runClientSession } from './client-session';
 import { parseHostPort } from './host-port';
 import { printResult } from './json-result';
 import { byName, listingText } from './listing-text';
-import { loggerFrom } from './logger-from';
+import { jsonNotes, loggerFrom } from './logger-from';
 import { outcomeWords } from './outcome-words';
 
 /** Lists the server's folder; returns the process exit code. */
@@ -31,12 +31,16 @@ export async function runList(args: ClientArgs): Promise<number> {
     idleTimeoutMs: args['idle-timeout'] * 1000,
     hello: { capabilities: IMPLEMENTED, waitMs: args['hello-wait'] * 1000 },
   });
+  const notes = jsonNotes(args);
+  const about = { connection: 'client', operation: 'list', peer: `${host}:${port}` };
+  if (!args.quiet && !args.json) notes?.info(`list via ${host}:${port}`, { ...about, event: 'start' });
   let outcome: SessionOutcome | undefined;
   let exitCode: number = EXIT.ok;
   let problem: string | undefined;
   try {
     outcome = await runClientSession(
-      { protocol: TRANSFER_PROTOCOL, transport: 'tcp', host, port, spec },
+      // The end line below names the listing and the exit code: the session's would say it twice.
+      { protocol: TRANSFER_PROTOCOL, transport: 'tcp', host, port, spec, logsEnd: false },
       args,
       loggerFrom(args, true, 'error'),
     );
@@ -51,7 +55,18 @@ export async function runList(args: ClientArgs): Promise<number> {
   }
   const files = byName(exitCode === EXIT.ok ? decodeListEntries(received.stored ?? Buffer.alloc(0)) : []);
   const output = exitCode === EXIT.ok ? listingText(files) : undefined;
-  if (problem) process.stderr.write(`wirestate client: ${problem}\n`);
+  const summary = `${files.length} file${files.length === 1 ? '' : 's'} on ${host}:${port}`;
+  const end = {
+    ...about,
+    event: 'end',
+    outcome: outcome?.outcome ?? 'not_started',
+    code: outcome?.code,
+    bytes: outcome?.bytes ?? 0,
+    exit_code: exitCode,
+    duration_ms: Math.round(performance.now() - startedMs),
+  };
+  if (problem && notes) notes.error(problem, end);
+  else if (problem) process.stderr.write(`wirestate client: ${problem}\n`);
   if (args.json)
     printResult({
       operation: 'list',
@@ -65,7 +80,8 @@ export async function runList(args: ClientArgs): Promise<number> {
     });
   else if (output !== undefined) {
     process.stdout.write(output);
-    if (!args.quiet) process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} on ${host}:${port}\n`);
+    if (!args.quiet && notes) notes.info(summary, end);
+    else if (!args.quiet) process.stderr.write(`${summary}\n`);
   }
   return exitCode;
 }

@@ -161,6 +161,24 @@ it('a server that accepts and never answers: exit 10 after the hello wait and as
   }
 });
 
+it('a server that accepts and never answers, with --idle-timeout shorter than the hello wait: still exit 10', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => sockets.add(socket.on('error', () => undefined)));
+  await once(silent.listen(0, '127.0.0.1'), 'listening');
+  try {
+    // Before, the idle timeout cut the wait for the farewell's answer: exit 5, "no answer ... (--idle-timeout)".
+    const result = await list((silent.address() as AddressInfo).port, '--hello-wait', '0.4', '--idle-timeout', '0.2');
+    expect(result).toMatchObject({
+      code: EXIT.cannotList,
+      stdout: '',
+      stderr: 'wirestate client: this server cannot list: the server answered neither the hello nor a plain request\n',
+    });
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  }
+});
+
 it('--list with a file flag or --plain is refused before connecting (exit 2)', async () => {
   for (const flags of [['-v', 'a.txt'], ['-m', 'upload'], ['--plain']]) {
     const result = await list(1, ...flags);

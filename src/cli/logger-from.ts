@@ -12,4 +12,5 @@ export function loggerFrom(
 }
 
 /** With `--log-format json`, a client's own lines (start, notes, result, error) as JSON objects on stderr, at info. */
-export const jsonNotes = (): Logger => createLogger({ debug: false, format: 'json', stderr: true });
+export const jsonNotes = (args: { 'log-format': LogFormat }): Logger | undefined =>
+  args['log-format'] === 'json' ? createLogger({ debug: false, format: 'json', stderr: true }) : undefined;

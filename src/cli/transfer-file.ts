@@ -180,6 +180,8 @@ export async function transferFile(
               progress.update(sent.bytes, size);
             }),
           sendsBulk: operation === 'upload',
+          // The caller's end line names the file and the exit code: the session's would say it twice.
+          logsEnd: false,
         },
         settings.session,
         settings.log,

@@ -151,6 +151,49 @@ it('sum, upper and queue clients --log-format json: every stderr line is a JSON 
   ).toMatchObject({ operation: 'receive', outcome: 'queue_empty' });
 });
 
+it('client --log-format json, a failed transfer: one end line, with name, operation and duration_ms, with -d too', async () => {
+  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const here = await mkdtemp(join(tmpdir(), 'wirestate-log-client-'));
+  const server = `127.0.0.1:${transfer.port}`;
+  const runs = [
+    {
+      args: ['-v', 'nothere.txt', '-l', join(here, 'x.txt')],
+      end: { operation: 'download', name: 'nothere.txt', outcome: 'refused' },
+    },
+    {
+      args: ['-m', 'upload', '-l', join(root, 'one.txt'), '-v', 'no/such/folder.txt'],
+      end: { operation: 'upload', name: 'no/such/folder.txt', outcome: 'server_error' },
+    },
+  ];
+  for (const { args, end } of runs)
+    for (const debug of [[], ['-d']]) {
+      const result = await wirestate(['client', '-s', server, ...args, '--log-format', 'json', ...debug]);
+      const ends = jsonLines(result.stderr).filter((line) => line.event === 'end');
+      // Before: no duration_ms; with -d a second end line first, the session's, without name or operation.
+      expect(ends).toEqual([expect.objectContaining(end)]);
+      expect(ends[0].duration_ms).toEqual(expect.any(Number));
+    }
+});
+
+it('client --list --log-format json: a start and an end object, no plain line', async () => {
+  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const result = await wirestate(['client', '-s', `127.0.0.1:${transfer.port}`, '--list', '--log-format', 'json']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/ one\.txt\n$/);
+  // Before: the one line `1 file on 127.0.0.1:PORT`, which is not JSON.
+  const lines = jsonLines(result.stderr);
+  expect(lines[0]).toMatchObject({ event: 'start', operation: 'list', peer: `127.0.0.1:${transfer.port}` });
+  expect(lines.at(-1)).toMatchObject({
+    event: 'end',
+    operation: 'list',
+    outcome: 'listed',
+    code: 'ok',
+    exit_code: 0,
+    duration_ms: expect.any(Number),
+    message: `1 file on 127.0.0.1:${transfer.port}`,
+  });
+});
+
 it('--log-format json, sum: the line of a number that stops the server names the operation', async () => {
   const server = await start(['sum', 'server', '0', '--log-format', 'json']);
   expect((await wirestate(['sum', 'client', '--port', String(server.port), 'Eve', '0'])).code).toBe(3);

@@ -21,6 +21,8 @@ export interface SessionOptions {
   record?: TraceWriter;
   /** True while the carrier's writes back up: no frame is delivered then, so a peer that never reads cannot grow them. */
   held?: () => boolean;
+  /** False when the caller writes the connection's end line itself, with more to say (a transfer client's file). */
+  logsEnd?: boolean;
 }
 
 export interface Session {
@@ -51,7 +53,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
     actor,
     pump: new FramePump(actor, spec.decoder, options.held),
     close: async (outcome) => {
-      logEnd(log, { connection: id, ...asked }, outcome, performance.now() - started);
+      if (options.logsEnd !== false) logEnd(log, { connection: id, ...asked }, outcome, performance.now() - started);
       await record?.finish(outcome);
       return outcome;
     },
