@@ -11,6 +11,7 @@ import { CommandError } from './command-error';
 import { TRANSFER_ROLES, addCommand, type CommandEntry } from './command-body';
 import { protocolCommand } from './protocol-commands';
 import { helpWidth } from './help-width';
+import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
@@ -67,7 +68,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       const body = bodies.get(entry);
       return body ? addCommand(parser, entry.usage, entry.describe, body) : parser.command(entry.usage, entry.describe);
     },
-    yargs(argvForCompletionShell(argv)).scriptName('wirestate'),
+    withoutHelpCache(yargs(argvForCompletionShell(argv)).scriptName('wirestate')),
   );
   return (
     cli

@@ -12,8 +12,6 @@ import type { Logger } from '../log/logger';
 import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
 import { LentReads } from '../loop/lent-reads';
-import { runUdpClient } from '../loop/udp-connect';
-import { TraceWriter } from '../trace/trace-writer';
 import { errnoWords } from './errno-words';
 import { startInspection, toStderr } from './inspect-options';
 import { keepInspector } from './kept-inspector';
@@ -76,9 +74,10 @@ export async function runClientSession(
     onActor?.(actor);
     inspection?.watch({ id: connection, peer, protocol, role: 'client' }, actor);
   };
-  const record = () =>
+  // The trace writer and the UDP loop are loaded only by the sessions that use them: a plain run starts sooner.
+  const record = async () =>
     args.record
-      ? TraceWriter.open(args.record, {
+      ? (await import('../trace/trace-writer')).TraceWriter.open(args.record, {
           protocol,
           role: 'client',
           connection,
@@ -89,7 +88,8 @@ export async function runClientSession(
       : undefined;
   try {
     if (transport === 'udp') {
-      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: record() }).catch(
+      const { runUdpClient } = await import('../loop/udp-connect');
+      return await runUdpClient(host, port, spec, { log: sessionLog, watch, record: await record() }).catch(
         (error: unknown) => {
           throw new CannotConnect(`cannot reach ${peer}: ${errnoWords(errorCode(error))}`);
         },
@@ -103,7 +103,7 @@ export async function runClientSession(
       id: connection,
       log: sessionLog,
       watch,
-      record: record(),
+      record: await record(),
       reportSendProgress: sendsBulk,
       logsEnd,
       onSendProgress,

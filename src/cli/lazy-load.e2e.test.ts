@@ -2,7 +2,8 @@
  * Start-up loads only what the command runs: `wirestate client --help` none of the protocols'
  * machines, logging, the inspector or lmdb; a protocol's command only its own protocol, lmdb only
  * with `--store` and the inspector only with `--inspect`; a client neither its protocol's server machine
- * nor the fixture scenarios, and a client that logs nothing not winston. Each case is a real process whose loaded
+ * nor the fixture scenarios, and a client that logs nothing not winston (nor, without --record, the trace writer,
+ * nor the UDP loop a TCP session never uses). Each case is a real process whose loaded
  * modules are read from require's cache as it exits.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -49,7 +50,7 @@ it('wirestate client --help loads only the transfer codec, none of the heavy pac
   expect({ packages, machines }).toEqual({ packages: [], machines: ['transfer'] });
 });
 
-it('a transfer client download that logs nothing loads neither winston, the server machine nor the fixture scenarios', async () => {
+it('a transfer client download that logs nothing loads neither winston, the server machine, the fixture scenarios, the trace writer nor the UDP loop', async () => {
   const server = await startTestServer();
   try {
     await writeFile(join(server.base, 'root', 'four.bin'), Buffer.alloc(4096, 7));
@@ -66,7 +67,11 @@ it('a transfer client download that logs nothing loads neither winston, the serv
     ]);
     expect((await readFile(landed)).length).toBe(4096);
     expect(packages).toEqual(['xstate']);
-    expect(own.filter((file) => /^machines\/(transfer\/server|.*fixture-scenario)/.test(file))).toEqual([]);
+    expect(
+      own.filter((file) =>
+        /^(machines\/(transfer\/server|.*fixture-scenario)|src\/trace\/trace-writer|src\/loop\/udp-connect)/.test(file),
+      ),
+    ).toEqual([]);
   } finally {
     await server.stop();
   }
