@@ -6,11 +6,11 @@
  * created, linked into place and removed in that very folder, so swapping the
  * folder's path for a symlink meanwhile cannot move any of it elsewhere.
  */
-import { createWriteStream, openSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
-import { hiddenFile } from './hidden-file';
+import { hiddenFile, hiddenFileStream } from './hidden-file';
 import { tempNameFor } from './temp-names';
 
 /** Bytes buffered towards the disk before the writer asks the socket to pause. */
@@ -38,7 +38,7 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     folder.close();
     throw error;
   }
-  const stream = createWriteStream(tempPath, { fd, highWaterMark: WRITE_BUFFER });
+  const stream = hiddenFileStream(tempPath, fd, { highWaterMark: WRITE_BUFFER });
   const file = hiddenFile({ folder, stream, hiddenPath: tempPath, finalPath: finalName, noClobber: options.noClobber });
   return {
     stream,

@@ -5,14 +5,14 @@
  * that appeared under the final name meanwhile is not replaced, with `noClobber`; renamed over it without)
  * and syncs the folder, so the file is durable once the commit returns.
  */
-import { unlinkSync, type WriteStream } from 'node:fs';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
+import { link, rename, unlink } from 'node:fs/promises';
 import type { HeldFolder } from './held-folder';
 
 export interface HiddenFileParts {
   /** The folder both names are in: closed once the file is committed or stopped. */
   folder: HeldFolder;
-  /** What writes the hidden file. */
+  /** What writes the hidden file: made by `hiddenFileStream`, so that its end syncs every byte. */
   stream: WriteStream;
   /** The hidden name's path in `folder`. */
   hiddenPath: string;
@@ -59,7 +59,6 @@ export function hiddenFile({ folder, stream, hiddenPath, finalPath, noClobber }:
       state = 'committing';
       try {
         await closeAfterEnd(stream);
-        await syncPath(hiddenPath);
         if (isStopped()) throw stoppedError;
         if (noClobber) {
           await link(hiddenPath, finalPath);
@@ -91,21 +90,19 @@ export function hiddenFile({ folder, stream, hiddenPath, finalPath, noClobber }:
   };
 }
 
-/** Ends the stream and resolves once its descriptor is closed, every byte written. */
+/**
+ * The stream that writes a hidden file into its open descriptor `fd`: once ended it syncs the file (fsync on its own
+ * descriptor, `flush`) before it closes it, so a commit needs no second open of the file to make its bytes durable.
+ */
+export function hiddenFileStream(path: string, fd: number, options: { start?: number; highWaterMark: number }) {
+  return createWriteStream(path, { ...options, fd, flush: true });
+}
+
+/** Ends the stream and resolves once its descriptor is closed, every byte written and synced. */
 function closeAfterEnd(stream: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
     stream.once('close', () => (stream.errored ? reject(stream.errored) : resolve()));
     stream.end();
   });
-}
-
-/** fsync of the file at `path`. */
-async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -4,10 +4,10 @@
  * once committed; unlike it, an abort keeps the hidden file (`.NAME.TAG.wirestate-resume`), and a later
  * transfer of the same TAG continues it after the `start` bytes it keeps.
  */
-import { constants, createWriteStream, ftruncateSync, openSync } from 'node:fs';
+import { constants, ftruncateSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { WRITE_BUFFER, type AtomicFileOptions } from './atomic-file';
-import { hiddenFile } from './hidden-file';
+import { hiddenFile, hiddenFileStream } from './hidden-file';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
 import { readRange } from './read-range';
@@ -34,7 +34,7 @@ export function createResumableFile(
     folder.close();
     throw error;
   }
-  const stream = createWriteStream(keptPath, { fd, start, highWaterMark: WRITE_BUFFER });
+  const stream = hiddenFileStream(keptPath, fd, { start, highWaterMark: WRITE_BUFFER });
   const file = hiddenFile({ folder, stream, hiddenPath: keptPath, finalPath: finalName, noClobber: options.noClobber });
   return {
     stream,
