@@ -165,7 +165,9 @@ async function benchOneRun(options: CliOptions, root: string): Promise<void> {
             ...clientFlags(server),
           ],
           options.timeout,
-        );
+        ).catch((error: unknown) => {
+          throw new Error(`against the ${server.name} (${serverState(server)}): ${(error as Error).message}`);
+        });
         tally.filesPerSecond.push(options.batch / ((performance.now() - started) / 1000));
         tally.serverCpu += serverCpuSeconds(server) - serverCpuBefore;
         tally.clientCpu += run.cpuSeconds;
@@ -188,6 +190,12 @@ async function benchOneRun(options: CliOptions, root: string): Promise<void> {
       perFile(tallies[index].serverCpu),
     ]),
   ]);
+}
+
+/** Whether a server under measurement still runs, or how it ended: what a failed client run is read with. */
+function serverState(server: Server): string {
+  const { exitCode, signalCode } = server.child;
+  return exitCode === null && signalCode === null ? 'still running' : `it exited ${String(exitCode ?? signalCode)}`;
 }
 
 /** Milliseconds from spawning `command` to its exit; rejects on a non-zero exit. */

@@ -159,7 +159,12 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
     markCompacts += countMarkCompacts(text);
     stdout = (stdout + text).slice(-2048);
   });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2048)));
+  /** How many lines it wrote to stderr: one failed file each, for a client moving many (only the last few are kept). */
+  let stderrLines = 0;
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2048);
+    stderrLines += chunk.toString().split('\n').length - 1;
+  });
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (times += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', (error) => {
@@ -171,7 +176,7 @@ export function runClient(command: string, argv: string[], timeoutSeconds: numbe
       if (code !== 0) {
         reject(
           new Error(
-            `${[command, ...argv].slice(0, 4).join(' ')} exited ${String(code ?? signal)}: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`,
+            `${[command, ...argv].slice(0, 4).join(' ')} exited ${String(code ?? signal)}, ${stderrLines} line(s) on stderr: ${stderr.trim().slice(-300) || stdout.trim().slice(-300)}`,
           ),
         );
         return;

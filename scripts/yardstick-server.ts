@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
 
 const root = process.argv[2];
 const YES = 0x54;
@@ -59,7 +60,8 @@ async function download(
   reply.writeBigUInt64BE(BigInt(info!.size), 1);
   socket.write(reply);
   if ((await read(1))[0] !== YES) return void socket.end();
-  createReadStream(path!).pipe(socket);
+  // A file that cannot be read, or a socket that breaks, resets the connection: the client must not take a FIN for the end.
+  pipeline(createReadStream(path!), socket, (error) => error && socket.resetAndDestroy());
 }
 
 async function upload(
@@ -95,7 +97,7 @@ async function upload(
 
 const server = createServer({ noDelay: true }, (socket) => {
   socket.on('error', () => socket.destroy());
-  socket.setTimeout(30_000, () => socket.destroy());
+  socket.setTimeout(30_000, () => socket.resetAndDestroy());
   const read = reader(socket);
   void (async () => {
     const request = await read(256);
@@ -103,6 +105,6 @@ const server = createServer({ noDelay: true }, (socket) => {
     if (request[0] === 0x44) await download(socket, read, path);
     else if (request[0] === 0x55) await upload(socket, read, path);
     else socket.destroy();
-  })().catch(() => socket.destroy());
+  })().catch(() => socket.resetAndDestroy());
 });
 server.listen(0, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${(server.address() as AddressInfo).port}`));
