@@ -1,5 +1,6 @@
 /** The advanced ardei variant's effects, as the actors its server and client machines declare. */
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSink, fileSource } from '../../src/engine/file-actors';
 import type { DownloadFolder } from '../../src/storage/download-folder';
 import type { DownloadLookup } from '../../src/storage/file-store';
@@ -11,7 +12,7 @@ export function advancedServerActors(files: AdvancedFiles) {
     directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(({ input }) =>
       files.directory(input),
     ),
-    lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+    lookup: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
     ),
     holdNames: fromCallback<EventObject, { owner: string }>(

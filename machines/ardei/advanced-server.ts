@@ -34,7 +34,7 @@ import { unprovided } from '../../src/engine/unprovided';
 /** The served folder: the transfer server's jailed folder does all of this. */
 export interface AdvancedFiles {
   directory(path: string): Promise<{ folders: string[]; files: string[] } | undefined>;
-  lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
+  lookupDownload(name: string, owner: string): DownloadLookup | Promise<DownloadLookup>;
   release(owner: string): void;
   read(ref: string, size: number): OutgoingFile;
 }

@@ -1,5 +1,6 @@
 /** The blocks server's effects over a folder, as the actors its machine declares (server.ts). */
-import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromCallback, type EventObject } from 'xstate';
+import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSource } from '../../src/engine/file-actors';
 import type { DownloadLookup } from '../../src/storage/file-store';
 import { BLOCK_SIZE } from './codec';
@@ -8,7 +9,7 @@ import type { BlocksFiles } from './server';
 /** For `blocksServerMachine.provide({ actors: blocksServerActors(files) })`: the file is read in blocks. */
 export function blocksServerActors(files: BlocksFiles) {
   return {
-    lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+    lookup: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
     ),
     holdNames: fromCallback<EventObject, { owner: string }>(

@@ -27,7 +27,7 @@ import { unprovided } from '../../src/engine/unprovided';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface BlocksFiles {
-  lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
+  lookupDownload(name: string, owner: string): DownloadLookup | Promise<DownloadLookup>;
   release(owner: string): void;
   read(ref: string, size: number): OutgoingFile;
 }

@@ -1,5 +1,6 @@
 /** The share server's effects over a folder, as the actors its machine declares (server.ts). */
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSink, fileSource } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import type { ShareFiles } from './server';
@@ -7,7 +8,7 @@ import type { ShareFiles } from './server';
 /** For `shareServerMachine.provide({ actors: shareServerActors(files) })`. */
 export function shareServerActors(files: ShareFiles) {
   return {
-    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+    lookupDownload: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
     ),
     reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>

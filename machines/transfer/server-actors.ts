@@ -1,5 +1,6 @@
 /** The transfer server's effects over a store's files, as the actors its machine declares (server.ts). */
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSink, fileSource, type FileTarget, type BulkOptions } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
 import { listingBytes } from './list-frames';
@@ -7,7 +8,7 @@ import { listingBytes } from './list-frames';
 /** For `transferServerMachine.provide({ actors: serverActors(files) })`. */
 export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
   return {
-    lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(({ input }) =>
+    lookupDownload: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
     ),
     reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>

@@ -68,7 +68,7 @@ export interface ListedFile {
 
 /** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
 export interface ServerFiles {
-  lookupDownload(name: string, owner: string): Promise<DownloadLookup>;
+  lookupDownload(name: string, owner: string): DownloadLookup | Promise<DownloadLookup>;
   reserveUpload(name: string, owner: string): Promise<UploadLookup>;
   hasRoomFor(ref: string, size: number): Promise<boolean>;
   release(owner: string): void;

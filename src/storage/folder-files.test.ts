@@ -21,13 +21,13 @@ afterEach(() => rm(base, { recursive: true, force: true }));
 
 describe('FolderFiles lookups', () => {
   it('creates the root if absent and finds files inside it', async () => {
-    expect(await files.lookupDownload('speech.txt', 'c1')).toEqual({
+    expect(files.lookupDownload('speech.txt', 'c1')).toEqual({
       kind: 'found',
       size: 10,
       mtimeMs: (await stat(join(files.root, 'speech.txt'))).mtimeMs,
       ref: join(files.root, 'speech.txt'),
     });
-    expect(await files.lookupDownload('nothing', 'c1')).toEqual({ kind: 'missing' });
+    expect(files.lookupDownload('nothing', 'c1')).toEqual({ kind: 'missing' });
   });
 
   it.each([
@@ -48,7 +48,7 @@ describe('FolderFiles lookups', () => {
     ['sub\u2215..\u2215..\u2215canary.txt', 'name.reserved'],
     ['x'.repeat(256), 'name.too_long'],
   ])('refuses %j for download and upload, touching nothing outside', async (name, code) => {
-    expect(await files.lookupDownload(name, 'c1')).toEqual({ kind: 'refused', code });
+    expect(files.lookupDownload(name, 'c1')).toEqual({ kind: 'refused', code });
     expect(await files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code });
     expect(await readFile(canary, 'utf8')).toBe('outside the root');
   });
@@ -56,18 +56,18 @@ describe('FolderFiles lookups', () => {
   it('refuses a symlink that points out of the root, for download and for upload into it', async () => {
     await symlink(canary, join(files.root, 'link-out'));
     await symlink(base, join(files.root, 'dir-out'));
-    expect(await files.lookupDownload('link-out', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
+    expect(files.lookupDownload('link-out', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
     expect(await files.reserveUpload('dir-out/new.txt', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
     expect(await readFile(canary, 'utf8')).toBe('outside the root');
   });
 
   it('follows a symlink that stays inside the root', async () => {
     await symlink(join(files.root, 'speech.txt'), join(files.root, 'alias'));
-    expect(await files.lookupDownload('alias', 'c1')).toMatchObject({ kind: 'found', size: 10 });
+    expect(files.lookupDownload('alias', 'c1')).toMatchObject({ kind: 'found', size: 10 });
   });
 
   it('refuses a folder as a download and counts it as existing for an upload', async () => {
-    expect(await files.lookupDownload('sub', 'c1')).toEqual({ kind: 'refused', code: 'file.not_regular' });
+    expect(files.lookupDownload('sub', 'c1')).toEqual({ kind: 'refused', code: 'file.not_regular' });
     expect(await files.reserveUpload('sub', 'c1')).toEqual({ kind: 'exists' });
   });
 
@@ -79,8 +79,8 @@ describe('FolderFiles lookups', () => {
 
 describe('FolderFiles holds', () => {
   it('lets downloads share a name, keeps uploads alone, and frees all on release', async () => {
-    expect(await files.lookupDownload('speech.txt', 'reader')).toMatchObject({ kind: 'found' });
-    expect(await files.lookupDownload('speech.txt', 'reader2')).toMatchObject({ kind: 'found' });
+    expect(files.lookupDownload('speech.txt', 'reader')).toMatchObject({ kind: 'found' });
+    expect(files.lookupDownload('speech.txt', 'reader2')).toMatchObject({ kind: 'found' });
     expect(await files.reserveUpload('new.txt', 'writer')).toMatchObject({ kind: 'free' });
     expect(await files.reserveUpload('new.txt', 'other')).toEqual({ kind: 'busy' });
     files.release('writer');
@@ -94,7 +94,7 @@ describe('FolderFiles holds', () => {
   it('refuses a download of a name being uploaded as busy', async () => {
     expect(await files.reserveUpload('raced.txt', 'writer')).toMatchObject({ kind: 'free' });
     await writeFile(join(files.root, 'raced.txt'), 'appeared');
-    expect(await files.lookupDownload('raced.txt', 'reader')).toEqual({ kind: 'busy' });
+    expect(files.lookupDownload('raced.txt', 'reader')).toEqual({ kind: 'busy' });
   });
 });
 
@@ -161,14 +161,14 @@ describe('FolderFiles against a folder swapped for a symlink after the lookup', 
 
   it('a download reads no byte from outside the root', async () => {
     await writeFile(join(files.root, 'sub', 'secret.txt'), 'inside....');
-    const found = await files.lookupDownload('sub/secret.txt', 'c1');
+    const found = files.lookupDownload('sub/secret.txt', 'c1');
     if (found.kind !== 'found') throw new Error(found.kind);
     await swapSubForOutside();
     expect(await drain(files.read(found.ref, found.size))).toEqual({ bytes: '', code: 'name.escapes' });
   });
 
   it('a download of a file swapped for a symlink reads nothing through it', async () => {
-    const found = await files.lookupDownload('speech.txt', 'c1');
+    const found = files.lookupDownload('speech.txt', 'c1');
     if (found.kind !== 'found') throw new Error(found.kind);
     await writeFile(join(base, 'ten.txt'), 'OUTSIDE!!!');
     await rm(join(files.root, 'speech.txt'));
@@ -191,7 +191,7 @@ describe('FolderFiles against a folder swapped for a symlink after the lookup', 
   });
 
   it('a download of a file swapped for a FIFO neither blocks nor sends a byte', async () => {
-    const found = await files.lookupDownload('speech.txt', 'c1');
+    const found = files.lookupDownload('speech.txt', 'c1');
     if (found.kind !== 'found') throw new Error(found.kind);
     await rm(join(files.root, 'speech.txt'));
     execFileSync('mkfifo', [join(files.root, 'speech.txt')]);
@@ -222,7 +222,7 @@ describe('FolderFiles stores every name the rules accept', () => {
     incoming.stream.write(Buffer.from('long named'));
     await incoming.commit();
     files.release('c1');
-    const found = await files.lookupDownload(name, 'c2');
+    const found = files.lookupDownload(name, 'c2');
     if (found.kind !== 'found') throw new Error(found.kind);
     expect(await drain(files.read(found.ref, found.size))).toEqual({ bytes: 'long named' });
   });

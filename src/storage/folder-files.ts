@@ -7,7 +7,7 @@
  * symlink in between leads nowhere outside the root. A download's lookup asks
  * the file system synchronously, as the jail does: three calls of a few
  * microseconds each, where the thread pool cost a round trip through the loop
- * apiece (a 1 KiB download's reply waited on three of them).
+ * apiece (a 1 KiB download's reply waited on three of them), and answers at once.
  */
 import { accessSync, realpathSync, statSync } from 'node:fs';
 import { access, constants, lstat, opendir, readdir, realpath } from 'node:fs/promises';
@@ -54,12 +54,8 @@ export class FolderFiles implements ServerFiles {
     return new FolderFiles(await realpath(root));
   }
 
-  lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
-    // The executor turns a throw (a file gone between the calls) into a rejection, as an async call's would be.
-    return new Promise((resolve) => resolve(this.findDownload(name, owner)));
-  }
-
-  private findDownload(name: string, owner: string): DownloadLookup {
+  /** Answers at once (throws if the file goes between the calls): the lookup's actor (from-answer.ts) takes either. */
+  lookupDownload(name: string, owner: string): DownloadLookup {
     const found = this.downloadable(name);
     if (found.kind !== 'found') return found;
     if (!this.holds.share(this.key(found.ref), owner)) return { kind: 'busy' };
