@@ -193,13 +193,16 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
     expect(widths.table).toBeLessThanOrEqual(800);
     // A state name wraps only after a `_`: each of its words lies on one line.
     const wrapped = await fresh.evaluate(() =>
-      [...document.querySelectorAll('#connections td.state')].flatMap((cell) =>
-        [...cell.childNodes]
+      Array.from(document.querySelectorAll<HTMLElement>('#connections td.state')).flatMap((cell) =>
+        Array.from(cell.childNodes)
           .filter((node) => node.nodeType === Node.TEXT_NODE)
           .map((node) => {
             const range = document.createRange();
             range.selectNodeContents(node);
-            return { word: node.textContent, lines: new Set([...range.getClientRects()].map((rect) => rect.top)).size };
+            return {
+              word: node.textContent,
+              lines: new Set(Array.from(range.getClientRects()).map((rect) => rect.top)).size,
+            };
           }),
       ),
     );
