@@ -4,6 +4,9 @@
  * What the terminal received is saved in test-artifacts/progress/ for reading.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +61,19 @@ describe('progressLine', () => {
     expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 0, columns: 17 })).toBe(' 25%  ETA ?     ');
   });
 
+  it("says what it waits for once every byte is through, instead of a rate and 'ETA 0s', at every width", () => {
+    const awaiting = "waiting for the server's confirmation";
+    const line = (columns: number) => progressLine({ bytes: MiB, total: MiB, rate: 0, columns, awaiting });
+    expect(line(50)).toBe(`100%  ${awaiting}`);
+    expect(line(100)).toBe(`100% [${'#'.repeat(31)}]   1.00 MiB / 1.00 MiB  ${awaiting}`);
+    for (let columns = 1; columns <= 200; columns++) {
+      expect(line(columns).length).toBeLessThan(Math.max(columns, 2));
+      expect(line(columns)).not.toMatch(/ETA|\/s/);
+    }
+    // Before the last byte, the rate and ETA as ever.
+    expect(progressLine({ bytes: MiB - 1, total: MiB, rate: 1, columns: 100, awaiting })).toMatch(/B\/s {2}ETA /);
+  });
+
   it('says an unknown size is unknown: no percent, no bar, no "0 B / 0 B"', () => {
     const line = progressLine({ bytes: 0, total: undefined, rate: 0, columns: 120 });
     expect(line).toBe('0 B (size not known yet)                0 B/s');
@@ -96,10 +112,10 @@ async function stopSlowLink(link: SlowLink | undefined): Promise<void> {
   if (link) await rm(link.base, { recursive: true, force: true });
 }
 
-async function clientOnTerminal(columns: number, args: string[]) {
+async function clientOnTerminal(columns: number, args: string[], onOutput?: (soFar: string) => void) {
   const client = [process.execPath, CLI, 'client', ...args];
   const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
-  return inTerminal(['sh', '-c', shell], '');
+  return inTerminal(['sh', '-c', shell], '', undefined, onOutput);
 }
 
 describe('the client on a terminal', () => {
@@ -203,6 +219,104 @@ describe('an upload on a terminal, over a slow link', () => {
       expect(percents).toEqual([...percents].sort((a, b) => a - b));
       expect(frames.at(-1)).toBe('');
       expect(final).toMatch(/^uploaded 3\.00 MiB in [\d.]+ s \([\d.]+ (KiB|MiB)\/s\)\n$/);
+    },
+  );
+});
+
+/**
+ * A relay the test holds: it reads the client at about 1 MiB/s until `stall()` says to stop, then not at all until
+ * `releaseReading`; it holds the server's bytes that come after `confirmAt` went up (its confirmation) until
+ * `releaseConfirmation`.
+ */
+async function heldRelay(upstreamPort: number, stall: () => boolean, confirmAt: number) {
+  let up = 0;
+  let client!: Socket;
+  const held: Buffer[] = [];
+  const released = { reading: false, confirmation: false };
+  let server!: Socket;
+  const relay = createServer({ allowHalfOpen: true }, (socket) => {
+    client = socket;
+    server = connect({ port: upstreamPort, host: '127.0.0.1', allowHalfOpen: true });
+    client.on('data', (chunk: Buffer) => {
+      up += chunk.length;
+      server.write(chunk);
+      if (released.reading) return;
+      client.pause();
+      setTimeout(() => {
+        if (released.reading || !stall()) client.resume();
+      }, 50);
+    });
+    client.on('end', () => server.end());
+    server.on('data', (chunk: Buffer) => {
+      if (up >= confirmAt && !released.confirmation) held.push(chunk);
+      else client.write(chunk);
+    });
+    server.on('end', () => (released.confirmation ? client.end() : held.push(Buffer.alloc(0))));
+    for (const socket of [client, server]) socket.on('error', () => undefined);
+  });
+  await once(relay.listen(0, '127.0.0.1'), 'listening');
+  return {
+    port: (relay.address() as AddressInfo).port,
+    releaseReading: () => {
+      released.reading = true;
+      client.resume();
+    },
+    releaseConfirmation: () => {
+      released.confirmation = true;
+      for (const chunk of held.splice(0)) if (chunk.length > 0) client.write(chunk);
+      if (server.readableEnded) client.end();
+    },
+    close: () => relay.close(),
+  };
+}
+
+describe('an upload on a terminal that stalls, then waits for the server', () => {
+  const SIZE = 3 * MiB;
+  let link: SlowLink;
+
+  beforeAll(async () => {
+    link = await startSlowLink('wirestate-upload-stall-', 0, 3);
+    await writeFile(join(link.base, 'up.bin'), randomBytes(SIZE));
+  });
+
+  afterAll(() => stopSlowLink(link));
+
+  it.each([50, 100])(
+    'at %i columns: the rate falls to 0 and the ETA to ? while nothing moves; at 100%% it says it waits',
+    async (columns) => {
+      const frames = (soFar: string) => soFar.split('\x1b[K').map((frame) => frame.replace(/^[^]*\r/, ''));
+      let moving = false;
+      let stalled = false;
+      // Stalls once the bar has moved (the client's count of what left reaches the bar a few polls in).
+      const relay = await heldRelay(link.server.port, () => moving, SIZE);
+      let finished = false;
+      const result = clientOnTerminal(
+        columns,
+        ['-m', 'upload', '-s', `127.0.0.1:${relay.port}`, '-l', join(link.base, 'up.bin'), '-v', `up-${columns}.bin`],
+        (soFar) => {
+          moving ||= frames(soFar).some((frame) => /^ *[1-9]\d?% /.test(frame));
+          stalled ||= frames(soFar).some((frame) => /^ *[1-9]\d?% .*\b0 B\/s +ETA \?/.test(frame));
+          finished ||= frames(soFar).some((frame) => frame.startsWith('100%'));
+        },
+      );
+      // Bounded: a bar that never shows the stall (or never reaches 100%) is released after 20 s, and then fails.
+      for (let tries = 0; tries < 200 && !stalled; tries++) await delay(100);
+      relay.releaseReading();
+      for (let tries = 0; tries < 200 && !finished; tries++) await delay(100);
+      relay.releaseConfirmation();
+      const { code, stdout } = await result;
+      relay.close();
+      await writeFile(join(REPO, 'test-artifacts', 'progress', `upload-stall-${columns}-columns.txt`), stdout);
+      expect(code).toBe(0);
+      const drawn = frames(stdout).filter((frame) => /^ *\d+%/.test(frame));
+      for (const frame of drawn) expect(frame.length).toBeLessThan(columns);
+      // Seen while the relay held the bytes, not only after: a bar that is not redrawn while nothing moves fails here.
+      expect(stalled).toBe(true);
+      const done = drawn.filter((frame) => frame.startsWith('100%'));
+      expect(done.length).toBeGreaterThan(0);
+      for (const frame of done) expect(frame).toMatch(/waiting for the server's confirmation/);
+      expect(drawn.some((frame) => frame.includes('ETA 0s'))).toBe(false);
+      expect(await sha256(join(link.base, 'root', `up-${columns}.bin`))).toBe(await sha256(join(link.base, 'up.bin')));
     },
   );
 });

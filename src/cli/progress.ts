@@ -5,6 +5,8 @@
 import { formatBytes, type Logger } from '../log/logger';
 
 const REDRAW_MS = 100;
+/** While no bytes move the line is still redrawn this often, so its rate falls to 0 and its ETA to `?`. */
+const STALL_REDRAW_MS = 500;
 /** The current rate is measured over this much recent time, so a stall or a burst shows within seconds. */
 const RATE_WINDOW_MS = 2000;
 const MIN_BAR = 10;
@@ -21,6 +23,8 @@ export interface ProgressFigures {
   rate: number;
   /** Terminal width in columns. */
   columns: number;
+  /** Shown in place of the rate and ETA once every byte is through: what is still awaited (an upload's confirmation). */
+  awaiting?: string;
 }
 
 /**
@@ -28,26 +32,33 @@ export interface ProgressFigures {
  * Every field has a fixed width, so which fields and whether the bar are shown depend on the width (and
  * whether the size is known) only, never on the figures: the line keeps its layout while it is redrawn.
  */
-export function progressLine({ bytes, total, rate, columns }: ProgressFigures): string {
+export function progressLine({ bytes, total, rate, columns, awaiting }: ProgressFigures): string {
   const width = Math.max(columns - 1, 1);
   const known = total !== undefined;
+  const waits = known && awaiting !== undefined && bytes >= total;
   const speed = `${formatBytes(Math.round(rate)).padStart(BYTES_WIDTH)}/s`;
-  const parts: [string, string][] = known
+  const parts: [string, string][] = waits
     ? [
-        [
-          'percent',
-          `${Math.floor(Math.min(bytes / Math.max(total, 1), 1) * 100)
-            .toString()
-            .padStart(3)}%`,
-        ],
-        ['eta', `ETA ${(rate > 0 ? duration(Math.max(total - bytes, 0) / rate) : '?').padEnd(DURATION_WIDTH)}`],
-        ['rate', speed],
+        ['percent', '100%'],
+        ['awaiting', awaiting],
         ['amount', `${formatBytes(bytes).padStart(BYTES_WIDTH)} / ${formatBytes(total)}`],
       ]
-    : [
-        ['amount', `${formatBytes(bytes)} (size not known yet)`.padEnd(BYTES_WIDTH + 21)],
-        ['rate', speed],
-      ];
+    : known
+      ? [
+          [
+            'percent',
+            `${Math.floor(Math.min(bytes / Math.max(total, 1), 1) * 100)
+              .toString()
+              .padStart(3)}%`,
+          ],
+          ['eta', `ETA ${(rate > 0 ? duration(Math.max(total - bytes, 0) / rate) : '?').padEnd(DURATION_WIDTH)}`],
+          ['rate', speed],
+          ['amount', `${formatBytes(bytes).padStart(BYTES_WIDTH)} / ${formatBytes(total)}`],
+        ]
+      : [
+          ['amount', `${formatBytes(bytes)} (size not known yet)`.padEnd(BYTES_WIDTH + 21)],
+          ['rate', speed],
+        ];
   // Most important first: keep as many as fit, then show them in reading order.
   const kept: string[] = [];
   let used = 0;
@@ -56,7 +67,7 @@ export function progressLine({ bytes, total, rate, columns }: ProgressFigures): 
     used += (kept.length ? 2 : 0) + text.length;
     kept.push(text);
   }
-  const order = known ? ['percent', 'amount', 'rate', 'eta'] : ['amount', 'rate'];
+  const order = known ? ['percent', 'amount', 'rate', 'eta', 'awaiting'] : ['amount', 'rate'];
   const shown = parts
     .filter(([, text]) => kept.includes(text))
     .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
@@ -87,6 +98,8 @@ export class Progress {
   private drawn = false;
   private drawnBytes = -1;
   private readonly samples: { at: number; bytes: number }[] = [];
+  private latest?: { bytes: number; total: number; awaiting?: string };
+  private stallRedraw?: NodeJS.Timeout;
 
   /** `log`: `--log-format json`, where every line is a JSON object with `fields` and no bar is drawn. */
   constructor(
@@ -103,28 +116,26 @@ export class Progress {
     this.out.write(`${text}\n`);
   }
 
-  /** `total` 0 means not known yet: the machine learns a download's size from the server's reply. */
-  update(bytes: number, total: number): void {
+  /**
+   * `total` 0 means not known yet: the machine learns a download's size from the server's reply. `awaiting`: what
+   * the transfer still waits for once every byte is through, shown then instead of a rate and an ETA of 0.
+   */
+  update(bytes: number, total: number, awaiting?: string): void {
     if (this.quiet || this.log || !this.out.isTTY) return;
     const now = performance.now();
-    this.samples.push({ at: now, bytes });
-    while (this.samples.length > 2 && now - this.samples[1].at > RATE_WINDOW_MS) this.samples.shift();
+    this.latest = { bytes, total, awaiting };
+    this.sample(now, bytes);
     // The last bytes are drawn at once, and only once: more updates may follow at the same count.
     const finished = total > 0 && bytes >= total && this.drawnBytes < total;
     const finishedDrawn = total > 0 && this.drawnBytes >= total;
     if (finishedDrawn || (now - this.lastDraw < REDRAW_MS && !finished)) return;
-    this.drawnBytes = bytes;
-    this.lastDraw = now;
-    const oldest = this.samples[0];
-    const rate = now - oldest.at > 0 ? ((bytes - oldest.bytes) * 1000) / (now - oldest.at) : 0;
-    this.out.write(
-      `\r${progressLine({ bytes, total: total > 0 ? total : undefined, rate, columns: this.out.columns || 80 })}\x1b[K`,
-    );
-    this.drawn = true;
+    this.draw(now);
   }
 
   /** Removes the bar, so that what is written next starts on a clean line. */
   clear(): void {
+    clearInterval(this.stallRedraw);
+    this.stallRedraw = undefined;
     if (this.drawn) this.out.write('\r\x1b[K');
     this.drawn = false;
   }
@@ -132,5 +143,33 @@ export class Progress {
   /** Seconds since the transfer began. */
   elapsed(): number {
     return (performance.now() - this.started) / 1000;
+  }
+
+  private sample(now: number, bytes: number): void {
+    this.samples.push({ at: now, bytes });
+    while (this.samples.length > 2 && now - this.samples[1].at > RATE_WINDOW_MS) this.samples.shift();
+  }
+
+  private draw(now: number): void {
+    if (!this.latest) return;
+    const { bytes, total, awaiting } = this.latest;
+    this.drawnBytes = bytes;
+    this.lastDraw = now;
+    const oldest = this.samples[0];
+    const rate = now - oldest.at > 0 ? ((bytes - oldest.bytes) * 1000) / (now - oldest.at) : 0;
+    const figures = { bytes, total: total > 0 ? total : undefined, rate, columns: this.out.columns || 80, awaiting };
+    this.out.write(`\r${progressLine(figures)}\x1b[K`);
+    this.drawn = true;
+    this.stallRedraw ??= setInterval(() => this.redrawStill(), STALL_REDRAW_MS).unref();
+  }
+
+  /** No update for a while: the same bytes again, so the rate falls; a finished line stays as it is. */
+  private redrawStill(): void {
+    const now = performance.now();
+    const { latest } = this;
+    if (!latest || now - this.lastDraw < STALL_REDRAW_MS || (latest.total > 0 && this.drawnBytes >= latest.total))
+      return;
+    this.sample(now, latest.bytes);
+    this.draw(now);
   }
 }

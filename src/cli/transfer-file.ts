@@ -123,6 +123,8 @@ export async function transferFile(
   };
   // An upload's bar follows the bytes that left; a download's, the machine's count of those that came.
   const sent = operation === 'upload' ? new UploadSent() : undefined;
+  // Every byte acknowledged is not yet the file stored: the server confirms that once it has it on disk.
+  const awaiting = sent && "waiting for the server's confirmation";
   // Said once connected, before the first byte moves; then the progress follows the count.
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
@@ -157,7 +159,7 @@ export async function transferFile(
           );
         }
         sent?.handedOver(snapshot.context.bytes, start);
-        progress.update(sent?.bytes ?? snapshot.context.bytes, total);
+        progress.update(sent?.bytes ?? snapshot.context.bytes, total, awaiting);
       },
       error: () => undefined,
     });
@@ -177,7 +179,7 @@ export async function transferFile(
             sent &&
             ((waiting) => {
               sent.waiting(waiting);
-              progress.update(sent.bytes, size);
+              progress.update(sent.bytes, size, awaiting);
             }),
           sendsBulk: operation === 'upload',
           // The caller's end line names the file and the exit code: the session's would say it twice.

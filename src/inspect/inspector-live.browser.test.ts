@@ -191,6 +191,23 @@ it('shows the connections so far on first paint, and the table fits 800 px', asy
     }));
     expect(widths.page).toBeLessThanOrEqual(800);
     expect(widths.table).toBeLessThanOrEqual(800);
+    // A state name wraps only after a `_`: each of its words lies on one line.
+    const wrapped = await fresh.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('#connections td.state')).flatMap((cell) =>
+        Array.from(cell.childNodes)
+          .filter((node) => node.nodeType === Node.TEXT_NODE)
+          .map((node) => {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            return {
+              word: node.textContent,
+              lines: new Set(Array.from(range.getClientRects()).map((rect) => rect.top)).size,
+            };
+          }),
+      ),
+    );
+    expect(wrapped.length).toBeGreaterThan(0);
+    expect(wrapped.filter(({ lines }) => lines > 1)).toEqual([]);
     await fresh.screenshot({ path: join(ARTIFACTS, 'narrow-800.png'), fullPage: true });
   } finally {
     await fresh.close();

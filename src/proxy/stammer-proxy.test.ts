@@ -181,6 +181,33 @@ describe('stammer proxy relaying', () => {
     upstream.close();
   });
 
+  it('holds a bounded amount for an upstream that never reads: the sender is made to wait, not read dry', async () => {
+    const upstream = createServer((socket) => socket.pause());
+    await once(upstream.listen(0, '127.0.0.1'), 'listening');
+    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 4096 });
+    const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
+    await once(client, 'connect');
+    client.on('error', () => undefined);
+    const SENT = 64 * 1024 * 1024;
+    client.write(Buffer.alloc(SENT));
+    // What the proxy's side has taken: acknowledged by its kernel. Wait (bounded) until it stops growing.
+    const taken = async () => client.bytesWritten - client.writableLength - ((await unacknowledgedBytes(client)) ?? 0);
+    let last = -1;
+    let still = 0;
+    for (let tries = 0; tries < 300 && still < 5; tries++) {
+      await delay(100);
+      const now = await taken();
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+    // A proxy reading without bound takes all 64 MiB into its memory; this one stops at its 64 KiB and the buffers.
+    expect(last).toBeLessThan(SENT / 2);
+    expect(client.writableLength).toBeGreaterThan(0);
+    client.destroy();
+    await proxy.close();
+    upstream.close();
+  });
+
   it('--record writes what came from each side, byte for byte', async () => {
     const t = await startTestServer();
     const upstream = await recordingUpstream(Buffer.from('pong'));

@@ -130,9 +130,14 @@ export const wirestateInTerminal = (args: string[], typed: string): Promise<Fini
 
 /**
  * Runs `command` with a terminal as its stdin and stdout (util-linux `script` makes the pty), typing
- * `typed` into it; the output is what the terminal showed, CRs removed.
+ * `typed` into it; the output is what the terminal showed, CRs removed. `onOutput` sees it as it grows.
  */
-export function inTerminal(command: string[], typed: string, cwd?: string): Promise<Finished> {
+export function inTerminal(
+  command: string[],
+  typed: string,
+  cwd?: string,
+  onOutput?: (soFar: string) => void,
+): Promise<Finished> {
   const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command.map(quote).join(' '), '/dev/null'], {
@@ -142,7 +147,10 @@ export function inTerminal(command: string[], typed: string, cwd?: string): Prom
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onOutput?.(stdout);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout: stdout.replace(/\r/g, ''), stderr }));

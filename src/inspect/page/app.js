@@ -169,6 +169,17 @@ function outcomeOf(entry) {
   return { text: ended.detail ? `${ended.outcome}: ${ended.detail}` : ended.outcome, kind };
 }
 
+/** A state name that may wrap after each `_` (`download_|complete`), never inside a word. */
+function stateCell(name) {
+  const cell = document.createElement('td');
+  cell.className = 'state';
+  name.split(/(?<=_)/).forEach((part, at) => {
+    if (at > 0) cell.appendChild(document.createElement('wbr'));
+    cell.appendChild(document.createTextNode(part));
+  });
+  return cell;
+}
+
 function renderList() {
   const body = $('#connections tbody');
   body.textContent = '';
@@ -189,13 +200,13 @@ function renderList() {
       entry.meta.protocol,
       entry.request || '',
       context.size ? `${bytesText(context.bytes || 0)} / ${bytesText(context.size)}` : bytesText(context.bytes || 0),
-      entry.states[entry.states.length - 1] || '',
     ];
     for (const text of cells) {
       const cell = document.createElement('td');
       cell.textContent = text;
       row.appendChild(cell);
     }
+    row.appendChild(stateCell(entry.states[entry.states.length - 1] || ''));
     const outcome = outcomeOf(entry);
     const cell = document.createElement('td');
     cell.className = `outcome ${outcome.kind}`.trim();
