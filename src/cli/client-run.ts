@@ -79,15 +79,7 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
   const result = await transferFile(file, settings, 'client', progress);
   const seconds = progress.elapsed();
-  const end = {
-    connection: 'client',
-    operation: settings.operation,
-    name: file.remote,
-    path: file.local,
-    event: 'end',
-    ...outcomeFields(result),
-    duration_ms: Math.round(seconds * 1000),
-  };
+  const end = endFields(file, settings, result, 'client', seconds * 1000);
   if (result.problem) {
     progress.clear();
     if (notes) notes.error(result.problem, end);
@@ -100,19 +92,29 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   return result.exitCode;
 }
 
-/** Several files: a line for each as it ends (a failure always, a success unless -q or --json), then a summary. */
+/**
+ * Several files: a line for each as it ends (a failure always, a success unless -q or --json), then a summary;
+ * with `--log-format json` each is a JSON object, a file's with the fields of runOne's end line.
+ */
 async function runMany(files: FilePair[], settings: TransferSettings, args: ClientArgs): Promise<number> {
   const startedMs = performance.now();
+  const notes = jsonNotes(args);
   const quietFile = new Progress(process.stderr, true);
   const results = await runAtMost(files, args.parallel, async (file, index) => {
-    const result = await transferFile(file, settings, `client-${index + 1}`, quietFile);
+    const connection = `client-${index + 1}`;
+    const result = await transferFile(file, settings, connection, quietFile);
     const arrow =
       settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
-    if (result.problem) process.stderr.write(`wirestate client: ${arrow}: ${result.problem}\n`);
-    else if (result.outcome && !args.quiet && !args.json) {
-      const seconds = (performance.now() - result.startedMs) / 1000;
+    const ms = performance.now() - result.startedMs;
+    const end = endFields(file, settings, result, connection, ms);
+    if (result.problem) {
+      if (notes) notes.error(`${arrow}: ${result.problem}`, end);
+      else process.stderr.write(`wirestate client: ${arrow}: ${result.problem}\n`);
+    } else if (result.outcome && !args.quiet && !args.json) {
       const { outcome, bytes } = result.outcome;
-      process.stderr.write(`${outcome} ${arrow}: ${formatBytes(bytes)} in ${seconds.toFixed(3)} s\n`);
+      const line = `${outcome} ${arrow}: ${formatBytes(bytes)} in ${(ms / 1000).toFixed(3)} s`;
+      if (notes) notes.info(line, end);
+      else process.stderr.write(`${line}\n`);
     }
     if (args.json) printResult(resultFields(file, settings, result));
     return result.exitCode;
@@ -122,13 +124,34 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
     const seconds = (performance.now() - startedMs) / 1000;
     const failed = results.filter((code) => code !== EXIT.ok).length;
     const done = files.length - failed;
-    process.stderr.write(
+    const line =
       `${done} of ${files.length} files done in ${seconds.toFixed(2)} s${done ? ` (${(done / seconds).toFixed(0)} files/s)` : ''}` +
-        `${failed ? `; ${failed} failed, exit ${worst}` : ''}\n`,
-    );
+      (failed ? `; ${failed} failed, exit ${worst}` : '');
+    if (notes)
+      notes.info(line, {
+        event: 'summary',
+        operation: settings.operation,
+        files: files.length,
+        done,
+        failed,
+        exit_code: worst,
+        duration_ms: Math.round(seconds * 1000),
+      });
+    else process.stderr.write(`${line}\n`);
   }
   return worst;
 }
+
+/** The fields of a file's `"event":"end"` line: which file over which connection, how it ended, how long it took. */
+const endFields = (file: FilePair, settings: TransferSettings, result: FileResult, connection: string, ms: number) => ({
+  connection,
+  operation: settings.operation,
+  name: file.remote,
+  path: file.local,
+  event: 'end',
+  ...outcomeFields(result),
+  duration_ms: Math.round(ms),
+});
 
 const resultFields = (file: FilePair, settings: TransferSettings, result: FileResult) => ({
   operation: settings.operation,

@@ -109,6 +109,11 @@ export class ClientReport {
     return this.json ? process.stderr : process.stdout;
   }
 
+  /** Whether the run's `"event":"end"` line is the report's (`--log-format json`): the session then writes none. */
+  get writesEndLine(): boolean {
+    return this.log !== undefined;
+  }
+
   /** Text for stdout. */
   print(text: string | Buffer): void {
     if (this.json) this.output += text.toString();
@@ -149,7 +154,7 @@ export class ClientReport {
 
   /** The run is over: with `--json`, the object; with `--log-format json`, the end line if no error wrote it. Returns `exitCode`. */
   finish(exitCode: number): number {
-    if (this.log && !this.json && !this.endLogged && this.outcome) {
+    if (this.log && !this.endLogged && this.outcome) {
       const { outcome, bytes } = this.outcome;
       const seconds = this.elapsedMs() / 1000;
       this.log.info(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, {
@@ -182,3 +187,15 @@ export const reported =
     const report = new ClientReport(command, args.json, subjectOf(args), args['log-format']);
     return report.finish(await run(args, report));
   };
+
+/** The report of a one-line client (upper, sum): its protocol names the operation, the server is `--host`:`--port`. */
+export const lineClientReported = <A extends { json: boolean; 'log-format': LogFormat; host: string; port: number }>(
+  protocol: string,
+  nameOf: (args: A) => string | undefined,
+  run: (args: A, report: ClientReport) => Promise<number>,
+) =>
+  reported(
+    protocol,
+    (args: A) => ({ protocol, peer: `${args.host}:${args.port}`, operation: protocol, name: nameOf(args) }),
+    run,
+  );

@@ -199,7 +199,14 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   try {
     outcome = report.ended(
       await runClientSession(
-        { protocol: queueProtocolName(transport), transport, host: args.host, port: args.port, spec },
+        {
+          protocol: queueProtocolName(transport),
+          transport,
+          host: args.host,
+          port: args.port,
+          spec,
+          logsEnd: !report.writesEndLine,
+        },
         args,
         log,
         keepMessage,

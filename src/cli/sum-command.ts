@@ -9,7 +9,7 @@ import { examples } from './help-examples';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
-import { reported, type ClientReport } from './json-result';
+import { lineClientReported, type ClientReport } from './json-result';
 import { prompter } from './prompt';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -129,17 +129,6 @@ export const sumCommand = protocolRoles((roles) =>
       'client [name] [number]',
       'Send a name and a number, print both and the sum',
       valuesRequired(clientBuilder),
-      exitWith(
-        reported(
-          'sum',
-          (args: ClientArgs) => ({
-            protocol: 'sum',
-            peer: `${args.host}:${args.port}`,
-            operation: 'sum',
-            name: args.name,
-          }),
-          runClient,
-        ),
-      ),
+      exitWith(lineClientReported('sum', (args: ClientArgs) => args.name, runClient)),
     ),
 );

@@ -52,7 +52,7 @@ export async function runTextClient(
   try {
     const outcome = report.ended(
       await runClientSession(
-        { protocol, transport: 'tcp', host: args.host, port: args.port, spec },
+        { protocol, transport: 'tcp', host: args.host, port: args.port, spec, logsEnd: !report.writesEndLine },
         args,
         log,
         keepReply,

@@ -7,7 +7,7 @@ import { examples } from './help-examples';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
-import { reported, type ClientReport } from './json-result';
+import { lineClientReported, type ClientReport } from './json-result';
 import { prompter } from './prompt';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -66,21 +66,12 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
 
 /** Adds `upper server` and `upper client`. */
 export const upperCommand = protocolRoles((roles) =>
-  roles.command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer).command(
-    'client [sentence..]',
-    'Send a line and print the answer',
-    valuesRequired(clientBuilder),
-    exitWith(
-      reported(
-        'upper',
-        (args: ClientArgs) => ({
-          protocol: 'upper',
-          peer: `${args.host}:${args.port}`,
-          operation: 'upper',
-          name: args.sentence?.join(' '),
-        }),
-        runClient,
-      ),
+  roles
+    .command('server [port]', 'Answer each line upper-cased', valuesRequired(serverBuilder), runServer)
+    .command(
+      'client [sentence..]',
+      'Send a line and print the answer',
+      valuesRequired(clientBuilder),
+      exitWith(lineClientReported('upper', (args: ClientArgs) => args.sentence?.join(' '), runClient)),
     ),
-  ),
 );

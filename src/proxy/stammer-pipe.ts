@@ -18,6 +18,8 @@ export interface StammerOptions {
   onChunk?: (chunk: Buffer) => void;
   /** Changes a chunk after it is recorded and before it is passed on (`--corrupt-after`). */
   alter?: (chunk: Buffer) => Buffer;
+  /** Called when `from` is reset (or fails), before the reset is passed on to `to`. */
+  onReset?: () => void;
 }
 
 /** Bytes held before the source is paused; it is read again once fewer are held. */
@@ -79,6 +81,7 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
   });
   function passResetOn() {
     clearInterval(resetCheck);
+    options.onReset?.();
     queue.clear();
     if (!to.destroyed) to.resetAndDestroy();
     from.destroy();

@@ -10,6 +10,8 @@ import { TraceWriter } from '../trace/trace-writer';
 import { seededRandom } from '../engine/seeded-random';
 import { stammer } from './stammer-pipe';
 import { byteFlipper } from './byte-flip';
+import { RelayWatch, type RelayEnding } from './relay-ending';
+import { socketErrorCode } from '../engine/outcome';
 
 /** Which way `--corrupt-after` flips a byte: `up` from the client to the server, `down` back. */
 export type CorruptDirection = 'up' | 'down' | 'both';
@@ -35,6 +37,10 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** The close line's words: `closed after 11 B relayed`, or how it ended otherwise. */
+const closedWords = ({ outcome, code }: RelayEnding, bytes: number) =>
+  outcome === 'relayed' ? `closed after ${bytes} B relayed` : `closed, ${outcome} (${code}), after ${bytes} B relayed`;
+
 /** Sets the flip's generator apart from the cuts' (any constant that is not 0). */
 const FLIP_SALT = 0x5bd1e995;
 
@@ -43,10 +49,17 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let next = 0;
   const sockets = new Set<Socket>();
 
+  const target = `${options.upstream.host}:${options.upstream.port}`;
+  const watches = new Set<RelayWatch>();
+
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     const number = ++next;
     const id = `p${number}`;
     const peer = peerName(client);
+    const started = performance.now();
+    const relayLog = log.child({ connection: id, peer, target });
+    const watch = new RelayWatch();
+    watches.add(watch);
     const upstream = connect({ ...options.upstream, allowHalfOpen: true });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -55,15 +68,18 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const record = options.recordDir
       ? TraceWriter.openOrWarn(options.recordDir, { protocol: 'tcp', role: 'proxy', connection: id, peer }, log)
       : undefined;
-    log.info(`relaying ${peer} to ${options.upstream.host}:${options.upstream.port}`, { connection: id });
+    relayLog.info(`relaying ${peer} to ${target}`, { event: 'open' });
 
     // From a generator of its own, so that the same seed cuts the same way with or without a flip.
     const flipFor = (direction: 'c>s' | 's>c', seed: number) => {
       const { corrupt } = options;
       if (!corrupt || corrupt.direction === (direction === 'c>s' ? 'down' : 'up')) return undefined;
       const mask = 1 + Math.floor(seededRandom(seed ^ FLIP_SALT)() * 255);
-      log.info(`${direction}: byte ${corrupt.after} to be XORed with 0x${mask.toString(16).padStart(2, '0')}`, {
-        connection: id,
+      relayLog.info(`${direction}: byte ${corrupt.after} to be XORed with 0x${mask.toString(16).padStart(2, '0')}`, {
+        event: 'corrupt',
+        direction: direction === 'c>s' ? 'up' : 'down',
+        byte: corrupt.after,
+        mask,
       });
       return byteFlipper({ after: corrupt.after, mask });
     };
@@ -75,23 +91,53 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         random: seededRandom(seed),
         onChunk,
         onFragment: log.isDebugEnabled()
-          ? (bytes: number, delay: number) => log.debug(`${direction} ${bytes} B after ${delay} ms`, { connection: id })
+          ? (bytes: number, delay: number) =>
+              relayLog.debug(`${direction} ${bytes} B after ${delay} ms`, {
+                event: 'fragment',
+                direction: direction === 'c>s' ? 'up' : 'down',
+                bytes,
+                delay_ms: delay,
+              })
           : undefined,
         alter: flipFor(direction, seed),
+        onReset: () => watch.reset(direction === 'c>s' ? 'client' : 'upstream'),
       };
     };
     stammer(client, upstream, pipe('c>s', 0, record && ((chunk) => record.in(chunk))));
     stammer(upstream, client, pipe('s>c', 1, record && ((chunk) => record.out(chunk))));
 
+    let connected = false;
+    upstream.once('connect', () => (connected = true));
     let closed = 0;
     const onClose = () => {
       if (++closed < 2) return;
+      watches.delete(watch);
+      const ending = watch.ending();
       const bytes = client.bytesRead + upstream.bytesRead;
-      log.info(`closed after ${bytes} B relayed`, { connection: id });
-      void record?.finish({ ok: true, outcome: 'relayed', code: 'ok', bytes });
+      const ms = performance.now() - started;
+      relayLog.log(ending.ok ? 'info' : 'warn', closedWords(ending, bytes), {
+        event: 'close',
+        outcome: ending.outcome,
+        code: ending.code,
+        bytes_up: client.bytesRead,
+        bytes_down: upstream.bytesRead,
+        duration_ms: Math.round(ms * 1000) / 1000,
+      });
+      void record?.finish({ ...ending, bytes });
     };
-    upstream.on('error', (error) => log.warn(`upstream: ${error.message}`, { connection: id }));
-    client.on('error', (error) => log.debug(`client: ${error.message}`, { connection: id }));
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      const errno = error.code ?? 'socket.error';
+      watch.upstreamFailed(errno, connected);
+      // Unreachable (the server down) is an error; a reset once relaying, a warning as before.
+      relayLog.log(connected ? 'warn' : 'error', `upstream ${target}: ${error.message}`, {
+        event: 'error',
+        code: socketErrorCode(errno),
+        errno,
+      });
+    });
+    client.on('error', (error: NodeJS.ErrnoException) =>
+      relayLog.debug(`client: ${error.message}`, { event: 'error', errno: error.code }),
+    );
     upstream.on('close', onClose);
     client.on('close', onClose);
   });
@@ -102,8 +148,20 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       log.info(
-        `stammer proxy on ${address.address}:${address.port} -> ${options.upstream.host}:${options.upstream.port}, ` +
+        `stammer proxy on ${address.address}:${address.port} -> ${target}, ` +
           `fragments up to ${options.maxFragment} B, delays up to ${options.maxDelayMs} ms, seed ${options.seed}`,
+        {
+          event: 'start',
+          listen: `${address.address}:${address.port}`,
+          target,
+          max_fragment: options.maxFragment,
+          max_delay_ms: options.maxDelayMs,
+          seed: options.seed,
+          ...(options.corrupt && {
+            corrupt_after: options.corrupt.after,
+            corrupt_direction: options.corrupt.direction,
+          }),
+        },
       );
       resolve({
         address,
@@ -111,6 +169,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           new Promise<void>((done) => {
             // A stop mid-stream is a broken relay, not a finished one: an end would tell a server that a
             // protocol without a size (share put, queue send) got all of it.
+            for (const watch of watches) watch.proxyStopping();
             for (const socket of sockets) socket.resetAndDestroy();
             server.close(() => done());
           }),
