@@ -340,6 +340,36 @@ describe('errors: one line, the documented exit code', () => {
     }
   });
 
+  it('with --log-format json, a command that cannot start writes one JSON error line where it logs', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    const jsonError = (text: string, exitCode: number, message: RegExp) => {
+      expect(text.split('\n')).toHaveLength(2);
+      expect(JSON.parse(text)).toMatchObject({ level: 'error', event: 'error', exit_code: exitCode });
+      expect((JSON.parse(text) as { message: string }).message).toMatch(message);
+    };
+    try {
+      const root = ['--root', join(base, 'files'), '--host', '127.0.0.1', '-l', '0'];
+      const server = await wirestate(['server', ...root, '--log-format', 'json', '--inspect', port]);
+      expect(server.code).toBe(EXIT.cannotListen);
+      expect(server.stderr).toBe('');
+      jsonError(server.stdout, EXIT.cannotListen, /cannot serve the inspector/);
+      const client = await wirestate(['upper', 'client', '--port', '1', '--log-format=json', '--inspect', port, 'hi']);
+      expect(client.code).toBe(EXIT.cannotListen);
+      expect(client.stdout).toBe('');
+      jsonError(client.stderr, EXIT.cannotListen, /cannot serve the inspector/);
+      const record = await wirestate(['client', '--log-format', 'json', '--record', '/proc/nope', '-s', '127.0.0.1:1']);
+      expect(record.code).toBe(EXIT.localFile);
+      jsonError(record.stderr, EXIT.localFile, /--record/);
+      const usage = await wirestate(['client', '--log-format', 'json', '--idle-timeout', 'abc']);
+      expect(usage.code).toBe(EXIT.usage);
+      jsonError(usage.stderr, EXIT.usage, /idle-timeout/);
+    } finally {
+      taken.close();
+    }
+  });
+
   it('a client that cannot connect says so in words, exit 6', async () => {
     const result = await wirestate(['upper', 'client', '--port', '1', 'hi']);
     expect(result.code).toBe(EXIT.cannotConnect);

@@ -13,6 +13,7 @@ import { protocolCommand } from './protocol-commands';
 import { helpWidth } from './help-width';
 import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
+import { writeFailure } from './failure-line';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -130,8 +131,9 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
             /^([\w-]+) needs a value$/,
             (_, key: string) => `${key.length === 1 ? '-' : '--'}${key} needs a value`,
           );
-        process.stderr.write(`wirestate: ${oneLine}; see --help\n`);
-        process.exit(error instanceof CommandError ? error.exitCode : EXIT.usage);
+        const exitCode = error instanceof CommandError ? error.exitCode : EXIT.usage;
+        writeFailure(argv, oneLine, exitCode);
+        process.exit(exitCode);
       })
       .parseAsync()
   );
