@@ -26,6 +26,7 @@ import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
+import { hostPort } from '../loop/peer-name';
 
 /** Where the kept bytes of a resumed transfer are. */
 const resumedWhat = (operation: 'download' | 'upload') =>
@@ -132,13 +133,13 @@ export async function transferFile(
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
-    progress.line(`${operation} ${arrow} via ${host}:${port}`, {
+    progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, {
       connection,
       event: 'start',
       operation,
       name: remote,
       path: localName,
-      peer: `${host}:${port}`,
+      peer: hostPort(host, port),
     });
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
     let fellBack = false;
