@@ -218,7 +218,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.error),
               target: 'download_complete',
-              actions: finish('server_error', 'peer.error', 'the server refused the request (E)'),
+              actions: finish('server_error', 'peer.error', 'it answered E'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -237,10 +237,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
             },
             {
               target: 'download_complete',
-              actions: [
-                sendStatus(STATUS.no),
-                finish('no_room', 'storage.no_room', 'not enough free space for the file'),
-              ],
+              actions: [sendStatus(STATUS.no), finish('no_room', 'storage.no_room')],
             },
           ],
           onError: {
@@ -305,7 +302,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.error),
               target: 'upload_complete',
-              actions: finish('server_error', 'peer.error', 'the server refused the request (E)'),
+              actions: finish('server_error', 'peer.error', 'it answered E'),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],

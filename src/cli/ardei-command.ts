@@ -38,6 +38,7 @@ import {
 import { reportOf } from '../../machines/ardei/report';
 import { PREPARED_GAP_MS } from '../../machines/ardei/tcp-server';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
+import { hostPort } from '../loop/peer-name';
 
 const port = (name: string, value: number) => {
   if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
@@ -204,7 +205,7 @@ async function request(text: string, args: ClientArgs, log: Logger, report: Clie
     );
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
     if (outcome.code === 'peer.unreachable')
-      throw new CannotConnect(`cannot reach ${args.host}:${port}: ${errnoWords('ECONNREFUSED')}`);
+      throw new CannotConnect(`cannot reach ${hostPort(args.host, port)}: ${errnoWords('ECONNREFUSED')}`);
     if (!outcome.ok) return report.fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
     const summary = reportOf({
       request: text,

@@ -102,7 +102,7 @@ describe('help and usage', () => {
     expectOneLine(
       await wirestate(['completion', 'fish']),
       EXIT.usage,
-      /^wirestate: SHELL must be bash or zsh, not 'fish'; see --help$/m,
+      /^wirestate: \[shell\] must be bash or zsh, not 'fish'; see --help$/m,
     );
     // Before, $SHELL naming another shell printed the bash script, exit 0.
     expectOneLine(
@@ -142,7 +142,7 @@ describe('errors: one line, the documented exit code', () => {
     [
       'a positional choice that does not exist',
       ['queue', 'server', '0', 'SCTP'],
-      /^wirestate: SOCKTYPE must be tcp or udp, not 'sctp'; see --help$/m,
+      /^wirestate: <socktype> must be tcp or udp, not 'sctp'; see --help$/m,
     ],
     ['a server that is not host:port', ['client', '-s', 'nonsense'], /expected host:port, got "nonsense"/],
     [

@@ -16,6 +16,7 @@ import { errnoWords } from './errno-words';
 import { startInspection, toStderr } from './inspect-options';
 import { keepInspector } from './kept-inspector';
 import { stopOnSignal } from './stop-on-signal';
+import { hostPort } from '../loop/peer-name';
 
 export interface ClientSession {
   protocol: string;
@@ -63,7 +64,7 @@ export async function runClientSession(
     sendsBulk = true,
     logsEnd,
   } = session;
-  const peer = `${host}:${port}`;
+  const peer = hostPort(host, port);
   const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
   let release = (): void => undefined;

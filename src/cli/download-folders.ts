@@ -5,14 +5,24 @@
  * The run names each local file once and writes only its own, so the first reading stays true for them.
  */
 import { readdir } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
+
+/**
+ * What a local name is: nothing yet, a regular file, a folder, or something else (a device such as /dev/null, a
+ * pipe, a socket), which a download must not replace with a file.
+ */
+export type EntryKind = 'none' | 'file' | 'folder' | 'other';
+
+/** The kind of what `stat` found (`undefined`: nothing there). */
+export const entryKind = (found: Pick<Stats, 'isFile' | 'isDirectory'> | undefined): EntryKind =>
+  found === undefined ? 'none' : found.isFile() ? 'file' : found.isDirectory() ? 'folder' : 'other';
 
 /** One folder as the run first read it. */
 export interface FolderListing {
   /** Every entry's name. */
   names: string[];
-  /** Whether `name` is a folder: `undefined` when the listing cannot tell (a symlink, to be followed). */
-  isFolder: (name: string) => boolean | undefined;
+  /** What `name` is: `undefined` when the listing cannot tell (a symlink, to be followed). */
+  kindOf: (name: string) => EntryKind | undefined;
 }
 
 export class DownloadFolders {
@@ -33,9 +43,9 @@ function listingOf(entries: Dirent[]): FolderListing {
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   return {
     names: [...byName.keys()],
-    isFolder: (name) => {
+    kindOf: (name) => {
       const entry = byName.get(name);
-      return entry?.isSymbolicLink() ? undefined : (entry?.isDirectory() ?? false);
+      return entry?.isSymbolicLink() ? undefined : entryKind(entry);
     },
   };
 }

@@ -17,6 +17,7 @@ import { printResult } from './json-result';
 import { byName, listingText } from './listing-text';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { outcomeWords } from './outcome-words';
+import { hostPort } from '../loop/peer-name';
 
 /** Lists the server's folder; returns the process exit code. */
 export async function runList(args: ClientArgs): Promise<number> {
@@ -32,8 +33,8 @@ export async function runList(args: ClientArgs): Promise<number> {
     hello: { capabilities: IMPLEMENTED, waitMs: args['hello-wait'] * 1000 },
   });
   const notes = jsonNotes(args);
-  const about = { connection: 'client', operation: 'list', peer: `${host}:${port}` };
-  if (!args.quiet && !args.json) notes?.info(`list via ${host}:${port}`, { ...about, event: 'start' });
+  const about = { connection: 'client', operation: 'list', peer: hostPort(host, port) };
+  if (!args.quiet && !args.json) notes?.info(`list via ${hostPort(host, port)}`, { ...about, event: 'start' });
   let outcome: SessionOutcome | undefined;
   let exitCode: number = EXIT.ok;
   let problem: string | undefined;
@@ -55,7 +56,7 @@ export async function runList(args: ClientArgs): Promise<number> {
   }
   const files = byName(exitCode === EXIT.ok ? decodeListEntries(received.stored ?? Buffer.alloc(0)) : []);
   const output = exitCode === EXIT.ok ? listingText(files) : undefined;
-  const summary = `${files.length} file${files.length === 1 ? '' : 's'} on ${host}:${port}`;
+  const summary = `${files.length} file${files.length === 1 ? '' : 's'} on ${hostPort(host, port)}`;
   const end = {
     ...about,
     event: 'end',

@@ -5,7 +5,7 @@
  * memory, and a dangling symlink was "a part of the path is a file".
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -92,6 +92,35 @@ it.each([
     new RegExp(`^wirestate: ${flag} is empty: give a path, or leave ${flag} out; see --help$`, 'm'),
   );
   expect(result.stdout).toBe('');
+});
+
+it.each([
+  ['--root', ['server', '-l', '0', ...LOOPBACK, '--root', ' ']],
+  ['--store', ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store', '  ']],
+  ['--record', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record', ' ']],
+])('a blank %s (spaces) is refused like an empty one, and no folder " " is made: exit 2', async (flag, args) => {
+  const result = await wirestateWithin(args, base);
+  expectOneLine(
+    result,
+    EXIT.usage,
+    new RegExp(`^wirestate: ${flag} is blank: give a path, or leave ${flag} out; see --help$`, 'm'),
+  );
+  expect(await readdir(base)).toEqual([]);
+});
+
+it.each([
+  ['client', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record', '-']],
+  ['server', ['server', '-l', '0', ...LOOPBACK, '--record', '-']],
+  ['serve-all', ['serve-all', '--only', 'upper', ...LOOPBACK, '--record', '-']],
+  ['proxy', ['proxy', '-l', '0', ...LOOPBACK, '--record', '-']],
+])('%s --record -: refused in one line (it takes a folder), no folder "-" made: exit 2', async (_command, args) => {
+  const result = await wirestateWithin(args, base);
+  expectOneLine(
+    result,
+    EXIT.usage,
+    /^wirestate: --record takes a folder, not - \(one trace file per connection\); see --help$/m,
+  );
+  expect(await readdir(base)).toEqual([]);
 });
 
 it.each([

@@ -7,14 +7,20 @@ import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { errorCode } from '../storage/errors';
 import { errnoWords } from './errno-words';
 
-/** Why no file can be made at `file`, in words; undefined when one could (and was removed again). */
-export function newFileProblem(file: string, folder: string): string | undefined {
+/** The error code making a file at `file` gives; undefined when one could be made (and was removed again). */
+export function newFileError(file: string): string | undefined {
   try {
     closeSync(openSync(file, 'wx'));
     unlinkSync(file);
     return undefined;
   } catch (error) {
-    const code = errorCode(error);
-    return code === 'ENOENT' ? `${folder} takes no new files` : `cannot make ${file}: ${errnoWords(code)}`;
+    return errorCode(error);
   }
+}
+
+/** Why no file can be made at `file` in `folder`, in words; undefined when one could (and was removed again). */
+export function newFileProblem(file: string, folder: string): string | undefined {
+  const code = newFileError(file);
+  if (code === undefined) return undefined;
+  return code === 'ENOENT' ? `${folder} takes no new files` : `cannot make ${file}: ${errnoWords(code)}`;
 }

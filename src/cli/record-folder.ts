@@ -10,6 +10,9 @@ import { newFileProblem } from './new-file-problem';
 
 export function checkRecordFolder(path: string): void {
   refuseEmptyPath('record', path);
+  // Traces are files, one per connection: stdout cannot hold them.
+  if (path === '-')
+    throw new CommandError('--record takes a folder, not - (one trace file per connection)', EXIT.usage);
   const refuse = (why: string) => new CommandError(`cannot record into --record ${path}: ${why}`, EXIT.localFile);
   try {
     makeFolders(path);

@@ -1,5 +1,6 @@
 /** `wirestate replay FILE`: read a recorded trace as a timeline, and optionally re-run it. */
 import { readFile } from 'node:fs/promises';
+import { text as streamText } from 'node:stream/consumers';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
@@ -20,7 +21,11 @@ const CHECKS: [string, Chunking][] = [
 
 const builder = (yargs: Argv) =>
   yargs
-    .positional('file', { type: 'string', demandOption: true, describe: 'A trace file written by --record' })
+    .positional('file', {
+      type: 'string',
+      demandOption: true,
+      describe: 'A trace file written by --record (- reads it from stdin)',
+    })
     .option('check', {
       type: 'boolean',
       default: false,
@@ -39,7 +44,7 @@ const builder = (yargs: Argv) =>
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
   let text: string;
   try {
-    text = await readFile(args.file, 'utf8');
+    text = args.file === '-' ? await streamText(process.stdin) : await readFile(args.file, 'utf8');
   } catch (error) {
     process.stderr.write(`wirestate replay: cannot read ${args.file}: ${errnoWords(errorCode(error))}\n`);
     process.exitCode = EXIT.usage;

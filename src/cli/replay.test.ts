@@ -1,9 +1,10 @@
 /** `wirestate replay` as a person debugging a capture uses it. */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { REPO, startCliServer, wirestate } from '../test-support/processes';
+import { CLI, REPO, startCliServer, wirestate } from '../test-support/processes';
 
 const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'download-ok.server.jsonl');
 
@@ -139,5 +140,26 @@ describe('wirestate replay', () => {
     const result = await wirestate(['replay', path]);
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(/not a wirestate\/1 trace/);
+  });
+
+  it('refuses a header without its fields in one line naming them, exit 2', async () => {
+    const path = join(base, 'bare-header.jsonl');
+    await writeFile(path, '{"trace":"wirestate/1","protocol":"transfer"}\n');
+    const result = await wirestate(['replay', path]);
+    expect(result).toMatchObject({
+      code: EXIT.usage,
+      stdout: '',
+      stderr: `wirestate replay: ${path}: the trace header lacks role, connection, peer, version, started\n`,
+    });
+  });
+
+  it('replay - reads the trace from stdin', async () => {
+    const result = spawnSync(process.execPath, [CLI, 'replay', '-'], {
+      input: await readFile(FIXTURE),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(result.stdout).toBe((await wirestate(['replay', FIXTURE])).stdout);
   });
 });

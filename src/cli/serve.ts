@@ -18,6 +18,7 @@ import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions } from './inspect-options';
 import type { Inspection } from './inspection';
 import { cannotListen } from './cannot-listen';
+import { hostPort } from '../loop/peer-name';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
 export function withServerOptions<T>(yargs: Argv<T>) {
@@ -146,7 +147,7 @@ export async function serve(
       });
       servers.push(server);
       listening.push(
-        `${protocol.name} server listening on ${server.address.address}:${server.address.port}${transport === 'udp' ? ' (UDP)' : ''}`,
+        `${protocol.name} server listening on ${hostPort(server.address.address, server.address.port)}${transport === 'udp' ? ' (UDP)' : ''}`,
       );
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.

@@ -19,12 +19,14 @@ import { keptDownload } from '../storage/kept-download';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
-import type { DownloadFolders } from './download-folders';
+import { entryKind, type DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
+import { noRoomWords } from './no-room-words';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
+import { hostPort } from '../loop/peer-name';
 
 /** Where the kept bytes of a resumed transfer are. */
 const resumedWhat = (operation: 'download' | 'upload') =>
@@ -96,17 +98,21 @@ export async function transferFile(
         if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);
         size = info.size;
         resumable = { uploadId: uploadIdOf(localPath, info) };
-      } else if (
-        listing?.isFolder(basename(localPath)) ??
-        (await stat(localPath).catch(() => undefined))?.isDirectory()
-      ) {
-        return failed(
-          EXIT.localFile,
-          `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
-        );
-      } else if (!listing && !(await stat(dirname(localPath))).isDirectory()) {
-        return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       } else {
+        const kind = listing?.kindOf(basename(localPath)) ?? entryKind(await stat(localPath).catch(() => undefined));
+        if (kind === 'folder')
+          return failed(
+            EXIT.localFile,
+            `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
+          );
+        // A download replaces its file whole (a rename): over /dev/null that would leave a file in the device's place.
+        if (kind === 'other')
+          return failed(
+            EXIT.localFile,
+            `${localName} is not a regular file: name a file to download into, or - for stdout`,
+          );
+        if (!listing && !(await stat(dirname(localPath))).isDirectory())
+          return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
         resumable = { resume: keptDownload(localPath, remote, listing?.names) };
       }
     }
@@ -129,13 +135,13 @@ export async function transferFile(
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
-    progress.line(`${operation} ${arrow} via ${host}:${port}`, {
+    progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, {
       connection,
       event: 'start',
       operation,
       name: remote,
       path: localName,
-      peer: `${host}:${port}`,
+      peer: hostPort(host, port),
     });
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
     let fellBack = false;
@@ -196,6 +202,8 @@ export async function transferFile(
   } finally {
     await spooled?.remove();
   }
+  if (!outcome.ok && outcome.outcome === 'no_room' && !isStandardStream(localName))
+    return failed(EXIT.localFile, noRoomWords(resolve(localName)), outcome);
   if (!outcome.ok)
     return failed(
       exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),

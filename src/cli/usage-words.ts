@@ -14,11 +14,9 @@ export const typedAsFlag = (argv: string[], names: string[]): boolean =>
 /** How `name` is typed as a flag: `-p` for a one-letter name, `--port` for the others. */
 const flagOf = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
 
-/** `name` as the command's help names it: a positional of its usage as its placeholder (`SOCKTYPE`), a flag as `--name`. */
+/** `name` as the command's help names it: a positional as its usage writes it (`<socktype>`, `[shell]`), a flag as `--name`. */
 const asInHelp = (command: string[], name: string): string =>
-  (command.at(-1) ?? '').split(' ').some((word) => word.replace(/[<>[\].]/g, '') === name)
-    ? name.toUpperCase()
-    : `--${name}`;
+  (command.at(-1) ?? '').split(' ').find((word) => word.replace(/[<>[\].]/g, '') === name) ?? `--${name}`;
 
 /**
  * yargs's message in the user's words, or the message itself when it is not one of those yargs words badly.

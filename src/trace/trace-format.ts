@@ -42,6 +42,9 @@ export interface Trace {
   entries: TraceEntry[];
 }
 
+/** What every header names, without which a trace cannot be read (a timeline would say "undefined"). */
+const HEADER_FIELDS = ['protocol', 'role', 'connection', 'peer', 'version', 'started'] as const;
+
 export function parseTrace(text: string): Trace {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const [first, ...rest] = lines.map((line, index) => {
@@ -54,6 +57,8 @@ export function parseTrace(text: string): Trace {
   const header = first as TraceHeader | undefined;
   if (header?.trace !== TRACE_FORMAT)
     throw new Error(`not a ${TRACE_FORMAT} trace (first line: ${lines[0]?.slice(0, 60) ?? 'none'})`);
+  const missing = HEADER_FIELDS.filter((field) => typeof header[field] !== 'string');
+  if (missing.length > 0) throw new Error(`the trace header lacks ${missing.join(', ')}`);
   return { header, entries: rest as TraceEntry[] };
 }
 

@@ -70,4 +70,10 @@ describe('TraceWriter', () => {
     const times = parseTrace(await readFile(writer.path, 'utf8')).entries.map((entry) => entry.t);
     expect(times.every((t, n) => t >= 0 && (n === 0 || t >= times[n - 1]))).toBe(true);
   });
+
+  it("names a one-connection client's trace <time>-client.jsonl, not client-client", async () => {
+    const writer = TraceWriter.open(base, { protocol: 'transfer', role: 'client', connection: 'client', peer: 'h:1' });
+    await writer.finish({ ok: true, outcome: 'downloaded', code: 'ok', bytes: 0 });
+    expect(await readdir(base)).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d-]+Z-client\.jsonl$/)]);
+  });
 });

@@ -19,11 +19,13 @@ export class TraceWriter {
     readonly path: string,
   ) {}
 
-  /** Creates `dir` if needed and starts `<time>-<role>-<connection>.jsonl` in it; throws at once if it cannot. */
+  /** Creates `dir` if needed and starts `<time>-<role>-<connection>.jsonl` in it (`<time>-<role>.jsonl` when they are the same); throws at once if it cannot. */
   static open(dir: string, subject: TraceSubject): TraceWriter {
     makeFolders(dir);
     const started = new Date().toISOString();
-    const path = join(dir, `${started.replace(/[:.]/g, '-')}-${subject.role}-${subject.connection}.jsonl`);
+    // A client's one connection is named after its role: `client`, not `client-client`.
+    const who = subject.connection === subject.role ? subject.role : `${subject.role}-${subject.connection}`;
+    const path = join(dir, `${started.replace(/[:.]/g, '-')}-${who}.jsonl`);
     const writer = new TraceWriter(createWriteStream(path, { fd: openSync(path, 'w') }), path);
     const header: TraceHeader = { trace: TRACE_FORMAT, ...subject, version: VERSION, started };
     writer.stream.write(`${JSON.stringify(header)}\n`);

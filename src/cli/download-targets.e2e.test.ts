@@ -1,0 +1,47 @@
+/**
+ * Local names a download cannot land in, as the user meets them: one line saying why, exit 7, and nothing left
+ * in the way. Before: a folder that takes no new files (/proc, /sys, whose free space reads 0) was "not enough
+ * free space here: not enough free space for the file", and a download over a FIFO or a device (/dev/null)
+ * renamed a regular file into its place.
+ */
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+
+let base: string;
+let server: ServerProcess;
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-targets-'));
+  await writeFile(join(base, 'speech.txt'), 'four score\n');
+  server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', base]);
+});
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(base, { recursive: true, force: true });
+});
+
+const download = (local: string) =>
+  wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v', 'speech.txt', '-l', local, '-q']);
+
+it.each([
+  ['/proc/wirestate-download.txt', 'cannot create a file in /proc: it takes no new files'],
+  ['/sys/wirestate-download.txt', 'cannot create a file in /sys: permission denied (EACCES)'],
+])('-l %s, a folder that takes no new files: says so, not "no space", exit 7', async (local, words) => {
+  const result = await download(local);
+  expect(result).toMatchObject({ code: EXIT.localFile, stderr: `wirestate client: ${words}\n` });
+});
+
+it('-l a FIFO: refused as not a regular file, exit 7, and the FIFO stays', async () => {
+  const fifo = join(base, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  const result = await download(fifo);
+  expect(result).toMatchObject({
+    code: EXIT.localFile,
+    stderr: `wirestate client: ${fifo} is not a regular file: name a file to download into, or - for stdout\n`,
+  });
+  expect((await lstat(fifo)).isFIFO()).toBe(true);
+});
