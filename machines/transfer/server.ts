@@ -96,6 +96,35 @@ const announceRequest = {
     name: context.name,
   }),
 };
+type RequestFrame = Extract<InboundFrame, { type: 'frame.request' }>;
+/**
+ * A download or upload request (`op`) goes to `target`: the names its lookup takes stay held, its fields are
+ * kept, with `resumes`, those of the resume of its own kind (`r`'s RESUME_FROM, `p`'s UPLOAD_OPEN), and it is logged.
+ */
+const requestTaken = (
+  op: number,
+  target: 'check_download' | 'check_upload',
+  resumes: (event: RequestFrame) => { resumeFrom?: ResumeFrom; uploadOpen?: UploadOpen },
+) => ({
+  guard: {
+    type: 'opIs' as const,
+    params: ({ event }: { event: RequestFrame }) => ({ actual: event.op, expected: op }),
+  },
+  target,
+  actions: [
+    'holdNamesUntilTheEnd' as const,
+    {
+      type: 'takeRequest' as const,
+      params: ({ event }: { event: RequestFrame }) => ({
+        op: event.op,
+        field: event.name,
+        extended: event.extended === true,
+        ...resumes(event),
+      }),
+    },
+    announceRequest,
+  ],
+});
 /** The "yes" reply of a request's own grammar: `t` to an extension request, `T` to a plain one. */
 const replyYes = {
   type: 'write' as const,
@@ -221,40 +250,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'listing',
               actions: { type: 'announce', params: { summary: 'list', operation: 'list' } },
             },
-            {
-              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
-              target: 'check_download',
-              actions: [
-                'holdNamesUntilTheEnd',
-                {
-                  type: 'takeRequest',
-                  params: ({ event }) => ({
-                    op: event.op,
-                    field: event.name,
-                    extended: event.extended === true,
-                    resumeFrom: event.resumeFrom,
-                  }),
-                },
-                announceRequest,
-              ],
-            },
-            {
-              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
-              target: 'check_upload',
-              actions: [
-                'holdNamesUntilTheEnd',
-                {
-                  type: 'takeRequest',
-                  params: ({ event }) => ({
-                    op: event.op,
-                    field: event.name,
-                    extended: event.extended === true,
-                    uploadOpen: event.uploadOpen,
-                  }),
-                },
-                announceRequest,
-              ],
-            },
+            requestTaken(OP.download, 'check_download', (event) => ({ resumeFrom: event.resumeFrom })),
+            requestTaken(OP.upload, 'check_upload', (event) => ({ uploadOpen: event.uploadOpen })),
             {
               target: 'failed',
               actions: {
