@@ -15,6 +15,9 @@ import { storageFailed } from './server-replies';
 
 type Lookup = DownloadLookup | UploadLookup;
 
+/** The ref a lookup that goes on (`found`, `free`) returned: what every later file call of the request takes. */
+export const lookupRef = (lookup: Lookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
+
 /** An `E` for a name the rules refuse is the client's error, not a refusal: it asked for what no server serves. */
 const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: code });
 /** Answers E to a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */

@@ -8,31 +8,30 @@ import { assign, fromCallback, fromPromise, setup, spawnChild, type EventObject 
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
-import { OP, STATUS, encodeDownloadReply, statusLetter, type NameField, type Status } from './frames';
+import { OP, statusLetter, type NameField, type Status } from './frames';
 import {
   EXTENSION_VERSION,
   STORED,
   agreed,
   checksDigest,
   confirmsStored,
-  encodeExtDownloadReply,
   encodeHelloReply,
   encodeYes,
   hasCapability,
   EXT_OP,
 } from './extension-frames';
-import { encodeResumeReply, resumeStart, type ResumeFrom, type UploadOpen } from './resume-frames';
+import type { ResumeFrom, UploadOpen } from './resume-frames';
+import { serverDownloadStates } from './server-download';
 import { serverListingStates } from './server-listing';
-import { lookupRefusals } from './server-lookup-refusals';
+import { lookupRef, lookupRefusals } from './server-lookup-refusals';
 import { serverResumeStates } from './server-resume';
 import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
 import { protocolViolation, replyStatus } from './server-replies';
 import { refuseTooLarge, roomCheckState } from './server-upload-limits';
 import type { NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { statusIs } from './status-guard';
 import { toSessionOutcome, type Finish, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -87,11 +86,6 @@ const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 
-const replyDownload = (status: Status) => ({
-  type: 'write' as const,
-  params: { bytes: encodeDownloadReply(status, 0) },
-});
-const downloadRefusals = lookupRefusals(replyDownload, ['missing', 'busy'], at('download_complete'));
 const uploadRefusals = lookupRefusals(replyStatus, ['exists', 'busy', 'read_only'], at('upload_complete'));
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
@@ -102,22 +96,40 @@ const announceRequest = {
     name: context.name,
   }),
 };
-const foundSize = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.size : 0);
-const foundTime = (lookup: DownloadLookup) => (lookup.kind === 'found' ? lookup.mtimeMs : 0);
+type RequestFrame = Extract<InboundFrame, { type: 'frame.request' }>;
+/**
+ * A download or upload request (`op`) goes to `target`: the names its lookup takes stay held, its fields are
+ * kept, with `resumes`, those of the resume of its own kind (`r`'s RESUME_FROM, `p`'s UPLOAD_OPEN), and it is logged.
+ */
+const requestTaken = (
+  op: number,
+  target: 'check_download' | 'check_upload',
+  resumes: (event: RequestFrame) => { resumeFrom?: ResumeFrom; uploadOpen?: UploadOpen },
+) => ({
+  guard: {
+    type: 'opIs' as const,
+    params: ({ event }: { event: RequestFrame }) => ({ actual: event.op, expected: op }),
+  },
+  target,
+  actions: [
+    'holdNamesUntilTheEnd' as const,
+    {
+      type: 'takeRequest' as const,
+      params: ({ event }: { event: RequestFrame }) => ({
+        op: event.op,
+        field: event.name,
+        extended: event.extended === true,
+        ...resumes(event),
+      }),
+    },
+    announceRequest,
+  ],
+});
 /** The "yes" reply of a request's own grammar: `t` to an extension request, `T` to a plain one. */
 const replyYes = {
   type: 'write' as const,
   params: ({ context }: { context: ServerContext }) => ({ bytes: encodeYes(context.extended) }),
 };
-/** The yes to a download: the seed's, DOWNLOAD_REPLY_X, or to `r` a RESUME_REPLY with where its DATA starts. */
-const downloadReply = (context: ServerContext, lookup: DownloadLookup) => {
-  const [size, mtimeMs] = [foundSize(lookup), foundTime(lookup)];
-  if (!context.extended) return encodeDownloadReply(STATUS.yes, size);
-  if (!context.resumeFrom) return encodeExtDownloadReply(size, mtimeMs);
-  return encodeResumeReply(size, mtimeMs, resumeStart(context.resumeFrom, size, mtimeMs));
-};
-const lookupRef = (lookup: DownloadLookup | UploadLookup) =>
-  lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '';
 
 /** The server connection machine; its file actors come through `provide` (server-actors.ts). */
 export const transferServerMachine = checkTargets<Targeted>()(
@@ -238,40 +250,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
               target: 'listing',
               actions: { type: 'announce', params: { summary: 'list', operation: 'list' } },
             },
-            {
-              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.download }) },
-              target: 'check_download',
-              actions: [
-                'holdNamesUntilTheEnd',
-                {
-                  type: 'takeRequest',
-                  params: ({ event }) => ({
-                    op: event.op,
-                    field: event.name,
-                    extended: event.extended === true,
-                    resumeFrom: event.resumeFrom,
-                  }),
-                },
-                announceRequest,
-              ],
-            },
-            {
-              guard: { type: 'opIs', params: ({ event }) => ({ actual: event.op, expected: OP.upload }) },
-              target: 'check_upload',
-              actions: [
-                'holdNamesUntilTheEnd',
-                {
-                  type: 'takeRequest',
-                  params: ({ event }) => ({
-                    op: event.op,
-                    field: event.name,
-                    extended: event.extended === true,
-                    uploadOpen: event.uploadOpen,
-                  }),
-                },
-                announceRequest,
-              ],
-            },
+            requestTaken(OP.download, 'check_download', (event) => ({ resumeFrom: event.resumeFrom })),
+            requestTaken(OP.upload, 'check_upload', (event) => ({ uploadOpen: event.uploadOpen })),
             {
               target: 'failed',
               actions: {
@@ -307,74 +287,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
         on: { 'wire.flushed': 'client_connect' },
       },
 
-      check_download: {
-        always: downloadRefusals.nameRejected,
-        invoke: {
-          src: 'lookupDownload',
-          input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
-          onDone: [
-            {
-              guard: ({ event }) => event.output.kind === 'found',
-              target: 'send_check_download',
-              actions: [
-                { type: 'setSize', params: ({ event }) => ({ size: foundSize(event.output) }) },
-                { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
-                {
-                  type: 'setStart',
-                  params: ({ context, event }) => ({
-                    start: context.resumeFrom
-                      ? resumeStart(context.resumeFrom, foundSize(event.output), foundTime(event.output))
-                      : 0,
-                  }),
-                },
-                { type: 'write', params: ({ context, event }) => ({ bytes: downloadReply(context, event.output) }) },
-                'flush',
-              ],
-            },
-            ...downloadRefusals.refusals,
-          ],
-          onError: downloadRefusals.failed,
-        },
-      },
-      send_check_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download_confirmation' } },
-      check_download_confirmation: {
-        tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: {
-          'frame.confirm': [
-            { guard: statusIs(STATUS.yes), target: 'downloading' },
-            {
-              guard: statusIs(STATUS.no),
-              target: 'download_complete',
-              actions: {
-                type: 'finish',
-                params: { outcome: 'cancelled', code: 'peer.declined', detail: 'client declined' },
-              },
-            },
-            {
-              target: 'failed',
-              actions: {
-                type: 'finish',
-                params: ({ event }) => ({
-                  outcome: 'protocol_error',
-                  code: 'protocol.violation',
-                  detail: `bad confirmation ${statusLetter(event.status)}`,
-                }),
-              },
-            },
-          ],
-        },
-      },
-      downloading: sendFromSource({
-        ref: (context: ServerContext) => context.ref ?? '',
-        start: (context: ServerContext) => context.start,
-        sentTarget: at('download_complete'),
-        digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
-        outcome: 'downloaded' as const,
-        failure: 'server_error' as const,
-        failedTarget: FAILED,
-      }),
-      download_complete: { type: 'final', entry: 'end' },
+      ...serverDownloadStates({ completeTarget: at('download_complete'), failedTarget: FAILED }),
 
       check_upload: {
         always: uploadRefusals.nameRejected,

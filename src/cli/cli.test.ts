@@ -220,6 +220,11 @@ describe('errors: one line, the documented exit code', () => {
       /^wirestate: --server given twice; see --help$/m,
     ],
     [
+      '--inspect given twice (its port is not read as "1,2")',
+      ['upper', 'client', '--inspect', '1', '--inspect', '2', 'hi'],
+      /^wirestate: --inspect given twice; see --help$/m,
+    ],
+    [
       'a missing positional after one given',
       ['queue', 'server', '55556'],
       /^wirestate: queue server needs <socktype> after <port>; see --help$/m,

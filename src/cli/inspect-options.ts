@@ -1,6 +1,7 @@
 /** `--inspect [PORT]` and `--inspect-stately`: watch every connection's machine live (README: "Inspector"). */
 import type { Argv } from 'yargs';
 import { isPort } from './host-port';
+import { givenOnce } from './repeatable-option';
 import type { Inspection, InspectionNotes } from './inspection';
 
 /** The inspector's port when `--inspect` comes without one. */
@@ -11,7 +12,7 @@ export function withInspectOptions<T>(yargs: Argv<T>) {
     .option('inspect', {
       type: 'string',
       describe: `Serve the live inspector on http://127.0.0.1:PORT (PORT defaults to ${DEFAULT_INSPECT_PORT}; 0 picks a free one)`,
-      coerce: inspectPort,
+      coerce: givenOnce('inspect', inspectPort),
     })
     .option('inspect-stately', {
       type: 'boolean',

@@ -143,40 +143,32 @@ it('a server silent to the hello (as the original) gets the plain farewell D of 
   }
 });
 
-it('a server that accepts and never answers: exit 10 after the hello wait and as long for the farewell, not the idle timeout', async () => {
+/** Runs `--list` with `flags` against a server that accepts and never answers; closes it and its sockets after. */
+async function listFromSilentServer(...flags: string[]) {
   const sockets = new Set<Socket>();
   const silent = createServer((socket) => sockets.add(socket.on('error', () => undefined)));
   await once(silent.listen(0, '127.0.0.1'), 'listening');
   try {
-    // Before, only the idle timeout ended the run: exit 5, "no answer from the server in time".
-    const result = await list((silent.address() as AddressInfo).port, '--hello-wait', '0.2', '--idle-timeout', '20');
-    expect(result).toMatchObject({
-      code: EXIT.cannotList,
-      stdout: '',
-      stderr: 'wirestate client: this server cannot list: the server answered neither the hello nor a plain request\n',
-    });
+    return await list((silent.address() as AddressInfo).port, ...flags);
   } finally {
     for (const socket of sockets) socket.destroy();
     silent.close();
   }
+}
+const NEITHER_ANSWERED = {
+  code: EXIT.cannotList,
+  stdout: '',
+  stderr: 'wirestate client: this server cannot list: the server answered neither the hello nor a plain request\n',
+};
+
+it('a server that accepts and never answers: exit 10 after the hello wait and as long for the farewell, not the idle timeout', async () => {
+  // Before, only the idle timeout ended the run: exit 5, "no answer from the server in time".
+  expect(await listFromSilentServer('--hello-wait', '0.2', '--idle-timeout', '20')).toMatchObject(NEITHER_ANSWERED);
 });
 
 it('a server that accepts and never answers, with --idle-timeout shorter than the hello wait: still exit 10', async () => {
-  const sockets = new Set<Socket>();
-  const silent = createServer((socket) => sockets.add(socket.on('error', () => undefined)));
-  await once(silent.listen(0, '127.0.0.1'), 'listening');
-  try {
-    // Before, the idle timeout cut the wait for the farewell's answer: exit 5, "no answer ... (--idle-timeout)".
-    const result = await list((silent.address() as AddressInfo).port, '--hello-wait', '0.4', '--idle-timeout', '0.2');
-    expect(result).toMatchObject({
-      code: EXIT.cannotList,
-      stdout: '',
-      stderr: 'wirestate client: this server cannot list: the server answered neither the hello nor a plain request\n',
-    });
-  } finally {
-    for (const socket of sockets) socket.destroy();
-    silent.close();
-  }
+  // Before, the idle timeout cut the wait for the farewell's answer: exit 5, "no answer ... (--idle-timeout)".
+  expect(await listFromSilentServer('--hello-wait', '0.4', '--idle-timeout', '0.2')).toMatchObject(NEITHER_ANSWERED);
 });
 
 it('--list with a file flag or --plain is refused before connecting (exit 2)', async () => {

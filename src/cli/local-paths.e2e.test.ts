@@ -24,66 +24,56 @@ beforeEach(async () => {
 });
 afterEach(() => rm(base, { recursive: true, force: true }));
 
+const CLIENT = ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt'];
+const QUEUE_SERVER = ['queue', 'server', '0', 'TCP', ...LOOPBACK];
+
+/** /proc takes no new folders nor files: a path under it, or a file in it, is one line, exit 7, before listening or connecting. */
 it.each([
-  ['server --root', ['server', '-l', '0', ...LOOPBACK, '--root', '/proc/nope'], 'cannot serve --root /proc/nope'],
+  ['server --root /proc/nope', ['server', '-l', '0', ...LOOPBACK, '--root', '/proc/nope'], 'cannot serve', 'folders'],
   [
-    'share server --root',
+    'share server --root /proc/nope',
     ['share', 'server', '0', ...LOOPBACK, '--root', '/proc/nope'],
-    'cannot serve --root /proc/nope',
+    'cannot serve',
+    'folders',
   ],
+  ['client --record /proc/nope', [...CLIENT, '--record', '/proc/nope'], 'cannot record into', 'folders'],
   [
-    'client --record',
-    ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record', '/proc/nope'],
-    'cannot record into --record /proc/nope',
+    'queue server --store /proc/nope/q.lmdb',
+    [...QUEUE_SERVER, '--store', '/proc/nope/q.lmdb'],
+    'cannot keep the queue in',
+    'folders',
   ],
+  ['client --record /proc', [...CLIENT, '--record', '/proc'], 'cannot record into', 'files'],
+  ['server --record /proc', ['server', '-l', '0', ...LOOPBACK, '--record', '/proc'], 'cannot record into', 'files'],
   [
-    'queue server --store',
-    ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store', '/proc/nope/q.lmdb'],
-    'cannot keep the queue in --store /proc/nope/q.lmdb',
+    'upper client --record /proc',
+    ['upper', 'client', '--port', '9', 'hi', '--record', '/proc'],
+    'cannot record into',
+    'files',
   ],
-])('%s under /proc, which takes no folders: one line, exit 7', async (_case, args, start) => {
+  ['proxy --record /proc', ['proxy', '-l', '0', ...LOOPBACK, '--record', '/proc'], 'cannot record into', 'files'],
+  [
+    'queue server --store /proc/q.lmdb',
+    [...QUEUE_SERVER, '--store', '/proc/q.lmdb'],
+    'cannot keep the queue in',
+    'files',
+  ],
+])('%s: /proc takes no new folders or files: one line, exit 7', async (_case, args, start, what) => {
+  const [flag, path] = args.slice(-2);
   const result = await wirestateWithin(args);
   expectOneLine(
     result,
     EXIT.localFile,
-    new RegExp(`^wirestate: ${start}: /proc takes no new folders; see --help$`, 'm'),
+    new RegExp(`^wirestate: ${start} ${flag} ${path}: /proc takes no new ${what}; see --help$`, 'm'),
   );
   expect(result.stdout).toBe('');
 });
 
 it.each([
-  ['client', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt']],
-  ['server', ['server', '-l', '0', ...LOOPBACK]],
-  ['upper client', ['upper', 'client', '--port', '9', 'hi']],
-  ['proxy', ['proxy', '-l', '0', ...LOOPBACK]],
-])(
-  '%s --record /proc, a folder that takes no files: one line, exit 7, before listening or connecting',
-  async (_case, args) => {
-    const result = await wirestateWithin([...args, '--record', '/proc']);
-    expectOneLine(
-      result,
-      EXIT.localFile,
-      /^wirestate: cannot record into --record \/proc: \/proc takes no new files; see --help$/m,
-    );
-    expect(result.stdout).toBe('');
-  },
-);
-
-it('queue server --store /proc/q.lmdb: the file cannot be made there, said in words, exit 7', async () => {
-  const result = await wirestateWithin(['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store', '/proc/q.lmdb']);
-  expectOneLine(
-    result,
-    EXIT.localFile,
-    /^wirestate: cannot keep the queue in --store \/proc\/q\.lmdb: \/proc takes no new files; see --help$/m,
-  );
-  expect(result.stdout).toBe('');
-});
-
-it.each([
-  ['--store', ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store', '']],
+  ['--store', [...QUEUE_SERVER, '--store', '']],
   ['--root', ['server', '-l', '0', ...LOOPBACK, '--root', '']],
   ['--record', ['server', '-l', '0', ...LOOPBACK, '--record', '']],
-  ['--record', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record', '']],
+  ['--record', [...CLIENT, '--record', '']],
 ])('an empty %s is refused before anything runs: exit 2', async (flag, args) => {
   const result = await wirestateWithin(args, base);
   expectOneLine(
@@ -123,26 +113,28 @@ it.each([
   expect(await readdir(base)).toEqual([]);
 });
 
-it.each([
+/** The flags that name a path of the command's own, each with a command that takes it and its error's start. */
+const PATH_FLAGS: [string, string[], string][] = [
   ['--root', ['server', '-l', '0', ...LOOPBACK, '--root'], 'cannot serve --root'],
-  ['--record', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record'], 'cannot record into --record'],
-  ['--store', ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store'], 'cannot keep the queue in --store'],
-])('%s under a dangling symlink names the link and where it leads: exit 7', async (_flag, args, start) => {
-  await symlink('gone', join(base, 'dang'));
-  const result = await wirestateWithin([...args, join('dang', 'files')], base);
-  expectOneLine(
-    result,
-    EXIT.localFile,
-    new RegExp(`^wirestate: ${start} dang/files: dang is a link to gone, which does not exist; see --help$`, 'm'),
-  );
-  expect(existsSync(join(base, 'gone'))).toBe(false);
-});
+  ['--record', [...CLIENT, '--record'], 'cannot record into --record'],
+  ['--store', [...QUEUE_SERVER, '--store'], 'cannot keep the queue in --store'],
+];
 
-it.each([
-  ['--root', ['server', '-l', '0', ...LOOPBACK, '--root'], 'cannot serve --root'],
-  ['--record', ['client', '-s', '127.0.0.1:9', '-v', 'speech.txt', '--record'], 'cannot record into --record'],
-  ['--store', ['queue', 'server', '0', 'TCP', ...LOOPBACK, '--store'], 'cannot keep the queue in --store'],
-])('%s under a link to itself names the link, not ELOOP: exit 7', async (_flag, args, start) => {
+it.each(PATH_FLAGS)(
+  '%s under a dangling symlink names the link and where it leads: exit 7',
+  async (_flag, args, start) => {
+    await symlink('gone', join(base, 'dang'));
+    const result = await wirestateWithin([...args, join('dang', 'files')], base);
+    expectOneLine(
+      result,
+      EXIT.localFile,
+      new RegExp(`^wirestate: ${start} dang/files: dang is a link to gone, which does not exist; see --help$`, 'm'),
+    );
+    expect(existsSync(join(base, 'gone'))).toBe(false);
+  },
+);
+
+it.each(PATH_FLAGS)('%s under a link to itself names the link, not ELOOP: exit 7', async (_flag, args, start) => {
   await symlink('loop', join(base, 'loop'));
   const result = await wirestateWithin([...args, join('loop', 'x')], base);
   expectOneLine(

@@ -5,26 +5,15 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
-import winston from 'winston';
 import { EXIT } from '../engine/exit-codes';
-import { startProxy } from '../proxy/stammer-proxy';
 import { NOTHING_LEFT, leftovers, temporaryFiles } from '../test-support/leftovers';
 import { CLI, sha256, startServerProcess, wirestate } from '../test-support/processes';
 import { downloadArgs, uploadArgs } from '../test-support/transfer-client-args';
 import { startTestServer } from '../test-support/servers';
+import { stammerTo } from '../test-support/stammer';
 
-const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 /** A proxy slow enough that a 16 MiB transfer is surely still running when a process is killed. */
-const slowProxy = (port: number) =>
-  startProxy({
-    host: '127.0.0.1',
-    port: 0,
-    upstream: { host: '127.0.0.1', port },
-    maxFragment: 16384,
-    maxDelayMs: 2,
-    seed: 5,
-    log: silent,
-  });
+const slowProxy = (port: number) => stammerTo(port, { maxFragment: 16384, maxDelayMs: 2, seed: 5 });
 
 /** A test server, and a promise that settles once it logs a line containing `text`. */
 async function serverLogging(text: string) {

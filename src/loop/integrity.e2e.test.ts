@@ -5,32 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import winston from 'winston';
 import { EXIT } from '../engine/exit-codes';
-import { startProxy, type CorruptDirection, type RunningProxy } from '../proxy/stammer-proxy';
+import type { CorruptDirection, RunningProxy } from '../proxy/stammer-proxy';
 import { NOTHING_LEFT, leftovers } from '../test-support/leftovers';
 import { sha256, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
+import { stammerTo } from '../test-support/stammer';
 
 const SIZE = 1024 * 1024;
 /** Bytes before the file's own in each direction: HELLO + REQUEST + UPLOAD_SIZE up, HELLO_REPLY + DOWNLOAD_REPLY_X down. */
 const BEFORE_UPLOAD_DATA = 256 + 256 + 8;
 const BEFORE_DOWNLOAD_DATA = 16 + 17;
 
-const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
-
 /** The stammer proxy in front of the test server, changing the byte after the first `after` going `direction`. */
 const corruptingProxy = (upstreamPort: number, corrupt?: { after: number; direction: CorruptDirection }) =>
-  startProxy({
-    host: '127.0.0.1',
-    port: 0,
-    upstream: { host: '127.0.0.1', port: upstreamPort },
-    maxFragment: 65536,
-    maxDelayMs: 0,
-    seed: 7,
-    log: silent,
-    corrupt,
-  });
+  stammerTo(upstreamPort, { maxFragment: 65536, maxDelayMs: 0, seed: 7, corrupt });
 
 let t: TestServer;
 let local: string;

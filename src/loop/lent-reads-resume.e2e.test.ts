@@ -8,14 +8,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import winston from 'winston';
 import { EXIT } from '../engine/exit-codes';
-import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
+import type { RunningProxy } from '../proxy/stammer-proxy';
 import { keptDownloadTag } from '../storage/kept-download';
 import { resumeNameFor } from '../storage/resume-names';
 import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import { stammerTo } from '../test-support/stammer';
 
-const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 const SIZE = 256 * 1024;
 const KEPT = SIZE / 2;
 /** Eight at once: the frame that ends one file, cut by the proxy, waits in memory another socket reads into next. */
@@ -53,15 +52,7 @@ it(`${NAMES.length} downloads resumed ${PARALLEL} at once through the stammer pr
     await writeFile(join(here, resumeNameFor(name, tag)), contents.get(name)!.subarray(0, KEPT));
   }
   server = await startServerProcess(['--root', root]);
-  proxy = await startProxy({
-    host: '127.0.0.1',
-    port: 0,
-    upstream: { host: '127.0.0.1', port: server.port },
-    maxFragment: 512,
-    maxDelayMs: 1,
-    seed: 7,
-    log: silent,
-  });
+  proxy = await stammerTo(server.port, { maxFragment: 512, maxDelayMs: 1, seed: 7 });
   const pairs = NAMES.flatMap((name) => ['-v', name, '-l', name]);
   const result = await wirestate(
     ['client', '-q', '-s', `127.0.0.1:${proxy.address.port}`, '--parallel', `${PARALLEL}`, ...pairs],

@@ -11,13 +11,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import winston from 'winston';
 import { STATUS, encodeStatus } from '../../machines/transfer/frames';
 import { EXIT } from '../engine/exit-codes';
-import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
+import type { RunningProxy } from '../proxy/stammer-proxy';
 import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+import { stammerTo } from '../test-support/stammer';
 
-const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 /**
  * About 130 KB/s through the proxy (fragments up to 1 KiB, each after 0 to 5 ms): 2 MB take about 15 s, and
  * the client's kernel has them all, bar a few, within a second. Past the client, the proxy's own socket
@@ -51,15 +50,7 @@ afterEach(async () => {
 /** Starts `serverArgs` (listening on port 0) and a stammer proxy in front of it; returns the proxy's port. */
 async function slowLinkTo(serverArgs: string[]): Promise<number> {
   server = await startCliServer(serverArgs);
-  proxy = await startProxy({
-    host: '127.0.0.1',
-    port: 0,
-    upstream: { host: '127.0.0.1', port: server.port },
-    maxFragment: 1024,
-    maxDelayMs: 5,
-    seed: 13,
-    log: silent,
-  });
+  proxy = await stammerTo(server.port, { maxFragment: 1024, maxDelayMs: 5, seed: 13 });
   return proxy.address.port;
 }
 
