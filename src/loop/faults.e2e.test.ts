@@ -99,7 +99,9 @@ it('a server killed mid-download makes the client exit 5, keeping the previous l
     { cwd: join(base, 'local') },
   );
   const clientExit = new Promise<number | null>((resolve) => client.once('exit', (code) => resolve(code)));
-  await server.logged(/download "big.bin"/);
+  // Killed once bytes have reached the client's disk: its temporary file exists (looked for every 10 ms, for at most 10 s).
+  for (let tries = 0; tries < 1000 && (await temporaryFiles(join(base, 'local'))).length === 0; tries++)
+    await delay(10);
   server.child.kill('SIGKILL');
   expect(await clientExit).toBe(EXIT.interrupted);
   expect(await readFile(join(base, 'local', 'big.bin'), 'utf8')).toBe('the previous version');
