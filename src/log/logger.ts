@@ -3,8 +3,10 @@
  * for people and `json` for machines. A line about a connection carries the
  * connection's fields (protocol, connection, peer, operation, name, bytes,
  * duration_ms, outcome, code): `json` prints them, `pretty` says them in prose.
+ * A server's lines reach stdout a batch per event-loop turn (batched-output.ts).
  */
 import type winston from 'winston';
+import { batchedOutput } from './batched-output';
 import { DeferredLogger, type Logger } from './deferred-logger';
 
 export type { Logger } from './deferred-logger';
@@ -37,7 +39,12 @@ function winstonLogger(options: LoggerOptions, level: string): winston.Logger {
       options.format === 'json'
         ? format.combine(format.timestamp(), format.json())
         : format.combine(format.timestamp(), pretty),
-    transports: [new transports.Console({ stderrLevels: options.stderr ? ['error', 'warn', 'info', 'debug'] : [] })],
+    // A client's lines go to stderr as they come, between its own output; a server's to stdout in batches.
+    transports: [
+      options.stderr
+        ? new transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })
+        : new transports.Stream({ stream: batchedOutput(process.stdout) }),
+    ],
   });
 }
 

@@ -1,7 +1,7 @@
 /** Processes killed in the middle of a transfer: nothing is lost, nothing half-written is left. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -88,7 +88,20 @@ it('a server killed mid-download makes the client exit 5, keeping the previous l
     { cwd: join(base, 'local') },
   );
   const clientExit = new Promise<number | null>((resolve) => client.once('exit', (code) => resolve(code)));
-  await server.logged(/download "big.bin"/);
+  // Killed once bytes have reached the client's disk: its hidden file holds some (looked at every 10 ms, for at most 10 s).
+  const receiving = async () => {
+    const hidden = (await readdir(join(base, 'local'))).filter((name) => name !== 'big.bin');
+    const sizes = await Promise.all(
+      hidden.map((name) =>
+        stat(join(base, 'local', name)).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+    );
+    return sizes.some((size) => size > 0);
+  };
+  for (let tries = 0; tries < 1000 && !(await receiving()); tries++) await delay(10);
   server.child.kill('SIGKILL');
   expect(await clientExit).toBe(EXIT.interrupted);
   expect(await readFile(join(base, 'local', 'big.bin'), 'utf8')).toBe('the previous version');

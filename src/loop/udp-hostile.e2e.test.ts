@@ -109,7 +109,7 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
       reply: 'from a real client',
     });
     await client.close();
-    expect(server.output()).toMatch(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
+    await server.logged(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
     // 300 source ports past the limit of one address: one full line, the rest summed up by shutdown at the latest.
     server.child.kill('SIGTERM');
     await server.exited;
@@ -150,7 +150,7 @@ it('peers kept busy by slow streams from 4 addresses do not lock an ardei client
   const client = await udpPeer(CLIENT, port);
   await client.send('hello');
   expect((await client.first())?.toString()).toBe('HELLO');
-  expect(server.output()).toMatch(/cut busy peer 127\.0\.0\.[4-7]:\d+ to make room for 127\.0\.0\.3:\d+/);
+  await server.logged(/cut busy peer 127\.0\.0\.[4-7]:\d+ to make room for 127\.0\.0\.3:\d+/);
 });
 
 describe('ardei over UDP, asked by a forged-looking source', () => {
@@ -165,7 +165,7 @@ describe('ardei over UDP, asked by a forged-looking source', () => {
     expect(victim.received.map(String)).toEqual([
       'Error: this server sends at most 65536 bytes a request over UDP; ask over TCP',
     ]);
-    expect(server.output()).toMatch(/request 1 refused: 10000000 bytes, over the UDP limit of 65536/);
+    await server.logged(/request 1 refused: 10000000 bytes, over the UDP limit of 65536/);
     victim.received.length = 0;
     await victim.send('65536');
     expect(await victim.drain(500, 5000)).toBe(13 + 65536);
@@ -193,7 +193,7 @@ describe('ardei over UDP, asked by a forged-looking source', () => {
     expect(victims.flatMap((peer) => peer.received).map(String)).toContain(
       "Error: over this server's UDP rate limit for your address; try again in a second",
     );
-    expect(server.output()).toMatch(/refused: over the UDP rate limit for its address/);
+    await server.logged(/refused: over the UDP rate limit for its address/);
     await Promise.all(victims.map((peer) => peer.close()));
 
     const client = await udpPeer(CLIENT, port);

@@ -293,9 +293,10 @@ describe('--corrupt-after', () => {
     const back = await exchange(port, up);
     expect(differences(up, await upstream.received)).toEqual([4242]);
     expect(back).toEqual(down);
-    expect(output).toMatch(/c>s: byte 4242 to be XORed with 0x[0-9a-f]{2}/);
     proxy.kill('SIGTERM');
     await once(proxy, 'exit');
+    // Read once the proxy has exited, having written every line it logged.
+    expect(output).toMatch(/c>s: byte 4242 to be XORed with 0x[0-9a-f]{2}/);
     upstream.server.close();
     const refused = await wirestate(['proxy', '--corrupt-after', '-1']);
     expect(refused.code).toBe(EXIT.usage);

@@ -66,7 +66,10 @@ export function freePort(): Promise<number> {
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
-  /** Everything the server has logged so far. */
+  /**
+   * Everything the server has written so far. Its log lines reach stdout a batch per event-loop turn,
+   * after what they tell of (bytes sent, a reply): wait for a line with `logged`, or read it once exited.
+   */
   output(): string;
   /** Resolves once the log matches `pattern`. */
   logged(pattern: RegExp): Promise<void>;
