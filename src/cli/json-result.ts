@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import type { SessionOutcome } from '../engine/protocol';
 import { EXIT } from '../engine/exit-codes';
+import { outcomeProse } from '../log/outcome-prose';
 import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
 import { jsonNotes } from './logger-from';
 
@@ -157,11 +158,14 @@ export class ClientReport {
     if (this.log && !this.endLogged && this.outcome) {
       const { outcome, bytes } = this.outcome;
       const seconds = this.elapsedMs() / 1000;
-      this.log.info(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, {
-        ...this.about,
-        event: 'end',
-        ...this.ending(exitCode),
-      });
+      this.log.info(
+        `${outcomeProse(outcome)}: ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`,
+        {
+          ...this.about,
+          event: 'end',
+          ...this.ending(exitCode),
+        },
+      );
     }
     if (this.json)
       printResult({

@@ -22,7 +22,7 @@ const endLines = (stderr: string) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((line) => line.event === 'end');
 
-it('upper, sum (answered and refused) and queue clients with -d: exactly one end line, with the run fields', async () => {
+it('upper, sum (answered and refused) and queue clients with -d: exactly one end line, with the run fields, its prose in words', async () => {
   const upper = await start(['upper', 'server', '0']);
   const sum = await start(['sum', 'server', '0', '--number', '15']);
   const queue = await start(['queue', 'server', '0', 'TCP']);
@@ -45,6 +45,17 @@ it('upper, sum (answered and refused) and queue clients with -d: exactly one end
       args: ['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'send', message],
       code: 0,
       end: { operation: 'send', outcome: 'sent' },
+    },
+    {
+      args: ['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'],
+      code: 0,
+      end: { operation: 'receive', outcome: 'received', message: expect.stringMatching(/^received: \d+ B in /) },
+    },
+    {
+      args: ['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'],
+      code: 3,
+      // In words, as the server's end line says it: before, `queue_empty 0 B in ...`.
+      end: { operation: 'receive', outcome: 'queue_empty', message: expect.stringMatching(/^empty queue: 0 B in /) },
     },
   ];
   for (const { args, code, end } of runs) {

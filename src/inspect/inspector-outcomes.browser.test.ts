@@ -67,9 +67,9 @@ it('tells a refused download (N) from one answered E or that failed on the serve
   const answeredE = await outcome('../outside.bin');
   const failed = await outcome('shrinks.bin');
   expect(refused).toEqual({ text: 'refused: missing', kind: 'outcome declined', color: expect.any(String) });
-  expect(answeredE).toEqual({ text: 'protocol_error: name.escapes', kind: 'outcome error', color: failed.color });
+  expect(answeredE).toEqual({ text: 'protocol error: name.escapes', kind: 'outcome error', color: failed.color });
   expect(failed.kind).toBe('outcome error');
-  expect(failed.text).toMatch(/^server_error/);
+  expect(failed.text).toMatch(/^server error/);
   expect(failed.color).not.toBe(refused.color);
   await page.screenshot({ path: join(ARTIFACTS, 'refused-and-failed.png') });
 });

@@ -58,7 +58,7 @@ it('an end line says why in words: a missing folder, an empty queue, one command
   const local = join(root, 'one.txt');
   const upload = ['client', '-m', 'upload', '-s', `127.0.0.1:${transfer.port}`, '-v', 'sub/new.txt', '-l', local];
   expect((await wirestate(upload)).code).toBe(4);
-  expect((await linesAbout(transfer, 'c1')).at(-1)).toContain('server_error (no such folder: sub): 0 B in');
+  expect((await linesAbout(transfer, 'c1')).at(-1)).toContain('server error (no such folder: sub): 0 B in');
 
   const queue = await start(['queue', 'server', '0', 'TCP']);
   expect((await wirestate(['queue', 'client', '127.0.0.1', String(queue.port), 'TCP', 'receive'])).code).toBe(3);

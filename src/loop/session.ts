@@ -10,6 +10,7 @@ import type { EngineCode } from '../engine/outcome';
 import type { ConnectionSpec, SessionOutcome, SessionRequest } from '../engine/protocol';
 import { watchStates } from '../engine/state-watch';
 import { formatBytes, formatRate, type Logger } from '../log/logger';
+import { outcomeProse } from '../log/outcome-prose';
 import type { TraceWriter } from '../trace/trace-writer';
 
 export interface SessionOptions {
@@ -68,9 +69,6 @@ export function outcomeOf(actor: SessionActor): SessionOutcome {
     : { ok: false, outcome: 'aborted', code: 'session.aborted' satisfies EngineCode, bytes: 0 };
 }
 
-/** Outcome names that do not read as words in the end line's prose; the `outcome` field keeps the name. */
-const PROSE: Record<string, string> = { queue_empty: 'empty queue' };
-
 /** The connection's last line: prose for people, and every figure as a field for log readers. */
 function logEnd(
   log: Logger,
@@ -91,7 +89,7 @@ function logEnd(
   };
   log.log(
     outcome.ok ? 'info' : 'warn',
-    `${PROSE[outcome.outcome] ?? outcome.outcome}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`,
+    `${outcomeProse(outcome.outcome)}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`,
     fields,
   );
 }

@@ -166,7 +166,9 @@ function outcomeOf(entry) {
   const ended = entry.output;
   if (!ended || !ended.outcome) return { text: '', kind: '' };
   const kind = ended.ok === true ? 'ok' : DECLINED.has(ended.outcome) ? 'declined' : 'error';
-  return { text: ended.detail ? `${ended.outcome}: ${ended.detail}` : ended.outcome, kind };
+  // The outcome's name as words (`protocol_error` -> `protocol error`), as the log's prose says it.
+  const words = ended.outcome.replace(/_/g, ' ');
+  return { text: ended.detail ? `${words}: ${ended.detail}` : words, kind };
 }
 
 /** A state name that may wrap after each `_` (`download_|complete`), never inside a word. */
