@@ -33,7 +33,7 @@ it('TCP: a send past --max-messages is reset (client exit 4) and logged; once a 
   expect((await client('TCP', 'send', 'c.txt')).stderr).toContain(
     'it refused it (its queue full, or the message over its size cap)',
   );
-  await server.logged(/not_stored \(queue full: 2 messages/);
+  await server.logged(/not stored \(queue full: 2 messages/);
   expect((await client('TCP', 'receive')).stdout).toBe('message a\n');
   expect((await client('TCP', 'send', 'c.txt')).code).toBe(EXIT.ok);
   expect((await client('TCP', 'receive')).stdout).toBe('message b\n');

@@ -134,7 +134,7 @@ describe('--idle-timeout on the command line', () => {
     const server = await startServerProcess(['--root', root, '--idle-timeout', '0.2']);
     const silent = await raw(server.port);
     expect(await silent.ended).toBe('reset');
-    await server.logged(/timed_out/);
+    await server.logged(/timed out/);
     server.child.kill('SIGTERM');
     await server.exited;
     await rm(root, { recursive: true, force: true });

@@ -72,7 +72,7 @@ describe('a full disk', () => {
     await fill(join(disk(), 'filler'));
     upload.socket.write(Buffer.alloc(2 * MiB, 7));
     expect(await upload.ended).toBe('reset');
-    await server.logged(/not_stored \(ENOSPC\)/);
+    await server.logged(/not stored \(ENOSPC\)/);
     expect(await readdir(disk())).toEqual(['filler']);
 
     await unlink(join(disk(), 'filler'));
@@ -119,7 +119,7 @@ describe('permission denied', () => {
     server = await startUnprivileged();
     const result = await wirestate(downloadArgs(server.port, 'secret.txt', join(base, 'local', 'got.txt')));
     expect(result.code).toBe(EXIT.serverError);
-    await server.logged(/download "secret.txt"[\s\S]*server_error \(EACCES\)/);
+    await server.logged(/download "secret.txt"[\s\S]*server error \(EACCES\)/);
     expect(await readdir(join(base, 'local'))).toEqual([]);
   });
 
@@ -129,7 +129,7 @@ describe('permission denied', () => {
     server = await startUnprivileged();
     const result = await wirestate(uploadArgs(server.port, join(base, 'local', 'up.txt'), 'readonly/up.txt'));
     expect(result.code).toBe(EXIT.serverError);
-    await server.logged(/upload "readonly\/up.txt"[\s\S]*server_error \(EACCES\)/);
+    await server.logged(/upload "readonly\/up.txt"[\s\S]*server error \(EACCES\)/);
     expect(await readdir(join(base, 'root', 'readonly'))).toEqual([]);
   });
 });
