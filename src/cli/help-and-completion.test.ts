@@ -1,0 +1,122 @@
+/** The `wirestate` command's help and shell completion as a person meets them: every command listed, scripts for bash and zsh. */
+import { EXIT } from '../engine/exit-codes';
+import { expectOneLine } from '../test-support/one-line';
+import { CLI, run, wirestate } from '../test-support/processes';
+
+describe('help and usage', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const result = await wirestate(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wirestate server/);
+    expect(result.stdout).toMatch(/wirestate client/);
+  });
+
+  it.each([['-?'], ['--usage'], ['--help']])('client %s prints the seed flags and exits 0', async (flag) => {
+    const result = await wirestate(['client', flag]);
+    expect(result.code).toBe(0);
+    for (const option of ['--mode', '--server', '--server-file-name', '--client-file-name', '--debug', '--quiet']) {
+      expect(result.stdout).toContain(option);
+    }
+  });
+
+  const everyCommand = [
+    'server',
+    'client',
+    'transfer server',
+    'transfer client',
+    'queue server',
+    'queue client',
+    'upper server',
+    'upper client',
+    'sum server',
+    'sum client',
+    'blocks server',
+    'blocks client',
+    'share server',
+    'share client',
+    'ardei server',
+    'ardei client',
+    'serve-all',
+    'proxy',
+    'replay',
+  ];
+  it.each(everyCommand)("%s -h prints its usage and exits 0, as the seeds' -h, --help", async (command) => {
+    const result = await wirestate([...command.split(' '), '-h']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^wirestate ${command}\\b`));
+    expect(result.stdout).toMatch(/-h, -\?, --help/);
+  });
+
+  it('--help lists every command with one line each', async () => {
+    const { stdout } = await wirestate(['--help']);
+    const commands = stdout.split('\n').filter((line) => /^\s+wirestate \S/.test(line));
+    expect(commands.map((line) => line.trim().split(/\s+/)[1])).toEqual([
+      'server',
+      'client',
+      'transfer',
+      'queue',
+      'upper',
+      'sum',
+      'blocks',
+      'share',
+      'ardei',
+      'serve-all',
+      'proxy',
+      'replay',
+      'completion',
+    ]);
+    for (const line of commands) expect(line.trim()).toMatch(/^wirestate \S+(\s+(<\w+>|\[\w+\]))?\s{2,}\S/);
+    // The seeds' numbers mean nothing to a newcomer: the help names what each command does.
+    expect(stdout).not.toMatch(/seed \d/);
+    for (const protocol of ['transfer', 'queue', 'upper', 'sum', 'blocks', 'share', 'ardei'])
+      expect((await wirestate([protocol, '--help'])).stdout).not.toMatch(/seed \d/);
+  });
+
+  it('completion prints a shell script, and completes command names', async () => {
+    const script = await wirestate(['completion']);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain('--get-yargs-completions');
+    const roles = await wirestate(['--get-yargs-completions', 'queue', '']);
+    expect(roles.stdout.split('\n')).toEqual(expect.arrayContaining(['server', 'client']));
+  });
+
+  it("completion zsh and completion bash print that shell's script, whatever $SHELL says", async () => {
+    expect(await wirestate(['completion', 'zsh'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^#compdef wirestate$/m),
+    });
+    const bash = await wirestate(['completion', 'bash']);
+    expect(bash).toMatchObject({ code: 0, stdout: expect.stringMatching(/^complete -o bashdefault/m) });
+    expect(bash.stdout).not.toMatch(/compdef/);
+  });
+
+  it('completion --help is its help, and a shell or a flag it does not know is one line, exit 2', async () => {
+    const help = await wirestate(['completion', '--help']);
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wirestate completion \[shell\]/) });
+    expect(help.stdout).not.toMatch(/get-yargs-completions/);
+    expectOneLine(
+      await wirestate(['completion', 'fish']),
+      EXIT.usage,
+      /^wirestate: \[shell\] must be bash or zsh, not 'fish'; see --help$/m,
+    );
+    // Before, $SHELL naming another shell printed the bash script, exit 0.
+    expectOneLine(
+      await run(process.execPath, [CLI, 'completion'], {
+        env: { ...process.env, SHELL: '/usr/bin/fish', ZSH_NAME: '' },
+      }),
+      EXIT.usage,
+      /^wirestate: \$SHELL is \/usr\/bin\/fish: name bash or zsh \(wirestate completion bash\); see --help$/m,
+    );
+    expectOneLine(
+      await wirestate(['completion', 'bash', '--bogus']),
+      EXIT.usage,
+      /^wirestate: unknown option --bogus; see --help$/m,
+    );
+  });
+
+  it('completing a long flag offers long names only, not a short alias behind --', async () => {
+    const flags = (await wirestate(['--get-yargs-completions', 'server', '--'])).stdout.split('\n');
+    expect(flags).toEqual(expect.arrayContaining(['--debug', '--root']));
+    expect(flags.filter((flag) => /^--[^-]$/.test(flag))).toEqual([]);
+  });
+});
