@@ -68,7 +68,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     session: args,
     log: loggerFrom(args, true, 'error'),
     machines: new ClientLogicPool(),
-    folders: new DownloadFolders(),
+    folders: new DownloadFolders(files.length > 1),
   };
   return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
 }
@@ -119,7 +119,13 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
     if (args.json) printResult(resultFields(file, settings, result));
     return result.exitCode;
   });
-  const worst = Math.max(EXIT.ok, ...results);
+  // Every file arrived is on disk to stay before the run says it is done (download-folders.ts).
+  const unsynced = await settings.folders.syncCommitted();
+  for (const { folder, error } of unsynced)
+    process.stderr.write(
+      `wirestate client: cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}\n`,
+    );
+  const worst = Math.max(EXIT.ok, ...results, ...(unsynced.length > 0 ? [EXIT.localFile] : []));
   if (!args.quiet && !args.json) {
     const seconds = (performance.now() - startedMs) / 1000;
     const failed = results.filter((code) => code !== EXIT.ok).length;

@@ -92,7 +92,10 @@ export async function transferFile(
     } else {
       const localPath = resolve(localName);
       const listing = operation === 'download' ? await settings.folders.listing(dirname(localPath)) : undefined;
-      local = localFile(localPath, remote, listing?.names);
+      local = localFile(localPath, remote, {
+        folderEntries: listing?.names,
+        syncFolderLater: settings.folders.syncFolderLater,
+      });
       if (operation === 'upload') {
         const info = await stat(localPath);
         if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);

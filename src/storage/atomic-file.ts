@@ -21,6 +21,8 @@ export interface AtomicFileOptions {
   noClobber: boolean;
   /** Refuse (`name.escapes`) a folder whose real path is not inside this root, checked on the open folder. */
   root?: string;
+  /** Sync the folder later, once for many files: see hidden-file.ts. */
+  syncFolderLater?: (realPath: string) => void;
 }
 
 export function createAtomicFile(finalPath: string, options: AtomicFileOptions): IncomingFile {
@@ -39,7 +41,14 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     throw error;
   }
   const stream = hiddenFileStream(tempPath, fd, { highWaterMark: WRITE_BUFFER });
-  const file = hiddenFile({ folder, stream, hiddenPath: tempPath, finalPath: finalName, noClobber: options.noClobber });
+  const file = hiddenFile({
+    folder,
+    stream,
+    hiddenPath: tempPath,
+    finalPath: finalName,
+    noClobber: options.noClobber,
+    syncFolderLater: options.syncFolderLater,
+  });
   return {
     stream,
     // Whatever failed, the storage or an abort during the commit, the temporary file goes.

@@ -3,7 +3,8 @@
  * (atomic-file.ts, resumable-file.ts) share: one commit routine, and the two ways to stop it. The commit
  * writes and syncs every byte, then moves the file into place in that held folder (linked, so that a file
  * that appeared under the final name meanwhile is not replaced, with `noClobber`; renamed over it without)
- * and syncs the folder, so the file is durable once the commit returns.
+ * and syncs the folder, so the file is durable once the commit returns (or leaves that sync to whoever wants one
+ * sync for many files: `syncFolderLater`).
  */
 import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
 import { link, rename, unlink } from 'node:fs/promises';
@@ -20,6 +21,8 @@ export interface HiddenFileParts {
   finalPath: string;
   /** Fail with EEXIST rather than replace a file that appeared under the final name. */
   noClobber: boolean;
+  /** Given: the commit leaves the folder's sync to the caller, told the folder's real path once the file is in place. */
+  syncFolderLater?: (realPath: string) => void;
 }
 
 export interface HiddenFile {
@@ -34,7 +37,14 @@ export interface HiddenFile {
   keep(): void;
 }
 
-export function hiddenFile({ folder, stream, hiddenPath, finalPath, noClobber }: HiddenFileParts): HiddenFile {
+export function hiddenFile({
+  folder,
+  stream,
+  hiddenPath,
+  finalPath,
+  noClobber,
+  syncFolderLater,
+}: HiddenFileParts): HiddenFile {
   let state: 'writing' | 'committing' | 'stopped' | 'done' = 'writing';
   /** Read through a call: `stop` changes `state` while `commit` awaits. */
   const isStopped = () => state === 'stopped';
@@ -66,7 +76,8 @@ export function hiddenFile({ folder, stream, hiddenPath, finalPath, noClobber }:
         } else {
           await rename(hiddenPath, finalPath);
         }
-        folder.sync();
+        if (syncFolderLater) syncFolderLater(folder.realPath);
+        else folder.sync();
       } catch (error) {
         if (!(keptWhenStopped && error === stoppedError)) remove();
         throw error;

@@ -35,7 +35,14 @@ export function createResumableFile(
     throw error;
   }
   const stream = hiddenFileStream(keptPath, fd, { start, highWaterMark: WRITE_BUFFER });
-  const file = hiddenFile({ folder, stream, hiddenPath: keptPath, finalPath: finalName, noClobber: options.noClobber });
+  const file = hiddenFile({
+    folder,
+    stream,
+    hiddenPath: keptPath,
+    finalPath: finalName,
+    noClobber: options.noClobber,
+    syncFolderLater: options.syncFolderLater,
+  });
   return {
     stream,
     kept: start > 0 ? readRange(keptPath, start) : undefined,
