@@ -8,6 +8,7 @@
  */
 import { open, readdir } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
+import { RESUME_SUFFIX } from '../storage/name-rules';
 
 /**
  * What a local name is: nothing yet, a regular file, a folder, or something else (a device such as /dev/null, a
@@ -21,8 +22,11 @@ export const entryKind = (found: Pick<Stats, 'isFile' | 'isDirectory'> | undefin
 
 /** One folder as the run first read it. */
 export interface FolderListing {
-  /** Every entry's name. */
-  names: string[];
+  /**
+   * The names of its interrupted downloads (`*.wirestate-resume`), all that a download looks for among the
+   * entries (kept-download.ts): a scan of every entry per file would read a folder of N files N times over.
+   */
+  keptNames: string[];
   /** What `name` is: `undefined` when the listing cannot tell (a symlink, to be followed). */
   kindOf: (name: string) => EntryKind | undefined;
 }
@@ -80,7 +84,7 @@ export class DownloadFolders {
 function listingOf(entries: Dirent[]): FolderListing {
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   return {
-    names: [...byName.keys()],
+    keptNames: [...byName.keys()].filter((name) => name.endsWith(RESUME_SUFFIX)),
     kindOf: (name) => {
       const entry = byName.get(name);
       return entry?.isSymbolicLink() ? undefined : entryKind(entry);

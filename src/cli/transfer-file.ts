@@ -93,7 +93,7 @@ export async function transferFile(
       const localPath = resolve(localName);
       const listing = operation === 'download' ? await settings.folders.listing(dirname(localPath)) : undefined;
       local = localFile(localPath, remote, {
-        folderEntries: listing?.names,
+        folderEntries: listing?.keptNames,
         syncFolderLater: settings.folders.syncFolderLater,
       });
       if (operation === 'upload') {
@@ -116,7 +116,7 @@ export async function transferFile(
           );
         if (!listing && !(await stat(dirname(localPath))).isDirectory())
           return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
-        resumable = { resume: keptDownload(localPath, remote, listing?.names) };
+        resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
       }
     }
   } catch (error) {

@@ -24,7 +24,7 @@ export const keptDownloadTag = (announced: string, remote: string) => `${announc
 
 /**
  * What is kept of a download of `remote` into `localPath`; offset 0 when nothing is. `entries`: the folder's,
- * when a run has already read them.
+ * when a run has already read them (those ending `.wirestate-resume` are enough).
  */
 export function keptDownload(localPath: string, remote: string, entries = entriesOf(dirname(localPath))): KeptDownload {
   const folder = dirname(localPath);

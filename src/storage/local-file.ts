@@ -10,7 +10,7 @@ import { resumeNameFor } from './resume-names';
 
 /** What a run of many files shares with each of its local files. */
 export interface LocalFileRun {
-  /** The names in the file's folder, when the run has already read them (read here otherwise). */
+  /** The names in the file's folder (those of kept downloads are enough), when the run has read them (read here otherwise). */
   folderEntries?: string[];
   /** Given: a download's folder is synced by the run (once per folder), told its real path; see hidden-file.ts. */
   syncFolderLater?: (realPath: string) => void;
