@@ -135,7 +135,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
       }),
     });
   }
-  await serve(args, loggerFrom(args, false), listeners);
+  await serve(args, loggerFrom(args), listeners);
 }
 
 const clientBuilder = (yargs: Argv) =>
@@ -259,7 +259,7 @@ const subjectOf = (args: ClientArgs) =>
       : { operation: 'requests' };
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
-  const log = loggerFrom(args, true, 'error');
+  const log = loggerFrom(args, 'error');
   if (args.advanced) return advancedSession(args, log, report);
   const words = requestWords(args);
   if (words !== '') return request(words, args, log, report);

@@ -36,7 +36,7 @@ const serverBuilder = (yargs: Argv) =>
     .epilog(examples(['$0 blocks server 12002', 'serve the files of this folder']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
-  const log = loggerFrom(args, false);
+  const log = loggerFrom(args);
   const files = await openServedFolder(args.root);
   await serve(args, log, [
     { transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) },
@@ -74,7 +74,7 @@ const clientBuilder = (yargs: Argv) =>
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
-  const log = loggerFrom(args, true, 'error');
+  const log = loggerFrom(args, 'error');
   const fail = (code: number, message: string) => report.fail(code, message);
   const { host, port, name } = parseSource(args.source);
   const toStdout = isStandardStream(args.target);

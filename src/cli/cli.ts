@@ -14,6 +14,7 @@ import { helpWidth } from './help-width';
 import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
+import { refuseBlankNames } from './blank-names';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -101,6 +102,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
+      .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
       .alias('help', ['h', '?', 'usage'])

@@ -13,6 +13,7 @@ import { EXIT } from '../engine/exit-codes';
 import { formatBytes, formatRate } from '../log/logger';
 import { isStandardStream } from '../storage/standard-streams';
 import type { ClientArgs } from './client-options';
+import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
 import { parseHostPort } from './host-port';
@@ -24,27 +25,11 @@ import { removeStaleDownloads } from './stale-downloads';
 import { transferFile, type FileResult, type TransferSettings } from './transfer-file';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
-/** A run that cannot start: its exit code and the line that says why. */
-class RunRefused extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 /** Runs every file and returns the process exit code. */
 export async function runClient(args: ClientArgs): Promise<number> {
   if (args.list) return (await import('./list-run')).runList(args);
-  let files: FilePair[];
-  try {
-    files = await filesOf(args);
-  } catch (error) {
-    if (!(error instanceof RunRefused)) throw error;
-    process.stderr.write(`wirestate client: ${error.message}${error.exitCode === EXIT.usage ? '; see --help' : ''}\n`);
-    return error.exitCode;
-  }
+  // A run that cannot start throws a CommandError: the one failure line (cli.ts) says why.
+  const files = await filesOf(args);
   if (args.mode === 'download') {
     const notes = new Progress(process.stderr, args.quiet || args.json, jsonNotes(args));
     for (const path of await removeStaleDownloads(
@@ -66,7 +51,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
       },
     }),
     session: args,
-    log: loggerFrom(args, true, 'error'),
+    log: loggerFrom(args, 'error'),
     machines: new ClientLogicPool(),
     folders: new DownloadFolders(files.length > 1),
   };
@@ -191,12 +176,12 @@ async function readList(path: string): Promise<FilePair[]> {
   try {
     text = isStandardStream(path) ? await readStdin() : await readFile(path, 'utf8');
   } catch (error) {
-    throw new RunRefused(`cannot read --list-file ${shown}: ${errnoWords(errorCode(error))}`, EXIT.localFile);
+    throw new CommandError(`cannot read --list-file ${shown}: ${errnoWords(errorCode(error))}`, EXIT.localFile);
   }
   try {
     return parseTransferList(text);
   } catch (error) {
-    if (error instanceof ListLineError) throw new RunRefused(`--list-file ${shown}: ${error.message}`, EXIT.usage);
+    if (error instanceof ListLineError) throw new CommandError(`--list-file ${shown}: ${error.message}`, EXIT.usage);
     throw error;
   }
 }
@@ -210,14 +195,14 @@ async function readStdin(): Promise<string> {
 /** Standard streams, the inspector and one local file for two downloads each make sense for one file only. */
 function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): void {
   if (files.some((file) => isStandardStream(file.local)))
-    throw new RunRefused('- (stdin or stdout) takes one file a run; name a local file for each', EXIT.usage);
+    throw new CommandError('- (stdin or stdout) takes one file a run; name a local file for each', EXIT.usage);
   if (args.inspect !== undefined || args['inspect-stately'])
-    throw new RunRefused('--inspect watches one transfer: give one file', EXIT.usage);
+    throw new CommandError('--inspect watches one transfer: give one file', EXIT.usage);
   if (args.mode === 'download') {
     const seen = new Set<string>();
     for (const { local } of files) {
       if (seen.has(resolve(local)))
-        throw new RunRefused(`two downloads into ${local}: give each its own local file`, EXIT.usage);
+        throw new CommandError(`two downloads into ${local}: give each its own local file`, EXIT.usage);
       seen.add(resolve(local));
     }
   }

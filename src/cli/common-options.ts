@@ -1,9 +1,12 @@
 /** Flags every wirestate command shares, so they mean the same everywhere. */
 import type { Argv } from 'yargs';
 import { withInspectOptions } from './inspect-options';
+import { declareLogStream, type LogStream } from './log-stream';
 import { checkRecordFolder } from './record-folder';
 
-export function withLogOptions<T>(yargs: Argv<T>) {
+/** `--debug` and `--log-format`, the logs going to `stream`. */
+export function withLogOptions<T>(yargs: Argv<T>, stream: LogStream) {
+  declareLogStream(stream);
   return yargs
     .option('debug', {
       alias: 'd',
@@ -70,5 +73,5 @@ export const optionsOf = (yargs: Argv<unknown>): DeclaredOptions =>
 
 /** Flags every protocol's client takes; `idleSeconds` is how long it waits for the server by default. */
 export function withClientOptions<T>(yargs: Argv<T>, idleSeconds: number) {
-  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))), idleSeconds);
+  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs, 'stderr'))), idleSeconds);
 }

@@ -1,19 +1,14 @@
 /**
  * The one line a command that cannot go on prints: `wirestate: WHY; see --help` for people, or, with
- * `--log-format json`, a JSON error line on the stream the command logs to (a server's stdout, a client's stderr),
- * so that a log reader meets no prose in the middle of its JSON.
+ * `--log-format json`, a JSON error line on the stream the command declared for its logs (`logStream`), so that a
+ * log reader meets no prose in the middle of its JSON.
  */
+import { logStream } from './log-stream';
 
 /** Whether the words ask for JSON logs (`--log-format json` or `--log-format=json`). */
 const wantsJson = (argv: string[]): boolean =>
   argv.includes('--log-format=json') ||
   argv.some((word, index) => word === '--log-format' && argv[index + 1] === 'json');
-
-/** Whether the words run a client (`client ...`, `upper client ...`), which logs on stderr; every other command logs on stdout. */
-const runsClient = (argv: string[]): boolean => {
-  const command = argv.findIndex((word) => !word.startsWith('-'));
-  return argv[command] === 'client' || (argv[command] !== 'server' && argv[command + 1] === 'client');
-};
 
 export function writeFailure(argv: string[], why: string, exitCode: number): void {
   if (!wantsJson(argv)) {
@@ -27,5 +22,5 @@ export function writeFailure(argv: string[], why: string, exitCode: number): voi
     exit_code: exitCode,
     timestamp: new Date().toISOString(),
   });
-  (runsClient(argv) ? process.stderr : process.stdout).write(`${line}\n`);
+  process[logStream()].write(`${line}\n`);
 }

@@ -17,7 +17,7 @@ import { runTextClient, withTextClientOptions } from './text-client-run';
 export function genericProtocolCommand(protocol: ProtocolDescriptor) {
   const serverBuilder = (yargs: Argv) => withDefaultServerOptions(yargs, [protocol], 'Folder served');
   const runServer = async (args: Awaited<ReturnType<typeof serverBuilder>['argv']>) => {
-    const log = loggerFrom(args, false);
+    const log = loggerFrom(args);
     await serveDefaults(args, log, [protocol]);
     log.info('Server is running');
   };

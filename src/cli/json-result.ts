@@ -158,8 +158,12 @@ export class ClientReport {
     if (this.log && !this.endLogged && this.outcome) {
       const { outcome, bytes } = this.outcome;
       const seconds = this.elapsedMs() / 1000;
+      const took = `in ${seconds.toFixed(2)} s`;
+      // An outcome that moved nothing (an empty queue) has no size or rate to tell.
       this.log.info(
-        `${outcomeProse(outcome)}: ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`,
+        bytes > 0
+          ? `${outcomeProse(outcome)}: ${formatBytes(bytes)} ${took} (${formatRate(bytes, seconds)})`
+          : `${outcomeProse(outcome)} ${took}`,
         {
           ...this.about,
           event: 'end',

@@ -43,7 +43,7 @@ export async function runList(args: ClientArgs): Promise<number> {
       // The end line below names the listing and the exit code: the session's would say it twice.
       { protocol: TRANSFER_PROTOCOL, transport: 'tcp', host, port, spec, logsEnd: false },
       args,
-      loggerFrom(args, true, 'error'),
+      loggerFrom(args, 'error'),
     );
     if (!outcome.ok) {
       exitCode = exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS);

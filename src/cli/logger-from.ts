@@ -1,12 +1,10 @@
 /** The logger a command's `--debug` and `--log-format` ask for (winston, loaded when a command runs, not for --help). */
 import { createLogger, type LogFormat, type Logger } from '../log/logger';
+import { logStream } from './log-stream';
 
-export function loggerFrom(
-  args: { debug: boolean; 'log-format': LogFormat },
-  stderr: boolean,
-  quietLevel?: 'error',
-): Logger {
-  const log = createLogger({ debug: args.debug, format: args['log-format'], stderr });
+/** Writes on the stream the command declared (`withLogOptions`); `quietLevel`: the least it logs without --debug. */
+export function loggerFrom(args: { debug: boolean; 'log-format': LogFormat }, quietLevel?: 'error'): Logger {
+  const log = createLogger({ debug: args.debug, format: args['log-format'], stderr: logStream() === 'stderr' });
   if (quietLevel && !args.debug) log.level = quietLevel;
   return log;
 }

@@ -10,7 +10,7 @@ import { cannotListen } from './cannot-listen';
 import { EXIT } from '../engine/exit-codes';
 
 const builder = (yargs: Argv) =>
-  withRecordOption(withLogOptions(yargs))
+  withRecordOption(withLogOptions(yargs, 'stdout'))
     .option('listen-port', { alias: 'l', type: 'number', default: 50000, describe: 'TCP port to listen on' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
     .option('server', {
@@ -67,7 +67,7 @@ const builder = (yargs: Argv) =>
     );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
-  const log = loggerFrom(args, false);
+  const log = loggerFrom(args);
   let proxy: RunningProxy | undefined;
   const stop = () => void (proxy ? proxy.close() : Promise.resolve()).then(() => process.exit(0));
   process.once('SIGINT', stop);

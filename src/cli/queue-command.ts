@@ -22,6 +22,7 @@ import { exitWith, protocolRoles } from './protocol-command';
 import { openQueueStore } from './queue-store';
 import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
+import { isStandardStream } from '../storage/standard-streams';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
@@ -86,7 +87,7 @@ const serverBuilder = (yargs: Argv) =>
     );
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
-  const log = loggerFrom(args, false);
+  const log = loggerFrom(args);
   const transport = args.socktype;
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
   let store = new MessageQueue(undefined, limits);
@@ -115,10 +116,9 @@ const clientBuilder = (yargs: Argv) =>
       demandOption: true,
       describe: 'send a file as a message, or receive the oldest message',
     })
-    // yargs reads a lone `-` as an empty string; both mean standard input or output.
+    // yargs reads a lone `-` as an empty string: isStandardStream takes both (an empty FILE typed as such is refused).
     .positional('file', {
       type: 'string',
-      coerce: (value?: string) => (value === '' ? '-' : value),
       describe:
         "send: the UTF-8 text file to send, plus a newline, as the seed's client sends it (- for stdin); receive: where to write the message (default: stdout)",
     })
@@ -150,14 +150,14 @@ const clientBuilder = (yargs: Argv) =>
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
-  const log = loggerFrom(args, true, 'error');
+  const log = loggerFrom(args, 'error');
   const transport = args.socktype;
   const fail = (code: number, why: string) => report.fail(code, why);
   let message: ReturnType<typeof messageFromText>;
   if (args.mode === 'send') {
     try {
       message = messageFromText(
-        args.file === undefined || args.file === '-' ? await readStdin() : await readFile(args.file),
+        args.file === undefined || isStandardStream(args.file) ? await readStdin() : await readFile(args.file),
       );
     } catch (error) {
       return fail(EXIT.localFile, `cannot read ${String(args.file)}: ${errnoWords(errorCode(error))}`);
@@ -170,7 +170,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   }
   // Checked before asking: a message handed over leaves the queue, so it must have somewhere to go.
   let target: IncomingFile | undefined;
-  if (args.mode === 'receive' && args.file !== undefined && args.file !== '-') {
+  if (args.mode === 'receive' && args.file !== undefined && !isStandardStream(args.file)) {
     try {
       target = await openTarget(args.file);
     } catch (error) {
@@ -282,7 +282,7 @@ export const queueCommand = protocolRoles((roles) =>
           protocol: queueProtocolName(args.socktype),
           peer: `${args.host}:${args.port}`,
           operation: args.mode,
-          path: args.file,
+          path: isStandardStream(args.file) ? '-' : args.file,
         }),
         runClient,
       ),

@@ -12,6 +12,7 @@ import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
 import { errnoWords } from './errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
+import { unknownTraceHeader } from './unknown-trace-header';
 
 const CHECKS: [string, Chunking][] = [
   ['as recorded', { kind: 'recorded' }],
@@ -58,7 +59,14 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
     process.exitCode = EXIT.usage;
     return;
   }
-  const support = (await loadTraceSupport())[trace.header.protocol];
+  const supports = await loadTraceSupport();
+  const unknown = unknownTraceHeader(trace.header, Object.keys(supports));
+  if (unknown) {
+    process.stderr.write(`wirestate replay: ${args.file}: ${unknown}\n`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  const support = supports[trace.header.protocol];
   process.stdout.write(`${formatTimeline(trace, support?.nameFrames(trace)).join('\n')}\n`);
   if (!args.check) return;
   if (!support || trace.header.role === 'proxy') {

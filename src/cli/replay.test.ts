@@ -153,6 +153,45 @@ describe('wirestate replay', () => {
     });
   });
 
+  it.each([
+    [
+      'protocol',
+      { protocol: 'bogus', role: 'server' },
+      'the trace header\'s protocol "bogus" is not one wirestate knows (transfer, queue, queue-udp, upper, sum, blocks, share, ardei, ardei-udp, ardei-advanced)',
+    ],
+    [
+      'role',
+      { protocol: 'transfer', role: 'nobody' },
+      'the trace header\'s role "nobody" is not one wirestate knows (server, client, proxy)',
+    ],
+  ])(
+    'refuses a header whose %s is unknown, from stdin or a file, in one line naming it, exit 2',
+    async (_, fields, why) => {
+      const header = {
+        trace: 'wirestate/1',
+        connection: 'c1',
+        peer: '127.0.0.1:1',
+        version: '0',
+        started: 'now',
+        ...fields,
+      };
+      const text = `${JSON.stringify(header)}\n{"t":0,"state":"idle"}\n`;
+      const piped = spawnSync(process.execPath, [CLI, 'replay', '-'], {
+        input: text,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(piped).toMatchObject({ status: EXIT.usage, stdout: '', stderr: `wirestate replay: -: ${why}\n` });
+      const path = join(base, `unknown-${fields.role}.jsonl`);
+      await writeFile(path, text);
+      expect(await wirestate(['replay', path])).toMatchObject({
+        code: EXIT.usage,
+        stdout: '',
+        stderr: `wirestate replay: ${path}: ${why}\n`,
+      });
+    },
+  );
+
   it('replay - reads the trace from stdin', async () => {
     const result = spawnSync(process.execPath, [CLI, 'replay', '-'], {
       input: await readFile(FIXTURE),

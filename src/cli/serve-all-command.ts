@@ -74,7 +74,7 @@ export async function serveAllCommand(): Promise<CommandBody> {
   type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
   async function handler(args: Args): Promise<void> {
-    const log = loggerFrom(args, false);
+    const log = loggerFrom(args);
     const protocols = servedOf(args);
     const portOf: PortOf = (protocol, server) => {
       const chosen = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;

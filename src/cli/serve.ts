@@ -22,7 +22,7 @@ import { hostPort } from '../loop/peer-name';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
 export function withServerOptions<T>(yargs: Argv<T>) {
-  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs))))
+  return withIdleTimeout(withInspectOptions(withRecordOption(withLogOptions(yargs, 'stdout'))))
     .option('host', {
       type: 'string',
       default: '0.0.0.0',

@@ -52,7 +52,7 @@ const builder = (yargs: Argv) =>
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 async function handler(args: Args): Promise<void> {
-  const log = loggerFrom(args, false);
+  const log = loggerFrom(args);
   const folder = await openServedFolder(args.root);
   const files = withTestCommitDelay(args['read-only'] ? readOnly(folder) : folder);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });

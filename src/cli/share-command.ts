@@ -55,7 +55,7 @@ const serverBuilder = (yargs: Argv) =>
     .epilog(examples(['$0 share server 3650 --root shared', 'share ./shared on port 3650']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
-  const log = loggerFrom(args, false);
+  const log = loggerFrom(args);
   const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
@@ -144,7 +144,7 @@ async function exchange(
   toStdout: boolean,
   from: string | SpooledInput,
 ): Promise<number> {
-  const log = loggerFrom(args, true, 'error');
+  const log = loggerFrom(args, 'error');
   const fail = (code: number, message: string) => report.fail(code, message);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';

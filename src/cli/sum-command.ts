@@ -46,7 +46,7 @@ const serverBuilder = (yargs: Argv) =>
     .epilog(examples(['$0 sum server --name "Server of John Q. Smith"', 'answer on port 12001 with a random number']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
-  const log = loggerFrom(args, false);
+  const log = loggerFrom(args);
   const serverNumber = args.number ?? randomInt(LOWEST, HIGHEST + 1);
   await serve(args, log, [
     {

@@ -43,7 +43,7 @@ export async function runTextClient(
   report: ClientReport,
   exitCodes: ExitCodes = TEXT_CLIENT_EXITS,
 ): Promise<TextClientResult> {
-  const log = loggerFrom(args, true, 'error');
+  const log = loggerFrom(args, 'error');
   const fail = (code: number, message: string): TextClientResult => ({ code: report.fail(code, message) });
   let reply: Buffer = Buffer.alloc(0);
   // The error callback keeps xstate from rethrowing a failed machine's error; the session reports it.

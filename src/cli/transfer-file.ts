@@ -21,7 +21,7 @@ import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
 import { entryKind, type DownloadFolders } from './download-folders';
 import { errnoWords } from './errno-words';
-import { noRoomWords } from './no-room-words';
+import { noRoomCause } from './no-room-cause';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
@@ -205,8 +205,10 @@ export async function transferFile(
   } finally {
     await spooled?.remove();
   }
-  if (!outcome.ok && outcome.outcome === 'no_room' && !isStandardStream(localName))
-    return failed(EXIT.localFile, noRoomWords(resolve(localName)), outcome);
+  if (!outcome.ok && outcome.outcome === 'no_room' && !isStandardStream(localName)) {
+    const cause = noRoomCause(resolve(localName), outcome);
+    return failed(EXIT.localFile, cause.words, cause.outcome);
+  }
   if (!outcome.ok)
     return failed(
       exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),

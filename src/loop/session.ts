@@ -38,7 +38,9 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   const { id, log, record } = options;
   const started = performance.now();
   const observers = [
-    ...(log.isDebugEnabled() ? [watchStates((state) => log.debug(`state ${state}`, { connection: id }))] : []),
+    ...(log.isDebugEnabled()
+      ? [watchStates((state) => log.debug(`state ${state}`, { connection: id, event: 'state', state }))]
+      : []),
     ...(record ? [watchStates((state) => record.state(state), { skipFlowControl: true })] : []),
   ];
   const inspect =

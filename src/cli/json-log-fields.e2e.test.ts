@@ -1,0 +1,92 @@
+/**
+ * `--log-format json` lines a log reader matches on, as real processes: state lines with the same fields in a
+ * server and a client, an end line whose fields name the cause its prose says, no size or rate for nothing moved.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { startCliServer, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+
+let base: string;
+const servers: ServerProcess[] = [];
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-json-fields-'));
+  await writeFile(join(base, 'server.txt'), 'hello\n');
+});
+afterAll(async () => {
+  for (const server of servers) server.child.kill('SIGTERM');
+  await Promise.all(servers.map((server) => server.exited));
+  await rm(base, { recursive: true, force: true });
+});
+const started = (server: ServerProcess) => (servers.push(server), server);
+
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+it('-d: a server and a client log each state with the same fields (connection, event state, state)', async () => {
+  const server = started(await startServerProcess(['--root', base, '-d', '--log-format', 'json']));
+  const client = await wirestate(
+    ['client', '-s', `127.0.0.1:${server.port}`, '-l', '-', '-d', '--log-format', 'json'],
+    base,
+  );
+  expect(client.code).toBe(EXIT.ok);
+  await server.logged(/"event":"end"/);
+  const stateLines = (lines: Record<string, unknown>[]) => lines.filter((line) => line.level === 'debug');
+  const clientStates = stateLines(jsonLines(client.stderr));
+  const serverStates = stateLines(jsonLines(server.output()));
+  for (const [states, connection] of [
+    [clientStates, 'client'],
+    [serverStates, expect.stringMatching(/^c\d+$/)],
+  ] as const) {
+    expect(states.length).toBeGreaterThan(0);
+    for (const line of states)
+      expect(line).toEqual({
+        level: 'debug',
+        connection,
+        event: 'state',
+        state: expect.any(String),
+        message: `state ${String(line.state)}`,
+        peer: expect.any(String),
+        protocol: 'transfer',
+        timestamp: expect.any(String),
+      });
+  }
+  expect(clientStates.map((line) => line.state)).toContain('wait_hello_reply');
+  expect(serverStates.map((line) => line.state)).toContain('check_download');
+});
+
+it('a download into a folder that takes no new files: the end line names that cause, not no room', async () => {
+  const server = started(await startServerProcess(['--root', base]));
+  const result = await wirestate(
+    ['client', '-s', `127.0.0.1:${server.port}`, '-l', '/proc/version', '--log-format', 'json'],
+    base,
+  );
+  expect(result.code).toBe(EXIT.localFile);
+  const end = jsonLines(result.stderr).find((line) => line.event === 'end');
+  expect(end).toMatchObject({
+    level: 'error',
+    message: 'cannot create a file in /proc: it takes no new files',
+    outcome: 'local_error',
+    code: 'file.unwritable',
+    exit_code: EXIT.localFile,
+  });
+});
+
+it('queue receive on an empty queue: its end line gives no size or rate', async () => {
+  const queue = started(await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1']));
+  const result = await wirestate(
+    ['queue', 'client', '127.0.0.1', String(queue.port), 'tcp', 'receive', '--log-format', 'json'],
+    base,
+  );
+  expect(result.code).toBe(EXIT.refused);
+  const end = jsonLines(result.stderr).find((line) => line.event === 'end');
+  expect(end).toMatchObject({
+    outcome: 'queue_empty',
+    bytes: 0,
+    message: expect.stringMatching(/^empty queue in \d+\.\d\d s$/),
+  });
+});
