@@ -13,6 +13,7 @@ export interface PooledWriterOptions {
   buffers: number;
   /** Every buffer is on its way: take no more chunks until `drained`. */
   full(): void;
+  /** Half the buffers are back: chunks may come again (not after each one: every full-drained pair steps the owner's machine). */
   drained(): void;
 }
 
@@ -39,7 +40,7 @@ export function pooledWriter(stream: Writable, options: PooledWriterOptions): Po
     stream.write(length < buffer.length ? buffer.subarray(0, length) : buffer, () => {
       onTheirWay--;
       free.push(buffer);
-      if (!isFull || onTheirWay >= options.buffers) return;
+      if (!isFull || onTheirWay > options.buffers / 2) return;
       isFull = false;
       options.drained();
     });
