@@ -4,6 +4,7 @@
  * `confirm_stored` answers a message that asked for it once the message is kept.
  * A request without the SEND token is read as the seed's, GET or message.
  */
+import { idleDelay } from '../../src/engine/idle';
 import { READING_TAG } from '../../src/engine/protocol';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { isGet, mayStillBeGet } from './codec';
@@ -12,6 +13,7 @@ import { mayStillBe, OFFER_TOKEN, SEND_TOKEN, startsWith, STORED_TOKEN } from '.
 interface ConfirmContext {
   received: ReceivedBytes;
   offerAfterMs?: number;
+  idleTimeoutMs?: number;
   /** The client asked for the confirmation: it gets STORED_TOKEN once its message is kept. */
   confirm?: boolean;
 }
@@ -52,8 +54,12 @@ export const confirmServer = {
  */
 export const SETTLE_MS = 1;
 
-/** The delay before the offer, for the machine's `delays` (never taken when no offer is configured). */
-export const offerDelay = ({ context }: { context: ConfirmContext }) => context.offerAfterMs ?? 0;
+/**
+ * The delay before the offer, for the machine's `delays`. With no offer configured it is never taken: its
+ * timer then runs as long as the idle one, which ends the state first, rather than firing at once on every
+ * connection for nothing (a timer, an event and a step per connection).
+ */
+export const offerDelay = ({ context }: { context: ConfirmContext }) => context.offerAfterMs ?? idleDelay({ context });
 
 const announceSend = {
   type: 'announce' as const,

@@ -3,21 +3,22 @@
  * actors for the calls whose answer the machine waits for, and `restore`, the
  * action that puts a taken message back.
  */
-import { fromPromise } from 'xstate';
+import { fromAnswer } from '../../src/engine/from-answer';
 import { unprovided } from '../../src/engine/unprovided';
 import type { MessageStore, TakenMessage } from './message-store';
 
 /** The store calls a server machine waits on: what each takes and what it settles with. */
 interface StoreCalls {
-  enqueue: (args: { input: Buffer }) => Promise<void>;
-  take: () => Promise<TakenMessage | undefined>;
-  confirm: (args: { input: number }) => Promise<void>;
+  enqueue: (bytes: Buffer) => Promise<void>;
+  take: () => TakenMessage | undefined;
+  confirm: (id: number) => Promise<void>;
 }
 
+// fromAnswer, not fromPromise: no AbortController per call, and `take` answers within the step that asked.
 const storeActors = (calls: StoreCalls) => ({
-  enqueue: fromPromise(calls.enqueue),
-  take: fromPromise(calls.take),
-  confirm: fromPromise(calls.confirm),
+  enqueue: fromAnswer(calls.enqueue),
+  take: fromAnswer(calls.take),
+  confirm: fromAnswer(calls.confirm),
 });
 
 /** What a server machine's setup() declares; `storeEffects` supplies it. */
@@ -30,9 +31,9 @@ export const storeDeclarations = {
 export function storeEffects(store: MessageStore) {
   return {
     actors: storeActors({
-      enqueue: ({ input }) => store.enqueue(input),
-      take: async () => store.take(),
-      confirm: ({ input }) => store.confirm(input),
+      enqueue: (bytes) => store.enqueue(bytes),
+      take: () => store.take(),
+      confirm: (id) => store.confirm(id),
     }),
     actions: {
       restore: ({ context }: { context: { taken?: TakenMessage } }) => context.taken && store.restore(context.taken.id),

@@ -8,6 +8,7 @@
 import type winston from 'winston';
 import { batchedOutput } from './batched-output';
 import { DeferredLogger, type Logger } from './deferred-logger';
+import { lineTimestamp } from './line-timestamp';
 
 export type { Logger } from './deferred-logger';
 
@@ -37,8 +38,8 @@ function winstonLogger(options: LoggerOptions, level: string): winston.Logger {
     level,
     format:
       options.format === 'json'
-        ? format.combine(format.timestamp(), format.json())
-        : format.combine(format.timestamp(), pretty),
+        ? format.combine(format.timestamp({ format: lineTimestamp }), format.json())
+        : format.combine(format.timestamp({ format: lineTimestamp }), pretty),
     // A client's lines go to stderr as they come, between its own output; a server's to stdout in batches.
     transports: [
       options.stderr
