@@ -3,7 +3,7 @@
  * free space either, so a probe file tells the two apart, only once the room check has failed.
  */
 import { dirname, join } from 'node:path';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { newFileError } from './new-file-problem';
 import { outcomeWords } from './outcome-words';
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { errorCode } from '../storage/errors';
 import { CannotConnect, runClientSession } from './client-session';
 import { withClientOptions } from './common-options';

@@ -20,7 +20,7 @@ import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
 import { entryKind, type DownloadFolders } from './download-folders';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { noRoomWords } from './no-room-words';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';

@@ -12,6 +12,7 @@ import { stammer } from './stammer-pipe';
 import { byteFlipper } from './byte-flip';
 import { RelayWatch, type RelayEnding } from './relay-ending';
 import { socketErrorCode } from '../engine/outcome';
+import { errorWords } from '../log/errno-words';
 
 /** Which way `--corrupt-after` flips a byte: `up` from the client to the server, `down` back. */
 export type CorruptDirection = 'up' | 'down' | 'both';
@@ -129,14 +130,22 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       const errno = error.code ?? 'socket.error';
       watch.upstreamFailed(errno, connected);
       // Unreachable (the server down) is an error; a reset once relaying, a warning as before.
-      relayLog.log(connected ? 'warn' : 'error', `upstream ${target}: ${error.message}`, {
-        event: 'error',
-        code: socketErrorCode(errno),
-        errno,
-      });
+      const words = errorWords(error);
+      relayLog.log(
+        connected ? 'warn' : 'error',
+        connected ? `upstream ${target}: ${words}` : `cannot reach ${target}: ${words}`,
+        {
+          event: 'error',
+          code: socketErrorCode(errno),
+          errno,
+        },
+      );
     });
     client.on('error', (error: NodeJS.ErrnoException) =>
-      relayLog.debug(`client: ${error.message}`, { event: 'error', errno: error.code }),
+      relayLog.debug(`client: ${errorWords(error)}`, {
+        event: 'error',
+        errno: error.code,
+      }),
     );
     upstream.on('close', onClose);
     client.on('close', onClose);
