@@ -51,23 +51,27 @@ export async function serveDefaults(
   portOf: PortOf = (_protocol, server) => server.port + args['port-offset'],
 ): Promise<string | undefined> {
   const times: ServingTimes = { idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };
-  const servers = protocols.flatMap((protocol) => protocol.servers.map((server) => ({ protocol, server })));
-  const files = servers.some(({ server }) => server.servesFolder) ? await servedFiles(args, log) : undefined;
-  const listeners = servers.map(({ protocol, server }) => ({
-    transport: server.transport,
-    port: portOf(protocol, server),
-    protocol: server.servesFolder ? server.protocol({ ...times, files: files! }) : server.protocol(times),
-  }));
+  let world: ReturnType<typeof servingWorld> | undefined;
+  const listeners = [];
+  for (const protocol of protocols)
+    for (const server of protocol.servers)
+      listeners.push({
+        transport: server.transport,
+        port: portOf(protocol, server),
+        protocol: server.servesFolder
+          ? server.protocol(await (world ??= servingWorld(args, log, times)))
+          : server.protocol(times),
+      });
   await serve(args, log, listeners);
-  return files?.root;
+  return (await world)?.files.root;
 }
 
-/** Opens `--root` (made if absent), read-only with `--read-only`, cleared of temporary files a stopped server left. */
-async function servedFiles(args: DefaultServerArgs, log: Logger) {
+/** `times` and `--root`, opened (made if absent), read-only with `--read-only`, cleared of temporary files a stopped server left. */
+async function servingWorld(args: DefaultServerArgs, log: Logger, times: ServingTimes) {
   const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
     log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
-  return files;
+  return { ...times, files };
 }
