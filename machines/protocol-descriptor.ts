@@ -11,20 +11,27 @@ import type { ExitCodes } from '../src/engine/exit-codes';
 import type { ConnectionSpec, StreamProtocol } from '../src/engine/protocol';
 import type { FixtureScenario } from './fixture-scenario';
 
-/** What every server started together shares: one folder, one idle timeout, one quiet period for text requests. */
-export interface ServingWorld {
-  files: SharedFolder;
+/** What every server started together shares: one idle timeout, one quiet period for text requests. */
+export interface ServingTimes {
   idleTimeoutMs: number;
   quietMs: number;
 }
 
-/** One of a protocol's servers on its default port. */
-export interface DefaultServer {
-  transport: 'tcp' | 'udp';
-  port: number;
-  /** Built once per serving world; servers of one protocol started in the same world may share state (the queue). */
-  protocol(world: ServingWorld): StreamProtocol;
+/** What a server that serves a folder gets besides: the one folder all of them share. */
+export interface ServingWorld extends ServingTimes {
+  files: SharedFolder;
 }
+
+/**
+ * One of a protocol's servers on its default port. Built once per serving
+ * world; servers of one protocol started in the same world may share state (the
+ * queue). Only a server marked `servesFolder` gets the folder, and the folder is
+ * made only when one of the servers started serves it.
+ */
+export type DefaultServer = { transport: 'tcp' | 'udp'; port: number } & (
+  | { servesFolder: true; protocol(world: ServingWorld): StreamProtocol }
+  | { servesFolder?: false; protocol(world: ServingTimes): StreamProtocol }
+);
 
 export interface ProtocolDescriptor {
   /** `wirestate NAME server|client`, its npm scripts and its fixtures folder. */

@@ -169,6 +169,7 @@ export const ardeiProtocol: ProtocolDescriptor = {
     {
       transport: 'tcp',
       port: ADVANCED_PORT,
+      servesFolder: true,
       protocol: ({ files, idleTimeoutMs }) =>
         ardeiAdvancedServer(files, { idleTimeoutMs, maxRequest: ADVANCED_MAX_COMMAND }),
     },

@@ -92,6 +92,7 @@ export const blocksProtocol: ProtocolDescriptor = {
     {
       transport: 'tcp',
       port: BLOCKS_PORT,
+      servesFolder: true,
       protocol: ({ files, idleTimeoutMs, quietMs }) =>
         blocksServer(files, { idleTimeoutMs, quietMs, maxRequest: BLOCKS_MAX_REQUEST }),
     },

@@ -1,5 +1,5 @@
 /** The queue protocol's entry point: its connections and its descriptor. */
-import type { ProtocolDescriptor, ServingWorld } from '../protocol-descriptor';
+import type { ProtocolDescriptor, ServingTimes } from '../protocol-descriptor';
 import { DEFAULT_MAX_MESSAGE, QUEUE_PORT } from './codec';
 import { queueServer } from './connections';
 import { queueFixtures } from './fixture-scenarios';
@@ -8,12 +8,12 @@ import { queueTraceSupport } from './trace-support';
 
 export * from './connections';
 
-const queues = new WeakMap<ServingWorld, MessageQueue>();
+const queues = new WeakMap<ServingTimes, MessageQueue>();
 
 // No stored-confirmation offer here (serve-all): it is opt-in, `queue server --offer-confirmation` only.
 
 /** One queue per serving world, whichever transport a message comes by. */
-function queueOf(world: ServingWorld): MessageQueue {
+function queueOf(world: ServingTimes): MessageQueue {
   const queue = queues.get(world) ?? new MessageQueue();
   queues.set(world, queue);
   return queue;
@@ -24,7 +24,7 @@ export const queueProtocol: ProtocolDescriptor = {
   servers: (['tcp', 'udp'] as const).map((transport) => ({
     transport,
     port: QUEUE_PORT,
-    protocol: (world: ServingWorld) =>
+    protocol: (world: ServingTimes) =>
       queueServer(queueOf(world), transport, {
         maxMessage: DEFAULT_MAX_MESSAGE,
         idleTimeoutMs: world.idleTimeoutMs,

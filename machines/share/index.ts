@@ -126,6 +126,7 @@ export const shareProtocol: ProtocolDescriptor = {
     {
       transport: 'tcp',
       port: SHARE_PORT,
+      servesFolder: true,
       protocol: ({ files, idleTimeoutMs, quietMs }) =>
         shareServer(files, { idleTimeoutMs, quietMs, maxRequest: SHARE_MAX_REQUEST }),
     },

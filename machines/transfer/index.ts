@@ -17,6 +17,7 @@ export const transferProtocol: ProtocolDescriptor = {
     {
       transport: 'tcp',
       port: TRANSFER_PORT,
+      servesFolder: true,
       protocol: ({ files, idleTimeoutMs }) =>
         transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }),
     },

@@ -15,7 +15,7 @@ import { isStandardStream } from '../storage/standard-streams';
 import type { ClientArgs } from './client-options';
 import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { parseHostPort } from './host-port';
 import { outcomeFields, printResult } from './json-result';
 import { jsonNotes, loggerFrom } from './logger-from';

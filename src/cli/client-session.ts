@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger';
 import { runConnection } from '../loop/connection';
 import { connectTcp } from '../loop/tcp-connect';
 import { LentReads } from '../loop/lent-reads';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { startInspection, toStderr } from './inspect-options';
 import { keepInspector } from './kept-inspector';
 import { stopOnSignal } from './stop-on-signal';

@@ -1,7 +1,7 @@
 /** Why a path the user named cannot be a folder, in their words: `it` for the path itself, else the part at fault. */
 import { errorCode } from '../storage/errors';
 import { FolderNotMade } from '../storage/make-folders';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 
 export function folderWords(path: string, error: unknown): string {
   if (!(error instanceof FolderNotMade)) return errnoWords(errorCode(error));

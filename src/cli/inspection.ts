@@ -7,7 +7,7 @@ import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect
 import { errorCode } from '../storage/errors';
 import { EXIT } from '../engine/exit-codes';
 import { CommandError } from './command-error';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
 
 export interface Inspection {

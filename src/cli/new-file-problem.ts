@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { errorCode } from '../storage/errors';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 
 /** The error code making a file at `file` gives; undefined when one could be made (and was removed again). */
 export function newFileError(file: string): string | undefined {

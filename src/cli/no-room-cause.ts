@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { SessionOutcome } from '../engine/protocol';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { newFileError } from './new-file-problem';
 import { outcomeWords } from './outcome-words';
 

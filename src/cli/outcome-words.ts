@@ -2,7 +2,7 @@
  * How a client session ended, in the words of the person who ran it: the machines' outcome names
  * (`server_error`, `timed_out`) and errno codes are for logs and traces, not for this one line.
  */
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 
 const WORDS: Record<string, string> = {
   refused: 'refused by the server',

@@ -3,12 +3,13 @@
  * `wirestate queue client HOST PORT TCP|UDP send|receive [FILE]`: seed 001's
  * commands, with its positional arguments, on the shared engine and flags.
  */
+import { hostPort } from '../loop/peer-name';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { errorCode } from '../storage/errors';
 import { CannotConnect, runClientSession } from './client-session';
 import { withClientOptions } from './common-options';
@@ -246,7 +247,10 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       return fail(EXIT.localFile, outcomeWords(outcome.outcome, outcome.detail));
     default:
       if (outcome.code === 'peer.unreachable')
-        return fail(EXIT.cannotConnect, `cannot reach ${args.host}:${args.port}: ${errnoWords('ECONNREFUSED')}`);
+        return fail(
+          EXIT.cannotConnect,
+          `cannot reach ${hostPort(args.host, args.port)}: ${errnoWords('ECONNREFUSED')}`,
+        );
       if (outcome.code === 'datagram.too_large')
         return fail(
           EXIT.localFile,
@@ -280,7 +284,7 @@ export const queueCommand = protocolRoles((roles) =>
         'queue',
         (args: ClientArgs) => ({
           protocol: queueProtocolName(args.socktype),
-          peer: `${args.host}:${args.port}`,
+          peer: hostPort(args.host, args.port),
           operation: args.mode,
           path: isStandardStream(args.file) ? '-' : args.file,
         }),

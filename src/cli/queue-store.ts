@@ -15,7 +15,7 @@ import { errorCode } from '../storage/errors';
 import { FolderNotMade, makeFolders } from '../storage/make-folders';
 import { CommandError } from './command-error';
 import { refuseEmptyPath } from './empty-path';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { folderWords } from './folder-words';
 import { newFileProblem } from './new-file-problem';
 

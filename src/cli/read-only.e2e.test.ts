@@ -100,8 +100,8 @@ async function startLogOnEveryAddress(args: string[]): Promise<string> {
     [...args, '--host', '0.0.0.0', '--root', join(base, 'served')],
     ['unshare', '-rn'],
   );
-  // The warning comes once every server listens, right after the line naming the folder served.
-  await server.logged(/(serving|sharing) \//);
+  // The warning comes once every server listens, right after the line naming the folder served (or the sum note).
+  await server.logged(/(serving|sharing) \/|stops the sum server/);
   await stopped(server);
   return server.output();
 }
@@ -138,7 +138,10 @@ it.each([
   ['a size limit', ['server', '-l', '0', '--max-size', '1000000']],
   ['--read-only', ['server', '-l', '0', '--read-only']],
   ['--read-only (share)', ['share', 'server', '0', '--read-only']],
-  ['serve-all --only upper (no server that stores)', ['serve-all', '--only', 'upper', '--upper-port', '0']],
+  [
+    'serve-all --only upper sum (no server that stores)',
+    ['serve-all', '--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0'],
+  ],
 ])('no warning with %s', async (_case, args) => {
   expect(await startLogOnEveryAddress(args)).not.toMatch(/uploads of any size/);
 });

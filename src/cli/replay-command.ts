@@ -10,7 +10,7 @@ import { differences, expectedFromTrace, replayTrace, type Chunking } from '../t
 import { formatTimeline } from '../trace/timeline';
 import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
 import { unknownTraceHeader } from './unknown-trace-header';
 

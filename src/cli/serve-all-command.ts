@@ -83,9 +83,11 @@ export async function serveAllCommand(): Promise<CommandBody> {
     };
     const root = await serveDefaults(args, log, protocols, portOf);
     const sumRuns = protocols.some((protocol) => protocol.name === 'sum');
-    log.info(
-      `serving ${root}${sumRuns ? '; a sum client sending a number outside 1..100 stops the sum server, the others go on' : ''}`,
-    );
+    const notes = [
+      ...(root === undefined ? [] : [`serving ${root}`]),
+      ...(sumRuns ? ['a sum client sending a number outside 1..100 stops the sum server, the others go on'] : []),
+    ];
+    if (notes.length > 0) log.info(notes.join('; '));
     // Once listening: a --root or a port that stops the start is the one line said.
     const storing = protocols.filter((protocol) => UPLOAD_PROTOCOLS.includes(protocol.name));
     if (storing.length > 0)

@@ -1,4 +1,5 @@
 /** `serve-all --only/--except` runs a subset of the protocols, and `--NAME-port` moves one protocol's servers. */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,22 +13,31 @@ beforeAll(async () => {
 });
 afterAll(() => rm(base, { recursive: true, force: true }));
 
-/** Starts serve-all with `args` on loopback and returns the servers it started, by name, with their ports, once all listen. */
-async function serveAll(args: string[], count: number) {
-  const all = await startCliServer(['serve-all', '--host', '127.0.0.1', '--root', join(base, 'root'), ...args]);
+let roots = 0;
+
+/** Starts serve-all with `args` on loopback, a `--root` of its own that does not exist yet, and returns the servers it started, by name, with their ports, once all listen and `started` is logged. */
+async function serveAll(args: string[], count: number, started: RegExp) {
+  const root = join(base, `root-${++roots}`);
+  const all = await startCliServer(['serve-all', '--host', '127.0.0.1', '--root', root, ...args]);
   await all.logged(new RegExp(`(server listening on [^\\n]+\\n[^]*){${count}}`));
-  await all.logged(/ serving /);
+  await all.logged(started);
   const listening = [...all.output().matchAll(/(\S+) server listening on 127\.0\.0\.1:(\d+)/g)].map(
     (match) => [match[1], Number(match[2])] as const,
   );
-  return { all, listening };
+  return { all, listening, root };
 }
 
-it('--only upper sum, each on a port the OS picks: those two servers only, and they answer', async () => {
-  const { all, listening } = await serveAll(['--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0'], 2);
+it('--only upper sum, each on a port the OS picks: those two servers only, they answer, and no folder is made or named', async () => {
+  const sumNote = /a sum client sending a number outside 1\.\.100 stops the sum server/;
+  const { all, listening, root } = await serveAll(
+    ['--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0'],
+    2,
+    sumNote,
+  );
   try {
     expect(listening.map(([name]) => name).sort()).toEqual(['sum', 'upper']);
-    expect(all.output()).toMatch(/a sum client sending a number outside 1\.\.100 stops the sum server/);
+    expect(all.output()).not.toMatch(/serving/);
+    expect(existsSync(root)).toBe(false);
     const upper = listening.find(([name]) => name === 'upper')![1];
     expect(await wirestate(['upper', 'client', '--port', String(upper), 'hello'])).toMatchObject({
       code: EXIT.ok,
@@ -41,9 +51,11 @@ it('--only upper sum, each on a port the OS picks: those two servers only, and t
 
 it('--except every protocol but transfer: only the transfer server, on the port given', async () => {
   const others = ['queue', 'upper', 'sum', 'blocks', 'share', 'ardei'];
-  const { all, listening } = await serveAll(['--except', ...others, '--transfer-port', '0'], 1);
+  const { all, listening, root } = await serveAll(['--except', ...others, '--transfer-port', '0'], 1, / serving /);
   try {
     expect(listening.map(([name]) => name)).toEqual(['transfer']);
+    expect(all.output()).toContain(`serving ${root}`);
+    expect(existsSync(root)).toBe(true);
     expect(all.output()).not.toMatch(/sum server/);
   } finally {
     all.child.kill('SIGTERM');

@@ -5,7 +5,7 @@
  * `wirestate NAME server` for one.
  */
 import type { Argv } from 'yargs';
-import type { DefaultServer, ProtocolDescriptor, ServingWorld } from '../../machines/protocol-descriptor';
+import type { DefaultServer, ProtocolDescriptor, ServingTimes } from '../../machines/protocol-descriptor';
 import { DEFAULT_QUIET_MS } from '../engine/text-request';
 import type { Logger } from '../log/logger';
 import { openServedFolder } from './served-folder';
@@ -43,26 +43,35 @@ export type DefaultServerArgs = Awaited<ReturnType<typeof withDefaultServerOptio
 /** Where one of a protocol's default servers listens. */
 export type PortOf = (protocol: ProtocolDescriptor, server: DefaultServer) => number;
 
-/** Serves every server of `protocols` until a signal, each on `portOf` (default: its port plus `--port-offset`); returns the folder served. */
+/** Serves every server of `protocols` until a signal, each on `portOf` (default: its port plus `--port-offset`); returns the folder served, if one of them serves `--root`. */
 export async function serveDefaults(
   args: DefaultServerArgs,
   log: Logger,
   protocols: readonly ProtocolDescriptor[],
   portOf: PortOf = (_protocol, server) => server.port + args['port-offset'],
-): Promise<string> {
+): Promise<string | undefined> {
+  const times: ServingTimes = { idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };
+  let world: ReturnType<typeof servingWorld> | undefined;
+  const listeners = [];
+  for (const protocol of protocols)
+    for (const server of protocol.servers)
+      listeners.push({
+        transport: server.transport,
+        port: portOf(protocol, server),
+        protocol: server.servesFolder
+          ? server.protocol(await (world ??= servingWorld(args, log, times)))
+          : server.protocol(times),
+      });
+  await serve(args, log, listeners);
+  return (await world)?.files.root;
+}
+
+/** `times` and `--root`, opened (made if absent), read-only with `--read-only`, cleared of temporary files a stopped server left. */
+async function servingWorld(args: DefaultServerArgs, log: Logger, times: ServingTimes) {
   const folder = await openServedFolder(args.root);
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
     log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
-  const world: ServingWorld = { files, idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };
-  const listeners = protocols.flatMap((protocol) =>
-    protocol.servers.map((server) => ({
-      transport: server.transport,
-      port: portOf(protocol, server),
-      protocol: server.protocol(world),
-    })),
-  );
-  await serve(args, log, listeners);
-  return files.root;
+  return { ...times, files };
 }

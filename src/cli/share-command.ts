@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { CannotConnect, runClientSession } from './client-session';
 import { withClientOptions } from './common-options';
 import { valuesRequired } from './common-options';

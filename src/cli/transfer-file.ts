@@ -20,7 +20,7 @@ import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
 import { entryKind, type DownloadFolders } from './download-folders';
-import { errnoWords } from './errno-words';
+import { errnoWords } from '../log/errno-words';
 import { noRoomCause } from './no-room-cause';
 import { outcomeWords } from './outcome-words';
 import type { Progress } from './progress';

@@ -4,6 +4,7 @@
  * quiet for `idleMs`, or sooner when a new peer needs its place. Knows nothing
  * about any protocol.
  */
+import { hostPort } from './peer-name';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import type { AnyActorRef } from 'xstate';
 import type { SessionOutcome, StreamProtocol } from '../engine/protocol';
@@ -146,7 +147,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   socket.on('message', (datagram, from) => {
     const peer = open(from);
     if (peer && !peer.receive(datagram))
-      log.warn(`dropped a datagram from ${from.address}:${from.port}: too many waiting`);
+      log.warn(`dropped a datagram from ${hostPort(from.address, from.port)}: too many waiting`);
   });
 
   return new Promise((resolve, reject) => {

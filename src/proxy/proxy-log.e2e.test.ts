@@ -107,7 +107,7 @@ it('a relayed connection: start, open and close lines carry listen, target, seed
   }
 });
 
-it('upstream down: an error line with code peer.unreachable, and the close says unreachable', async () => {
+it('upstream down: an error line in the words a client uses, code peer.unreachable, and the close says unreachable', async () => {
   const target = `127.0.0.1:${await freePort()}`;
   const proxy = await startJsonProxy(target);
   try {
@@ -115,7 +115,14 @@ it('upstream down: an error line with code peer.unreachable, and the close says 
     expect(await exchange(port, 'anyone there?\n')).toBe('');
     const close = await proxy.until((line) => line.event === 'close');
     const error = proxy.lines().find((line) => line.event === 'error');
-    expect(error).toMatchObject({ level: 'error', connection: 'p1', target, code: 'peer.unreachable' });
+    expect(error).toMatchObject({
+      level: 'error',
+      connection: 'p1',
+      target,
+      code: 'peer.unreachable',
+      errno: 'ECONNREFUSED',
+      message: `cannot reach ${target}: connection refused (nothing listens there) (ECONNREFUSED)`,
+    });
     expect(close).toMatchObject({ connection: 'p1', outcome: 'unreachable', code: 'peer.unreachable', bytes_down: 0 });
   } finally {
     await proxy.stop();

@@ -13,22 +13,13 @@ import { parseTrace, chunkBytes } from '../trace/trace-format';
 import { CLI, freePort, sha256, wirestate } from '../test-support/processes';
 import { startTestServer, type TestServer } from '../test-support/servers';
 import { capturingLogger } from '../test-support/logs';
-import { startProxy, type ProxyOptions, type RunningProxy } from './stammer-proxy';
+import type { ProxyOptions, RunningProxy } from './stammer-proxy';
+import { stammerTo } from '../test-support/stammer';
 
 const logger = (lines: string[] = []) => capturingLogger(lines);
 
-function proxyTo(port: number, options: Partial<ProxyOptions> = {}): Promise<RunningProxy> {
-  return startProxy({
-    host: '127.0.0.1',
-    port: 0,
-    upstream: { host: '127.0.0.1', port },
-    maxFragment: 3,
-    maxDelayMs: 0,
-    seed: 1,
-    log: logger(),
-    ...options,
-  });
-}
+/** How these tests cut unless told otherwise: 3-byte fragments, no delay. */
+const CUTS = { maxFragment: 3, maxDelayMs: 0, seed: 1 };
 
 /** An upstream that records what it receives and answers with `reply` once the client has ended. */
 async function recordingUpstream(reply: Buffer): Promise<{ server: Server; port: number; received: Promise<Buffer> }> {
@@ -63,7 +54,7 @@ describe('stammer proxy relaying', () => {
     const down = randomBytes(70_000);
     const upstream = await recordingUpstream(down);
     const lines: string[] = [];
-    const proxy = await proxyTo(upstream.port, { log: logger(lines) });
+    const proxy = await stammerTo(upstream.port, { ...CUTS, log: logger(lines) });
     expect(await exchange(proxy.address.port, up)).toEqual(down);
     expect(await upstream.received).toEqual(up);
     const sizes = lines
@@ -80,7 +71,7 @@ describe('stammer proxy relaying', () => {
     const upstream = await recordingUpstream(Buffer.alloc(0));
     const cuts = async (seed: number) => {
       const lines: string[] = [];
-      const proxy = await proxyTo(upstream.port, { seed, maxFragment: 50, log: logger(lines) });
+      const proxy = await stammerTo(upstream.port, { ...CUTS, seed, maxFragment: 50, log: logger(lines) });
       await exchange(proxy.address.port, Buffer.alloc(2000));
       await proxy.close();
       return lines.filter((line) => line.includes(' c>s '));
@@ -94,7 +85,7 @@ describe('stammer proxy relaying', () => {
   it('passes a reset on as a reset, not as a clean end', async () => {
     const upstream = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     await once(upstream.listen(0, '127.0.0.1'), 'listening');
-    const proxy = await proxyTo((upstream.address() as AddressInfo).port);
+    const proxy = await stammerTo((upstream.address() as AddressInfo).port, CUTS);
     const socket = connect(proxy.address.port, '127.0.0.1');
     await once(socket, 'connect');
     socket.write('hello');
@@ -126,7 +117,7 @@ describe('stammer proxy relaying', () => {
     });
     let sender: Socket | undefined;
     await once(upstream.listen(0, '127.0.0.1'), 'listening');
-    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 1024 });
+    const proxy = await stammerTo((upstream.address() as AddressInfo).port, { ...CUTS, maxFragment: 1024 });
     const client = connect({ port: proxy.address.port, host: '127.0.0.1', allowHalfOpen: true });
     await once(client, 'connect');
     if (direction === 'up') sender = client;
@@ -165,7 +156,11 @@ describe('stammer proxy relaying', () => {
     });
     await once(upstream.listen(0, '127.0.0.1'), 'listening');
     // As `npm run proxy -- --max-delay-ms 20`: about 50 KB/s, so it soon holds 64 KiB and stops reading the client.
-    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 1024, maxDelayMs: 20 });
+    const proxy = await stammerTo((upstream.address() as AddressInfo).port, {
+      ...CUTS,
+      maxFragment: 1024,
+      maxDelayMs: 20,
+    });
     const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
     await once(client, 'connect');
     client.on('error', () => undefined);
@@ -183,7 +178,7 @@ describe('stammer proxy relaying', () => {
   it('holds a bounded amount for an upstream that never reads: the sender is made to wait, not read dry', async () => {
     const upstream = createServer((socket) => socket.pause());
     await once(upstream.listen(0, '127.0.0.1'), 'listening');
-    const proxy = await proxyTo((upstream.address() as AddressInfo).port, { maxFragment: 4096 });
+    const proxy = await stammerTo((upstream.address() as AddressInfo).port, { ...CUTS, maxFragment: 4096 });
     const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
     await once(client, 'connect');
     client.on('error', () => undefined);
@@ -210,7 +205,7 @@ describe('stammer proxy relaying', () => {
   it('--record writes what came from each side, byte for byte', async () => {
     const t = await startTestServer();
     const upstream = await recordingUpstream(Buffer.from('pong'));
-    const proxy = await proxyTo(upstream.port, { recordDir: join(t.base, 'traces') });
+    const proxy = await stammerTo(upstream.port, { ...CUTS, recordDir: join(t.base, 'traces') });
     await exchange(proxy.address.port, Buffer.from('ping'));
     await proxy.close();
     const [file] = await readdir(join(t.base, 'traces'));
@@ -238,7 +233,7 @@ describe('--corrupt-after', () => {
   /** One exchange through a proxy on `port`: where what the upstream received and what came back differ. */
   async function flips(options: Partial<ProxyOptions>): Promise<{ up: number[]; down: number[]; bytes: string[] }> {
     const upstream = await recordingUpstream(down);
-    const proxy = await proxyTo(upstream.port, { maxFragment: 700, ...options });
+    const proxy = await stammerTo(upstream.port, { ...CUTS, maxFragment: 700, ...options });
     const back = await exchange(proxy.address.port, up);
     const received = await upstream.received;
     await proxy.close();
@@ -308,7 +303,7 @@ describe('transfers through the stammer proxy', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
     t = await startTestServer();
-    proxy = await proxyTo(t.port, { maxFragment: 4096, maxDelayMs: 1, seed: 7 });
+    proxy = await stammerTo(t.port, { maxFragment: 4096, maxDelayMs: 1, seed: 7 });
     await writeFile(join(t.base, 'mib.bin'), randomBytes(1024 * 1024));
   });
   afterAll(async () => {

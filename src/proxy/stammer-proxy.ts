@@ -12,10 +12,11 @@ import { stammer } from './stammer-pipe';
 import { byteFlipper } from './byte-flip';
 import { RelayWatch, type RelayEnding } from './relay-ending';
 import { socketErrorCode } from '../engine/outcome';
+import { errorWords } from '../log/errno-words';
 
 /** Which way `--corrupt-after` flips a byte: `up` from the client to the server, `down` back. */
 export type CorruptDirection = 'up' | 'down' | 'both';
-import { peerName } from '../loop/peer-name';
+import { hostPort, peerName } from '../loop/peer-name';
 
 export interface ProxyOptions {
   host: string;
@@ -49,7 +50,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let next = 0;
   const sockets = new Set<Socket>();
 
-  const target = `${options.upstream.host}:${options.upstream.port}`;
+  const target = hostPort(options.upstream.host, options.upstream.port);
   const watches = new Set<RelayWatch>();
 
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
@@ -129,14 +130,22 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       const errno = error.code ?? 'socket.error';
       watch.upstreamFailed(errno, connected);
       // Unreachable (the server down) is an error; a reset once relaying, a warning as before.
-      relayLog.log(connected ? 'warn' : 'error', `upstream ${target}: ${error.message}`, {
-        event: 'error',
-        code: socketErrorCode(errno),
-        errno,
-      });
+      const words = errorWords(error);
+      relayLog.log(
+        connected ? 'warn' : 'error',
+        connected ? `upstream ${target}: ${words}` : `cannot reach ${target}: ${words}`,
+        {
+          event: 'error',
+          code: socketErrorCode(errno),
+          errno,
+        },
+      );
     });
     client.on('error', (error: NodeJS.ErrnoException) =>
-      relayLog.debug(`client: ${error.message}`, { event: 'error', errno: error.code }),
+      relayLog.debug(`client: ${errorWords(error)}`, {
+        event: 'error',
+        errno: error.code,
+      }),
     );
     upstream.on('close', onClose);
     client.on('close', onClose);
@@ -148,11 +157,11 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       log.info(
-        `stammer proxy on ${address.address}:${address.port} -> ${target}, ` +
+        `stammer proxy on ${hostPort(address.address, address.port)} -> ${target}, ` +
           `fragments up to ${options.maxFragment} B, delays up to ${options.maxDelayMs} ms, seed ${options.seed}`,
         {
           event: 'start',
-          listen: `${address.address}:${address.port}`,
+          listen: hostPort(address.address, address.port),
           target,
           max_fragment: options.maxFragment,
           max_delay_ms: options.maxDelayMs,

@@ -4,8 +4,9 @@ import { startProxy, type ProxyOptions, type RunningProxy } from '../proxy/stamm
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 
-/** How the proxy cuts and delays (and maybe corrupts) what it relays. */
-export type StammerShape = Pick<ProxyOptions, 'maxFragment' | 'maxDelayMs' | 'seed' | 'corrupt'>;
+/** How the proxy cuts and delays (and maybe corrupts) what it relays, and where it logs (nowhere unless told) and records traces. */
+export type StammerShape = Pick<ProxyOptions, 'maxFragment' | 'maxDelayMs' | 'seed' | 'corrupt'> &
+  Partial<Pick<ProxyOptions, 'log' | 'recordDir'>>;
 
 export const stammerTo = (upstreamPort: number, shape: StammerShape): Promise<RunningProxy> =>
   startProxy({

@@ -22,3 +22,7 @@ const WORDS: Record<string, string> = {
 
 /** `code` in words, the code kept after them for searching (`no such file or folder (ENOENT)`); other text as it is. */
 export const errnoWords = (code: string): string => (WORDS[code] ? `${WORDS[code]} (${code})` : code);
+
+/** A socket or file error in words (`connection refused (nothing listens there) (ECONNREFUSED)`), its message if it has no code. */
+export const errorWords = (error: NodeJS.ErrnoException): string =>
+  error.code ? errnoWords(error.code) : error.message;
