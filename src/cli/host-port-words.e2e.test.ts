@@ -1,4 +1,4 @@
-/** An IPv6 host is printed as `-s` takes it, in brackets, by the client, the queue client and the proxy. Before: "cannot connect to ::1:50001", peer "::1:PORT", "stammer proxy on ::1:PORT". */
+/** An IPv6 host is printed as `-s` takes it, in brackets, by the client, the queue, upper and sum clients and the proxy. Before: "cannot connect to ::1:50001", peer "::1:PORT", "stammer proxy on ::1:PORT". */
 import { EXIT } from '../engine/exit-codes';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +15,28 @@ it('client -s [::1]:PORT with nothing listening: "cannot connect to [::1]:PORT",
 it('queue client ::1 PORT TCP with nothing listening: its JSON end line names the peer [::1]:PORT, exit 6', async () => {
   const port = await freePort();
   const result = await wirestate(['queue', 'client', '::1', String(port), 'TCP', 'receive', '--log-format', 'json']);
+  expect(result.code).toBe(EXIT.cannotConnect);
+  const end = `${result.stdout}${result.stderr}`
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.event === 'end');
+  expect(end).toMatchObject({ peer: `[::1]:${port}`, outcome: 'not_started' });
+});
+
+it('upper client --host ::1 with nothing listening: its JSON end line names the peer [::1]:PORT, exit 6', async () => {
+  const port = await freePort();
+  const result = await wirestate([
+    'upper',
+    'client',
+    '--host',
+    '::1',
+    '--port',
+    String(port),
+    'hi',
+    '--log-format',
+    'json',
+  ]);
   expect(result.code).toBe(EXIT.cannotConnect);
   const end = `${result.stdout}${result.stderr}`
     .split('\n')

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { SessionOutcome } from '../engine/protocol';
 import { EXIT } from '../engine/exit-codes';
 import { outcomeProse } from '../log/outcome-prose';
+import { hostPort } from '../loop/peer-name';
 import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
 import { jsonNotes } from './logger-from';
 
@@ -204,6 +205,6 @@ export const lineClientReported = <A extends { json: boolean; 'log-format': LogF
 ) =>
   reported(
     protocol,
-    (args: A) => ({ protocol, peer: `${args.host}:${args.port}`, operation: protocol, name: nameOf(args) }),
+    (args: A) => ({ protocol, peer: hostPort(args.host, args.port), operation: protocol, name: nameOf(args) }),
     run,
   );
