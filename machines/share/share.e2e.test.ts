@@ -7,13 +7,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EXIT } from '../../src/engine/exit-codes';
 import { CLI, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { untilReceiving } from '../../src/test-support/share-receiving';
 import { sendThenReset } from '../../src/test-support/resetting-client';
 
 let dir: string;
@@ -125,11 +126,7 @@ it('stores nothing of a large put stopped by Ctrl-C, and the client exits 130', 
   });
   const exited = once(child, 'exit');
   // Stopped once its bytes reach the server's temporary file, long before 4 GiB can.
-  const receiving = async () =>
-    (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some(
-      (size) => size > 0,
-    );
-  for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
+  await untilReceiving(shared);
   child.kill('SIGINT');
   expect((await exited)[0]).toBe(130);
   await server!.logged(/interrupted|stored/);

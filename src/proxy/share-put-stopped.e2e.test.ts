@@ -1,12 +1,13 @@
 /** A share put through the stammer proxy, stopped by the client's Ctrl-C or by the proxy's own stop: the server stores nothing. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EXIT } from '../engine/exit-codes';
 import { CLI, startCliServer } from '../test-support/processes';
+import { untilReceiving } from '../test-support/share-receiving';
 import { stammerTo } from '../test-support/stammer';
 
 describe('a share put stopped by Ctrl-C through the stammer proxy', () => {
@@ -27,11 +28,7 @@ describe('a share put stopped by Ctrl-C through the stammer proxy', () => {
         { cwd: dir, stdio: 'ignore', timeout: 30_000 },
       );
       const exited = once(child, 'exit');
-      const receiving = async () =>
-        (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some(
-          (size) => size > 0,
-        );
-      for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
+      await untilReceiving(shared);
       child.kill('SIGINT');
       expect((await exited)[0]).toBe(130);
       await server.logged(new RegExp(`(?:[^]*?\\b(?:interrupted|stored)\\b){${round}}`));
@@ -70,12 +67,8 @@ describe('a share put in flight when the proxy process is stopped', () => {
         timeout: 30_000,
       });
       const clientExited = once(client, 'exit');
-      const receiving = async () =>
-        (await Promise.all((await readdir(shared)).map(async (name) => (await stat(join(shared, name))).size))).some(
-          (size) => size > 0,
-        );
       try {
-        for (let tries = 0; tries < 400 && !(await receiving()); tries++) await delay(25);
+        await untilReceiving(shared);
         proxy.kill(signal);
         expect((await proxyExited)[0]).toBe(0);
         expect((await clientExited)[0]).not.toBe(EXIT.ok);
