@@ -65,8 +65,8 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   const result = await transferFile(file, settings, 'client', progress);
   const seconds = progress.elapsed();
   const end = endFields(file, settings, result, 'client', seconds * 1000);
+  progress.clear();
   if (result.problem) {
-    progress.clear();
     if (notes) notes.error(result.problem, end);
     else process.stderr.write(`wirestate client: ${result.problem}\n`);
   } else if (result.outcome) {

@@ -320,3 +320,49 @@ describe('an upload on a terminal that stalls, then waits for the server', () =>
     },
   );
 });
+
+describe('an upload on a terminal whose peer never reads, from its first byte', () => {
+  const SIZE = 8 * MiB;
+  let base: string;
+
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-upload-unread-'));
+    await writeFile(join(base, 'up.bin'), randomBytes(SIZE));
+  });
+
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  it('shows 0%, 0 B/s and ETA ? at once and redraws it while nothing moves, also after the hello gives up', async () => {
+    // Takes the connection and never reads it: nothing answers the hello, and no byte of the file is ever taken.
+    const taken: Socket[] = [];
+    const sink = createServer({ pauseOnConnect: true }, (socket) => taken.push(socket.on('error', () => undefined)));
+    await once(sink.listen(0, '127.0.0.1'), 'listening');
+    const { port } = sink.address() as AddressInfo;
+    const fallBack = 'no reply to hello';
+    const frames = (soFar: string) => soFar.split('\x1b[K').map((frame) => frame.replace(/^[^]*\r/, ''));
+    const stalled = (frame: string) => /^ {2}0% .* 0 B\/s {2}ETA \? *$/.test(frame);
+    const stalledAfterFallBack = (soFar: string) => frames(soFar.slice(soFar.indexOf(fallBack))).filter(stalled);
+    let seen = false;
+    const result = clientOnTerminal(
+      100,
+      ['-m', 'upload', '-s', `127.0.0.1:${port}`, '--hello-wait', '1', '-l', join(base, 'up.bin'), '-v', 'up.bin'],
+      (soFar) => (seen ||= soFar.includes(fallBack) && stalledAfterFallBack(soFar).length > 2),
+    );
+    // Bounded: a bar that is not redrawn is given 4 s after the hello's wait, then the sink resets the connection.
+    for (let tries = 0; tries < 50 && !seen; tries++) await delay(100);
+    for (const socket of taken) socket.resetAndDestroy();
+    sink.close();
+    const { stdout } = await result;
+    await writeFile(join(REPO, 'test-artifacts', 'progress', 'upload-never-read.txt'), stdout);
+    const [beforeFallBack, afterFallBack] = stdout.split(fallBack);
+    expect(afterFallBack).toBeDefined();
+    // Before the hello gives up (1 s) and after it, the bar stands at 0% with no rate and no ETA, redrawn in place.
+    expect(frames(beforeFallBack).filter(stalled).length).toBeGreaterThan(1);
+    expect(frames(afterFallBack).filter(stalled).length).toBeGreaterThan(1);
+    expect(
+      frames(stdout)
+        .filter((frame) => /^ *\d+% /.test(frame))
+        .every(stalled),
+    ).toBe(true);
+  });
+});

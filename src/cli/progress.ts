@@ -108,11 +108,14 @@ export class Progress {
     private readonly log?: Logger,
   ) {}
 
-  /** A plain line, kept on both terminals and logs; it replaces the bar, which the next update redraws. */
+  /**
+   * A plain line, kept on both terminals and logs; it replaces the bar, which the next update or stall redraw
+   * draws again below it. The last line of a transfer comes after `clear`, so no bar follows it.
+   */
   line(text: string, fields: Record<string, unknown> = {}): void {
     if (this.quiet) return;
     if (this.log) return void this.log.info(text, fields);
-    this.clear();
+    this.erase();
     this.out.write(`${text}\n`);
   }
 
@@ -128,16 +131,16 @@ export class Progress {
     // The last bytes are drawn at once, and only once: more updates may follow at the same count.
     const finished = total > 0 && bytes >= total && this.drawnBytes < total;
     const finishedDrawn = total > 0 && this.drawnBytes >= total;
-    if (finishedDrawn || (now - this.lastDraw < REDRAW_MS && !finished)) return;
+    // A bar that a line erased is drawn again at once.
+    if (this.drawn && (finishedDrawn || (now - this.lastDraw < REDRAW_MS && !finished))) return;
     this.draw(now);
   }
 
-  /** Removes the bar, so that what is written next starts on a clean line. */
+  /** The transfer is over: removes the bar for good, so that what is written next starts on a clean line. */
   clear(): void {
     clearInterval(this.stallRedraw);
     this.stallRedraw = undefined;
-    if (this.drawn) this.out.write('\r\x1b[K');
-    this.drawn = false;
+    this.erase();
   }
 
   /** Seconds since the transfer began. */
@@ -148,6 +151,11 @@ export class Progress {
   private sample(now: number, bytes: number): void {
     this.samples.push({ at: now, bytes });
     while (this.samples.length > 2 && now - this.samples[1].at > RATE_WINDOW_MS) this.samples.shift();
+  }
+
+  private erase(): void {
+    if (this.drawn) this.out.write('\r\x1b[K');
+    this.drawn = false;
   }
 
   private draw(now: number): void {
@@ -163,13 +171,17 @@ export class Progress {
     this.stallRedraw ??= setInterval(() => this.redrawStill(), STALL_REDRAW_MS).unref();
   }
 
-  /** No update for a while: the same bytes again, so the rate falls; a finished line stays as it is. */
+  /**
+   * No update for a while: the same bytes again, so the rate falls; a finished line stays as it is. A bar that a
+   * line erased is drawn again, so a stall that began before the line still shows below it.
+   */
   private redrawStill(): void {
     const now = performance.now();
     const { latest } = this;
-    if (!latest || now - this.lastDraw < STALL_REDRAW_MS || (latest.total > 0 && this.drawnBytes >= latest.total))
-      return;
-    this.sample(now, latest.bytes);
+    if (!latest) return;
+    const finished = latest.total > 0 && this.drawnBytes >= latest.total;
+    if (this.drawn && (now - this.lastDraw < STALL_REDRAW_MS || finished)) return;
+    if (!finished) this.sample(now, latest.bytes);
     this.draw(now);
   }
 }

@@ -146,6 +146,9 @@ export async function transferFile(
       path: localName,
       peer: hostPort(host, port),
     });
+    // The bar from the start, before any byte moves or the server says anything: 0 B, 0 B/s, ETA ?, then redrawn
+    // while nothing moves, so a peer that never takes a byte shows as a stall.
+    progress.update(0, size, awaiting);
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
     let fellBack = false;
     let started = false;
