@@ -16,6 +16,19 @@ export async function openFilesUnder(dir: string): Promise<string[]> {
   return targets.filter((target) => target.startsWith(dir));
 }
 
+/**
+ * Files still open under `dir` once they had `withinMs` to close: a connection counts as ended when its machine
+ * stops, and the descriptor it wrote through is closed just after (asynchronously); a leaked one stays open.
+ */
+async function filesLeftOpen(dir: string, withinMs = 2000): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const open = await openFilesUnder(dir);
+    if (open.length === 0 || Date.now() >= deadline) return open;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Waits for every connection to close, then reports anything left: temp files, holds, open files, actors. */
 export async function leftovers(
   t: TestServer,
@@ -24,7 +37,7 @@ export async function leftovers(
   return {
     temporaryFiles: await temporaryFiles(t.files.root),
     holds: t.files.holds.size,
-    openFiles: await openFilesUnder(t.files.root),
+    openFiles: await filesLeftOpen(t.files.root),
     connections: t.server.open,
   };
 }
