@@ -3,6 +3,7 @@ import { FILE_TRANSFER_EXITS } from '../../src/engine/exit-codes';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { TRANSFER_PROTOCOL, transferServer } from './connections';
 import { transferFixtures } from './fixture-scenarios';
+import { transferEventWords } from './event-words';
 import { transferFrameNamer } from './trace-describe';
 import { specFromTrace, transferMachines } from './trace-world';
 
@@ -22,7 +23,14 @@ export const transferProtocol: ProtocolDescriptor = {
         transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }),
     },
   ],
-  traces: { transfer: { nameFrames: transferFrameNamer, specFromTrace, machines: transferMachines } },
+  traces: {
+    transfer: {
+      nameFrames: transferFrameNamer,
+      specFromTrace,
+      machines: transferMachines,
+      describeEvent: transferEventWords,
+    },
+  },
   exitCodes: FILE_TRANSFER_EXITS,
   fixtures: transferFixtures,
 };

@@ -1,6 +1,7 @@
 /** The inspector behind `--inspect` and `--inspect-stately`, loaded only when one of them is given. */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
 import type { SessionActor } from '../engine/session-actor';
+import type { TraceSupport } from '../trace/trace-support';
 import { type ConnectionMeta, InspectorHub } from '../inspect/inspector-hub';
 import { startInspectServer, type InspectServer } from '../inspect/inspect-server';
 import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
@@ -28,11 +29,12 @@ export async function inspect(
   args: { inspect?: number; 'inspect-stately': boolean },
   log: InspectionNotes,
 ): Promise<Inspection> {
-  const hub = new InspectorHub();
+  const protocols = await loadTraceSupport();
+  const hub = new InspectorHub(protocols);
   const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
   if (stately)
     hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
-  const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect);
+  const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect, protocols);
   if (server) log.info(`inspector on ${server.url}`);
   return {
     watch: (connection, actor) => hub.watch(connection, actor),
@@ -44,9 +46,13 @@ export async function inspect(
   };
 }
 
-async function listenForInspector(hub: InspectorHub, port: number): Promise<InspectServer> {
+async function listenForInspector(
+  hub: InspectorHub,
+  port: number,
+  protocols: Record<string, TraceSupport>,
+): Promise<InspectServer> {
   try {
-    return await startInspectServer(hub, port, await loadTraceSupport());
+    return await startInspectServer(hub, port, protocols);
   } catch (error) {
     throw new CommandError(
       `cannot serve the inspector on 127.0.0.1:${port}: ${errnoWords(errorCode(error))}; --inspect PORT picks another, --inspect 0 a free one`,

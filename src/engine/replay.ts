@@ -4,7 +4,7 @@
  * carried out. Machine tests and trace replay use it to assert the bytes a
  * machine sends, the states it visits and how it ends.
  */
-import { SimulatedClock, createActor } from 'xstate';
+import { SimulatedClock, createActor, type InspectionEvent } from 'xstate';
 import type { SessionActor } from './session-actor';
 import { FramePump } from './frame-pump';
 import type { ConnectionSpec, SessionOutcome, WireCommand } from './protocol';
@@ -30,14 +30,23 @@ export const PEER_RESETS: ReplayInput = { error: 'ECONNRESET' };
 /** The peer acknowledged more of the bytes sent to it: the loop's `wire.progress`. */
 export const PEER_ACKNOWLEDGES: ReplayInput = { acknowledge: true };
 
-export async function replay(spec: ConnectionSpec, inputs: ReplayInput[]): Promise<ReplayResult> {
+/** `observe`: sees every inspection event of the run too, as a live inspector would. */
+export async function replay(
+  spec: ConnectionSpec,
+  inputs: ReplayInput[],
+  observe?: (event: InspectionEvent) => void,
+): Promise<ReplayResult> {
   const states: string[] = [];
+  const watch = watchStates((state) => states.push(state), { skipFlowControl: true });
   // Time only passes when an input says so: timeouts are tested without waiting for them.
   const clock = new SimulatedClock();
   const actor: SessionActor = createActor(spec.logic, {
     input: spec.input,
     clock,
-    inspect: watchStates((state) => states.push(state), { skipFlowControl: true }),
+    inspect: (event) => {
+      watch(event);
+      observe?.(event);
+    },
   });
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];

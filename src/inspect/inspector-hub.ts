@@ -2,9 +2,10 @@
  * Turns every connection's xstate inspection events into one stream in
  * @statelyai/inspect's format (stately-format.ts), for the local page
  * (inspect-server.ts) and Stately's hosted inspector (stately-link.ts).
- * Adds two messages of its own that Stately's format
- * lacks: which connection an actor is, and every state it enters (including
- * states passed through within one step).
+ * Adds messages of its own that Stately's format
+ * lacks: which connection an actor is, every state it enters (including
+ * states passed through within one step), and each event it takes in words
+ * (event-words.ts).
  *
  * Watching costs something per event, and a transfer sends an event per
  * chunk; so while a machine is in a state tagged `bulk` the hub stops
@@ -16,7 +17,9 @@ import type { SessionActor } from '../engine/session-actor';
 import { BULK_TAG, type SessionRequest } from '../engine/protocol';
 import { stateName } from '../engine/state-name';
 import { watchStates } from '../engine/state-watch';
+import type { EventDescriber } from '../trace/trace-support';
 import { isBulk } from './bulk-filter';
+import { eventWords } from './event-words';
 import { actorEvent, sampledSnapshot, statelyEvent } from './stately-format';
 
 export interface ConnectionMeta {
@@ -30,6 +33,8 @@ export type HubMessage =
   | StatelyInspectionEvent
   | ({ type: 'wirestate.connection'; sessionId: string; at: string } & ConnectionMeta)
   | { type: 'wirestate.state'; sessionId: string; state: string; at: string }
+  /** An event the connection's machine took, in the protocol user's words (`received REQUEST D "a.txt"`). */
+  | { type: 'wirestate.event'; sessionId: string; text: string; at: string }
   /** What the connection asked for, as the log line says it (`download "a.txt"`, `send of 41 B`). */
   | { type: 'wirestate.request'; sessionId: string; summary: string; at: string };
 
@@ -46,6 +51,9 @@ export class InspectorHub {
   private readonly listeners = new Set<HubListener>();
   private seq = 0;
 
+  /** `protocols`: each protocol's words for its machines' events, by the protocol's name. */
+  constructor(private readonly protocols: Record<string, { describeEvent?: EventDescriber }> = {}) {}
+
   /** Watches one connection's actor; call it before the actor starts. */
   watch(meta: ConnectionMeta, actor: SessionActor): void {
     const sessionId = actor.sessionId;
@@ -61,10 +69,13 @@ export class InspectorHub {
       this.publish({ type: 'wirestate.state', sessionId, state, at: at() });
     };
     const states = watchStates(publishState);
+    const protocolWords = this.protocols[meta.protocol]?.describeEvent;
     const observe = (event: InspectionEvent) => {
       if (event.type === '@xstate.action' || isBulk(event)) return;
       try {
         states(event);
+        if (event.type === '@xstate.event' && event.actorRef === actor && event.event.type !== 'xstate.init')
+          this.publish({ type: 'wirestate.event', sessionId, text: eventWords(event.event, protocolWords), at: at() });
         const converted = statelyEvent(event);
         if (!converted) return;
         this.publish(converted);

@@ -81,14 +81,14 @@ it('shows a live transfer: the connection, its highlighted state moving through 
   ]);
   expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
     expect.arrayContaining([
-      'frame.request op=D name="big.bin"',
-      expect.stringMatching(/^check_download done kind=found size=16777216 mtimeMs=[\d.]+$/),
-      'frame.confirm status=T',
+      'received REQUEST D "big.bin"',
+      'lookup: the file is there, 16777216 B',
+      'received DOWNLOAD_CONFIRM T',
     ]),
   );
   expect(
     await page.$$eval('#log li', (items) =>
-      items.some((item) => /frame\.data|file\.chunk/.test(item.textContent ?? '')),
+      items.some((item) => /frame\.data|DATA \d+ B|file\.chunk/.test(item.textContent ?? '')),
     ),
   ).toBe(false);
   expect(failures).toEqual([]);
@@ -237,15 +237,13 @@ it("names a wirestate client's extension frames in the live log: hello, resumabl
   const row = `#connections tbody tr:has(td:text-is('upload "ext-up.bin"'))`;
   await explained(page.waitForSelector(`${row} td.outcome:not(:empty)`));
   await page.click(row);
-  await explained(page.waitForSelector('#log li:has-text("frame.digest")'));
+  await explained(page.waitForSelector('#log li:has-text("DIGEST")'));
   expect(await page.$$eval('#log li', (items) => items.map((item) => item.lastChild?.textContent))).toEqual(
     expect.arrayContaining([
-      'frame.hello version=1 capabilities=15',
-      expect.stringMatching(
-        /^frame\.request op=U name="ext-up\.bin" extended=true uploadOpen=\{"size":1000,"id":"[0-9a-f]{32}"\}$/,
-      ),
-      'frame.upload_from start=0',
-      `frame.digest sha256=${createHash('sha256').update(file).digest('hex')}`,
+      expect.stringMatching(/^received HELLO wirestate\/1 /),
+      expect.stringMatching(/^received REQUEST p "ext-up\.bin" \+ UPLOAD_OPEN size=1000 id=[0-9a-f]{32}$/),
+      'received UPLOAD_FROM 0',
+      `received DIGEST ${createHash('sha256').update(file).digest('hex')}`,
     ]),
   );
 });

@@ -2,6 +2,9 @@
 import { chunkBytes, type Trace } from './trace-format';
 import type { FrameNamer } from './trace-support';
 
+/** The peer's FIN, as the timeline and the inspector's log say it. */
+export const PEER_ENDED = 'the peer ended its side';
+
 export function formatTimeline(trace: Trace, nameFrames?: FrameNamer): string[] {
   const { header } = trace;
   const lines = [
@@ -17,7 +20,7 @@ export function formatTimeline(trace: Trace, nameFrames?: FrameNamer): string[] 
     } else if ('state' in entry) {
       lines.push(`${time}  state  ${' '.repeat(9)} ${entry.state}`);
     } else if ('end' in entry) {
-      lines.push(`${time}  end    ${' '.repeat(9)} the peer ended its side`);
+      lines.push(`${time}  end    ${' '.repeat(9)} ${PEER_ENDED}`);
     } else if ('error' in entry) {
       lines.push(`${time}  error  ${' '.repeat(9)} ${entry.error}`);
     } else if ('outcome' in entry) {

@@ -1,9 +1,12 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, EventObject } from 'xstate';
 import type { Trace } from './trace-format';
 import type { SpecFromTrace } from './trace-replay';
 
 /** Names the frames a chunk completes, in one direction of one trace. */
 export type FrameNamer = (direction: 'in' | 'out', chunk: Buffer) => string[];
+
+/** A machine event in the words of the protocol's user (`received REQUEST D "a.txt"`), or undefined for one it leaves to the common words. */
+export type EventDescriber = (event: EventObject) => string | undefined;
 
 /** What a protocol offers `wirestate replay`: frame names for the timeline, and a machine to re-run. */
 export interface TraceSupport {
@@ -11,4 +14,6 @@ export interface TraceSupport {
   specFromTrace: SpecFromTrace;
   /** The protocol's machines, for drawing a trace's statechart. */
   machines: { server: AnyStateMachine; client: AnyStateMachine };
+  /** Its machines' events for the live inspector's log, frames named as the timeline names them. */
+  describeEvent?: EventDescriber;
 }

@@ -1,7 +1,8 @@
 /*
  * The wirestate inspector page: follows the hub's stream (@statelyai/inspect
  * events plus wirestate's connection and state messages), lists connections,
- * and shows the selected one's statechart, path, event log and progress.
+ * and shows the selected one's statechart, path, event log (its events in words, as the
+ * server's hub says them) and progress.
  * The messages so far come inside the HTML, so the first paint shows them;
  * newer ones come over /events. A recorded trace can be opened and stepped
  * through the same way, its frames read by the server as `wirestate replay` reads them.
@@ -18,35 +19,12 @@ let trace = null;
 let renderQueued = false;
 
 const $ = (selector) => document.querySelector(selector);
-const letter = (byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `0x${byte.toString(16)}`);
 const bytesText = (bytes) =>
   bytes < 1024
     ? `${bytes} B`
     : bytes < 1048576
       ? `${(bytes / 1024).toFixed(1)} KiB`
       : `${(bytes / 1048576).toFixed(1)} MiB`;
-
-/** A machine event as a line in the log: frames decoded, done-events named by what finished. */
-function describeEvent(event) {
-  const fields = Object.entries(event)
-    .filter(([key]) => key !== 'type' && key !== 'actorId')
-    .map(([key, value]) => {
-      if ((key === 'op' || key === 'status') && typeof value === 'number') return `${key}=${letter(value)}`;
-      if (key === 'name' && value && typeof value === 'object')
-        return value.ok ? `name="${value.name}"` : `name refused (${value.code})`;
-      if (key === 'output' && value && typeof value === 'object')
-        return Object.entries(value)
-          .filter(([k]) => k !== 'ref')
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ');
-      if (value && value.type === 'Buffer') return `${key}=${value.hex ?? bytesText(value.length)}`;
-      return `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`;
-    });
-  // `xstate.done.actor.0.transfer-server.check_download`: the work a state started (a file lookup, say) is done.
-  const work = /^xstate\.(done|error)\.actor\.(.*)$/.exec(event.type);
-  const type = work ? `${work[2].split('.').pop()} ${work[1] === 'done' ? 'done' : 'failed'}` : event.type;
-  return `${type} ${fields.join(' ')}`.trim();
-}
 
 function session(id) {
   if (!sessions.has(id))
@@ -81,10 +59,8 @@ function handle(message) {
       if (sessions.has(message.sessionId) && message.definition)
         session(message.sessionId).config = JSON.parse(message.definition);
       break;
-    case '@xstate.event':
-      if (sessions.has(message.sessionId) && !message.event.type.startsWith('xstate.init')) {
-        session(message.sessionId).log.push({ at: message.createdAt, text: describeEvent(message.event) });
-      }
+    case 'wirestate.event':
+      if (sessions.has(message.sessionId)) session(message.sessionId).log.push({ at: message.at, text: message.text });
       break;
     case '@xstate.snapshot': {
       if (!sessions.has(message.sessionId)) break;
