@@ -3,7 +3,6 @@
  * put|get NAME` / `... list`: seed 004's commands, with its positional
  * arguments, on the shared engine and flags.
  */
-import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
@@ -33,7 +32,8 @@ import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/shar
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
-import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
+import { isStandardStream, standardOutput } from '../storage/standard-streams';
+import { uploadSource, type UploadSource } from './upload-source';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
@@ -128,36 +128,35 @@ const localName = (args: ClientArgs) =>
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const command = args.command as 'put' | 'get' | 'list';
   const toStdout = command === 'get' && isStandardStream(args.output);
-  const fromStdin = command === 'put' && isStandardStream(args.input);
-  const spooled = fromStdin ? await spoolInput(process.stdin) : undefined;
+  let source: UploadSource | undefined;
   try {
-    return await exchange(args, report, toStdout, spooled ?? resolve(localName(args)));
+    source = command === 'put' ? await uploadSource(localName(args)) : undefined;
+  } catch (error) {
+    return report.fail(EXIT.localFile, `cannot use ${localName(args)}: ${errnoWords(errorCode(error))}`);
+  }
+  if (source && 'problem' in source) return report.fail(EXIT.localFile, source.problem);
+  try {
+    return await exchange(args, report, toStdout, source ?? resolve(localName(args)));
   } finally {
-    await spooled?.remove();
+    await source?.spooled?.remove();
   }
 }
 
-/** The session itself; a put sends `from`: a path, or standard input spooled to a temporary file, its size known. */
+/** The session itself; a put sends `from` (uploadSource), a get writes to the path `from`. */
 async function exchange(
   args: ClientArgs,
   report: ClientReport,
   toStdout: boolean,
-  from: string | SpooledInput,
+  from: string | { path: string; size: number },
 ): Promise<number> {
   const log = loggerFrom(args, 'error');
   const fail = (code: number, message: string) => report.fail(code, message);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';
   const local = typeof from === 'string' ? from : from.path;
-  let size = typeof from === 'string' ? 0 : from.size;
+  const size = typeof from === 'string' ? 0 : from.size;
   try {
-    if (toStdout || typeof from !== 'string') {
-      // Nothing to check: the bytes go to standard output as they come, or come from the spooled input.
-    } else if (command === 'put') {
-      const info = await stat(local);
-      if (!info.isFile()) return fail(EXIT.localFile, `${name} is not a regular file`);
-      size = info.size;
-    } else if (command === 'get') {
+    if (command === 'get' && !toStdout) {
       if (!args.force && (await pathExists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
       await removeStaleTempFiles(dirname(local), { recursive: false, forNames: [basename(local)] });
     }
@@ -167,7 +166,7 @@ async function exchange(
   const file = toStdout
     ? standardOutput(process.stdout)
     : {
-        read: (bytes: number) => readRange(local, bytes),
+        read: (bytes: number) => readRange(local, bytes, { whole: true }),
         receive: () => createAtomicFile(local, { noClobber: !args.force }),
       };
   const spec = shareClient(file, {
