@@ -41,7 +41,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   await serve(args, log, [
     { transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) },
   ]);
-  log.info(`serving ${files.root}`);
+  log.info(`serving ${files.root}`, { event: 'serving', root: files.root });
 }
 
 /** `server:port:fNameInServer` (IPv6 as `[::1]:port:name`); the name may hold colons. */

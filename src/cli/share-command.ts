@@ -60,7 +60,10 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
-    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`, {
+      event: 'removed',
+      paths: stale,
+    });
   await serve(args, log, [
     {
       transport: 'tcp',
@@ -68,7 +71,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
       protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }),
     },
   ]);
-  log.info(`sharing ${files.root}`);
+  log.info(`sharing ${files.root}`, { event: 'serving', root: files.root });
   // Once listening: a --root or a port that stops the start is the one line said.
   warnIfOpenToUploads(log, args, 'the share server accepts');
 }

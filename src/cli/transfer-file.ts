@@ -130,8 +130,12 @@ export async function transferFile(
   const sent = operation === 'upload' ? new UploadSent() : undefined;
   // Every byte acknowledged is not yet the file stored: the server confirms that once it has it on disk.
   const awaiting = sent && "waiting for the server's confirmation";
-  // Said once connected, before the first byte moves; then the progress follows the count.
-  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
+  // The run's start line: said once connected, before the first byte moves (or once the connection failed,
+  // so that every run has its start and its end); then the progress follows the count.
+  let saidStart = false;
+  const sayStart = () => {
+    if (saidStart) return;
+    saidStart = true;
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, {
@@ -142,6 +146,9 @@ export async function transferFile(
       path: localName,
       peer: hostPort(host, port),
     });
+  };
+  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
+    sayStart();
     // The bar from the start, before any byte moves or the server says anything: 0 B, 0 B/s, ETA ?, then redrawn
     // while nothing moves, so a peer that never takes a byte shows as a stall.
     progress.update(0, size, awaiting);
@@ -199,7 +206,10 @@ export async function transferFile(
       ),
     );
   } catch (error) {
-    if (error instanceof CannotConnect) return failed(EXIT.cannotConnect, error.message);
+    if (error instanceof CannotConnect) {
+      sayStart();
+      return failed(EXIT.cannotConnect, error.message);
+    }
     throw error;
   } finally {
     await spooled?.remove();
