@@ -106,6 +106,14 @@ export class ClientReport {
     return { connection: 'client', protocol, peer, operation, name, path };
   }
 
+  /** `--log-format json`: the run's first line, so that every run has a start and an end, one that cannot connect too. */
+  start(): void {
+    const { operation, name, peer } = this.subject;
+    const what = operation === undefined || operation === this.command ? this.command : `${this.command} ${operation}`;
+    const words = [what, name, peer && `via ${peer}`].filter((word) => word !== undefined && word !== '');
+    this.log?.info(words.join(' '), { ...this.about, event: 'start' });
+  }
+
   /** Where prompts go: stdout, except with `--json`, whose stdout holds the object alone. */
   get promptStream(): NodeJS.WritableStream {
     return this.json ? process.stderr : process.stdout;
@@ -194,6 +202,7 @@ export const reported =
   ) =>
   async (args: A): Promise<number> => {
     const report = new ClientReport(command, args.json, subjectOf(args), args['log-format']);
+    report.start();
     return report.finish(await run(args, report));
   };
 

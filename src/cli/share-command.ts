@@ -15,6 +15,7 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { hostPort } from '../loop/peer-name';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -234,6 +235,8 @@ export const shareCommand = protocolRoles((roles) =>
       reported(
         'share',
         (args: ClientArgs) => ({
+          protocol: 'share',
+          peer: hostPort(args.host, args.port),
           operation: args.command,
           name: args.name,
           path: args.command === 'list' ? undefined : localName(args),

@@ -125,3 +125,23 @@ it('a transfer client that cannot connect logs its start line, then its end line
     expect.objectContaining({ event: 'end', outcome: 'not_started', exit_code: EXIT.cannotConnect }),
   ]);
 });
+
+const CLIENTS: [string, (peer: { host: string; port: number }) => string[]][] = [
+  ['queue', ({ host, port }) => ['queue', 'client', host, String(port), 'TCP', 'receive']],
+  ['upper', ({ host, port }) => ['upper', 'client', '--host', host, '--port', String(port), 'hi']],
+  ['sum', ({ host, port }) => ['sum', 'client', '--host', host, '--port', String(port), 'me', '5']],
+  ['blocks', ({ host, port }) => ['blocks', 'client', `${host}:${port}:x.txt`, join(root, 'x.txt')]],
+  ['share', ({ host, port }) => ['share', 'client', host, String(port), 'list']],
+  ['ardei', ({ host, port }) => ['ardei', 'client', '--host', host, '--port', String(port), 'hi']],
+];
+
+it.each(CLIENTS)('a %s client that cannot connect logs a start line, then its end line', async (_name, args) => {
+  const port = await freePort();
+  const result = await run(process.execPath, [CLI, ...args({ host: '127.0.0.1', port }), '--log-format', 'json']);
+  expect(result.code).toBe(EXIT.cannotConnect);
+  const peer = `127.0.0.1:${port}`;
+  expect(objects(result.stderr)).toEqual([
+    expect.objectContaining({ event: 'start', connection: 'client', peer }),
+    expect.objectContaining({ event: 'end', peer, outcome: 'not_started', exit_code: EXIT.cannotConnect }),
+  ]);
+});
