@@ -168,7 +168,7 @@ it('logs a request in words, not the wire form: put "b.txt", with its operation 
   await start();
   expect((await client('put', 'b.txt')).code).toBe(EXIT.ok);
   await server!.logged(/\[c1\] stored/);
-  expect(server!.output()).toMatch(/ info  \[c1\] put "b\.txt"\n/);
+  expect(server!.output()).toMatch(/ info {2}\[c1\] put "b\.txt"\n/);
   expect(server!.output()).not.toContain('put,');
 
   server!.child.kill('SIGTERM');
