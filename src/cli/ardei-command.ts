@@ -196,7 +196,14 @@ async function request(text: string, args: ClientArgs, log: Logger, report: Clie
   try {
     const outcome = report.ended(
       await runClientSession(
-        { protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec },
+        {
+          protocol: args.udp ? 'ardei-udp' : 'ardei',
+          transport,
+          host: args.host,
+          port,
+          spec,
+          starting: () => report.start(),
+        },
         args,
         log,
         (actor: ClientActor<{ head: Buffer }>) =>
@@ -316,7 +323,14 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
   try {
     const outcome = report.ended(
       await runClientSession(
-        { protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: clientPort(args), spec },
+        {
+          protocol: 'ardei-advanced',
+          transport: 'tcp',
+          host: args.host,
+          port: clientPort(args),
+          spec,
+          starting: () => report.start(),
+        },
         args,
         log,
         converse,

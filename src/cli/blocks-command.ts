@@ -98,7 +98,11 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   let outcome;
   try {
     outcome = report.ended(
-      await runClientSession({ protocol: 'blocks', transport: 'tcp', host, port, spec }, args, log),
+      await runClientSession(
+        { protocol: 'blocks', transport: 'tcp', host, port, spec, starting: () => report.start() },
+        args,
+        log,
+      ),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);

@@ -185,7 +185,7 @@ async function exchange(
   try {
     outcome = report.ended(
       await runClientSession(
-        { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
+        { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec, starting: () => report.start() },
         args,
         log,
         (actor: ClientActor<{ listing: typeof listing }>) =>
