@@ -24,6 +24,7 @@ import {
   type TextRequestContext,
 } from '../../src/engine/text-request-state';
 import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } from './codec';
+import { requestWords } from './request-words';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
 
@@ -195,7 +196,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
           {
             type: 'announce',
             params: ({ context }) => ({
-              summary: context.request.lines[0].trim() || '(nothing)',
+              summary: requestWords(context.parsed, context.request.lines[0]),
               ...asked(context.parsed),
             }),
           },

@@ -162,3 +162,35 @@ it('stores an empty put whose client ends its side with the request, before the 
   expect({ closed, reply: Buffer.concat(chunks).toString() }).toEqual({ closed: true, reply: 'pass' });
   expect(await readFile(join(shared, 'ended-at-once.txt'), 'utf8')).toBe('');
 });
+
+it('logs a request in words, not the wire form: put "b.txt", with its operation and name as fields in JSON', async () => {
+  await writeFile(join(here, 'b.txt'), 'bee');
+  await start();
+  expect((await client('put', 'b.txt')).code).toBe(EXIT.ok);
+  await server!.logged(/\[c1\] stored/);
+  expect(server!.output()).toMatch(/ info {2}\[c1\] put "b\.txt"\n/);
+  expect(server!.output()).not.toContain('put,');
+
+  server!.child.kill('SIGTERM');
+  await server!.exited;
+  server = await startCliServer([
+    'share',
+    'server',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    shared,
+    '--log-format',
+    'json',
+  ]);
+  expect((await client('get', 'b.txt', '-o', '-')).stdout).toBe('bee');
+  await server.logged(/"event":"end"/);
+  const request = server
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.event === 'request');
+  expect(request).toMatchObject({ connection: 'c1', operation: 'get', name: 'b.txt', message: 'get "b.txt"' });
+});

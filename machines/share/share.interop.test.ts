@@ -109,7 +109,7 @@ describe.each([
     });
   /** The server stored `name` (the faithful client leaves without waiting for that). */
   const stored = (name: string) =>
-    server.logged(new RegExp(`\\[(c\\d+)\\] put,${name.replace(/\./g, '\\.')}\\n[^]*\\[\\1\\] stored`));
+    server.logged(new RegExp(`\\[(c\\d+)\\] put "${name.replace(/\./g, '\\.')}"\\n[^]*\\[\\1\\] stored`));
 
   it('puts, gets and lists files of every size; is cancelled over a taken name or a missing file', async () => {
     expect(await peer('list')).toMatchObject({ code: 0, stdout: listingLines([]) });

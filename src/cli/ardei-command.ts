@@ -188,7 +188,7 @@ type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 /** Sends one request and prints what came back; returns the exit code. */
 async function request(text: string, args: ClientArgs, log: Logger, report: ClientReport): Promise<number> {
   const transport = args.udp ? 'udp' : 'tcp';
-  const port = args.port ?? (args.udp ? ARDEI_UDP_PORT : ARDEI_TCP_PORT);
+  const port = clientPort(args);
   const input = { request: text, keep: 64 * 1024, idleTimeoutMs: args['idle-timeout'] * 1000 };
   const spec = args.udp ? ardeiUdpClient({ ...input, silenceMs: args.silence * 1000 }) : ardeiTcpClient(input);
   let head: Buffer = Buffer.alloc(0);
@@ -196,7 +196,14 @@ async function request(text: string, args: ClientArgs, log: Logger, report: Clie
   try {
     const outcome = report.ended(
       await runClientSession(
-        { protocol: args.udp ? 'ardei-udp' : 'ardei', transport, host: args.host, port, spec },
+        {
+          protocol: args.udp ? 'ardei-udp' : 'ardei',
+          transport,
+          host: args.host,
+          port,
+          spec,
+          starting: () => report.start(),
+        },
         args,
         log,
         (actor: ClientActor<{ head: Buffer }>) =>
@@ -251,12 +258,19 @@ async function promptLoop(input: Prompter, args: ClientArgs, log: Logger, report
 const requestWords = (args: ClientArgs) => [...(args.request ?? []), ...args._.slice(2).map(String)].join(' ');
 
 /** What `--json` names the run by: the request, or a prompt session. */
-const subjectOf = (args: ClientArgs) =>
-  args.advanced
+/** The server a client run talks to: `--port`, or the port of its variant. */
+const clientPort = (args: ClientArgs) =>
+  args.port ?? (args.advanced ? ADVANCED_PORT : args.udp ? ARDEI_UDP_PORT : ARDEI_TCP_PORT);
+
+const subjectOf = (args: ClientArgs) => ({
+  protocol: args.advanced ? 'ardei-advanced' : args.udp ? 'ardei-udp' : 'ardei',
+  peer: hostPort(args.host, clientPort(args)),
+  ...(args.advanced
     ? { operation: 'advanced' }
     : requestWords(args)
       ? { operation: 'request', name: requestWords(args) }
-      : { operation: 'requests' };
+      : { operation: 'requests' }),
+});
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const log = loggerFrom(args, 'error');
@@ -309,7 +323,14 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
   try {
     const outcome = report.ended(
       await runClientSession(
-        { protocol: 'ardei-advanced', transport: 'tcp', host: args.host, port: args.port ?? ADVANCED_PORT, spec },
+        {
+          protocol: 'ardei-advanced',
+          transport: 'tcp',
+          host: args.host,
+          port: clientPort(args),
+          spec,
+          starting: () => report.start(),
+        },
         args,
         log,
         converse,

@@ -15,6 +15,7 @@ import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { hostPort } from '../loop/peer-name';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -41,7 +42,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   await serve(args, log, [
     { transport: 'tcp', port: args.port, protocol: blocksServer(files, textRequestInput(args)) },
   ]);
-  log.info(`serving ${files.root}`);
+  log.info(`serving ${files.root}`, { event: 'serving', root: files.root });
 }
 
 /** `server:port:fNameInServer` (IPv6 as `[::1]:port:name`); the name may hold colons. */
@@ -97,7 +98,11 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   let outcome;
   try {
     outcome = report.ended(
-      await runClientSession({ protocol: 'blocks', transport: 'tcp', host, port, spec }, args, log),
+      await runClientSession(
+        { protocol: 'blocks', transport: 'tcp', host, port, spec, starting: () => report.start() },
+        args,
+        log,
+      ),
     );
   } catch (error) {
     if (error instanceof CannotConnect) return fail(EXIT.cannotConnect, error.message);
@@ -118,18 +123,19 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
 
 /** Adds `blocks server` and `blocks client`. */
 export const blocksCommand = protocolRoles((roles) =>
-  roles
-    .command('server [port]', 'Serve the files of a folder', valuesRequired(serverBuilder), runServer)
-    .command(
-      'client <source> <target>',
-      'Fetch server:port:fNameInServer into fNameInClient',
-      valuesRequired(clientBuilder),
-      exitWith(
-        reported(
-          'blocks',
-          (args: ClientArgs) => ({ operation: 'download', name: parseSource(args.source).name, path: args.target }),
-          runClient,
-        ),
+  roles.command('server [port]', 'Serve the files of a folder', valuesRequired(serverBuilder), runServer).command(
+    'client <source> <target>',
+    'Fetch server:port:fNameInServer into fNameInClient',
+    valuesRequired(clientBuilder),
+    exitWith(
+      reported(
+        'blocks',
+        (args: ClientArgs) => {
+          const { host, port, name } = parseSource(args.source);
+          return { protocol: 'blocks', peer: hostPort(host, port), operation: 'download', name, path: args.target };
+        },
+        runClient,
       ),
     ),
+  ),
 );

@@ -35,6 +35,8 @@ export interface ClientSession {
   sendsBulk?: boolean;
   /** False when the command writes the end line itself (session.ts `logsEnd`). */
   logsEnd?: boolean;
+  /** Called just before connecting, once the inspector (if asked for) is up: the run's start line. */
+  starting?: () => void;
 }
 
 export interface ClientSessionArgs {
@@ -63,10 +65,12 @@ export async function runClientSession(
     onSendProgress,
     sendsBulk = true,
     logsEnd,
+    starting,
   } = session;
   const peer = hostPort(host, port);
   const sessionLog = log.child({ connection, protocol, peer });
   const inspection = await startInspection(args, toStderr);
+  starting?.();
   let release = (): void => undefined;
   /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
   let socket: Socket | undefined;

@@ -19,7 +19,7 @@ export function genericProtocolCommand(protocol: ProtocolDescriptor) {
   const runServer = async (args: Awaited<ReturnType<typeof serverBuilder>['argv']>) => {
     const log = loggerFrom(args);
     await serveDefaults(args, log, [protocol]);
-    log.info('Server is running');
+    log.info('Server is running', { event: 'running', protocol: protocol.name });
   };
   const clientBuilder = (yargs: Argv) =>
     withTextClientOptions(yargs, protocol.servers[0].port).positional('line', {

@@ -88,6 +88,7 @@ export class ClientReport {
   private detail?: string;
   /** `--log-format json`: the logger every stderr line goes through. */
   private readonly log?: Logger;
+  private startLogged = false;
   /** Whether the `"event":"end"` line is out (an error writes it at once). */
   private endLogged = false;
 
@@ -104,6 +105,19 @@ export class ClientReport {
   private get about() {
     const { protocol, peer, operation, name, path } = this.subject;
     return { connection: 'client', protocol, peer, operation, name, path };
+  }
+
+  /**
+   * `--log-format json`: the run's first line, said before it connects (client-session.ts `starting`), so that
+   * every run that gets that far has a start and an end, one that cannot connect too. Said once per run.
+   */
+  start(): void {
+    if (this.startLogged) return;
+    this.startLogged = true;
+    const { operation, name, peer } = this.subject;
+    const what = operation === undefined || operation === this.command ? this.command : `${this.command} ${operation}`;
+    const words = [what, name, peer && `via ${peer}`].filter((word) => word !== undefined && word !== '');
+    this.log?.info(words.join(' '), { ...this.about, event: 'start' });
   }
 
   /** Where prompts go: stdout, except with `--json`, whose stdout holds the object alone. */

@@ -6,7 +6,7 @@ import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
-import { cannotListen } from './cannot-listen';
+import { cannotListen, cannotListenFields } from './cannot-listen';
 import { EXIT } from '../engine/exit-codes';
 
 const builder = (yargs: Argv) =>
@@ -86,7 +86,8 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
         ? undefined
         : { after: args['corrupt-after'], direction: args['corrupt-direction'] },
   }).catch((error: unknown) => {
-    log.error(cannotListen('proxy', args.host, args['listen-port'], 'tcp', error));
+    const where = ['proxy', args.host, args['listen-port'], 'tcp', error] as const;
+    log.error(cannotListen(...where), cannotListenFields(...where));
     return process.exit(EXIT.cannotListen);
   });
 }

@@ -207,6 +207,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
           port: args.port,
           spec,
           logsEnd: !report.writesEndLine,
+          starting: () => report.start(),
         },
         args,
         log,

@@ -9,6 +9,7 @@ import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';
 import { warnIfOpenToUploads } from './upload-safety';
+import { HIGHEST, LOWEST } from '../../machines/sum/codec';
 
 /** The protocols whose servers store what clients send into the served folder. */
 const UPLOAD_PROTOCOLS = ['transfer', 'share'];
@@ -85,9 +86,16 @@ export async function serveAllCommand(): Promise<CommandBody> {
     const sumRuns = protocols.some((protocol) => protocol.name === 'sum');
     const notes = [
       ...(root === undefined ? [] : [`serving ${root}`]),
-      ...(sumRuns ? ['a sum client sending a number outside 1..100 stops the sum server, the others go on'] : []),
+      ...(sumRuns
+        ? [`a sum client sending a number outside ${LOWEST}..${HIGHEST} stops the sum server, the others go on`]
+        : []),
     ];
-    if (notes.length > 0) log.info(notes.join('; '));
+    if (notes.length > 0)
+      log.info(notes.join('; '), {
+        event: 'serving',
+        ...(root !== undefined && { root }),
+        ...(sumRuns && { sum_stops_on_outside: `${LOWEST}..${HIGHEST}` }),
+      });
     // Once listening: a --root or a port that stops the start is the one line said.
     const storing = protocols.filter((protocol) => UPLOAD_PROTOCOLS.includes(protocol.name));
     if (storing.length > 0)

@@ -72,6 +72,9 @@ async function servingWorld(args: DefaultServerArgs, log: Logger, times: Serving
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
-    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`, {
+      event: 'removed',
+      paths: stale,
+    });
   return { ...times, files };
 }

@@ -17,7 +17,7 @@ import { withIdleTimeout, withLogOptions, withRecordOption } from './common-opti
 import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions } from './inspect-options';
 import type { Inspection } from './inspection';
-import { cannotListen } from './cannot-listen';
+import { cannotListen, cannotListenFields } from './cannot-listen';
 import { hostPort } from '../loop/peer-name';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
@@ -106,8 +106,14 @@ export async function serve(
     const graceMs = stopping ? 0 : args.grace * 1000;
     // Listeners close first, so that once the line below is read, new connections are already refused.
     const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.close()]);
-    if (stopping) log.warn(`${reason} again: stopping now`);
-    else log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`);
+    if (stopping) log.warn(`${reason} again: stopping now`, { event: 'stopping', reason, grace_s: 0 });
+    else
+      log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`, {
+        event: 'stopping',
+        reason,
+        in_flight: open,
+        grace_s: args.grace,
+      });
     stopping = true;
     void closed.then(() => process.exit(0));
   };
@@ -115,7 +121,7 @@ export async function serve(
   process.on('SIGTERM', stop);
   inspection = await startInspection(args, log);
   // Said once every listener listens: a port in use stops the start with its one line, after no "listening".
-  const listening: string[] = [];
+  const listening: [string, Record<string, unknown>][] = [];
   for (const { transport, port, protocol } of listeners) {
     const common = { host: args.host, port, protocol, log, recordDir: args.record, watch: inspection?.watch, loop };
     try {
@@ -141,21 +147,28 @@ export async function serve(
           return;
         }
         servers.splice(servers.indexOf(server), 1);
-        void server
-          .close(args.grace * 1000)
-          .then(() => log.info(`${protocol.name} server stopped, as ${id} asked; the others go on`));
+        void server.close(args.grace * 1000).then(() =>
+          log.info(`${protocol.name} server stopped, as ${id} asked; the others go on`, {
+            event: 'stopped',
+            protocol: protocol.name,
+            connection: id,
+          }),
+        );
       });
       servers.push(server);
-      listening.push(
-        `${protocol.name} server listening on ${hostPort(server.address.address, server.address.port)}${transport === 'udp' ? ' (UDP)' : ''}`,
-      );
+      const { address: host, port: bound } = server.address;
+      listening.push([
+        `${protocol.name} server listening on ${hostPort(host, bound)}${transport === 'udp' ? ' (UDP)' : ''}`,
+        { event: 'listening', protocol: protocol.name, transport, host, port: bound },
+      ]);
     } catch (error) {
       // A port in use, or an address not on this machine: say which, close what started, and stop.
-      log.error(cannotListen(protocol.name, args.host, port, transport, error));
+      const where = [protocol.name, args.host, port, transport, error] as const;
+      log.error(cannotListen(...where), cannotListenFields(...where));
       await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
       process.exit(EXIT.cannotListen);
     }
   }
-  for (const line of listening) log.info(line);
+  for (const [line, fields] of listening) log.info(line, fields);
   return servers;
 }

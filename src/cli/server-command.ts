@@ -57,11 +57,17 @@ async function handler(args: Args): Promise<void> {
   const files = withTestCommitDelay(args['read-only'] ? readOnly(folder) : folder);
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
-    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`, {
+      event: 'removed',
+      paths: stale,
+    });
   const keepMs = args['resume-keep'] * 1000;
   const expired = await removeExpiredUploads(files.root, keepMs, folder.liveParts);
   if (expired.length > 0)
-    log.info(`removed ${expired.length} interrupted upload(s) kept too long: ${expired.join(', ')}`);
+    log.info(`removed ${expired.length} interrupted upload(s) kept too long: ${expired.join(', ')}`, {
+      event: 'removed',
+      paths: expired,
+    });
   const protocol = transferServer(files, {
     maxUploadSize: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
@@ -69,10 +75,15 @@ async function handler(args: Args): Promise<void> {
   });
   if (keepMs > 0)
     sweepExpiredUploads(files.root, keepMs, folder.liveParts, Math.min(keepMs, SWEEP_EVERY_MS), (paths) =>
-      paths.forEach((path) => log.info(`removed ${path}: an interrupted upload kept ${args['resume-keep']} s`)),
+      paths.forEach((path) =>
+        log.info(`removed ${path}: an interrupted upload kept ${args['resume-keep']} s`, {
+          event: 'removed',
+          paths: [path],
+        }),
+      ),
     );
   await serve(args, log, [{ transport: 'tcp', port: args['listen-port'], protocol }]);
-  log.info(`serving ${files.root}`);
+  log.info(`serving ${files.root}`, { event: 'serving', root: files.root });
   // Once listening: a --root or a port that stops the start is the one line said.
   if (args['max-size'] === Number.MAX_SAFE_INTEGER)
     warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');

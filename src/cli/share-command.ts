@@ -3,7 +3,6 @@
  * put|get NAME` / `... list`: seed 004's commands, with its positional
  * arguments, on the shared engine and flags.
  */
-import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
@@ -16,6 +15,7 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { hostPort } from '../loop/peer-name';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
@@ -33,7 +33,8 @@ import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/shar
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
-import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
+import { isStandardStream, standardOutput } from '../storage/standard-streams';
+import { uploadSource, type UploadSource } from './upload-source';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
@@ -60,7 +61,10 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const files = args['read-only'] ? readOnly(folder) : folder;
   const stale = await removeStaleTempFiles(files.root, { recursive: true });
   if (stale.length > 0)
-    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`);
+    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`, {
+      event: 'removed',
+      paths: stale,
+    });
   await serve(args, log, [
     {
       transport: 'tcp',
@@ -68,7 +72,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
       protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }),
     },
   ]);
-  log.info(`sharing ${files.root}`);
+  log.info(`sharing ${files.root}`, { event: 'serving', root: files.root });
   // Once listening: a --root or a port that stops the start is the one line said.
   warnIfOpenToUploads(log, args, 'the share server accepts');
 }
@@ -128,36 +132,35 @@ const localName = (args: ClientArgs) =>
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const command = args.command as 'put' | 'get' | 'list';
   const toStdout = command === 'get' && isStandardStream(args.output);
-  const fromStdin = command === 'put' && isStandardStream(args.input);
-  const spooled = fromStdin ? await spoolInput(process.stdin) : undefined;
+  let source: UploadSource | undefined;
   try {
-    return await exchange(args, report, toStdout, spooled ?? resolve(localName(args)));
+    source = command === 'put' ? await uploadSource(localName(args)) : undefined;
+  } catch (error) {
+    return report.fail(EXIT.localFile, `cannot use ${localName(args)}: ${errnoWords(errorCode(error))}`);
+  }
+  if (source && 'problem' in source) return report.fail(EXIT.localFile, source.problem);
+  try {
+    return await exchange(args, report, toStdout, source ?? resolve(localName(args)));
   } finally {
-    await spooled?.remove();
+    await source?.spooled?.remove();
   }
 }
 
-/** The session itself; a put sends `from`: a path, or standard input spooled to a temporary file, its size known. */
+/** The session itself; a put sends `from` (uploadSource), a get writes to the path `from`. */
 async function exchange(
   args: ClientArgs,
   report: ClientReport,
   toStdout: boolean,
-  from: string | SpooledInput,
+  from: string | { path: string; size: number },
 ): Promise<number> {
   const log = loggerFrom(args, 'error');
   const fail = (code: number, message: string) => report.fail(code, message);
   const command = args.command as 'put' | 'get' | 'list';
   const name = args.name ?? '';
   const local = typeof from === 'string' ? from : from.path;
-  let size = typeof from === 'string' ? 0 : from.size;
+  const size = typeof from === 'string' ? 0 : from.size;
   try {
-    if (toStdout || typeof from !== 'string') {
-      // Nothing to check: the bytes go to standard output as they come, or come from the spooled input.
-    } else if (command === 'put') {
-      const info = await stat(local);
-      if (!info.isFile()) return fail(EXIT.localFile, `${name} is not a regular file`);
-      size = info.size;
-    } else if (command === 'get') {
+    if (command === 'get' && !toStdout) {
       if (!args.force && (await pathExists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
       await removeStaleTempFiles(dirname(local), { recursive: false, forNames: [basename(local)] });
     }
@@ -167,7 +170,7 @@ async function exchange(
   const file = toStdout
     ? standardOutput(process.stdout)
     : {
-        read: (bytes: number) => readRange(local, bytes),
+        read: (bytes: number) => readRange(local, bytes, { whole: true }),
         receive: () => createAtomicFile(local, { noClobber: !args.force }),
       };
   const spec = shareClient(file, {
@@ -182,7 +185,7 @@ async function exchange(
   try {
     outcome = report.ended(
       await runClientSession(
-        { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec },
+        { protocol: 'share', transport: 'tcp', host: args.host, port: args.port, spec, starting: () => report.start() },
         args,
         log,
         (actor: ClientActor<{ listing: typeof listing }>) =>
@@ -232,6 +235,8 @@ export const shareCommand = protocolRoles((roles) =>
       reported(
         'share',
         (args: ClientArgs) => ({
+          protocol: 'share',
+          peer: hostPort(args.host, args.port),
           operation: args.command,
           name: args.name,
           path: args.command === 'list' ? undefined : localName(args),

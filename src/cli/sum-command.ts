@@ -57,6 +57,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   ]);
   log.info(
     `${args.name} has the number ${serverNumber}; a client sending a number outside ${LOWEST}..${HIGHEST} stops it`,
+    { event: 'number', name: args.name, number: serverNumber, lowest: LOWEST, highest: HIGHEST },
   );
 }
 

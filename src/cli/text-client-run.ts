@@ -52,7 +52,15 @@ export async function runTextClient(
   try {
     const outcome = report.ended(
       await runClientSession(
-        { protocol, transport: 'tcp', host: args.host, port: args.port, spec, logsEnd: !report.writesEndLine },
+        {
+          protocol,
+          transport: 'tcp',
+          host: args.host,
+          port: args.port,
+          spec,
+          logsEnd: !report.writesEndLine,
+          starting: () => report.start(),
+        },
         args,
         log,
         keepReply,

@@ -14,7 +14,8 @@ import type { SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { LocalFile } from '../storage/file-store';
 import { localFile } from '../storage/local-file';
-import { isStandardStream, spoolInput, standardOutput, type SpooledInput } from '../storage/standard-streams';
+import { isStandardStream, standardOutput, type SpooledInput } from '../storage/standard-streams';
+import { uploadSource } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
@@ -23,6 +24,7 @@ import { entryKind, type DownloadFolders } from './download-folders';
 import { errnoWords } from '../log/errno-words';
 import { noRoomCause } from './no-room-cause';
 import { outcomeWords } from './outcome-words';
+import { localFailureWords } from './local-failure-words';
 import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
@@ -83,41 +85,35 @@ export async function transferFile(
   /** What a resumable transfer says of itself: a download what it kept, an upload its id. */
   let resumable: Pick<ClientInput, 'resume' | 'uploadId'> = {};
   try {
-    if (isStandardStream(localName)) {
-      if (operation === 'upload') {
-        spooled = await spoolInput(process.stdin);
-        local = localFile(spooled.path);
-        size = spooled.size;
-      } else local = standardOutput(process.stdout);
-    } else {
+    if (operation === 'upload') {
+      const source = await uploadSource(localName);
+      if ('problem' in source) return failed(EXIT.localFile, source.problem);
+      ({ spooled, size } = source);
+      local = localFile(source.path);
+      if (source.info) resumable = { uploadId: uploadIdOf(source.path, source.info) };
+    } else if (isStandardStream(localName)) local = standardOutput(process.stdout);
+    else {
       const localPath = resolve(localName);
-      const listing = operation === 'download' ? await settings.folders.listing(dirname(localPath)) : undefined;
+      const listing = await settings.folders.listing(dirname(localPath));
       local = localFile(localPath, remote, {
         folderEntries: listing?.keptNames,
         syncFolderLater: settings.folders.syncFolderLater,
       });
-      if (operation === 'upload') {
-        const info = await stat(localPath);
-        if (!info.isFile()) return failed(EXIT.localFile, `${localName} is not a regular file`);
-        size = info.size;
-        resumable = { uploadId: uploadIdOf(localPath, info) };
-      } else {
-        const kind = listing?.kindOf(basename(localPath)) ?? entryKind(await stat(localPath).catch(() => undefined));
-        if (kind === 'folder')
-          return failed(
-            EXIT.localFile,
-            `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
-          );
-        // A download replaces its file whole (a rename): over /dev/null that would leave a file in the device's place.
-        if (kind === 'other')
-          return failed(
-            EXIT.localFile,
-            `${localName} is not a regular file: name a file to download into, or - for stdout`,
-          );
-        if (!listing && !(await stat(dirname(localPath))).isDirectory())
-          return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
-        resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
-      }
+      const kind = listing?.kindOf(basename(localPath)) ?? entryKind(await stat(localPath).catch(() => undefined));
+      if (kind === 'folder')
+        return failed(
+          EXIT.localFile,
+          `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
+        );
+      // A download replaces its file whole (a rename): over /dev/null that would leave a file in the device's place.
+      if (kind === 'other')
+        return failed(
+          EXIT.localFile,
+          `${localName} is not a regular file: name a file to download into, or - for stdout`,
+        );
+      if (!listing && !(await stat(dirname(localPath))).isDirectory())
+        return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
+      resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
     }
   } catch (error) {
     return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
@@ -134,8 +130,12 @@ export async function transferFile(
   const sent = operation === 'upload' ? new UploadSent() : undefined;
   // Every byte acknowledged is not yet the file stored: the server confirms that once it has it on disk.
   const awaiting = sent && "waiting for the server's confirmation";
-  // Said once connected, before the first byte moves; then the progress follows the count.
-  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
+  // The run's start line: said once connected, before the first byte moves (or once the connection failed,
+  // so that every run has its start and its end); then the progress follows the count.
+  let saidStart = false;
+  const sayStart = () => {
+    if (saidStart) return;
+    saidStart = true;
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, {
@@ -146,6 +146,9 @@ export async function transferFile(
       path: localName,
       peer: hostPort(host, port),
     });
+  };
+  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
+    sayStart();
     // The bar from the start, before any byte moves or the server says anything: 0 B, 0 B/s, ETA ?, then redrawn
     // while nothing moves, so a peer that never takes a byte shows as a stall.
     progress.update(0, size, awaiting);
@@ -203,7 +206,10 @@ export async function transferFile(
       ),
     );
   } catch (error) {
-    if (error instanceof CannotConnect) return failed(EXIT.cannotConnect, error.message);
+    if (error instanceof CannotConnect) {
+      sayStart();
+      return failed(EXIT.cannotConnect, error.message);
+    }
     throw error;
   } finally {
     await spooled?.remove();
@@ -212,6 +218,8 @@ export async function transferFile(
     const cause = noRoomCause(resolve(localName), outcome);
     return failed(EXIT.localFile, cause.words, cause.outcome);
   }
+  if (!outcome.ok && outcome.outcome === 'local_error')
+    return failed(EXIT.localFile, localFailureWords(localName, outcome), outcome);
   if (!outcome.ok)
     return failed(
       exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),

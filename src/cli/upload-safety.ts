@@ -26,5 +26,6 @@ export function warnIfOpenToUploads(
   if (args['read-only'] || isLoopback(args.host)) return;
   log.warn(
     `${accepting} uploads of any size from anyone who can reach ${args.host}: ${limit}--read-only refuses them, --host 127.0.0.1 keeps them to this machine`,
+    { event: 'warning', warning: 'open_to_uploads', host: args.host },
   );
 }

@@ -24,7 +24,7 @@ const serverBuilder = (yargs: Argv) =>
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
   const log = loggerFrom(args);
   await serve(args, log, [{ transport: 'tcp', port: args.port, protocol: upperServer(textRequestInput(args)) }]);
-  log.info('Server is running');
+  log.info('Server is running', { event: 'running', protocol: 'upper' });
 }
 
 const clientBuilder = (yargs: Argv) =>

@@ -145,7 +145,11 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
               end(
                 sent === input.size || input.untilEnd
                   ? { type: 'file.done', bytes: meter.take(), ...(hash && { sha256: hash.digest() }) }
-                  : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
+                  : {
+                      type: 'file.error',
+                      code: 'file.size_changed',
+                      detail: `ended after ${sent} of the ${input.size} bytes announced`,
+                    },
               );
               return;
             }
@@ -171,7 +175,13 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
           },
           (error: unknown) => {
             reading = false;
-            if (!over) end({ type: 'file.error', code: 'file.unreadable', detail: errorCode(error) });
+            if (over) return;
+            const code = errorCode(error);
+            end(
+              code === 'file.size_changed'
+                ? { type: 'file.error', code, detail: (error as Error).message }
+                : { type: 'file.error', code: 'file.unreadable', detail: code },
+            );
           },
         );
       };

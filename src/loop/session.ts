@@ -89,9 +89,10 @@ function logEnd(
     bytes: outcome.bytes,
     duration_ms: Math.round(ms * 1000) / 1000,
   };
-  log.log(
-    outcome.ok ? 'info' : 'warn',
-    `${outcomeProse(outcome.outcome)}${why ? ` (${why})` : ''}: ${formatBytes(outcome.bytes)} in ${seconds.toFixed(3)} s${rate}`,
-    fields,
-  );
+  const what = `${outcomeProse(outcome.outcome)}${why ? ` (${why})` : ''}`;
+  const took = `in ${seconds.toFixed(3)} s`;
+  // A failure that moved nothing (a refusal) has no size or rate to tell; an empty file stored says its 0 B.
+  const told =
+    !outcome.ok && outcome.bytes === 0 ? `${what} ${took}` : `${what}: ${formatBytes(outcome.bytes)} ${took}${rate}`;
+  log.log(outcome.ok ? 'info' : 'warn', told, fields);
 }

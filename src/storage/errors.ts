@@ -1,6 +1,16 @@
 /** Stable codes for every failure wirestate reports, so callers and tests match on codes, not wording. */
 export type ErrorCode =
-  'name.empty' | 'name.too_long' | 'name.nul' | 'name.encoding' | 'name.escapes' | 'name.reserved' | 'queue.full';
+  | 'name.empty'
+  | 'name.too_long'
+  | 'name.nul'
+  | 'name.encoding'
+  | 'name.escapes'
+  | 'name.reserved'
+  | 'queue.full'
+  /** A file being sent holds more bytes than announced. */
+  | 'file.size_changed'
+  /** A source copied whole before an upload (its size unknown to stat) holds more than the copy takes. */
+  | 'file.too_long';
 
 /** The codes of a name that is not one wirestate accepts. */
 export type NameErrorCode = Extract<ErrorCode, `name.${string}`>;

@@ -21,7 +21,7 @@ export function localFile(path: string, remote = '', { folderEntries, syncFolder
   const absolute = resolve(path);
   return {
     hasRoomFor: roomIn(dirname(absolute)),
-    read: (size) => readRange(absolute, size),
+    read: (size) => readRange(absolute, size, { whole: true }),
     receive: (kept) => {
       if (!kept) return createAtomicFile(absolute, { noClobber: false, syncFolderLater });
       const tag = keptDownloadTag(kept.tag, remote);

@@ -1,5 +1,6 @@
 import { closeSync, open, read, readSync } from 'node:fs';
 import type { OutgoingFile } from './file-store';
+import { WirestateError } from './errors';
 
 /**
  * Reads of at most this many bytes from a descriptor already open are made at once, synchronously, as the
@@ -10,9 +11,11 @@ const SYNC_READ_MAX = 64 * 1024;
 
 /**
  * The first `size` bytes of the file at `file` (a path, opened at the first read, or a descriptor it then
- * owns), read straight into the caller's buffers: nothing is allocated per read.
+ * owns), read straight into the caller's buffers: nothing is allocated per read. `whole`: the range is the
+ * whole file, announced by its size: the read that ends it fails (`file.size_changed`) when the file has
+ * grown since, so that its last bytes never go and the peer never stores a file cut short.
  */
-export function readRange(file: string | number, size: number): OutgoingFile {
+export function readRange(file: string | number, size: number, { whole = false } = {}): OutgoingFile {
   let position = 0;
   let closed = false;
   let descriptor: Promise<number> | undefined;
@@ -32,10 +35,10 @@ export function readRange(file: string | number, size: number): OutgoingFile {
       return count;
     }
     const fd = await opened();
-    const count = await new Promise<number>((resolve, reject) =>
-      read(fd, into, 0, wanted, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
-    );
+    const count = await readAt(fd, into, wanted, position);
     position += count;
+    if (whole && position === size && (await readAt(fd, Buffer.alloc(1), 1, size)) > 0)
+      throw new WirestateError('file.size_changed', `grew past the ${size} bytes announced`);
     return count;
   };
   return {
@@ -58,6 +61,11 @@ export function readRange(file: string | number, size: number): OutgoingFile {
     },
   };
 }
+
+const readAt = (fd: number, into: Buffer, length: number, position: number) =>
+  new Promise<number>((resolve, reject) =>
+    read(fd, into, 0, length, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+  );
 
 /** Closes `fd` at once (a few microseconds; the thread pool cost a small download a trip), whatever the system says. */
 function closeQuietly(fd: number): void {

@@ -7,9 +7,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LocalFile } from './file-store';
+import { WirestateError } from './errors';
 
 /** What a user types for "standard input or output" in place of a file name (yargs turns a lone `-` into ''). */
 export const isStandardStream = (name: string | undefined): boolean => name === '-' || name === '';
@@ -36,13 +37,24 @@ export interface SpooledInput {
   remove(): Promise<void>;
 }
 
-/** Copies `input` to its end into a temporary file, so its size is known before the upload announces it. */
-export async function spoolInput(input: Readable): Promise<SpooledInput> {
+/**
+ * Copies `input` to its end into a temporary file, so its size is known before the upload announces it;
+ * past `limit` bytes it stops and fails (`file.too_long`), leaving nothing behind.
+ */
+export async function spoolInput(input: Readable, limit = Infinity): Promise<SpooledInput> {
   const folder = await mkdtemp(join(tmpdir(), 'wirestate-stdin-'));
   const path = join(folder, 'stdin');
   const remove = () => rm(folder, { recursive: true, force: true });
+  let copied = 0;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      copied += chunk.length;
+      if (copied > limit) callback(new WirestateError('file.too_long', `more than ${limit} bytes`));
+      else callback(null, chunk);
+    },
+  });
   try {
-    await pipeline(input, createWriteStream(path));
+    await pipeline(input, bounded, createWriteStream(path));
     return { path, size: (await stat(path)).size, remove };
   } catch (error) {
     await remove();

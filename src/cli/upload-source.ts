@@ -1,0 +1,44 @@
+/**
+ * Where an upload's bytes come from, and the size it announces before them. The protocol sends the size
+ * first, so a source whose size stat cannot tell is copied whole to a temporary file first: standard input,
+ * a named pipe, and a file stat calls empty (a /proc or /sys file has content when read), that last one
+ * only up to UNSIZED_LIMIT. A regular file is read in place, and the read fails if it changes size.
+ */
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { errorCode } from '../storage/errors';
+import { isStandardStream, spoolInput, type SpooledInput } from '../storage/standard-streams';
+import { formatBytes } from '../log/logger';
+
+/** How much of a file that stat calls empty an upload copies before it gives up on it. */
+export const UNSIZED_LIMIT = 64 * 1024 * 1024;
+
+export type UploadSource =
+  /** `info`: the file read in place; `spooled`: the temporary copy, to remove once sent. */
+  | { path: string; size: number; info?: Stats; spooled?: SpooledInput }
+  /** Why there is nothing to send, in one line. */
+  | { problem: string };
+
+const copied = (spooled: SpooledInput): UploadSource => ({ path: spooled.path, size: spooled.size, spooled });
+
+export async function uploadSource(localName: string): Promise<UploadSource> {
+  if (isStandardStream(localName)) return copied(await spoolInput(process.stdin));
+  const path = resolve(localName);
+  const info = await stat(path);
+  if (info.isDirectory()) return { problem: `${localName} is a folder: name a file to upload` };
+  if (info.isFIFO()) return copied(await spoolInput(createReadStream(path)));
+  if (!info.isFile())
+    return { problem: `${localName} is a device, not a file: pipe what it gives into -l - to send that` };
+  if (info.size > 0) return { path, size: info.size, info };
+  try {
+    return copied(await spoolInput(createReadStream(path), UNSIZED_LIMIT));
+  } catch (error) {
+    if (errorCode(error) !== 'file.too_long') throw error;
+    return {
+      problem:
+        `${localName} has no size (stat says 0 B) and holds more than ${formatBytes(UNSIZED_LIMIT)}: ` +
+        'copy it to a file first, or pipe it into -l -',
+    };
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * What an upload announces is what it sends: a file whose size stat cannot tell (a /proc file, a pipe), a
+ * folder, and a file that shrinks or grows while its bytes are on their way. Real processes, real files.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { formatBytes } from '../log/logger';
+import { gatedRelay } from '../test-support/gated-relay';
+import { CLI, run, startCliServer, startServerProcess, type ServerProcess } from '../test-support/processes';
+
+let root: string;
+let local: string;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-root-'));
+  local = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-local-'));
+  server = await startServerProcess(['--root', root]);
+});
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+});
+
+const upload = (name: string, path: string, port = server.port) =>
+  run(process.execPath, [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', name, '-l', path]);
+
+it('a /proc file that stat calls empty uploads its real content', async () => {
+  const result = await upload('status.txt', '/proc/self/status');
+  expect(result).toMatchObject({ code: EXIT.ok });
+  const stored = await readFile(join(root, 'status.txt'), 'utf8');
+  expect(stored).toMatch(/^Name:\s+\S+\n/);
+  expect(result.stderr).toContain(`uploaded ${formatBytes(stored.length)} in `);
+});
+
+it('share client put of a /proc file stores its real content', async () => {
+  const share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
+  try {
+    const result = await run(process.execPath, [
+      CLI,
+      'share',
+      'client',
+      '127.0.0.1',
+      `${share.port}`,
+      'put',
+      '/proc/self/status',
+    ]);
+    expect(result.code).toBe(EXIT.ok);
+    expect(await readFile(join(root, 'status'), 'utf8')).toMatch(/^Name:\s+\S+\n/);
+  } finally {
+    share.child.kill('SIGTERM');
+    await share.exited;
+  }
+});
+
+it('a named pipe uploads what its writer sends', async () => {
+  const fifo = join(local, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  const writer = run('sh', ['-c', `printf 'through a named pipe\\n' > "${fifo}"`]);
+  const result = await upload('piped.txt', fifo);
+  expect((await writer).code).toBe(0);
+  expect(result.code).toBe(EXIT.ok);
+  expect(await readFile(join(root, 'piped.txt'), 'utf8')).toBe('through a named pipe\n');
+});
+
+it('a folder is refused in one line, and nothing is sent', async () => {
+  const result = await upload('folder', local);
+  expect(result.code).toBe(EXIT.localFile);
+  expect(result.stderr).toBe(`wirestate client: ${local} is a folder: name a file to upload\n`);
+  expect(await readdir(root)).not.toContain('folder');
+});
+
+describe('a file that changes size while being sent fails loudly and stores nothing', () => {
+  const SIZE = 64 * 1024 * 1024;
+  const changing = async (name: string, change: (path: string) => Promise<void>) => {
+    const path = join(local, name);
+    await writeFile(path, Buffer.alloc(SIZE, 'x'));
+    // Held once 1 MiB is through: the client then blocks on a full socket long before it has read 64 MiB.
+    const relay = await gatedRelay(server.port, 1024 * 1024);
+    try {
+      const result = upload(name, path, relay.port);
+      await relay.held;
+      await change(path);
+      relay.open();
+      return await result;
+    } finally {
+      await relay.close();
+    }
+  };
+
+  it('shrinks', async () => {
+    const result = await changing('shrinks.bin', (path) => truncate(path, 1));
+    expect(result.code).toBe(EXIT.localFile);
+    expect(result.stderr).toMatch(
+      /\nwirestate client: \S+shrinks\.bin changed size while being sent: ended after \d+ of the 67108864 bytes announced\n$/,
+    );
+    expect(await readdir(root)).not.toContain('shrinks.bin');
+  });
+
+  it('grows', async () => {
+    const result = await changing('grows.bin', (path) => appendFile(path, 'more'));
+    expect(result.code).toBe(EXIT.localFile);
+    expect(result.stderr).toMatch(
+      /\nwirestate client: \S+grows\.bin changed size while being sent: grew past the 67108864 bytes announced\n$/,
+    );
+    expect(await readdir(root)).not.toContain('grows.bin');
+  });
+});
