@@ -15,6 +15,7 @@ import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
 import { refuseBlankNames } from './blank-names';
+import { refuseBlankValues } from './blank-values';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -100,6 +101,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       // yargs's own completion command would print its script for any words after it, --help included: it
       // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
       .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
+      .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
@@ -129,8 +131,9 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
         const said = String(message ?? error?.message);
         const oneLine = (unknownCommand ? `unknown command: ${named}` : inUserWords(said, argv, commandWords(cli)))
           .replace(/\s*\n\s*/g, ' ')
+          // yargs's `KEY needs a value` (updateStrings above) names the key bare; the checks name the flag (`-l`, `PORT`).
           .replace(
-            /^([\w-]+) needs a value$/,
+            /^([a-z][\w-]*) needs a value$/,
             (_, key: string) => `${key.length === 1 ? '-' : '--'}${key} needs a value`,
           );
         const exitCode = error instanceof CommandError ? error.exitCode : EXIT.usage;
@@ -177,7 +180,7 @@ const longFlagsWithoutShortAliases = (
 const plural = (one: string, other: string) => ({ one, other }) as unknown as string;
 
 /**
- * yargs reads `--idle-timeout abc` as NaN, and each check would then say something beside the point.
+ * yargs reads `--idle-timeout abc` as NaN and `1e999` as Infinity, and each check would then say something beside the point.
  * Registered before any command's checks, so it runs first; a check gets the parser's options second
  * (yargs's types call them aliases). A value typed as a flag is named as the flag, a positional one as
  * its placeholder (`PORT`), the way the user wrote it.
@@ -186,9 +189,10 @@ const refuseNotANumber =
   (argv: string[]) =>
   (args: Record<string, unknown>, options: { number: string[]; alias?: Record<string, string[]> }): true => {
     for (const key of options.number) {
-      if (!Number.isNaN(args[key])) continue;
+      const value = args[key];
+      if (typeof value !== 'number' || Number.isFinite(value)) continue;
       throw new Error(
-        `${typedAsFlag(argv, [key, ...(options.alias?.[key] ?? [])]) ? `--${key}` : key.toUpperCase()} takes a number`,
+        `${typedAsFlag(argv, [key, ...(options.alias?.[key] ?? [])]) ? `--${key}` : key.toUpperCase()} takes a ${Number.isNaN(value) ? '' : 'finite '}number`,
       );
     }
     return true;
