@@ -6,8 +6,7 @@ import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
-import { cannotListen } from './cannot-listen';
-import { EXIT } from '../engine/exit-codes';
+import { cannotListen, cannotListenExit } from './cannot-listen';
 
 const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs, 'stdout'))
@@ -87,7 +86,7 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
         : { after: args['corrupt-after'], direction: args['corrupt-direction'] },
   }).catch((error: unknown) => {
     log.error(cannotListen('proxy', args.host, args['listen-port'], 'tcp', error));
-    return process.exit(EXIT.cannotListen);
+    return process.exit(cannotListenExit(error));
   });
 }
 

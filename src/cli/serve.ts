@@ -14,10 +14,9 @@ import type { SlotLimits } from '../loop/slot-guard';
 import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
-import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions } from './inspect-options';
 import type { Inspection } from './inspection';
-import { cannotListen } from './cannot-listen';
+import { cannotListen, cannotListenExit } from './cannot-listen';
 import { hostPort } from '../loop/peer-name';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
@@ -150,10 +149,10 @@ export async function serve(
         `${protocol.name} server listening on ${hostPort(server.address.address, server.address.port)}${transport === 'udp' ? ' (UDP)' : ''}`,
       );
     } catch (error) {
-      // A port in use, or an address not on this machine: say which, close what started, and stop.
+      // A port in use, or a host not on this machine: say which, close what started, and stop.
       log.error(cannotListen(protocol.name, args.host, port, transport, error));
       await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
-      process.exit(EXIT.cannotListen);
+      process.exit(cannotListenExit(error));
     }
   }
   for (const line of listening) log.info(line);
