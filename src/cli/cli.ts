@@ -16,6 +16,7 @@ import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
 import { refuseBlankNames } from './blank-names';
 import { refuseBlankValues } from './blank-values';
+import { commandFirst, strayFlag } from './leading-options';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -45,8 +46,8 @@ const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => 
   },
 ];
 
-/** The command the line names: its first word that is not a flag (no command takes a flag before its name). */
-const namedCommand = (argv: string[]): string | undefined => argv.find((word) => !word.startsWith('-'));
+/** The command the line names: its first word, flags coming after it (commandFirst). */
+const namedCommand = (argv: string[]): string | undefined => (argv[0]?.startsWith('-') ? undefined : argv[0]);
 
 /** Whether a command entry is the one `word` names. */
 const names = (word: string | undefined) => (entry: CommandEntry) => entry.usage.split(' ')[0] === word;
@@ -61,7 +62,8 @@ const completing = (argv: string[]): boolean => argv.includes('--get-yargs-compl
 const YARGS_COMPLETION_COMMAND = 'yargs-completion-script';
 
 /** Parses `argv` and runs the command it names, in the order `--help` lists them. */
-export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]): Promise<unknown> {
+export async function runCli(protocols: readonly ProtocolEntry[], typed: string[]): Promise<unknown> {
+  const argv = completing(typed) ? typed : commandFirst(typed);
   const entries = commandEntries(protocols);
   const named = namedCommand(argv);
   const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));
@@ -129,7 +131,14 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
         // yargs, strict, calls a first word that names no command an unknown argument.
         const unknownCommand = named !== undefined && named !== 'completion' && !entries.some(names(named));
         const said = String(message ?? error?.message);
-        const oneLine = (unknownCommand ? `unknown command: ${named}` : inUserWords(said, argv, commandWords(cli)))
+        const stray = named === undefined ? strayFlag(argv) : undefined;
+        const oneLine = (
+          unknownCommand
+            ? `unknown command: ${named}`
+            : stray
+              ? `unknown option ${stray.split('=')[0]}`
+              : inUserWords(said, argv, commandWords(cli))
+        )
           .replace(/\s*\n\s*/g, ' ')
           // yargs's `KEY needs a value` (updateStrings above) names the key bare; the checks name the flag (`-l`, `PORT`).
           .replace(
