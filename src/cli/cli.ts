@@ -16,6 +16,7 @@ import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
 import { refuseBlankNames } from './blank-names';
 import { refuseBlankValues } from './blank-values';
+import { unbracketHost } from './bracketed-host';
 import { commandFirst, strayFlag } from './leading-options';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
@@ -103,6 +104,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       // yargs's own completion command would print its script for any words after it, --help included: it
       // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
       .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
+      .middleware(unbracketHost, true)
       .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
