@@ -36,3 +36,13 @@ it.each([
 ])('%j: "%s", exit 2', async (args, words) => {
   expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
 });
+
+// Node's timers hold at most 2^31-1 ms: a longer one fired at once (`client --idle-timeout 3000000` timed out, exit 5).
+it.each([
+  [['client', '--idle-timeout', '3000000', '-v', 'a'], '--idle-timeout is at most 2147483 seconds \\(24 days\\)'],
+  [['client', '--hello-wait', '2147484', '-v', 'a'], '--hello-wait is at most 2147483 seconds \\(24 days\\)'],
+  [['server', '-l', '0', '--grace', '1e7'], '--grace is at most 2147483 seconds \\(24 days\\)'],
+  [['proxy', '-l', '0', '--max-delay-ms', '3000000000'], '--max-delay-ms is at most 2147483647 ms \\(24 days\\)'],
+])('%j: "%s", exit 2', async (args, words) => {
+  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
+});
