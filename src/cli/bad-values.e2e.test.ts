@@ -46,3 +46,14 @@ it.each([
 ])('%j: "%s", exit 2', async (args, words) => {
   expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
 });
+
+// A count of connections, bytes or files is whole: `--max-connections 1.5` started a server.
+it.each([
+  [
+    ['server', '-l', '0', '--host', '127.0.0.1', '--max-connections', '1.5'],
+    '--max-connections takes a whole number, not 1.5',
+  ],
+  [['server', '-l', '0', '--host', '127.0.0.1', '--min-rate', '0.5'], '--min-rate takes a whole number, not 0.5'],
+])('%j: "%s", exit 2', async (args, words) => {
+  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
+});

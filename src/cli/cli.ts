@@ -18,6 +18,7 @@ import { refuseBlankNames } from './blank-names';
 import { refuseBlankValues } from './blank-values';
 import { unbracketHost } from './bracketed-host';
 import { refuseTooLongTimes } from './timer-values';
+import { refuseFractionalCounts } from './whole-values';
 import { commandFirst, strayFlag } from './leading-options';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
@@ -109,6 +110,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseTooLongTimes as unknown as Parameters<Argv['check']>[0])
+      .check(refuseFractionalCounts as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
