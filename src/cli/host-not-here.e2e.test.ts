@@ -29,3 +29,18 @@ it.each([
     expect.stringMatching(new RegExp(`error +${line}$`)),
   ]);
 });
+
+// A client's host that does not resolve is "cannot connect" (UDP: "cannot reach"), exit 6, over UDP as over TCP. Before: UDP clients
+// crashed with a stack trace (ERR_SOCKET_BAD_PORT), exit 1.
+it.each([
+  [['client', '-s', 'nohost.invalid:5', '-v', 'a', '-l', '-'], 'wirestate client'],
+  [['queue', 'client', 'nohost.invalid', '5', 'TCP', 'receive'], 'wirestate queue client'],
+  [['queue', 'client', 'nohost.invalid', '5', 'UDP', 'receive'], 'wirestate queue client'],
+  [['ardei', 'client', '--host', 'nohost.invalid', '--port', '5', '--udp', 'a'], 'wirestate ardei client'],
+])('%j: cannot connect, no such host, exit 6', async (args, who) => {
+  const result = await wirestate(args);
+  expect(result.code).toBe(EXIT.cannotConnect);
+  expect(result.stderr).toMatch(
+    new RegExp(`^${who}: cannot (connect to|reach) nohost\\.invalid:5: no such host \\(ENOTFOUND\\)$`, 'm'),
+  );
+});
