@@ -46,7 +46,7 @@ async function startLog(args: string[]): Promise<string> {
   server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise((resolve) => server.once('exit', resolve));
-  for (let reads = 0; reads < 50 && !/serving \//.test(output); reads++) {
+  for (let reads = 0; reads < 50 && !output.includes('serving /'); reads++) {
     await Promise.race([new Promise((resolve) => server.stdout.once('data', resolve)), exited]);
   }
   server.kill('SIGTERM');

@@ -25,7 +25,7 @@ it('--only transfer,share: those two servers listen, and no other', async () => 
   server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise((resolve) => server.once('exit', resolve));
-  for (let reads = 0; reads < 50 && !/share server listening/.test(output); reads++) {
+  for (let reads = 0; reads < 50 && !output.includes('share server listening'); reads++) {
     await Promise.race([new Promise((resolve) => server.stdout.once('data', resolve)), exited]);
   }
   server.kill('SIGTERM');

@@ -34,7 +34,7 @@ export async function runUdpClient(
       if (error) reject(error);
       else resolve();
     };
-    socket.connect(port, host, connected as () => void);
+    socket.connect(port, host, connected);
   }).catch((error: unknown) => {
     socket.close();
     throw error;
