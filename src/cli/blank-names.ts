@@ -34,7 +34,7 @@ export const refuseBlankNames =
   };
 
 /** The option as typed (`-l` or `--client-file-name`), a positional as its placeholder (`FILE`). */
-const shownAs = (argv: string[], key: string, aliases: string[]): string => {
+export const shownAs = (argv: string[], key: string, aliases: string[]): string => {
   const typed = [key, ...aliases].find((name) => typedAsFlag(argv, [name]));
   if (typed === undefined) return key.toUpperCase();
   return typed.length === 1 ? `-${typed}` : `--${typed}`;

@@ -15,6 +15,11 @@ import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
 import { refuseBlankNames } from './blank-names';
+import { refuseBlankValues } from './blank-values';
+import { unbracketHost } from './bracketed-host';
+import { refuseTooLongTimes } from './timer-values';
+import { refuseFractionalCounts } from './whole-values';
+import { commandFirst, strayFlag } from './leading-options';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -44,8 +49,8 @@ const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => 
   },
 ];
 
-/** The command the line names: its first word that is not a flag (no command takes a flag before its name). */
-const namedCommand = (argv: string[]): string | undefined => argv.find((word) => !word.startsWith('-'));
+/** The command the line names: its first word, flags coming after it (commandFirst). */
+const namedCommand = (argv: string[]): string | undefined => (argv[0]?.startsWith('-') ? undefined : argv[0]);
 
 /** Whether a command entry is the one `word` names. */
 const names = (word: string | undefined) => (entry: CommandEntry) => entry.usage.split(' ')[0] === word;
@@ -60,7 +65,8 @@ const completing = (argv: string[]): boolean => argv.includes('--get-yargs-compl
 const YARGS_COMPLETION_COMMAND = 'yargs-completion-script';
 
 /** Parses `argv` and runs the command it names, in the order `--help` lists them. */
-export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]): Promise<unknown> {
+export async function runCli(protocols: readonly ProtocolEntry[], typed: string[]): Promise<unknown> {
+  const argv = completing(typed) ? typed : commandFirst(typed);
   const entries = commandEntries(protocols);
   const named = namedCommand(argv);
   const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));
@@ -100,7 +106,11 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       // yargs's own completion command would print its script for any words after it, --help included: it
       // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
       .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
+      .middleware(unbracketHost, true)
+      .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseTooLongTimes as unknown as Parameters<Argv['check']>[0])
+      .check(refuseFractionalCounts as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
@@ -127,10 +137,18 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
         // yargs, strict, calls a first word that names no command an unknown argument.
         const unknownCommand = named !== undefined && named !== 'completion' && !entries.some(names(named));
         const said = String(message ?? error?.message);
-        const oneLine = (unknownCommand ? `unknown command: ${named}` : inUserWords(said, argv, commandWords(cli)))
+        const stray = named === undefined ? strayFlag(argv) : undefined;
+        const oneLine = (
+          unknownCommand
+            ? `unknown command: ${named}`
+            : stray
+              ? `unknown option ${stray.split('=')[0]}`
+              : inUserWords(said, argv, commandWords(cli))
+        )
           .replace(/\s*\n\s*/g, ' ')
+          // yargs's `KEY needs a value` (updateStrings above) names the key bare; the checks name the flag (`-l`, `PORT`).
           .replace(
-            /^([\w-]+) needs a value$/,
+            /^([a-z][\w-]*) needs a value$/,
             (_, key: string) => `${key.length === 1 ? '-' : '--'}${key} needs a value`,
           );
         const exitCode = error instanceof CommandError ? error.exitCode : EXIT.usage;
@@ -177,7 +195,7 @@ const longFlagsWithoutShortAliases = (
 const plural = (one: string, other: string) => ({ one, other }) as unknown as string;
 
 /**
- * yargs reads `--idle-timeout abc` as NaN, and each check would then say something beside the point.
+ * yargs reads `--idle-timeout abc` as NaN and `1e999` as Infinity, and each check would then say something beside the point.
  * Registered before any command's checks, so it runs first; a check gets the parser's options second
  * (yargs's types call them aliases). A value typed as a flag is named as the flag, a positional one as
  * its placeholder (`PORT`), the way the user wrote it.
@@ -186,9 +204,10 @@ const refuseNotANumber =
   (argv: string[]) =>
   (args: Record<string, unknown>, options: { number: string[]; alias?: Record<string, string[]> }): true => {
     for (const key of options.number) {
-      if (!Number.isNaN(args[key])) continue;
+      const value = args[key];
+      if (typeof value !== 'number' || Number.isFinite(value)) continue;
       throw new Error(
-        `${typedAsFlag(argv, [key, ...(options.alias?.[key] ?? [])]) ? `--${key}` : key.toUpperCase()} takes a number`,
+        `${typedAsFlag(argv, [key, ...(options.alias?.[key] ?? [])]) ? `--${key}` : key.toUpperCase()} takes a ${Number.isNaN(value) ? '' : 'finite '}number`,
       );
     }
     return true;

@@ -6,8 +6,7 @@ import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
-import { cannotListen, cannotListenFields } from './cannot-listen';
-import { EXIT } from '../engine/exit-codes';
+import { cannotListen, cannotListenFields, cannotListenExit } from './cannot-listen';
 
 const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs, 'stdout'))
@@ -88,7 +87,7 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
   }).catch((error: unknown) => {
     const where = ['proxy', args.host, args['listen-port'], 'tcp', error] as const;
     log.error(cannotListen(...where), cannotListenFields(...where));
-    return process.exit(EXIT.cannotListen);
+    return process.exit(cannotListenExit(error));
   });
 }
 

@@ -23,11 +23,11 @@ it('proxy -l PORT with PORT taken: exit 8, the one line a server says, in words'
   }
 });
 
-it('proxy --host an address not on this machine: exit 8, in words', async () => {
+it('proxy --host an address not on this machine: exit 11, in words', async () => {
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address; nothing is sent, the bind alone fails.
   const result = await wirestate(['proxy', '--host', '192.0.2.1', '-l', '0']);
   expect(result).toEqual({
-    code: EXIT.cannotListen,
+    code: EXIT.hostNotHere,
     stdout: expect.stringMatching(
       /^[^\n]* error +proxy: cannot listen on 192\.0\.2\.1:0 \(TCP\): the address is not on this machine \(EADDRNOTAVAIL\)\n$/,
     ),

@@ -44,8 +44,20 @@ export async function serveAllCommand(): Promise<CommandBody> {
       everyProtocol,
       'Folder served by transfer, blocks, share and ardei advanced',
     )
-      .option('only', { type: 'string', array: true, choices: names, describe: 'Serve only these protocols' })
-      .option('except', { type: 'string', array: true, choices: names, describe: 'Serve every protocol but these' })
+      .option('only', {
+        type: 'string',
+        array: true,
+        choices: names,
+        coerce: commaSeparated,
+        describe: 'Serve only these protocols (repeated or with commas: --only transfer,share)',
+      })
+      .option('except', {
+        type: 'string',
+        array: true,
+        choices: names,
+        coerce: commaSeparated,
+        describe: 'Serve every protocol but these',
+      })
       .conflicts('only', 'except')
       .check((args) => {
         const served = servedOf(args);
@@ -108,3 +120,6 @@ export async function serveAllCommand(): Promise<CommandBody> {
 
   return { builder: valuesRequired(builder), handler };
 }
+
+/** `--only transfer,share` as `--only transfer share`: people type lists with commas. */
+const commaSeparated = (values: string[]): string[] => values.flatMap((value) => value.split(','));

@@ -14,10 +14,9 @@ import type { SlotLimits } from '../loop/slot-guard';
 import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
-import { EXIT } from '../engine/exit-codes';
 import { startInspection, withInspectOptions } from './inspect-options';
 import type { Inspection } from './inspection';
-import { cannotListen, cannotListenFields } from './cannot-listen';
+import { cannotListen, cannotListenFields, cannotListenExit } from './cannot-listen';
 import { hostPort } from '../loop/peer-name';
 
 /** Flags every protocol's server takes, meaning the same everywhere. */
@@ -166,7 +165,7 @@ export async function serve(
       const where = [protocol.name, args.host, port, transport, error] as const;
       log.error(cannotListen(...where), cannotListenFields(...where));
       await Promise.all([...servers.map((server) => server.close(0)), inspection?.close()]);
-      process.exit(EXIT.cannotListen);
+      process.exit(cannotListenExit(error));
     }
   }
   for (const [line, fields] of listening) log.info(line, fields);

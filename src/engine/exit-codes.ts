@@ -12,12 +12,14 @@ export const EXIT = {
   cannotConnect: 6,
   /** The local file cannot be read or written, or there is no room for it. */
   localFile: 7,
-  /** A server cannot listen on its port (in use, or an address not on this machine). */
+  /** A server cannot listen on its port: it is in use (or not allowed). */
   cannotListen: 8,
   /** The file's bytes did not match the SHA-256 its sender gave: nothing was kept. */
   integrity: 9,
   /** `--list` against a server that cannot list: an original server, or one that did not agree `list`. */
   cannotList: 10,
+  /** A server's --host is no address of this machine: a name that does not resolve, or an address on no interface. */
+  hostNotHere: 11,
 } as const;
 
 /** A protocol's client outcomes and the exit code each means. */

@@ -28,10 +28,13 @@ export async function runUdpClient(
   const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.connect(port, host, () => {
+    // Node calls back with the lookup's error (a host that does not resolve), though its types say no argument.
+    const connected = (error?: Error) => {
       socket.off('error', reject);
-      resolve();
-    });
+      if (error) reject(error);
+      else resolve();
+    };
+    socket.connect(port, host, connected);
   }).catch((error: unknown) => {
     socket.close();
     throw error;

@@ -1,0 +1,31 @@
+/**
+ * Options typed before the command (`wirestate --log-format json client ...`, as git and docker take them) are
+ * the command's: they move after its words, so yargs reads them there. Without this, `json` was taken for the
+ * command ("unknown command: json"). Only the flags every command shares take a value here (`--log-format`,
+ * `--record`); any other leading flag moves alone, and the command refuses it if it does not know it.
+ */
+
+/** The shared flags that take the next word as their value. */
+const TAKING_A_VALUE = ['--log-format', '--record'];
+
+/** `argv` with its leading options after the command's words (before a `--`, which ends the options). */
+export function commandFirst(argv: string[]): string[] {
+  const leading: string[] = [];
+  let index = 0;
+  while (index < argv.length && argv[index].startsWith('-') && argv[index] !== '--') {
+    const takesNext = TAKING_A_VALUE.includes(argv[index]) && index + 1 < argv.length;
+    leading.push(...argv.slice(index, takesNext ? index + 2 : index + 1));
+    index += takesNext ? 2 : 1;
+  }
+  const rest = argv.slice(index);
+  if (leading.length === 0 || rest.length === 0) return argv;
+  const end = rest.includes('--') ? rest.indexOf('--') : rest.length;
+  return [...rest.slice(0, end), ...leading, ...rest.slice(end)];
+}
+
+/** The flags every command shares, which may come before a command that is missing. */
+const SHARED = [...TAKING_A_VALUE, '-d', '--debug', '--inspect'];
+
+/** For words naming no command: the first flag no command shares (`-x`), which is the thing to say, or undefined. */
+export const strayFlag = (argv: string[]): string | undefined =>
+  argv.find((word) => word.startsWith('-') && !SHARED.includes(word.split('=')[0]));
