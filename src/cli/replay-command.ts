@@ -5,14 +5,14 @@ import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { valuesRequired } from './common-options';
-import { parseTrace, type Trace } from '../trace/trace-format';
+import { parseTrace, TraceFormatError, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
 import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
 import { errnoWords } from '../log/errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
-import { unknownTraceHeader } from './unknown-trace-header';
+import { CommandError } from './command-error';
 
 const CHECKS: [string, Chunking][] = [
   ['as recorded', { kind: 'recorded' }],
@@ -43,36 +43,27 @@ const builder = (yargs: Argv) =>
     );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
+  const shownFile = args.file === '-' ? 'stdin' : args.file;
   let text: string;
   try {
     text = args.file === '-' ? await streamText(process.stdin) : await readFile(args.file, 'utf8');
   } catch (error) {
-    process.stderr.write(`wirestate replay: cannot read ${args.file}: ${errnoWords(errorCode(error))}\n`);
-    process.exitCode = EXIT.usage;
-    return;
-  }
-  let trace: Trace;
-  try {
-    trace = parseTrace(text);
-  } catch (error) {
-    process.stderr.write(`wirestate replay: ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = EXIT.usage;
-    return;
+    throw new CommandError(`cannot read ${shownFile}: ${errnoWords(errorCode(error))}`, EXIT.usage);
   }
   const supports = await loadTraceSupport();
-  const unknown = unknownTraceHeader(trace.header, Object.keys(supports));
-  if (unknown) {
-    process.stderr.write(`wirestate replay: ${args.file}: ${unknown}\n`);
-    process.exitCode = EXIT.usage;
-    return;
+  let trace: Trace;
+  try {
+    trace = parseTrace(text, Object.keys(supports));
+  } catch (error) {
+    if (error instanceof TraceFormatError)
+      throw new CommandError(`${shownFile}:${error.line}: ${error.why}`, EXIT.usage);
+    throw error;
   }
   const support = supports[trace.header.protocol];
   process.stdout.write(`${formatTimeline(trace, support?.nameFrames(trace)).join('\n')}\n`);
   if (!args.check) return;
   if (!support || trace.header.role === 'proxy') {
-    process.stderr.write(`wirestate replay: ${trace.header.protocol} ${trace.header.role} traces cannot be re-run\n`);
-    process.exitCode = EXIT.usage;
-    return;
+    throw new CommandError(`${trace.header.protocol} ${trace.header.role} traces cannot be re-run`, EXIT.usage);
   }
   const expected = expectedFromTrace(trace);
   let differs = false;

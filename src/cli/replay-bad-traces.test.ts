@@ -1,0 +1,157 @@
+/**
+ * `wirestate replay` on traces that are not what the format says (README: "Traces"), from a file and from stdin,
+ * with and without --check: one line naming the file, the line and what is wrong, exit 2, never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { CLI, REPO, wirestate } from '../test-support/processes';
+
+const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'download-ok.server.jsonl');
+
+const HEADER = {
+  trace: 'wirestate/1',
+  protocol: 'upper',
+  role: 'server',
+  connection: 'c1',
+  peer: '127.0.0.1:1',
+  input: { maxRequest: 2048 },
+  version: '0.1.0',
+  started: '2026-11-30T00:00:00.000Z',
+};
+
+const lines = (...values: unknown[]) => values.map((value) => JSON.stringify(value)).join('\n') + '\n';
+
+/** Replays `text` from a file and from stdin, with and without --check: every run exits 2 with `why` on its line. */
+async function expectRefused(base: string, name: string, text: string | Buffer, line: number, why: string) {
+  const path = join(base, name);
+  await writeFile(path, text);
+  for (const check of [[], ['--check']]) {
+    expect(await wirestate(['replay', ...check, path])).toEqual({
+      code: EXIT.usage,
+      stdout: '',
+      stderr: `wirestate: ${path}:${line}: ${why}; see --help\n`,
+    });
+    const piped = spawnSync(process.execPath, [CLI, 'replay', ...check, '-'], { input: text, timeout: 30_000 });
+    expect({ status: piped.status, stdout: piped.stdout.toString(), stderr: piped.stderr.toString() }).toEqual({
+      status: EXIT.usage,
+      stdout: '',
+      stderr: `wirestate: stdin:${line}: ${why}; see --help\n`,
+    });
+  }
+}
+
+describe('wirestate replay refuses a trace that is not one, in one line', () => {
+  let base: string;
+  beforeAll(async () => (base = await mkdtemp(join(tmpdir(), 'wirestate-bad-traces-'))));
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  it('a header without input', async () => {
+    const { input: _, ...header } = HEADER;
+    await expectRefused(
+      base,
+      'no-input.jsonl',
+      lines(header, { t: 1, state: 'idle' }),
+      1,
+      "the trace header lacks input (the server machine's input, which a replay builds it from)",
+    );
+  });
+
+  it('a transfer header without input, whose frames the timeline would read with it', async () => {
+    const [first, ...rest] = (await readFile(FIXTURE, 'utf8')).split('\n');
+    const { input: _, ...header } = JSON.parse(first) as Record<string, unknown>;
+    await expectRefused(
+      base,
+      'transfer-no-input.jsonl',
+      [JSON.stringify(header), ...rest].join('\n'),
+      1,
+      "the trace header lacks input (the server machine's input, which a replay builds it from)",
+    );
+  });
+
+  it.each([
+    [
+      'an entry of an unknown shape',
+      { at: 5, kind: 'bogus' },
+      'the entry lacks t (milliseconds since the connection opened)',
+    ],
+    ['an entry with a time and nothing else', { t: 1 }, 'the entry has none of in, out, state, end, error, outcome'],
+    ['an entry of two kinds', { t: 1, in: 'aGk=', out: 'aGk=' }, 'the entry has in and out: one of them per entry'],
+    [
+      'a time that is not a number',
+      { t: '1', state: 'idle' },
+      't must be milliseconds since the connection opened, not "1"',
+    ],
+    ['a negative time', { t: -1, state: 'idle' }, 't must be milliseconds since the connection opened, not -1'],
+    ['bytes that are not base64', { t: 1, in: 'aGk*' }, 'in must be bytes in base64, not "aGk*"'],
+    ['bytes that are not text', { t: 1, out: 5 }, 'out must be bytes in base64, not 5'],
+    ['an end by someone else', { t: 1, end: 'us' }, 'end must be "peer", not "us"'],
+    ['an empty state', { t: 1, state: '' }, 'state must be a state\'s name, not ""'],
+    [
+      'an outcome without its code',
+      { t: 1, outcome: { ok: true, outcome: 'replied', bytes: 2 } },
+      'the outcome lacks code',
+    ],
+    ['an entry that is not an object', [1, 2], 'an entry must be an object, not [1,2]'],
+  ])('%s', async (_, entry, why) => {
+    await expectRefused(base, 'bad-entry.jsonl', lines(HEADER, { t: 0, state: 'idle' }, entry), 3, why);
+  });
+
+  it('entries out of time order, naming the later line', async () => {
+    await expectRefused(
+      base,
+      'out-of-order.jsonl',
+      lines(HEADER, { t: 5, state: 'idle' }, { t: 3, in: 'aGkK' }),
+      3,
+      "t 3 comes before the previous entry's 5: entries are in time order",
+    );
+  });
+
+  it('a line cut short, counting blank and CRLF lines as an editor does', async () => {
+    const text = `${JSON.stringify(HEADER)}\r\n\r\n{"t":0,"state":"idle"}\r\n{"t":1,"in":"aG`;
+    await expectRefused(base, 'truncated.jsonl', text, 4, 'not JSON: {"t":1,"in":"aG');
+  });
+
+  it('an empty file', async () => {
+    await expectRefused(base, 'empty.jsonl', '', 1, 'not a wirestate/1 trace (it starts with nothing)');
+  });
+
+  it('binary garbage, its control characters not sent to the terminal', async () => {
+    const garbage = Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0xff, 0x41, 0x07, 0x0a, 0x42]);
+    await expectRefused(base, 'garbage.bin', garbage, 1, 'not a wirestate/1 trace (it starts ?[2J?\uFFFDA?)');
+  });
+
+  it.each([
+    [
+      'role',
+      { role: 'nobody' },
+      'the trace header\'s role "nobody" is not one wirestate knows (server, client, proxy)',
+    ],
+    ['transport', { transport: 'sctp' }, 'the trace header\'s transport "sctp" is not one wirestate knows (tcp, udp)'],
+    ['peer', { peer: 5 }, "the trace header's peer must be text, not 5"],
+    ['input', { input: 'big' }, 'the trace header\'s input must be an object, not "big"'],
+  ])('a header whose %s is wrong', async (_, fields, why) => {
+    await expectRefused(base, 'bad-header.jsonl', lines({ ...HEADER, ...fields }, { t: 0, state: 'idle' }), 1, why);
+  });
+});
+
+describe('wirestate replay takes what a trace may hold beyond the format', () => {
+  let base: string;
+  beforeAll(async () => (base = await mkdtemp(join(tmpdir(), 'wirestate-odd-traces-'))));
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  it('reads a CRLF trace and one whose lines carry fields it does not know as it reads the plain one', async () => {
+    const plain = await wirestate(['replay', '--check', FIXTURE]);
+    expect(plain.code).toBe(0);
+    const text = await readFile(FIXTURE, 'utf8');
+    const widened = text
+      .split('\n')
+      .map((line) => (line ? JSON.stringify({ ...JSON.parse(line), note: 'added later' }) : line))
+      .join('\r\n');
+    const path = join(base, 'widened.jsonl');
+    await writeFile(path, widened);
+    expect(await wirestate(['replay', '--check', path])).toEqual(plain);
+  });
+});
