@@ -71,6 +71,30 @@ describe('wirestate replay refuses a trace that is not one, in one line', () => 
     );
   });
 
+  it('a server trace whose header says client, whose input a client machine cannot be built from', async () => {
+    const text = (await readFile(FIXTURE, 'utf8')).replace('"role":"server"', '"role":"client"');
+    await expectRefused(
+      base,
+      'role-changed.jsonl',
+      text,
+      1,
+      "the trace header's input lacks operation, serverName, size, which the transfer client machine needs (is its role right?)",
+    );
+  });
+
+  it('--check on a trace whose machine cannot run again says why in one line, after the timeline', async () => {
+    const server = join(REPO, 'fixtures', 'traces', 'ardei-advanced', 'session.server.jsonl');
+    const path = join(base, 'advanced-client.jsonl');
+    await writeFile(path, (await readFile(server, 'utf8')).replace('"role":"server"', '"role":"client"'));
+    const result = await wirestate(['replay', '--check', path]);
+    expect(result).toMatchObject({
+      code: EXIT.usage,
+      stderr:
+        'wirestate: an advanced client trace cannot be replayed: its commands came from the prompt, not the wire; see --help\n',
+    });
+    expect(result.stdout).toMatch(/^ardei-advanced client c\d+, peer /);
+  });
+
   it.each([
     [
       'an entry of an unknown shape',

@@ -8,6 +8,7 @@ import { valuesRequired } from './common-options';
 import { parseTrace, TraceFormatError, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
+import { CannotReplay, type TraceSupport } from '../trace/trace-support';
 import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
 import { errnoWords } from '../log/errno-words';
@@ -53,7 +54,7 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
   const supports = await loadTraceSupport();
   let trace: Trace;
   try {
-    trace = parseTrace(text, Object.keys(supports));
+    trace = parseTrace(text, supports);
   } catch (error) {
     if (error instanceof TraceFormatError)
       throw new CommandError(`${shownFile}:${error.line}: ${error.why}`, EXIT.usage);
@@ -68,13 +69,23 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
   const expected = expectedFromTrace(trace);
   let differs = false;
   for (const [label, chunking] of CHECKS) {
-    const found = differences(expected, await replayTrace(trace, support.specFromTrace, chunking));
+    const found = differences(expected, await replayed(trace, support, chunking));
     differs ||= found.length > 0;
     process.stdout.write(
       `replay ${label}: ${found.length === 0 ? 'same bytes, same states, same outcome' : found.join('; ')}\n`,
     );
   }
   if (differs) process.exitCode = EXIT.internal;
+}
+
+/** The trace run again, or the one line saying why its protocol cannot run it again. */
+async function replayed(trace: Trace, support: TraceSupport, chunking: Chunking) {
+  try {
+    return await replayTrace(trace, support.specFromTrace, chunking);
+  } catch (error) {
+    if (error instanceof CannotReplay) throw new CommandError(error.message, EXIT.usage);
+    throw error;
+  }
 }
 
 /** `wirestate replay <file>`. */

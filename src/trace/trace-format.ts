@@ -11,7 +11,7 @@
  *   {"t":1.400,"outcome":{...}}        how the machine ended
  */
 import type { SessionOutcome } from '../engine/protocol';
-import { entryProblem, headerProblem } from './trace-problems';
+import { entryProblem, headerProblem, type TraceInputs } from './trace-problems';
 
 export const TRACE_FORMAT = 'wirestate/1';
 
@@ -55,9 +55,9 @@ export class TraceFormatError extends Error {
 
 /**
  * Reads a trace's text, refusing (TraceFormatError) the first line that is not what trace-problems.ts says.
- * `protocols`: the protocols the reader knows; left out, any protocol name is taken. CRLF line ends are read as LF.
+ * `protocols`: the protocols the reader knows, with their machines' inputs; left out, any protocol is taken. CRLF line ends are read as LF.
  */
-export function parseTrace(text: string, protocols?: readonly string[]): Trace {
+export function parseTrace(text: string, protocols?: Readonly<Record<string, { inputs: TraceInputs }>>): Trace {
   const lines = text
     .split('\n')
     .map((line, index) => ({ number: index + 1, line: line.replace(/\r$/, '') }))

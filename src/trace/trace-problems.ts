@@ -5,6 +5,15 @@
  * may add some; a change that old readers would misread gets a new format name.
  */
 
+/** A JSON type an input field holds. */
+export type InputType = 'string' | 'number' | 'boolean' | 'object' | 'array';
+
+/**
+ * The input fields each role's machine cannot go without, and their JSON types: a header whose input lacks one
+ * (its role changed, a field cut) would build a machine that breaks, not one that replays.
+ */
+export type TraceInputs = Readonly<Record<'server' | 'client', Readonly<Record<string, InputType>>>>;
+
 /** The fields a header names, without which a timeline would say "undefined". */
 const HEADER_FIELDS = ['protocol', 'role', 'connection', 'peer', 'version', 'started'] as const;
 
@@ -16,9 +25,13 @@ const PROXY_PROTOCOLS: readonly string[] = ['tcp'];
 
 /**
  * Why `header` (a parsed first line, already known to name the format) cannot be read, or undefined.
- * `protocols`: the protocols this wirestate can read; left out, any protocol name is taken.
+ * `protocols`: the protocols this wirestate can read, by name, with their machines' inputs; left out, any
+ * protocol name and input object is taken.
  */
-export function headerProblem(header: Record<string, unknown>, protocols?: readonly string[]): string | undefined {
+export function headerProblem(
+  header: Record<string, unknown>,
+  protocols?: Readonly<Record<string, { inputs: TraceInputs }>>,
+): string | undefined {
   const missing = HEADER_FIELDS.filter((field) => header[field] === undefined);
   if (missing.length > 0) return `the trace header lacks ${missing.join(', ')}`;
   const notText = HEADER_FIELDS.find((field) => typeof header[field] !== 'string');
@@ -27,14 +40,25 @@ export function headerProblem(header: Record<string, unknown>, protocols?: reado
   if (!ROLES.includes(role as string)) return unknown('role', role, ROLES);
   if (transport !== undefined && !TRANSPORTS.includes(transport as string))
     return unknown('transport', transport, TRANSPORTS);
-  const known = role === 'proxy' ? PROXY_PROTOCOLS : protocols;
-  if (known && !known.includes(protocol as string)) return unknown('protocol', protocol, known);
-  if (role !== 'proxy' && !isObject(input))
+  if (role === 'proxy')
+    return PROXY_PROTOCOLS.includes(protocol as string) ? undefined : unknown('protocol', protocol, PROXY_PROTOCOLS);
+  if (protocols && !Object.hasOwn(protocols, protocol as string))
+    return unknown('protocol', protocol, Object.keys(protocols));
+  if (!isObject(input))
     return input === undefined
       ? `the trace header lacks input (the ${role as string} machine's input, which a replay builds it from)`
       : `the trace header's input must be an object, not ${shown(input)}`;
+  const fields = protocols?.[protocol as string].inputs[role as 'server' | 'client'] ?? {};
+  const lacking = Object.keys(fields).filter((field) => input[field] === undefined);
+  if (lacking.length > 0)
+    return `the trace header's input lacks ${lacking.join(', ')}, which the ${protocol as string} ${role as string} machine needs (is its role right?)`;
+  const mistyped = Object.keys(fields).find((field) => jsonType(input[field]) !== fields[field]);
+  if (mistyped)
+    return `the trace header's input.${mistyped} must be ${fields[mistyped]}, not ${shown(input[mistyped])}`;
   return undefined;
 }
+
+const jsonType = (value: unknown): string => (Array.isArray(value) ? 'array' : typeof value);
 
 /** The kinds of entry, exactly one of which each entry has, and the value each must hold. */
 const KINDS: Record<string, (value: unknown) => string | undefined> = {
