@@ -3,11 +3,11 @@
  * with and without --check: one line naming the file, the line and what is wrong, exit 2, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { CLI, REPO, wirestate } from '../test-support/processes';
+import { CLI, REPO, startCliServer, wirestate } from '../test-support/processes';
 
 const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'download-ok.server.jsonl');
 
@@ -177,5 +177,72 @@ describe('wirestate replay takes what a trace may hold beyond the format', () =>
     const path = join(base, 'widened.jsonl');
     await writeFile(path, widened);
     expect(await wirestate(['replay', '--check', path])).toEqual(plain);
+  });
+});
+
+const FILE_TEXT = 'a short file for one download\n';
+
+describe("wirestate replay on a real server's trace with one byte of a frame altered", () => {
+  let base: string;
+  let recorded: string[];
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-altered-trace-'));
+    const served = join(base, 'served');
+    await mkdir(served);
+    await writeFile(join(served, 'a.txt'), FILE_TEXT);
+    const server = await startCliServer([
+      'server',
+      '-l',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--root',
+      served,
+      '--record',
+      join(base, 'traces'),
+    ]);
+    try {
+      const download = ['client', '-s', `127.0.0.1:${server.port}`, '-v', 'a.txt', '-l', join(base, 'got.txt'), '-q'];
+      expect((await wirestate(download)).code).toBe(0);
+      await server.logged(/downloaded/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    const [file] = await readdir(join(base, 'traces'));
+    recorded = (await readFile(join(base, 'traces', file), 'utf8')).split('\n');
+  });
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  /** The trace with byte `at` of the server's reply to the request (status, then the size in 8 bytes) set to `value`. */
+  async function withReplyByte(at: number, value: number): Promise<string> {
+    // The first bytes out are the reply to the client's hello, the second the reply to its request.
+    const index = recorded.flatMap((line, at) => (line.includes('"out"') ? [at] : []))[1];
+    const entry = JSON.parse(recorded[index]) as { out: string };
+    const bytes = Buffer.from(entry.out, 'base64');
+    bytes[at] = value;
+    const lines = [...recorded];
+    lines[index] = JSON.stringify({ ...entry, out: bytes.toString('base64') });
+    const path = join(base, `altered-${at}-${value}.jsonl`);
+    await writeFile(path, lines.join('\n'));
+    return path;
+  }
+
+  it('a size with its last byte zeroed: the timeline reads it, --check says what differs, exit 1', async () => {
+    const path = await withReplyByte(8, 0);
+    expect(await wirestate(['replay', path])).toMatchObject({ code: 0, stderr: '' });
+    const checked = await wirestate(['replay', '--check', path]);
+    expect(checked).toMatchObject({ code: EXIT.internal, stderr: '' });
+    expect(checked.stdout).toMatch(/replay as recorded: .*differing/);
+  });
+
+  it('a size of a terabyte: --check says it will not rebuild such a file in memory, in one line, exit 2', async () => {
+    const path = await withReplyByte(3, 1);
+    const size = 2 ** 40 + FILE_TEXT.length;
+    expect(await wirestate(['replay', path])).toMatchObject({ code: 0, stderr: '' });
+    expect(await wirestate(['replay', '--check', path])).toMatchObject({
+      code: EXIT.usage,
+      stderr: `wirestate: the trace's frames name a file of ${size} bytes; a replay rebuilds files in memory, 67108864 bytes at most; see --help\n`,
+    });
   });
 });
