@@ -166,6 +166,15 @@ describe('wirestate replay takes what a trace may hold beyond the format', () =>
   beforeAll(async () => (base = await mkdtemp(join(tmpdir(), 'wirestate-odd-traces-'))));
   afterAll(() => rm(base, { recursive: true, force: true }));
 
+  it('reads a line of 16 MB, one frame of 12 MiB', async () => {
+    const path = join(base, 'big-frame.jsonl');
+    const frame = Buffer.alloc(12 * 1024 * 1024, 'a').toString('base64');
+    await writeFile(path, lines(HEADER, { t: 1, in: frame }));
+    const result = await wirestate(['replay', path]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout.split('\n')[1]).toMatch(/^\s+1\.000 ms {2}in {4}12582912 B {2}"aaaa/);
+  });
+
   it('reads a CRLF trace and one whose lines carry fields it does not know as it reads the plain one', async () => {
     const plain = await wirestate(['replay', '--check', FIXTURE]);
     expect(plain.code).toBe(0);

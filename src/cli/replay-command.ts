@@ -40,7 +40,7 @@ const builder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace.',
+      'Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace (with --check: or one that cannot run again).',
     );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
