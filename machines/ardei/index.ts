@@ -8,6 +8,7 @@ import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import { downloadFolder, type DownloadFolder } from '../../src/storage/download-folder';
 import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { CannotReplay } from '../../src/trace/trace-support';
 import { tracedBytes } from '../../src/trace/trace-format';
 import { worldFromReplies } from './advanced-trace-world';
 import { advancedClientActors, advancedServerActors } from './advanced-actors';
@@ -81,6 +82,13 @@ export const ardeiTraceSupport = (transport: 'tcp' | 'udp') =>
       transport === 'tcp'
         ? { server: createArdeiTcpServer(), client: createArdeiTcpClient() }
         : { server: createArdeiUdpServer(), client: createArdeiUdpClient() },
+    inputs:
+      transport === 'tcp'
+        ? { server: { maxRequest: 'number' }, client: { request: 'string', keep: 'number' } }
+        : {
+            server: { burst: 'number', paceMs: 'number', maxReply: 'number' },
+            client: { request: 'string', keep: 'number', silenceMs: 'number' },
+          },
   });
 
 export type AdvancedServerOptions = Omit<AdvancedServerInput, 'owner'>;
@@ -115,9 +123,12 @@ export const ardeiAdvancedTraceSupport = () =>
       return ardeiAdvancedServer(worldFromReplies(tracedBytes(trace, 'out')), options).accept(trace.header.connection);
     },
     client: () => {
-      throw new Error('an advanced client trace cannot be replayed: its commands came from the prompt, not the wire');
+      throw new CannotReplay(
+        'an advanced client trace cannot be replayed: its commands came from the prompt, not the wire',
+      );
     },
     machines: { server: ardeiAdvancedServerMachine, client: ardeiAdvancedClientMachine },
+    inputs: { server: { owner: 'string', maxRequest: 'number' }, client: {} },
   });
 
 /**

@@ -62,6 +62,7 @@ export const blocksTraceSupport = () =>
     },
     client: (trace) => blocksClient(memoryLocalFile(), trace.header.input as BlocksClientInput),
     machines: { server: blocksServerMachine, client: blocksClientMachine },
+    inputs: { server: { owner: 'string', maxRequest: 'number' }, client: { serverName: 'string' } },
   });
 
 /** The sessions `npm run fixtures` records: the client fetching each kind of name. */

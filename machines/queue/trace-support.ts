@@ -84,5 +84,6 @@ export function queueTraceSupport(transport: Transport): TraceSupport {
       transport === 'tcp'
         ? { server: queueTcpServerMachine, client: createQueueTcpClient(Buffer.alloc(0)) }
         : { server: queueUdpServerMachine, client: createQueueUdpClient(Buffer.alloc(0)) },
+    inputs: { server: { maxMessage: 'number' }, client: { mode: 'string', maxMessage: 'number' } },
   };
 }

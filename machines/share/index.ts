@@ -84,6 +84,10 @@ export const shareTraceSupport = () =>
       return shareClient(memoryLocalFile(tracedBytes(trace, 'out').subarray(request.length)), input);
     },
     machines: { server: shareServerMachine, client: shareClientMachine },
+    inputs: {
+      server: { owner: 'string', maxRequest: 'number' },
+      client: { command: 'string', name: 'string', size: 'number', maxListing: 'number' },
+    },
   });
 
 const fixtureServer = (files: ShareFiles) => shareServer(files, { maxRequest: 2048 });

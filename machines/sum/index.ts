@@ -3,7 +3,7 @@ import { ChunkReader } from '../../src/engine/chunk-reader';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
-import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { TEXT_CLIENT_INPUTS, textTraceSupport } from '../../src/trace/text-trace-support';
 import { parseSumReply } from './codec';
 import { createSumServer, type SumServerInput } from './server';
 import { randomInt } from 'node:crypto';
@@ -35,6 +35,10 @@ export const sumTraceSupport = () =>
     server: (trace) => sumServer(trace.header.input as SumServerInput).accept(trace.header.connection),
     client: (trace) => sumClient(trace.header.input as TextClientInput),
     machines: sumMachines(),
+    inputs: {
+      server: { serverName: 'string', serverNumber: 'number', maxRequest: 'number' },
+      client: TEXT_CLIENT_INPUTS,
+    },
   });
 
 const fixtureServer = () => sumServer({ serverName: 'Server of wirestate', serverNumber: 17, maxRequest: 2048 });

@@ -28,6 +28,10 @@ export const transferProtocol: ProtocolDescriptor = {
       nameFrames: transferFrameNamer,
       specFromTrace,
       machines: transferMachines,
+      inputs: {
+        server: { owner: 'string', maxUploadSize: 'number' },
+        client: { operation: 'string', serverName: 'string', size: 'number' },
+      },
       describeEvent: transferEventWords,
     },
   },

@@ -10,6 +10,7 @@ import { memoryLocalFile } from '../../src/storage/memory-local-file';
 import { checkName } from '../../src/storage/name-rules';
 import { readOnly } from '../../src/storage/read-only-files';
 import { tracedBytes, type Trace } from '../../src/trace/trace-format';
+import { CannotReplay } from '../../src/trace/trace-support';
 import { asksToResume, transferClientMachine, type ClientInput } from './client';
 import { OP, STATUS } from './frames';
 import { TransferFrameReader, type InboundFrame } from './frame-reader';
@@ -84,7 +85,7 @@ function serverWorld(
   if (endedWith(outcome, 'file.busy')) files.holds.claim(key, OTHER_CONNECTION);
   if (reply?.type === 'frame.download_reply' && reply.status === STATUS.yes) {
     // A resumed download's bytes before its start never crossed the wire: NULs, as for any bytes not recorded.
-    files.files.set(key, padTo(Buffer.concat([Buffer.alloc(reply.start ?? 0), dataOf(sent)]), reply.size));
+    files.files.set(key, padTo(Buffer.concat([zeros(reply.start ?? 0), dataOf(sent)]), reply.size));
   }
   if (op === OP.upload && endedWith(outcome, 'file.exists')) files.files.set(key, Buffer.alloc(0));
   return endedWith(outcome, 'storage.read_only') ? readOnly(files) : files;
@@ -94,7 +95,7 @@ function serverWorld(
 function listedWorld(outbound: Buffer): MemoryFiles {
   const files = new MemoryFiles();
   for (const file of decodeListEntries(dataOf(framesOf(new TransferFrameReader('list', { hello: true }), outbound)))) {
-    files.files.set(file.name, Buffer.alloc(file.size));
+    files.files.set(file.name, zeros(file.size));
     files.mtimes.set(file.name, file.mtimeMs);
   }
   return files;
@@ -109,7 +110,7 @@ function localWorld(input: ClientInput, inbound: Buffer, outbound: Buffer, outco
   if (input.operation === 'upload') {
     // A resumed upload's bytes before its start never crossed the wire: NULs, as for any bytes not recorded.
     const reply = replies.find((frame) => frame.type === 'frame.upload_reply');
-    const kept = Buffer.alloc(reply?.type === 'frame.upload_reply' ? (reply.start ?? 0) : 0);
+    const kept = zeros(reply?.type === 'frame.upload_reply' ? (reply.start ?? 0) : 0);
     const sent = dataOf(framesOf(new TransferFrameReader('server', { capabilities: ~0 }), outbound));
     return memoryLocalFile(padTo(Buffer.concat([kept, sent]), input.size));
   }
@@ -137,5 +138,17 @@ function outcomeOf(trace: Trace) {
 
 /** The recorded bytes, or zeros where the run stopped before sending them. */
 function padTo(bytes: Buffer, size: number): Buffer {
-  return bytes.length >= size ? bytes.subarray(0, size) : Buffer.concat([bytes, Buffer.alloc(size - bytes.length)]);
+  return bytes.length >= size ? bytes.subarray(0, size) : Buffer.concat([bytes, zeros(size - bytes.length, size)]);
+}
+
+/** The largest file a replay rebuilds in memory: traces are of small transfers (README: "Traces"). */
+const MAX_REBUILT_FILE = 64 * 1024 * 1024;
+
+/** `count` zero bytes of a rebuilt file of `fileSize`, unless the trace's frames name more than a replay holds in memory. */
+function zeros(count: number, fileSize = count): Buffer {
+  if (fileSize > MAX_REBUILT_FILE)
+    throw new CannotReplay(
+      `the trace's frames name a file of ${fileSize} bytes; a replay rebuilds files in memory, ${MAX_REBUILT_FILE} bytes at most`,
+    );
+  return Buffer.alloc(count);
 }

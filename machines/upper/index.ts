@@ -3,7 +3,7 @@ import { ChunkReader } from '../../src/engine/chunk-reader';
 import { TextRequestReader } from '../../src/engine/text-request-reader';
 import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { createTextClient, type TextClientInput } from '../../src/engine/text-client';
-import { textTraceSupport } from '../../src/trace/text-trace-support';
+import { TEXT_CLIENT_INPUTS, textTraceSupport } from '../../src/trace/text-trace-support';
 import { createUpperServer, type UpperServerInput } from './server';
 import { TEXT_CLIENT_EXITS } from '../../src/engine/exit-codes';
 import type { FixtureScenario } from '../fixture-scenario';
@@ -27,6 +27,7 @@ export const upperTraceSupport = () =>
     server: (trace) => upperServer(trace.header.input as UpperServerInput).accept(trace.header.connection),
     client: (trace) => upperClient(trace.header.input as TextClientInput),
     machines: upperMachines(),
+    inputs: { server: { maxRequest: 'number' }, client: TEXT_CLIENT_INPUTS },
   });
 
 const fixtureServer = () => upperServer({ maxRequest: 2048 });

@@ -5,14 +5,15 @@ import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { valuesRequired } from './common-options';
-import { parseTrace, type Trace } from '../trace/trace-format';
+import { parseTrace, TraceFormatError, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
+import { CannotReplay, type TraceSupport } from '../trace/trace-support';
 import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
 import { errnoWords } from '../log/errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
-import { unknownTraceHeader } from './unknown-trace-header';
+import { CommandError } from './command-error';
 
 const CHECKS: [string, Chunking][] = [
   ['as recorded', { kind: 'recorded' }],
@@ -39,51 +40,52 @@ const builder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace.',
+      'Exit codes: 0 read (and, with --check, replayed identically), 1 the replay differs, 2 not a readable trace (with --check: or one that cannot run again).',
     );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
+  const shownFile = args.file === '-' ? 'stdin' : args.file;
   let text: string;
   try {
     text = args.file === '-' ? await streamText(process.stdin) : await readFile(args.file, 'utf8');
   } catch (error) {
-    process.stderr.write(`wirestate replay: cannot read ${args.file}: ${errnoWords(errorCode(error))}\n`);
-    process.exitCode = EXIT.usage;
-    return;
-  }
-  let trace: Trace;
-  try {
-    trace = parseTrace(text);
-  } catch (error) {
-    process.stderr.write(`wirestate replay: ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = EXIT.usage;
-    return;
+    throw new CommandError(`cannot read ${shownFile}: ${errnoWords(errorCode(error))}`, EXIT.usage);
   }
   const supports = await loadTraceSupport();
-  const unknown = unknownTraceHeader(trace.header, Object.keys(supports));
-  if (unknown) {
-    process.stderr.write(`wirestate replay: ${args.file}: ${unknown}\n`);
-    process.exitCode = EXIT.usage;
-    return;
+  let trace: Trace;
+  try {
+    trace = parseTrace(text, supports);
+  } catch (error) {
+    if (error instanceof TraceFormatError)
+      throw new CommandError(`${shownFile}:${error.line}: ${error.why}`, EXIT.usage);
+    throw error;
   }
   const support = supports[trace.header.protocol];
   process.stdout.write(`${formatTimeline(trace, support?.nameFrames(trace)).join('\n')}\n`);
   if (!args.check) return;
   if (!support || trace.header.role === 'proxy') {
-    process.stderr.write(`wirestate replay: ${trace.header.protocol} ${trace.header.role} traces cannot be re-run\n`);
-    process.exitCode = EXIT.usage;
-    return;
+    throw new CommandError(`${trace.header.protocol} ${trace.header.role} traces cannot be re-run`, EXIT.usage);
   }
   const expected = expectedFromTrace(trace);
   let differs = false;
   for (const [label, chunking] of CHECKS) {
-    const found = differences(expected, await replayTrace(trace, support.specFromTrace, chunking));
+    const found = differences(expected, await replayed(trace, support, chunking));
     differs ||= found.length > 0;
     process.stdout.write(
       `replay ${label}: ${found.length === 0 ? 'same bytes, same states, same outcome' : found.join('; ')}\n`,
     );
   }
   if (differs) process.exitCode = EXIT.internal;
+}
+
+/** The trace run again, or the one line saying why its protocol cannot run it again. */
+async function replayed(trace: Trace, support: TraceSupport, chunking: Chunking) {
+  try {
+    return await replayTrace(trace, support.specFromTrace, chunking);
+  } catch (error) {
+    if (error instanceof CannotReplay) throw new CommandError(error.message, EXIT.usage);
+    throw error;
+  }
 }
 
 /** `wirestate replay <file>`. */

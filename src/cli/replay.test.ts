@@ -131,7 +131,7 @@ describe('wirestate replay', () => {
     const path = join(base, 'no-such-trace.jsonl');
     const result = await wirestate(['replay', path]);
     expect(result.code).toBe(EXIT.usage);
-    expect(result.stderr).toBe(`wirestate replay: cannot read ${path}: no such file or folder (ENOENT)\n`);
+    expect(result.stderr).toBe(`wirestate: cannot read ${path}: no such file or folder (ENOENT); see --help\n`);
   });
 
   it('refuses a file that is not a trace with exit 2', async () => {
@@ -139,7 +139,7 @@ describe('wirestate replay', () => {
     await writeFile(path, '{"hello":1}\n');
     const result = await wirestate(['replay', path]);
     expect(result.code).toBe(EXIT.usage);
-    expect(result.stderr).toMatch(/not a wirestate\/1 trace/);
+    expect(result.stderr).toBe(`wirestate: ${path}:1: not a wirestate/1 trace (it starts {"hello":1}); see --help\n`);
   });
 
   it('refuses a header without its fields in one line naming them, exit 2', async () => {
@@ -149,7 +149,7 @@ describe('wirestate replay', () => {
     expect(result).toMatchObject({
       code: EXIT.usage,
       stdout: '',
-      stderr: `wirestate replay: ${path}: the trace header lacks role, connection, peer, version, started\n`,
+      stderr: `wirestate: ${path}:1: the trace header lacks role, connection, peer, version, started; see --help\n`,
     });
   });
 
@@ -181,13 +181,17 @@ describe('wirestate replay', () => {
         encoding: 'utf8',
         timeout: 30_000,
       });
-      expect(piped).toMatchObject({ status: EXIT.usage, stdout: '', stderr: `wirestate replay: -: ${why}\n` });
+      expect(piped).toMatchObject({
+        status: EXIT.usage,
+        stdout: '',
+        stderr: `wirestate: stdin:1: ${why}; see --help\n`,
+      });
       const path = join(base, `unknown-${fields.role}.jsonl`);
       await writeFile(path, text);
       expect(await wirestate(['replay', path])).toMatchObject({
         code: EXIT.usage,
         stdout: '',
-        stderr: `wirestate replay: ${path}: ${why}\n`,
+        stderr: `wirestate: ${path}:1: ${why}; see --help\n`,
       });
     },
   );

@@ -16,7 +16,7 @@ export interface TraceView {
 
 /** Reads a trace file's text; throws, with what is wrong, when it is not a trace. */
 export function readTrace(text: string, protocols: Record<string, TraceSupport>): TraceView {
-  const trace = parseTrace(text);
+  const trace = parseTrace(text, protocols);
   const support = protocols[trace.header.protocol];
   const machine = trace.header.role === 'proxy' ? undefined : support?.machines[trace.header.role];
   // One namer for the whole trace: a frame may be cut across entries, and its reader keeps the leftover bytes.

@@ -8,6 +8,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { ConnectionSpec } from '../engine/protocol';
 import type { Trace } from './trace-format';
 import type { FrameNamer, TraceSupport } from './trace-support';
+import type { TraceInputs } from './trace-problems';
 
 const PREVIEW = 40;
 
@@ -24,12 +25,17 @@ export interface TextTraceRoles {
   server(trace: Trace): ConnectionSpec;
   client(trace: Trace): ConnectionSpec;
   machines: { server: AnyStateMachine; client: AnyStateMachine };
+  inputs: TraceInputs;
 }
+
+/** What the one-shot text client (src/engine/text-client.ts) needs of its input. */
+export const TEXT_CLIENT_INPUTS = { lines: 'array', maxReply: 'number' } as const;
 
 export function textTraceSupport(roles: TextTraceRoles): TraceSupport {
   return {
     nameFrames: () => previewChunk,
     specFromTrace: (trace) => (trace.header.role === 'client' ? roles.client(trace) : roles.server(trace)),
     machines: roles.machines,
+    inputs: roles.inputs,
   };
 }

@@ -8,6 +8,7 @@ const header = {
   peer: '127.0.0.1:1',
   version: '0.1.0',
   started: '2026-11-30T00:00:00.000Z',
+  input: {},
 };
 
 describe('parseTrace', () => {
@@ -24,13 +25,13 @@ describe('parseTrace', () => {
 
   it('refuses a file that is not a trace of this format, quoting its first line', () => {
     expect(() => parseTrace('{"trace":"wirestate/0"}\n')).toThrow(
-      'not a wirestate/1 trace (first line: {"trace":"wirestate/0"})',
+      'line 1: not a wirestate/1 trace (it starts {"trace":"wirestate/0"})',
     );
-    expect(() => parseTrace('')).toThrow('not a wirestate/1 trace (first line: none)');
+    expect(() => parseTrace('')).toThrow('line 1: not a wirestate/1 trace (it starts with nothing)');
   });
 
   it('names the line that is not JSON', () => {
-    expect(() => parseTrace(`${JSON.stringify(header)}\n{"t":1,"in":\n`)).toThrow('line 2 is not JSON');
+    expect(() => parseTrace(`${JSON.stringify(header)}\n{"t":1,"in":\n`)).toThrow('line 2: not JSON: {"t":1,"in":');
   });
 });
 

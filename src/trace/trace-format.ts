@@ -11,6 +11,7 @@
  *   {"t":1.400,"outcome":{...}}        how the machine ended
  */
 import type { SessionOutcome } from '../engine/protocol';
+import { entryProblem, headerProblem, type TraceInputs } from './trace-problems';
 
 export const TRACE_FORMAT = 'wirestate/1';
 
@@ -42,25 +43,62 @@ export interface Trace {
   entries: TraceEntry[];
 }
 
-/** What every header names, without which a trace cannot be read (a timeline would say "undefined"). */
-const HEADER_FIELDS = ['protocol', 'role', 'connection', 'peer', 'version', 'started'] as const;
-
-export function parseTrace(text: string): Trace {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const [first, ...rest] = lines.map((line, index) => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch {
-      throw new Error(`line ${index + 1} is not JSON`);
-    }
-  });
-  const header = first as TraceHeader | undefined;
-  if (header?.trace !== TRACE_FORMAT)
-    throw new Error(`not a ${TRACE_FORMAT} trace (first line: ${lines[0]?.slice(0, 60) ?? 'none'})`);
-  const missing = HEADER_FIELDS.filter((field) => typeof header[field] !== 'string');
-  if (missing.length > 0) throw new Error(`the trace header lacks ${missing.join(', ')}`);
-  return { header, entries: rest as TraceEntry[] };
+/** A line of a trace that cannot be read: `line` counts from 1, blank lines included, as an editor does. */
+export class TraceFormatError extends Error {
+  constructor(
+    readonly line: number,
+    readonly why: string,
+  ) {
+    super(`line ${line}: ${why}`);
+  }
 }
+
+/**
+ * Reads a trace's text, refusing (TraceFormatError) the first line that is not what trace-problems.ts says.
+ * `protocols`: the protocols the reader knows, with their machines' inputs; left out, any protocol is taken. CRLF line ends are read as LF.
+ */
+export function parseTrace(text: string, protocols?: Readonly<Record<string, { inputs: TraceInputs }>>): Trace {
+  const lines = text
+    .split('\n')
+    .map((line, index) => ({ number: index + 1, line: line.replace(/\r$/, '') }))
+    .filter(({ line }) => line.trim() !== '');
+  const [first, ...rest] = lines;
+  const header = first && jsonOf(first.line);
+  if (!isHeader(header)) throw notATrace(first?.number ?? 1, first?.line);
+  const headerWhy = headerProblem(header, protocols);
+  if (headerWhy) throw new TraceFormatError(first.number, headerWhy);
+  const entries: TraceEntry[] = [];
+  for (const { number, line } of rest) {
+    const entry = jsonOf(line);
+    if (entry === NOT_JSON) throw new TraceFormatError(number, `not JSON: ${shownLine(line)}`);
+    const why = entryProblem(entry, entries.at(-1)?.t ?? 0);
+    if (why) throw new TraceFormatError(number, why);
+    entries.push(entry as TraceEntry);
+  }
+  return { header: header as unknown as TraceHeader, entries };
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function jsonOf(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+const isHeader = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && (value as { trace?: unknown }).trace === TRACE_FORMAT;
+
+/** The start of a line as it reads, control characters (binary garbage, a terminal's escapes) as `?`. */
+const shownLine = (line: string) => `${line.slice(0, 40).replace(/\p{Cc}/gu, '?')}${line.length > 40 ? '...' : ''}`;
+
+const notATrace = (number: number, line: string | undefined) =>
+  new TraceFormatError(
+    number,
+    `not a ${TRACE_FORMAT} trace (it starts ${line === undefined ? 'with nothing' : shownLine(line)})`,
+  );
 
 /** The bytes of a chunk entry. */
 export function chunkBytes(entry: { in: string } | { out: string }): Buffer;

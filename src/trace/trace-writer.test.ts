@@ -64,6 +64,7 @@ describe('TraceWriter', () => {
       role: 'client',
       connection: 'client',
       peer: 'localhost:1',
+      input: {},
     });
     for (let n = 0; n < 50; n++) writer.state(`s${n}`);
     await writer.finish({ ok: false, outcome: 'aborted', code: 'session.aborted', bytes: 0 });

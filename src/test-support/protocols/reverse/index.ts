@@ -42,6 +42,7 @@ export const reverseProtocol: ProtocolDescriptor = {
       }),
       client: (trace) => ({ logic: client, input: trace.header.input, decoder: new ChunkReader() }),
       machines: { server: reverseServer, client },
+      inputs: { server: {}, client: {} },
     }),
   },
   exitCodes: TEXT_CLIENT_EXITS,
