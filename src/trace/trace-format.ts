@@ -11,6 +11,7 @@
  *   {"t":1.400,"outcome":{...}}        how the machine ended
  */
 import type { SessionOutcome } from '../engine/protocol';
+import { checkedEntry } from './trace-entry-check';
 
 export const TRACE_FORMAT = 'wirestate/1';
 
@@ -59,7 +60,7 @@ export function parseTrace(text: string): Trace {
     throw new Error(`not a ${TRACE_FORMAT} trace (first line: ${lines[0]?.slice(0, 60) ?? 'none'})`);
   const missing = HEADER_FIELDS.filter((field) => typeof header[field] !== 'string');
   if (missing.length > 0) throw new Error(`the trace header lacks ${missing.join(', ')}`);
-  return { header, entries: rest as TraceEntry[] };
+  return { header, entries: rest.map((entry, index) => checkedEntry(entry, index + 2)) };
 }
 
 /** The bytes of a chunk entry. */
