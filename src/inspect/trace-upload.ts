@@ -18,13 +18,16 @@ export function answerTraceUpload(
   limit = MAX_TRACE_BYTES,
 ): void {
   const declared = Number(request.headers['content-length']);
-  if (declared > limit) return refuseTooBig(request, response, limit);
+  if (declared > limit) {
+    refuseTooBig(request, response, limit);
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   request.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > limit) return refuseTooBig(request, response, limit);
-    chunks.push(chunk);
+    if (size > limit) refuseTooBig(request, response, limit);
+    else chunks.push(chunk);
   });
   request.on('end', () => {
     if (response.headersSent) return;
