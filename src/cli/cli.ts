@@ -15,6 +15,7 @@ import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
 import { refuseBlankNames } from './blank-names';
+import { refuseEmptyInspectPort } from './empty-inspect-port';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -103,6 +104,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], argv: string[]
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseEmptyInspectPort(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
       .alias('help', ['h', '?', 'usage'])
