@@ -97,3 +97,27 @@ describe('a download of a file on disk', () => {
     expect(machineEvents.length).toBeLessThan(20);
   });
 });
+
+it('steps the machine once per protocol step for a download read in one go: its end carries the count', async () => {
+  const files = new MemoryFiles();
+  files.files.set('small.bin', Buffer.alloc(1024, 7));
+  const { actor, pump, machineEvents } = started(
+    transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER }).accept('c1'),
+  );
+  onWireCommands(actor, (command) => command.type === 'wire.write' && command.written && setImmediate(command.written));
+  actor.start();
+  pump.push(encodeRequest(OP.download, 'small.bin'));
+  await waitFor(actor, (snapshot) => snapshot.matches('check_download_confirmation'));
+  pump.push(encodeStatus(STATUS.yes));
+  const done = await waitFor(actor, (snapshot) => snapshot.status === 'done');
+
+  expect(done.output).toMatchObject({ ok: true, outcome: 'downloaded', bytes: 1024 });
+  expect(machineEvents).toEqual([
+    'xstate.init',
+    'frame.request',
+    expect.stringMatching(/^xstate\.done\.actor\./),
+    'wire.flushed',
+    'frame.confirm',
+    'file.done',
+  ]);
+});

@@ -32,6 +32,8 @@ export interface BulkMeter {
   active(): void;
   /** Report now the bytes not yet reported. */
   flush(): void;
+  /** The bytes not yet reported, for the caller to tell with an event of its own: they count as reported. */
+  take(): number;
   timer(event: MeterTimer): void;
   /** Cancels the timers (the bytes not yet reported stay so: `flush` first to report them). */
   stop(): void;
@@ -47,9 +49,14 @@ export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter
   let lastActive = now();
   const schedule = (event: MeterTimer, ms: number) =>
     system.scheduler.schedule(self as AnyActorRef, self as AnyActorRef, event, ms, event.type);
-  const flush = () => {
-    if (unreported > 0) hooks.report(unreported);
+  const take = () => {
+    const bytes = unreported;
     unreported = 0;
+    return bytes;
+  };
+  const flush = () => {
+    const bytes = take();
+    if (bytes > 0) hooks.report(bytes);
   };
   const stop = () => {
     system.scheduler.cancel(self as AnyActorRef, 'meter.idle');
@@ -70,6 +77,7 @@ export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter
       lastActive = now();
     },
     flush,
+    take,
     timer: (event) => {
       if (event.type === 'meter.tick') {
         ticking = false;

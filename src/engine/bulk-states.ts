@@ -133,12 +133,14 @@ export function sendFromSource<
     on: {
       'file.progress': { actions: countProgress },
       // With a digest wanted, the file's SHA-256 follows its last byte (the transfer extension's DIGEST).
+      // The end carries the last bytes the source had not reported yet: counted before the outcome is.
       'file.done': digest
         ? [
             {
               guard: ({ context }: { context: Context }) => digest(context),
               target: sentTarget,
               actions: [
+                countProgress,
                 {
                   type: 'write' as const,
                   params: ({ event }: { event: { sha256?: Buffer } }) => ({ bytes: event.sha256 ?? Buffer.alloc(0) }),
@@ -146,9 +148,9 @@ export function sendFromSource<
                 ...finished,
               ],
             },
-            { target: sentTarget, actions: finished },
+            { target: sentTarget, actions: [countProgress, ...finished] },
           ]
-        : { target: sentTarget, actions: finished },
+        : { target: sentTarget, actions: [countProgress, ...finished] },
       'file.error': { target: failedTarget, actions: { type: 'finish' as const, params: failureOf(failure) } },
       'file.stalled': stalledTo(failedTarget),
     },

@@ -55,8 +55,11 @@ export type BulkReport =
 
 export type SourceEvent =
   | BulkReport
-  /** Every byte read; `sha256`: their digest, when the target asked for one. */
-  | { type: 'file.done'; sha256?: Buffer }
+  /**
+   * Every byte read; `bytes`: those moved since the last `file.progress` (the end carries them rather than
+   * a progress event of its own: one macrostep fewer per file); `sha256`: their digest, when the target asked for one.
+   */
+  | { type: 'file.done'; bytes: number; sha256?: Buffer }
   | FileFailure<'file.unreadable' | 'file.size_changed'>;
 /**
  * `source.report`: tell the machine now of the bytes not yet reported (it is about to hear of the
@@ -141,7 +144,7 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
             if (count === 0) {
               end(
                 sent === input.size || input.untilEnd
-                  ? { type: 'file.done', ...(hash && { sha256: hash.digest() }) }
+                  ? { type: 'file.done', bytes: meter.take(), ...(hash && { sha256: hash.digest() }) }
                   : { type: 'file.error', code: 'file.size_changed', detail: `${sent} of ${input.size} bytes` },
               );
               return;

@@ -3,11 +3,13 @@
  * for people and `json` for machines. A line about a connection carries the
  * connection's fields (protocol, connection, peer, operation, name, bytes,
  * duration_ms, outcome, code): `json` prints them, `pretty` says them in prose.
- * A server's lines reach stdout a batch per event-loop turn (batched-output.ts).
+ * A server's lines go from winston's format straight to stdout, in batches
+ * (formatted-lines.ts, batched-output.ts).
  */
 import type winston from 'winston';
 import { batchedOutput } from './batched-output';
-import { DeferredLogger, type Logger } from './deferred-logger';
+import { DeferredLogger, type Logger, type WinstonSink } from './deferred-logger';
+import { formattedLines } from './formatted-lines';
 import { lineTimestamp } from './line-timestamp';
 
 export type { Logger } from './deferred-logger';
@@ -23,10 +25,10 @@ export interface LoggerOptions {
 
 /** Winston itself (about 90 modules) loads at the first line written: a client that logs nothing never loads it. */
 export function createLogger(options: LoggerOptions): Logger {
-  return new DeferredLogger(options.debug ? 'debug' : 'info', (level) => winstonLogger(options, level));
+  return new DeferredLogger(options.debug ? 'debug' : 'info', (level) => lineSink(options, level));
 }
 
-function winstonLogger(options: LoggerOptions, level: string): winston.Logger {
+function lineSink(options: LoggerOptions, level: string): WinstonSink {
   // Required here, not imported at the top: see createLogger.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createLogger: create, format, transports } = require('winston') as typeof winston;
@@ -34,19 +36,18 @@ function winstonLogger(options: LoggerOptions, level: string): winston.Logger {
     const who = typeof connection === 'string' ? ` [${connection}]` : '';
     return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
   });
-  return create({
-    level,
-    format:
-      options.format === 'json'
-        ? format.combine(format.timestamp({ format: lineTimestamp }), format.json())
-        : format.combine(format.timestamp({ format: lineTimestamp }), pretty),
-    // A client's lines go to stderr as they come, between its own output; a server's to stdout in batches.
-    transports: [
-      options.stderr
-        ? new transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })
-        : new transports.Stream({ stream: batchedOutput(process.stdout) }),
-    ],
-  });
+  const lineFormat =
+    options.format === 'json'
+      ? format.combine(format.timestamp({ format: lineTimestamp }), format.json())
+      : format.combine(format.timestamp({ format: lineTimestamp }), pretty);
+  // A client's lines go to stderr as they come, between its own output; a server's to stdout in batches.
+  return options.stderr
+    ? create({
+        level,
+        format: lineFormat,
+        transports: [new transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
+      })
+    : formattedLines(level, lineFormat, batchedOutput(process.stdout));
 }
 
 /** Human-friendly size, for log lines and progress. */
