@@ -49,7 +49,7 @@ describe('transfer server machine: download', () => {
     const result = await serve(new MemoryFiles(), [encodeRequest(OP.download, 'nope')]);
     expect(result.sent).toEqual(encodeDownloadReply(STATUS.no, 0));
     expect(result.states).toEqual(['client_connect', 'check_download', 'download_complete']);
-    expect(result.outcome).toMatchObject({ ok: false, outcome: 'refused', detail: 'missing' });
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'refused', detail: 'no such file' });
   });
 
   it('answers F for a name another connection is uploading', async () => {
@@ -57,7 +57,7 @@ describe('transfer server machine: download', () => {
     files.holds.claim('busy', 'uploader');
     const result = await serve(files, [encodeRequest(OP.download, 'busy')]);
     expect(result.sent).toEqual(encodeDownloadReply(STATUS.no, 0));
-    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'busy' });
+    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'another connection is using that name' });
   });
 
   it.each([
@@ -125,7 +125,7 @@ describe('transfer server machine: upload', () => {
     const files = new MemoryFiles({ taken: 'old' });
     const result = await serve(files, upload('taken', Buffer.from('new')));
     expect(result.sent).toEqual(F);
-    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'exists' });
+    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'a file of that name exists' });
     expect(files.files.get('taken')).toEqual(Buffer.from('old'));
   });
 
@@ -134,7 +134,7 @@ describe('transfer server machine: upload', () => {
     files.holds.claim('same', 'c0');
     const result = await serve(files, upload('same', Buffer.from('x')));
     expect(result.sent).toEqual(F);
-    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'busy' });
+    expect(result.outcome).toMatchObject({ outcome: 'refused', detail: 'another connection is using that name' });
   });
 
   it("answers E for a name leaving the root, and ends as the client's error (protocol_error)", async () => {

@@ -84,6 +84,21 @@ describe('errors: one line, the documented exit code', () => {
       ['upper', 'client', '--inspect', 'hi'],
       /--inspect takes a port 0\.\.65535, not "hi" \(for the default port, put --inspect after the other words or write --inspect=50080\)/,
     ],
+    [
+      '--inspect "" (an empty port, not the default one)',
+      ['upper', 'client', '--port', '1', '--inspect', '', 'hi'],
+      /^wirestate: --inspect is empty: give a port \(0 picks a free one\), or write --inspect alone for 50080; see --help$/m,
+    ],
+    [
+      "a server's --inspect=",
+      ['server', '-l', '0', '--host', '127.0.0.1', '--inspect='],
+      /^wirestate: --inspect is empty: give a port \(0 picks a free one\), or write --inspect alone for 50080; see --help$/m,
+    ],
+    ...['abc', '-1', '70000', ' '].map((port): [string, string[], RegExp] => [
+      `--inspect "${port}"`,
+      ['upper', 'client', '--port', '1', '--inspect', port, 'hi'],
+      new RegExp(`^wirestate: --inspect takes a port 0\\.\\.65535, not "${port}" .*; see --help$`, 'm'),
+    ]),
     ['an unknown flag', ['server', '--bogus'], /^wirestate: unknown option --bogus; see --help$/m],
     [
       'an unknown flag named once, as typed',

@@ -20,6 +20,7 @@ import { unbracketHost } from './bracketed-host';
 import { refuseTooLongTimes } from './timer-values';
 import { refuseFractionalCounts } from './whole-values';
 import { commandFirst, strayFlag } from './leading-options';
+import { refuseEmptyInspectPort } from './empty-inspect-port';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -113,6 +114,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       .check(refuseFractionalCounts as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseEmptyInspectPort(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
       .alias('help', ['h', '?', 'usage'])

@@ -196,7 +196,7 @@ it('transfer server --read-only: the same bytes as for a name that exists, logge
   expect(existing.end).toMatchObject({
     outcome: 'refused',
     code: 'file.exists',
-    message: expect.stringMatching(/^refused \(exists\) in \d+\.\d{3} s$/),
+    message: expect.stringMatching(/^refused \(a file of that name exists\) in \d+\.\d{3} s$/),
   });
   expect(readOnly.end).toMatchObject({
     outcome: 'refused',

@@ -5,12 +5,12 @@
  * Server-Sent Events; and recorded traces read as `wirestate replay` reads them.
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, sep } from 'node:path';
 import type { TraceSupport } from '../trace/trace-support';
 import type { InspectorHub } from './inspector-hub';
-import { readTrace } from './trace-view';
+import { answerTraceUpload } from './trace-upload';
 
 const PACKAGE_ROOT = join(__dirname, ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..'] : ['..', '..']));
 const PAGE = join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'index.html');
@@ -25,8 +25,6 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 
 /** Where the page's HTML takes the messages so far. */
 const HISTORY_MARK = '<!-- history -->';
-/** The largest trace the page may send to be read. */
-const MAX_TRACE_BYTES = 64 * 1024 * 1024;
 
 export interface InspectServer {
   url: string;
@@ -75,18 +73,12 @@ export function startInspectServer(
       });
       return;
     }
-    if (path === '/trace' && request.method === 'POST') {
-      readBody(request, MAX_TRACE_BYTES)
-        .then((text) =>
-          response
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify(readTrace(text, protocols))),
-        )
-        .catch((error: unknown) =>
-          response
-            .writeHead(400, { 'content-type': 'text/plain' })
-            .end(error instanceof Error ? error.message : String(error)),
-        );
+    if (path === '/trace') {
+      if (request.method === 'POST') answerTraceUpload(request, response, protocols);
+      else
+        response
+          .writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'POST' })
+          .end('POST a trace file here to read it\n');
       return;
     }
     const file = ASSETS[path];
@@ -117,23 +109,5 @@ export function startInspectServer(
           }),
       });
     });
-  });
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error(`the trace is over ${limit / 1024 / 1024} MiB`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
   });
 }

@@ -138,8 +138,10 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoo
     page.$eval(`#chart [data-edge="${edge}"]`, (group) =>
       Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(' '),
     );
-  expect(await label('client_connect->check_download')).toBe('frame.request [opIs expected=D]');
-  expect(await label('client_connect->check_upload')).toBe('frame.request [opIs expected=U]');
+  expect(await label('client_connect->check_download')).toBe("frame.request [op is 'D']");
+  expect(await label('client_connect->check_upload')).toBe("frame.request [op is 'U']");
+  // Every op in its letter, the lower-case ones too (the list extension's 'l'), not a byte value.
+  expect(await label('client_connect->listing')).toBe("frame.request [op is 'l']");
 
   const viewBox = () => page.getAttribute('#chart svg', 'viewBox');
   const whole = await viewBox();

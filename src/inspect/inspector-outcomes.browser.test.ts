@@ -66,7 +66,7 @@ it('tells a refused download (N) from one answered E or that failed on the serve
   const refused = await outcome('missing.bin');
   const answeredE = await outcome('../outside.bin');
   const failed = await outcome('shrinks.bin');
-  expect(refused).toEqual({ text: 'refused: missing', kind: 'outcome declined', color: expect.any(String) });
+  expect(refused).toEqual({ text: 'refused: no such file', kind: 'outcome declined', color: expect.any(String) });
   expect(answeredE).toEqual({ text: 'protocol error: name.escapes', kind: 'outcome error', color: failed.color });
   expect(failed.kind).toBe('outcome error');
   expect(failed.text).toMatch(/^server error/);

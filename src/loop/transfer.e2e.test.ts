@@ -94,7 +94,7 @@ describe('refusals, each with its exit code', () => {
     await writeFile(join(local, 'mine.txt'), 'client copy');
     const result = await client('-m', 'upload', '-l', 'mine.txt', '-v', 'taken.txt');
     expect(result.code).toBe(EXIT.refused);
-    expect(await t.nextOutcome()).toMatchObject({ outcome: 'refused', detail: 'exists' });
+    expect(await t.nextOutcome()).toMatchObject({ outcome: 'refused', detail: 'a file of that name exists' });
     expect(await readFile(join(t.files.root, 'taken.txt'), 'utf8')).toBe('server copy');
   });
 
@@ -103,7 +103,10 @@ describe('refusals, each with its exit code', () => {
     expect(await received(holder, 2)).toEqual(Buffer.from('TT'));
     await writeFile(join(local, 'other.bin'), 'x');
     expect((await client('-m', 'upload', '-l', 'other.bin', '-v', 'busy.bin')).code).toBe(EXIT.refused);
-    expect(await t.nextOutcome()).toMatchObject({ outcome: 'refused', detail: 'busy' });
+    expect(await t.nextOutcome()).toMatchObject({
+      outcome: 'refused',
+      detail: 'another connection is using that name',
+    });
     holder.destroy();
   });
 

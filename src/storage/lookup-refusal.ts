@@ -28,11 +28,16 @@ export function refusalCode(lookup: DownloadLookup | UploadLookup): Exclude<Stor
   return lookup.kind === 'refused' ? 'file.refused' : 'file.missing';
 }
 
-/**
- * The detail beside it: for a refused name the storage's words, or its own code; `read-only server`, else the
- * lookup's kind.
- */
+/** What the detail says for each lookup that found nothing usable, in the words the protocol's refusal means. */
+const REFUSAL_WORDS = {
+  missing: 'no such file',
+  exists: 'a file of that name exists',
+  busy: 'another connection is using that name',
+  read_only: 'read-only server',
+} as const;
+
+/** The detail beside it: for a refused name the storage's words, or its own code; else the refusal in words. */
 export function refusalDetail(lookup: DownloadLookup | UploadLookup): string {
-  if (lookup.kind === 'read_only') return 'read-only server';
-  return lookup.kind === 'refused' ? (lookup.detail ?? lookup.code) : lookup.kind;
+  if (lookup.kind === 'refused') return lookup.detail ?? lookup.code;
+  return lookup.kind in REFUSAL_WORDS ? REFUSAL_WORDS[lookup.kind as keyof typeof REFUSAL_WORDS] : lookup.kind;
 }

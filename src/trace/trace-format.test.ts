@@ -33,6 +33,24 @@ describe('parseTrace', () => {
   it('names the line that is not JSON', () => {
     expect(() => parseTrace(`${JSON.stringify(header)}\n{"t":1,"in":\n`)).toThrow('line 2: not JSON: {"t":1,"in":');
   });
+
+  it.each([
+    ['a number', '5'],
+    ['null', 'null'],
+    ['an array', '[1]'],
+    ['no time', '{"state":"idle"}'],
+    ['a time that is not a number', '{"t":"a","state":"idle"}'],
+    ['two kinds in one', '{"t":1,"state":"idle","end":"peer"}'],
+    ['an unknown kind', '{"t":1,"x":1}'],
+    ['bytes that are not base64', '{"t":1,"in":"!!!"}'],
+    ['bytes that are not a string', '{"t":1,"out":5}'],
+    ['an end other than the peer', '{"t":1,"end":"me"}'],
+    ['an outcome without its words', '{"t":1,"outcome":5}'],
+  ])('names the line of an entry that is not one: %s', (_case, entry) => {
+    expect(() => parseTrace(`${JSON.stringify(header)}\n{"t":0.5,"state":"idle"}\n${entry}\n`)).toThrow(
+      'line 3 is not a trace entry (each holds a time "t" and one of in, out, state, end, error, outcome)',
+    );
+  });
 });
 
 describe('chunkBytes', () => {

@@ -3,7 +3,7 @@
  * @statelyai/inspect sends): every state and every transition, laid out by
  * dagre. Nested states are drawn as their own nodes ("uploading.receiving");
  * transitions declared on the machine itself start from "(any state)". An
- * edge is labelled with its event and guard (`frame.request [opIs expected=D]`).
+ * edge is labelled with its event and guard (`frame.request [op is 'D']`).
  * The drawing fits its panel; the wheel zooms, dragging pans, a double click fits again.
  */
 'use strict';
@@ -59,18 +59,27 @@ function readStatechart(config) {
 }
 
 /**
- * A guard as the definition carries it: a name, or `{ type, params }` with the params that do not depend
- * on the event. Byte values of the letters A-Z are shown as the letter: they are protocol codes (op D, status T).
+ * A guard as the definition carries it, in words: a name (`isList` -> `is list`), or `{ type, params }` with the
+ * params that do not depend on the event. A byte value that is a printable letter is shown as that letter, quoted:
+ * it is a protocol code (op 'D', op 'l', status 'T'). The value a guard compares with (`expected`) needs no name.
  */
 function guardText(guard) {
   if (!guard) return '';
-  if (typeof guard === 'string') return guard;
-  const params = Object.entries(guard.params || {}).map(
-    ([key, value]) =>
-      `${key}=${typeof value === 'number' && value >= 0x41 && value <= 0x5a ? String.fromCharCode(value) : value}`,
+  if (typeof guard === 'string') return nameInWords(guard);
+  const params = Object.entries(guard.params || {}).map(([key, value]) =>
+    key === 'expected' ? valueInWords(value) : `${nameInWords(key)} ${valueInWords(value)}`,
   );
-  return [guard.type || 'guard', ...params].join(' ');
+  return [nameInWords(guard.type || 'guard'), ...params].join(' ');
 }
+
+/** `opIs` -> `op is`; an expression (an inline guard's text) is left as it is. */
+const nameInWords = (name) =>
+  /^[A-Za-z]+$/.test(name) ? name.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`) : name;
+
+const valueInWords = (value) =>
+  typeof value === 'number' && /^[A-Za-z]$/.test(String.fromCharCode(value))
+    ? `'${String.fromCharCode(value)}'`
+    : String(value);
 
 /** Characters per line of an edge label. */
 const LABEL_WIDTH = 34;

@@ -1,0 +1,137 @@
+/**
+ * The inspector's "Open trace" upload (`POST /trace`) against a real `wirestate server --inspect 0`: whatever
+ * is sent, one HTTP reply in words, and the server goes on serving the inspector and transfers.
+ */
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import { downloadArgs } from '../test-support/transfer-client-args';
+
+const FIXTURE = join(REPO, 'fixtures', 'traces', 'transfer', 'upload-ok.server.jsonl');
+
+let base: string;
+let server: ServerProcess;
+let inspector: URL;
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-trace-upload-'));
+  await mkdir(join(base, 'root'));
+  await writeFile(join(base, 'root', 'hello.txt'), 'hello through the inspector\n');
+  server = await startServerProcess(['--root', join(base, 'root'), '--inspect', '0']);
+  await server.logged(/inspector on http:\/\/\S+/);
+  inspector = new URL(/inspector on (http:\/\/\S+)/.exec(server.output())![1]);
+});
+
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(base, { recursive: true, force: true });
+});
+
+/** One HTTP request to the inspector; its status and body. */
+function send(method: string, path: string, body?: Buffer | string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(new URL(path, inspector), { method, timeout: 20_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString() }));
+    });
+    sent.on('error', reject);
+    sent.on('timeout', () => sent.destroy(new Error(`no reply to ${method} ${path}`)));
+    sent.end(body);
+  });
+}
+
+/** After each case: still alive, the inspector answers, and a download goes through. */
+afterEach(async () => {
+  expect((await send('GET', '/')).status).toBe(200);
+  const local = join(base, `got-${Date.now()}.txt`);
+  expect((await wirestate(downloadArgs(server.port, 'hello.txt', local))).code).toBe(0);
+  expect(await readFile(local, 'utf8')).toBe('hello through the inspector\n');
+  expect(server.child.exitCode).toBeNull();
+});
+
+const header = async () => (await readFile(FIXTURE, 'utf8')).split('\n')[0];
+
+it('a recorded trace: 200 and its entries read', async () => {
+  const reply = await send('POST', '/trace', await readFile(FIXTURE));
+  expect(reply.status).toBe(200);
+  expect(JSON.parse(reply.text)).toMatchObject({ header: { protocol: 'transfer', role: 'server' } });
+});
+
+it.each([
+  ['an empty body', () => '', /^the upload is empty: send the text of a trace file written by --record\n$/],
+  ['text that is not JSON', () => 'garbage', /^line 1 is not JSON\n$/],
+  ['JSON that is not a trace', () => '{"hello":1}', /^not a wirestate\/1 trace \(first line: \{"hello":1\}\)\n$/],
+  [
+    'a trace header followed by bogus entries',
+    async () => `${await header()}\n5\n{"t":1,"out":5}\n`,
+    /^line 2 is not a trace entry \(each holds a time "t" and one of in, out, state, end, error, outcome\)\n$/,
+  ],
+  [
+    'a good entry, then one of an unknown kind',
+    async () => `${await header()}\n{"t":0.1,"state":"client_connect"}\n{"t":1,"x":1}\n`,
+    /^line 3 is not a trace entry/,
+  ],
+  [
+    'bytes that are not UTF-8',
+    async () => Buffer.concat([Buffer.from(`${await header()}\n`), Buffer.from([0xff, 0xfe, 0x80])]),
+    /^the upload is not UTF-8 text: send a trace file written by --record\n$/,
+  ],
+])('%s: 400 with one line saying what is wrong', async (_case, body, reason) => {
+  const reply = await send('POST', '/trace', await body());
+  expect(reply).toMatchObject({ status: 400, text: expect.stringMatching(reason) });
+  expect(reply.text.trim().split('\n')).toHaveLength(1);
+});
+
+it('a body declared over 64 MiB: 413 without reading it', async () => {
+  const socket = connect(Number(inspector.port), '127.0.0.1');
+  socket.write(`POST /trace HTTP/1.1\r\nhost: x\r\ncontent-length: ${65 * 1024 * 1024}\r\n\r\nabc`);
+  const [reply] = (await once(socket, 'data')) as [Buffer];
+  socket.destroy();
+  expect(reply.toString()).toMatch(
+    /^HTTP\/1\.1 413 [\s\S]*\r\nthe trace is over 64 MiB, more than the inspector reads\n/,
+  );
+});
+
+it('a chunked body that grows past 64 MiB: 413 once it does', async () => {
+  const socket = connect(Number(inspector.port), '127.0.0.1');
+  let reply = '';
+  socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+  socket.on('error', () => undefined);
+  socket.write('POST /trace HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n');
+  const mebibyte = Buffer.alloc(1024 * 1024, 'a');
+  let sent = 0;
+  for (; sent < 80 && reply === '' && !socket.destroyed; sent++) {
+    const flushed =
+      socket.write(`${mebibyte.length.toString(16)}\r\n`) &&
+      socket.write(Buffer.concat([mebibyte, Buffer.from('\r\n')]));
+    if (!flushed) await Promise.race([once(socket, 'drain'), once(socket, 'close'), once(socket, 'data')]);
+  }
+  if (reply === '') await Promise.race([once(socket, 'data'), once(socket, 'close')]);
+  socket.destroy();
+  expect(sent).toBeGreaterThanOrEqual(64);
+  expect(reply).toMatch(/^HTTP\/1\.1 413 [\s\S]*the trace is over 64 MiB/);
+});
+
+it('a client that leaves mid-upload: nothing breaks', async () => {
+  const socket = connect(Number(inspector.port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(`POST /trace HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n${await header()}\n{"t":1,`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await once(socket, 'close');
+});
+
+it.each([
+  ['GET', '/trace', 405, /^POST a trace file here to read it\n$/],
+  ['PUT', '/trace', 405, /^POST a trace file here to read it\n$/],
+  ['GET', '/no-such-page', 404, /^not found\n$/],
+  ['POST', '/events/../nothing', 404, /^not found\n$/],
+])('%s %s: %i', async (method, path, status, text) => {
+  expect(await send(method, path)).toMatchObject({ status, text: expect.stringMatching(text) });
+});
