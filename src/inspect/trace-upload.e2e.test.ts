@@ -65,17 +65,17 @@ it('a recorded trace: 200 and its entries read', async () => {
 
 it.each([
   ['an empty body', () => '', /^the upload is empty: send the text of a trace file written by --record\n$/],
-  ['text that is not JSON', () => 'garbage', /^line 1 is not JSON\n$/],
-  ['JSON that is not a trace', () => '{"hello":1}', /^not a wirestate\/1 trace \(first line: \{"hello":1\}\)\n$/],
+  ['text that is not JSON', () => 'garbage', /^line 1: not a wirestate\/1 trace \(it starts garbage\)\n$/],
+  ['JSON that is not a trace', () => '{"hello":1}', /^line 1: not a wirestate\/1 trace \(it starts \{"hello":1\}\)\n$/],
   [
     'a trace header followed by bogus entries',
     async () => `${await header()}\n5\n{"t":1,"out":5}\n`,
-    /^line 2 is not a trace entry \(each holds a time "t" and one of in, out, state, end, error, outcome\)\n$/,
+    /^line 2: an entry must be an object, not 5\n$/,
   ],
   [
     'a good entry, then one of an unknown kind',
     async () => `${await header()}\n{"t":0.1,"state":"client_connect"}\n{"t":1,"x":1}\n`,
-    /^line 3 is not a trace entry/,
+    /^line 3: /,
   ],
   [
     'bytes that are not UTF-8',

@@ -47,9 +47,7 @@ describe('parseTrace', () => {
     ['an end other than the peer', '{"t":1,"end":"me"}'],
     ['an outcome without its words', '{"t":1,"outcome":5}'],
   ])('names the line of an entry that is not one: %s', (_case, entry) => {
-    expect(() => parseTrace(`${JSON.stringify(header)}\n{"t":0.5,"state":"idle"}\n${entry}\n`)).toThrow(
-      'line 3 is not a trace entry (each holds a time "t" and one of in, out, state, end, error, outcome)',
-    );
+    expect(() => parseTrace(`${JSON.stringify(header)}\n{"t":0.5,"state":"idle"}\n${entry}\n`)).toThrow(/^line 3: /);
   });
 });
 
