@@ -8,6 +8,10 @@ import { EXIT } from '../engine/exit-codes';
 import { wirestate } from '../test-support/processes';
 import { expectOneLine } from '../test-support/one-line';
 
+/** One line, `wirestate: WORDS; see --help`, and exit 2 (usage). */
+const refusedInWords = async (args: string[], words: string) =>
+  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
+
 it.each([
   [['server', '-l', ''], '-l needs a value'],
   [['server', '-l', '  '], '-l needs a value'],
@@ -23,9 +27,7 @@ it.each([
   [['server', '-l', '0', '--host', '  '], '--host needs a value'],
   [['upper', 'client', '--host', '', 'hi'], '--host needs a value'],
   [['client', '-s', ' ', '-v', 'a'], '-s needs a value'],
-])('%j: "%s", exit 2', async (args, words) => {
-  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
-});
+])('%j: "%s", exit 2', refusedInWords);
 
 it.each([
   [['upper', 'client', '--port', 'abc', 'hi'], '--port takes a number'],
@@ -33,9 +35,7 @@ it.each([
   [['client', '--idle-timeout', 'Infinity', '-v', 'a'], '--idle-timeout takes a finite number'],
   [['server', '-l', '0', '--max-size', '-1'], '--max-size must be a whole number of bytes'],
   [['upper', 'client', '--port', '-5', 'hi'], '--port must be 1..65535, got -5'],
-])('%j: "%s", exit 2', async (args, words) => {
-  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
-});
+])('%j: "%s", exit 2', refusedInWords);
 
 // Node's timers hold at most 2^31-1 ms: a longer one fired at once (`client --idle-timeout 3000000` timed out, exit 5).
 it.each([
@@ -43,9 +43,7 @@ it.each([
   [['client', '--hello-wait', '2147484', '-v', 'a'], '--hello-wait is at most 2147483 seconds \\(24 days\\)'],
   [['server', '-l', '0', '--grace', '1e7'], '--grace is at most 2147483 seconds \\(24 days\\)'],
   [['proxy', '-l', '0', '--max-delay-ms', '3000000000'], '--max-delay-ms is at most 2147483647 ms \\(24 days\\)'],
-])('%j: "%s", exit 2', async (args, words) => {
-  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
-});
+])('%j: "%s", exit 2', refusedInWords);
 
 // A count of connections, bytes or files is whole: `--max-connections 1.5` started a server.
 it.each([
@@ -54,6 +52,4 @@ it.each([
     '--max-connections takes a whole number, not 1.5',
   ],
   [['server', '-l', '0', '--host', '127.0.0.1', '--min-rate', '0.5'], '--min-rate takes a whole number, not 0.5'],
-])('%j: "%s", exit 2', async (args, words) => {
-  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
-});
+])('%j: "%s", exit 2', refusedInWords);
