@@ -94,15 +94,15 @@ it('shows a live transfer: the connection, its highlighted state moving through 
   expect(failures).toEqual([]);
 });
 
-it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoom and pan on it; edges carry their guards', async () => {
+it('fits the transfer chart in its panel at 1400 x 900, every state visible, every label readable and clear of the others; zoom and pan on it', async () => {
   const { page, inspectorUrl } = bench;
   await page.goto(inspectorUrl);
   await page.click('#connections tbody tr:first-child');
   await page.waitForSelector('#chart svg');
   const fit = await page.evaluate(() => {
     const panel = document.querySelector('#chart')!.getBoundingClientRect();
-    const nodes = Array.from(document.querySelectorAll('#chart .node'), (node) => ({
-      state: node.getAttribute('data-state'),
+    const nodes = Array.from(document.querySelectorAll('#chart .node, #chart .edge text'), (node) => ({
+      state: node.getAttribute('data-state') ?? node.textContent,
       box: node.getBoundingClientRect(),
     }));
     const outside = nodes.filter(
@@ -115,6 +115,7 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoo
     return {
       panel: { right: panel.right, bottom: panel.bottom, height: panel.height },
       states: nodes.map((node) => node.state),
+      labels: document.querySelectorAll('#chart .edge text').length,
       outside: outside.map((node) => node.state),
     };
   });
@@ -129,19 +130,77 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, zoo
       'failed',
     ]),
   );
+  expect(fit.labels).toBeGreaterThan(30);
+  // Every state and every edge label, a label beside an outer edge too.
   expect(fit.outside).toEqual([]);
   expect(fit.panel.right).toBeLessThanOrEqual(1400);
   expect(fit.panel.bottom).toBeLessThanOrEqual(900);
   expect(fit.panel.height).toBeGreaterThan(300);
 
-  const label = (edge: string) =>
-    page.$eval(`#chart [data-edge="${edge}"]`, (group) =>
-      Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(' '),
-    );
-  expect(await label('client_connect->check_download')).toBe("frame.request [op is 'D']");
-  expect(await label('client_connect->check_upload')).toBe("frame.request [op is 'U']");
+  // Readable at fit: every edge label is drawn at 9 px or more, and none covers another label or a state.
+  const drawn = await page.evaluate(() => {
+    const labels = Array.from(document.querySelectorAll('#chart .edge'), (edge) => {
+      const texts = Array.from(edge.querySelectorAll('text'));
+      const boxes = texts.map((text) => text.getBoundingClientRect());
+      return {
+        edge: edge.getAttribute('data-edge') ?? '',
+        text: texts.map((text) => text.textContent).join(' '),
+        pixels: Math.min(...texts.map((text) => text.getScreenCTM()!.a * parseFloat(getComputedStyle(text).fontSize))),
+        box: {
+          left: Math.min(...boxes.map((box) => box.left)),
+          right: Math.max(...boxes.map((box) => box.right)),
+          top: Math.min(...boxes.map((box) => box.top)),
+          bottom: Math.max(...boxes.map((box) => box.bottom)),
+        },
+      };
+    });
+    const states = Array.from(document.querySelectorAll('#chart .node rect'), (rect) => ({
+      state: rect.parentElement!.getAttribute('data-state') ?? '',
+      box: rect.getBoundingClientRect(),
+    }));
+    interface Box {
+      left: number;
+      right: number;
+      top: number;
+      bottom: number;
+    }
+    // Glyph boxes run a little past the letters: half a pixel of touching is not a collision.
+    const overlap = (a: Box, b: Box) =>
+      a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const collisions = labels.flatMap((label, index) => [
+      ...labels
+        .slice(index + 1)
+        .filter((other) => overlap(label.box, other.box))
+        .map((other) => `${label.edge} / ${other.edge}`),
+      ...states.filter((state) => overlap(label.box, state.box)).map((state) => `${label.edge} / ${state.state}`),
+    ]);
+    return { labels: labels.map(({ edge, text, pixels }) => ({ edge, text, pixels })), collisions };
+  });
+  expect(drawn.labels.length).toBeGreaterThan(30);
+  expect(drawn.labels.filter((label) => label.pixels < 9)).toEqual([]);
+  expect(drawn.collisions).toEqual([]);
+
+  // Each edge is labelled short, by its guard (or its event), with every transition in full on hover.
+  const label = (edge: string) => drawn.labels.find((one) => one.edge === edge)?.text;
+  const title = (edge: string) => page.textContent(`#chart [data-edge="${edge}"] > title`);
+  expect(label('client_connect->check_download')).toBe("op is 'D'");
+  expect(await title('client_connect->check_download')).toBe("frame.request [op is 'D']");
+  expect(label('client_connect->check_upload')).toBe("op is 'U'");
   // Every op in its letter, the lower-case ones too (the list extension's 'l'), not a byte value.
-  expect(await label('client_connect->listing')).toBe("frame.request [op is 'l']");
+  expect(label('client_connect->listing')).toBe("op is 'l'");
+  expect(label('hello->client_connect')).toBe('wire.flushed');
+  // The fallback, taken when no guard before it holds, says so: no two frame.request transitions read alike.
+  expect(label('check_download_confirmation->failed')).toBe('otherwise');
+  const fallbacks = (await title('client_connect->failed'))!.split('\n');
+  expect(fallbacks).toContain('frame.request [otherwise]');
+  expect(label('client_connect->failed')).toBe(`otherwise +${fallbacks.length - 1}`);
+  const requests = (
+    await page.$$eval('#chart [data-edge^="client_connect->"] > title', (titles) =>
+      titles.flatMap((one) => (one.textContent ?? '').split('\n')),
+    )
+  ).filter((line) => line.startsWith('frame.request'));
+  expect(requests).not.toContain('frame.request');
+  expect(new Set(requests).size).toBe(requests.length);
 
   const viewBox = () => page.getAttribute('#chart svg', 'viewBox');
   const whole = await viewBox();

@@ -1,16 +1,22 @@
 /*
  * Draws a statechart from an xstate machine config (the `definition` that
  * @statelyai/inspect sends): every state and every transition, laid out by
- * dagre. Nested states are drawn as their own nodes ("uploading.receiving");
- * transitions declared on the machine itself start from "(any state)". An
- * edge is labelled with its event and guard (`frame.request [op is 'D']`).
+ * dagre, top-down. Nested states are drawn as their own nodes ("uploading.receiving");
+ * transitions declared on the machine itself start from "(any state)". An edge is
+ * labelled short, so that the label is readable when the chart fits its panel: the
+ * guard (`op is 'D'`), or the event when there is none, `+N` for more transitions on
+ * it; hovering the edge shows them all in full (`frame.request [op is 'D']`).
  * The drawing fits its panel; the wheel zooms, dragging pans, a double click fits again.
  */
 'use strict';
 
 const ANY = '(any state)';
 
-/** States and transitions of a machine config, with targets resolved to dotted paths. */
+/**
+ * States and transitions of a machine config, with targets resolved to dotted paths. Each edge keeps its
+ * transitions as `{ event, guard }`; an unguarded transition after guarded ones of the same event is the
+ * fallback, taken when none of them holds: its guard reads `otherwise`.
+ */
 function readStatechart(config) {
   const states = [];
   const edges = new Map();
@@ -19,7 +25,7 @@ function readStatechart(config) {
       const id = path ? `${path}.${key}` : key;
       const children = Object.keys(child.states || {});
       states.push({ id, final: child.type === 'final', initial: (node.initial || '') === key && !path });
-      if (children.length > 0) addEdge(id, `${id}.${child.initial || children[0]}`, 'enter');
+      if (children.length > 0) addEdge(id, `${id}.${child.initial || children[0]}`, { event: 'enter', guard: '' });
       walk(child, id);
     }
   };
@@ -29,18 +35,21 @@ function readStatechart(config) {
     const parent = source.includes('.') ? source.slice(0, source.lastIndexOf('.')) : '';
     return parent ? `${parent}.${target}` : target;
   };
-  function addEdge(from, to, label) {
+  function addEdge(from, to, transition) {
     const key = `${from}->${to}`;
-    const edge = edges.get(key) || { from, to, labels: [] };
-    if (!edge.labels.includes(label)) edge.labels.push(label);
+    const edge = edges.get(key) || { from, to, transitions: [] };
+    if (!edge.transitions.some((known) => transitionText(known) === transitionText(transition)))
+      edge.transitions.push(transition);
     edges.set(key, edge);
   }
-  const addTransitions = (source, list, label) => {
+  const addTransitions = (source, list, event) => {
+    let guarded = false;
     for (const transition of [].concat(list)) {
       const target = typeof transition === 'string' ? transition : transition && transition.target;
       const guard = transition && typeof transition === 'object' ? guardText(transition.guard) : '';
       for (const one of [].concat(target || []))
-        addEdge(source || ANY, resolve(one, source), guard ? `${label} [${guard}]` : label);
+        addEdge(source || ANY, resolve(one, source), { event, guard: guard || (guarded ? 'otherwise' : '') });
+      guarded = guarded || Boolean(guard);
     }
   };
   const walkTransitions = (node, path) => {
@@ -57,6 +66,9 @@ function readStatechart(config) {
   if ([...edges.values()].some((edge) => edge.from === ANY)) states.push({ id: ANY, pseudo: true });
   return { id: config.id, states, edges: [...edges.values()] };
 }
+
+/** A transition in full: `frame.request [op is 'D']`. */
+const transitionText = ({ event, guard }) => (guard ? `${event} [${guard}]` : event);
 
 /**
  * A guard as the definition carries it, in words: a name (`isList` -> `is list`), or `{ type, params }` with the
@@ -81,18 +93,154 @@ const valueInWords = (value) =>
     ? `'${String.fromCharCode(value)}'`
     : String(value);
 
-/** Characters per line of an edge label. */
-const LABEL_WIDTH = 34;
+/** An edge's label on the chart: the guard, or the event when there is none; more transitions as `+N`. */
+function shortLabel(edge) {
+  const [first] = edge.transitions;
+  const more = edge.transitions.length > 1 ? ` +${edge.transitions.length - 1}` : '';
+  return { text: first.guard || first.event, more };
+}
 
-/** Breaks a label into lines of at most `width` characters, between words (a longer word keeps its own line). */
-function wrap(label, width) {
+/** Characters per line of an edge label, and its most lines. */
+const LABEL_WIDTH = 32;
+const LABEL_LINES = 3;
+
+/**
+ * Breaks a label into lines of at most `width` characters, between words (a longer word keeps its own line);
+ * past `LABEL_LINES` the last line is cut with an ellipsis. `more` (` +2`) always ends the last line.
+ */
+function labelLines({ text, more }, width) {
   const lines = [];
-  for (const word of label.split(' ')) {
+  for (const word of `${text}${more}`.split(' ')) {
     const last = lines[lines.length - 1];
     if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
+  if (lines.length <= LABEL_LINES) return lines;
+  const kept = lines.slice(0, LABEL_LINES);
+  kept[LABEL_LINES - 1] = `${kept[LABEL_LINES - 1].slice(0, width - more.length - 1)}\u2026${more}`;
+  return kept;
+}
+
+/** Sizes in chart units: the font of states and labels (as in style.css), a monospace character's width, a line. */
+const FONT = 13;
+const CHAR_WIDTH = 0.62 * FONT;
+const LINE_HEIGHT = FONT + 1;
+/** Characters per line of a state's name, and the room under a final state for how the connection ended. */
+const NAME_WIDTH = 12;
+const ENDING_ROOM = LINE_HEIGHT + 3;
+/** The space between states side by side, between ranks, and between edges, before any spreading. */
+const SPACING = { nodesep: 10, ranksep: 30, edgesep: 4 };
+/** How much more room a layout whose labels collide is given, try by try. */
+const SPREADS = [1, 1.1, 1.25, 1.5, 2, 2.5, 3];
+
+const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The point `fraction` of the way along a polyline. */
+function along(points, fraction) {
+  const lengths = points.slice(1).map((point, i) => Math.hypot(point.x - points[i].x, point.y - points[i].y));
+  let left = fraction * lengths.reduce((sum, length) => sum + length, 0);
+  for (let i = 0; i < lengths.length; i++) {
+    if (left <= lengths[i] || i === lengths.length - 1) {
+      const part = lengths[i] ? Math.min(left / lengths[i], 1) : 0;
+      return {
+        x: points[i].x + (points[i + 1].x - points[i].x) * part,
+        y: points[i].y + (points[i + 1].y - points[i].y) * part,
+      };
+    }
+    left -= lengths[i];
+  }
+  return points[0];
+}
+
+/** A state's name in lines of at most `NAME_WIDTH` characters, broken after a `_` or `.` (`check_download_|confirmation`). */
+function nameLines(id) {
+  const lines = [];
+  for (const part of id.split(/(?<=[_.])/)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + part.length <= NAME_WIDTH) lines[lines.length - 1] = `${last}${part}`;
+    else lines.push(part);
+  }
   return lines;
+}
+
+/** The box a state is drawn in, sized for its name. */
+function stateBox(state) {
+  const lines = nameLines(state.id);
+  return {
+    lines,
+    width: 14 + CHAR_WIDTH * Math.max(...lines.map((line) => line.length)),
+    height: 8 + LINE_HEIGHT * lines.length,
+  };
+}
+
+/** Where along its edge a label is tried, the middle first; at each place, on the edge, then beside it. */
+const PLACES = Array.from({ length: 19 }, (_, i) => 0.5 + (i % 2 ? 1 : -1) * Math.ceil(i / 2) * 0.05);
+/** How much of a label lies left of its edge: centred on it, right of it, left of it. */
+const SIDES = [0.5, 0, 1];
+
+/**
+ * Lays the states out top-down with dagre (states only; the edges are routed between them), then puts each
+ * edge's label on its edge where it covers no state and no other label. Returns the layout and how many
+ * labels found no such place.
+ */
+function layOut(chart, labels, spread) {
+  const graph = new dagre.graphlib.Graph({ multigraph: false });
+  graph.setGraph({
+    rankdir: 'TB',
+    nodesep: SPACING.nodesep * spread,
+    ranksep: SPACING.ranksep * spread,
+    edgesep: SPACING.edgesep * spread,
+    marginx: 8,
+    marginy: 8,
+  });
+  graph.setDefaultEdgeLabel(() => ({}));
+  for (const state of chart.states) {
+    const box = stateBox(state);
+    graph.setNode(state.id, { ...box, height: box.height + (state.final ? ENDING_ROOM : 0) });
+  }
+  for (const edge of labels.keys()) graph.setEdge(edge.from, edge.to, {});
+  dagre.layout(graph);
+  const taken = chart.states.map((state) => {
+    const node = graph.node(state.id);
+    return { x: node.x - node.width / 2, y: node.y - node.height / 2, width: node.width, height: node.height };
+  });
+  const places = new Map();
+  let collisions = 0;
+  for (const [edge, lines] of labels) {
+    const width = Math.max(...lines.map((line) => line.length)) * CHAR_WIDTH + 4;
+    const height = lines.length * LINE_HEIGHT;
+    const points = graph.edge(edge.from, edge.to).points;
+    const boxesAt = (fraction) => {
+      const { x, y } = along(points, fraction);
+      return SIDES.map((side) => ({ x: x - width * side, y: y - height / 2, width, height }));
+    };
+    const free = PLACES.flatMap(boxesAt).find((box) => !taken.some((other) => overlaps(box, other)));
+    if (!free) collisions++;
+    const box = free || boxesAt(0.5)[0];
+    taken.push(box);
+    places.set(edge, { box, points });
+  }
+  return {
+    graph,
+    places,
+    collisions,
+    extent: extentOf(
+      graph.graph(),
+      [...places.values()].map(({ box }) => box),
+    ),
+  };
+}
+
+/** The box that holds the laid-out graph and every label, a label beside an outer edge too. */
+function extentOf({ width, height }, boxes) {
+  const x = Math.min(0, ...boxes.map((box) => box.x));
+  const y = Math.min(0, ...boxes.map((box) => box.y));
+  return {
+    x,
+    y,
+    width: Math.max(width, ...boxes.map((box) => box.x + box.width)) - x,
+    height: Math.max(height, ...boxes.map((box) => box.y + box.height)) - y,
+  };
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -103,37 +251,44 @@ const element = (name, attributes, parent) => {
   return node;
 };
 
-/** Lays the chart out and draws it into `container`; returns a view whose `show` highlights states. */
+/** Draws `lines` of text centred on `x`, the first line's top at `top`; returns the text elements. */
+function drawLines(parent, lines, x, top) {
+  return lines.map((line, index) => {
+    const y = top + index * LINE_HEIGHT + FONT * 0.8;
+    const text = element('text', { x, y, 'text-anchor': 'middle' }, parent);
+    text.textContent = line;
+    return text;
+  });
+}
+
+/**
+ * Lays the chart out and draws it into `container`; returns a view whose `show` highlights states. Each edge
+ * carries its short label, and its transitions in full (`event [guard]`, one a line) as a hover title.
+ */
 function drawStatechart(container, chart) {
-  const graph = new dagre.graphlib.Graph({ multigraph: false });
-  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, edgesep: 12, marginx: 12, marginy: 12 });
-  graph.setDefaultEdgeLabel(() => ({}));
-  for (const state of chart.states) graph.setNode(state.id, { width: 16 + 7.4 * state.id.length, height: 30 });
-  const edges = chart.edges.filter((edge) => graph.hasNode(edge.from) && graph.hasNode(edge.to));
-  for (const edge of edges) {
-    const lines = wrap(edge.labels.join(', '), LABEL_WIDTH);
-    graph.setEdge(edge.from, edge.to, {
-      lines,
-      width: Math.max(...lines.map((line) => line.length)) * 6 + 6,
-      height: 14 * lines.length,
-      labelpos: 'c',
-    });
+  const labels = new Map();
+  for (const edge of chart.edges)
+    if (chart.states.some((state) => state.id === edge.from) && chart.states.some((state) => state.id === edge.to))
+      labels.set(edge, labelLines(shortLabel(edge), LABEL_WIDTH));
+  let layout;
+  for (const spread of SPREADS) {
+    layout = layOut(chart, labels, spread);
+    if (layout.collisions === 0) break;
   }
-  dagre.layout(graph);
+  const { graph, places, extent } = layout;
 
   container.textContent = '';
-  const { width, height } = graph.graph();
   const svg = element(
     'svg',
     {
-      viewBox: `0 0 ${width} ${height}`,
+      viewBox: `${extent.x} ${extent.y} ${extent.width} ${extent.height}`,
       preserveAspectRatio: 'xMidYMid meet',
       role: 'img',
       'aria-label': `statechart of ${chart.id}`,
     },
     container,
   );
-  zoomAndPan(svg, width, height);
+  zoomAndPan(svg, extent);
   const marker = element(
     'marker',
     {
@@ -150,24 +305,22 @@ function drawStatechart(container, chart) {
   element('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }, marker);
 
   const edgeViews = new Map();
-  for (const edge of edges) {
-    const layout = graph.edge(edge.from, edge.to);
+  for (const [edge, lines] of labels) {
+    const { box, points } = places.get(edge);
     const group = element('g', { class: 'edge', 'data-edge': `${edge.from}->${edge.to}` }, svg);
-    const points = layout.points.map((point) => `${point.x},${point.y}`);
-    element('path', { d: `M ${points.join(' L ')}`, 'marker-end': 'url(#arrow)' }, group);
-    layout.lines.forEach((line, index) => {
-      const text = element(
-        'text',
-        { x: layout.x, y: layout.y - (layout.lines.length - 1) * 7 + index * 14 + 4, 'text-anchor': 'middle' },
-        group,
-      );
-      text.textContent = line;
-    });
+    element('title', {}, group).textContent = edge.transitions.map(transitionText).join('\n');
+    element(
+      'path',
+      { d: `M ${points.map((point) => `${point.x},${point.y}`).join(' L ')}`, 'marker-end': 'url(#arrow)' },
+      group,
+    );
+    drawLines(group, lines, box.x + box.width / 2, box.y);
     edgeViews.set(`${edge.from}->${edge.to}`, group);
   }
   const nodeViews = new Map();
   for (const state of chart.states) {
     const layout = graph.node(state.id);
+    const { lines, height } = stateBox(state);
     const classes = ['node', state.final ? 'final' : '', state.initial ? 'initial' : '', state.pseudo ? 'pseudo' : '']
       .join(' ')
       .trim();
@@ -180,20 +333,30 @@ function drawStatechart(container, chart) {
       },
       svg,
     );
-    element('rect', { width: layout.width, height: layout.height, rx: state.final ? 15 : 6 }, group);
-    const text = element('text', { x: layout.width / 2, y: 20, 'text-anchor': 'middle' }, group);
-    text.textContent = state.id;
-    nodeViews.set(state.id, group);
+    element('rect', { width: layout.width, height, rx: state.final ? 12 : 6 }, group);
+    drawLines(group, lines, layout.width / 2, 4);
+    // A final state has room under its box for how the connection ended there (`\u2014 refused`).
+    const ending = state.final ? drawLines(group, [''], layout.width / 2, height + 2)[0] : undefined;
+    if (ending) ending.classList.add('ending');
+    nodeViews.set(state.id, { group, ending });
   }
 
   return {
-    /** Highlights `current` (and its parents) and marks the states and transitions of `path`. */
-    show(current, path) {
+    /**
+     * Highlights `current` (and its parents) and marks the states and transitions of `path`. A connection that
+     * ended unsuccessfully says how under its final state (`\u2014 refused`): `ending` is that word and its kind
+     * (`declined` or `error`), or undefined.
+     */
+    show(current, path, ending) {
       const visited = new Set(path);
-      for (const [id, group] of nodeViews) {
+      for (const [id, view] of nodeViews) {
         const active = current === id || (current || '').startsWith(`${id}.`);
-        group.classList.toggle('active', active);
-        group.classList.toggle('visited', !active && visited.has(id));
+        view.group.classList.toggle('active', active);
+        view.group.classList.toggle('visited', !active && visited.has(id));
+        const ended = ending && current === id ? ending : undefined;
+        view.group.classList.toggle('declined', ended?.kind === 'declined');
+        view.group.classList.toggle('error', ended?.kind === 'error');
+        if (view.ending) view.ending.textContent = ended ? `\u2014 ${ended.word}` : '';
       }
       const taken = new Set();
       for (let i = 1; i < path.length; i++) {
@@ -206,8 +369,8 @@ function drawStatechart(container, chart) {
 }
 
 /** The wheel zooms around the pointer, dragging pans, a double click shows the whole chart again. */
-function zoomAndPan(svg, width, height) {
-  let view = { x: 0, y: 0, width, height };
+function zoomAndPan(svg, whole) {
+  let view = whole;
   const apply = () => svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.width} ${view.height}`);
   /** Chart units per screen pixel: the SVG keeps its aspect ratio, so the larger of the two. */
   const scale = () => {
@@ -224,7 +387,7 @@ function zoomAndPan(svg, width, height) {
       // The chart point under the pointer stays under it.
       const px = view.x + view.width / 2 + (event.clientX - box.left - box.width / 2) * units;
       const py = view.y + view.height / 2 + (event.clientY - box.top - box.height / 2) * units;
-      const next = Math.min(Math.max(view.width * factor, width / 20), width * 4) / view.width;
+      const next = Math.min(Math.max(view.width * factor, whole.width / 20), whole.width * 4) / view.width;
       view = {
         x: px - (px - view.x) * next,
         y: py - (py - view.y) * next,
@@ -257,7 +420,7 @@ function zoomAndPan(svg, width, height) {
   svg.addEventListener('pointerup', stop);
   svg.addEventListener('pointercancel', stop);
   svg.addEventListener('dblclick', () => {
-    view = { x: 0, y: 0, width, height };
+    view = whole;
     apply();
   });
 }
