@@ -8,7 +8,7 @@ import { ARTIFACTS, inspectorBench } from '../test-support/inspector-bench';
 
 const bench = inspectorBench();
 
-it('tells a refused download (N) from one answered E or that failed on the server', async () => {
+it('tells a refused download (N) from one answered E or that failed on the server, in its outcome and in its state', async () => {
   const { page, inspectorUrl, base, serverPort, proxyPort, explained } = bench;
   // E: a name outside the served folder, which the client sends as given.
   expect(
@@ -71,5 +71,35 @@ it('tells a refused download (N) from one answered E or that failed on the serve
   expect(failed.kind).toBe('outcome error');
   expect(failed.text).toMatch(/^server error/);
   expect(failed.color).not.toBe(refused.color);
+
+  // A refusal and an E both end in the seed's download_complete: the state says in words how each ended, in the
+  // table and on the chart, as does the state a server error ends in.
+  const stateCell = (request: string) => page.textContent(`${row(request)} td.state`);
+  expect(await stateCell('missing.bin')).toBe('download_complete \u2014 refused');
+  expect(await stateCell('../outside.bin')).toBe('download_complete \u2014 protocol error');
+  expect(await stateCell('shrinks.bin')).toBe('failed \u2014 server error');
+  const shown = async (request: string, state: string) => {
+    await page.click(row(request));
+    const node = `#chart .node.active[data-state="${state}"]`;
+    await page.waitForSelector(node);
+    return {
+      state: await page.textContent('#current-state'),
+      chart: await page.$eval(node, (group) =>
+        Array.from(group.querySelectorAll('text'), (text) => text.textContent).join(''),
+      ),
+    };
+  };
+  expect(await shown('../outside.bin', 'download_complete')).toEqual({
+    state: 'download_complete \u2014 protocol error',
+    chart: 'download_complete\u2014 protocol error',
+  });
+  expect(await shown('missing.bin', 'download_complete')).toEqual({
+    state: 'download_complete \u2014 refused',
+    chart: 'download_complete\u2014 refused',
+  });
   await page.screenshot({ path: join(ARTIFACTS, 'refused-and-failed.png') });
+  expect(await shown('shrinks.bin', 'failed')).toEqual({
+    state: 'failed \u2014 server error',
+    chart: 'failed\u2014 server error',
+  });
 });

@@ -8,7 +8,7 @@ import { ARTIFACTS, inspectorBench } from '../test-support/inspector-bench';
 
 const bench = inspectorBench();
 
-it('opens a recorded trace and steps through it, the diagram following', async () => {
+it('opens a recorded trace and steps through it, the diagram following, the header naming it until it is closed', async () => {
   const { page, inspectorUrl } = bench;
   const file = join(REPO, 'fixtures', 'traces', 'transfer', 'upload-ok.server.jsonl');
   const trace = parseTrace(await readFile(file, 'utf8'));
@@ -16,8 +16,11 @@ it('opens a recorded trace and steps through it, the diagram following', async (
     [...trace.entries.slice(0, step + 1)].reverse().find((entry) => 'state' in entry) as { state: string };
 
   await page.goto(inspectorUrl);
+  await page.waitForSelector('#status:text-is("live")');
   await page.setInputFiles('#trace-file', file);
   await page.waitForSelector('#trace-controls:not([hidden])');
+  // The header says which trace is shown instead of the live stream.
+  expect(await page.textContent('#status')).toBe('trace: upload-ok.server.jsonl');
   expect(await page.getAttribute('#trace-slider', 'max')).toBe(String(trace.entries.length - 1));
   // It opens at the first step.
   expect(await page.textContent('#trace-position')).toMatch(/^step 1 of /);
@@ -75,4 +78,6 @@ it('opens a recorded trace and steps through it, the diagram following', async (
   );
   expect(clipped).toBe(0);
   await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
+  await page.click('#trace-close');
+  expect(await page.textContent('#status')).toBe('live');
 });

@@ -16,6 +16,8 @@ const sessions = new Map();
 const charts = new Map();
 let selected = null;
 let trace = null;
+/** What the header says of the live stream: `connecting`, `live`, or that it broke. */
+let streamStatus = 'connecting';
 let renderQueued = false;
 
 const $ = (selector) => document.querySelector(selector);
@@ -88,6 +90,8 @@ function queueRender() {
 }
 
 function render() {
+  // The header says what is shown: the live stream, or the trace file open instead of it.
+  $('#status').textContent = trace ? `trace: ${trace.name}` : streamStatus;
   renderList();
   const shown = trace ? traceView() : sessions.get(selected);
   $('#detail').hidden = !shown;
@@ -96,7 +100,8 @@ function render() {
     shown.title ||
     `${shown.meta ? shown.meta.id : shown.id} ${shown.meta ? `${shown.meta.protocol} ${shown.meta.role}, ${shown.meta.peer}` : ''}`;
   const current = shown.states[shown.states.length - 1] || '';
-  $('#current-state').textContent = current;
+  const ending = shown.output ? endingOf(shown) : undefined;
+  $('#current-state').textContent = `${current}${endingWords(ending)}`;
   $('#path').textContent = shown.states.join(' \u2192 ');
   if (shown.config) {
     const key = shown.config.id;
@@ -109,7 +114,7 @@ function render() {
       };
       charts.set(key, chart);
     }
-    chart.view.show(current, shown.states);
+    chart.view.show(current, shown.states, ending);
   }
   const size = shown.context.size || 0;
   const bytes = shown.context.bytes || 0;
@@ -144,17 +149,30 @@ function outcomeOf(entry) {
   const kind = ended.ok === true ? 'ok' : DECLINED.has(ended.outcome) ? 'declined' : 'error';
   // The outcome's name as words (`protocol_error` -> `protocol error`), as the log's prose says it.
   const words = ended.outcome.replace(/_/g, ' ');
-  return { text: ended.detail ? `${words}: ${ended.detail}` : words, kind };
+  return { text: ended.detail ? `${words}: ${ended.detail}` : words, kind, words };
 }
 
-/** A state name that may wrap after each `_` (`download_|complete`), never inside a word. */
-function stateCell(name) {
+/**
+ * How an unsuccessful end reads beside its state, which may be the one a success ends in too (a refused download
+ * and one answered E both end in `download_complete`): the outcome's words (`refused`, `protocol error`) and kind.
+ */
+function endingOf(entry) {
+  const { kind, words } = outcomeOf(entry);
+  return kind === 'declined' || kind === 'error' ? { word: words, kind } : undefined;
+}
+
+/** What follows the state's name when it ended so: ` \u2014 refused`. */
+const endingWords = (ending) => (ending ? ` \u2014 ${ending.word}` : '');
+
+/** A state name that may wrap after each `_` (`download_|complete`), never inside a word; then how it ended. */
+function stateCell(name, ending) {
   const cell = document.createElement('td');
   cell.className = 'state';
   name.split(/(?<=_)/).forEach((part, at) => {
     if (at > 0) cell.appendChild(document.createElement('wbr'));
     cell.appendChild(document.createTextNode(part));
   });
+  if (ending) cell.appendChild(document.createTextNode(endingWords(ending)));
   return cell;
 }
 
@@ -184,7 +202,7 @@ function renderList() {
       cell.textContent = text;
       row.appendChild(cell);
     }
-    row.appendChild(stateCell(entry.states[entry.states.length - 1] || ''));
+    row.appendChild(stateCell(entry.states[entry.states.length - 1] || '', endingOf(entry)));
     const outcome = outcomeOf(entry);
     const cell = document.createElement('td');
     cell.className = `outcome ${outcome.kind}`.trim();
@@ -258,6 +276,10 @@ stream.onmessage = (event) => {
   handle(JSON.parse(event.data));
   queueRender();
 };
-stream.onerror = () => ($('#status').textContent = 'disconnected: is wirestate still running?');
-stream.onopen = () => ($('#status').textContent = 'live');
+const streamIs = (status) => {
+  streamStatus = status;
+  render();
+};
+stream.onerror = () => streamIs('disconnected: is wirestate still running?');
+stream.onopen = () => streamIs('live');
 setInterval(queueRender, 10_000);
