@@ -1,111 +1,28 @@
-/// <reference lib="dom" />
 /**
- * What the inspector's browser tests (src/inspect/*.browser.test.ts) share: a
- * transfer server run by the CLI with `--inspect`, serving a temporary folder
- * that holds a 16 MiB `big.bin`; the stammer proxy in front of it, slowing a
- * transfer enough that the page sees it in flight; and a real browser page
- * (Debian's chromium through playwright-core, headless, offline) at 1400 x 900.
- * Screenshots go to test-artifacts/inspector/.
+ * What the inspector's browser tests (src/inspect/*.browser.test.ts) share: the bench of inspector-browser.ts
+ * (a transfer server with `--inspect`, the stammer proxy in front of it, chromium at 1400 x 900), started
+ * before a test file's tests and stopped after them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import winston from 'winston';
-import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
-import { CLI, REPO } from './processes';
+import { startInspectorBench, type InspectorBench, type Pace } from './inspector-browser';
 
-export const ARTIFACTS = join(REPO, 'test-artifacts', 'inspector');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { ARTIFACTS } from './inspector-browser';
 
-export interface InspectorBench {
-  /** The temporary folder; `root/` under it is served. */
-  base: string;
-  inspectorUrl: string;
-  serverPort: number;
-  /** The proxy's port: a transfer through it is slow enough to watch. */
-  proxyPort: number;
-  browser: Browser;
-  page: Page;
-  /** Runs `wait`; if it fails, the error carries what the page showed. */
-  explained: <T>(wait: Promise<T>) => Promise<T>;
-}
+/** Enough to see a 16 MiB transfer in flight, short enough for a test. */
+const TEST_PACE: Pace = { maxFragment: 65536, maxDelayMs: 3 };
 
 /** Starts the bench before a test file's tests and stops it after them; its fields are set once they start. */
 export function inspectorBench(): InspectorBench {
-  let server: ChildProcess | undefined;
-  let proxy: RunningProxy | undefined;
-  let browser: Browser | undefined;
-  const bench = {
-    explained: async <T>(wait: Promise<T>): Promise<T> => {
-      try {
-        return await wait;
-      } catch (error) {
-        const shown = await bench.page.evaluate(() => document.body.innerText).catch(() => '(page unreadable)');
-        throw new Error(
-          `${error instanceof Error ? error.message : String(error)}\n--- the page showed ---\n${shown.slice(0, 3000)}`,
-        );
-      }
-    },
-  } as InspectorBench;
-
+  let stop: (() => Promise<void>) | undefined;
+  const bench = {} as InspectorBench;
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    bench.base = await mkdtemp(join(tmpdir(), 'wirestate-inspector-'));
-    await mkdir(join(bench.base, 'root'));
-    await writeFile(join(bench.base, 'root', 'big.bin'), randomBytes(16 * 1024 * 1024));
-    const running = spawn(
-      process.execPath,
-      [CLI, 'server', '-l', '0', '--host', '127.0.0.1', '--root', join(bench.base, 'root'), '--inspect', '0'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    server = running;
-    const started = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      running.stdout.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/listening on [\d.]+:\d+/.test(seen) && seen.includes('inspector on http')) resolve(seen);
-      });
-      running.once('exit', (code) => reject(new Error(`server exited ${String(code)}: ${seen}`)));
-    });
-    bench.inspectorUrl = /inspector on (http:\/\/\S+)/.exec(started)![1];
-    bench.serverPort = Number(/listening on [\d.]+:(\d+)/.exec(started)![1]);
-    const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
-    proxy = await startProxy({
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: bench.serverPort },
-      maxFragment: 65536,
-      maxDelayMs: 3,
-      seed: 3,
-      log: silent,
-    });
-    bench.proxyPort = proxy.address.port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    bench.browser = browser;
-    bench.page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const started = await startInspectorBench(TEST_PACE);
+    stop = started.stop;
+    Object.assign(bench, started.bench);
     // Well inside the test's own timeout, so that a wait that fails says what the page showed.
     bench.page.setDefaultTimeout(20_000);
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await proxy?.close();
-    server?.kill('SIGTERM');
-    await rm(bench.base, { recursive: true, force: true });
+    await stop?.();
   });
-
   return bench;
 }
