@@ -67,6 +67,17 @@ it('shows a live transfer: the connection, its highlighted state moving through 
     [...highlighted.map((state) => DOWNLOAD_PATH.indexOf(state))].sort((a, b) => a - b),
   );
   expect(await page.textContent('#path')).toBe(DOWNLOAD_PATH.join(' \u2192 '));
+  // The transitions taken are drawn apart from the others, their lines and their labels.
+  const looks = (edge: string) =>
+    page.evaluate((key) => {
+      const line = document.querySelector(`#chart [data-edge="${key}"] path`)!;
+      const label = document.querySelector(`#chart [data-label="${key}"] text`)!;
+      return { line: getComputedStyle(line).stroke, label: getComputedStyle(label).fill };
+    }, edge);
+  const taken = await looks('client_connect->check_download');
+  const other = await looks('client_connect->check_upload');
+  expect(taken.line).not.toBe(other.line);
+  expect(taken.label).not.toBe(other.label);
   const row = await page.$$eval('#connections tbody tr:first-child td', (cells) =>
     cells.map((cell) => cell.textContent),
   );
@@ -101,7 +112,7 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, eve
   await page.waitForSelector('#chart svg');
   const fit = await page.evaluate(() => {
     const panel = document.querySelector('#chart')!.getBoundingClientRect();
-    const nodes = Array.from(document.querySelectorAll('#chart .node, #chart .edge text'), (node) => ({
+    const nodes = Array.from(document.querySelectorAll('#chart .node, #chart .label text'), (node) => ({
       state: node.getAttribute('data-state') ?? node.textContent,
       box: node.getBoundingClientRect(),
     }));
@@ -115,7 +126,7 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, eve
     return {
       panel: { right: panel.right, bottom: panel.bottom, height: panel.height },
       states: nodes.map((node) => node.state),
-      labels: document.querySelectorAll('#chart .edge text').length,
+      labels: document.querySelectorAll('#chart .label text').length,
       outside: outside.map((node) => node.state),
     };
   });
@@ -139,11 +150,11 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, eve
 
   // Readable at fit: every edge label is drawn at 9 px or more, and none covers another label or a state.
   const drawn = await page.evaluate(() => {
-    const labels = Array.from(document.querySelectorAll('#chart .edge'), (edge) => {
+    const labels = Array.from(document.querySelectorAll('#chart .label'), (edge) => {
       const texts = Array.from(edge.querySelectorAll('text'));
       const boxes = texts.map((text) => text.getBoundingClientRect());
       return {
-        edge: edge.getAttribute('data-edge') ?? '',
+        edge: edge.getAttribute('data-label') ?? '',
         text: texts.map((text) => text.textContent).join(' '),
         pixels: Math.min(...texts.map((text) => text.getScreenCTM()!.a * parseFloat(getComputedStyle(text).fontSize))),
         box: {

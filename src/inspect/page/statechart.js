@@ -304,18 +304,26 @@ function drawStatechart(container, chart) {
   );
   element('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }, marker);
 
+  // Every label above every edge line, on a backdrop, so that no line crosses a label's letters.
+  const lineLayer = element('g', {}, svg);
+  const labelLayer = element('g', {}, svg);
   const edgeViews = new Map();
   for (const [edge, lines] of labels) {
     const { box, points } = places.get(edge);
-    const group = element('g', { class: 'edge', 'data-edge': `${edge.from}->${edge.to}` }, svg);
-    element('title', {}, group).textContent = edge.transitions.map(transitionText).join('\n');
+    const key = `${edge.from}->${edge.to}`;
+    const full = edge.transitions.map(transitionText).join('\n');
+    const line = element('g', { class: 'edge', 'data-edge': key }, lineLayer);
+    element('title', {}, line).textContent = full;
     element(
       'path',
       { d: `M ${points.map((point) => `${point.x},${point.y}`).join(' L ')}`, 'marker-end': 'url(#arrow)' },
-      group,
+      line,
     );
-    drawLines(group, lines, box.x + box.width / 2, box.y);
-    edgeViews.set(`${edge.from}->${edge.to}`, group);
+    const label = element('g', { class: 'label', 'data-label': key }, labelLayer);
+    element('title', {}, label).textContent = full;
+    element('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 3 }, label);
+    drawLines(label, lines, box.x + box.width / 2, box.y);
+    edgeViews.set(key, [line, label]);
   }
   const nodeViews = new Map();
   for (const state of chart.states) {
@@ -363,7 +371,8 @@ function drawStatechart(container, chart) {
         const key = edgeViews.has(`${path[i - 1]}->${path[i]}`) ? `${path[i - 1]}->${path[i]}` : `${ANY}->${path[i]}`;
         taken.add(key);
       }
-      for (const [key, group] of edgeViews) group.classList.toggle('taken', taken.has(key));
+      for (const [key, groups] of edgeViews)
+        for (const group of groups) group.classList.toggle('taken', taken.has(key));
     },
   };
 }
