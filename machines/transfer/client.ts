@@ -111,10 +111,14 @@ export const transferClientMachine = checkTargets<Targeted>()(
         type: 'wire.write' as const,
         bytes: requestFor(context, params.op, params.extOp),
       })),
-      /** A resume reply: the DATA starts at `start`, so the count (and the progress) does too. */
-      takeStart: assign((_, params: { start?: number; mtimeMs?: number }) =>
-        params.start === undefined ? {} : { start: params.start, mtimeMs: params.mtimeMs, bytes: params.start },
-      ),
+      /**
+       * What a reply says of the file, in one step (one context copy, not one per field): its size, and for a
+       * resume reply where the DATA starts, so the count (and the progress) starts there too.
+       */
+      takeReply: assign((_, params: { size?: number; start?: number; mtimeMs?: number }) => ({
+        ...(params.size !== undefined && { size: params.size }),
+        ...(params.start !== undefined && { start: params.start, mtimeMs: params.mtimeMs, bytes: params.start }),
+      })),
       sendHello: emit(({ context }) => ({
         type: 'wire.write' as const,
         bytes: encodeHello(context.hello?.capabilities ?? 0),
@@ -205,10 +209,10 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.yes),
               target: 'prepare_download_confirmation',
-              actions: [
-                { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
-                { type: 'takeStart', params: ({ event }) => ({ start: event.start, mtimeMs: event.mtimeMs }) },
-              ],
+              actions: {
+                type: 'takeReply',
+                params: ({ event }) => ({ size: event.size, start: event.start, mtimeMs: event.mtimeMs }),
+              },
             },
             {
               guard: statusIs(STATUS.no),
@@ -287,7 +291,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: ({ event }) => event.start !== undefined,
               target: 'prepare_upload_from',
-              actions: { type: 'takeStart', params: ({ event }) => ({ start: event.start }) },
+              actions: { type: 'takeReply', params: ({ event }) => ({ start: event.start }) },
             },
             { guard: statusIs(STATUS.yes), target: 'prepare_upload_file_size' },
             {

@@ -67,11 +67,11 @@ export function serverDownloadStates({ completeTarget, failedTarget }: DownloadT
             guard: ({ event }: Found) => event.output.kind === 'found',
             target: 'send_check_download',
             actions: [
-              { type: 'setSize' as const, params: ({ event }: Found) => ({ size: foundSize(event.output) }) },
-              { type: 'setRef' as const, params: ({ event }: Found) => ({ ref: lookupRef(event.output) }) },
               {
-                type: 'setStart' as const,
+                type: 'takeFile' as const,
                 params: ({ context, event }: Found & { context: DownloadContext }) => ({
+                  size: foundSize(event.output),
+                  ref: lookupRef(event.output),
                   start: context.resumeFrom
                     ? resumeStart(context.resumeFrom, foundSize(event.output), foundTime(event.output))
                     : 0,

@@ -45,7 +45,7 @@ export function serverResumeStates({ uploadingTarget, completeTarget, failedTarg
           target: 'check_resume_room',
           // More than the file's size is not this file's: start afresh.
           actions: {
-            type: 'setStart' as const,
+            type: 'takeFile' as const,
             params: ({ context, event }: { context: ResumeContext; event: { output: number } }) => ({
               start: event.output <= context.size ? event.output : 0,
             }),

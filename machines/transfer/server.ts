@@ -174,11 +174,11 @@ export const transferServerMachine = checkTargets<Targeted>()(
           uploadOpen: params.uploadOpen,
         }),
       ),
-      setStart: assign((_, params: { start: number }) => ({ start: params.start })),
       takeHello: assign(({ context }, params: { offered: number }) => ({
         agreed: agreed(params.offered, context.capabilities),
       })),
-      setRef: assign((_, params: { ref: string }) => ({ ref: params.ref })),
+      /** What a lookup found, any of the file's reference, size and first byte in one step: one context copy, not one per field. */
+      takeFile: assign((_, params: { ref?: string; size?: number; start?: number }) => params),
     },
     delays: {
       idle: idleDelay,
@@ -299,15 +299,20 @@ export const transferServerMachine = checkTargets<Targeted>()(
               guard: ({ context, event }) => event.output.kind === 'free' && context.uploadOpen !== undefined,
               target: 'check_kept_upload',
               actions: [
-                { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
-                { type: 'setSize', params: ({ context }) => ({ size: context.uploadOpen?.size ?? 0 }) },
+                {
+                  type: 'takeFile',
+                  params: ({ context, event }) => ({
+                    ref: lookupRef(event.output),
+                    size: context.uploadOpen?.size ?? 0,
+                  }),
+                },
               ],
             },
             {
               guard: ({ event }) => event.output.kind === 'free',
               target: 'send_check_upload',
               actions: [
-                { type: 'setRef', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
+                { type: 'takeFile', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
                 replyYes,
                 'flush',
               ],
