@@ -28,6 +28,8 @@ it.each([
     ['client', '--inspect', '-', '-v', 'a'],
     '--inspect takes a port 0\\.\\.65535, not "-" \\(for the default port, .*\\)',
   ],
+  // Another word at fault is still named: the `-` is not blamed for it.
+  [['client', '--inspect', '-', '-v'], '-v needs a value'],
 ])('%j: "%s", exit 2', refusedInWords);
 
 it.each([

@@ -7,6 +7,7 @@
  */
 import { Parser } from 'yargs/helpers';
 import { notAPort } from './inspect-options';
+import { typedAsFlag } from './usage-words';
 
 /** The word typed after `--inspect`, when it is one of its own (`--inspect 3651`), or undefined. */
 const wordAfterInspect = (argv: string[]): string | undefined => {
@@ -32,7 +33,10 @@ const eitherPortOrArgument = (port: string, command: string[]): string =>
 export function inspectWordFailure(argv: string[], said: string, command: string[]): string | undefined {
   const port = portWord(argv);
   if (port !== undefined && said.startsWith('too few arguments')) return eitherPortOrArgument(port, command);
-  const aboutTheDash = said === 'Unknown argument: -' || said.endsWith('needs a value');
+  // yargs reads a lone `-` as an empty word: an unknown one, or an argument given none (`sentence needs a value`).
+  const emptyArgument = /^(\w+) needs a value$/.exec(said)?.[1];
+  const aboutTheDash =
+    said === 'Unknown argument: -' || (emptyArgument !== undefined && !typedAsFlag(argv, [emptyArgument]));
   return wordAfterInspect(argv) === '-' && aboutTheDash ? notAPort('-') : undefined;
 }
 
