@@ -4,13 +4,7 @@
  * listened on a random port, `upper client --port ""` said "got 0", `client --idle-timeout ""` said
  * "must be more than 0 seconds", `server --host ""` bound [::].
  */
-import { EXIT } from '../engine/exit-codes';
-import { wirestate } from '../test-support/processes';
-import { expectOneLine } from '../test-support/one-line';
-
-/** One line, `wirestate: WORDS; see --help`, and exit 2 (usage). */
-const refusedInWords = async (args: string[], words: string) =>
-  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
+import { refusedInWords } from '../test-support/one-line';
 
 it.each([
   [['server', '-l', ''], '-l needs a value'],

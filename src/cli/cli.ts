@@ -15,12 +15,14 @@ import { withoutHelpCache } from './no-help-cache';
 import { examples } from './help-examples';
 import { writeFailure } from './failure-line';
 import { refuseBlankNames } from './blank-names';
+import { withLogFormat } from './common-options';
 import { refuseBlankValues } from './blank-values';
-import { unbracketHost } from './bracketed-host';
+import { refuseStrayBrackets, unbracketHost } from './bracketed-host';
 import { refuseTooLongTimes } from './timer-values';
 import { refuseFractionalCounts } from './whole-values';
 import { commandFirst, strayFlag } from './leading-options';
 import { refuseEmptyInspectPort } from './empty-inspect-port';
+import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-word';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 
@@ -85,8 +87,11 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
         'completion [shell]',
         'Print a completion script: completion bash >> ~/.bashrc, or zsh >> ~/.zshrc',
         (completion) =>
-          completion
-            .positional('shell', { choices: ['bash', 'zsh'], describe: 'The shell to complete in (default: $SHELL)' })
+          withLogFormat(completion, 'stderr')
+            .positional('shell', {
+              type: 'string',
+              describe: `The shell to complete in: ${SHELLS.join(' or ')} (default: $SHELL)`,
+            })
             .check(refuseOtherShell)
             .epilog(
               examples(
@@ -108,12 +113,14 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
       .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
       .middleware(unbracketHost, true)
+      .check(refuseInspectTakingAnArgument(argv, () => commandWords(cli)) as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseTooLongTimes as unknown as Parameters<Argv['check']>[0])
       .check(refuseFractionalCounts as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseStrayBrackets(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseEmptyInspectPort(argv) as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
@@ -145,7 +152,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
             ? `unknown command: ${named}`
             : stray
               ? `unknown option ${stray.split('=')[0]}`
-              : inUserWords(said, argv, commandWords(cli))
+              : (inspectWordFailure(argv, said, commandWords(cli)) ?? inUserWords(said, argv, commandWords(cli)))
         )
           .replace(/\s*\n\s*/g, ' ')
           // yargs's `KEY needs a value` (updateStrings above) names the key bare; the checks name the flag (`-l`, `PORT`).
@@ -175,14 +182,20 @@ function argvForCompletionShell(argv: string[]): string[] {
   return argv;
 }
 
+/** The shells yargs has a completion script for. */
+const SHELLS = ['bash', 'zsh'];
+
 /**
- * Without a shell named, yargs prints bash's script for any $SHELL but zsh: a shell it has no script for
- * is one line, as `completion fish` is.
+ * A shell yargs has no script for is one line, named on the line (`completion fish`) or by $SHELL (without a
+ * shell named, yargs would print bash's script for any $SHELL but zsh).
  */
-function refuseOtherShell(): true {
+function refuseOtherShell(args: { shell?: string }): true {
+  const supported = `completion scripts exist for ${SHELLS.join(' and ')}`;
+  if (args.shell !== undefined && !SHELLS.includes(args.shell))
+    throw new Error(`${args.shell} is not supported: ${supported}`);
   const shell = process.env.SHELL;
-  if (!shell || process.env.ZSH_NAME || ['bash', 'zsh'].includes(basename(shell))) return true;
-  throw new Error(`$SHELL is ${shell}: name bash or zsh (wirestate completion bash)`);
+  if (args.shell !== undefined || !shell || process.env.ZSH_NAME || SHELLS.includes(basename(shell))) return true;
+  throw new Error(`$SHELL is ${shell}, which is not supported: ${supported} (wirestate completion bash)`);
 }
 
 /** yargs completes `--` with every alias behind `--` too (`--d` for `-d`): only the long names are flags. */

@@ -6,19 +6,33 @@ import { checkRecordFolder } from './record-folder';
 
 /** `--debug` and `--log-format`, the logs going to `stream`. */
 export function withLogOptions<T>(yargs: Argv<T>, stream: LogStream) {
-  declareLogStream(stream);
-  return yargs
-    .option('debug', {
+  return withLogFormat(
+    yargs.option('debug', {
       alias: 'd',
       type: 'boolean',
       default: false,
       describe: 'Debug logging: every state transition (the proxy: every fragment)',
-    })
-    .option('log-format', {
-      choices: ['pretty', 'json'] as const,
-      default: 'pretty' as const,
-      describe: 'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr',
-    });
+    }),
+    stream,
+    'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr',
+  );
+}
+
+/**
+ * `--log-format`, which every command takes, before its words or after (a command that logs nothing still
+ * writes its failure line as JSON), its lines going to `stream`.
+ */
+export function withLogFormat<T>(
+  yargs: Argv<T>,
+  stream: LogStream,
+  describe = 'Format of the failure line (json: one object, on stderr)',
+) {
+  declareLogStream(stream);
+  return yargs.option('log-format', {
+    choices: ['pretty', 'json'] as const,
+    default: 'pretty' as const,
+    describe,
+  });
 }
 
 /** `--record DIR`: one trace file per connection (README: "Traces"). */

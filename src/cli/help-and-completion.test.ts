@@ -97,7 +97,7 @@ describe('help and usage', () => {
     expectOneLine(
       await wirestate(['completion', 'fish']),
       EXIT.usage,
-      /^wirestate: \[shell\] must be bash or zsh, not 'fish'; see --help$/m,
+      /^wirestate: fish is not supported: completion scripts exist for bash and zsh; see --help$/m,
     );
     // Before, $SHELL naming another shell printed the bash script, exit 0.
     expectOneLine(
@@ -105,7 +105,7 @@ describe('help and usage', () => {
         env: { ...process.env, SHELL: '/usr/bin/fish', ZSH_NAME: '' },
       }),
       EXIT.usage,
-      /^wirestate: \$SHELL is \/usr\/bin\/fish: name bash or zsh \(wirestate completion bash\); see --help$/m,
+      /^wirestate: \$SHELL is \/usr\/bin\/fish, which is not supported: completion scripts exist for bash and zsh \(wirestate completion bash\); see --help$/m,
     );
     expectOneLine(
       await wirestate(['completion', 'bash', '--bogus']),

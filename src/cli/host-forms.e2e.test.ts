@@ -1,6 +1,8 @@
 /**
  * IPv6 hosts as people type them. Before: `--host [::1]` printed `[[::1]]`, `-s ::1:PORT` got no hint, the
- * upload warning for `--host ::` read "reach :::", and `--host ::ffff:127.0.0.1` (loopback) was warned about.
+ * upload warning for `--host ::` read "reach :::", `--host ::ffff:127.0.0.1` (loopback) was warned about,
+ * `-s ::1` was hinted `[:]:1`, `-s 127.0.0.1:abc` said only "expected host:port", and `-s '[]:5'` and
+ * `--host '[::1'` went to the lookup.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { CLI, freePort, wirestate } from '../test-support/processes';
-import { expectOneLine } from '../test-support/one-line';
+import { expectOneLine, refusedInWords } from '../test-support/one-line';
 
 let base: string;
 beforeAll(async () => (base = await mkdtemp(join(tmpdir(), 'wirestate-host-forms-'))));
@@ -65,3 +67,31 @@ it('server --host ::ffff:127.0.0.1 (loopback): no warning', async () => {
   expect(log).toMatch(/listening on \[::ffff:127\.0\.0\.1\]:\d+/);
   expect(log).not.toMatch(/uploads of any size/);
 });
+
+it.each([
+  [
+    ['client', '-s', '127.0.0.1:abc', '-v', 'a'],
+    'the port in "127\\.0\\.0\\.1:abc" must be a number 1\\.\\.65535, not "abc"',
+  ],
+  [['client', '-s', '127.0.0.1:70000', '-v', 'a'], 'the port in "127\\.0\\.0\\.1:70000" must be 1\\.\\.65535'],
+  [
+    ['client', '-s', '[]:5', '-v', 'a'],
+    'expected host:port, got "\\[\\]:5": brackets hold a whole IPv6 address, as in \\[::1\\]:50001',
+  ],
+  [
+    ['client', '-s', '::1', '-v', 'a'],
+    'expected host:port, got "::1": an IPv6 address goes in brackets, followed by the port, \\[::1\\]:PORT',
+  ],
+  [
+    ['proxy', '-l', '0', '-s', 'fe80::1'],
+    'expected host:port, got "fe80::1": an IPv6 address goes in brackets, followed by the port, \\[fe80::1\\]:PORT',
+  ],
+  [
+    ['server', '-l', '0', '--host', '[::1'],
+    '--host "\\[::1": brackets hold a whole IPv6 address \\(\\[::1\\]\\), or leave them out',
+  ],
+  [
+    ['queue', 'client', '::1]', '1', 'TCP', 'receive'],
+    'HOST "::1\\]": brackets hold a whole IPv6 address \\(\\[::1\\]\\), or leave them out',
+  ],
+])('%j: "%s", exit 2', refusedInWords);

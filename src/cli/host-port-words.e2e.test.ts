@@ -1,6 +1,7 @@
-/** An IPv6 host is printed as `-s` takes it, in brackets, by the client, the queue, upper and sum clients and the proxy. Before: "cannot connect to ::1:50001", peer "::1:PORT", "stammer proxy on ::1:PORT". */
+/** An IPv6 host is printed as `-s` takes it, in brackets, by the client, the queue, upper and sum clients and the proxy. Before: "cannot connect to ::1:50001", peer "::1:PORT", "stammer proxy on ::1:PORT", the UDP queue server's "datagram from new peer ::1:40118". */
 import { EXIT } from '../engine/exit-codes';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { CLI, freePort, wirestate } from '../test-support/processes';
@@ -79,4 +80,28 @@ it('proxy on ::1 to [::1]:PORT with nothing there: the start line and the failur
     proxy.kill('SIGTERM');
     await exited;
   }
+});
+
+it('queue server on UDP ::1: a peer is logged as [::1]:PORT, as -s takes it', async () => {
+  const server = spawn(process.execPath, [CLI, 'queue', 'server', '0', 'UDP', '--host', '::1']);
+  let output = '';
+  server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const giveUp = setTimeout(() => server.kill('SIGTERM'), 20_000);
+  const until = async (pattern: RegExp) => {
+    for (let reads = 0; reads < 50 && !pattern.test(output); reads++)
+      await Promise.race([new Promise((resolve) => server.stdout.once('data', resolve)), exited]);
+    return pattern.exec(output);
+  };
+  const port = Number((await until(/listening on \[::1\]:(\d+)/))?.[1]);
+  const peer = createSocket('udp6');
+  await new Promise<void>((bound) => peer.bind(0, '::1', bound));
+  await new Promise((sent) => peer.send(Buffer.from('x'), port, '::1', sent));
+  const logged = await until(/datagram from new peer (\S+)/);
+  const peerPort = peer.address().port;
+  peer.close();
+  clearTimeout(giveUp);
+  server.kill('SIGTERM');
+  await exited;
+  expect(logged?.[1]).toBe(`[::1]:${peerPort}`);
 });

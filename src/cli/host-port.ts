@@ -1,8 +1,13 @@
 /** Parses `host:port` (IPv6 as `[::1]:port`), the form of the seed's `-s/--server`. */
+import { isIPv6 } from 'node:net';
+
 export function parseHostPort(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text.trim());
-  const port = match ? Number(match[3]) : NaN;
+  // A host in brackets is a whole IPv6 address; any other host holds no colon and no bracket.
+  const match = /^(?:\[([^[\]]+)\]|([^:[\]]+)):([^:]*)$/.exec(text.trim());
   if (!match) throw new Error(`expected host:port, got "${text}"${bracketsHint(text.trim())}`);
+  const portWord = match[3];
+  if (!/^\d+$/.test(portWord)) throw new Error(`the port in "${text}" must be a number 1..65535, not "${portWord}"`);
+  const port = Number(portWord);
   if (!isPort(port) || port === 0) throw new Error(`the port in "${text}" must be 1..65535`);
   return { host: match[1] ?? match[2], port };
 }
@@ -11,8 +16,14 @@ export function isPort(value: number): boolean {
   return Number.isInteger(value) && value >= 0 && value <= 65535;
 }
 
-/** `::1:50001` reads as an IPv6 address with no port: the form that says where the port starts. */
+/**
+ * An unbracketed IPv6 address reads as one with no port: the form that says where the port starts.
+ * `::1:50001` is `[::1]:50001`; `::1` or `fe80::1` alone is an address still wanting its port.
+ */
 function bracketsHint(text: string): string {
-  const unbracketed = /^([\da-f:.]*:[\da-f:.]*):(\d+)$/i.exec(text);
-  return unbracketed ? `: an IPv6 address goes in brackets, [${unbracketed[1]}]:${unbracketed[2]}` : '';
+  const lastColon = text.lastIndexOf(':');
+  const [address, port] = [text.slice(0, lastColon), text.slice(lastColon + 1)];
+  if (isIPv6(address) && /^\d+$/.test(port)) return `: an IPv6 address goes in brackets, [${address}]:${port}`;
+  if (isIPv6(text)) return `: an IPv6 address goes in brackets, followed by the port, [${text}]:PORT`;
+  return /[[\]]/.test(text) ? ': brackets hold a whole IPv6 address, as in [::1]:50001' : '';
 }

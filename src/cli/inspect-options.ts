@@ -26,12 +26,13 @@ function inspectPort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value === '') return DEFAULT_INSPECT_PORT;
   const port = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!isPort(port))
-    throw new Error(
-      `--inspect takes a port 0..65535, not "${value}" (for the default port, put --inspect after the other words or write --inspect=${DEFAULT_INSPECT_PORT})`,
-    );
+  if (!isPort(port)) throw new Error(notAPort(value));
   return port;
 }
+
+/** The line for a `value` given to `--inspect` that is no port. */
+export const notAPort = (value: string): string =>
+  `--inspect takes a port 0..65535, not "${value}" (for the default port, put --inspect after the other words or write --inspect=${DEFAULT_INSPECT_PORT})`;
 
 /** A client's notes: straight to stderr, whatever its log level. */
 export const toStderr: InspectionNotes = {

@@ -1,10 +1,12 @@
 /**
  * Options before the command are the command's; a flag no command knows is named as one. Before:
- * `wirestate --log-format json client ...` said "unknown command: json" and `wirestate -x` "name a command".
+ * `wirestate --log-format json client ...` said "unknown command: json" and `wirestate -x` "name a command";
+ * `--log-format json replay x` and `--log-format json completion` said "unknown option --log-format", and `-d replay x`
+ * "unknown option -d".
  */
 import { EXIT } from '../engine/exit-codes';
 import { freePort, wirestate } from '../test-support/processes';
-import { expectOneLine } from '../test-support/one-line';
+import { refusedInWords } from '../test-support/one-line';
 
 it('--log-format json before the command: the client logs JSON, its end line names the peer, exit 6', async () => {
   const port = await freePort();
@@ -38,9 +40,7 @@ it.each([
   [['-x'], 'unknown option -x'],
   [['-x', 'client', '-v', 'a'], 'unknown option -x'],
   [['--nope=1', 'upper', 'client', 'hi'], 'unknown option --nope'],
-])('%j: "%s", exit 2', async (args, words) => {
-  expectOneLine(await wirestate(args), EXIT.usage, new RegExp(`^wirestate: ${words}; see --help$`, 'm'));
-});
+])('%j: "%s", exit 2', refusedInWords);
 
 it('--log-format json and no command: "name a command" as a JSON error line, exit 2', async () => {
   const result = await wirestate(['--log-format', 'json']);
@@ -50,3 +50,30 @@ it('--log-format json and no command: "name a command" as a JSON error line, exi
     message: 'name a command (wirestate --help lists them)',
   });
 });
+
+it('--log-format json before replay: its failure is a JSON error line on stderr, exit 2', async () => {
+  const result = await wirestate(['--log-format', 'json', 'replay', 'no-such-trace.jsonl']);
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.stdout).toBe('');
+  expect(JSON.parse(result.stderr)).toMatchObject({
+    event: 'error',
+    message: 'cannot read no-such-trace.jsonl: no such file or folder (ENOENT)',
+  });
+});
+
+it('--log-format json before completion: the script, exit 0; before completion fish: a JSON error line, exit 2', async () => {
+  expect(await wirestate(['--log-format', 'json', 'completion', 'bash'])).toMatchObject({
+    code: 0,
+    stdout: expect.stringMatching(/^complete -o bashdefault/m),
+  });
+  const fish = await wirestate(['--log-format', 'json', 'completion', 'fish']);
+  expect(fish.code).toBe(EXIT.usage);
+  expect(JSON.parse(fish.stderr)).toMatchObject({ event: 'error', message: expect.stringMatching(/^fish is not/) });
+});
+
+it.each([
+  [['-d', 'replay', 'x'], 'replay takes no -d'],
+  [['--record', 'traces', 'completion', 'bash'], 'completion takes no --record'],
+  [['--inspect', 'proxy'], 'proxy takes no --inspect'],
+  [['replay', 'x', '--debug'], 'replay takes no --debug'],
+])('%j, a flag other commands share: "%s", exit 2', refusedInWords);

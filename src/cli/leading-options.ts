@@ -2,7 +2,8 @@
  * Options typed before the command (`wirestate --log-format json client ...`, as git and docker take them) are
  * the command's: they move after its words, so yargs reads them there. Without this, `json` was taken for the
  * command ("unknown command: json"). Only the flags every command shares take a value here (`--log-format`,
- * `--record`); any other leading flag moves alone, and the command refuses it if it does not know it.
+ * `--record`, and `--inspect` a number, as `--inspect=PORT`); any other leading flag moves alone, and the command
+ * refuses it if it does not know it.
  */
 
 /** The shared flags that take the next word as their value. */
@@ -13,8 +14,12 @@ export function commandFirst(argv: string[]): string[] {
   const leading: string[] = [];
   let index = 0;
   while (index < argv.length && argv[index].startsWith('-') && argv[index] !== '--') {
-    const takesNext = TAKING_A_VALUE.includes(argv[index]) && index + 1 < argv.length;
-    leading.push(...argv.slice(index, takesNext ? index + 2 : index + 1));
+    const inspectPort = argv[index] === '--inspect' && /^\d+$/.test(argv[index + 1] ?? '');
+    const takesNext = (inspectPort || TAKING_A_VALUE.includes(argv[index])) && index + 1 < argv.length;
+    // Before the command, a number after --inspect can be nothing but its port: written so for the command.
+    leading.push(
+      ...(inspectPort ? [`--inspect=${argv[index + 1]}`] : argv.slice(index, takesNext ? index + 2 : index + 1)),
+    );
     index += takesNext ? 2 : 1;
   }
   const rest = argv.slice(index);
@@ -23,9 +28,12 @@ export function commandFirst(argv: string[]): string[] {
   return [...rest.slice(0, end), ...leading, ...rest.slice(end)];
 }
 
-/** The flags every command shares, which may come before a command that is missing. */
+/** The flags commands share (all of them `--log-format`), which may come before a command or a missing one. */
 const SHARED = [...TAKING_A_VALUE, '-d', '--debug', '--inspect'];
+
+/** Whether `word` (`--record`, `--inspect=5`) is one of the flags commands share. */
+export const isSharedFlag = (word: string): boolean => SHARED.includes(word.split('=')[0]);
 
 /** For words naming no command: the first flag no command shares (`-x`), which is the thing to say, or undefined. */
 export const strayFlag = (argv: string[]): string | undefined =>
-  argv.find((word) => word.startsWith('-') && !SHARED.includes(word.split('=')[0]));
+  argv.find((word) => word.startsWith('-') && !isSharedFlag(word));

@@ -4,7 +4,7 @@ import { text as streamText } from 'node:stream/consumers';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
-import { valuesRequired } from './common-options';
+import { valuesRequired, withLogFormat } from './common-options';
 import { parseTrace, TraceFormatError, type Trace } from '../trace/trace-format';
 import { differences, expectedFromTrace, replayTrace, type Chunking } from '../trace/trace-replay';
 import { formatTimeline } from '../trace/timeline';
@@ -22,7 +22,7 @@ const CHECKS: [string, Chunking][] = [
 ];
 
 const builder = (yargs: Argv) =>
-  yargs
+  withLogFormat(yargs, 'stderr')
     .positional('file', {
       type: 'string',
       demandOption: true,

@@ -3,6 +3,7 @@
  * (`--max-size`, not `max-size, maxSize`), a missing positional named with the command that wants it,
  * a bad choice with the ones that are good.
  */
+import { isSharedFlag } from './leading-options';
 
 /** Whether `argv` holds one of `names` as a flag (`--port 1`, `--port=1`, `-p 1`). */
 export const typedAsFlag = (argv: string[], names: string[]): boolean =>
@@ -24,19 +25,24 @@ const asInHelp = (command: string[], name: string): string =>
  */
 export function inUserWords(message: string, argv: string[], command: string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
-  if (unknown) return unknownWords(unknown[1].split(', '), argv) ?? message;
+  if (unknown) return unknownWords(unknown[1].split(', '), argv, command) ?? message;
   const tooFew = /^too few arguments: got (\d+)/.exec(message);
   if (tooFew) return missingPositionals(Number(tooFew[1]), command) ?? message;
   if (message.startsWith('Invalid values:')) return badChoices(message, command);
   return message;
 }
 
-/** `unknown option --max-size` (yargs: `Unknown arguments: max-size, maxSize`), or the words nobody asked for. */
-function unknownWords(names: string[], argv: string[]): string | undefined {
+/**
+ * `unknown option --max-size` (yargs: `Unknown arguments: max-size, maxSize`), `replay takes no -d` for a flag
+ * other commands share (which may go before any command's words), or the words nobody asked for.
+ */
+function unknownWords(names: string[], argv: string[], command: string[]): string | undefined {
   const flags = names.filter((name) => typedAsFlag(argv, [name])).map(flagOf);
+  const [shared, unknown] = [flags.filter(isSharedFlag), flags.filter((flag) => !isSharedFlag(flag))];
   const words = names.filter((name) => !typedAsFlag(argv, [name]) && argv.includes(name));
   const said = [
-    flags.length > 0 && `unknown option${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`,
+    shared.length > 0 && `${commandName(command)} takes no ${shared.join(', ')}`,
+    unknown.length > 0 && `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
     words.length > 0 &&
       `unexpected argument${words.length > 1 ? 's' : ''} ${words.map((word) => `'${word}'`).join(', ')}`,
   ].filter(Boolean);
@@ -47,12 +53,15 @@ function unknownWords(names: string[], argv: string[]): string | undefined {
 function missingPositionals(given: number, command: string[]): string | undefined {
   const usage = command.at(-1);
   if (usage === undefined) return undefined;
-  const [name, ...positionals] = usage.split(' ');
-  const demanded = positionals.filter((word) => word.startsWith('<'));
+  const demanded = usage.split(' ').filter((word) => word.startsWith('<'));
   if (demanded.length <= given) return undefined;
   const after = given > 0 ? ` after ${demanded.slice(0, given).join(' ')}` : '';
-  return `${[...command.slice(0, -1), name].join(' ')} needs ${demanded.slice(given).join(' ')}${after}`;
+  return `${commandName(command)} needs ${demanded.slice(given).join(' ')}${after}`;
 }
+
+/** `queue server`: the command's words without its usage's positionals. */
+const commandName = (command: string[]): string =>
+  [...command.slice(0, -1), (command.at(-1) ?? '').split(' ')[0]].join(' ');
 
 /** `--mode must be download or upload, not 'x'`, or `--mode needs a value` for `--mode=` (yargs: `Invalid values: Argument: mode, Given: "x", Choices: ...`). */
 function badChoices(message: string, command: string[]): string {

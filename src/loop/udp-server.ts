@@ -43,7 +43,7 @@ interface Peer {
 export function startUdpServer(options: UdpServerOptions): Promise<ListeningServer> {
   const { protocol, log } = options;
   const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' });
-  /** Live peers by `address:port`, least recently heard first. */
+  /** Live peers by `address:port` as printed (`[::1]:40118`), least recently heard first. */
   const peers = new Map<string, Peer>();
   /** Every peer not yet finished, retired ones included: shutdown waits for them all. */
   const running = new OpenSet<RunningPeer>();
@@ -92,7 +92,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   };
 
   const open = (from: RemoteInfo): RunningPeer | undefined => {
-    const key = `${from.address}:${from.port}`;
+    const key = hostPort(from.address, from.port);
     const known = peers.get(key);
     if (known) {
       // Moved to the end: the map stays ordered from least to most recently heard.
