@@ -23,6 +23,15 @@ it.each([
   [['client', '-s', ' ', '-v', 'a'], '-s needs a value'],
 ])('%j: "%s", exit 2', refusedInWords);
 
+// A lone `-` among a client's words: yargs said `--sentence needs a value`, naming an option there is none of.
+it.each([
+  [
+    ['upper', 'client', '-'],
+    '- cannot stand for SENTENCE: a lone - means standard input or output only where a file is named',
+  ],
+  [['ardei', 'client', 'hi', '-'], '- cannot stand for REQUEST: .*'],
+])('%j: "%s", exit 2', refusedInWords);
+
 it.each([
   [['upper', 'client', '--port', 'abc', 'hi'], '--port takes a number'],
   [['upper', 'client', '--port', '1e999', 'hi'], '--port takes a finite number'],

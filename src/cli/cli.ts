@@ -156,9 +156,11 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
         )
           .replace(/\s*\n\s*/g, ' ')
           // yargs's `KEY needs a value` (updateStrings above) names the key bare; the checks name the flag (`-l`, `PORT`).
-          .replace(
-            /^([a-z][\w-]*) needs a value$/,
-            (_, key: string) => `${key.length === 1 ? '-' : '--'}${key} needs a value`,
+          .replace(/^([a-z][\w-]*) needs a value$/, (_, key: string) =>
+            // A lone `-` given for a list of words (upper's SENTENCE): yargs says the list needs a value.
+            !typedAsFlag(argv, [key]) && argv.includes('-')
+              ? `- cannot stand for ${key.toUpperCase()}: a lone - means standard input or output only where a file is named`
+              : `${key.length === 1 ? '-' : '--'}${key} needs a value`,
           );
         const exitCode = error instanceof CommandError ? error.exitCode : EXIT.usage;
         writeFailure(argv, oneLine, exitCode);
