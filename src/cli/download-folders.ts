@@ -11,14 +11,23 @@ import type { Dirent, Stats } from 'node:fs';
 import { RESUME_SUFFIX } from '../storage/name-rules';
 
 /**
- * What a local name is: nothing yet, a regular file, a folder, or something else (a device such as /dev/null, a
- * pipe, a socket), which a download must not replace with a file.
+ * What a local name is: nothing yet, a regular file, a folder, a character device (/dev/null), which a download
+ * writes into as it is, or something else (a pipe, a socket, a block device), which a download must not replace
+ * with a file.
  */
-export type EntryKind = 'none' | 'file' | 'folder' | 'other';
+export type EntryKind = 'none' | 'file' | 'folder' | 'device' | 'other';
 
 /** The kind of what `stat` found (`undefined`: nothing there). */
-export const entryKind = (found: Pick<Stats, 'isFile' | 'isDirectory'> | undefined): EntryKind =>
-  found === undefined ? 'none' : found.isFile() ? 'file' : found.isDirectory() ? 'folder' : 'other';
+export const entryKind = (found: Pick<Stats, 'isFile' | 'isDirectory' | 'isCharacterDevice'> | undefined): EntryKind =>
+  found === undefined
+    ? 'none'
+    : found.isFile()
+      ? 'file'
+      : found.isDirectory()
+        ? 'folder'
+        : found.isCharacterDevice()
+          ? 'device'
+          : 'other';
 
 /** One folder as the run first read it. */
 export interface FolderListing {

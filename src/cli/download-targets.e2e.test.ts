@@ -2,10 +2,10 @@
  * Local names a download cannot land in, as the user meets them: one line saying why, exit 7, and nothing left
  * in the way. Before: a folder that takes no new files (/proc, /sys, whose free space reads 0) was "not enough
  * free space here: not enough free space for the file", and a download over a FIFO or a device (/dev/null)
- * renamed a regular file into its place.
+ * renamed a regular file into its place. A character device (/dev/null, /dev/full) is written into as it is.
  */
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -33,6 +33,24 @@ it.each([
 ])('-l %s, a folder that takes no new files: says so, not "no space", exit 7', async (local, words) => {
   const result = await download(local);
   expect(result).toMatchObject({ code: EXIT.localFile, stderr: `wirestate client: ${words}\n` });
+});
+
+it('-l /dev/null: the bytes are written into it, as curl -o /dev/null does, exit 0, and it stays a device', async () => {
+  const result = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v', 'speech.txt', '-l', '/dev/null']);
+  expect(result).toMatchObject({ code: EXIT.ok, stdout: '' });
+  expect(result.stderr).toMatch(/\ndownloaded 11 B in [\d.]+ s \(/);
+  expect((await lstat('/dev/null')).isCharacterDevice()).toBe(true);
+  // No temporary file beside it: a device is written in place, never renamed over.
+  expect((await readdir('/dev')).filter((name) => name.includes('wirestate'))).toEqual([]);
+});
+
+it('-l /dev/full: the device refuses the bytes, and the client says so, exit 7', async () => {
+  const result = await download('/dev/full');
+  expect(result).toMatchObject({
+    code: EXIT.localFile,
+    stderr: 'wirestate client: cannot write /dev/full: no space left on the device (ENOSPC)\n',
+  });
+  expect((await lstat('/dev/full')).isCharacterDevice()).toBe(true);
 });
 
 it('-l a FIFO: refused as not a regular file, exit 7, and the FIFO stays', async () => {

@@ -46,26 +46,50 @@ describe('progressLine', () => {
 
   it('shows a known size with a bar, percent, bytes, current rate and ETA when wide', () => {
     expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 100 })).toMatch(
-      /^ 25% \[#+-+\] {3}4\.00 MiB \/ 16\.0 MiB {4}2\.00 MiB\/s {2}ETA 6s {4}$/,
+      /^ 25% \[#+-+\] {4}4\.00 MiB \/ 16\.0 MiB {4}2\.00 MiB\/s {2}ETA 6s {4}$/,
     );
   });
 
-  it('keeps percent, ETA and the current rate at 50 columns, with a bar in the room the bytes would need', () => {
-    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 50 })).toBe(
-      ' 25% [####-------------]   2.00 MiB/s  ETA 6s    ',
-    );
+  it.each([
+    // The bar shrinks, then goes; numbers are written short where that keeps the bytes and the ETA.
+    [200, /^ 25% \[#{35}-{106}\] {4}4\.00 MiB \/ 16\.0 MiB {4}2\.00 MiB\/s {2}ETA 6s {4}$/],
+    [80, /^ 25% \[#{5}-{16}\] {4}4\.00 MiB \/ 16\.0 MiB {4}2\.00 MiB\/s {2}ETA 6s {4}$/],
+    [50, /^ 25% {3}4\.0M \/ 16M {3}2\.0M\/s {2}ETA 6s {4}$/],
+    [30, /^ 25% {3}4\.0M \/ 16M {3}2\.0M\/s$/],
+    [20, /^ 25% {4}2\.00 MiB\/s$/],
+  ])(
+    'keeps percent and the current rate at %i columns, dropping the bar, then the ETA, then the bytes',
+    (columns, line) => {
+      expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns })).toMatch(line);
+    },
+  );
+
+  it.each([
+    [200, /^ {2}5\.00 MiB {2}\(size not known yet\) {4}3\.00 MiB\/s$/],
+    [80, /^ {2}5\.00 MiB {2}\(size not known yet\) {4}3\.00 MiB\/s$/],
+    [30, /^ {2}5\.00 MiB {4}3\.00 MiB\/s$/],
+    [20, /^ 5\.0M {3}3\.0M\/s$/],
+  ])('shows the bytes so far and the current rate before the size is known, at %i columns', (columns, line) => {
+    expect(progressLine({ bytes: 5 * MiB, total: undefined, rate: 3 * MiB, columns })).toMatch(line);
   });
 
-  it('keeps percent and ETA first when narrow, and drops the bar before them', () => {
-    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 17 })).toBe(' 25%  ETA 6s    ');
-    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 0, columns: 17 })).toBe(' 25%  ETA ?     ');
+  it('shows the percent or the bytes so far and the current rate at every width from 20 columns', () => {
+    for (let columns = 20; columns <= 200; columns++) {
+      expect(progressLine({ bytes: 5 * MiB, total: 50 * MiB, rate: 3 * MiB, columns })).toMatch(/^ 10% .*\b3\.0/);
+      expect(progressLine({ bytes: 5 * MiB, total: undefined, rate: 3 * MiB, columns })).toMatch(/^ *5\.0.*\b3\.0/);
+    }
+  });
+
+  it('keeps percent first when narrower still', () => {
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 2 * MiB, columns: 17 })).toBe(' 25%   2.0M/s');
+    expect(progressLine({ bytes: 4 * MiB, total: 16 * MiB, rate: 0, columns: 10 })).toBe(' 25%');
   });
 
   it("says what it waits for once every byte is through, instead of a rate and 'ETA 0s', at every width", () => {
     const awaiting = "waiting for the server's confirmation";
     const line = (columns: number) => progressLine({ bytes: MiB, total: MiB, rate: 0, columns, awaiting });
     expect(line(50)).toBe(`100%  ${awaiting}`);
-    expect(line(100)).toBe(`100% [${'#'.repeat(31)}]   1.00 MiB / 1.00 MiB  ${awaiting}`);
+    expect(line(100)).toBe(`100% [${'#'.repeat(28)}]    1.00 MiB / 1.00 MiB  ${awaiting}`);
     for (let columns = 1; columns <= 200; columns++) {
       expect(line(columns).length).toBeLessThan(Math.max(columns, 2));
       expect(line(columns)).not.toMatch(/ETA|\/s/);
@@ -76,7 +100,7 @@ describe('progressLine', () => {
 
   it('says an unknown size is unknown: no percent, no bar, no "0 B / 0 B"', () => {
     const line = progressLine({ bytes: 0, total: undefined, rate: 0, columns: 120 });
-    expect(line).toBe('0 B (size not known yet)                0 B/s');
+    expect(line).toBe('       0 B  (size not known yet)         0 B/s');
   });
 });
 
@@ -132,7 +156,7 @@ describe('the client on a terminal', () => {
 
   afterAll(() => stopSlowLink(link));
 
-  it.each([50, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
+  it.each([30, 50, 120])('at %i columns: every redraw fits on one row, then one clean final line', async (columns) => {
     const target = join(base, `got-${columns}.bin`);
     const result = await clientOnTerminal(columns, [
       '-s',
@@ -155,7 +179,14 @@ describe('the client on a terminal', () => {
     const drawn = frames.filter((frame) => frame !== '');
     expect(drawn.length).toBeGreaterThan(2);
     for (const frame of drawn) expect(frame.length).toBeLessThan(columns);
-    expect(drawn.some((frame) => /\d+(\.\d+)? [KM]iB\/s/.test(frame))).toBe(true);
+    expect(drawn.some((frame) => /\d+(\.\d+)? ?[KM](iB)?\/s/.test(frame))).toBe(true);
+    // Before the size is known: the bytes so far and the current rate, at every width.
+    const beforeSize = drawn.slice(
+      0,
+      drawn.findIndex((frame) => frame.includes('%')),
+    );
+    expect(beforeSize.length).toBeGreaterThan(0);
+    for (const frame of beforeSize) expect(frame).toMatch(/^ *\d+(\.\d+)? ?[BKM]\S* .*\d ?[BKM]\S*\/s$/);
     expect(drawn.at(-1)).toMatch(/^100%/);
     expect(drawn.filter((frame) => frame.startsWith('100%'))).toHaveLength(1);
     expect(drawn.filter((frame) => frame.includes('%')).every((frame) => !frame.includes('0 B / 0 B'))).toBe(true);
@@ -163,7 +194,13 @@ describe('the client on a terminal', () => {
     const known = drawn.filter((frame) => frame.includes('%'));
     const layout = (frame: string) => [frame.length, frame.indexOf(']'), frame.indexOf('/s'), frame.indexOf('ETA')];
     for (const frame of known) expect(layout(frame)).toEqual(layout(known[0]));
-    expect(known[0]).toMatch(/^ *\d+% \[#*-*\] .*B\/s {2}ETA /);
+    // Narrower, the bar goes first, then the ETA: percent, bytes and the current rate stay.
+    const firstKnown = {
+      30: /^ *\d+% +[\d.]+[BKM] \/ 8\.0M +[\d.]+[BKM]\/s$/,
+      50: /^ *\d+% +[\d.]+[BKM] \/ 8\.0M +[\d.]+[BKM]\/s {2}ETA /,
+      120: /^ *\d+% \[#*-*\] .*B\/s {2}ETA /,
+    }[columns];
+    expect(known[0]).toMatch(firstKnown!);
     // The bar is erased before the final line, which stands alone on its row.
     expect(frames.at(-1)).toBe('');
     expect(final).toMatch(/^downloaded 8\.00 MiB in [\d.]+ s \([\d.]+ MiB\/s\)\n$/);
@@ -295,7 +332,7 @@ describe('an upload on a terminal that stalls, then waits for the server', () =>
         ['-m', 'upload', '-s', `127.0.0.1:${relay.port}`, '-l', join(link.base, 'up.bin'), '-v', `up-${columns}.bin`],
         (soFar) => {
           moving ||= frames(soFar).some((frame) => /^ *[1-9]\d?% /.test(frame));
-          stalled ||= frames(soFar).some((frame) => /^ *[1-9]\d?% .*\b0 B\/s +ETA \?/.test(frame));
+          stalled ||= frames(soFar).some((frame) => /^ *[1-9]\d?% .*\b0 ?B\/s +ETA \?/.test(frame));
           finished ||= frames(soFar).some((frame) => frame.startsWith('100%'));
         },
       );

@@ -12,6 +12,8 @@ const RATE_WINDOW_MS = 2000;
 const MIN_BAR = 10;
 /** The widest `formatBytes` below 10,000 TiB: `1023.9 KiB`. Every number is padded to it, so a width has one layout. */
 const BYTES_WIDTH = 10;
+/** The widest `shortBytes` below 10,000 TiB: `1023K`. */
+const SHORT_WIDTH = 5;
 /** The widest `duration`: `59m59s`. */
 const DURATION_WIDTH = 6;
 
@@ -27,60 +29,92 @@ export interface ProgressFigures {
   awaiting?: string;
 }
 
+/** How a line writes its numbers: in full (`1023.9 KiB`), or short (`1023K`) on a narrow terminal. */
+type Numbers = (bytes: number) => string;
+const FULL: Numbers = (bytes) => formatBytes(bytes).padStart(BYTES_WIDTH);
+const SHORT: Numbers = (bytes) => shortBytes(bytes).padStart(SHORT_WIDTH);
+
 /**
  * One progress line, at most `columns - 1` wide: the cursor never reaches the last column, so nothing wraps.
- * Every field has a fixed width, so which fields and whether the bar are shown depend on the width (and
- * whether the size is known) only, never on the figures: the line keeps its layout while it is redrawn.
+ * Its parts, most important first: percent (or, while the size is unknown, the bytes so far), the current rate,
+ * the bytes of the size, the ETA; a narrower terminal drops them from the last, and the bar takes the room left
+ * (at least 10 columns), so the bar shrinks and goes first. Numbers are written short (`5.0M`) where that keeps
+ * more of the line. Every part has a fixed width, so what is shown depends on the width (and whether the size is
+ * known) only, never on the figures: the line keeps its layout while it is redrawn.
  */
-export function progressLine({ bytes, total, rate, columns, awaiting }: ProgressFigures): string {
-  const width = Math.max(columns - 1, 1);
-  const known = total !== undefined;
-  const waits = known && awaiting !== undefined && bytes >= total;
-  const speed = `${formatBytes(Math.round(rate)).padStart(BYTES_WIDTH)}/s`;
-  const parts: [string, string][] = waits
-    ? [
-        ['percent', '100%'],
-        ['awaiting', awaiting],
-        ['amount', `${formatBytes(bytes).padStart(BYTES_WIDTH)} / ${formatBytes(total)}`],
-      ]
-    : known
-      ? [
-          [
-            'percent',
-            `${Math.floor(Math.min(bytes / Math.max(total, 1), 1) * 100)
-              .toString()
-              .padStart(3)}%`,
-          ],
-          ['eta', `ETA ${(rate > 0 ? duration(Math.max(total - bytes, 0) / rate) : '?').padEnd(DURATION_WIDTH)}`],
-          ['rate', speed],
-          ['amount', `${formatBytes(bytes).padStart(BYTES_WIDTH)} / ${formatBytes(total)}`],
-        ]
-      : [
-          ['amount', `${formatBytes(bytes)} (size not known yet)`.padEnd(BYTES_WIDTH + 21)],
-          ['rate', speed],
-        ];
-  // Most important first: keep as many as fit, then show them in reading order.
-  const kept: string[] = [];
-  let used = 0;
-  for (const [, text] of parts) {
-    if (used + (kept.length ? 2 : 0) + text.length > width) break;
-    used += (kept.length ? 2 : 0) + text.length;
-    kept.push(text);
-  }
-  const order = known ? ['percent', 'amount', 'rate', 'eta', 'awaiting'] : ['amount', 'rate'];
-  const shown = parts
-    .filter(([, text]) => kept.includes(text))
-    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
-    .map(([, text]) => text);
+export function progressLine(figures: ProgressFigures): string {
+  const width = Math.max(figures.columns - 1, 1);
+  const full = fitted(parts(figures, FULL), width, figures.total !== undefined);
+  const short = fitted(parts(figures, SHORT), width, figures.total !== undefined);
+  const { shown, bar } = score(short) > score(full) ? short : full;
   if (shown.length === 0) return '';
-  const [first, ...rest] = shown;
-  const after = rest.join('  ');
-  // The bar, brackets included, takes what is left between the first field and the rest, one space each side.
-  const room = width - first.length - 1 - (after ? after.length + 1 : 0);
-  if (!known || room < MIN_BAR) return shown.join('  ').slice(0, width);
-  const filled = Math.round(Math.min(bytes / Math.max(total, 1), 1) * (room - 2));
-  const bar = `[${'#'.repeat(filled)}${'-'.repeat(room - 2 - filled)}]`;
-  return [first, bar, after].filter((text) => text !== '').join(' ');
+  const [first, ...rest] = shown.map(([, text]) => text);
+  if (bar === 0) return [first, ...rest].join('  ');
+  const { bytes, total = 0 } = figures;
+  const filled = Math.round(Math.min(bytes / Math.max(total, 1), 1) * (bar - 2));
+  const drawn = `${first} [${'#'.repeat(filled)}${'-'.repeat(bar - 2 - filled)}]`;
+  return [drawn, ...rest].join('  ');
+}
+
+type Part = [key: string, text: string];
+
+/** The line's parts, most important first, and the order they read in. */
+function parts(
+  { bytes, total, rate, awaiting }: ProgressFigures,
+  numbers: Numbers,
+): { parts: Part[]; order: string[] } {
+  const speed: Part = ['rate', `${numbers(Math.round(rate))}/s`];
+  if (total === undefined)
+    return {
+      parts: [['amount', numbers(bytes)], speed, ['unknown', '(size not known yet)']],
+      order: ['amount', 'unknown', 'rate'],
+    };
+  const amount: Part = ['amount', `${numbers(bytes)} / ${numbers(total).trimStart()}`];
+  if (awaiting !== undefined && bytes >= total)
+    return { parts: [['percent', '100%'], ['awaiting', awaiting], amount], order: ['percent', 'amount', 'awaiting'] };
+  const percent = Math.floor(Math.min(bytes / Math.max(total, 1), 1) * 100);
+  const eta = rate > 0 ? duration(Math.max(total - bytes, 0) / rate) : '?';
+  return {
+    parts: [
+      ['percent', `${String(percent).padStart(3)}%`],
+      speed,
+      amount,
+      ['eta', `ETA ${eta.padEnd(DURATION_WIDTH)}`],
+    ],
+    order: ['percent', 'amount', 'rate', 'eta'],
+  };
+}
+
+/**
+ * The most important parts that fit `width`, two spaces apart, in reading order, and the bar's width in what is left
+ * (0: no bar; only with a known size).
+ */
+function fitted({ parts: ranked, order }: { parts: Part[]; order: string[] }, width: number, withBar: boolean) {
+  const kept: Part[] = [];
+  let used = -2;
+  for (const part of ranked) {
+    if (used + 2 + part[1].length > width) break;
+    used += 2 + part[1].length;
+    kept.push(part);
+  }
+  const shown = kept.sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  // The bar, brackets included, goes after the first part: one space before it, two after.
+  const room = width - used - 3;
+  return { shown, bar: withBar && shown.length > 0 && room >= MIN_BAR ? room : 0 };
+}
+
+const score = ({ shown, bar }: { shown: Part[]; bar: number }) => shown.length + (bar > 0 ? 1 : 0);
+
+/** `999B`, `5.0K`, `50K`, `1023K`, `5.0M`: at most 5 characters below 10,000 TiB. */
+function shortBytes(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit > 0 && value < 9.95 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
 }
 
 /** `45s`, `3m05s`, `2h10m`; `>99h` beyond. */

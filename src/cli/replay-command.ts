@@ -44,22 +44,8 @@ const builder = (yargs: Argv) =>
     );
 
 async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promise<void> {
-  const shownFile = args.file === '-' ? 'stdin' : args.file;
-  let text: string;
-  try {
-    text = args.file === '-' ? await streamText(process.stdin) : await readFile(args.file, 'utf8');
-  } catch (error) {
-    throw new CommandError(`cannot read ${shownFile}: ${errnoWords(errorCode(error))}`, EXIT.usage);
-  }
   const supports = await loadTraceSupport();
-  let trace: Trace;
-  try {
-    trace = parseTrace(text, supports);
-  } catch (error) {
-    if (error instanceof TraceFormatError)
-      throw new CommandError(`${shownFile}:${error.line}: ${error.why}`, EXIT.usage);
-    throw error;
-  }
+  const trace = await readTrace(args.file, supports);
   const support = supports[trace.header.protocol];
   process.stdout.write(`${formatTimeline(trace, support?.nameFrames(trace)).join('\n')}\n`);
   if (!args.check) return;
@@ -76,6 +62,24 @@ async function handler(args: Awaited<ReturnType<typeof builder>['argv']>): Promi
     );
   }
   if (differs) process.exitCode = EXIT.internal;
+}
+
+/** The trace in `file` (`-`: stdin), read whole; its text is let go once parsed: its frames may be megabytes. */
+async function readTrace(file: string, supports: Record<string, TraceSupport>): Promise<Trace> {
+  const shownFile = file === '-' ? 'stdin' : file;
+  let text: string;
+  try {
+    text = file === '-' ? await streamText(process.stdin) : await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CommandError(`cannot read ${shownFile}: ${errnoWords(errorCode(error))}`, EXIT.usage);
+  }
+  try {
+    return parseTrace(text, supports);
+  } catch (error) {
+    if (error instanceof TraceFormatError)
+      throw new CommandError(`${shownFile}:${error.line}: ${error.why}`, EXIT.usage);
+    throw error;
+  }
 }
 
 /** The trace run again, or the one line saying why its protocol cannot run it again. */

@@ -14,6 +14,7 @@ import type { SessionOutcome } from '../engine/protocol';
 import type { Logger } from '../log/logger';
 import type { LocalFile } from '../storage/file-store';
 import { localFile } from '../storage/local-file';
+import { deviceOutput } from '../storage/device-output';
 import { isStandardStream, standardOutput, type SpooledInput } from '../storage/standard-streams';
 import { uploadSource } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
@@ -95,17 +96,20 @@ export async function transferFile(
     else {
       const localPath = resolve(localName);
       const listing = await settings.folders.listing(dirname(localPath));
-      local = localFile(localPath, remote, {
-        folderEntries: listing?.keptNames,
-        syncFolderLater: settings.folders.syncFolderLater,
-      });
       const kind = listing?.kindOf(basename(localPath)) ?? entryKind(await stat(localPath).catch(() => undefined));
       if (kind === 'folder')
         return failed(
           EXIT.localFile,
           `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
         );
-      // A download replaces its file whole (a rename): over /dev/null that would leave a file in the device's place.
+      local =
+        kind === 'device'
+          ? deviceOutput(localPath)
+          : localFile(localPath, remote, {
+              folderEntries: listing?.keptNames,
+              syncFolderLater: settings.folders.syncFolderLater,
+            });
+      // A download replaces its file whole (a rename): over a pipe that would leave a file in the pipe's place.
       if (kind === 'other')
         return failed(
           EXIT.localFile,
@@ -113,7 +117,7 @@ export async function transferFile(
         );
       if (!listing && !(await stat(dirname(localPath))).isDirectory())
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
-      resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
+      if (kind !== 'device') resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
     }
   } catch (error) {
     return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);

@@ -1,8 +1,9 @@
 /**
  * Where an upload's bytes come from, and the size it announces before them. The protocol sends the size
  * first, so a source whose size stat cannot tell is copied whole to a temporary file first: standard input,
- * a named pipe, and a file stat calls empty (a /proc or /sys file has content when read), that last one
- * only up to UNSIZED_LIMIT. A regular file is read in place, and the read fails if it changes size.
+ * a named pipe, and, only up to UNSIZED_LIMIT, a file stat calls empty (a /proc or /sys file has content when
+ * read) and a character device (/dev/null sends an empty file, as `curl -T /dev/null` does; /dev/zero, which
+ * never ends, is refused). A regular file is read in place, and the read fails if it changes size.
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -28,9 +29,9 @@ export async function uploadSource(localName: string): Promise<UploadSource> {
   const info = await stat(path);
   if (info.isDirectory()) return { problem: `${localName} is a folder: name a file to upload` };
   if (info.isFIFO()) return copied(await spoolInput(createReadStream(path)));
-  if (!info.isFile())
+  if (!info.isFile() && !info.isCharacterDevice())
     return { problem: `${localName} is a device, not a file: pipe what it gives into -l - to send that` };
-  if (info.size > 0) return { path, size: info.size, info };
+  if (info.isFile() && info.size > 0) return { path, size: info.size, info };
   try {
     return copied(await spoolInput(createReadStream(path), UNSIZED_LIMIT));
   } catch (error) {

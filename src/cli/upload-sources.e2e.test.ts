@@ -1,6 +1,6 @@
 /**
- * What an upload announces is what it sends: a file whose size stat cannot tell (a /proc file, a pipe), a
- * folder, and a file that shrinks or grows while its bytes are on their way. Real processes, real files.
+ * What an upload announces is what it sends: a file whose size stat cannot tell (a /proc file, a pipe, a
+ * character device), a folder, and a file that shrinks or grows while its bytes are on their way. Real processes, real files.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
@@ -64,6 +64,24 @@ it('a named pipe uploads what its writer sends', async () => {
   expect((await writer).code).toBe(0);
   expect(result.code).toBe(EXIT.ok);
   expect(await readFile(join(root, 'piped.txt'), 'utf8')).toBe('through a named pipe\n');
+});
+
+it('/dev/null uploads an empty file, as curl -T /dev/null does', async () => {
+  const result = await upload('empty.txt', '/dev/null');
+  expect(result).toMatchObject({ code: EXIT.ok });
+  expect(result.stderr).toContain('uploaded 0 B in ');
+  expect(await readFile(join(root, 'empty.txt'))).toHaveLength(0);
+});
+
+it('/dev/zero, a device that never ends, is refused in one line, and nothing is stored', async () => {
+  const result = await upload('zeros.bin', '/dev/zero');
+  expect(result).toMatchObject({
+    code: EXIT.localFile,
+    stderr:
+      'wirestate client: /dev/zero has no size (stat says 0 B) and holds more than 64.0 MiB: ' +
+      'copy it to a file first, or pipe it into -l -\n',
+  });
+  expect(await readdir(root)).not.toContain('zeros.bin');
 });
 
 it('a folder is refused in one line, and nothing is sent', async () => {

@@ -33,7 +33,7 @@ export const PEER_ACKNOWLEDGES: ReplayInput = { acknowledge: true };
 /** `observe`: sees every inspection event of the run too, as a live inspector would. */
 export async function replay(
   spec: ConnectionSpec,
-  inputs: ReplayInput[],
+  inputs: Iterable<ReplayInput>,
   observe?: (event: InspectionEvent) => void,
 ): Promise<ReplayResult> {
   const states: string[] = [];

@@ -100,13 +100,23 @@ const notATrace = (number: number, line: string | undefined) =>
     `not a ${TRACE_FORMAT} trace (it starts ${line === undefined ? 'with nothing' : shownLine(line)})`,
   );
 
+/**
+ * Each chunk entry's bytes, decoded once: a check reads a frame several times (timeline, world, each replay), and
+ * a copy per reading of a 75 MiB frame would be garbage the collector frees late. Not to be written into.
+ */
+const decoded = new WeakMap<object, Buffer>();
+
 /** The bytes of a chunk entry. */
 export function chunkBytes(entry: { in: string } | { out: string }): Buffer;
 export function chunkBytes(entry: TraceEntry): Buffer | undefined;
 export function chunkBytes(entry: TraceEntry | { in: string } | { out: string }): Buffer | undefined {
-  if ('in' in entry) return Buffer.from(entry.in, 'base64');
-  if ('out' in entry) return Buffer.from(entry.out, 'base64');
-  return undefined;
+  if (!('in' in entry) && !('out' in entry)) return undefined;
+  let bytes = decoded.get(entry);
+  if (bytes === undefined) {
+    bytes = Buffer.from('in' in entry ? entry.in : entry.out, 'base64');
+    decoded.set(entry, bytes);
+  }
+  return bytes;
 }
 
 /** The chunks of one direction of a trace, in order. */

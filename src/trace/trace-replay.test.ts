@@ -1,5 +1,6 @@
-import type { ReplayResult } from '../engine/replay';
-import { differences, type Expected } from './trace-replay';
+import type { ReplayInput, ReplayResult } from '../engine/replay';
+import type { Trace } from './trace-format';
+import { differences, inputsFromTrace, type Expected } from './trace-replay';
 
 const recorded: Expected = {
   sent: Buffer.from('reply'),
@@ -36,4 +37,47 @@ it('tells other bytes and other states', () => {
   expect(differences(recorded, { ...replayed(recorded.outcome), states: ['reading'] })).toEqual([
     'states reading instead of reading > done',
   ]);
+});
+
+describe('the peer inputs of a trace with a big frame, cut as a replay takes them', () => {
+  const MiB = 1024 * 1024;
+  const frame = Buffer.alloc(2 * MiB, 'wirestate ');
+  const trace: Trace = {
+    header: {
+      trace: 'wirestate/1',
+      protocol: 'transfer',
+      role: 'server',
+      connection: 'c1',
+      peer: '127.0.0.1:1',
+      version: '0',
+      started: '2026-12-01T00:00:00.000Z',
+      input: {},
+    },
+    entries: [
+      { t: 1, in: frame.subarray(0, 0.75 * MiB).toString('base64') },
+      { t: 2, state: 'receiving' },
+      { t: 3, in: frame.subarray(0.75 * MiB).toString('base64') },
+      { t: 4, end: 'peer' },
+    ],
+  };
+
+  it.each([
+    ['in 1-byte pieces', { kind: 'bytes' } as const, 1],
+    ['cut at random points', { kind: 'random', seed: 1 } as const, 300],
+  ])('%s: every byte in order, in pieces of the right sizes, then the end', (_label, chunking, largest) => {
+    let at = 0;
+    let pieces = 0;
+    let last: ReplayInput | undefined;
+    for (const input of inputsFromTrace(trace, chunking)) {
+      last = input;
+      if (!Buffer.isBuffer(input)) continue;
+      pieces++;
+      if (input.length < 1 || input.length > largest || !input.equals(frame.subarray(at, at + input.length)))
+        throw new Error(`piece ${pieces} at ${at}: ${input.length} B, not the frame's`);
+      at += input.length;
+    }
+    expect(at).toBe(frame.length);
+    expect(pieces).toBeGreaterThanOrEqual(frame.length / largest);
+    expect(last).toEqual({ end: true });
+  });
 });

@@ -36,9 +36,13 @@ export function expectedFromTrace(trace: Trace): Expected {
   return { sent: Buffer.concat(sent), states, outcome };
 }
 
-/** The peer's side of the trace after its opening silence, its bytes cut as `requested` says (TCP only), its end or error last. */
-export function inputsFromTrace(trace: Trace, requested: Chunking): ReplayInput[] {
-  return [...openingSilence(trace), ...peerInputs(trace, requested)];
+/**
+ * The peer's side of the trace after its opening silence, its bytes cut as `requested` says (TCP only), its end or
+ * error last. The pieces are cut as the replay takes them: a 75 MB frame in 1-byte pieces is never 75 million at once.
+ */
+export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<ReplayInput> {
+  yield* openingSilence(trace);
+  yield* peerInputs(trace, requested);
 }
 
 /** The time until the peer's first bytes, end or error, in steps to each entry recorded meanwhile. */
@@ -53,7 +57,7 @@ function openingSilence(trace: Trace): ReplayInput[] {
   return waits;
 }
 
-function peerInputs(trace: Trace, requested: Chunking): ReplayInput[] {
+function* peerInputs(trace: Trace, requested: Chunking): Generator<ReplayInput> {
   // Datagrams cannot be re-cut: each is one message.
   const chunking: Chunking = trace.header.transport === 'udp' ? { kind: 'recorded' } : requested;
   const terminal: ReplayInput[] = [];
@@ -63,20 +67,20 @@ function peerInputs(trace: Trace, requested: Chunking): ReplayInput[] {
     else if ('end' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ end: true });
     else if ('error' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ error: entry.error });
   }
-  if (chunking.kind === 'recorded') return recorded;
-  const bytes = Buffer.concat(recorded.filter((input): input is Buffer => Buffer.isBuffer(input)));
-  return [...cut(bytes, chunking), ...terminal];
+  if (chunking.kind === 'recorded') return yield* recorded;
+  const chunks = recorded.filter((input): input is Buffer => Buffer.isBuffer(input));
+  // One chunk (a trace holding one big frame) is cut as it is: concat would copy it whole.
+  yield* cut(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), chunking);
+  yield* terminal;
 }
 
-function cut(bytes: Buffer, chunking: Chunking): Buffer[] {
-  const pieces: Buffer[] = [];
+function* cut(bytes: Buffer, chunking: Chunking): Generator<Buffer> {
   const random = chunking.kind === 'random' ? seededRandom(chunking.seed) : undefined;
   for (let at = 0; at < bytes.length;) {
     const size = random ? 1 + Math.floor(random() * 300) : 1;
-    pieces.push(bytes.subarray(at, at + size));
+    yield bytes.subarray(at, at + size);
     at += size;
   }
-  return pieces;
 }
 
 export function replayTrace(trace: Trace, specFromTrace: SpecFromTrace, chunking: Chunking): Promise<ReplayResult> {
