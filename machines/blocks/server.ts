@@ -11,7 +11,7 @@ import { errorCode } from '../../src/storage/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
-import { refusalCode, type StorageCode } from '../../src/storage/lookup-refusal';
+import { refusalCode, refusalDetail, type StorageCode } from '../../src/storage/lookup-refusal';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -77,13 +77,13 @@ const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string)
     params: (args: { event: { output: DownloadLookup } }) => ({ bytes: encodeErr(reason(args)) }),
   },
   'flush' as const,
-  // The log says the outcome already: its detail is the storage's code (`name.escapes`), not the ERR line's `refused (...)`.
+  // The log says the outcome already: its detail is the storage's refusal in words, not the ERR line's `refused (...)`.
   {
     type: 'finish' as const,
     params: (args: { event: { output: DownloadLookup } }) => ({
       outcome: 'refused' as const,
       code: refusalCode(args.event.output),
-      detail: args.event.output.kind === 'refused' ? args.event.output.code : reason(args),
+      detail: args.event.output.kind === 'refused' ? refusalDetail(args.event.output) : reason(args),
     }),
   },
 ];

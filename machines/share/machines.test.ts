@@ -154,7 +154,7 @@ describe('share server', () => {
     for (const request of [Buffer.from('put,\xff.bin\n', 'latin1'), Buffer.from('get,\xff.txt\n', 'latin1')]) {
       const result = await server(files, [request, content, PEER_ENDS]);
       expect(result.sent).toEqual(CANCEL);
-      expect(result.outcome).toMatchObject({ ok: false, outcome: 'cancelled', detail: 'the name is not UTF-8' });
+      expect(result.outcome).toMatchObject({ ok: false, outcome: 'cancelled', detail: 'a name that is not UTF-8' });
     }
     expect([...files.files.keys()]).toEqual(['\uFFFD.txt']);
   });

@@ -15,6 +15,7 @@ import type { DownloadLookup, IncomingFile, OutgoingFile, UploadLookup } from '.
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { refusalCode, refusalDetail, type StorageCode } from '../../src/storage/lookup-refusal';
+import { nameErrorWords } from '../../src/storage/name-error-words';
 import { FLOW_CONTROL_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
 import {
@@ -209,7 +210,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
               { type: 'write', params: { bytes: CANCEL } },
               {
                 type: 'finish',
-                params: { outcome: 'cancelled', code: 'name.encoding', detail: 'the name is not UTF-8' },
+                params: { outcome: 'cancelled', code: 'name.encoding', detail: nameErrorWords('name.encoding') },
               },
             ],
           },

@@ -8,6 +8,7 @@ import type { StateTarget } from '../../src/engine/state-targets';
 import { isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
+import { nameErrorWords } from '../../src/storage/name-error-words';
 import { required } from '../../src/engine/required';
 import { STATUS, type Status } from './frames';
 import type { Finish } from './outcome';
@@ -19,15 +20,15 @@ type Lookup = DownloadLookup | UploadLookup;
 export const lookupRef = (lookup: Lookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
 
 /** An `E` for a name the rules refuse is the client's error, not a refusal: it asked for what no server serves. */
-const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: code });
+const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: nameErrorWords(code) });
 /** Answers E to a request whose name could not be read; only reached once `nameRejected` has seen `nameError` set. */
 const nameRefusal = (context: { nameError?: NameErrorCode }): Finish =>
   nameError(required(context.nameError, 'name error'));
 /** Why the storage answered E: a name its rules refuse (the client's error) or its own refusal, say EACCES (the server's). */
-const storageRefusal = (lookup: Lookup): Finish => {
-  const code = refusalDetail(lookup);
-  return isNameErrorCode(code) ? nameError(code) : { outcome: 'server_error', code: 'file.refused', detail: code };
-};
+const storageRefusal = (lookup: Lookup): Finish =>
+  lookup.kind === 'refused' && isNameErrorCode(lookup.code)
+    ? nameError(lookup.code)
+    : { outcome: 'server_error', code: 'file.refused', detail: refusalDetail(lookup) };
 
 /**
  * `nameRejected`: the request state's `always`, before the lookup; `refusals`: the last branches of the

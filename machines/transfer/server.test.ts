@@ -61,15 +61,20 @@ describe('transfer server machine: download', () => {
   });
 
   it.each([
-    ['a name leaving the root', Buffer.from('../etc/passwd'), 'name.escapes'],
-    ['an absolute name', Buffer.from('/etc/passwd'), 'name.escapes'],
-    ['a name that is not UTF-8', Buffer.from([0xff, 0xfe]), 'name.encoding'],
+    [
+      'a name leaving the root',
+      Buffer.from('../etc/passwd'),
+      'name.escapes',
+      'a name that leads out of the served folder',
+    ],
+    ['an absolute name', Buffer.from('/etc/passwd'), 'name.escapes', 'a name that leads out of the served folder'],
+    ['a name that is not UTF-8', Buffer.from([0xff, 0xfe]), 'name.encoding', 'a name that is not UTF-8'],
   ])(
     "answers E + 0 for %s, and ends as the client's error (protocol_error), not a refusal",
-    async (_case, name, code) => {
+    async (_case, name, code, detail) => {
       const result = await serve(new MemoryFiles({ b: 'x' }), [rawRequest(OP.download, name)]);
       expect(result.sent).toEqual(encodeDownloadReply(STATUS.error, 0));
-      expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', code, detail: code });
+      expect(result.outcome).toMatchObject({ ok: false, outcome: 'protocol_error', code, detail });
     },
   );
 
@@ -140,7 +145,11 @@ describe('transfer server machine: upload', () => {
   it("answers E for a name leaving the root, and ends as the client's error (protocol_error)", async () => {
     const result = await serve(new MemoryFiles(), upload('../x', Buffer.from('x')));
     expect(result.sent).toEqual(E);
-    expect(result.outcome).toMatchObject({ outcome: 'protocol_error', code: 'name.escapes', detail: 'name.escapes' });
+    expect(result.outcome).toMatchObject({
+      outcome: 'protocol_error',
+      code: 'name.escapes',
+      detail: 'a name that leads out of the served folder',
+    });
   });
 
   it('answers F at the size frame when the size is over the limit or there is no room', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { expectOneLine } from '../test-support/one-line';
+import { expectStartError } from '../test-support/start-error';
 import { REPO, wirestate } from '../test-support/processes';
 
 describe('errors: one line, the documented exit code', () => {
@@ -151,24 +152,24 @@ describe('errors: one line, the documented exit code', () => {
     ['proxy', ['proxy', '-l', '0', '--host', '127.0.0.1']],
   ])('%s with a --record that is a file: exit 7, one line, before serving', async (_command, args) => {
     await writeFile(join(base, 'traces'), 'not a folder\n');
-    expectOneLine(
+    expectStartError(
       await wirestate([...args, '--record', join(base, 'traces')]),
       EXIT.localFile,
-      /cannot record into --record \S+traces: it is a file, not a folder/,
+      /^cannot record into --record \S+traces: it is a file, not a folder$/,
     );
   });
 
   it('a --root that is a file: exit 7', async () => {
     await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
-    expectOneLine(
+    expectStartError(
       await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd')]),
       EXIT.localFile,
-      /cannot serve --root \S+passwd: it is a file, not a folder/,
+      /^cannot serve --root \S+passwd: it is a file, not a folder$/,
     );
-    expectOneLine(
+    expectStartError(
       await wirestate(['server', '-l', '0', '--host', '127.0.0.1', '--root', join(base, 'passwd', 'inside')]),
       EXIT.localFile,
-      /cannot serve --root \S+passwd\/inside: \S+passwd is a file, not a folder/,
+      /^cannot serve --root \S+passwd\/inside: \S+passwd is a file, not a folder$/,
     );
   });
 
@@ -181,8 +182,7 @@ describe('errors: one line, the documented exit code', () => {
     async (_case, args) => {
       await writeFile(join(base, 'passwd'), 'root:x:0:0\n');
       const result = await wirestate([...args, '--root', join(base, 'passwd')]);
-      expectOneLine(result, EXIT.localFile, /cannot serve --root \S+passwd: it is a file, not a folder/);
-      expect(result.stdout).toBe('');
+      expectStartError(result, EXIT.localFile, /^cannot serve --root \S+passwd: it is a file, not a folder$/);
     },
   );
 
@@ -217,7 +217,7 @@ describe('errors: one line, the documented exit code', () => {
       const message = new RegExp(
         `cannot serve the inspector on 127\\.0\\.0\\.1:${port}: the port is in use \\(EADDRINUSE\\); --inspect PORT picks another`,
       );
-      expectOneLine(
+      expectStartError(
         await wirestate([
           'server',
           '-l',

@@ -1,8 +1,12 @@
 /**
- * The one line a command that cannot go on prints: `wirestate: WHY; see --help` for people, or, with
- * `--log-format json`, a JSON error line on the stream the command declared for its logs (`logStream`), so that a
- * log reader meets no prose in the middle of its JSON.
+ * The one line a command that cannot go on prints. A bad command line (exit 2) is said before any log starts, on
+ * stderr: `wirestate: WHY; see --help` for people, or with `--log-format json` a JSON error line. A setting that
+ * cannot work (a `--root` that is a file, a port in use, ...) is the command's first log line, on the stream it
+ * declared for its logs (`logStream`: a server's or the proxy's stdout, a client's stderr); a client's keeps the
+ * `wirestate: WHY; see --help` form for people, a server's is a log line like any other, in either format.
  */
+import { EXIT } from '../engine/exit-codes';
+import { createLogger } from '../log/logger';
 import { logStream } from './log-stream';
 
 /** Whether the words ask for JSON logs (`--log-format json` or `--log-format=json`). */
@@ -11,7 +15,17 @@ const wantsJson = (argv: string[]): boolean =>
   argv.some((word, index) => word === '--log-format' && argv[index + 1] === 'json');
 
 export function writeFailure(argv: string[], why: string, exitCode: number): void {
-  if (!wantsJson(argv)) {
+  const json = wantsJson(argv);
+  if (exitCode !== EXIT.usage && logStream() === 'stdout') {
+    // An error line goes out at once (batched-output.ts), before the exit that follows.
+    createLogger({ debug: false, format: json ? 'json' : 'pretty', stderr: false }).error(why, {
+      event: 'error',
+      exit_code: exitCode,
+    });
+    return;
+  }
+  // Else it is a bad command line, or a client's setting that cannot work: both on stderr.
+  if (!json) {
     process.stderr.write(`wirestate: ${why}; see --help\n`);
     return;
   }
@@ -22,5 +36,5 @@ export function writeFailure(argv: string[], why: string, exitCode: number): voi
     exit_code: exitCode,
     timestamp: new Date().toISOString(),
   });
-  process[logStream()].write(`${line}\n`);
+  process.stderr.write(`${line}\n`);
 }

@@ -2,7 +2,9 @@
  * `--log-format json` lines a log reader matches on, as real processes: state lines with the same fields in a
  * server and a client, an end line whose fields name the cause its prose says, no size or rate for nothing moved.
  */
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -89,4 +91,47 @@ it('queue receive on an empty queue: its end line gives no size or rate', async 
     bytes: 0,
     message: expect.stringMatching(/^empty queue in \d+\.\d\d s$/),
   });
+});
+
+// Before: the line had only level, message and timestamp.
+it('a server that never answers the hello: the "no reply to hello" line carries the transfer\'s fields', async () => {
+  const taken: Socket[] = [];
+  const silent = createServer((socket) => taken.push(socket.on('error', () => undefined)));
+  await once(silent.listen(0, '127.0.0.1'), 'listening');
+  const peer = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  try {
+    // Nothing answers the hello nor, after it, the plain request: the client gives up after its idle timeout.
+    const client = await wirestate(
+      [
+        'client',
+        '-s',
+        peer,
+        '-v',
+        'server.txt',
+        '-l',
+        '-',
+        '--hello-wait',
+        '1',
+        '--idle-timeout',
+        '1',
+        '--log-format',
+        'json',
+      ],
+      base,
+    );
+    const fallBack = jsonLines(client.stderr).find((line) => String(line.message).startsWith('no reply to hello'));
+    expect(fallBack).toMatchObject({
+      level: 'info',
+      event: 'plain_fallback',
+      connection: expect.stringMatching(/\S/) as unknown,
+      operation: 'download',
+      name: 'server.txt',
+      path: '-',
+      peer,
+      hello_wait_s: 1,
+    });
+  } finally {
+    for (const socket of taken) socket.destroy();
+    silent.close();
+  }
 });

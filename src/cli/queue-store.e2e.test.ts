@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
 import { EXIT } from '../engine/exit-codes';
-import { expectOneLine } from '../test-support/one-line';
+import { expectStartError } from '../test-support/start-error';
 import { startCliServer, wirestate } from '../test-support/processes';
 
 let base: string;
@@ -22,17 +22,20 @@ afterEach(() => rm(base, { recursive: true, force: true }));
 const queueServer = (store: string) => ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--store', store];
 
 it.each([
-  ['under a file (no extension: a folder)', 'notes.txt/q', /: \S+notes\.txt is a file, not a folder; see --help/],
-  ['under a file (a store file)', 'notes.txt/q.lmdb', /: \S+notes\.txt is a file, not a folder; see --help/],
+  ['under a file (no extension: a folder)', 'notes.txt/q', /: \S+notes\.txt is a file, not a folder\n$/],
+  ['under a file (a store file)', 'notes.txt/q.lmdb', /: \S+notes\.txt is a file, not a folder\n$/],
   ['a text file', 'notes.txt', /: it is not an lmdb store; name a new file/],
   ['a file named with no extension', 'notes', /: it is a file; a --store name with no extension is a folder/],
   ['a folder named like a file', 'folder.lmdb', /: it is a folder; a --store name with an extension is the database/],
 ])('--store %s: exit 7, one line, the file untouched', async (_case, name, error) => {
   await mkdir(join(base, 'folder.lmdb'));
   const result = await wirestate(queueServer(join(base, name)));
-  expectOneLine(result, EXIT.localFile, new RegExp(`cannot keep the queue in --store \\S+${name.replace('.', '\\.')}`));
-  expect(result.stderr).toMatch(error);
-  expect(result.stdout).toBe('');
+  expectStartError(
+    result,
+    EXIT.localFile,
+    new RegExp(`^cannot keep the queue in --store \\S+${name.replace('.', '\\.')}`),
+  );
+  expect(result.stdout).toMatch(error);
   expect(await readFile(join(base, 'notes.txt'), 'utf8')).toBe('not a queue\n');
   expect(existsSync(join(base, `${name}-lock`))).toBe(false);
 });

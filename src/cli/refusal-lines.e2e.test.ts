@@ -1,6 +1,6 @@
 /**
- * Refusals before anything moves, as real processes: one line on the stream the command logs to (a JSON object
- * with `--log-format json`), the documented exit code, and no file made from a blank name.
+ * Refusals before anything moves, as real processes: one line (a JSON object with `--log-format json`), on stderr
+ * for a bad command line or a client, on stdout for a server's setting that cannot work, the documented exit code, and no file made from a blank name.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ const jsonLine = (text: string) => {
   return JSON.parse(lines[0]) as Record<string, unknown>;
 };
 
-describe('--log-format json: a refused run is one JSON line on the stream the command logs to', () => {
+describe("--log-format json: a refused run is one JSON line, a bad command line on stderr, a server's start error where it logs", () => {
   it('client: two files to stdout, on stderr with its exit code', async () => {
     const result = await wirestate(
       ['client', '-s', `127.0.0.1:${server.port}`, '-v', 'a', '-l', '-', '-v', 'b', '-l', '-', '--log-format', 'json'],
@@ -62,11 +62,21 @@ describe('--log-format json: a refused run is one JSON line on the stream the co
     });
   });
 
-  it('server: on stdout, where its logs go', async () => {
+  it('server: a --root it cannot serve on stdout, where its logs go', async () => {
+    const result = await wirestate(
+      ['server', '-l', '0', '--root', join(base, 'server.txt'), '--log-format', 'json'],
+      out,
+    );
+    expect(result.code).toBe(EXIT.localFile);
+    expect(result.stderr).toBe('');
+    expect(jsonLine(result.stdout)).toMatchObject({ event: 'error', exit_code: EXIT.localFile });
+  });
+
+  it('server: a bad command line (a blank --root) on stderr, before any log starts', async () => {
     const result = await wirestate(['server', '-l', '0', '--root', '  ', '--log-format', 'json'], out);
     expect(result.code).toBe(EXIT.usage);
-    expect(result.stderr).toBe('');
-    expect(jsonLine(result.stdout)).toMatchObject({ event: 'error', exit_code: EXIT.usage });
+    expect(result.stdout).toBe('');
+    expect(jsonLine(result.stderr)).toMatchObject({ event: 'error', exit_code: EXIT.usage });
   });
 
   it('without it, the prose line and see --help', async () => {

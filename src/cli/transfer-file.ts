@@ -137,19 +137,14 @@ export async function transferFile(
   // The run's start line: said once connected, before the first byte moves (or once the connection failed,
   // so that every run has its start and its end); then the progress follows the count.
   let saidStart = false;
+  // What every line about this transfer carries under --log-format json, as a server's connection lines do.
+  const about = { connection, operation, name: remote, path: localName, peer: hostPort(host, port) };
   const sayStart = () => {
     if (saidStart) return;
     saidStart = true;
     const shown = isStandardStream(localName) ? (operation === 'download' ? 'stdout' : 'stdin') : localName;
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
-    progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, {
-      connection,
-      event: 'start',
-      operation,
-      name: remote,
-      path: localName,
-      peer: hostPort(host, port),
-    });
+    progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
   const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
     sayStart();
@@ -172,9 +167,11 @@ export async function transferFile(
         }
         if (snapshot.context.fellBack && !fellBack) {
           fellBack = true;
+          const waitS = (settings.hello?.waitMs ?? 0) / 1000;
           progress.line(
-            `no reply to hello within ${(settings.hello?.waitMs ?? 0) / 1000} s: the server speaks only the plain ` +
+            `no reply to hello within ${waitS} s: the server speaks only the plain ` +
               'protocol (no stored confirmation, no integrity check; --plain skips the wait)',
+            { ...about, event: 'plain_fallback', hello_wait_s: waitS },
           );
         }
         sent?.handedOver(snapshot.context.bytes, start);

@@ -9,7 +9,7 @@
  * progress, a full disk, a stall, the end and failures only, never per chunk.
  * Either way a transfer that is moving is never cut, one that stalls is.
  */
-import { errorCode } from '../storage/errors';
+import { errorDetail } from '../storage/name-error-words';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import type { FileCode } from './outcome';
 import type { StateTarget } from './state-targets';
@@ -111,7 +111,7 @@ export function sendFromSource<
     params: ({ event }: { event: { error: unknown } }) => ({
       outcome: failure,
       code: 'file.unreadable' as const,
-      detail: errorCode(event.error),
+      detail: errorDetail(event.error),
     }),
   };
   return {
@@ -234,7 +234,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
           params: ({ event }: { event: { error: unknown } }) => ({
             outcome: failure,
             code: 'file.unwritable' as const,
-            detail: errorCode(event.error),
+            detail: errorDetail(event.error),
           }),
         },
       },

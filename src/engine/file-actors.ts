@@ -12,6 +12,7 @@ import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
 import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile, OutgoingFile } from '../storage/file-store';
 import { errorCode } from '../storage/errors';
+import { errorDetail, nameErrorWords } from '../storage/name-error-words';
 import { bulkMeter, type MeterTimer } from './bulk-meter';
 import { pooledWriter } from './pooled-writer';
 import type { EngineCode } from './outcome';
@@ -180,7 +181,7 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
             end(
               code === 'file.size_changed'
                 ? { type: 'file.error', code, detail: (error as Error).message }
-                : { type: 'file.error', code: 'file.unreadable', detail: code },
+                : { type: 'file.error', code: 'file.unreadable', detail: nameErrorWords(code) },
             );
           },
         );
@@ -255,7 +256,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
       discardOrAbort();
       meter.stop();
       meter.flush();
-      tell({ type: 'file.error', code: 'file.unwritable', detail: errorCode(error) });
+      tell({ type: 'file.error', code: 'file.unwritable', detail: errorDetail(error) });
     };
     file.stream.on('error', failed);
     // A resumed file: its kept bytes are hashed first (one read of them), the new ones after, in order. Meanwhile

@@ -67,7 +67,11 @@ it('tells a refused download (N) from one answered E or that failed on the serve
   const answeredE = await outcome('../outside.bin');
   const failed = await outcome('shrinks.bin');
   expect(refused).toEqual({ text: 'refused: no such file', kind: 'outcome declined', color: expect.any(String) });
-  expect(answeredE).toEqual({ text: 'protocol error: name.escapes', kind: 'outcome error', color: failed.color });
+  expect(answeredE).toEqual({
+    text: 'protocol error: a name that leads out of the served folder',
+    kind: 'outcome error',
+    color: failed.color,
+  });
   expect(failed.kind).toBe('outcome error');
   expect(failed.text).toMatch(/^server error/);
   expect(failed.color).not.toBe(refused.color);

@@ -1,7 +1,8 @@
 /**
  * `POST /trace`: the page's "Open trace…" sends a recorded trace's text and gets it back read (trace-view.ts).
  * Whatever arrives, the reply is one: 200 with the trace read, 400 with what is wrong in one line, 413 when it is
- * too big to read; a client that leaves mid-upload gets nothing. No body can stop the inspector or the server.
+ * too big to read (the rest of it read and dropped for up to a second, then the connection closed); a client that
+ * leaves mid-upload gets nothing. No body can stop the inspector or the server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceSupport } from '../trace/trace-support';
@@ -9,6 +10,8 @@ import { readTrace } from './trace-view';
 
 /** The largest trace the page may send to be read. */
 export const MAX_TRACE_BYTES = 64 * 1024 * 1024;
+/** How long the rest of a body too big to read is read and dropped before its connection is closed. */
+const DRAIN_MS = 1000;
 
 /** Answers one upload of a trace in `request`'s body. */
 export function answerTraceUpload(
@@ -54,11 +57,15 @@ function readUpload(body: Buffer, protocols: Record<string, TraceSupport>) {
   }
 }
 
-/** 413, then the connection closed: the rest of the body is not read. */
+/**
+ * 413, with the connection left open: a socket closed with the client's bytes unread would be reset, and the reset
+ * can reach the client before the reply it has not read yet. So the rest of the body is read and dropped for up to
+ * `DRAIN_MS`, and then the connection is closed, whether or not the client has stopped sending.
+ */
 function refuseTooBig(request: IncomingMessage, response: ServerResponse, limit: number): void {
   if (response.headersSent) return;
-  request.pause();
-  response
-    .writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
-    .end(`the trace is over ${limit / 1024 / 1024} MiB, more than the inspector reads\n`, () => request.destroy());
+  const reason = Buffer.from(`the trace is over ${limit / 1024 / 1024} MiB, more than the inspector reads\n`);
+  response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': reason.length }).end(reason);
+  request.removeAllListeners('data').resume();
+  setTimeout(() => request.socket.destroy(), DRAIN_MS).unref();
 }

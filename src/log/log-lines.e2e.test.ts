@@ -37,7 +37,7 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.exited));
 });
 
-it('a refusal says refused once, with its code; the server logs warnings on stdout like every other line', async () => {
+it('a refusal says refused once, in words; the server logs warnings on stdout like every other line', async () => {
   const stderr = join(await mkdtemp(join(tmpdir(), 'wirestate-log-stderr-')), 'stderr.txt');
   const server = await startServerCommand([
     'sh',
@@ -48,7 +48,7 @@ it('a refusal says refused once, with its code; the server logs warnings on stdo
   await wirestate(['blocks', 'client', `127.0.0.1:${server.port}:../outside.txt`, join(root, 'never.txt')]);
   const end = (await linesAbout(server, 'c1')).at(-1)!;
   // Nothing moved: no size, no rate, as a client's end line says it.
-  expect(end).toMatch(/ refused \(name\.escapes\) in \d+\.\d{3} s$/);
+  expect(end).toMatch(/ refused \(a name that leads out of the served folder\) in \d+\.\d{3} s$/);
   expect(end).not.toContain('refused (refused');
   expect(end).toMatch(/ warn /);
   expect(await readFile(stderr, 'utf8')).toBe('');

@@ -5,6 +5,7 @@
  * and the detail a log shows beside them.
  */
 import type { DownloadLookup, UploadLookup } from './file-store';
+import { nameErrorWords } from './name-error-words';
 
 export type StorageCode =
   /** No file of that name. */
@@ -13,7 +14,7 @@ export type StorageCode =
   | 'file.exists'
   /** Another connection holds the name. */
   | 'file.busy'
-  /** The storage refused the name (detail: its code, say `name.escapes` or EACCES). */
+  /** The storage refused the name (detail: its code in words, `a name that leads out of the served folder`, or EACCES). */
   | 'file.refused'
   /** The storage takes no uploads (`--read-only`). */
   | 'storage.read_only'
@@ -36,8 +37,8 @@ const REFUSAL_WORDS = {
   read_only: 'read-only server',
 } as const;
 
-/** The detail beside it: for a refused name the storage's words, or its own code; else the refusal in words. */
+/** The detail beside it: for a refused name the storage's words, or its code's (name-error-words.ts); else the refusal in words. */
 export function refusalDetail(lookup: DownloadLookup | UploadLookup): string {
-  if (lookup.kind === 'refused') return lookup.detail ?? lookup.code;
+  if (lookup.kind === 'refused') return lookup.detail ?? nameErrorWords(lookup.code);
   return lookup.kind in REFUSAL_WORDS ? REFUSAL_WORDS[lookup.kind as keyof typeof REFUSAL_WORDS] : lookup.kind;
 }

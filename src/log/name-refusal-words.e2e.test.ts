@@ -1,0 +1,64 @@
+/**
+ * A request naming a path out of the served folder, or one the name rules refuse: the server's end line says why
+ * in words (`protocol error (a name that leads out of the served folder)`), the JSON line keeps the code. Before:
+ * `protocol error (name.escapes)`. Real servers and clients on loopback.
+ */
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+
+let root: string;
+const servers: ServerProcess[] = [];
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'wirestate-name-words-'));
+  await writeFile(join(root, 'kept.txt'), 'kept\n');
+  await symlink('/etc', join(root, 'etc'));
+});
+afterAll(async () => {
+  for (const server of servers) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+const start = async (args: string[]) => {
+  const server = await startCliServer([...args, '--host', '127.0.0.1', '--root', root]);
+  servers.push(server);
+  return server;
+};
+
+it.each([
+  ['../etc/passwd', 'a name that leads out of the served folder'],
+  ['etc/passwd', 'a name that leads out of the served folder'],
+  ['.kept.txt.1.wirestate-part', 'a name the server keeps for itself'],
+])('transfer download of %s: the end line says "protocol error (%s)"', async (name, words) => {
+  const server = await start(['server', '-l', '0']);
+  await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '--plain', '-v', name, '-l', '-']);
+  await server.logged(/\] protocol error \(/);
+  expect(server.output()).toMatch(
+    new RegExp(` warn +\\[c1\\] protocol error \\(${words.replace(/[()]/g, '\\$&')}[^\\n]*\\) in `),
+  );
+  expect(server.output()).not.toMatch(/name\.(escapes|reserved)/);
+});
+
+it('with --log-format json, the words are the message and the code stays the code', async () => {
+  const server = await start(['server', '-l', '0', '--log-format', 'json']);
+  await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '--plain', '-v', '../etc/passwd', '-l', '-']);
+  await server.logged(/"event":"end"/);
+  const end = server
+    .output()
+    .split('\n')
+    .map((line) => (line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : {}))
+    .find((line) => line.event === 'end');
+  expect(end).toMatchObject({ outcome: 'protocol_error', code: 'name.escapes', name: '../etc/passwd' });
+  expect(end?.message).toMatch(/^protocol error \(a name that leads out of the served folder\) in /);
+});
+
+it('blocks server: a name out of the served folder is "refused (a name that leads out of the served folder)"', async () => {
+  const server = await start(['blocks', 'server', '0']);
+  await wirestate(['blocks', 'client', `127.0.0.1:${server.port}:../etc/passwd`, '-']);
+  await server.logged(/\] refused \(/);
+  expect(server.output()).toMatch(/\[c1\] refused \(a name that leads out of the served folder\) in /);
+});
