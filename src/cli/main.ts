@@ -9,4 +9,8 @@ import { runCli } from './cli';
 if (process.env.INIT_CWD && process.env.npm_lifecycle_script?.includes('dist/src/cli/main.js'))
   process.chdir(process.env.INIT_CWD);
 
+// Standard error whose reader went away (`client ... 2>&1 | true`): there is nowhere left to say anything, so the
+// job goes on unsaid (before: the next line written threw EPIPE and the client ended with exit 1, nothing done).
+process.stderr.on('error', () => undefined);
+
 void runCli(PROTOCOLS, hideBin(process.argv));

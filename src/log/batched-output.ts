@@ -7,7 +7,8 @@
  * at once, after the lines before it; so does a batch past `MAX_BATCH`, and everything pending when the
  * process exits: `process.exit` (how every server ends on SIGINT or SIGTERM, serve.ts), the end of the
  * loop, an uncaught error (stdout to a file or a pipe is synchronous on Linux). Only SIGKILL can lose
- * lines: those of the last `BATCH_MS`.
+ * lines: those of the last `BATCH_MS`. A log whose reader goes away (`server | head -1`: EPIPE) is not worth
+ * a server: it says so once on stderr and serves on, logging nothing more.
  */
 import { Writable } from 'node:stream';
 
@@ -26,21 +27,36 @@ interface LoggedLine {
   [MESSAGE]?: unknown;
 }
 
-export function batchedOutput(out: { write(text: string): unknown }): Writable {
+export function batchedOutput(out: NodeJS.WritableStream): Writable {
   let pending = '';
   let scheduled: NodeJS.Timeout | undefined;
+  let readerGone = false;
+  const stopLogging = (error: NodeJS.ErrnoException) => {
+    if (readerGone) return;
+    readerGone = true;
+    pending = '';
+    process.stderr.write(
+      `wirestate: the log's reader went away (${error.code ?? error.message}): serving on without a log\n`,
+    );
+  };
+  out.on('error', stopLogging);
   const flush = () => {
     if (scheduled) clearTimeout(scheduled);
     scheduled = undefined;
     if (pending === '') return;
     const text = pending;
     pending = '';
-    out.write(text);
+    try {
+      out.write(text);
+    } catch (error) {
+      stopLogging(error as NodeJS.ErrnoException);
+    }
   };
   process.on('exit', flush);
   return new Writable({
     objectMode: true,
     write(line: LoggedLine, _encoding, done) {
+      if (readerGone) return done();
       pending += `${String(line[MESSAGE])}\n`;
       if (URGENT.has(line.level) || pending.length >= MAX_BATCH) flush();
       // Unreferenced: a process that has nothing else to do ends at once (and writes its lines on exit).
