@@ -56,7 +56,10 @@ export function batchedOutput(out: NodeJS.WritableStream): Writable {
   return new Writable({
     objectMode: true,
     write(line: LoggedLine, _encoding, done) {
-      if (readerGone) return done();
+      if (readerGone) {
+        done();
+        return;
+      }
       pending += `${String(line[MESSAGE])}\n`;
       if (URGENT.has(line.level) || pending.length >= MAX_BATCH) flush();
       // Unreferenced: a process that has nothing else to do ends at once (and writes its lines on exit).
