@@ -334,7 +334,7 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
                 ...(context.refusals > 0
                   ? { outcome: 'refused' as const, code: 'peer.refused' as const }
                   : { outcome: 'quit' as const, code: 'ok' as const }),
-                detail: `${context.replies} repl(ies), ${context.refusals} refused`,
+                detail: `${context.replies} ${context.replies === 1 ? 'reply' : 'replies'}, ${context.refusals} refused`,
               }),
             },
           },

@@ -134,7 +134,7 @@ describe.each([
 
     expect(ours.stdout).toBe(printedFor(await repliesIn(oracle.lines)));
     expect(ours.code).toBe(EXIT.refused);
-    expect(ours.stderr).toMatch(/refused by the server: 11 repl\(ies\), 5 refused/);
+    expect(ours.stderr).toMatch(/refused by the server: 11 replies, 5 refused/);
     expect((await commandsLogged(server, 2)).slice(peerCommands.length)).toEqual(peerCommands);
     expect(peerCommands.at(-1)).toBe('quit');
     expect(await sha256(join(here, 'small.txt'))).toBe(await sha256(join(root, 'small.txt')));
