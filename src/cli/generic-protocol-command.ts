@@ -15,7 +15,7 @@ import { serveDefaults, withDefaultServerOptions } from './serve-defaults';
 import { runTextClient, withTextClientOptions } from './text-client-run';
 
 export function genericProtocolCommand(protocol: ProtocolDescriptor) {
-  const serverBuilder = (yargs: Argv) => withDefaultServerOptions(yargs, [protocol], 'Folder served');
+  const serverBuilder = (yargs: Argv) => withDefaultServerOptions(yargs, () => [protocol], 'Folder served');
   const runServer = async (args: Awaited<ReturnType<typeof serverBuilder>['argv']>) => {
     const log = loggerFrom(args);
     await serveDefaults(args, log, [protocol]);

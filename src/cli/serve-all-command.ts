@@ -41,7 +41,7 @@ export async function serveAllCommand(): Promise<CommandBody> {
   const builder = (yargs: Argv) =>
     withDefaultServerOptions(
       withPortOptions(yargs),
-      everyProtocol,
+      (args) => servedOf(args).filter((protocol) => args[portOption(protocol)] === undefined),
       'Folder served by transfer, blocks, share and ardei advanced',
     )
       .option('only', {

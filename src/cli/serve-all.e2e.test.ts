@@ -29,8 +29,9 @@ async function serveAll(args: string[], count: number, started: RegExp) {
 
 it('--only upper sum, each on a port the OS picks: those two servers only, they answer, and no folder is made or named', async () => {
   const sumNote = /a sum client sending a number outside 1\.\.100 stops the sum server/;
+  // --port-offset moves no server here: it was checked against the transfer server's 50001 too, and refused.
   const { all, listening, root } = await serveAll(
-    ['--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0'],
+    ['--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0', '--port-offset', '60000'],
     2,
     sumNote,
   );
@@ -88,6 +89,10 @@ it('--only and --except together, or a protocol that does not exist: one line, e
   expect(await wirestate(['serve-all', '--except', 'sum', '--sum-port', '7001'])).toMatchObject({
     code: EXIT.usage,
     stderr: 'wirestate: --sum-port is for the sum server, which --except leaves out; see --help\n',
+  });
+  expect(await wirestate(['serve-all', '--only', 'upper', '--port-offset', '60000'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate: --port-offset 60000 takes a port outside 0..65535; see --help\n',
   });
   expect(await wirestate(['serve-all', '--ardei-port', '65535'])).toMatchObject({
     code: EXIT.usage,

@@ -15,13 +15,15 @@ import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
 import { withReadOnlyOption } from './upload-safety';
 
-/** The shared server flags, `--root` and `--port-offset`, checked against every default port of `protocols`. */
+/**
+ * The shared server flags, `--root` and `--port-offset`, the offset checked against every default port of the
+ * protocols `offsetOf` names for the line given: those it will move (serve-all: the ones served on no port of their own).
+ */
 export function withDefaultServerOptions<T>(
   yargs: Argv<T>,
-  protocols: readonly ProtocolDescriptor[],
+  offsetOf: (args: Record<string, unknown>) => readonly ProtocolDescriptor[],
   rootDescription: string,
 ) {
-  const ports = protocols.flatMap((protocol) => protocol.servers.map((server) => server.port));
   return withReadOnlyOption(withServerOptions(yargs))
     .option('root', { type: 'string', default: './files', describe: `${rootDescription}; created if absent` })
     .option('port-offset', {
@@ -31,6 +33,8 @@ export function withDefaultServerOptions<T>(
     })
     .check((args) => {
       const offset = args['port-offset'];
+      const ports = offsetOf(args).flatMap((protocol) => protocol.servers.map((server) => server.port));
+      if (ports.length === 0) return true;
       if (!(Number.isInteger(offset) && isPort(Math.min(...ports) + offset) && isPort(Math.max(...ports) + offset))) {
         throw new Error(`--port-offset ${offset} takes a port outside 0..65535`);
       }
