@@ -7,7 +7,9 @@
  */
 import { EXIT } from '../engine/exit-codes';
 import { createLogger } from '../log/logger';
+import { jsonResultOffered, printResult } from './json-result';
 import { logStream } from './log-stream';
+import { typedAsFlag } from './usage-words';
 
 /** Whether the words ask for JSON logs (`--log-format json` or `--log-format=json`). */
 const wantsJson = (argv: string[]): boolean =>
@@ -24,7 +26,10 @@ export function writeFailure(argv: string[], why: string, exitCode: number): voi
     });
     return;
   }
-  // Else it is a bad command line, or a client's setting that cannot work: both on stderr.
+  // Else it is a bad command line, or a client's setting that cannot work: both on stderr; and a client asked for
+  // `--json` still leaves its one object on stdout, for the script that reads it (`not_started`, `code`: `usage`...).
+  if (jsonResultOffered() && typedAsFlag(argv, ['json']))
+    printResult({ outcome: undefined, detail: why, startedMs: performance.now(), exitCode });
   if (!json) {
     process.stderr.write(`wirestate: ${why}; see --help\n`);
     return;

@@ -7,7 +7,12 @@ import { hostPort } from '../loop/peer-name';
 import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
 import { jsonNotes } from './logger-from';
 
+/** Whether the command the line names takes `--json` (its builder, which yargs runs for that command only, says so). */
+let offered = false;
+export const jsonResultOffered = (): boolean => offered;
+
 export function withJsonOption<T>(yargs: Argv<T>) {
+  offered = true;
   return yargs.option('json', {
     type: 'boolean',
     default: false,
@@ -17,7 +22,8 @@ export function withJsonOption<T>(yargs: Argv<T>) {
 }
 
 export interface ClientResult {
-  operation: string;
+  /** What was asked for; none when the command line was refused before saying. */
+  operation?: string;
   /** What the server calls it: a file's name, the line or request sent. */
   name?: string;
   /** The local file read or written. */

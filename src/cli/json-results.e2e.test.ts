@@ -254,7 +254,30 @@ it('--json and a file written to stdout are refused together (exit 2)', async ()
     ['share', 'client', '127.0.0.1', '1', 'get', 'speech.txt', '-o', '-'],
   ]) {
     const both = await client(args);
-    expect(both).toMatchObject({ code: EXIT.usage, stdout: '' });
+    expect(both.code).toBe(EXIT.usage);
+    expect(JSON.parse(both.stdout)).toMatchObject({ ok: false, outcome: 'not_started', code: 'usage', exit_code: 2 });
     expect(both.stderr).toMatch(/^wirestate: --json and .+ both write to stdout: pick one; see --help\n$/);
+  }
+});
+
+// Before: a command line refused before any session left stdout empty, and the script reading it nothing to parse.
+it('a bad command line with --json: its one object on stdout (not_started, usage, the words), the line on stderr', async () => {
+  for (const [args, detail] of [
+    [['client', '--json', '-m', 'x'], "--mode must be download or upload, not 'x'"],
+    [['upper', 'client', '--json', '--port', 'abc', 'hi'], '--port takes a number'],
+  ] as const) {
+    const refused = await client([...args]);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.stdout.split('\n')).toHaveLength(2);
+    expect(JSON.parse(refused.stdout)).toEqual({
+      ok: false,
+      outcome: 'not_started',
+      code: 'usage',
+      detail,
+      bytes: 0,
+      duration_ms: expect.any(Number),
+      exit_code: EXIT.usage,
+    });
+    expect(refused.stderr).toBe(`wirestate: ${detail}; see --help\n`);
   }
 });
