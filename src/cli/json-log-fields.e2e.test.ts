@@ -135,3 +135,18 @@ it('a server that never answers the hello: the "no reply to hello" line carries 
     silent.close();
   }
 });
+
+it("every line of a server's JSON log names its event (the `connected from` line had none)", async () => {
+  const server = started(await startServerProcess(['--root', base, '--log-format', 'json']));
+  const client = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v', 'server.txt', '-l', '-'], base);
+  expect(client.code).toBe(EXIT.ok);
+  await server.logged(/"event":"end"/);
+  const lines = jsonLines(server.output());
+  expect(lines.filter((line) => typeof line.event !== 'string')).toEqual([]);
+  expect(lines.find((line) => String(line.message).startsWith('connected from'))).toMatchObject({
+    event: 'connected',
+    connection: expect.stringMatching(/^c\d+$/),
+    peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    protocol: 'transfer',
+  });
+});

@@ -78,7 +78,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     perAddress.set(address, fromAddress + 1);
     sockets.add(socket);
     socket.setNoDelay(true);
-    connectionLog.info(`connected from ${peer}`);
+    connectionLog.info(`connected from ${peer}`, { event: 'connected' });
     const spec = protocol.accept(id);
     const record = options.recordDir
       ? TraceWriter.openOrWarn(
