@@ -22,7 +22,7 @@ import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { removeStaleDownloads } from './stale-downloads';
-import { transferFile, type FileResult, type TransferSettings } from './transfer-file';
+import { transferFile, transferLineFields, type FileResult, type TransferSettings } from './transfer-file';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
 /** Runs every file and returns the process exit code. */
@@ -135,10 +135,7 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
 
 /** The fields of a file's `"event":"end"` line: which file over which connection, how it ended, how long it took. */
 const endFields = (file: FilePair, settings: TransferSettings, result: FileResult, connection: string, ms: number) => ({
-  connection,
-  operation: settings.operation,
-  name: file.remote,
-  path: file.local,
+  ...transferLineFields(file, settings, connection),
   event: 'end',
   ...outcomeFields(result),
   duration_ms: Math.round(ms),

@@ -62,6 +62,16 @@ export interface FileResult {
   startedMs: number;
 }
 
+/** The fields every `--log-format json` line about one file carries, its start and its end alike. */
+export const transferLineFields = ({ remote, local }: FilePair, settings: TransferSettings, connection: string) => ({
+  connection,
+  protocol: 'transfer',
+  operation: settings.operation,
+  name: remote,
+  path: local,
+  peer: hostPort(settings.host, settings.port),
+});
+
 /**
  * Moves one file; `connection` names its log lines and trace (`client` for a run of one file).
  * `progress` shows its start, its bar and any note; the caller reports the result.
@@ -138,7 +148,7 @@ export async function transferFile(
   // so that every run has its start and its end); then the progress follows the count.
   let saidStart = false;
   // What every line about this transfer carries under --log-format json, as a server's connection lines do.
-  const about = { connection, operation, name: remote, path: localName, peer: hostPort(host, port) };
+  const about = transferLineFields({ remote, local: localName }, settings, connection);
   const sayStart = () => {
     if (saidStart) return;
     saidStart = true;

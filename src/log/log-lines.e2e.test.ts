@@ -87,8 +87,21 @@ it('client --log-format json: every line it logs is a JSON object with fields, w
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.find((line) => line.event === 'start')).toMatchObject({ operation: 'download', name: 'one.txt' });
-    expect(lines.at(-1)).toMatchObject({ event: 'end', outcome: 'downloaded', bytes: 14, exit_code: 0 });
+    // The start and the end name the same transfer: the end line had no peer or protocol.
+    const transferFields = {
+      protocol: 'transfer',
+      peer: `127.0.0.1:${transfer.port}`,
+      operation: 'download',
+      name: 'one.txt',
+    };
+    expect(lines.find((line) => line.event === 'start')).toMatchObject(transferFields);
+    expect(lines.at(-1)).toMatchObject({
+      ...transferFields,
+      event: 'end',
+      outcome: 'downloaded',
+      bytes: 14,
+      exit_code: 0,
+    });
   }
 });
 
