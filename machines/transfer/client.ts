@@ -72,6 +72,10 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
+/** What an `E` tells, in words: the protocol's "any other error", which is also how a server refuses a name. */
+const answeredE = (verb: 'serve' | 'take') =>
+  `it answered E (something went wrong on its side, or it will not ${verb} that name, such as one leading out of its folder)`;
+
 const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({
   type: 'finish' as const,
   params: { outcome, code, detail },
@@ -222,7 +226,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.error),
               target: 'download_complete',
-              actions: finish('server_error', 'peer.error', 'it answered E'),
+              actions: finish('server_error', 'peer.error', answeredE('serve')),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],
@@ -306,7 +310,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
             {
               guard: statusIs(STATUS.error),
               target: 'upload_complete',
-              actions: finish('server_error', 'peer.error', 'it answered E'),
+              actions: finish('server_error', 'peer.error', answeredE('take')),
             },
             { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
           ],

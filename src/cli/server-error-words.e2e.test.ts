@@ -8,7 +8,7 @@ import { STATUS, encodeStatus } from '../../machines/transfer/frames';
 import { EXIT } from '../engine/exit-codes';
 import { wirestate } from '../test-support/processes';
 
-it('a download the server answers with E: "the server reported an error: it answered E"', async () => {
+it('a download the server answers with E: "the server reported an error: it answered E (...)", in words', async () => {
   const sockets: Socket[] = [];
   const erring = createServer((socket) => {
     sockets.push(socket);
@@ -22,7 +22,9 @@ it('a download the server answers with E: "the server reported an error: it answ
     const result = await wirestate(['client', '-s', `127.0.0.1:${port}`, '-v', 'speech.txt', '-l', '-', '--plain']);
     expect(result).toMatchObject({
       code: EXIT.serverError,
-      stderr: expect.stringMatching(/^wirestate client: the server reported an error: it answered E$/m),
+      stderr: expect.stringMatching(
+        /^wirestate client: the server reported an error: it answered E \(something went wrong on its side, or it will not serve that name, such as one leading out of its folder\)$/m,
+      ),
     });
   } finally {
     for (const socket of sockets) socket.destroy();
