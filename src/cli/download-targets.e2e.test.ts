@@ -63,3 +63,17 @@ it('-l a FIFO: refused as not a regular file, exit 7, and the FIFO stays', async
   });
   expect((await lstat(fifo)).isFIFO()).toBe(true);
 });
+
+// Before: `-l /` failed as `cannot write /: EXDEV`, and `-l dd/` with no folder dd made a file named dd.
+it.each([
+  ['/', '/ is a folder: name a file to download into, as /speech.txt'],
+  ['no-such-folder/', 'no-such-folder/ names a folder, and there is no such folder: name a file to download into'],
+])('-l %s: one line saying why, exit 7, nothing made', async (local, words) => {
+  const before = await readdir(base);
+  const result = await wirestate(
+    ['client', '-s', `127.0.0.1:${server.port}`, '-v', 'speech.txt', '-l', local, '-q'],
+    base,
+  );
+  expect(result).toMatchObject({ code: EXIT.localFile, stderr: `wirestate client: ${words}\n` });
+  expect(await readdir(base)).toEqual(before);
+});

@@ -106,11 +106,21 @@ export async function transferFile(
     else {
       const localPath = resolve(localName);
       const listing = await settings.folders.listing(dirname(localPath));
-      const kind = listing?.kindOf(basename(localPath)) ?? entryKind(await stat(localPath).catch(() => undefined));
+      // `/` has no name in its parent folder (its kind there was "missing", and the rename failed with EXDEV).
+      const kind =
+        basename(localPath) === ''
+          ? 'folder'
+          : (listing?.kindOf(basename(localPath)) ?? entryKind(await stat(localPath).catch(() => undefined)));
       if (kind === 'folder')
         return failed(
           EXIT.localFile,
           `${localName} is a folder: name a file to download into, as ${join(localName, remote)}`,
+        );
+      // `-l dd/` names a folder, as cp and curl read it: not a file `dd` to make.
+      if (localName.endsWith('/'))
+        return failed(
+          EXIT.localFile,
+          `${localName} names a folder, and there is no such folder: name a file to download into`,
         );
       local =
         kind === 'device'
