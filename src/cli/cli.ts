@@ -25,6 +25,7 @@ import { refuseEmptyInspectPort } from './empty-inspect-port';
 import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-word';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
+import { fixedCompletions, SHELLS } from './fixed-completions';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -111,7 +112,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       .demandCommand(1, 'name a command (wirestate --help lists them)')
       // yargs's own completion command would print its script for any words after it, --help included: it
       // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
-      .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases)
+      .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases(typed))
       .middleware(unbracketHost, true)
       .check(refuseInspectTakingAnArgument(argv, () => commandWords(cli)) as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
@@ -184,9 +185,6 @@ function argvForCompletionShell(argv: string[]): string[] {
   return argv;
 }
 
-/** The shells yargs has a completion script for. */
-const SHELLS = ['bash', 'zsh'];
-
 /**
  * A shell yargs has no script for is one line, named on the line (`completion fish`) or by $SHELL (without a
  * shell named, yargs would print bash's script for any $SHELL but zsh).
@@ -201,12 +199,19 @@ function refuseOtherShell(args: { shell?: string }): true {
 }
 
 /** yargs completes `--` with every alias behind `--` too (`--d` for `-d`): only the long names are flags. */
-const longFlagsWithoutShortAliases = (
-  _current: string,
-  _argv: unknown,
-  completionFilter: (onCompleted: (error: unknown, completions?: string[]) => void) => void,
-  done: (completions: string[]) => void,
-) => completionFilter((_error, completions) => done((completions ?? []).filter((word) => !/^--[^-](:|$)/.test(word))));
+const longFlagsWithoutShortAliases =
+  (typed: string[]) =>
+  (
+    _current: string,
+    _argv: unknown,
+    completionFilter: (onCompleted: (error: unknown, completions?: string[]) => void) => void,
+    done: (completions: string[]) => void,
+  ) => {
+    const fixed = fixedCompletions(typed.slice(typed.indexOf('--get-yargs-completions') + 1));
+    if (fixed) done(fixed);
+    else
+      completionFilter((_error, completions) => done((completions ?? []).filter((word) => !/^--[^-](:|$)/.test(word))));
+  };
 
 /** A message yargs picks by count: y18n reads `{ one, other }`, which yargs's types for updateStrings do not know. */
 const plural = (one: string, other: string) => ({ one, other }) as unknown as string;

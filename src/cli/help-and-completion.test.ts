@@ -1,4 +1,7 @@
 /** The `wirestate` command's help and shell completion as a person meets them: every command listed, scripts for bash and zsh. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { expectOneLine } from '../test-support/one-line';
 import { CLI, run, wirestate } from '../test-support/processes';
@@ -118,5 +121,30 @@ describe('help and usage', () => {
     const flags = (await wirestate(['--get-yargs-completions', 'server', '--'])).stdout.split('\n');
     expect(flags).toEqual(expect.arrayContaining(['--debug', '--root']));
     expect(flags.filter((flag) => /^--[^-]$/.test(flag))).toEqual([]);
+  });
+
+  // Through bash's own script, as a TAB press runs it. Before: `-l <TAB>` and `replay <TAB>` offered flags (no file
+  // names), `--log-format <TAB>` command names, `completion <TAB>` nothing.
+  it.each([
+    ['client -l ', ''],
+    ['replay ', ''],
+    ['server --root ', ''],
+    ['--log-format ', 'pretty json'],
+    ['client --log-format j', 'json'],
+    ['completion ', 'bash zsh'],
+    ['queue ', 'server client'],
+  ])('bash: "wirestate %s<TAB>" offers "%s" (nothing: the shell completes file names)', async (typed, offered) => {
+    const bin = await mkdtemp(join(tmpdir(), 'wirestate-completion-'));
+    await writeFile(join(bin, 'wirestate'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const script = (await wirestate(['completion', 'bash'])).stdout;
+    const line = `wirestate ${typed}`;
+    const press = `${script}\nCOMP_WORDS=(${line
+      .split(' ')
+      .map((word) => `'${word}'`)
+      .join(' ')}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _wirestate_yargs_completions; echo "\${COMPREPLY[*]}"`;
+    const result = await run('bash', ['-c', press], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    expect(result.stdout.trim()).toBe(offered);
   });
 });
