@@ -71,7 +71,9 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
     else process.stderr.write(`wirestate client: ${result.problem}\n`);
   } else if (result.outcome) {
     const { outcome, bytes } = result.outcome;
-    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s (${formatRate(bytes, seconds)})`, end);
+    // An empty file moved has no rate to tell (`uploaded 0 B in 0.09 s (0 B/s)`).
+    const rate = bytes > 0 ? ` (${formatRate(bytes, seconds)})` : '';
+    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rate}`, end);
   }
   if (args.json) printResult(resultFields(file, settings, result));
   return result.exitCode;
