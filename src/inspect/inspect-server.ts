@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, sep } from 'node:path';
 import type { TraceSupport } from '../trace/trace-support';
 import type { InspectorHub } from './inspector-hub';
+import { isLoopbackHost } from './loopback-host';
 import { answerTraceUpload } from './trace-upload';
 
 const PACKAGE_ROOT = join(__dirname, ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..'] : ['..', '..']));
@@ -40,6 +41,11 @@ export function startInspectServer(
   const streams = new Set<ServerResponse>();
   const page = readFileSync(PAGE, 'utf8');
   const server = createServer((request, response) => {
+    if (!isLoopbackHost(request.headers.host)) {
+      response.writeHead(403, { 'content-type': 'text/plain' });
+      response.end('the inspector answers to 127.0.0.1 or localhost only\n');
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://inspector');
     const path = url.pathname;
     if (path === '/') {

@@ -90,7 +90,7 @@ it.each([
 
 it('a body declared over 64 MiB: 413 without reading it', async () => {
   const socket = connect(Number(inspector.port), '127.0.0.1');
-  socket.write(`POST /trace HTTP/1.1\r\nhost: x\r\ncontent-length: ${65 * 1024 * 1024}\r\n\r\nabc`);
+  socket.write(`POST /trace HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${65 * 1024 * 1024}\r\n\r\nabc`);
   const [reply] = (await once(socket, 'data')) as [Buffer];
   socket.destroy();
   expect(reply.toString()).toMatch(
@@ -106,7 +106,7 @@ it('after its 413 the rest of the body is read and dropped, not reset, then the 
   socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
   const errors: Error[] = [];
   socket.on('error', (error) => errors.push(error));
-  socket.write(`POST /trace HTTP/1.1\r\nhost: x\r\ncontent-length: ${65 * 1024 * 1024}\r\n\r\nabc`);
+  socket.write(`POST /trace HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${65 * 1024 * 1024}\r\n\r\nabc`);
   await once(socket, 'data');
   const head = reply.split('\r\n\r\n')[0];
   expect(head).toMatch(/^HTTP\/1\.1 413 /);
@@ -124,7 +124,7 @@ it('a chunked body that grows past 64 MiB: 413 once it does', async () => {
   let reply = '';
   socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
   socket.on('error', () => undefined);
-  socket.write('POST /trace HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n');
+  socket.write('POST /trace HTTP/1.1\r\nhost: 127.0.0.1\r\ntransfer-encoding: chunked\r\n\r\n');
   const mebibyte = Buffer.alloc(1024 * 1024, 'a');
   let sent = 0;
   for (; sent < 80 && reply === '' && !socket.destroyed; sent++) {
@@ -144,7 +144,7 @@ it('a chunked body that grows past 64 MiB: 413 once it does', async () => {
 it('a client that leaves mid-upload: nothing breaks', async () => {
   const socket = connect(Number(inspector.port), '127.0.0.1');
   await once(socket, 'connect');
-  socket.write(`POST /trace HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n${await header()}\n{"t":1,`);
+  socket.write(`POST /trace HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 100000\r\n\r\n${await header()}\n{"t":1,`);
   await new Promise((resolve) => setTimeout(resolve, 50));
   socket.destroy();
   await once(socket, 'close');
@@ -157,4 +157,28 @@ it.each([
   ['POST', '/events/../nothing', 404, /^not found\n$/],
 ])('%s %s: %i', async (method, path, status, text) => {
   expect(await send(method, path)).toMatchObject({ status, text: expect.stringMatching(text) });
+});
+
+// DNS rebinding: a page on another site points its own name at 127.0.0.1; the browser then sends that name as Host.
+// Before: the live connections streamed and traces were read for any Host.
+it.each([
+  ['GET', '/events?after=0'],
+  ['GET', '/'],
+  ['POST', '/trace'],
+])('%s %s with a Host that is not loopback: 403, in words, nothing of the connections', async (method, path) => {
+  const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const sent = request(
+      new URL(path, inspector),
+      { method, headers: { host: 'attacker.example' }, timeout: 20_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString() }));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(method === 'POST' ? 'x' : undefined);
+  });
+  expect(reply).toEqual({ status: 403, text: 'the inspector answers to 127.0.0.1 or localhost only\n' });
+  expect((await send('GET', '/')).status).toBe(200);
 });
