@@ -173,8 +173,10 @@ describe('through the stammer proxy', () => {
       seed: 1,
       log: capturingLogger([]),
     });
+    // 1 MiB in 3-byte pieces can trickle past seedpeer's 20 s wait for the server's close on a loaded machine
+    // (it exited 6, timeout, once in CI): each wait gets 120 s, still bounded, the test's own limit above them all.
     const peer = (...args: string[]) =>
-      seedpeer(['share', args[0], '127.0.0.1', String(proxy.address.port), ...args.slice(1)], {
+      seedpeer(['share', args[0], '127.0.0.1', String(proxy.address.port), ...args.slice(1), '--timeout', '120'], {
         cwd: join(base, 'down'),
       });
     try {
