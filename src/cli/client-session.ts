@@ -24,6 +24,8 @@ export interface ClientSession {
   host: string;
   port: number;
   spec: ConnectionSpec;
+  /** What it asks the server for, as the inspector's request column says it (`download "speech.txt"`). */
+  request?: string;
   /** Names its log lines, its trace file and its inspector entry: `client` unless a run has several. */
   connection?: string;
   /** Hears how many bytes sent still wait for the peer to acknowledge them (TCP; see send-progress.ts). */
@@ -62,6 +64,7 @@ export async function runClientSession(
     port,
     spec,
     connection = 'client',
+    request,
     onSendProgress,
     sendsBulk = true,
     logsEnd,
@@ -77,7 +80,7 @@ export async function runClientSession(
   const watch = (actor: SessionActor) => {
     release = stopOnSignal(actor, () => socket?.resetAndDestroy());
     onActor?.(actor);
-    inspection?.watch({ id: connection, peer, protocol, role: 'client' }, actor);
+    inspection?.watch({ id: connection, peer, protocol, role: 'client' }, actor, request);
   };
   // The trace writer and the UDP loop are loaded only by the sessions that use them: a plain run starts sooner.
   const record = async () =>

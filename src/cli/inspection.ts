@@ -12,7 +12,7 @@ import { errnoWords } from '../log/errno-words';
 import { loadTraceSupport } from '../../machines/protocols';
 
 export interface Inspection {
-  watch: (connection: ConnectionMeta, actor: SessionActor) => void;
+  watch: (connection: ConnectionMeta, actor: SessionActor, request?: string) => void;
   server?: InspectServer;
   /** Closes the page's server and the link to Stately, so the process can exit. */
   close(): Promise<void>;
@@ -37,7 +37,7 @@ export async function inspect(
   const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect, protocols);
   if (server) log.info(`inspector on ${server.url}`);
   return {
-    watch: (connection, actor) => hub.watch(connection, actor),
+    watch: (connection, actor, request) => hub.watch(connection, actor, request),
     server,
     close: async () => {
       stately?.close();

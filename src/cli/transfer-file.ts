@@ -210,6 +210,7 @@ export async function transferFile(
           host,
           port,
           spec: transferClientOf(logic, input),
+          request: `${operation} ${JSON.stringify(remote)}`,
           connection,
           onSendProgress:
             sent &&

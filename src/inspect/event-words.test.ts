@@ -12,6 +12,9 @@ import { transferEventWords } from '../../machines/transfer/event-words';
 import { specFromTrace } from '../../machines/transfer/trace-world';
 import { isBulk } from './bulk-filter';
 import { eventWords } from './event-words';
+import { TextRequestReader } from '../engine/text-request-reader';
+import { AdvancedRequestReader } from '../../machines/ardei/advanced-readers';
+import { CLIENT_KEY } from '../../machines/ardei/advanced-codec';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'traces', 'transfer');
 
@@ -76,7 +79,7 @@ it.each<[string, EventObject, string]>([
   [
     'a failed lookup',
     { type: 'xstate.error.actor.0.transfer-server.check_download', error: { code: 'EIO' } } as EventObject,
-    'check_download: failed, EIO',
+    'lookup failed, EIO',
   ],
   ['the peer ending', { type: 'socket.end' }, 'the peer ended its side'],
   [
@@ -102,5 +105,29 @@ it.each<[string, EventObject, string]>([
 it('leaves an event no one has words for as its type and fields, bytes by their count', () => {
   expect(eventWords({ type: 'queue.offer', count: 2, body: Buffer.alloc(5) } as EventObject)).toBe(
     'queue.offer count=2 body=5 B',
+  );
+});
+
+/** Every frame a reader makes of `bytes`, as its protocol's machine takes them. */
+function framesOf(reader: { push(chunk: Buffer): void; next(): EventObject | undefined }, bytes: string | Buffer) {
+  reader.push(Buffer.from(bytes));
+  const frames: EventObject[] = [];
+  for (let frame = reader.next(); frame; frame = reader.next()) frames.push(frame);
+  return frames;
+}
+
+it("words the frames of protocols with no words of their own by what came in them, never a Buffer's JSON", () => {
+  // share: its request as the text-request reader hands it to the machine, then its work done.
+  expect(framesOf(new TextRequestReader(1, 1024), 'get,nope.txt\n').map((frame) => eventWords(frame))).toEqual([
+    'received request "get,nope.txt"',
+  ]);
+  expect(eventWords({ type: 'xstate.done.actor.0.share-server.check_download' })).toBe('lookup done');
+  // ardei advanced: the key, a command, and the listing it ran.
+  const advanced = framesOf(new AdvancedRequestReader(1024), Buffer.concat([CLIENT_KEY, Buffer.from('ls\n')]));
+  expect(advanced.map((frame) => eventWords(frame))).toEqual(['received key', 'received command "ls"']);
+  expect(eventWords({ type: 'xstate.done.actor.0.ardei-advanced-server.listing' })).toBe('listing done');
+  // Bytes inside an event's fields are counted, not listed.
+  expect(eventWords({ type: 'queue.offer', request: { firstLine: Buffer.from('abc') } } as EventObject)).toBe(
+    'queue.offer request={"firstLine":"3 B"}',
   );
 });

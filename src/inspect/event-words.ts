@@ -1,7 +1,8 @@
 /**
  * A machine event as a line in the inspector's log: the protocol's own words first (its frames named
  * as `wirestate replay` names them), then the words every connection shares (the peer's end, a broken
- * connection, a wait run out), and for anything else its type and fields.
+ * connection, a wait run out, the work a state did), any other frame by what came in it, and for anything else
+ * its type and fields.
  */
 import type { EventObject } from 'xstate';
 import { errnoWords } from '../log/errno-words';
@@ -9,7 +10,29 @@ import { PEER_ENDED } from '../trace/timeline';
 import type { EventDescriber } from '../trace/trace-support';
 
 export function eventWords(event: EventObject, protocolWords?: EventDescriber): string {
-  return protocolWords?.(event) ?? commonWords(event) ?? fieldWords(event);
+  return protocolWords?.(event) ?? commonWords(event) ?? frameWords(event) ?? fieldWords(event);
+}
+
+interface Frame {
+  bytes?: unknown;
+  text?: unknown;
+  request?: { lines?: unknown };
+}
+
+/**
+ * A frame no protocol words: `received` and what came, by its name (`frame.data_end`: `received data end`), a
+ * text request by its lines (`received request "get,nope.txt"`), a text by itself (`received command "ls"`), bytes
+ * by their count (`received 12 B`).
+ */
+function frameWords(event: EventObject & Frame): string | undefined {
+  const frame = /^frame\.(.+)$/.exec(event.type)?.[1];
+  if (frame === undefined) return undefined;
+  const lines = event.request?.lines;
+  if (Array.isArray(lines)) return `received request ${lines.map((line) => JSON.stringify(line)).join(' ')}`;
+  const name = frame.replace(/[_.]/g, ' ');
+  if (typeof event.text === 'string') return `received ${name} ${JSON.stringify(event.text)}`;
+  if (Buffer.isBuffer(event.bytes) || event.bytes instanceof Uint8Array) return `received ${event.bytes.length} B`;
+  return `received ${name}`;
 }
 
 function commonWords(event: EventObject & { code?: string; error?: unknown }): string | undefined {
@@ -24,9 +47,15 @@ function commonWords(event: EventObject & { code?: string; error?: unknown }): s
   if (after) return after[1] === 'idle' ? 'the peer was silent too long' : `the ${after[1]} wait ran out`;
   // `xstate.done.actor.0.transfer-server.check_download`: the work the state `check_download` started.
   const work = /^xstate\.(done|error)\.actor\.(?:.*\.)?([^.]+)$/.exec(event.type);
-  if (work) return work[1] === 'done' ? `${work[2]}: done` : `${work[2]}: failed, ${problemWords(event.error)}`;
+  if (work)
+    return work[1] === 'done'
+      ? `${workWords(work[2])} done`
+      : `${workWords(work[2])} failed, ${problemWords(event.error)}`;
   return undefined;
 }
+
+/** The work a state does, by the state's name: a `check_...` state looks a name up (`lookup`); `run_command`: `run command`. */
+const workWords = (state: string): string => (state.startsWith('check_') ? 'lookup' : state.replace(/_/g, ' '));
 
 interface FileProblem {
   code: string;
@@ -59,5 +88,11 @@ function fieldWords(event: EventObject): string {
 
 function fieldValue(value: unknown): string {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `${value.length} B`;
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' && value !== null ? JSON.stringify(value, bytesByCount) : String(value);
+}
+
+/** Inside an object too, bytes read as their count, never as a list of numbers (a Buffer's JSON). */
+function bytesByCount(_key: string, value: unknown): unknown {
+  const { type, data } = (value ?? {}) as { type?: unknown; data?: unknown };
+  return type === 'Buffer' && Array.isArray(data) ? `${data.length} B` : value;
 }

@@ -54,11 +54,15 @@ export class InspectorHub {
   /** `protocols`: each protocol's words for its machines' events, by the protocol's name. */
   constructor(private readonly protocols: Record<string, { describeEvent?: EventDescriber }> = {}) {}
 
-  /** Watches one connection's actor; call it before the actor starts. */
-  watch(meta: ConnectionMeta, actor: SessionActor): void {
+  /**
+   * Watches one connection's actor; call it before the actor starts. `request`: what a client asks for, known before
+   * its machine runs (a server's machine says it when the request comes).
+   */
+  watch(meta: ConnectionMeta, actor: SessionActor, request?: string): void {
     const sessionId = actor.sessionId;
     const at = () => new Date().toISOString();
     this.publish({ type: 'wirestate.connection', sessionId, at: at(), ...meta });
+    if (request !== undefined) this.publish({ type: 'wirestate.request', sessionId, summary: request, at: at() });
     // The actor announced itself while it was being created, before anyone could watch; announce it again.
     this.publish(actorEvent(actor, sessionId));
 

@@ -9,6 +9,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wirestate } from '../test-support/processes';
+import { spawn } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import { CLI } from '../test-support/processes';
 import { ARTIFACTS, inspectorBench } from '../test-support/inspector-bench';
 
 const DOWNLOAD_PATH = [
@@ -21,6 +24,48 @@ const DOWNLOAD_PATH = [
 ];
 
 const bench = inspectorBench();
+
+/** Each edge label of the chart as drawn: its text, its size in screen pixels, and any label or state it covers. */
+function labelsAtFit(page: Page) {
+  return page.evaluate(() => {
+    const labels = Array.from(document.querySelectorAll('#chart .label'), (edge) => {
+      const texts = Array.from(edge.querySelectorAll('text'));
+      const boxes = texts.map((text) => text.getBoundingClientRect());
+      return {
+        edge: edge.getAttribute('data-label') ?? '',
+        text: texts.map((text) => text.textContent).join(' '),
+        pixels: Math.min(...texts.map((text) => text.getScreenCTM()!.a * parseFloat(getComputedStyle(text).fontSize))),
+        box: {
+          left: Math.min(...boxes.map((box) => box.left)),
+          right: Math.max(...boxes.map((box) => box.right)),
+          top: Math.min(...boxes.map((box) => box.top)),
+          bottom: Math.max(...boxes.map((box) => box.bottom)),
+        },
+      };
+    });
+    const states = Array.from(document.querySelectorAll('#chart .node rect'), (rect) => ({
+      state: rect.parentElement!.getAttribute('data-state') ?? '',
+      box: rect.getBoundingClientRect(),
+    }));
+    interface Box {
+      left: number;
+      right: number;
+      top: number;
+      bottom: number;
+    }
+    // Glyph boxes run a little past the letters: half a pixel of touching is not a collision.
+    const overlap = (a: Box, b: Box) =>
+      a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const collisions = labels.flatMap((label, index) => [
+      ...labels
+        .slice(index + 1)
+        .filter((other) => overlap(label.box, other.box))
+        .map((other) => `${label.edge} / ${other.edge}`),
+      ...states.filter((state) => overlap(label.box, state.box)).map((state) => `${label.edge} / ${state.state}`),
+    ]);
+    return { labels: labels.map(({ edge, text, pixels }) => ({ edge, text, pixels })), collisions };
+  });
+}
 
 it('shows a live transfer: the connection, its highlighted state moving through the machine, the path and outcome', async () => {
   const { page, inspectorUrl, base, proxyPort } = bench;
@@ -149,44 +194,7 @@ it('fits the transfer chart in its panel at 1400 x 900, every state visible, eve
   expect(fit.panel.height).toBeGreaterThan(300);
 
   // Readable at fit: every edge label is drawn at 9 px or more, and none covers another label or a state.
-  const drawn = await page.evaluate(() => {
-    const labels = Array.from(document.querySelectorAll('#chart .label'), (edge) => {
-      const texts = Array.from(edge.querySelectorAll('text'));
-      const boxes = texts.map((text) => text.getBoundingClientRect());
-      return {
-        edge: edge.getAttribute('data-label') ?? '',
-        text: texts.map((text) => text.textContent).join(' '),
-        pixels: Math.min(...texts.map((text) => text.getScreenCTM()!.a * parseFloat(getComputedStyle(text).fontSize))),
-        box: {
-          left: Math.min(...boxes.map((box) => box.left)),
-          right: Math.max(...boxes.map((box) => box.right)),
-          top: Math.min(...boxes.map((box) => box.top)),
-          bottom: Math.max(...boxes.map((box) => box.bottom)),
-        },
-      };
-    });
-    const states = Array.from(document.querySelectorAll('#chart .node rect'), (rect) => ({
-      state: rect.parentElement!.getAttribute('data-state') ?? '',
-      box: rect.getBoundingClientRect(),
-    }));
-    interface Box {
-      left: number;
-      right: number;
-      top: number;
-      bottom: number;
-    }
-    // Glyph boxes run a little past the letters: half a pixel of touching is not a collision.
-    const overlap = (a: Box, b: Box) =>
-      a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
-    const collisions = labels.flatMap((label, index) => [
-      ...labels
-        .slice(index + 1)
-        .filter((other) => overlap(label.box, other.box))
-        .map((other) => `${label.edge} / ${other.edge}`),
-      ...states.filter((state) => overlap(label.box, state.box)).map((state) => `${label.edge} / ${state.state}`),
-    ]);
-    return { labels: labels.map(({ edge, text, pixels }) => ({ edge, text, pixels })), collisions };
-  });
+  const drawn = await labelsAtFit(page);
   expect(drawn.labels.length).toBeGreaterThan(30);
   expect(drawn.labels.filter((label) => label.pixels < 9)).toEqual([]);
   expect(drawn.collisions).toEqual([]);
@@ -318,4 +326,64 @@ it("names a wirestate client's extension frames in the live log: hello, resumabl
       `received DIGEST ${createHash('sha256').update(file).digest('hex')}`,
     ]),
   );
+});
+
+it("shows a transfer client's own inspector: its row says what it asked for, every state and label of its chart in the panel", async () => {
+  const { page, base, serverPort, explained } = bench;
+  // The client's inspector stays open after the transfer, until the client is stopped.
+  const client = spawn(
+    process.execPath,
+    [
+      CLI,
+      'client',
+      '-q',
+      '--inspect',
+      '0',
+      '-s',
+      `127.0.0.1:${serverPort}`,
+      '-v',
+      'big.bin',
+      '-l',
+      join(base, 'own.bin'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  try {
+    let said = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      client.stderr.on('data', (chunk: Buffer) => {
+        said += chunk.toString();
+        const found = /inspector on (http:\/\/\S+)/.exec(said);
+        if (found) resolve(found[1]);
+      });
+      client.once('exit', (code) => reject(new Error(`client exited ${String(code)}: ${said}`)));
+    });
+    await page.goto(url);
+    await explained(page.waitForSelector('#connections tbody tr td.outcome:not(:empty)'));
+    const row = await page.$$eval('#connections tbody tr:first-child td', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+    expect(row.slice(2, 4)).toEqual(['transfer', 'download "big.bin"']);
+    await page.waitForSelector('#chart svg');
+    const outside = await page.evaluate(() => {
+      const panel = document.querySelector('#chart')!.getBoundingClientRect();
+      return Array.from(document.querySelectorAll('#chart .node, #chart .label'))
+        .filter((node) => {
+          const box = node.getBoundingClientRect();
+          return (
+            box.left < panel.left - 1 ||
+            box.right > panel.right + 1 ||
+            box.top < panel.top - 1 ||
+            box.bottom > panel.bottom + 1
+          );
+        })
+        .map((node) => node.getAttribute('data-state') ?? node.getAttribute('data-label'));
+    });
+    expect(outside).toEqual([]);
+    const drawn = await labelsAtFit(page);
+    expect(drawn.labels.length).toBeGreaterThan(40);
+    await page.screenshot({ path: join(ARTIFACTS, 'client-chart.png'), fullPage: true });
+  } finally {
+    client.kill('SIGINT');
+  }
 });

@@ -81,3 +81,39 @@ it('opens a recorded trace and steps through it, the diagram following, the head
   await page.click('#trace-close');
   expect(await page.textContent('#status')).toBe('live');
 });
+
+it("draws a client's chart from its trace: a loop's label beside its state, a bare arrow for 'always', guards as written", async () => {
+  const { page, inspectorUrl } = bench;
+  const open = async (file: string) => {
+    await page.goto(inspectorUrl);
+    await page.setInputFiles('#trace-file', join(REPO, 'fixtures', 'traces', ...file.split('/')));
+    await page.waitForSelector('#chart svg');
+  };
+  /** Labels whose box covers a state's box. */
+  const onStates = () =>
+    page.$$eval('#chart .label rect', (rects) => {
+      const states = Array.from(document.querySelectorAll('#chart .node rect'), (rect) => rect.getBoundingClientRect());
+      return rects
+        .filter((rect) => {
+          const a = rect.getBoundingClientRect();
+          return states.some((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+        })
+        .map((rect) => rect.parentElement!.getAttribute('data-label'));
+    });
+  // upper's client waits for its reply in a state that loops on itself (wire.progress).
+  await open('upper/ok.client.jsonl');
+  expect(await page.$$eval('#chart [data-label="wait_reply->wait_reply"]', (labels) => labels.length)).toBe(1);
+  expect(await onStates()).toEqual([]);
+  await open('transfer/download-busy.client.jsonl');
+  expect(
+    await page.$$eval('#chart [data-edge="init_download->send_check_file_download"]', (edges) => edges.length),
+  ).toBe(1);
+  expect(
+    await page.$$eval('#chart [data-label="init_download->send_check_file_download"]', (labels) => labels.length),
+  ).toBe(0);
+  expect(
+    await page.$$eval('#chart [data-label="check_plain_farewell->cannot_list"] text', (lines) =>
+      lines.map((line) => line.textContent).join(' '),
+    ),
+  ).toBe('event.status === STATUS.yes +1');
+});

@@ -64,9 +64,17 @@ function describedGuard(guard: unknown): unknown {
   }
 }
 
-/** An inline guard (`guard: ({ event }) => event.output.kind === 'found'`) has no name of its own: its expression says what it tests. */
+/**
+ * An inline guard (`guard: ({ event }) => event.output.kind === 'found'`) has no name of its own: its expression
+ * says what it tests, as written in the source: without the module names the compiler puts before an import
+ * (`frames_1.STATUS.yes` is `STATUS.yes`).
+ */
 function inlineGuardText(source: string, name: string): string {
-  const body = /=>\s*([^{][^]*)$/.exec(source)?.[1]?.replace(/\s+/g, ' ').trim();
+  const body = /=>\s*([^{][^]*)$/
+    .exec(source)?.[1]
+    ?.replace(/\s+/g, ' ')
+    .replace(/\b\w+_\d+\./g, '')
+    .trim();
   return body && body.length <= 80 ? body : name || 'guard';
 }
 

@@ -93,11 +93,14 @@ const valueInWords = (value) =>
     ? `'${String.fromCharCode(value)}'`
     : String(value);
 
-/** An edge's label on the chart: the guard, or the event when there is none; more transitions as `+N`. */
+/**
+ * An edge's label on the chart: the guard, or the event when there is none; more transitions as `+N`. An edge
+ * taken at once, unguarded (`always`), is a bare arrow: it has no label.
+ */
 function shortLabel(edge) {
   const [first] = edge.transitions;
   const more = edge.transitions.length > 1 ? ` +${edge.transitions.length - 1}` : '';
-  return { text: first.guard || first.event, more };
+  return { text: first.guard || (first.event === 'always' && !more ? '' : first.event), more };
 }
 
 /** Characters per line of an edge label, and its most lines. */
@@ -110,6 +113,7 @@ const LABEL_LINES = 3;
  */
 function labelLines({ text, more }, width) {
   const lines = [];
+  if (!`${text}${more}`) return lines;
   for (const word of `${text}${more}`.split(' ')) {
     const last = lines[lines.length - 1];
     if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
@@ -173,6 +177,12 @@ function stateBox(state) {
   };
 }
 
+/** The box an edge label's lines take. */
+const labelSize = (lines) => ({
+  width: Math.max(0, ...lines.map((line) => line.length)) * CHAR_WIDTH + 4,
+  height: lines.length * LINE_HEIGHT,
+});
+
 /** Where along its edge a label is tried, the middle first; at each place, on the edge, then beside it. */
 const PLACES = Array.from({ length: 19 }, (_, i) => 0.5 + (i % 2 ? 1 : -1) * Math.ceil(i / 2) * 0.05);
 /** How much of a label lies left of its edge: centred on it, right of it, left of it. */
@@ -198,7 +208,8 @@ function layOut(chart, labels, spread) {
     const box = stateBox(state);
     graph.setNode(state.id, { ...box, height: box.height + (state.final ? ENDING_ROOM : 0) });
   }
-  for (const edge of labels.keys()) graph.setEdge(edge.from, edge.to, {});
+  // A loop from a state back to itself is drawn beside the state: dagre keeps room there for its label.
+  for (const [edge, lines] of labels) graph.setEdge(edge.from, edge.to, edge.from === edge.to ? labelSize(lines) : {});
   dagre.layout(graph);
   const taken = chart.states.map((state) => {
     const node = graph.node(state.id);
@@ -207,9 +218,12 @@ function layOut(chart, labels, spread) {
   const places = new Map();
   let collisions = 0;
   for (const [edge, lines] of labels) {
-    const width = Math.max(...lines.map((line) => line.length)) * CHAR_WIDTH + 4;
-    const height = lines.length * LINE_HEIGHT;
     const points = graph.edge(edge.from, edge.to).points;
+    if (lines.length === 0) {
+      places.set(edge, { box: undefined, points });
+      continue;
+    }
+    const { width, height } = labelSize(lines);
     const boxesAt = (fraction) => {
       const { x, y } = along(points, fraction);
       return SIDES.map((side) => ({ x: x - width * side, y: y - height / 2, width, height }));
@@ -226,7 +240,7 @@ function layOut(chart, labels, spread) {
     collisions,
     extent: extentOf(
       graph.graph(),
-      [...places.values()].map(({ box }) => box),
+      [...places.values()].flatMap(({ box }) => box || []),
     ),
   };
 }
@@ -259,6 +273,15 @@ function drawLines(parent, lines, x, top) {
     text.textContent = line;
     return text;
   });
+}
+
+/** An edge's label, `lines` in `box` on a backdrop, its transitions in full as its hover title. */
+function drawLabel(layer, key, full, lines, box) {
+  const label = element('g', { class: 'label', 'data-label': key }, layer);
+  element('title', {}, label).textContent = full;
+  element('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 3 }, label);
+  drawLines(label, lines, box.x + box.width / 2, box.y);
+  return label;
 }
 
 /**
@@ -319,11 +342,7 @@ function drawStatechart(container, chart) {
       { d: `M ${points.map((point) => `${point.x},${point.y}`).join(' L ')}`, 'marker-end': 'url(#arrow)' },
       line,
     );
-    const label = element('g', { class: 'label', 'data-label': key }, labelLayer);
-    element('title', {}, label).textContent = full;
-    element('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 3 }, label);
-    drawLines(label, lines, box.x + box.width / 2, box.y);
-    edgeViews.set(key, [line, label]);
+    edgeViews.set(key, box ? [line, drawLabel(labelLayer, key, full, lines, box)] : [line]);
   }
   const nodeViews = new Map();
   for (const state of chart.states) {
