@@ -20,6 +20,8 @@ export interface ServingTimes {
 /** What a server that serves a folder gets besides: the one folder all of them share. */
 export interface ServingWorld extends ServingTimes {
   files: SharedFolder;
+  /** The most bytes an upload stores (`--max-size`). */
+  maxUploadSize: number;
 }
 
 /**

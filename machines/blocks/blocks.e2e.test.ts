@@ -51,7 +51,10 @@ it('answers ERR for a missing file or a name outside its folder, and the client 
     code: EXIT.refused,
     stderr: 'wirestate blocks client: the server refused: no such file\n',
   });
-  expect((await client('../secret.txt', 'got.txt')).code).toBe(EXIT.refused);
+  expect(await client('../secret.txt', 'got.txt')).toMatchObject({
+    code: EXIT.refused,
+    stderr: 'wirestate blocks client: the server refused: a name that leads out of the served folder\n',
+  });
   expect((await readdir(dir)).sort()).toEqual(['secret.txt', 'served']);
 });
 

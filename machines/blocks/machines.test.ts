@@ -65,7 +65,7 @@ describe('blocks server', () => {
     expect(missing.states).toEqual(['client_connect', 'check_file', 'send_refusal', 'request_complete']);
     expect(missing.outcome).toMatchObject({ ok: false, outcome: 'refused' });
     const escape = await serverWith(new MemoryFiles(), [encodeFileRequest('../etc/passwd')]);
-    expect(escape.sent.toString()).toMatch(/^ERR refused \(name\.[a-z_]+\)\n$/);
+    expect(escape.sent.toString()).toBe('ERR a name that leads out of the served folder\n');
   });
 
   it('releases the file when the client goes away mid-file', async () => {

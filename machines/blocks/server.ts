@@ -24,6 +24,8 @@ import type { DownloadLookup, OutgoingFile } from '../../src/storage/file-store'
 import { encodeErr, encodeOk } from './codec';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
+import { nameErrorWords } from '../../src/storage/name-error-words';
+import { errnoWords } from '../../src/log/errno-words';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface BlocksFiles {
@@ -64,11 +66,11 @@ const output = outcomeFrom<BlocksOutcome>(['sent']);
 const rules = textRequestRules(1);
 const fileName = (context: Context) => context.request.lines[0];
 
-/** Why a lookup found nothing to send, as the `ERR` line says it. */
+/** Why a lookup found nothing to send, as the `ERR` line says it: in words, never the served folder's paths. */
 function refusalReason(lookup: DownloadLookup): string {
   if (lookup.kind === 'missing') return 'no such file';
   if (lookup.kind === 'busy') return 'the file is busy';
-  return lookup.kind === 'refused' ? `refused (${lookup.code})` : 'unknown';
+  return lookup.kind === 'refused' ? errnoWords(nameErrorWords(lookup.code)) : 'unknown';
 }
 
 const refuse = (reason: (args: { event: { output: DownloadLookup } }) => string) => [

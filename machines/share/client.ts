@@ -24,6 +24,7 @@ import { encodeShareRequest } from './codec';
 import type { ShareReplyFrame } from './reply-reader';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
+import { errnoWords } from '../../src/log/errno-words';
 
 export interface ShareClientInput {
   command: 'put' | 'get' | 'list';
@@ -174,7 +175,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
               params: ({ event }) => ({
                 outcome: 'not_stored',
                 code: 'peer.ended_early',
-                detail: `${event.code}: the server could not store it`,
+                detail: `the server could not store it: ${errnoWords(event.code)}`,
               }),
             },
           },

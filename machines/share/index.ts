@@ -131,8 +131,8 @@ export const shareProtocol: ProtocolDescriptor = {
       transport: 'tcp',
       port: SHARE_PORT,
       servesFolder: true,
-      protocol: ({ files, idleTimeoutMs, quietMs }) =>
-        shareServer(files, { idleTimeoutMs, quietMs, maxRequest: SHARE_MAX_REQUEST }),
+      protocol: ({ files, idleTimeoutMs, quietMs, maxUploadSize }) =>
+        shareServer(files, { idleTimeoutMs, quietMs, maxRequest: SHARE_MAX_REQUEST, maxUploadSize }),
     },
   ],
   traces: { share: shareTraceSupport() },

@@ -51,6 +51,8 @@ export interface ShareServerInput {
    * never tells a server that its peer has read, so it waits this long (0: not at all).
    */
   passGapMs?: number;
+  /** The most bytes a `put` stores: past it, nothing is kept and the connection is closed (`--max-size`; default none). */
+  maxUploadSize?: number;
 }
 
 /**
@@ -257,6 +259,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
         failure: 'not_stored' as const,
         failedTarget: FAILED,
         framing: 'until-end',
+        limit: (context: Context) => context.maxUploadSize,
       }),
       upload_complete: { type: 'final', entry: 'end' },
 

@@ -115,6 +115,32 @@ it('stores nothing of a put whose client resets (SO_LINGER 0), and the name stay
   expect(await readFile(join(shared, 'partial.bin'), 'utf8')).toBe('the whole file');
 });
 
+it('--max-size: a put that grows past it is dropped, its client cut off by a reset (exit 5), the name left free', async () => {
+  server = await startCliServer([
+    'share',
+    'server',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--root',
+    shared,
+    '--max-size',
+    '65536',
+  ]);
+  await writeFile(join(here, 'big.bin'), randomBytes(4 * 1024 * 1024));
+  expect(await client('put', 'big.bin')).toMatchObject({
+    code: EXIT.interrupted,
+    stderr:
+      'wirestate share client: the transfer was interrupted: the connection was reset by the other side (ECONNRESET)\n',
+  });
+  await server.logged(/not stored/);
+  expect(server.output()).toContain('not stored (more than --max-size 65536 B)');
+  expect(await readdir(shared)).toEqual([]);
+  await writeFile(join(here, 'big.bin'), randomBytes(65536));
+  expect((await client('put', 'big.bin')).code).toBe(EXIT.ok);
+  expect((await readFile(join(shared, 'big.bin'))).length).toBe(65536);
+});
+
 it('stores nothing of a large put stopped by Ctrl-C, and the client exits 130', async () => {
   await start();
   await writeFile(join(here, 'big.bin'), '');

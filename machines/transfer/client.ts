@@ -23,6 +23,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
+import { errnoWords } from '../../src/log/errno-words';
 
 export interface ClientInput {
   /** `list`: the served folder's files (needs `hello`); its entries are the sink's bytes. */
@@ -388,7 +389,11 @@ export const transferClientMachine = checkTargets<Targeted>()(
             target: 'failed',
             actions: {
               type: 'finish',
-              params: ({ event }) => ({ outcome: 'not_stored', code: 'peer.ended_early', detail: event.code }),
+              params: ({ event }) => ({
+                outcome: 'not_stored',
+                code: 'peer.ended_early',
+                detail: errnoWords(event.code),
+              }),
             },
           },
         },

@@ -6,11 +6,11 @@ import { transferFixtures } from './fixture-scenarios';
 import { transferEventWords } from './event-words';
 import { transferFrameNamer } from './trace-describe';
 import { specFromTrace, transferMachines } from './trace-world';
+import { TRANSFER_PORT } from './ports';
 
 export * from './connections';
 
-/** The server's port (the seed client's default, 50000, is another). */
-export const TRANSFER_PORT = 50001;
+export { TRANSFER_PORT, PROXY_PORT } from './ports';
 
 export const transferProtocol: ProtocolDescriptor = {
   name: TRANSFER_PROTOCOL,
@@ -19,8 +19,7 @@ export const transferProtocol: ProtocolDescriptor = {
       transport: 'tcp',
       port: TRANSFER_PORT,
       servesFolder: true,
-      protocol: ({ files, idleTimeoutMs }) =>
-        transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER, idleTimeoutMs }),
+      protocol: ({ files, idleTimeoutMs, maxUploadSize }) => transferServer(files, { maxUploadSize, idleTimeoutMs }),
     },
   ],
   traces: {

@@ -25,7 +25,7 @@ import { refuseEmptyInspectPort } from './empty-inspect-port';
 import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-word';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
-import { fixedCompletions, SHELLS } from './fixed-completions';
+import { fixedCompletions, offeredFlag, SHELLS } from './fixed-completions';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -210,7 +210,9 @@ const longFlagsWithoutShortAliases =
     const fixed = fixedCompletions(typed.slice(typed.indexOf('--get-yargs-completions') + 1));
     if (fixed) done(fixed);
     else
-      completionFilter((_error, completions) => done((completions ?? []).filter((word) => !/^--[^-](:|$)/.test(word))));
+      completionFilter((_error, completions) =>
+        done((completions ?? []).filter((word) => !/^--[^-](:|$)/.test(word)).map(offeredFlag)),
+      );
   };
 
 /** A message yargs picks by count: y18n reads `{ one, other }`, which yargs's types for updateStrings do not know. */

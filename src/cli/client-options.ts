@@ -12,6 +12,7 @@ import { withClientOptions } from './common-options';
 import { parseHostPort } from './host-port';
 import { withJsonOption } from './json-result';
 import { eachGiven } from './repeatable-option';
+import { PROXY_PORT, TRANSFER_PORT } from '../../machines/transfer/ports';
 
 /** Files moved at once by default: a few connections keep the link busy without crowding the server's per-address limit. */
 export const DEFAULT_PARALLEL = 8;
@@ -27,8 +28,8 @@ export const clientBuilder = (yargs: Argv) =>
     .option('server', {
       alias: 's',
       type: 'string',
-      default: '127.0.0.1:50000',
-      describe: 'Server address as host:port',
+      default: `127.0.0.1:${PROXY_PORT}`,
+      describe: `Server address as host:port (the default is the proxy's port; the server itself listens on ${TRANSFER_PORT})`,
     })
     .option('server-file-name', {
       alias: 'v',

@@ -20,6 +20,15 @@ const LOCAL_PATH_FLAGS: ReadonlySet<string> = new Set([
   '--output',
 ]);
 
+/** Flags on unless turned off: TAB offers the form that changes something. */
+const ON_BY_DEFAULT: readonly string[] = ['--verify'];
+
+/** A flag yargs offers (`--verify`, zsh's `--verify:description`), as TAB should offer it (`--no-verify`). */
+export const offeredFlag = (word: string): string => {
+  const flag = word.split(':')[0];
+  return ON_BY_DEFAULT.includes(flag) ? `--no-${flag.slice(2)}${word.slice(flag.length)}` : word;
+};
+
 /** The completions for `words`, or undefined for yargs's own (commands, flags, an option's choices). */
 export function fixedCompletions(line: string[]): string[] | undefined {
   // The scripts send the program's name first (as the shell has it); the words after it are the command's.

@@ -123,6 +123,12 @@ describe('help and usage', () => {
     expect(flags.filter((flag) => /^--[^-]$/.test(flag))).toEqual([]);
   });
 
+  it('completing a flag that is on by default offers the form that turns it off: --no-verify', async () => {
+    const flags = (await wirestate(['--get-yargs-completions', 'client', '--'])).stdout.split('\n');
+    expect(flags).toContain('--no-verify');
+    expect(flags).not.toContain('--verify');
+  });
+
   // Through bash's own script, as a TAB press runs it. Before: `-l <TAB>` and `replay <TAB>` offered flags (no file
   // names), `--log-format <TAB>` command names, `completion <TAB>` nothing.
   it.each([

@@ -12,6 +12,7 @@ import type { SessionOutcome } from '../engine/protocol';
 import { memoryLocalFile } from '../storage/memory-local-file';
 import type { ClientArgs } from './client-options';
 import { CannotConnect, runClientSession } from './client-session';
+import { withProxyHint } from './proxy-port-hint';
 import { parseHostPort } from './host-port';
 import { printResult } from './json-result';
 import { byName, listingText } from './listing-text';
@@ -52,7 +53,7 @@ export async function runList(args: ClientArgs): Promise<number> {
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
     exitCode = EXIT.cannotConnect;
-    problem = error.message;
+    problem = withProxyHint(error.message, port);
   }
   const files = byName(exitCode === EXIT.ok ? decodeListEntries(received.stored ?? Buffer.alloc(0)) : []);
   const output = exitCode === EXIT.ok ? listingText(files) : undefined;

@@ -7,15 +7,16 @@ import { withLogOptions, withRecordOption, valuesRequired } from './common-optio
 import { loggerFrom } from './logger-from';
 import { isPort, parseHostPort } from './host-port';
 import { cannotListen, cannotListenFields, cannotListenExit } from './cannot-listen';
+import { PROXY_PORT, TRANSFER_PORT } from '../../machines/transfer/ports';
 
 const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs, 'stdout'))
-    .option('listen-port', { alias: 'l', type: 'number', default: 50000, describe: 'TCP port to listen on' })
+    .option('listen-port', { alias: 'l', type: 'number', default: PROXY_PORT, describe: 'TCP port to listen on' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
     .option('server', {
       alias: 's',
       type: 'string',
-      default: '127.0.0.1:50001',
+      default: `127.0.0.1:${TRANSFER_PORT}`,
       describe: 'Server to relay to, as host:port',
     })
     .option('max-fragment', {

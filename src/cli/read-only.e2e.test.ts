@@ -115,17 +115,17 @@ it.each([
   [
     'share',
     ['share', 'server', '0'],
-    'the share server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+    'the share server accepts uploads of any size from anyone who can reach 0.0.0.0: --max-size BYTES limits them, --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
   ],
   [
     'serve-all --only transfer share',
     ['serve-all', '--only', 'transfer', 'share', '--transfer-port', '0', '--share-port', '0'],
-    'the transfer and share servers accept uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+    'the transfer and share servers accept uploads of any size from anyone who can reach 0.0.0.0: --max-size BYTES limits them, --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
   ],
   [
     'serve-all --only transfer upper',
     ['serve-all', '--only', 'transfer', 'upper', '--transfer-port', '0', '--upper-port', '0'],
-    'the transfer server accepts uploads of any size from anyone who can reach 0.0.0.0: --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
+    'the transfer server accepts uploads of any size from anyone who can reach 0.0.0.0: --max-size BYTES limits them, --read-only refuses them, --host 127.0.0.1 keeps them to this machine',
   ],
 ])('%s server on 0.0.0.0 with no size limit: a one-line warning at start', async (_name, args, warning) => {
   const lines = (await startLogOnEveryAddress(args)).split('\n').filter((line) => line.includes('uploads of any size'));
@@ -138,6 +138,11 @@ it.each([
   ['a size limit', ['server', '-l', '0', '--max-size', '1000000']],
   ['--read-only', ['server', '-l', '0', '--read-only']],
   ['--read-only (share)', ['share', 'server', '0', '--read-only']],
+  ['a size limit (share)', ['share', 'server', '0', '--max-size', '1000000']],
+  [
+    'a size limit (serve-all)',
+    ['serve-all', '--only', 'transfer', 'share', '--transfer-port', '0', '--share-port', '0', '--max-size', '1000'],
+  ],
   [
     'serve-all --only upper sum (no server that stores)',
     ['serve-all', '--only', 'upper', 'sum', '--upper-port', '0', '--sum-port', '0'],

@@ -1,6 +1,6 @@
 /** `serve-all --only/--except` runs a subset of the protocols, and `--NAME-port` moves one protocol's servers. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,5 +124,32 @@ it('a port in use stops the start before any server says it listens: exit 8, the
     );
   } finally {
     taken.close();
+  }
+});
+
+it('--max-size caps the uploads of both servers that store them: transfer refuses one over it, share drops it', async () => {
+  const { all, listening, root } = await serveAll(
+    ['--only', 'transfer', 'share', '--transfer-port', '0', '--share-port', '0', '--max-size', '100'],
+    2,
+    / serving /,
+  );
+  try {
+    const port = (name: string) => String(listening.find(([server]) => server === name)![1]);
+    const here = await mkdtemp(join(base, 'here-'));
+    await writeFile(join(here, 'fits.txt'), 'x'.repeat(100));
+    await writeFile(join(here, 'fits-too.txt'), 'y'.repeat(100));
+    await writeFile(join(here, 'over.txt'), 'x'.repeat(101));
+    const transfer = (file: string) =>
+      wirestate(['client', '-q', '-s', `127.0.0.1:${port('transfer')}`, '-m', 'upload', '-l', file, '-v', file], here);
+    const share = (file: string) => wirestate(['share', 'client', '127.0.0.1', port('share'), 'put', file], here);
+    expect((await transfer('over.txt')).code).toBe(EXIT.refused);
+    expect((await share('over.txt')).code).toBe(EXIT.serverError);
+    expect(await readdir(root)).toEqual([]);
+    expect((await transfer('fits.txt')).code).toBe(EXIT.ok);
+    expect((await share('fits-too.txt')).code).toBe(EXIT.ok);
+    expect((await readdir(root)).sort()).toEqual(['fits-too.txt', 'fits.txt']);
+  } finally {
+    all.child.kill('SIGTERM');
+    await all.exited;
   }
 });

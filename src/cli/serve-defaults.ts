@@ -13,7 +13,7 @@ import { removeStaleTempFiles } from '../storage/temp-names';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
-import { withReadOnlyOption } from './upload-safety';
+import { withUploadOptions } from './upload-safety';
 
 /**
  * The shared server flags, `--root` and `--port-offset`, the offset checked against every default port of the
@@ -24,7 +24,7 @@ export function withDefaultServerOptions<T>(
   offsetOf: (args: Record<string, unknown>) => readonly ProtocolDescriptor[],
   rootDescription: string,
 ) {
-  return withReadOnlyOption(withServerOptions(yargs))
+  return withUploadOptions(withServerOptions(yargs))
     .option('root', { type: 'string', default: './files', describe: `${rootDescription}; created if absent` })
     .option('port-offset', {
       type: 'number',
@@ -80,5 +80,5 @@ async function servingWorld(args: DefaultServerArgs, log: Logger, times: Serving
       event: 'removed',
       paths: stale,
     });
-  return { ...times, files };
+  return { ...times, files, maxUploadSize: args['max-size'] };
 }

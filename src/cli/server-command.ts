@@ -17,18 +17,12 @@ import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
 import { withTestCommitDelay } from '../storage/delayed-commits';
-import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
+import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 
 const builder = (yargs: Argv) =>
-  withReadOnlyOption(withServerOptions(yargs))
+  withUploadOptions(withServerOptions(yargs))
     .option('listen-port', { alias: 'l', type: 'number', default: TRANSFER_PORT, describe: 'TCP port to listen on' })
     .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
-    .option('max-size', {
-      type: 'number',
-      default: Number.MAX_SAFE_INTEGER,
-      defaultDescription: 'no limit',
-      describe: 'Largest upload accepted, in bytes',
-    })
     .option('resume-keep', {
       type: 'number',
       default: DEFAULT_RESUME_KEEP_S,
@@ -38,8 +32,6 @@ const builder = (yargs: Argv) =>
       if (!Number.isInteger(args['resume-keep']) || args['resume-keep'] < 0 || args['resume-keep'] > 0xffffffff)
         throw new Error('--resume-keep must be a whole number of seconds, 0 or more');
       if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
-      if (!Number.isInteger(args['max-size']) || args['max-size'] < 0)
-        throw new Error('--max-size must be a whole number of bytes');
       return true;
     })
     .epilog(
@@ -85,8 +77,7 @@ async function handler(args: Args): Promise<void> {
   await serve(args, log, [{ transport: 'tcp', port: args['listen-port'], protocol }]);
   log.info(`serving ${files.root}`, { event: 'serving', root: files.root });
   // Once listening: a --root or a port that stops the start is the one line said.
-  if (args['max-size'] === Number.MAX_SAFE_INTEGER)
-    warnIfOpenToUploads(log, args, 'the transfer server accepts', '--max-size BYTES limits them, ');
+  warnIfOpenToUploads(log, args, 'the transfer server accepts');
 }
 
 /** `wirestate server` and `wirestate transfer server`. */

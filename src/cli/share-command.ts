@@ -20,7 +20,7 @@ import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
-import { warnIfOpenToUploads, withReadOnlyOption } from './upload-safety';
+import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
 import { formatBytes } from '../log/logger';
@@ -37,7 +37,7 @@ import { isStandardStream, standardOutput } from '../storage/standard-streams';
 import { uploadSource, type UploadSource } from './upload-source';
 
 const serverBuilder = (yargs: Argv) =>
-  withPortArgument(withReadOnlyOption(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
+  withPortArgument(withUploadOptions(withTextRequestOptions(withServerOptions(yargs), SHARE_MAX_REQUEST)), SHARE_PORT)
     .option('root', {
       type: 'string',
       default: '.',
@@ -69,7 +69,11 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
     {
       transport: 'tcp',
       port: args.port,
-      protocol: shareServer(files, { ...textRequestInput(args), passGapMs: args['pass-gap'] }),
+      protocol: shareServer(files, {
+        ...textRequestInput(args),
+        passGapMs: args['pass-gap'],
+        maxUploadSize: args['max-size'],
+      }),
     },
   ]);
   log.info(`sharing ${files.root}`, { event: 'serving', root: files.root });

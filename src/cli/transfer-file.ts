@@ -21,6 +21,7 @@ import { keptDownload } from '../storage/kept-download';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
+import { withProxyHint } from './proxy-port-hint';
 import { entryKind, type DownloadFolders } from './download-folders';
 import { errnoWords } from '../log/errno-words';
 import { noRoomCause } from './no-room-cause';
@@ -230,7 +231,7 @@ export async function transferFile(
   } catch (error) {
     if (error instanceof CannotConnect) {
       sayStart();
-      return failed(EXIT.cannotConnect, error.message);
+      return failed(EXIT.cannotConnect, withProxyHint(error.message, port));
     }
     throw error;
   } finally {

@@ -198,6 +198,8 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   thenPeerEnds?: boolean;
   /** A resumable file: kept under `tag` if interrupted, continued after the `start` bytes kept of an earlier attempt. */
   resume?: (context: Context) => { start: number; tag: string } | undefined;
+  /** Until-end only: the most bytes kept; past it the file is dropped and the session fails (`file.too_large`). */
+  limit?: (context: Context) => number | undefined;
 }
 
 /**
@@ -225,6 +227,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
         size: context.size,
         idleMs: idleDelay({ context }),
         digest: receipt.digest?.(context) ?? false,
+        limit: receipt.limit?.(context),
         ...receipt.resume?.(context),
       }),
       onError: {

@@ -33,6 +33,8 @@ export interface FileTarget {
   tag?: string;
   /** A source whose length is not known ahead (a listing): it ends where its reads do, and `size` is not checked. */
   untilEnd?: boolean;
+  /** The most bytes a sink of a file of unknown size takes: past it, it keeps nothing and fails (`file.too_large`). */
+  limit?: number;
 }
 
 export interface BulkTarget extends FileTarget {
@@ -206,7 +208,7 @@ export type SinkEvent =
   | { type: 'file.full' }
   | { type: 'file.drain' }
   | { type: 'file.stored' }
-  | FileFailure<'file.unwritable' | 'file.digest_mismatch'>;
+  | FileFailure<'file.unwritable' | 'file.digest_mismatch' | 'file.too_large'>;
 /** A file chunk as the protocol's decoder frames it, delivered by the frame pump straight to the sink (BULK_IN_TAG). */
 export type BulkChunk = { type: 'frame.data'; chunk: Buffer } | { type: 'frame.bytes'; bytes: Buffer };
 /** `sink.report`: tell the machine now of the bytes not yet reported (it is about to hear of the connection's end). */
@@ -248,6 +250,7 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
     const hash = input.digest ? createHash('sha256') : undefined;
     let expected: Buffer | undefined;
     let broken = false;
+    let taken = 0;
     const discardOrAbort = () => (file.discard ? file.discard() : file.abort());
     // A failure of this side's own storage (ENOSPC, EIO, a commit) is no interruption: nothing is kept to
     // resume from, or kept parts would fill the disk that just ran out.
@@ -278,6 +281,15 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
         case 'frame.data':
         case 'frame.bytes': {
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
+          if (broken) return;
+          taken += chunk.length;
+          if (input.limit !== undefined && taken > input.limit) {
+            broken = true;
+            discardOrAbort();
+            meter.stop();
+            tell({ type: 'file.error', code: 'file.too_large', detail: `more than --max-size ${input.limit} B` });
+            return;
+          }
           meter.moved(chunk.length);
           // Kept until the hash is ready: a copy, since a chunk may be a view of memory that is read into again.
           if (hashingKept) waitingForHash.push(Buffer.from(chunk));

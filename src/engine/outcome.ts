@@ -6,6 +6,7 @@
  * Behaviour (exit codes, replay's rebuilt world) follows the code, never the detail.
  */
 import type { SessionOutcome } from './protocol';
+import { errnoWords } from '../log/errno-words';
 
 /**
  * The codes the engine's shared states finish with (socket errors, idle peers,
@@ -33,7 +34,9 @@ export type EngineCode =
   /** The machine never finished: the loop stopped it (shutdown's grace ran out, a second signal) or it threw. */
   | 'session.aborted'
   /** A file's bytes did not hash to the SHA-256 its sender gave: nothing was kept. */
-  | 'file.digest_mismatch';
+  | 'file.digest_mismatch'
+  /** A file being received grew past the receiver's cap (`--max-size`): nothing was kept. */
+  | 'file.too_large';
 
 /**
  * Params of the `finish` action: the outcome, why (a code of the protocol's closed union, never left
@@ -91,7 +94,7 @@ export type PeerCode =
 /** The codes the file actors fail with (file-actors.ts). */
 export type FileCode = Extract<
   EngineCode,
-  'file.unreadable' | 'file.size_changed' | 'file.unwritable' | 'file.digest_mismatch'
+  'file.unreadable' | 'file.size_changed' | 'file.unwritable' | 'file.digest_mismatch' | 'file.too_large'
 >;
 
 /** The codes `interruptedOnSocketError` finishes with: part of every protocol's union. */
@@ -132,7 +135,7 @@ export const interruptedOnSocketError = {
       params: ({ event }: { event: { code: string } }) => ({
         outcome: 'interrupted' as const,
         code: socketErrorCode(event.code),
-        detail: event.code,
+        detail: errnoWords(event.code),
       }),
     },
   },

@@ -252,6 +252,14 @@ it('an echo counts the bytes it sent back', async () => {
   expect((await linesAbout(server, 'c1')).at(-1)).toMatch(/echoed: 11 B in \d+\.\d{3} s \(\d+(\.\d+)? (B|KiB)\/s\)$/);
 });
 
+it("a UDP peer's end line gives no rate: its life ends with the quiet period that ends it", async () => {
+  const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0', '--idle-timeout', '1']);
+  await server.logged(/\(UDP\)/);
+  const udpPort = /listening on 127\.0\.0\.1:(\d+) \(UDP\)/.exec(server.output())![1];
+  expect((await wirestate(['ardei', 'client', '--udp', '--port', udpPort, 'hello'])).stdout).toContain('HELLO');
+  expect((await linesAbout(server, 'u1')).at(-1)).toMatch(/served \(1 request\): 5 B in \d+\.\d{3} s$/);
+});
+
 it('a listing of one name says "1 name", and a small transfer gives its rate in a unit that shows it', async () => {
   const server = await start(['share', 'server', '0', '--root', root]);
   expect((await wirestate(['share', 'client', '127.0.0.1', String(server.port), 'list'])).stdout).toBe('one.txt\n');

@@ -33,7 +33,7 @@ export interface RunningPeer {
 export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): RunningPeer {
   const { record } = options;
   const { maxQueuedDatagramBytes } = options.loop ?? DEFAULT_LOOP_OPTIONS;
-  const { actor, pump, close } = openSession(spec, options);
+  const { actor, pump, close } = openSession(spec, { ...options, endRate: false });
   let unsent = 0;
   let flushWanted = false;
   let idle: NodeJS.Timeout | undefined;

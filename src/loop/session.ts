@@ -24,6 +24,8 @@ export interface SessionOptions {
   held?: () => boolean;
   /** False when the caller writes the connection's end line itself, with more to say (a transfer client's file). */
   logsEnd?: boolean;
+  /** False for a UDP peer: its life ends with the quiet period that ends it, so bytes over its length tell no speed. */
+  endRate?: boolean;
 }
 
 export interface Session {
@@ -56,7 +58,8 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
     actor,
     pump: new FramePump(actor, spec.decoder, options.held),
     close: async (outcome) => {
-      if (options.logsEnd !== false) logEnd(log, { connection: id, ...asked }, outcome, performance.now() - started);
+      if (options.logsEnd !== false)
+        logEnd(log, { connection: id, ...asked }, outcome, performance.now() - started, options.endRate !== false);
       await record?.finish(outcome);
       return outcome;
     },
@@ -77,9 +80,10 @@ function logEnd(
   about: { connection: string; operation?: string; name?: string },
   outcome: SessionOutcome,
   ms: number,
+  withRate: boolean,
 ): void {
   const seconds = ms / 1000;
-  const rate = outcome.bytes > 0 ? ` (${formatRate(outcome.bytes, seconds)})` : '';
+  const rate = withRate && outcome.bytes > 0 ? ` (${formatRate(outcome.bytes, seconds)})` : '';
   const why = outcome.detail ?? (outcome.code === 'ok' ? undefined : outcome.code);
   const fields = {
     ...about,
