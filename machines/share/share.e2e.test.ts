@@ -35,8 +35,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = async () =>
-  (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]));
+const start = async (...flags: string[]) =>
+  (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared, ...flags]));
 const client = (...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(server!.port), ...args], here);
 
 /** Sends raw bytes, keeps its side open like the originals, and returns everything until the server closes. */
@@ -116,25 +116,15 @@ it('stores nothing of a put whose client resets (SO_LINGER 0), and the name stay
 });
 
 it('--max-size: a put that grows past it is dropped, its client cut off by a reset (exit 5), the name left free', async () => {
-  server = await startCliServer([
-    'share',
-    'server',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--root',
-    shared,
-    '--max-size',
-    '65536',
-  ]);
+  await start('--max-size', '65536');
   await writeFile(join(here, 'big.bin'), randomBytes(4 * 1024 * 1024));
   expect(await client('put', 'big.bin')).toMatchObject({
     code: EXIT.interrupted,
     stderr:
       'wirestate share client: the transfer was interrupted: the connection was reset by the other side (ECONNRESET)\n',
   });
-  await server.logged(/not stored/);
-  expect(server.output()).toContain('not stored (more than --max-size 65536 B)');
+  await server!.logged(/not stored/);
+  expect(server!.output()).toContain('not stored (more than --max-size 65536 B)');
   expect(await readdir(shared)).toEqual([]);
   await writeFile(join(here, 'big.bin'), randomBytes(65536));
   expect((await client('put', 'big.bin')).code).toBe(EXIT.ok);
@@ -199,20 +189,10 @@ it('logs a request in words, not the wire form: put "b.txt", with its operation 
 
   server!.child.kill('SIGTERM');
   await server!.exited;
-  server = await startCliServer([
-    'share',
-    'server',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--root',
-    shared,
-    '--log-format',
-    'json',
-  ]);
+  await start('--log-format', 'json');
   expect((await client('get', 'b.txt', '-o', '-')).stdout).toBe('bee');
-  await server.logged(/"event":"end"/);
-  const request = server
+  await server!.logged(/"event":"end"/);
+  const request = server!
     .output()
     .split('\n')
     .filter((line) => line.startsWith('{'))

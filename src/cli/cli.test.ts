@@ -103,7 +103,7 @@ describe('errors: one line, the documented exit code', () => {
     ['an unknown flag', ['server', '--bogus'], /^wirestate: unknown option --bogus; see --help$/m],
     [
       'an unknown flag named once, as typed',
-      ['serve-all', '--max-size', '1000'],
+      ['upper', 'server', '0', '--host', '127.0.0.1', '--max-size', '1000'],
       /^wirestate: unknown option --max-size; see --help$/m,
     ],
     ['an unknown short flag', ['server', '-x'], /^wirestate: unknown option -x; see --help$/m],
