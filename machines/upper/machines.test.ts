@@ -81,7 +81,7 @@ describe('upper client', () => {
   it('reports a broken connection and a silent server', async () => {
     expect((await client([{ error: 'ECONNRESET' }])).outcome).toMatchObject({
       outcome: 'interrupted',
-      detail: 'ECONNRESET',
+      detail: 'the connection was reset by the other side (ECONNRESET)',
     });
     expect((await client([{ wait: 30_000 }])).outcome).toMatchObject({ outcome: 'timed_out' });
   });
