@@ -39,6 +39,8 @@ export interface ClientSession {
   logsEnd?: boolean;
   /** Called just before connecting, once the inspector (if asked for) is up: the run's start line. */
   starting?: () => void;
+  /** Called when Ctrl-C or SIGTERM stops the session, once it is stopped, before the process exits: its last line. */
+  interrupted?: (signal: NodeJS.Signals) => void;
 }
 
 export interface ClientSessionArgs {
@@ -69,6 +71,7 @@ export async function runClientSession(
     sendsBulk = true,
     logsEnd,
     starting,
+    interrupted,
   } = session;
   const peer = hostPort(host, port);
   const sessionLog = log.child({ connection, protocol, peer });
@@ -78,7 +81,7 @@ export async function runClientSession(
   /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
   let socket: Socket | undefined;
   const watch = (actor: SessionActor) => {
-    release = stopOnSignal(actor, () => socket?.resetAndDestroy());
+    release = stopOnSignal(actor, () => socket?.resetAndDestroy(), interrupted);
     onActor?.(actor);
     inspection?.watch({ id: connection, peer, protocol, role: 'client' }, actor, request);
   };

@@ -88,3 +88,28 @@ describe.each([
     expect(await readdir(folder)).toEqual([]);
   });
 });
+
+it('Ctrl-C typed on a terminal erases the progress bar and leaves one line: what stopped, and where', async () => {
+  const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
+  const command = [process.execPath, CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin']
+    .concat('--plain')
+    .map((word) => `'${word}'`)
+    .join(' ');
+  const terminal = spawn('script', ['-qec', command, '/dev/null'], { cwd: folder, timeout: 20_000 });
+  let screen = '';
+  let typed = false;
+  terminal.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    // Once the bar shows the 1000 bytes that came: Ctrl-C, as a person types it (the terminal makes it SIGINT).
+    if (!typed && screen.includes('1000 B / 976.6 KiB')) {
+      typed = true;
+      terminal.stdin.write('\x03');
+    }
+  });
+  const [code] = (await once(terminal, 'exit')) as [number | null];
+  expect(code).toBe(130);
+  // After the last erase of the line, nothing of the bar: the one line, then the shell's prompt would follow.
+  const afterErase = screen.slice(screen.lastIndexOf('\x1b[K') + 3);
+  expect(afterErase).toBe('download interrupted (Ctrl-C) at 1000 B of 976.6 KiB\r\n');
+  expect(await readdir(folder)).toEqual([]);
+});

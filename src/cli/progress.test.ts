@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import winston from 'winston';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { CLI, REPO, inTerminal, sha256, startCliServer, type ServerProcess } from '../test-support/processes';
-import { progressLine } from './progress';
+import { Progress, progressLine } from './progress';
 
 const MiB = 1024 * 1024;
 
@@ -141,6 +141,28 @@ async function clientOnTerminal(columns: number, args: string[], onOutput?: (soF
   const shell = `stty cols ${columns} rows 24; exec ${client.map((word) => `'${word}'`).join(' ')}`;
   return inTerminal(['sh', '-c', shell], '', undefined, onOutput);
 }
+
+describe('Progress', () => {
+  /** What a terminal 120 columns wide would be sent: the figures only, no real terminal needed for them. */
+  const terminal = () => {
+    const written: string[] = [];
+    const out = { isTTY: true, columns: 120, write: (text: string) => written.push(text) > 0 };
+    return { out: out as unknown as NodeJS.WriteStream, written };
+  };
+
+  it('counts the bytes a resumed transfer kept in its figures, never in its rate', async () => {
+    const { out, written } = terminal();
+    const progress = new Progress(out, false);
+    progress.update(0, 100 * MiB);
+    progress.resumedAt(50 * MiB);
+    await delay(300);
+    progress.update(50 * MiB + 100 * 1024, 100 * MiB);
+    // 100 KiB in 0.3 s or more: some hundreds of KiB/s at most, not the 50 MiB kept over that time.
+    const last = written.at(-1)!;
+    expect(last).toMatch(/ 50% .* 50\.1 MiB \/ 100\.0 MiB +\d+(\.\d+)? KiB\/s /);
+    progress.clear();
+  });
+});
 
 describe('the client on a terminal', () => {
   let link: SlowLink;

@@ -170,6 +170,12 @@ export class Progress {
     this.draw(now);
   }
 
+  /** A resumed transfer starts at `bytes` kept from an earlier one: counted in the figures, never in the rate. */
+  resumedAt(bytes: number): void {
+    this.samples.length = 0;
+    this.sample(performance.now(), bytes);
+  }
+
   /** The transfer is over: removes the bar for good, so that what is written next starts on a clean line. */
   clear(): void {
     clearInterval(this.stallRedraw);

@@ -5,29 +5,37 @@
  * until the end of the stream (share put, queue send) takes for a finished
  * one. Stopping each actor then runs its actors' clean-up, which removes a
  * half-written download (only SIGKILL can leave one). The process exits 130
- * or 143, as a shell reports those signals. A run of several files has several
- * sessions open at once; one handler stops them all before the process exits.
+ * or 143, as a shell reports those signals, once each session has said its
+ * last line (`interrupted`: a progress bar erased, what became of the file). A
+ * run of several files has several sessions open at once; one handler stops
+ * them all before the process exits.
  */
 import type { AnyActorRef } from 'xstate';
 
 interface LiveSession {
   actor: AnyActorRef;
   abort: () => void;
+  interrupted?: (signal: NodeJS.Signals) => void;
 }
 
 const live = new Set<LiveSession>();
 
 function stopAll(signal: NodeJS.Signals): void {
-  for (const { actor, abort } of live) {
+  for (const { actor, abort, interrupted } of live) {
     abort();
     actor.stop();
+    interrupted?.(signal);
   }
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 
 /** Returns the function that takes the session off again, once it is over. */
-export function stopOnSignal(actor: AnyActorRef, abort: () => void): () => void {
-  const session = { actor, abort };
+export function stopOnSignal(
+  actor: AnyActorRef,
+  abort: () => void,
+  interrupted?: (signal: NodeJS.Signals) => void,
+): () => void {
+  const session = { actor, abort, interrupted };
   if (live.size === 0) {
     process.once('SIGINT', stopAll);
     process.once('SIGTERM', stopAll);

@@ -20,6 +20,7 @@ import { uploadSource } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
+import { hasCapability } from '../../machines/transfer/extension-frames';
 import { CannotConnect, runClientSession, type ClientSessionArgs } from './client-session';
 import { withProxyHint } from './proxy-port-hint';
 import { entryKind, type DownloadFolders } from './download-folders';
@@ -167,7 +168,20 @@ export async function transferFile(
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
-  const showProgress = (actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number }>) => {
+  /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
+  const stand = { bytes: 0, total: size, resumes: false };
+  const sayInterrupted = (signal: NodeJS.Signals) => {
+    progress.clear();
+    const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
+    const again = stand.resumes ? ': the same command resumes it' : '';
+    progress.line(
+      `${operation} interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) at ${formatBytes(stand.bytes)}${of}${again}`,
+      { ...about, event: 'interrupted', signal, bytes: stand.bytes, resumable: stand.resumes },
+    );
+  };
+  const showProgress = (
+    actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number; agreed?: number }>,
+  ) => {
     sayStart();
     // The bar from the start, before any byte moves or the server says anything: 0 B, 0 B/s, ETA ?, then redrawn
     // while nothing moves, so a peer that never takes a byte shows as a stall.
@@ -181,9 +195,10 @@ export async function transferFile(
         if (start !== undefined && !started) {
           started = true;
           const kept = resumable.resume?.offset ?? 0;
-          if (start > 0)
+          if (start > 0) {
             progress.line(`resuming at ${formatBytes(start)} of ${formatBytes(total)}: ${resumedWhat(operation)}`);
-          else if (kept > 0)
+            progress.resumedAt(start);
+          } else if (kept > 0)
             progress.line('the file changed on the server since the interrupted download: starting over');
         }
         if (snapshot.context.fellBack && !fellBack) {
@@ -196,7 +211,14 @@ export async function transferFile(
           );
         }
         sent?.handedOver(snapshot.context.bytes, start);
-        progress.update(sent?.bytes ?? snapshot.context.bytes, total, awaiting);
+        const { agreed } = snapshot.context;
+        const canResume = operation === 'upload' ? resumable.uploadId : resumable.resume;
+        Object.assign(stand, {
+          bytes: sent?.bytes ?? snapshot.context.bytes,
+          total,
+          resumes: canResume !== undefined && agreed !== undefined && hasCapability(agreed, 'resume'),
+        });
+        progress.update(stand.bytes, total, awaiting);
       },
       error: () => undefined,
     });
@@ -220,6 +242,7 @@ export async function transferFile(
               progress.update(sent.bytes, size, awaiting);
             }),
           sendsBulk: operation === 'upload',
+          interrupted: sayInterrupted,
           // The caller's end line names the file and the exit code: the session's would say it twice.
           logsEnd: false,
         },
