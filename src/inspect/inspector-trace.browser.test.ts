@@ -105,6 +105,10 @@ it("draws a client's chart from its trace: a loop's label beside its state, a ba
   expect(await page.$$eval('#chart [data-label="wait_reply->wait_reply"]', (labels) => labels.length)).toBe(1);
   expect(await onStates()).toEqual([]);
   await open('transfer/download-busy.client.jsonl');
+  // A client's id is its role: said once (it read `transfer client client`).
+  expect(await page.textContent('#detail-title')).toMatch(
+    /^trace download-busy\.client\.jsonl: transfer client, 127\.0\.0\.1:\d+$/,
+  );
   expect(
     await page.$$eval('#chart [data-edge="init_download->send_check_file_download"]', (edges) => edges.length),
   ).toBe(1);

@@ -28,6 +28,9 @@ const bytesText = (bytes) =>
       ? `${(bytes / 1024).toFixed(1)} KiB`
       : `${(bytes / 1048576).toFixed(1)} MiB`;
 
+/** `transfer server c3, 127.0.0.1:40000`; a client, whose id is its role, `transfer client, 127.0.0.1:50001`. */
+const connectionTitle = ({ id, protocol, role, peer }) => `${protocol} ${role}${id === role ? '' : ` ${id}`}, ${peer}`;
+
 function session(id) {
   if (!sessions.has(id))
     sessions.set(id, {
@@ -96,9 +99,7 @@ function render() {
   const shown = trace ? traceView() : sessions.get(selected);
   $('#detail').hidden = !shown;
   if (!shown) return;
-  $('#detail-title').textContent =
-    shown.title ||
-    `${shown.meta ? shown.meta.id : shown.id} ${shown.meta ? `${shown.meta.protocol} ${shown.meta.role}, ${shown.meta.peer}` : ''}`;
+  $('#detail-title').textContent = shown.title || (shown.meta ? connectionTitle(shown.meta) : shown.id);
   const current = shown.states[shown.states.length - 1] || '';
   const ending = shown.output ? endingOf(shown) : undefined;
   $('#current-state').textContent = `${current}${endingWords(ending)}`;
@@ -240,7 +241,7 @@ function traceView() {
   $('#trace-position').textContent =
     `step ${trace.step + 1} of ${trace.entries.length}, ${seen[seen.length - 1] ? seen[seen.length - 1].t : 0} ms`;
   return {
-    title: `trace ${trace.name}: ${trace.header.protocol} ${trace.header.role} ${trace.header.connection}, ${trace.header.peer}`,
+    title: `trace ${trace.name}: ${connectionTitle({ ...trace.header, id: trace.header.connection })}`,
     config: trace.config,
     states,
     log,
