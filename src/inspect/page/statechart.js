@@ -136,6 +136,9 @@ const ENDING_ROOM = LINE_HEIGHT + 3;
 const SPACING = { nodesep: 10, ranksep: 30, edgesep: 4 };
 /** How much more room a layout whose labels collide is given, try by try. */
 const SPREADS = [1, 1.1, 1.25, 1.5, 2, 2.5, 3];
+/** How far a loop from a state back to itself reaches out of the state's side, and how tall it is. */
+const LOOP_WIDTH = 14;
+const LOOP_HEIGHT = 12;
 
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -204,12 +207,24 @@ function layOut(chart, labels, spread) {
     marginy: 8,
   });
   graph.setDefaultEdgeLabel(() => ({}));
+  // A loop from a state back to itself is drawn beside it, its label beyond: dagre (whose own points for such a
+  // loop stray off the state) lays the state out as wide as all that on both sides, so it stays centred.
+  const loops = new Map(
+    [...labels].filter(([edge]) => edge.from === edge.to).map(([edge, lines]) => [edge.from, lines]),
+  );
   for (const state of chart.states) {
     const box = stateBox(state);
-    graph.setNode(state.id, { ...box, height: box.height + (state.final ? ENDING_ROOM : 0) });
+    const loop = loops.get(state.id);
+    const room = loop ? LOOP_WIDTH + 2 + labelSize(loop).width : 0;
+    graph.setNode(state.id, {
+      ...box,
+      boxWidth: box.width,
+      boxHeight: box.height,
+      width: box.width + 2 * room,
+      height: box.height + (state.final ? ENDING_ROOM : 0),
+    });
   }
-  // A loop from a state back to itself is drawn beside the state: dagre keeps room there for its label.
-  for (const [edge, lines] of labels) graph.setEdge(edge.from, edge.to, edge.from === edge.to ? labelSize(lines) : {});
+  for (const [edge] of labels) if (edge.from !== edge.to) graph.setEdge(edge.from, edge.to);
   dagre.layout(graph);
   const taken = chart.states.map((state) => {
     const node = graph.node(state.id);
@@ -218,7 +233,11 @@ function layOut(chart, labels, spread) {
   const places = new Map();
   let collisions = 0;
   for (const [edge, lines] of labels) {
-    const points = graph.edge(edge.from, edge.to).points;
+    if (edge.from === edge.to) {
+      places.set(edge, loopBeside(graph.node(edge.from), lines));
+      continue;
+    }
+    const points = toVisibleBoxes(graph, edge, graph.edge(edge.from, edge.to).points);
     if (lines.length === 0) {
       places.set(edge, { box: undefined, points });
       continue;
@@ -242,6 +261,45 @@ function layOut(chart, labels, spread) {
       graph.graph(),
       [...places.values()].flatMap(({ box }) => box || []),
     ),
+  };
+}
+
+/** Where a line from `point` to the middle of a state's visible box (`node` less its loop's room) meets the box. */
+function onVisibleBox(node, point) {
+  const dx = point.x - node.x;
+  const dy = point.y - node.y;
+  const [halfWidth, halfHeight] = [node.boxWidth / 2, node.height / 2];
+  if (Math.abs(dy) * halfWidth > Math.abs(dx) * halfHeight) {
+    const y = dy < 0 ? -halfHeight : halfHeight;
+    return { x: node.x + (y * dx) / dy, y: node.y + y };
+  }
+  const x = dx < 0 ? -halfWidth : halfWidth;
+  return { x: node.x + x, y: node.y + (x * dy) / dx };
+}
+
+/** An edge's points ending on the states' visible boxes: dagre ends them on a looping state's wider room. */
+function toVisibleBoxes(graph, edge, points) {
+  const [from, to] = [graph.node(edge.from), graph.node(edge.to)];
+  const ends = [...points];
+  if (from.boxWidth !== from.width) ends[0] = onVisibleBox(from, ends[1]);
+  if (to.boxWidth !== to.width) ends[ends.length - 1] = onVisibleBox(to, ends[ends.length - 2]);
+  return ends;
+}
+
+/** A state's loop: out of its right side and back in, its label just beyond (inside the room its node was given). */
+function loopBeside(node, lines) {
+  const right = node.x + node.boxWidth / 2;
+  const middle = node.y - node.height / 2 + node.boxHeight / 2;
+  const points = [
+    { x: right, y: middle - LOOP_HEIGHT / 2 },
+    { x: right + LOOP_WIDTH, y: middle - LOOP_HEIGHT / 2 },
+    { x: right + LOOP_WIDTH, y: middle + LOOP_HEIGHT / 2 },
+    { x: right, y: middle + LOOP_HEIGHT / 2 },
+  ];
+  const { width, height } = labelSize(lines);
+  return {
+    points,
+    box: lines.length > 0 ? { x: right + LOOP_WIDTH + 2, y: middle - height / 2, width, height } : undefined,
   };
 }
 
@@ -356,14 +414,14 @@ function drawStatechart(container, chart) {
       {
         class: classes,
         'data-state': state.id,
-        transform: `translate(${layout.x - layout.width / 2},${layout.y - layout.height / 2})`,
+        transform: `translate(${layout.x - layout.boxWidth / 2},${layout.y - layout.height / 2})`,
       },
       svg,
     );
-    element('rect', { width: layout.width, height, rx: state.final ? 12 : 6 }, group);
-    drawLines(group, lines, layout.width / 2, 4);
+    element('rect', { width: layout.boxWidth, height, rx: state.final ? 12 : 6 }, group);
+    drawLines(group, lines, layout.boxWidth / 2, 4);
     // A final state has room under its box for how the connection ended there (`\u2014 refused`).
-    const ending = state.final ? drawLines(group, [''], layout.width / 2, height + 2)[0] : undefined;
+    const ending = state.final ? drawLines(group, [''], layout.boxWidth / 2, height + 2)[0] : undefined;
     if (ending) ending.classList.add('ending');
     nodeViews.set(state.id, { group, ending });
   }
