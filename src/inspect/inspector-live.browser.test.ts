@@ -390,3 +390,46 @@ it("shows a transfer client's own inspector: its row says what it asked for, eve
     client.kill('SIGINT');
   }
 });
+
+it("draws a download's path with a hello clear of the labels of transitions it did not take", async () => {
+  const { page, inspectorUrl, base, serverPort, explained } = bench;
+  await page.goto(inspectorUrl);
+  await page.waitForSelector('#status:text("live")');
+  await writeFile(join(base, 'root', 'hello-path.txt'), 'Four score\n');
+  // No --plain: client_connect -> hello -> client_connect, then the download.
+  const download = await wirestate([
+    'client',
+    '-q',
+    '-s',
+    `127.0.0.1:${serverPort}`,
+    '-v',
+    'hello-path.txt',
+    '-l',
+    join(base, 'hello-path-copy.txt'),
+  ]);
+  expect(download.code).toBe(0);
+  const row = `#connections tbody tr:has(td:text-is('download "hello-path.txt"'))`;
+  await explained(page.waitForSelector(`${row} td.outcome:not(:empty)`));
+  await page.click(row);
+  await page.waitForSelector('#chart [data-edge="hello->client_connect"].taken');
+  const crossings = await page.evaluate(() => {
+    const untaken = Array.from(document.querySelectorAll('#chart .label:not(.taken)'), (label) => ({
+      key: label.getAttribute('data-label') ?? '',
+      box: label.querySelector('rect')!.getBoundingClientRect(),
+    }));
+    return Array.from(document.querySelectorAll('#chart .edge.taken')).flatMap((edge) => {
+      const path = edge.querySelector<SVGPathElement>('path')!;
+      const matrix = path.getScreenCTM()!;
+      const length = path.getTotalLength();
+      const points = Array.from({ length: 41 }, (_, i) =>
+        path.getPointAtLength((length * i) / 40).matrixTransform(matrix),
+      );
+      return untaken
+        .filter(({ box }) =>
+          points.some((p) => p.x > box.left + 1 && p.x < box.right - 1 && p.y > box.top + 1 && p.y < box.bottom - 1),
+        )
+        .map(({ key }) => `${edge.getAttribute('data-edge') ?? ''} over ${key}`);
+    });
+  });
+  expect(crossings).toEqual([]);
+});

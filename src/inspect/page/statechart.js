@@ -139,6 +139,12 @@ const SPREADS = [1, 1.1, 1.25, 1.5, 2, 2.5, 3];
 /** How far a loop from a state back to itself reaches out of the state's side, and how tall it is. */
 const LOOP_WIDTH = 14;
 const LOOP_HEIGHT = 12;
+/**
+ * How far each of two states' lines to each other runs from their shared route, and how much longer than the
+ * other's a route must be to count as a detour.
+ */
+const PAIR_GAP = 4;
+const DETOUR = 3;
 
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -224,6 +230,17 @@ function layOut(chart, labels, spread) {
       height: box.height + (state.final ? ENDING_ROOM : 0),
     });
   }
+  // Two states that lead to each other, one of them by a detour of dagre's (over other edges: hello back to
+  // client_connect), are joined by two lines side by side along the shorter route.
+  const keys = new Set([...labels.keys()].map((edge) => `${edge.from}->${edge.to}`));
+  const routeOf = (edge) => {
+    const own = graph.edge(edge.from, edge.to).points;
+    if (!keys.has(`${edge.to}->${edge.from}`)) return toVisibleBoxes(graph, edge, own);
+    const back = [...graph.edge(edge.to, edge.from).points].reverse();
+    const [shorter, longer] = [own, back].sort((a, b) => routeLength(a) - routeLength(b));
+    if (routeLength(longer) <= DETOUR * routeLength(shorter)) return toVisibleBoxes(graph, edge, own);
+    return onItsLeft(shorter);
+  };
   for (const [edge] of labels) if (edge.from !== edge.to) graph.setEdge(edge.from, edge.to);
   dagre.layout(graph);
   const taken = chart.states.map((state) => {
@@ -237,7 +254,7 @@ function layOut(chart, labels, spread) {
       places.set(edge, loopBeside(graph.node(edge.from), lines));
       continue;
     }
-    const points = toVisibleBoxes(graph, edge, graph.edge(edge.from, edge.to).points);
+    const points = routeOf(edge);
     if (lines.length === 0) {
       places.set(edge, { box: undefined, points });
       continue;
@@ -284,6 +301,17 @@ function toVisibleBoxes(graph, edge, points) {
   if (from.boxWidth !== from.width) ends[0] = onVisibleBox(from, ends[1]);
   if (to.boxWidth !== to.width) ends[ends.length - 1] = onVisibleBox(to, ends[ends.length - 2]);
   return ends;
+}
+
+const routeLength = (points) =>
+  points.slice(1).reduce((sum, point, i) => sum + Math.hypot(point.x - points[i].x, point.y - points[i].y), 0);
+
+/** A route moved aside, to the left of the way it goes: two states' lines to each other, on one route, run side by side. */
+function onItsLeft(points) {
+  const [first, last] = [points[0], points[points.length - 1]];
+  const length = Math.hypot(last.x - first.x, last.y - first.y) || 1;
+  const shift = { x: ((last.y - first.y) / length) * PAIR_GAP, y: ((first.x - last.x) / length) * PAIR_GAP };
+  return points.map((point) => ({ x: point.x + shift.x, y: point.y + shift.y }));
 }
 
 /** A state's loop: out of its right side and back in, its label just beyond (inside the room its node was given). */
