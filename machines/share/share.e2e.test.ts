@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -199,4 +199,25 @@ it('logs a request in words, not the wire form: put "b.txt", with its operation 
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .find((line) => line.event === 'request');
   expect(request).toMatchObject({ connection: 'c1', operation: 'get', name: 'b.txt', message: 'get "b.txt"' });
+});
+
+it('list: an empty folder is an empty listing (--json output ""), and a reply that is no listing is said so, exit 5', async () => {
+  await start();
+  const empty = await client('list', '--json');
+  expect(empty.code).toBe(EXIT.ok);
+  expect(JSON.parse(empty.stdout)).toMatchObject({ ok: true, outcome: 'listed', output: '' });
+  // Another protocol's server answering the request: not a name followed by ", " in what it says.
+  const other = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')).listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  try {
+    const port = String((other.address() as AddressInfo).port);
+    expect(await wirestate(['share', 'client', '127.0.0.1', port, 'list'], here)).toMatchObject({
+      code: EXIT.interrupted,
+      stdout: '',
+      stderr:
+        'wirestate share client: the reply is no share listing: its 28 B do not end with ", " (is that a share server?)\n',
+    });
+  } finally {
+    other.close();
+  }
 });

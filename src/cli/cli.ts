@@ -109,7 +109,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
           );
         },
       )
-      .demandCommand(1, 'name a command (wirestate --help lists them)')
+      .demandCommand(1, 'name a command')
       // yargs's own completion command would print its script for any words after it, --help included: it
       // goes unlisted under a name nobody types, and keeps answering the script's --get-yargs-completions.
       .completion(YARGS_COMPLETION_COMMAND, false, longFlagsWithoutShortAliases(typed))

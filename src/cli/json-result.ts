@@ -89,7 +89,8 @@ export type RunSubject = Pick<ClientResult, 'operation' | 'name' | 'path'> & { p
  */
 export class ClientReport {
   private readonly startedMs = performance.now();
-  private output = '';
+  /** What was printed, undefined while nothing was: an empty listing prints `''`, an upload nothing at all. */
+  private output?: string;
   private outcome?: SessionOutcome;
   private detail?: string;
   /** `--log-format json`: the logger every stderr line goes through. */
@@ -138,7 +139,7 @@ export class ClientReport {
 
   /** Text for stdout. */
   print(text: string | Buffer): void {
-    if (this.json) this.output += text.toString();
+    if (this.json) this.output = `${this.output ?? ''}${text.toString()}`;
     else process.stdout.write(text);
   }
 
@@ -197,7 +198,7 @@ export class ClientReport {
         ...this.subject,
         outcome: this.outcome,
         detail: this.detail,
-        output: this.output === '' ? undefined : this.output,
+        output: this.output,
         startedMs: this.startedMs,
         exitCode,
       });

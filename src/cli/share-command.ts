@@ -201,9 +201,17 @@ async function exchange(
     throw error;
   }
   switch (outcome.outcome) {
-    case 'listed':
-      for (const entry of parseListing(joinedBytes(listing).toString())) report.print(`${entry}\n`);
+    case 'listed': {
+      const text = joinedBytes(listing).toString();
+      // Every name is followed by `, `: a reply that does not end so is no listing (another protocol's server).
+      if (text !== '' && !text.endsWith(', '))
+        return fail(
+          EXIT.interrupted,
+          `the reply is no share listing: its ${formatBytes(Buffer.byteLength(text))} do not end with ", " (is that a share server?)`,
+        );
+      report.print(parseListing(text).map((entry) => `${entry}\n`).join(''));
       return EXIT.ok;
+    }
     case 'stored':
       // The request carries the last part of the name only: the server stores it under that.
       report.note(
