@@ -209,7 +209,11 @@ async function exchange(
           EXIT.interrupted,
           `the reply is no share listing: its ${formatBytes(Buffer.byteLength(text))} do not end with ", " (is that a share server?)`,
         );
-      report.print(parseListing(text).map((entry) => `${entry}\n`).join(''));
+      report.print(
+        parseListing(text)
+          .map((entry) => `${entry}\n`)
+          .join(''),
+      );
       return EXIT.ok;
     }
     case 'stored':
