@@ -4,14 +4,14 @@ import { withInspectOptions } from './inspect-options';
 import { declareLogStream, type LogStream } from './log-stream';
 import { checkRecordFolder } from './record-folder';
 
-/** `--debug` and `--log-format`, the logs going to `stream`. */
-export function withLogOptions<T>(yargs: Argv<T>, stream: LogStream) {
+/** `--debug` (logging `debugged`: the machines' steps, or the proxy's fragments) and `--log-format`, the logs going to `stream`. */
+export function withLogOptions<T>(yargs: Argv<T>, stream: LogStream, debugged = 'every state transition') {
   return withLogFormat(
     yargs.option('debug', {
       alias: 'd',
       type: 'boolean',
       default: false,
-      describe: 'Debug logging: every state transition (the proxy: every fragment)',
+      describe: `Debug logging: ${debugged}`,
     }),
     stream,
     'Log line format (json: one object per line, with fields); servers log on stdout, clients on stderr',

@@ -50,6 +50,14 @@ describe('help and usage', () => {
     expect(result.stdout).toMatch(/-h, -\?, --help/);
   });
 
+  it("-d says what it logs for the command at hand: state transitions, or the proxy's fragments", async () => {
+    expect((await wirestate(['client', '--help'])).stdout).toMatch(
+      /-d, --debug +Debug logging: every state transition +\[/,
+    );
+    expect((await wirestate(['client', '--help'])).stdout).not.toMatch(/fragment/);
+    expect((await wirestate(['proxy', '--help'])).stdout).toMatch(/-d, --debug +Debug logging: every fragment +\[/);
+  });
+
   it('--help lists every command with one line each', async () => {
     const { stdout } = await wirestate(['--help']);
     const commands = stdout.split('\n').filter((line) => /^\s+wirestate \S/.test(line));

@@ -10,7 +10,7 @@ import { cannotListen, cannotListenFields, cannotListenExit } from './cannot-lis
 import { PROXY_PORT, TRANSFER_PORT } from '../../machines/transfer/ports';
 
 const builder = (yargs: Argv) =>
-  withRecordOption(withLogOptions(yargs, 'stdout'))
+  withRecordOption(withLogOptions(yargs, 'stdout', 'every fragment'))
     .option('listen-port', { alias: 'l', type: 'number', default: PROXY_PORT, describe: 'TCP port to listen on' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
     .option('server', {
