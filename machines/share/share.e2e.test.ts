@@ -217,6 +217,8 @@ it('list: an empty folder is an empty listing (--json output ""), and a reply th
       stderr:
         'wirestate share client: the reply is no share listing: its 28 B do not end with ", " (is that a share server?)\n',
     });
+    const json = await wirestate(['share', 'client', '127.0.0.1', port, 'list', '--json'], here);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, outcome: 'protocol_error', code: 'protocol.violation' });
   } finally {
     other.close();
   }

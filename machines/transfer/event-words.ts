@@ -6,6 +6,7 @@
 import type { EventObject } from 'xstate';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { errnoWords } from '../../src/log/errno-words';
+import { nameErrorWords } from '../../src/storage/name-error-words';
 import type { InboundFrame } from './frame-reader';
 import { describeFrame } from './trace-describe';
 
@@ -40,6 +41,6 @@ function lookupWords(lookup: DownloadLookup | UploadLookup): string {
     case 'read_only':
       return 'lookup: the folder is served read-only';
     case 'refused':
-      return `lookup: refused, ${errnoWords(lookup.code)}${lookup.detail ? ` (${lookup.detail})` : ''}`;
+      return `lookup: refused, ${errnoWords(nameErrorWords(lookup.code))}${lookup.detail ? ` (${lookup.detail})` : ''}`;
   }
 }

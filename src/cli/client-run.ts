@@ -71,8 +71,14 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
     else process.stderr.write(`wirestate client: ${result.problem}\n`);
   } else if (result.outcome) {
     const { outcome, bytes } = result.outcome;
-    // An empty file moved has no rate to tell (`uploaded 0 B in 0.09 s (0 B/s)`).
-    const rate = bytes > 0 ? ` (${formatRate(bytes, seconds)})` : '';
+    // An empty file moved has no rate to tell (`uploaded 0 B in 0.09 s (0 B/s)`); a resumed one, the rate of this run.
+    const moved = bytes - (result.resumedFrom ?? 0);
+    const rate =
+      result.resumedFrom !== undefined
+        ? ` (resumed: ${formatBytes(moved)} this time, ${formatRate(moved, seconds)})`
+        : bytes > 0
+          ? ` (${formatRate(bytes, seconds)})`
+          : '';
     progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rate}`, end);
   }
   if (args.json) printResult(resultFields(file, settings, result));

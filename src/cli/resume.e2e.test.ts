@@ -116,6 +116,12 @@ it('a 256 MiB download killed at a random point resumes to the same file, sendin
   const resumed = await wirestate(['client', ...args], local);
   expect(resumed.code).toBe(0);
   expect(resumed.stderr).toMatch(/resuming at .* of 256\.0 MiB: kept here from an interrupted download/);
+  // The end line's rate is this run's: the bytes kept from the earlier one are named apart, not counted in it.
+  const keptHere = /resuming at ([\d.]+ MiB)/.exec(resumed.stderr)![1];
+  expect(resumed.stderr).toMatch(
+    /downloaded 256\.0 MiB in [\d.]+ s \(resumed: [\d.]+ MiB this time, [\d.]+ (KiB|MiB)\/s\)\n$/,
+  );
+  expect(keptHere).not.toBe('0 B');
   expect(await sha256(join(local, 'got.bin'))).toBe(await sha256(join(served, 'big.bin')));
   expect(await readdir(local)).toEqual(['got.bin']);
   await server!.logged(/"outcome":"downloaded"/);

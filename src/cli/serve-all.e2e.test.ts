@@ -92,7 +92,7 @@ it('--only and --except together, or a protocol that does not exist: one line, e
   });
   expect(await wirestate(['serve-all', '--only', 'upper', '--port-offset', '60000'])).toMatchObject({
     code: EXIT.usage,
-    stderr: 'wirestate: --port-offset 60000 takes a port outside 0..65535; see --help\n',
+    stderr: 'wirestate: --port-offset 60000 takes the upper server to 72000, outside 0..65535; see --help\n',
   });
   expect(await wirestate(['serve-all', '--ardei-port', '65535'])).toMatchObject({
     code: EXIT.usage,

@@ -33,11 +33,15 @@ export function withDefaultServerOptions<T>(
     })
     .check((args) => {
       const offset = args['port-offset'];
-      const ports = offsetOf(args).flatMap((protocol) => protocol.servers.map((server) => server.port));
-      if (ports.length === 0) return true;
-      if (!(Number.isInteger(offset) && isPort(Math.min(...ports) + offset) && isPort(Math.max(...ports) + offset))) {
-        throw new Error(`--port-offset ${offset} takes a port outside 0..65535`);
-      }
+      if (!Number.isInteger(offset)) throw new Error(`--port-offset must be a whole number, not ${offset}`);
+      const moved = offsetOf(args).flatMap((protocol) =>
+        protocol.servers.map((server) => ({ name: protocol.name, port: server.port + offset })),
+      );
+      const outside = moved.find(({ port }) => !isPort(port));
+      if (outside)
+        throw new Error(
+          `--port-offset ${offset} takes the ${outside.name} server to ${outside.port}, outside 0..65535`,
+        );
       return true;
     });
 }

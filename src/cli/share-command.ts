@@ -204,11 +204,11 @@ async function exchange(
     case 'listed': {
       const text = joinedBytes(listing).toString();
       // Every name is followed by `, `: a reply that does not end so is no listing (another protocol's server).
-      if (text !== '' && !text.endsWith(', '))
-        return fail(
-          EXIT.interrupted,
-          `the reply is no share listing: its ${formatBytes(Buffer.byteLength(text))} do not end with ", " (is that a share server?)`,
-        );
+      if (text !== '' && !text.endsWith(', ')) {
+        const detail = `the reply is no share listing: its ${formatBytes(Buffer.byteLength(text))} do not end with ", " (is that a share server?)`;
+        report.ended({ ...outcome, ok: false, outcome: 'protocol_error', code: 'protocol.violation', detail });
+        return fail(EXIT.interrupted, detail);
+      }
       report.print(
         parseListing(text)
           .map((entry) => `${entry}\n`)

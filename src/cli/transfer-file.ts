@@ -62,6 +62,8 @@ export interface FileResult {
   /** Set when the file failed: the line to show. */
   problem?: string;
   startedMs: number;
+  /** A resumed transfer: the bytes an earlier attempt moved, which this run did not. */
+  resumedFrom?: number;
 }
 
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
@@ -169,7 +171,7 @@ export async function transferFile(
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
-  const stand = { bytes: 0, total: size, resumes: false };
+  const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0 };
   const sayInterrupted = (signal: NodeJS.Signals) => {
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
@@ -198,6 +200,7 @@ export async function transferFile(
           if (start > 0) {
             progress.line(`resuming at ${formatBytes(start)} of ${formatBytes(total)}: ${resumedWhat(operation)}`);
             progress.resumedAt(start);
+            stand.resumedFrom = start;
           } else if (kept > 0)
             progress.line('the file changed on the server since the interrupted download: starting over');
         }
@@ -272,5 +275,5 @@ export async function transferFile(
       outcomeWords(outcome.outcome, outcome.detail),
       outcome,
     );
-  return { exitCode: EXIT.ok, outcome, startedMs };
+  return { exitCode: EXIT.ok, outcome, startedMs, ...(stand.resumedFrom > 0 && { resumedFrom: stand.resumedFrom }) };
 }

@@ -73,6 +73,11 @@ it.each<[string, EventObject, string]>([
   ['a name taken', lookupDone({ kind: 'exists' }), 'lookup: a file of that name is there already'],
   ['a read-only folder', lookupDone({ kind: 'read_only' }), 'lookup: the folder is served read-only'],
   ['a refused lookup', lookupDone({ kind: 'refused', code: 'EACCES' }), 'lookup: refused, permission denied (EACCES)'],
+  [
+    'a name leading out of the folder',
+    lookupDone({ kind: 'refused', code: 'name.escapes' }),
+    'lookup: refused, a name that leads out of the served folder',
+  ],
   ['room', lookupDone(true), 'room check: there is room'],
   ['no room', lookupDone(false), 'room check: not enough free space'],
   ['a kept upload', lookupDone(20), 'kept upload: 20 B stored so far'],
