@@ -71,15 +71,7 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
     else process.stderr.write(`wirestate client: ${result.problem}\n`);
   } else if (result.outcome) {
     const { outcome, bytes } = result.outcome;
-    // An empty file moved has no rate to tell (`uploaded 0 B in 0.09 s (0 B/s)`); a resumed one, the rate of this run.
-    const moved = bytes - (result.resumedFrom ?? 0);
-    const rate =
-      result.resumedFrom !== undefined
-        ? ` (resumed: ${formatBytes(moved)} this time, ${formatRate(moved, seconds)})`
-        : bytes > 0
-          ? ` (${formatRate(bytes, seconds)})`
-          : '';
-    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rate}`, end);
+    progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rateNote(result, seconds)}`, end);
   }
   if (args.json) printResult(resultFields(file, settings, result));
   return result.exitCode;
@@ -211,6 +203,14 @@ function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): void {
       seen.add(resolve(local));
     }
   }
+}
+
+/** The end line's rate: none for an empty file (`uploaded 0 B in 0.09 s`), this run's bytes only for a resumed one. */
+function rateNote({ outcome, resumedFrom }: FileResult, seconds: number): string {
+  const bytes = outcome?.bytes ?? 0;
+  if (resumedFrom !== undefined)
+    return ` (resumed: ${formatBytes(bytes - resumedFrom)} this time, ${formatRate(bytes - resumedFrom, seconds)})`;
+  return bytes > 0 ? ` (${formatRate(bytes, seconds)})` : '';
 }
 
 /** `190 files/s`, and for a slow run `0.5 files/s` (two files in 4.2 s read `0 files/s`). */
