@@ -115,14 +115,14 @@ it('stores nothing of a put whose client resets (SO_LINGER 0), and the name stay
   expect(await readFile(join(shared, 'partial.bin'), 'utf8')).toBe('the whole file');
 });
 
-it('--max-size: a put that grows past it is dropped, its client cut off by a reset (exit 5), the name left free', async () => {
+it('--max-size: a put that grows past it is dropped, its client cut off by a reset (exit 5, or 4 if all was sent), the name left free', async () => {
   await start('--max-size', '65536');
   await writeFile(join(here, 'big.bin'), randomBytes(4 * 1024 * 1024));
-  expect(await client('put', 'big.bin')).toMatchObject({
-    code: EXIT.interrupted,
-    stderr:
-      'wirestate share client: the transfer was interrupted: the connection was reset by the other side (ECONNRESET)\n',
-  });
+  // The reset meets the client still writing (exit 5), or, on a quick machine, with all 4 MiB in its kernel's
+  // buffers already (exit 4, not stored): the README says both.
+  const cut = await client('put', 'big.bin');
+  expect([EXIT.interrupted, EXIT.serverError]).toContain(cut.code);
+  expect(cut.stderr).toMatch(/^wirestate share client: .*the connection was reset by the other side \(ECONNRESET\)\n$/);
   await server!.logged(/not stored/);
   expect(server!.output()).toContain('not stored (more than --max-size 65536 B)');
   expect(await readdir(shared)).toEqual([]);
