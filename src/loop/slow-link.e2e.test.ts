@@ -18,13 +18,14 @@ import { startCliServer, wirestate, type ServerProcess } from '../test-support/p
 import { stammerTo } from '../test-support/stammer';
 
 /**
- * About 130 KB/s through the proxy (fragments up to 1 KiB, each after 0 to 5 ms): 2 MB take about 15 s, and
+ * About 130 KB/s through the proxy (fragments up to 1 KiB, each after 0 to 5 ms): 2.6 MB take about 20 s, and
  * the client's kernel has them all, bar a few, within a second. Past the client, the proxy's own socket
- * buffers hold up to about 600 KB the client cannot see move (about 5 s here): the idle timeout must
- * outlast that, and the upload must outlast the idle timeout, or the test could not fail without the fix.
+ * buffers hold up to about 600 KB the client cannot see move (about 5 s here, twice that with two test suites
+ * loading the machine, when the proxy's delays stretch): the idle timeout must outlast that, and the upload
+ * must outlast the idle timeout, or the test could not fail without the fix.
  */
-const IDLE_SECONDS = '8';
-const SIZE = 2_000_000;
+const IDLE_SECONDS = '12';
+const SIZE = 2_600_000;
 
 let dir: string;
 let root: string;
