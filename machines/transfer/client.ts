@@ -8,22 +8,23 @@ import { assign, emit, fromPromise, setup } from 'xstate';
 import { errorCode } from '../../src/storage/errors';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
-import { OP, STATUS, encodeRequest, encodeStatus, encodeUploadSize, statusLetter, type Status } from './frames';
+import { OP, STATUS, encodeRequest, encodeStatus, type Status } from './frames';
 import type { InboundFrame } from './frame-reader';
-import { EXT_OP, STORED, checksDigest, confirmsStored, encodeHello, hasCapability } from './extension-frames';
+import { EXT_OP, checksDigest, confirmsStored, encodeHello, hasCapability } from './extension-frames';
 import type { ResumeFrom } from './resume-frames';
 import { clientListingStates } from './client-listing';
-import { clientResumeStates, resumeRequest } from './client-resume';
+import { resumeRequest } from './client-resume';
+import { clientUploadStates } from './client-upload';
+import { LATE_HELLO_REPLY, answeredE, badReply, finish } from './client-replies';
 import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
-import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
-import { toSessionOutcome, type Finish, type TransferCode, type TransferOutcomeFields } from './outcome';
+import { toSessionOutcome, type Finish, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
-import { errnoWords } from '../../src/log/errno-words';
 
 export interface ClientInput {
   /** `list`: the served folder's files (needs `hello`); its entries are the sink's bytes. */
@@ -73,27 +74,11 @@ const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 
 const sendStatus = (status: Status) => ({ type: 'write' as const, params: { bytes: encodeStatus(status) } });
-/** What an `E` tells, in words: the protocol's "any other error", which is also how a server refuses a name. */
-const answeredE = (verb: 'serve' | 'take') =>
-  `it answered E (something went wrong on its side, or it will not ${verb} that name, such as one leading out of its folder)`;
-
-const finish = (outcome: Finish['outcome'], code: TransferCode, detail?: string) => ({
-  type: 'finish' as const,
-  params: { outcome, code, detail },
-});
-/**
- * A hello reply that comes after the wait, behind the plain request already sent: the server is a
- * wirestate server on a slow link. It answers the plain request plainly (its op is uppercase), so the
- * reply is passed over and the plain protocol goes on.
- */
-const LATE_HELLO_REPLY = { 'frame.hello_reply': {} };
 const UNASKED_REPLY = finish(
   'protocol_error',
   'protocol.violation',
   'the server answered the hello with a plain reply',
 );
-const badReply = (status: number) =>
-  finish('protocol_error', 'protocol.violation', `unexpected reply ${statusLetter(status)}`);
 
 /** The client machine; its local file's actors come through `provide` (client-actors.ts). */
 export const transferClientMachine = checkTargets<Targeted>()(
@@ -282,123 +267,11 @@ export const transferClientMachine = checkTargets<Targeted>()(
       }),
       download_complete: { type: 'final', entry: 'end' },
 
-      init_upload: {
-        entry: [{ type: 'sendRequest', params: { op: OP.upload, extOp: EXT_OP.upload } }, 'flush'],
-        always: 'send_check_file_upload',
-      },
-      send_check_file_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_upload' } },
-      check_upload: {
-        tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: {
-          ...LATE_HELLO_REPLY,
-          'frame.upload_reply': [
-            {
-              guard: ({ event }) => event.start !== undefined,
-              target: 'prepare_upload_from',
-              actions: { type: 'takeReply', params: ({ event }) => ({ start: event.start }) },
-            },
-            { guard: statusIs(STATUS.yes), target: 'prepare_upload_file_size' },
-            {
-              guard: statusIs(STATUS.no),
-              target: 'upload_complete',
-              actions: finish(
-                'refused',
-                'peer.refused',
-                'the name exists on the server or is busy, or the server has no room for the file (or it is over the size limit)',
-              ),
-            },
-            {
-              guard: statusIs(STATUS.error),
-              target: 'upload_complete',
-              actions: finish('server_error', 'peer.error', answeredE('take')),
-            },
-            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
-          ],
-        },
-      },
-      prepare_upload_file_size: {
-        entry: [{ type: 'write', params: ({ context }) => ({ bytes: encodeUploadSize(context.size) }) }, 'flush'],
-        always: 'send_upload_file_size',
-      },
-      send_upload_file_size: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'process_upload_file_size_response' } },
-      process_upload_file_size_response: {
-        tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: {
-          'frame.upload_size_reply': [
-            { guard: statusIs(STATUS.yes), target: 'uploading' },
-            {
-              guard: statusIs(STATUS.no),
-              target: 'upload_complete',
-              actions: finish(
-                'refused',
-                'peer.refused',
-                'the server has no room for the file, or it is over its size limit',
-              ),
-            },
-            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
-          ],
-        },
-      },
-      ...clientResumeStates(at('uploading'), FAILED),
-      uploading: sendFromSource({
-        ref: (context: ClientContext) => context.serverName,
-        start: (context: ClientContext) => context.start ?? 0,
-        sentTarget: at('wait_upload_stored'),
-        digest: (context: ClientContext) => checksDigest(context.agreed !== undefined, context.agreed),
-        failure: 'local_error' as const,
+      ...clientUploadStates({
+        uploadingTarget: at('uploading'),
+        storedWaitTarget: at('wait_upload_stored'),
         failedTarget: FAILED,
       }),
-      /**
-       * The plain protocol has no acknowledgement: the server's clean close says the file is stored. An
-       * extension upload that agreed `stored` waits for STORED_REPLY instead, and a close without it (a
-       * server killed between the last byte and the store, whose kernel closes cleanly) is no success.
-       */
-      wait_upload_stored: {
-        tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: {
-          ...rearmedByProgress('wait_upload_stored'),
-          'frame.stored_reply': [
-            {
-              guard: ({ event }) => event.status === STORED.yes,
-              target: 'upload_complete',
-              actions: finish('uploaded', 'ok'),
-            },
-            {
-              guard: ({ event }) => event.status === STORED.digestMismatch,
-              target: 'upload_complete',
-              actions: finish(
-                'corrupted',
-                'file.digest_mismatch',
-                'the server received other bytes than were sent (SHA-256 mismatch) and kept nothing',
-              ),
-            },
-            { target: 'failed', actions: { type: 'finish', params: ({ event }) => badReply(event.status).params } },
-          ],
-          'socket.end': [
-            {
-              guard: 'awaitsConfirmation',
-              target: 'failed',
-              actions: finish('not_stored', 'peer.ended_early', 'the server closed without confirming it was stored'),
-            },
-            { target: 'upload_complete', actions: finish('uploaded', 'ok') },
-          ],
-          'socket.error': {
-            target: 'failed',
-            actions: {
-              type: 'finish',
-              params: ({ event }) => ({
-                outcome: 'not_stored',
-                code: 'peer.ended_early',
-                detail: errnoWords(event.code),
-              }),
-            },
-          },
-        },
-      },
-      upload_complete: { type: 'final', entry: 'end' },
 
       failed: { type: 'final', entry: 'reset' },
     },
