@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -15,6 +15,7 @@ import { benchBulk } from './bench-bulk';
 import { benchCli } from './bench-cli';
 import { benchQueueRate } from './bench-queue-rate';
 import { benchSmallRequests } from './bench-small-requests';
+import { machineState } from './machine-state';
 
 const PARTS = ['bulk', 'small', 'cli', 'queue'] as const;
 
@@ -77,11 +78,8 @@ async function main(): Promise<void> {
   const parts = new Set(args.only ?? PARTS);
   const work = await mkdtemp(join(args.dir, 'wirestate-bench-'));
   const began = performance.now();
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ');
-  console.log(`wirestate bench${quick ? ' --quick' : ''}: load average ${load()}; node ${process.version}`);
+  const machine = machineState();
+  console.log(`wirestate bench${quick ? ' --quick' : ''}: ${machine.start}; node ${process.version}`);
   try {
     await runClient(process.execPath, [CLI, 'server', '--help'], args.timeout); // warm the file cache
     if (parts.has('bulk')) {
@@ -126,7 +124,7 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  console.log(`\ndone in ${((performance.now() - began) / 1000).toFixed(0)} s; load average ${load()}`);
+  console.log(`\ndone in ${((performance.now() - began) / 1000).toFixed(0)} s; ${machine.end()}`);
 }
 
 if (require.main === module) {
