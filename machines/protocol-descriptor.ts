@@ -22,6 +22,8 @@ export interface ServingWorld extends ServingTimes {
   files: SharedFolder;
   /** The most bytes an upload stores (`--max-size`). */
   maxUploadSize: number;
+  /** How long an interrupted upload is kept for its client to resume (`--resume-keep`; 0: no resume). */
+  resumeKeepSeconds: number;
 }
 
 /**

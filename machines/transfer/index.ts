@@ -19,7 +19,8 @@ export const transferProtocol: ProtocolDescriptor = {
       transport: 'tcp',
       port: TRANSFER_PORT,
       servesFolder: true,
-      protocol: ({ files, idleTimeoutMs, maxUploadSize }) => transferServer(files, { maxUploadSize, idleTimeoutMs }),
+      protocol: ({ files, idleTimeoutMs, maxUploadSize, resumeKeepSeconds }) =>
+        transferServer(files, { maxUploadSize, idleTimeoutMs, resumeKeepSeconds }),
     },
   ],
   traces: {

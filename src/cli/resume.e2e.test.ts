@@ -16,7 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../engine/seeded-random';
-import { CLI, sha256, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import {
+  CLI,
+  sha256,
+  startCliServer,
+  startServerProcess,
+  wirestate,
+  type ServerProcess,
+} from '../test-support/processes';
 
 const SIZE = 256 * 1024 * 1024;
 const SEED = Number(process.env.WIRESTATE_SEED ?? Date.now() % 2 ** 31);
@@ -92,14 +99,23 @@ const movedBytes = (name: string) =>
     .filter((line) => line.includes('"event":"end"') && line.includes(`"name":${JSON.stringify(name)}`))
     .map((line) => (JSON.parse(line) as { bytes: number }).bytes);
 
+/** `server ARGS` serving `served`, logging JSON; `start`: another command's transfer server instead. */
 async function startServer(...args: string[]): Promise<ServerProcess> {
+  return startWith(startServerProcess, ...args);
+}
+
+async function startWith(start: (args: string[]) => Promise<ServerProcess>, ...args: string[]): Promise<ServerProcess> {
   await Promise.all([served, local].map((path) => rm(path, { recursive: true, force: true })));
   const { mkdir } = await import('node:fs/promises');
   await mkdir(served);
   await mkdir(local);
-  server = await startServerProcess(['--root', served, '--log-format', 'json', ...args]);
+  server = await start(['--root', served, '--log-format', 'json', ...args]);
   return server;
 }
+
+/** serve-all's transfer server alone, on a port the OS picks. */
+const serveAll = (args: string[]) =>
+  startCliServer(['serve-all', '--only', 'transfer', '--transfer-port', '0', '--host', '127.0.0.1', ...args]);
 
 /** The cut point: somewhere between 10% and 90% of the file, from the seed. */
 const cutPoint = () => Math.floor(SIZE * (0.1 + 0.8 * random()));
@@ -150,6 +166,30 @@ it('a 256 MiB upload killed at a random point resumes to the same file, sending 
   const sentTwice = movedBytes('up.bin').reduce((sum, bytes) => sum + bytes, 0) - SIZE;
   console.log(`upload cut at ${point} (kept ${kept} when the client died): ${sentTwice} bytes received twice`);
   expect(sentTwice).toBeLessThan(SIZE / 10);
+}, 180_000);
+
+it("serve-all's transfer server keeps an interrupted upload and resumes it, as `server` does", async () => {
+  const { port } = await startWith(serveAll);
+  const size = 64 * 1024 * 1024;
+  randomFile(join(local, 'up.bin'), size);
+  const args = ['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', 'up.bin', '-l', 'up.bin'];
+  await killAt(args, served, size / 4);
+  await server!.logged(/"outcome":"interrupted"/);
+  expect(await keptSize(served)).toBeGreaterThan(0);
+
+  const resumed = await wirestate(['client', ...args, '--json'], local);
+  expect(JSON.parse(resumed.stdout)).toMatchObject({ ok: true, outcome: 'uploaded', bytes: size });
+  expect(movedBytes('up.bin').slice(-1)[0]).toBeLessThan(size);
+  expect(await sha256(join(served, 'up.bin'))).toBe(await sha256(join(local, 'up.bin')));
+  expect(await readdir(served)).toEqual(['up.bin']);
+}, 180_000);
+
+it("serve-all's --resume-keep sweeps a kept upload past it", async () => {
+  const { port } = await startWith(serveAll, '--resume-keep', '1');
+  randomFile(join(local, 'up.bin'), SIZE / 4);
+  await killAt(['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', 'up.bin', '-l', 'up.bin'], served, SIZE / 16);
+  await server!.logged(/removed .*\.wirestate-resume: an interrupted upload kept 1 s/);
+  expect(await readdir(served)).toEqual([]);
 }, 180_000);
 
 it('a download whose file changed on the server meanwhile starts over, says so, and gets the new file', async () => {

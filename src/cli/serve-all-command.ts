@@ -9,6 +9,7 @@ import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';
 import { warnIfOpenToUploads } from './upload-safety';
+import { withResumeKeepOption } from './folder-upkeep';
 import { HIGHEST, LOWEST } from '../../machines/sum/codec';
 
 /** The protocols whose servers store what clients send into the served folder. */
@@ -40,7 +41,7 @@ export async function serveAllCommand(): Promise<CommandBody> {
 
   const builder = (yargs: Argv) =>
     withDefaultServerOptions(
-      withPortOptions(yargs),
+      withResumeKeepOption(withPortOptions(yargs)),
       (args) => servedOf(args).filter((protocol) => args[portOption(protocol)] === undefined),
       'Folder served by transfer, blocks, share and ardei advanced',
     )
@@ -94,7 +95,8 @@ export async function serveAllCommand(): Promise<CommandBody> {
       if (chosen === undefined) return server.port + args['port-offset'];
       return chosen === 0 ? 0 : chosen + server.port - protocol.servers[0].port;
     };
-    const root = await serveDefaults(args, log, protocols, portOf);
+    const servesTransfer = protocols.some((protocol) => protocol.name === 'transfer');
+    const root = await serveDefaults(args, log, protocols, portOf, servesTransfer ? args['resume-keep'] : undefined);
     const sumRuns = protocols.some((protocol) => protocol.name === 'sum');
     const notes = [
       ...(root === undefined ? [] : [`serving ${root}`]),

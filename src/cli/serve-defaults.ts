@@ -9,7 +9,7 @@ import type { DefaultServer, ProtocolDescriptor, ServingTimes } from '../../mach
 import { DEFAULT_QUIET_MS } from '../engine/text-request';
 import type { Logger } from '../log/logger';
 import { openServedFolder } from './served-folder';
-import { removeStaleTempFiles } from '../storage/temp-names';
+import { upkeepServedFolder } from './folder-upkeep';
 import { isPort } from './host-port';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
@@ -51,12 +51,17 @@ export type DefaultServerArgs = Awaited<ReturnType<typeof withDefaultServerOptio
 /** Where one of a protocol's default servers listens. */
 export type PortOf = (protocol: ProtocolDescriptor, server: DefaultServer) => number;
 
-/** Serves every server of `protocols` until a signal, each on `portOf` (default: its port plus `--port-offset`); returns the folder served, if one of them serves `--root`. */
+/**
+ * Serves every server of `protocols` until a signal, each on `portOf` (default: its port plus `--port-offset`);
+ * returns the folder served, if one of them serves `--root`. `resumeKeepSeconds`: how long a transfer server
+ * among them keeps an interrupted upload (`--resume-keep`; none: it offers no resume).
+ */
 export async function serveDefaults(
   args: DefaultServerArgs,
   log: Logger,
   protocols: readonly ProtocolDescriptor[],
   portOf: PortOf = (_protocol, server) => server.port + args['port-offset'],
+  resumeKeepSeconds?: number,
 ): Promise<string | undefined> {
   const times: ServingTimes = { idleTimeoutMs: args['idle-timeout'] * 1000, quietMs: DEFAULT_QUIET_MS };
   let world: ReturnType<typeof servingWorld> | undefined;
@@ -67,22 +72,21 @@ export async function serveDefaults(
         transport: server.transport,
         port: portOf(protocol, server),
         protocol: server.servesFolder
-          ? server.protocol(await (world ??= servingWorld(args, log, times)))
+          ? server.protocol(await (world ??= servingWorld(args, log, times, resumeKeepSeconds)))
           : server.protocol(times),
       });
   await serve(args, log, listeners);
   return (await world)?.files.root;
 }
 
-/** `times` and `--root`, opened (made if absent), read-only with `--read-only`, cleared of temporary files a stopped server left. */
-async function servingWorld(args: DefaultServerArgs, log: Logger, times: ServingTimes) {
+/** `times` and `--root`, opened (made if absent), read-only with `--read-only`, its upkeep begun (folder-upkeep.ts). */
+async function servingWorld(args: DefaultServerArgs, log: Logger, times: ServingTimes, resumeKeepSeconds?: number) {
   const folder = await openServedFolder(args.root);
-  const files = args['read-only'] ? readOnly(folder) : folder;
-  const stale = await removeStaleTempFiles(files.root, { recursive: true });
-  if (stale.length > 0)
-    log.warn(`removed ${stale.length} temporary file(s) left by a stopped server: ${stale.join(', ')}`, {
-      event: 'removed',
-      paths: stale,
-    });
-  return { ...times, files, maxUploadSize: args['max-size'] };
+  await upkeepServedFolder(folder, log, resumeKeepSeconds);
+  return {
+    ...times,
+    files: args['read-only'] ? readOnly(folder) : folder,
+    maxUploadSize: args['max-size'],
+    resumeKeepSeconds: resumeKeepSeconds ?? 0,
+  };
 }
