@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor, waitFor, type InspectionEvent } from 'xstate';
+import { reportBulkBytes } from '../../src/engine/bulk-actors';
 import { READ_CHUNK } from '../../src/engine/file-actors';
 import { FramePump } from '../../src/engine/frame-pump';
 import { onWireCommands } from '../../src/engine/wire-commands';
@@ -59,6 +60,22 @@ it("hands an upload's chunks to the sink without stepping the server's machine p
   expect(files.files.get('many.bin')?.equals(content)).toBe(true);
   expect(machineEvents.filter((type) => type === 'frame.data')).toEqual([]);
   expect(machineEvents.length).toBeLessThan(20);
+});
+
+it("brings the machine's count up to the bytes the sink took when told to report (a client's Ctrl-C line says it)", async () => {
+  const { actor, pump } = started(
+    transferServer(new MemoryFiles(), { maxUploadSize: Number.MAX_SAFE_INTEGER }).accept('c1'),
+  );
+  actor.start();
+  pump.push(Buffer.concat([encodeRequest(OP.upload, 'some.bin'), encodeUploadSize(CHUNKS * CHUNK)]));
+  await waitFor(actor, (snapshot) => snapshot.matches({ uploading: 'receiving' }));
+  for (let i = 0; i < 10; i++) pump.push(Buffer.alloc(CHUNK, i));
+  const counted = () => (actor.getSnapshot() as { context: { bytes: number } }).context.bytes;
+  // The sink reports on its own every 250 ms at the soonest: none of these bytes has been told yet.
+  expect(counted()).toBe(0);
+  reportBulkBytes(actor);
+  expect(counted()).toBe(10 * CHUNK);
+  actor.stop();
 });
 
 describe('a download of a file on disk', () => {

@@ -10,10 +10,11 @@
  * run of several files has several sessions open at once; one handler stops
  * them all before the process exits.
  */
-import type { AnyActorRef } from 'xstate';
+import { reportBulkBytes } from '../engine/bulk-actors';
+import type { SessionActor } from '../engine/session-actor';
 
 interface LiveSession {
-  actor: AnyActorRef;
+  actor: SessionActor;
   abort: () => void;
   interrupted?: (signal: NodeJS.Signals) => void;
 }
@@ -22,6 +23,8 @@ const live = new Set<LiveSession>();
 
 function stopAll(signal: NodeJS.Signals): void {
   for (const { actor, abort, interrupted } of live) {
+    // The count its last line says is the machine's: brought up to the bytes moved since the file actor last told it.
+    reportBulkBytes(actor);
     abort();
     actor.stop();
     interrupted?.(signal);
@@ -31,7 +34,7 @@ function stopAll(signal: NodeJS.Signals): void {
 
 /** Returns the function that takes the session off again, once it is over. */
 export function stopOnSignal(
-  actor: AnyActorRef,
+  actor: SessionActor,
   abort: () => void,
   interrupted?: (signal: NodeJS.Signals) => void,
 ): () => void {

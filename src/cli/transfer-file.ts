@@ -242,6 +242,7 @@ export async function transferFile(
             sent &&
             ((waiting) => {
               sent.waiting(waiting);
+              stand.bytes = sent.bytes;
               progress.update(sent.bytes, size, awaiting);
             }),
           sendsBulk: operation === 'upload',

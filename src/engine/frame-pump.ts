@@ -6,17 +6,10 @@
  * unsolicited. Shared by the socket loop and by trace replay: any chunking of the
  * same bytes gives the same sequence of events.
  */
-import type { AnyActorRef, AnyEventObject, EventObject } from 'xstate';
-import { SINK_ID, SOURCE_ID } from './file-actors';
+import type { AnyEventObject, EventObject } from 'xstate';
+import { bulkSinkOf, reportBulkBytes } from './bulk-actors';
 import type { SessionActor } from './session-actor';
-import {
-  BULK_IN_TAG,
-  BULK_OUT_TAG,
-  QUIET_TAG,
-  READING_TAG,
-  type FrameDecoder,
-  type UnsolicitedBytes,
-} from './protocol';
+import { QUIET_TAG, READING_TAG, type FrameDecoder, type UnsolicitedBytes } from './protocol';
 
 export class FramePump {
   /** The peer has ended its side: a level, told to each reading state that finds nothing left to read. */
@@ -86,8 +79,7 @@ export class FramePump {
    * first reports the bytes it has not yet reported, so a machine that stops on this event counts them.
    */
   send(event: AnyEventObject): void {
-    this.bulkSink()?.send({ type: 'sink.report' });
-    this.bulkSource()?.send({ type: 'source.report' });
+    reportBulkBytes(this.actor);
     this.actor.send(event);
   }
 
@@ -110,21 +102,9 @@ export class FramePump {
     return this.actor.getSnapshot().hasTag(QUIET_TAG);
   }
 
-  /** The source that writes a file onto the wire while the machine's state is `bulk-out`. */
-  private bulkSource(): AnyActorRef | undefined {
-    const snapshot = this.actor.getSnapshot();
-    return snapshot.hasTag(BULK_OUT_TAG) ? snapshot.children[SOURCE_ID] : undefined;
-  }
-
-  /** The sink that takes file chunks while the machine's state is `bulk-in`. */
-  private bulkSink(): AnyActorRef | undefined {
-    const snapshot = this.actor.getSnapshot();
-    return snapshot.hasTag(BULK_IN_TAG) ? snapshot.children[SINK_ID] : undefined;
-  }
-
   /** A file chunk in a `bulk-in` state goes to the machine's sink, anything else to the machine. */
   private deliver(frame: EventObject): void {
-    const sink = frame.type === 'frame.data' || frame.type === 'frame.bytes' ? this.bulkSink() : undefined;
+    const sink = frame.type === 'frame.data' || frame.type === 'frame.bytes' ? bulkSinkOf(this.actor) : undefined;
     if (sink) sink.send(frame);
     else this.send(this.lent ? ownBytes(frame, this.lent) : frame);
   }
@@ -139,7 +119,7 @@ export class FramePump {
     this.running = true;
     try {
       // A lent chunk is decoded only for a sink (and the one frame that ends its file); the rest once kept.
-      while (this.wantsInput() && !this.held() && !(this.lent && !this.bulkSink())) {
+      while (this.wantsInput() && !this.held() && !(this.lent && !bulkSinkOf(this.actor))) {
         if (this.quiet()) {
           // Before the end, so that bytes which came with the peer's FIN are reported, not dropped.
           if (this.decoder.buffered > 0)
