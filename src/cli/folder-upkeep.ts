@@ -15,20 +15,27 @@ const DEFAULT_RESUME_KEEP_S = 600;
 /** How often, at most, a server looks for kept uploads past their time. */
 const SWEEP_EVERY_MS = 60_000;
 
-/** `--resume-keep`, checked: whole seconds that fit the hello reply's 32 bits. */
+/** The most seconds the hello reply can say (32 bits). */
+const MOST_RESUME_KEEP_S = 0xffffffff;
+
+/** `--resume-keep`, checked: whole seconds that fit the hello reply. Unset means the default (`resumeKeepOf`). */
 export function withResumeKeepOption<T>(yargs: Argv<T>) {
   return yargs
     .option('resume-keep', {
       type: 'number',
-      default: DEFAULT_RESUME_KEEP_S,
+      defaultDescription: String(DEFAULT_RESUME_KEEP_S),
       describe: 'Seconds the transfer server keeps an interrupted upload for its client to resume; 0 turns resume off',
     })
     .check((args) => {
-      if (!Number.isInteger(args['resume-keep']) || args['resume-keep'] < 0 || args['resume-keep'] > 0xffffffff)
-        throw new Error('--resume-keep must be a whole number of seconds, 0 or more');
+      const keep = args['resume-keep'];
+      if (keep !== undefined && (!Number.isInteger(keep) || keep < 0 || keep > MOST_RESUME_KEEP_S))
+        throw new Error(`--resume-keep must be a whole number of seconds from 0 to ${MOST_RESUME_KEEP_S}, not ${keep}`);
       return true;
     });
 }
+
+/** The seconds `--resume-keep` says, or its default. */
+export const resumeKeepOf = (args: { 'resume-keep'?: number }): number => args['resume-keep'] ?? DEFAULT_RESUME_KEEP_S;
 
 /**
  * Clears `folder` of temporary files a stopped server left; with `resumeKeepSeconds` (a transfer server),
@@ -45,10 +52,13 @@ export async function upkeepServedFolder(folder: FolderFiles, log: Logger, resum
   const keepMs = resumeKeepSeconds * 1000;
   const expired = await removeExpiredUploads(folder.root, keepMs, folder.liveParts);
   if (expired.length > 0)
-    log.info(`removed ${expired.length} interrupted upload(s) kept too long: ${expired.join(', ')}`, {
-      event: 'removed',
-      paths: expired,
-    });
+    log.info(
+      `removed ${expired.length} interrupted upload(s) ${keepMs > 0 ? 'kept too long' : 'kept for resume, which --resume-keep 0 turns off'}: ${expired.join(', ')}`,
+      {
+        event: 'removed',
+        paths: expired,
+      },
+    );
   if (keepMs > 0)
     sweepExpiredUploads(folder.root, keepMs, folder.liveParts, Math.min(keepMs, SWEEP_EVERY_MS), (paths) =>
       paths.forEach((path) =>

@@ -184,6 +184,18 @@ it("serve-all's transfer server keeps an interrupted upload and resumes it, as `
   expect(await readdir(served)).toEqual(['up.bin']);
 }, 180_000);
 
+it('--resume-keep 0 removes the uploads kept before at start, and says why', async () => {
+  const { port } = await startServer();
+  randomFile(join(local, 'up.bin'), SIZE / 4);
+  await killAt(['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', 'up.bin', '-l', 'up.bin'], served, SIZE / 16);
+  await server!.logged(/"outcome":"interrupted"/);
+  server!.child.kill();
+  await server!.exited;
+  server = await startServerProcess(['--root', served, '--log-format', 'json', '--resume-keep', '0']);
+  await server.logged(/removed 1 interrupted upload\(s\) kept for resume, which --resume-keep 0 turns off: /);
+  expect(await readdir(served)).toEqual([]);
+}, 180_000);
+
 it("serve-all's --resume-keep sweeps a kept upload past it", async () => {
   const { port } = await startWith(serveAll, '--resume-keep', '1');
   randomFile(join(local, 'up.bin'), SIZE / 4);

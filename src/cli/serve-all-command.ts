@@ -9,7 +9,7 @@ import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';
 import { warnIfOpenToUploads } from './upload-safety';
-import { withResumeKeepOption } from './folder-upkeep';
+import { resumeKeepOf, withResumeKeepOption } from './folder-upkeep';
 import { HIGHEST, LOWEST } from '../../machines/sum/codec';
 
 /** The protocols whose servers store what clients send into the served folder. */
@@ -63,6 +63,10 @@ export async function serveAllCommand(): Promise<CommandBody> {
       .check((args) => {
         const served = servedOf(args);
         if (served.length === 0) throw new Error('--except names every protocol: nothing left to serve');
+        if (args['resume-keep'] !== undefined && !served.some((protocol) => protocol.name === 'transfer'))
+          throw new Error(
+            `--resume-keep is for the transfer server, which ${args.only ? '--only' : '--except'} leaves out`,
+          );
         for (const protocol of everyProtocol) {
           const port = (args as Record<string, unknown>)[portOption(protocol)] as number | undefined;
           if (port !== undefined && !served.includes(protocol))
@@ -96,7 +100,7 @@ export async function serveAllCommand(): Promise<CommandBody> {
       return chosen === 0 ? 0 : chosen + server.port - protocol.servers[0].port;
     };
     const servesTransfer = protocols.some((protocol) => protocol.name === 'transfer');
-    const root = await serveDefaults(args, log, protocols, portOf, servesTransfer ? args['resume-keep'] : undefined);
+    const root = await serveDefaults(args, log, protocols, portOf, servesTransfer ? resumeKeepOf(args) : undefined);
     const sumRuns = protocols.some((protocol) => protocol.name === 'sum');
     const notes = [
       ...(root === undefined ? [] : [`serving ${root}`]),

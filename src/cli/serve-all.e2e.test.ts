@@ -90,6 +90,15 @@ it('--only and --except together, or a protocol that does not exist: one line, e
     code: EXIT.usage,
     stderr: 'wirestate: --sum-port is for the sum server, which --except leaves out; see --help\n',
   });
+  expect(await wirestate(['serve-all', '--only', 'share', '--resume-keep', '5'])).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate: --resume-keep is for the transfer server, which --only leaves out; see --help\n',
+  });
+  expect(await wirestate(['serve-all', '--resume-keep', '4294967296'])).toMatchObject({
+    code: EXIT.usage,
+    stderr:
+      'wirestate: --resume-keep must be a whole number of seconds from 0 to 4294967295, not 4294967296; see --help\n',
+  });
   expect(await wirestate(['serve-all', '--only', 'upper', '--port-offset', '60000'])).toMatchObject({
     code: EXIT.usage,
     stderr: 'wirestate: --port-offset 60000 takes the upper server to 72000, outside 0..65535; see --help\n',

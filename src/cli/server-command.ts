@@ -4,7 +4,7 @@ import { examples } from './help-examples';
 import type { CommandBody } from './command-body';
 import { TRANSFER_PORT, transferServer } from '../../machines/transfer';
 import { openServedFolder } from './served-folder';
-import { upkeepServedFolder, withResumeKeepOption } from './folder-upkeep';
+import { resumeKeepOf, upkeepServedFolder, withResumeKeepOption } from './folder-upkeep';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
@@ -34,11 +34,12 @@ async function handler(args: Args): Promise<void> {
   const log = loggerFrom(args);
   const folder = await openServedFolder(args.root);
   const files = withTestCommitDelay(args['read-only'] ? readOnly(folder) : folder);
-  await upkeepServedFolder(folder, log, args['resume-keep']);
+  const resumeKeepSeconds = resumeKeepOf(args);
+  await upkeepServedFolder(folder, log, resumeKeepSeconds);
   const protocol = transferServer(files, {
     maxUploadSize: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
-    resumeKeepSeconds: args['resume-keep'],
+    resumeKeepSeconds,
   });
   await serve(args, log, [{ transport: 'tcp', port: args['listen-port'], protocol }]);
   log.info(`serving ${files.root}`, { event: 'serving', root: files.root });
