@@ -13,6 +13,13 @@ import { LATE_HELLO_REPLY, answeredE, badReply, finish } from './client-replies'
 import { clientResumeStates } from './client-resume';
 import { statusIs } from './status-guard';
 
+const MISMATCH = 'the server received other bytes than were sent (SHA-256 mismatch) and kept nothing';
+/** A resumed upload's file is the part the server kept and the rest sent now: either may be what changed. */
+const RESUMED_MISMATCH =
+  'the part the server kept and the bytes sent now do not make the file (SHA-256 mismatch): the local file ' +
+  'changed since the interrupted upload (its size and time kept), or bytes were damaged on the way; the server ' +
+  'kept nothing, so the same command starts over';
+
 /** What these states read of the client's context. */
 interface UploadContext {
   serverName: string;
@@ -143,11 +150,14 @@ export function clientUploadStates({ uploadingTarget, storedWaitTarget, failedTa
           {
             guard: ({ event }: Reply) => event.status === STORED.digestMismatch,
             target: 'upload_complete',
-            actions: finish(
-              'corrupted',
-              'file.digest_mismatch',
-              'the server received other bytes than were sent (SHA-256 mismatch) and kept nothing',
-            ),
+            actions: {
+              type: 'finish' as const,
+              params: ({ context }: { context: UploadContext }) => ({
+                outcome: 'corrupted' as const,
+                code: 'file.digest_mismatch' as const,
+                detail: (context.start ?? 0) > 0 ? RESUMED_MISMATCH : MISMATCH,
+              }),
+            },
           },
           unexpected,
         ],

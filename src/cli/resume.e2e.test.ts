@@ -7,7 +7,7 @@
  * is swept. Files live in /dev/shm when there is one. The file takes 48 s on the shared 2-core machine at
  * load average 13 (most of it writing and hashing 256 MiB files).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomFillSync } from 'node:crypto';
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -202,6 +202,31 @@ it("serve-all's --resume-keep sweeps a kept upload past it", async () => {
   await killAt(['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', 'up.bin', '-l', 'up.bin'], served, SIZE / 16);
   await server!.logged(/removed .*\.wirestate-resume: an interrupted upload kept 1 s/);
   expect(await readdir(served)).toEqual([]);
+}, 180_000);
+
+it('an upload whose local file changed meanwhile, size and time kept, fails its check in words, then starts over', async () => {
+  const { port } = await startServer();
+  const size = 64 * 1024 * 1024;
+  const file = join(local, 'up.bin');
+  randomFile(file, size);
+  const args = ['-m', 'upload', '-s', `127.0.0.1:${port}`, '-v', 'up.bin', '-l', 'up.bin'];
+  await killAt(args, served, size / 4);
+  await server!.logged(/"outcome":"interrupted"/);
+  // Other bytes under the same size and time to the nanosecond (`touch -r`, as a copy tool keeping times
+  // does): the client takes it for the same file and resumes.
+  const reference = join(folder, 'time-of-up.bin');
+  execFileSync('touch', ['-r', file, reference]);
+  randomFile(file, size);
+  execFileSync('touch', ['-r', reference, file]);
+
+  const resumed = await wirestate(['client', ...args], local);
+  expect(resumed.code).toBe(9);
+  expect(resumed.stderr).toContain(
+    'the local file changed since the interrupted upload (its size and time kept), or bytes were damaged on the way; the server kept nothing, so the same command starts over',
+  );
+  const again = await wirestate(['client', ...args], local);
+  expect(again.code).toBe(0);
+  expect(await sha256(join(served, 'up.bin'))).toBe(await sha256(file));
 }, 180_000);
 
 it('a download whose file changed on the server meanwhile starts over, says so, and gets the new file', async () => {
