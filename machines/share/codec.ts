@@ -36,3 +36,6 @@ export const encodeListing = (names: string[]): Buffer =>
   Buffer.from(names.map((name) => `${name}${SEPARATOR}`).join(''));
 
 export const parseListing = (listing: string): string[] => listing.split(SEPARATOR).slice(0, -1);
+
+/** Whether `text` can be a listing: empty, or every name followed by the separator (another server's reply is not). */
+export const isListing = (text: string): boolean => text === '' || text.endsWith(SEPARATOR);

@@ -51,14 +51,12 @@ export async function upkeepServedFolder(folder: FolderFiles, log: Logger, resum
   if (resumeKeepSeconds === undefined) return;
   const keepMs = resumeKeepSeconds * 1000;
   const expired = await removeExpiredUploads(folder.root, keepMs, folder.liveParts);
+  const why = keepMs > 0 ? 'kept too long' : 'kept for resume, which --resume-keep 0 turns off';
   if (expired.length > 0)
-    log.info(
-      `removed ${expired.length} interrupted upload(s) ${keepMs > 0 ? 'kept too long' : 'kept for resume, which --resume-keep 0 turns off'}: ${expired.join(', ')}`,
-      {
-        event: 'removed',
-        paths: expired,
-      },
-    );
+    log.info(`removed ${expired.length} interrupted upload(s) ${why}: ${expired.join(', ')}`, {
+      event: 'removed',
+      paths: expired,
+    });
   if (keepMs > 0)
     sweepExpiredUploads(folder.root, keepMs, folder.liveParts, Math.min(keepMs, SWEEP_EVERY_MS), (paths) =>
       paths.forEach((path) =>

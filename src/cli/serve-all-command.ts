@@ -17,6 +17,10 @@ const UPLOAD_PROTOCOLS = ['transfer', 'share'];
 
 const portOption = (protocol: ProtocolDescriptor) => `${protocol.name}-port`;
 
+/** Whether the transfer server is among `protocols`: `--resume-keep` is its alone. */
+const servesTransfer = (protocols: readonly ProtocolDescriptor[]) =>
+  protocols.some((protocol) => protocol.name === 'transfer');
+
 /** `wirestate serve-all`: it needs every protocol, so it loads them all. */
 export async function serveAllCommand(): Promise<CommandBody> {
   const everyProtocol = await loadProtocols();
@@ -63,7 +67,7 @@ export async function serveAllCommand(): Promise<CommandBody> {
       .check((args) => {
         const served = servedOf(args);
         if (served.length === 0) throw new Error('--except names every protocol: nothing left to serve');
-        if (args['resume-keep'] !== undefined && !served.some((protocol) => protocol.name === 'transfer'))
+        if (args['resume-keep'] !== undefined && !servesTransfer(served))
           throw new Error(
             `--resume-keep is for the transfer server, which ${args.only ? '--only' : '--except'} leaves out`,
           );
@@ -99,8 +103,13 @@ export async function serveAllCommand(): Promise<CommandBody> {
       if (chosen === undefined) return server.port + args['port-offset'];
       return chosen === 0 ? 0 : chosen + server.port - protocol.servers[0].port;
     };
-    const servesTransfer = protocols.some((protocol) => protocol.name === 'transfer');
-    const root = await serveDefaults(args, log, protocols, portOf, servesTransfer ? resumeKeepOf(args) : undefined);
+    const root = await serveDefaults(
+      args,
+      log,
+      protocols,
+      portOf,
+      servesTransfer(protocols) ? resumeKeepOf(args) : undefined,
+    );
     const sumRuns = protocols.some((protocol) => protocol.name === 'sum');
     const notes = [
       ...(root === undefined ? [] : [`serving ${root}`]),

@@ -29,7 +29,7 @@ import { openServedFolder } from './served-folder';
 import { pathExists } from '../storage/path-exists';
 import { readRange } from '../storage/read-range';
 import { removeStaleTempFiles } from '../storage/temp-names';
-import { SHARE_MAX_REQUEST, SHARE_PORT, parseListing } from '../../machines/share/codec';
+import { SHARE_MAX_REQUEST, SHARE_PORT, isListing, parseListing } from '../../machines/share/codec';
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
@@ -203,8 +203,7 @@ async function exchange(
   switch (outcome.outcome) {
     case 'listed': {
       const text = joinedBytes(listing).toString();
-      // Every name is followed by `, `: a reply that does not end so is no listing (another protocol's server).
-      if (text !== '' && !text.endsWith(', ')) {
+      if (!isListing(text)) {
         const detail = `the reply is no share listing: its ${formatBytes(Buffer.byteLength(text))} do not end with ", " (is that a share server?)`;
         report.ended({ ...outcome, ok: false, outcome: 'protocol_error', code: 'protocol.violation', detail });
         return fail(EXIT.interrupted, detail);
