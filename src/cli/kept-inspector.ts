@@ -20,7 +20,9 @@ export async function holdKeptInspector(): Promise<void> {
   if (!kept) return;
   const page = kept;
   kept = undefined;
+  // Listening before the note is out: a Ctrl-C sent on reading it must not meet Node's default (death by SIGINT).
+  const interrupted = new Promise((resolve) => process.once('SIGINT', resolve));
   process.stderr.write(`finished; the inspector stays open on ${page.url} until you press Ctrl-C\n`);
-  await new Promise((resolve) => process.once('SIGINT', resolve));
+  await interrupted;
   await page.close();
 }
