@@ -30,6 +30,8 @@ const ORIGINAL = 'original (seedpeer)';
 
 export interface QueueOptions {
   messages: number;
+  /** Send-receive pairs per server, one client, before the measured rounds: a long-running server's path is compiled. */
+  warm: number;
   rounds: number;
   senders: number[];
   seedpeer: string;
@@ -119,6 +121,11 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
         cpuSeconds: 0,
       })),
     );
+    for (const { client, port } of servers)
+      for (let pair = 0; pair < options.warm; pair++) {
+        await client.send(port, options.timeout);
+        await client.receive(port, options.timeout);
+      }
     for (let round = 0; round < options.rounds; round++) {
       for (const entry of rotated(cases, round)) {
         const { client, port } = entry.server;
@@ -129,7 +136,7 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
       }
     }
     console.log(
-      `\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians)`,
+      `\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians) after ${options.warm} unmeasured send-receive pairs per server`,
     );
     const original = (senders: number) =>
       median(cases.find((entry) => entry.server.name === ORIGINAL && entry.senders === senders)?.sent ?? []);

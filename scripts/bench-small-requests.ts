@@ -24,6 +24,8 @@ const FILE_SIZE = 1024;
 
 export interface SmallOptions {
   requests: number;
+  /** Round trips per server before the measured ones: a long-running server's path is compiled by the JIT. */
+  warm: number;
   idle: number;
   work: string;
   timeout: number;
@@ -71,7 +73,7 @@ export async function benchSmallRequests(options: SmallOptions): Promise<void> {
     idleKiB: NaN,
   }));
   try {
-    for (const server of servers) await warm(server, 50);
+    for (const server of servers) await warm(server, options.warm);
     const blocks = 10;
     for (let block = 0; block < blocks; block++) {
       for (const index of block % 2 === 0 ? [0, 1] : [1, 0]) {
@@ -96,7 +98,7 @@ export async function benchSmallRequests(options: SmallOptions): Promise<void> {
   }
 
   console.log(
-    `\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks; ${options.idle} idle connections`,
+    `\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks, after ${options.warm} unmeasured ones; ${options.idle} idle connections`,
   );
   const yardstick = tallies[1];
   const rows = [['server', 'p50 ms', 'p99 ms', 'p50 × yardstick', 'server CPU ms/request', 'KiB per idle connection']];

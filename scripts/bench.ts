@@ -33,6 +33,11 @@ async function main(): Promise<void> {
       describe: 'Bulk and queue rounds, each rotating the order; default 4, 2 with --quick',
     })
     .option('requests', { type: 'number', describe: 'Small round trips per server; default 2000, 400 with --quick' })
+    .option('warm', {
+      type: 'number',
+      describe:
+        'Unmeasured small round trips and queue send-receive pairs per server first, so that the JIT has compiled what a long-running server runs; default 3000, 500 with --quick',
+    })
     .option('idle', { type: 'number', default: 500, describe: 'Idle connections held open per server' })
     .option('starts', { type: 'number', describe: 'CLI start-ups timed per command; default 20, 10 with --quick' })
     .option('files', {
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     .help()
     .parseAsync();
   const quick = args.quick;
+  const warm = args.warm ?? (quick ? 500 : 3000);
   const parts = new Set(args.only ?? PARTS);
   const work = await mkdtemp(join(args.dir, 'wirestate-bench-'));
   const began = performance.now();
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
     if (parts.has('small'))
       await benchSmallRequests({
         requests: args.requests ?? (quick ? 400 : 2000),
+        warm,
         idle: args.idle,
         work,
         timeout: args.timeout,
@@ -114,6 +121,7 @@ async function main(): Promise<void> {
     if (parts.has('queue')) {
       await benchQueueRate({
         messages: args.messages ?? (quick ? 300 : 1000),
+        warm,
         rounds: args.rounds ?? (quick ? 2 : 4),
         senders: args.senders.map(Number),
         seedpeer: args.seedpeer,
