@@ -103,8 +103,6 @@ export async function serve(
   const stop = (reason: string) => {
     const open = servers.reduce((sum, server) => sum + server.open, 0);
     const graceMs = stopping ? 0 : args.grace * 1000;
-    // Listeners close first, so that once the line below is read, new connections are already refused.
-    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.close()]);
     if (stopping) log.warn(`${reason} again: stopping now`, { event: 'stopping', reason, grace_s: 0 });
     else
       log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`, {
@@ -114,6 +112,10 @@ export async function serve(
         grace_s: args.grace,
       });
     stopping = true;
+    // The listeners close in this same turn, and the line above is written later (an info line waits for its
+    // batch, batched-output.ts): once it is read, new connections are already refused. What closing says
+    // (`aborting N connection(s)`, at once with --grace 0) comes after it.
+    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.close()]);
     void closed.then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -110,6 +110,28 @@ describe('shutdown on a signal', () => {
     expect(await temporaryFiles(root)).toEqual([]);
   });
 
+  it('with --grace 0, says it stops accepting before it says what it aborts, and is refused after either', async () => {
+    await start(0);
+    const stalled = await raw(
+      server.port,
+      encodeRequest(OP.upload, 'stalled.bin'),
+      encodeUploadSize(3000),
+      Buffer.alloc(1000),
+    );
+    await stalled.replies(2);
+    server.child.kill('SIGTERM');
+    expect(await stalled.ended).toBe('reset');
+    expect(await server.exited).toBe(0);
+    const lines = server.output().split('\n');
+    const stopping = lines.findIndex((line) =>
+      line.includes('SIGTERM: no longer accepting connections; 1 in flight get up to 0 s'),
+    );
+    const aborting = lines.findIndex((line) => line.includes('aborting 1 connection(s) still open'));
+    expect(stopping).toBeGreaterThanOrEqual(0);
+    expect(aborting).toBeGreaterThan(stopping);
+    expect(await readdir(root)).toEqual([]);
+  });
+
   it('a second signal stops at once (no waiting out a 600 s grace), still leaving no temp file', async () => {
     await start(600);
     const stalled = await raw(
