@@ -160,14 +160,18 @@ function fixturePeer(at: {
       const record =
         options.traced === false
           ? undefined
-          : TraceWriter.open(at.traces, {
-              protocol: at.protocol,
-              role: 'client',
-              connection: 'client',
-              peer: `127.0.0.1:${port}`,
-              transport,
-              input: spec.input,
-            });
+          : TraceWriter.open(
+              at.traces,
+              {
+                protocol: at.protocol,
+                role: 'client',
+                connection: 'client',
+                peer: `127.0.0.1:${port}`,
+                transport,
+                input: spec.input,
+              },
+              () => undefined,
+            );
       const running = { id: 'client', log: silent, record, watch: options.watch };
       return transport === 'tcp'
         ? runConnection(await connectTcp('127.0.0.1', port), spec, running).finished

@@ -88,14 +88,11 @@ export async function runClientSession(
   // The trace writer and the UDP loop are loaded only by the sessions that use them: a plain run starts sooner.
   const record = async () =>
     args.record
-      ? (await import('../trace/trace-writer')).TraceWriter.open(args.record, {
-          protocol,
-          role: 'client',
-          connection,
-          peer,
-          transport,
-          input: spec.input,
-        })
+      ? (await import('../trace/trace-writer')).TraceWriter.open(
+          args.record,
+          { protocol, role: 'client', connection, peer, transport, input: spec.input },
+          (line) => toStderr.warn(line),
+        )
       : undefined;
   try {
     if (transport === 'udp') {

@@ -6,13 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OP, STATUS, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
 import { EXIT } from '../engine/exit-codes';
 import { errorCode } from '../storage/errors';
-import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import { CLI, run, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 import { downloadArgs, uploadArgs } from '../test-support/transfer-client-args';
 import { raw } from '../test-support/raw-client';
 
@@ -106,6 +106,63 @@ describe('a full disk', () => {
     );
     await server.logged(/refused \(no room\)/);
     expect(await readdir(disk())).toEqual([]);
+  });
+});
+
+describe('a full disk under --record', () => {
+  /** `args` run in a private mount namespace where the folder `traces` is a 1 MiB tmpfs. */
+  const onSmallTraceDisk = (): string[] => [
+    'unshare',
+    '--user',
+    '--map-root-user',
+    '--mount',
+    'sh',
+    '-c',
+    'mount -t tmpfs -o size=1m wirestate "$0" && exec "$@"',
+    join(base, 'traces'),
+  ];
+
+  it('the server stops the trace that fills it, with one warning, and serves that download whole and the next', async () => {
+    await mkdir(join(base, 'traces'));
+    await writeFile(join(base, 'root', 'big.bin'), Buffer.alloc(3 * MiB, 7));
+    server = await startServerProcess(
+      ['--root', join(base, 'root'), '--record', join(base, 'traces')],
+      onSmallTraceDisk(),
+    );
+    const first = await wirestate(downloadArgs(server.port, 'big.bin', join(base, 'local', 'one.bin')));
+    expect(first.code).toBe(EXIT.ok);
+    expect((await readFile(join(base, 'local', 'one.bin'))).equals(Buffer.alloc(3 * MiB, 7))).toBe(true);
+    await server.logged(
+      /trace stopped and removed, the connection goes on without it: cannot write \S+\.jsonl \(ENOSPC\)/,
+    );
+    const second = await wirestate(downloadArgs(server.port, 'big.bin', join(base, 'local', 'two.bin')));
+    expect(second.code).toBe(EXIT.ok);
+    expect(server.child.exitCode).toBeNull();
+  });
+
+  it('a client whose trace fills the disk says so once and moves the file whole', async () => {
+    await mkdir(join(base, 'traces'));
+    await writeFile(join(base, 'root', 'big.bin'), Buffer.alloc(3 * MiB, 9));
+    server = await startServerProcess(['--root', join(base, 'root')]);
+    const [command, ...rest] = onSmallTraceDisk();
+    const client = await run(command, [
+      ...rest,
+      process.execPath,
+      CLI,
+      'client',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '-v',
+      'big.bin',
+      '-l',
+      join(base, 'local', 'got.bin'),
+      '--record',
+      join(base, 'traces'),
+    ]);
+    expect(client.code).toBe(EXIT.ok);
+    expect(client.stderr.match(/trace stopped and removed/g)).toHaveLength(1);
+    expect(client.stderr).toMatch(/cannot write \S+client\.jsonl \(ENOSPC\)/);
+    expect((await readFile(join(base, 'local', 'got.bin'))).equals(Buffer.alloc(3 * MiB, 9))).toBe(true);
   });
 });
 

@@ -13,13 +13,17 @@ afterEach(() => rm(base, { recursive: true, force: true }));
 describe('TraceWriter', () => {
   it('writes a header and one line per event, in order, into a folder it creates', async () => {
     const dir = join(base, 'new', 'traces');
-    const writer = TraceWriter.open(dir, {
-      protocol: 'echo',
-      role: 'server',
-      connection: 'c7',
-      peer: '127.0.0.1:4000',
-      input: { max: 3 },
-    });
+    const writer = TraceWriter.open(
+      dir,
+      {
+        protocol: 'echo',
+        role: 'server',
+        connection: 'c7',
+        peer: '127.0.0.1:4000',
+        input: { max: 3 },
+      },
+      () => undefined,
+    );
     writer.in(Buffer.from('ping\n'));
     writer.state('replying');
     writer.out(Uint8Array.from([0, 255]));
@@ -59,13 +63,17 @@ describe('TraceWriter', () => {
   });
 
   it('stamps each entry with milliseconds since the trace opened, never going back', async () => {
-    const writer = TraceWriter.open(base, {
-      protocol: 'echo',
-      role: 'client',
-      connection: 'client',
-      peer: 'localhost:1',
-      input: {},
-    });
+    const writer = TraceWriter.open(
+      base,
+      {
+        protocol: 'echo',
+        role: 'client',
+        connection: 'client',
+        peer: 'localhost:1',
+        input: {},
+      },
+      () => undefined,
+    );
     for (let n = 0; n < 50; n++) writer.state(`s${n}`);
     await writer.finish({ ok: false, outcome: 'aborted', code: 'session.aborted', bytes: 0 });
     const times = parseTrace(await readFile(writer.path, 'utf8')).entries.map((entry) => entry.t);
@@ -73,7 +81,11 @@ describe('TraceWriter', () => {
   });
 
   it("names a one-connection client's trace <time>-client.jsonl, not client-client", async () => {
-    const writer = TraceWriter.open(base, { protocol: 'transfer', role: 'client', connection: 'client', peer: 'h:1' });
+    const writer = TraceWriter.open(
+      base,
+      { protocol: 'transfer', role: 'client', connection: 'client', peer: 'h:1' },
+      () => undefined,
+    );
     await writer.finish({ ok: true, outcome: 'downloaded', code: 'ok', bytes: 0 });
     expect(await readdir(base)).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d-]+Z-client\.jsonl$/)]);
   });
