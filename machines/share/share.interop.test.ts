@@ -174,10 +174,12 @@ describe('through the stammer proxy', () => {
       log: capturingLogger([]),
     });
     // 1 MiB in 3-byte pieces can trickle past seedpeer's 20 s wait for the server's close on a loaded machine
-    // (it exited 6, timeout, once in CI): each wait gets 120 s, still bounded, the test's own limit above them all.
+    // (it exited 6, timeout, once in CI): each wait gets 120 s, and the process as long before it is killed (it was
+    // killed at the 30 s default, once in CI), still bounded, the test's own limit above them all.
     const peer = (...args: string[]) =>
       seedpeer(['share', args[0], '127.0.0.1', String(proxy.address.port), ...args.slice(1), '--timeout', '120'], {
         cwd: join(base, 'down'),
+        timeoutMs: 120_000,
       });
     try {
       for (const [name] of FILES) {
@@ -196,7 +198,7 @@ describe('through the stammer proxy', () => {
       await proxy.close();
       await stop(server);
     }
-  }, 180_000);
+  }, 300_000);
 
   it('the wirestate client against seedpeer share serve, its answers in 3-byte pieces (pass split, pass with file bytes)', async () => {
     const peer = await startPeerServer(SEEDPEER, (port) => ['share', 'serve', String(port), join(base, 'root')]);
