@@ -11,7 +11,7 @@ export const SHARE_PORT = 3650;
 export const SHARE_MAX_REQUEST = 4096;
 export const PASS = Buffer.from('pass');
 export const CANCEL = Buffer.from('cancel');
-const SEPARATOR = ', ';
+export const SEPARATOR = ', ';
 
 export type ShareRequest = { kind: 'put' | 'get'; name: string } | { kind: 'list' } | { kind: 'unknown'; text: string };
 

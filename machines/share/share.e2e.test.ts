@@ -76,6 +76,25 @@ it('keeps names inside the shared folder, takes long names and names with commas
   expect((await client('list')).stdout).toBe(`${long}\n`);
 });
 
+it('a name the protocol cannot carry is refused by the client before it connects, and one a listing would split by the server', async () => {
+  await start();
+  await writeFile(join(here, 'data.txt'), 'data\n');
+  const lineBreak = await client('put', 'a\nb', '-i', 'data.txt');
+  expect(lineBreak.code).toBe(EXIT.usage);
+  expect(lineBreak.stderr).toContain(
+    'put: NAME holds a control character ("a\\nb"), which the share protocol cannot carry',
+  );
+  expect((await client('get', 'a\tb')).code).toBe(EXIT.usage);
+  const separated = await client('put', 'x, y', '-i', 'data.txt');
+  expect(separated.code).toBe(EXIT.usage);
+  expect(separated.stderr).toContain('put: NAME holds ", ", which a listing separates names with');
+  // An original client sends what it is given: the server cancels it, and stores nothing.
+  expect((await raw('put,x, y')).toString()).toBe('cancel');
+  await server!.logged(/cancelled \(a name holding ", ", which a listing separates names with\)/);
+  expect(await readdir(shared)).toEqual([]);
+  expect((await client('list')).stdout).toBe('');
+});
+
 it('a put of a name with folders in it says the name the server stores it under (the last part)', async () => {
   await start();
   await mkdir(join(here, 'sub', 'dir'), { recursive: true });

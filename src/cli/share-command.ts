@@ -23,6 +23,7 @@ import { readOnly } from '../storage/read-only-files';
 import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
+import { SEPARATOR } from '../../machines/share/codec';
 import { formatBytes } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
 import { openServedFolder } from './served-folder';
@@ -111,6 +112,15 @@ const clientBuilder = (yargs: Argv) =>
       if (args.command === 'put' && isStandardStream(args.name))
         throw new Error('put - needs the name to store it under: put NAME -i - sends stdin as NAME');
       if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
+      // The request is the name's bytes as they are: a line break would end it there, the rest taken for the file.
+      if (args.command !== 'list' && /[\x00-\x1f\x7f]/.test(args.name ?? ''))
+        throw new Error(
+          `${args.command}: NAME holds a control character (${JSON.stringify(args.name)}), which the share protocol cannot carry`,
+        );
+      if (args.command === 'put' && args.name?.includes(SEPARATOR))
+        throw new Error(
+          `put: NAME holds "${SEPARATOR}", which a listing separates names with: it would list as two names`,
+        );
       if (args.json && args.command === 'get' && isStandardStream(args.output))
         throw new Error('--json and -o - both write to stdout: pick one');
       return true;
