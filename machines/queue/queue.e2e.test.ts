@@ -80,6 +80,21 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     expect((await client('receive')).code).toBe(EXIT.refused);
   });
 
+  it(`refuses to send a text that begins with <<GET>>, which would take the oldest message (${socktype})`, async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    await writeFile(join(dir, 'victim.txt'), 'victim message');
+    await writeFile(join(dir, 'get.txt'), '<<GET>> is how you ask');
+    expect((await client('send', 'victim.txt')).code).toBe(EXIT.ok);
+    expect(await client('send', 'get.txt')).toMatchObject({
+      code: EXIT.localFile,
+      stderr: expect.stringContaining(
+        'get.txt begins with <<GET>>, which the server takes for a receive: sent, it would take the oldest message instead of adding one; nothing was sent',
+      ),
+    });
+    expect(await client('receive', 'out.txt')).toMatchObject({ code: EXIT.ok });
+    expect(await readFile(join(dir, 'out.txt'), 'utf8')).toBe('victim message\n');
+  });
+
   it(`says whether a sent message was acknowledged (${socktype})`, async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
     await writeFile(join(dir, 'm.txt'), 'hello');

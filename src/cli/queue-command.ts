@@ -25,7 +25,7 @@ import { serve, withServerOptions } from './serve';
 import { createAtomicFile } from '../storage/atomic-file';
 import { isStandardStream } from '../storage/standard-streams';
 import type { IncomingFile } from '../storage/file-store';
-import { DEFAULT_MAX_MESSAGE, messageFromText } from '../../machines/queue/codec';
+import { DEFAULT_MAX_MESSAGE, GET, isGet, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
 import { DEFAULT_QUEUE_LIMITS, MessageQueue } from '../../machines/queue/message-queue';
 import { OFFER_AFTER_MS, OFFER_TOKEN, OFFER_WAIT_MS } from '../../machines/queue/store-confirmation';
@@ -167,6 +167,12 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       return fail(
         EXIT.localFile,
         `${String(args.file)} is not UTF-8 text; the queue client sends text, as the seed's client does`,
+      );
+    // The server takes a connection whose first bytes are the GET for a receive: this send would take a message.
+    if (isGet(message.bytes))
+      return fail(
+        EXIT.localFile,
+        `${args.file ?? '-'} begins with ${GET.toString()}, which the server takes for a receive: sent, it would take the oldest message instead of adding one; nothing was sent`,
       );
   }
   // Checked before asking: a message handed over leaves the queue, so it must have somewhere to go.
