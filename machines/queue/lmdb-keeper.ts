@@ -29,7 +29,14 @@ async function durable(write: Promise<boolean>): Promise<void> {
     await Promise.all([write, (write as Write).flushed]);
   } catch (error) {
     const cause = (error as { commitError?: Promise<unknown> }).commitError;
-    throw withErrnoName(cause ? await cause.then(() => error, (reason: unknown) => reason) : error);
+    throw withErrnoName(
+      cause
+        ? await cause.then(
+            () => error,
+            (reason: unknown) => reason,
+          )
+        : error,
+    );
   }
 }
 
