@@ -16,7 +16,7 @@ import { onWireCommands } from '../engine/wire-commands';
 import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
-import { watchSendProgress } from './send-progress';
+import { CLIENT_POLL_MS, SERVER_POLL_MS, watchSendProgress } from './send-progress';
 import { guardSlot, type SlotLimits } from './slot-guard';
 import { startSocketLife, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
@@ -28,7 +28,11 @@ const EMPTY = Buffer.alloc(0);
 export interface ConnectionOptions extends Omit<SessionOptions, 'held'> {
   /** A server's limits on how long a connection may hold its slot (clients have none). */
   limits?: SlotLimits;
-  /** A client's: tell the machine (`wire.progress`) each time the peer acknowledges more of what it sent, so a slow link draining its last megabytes is not taken for an idle one. */
+  /**
+   * A client's: look every CLIENT_POLL_MS, not SERVER_POLL_MS, whether the peer acknowledged more of what was sent
+   * (each time it has, the machine hears `wire.progress`, so a slow link draining its last megabytes, or a peer
+   * that reads slowly, is not taken for an idle one).
+   */
   reportSendProgress?: boolean;
   /** With `reportSendProgress`: hears, at each of those times, how many bytes handed to the socket still wait to be acknowledged. */
   onSendProgress?: (waiting: number) => void;
@@ -58,12 +62,14 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       socket.resetAndDestroy();
     });
   actor.on('session.request', () => guard?.requested());
-  const stopProgress = options.reportSendProgress
-    ? watchSendProgress(socket, (waiting) => {
-        if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
-        options.onSendProgress?.(waiting);
-      })
-    : undefined;
+  const stopProgress = watchSendProgress(
+    socket,
+    options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
+    (waiting) => {
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
+      options.onSendProgress?.(waiting);
+    },
+  );
   let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
   const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));
   const settle = () => {
@@ -203,7 +209,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   });
   socket.on('close', (hadError) => {
     guard?.stop();
-    stopProgress?.();
+    stopProgress();
     tellLife({
       type: 'socket.closed',
       hadError,

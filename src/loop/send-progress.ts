@@ -1,5 +1,5 @@
 /**
- * Tells when the peer takes bytes we sent: every `POLL_MS` while some of what
+ * Tells when the peer takes bytes we sent: every so often while some of what
  * the kernel accepted is unacknowledged, it reads the socket's send queue and
  * calls `onProgress` if the peer acknowledged more than before. A client's
  * last write is done once the kernel has it, yet megabytes may then drain over
@@ -10,13 +10,20 @@
 import type { Socket } from 'node:net';
 import { unacknowledgedBytes } from './tcp-table';
 
-const POLL_MS = 250;
+/** How often a client looks: its progress bar follows. */
+export const CLIENT_POLL_MS = 250;
+/**
+ * How often a server looks: only its idle watchdog needs to hear that a slow reader still takes bytes (a socket
+ * whose send buffer is full says it has room again only once much of it has drained: minutes at a few KB/s).
+ */
+export const SERVER_POLL_MS = 1000;
 
 /**
- * Starts watching; the returned function stops it. `onProgress` gets the bytes handed to the socket that the peer
- * has not acknowledged yet. Where the system does not tell (not Linux), bytes the kernel took count as acknowledged.
+ * Starts watching, every `everyMs`; the returned function stops it. `onProgress` gets the bytes handed to the socket
+ * that the peer has not acknowledged yet. Where the system does not tell (not Linux), bytes the kernel took count
+ * as acknowledged.
  */
-export function watchSendProgress(socket: Socket, onProgress: (waiting: number) => void): () => void {
+export function watchSendProgress(socket: Socket, everyMs: number, onProgress: (waiting: number) => void): () => void {
   let acknowledged = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -38,9 +45,11 @@ export function watchSendProgress(socket: Socket, onProgress: (waiting: number) 
         onProgress(socket.bytesWritten - acknowledged);
       }
     }
-    timer = setTimeout(() => void poll(), POLL_MS).unref();
+    timer = setTimeout(() => void poll(), untilNextTick()).unref();
   };
-  timer = setTimeout(() => void poll(), POLL_MS).unref();
+  // On the same ticks for every socket (multiples of everyMs): their looks share one read of the table (tcp-table.ts).
+  const untilNextTick = () => everyMs - (performance.now() % everyMs);
+  timer = setTimeout(() => void poll(), untilNextTick()).unref();
 
   return () => {
     stopped = true;

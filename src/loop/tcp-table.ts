@@ -23,9 +23,7 @@ export async function unacknowledgedBytes({
   remotePort,
 }: TcpEnds): Promise<number | undefined> {
   if (!localAddress || !localPort || !remoteAddress || !remotePort) return undefined;
-  const table = await readFile(isIPv4(localAddress) ? '/proc/net/tcp' : '/proc/net/tcp6', 'latin1').catch(
-    () => undefined,
-  );
+  const table = await tableFromNow(isIPv4(localAddress) ? '/proc/net/tcp' : '/proc/net/tcp6');
   if (table === undefined) return undefined;
   const key = ` ${procAddress(localAddress, localPort)} ${procAddress(remoteAddress, remotePort)} `;
   const at = table.indexOf(key);
@@ -38,6 +36,28 @@ export async function unacknowledgedBytes({
       .split(/\s+/)[1] ?? '';
   const unacknowledged = Number.parseInt(queues.split(':')[0] ?? '', 16);
   return Number.isNaN(unacknowledged) ? undefined : unacknowledged;
+}
+
+/** Reads asked for and not begun yet, by table: whoever asks before one begins shares it. */
+const waiting = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The table at `path` as read after this call (undefined where it cannot be read: not Linux). The read begins
+ * once the current turn of the event loop is done, so every socket asked about in that turn (a server's
+ * watchers fire together, send-progress.ts) shares one read, and each caller's counts from before its call
+ * are all in it.
+ */
+function tableFromNow(path: string): Promise<string | undefined> {
+  const pending = waiting.get(path);
+  if (pending) return pending;
+  const table = new Promise<string | undefined>((resolve) =>
+    setImmediate(() => {
+      waiting.delete(path);
+      readFile(path, 'latin1').then(resolve, () => resolve(undefined));
+    }),
+  );
+  waiting.set(path, table);
+  return table;
 }
 
 /** An address and port as the kernel prints them there: each 32-bit word of the address in the host's byte order, in hex. */
