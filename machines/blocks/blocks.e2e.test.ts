@@ -116,3 +116,17 @@ it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
     expect(await readdir(dir)).toEqual(['served']);
   },
 );
+
+it("prints a server's ERR reason with its control characters shown, not obeyed by the terminal (exit 3)", async () => {
+  const hostile = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end('ERR \x1b[2Jgone\x07\n'));
+  }).listen(0, '127.0.0.1');
+  await once(hostile, 'listening');
+  const { port } = hostile.address() as AddressInfo;
+  const result = await wirestate(['blocks', 'client', `127.0.0.1:${port}:f.txt`, 'got.txt'], dir);
+  hostile.close();
+  expect(result.code).toBe(EXIT.refused);
+  expect(result.stderr).toContain('\\x1b[2Jgone\\x07');
+  expect(result.stderr).not.toContain('\x1b');
+});

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import type { SessionOutcome } from '../engine/protocol';
 import { EXIT } from '../engine/exit-codes';
+import { printable } from './printable';
 import { outcomeProse } from '../log/outcome-prose';
 import { hostPort } from '../loop/peer-name';
 import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
@@ -147,7 +148,7 @@ export class ClientReport {
   note(line: string): void {
     if (this.json) return;
     if (this.log) this.log.info(line, { ...this.about, event: 'note', outcome: this.outcome?.outcome });
-    else process.stderr.write(`${line}\n`);
+    else process.stderr.write(`${printable(line)}\n`);
   }
 
   /** The session's end, for the object's outcome, code and bytes. */
@@ -162,7 +163,7 @@ export class ClientReport {
     if (this.log) {
       this.log.error(line, { ...this.about, event: 'end', ...this.ending(exitCode) });
       this.endLogged = true;
-    } else process.stderr.write(`wirestate ${this.command} client: ${line}\n`);
+    } else process.stderr.write(`wirestate ${this.command} client: ${printable(line)}\n`);
     this.detail ??= message;
     return exitCode;
   }

@@ -21,3 +21,8 @@ it('tables 250,000 files (the width is not found by spreading every size into on
   const files = Array.from({ length: 250_000 }, (_, index) => ({ name: `f${index}`, size: index, mtimeMs: 0 }));
   expect(listingText(files).split('\n')).toHaveLength(250_001);
 });
+
+it('shows a control character a hostile server put in a name as \\xNN: the terminal does not obey it', () => {
+  const text = listingText([{ name: 'evil\x1b]0;owned\x07\nname\x9b', size: 1, mtimeMs: 0 }]);
+  expect(text).toBe('1 B  1970-01-01 00:00:00Z  evil\\x1b]0;owned\\x07\\x0aname\\x9b\n');
+});

@@ -24,6 +24,7 @@ import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
 import { SEPARATOR } from '../../machines/share/codec';
+import { printable } from './printable';
 import { formatBytes } from '../log/logger';
 import { createAtomicFile } from '../storage/atomic-file';
 import { openServedFolder } from './served-folder';
@@ -220,7 +221,7 @@ async function exchange(
       }
       report.print(
         parseListing(text)
-          .map((entry) => `${entry}\n`)
+          .map((entry) => `${printable(entry)}\n`)
           .join(''),
       );
       return EXIT.ok;

@@ -1,0 +1,8 @@
+/**
+ * Text from a peer (a listed name, a refusal's reason) as it may be printed on a terminal: each control
+ * character (C0, DEL, C1) shown as `\xNN`, so that what a hostile server sends cannot move the cursor, clear
+ * the screen or retitle the window of whoever reads it. Wirestate's own servers never send one (names with
+ * control characters are refused).
+ */
+export const printable = (text: string): string =>
+  text.replace(/[\x00-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
