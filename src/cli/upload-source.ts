@@ -8,6 +8,7 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { errorCode } from '../storage/errors';
 import { isStandardStream, spoolInput, type SpooledInput } from '../storage/standard-streams';
 import { formatBytes } from '../log/logger';
@@ -23,17 +24,45 @@ export type UploadSource =
 
 const copied = (spooled: SpooledInput): UploadSource => ({ path: spooled.path, size: spooled.size, spooled });
 
+/**
+ * `input` copied to a temporary file (spoolInput). Ctrl-C or SIGTERM meanwhile, before any session has its own
+ * handlers (stop-on-signal.ts), removes the copy, says so and exits as they do (130, 143): the copy of a pipe
+ * that does not end was left in the temporary folder, however large it had grown.
+ */
+async function spool(input: Readable, limit?: number): Promise<UploadSource> {
+  const stop = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return copied(await spoolInput(input, limit, stop.signal));
+  } catch (error) {
+    if (!interrupted) throw error;
+    process.stderr.write(
+      `upload interrupted (${interrupted === 'SIGINT' ? 'Ctrl-C' : interrupted}) while copying its input: nothing was sent, and the copy is removed\n`,
+    );
+    process.exit(interrupted === 'SIGINT' ? 130 : 143);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export async function uploadSource(localName: string): Promise<UploadSource> {
-  if (isStandardStream(localName)) return copied(await spoolInput(process.stdin));
+  if (isStandardStream(localName)) return spool(process.stdin);
   const path = resolve(localName);
   const info = await stat(path);
   if (info.isDirectory()) return { problem: `${localName} is a folder: name a file to upload` };
-  if (info.isFIFO()) return copied(await spoolInput(createReadStream(path)));
+  if (info.isFIFO()) return spool(createReadStream(path));
   if (!info.isFile() && !info.isCharacterDevice())
     return { problem: `${localName} is a device, not a file: pipe what it gives into -l - to send that` };
   if (info.isFile() && info.size > 0) return { path, size: info.size, info };
   try {
-    return copied(await spoolInput(createReadStream(path), UNSIZED_LIMIT));
+    return await spool(createReadStream(path), UNSIZED_LIMIT);
   } catch (error) {
     if (errorCode(error) !== 'file.too_long') throw error;
     return {

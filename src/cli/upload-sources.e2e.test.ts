@@ -2,7 +2,9 @@
  * What an upload announces is what it sends: a file whose size stat cannot tell (a /proc file, a pipe, a
  * character device), a folder, and a file that shrinks or grows while its bytes are on their way. Real processes, real files.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { appendFile, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +66,37 @@ it('a named pipe uploads what its writer sends', async () => {
   expect((await writer).code).toBe(0);
   expect(result.code).toBe(EXIT.ok);
   expect(await readFile(join(root, 'piped.txt'), 'utf8')).toBe('through a named pipe\n');
+});
+
+it.each([
+  ['SIGINT', 130, 'Ctrl-C'],
+  ['SIGTERM', 143, 'SIGTERM'],
+] as const)('%s while stdin is being copied removes the copy, says so and exits %i', async (signal, code, words) => {
+  // The copy goes to the child's own temporary folder, so this test sees it come and go.
+  const temporary = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-spool-'));
+  const child = spawn(
+    process.execPath,
+    [CLI, 'client', '-s', `127.0.0.1:${server.port}`, '-m', 'upload', '-v', 'never.bin', '-l', '-'],
+    {
+      env: { ...process.env, TMPDIR: temporary },
+      stdio: ['pipe', 'ignore', 'pipe'],
+      timeout: 30_000,
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  child.stdin.on('error', () => undefined); // EPIPE once the client is gone
+  child.stdin.write(Buffer.alloc(1024 * 1024, 1)); // and never ended
+  for (let tries = 0; (await readdir(temporary)).length === 0 && tries < 200; tries++) await delay(50);
+  expect(await readdir(temporary)).toHaveLength(1);
+  child.kill(signal);
+  expect((await exited)[0]).toBe(code);
+  expect(stderr).toContain(
+    `upload interrupted (${words}) while copying its input: nothing was sent, and the copy is removed`,
+  );
+  expect(await readdir(temporary)).toEqual([]);
+  expect(await readdir(root)).not.toContain('never.bin');
 });
 
 it('/dev/null uploads an empty file, as curl -T /dev/null does', async () => {

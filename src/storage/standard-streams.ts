@@ -39,9 +39,10 @@ export interface SpooledInput {
 
 /**
  * Copies `input` to its end into a temporary file, so its size is known before the upload announces it;
- * past `limit` bytes it stops and fails (`file.too_long`), leaving nothing behind.
+ * past `limit` bytes it stops and fails (`file.too_long`), and when `signal` aborts it fails too: either way
+ * leaving nothing behind.
  */
-export async function spoolInput(input: Readable, limit = Infinity): Promise<SpooledInput> {
+export async function spoolInput(input: Readable, limit = Infinity, signal?: AbortSignal): Promise<SpooledInput> {
   const folder = await mkdtemp(join(tmpdir(), 'wirestate-stdin-'));
   const path = join(folder, 'stdin');
   const remove = () => rm(folder, { recursive: true, force: true });
@@ -54,7 +55,7 @@ export async function spoolInput(input: Readable, limit = Infinity): Promise<Spo
     },
   });
   try {
-    await pipeline(input, bounded, createWriteStream(path));
+    await pipeline(input, bounded, createWriteStream(path), { signal });
     return { path, size: (await stat(path)).size, remove };
   } catch (error) {
     await remove();
