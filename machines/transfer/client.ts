@@ -197,6 +197,23 @@ export const transferClientMachine = checkTargets<Targeted>()(
           ...LATE_HELLO_REPLY,
           'frame.download_reply': [
             {
+              // A resume reply may start the DATA at the bytes kept here or before (the file changed: 0), never
+              // past them or past the file's end: there would be a hole.
+              guard: ({ context, event }) =>
+                event.status === STATUS.yes &&
+                event.start !== undefined &&
+                (event.start > (context.resume?.offset ?? 0) || event.start > (event.size ?? 0)),
+              target: 'failed',
+              actions: {
+                type: 'finish',
+                params: ({ context, event }) => ({
+                  outcome: 'protocol_error',
+                  code: 'protocol.violation',
+                  detail: `the server said to resume at byte ${event.start ?? 0} of ${event.size ?? 0} B, past the ${context.resume?.offset ?? 0} B kept here`,
+                }),
+              },
+            },
+            {
               guard: statusIs(STATUS.yes),
               target: 'prepare_download_confirmation',
               actions: {
