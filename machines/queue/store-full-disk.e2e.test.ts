@@ -1,13 +1,14 @@
 /**
- * The queue's --store on a disk that fills up (a 2 MiB tmpfs in a private mount namespace, as
- * src/loop/storage-faults.e2e.test.ts does): a message the store cannot commit is refused (the sender
- * does not exit 0), the server serves on, and what it stored before is there to receive.
+ * The queue's --store on a disk that fills up (a 2 MiB tmpfs in a private mount namespace, small-disk.ts): a
+ * message the store cannot commit is refused (the sender does not exit 0), the server serves on, and what it
+ * stored before is there to receive.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { onSmallDisk } from '../../src/test-support/small-disk';
 
 let base: string;
 let server: ServerProcess;
@@ -24,16 +25,7 @@ afterEach(async () => {
 it('a send the store cannot commit is not reported sent, and the server serves on', async () => {
   server = await startCliServer(
     ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--store', join(base, 'disk', 'q.lmdb')],
-    [
-      'unshare',
-      '--user',
-      '--map-root-user',
-      '--mount',
-      'sh',
-      '-c',
-      'mount -t tmpfs -o size=2m wirestate "$0" && exec "$@"',
-      join(base, 'disk'),
-    ],
+    onSmallDisk(join(base, 'disk'), '2m'),
   );
   const message = `${'q'.repeat(900_000)}\n`;
   await writeFile(join(base, 'message.txt'), message);

@@ -15,6 +15,7 @@ import { errorCode } from '../storage/errors';
 import { CLI, run, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 import { downloadArgs, uploadArgs } from '../test-support/transfer-client-args';
 import { raw } from '../test-support/raw-client';
+import { onSmallDisk } from '../test-support/small-disk';
 
 const MiB = 1024 * 1024;
 let base: string;
@@ -34,19 +35,7 @@ afterEach(async () => {
 describe('a full disk', () => {
   /** The server, serving a 4 MiB tmpfs that only it (and /proc/PID/root) can see. */
   const startOnSmallDisk = () =>
-    startServerProcess(
-      ['--root', join(base, 'root')],
-      [
-        'unshare',
-        '--user',
-        '--map-root-user',
-        '--mount',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o size=4m wirestate "$0" && exec "$@"',
-        join(base, 'root'),
-      ],
-    );
+    startServerProcess(['--root', join(base, 'root')], onSmallDisk(join(base, 'root'), '4m'));
   /** The server's root as seen from outside its mount namespace. */
   const disk = () => join(`/proc/${String(server.child.pid)}/root`, base, 'root');
 
@@ -110,17 +99,7 @@ describe('a full disk', () => {
 });
 
 describe('a full disk under --record', () => {
-  /** `args` run in a private mount namespace where the folder `traces` is a 1 MiB tmpfs. */
-  const onSmallTraceDisk = (): string[] => [
-    'unshare',
-    '--user',
-    '--map-root-user',
-    '--mount',
-    'sh',
-    '-c',
-    'mount -t tmpfs -o size=1m wirestate "$0" && exec "$@"',
-    join(base, 'traces'),
-  ];
+  const onSmallTraceDisk = () => onSmallDisk(join(base, 'traces'), '1m');
 
   it('the server stops the trace that fills it, with one warning, and serves that download whole and the next', async () => {
     await mkdir(join(base, 'traces'));
