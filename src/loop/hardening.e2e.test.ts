@@ -77,6 +77,17 @@ describe('shutdown on a signal', () => {
     server = await startServerProcess(['--root', root, '--grace', String(graceSeconds)]);
   };
   afterEach(() => rm(root, { recursive: true, force: true }));
+  /** An upload of 3000 bytes, accepted, that sends 1000 and then nothing. */
+  const stalledUpload = async () => {
+    const upload = await raw(
+      server.port,
+      encodeRequest(OP.upload, 'stalled.bin'),
+      encodeUploadSize(3000),
+      Buffer.alloc(1000),
+    );
+    await upload.replies(2);
+    return upload;
+  };
 
   it('stops accepting, lets a transfer in flight finish, aborts one that stalls after --grace, exits 0, leaves no temp file', async () => {
     await start(2);
@@ -112,13 +123,7 @@ describe('shutdown on a signal', () => {
 
   it('with --grace 0, says it stops accepting before it says what it aborts, and is refused after either', async () => {
     await start(0);
-    const stalled = await raw(
-      server.port,
-      encodeRequest(OP.upload, 'stalled.bin'),
-      encodeUploadSize(3000),
-      Buffer.alloc(1000),
-    );
-    await stalled.replies(2);
+    const stalled = await stalledUpload();
     server.child.kill('SIGTERM');
     expect(await stalled.ended).toBe('reset');
     expect(await server.exited).toBe(0);
@@ -134,13 +139,7 @@ describe('shutdown on a signal', () => {
 
   it('a second signal stops at once (no waiting out a 600 s grace), still leaving no temp file', async () => {
     await start(600);
-    const stalled = await raw(
-      server.port,
-      encodeRequest(OP.upload, 'stalled.bin'),
-      encodeUploadSize(3000),
-      Buffer.alloc(1000),
-    );
-    await stalled.replies(2);
+    await stalledUpload();
     server.child.kill('SIGTERM');
     await server.logged(/no longer accepting/);
     server.child.kill('SIGTERM');
