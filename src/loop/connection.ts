@@ -54,18 +54,26 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
   const tellActive = (event: { type: 'socket.error'; code: string }) =>
     actor.getSnapshot().status === 'active' && pump.send(event);
+  /** Bytes sent that the peer has acknowledged, as the last look found (send-progress.ts). */
+  let taken = 0;
   const guard =
     options.limits &&
-    guardSlot(socket, options.limits, (code, reason) => {
-      log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
-      tellActive({ type: 'socket.error', code });
-      socket.resetAndDestroy();
-    });
+    guardSlot(
+      socket,
+      options.limits,
+      () => taken,
+      (code, reason) => {
+        log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
+        tellActive({ type: 'socket.error', code });
+        socket.resetAndDestroy();
+      },
+    );
   actor.on('session.request', () => guard?.requested());
   const stopProgress = watchSendProgress(
     socket,
     options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
     (waiting) => {
+      taken = socket.bytesWritten - waiting;
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
       options.onSendProgress?.(waiting);
     },

@@ -27,13 +27,22 @@ export interface SlotGuard {
   stop(): void;
 }
 
-/** Calls `cut` with a stable code and a reason for the log once a limit is broken; the caller closes the connection. */
-export function guardSlot(socket: Socket, limits: SlotLimits, cut: (code: string, reason: string) => void): SlotGuard {
+/**
+ * Calls `cut` with a stable code and a reason for the log once a limit is broken; the caller closes the connection.
+ * `taken`: the bytes sent that the peer has acknowledged (send-progress.ts): they count as they are taken, not
+ * only as the socket takes more, which a full send buffer does in large steps long apart for a slow reader.
+ */
+export function guardSlot(
+  socket: Socket,
+  limits: SlotLimits,
+  taken: () => number,
+  cut: (code: string, reason: string) => void,
+): SlotGuard {
   let deadline: NodeJS.Timeout | undefined;
   let window: NodeJS.Timeout | undefined;
   let movedBefore = 0;
-  // Bytes that have actually left or arrived: what is still queued for the peer has not moved.
-  const moved = () => socket.bytesRead + socket.bytesWritten - socket.writableLength;
+  // Bytes that have actually arrived or left: what is still queued for the peer, or in its way, has not moved.
+  const moved = () => socket.bytesRead + taken();
 
   const arm = () => {
     deadline ??= setTimeout(

@@ -32,8 +32,9 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-it(`a download read at ${RATE / 1024} KiB/s is not cut by a ${IDLE_S} s idle timeout`, async () => {
-  const socket = connect(server.port, '127.0.0.1');
+/** Downloads big.bin from `port`, taking it at RATE for READ_MS: how many bytes came, and how the server ended it. */
+async function readSlowly(port: number): Promise<{ received: number; ended?: string }> {
+  const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
   let received = 0;
   let ended: string | undefined;
@@ -52,10 +53,36 @@ it(`a download read at ${RATE / 1024} KiB/s is not cut by a ${IDLE_S} s idle tim
     setTimeout(() => socket.resume(), (chunk.length / RATE) * 1000);
   });
   await delay(READ_MS);
-  const soFar = received;
   socket.destroy();
+  return { received, ended };
+}
+
+it(`a download read at ${RATE / 1024} KiB/s is not cut by a ${IDLE_S} s idle timeout`, async () => {
+  const { received, ended } = await readSlowly(server.port);
   expect(ended).toBeUndefined();
   // It kept reading: well over the first socket buffers' worth, and no timeout logged.
-  expect(soFar).toBeGreaterThan((RATE * READ_MS) / 1000 / 4);
+  expect(received).toBeGreaterThan((RATE * READ_MS) / 1000 / 4);
   expect(server.output()).not.toMatch(/timed out/);
+});
+
+it(`nor by --min-rate, which counts the bytes the reader took, not only those its socket took in large steps`, async () => {
+  const strict = await startServerProcess([
+    '--root',
+    base,
+    '--min-rate',
+    '8192',
+    '--rate-window',
+    '3',
+    '--idle-timeout',
+    '60',
+  ]);
+  try {
+    const { received, ended } = await readSlowly(strict.port);
+    expect(ended).toBeUndefined();
+    expect(received).toBeGreaterThan((RATE * READ_MS) / 1000 / 4);
+    expect(strict.output()).not.toMatch(/too_slow|--min-rate/);
+  } finally {
+    strict.child.kill('SIGTERM');
+    await strict.exited;
+  }
 });
