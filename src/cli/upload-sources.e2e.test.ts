@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { appendFile, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,36 @@ it.each([
   );
   expect(await readdir(temporary)).toEqual([]);
   expect(await readdir(root)).not.toContain('never.bin');
+});
+
+it('Ctrl-C while the copy of stdin is being sent removes the copy too', async () => {
+  const temporary = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-spool-'));
+  // A server that takes the connection and never answers: the client waits, its copy made.
+  const silent = createServer((socket) => socket.on('error', () => undefined)).listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const { port } = silent.address() as AddressInfo;
+  const child = spawn(
+    process.execPath,
+    [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', 'x.bin', '-l', '-'],
+    {
+      env: { ...process.env, TMPDIR: temporary },
+      stdio: ['pipe', 'ignore', 'pipe'],
+      timeout: 30_000,
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  child.stdin.end(Buffer.alloc(64 * 1024, 2));
+  const [connection] = (await once(silent, 'connection')) as [Socket];
+  // The session is under way once the hello has gone unanswered.
+  while (!stderr.includes('no reply to hello')) await once(child.stderr, 'data');
+  expect(await readdir(temporary)).toHaveLength(1);
+  child.kill('SIGINT');
+  expect((await exited)[0]).toBe(130);
+  connection.destroy();
+  silent.close();
+  expect(await readdir(temporary)).toEqual([]);
 });
 
 it('/dev/null uploads an empty file, as curl -T /dev/null does', async () => {

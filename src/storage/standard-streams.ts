@@ -3,7 +3,7 @@
  * standard output, an upload comes from standard input. The protocols announce
  * a size before the bytes, so standard input is first copied to a temporary file.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,13 @@ export interface SpooledInput {
 export async function spoolInput(input: Readable, limit = Infinity, signal?: AbortSignal): Promise<SpooledInput> {
   const folder = await mkdtemp(join(tmpdir(), 'wirestate-stdin-'));
   const path = join(folder, 'stdin');
-  const remove = () => rm(folder, { recursive: true, force: true });
+  // However the process ends before the copy is removed (a signal's exit while the bytes are sent), it goes too.
+  const removeAtExit = () => rmSync(folder, { recursive: true, force: true });
+  process.once('exit', removeAtExit);
+  const remove = () => {
+    process.off('exit', removeAtExit);
+    return rm(folder, { recursive: true, force: true });
+  };
   let copied = 0;
   const bounded = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
