@@ -100,17 +100,25 @@ it('rejects a source that is not server:port:name', async () => {
   expect(result.stderr).toContain('expected server:port:fNameInServer, got "localhost:speech.txt"');
 });
 
+/** `blocks client` fetching `name` into `out` from a server that answers any request with `reply` and closes. */
+async function clientOfFakeServer(reply: string, name: string, out: string) {
+  const fake = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(reply));
+  }).listen(0, '127.0.0.1');
+  await once(fake, 'listening');
+  const { port } = fake.address() as AddressInfo;
+  try {
+    return await wirestate(['blocks', 'client', `127.0.0.1:${port}:${name}`, out], dir);
+  } finally {
+    fake.close();
+  }
+}
+
 it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
   'takes any announced size the disk cannot hold as no room (exit 7), however many digits: OK %s',
   async (size) => {
-    const fake = createServer((socket) => {
-      socket.on('error', () => undefined);
-      socket.once('data', () => socket.end(`OK ${size}\nhello`));
-    }).listen(0, '127.0.0.1');
-    await once(fake, 'listening');
-    const { port } = fake.address() as AddressInfo;
-    const result = await wirestate(['blocks', 'client', `127.0.0.1:${port}:big.bin`, 'got.bin'], dir);
-    fake.close();
+    const result = await clientOfFakeServer(`OK ${size}\nhello`, 'big.bin', 'got.bin');
     expect(result.code).toBe(EXIT.localFile);
     expect(result.stderr).toContain(`not enough free space for ${size} bytes`);
     expect(await readdir(dir)).toEqual(['served']);
@@ -118,14 +126,7 @@ it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
 );
 
 it("prints a server's ERR reason with its control characters shown, not obeyed by the terminal (exit 3)", async () => {
-  const hostile = createServer((socket) => {
-    socket.on('error', () => undefined);
-    socket.once('data', () => socket.end('ERR \x1b[2Jgone\x07\n'));
-  }).listen(0, '127.0.0.1');
-  await once(hostile, 'listening');
-  const { port } = hostile.address() as AddressInfo;
-  const result = await wirestate(['blocks', 'client', `127.0.0.1:${port}:f.txt`, 'got.txt'], dir);
-  hostile.close();
+  const result = await clientOfFakeServer('ERR \x1b[2Jgone\x07\n', 'f.txt', 'got.txt');
   expect(result.code).toBe(EXIT.refused);
   expect(result.stderr).toContain('\\x1b[2Jgone\\x07');
   expect(result.stderr).not.toContain('\x1b');

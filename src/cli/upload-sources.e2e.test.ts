@@ -69,31 +69,38 @@ it('a named pipe uploads what its writer sends', async () => {
   expect(await readFile(join(root, 'piped.txt'), 'utf8')).toBe('through a named pipe\n');
 });
 
-it.each([
-  ['SIGINT', 130, 'Ctrl-C'],
-  ['SIGTERM', 143, 'SIGTERM'],
-] as const)('%s while stdin is being copied removes the copy, says so and exits %i', async (signal, code, words) => {
-  // The copy goes to the child's own temporary folder, so this test sees it come and go.
+/**
+ * A client uploading its stdin as `name` to `port`, its temporary folder one of its own (TMPDIR), so a test sees
+ * the copy come and go: the stdin to write into, what it said on stderr so far, and its exit.
+ */
+async function stdinUpload(port: number, name: string) {
   const temporary = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-spool-'));
   const child = spawn(
     process.execPath,
-    [CLI, 'client', '-s', `127.0.0.1:${server.port}`, '-m', 'upload', '-v', 'never.bin', '-l', '-'],
+    [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', name, '-l', '-'],
     {
       env: { ...process.env, TMPDIR: temporary },
       stdio: ['pipe', 'ignore', 'pipe'],
       timeout: 30_000,
     },
   );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit');
+  let said = '';
+  child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
   child.stdin.on('error', () => undefined); // EPIPE once the client is gone
+  return { temporary, child, stderr: () => said, exited: once(child, 'exit') };
+}
+
+it.each([
+  ['SIGINT', 130, 'Ctrl-C'],
+  ['SIGTERM', 143, 'SIGTERM'],
+] as const)('%s while stdin is being copied removes the copy, says so and exits %i', async (signal, code, words) => {
+  const { temporary, child, stderr, exited } = await stdinUpload(server.port, 'never.bin');
   child.stdin.write(Buffer.alloc(1024 * 1024, 1)); // and never ended
   for (let tries = 0; (await readdir(temporary)).length === 0 && tries < 200; tries++) await delay(50);
   expect(await readdir(temporary)).toHaveLength(1);
   child.kill(signal);
   expect((await exited)[0]).toBe(code);
-  expect(stderr).toContain(
+  expect(stderr()).toContain(
     `upload interrupted (${words}) while copying its input: nothing was sent, and the copy is removed`,
   );
   expect(await readdir(temporary)).toEqual([]);
@@ -101,27 +108,14 @@ it.each([
 });
 
 it('Ctrl-C while the copy of stdin is being sent removes the copy too', async () => {
-  const temporary = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-spool-'));
   // A server that takes the connection and never answers: the client waits, its copy made.
   const silent = createServer((socket) => socket.on('error', () => undefined)).listen(0, '127.0.0.1');
   await once(silent, 'listening');
-  const { port } = silent.address() as AddressInfo;
-  const child = spawn(
-    process.execPath,
-    [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', 'x.bin', '-l', '-'],
-    {
-      env: { ...process.env, TMPDIR: temporary },
-      stdio: ['pipe', 'ignore', 'pipe'],
-      timeout: 30_000,
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit');
+  const { temporary, child, stderr, exited } = await stdinUpload((silent.address() as AddressInfo).port, 'x.bin');
   child.stdin.end(Buffer.alloc(64 * 1024, 2));
   const [connection] = (await once(silent, 'connection')) as [Socket];
   // The session is under way once the hello has gone unanswered.
-  while (!stderr.includes('no reply to hello')) await once(child.stderr, 'data');
+  while (!stderr().includes('no reply to hello')) await once(child.stderr, 'data');
   expect(await readdir(temporary)).toHaveLength(1);
   child.kill('SIGINT');
   expect((await exited)[0]).toBe(130);

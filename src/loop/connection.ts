@@ -54,14 +54,20 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
   const tellActive = (event: { type: 'socket.error'; code: string }) =>
     actor.getSnapshot().status === 'active' && pump.send(event);
-  /** Bytes sent that the peer has acknowledged, as the last look found (send-progress.ts). */
-  let taken = 0;
+  const progress = watchSendProgress(
+    socket,
+    options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
+    (waiting) => {
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
+      options.onSendProgress?.(waiting);
+    },
+  );
   const guard =
     options.limits &&
     guardSlot(
       socket,
       options.limits,
-      () => taken,
+      () => progress.acknowledged(),
       (code, reason) => {
         log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
         tellActive({ type: 'socket.error', code });
@@ -69,15 +75,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       },
     );
   actor.on('session.request', () => guard?.requested());
-  const stopProgress = watchSendProgress(
-    socket,
-    options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
-    (waiting) => {
-      taken = socket.bytesWritten - waiting;
-      if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
-      options.onSendProgress?.(waiting);
-    },
-  );
   let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
   const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));
   const settle = () => {
@@ -217,7 +214,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   });
   socket.on('close', (hadError) => {
     guard?.stop();
-    stopProgress();
+    progress.stop();
     tellLife({
       type: 'socket.closed',
       hadError,

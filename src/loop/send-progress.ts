@@ -18,12 +18,21 @@ export const CLIENT_POLL_MS = 250;
  */
 export const SERVER_POLL_MS = 1000;
 
+export interface SendProgress {
+  /** Bytes sent that the peer has acknowledged, as the last look found. */
+  acknowledged(): number;
+  stop(): void;
+}
+
 /**
- * Starts watching, every `everyMs`; the returned function stops it. `onProgress` gets the bytes handed to the socket
- * that the peer has not acknowledged yet. Where the system does not tell (not Linux), bytes the kernel took count
- * as acknowledged.
+ * Starts watching, every `everyMs`. `onProgress` gets the bytes handed to the socket that the peer has not
+ * acknowledged yet. Where the system does not tell (not Linux), bytes the kernel took count as acknowledged.
  */
-export function watchSendProgress(socket: Socket, everyMs: number, onProgress: (waiting: number) => void): () => void {
+export function watchSendProgress(
+  socket: Socket,
+  everyMs: number,
+  onProgress: (waiting: number) => void,
+): SendProgress {
   let acknowledged = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -51,8 +60,11 @@ export function watchSendProgress(socket: Socket, everyMs: number, onProgress: (
   const untilNextTick = () => everyMs - (performance.now() % everyMs);
   timer = setTimeout(() => void poll(), untilNextTick()).unref();
 
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
+  return {
+    acknowledged: () => acknowledged,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }
