@@ -259,7 +259,10 @@ export const shareServerMachine = checkTargets<Targeted>()(
         failure: 'not_stored' as const,
         failedTarget: FAILED,
         framing: 'until-end',
-        limit: (context: Context) => context.maxUploadSize,
+        limit: ({ maxUploadSize }: Context) =>
+          maxUploadSize === undefined
+            ? undefined
+            : { bytes: maxUploadSize, detail: `more than --max-size ${maxUploadSize} B` },
       }),
       upload_complete: { type: 'final', entry: 'end' },
 

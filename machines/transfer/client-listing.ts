@@ -9,7 +9,7 @@ import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { READING_TAG } from '../../src/engine/protocol';
 import { STATUS, encodeStatus, statusLetter } from './frames';
-import { LIST_CHUNK_HEADER_SIZE, encodeListRequest, encodePlainFarewell } from './list-frames';
+import { LISTING_LIMIT, LIST_CHUNK_HEADER_SIZE, encodeListRequest, encodePlainFarewell } from './list-frames';
 
 const cannotList = (detail: string) => ({
   type: 'finish' as const,
@@ -70,9 +70,14 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
         ref: () => '',
         storedTarget: completeTarget,
         outcome: 'listed' as const,
-        failure: 'local_error' as const,
+        // The listing is kept in memory, which fails only past its limit: the server's doing.
+        failure: 'protocol_error' as const,
         failedTarget,
         thenPeerEnds: true,
+        limit: () => ({
+          bytes: LISTING_LIMIT,
+          detail: `a listing of more than ${LISTING_LIMIT / 1024 / 1024} MiB, more than a client keeps`,
+        }),
       }),
     ),
     list_complete: { type: 'final' as const, entry: 'end' as const },

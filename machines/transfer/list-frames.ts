@@ -32,6 +32,12 @@ export function encodePlainFarewell(): Buffer {
   return frame;
 }
 
+/**
+ * The most listing a client keeps (its entries, in memory until the server's close): room for over half a
+ * million files of the longest names, millions of usual ones; a server that sends more is not listing a folder.
+ */
+export const LISTING_LIMIT = 128 * 1024 * 1024;
+
 /** One entry: u8 name length, the name in UTF-8, u64 size, u64 mtime in ms since 1970. */
 export function encodeListEntry(file: ListedFile): Buffer {
   const name = Buffer.from(file.name, 'utf8');

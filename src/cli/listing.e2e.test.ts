@@ -9,9 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { CAPABILITY, IMPLEMENTED, encodeHello } from '../../machines/transfer/extension-frames';
+import {
+  CAPABILITY,
+  EXTENSION_VERSION,
+  IMPLEMENTED,
+  encodeHello,
+  encodeHelloReply,
+} from '../../machines/transfer/extension-frames';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
-import { encodeListRequest, encodePlainFarewell } from '../../machines/transfer/list-frames';
+import {
+  LISTING_LIMIT,
+  encodeListEntry,
+  encodeListRequest,
+  encodePlainFarewell,
+} from '../../machines/transfer/list-frames';
 import { EXIT } from '../engine/exit-codes';
 import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
 import { raw } from '../test-support/raw-client';
@@ -118,6 +129,43 @@ it('a wirestate server that did not agree list: "this server cannot list", exit 
     expect(json).not.toHaveProperty('files');
   } finally {
     await older.stop();
+  }
+});
+
+it('a server whose listing goes on past the limit: the client stops keeping it, a protocol error, exit 5', async () => {
+  // A hostile server: it agrees list, then sends 8 MiB chunks of one long-named entry, up to 24 MiB past the limit.
+  const entry = encodeListEntry({ name: 'x'.repeat(255), size: 1, mtimeMs: 0 });
+  const entries = Buffer.concat(Array.from({ length: Math.floor((8 * 1024 * 1024) / entry.length) }, () => entry));
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(entries.length);
+  const sendEndlessListing = async (socket: Socket) => {
+    socket.write(Buffer.of(0x74));
+    for (let sent = 0; sent < LISTING_LIMIT + 24 * 1024 * 1024 && !socket.destroyed; sent += entries.length)
+      if (!socket.write(Buffer.concat([header, entries]))) await once(socket, 'drain').catch(() => undefined);
+    socket.end(Buffer.alloc(4));
+  };
+  const hostile = createServer((socket) => {
+    socket.on('error', () => undefined);
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      const before = received;
+      received += chunk.length;
+      const reply = { version: EXTENSION_VERSION, capabilities: IMPLEMENTED, maxUploadSize: 0, keepPartialSeconds: 0 };
+      if (before < 256 && received >= 256) socket.write(encodeHelloReply(reply));
+      if (before < 512 && received >= 512) void sendEndlessListing(socket);
+    });
+  });
+  await once(hostile.listen(0, '127.0.0.1'), 'listening');
+  try {
+    const result = await list((hostile.address() as AddressInfo).port);
+    expect(result).toMatchObject({
+      code: EXIT.interrupted,
+      stdout: '',
+      stderr:
+        'wirestate client: the other side broke the protocol: a listing of more than 128 MiB, more than a client keeps\n',
+    });
+  } finally {
+    hostile.close();
   }
 });
 

@@ -198,8 +198,8 @@ export interface FileReceipt<Outcome extends string, Context extends { size: num
   thenPeerEnds?: boolean;
   /** A resumable file: kept under `tag` if interrupted, continued after the `start` bytes kept of an earlier attempt. */
   resume?: (context: Context) => { start: number; tag: string } | undefined;
-  /** Until-end only: the most bytes kept; past it the file is dropped and the session fails (`file.too_large`). */
-  limit?: (context: Context) => number | undefined;
+  /** The most bytes kept of a file of unknown size; past it the file is dropped and the session fails (`file.too_large`). */
+  limit?: (context: Context) => { bytes: number; detail: string } | undefined;
 }
 
 /**

@@ -33,8 +33,8 @@ export interface FileTarget {
   tag?: string;
   /** A source whose length is not known ahead (a listing): it ends where its reads do, and `size` is not checked. */
   untilEnd?: boolean;
-  /** The most bytes a sink of a file of unknown size takes: past it, it keeps nothing and fails (`file.too_large`). */
-  limit?: number;
+  /** The most bytes a sink of a file of unknown size takes: past it, it keeps nothing and fails (`file.too_large`, with `detail`). */
+  limit?: { bytes: number; detail: string };
 }
 
 export interface BulkTarget extends FileTarget {
@@ -283,11 +283,11 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
           const chunk = command.type === 'frame.data' ? command.chunk : command.bytes;
           if (broken) return;
           taken += chunk.length;
-          if (input.limit !== undefined && taken > input.limit) {
+          if (input.limit !== undefined && taken > input.limit.bytes) {
             broken = true;
             discardOrAbort();
             meter.stop();
-            tell({ type: 'file.error', code: 'file.too_large', detail: `more than --max-size ${input.limit} B` });
+            tell({ type: 'file.error', code: 'file.too_large', detail: input.limit.detail });
             return;
           }
           meter.moved(chunk.length);
