@@ -81,10 +81,12 @@ it('a name the protocol cannot carry is refused by the client before it connects
   await writeFile(join(here, 'data.txt'), 'data\n');
   const lineBreak = await client('put', 'a\nb', '-i', 'data.txt');
   expect(lineBreak.code).toBe(EXIT.usage);
-  expect(lineBreak.stderr).toContain(
-    'put: NAME holds a control character ("a\\nb"), which the share protocol cannot carry',
-  );
+  expect(lineBreak.stderr).toContain('put: NAME holds a control character ("a\\x0ab"), which a share name cannot hold');
   expect((await client('get', 'a\tb')).code).toBe(EXIT.usage);
+  // Shown escaped, not obeyed by the terminal: ESC, and C1's CSI (U+009B), which no server would take either.
+  const escapes = await client('get', 'a\x1b[2J\u009b2Jb');
+  expect(escapes.code).toBe(EXIT.usage);
+  expect(escapes.stderr).toContain('get: NAME holds a control character ("a\\x1b[2J\\x9b2Jb")');
   const separated = await client('put', 'x, y', '-i', 'data.txt');
   expect(separated.code).toBe(EXIT.usage);
   expect(separated.stderr).toContain('put: NAME holds ", ", which a listing separates names with');

@@ -114,9 +114,10 @@ const clientBuilder = (yargs: Argv) =>
         throw new Error('put - needs the name to store it under: put NAME -i - sends stdin as NAME');
       if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
       // The request is the name's bytes as they are: a line break would end it there, the rest taken for the file.
-      if (args.command !== 'list' && /[\x00-\x1f\x7f]/.test(args.name ?? ''))
+      // C1 too (U+0080-U+009F): the bytes carry, but no wirestate server takes a control character in a name.
+      if (args.command !== 'list' && /[\x00-\x1f\x7f-\x9f]/.test(args.name ?? ''))
         throw new Error(
-          `${args.command}: NAME holds a control character (${JSON.stringify(args.name)}), which the share protocol cannot carry`,
+          `${args.command}: NAME holds a control character ("${printable(args.name ?? '')}"), which a share name cannot hold`,
         );
       if (args.command === 'put' && args.name?.includes(SEPARATOR))
         throw new Error(

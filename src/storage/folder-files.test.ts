@@ -44,6 +44,8 @@ describe('FolderFiles lookups', () => {
     ['C:canary.txt', 'name.escapes'],
     ['a\nb', 'name.reserved'],
     ['a\x7fb', 'name.reserved'],
+    ['a\u0085b', 'name.reserved'],
+    ['a\u009b2Jb', 'name.reserved'],
     ['\uff0e\uff0e\uff0fcanary.txt', 'name.escapes'],
     ['sub\u2215..\u2215..\u2215canary.txt', 'name.reserved'],
     ['x'.repeat(256), 'name.too_long'],

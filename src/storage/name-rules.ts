@@ -22,7 +22,8 @@ export function checkName(name: string): string[] {
   if (name.length === 0) throw new WirestateError('name.empty', 'empty name');
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new WirestateError('name.too_long', 'name over 255 bytes');
   if (name.includes('\0')) throw new WirestateError('name.nul', 'NUL byte in name');
-  if (/[\x01-\x1f\x7f]/.test(name)) throw new WirestateError('name.reserved', 'control character in name');
+  // C0, DEL and C1 (U+0080-U+009F, CSI among them): a terminal showing the name would obey them.
+  if (/[\x01-\x1f\x7f-\x9f]/.test(name)) throw new WirestateError('name.reserved', 'control character in name');
   if (/[\u2044\u2215\u2216\u29f8\u29f9\uff3c]/.test(name))
     throw new WirestateError('name.reserved', 'a character that looks like a path separator');
   if (name.startsWith('/') || name.includes('\\') || /^[a-zA-Z]:/.test(name)) {
