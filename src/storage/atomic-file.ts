@@ -6,7 +6,7 @@
  * created, linked into place and removed in that very folder, so swapping the
  * folder's path for a symlink meanwhile cannot move any of it elsewhere.
  */
-import { openSync } from 'node:fs';
+import { openSync, type WriteStream } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
@@ -25,7 +25,12 @@ export interface AtomicFileOptions {
   syncFolderLater?: (realPath: string) => void;
 }
 
-export function createAtomicFile(finalPath: string, options: AtomicFileOptions): IncomingFile {
+/** An incoming file written to disk: its stream counts the bytes it wrote (`bytesWritten`). */
+export interface FileOnDisk extends IncomingFile {
+  readonly stream: WriteStream;
+}
+
+export function createAtomicFile(finalPath: string, options: AtomicFileOptions): FileOnDisk {
   const folder = holdFolder(
     dirname(finalPath),
     options.root === undefined ? { followLink: true } : { root: options.root },

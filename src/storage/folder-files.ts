@@ -23,12 +23,13 @@ import type {
   UploadLookup,
 } from './file-store';
 import { errorCode } from './errors';
-import { createAtomicFile } from './atomic-file';
+import { createAtomicFile, type FileOnDisk } from './atomic-file';
 import { availableBytes } from './free-space';
 import { holdFolder } from './held-folder';
 import { makeFolders } from './make-folders';
 import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
+import { RoomPromises } from './room-promises';
 import { checkName, isWirestatePart } from './name-rules';
 import { readRange, unreadable } from './read-range';
 import { createResumableFile } from './resumable-file';
@@ -41,6 +42,7 @@ const LIST_BATCH = 64;
 
 export class FolderFiles implements ServerFiles {
   readonly holds = new NameHolds();
+  private readonly room = new RoomPromises();
   /** The kept uploads connections are writing, which the expiry sweep leaves alone. */
   readonly liveParts: LiveParts;
 
@@ -114,12 +116,13 @@ export class FolderFiles implements ServerFiles {
     return { kind: 'free', ref: path };
   }
 
+  /** Counts the room promised to the uploads under way, in any folder of the store, as taken. */
   async hasRoomFor(ref: string, size: number): Promise<boolean> {
-    return (await availableBytes(dirname(ref))) >= size;
+    return this.room.admit(this.key(ref), size, await availableBytes(dirname(ref)));
   }
 
   release(owner: string): void {
-    this.holds.release(owner);
+    for (const key of this.holds.release(owner)) this.room.forget(key);
   }
 
   /**
@@ -157,7 +160,7 @@ export class FolderFiles implements ServerFiles {
   }
 
   receive(ref: string): IncomingFile {
-    return createAtomicFile(ref, { noClobber: true, root: this.root });
+    return this.promisedTo(ref, createAtomicFile(ref, { noClobber: true, root: this.root }));
   }
 
   /** The bytes kept of an interrupted resumable upload `id` of `ref` (0: none). */
@@ -173,7 +176,13 @@ export class FolderFiles implements ServerFiles {
   receiveResumable(ref: string, kept: KeptPart): IncomingFile {
     const name = resumeNameFor(basename(ref), kept.tag);
     const file = createResumableFile(ref, name, kept.start, { noClobber: true, root: this.root });
-    return this.liveParts.hold(join(dirname(ref), name), file);
+    return this.promisedTo(ref, this.liveParts.hold(join(dirname(ref), name), file));
+  }
+
+  /** The room promised to `ref`'s upload shrinks as its file takes bytes (a resumed one: from its kept bytes on). */
+  private promisedTo(ref: string, file: FileOnDisk): FileOnDisk {
+    this.room.writing(this.key(ref), () => file.stream.bytesWritten);
+    return file;
   }
 
   private key(path: string): string {

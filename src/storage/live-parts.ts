@@ -17,7 +17,7 @@ export class LiveParts {
   constructor(private readonly root: string) {}
 
   /** Holds the part at `path` (a real path) that `file` writes, until its stream has closed, then dates it. */
-  hold(path: string, file: IncomingFile): IncomingFile {
+  hold<File extends IncomingFile>(path: string, file: File): File {
     this.writers.set(path, (this.writers.get(path) ?? 0) + 1);
     file.stream.once('close', () => {
       void this.dateNow(path).finally(() => this.letGo(path));

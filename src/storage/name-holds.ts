@@ -24,10 +24,13 @@ export class NameHolds {
     return true;
   }
 
-  release(owner: string): void {
+  /** Frees every hold `owner` took; returns the names it held alone (its uploads'). */
+  release(owner: string): string[] {
+    const alone: string[] = [];
     for (const { key, exclusive } of this.byOwner.get(owner) ?? []) {
       if (exclusive) {
         this.writers.delete(key);
+        alone.push(key);
         continue;
       }
       const left = (this.readers.get(key) ?? 1) - 1;
@@ -35,6 +38,7 @@ export class NameHolds {
       else this.readers.delete(key);
     }
     this.byOwner.delete(owner);
+    return alone;
   }
 
   /** Number of names held, for the clean-up invariant. */

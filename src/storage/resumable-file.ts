@@ -6,9 +6,8 @@
  */
 import { constants, ftruncateSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { WRITE_BUFFER, type AtomicFileOptions } from './atomic-file';
+import { WRITE_BUFFER, type AtomicFileOptions, type FileOnDisk } from './atomic-file';
 import { hiddenFile, hiddenFileStream } from './hidden-file';
-import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
 import { readRange } from './read-range';
 
@@ -18,7 +17,7 @@ export function createResumableFile(
   keptName: string,
   start: number,
   options: AtomicFileOptions,
-): IncomingFile {
+): FileOnDisk {
   const folder = holdFolder(
     dirname(finalPath),
     options.root === undefined ? { followLink: true } : { root: options.root },
