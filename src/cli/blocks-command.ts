@@ -22,10 +22,8 @@ import { serve, withServerOptions } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
 import { formatBytes } from '../log/logger';
-import { createAtomicFile } from '../storage/atomic-file';
+import { receivedFile, type ReceivedFile } from './received-file';
 import { openServedFolder } from './served-folder';
-import { roomIn } from '../storage/free-space';
-import { pathExists } from '../storage/path-exists';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { blocksClient, blocksServer } from '../../machines/blocks';
@@ -80,9 +78,10 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   const { host, port, name } = parseSource(args.source);
   const toStdout = isStandardStream(args.target);
   const target = resolve(args.target);
+  let output: ReceivedFile | undefined;
   if (!toStdout) {
-    if (!args.force && (await pathExists(target)))
-      return fail(EXIT.localFile, `${args.target} exists; --force replaces it`);
+    output = await receivedFile(args.target, args.force);
+    if ('refused' in output) return fail(EXIT.localFile, output.refused);
     try {
       if (!(await stat(dirname(target))).isDirectory())
         return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
@@ -91,9 +90,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
     }
   }
-  const local = toStdout
-    ? standardOutput(process.stdout)
-    : { receive: () => createAtomicFile(target, { noClobber: !args.force }), hasRoomFor: roomIn(dirname(target)) };
+  const local = output === undefined || 'refused' in output ? standardOutput(process.stdout) : output;
   const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let outcome;
   try {

@@ -4,8 +4,7 @@
  * commands, with its positional arguments, on the shared engine and flags.
  */
 import { hostPort } from '../loop/peer-name';
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import { outcomeWords } from './outcome-words';
@@ -22,7 +21,7 @@ import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
 import { openQueueStore } from './queue-store';
 import { serve, withServerOptions } from './serve';
-import { createAtomicFile } from '../storage/atomic-file';
+import { receivedFile } from './received-file';
 import { isStandardStream } from '../storage/standard-streams';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, GET, isGet, messageFromText } from '../../machines/queue/codec';
@@ -179,7 +178,10 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   let target: IncomingFile | undefined;
   if (args.mode === 'receive' && args.file !== undefined && !isStandardStream(args.file)) {
     try {
-      target = await openTarget(args.file);
+      // The seed's client writes FILE whatever is there: a regular file is replaced, a device written into.
+      const output = await receivedFile(args.file, true);
+      if ('refused' in output) return fail(EXIT.localFile, `${output.refused}; nothing was taken from the queue`);
+      target = output.receive();
     } catch (error) {
       return fail(
         EXIT.localFile,
@@ -265,13 +267,6 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
         );
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
-}
-
-/** The received message's file, written under a temporary name until it is whole; never a folder. */
-async function openTarget(path: string): Promise<IncomingFile> {
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
-  return createAtomicFile(resolve(path), { noClobber: false });
 }
 
 async function readStdin(): Promise<Buffer> {

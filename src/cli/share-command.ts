@@ -26,9 +26,9 @@ import { errorCode } from '../storage/errors';
 import { SEPARATOR } from '../../machines/share/codec';
 import { printable } from './printable';
 import { formatBytes } from '../log/logger';
-import { createAtomicFile } from '../storage/atomic-file';
+import type { IncomingFile } from '../storage/file-store';
+import { receivedFile } from './received-file';
 import { openServedFolder } from './served-folder';
-import { pathExists } from '../storage/path-exists';
 import { readRange } from '../storage/read-range';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { SHARE_MAX_REQUEST, SHARE_PORT, isListing, parseListing } from '../../machines/share/codec';
@@ -175,9 +175,14 @@ async function exchange(
   const name = args.name ?? '';
   const local = typeof from === 'string' ? from : from.path;
   const size = typeof from === 'string' ? 0 : from.size;
+  let receive = (): IncomingFile => {
+    throw new Error(`a ${command} receives no file`);
+  };
   try {
     if (command === 'get' && !toStdout) {
-      if (!args.force && (await pathExists(local))) return fail(EXIT.localFile, `${local} exists; --force replaces it`);
+      const target = await receivedFile(local, args.force);
+      if ('refused' in target) return fail(EXIT.localFile, target.refused);
+      receive = () => target.receive();
       await removeStaleTempFiles(dirname(local), { recursive: false, forNames: [basename(local)] });
     }
   } catch (error) {
@@ -187,7 +192,7 @@ async function exchange(
     ? standardOutput(process.stdout)
     : {
         read: (bytes: number) => readRange(local, bytes, { whole: true }),
-        receive: () => createAtomicFile(local, { noClobber: !args.force }),
+        receive,
       };
   const spec = shareClient(file, {
     command,
