@@ -3,7 +3,7 @@
  * a stack trace, or for a text file a segmentation fault inside lmdb); a store, an empty file or a new path opens.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
@@ -50,6 +50,22 @@ it('--store naming a store an earlier run made opens it with its messages', asyn
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);
 });
+
+it.each([4096, 8192, 20000])(
+  '--store naming a store cut short to %i bytes: exit 7, one line, not a crash inside lmdb (SIGBUS, SIGSEGV)',
+  async (size) => {
+    const path = join(base, 'queue.lmdb');
+    const keeper = LmdbKeeper.open(path);
+    for (let seq = 1; seq <= 3; seq++) await keeper.put({ seq, length: 5 }, Buffer.from('hello'));
+    await keeper.close();
+    await truncate(path, size);
+    const result = await wirestate(queueServer(path));
+    expectStartError(result, EXIT.localFile, /^cannot keep the queue in --store \S+queue\.lmdb: it is cut short/);
+    expect(result.stdout).toMatch(
+      new RegExp(`cut short \\(${size} bytes, where its last commit reaches \\d+\\), which lmdb would crash on`),
+    );
+  },
+);
 
 it.each([
   ['an empty file', 'empty.lmdb'],

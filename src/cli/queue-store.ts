@@ -19,9 +19,13 @@ import { errnoWords } from '../log/errno-words';
 import { folderWords } from './folder-words';
 import { newFileProblem } from './new-file-problem';
 
-/** lmdb's magic number, little-endian at this offset of the meta page that starts every database file lmdb-js writes. */
+/**
+ * Where lmdb-js's meta pages (the file's first two pages, one per alternate commit) keep what is checked here,
+ * little-endian: the magic number, the page size (the main database's `md_pad`), the last page the commit uses
+ * and the commit's transaction id.
+ */
+const META = { magic: 24, pageSize: 48, lastPage: 144, txnId: 152, end: 160 } as const;
 const MAGIC = 0xbeefc0de;
-const MAGIC_OFFSET = 24;
 
 export async function openQueueStore(path: string): Promise<LmdbKeeper> {
   refuseEmptyPath('store', path);
@@ -62,16 +66,33 @@ function storePathProblem(path: string): string | undefined {
   if (found === undefined) return newFileProblem(dataFile, folder);
   if (found.isFile() && found.size === 0) return undefined;
   if (found.isDirectory()) return 'it is a folder; a --store name with an extension is the database file';
-  if (!found.isFile() || !startsWithMagic(dataFile))
-    return `${isFile ? 'it' : dataFile} is not an lmdb store; name a new file, or a store an earlier run made`;
+  const it = isFile ? 'it' : dataFile;
+  const needed = found.isFile() ? bytesCommitted(dataFile) : undefined;
+  if (needed === undefined) return `${it} is not an lmdb store; name a new file, or a store an earlier run made`;
+  if (found.size < needed)
+    return `${it} is cut short (${found.size} bytes, where its last commit reaches ${needed}), which lmdb would crash on; restore it, or move it away to start an empty queue`;
   return undefined;
 }
 
-function startsWithMagic(file: string): boolean {
-  const head = Buffer.alloc(MAGIC_OFFSET + 4);
+/** How far into the file lmdb's newest commit reaches (its last page's end), or undefined if lmdb did not write it. */
+function bytesCommitted(file: string): number | undefined {
   const fd = openSync(file, 'r');
   try {
-    return readSync(fd, head, 0, head.length, 0) === head.length && head.readUInt32LE(MAGIC_OFFSET) === MAGIC;
+    const meta = (at: number) => {
+      const page = Buffer.alloc(META.end);
+      if (readSync(fd, page, 0, page.length, at) !== page.length || page.readUInt32LE(META.magic) !== MAGIC) return;
+      return {
+        pageSize: page.readUInt32LE(META.pageSize),
+        lastPage: Number(page.readBigUInt64LE(META.lastPage)),
+        txnId: page.readBigUInt64LE(META.txnId),
+      };
+    };
+    const first = meta(0);
+    if (first === undefined) return undefined;
+    // A file too short to hold the second meta page reaches at least its end.
+    const second = meta(first.pageSize) ?? { ...first, lastPage: 1, txnId: -1n };
+    const newest = second.txnId > first.txnId ? second : first;
+    return (Math.max(newest.lastPage, 1) + 1) * first.pageSize;
   } finally {
     closeSync(fd);
   }
