@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { parseTrace, chunkBytes } from '../../src/trace/trace-format';
 import { sha256, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { withAnsweringServer } from '../../src/test-support/answering-server';
 
 let dir: string;
 let root: string;
@@ -101,19 +102,8 @@ it('rejects a source that is not server:port:name', async () => {
 });
 
 /** `blocks client` fetching `name` into `out` from a server that answers any request with `reply` and closes. */
-async function clientOfFakeServer(reply: string, name: string, out: string) {
-  const fake = createServer((socket) => {
-    socket.on('error', () => undefined);
-    socket.once('data', () => socket.end(reply));
-  }).listen(0, '127.0.0.1');
-  await once(fake, 'listening');
-  const { port } = fake.address() as AddressInfo;
-  try {
-    return await wirestate(['blocks', 'client', `127.0.0.1:${port}:${name}`, out], dir);
-  } finally {
-    fake.close();
-  }
-}
+const clientOfFakeServer = (reply: string, name: string, out: string) =>
+  withAnsweringServer(reply, (port) => wirestate(['blocks', 'client', `127.0.0.1:${port}:${name}`, out], dir));
 
 it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
   'takes any announced size the disk cannot hold as no room (exit 7), however many digits: OK %s',

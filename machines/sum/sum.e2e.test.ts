@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import { EXIT } from '../../src/engine/exit-codes';
 import { startCliServer, wirestate, wirestateInTerminal, type ServerProcess } from '../../src/test-support/processes';
+import { withAnsweringServer } from '../../src/test-support/answering-server';
 
 let server: ServerProcess;
 beforeEach(
@@ -67,4 +68,15 @@ it('refuses text that is not a number without stopping, and the client checks it
 it('answers 20 clients at once', async () => {
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => client(`client ${i}`, String(i + 1))));
   results.forEach((result, i) => expect(result.stdout).toContain(`Sum: ${i + 1 + 17}\n`));
+});
+
+it("prints the server's name with its control characters shown, not obeyed by the terminal", async () => {
+  const result = await withAnsweringServer('\x1b]0;pwn\x07Mallory\n5\n', (port) =>
+    wirestate(['sum', 'client', '--port', String(port), 'Alice', '42']),
+  );
+  expect(result).toMatchObject({
+    code: EXIT.ok,
+    stdout: expect.stringContaining('Server name: \\x1b]0;pwn\\x07Mallory\n'),
+  });
+  expect(result.stdout).not.toContain('\x1b');
 });

@@ -10,6 +10,7 @@ import {
   CLI,
   type ServerProcess,
 } from '../../src/test-support/processes';
+import { withAnsweringServer } from '../../src/test-support/answering-server';
 
 let server: ServerProcess;
 beforeAll(async () => (server = await startCliServer(['upper', 'server', '0', '--host', '127.0.0.1'])));
@@ -67,4 +68,12 @@ it('says clearly when no server listens', async () => {
   expect(result.stderr).toMatch(
     /cannot connect to 127\.0\.0\.1:1: connection refused \(nothing listens there\) \(ECONNREFUSED\)/,
   );
+});
+
+it("prints a server's reply with its control characters shown, not obeyed by the terminal", async () => {
+  const result = await withAnsweringServer('\x1b]0;pwn\x07\x1b[2K\rFAKE\n', (port) =>
+    wirestate(['upper', 'client', '--port', String(port), 'hello']),
+  );
+  expect(result.stdout).toContain('Message received: \\x1b]0;pwn\\x07\\x1b[2K\\x0dFAKE');
+  expect(result.stdout).not.toContain('\x1b');
 });

@@ -25,6 +25,7 @@ import {
   SUM_PORT,
 } from '../../machines/sum/codec';
 import { sumClient, sumServer } from '../../machines/sum';
+import { printable } from './printable';
 
 const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
 
@@ -111,7 +112,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   if (answer.kind !== 'answer')
     return report.fail(EXIT.interrupted, `not a name and a number: ${JSON.stringify(reply.toString())}`);
   report.print(
-    `Client name: ${name}\nServer name: ${answer.name}\n` +
+    `Client name: ${name}\nServer name: ${printable(answer.name)}\n` +
       `Client number: ${check.value}\nServer number: ${answer.value}\nSum: ${check.value + answer.value}\n`,
   );
   return EXIT.ok;

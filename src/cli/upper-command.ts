@@ -15,6 +15,7 @@ import { runTextClient, withTextClientOptions } from './text-client-run';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { UPPER_MAX_REQUEST, UPPER_PORT } from '../../machines/upper/codec';
 import { upperClient, upperServer } from '../../machines/upper';
+import { printable } from './printable';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT).epilog(
@@ -60,7 +61,8 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
     args,
     report,
   );
-  if (reply) report.print(`Message received: ${reply.toString()}\n`);
+  // The server's words, not a file's bytes: its control characters are shown, not obeyed by the terminal.
+  if (reply) report.print(`Message received: ${printable(reply.toString())}\n`);
   return code;
 }
 
