@@ -77,3 +77,8 @@ it("prints a server's reply with its control characters shown, not obeyed by the
   expect(result.stdout).toContain('Message received: \\x1b]0;pwn\\x07\\x1b[2K\\x0dFAKE');
   expect(result.stdout).not.toContain('\x1b');
 });
+
+it('sends the words after -- too: a sentence may start with "-"', async () => {
+  expect((await client('--', '-n', 'hello')).stdout).toBe('Message received: -N HELLO\n');
+  expect((await client('hello', '--', '-x')).stdout).toBe('Message received: HELLO -X\n');
+});

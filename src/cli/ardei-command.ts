@@ -25,6 +25,7 @@ import { textRequestInput, withTextRequestOptions } from './text-protocol-option
 import type { Logger } from '../log/logger';
 import { openServedFolder } from './served-folder';
 import { downloadFolder } from '../storage/download-folder';
+import { typedWords } from './words-after-options';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
 import {
@@ -254,8 +255,8 @@ async function promptLoop(input: Prompter, args: ClientArgs, log: Logger, report
   }
 }
 
-/** The request the arguments give, if any. Words after `--` (a request starting with "-") come in `_`, after the command's own two names. */
-const requestWords = (args: ClientArgs) => [...(args.request ?? []), ...args._.slice(2).map(String)].join(' ');
+/** The request the arguments give, if any (words after `--` too: a request may start with "-"). */
+const requestWords = (args: ClientArgs) => typedWords(args, args.request).join(' ');
 
 /** What `--json` names the run by: the request, or a prompt session. */
 /** The server a client run talks to: `--port`, or the port of its variant. */

@@ -16,6 +16,7 @@ import { textRequestInput, withTextRequestOptions } from './text-protocol-option
 import { UPPER_MAX_REQUEST, UPPER_PORT } from '../../machines/upper/codec';
 import { upperClient, upperServer } from '../../machines/upper';
 import { printable } from './printable';
+import { typedWords } from './words-after-options';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), UPPER_MAX_REQUEST), UPPER_PORT).epilog(
@@ -48,7 +49,8 @@ const clientBuilder = (yargs: Argv) =>
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
-  let sentence = args.sentence?.length ? args.sentence.join(' ') : undefined;
+  const words = typedWords(args, args.sentence);
+  let sentence = words.length > 0 ? words.join(' ') : undefined;
   if (sentence === undefined) {
     const input = prompter(report.promptStream);
     sentence = await input.ask('Input lowercase sequence: ');
@@ -74,6 +76,12 @@ export const upperCommand = protocolRoles((roles) =>
       'client [sentence..]',
       'Send a line and print the answer',
       valuesRequired(clientBuilder),
-      exitWith(lineClientReported('upper', (args: ClientArgs) => args.sentence?.join(' '), runClient)),
+      exitWith(
+        lineClientReported(
+          'upper',
+          (args: ClientArgs) => typedWords(args, args.sentence).join(' ') || undefined,
+          runClient,
+        ),
+      ),
     ),
 );
