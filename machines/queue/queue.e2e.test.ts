@@ -164,6 +164,14 @@ describe('a message over the cap over TCP', () => {
   });
 });
 
+it.each(['TCP', 'UDP'])(
+  'refuses PORT 0, where no server can be, before anything is sent (%s, exit 2)',
+  async (socktype) => {
+    const result = await wirestate(['queue', 'client', '127.0.0.1', '0', socktype, 'receive']);
+    expect(result).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('PORT must be 1..65535, got 0') });
+  },
+);
+
 it('says plainly that a message too large for one UDP datagram must go over TCP (exit 7)', async () => {
   const server = await startCliServer(['queue', 'server', '0', 'UDP', '--host', '127.0.0.1']);
   try {

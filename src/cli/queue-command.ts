@@ -129,7 +129,7 @@ const clientBuilder = (yargs: Argv) =>
       describe: `TCP send: wait up to ${OFFER_WAIT_MS / 1000} s for the offer of a server run with --offer-confirmation and exit 0 only once it confirms the message stored; no offer: send plainly and say so. Off by default (send at once, as the seed's client): servers do not offer unless told to, since an original client slowed by the network would read the offer`,
     })
     .check((args) => {
-      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
+      if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.mode === 'send' && args.file === undefined) throw new Error('send needs a FILE (- for stdin)');
       return true;
     })
