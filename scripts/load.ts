@@ -37,6 +37,12 @@ async function main(): Promise<void> {
     .option('max-size', { type: 'string', default: '2M', describe: 'Largest file; sizes are random from 0 to this' })
     .option('seed', { type: 'number', default: 1, describe: 'Seed for sizes and the mix' })
     .option('timeout', { type: 'number', default: 300, describe: 'Seconds the whole run may take' })
+    .check((argv) => {
+      if (!Number.isInteger(argv.clients) || argv.clients < 1)
+        throw new Error(`--clients must be a whole number of 1 or more, got ${argv.clients}`);
+      if (!(argv.timeout > 0)) throw new Error(`--timeout must be a number of seconds above 0, got ${argv.timeout}`);
+      return true;
+    })
     .strict()
     .help()
     .parseAsync();
