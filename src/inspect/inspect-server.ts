@@ -8,11 +8,12 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, sep } from 'node:path';
-import type { TraceSupport } from '../trace/trace-support';
 import type { InspectorHub } from './inspector-hub';
 import { streamHistory } from './history-stream';
 import { isLoopbackHost } from './loopback-host';
-import { answerTraceUpload } from './trace-upload';
+import { isOwnOrigin } from './own-origin';
+import { refuse } from './refusal';
+import { traceUploads } from './trace-upload';
 
 const PACKAGE_ROOT = join(__dirname, ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..'] : ['..', '..']));
 const PAGE = join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'index.html');
@@ -35,18 +36,19 @@ export interface InspectServer {
   close(): Promise<void>;
 }
 
-/** Serves the page for `hub`; `protocols` read the traces the page opens (frames, statecharts). */
-export function startInspectServer(
-  hub: InspectorHub,
-  port: number,
-  protocols: Record<string, TraceSupport>,
-): Promise<InspectServer> {
+/** Serves the page for `hub`, and reads the traces the page opens (trace-upload.ts). */
+export function startInspectServer(hub: InspectorHub, port: number): Promise<InspectServer> {
   const streams = new Set<ServerResponse>();
   const page = readFileSync(PAGE, 'utf8');
+  const answerTraceUpload = traceUploads();
   const server = createServer((request, response) => {
-    if (!isLoopbackHost(request.headers.host)) {
-      response.writeHead(403, { 'content-type': 'text/plain' });
-      response.end('the inspector answers to 127.0.0.1 or localhost only\n');
+    const { host, origin } = request.headers;
+    if (!isLoopbackHost(host)) {
+      refuse(request, response, 403, 'the inspector answers to 127.0.0.1 or localhost only');
+      return;
+    }
+    if (origin !== undefined && !isOwnOrigin(origin, host)) {
+      refuse(request, response, 403, `the inspector answers its own page only, not one from ${origin}`);
       return;
     }
     const url = new URL(request.url ?? '/', 'http://inspector');
@@ -87,7 +89,7 @@ export function startInspectServer(
       return;
     }
     if (path === '/trace') {
-      if (request.method === 'POST') answerTraceUpload(request, response, protocols);
+      if (request.method === 'POST') answerTraceUpload(request, response);
       else
         response
           .writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'POST' })

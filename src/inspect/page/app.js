@@ -224,7 +224,12 @@ function renderList() {
 /* ---- recorded traces ---- */
 
 async function openTrace(file) {
-  const response = await fetch('/trace', { method: 'POST', body: await file.text() });
+  // The type the inspector asks for (trace-upload.ts): one a page of another site cannot send it unasked.
+  const response = await fetch('/trace', {
+    method: 'POST',
+    headers: { 'content-type': 'application/jsonl' },
+    body: await file.text(),
+  });
   if (!response.ok) throw new Error(`${file.name}: ${await response.text()}`);
   const { header, entries, config } = await response.json();
   trace = { name: file.name, header, entries, config, step: 0 };
