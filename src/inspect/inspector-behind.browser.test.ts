@@ -6,25 +6,11 @@
  */
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { freePort, startCliServer, type ServerProcess } from '../test-support/processes';
+import { freePort } from '../test-support/processes';
+import { startInspectedQueueServer } from '../test-support/inspected-queue';
 import { inspectorBench } from '../test-support/inspector-bench';
 
 const bench = inspectorBench();
-
-/** A queue server on loopback with its inspector on `inspectorPort`. */
-async function queueServer(inspectorPort: number): Promise<ServerProcess> {
-  const server = await startCliServer([
-    'queue',
-    'server',
-    '0',
-    'TCP',
-    '--host',
-    '127.0.0.1',
-    `--inspect=${inspectorPort}`,
-  ]);
-  await server.logged(/inspector on http:\/\/\S+/);
-  return server;
-}
 
 /** `count` queue messages sent, each over its own TCP connection. */
 async function sendMessages(port: number, count: number): Promise<void> {
@@ -42,7 +28,7 @@ const rows = (page: typeof bench.page) => page.$$eval('#connections tbody tr', (
 // the old run's connections and none of the new run's.
 it("wirestate started again on the same port: the open page loads afresh and shows the new run's connections", async () => {
   const inspectorPort = await freePort();
-  const first = await queueServer(inspectorPort);
+  const { server: first } = await startInspectedQueueServer(inspectorPort);
   await sendMessages(first.port, 6);
   const page = await bench.browser.newPage();
   page.setDefaultTimeout(20_000);
@@ -54,7 +40,7 @@ it("wirestate started again on the same port: the open page loads afresh and sho
     await first.exited;
     await page.waitForSelector('#status:text("disconnected")');
 
-    const second = await queueServer(inspectorPort);
+    const { server: second } = await startInspectedQueueServer(inspectorPort);
     try {
       await sendMessages(second.port, 2);
       await page.waitForFunction(() => document.querySelectorAll('#connections tbody tr').length === 2);

@@ -7,7 +7,8 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { startCliServer, type ServerProcess } from '../test-support/processes';
+import { startInspectedQueueServer } from '../test-support/inspected-queue';
+import type { ServerProcess } from '../test-support/processes';
 
 const MiB = 1024 * 1024;
 /** What the inspector keeps of its messages, in bytes (inspector-hub.ts). */
@@ -17,9 +18,7 @@ let server: ServerProcess;
 let inspectorPort: number;
 
 beforeAll(async () => {
-  server = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--inspect=0']);
-  await server.logged(/inspector on http:\/\/\S+/);
-  inspectorPort = Number(/inspector on http:\/\/127\.0\.0\.1:(\d+)/.exec(server.output())![1]);
+  ({ server, inspectorPort } = await startInspectedQueueServer());
 });
 
 afterAll(async () => {
