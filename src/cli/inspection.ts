@@ -1,7 +1,6 @@
 /** The inspector behind `--inspect` and `--inspect-stately`, loaded only when one of them is given. */
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
 import type { SessionActor } from '../engine/session-actor';
-import type { TraceSupport } from '../trace/trace-support';
 import { type ConnectionMeta, InspectorHub } from '../inspect/inspector-hub';
 import { startInspectServer, type InspectServer } from '../inspect/inspect-server';
 import { MAX_QUEUED_MESSAGES, linkToStately, type StatelyLink } from '../inspect/stately-link';
@@ -34,7 +33,7 @@ export async function inspect(
   const stately = args['inspect-stately'] ? startStatelyLink(log) : undefined;
   if (stately)
     hub.subscribe((message) => message.type.startsWith('@xstate.') && stately.send(message as StatelyInspectionEvent));
-  const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect, protocols);
+  const server = args.inspect === undefined ? undefined : await listenForInspector(hub, args.inspect);
   if (server) log.info(`inspector on ${server.url}`);
   return {
     watch: (connection, actor, request) => hub.watch(connection, actor, request),
@@ -46,13 +45,9 @@ export async function inspect(
   };
 }
 
-async function listenForInspector(
-  hub: InspectorHub,
-  port: number,
-  protocols: Record<string, TraceSupport>,
-): Promise<InspectServer> {
+async function listenForInspector(hub: InspectorHub, port: number): Promise<InspectServer> {
   try {
-    return await startInspectServer(hub, port, protocols);
+    return await startInspectServer(hub, port);
   } catch (error) {
     throw new CommandError(
       `cannot serve the inspector on 127.0.0.1:${port}: ${errnoWords(errorCode(error))}; --inspect PORT picks another, --inspect 0 a free one`,

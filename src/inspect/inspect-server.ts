@@ -8,10 +8,12 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, sep } from 'node:path';
-import type { TraceSupport } from '../trace/trace-support';
 import type { InspectorHub } from './inspector-hub';
+import { streamHistory } from './history-stream';
 import { isLoopbackHost } from './loopback-host';
-import { answerTraceUpload } from './trace-upload';
+import { isOwnOrigin } from './own-origin';
+import { refuse } from './refusal';
+import { traceUploads } from './trace-upload';
 
 const PACKAGE_ROOT = join(__dirname, ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..'] : ['..', '..']));
 const PAGE = join(PACKAGE_ROOT, 'src', 'inspect', 'page', 'index.html');
@@ -26,37 +28,44 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 
 /** Where the page's HTML takes the messages so far. */
 const HISTORY_MARK = '<!-- history -->';
+/** Tells a page that the inspector no longer keeps messages it has not read: it reloads, to the current state. */
+const BEHIND = 'event: behind\ndata: the inspector no longer keeps messages this page has not read\n\n';
 
 export interface InspectServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves the page for `hub`; `protocols` read the traces the page opens (frames, statecharts). */
-export function startInspectServer(
-  hub: InspectorHub,
-  port: number,
-  protocols: Record<string, TraceSupport>,
-): Promise<InspectServer> {
+/** Serves the page for `hub`, and reads the traces the page opens (trace-upload.ts). */
+export function startInspectServer(hub: InspectorHub, port: number): Promise<InspectServer> {
   const streams = new Set<ServerResponse>();
   const page = readFileSync(PAGE, 'utf8');
+  const answerTraceUpload = traceUploads();
   const server = createServer((request, response) => {
-    if (!isLoopbackHost(request.headers.host)) {
-      response.writeHead(403, { 'content-type': 'text/plain' });
-      response.end('the inspector answers to 127.0.0.1 or localhost only\n');
+    const { host, origin } = request.headers;
+    if (!isLoopbackHost(host)) {
+      refuse(request, response, 403, 'the inspector answers to 127.0.0.1 or localhost only');
+      return;
+    }
+    if (origin !== undefined && !isOwnOrigin(origin, host)) {
+      refuse(request, response, 403, `the inspector answers its own page only, not one from ${origin}`);
       return;
     }
     const url = new URL(request.url ?? '/', 'http://inspector');
     const path = url.pathname;
     if (path === '/') {
-      const history = hub.since();
-      // Inside a <script> element: "<" escaped so that no text in a message can end the element.
-      const data = JSON.stringify({
-        last: history.at(-1)?.seq ?? 0,
-        messages: history.map((entry) => entry.message),
-      }).replace(/</g, '\\u003c');
+      // The messages so far go inside the page, in a <script> element (their "<" escaped, so no text ends it).
+      const [head, tail] = page.split(HISTORY_MARK);
       response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
-      response.end(page.replace(HISTORY_MARK, `<script id="history" type="application/json">${data}</script>`));
+      response.write(`${head}<script id="history" type="application/json">{"messages":[`);
+      const last = hub.last();
+      streamHistory(hub, response, {
+        from: hub.firstKept(),
+        until: last,
+        format: (entry, first) => (first ? entry.json : `,${entry.json}`),
+        behind: () => request.socket.resetAndDestroy(),
+        done: () => response.end(`],"last":${last}}</script>${tail}`),
+      });
       return;
     }
     if (path === '/events') {
@@ -69,18 +78,18 @@ export function startInspectServer(
       });
       response.write(': wirestate inspector\n\n'); // opens the stream in the browser even before anything happens
       streams.add(response);
-      const unsubscribe = hub.subscribe(
-        (message, seq) => response.write(`id: ${seq}\ndata: ${JSON.stringify(message)}\n\n`),
-        after,
-      );
-      request.on('close', () => {
-        unsubscribe();
-        streams.delete(response);
+      streamHistory(hub, response, {
+        from: after === 0 ? hub.firstKept() : after + 1,
+        format: (entry) => `id: ${entry.seq}\ndata: ${entry.json}\n\n`,
+        // A page that reads again gets this and loads afresh. One that does not read is cut off with a reset, which also
+        // drops the bytes the kernel still holds for it (megabytes: a FIN would wait behind them for as long as it does).
+        behind: (stalled) => (stalled ? request.socket.resetAndDestroy() : response.end(BEHIND)),
       });
+      request.on('close', () => streams.delete(response));
       return;
     }
     if (path === '/trace') {
-      if (request.method === 'POST') answerTraceUpload(request, response, protocols);
+      if (request.method === 'POST') answerTraceUpload(request, response);
       else
         response
           .writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'POST' })

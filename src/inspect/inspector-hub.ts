@@ -38,16 +38,27 @@ export type HubMessage =
   /** What the connection asked for, as the log line says it (`download "a.txt"`, `send of 41 B`). */
   | { type: 'wirestate.request'; sessionId: string; summary: string; at: string };
 
-/** How many messages a page opened late still gets. */
-const HISTORY = 20_000;
+/**
+ * How many messages a page opened late still gets, and at most how many bytes of them: every page reads them from
+ * this one history at its own pace (history-stream.ts), so what the inspector holds does not grow with its pages.
+ */
+const HISTORY_MESSAGES = 20_000;
+export const HISTORY_BYTES = 8 * 1024 * 1024;
 /** How often progress is sampled during bulk transfer. */
 const PROGRESS_MS = 250;
 
 /** Receives each message with its number in the stream (1, 2, ...), so a page can ask to resume after one. */
 export type HubListener = (message: HubMessage, seq: number) => void;
 
+/** A kept message as a page gets it: its number, and its JSON with `<` escaped, so it can sit inside a `<script>`. */
+export interface HubEntry {
+  seq: number;
+  json: string;
+}
+
 export class InspectorHub {
-  private readonly history: { message: HubMessage; seq: number }[] = [];
+  private readonly history: HubEntry[] = [];
+  private historyBytes = 0;
   private readonly listeners = new Set<HubListener>();
   private seq = 0;
 
@@ -116,22 +127,39 @@ export class InspectorHub {
     });
   }
 
-  /** Every kept message numbered after `after`, then each new one as it comes; returns the unsubscribe. */
-  subscribe(listener: HubListener, after = 0): () => void {
-    for (const { message, seq } of this.since(after)) listener(message, seq);
+  /** Calls `listener` with each new message; returns the unsubscribe. */
+  subscribe(listener: HubListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** The kept messages numbered after `after` (all of them for 0), oldest first. */
-  since(after = 0): { message: HubMessage; seq: number }[] {
-    return this.history.filter((entry) => entry.seq > after);
+  /** The number of the oldest message kept (the next one to come when none is). */
+  firstKept(): number {
+    return this.history[0]?.seq ?? this.seq + 1;
+  }
+
+  /** The number of the newest message (0 before any). */
+  last(): number {
+    return this.seq;
+  }
+
+  /**
+   * Message number `seq`: undefined while it is the next to come; `gone` when it is no longer kept, or when it is
+   * further on than the next to come (a number a page got from an earlier run).
+   */
+  entry(seq: number): HubEntry | 'gone' | undefined {
+    if (seq === this.seq + 1) return undefined;
+    if (seq > this.seq + 1 || seq < this.firstKept()) return 'gone';
+    return this.history[seq - this.firstKept()];
   }
 
   private publish(message: HubMessage): void {
     const seq = ++this.seq;
-    this.history.push({ message, seq });
-    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+    const json = JSON.stringify(message).replace(/</g, '\\u003c');
+    this.history.push({ seq, json });
+    this.historyBytes += json.length;
+    while (this.history.length > 1 && (this.history.length > HISTORY_MESSAGES || this.historyBytes > HISTORY_BYTES))
+      this.historyBytes -= this.history.shift()?.json.length ?? 0;
     for (const listener of this.listeners) listener(message, seq);
   }
 }

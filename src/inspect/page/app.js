@@ -16,6 +16,8 @@ const sessions = new Map();
 const charts = new Map();
 let selected = null;
 let trace = null;
+/** Set when the live stream said this page is behind while a trace was shown: the page loads afresh on leaving it. */
+let reloadForLive = false;
 /** What the header says of the live stream: `connecting`, `live`, or that it broke. */
 let streamStatus = 'connecting';
 let renderQueued = false;
@@ -211,8 +213,7 @@ function renderList() {
     row.appendChild(cell);
     row.addEventListener('click', () => {
       selected = entry.id;
-      trace = null;
-      $('#trace-controls').hidden = true;
+      closeTrace();
       render();
     });
     body.appendChild(row);
@@ -223,7 +224,12 @@ function renderList() {
 /* ---- recorded traces ---- */
 
 async function openTrace(file) {
-  const response = await fetch('/trace', { method: 'POST', body: await file.text() });
+  // The type the inspector asks for (trace-upload.ts): one a page of another site cannot send it unasked.
+  const response = await fetch('/trace', {
+    method: 'POST',
+    headers: { 'content-type': 'application/jsonl' },
+    body: await file.text(),
+  });
   if (!response.ok) throw new Error(`${file.name}: ${await response.text()}`);
   const { header, entries, config } = await response.json();
   trace = { name: file.name, header, entries, config, step: 0 };
@@ -232,6 +238,13 @@ async function openTrace(file) {
   slider.value = String(trace.step);
   $('#trace-controls').hidden = false;
   render();
+}
+
+/** Back to the live view (loaded afresh if the live stream fell behind meanwhile). */
+function closeTrace() {
+  if (reloadForLive) location.reload();
+  trace = null;
+  $('#trace-controls').hidden = true;
 }
 
 function traceView() {
@@ -264,8 +277,7 @@ $('#trace-slider').addEventListener('input', (event) => step(Number(event.target
 $('#trace-previous').addEventListener('click', () => step(trace.step - 1));
 $('#trace-next').addEventListener('click', () => step(trace.step + 1));
 $('#trace-close').addEventListener('click', () => {
-  trace = null;
-  $('#trace-controls').hidden = true;
+  closeTrace();
   render();
 });
 
@@ -282,5 +294,14 @@ const streamIs = (status) => {
   render();
 };
 stream.onerror = () => streamIs('disconnected: is wirestate still running?');
+/**
+ * The inspector no longer keeps messages this page has not read (it fell behind, or wirestate was started again):
+ * load afresh, to the current state; once "back to live" if a trace is open.
+ */
+stream.addEventListener('behind', () => {
+  stream.close();
+  if (trace) reloadForLive = true;
+  else location.reload();
+});
 stream.onopen = () => streamIs('live');
 setInterval(queueRender, 10_000);
