@@ -41,7 +41,8 @@ async function flood(socket: Socket, chunk: Buffer, bytes: number): Promise<void
   socket.end();
 }
 
-const ANSWERED_AFTER_PASS = 'wirestate share client: the other side broke the protocol: the server answered after pass\n';
+const ANSWERED_AFTER_PASS =
+  'wirestate share client: the other side broke the protocol: the server answered after pass\n';
 
 describe('put: bytes from the server after pass are a protocol error, exit 5, said at once', () => {
   beforeEach(() => writeFile(join(here, 'up.bin'), randomBytes(1000)));
