@@ -54,6 +54,42 @@ it('TCP: a file with more bytes than asked for is a protocol error (exit 4)', as
   expect(result.stderr).toContain('the server sent 5 bytes more than asked');
 });
 
+it('TCP: stops at the first read past the file asked for, the server holding its side open: exit 4 at once', async () => {
+  const port = await fake((socket) =>
+    socket.write(Buffer.concat([Buffer.from('file_prepared'), Buffer.alloc(6, 'A')])),
+  );
+  const result = await client(['--port', String(port), '5']);
+  expect(result.code).toBe(EXIT.serverError);
+  expect(result.stdout).toMatch(/^file of 5 chars: received 6 of 5 bytes, 0 lost \(0\.0%\), 1 more than asked, /);
+  expect(result.stderr).toBe('wirestate ardei client: protocol_error: the server sent 1 bytes more than asked\n');
+});
+
+it('TCP: a server sending without end after the file asked for is cut off, not read to its end (exit 4)', async () => {
+  const BOUND = 256 * 1024 * 1024;
+  let sent = 0;
+  let cut: () => void;
+  const stopped = new Promise<void>((resolve) => (cut = resolve));
+  const port = await fake((socket) => {
+    socket.on('close', () => cut());
+    void (async () => {
+      socket.write('file_prepared');
+      const chunk = Buffer.alloc(65536, 'A');
+      while (sent < BOUND && !socket.destroyed) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) await Promise.race([once(socket, 'drain').catch(() => undefined), stopped]);
+      }
+      socket.end();
+    })();
+  });
+  const result = await client(['--port', String(port), '5']);
+  await stopped;
+  expect(result.code).toBe(EXIT.serverError);
+  expect(result.stderr).toMatch(
+    /^wirestate ardei client: protocol_error: the server sent \d+ bytes more than asked\n$/,
+  );
+  expect(sent).toBeLessThan(BOUND);
+});
+
 describe('advanced', () => {
   /**
    * Sends its key at once, then on the client's `dl report.pdf`, `reply`, and `later` `laterMs` after it

@@ -2,7 +2,8 @@
  * Ardei's client over TCP, one request per connection: it sends the request
  * and counts what comes back until the server closes, keeping only the first
  * bytes (enough to tell `file_prepared` from a text reply and to show a
- * text). Generated data is counted, never held.
+ * text). Generated data is counted, never held. Data past what was asked for
+ * breaks the protocol: the client stops at that read, not at the server's close.
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
@@ -12,6 +13,7 @@ import {
   interruptedOnSocketError,
   outcomeFrom,
   type EngineCode,
+  type PeerCode,
   type SocketCode,
 } from '../../src/engine/outcome';
 import {
@@ -22,6 +24,7 @@ import {
   type MachineEmitted,
 } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
+import { bytesPastAsked } from './report';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 
 export interface ArdeiClientInput {
@@ -32,11 +35,13 @@ export interface ArdeiClientInput {
   idleTimeoutMs?: number;
 }
 
-export type ArdeiClientOutcome = 'open' | 'received' | 'interrupted' | 'timed_out';
+export type ArdeiClientOutcome = 'open' | 'received' | 'protocol_error' | 'interrupted' | 'timed_out';
 /** Why an ardei client session ended (over UDP, `peer.unreachable`: nothing listens). */
 export type ArdeiClientCode =
   | SocketCode
   | Extract<EngineCode, 'ok' | 'peer.idle'>
+  /** TCP: data past what was asked for. */
+  | Extract<PeerCode, 'protocol.violation'>
   /** UDP: the reply stopped short of what was asked (datagrams lost); the client gave up after a silence. */
   | 'reply.incomplete';
 
@@ -88,6 +93,9 @@ export function createArdeiTcpClient() {
         bytes: context.bytes + params.bytes.length,
       })),
     },
+    guards: {
+      pastAsked: ({ context }) => bytesPastAsked({ ...context, transport: 'tcp' }) > 0,
+    },
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
@@ -103,6 +111,18 @@ export function createArdeiTcpClient() {
       receiving: {
         tags: [READING_TAG, BULK_TAG],
         after: { idle: timedOut },
+        always: {
+          guard: 'pastAsked',
+          target: 'failed',
+          actions: {
+            type: 'finish',
+            params: ({ context }) => ({
+              outcome: 'protocol_error',
+              code: 'protocol.violation',
+              detail: `the server sent ${bytesPastAsked({ ...context, transport: 'tcp' })} bytes more than asked`,
+            }),
+          },
+        },
         on: {
           'frame.bytes': {
             target: 'receiving',

@@ -34,6 +34,8 @@ export interface ShareClientInput {
   size: number;
   /** Largest listing accepted, in bytes. */
   maxListing: number;
+  /** get: the most bytes of the file kept; past it nothing is kept (`file.too_large`). None: no limit. */
+  maxSize?: number;
   idleTimeoutMs?: number;
 }
 
@@ -149,6 +151,8 @@ export const shareClientMachine = checkTargets<Targeted>()(
         failure: 'local_error' as const,
         failedTarget: FAILED,
         framing: 'until-end',
+        limit: ({ maxSize }: Context) =>
+          maxSize === undefined ? undefined : { bytes: maxSize, detail: `more than --max-size ${maxSize} B` },
       }),
       download_complete: { type: 'final' },
 

@@ -214,7 +214,9 @@ async function request(text: string, args: ClientArgs, log: Logger, report: Clie
     // UDP learns that nothing listens from the ICMP answer to its request, as an error on the socket.
     if (outcome.code === 'peer.unreachable')
       throw new CannotConnect(`cannot reach ${hostPort(args.host, port)}: ${errnoWords('ECONNREFUSED')}`);
-    if (!outcome.ok) return report.fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
+    // Data past what was asked for stops the client at once (protocol_error): it is reported as the bytes that came.
+    if (!outcome.ok && outcome.outcome !== 'protocol_error')
+      return report.fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
     const summary = reportOf({
       request: text,
       bytes: outcome.bytes,

@@ -108,7 +108,15 @@ const clientBuilder = (yargs: Argv) =>
       describe: 'get: where to write the file (default: the name, without its folders, here; - for stdout)',
     })
     .option('force', { type: 'boolean', default: false, describe: 'get: replace the local file if it exists' })
+    .option('max-size', {
+      type: 'number',
+      defaultDescription: 'no limit',
+      describe:
+        'get: the most bytes of the file kept; past it nothing is kept and the client stops at once, exit 7 (the protocol sends no size ahead)',
+    })
     .check((args) => {
+      if (args['max-size'] !== undefined && !(Number.isInteger(args['max-size']) && args['max-size'] >= 0))
+        throw new Error('--max-size must be a whole number of bytes');
       if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.command === 'put' && isStandardStream(args.name))
         throw new Error('put - needs the name to store it under: put NAME -i - sends stdin as NAME');
@@ -136,7 +144,7 @@ const clientBuilder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem.',
+      'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem or a get over --max-size.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
@@ -199,6 +207,7 @@ async function exchange(
     name: command === 'put' ? basename(name) : name,
     size,
     maxListing: 64 * 1024 * 1024,
+    maxSize: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
   });
   let listing = noBytes();
@@ -251,6 +260,9 @@ async function exchange(
     case 'not_stored':
       return fail(EXIT.serverError, `not stored: ${String(outcome.detail)}`);
     case 'local_error':
+      // Our own --max-size turned the file down: a local limit, as the queue client's is.
+      if (outcome.code === 'file.too_large')
+        return fail(EXIT.localFile, `get ${name}: the server sent ${String(outcome.detail)}; nothing kept`);
       return fail(EXIT.localFile, `${local}: ${String(outcome.detail)}`);
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));

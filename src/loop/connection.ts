@@ -20,6 +20,7 @@ import { CLIENT_POLL_MS, SERVER_POLL_MS, watchSendProgress } from './send-progre
 import { guardSlot, type SlotLimits } from './slot-guard';
 import { startSocketLife, type SocketLifeEvent } from './socket-life';
 import { peerReset } from './peer-reset';
+import { resetSocket } from './reset-socket';
 import { peerName } from './peer-name';
 import type { ChunkReader, LentReads } from './lent-reads';
 
@@ -71,7 +72,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       (code, reason) => {
         log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
         tellActive({ type: 'socket.error', code });
-        socket.resetAndDestroy();
+        resetSocket(socket);
       },
     );
   actor.on('session.request', () => guard?.requested());
@@ -100,7 +101,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
             case 'life.destroy':
               return socket.destroy();
             case 'life.reset':
-              return socket.resetAndDestroy();
+              resetSocket(socket);
+              return;
             case 'life.broken':
               return tellActive({ type: 'socket.error', code: 'closed' });
           }
@@ -109,7 +111,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         // Only a bug could get here (a socket call that threw): drop the connection rather than leave it open forever.
         failed: (error) => {
           log.error(`connection failed: ${error instanceof Error ? error.message : String(error)}`, { connection: id });
-          socket.resetAndDestroy();
+          resetSocket(socket);
           settle();
         },
       },
@@ -158,7 +160,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         socket.end();
         return;
       case 'wire.reset':
-        socket.resetAndDestroy();
+        resetSocket(socket);
         return;
     }
   };

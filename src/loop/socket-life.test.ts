@@ -19,7 +19,8 @@ const BLAST = Buffer.concat(Array.from({ length: CHUNKS }, (_, n) => Buffer.allo
 
 /**
  * One line, one command: "blast" writes BLAST in one go and reads again once the socket has drained;
- * "store" ends its side (FIN) and stores for ever; "reset" resets; "bye" or the peer's end finishes.
+ * "store" ends its side (FIN) and stores for ever; "reset" resets; "end then reset" ends its side and resets in
+ * the same step; "bye" or the peer's end finishes.
  * A socket error finishes it `broken`, with the error's code.
  */
 const commands = setup({
@@ -55,6 +56,11 @@ const commands = setup({
             guard: ({ event }) => event.text === 'reset',
             target: 'finished',
             actions: ['reset', { type: 'ended', params: { outcome: 'reset' } }],
+          },
+          {
+            guard: ({ event }) => event.text === 'end then reset',
+            target: 'finished',
+            actions: ['end', 'reset', { type: 'ended', params: { outcome: 'reset' } }],
           },
           { target: 'finished', actions: { type: 'ended', params: { outcome: 'done' } } },
         ],
@@ -189,6 +195,20 @@ describe('reset', () => {
     socket.write('reset\n');
     expect(((await failed)[0] as NodeJS.ErrnoException).code).toBe('ECONNRESET');
     expect(await outcome).toMatchObject({ ok: false, outcome: 'reset' });
+  });
+
+  it('a wire.reset right after the machine ended its side closes the connection: its FIN, then its RST', async () => {
+    // libuv refuses a reset while the FIN waits to go out: the connection stayed open and never settled.
+    await serve({ lingerMs: 600_000 });
+    const { socket } = await client();
+    socket.write('end then reset\n');
+    await once(socket, 'end');
+    expect(await outcome).toMatchObject({ ok: false, outcome: 'reset' });
+    expect(server.open).toBe(0);
+    // The server's socket is gone, not half-open: what this side still sends is refused.
+    const refused = once(socket, 'error');
+    socket.write('bye\n');
+    expect(['ECONNRESET', 'EPIPE']).toContain(((await refused)[0] as NodeJS.ErrnoException).code);
   });
 
   it("the peer's reset reaches the machine as a socket error, and the server serves the next connection", async () => {

@@ -16,6 +16,7 @@ import { OpenSet } from './open-set';
 import { FloodLog } from './flood-log';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 import { peerName } from './peer-name';
+import { resetSocket } from './reset-socket';
 
 export interface TcpServerOptions {
   host: string;
@@ -132,7 +133,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
           refusals.flush();
           const abort = () => {
             if (sockets.size > 0) log.warn(`aborting ${sockets.size} connection(s) still open`);
-            for (const socket of sockets) socket.resetAndDestroy();
+            for (const socket of sockets) resetSocket(socket);
           };
           if (sockets.size > 0 && graceMs > 0) setTimeout(abort, graceMs).unref();
           else abort();
