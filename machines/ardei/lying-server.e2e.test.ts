@@ -90,6 +90,13 @@ it('TCP: a server sending without end after the file asked for is cut off, not r
   expect(sent).toBeLessThan(BOUND);
 });
 
+it("TCP: prints a server's reply with its control characters shown, not obeyed by the terminal", async () => {
+  const port = await fake((socket) => socket.end('\x1b]0;pwn\x07\x1b[2K\rFAKE\n'));
+  const result = await client(['--port', String(port), '--', 'hello']);
+  expect(result.stdout).toContain('\\x1b]0;pwn\\x07\\x1b[2K\\x0dFAKE');
+  expect(result.stdout).not.toContain('\x1b');
+});
+
 describe('advanced', () => {
   /**
    * Sends its key at once, then on the client's `dl report.pdf`, `reply`, and `later` `laterMs` after it
@@ -117,6 +124,13 @@ describe('advanced', () => {
     await once(server, 'listening');
     return (server.address() as AddressInfo).port;
   }
+
+  it("prints a server's answer with its control characters shown, its lines as they are", async () => {
+    const port = await advanced(Buffer.from('\x1b[2JNo such file\nhere\x9b2J929Z'));
+    const result = await client(['--advanced', '--port', String(port)], 'dl report.pdf\n');
+    expect(result.stdout).toContain('\\x1b[2JNo such file\nhere\\x9b2J');
+    expect(result.stdout).not.toMatch(/[\x1b\x9b]/);
+  });
 
   it('saves a dl under the name asked for, never the name the server announces', async () => {
     const port = await advanced(Buffer.from('Sending .bashrc size: SpLiT5929Zhello'));

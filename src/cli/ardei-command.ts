@@ -26,6 +26,7 @@ import type { Logger } from '../log/logger';
 import { openServedFolder } from './served-folder';
 import { downloadFolder } from '../storage/download-folder';
 import { typedWords } from './words-after-options';
+import { printableLines } from './printable';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
 import {
@@ -225,7 +226,8 @@ async function request(text: string, args: ClientArgs, log: Logger, report: Clie
       seconds: (performance.now() - started) / 1000,
     });
     if (summary.text === '') report.fail(EXIT.refused, 'refused: the server closed without a reply');
-    else report.print(`${summary.text}\n`);
+    // The server's words (an echo, an error line): shown with their control characters escaped, not obeyed.
+    else report.print(`${printableLines(summary.text)}\n`);
     if (summary.refused) return EXIT.refused;
     if (summary.extra > 0 && transport === 'tcp')
       return report.fail(EXIT.serverError, `protocol_error: the server sent ${summary.extra} bytes more than asked`);
@@ -317,7 +319,7 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
           process.stdout.write(`Removed ${removed}: the server sent bytes past its announced size\n`);
         }
         if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
-        if (asked > 0) report.print(`${snapshot.context.reply}\n`);
+        if (asked > 0) report.print(`${printableLines(snapshot.context.reply)}\n`);
         asked++;
         void nextCommand(input).then((text) => actor.send({ type: 'user.command', text }));
       },
