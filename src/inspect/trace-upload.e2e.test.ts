@@ -4,7 +4,8 @@
  */
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +39,10 @@ function send(
   path: string,
   body?: Buffer | string,
   headers: Record<string, string> = method === 'POST' ? { 'content-type': 'application/jsonl' } : {},
+  agent?: Agent,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const sent = request(new URL(path, inspector), { method, headers, timeout: 20_000 }, (response) => {
+    const sent = request(new URL(path, inspector), { method, headers, timeout: 20_000, agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString() }));
@@ -196,6 +198,21 @@ it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['multipart/form
     });
   },
 );
+
+it('after a refusal, the next request sent at once on a kept-alive connection is answered, not cut by its close', async () => {
+  // A browser's way: one connection kept alive. A refusal closes its connection after a second of draining; it
+  // says so (connection: close), so the next request goes on a new one rather than be cut off mid-upload.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const typed = { 'content-type': 'application/jsonl' };
+    expect((await send('POST', '/trace', 'x', { 'content-type': 'text/plain' }, agent)).status).toBe(415);
+    await sleep(900);
+    const reply = await send('POST', '/trace', await bigTrace(8 * 1024 * 1024), typed, agent);
+    expect(reply.status).toBe(200);
+  } finally {
+    agent.destroy();
+  }
+});
 
 /** A trace of an upload of about `bytes`: the fixture's, its data in 48-byte entries (many entries, much to read). */
 async function bigTrace(bytes: number): Promise<string> {
