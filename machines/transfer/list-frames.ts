@@ -37,6 +37,8 @@ export function encodePlainFarewell(): Buffer {
  * million files of the longest names, millions of usual ones; a server that sends more is not listing a folder.
  */
 export const LISTING_LIMIT = 128 * 1024 * 1024;
+/** The most files a client takes from one listing: each costs it a few hundred bytes once read and sorted. */
+export const LISTING_MAX_FILES = 1_000_000;
 
 /** One entry: u8 name length, the name in UTF-8, u64 size, u64 mtime in ms since 1970. */
 export function encodeListEntry(file: ListedFile): Buffer {
@@ -49,13 +51,19 @@ export function encodeListEntry(file: ListedFile): Buffer {
   return entry;
 }
 
-/** The entries of a listing's chunks, header-less and joined (what a list client receives as DATA). */
+/**
+ * The entries of a listing's chunks, header-less and joined (what a list client receives as DATA). Throws, saying
+ * what is wrong, for an entry cut short or with no name, and past LISTING_MAX_FILES entries.
+ */
 export function decodeListEntries(bytes: Buffer): ListedFile[] {
   const files: ListedFile[] = [];
   for (let at = 0; at < bytes.length;) {
+    if (files.length === LISTING_MAX_FILES)
+      throw new Error(`a listing of more than ${LISTING_MAX_FILES.toLocaleString('en')} files, more than a client keeps`);
     const length = bytes[at];
     const end = at + 1 + length;
-    if (length === 0 || end + 16 > bytes.length) throw new Error(`a listing entry at byte ${at} is cut short`);
+    if (length === 0) throw new Error(`a listing entry at byte ${at} has no name`);
+    if (end + 16 > bytes.length) throw new Error(`a listing entry at byte ${at} is cut short`);
     files.push({
       name: bytes.toString('utf8', at + 1, end),
       size: toSafeSize(bytes.readBigUInt64BE(end)),

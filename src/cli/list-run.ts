@@ -10,6 +10,7 @@ import { decodeListEntries } from '../../machines/transfer/list-frames';
 import { EXIT, FILE_TRANSFER_EXITS, exitCodeFor } from '../engine/exit-codes';
 import type { SessionOutcome } from '../engine/protocol';
 import { memoryLocalFile } from '../storage/memory-local-file';
+import type { ListedFile } from '../storage/file-store';
 import type { ClientArgs } from './client-options';
 import { CannotConnect, runClientSession } from './client-session';
 import { withProxyHint } from './proxy-port-hint';
@@ -55,7 +56,15 @@ export async function runList(args: ClientArgs): Promise<number> {
     exitCode = EXIT.cannotConnect;
     problem = withProxyHint(error.message, port);
   }
-  const files = byName(exitCode === EXIT.ok ? decodeListEntries(received.stored ?? Buffer.alloc(0)) : []);
+  let files: ListedFile[] = [];
+  if (exitCode === EXIT.ok)
+    try {
+      files = byName(decodeListEntries(received.stored ?? Buffer.alloc(0)));
+    } catch (error) {
+      // The listing came whole but is not one: the server broke the protocol.
+      exitCode = exitCodeFor('protocol_error', FILE_TRANSFER_EXITS);
+      problem = outcomeWords('protocol_error', (error as Error).message);
+    }
   const output = exitCode === EXIT.ok ? listingText(files) : undefined;
   const summary = `${files.length} file${files.length === 1 ? '' : 's'} on ${hostPort(host, port)}`;
   const end = {

@@ -132,18 +132,11 @@ it('a wirestate server that did not agree list: "this server cannot list", exit 
   }
 });
 
-it('a server whose listing goes on past the limit: the client stops keeping it, a protocol error, exit 5', async () => {
-  // A hostile server: it agrees list, then sends 8 MiB chunks of one long-named entry, up to 24 MiB past the limit.
-  const entry = encodeListEntry({ name: 'x'.repeat(255), size: 1, mtimeMs: 0 });
-  const entries = Buffer.concat(Array.from({ length: Math.floor((8 * 1024 * 1024) / entry.length) }, () => entry));
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(entries.length);
-  const sendEndlessListing = async (socket: Socket) => {
-    socket.write(Buffer.of(0x74));
-    for (let sent = 0; sent < LISTING_LIMIT + 24 * 1024 * 1024 && !socket.destroyed; sent += entries.length)
-      if (!socket.write(Buffer.concat([header, entries]))) await once(socket, 'drain').catch(() => undefined);
-    socket.end(Buffer.alloc(4));
-  };
+/**
+ * A hostile server that agrees list in its hello reply, then sends `listing` (LIST_CHUNKs, from the `t` on)
+ * and closes; `listing` may write as long as the socket is open. Returns what `list` against it gave.
+ */
+async function listFromServerSending(listing: (socket: Socket) => Promise<void>) {
   const hostile = createServer((socket) => {
     socket.on('error', () => undefined);
     let received = 0;
@@ -152,21 +145,60 @@ it('a server whose listing goes on past the limit: the client stops keeping it, 
       received += chunk.length;
       const reply = { version: EXTENSION_VERSION, capabilities: IMPLEMENTED, maxUploadSize: 0, keepPartialSeconds: 0 };
       if (before < 256 && received >= 256) socket.write(encodeHelloReply(reply));
-      if (before < 512 && received >= 512) void sendEndlessListing(socket);
+      if (before < 512 && received >= 512) void listing(socket).then(() => socket.end(Buffer.alloc(4)));
     });
   });
   await once(hostile.listen(0, '127.0.0.1'), 'listening');
   try {
-    const result = await list((hostile.address() as AddressInfo).port);
-    expect(result).toMatchObject({
-      code: EXIT.interrupted,
-      stdout: '',
-      stderr:
-        'wirestate client: the other side broke the protocol: a listing of more than 128 MiB, more than a client keeps\n',
-    });
+    return await list((hostile.address() as AddressInfo).port);
   } finally {
     hostile.close();
   }
+}
+
+/** One LIST_CHUNK holding `entries`. */
+const chunkOf = (entries: Buffer) => {
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(entries.length);
+  return Buffer.concat([header, entries]);
+};
+
+it('a server whose listing goes on past the limit: the client stops keeping it, a protocol error, exit 5', async () => {
+  // 8 MiB chunks of one long-named entry, up to 24 MiB past the limit.
+  const entry = encodeListEntry({ name: 'x'.repeat(255), size: 1, mtimeMs: 0 });
+  const chunk = chunkOf(
+    Buffer.concat(Array.from({ length: Math.floor((8 * 1024 * 1024) / entry.length) }, () => entry)),
+  );
+  const result = await listFromServerSending(async (socket) => {
+    socket.write(Buffer.of(0x74));
+    for (let sent = 0; sent < LISTING_LIMIT + 24 * 1024 * 1024 && !socket.destroyed; sent += chunk.length)
+      if (!socket.write(chunk)) await once(socket, 'drain').catch(() => undefined);
+  });
+  expect(result).toMatchObject({
+    code: EXIT.interrupted,
+    stdout: '',
+    stderr:
+      'wirestate client: the other side broke the protocol: a listing of more than 128 MiB, more than a client keeps\n',
+  });
+});
+
+it.each([
+  ['an entry cut short', Buffer.from('056162', 'hex'), 'a listing entry at byte 0 is cut short'],
+  ['an entry with no name', Buffer.alloc(17), 'a listing entry at byte 0 has no name'],
+  [
+    'more than a million files',
+    Buffer.concat(Array.from({ length: 1_000_001 }, () => encodeListEntry({ name: 'x', size: 1, mtimeMs: 0 }))),
+    'a listing of more than 1,000,000 files, more than a client keeps',
+  ],
+])('a listing holding %s: a protocol error in one line, exit 5, nothing on stdout', async (_case, entries, words) => {
+  const result = await listFromServerSending(
+    async (socket) => void socket.write(Buffer.concat([Buffer.of(0x74), chunkOf(entries)])),
+  );
+  expect(result).toMatchObject({
+    code: EXIT.interrupted,
+    stdout: '',
+    stderr: `wirestate client: the other side broke the protocol: ${words}\n`,
+  });
 });
 
 it('a server silent to the hello (as the original) gets the plain farewell D of the empty name, then exit 10', async () => {
