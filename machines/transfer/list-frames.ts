@@ -59,7 +59,9 @@ export function decodeListEntries(bytes: Buffer): ListedFile[] {
   const files: ListedFile[] = [];
   for (let at = 0; at < bytes.length;) {
     if (files.length === LISTING_MAX_FILES)
-      throw new Error(`a listing of more than ${LISTING_MAX_FILES.toLocaleString('en')} files, more than a client keeps`);
+      throw new Error(
+        `a listing of more than ${LISTING_MAX_FILES.toLocaleString('en')} files, more than a client keeps`,
+      );
     const length = bytes[at];
     const end = at + 1 + length;
     if (length === 0) throw new Error(`a listing entry at byte ${at} has no name`);
