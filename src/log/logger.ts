@@ -23,6 +23,9 @@ export interface LoggerOptions {
   stderr: boolean;
 }
 
+/** Where logform keeps a line as written (triple-beam's MESSAGE). */
+const LINE: unique symbol = Symbol.for('message') as never;
+
 /** Winston itself (about 90 modules) loads at the first line written: a client that logs nothing never loads it. */
 export function createLogger(options: LoggerOptions): Logger {
   return new DeferredLogger(options.debug ? 'debug' : 'info', (level) => lineSink(options, level));
@@ -36,10 +39,18 @@ function lineSink(options: LoggerOptions, level: string): WinstonSink {
     const who = typeof connection === 'string' ? ` [${connection}]` : '';
     return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
   });
+  // What a peer sent (a name) reaches a line quoted by JSON, which leaves DEL and C1 (U+007F-U+009F, CSI among
+  // them) as they are, and a terminal showing the log would obey them: each is written as its JSON escape.
+  const escapedControls = format((info) => {
+    const line = info[LINE];
+    if (typeof line === 'string')
+      info[LINE] = line.replace(/[\u007f-\u009f]/g, (char) => `\\u00${char.charCodeAt(0).toString(16)}`);
+    return info;
+  })();
   const lineFormat =
     options.format === 'json'
-      ? format.combine(format.timestamp({ format: lineTimestamp }), format.json())
-      : format.combine(format.timestamp({ format: lineTimestamp }), pretty);
+      ? format.combine(format.timestamp({ format: lineTimestamp }), format.json(), escapedControls)
+      : format.combine(format.timestamp({ format: lineTimestamp }), pretty, escapedControls);
   // A client's lines go to stderr as they come, between its own output; a server's to stdout in batches.
   return options.stderr
     ? create({

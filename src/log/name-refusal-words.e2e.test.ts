@@ -6,6 +6,8 @@
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
 
 let root: string;
@@ -62,3 +64,17 @@ it('blocks server: a name out of the served folder is "refused (a name that lead
   await server.logged(/\] refused \(/);
   expect(server.output()).toMatch(/\[c1\] refused \(a name that leads out of the served folder\) in /);
 });
+
+it.each(['pretty', 'json'])(
+  'a name holding DEL or C1 (CSI) is written to the %s log as JSON escapes, which a terminal does not obey',
+  async (logFormat) => {
+    const server = await start(['share', 'server', '0', '--log-format', logFormat]);
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.resume().end('get,a\u009b31mred\u007f.txt');
+    await once(socket, 'close');
+    await server.logged(/get \S*a/);
+    expect(server.output()).toContain('a\\u009b31mred\\u007f.txt');
+    expect(server.output()).not.toMatch(/[\u007f-\u009f]/);
+  },
+);
