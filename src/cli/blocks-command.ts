@@ -22,7 +22,7 @@ import { serve, withServerOptions } from './serve';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
 import { formatBytes } from '../log/logger';
-import { receivedFile, type ReceivedFile } from './received-file';
+import { receivedFile, type WrittenFile } from './received-file';
 import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
@@ -78,10 +78,11 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   const { host, port, name } = parseSource(args.source);
   const toStdout = isStandardStream(args.target);
   const target = resolve(args.target);
-  let output: ReceivedFile | undefined;
+  let output: WrittenFile | undefined;
   if (!toStdout) {
-    output = await receivedFile(args.target, args.force);
-    if ('refused' in output) return fail(EXIT.localFile, output.refused);
+    const found = await receivedFile(args.target, args.force);
+    if ('refused' in found) return fail(EXIT.localFile, found.refused);
+    output = found;
     try {
       if (!(await stat(dirname(target))).isDirectory())
         return fail(EXIT.localFile, `${dirname(target)} is not a folder`);
@@ -90,7 +91,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       return fail(EXIT.localFile, `cannot write to ${dirname(target)}: ${errnoWords(errorCode(error))}`);
     }
   }
-  const local = output === undefined || 'refused' in output ? standardOutput(process.stdout) : output;
+  const local = output ?? standardOutput(process.stdout);
   const spec = blocksClient(local, { serverName: name, idleTimeoutMs: args['idle-timeout'] * 1000 });
   let outcome;
   try {

@@ -89,9 +89,9 @@ function bytesCommitted(file: string): number | undefined {
     };
     const first = meta(0);
     if (first === undefined) return undefined;
-    // A file too short to hold the second meta page reaches at least its end.
-    const second = meta(first.pageSize) ?? { ...first, lastPage: 1, txnId: -1n };
-    const newest = second.txnId > first.txnId ? second : first;
+    const second = meta(first.pageSize);
+    const newest = second !== undefined && second.txnId > first.txnId ? second : first;
+    // Both meta pages at least, even where the second is missing (a file cut inside it).
     return (Math.max(newest.lastPage, 1) + 1) * first.pageSize;
   } finally {
     closeSync(fd);

@@ -13,7 +13,9 @@ import type { LocalFile } from '../storage/file-store';
 import { roomIn } from '../storage/free-space';
 import { entryKind } from './download-folders';
 
-export type ReceivedFile = Pick<LocalFile, 'receive' | 'hasRoomFor'> | { refused: string };
+/** Where the file is written: a temporary file renamed into place, or the device itself. */
+export type WrittenFile = Pick<LocalFile, 'receive' | 'hasRoomFor'>;
+export type ReceivedFile = WrittenFile | { refused: string };
 
 /** `replaces`: an existing regular file is replaced (`--force`, or a queue client's FILE); else it is refused. */
 export async function receivedFile(path: string, replaces: boolean): Promise<ReceivedFile> {
