@@ -5,6 +5,7 @@
  * `unshare` and unprivileged user namespaces, as on Debian.
  */
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,28 @@ describe('a full disk', () => {
     // Once that upload is over, its promise is let go: the room left (1 MiB) takes a small file.
     await writeFile(join(base, 'local', 'small.txt'), 'room for this');
     expect((await upload('small.txt')).code).toBe(EXIT.ok);
+  });
+
+  it('an upload that announces the whole disk and trickles holds only the floor: another client still stores its file', async () => {
+    server = await startServerProcess(['--root', join(base, 'root')], onSmallDisk(join(base, 'root'), '128m'));
+    // The attacker, from its own address: asks for nearly all the room, is admitted, then sends a few bytes a second.
+    const attacker = connect({ port: server.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+    const replies: Buffer[] = [];
+    attacker.on('data', (chunk: Buffer) => replies.push(chunk));
+    attacker.on('error', () => undefined);
+    attacker.write(encodeRequest(OP.upload, 'hog.bin'));
+    attacker.write(encodeUploadSize(128 * MiB - 8));
+    while (Buffer.concat(replies).length < 2) await once(attacker, 'data');
+    expect(Buffer.concat(replies)[1]).toBe(STATUS.yes);
+    attacker.write(Buffer.alloc(512, 1));
+    try {
+      await writeFile(join(base, 'local', 'small.txt'), 'a small file');
+      const legitimate = await wirestate(uploadArgs(server.port, join(base, 'local', 'small.txt'), 'small.txt'));
+      expect(legitimate.code).toBe(EXIT.ok);
+      expect(await readFile(join(disk(), 'small.txt'), 'utf8')).toBe('a small file');
+    } finally {
+      attacker.destroy();
+    }
   });
 
   it('an upload larger than the free space is refused at its size frame, before any byte is written', async () => {
