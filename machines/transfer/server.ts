@@ -13,6 +13,7 @@ import {
   EXTENSION_VERSION,
   STORED,
   agreed,
+  capabilityNames,
   checksDigest,
   confirmsStored,
   encodeHelloReply,
@@ -282,6 +283,15 @@ export const transferServerMachine = checkTargets<Targeted>()(
             }),
           },
           'flush',
+          // Answered: the request after it is timed from its own first byte (--request-timeout), as a next request is.
+          {
+            type: 'announce',
+            params: ({ context }) => ({
+              summary: `hello: agreed ${capabilityNames(context.agreed ?? 0).join(', ') || 'no extension'}`,
+              event: 'hello',
+              level: 'debug',
+            }),
+          },
         ],
         ...waitsForPeer(FAILED),
         on: { 'wire.flushed': 'client_connect' },

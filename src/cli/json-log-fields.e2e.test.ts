@@ -37,9 +37,14 @@ it('-d: a server and a client log each state with the same fields (connection, e
   );
   expect(client.code).toBe(EXIT.ok);
   await server.logged(/"event":"end"/);
-  const stateLines = (lines: Record<string, unknown>[]) => lines.filter((line) => line.level === 'debug');
+  // Every debug line is a state's, but for the server's one line saying the hello was answered.
+  const stateLines = (lines: Record<string, unknown>[]) =>
+    lines.filter((line) => line.level === 'debug' && line.event !== 'hello');
   const clientStates = stateLines(jsonLines(client.stderr));
   const serverStates = stateLines(jsonLines(server.output()));
+  expect(jsonLines(server.output()).filter((line) => line.event === 'hello')).toEqual([
+    expect.objectContaining({ level: 'debug', message: 'hello: agreed stored, sha256, list, resume' }),
+  ]);
   for (const [states, connection] of [
     [clientStates, 'client'],
     [serverStates, expect.stringMatching(/^c\d+$/)],

@@ -208,8 +208,9 @@ export async function transferFile(
           fellBack = true;
           const waitS = (settings.hello?.waitMs ?? 0) / 1000;
           progress.line(
-            `no reply to hello within ${waitS} s: the server speaks only the plain ` +
-              'protocol (no stored confirmation, no integrity check; --plain skips the wait)',
+            `no reply to hello within ${waitS} s: going on with the plain protocol, no stored confirmation, no ` +
+              'integrity check (an original server, or a slow link: a longer --hello-wait waits for its reply; ' +
+              '--plain skips the wait)',
             { ...about, event: 'plain_fallback', hello_wait_s: waitS },
           );
         }

@@ -68,8 +68,13 @@ export interface SessionRequest {
   summary: string;
   operation?: string;
   name?: string;
-  /** The line's `event` field: `request` unless the announcement is not one (ardei's key, which meets the request deadline). */
+  /**
+   * The line's `event` field: `request` unless the announcement is not one (ardei's key, a transfer hello), which
+   * meets the request deadline all the same: the connection's next request is timed from its own first byte.
+   */
   event?: string;
+  /** `debug` for an announcement that only says the connection goes on (a hello): `info` unless given. */
+  level?: 'info' | 'debug';
 }
 
 /** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */

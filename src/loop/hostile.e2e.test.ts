@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLIENT_KEY, commandBytes } from '../../machines/ardei/advanced-codec';
+import { HELLO_REPLY_SIZE, IMPLEMENTED, encodeHello } from '../../machines/transfer/extension-frames';
 import { OP, encodeRequest, encodeUploadSize } from '../../machines/transfer/frames';
 import { ardeiServerOnFreePorts, startCliServer, type ServerProcess } from '../test-support/processes';
 
@@ -323,5 +324,20 @@ describe('ardei advanced server and a person at its prompt', () => {
     await delay(1000); // twice the deadline: someone thinking at the prompt
     client.socket.write(commandBytes('ls'));
     expect(await answer(client, protocol.served)).toMatch(protocol.served);
+  });
+});
+
+describe('transfer server and a wirestate client on a slow link', () => {
+  it('the request after a hello is timed from its own first byte: hello and request together may take longer than --request-timeout', async () => {
+    const protocol = PROTOCOLS.find(({ name }) => name === 'transfer')!;
+    await start(protocol, SMALL_LIMITS);
+    const client = await peer(port, LEGITIMATE);
+    await delay(400); // the hello's bytes take most of the 0.5 s deadline to come
+    client.socket.write(encodeHello(IMPLEMENTED));
+    while (client.text().length < HELLO_REPLY_SIZE) await once(client.socket, 'data');
+    await delay(300); // the request's first byte comes 0.7 s after the connection: past a deadline timed from it
+    client.socket.write(protocol.request);
+    // F: no such file, the answer to the request; a cut connection would have ended with the hello reply alone.
+    expect((await answer(client, /^[\s\S]{16}F/)).slice(HELLO_REPLY_SIZE, HELLO_REPLY_SIZE + 1)).toBe('F');
   });
 });

@@ -50,9 +50,9 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   const actor = createActor(spec.logic, { input: spec.input, inspect });
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
-  actor.on('session.request', ({ summary, operation, name, event = 'request' }: SessionRequest) => {
+  actor.on('session.request', ({ summary, operation, name, event = 'request', level = 'info' }: SessionRequest) => {
     if (event === 'request') asked = { operation, name };
-    log.info(summary, { connection: id, event, operation, name });
+    log.log(level, summary, { connection: id, event, operation, name });
   });
   return {
     actor,
