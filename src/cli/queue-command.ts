@@ -22,7 +22,7 @@ import { exitWith, protocolRoles } from './protocol-command';
 import { openQueueStore } from './queue-store';
 import { serve, withServerOptions } from './serve';
 import { receivedFile } from './received-file';
-import { isStandardStream } from '../storage/standard-streams';
+import { isStandardStream, standardOutput } from '../storage/standard-streams';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, GET, isGet, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
@@ -190,7 +190,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
     }
     // Ctrl-C or SIGTERM ends the process mid-session (stop-on-signal.ts): the file's temporary name goes too.
     process.once('exit', () => target?.abort());
-  }
+  } else if (args.mode === 'receive' && !report.json) target = standardOutput(process.stdout).receive();
   const spec = queueClient(
     transport,
     {
@@ -242,7 +242,16 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
           await target.commit();
         } else report.print(received);
       } catch (error) {
-        return fail(EXIT.localFile, `cannot write ${String(args.file)}: ${errnoWords(errorCode(error))}`);
+        // The server has handed the message out: it is in no queue any more, and only this line can say so.
+        const toStdout = args.file === undefined || isStandardStream(args.file);
+        const where = toStdout ? 'standard output' : String(args.file);
+        const code = errorCode(error);
+        // EPIPE on stdout is its reader gone (`| head`), not the server: errnoWords would blame "the other side".
+        const cause = toStdout && code === 'EPIPE' ? 'it was closed (EPIPE)' : errnoWords(code);
+        return fail(
+          EXIT.localFile,
+          `took a message of ${received.length} bytes from the queue but cannot write it to ${where}: ${cause}; the message is lost: it is no longer in the queue`,
+        );
       }
       report.note(`Received: ${received.length} bytes`);
       return EXIT.ok;
