@@ -17,6 +17,7 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { serverPortArgument } from './server-port-argument';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
 import { openQueueStore } from './queue-store';
@@ -107,7 +108,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 5))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
-    .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
+    .positional('port', { ...serverPortArgument('PORT', 'Server port'), demandOption: true })
     .positional('socktype', transportArgument)
     .positional('mode', {
       type: 'string',
@@ -129,7 +130,6 @@ const clientBuilder = (yargs: Argv) =>
       describe: `TCP send: wait up to ${OFFER_WAIT_MS / 1000} s for the offer of a server run with --offer-confirmation and exit 0 only once it confirms the message stored; no offer: send plainly and say so. Off by default (send at once, as the seed's client): servers do not offer unless told to, since an original client slowed by the network would read the offer`,
     })
     .check((args) => {
-      if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.mode === 'send' && args.file === undefined) throw new Error('send needs a FILE (- for stdin)');
       return true;
     })
