@@ -15,6 +15,7 @@ import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
 import { serverPort } from './host-port';
+import { localFailureWords } from './local-failure-words';
 import { hostPort } from '../loop/peer-name';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
@@ -113,7 +114,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
     case 'refused':
       return fail(EXIT.refused, `the server refused: ${String(outcome.detail)}`);
     case 'local_error':
-      return fail(EXIT.localFile, `cannot write ${args.target}: ${String(outcome.detail)}`);
+      return fail(EXIT.localFile, localFailureWords(args.target, outcome));
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

@@ -23,6 +23,7 @@ import { readOnly } from '../storage/read-only-files';
 import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
+import { localFailureWords } from './local-failure-words';
 import { SEPARATOR } from '../../machines/share/codec';
 import { printable } from './printable';
 import { formatBytes } from '../log/logger';
@@ -262,7 +263,7 @@ async function exchange(
       // Our own --max-size turned the file down: a local limit, as the queue client's is.
       if (outcome.code === 'file.too_large')
         return fail(EXIT.localFile, `get ${name}: the server sent ${String(outcome.detail)}; nothing kept`);
-      return fail(EXIT.localFile, `${local}: ${String(outcome.detail)}`);
+      return fail(EXIT.localFile, localFailureWords(toStdout ? '-' : local, outcome));
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
