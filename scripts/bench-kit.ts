@@ -14,9 +14,15 @@ export const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 export const MiB = 1024 * 1024;
 const CLOCK_TICKS = 100;
 
+/** Sizes like 1G, 256M, 64K or plain bytes. */
+const SIZE = /^(\d+(?:\.\d+)?)\s*([KMG]i?B?)?$/i;
+
+/** Whether `text` is a size `parseSize` reads. */
+export const isSize = (text: string): boolean => SIZE.test(text.trim());
+
 /** Parses sizes like 1G, 256M, 64K or plain bytes. */
 export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMG]i?B?)?$/i.exec(text.trim());
+  const match = SIZE.exec(text.trim());
   if (!match) throw new Error(`not a size: ${text}`);
   const unit = (match[2] ?? '').toUpperCase()[0];
   const scale = unit === 'K' ? 1024 : unit === 'M' ? MiB : unit === 'G' ? 1024 * MiB : 1;

@@ -18,7 +18,9 @@ import { runConnection } from '../src/loop/connection';
 import { connectTcp } from '../src/loop/tcp-connect';
 import { localFile } from '../src/storage/local-file';
 import { seededRandom } from '../src/engine/seeded-random';
-import { parseSize } from './bench-kit';
+import { isSize, parseSize } from './bench-kit';
+import { EXIT } from '../src/engine/exit-codes';
+import { inUserWords } from '../src/cli/usage-words';
 
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 const MiB = 1024 * 1024;
@@ -41,10 +43,18 @@ async function main(): Promise<void> {
       if (!Number.isInteger(argv.clients) || argv.clients < 1)
         throw new Error(`--clients must be a whole number of 1 or more, got ${argv.clients}`);
       if (!(argv.timeout > 0)) throw new Error(`--timeout must be a number of seconds above 0, got ${argv.timeout}`);
+      if (!isSize(argv['max-size']))
+        throw new Error(`--max-size must be a size (2M, 512K, 1000), not "${argv['max-size']}"`);
       return true;
     })
     .strict()
     .help()
+    // Bad usage as every wirestate command says it: one line and where to look, exit 2, not the whole usage and 1.
+    .fail((message: string | null, error: Error | undefined) => {
+      const said = inUserWords(String(message ?? error?.message), hideBin(process.argv), ['load']);
+      console.error(`npm run load: ${said}; see --help`);
+      process.exit(EXIT.usage);
+    })
     .parseAsync();
   const random = seededRandom(args.seed);
   const maxSize = parseSize(args['max-size']);

@@ -70,6 +70,28 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
     expect((await readdir(dir)).sort()).toEqual(['m.txt', 'out.txt']);
   });
 
+  it('says plainly that a message taken but not written is lost: its size and the cause (FILE, stdout)', async () => {
+    server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
+    await writeFile(join(dir, 'm.txt'), 'keep me');
+    for (const _ of [1, 2]) expect((await client('send', 'm.txt')).code).toBe(EXIT.ok);
+    const lost = (where: string) =>
+      `wirestate queue client: took a message of 8 bytes from the queue but cannot write it to ${where}: ` +
+      'no space left on the device (ENOSPC); the message is lost: it is no longer in the queue\n';
+    expect(await client('receive', '/dev/full')).toEqual({
+      code: EXIT.localFile,
+      stdout: '',
+      stderr: lost('/dev/full'),
+    });
+    const toFullStdout = `"${process.execPath}" "${CLI}" queue client 127.0.0.1 ${server.port} ${socktype} receive`;
+    expect(await run('sh', ['-c', `${toFullStdout} > /dev/full`])).toEqual({
+      code: EXIT.localFile,
+      stdout: '',
+      stderr: lost('standard output'),
+    });
+    // Both were taken, as the lines say.
+    expect((await client('receive')).code).toBe(EXIT.refused);
+  });
+
   it('refuses a file that is not UTF-8 text before sending anything (exit 7)', async () => {
     server = await startCliServer(['queue', 'server', '0', socktype, '--host', '127.0.0.1']);
     await writeFile(join(dir, 'binary.bin'), Buffer.from([0xff, 0xfe, 0x00]));
@@ -168,7 +190,10 @@ it.each(['TCP', 'UDP'])(
   'refuses PORT 0, where no server can be, before anything is sent (%s, exit 2)',
   async (socktype) => {
     const result = await wirestate(['queue', 'client', '127.0.0.1', '0', socktype, 'receive']);
-    expect(result).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('PORT must be 1..65535, got 0') });
+    expect(result).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('PORT must be a number 1..65535, not "0"'),
+    });
   },
 );
 

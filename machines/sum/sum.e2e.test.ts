@@ -34,6 +34,21 @@ it('shows both names, both numbers and the sum, on the client and on the server'
   await server.logged(/client "Alice", server "Server of John Q\. Smith": 42 \+ 17 = 59/);
 });
 
+// As the upper and ardei clients take them: `sum client -- -bob 5` said "no input".
+it('takes the words after -- as the name and the number, a name that starts with - too', async () => {
+  expect(await client('--', '-bob', '5')).toEqual({
+    code: EXIT.ok,
+    stdout: 'Client name: -bob\nServer name: Server of John Q. Smith\nClient number: 5\nServer number: 17\nSum: 22\n',
+    stderr: '',
+  });
+  expect(await client('Alice', '--', '42')).toMatchObject({ code: EXIT.ok, stdout: ANSWER });
+  expect(await client('--', 'Alice', '42', 'extra')).toEqual({
+    code: EXIT.usage,
+    stdout: '',
+    stderr: "wirestate sum client: unexpected argument 'extra'; see --help\n",
+  });
+});
+
 it('asks for the name and the number on a terminal', async () => {
   const shown = await wirestateInTerminal(['sum', 'client', '--port', String(server.port)], 'Alice\n42\n');
   expect(shown.code).toBe(EXIT.ok);

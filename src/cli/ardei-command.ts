@@ -17,6 +17,7 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { serverPortArgument } from './server-port-argument';
 import { prompter, type Prompter } from './prompt';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
@@ -156,8 +157,7 @@ const clientBuilder = (yargs: Argv) =>
     })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
     .option('port', {
-      type: 'number',
-      describe: 'Server port',
+      ...serverPortArgument('--port', 'Server port'),
       defaultDescription: `8120; 8121 with --udp; ${ADVANCED_PORT} with --advanced`,
     })
     .option('silence', {
@@ -166,8 +166,6 @@ const clientBuilder = (yargs: Argv) =>
       describe: 'UDP: seconds of silence after which no more data is expected',
     })
     .check((args) => {
-      if (args.port !== undefined && (!isPort(args.port) || args.port === 0))
-        throw new Error(`--port must be 1..65535, got ${args.port}`);
       if (args.advanced && args.udp) throw new Error('the advanced variant is TCP only: --advanced or --udp, not both');
       return true;
     })

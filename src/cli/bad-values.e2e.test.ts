@@ -33,11 +33,10 @@ it.each([
 ])('%j: "%s", exit 2', refusedInWords);
 
 it.each([
-  [['upper', 'client', '--port', 'abc', 'hi'], '--port takes a number'],
-  [['upper', 'client', '--port', '1e999', 'hi'], '--port takes a finite number'],
+  [['server', '-l', 'abc'], '--listen-port takes a number'],
+  [['server', '-l', '1e999'], '--listen-port takes a finite number'],
   [['client', '--idle-timeout', 'Infinity', '-v', 'a'], '--idle-timeout takes a finite number'],
   [['server', '-l', '0', '--max-size', '-1'], '--max-size must be a whole number of bytes'],
-  [['upper', 'client', '--port', '-5', 'hi'], '--port must be 1..65535, got -5'],
 ])('%j: "%s", exit 2', refusedInWords);
 
 // Node's timers hold at most 2^31-1 ms: a longer one fired at once (`client --idle-timeout 3000000` timed out, exit 5).
@@ -55,4 +54,26 @@ it.each([
     '--max-connections takes a whole number, not 1.5',
   ],
   [['server', '-l', '0', '--host', '127.0.0.1', '--min-rate', '0.5'], '--min-rate takes a whole number, not 0.5'],
+])('%j: "%s", exit 2', refusedInWords);
+
+// A server's port is decimal digits, 1..65535, for every client as for `-s host:port` (host-port.ts): yargs's number
+// type took what Number() reads, and `upper client --port 0x10` connected to port 16, `queue client h 1e3 ...` to 1000.
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const notAPort = (word: string) => `must be a number 1\\.\\.65535, not "${escaped(word)}"`;
+it.each(
+  ['0x10', '1e3', ' 80', '+80', '80.0', '0', '65536', '-5'].flatMap((word) => [
+    [['upper', 'client', '--port', word, 'hi'], `--port ${notAPort(word)}`],
+    [['queue', 'client', '127.0.0.1', word, 'TCP', 'receive'], `PORT ${notAPort(word)}`],
+  ]),
+)('%j: "%s", exit 2', refusedInWords);
+it.each([
+  [['sum', 'client', '--port=0x10', 'bob', '5'], `--port ${notAPort('0x10')}`],
+  [['ardei', 'client', '--port', '1e3', '10'], `--port ${notAPort('1e3')}`],
+  [['share', 'client', '127.0.0.1', '+80', 'list'], `PORT ${notAPort('+80')}`],
+  [['client', '-s', '127.0.0.1:80.0', '-v', 'a'], `the port in "127\\.0\\.0\\.1:80\\.0" ${notAPort('80.0')}`],
+  [['client', '-s', '127.0.0.1:0', '-v', 'a'], `the port in "127\\.0\\.0\\.1:0" ${notAPort('0')}`],
+  [
+    ['blocks', 'client', '127.0.0.1:0x10:a.txt', 'b.txt'],
+    'expected server:port:fNameInServer, got "127\\.0\\.0\\.1:0x10:a\\.txt"',
+  ],
 ])('%j: "%s", exit 2', refusedInWords);

@@ -14,7 +14,8 @@ import { withClientOptions } from './common-options';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { EXIT } from '../engine/exit-codes';
-import { isPort } from './host-port';
+import { serverPort } from './host-port';
+import { localFailureWords } from './local-failure-words';
 import { hostPort } from '../loop/peer-name';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
@@ -46,8 +47,8 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 /** `server:port:fNameInServer` (IPv6 as `[::1]:port:name`); the name may hold colons. */
 export function parseSource(text: string): { host: string; port: number; name: string } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+):(.+)$/.exec(text);
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || !isPort(port) || port === 0) throw new Error(`expected server:port:fNameInServer, got "${text}"`);
+  const port = match ? serverPort(match[3]) : undefined;
+  if (!match || port === undefined) throw new Error(`expected server:port:fNameInServer, got "${text}"`);
   return { host: match[1] ?? match[2], port, name: match[4] };
 }
 
@@ -113,7 +114,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
     case 'refused':
       return fail(EXIT.refused, `the server refused: ${String(outcome.detail)}`);
     case 'local_error':
-      return fail(EXIT.localFile, `cannot write ${args.target}: ${String(outcome.detail)}`);
+      return fail(EXIT.localFile, localFailureWords(args.target, outcome));
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

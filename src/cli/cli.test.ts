@@ -31,7 +31,7 @@ describe('errors: one line, the documented exit code', () => {
     [
       'a port out of range in -s',
       ['client', '-s', '127.0.0.1:70000'],
-      /the port in "127\.0\.0\.1:70000" must be 1\.\.65535/,
+      /the port in "127\.0\.0\.1:70000" must be a number 1\.\.65535, not "70000"/,
     ],
     ['a 256-byte server file name', ['client', '-v', 'x'.repeat(256)], /at most 255/],
     ['a port out of range', ['server', '-l', '70000'], /--listen-port must be 0\.\.65535/],
@@ -78,7 +78,7 @@ describe('errors: one line, the documented exit code', () => {
     [
       'a positional port that is not a number',
       ['queue', 'client', 'localhost', 'abc', 'TCP', 'receive'],
-      /: PORT takes a number/,
+      /: PORT must be a number 1\.\.65535, not "abc"/,
     ],
     [
       '--inspect taking the next word',

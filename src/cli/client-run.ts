@@ -23,6 +23,7 @@ import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { removeStaleDownloads } from './stale-downloads';
 import { transferFile, transferLineFields, type FileResult, type TransferSettings } from './transfer-file';
+import { printable } from './printable';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
 /** Runs every file and returns the process exit code. */
@@ -68,7 +69,7 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   progress.clear();
   if (result.problem) {
     if (notes) notes.error(result.problem, end);
-    else process.stderr.write(`wirestate client: ${result.problem}\n`);
+    else process.stderr.write(`wirestate client: ${printable(result.problem)}\n`);
   } else if (result.outcome) {
     const { outcome, bytes } = result.outcome;
     progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rateNote(result, seconds)}`, end);
@@ -94,12 +95,12 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
     const end = endFields(file, settings, result, connection, ms);
     if (result.problem) {
       if (notes) notes.error(`${arrow}: ${result.problem}`, end);
-      else process.stderr.write(`wirestate client: ${arrow}: ${result.problem}\n`);
+      else process.stderr.write(`wirestate client: ${printable(`${arrow}: ${result.problem}`)}\n`);
     } else if (result.outcome && !args.quiet && !args.json) {
       const { outcome, bytes } = result.outcome;
       const line = `${outcome} ${arrow}: ${formatBytes(bytes)} in ${(ms / 1000).toFixed(3)} s`;
       if (notes) notes.info(line, end);
-      else process.stderr.write(`${line}\n`);
+      else process.stderr.write(`${printable(line)}\n`);
     }
     if (args.json) printResult(resultFields(file, settings, result));
     return result.exitCode;
@@ -108,7 +109,7 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   const unsynced = await settings.folders.syncCommitted();
   for (const { folder, error } of unsynced)
     process.stderr.write(
-      `wirestate client: cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}\n`,
+      `wirestate client: ${printable(`cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`)}\n`,
     );
   const worst = Math.max(EXIT.ok, ...results, ...(unsynced.length > 0 ? [EXIT.localFile] : []));
   if (!args.quiet && !args.json) {

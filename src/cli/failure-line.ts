@@ -9,6 +9,7 @@ import { EXIT } from '../engine/exit-codes';
 import { createLogger } from '../log/logger';
 import { jsonResultOffered, printResult } from './json-result';
 import { logStream } from './log-stream';
+import { printable } from './printable';
 import { typedAsFlag } from './usage-words';
 
 /** Whether the words ask for JSON logs (`--log-format json` or `--log-format=json`). */
@@ -31,7 +32,7 @@ export function writeFailure(argv: string[], why: string, exitCode: number): voi
   if (jsonResultOffered() && typedAsFlag(argv, ['json']))
     printResult({ outcome: undefined, detail: why, startedMs: performance.now(), exitCode });
   if (!json) {
-    process.stderr.write(`wirestate: ${why}; see --help\n`);
+    process.stderr.write(`wirestate: ${printable(why)}; see --help\n`);
     return;
   }
   const line = JSON.stringify({

@@ -73,7 +73,10 @@ it.each([
     ['client', '-s', '127.0.0.1:abc', '-v', 'a'],
     'the port in "127\\.0\\.0\\.1:abc" must be a number 1\\.\\.65535, not "abc"',
   ],
-  [['client', '-s', '127.0.0.1:70000', '-v', 'a'], 'the port in "127\\.0\\.0\\.1:70000" must be 1\\.\\.65535'],
+  [
+    ['client', '-s', '127.0.0.1:70000', '-v', 'a'],
+    'the port in "127\\.0\\.0\\.1:70000" must be a number 1\\.\\.65535, not "70000"',
+  ],
   [
     ['client', '-s', '[]:5', '-v', 'a'],
     'expected host:port, got "\\[\\]:5": brackets hold a whole IPv6 address, as in \\[::1\\]:50001',

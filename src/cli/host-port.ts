@@ -5,12 +5,22 @@ export function parseHostPort(text: string): { host: string; port: number } {
   // A host in brackets is a whole IPv6 address; any other host holds no colon and no bracket.
   const match = /^(?:\[([^[\]]+)\]|([^:[\]]+)):([^:]*)$/.exec(text.trim());
   if (!match) throw new Error(`expected host:port, got "${text}"${bracketsHint(text.trim())}`);
-  const portWord = match[3];
-  if (!/^\d+$/.test(portWord)) throw new Error(`the port in "${text}" must be a number 1..65535, not "${portWord}"`);
-  const port = Number(portWord);
-  if (!isPort(port) || port === 0) throw new Error(`the port in "${text}" must be 1..65535`);
+  const port = serverPort(match[3]);
+  if (port === undefined) throw new Error(`the port in "${text}" ${notAServerPort(match[3])}`);
   return { host: match[1] ?? match[2], port };
 }
+
+/**
+ * A server's port as a client is given it: decimal digits, 1..65535; undefined for any other word, those that
+ * Number() reads too (`0x10`, `1e3`, ` 80`, `+80`, `80.0`). The one rule of every client's port.
+ */
+export function serverPort(word: string): number | undefined {
+  const port = /^\d+$/.test(word) ? Number(word) : 0;
+  return isPort(port) && port !== 0 ? port : undefined;
+}
+
+/** Why `word` is not a server's port, after the name of what it was given as. */
+export const notAServerPort = (word: string): string => `must be a number 1..65535, not "${word}"`;
 
 export function isPort(value: number): boolean {
   return Number.isInteger(value) && value >= 0 && value <= 65535;

@@ -264,7 +264,7 @@ it('--json and a file written to stdout are refused together (exit 2)', async ()
 it('a bad command line with --json: its one object on stdout (not_started, usage, the words), the line on stderr', async () => {
   for (const [args, detail] of [
     [['client', '--json', '-m', 'x'], "--mode must be download or upload, not 'x'"],
-    [['upper', 'client', '--json', '--port', 'abc', 'hi'], '--port takes a number'],
+    [['upper', 'client', '--json', '--port', 'abc', 'hi'], '--port must be a number 1..65535, not "abc"'],
   ] as const) {
     const refused = await client([...args]);
     expect(refused.code).toBe(EXIT.usage);

@@ -14,6 +14,7 @@ import type { ListedFile } from '../storage/file-store';
 import type { ClientArgs } from './client-options';
 import { CannotConnect, runClientSession } from './client-session';
 import { withProxyHint } from './proxy-port-hint';
+import { printable } from './printable';
 import { parseHostPort } from './host-port';
 import { printResult } from './json-result';
 import { byName, listingText } from './listing-text';
@@ -77,7 +78,7 @@ export async function runList(args: ClientArgs): Promise<number> {
     duration_ms: Math.round(performance.now() - startedMs),
   };
   if (problem && notes) notes.error(problem, end);
-  else if (problem) process.stderr.write(`wirestate client: ${problem}\n`);
+  else if (problem) process.stderr.write(`wirestate client: ${printable(problem)}\n`);
   if (args.json)
     printResult({
       operation: 'list',

@@ -3,6 +3,7 @@
  * the terminal's width so it never wraps; a line at the start and the end otherwise; nothing with --quiet.
  */
 import { formatBytes, type Logger } from '../log/logger';
+import { printable } from './printable';
 
 const REDRAW_MS = 100;
 /** While no bytes move the line is still redrawn this often, so its rate falls to 0 and its ETA to `?`. */
@@ -150,7 +151,7 @@ export class Progress {
     if (this.quiet) return;
     if (this.log) return void this.log.info(text, fields);
     this.erase();
-    this.out.write(`${text}\n`);
+    this.out.write(`${printable(text)}\n`);
   }
 
   /**

@@ -17,12 +17,13 @@ import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
+import { serverPortArgument } from './server-port-argument';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
 import { openQueueStore } from './queue-store';
 import { serve, withServerOptions } from './serve';
 import { receivedFile } from './received-file';
-import { isStandardStream } from '../storage/standard-streams';
+import { isStandardStream, standardOutput } from '../storage/standard-streams';
 import type { IncomingFile } from '../storage/file-store';
 import { DEFAULT_MAX_MESSAGE, GET, isGet, messageFromText } from '../../machines/queue/codec';
 import { queueClient, queueProtocolName, queueServer, type Transport } from '../../machines/queue';
@@ -107,7 +108,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 5))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
-    .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
+    .positional('port', { ...serverPortArgument('PORT', 'Server port'), demandOption: true })
     .positional('socktype', transportArgument)
     .positional('mode', {
       type: 'string',
@@ -129,7 +130,6 @@ const clientBuilder = (yargs: Argv) =>
       describe: `TCP send: wait up to ${OFFER_WAIT_MS / 1000} s for the offer of a server run with --offer-confirmation and exit 0 only once it confirms the message stored; no offer: send plainly and say so. Off by default (send at once, as the seed's client): servers do not offer unless told to, since an original client slowed by the network would read the offer`,
     })
     .check((args) => {
-      if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.mode === 'send' && args.file === undefined) throw new Error('send needs a FILE (- for stdin)');
       return true;
     })
@@ -190,7 +190,7 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
     }
     // Ctrl-C or SIGTERM ends the process mid-session (stop-on-signal.ts): the file's temporary name goes too.
     process.once('exit', () => target?.abort());
-  }
+  } else if (args.mode === 'receive' && !report.json) target = standardOutput(process.stdout).receive();
   const spec = queueClient(
     transport,
     {
@@ -242,7 +242,16 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
           await target.commit();
         } else report.print(received);
       } catch (error) {
-        return fail(EXIT.localFile, `cannot write ${String(args.file)}: ${errnoWords(errorCode(error))}`);
+        // The server has handed the message out: it is in no queue any more, and only this line can say so.
+        const toStdout = args.file === undefined || isStandardStream(args.file);
+        const where = toStdout ? 'standard output' : String(args.file);
+        const code = errorCode(error);
+        // EPIPE on stdout is its reader gone (`| head`), not the server: errnoWords would blame "the other side".
+        const cause = toStdout && code === 'EPIPE' ? 'it was closed (EPIPE)' : errnoWords(code);
+        return fail(
+          EXIT.localFile,
+          `took a message of ${received.length} bytes from the queue but cannot write it to ${where}: ${cause}; the message is lost: it is no longer in the queue`,
+        );
       }
       report.note(`Received: ${received.length} bytes`);
       return EXIT.ok;

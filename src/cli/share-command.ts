@@ -14,7 +14,7 @@ import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
-import { isPort } from './host-port';
+import { serverPortArgument } from './server-port-argument';
 import { hostPort } from '../loop/peer-name';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles, withPortArgument } from './protocol-command';
@@ -23,6 +23,7 @@ import { readOnly } from '../storage/read-only-files';
 import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 import { textRequestInput, withTextRequestOptions } from './text-protocol-options';
 import { errorCode } from '../storage/errors';
+import { localFailureWords } from './local-failure-words';
 import { SEPARATOR } from '../../machines/share/codec';
 import { printable } from './printable';
 import { formatBytes } from '../log/logger';
@@ -86,7 +87,7 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
 const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
-    .positional('port', { type: 'number', demandOption: true, describe: 'Server port' })
+    .positional('port', { ...serverPortArgument('PORT', 'Server port'), demandOption: true })
     .positional('command', {
       type: 'string',
       choices: ['put', 'get', 'list'],
@@ -117,7 +118,6 @@ const clientBuilder = (yargs: Argv) =>
     .check((args) => {
       if (args['max-size'] !== undefined && !(Number.isInteger(args['max-size']) && args['max-size'] >= 0))
         throw new Error('--max-size must be a whole number of bytes');
-      if (!isPort(args.port) || args.port === 0) throw new Error(`PORT must be 1..65535, got ${args.port}`);
       if (args.command === 'put' && isStandardStream(args.name))
         throw new Error('put - needs the name to store it under: put NAME -i - sends stdin as NAME');
       if (args.command !== 'list' && !args.name) throw new Error(`${args.command} needs a NAME`);
@@ -263,7 +263,7 @@ async function exchange(
       // Our own --max-size turned the file down: a local limit, as the queue client's is.
       if (outcome.code === 'file.too_large')
         return fail(EXIT.localFile, `get ${name}: the server sent ${String(outcome.detail)}; nothing kept`);
-      return fail(EXIT.localFile, `${local}: ${String(outcome.detail)}`);
+      return fail(EXIT.localFile, localFailureWords(toStdout ? '-' : local, outcome));
     default:
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }

@@ -26,6 +26,8 @@ import {
 } from '../../machines/sum/codec';
 import { sumClient, sumServer } from '../../machines/sum';
 import { printable } from './printable';
+import { typedWords } from './words-after-options';
+import { unexpectedWords } from './usage-words';
 
 const inRange = (value: number) => Number.isInteger(value) && value >= LOWEST && value <= HIGHEST;
 
@@ -82,9 +84,20 @@ const clientBuilder = (yargs: Argv) =>
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
 
+/** The name and the number as typed, those after `--` too (a name that starts with `-`), and any word past them. */
+const typedNameAndNumber = (args: ClientArgs): { name?: string; number?: string; extra: string[] } => {
+  const [name, number, ...extra] = typedWords(
+    args,
+    [args.name, args.number].filter((word) => word !== undefined),
+  );
+  return { name, number, extra };
+};
+
 async function runClient(args: ClientArgs, report: ClientReport): Promise<number> {
   const fail = (message: string) => report.fail(EXIT.usage, message);
-  let { name, number } = args;
+  const typed = typedNameAndNumber(args);
+  if (typed.extra.length > 0) return fail(unexpectedWords(typed.extra));
+  let { name, number } = typed;
   if (name === undefined || number === undefined) {
     const input = prompter(report.promptStream);
     name ??= await input.ask('Name: ');
@@ -131,6 +144,6 @@ export const sumCommand = protocolRoles((roles) =>
       'client [name] [number]',
       'Send a name and a number, print both and the sum',
       valuesRequired(clientBuilder),
-      exitWith(lineClientReported('sum', (args: ClientArgs) => args.name, runClient)),
+      exitWith(lineClientReported('sum', (args: ClientArgs) => typedNameAndNumber(args).name, runClient)),
     ),
 );

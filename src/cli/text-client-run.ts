@@ -11,18 +11,14 @@ import { withClientOptions } from './common-options';
 import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT, TEXT_CLIENT_EXITS, exitCodeFor, type ExitCodes } from '../engine/exit-codes';
-import { isPort } from './host-port';
+import { serverPortArgument } from './server-port-argument';
 import { withJsonOption, type ClientReport } from './json-result';
 
 /** `--host` and `--port` of the server (the seeds' clients have them built in), plus every client's flags and `--json`. */
 export function withTextClientOptions<T>(yargs: Argv<T>, port: number) {
   return withJsonOption(withClientOptions(yargs, 30))
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Server host' })
-    .option('port', { type: 'number', default: port, describe: 'Server port' })
-    .check((args) => {
-      if (!isPort(args.port) || args.port === 0) throw new Error(`--port must be 1..65535, got ${args.port}`);
-      return true;
-    });
+    .option('port', { ...serverPortArgument('--port', 'Server port'), default: port });
 }
 
 export type TextClientArgs = Awaited<ReturnType<typeof withTextClientOptions>['argv']>;

@@ -43,11 +43,14 @@ function unknownWords(names: string[], argv: string[], command: string[]): strin
   const said = [
     shared.length > 0 && `${commandName(command)} takes no ${shared.join(', ')}`,
     unknown.length > 0 && `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
-    words.length > 0 &&
-      `unexpected argument${words.length > 1 ? 's' : ''} ${words.map((word) => `'${word}'`).join(', ')}`,
+    words.length > 0 && unexpectedWords(words),
   ].filter(Boolean);
   return said.length > 0 ? said.join('; ') : undefined;
 }
+
+/** `unexpected argument 'x'`, `unexpected arguments 'x', 'y'`: words typed that no argument takes. */
+export const unexpectedWords = (words: string[]): string =>
+  `unexpected argument${words.length > 1 ? 's' : ''} ${words.map((word) => `'${word}'`).join(', ')}`;
 
 /** `queue server needs <socktype> after <port>`: the positionals the command's usage demands past the `given` ones. */
 function missingPositionals(given: number, command: string[]): string | undefined {

@@ -24,8 +24,18 @@ export function standardOutput(out: Writable): LocalFile {
     },
     receive: () => ({
       stream: out,
+      // A write that failed (`> /dev/full`: ENOSPC) also emits it as an error: listened for, so it fails the commit.
       commit: () =>
-        new Promise<void>((resolve, reject) => out.write('', (error) => (error ? reject(error) : resolve()))),
+        new Promise<void>((resolve, reject) => {
+          out.once('error', reject);
+          out.write('', (error) => {
+            if (error) reject(error);
+            else {
+              out.off('error', reject);
+              resolve();
+            }
+          });
+        }),
       abort: () => undefined,
     }),
   };

@@ -1,0 +1,56 @@
+/**
+ * The share and blocks clients say a local file they cannot write in words, as the transfer client does
+ * (local-failure-words.ts): `cannot write /dev/full: no space left on the device (ENOSPC)`, and standard output
+ * as such. Before: `/dev/full: ENOSPC`, `/tmp/x/-: ENOSPC` (share), `cannot write -: ENOSPC` (blocks).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { CLI, run, startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+
+let root: string;
+let share: ServerProcess;
+let blocks: ServerProcess;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'wirestate-local-write-'));
+  await writeFile(join(root, 'a.txt'), 'hello\n');
+  share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
+  blocks = await startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root]);
+});
+afterAll(async () => {
+  for (const server of [share, blocks]) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+const NO_ROOM = 'no space left on the device (ENOSPC)';
+/** `wirestate ARGS > /dev/full`, in a shell. */
+const toFullStdout = (args: string[]) =>
+  run('sh', ['-c', `"${process.execPath}" "${CLI}" ${args.join(' ')} > /dev/full`]);
+
+it('share client get: a file it cannot write, and stdout, said in words (exit 7)', async () => {
+  const get = ['share', 'client', '127.0.0.1', String(share.port), 'get', 'a.txt', '-o'];
+  expect(await wirestate([...get, '/dev/full'])).toMatchObject({
+    code: EXIT.localFile,
+    stderr: `wirestate share client: cannot write /dev/full: ${NO_ROOM}\n`,
+  });
+  expect(await toFullStdout([...get, '-'])).toMatchObject({
+    code: EXIT.localFile,
+    stderr: `wirestate share client: cannot write to standard output: ${NO_ROOM}\n`,
+  });
+});
+
+it('blocks client: a file it cannot write, and stdout, said in words (exit 7)', async () => {
+  const source = `127.0.0.1:${blocks.port}:a.txt`;
+  expect(await wirestate(['blocks', 'client', source, '/dev/full'])).toMatchObject({
+    code: EXIT.localFile,
+    stderr: `wirestate blocks client: cannot write /dev/full: ${NO_ROOM}\n`,
+  });
+  expect(await toFullStdout(['blocks', 'client', source, '-'])).toMatchObject({
+    code: EXIT.localFile,
+    stderr: `wirestate blocks client: cannot write to standard output: ${NO_ROOM}\n`,
+  });
+});
