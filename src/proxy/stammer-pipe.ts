@@ -26,10 +26,11 @@ export interface StammerOptions {
 const HIGH_WATER = 64 * 1024;
 
 /**
- * How often a paused source is asked whether it was reset: libuv does not watch a socket it does not read,
- * so a reset would wait behind every byte still to relay. One getpeername per paused socket per period.
+ * How often a source that has bytes waiting (held here, or unread in the kernel while reading is paused) is
+ * asked whether it was reset: libuv reports the reset only once it has read every byte before it, so it would
+ * wait behind all of them, relayed at the link's pace. One getpeername per such socket per period.
  */
-const PAUSED_RESET_CHECK_MS = 200;
+const RESET_CHECK_MS = 200;
 
 export function stammer(from: Socket, to: Socket, options: StammerOptions): void {
   const queue = new ByteQueue();
@@ -37,23 +38,25 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
   let busy = false;
   let resetCheck: NodeJS.Timeout | undefined;
 
+  // Watched from the first pause until every held byte is through: not stopped at each resume, since a source
+  // read again as soon as the queue drains below HIGH_WATER would otherwise never be asked.
   const pauseSource = () => {
     from.pause();
     resetCheck ??= setInterval(() => {
       if (!from.writableEnded && peerReset(from)) passResetOn();
-    }, PAUSED_RESET_CHECK_MS);
+    }, RESET_CHECK_MS);
   };
-  const resumeSource = () => {
+  const stopResetCheck = () => {
     clearInterval(resetCheck);
     resetCheck = undefined;
-    from.resume();
   };
 
   const sendNext = () => {
     if (busy || to.destroyed) return;
     // Read on as soon as there is room, as a slow link takes bytes while it passes them on.
-    if (queue.length <= HIGH_WATER && from.isPaused()) resumeSource();
+    if (queue.length <= HIGH_WATER && from.isPaused()) from.resume();
     if (queue.length === 0) {
+      stopResetCheck();
       if (ended) to.end();
       return;
     }
@@ -80,7 +83,7 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
     sendNext();
   });
   function passResetOn() {
-    clearInterval(resetCheck);
+    stopResetCheck();
     options.onReset?.();
     queue.clear();
     if (!to.destroyed) to.resetAndDestroy();
@@ -98,5 +101,5 @@ export function stammer(from: Socket, to: Socket, options: StammerOptions): void
     sendNext();
   });
   from.on('error', passResetOn);
-  from.on('close', () => clearInterval(resetCheck));
+  from.on('close', stopResetCheck);
 }

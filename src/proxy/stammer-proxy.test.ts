@@ -175,6 +175,44 @@ describe('stammer proxy relaying', () => {
     upstream.close();
   });
 
+  it('passes a reset on within a check while it relays a faster link, reading and pausing by turns', async () => {
+    // At about 1.6 MB/s the proxy drains below its 64 KiB mark within tens of milliseconds and reads again: the
+    // reset must still be asked about while the bytes the kernel took from the client wait to be relayed.
+    const relayedAfterReset: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      let afterReset = 0;
+      let resetSent = false;
+      let heard!: (what: string) => void;
+      const far = new Promise<string>((resolve) => (heard = resolve));
+      const upstream = createServer({ allowHalfOpen: true }, (socket) => {
+        socket.on('data', (chunk: Buffer) => (afterReset += resetSent ? chunk.length : 0));
+        socket.on('error', (error: NodeJS.ErrnoException) => heard(error.code ?? 'error'));
+        socket.on('end', () => heard(peerReset(socket) ? 'ECONNRESET' : 'end'));
+      });
+      await once(upstream.listen(0, '127.0.0.1'), 'listening');
+      const proxy = await stammerTo((upstream.address() as AddressInfo).port, {
+        ...CUTS,
+        maxFragment: 4096,
+        maxDelayMs: 5,
+      });
+      const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
+      await once(client, 'connect');
+      client.on('error', () => undefined);
+      client.write(Buffer.alloc(32 * 1024 * 1024));
+      // A second of relaying: the kernel's buffers towards the proxy have grown and are full.
+      await delay(1000);
+      resetSent = true;
+      client.resetAndDestroy();
+      expect(await far).toBe('ECONNRESET');
+      relayedAfterReset.push(afterReset);
+      await proxy.close();
+      upstream.close();
+    }
+    // Within a check (200 ms) a few dozen KiB; before, the backlog the kernel held went first (130-400 KiB here).
+    const median = relayedAfterReset.sort((a, b) => a - b)[1];
+    expect(median).toBeLessThan(96 * 1024);
+  });
+
   it('holds a bounded amount for an upstream that never reads: the sender is made to wait, not read dry', async () => {
     const upstream = createServer((socket) => socket.pause());
     await once(upstream.listen(0, '127.0.0.1'), 'listening');
