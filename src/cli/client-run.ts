@@ -85,9 +85,20 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   const startedMs = performance.now();
   const notes = jsonNotes(args);
   const quietFile = new Progress(process.stderr, true);
-  const results = await runAtMost(files, args.parallel, async (file, index) => {
+  let saidFewer = false;
+  const results = await runAtMost(files, args.parallel, async (file, index, putBack) => {
     const connection = `client-${index + 1}`;
     const result = await transferFile(file, settings, connection, quietFile);
+    // A server at its limit of connections from one address: the run adapts to it rather than fail the file.
+    if (result.connectionRefused && putBack()) {
+      if (!saidFewer) {
+        const line = `the server reset connections before replying (too many at once from here?): going on with fewer files at once`;
+        if (notes) notes.warn(line, { event: 'fewer_at_once', operation: settings.operation });
+        else process.stderr.write(`wirestate client: ${line}\n`);
+      }
+      saidFewer = true;
+      return EXIT.ok;
+    }
     const arrow =
       settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
     const ms = performance.now() - result.startedMs;

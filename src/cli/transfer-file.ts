@@ -64,6 +64,11 @@ export interface FileResult {
   startedMs: number;
   /** A resumed transfer: the bytes an earlier attempt moved, which this run did not. */
   resumedFrom?: number;
+  /**
+   * The server reset the connection before any byte of its reply (a server at its connections limit): it refused
+   * the connection, not the file, and took nothing of it (an upload's bytes follow the server's replies).
+   */
+  connectionRefused?: true;
 }
 
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
@@ -88,11 +93,12 @@ export async function transferFile(
 ): Promise<FileResult> {
   const startedMs = performance.now();
   const { operation, host, port } = settings;
-  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome): FileResult => ({
+  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome, refused?: boolean): FileResult => ({
     exitCode,
     outcome,
     problem,
     startedMs,
+    ...(refused && { connectionRefused: true }),
   });
   let local: LocalFile;
   let size = 0;
@@ -227,6 +233,7 @@ export async function transferFile(
     });
   };
   let outcome: SessionOutcome;
+  let heard = 0;
   try {
     outcome = await settings.machines.lend(local, (logic) =>
       runClientSession(
@@ -247,6 +254,7 @@ export async function transferFile(
             }),
           sendsBulk: operation === 'upload',
           interrupted: sayInterrupted,
+          heardBytes: (bytes) => (heard = bytes),
           // The caller's end line names the file and the exit code: the session's would say it twice.
           logsEnd: false,
         },
@@ -258,7 +266,7 @@ export async function transferFile(
   } catch (error) {
     if (error instanceof CannotConnect) {
       sayStart();
-      return failed(EXIT.cannotConnect, withProxyHint(error.message, port));
+      return failed(EXIT.cannotConnect, withProxyHint(error.message, port), undefined, error.errno === 'ECONNRESET');
     }
     throw error;
   } finally {
@@ -275,6 +283,7 @@ export async function transferFile(
       exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),
       outcomeWords(outcome.outcome, outcome.detail),
       outcome,
+      outcome.code === 'socket.error' && heard === 0,
     );
   return { exitCode: EXIT.ok, outcome, startedMs, ...(stand.resumedFrom > 0 && { resumedFrom: stand.resumedFrom }) };
 }
