@@ -4,8 +4,8 @@
  * (progress, one line, one JSON object); several give a line per file and a summary, and the run exits
  * with the highest code any file got.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { errorCode } from '../storage/errors';
 import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
@@ -174,7 +174,7 @@ async function filesOf(args: ClientArgs): Promise<FilePair[]> {
         ? [{ remote: remotes[0] ?? 'server.txt', local: locals[0] ?? 'client.txt' }]
         : [];
   const files = [...paired, ...(listFile === undefined ? [] : await readList(listFile))];
-  if (files.length > 1) refuseWhatTakesOneFile(files, args);
+  if (files.length > 1) await refuseWhatTakesOneFile(files, args);
   return files;
 }
 
@@ -201,19 +201,30 @@ async function readStdin(): Promise<string> {
 }
 
 /** Standard streams, the inspector and one local file for two downloads each make sense for one file only. */
-function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): void {
+async function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): Promise<void> {
   if (files.some((file) => isStandardStream(file.local)))
     throw new CommandError('- (stdin or stdout) takes one file a run; name a local file for each', EXIT.usage);
   if (args.inspect !== undefined || args['inspect-stately'])
     throw new CommandError('--inspect watches one transfer: give one file', EXIT.usage);
   if (args.mode === 'download') {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     for (const { local } of files) {
-      if (seen.has(resolve(local)))
-        throw new CommandError(`two downloads into ${local}: give each its own local file`, EXIT.usage);
-      seen.add(resolve(local));
+      const file = await landingPath(local);
+      const earlier = seen.get(file);
+      if (earlier !== undefined) {
+        const same = earlier === local ? '' : ` (${earlier} is the same file)`;
+        throw new CommandError(`two downloads into ${local}${same}: give each its own local file`, EXIT.usage);
+      }
+      seen.set(file, local);
     }
   }
+}
+
+/** The file a download's local name leads to: its folder's real path (through any link) and its name. */
+async function landingPath(local: string): Promise<string> {
+  const path = resolve(local);
+  const folder = await realpath(dirname(path)).catch(() => dirname(path));
+  return join(folder, basename(path));
 }
 
 /** The end line's rate: none for an empty file (`uploaded 0 B in 0.09 s`), this run's bytes only for a resumed one. */
