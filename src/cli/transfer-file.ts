@@ -18,6 +18,7 @@ import { deviceOutput } from '../storage/device-output';
 import { isStandardStream, standardOutput, type SpooledInput } from '../storage/standard-streams';
 import { uploadSource } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
+import { lockDownload } from '../storage/download-lock';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { hasCapability } from '../../machines/transfer/extension-frames';
@@ -103,6 +104,8 @@ export async function transferFile(
   let local: LocalFile;
   let size = 0;
   let spooled: SpooledInput | undefined;
+  /** Lets the next download into the local file start (download-lock.ts). */
+  let unlock = (): void => undefined;
   /** What a resumable transfer says of itself: a download what it kept, an upload its id. */
   let resumable: Pick<ClientInput, 'resume' | 'uploadId'> = {};
   try {
@@ -147,9 +150,16 @@ export async function transferFile(
         );
       if (!listing && !(await stat(dirname(localPath))).isDirectory())
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
-      if (kind !== 'device') resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
+      if (kind !== 'device') {
+        const lock = await lockDownload(localPath);
+        if ('heldBy' in lock)
+          return failed(EXIT.localFile, `another download is writing ${localName} (process ${lock.heldBy})`);
+        unlock = lock.release;
+        resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
+      }
     }
   } catch (error) {
+    unlock();
     return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
   }
 
@@ -179,6 +189,7 @@ export async function transferFile(
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
   const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0 };
   const sayInterrupted = (signal: NodeJS.Signals) => {
+    unlock();
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
     const again = stand.resumes ? ': the same command resumes it' : '';
@@ -271,6 +282,7 @@ export async function transferFile(
     throw error;
   } finally {
     await spooled?.remove();
+    unlock();
   }
   if (!outcome.ok && outcome.outcome === 'no_room' && !isStandardStream(localName)) {
     const cause = noRoomCause(resolve(localName), outcome);
