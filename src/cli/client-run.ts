@@ -22,6 +22,7 @@ import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { removeStaleDownloads } from './stale-downloads';
+import { RoomPromises } from '../storage/room-promises';
 import { transferFile, transferLineFields, type FileResult, type TransferSettings } from './transfer-file';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
@@ -54,6 +55,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     log: loggerFrom(args, 'error'),
     machines: new ClientLogicPool(),
     folders: new DownloadFolders(files.length > 1),
+    room: new RoomPromises(),
   };
   return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
 }

@@ -19,6 +19,7 @@ import { isStandardStream, standardOutput, type SpooledInput } from '../storage/
 import { uploadSource } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
 import { lockDownload } from '../storage/download-lock';
+import type { RoomPromises } from '../storage/room-promises';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { hasCapability } from '../../machines/transfer/extension-frames';
@@ -54,6 +55,8 @@ export interface TransferSettings {
   machines: ClientLogicPool;
   /** The download folders, each read once for the run. */
   folders: DownloadFolders;
+  /** The room promised to the run's downloads under way: those at once share the free space. */
+  room: RoomPromises;
 }
 
 /** How one file went: its exit code, the session's outcome when there was one, and why in words when it failed. */
@@ -141,6 +144,7 @@ export async function transferFile(
           : localFile(localPath, remote, {
               folderEntries: listing?.keptNames,
               syncFolderLater: settings.folders.syncFolderLater,
+              room: settings.room,
             });
       // A download replaces its file whole (a rename): over a pipe that would leave a file in the pipe's place.
       if (kind === 'other')
@@ -283,6 +287,7 @@ export async function transferFile(
   } finally {
     await spooled?.remove();
     unlock();
+    if (operation === 'download') settings.room.forget(resolve(localName));
   }
   if (!outcome.ok && outcome.outcome === 'no_room' && !isStandardStream(localName)) {
     const cause = noRoomCause(resolve(localName), outcome);
