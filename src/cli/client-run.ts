@@ -4,8 +4,8 @@
  * (progress, one line, one JSON object); several give a line per file and a summary, and the run exits
  * with the highest code any file got.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { errorCode } from '../storage/errors';
 import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frames';
 import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
@@ -22,6 +22,7 @@ import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { removeStaleDownloads } from './stale-downloads';
+import { RoomPromises } from '../storage/room-promises';
 import { transferFile, transferLineFields, type FileResult, type TransferSettings } from './transfer-file';
 import { printable } from './printable';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
@@ -55,6 +56,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
     log: loggerFrom(args, 'error'),
     machines: new ClientLogicPool(),
     folders: new DownloadFolders(files.length > 1),
+    room: new RoomPromises(),
   };
   return files.length === 1 ? runOne(files[0], settings, args) : runMany(files, settings, args);
 }
@@ -86,9 +88,20 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   const startedMs = performance.now();
   const notes = jsonNotes(args);
   const quietFile = new Progress(process.stderr, true);
-  const results = await runAtMost(files, args.parallel, async (file, index) => {
+  let saidFewer = false;
+  const results = await runAtMost(files, args.parallel, async (file, index, putBack) => {
     const connection = `client-${index + 1}`;
     const result = await transferFile(file, settings, connection, quietFile);
+    // A server at its limit of connections from one address: the run adapts to it rather than fail the file.
+    if (result.connectionRefused && putBack()) {
+      if (!saidFewer) {
+        const line = `the server reset connections before replying (too many at once from here?): going on with fewer files at once`;
+        if (notes) notes.warn(line, { event: 'fewer_at_once', operation: settings.operation });
+        else process.stderr.write(`wirestate client: ${line}\n`);
+      }
+      saidFewer = true;
+      return EXIT.ok;
+    }
     const arrow =
       settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
     const ms = performance.now() - result.startedMs;
@@ -164,7 +177,7 @@ async function filesOf(args: ClientArgs): Promise<FilePair[]> {
         ? [{ remote: remotes[0] ?? 'server.txt', local: locals[0] ?? 'client.txt' }]
         : [];
   const files = [...paired, ...(listFile === undefined ? [] : await readList(listFile))];
-  if (files.length > 1) refuseWhatTakesOneFile(files, args);
+  if (files.length > 1) await refuseWhatTakesOneFile(files, args);
   return files;
 }
 
@@ -191,19 +204,30 @@ async function readStdin(): Promise<string> {
 }
 
 /** Standard streams, the inspector and one local file for two downloads each make sense for one file only. */
-function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): void {
+async function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): Promise<void> {
   if (files.some((file) => isStandardStream(file.local)))
     throw new CommandError('- (stdin or stdout) takes one file a run; name a local file for each', EXIT.usage);
   if (args.inspect !== undefined || args['inspect-stately'])
     throw new CommandError('--inspect watches one transfer: give one file', EXIT.usage);
   if (args.mode === 'download') {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     for (const { local } of files) {
-      if (seen.has(resolve(local)))
-        throw new CommandError(`two downloads into ${local}: give each its own local file`, EXIT.usage);
-      seen.add(resolve(local));
+      const file = await landingPath(local);
+      const earlier = seen.get(file);
+      if (earlier !== undefined) {
+        const same = earlier === local ? '' : ` (${earlier} is the same file)`;
+        throw new CommandError(`two downloads into ${local}${same}: give each its own local file`, EXIT.usage);
+      }
+      seen.set(file, local);
     }
   }
+}
+
+/** The file a download's local name leads to: its folder's real path (through any link) and its name. */
+async function landingPath(local: string): Promise<string> {
+  const path = resolve(local);
+  const folder = await realpath(dirname(path)).catch(() => dirname(path));
+  return join(folder, basename(path));
 }
 
 /** The end line's rate: none for an empty file (`uploaded 0 B in 0.09 s`), this run's bytes only for a resumed one. */

@@ -41,6 +41,8 @@ export interface ClientSession {
   starting?: () => void;
   /** Called when Ctrl-C or SIGTERM stops the session, once it is stopped, before the process exits: its last line. */
   interrupted?: (signal: NodeJS.Signals) => void;
+  /** Told, once the TCP connection has closed, how many bytes the server sent on it (none: it never replied). */
+  heardBytes?: (bytes: number) => void;
 }
 
 export interface ClientSessionArgs {
@@ -49,8 +51,15 @@ export interface ClientSessionArgs {
   'inspect-stately': boolean;
 }
 
-/** Thrown when the server cannot be reached at all. */
-export class CannotConnect extends Error {}
+/** Thrown when the server cannot be reached at all; `errno` says how the connection failed, when it was tried. */
+export class CannotConnect extends Error {
+  constructor(
+    message: string,
+    readonly errno?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Runs the session to its end; `onActor` sees the actor before it starts (to read its final context). */
 export async function runClientSession(
@@ -72,6 +81,7 @@ export async function runClientSession(
     logsEnd,
     starting,
     interrupted,
+    heardBytes,
   } = session;
   const peer = hostPort(host, port);
   const sessionLog = log.child({ connection, protocol, peer });
@@ -105,9 +115,9 @@ export async function runClientSession(
     }
     const reads = new LentReads();
     socket = await connectTcp(host, port, reads).catch((error: unknown) => {
-      throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`);
+      throw new CannotConnect(`cannot connect to ${peer}: ${errnoWords(errorCode(error))}`, errorCode(error));
     });
-    return await runConnection(socket, spec, {
+    const outcome = await runConnection(socket, spec, {
       id: connection,
       log: sessionLog,
       watch,
@@ -117,6 +127,8 @@ export async function runClientSession(
       onSendProgress,
       reads,
     }).finished;
+    heardBytes?.(socket.bytesRead);
+    return outcome;
   } finally {
     release();
     // The page stays up after the session, so it can still be looked at, once the command has said how it went.

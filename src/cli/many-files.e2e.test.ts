@@ -192,3 +192,18 @@ describe('refuses, before any transfer (exit 2)', () => {
     expect(await readdir(out)).toEqual([]);
   });
 });
+
+it('refuses two downloads into one file reached through a linked folder (exit 2), before any transfer', async () => {
+  await mkdir(join(out, 'got'));
+  await symlink('got', join(out, 'alias'));
+  const result = await wirestate(
+    ['client', '-s', at, '-v', names[0], '-l', 'got/y', '-v', names[1], '-l', 'alias/y', '-v', names[2], '-l', 'z'],
+    out,
+  );
+  expect(result).toMatchObject({ code: EXIT.usage, stdout: '' });
+  expect(result.stderr).toBe(
+    'wirestate: two downloads into alias/y (got/y is the same file): give each its own local file; see --help\n',
+  );
+  expect((await readdir(out)).sort()).toEqual(['alias', 'got']);
+  expect(await readdir(join(out, 'got'))).toEqual([]);
+});

@@ -18,6 +18,8 @@ import { deviceOutput } from '../storage/device-output';
 import { isStandardStream, standardOutput, type SpooledInput } from '../storage/standard-streams';
 import { uploadSource } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
+import { lockDownload } from '../storage/download-lock';
+import type { RoomPromises } from '../storage/room-promises';
 import { uploadIdOf } from '../storage/upload-id';
 import { formatBytes } from '../log/logger';
 import { hasCapability } from '../../machines/transfer/extension-frames';
@@ -53,6 +55,8 @@ export interface TransferSettings {
   machines: ClientLogicPool;
   /** The download folders, each read once for the run. */
   folders: DownloadFolders;
+  /** The room promised to the run's downloads under way: those at once share the free space. */
+  room: RoomPromises;
 }
 
 /** How one file went: its exit code, the session's outcome when there was one, and why in words when it failed. */
@@ -64,6 +68,11 @@ export interface FileResult {
   startedMs: number;
   /** A resumed transfer: the bytes an earlier attempt moved, which this run did not. */
   resumedFrom?: number;
+  /**
+   * The server reset the connection before any byte of its reply (a server at its connections limit): it refused
+   * the connection, not the file, and took nothing of it (an upload's bytes follow the server's replies).
+   */
+  connectionRefused?: true;
 }
 
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
@@ -88,15 +97,18 @@ export async function transferFile(
 ): Promise<FileResult> {
   const startedMs = performance.now();
   const { operation, host, port } = settings;
-  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome): FileResult => ({
+  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome, refused?: boolean): FileResult => ({
     exitCode,
     outcome,
     problem,
     startedMs,
+    ...(refused && { connectionRefused: true }),
   });
   let local: LocalFile;
   let size = 0;
   let spooled: SpooledInput | undefined;
+  /** Lets the next download into the local file start (download-lock.ts). */
+  let unlock = (): void => undefined;
   /** What a resumable transfer says of itself: a download what it kept, an upload its id. */
   let resumable: Pick<ClientInput, 'resume' | 'uploadId'> = {};
   try {
@@ -132,6 +144,7 @@ export async function transferFile(
           : localFile(localPath, remote, {
               folderEntries: listing?.keptNames,
               syncFolderLater: settings.folders.syncFolderLater,
+              room: settings.room,
             });
       // A download replaces its file whole (a rename): over a pipe that would leave a file in the pipe's place.
       if (kind === 'other')
@@ -141,9 +154,16 @@ export async function transferFile(
         );
       if (!listing && !(await stat(dirname(localPath))).isDirectory())
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
-      if (kind !== 'device') resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
+      if (kind !== 'device') {
+        const lock = await lockDownload(localPath);
+        if ('heldBy' in lock)
+          return failed(EXIT.localFile, `another download is writing ${localName} (process ${lock.heldBy})`);
+        unlock = lock.release;
+        resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
+      }
     }
   } catch (error) {
+    unlock();
     return failed(EXIT.localFile, `cannot use ${localName}: ${errnoWords(errorCode(error))}`);
   }
 
@@ -173,6 +193,7 @@ export async function transferFile(
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
   const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0 };
   const sayInterrupted = (signal: NodeJS.Signals) => {
+    unlock();
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
     const again = stand.resumes ? ': the same command resumes it' : '';
@@ -228,6 +249,7 @@ export async function transferFile(
     });
   };
   let outcome: SessionOutcome;
+  let heard = 0;
   try {
     outcome = await settings.machines.lend(local, (logic) =>
       runClientSession(
@@ -248,6 +270,7 @@ export async function transferFile(
             }),
           sendsBulk: operation === 'upload',
           interrupted: sayInterrupted,
+          heardBytes: (bytes) => (heard = bytes),
           // The caller's end line names the file and the exit code: the session's would say it twice.
           logsEnd: false,
         },
@@ -259,11 +282,13 @@ export async function transferFile(
   } catch (error) {
     if (error instanceof CannotConnect) {
       sayStart();
-      return failed(EXIT.cannotConnect, withProxyHint(error.message, port));
+      return failed(EXIT.cannotConnect, withProxyHint(error.message, port), undefined, error.errno === 'ECONNRESET');
     }
     throw error;
   } finally {
     await spooled?.remove();
+    unlock();
+    if (operation === 'download') settings.room.forget(resolve(localName));
   }
   if (!outcome.ok && outcome.outcome === 'no_room' && !isStandardStream(localName)) {
     const cause = noRoomCause(resolve(localName), outcome);
@@ -276,6 +301,7 @@ export async function transferFile(
       exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),
       outcomeWords(outcome.outcome, outcome.detail),
       outcome,
+      outcome.code === 'socket.error' && heard === 0,
     );
   return { exitCode: EXIT.ok, outcome, startedMs, ...(stand.resumedFrom > 0 && { resumedFrom: stand.resumedFrom }) };
 }

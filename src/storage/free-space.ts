@@ -18,14 +18,20 @@ const SHARE_ADMITTED = 0.01;
 /** The last folder asked about: what statfs found, when, and the bytes admitted on that answer since. */
 let last: { dir: string; bytes: number; at: number; admitted: number } | undefined;
 
-/** Whether a file of a size a peer announced fits in `dir`: asked before accepting a single byte of it. */
-export const roomIn = (dir: string) => async (size: number) => {
-  const now = performance.now();
-  if (last?.dir === dir && now - last.at < FRESH_MS && last.admitted + size <= last.bytes * SHARE_ADMITTED) {
-    last.admitted += size;
-    return true;
-  }
-  const bytes = await availableBytes(dir);
-  last = { dir, bytes, at: performance.now(), admitted: bytes >= size ? size : 0 };
-  return bytes >= size;
-};
+/**
+ * Whether a file of a size a peer announced fits in `dir`: asked before accepting a single byte of it. `admit`
+ * decides on statfs's answer (default: whether it fits), as room-promises.ts does for files written at once.
+ */
+export const roomIn =
+  (dir: string, admit = (size: number, available: number) => available >= size) =>
+  async (size: number) => {
+    const now = performance.now();
+    if (last?.dir === dir && now - last.at < FRESH_MS && last.admitted + size <= last.bytes * SHARE_ADMITTED) {
+      last.admitted += size;
+      return true;
+    }
+    const bytes = await availableBytes(dir);
+    const admitted = admit(size, bytes);
+    last = { dir, bytes, at: performance.now(), admitted: admitted ? size : 0 };
+    return admitted;
+  };

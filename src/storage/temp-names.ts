@@ -108,7 +108,7 @@ export async function removeFilesUnder(
  * this process writes a temporary file, so such a file is a predecessor's that had the same PID (a container's
  * server is PID 1 after every restart). Another live process with a reused PID keeps a file until it is gone.
  */
-function isOtherWriter(pid: number): boolean {
+export function isOtherWriter(pid: number): boolean {
   return pid !== process.pid && isRunning(pid);
 }
 
