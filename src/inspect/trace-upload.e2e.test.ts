@@ -42,7 +42,7 @@ function send(
   agent?: Agent,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const sent = request(new URL(path, inspector), { method, headers, timeout: 20_000, agent }, (response) => {
+    const sent = request(new URL(path, inspector), { method, headers, timeout: 45_000, agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString() }));
