@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'name.encoding'
   | 'name.escapes'
   | 'name.reserved'
+  /** A name ending in `/` (or `/.`): it names a folder, not a file. */
+  | 'name.folder'
   | 'queue.full'
   /** A file being sent holds more bytes than announced, or was rewritten while it was read. */
   | 'file.size_changed'
