@@ -26,6 +26,7 @@ import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-wor
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 import { fixedCompletions, offeredFlag, SHELLS } from './fixed-completions';
+import { dashAfterFileFlag } from './dash-values';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -73,6 +74,12 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
   const argv = completing(typed) ? typed : commandFirst(typed);
   const entries = commandEntries(protocols);
   const named = namedCommand(argv);
+  // Before yargs, which would take the word for flags (and print the help for an `h` among them).
+  const dashed = named === 'client' && !completing(argv) ? dashAfterFileFlag(argv) : undefined;
+  if (dashed !== undefined) {
+    writeFailure(argv, dashed, EXIT.usage);
+    process.exit(EXIT.usage);
+  }
   const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));
   const bodies = new Map(await Promise.all(loaded.map(async (entry) => [entry, await entry.load()] as const)));
   const cli = entries.reduce<Argv>(

@@ -178,6 +178,17 @@ async function filesOf(args: ClientArgs): Promise<FilePair[]> {
         : [];
   const files = [...paired, ...(listFile === undefined ? [] : await readList(listFile))];
   if (files.length > 1) await refuseWhatTakesOneFile(files, args);
+  // The list took stdin: an upload from `-` would find it empty.
+  if (
+    listFile !== undefined &&
+    isStandardStream(listFile) &&
+    args.mode === 'upload' &&
+    files.some((file) => isStandardStream(file.local))
+  )
+    throw new CommandError(
+      '--list-file - reads the list from stdin, which leaves none for an upload from -: name a local file',
+      EXIT.usage,
+    );
   return files;
 }
 

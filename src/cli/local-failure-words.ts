@@ -9,7 +9,7 @@ import { isStandardStream } from '../storage/standard-streams';
 
 export function localFailureWords(localName: string, outcome: SessionOutcome): string {
   const detail = outcome.detail ?? outcome.code;
-  if (outcome.code === 'file.size_changed') return `${localName} changed size while being sent: ${detail}`;
+  if (outcome.code === 'file.size_changed') return `${localName} changed while being sent: ${detail}`;
   if (outcome.code === 'file.unreadable') return `cannot read ${localName}: ${errnoWords(detail)}`;
   if (!isStandardStream(localName)) return `cannot write ${localName}: ${errnoWords(detail)}`;
   if (detail === 'EPIPE') return 'standard output was closed before the download finished (EPIPE)';

@@ -1,6 +1,6 @@
 /**
  * What an upload announces is what it sends: a file whose size stat cannot tell (a /proc file, a pipe, a
- * character device), a folder, and a file that shrinks or grows while its bytes are on their way. Real processes, real files.
+ * character device), a folder, and a file that shrinks, grows or is rewritten while its bytes are on their way. Real processes, real files.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -150,7 +150,7 @@ it('a folder is refused in one line, and nothing is sent', async () => {
   expect(await readdir(root)).not.toContain('folder');
 });
 
-describe('a file that changes size while being sent fails loudly and stores nothing', () => {
+describe('a file that changes while being sent fails loudly and stores nothing', () => {
   const SIZE = 64 * 1024 * 1024;
   const changing = async (name: string, change: (path: string) => Promise<void>) => {
     const path = join(local, name);
@@ -172,7 +172,7 @@ describe('a file that changes size while being sent fails loudly and stores noth
     const result = await changing('shrinks.bin', (path) => truncate(path, 1));
     expect(result.code).toBe(EXIT.localFile);
     expect(result.stderr).toMatch(
-      /\nwirestate client: \S+shrinks\.bin changed size while being sent: ended after \d+ of the 67108864 bytes announced\n$/,
+      /\nwirestate client: \S+shrinks\.bin changed while being sent: ended after \d+ of the 67108864 bytes announced\n$/,
     );
     expect(await readdir(root)).not.toContain('shrinks.bin');
   });
@@ -181,8 +181,17 @@ describe('a file that changes size while being sent fails loudly and stores noth
     const result = await changing('grows.bin', (path) => appendFile(path, 'more'));
     expect(result.code).toBe(EXIT.localFile);
     expect(result.stderr).toMatch(
-      /\nwirestate client: \S+grows\.bin changed size while being sent: grew past the 67108864 bytes announced\n$/,
+      /\nwirestate client: \S+grows\.bin changed while being sent: grew past the 67108864 bytes announced\n$/,
     );
     expect(await readdir(root)).not.toContain('grows.bin');
+  });
+
+  it('is rewritten in place, its size unchanged', async () => {
+    const result = await changing('rewritten.bin', (path) => writeFile(path, Buffer.alloc(SIZE, 'y'), { flag: 'r+' }));
+    expect(result.code).toBe(EXIT.localFile);
+    expect(result.stderr).toMatch(
+      /\nwirestate client: \S+rewritten\.bin changed while being sent: rewritten while it was read\n$/,
+    );
+    expect(await readdir(root)).not.toContain('rewritten.bin');
   });
 });

@@ -25,7 +25,7 @@ export type EngineCode =
   | 'peer.idle'
   /** A file being sent could not be read (detail: the errno). */
   | 'file.unreadable'
-  /** A file being sent ended at another size than announced. */
+  /** A file being sent ended at another size than announced, or was rewritten while it was read. */
   | 'file.size_changed'
   /** A file being received could not be written or stored (detail: the errno). */
   | 'file.unwritable'

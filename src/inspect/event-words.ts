@@ -64,7 +64,7 @@ interface FileProblem {
 
 const FILE_PROBLEMS: Record<string, string> = {
   'file.unreadable': 'cannot read it',
-  'file.size_changed': 'it changed size while being sent',
+  'file.size_changed': 'it changed while being sent',
   'file.unwritable': 'cannot write it',
   'file.digest_mismatch': 'its bytes differ from the digest the peer sent',
 };

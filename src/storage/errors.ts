@@ -6,8 +6,10 @@ export type ErrorCode =
   | 'name.encoding'
   | 'name.escapes'
   | 'name.reserved'
+  /** A name ending in `/` (or `/.`): it names a folder, not a file. */
+  | 'name.folder'
   | 'queue.full'
-  /** A file being sent holds more bytes than announced. */
+  /** A file being sent holds more bytes than announced, or was rewritten while it was read. */
   | 'file.size_changed'
   /** A source copied whole before an upload (its size unknown to stat) holds more than the copy takes. */
   | 'file.too_long';

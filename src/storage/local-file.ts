@@ -35,7 +35,14 @@ export function localFile(
     hasRoomFor: roomIn(dirname(absolute), room && ((size, available) => room.admit(absolute, size, available))),
     read: (size) => readRange(absolute, size, { whole: true }),
     receive: (kept) => {
-      if (!kept) return promised(createAtomicFile(absolute, { noClobber: false, syncFolderLater }));
+      if (!kept) {
+        // Nothing to resume from (`--plain`, `--no-verify`): once the file is whole, what an interrupted download kept of it is stale.
+        const file = promised(createAtomicFile(absolute, { noClobber: false, syncFolderLater }));
+        return {
+          ...file,
+          commit: () => file.commit().then(() => removeOtherKeptDownloads(absolute, '', folderEntries)),
+        };
+      }
       const tag = keptDownloadTag(kept.tag, remote);
       if (kept.start === 0) removeOtherKeptDownloads(absolute, tag, folderEntries);
       return promised(

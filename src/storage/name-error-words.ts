@@ -11,6 +11,7 @@ const NAME_ERROR_WORDS: Record<NameErrorCode, string> = {
   'name.encoding': 'a name that is not UTF-8',
   'name.escapes': 'a name that leads out of the served folder',
   'name.reserved': 'a name the server keeps for itself (a control character, a look-alike slash, a temporary file)',
+  'name.folder': 'a name ending in /, which names a folder',
 };
 
 /** The words for a name's error code; any other code (EACCES, say) as it is. */

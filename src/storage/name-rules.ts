@@ -1,7 +1,7 @@
 /**
  * The rules a requested name must pass before any file system call, shared by
  * the folder and memory stores: relative, no `..`, no NUL, backslash or
- * control bytes, and never one of wirestate's own temporary files.
+ * control bytes, not ending in `/` (a folder), and never one of wirestate's own temporary files.
  */
 import { WirestateError } from './errors';
 
@@ -31,6 +31,8 @@ export function checkName(name: string): string[] {
   }
   const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.length === 0) throw new WirestateError('name.empty', 'name has no file part');
+  // `sub/` names a folder: the original server fails it, so it is never the file `sub`.
+  if (/\/\.?$/.test(name)) throw new WirestateError('name.folder', 'name ends in /');
   if (segments.includes('..')) throw new WirestateError('name.escapes', '".." in name');
   if (isWirestatePart(segments[segments.length - 1])) throw new WirestateError('name.reserved', 'temporary file name');
   return segments;

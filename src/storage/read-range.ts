@@ -1,6 +1,7 @@
 import { closeSync, open, read, readSync } from 'node:fs';
 import type { OutgoingFile } from './file-store';
 import { WirestateError } from './errors';
+import { fileStatus } from './file-status';
 
 /**
  * Reads of at most this many bytes from a descriptor already open are made at once, synchronously, as the
@@ -13,10 +14,18 @@ const SYNC_READ_MAX = 64 * 1024;
  * The first `size` bytes of the file at `file` (a path, opened at the first read, or a descriptor it then
  * owns), read straight into the caller's buffers: nothing is allocated per read. `whole`: the range is the
  * whole file, announced by its size: the read that ends it fails (`file.size_changed`) when the file has
- * grown since, so that its last bytes never go and the peer never stores a file cut short.
+ * grown since, so that its last bytes never go and the peer never stores a file cut short. Likewise the read
+ * that reaches `size` fails (`file.size_changed`) when the file was written to since the first read (fileStatus),
+ * unless `appended`: a resumable part read while its new bytes are written after the range.
  */
-export function readRange(file: string | number, size: number, { whole = false } = {}): OutgoingFile {
+export function readRange(file: string | number, size: number, { whole = false, appended = false } = {}): OutgoingFile {
   let position = 0;
+  /** The file's status before its first read, compared after the last. */
+  let before: string | undefined;
+  const checkUnchanged = (fd: number) => {
+    if (!appended && position === size && fileStatus(fd) !== before)
+      throw new WirestateError('file.size_changed', 'rewritten while it was read');
+  };
   let closed = false;
   let descriptor: Promise<number> | undefined;
   // A read in flight: the descriptor is closed only after it, so its number cannot be reused under it.
@@ -30,15 +39,19 @@ export function readRange(file: string | number, size: number, { whole = false }
     const wanted = Math.min(into.length, size - position);
     if (wanted <= 0 || closed) return 0;
     if (typeof file === 'number' && wanted <= SYNC_READ_MAX) {
+      before ??= fileStatus(file);
       const count = readSync(file, into, 0, wanted, position);
       position += count;
+      checkUnchanged(file);
       return count;
     }
     const fd = await opened();
+    before ??= fileStatus(fd);
     const count = await readAt(fd, into, wanted, position);
     position += count;
     if (whole && position === size && (await readAt(fd, Buffer.alloc(1), 1, size)) > 0)
       throw new WirestateError('file.size_changed', `grew past the ${size} bytes announced`);
+    checkUnchanged(fd);
     return count;
   };
   return {

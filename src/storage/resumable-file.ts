@@ -44,7 +44,7 @@ export function createResumableFile(
   });
   return {
     stream,
-    kept: start > 0 ? readRange(keptPath, start) : undefined,
+    kept: start > 0 ? readRange(keptPath, start, { appended: true }) : undefined,
     // Only an interruption keeps the bytes; a failure of the storage itself (ENOSPC, EIO) keeps nothing.
     commit: () => file.commit(true),
     abort: () => file.keep(),

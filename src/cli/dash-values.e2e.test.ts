@@ -1,0 +1,43 @@
+/**
+ * A client's file name starting with `-`, typed as the word after `-v` or `-l`: yargs would read it as flags
+ * (`-v -dash` as -d -a -s -h, the help, exit 0). It is refused in one line saying how to write it (exit 2),
+ * never the help; written so (`-v=-dash`), it is the name. Real processes on loopback.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../engine/exit-codes';
+import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+
+let root: string;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'wirestate-dash-values-'));
+  await writeFile(join(root, '-dash'), 'dashed bytes\n');
+  server = await startServerProcess(['--root', root]);
+});
+afterAll(async () => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+});
+
+it.each([
+  [['-v', '-dash'], '-v needs a value, and -dash starts with - so it reads as options: write -v=-dash'],
+  [['-v', '-h'], '-v needs a value, and -h starts with - so it reads as options: write -v=-h'],
+  [['-v', 'a', '-l', '-vh'], '-l needs a value, and -vh starts with - so it reads as options: write -l=-vh'],
+  [
+    ['--server-file-name', '--help'],
+    '--server-file-name needs a value, and --help starts with - so it reads as options: write --server-file-name=--help',
+  ],
+])('client %j is refused in one line, exit 2, no help', async (words, why) => {
+  const result = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, ...words]);
+  expect(result).toEqual({ code: EXIT.usage, stdout: '', stderr: `wirestate: ${why}; see --help\n` });
+});
+
+it('-v=-dash downloads the file named -dash', async () => {
+  const local = await mkdtemp(join(tmpdir(), 'wirestate-dash-local-'));
+  const result = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v=-dash', '-l', join(local, 'got')]);
+  expect(result.code).toBe(EXIT.ok);
+  expect(await readFile(join(local, 'got'), 'utf8')).toBe('dashed bytes\n');
+});
