@@ -144,7 +144,16 @@ describe('stammer proxy relaying', () => {
     },
   );
 
-  it('passes a reset on at once while it has paused reading a slow link: the bytes it held are dropped', async () => {
+  /**
+   * A client sends `bytes` through a proxy cutting as `cuts` says and resets once `ready` settles: what the far
+   * side saw end it (a reset, as wirestate's own loop tells one that came as an end, or a clean end) and how many
+   * bytes reached it after the reset.
+   */
+  async function resetMidway(
+    cuts: Partial<ProxyOptions>,
+    bytes: number,
+    ready: (client: Socket) => Promise<unknown>,
+  ): Promise<{ seen: string; afterReset: number }> {
     let afterReset = 0;
     let resetSent = false;
     let heard!: (what: string) => void;
@@ -155,24 +164,33 @@ describe('stammer proxy relaying', () => {
       socket.on('end', () => heard(peerReset(socket) ? 'ECONNRESET' : 'end'));
     });
     await once(upstream.listen(0, '127.0.0.1'), 'listening');
-    // As `npm run proxy -- --max-delay-ms 20`: about 50 KB/s, so it soon holds 64 KiB and stops reading the client.
-    const proxy = await stammerTo((upstream.address() as AddressInfo).port, {
-      ...CUTS,
-      maxFragment: 1024,
-      maxDelayMs: 20,
-    });
+    const proxy = await stammerTo((upstream.address() as AddressInfo).port, { ...CUTS, ...cuts });
     const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
     await once(client, 'connect');
     client.on('error', () => undefined);
-    client.write(Buffer.alloc(8 * 1024 * 1024));
-    for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(client)) ?? 0) < 512 * 1024; tries++) await delay(5);
+    client.write(Buffer.alloc(bytes));
+    await ready(client);
     resetSent = true;
     client.resetAndDestroy();
-    expect(await far).toBe('ECONNRESET');
-    // Held at the reset: 64 KiB in the proxy and all the kernel had taken from the client (over 512 KiB).
-    expect(afterReset).toBeLessThan(64 * 1024);
+    const seen = await far;
     await proxy.close();
     upstream.close();
+    return { seen, afterReset };
+  }
+
+  it('passes a reset on at once while it has paused reading a slow link: the bytes it held are dropped', async () => {
+    // As `npm run proxy -- --max-delay-ms 20`: about 50 KB/s, so it soon holds 64 KiB and stops reading the client.
+    const { seen, afterReset } = await resetMidway(
+      { maxFragment: 1024, maxDelayMs: 20 },
+      8 * 1024 * 1024,
+      async (client) => {
+        for (let tries = 0; tries < 400 && ((await unacknowledgedBytes(client)) ?? 0) < 512 * 1024; tries++)
+          await delay(5);
+      },
+    );
+    expect(seen).toBe('ECONNRESET');
+    // Held at the reset: 64 KiB in the proxy and all the kernel had taken from the client (over 512 KiB).
+    expect(afterReset).toBeLessThan(64 * 1024);
   });
 
   it('passes a reset on within a check while it relays a faster link, reading and pausing by turns', async () => {
@@ -180,33 +198,12 @@ describe('stammer proxy relaying', () => {
     // reset must still be asked about while the bytes the kernel took from the client wait to be relayed.
     const relayedAfterReset: number[] = [];
     for (let round = 0; round < 3; round++) {
-      let afterReset = 0;
-      let resetSent = false;
-      let heard!: (what: string) => void;
-      const far = new Promise<string>((resolve) => (heard = resolve));
-      const upstream = createServer({ allowHalfOpen: true }, (socket) => {
-        socket.on('data', (chunk: Buffer) => (afterReset += resetSent ? chunk.length : 0));
-        socket.on('error', (error: NodeJS.ErrnoException) => heard(error.code ?? 'error'));
-        socket.on('end', () => heard(peerReset(socket) ? 'ECONNRESET' : 'end'));
-      });
-      await once(upstream.listen(0, '127.0.0.1'), 'listening');
-      const proxy = await stammerTo((upstream.address() as AddressInfo).port, {
-        ...CUTS,
-        maxFragment: 4096,
-        maxDelayMs: 5,
-      });
-      const client = connect({ port: proxy.address.port, host: '127.0.0.1' });
-      await once(client, 'connect');
-      client.on('error', () => undefined);
-      client.write(Buffer.alloc(32 * 1024 * 1024));
-      // A second of relaying: the kernel's buffers towards the proxy have grown and are full.
-      await delay(1000);
-      resetSent = true;
-      client.resetAndDestroy();
-      expect(await far).toBe('ECONNRESET');
+      // After a second of relaying, the kernel's buffers towards the proxy have grown and are full.
+      const { seen, afterReset } = await resetMidway({ maxFragment: 4096, maxDelayMs: 5 }, 32 * 1024 * 1024, () =>
+        delay(1000),
+      );
+      expect(seen).toBe('ECONNRESET');
       relayedAfterReset.push(afterReset);
-      await proxy.close();
-      upstream.close();
     }
     // Within a check (200 ms) a few dozen KiB; before, the backlog the kernel held went first (130-400 KiB here).
     const median = relayedAfterReset.sort((a, b) => a - b)[1];
