@@ -157,7 +157,10 @@ export async function transferFile(
       if (kind !== 'device') {
         const lock = await lockDownload(localPath);
         if ('heldBy' in lock)
-          return failed(EXIT.localFile, `another download is writing ${localName} (process ${lock.heldBy})`);
+          return failed(
+            EXIT.localFile,
+            `another download is writing ${localName} (process ${lock.heldBy}; if none is, remove ${lock.path})`,
+          );
         unlock = lock.release;
         resumable = { resume: keptDownload(localPath, remote, listing?.keptNames) };
       }

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { appendFile, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, link, mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -193,5 +193,14 @@ describe('a file that changes while being sent fails loudly and stores nothing',
       /\nwirestate client: \S+rewritten\.bin changed while being sent: rewritten while it was read\n$/,
     );
     expect(await readdir(root)).not.toContain('rewritten.bin');
+  });
+
+  it('is not failed by a change of its status alone (a chmod, a new hard link): its bytes are as they were', async () => {
+    const result = await changing('chmod.bin', async (path) => {
+      await chmod(path, 0o600);
+      await link(path, `${path}.link`);
+    });
+    expect(result.code).toBe(EXIT.ok);
+    expect((await readFile(join(root, 'chmod.bin'))).equals(Buffer.alloc(SIZE, 'x'))).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ const TAKEOVERS = 2;
  * The lock taken, or the process id of the live download that holds it. `release` removes it at once (no await:
  * a signal's handler calls it just before the process exits); a second call does nothing.
  */
-export type DownloadLock = { release: () => void } | { heldBy: number };
+export type DownloadLock = { release: () => void } | { heldBy: number; path: string };
 
 /** Takes the lock on downloads into `path`. */
 export async function lockDownload(path: string): Promise<DownloadLock> {
@@ -41,7 +41,7 @@ export async function lockDownload(path: string): Promise<DownloadLock> {
         if (errorCode(error) !== 'EEXIST' || attempt === TAKEOVERS) return { release: () => undefined };
       }
       const holder = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
-      if (holder > 0 && isOtherWriter(holder)) return { heldBy: holder };
+      if (holder > 0 && isOtherWriter(holder)) return { heldBy: holder, path: lockPath };
       await unlink(lockPath).catch(() => undefined);
     }
   } finally {

@@ -10,7 +10,7 @@
 /** How far ahead an upload's pace says what it will write soon: the room held for it. */
 export const PACE_HORIZON_MS = 60_000;
 /** What an upload is promised whatever its pace (all of it, if smaller): its first seconds have shown none. */
-export const FLOOR_BYTES = 64 * 1024 * 1024;
+export const FLOOR_BYTES = 16 * 1024 * 1024;
 
 interface Promised {
   size: number;
