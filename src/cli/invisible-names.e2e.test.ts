@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
 import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 
-const NAMES = ['\u202egnp.exe', 'a\u200bb', 'x\u2066y\u2069\u200e'];
+const NAMES = ['\u202egnp.exe', 'a\u200bb', 'x\u2066y\u2069\u200e', 'p\u2028q'];
 let server: ServerProcess;
 
 beforeAll(async () => {
@@ -27,12 +27,13 @@ afterAll(async () => {
 
 const list = (...flags: string[]) => wirestate(['client', '-s', `127.0.0.1:${server.port}`, '--list', ...flags]);
 
-it('--list prints bidi controls and other invisible format characters as \\uNNNN', async () => {
+it('--list prints bidi controls, other invisible format characters and line separators as \\uNNNN', async () => {
   const result = await list();
   expect({ code: result.code, stdout: result.stdout }).toEqual({
     code: EXIT.ok,
     stdout: [
       '0 B  1970-01-01 00:00:00Z  a\\u200bb',
+      '0 B  1970-01-01 00:00:00Z  p\\u2028q',
       '0 B  1970-01-01 00:00:00Z  x\\u2066y\\u2069\\u200e',
       '0 B  1970-01-01 00:00:00Z  \\u202egnp.exe',
       '',

@@ -3,7 +3,8 @@
  * character (C0, DEL, C1) shown as `\xNN`, so that what a hostile server sends cannot move the cursor, clear
  * the screen or retitle the window of whoever reads it; and each invisible format character (Unicode's Cf:
  * the bidi overrides and isolates U+202A-U+202E and U+2066-U+2069, the marks U+200E/F, zero-width ones...)
- * as `\uNNNN`, so that a name cannot show other than it is (`\u202egnp.exe` read as `exe.png`). Wirestate's own
+ * as `\uNNNN`, so that a name cannot show other than it is (`\u202egnp.exe` read as `exe.png`), and the line and
+ * paragraph separators U+2028/9 likewise. Wirestate's own
  * servers never send a control character (names holding one are refused).
  */
 const escaped = (char: string) => {
@@ -12,7 +13,8 @@ const escaped = (char: string) => {
   return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 };
 
-export const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f-\x9f\p{Cf}]/gu, escaped);
+export const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\p{Cf}]/gu, escaped);
 
 /** The same for a reply of several lines (a folder's listing): its line breaks and tabs are kept as they are. */
-export const printableLines = (text: string): string => text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\p{Cf}]/gu, escaped);
+export const printableLines = (text: string): string =>
+  text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\p{Cf}]/gu, escaped);

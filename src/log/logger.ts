@@ -40,11 +40,18 @@ function lineSink(options: LoggerOptions, level: string): WinstonSink {
     return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
   });
   // What a peer sent (a name) reaches a line quoted by JSON, which leaves DEL and C1 (U+007F-U+009F, CSI among
-  // them) as they are, and a terminal showing the log would obey them: each is written as its JSON escape.
+  // them) as they are, and a terminal showing the log would obey them; invisible format characters (U+202E shows a
+  // name reversed) and the line separators U+2028/9 would show it other than it is: each is written as its JSON escape.
   const escapedControls = format((info) => {
     const line = info[LINE];
     if (typeof line === 'string')
-      info[LINE] = line.replace(/[\u007f-\u009f]/g, (char) => `\\u00${char.charCodeAt(0).toString(16)}`);
+      info[LINE] = line.replace(/[\u007f-\u009f\u2028\u2029\p{Cf}]/gu, (char) =>
+        // Each UTF-16 unit, as JSON writes an astral character (U+E0041: \udb40\udc41).
+        char
+          .split('')
+          .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+          .join(''),
+      );
     return info;
   })();
   const lineFormat =

@@ -71,10 +71,11 @@ it.each(['pretty', 'json'])(
     const server = await start(['share', 'server', '0', '--log-format', logFormat]);
     const socket = connect(server.port, '127.0.0.1');
     socket.on('error', () => undefined);
-    socket.resume().end('get,a\u009b31mred\u007f.txt');
+    socket.resume().end('get,a\u009b31mred\u007f\u202egnp.exe\u2028');
     await once(socket, 'close');
     await server.logged(/get \S*a/);
-    expect(server.output()).toContain('a\\u009b31mred\\u007f.txt');
-    expect(server.output()).not.toMatch(/[\u007f-\u009f]/);
+    // Invisible format characters too (U+202E shows the name reversed), and line separators.
+    expect(server.output()).toContain('a\\u009b31mred\\u007f\\u202egnp.exe\\u2028');
+    expect(server.output()).not.toMatch(/[\u007f-\u009f\u2028\p{Cf}]/u);
   },
 );
