@@ -90,7 +90,10 @@ it('a server killed mid-download makes the client exit 5, keeping the previous l
   const clientExit = new Promise<number | null>((resolve) => client.once('exit', (code) => resolve(code)));
   // Killed once bytes have reached the client's disk: its hidden file holds some (looked at every 10 ms, for at most 10 s).
   const receiving = async () => {
-    const hidden = (await readdir(join(base, 'local'))).filter((name) => name !== 'big.bin');
+    // Not the download's lock (.big.bin.wirestate-lock), which holds the client's process id before it connects.
+    const hidden = (await readdir(join(base, 'local'))).filter(
+      (name) => name !== 'big.bin' && !name.endsWith('wirestate-lock'),
+    );
     const sizes = await Promise.all(
       hidden.map((name) =>
         stat(join(base, 'local', name)).then(
