@@ -9,9 +9,8 @@ import { unlinkSync } from 'node:fs';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from './errors';
-import { isOtherWriter, tempNameFor, tempPrefixFor } from './temp-names';
+import { LOCK_SUFFIX, isOtherWriter, tempNameFor, tempPrefixFor } from './temp-names';
 
-const LOCK_SUFFIX = 'wirestate-lock';
 /** Tries at taking a lock a gone process held: another process may take it over first. */
 const TAKEOVERS = 2;
 
@@ -24,9 +23,10 @@ export type DownloadLock = { release: () => void } | { heldBy: number; path: str
 /** Takes the lock on downloads into `path`. */
 export async function lockDownload(path: string): Promise<DownloadLock> {
   const folder = dirname(path);
-  const lockPath = join(folder, `${tempPrefixFor(basename(path))}${LOCK_SUFFIX}`);
+  // `.NAME.wirestate-lock`: the prefix ends in the dot the suffix starts with.
+  const lockPath = join(folder, `${tempPrefixFor(basename(path))}${LOCK_SUFFIX.slice(1)}`);
   // Written whole under a temporary name, then linked into place: a lock is never seen without its process id.
-  const staged = join(folder, tempNameFor(basename(path)));
+  const staged = join(folder, tempNameFor(basename(path), LOCK_SUFFIX));
   try {
     await writeFile(staged, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
   } catch {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SWEEP_MAX_DEPTH, removeStaleTempFiles, tempNameFor } from './temp-names';
+import { LOCK_SUFFIX, SWEEP_MAX_DEPTH, removeStaleTempFiles, tempNameFor } from './temp-names';
 
 let base: string;
 let root: string;
@@ -84,6 +84,15 @@ describe('the start-up sweep', () => {
     await writeFile(join(root, live), 'still being written');
     expect(await removeStaleTempFiles(root, { recursive: false })).toEqual([join(root, ours)]);
     expect(await readdir(root)).toEqual([live]);
+  });
+
+  it("removes a download lock a gone writer left staged, which is not named as a part (a part's watcher would count it)", async () => {
+    const staged = tempNameFor('got.bin', LOCK_SUFFIX).replace(`.${process.pid}-`, '.999999999-');
+    expect(staged).toMatch(/^\.got\.bin\.999999999-[0-9a-f]{12}\.wirestate-lock$/);
+    await writeFile(join(root, staged), '999999999\n');
+    await writeFile(join(root, '.got.bin.wirestate-lock'), 'the lock itself, swept by no one');
+    expect(await removeStaleTempFiles(root, { recursive: false })).toEqual([join(root, staged)]);
+    expect(await readdir(root)).toEqual(['.got.bin.wirestate-lock']);
   });
 });
 

@@ -13,19 +13,26 @@ import { errorCode } from './errors';
 import { holdFolder } from './held-folder';
 import { TEMP_SUFFIX } from './name-rules';
 
-const OWNER = new RegExp(`\\.(\\d+)-[0-9a-f]+${TEMP_SUFFIX.replace('.', '\\.')}$`);
+/**
+ * Suffix of a download's lock (download-lock.ts), which is written whole under a temporary name of its own before
+ * it is linked into place: not a part's, or whoever looks for a download's part would meet the lock as one.
+ */
+export const LOCK_SUFFIX = '.wirestate-lock';
+const OWNER = new RegExp(
+  `\\.(\\d+)-[0-9a-f]+(?:${[TEMP_SUFFIX, LOCK_SUFFIX].map((suffix) => suffix.replace('.', '\\.')).join('|')})$`,
+);
 /** Bytes of one folder entry's name on Linux file systems. */
 const MAX_ENTRY_BYTES = 255;
-/** Room for `.`, `.`, a process id (10 digits at most), `-`, 12 hex digits and the suffix. */
+/** Room for `.`, `.`, a process id (10 digits at most), `-`, 12 hex digits and the suffix (LOCK_SUFFIX is as long). */
 const NAME_ROOM = MAX_ENTRY_BYTES - (2 + 10 + 1 + 12 + TEMP_SUFFIX.length);
 /** Folders below the root the start-up sweep descends into, at most. */
 export const SWEEP_MAX_DEPTH = 32;
 /** Folder entries the start-up sweep looks at, at most, so a huge or looping tree cannot hold up the start. */
 export const SWEEP_MAX_ENTRIES = 200_000;
 
-/** The temporary name for a file to be called `name` (one folder entry, not a path). */
-export function tempNameFor(name: string): string {
-  return `${tempPrefixFor(name)}${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+/** The temporary name for a file to be called `name` (one folder entry, not a path): a part, or a staged lock. */
+export function tempNameFor(name: string, suffix: typeof TEMP_SUFFIX | typeof LOCK_SUFFIX = TEMP_SUFFIX): string {
+  return `${tempPrefixFor(name)}${process.pid}-${randomBytes(6).toString('hex')}${suffix}`;
 }
 
 /** `.NAME.` with NAME cut, on a character boundary, to `room` bytes (default: what a temporary name leaves). */
