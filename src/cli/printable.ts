@@ -7,14 +7,19 @@
  * paragraph separators U+2028/9 likewise. Wirestate's own
  * servers never send a control character (names holding one are refused).
  */
+import { UNSHOWN_CHARACTERS } from '../log/unshown-characters';
+
 const escaped = (char: string) => {
   const code = char.codePointAt(0) ?? 0;
   if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
   return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 };
 
-export const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\p{Cf}]/gu, escaped);
+const UNPRINTABLE = new RegExp(`[\\x00-\\x1f${UNSHOWN_CHARACTERS}]`, 'gu');
+/** Line breaks and tabs aside. */
+const UNPRINTABLE_IN_LINES = new RegExp(`[\\x00-\\x08\\x0b-\\x1f${UNSHOWN_CHARACTERS}]`, 'gu');
+
+export const printable = (text: string): string => text.replace(UNPRINTABLE, escaped);
 
 /** The same for a reply of several lines (a folder's listing): its line breaks and tabs are kept as they are. */
-export const printableLines = (text: string): string =>
-  text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\p{Cf}]/gu, escaped);
+export const printableLines = (text: string): string => text.replace(UNPRINTABLE_IN_LINES, escaped);

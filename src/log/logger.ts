@@ -11,10 +11,13 @@ import { batchedOutput } from './batched-output';
 import { DeferredLogger, type Logger, type WinstonSink } from './deferred-logger';
 import { formattedLines } from './formatted-lines';
 import { lineTimestamp } from './line-timestamp';
+import { UNSHOWN_CHARACTERS } from './unshown-characters';
 
 export type { Logger } from './deferred-logger';
 
 export type LogFormat = 'pretty' | 'json';
+
+const UNSHOWN = new RegExp(`[${UNSHOWN_CHARACTERS}]`, 'gu');
 
 export interface LoggerOptions {
   debug: boolean;
@@ -39,13 +42,12 @@ function lineSink(options: LoggerOptions, level: string): WinstonSink {
     const who = typeof connection === 'string' ? ` [${connection}]` : '';
     return `${String(timestamp)} ${level.padEnd(5)}${who} ${String(message)}`;
   });
-  // What a peer sent (a name) reaches a line quoted by JSON, which leaves DEL and C1 (U+007F-U+009F, CSI among
-  // them) as they are, and a terminal showing the log would obey them; invisible format characters (U+202E shows a
-  // name reversed) and the line separators U+2028/9 would show it other than it is: each is written as its JSON escape.
+  // What a peer sent (a name) reaches a line quoted by JSON, which leaves the unshown characters as they are
+  // (unshown-characters.ts): each is written as its JSON escape.
   const escapedControls = format((info) => {
     const line = info[LINE];
     if (typeof line === 'string')
-      info[LINE] = line.replace(/[\u007f-\u009f\u2028\u2029\p{Cf}]/gu, (char) =>
+      info[LINE] = line.replace(UNSHOWN, (char) =>
         // Each UTF-16 unit, as JSON writes an astral character (U+E0041: \udb40\udc41).
         char
           .split('')
