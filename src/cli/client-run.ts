@@ -222,8 +222,9 @@ async function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): Prom
     throw new CommandError('--inspect watches one transfer: give one file', EXIT.usage);
   if (args.mode === 'download') {
     const seen = new Map<string, string>();
+    const realFolders = new Map<string, Promise<string>>();
     for (const { local } of files) {
-      const file = await landingPath(local);
+      const file = await landingPath(local, realFolders);
       const earlier = seen.get(file);
       if (earlier !== undefined) {
         const same = earlier === local ? '' : ` (${earlier} is the same file)`;
@@ -234,11 +235,19 @@ async function refuseWhatTakesOneFile(files: FilePair[], args: ClientArgs): Prom
   }
 }
 
-/** The file a download's local name leads to: its folder's real path (through any link) and its name. */
-async function landingPath(local: string): Promise<string> {
+/**
+ * The file a download's local name leads to: its folder's real path (through any link) and its name. `realFolders`
+ * keeps each folder's, so a list of many files into one folder asks the system once.
+ */
+async function landingPath(local: string, realFolders: Map<string, Promise<string>>): Promise<string> {
   const path = resolve(local);
-  const folder = await realpath(dirname(path)).catch(() => dirname(path));
-  return join(folder, basename(path));
+  const folder = dirname(path);
+  let real = realFolders.get(folder);
+  if (real === undefined) {
+    real = realpath(folder).catch(() => folder);
+    realFolders.set(folder, real);
+  }
+  return join(await real, basename(path));
 }
 
 /** The end line's rate: none for an empty file (`uploaded 0 B in 0.09 s`), this run's bytes only for a resumed one. */
