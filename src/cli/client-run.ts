@@ -21,6 +21,8 @@ import { outcomeFields, printResult } from './json-result';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
+import { RunLedger } from './run-ledger';
+import { signalExitCode, signalWords, whenSignalled } from './stop-on-signal';
 import { removeStaleDownloads } from './stale-downloads';
 import { RoomPromises } from '../storage/room-promises';
 import { transferFile, transferLineFields, type FileResult, type TransferSettings } from './transfer-file';
@@ -82,18 +84,57 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
 
 /**
  * Several files: a line for each as it ends (a failure always, a success unless -q or --json), then a summary;
- * with `--log-format json` each is a JSON object, a file's with the fields of runOne's end line.
+ * with `--log-format json` each is a JSON object, a file's with the fields of runOne's end line. A signal stops the
+ * run at once (stop-on-signal.ts): a line for each file in flight and each not started, then the summary.
  */
 async function runMany(files: FilePair[], settings: TransferSettings, args: ClientArgs): Promise<number> {
   const startedMs = performance.now();
   const notes = jsonNotes(args);
   const quietFile = new Progress(process.stderr, true);
+  const ledger = new RunLedger(files.length);
+  const arrowOf = (file: FilePair) =>
+    settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
+  const sayFailed = (file: FilePair, words: string, fields: Record<string, unknown>) => {
+    if (notes) notes.error(`${arrowOf(file)}: ${words}`, fields);
+    else process.stderr.write(`wirestate client: ${printable(`${arrowOf(file)}: ${words}`)}\n`);
+  };
+  const summary = (codes: number[], unsynced: number, stop?: Stop) => {
+    if (args.quiet || args.json) return;
+    sayRunSummary(files.length, codes, unsynced, (performance.now() - startedMs) / 1000, settings, notes, stop);
+  };
+  const stopReporting = whenSignalled((signal) => {
+    const exitCode = signalExitCode(signal);
+    const unfinished = ledger.unfinished();
+    for (const left of unfinished) {
+      const file = files[left.index];
+      const about = { ...transferLineFields(file, settings, `client-${left.index + 1}`), signal, exit_code: exitCode };
+      if ('notStarted' in left) {
+        sayFailed(file, `not started (${signalWords(signal)})`, { ...about, event: 'not_started' });
+        if (args.json) printResult(resultFields(file, settings, { exitCode, startedMs: performance.now() }));
+        continue;
+      }
+      const { words, fields, bytes } = left.interrupted ?? {
+        words: `${settings.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
+        fields: { event: 'interrupted' },
+        bytes: 0,
+      };
+      sayFailed(file, words, { ...about, ...fields, exit_code: exitCode });
+      if (args.json) {
+        const outcome = { ok: false, outcome: 'interrupted', code: 'client.signal', bytes, detail: words };
+        printResult({ ...resultFields(file, settings, { exitCode, startedMs: left.startedMs }), outcome });
+      }
+    }
+    const notStarted = unfinished.filter((left) => 'notStarted' in left).length;
+    summary(ledger.endedCodes(), 0, { signal, interrupted: unfinished.length - notStarted, notStarted });
+  });
   let saidFewer = false;
   const results = await runAtMost(files, args.parallel, async (file, index, putBack) => {
     const connection = `client-${index + 1}`;
-    const result = await transferFile(file, settings, connection, quietFile);
+    ledger.started(index);
+    const result = await transferFile(file, settings, connection, quietFile, (line) => ledger.interrupted(index, line));
     // A server at its limit of connections from one address: the run adapts to it rather than fail the file.
     if (result.connectionRefused && putBack()) {
+      ledger.putBack(index);
       if (!saidFewer) {
         const line = `the server reset connections before replying (too many at once from here?): going on with fewer files at once`;
         if (notes) notes.warn(line, { event: 'fewer_at_once', operation: settings.operation });
@@ -102,49 +143,77 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
       saidFewer = true;
       return EXIT.ok;
     }
-    const arrow =
-      settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
     const ms = performance.now() - result.startedMs;
     const end = endFields(file, settings, result, connection, ms);
-    if (result.problem) {
-      if (notes) notes.error(`${arrow}: ${result.problem}`, end);
-      else process.stderr.write(`wirestate client: ${printable(`${arrow}: ${result.problem}`)}\n`);
-    } else if (result.outcome && !args.quiet && !args.json) {
+    if (result.problem) sayFailed(file, result.problem, end);
+    else if (result.outcome && !args.quiet && !args.json) {
       const { outcome, bytes } = result.outcome;
-      const line = `${outcome} ${arrow}: ${formatBytes(bytes)} in ${(ms / 1000).toFixed(3)} s`;
+      const line = `${outcome} ${arrowOf(file)}: ${formatBytes(bytes)} in ${(ms / 1000).toFixed(3)} s`;
       if (notes) notes.info(line, end);
       else process.stderr.write(`${printable(line)}\n`);
     }
     if (args.json) printResult(resultFields(file, settings, result));
+    ledger.ended(index, result.exitCode);
     return result.exitCode;
   });
   // Every file arrived is on disk to stay before the run says it is done (download-folders.ts).
   const unsynced = await settings.folders.syncCommitted();
+  stopReporting();
   for (const { folder, error } of unsynced)
     process.stderr.write(
       `wirestate client: ${printable(`cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`)}\n`,
     );
-  const worst = Math.max(EXIT.ok, ...results, ...(unsynced.length > 0 ? [EXIT.localFile] : []));
-  if (!args.quiet && !args.json) {
-    const seconds = (performance.now() - startedMs) / 1000;
-    const failed = results.filter((code) => code !== EXIT.ok).length;
-    const done = files.length - failed;
-    const line =
-      `${done} of ${files.length} files done in ${seconds.toFixed(2)} s${done ? ` (${filesPerSecond(done, seconds)})` : ''}` +
-      (failed ? `; ${failed} failed, exit ${worst}` : '');
-    if (notes)
-      notes.info(line, {
-        event: 'summary',
-        operation: settings.operation,
-        files: files.length,
-        done,
-        failed,
-        exit_code: worst,
-        duration_ms: Math.round(seconds * 1000),
-      });
-    else process.stderr.write(`${line}\n`);
-  }
-  return worst;
+  summary(results, unsynced.length);
+  return worstCode(results, unsynced.length);
+}
+
+/** The run's exit code: the highest any file got, 7 when a folder where files arrived could not be synced. */
+const worstCode = (codes: number[], unsynced: number) =>
+  Math.max(EXIT.ok, ...codes, ...(unsynced > 0 ? [EXIT.localFile] : []));
+
+/** What a signal stopped: its name, the files in flight it interrupted and those it left not started. */
+interface Stop {
+  signal: NodeJS.Signals;
+  interrupted: number;
+  notStarted: number;
+}
+
+/**
+ * The run's last line: `2 of 3 files done in 0.12 s (17 files/s); 1 failed, exit 3`; stopped by a signal, the files
+ * it stopped too (`; 1 interrupted (Ctrl-C), 4 not started, exit 130`). `codes`: those of the files that ended.
+ */
+function sayRunSummary(
+  count: number,
+  codes: number[],
+  unsynced: number,
+  seconds: number,
+  settings: TransferSettings,
+  notes: ReturnType<typeof jsonNotes>,
+  stop?: Stop,
+): void {
+  const failed = codes.filter((code) => code !== EXIT.ok).length;
+  const done = codes.length - failed;
+  const exitCode = stop ? signalExitCode(stop.signal) : worstCode(codes, unsynced);
+  const after = [
+    ...(failed ? [`${failed} failed`] : []),
+    ...(stop
+      ? [`${stop.interrupted} interrupted (${signalWords(stop.signal)})`, `${stop.notStarted} not started`]
+      : []),
+  ];
+  const line =
+    `${done} of ${count} files done in ${seconds.toFixed(2)} s${done ? ` (${filesPerSecond(done, seconds)})` : ''}` +
+    (after.length > 0 ? `; ${after.join(', ')}, exit ${exitCode}` : '');
+  if (!notes) return void process.stderr.write(`${line}\n`);
+  notes.info(line, {
+    event: 'summary',
+    operation: settings.operation,
+    files: count,
+    done,
+    failed,
+    ...(stop && { interrupted: stop.interrupted, not_started: stop.notStarted, signal: stop.signal }),
+    exit_code: exitCode,
+    duration_ms: Math.round(seconds * 1000),
+  });
 }
 
 /** The fields of a file's `"event":"end"` line: which file over which connection, how it ended, how long it took. */

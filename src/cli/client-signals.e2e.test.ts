@@ -110,6 +110,6 @@ it('Ctrl-C typed on a terminal erases the progress bar and leaves one line: what
   expect(code).toBe(130);
   // After the last erase of the line, nothing of the bar: the one line, then the shell's prompt would follow.
   const afterErase = screen.slice(screen.lastIndexOf('\x1b[K') + 3);
-  expect(afterErase).toBe('download interrupted (Ctrl-C) at 1000 B of 976.6 KiB\r\n');
+  expect(afterErase).toBe('download interrupted (Ctrl-C) at 1000 B of 976.6 KiB: nothing kept\r\n');
   expect(await readdir(folder)).toEqual([]);
 });

@@ -4,11 +4,13 @@
  * send what it still holds and then a FIN, which a server reading an upload
  * until the end of the stream (share put, queue send) takes for a finished
  * one. Stopping each actor then runs its actors' clean-up, which removes a
- * half-written download (only SIGKILL can leave one). The process exits 130
+ * half-written download (only SIGKILL can leave one), but for a resumable
+ * one's part, kept for the next run to continue. The process exits 130
  * or 143, as a shell reports those signals, once each session has said its
  * last line (`interrupted`: a progress bar erased, what became of the file). A
  * run of several files has several sessions open at once; one handler stops
- * them all before the process exits.
+ * them all, then tells the run (`whenSignalled`), which accounts for every
+ * file, before the process exits.
  */
 import { reportBulkBytes } from '../engine/bulk-actors';
 import type { SessionActor } from '../engine/session-actor';
@@ -20,6 +22,8 @@ interface LiveSession {
 }
 
 const live = new Set<LiveSession>();
+/** Runs told once their sessions are stopped: a run of several files says what became of each. */
+const runs = new Set<(signal: NodeJS.Signals) => void>();
 
 function stopAll(signal: NodeJS.Signals): void {
   for (const { actor, abort, interrupted } of live) {
@@ -29,25 +33,39 @@ function stopAll(signal: NodeJS.Signals): void {
     actor.stop();
     interrupted?.(signal);
   }
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  for (const told of runs) told(signal);
+  process.exit(signalExitCode(signal));
 }
 
-/** Returns the function that takes the session off again, once it is over. */
-export function stopOnSignal(
-  actor: SessionActor,
-  abort: () => void,
-  interrupted?: (signal: NodeJS.Signals) => void,
-): () => void {
-  const session = { actor, abort, interrupted };
-  if (live.size === 0) {
+/** Adds `item` to `set`, the handlers with the first of either set; returns the function that takes it off again. */
+function held<T>(set: Set<T>, item: T): () => void {
+  if (live.size + runs.size === 0) {
     process.once('SIGINT', stopAll);
     process.once('SIGTERM', stopAll);
   }
-  live.add(session);
+  set.add(item);
   return () => {
-    live.delete(session);
-    if (live.size > 0) return;
+    if (!set.delete(item) || live.size + runs.size > 0) return;
     process.off('SIGINT', stopAll);
     process.off('SIGTERM', stopAll);
   };
 }
+
+/** The exit code a shell reports for a process the signal stopped: 128 and its number. */
+export const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+
+/** How a line names the signal that stopped a run: Ctrl-C for SIGINT, as a person types it. */
+export const signalWords = (signal: NodeJS.Signals): string => (signal === 'SIGINT' ? 'Ctrl-C' : signal);
+
+/** Returns the function that takes the session off again, once it is over. */
+export const stopOnSignal = (
+  actor: SessionActor,
+  abort: () => void,
+  interrupted?: (signal: NodeJS.Signals) => void,
+): (() => void) => held(live, { actor, abort, interrupted });
+
+/**
+ * `told` hears a signal after every session is stopped, before the process exits, for as long as the run lasts;
+ * while it does, a signal between two sessions stops the run the same way. Returns the function that ends that.
+ */
+export const whenSignalled = (told: (signal: NodeJS.Signals) => void): (() => void) => held(runs, told);

@@ -34,6 +34,7 @@ import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
 import { hostPort } from '../loop/peer-name';
+import { signalWords } from './stop-on-signal';
 
 /** Where the kept bytes of a resumed transfer are. */
 const resumedWhat = (operation: 'download' | 'upload') =>
@@ -75,6 +76,18 @@ export interface FileResult {
   connectionRefused?: true;
 }
 
+/** The line a signal leaves of a transfer in flight, for a run that reports it itself (a run of several files). */
+export interface InterruptedLine {
+  /** `download interrupted (Ctrl-C) at 1.00 MiB of 8.00 MiB: nothing kept`. */
+  words: string;
+  /** Its `--log-format json` fields. */
+  fields: Record<string, unknown>;
+  bytes: number;
+}
+
+/** Where an interrupted transfer that can resume keeps what it moved. */
+const partKept = { download: 'the part is kept', upload: 'the server keeps the part' } as const;
+
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
 export const transferLineFields = ({ remote, local }: FilePair, settings: TransferSettings, connection: string) => ({
   connection,
@@ -87,13 +100,15 @@ export const transferLineFields = ({ remote, local }: FilePair, settings: Transf
 
 /**
  * Moves one file; `connection` names its log lines and trace (`client` for a run of one file).
- * `progress` shows its start, its bar and any note; the caller reports the result.
+ * `progress` shows its start, its bar and any note; the caller reports the result. `interrupted` hears the line a
+ * signal leaves, when one stops the transfer in flight (the process exits after).
  */
 export async function transferFile(
   { remote, local: localName }: FilePair,
   settings: TransferSettings,
   connection: string,
   progress: Progress,
+  interrupted?: (line: InterruptedLine) => void,
 ): Promise<FileResult> {
   const startedMs = performance.now();
   const { operation, host, port } = settings;
@@ -199,11 +214,12 @@ export async function transferFile(
     unlock();
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
-    const again = stand.resumes ? ': the same command resumes it' : '';
-    progress.line(
-      `${operation} interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) at ${formatBytes(stand.bytes)}${of}${again}`,
-      { ...about, event: 'interrupted', signal, bytes: stand.bytes, resumable: stand.resumes },
-    );
+    const words =
+      `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(stand.bytes)}${of}: ` +
+      (stand.resumes ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
+    const fields = { ...about, event: 'interrupted', signal, bytes: stand.bytes, resumable: stand.resumes };
+    progress.line(words, fields);
+    interrupted?.({ words, fields, bytes: stand.bytes });
   };
   const showProgress = (
     actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number; agreed?: number }>,

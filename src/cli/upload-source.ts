@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { errorCode } from '../storage/errors';
 import { isStandardStream, spoolInput, type SpooledInput } from '../storage/standard-streams';
 import { formatBytes } from '../log/logger';
+import { signalExitCode, signalWords } from './stop-on-signal';
 
 /** How much of a file that stat calls empty an upload copies before it gives up on it. */
 export const UNSIZED_LIMIT = 64 * 1024 * 1024;
@@ -43,9 +44,9 @@ async function spool(input: Readable, limit?: number): Promise<UploadSource> {
   } catch (error) {
     if (!interrupted) throw error;
     process.stderr.write(
-      `upload interrupted (${interrupted === 'SIGINT' ? 'Ctrl-C' : interrupted}) while copying its input: nothing was sent, and the copy is removed\n`,
+      `upload interrupted (${signalWords(interrupted)}) while copying its input: nothing was sent, and the copy is removed\n`,
     );
-    process.exit(interrupted === 'SIGINT' ? 130 : 143);
+    process.exit(signalExitCode(interrupted));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

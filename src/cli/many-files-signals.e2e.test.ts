@@ -1,0 +1,133 @@
+/**
+ * A run of several files stopped by Ctrl-C (SIGINT) or SIGTERM accounts for every file: the one that arrived as
+ * usual, those in flight as interrupted with what was kept (the resume parts, which the same command then
+ * resumes), the one not started as not started, then the summary. Real processes: a wirestate server, and the
+ * stammer proxy in front of it so that the big files take long, the client, a real signal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EXIT } from '../engine/exit-codes';
+import { CLI, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+
+const BIG = 8 * 1024 * 1024;
+const names = ['small.txt', 'big1.bin', 'big2.bin', 'big3.bin'];
+const contents = new Map(names.map((name) => [name, randomBytes(name === 'small.txt' ? 100 : BIG)]));
+
+let base: string;
+let server: ServerProcess;
+let proxy: ChildProcess;
+let slowPort: number;
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'wirestate-many-signals-'));
+  const served = join(base, 'served');
+  await mkdir(served);
+  for (const name of names) await writeFile(join(served, name), contents.get(name)!);
+  server = await startServerProcess(['--root', served]);
+  // 1 KiB fragments, each up to 5 ms late: a big file takes tens of seconds, the small one a moment.
+  proxy = spawn(
+    process.execPath,
+    [CLI, 'proxy', '-l', '0', '--host', '127.0.0.1', '-s', `127.0.0.1:${server.port}`].concat([
+      '--max-fragment',
+      '1024',
+      '--max-delay-ms',
+      '5',
+    ]),
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let said = '';
+  for (let tries = 0; tries < 100 && !/ on 127\.0\.0\.1:\d+ /.test(said); tries++)
+    said += ((await once(proxy.stdout!, 'data')) as [Buffer])[0].toString();
+  slowPort = Number(/ on 127\.0\.0\.1:(\d+) /.exec(said)![1]);
+  proxy.stdout!.resume();
+});
+afterAll(async () => {
+  proxy.kill('SIGTERM');
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await rm(base, { recursive: true, force: true });
+});
+
+/** The resume parts in `folder` that hold bytes. */
+async function partsWithBytes(folder: string): Promise<string[]> {
+  const parts = (await readdir(folder)).filter((name) => name.endsWith('.wirestate-resume'));
+  const sizes = await Promise.all(parts.map(async (name) => (await stat(join(folder, name))).size));
+  return parts.filter((_, index) => sizes[index] > 0);
+}
+
+describe.each([
+  ['SIGINT', 'Ctrl-C', 130, []],
+  ['SIGTERM', 'SIGTERM', 143, ['--json']],
+] as const)('on %s', (signal, words, code, flags) => {
+  it('every file is accounted for: arrived, interrupted with its part kept, not started; then the summary', async () => {
+    const out = join(base, `out-${signal}`);
+    await mkdir(out);
+    const args = [CLI, 'client', '-s', `127.0.0.1:${slowPort}`, '--parallel', '2', ...flags];
+    const files = names.flatMap((name) => ['-v', name, '-l', name]);
+    const child = spawn(process.execPath, [...args, ...files], { cwd: out, timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    // small.txt arrives, then big1 and big2 are under way (2 at once): big3 waits.
+    for (let tries = 0; tries < 400; tries++) {
+      const arrived = (await readdir(out)).includes('small.txt');
+      if (arrived && (await partsWithBytes(out)).length === 2) break;
+      await sleep(50);
+    }
+    expect(await partsWithBytes(out)).toHaveLength(2);
+    child.kill(signal);
+    const [exitCode] = (await exited) as [number | null];
+    expect(exitCode).toBe(code);
+
+    const interrupted = (name: string) =>
+      new RegExp(
+        `^wirestate client: ${name} -> ${name}: download interrupted \\(${words}\\) at [\\d.]+ [KM]?i?B of 8\\.00 MiB: ` +
+          'the part is kept, the same command resumes it$',
+      );
+    const lines = stderr.trimEnd().split('\n');
+    if (flags.length === 0) {
+      expect(lines).toHaveLength(5);
+      expect(lines[0]).toMatch(/^downloaded small\.txt -> small\.txt: 100 B in /);
+      expect(lines[4]).toMatch(
+        new RegExp(
+          `^1 of 4 files done in [\\d.]+ s \\(.*\\); 2 interrupted \\(${words}\\), 1 not started, exit ${code}$`,
+        ),
+      );
+    } else {
+      expect(lines).toHaveLength(3);
+      const results = stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { name: string; outcome: string; exit_code: number; bytes: number });
+      expect(results.map(({ name, outcome, exit_code }) => [name, outcome, exit_code])).toEqual([
+        ['small.txt', 'downloaded', 0],
+        ['big1.bin', 'interrupted', code],
+        ['big2.bin', 'interrupted', code],
+        ['big3.bin', 'not_started', code],
+      ]);
+      expect(results[1].bytes).toBeGreaterThan(0);
+    }
+    const fileLines = lines.filter((line) => line.startsWith('wirestate client: '));
+    expect(fileLines).toEqual([
+      expect.stringMatching(interrupted('big1\\.bin')),
+      expect.stringMatching(interrupted('big2\\.bin')),
+      `wirestate client: big3.bin -> big3.bin: not started (${words})`,
+    ]);
+    // What the lines say is on disk: the file that arrived, the two parts kept, nothing else (no lock).
+    const left = (await readdir(out)).sort();
+    expect(left).toEqual(['small.txt', ...(await partsWithBytes(out))].sort());
+    expect(left).toHaveLength(3);
+
+    // The same command, straight to the server, resumes both and fetches the one not started.
+    const again = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, ...files], out);
+    expect(again.code).toBe(EXIT.ok);
+    for (const name of names) expect((await readFile(join(out, name))).equals(contents.get(name)!)).toBe(true);
+    expect((await readdir(out)).sort()).toEqual([...names].sort());
+  });
+});
