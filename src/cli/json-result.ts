@@ -7,6 +7,9 @@ import { outcomeProse } from '../log/outcome-prose';
 import { hostPort } from '../loop/peer-name';
 import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
 import { jsonNotes } from './logger-from';
+import { standardOutputCause } from './local-failure-words';
+import { errorCode } from '../storage/errors';
+import { streamWritten } from '../storage/stream-written';
 
 /** Whether the command the line names takes `--json` (its builder, which yargs runs for that command only, says so). */
 let offered = false;
@@ -49,10 +52,12 @@ const CODE_BEFORE_SESSION: Readonly<Record<number, string>> = {
 };
 
 /** Writes the one result line. */
-export function printResult(
-  { operation, name, path, outcome, detail, output, files, startedMs, exitCode }: ClientResult,
-  out: NodeJS.WritableStream = process.stdout,
-): void {
+export function printResult(result: ClientResult, out: NodeJS.WritableStream = process.stdout): void {
+  out.write(resultLine(result));
+}
+
+/** The one result line, its newline included. */
+function resultLine({ operation, name, path, outcome, detail, output, files, startedMs, exitCode }: ClientResult) {
   const result = {
     ok: exitCode === 0,
     operation,
@@ -67,7 +72,7 @@ export function printResult(
     output,
     files,
   };
-  out.write(`${JSON.stringify(result)}\n`);
+  return `${JSON.stringify(result)}\n`;
 }
 
 /** The fields of a client's `--log-format json` line that say how it ended. */
@@ -99,6 +104,7 @@ export class ClientReport {
   private startLogged = false;
   /** Whether the `"event":"end"` line is out (an error writes it at once). */
   private endLogged = false;
+  private unwritten = (cause: string) => `cannot write the result to standard output: ${cause}`;
 
   constructor(
     private readonly command: string,
@@ -176,8 +182,26 @@ export class ClientReport {
     return Math.round(performance.now() - this.startedMs);
   }
 
-  /** The run is over: with `--json`, the object; with `--log-format json`, the end line if no error wrote it. Returns `exitCode`. */
-  finish(exitCode: number): number {
+  /**
+   * What the one error line says when `--json`'s object cannot be written on stdout (`> /dev/full`), told why
+   * (`no space left on the device (ENOSPC)`): what the run did that only the object would have told.
+   */
+  whenUnwritten(words: (cause: string) => string): void {
+    this.unwritten = words;
+  }
+
+  /**
+   * The run is over: with `--json`, the object; with `--log-format json`, the end line if no error wrote it. Returns
+   * `exitCode`, or 7 when the object cannot be written (one line says so).
+   */
+  async finish(exitCode: number): Promise<number> {
+    if (this.json)
+      try {
+        const result = { ...this.subject, outcome: this.outcome, detail: this.detail, output: this.output };
+        await streamWritten(process.stdout, resultLine({ ...result, startedMs: this.startedMs, exitCode }));
+      } catch (error) {
+        return this.fail(EXIT.localFile, this.unwritten(standardOutputCause(errorCode(error))));
+      }
     if (this.log && !this.endLogged && this.outcome) {
       const { outcome, bytes } = this.outcome;
       const seconds = this.elapsedMs() / 1000;
@@ -194,15 +218,6 @@ export class ClientReport {
         },
       );
     }
-    if (this.json)
-      printResult({
-        ...this.subject,
-        outcome: this.outcome,
-        detail: this.detail,
-        output: this.output,
-        startedMs: this.startedMs,
-        exitCode,
-      });
     return exitCode;
   }
 }

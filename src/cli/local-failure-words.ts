@@ -15,3 +15,7 @@ export function localFailureWords(localName: string, outcome: SessionOutcome): s
   if (detail === 'EPIPE') return 'standard output was closed before the download finished (EPIPE)';
   return `cannot write to standard output: ${errnoWords(detail)}`;
 }
+
+/** Why standard output took no more, by the write's errno: EPIPE is its reader gone (`| head`), not the server. */
+export const standardOutputCause = (errno: string): string =>
+  errno === 'EPIPE' ? 'it was closed (EPIPE)' : errnoWords(errno);

@@ -12,14 +12,16 @@ import { CLI, run, startCliServer, wirestate, type ServerProcess } from '../test
 let root: string;
 let share: ServerProcess;
 let blocks: ServerProcess;
+let queue: ServerProcess;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'wirestate-local-write-'));
   await writeFile(join(root, 'a.txt'), 'hello\n');
   share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
   blocks = await startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root]);
+  queue = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1']);
 });
 afterAll(async () => {
-  for (const server of [share, blocks]) {
+  for (const server of [share, blocks, queue]) {
     server.child.kill('SIGTERM');
     await server.exited;
   }
@@ -52,5 +54,27 @@ it('blocks client: a file it cannot write, and stdout, said in words (exit 7)', 
   expect(await toFullStdout(['blocks', 'client', source, '-'])).toMatchObject({
     code: EXIT.localFile,
     stderr: `wirestate blocks client: cannot write to standard output: ${NO_ROOM}\n`,
+  });
+});
+
+it('queue client receive --json with stdout unwritable: the message taken is said lost, in one line (exit 7)', async () => {
+  const client = ['queue', 'client', '127.0.0.1', String(queue.port), 'TCP'];
+  await writeFile(join(root, 'message.txt'), 'hello');
+  expect(await wirestate([...client, 'send', join(root, 'message.txt')])).toMatchObject({ code: EXIT.ok });
+  const lost =
+    'wirestate queue client: took a message of 6 bytes from the queue but cannot write it to standard output: ' +
+    `${NO_ROOM}; the message is lost: it is no longer in the queue\n`;
+  expect(await toFullStdout([...client, 'receive', '--json'])).toEqual({
+    code: EXIT.localFile,
+    stdout: '',
+    stderr: lost,
+  });
+  // It was taken: the queue is empty now.
+  expect(await wirestate([...client, 'receive'])).toMatchObject({ code: EXIT.refused });
+  // A result that has no message in it says what it could not write.
+  expect(await toFullStdout([...client, 'receive', '--json'])).toEqual({
+    code: EXIT.localFile,
+    stdout: '',
+    stderr: `wirestate queue client: cannot write the result to standard output: ${NO_ROOM}\n`,
   });
 });

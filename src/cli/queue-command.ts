@@ -18,6 +18,7 @@ import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
 import { isPort } from './host-port';
 import { serverPortArgument } from './server-port-argument';
+import { standardOutputCause } from './local-failure-words';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
 import { openQueueStore } from './queue-store';
@@ -242,17 +243,16 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
           await target.commit();
         } else report.print(received);
       } catch (error) {
-        // The server has handed the message out: it is in no queue any more, and only this line can say so.
         const toStdout = args.file === undefined || isStandardStream(args.file);
-        const where = toStdout ? 'standard output' : String(args.file);
         const code = errorCode(error);
-        // EPIPE on stdout is its reader gone (`| head`), not the server: errnoWords would blame "the other side".
-        const cause = toStdout && code === 'EPIPE' ? 'it was closed (EPIPE)' : errnoWords(code);
+        const cause = toStdout ? standardOutputCause(code) : errnoWords(code);
         return fail(
           EXIT.localFile,
-          `took a message of ${received.length} bytes from the queue but cannot write it to ${where}: ${cause}; the message is lost: it is no longer in the queue`,
+          messageLost(received.length, toStdout ? 'standard output' : String(args.file), cause),
         );
       }
+      // With --json the message goes out in the result: if that cannot be written, the message is lost as well.
+      report.whenUnwritten((cause) => messageLost(received.length, 'standard output', cause));
       report.note(`Received: ${received.length} bytes`);
       return EXIT.ok;
     case 'queue_empty':
@@ -277,6 +277,10 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       return fail(EXIT.interrupted, outcomeWords(outcome.outcome, outcome.detail));
   }
 }
+
+/** The server has handed the message out: it is in no queue any more, and only this line can say so. */
+const messageLost = (bytes: number, where: string, cause: string) =>
+  `took a message of ${bytes} bytes from the queue but cannot write it to ${where}: ${cause}; the message is lost: it is no longer in the queue`;
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -11,6 +11,7 @@ import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LocalFile } from './file-store';
 import { WirestateError } from './errors';
+import { streamWritten } from './stream-written';
 
 /** What a user types for "standard input or output" in place of a file name (yargs turns a lone `-` into ''). */
 export const isStandardStream = (name: string | undefined): boolean => name === '-' || name === '';
@@ -24,18 +25,8 @@ export function standardOutput(out: Writable): LocalFile {
     },
     receive: () => ({
       stream: out,
-      // A write that failed (`> /dev/full`: ENOSPC) also emits it as an error: listened for, so it fails the commit.
-      commit: () =>
-        new Promise<void>((resolve, reject) => {
-          out.once('error', reject);
-          out.write('', (error) => {
-            if (error) reject(error);
-            else {
-              out.off('error', reject);
-              resolve();
-            }
-          });
-        }),
+      // A write that failed (`> /dev/full`: ENOSPC) fails the commit.
+      commit: () => streamWritten(out, ''),
       abort: () => undefined,
     }),
   };
