@@ -9,7 +9,10 @@ export const streamWritten = (out: Writable, data: string | Buffer): Promise<voi
     // The failed write is also emitted as an error: listened for until the write is known to have gone.
     out.once('error', reject);
     out.write(data, (error) => {
-      if (error) return reject(error);
+      if (error) {
+        reject(error);
+        return;
+      }
       out.off('error', reject);
       resolve();
     });
