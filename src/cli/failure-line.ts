@@ -7,6 +7,7 @@
  */
 import { EXIT } from '../engine/exit-codes';
 import { createLogger } from '../log/logger';
+import { jsonEscapedUnshown } from '../log/unshown-characters';
 import { jsonResultOffered, printResult } from './json-result';
 import { logStream } from './log-stream';
 import { printable } from './printable';
@@ -42,5 +43,6 @@ export function writeFailure(argv: string[], why: string, exitCode: number): voi
     exit_code: exitCode,
     timestamp: new Date().toISOString(),
   });
-  process.stderr.write(`${line}\n`);
+  // JSON.stringify leaves C1 and the like raw: escaped as every log line's are (unshown-characters.ts).
+  process.stderr.write(`${jsonEscapedUnshown(line)}\n`);
 }

@@ -7,6 +7,7 @@ import { outcomeProse } from '../log/outcome-prose';
 import { hostPort } from '../loop/peer-name';
 import { formatBytes, formatRate, type LogFormat, type Logger } from '../log/logger';
 import { jsonNotes } from './logger-from';
+import { jsonEscapedUnshown } from '../log/unshown-characters';
 import { standardOutputCause } from './local-failure-words';
 import { errorCode } from '../storage/errors';
 import { streamWritten } from '../storage/stream-written';
@@ -72,7 +73,8 @@ function resultLine({ operation, name, path, outcome, detail, output, files, sta
     output,
     files,
   };
-  return `${JSON.stringify(result)}\n`;
+  // A peer's words in `detail` or `output` may hold C1 and the like, which JSON.stringify leaves raw: escaped.
+  return `${jsonEscapedUnshown(JSON.stringify(result))}\n`;
 }
 
 /** The fields of a client's `--log-format json` line that say how it ended. */

@@ -63,3 +63,23 @@ it('the start line of a transfer shows a remote name escaped', async () => {
   expect(result.stderr.split('\n')[0]).toBe(`download x\\x9b2J.txt -> out.txt via 127.0.0.1:${server.port}`);
   expect(result.stderr).not.toMatch(C1);
 });
+
+it('--log-format json: the refused command line escapes a C1 character as the log lines do (\\u009b), exit 2', async () => {
+  const twice = await client('--log-format', 'json', '-v', 'a', '-l', 'z\u009b2J', '-v', 'b', '-l', 'z\u009b2J');
+  expect(twice.code).toBe(EXIT.usage);
+  expect(twice.stderr).not.toMatch(C1);
+  expect(twice.stderr).toContain('"message":"two downloads into z\\u009b2J: give each its own local file"');
+  expect(JSON.parse(twice.stderr)).toMatchObject({
+    message: 'two downloads into z\u009b2J: give each its own local file',
+  });
+});
+
+it('--json: the object on stdout escapes a C1 character too (\\u009b), and reads back as the name', async () => {
+  const twice = await client('--json', '-v', 'a', '-l', 'z\u009b2J', '-v', 'b', '-l', 'z\u009b2J');
+  expect(twice.code).toBe(EXIT.usage);
+  expect(twice.stdout).not.toMatch(C1);
+  expect(twice.stdout).toContain('"detail":"two downloads into z\\u009b2J: give each its own local file"');
+  expect(JSON.parse(twice.stdout)).toMatchObject({
+    detail: 'two downloads into z\u009b2J: give each its own local file',
+  });
+});

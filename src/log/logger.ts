@@ -11,13 +11,11 @@ import { batchedOutput } from './batched-output';
 import { DeferredLogger, type Logger, type WinstonSink } from './deferred-logger';
 import { formattedLines } from './formatted-lines';
 import { lineTimestamp } from './line-timestamp';
-import { UNSHOWN_CHARACTERS } from './unshown-characters';
+import { jsonEscapedUnshown } from './unshown-characters';
 
 export type { Logger } from './deferred-logger';
 
 export type LogFormat = 'pretty' | 'json';
-
-const UNSHOWN = new RegExp(`[${UNSHOWN_CHARACTERS}]`, 'gu');
 
 export interface LoggerOptions {
   debug: boolean;
@@ -46,14 +44,7 @@ function lineSink(options: LoggerOptions, level: string): WinstonSink {
   // (unshown-characters.ts): each is written as its JSON escape.
   const escapedControls = format((info) => {
     const line = info[LINE];
-    if (typeof line === 'string')
-      info[LINE] = line.replace(UNSHOWN, (char) =>
-        // Each UTF-16 unit, as JSON writes an astral character (U+E0041: \udb40\udc41).
-        char
-          .split('')
-          .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
-          .join(''),
-      );
+    if (typeof line === 'string') info[LINE] = jsonEscapedUnshown(line);
     return info;
   })();
   const lineFormat =

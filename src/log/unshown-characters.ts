@@ -6,3 +6,17 @@
  * for both, as the body of a regular expression character class with the `u` flag.
  */
 export const UNSHOWN_CHARACTERS = '\\x7f-\\x9f\\u2028\\u2029\\p{Cf}';
+
+const UNSHOWN = new RegExp(`[${UNSHOWN_CHARACTERS}]`, 'gu');
+
+/**
+ * `line` (JSON, as JSON.stringify writes it) with each of those characters as its JSON escape: the same text to a
+ * reader of JSON, nothing a terminal obeys. Each UTF-16 unit, as JSON writes an astral character (U+E0041: \udb40\udc41).
+ */
+export const jsonEscapedUnshown = (line: string): string =>
+  line.replace(UNSHOWN, (char) =>
+    char
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join(''),
+  );
