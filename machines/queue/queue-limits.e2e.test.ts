@@ -49,14 +49,19 @@ it('TCP: a send that would take the queue past --max-queue-bytes is refused', as
   expect((await client('TCP', 'receive')).code).toBe(EXIT.refused);
 });
 
-it("TCP: a reply over the client's --max-size is a local limit (exit 7), nothing written", async () => {
+it("TCP: a reply over the client's --max-size is a local limit (exit 7), nothing written, the message said lost", async () => {
   server = await start('TCP');
   expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
-  expect(await client('TCP', 'receive', '--max-size', '4', 'out.txt')).toMatchObject({
+  expect(await client('TCP', 'receive', '--max-size', '4', 'out.txt')).toEqual({
     code: EXIT.localFile,
-    stderr: expect.stringContaining('reply over 4 bytes (--max-size)'),
+    stdout: '',
+    stderr:
+      'wirestate queue client: took a message of more than 4 bytes from the queue, over --max-size 4, and kept none of ' +
+      'it; the message is lost: it is no longer in the queue\n',
   });
   expect(await readdir(dir)).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  // What the line says: the server handed it out, and has it no more.
+  expect((await client('TCP', 'receive')).code).toBe(EXIT.refused);
 });
 
 it('UDP: a datagram past --max-messages is not queued and the refusal is logged', async () => {

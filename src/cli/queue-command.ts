@@ -124,7 +124,12 @@ const clientBuilder = (yargs: Argv) =>
       describe:
         "send: the UTF-8 text file to send, plus a newline, as the seed's client sends it (- for stdin); receive: where to write the message (default: stdout)",
     })
-    .option('max-size', { type: 'number', default: 64 * 1024 * 1024, describe: 'Largest reply accepted, in bytes' })
+    .option('max-size', {
+      type: 'number',
+      default: 64 * 1024 * 1024,
+      describe:
+        'Largest message received, in bytes; a larger one is cut and lost (the protocol says no size before the bytes, which the server hands out at once)',
+    })
     .option('confirm', {
       type: 'boolean',
       default: false,
@@ -248,11 +253,11 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
         const cause = toStdout ? standardOutputCause(code) : errnoWords(code);
         return fail(
           EXIT.localFile,
-          messageLost(received.length, toStdout ? 'standard output' : String(args.file), cause),
+          unwritable(received.length, toStdout ? 'standard output' : String(args.file), cause),
         );
       }
       // With --json the message goes out in the result: if that cannot be written, the message is lost as well.
-      report.whenUnwritten((cause) => messageLost(received.length, 'standard output', cause));
+      report.whenUnwritten((cause) => unwritable(received.length, 'standard output', cause));
       report.note(`Received: ${received.length} bytes`);
       return EXIT.ok;
     case 'queue_empty':
@@ -260,9 +265,15 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
       return EXIT.refused;
     case 'not_stored':
       return fail(EXIT.serverError, outcomeWords(outcome.outcome, outcome.detail));
-    case 'refused':
-      // Our own --max-size turned the reply down: a local limit, like a file that cannot be written.
-      return fail(EXIT.localFile, outcomeWords(outcome.outcome, outcome.detail));
+    case 'refused': {
+      // Our own --max-size cut the reply: a local limit, like a file that cannot be written. The protocol carries no
+      // size to ask by first: the server handed the message out as the reply began.
+      const max = args['max-size'];
+      return fail(
+        EXIT.localFile,
+        messageLost(`more than ${max} bytes`, `, over --max-size ${max}, and kept none of it`),
+      );
+    }
     default:
       if (outcome.code === 'peer.unreachable')
         return fail(
@@ -278,9 +289,15 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   }
 }
 
-/** The server has handed the message out: it is in no queue any more, and only this line can say so. */
-const messageLost = (bytes: number, where: string, cause: string) =>
-  `took a message of ${bytes} bytes from the queue but cannot write it to ${where}: ${cause}; the message is lost: it is no longer in the queue`;
+/**
+ * The server has handed the message out: it is in no queue any more, and only this line can say so. `size`: what is
+ * known of it (`8 bytes`, `more than 4 bytes`); `happened`: why this side has it no more either.
+ */
+const messageLost = (size: string, happened: string) =>
+  `took a message of ${size} from the queue${happened}; the message is lost: it is no longer in the queue`;
+
+const unwritable = (bytes: number, where: string, cause: string) =>
+  messageLost(`${bytes} bytes`, ` but cannot write it to ${where}: ${cause}`);
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
