@@ -16,8 +16,7 @@ import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT, exitCodeFor } from '../engine/exit-codes';
-import { isPort } from './host-port';
-import { serverPortArgument } from './server-port-argument';
+import { listenPortArgument, serverPortArgument } from './server-port-argument';
 import { prompter, type Prompter } from './prompt';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
@@ -43,14 +42,10 @@ import { PREPARED_GAP_MS } from '../../machines/ardei/tcp-server';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from '../../machines/ardei/udp-server';
 import { hostPort } from '../loop/peer-name';
 
-const port = (name: string, value: number) => {
-  if (!isPort(value)) throw new Error(`--${name} must be 0..65535, got ${value}`);
-};
-
 const serverBuilder = (yargs: Argv) =>
   withTextRequestOptions(withServerOptions(yargs), ARDEI_MAX_REQUEST)
-    .option('tcp-port', { type: 'number', default: ARDEI_TCP_PORT, describe: 'TCP port' })
-    .option('udp-port', { type: 'number', default: ARDEI_UDP_PORT, describe: 'UDP port' })
+    .option('tcp-port', { ...listenPortArgument('tcp-port', '--tcp-port', 'TCP port'), default: ARDEI_TCP_PORT })
+    .option('udp-port', { ...listenPortArgument('udp-port', '--udp-port', 'UDP port'), default: ARDEI_UDP_PORT })
     .option('prepared-gap', {
       type: 'number',
       default: PREPARED_GAP_MS,
@@ -79,19 +74,20 @@ const serverBuilder = (yargs: Argv) =>
       describe:
         'Bytes a second of files and streams to one address over UDP (0: no limit); requests past it get a one-line error',
     })
-    .option('advanced', {
-      type: 'number',
-      describe: `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})`,
-    })
+    .option(
+      'advanced',
+      listenPortArgument(
+        'advanced',
+        '--advanced',
+        `Also serve the advanced variant (key, ls, chdir, dl, quit) on this TCP port (e.g. ${ADVANCED_PORT})`,
+      ),
+    )
     .option('root', {
       type: 'string',
       default: '.',
       describe: 'With --advanced: the folder its clients see; nothing outside it',
     })
     .check((args) => {
-      port('tcp-port', args['tcp-port']);
-      port('udp-port', args['udp-port']);
-      if (args.advanced !== undefined) port('advanced', args.advanced);
       if (!(Number.isInteger(args['udp-burst']) && args['udp-burst'] >= 1))
         throw new Error('--udp-burst must be at least 1');
       if (!(args['udp-pause'] >= 0)) throw new Error('--udp-pause must be 0 or more ms');

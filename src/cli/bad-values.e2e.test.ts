@@ -33,8 +33,8 @@ it.each([
 ])('%j: "%s", exit 2', refusedInWords);
 
 it.each([
-  [['server', '-l', 'abc'], '--listen-port takes a number'],
-  [['server', '-l', '1e999'], '--listen-port takes a finite number'],
+  [['server', '-l', 'abc'], '--listen-port must be a number 0\\.\\.65535, not "abc"'],
+  [['server', '-l', '1e999'], '--listen-port must be a number 0\\.\\.65535, not "1e999"'],
   [['client', '--idle-timeout', 'Infinity', '-v', 'a'], '--idle-timeout takes a finite number'],
   [['server', '-l', '0', '--max-size', '-1'], '--max-size must be a whole number of bytes'],
 ])('%j: "%s", exit 2', refusedInWords);
@@ -76,4 +76,28 @@ it.each([
     ['blocks', 'client', '127.0.0.1:0x10:a.txt', 'b.txt'],
     'expected server:port:fNameInServer, got "127\\.0\\.0\\.1:0x10:a\\.txt"',
   ],
+])('%j: "%s", exit 2', refusedInWords);
+
+// A port a server listens on is held to the same rule, 0 besides (the system picks one): `server -l 0x10` listened on
+// 16, `queue server 1e3 TCP` on 1000, `ardei server --tcp-port +80` on 80. Each is told to bind 192.0.2.1 (TEST-NET-1,
+// never a local address): a build that took the word as a port fails to bind (exit 11), never listens on a fixed port.
+const nowhere = ['--host', '192.0.2.1'];
+const notAListenPort = (word: string) => `must be a number 0\\.\\.65535, not "${escaped(word)}"`;
+it.each(
+  ['0x10', '1e3', ' 80', '+80', '80.0', '65536', '-5'].flatMap((word) => [
+    [['server', '-l', word, ...nowhere], `--listen-port ${notAListenPort(word)}`],
+    [['proxy', `--listen-port=${word}`, ...nowhere], `--listen-port ${notAListenPort(word)}`],
+    [['upper', 'server', word, ...nowhere], `PORT ${notAListenPort(word)}`],
+    [['queue', 'server', word, 'TCP', ...nowhere], `PORT ${notAListenPort(word)}`],
+    [['ardei', 'server', '--udp-port', word, ...nowhere], `--udp-port ${notAListenPort(word)}`],
+    [['serve-all', `--share-port=${word}`, ...nowhere], `--share-port ${notAListenPort(word)}`],
+  ]),
+)('%j: "%s", exit 2', refusedInWords);
+it.each([
+  [['sum', 'server', '0x10', ...nowhere], `PORT ${notAListenPort('0x10')}`],
+  [['blocks', 'server', '1e3', ...nowhere], `PORT ${notAListenPort('1e3')}`],
+  [['share', 'server', '+80', ...nowhere], `PORT ${notAListenPort('+80')}`],
+  [['ardei', 'server', '--tcp-port', '0x10', ...nowhere], `--tcp-port ${notAListenPort('0x10')}`],
+  [['ardei', 'server', '--advanced', '1e3', ...nowhere], `--advanced ${notAListenPort('1e3')}`],
+  [['serve-all', '--transfer-port', '+80', ...nowhere], `--transfer-port ${notAListenPort('+80')}`],
 ])('%j: "%s", exit 2', refusedInWords);

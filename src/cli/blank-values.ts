@@ -18,7 +18,8 @@ export const refuseBlankValues =
       const blank =
         typed.length > 0
           ? typed.some(isBlank)
-          : (typeof args[key] === 'string' && isBlank(args[key])) || (args[key] === 0 && hasBlankPositional(argv));
+          : (typeof args[key] === 'string' && isBlank(args[key])) ||
+            ((args[key] === 0 || Number.isNaN(args[key])) && hasBlankPositional(argv));
       if (blank) throw new Error(`${shownAs(argv, key, options.alias?.[key] ?? [])} needs a value`);
     }
     return true;

@@ -34,7 +34,7 @@ describe('errors: one line, the documented exit code', () => {
       /the port in "127\.0\.0\.1:70000" must be a number 1\.\.65535, not "70000"/,
     ],
     ['a 256-byte server file name', ['client', '-v', 'x'.repeat(256)], /at most 255/],
-    ['a port out of range', ['server', '-l', '70000'], /--listen-port must be 0\.\.65535/],
+    ['a port out of range', ['server', '-l', '70000'], /--listen-port must be a number 0\.\.65535, not "70000"/],
     ['-l without a value', ['server', '-l'], /^wirestate: -l needs a value/],
     ['--root without a value', ['server', '--root'], /^wirestate: --root needs a value/],
     ['--root followed by another flag', ['server', '--root', '--host', '127.0.0.1'], /--root needs a value/],

@@ -50,6 +50,21 @@ describe('help and usage', () => {
     expect(result.stdout).toMatch(/-h, -\?, --help/);
   });
 
+  // Every port is read as typed (server-port-argument.ts), a string to yargs: --help showed the clients' as [string].
+  it.each([
+    ['upper client', /--port +Server port +\[number\]/],
+    ['ardei client', /--port +Server port +\[number\]/],
+    ['queue client', /port +Server port +\[number\] \[required\]/],
+    ['share client', /port +Server port +\[number\] \[required\]/],
+    ['server', /-l, --listen-port +TCP port to listen on +\[number\]/],
+    ['queue server', /port +Port to listen on +\[number\] \[required\]/],
+    ['upper server', /port +Port to listen on +\[number\]/],
+  ])('%s --help shows its port as a [number]', async (command, line) => {
+    const { stdout } = await wirestate([...command.split(' '), '--help']);
+    expect(stdout).toMatch(line);
+    expect(stdout).not.toMatch(/port .*\[string\]/);
+  });
+
   it("-d says what it logs for the command at hand: state transitions, or the proxy's fragments", async () => {
     expect((await wirestate(['client', '--help'])).stdout).toMatch(
       /-d, --debug +Debug logging: every state transition +\[/,

@@ -22,6 +22,15 @@ export function serverPort(word: string): number | undefined {
 /** Why `word` is not a server's port, after the name of what it was given as. */
 export const notAServerPort = (word: string): string => `must be a number 1..65535, not "${word}"`;
 
+/**
+ * A port a server listens on, as typed: decimal digits, 0..65535 (0: one the system picks); undefined for any other
+ * word. The same rule as a client's (`serverPort`), 0 besides.
+ */
+export const listenPort = (word: string): number | undefined => (word === '0' ? 0 : serverPort(word));
+
+/** Why `word` is not a port to listen on, after the name of what it was given as. */
+export const notAListenPort = (word: string): string => `must be a number 0..65535, not "${word}"`;
+
 export function isPort(value: number): boolean {
   return Number.isInteger(value) && value >= 0 && value <= 65535;
 }

@@ -1,7 +1,7 @@
 /** How a protocol's command is put together: `wirestate NAME server ...` and `wirestate NAME client ...`. */
 import type { Argv } from 'yargs';
 import type { CommandBody } from './command-body';
-import { isPort } from './host-port';
+import { listenPortArgument } from './server-port-argument';
 import { holdKeptInspector } from './kept-inspector';
 
 /** A protocol's command: the roles `addRoles` declares, one of which must be named. */
@@ -19,8 +19,7 @@ export const exitWith =
 
 /** The optional `[port]` a server listens on, defaulting to its exercise's port. */
 export function withPortArgument<T>(yargs: Argv<T>, port: number) {
-  return yargs.positional('port', { type: 'number', default: port, describe: 'Port to listen on' }).check((args) => {
-    if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
-    return true;
-  });
+  return yargs
+    .positional('port', { ...listenPortArgument('port', 'PORT', 'Port to listen on'), default: port })
+    .number('port');
 }

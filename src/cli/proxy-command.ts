@@ -5,13 +5,18 @@ import type { CommandBody } from './command-body';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
 import { withLogOptions, withRecordOption, valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
-import { isPort, parseHostPort } from './host-port';
+import { parseHostPort } from './host-port';
+import { listenPortArgument } from './server-port-argument';
 import { cannotListen, cannotListenFields, cannotListenExit } from './cannot-listen';
 import { PROXY_PORT, TRANSFER_PORT } from '../../machines/transfer/ports';
 
 const builder = (yargs: Argv) =>
   withRecordOption(withLogOptions(yargs, 'stdout', 'every fragment'))
-    .option('listen-port', { alias: 'l', type: 'number', default: PROXY_PORT, describe: 'TCP port to listen on' })
+    .option('listen-port', {
+      alias: 'l',
+      ...listenPortArgument('listen-port', '--listen-port', 'TCP port to listen on'),
+      default: PROXY_PORT,
+    })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
     .option('server', {
       alias: 's',
@@ -47,7 +52,6 @@ const builder = (yargs: Argv) =>
       describe: 'Which way --corrupt-after flips: up (client to server), down, or both',
     })
     .check((args) => {
-      if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
       parseHostPort(args.server);
       if (!Number.isInteger(args['max-fragment']) || args['max-fragment'] < 1)
         throw new Error('--max-fragment must be a whole number >= 1');

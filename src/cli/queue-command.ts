@@ -16,8 +16,7 @@ import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import type { ClientActor } from '../engine/session-actor';
 import { EXIT } from '../engine/exit-codes';
-import { isPort } from './host-port';
-import { serverPortArgument } from './server-port-argument';
+import { listenPortArgument, serverPortArgument } from './server-port-argument';
 import { standardOutputCause } from './local-failure-words';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
@@ -42,7 +41,8 @@ const transportArgument = {
 
 const serverBuilder = (yargs: Argv) =>
   withServerOptions(yargs)
-    .positional('port', { type: 'number', demandOption: true, describe: 'Port to listen on' })
+    .positional('port', { ...listenPortArgument('port', 'PORT', 'Port to listen on'), demandOption: true })
+    .number('port')
     .positional('socktype', transportArgument)
     .option('max-size', {
       type: 'number',
@@ -70,7 +70,6 @@ const serverBuilder = (yargs: Argv) =>
       describe: `TCP: offer a stored confirmation (${OFFER_TOKEN.toString()}) to a connection silent for ${OFFER_AFTER_MS} ms, for \`client ... send --confirm\`. Off by default: an original client the network delays more than ${OFFER_AFTER_MS} ms would read the offer as its reply (send: reset, message lost; receive: the offer taken for the message). Turn it on only where every client is wirestate's or the network is fast`,
     })
     .check((args) => {
-      if (!isPort(args.port)) throw new Error(`PORT must be 0..65535, got ${args.port}`);
       for (const option of ['max-size', 'max-messages', 'max-queue-bytes'] as const) {
         if (!(Number.isInteger(args[option]) && args[option] >= 1))
           throw new Error(`--${option} must be a whole number, at least 1`);
@@ -110,6 +109,7 @@ const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 5))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { ...serverPortArgument('PORT', 'Server port'), demandOption: true })
+    .number('port')
     .positional('socktype', transportArgument)
     .positional('mode', {
       type: 'string',

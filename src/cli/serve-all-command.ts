@@ -7,6 +7,7 @@ import type { ProtocolDescriptor } from '../../machines/protocol-descriptor';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
 import { isPort } from './host-port';
+import { listenPortArgument } from './server-port-argument';
 import { serveDefaults, withDefaultServerOptions, type PortOf } from './serve-defaults';
 import { warnIfOpenToUploads } from './upload-safety';
 import { resumeKeepOf, withResumeKeepOption } from './folder-upkeep';
@@ -30,8 +31,11 @@ export async function serveAllCommand(): Promise<CommandBody> {
     everyProtocol.reduce(
       (parser, protocol) =>
         parser.option(portOption(protocol), {
-          type: 'number',
-          describe: `Port of the ${protocol.name} server${protocol.servers.length > 1 ? `s (${protocol.servers.map((server) => server.port).join(', ')}: the others move with the first; 0: each a free one)` : ''}`,
+          ...listenPortArgument(
+            portOption(protocol),
+            `--${portOption(protocol)}`,
+            `Port of the ${protocol.name} server${protocol.servers.length > 1 ? `s (${protocol.servers.map((server) => server.port).join(', ')}: the others move with the first; 0: each a free one)` : ''}`,
+          ),
           defaultDescription: `${protocol.servers[0].port} + --port-offset`,
         }),
       yargs,
@@ -79,9 +83,9 @@ export async function serveAllCommand(): Promise<CommandBody> {
             );
           if (port === undefined || port === 0) continue;
           const last = port + Math.max(...protocol.servers.map((server) => server.port - protocol.servers[0].port));
-          if (!isPort(port) || !isPort(last))
+          if (!isPort(last))
             throw new Error(
-              `--${portOption(protocol)} must be 0..65535${last !== port ? ` with room for its other servers (up to ${last})` : ''}`,
+              `--${portOption(protocol)} must be 0..65535 with room for its other servers (up to ${last})`,
             );
         }
         return true;

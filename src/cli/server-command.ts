@@ -7,7 +7,7 @@ import { openServedFolder } from './served-folder';
 import { resumeKeepOf, upkeepServedFolder, withResumeKeepOption } from './folder-upkeep';
 import { valuesRequired } from './common-options';
 import { loggerFrom } from './logger-from';
-import { isPort } from './host-port';
+import { listenPortArgument } from './server-port-argument';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
 import { withTestCommitDelay } from '../storage/delayed-commits';
@@ -15,12 +15,12 @@ import { warnIfOpenToUploads, withUploadOptions } from './upload-safety';
 
 const builder = (yargs: Argv) =>
   withResumeKeepOption(withUploadOptions(withServerOptions(yargs)))
-    .option('listen-port', { alias: 'l', type: 'number', default: TRANSFER_PORT, describe: 'TCP port to listen on' })
-    .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
-    .check((args) => {
-      if (!isPort(args['listen-port'])) throw new Error(`--listen-port must be 0..65535, got ${args['listen-port']}`);
-      return true;
+    .option('listen-port', {
+      alias: 'l',
+      ...listenPortArgument('listen-port', '--listen-port', 'TCP port to listen on'),
+      default: TRANSFER_PORT,
     })
+    .option('root', { type: 'string', default: './files', describe: 'Folder to serve; created if absent' })
     .epilog(
       examples(
         ['$0 server', 'serve ./files on port 50001'],

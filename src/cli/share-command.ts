@@ -88,6 +88,7 @@ const clientBuilder = (yargs: Argv) =>
   withJsonOption(withClientOptions(yargs, 30))
     .positional('host', { type: 'string', demandOption: true, describe: 'Server host' })
     .positional('port', { ...serverPortArgument('PORT', 'Server port'), demandOption: true })
+    .number('port')
     .positional('command', {
       type: 'string',
       choices: ['put', 'get', 'list'],

@@ -92,7 +92,7 @@ describe.each(['pretty', 'json'] as const)('--log-format %s', (format) => {
 
 it.each([
   ['an unknown option', ['server', '--bogus'], /^unknown option --bogus$/],
-  ['a bad value', ['server', '-l', 'abc'], /^--listen-port takes a number$/],
+  ['a bad value', ['server', '-l', 'abc'], /^--listen-port must be a number 0\.\.65535, not "abc"$/],
   ['an empty --root', ['server', '--root', ''], /^--root is empty: give a path, or leave --root out$/],
 ])('%s: a bad command line is said on stderr before any log starts, in either format, exit 2', async (_, args, why) => {
   const pretty = await wirestate(args);
