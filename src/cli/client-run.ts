@@ -17,7 +17,7 @@ import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from '../log/errno-words';
 import { parseHostPort } from './host-port';
-import { outcomeFields, printResult } from './json-result';
+import { outcomeFields, printResult, writeResult } from './json-result';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
@@ -78,8 +78,7 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
     const { outcome, bytes } = result.outcome;
     progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rateNote(result, seconds)}`, end);
   }
-  if (args.json) printResult(resultFields(file, settings, result));
-  return result.exitCode;
+  return args.json ? writeResult(resultFields(file, settings, result), 'client') : result.exitCode;
 }
 
 /**

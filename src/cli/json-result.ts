@@ -57,6 +57,22 @@ export function printResult(result: ClientResult, out: NodeJS.WritableStream = p
   out.write(resultLine(result));
 }
 
+/**
+ * Writes the one result line and returns the run's exit code; a stdout that does not take it (`> /dev/full`) is one
+ * line on stderr, `wirestate COMMAND: cannot write the result to standard output: WHY`, and exit 7.
+ */
+export async function writeResult(result: ClientResult, command: string): Promise<number> {
+  try {
+    await streamWritten(process.stdout, resultLine(result));
+    return result.exitCode;
+  } catch (error) {
+    process.stderr.write(`wirestate ${command}: ${unwrittenResult(standardOutputCause(errorCode(error)))}\n`);
+    return EXIT.localFile;
+  }
+}
+
+const unwrittenResult = (cause: string) => `cannot write the result to standard output: ${cause}`;
+
 /** The one result line, its newline included. */
 function resultLine({ operation, name, path, outcome, detail, output, files, startedMs, exitCode }: ClientResult) {
   const result = {
@@ -106,7 +122,7 @@ export class ClientReport {
   private startLogged = false;
   /** Whether the `"event":"end"` line is out (an error writes it at once). */
   private endLogged = false;
-  private unwritten = (cause: string) => `cannot write the result to standard output: ${cause}`;
+  private unwritten = unwrittenResult;
 
   constructor(
     private readonly command: string,

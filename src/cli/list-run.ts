@@ -16,7 +16,7 @@ import { CannotConnect, runClientSession } from './client-session';
 import { withProxyHint } from './proxy-port-hint';
 import { printable } from './printable';
 import { parseHostPort } from './host-port';
-import { printResult } from './json-result';
+import { writeResult } from './json-result';
 import { byName, listingText } from './listing-text';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { outcomeWords } from './outcome-words';
@@ -80,17 +80,22 @@ export async function runList(args: ClientArgs): Promise<number> {
   if (problem && notes) notes.error(problem, end);
   else if (problem) process.stderr.write(`wirestate client: ${printable(problem)}\n`);
   if (args.json)
-    printResult({
-      operation: 'list',
-      outcome,
-      detail: problem,
-      output,
-      files:
-        output === undefined ? undefined : files.map(({ name, size, mtimeMs }) => ({ name, size, mtime_ms: mtimeMs })),
-      startedMs,
-      exitCode,
-    });
-  else if (output !== undefined) {
+    return writeResult(
+      {
+        operation: 'list',
+        outcome,
+        detail: problem,
+        output,
+        files:
+          output === undefined
+            ? undefined
+            : files.map(({ name, size, mtimeMs }) => ({ name, size, mtime_ms: mtimeMs })),
+        startedMs,
+        exitCode,
+      },
+      'client',
+    );
+  if (output !== undefined) {
     process.stdout.write(output);
     if (!args.quiet && notes) notes.info(summary, end);
     else if (!args.quiet) process.stderr.write(`${summary}\n`);

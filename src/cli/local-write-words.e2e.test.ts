@@ -3,7 +3,7 @@
  * (local-failure-words.ts): `cannot write /dev/full: no space left on the device (ENOSPC)`, and standard output
  * as such. Before: `/dev/full: ENOSPC`, `/tmp/x/-: ENOSPC` (share), `cannot write -: ENOSPC` (blocks).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -13,15 +13,17 @@ let root: string;
 let share: ServerProcess;
 let blocks: ServerProcess;
 let queue: ServerProcess;
+let transfer: ServerProcess;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'wirestate-local-write-'));
   await writeFile(join(root, 'a.txt'), 'hello\n');
   share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
   blocks = await startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root]);
   queue = await startCliServer(['queue', 'server', '0', 'TCP', '--host', '127.0.0.1']);
+  transfer = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', root]);
 });
 afterAll(async () => {
-  for (const server of [share, blocks, queue]) {
+  for (const server of [share, blocks, queue, transfer]) {
     server.child.kill('SIGTERM');
     await server.exited;
   }
@@ -76,5 +78,22 @@ it('queue client receive --json with stdout unwritable: the message taken is sai
     code: EXIT.localFile,
     stdout: '',
     stderr: `wirestate queue client: cannot write the result to standard output: ${NO_ROOM}\n`,
+  });
+});
+
+it('transfer client --json with stdout unwritable: one line, exit 7, the file downloaded all the same', async () => {
+  const unwritten = `wirestate client: cannot write the result to standard output: ${NO_ROOM}\n`;
+  const at = `127.0.0.1:${transfer.port}`;
+  const copy = join(root, 'copy.txt');
+  expect(await toFullStdout(['client', '-s', at, '-v', 'a.txt', '-l', copy, '--json'])).toEqual({
+    code: EXIT.localFile,
+    stdout: '',
+    stderr: unwritten,
+  });
+  expect(await readFile(copy, 'utf8')).toBe('hello\n');
+  expect(await toFullStdout(['client', '-s', at, '--list', '--json'])).toEqual({
+    code: EXIT.localFile,
+    stdout: '',
+    stderr: unwritten,
   });
 });
