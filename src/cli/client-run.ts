@@ -17,7 +17,7 @@ import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from '../log/errno-words';
 import { parseHostPort } from './host-port';
-import { outcomeFields, printResult, writeResult } from './json-result';
+import { outcomeFields, printResult, watchResultWrites, writeResult } from './json-result';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
@@ -91,6 +91,7 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   const notes = jsonNotes(args);
   const quietFile = new Progress(process.stderr, true);
   const ledger = new RunLedger(files.length);
+  const resultWrites = args.json ? watchResultWrites() : undefined;
   const arrowOf = (file: FilePair) =>
     settings.operation === 'download' ? `${file.remote} -> ${file.local}` : `${file.local} -> ${file.remote}`;
   const sayFailed = (file: FilePair, words: string, fields: Record<string, unknown>) => {
@@ -163,7 +164,11 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
       `wirestate client: ${printable(`cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`)}\n`,
     );
   summary(results, unsynced.length);
-  return worstCode(results, unsynced.length);
+  // The files are there all the same; what stdout did not take is one line, and exit 7.
+  const unwritten = resultWrites?.unwritten();
+  resultWrites?.stop();
+  if (unwritten) process.stderr.write(`wirestate client: ${unwritten}\n`);
+  return Math.max(worstCode(results, unsynced.length), unwritten ? EXIT.localFile : EXIT.ok);
 }
 
 /** The run's exit code: the highest any file got, 7 when a folder where files arrived could not be synced. */

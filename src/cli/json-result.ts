@@ -73,6 +73,24 @@ export async function writeResult(result: ClientResult, command: string): Promis
 
 const unwrittenResult = (cause: string) => `cannot write the result to standard output: ${cause}`;
 
+/**
+ * A run that prints several result lines (`printResult`, one per file) hears here whether stdout took them: a
+ * failed write (`> /dev/full`, a reader gone) is kept rather than left to crash the process, and `unwritten` gives
+ * the words for it once the run is over.
+ */
+export function watchResultWrites(out: NodeJS.WritableStream = process.stdout) {
+  let failure: unknown;
+  const heard = (error: unknown) => (failure ??= error);
+  out.on('error', heard);
+  return {
+    unwritten: () =>
+      failure === undefined
+        ? undefined
+        : `cannot write the results to standard output: ${standardOutputCause(errorCode(failure))}`,
+    stop: () => out.off('error', heard),
+  };
+}
+
 /** The one result line, its newline included. */
 function resultLine({ operation, name, path, outcome, detail, output, files, startedMs, exitCode }: ClientResult) {
   const result = {

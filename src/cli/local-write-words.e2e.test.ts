@@ -97,3 +97,18 @@ it('transfer client --json with stdout unwritable: one line, exit 7, the file do
     stderr: unwritten,
   });
 });
+
+it('transfer client, several files --json with stdout unwritable: one line, exit 7, every file downloaded', async () => {
+  await writeFile(join(root, 'b.txt'), 'world\n');
+  const at = `127.0.0.1:${transfer.port}`;
+  const [first, second] = [join(root, 'first.txt'), join(root, 'second.txt')];
+  expect(
+    await toFullStdout(['client', '-s', at, '-v', 'a.txt', '-l', first, '-v', 'b.txt', '-l', second, '--json']),
+  ).toEqual({
+    code: EXIT.localFile,
+    stdout: '',
+    stderr: `wirestate client: cannot write the results to standard output: ${NO_ROOM}\n`,
+  });
+  expect(await readFile(first, 'utf8')).toBe('hello\n');
+  expect(await readFile(second, 'utf8')).toBe('world\n');
+});
