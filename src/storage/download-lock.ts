@@ -15,6 +15,21 @@ import { LOCK_SUFFIX, isOtherWriter, tempNameFor, tempPrefixFor } from './temp-n
 const TAKEOVERS = 2;
 
 /**
+ * The lock files this process made and has not removed, staged or in place: removed as it exits, however it exits
+ * (Ctrl-C's handler exits while a download may be taking its lock, before it has a `release`).
+ */
+const made = new Set<string>();
+const removeMade = () => made.forEach(removeQuietly);
+function madeHere(path: string): void {
+  if (made.size === 0) process.once('exit', removeMade);
+  made.add(path);
+}
+function removed(path: string): void {
+  made.delete(path);
+  if (made.size === 0) process.off('exit', removeMade);
+}
+
+/**
  * The lock taken, or the process id of the live download that holds it. `release` removes it at once (no await:
  * a signal's handler calls it just before the process exits); a second call does nothing.
  */
@@ -27,15 +42,19 @@ export async function lockDownload(path: string): Promise<DownloadLock> {
   const lockPath = join(folder, `${tempPrefixFor(basename(path))}${LOCK_SUFFIX.slice(1)}`);
   // Written whole under a temporary name, then linked into place: a lock is never seen without its process id.
   const staged = join(folder, tempNameFor(basename(path), LOCK_SUFFIX));
+  madeHere(staged);
   try {
     await writeFile(staged, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
   } catch {
+    removed(staged);
     return { release: () => undefined };
   }
   try {
     for (let attempt = 0; ; attempt++) {
       try {
         await link(staged, lockPath);
+        // Counted only once linked: a lock in place that another process made must never go with this one's exit.
+        madeHere(lockPath);
         return { release: releaseOnce(lockPath) };
       } catch (error) {
         if (errorCode(error) !== 'EEXIST' || attempt === TAKEOVERS) return { release: () => undefined };
@@ -46,6 +65,7 @@ export async function lockDownload(path: string): Promise<DownloadLock> {
     }
   } finally {
     await unlink(staged).catch(() => undefined);
+    removed(staged);
   }
 }
 
@@ -54,10 +74,15 @@ function releaseOnce(lockPath: string): () => void {
   return () => {
     if (!held) return;
     held = false;
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      // removed by hand meanwhile: nothing to release
-    }
+    removeQuietly(lockPath);
+    removed(lockPath);
   };
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // removed by hand meanwhile, or never made: nothing to remove
+  }
 }
