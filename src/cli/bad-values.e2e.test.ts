@@ -101,3 +101,10 @@ it.each([
   [['ardei', 'server', '--advanced', '1e3', ...nowhere], `--advanced ${notAListenPort('1e3')}`],
   [['serve-all', '--transfer-port', '+80', ...nowhere], `--transfer-port ${notAListenPort('+80')}`],
 ])('%j: "%s", exit 2', refusedInWords);
+// The offset added to serve-all's default ports follows the same digits (a sign allowed): `0x10` moved them by 16.
+it.each(['0x10', '1e3', ' 80', '+80', '80.0', '0b1'])('serve-all --port-offset %j: refused, exit 2', (word) =>
+  refusedInWords(
+    ['serve-all', '--only', 'upper', '--port-offset', word, ...nowhere],
+    `--port-offset must be a whole number, not "${escaped(word)}"`,
+  ),
+);

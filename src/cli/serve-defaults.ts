@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger';
 import { openServedFolder } from './served-folder';
 import { upkeepServedFolder } from './folder-upkeep';
 import { isPort } from './host-port';
+import { givenOnce } from './repeatable-option';
 import { serve, withServerOptions } from './serve';
 import { readOnly } from '../storage/read-only-files';
 import { withUploadOptions } from './upload-safety';
@@ -27,13 +28,19 @@ export function withDefaultServerOptions<T>(
   return withUploadOptions(withServerOptions(yargs))
     .option('root', { type: 'string', default: './files', describe: `${rootDescription}; created if absent` })
     .option('port-offset', {
-      type: 'number',
+      // Typed as a string, as ports are (server-port-argument.ts): yargs's number type took `0x10` for 16, `1e3` for 1000.
+      type: 'string',
+      number: true,
       default: 0,
       describe: 'Added to every default port (to run beside servers already on them)',
-    })
+      coerce: givenOnce('port-offset', (value: string | undefined): number => {
+        const word = String(value);
+        if (!/^-?\d+$/.test(word)) throw new Error(`--port-offset must be a whole number, not "${word}"`);
+        return Number(word);
+      }),
+    } as const)
     .check((args) => {
       const offset = args['port-offset'];
-      if (!Number.isInteger(offset)) throw new Error(`--port-offset must be a whole number, not ${offset}`);
       const moved = offsetOf(args).flatMap((protocol) =>
         protocol.servers.map((server) => ({ name: protocol.name, port: server.port + offset })),
       );
