@@ -38,3 +38,13 @@ export type QueueCode =
 
 /** The machines' output: ok for the outcomes a user counts as success. */
 export const toSessionOutcome = outcomeFrom<QueueOutcome>(['stored', 'delivered', 'sent', 'received', 'served']);
+
+/**
+ * A reply over the client's `--max-size`: the server handed the message out as the reply began (the protocol
+ * carries no size to ask by first), so it is out of the queue and, kept by no one, lost.
+ */
+export const overMaxSize = (maxMessage: number) => ({
+  outcome: 'refused' as const,
+  code: 'reply.too_large' as const,
+  detail: `message over ${maxMessage} bytes (--max-size): taken from the queue, kept by no one, lost`,
+});

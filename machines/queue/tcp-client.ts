@@ -12,7 +12,7 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { clientContext, startByMode, type QueueClientInput } from './client-states';
 import { GET, isEmptyReply } from './codec';
-import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
+import { overMaxSize, toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
 import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
@@ -158,11 +158,7 @@ export function createQueueTcpClient(message: Buffer) {
           target: 'failed',
           actions: {
             type: 'finish',
-            params: ({ context }) => ({
-              outcome: 'refused',
-              code: 'reply.too_large',
-              detail: `reply over ${context.maxMessage} bytes (--max-size)`,
-            }),
+            params: ({ context }) => overMaxSize(context.maxMessage),
           },
         },
         on: {

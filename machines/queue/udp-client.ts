@@ -9,7 +9,7 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { clientContext, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
-import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
+import { overMaxSize, toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';
 import { idleDelay } from '../../src/engine/idle';
 
@@ -40,6 +40,7 @@ export function createQueueUdpClient(message: Buffer) {
     guards: {
       sending: ({ context }) => context.mode === 'send',
       emptyReply: (_, params: { bytes: Buffer }) => isEmptyReply(params.bytes, 'udp'),
+      overMaxSize: ({ context }, params: { bytes: Buffer }) => params.bytes.length > context.maxMessage,
     },
   }).createMachine({
     id: 'queue-udp-client',
@@ -84,6 +85,12 @@ export function createQueueUdpClient(message: Buffer) {
                 assign({ message: ({ event }) => event.bytes }),
                 { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty' } },
               ],
+            },
+            {
+              // The one datagram is the message, out of the queue: over --max-size, it is kept by no one.
+              guard: { type: 'overMaxSize', params: ({ event }) => ({ bytes: event.bytes }) },
+              target: 'failed',
+              actions: { type: 'finish', params: ({ context }) => overMaxSize(context.maxMessage) },
             },
             {
               target: 'message_received',

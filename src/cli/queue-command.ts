@@ -128,7 +128,7 @@ const clientBuilder = (yargs: Argv) =>
       type: 'number',
       default: 64 * 1024 * 1024,
       describe:
-        'Largest message received, in bytes; a larger one is cut and lost (the protocol says no size before the bytes, which the server hands out at once)',
+        'Largest message received, in bytes (TCP and UDP); a larger one is taken from the queue and kept by no one: lost (the protocol says no size before the bytes, which the server hands out at once)',
     })
     .option('confirm', {
       type: 'boolean',
