@@ -49,38 +49,29 @@ it('TCP: a send that would take the queue past --max-queue-bytes is refused', as
   expect((await client('TCP', 'receive')).code).toBe(EXIT.refused);
 });
 
-it("TCP: a reply over the client's --max-size is a local limit (exit 7), nothing written, the message said lost", async () => {
-  server = await start('TCP');
-  expect((await client('TCP', 'send', 'a.txt')).code).toBe(EXIT.ok);
-  expect(await client('TCP', 'receive', '--max-size', '4', 'out.txt')).toEqual({
-    code: EXIT.localFile,
-    stdout: '',
-    stderr:
-      'wirestate queue client: took a message of more than 4 bytes from the queue, over --max-size 4, and kept none of ' +
-      'it; the message is lost: it is no longer in the queue\n',
-  });
-  expect(await readdir(dir)).toEqual(['a.txt', 'b.txt', 'c.txt']);
-  // What the line says: the server handed it out, and has it no more.
-  expect((await client('TCP', 'receive')).code).toBe(EXIT.refused);
-});
-
-it("UDP: a message over the client's --max-size is not kept either: the same line, exit 7, nothing written", async () => {
-  server = await start('UDP');
-  expect((await client('UDP', 'send', 'a.txt')).code).toBe(EXIT.ok);
-  expect(await client('UDP', 'receive', '--max-size', '4', 'out.txt')).toEqual({
-    code: EXIT.localFile,
-    stdout: '',
-    stderr:
-      'wirestate queue client: took a message of more than 4 bytes from the queue, over --max-size 4, and kept none of ' +
-      'it; the message is lost: it is no longer in the queue\n',
-  });
-  expect(await readdir(dir)).toEqual(['a.txt', 'b.txt', 'c.txt']);
-  expect((await client('UDP', 'receive')).code).toBe(EXIT.refused);
-  // --json says so too: the object's detail, not the old 'reply over 4 bytes'.
-  expect((await client('UDP', 'send', 'a.txt')).code).toBe(EXIT.ok);
-  const json = JSON.parse((await client('UDP', 'receive', '--max-size', '4', '--json')).stdout) as { detail: string };
-  expect(json.detail).toBe('message over 4 bytes (--max-size): taken from the queue, kept by no one, lost');
-});
+it.each(['TCP', 'UDP'] as const)(
+  "%s: a message over the client's --max-size is a local limit (exit 7), nothing written, the message said lost",
+  async (transport) => {
+    server = await start(transport);
+    expect((await client(transport, 'send', 'a.txt')).code).toBe(EXIT.ok);
+    expect(await client(transport, 'receive', '--max-size', '4', 'out.txt')).toEqual({
+      code: EXIT.localFile,
+      stdout: '',
+      stderr:
+        'wirestate queue client: took a message of more than 4 bytes from the queue, over --max-size 4, and kept none ' +
+        'of it; the message is lost: it is no longer in the queue\n',
+    });
+    expect(await readdir(dir)).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    // What the line says: the server handed it out, and has it no more.
+    expect((await client(transport, 'receive')).code).toBe(EXIT.refused);
+    // --json says so too: the object's detail, not the old 'reply over 4 bytes (--max-size)'.
+    expect((await client(transport, 'send', 'a.txt')).code).toBe(EXIT.ok);
+    const json = JSON.parse((await client(transport, 'receive', '--max-size', '4', '--json')).stdout) as {
+      detail: string;
+    };
+    expect(json.detail).toBe('message over 4 bytes (--max-size): taken from the queue, kept by no one, lost');
+  },
+);
 
 it('UDP: a datagram past --max-messages is not queued and the refusal is logged', async () => {
   server = await start('UDP', '--max-messages', '1');
