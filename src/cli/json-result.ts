@@ -71,7 +71,8 @@ export async function writeResult(result: ClientResult, command: string): Promis
   }
 }
 
-const unwrittenResult = (cause: string) => `cannot write the result to standard output: ${cause}`;
+/** The words for result lines stdout did not take: `what` is `result` (one object) or `results` (a run's). */
+const unwrittenResult = (cause: string, what = 'result') => `cannot write the ${what} to standard output: ${cause}`;
 
 /**
  * A run that prints several result lines (`printResult`, one per file) hears here whether stdout took them: a
@@ -84,9 +85,7 @@ export function watchResultWrites(out: NodeJS.WritableStream = process.stdout) {
   out.on('error', heard);
   return {
     unwritten: () =>
-      failure === undefined
-        ? undefined
-        : `cannot write the results to standard output: ${standardOutputCause(errorCode(failure))}`,
+      failure === undefined ? undefined : unwrittenResult(standardOutputCause(errorCode(failure)), 'results'),
     stop: () => out.off('error', heard),
   };
 }
