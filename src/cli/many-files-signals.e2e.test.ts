@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT } from '../engine/exit-codes';
+import { formatBytes } from '../log/logger';
 import { CLI, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 
 const BIG = 8 * 1024 * 1024;
@@ -112,6 +113,11 @@ describe.each([
         ['big3.bin', 'not_started', code],
       ]);
       expect(results[1].bytes).toBeGreaterThan(0);
+      // Each part holds the bytes its line counts, the file's first ones: those still in the client's buffers too.
+      for (const { name, bytes } of results.slice(1, 3)) {
+        const part = (await readdir(out)).find((file) => file.startsWith(`.${name}.`))!;
+        expect((await readFile(join(out, part))).equals(contents.get(name)!.subarray(0, bytes))).toBe(true);
+      }
     }
     const fileLines = lines.filter((line) => line.startsWith('wirestate client: '));
     expect(fileLines).toEqual([
@@ -119,6 +125,12 @@ describe.each([
       expect.stringMatching(interrupted('big2\\.bin')),
       `wirestate client: big3.bin -> big3.bin: not started (${words})`,
     ]);
+    // Each part holds what its line says (in --json, checked to the byte above).
+    for (const line of fileLines.slice(0, 2)) {
+      const [, name, at] = /: (\S+) -> \S+: download interrupted \(\S+\) at ([\d.]+ [KM]?i?B) /.exec(line)!;
+      const part = (await readdir(out)).find((file) => file.startsWith(`.${name}.`))!;
+      expect(formatBytes((await stat(join(out, part))).size)).toBe(at);
+    }
     // What the lines say is on disk: the file that arrived, the two parts kept, nothing else (no lock).
     const left = (await readdir(out)).sort();
     expect(left).toEqual(['small.txt', ...(await partsWithBytes(out))].sort());

@@ -214,9 +214,11 @@ export async function transferFile(
     unlock();
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
+    // A part is kept once a byte is in it (from this run, or an earlier one's part this run has not yet opened).
+    const kept = stand.resumes && (stand.bytes > 0 || (resumable.resume?.offset ?? 0) > 0);
     const words =
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(stand.bytes)}${of}: ` +
-      (stand.resumes ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
+      (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
     const fields = { ...about, event: 'interrupted', signal, bytes: stand.bytes, resumable: stand.resumes };
     progress.line(words, fields);
     interrupted?.({ words, fields, bytes: stand.bytes });

@@ -1,6 +1,11 @@
+import { once } from 'node:events';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createActor } from 'xstate';
 import { outgoingBytes } from '../storage/outgoing-bytes';
+import { createResumableFile } from '../storage/resumable-file';
 import { fileSink, fileSource, READ_CHUNK, WRITE_BUFFER } from './file-actors';
 
 /** What a connection per small file costs in memory: the buffers its file actor allocates (their ArrayBuffers). */
@@ -41,4 +46,29 @@ describe('file actors size their buffers to a small file', () => {
     expect(writes.map((chunk) => [chunk.length, chunk.buffer.byteLength])).toEqual([[4096, 4096]]);
     expect(WRITE_BUFFER / 4).toBeGreaterThan(4096);
   });
+
+  it.each([6000, 0])(
+    'a sink stopped before its first buffer filled keeps the %d bytes it took in a resumable part (none: no part)',
+    async (size) => {
+      const folder = await mkdtemp(join(tmpdir(), 'wirestate-sink-'));
+      try {
+        const kept = '.f.tag.wirestate-resume';
+        const file = createResumableFile(join(folder, 'f'), kept, 0, { noClobber: true });
+        const sink = createActor(
+          fileSink(() => file),
+          { input: { ref: 'f', size: 1 << 20, idleMs: 60_000 } },
+        );
+        sink.start();
+        const content = Buffer.from(Array.from({ length: size }, (_, i) => i % 251));
+        sink.send({ type: 'frame.data', chunk: content.subarray(0, 1000) });
+        sink.send({ type: 'frame.data', chunk: content.subarray(1000) });
+        sink.stop();
+        await once(file.stream, 'close');
+        if (size > 0) expect((await readFile(join(folder, kept))).equals(content)).toBe(true);
+        else expect(await readdir(folder)).toEqual([]);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -330,9 +330,11 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
       }
       file.commit().then(() => tell({ type: 'file.stored' }), failed);
     };
+    // Stopped (the peer gone, a signal): a resumable file keeps every byte taken, those still in the pool too.
     return () => {
       meter.stop();
-      file.abort();
+      if (!broken) writer.flush();
+      file.abort(writer.unwritten());
     };
   });
 }

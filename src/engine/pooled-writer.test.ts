@@ -69,4 +69,26 @@ describe('pooledWriter', () => {
     expect(events).toEqual(['full', 'drained']);
     expect(writer.isFull).toBe(false);
   });
+
+  it('tells which bytes it handed on are not yet written, and from where in the stream', async () => {
+    const disk = slowDisk();
+    const writer = pooledWriter(disk.stream, {
+      bytes: 400,
+      buffers: 4,
+      full: () => undefined,
+      drained: () => undefined,
+    });
+    const content = Buffer.from(Array.from({ length: 250 }, (_, i) => i));
+    writer.write(content);
+    writer.flush();
+    expect(Buffer.concat(writer.unwritten().chunks).equals(content)).toBe(true);
+    expect(writer.unwritten().at).toBe(0);
+    await disk.completeOne();
+    await disk.completeOne();
+    const { at, chunks } = writer.unwritten();
+    expect(at).toBe(200);
+    expect(Buffer.concat(chunks).equals(content.subarray(200))).toBe(true);
+    await disk.completeOne();
+    expect(writer.unwritten()).toEqual({ at: 250, chunks: [] });
+  });
 });

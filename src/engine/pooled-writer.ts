@@ -6,6 +6,7 @@
  * larger writes.
  */
 import type { Writable } from 'node:stream';
+import type { UnwrittenBytes } from '../storage/file-store';
 
 export interface PooledWriterOptions {
   /** Bytes on their way to the stream at most before `full`, split into `buffers` buffers. */
@@ -21,6 +22,8 @@ export interface PooledWriter {
   write(chunk: Buffer): void;
   /** Writes out what the current buffer holds (before the stream ends). */
   flush(): void;
+  /** What it handed to the stream whose write has not called back (views that stay valid: their buffers come back only then). */
+  unwritten(): UnwrittenBytes;
   /** True from `full` until `drained`. */
   readonly isFull: boolean;
 }
@@ -31,20 +34,25 @@ export function pooledWriter(stream: Writable, options: PooledWriterOptions): Po
   // one (the owner stops sending at `full`), which then stays: with chunks no larger than a buffer, the
   // pool never holds more than `buffers` + 1.
   const free: Buffer[] = [];
-  let onTheirWay = 0;
+  const onTheirWay: Buffer[] = [];
+  /** The stream's bytes before the first of `onTheirWay`: those written. */
+  let confirmed = 0;
   let current: Buffer | undefined;
   let filled = 0;
   let isFull = false;
   const writeOut = (buffer: Buffer, length: number) => {
-    onTheirWay++;
-    stream.write(length < buffer.length ? buffer.subarray(0, length) : buffer, () => {
-      onTheirWay--;
+    const bytes = length < buffer.length ? buffer.subarray(0, length) : buffer;
+    onTheirWay.push(bytes);
+    // A stream calls back its writes in the order they were made: this one is the first still on its way.
+    stream.write(bytes, () => {
+      onTheirWay.shift();
+      confirmed += bytes.length;
       free.push(buffer);
-      if (!isFull || onTheirWay > options.buffers / 2) return;
+      if (!isFull || onTheirWay.length > options.buffers / 2) return;
       isFull = false;
       options.drained();
     });
-    if (isFull || onTheirWay < options.buffers) return;
+    if (isFull || onTheirWay.length < options.buffers) return;
     isFull = true;
     options.full();
   };
@@ -67,6 +75,7 @@ export function pooledWriter(stream: Writable, options: PooledWriterOptions): Po
       current = undefined;
       filled = 0;
     },
+    unwritten: () => ({ at: confirmed, chunks: [...onTheirWay] }),
     get isFull() {
       return isFull;
     },

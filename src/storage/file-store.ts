@@ -20,16 +20,23 @@ export interface OutgoingFile {
   close(): void;
 }
 
+/** Bytes handed to a file's stream that may not be written yet: `chunks` in order, from the stream's byte `at`. */
+export interface UnwrittenBytes {
+  at: number;
+  chunks: Buffer[];
+}
+
 /** A file being received: it appears under its final name only on `commit`. */
 export interface IncomingFile {
   readonly stream: Writable;
   /** Flushes, syncs and moves the file into place. */
   commit(): Promise<void>;
   /**
-   * Stops and discards the partial file (a resumable one keeps it, to continue from). Safe at any time and
-   * more than once; once `commit` has begun, it stops it before the file appears if it still can.
+   * Stops and discards the partial file (a resumable one keeps it, to continue from, with every byte handed to its
+   * stream: `unwritten` are written then even if the process exits first). Safe at any time and more than once;
+   * once `commit` has begun, it stops it before the file appears if it still can.
    */
-  abort(): void;
+  abort(unwritten?: UnwrittenBytes): void;
   /** A resumable file's bytes kept from an earlier attempt, before the new ones: read once, to hash them. */
   readonly kept?: OutgoingFile;
   /** A resumable file's abort that keeps nothing: its bytes proved not to be the file. */

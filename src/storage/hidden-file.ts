@@ -33,8 +33,8 @@ export interface HiddenFile {
   commit(keptWhenStopped: boolean): Promise<void>;
   /** Stops and removes the hidden file. Safe at any time and more than once. */
   discard(): void;
-  /** Stops and keeps the hidden file: the stream writes out what it holds, then closes. */
-  keep(): void;
+  /** Stops and keeps the hidden file: the stream writes out what it holds, then closes. False if it was stopped already. */
+  keep(): boolean;
 }
 
 export function hiddenFile({
@@ -93,10 +93,11 @@ export function hiddenFile({
       folder.close();
     },
     keep() {
-      if (!stop()) return;
+      if (!stop()) return false;
       stream.once('close', () => folder.close());
       stream.once('error', () => undefined);
       stream.end();
+      return true;
     },
   };
 }

@@ -10,6 +10,7 @@ import { WRITE_BUFFER, type AtomicFileOptions, type FileOnDisk } from './atomic-
 import { hiddenFile, hiddenFileStream } from './hidden-file';
 import { holdFolder } from './held-folder';
 import { readRange } from './read-range';
+import { unwrittenEnd, writtenAtExit } from './written-at-exit';
 
 /** `start` 0 begins the kept file afresh (replacing any under that name); more keeps its first `start` bytes. */
 export function createResumableFile(
@@ -47,7 +48,11 @@ export function createResumableFile(
     kept: start > 0 ? readRange(keptPath, start, { appended: true }) : undefined,
     // Only an interruption keeps the bytes; a failure of the storage itself (ENOSPC, EIO) keeps nothing.
     commit: () => file.commit(true),
-    abort: () => file.keep(),
+    // A part with no byte in it is not kept: there is nothing to resume from.
+    abort: (unwritten) => {
+      if (start === 0 && unwritten && unwrittenEnd(unwritten) === 0) file.discard();
+      else if (file.keep() && unwritten) writtenAtExit(fd, start, unwritten, stream);
+    },
     discard: () => file.discard(),
   };
 }
