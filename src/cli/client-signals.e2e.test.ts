@@ -113,3 +113,23 @@ it('Ctrl-C typed on a terminal erases the progress bar and leaves one line: what
   expect(afterErase).toBe('download interrupted (Ctrl-C) at 1000 B of 976.6 KiB: nothing kept\r\n');
   expect(await readdir(folder)).toEqual([]);
 });
+
+it('a burst of signals (a supervisor passing each on) ends as the first would: its line, exit 130, no part', async () => {
+  const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
+  const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '--plain'];
+  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  for (let tries = 0; tries < 200 && (await partFiles()) < 1; tries++) await sleep(50);
+  await asked;
+  // A signal every few microseconds for 50 ms: some arrive while the first one's handler is at work.
+  const until = performance.now() + 50;
+  while (performance.now() < until && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGINT');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(await exited).toEqual([130, null]);
+  expect(stderr).toMatch(/download interrupted \(Ctrl-C\) at 1000 B of 976\.6 KiB: nothing kept\n$/);
+  expect(await readdir(folder)).toEqual([]);
+});

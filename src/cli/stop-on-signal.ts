@@ -13,6 +13,9 @@
  * file, before the process exits.
  */
 import { reportBulkBytes } from '../engine/bulk-actors';
+import { errnoWords } from '../log/errno-words';
+import { printable } from './printable';
+import { writeKeptParts } from '../storage/written-at-exit';
 import type { SessionActor } from '../engine/session-actor';
 
 interface LiveSession {
@@ -25,13 +28,25 @@ const live = new Set<LiveSession>();
 /** Runs told once their sessions are stopped: a run of several files says what became of each. */
 const runs = new Set<(signal: NodeJS.Signals) => void>();
 
+let stopping = false;
+
 function stopAll(signal: NodeJS.Signals): void {
-  for (const { actor, abort, interrupted } of live) {
+  // A second signal while the first one's lines are said changes nothing (the handlers stay: without one, it killed
+  // the process with no line, its part half written).
+  if (stopping) return;
+  stopping = true;
+  for (const { actor, abort } of live) {
     // The count its last line says is the machine's: brought up to the bytes moved since the file actor last told it.
     reportBulkBytes(actor);
     abort();
     actor.stop();
-    interrupted?.(signal);
+  }
+  // Each kept part holds what its line counts before the line says so, unless the disk would not take it.
+  const cuts = writeKeptParts();
+  for (const { interrupted } of live) interrupted?.(signal);
+  for (const { path, code, kept } of cuts) {
+    const holds = kept > 0 ? `holds only its first ${kept} bytes` : 'is empty';
+    process.stderr.write(`wirestate client: ${printable(`the kept part ${path} ${holds}: ${errnoWords(code)}`)}\n`);
   }
   for (const told of runs) told(signal);
   process.exit(signalExitCode(signal));
@@ -40,8 +55,8 @@ function stopAll(signal: NodeJS.Signals): void {
 /** Adds `item` to `set`, the handlers with the first of either set; returns the function that takes it off again. */
 function held<T>(set: Set<T>, item: T): () => void {
   if (live.size + runs.size === 0) {
-    process.once('SIGINT', stopAll);
-    process.once('SIGTERM', stopAll);
+    process.on('SIGINT', stopAll);
+    process.on('SIGTERM', stopAll);
   }
   set.add(item);
   return () => {

@@ -86,7 +86,7 @@ export interface InterruptedLine {
 }
 
 /** Where an interrupted transfer that can resume keeps what it moved. */
-const partKept = { download: 'the part is kept', upload: 'the server keeps the part' } as const;
+const partKept = { download: 'the part is kept', upload: 'the server keeps what reached it' } as const;
 
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
 export const transferLineFields = ({ remote, local }: FilePair, settings: TransferSettings, connection: string) => ({
@@ -214,8 +214,9 @@ export async function transferFile(
     unlock();
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
-    // A part is kept once a byte is in it (from this run, or an earlier one's part this run has not yet opened).
-    const kept = stand.resumes && (stand.bytes > 0 || (resumable.resume?.offset ?? 0) > 0);
+    // A download's part is kept once a byte is in it (this run's, or an earlier run's part not yet reopened); an
+    // upload's count is what left here, not what the server has, which may be more than the count says.
+    const kept = stand.resumes && (operation === 'upload' || stand.bytes > 0 || (resumable.resume?.offset ?? 0) > 0);
     const words =
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(stand.bytes)}${of}: ` +
       (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');

@@ -5,7 +5,7 @@
  * transfer of the same TAG continues it after the `start` bytes it keeps.
  */
 import { constants, ftruncateSync, openSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { WRITE_BUFFER, type AtomicFileOptions, type FileOnDisk } from './atomic-file';
 import { hiddenFile, hiddenFileStream } from './hidden-file';
 import { holdFolder } from './held-folder';
@@ -51,7 +51,8 @@ export function createResumableFile(
     // A part with no byte in it is not kept: there is nothing to resume from.
     abort: (unwritten) => {
       if (start === 0 && unwritten && unwrittenEnd(unwritten) === 0) file.discard();
-      else if (file.keep() && unwritten) writtenAtExit(fd, start, unwritten, stream);
+      else if (file.keep() && unwritten)
+        writtenAtExit({ path: join(dirname(finalPath), keptName), fd, start }, unwritten, stream);
     },
     discard: () => file.discard(),
   };

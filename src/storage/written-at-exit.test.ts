@@ -4,10 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeKeptParts, writtenAtExit } from './written-at-exit';
 
 const BUILT = join(__dirname, '..', '..', 'dist', 'src', 'storage', 'resumable-file.js');
 const KEPT = '.file.bin.tag.wirestate-resume';
@@ -39,4 +41,15 @@ it('keeps every byte handed to the part though the process exits straight after 
   await promisify(execFile)(process.execPath, ['-e', CHILD, source, out]);
   expect(await readdir(out)).toEqual([KEPT]);
   expect((await readFile(join(out, KEPT))).equals(content)).toBe(true);
+});
+
+it('says which part the disk would not take whole, and how many of its first bytes it holds', () => {
+  // /dev/full: every write fails with ENOSPC, as a full disk's does.
+  const fd = openSync('/dev/full', 'w');
+  const stream = createWriteStream('/dev/full', { fd });
+  writtenAtExit({ path: '/dev/full', fd, start: 100 }, { at: 20, chunks: [Buffer.alloc(10)] }, stream);
+  expect(writeKeptParts()).toEqual([{ path: '/dev/full', code: 'ENOSPC', kept: 120 }]);
+  // Said once: the exit has nothing left to write.
+  expect(writeKeptParts()).toEqual([]);
+  stream.destroy();
 });
