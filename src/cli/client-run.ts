@@ -25,7 +25,13 @@ import { RunLedger } from './run-ledger';
 import { signalExitCode, signalWords, whenSignalled } from './stop-on-signal';
 import { removeStaleDownloads } from './stale-downloads';
 import { RoomPromises } from '../storage/room-promises';
-import { transferFile, transferLineFields, type FileResult, type TransferSettings } from './transfer-file';
+import {
+  transferFile,
+  type InterruptedLine,
+  transferLineFields,
+  type FileResult,
+  type TransferSettings,
+} from './transfer-file';
 import { printable } from './printable';
 import { ListLineError, parseTransferList, type FilePair } from './transfer-list';
 
@@ -67,7 +73,15 @@ export async function runClient(args: ClientArgs): Promise<number> {
 async function runOne(file: FilePair, settings: TransferSettings, args: ClientArgs): Promise<number> {
   const notes = jsonNotes(args);
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
-  const result = await transferFile(file, settings, 'client', progress);
+  const startedMs = performance.now();
+  // Said as a failure is, -q and --json too: the line alone (or its JSON end line), then --json's object.
+  const sayInterrupted = (line: InterruptedLine) => {
+    const { fields, outcome, exitCode } = interruptedEnd(line, startedMs);
+    if (notes) notes.error(line.words, fields);
+    else process.stderr.write(`${printable(line.words)}\n`);
+    if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs }), outcome });
+  };
+  const result = await transferFile(file, settings, 'client', progress, sayInterrupted);
   const seconds = progress.elapsed();
   const end = endFields(file, settings, result, 'client', seconds * 1000);
   progress.clear();
@@ -113,16 +127,15 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
         if (args.json) printResult(resultFields(file, settings, { exitCode, startedMs: performance.now() }));
         continue;
       }
-      const { words, fields, bytes } = left.interrupted ?? {
+      const line = left.interrupted ?? {
         words: `${settings.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
         fields: { event: 'interrupted' },
         bytes: 0,
+        signal,
       };
-      sayFailed(file, words, { ...about, ...fields, exit_code: exitCode });
-      if (args.json) {
-        const outcome = { ok: false, outcome: 'interrupted', code: 'client.signal', bytes, detail: words };
-        printResult({ ...resultFields(file, settings, { exitCode, startedMs: left.startedMs }), outcome });
-      }
+      const { fields, outcome } = interruptedEnd(line, left.startedMs);
+      sayFailed(file, line.words, { ...about, ...fields });
+      if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs: left.startedMs }), outcome });
     }
     const notStarted = unfinished.filter((left) => 'notStarted' in left).length;
     summary(ledger.endedCodes(), 0, { signal, interrupted: unfinished.length - notStarted, notStarted });
@@ -227,6 +240,18 @@ const endFields = (file: FilePair, settings: TransferSettings, result: FileResul
   ...outcomeFields(result),
   duration_ms: Math.round(ms),
 });
+
+/** A transfer a signal stopped in flight: its line's fields (those of an end line too), --json's outcome, the exit code. */
+function interruptedEnd(line: InterruptedLine, startedMs: number) {
+  const exitCode = signalExitCode(line.signal);
+  const ending = { outcome: 'interrupted', code: 'client.signal' };
+  const durationMs = Math.round(performance.now() - startedMs);
+  return {
+    fields: { ...line.fields, ...ending, exit_code: exitCode, duration_ms: durationMs },
+    outcome: { ok: false, ...ending, bytes: line.bytes, detail: line.words },
+    exitCode,
+  };
+}
 
 const resultFields = (file: FilePair, settings: TransferSettings, result: FileResult) => ({
   operation: settings.operation,

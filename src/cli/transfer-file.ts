@@ -83,6 +83,7 @@ export interface InterruptedLine {
   /** Its `--log-format json` fields. */
   fields: Record<string, unknown>;
   bytes: number;
+  signal: NodeJS.Signals;
 }
 
 /** Where an interrupted transfer that can resume keeps what it moved. */
@@ -100,15 +101,15 @@ export const transferLineFields = ({ remote, local }: FilePair, settings: Transf
 
 /**
  * Moves one file; `connection` names its log lines and trace (`client` for a run of one file).
- * `progress` shows its start, its bar and any note; the caller reports the result. `interrupted` hears the line a
- * signal leaves, when one stops the transfer in flight (the process exits after).
+ * `progress` shows its start, its bar and any note; the caller reports the result, and says the line a signal
+ * leaves when one stops the transfer in flight (`interrupted`, after which the process exits).
  */
 export async function transferFile(
   { remote, local: localName }: FilePair,
   settings: TransferSettings,
   connection: string,
   progress: Progress,
-  interrupted?: (line: InterruptedLine) => void,
+  interrupted: (line: InterruptedLine) => void,
 ): Promise<FileResult> {
   const startedMs = performance.now();
   const { operation, host, port } = settings;
@@ -221,8 +222,7 @@ export async function transferFile(
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(stand.bytes)}${of}: ` +
       (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
     const fields = { ...about, event: 'interrupted', signal, bytes: stand.bytes, resumable: stand.resumes };
-    progress.line(words, fields);
-    interrupted?.({ words, fields, bytes: stand.bytes });
+    interrupted({ words, fields, bytes: stand.bytes, signal });
   };
   const showProgress = (
     actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number; agreed?: number }>,
