@@ -133,3 +133,27 @@ it('a burst of signals (a supervisor passing each on) ends as the first would: i
   expect(stderr).toMatch(/download interrupted \(Ctrl-C\) at 1000 B of 976\.6 KiB: nothing kept\n$/);
   expect(await readdir(folder)).toEqual([]);
 });
+
+it('a run of one file stopped with -q --json still says so: its line on stderr, its object on stdout', async () => {
+  const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
+  const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '--plain', '-q', '--json'];
+  const child = spawn(process.execPath, args, { cwd: folder, timeout: 20_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  for (let tries = 0; tries < 200 && (await partFiles()) < 1; tries++) await sleep(50);
+  await asked;
+  child.kill('SIGTERM');
+  expect(await exited).toEqual([143, null]);
+  expect(stderr).toBe('download interrupted (SIGTERM) at 1000 B of 976.6 KiB: nothing kept\n');
+  expect(JSON.parse(stdout)).toMatchObject({
+    ok: false,
+    outcome: 'interrupted',
+    code: 'client.signal',
+    bytes: 1000,
+    exit_code: 143,
+    name: 'big.bin',
+  });
+});
