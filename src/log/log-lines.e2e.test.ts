@@ -19,6 +19,19 @@ const start = async (args: string[]) => {
   servers.push(server);
   return server;
 };
+const sharedServers = new Map<string, Promise<ServerProcess>>();
+/**
+ * One server per argument list, for the tests that read only their clients' lines or read one connection each of a
+ * kind the others do not make (TCP connections are c1, c2, ...; UDP ones u1, u2, ...): a spawn less each.
+ */
+const shared = (args: string[]) => {
+  if (!sharedServers.has(args.join(' '))) sharedServers.set(args.join(' '), start(args));
+  return sharedServers.get(args.join(' '))!;
+};
+/** A transfer server for the tests that read only their clients' lines. */
+const sharedTransfer = () => shared(['server', '-l', '0', '--root', root]);
+/** An ardei server whose TCP and UDP end lines are read by one test each. */
+const sharedArdei = () => shared(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0', '--idle-timeout', '1']);
 /** The lines logged about connection `id` (`c1`, ...), once its last line is out. */
 const linesAbout = async (server: ServerProcess, id: string) => {
   await server.logged(new RegExp(`\\[${id}\\] \\S+[^\\n]* in \\d+\\.\\d{3} s`));
@@ -76,7 +89,7 @@ it('an end line says why in words: a missing folder, an empty queue, one command
 });
 
 it('client --log-format json: every line it logs is a JSON object with fields, with -d too', async () => {
-  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const transfer = await sharedTransfer();
   const here = await mkdtemp(join(tmpdir(), 'wirestate-log-client-'));
   for (const debug of [[], ['-d']]) {
     const local = join(here, `got${debug.length}.txt`);
@@ -166,31 +179,31 @@ it('sum, upper and queue clients --log-format json: every stderr line is a JSON 
 });
 
 it('client --log-format json, a failed transfer: one end line, with name, operation and duration_ms, with -d too', async () => {
-  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const transfer = await sharedTransfer();
   const here = await mkdtemp(join(tmpdir(), 'wirestate-log-client-'));
   const server = `127.0.0.1:${transfer.port}`;
+  // Each outcome once, one without -d and one with it: the end line is one code path for both outcomes.
   const runs = [
     {
       args: ['-v', 'nothere.txt', '-l', join(here, 'x.txt')],
       end: { operation: 'download', name: 'nothere.txt', outcome: 'refused' },
     },
     {
-      args: ['-m', 'upload', '-l', join(root, 'one.txt'), '-v', 'no/such/folder.txt'],
+      args: ['-m', 'upload', '-l', join(root, 'one.txt'), '-v', 'no/such/folder.txt', '-d'],
       end: { operation: 'upload', name: 'no/such/folder.txt', outcome: 'server_error' },
     },
   ];
-  for (const { args, end } of runs)
-    for (const debug of [[], ['-d']]) {
-      const result = await wirestate(['client', '-s', server, ...args, '--log-format', 'json', ...debug]);
-      const ends = jsonLines(result.stderr).filter((line) => line.event === 'end');
-      // Before: no duration_ms; with -d a second end line first, the session's, without name or operation.
-      expect(ends).toEqual([expect.objectContaining(end)]);
-      expect(ends[0].duration_ms).toEqual(expect.any(Number));
-    }
+  for (const { args, end } of runs) {
+    const result = await wirestate(['client', '-s', server, ...args, '--log-format', 'json']);
+    const ends = jsonLines(result.stderr).filter((line) => line.event === 'end');
+    // Before: no duration_ms; with -d a second end line first, the session's, without name or operation.
+    expect(ends).toEqual([expect.objectContaining(end)]);
+    expect(ends[0].duration_ms).toEqual(expect.any(Number));
+  }
 });
 
 it('client --list --log-format json: a start and an end object, no plain line', async () => {
-  const transfer = await start(['server', '-l', '0', '--root', root]);
+  const transfer = await sharedTransfer();
   const result = await wirestate(['client', '-s', `127.0.0.1:${transfer.port}`, '--list', '--log-format', 'json']);
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/ one\.txt\n$/);
@@ -245,7 +258,7 @@ it('--log-format json, ardei --advanced: each command line names its operation a
 });
 
 it('an echo counts the bytes it sent back', async () => {
-  const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0']);
+  const server = await sharedArdei();
   expect((await wirestate(['ardei', 'client', '--port', String(server.port), 'hello there'])).stdout).toContain(
     'HELLO THERE',
   );
@@ -253,7 +266,7 @@ it('an echo counts the bytes it sent back', async () => {
 });
 
 it("a UDP peer's end line gives no rate: its life ends with the quiet period that ends it", async () => {
-  const server = await start(['ardei', 'server', '--tcp-port', '0', '--udp-port', '0', '--idle-timeout', '1']);
+  const server = await sharedArdei();
   await server.logged(/\(UDP\)/);
   const udpPort = /listening on 127\.0\.0\.1:(\d+) \(UDP\)/.exec(server.output())![1];
   expect((await wirestate(['ardei', 'client', '--udp', '--port', udpPort, 'hello'])).stdout).toContain('HELLO');

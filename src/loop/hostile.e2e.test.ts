@@ -145,35 +145,50 @@ async function trickle(
 let base: string;
 let server: ServerProcess | undefined;
 let port: number;
+/** Where this test's lines start in the server's output: a shared server holds earlier tests' lines before them. */
+let mark = 0;
+/** The server's lines since this test started. */
+const since = () => server!.output().slice(mark);
+/**
+ * Servers shared, one per command and limits, by the tests that ask it: each such test reads only the lines logged
+ * since it started, stores nothing, and leaves no connection open. A server spawn less for each.
+ */
+const shared = new Map<string, { base: string; server: ServerProcess }>();
 
-async function start(protocol: Protocol, limits: string[]) {
-  base = await mkdtemp(join(tmpdir(), 'wirestate-hostile-'));
-  const root = join(base, 'root');
-  await mkdir(root);
-  await writeFile(join(root, 'here.txt'), 'here');
-  server = await startCliServer([...protocol.command(root), ...limits]);
+async function start(protocol: Protocol, limits: string[], share = false) {
+  const key = [...protocol.command('/'), ...limits].join(' ');
+  const known = share ? shared.get(key) : undefined;
+  if (known) ({ base, server } = known);
+  else {
+    base = await mkdtemp(join(tmpdir(), 'wirestate-hostile-'));
+    await mkdir(join(base, 'root'));
+    await writeFile(join(base, 'root', 'here.txt'), 'here');
+    server = await startCliServer([...protocol.command(join(base, 'root')), ...limits]);
+    if (share) shared.set(key, { base, server });
+  }
   await server.logged(protocol.listening);
   port = Number(protocol.listening.exec(server.output())![1]);
-  return root;
+  mark = server.output().length;
+  return join(base, 'root');
 }
 
-/** Resolves once the server has logged `pattern`; fails after SERVED_WITHIN_MS. */
+/** Resolves once the server has logged `pattern` since this test started; fails after SERVED_WITHIN_MS. */
 async function logged(pattern: RegExp): Promise<void> {
-  const seen = await Promise.race([
-    server!.logged(pattern).then(
-      () => true,
-      () => false,
-    ),
-    delay(SERVED_WITHIN_MS, false, { ref: false }),
-  ]);
-  if (!seen) throw new Error(`not logged within ${SERVED_WITHIN_MS / 1000} s: ${pattern}\n${server!.output()}`);
+  for (let waited = 0; waited < SERVED_WITHIN_MS && !pattern.test(since()); waited += 20) await delay(20);
+  if (!pattern.test(since())) throw new Error(`not logged within ${SERVED_WITHIN_MS / 1000} s: ${pattern}\n${since()}`);
 }
 
+const stop = async (stopped: { base: string; server?: ServerProcess }) => {
+  stopped.server?.child.kill('SIGKILL');
+  await stopped.server?.exited;
+  await rm(stopped.base, { recursive: true, force: true });
+};
 afterEach(async () => {
-  server?.child.kill('SIGKILL');
-  await server?.exited;
+  if (![...shared.values()].some((known) => known.server === server)) await stop({ base, server });
   server = undefined;
-  await rm(base, { recursive: true, force: true });
+});
+afterAll(async () => {
+  for (const known of shared.values()) await stop(known);
 });
 
 /** What `client` received once it matches `served`, or all it received within SERVED_WITHIN_MS; the client is closed. */
@@ -226,7 +241,7 @@ describe.each(PROTOCOLS)('$name server against a hostile peer', (protocol) => {
   if (protocol.trickle) {
     const { head, byte } = protocol.trickle;
     it(`a request trickled a byte at a time is cut at --request-timeout, logged, while a client is served within ${SERVED_WITHIN_MS / 1000} s`, async () => {
-      await start(protocol, SMALL_LIMITS);
+      await start(protocol, SMALL_LIMITS, true);
       const attacker = await peer(port, ATTACKER);
       attacker.socket.write(head);
       const cut = trickle(attacker, byte, 100, 50); // 10 bytes/s, at most 5 s: the 0.5 s deadline comes first
@@ -239,7 +254,7 @@ describe.each(PROTOCOLS)('$name server against a hostile peer', (protocol) => {
   if (protocol.upload) {
     const upload = protocol.upload;
     it(`an upload below --min-rate is cut, logged, and stores nothing, while a client is served within ${SERVED_WITHIN_MS / 1000} s`, async () => {
-      const root = await start(protocol, SMALL_LIMITS);
+      const root = await start(protocol, SMALL_LIMITS, true);
       const attacker = await peer(port, ATTACKER);
       attacker.socket.write(upload);
       const cut = trickle(attacker, Buffer.alloc(10, 0x61), 50, 100); // 200 bytes/s, at most 5 s
@@ -265,7 +280,7 @@ describe('transfer server against a peer that asks a large download and never re
       await logged(/\[c\d+\] download "large\.bin"/);
       await logged(/cut 127\.0\.0\.2:\d+: \d+ B\/s over 0\.5 s, under --min-rate 1024/);
       // The connection is closed and its session ended, as the server logs it.
-      const attackerId = /\[(c\d+)\] connected from 127\.0\.0\.2/.exec(server!.output())![1];
+      const attackerId = /\[(c\d+)\] connected from 127\.0\.0\.2/.exec(since())![1];
       await logged(new RegExp(`\\[${attackerId}\\] \\w+ \\(too_slow\\)`));
       expect(await legitimate(protocol)).toMatch(protocol.served);
     } finally {
@@ -295,7 +310,7 @@ describe('ardei advanced server against a peer that pipelines requests and never
     attacker.socket.pause(); // never reads
     attacker.socket.write(Buffer.concat([CLIENT_KEY, Buffer.from('ls929Z'.repeat(COMMANDS))]));
     await logged(/\[c\d+\] connected from 127\.0\.0\.2/);
-    const attackerId = /\[(c\d+)\] connected from 127\.0\.0\.2/.exec(server!.output())![1];
+    const attackerId = /\[(c\d+)\] connected from 127\.0\.0\.2/.exec(since())![1];
     const answered = () =>
       server!
         .output()
@@ -318,7 +333,7 @@ describe('ardei advanced server against a peer that pipelines requests and never
 describe('ardei advanced server and a person at its prompt', () => {
   it('a client that waits after its key longer than --request-timeout is still served: the key is its first request', async () => {
     const protocol = PROTOCOLS.find(({ name }) => name === 'ardei advanced')!;
-    await start(protocol, SMALL_LIMITS);
+    await start(protocol, SMALL_LIMITS, true);
     const client = await peer(port, LEGITIMATE);
     client.socket.write(CLIENT_KEY);
     await delay(1000); // twice the deadline: someone thinking at the prompt
@@ -330,7 +345,7 @@ describe('ardei advanced server and a person at its prompt', () => {
 describe('transfer server and a wirestate client on a slow link', () => {
   it('the request after a hello is timed from its own first byte: hello and request together may take longer than --request-timeout', async () => {
     const protocol = PROTOCOLS.find(({ name }) => name === 'transfer')!;
-    await start(protocol, SMALL_LIMITS);
+    await start(protocol, SMALL_LIMITS, true);
     const client = await peer(port, LEGITIMATE);
     await delay(400); // the hello's bytes take most of the 0.5 s deadline to come
     client.socket.write(encodeHello(IMPLEMENTED));

@@ -18,11 +18,12 @@ import { startCliServer, wirestate, type ServerProcess } from '../test-support/p
 import { stammerTo } from '../test-support/stammer';
 
 /**
- * About 130 KB/s through the proxy (fragments up to 1 KiB, each after 0 to 5 ms): 2.6 MB take about 20 s, and
- * the client's kernel has them all, bar a few, within a second. Past the client, the proxy's own socket
- * buffers hold up to about 600 KB the client cannot see move (about 5 s here, twice that with two test suites
- * loading the machine, when the proxy's delays stretch): the idle timeout must outlast that, and the upload
- * must outlast the idle timeout, or the test could not fail without the fix.
+ * About 150 KB/s through the proxy (fragments up to 4 KiB, each after 0 to 24 ms; 1 KiB ones after 0 to 5 ms gave
+ * about the same rate with four times the fragments, each costing CPU in the proxy, the client and the server):
+ * 2.6 MB take about 17 s, and the client's kernel has them all, bar a few, within a second. Past the client, the
+ * proxy's own socket buffers hold up to about 600 KB the client cannot see move (about 5 s here, twice that with
+ * two test suites loading the machine, when the proxy's delays stretch): the idle timeout must outlast that, and
+ * the upload must outlast the idle timeout, or the test could not fail without the fix.
  */
 const IDLE_SECONDS = '12';
 const SIZE = 2_600_000;
@@ -51,7 +52,7 @@ afterEach(async () => {
 /** Starts `serverArgs` (listening on port 0) and a stammer proxy in front of it; returns the proxy's port. */
 async function slowLinkTo(serverArgs: string[]): Promise<number> {
   server = await startCliServer(serverArgs);
-  proxy = await stammerTo(server.port, { maxFragment: 1024, maxDelayMs: 5, seed: 13 });
+  proxy = await stammerTo(server.port, { maxFragment: 4096, maxDelayMs: 24, seed: 13 });
   return proxy.address.port;
 }
 

@@ -50,8 +50,9 @@ async function exchange(port: number, send: Buffer): Promise<Buffer> {
 
 describe('stammer proxy relaying', () => {
   it('passes every byte, in order, both ways, in fragments of at most --max-fragment, then the end of stream', async () => {
-    const up = randomBytes(100_000);
-    const down = randomBytes(70_000);
+    // 17 KB in fragments of 1 to 3 bytes: thousands of them, each logged (170 KB took 27 s of a loaded machine).
+    const up = randomBytes(10_000);
+    const down = randomBytes(7_000);
     const upstream = await recordingUpstream(down);
     const lines: string[] = [];
     const proxy = await stammerTo(upstream.port, { ...CUTS, log: logger(lines) });
@@ -61,7 +62,7 @@ describe('stammer proxy relaying', () => {
       .map((line) => /^debug p1 [cs]>[cs] (\d+) B/.exec(line)?.[1])
       .filter(Boolean)
       .map(Number);
-    expect(sizes.length).toBeGreaterThan(50_000);
+    expect(sizes.length).toBeGreaterThan(5_000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     await proxy.close();
     upstream.server.close();
