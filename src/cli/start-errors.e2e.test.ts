@@ -78,7 +78,7 @@ const CASES: [string, string[], number, RegExp, 'pretty' | 'json'][] = [
     'server, --inspect on a port in use',
     ['server', '-l', '0', ...LOOPBACK, '--root', `${BASE}/files`, '--inspect', PORT],
     EXIT.cannotListen,
-    /^cannot serve the inspector on 127\.0\.0\.1:\d+: the port is in use \(EADDRINUSE\)/,
+    /^cannot serve the inspector on 127\.0\.0\.1:\d+: the port is in use \(EADDRINUSE\); --inspect PORT picks another/,
     'pretty',
   ],
   [
@@ -97,10 +97,13 @@ const CASES: [string, string[], number, RegExp, 'pretty' | 'json'][] = [
   ],
 ];
 
-it.each(CASES)('%s: one log line on stdout, nothing on stderr, its exit code', async (_case, args, code, why, format) => {
-  const typed = args.map((arg) => arg.replace(BASE, base).replace(PORT, port));
-  expectStartError(await wirestate([...typed, '--log-format', format]), code, why, format);
-});
+it.each(CASES)(
+  '%s: one log line on stdout, nothing on stderr, its exit code',
+  async (_case, args, code, why, format) => {
+    const typed = args.map((arg) => arg.replace(BASE, base).replace(PORT, port));
+    expectStartError(await wirestate([...typed, '--log-format', format]), code, why, format);
+  },
+);
 
 it.each([
   ['an unknown option', ['server', '--bogus'], /^unknown option --bogus$/],
