@@ -13,9 +13,12 @@ const help = async (command: string[], columns: number): Promise<string> => {
   return result.stdout;
 };
 
-/** The commands a help lists (`wirestate queue server <port> ...` gives `queue server`). */
+/**
+ * The commands a help lists (`wirestate queue server <port> ...` gives `queue server`), above its examples: an
+ * example (`wirestate blocks server 12002`) is a command already listed, whose help it would run again.
+ */
 const listedCommands = (text: string, parent: string[]): string[][] =>
-  [...text.matchAll(/^ {2}wirestate ((?:[\w-]+ )*?[\w-]+)(?= {2}| <| \[|$)/gm)]
+  [...text.split(/^Examples:$/m)[0].matchAll(/^ {2}wirestate ((?:[\w-]+ )*?[\w-]+)(?= {2}| <| \[|$)/gm)]
     .map((match) => match[1].split(' '))
     .filter((words) => words.length === parent.length + 1);
 
