@@ -6,18 +6,17 @@
  */
 import { refusedInWords } from '../test-support/one-line';
 
+// One check (blank-values.ts) for every option: kept are the forms it tells apart (a typed flag, `--flag=`, a blank
+// of spaces, a positional, an address read as text, a short alias, a port read as typed) and the options whose names
+// the line shows, not every command again (--grace's name is shown by its 24-days line below).
 it.each([
   [['server', '-l', ''], '-l needs a value'],
-  [['server', '-l', '  '], '-l needs a value'],
   [['server', '--listen-port='], '--listen-port needs a value'],
   [['upper', 'client', '--port', '', 'hi'], '--port needs a value'],
   [['client', '--idle-timeout', '', '-v', 'a'], '--idle-timeout needs a value'],
   [['server', '-l', '0', '--max-size', ' '], '--max-size needs a value'],
-  [['server', '-l', '0', '--grace', ''], '--grace needs a value'],
-  [['proxy', '-l', ''], '-l needs a value'],
   [['queue', 'server', '', 'TCP'], 'PORT needs a value'],
   [['share', 'server', ' '], 'PORT needs a value'],
-  [['server', '-l', '0', '--host', ''], '--host needs a value'],
   [['server', '-l', '0', '--host', '  '], '--host needs a value'],
   [['upper', 'client', '--host', '', 'hi'], '--host needs a value'],
   [['client', '-s', ' ', '-v', 'a'], '-s needs a value'],
@@ -32,8 +31,8 @@ it.each([
   [['ardei', 'client', 'hi', '-'], '- cannot stand for REQUEST: .*'],
 ])('%j: "%s", exit 2', refusedInWords);
 
+// (`server -l abc` is refused by the same rule as 1e999, which Number() reads as Infinity.)
 it.each([
-  [['server', '-l', 'abc'], '--listen-port must be a number 0\\.\\.65535, not "abc"'],
   [['server', '-l', '1e999'], '--listen-port must be a number 0\\.\\.65535, not "1e999"'],
   [['client', '--idle-timeout', 'Infinity', '-v', 'a'], '--idle-timeout takes a finite number'],
   [['server', '-l', '0', '--max-size', '-1'], '--max-size must be a whole number of bytes'],
@@ -60,11 +59,14 @@ it.each([
 // type took what Number() reads, and `upper client --port 0x10` connected to port 16, `queue client h 1e3 ...` to 1000.
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const notAPort = (word: string) => `must be a number 1\\.\\.65535, not "${escaped(word)}"`;
+// One rule (host-port.ts serverPort) for every client: each word once, taken in turn by the two forms (a flag, a
+// positional), rather than every word by both (16 processes for the same words).
 it.each(
-  ['0x10', '1e3', ' 80', '+80', '80.0', '0', '65536', '-5'].flatMap((word) => [
-    [['upper', 'client', '--port', word, 'hi'], `--port ${notAPort(word)}`],
-    [['queue', 'client', '127.0.0.1', word, 'TCP', 'receive'], `PORT ${notAPort(word)}`],
-  ]),
+  ['0x10', '1e3', ' 80', '+80', '80.0', '0', '65536', '-5'].map((word, index) =>
+    index % 2 === 0
+      ? [['upper', 'client', '--port', word, 'hi'], `--port ${notAPort(word)}`]
+      : [['queue', 'client', '127.0.0.1', word, 'TCP', 'receive'], `PORT ${notAPort(word)}`],
+  ),
 )('%j: "%s", exit 2', refusedInWords);
 it.each([
   [['sum', 'client', '--port=0x10', 'bob', '5'], `--port ${notAPort('0x10')}`],
@@ -83,15 +85,20 @@ it.each([
 // never a local address): a build that took the word as a port fails to bind (exit 11), never listens on a fixed port.
 const nowhere = ['--host', '192.0.2.1'];
 const notAListenPort = (word: string) => `must be a number 0\\.\\.65535, not "${escaped(word)}"`;
+// One rule (host-port.ts listenPort) for every server: each word once, each of six commands' ports taking the words
+// in turn (the seventh word goes back to the first), rather than every word by every command (42 processes).
+const listeners = [
+  (word: string) => [['server', '-l', word, ...nowhere], `--listen-port ${notAListenPort(word)}`],
+  (word: string) => [['proxy', `--listen-port=${word}`, ...nowhere], `--listen-port ${notAListenPort(word)}`],
+  (word: string) => [['upper', 'server', word, ...nowhere], `PORT ${notAListenPort(word)}`],
+  (word: string) => [['queue', 'server', word, 'TCP', ...nowhere], `PORT ${notAListenPort(word)}`],
+  (word: string) => [['ardei', 'server', '--udp-port', word, ...nowhere], `--udp-port ${notAListenPort(word)}`],
+  (word: string) => [['serve-all', `--share-port=${word}`, ...nowhere], `--share-port ${notAListenPort(word)}`],
+];
 it.each(
-  ['0x10', '1e3', ' 80', '+80', '80.0', '65536', '-5'].flatMap((word) => [
-    [['server', '-l', word, ...nowhere], `--listen-port ${notAListenPort(word)}`],
-    [['proxy', `--listen-port=${word}`, ...nowhere], `--listen-port ${notAListenPort(word)}`],
-    [['upper', 'server', word, ...nowhere], `PORT ${notAListenPort(word)}`],
-    [['queue', 'server', word, 'TCP', ...nowhere], `PORT ${notAListenPort(word)}`],
-    [['ardei', 'server', '--udp-port', word, ...nowhere], `--udp-port ${notAListenPort(word)}`],
-    [['serve-all', `--share-port=${word}`, ...nowhere], `--share-port ${notAListenPort(word)}`],
-  ]),
+  ['0x10', '1e3', ' 80', '+80', '80.0', '65536', '-5'].map(
+    (word, index) => listeners[index % listeners.length](word) as [string[], string],
+  ),
 )('%j: "%s", exit 2', refusedInWords);
 it.each([
   [['sum', 'server', '0x10', ...nowhere], `PORT ${notAListenPort('0x10')}`],
@@ -102,7 +109,8 @@ it.each([
   [['serve-all', '--transfer-port', '+80', ...nowhere], `--transfer-port ${notAListenPort('+80')}`],
 ])('%j: "%s", exit 2', refusedInWords);
 // The offset added to serve-all's default ports follows the same digits (a sign allowed): `0x10` moved them by 16.
-it.each(['0x10', '1e3', ' 80', '+80', '80.0', '0b1'])('serve-all --port-offset %j: refused, exit 2', (word) =>
+// One pattern (serve-defaults.ts) refuses them all: a radix, a plus sign (a minus is allowed), a fraction.
+it.each(['0x10', '+80', '80.0'])('serve-all --port-offset %j: refused, exit 2', (word) =>
   refusedInWords(
     ['serve-all', '--only', 'upper', '--port-offset', word, ...nowhere],
     `--port-offset must be a whole number, not "${escaped(word)}"`,

@@ -24,7 +24,7 @@ import {
   encodePlainFarewell,
 } from '../../machines/transfer/list-frames';
 import { EXIT } from '../engine/exit-codes';
-import { startCliServer, wirestate, type ServerProcess } from '../test-support/processes';
+import { startCliServer, wirestate, type Finished, type ServerProcess } from '../test-support/processes';
 import { raw } from '../test-support/raw-client';
 import { startTestServer } from '../test-support/servers';
 
@@ -35,6 +35,8 @@ const LATER_S = TIME_S + 86_400;
 let base: string;
 let root: string;
 let server: ServerProcess;
+/** The server's listing as a table, listed once (its first connection) and compared against by the tests below. */
+let table: Finished;
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'wirestate-listing-'));
   root = join(base, 'root');
@@ -54,6 +56,7 @@ beforeAll(async () => {
   server = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', root]);
   // After the start, whose sweep would remove it: a part file of a live upload (this process's id).
   await writeFile(join(root, `.upload.bin.${process.pid}-0123456789ab.wirestate-part`), 'partial');
+  table = await list(server.port);
 });
 afterAll(async () => {
   server.child.kill('SIGTERM');
@@ -63,8 +66,8 @@ afterAll(async () => {
 
 const list = (port: number, ...flags: string[]) => wirestate(['client', '-s', `127.0.0.1:${port}`, '--list', ...flags]);
 
-it('prints the files a download would find, sorted, in aligned columns; nothing else shows', async () => {
-  const result = await list(server.port);
+it('prints the files a download would find, sorted, in aligned columns; nothing else shows', () => {
+  const result = table;
   expect(result.stdout).toBe(
     [
       '     6 B  2023-11-14 22:13:20Z  alias',
@@ -90,7 +93,7 @@ it('--json: one object whose files hold the names, sizes and times in ms', async
     { name: 'with space.txt', size: 6, mtime_ms: TIME_S * 1000 },
     { name: 'ünïcødé ✓.txt', size: 3 * 1024 * 1024, mtime_ms: TIME_S * 1000 },
   ]);
-  expect(object.output).toBe((await list(server.port)).stdout);
+  expect(object.output).toBe(table.stdout);
   // `bytes` counts what the server's log line counts for the same connection (the second here).
   await server.logged(/\[c2\] listed: \d+ B in/);
   expect(/\[c2\] listed: (\d+) B in/.exec(server.output())![1]).toBe(String(object.bytes));
@@ -108,7 +111,7 @@ it('an empty folder lists nothing, exit 0; a --read-only server lists too', asyn
       stderr: `0 files on 127.0.0.1:${emptyServer.port}\n`,
     });
     expect(JSON.parse((await list(emptyServer.port, '--json')).stdout)).toMatchObject({ ok: true, files: [] });
-    expect((await list(readOnly.port)).stdout).toBe((await list(server.port)).stdout);
+    expect((await list(readOnly.port)).stdout).toBe(table.stdout);
   } finally {
     for (const running of [emptyServer, readOnly]) running.child.kill('SIGTERM');
     await Promise.all([emptyServer.exited, readOnly.exited]);

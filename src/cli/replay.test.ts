@@ -159,11 +159,7 @@ describe('wirestate replay', () => {
       { protocol: 'bogus', role: 'server' },
       'the trace header\'s protocol "bogus" is not one wirestate knows (transfer, queue, queue-udp, upper, sum, blocks, share, ardei, ardei-udp, ardei-advanced)',
     ],
-    [
-      'role',
-      { protocol: 'transfer', role: 'nobody' },
-      'the trace header\'s role "nobody" is not one wirestate knows (server, client, proxy)',
-    ],
+    // An unknown role is refused in replay-bad-traces.test.ts ('a header whose role is wrong'), by the same words.
   ])(
     'refuses a header whose %s is unknown, from stdin or a file, in one line naming it, exit 2',
     async (_, fields, why) => {
