@@ -171,9 +171,10 @@ it('stores nothing of a large put stopped by Ctrl-C, and the client exits 130', 
   expect(await readdir(shared)).toEqual([]);
 });
 
-it('serves 20 clients at once, puts and gets mixed', async () => {
+// Each client is a process (~0.4 s CPU to start): 6 at once overlap on the server as 20 did, at under a third of the cost.
+it('serves 6 clients at once, puts and gets mixed', async () => {
   await start();
-  const files = Array.from({ length: 10 }, (_, i) => ({ name: `file-${i}.bin`, bytes: randomBytes(50_000 + i) }));
+  const files = Array.from({ length: 3 }, (_, i) => ({ name: `file-${i}.bin`, bytes: randomBytes(50_000 + i) }));
   await Promise.all(files.map((file) => writeFile(join(shared, file.name), file.bytes)));
   await Promise.all(files.map((file) => writeFile(join(here, `up-${file.name}`), file.bytes)));
   const results = await Promise.all([
