@@ -4,12 +4,11 @@
  * once: src/loop/queue-clients.e2e.test.ts; the seed README's session:
  * seed-examples.e2e.test.ts; against the independent peer: queue.interop.test.ts.
  */
-import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
-import { CLI, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
+import { CLI, loggedAfter, run, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 import { sendThenReset } from '../../src/test-support/resetting-client';
 import type { Transport } from '.';
 
@@ -26,14 +25,6 @@ function sharedServer(...args: string[]): () => ServerProcess {
     await server.exited;
   });
   return () => server;
-}
-
-/** Resolves once what `server` logs after its first `from` characters matches `pattern` (its earlier tests' lines do not). */
-async function loggedAfter(server: ServerProcess, from: number, pattern: RegExp): Promise<void> {
-  while (!pattern.test(server.output().slice(from))) {
-    if (server.child.exitCode !== null) throw new Error(`server exited before logging ${pattern}:\n${server.output()}`);
-    await Promise.race([once(server.child.stdout!, 'data'), server.exited]);
-  }
 }
 
 describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
