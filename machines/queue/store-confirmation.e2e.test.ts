@@ -21,21 +21,28 @@ const DEFAULT_SERVER = ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '-
 const QUEUE_SERVER = [...DEFAULT_SERVER, '--offer-confirmation'];
 
 let base: string;
-let server: ServerProcess;
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'wirestate-queue-stored-'));
   await writeFile(join(base, 'message.txt'), 'kept or not\n');
-  // Stores begin 20 s after the last byte: the kill below lands in that window, however slow the machine.
-  server = await startCliServer(QUEUE_SERVER, ['env', `${COMMIT_DELAY_VARIABLE}=20000`]);
 });
-afterEach(async () => {
-  server.child.kill('SIGKILL');
-  await server.exited;
-  await rm(base, { recursive: true, force: true });
-});
+afterEach(() => rm(base, { recursive: true, force: true }));
+
+/**
+ * A queue server started with `args` for each test of the describe, or once for them all (`each` false: each test
+ * leaves its queue empty); SIGKILLed after.
+ */
+function serverFor(args: string[], each: boolean, wrapper: string[] = []): () => ServerProcess {
+  let server: ServerProcess;
+  (each ? beforeEach : beforeAll)(async () => (server = await startCliServer(args, wrapper)));
+  (each ? afterEach : afterAll)(async () => {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  });
+  return () => server;
+}
 
 /** Sends message.txt, SIGKILLs the server once it is storing it, and returns how the client ended. */
-async function sendAndKillBeforeStore(...flags: string[]) {
+async function sendAndKillBeforeStore(server: ServerProcess, ...flags: string[]) {
   const client = spawn(
     process.execPath,
     [CLI, 'queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'send', 'message.txt', ...flags],
@@ -50,46 +57,21 @@ async function sendAndKillBeforeStore(...flags: string[]) {
   return { code, stderr };
 }
 
-it('with --confirm the client does not exit 0 when the server dies between the last byte and the store', async () => {
-  const { code, stderr } = await sendAndKillBeforeStore('--confirm');
-  expect(code).toBe(EXIT.serverError);
-  expect(stderr).toContain('the server offered to confirm storing and closed without confirming');
-});
+describe('a server with --offer-confirmation killed before it stores', () => {
+  // Stores begin 20 s after the last byte: the kill below lands in that window, however slow the machine.
+  const server = serverFor(QUEUE_SERVER, true, ['env', `${COMMIT_DELAY_VARIABLE}=20000`]);
 
-it('without --confirm the same kill reads as success: the gap the seed protocol leaves', async () => {
-  const { code, stderr } = await sendAndKillBeforeStore();
-  expect(code).toBe(EXIT.ok);
-  expect(stderr).not.toContain('wait_offer');
-});
-
-it('a message the server lives to store is confirmed, exits 0, and is there to receive', async () => {
-  server.child.kill('SIGKILL');
-  await server.exited;
-  server = await startCliServer(QUEUE_SERVER);
-  const client = ['queue', 'client', '127.0.0.1', String(server.port), 'TCP'];
-  const sent = await wirestate([...client, 'send', 'message.txt', '-d', '--confirm'], base);
-  expect(sent.code).toBe(EXIT.ok);
-  expect(sent.stderr).toMatch(/state wait_offer[\s\S]*state send_confirmed_message[\s\S]*state wait_stored_reply/);
-  expect(sent.stderr).toContain('stored: the server confirmed it');
-  const received = await wirestate([...client, 'receive'], base);
-  expect(received.stdout).toBe('kept or not\n\n'); // the file plus the newline the seed's client adds
-});
-
-it('a client slow to speak that ignores the offer and sends plainly is served as the seed: stored, no reply', async () => {
-  server.child.kill('SIGKILL');
-  await server.exited;
-  server = await startCliServer(QUEUE_SERVER);
-  const socket = connect(server.port, '127.0.0.1');
-  const heard: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    heard.push(chunk);
-    // The offer is whole: answer it the way an original client would, by not reading it and sending a message.
-    if (Buffer.concat(heard).equals(OFFER_TOKEN)) socket.end('plain after the offer\n');
+  it('with --confirm the client does not exit 0 when the server dies between the last byte and the store', async () => {
+    const { code, stderr } = await sendAndKillBeforeStore(server(), '--confirm');
+    expect(code).toBe(EXIT.serverError);
+    expect(stderr).toContain('the server offered to confirm storing and closed without confirming');
   });
-  await once(socket, 'close');
-  expect(Buffer.concat(heard)).toEqual(OFFER_TOKEN);
-  const received = await wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', 'receive'], base);
-  expect(received.stdout).toBe('plain after the offer\n');
+
+  it('without --confirm the same kill reads as success: the gap the seed protocol leaves', async () => {
+    const { code, stderr } = await sendAndKillBeforeStore(server());
+    expect(code).toBe(EXIT.ok);
+    expect(stderr).not.toContain('wait_offer');
+  });
 });
 
 /** Opens a connection, says nothing for `silentMs`, and returns every byte the server wrote meanwhile. */
@@ -103,27 +85,50 @@ async function heardWhileSilent(port: number, silentMs: number): Promise<Buffer>
   return Buffer.concat(heard);
 }
 
-it('a default server (no --offer-confirmation) writes nothing to a connection silent for 1 s, as the seed', async () => {
-  server.child.kill('SIGKILL');
-  await server.exited;
-  server = await startCliServer(DEFAULT_SERVER);
-  expect(await heardWhileSilent(server.port, 1000)).toEqual(Buffer.alloc(0));
+describe('a server with --offer-confirmation', () => {
+  const server = serverFor(QUEUE_SERVER, false);
+
+  it('a message the server lives to store is confirmed, exits 0, and is there to receive', async () => {
+    const client = ['queue', 'client', '127.0.0.1', String(server().port), 'TCP'];
+    const sent = await wirestate([...client, 'send', 'message.txt', '-d', '--confirm'], base);
+    expect(sent.code).toBe(EXIT.ok);
+    expect(sent.stderr).toMatch(/state wait_offer[\s\S]*state send_confirmed_message[\s\S]*state wait_stored_reply/);
+    expect(sent.stderr).toContain('stored: the server confirmed it');
+    const received = await wirestate([...client, 'receive'], base);
+    expect(received.stdout).toBe('kept or not\n\n'); // the file plus the newline the seed's client adds
+  });
+
+  it('a client slow to speak that ignores the offer and sends plainly is served as the seed: stored, no reply', async () => {
+    const socket = connect(server().port, '127.0.0.1');
+    const heard: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      heard.push(chunk);
+      // The offer is whole: answer it the way an original client would, by not reading it and sending a message.
+      if (Buffer.concat(heard).equals(OFFER_TOKEN)) socket.end('plain after the offer\n');
+    });
+    await once(socket, 'close');
+    expect(Buffer.concat(heard)).toEqual(OFFER_TOKEN);
+    const received = await wirestate(['queue', 'client', '127.0.0.1', String(server().port), 'TCP', 'receive'], base);
+    expect(received.stdout).toBe('plain after the offer\n');
+  });
+
+  it('offers to a connection silent for 1 s', async () => {
+    expect(await heardWhileSilent(server().port, 1000)).toEqual(OFFER_TOKEN);
+  });
 });
 
-it('a server with --offer-confirmation offers to a connection silent for 1 s', async () => {
-  server.child.kill('SIGKILL');
-  await server.exited;
-  server = await startCliServer(QUEUE_SERVER);
-  expect(await heardWhileSilent(server.port, 1000)).toEqual(OFFER_TOKEN);
-});
+describe('a default server (no --offer-confirmation)', () => {
+  const server = serverFor(DEFAULT_SERVER, false);
 
-it('--confirm against a default server hears no offer, sends plainly after 1 s, says so, and the message is kept', async () => {
-  server.child.kill('SIGKILL');
-  await server.exited;
-  server = await startCliServer(DEFAULT_SERVER);
-  const client = ['queue', 'client', '127.0.0.1', String(server.port), 'TCP'];
-  const sent = await wirestate([...client, 'send', 'message.txt', '--confirm'], base);
-  expect(sent.code).toBe(EXIT.ok);
-  expect(sent.stderr).toContain('no offer to confirm storing within 1 s');
-  expect((await wirestate([...client, 'receive'], base)).stdout).toBe('kept or not\n\n');
+  it('writes nothing to a connection silent for 1 s, as the seed', async () => {
+    expect(await heardWhileSilent(server().port, 1000)).toEqual(Buffer.alloc(0));
+  });
+
+  it('--confirm against it hears no offer, sends plainly after 1 s, says so, and the message is kept', async () => {
+    const client = ['queue', 'client', '127.0.0.1', String(server().port), 'TCP'];
+    const sent = await wirestate([...client, 'send', 'message.txt', '--confirm'], base);
+    expect(sent.code).toBe(EXIT.ok);
+    expect(sent.stderr).toContain('no offer to confirm storing within 1 s');
+    expect((await wirestate([...client, 'receive'], base)).stdout).toBe('kept or not\n\n');
+  });
 });

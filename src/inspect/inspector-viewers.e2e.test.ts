@@ -72,13 +72,14 @@ async function queuePair(port: number): Promise<void> {
 
 it('a page that stops reading is cut off once a message it needs is no longer kept; back, it is told to load afresh', async () => {
   let streamed = 0;
-  let tail = '';
+  let carried = ''; // the end of the last chunk, where an id line may have begun
   let lastId = 0;
   const reading = get('/events?after=0');
   reading.on('data', (chunk: Buffer) => {
     streamed += chunk.length;
-    tail = (tail + chunk.toString('latin1')).slice(-64 * 1024);
-    lastId = Math.max(lastId, ...ids(tail));
+    const text = carried + chunk.toString('latin1');
+    lastId = Math.max(lastId, ...ids(text));
+    carried = text.slice(-32);
   });
   const stalled = get('/events?after=0');
   stalled.pause();
@@ -103,8 +104,14 @@ it('a page that stops reading is cut off once a message it needs is no longer ke
 });
 
 it('a page loaded anew gets the history kept, no more than 8 MiB of messages, and every one whole', async () => {
-  // Enough traffic for a history of more than 8 MiB had it not been bounded (the test above may have run alone).
-  for (let pairs = 0; pairs < 700; pairs++) await queuePair(server.port);
+  // Enough traffic for a history of more than 8 MiB had it not been bounded: a page reading from the first message
+  // kept has more than 10 MiB. After the test above, the history kept is full and a few pairs suffice (was 700).
+  let streamed = 0;
+  const reading = get('/events?after=0');
+  reading.on('data', (chunk: Buffer) => (streamed += chunk.length));
+  for (let pairs = 0; pairs < 700 && streamed <= 1.25 * HISTORY_BYTES; pairs++) await queuePair(server.port);
+  reading.destroy();
+  expect(streamed).toBeGreaterThan(1.25 * HISTORY_BYTES);
   const page = await readUntil(get('/'), () => false);
   expect(page.closed).toBe(true);
   expect(page.text).toMatch(/^HTTP\/1\.1 200 /);

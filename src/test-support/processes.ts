@@ -129,6 +129,17 @@ export async function startServerCommand(command: string[], group = false): Prom
   return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(output)![1]), output: () => output, logged, exited };
 }
 
+/**
+ * Resolves once what `server` logged after its first `from` characters matches `pattern`: for a server shared by
+ * several tests, whose earlier lines must not answer for this one.
+ */
+export async function loggedAfter(server: ServerProcess, from: number, pattern: RegExp): Promise<void> {
+  while (!pattern.test(server.output().slice(from))) {
+    if (server.child.exitCode !== null) throw new Error(`server exited before logging ${pattern}:\n${server.output()}`);
+    await Promise.race([once(server.child.stdout!, 'data'), server.exited]);
+  }
+}
+
 /** Runs `wirestate ...` on a terminal, typing `typed` into it (see `inTerminal`). */
 export const wirestateInTerminal = (args: string[], typed: string): Promise<Finished> =>
   inTerminal([process.execPath, CLI, ...args], typed);
