@@ -1,0 +1,3 @@
+import { inspectorBench } from '../test-support/inspector-bench';
+const bench = inspectorBench();
+it('x', async () => { await bench.page.goto(bench.inspectorUrl); });

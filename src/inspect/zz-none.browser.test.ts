@@ -1,0 +1,1 @@
+it('x', async () => { expect(1).toBe(1); });
