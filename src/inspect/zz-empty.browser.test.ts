@@ -1,3 +1,0 @@
-import { inspectorBench } from '../test-support/inspector-bench';
-const bench = inspectorBench();
-it('x', async () => { await bench.page.goto(bench.inspectorUrl); });

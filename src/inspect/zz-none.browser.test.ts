@@ -1,1 +1,0 @@
-it('x', async () => { expect(1).toBe(1); });
