@@ -131,7 +131,9 @@ it('rejects a source that is not server:port:name', async () => {
 const clientOfFakeServer = (reply: string, name: string, out: string) =>
   withAnsweringServer(reply, (port) => wirestate(['blocks', 'client', `127.0.0.1:${port}:${name}`, out], dir));
 
-it.each(['1000000000000000', '10000000000000000', '100000000000000000000'])(
+// Any run of digits is one path (parseHeader, then the free-space check): the two sizes once read as no answer
+// (exit 5); 10^15, always taken, went the same way.
+it.each(['10000000000000000', '100000000000000000000'])(
   'takes any announced size the disk cannot hold as no room (exit 7), however many digits: OK %s',
   async (size) => {
     const result = await clientOfFakeServer(`OK ${size}\nhello`, 'big.bin', 'got.bin');
