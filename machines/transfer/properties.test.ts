@@ -38,6 +38,8 @@ function cutAt(bytes: Buffer, offsets: number[]): Buffer[] {
 
 const hostile = hostileBytes(['a', 'b', '../a', ''], 600);
 
+// Each run cuts its stream in up to 30 places, fc.nat() favouring the small offsets of the frames' headers: a cut
+// that changed the result would be met within a few dozen runs (and the suite's CPU is paid on every CI run).
 describe('any cutting of a valid exchange gives the same result', () => {
   it('upload: the same bytes stored, replies, states and outcome', async () => {
     await fc.assert(
@@ -53,7 +55,7 @@ describe('any cutting of a valid exchange gives the same result', () => {
           expect(files.files.get('up.bin')).toEqual(Buffer.from(content));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 
@@ -65,7 +67,7 @@ describe('any cutting of a valid exchange gives the same result', () => {
         expect(whole.outcome).toMatchObject({ outcome: 'downloaded' });
         expect(await server(new MemoryFiles({ a: STORED }), cutAt(stream, offsets))).toEqual(whole);
       }),
-      { numRuns: 100 },
+      { numRuns: 40 },
     );
   });
 });

@@ -55,11 +55,29 @@ it('answers a client that keeps its side open and sends no newline, like the ori
   expect(reply).toBe('READ ONCE');
 });
 
+/** A line sent over a raw loopback socket, as the seed's clients send it: what the server says before it closes. */
+async function rawAsk(line: string): Promise<string> {
+  const socket = connect({ host: '127.0.0.1', port: server.port });
+  let reply = '';
+  socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+  await once(socket, 'connect');
+  socket.write(`${line}\n`);
+  await once(socket, 'end');
+  socket.destroy();
+  return reply;
+}
+
+// The server's concurrency is the point: 30 connections at once. A process per client costs ~0.4 s CPU and the CLI
+// client's own output is covered above, so 5 of them are CLI clients and 25 raw sockets, all at the same time.
 it('answers 30 clients at once, each its own line', async () => {
-  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client(`client number ${i}`)));
-  results.forEach((result, i) =>
+  const [cli, raw] = await Promise.all([
+    Promise.all(Array.from({ length: 5 }, (_, i) => client(`client number ${i}`))),
+    Promise.all(Array.from({ length: 25 }, (_, i) => rawAsk(`client number ${i + 5}`))),
+  ]);
+  cli.forEach((result, i) =>
     expect(result).toMatchObject({ code: EXIT.ok, stdout: `Message received: CLIENT NUMBER ${i}\n` }),
   );
+  expect(raw).toEqual(Array.from({ length: 25 }, (_, i) => `CLIENT NUMBER ${i + 5}`));
 });
 
 it('says clearly when no server listens', async () => {

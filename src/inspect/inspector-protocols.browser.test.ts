@@ -2,10 +2,19 @@
 /**
  * The inspector with the other protocols in a real browser (src/test-support/inspector-bench.ts): a
  * queue server's connections with their own machine, and serve-all's every protocol in one inspector.
+ * And a page whose live stream the inspector can no longer resume (it does not keep the messages the page
+ * still needs: the page fell behind, or wirestate was started again) is told so (`event: behind`) and loads
+ * afresh. Here: a queue server started again on the same inspector port. The trace view: a recorded trace
+ * opened and stepped through, a client's chart drawn from its trace. One bench (server, proxy, chromium) for
+ * them all: starting one costs ~4 s CPU.
  */
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { CLI, run, startCliServer, wirestate } from '../test-support/processes';
+import { CLI, REPO, freePort, run, startCliServer, wirestate } from '../test-support/processes';
+import { parseTrace } from '../trace/trace-format';
+import { startInspectedQueueServer } from '../test-support/inspected-queue';
 import { ARTIFACTS, inspectorBench } from '../test-support/inspector-bench';
 import { PROTOCOLS } from '../../machines/protocols';
 
@@ -184,4 +193,169 @@ it('serve-all: a client of every protocol works, and one inspector shows every c
     all.child.kill('SIGTERM');
     await all.exited;
   }
+});
+
+describe('a page the live stream cannot resume', () => {
+  /** `count` queue messages sent, each over its own TCP connection. */
+  async function sendMessages(port: number, count: number): Promise<void> {
+    for (let sent = 0; sent < count; sent++) {
+      const socket = connect(port, '127.0.0.1');
+      socket.end(`message ${sent}\n`);
+      socket.resume();
+      await once(socket, 'close');
+    }
+  }
+
+  const rows = (page: typeof bench.page) => page.$$eval('#connections tbody tr', (found) => found.length);
+
+  // Before: the page asked to resume after its last message, which the new run had not reached, and went on showing
+  // the old run's connections and none of the new run's.
+  it("wirestate started again on the same port: the open page loads afresh and shows the new run's connections", async () => {
+    const inspectorPort = await freePort();
+    const { server: first } = await startInspectedQueueServer(inspectorPort);
+    await sendMessages(first.port, 6);
+    const page = await bench.browser.newPage();
+    page.setDefaultTimeout(20_000);
+    try {
+      await page.goto(`http://127.0.0.1:${inspectorPort}/`);
+      await page.waitForSelector('#status:text("live")');
+      expect(await rows(page)).toBe(6);
+      first.child.kill('SIGTERM');
+      await first.exited;
+      await page.waitForSelector('#status:text("disconnected")');
+
+      const { server: second } = await startInspectedQueueServer(inspectorPort);
+      try {
+        await sendMessages(second.port, 2);
+        await page.waitForFunction(() => document.querySelectorAll('#connections tbody tr').length === 2);
+        await page.waitForSelector('#status:text("live")');
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('a recorded trace', () => {
+  it('opens a recorded trace and steps through it, the diagram following, the header naming it until it is closed', async () => {
+    const { page, inspectorUrl } = bench;
+    const file = join(REPO, 'fixtures', 'traces', 'transfer', 'upload-ok.server.jsonl');
+    const trace = parseTrace(await readFile(file, 'utf8'));
+    const stateAt = (step: number) =>
+      [...trace.entries.slice(0, step + 1)].reverse().find((entry) => 'state' in entry) as { state: string };
+
+    await page.goto(inspectorUrl);
+    await page.waitForSelector('#status:text-is("live")');
+    await page.setInputFiles('#trace-file', file);
+    await page.waitForSelector('#trace-controls:not([hidden])');
+    // The header says which trace is shown instead of the live stream.
+    expect(await page.textContent('#status')).toBe('trace: upload-ok.server.jsonl');
+    expect(await page.getAttribute('#trace-slider', 'max')).toBe(String(trace.entries.length - 1));
+    // It opens at the first step.
+    expect(await page.textContent('#trace-position')).toMatch(/^step 1 of /);
+    expect(await page.textContent('#current-state')).toBe('client_connect');
+    expect(await page.$$eval('#log li', (items) => items.length)).toBe(1);
+
+    const setStep = (step: number) =>
+      page.$eval(
+        '#trace-slider',
+        (slider, value) => {
+          (slider as HTMLInputElement).value = String(value);
+          slider.dispatchEvent(new Event('input'));
+        },
+        step,
+      );
+    for (const step of [0, 3, 8, trace.entries.length - 1]) {
+      await setStep(step);
+      expect(await page.textContent('#current-state')).toBe(stateAt(step).state);
+      const active = await page.$$eval('#chart .node.active', (nodes) =>
+        nodes.map((node) => node.getAttribute('data-state')),
+      );
+      expect(active).toContain(stateAt(step).state);
+    }
+    await setStep(5);
+    await page.click('#trace-next');
+    expect(await page.textContent('#current-state')).toBe(stateAt(6).state);
+    await page.click('#trace-previous');
+    await page.click('#trace-previous');
+    expect(await page.textContent('#current-state')).toBe(stateAt(4).state);
+
+    // At the last step: every entry listed, numbered 1..n in full, frames read as `wirestate replay` reads them.
+    await setStep(trace.entries.length - 1);
+    const replay = (await wirestate(['replay', file])).stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
+    const items = await page.$$eval('#log li', (lis) =>
+      lis.map((li) => ({ number: li.querySelector('.number')?.textContent, text: li.lastChild?.textContent })),
+    );
+    expect(items.length).toBeGreaterThan(9);
+    expect(items).toEqual(replay.map((text, index) => ({ number: String(index + 1), text })));
+    expect(items.map((item) => item.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/REQUEST U "new\.txt"$/),
+        expect.stringMatching(/UPLOAD_REPLY T$/),
+      ]),
+    );
+    // Each number is drawn whole, inside the list's box.
+    const clipped = await page.$$eval(
+      '#log li .number',
+      (numbers) =>
+        numbers.filter(
+          (number) =>
+            number.scrollWidth > number.clientWidth ||
+            number.getBoundingClientRect().left < number.closest('#side')!.getBoundingClientRect().left,
+        ).length,
+    );
+    expect(clipped).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'trace-stepping.png'), fullPage: true });
+    await page.click('#trace-close');
+    expect(await page.textContent('#status')).toBe('live');
+  });
+
+  it("draws a client's chart from its trace: a loop's label beside its state, a bare arrow for 'always', guards as written", async () => {
+    const { page, inspectorUrl } = bench;
+    const open = async (file: string) => {
+      await page.goto(inspectorUrl);
+      await page.setInputFiles('#trace-file', join(REPO, 'fixtures', 'traces', ...file.split('/')));
+      await page.waitForSelector('#chart svg');
+    };
+    /** Labels whose box covers a state's box. */
+    const onStates = () =>
+      page.$$eval('#chart .label rect', (rects) => {
+        const states = Array.from(document.querySelectorAll('#chart .node rect'), (rect) =>
+          rect.getBoundingClientRect(),
+        );
+        return rects
+          .filter((rect) => {
+            const a = rect.getBoundingClientRect();
+            return states.some((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+          })
+          .map((rect) => rect.parentElement!.getAttribute('data-label'));
+      });
+    // upper's client waits for its reply in a state that loops on itself (wire.progress).
+    await open('upper/ok.client.jsonl');
+    expect(await page.$$eval('#chart [data-label="wait_reply->wait_reply"]', (labels) => labels.length)).toBe(1);
+    expect(await onStates()).toEqual([]);
+    await open('transfer/download-busy.client.jsonl');
+    // A client's id is its role: said once (it read `transfer client client`).
+    expect(await page.textContent('#detail-title')).toMatch(
+      /^trace download-busy\.client\.jsonl: transfer client, 127\.0\.0\.1:\d+$/,
+    );
+    expect(
+      await page.$$eval('#chart [data-edge="init_download->send_check_file_download"]', (edges) => edges.length),
+    ).toBe(1);
+    expect(
+      await page.$$eval('#chart [data-label="init_download->send_check_file_download"]', (labels) => labels.length),
+    ).toBe(0);
+    expect(
+      await page.$$eval('#chart [data-label="check_plain_farewell->cannot_list"] text', (lines) =>
+        lines.map((line) => line.textContent).join(' '),
+      ),
+    ).toBe('event.status === STATUS.yes +1');
+  });
 });

@@ -98,21 +98,23 @@ afterEach(async () => {
   }
 });
 
-describe('a flood of one-datagram peers from one address (300 source ports)', () => {
+// 100 source ports from one address are well past its limit of 8 peers (and past --max-connections 4): the 92 after
+// the first 8 each retire one, as 300 did (a port costs the suite a socket and the server a session).
+describe('a flood of one-datagram peers from one address (100 source ports)', () => {
   it.each([[[]], [['--max-connections', '4']]])('does not lock a queue client out (server flags %j)', async (flags) => {
     const server = await startCliServer(['queue', 'server', '0', 'UDP', '--host', '127.0.0.1', ...flags]);
     servers.push(server);
-    const answered = await flood(server.port, 300, '<<GET>>');
+    const answered = await flood(server.port, 100, '<<GET>>');
     const client = await udpPeer(CLIENT, server.port);
     await client.send('from a real client');
     await client.send('<<GET>>');
     expect({ answered, reply: (await client.first())?.toString() }).toEqual({
-      answered: 300,
+      answered: 100,
       reply: 'from a real client',
     });
     await client.close();
     await server.logged(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:\d+/);
-    // 300 source ports past the limit of one address: one full line, the rest summed up by shutdown at the latest.
+    // 100 source ports past the limit of one address: one full line, the rest summed up by shutdown at the latest.
     server.child.kill('SIGTERM');
     await server.exited;
     const retired = server.output().match(/retired idle peer 127\.0\.0\.2:\d+ to make room for 127\.0\.0\.2:/g) ?? [];
@@ -123,7 +125,7 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
       fullLines: 1,
       summed: expect.any(Number),
     });
-    expect(Number(summed?.[1])).toBeGreaterThan(250);
+    expect(Number(summed?.[1])).toBeGreaterThan(75);
   });
 
   it.each([[[]], [['--max-connections', '4']]])(
@@ -131,10 +133,10 @@ describe('a flood of one-datagram peers from one address (300 source ports)', ()
     async (flags) => {
       const { server, port } = await startArdei(...flags);
       servers.push(server);
-      const answered = await flood(port, 300, 'x');
+      const answered = await flood(port, 100, 'x');
       const client = await udpPeer(CLIENT, port);
       await client.send('hello');
-      expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 300, reply: 'HELLO' });
+      expect({ answered, reply: (await client.first())?.toString() }).toEqual({ answered: 100, reply: 'HELLO' });
       await client.close();
     },
   );
