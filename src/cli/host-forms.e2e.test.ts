@@ -68,14 +68,12 @@ it('server --host ::ffff:127.0.0.1 (loopback): no warning', async () => {
   expect(log).not.toMatch(/uploads of any size/);
 });
 
+// One row per distinct word of host-port.ts and bracketed-host.ts (a port out of range is the same branch as "abc":
+// bad-values.e2e.test.ts runs the port words; an unbracketed fe80::1 the same hint as ::1).
 it.each([
   [
     ['client', '-s', '127.0.0.1:abc', '-v', 'a'],
     'the port in "127\\.0\\.0\\.1:abc" must be a number 1\\.\\.65535, not "abc"',
-  ],
-  [
-    ['client', '-s', '127.0.0.1:70000', '-v', 'a'],
-    'the port in "127\\.0\\.0\\.1:70000" must be a number 1\\.\\.65535, not "70000"',
   ],
   [
     ['client', '-s', '[]:5', '-v', 'a'],
@@ -84,10 +82,6 @@ it.each([
   [
     ['client', '-s', '::1', '-v', 'a'],
     'expected host:port, got "::1": an IPv6 address goes in brackets, followed by the port, \\[::1\\]:PORT',
-  ],
-  [
-    ['proxy', '-l', '0', '-s', 'fe80::1'],
-    'expected host:port, got "fe80::1": an IPv6 address goes in brackets, followed by the port, \\[fe80::1\\]:PORT',
   ],
   [
     ['server', '-l', '0', '--host', '[::1'],

@@ -8,7 +8,13 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { startCliServer, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import {
+  startCliServer,
+  startServerProcess,
+  wirestate,
+  type Finished,
+  type ServerProcess,
+} from '../test-support/processes';
 
 let base: string;
 const servers: ServerProcess[] = [];
@@ -29,14 +35,22 @@ const jsonLines = (text: string) =>
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** A download with -d, both sides logging JSON: a server started for it, and its client; run once, read by two tests. */
+let debugRun: Promise<{ server: ServerProcess; client: Finished }> | undefined;
+const debugDownload = () =>
+  (debugRun ??= (async () => {
+    const server = started(await startServerProcess(['--root', base, '-d', '--log-format', 'json']));
+    const client = await wirestate(
+      ['client', '-s', `127.0.0.1:${server.port}`, '-l', '-', '-d', '--log-format', 'json'],
+      base,
+    );
+    await server.logged(/"event":"end"/);
+    return { server, client };
+  })());
+
 it('-d: a server and a client log each state with the same fields (connection, event state, state)', async () => {
-  const server = started(await startServerProcess(['--root', base, '-d', '--log-format', 'json']));
-  const client = await wirestate(
-    ['client', '-s', `127.0.0.1:${server.port}`, '-l', '-', '-d', '--log-format', 'json'],
-    base,
-  );
+  const { server, client } = await debugDownload();
   expect(client.code).toBe(EXIT.ok);
-  await server.logged(/"event":"end"/);
   // Every debug line is a state's, but for the server's one line saying the hello was answered.
   const stateLines = (lines: Record<string, unknown>[]) =>
     lines.filter((line) => line.level === 'debug' && line.event !== 'hello');
@@ -141,11 +155,10 @@ it('a server that never answers the hello: the "no reply to hello" line carries 
   }
 });
 
+// The -d run's server: its debug lines too.
 it("every line of a server's JSON log names its event (the `connected from` line had none)", async () => {
-  const server = started(await startServerProcess(['--root', base, '--log-format', 'json']));
-  const client = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v', 'server.txt', '-l', '-'], base);
+  const { server, client } = await debugDownload();
   expect(client.code).toBe(EXIT.ok);
-  await server.logged(/"event":"end"/);
   const lines = jsonLines(server.output());
   expect(lines.filter((line) => typeof line.event !== 'string')).toEqual([]);
   expect(lines.find((line) => String(line.message).startsWith('connected from'))).toMatchObject({

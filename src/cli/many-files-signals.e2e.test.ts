@@ -29,12 +29,14 @@ beforeAll(async () => {
   await mkdir(served);
   for (const name of names) await writeFile(join(served, name), contents.get(name)!);
   server = await startServerProcess(['--root', served]);
-  // 1 KiB fragments, each up to 5 ms late: a big file takes tens of seconds, the small one a moment.
+  // Fragments of up to 8 KiB, each up to 5 ms late: a big file takes several seconds even on an idle machine, the
+  // small one a moment, and the client's first disk write into each part (a 256 KiB buffer: what the test waits
+  // for) comes soon. With 1 KiB fragments that wait alone took 5-6 s of busy proxy and client per signal.
   proxy = spawn(
     process.execPath,
     [CLI, 'proxy', '-l', '0', '--host', '127.0.0.1', '-s', `127.0.0.1:${server.port}`].concat([
       '--max-fragment',
-      '1024',
+      '8192',
       '--max-delay-ms',
       '5',
     ]),

@@ -51,7 +51,9 @@ it('--store naming a store an earlier run made opens it with its messages', asyn
   expect(await server.exited).toBe(0);
 });
 
-it.each([4096, 8192, 20000])(
+// 4096: the second meta page cut off (the first alone says how far); 8192: both there, the data cut (a file cut
+// further, inside the data, is the same comparison).
+it.each([4096, 8192])(
   '--store naming a store cut short to %i bytes: exit 7, one line, not a crash inside lmdb (SIGBUS, SIGSEGV)',
   async (size) => {
     const path = join(base, 'queue.lmdb');

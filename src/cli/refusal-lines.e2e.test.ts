@@ -91,14 +91,11 @@ describe("--log-format json: a refused run is one JSON line, a bad command line 
 
 describe('a blank or empty file or name is refused in one line, exit 2, nothing made or sent', () => {
   const at = () => `127.0.0.1:${server.port}`;
+  // One check (blank-names.ts, on every command) decides all: a short flag blank and empty (not `-`), a long one, a
+  // positional empty and blank, on three commands.
   it.each([
     ['client -l "  "', () => ['client', '-s', at(), '-l', '  '], 'wirestate: -l is blank: give a name; see --help'],
     ['client -l ""', () => ['client', '-s', at(), '-l', ''], 'wirestate: -l is empty: give a name; see --help'],
-    [
-      'client -v "  "',
-      () => ['client', '-s', at(), '-v', '  ', '-l', 'x'],
-      'wirestate: -v is blank: give a name; see --help',
-    ],
     [
       'client --client-file-name=',
       () => ['client', '-s', at(), '--client-file-name='],
@@ -110,24 +107,9 @@ describe('a blank or empty file or name is refused in one line, exit 2, nothing 
       'wirestate: FILE is empty: give a name; see --help',
     ],
     [
-      'queue client receive "  "',
-      () => ['queue', 'client', '127.0.0.1', '1', 'tcp', 'receive', '  '],
-      'wirestate: FILE is blank: give a name; see --help',
-    ],
-    [
       'share client get "  "',
       () => ['share', 'client', '127.0.0.1', '1', 'get', '  '],
       'wirestate: NAME is blank: give a name; see --help',
-    ],
-    [
-      'share client get x -o ""',
-      () => ['share', 'client', '127.0.0.1', '1', 'get', 'x', '-o', ''],
-      'wirestate: -o is empty: give a name; see --help',
-    ],
-    [
-      'blocks client SOURCE "  "',
-      () => ['blocks', 'client', '127.0.0.1:1:server.txt', '  '],
-      'wirestate: TARGET is blank: give a name; see --help',
     ],
   ])('%s', async (_, args, line) => {
     const result = await wirestate(args(), out);

@@ -7,16 +7,19 @@ import { CLI, run, startCliServer, startServerProcess, type ServerProcess } from
 
 let root: string;
 let server: ServerProcess;
+/** A share server on the same folder, for the share client's - both ways. */
+let share: ServerProcess;
 const TEXT = 'piped through a wirestate server\n'.repeat(100);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'wirestate-std-'));
   await writeFile(join(root, 'speech.txt'), TEXT);
   server = await startServerProcess(['--root', root]);
+  share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
 });
 afterAll(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
+  for (const each of [server, share]) each.child.kill('SIGTERM');
+  await Promise.all([server.exited, share.exited]);
 });
 
 /** Runs a shell pipeline where `wirestate` stands for the compiled CLI. */
@@ -64,7 +67,6 @@ it('--json prints one result object on stdout and nothing else there, success or
 
 it('blocks client SOURCE - and share client get NAME -o - write the file to stdout, into a pipe', async () => {
   const blocks = await startCliServer(['blocks', 'server', '0', '--host', '127.0.0.1', '--root', root]);
-  const share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', root]);
   try {
     const fetched = await shell(`wirestate blocks client 127.0.0.1:${blocks.port}:speech.txt - | sha256sum`);
     const got = await shell(`wirestate share client 127.0.0.1 ${share.port} get speech.txt -o - | sha256sum`);
@@ -73,28 +75,22 @@ it('blocks client SOURCE - and share client get NAME -o - write the file to stdo
     expect(got).toMatchObject({ code: EXIT.ok, stdout: expected });
     expect(await readdir(root)).not.toContain('-');
   } finally {
-    for (const server of [blocks, share]) server.child.kill('SIGTERM');
-    await Promise.all([blocks.exited, share.exited]);
+    blocks.child.kill('SIGTERM');
+    await blocks.exited;
   }
 });
 
 it('share client put NAME -i - stores standard input as NAME; put - alone says how, exit 2', async () => {
-  const shared = await mkdtemp(join(tmpdir(), 'wirestate-std-share-'));
-  const share = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared]);
-  try {
-    const put = await shell(
-      `printf 'from a pipe\\n' | wirestate share client 127.0.0.1 ${share.port} put piped.txt -i -`,
-    );
-    expect(put).toMatchObject({ code: EXIT.ok, stderr: 'put piped.txt: 12 B stored on the server\n' });
-    expect(await readFile(join(shared, 'piped.txt'), 'utf8')).toBe('from a pipe\n');
-    const bare = await shell(`echo x | wirestate share client 127.0.0.1 ${share.port} put -`);
-    expect(bare).toMatchObject({
-      code: EXIT.usage,
-      stderr: 'wirestate: put - needs the name to store it under: put NAME -i - sends stdin as NAME; see --help\n',
-    });
-    expect(await readdir(shared)).toEqual(['piped.txt']);
-  } finally {
-    share.child.kill('SIGTERM');
-    await share.exited;
-  }
+  const put = await shell(
+    `printf 'from a pipe\\n' | wirestate share client 127.0.0.1 ${share.port} put stdin.txt -i -`,
+  );
+  expect(put).toMatchObject({ code: EXIT.ok, stderr: 'put stdin.txt: 12 B stored on the server\n' });
+  expect(await readFile(join(root, 'stdin.txt'), 'utf8')).toBe('from a pipe\n');
+  const stored = (await readdir(root)).sort();
+  const bare = await shell(`echo x | wirestate share client 127.0.0.1 ${share.port} put -`);
+  expect(bare).toMatchObject({
+    code: EXIT.usage,
+    stderr: 'wirestate: put - needs the name to store it under: put NAME -i - sends stdin as NAME; see --help\n',
+  });
+  expect((await readdir(root)).sort()).toEqual(stored);
 });

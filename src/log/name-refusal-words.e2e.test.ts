@@ -31,18 +31,31 @@ const start = async (args: string[]) => {
   return server;
 };
 
-it.each([
-  ['../etc/passwd', 'a name that leads out of the served folder'],
-  ['etc/passwd', 'a name that leads out of the served folder'],
-  ['.kept.txt.1.wirestate-part', 'a name the server keeps for itself'],
-])('transfer download of %s: the end line says "protocol error (%s)"', async (name, words) => {
-  const server = await start(['server', '-l', '0']);
-  await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '--plain', '-v', name, '-l', '-']);
-  await server.logged(/\] protocol error \(/);
-  expect(server.output()).toMatch(
-    new RegExp(` warn +\\[c1\\] protocol error \\(${words.replace(/[()]/g, '\\$&')}[^\\n]*\\) in `),
-  );
-  expect(server.output()).not.toMatch(/name\.(escapes|reserved)/);
+/** `text` as a regular expression that matches it alone. */
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+describe('transfer download, one server for the three names', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await start(['server', '-l', '0']);
+  });
+
+  it.each([
+    ['../etc/passwd', 'a name that leads out of the served folder'],
+    ['etc/passwd', 'a name that leads out of the served folder'],
+    ['.kept.txt.1.wirestate-part', 'a name the server keeps for itself'],
+  ])('of %s: the end line says "protocol error (%s)"', async (name, words) => {
+    await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '--plain', '-v', name, '-l', '-']);
+    // This name's connection, among the others the shared server has logged.
+    const asked = new RegExp(`\\[(c\\d+)\\] download "${literally(name)}"`);
+    await server.logged(asked);
+    const id = asked.exec(server.output())![1];
+    await server.logged(new RegExp(`\\[${id}\\] protocol error \\(`));
+    expect(server.output()).toMatch(
+      new RegExp(` warn +\\[${id}\\] protocol error \\(${literally(words)}[^\\n]*\\) in `),
+    );
+    expect(server.output()).not.toMatch(/name\.(escapes|reserved)/);
+  });
 });
 
 it('with --log-format json, the words are the message and the code stays the code', async () => {
