@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { wirestate } from '../test-support/processes';
 import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
@@ -454,47 +454,15 @@ describe('a client that says hello', () => {
 describe('outcomes in the connections table', () => {
   it('tells a refused download (N) from one answered E or that failed on the server, in its outcome and in its state', async () => {
     const { page, inspectorUrl, base, serverPort, proxyPort, explained } = bench;
+    /** Downloads `name` through `port` into the bench's folder, under its last part. */
+    const download = (port: number, name: string) =>
+      wirestate(['client', '-q', '-s', `127.0.0.1:${port}`, '-v', name, '-l', join(base, basename(name))]);
     // E: a name outside the served folder, which the client sends as given.
-    expect(
-      (
-        await wirestate([
-          'client',
-          '-q',
-          '-s',
-          `127.0.0.1:${serverPort}`,
-          '-v',
-          '../outside.bin',
-          '-l',
-          join(base, 'outside.bin'),
-        ])
-      ).code,
-    ).toBe(4);
-    expect(
-      (
-        await wirestate([
-          'client',
-          '-q',
-          '-s',
-          `127.0.0.1:${serverPort}`,
-          '-v',
-          'missing.bin',
-          '-l',
-          join(base, 'missing.bin'),
-        ])
-      ).code,
-    ).toBe(3);
+    expect((await download(serverPort, '../outside.bin')).code).toBe(4);
+    expect((await download(serverPort, 'missing.bin')).code).toBe(3);
     await writeFile(join(base, 'root', 'shrinks.bin'), randomBytes(16 * 1024 * 1024));
     await page.goto(inspectorUrl);
-    const failing = wirestate([
-      'client',
-      '-q',
-      '-s',
-      `127.0.0.1:${proxyPort}`,
-      '-v',
-      'shrinks.bin',
-      '-l',
-      join(base, 'shrinks.bin'),
-    ]);
+    const failing = download(proxyPort, 'shrinks.bin');
     const row = (request: string) => `#connections tbody tr:has(td:text-is('download "${request}"'))`;
     await explained(page.waitForSelector(`${row('shrinks.bin')} td:text-is("downloading.sending")`));
     // The file is cut short while the server is sending it.
