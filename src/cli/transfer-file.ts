@@ -215,9 +215,10 @@ export async function transferFile(
     unlock();
     progress.clear();
     const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
-    // A download's part is kept once a byte is in it (this run's, or an earlier run's part not yet reopened); an
-    // upload's count is what left here, not what the server has, which may be more than the count says.
-    const kept = stand.resumes && (operation === 'upload' || stand.bytes > 0 || (resumable.resume?.offset ?? 0) > 0);
+    // A download's part is kept once a byte is in it, and an earlier run's part stays as it was until the server has
+    // agreed to resume it; an upload's count is what left here, not what the server has, which may be more.
+    const keptEarlier = (resumable.resume?.offset ?? 0) > 0;
+    const kept = keptEarlier || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
     const words =
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(stand.bytes)}${of}: ` +
       (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');

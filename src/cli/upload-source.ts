@@ -33,12 +33,14 @@ const copied = (spooled: SpooledInput): UploadSource => ({ path: spooled.path, s
 async function spool(input: Readable, limit?: number): Promise<UploadSource> {
   const stop = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
+  // Held until the copy ends: a second signal meanwhile changes nothing (without a handler it killed the process,
+  // the copy left behind).
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = signal;
+    interrupted ??= signal;
     stop.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return copied(await spoolInput(input, limit, stop.signal));
   } catch (error) {
