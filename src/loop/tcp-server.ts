@@ -17,6 +17,7 @@ import { FloodLog } from './flood-log';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
 import { peerName } from './peer-name';
 import { resetSocket } from './reset-socket';
+import { lendReads } from './lent-server-socket';
 
 export interface TcpServerOptions {
   host: string;
@@ -51,19 +52,19 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     (count, address, seconds) => `refused ${count} more connection(s) from ${address} in the last ${seconds} s`,
   );
 
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (accepted) => {
     const id = nextConnectionId('c');
-    const peer = peerName(socket);
+    const peer = peerName(accepted);
     // Every line about this connection carries these fields (the JSON log prints them).
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
-    const address = socket.remoteAddress ?? '';
+    const address = accepted.remoteAddress ?? '';
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       refusals.happened(
         address,
         `refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`,
         { connection: id },
       );
-      socket.resetAndDestroy();
+      accepted.resetAndDestroy();
       return;
     }
     const fromAddress = perAddress.get(address) ?? 0;
@@ -73,10 +74,11 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
         `refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`,
         { connection: id },
       );
-      socket.resetAndDestroy();
+      accepted.resetAndDestroy();
       return;
     }
     perAddress.set(address, fromAddress + 1);
+    const { socket, reads } = lendReads(accepted);
     sockets.add(socket);
     socket.setNoDelay(true);
     connectionLog.info(`connected from ${peer}`, { event: 'connected' });
@@ -105,6 +107,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       record,
       limits: options.limits ?? DEFAULT_SLOT_LIMITS,
       loop: options.loop,
+      reads,
     });
     void finished.then((outcome) => {
       sockets.delete(socket);
