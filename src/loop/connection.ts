@@ -13,7 +13,14 @@ import type { Socket } from 'node:net';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
 import { onWireCommands } from '../engine/wire-commands';
-import { BULK_TAG, READING_TAG, type ConnectionSpec, type SessionOutcome, type WireCommand } from '../engine/protocol';
+import {
+  BULK_TAG,
+  FLOW_CONTROL_TAG,
+  READING_TAG,
+  type ConnectionSpec,
+  type SessionOutcome,
+  type WireCommand,
+} from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
 import { CLIENT_POLL_MS, SERVER_POLL_MS, watchSendProgress } from './send-progress';
@@ -128,8 +135,14 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       (pump.wantsInput() && pump.buffered < maxBufferedBytes && !socket.writableNeedDrain) ||
       actor.getSnapshot().status !== 'active';
     // Paused, a socket with `data` events reads on up to its high-water mark, so it still sees the peer's
-    // FIN while the machine works; one that reads into lent memory stops at once: it reads on as far.
-    const reading = wanted || (options.reads !== undefined && pump.buffered < socket.readableHighWaterMark);
+    // FIN while the machine works; one that reads into lent memory stops at once: it reads on as far. Not
+    // while the machine waits for its disk (a flow-control state): that read would be a whole lent buffer
+    // the decoder then has to copy, each time the disk is busy; the peer's bytes wait in the kernel instead.
+    const readAhead =
+      options.reads !== undefined &&
+      pump.buffered < socket.readableHighWaterMark &&
+      !actor.getSnapshot().hasTag(FLOW_CONTROL_TAG);
+    const reading = wanted || readAhead;
     if (reading && socket.isPaused()) socket.resume();
     else if (!reading && !socket.isPaused()) socket.pause();
   };
