@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits 0', async () => {
+it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits 0, however many come at once', async () => {
   const local = join(base, 'got.txt');
   const args = ['client', '--inspect', '0', '-s', `127.0.0.1:${server.port}`, '-v', 'one.txt', '-l', local];
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
@@ -36,6 +36,10 @@ it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits
     /^finished; the inspector stays open on http:\/\/127\.0\.0\.1:\d+\/ until you press Ctrl-C$/,
   );
   expect(await readFile(local, 'utf8')).toBe('abc');
-  child.kill('SIGINT');
-  expect((await exited)[0]).toBe(0);
+  // A burst, as a held key or an impatient user sends: the ones that come while the page closes change nothing.
+  for (let signal = 0; signal < 5; signal++) {
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  expect(await exited).toEqual([0, null]);
 });
