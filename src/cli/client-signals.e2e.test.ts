@@ -3,8 +3,9 @@
  * `.wirestate-part` file: real client processes, a server on loopback that stalls mid-file.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,4 +157,24 @@ it('a run of one file stopped with -q --json still says so: its line on stderr, 
     exit_code: 143,
     name: 'big.bin',
   });
+});
+
+it("a download stopped before the server answered its resume counts what the earlier run's kept part holds", async () => {
+  // The server hears the hello and says nothing: the client is still waiting for its reply when the signal comes.
+  const port = await stalling();
+  const mark = createHash('sha256').update('big.bin').digest('hex').slice(0, 8);
+  const part = join(folder, `.big.bin.1000000-1700000000000-${mark}.wirestate-resume`);
+  await writeFile(part, Buffer.alloc(300_000, 'k'));
+  const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '--hello-wait', '20'];
+  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  await asked;
+  child.kill('SIGINT');
+  expect(await exited).toEqual([130, null]);
+  expect(stderr).toMatch(
+    /download interrupted \(Ctrl-C\) at 293\.0 KiB of 976\.6 KiB: the part is kept, the same command resumes it\n$/,
+  );
+  expect((await stat(part)).size).toBe(300_000);
 });

@@ -210,20 +210,24 @@ export async function transferFile(
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
-  const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0 };
+  const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0, answered: false };
   const sayInterrupted = (signal: NodeJS.Signals) => {
     unlock();
     progress.clear();
-    const of = stand.total > 0 ? ` of ${formatBytes(stand.total)}` : '';
     // A download's part is kept once a byte is in it, and an earlier run's part stays as it was until the server has
-    // agreed to resume it; an upload's count is what left here, not what the server has, which may be more.
-    const keptEarlier = (resumable.resume?.offset ?? 0) > 0;
+    // answered (resume from it, or start over): until then the line counts what that part holds, of the size it was
+    // kept for. An upload's count is what left here, not what the server has, which may be more.
+    const earlier = stand.answered ? undefined : resumable.resume;
+    const keptEarlier = (earlier?.offset ?? 0) > 0;
+    const bytes = keptEarlier ? (earlier?.offset ?? 0) : stand.bytes;
+    const total = keptEarlier && stand.total === 0 ? (earlier?.size ?? 0) : stand.total;
+    const of = total > 0 ? ` of ${formatBytes(total)}` : '';
     const kept = keptEarlier || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
     const words =
-      `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(stand.bytes)}${of}: ` +
+      `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ` +
       (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
-    const fields = { ...about, event: 'interrupted', signal, bytes: stand.bytes, resumable: stand.resumes };
-    interrupted({ words, fields, bytes: stand.bytes, signal });
+    const fields = { ...about, event: 'interrupted', signal, bytes, resumable: stand.resumes || keptEarlier };
+    interrupted({ words, fields, bytes, signal });
   };
   const showProgress = (
     actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number; agreed?: number }>,
@@ -240,6 +244,7 @@ export async function transferFile(
         const { start, size: total } = snapshot.context;
         if (start !== undefined && !started) {
           started = true;
+          stand.answered = true;
           const kept = resumable.resume?.offset ?? 0;
           if (start > 0) {
             progress.line(`resuming at ${formatBytes(start)} of ${formatBytes(total)}: ${resumedWhat(operation)}`);
