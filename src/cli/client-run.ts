@@ -22,7 +22,7 @@ import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { RunLedger } from './run-ledger';
-import { signalExitCode, signalWords, whenSignalled } from './stop-on-signal';
+import { sayCutPartsWith, signalExitCode, signalWords, whenSignalled } from './stop-on-signal';
 import { removeStaleDownloads } from './stale-downloads';
 import { RoomPromises } from '../storage/room-promises';
 import {
@@ -40,6 +40,8 @@ export async function runClient(args: ClientArgs): Promise<number> {
   if (args.list) return (await import('./list-run')).runList(args);
   // A run that cannot start throws a CommandError: the one failure line (cli.ts) says why.
   const files = await filesOf(args);
+  const jsonLines = jsonNotes(args);
+  if (jsonLines) sayCutPartsWith((words, fields) => jsonLines.warn(words, fields));
   if (args.mode === 'download') {
     const notes = new Progress(process.stderr, args.quiet || args.json, jsonNotes(args));
     for (const path of await removeStaleDownloads(

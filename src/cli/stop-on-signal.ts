@@ -30,6 +30,15 @@ const runs = new Set<(signal: NodeJS.Signals) => void>();
 
 let stopping = false;
 
+/** How a kept part the disk would not take whole is said: a plain line, unless the run says its lines as JSON. */
+let sayCut = (words: string, _fields: object): void =>
+  void process.stderr.write(`wirestate client: ${printable(words)}\n`);
+
+/** The run says its lines through `say` (--log-format json): the line about a cut kept part too, with its fields. */
+export function sayCutPartsWith(say: (words: string, fields: object) => void): void {
+  sayCut = say;
+}
+
 function stopAll(signal: NodeJS.Signals): void {
   // A second signal while the first one's lines are said changes nothing (the handlers stay: without one, it killed
   // the process with no line, its part half written).
@@ -46,7 +55,7 @@ function stopAll(signal: NodeJS.Signals): void {
   for (const { interrupted } of live) interrupted?.(signal);
   for (const { path, code, kept } of cuts) {
     const holds = kept > 0 ? `holds only its first ${kept} bytes` : 'is empty';
-    process.stderr.write(`wirestate client: ${printable(`the kept part ${path} ${holds}: ${errnoWords(code)}`)}\n`);
+    sayCut(`the kept part ${path} ${holds}: ${errnoWords(code)}`, { event: 'kept_part_cut', path, bytes: kept, code });
   }
   for (const told of runs) told(signal);
   process.exit(signalExitCode(signal));
