@@ -20,7 +20,7 @@ import { refuseBlankValues } from './blank-values';
 import { refuseStrayBrackets, unbracketHost } from './bracketed-host';
 import { refuseTooLongTimes } from './timer-values';
 import { refuseFractionalCounts } from './whole-values';
-import { commandFirst, strayFlag } from './leading-options';
+import { commandFirst, misplacedFlag, strayFlag } from './leading-options';
 import { refuseEmptyInspectPort } from './empty-inspect-port';
 import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-word';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
@@ -157,7 +157,10 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
         const stray = named === undefined ? strayFlag(argv) : undefined;
         const oneLine = (
           unknownCommand
-            ? `unknown command: ${named}`
+            ? misplacedFlag(typed)
+              ? `${misplacedFlag(typed)} goes after the command's name: only the flags every command shares ` +
+                '(--log-format, --record, --inspect, -d) may come before it'
+              : `unknown command: ${named}`
             : stray
               ? `unknown option ${stray.split('=')[0]}`
               : (inspectWordFailure(argv, said, commandWords(cli)) ?? inUserWords(said, argv, commandWords(cli)))

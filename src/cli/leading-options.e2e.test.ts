@@ -40,6 +40,11 @@ it.each([
   [['-x'], 'unknown option -x'],
   [['-x', 'client', '-v', 'a'], 'unknown option -x'],
   [['--nope=1', 'upper', 'client', 'hi'], 'unknown option --nope'],
+  // A command's own flag before it: its value was taken for the command ("unknown command: 127.0.0.1").
+  [
+    ['--host', '127.0.0.1', 'server'],
+    "--host goes after the command's name: only the flags every command shares \\(--log-format, --record, --inspect, -d\\) may come before it",
+  ],
 ])('%j: "%s", exit 2', refusedInWords);
 
 it('--log-format json and no command: "name a command" as a JSON error line, exit 2', async () => {

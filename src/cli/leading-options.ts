@@ -37,3 +37,15 @@ export const isSharedFlag = (word: string): boolean => SHARED.includes(word.spli
 /** For words naming no command: the first flag no command shares (`-x`), which is the thing to say, or undefined. */
 export const strayFlag = (argv: string[]): string | undefined =>
   argv.find((word) => word.startsWith('-') && !isSharedFlag(word));
+
+/**
+ * For a first word that names no command: the flag typed before it that no command shares (`--host` in
+ * `wirestate --host 127.0.0.1 server`), whose value was then taken for the command; undefined if there is none.
+ */
+export const misplacedFlag = (typed: string[]): string | undefined => {
+  const leading = typed.slice(
+    0,
+    typed.findIndex((word) => !word.startsWith('-') || word === '--'),
+  );
+  return leading.find((word) => !isSharedFlag(word))?.split('=')[0];
+};
