@@ -155,15 +155,17 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
         const unknownCommand = named !== undefined && named !== 'completion' && !entries.some(names(named));
         const said = String(message ?? error?.message);
         const stray = named === undefined ? strayFlag(argv) : undefined;
+        // A command's own flag typed before it: its value was taken for the command.
+        const misplaced = unknownCommand ? misplacedFlag(typed) : undefined;
         const oneLine = (
-          unknownCommand
-            ? misplacedFlag(typed)
-              ? `${misplacedFlag(typed)} goes after the command's name: only the flags every command shares ` +
-                '(--log-format, --record, --inspect, -d) may come before it'
-              : `unknown command: ${named}`
-            : stray
-              ? `unknown option ${stray.split('=')[0]}`
-              : (inspectWordFailure(argv, said, commandWords(cli)) ?? inUserWords(said, argv, commandWords(cli)))
+          misplaced
+            ? `${misplaced} goes after the command's name: only the flags every command shares ` +
+              '(--log-format, --record, --inspect, -d) may come before it'
+            : unknownCommand
+              ? `unknown command: ${named}`
+              : stray
+                ? `unknown option ${stray.split('=')[0]}`
+                : (inspectWordFailure(argv, said, commandWords(cli)) ?? inUserWords(said, argv, commandWords(cli)))
         )
           .replace(/\s*\n\s*/g, ' ')
           // yargs's `KEY needs a value` (updateStrings above) names the key bare; the checks name the flag (`-l`, `PORT`).
