@@ -15,7 +15,7 @@ import type { LoopOptions } from './loop-options';
 import { OpenSet } from './open-set';
 import { FloodLog } from './flood-log';
 import { DEFAULT_SLOT_LIMITS, type SlotLimits } from './slot-guard';
-import { peerName } from './peer-name';
+import { GONE_PEER, peerName } from './peer-name';
 import { resetSocket } from './reset-socket';
 import { lendReads } from './lent-server-socket';
 
@@ -57,7 +57,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const peer = peerName(accepted);
     // Every line about this connection carries these fields (the JSON log prints them).
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
-    const address = accepted.remoteAddress ?? '';
+    const address = accepted.remoteAddress ?? GONE_PEER;
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       refusals.happened(
         address,
