@@ -5,6 +5,7 @@
  */
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { FramePump } from '../engine/frame-pump';
+import { ioFirstClock } from './io-first-clock';
 import type { SessionActor } from '../engine/session-actor';
 import type { EngineCode } from '../engine/outcome';
 import type { ConnectionSpec, SessionOutcome, SessionRequest } from '../engine/protocol';
@@ -47,7 +48,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   ];
   const inspect =
     observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
-  const actor = createActor(spec.logic, { input: spec.input, inspect });
+  const actor = createActor(spec.logic, { input: spec.input, inspect, clock: ioFirstClock });
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
   actor.on('session.request', ({ summary, operation, name, event = 'request', level = 'info' }: SessionRequest) => {
