@@ -114,6 +114,16 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
         expect((await client('receive')).code).toBe(EXIT.refused);
       });
 
+      it("says it in --log-format json's end line and --json's object too: received, not ok, file.unwritable", async () => {
+        await writeFile(join(dir, 'm.txt'), 'keep me');
+        expect((await client('send', 'm.txt')).code).toBe(EXIT.ok);
+        const lost = await client('receive', '/dev/full', '--log-format', 'json', '--json');
+        expect(lost.code).toBe(EXIT.localFile);
+        const end = JSON.parse(lost.stderr.trimEnd().split('\n').at(-1) ?? '');
+        expect(end).toMatchObject({ event: 'end', outcome: 'received', code: 'file.unwritable', exit_code: 7 });
+        expect(JSON.parse(lost.stdout)).toMatchObject({ ok: false, outcome: 'received', code: 'file.unwritable' });
+      });
+
       it('refuses a file that is not UTF-8 text before sending anything (exit 7)', async () => {
         await writeFile(join(dir, 'binary.bin'), Buffer.from([0xff, 0xfe, 0x00]));
         expect(await client('send', 'binary.bin')).toMatchObject({

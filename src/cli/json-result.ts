@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import type { SessionOutcome } from '../engine/protocol';
 import { EXIT } from '../engine/exit-codes';
+import type { FileCode } from '../engine/outcome';
 import { printable } from './printable';
 import { outcomeProse } from '../log/outcome-prose';
 import { hostPort } from '../loop/peer-name';
@@ -200,6 +201,10 @@ export class ClientReport {
 
   /** The one error line (a usage error's ending with where to look); returns `exitCode`. */
   fail(exitCode: number, message: string): number {
+    // A session that ended well whose result this side could not keep (a message taken, then unwritable): its fields
+    // say so, not `ok` beside exit 7.
+    if (this.outcome?.ok && exitCode === EXIT.localFile)
+      this.outcome = { ...this.outcome, ok: false, code: 'file.unwritable' satisfies FileCode };
     const line = `${message}${exitCode === EXIT.usage ? '; see --help' : ''}`;
     if (this.log) {
       this.log.error(line, { ...this.about, event: 'end', ...this.ending(exitCode) });
