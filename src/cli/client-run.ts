@@ -17,7 +17,7 @@ import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from '../log/errno-words';
 import { parseHostPort } from './host-port';
-import { outcomeFields, printResult, watchResultWrites, writeResult } from './json-result';
+import { outcomeFields, printResult, sayUnwritten, watchResultWrites, writeResult } from './json-result';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
@@ -94,7 +94,7 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
     const { outcome, bytes } = result.outcome;
     progress.line(`${outcome} ${formatBytes(bytes)} in ${seconds.toFixed(2)} s${rateNote(result, seconds)}`, end);
   }
-  return args.json ? writeResult(resultFields(file, settings, result), 'client') : result.exitCode;
+  return args.json ? writeResult(resultFields(file, settings, result), 'client', notes) : result.exitCode;
 }
 
 /**
@@ -174,15 +174,16 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   // Every file arrived is on disk to stay before the run says it is done (download-folders.ts).
   const unsynced = await settings.folders.syncCommitted();
   stopReporting();
-  for (const { folder, error } of unsynced)
-    process.stderr.write(
-      `wirestate client: ${printable(`cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`)}\n`,
-    );
+  for (const { folder, error } of unsynced) {
+    const words = `cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`;
+    if (notes) notes.error(words, { event: 'sync_failed', folder });
+    else process.stderr.write(`wirestate client: ${printable(words)}\n`);
+  }
   summary(results, unsynced.length);
   // The files are there all the same; what stdout did not take is one line, and exit 7.
   const unwritten = resultWrites?.unwritten();
   resultWrites?.stop();
-  if (unwritten) process.stderr.write(`wirestate client: ${unwritten}\n`);
+  if (unwritten) sayUnwritten(unwritten, 'client', notes);
   return Math.max(worstCode(results, unsynced.length), unwritten ? EXIT.localFile : EXIT.ok);
 }
 

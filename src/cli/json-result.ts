@@ -62,14 +62,20 @@ export function printResult(result: ClientResult, out: NodeJS.WritableStream = p
  * Writes the one result line and returns the run's exit code; a stdout that does not take it (`> /dev/full`) is one
  * line on stderr, `wirestate COMMAND: cannot write the result to standard output: WHY`, and exit 7.
  */
-export async function writeResult(result: ClientResult, command: string): Promise<number> {
+export async function writeResult(result: ClientResult, command: string, notes?: Logger): Promise<number> {
   try {
     await streamWritten(process.stdout, resultLine(result));
     return result.exitCode;
   } catch (error) {
-    process.stderr.write(`wirestate ${command}: ${unwrittenResult(standardOutputCause(errorCode(error)))}\n`);
+    sayUnwritten(unwrittenResult(standardOutputCause(errorCode(error))), command, notes);
     return EXIT.localFile;
   }
+}
+
+/** The line saying stdout did not take the result: plain, or a JSON error line with `--log-format json` (`notes`). */
+export function sayUnwritten(words: string, command: string, notes?: Logger): void {
+  if (notes) notes.error(words, { event: 'result_unwritten', exit_code: EXIT.localFile });
+  else process.stderr.write(`wirestate ${command}: ${words}\n`);
 }
 
 /** The words for result lines stdout did not take: `what` is `result` (one object) or `results` (a run's). */

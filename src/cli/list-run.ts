@@ -94,6 +94,7 @@ export async function runList(args: ClientArgs): Promise<number> {
         exitCode,
       },
       'client',
+      notes,
     );
   if (output !== undefined) {
     process.stdout.write(output);

@@ -111,3 +111,25 @@ it('transfer client, several files --json with stdout unwritable: one line, exit
   expect(await readFile(first, 'utf8')).toBe('hello\n');
   expect(await readFile(second, 'utf8')).toBe('world\n');
 });
+
+it('transfer client --json --log-format json with stdout unwritable: that line is JSON too, one file or several', async () => {
+  await writeFile(join(root, 'b.txt'), 'world\n');
+  const at = `127.0.0.1:${transfer.port}`;
+  const [first, second] = [join(root, 'first.txt'), join(root, 'second.txt')];
+  const json = ['--json', '--log-format', 'json'];
+  for (const [args, what] of [
+    [['-v', 'a.txt', '-l', first], 'result'],
+    [['-v', 'a.txt', '-l', first, '-v', 'b.txt', '-l', second], 'results'],
+    [['--list'], 'result'],
+  ] as const) {
+    const result = await toFullStdout(['client', '-s', at, ...args, ...json]);
+    expect(result.code).toBe(EXIT.localFile);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.at(-1) && JSON.parse(lines.at(-1)!)).toMatchObject({
+      level: 'error',
+      message: `cannot write the ${what} to standard output: ${NO_ROOM}`,
+      event: 'result_unwritten',
+      exit_code: EXIT.localFile,
+    });
+  }
+});
