@@ -266,6 +266,9 @@ const resultFields = (file: FilePair, settings: TransferSettings, result: FileRe
   exitCode: result.exitCode,
 });
 
+/** The names Linux gives the process's own stdin. */
+const STDIN_NAMES = ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'];
+
 /** The files the flags name: the `-v`/`-l` pairs (the seed's defaults for a lone one), then the list's lines. */
 async function filesOf(args: ClientArgs): Promise<FilePair[]> {
   const remotes = args['server-file-name'] ?? [];
@@ -279,15 +282,14 @@ async function filesOf(args: ClientArgs): Promise<FilePair[]> {
         : [];
   const files = [...paired, ...(listFile === undefined ? [] : await readList(listFile))];
   if (files.length > 1) await refuseWhatTakesOneFile(files, args);
-  // The list took stdin: an upload from `-` would find it empty.
-  if (
-    listFile !== undefined &&
-    isStandardStream(listFile) &&
-    args.mode === 'upload' &&
-    files.some((file) => isStandardStream(file.local))
-  )
+  // The list took stdin: an upload from `-` (or a name of stdin such as /dev/stdin) would find it empty.
+  const fromStdin =
+    listFile !== undefined && isStandardStream(listFile) && args.mode === 'upload'
+      ? files.find((file) => isStandardStream(file.local) || STDIN_NAMES.includes(resolve(file.local)))
+      : undefined;
+  if (fromStdin)
     throw new CommandError(
-      '--list-file - reads the list from stdin, which leaves none for an upload from -: name a local file',
+      `--list-file - reads the list from stdin, which leaves none for an upload from ${fromStdin.local || '-'}: name a local file`,
       EXIT.usage,
     );
   return files;

@@ -38,6 +38,19 @@ it('refuses an upload from - in a list read from stdin (exit 2, one line, nothin
   expect(await readdir(root)).toEqual(['here.txt']);
 });
 
+it.each(['/dev/stdin', '/proc/self/fd/0'])(
+  'refuses an upload from %s in a list read from stdin, as from -',
+  async (name) => {
+    const result = await client('upload', `up.bin\t${name}\n`);
+    expect(result).toEqual({
+      code: EXIT.usage,
+      stdout: '',
+      stderr: `wirestate: --list-file - reads the list from stdin, which leaves none for an upload from ${name}: name a local file; see --help\n`,
+    });
+    expect(await readdir(root)).toEqual(['here.txt']);
+  },
+);
+
 it('still downloads to - (stdout) from a list read from stdin', async () => {
   const result = await client('download', 'here.txt\t-\n');
   expect({ code: result.code, stdout: result.stdout }).toEqual({ code: EXIT.ok, stdout: 'served bytes\n' });
