@@ -55,6 +55,15 @@ describe('FolderFiles lookups', () => {
     expect(await readFile(canary, 'utf8')).toBe('outside the root');
   });
 
+  it.each(['invoice\u202etxt.exe', 'a\u2066b\u2069', 'x\u200f'])(
+    'refuses to create %j (a bidirectional control), and still serves a file already so named',
+    async (name) => {
+      expect(await files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code: 'name.reserved' });
+      await writeFile(join(files.root, name), 'placed here');
+      expect(files.lookupDownload(name, 'c1')).toMatchObject({ kind: 'found', size: 11 });
+    },
+  );
+
   it('refuses a symlink that points out of the root, for download and for upload into it', async () => {
     await symlink(canary, join(files.root, 'link-out'));
     await symlink(base, join(files.root, 'dir-out'));

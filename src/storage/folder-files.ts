@@ -30,7 +30,7 @@ import { makeFolders } from './make-folders';
 import { assertInside, openFileInside } from './jail';
 import { NameHolds } from './name-holds';
 import { RoomPromises } from './room-promises';
-import { checkName, isWirestatePart } from './name-rules';
+import { checkName, checkNewName, isWirestatePart } from './name-rules';
 import { readRange, unreadable } from './read-range';
 import { createResumableFile } from './resumable-file';
 import { LiveParts } from './live-parts';
@@ -101,7 +101,7 @@ export class FolderFiles implements ServerFiles {
     let path: string;
     let segments: string[] = [];
     try {
-      segments = checkName(name);
+      segments = checkNewName(name);
       const folder = assertInside(this.root, await realpath(join(this.root, ...segments.slice(0, -1))));
       path = join(folder, segments[segments.length - 1]);
     } catch (error) {

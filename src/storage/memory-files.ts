@@ -15,7 +15,7 @@ import type {
 import { outgoingBytes } from './outgoing-bytes';
 import { errorCode } from './errors';
 import { NameHolds } from './name-holds';
-import { checkName } from './name-rules';
+import { checkName, checkNewName } from './name-rules';
 
 export interface MemoryFilesOptions {
   /** Bytes of room for an upload. */
@@ -53,7 +53,7 @@ export class MemoryFiles implements ServerFiles {
   }
 
   async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
-    const key = this.keyOf(name);
+    const key = this.keyOf(name, checkNewName);
     if (typeof key !== 'string') return key;
     if (this.files.has(key)) return { kind: 'exists' };
     if (!this.holds.claim(key, owner)) return { kind: 'busy' };
@@ -142,9 +142,9 @@ export class MemoryFiles implements ServerFiles {
     };
   }
 
-  private keyOf(name: string): string | { kind: 'refused'; code: string } {
+  private keyOf(name: string, check = checkName): string | { kind: 'refused'; code: string } {
     try {
-      return checkName(name).join('/');
+      return check(name).join('/');
     } catch (error) {
       return { kind: 'refused', code: errorCode(error) };
     }

@@ -1,7 +1,8 @@
 /**
  * The rules a requested name must pass before any file system call, shared by
  * the folder and memory stores: relative, no `..`, no NUL, backslash or
- * control bytes, not ending in `/` (a folder), and never one of wirestate's own temporary files.
+ * control bytes, not ending in `/` (a folder), and never one of wirestate's own temporary files; a name a
+ * store is to create (an upload's), no bidirectional controls either.
  */
 import { WirestateError } from './errors';
 
@@ -36,4 +37,15 @@ export function checkName(name: string): string[] {
   if (segments.includes('..')) throw new WirestateError('name.escapes', '".." in name');
   if (isWirestatePart(segments[segments.length - 1])) throw new WirestateError('name.reserved', 'temporary file name');
   return segments;
+}
+
+/**
+ * `checkName` for a name a store is to create: no bidirectional controls either (RLO and its kin), with which an
+ * uploader could plant `invoice\u202Etxt.exe`, shown as `invoiceexe.txt` by a listing that does not escape them.
+ * A file already there with one is still served, and wirestate's client shows it escaped.
+ */
+export function checkNewName(name: string): string[] {
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name))
+    throw new WirestateError('name.reserved', 'a bidirectional control character, which makes a name read as another');
+  return checkName(name);
 }
