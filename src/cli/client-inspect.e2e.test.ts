@@ -43,3 +43,19 @@ it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits
   }
   expect(await exited).toEqual([0, null]);
 });
+
+it.each(['SIGINT', 'SIGTERM'] as const)(
+  'a %s as soon as the result line is out (before the note) closes the page too: exit 0, not death by signal',
+  async (signal) => {
+    const local = join(base, `got-${signal}.txt`);
+    const args = ['client', '--inspect', '0', '-s', `127.0.0.1:${server.port}`, '-v', 'one.txt', '-l', local];
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    while (!stderr.includes('downloaded 3 B')) await once(child.stderr, 'data');
+    child.kill(signal);
+    expect(await exited).toEqual([0, null]);
+    expect(await readFile(local, 'utf8')).toBe('abc');
+  },
+);
