@@ -42,6 +42,10 @@ it.each([
   [['--nope=1', 'upper', 'client', 'hi'], 'unknown option --nope'],
   // A command's own flag before it: its value was taken for the command ("unknown command: 127.0.0.1").
   [
+    ['--record', 'traces', '-l', '0', 'server'],
+    "-l goes after the command's name: only the flags every command shares \\(--log-format, --record, --inspect, -d\\) may come before it",
+  ],
+  [
     ['--host', '127.0.0.1', 'server'],
     "--host goes after the command's name: only the flags every command shares \\(--log-format, --record, --inspect, -d\\) may come before it",
   ],

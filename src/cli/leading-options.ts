@@ -41,11 +41,14 @@ export const strayFlag = (argv: string[]): string | undefined =>
 /**
  * For a first word that names no command: the flag typed before it that no command shares (`--host` in
  * `wirestate --host 127.0.0.1 server`), whose value was then taken for the command; undefined if there is none.
+ * The shared flags before it are passed over with their values (`--log-format json --host 1 server`).
  */
 export const misplacedFlag = (typed: string[]): string | undefined => {
-  const leading = typed.slice(
-    0,
-    typed.findIndex((word) => !word.startsWith('-') || word === '--'),
-  );
-  return leading.find((word) => !isSharedFlag(word))?.split('=')[0];
+  for (let index = 0; index < typed.length && typed[index].startsWith('-') && typed[index] !== '--'; index++) {
+    const word = typed[index];
+    if (!isSharedFlag(word)) return word.split('=')[0];
+    const takesNext = TAKING_A_VALUE.includes(word) || (word === '--inspect' && /^\d+$/.test(typed[index + 1] ?? ''));
+    if (takesNext) index++;
+  }
+  return undefined;
 };
