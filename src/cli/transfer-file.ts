@@ -324,12 +324,15 @@ export async function transferFile(
   }
   if (!outcome.ok && outcome.outcome === 'local_error')
     return failed(EXIT.localFile, localFailureWords(localName, outcome), outcome);
+  // A reset before the server said a word is a refused connection whether it came at connect or just after (the
+  // timing falls either way): exit 6, as at connect, not 5.
+  const refused = outcome.code === 'socket.error' && heard === 0;
   if (!outcome.ok)
     return failed(
-      exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),
+      refused ? EXIT.cannotConnect : exitCodeFor(outcome.outcome, FILE_TRANSFER_EXITS),
       outcomeWords(outcome.outcome, outcome.detail),
       outcome,
-      outcome.code === 'socket.error' && heard === 0,
+      refused,
     );
   return { exitCode: EXIT.ok, outcome, startedMs, ...(stand.resumedFrom > 0 && { resumedFrom: stand.resumedFrom }) };
 }

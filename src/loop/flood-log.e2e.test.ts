@@ -62,7 +62,7 @@ it('logs the first refusal from an address in full and the rest as one count', a
   server.child.kill('SIGTERM');
   await server.exited;
   const log = server.output();
-  expect(log.match(/refused 127\.0\.0\.2:\d+: 1 connections open from 127\.0\.0\.2/g)).toHaveLength(1);
+  expect(log.match(/refused 127\.0\.0\.2:\d+: 1 connection open from 127\.0\.0\.2/g)).toHaveLength(1);
   expect(log).toContain(`refused ${FLOOD - 1} more connection(s) from 127.0.0.2 in the last 10 s`);
   expect(log.split('\n').filter((line) => line.includes('refused')).length).toBe(2);
 });

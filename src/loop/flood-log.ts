@@ -23,7 +23,7 @@ export class FloodLog {
     private readonly intervalMs = FLOOD_LOG_INTERVAL_MS,
   ) {}
 
-  happened(address: string, line: string, meta?: { connection: string }): void {
+  happened(address: string, line: string, meta?: object): void {
     const count = this.more.get(address);
     if (count !== undefined) {
       this.more.set(address, count + 1);

@@ -41,6 +41,9 @@ export interface TcpServerOptions {
 /** A listening TCP server. */
 export type TcpServer = ListeningServer;
 
+/** `1 connection open`, `3 connections open`. */
+const connectionsOpen = (count: number) => `${count} connection${count === 1 ? '' : 's'} open`;
+
 export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const { protocol, log } = options;
   const sockets = new OpenSet<Socket>();
@@ -58,11 +61,13 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     // Every line about this connection carries these fields (the JSON log prints them).
     const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
     const address = accepted.remoteAddress ?? GONE_PEER;
+    // A refusal's line carries the fields a connection's lines do (the JSON log prints them).
+    const refused = { connection: id, protocol: protocol.name, peer, event: 'refused' };
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       refusals.happened(
         address,
-        `refused ${peer}: ${sockets.size} connections open, the most --max-connections allows`,
-        { connection: id },
+        `refused ${peer}: ${connectionsOpen(sockets.size)}, the most --max-connections allows`,
+        refused,
       );
       accepted.resetAndDestroy();
       return;
@@ -71,8 +76,8 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     if (fromAddress >= (options.maxPerAddress ?? Infinity)) {
       refusals.happened(
         address,
-        `refused ${peer}: ${fromAddress} connections open from ${address}, the most --max-per-address allows`,
-        { connection: id },
+        `refused ${peer}: ${connectionsOpen(fromAddress)} from ${address}, the most --max-per-address allows`,
+        refused,
       );
       accepted.resetAndDestroy();
       return;
