@@ -22,14 +22,20 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits 0, however many come at once', async () => {
-  const local = join(base, 'got.txt');
+/** Downloads one.txt into `local` with --inspect 0, and waits until stderr holds `until`; its stderr so far and its exit. */
+async function inspectedDownload(local: string, until: string) {
   const args = ['client', '--inspect', '0', '-s', `127.0.0.1:${server.port}`, '-v', 'one.txt', '-l', local];
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit');
-  while (!stderr.includes('until you press Ctrl-C')) await once(child.stderr, 'data');
+  while (!stderr.includes(until)) await once(child.stderr, 'data');
+  return { child, stderr, exited };
+}
+
+it('says "downloaded ..." before the inspector stays open, and Ctrl-C then exits 0, however many come at once', async () => {
+  const local = join(base, 'got.txt');
+  const { child, stderr, exited } = await inspectedDownload(local, 'until you press Ctrl-C');
   const lines = stderr.trimEnd().split('\n');
   expect(lines.at(-2)).toMatch(/^downloaded 3 B in \d+\.\d\d s \(.*\/s\)$/);
   expect(lines.at(-1)).toMatch(
@@ -48,12 +54,7 @@ it.each(['SIGINT', 'SIGTERM'] as const)(
   'a %s as soon as the result line is out (before the note) closes the page too: exit 0, not death by signal',
   async (signal) => {
     const local = join(base, `got-${signal}.txt`);
-    const args = ['client', '--inspect', '0', '-s', `127.0.0.1:${server.port}`, '-v', 'one.txt', '-l', local];
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit');
-    while (!stderr.includes('downloaded 3 B')) await once(child.stderr, 'data');
+    const { child, exited } = await inspectedDownload(local, 'downloaded 3 B');
     child.kill(signal);
     expect(await exited).toEqual([0, null]);
     expect(await readFile(local, 'utf8')).toBe('abc');

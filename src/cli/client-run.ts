@@ -17,7 +17,7 @@ import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';
 import { errnoWords } from '../log/errno-words';
 import { parseHostPort } from './host-port';
-import { outcomeFields, printResult, sayUnwritten, watchResultWrites, writeResult } from './json-result';
+import { UNWRITTEN, outcomeFields, printResult, sayRunError, watchResultWrites, writeResult } from './json-result';
 import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
@@ -43,7 +43,7 @@ export async function runClient(args: ClientArgs): Promise<number> {
   const jsonLines = jsonNotes(args);
   if (jsonLines) sayCutPartsWith((words, fields) => jsonLines.warn(words, fields));
   if (args.mode === 'download') {
-    const notes = new Progress(process.stderr, args.quiet || args.json, jsonNotes(args));
+    const notes = new Progress(process.stderr, args.quiet || args.json, jsonLines);
     for (const path of await removeStaleDownloads(
       files.map(({ local }) => local).filter((local) => !isStandardStream(local)),
     ))
@@ -174,16 +174,18 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
   // Every file arrived is on disk to stay before the run says it is done (download-folders.ts).
   const unsynced = await settings.folders.syncCommitted();
   stopReporting();
-  for (const { folder, error } of unsynced) {
-    const words = `cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`;
-    if (notes) notes.error(words, { event: 'sync_failed', folder });
-    else process.stderr.write(`wirestate client: ${printable(words)}\n`);
-  }
+  for (const { folder, error } of unsynced)
+    sayRunError(
+      `cannot sync ${folder}, where files arrived: ${errnoWords(errorCode(error))}`,
+      { event: 'sync_failed', folder },
+      'client',
+      notes,
+    );
   summary(results, unsynced.length);
   // The files are there all the same; what stdout did not take is one line, and exit 7.
   const unwritten = resultWrites?.unwritten();
   resultWrites?.stop();
-  if (unwritten) sayUnwritten(unwritten, 'client', notes);
+  if (unwritten) sayRunError(unwritten, UNWRITTEN, 'client', notes);
   return Math.max(worstCode(results, unsynced.length), unwritten ? EXIT.localFile : EXIT.ok);
 }
 

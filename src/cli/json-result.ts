@@ -67,15 +67,18 @@ export async function writeResult(result: ClientResult, command: string, notes?:
     await streamWritten(process.stdout, resultLine(result));
     return result.exitCode;
   } catch (error) {
-    sayUnwritten(unwrittenResult(standardOutputCause(errorCode(error))), command, notes);
+    sayRunError(unwrittenResult(standardOutputCause(errorCode(error))), UNWRITTEN, command, notes);
     return EXIT.localFile;
   }
 }
 
-/** The line saying stdout did not take the result: plain, or a JSON error line with `--log-format json` (`notes`). */
-export function sayUnwritten(words: string, command: string, notes?: Logger): void {
-  if (notes) notes.error(words, { event: 'result_unwritten', exit_code: EXIT.localFile });
-  else process.stderr.write(`wirestate ${command}: ${words}\n`);
+/** The fields of the line saying stdout did not take the result. */
+export const UNWRITTEN = { event: 'result_unwritten', exit_code: EXIT.localFile };
+
+/** A run's error line that no session says: plain (`wirestate COMMAND: WORDS`), or with `notes` (`--log-format json`) a JSON error line with `fields`. */
+export function sayRunError(words: string, fields: object, command: string, notes?: Logger): void {
+  if (notes) notes.error(words, fields);
+  else process.stderr.write(`wirestate ${command}: ${printable(words)}\n`);
 }
 
 /** The words for result lines stdout did not take: `what` is `result` (one object) or `results` (a run's). */

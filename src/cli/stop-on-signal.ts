@@ -14,7 +14,7 @@
  */
 import { reportBulkBytes } from '../engine/bulk-actors';
 import { errnoWords } from '../log/errno-words';
-import { printable } from './printable';
+import { sayRunError } from './json-result';
 import { writeKeptParts } from '../storage/written-at-exit';
 import type { SessionActor } from '../engine/session-actor';
 
@@ -31,8 +31,7 @@ const runs = new Set<(signal: NodeJS.Signals) => void>();
 let stopping = false;
 
 /** How a kept part the disk would not take whole is said: a plain line, unless the run says its lines as JSON. */
-let sayCut = (words: string, _fields: object): void =>
-  void process.stderr.write(`wirestate client: ${printable(words)}\n`);
+let sayCut = (words: string, fields: object): void => sayRunError(words, fields, 'client');
 
 /** The run says its lines through `say` (--log-format json): the line about a cut kept part too, with its fields. */
 export function sayCutPartsWith(say: (words: string, fields: object) => void): void {

@@ -210,6 +210,7 @@ export async function transferFile(
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
+  /** `answered`: the server has said where the transfer starts (resume from a kept part, or from 0). */
   const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0, answered: false };
   const sayInterrupted = (signal: NodeJS.Signals) => {
     unlock();
@@ -217,16 +218,15 @@ export async function transferFile(
     // A download's part is kept once a byte is in it, and an earlier run's part stays as it was until the server has
     // answered (resume from it, or start over): until then the line counts what that part holds, of the size it was
     // kept for. An upload's count is what left here, not what the server has, which may be more.
-    const earlier = stand.answered ? undefined : resumable.resume;
-    const keptEarlier = (earlier?.offset ?? 0) > 0;
-    const bytes = keptEarlier ? (earlier?.offset ?? 0) : stand.bytes;
-    const total = keptEarlier && stand.total === 0 ? (earlier?.size ?? 0) : stand.total;
+    const earlier = !stand.answered && (resumable.resume?.offset ?? 0) > 0 ? resumable.resume : undefined;
+    const bytes = earlier?.offset ?? stand.bytes;
+    const total = earlier && stand.total === 0 ? earlier.size : stand.total;
     const of = total > 0 ? ` of ${formatBytes(total)}` : '';
-    const kept = keptEarlier || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
+    const kept = earlier !== undefined || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
     const words =
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ` +
       (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
-    const fields = { ...about, event: 'interrupted', signal, bytes, resumable: stand.resumes || keptEarlier };
+    const fields = { ...about, event: 'interrupted', signal, bytes, resumable: stand.resumes || earlier !== undefined };
     interrupted({ words, fields, bytes, signal });
   };
   const showProgress = (
@@ -238,12 +238,10 @@ export async function transferFile(
     progress.update(0, size, awaiting);
     // Without an error callback, xstate rethrows a failed machine's error and the process crashes; the session reports it.
     let fellBack = false;
-    let started = false;
     actor.subscribe({
       next: (snapshot) => {
         const { start, size: total } = snapshot.context;
-        if (start !== undefined && !started) {
-          started = true;
+        if (start !== undefined && !stand.answered) {
           stand.answered = true;
           const kept = resumable.resume?.offset ?? 0;
           if (start > 0) {

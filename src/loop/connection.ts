@@ -138,11 +138,12 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     // FIN while the machine works; one that reads into lent memory stops at once: it reads on as far. Not
     // while the machine waits for its disk (a flow-control state): that read would be a whole lent buffer
     // the decoder then has to copy, each time the disk is busy; the peer's bytes wait in the kernel instead.
-    const readAhead =
-      options.reads !== undefined &&
-      pump.buffered < socket.readableHighWaterMark &&
-      !actor.getSnapshot().hasTag(FLOW_CONTROL_TAG);
-    const reading = wanted || readAhead;
+    // Asked only when the machine wants nothing: a chunk delivered in a reading state pays nothing for it.
+    const reading =
+      wanted ||
+      (options.reads !== undefined &&
+        pump.buffered < socket.readableHighWaterMark &&
+        !actor.getSnapshot().hasTag(FLOW_CONTROL_TAG));
     if (reading && socket.isPaused()) socket.resume();
     else if (!reading && !socket.isPaused()) socket.pause();
   };

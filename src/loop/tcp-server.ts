@@ -58,11 +58,11 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (accepted) => {
     const id = nextConnectionId('c');
     const peer = peerName(accepted);
-    // Every line about this connection carries these fields (the JSON log prints them).
-    const connectionLog = log.child({ connection: id, protocol: protocol.name, peer });
+    // Every line about this connection carries these fields (the JSON log prints them), a refusal's too.
+    const about = { connection: id, protocol: protocol.name, peer };
+    const connectionLog = log.child(about);
     const address = accepted.remoteAddress ?? GONE_PEER;
-    // A refusal's line carries the fields a connection's lines do (the JSON log prints them).
-    const refused = { connection: id, protocol: protocol.name, peer, event: 'refused' };
+    const refused = { ...about, event: 'refused' };
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       refusals.happened(
         address,

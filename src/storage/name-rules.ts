@@ -45,7 +45,7 @@ export function checkName(name: string): string[] {
  * A file already there with one is still served, and wirestate's client shows it escaped.
  */
 export function checkNewName(name: string): string[] {
-  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name))
+  if (/\p{Bidi_Control}/u.test(name))
     throw new WirestateError('name.reserved', 'a bidirectional control character, which makes a name read as another');
   return checkName(name);
 }
