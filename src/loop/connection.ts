@@ -59,7 +59,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { id, log, record } = options;
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
-  const { actor, pump, close } = openSession(spec, { ...options, held: () => socket.writableNeedDrain });
+  const { actor, pump, close } = openSession(spec, {
+    ...options,
+    held: () => socket.writableNeedDrain,
+    requested: () => guard?.requested(),
+  });
   const tellActive = (event: { type: 'socket.error'; code: string }) =>
     actor.getSnapshot().status === 'active' && pump.send(event);
   const progress = watchSendProgress(
@@ -82,7 +86,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         resetSocket(socket);
       },
     );
-  actor.on('session.request', () => guard?.requested());
   let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
   const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));
   const settle = () => {

@@ -24,50 +24,99 @@ export interface SendProgress {
   stop(): void;
 }
 
+/** One socket's watch, looked at on its interval's ticks. */
+class Watch implements SendProgress {
+  private acknowledgedBytes = 0;
+  private tells = true;
+  private looking = false;
+  /** Ticks before this one are skipped: see `watchSendProgress`. */
+  private readonly firstTick: number;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ticker: Ticker,
+    private readonly onProgress: (waiting: number) => void,
+  ) {
+    this.firstTick = ticker.count + 2;
+  }
+
+  acknowledged(): number {
+    return this.acknowledgedBytes;
+  }
+
+  stop(): void {
+    this.ticker.remove(this);
+  }
+
+  async look(tick: number): Promise<void> {
+    // Bytes the kernel has accepted: Node counts a write as written once it is handed over.
+    const before = this.socket.bytesWritten - this.socket.writableLength;
+    if (tick < this.firstTick || this.looking || before <= this.acknowledgedBytes) return;
+    this.looking = true;
+    const unacknowledged = this.tells ? await unacknowledgedBytes(this.socket) : 0;
+    this.looking = false;
+    if (!this.ticker.has(this)) return;
+    if (unacknowledged === undefined) this.tells = false;
+    // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
+    // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
+    // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
+    else if (before - unacknowledged > this.acknowledgedBytes) {
+      this.acknowledgedBytes = before - unacknowledged;
+      this.onProgress(this.socket.bytesWritten - this.acknowledgedBytes);
+    }
+  }
+}
+
+/**
+ * One timer per interval for every socket watched on it, running only while there is one: their looks come
+ * on the same ticks and share one read of the table (tcp-table.ts), and a connection holds no timer of its own.
+ */
+class Ticker {
+  count = 0;
+  private readonly watches = new Set<Watch>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly everyMs: number) {}
+
+  add(watch: Watch): void {
+    this.watches.add(watch);
+    this.timer ??= setInterval(() => this.tick(), this.everyMs).unref();
+  }
+
+  has(watch: Watch): boolean {
+    return this.watches.has(watch);
+  }
+
+  remove(watch: Watch): void {
+    this.watches.delete(watch);
+    if (this.watches.size > 0 || this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    this.count++;
+    for (const watch of this.watches) void watch.look(this.count);
+  }
+}
+
+const tickers = new Map<number, Ticker>();
+
 /**
  * Starts watching, every `everyMs`. `onProgress` gets the bytes handed to the socket that the peer has not
  * acknowledged yet. Where the system does not tell (not Linux), bytes the kernel took count as acknowledged.
+ * The first look skips the tick that falls within the socket's first interval: a connection that lives a few
+ * milliseconds (a small request) would otherwise make a busy server read the whole table, thousands of
+ * TIME_WAIT rows (4 MB, 50 ms with 26k rows), about every second, for nothing.
  */
 export function watchSendProgress(
   socket: Socket,
   everyMs: number,
   onProgress: (waiting: number) => void,
 ): SendProgress {
-  let acknowledged = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let tells = true;
-  // Bytes the kernel has accepted: Node counts a write as written once it is handed over.
-  const accepted = () => socket.bytesWritten - socket.writableLength;
-
-  const poll = async () => {
-    const before = accepted();
-    if (before > acknowledged) {
-      const unacknowledged = tells ? await unacknowledgedBytes(socket) : 0;
-      if (stopped) return;
-      if (unacknowledged === undefined) tells = false;
-      // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
-      // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
-      // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
-      else if (before - unacknowledged > acknowledged) {
-        acknowledged = before - unacknowledged;
-        onProgress(socket.bytesWritten - acknowledged);
-      }
-    }
-    timer = setTimeout(() => void poll(), untilNextTick()).unref();
-  };
-  // On the same ticks for every socket (multiples of everyMs): their looks share one read of the table (tcp-table.ts).
-  const untilNextTick = () => everyMs - (performance.now() % everyMs);
-  // The first look skips the tick that falls within the socket's first interval: a connection that lives a few
-  // milliseconds (a small request) would otherwise make a busy server read the whole table, thousands of
-  // TIME_WAIT rows (4 MB, 50 ms with 26k rows), about every second, for nothing.
-  timer = setTimeout(() => void poll(), untilNextTick() + everyMs).unref();
-
-  return {
-    acknowledged: () => acknowledged,
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  let ticker = tickers.get(everyMs);
+  if (ticker === undefined) tickers.set(everyMs, (ticker = new Ticker(everyMs)));
+  const watch = new Watch(socket, ticker, onProgress);
+  ticker.add(watch);
+  return watch;
 }

@@ -27,6 +27,8 @@ export interface SessionOptions {
   logsEnd?: boolean;
   /** False for a UDP peer: its life ends with the quiet period that ends it, so bytes over its length tell no speed. */
   endRate?: boolean;
+  /** Hears each request the machine announces, after its line is logged (a server's slot guard: the deadline is met). */
+  requested?: () => void;
 }
 
 export interface Session {
@@ -54,6 +56,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   actor.on('session.request', ({ summary, operation, name, event = 'request', level = 'info' }: SessionRequest) => {
     if (event === 'request') asked = { operation, name };
     log.log(level, summary, { connection: id, event, operation, name });
+    options.requested?.();
   });
   return {
     actor,

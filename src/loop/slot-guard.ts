@@ -38,52 +38,69 @@ export function guardSlot(
   taken: () => number,
   cut: (code: string, reason: string) => void,
 ): SlotGuard {
-  let deadline: NodeJS.Timeout | undefined;
-  let window: NodeJS.Timeout | undefined;
-  let movedBefore = 0;
-  // Bytes that have actually arrived or left: what is still queued for the peer, or in its way, has not moved.
-  const moved = () => socket.bytesRead + taken();
+  return new Guard(socket, limits, taken, cut);
+}
 
-  const arm = () => {
-    deadline ??= setTimeout(
-      () =>
-        cut('request_timeout', `request not complete within ${limits.requestTimeoutMs / 1000} s (--request-timeout)`),
-      limits.requestTimeoutMs,
+/** A class rather than closures: every connection of a server holds one, idle ones too. */
+class Guard implements SlotGuard {
+  private deadline: NodeJS.Timeout | undefined;
+  private window: NodeJS.Timeout | undefined;
+  private movedBefore = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: SlotLimits,
+    private readonly taken: () => number,
+    private readonly cut: (code: string, reason: string) => void,
+  ) {
+    this.arm();
+  }
+
+  requested(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
+  received(bulk: boolean): void {
+    if (!bulk) this.arm();
+  }
+
+  bulk(inBulk: boolean): void {
+    if (inBulk) this.requested();
+    if (inBulk && !this.window) {
+      this.movedBefore = this.moved();
+      this.window = setInterval(() => this.checkRate(), this.limits.rateWindowMs).unref();
+    } else if (!inBulk && this.window) {
+      clearInterval(this.window);
+      this.window = undefined;
+    }
+  }
+
+  stop(): void {
+    this.requested();
+    clearInterval(this.window);
+  }
+
+  /** Bytes that have actually arrived or left: what is still queued for the peer, or in its way, has not moved. */
+  private moved(): number {
+    return this.socket.bytesRead + this.taken();
+  }
+
+  private arm(): void {
+    const { requestTimeoutMs } = this.limits;
+    this.deadline ??= setTimeout(
+      () => this.cut('request_timeout', `request not complete within ${requestTimeoutMs / 1000} s (--request-timeout)`),
+      requestTimeoutMs,
     ).unref();
-  };
-  const disarm = () => {
-    clearTimeout(deadline);
-    deadline = undefined;
-  };
-  const checkRate = () => {
-    const rate = ((moved() - movedBefore) * 1000) / limits.rateWindowMs;
-    if (rate < limits.minRate) {
-      cut(
-        'too_slow',
-        `${rate.toFixed(0)} B/s over ${limits.rateWindowMs / 1000} s, under --min-rate ${limits.minRate}`,
-      );
+  }
+
+  private checkRate(): void {
+    const { minRate, rateWindowMs } = this.limits;
+    const rate = ((this.moved() - this.movedBefore) * 1000) / rateWindowMs;
+    if (rate < minRate) {
+      this.cut('too_slow', `${rate.toFixed(0)} B/s over ${rateWindowMs / 1000} s, under --min-rate ${minRate}`);
       return;
     }
-    movedBefore = moved();
-  };
-
-  arm();
-  return {
-    requested: disarm,
-    received: (bulk) => bulk || arm(),
-    bulk: (inBulk) => {
-      if (inBulk) disarm();
-      if (inBulk && !window) {
-        movedBefore = moved();
-        window = setInterval(checkRate, limits.rateWindowMs).unref();
-      } else if (!inBulk && window) {
-        clearInterval(window);
-        window = undefined;
-      }
-    },
-    stop: () => {
-      disarm();
-      clearInterval(window);
-    },
-  };
+    this.movedBefore = this.moved();
+  }
 }
