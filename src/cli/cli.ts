@@ -20,7 +20,7 @@ import { refuseBlankValues } from './blank-values';
 import { refuseStrayBrackets, unbracketHost } from './bracketed-host';
 import { refuseTooLongTimes } from './timer-values';
 import { refuseFractionalCounts } from './whole-values';
-import { commandFirst, misplacedFlag, strayFlag } from './leading-options';
+import { commandFirst, misplacedFlag, strayFlag, wordAfterEarlyEnd } from './leading-options';
 import { refuseEmptyInspectPort } from './empty-inspect-port';
 import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-word';
 import { REPEATABLE_OPTIONS } from './repeatable-option';
@@ -75,7 +75,13 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
   const entries = commandEntries(protocols);
   const named = namedCommand(argv);
   // Before yargs, which would take the word for flags (and print the help for an `h` among them).
-  const dashed = named === 'client' && !completing(argv) ? dashAfterFileFlag(argv) : undefined;
+  const early = completing(argv) ? undefined : wordAfterEarlyEnd(typed);
+  const dashed =
+    early !== undefined
+      ? `-- ends the options, so the command's name goes before it${early ? ` (wirestate ${early} ...)` : ''}`
+      : named === 'client' && !completing(argv)
+        ? dashAfterFileFlag(argv)
+        : undefined;
   if (dashed !== undefined) {
     writeFailure(argv, dashed, EXIT.usage);
     process.exit(EXIT.usage);

@@ -49,6 +49,13 @@ it.each([
     ['--host', '127.0.0.1', 'server'],
     "--host goes after the command's name: only the flags every command shares \\(--log-format, --record, --inspect, -d\\) may come before it",
   ],
+  // Before: yargs took the words after `--` for arguments, ran nothing and exited 0.
+  [['--', 'server'], "-- ends the options, so the command's name goes before it \\(wirestate server \\.\\.\\.\\)"],
+  [
+    ['-d', '--', 'upper', 'server'],
+    "-- ends the options, so the command's name goes before it \\(wirestate upper \\.\\.\\.\\)",
+  ],
+  [['--'], "-- ends the options, so the command's name goes before it"],
 ])('%j: "%s", exit 2', refusedInWords);
 
 it('--log-format json and no command: "name a command" as a JSON error line, exit 2', async () => {

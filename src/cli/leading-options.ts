@@ -39,6 +39,22 @@ export const strayFlag = (argv: string[]): string | undefined =>
   argv.find((word) => word.startsWith('-') && !isSharedFlag(word));
 
 /**
+ * The word after a `--` that comes before any command's name (`wirestate -- server`), '' when nothing follows it,
+ * undefined when the line has no such `--`. yargs takes the words after it for arguments, so the command would
+ * be named by none of them: nothing ran, and the exit said success.
+ */
+export const wordAfterEarlyEnd = (typed: string[]): string | undefined => {
+  let index = 0;
+  while (index < typed.length && typed[index].startsWith('-') && typed[index] !== '--')
+    index += takesNextWord(typed, index) ? 2 : 1;
+  return typed[index] === '--' ? (typed[index + 1] ?? '') : undefined;
+};
+
+/** Whether the flag at `index`, before the command, takes the word after it for its value. */
+const takesNextWord = (typed: string[], index: number): boolean =>
+  TAKING_A_VALUE.includes(typed[index]) || (typed[index] === '--inspect' && /^\d+$/.test(typed[index + 1] ?? ''));
+
+/**
  * For a first word that names no command: the flag typed before it that no command shares (`--host` in
  * `wirestate --host 127.0.0.1 server`), whose value was then taken for the command; undefined if there is none.
  * The shared flags before it are passed over with their values (`--log-format json --host 1 server`).
@@ -47,8 +63,7 @@ export const misplacedFlag = (typed: string[]): string | undefined => {
   for (let index = 0; index < typed.length && typed[index].startsWith('-') && typed[index] !== '--'; index++) {
     const word = typed[index];
     if (!isSharedFlag(word)) return word.split('=')[0];
-    const takesNext = TAKING_A_VALUE.includes(word) || (word === '--inspect' && /^\d+$/.test(typed[index + 1] ?? ''));
-    if (takesNext) index++;
+    if (takesNextWord(typed, index)) index++;
   }
   return undefined;
 };
