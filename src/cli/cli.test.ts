@@ -137,6 +137,18 @@ describe('errors: one line, the documented exit code', () => {
       ['replay', 'a.jsonl', 'b.jsonl'],
       /^wirestate: unexpected argument 'b\.jsonl'; see --help$/m,
     ],
+    // Words after `--` that no positional takes: before, the command ran without them (the server on its default port).
+    ['a word after -- (server)', ['server', '--', 'x'], /^wirestate: unexpected argument 'x'; see --help$/m],
+    [
+      'a port after -- (share server)',
+      ['share', 'server', '--', '5000'],
+      /^wirestate: unexpected argument '5000'; see --help$/m,
+    ],
+    [
+      'a file after -- (queue client)',
+      ['queue', 'client', '127.0.0.1', '1', 'TCP', 'send', '--', '-m'],
+      /^wirestate: unexpected argument '-m'; see --help$/m,
+    ],
   ])('%s: exit 2', async (_case, args, error) => {
     expectOneLine(await wirestate(args), EXIT.usage, error);
   });

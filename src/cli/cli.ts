@@ -27,6 +27,7 @@ import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 import { fixedCompletions, offeredFlag, SHELLS } from './fixed-completions';
 import { dashAfterFileFlag } from './dash-values';
+import { refuseWordsAfterEnd } from './words-after-options';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -136,6 +137,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       .check(refuseBlankNames(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseStrayBrackets(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseEmptyInspectPort(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseWordsAfterEnd(() => commandWords(cli)) as unknown as Parameters<Argv['check']>[0])
       .strict()
       .help('help')
       .alias('help', ['h', '?', 'usage'])
