@@ -160,6 +160,10 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     switch (command.type) {
       case 'wire.write':
         record?.out(command.bytes);
+        // Nagle's algorithm off from the first write on (one system call, then a flag net checks): replies go out
+        // at once. Not at connect: a connection that never writes (a queue send) pays nothing, and Nagle holds
+        // nothing back before a first write anyway.
+        socket.setNoDelay(true);
         // A write that wants to hear when it has left paces itself (a file source): it needs no `wire.full`.
         if (command.written) socket.write(command.bytes, command.written);
         else if (!socket.write(command.bytes)) tellLife({ type: 'writes.full' });

@@ -11,7 +11,6 @@ export function connectTcp(host: string, port: number, reads?: LentReads): Promi
     socket.once('error', reject);
     socket.once('connect', () => {
       socket.off('error', reject);
-      socket.setNoDelay(true);
       resolve(socket);
     });
   });

@@ -85,7 +85,6 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     perAddress.set(address, fromAddress + 1);
     const { socket, reads } = lendReads(accepted);
     sockets.add(socket);
-    socket.setNoDelay(true);
     connectionLog.info(`connected from ${peer}`, { event: 'connected' });
     const spec = protocol.accept(id);
     const record = options.recordDir
