@@ -1,7 +1,7 @@
 /**
  * A flood of refused connections (a real server process, the attacker on 127.0.0.2) leaves a short log
  * that still says what happened: the first refusal in full, then one line with the count, written at
- * shutdown at the latest.
+ * shutdown at the latest. In JSON, both lines carry their fields (before: the count's line had none).
  */
 import { connect } from 'node:net';
 import { startCliServer, type ServerProcess } from '../test-support/processes';
@@ -46,6 +46,8 @@ it('logs the first refusal from an address in full and the rest as one count', a
     '60',
     '--idle-timeout',
     '60',
+    '--log-format',
+    'json',
   ]);
   const port = server.port;
   // The one slot the address may hold, held open for the whole flood.
@@ -64,5 +66,12 @@ it('logs the first refusal from an address in full and the rest as one count', a
   const log = server.output();
   expect(log.match(/refused 127\.0\.0\.2:\d+: 1 connection open from 127\.0\.0\.2/g)).toHaveLength(1);
   expect(log).toContain(`refused ${FLOOD - 1} more connection(s) from 127.0.0.2 in the last 10 s`);
-  expect(log.split('\n').filter((line) => line.includes('refused')).length).toBe(2);
+  const refusals = log
+    .split('\n')
+    .filter((line) => line.includes('refused'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(refusals).toEqual([
+    expect.objectContaining({ event: 'refused', protocol: 'upper', peer: expect.stringMatching(/^127\.0\.0\.2:\d+$/) }),
+    expect.objectContaining({ event: 'refused', address: ATTACKER, count: FLOOD - 1, interval_s: 10 }),
+  ]);
 });

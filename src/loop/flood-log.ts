@@ -17,8 +17,10 @@ export class FloodLog {
   private readonly more = new Map<string, number>();
   private timer?: NodeJS.Timeout;
 
+  /** `event`: the JSON field of every line, the summaries' too (which also carry `address`, `count`, `interval_s`). */
   constructor(
     private readonly log: Logger,
+    private readonly event: string,
     private readonly summary: FloodSummary,
     private readonly intervalMs = FLOOD_LOG_INTERVAL_MS,
   ) {}
@@ -29,7 +31,7 @@ export class FloodLog {
       this.more.set(address, count + 1);
       return;
     }
-    this.log.warn(line, meta);
+    this.log.warn(line, { ...meta, event: this.event });
     this.more.set(address, 0);
     this.timer ??= setTimeout(() => this.flush(), this.intervalMs).unref();
   }
@@ -39,7 +41,14 @@ export class FloodLog {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const [address, count] of this.more) {
-      if (count > 0) this.log.warn(this.summary(count, address, this.intervalMs / 1000));
+      const seconds = this.intervalMs / 1000;
+      if (count > 0)
+        this.log.warn(this.summary(count, address, seconds), {
+          event: this.event,
+          address,
+          count,
+          interval_s: seconds,
+        });
     }
     this.more.clear();
   }

@@ -52,6 +52,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
   const listeners: ((id: string, outcome: SessionOutcome) => void)[] = [];
   const refusals = new FloodLog(
     log,
+    'refused',
     (count, address, seconds) => `refused ${count} more connection(s) from ${address} in the last ${seconds} s`,
   );
 
@@ -62,12 +63,11 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     const about = { connection: id, protocol: protocol.name, peer };
     const connectionLog = log.child(about);
     const address = accepted.remoteAddress ?? GONE_PEER;
-    const refused = { ...about, event: 'refused' };
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       refusals.happened(
         address,
         `refused ${peer}: ${connectionsOpen(sockets.size)}, the most --max-connections allows`,
-        refused,
+        about,
       );
       accepted.resetAndDestroy();
       return;
@@ -77,7 +77,7 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
       refusals.happened(
         address,
         `refused ${peer}: ${connectionsOpen(fromAddress)} from ${address}, the most --max-per-address allows`,
-        refused,
+        about,
       );
       accepted.resetAndDestroy();
       return;

@@ -51,6 +51,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
   /** Retirements, summed per newcomer's address: a flood from many source ports writes one line, not one each. */
   const retirements = new FloodLog(
     log,
+    'retired',
     (count, address, seconds) =>
       `retired ${count} more peer(s) to make room for peers from ${address} in the last ${seconds} s`,
   );
@@ -85,6 +86,7 @@ export function startUdpServer(options: UdpServerOptions): Promise<ListeningServ
     retirements.happened(
       address,
       `${evicted.idle() ? 'retired idle' : 'cut busy'} peer ${victim} to make room for ${key}: ${limit}`,
+      { peer: victim, newcomer: key },
     );
     peers.delete(victim);
     evicted.retire();
