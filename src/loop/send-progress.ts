@@ -27,18 +27,18 @@ export interface SendProgress {
 /** One socket's watch, looked at on its interval's ticks. */
 class Watch implements SendProgress {
   private acknowledgedBytes = 0;
+  /** The table's unacknowledged count at the last look. */
+  private lastUnacknowledged = 0;
   private tells = true;
   private looking = false;
-  /** Ticks before this one are skipped: see `watchSendProgress`. */
-  private readonly firstTick: number;
 
   constructor(
     private readonly socket: Socket,
     private readonly ticker: Ticker,
     private readonly onProgress: (waiting: number) => void,
-  ) {
-    this.firstTick = ticker.count + 2;
-  }
+    /** Ticks before this one are skipped: see `watchSendProgress`. */
+    private readonly firstTick: number,
+  ) {}
 
   acknowledged(): number {
     return this.acknowledgedBytes;
@@ -49,20 +49,30 @@ class Watch implements SendProgress {
   }
 
   async look(tick: number): Promise<void> {
+    if (tick < this.firstTick || this.looking || this.socket.bytesWritten <= this.acknowledgedBytes) return;
     // Bytes the kernel has accepted: Node counts a write as written once it is handed over.
     const before = this.socket.bytesWritten - this.socket.writableLength;
-    if (tick < this.firstTick || this.looking || before <= this.acknowledgedBytes) return;
     this.looking = true;
     const unacknowledged = this.tells ? await unacknowledgedBytes(this.socket) : 0;
     this.looking = false;
     if (!this.ticker.has(this)) return;
-    if (unacknowledged === undefined) this.tells = false;
-    // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
-    // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
-    // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
-    else if (before - unacknowledged > this.acknowledgedBytes) {
-      this.acknowledgedBytes = before - unacknowledged;
-      this.onProgress(this.socket.bytesWritten - this.acknowledgedBytes);
+    if (unacknowledged === undefined) {
+      this.tells = false;
+      return;
+    }
+    // Two lower bounds of what the peer has acknowledged. The bytes in `before` were in the kernel before the table
+    // was read, and the table counts every byte there not yet acknowledged, with any taken since: so at least
+    // `before - unacknowledged`, also while writes go on (a fast upload, which a sample taken only between writes
+    // would leave at 0 for its whole length). And the kernel only ever takes more, so the peer acknowledged at least
+    // as many more bytes as that count fell since the last look: a slow reader's progress while a write is still
+    // partly in the kernel, whose bytes the table counts and `before` does not yet (before: `before - unacknowledged`
+    // stayed below 0, and a reader under ~256 KiB per idle timeout was cut as idle while it read).
+    const fell = this.lastUnacknowledged - unacknowledged;
+    this.lastUnacknowledged = unacknowledged;
+    const acknowledged = Math.max(before - unacknowledged, this.acknowledgedBytes + fell);
+    if (acknowledged > this.acknowledgedBytes) {
+      this.acknowledgedBytes = acknowledged;
+      this.onProgress(this.socket.bytesWritten - acknowledged);
     }
   }
 }
@@ -77,6 +87,11 @@ class Ticker {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly everyMs: number) {}
+
+  /** Whether a tick is already under way: a watch added now waits only part of an interval for it. */
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
 
   add(watch: Watch): void {
     this.watches.add(watch);
@@ -116,7 +131,7 @@ export function watchSendProgress(
 ): SendProgress {
   let ticker = tickers.get(everyMs);
   if (ticker === undefined) tickers.set(everyMs, (ticker = new Ticker(everyMs)));
-  const watch = new Watch(socket, ticker, onProgress);
+  const watch = new Watch(socket, ticker, onProgress, ticker.count + (ticker.running ? 2 : 1));
   ticker.add(watch);
   return watch;
 }
