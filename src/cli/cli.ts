@@ -79,7 +79,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
   const early = completing(argv) ? undefined : wordAfterEarlyEnd(typed);
   const dashed =
     early !== undefined
-      ? `-- ends the options, so the command's name goes before it${early ? ` (wirestate ${early} ...)` : ''}`
+      ? `-- ends the options, so the command's name goes before it${entries.some(names(early)) ? ` (wirestate ${early} ...)` : ''}`
       : named === 'client' && !completing(argv)
         ? dashAfterFileFlag(argv)
         : undefined;

@@ -56,6 +56,9 @@ it.each([
     "-- ends the options, so the command's name goes before it \\(wirestate upper \\.\\.\\.\\)",
   ],
   [['--'], "-- ends the options, so the command's name goes before it"],
+  // Only a command is offered as the word to put first.
+  [['--', 'nosuch'], "-- ends the options, so the command's name goes before it"],
+  [['--', '--help'], "-- ends the options, so the command's name goes before it"],
 ])('%j: "%s", exit 2', refusedInWords);
 
 it('--log-format json and no command: "name a command" as a JSON error line, exit 2', async () => {
@@ -93,3 +96,9 @@ it.each([
   [['--inspect', 'proxy'], 'proxy takes no --inspect'],
   [['replay', 'x', '--debug'], 'replay takes no --debug'],
 ])('%j, a flag other commands share: "%s", exit 2', refusedInWords);
+
+it.each([['--help'], ['--version']])('%s -- still answers, exit 0', async (flag) => {
+  const result = await wirestate([flag, '--']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(flag === '--help' ? /^wirestate <command>/ : /^\d+\.\d+\.\d+$/m);
+});

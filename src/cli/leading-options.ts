@@ -45,10 +45,16 @@ export const strayFlag = (argv: string[]): string | undefined =>
  */
 export const wordAfterEarlyEnd = (typed: string[]): string | undefined => {
   let index = 0;
-  while (index < typed.length && typed[index].startsWith('-') && typed[index] !== '--')
+  while (index < typed.length && typed[index].startsWith('-') && typed[index] !== '--') {
+    // `wirestate --help --` asks for the help, which names no command either.
+    if (ANSWERED_WITHOUT_A_COMMAND.includes(typed[index])) return undefined;
     index += takesNextWord(typed, index) ? 2 : 1;
+  }
   return typed[index] === '--' ? (typed[index + 1] ?? '') : undefined;
 };
+
+/** The flags that need no command: the help and the version. */
+const ANSWERED_WITHOUT_A_COMMAND = ['--help', '-h', '-?', '--usage', '--version'];
 
 /** Whether the flag at `index`, before the command, takes the word after it for its value. */
 const takesNextWord = (typed: string[], index: number): boolean =>
