@@ -163,6 +163,11 @@ const clientBuilder = (yargs: Argv) =>
     })
     .check((args) => {
       if (args.advanced && args.udp) throw new Error('the advanced variant is TCP only: --advanced or --udp, not both');
+      // Its commands come at the prompt or on standard input: words here would be dropped unasked.
+      if (args.advanced && requestWords(args as ClientArgs) !== '')
+        throw new Error(
+          `--advanced takes its commands at the prompt or on standard input, not as words: echo '${requestWords(args as ClientArgs)}' | wirestate ardei client --advanced`,
+        );
       return true;
     })
     .epilog(
@@ -256,11 +261,11 @@ async function promptLoop(input: Prompter, args: ClientArgs, log: Logger, report
 /** The request the arguments give, if any (words after `--` too: a request may start with "-"). */
 const requestWords = (args: ClientArgs) => typedWords(args, args.request).join(' ');
 
-/** What `--json` names the run by: the request, or a prompt session. */
 /** The server a client run talks to: `--port`, or the port of its variant. */
 const clientPort = (args: ClientArgs) =>
   args.port ?? (args.advanced ? ADVANCED_PORT : args.udp ? ARDEI_UDP_PORT : ARDEI_TCP_PORT);
 
+/** What `--json` names the run by: the request, or a prompt session. */
 const subjectOf = (args: ClientArgs) => ({
   protocol: args.advanced ? 'ardei-advanced' : args.udp ? 'ardei-udp' : 'ardei',
   peer: hostPort(args.host, clientPort(args)),

@@ -138,6 +138,11 @@ describe('errors: one line, the documented exit code', () => {
       /^wirestate: unexpected argument 'b\.jsonl'; see --help$/m,
     ],
     // Words after `--` that no positional takes: before, the command ran without them (the server on its default port).
+    [
+      'words with --advanced (ardei client), which takes its commands at the prompt: before, dropped unasked, exit 0',
+      ['ardei', 'client', '--port', '1', '--advanced', 'ls'],
+      /^wirestate: --advanced takes its commands at the prompt or on standard input, not as words: echo 'ls' \| wirestate ardei client --advanced; see --help$/m,
+    ],
     ['a word after -- (server)', ['server', '--', 'x'], /^wirestate: unexpected argument 'x'; see --help$/m],
     [
       'a port after -- (share server)',
