@@ -50,8 +50,7 @@ class Watch implements SendProgress {
 
   async look(tick: number): Promise<void> {
     if (tick < this.firstTick || this.looking || this.socket.bytesWritten <= this.acknowledgedBytes) return;
-    // Bytes the kernel has accepted: Node counts a write as written once it is handed over.
-    const before = this.socket.bytesWritten - this.socket.writableLength;
+    const before = inKernel(this.socket);
     this.looking = true;
     const unacknowledged = this.tells ? await unacknowledgedBytes(this.socket) : 0;
     this.looking = false;
@@ -64,9 +63,7 @@ class Watch implements SendProgress {
     // was read, and the table counts every byte there not yet acknowledged, with any taken since: so at least
     // `before - unacknowledged`, also while writes go on (a fast upload, which a sample taken only between writes
     // would leave at 0 for its whole length). And the kernel only ever takes more, so the peer acknowledged at least
-    // as many more bytes as that count fell since the last look: a slow reader's progress while a write is still
-    // partly in the kernel, whose bytes the table counts and `before` does not yet (before: `before - unacknowledged`
-    // stayed below 0, and a reader under ~256 KiB per idle timeout was cut as idle while it read).
+    // as many more bytes as that count fell since the last look, should `before` not hold all the kernel has.
     const fell = this.lastUnacknowledged - unacknowledged;
     this.lastUnacknowledged = unacknowledged;
     const acknowledged = Math.max(before - unacknowledged, this.acknowledgedBytes + fell);
@@ -75,6 +72,27 @@ class Watch implements SendProgress {
       this.onProgress(this.socket.bytesWritten - acknowledged);
     }
   }
+}
+
+/** net's Socket and its libuv handle as far as `inKernel` reads them (lib/net.js, stream_wrap.cc). */
+interface SocketInternals {
+  _bytesDispatched?: number;
+  _handle?: { writeQueueSize?: number } | null;
+}
+
+/**
+ * The bytes the kernel has taken from `socket`: those handed to libuv less those libuv still queues. A write counts
+ * as written only once the kernel has all of it, so a slow reader's 256 KiB write may be partly in the kernel for
+ * long: counting only finished writes, a reader under ~256 KiB per idle timeout was cut as idle while it read, and
+ * --min-rate saw half a slow reader's rate. Where net does not tell (another runtime), the finished writes.
+ */
+function inKernel(socket: Socket): number {
+  const finished = socket.bytesWritten - socket.writableLength;
+  const { _bytesDispatched: dispatched, _handle: handle } = socket as unknown as SocketInternals;
+  const queued = handle?.writeQueueSize;
+  return typeof dispatched === 'number' && typeof queued === 'number'
+    ? Math.max(finished, dispatched - queued)
+    : finished;
 }
 
 /**
