@@ -164,9 +164,10 @@ const clientBuilder = (yargs: Argv) =>
     .check((args) => {
       if (args.advanced && args.udp) throw new Error('the advanced variant is TCP only: --advanced or --udp, not both');
       // Its commands come at the prompt or on standard input: words here would be dropped unasked.
-      if (args.advanced && requestWords(args as ClientArgs) !== '')
+      const words = args.advanced ? requestWords(args as ClientArgs) : '';
+      if (words !== '')
         throw new Error(
-          `--advanced takes its commands at the prompt or on standard input, not as words: echo '${requestWords(args as ClientArgs)}' | wirestate ardei client --advanced`,
+          `--advanced takes its commands at the prompt or on standard input, not as words: echo '${words}' | wirestate ardei client --advanced`,
         );
       return true;
     })

@@ -15,7 +15,7 @@ export function commandFirst(argv: string[]): string[] {
   let index = 0;
   while (index < argv.length && argv[index].startsWith('-') && argv[index] !== '--') {
     const inspectPort = argv[index] === '--inspect' && /^\d+$/.test(argv[index + 1] ?? '');
-    const takesNext = (inspectPort || TAKING_A_VALUE.includes(argv[index])) && index + 1 < argv.length;
+    const takesNext = takesNextWord(argv, index) && index + 1 < argv.length;
     // Before the command, a number after --inspect can be nothing but its port: written so for the command.
     leading.push(
       ...(inspectPort ? [`--inspect=${argv[index + 1]}`] : argv.slice(index, takesNext ? index + 2 : index + 1)),

@@ -27,8 +27,6 @@ export interface SendProgress {
 /** One socket's watch, looked at on its interval's ticks. */
 class Watch implements SendProgress {
   private acknowledgedBytes = 0;
-  /** The table's unacknowledged count at the last look. */
-  private lastUnacknowledged = 0;
   private tells = true;
   private looking = false;
 
@@ -59,14 +57,10 @@ class Watch implements SendProgress {
       this.tells = false;
       return;
     }
-    // Two lower bounds of what the peer has acknowledged. The bytes in `before` were in the kernel before the table
-    // was read, and the table counts every byte there not yet acknowledged, with any taken since: so at least
-    // `before - unacknowledged`, also while writes go on (a fast upload, which a sample taken only between writes
-    // would leave at 0 for its whole length). And the kernel only ever takes more, so the peer acknowledged at least
-    // as many more bytes as that count fell since the last look, should `before` not hold all the kernel has.
-    const fell = this.lastUnacknowledged - unacknowledged;
-    this.lastUnacknowledged = unacknowledged;
-    const acknowledged = Math.max(before - unacknowledged, this.acknowledgedBytes + fell);
+    // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
+    // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
+    // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
+    const acknowledged = before - unacknowledged;
     if (acknowledged > this.acknowledgedBytes) {
       this.acknowledgedBytes = acknowledged;
       this.onProgress(this.socket.bytesWritten - acknowledged);
@@ -87,12 +81,11 @@ interface SocketInternals {
  * --min-rate saw half a slow reader's rate. Where net does not tell (another runtime), the finished writes.
  */
 function inKernel(socket: Socket): number {
-  const finished = socket.bytesWritten - socket.writableLength;
   const { _bytesDispatched: dispatched, _handle: handle } = socket as unknown as SocketInternals;
   const queued = handle?.writeQueueSize;
   return typeof dispatched === 'number' && typeof queued === 'number'
-    ? Math.max(finished, dispatched - queued)
-    : finished;
+    ? dispatched - queued
+    : socket.bytesWritten - socket.writableLength;
 }
 
 /**

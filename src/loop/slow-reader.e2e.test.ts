@@ -110,7 +110,7 @@ async function readThroughSmallBuffer(port: number): Promise<{ received: number;
 }
 
 // Slower than one of the server's 256 KiB writes per idle timeout: while a write is partly in the kernel, only the
-// fall of the unacknowledged count shows the reader's progress (before, it was cut as idle after IDLE_S).
+// bytes the kernel took of it show the reader's progress (before, it was cut as idle after IDLE_S).
 it(`nor is one read at ${SLOW_RATE / 1024} KiB/s through an 8 KiB receive buffer`, async () => {
   const { received, ended } = await readThroughSmallBuffer(server.port);
   expect(ended).toBe('read on');
