@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
 import { SEEDPEER, seedpeer, startPeerServer, type PeerServer } from '../../src/test-support/peers';
 import { CLI, ardeiServerOnFreePorts, run, sha256, startCliServer } from '../../src/test-support/processes';
+import { python } from '../../src/test-support/python';
 
 /** Every command once: found and missing files (small and 1 MiB), chdir with no argument and an empty one, a directory, an unknown case. */
 const COMMANDS = [
@@ -68,7 +69,7 @@ async function repliesIn(lines: string[]): Promise<string[]> {
   const reprs = lines
     .filter((line) => line.includes(' -> ') && !line.startsWith('quit -> '))
     .map((line) => line.slice(line.indexOf(' -> ') + 4));
-  const read = await run('python3', [
+  const read = await run(python(), [
     '-c',
     'import ast, json, sys; print(json.dumps([ast.literal_eval(r) for r in sys.argv[1:]]))',
     ...reprs,

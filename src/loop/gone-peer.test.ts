@@ -10,6 +10,7 @@ import { LineReader } from '../test-support/line-reader';
 import { capturingLogger } from '../test-support/logs';
 import { startTcpServer } from './tcp-server';
 import { setup } from 'xstate';
+import { python } from '../test-support/python';
 
 const idle: StreamProtocol = {
   name: 'idle',
@@ -18,7 +19,7 @@ const idle: StreamProtocol = {
 
 /** Connects to `port` and resets at once (SO_LINGER 0), in a process of its own that this one waits for. */
 const connectAndReset = (port: number) =>
-  execFileSync('python3', [
+  execFileSync(python(), [
     '-c',
     'import socket, struct, sys\n' +
       "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n" +

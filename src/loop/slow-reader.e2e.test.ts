@@ -13,6 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { OP, STATUS, encodeRequest, encodeStatus } from '../../machines/transfer/frames';
 import { startServerProcess, type ServerProcess } from '../test-support/processes';
+import { python } from '../test-support/python';
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -79,7 +80,7 @@ it(`a download read at ${RATE / 1024} KiB/s is not cut by a ${IDLE_S} s idle tim
  * on` if the server neither ended nor reset the connection meanwhile.
  */
 async function readThroughSmallBuffer(port: number): Promise<{ received: number; ended: string }> {
-  const { stdout } = await execFileAsync('python3', [
+  const { stdout } = await execFileAsync(python(), [
     '-c',
     [
       'import socket, sys, time',

@@ -14,8 +14,9 @@ import { FTPEER } from '../test-support/peers';
 import { startTestServer, type TestServer } from '../test-support/servers';
 import { capturingLogger } from '../test-support/logs';
 import { startProxy, type RunningProxy } from '../proxy/stammer-proxy';
+import { python } from '../test-support/python';
 
-const ftpeer = (...args: string[]) => run('python3', [FTPEER, ...args]);
+const ftpeer = (...args: string[]) => run(python(), [FTPEER, ...args]);
 
 describe('the seed protocol client (ftpeer) against the wirestate server', () => {
   let t: TestServer;
@@ -77,7 +78,7 @@ describe('the wirestate client against the seed protocol server (ftpeer serve)',
     await mkdir(join(base, 'local'));
     await writeFile(join(base, 'root', 'speech.txt'), randomBytes(300_000));
     port = await freePort();
-    peer = spawn('python3', [FTPEER, 'serve', String(port), join(base, 'root')], {
+    peer = spawn(python(), [FTPEER, 'serve', String(port), join(base, 'root')], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) => peer.stdout!.once('data', () => resolve()));

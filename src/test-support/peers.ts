@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, freePort, run, type Finished } from './processes';
+import { python } from './python';
 
 export const PEERS_DIR = process.env.WIRESTATE_PEERS ?? join(REPO, '..', 'shared', 'tools');
 export const FTPEER = join(PEERS_DIR, 'ftpeer.py');
@@ -21,7 +22,7 @@ export function missingPeers(): string | undefined {
 
 /** Runs `seedpeer.py ARGS...` to completion. */
 export function seedpeer(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<Finished> {
-  return run('python3', [SEEDPEER, ...args], options);
+  return run(python(), [SEEDPEER, ...args], options);
 }
 
 export interface PeerServer {
@@ -38,7 +39,7 @@ export async function startPeerServer(
   cwd?: string,
 ): Promise<PeerServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn('python3', [script, ...args(port)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(python(), [script, ...args(port)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -5,6 +5,7 @@
  * random bytes, and resets. Node cannot set SO_LINGER on its own sockets.
  */
 import { run } from './processes';
+import { python } from './python';
 
 const SCRIPT = `
 import os, socket, struct, sys
@@ -24,7 +25,7 @@ export async function sendThenReset(
   bytes: number,
   waitForReply: boolean,
 ): Promise<void> {
-  const result = await run('python3', [
+  const result = await run(python(), [
     '-c',
     SCRIPT,
     String(port),
