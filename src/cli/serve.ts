@@ -81,6 +81,7 @@ const slotLimits = (args: ServerArgs): SlotLimits => ({
   requestTimeoutMs: args['request-timeout'] * 1000,
   minRate: args['min-rate'],
   rateWindowMs: args['rate-window'] * 1000,
+  idleTimeoutMs: args['idle-timeout'] * 1000,
 });
 
 export interface Listener {

@@ -12,6 +12,7 @@
 import type { Socket } from 'node:net';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
+import { errnoWords } from '../log/errno-words';
 import { onWireCommands } from '../engine/wire-commands';
 import {
   BULK_TAG,
@@ -72,8 +73,21 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     (waiting) => {
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
       options.onSendProgress?.(waiting);
+      guard?.progressed();
+      if (waiting === 0 && draining) {
+        draining = false;
+        guard?.stop();
+        tellLife({ type: 'sends.acknowledged' });
+      }
     },
   );
+  /**
+   * A server's machine has finished while the peer may not have taken all it sent: the connection holds its slot,
+   * timed by the guard, until the peer has acknowledged it all or the socket closes. `undelivered`: why it closed
+   * before (a limit the guard cut it for, or the socket's error), told in the end line instead of the machine's success.
+   */
+  let draining = false;
+  let undelivered: string | undefined;
   const guard =
     options.limits &&
     guardSlot(
@@ -82,6 +96,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       () => progress.acknowledged(),
       (code, reason) => {
         log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
+        if (draining) undelivered ??= code;
         tellActive({ type: 'socket.error', code });
         resetSocket(socket);
       },
@@ -91,7 +106,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const settle = () => {
     const outcome = outcomeOf(actor);
     actor.stop();
-    resolveFinished(close(outcome));
+    const told =
+      undelivered === undefined
+        ? outcome
+        : notTaken(outcome, undelivered, socket.bytesWritten - progress.acknowledged());
+    resolveFinished(close(outcome, told));
   };
   // The connection's life (socket-life.ts): its commands are carried out here, and its end settles the connection.
   const startLife = () =>
@@ -190,8 +209,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   actor.subscribe({
     next: (snapshot) => {
       if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
-      else guard?.stop();
-      if (snapshot.status === 'done') tellLife({ type: 'session.over' });
+      else if (snapshot.status === 'done' && guard && socket.bytesWritten > progress.acknowledged()) {
+        draining = true;
+        guard.draining();
+      } else guard?.stop();
+      if (snapshot.status === 'done') tellLife({ type: 'session.over', draining });
       // A state that reads again (after an async check, after disk_busy) may have frames waiting: deliver
       // them outside this callback, where the snapshot is current. Socket events already deliver everything else.
       const canRead = snapshot.status === 'active' && snapshot.hasTag(READING_TAG);
@@ -232,6 +254,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   });
   socket.on('error', (error) => {
     log.debug(`socket error ${errorCode(error)}`, { connection: id });
+    if (draining) undelivered ??= errorCode(error);
     record?.error(errorCode(error));
     tellActive({ type: 'socket.error', code: errorCode(error) });
   });
@@ -249,4 +272,19 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   actor.start();
   deliver();
   return { actor, finished };
+}
+
+/**
+ * The end a finished machine's connection had when the peer did not take all it sent: interrupted, `why`, with the
+ * bytes it did take (those still unacknowledged were the last ones the machine counted).
+ */
+function notTaken(outcome: SessionOutcome, why: string, unacknowledged: number): SessionOutcome {
+  return {
+    ...outcome,
+    ok: false,
+    outcome: 'interrupted',
+    code: 'socket.error',
+    detail: errnoWords(why),
+    bytes: Math.max(0, outcome.bytes - unacknowledged),
+  };
 }

@@ -34,8 +34,11 @@ export interface SessionOptions {
 export interface Session {
   actor: SessionActor;
   pump: FramePump;
-  /** Logs how the session ended, writes it to the trace, and settles once the trace is on disk. */
-  close: (outcome: SessionOutcome) => Promise<SessionOutcome>;
+  /**
+   * Logs how the session ended (`told`, when the connection ended otherwise than its machine: a download the peer
+   * did not take), writes the machine's `outcome` to the trace, and settles with `told` once the trace is on disk.
+   */
+  close: (outcome: SessionOutcome, told?: SessionOutcome) => Promise<SessionOutcome>;
 }
 
 /** Creates (does not start) the actor for one connection. */
@@ -61,11 +64,11 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   return {
     actor,
     pump: new FramePump(actor, spec.decoder, options.held),
-    close: async (outcome) => {
+    close: async (outcome, told = outcome) => {
       if (options.logsEnd !== false)
-        logEnd(log, { connection: id, ...asked }, outcome, performance.now() - started, options.endRate !== false);
+        logEnd(log, { connection: id, ...asked }, told, performance.now() - started, options.endRate !== false);
       await record?.finish(outcome);
-      return outcome;
+      return told;
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import { guardSlot, type SlotGuard } from './slot-guard';
 
-const LIMITS = { requestTimeoutMs: 10_000, minRate: 1024, rateWindowMs: 30_000 };
+const LIMITS = { requestTimeoutMs: 10_000, minRate: 1024, rateWindowMs: 30_000, idleTimeoutMs: 30_000 };
 
 let socket: { bytesRead: number };
 /** Bytes sent that the peer has acknowledged. */

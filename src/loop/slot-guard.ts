@@ -1,6 +1,9 @@
 /**
  * Keeps one connection from holding a slot for free, whatever its protocol: a
- * deadline for each whole request, and a minimum rate while bulk bytes move.
+ * deadline for each whole request, a minimum rate while bulk bytes move, and
+ * once the machine has finished with bytes still on their way (the end of a
+ * download in the kernel's buffers), that rate and an idle timeout for the peer
+ * taking them.
  * It sees only the socket's byte counts and what the machine tells the loop
  * (its `bulk` tag, its `session.request`), so a new protocol gets both.
  */
@@ -12,10 +15,17 @@ export interface SlotLimits {
   /** Bytes per second, both ways together, a bulk phase must average over each window. */
   minRate: number;
   rateWindowMs: number;
+  /** How long the peer may acknowledge nothing of what is still on its way once the machine has finished (`--idle-timeout`). */
+  idleTimeoutMs: number;
 }
 
 /** Unless configured (`--request-timeout`, `--min-rate`, `--rate-window`). */
-export const DEFAULT_SLOT_LIMITS: SlotLimits = { requestTimeoutMs: 10_000, minRate: 1024, rateWindowMs: 30_000 };
+export const DEFAULT_SLOT_LIMITS: SlotLimits = {
+  requestTimeoutMs: 10_000,
+  minRate: 1024,
+  rateWindowMs: 30_000,
+  idleTimeoutMs: 30_000,
+};
 
 export interface SlotGuard {
   /** The machine announced its request: the deadline is met. */
@@ -24,6 +34,10 @@ export interface SlotGuard {
   received(bulk: boolean): void;
   /** The machine's state is (not) a bulk phase: the rate is watched, and no request deadline runs. */
   bulk(inBulk: boolean): void;
+  /** The machine has finished, and bytes it sent may not have reached the peer: the rate is watched, and the peer must take some each idle timeout. */
+  draining(): void;
+  /** The peer acknowledged more of what was sent. */
+  progressed(): void;
   stop(): void;
 }
 
@@ -45,6 +59,8 @@ export function guardSlot(
 class Guard implements SlotGuard {
   private deadline: NodeJS.Timeout | undefined;
   private window: NodeJS.Timeout | undefined;
+  /** While draining: runs out when the peer has acknowledged nothing for the idle timeout. */
+  private idle: NodeJS.Timeout | undefined;
   private movedBefore = 0;
 
   constructor(
@@ -76,9 +92,20 @@ class Guard implements SlotGuard {
     }
   }
 
+  draining(): void {
+    this.bulk(true);
+    this.armIdle();
+  }
+
+  progressed(): void {
+    if (this.idle !== undefined) this.armIdle();
+  }
+
   stop(): void {
     this.requested();
     clearInterval(this.window);
+    clearTimeout(this.idle);
+    this.idle = undefined;
   }
 
   /** Bytes that have actually arrived or left: what is still queued for the peer, or in its way, has not moved. */
@@ -91,6 +118,15 @@ class Guard implements SlotGuard {
     this.deadline ??= setTimeout(
       () => this.cut('request_timeout', `request not complete within ${requestTimeoutMs / 1000} s (--request-timeout)`),
       requestTimeoutMs,
+    ).unref();
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idle);
+    const { idleTimeoutMs } = this.limits;
+    this.idle = setTimeout(
+      () => this.cut('idle', `took none of the last bytes sent for ${idleTimeoutMs / 1000} s (--idle-timeout)`),
+      idleTimeoutMs,
     ).unref();
   }
 

@@ -2,12 +2,15 @@
  * A TCP connection's life as the loop sees it, beside the protocol machine it carries. `flowing` while that
  * machine runs (`full` until the socket drains); once the machine has finished, `lingering`: our side ends,
  * and the socket closes by itself once the peer has ended its own (Node destroys a stream both of whose
- * sides have ended), or is destroyed after `linger` (`closing`). When the socket closes under a running
+ * sides have ended), or is destroyed after `linger` (`closing`). A server's machine that finishes while the
+ * peer may not have acknowledged all we sent (the end of a download, still in the kernel's buffers) is
+ * `draining` first: our side ends, and no timer of its own runs until the peer has acknowledged it all (the
+ * slot guard times the peer meanwhile, as while the machine ran). When the socket closes under a running
  * machine, a clean close (both sides ended, no error) lets it finish its local work (a commit) for up to
  * `localWork`; any other close breaks the session. This file knows no socket: it says what is to be done
  * (`SocketLifeCommand`), connection.ts does it and tells it the socket's events.
  *
- * Plain code rather than a second xstate actor per connection: its eight states and two timers cost a
+ * Plain code rather than a second xstate actor per connection: its nine states and two timers cost a
  * connection an actor, an actor system and their transitions (about 6% of a small download's server CPU).
  */
 import type { LoopOptions } from './loop-options';
@@ -18,8 +21,10 @@ export type SocketLifeEvent =
   | { type: 'writes.full' }
   /** The socket's queued writes have drained. */
   | { type: 'writes.drained' }
-  /** The protocol machine reached its final state. */
-  | { type: 'session.over' }
+  /** The protocol machine reached its final state; `draining` when the peer may not have acknowledged all we sent. */
+  | { type: 'session.over'; draining: boolean }
+  /** The peer has acknowledged every byte we sent. */
+  | { type: 'sends.acknowledged' }
   /** The protocol machine threw. */
   | { type: 'session.failed' }
   /**
@@ -43,7 +48,7 @@ export type SocketLifeCommand =
   | { type: 'life.broken' };
 
 export type SocketLifeState =
-  'flowing' | 'full' | 'lingering' | 'closing' | 'aborting' | 'finishing_local_work' | 'broken' | 'closed';
+  'flowing' | 'full' | 'draining' | 'lingering' | 'closing' | 'aborting' | 'finishing_local_work' | 'broken' | 'closed';
 
 /** The states in which the life is over: the connection settles on entering one. */
 const FINAL: ReadonlySet<SocketLifeState> = new Set<SocketLifeState>(['broken', 'closed']);
@@ -52,6 +57,7 @@ const FINAL: ReadonlySet<SocketLifeState> = new Set<SocketLifeState>(['broken', 
 const ENTRY: Partial<Record<SocketLifeState, SocketLifeCommand>> = {
   flowing: { type: 'life.drained' },
   full: { type: 'life.full' },
+  draining: { type: 'life.end' },
   lingering: { type: 'life.end' },
   closing: { type: 'life.destroy' },
   aborting: { type: 'life.reset' },
@@ -71,10 +77,13 @@ function nextLifeState(state: SocketLifeState, event: SocketLifeEvent | LifeTime
     case 'full':
       if (event.type === 'writes.full' && state === 'flowing') return 'full';
       if (event.type === 'writes.drained' && state === 'full') return 'flowing';
-      if (event.type === 'session.over') return 'lingering';
+      if (event.type === 'session.over') return event.draining ? 'draining' : 'lingering';
       if (event.type === 'session.failed') return 'aborting';
       if (event.type === 'socket.closed') return closedCleanly(event) ? 'finishing_local_work' : 'broken';
       return undefined;
+    case 'draining':
+      if (event.type === 'sends.acknowledged') return 'lingering';
+      return event.type === 'socket.closed' ? 'closed' : undefined;
     case 'lingering':
       if (event.type === 'timer.linger') return 'closing';
       return event.type === 'socket.closed' ? 'closed' : undefined;
