@@ -75,6 +75,17 @@ describe('errors: one line, the documented exit code', () => {
       /^wirestate: --except needs a value; see --help$/m,
     ],
     ['--idle-timeout that is not a number', ['client', '--idle-timeout', 'abc'], /--idle-timeout takes a number/],
+    // yargs reads a switch's every value but `true` as false: the command ran with the switch off, exit 0.
+    [
+      'a switch given a value',
+      ['ardei', 'client', '--advanced=1'],
+      /^wirestate: --advanced takes no value: write --advanced, not --advanced=1; see --help$/m,
+    ],
+    [
+      'a short switch given a value',
+      ['client', '-q=yes'],
+      /^wirestate: -q takes no value: write -q, not -q=yes; see --help$/m,
+    ],
     [
       'a positional port that is not a number',
       ['queue', 'client', 'localhost', 'abc', 'TCP', 'receive'],

@@ -28,6 +28,7 @@ import { inUserWords, typedAsFlag } from './usage-words';
 import { fixedCompletions, offeredFlag, SHELLS } from './fixed-completions';
 import { dashAfterFileFlag } from './dash-values';
 import { refuseWordsAfterEnd } from './words-after-options';
+import { refuseBooleanValues } from './boolean-values';
 
 /** Every command in the order `--help` lists them. */
 const commandEntries = (protocols: readonly ProtocolEntry[]): CommandEntry[] => [
@@ -131,6 +132,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       .check(refuseInspectTakingAnArgument(argv, () => commandWords(cli)) as unknown as Parameters<Argv['check']>[0])
       .check(refuseBlankValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseNotANumber(argv) as unknown as Parameters<Argv['check']>[0])
+      .check(refuseBooleanValues(argv) as unknown as Parameters<Argv['check']>[0])
       .check(refuseTooLongTimes as unknown as Parameters<Argv['check']>[0])
       .check(refuseFractionalCounts as unknown as Parameters<Argv['check']>[0])
       .check(refuseGivenTwice as unknown as Parameters<Argv['check']>[0])
