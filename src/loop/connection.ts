@@ -67,6 +67,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   });
   const tellActive = (event: { type: 'socket.error'; code: string }) =>
     actor.getSnapshot().status === 'active' && pump.send(event);
+  /**
+   * A server's machine has finished while the peer may not have taken all it sent: the connection holds its slot,
+   * timed by the guard, until the peer has acknowledged it all or the socket closes. `undelivered`: why it closed
+   * before (a limit the guard cut it for, or the socket's error), told in the end line instead of the machine's success.
+   */
+  let draining = false;
+  let undelivered: string | undefined;
   const progress = watchSendProgress(
     socket,
     options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
@@ -81,13 +88,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       }
     },
   );
-  /**
-   * A server's machine has finished while the peer may not have taken all it sent: the connection holds its slot,
-   * timed by the guard, until the peer has acknowledged it all or the socket closes. `undelivered`: why it closed
-   * before (a limit the guard cut it for, or the socket's error), told in the end line instead of the machine's success.
-   */
-  let draining = false;
-  let undelivered: string | undefined;
   const guard =
     options.limits &&
     guardSlot(
