@@ -11,7 +11,7 @@
  */
 import { errorDetail } from '../storage/name-error-words';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
-import type { FileCode } from './outcome';
+import { PEER_IDLE, type FileCode } from './outcome';
 import type { StateTarget } from './state-targets';
 import { idleDelay } from './idle';
 import { BULK_IN_TAG, BULK_OUT_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
@@ -23,12 +23,6 @@ const DIGEST_FRAME = 'frame.digest' as string;
 const failureOf =
   <Outcome extends string>(outcome: Outcome) =>
   ({ event }: { event: FileFailure<FileCode> }) => ({ outcome, code: event.code, detail: event.detail });
-
-const PEER_IDLE = {
-  outcome: 'timed_out' as const,
-  code: 'peer.idle' as const,
-  detail: 'nothing from the peer for the idle timeout',
-};
 
 /** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
 export function waitsForPeer(failedTarget: StateTarget) {

@@ -38,6 +38,13 @@ export type EngineCode =
   /** A file being received grew past the receiver's cap (`--max-size`): nothing was kept. */
   | 'file.too_large';
 
+/** How a session ends whose peer took or sent nothing for the idle timeout. */
+export const PEER_IDLE = {
+  outcome: 'timed_out' as const,
+  code: 'peer.idle' as const,
+  detail: 'nothing from the peer for the idle timeout',
+};
+
 /**
  * Params of the `finish` action: the outcome, why (a code of the protocol's closed union, never left
  * out), and a detail for people.

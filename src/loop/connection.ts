@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
 import { errnoWords } from '../log/errno-words';
+import { PEER_IDLE, socketErrorCode } from '../engine/outcome';
 import { onWireCommands } from '../engine/wire-commands';
 import {
   BULK_TAG,
@@ -68,12 +69,14 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const tellActive = (event: { type: 'socket.error'; code: string }) =>
     actor.getSnapshot().status === 'active' && pump.send(event);
   /**
-   * A server's machine has finished while the peer may not have taken all it sent: the connection holds its slot,
-   * timed by the guard, until the peer has acknowledged it all or the socket closes. `undelivered`: why it closed
-   * before (a limit the guard cut it for, or the socket's error), told in the end line instead of the machine's success.
+   * A server's machine has succeeded while the peer may not have taken all it sent: the connection holds its slot,
+   * timed by the guard, until a look finds that the peer has acknowledged it all, or the socket closes. `cutFor`:
+   * the limit the guard cut it for. `closedByPeer`: its end or its reset closed the socket; the server cannot tell
+   * then whether the peer took the last bytes before (the kernel forgets the socket), and the machine's outcome stands.
    */
   let draining = false;
-  let undelivered: string | undefined;
+  let cutFor: string | undefined;
+  let closedByPeer = false;
   const progress = watchSendProgress(
     socket,
     options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
@@ -81,7 +84,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
       options.onSendProgress?.(waiting);
       guard?.progressed();
-      if (waiting === 0 && draining) {
+      if (draining && waiting === 0) {
         draining = false;
         guard?.stop();
         tellLife({ type: 'sends.acknowledged' });
@@ -90,26 +93,21 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   );
   const guard =
     options.limits &&
-    guardSlot(
-      socket,
-      options.limits,
-      () => progress.acknowledged(),
-      (code, reason) => {
-        log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
-        if (draining) undelivered ??= code;
-        tellActive({ type: 'socket.error', code });
-        resetSocket(socket);
-      },
-    );
+    guardSlot(socket, options.limits, progress, (code, reason) => {
+      log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
+      if (draining) cutFor ??= code;
+      tellActive({ type: 'socket.error', code });
+      resetSocket(socket);
+    });
   let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
   const finished = new Promise<SessionOutcome>((resolve) => (resolveFinished = resolve));
   const settle = () => {
     const outcome = outcomeOf(actor);
     actor.stop();
     const told =
-      undelivered === undefined
-        ? outcome
-        : notTaken(outcome, undelivered, socket.bytesWritten - progress.acknowledged());
+      draining && (cutFor !== undefined || !closedByPeer)
+        ? notTaken(outcome, cutFor ?? 'closed', socket.bytesWritten - progress.acknowledged())
+        : outcome;
     resolveFinished(close(outcome, told));
   };
   // The connection's life (socket-life.ts): its commands are carried out here, and its end settles the connection.
@@ -209,7 +207,12 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   actor.subscribe({
     next: (snapshot) => {
       if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
-      else if (snapshot.status === 'done' && guard && socket.bytesWritten > progress.acknowledged()) {
+      else if (
+        snapshot.status === 'done' &&
+        snapshot.output.ok &&
+        guard &&
+        socket.bytesWritten > progress.acknowledged()
+      ) {
         draining = true;
         guard.draining();
       } else guard?.stop();
@@ -254,11 +257,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   });
   socket.on('error', (error) => {
     log.debug(`socket error ${errorCode(error)}`, { connection: id });
-    if (draining) undelivered ??= errorCode(error);
     record?.error(errorCode(error));
     tellActive({ type: 'socket.error', code: errorCode(error) });
   });
   socket.on('close', (hadError) => {
+    closedByPeer = hadError || socket.readableEnded;
     guard?.stop();
     progress.stop();
     tellLife({
@@ -275,16 +278,13 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
 }
 
 /**
- * The end a finished machine's connection had when the peer did not take all it sent: interrupted, `why`, with the
- * bytes it did take (those still unacknowledged were the last ones the machine counted).
+ * The end a finished machine's connection had when the server closed it before the peer took all it sent, with the
+ * bytes it took (those still unacknowledged were the last ones the machine counted): timed out when it took none
+ * for the idle timeout, as a machine's own idle timer ends it, else interrupted, `why` (the guard's limit, or
+ * `closed`: the server stopped).
  */
 function notTaken(outcome: SessionOutcome, why: string, unacknowledged: number): SessionOutcome {
-  return {
-    ...outcome,
-    ok: false,
-    outcome: 'interrupted',
-    code: 'socket.error',
-    detail: errnoWords(why),
-    bytes: Math.max(0, outcome.bytes - unacknowledged),
-  };
+  const ended =
+    why === 'idle' ? PEER_IDLE : { outcome: 'interrupted', code: socketErrorCode(why), detail: errnoWords(why) };
+  return { ...outcome, ...ended, ok: false, bytes: Math.max(0, outcome.bytes - unacknowledged) };
 }

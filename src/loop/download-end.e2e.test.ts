@@ -34,16 +34,29 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
+/** How the reader takes the download. */
+interface Reading {
+  /** Bytes per second. */
+  rate?: number;
+  /** After every `pauseEvery` bytes, it takes nothing for `pauseS` seconds, then reads on. */
+  pauseEvery?: number;
+  pauseS?: number;
+  /** Once it has all and the server's FIN, it closes with a reset (SO_LINGER 0) instead of a FIN. */
+  resetAtEnd?: boolean;
+}
+
 /**
- * Downloads file.bin through a 64 KiB receive buffer (set in a Python process: Node's sockets cannot), taking
- * RATE; after `stopAt` bytes it takes nothing for `holdS` seconds, then reads on. How many bytes came, and how
- * the download ended for it: `end` (the server's FIN after them all) or `reset`.
+ * Downloads file.bin from `port` through a 64 KiB receive buffer (set in a Python process: Node's sockets cannot).
+ * How many bytes came, and how the download ended for the reader: `end` (the server's FIN after them all) or `reset`.
  */
-async function download(stopAt: number, holdS: number): Promise<{ received: number; ended: string }> {
+async function download(
+  port: number,
+  { rate = RATE, pauseEvery = SIZE * 2, pauseS = 0, resetAtEnd = false }: Reading = {},
+): Promise<{ received: number; ended: string }> {
   const { stdout } = await execFileAsync(python(), [
     '-c',
     [
-      'import socket, sys, time',
+      'import socket, struct, sys, time',
       's = socket.socket()',
       's.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)',
       "s.connect(('127.0.0.1', int(sys.argv[1])))",
@@ -52,45 +65,84 @@ async function download(stopAt: number, holdS: number): Promise<{ received: numb
       'reply = b""',
       'while len(reply) < 9: reply += s.recv(9 - len(reply))',
       's.sendall(bytes.fromhex(sys.argv[3]))',
-      'rate, stop_at, hold, received, ended = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), 0, "end"',
+      'rate, every, pause, received, ended = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), 0, "end"',
+      'paused = 0',
       'while True:',
-      '    if received >= stop_at and hold > 0: time.sleep(hold); hold = 0',
+      '    if received >= (paused + 1) * every: time.sleep(pause); paused += 1',
       '    try: chunk = s.recv(8192)',
       '    except ConnectionResetError: ended = "reset"; break',
       '    if not chunk: break',
       '    received += len(chunk)',
       '    time.sleep(len(chunk) / rate)',
+      "if sys.argv[7] == 'reset': s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+      's.close()',
       'print(received, ended)',
     ].join('\n'),
-    String(server.port),
+    String(port),
     encodeRequest(OP.download, 'file.bin').toString('hex'),
     encodeStatus(STATUS.yes).toString('hex'),
-    String(RATE),
-    String(stopAt),
-    String(holdS),
+    String(rate),
+    String(pauseEvery),
+    String(pauseS),
+    resetAtEnd ? 'reset' : 'close',
   ]);
   const [received, ended] = stdout.trim().split(' ');
   return { received: Number(received), ended };
 }
 
+/** The server's output from now on, as far as it has come when called. */
+const outputFromNow = (of: ServerProcess) => {
+  const from = of.output().length;
+  return () => of.output().slice(from);
+};
+
 it('is logged done once the reader has taken it all, not while it still reads', async () => {
-  const reading = download(SIZE, 0);
+  const reading = download(server.port);
   await delay(6_000);
   expect(server.output()).not.toMatch(/\] downloaded/);
   expect(await reading).toEqual({ received: SIZE, ended: 'end' });
   await server.logged(/\] downloaded: 1\.50 MiB/);
 });
 
-it(`cuts a reader that stops taking the last bytes for --idle-timeout, and says how much it took`, async () => {
-  const from = server.output().length;
-  const { received, ended } = await download(100_000, IDLE_S + 4);
+it('cuts a reader that stops taking the last bytes for --idle-timeout, and says how much it took', async () => {
+  const lines = outputFromNow(server);
+  const { received, ended } = await download(server.port, { pauseEvery: 100_000, pauseS: IDLE_S + 4 });
   expect(ended).toBe('reset');
   expect(received).toBeLessThan(SIZE);
   await server.logged(new RegExp(`took none of the last bytes sent for ${IDLE_S} s \\(--idle-timeout\\)`));
-  await server.logged(/\] interrupted \(idle\): /);
-  const lines = server.output().slice(from);
-  expect(lines).not.toMatch(/\] downloaded/);
+  await server.logged(/\] timed out \(nothing from the peer for the idle timeout\): /);
+  expect(lines()).not.toMatch(/\] downloaded/);
   // It tells what the reader's kernel acknowledged: what the reader read, less than a KiB lost to rounding.
-  const [, taken] = /\] interrupted \(idle\): ([\d.]+) KiB/.exec(lines) ?? [];
+  const [, taken] = /\] timed out \(.*\): ([\d.]+) KiB/.exec(lines()) ?? [];
   expect(Number(taken) * 1024).toBeGreaterThanOrEqual(received - 1024);
+});
+
+// The server looks at what the reader took once a second: before it cut, it looks again (a pause up to a second
+// shorter than the idle timeout was cut, and the line said it took none of what it had taken since the last look).
+it('does not cut a reader whose pauses are shorter than --idle-timeout', async () => {
+  const lines = outputFromNow(server);
+  const reading = { rate: 4 * RATE, pauseEvery: 400 * 1024, pauseS: IDLE_S - 0.5 };
+  expect(await download(server.port, reading)).toEqual({ received: SIZE, ended: 'end' });
+  await server.logged(/\] downloaded: 1\.50 MiB/);
+  expect(lines()).not.toMatch(/--idle-timeout|timed out/);
+});
+
+// Its kernel acknowledged every byte before the reset: the download was whole (it was logged interrupted).
+it('is logged done when the reader took it all and then reset the connection', async () => {
+  const lines = outputFromNow(server);
+  expect(await download(server.port, { rate: 64 * RATE, resetAtEnd: true })).toEqual({ received: SIZE, ended: 'end' });
+  await server.logged(/\] downloaded: 1\.50 MiB/);
+  expect(lines()).not.toMatch(/interrupted/);
+});
+
+it('is logged interrupted, not done, when the server stops while the reader has not taken it all', async () => {
+  const stopping = await startServerProcess(['--root', base, '--grace', '1']);
+  const reading = download(stopping.port, { pauseEvery: 100_000, pauseS: 5 });
+  await stopping.logged(/\] download "file\.bin"/);
+  await delay(1_500);
+  stopping.child.kill('SIGTERM');
+  await stopping.exited;
+  expect((await reading).received).toBeLessThan(SIZE);
+  expect(stopping.output()).toMatch(/\] interrupted \(closed\): /);
+  expect(stopping.output()).not.toMatch(/\] downloaded/);
 });

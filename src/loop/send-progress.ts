@@ -21,6 +21,12 @@ export const SERVER_POLL_MS = 1000;
 export interface SendProgress {
   /** Bytes sent that the peer has acknowledged, as the last look found. */
   acknowledged(): number;
+  /**
+   * Looks now, not on the next tick: resolves with the bytes handed to the socket that the peer has not acknowledged
+   * (`onProgress` hears it first, if the peer took more), or undefined when the system did not tell (then on, those
+   * the kernel has not taken) or the watch has stopped.
+   */
+  lookNow(): Promise<number | undefined>;
   stop(): void;
 }
 
@@ -48,15 +54,19 @@ class Watch implements SendProgress {
 
   async look(tick: number): Promise<void> {
     if (tick < this.firstTick || this.looking || this.socket.bytesWritten <= this.acknowledgedBytes) return;
+    await this.lookNow();
+  }
+
+  async lookNow(): Promise<number | undefined> {
     const before = inKernel(this.socket);
     this.looking = true;
-    const unacknowledged = this.tells ? await unacknowledgedBytes(this.socket) : 0;
+    const counted = this.tells ? await unacknowledgedBytes(this.socket) : 0;
     this.looking = false;
-    if (!this.ticker.has(this)) return;
-    if (unacknowledged === undefined) {
-      this.tells = false;
-      return;
-    }
+    if (counted === undefined) this.tells = false;
+    if (counted === undefined || !this.ticker.has(this)) return undefined;
+    // Once our FIN is queued (the socket finished: `end` and every write done), the kernel counts it as one more
+    // byte to acknowledge: it is no byte of ours.
+    const unacknowledged = Math.max(0, counted - (this.socket.writableFinished ? 1 : 0));
     // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
     // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
     // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
@@ -65,6 +75,7 @@ class Watch implements SendProgress {
       this.acknowledgedBytes = acknowledged;
       this.onProgress(this.socket.bytesWritten - acknowledged);
     }
+    return this.socket.bytesWritten - this.acknowledgedBytes;
   }
 }
 

@@ -18,7 +18,7 @@ beforeEach(() => {
   guard = guardSlot(
     socket as unknown as Socket,
     LIMITS,
-    () => taken,
+    { acknowledged: () => taken, lookNow: () => Promise.resolve(undefined) },
     (code) => cuts.push(code),
   );
 });

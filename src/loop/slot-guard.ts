@@ -8,6 +8,7 @@
  * (its `bulk` tag, its `session.request`), so a new protocol gets both.
  */
 import type { Socket } from 'node:net';
+import type { SendProgress } from './send-progress';
 
 export interface SlotLimits {
   /** How long a whole request may take to arrive: from connect (or its first byte after the previous request) until the machine announces it. */
@@ -44,12 +45,13 @@ export interface SlotGuard {
 /**
  * Calls `cut` with a stable code and a reason for the log once a limit is broken; the caller closes the connection.
  * `taken`: the bytes sent that the peer has acknowledged (send-progress.ts): they count as they are taken, not
- * only as the socket takes more, which a full send buffer does in large steps long apart for a slow reader.
+ * only as the socket takes more, which a full send buffer does in large steps long apart for a slow reader; an
+ * idle timeout looks at them afresh before it cuts (the watch looks only once a second).
  */
 export function guardSlot(
   socket: Socket,
   limits: SlotLimits,
-  taken: () => number,
+  taken: Pick<SendProgress, 'acknowledged' | 'lookNow'>,
   cut: (code: string, reason: string) => void,
 ): SlotGuard {
   return new Guard(socket, limits, taken, cut);
@@ -66,7 +68,7 @@ class Guard implements SlotGuard {
   constructor(
     private readonly socket: Socket,
     private readonly limits: SlotLimits,
-    private readonly taken: () => number,
+    private readonly taken: Pick<SendProgress, 'acknowledged' | 'lookNow'>,
     private readonly cut: (code: string, reason: string) => void,
   ) {
     this.arm();
@@ -110,7 +112,7 @@ class Guard implements SlotGuard {
 
   /** Bytes that have actually arrived or left: what is still queued for the peer, or in its way, has not moved. */
   private moved(): number {
-    return this.socket.bytesRead + this.taken();
+    return this.socket.bytesRead + this.taken.acknowledged();
   }
 
   private arm(): void {
@@ -124,10 +126,13 @@ class Guard implements SlotGuard {
   private armIdle(): void {
     clearTimeout(this.idle);
     const { idleTimeoutMs } = this.limits;
-    this.idle = setTimeout(
-      () => this.cut('idle', `took none of the last bytes sent for ${idleTimeoutMs / 1000} s (--idle-timeout)`),
-      idleTimeoutMs,
-    ).unref();
+    const armed = (this.idle = setTimeout(() => {
+      // A fresh look first: the peer may have taken more since the last tick (then `progressed` has re-armed it).
+      void this.taken.lookNow().then(() => {
+        if (this.idle !== armed) return;
+        this.cut('idle', `took none of the last bytes sent for ${idleTimeoutMs / 1000} s (--idle-timeout)`);
+      });
+    }, idleTimeoutMs).unref());
   }
 
   private checkRate(): void {

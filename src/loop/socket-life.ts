@@ -2,7 +2,7 @@
  * A TCP connection's life as the loop sees it, beside the protocol machine it carries. `flowing` while that
  * machine runs (`full` until the socket drains); once the machine has finished, `lingering`: our side ends,
  * and the socket closes by itself once the peer has ended its own (Node destroys a stream both of whose
- * sides have ended), or is destroyed after `linger` (`closing`). A server's machine that finishes while the
+ * sides have ended), or is destroyed after `linger` (`closing`). A server's machine that succeeds while the
  * peer may not have acknowledged all we sent (the end of a download, still in the kernel's buffers) is
  * `draining` first: our side ends, and no timer of its own runs until the peer has acknowledged it all (the
  * slot guard times the peer meanwhile, as while the machine ran). When the socket closes under a running
