@@ -4,17 +4,13 @@
  * stops taking them is cut after --idle-timeout, its end line saying so. Before, the line said `downloaded` and
  * the socket closed about 5 s after the machine finished, whatever the reader had taken.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { OP, STATUS, encodeRequest, encodeStatus } from '../../machines/transfer/frames';
 import { startServerProcess, type ServerProcess } from '../test-support/processes';
-import { python } from '../test-support/python';
+import { readDownload, type Reading } from '../test-support/python-reader';
 
-const execFileAsync = promisify(execFile);
 /** Less than the server's kernel takes in (tcp_wmem's 4 MiB), far more than the reader's 64 KiB receive buffer. */
 const SIZE = 1.5 * 1024 * 1024;
 /** The reader's pace: SIZE takes it 8 s, longer than the 5 s after which the socket closed before. */
@@ -34,61 +30,9 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-/** How the reader takes the download. */
-interface Reading {
-  /** Bytes per second. */
-  rate?: number;
-  /** After every `pauseEvery` bytes, it takes nothing for `pauseS` seconds, then reads on. */
-  pauseEvery?: number;
-  pauseS?: number;
-  /** Once it has all and the server's FIN, it closes with a reset (SO_LINGER 0) instead of a FIN. */
-  resetAtEnd?: boolean;
-}
-
-/**
- * Downloads file.bin from `port` through a 64 KiB receive buffer (set in a Python process: Node's sockets cannot).
- * How many bytes came, and how the download ended for the reader: `end` (the server's FIN after them all) or `reset`.
- */
-async function download(
-  port: number,
-  { rate = RATE, pauseEvery = SIZE * 2, pauseS = 0, resetAtEnd = false }: Reading = {},
-): Promise<{ received: number; ended: string }> {
-  const { stdout } = await execFileAsync(python(), [
-    '-c',
-    [
-      'import socket, struct, sys, time',
-      's = socket.socket()',
-      's.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)',
-      "s.connect(('127.0.0.1', int(sys.argv[1])))",
-      's.settimeout(30)',
-      's.sendall(bytes.fromhex(sys.argv[2]))',
-      'reply = b""',
-      'while len(reply) < 9: reply += s.recv(9 - len(reply))',
-      's.sendall(bytes.fromhex(sys.argv[3]))',
-      'rate, every, pause, received, ended = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), 0, "end"',
-      'paused = 0',
-      'while True:',
-      '    if received >= (paused + 1) * every: time.sleep(pause); paused += 1',
-      '    try: chunk = s.recv(8192)',
-      '    except ConnectionResetError: ended = "reset"; break',
-      '    if not chunk: break',
-      '    received += len(chunk)',
-      '    time.sleep(len(chunk) / rate)',
-      "if sys.argv[7] == 'reset': s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
-      's.close()',
-      'print(received, ended)',
-    ].join('\n'),
-    String(port),
-    encodeRequest(OP.download, 'file.bin').toString('hex'),
-    encodeStatus(STATUS.yes).toString('hex'),
-    String(rate),
-    String(pauseEvery),
-    String(pauseS),
-    resetAtEnd ? 'reset' : 'close',
-  ]);
-  const [received, ended] = stdout.trim().split(' ');
-  return { received: Number(received), ended };
-}
+/** Takes file.bin from `port` through a 64 KiB receive buffer, at RATE unless `reading` says otherwise. */
+const download = (port: number, reading: Partial<Reading> = {}) =>
+  readDownload(port, 'file.bin', { buffer: 64 * 1024, rate: RATE, ...reading });
 
 /** The server's output from now on, as far as it has come when called. */
 const outputFromNow = (of: ServerProcess) => {

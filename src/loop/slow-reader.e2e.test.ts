@@ -3,19 +3,16 @@
  * acknowledges bytes (send-progress.ts), not only when its socket has room again, which a full send buffer
  * says only once much of it has drained: at a few tens of KB/s, long after --idle-timeout.
  */
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { OP, STATUS, encodeRequest, encodeStatus } from '../../machines/transfer/frames';
 import { startServerProcess, type ServerProcess } from '../test-support/processes';
-import { python } from '../test-support/python';
+import { readDownload } from '../test-support/python-reader';
 
-const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
 /** What the reader takes per second, far above --min-rate's default 1 KiB/s. */
 const RATE = 256 * 1024;
@@ -74,41 +71,9 @@ it(`a download read at ${RATE / 1024} KiB/s is not cut by a ${IDLE_S} s idle tim
   expect(server.output()).not.toMatch(/timed out/);
 });
 
-/**
- * Downloads big.bin from `port` as a reader behind a slow link would: a small receive buffer (8 KiB: set in a
- * Python process, which Node's sockets cannot do), taking SLOW_RATE for READ_MS. How many bytes came, and `read
- * on` if the server neither ended nor reset the connection meanwhile.
- */
-async function readThroughSmallBuffer(port: number): Promise<{ received: number; ended: string }> {
-  const { stdout } = await execFileAsync(python(), [
-    '-c',
-    [
-      'import socket, sys, time',
-      's = socket.socket()',
-      's.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)',
-      "s.connect(('127.0.0.1', int(sys.argv[1])))",
-      's.sendall(bytes.fromhex(sys.argv[2]))',
-      'reply = b""',
-      'while len(reply) < 9: reply += s.recv(9 - len(reply))',
-      's.sendall(bytes.fromhex(sys.argv[3]))',
-      'rate, until, received, ended = int(sys.argv[4]), time.time() + int(sys.argv[5]) / 1000, 0, "read on"',
-      'while time.time() < until:',
-      '    try: chunk = s.recv(1024)',
-      '    except ConnectionResetError: ended = "reset"; break',
-      '    if not chunk: ended = "end"; break',
-      '    received += len(chunk)',
-      '    time.sleep(len(chunk) / rate)',
-      'print(received, ended)',
-    ].join('\n'),
-    String(port),
-    encodeRequest(OP.download, 'big.bin').toString('hex'),
-    encodeStatus(STATUS.yes).toString('hex'),
-    String(SLOW_RATE),
-    String(READ_MS),
-  ]);
-  const [received, ...ended] = stdout.trim().split(' ');
-  return { received: Number(received), ended: ended.join(' ') };
-}
+/** Downloads big.bin from `port` as a reader behind a slow link would: through an 8 KiB buffer, SLOW_RATE for READ_MS. */
+const readThroughSmallBuffer = (port: number) =>
+  readDownload(port, 'big.bin', { buffer: 8192, rate: SLOW_RATE, recvSize: 1024, forMs: READ_MS });
 
 // Slower than one of the server's 256 KiB writes per idle timeout: while a write is partly in the kernel, only the
 // bytes the kernel took of it show the reader's progress (before, it was cut as idle after IDLE_S).
