@@ -5,8 +5,10 @@ import { guardSlot, type SlotGuard } from './slot-guard';
 const LIMITS = { requestTimeoutMs: 10_000, minRate: 1024, rateWindowMs: 30_000, idleTimeoutMs: 30_000 };
 
 let socket: { bytesRead: number };
-/** Bytes sent that the peer has acknowledged. */
+/** Bytes sent that the peer has acknowledged, as the last look found. */
 let taken: number;
+/** What a fresh look (lookNow) finds the peer took since the last one. */
+let takenSinceLastLook: number;
 let cuts: string[];
 let guard: SlotGuard;
 
@@ -14,11 +16,19 @@ beforeEach(() => {
   jest.useFakeTimers();
   socket = { bytesRead: 0 };
   taken = 0;
+  takenSinceLastLook = 0;
   cuts = [];
   guard = guardSlot(
     socket as unknown as Socket,
     LIMITS,
-    { acknowledged: () => taken, lookNow: () => Promise.resolve(undefined) },
+    {
+      acknowledged: () => taken,
+      lookNow: () => {
+        taken += takenSinceLastLook;
+        takenSinceLastLook = 0;
+        return Promise.resolve(undefined);
+      },
+    },
     (code) => cuts.push(code),
   );
 });
@@ -60,11 +70,19 @@ describe('the request deadline', () => {
 });
 
 describe('the minimum rate', () => {
-  it('cuts a bulk phase that moved less than --min-rate over a window, counting only bytes the peer took', () => {
+  it('cuts a bulk phase that moved less than --min-rate over a window, counting only bytes the peer took', async () => {
     guard.bulk(true);
     socket.bytesRead = 20 * 1024; // 20 KiB in 30 s: under 1 KiB/s (what was sent and not acknowledged does not count)
-    jest.advanceTimersByTime(30_000);
+    await jest.advanceTimersByTimeAsync(30_000);
     expect(cuts).toEqual(['too_slow']);
+  });
+
+  it('looks again before it cuts: what the peer took since the last look counts', async () => {
+    guard.bulk(true);
+    socket.bytesRead = 20 * 1024;
+    takenSinceLastLook = 20 * 1024; // 40 KiB in 30 s: over 1 KiB/s
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(cuts).toEqual([]);
   });
 
   it('lets a phase that keeps the rate go on, window after window, and stops watching once it ends', () => {

@@ -45,8 +45,8 @@ export interface SlotGuard {
 /**
  * Calls `cut` with a stable code and a reason for the log once a limit is broken; the caller closes the connection.
  * `taken`: the bytes sent that the peer has acknowledged (send-progress.ts): they count as they are taken, not
- * only as the socket takes more, which a full send buffer does in large steps long apart for a slow reader; an
- * idle timeout looks at them afresh before it cuts (the watch looks only once a second).
+ * only as the socket takes more, which a full send buffer does in large steps long apart for a slow reader; the
+ * guard looks at them afresh before it cuts for either limit (the watch looks only once a second).
  */
 export function guardSlot(
   socket: Socket,
@@ -137,11 +137,18 @@ class Guard implements SlotGuard {
 
   private checkRate(): void {
     const { minRate, rateWindowMs } = this.limits;
-    const rate = ((this.moved() - this.movedBefore) * 1000) / rateWindowMs;
-    if (rate < minRate) {
-      this.cut('too_slow', `${rate.toFixed(0)} B/s over ${rateWindowMs / 1000} s, under --min-rate ${minRate}`);
+    const rate = () => ((this.moved() - this.movedBefore) * 1000) / rateWindowMs;
+    if (rate() >= minRate) {
+      this.movedBefore = this.moved();
       return;
     }
-    this.movedBefore = this.moved();
+    // Under it by the last look, up to a second old: a fresh look first, as before an idle cut.
+    const window = this.window;
+    void this.taken.lookNow().then(() => {
+      if (this.window !== window) return;
+      const fresh = rate();
+      if (fresh >= minRate) this.movedBefore = this.moved();
+      else this.cut('too_slow', `${fresh.toFixed(0)} B/s over ${rateWindowMs / 1000} s, under --min-rate ${minRate}`);
+    });
   }
 }
