@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
@@ -167,4 +167,23 @@ it("every line of a server's JSON log names its event (the `connected from` line
     peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
     protocol: 'transfer',
   });
+});
+
+it("a server's cut line names its event and the limit: `cut`, `code` (it had neither)", async () => {
+  const server = started(
+    await startServerProcess(['--root', base, '--log-format', 'json', '--request-timeout', '0.5']),
+  );
+  const silent = connect(server.port, '127.0.0.1');
+  try {
+    await once(silent, 'connect');
+    await server.logged(/"event":"cut"/);
+    expect(jsonLines(server.output()).find((line) => line.event === 'cut')).toMatchObject({
+      code: 'request_timeout',
+      connection: expect.stringMatching(/^c\d+$/),
+      peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      message: expect.stringMatching(/^cut 127\.0\.0\.1:\d+: request not complete within 0\.5 s/),
+    });
+  } finally {
+    silent.destroy();
+  }
 });

@@ -94,7 +94,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const guard =
     options.limits &&
     guardSlot(socket, options.limits, progress, (code, reason) => {
-      log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id });
+      log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id, event: 'cut', code });
       if (draining) cutFor ??= code;
       tellActive({ type: 'socket.error', code });
       resetSocket(socket);
