@@ -133,17 +133,20 @@ export const protocolErrorOnBadFrame = {
   },
 };
 
+/** How a session ends whose socket broke with `code` (an errno, or the loop's own: a limit it cut for, `closed`). */
+export const interruptedBy = (code: string) => ({
+  outcome: 'interrupted' as const,
+  code: socketErrorCode(code),
+  detail: errnoWords(code),
+});
+
 /** The root transition of every connection machine: a broken socket ends it in `failed`, `interrupted`. */
 export const interruptedOnSocketError = {
   'socket.error': {
     target: '.failed',
     actions: {
       type: 'finish' as const,
-      params: ({ event }: { event: { code: string } }) => ({
-        outcome: 'interrupted' as const,
-        code: socketErrorCode(event.code),
-        detail: errnoWords(event.code),
-      }),
+      params: ({ event }: { event: { code: string } }) => interruptedBy(event.code),
     },
   },
 };

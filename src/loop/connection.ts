@@ -12,8 +12,7 @@
 import type { Socket } from 'node:net';
 import type { SessionActor } from '../engine/session-actor';
 import { errorCode } from '../storage/errors';
-import { errnoWords } from '../log/errno-words';
-import { PEER_IDLE, socketErrorCode } from '../engine/outcome';
+import { PEER_IDLE, interruptedBy } from '../engine/outcome';
 import { onWireCommands } from '../engine/wire-commands';
 import {
   BULK_TAG,
@@ -284,7 +283,6 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
  * `closed`: the server stopped).
  */
 function notTaken(outcome: SessionOutcome, why: string, unacknowledged: number): SessionOutcome {
-  const ended =
-    why === 'idle' ? PEER_IDLE : { outcome: 'interrupted', code: socketErrorCode(why), detail: errnoWords(why) };
+  const ended = why === 'idle' ? PEER_IDLE : interruptedBy(why);
   return { ...outcome, ...ended, ok: false, bytes: Math.max(0, outcome.bytes - unacknowledged) };
 }

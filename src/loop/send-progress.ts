@@ -21,12 +21,8 @@ export const SERVER_POLL_MS = 1000;
 export interface SendProgress {
   /** Bytes sent that the peer has acknowledged, as the last look found. */
   acknowledged(): number;
-  /**
-   * Looks now, not on the next tick: resolves with the bytes handed to the socket that the peer has not acknowledged
-   * (`onProgress` hears it first, if the peer took more), or undefined when the system did not tell (then on, those
-   * the kernel has not taken) or the watch has stopped.
-   */
-  lookNow(): Promise<number | undefined>;
+  /** Looks now, not on the next tick (`onProgress` hears it if the peer took more); resolves once it has looked. */
+  lookNow(): Promise<void>;
   stop(): void;
 }
 
@@ -57,13 +53,13 @@ class Watch implements SendProgress {
     await this.lookNow();
   }
 
-  async lookNow(): Promise<number | undefined> {
+  async lookNow(): Promise<void> {
     const before = inKernel(this.socket);
     this.looking = true;
     const counted = this.tells ? await unacknowledgedBytes(this.socket) : 0;
     this.looking = false;
     if (counted === undefined) this.tells = false;
-    if (counted === undefined || !this.ticker.has(this)) return undefined;
+    if (counted === undefined || !this.ticker.has(this)) return;
     // Once our FIN is queued (the socket finished: `end` and every write done), the kernel counts it as one more
     // byte to acknowledge: it is no byte of ours.
     const unacknowledged = Math.max(0, counted - (this.socket.writableFinished ? 1 : 0));
@@ -75,7 +71,6 @@ class Watch implements SendProgress {
       this.acknowledgedBytes = acknowledged;
       this.onProgress(this.socket.bytesWritten - acknowledged);
     }
-    return this.socket.bytesWritten - this.acknowledgedBytes;
   }
 }
 

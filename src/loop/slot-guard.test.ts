@@ -26,7 +26,7 @@ beforeEach(() => {
       lookNow: () => {
         taken += takenSinceLastLook;
         takenSinceLastLook = 0;
-        return Promise.resolve(undefined);
+        return Promise.resolve();
       },
     },
     (code) => cuts.push(code),

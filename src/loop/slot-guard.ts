@@ -44,17 +44,17 @@ export interface SlotGuard {
 
 /**
  * Calls `cut` with a stable code and a reason for the log once a limit is broken; the caller closes the connection.
- * `taken`: the bytes sent that the peer has acknowledged (send-progress.ts): they count as they are taken, not
+ * `progress`: the bytes sent that the peer has acknowledged (send-progress.ts): they count as they are taken, not
  * only as the socket takes more, which a full send buffer does in large steps long apart for a slow reader; the
  * guard looks at them afresh before it cuts for either limit (the watch looks only once a second).
  */
 export function guardSlot(
   socket: Socket,
   limits: SlotLimits,
-  taken: Pick<SendProgress, 'acknowledged' | 'lookNow'>,
+  progress: Pick<SendProgress, 'acknowledged' | 'lookNow'>,
   cut: (code: string, reason: string) => void,
 ): SlotGuard {
-  return new Guard(socket, limits, taken, cut);
+  return new Guard(socket, limits, progress, cut);
 }
 
 /** A class rather than closures: every connection of a server holds one, idle ones too. */
@@ -68,7 +68,7 @@ class Guard implements SlotGuard {
   constructor(
     private readonly socket: Socket,
     private readonly limits: SlotLimits,
-    private readonly taken: Pick<SendProgress, 'acknowledged' | 'lookNow'>,
+    private readonly progress: Pick<SendProgress, 'acknowledged' | 'lookNow'>,
     private readonly cut: (code: string, reason: string) => void,
   ) {
     this.arm();
@@ -112,7 +112,7 @@ class Guard implements SlotGuard {
 
   /** Bytes that have actually arrived or left: what is still queued for the peer, or in its way, has not moved. */
   private moved(): number {
-    return this.socket.bytesRead + this.taken.acknowledged();
+    return this.socket.bytesRead + this.progress.acknowledged();
   }
 
   private arm(): void {
@@ -128,7 +128,7 @@ class Guard implements SlotGuard {
     const { idleTimeoutMs } = this.limits;
     const armed = (this.idle = setTimeout(() => {
       // A fresh look first: the peer may have taken more since the last tick (then `progressed` has re-armed it).
-      void this.taken.lookNow().then(() => {
+      void this.progress.lookNow().then(() => {
         if (this.idle !== armed) return;
         this.cut('idle', `took none of the last bytes sent for ${idleTimeoutMs / 1000} s (--idle-timeout)`);
       });
@@ -144,7 +144,7 @@ class Guard implements SlotGuard {
     }
     // Under it by the last look, up to a second old: a fresh look first, as before an idle cut.
     const window = this.window;
-    void this.taken.lookNow().then(() => {
+    void this.progress.lookNow().then(() => {
       if (this.window !== window) return;
       const fresh = rate();
       if (fresh >= minRate) this.movedBefore = this.moved();
