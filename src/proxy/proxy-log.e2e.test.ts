@@ -60,12 +60,11 @@ async function startJsonProxy(target: string, extra: string[] = []) {
 /** Sends `text`, ends, and reads until the proxy ends or resets back. */
 async function exchange(port: number, text: string): Promise<string> {
   const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-  await once(socket, 'connect');
+  // A reset (the upstream down) closes it too, and may come before the connect is seen (`connect ECONNRESET`).
+  socket.on('error', () => undefined);
   socket.end(text);
   let back = '';
   socket.on('data', (chunk: Buffer) => (back += chunk.toString()));
-  // A reset (the upstream down) closes it too; `once` would reject on the error.
-  socket.on('error', () => undefined);
   await new Promise((resolve) => socket.once('close', resolve));
   return back;
 }
