@@ -1,7 +1,7 @@
 /**
  * Queue part of `npm run bench`: messages per second for 100 B messages, one TCP connection per
  * operation, with N concurrent senders then N concurrent receivers, against the original server
- * (seedpeer queue serve, in memory) and wirestate's queue server in memory and with --store (lmdb) on
+ * (seedpeer queue serve, in memory), a plain Node server (yardstick-queue.ts) and wirestate's queue server in memory and with --store (lmdb) on
  * tmpfs and on disk, in rotating rounds. A send counts once the server has closed the connection
  * (for --store: after the message is synced); every message sent is received back whole. When
  * redis-server is installed, Redis runs the same loop (RPUSH, LPOP on list q, a connection each), in
@@ -27,6 +27,7 @@ import { freePort } from '../src/test-support/processes';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
 const ORIGINAL = 'original (seedpeer)';
+const YARDSTICK = 'plain Node yardstick';
 
 export interface QueueOptions {
   messages: number;
@@ -98,6 +99,16 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     } else {
       console.log(`original queue server: ${options.seedpeer} or python3 not found, left out (--seedpeer PATH)`);
     }
+    servers.push({
+      client: QUEUE_CLIENT,
+      ...(await startServer(
+        YARDSTICK,
+        process.execPath,
+        [join(__dirname, 'yardstick-queue.js')],
+        /listening on [\d.]+:(\d+)/,
+        options.timeout,
+      )),
+    });
     servers.push(await wirestate('wirestate', []));
     if (existsSync('/dev/shm')) servers.push(await wirestate('wirestate --store tmpfs', await store('/dev/shm')));
     servers.push(await wirestate(`wirestate --store ${options.diskDir}`, await store(options.diskDir)));
@@ -138,14 +149,22 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     console.log(
       `\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians) after ${options.warm} unmeasured send-receive pairs per server`,
     );
-    const original = (senders: number) =>
-      median(cases.find((entry) => entry.server.name === ORIGINAL && entry.senders === senders)?.sent ?? []);
+    const sentBy = (name: string, senders: number) =>
+      median(cases.find((entry) => entry.server.name === name && entry.senders === senders)?.sent ?? []);
     printTable([
-      ['server × concurrent clients', 'send msg/s', '× original', 'receive msg/s', 'server CPU ms/message'],
+      [
+        'server × concurrent clients',
+        'send msg/s',
+        '× original',
+        '× plain Node',
+        'receive msg/s',
+        'server CPU ms/message',
+      ],
       ...cases.map((entry) => [
         entry.name,
         figure(median(entry.sent)),
-        figure(median(entry.sent) / original(entry.senders), 2),
+        figure(median(entry.sent) / sentBy(ORIGINAL, entry.senders), 2),
+        figure(median(entry.sent) / sentBy(YARDSTICK, entry.senders), 2),
         figure(median(entry.received)),
         // Each message is sent once and received once: the CPU of both operations.
         figure((entry.cpuSeconds * 1000) / (options.messages * options.rounds), 3),
