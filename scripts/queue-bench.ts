@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-
-const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+import { CLI, startServer } from './bench-kit';
 
 async function peakRssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -41,23 +40,22 @@ async function client(args: string[]): Promise<{ code: number | null; seconds: n
 }
 
 async function main(): Promise<void> {
-  const args = await yargs(hideBin(process.argv))
-    .option('mib', { type: 'number', default: 60 })
-    .option('port', { type: 'number', default: 55599 })
-    .parse();
+  const args = await yargs(hideBin(process.argv)).option('mib', { type: 'number', default: 60 }).parse();
   const folder = await mkdtemp(join(tmpdir(), 'queue-bench-'));
   const bytes = args.mib * 1024 * 1024;
   await writeFile(join(folder, 'in.txt'), Buffer.alloc(bytes, 'a'));
-  const server = spawn(
+  const server = await startServer(
+    'wirestate queue server',
     process.execPath,
-    [CLI, 'queue', 'server', String(args.port), 'TCP', '--max-size', String(bytes + 1024)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    [CLI, 'queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--max-size', String(bytes + 1024)],
+    /queue server listening on [\d.]+:(\d+)/,
+    30,
   );
-  await once(server.stdout, 'data');
+  const { port } = server;
   try {
     const sent = await client([
       '127.0.0.1',
-      String(args.port),
+      String(port),
       'TCP',
       'send',
       join(folder, 'in.txt'),
@@ -66,7 +64,7 @@ async function main(): Promise<void> {
     ]);
     const received = await client([
       '127.0.0.1',
-      String(args.port),
+      String(port),
       'TCP',
       'receive',
       join(folder, 'out.txt'),
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
       '--max-size',
       String(bytes + 1024),
     ]);
-    const serverPeak = await peakRssMiB(server.pid!);
+    const serverPeak = await peakRssMiB(server.child.pid!);
     for (const [name, run] of [
       ['send', sent],
       ['receive', received],
@@ -86,7 +84,7 @@ async function main(): Promise<void> {
     }
     console.log(`server peak ${serverPeak.toFixed(0)} MiB`);
   } finally {
-    server.kill('SIGKILL');
+    server.stop();
     await rm(folder, { recursive: true, force: true });
   }
 }
