@@ -22,6 +22,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { startProxy } from '../src/proxy/stammer-proxy';
 import { localFile } from '../src/storage/local-file';
 import { CLI, median, printTable, startServer } from './bench-kit';
+import { freePort } from '../src/test-support/processes';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 const FILE_SIZE = 1024;
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     ),
   ];
   if (existsSync(args.ftpeer)) {
-    const port = 40000 + Math.floor(Math.random() * 20000);
+    // ftpeer.py serve cannot report a port it did not choose: one the OS gave free just before.
+    const port = await freePort();
     servers.push(
       await startServer(
         'ftpeer.py serve',
