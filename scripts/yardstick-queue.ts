@@ -3,8 +3,9 @@
  * served by plain Node.js, no state machine, no logging, in memory: the yardstick `npm run bench` measures
  * wirestate's queue server against, beside the original. Listens on a port the OS chooses and prints
  * `listening on 127.0.0.1:PORT`. A connection whose first 7 bytes are `<<GET>>` gets the oldest message
- * (or the empty-queue text) and a close; any other is read to its end, kept, and closed, as wirestate does.
- * A message over 1 MiB (wirestate's default cap) resets the connection and is not kept.
+ * (or the empty-queue text) and a close; any other is read to its end, kept (unless it sent nothing), and
+ * closed, as wirestate does. A message over 1 MiB (wirestate's default cap) resets the connection and is not
+ * kept. None of wirestate's other limits (queue length, connections, rates) are here.
  */
 import { createServer, type AddressInfo } from 'node:net';
 
@@ -32,7 +33,8 @@ const server = createServer((socket) => {
   });
   socket.on('end', () => {
     if (socket.writableEnded) return;
-    queue.push(Buffer.concat(chunks, length));
+    // A connection that sent nothing is no message (the original stored an empty one: PROTOCOLS-OTHER.md).
+    if (length > 0) queue.push(Buffer.concat(chunks, length));
     socket.end();
   });
 });
