@@ -152,7 +152,7 @@ export class FolderFiles implements ServerFiles {
   read(ref: string, size: number): OutgoingFile {
     if (size === 0) return outgoingBytes([]);
     try {
-      return readRange(openFileInside(this.root, ref), size);
+      return readRange(openFileInside(this.root, ref, size), size);
     } catch (error) {
       // openFileInside throws the system's errors (ELOOP, ENOENT, ...), whose code the reader reports.
       return unreadable(error as Error);

@@ -24,13 +24,22 @@ export function assertInside(root: string, path: string): string {
 /**
  * Opens the regular file at `path` for reading, refusing a final symlink, anything but a regular file
  * (without blocking on a FIFO) and a file whose real path is not inside `root`; returns its descriptor.
+ * `size`: the bytes its lookup announced. A file that holds another count now (another file renamed over
+ * it, as editors and deploy tools save, or one rewritten since) is refused (`file.size_changed`): its
+ * bytes would go out cut to the size announced, or short, a file that never existed.
  */
-export function openFileInside(root: string, path: string): number {
+export function openFileInside(root: string, path: string, size?: number): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile())
+    const info = fstatSync(fd);
+    if (!info.isFile())
       throw Object.assign(new Error(`${basename(path)} is not a regular file`), { code: 'file.not_regular' });
     assertInside(root, realPathOf(fd));
+    if (size !== undefined && info.size !== size)
+      throw new WirestateError(
+        'file.size_changed',
+        `changed since it was looked up: ${info.size} bytes now, ${size} announced`,
+      );
     return fd;
   } catch (error) {
     closeSync(fd);
