@@ -9,7 +9,8 @@ import { unlinkSync } from 'node:fs';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from './errors';
-import { LOCK_SUFFIX, isOtherWriter, tempNameFor, tempPrefixFor } from './temp-names';
+import { LOCK_SUFFIX } from './name-rules';
+import { isOtherWriter, tempNameFor, tempPrefixFor } from './temp-names';
 
 /** Tries at taking a lock a gone process held: another process may take it over first. */
 const TAKEOVERS = 2;

@@ -37,6 +37,9 @@ describe('FolderFiles lookups', () => {
     ['sub\\..\\x', 'name.escapes'],
     ['a\x01b', 'name.reserved'],
     ['.x.1234.wirestate-part', 'name.reserved'],
+    // A staged download lock's name: the start-up sweep removes such files when their process id is not running.
+    ['.evil.999999-abcdef.wirestate-lock', 'name.reserved'],
+    ['sub/.notes.txt.wirestate-lock', 'name.reserved'],
     ['..', 'name.escapes'],
     ['./..', 'name.escapes'],
     ['sub/..', 'name.escapes'],

@@ -10,9 +10,16 @@ import { WirestateError } from './errors';
 export const TEMP_SUFFIX = '.wirestate-part';
 /** Suffix of interrupted transfers kept to resume from (resume-names.ts); never served or accepted either. */
 export const RESUME_SUFFIX = '.wirestate-resume';
+/**
+ * Suffix of a download's lock (download-lock.ts), which is written whole under a temporary name of its own before
+ * it is linked into place: not a part's, or whoever looks for a download's part would meet the lock as one. Never
+ * served or accepted either: a start-up sweep removes the staged ones a stopped process left (temp-names.ts).
+ */
+export const LOCK_SUFFIX = '.wirestate-lock';
 
-/** Whether `name` is one of wirestate's own in-progress or kept files. */
-export const isWirestatePart = (name: string) => name.endsWith(TEMP_SUFFIX) || name.endsWith(RESUME_SUFFIX);
+/** Whether `name` is one of wirestate's own in-progress, kept or lock files. */
+export const isWirestatePart = (name: string) =>
+  name.endsWith(TEMP_SUFFIX) || name.endsWith(RESUME_SUFFIX) || name.endsWith(LOCK_SUFFIX);
 const MAX_NAME_BYTES = 255;
 
 /** Returns the name's path segments, or throws a `WirestateError` saying why it is refused. */

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCK_SUFFIX, SWEEP_MAX_DEPTH, removeStaleTempFiles, tempNameFor } from './temp-names';
+import { LOCK_SUFFIX } from './name-rules';
+import { SWEEP_MAX_DEPTH, removeStaleTempFiles, tempNameFor } from './temp-names';
 
 let base: string;
 let root: string;

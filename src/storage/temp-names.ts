@@ -11,13 +11,7 @@ import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from './errors';
 import { holdFolder } from './held-folder';
-import { TEMP_SUFFIX } from './name-rules';
-
-/**
- * Suffix of a download's lock (download-lock.ts), which is written whole under a temporary name of its own before
- * it is linked into place: not a part's, or whoever looks for a download's part would meet the lock as one.
- */
-export const LOCK_SUFFIX = '.wirestate-lock';
+import { LOCK_SUFFIX, TEMP_SUFFIX } from './name-rules';
 const OWNER = new RegExp(
   `\\.(\\d+)-[0-9a-f]+(?:${[TEMP_SUFFIX, LOCK_SUFFIX].map((suffix) => suffix.replace('.', '\\.')).join('|')})$`,
 );
