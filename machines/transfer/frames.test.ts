@@ -62,7 +62,7 @@ describe('name field as the original server reads it', () => {
   });
 
   it('refuses invalid UTF-8 and blank names', () => {
-    expect(field(hex('ff fe'))).toEqual({ ok: false, code: 'name.encoding' });
+    expect(field(hex('ff fe'))).toEqual({ ok: false, code: 'name.encoding', shown: '\ufffd\ufffd' });
     expect(field(Buffer.from('   '))).toEqual({ ok: false, code: 'name.empty' });
     expect(decodeName(Buffer.alloc(255))).toEqual({ ok: false, code: 'name.empty' });
   });

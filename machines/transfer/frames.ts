@@ -16,10 +16,14 @@ export const OP = { download: 0x44, upload: 0x55 } as const; // 'D', 'U'
 export const STATUS = { yes: 0x54, no: 0x46, error: 0x45 } as const; // 'T', 'F', 'E'
 export type Status = (typeof STATUS)[keyof typeof STATUS];
 
-/** A decoded file name, or why the bytes are not one. */
-export type NameField = { ok: true; name: string } | { ok: false; code: NameErrorCode };
+/**
+ * A decoded file name, or why the bytes are not one; `shown`: bytes that are not UTF-8 as a log line shows them
+ * (each bad sequence as U+FFFD), so that the request's line still says which name it was.
+ */
+export type NameField = { ok: true; name: string } | { ok: false; code: NameErrorCode; shown?: string };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lossyUtf8 = new TextDecoder('utf-8');
 
 /** REQUEST: op byte + the name in UTF-8, right-padded with NUL to 255 bytes. */
 export function encodeRequest(op: number, name: string): Buffer {
@@ -53,10 +57,11 @@ export function decodeName(field: Buffer): NameField {
   while (start < end && ASCII_SPACE.has(kept[start])) start++;
   while (end > start && ASCII_SPACE.has(kept[end - 1])) end--;
   if (start === end) return { ok: false, code: 'name.empty' };
+  const name = kept.subarray(start, end);
   try {
-    return { ok: true, name: strictUtf8.decode(kept.subarray(start, end)) };
+    return { ok: true, name: strictUtf8.decode(name) };
   } catch {
-    return { ok: false, code: 'name.encoding' };
+    return { ok: false, code: 'name.encoding', shown: lossyUtf8.decode(name) };
   }
 }
 

@@ -168,7 +168,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
           params: { op: number; field: NameField; extended: boolean; resumeFrom?: ResumeFrom; uploadOpen?: UploadOpen },
         ) => ({
           operation: params.op === OP.download ? ('download' as const) : ('upload' as const),
-          name: params.field.ok ? params.field.name : undefined,
+          name: params.field.ok ? params.field.name : params.field.shown,
           nameError: params.field.ok ? undefined : params.field.code,
           extended: params.extended,
           resumeFrom: params.resumeFrom,

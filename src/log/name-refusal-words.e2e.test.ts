@@ -56,6 +56,20 @@ describe('transfer download, one server for the three names', () => {
     );
     expect(server.output()).not.toMatch(/name\.(escapes|reserved)/);
   });
+
+  it('of a name that is not UTF-8: the request line shows it, each bad byte as U+FFFD, not as ""', async () => {
+    const socket = connect({ port: server.port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    const request = Buffer.alloc(256);
+    Buffer.concat([Buffer.from('Dnot-utf8-'), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]).copy(request);
+    socket.end(request);
+    socket.resume();
+    await once(socket, 'close');
+    const asked = /\[(c\d+)\] download "not-utf8-\ufffd\ufffd\.txt"/;
+    await server.logged(asked);
+    const id = asked.exec(server.output())![1];
+    await server.logged(new RegExp(`\\[${id}\\] protocol error \\(a name that is not UTF-8\\)`));
+  });
 });
 
 it('with --log-format json, the words are the message and the code stays the code', async () => {
