@@ -41,4 +41,18 @@ describe('download lock (built: dist/)', () => {
       if ('release' in held) held.release();
     }
   });
+
+  it('two downloads into long names that begin alike take locks of their own', async () => {
+    const { lockDownload } = await import('./download-lock');
+    const [first, second] = await Promise.all(
+      ['A', 'B'].map((last) => lockDownload(join(folder, `${'w'.repeat(220)}${last.repeat(10)}`))),
+    );
+    try {
+      // Before, both cut to the same first 215 bytes: the second found the first's lock and was refused.
+      expect([first, second].map((lock) => 'release' in lock)).toEqual([true, true]);
+      expect(await readdir(folder)).toHaveLength(2);
+    } finally {
+      for (const lock of [first, second]) if ('release' in lock) lock.release();
+    }
+  });
 });

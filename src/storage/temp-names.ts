@@ -3,10 +3,11 @@
  * final file. The writer's process id is in the name so that files left by a
  * process that was killed (and so could not clean up) can be told apart from
  * files another live process is still writing, and removed. NAME is cut to fit
- * so that the temporary name never exceeds the 255 bytes a folder entry may
- * hold, whatever name (up to 255 bytes) it stands for.
+ * (and marked with its digest: tempPrefixFor) so that the temporary name never
+ * exceeds the 255 bytes a folder entry may hold, whatever name (up to 255
+ * bytes) it stands for.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from './errors';
@@ -29,14 +30,25 @@ export function tempNameFor(name: string, suffix: typeof TEMP_SUFFIX | typeof LO
   return `${tempPrefixFor(name)}${process.pid}-${randomBytes(6).toString('hex')}${suffix}`;
 }
 
-/** `.NAME.` with NAME cut, on a character boundary, to `room` bytes (default: what a temporary name leaves). */
+/** `~` and the 16 hex digits of SHA-256 that end a NAME cut to fit. */
+const DIGEST_ROOM = 1 + 16;
+
+/**
+ * `.NAME.` in at most `room` bytes of NAME (default: what a temporary name leaves): whole when it fits beside a
+ * digest, else cut on a character boundary and ended by `~` and 16 hex digits of its SHA-256, so that two long
+ * names that begin alike never share a part, a kept file or a download's lock.
+ */
 export function tempPrefixFor(name: string, room = NAME_ROOM): string {
+  if (Buffer.byteLength(name) <= room - DIGEST_ROOM) return `.${name}.`;
   let fitted = '';
   for (const char of name) {
-    if (Buffer.byteLength(fitted + char) > room) break;
+    if (Buffer.byteLength(fitted + char) > room - DIGEST_ROOM) break;
     fitted += char;
   }
-  return `.${fitted}.`;
+  return `.${fitted}~${createHash('sha256')
+    .update(name)
+    .digest('hex')
+    .slice(0, DIGEST_ROOM - 1)}.`;
 }
 
 /**
