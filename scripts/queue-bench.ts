@@ -11,13 +11,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CLI, startServer } from './bench-kit';
+import { sha256 } from '../src/test-support/processes';
 
 const MIB = 1024 * 1024;
 
@@ -40,13 +41,6 @@ for (const [signal, code] of [
 async function peakRssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
-/** SHA-256 of a file's bytes, then of `more`. */
-async function sha256Of(path: string, more = Buffer.alloc(0)): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.update(more).digest('hex');
 }
 
 /** Runs one client to its end: its exit code, seconds and peak RSS (sampled every 20 ms). */
@@ -88,7 +82,10 @@ async function main(): Promise<void> {
   // The client sends the file's text and a newline: the server must take that much as one message and hold it.
   const room = String(bytes + 1024);
   try {
-    await writeFile(source, Buffer.alloc(bytes, 'a'));
+    const text = Buffer.alloc(bytes, 'a');
+    await writeFile(source, text);
+    // What the receiver must get back: the client sends the file's text and a newline.
+    const expected = createHash('sha256').update(text).update('\n').digest('hex');
     const server = await startServer(
       'wirestate queue server',
       process.execPath,
@@ -120,7 +117,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(`server peak ${serverPeak.toFixed(0)} MiB`);
-    const whole = received.code === 0 && (await sha256Of(landed)) === (await sha256Of(source, Buffer.from('\n')));
+    const whole = received.code === 0 && (await sha256(landed)) === expected;
     if (sent.code !== 0 || !whole) {
       console.log('FAILED: the message did not go through whole (see the exit codes above)');
       process.exitCode = 1;

@@ -136,19 +136,23 @@ class Guard implements SlotGuard {
   }
 
   private checkRate(): void {
-    const { minRate, rateWindowMs } = this.limits;
-    const rate = () => ((this.moved() - this.movedBefore) * 1000) / rateWindowMs;
-    if (rate() >= minRate) {
-      this.movedBefore = this.moved();
-      return;
-    }
+    if (this.rateUnderMin() === undefined) return;
     // Under it by the last look, up to a second old: a fresh look first, as before an idle cut.
     const window = this.window;
     void this.progress.lookNow().then(() => {
-      if (this.window !== window) return;
-      const fresh = rate();
-      if (fresh >= minRate) this.movedBefore = this.moved();
-      else this.cut('too_slow', `${fresh.toFixed(0)} B/s over ${rateWindowMs / 1000} s, under --min-rate ${minRate}`);
+      const rate = this.window === window ? this.rateUnderMin() : undefined;
+      const { minRate, rateWindowMs } = this.limits;
+      if (rate !== undefined)
+        this.cut('too_slow', `${rate.toFixed(0)} B/s over ${rateWindowMs / 1000} s, under --min-rate ${minRate}`);
     });
+  }
+
+  /** This window's rate when it is under --min-rate; else undefined, and the next window counts from here. */
+  private rateUnderMin(): number | undefined {
+    const moved = this.moved();
+    const rate = ((moved - this.movedBefore) * 1000) / this.limits.rateWindowMs;
+    if (rate < this.limits.minRate) return rate;
+    this.movedBefore = moved;
+    return undefined;
   }
 }
