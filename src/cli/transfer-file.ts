@@ -171,7 +171,7 @@ export async function transferFile(
       if (!listing && !(await stat(dirname(localPath))).isDirectory())
         return failed(EXIT.localFile, `${dirname(localPath)} is not a folder`);
       if (kind !== 'device') {
-        const lock = await lockDownload(localPath);
+        const lock = lockDownload(localPath);
         if ('heldBy' in lock)
           return failed(
             EXIT.localFile,

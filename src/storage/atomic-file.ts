@@ -6,15 +6,13 @@
  * created, linked into place and removed in that very folder, so swapping the
  * folder's path for a symlink meanwhile cannot move any of it elsewhere.
  */
-import { openSync, type WriteStream } from 'node:fs';
+import { openSync } from 'node:fs';
+import type { DiskWriteStream } from './disk-write-stream';
 import { basename, dirname } from 'node:path';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
 import { hiddenFile, hiddenFileStream } from './hidden-file';
 import { tempNameFor } from './temp-names';
-
-/** Bytes buffered towards the disk before the writer asks the socket to pause. */
-export const WRITE_BUFFER = 1024 * 1024;
 
 export interface AtomicFileOptions {
   /** Fail with EEXIST rather than replace a file that appeared under the final name. */
@@ -27,7 +25,7 @@ export interface AtomicFileOptions {
 
 /** An incoming file written to disk: its stream counts the bytes it wrote (`bytesWritten`). */
 export interface FileOnDisk extends IncomingFile {
-  readonly stream: WriteStream;
+  readonly stream: DiskWriteStream;
 }
 
 export function createAtomicFile(finalPath: string, options: AtomicFileOptions): FileOnDisk {
@@ -45,7 +43,7 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     folder.close();
     throw error;
   }
-  const stream = hiddenFileStream(tempPath, fd, { highWaterMark: WRITE_BUFFER });
+  const stream = hiddenFileStream(fd);
   const file = hiddenFile({
     folder,
     stream,

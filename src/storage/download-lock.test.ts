@@ -11,7 +11,7 @@ afterEach(() => rm(folder, { recursive: true, force: true }));
 /** A node process (the built dist/) that takes the lock on FOLDER/got.bin, then runs `then` (given `lock`). */
 function lockThen(then: string) {
   const lockModule = JSON.stringify(join(REPO, 'dist', 'src', 'storage', 'download-lock.js'));
-  const script = `require(${lockModule}).lockDownload(${JSON.stringify(join(folder, 'got.bin'))}).then((lock) => { ${then} });`;
+  const script = `const lock = require(${lockModule}).lockDownload(${JSON.stringify(join(folder, 'got.bin'))}); ${then}`;
   return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
 }
 
@@ -32,7 +32,7 @@ describe('download lock (built: dist/)', () => {
   it("does not remove a live process's lock when its own taking of the lock failed", async () => {
     // This process (the test) holds the lock: the child finds it held by a live process, and exits.
     const { lockDownload } = await import('./download-lock');
-    const held = await lockDownload(join(folder, 'got.bin'));
+    const held = lockDownload(join(folder, 'got.bin'));
     try {
       const run = lockThen("if (!lock.heldBy) throw new Error('taken twice'); process.exit(130);");
       expect(run.stderr).toBe('');
@@ -44,8 +44,8 @@ describe('download lock (built: dist/)', () => {
 
   it('two downloads into long names that begin alike take locks of their own', async () => {
     const { lockDownload } = await import('./download-lock');
-    const [first, second] = await Promise.all(
-      ['A', 'B'].map((last) => lockDownload(join(folder, `${'w'.repeat(220)}${last.repeat(10)}`))),
+    const [first, second] = ['A', 'B'].map((last) =>
+      lockDownload(join(folder, `${'w'.repeat(220)}${last.repeat(10)}`)),
     );
     try {
       // Before, both cut to the same first 215 bytes: the second found the first's lock and was refused.

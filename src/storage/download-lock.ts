@@ -5,8 +5,7 @@
  * interrupted download's and continue). A lock whose process is gone (a killed download's) is taken over. A
  * folder where no lock can be made (read-only, full) gets none: the download's own writes fail there, saying why.
  */
-import { unlinkSync } from 'node:fs';
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from './errors';
 import { LOCK_SUFFIX } from './name-rules';
@@ -15,19 +14,16 @@ import { isOtherWriter, tempNameFor, tempPrefixFor } from './temp-names';
 /** Tries at taking a lock a gone process held: another process may take it over first. */
 const TAKEOVERS = 2;
 
-/**
- * The lock files this process made and has not removed, staged or in place: removed as it exits, however it exits
- * (Ctrl-C's handler exits while a download may be taking its lock, before it has a `release`).
- */
-const made = new Set<string>();
-const removeMade = () => made.forEach(removeQuietly);
-function madeHere(path: string): void {
-  if (made.size === 0) process.once('exit', removeMade);
-  made.add(path);
+/** The lock files this process holds: removed as it exits, however it exits. */
+const held = new Set<string>();
+const removeHeld = () => held.forEach(removeQuietly);
+function holding(path: string): void {
+  if (held.size === 0) process.once('exit', removeHeld);
+  held.add(path);
 }
-function removed(path: string): void {
-  made.delete(path);
-  if (made.size === 0) process.off('exit', removeMade);
+function released(path: string): void {
+  held.delete(path);
+  if (held.size === 0) process.off('exit', removeHeld);
 }
 
 /**
@@ -36,48 +32,57 @@ function removed(path: string): void {
  */
 export type DownloadLock = { release: () => void } | { heldBy: number; path: string };
 
-/** Takes the lock on downloads into `path`. */
-export async function lockDownload(path: string): Promise<DownloadLock> {
+/**
+ * Takes the lock on downloads into `path`. Synchronous: a handful of metadata calls that a disk answers from memory,
+ * each far cheaper on the event loop than a round trip through the thread pool (many small files in one run make
+ * one lock each), and no exit can come between making a staged file and removing it.
+ */
+export function lockDownload(path: string): DownloadLock {
   const folder = dirname(path);
   // `.NAME.wirestate-lock`: the prefix ends in the dot the suffix starts with.
   const lockPath = join(folder, `${tempPrefixFor(basename(path))}${LOCK_SUFFIX.slice(1)}`);
   // Written whole under a temporary name, then linked into place: a lock is never seen without its process id.
   const staged = join(folder, tempNameFor(basename(path), LOCK_SUFFIX));
-  madeHere(staged);
   try {
-    await writeFile(staged, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
+    writeFileSync(staged, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
   } catch {
-    removed(staged);
     return { release: () => undefined };
   }
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await link(staged, lockPath);
+        linkSync(staged, lockPath);
         // Counted only once linked: a lock in place that another process made must never go with this one's exit.
-        madeHere(lockPath);
+        holding(lockPath);
         return { release: releaseOnce(lockPath) };
       } catch (error) {
         if (errorCode(error) !== 'EEXIST' || attempt === TAKEOVERS) return { release: () => undefined };
       }
-      const holder = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+      const holder = Number.parseInt(readQuietly(lockPath), 10);
       if (holder > 0 && isOtherWriter(holder)) return { heldBy: holder, path: lockPath };
-      await unlink(lockPath).catch(() => undefined);
+      removeQuietly(lockPath);
     }
   } finally {
-    await unlink(staged).catch(() => undefined);
-    removed(staged);
+    removeQuietly(staged);
   }
 }
 
 function releaseOnce(lockPath: string): () => void {
-  let held = true;
+  let holds = true;
   return () => {
-    if (!held) return;
-    held = false;
+    if (!holds) return;
+    holds = false;
     removeQuietly(lockPath);
-    removed(lockPath);
+    released(lockPath);
   };
+}
+
+function readQuietly(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return ''; // removed meanwhile: taken over by nobody yet
+  }
 }
 
 function removeQuietly(path: string): void {

@@ -6,15 +6,15 @@
  * and syncs the folder, so the file is durable once the commit returns (or leaves that sync to whoever wants one
  * sync for many files: `syncFolderLater`).
  */
-import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
-import { link, rename, unlink } from 'node:fs/promises';
+import { linkSync, renameSync, unlinkSync } from 'node:fs';
+import { DiskWriteStream } from './disk-write-stream';
 import type { HeldFolder } from './held-folder';
 
 export interface HiddenFileParts {
   /** The folder both names are in: closed once the file is committed or stopped. */
   folder: HeldFolder;
   /** What writes the hidden file: made by `hiddenFileStream`, so that its end syncs every byte. */
-  stream: WriteStream;
+  stream: DiskWriteStream;
   /** The hidden name's path in `folder`. */
   hiddenPath: string;
   /** The final name's path in `folder`. */
@@ -70,11 +70,12 @@ export function hiddenFile({
       try {
         await closeAfterEnd(stream);
         if (isStopped()) throw stoppedError;
+        // Synchronous, as the folder's sync: metadata a disk answers from memory, cheaper than the thread pool.
         if (noClobber) {
-          await link(hiddenPath, finalPath);
-          await unlink(hiddenPath);
+          linkSync(hiddenPath, finalPath);
+          unlinkSync(hiddenPath);
         } else {
-          await rename(hiddenPath, finalPath);
+          renameSync(hiddenPath, finalPath);
         }
         if (syncFolderLater) syncFolderLater(folder.realPath);
         else folder.sync();
@@ -103,15 +104,15 @@ export function hiddenFile({
 }
 
 /**
- * The stream that writes a hidden file into its open descriptor `fd`: once ended it syncs the file (fsync on its own
- * descriptor, `flush`) before it closes it, so a commit needs no second open of the file to make its bytes durable.
+ * The stream that writes a hidden file into its open descriptor `fd`: once ended it syncs the file before it closes
+ * it, so a commit needs no second open of the file to make its bytes durable.
  */
-export function hiddenFileStream(path: string, fd: number, options: { start?: number; highWaterMark: number }) {
-  return createWriteStream(path, { ...options, fd, flush: true });
+export function hiddenFileStream(fd: number, start = 0): DiskWriteStream {
+  return new DiskWriteStream(fd, start);
 }
 
 /** Ends the stream and resolves once its descriptor is closed, every byte written and synced. */
-function closeAfterEnd(stream: WriteStream): Promise<void> {
+function closeAfterEnd(stream: DiskWriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
     stream.once('close', () => (stream.errored ? reject(stream.errored) : resolve()));

@@ -6,7 +6,7 @@
  */
 import { constants, ftruncateSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { WRITE_BUFFER, type AtomicFileOptions, type FileOnDisk } from './atomic-file';
+import type { AtomicFileOptions, FileOnDisk } from './atomic-file';
 import { hiddenFile, hiddenFileStream } from './hidden-file';
 import { holdFolder } from './held-folder';
 import { readRange } from './read-range';
@@ -34,7 +34,7 @@ export function createResumableFile(
     folder.close();
     throw error;
   }
-  const stream = hiddenFileStream(keptPath, fd, { start, highWaterMark: WRITE_BUFFER });
+  const stream = hiddenFileStream(fd, start);
   const file = hiddenFile({
     folder,
     stream,

@@ -5,7 +5,8 @@
  * The signal's handler writes them before it says its lines (`writeKeptParts`), to say which part the disk did not
  * take whole; any left are written at the exit itself. Bytes written twice at the same place are the same bytes.
  */
-import { fstatSync, writeSync, type WriteStream } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { errorCode } from './errors';
 import type { UnwrittenBytes } from './file-store';
 
@@ -39,7 +40,7 @@ export interface OpenPart {
 }
 
 /** `unwritten` go to the part (positional writes) before the process exits, if it exits before `stream` closes. */
-export function writtenAtExit({ path, fd, start }: OpenPart, unwritten: UnwrittenBytes, stream: WriteStream): void {
+export function writtenAtExit({ path, fd, start }: OpenPart, unwritten: UnwrittenBytes, stream: Writable): void {
   if (unwritten.chunks.length === 0) return;
   const { dev, ino } = fstatSync(fd);
   const forget = () => {
