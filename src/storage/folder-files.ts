@@ -118,7 +118,7 @@ export class FolderFiles implements ServerFiles {
 
   /** Counts the room promised to the uploads under way, in any folder of the store, as taken. */
   async hasRoomFor(ref: string, size: number): Promise<boolean> {
-    return this.room.admit(this.key(ref), size, await availableBytes(dirname(ref)));
+    return this.room.admit(this.key(ref), size, availableBytes(dirname(ref)));
   }
 
   release(owner: string): void {

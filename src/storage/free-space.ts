@@ -1,8 +1,13 @@
-import { statfs } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
 
-/** Bytes an unprivileged writer can still use in `dir` (f_bavail, not the disk's size). */
-export async function availableBytes(dir: string): Promise<number> {
-  const stats = await statfs(dir);
+/**
+ * Bytes an unprivileged writer can still use in `dir` (f_bavail, not the disk's size). Synchronous: the disk's
+ * answer and what the uploads under way have written (room-promises.ts) must be read at one moment; with the
+ * question out in the thread pool, an upload wrote 2 MiB meanwhile, those bytes were taken off its promise but were
+ * not yet off the disk's answer, and a second upload was admitted into room that was not there.
+ */
+export function availableBytes(dir: string): number {
+  const stats = statfsSync(dir);
   return stats.bavail * stats.bsize;
 }
 
@@ -30,7 +35,7 @@ export const roomIn =
       last.admitted += size;
       return true;
     }
-    const bytes = await availableBytes(dir);
+    const bytes = availableBytes(dir);
     const admitted = admit(size, bytes);
     last = { dir, bytes, at: performance.now(), admitted: admitted ? size : 0 };
     return admitted;
