@@ -35,6 +35,8 @@ export interface CliOptions {
   batch: number;
   /** `--parallel` of that run. */
   parallel: number;
+  /** Files fetched per server by unmeasured client runs before the one-run rounds (whole runs: at least this many). */
+  warm: number;
   rounds: number;
   work: string;
   timeout: number;
@@ -142,36 +144,44 @@ async function benchOneRun(options: CliOptions, root: string): Promise<void> {
   // The yardstick speaks the plain protocol only (it drops a hello): its client says no hello (`--plain`).
   const clientFlags = (server: Server) => (server === servers[1] ? ['--plain'] : []);
   const tallies = servers.map(() => ({ filesPerSecond: [] as number[], clientCpu: 0, serverCpu: 0 }));
+  /** One client run of the whole list against `server`, into an emptied folder; its wall time in seconds. */
+  const fetchAll = async (server: Server) => {
+    await rm(out, { recursive: true, force: true });
+    await mkdir(out);
+    const started = performance.now();
+    const run = await runClient(
+      process.execPath,
+      [
+        CLI,
+        'client',
+        '-q',
+        '-s',
+        `127.0.0.1:${server.port}`,
+        '--list-file',
+        list,
+        '--parallel',
+        `${options.parallel}`,
+        ...clientFlags(server),
+      ],
+      options.timeout,
+    ).catch((error: unknown) => {
+      throw new Error(`against the ${server.name} (${serverState(server)}): ${(error as Error).message}`);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    for (const name of names) await verifySize(join(out, name), FILE_SIZE);
+    return { seconds, cpuSeconds: run.cpuSeconds };
+  };
   try {
+    // A fresh server's first few thousand files cost it about twice what the later ones do (the JIT compiling).
+    for (const server of servers) for (let done = 0; done < options.warm; done += options.batch) await fetchAll(server);
     for (let round = 0; round < options.rounds; round++) {
       for (const server of rotated(servers, round)) {
         const tally = tallies[servers.indexOf(server)];
-        await rm(out, { recursive: true, force: true });
-        await mkdir(out);
         const serverCpuBefore = serverCpuSeconds(server);
-        const started = performance.now();
-        const run = await runClient(
-          process.execPath,
-          [
-            CLI,
-            'client',
-            '-q',
-            '-s',
-            `127.0.0.1:${server.port}`,
-            '--list-file',
-            list,
-            '--parallel',
-            `${options.parallel}`,
-            ...clientFlags(server),
-          ],
-          options.timeout,
-        ).catch((error: unknown) => {
-          throw new Error(`against the ${server.name} (${serverState(server)}): ${(error as Error).message}`);
-        });
-        tally.filesPerSecond.push(options.batch / ((performance.now() - started) / 1000));
+        const run = await fetchAll(server);
+        tally.filesPerSecond.push(options.batch / run.seconds);
         tally.serverCpu += serverCpuSeconds(server) - serverCpuBefore;
         tally.clientCpu += run.cpuSeconds;
-        for (const name of names) await verifySize(join(out, name), FILE_SIZE);
       }
     }
   } finally {
@@ -179,7 +189,7 @@ async function benchOneRun(options: CliOptions, root: string): Promise<void> {
   }
   const perFile = (seconds: number) => figure((seconds * 1000) / (options.batch * options.rounds), 3);
   console.log(
-    `one client run of ${options.batch} downloads of ${FILE_SIZE} B (--list-file, --parallel ${options.parallel}; --plain against the yardstick), median of ${options.rounds} rounds, start-up included:`,
+    `one client run of ${options.batch} downloads of ${FILE_SIZE} B (--list-file, --parallel ${options.parallel}; --plain against the yardstick), median of ${options.rounds} rounds after ${options.warm} unmeasured, start-up included:`,
   );
   printTable([
     ['server', 'files/s', 'client CPU ms/file', 'server CPU ms/file'],

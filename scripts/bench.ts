@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     .option('warm', {
       type: 'number',
       describe:
-        'Unmeasured small round trips and queue send-receive pairs per server first, so that the JIT has compiled what a long-running server runs; default 3000, 500 with --quick',
+        'Unmeasured small round trips, queue send-receive pairs and one-run CLI downloads (whole runs) per server first, so that the JIT has compiled what a long-running server runs; default 3000, 500 with --quick',
     })
     .option('idle', { type: 'number', default: 500, describe: 'Idle connections held open per server' })
     .option('starts', { type: 'number', describe: 'CLI start-ups timed per command; default 20, 10 with --quick' })
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
         files: args.files ?? (quick ? 40 : 1000),
         batch: args.batch ?? (quick ? 500 : 2000),
         parallel: args.parallel,
+        warm,
         rounds: args.rounds ?? (quick ? 2 : 4),
         work,
         timeout: args.timeout,
