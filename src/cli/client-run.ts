@@ -77,13 +77,20 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
   const startedMs = performance.now();
   // Said as a failure is, -q and --json too: the line alone (or its JSON end line), then --json's object.
+  let saidInterrupted = false;
   const sayInterrupted = (line: InterruptedLine) => {
+    saidInterrupted = true;
     const { fields, outcome, exitCode } = interruptedEnd(line, startedMs);
     if (notes) notes.error(line.words, fields);
     else process.stderr.write(`${printable(line.words)}\n`);
     if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs }), outcome });
   };
+  // Until the session holds a handler of its own (the download's lock taken, the connection not made yet), a signal
+  // still stops the run with its line and exit code, and the lock goes with the exit: without this one, it killed the
+  // process with neither and left the lock behind.
+  const stopReporting = whenSignalled((signal) => saidInterrupted || sayInterrupted(notConnected(settings, signal)));
   const result = await transferFile(file, settings, 'client', progress, sayInterrupted);
+  stopReporting();
   const seconds = progress.elapsed();
   const end = endFields(file, settings, result, 'client', seconds * 1000);
   progress.clear();
@@ -129,12 +136,7 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
         if (args.json) printResult(resultFields(file, settings, { exitCode, startedMs: performance.now() }));
         continue;
       }
-      const line = left.interrupted ?? {
-        words: `${settings.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
-        fields: { event: 'interrupted' },
-        bytes: 0,
-        signal,
-      };
+      const line = left.interrupted ?? notConnected(settings, signal);
       const { fields, outcome } = interruptedEnd(line, left.startedMs);
       sayFailed(file, line.words, { ...about, ...fields });
       if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs: left.startedMs }), outcome });
@@ -245,6 +247,16 @@ const endFields = (file: FilePair, settings: TransferSettings, result: FileResul
   ...outcomeFields(result),
   duration_ms: Math.round(ms),
 });
+
+/** The line of a file a signal stopped before its connection was made. */
+function notConnected(settings: TransferSettings, signal: NodeJS.Signals): InterruptedLine {
+  return {
+    words: `${settings.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
+    fields: { event: 'interrupted' },
+    bytes: 0,
+    signal,
+  };
+}
 
 /** A transfer a signal stopped in flight: its line's fields (those of an end line too), --json's outcome, the exit code. */
 function interruptedEnd(line: InterruptedLine, startedMs: number) {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { watch } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,22 @@ describe.each([
     expect(
       await interrupt(['client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q', '--plain'], signal),
     ).toBe(code);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('the transfer client stopped the moment its download lock appears exits as stopped, the lock gone', async () => {
+    const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
+    const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q', '--plain'];
+    const child = spawn(process.execPath, args, { cwd: folder, stdio: 'ignore', timeout: 20_000 });
+    const exited = once(child, 'exit');
+    // Told by inotify as the lock is linked into place: before the client has connected, most times.
+    const watcher = watch(folder, (_, name) => name === '.big.bin.wirestate-lock' && child.kill(signal));
+    try {
+      // Before, the signal met no handler yet: killed by it (no exit code), the lock left behind.
+      expect(await exited).toEqual([code, null]);
+    } finally {
+      watcher.close();
+    }
     expect(await readdir(folder)).toEqual([]);
   });
 
