@@ -85,10 +85,14 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
     else process.stderr.write(`${printable(line.words)}\n`);
     if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs }), outcome });
   };
-  // Until the session holds a handler of its own (the download's lock taken, the connection not made yet), a signal
+  // Until the session holds a handler of its own (a download's lock taken, the connection not made yet), a signal
   // still stops the run with its line and exit code, and the lock goes with the exit: without this one, it killed the
-  // process with neither and left the lock behind.
-  const stopReporting = whenSignalled((signal) => saidInterrupted || sayInterrupted(notConnected(settings, signal)));
+  // process with neither and left the lock behind. An upload's copy of its input handles a signal itself
+  // (upload-source.ts), and an upload takes no lock.
+  const stopReporting =
+    settings.operation === 'download'
+      ? whenSignalled((signal) => saidInterrupted || sayInterrupted(notConnected(settings, signal)))
+      : () => undefined;
   const result = await transferFile(file, settings, 'client', progress, sayInterrupted);
   stopReporting();
   const seconds = progress.elapsed();
