@@ -76,8 +76,8 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   const notes = jsonNotes(args);
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
   const startedMs = performance.now();
-  // Said as a failure is, -q and --json too: the line alone (or its JSON end line), then --json's object.
   let saidInterrupted = false;
+  // Said as a failure is, -q and --json too: the line alone (or its JSON end line), then --json's object.
   const sayInterrupted = (line: InterruptedLine) => {
     saidInterrupted = true;
     const { fields, outcome, exitCode } = interruptedEnd(line, startedMs);

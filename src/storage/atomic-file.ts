@@ -7,11 +7,11 @@
  * folder's path for a symlink meanwhile cannot move any of it elsewhere.
  */
 import { openSync } from 'node:fs';
-import type { DiskWriteStream } from './disk-write-stream';
+import { DiskWriteStream } from './disk-write-stream';
 import { basename, dirname } from 'node:path';
 import type { IncomingFile } from './file-store';
 import { holdFolder } from './held-folder';
-import { hiddenFile, hiddenFileStream } from './hidden-file';
+import { hiddenFile } from './hidden-file';
 import { tempNameFor } from './temp-names';
 
 export interface AtomicFileOptions {
@@ -43,7 +43,7 @@ export function createAtomicFile(finalPath: string, options: AtomicFileOptions):
     folder.close();
     throw error;
   }
-  const stream = hiddenFileStream(fd);
+  const stream = new DiskWriteStream(fd);
   const file = hiddenFile({
     folder,
     stream,

@@ -7,13 +7,13 @@
  * sync for many files: `syncFolderLater`).
  */
 import { linkSync, renameSync, unlinkSync } from 'node:fs';
-import { DiskWriteStream } from './disk-write-stream';
+import type { DiskWriteStream } from './disk-write-stream';
 import type { HeldFolder } from './held-folder';
 
 export interface HiddenFileParts {
   /** The folder both names are in: closed once the file is committed or stopped. */
   folder: HeldFolder;
-  /** What writes the hidden file: made by `hiddenFileStream`, so that its end syncs every byte. */
+  /** What writes the hidden file: its end syncs every byte, so a commit needs no second open of the file. */
   stream: DiskWriteStream;
   /** The hidden name's path in `folder`. */
   hiddenPath: string;
@@ -101,14 +101,6 @@ export function hiddenFile({
       return true;
     },
   };
-}
-
-/**
- * The stream that writes a hidden file into its open descriptor `fd`: once ended it syncs the file before it closes
- * it, so a commit needs no second open of the file to make its bytes durable.
- */
-export function hiddenFileStream(fd: number, start = 0): DiskWriteStream {
-  return new DiskWriteStream(fd, start);
 }
 
 /** Ends the stream and resolves once its descriptor is closed, every byte written and synced. */

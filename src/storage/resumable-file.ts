@@ -7,7 +7,8 @@
 import { constants, ftruncateSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AtomicFileOptions, FileOnDisk } from './atomic-file';
-import { hiddenFile, hiddenFileStream } from './hidden-file';
+import { DiskWriteStream } from './disk-write-stream';
+import { hiddenFile } from './hidden-file';
 import { holdFolder } from './held-folder';
 import { readRange } from './read-range';
 import { unwrittenEnd, writtenAtExit } from './written-at-exit';
@@ -34,7 +35,7 @@ export function createResumableFile(
     folder.close();
     throw error;
   }
-  const stream = hiddenFileStream(fd, start);
+  const stream = new DiskWriteStream(fd, start);
   const file = hiddenFile({
     folder,
     stream,
