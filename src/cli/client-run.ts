@@ -26,6 +26,7 @@ import { sayCutPartsWith, signalExitCode, signalWords, whenSignalled } from './s
 import { removeStaleDownloads } from './stale-downloads';
 import { RoomPromises } from '../storage/room-promises';
 import {
+  notConnected,
   transferFile,
   type InterruptedLine,
   transferLineFields,
@@ -76,25 +77,14 @@ async function runOne(file: FilePair, settings: TransferSettings, args: ClientAr
   const notes = jsonNotes(args);
   const progress = new Progress(process.stderr, args.quiet || args.json, notes);
   const startedMs = performance.now();
-  let saidInterrupted = false;
   // Said as a failure is, -q and --json too: the line alone (or its JSON end line), then --json's object.
   const sayInterrupted = (line: InterruptedLine) => {
-    saidInterrupted = true;
     const { fields, outcome, exitCode } = interruptedEnd(line, startedMs);
     if (notes) notes.error(line.words, fields);
     else process.stderr.write(`${printable(line.words)}\n`);
     if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs }), outcome });
   };
-  // Until the session holds a handler of its own (a download's lock taken, the connection not made yet), a signal
-  // still stops the run with its line and exit code, and the lock goes with the exit: without this one, it killed the
-  // process with neither and left the lock behind. An upload's copy of its input handles a signal itself
-  // (upload-source.ts), and an upload takes no lock.
-  const stopReporting =
-    settings.operation === 'download'
-      ? whenSignalled((signal) => saidInterrupted || sayInterrupted(notConnected(settings, signal)))
-      : () => undefined;
   const result = await transferFile(file, settings, 'client', progress, sayInterrupted);
-  stopReporting();
   const seconds = progress.elapsed();
   const end = endFields(file, settings, result, 'client', seconds * 1000);
   progress.clear();
@@ -134,13 +124,14 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
     const unfinished = ledger.unfinished();
     for (const left of unfinished) {
       const file = files[left.index];
-      const about = { ...transferLineFields(file, settings, `client-${left.index + 1}`), signal, exit_code: exitCode };
+      const lineFields = transferLineFields(file, settings, `client-${left.index + 1}`);
+      const about = { ...lineFields, signal, exit_code: exitCode };
       if ('notStarted' in left) {
         sayFailed(file, `not started (${signalWords(signal)})`, { ...about, event: 'not_started' });
         if (args.json) printResult(resultFields(file, settings, { exitCode, startedMs: performance.now() }));
         continue;
       }
-      const line = left.interrupted ?? notConnected(settings, signal);
+      const line = left.interrupted ?? notConnected(lineFields, signal);
       const { fields, outcome } = interruptedEnd(line, left.startedMs);
       sayFailed(file, line.words, { ...about, ...fields });
       if (args.json) printResult({ ...resultFields(file, settings, { exitCode, startedMs: left.startedMs }), outcome });
@@ -251,16 +242,6 @@ const endFields = (file: FilePair, settings: TransferSettings, result: FileResul
   ...outcomeFields(result),
   duration_ms: Math.round(ms),
 });
-
-/** The line of a file a signal stopped before its connection was made. */
-function notConnected(settings: TransferSettings, signal: NodeJS.Signals): InterruptedLine {
-  return {
-    words: `${settings.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
-    fields: { event: 'interrupted' },
-    bytes: 0,
-    signal,
-  };
-}
 
 /** A transfer a signal stopped in flight: its line's fields (those of an end line too), --json's outcome, the exit code. */
 function interruptedEnd(line: InterruptedLine, startedMs: number) {

@@ -6,20 +6,22 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { watch } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeOk } from '../../machines/blocks/codec';
 import { STATUS, encodeDownloadReply } from '../../machines/transfer/frames';
 import { CLI } from '../test-support/processes';
+import { python } from '../test-support/python';
 
 let folder: string;
-let server: Server;
+let server: Server | undefined;
 beforeEach(async () => (folder = await mkdtemp(join(tmpdir(), 'client-signal-'))));
 afterEach(async () => {
-  server.close();
+  server?.close();
+  server = undefined;
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -55,10 +57,71 @@ async function interrupt(args: string[], signal: NodeJS.Signals, parts = 1): Pro
   return code;
 }
 
+/**
+ * A listener whose accept queue is full (backlog 0, one connection waiting in it, none ever accepted): the kernel
+ * drops the next SYN, so a client connecting waits in connect. Node accepts every connection: Python holds the socket.
+ */
+async function neverAccepting(): Promise<{ port: number; close: () => void }> {
+  const listener = spawn(python(), ['-c', HOLD_LISTENER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(listener.stdout, 'data')) as [Buffer];
+  const port = Number(line.toString().trim());
+  const filler = connect(port, '127.0.0.1').on('error', () => undefined);
+  await once(filler, 'connect');
+  return { port, close: () => (filler.destroy(), listener.kill()) };
+}
+const HOLD_LISTENER =
+  'import socket, sys\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\nsys.stdin.read()';
+
+/** Waits (up to 10 s) until a socket of this machine is in SYN_SENT to `port` on 127.0.0.1 (/proc/net/tcp, state 02). */
+async function connecting(port: number): Promise<boolean> {
+  const remote = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')} 02`;
+  for (let tries = 0; tries < 200; tries++) {
+    if ((await readFile('/proc/net/tcp', 'utf8')).includes(remote)) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
 describe.each([
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const)('on %s', (signal, code) => {
+  it.each(['download', 'upload'] as const)(
+    '%s stopped while it connects: says so, with the fields of any stopped transfer, and exits as stopped',
+    async (operation) => {
+      await writeFile(join(folder, 'up.bin'), 'bytes');
+      const listener = await neverAccepting();
+      const args = [CLI, 'client', '-s', `127.0.0.1:${listener.port}`, '-v', 'up.bin', '-l', 'up.bin', '--plain']
+        .concat('-m', operation)
+        .concat('--log-format', 'json');
+      const child = spawn(process.execPath, args, {
+        cwd: folder,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 20_000,
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = once(child, 'exit');
+      try {
+        expect(await connecting(listener.port)).toBe(true);
+        child.kill(signal);
+        // Before, an upload met no handler yet: killed by the signal, no exit code, no line.
+        expect(await exited).toEqual([code, null]);
+      } finally {
+        listener.close();
+      }
+      const last = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+      expect(last).toMatchObject({
+        message: `${operation} interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) before it connected: nothing kept`,
+        event: 'interrupted',
+        ...{ operation, name: 'up.bin', path: 'up.bin', protocol: 'transfer', connection: 'client' },
+        ...{ peer: `127.0.0.1:${listener.port}`, signal, bytes: 0, resumable: false, exit_code: code },
+      });
+      // The download's lock went with the exit; the upload's file is as it was.
+      expect(await readdir(folder)).toEqual(['up.bin']);
+    },
+  );
+
   it('the transfer client removes its part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
     expect(
@@ -69,8 +132,13 @@ describe.each([
 
   it('the transfer client stopped the moment its download lock appears exits as stopped, the lock gone', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
-    const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '-q', '--plain'];
-    const child = spawn(process.execPath, args, { cwd: folder, stdio: 'ignore', timeout: 20_000 });
+    const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '--plain'].concat(
+      '--log-format',
+      'json',
+    );
+    const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = once(child, 'exit');
     // Told by inotify as the lock is linked into place: before the client has connected, most times.
     const watcher = watch(folder, (_, name) => name === '.big.bin.wirestate-lock' && child.kill(signal));
@@ -81,6 +149,13 @@ describe.each([
       watcher.close();
     }
     expect(await readdir(folder)).toEqual([]);
+    console.log(stderr);
+    // Its last line names the file, stopped before it connected or just after, as any stopped download's does.
+    const last = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    expect(last).toMatchObject({ event: 'interrupted', operation: 'download', name: 'big.bin', path: 'big.bin' });
+    expect(last).toMatchObject({ protocol: 'transfer', connection: 'client', peer: `127.0.0.1:${port}`, signal });
+    expect(last).toHaveProperty('bytes');
+    expect(last).toHaveProperty('resumable');
   });
 
   it('the transfer client moving several files removes every part file', async () => {

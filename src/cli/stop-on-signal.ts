@@ -18,13 +18,13 @@ import { sayRunError } from './json-result';
 import { writeKeptParts } from '../storage/written-at-exit';
 import type { SessionActor } from '../engine/session-actor';
 
-interface LiveSession {
-  actor: SessionActor;
-  abort: () => void;
+/** A session under way, or a transfer that will be one once connected: how it stops, then the line it leaves. */
+interface LiveTransfer {
+  stop: () => void;
   interrupted?: (signal: NodeJS.Signals) => void;
 }
 
-const live = new Set<LiveSession>();
+const live = new Set<LiveTransfer>();
 /** Runs told once their sessions are stopped: a run of several files says what became of each. */
 const runs = new Set<(signal: NodeJS.Signals) => void>();
 
@@ -43,12 +43,7 @@ function stopAll(signal: NodeJS.Signals): void {
   // the process with no line, its part half written).
   if (stopping) return;
   stopping = true;
-  for (const { actor, abort } of live) {
-    // The count its last line says is the machine's: brought up to the bytes moved since the file actor last told it.
-    reportBulkBytes(actor);
-    abort();
-    actor.stop();
-  }
+  for (const { stop } of live) stop();
   // Each kept part holds what its line counts before the line says so, unless the disk would not take it.
   const cuts = writeKeptParts();
   for (const { interrupted } of live) interrupted?.(signal);
@@ -85,7 +80,24 @@ export const stopOnSignal = (
   actor: SessionActor,
   abort: () => void,
   interrupted?: (signal: NodeJS.Signals) => void,
-): (() => void) => held(live, { actor, abort, interrupted });
+): (() => void) =>
+  held(live, {
+    stop: () => {
+      // The count its last line says is the machine's: brought up to the bytes moved since the file actor last told it.
+      reportBulkBytes(actor);
+      abort();
+      actor.stop();
+    },
+    interrupted,
+  });
+
+/**
+ * A transfer before its session holds the handler above (its lock taken, its connection not made yet): a signal
+ * says its line with the others', and the exit takes the rest (a lock, a copy of stdin). Returns the function that
+ * takes it off again, once its session holds its own or it ended without one.
+ */
+export const stopBeforeSession = (interrupted: (signal: NodeJS.Signals) => void): (() => void) =>
+  held(live, { stop: () => undefined, interrupted });
 
 /**
  * `told` hears a signal after every session is stopped, before the process exits, for as long as the run lasts;

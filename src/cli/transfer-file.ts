@@ -34,7 +34,7 @@ import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
 import { hostPort } from '../loop/peer-name';
-import { signalWords } from './stop-on-signal';
+import { signalWords, stopBeforeSession } from './stop-on-signal';
 
 /** Where the kept bytes of a resumed transfer are. */
 const resumedWhat = (operation: 'download' | 'upload') =>
@@ -89,6 +89,9 @@ export interface InterruptedLine {
 /** Where an interrupted transfer that can resume keeps what it moved. */
 const partKept = { download: 'the part is kept', upload: 'the server keeps what reached it' } as const;
 
+/** What a signal that came after the file was stored, as the connection closed, says of it. */
+const storedAlready = { download: 'the file was already in place, whole', upload: 'the server had already stored it' };
+
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
 export const transferLineFields = ({ remote, local }: FilePair, settings: TransferSettings, connection: string) => ({
   connection,
@@ -97,6 +100,17 @@ export const transferLineFields = ({ remote, local }: FilePair, settings: Transf
   name: remote,
   path: local,
   peer: hostPort(settings.host, settings.port),
+});
+
+/** The line of a transfer a signal stopped before its connection was made, with the fields of one stopped in flight. */
+export const notConnected = (
+  about: ReturnType<typeof transferLineFields>,
+  signal: NodeJS.Signals,
+): InterruptedLine => ({
+  words: `${about.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
+  fields: { ...about, event: 'interrupted', signal, bytes: 0, resumable: false },
+  bytes: 0,
+  signal,
 });
 
 /**
@@ -113,23 +127,32 @@ export async function transferFile(
 ): Promise<FileResult> {
   const startedMs = performance.now();
   const { operation, host, port } = settings;
-  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome, refused?: boolean): FileResult => ({
-    exitCode,
-    outcome,
-    problem,
-    startedMs,
-    ...(refused && { connectionRefused: true }),
-  });
+  // What every line about this transfer carries under --log-format json, as a server's connection lines do.
+  const about = transferLineFields({ remote, local: localName }, settings, connection);
+  /** Lets the next download into the local file start (download-lock.ts). */
+  let unlock = (): void => undefined;
+  // From before a download's lock (an upload: once its input is read or copied) until the session holds its own
+  // handler, a signal says this line: before, a signal meanwhile killed the process with neither line nor exit code.
+  const stopEarly = () =>
+    stopBeforeSession((signal) => {
+      unlock();
+      interrupted(notConnected(about, signal));
+    });
+  let stoppedEarly = operation === 'download' ? stopEarly() : () => undefined;
+  const failed = (exitCode: number, problem: string, outcome?: SessionOutcome, refused?: boolean): FileResult => {
+    stoppedEarly();
+    return { exitCode, outcome, problem, startedMs, ...(refused && { connectionRefused: true }) };
+  };
   let local: LocalFile;
   let size = 0;
   let spooled: SpooledInput | undefined;
-  /** Lets the next download into the local file start (download-lock.ts). */
-  let unlock = (): void => undefined;
   /** What a resumable transfer says of itself: a download what it kept, an upload its id. */
   let resumable: Pick<ClientInput, 'resume' | 'uploadId'> = {};
   try {
     if (operation === 'upload') {
+      // A copy of stdin or a pipe handles a signal itself meanwhile (upload-source.ts): its line says the copy goes.
       const source = await uploadSource(localName);
+      stoppedEarly = stopEarly();
       if ('problem' in source) return failed(EXIT.localFile, source.problem);
       ({ spooled, size } = source);
       local = localFile(source.path);
@@ -200,8 +223,6 @@ export async function transferFile(
   // The run's start line: said once connected, before the first byte moves (or once the connection failed,
   // so that every run has its start and its end); then the progress follows the count.
   let saidStart = false;
-  // What every line about this transfer carries under --log-format json, as a server's connection lines do.
-  const about = transferLineFields({ remote, local: localName }, settings, connection);
   const sayStart = () => {
     if (saidStart) return;
     saidStart = true;
@@ -211,7 +232,8 @@ export async function transferFile(
   };
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
   /** `answered`: the server has said where the transfer starts (resume from a kept part, or from 0). */
-  const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0, answered: false };
+  /** `stored`: the machine has ended with the file in place (a signal can still come while the connection closes). */
+  const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0, answered: false, stored: false };
   const sayInterrupted = (signal: NodeJS.Signals) => {
     unlock();
     progress.clear();
@@ -225,13 +247,20 @@ export async function transferFile(
     const kept = earlier !== undefined || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
     const words =
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ` +
-      (kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept');
-    const fields = { ...about, event: 'interrupted', signal, bytes, resumable: stand.resumes || earlier !== undefined };
+      (stand.stored
+        ? storedAlready[operation]
+        : kept
+          ? `${partKept[operation]}, the same command resumes it`
+          : 'nothing kept');
+    const resumes = !stand.stored && (stand.resumes || earlier !== undefined);
+    const fields = { ...about, event: 'interrupted', signal, bytes, resumable: resumes };
     interrupted({ words, fields, bytes, signal });
   };
   const showProgress = (
     actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number; agreed?: number }>,
   ) => {
+    // The session holds its own signal handler now (client-session.ts), which says where the transfer stands.
+    stoppedEarly();
     sayStart();
     // The bar from the start, before any byte moves or the server says anything: 0 B, 0 B/s, ETA ?, then redrawn
     // while nothing moves, so a peer that never takes a byte shows as a stall.
@@ -261,6 +290,7 @@ export async function transferFile(
             { ...about, event: 'plain_fallback', hello_wait_s: waitS },
           );
         }
+        if (snapshot.status === 'done') stand.stored = (snapshot.output as SessionOutcome | undefined)?.ok === true;
         sent?.handedOver(snapshot.context.bytes, start);
         const { agreed } = snapshot.context;
         const canResume = operation === 'upload' ? resumable.uploadId : resumable.resume;
@@ -312,6 +342,7 @@ export async function transferFile(
     }
     throw error;
   } finally {
+    stoppedEarly();
     await spooled?.remove();
     unlock();
     if (operation === 'download') settings.room.forget(resolve(localName));

@@ -3,6 +3,7 @@
  * in a temporary folder: what is left on disk after a commit, an abort during it, and a storage failure.
  */
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,15 @@ describe('an atomic file', () => {
     incoming.abort();
     await expect(committed).rejects.toThrow('aborted while committing');
     expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('aborted during its commit, is gone at once: a process that exits right after leaves no temporary file', async () => {
+    const incoming = createAtomicFile(target, { noClobber: false });
+    incoming.stream.write('bytes');
+    const committed = incoming.commit();
+    incoming.abort();
+    expect(readdirSync(folder)).toEqual([]);
+    await expect(committed).rejects.toThrow('aborted while committing');
   });
 });
 

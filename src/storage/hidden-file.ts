@@ -31,7 +31,7 @@ export interface HiddenFile {
    * `discard` during the commit, which fails it before the file appears) when `keptWhenStopped`.
    */
   commit(keptWhenStopped: boolean): Promise<void>;
-  /** Stops and removes the hidden file. Safe at any time and more than once. */
+  /** Stops and removes the hidden file, at once (during a commit too). Safe at any time and more than once. */
   discard(): void;
   /** Stops and keeps the hidden file: the stream writes out what it holds, then closes. False if it was stopped already. */
   keep(): boolean;
@@ -88,10 +88,12 @@ export function hiddenFile({
       }
     },
     discard() {
-      if (!stop()) return;
-      stream.destroy();
-      remove();
-      folder.close();
+      const was = state;
+      const writing = stop();
+      if (writing) stream.destroy();
+      // During a commit too, at once: a signal's process exits before the commit hears that it was stopped.
+      if (writing || was === 'committing') remove();
+      if (writing) folder.close();
     },
     keep() {
       if (!stop()) return false;
