@@ -16,6 +16,7 @@ import { errnoWords } from '../log/errno-words';
 import { startInspection, toStderr } from './inspect-options';
 import { keepInspector } from './kept-inspector';
 import { stopOnSignal } from './stop-on-signal';
+import { waitingNow } from '../loop/send-progress';
 import { hostPort } from '../loop/peer-name';
 
 export interface ClientSession {
@@ -90,8 +91,14 @@ export async function runClientSession(
   let release = (): void => undefined;
   /** The TCP connection once open: a signal resets it (RST), so no server takes what it got for all there was. */
   let socket: Socket | undefined;
+  /** A signal's: the bar's count as the kernel has it this moment (the last look may be 250 ms old), then the reset. */
+  const abortNow = () => {
+    const waiting = socket && onSendProgress && waitingNow(socket);
+    if (waiting !== undefined) onSendProgress?.(waiting);
+    socket?.resetAndDestroy();
+  };
   const watch = (actor: SessionActor) => {
-    release = stopOnSignal(actor, () => socket?.resetAndDestroy(), interrupted);
+    release = stopOnSignal(actor, abortNow, interrupted);
     onActor?.(actor);
     inspection?.watch({ id: connection, peer, protocol, role: 'client' }, actor, request);
   };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeOk } from '../../machines/blocks/codec';
-import { STATUS, encodeDownloadReply } from '../../machines/transfer/frames';
+import { STATUS, encodeDownloadReply, encodeStatus } from '../../machines/transfer/frames';
 import { CLI } from '../test-support/processes';
 import { python } from '../test-support/python';
 
@@ -121,6 +121,42 @@ describe.each([
       expect(await readdir(folder)).toEqual(['up.bin']);
     },
   );
+
+  it('an upload stopped once every byte is sent, waiting for the server, says so and counts them all', async () => {
+    // A plain server (no confirmation but its close) that takes the request, the size and all the bytes, then
+    // neither closes nor says a word: whether it stored the file, the client cannot know.
+    const SIZE = 1_000_000;
+    let received = 0;
+    const all = new Promise<void>((resolve) => {
+      server = createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.on('data', (chunk: Buffer) => {
+          const before = received;
+          received += chunk.length;
+          // The request's 256 bytes, then the size's 8: each answered T.
+          if (before < 256 && received >= 256) socket.write(encodeStatus(STATUS.yes));
+          if (before < 264 && received >= 264) socket.write(encodeStatus(STATUS.yes));
+          if (received === 264 + SIZE) resolve();
+        });
+      }).listen(0, '127.0.0.1');
+    });
+    await once(server!, 'listening');
+    await writeFile(join(folder, 'up.bin'), Buffer.alloc(SIZE, 'u'));
+    const port = (server!.address() as AddressInfo).port;
+    const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', 'up.bin', '-l', 'up.bin', '--plain'];
+    const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    await all;
+    child.kill(signal);
+    expect(await exited).toEqual([code, null]);
+    // Before: `at 0 B of 976.6 KiB: nothing kept` (the count came from a look up to 250 ms old).
+    expect(stderr.trim().split('\n').pop()).toBe(
+      `upload interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) at 976.6 KiB of 976.6 KiB: every byte sent, ` +
+        'the server had not confirmed storing it: the same command finds it stored (the name exists) or sends it again',
+    );
+  });
 
   it('the transfer client removes its part file', async () => {
     const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));

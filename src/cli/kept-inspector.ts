@@ -15,8 +15,8 @@ let stopped: Promise<void> | undefined;
 /**
  * Keeps `page` open past the session that served it; `holdKeptInspector` closes it. From here to the exit, a
  * signal never meets Node's default (death by signal, the run's code lost): one between the session's end and the
- * hold, once the stop-on-signal handlers are gone, is the Ctrl-C the hold waits for. While a transfer runs, those
- * handlers stop it as ever (stop-on-signal.ts).
+ * hold is the Ctrl-C the hold waits for (stop-on-signal.ts, with no transfer left, leaves it to this handler).
+ * While a transfer runs, those handlers stop it as ever.
  */
 export function keepInspector(page: KeptPage): void {
   kept = page;

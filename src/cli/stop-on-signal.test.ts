@@ -55,3 +55,32 @@ it("says it as one of the run's JSON lines, with its fields, once the run says i
     code: 'ENOSPC',
   });
 });
+
+/** A session held and let go, then `SIGINT` (another listener first when `other`): what the process ends with. */
+function afterTheSession(
+  other: boolean,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+  const script = `
+    const { createActor, createMachine } = require('xstate');
+    const { stopOnSignal } = require(${JSON.stringify(join(BUILT, 'cli', 'stop-on-signal.js'))});
+    const release = stopOnSignal(createActor(createMachine({})).start(), () => undefined);
+    release();
+    if (${String(other)}) process.on('SIGINT', () => { console.log('the other listener'); process.exit(0); });
+    process.kill(process.pid, 'SIGINT');
+    setTimeout(() => console.log('not stopped'), 2000);
+  `;
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..') }, (_e, stdout) =>
+      resolve({ code: child.exitCode, signal: child.signalCode, stdout }),
+    );
+  });
+}
+
+it('a signal once the sessions have ended ends the process with its exit code: not by the signal, not ignored', async () => {
+  // Before, the handlers went with the last session: Node's default then killed the process by the signal.
+  expect(await afterTheSession(false)).toEqual({ code: 130, signal: null, stdout: '' });
+});
+
+it('a signal once the sessions have ended is left to another listener that waits for it (a kept inspector page)', async () => {
+  expect(await afterTheSession(true)).toEqual({ code: 0, signal: null, stdout: 'the other listener\n' });
+});

@@ -39,6 +39,12 @@ export function sayCutPartsWith(say: (words: string, fields: object) => void): v
 }
 
 function stopAll(signal: NodeJS.Signals): void {
+  // Every transfer has ended and said its line (the run is saying its last ones, or exiting): the process stops as
+  // asked, with the signal's exit code, unless something else waits for the signal (a kept inspector page).
+  if (live.size + runs.size === 0) {
+    if (process.listenerCount(signal) === 1) process.exit(signalExitCode(signal));
+    return;
+  }
   // A second signal while the first one's lines are said changes nothing (the handlers stay: without one, it killed
   // the process with no line, its part half written).
   if (stopping) return;
@@ -55,18 +61,21 @@ function stopAll(signal: NodeJS.Signals): void {
   process.exit(signalExitCode(signal));
 }
 
-/** Adds `item` to `set`, the handlers with the first of either set; returns the function that takes it off again. */
+let handling = false;
+
+/**
+ * Adds `item` to `set`; returns the function that takes it off again. The handlers come with the first item and
+ * stay to the exit: taken off, a signal already caught but not yet handled was dropped (the run went on to exit 0),
+ * and one after it met Node's default (death by the signal).
+ */
 function held<T>(set: Set<T>, item: T): () => void {
-  if (live.size + runs.size === 0) {
+  if (!handling) {
+    handling = true;
     process.on('SIGINT', stopAll);
     process.on('SIGTERM', stopAll);
   }
   set.add(item);
-  return () => {
-    if (!set.delete(item) || live.size + runs.size > 0) return;
-    process.off('SIGINT', stopAll);
-    process.off('SIGTERM', stopAll);
-  };
+  return () => void set.delete(item);
 }
 
 /** The exit code a shell reports for a process the signal stopped: 128 and its number. */

@@ -232,8 +232,19 @@ export async function transferFile(
   };
   /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
   /** `answered`: the server has said where the transfer starts (resume from a kept part, or from 0). */
-  /** `stored`: the machine has ended with the file in place (a signal can still come while the connection closes). */
-  const stand = { bytes: 0, total: size, resumes: false, resumedFrom: 0, answered: false, stored: false };
+  /**
+   * `stored`: the machine has ended with the file in place (a signal can still come while the connection closes);
+   * `unconfirmed`: an upload has sent every byte and waits for the server to say it stored them (it may have).
+   */
+  const stand = {
+    bytes: 0,
+    total: size,
+    resumes: false,
+    resumedFrom: 0,
+    answered: false,
+    stored: false,
+    unconfirmed: false,
+  };
   const sayInterrupted = (signal: NodeJS.Signals) => {
     unlock();
     progress.clear();
@@ -249,9 +260,11 @@ export async function transferFile(
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ` +
       (stand.stored
         ? storedAlready[operation]
-        : kept
-          ? `${partKept[operation]}, the same command resumes it`
-          : 'nothing kept');
+        : stand.unconfirmed
+          ? `every byte sent, the server had not confirmed storing it: the same command finds it stored (the name exists) or ${kept ? 'resumes it' : 'sends it again'}`
+          : kept
+            ? `${partKept[operation]}, the same command resumes it`
+            : 'nothing kept');
     const resumes = !stand.stored && (stand.resumes || earlier !== undefined);
     const fields = { ...about, event: 'interrupted', signal, bytes, resumable: resumes };
     interrupted({ words, fields, bytes, signal });
@@ -291,6 +304,7 @@ export async function transferFile(
           );
         }
         if (snapshot.status === 'done') stand.stored = (snapshot.output as SessionOutcome | undefined)?.ok === true;
+        stand.unconfirmed = (snapshot as { value?: unknown }).value === 'wait_upload_stored';
         sent?.handedOver(snapshot.context.bytes, start);
         const { agreed } = snapshot.context;
         const canResume = operation === 'upload' ? resumable.uploadId : resumable.resume;

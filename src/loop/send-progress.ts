@@ -8,7 +8,7 @@
  * nothing, so it still times out.
  */
 import type { Socket } from 'node:net';
-import { unacknowledgedBytes } from './tcp-table';
+import { unacknowledgedBytes, unacknowledgedBytesNow } from './tcp-table';
 
 /** How often a client looks: its progress bar follows. */
 export const CLIENT_POLL_MS = 250;
@@ -60,18 +60,33 @@ class Watch implements SendProgress {
     this.looking = false;
     if (counted === undefined) this.tells = false;
     if (counted === undefined || !this.ticker.has(this)) return;
-    // Once our FIN is queued (the socket finished: `end` and every write done), the kernel counts it as one more
-    // byte to acknowledge: it is no byte of ours.
-    const unacknowledged = Math.max(0, counted - (this.socket.writableFinished ? 1 : 0));
-    // The bytes in `before` were in the kernel before the table was read, and the table counts every byte there not
-    // yet acknowledged, with any taken since: so at least `before - unacknowledged` are acknowledged, also while
-    // writes go on (a fast upload, which a sample taken only between writes would leave at 0 for its whole length).
-    const acknowledged = before - unacknowledged;
+    const acknowledged = acknowledgedOf(this.socket, before, counted);
     if (acknowledged > this.acknowledgedBytes) {
       this.acknowledgedBytes = acknowledged;
       this.onProgress(this.socket.bytesWritten - acknowledged);
     }
   }
+}
+
+/**
+ * Of the `before` bytes the kernel had taken from `socket` when its table was read, those the peer acknowledged,
+ * the table counting `counted` unacknowledged. Once our FIN is queued (the socket finished: `end` and every write
+ * done), the kernel counts it as one more byte to acknowledge: it is no byte of ours. The bytes in `before` were in
+ * the kernel before the table was read, and the table counts every byte there not yet acknowledged, with any taken
+ * since: so at least `before - unacknowledged` are acknowledged, also while writes go on (a fast upload, which a
+ * sample taken only between writes would leave at 0 for its whole length).
+ */
+const acknowledgedOf = (socket: Socket, before: number, counted: number): number =>
+  before - Math.max(0, counted - (socket.writableFinished ? 1 : 0));
+
+/**
+ * The bytes handed to `socket` that the peer has not acknowledged, as the kernel says at this moment (undefined
+ * where it does not tell): for a line that must be right before the process exits (a signal's), not for a loop.
+ */
+export function waitingNow(socket: Socket): number | undefined {
+  const before = inKernel(socket);
+  const counted = unacknowledgedBytesNow(socket);
+  return counted === undefined ? undefined : socket.bytesWritten - acknowledgedOf(socket, before, counted);
 }
 
 /** net's Socket and its libuv handle as far as `inKernel` reads them (lib/net.js, stream_wrap.cc). */

@@ -3,6 +3,7 @@
  * row in /proc/net/tcp and tcp6): how many bytes the peer has not acknowledged
  * yet, so a client tells a slow link that still drains from a dead one.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import { endianness } from 'node:os';
@@ -16,15 +17,34 @@ export interface TcpEnds {
 }
 
 /** The unacknowledged bytes of `socket`, or `undefined` where the system does not tell (not Linux, socket gone). */
-export async function unacknowledgedBytes({
-  localAddress,
-  localPort,
-  remoteAddress,
-  remotePort,
-}: TcpEnds): Promise<number | undefined> {
-  if (!localAddress || !localPort || !remoteAddress || !remotePort) return undefined;
-  const table = await tableFromNow(isIPv4(localAddress) ? '/proc/net/tcp' : '/proc/net/tcp6');
-  if (table === undefined) return undefined;
+export async function unacknowledgedBytes(ends: TcpEnds): Promise<number | undefined> {
+  const path = tablePath(ends);
+  return path === undefined ? undefined : unacknowledgedIn(await tableFromNow(path), ends);
+}
+
+/** The same, read at once (a signal's handler, which the process's exit follows, cannot wait for a read). */
+export function unacknowledgedBytesNow(ends: TcpEnds): number | undefined {
+  const path = tablePath(ends);
+  if (path === undefined) return undefined;
+  try {
+    return unacknowledgedIn(readFileSync(path, 'latin1'), ends);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The table that has the socket's row; undefined for a socket not connected (or no longer). */
+const tablePath = ({ localAddress, localPort, remoteAddress, remotePort }: TcpEnds) =>
+  localAddress && localPort && remoteAddress && remotePort
+    ? isIPv4(localAddress)
+      ? '/proc/net/tcp'
+      : '/proc/net/tcp6'
+    : undefined;
+
+/** The socket's tx_queue in its row of `table`. */
+function unacknowledgedIn(table: string | undefined, ends: TcpEnds): number | undefined {
+  const { localAddress, localPort, remoteAddress, remotePort } = ends;
+  if (table === undefined || !localAddress || !localPort || !remoteAddress || !remotePort) return undefined;
   const key = ` ${procAddress(localAddress, localPort)} ${procAddress(remoteAddress, remotePort)} `;
   const at = table.indexOf(key);
   if (at < 0) return undefined;
