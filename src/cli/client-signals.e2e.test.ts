@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeOk } from '../../machines/blocks/codec';
 import { STATUS, encodeDownloadReply, encodeStatus } from '../../machines/transfer/frames';
-import { CLI } from '../test-support/processes';
+import { CLI, startCliServer } from '../test-support/processes';
+import { stammerTo } from '../test-support/stammer';
 import { python } from '../test-support/python';
 
 let folder: string;
@@ -156,6 +157,45 @@ describe.each([
       `upload interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) at 976.6 KiB of 976.6 KiB: every byte sent, ` +
         'the server had not confirmed storing it: the same command finds it stored (the name exists) or sends it again',
     );
+  });
+
+  it('an upload stopped with bytes still on a slow link says what left, not every byte, and keeps the rest', async () => {
+    // Through the stammer proxy (about 150 KB/s) the client hands its 2.6 MB to the socket at once and waits for the
+    // server while most are still in the buffers on the way: not all sent (before: `every byte sent`, 19 of 19).
+    const served = await mkdtemp(join(tmpdir(), 'client-signal-served-'));
+    const upstream = await startCliServer(['server', '-l', '0', '--host', '127.0.0.1', '--root', served]);
+    const proxy = await stammerTo(upstream.port, { maxFragment: 4096, maxDelayMs: 24, seed: 13 });
+    const SIZE = 2_600_000;
+    await writeFile(join(folder, 'up.bin'), Buffer.alloc(SIZE, 'u'));
+    try {
+      const args = [CLI, 'client', '-s', `127.0.0.1:${proxy.address.port}`, '-m', 'upload', '-v', 'up.bin'].concat(
+        '-l',
+        'up.bin',
+        '-d',
+        '--log-format',
+        'json',
+      );
+      const child = spawn(process.execPath, args, {
+        cwd: folder,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 30_000,
+      });
+      let stderr = '';
+      const exited = once(child, 'exit');
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('"state":"wait_upload_stored"')) child.kill(signal);
+      });
+      expect(await exited).toEqual([code, null]);
+      const last = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as { message: string; bytes: number };
+      expect(last.message).toMatch(/the server keeps what reached it, the same command resumes it$/);
+      expect(last.bytes).toBeLessThan(SIZE);
+    } finally {
+      await proxy.close();
+      upstream.child.kill('SIGTERM');
+      await upstream.exited;
+      await rm(served, { recursive: true, force: true });
+    }
   });
 
   it('the transfer client removes its part file', async () => {

@@ -9,12 +9,18 @@ export const protocolRoles = (addRoles: (roles: Argv) => Argv<unknown>): Command
   builder: (roles) => addRoles(roles).demandCommand(1, 'name a role: server or client'),
 });
 
-/** A handler whose result is the process's exit code; a client's kept inspector page stays up after it (until Ctrl-C). */
+/**
+ * A handler whose result is the process's exit code; a client's kept inspector page stays up after it (until Ctrl-C).
+ * The process then exits at once, its signal handlers still in place: left to the loop's end, it tore them down
+ * first, and a signal in those last milliseconds met Node's default (death by the signal, the run's code lost).
+ */
 export const exitWith =
   <A>(run: (args: A) => Promise<number>) =>
   async (args: A): Promise<void> => {
-    process.exitCode = await run(args);
+    const code = await run(args);
+    process.exitCode = code;
     await holdKeptInspector();
+    process.exit(code);
   };
 
 /** The optional `[port]` a server listens on, defaulting to its exercise's port. */

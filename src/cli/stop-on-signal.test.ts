@@ -56,31 +56,40 @@ it("says it as one of the run's JSON lines, with its fields, once the run says i
   });
 });
 
-/** A session held and let go, then `SIGINT` (another listener first when `other`): what the process ends with. */
-function afterTheSession(
-  other: boolean,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+/**
+ * A session held and let go, then `SIGINT`; then the run ends by itself after 200 ms (`ends`), or never, or another
+ * listener takes the signal (`other`): how the process ends.
+ */
+function afterTheSession(then: 'ends' | 'hangs' | 'other'): Promise<{ code: number | null; signal: string | null }> {
   const script = `
     const { createActor, createMachine } = require('xstate');
     const { stopOnSignal } = require(${JSON.stringify(join(BUILT, 'cli', 'stop-on-signal.js'))});
     const release = stopOnSignal(createActor(createMachine({})).start(), () => undefined);
     release();
-    if (${String(other)}) process.on('SIGINT', () => { console.log('the other listener'); process.exit(0); });
+    if ('${then}' === 'other') process.on('SIGINT', () => process.exit(3));
     process.kill(process.pid, 'SIGINT');
-    setTimeout(() => console.log('not stopped'), 2000);
+    if ('${then}' === 'ends') setTimeout(() => process.exit(0), 200);
+    else setInterval(() => undefined, 1000);
   `;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..') }, (_e, stdout) =>
-      resolve({ code: child.exitCode, signal: child.signalCode, stdout }),
+    const child = execFile(
+      process.execPath,
+      ['-e', script],
+      { cwd: join(__dirname, '..', '..'), timeout: 10_000 },
+      () => resolve({ code: child.exitCode, signal: child.signalCode }),
     );
   });
 }
 
-it('a signal once the sessions have ended ends the process with its exit code: not by the signal, not ignored', async () => {
+it('a signal once the sessions have ended leaves the run its own exit code: not killed, not 130', async () => {
   // Before, the handlers went with the last session: Node's default then killed the process by the signal.
-  expect(await afterTheSession(false)).toEqual({ code: 130, signal: null, stdout: '' });
+  expect(await afterTheSession('ends')).toEqual({ code: 0, signal: null });
+});
+
+it('a signal once the sessions have ended stops a run that does not end within a second, exit 130', async () => {
+  expect(await afterTheSession('hangs')).toEqual({ code: 130, signal: null });
 });
 
 it('a signal once the sessions have ended is left to another listener that waits for it (a kept inspector page)', async () => {
-  expect(await afterTheSession(true)).toEqual({ code: 0, signal: null, stdout: 'the other listener\n' });
+  expect(await afterTheSession('other')).toEqual({ code: 3, signal: null });
 });

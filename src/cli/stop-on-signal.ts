@@ -39,10 +39,11 @@ export function sayCutPartsWith(say: (words: string, fields: object) => void): v
 }
 
 function stopAll(signal: NodeJS.Signals): void {
-  // Every transfer has ended and said its line (the run is saying its last ones, or exiting): the process stops as
-  // asked, with the signal's exit code, unless something else waits for the signal (a kept inspector page).
+  // Every transfer has ended and said its line: the run is saying its last ones or exiting, with its own exit code,
+  // which agrees with what it said (--json's object), and the signal changes nothing. Should the run not end within
+  // a second, the process exits as the signal asks. Another listener (a kept inspector page) takes the signal itself.
   if (live.size + runs.size === 0) {
-    if (process.listenerCount(signal) === 1) process.exit(signalExitCode(signal));
+    if (process.listenerCount(signal) === 1) setTimeout(() => process.exit(signalExitCode(signal)), 1000).unref();
     return;
   }
   // A second signal while the first one's lines are said changes nothing (the handlers stay: without one, it killed

@@ -234,7 +234,8 @@ export async function transferFile(
   /** `answered`: the server has said where the transfer starts (resume from a kept part, or from 0). */
   /**
    * `stored`: the machine has ended with the file in place (a signal can still come while the connection closes);
-   * `unconfirmed`: an upload has sent every byte and waits for the server to say it stored them (it may have).
+   * `unconfirmed`: an upload has handed every byte to the socket and waits for the server to say it stored them (once
+   * the server has acknowledged them all, it may have).
    */
   const stand = {
     bytes: 0,
@@ -260,7 +261,7 @@ export async function transferFile(
       `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ` +
       (stand.stored
         ? storedAlready[operation]
-        : stand.unconfirmed
+        : stand.unconfirmed && bytes >= total
           ? `every byte sent, the server had not confirmed storing it: the same command finds it stored (the name exists) or ${kept ? 'resumes it' : 'sends it again'}`
           : kept
             ? `${partKept[operation]}, the same command resumes it`
