@@ -11,8 +11,9 @@ export const protocolRoles = (addRoles: (roles: Argv) => Argv<unknown>): Command
 
 /**
  * A handler whose result is the process's exit code; a client's kept inspector page stays up after it (until Ctrl-C).
- * The process then exits at once, its signal handlers still in place: left to the loop's end, it tore them down
- * first, and a signal in those last milliseconds met Node's default (death by the signal, the run's code lost).
+ * Once the loop has nothing left to do (every write out: a trace's last lines, a warning about it), the process
+ * exits, its signal handlers still in place: left to end by itself, it tore them down first, and a signal in those
+ * last milliseconds met Node's default (death by the signal, the run's code lost).
  */
 export const exitWith =
   <A>(run: (args: A) => Promise<number>) =>
@@ -20,7 +21,7 @@ export const exitWith =
     const code = await run(args);
     process.exitCode = code;
     await holdKeptInspector();
-    process.exit(code);
+    process.once('beforeExit', () => process.exit(code));
   };
 
 /** The optional `[port]` a server listens on, defaulting to its exercise's port. */
