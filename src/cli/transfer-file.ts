@@ -230,12 +230,12 @@ export async function transferFile(
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
-  /** Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume. */
-  /** `answered`: the server has said where the transfer starts (resume from a kept part, or from 0). */
   /**
-   * `stored`: the machine has ended with the file in place (a signal can still come while the connection closes);
-   * `unconfirmed`: an upload has handed every byte to the socket and waits for the server to say it stored them (once
-   * the server has acknowledged them all, it may have).
+   * Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume;
+   * `answered`: the server has said where the transfer starts (resume from a kept part, or from 0); `stored`: the
+   * machine has ended with the file in place (a signal can still come while the connection closes); `unconfirmed`:
+   * an upload has handed every byte to the socket and waits for the server to say it stored them (once the server
+   * has acknowledged them all, it may have).
    */
   const stand = {
     bytes: 0,
@@ -257,15 +257,13 @@ export async function transferFile(
     const total = earlier && stand.total === 0 ? earlier.size : stand.total;
     const of = total > 0 ? ` of ${formatBytes(total)}` : '';
     const kept = earlier !== undefined || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
-    const words =
-      `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ` +
-      (stand.stored
-        ? storedAlready[operation]
-        : stand.unconfirmed && bytes >= total
-          ? `every byte sent, the server had not confirmed storing it: the same command finds it stored (the name exists) or ${kept ? 'resumes it' : 'sends it again'}`
-          : kept
-            ? `${partKept[operation]}, the same command resumes it`
-            : 'nothing kept');
+    const what = () => {
+      if (stand.stored) return storedAlready[operation];
+      if (stand.unconfirmed && bytes >= total)
+        return `every byte sent, the server had not confirmed storing it: the same command finds it stored (the name exists) or ${kept ? 'resumes it' : 'sends it again'}`;
+      return kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept';
+    };
+    const words = `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ${what()}`;
     const resumes = !stand.stored && (stand.resumes || earlier !== undefined);
     const fields = { ...about, event: 'interrupted', signal, bytes, resumable: resumes };
     interrupted({ words, fields, bytes, signal });
