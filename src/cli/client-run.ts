@@ -166,6 +166,9 @@ async function runMany(files: FilePair[], settings: TransferSettings, args: Clie
     }
     if (args.json) printResult(resultFields(file, settings, result));
     ledger.ended(index, result.exitCode);
+    // Every file has said its line: a signal from now on changes nothing (stop-on-signal.ts), the run ends with its
+    // own summary and exit code (before, one as the last folder was synced said `3 of 3 files done ... exit 130`).
+    if (ledger.allEnded()) stopReporting();
     return result.exitCode;
   });
   // Every file arrived is on disk to stay before the run says it is done (download-folders.ts).

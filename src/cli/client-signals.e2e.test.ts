@@ -379,3 +379,51 @@ it('a client signalled (twice) as it says its last line ends with its own exit c
     expect([0, 130, 143]).toContain(exitCode);
   }
 });
+
+it('a signal while the client is still loading ends it with a line and exit 130, not death by the signal', async () => {
+  // A signal in Node's own start meets no code of ours (death by the signal); once the client holds its own handler
+  // it says its own line. Between the two, while wirestate's modules load, it met none either (death by the signal,
+  // no line, no exit code for a parent to see). The signal is sent ever later after a death, ever sooner after the
+  // client's own line, until it has landed twice while the modules load. The server never answers: nothing ends.
+  const port = await stalling();
+  const outcomes: string[] = [];
+  let delayMs = 20;
+  for (let tries = 0; tries < 40 && outcomes.filter((outcome) => outcome === 'loading').length < 2; tries++) {
+    const json = tries % 2 === 1;
+    const args = [CLI, 'client', '--plain', '-s', `127.0.0.1:${port}`, '-v', 'f', '-l', 'f'];
+    const child = spawn(process.execPath, json ? [...args, '--log-format', 'json'] : args, {
+      cwd: folder,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 20_000,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    await sleep(delayMs);
+    child.kill('SIGINT');
+    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+    const said = stderr.trimEnd().split('\n').pop() ?? '';
+    if (signal === 'SIGINT' && stderr === '') {
+      outcomes.push('killed');
+      delayMs += 20;
+    } else if (code === 130 && said.includes('download interrupted (Ctrl-C)')) {
+      outcomes.push('its own');
+      delayMs = Math.max(10, delayMs - 10);
+    } else {
+      outcomes.push('loading');
+      expect({ code, signal }).toEqual({ code: 130, signal: null });
+      if (json)
+        expect(JSON.parse(said)).toEqual({
+          event: 'interrupted',
+          exit_code: 130,
+          level: 'error',
+          message: 'interrupted (Ctrl-C) before it started',
+          signal: 'SIGINT',
+          timestamp: expect.any(String) as unknown,
+        });
+      else expect(said).toBe('wirestate: interrupted (Ctrl-C) before it started');
+    }
+  }
+  expect(outcomes.filter((outcome) => outcome === 'loading')).toHaveLength(2);
+  expect(await readdir(folder)).toEqual([]);
+});

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `wirestate` command over every registered protocol (machines/protocols.ts). */
+import './early-signals';
 import './young-generation';
 import { hideBin } from 'yargs/helpers';
 import { PROTOCOLS } from '../../machines/protocols';

@@ -180,3 +180,29 @@ it('a signal as the files land says only what is on disk: a part kept is there, 
     }
   }
 });
+
+it('a signal once every file has said its line changes nothing: the run ends with its own summary and exit code', async () => {
+  // The signal as the third line appears, while the run syncs its folder and says its summary: before, the summary
+  // said `3 of 3 files done ...; 0 interrupted (Ctrl-C), 0 not started, exit 130` and the run exited 130.
+  const locals = ['a.txt', 'b.txt', 'c.txt'];
+  for (let round = 0; round < 10; round++) {
+    const out = join(base, `all-ended-${round}`);
+    await mkdir(out);
+    const files = locals.flatMap((local) => ['-v', 'small.txt', '-l', local]);
+    const args = [CLI, 'client', '-s', `127.0.0.1:${server.port}`, ...files];
+    const child = spawn(process.execPath, args, { cwd: out, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.match(/^downloaded small\.txt -> /gm)?.length === locals.length) child.kill('SIGINT');
+    });
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal, summary: stderr.trimEnd().split('\n').pop() }).toEqual({
+      code: EXIT.ok,
+      signal: null,
+      summary: expect.stringMatching(/^3 of 3 files done in [\d.]+ s \([\d.]+ files\/s\)$/) as unknown,
+    });
+    for (const local of locals)
+      expect((await readFile(join(out, local))).equals(contents.get('small.txt')!)).toBe(true);
+  }
+});

@@ -37,6 +37,11 @@ export class RunLedger {
     this.lines.set(index, line);
   }
 
+  /** Every file has ended and said its line. */
+  allEnded(): boolean {
+    return this.codes.size === this.count;
+  }
+
   /** The exit codes of the files that ended, in no particular order. */
   endedCodes(): number[] {
     return [...this.codes.values()];

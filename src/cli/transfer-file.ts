@@ -35,6 +35,7 @@ import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
 import { hostPort } from '../loop/peer-name';
 import { signalWords, stopBeforeSession } from './stop-on-signal';
+import { interruptedEnding, type TransferStand } from './interrupted-ending';
 
 /** Where the kept bytes of a resumed transfer are. */
 const resumedWhat = (operation: 'download' | 'upload') =>
@@ -85,12 +86,6 @@ export interface InterruptedLine {
   bytes: number;
   signal: NodeJS.Signals;
 }
-
-/** Where an interrupted transfer that can resume keeps what it moved. */
-const partKept = { download: 'the part is kept', upload: 'the server keeps what reached it' } as const;
-
-/** What a signal that came after the file was stored, as the connection closed, says of it. */
-const storedAlready = { download: 'the file was already in place, whole', upload: 'the server had already stored it' };
 
 /** The fields every `--log-format json` line about one file carries, its start and its end alike. */
 export const transferLineFields = ({ remote, local }: FilePair, settings: TransferSettings, connection: string) => ({
@@ -230,14 +225,8 @@ export async function transferFile(
     const arrow = operation === 'download' ? `${remote} -> ${shown}` : `${shown} -> ${remote}`;
     progress.line(`${operation} ${arrow} via ${hostPort(host, port)}`, { ...about, event: 'start' });
   };
-  /**
-   * Where the transfer stands, for the line a signal leaves: bytes moved, of how many, and whether it can resume;
-   * `answered`: the server has said where the transfer starts (resume from a kept part, or from 0); `stored`: the
-   * machine has ended with the file in place (a signal can still come while the connection closes); `unconfirmed`:
-   * an upload has handed every byte to the socket and waits for the server to say it stored them (once the server
-   * has acknowledged them all, it may have).
-   */
-  const stand = {
+  /** Where the transfer stands, for the line a signal leaves (interrupted-ending.ts). */
+  const stand: TransferStand & { resumedFrom: number } = {
     bytes: 0,
     total: size,
     resumes: false,
@@ -249,24 +238,10 @@ export async function transferFile(
   const sayInterrupted = (signal: NodeJS.Signals) => {
     unlock();
     progress.clear();
-    // A download's part is kept once a byte is in it, and an earlier run's part stays as it was until the server has
-    // answered (resume from it, or start over): until then the line counts what that part holds, of the size it was
-    // kept for. An upload's count is what left here, not what the server has, which may be more.
     const earlier = !stand.answered && (resumable.resume?.offset ?? 0) > 0 ? resumable.resume : undefined;
-    const bytes = earlier?.offset ?? stand.bytes;
-    const total = earlier && stand.total === 0 ? earlier.size : stand.total;
-    const of = total > 0 ? ` of ${formatBytes(total)}` : '';
-    const kept = earlier !== undefined || (stand.resumes && (operation === 'upload' || stand.bytes > 0));
-    const what = () => {
-      if (stand.stored) return storedAlready[operation];
-      if (stand.unconfirmed && bytes >= total)
-        return `every byte sent, the server had not confirmed storing it: the same command finds it stored (the name exists) or ${kept ? 'resumes it' : 'sends it again'}`;
-      return kept ? `${partKept[operation]}, the same command resumes it` : 'nothing kept';
-    };
-    const words = `${operation} interrupted (${signalWords(signal)}) at ${formatBytes(bytes)}${of}: ${what()}`;
-    const resumes = !stand.stored && (stand.resumes || earlier !== undefined);
+    const { words, bytes, resumable: resumes } = interruptedEnding(operation, stand, earlier);
     const fields = { ...about, event: 'interrupted', signal, bytes, resumable: resumes };
-    interrupted({ words, fields, bytes, signal });
+    interrupted({ words: `${operation} interrupted (${signalWords(signal)}) ${words}`, fields, bytes, signal });
   };
   const showProgress = (
     actor: ClientActor<{ bytes: number; size: number; fellBack: boolean; start?: number; agreed?: number }>,
