@@ -44,6 +44,14 @@ async function stalling(...answers: Buffer[]): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** The client run in `folder` with what it says on stderr kept: `stderr()` is all of it so far. */
+function clientRun(args: string[]) {
+  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+  let said = '';
+  child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  return { child, exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>, stderr: () => said };
+}
+
 const partFiles = async () => (await readdir(folder)).filter((name) => name.endsWith('.wirestate-part')).length;
 
 /** Runs the client in `folder`, waits (up to 10 s) for its `parts` part files, sends `signal`, and returns its exit code. */
@@ -95,14 +103,8 @@ describe.each([
       const args = [CLI, 'client', '-s', `127.0.0.1:${listener.port}`, '-v', 'up.bin', '-l', 'up.bin', '--plain']
         .concat('-m', operation)
         .concat('--log-format', 'json');
-      const child = spawn(process.execPath, args, {
-        cwd: folder,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 20_000,
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = once(child, 'exit');
+      const run = clientRun(args);
+      const { child, exited } = run;
       try {
         expect(await connecting(listener.port)).toBe(true);
         child.kill(signal);
@@ -111,7 +113,7 @@ describe.each([
       } finally {
         listener.close();
       }
-      const last = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+      const last = JSON.parse(run.stderr().trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
       expect(last).toMatchObject({
         message: `${operation} interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) before it connected: nothing kept`,
         event: 'interrupted',
@@ -145,15 +147,13 @@ describe.each([
     await writeFile(join(folder, 'up.bin'), Buffer.alloc(SIZE, 'u'));
     const port = (server!.address() as AddressInfo).port;
     const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', 'up.bin', '-l', 'up.bin', '--plain'];
-    const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit');
+    const run = clientRun(args);
+    const { child, exited } = run;
     await all;
     child.kill(signal);
     expect(await exited).toEqual([code, null]);
     // Before: `at 0 B of 976.6 KiB: nothing kept` (the count came from a look up to 250 ms old).
-    expect(stderr.trim().split('\n').pop()).toBe(
+    expect(run.stderr().trim().split('\n').pop()).toBe(
       `upload interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) at 976.6 KiB of 976.6 KiB: every byte sent, ` +
         'the server had not confirmed storing it: the same command finds it stored (the name exists) or sends it again',
     );
@@ -212,10 +212,8 @@ describe.each([
       '--log-format',
       'json',
     );
-    const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit');
+    const run = clientRun(args);
+    const { child, exited } = run;
     // Told by inotify as the lock is linked into place: before the client has connected, most times.
     const watcher = watch(folder, (_, name) => name === '.big.bin.wirestate-lock' && child.kill(signal));
     try {
@@ -226,7 +224,7 @@ describe.each([
     }
     expect(await readdir(folder)).toEqual([]);
     // Its last line names the file, stopped before it connected or just after, as any stopped download's does.
-    const last = JSON.parse(stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    const last = JSON.parse(run.stderr().trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     expect(last).toMatchObject({ event: 'interrupted', operation: 'download', name: 'big.bin', path: 'big.bin' });
     expect(last).toMatchObject({ protocol: 'transfer', connection: 'client', peer: `127.0.0.1:${port}`, signal });
     expect(last).toHaveProperty('bytes');
@@ -285,10 +283,8 @@ it('Ctrl-C typed on a terminal erases the progress bar and leaves one line: what
 it('a burst of signals (a supervisor passing each on) ends as the first would: its line, exit 130, no part', async () => {
   const port = await stalling(encodeDownloadReply(STATUS.yes, 1_000_000), Buffer.alloc(1000, 'x'));
   const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '--plain'];
-  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit');
+  const run = clientRun(args);
+  const { child, exited } = run;
   for (let tries = 0; tries < 200 && (await partFiles()) < 1; tries++) await sleep(50);
   await asked;
   // A signal every few microseconds for 50 ms: some arrive while the first one's handler is at work.
@@ -298,7 +294,7 @@ it('a burst of signals (a supervisor passing each on) ends as the first would: i
     await new Promise((resolve) => setImmediate(resolve));
   }
   expect(await exited).toEqual([130, null]);
-  expect(stderr).toMatch(/download interrupted \(Ctrl-C\) at 1000 B of 976\.6 KiB: nothing kept\n$/);
+  expect(run.stderr()).toMatch(/download interrupted \(Ctrl-C\) at 1000 B of 976\.6 KiB: nothing kept\n$/);
   expect(await readdir(folder)).toEqual([]);
 });
 
@@ -333,14 +329,12 @@ it("a download stopped before the server answered its resume counts what the ear
   const part = join(folder, `.big.bin.1000000-1700000000000-${mark}.wirestate-resume`);
   await writeFile(part, Buffer.alloc(300_000, 'k'));
   const args = [CLI, 'client', '-s', `127.0.0.1:${port}`, '-v', 'big.bin', '-l', 'big.bin', '--hello-wait', '20'];
-  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit');
+  const run = clientRun(args);
+  const { child, exited } = run;
   await asked;
   child.kill('SIGINT');
   expect(await exited).toEqual([130, null]);
-  expect(stderr).toMatch(
+  expect(run.stderr()).toMatch(
     /download interrupted \(Ctrl-C\) at 293\.0 KiB of 976\.6 KiB: the part is kept, the same command resumes it\n$/,
   );
   expect((await stat(part)).size).toBe(300_000);
@@ -391,19 +385,13 @@ it('a signal while the client is still loading ends it with a line and exit 130,
   for (let tries = 0; tries < 40 && outcomes.filter((outcome) => outcome === 'loading').length < 2; tries++) {
     const json = tries % 2 === 1;
     const args = [CLI, 'client', '--plain', '-s', `127.0.0.1:${port}`, '-v', 'f', '-l', 'f'];
-    const child = spawn(process.execPath, json ? [...args, '--log-format', 'json'] : args, {
-      cwd: folder,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 20_000,
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit');
+    const run = clientRun(json ? [...args, '--log-format', 'json'] : args);
+    const { child, exited } = run;
     await sleep(delayMs);
     child.kill('SIGINT');
-    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-    const said = stderr.trimEnd().split('\n').pop() ?? '';
-    if (signal === 'SIGINT' && stderr === '') {
+    const [code, signal] = await exited;
+    const said = run.stderr().trimEnd().split('\n').pop() ?? '';
+    if (signal === 'SIGINT' && run.stderr() === '') {
       outcomes.push('killed');
       delayMs += 20;
     } else if (code === 130 && said.includes('download interrupted (Ctrl-C)')) {
