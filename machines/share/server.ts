@@ -32,7 +32,7 @@ import { unprovided } from '../../src/engine/unprovided';
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface ShareFiles {
   lookupDownload(name: string, owner: string): DownloadLookup | Promise<DownloadLookup>;
-  reserveUpload(name: string, owner: string): Promise<UploadLookup>;
+  reserveUpload(name: string, owner: string): UploadLookup | Promise<UploadLookup>;
   release(owner: string): void;
   read(ref: string, size: number): OutgoingFile;
   receive(ref: string): IncomingFile;

@@ -11,7 +11,7 @@ export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
     lookupDownload: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
     ),
-    reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(({ input }) =>
+    reserveUpload: fromAnswer<UploadLookup, { name: string; owner: string }>((input) =>
       files.reserveUpload(input.name, input.owner),
     ),
     checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),

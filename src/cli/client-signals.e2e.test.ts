@@ -44,12 +44,15 @@ async function stalling(...answers: Buffer[]): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** The client run in `folder` with what it says on stderr kept: `stderr()` is all of it so far. */
+/** The client run in `folder` with what it says kept: `stderr()` and `stdout()` are all of it so far. */
 function clientRun(args: string[]) {
-  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
   let said = '';
+  let printed = '';
   child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-  return { child, exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>, stderr: () => said };
+  child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, stderr: () => said, stdout: () => printed };
 }
 
 const partFiles = async () => (await readdir(folder)).filter((name) => name.endsWith('.wirestate-part')).length;
@@ -385,7 +388,7 @@ it('a signal while the client is still loading ends it with a line and exit 130,
   for (let tries = 0; tries < 40 && outcomes.filter((outcome) => outcome === 'loading').length < 2; tries++) {
     const json = tries % 2 === 1;
     const args = [CLI, 'client', '--plain', '-s', `127.0.0.1:${port}`, '-v', 'f', '-l', 'f'];
-    const run = clientRun(json ? [...args, '--log-format', 'json'] : args);
+    const run = clientRun(json ? [...args, '--log-format', 'json', '--json'] : args);
     const { child, exited } = run;
     await sleep(delayMs);
     child.kill('SIGINT');
@@ -400,7 +403,8 @@ it('a signal while the client is still loading ends it with a line and exit 130,
     } else {
       outcomes.push('loading');
       expect({ code, signal }).toEqual({ code: 130, signal: null });
-      if (json)
+      if (!json) expect(said).toBe('wirestate: interrupted (Ctrl-C) before it started');
+      else {
         expect(JSON.parse(said)).toEqual({
           event: 'interrupted',
           exit_code: 130,
@@ -409,7 +413,17 @@ it('a signal while the client is still loading ends it with a line and exit 130,
           signal: 'SIGINT',
           timestamp: expect.any(String) as unknown,
         });
-      else expect(said).toBe('wirestate: interrupted (Ctrl-C) before it started');
+        // --json's object, as for a command line refused before any session.
+        expect(JSON.parse(run.stdout())).toEqual({
+          ok: false,
+          outcome: 'not_started',
+          code: 'client.signal',
+          detail: 'interrupted (Ctrl-C) before it started',
+          bytes: 0,
+          duration_ms: expect.any(Number) as unknown,
+          exit_code: 130,
+        });
+      }
     }
   }
   expect(outcomes.filter((outcome) => outcome === 'loading')).toHaveLength(2);

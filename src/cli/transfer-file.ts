@@ -16,7 +16,7 @@ import type { LocalFile } from '../storage/file-store';
 import { localFile } from '../storage/local-file';
 import { deviceOutput } from '../storage/device-output';
 import { isStandardStream, standardOutput, type SpooledInput } from '../storage/standard-streams';
-import { uploadSource } from './upload-source';
+import { uploadSource, whileCopyingWords } from './upload-source';
 import { keptDownload } from '../storage/kept-download';
 import { lockDownload } from '../storage/download-lock';
 import type { RoomPromises } from '../storage/room-promises';
@@ -101,8 +101,9 @@ export const transferLineFields = ({ remote, local }: FilePair, settings: Transf
 export const notConnected = (
   about: ReturnType<typeof transferLineFields>,
   signal: NodeJS.Signals,
+  words = `${about.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
 ): InterruptedLine => ({
-  words: `${about.operation} interrupted (${signalWords(signal)}) before it connected: nothing kept`,
+  words,
   fields: { ...about, event: 'interrupted', signal, bytes: 0, resumable: false },
   bytes: 0,
   signal,
@@ -146,7 +147,9 @@ export async function transferFile(
   try {
     if (operation === 'upload') {
       // A copy of stdin or a pipe handles a signal itself meanwhile (upload-source.ts): its line says the copy goes.
-      const source = await uploadSource(localName);
+      const source = await uploadSource(localName, (signal) =>
+        interrupted(notConnected(about, signal, whileCopyingWords(signal))),
+      );
       stoppedEarly = stopEarly();
       if ('problem' in source) return failed(EXIT.localFile, source.problem);
       ({ spooled, size } = source);

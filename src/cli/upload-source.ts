@@ -30,7 +30,15 @@ const copied = (spooled: SpooledInput): UploadSource => ({ path: spooled.path, s
  * handlers (stop-on-signal.ts), removes the copy, says so and exits as they do (130, 143): the copy of a pipe
  * that does not end was left in the temporary folder, however large it had grown.
  */
-async function spool(input: Readable, limit?: number): Promise<UploadSource> {
+/** The line a signal leaves while the input is copied. */
+export const whileCopyingWords = (signal: NodeJS.Signals) =>
+  `upload interrupted (${signalWords(signal)}) while copying its input: nothing was sent, and the copy is removed`;
+
+/** Says the line a signal leaves while the input is copied: plain, unless the caller says it its own way. */
+type SayInterrupted = (signal: NodeJS.Signals) => void;
+const sayPlain: SayInterrupted = (signal) => void process.stderr.write(`${whileCopyingWords(signal)}\n`);
+
+async function spool(input: Readable, say: SayInterrupted, limit?: number): Promise<UploadSource> {
   const stop = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   // Held until the copy ends: a second signal meanwhile changes nothing (without a handler it killed the process,
@@ -45,9 +53,7 @@ async function spool(input: Readable, limit?: number): Promise<UploadSource> {
     return copied(await spoolInput(input, limit, stop.signal));
   } catch (error) {
     if (!interrupted) throw error;
-    process.stderr.write(
-      `upload interrupted (${signalWords(interrupted)}) while copying its input: nothing was sent, and the copy is removed\n`,
-    );
+    say(interrupted);
     process.exit(signalExitCode(interrupted));
   } finally {
     process.off('SIGINT', onSignal);
@@ -55,17 +61,18 @@ async function spool(input: Readable, limit?: number): Promise<UploadSource> {
   }
 }
 
-export async function uploadSource(localName: string): Promise<UploadSource> {
-  if (isStandardStream(localName)) return spool(process.stdin);
+/** `say`: how the line a signal leaves while the input is copied is said (`--log-format json`: a JSON line). */
+export async function uploadSource(localName: string, say = sayPlain): Promise<UploadSource> {
+  if (isStandardStream(localName)) return spool(process.stdin, say);
   const path = resolve(localName);
   const info = await stat(path);
   if (info.isDirectory()) return { problem: `${localName} is a folder: name a file to upload` };
-  if (info.isFIFO()) return spool(createReadStream(path));
+  if (info.isFIFO()) return spool(createReadStream(path), say);
   if (!info.isFile() && !info.isCharacterDevice())
     return { problem: `${localName} is a device, not a file: pipe what it gives into -l - to send that` };
   if (info.isFile() && info.size > 0) return { path, size: info.size, info };
   try {
-    return await spool(createReadStream(path), UNSIZED_LIMIT);
+    return await spool(createReadStream(path), say, UNSIZED_LIMIT);
   } catch (error) {
     if (errorCode(error) !== 'file.too_long') throw error;
     return {

@@ -73,11 +73,11 @@ it('a named pipe uploads what its writer sends', async () => {
  * A client uploading its stdin as `name` to `port`, its temporary folder one of its own (TMPDIR), so a test sees
  * the copy come and go: the stdin to write into, what it said on stderr so far, and its exit.
  */
-async function stdinUpload(port: number, name: string) {
+async function stdinUpload(port: number, name: string, ...more: string[]) {
   const temporary = await mkdtemp(join(tmpdir(), 'wirestate-upsrc-spool-'));
   const child = spawn(
     process.execPath,
-    [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', name, '-l', '-'],
+    [CLI, 'client', '-s', `127.0.0.1:${port}`, '-m', 'upload', '-v', name, '-l', '-', ...more],
     {
       env: { ...process.env, TMPDIR: temporary },
       stdio: ['pipe', 'ignore', 'pipe'],
@@ -115,6 +115,26 @@ it.each([
     expect(await readdir(root)).not.toContain('never.bin');
   },
 );
+
+it('with --log-format json, Ctrl-C while stdin is being copied says so as a JSON line with the fields of a stopped transfer', async () => {
+  // Before, the plain line alone, whatever --log-format said.
+  const { temporary, child, stderr, exited } = await stdinUpload(server.port, 'json.bin', '--log-format', 'json');
+  child.stdin.write(Buffer.alloc(1024 * 1024, 1)); // and never ended
+  for (let tries = 0; (await readdir(temporary)).length === 0 && tries < 200; tries++) await delay(50);
+  child.kill('SIGINT');
+  expect(await exited).toEqual([130, null]);
+  expect(JSON.parse(stderr().trim().split('\n').pop() ?? '{}')).toMatchObject({
+    event: 'interrupted',
+    message: 'upload interrupted (Ctrl-C) while copying its input: nothing was sent, and the copy is removed',
+    operation: 'upload',
+    name: 'json.bin',
+    signal: 'SIGINT',
+    bytes: 0,
+    resumable: false,
+    exit_code: 130,
+  });
+  expect(await readdir(temporary)).toEqual([]);
+});
 
 it('Ctrl-C while the copy of stdin is being sent removes the copy too', async () => {
   // A server that takes the connection and never answers: the client waits, its copy made.

@@ -289,6 +289,28 @@ describe('transfer server against a peer that asks a large download and never re
   });
 });
 
+describe('transfer server against a peer that resets its upload request at once', () => {
+  it('holds no name after the reset: the next upload of that name is stored', async () => {
+    // The name was claimed after a turn of the loop, by then the reset had ended the connection and released its
+    // names: the claim stayed until the server stopped, and every later upload of the name was refused as busy.
+    const protocol = PROTOCOLS.find(({ name }) => name === 'transfer')!;
+    const root = await start(protocol, SMALL_LIMITS);
+    for (let round = 0; round < 10; round++) {
+      const name = `victim-${round}.bin`;
+      const attacker = await peer(port, ATTACKER);
+      attacker.socket.write(encodeRequest(OP.upload, name), () => attacker.socket.resetAndDestroy());
+      await logged(new RegExp(`\\[(c\\d+)\\] upload "${name}"[\\s\\S]*\\[\\1\\] \\w+ \\(`));
+      const client = await peer(port, LEGITIMATE);
+      client.socket.end(Buffer.concat([encodeRequest(OP.upload, name), encodeUploadSize(5), Buffer.from('fresh')]));
+      await client.ended;
+      expect({ reply: client.text(), stored: await readFile(join(root, name), 'utf8') }).toEqual({
+        reply: 'TT', // yes to the request, then stored
+        stored: 'fresh',
+      });
+    }
+  });
+});
+
 describe('ardei advanced server against a peer that pipelines requests and never reads', () => {
   const protocol = PROTOCOLS.find(({ name }) => name === 'ardei advanced')!;
   /** Server memory in MiB, from /proc. */

@@ -76,7 +76,7 @@ export interface ListedFile {
 /** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
 export interface ServerFiles {
   lookupDownload(name: string, owner: string): DownloadLookup | Promise<DownloadLookup>;
-  reserveUpload(name: string, owner: string): Promise<UploadLookup>;
+  reserveUpload(name: string, owner: string): UploadLookup | Promise<UploadLookup>;
   hasRoomFor(ref: string, size: number): Promise<boolean>;
   release(owner: string): void;
   /** The first `size` bytes of the file (fewer if it is shorter); its reads fail if it now leads outside the store. */

@@ -54,14 +54,14 @@ describe('FolderFiles lookups', () => {
     ['x'.repeat(256), 'name.too_long'],
   ])('refuses %j for download and upload, touching nothing outside', async (name, code) => {
     expect(files.lookupDownload(name, 'c1')).toEqual({ kind: 'refused', code });
-    expect(await files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code });
+    expect(files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code });
     expect(await readFile(canary, 'utf8')).toBe('outside the root');
   });
 
   it.each(['invoice\u202etxt.exe', 'a\u2066b\u2069', 'x\u200f'])(
     'refuses to create %j (a bidirectional control), and still serves a file already so named',
     async (name) => {
-      expect(await files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code: 'name.reserved' });
+      expect(files.reserveUpload(name, 'c1')).toEqual({ kind: 'refused', code: 'name.reserved' });
       await writeFile(join(files.root, name), 'placed here');
       expect(files.lookupDownload(name, 'c1')).toMatchObject({ kind: 'found', size: 11 });
     },
@@ -71,7 +71,7 @@ describe('FolderFiles lookups', () => {
     await symlink(canary, join(files.root, 'link-out'));
     await symlink(base, join(files.root, 'dir-out'));
     expect(files.lookupDownload('link-out', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
-    expect(await files.reserveUpload('dir-out/new.txt', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
+    expect(files.reserveUpload('dir-out/new.txt', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
     expect(await readFile(canary, 'utf8')).toBe('outside the root');
   });
 
@@ -82,12 +82,12 @@ describe('FolderFiles lookups', () => {
 
   it('refuses a folder as a download and counts it as existing for an upload', async () => {
     expect(files.lookupDownload('sub', 'c1')).toEqual({ kind: 'refused', code: 'file.not_regular' });
-    expect(await files.reserveUpload('sub', 'c1')).toEqual({ kind: 'exists' });
+    expect(files.reserveUpload('sub', 'c1')).toEqual({ kind: 'exists' });
   });
 
   it('counts a dangling symlink as existing, so an upload never writes through it', async () => {
     await symlink(join(base, 'would-be-created'), join(files.root, 'dangling'));
-    expect(await files.reserveUpload('dangling', 'c1')).toEqual({ kind: 'exists' });
+    expect(files.reserveUpload('dangling', 'c1')).toEqual({ kind: 'exists' });
   });
 });
 
@@ -95,10 +95,10 @@ describe('FolderFiles holds', () => {
   it('lets downloads share a name, keeps uploads alone, and frees all on release', async () => {
     expect(files.lookupDownload('speech.txt', 'reader')).toMatchObject({ kind: 'found' });
     expect(files.lookupDownload('speech.txt', 'reader2')).toMatchObject({ kind: 'found' });
-    expect(await files.reserveUpload('new.txt', 'writer')).toMatchObject({ kind: 'free' });
-    expect(await files.reserveUpload('new.txt', 'other')).toEqual({ kind: 'busy' });
+    expect(files.reserveUpload('new.txt', 'writer')).toMatchObject({ kind: 'free' });
+    expect(files.reserveUpload('new.txt', 'other')).toEqual({ kind: 'busy' });
     files.release('writer');
-    expect(await files.reserveUpload('new.txt', 'other')).toMatchObject({ kind: 'free' });
+    expect(files.reserveUpload('new.txt', 'other')).toMatchObject({ kind: 'free' });
     files.release('reader');
     files.release('reader2');
     files.release('other');
@@ -106,7 +106,7 @@ describe('FolderFiles holds', () => {
   });
 
   it('refuses a download of a name being uploaded as busy', async () => {
-    expect(await files.reserveUpload('raced.txt', 'writer')).toMatchObject({ kind: 'free' });
+    expect(files.reserveUpload('raced.txt', 'writer')).toMatchObject({ kind: 'free' });
     await writeFile(join(files.root, 'raced.txt'), 'appeared');
     expect(files.lookupDownload('raced.txt', 'reader')).toEqual({ kind: 'busy' });
   });
@@ -114,7 +114,7 @@ describe('FolderFiles holds', () => {
 
 describe('FolderFiles uploads are atomic', () => {
   it('shows the file only after commit, with no temporary file left', async () => {
-    const upload = await files.reserveUpload('sub/new.txt', 'c1');
+    const upload = files.reserveUpload('sub/new.txt', 'c1');
     if (upload.kind !== 'free') throw new Error(upload.kind);
     const incoming = files.receive(upload.ref);
     incoming.stream.write(Buffer.from('hello'));
@@ -195,7 +195,7 @@ describe('FolderFiles against a folder swapped for a symlink after the lookup', 
     ['a folder above it', 'sub/deeper/new.txt', 'name.escapes'],
   ])('an upload with %s swapped before it starts creates nothing outside the root', async (_what, name, code) => {
     await mkdir(join(files.root, 'sub', 'deeper'));
-    const upload = await files.reserveUpload(name, 'c1');
+    const upload = files.reserveUpload(name, 'c1');
     if (upload.kind !== 'free') throw new Error(upload.kind);
     await swapSubForOutside();
     await mkdir(join(base, 'outside', 'deeper'));
@@ -213,7 +213,7 @@ describe('FolderFiles against a folder swapped for a symlink after the lookup', 
   });
 
   it('an upload swapped while it is written is stored in the folder it started in, nothing outside', async () => {
-    const upload = await files.reserveUpload('sub/new.txt', 'c1');
+    const upload = files.reserveUpload('sub/new.txt', 'c1');
     if (upload.kind !== 'free') throw new Error(upload.kind);
     const incoming = files.receive(upload.ref);
     incoming.stream.write(Buffer.from('hello'));
@@ -230,7 +230,7 @@ describe('FolderFiles stores every name the rules accept', () => {
     ['255 bytes of two-byte characters and one more', '\u00e9'.repeat(127) + 'x'],
     ['a 255-byte name in a folder', 'sub/' + 'f'.repeat(251)],
   ])('%s: uploaded, listed and downloaded whole', async (_what, name) => {
-    const upload = await files.reserveUpload(name, 'c1');
+    const upload = files.reserveUpload(name, 'c1');
     if (upload.kind !== 'free') throw new Error(upload.kind);
     const incoming = files.receive(upload.ref);
     incoming.stream.write(Buffer.from('long named'));

@@ -9,8 +9,8 @@
  * microseconds each, where the thread pool cost a round trip through the loop
  * apiece (a 1 KiB download's reply waited on three of them), and answers at once.
  */
-import { accessSync, realpathSync, statSync } from 'node:fs';
-import { access, constants, lstat, opendir, readdir, realpath } from 'node:fs/promises';
+import { accessSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { constants, lstat, opendir, readdir, realpath } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type {
@@ -74,7 +74,7 @@ export class FolderFiles implements ServerFiles {
     }
     const info = statSync(path);
     if (!info.isFile()) return { kind: 'refused', code: 'file.not_regular' };
-    if (!readable(path)) return { kind: 'refused', code: 'EACCES' };
+    if (!permitted(path, constants.R_OK)) return { kind: 'refused', code: 'EACCES' };
     return { kind: 'found', size: info.size, mtimeMs: info.mtimeMs, ref: path };
   }
 
@@ -97,12 +97,17 @@ export class FolderFiles implements ServerFiles {
     }
   }
 
-  async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
+  /**
+   * Answers at once, as `lookupDownload` does: the name is claimed in the step that asked, while the connection
+   * is there. Answered after a turn of the loop, a claim could come after a reset had ended the connection and
+   * released its names, and held the name until the server stopped (every later upload of it refused, busy).
+   */
+  reserveUpload(name: string, owner: string): UploadLookup {
     let path: string;
     let segments: string[] = [];
     try {
       segments = checkNewName(name);
-      const folder = assertInside(this.root, await realpath(join(this.root, ...segments.slice(0, -1))));
+      const folder = assertInside(this.root, realpathSync.native(join(this.root, ...segments.slice(0, -1))));
       path = join(folder, segments[segments.length - 1]);
     } catch (error) {
       const code = errorCode(error);
@@ -110,8 +115,8 @@ export class FolderFiles implements ServerFiles {
         return { kind: 'refused', code, detail: `no such folder: ${segments.slice(0, -1).join('/')}` };
       return refusal(error);
     }
-    if (!(await permitted(dirname(path), constants.W_OK))) return { kind: 'refused', code: 'EACCES' };
-    if (await exists(path)) return { kind: 'exists' };
+    if (!permitted(dirname(path), constants.W_OK)) return { kind: 'refused', code: 'EACCES' };
+    if (exists(path)) return { kind: 'exists' };
     if (!this.holds.claim(this.key(path), owner)) return { kind: 'busy' };
     return { kind: 'free', ref: path };
   }
@@ -195,28 +200,18 @@ function refusal(error: unknown): { kind: 'refused'; code: string } {
 }
 
 /** Whether this process may read or write `path`, asked before a reply promises the transfer. */
-async function permitted(path: string, mode: number): Promise<boolean> {
+function permitted(path: string, mode: number): boolean {
   try {
-    await access(path, mode);
+    accessSync(path, mode);
     return true;
   } catch {
     return false;
   }
 }
 
-/** Whether this process may read `path`, asked before a reply promises the download. */
-function readable(path: string): boolean {
+function exists(path: string): boolean {
   try {
-    accessSync(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
+    lstatSync(path);
     return true;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;
