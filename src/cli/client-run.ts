@@ -22,7 +22,8 @@ import { jsonNotes, loggerFrom } from './logger-from';
 import { Progress } from './progress';
 import { runAtMost } from './run-at-most';
 import { RunLedger } from './run-ledger';
-import { sayCutPartsWith, signalExitCode, signalWords, whenSignalled } from './stop-on-signal';
+import { sayCutPartsWith, whenSignalled } from './stop-on-signal';
+import { signalExitCode, signalWords } from './signal-words';
 import { removeStaleDownloads } from './stale-downloads';
 import { RoomPromises } from '../storage/room-promises';
 import {

@@ -16,6 +16,7 @@ import { STATUS, encodeDownloadReply, encodeStatus } from '../../machines/transf
 import { CLI, startCliServer } from '../test-support/processes';
 import { stammerTo } from '../test-support/stammer';
 import { python } from '../test-support/python';
+import { watchedClient } from '../test-support/watched-client';
 
 let folder: string;
 let server: Server | undefined;
@@ -44,16 +45,8 @@ async function stalling(...answers: Buffer[]): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** The client run in `folder` with what it says kept: `stderr()` and `stdout()` are all of it so far. */
-function clientRun(args: string[]) {
-  const child = spawn(process.execPath, args, { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-  let said = '';
-  let printed = '';
-  child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-  child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, stderr: () => said, stdout: () => printed };
-}
+/** The client run in `folder`, what it says kept. */
+const clientRun = (args: string[]) => watchedClient(folder, args);
 
 const partFiles = async () => (await readdir(folder)).filter((name) => name.endsWith('.wirestate-part')).length;
 
@@ -375,57 +368,4 @@ it('a client signalled (twice) as it says its last line ends with its own exit c
     expect(signal).toBeNull();
     expect([0, 130, 143]).toContain(exitCode);
   }
-});
-
-it('a signal while the client is still loading ends it with a line and exit 130, not death by the signal', async () => {
-  // A signal in Node's own start meets no code of ours (death by the signal); once the client holds its own handler
-  // it says its own line. Between the two, while wirestate's modules load, it met none either (death by the signal,
-  // no line, no exit code for a parent to see). The signal is sent ever later after a death, ever sooner after the
-  // client's own line, until it has landed twice while the modules load. The server never answers: nothing ends.
-  const port = await stalling();
-  const outcomes: string[] = [];
-  let delayMs = 20;
-  for (let tries = 0; tries < 40 && outcomes.filter((outcome) => outcome === 'loading').length < 2; tries++) {
-    const json = tries % 2 === 1;
-    const args = [CLI, 'client', '--plain', '-s', `127.0.0.1:${port}`, '-v', 'f', '-l', 'f'];
-    const run = clientRun(json ? [...args, '--log-format', 'json', '--json'] : args);
-    const { child, exited } = run;
-    await sleep(delayMs);
-    child.kill('SIGINT');
-    const [code, signal] = await exited;
-    const said = run.stderr().trimEnd().split('\n').pop() ?? '';
-    if (signal === 'SIGINT' && run.stderr() === '') {
-      outcomes.push('killed');
-      delayMs += 20;
-    } else if (code === 130 && said.includes('download interrupted (Ctrl-C)')) {
-      outcomes.push('its own');
-      delayMs = Math.max(10, delayMs - 10);
-    } else {
-      outcomes.push('loading');
-      expect({ code, signal }).toEqual({ code: 130, signal: null });
-      if (!json) expect(said).toBe('wirestate: interrupted (Ctrl-C) before it started');
-      else {
-        expect(JSON.parse(said)).toEqual({
-          event: 'interrupted',
-          exit_code: 130,
-          level: 'error',
-          message: 'interrupted (Ctrl-C) before it started',
-          signal: 'SIGINT',
-          timestamp: expect.any(String) as unknown,
-        });
-        // --json's object, as for a command line refused before any session.
-        expect(JSON.parse(run.stdout())).toEqual({
-          ok: false,
-          outcome: 'not_started',
-          code: 'client.signal',
-          detail: 'interrupted (Ctrl-C) before it started',
-          bytes: 0,
-          duration_ms: expect.any(Number) as unknown,
-          exit_code: 130,
-        });
-      }
-    }
-  }
-  expect(outcomes.filter((outcome) => outcome === 'loading')).toHaveLength(2);
-  expect(await readdir(folder)).toEqual([]);
 });

@@ -8,14 +8,16 @@
  * The first handler the command adds for a signal takes this one off, so that it meets the signal as it would
  * alone. Imported first by main.ts, before anything else loads.
  */
+import { signalExitCode, signalWords } from './signal-words';
+
 const EARLY_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** The command's first words: a server's lines go to stdout, a client's to stderr (README: Server). */
 const LOGS_ON_STDOUT = ['server', 'serve-all', 'proxy'];
 
 function interruptedBeforeStart(signal: NodeJS.Signals): void {
-  const code = signal === 'SIGINT' ? 130 : 143;
-  const message = `interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) before it started`;
+  const code = signalExitCode(signal);
+  const message = `interrupted (${signalWords(signal)}) before it started`;
   const args = process.argv.slice(2);
   const json =
     args.includes('--log-format=json') || args.some((arg, i) => arg === '--log-format' && args[i + 1] === 'json');

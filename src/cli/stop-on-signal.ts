@@ -17,6 +17,7 @@ import { errnoWords } from '../log/errno-words';
 import { sayRunError } from './json-result';
 import { writeKeptParts } from '../storage/written-at-exit';
 import type { SessionActor } from '../engine/session-actor';
+import { signalExitCode } from './signal-words';
 
 /** A session under way, or a transfer that will be one once connected: how it stops, then the line it leaves. */
 interface LiveTransfer {
@@ -78,12 +79,6 @@ function held<T>(set: Set<T>, item: T): () => void {
   set.add(item);
   return () => void set.delete(item);
 }
-
-/** The exit code a shell reports for a process the signal stopped: 128 and its number. */
-export const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
-
-/** How a line names the signal that stopped a run: Ctrl-C for SIGINT, as a person types it. */
-export const signalWords = (signal: NodeJS.Signals): string => (signal === 'SIGINT' ? 'Ctrl-C' : signal);
 
 /** Returns the function that takes the session off again, once it is over. */
 export const stopOnSignal = (

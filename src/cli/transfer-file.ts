@@ -34,7 +34,8 @@ import type { Progress } from './progress';
 import { UploadSent } from './upload-sent';
 import type { FilePair } from './transfer-list';
 import { hostPort } from '../loop/peer-name';
-import { signalWords, stopBeforeSession } from './stop-on-signal';
+import { stopBeforeSession } from './stop-on-signal';
+import { signalWords } from './signal-words';
 import { interruptedEnding, type TransferStand } from './interrupted-ending';
 
 /** Where the kept bytes of a resumed transfer are. */

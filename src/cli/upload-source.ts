@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { errorCode } from '../storage/errors';
 import { isStandardStream, spoolInput, type SpooledInput } from '../storage/standard-streams';
 import { formatBytes } from '../log/logger';
-import { signalExitCode, signalWords } from './stop-on-signal';
+import { signalExitCode, signalWords } from './signal-words';
 
 /** How much of a file that stat calls empty an upload copies before it gives up on it. */
 export const UNSIZED_LIMIT = 64 * 1024 * 1024;
