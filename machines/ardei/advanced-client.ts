@@ -46,6 +46,7 @@ import {
 import type { AdvancedReplyFrame } from './advanced-readers';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
+import { extended } from '../../src/engine/extended';
 
 export interface AdvancedClientInput {
   idleTimeoutMs?: number;
@@ -175,17 +176,17 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({
-      ...input,
-      reply: '',
-      replies: 0,
-      refusals: 0,
-      fileName: '',
-      size: 0,
-      announced: '',
-      outcome: 'open',
-      bytes: 0,
-    }),
+    context: ({ input }) =>
+      extended(input, {
+        reply: '',
+        replies: 0,
+        refusals: 0,
+        fileName: '',
+        size: 0,
+        announced: '',
+        outcome: 'open',
+        bytes: 0,
+      }),
     initial: 'wait_key',
     on: interruptedOnSocketError,
     states: {

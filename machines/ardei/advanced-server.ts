@@ -30,6 +30,7 @@ import {
 import type { AdvancedRequestFrame } from './advanced-readers';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
+import { extended } from '../../src/engine/extended';
 
 /** The served folder: the transfer server's jailed folder does all of this. */
 export interface AdvancedFiles {
@@ -119,7 +120,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'send_key',
     on: interruptedOnSocketError,

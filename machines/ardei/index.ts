@@ -24,6 +24,7 @@ import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT } from './codec';
 import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from './advanced-codec';
 import { ARDEI_UDP_DEFAULTS, ARDEI_UDP_MAX_RATE } from './udp-server';
+import { extended } from '../../src/engine/extended';
 
 /** UDP keeps empty datagrams: an empty request gets its error reply. */
 const datagrams = () => new DatagramReader((bytes) => ({ type: 'frame.bytes' as const, bytes }));
@@ -99,7 +100,7 @@ export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServe
     name: 'ardei-advanced',
     accept: (connectionId) => ({
       logic,
-      input: { ...options, owner: connectionId },
+      input: extended(options, { owner: connectionId }),
       decoder: new AdvancedRequestReader(options.maxRequest),
     }),
   };

@@ -26,6 +26,7 @@ import {
 import { wireActions } from '../../src/engine/wire-actions';
 import { bytesPastAsked } from './report';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { extended } from '../../src/engine/extended';
 
 export interface ArdeiClientInput {
   /** Sent exactly as given, in one write, with no newline: what the original client sends. */
@@ -94,12 +95,12 @@ export function createArdeiTcpClient() {
       })),
     },
     guards: {
-      pastAsked: ({ context }) => bytesPastAsked({ ...context, transport: 'tcp' }) > 0,
+      pastAsked: ({ context }) => bytesPastAsked(extended(context, { transport: 'tcp' })) > 0,
     },
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, head: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { head: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: interruptedOnSocketError,
     states: {

@@ -22,6 +22,7 @@ import {
 import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { extended } from '../../src/engine/extended';
 
 /** The pause after `file_prepared`, unless configured: long enough for the original one-read client to take it alone on a busy machine, too short for a person to notice (the original pauses about 0.1 ms). */
 export const PREPARED_GAP_MS = 10;
@@ -105,15 +106,15 @@ export function createArdeiTcpServer() {
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({
-      ...input,
-      request: rules.initialRequest,
-      parsed: parseArdeiRequest(Buffer.alloc(0)),
-      size: 0,
-      segmentsLeft: 0,
-      outcome: 'open',
-      bytes: 0,
-    }),
+    context: ({ input }) =>
+      extended(input, {
+        request: rules.initialRequest,
+        parsed: parseArdeiRequest(Buffer.alloc(0)),
+        size: 0,
+        segmentsLeft: 0,
+        outcome: 'open',
+        bytes: 0,
+      }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

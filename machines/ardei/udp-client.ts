@@ -19,6 +19,7 @@ import {
 import { wireActions } from '../../src/engine/wire-actions';
 import { FILE_PREPARED, parseArdeiRequest } from './codec';
 import type { ArdeiClientCode, ArdeiClientInput, ArdeiClientOutcome } from './tcp-client';
+import { extended } from '../../src/engine/extended';
 
 export interface ArdeiUdpClientInput extends ArdeiClientInput {
   /** Silence after which no more data is expected. */
@@ -72,7 +73,7 @@ export function createArdeiUdpClient() {
     delays: { idle: idleDelay, silence: ({ context }) => context.silenceMs },
   }).createMachine({
     id: 'ardei-udp-client',
-    context: ({ input }) => ({ ...input, head: Buffer.alloc(0), datagrams: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { head: Buffer.alloc(0), datagrams: 0, outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: interruptedOnSocketError,
     states: {

@@ -18,6 +18,7 @@ import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted }
 import { FILE_PREPARED, UDP_DATA_SIZE, echoOf, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
 import { streamsSegments } from './stream-states';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { extended } from '../../src/engine/extended';
 
 export interface ArdeiUdpServerInput {
   /** Datagrams of generated data sent before each pause. */
@@ -149,16 +150,16 @@ export function createArdeiUdpServer() {
     delays: { pace: ({ context }) => context.paceMs, interval: ({ context }) => stream(context).intervalMs },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({
-      ...input,
-      request: { kind: 'error', message: '' },
-      text: { bytes: Buffer.alloc(0) },
-      fileLeft: 0,
-      segmentsLeft: 0,
-      requests: 0,
-      outcome: 'open',
-      bytes: 0,
-    }),
+    context: ({ input }) =>
+      extended(input, {
+        request: { kind: 'error', message: '' },
+        text: { bytes: Buffer.alloc(0) },
+        fileLeft: 0,
+        segmentsLeft: 0,
+        requests: 0,
+        outcome: 'open',
+        bytes: 0,
+      }),
     initial: 'wait_request',
     on: { 'socket.error': '.peer_quiet' },
     states: {

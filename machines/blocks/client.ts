@@ -22,6 +22,7 @@ import { encodeFileRequest } from './codec';
 import type { BlocksReplyFrame } from './reply-reader';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
+import { extended } from '../../src/engine/extended';
 
 export interface BlocksClientInput {
   /** The file's name on the server. */
@@ -71,7 +72,7 @@ export const blocksClientMachine = checkTargets<Targeted>()(
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { size: 0, outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,

@@ -18,6 +18,7 @@ import { parseHeader } from './codec';
 import { SAMPLE_FOLDER, type FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from './codec';
+import { extended } from '../../src/engine/extended';
 
 export type BlocksServerOptions = Omit<BlocksServerInput, 'owner'>;
 
@@ -27,7 +28,7 @@ export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): 
     name: 'blocks',
     accept: (connectionId) => ({
       logic,
-      input: { ...options, owner: connectionId },
+      input: extended(options, { owner: connectionId }),
       decoder: new TextRequestReader(1, options.maxRequest),
     }),
   };

@@ -26,6 +26,7 @@ import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
 import { nameErrorWords } from '../../src/storage/name-error-words';
 import { errnoWords } from '../../src/log/errno-words';
+import { extended } from '../../src/engine/extended';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface BlocksFiles {
@@ -117,7 +118,7 @@ export const blocksServerMachine = checkTargets<Targeted>()(
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: rules.initialRequest, size: 0, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { request: rules.initialRequest, size: 0, outcome: 'open', bytes: 0 }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,

@@ -1,4 +1,5 @@
 /** What the TCP and UDP queue clients share: choosing the mode, sending the message. */
+import { extended } from '../../src/engine/extended';
 
 /** What a person asks of either client. */
 export interface QueueClientInput {
@@ -14,12 +15,8 @@ export interface QueueClientInput {
 /** The context both clients start from: `message` is what `send` sends, or empty until a reply arrives. */
 export const clientContext =
   (message: Buffer) =>
-  ({ input }: { input: QueueClientInput }) => ({
-    ...input,
-    message: input.mode === 'send' ? message : Buffer.alloc(0),
-    outcome: 'open' as const,
-    bytes: 0,
-  });
+  ({ input }: { input: QueueClientInput }) =>
+    extended(input, { message: input.mode === 'send' ? message : Buffer.alloc(0), outcome: 'open', bytes: 0 });
 
 const sendMessage = [
   { type: 'write' as const, params: ({ context }: { context: { message: Buffer } }) => ({ bytes: context.message }) },

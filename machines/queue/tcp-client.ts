@@ -18,6 +18,7 @@ import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { CANNOT_CONFIRM, confirmClient, confirmClientStates, offerWaitDelay } from './confirm-client-states';
+import { extended } from '../../src/engine/extended';
 
 export type { QueueClientInput };
 
@@ -94,7 +95,7 @@ export function createQueueTcpClient(message: Buffer) {
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: (args) => ({ ...clientContext(message)(args), reply: noBytes() }),
+    context: (args) => extended(clientContext(message)(args), { reply: noBytes() }),
     initial: 'start',
     on: interruptedOnSocketError,
     states: {

@@ -27,6 +27,7 @@ import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { confirmServer, confirmServerStates, offerDelay, SETTLE_MS } from './confirm-server-states';
+import { extended } from '../../src/engine/extended';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -105,7 +106,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, received: noBytes(), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { received: noBytes(), outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

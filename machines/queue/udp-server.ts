@@ -15,6 +15,7 @@ import { storeDeclarations } from './store-actors';
 import { takeActions, takeThenSend, takenId } from './take-message';
 import type { QueueServerInput } from './tcp-server';
 import type { QueueCode } from './outcome';
+import { extended } from '../../src/engine/extended';
 
 interface Context extends QueueServerInput {
   request: Buffer;
@@ -48,7 +49,7 @@ export const queueUdpServerMachine = setup({
   },
 }).createMachine({
   id: 'queue-udp-server',
-  context: ({ input }) => ({ ...input, request: Buffer.alloc(0), stored: 0, delivered: 0, refused: 0, bytes: 0 }),
+  context: ({ input }) => extended(input, { request: Buffer.alloc(0), stored: 0, delivered: 0, refused: 0, bytes: 0 }),
   initial: 'wait_request',
   states: {
     wait_request: {

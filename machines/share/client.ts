@@ -25,6 +25,7 @@ import type { ShareReplyFrame } from './reply-reader';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
 import { errnoWords } from '../../src/log/errno-words';
+import { extended } from '../../src/engine/extended';
 
 export interface ShareClientInput {
   command: 'put' | 'get' | 'list';
@@ -105,7 +106,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
     delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, listing: noBytes(), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { listing: noBytes(), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: {
       ...interruptedOnSocketError,

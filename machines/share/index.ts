@@ -20,6 +20,7 @@ import { shareServerActors } from './server-actors';
 import { SAMPLE_FILE, SAMPLE_FOLDER, type FixtureScenario } from '../fixture-scenario';
 import type { ProtocolDescriptor } from '../protocol-descriptor';
 import { SHARE_MAX_REQUEST, SHARE_PORT } from './codec';
+import { extended } from '../../src/engine/extended';
 
 export type ShareServerOptions = Omit<ShareServerInput, 'owner'>;
 
@@ -29,7 +30,7 @@ export function shareServer(files: ShareFiles, options: ShareServerOptions): Str
     name: 'share',
     accept: (connectionId) => ({
       logic,
-      input: { ...options, owner: connectionId },
+      input: extended(options, { owner: connectionId }),
       decoder: new TextRequestReader(1, options.maxRequest),
     }),
   };

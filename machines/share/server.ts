@@ -28,6 +28,7 @@ import { CANCEL, PASS, encodeListing, parseShareRequest, type ShareRequest } fro
 import { requestWords } from './request-words';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { unprovided } from '../../src/engine/unprovided';
+import { extended } from '../../src/engine/extended';
 
 /** The server's files: the transfer server's jailed folder does all of this. */
 export interface ShareFiles {
@@ -180,14 +181,14 @@ export const shareServerMachine = checkTargets<Targeted>()(
     delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({
-      ...input,
-      request: rules.initialRequest,
-      parsed: { kind: 'unknown', text: '' },
-      size: 0,
-      outcome: 'open',
-      bytes: 0,
-    }),
+    context: ({ input }) =>
+      extended(input, {
+        request: rules.initialRequest,
+        parsed: { kind: 'unknown', text: '' },
+        size: 0,
+        outcome: 'open',
+        bytes: 0,
+      }),
     invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,

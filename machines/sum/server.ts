@@ -26,6 +26,7 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { extended } from '../../src/engine/extended';
 
 export interface SumServerInput {
   serverName: string;
@@ -89,7 +90,7 @@ export function createSumServer() {
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: rules.initialRequest, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { request: rules.initialRequest, outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

@@ -25,6 +25,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
+import { extended } from '../../src/engine/extended';
 
 export interface ClientInput {
   /** `list`: the served folder's files (needs `hello`); its entries are the sink's bytes. */
@@ -132,13 +133,13 @@ export const transferClientMachine = checkTargets<Targeted>()(
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({
-      ...input,
-      size: input.operation === 'upload' ? input.size : 0,
-      bytes: 0,
-      outcome: 'open',
-      fellBack: false,
-    }),
+    context: ({ input }) =>
+      extended(input, {
+        size: input.operation === 'upload' ? input.size : 0,
+        bytes: 0,
+        outcome: 'open',
+        fellBack: false,
+      }),
     initial: 'start',
     on: {
       ...interruptedOnSocketError,

@@ -38,6 +38,7 @@ import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
+import { extended } from '../../src/engine/extended';
 
 export interface ServerInput {
   /** Connection id: owner of the name holds this connection takes. */
@@ -203,7 +204,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, size: 0, extended: false, start: 0, bytes: 0, outcome: 'open' }),
+    context: ({ input }) => extended(input, { size: 0, extended: false, start: 0, bytes: 0, outcome: 'open' }),
     initial: 'client_connect',
     on: {
       ...interruptedOnSocketError,

@@ -22,6 +22,7 @@ import { wireActions } from '../../src/engine/wire-actions';
 import { upperCased } from './codec';
 import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
+import { extended } from '../../src/engine/extended';
 
 export interface UpperServerInput {
   /** Longest request read, in bytes (the seed's buffer: 2048). */
@@ -70,7 +71,7 @@ export function createUpperServer() {
     delays: { quiet: rules.quiet, idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
-    context: ({ input }) => ({ ...input, request: rules.initialRequest, outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { request: rules.initialRequest, outcome: 'open', bytes: 0 }),
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

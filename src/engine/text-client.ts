@@ -19,6 +19,7 @@ import { wireActions } from './wire-actions';
 import { idleDelay } from './idle';
 import { rearmedByProgress } from './bulk-states';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from './received-bytes';
+import { extended } from './extended';
 
 export interface TextClientInput {
   lines: string[];
@@ -75,7 +76,7 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
     },
   }).createMachine({
     id,
-    context: ({ input }) => ({ ...input, received: noBytes(), reply: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
+    context: ({ input }) => extended(input, { received: noBytes(), reply: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
     initial: 'send_request',
     on: interruptedOnSocketError,
     states: {

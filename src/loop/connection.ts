@@ -31,6 +31,7 @@ import { peerReset } from './peer-reset';
 import { resetSocket } from './reset-socket';
 import { peerName } from './peer-name';
 import type { ChunkReader, LentReads } from './lent-reads';
+import { extended } from '../engine/extended';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -60,11 +61,10 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { id, log, record } = options;
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
-  const { actor, pump, close } = openSession(spec, {
-    ...options,
-    held: () => socket.writableNeedDrain,
-    requested: () => guard?.requested(),
-  });
+  const { actor, pump, close } = openSession(
+    spec,
+    extended(options, { held: () => socket.writableNeedDrain, requested: () => guard?.requested() }),
+  );
   const tellActive = (event: { type: 'socket.error'; code: string }) =>
     actor.getSnapshot().status === 'active' && pump.send(event);
   /**

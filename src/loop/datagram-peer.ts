@@ -9,6 +9,7 @@ import { onWireCommands } from '../engine/wire-commands';
 import type { WireCommand, SessionOutcome, ConnectionSpec } from '../engine/protocol';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './loop-options';
 import { openSession, outcomeOf, type SessionOptions } from './session';
+import { extended } from '../engine/extended';
 
 export interface PeerOptions extends SessionOptions {
   /** Sends one datagram to the peer; `done` runs once it has left. */
@@ -33,7 +34,7 @@ export interface RunningPeer {
 export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): RunningPeer {
   const { record } = options;
   const { maxQueuedDatagramBytes } = options.loop ?? DEFAULT_LOOP_OPTIONS;
-  const { actor, pump, close } = openSession(spec, { ...options, endRate: false });
+  const { actor, pump, close } = openSession(spec, extended(options, { endRate: false }));
   let unsent = 0;
   let flushWanted = false;
   let idle: NodeJS.Timeout | undefined;

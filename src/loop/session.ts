@@ -13,6 +13,7 @@ import { watchStates } from '../engine/state-watch';
 import { formatBytes, formatRate, type Logger } from '../log/logger';
 import { outcomeProse } from '../log/outcome-prose';
 import type { TraceWriter } from '../trace/trace-writer';
+import { extended } from '../engine/extended';
 
 export interface SessionOptions {
   id: string;
@@ -92,14 +93,13 @@ function logEnd(
   const seconds = ms / 1000;
   const rate = withRate && outcome.bytes > 0 ? ` (${formatRate(outcome.bytes, seconds)})` : '';
   const why = outcome.detail ?? (outcome.code === 'ok' ? undefined : outcome.code);
-  const fields = {
-    ...about,
+  const fields = extended(about, {
     event: 'end',
     outcome: outcome.outcome,
     code: outcome.code,
     bytes: outcome.bytes,
     duration_ms: Math.round(ms * 1000) / 1000,
-  };
+  });
   const what = `${outcomeProse(outcome.outcome)}${why ? ` (${why})` : ''}`;
   const took = `in ${seconds.toFixed(3)} s`;
   // A failure that moved nothing (a refusal) has no size or rate to tell; an empty file stored says its 0 B.
