@@ -1,5 +1,6 @@
 /** The queue machines, driven by scripted bytes and datagrams (no sockets): what goes out, the states, how each ends. */
 import { PEER_ENDS, PEER_RESETS, replay, type ReplayInput } from '../../src/engine/replay';
+import { NOT_CONNECTED } from '../../src/engine/protocol';
 import { createActor } from 'xstate';
 import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet, messageFromText } from './codec';
 import { queueClient, queueServer } from '.';
@@ -152,6 +153,15 @@ describe('queue server over TCP, a receiver that resets once the message is writ
     await new Promise((resolve) => setImmediate(resolve));
     expect(actor.getSnapshot().output).toMatchObject({ outcome: 'delivered' });
     expect(queue.take()?.bytes.toString()).toBe('second');
+  });
+
+  it('keeps it when the carrier found the receiver gone instead of writing it (replay too, from the error it recorded)', async () => {
+    const queue = queueOf('first', 'second');
+    const result = await tcpServer(queue, [GET, { error: NOT_CONNECTED }]);
+    expect(result.sent).toEqual(Buffer.alloc(0));
+    expect(result.states).toEqual(['client_connect', 'dequeue', 'send_message', 'failed']);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'interrupted', bytes: 0 });
+    expect(queue.take()?.bytes.toString()).toBe('first');
   });
 });
 

@@ -153,6 +153,20 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
         await loggedAfter(server(), before, /interrupted|stored/);
         expect(await client('receive')).toMatchObject({ code: EXIT.refused, stdout: '' });
       });
+
+      it('keeps the message a receiver asked for and reset before it was written (SO_LINGER 0 right after <<GET>>)', async () => {
+        for (let round = 0; round < 3; round++) {
+          await writeFile(join(dir, 'kept.txt'), `kept ${round}`);
+          expect(await client('send', 'kept.txt')).toMatchObject({ code: EXIT.ok });
+          const before = server().output().length;
+          await sendThenReset(server().port, '<<GET>>', 0, false);
+          await loggedAfter(server(), before, /interrupted|delivered/);
+          expect(server().output().slice(before)).toContain(
+            'the client was gone before the message was written: it stays in the queue',
+          );
+          expect(await client('receive')).toMatchObject({ code: EXIT.ok, stdout: `kept ${round}\n` });
+        }
+      });
     } else
       it('says plainly that a message too large for one UDP datagram must go over TCP (exit 7)', async () => {
         await writeFile(join(dir, 'big.txt'), 'a'.repeat(70_000));

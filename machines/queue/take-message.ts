@@ -37,7 +37,7 @@ export const takeThenSend = <WhenEmpty>(whenEmpty: WhenEmpty) => ({
       actions: [
         { type: 'keepTaken' as const, params: ({ event }: TakeAnswer) => ({ taken: event.output }) },
         {
-          type: 'write' as const,
+          type: 'writeIfConnected' as const,
           params: ({ event }: TakeAnswer) => ({ bytes: required(event.output, 'taken message').bytes }),
         },
         'flush' as const,

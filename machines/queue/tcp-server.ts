@@ -11,6 +11,7 @@ import { refusal, refusalCode } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import {
   BULK_TAG,
+  NOT_CONNECTED,
   READING_TAG,
   type SessionOutcome,
   type WireEvent,
@@ -247,9 +248,27 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         },
         on: {
           'wire.flushed': 'confirm_delivery',
-          // The message is written: a receiver that resets now has had it (the original client reads 3000 bytes and
-          // resets on a longer message). Putting it back would hand it to a second receiver.
-          'socket.error': 'confirm_delivery',
+          'socket.error': [
+            {
+              // The receiver had reset before the message was written: it got none of it, and the message stays.
+              guard: ({ event }) => event.code === NOT_CONNECTED,
+              target: 'failed',
+              actions: [
+                'restore',
+                {
+                  type: 'finish',
+                  params: {
+                    outcome: 'interrupted',
+                    code: 'socket.error',
+                    detail: 'the client was gone before the message was written: it stays in the queue',
+                  },
+                },
+              ],
+            },
+            // The message is written: a receiver that resets now has had it (the original client reads 3000 bytes
+            // and resets on a longer message). Putting it back would hand it to a second receiver.
+            { target: 'confirm_delivery' },
+          ],
         },
       },
       confirm_delivery: {

@@ -4,7 +4,7 @@
  * a trace, rebuilt from the trace alone (the messages a server handed out are
  * put in its queue, oldest first; a client's message is what it sent).
  */
-import type { ConnectionSpec } from '../../src/engine/protocol';
+import { NOT_CONNECTED, type ConnectionSpec } from '../../src/engine/protocol';
 import { tracedBytes, tracedChunks, type Trace } from '../../src/trace/trace-format';
 import type { TraceSupport } from '../../src/trace/trace-support';
 import { EMPTY_TCP, EMPTY_UDP, isGet } from './codec';
@@ -18,6 +18,9 @@ import { createQueueTcpClient } from './tcp-client';
 import { queueTcpServerMachine } from './tcp-server';
 import { createQueueUdpClient } from './udp-client';
 import { queueUdpServerMachine } from './udp-server';
+
+/** Stands for a message the trace shows was taken but never written. */
+const UNWRITTEN = Buffer.from('\n');
 
 function nameChunk(direction: 'in' | 'out', chunk: Buffer): string[] {
   if (isGet(chunk)) return ['<<GET>>'];
@@ -43,9 +46,10 @@ function specFromTrace(trace: Trace): ConnectionSpec {
     return queueClient(transport, input, input.mode === 'send' ? messageOf(tracedBytes(trace, 'out')) : undefined);
   }
   const input = trace.header.input as QueueServerInput;
-  const queue = new MessageQueue(
-    new MemoryKeeper(waitingBefore(tracedChunks(trace, 'in'), tracedChunks(trace, 'out'), transport, input.maxMessage)),
-  );
+  const waiting = waitingBefore(tracedChunks(trace, 'in'), tracedChunks(trace, 'out'), transport, input.maxMessage);
+  // A message taken for a receiver found gone was never written: its bytes are not in the trace, only that it was there.
+  if (trace.entries.some((entry) => 'error' in entry && entry.error === NOT_CONNECTED)) waiting.push(UNWRITTEN);
+  const queue = new MessageQueue(new MemoryKeeper(waiting));
   return queueServer(queue, transport, input).accept(trace.header.connection);
 }
 

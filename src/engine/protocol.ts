@@ -42,6 +42,12 @@ export const BULK_OUT_TAG = 'bulk-out';
  */
 export const QUIET_TAG = 'quiet';
 
+/**
+ * The `socket.error` code of a `wire.write` with `ifConnected` that found the peer gone: nothing of it was written.
+ * A trace records it as its error, and replay gives the machine the same answer there.
+ */
+export const NOT_CONNECTED = 'ENOTCONN';
+
 /** `bytes` came from the peer in a `quiet` state: as many as were buffered when the pump looked. */
 export interface UnsolicitedBytes {
   type: 'frame.unsolicited';
@@ -50,8 +56,12 @@ export interface UnsolicitedBytes {
 
 /** I/O a machine asks the loop to carry out, in order. */
 export type WireCommand =
-  /** `written`, if given, is called once the bytes have left for the kernel: their buffer may then be reused. */
-  | { type: 'wire.write'; bytes: Uint8Array; written?: () => void }
+  /**
+   * `written`, if given, is called once the bytes have left for the kernel: their buffer may then be reused.
+   * `ifConnected`: not written to a peer that has already reset the connection (a TCP carrier asks the kernel
+   * first, one system call): the machine hears `socket.error` with code `NOT_CONNECTED` instead.
+   */
+  | { type: 'wire.write'; bytes: Uint8Array; written?: () => void; ifConnected?: true }
   /** Answer with `wire.flushed` once everything written so far has left for the kernel. */
   | { type: 'wire.flush' }
   /** End gracefully (FIN) after pending writes. */

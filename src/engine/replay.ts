@@ -7,7 +7,7 @@
 import { SimulatedClock, createActor, type InspectionEvent } from 'xstate';
 import type { SessionActor } from './session-actor';
 import { FramePump } from './frame-pump';
-import type { ConnectionSpec, SessionOutcome, WireCommand } from './protocol';
+import { NOT_CONNECTED, type ConnectionSpec, type SessionOutcome, type WireCommand } from './protocol';
 import { watchStates } from './state-watch';
 import { onWireCommands } from './wire-commands';
 
@@ -51,9 +51,17 @@ export async function replay(
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
+  const pending = inputs[Symbol.iterator]();
+  /** The input after the one being run: what the peer did next. */
+  let next = pending.next();
 
   const carryOut = (command: WireCommand) => {
     if (closed !== 'open') return;
+    // The loop found the peer gone instead of writing (and recorded that as the next error): so does the replay.
+    if (command.type === 'wire.write' && command.ifConnected && !next.done && isNotConnected(next.value)) {
+      closed = 'reset';
+      return;
+    }
     if (command.type === 'wire.write') {
       sent.push(Buffer.from(command.bytes));
       command.written?.();
@@ -65,7 +73,9 @@ export async function replay(
   actor.start();
 
   await settle(actor, pump);
-  for (const input of inputs) {
+  for (; !next.done;) {
+    const input = next.value;
+    next = pending.next();
     if (Buffer.isBuffer(input)) pump.push(input);
     else if ('wait' in input) clock.increment(input.wait);
     else if ('end' in input) pump.end();
@@ -83,6 +93,9 @@ export async function replay(
     outcome: snapshot.status === 'done' ? snapshot.output : undefined,
   };
 }
+
+const isNotConnected = (input: ReplayInput) =>
+  !Buffer.isBuffer(input) && 'error' in input && input.error === NOT_CONNECTED;
 
 /** Lets actors' promises and streams run until a full turn of the event loop changes nothing. */
 async function settle(actor: { getSnapshot(): unknown }, pump: FramePump): Promise<void> {

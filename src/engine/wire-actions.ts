@@ -13,6 +13,12 @@ export function wireActions<TContext extends MachineContext, TEvent extends Even
       type: 'wire.write',
       bytes: params.bytes,
     })),
+    /** A write that must reach a peer still there, or not be made (a queue message taken for it goes back). */
+    writeIfConnected: emit<TContext, TEvent, { bytes: Uint8Array }, TEvent, MachineEmitted>((_, params) => ({
+      type: 'wire.write',
+      bytes: params.bytes,
+      ifConnected: true,
+    })),
     flush: wire({ type: 'wire.flush' }),
     end: wire({ type: 'wire.end' }),
     reset: wire({ type: 'wire.reset' }),

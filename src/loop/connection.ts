@@ -17,6 +17,7 @@ import { onWireCommands } from '../engine/wire-commands';
 import {
   BULK_TAG,
   FLOW_CONTROL_TAG,
+  NOT_CONNECTED,
   READING_TAG,
   type ConnectionSpec,
   type SessionOutcome,
@@ -175,6 +176,14 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     if (socket.destroyed) return;
     switch (command.type) {
       case 'wire.write':
+        // A peer that reset before this write would get none of it: the machine hears so instead (a queue
+        // message goes back), and the trace records it as the error it is.
+        if (command.ifConnected && peerReset(socket)) {
+          record?.error(NOT_CONNECTED);
+          tellActive({ type: 'socket.error', code: NOT_CONNECTED });
+          resetSocket(socket);
+          return;
+        }
         record?.out(command.bytes);
         // Nagle's algorithm off from the first write on (one system call, then a flag net checks): replies go out
         // at once. Not at connect: a connection that never writes (a queue send) pays nothing, and Nagle holds
