@@ -61,3 +61,28 @@ it('four 8 MiB downloads at once onto a 20 MiB disk: two arrive whole, two are r
 });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+it('a download onto a disk already full is refused for room and leaves nothing there, its lock neither', async () => {
+  const full = join(base, 'full');
+  await mkdir(full);
+  const [command, ...rest] = onSmallDisk(full, '1m');
+  const client = await run(command, [
+    ...rest,
+    'sh',
+    '-c',
+    `head -c ${2 * MiB} /dev/zero > ${full}/filler 2>/dev/null; "$@"; code=$?; ls -A ${full}; exit $code`,
+    'sh',
+    process.execPath,
+    CLI,
+    'client',
+    '-s',
+    `127.0.0.1:${server.port}`,
+    '-v',
+    'a.bin',
+    '-l',
+    join(full, 'a.bin'),
+  ]);
+  expect(client.code).toBe(EXIT.localFile);
+  expect(client.stderr).toMatch(/not enough free space|no space left/);
+  expect(client.stdout).toBe('filler\n');
+});

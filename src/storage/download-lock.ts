@@ -45,7 +45,9 @@ export function lockDownload(path: string): DownloadLock {
   const staged = join(folder, tempNameFor(basename(path), LOCK_SUFFIX));
   try {
     writeFileSync(staged, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
-  } catch {
+  } catch (error) {
+    // Made but not written (a full disk): it is this process's own, and must not be left for a later run to find.
+    if (errorCode(error) !== 'EEXIST') removeQuietly(staged);
     return { release: () => undefined };
   }
   try {
