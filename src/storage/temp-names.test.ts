@@ -89,6 +89,21 @@ describe('the start-up sweep', () => {
     expect(await readdir(root)).toEqual([live]);
   });
 
+  it('removes a file of a killed writer its parent has not reaped yet (a zombie holds its PID, writes nothing)', async () => {
+    // `sleep 30` becomes the parent of the short sleep and never waits for it: the short one stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const [printed] = (await once(parent.stdout, 'data')) as [Buffer];
+      const zombie = Number(printed.toString().trim());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const left = tempNameFor('killed').replace(`.${process.pid}-`, `.${String(zombie)}-`);
+      await writeFile(join(root, left), 'a part its killed writer left');
+      expect(await removeStaleTempFiles(root, { recursive: false })).toEqual([join(root, left)]);
+    } finally {
+      parent.kill();
+    }
+  });
+
   it("removes a download lock a gone writer left staged, which is not named as a part (a part's watcher would count it)", async () => {
     const staged = tempNameFor('got.bin', LOCK_SUFFIX).replace(`.${process.pid}-`, '.999999999-');
     expect(staged).toMatch(/^\.got\.bin\.999999999-[0-9a-f]{12}\.wirestate-lock$/);

@@ -8,6 +8,7 @@
  * bytes) it stands for.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from './errors';
@@ -128,9 +129,23 @@ export function isOtherWriter(pid: number): boolean {
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return errorCode(error) !== 'ESRCH';
+  }
+  return !hasExited(pid);
+}
+
+/**
+ * Whether `pid` is a process that has exited and waits for its parent to reap it (a zombie: a killed server
+ * restarted at once, its supervisor not yet done with it). It holds its PID and writes nothing. Linux says so in
+ * /proc; where there is none, a process that answers a signal is taken as running.
+ */
+function hasExited(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
   }
 }
