@@ -31,7 +31,7 @@ const datagrams = () => new DatagramReader((bytes) => ({ type: 'frame.bytes' as 
 
 export function ardeiTcpServer(input: ArdeiServerInput): StreamProtocol {
   const logic = createArdeiTcpServer();
-  return { name: 'ardei', accept: () => ({ logic, input, decoder: new TextRequestReader(1, input.maxRequest) }) };
+  return { name: 'ardei', accept: () => ({ logic, input, decoder: new TextRequestReader(1, input.maxRequest, true) }) };
 }
 
 /**

@@ -12,8 +12,11 @@ import {
 import { pythonFloatText } from './python-numbers';
 import { ardeiTcpClient, ardeiTcpServer, ardeiUdpClient, ardeiUdpServer } from '.';
 import { PREPARED_GAP_MS } from './tcp-server';
+import { DEFAULT_QUIET_MS } from '../../src/engine/text-request';
 import { everySplit } from '../../src/test-support/cuts';
 
+/** The pause after which the server takes what came as the request (a newline ends none). */
+const QUIET: ReplayInput = { wait: DEFAULT_QUIET_MS };
 const tcp = (inputs: ReplayInput[]) => replay(ardeiTcpServer({ maxRequest: 1024 }).accept('c1'), inputs);
 const udp = (inputs: ReplayInput[]) =>
   replay(ardeiUdpServer({ burst: 4, paceMs: 1, maxReply: 0 }).accept('u1'), inputs);
@@ -106,19 +109,28 @@ describe('codec', () => {
 
 describe('TCP server', () => {
   it.each(everySplit(Buffer.from('hello\n')))(
-    'echoes a request cut anywhere (%#), upper-cased, then closes',
+    'echoes a request cut anywhere (%#), upper-cased, once the client has paused, then closes',
     async (first, second) => {
-      const result = await tcp([first, second]);
+      const result = await tcp([first, second, QUIET]);
       expect(result.sent.toString()).toBe('HELLO');
       expect(result.closed).toBe('end');
       expect(result.outcome).toMatchObject({ ok: true, outcome: 'echoed' });
     },
   );
 
+  it.each(everySplit(Buffer.from('hello\nworld\r\n!')))(
+    'echoes text of several lines whole, however it is cut (%#): a newline ends no request, as one read takes them',
+    async (first, second) => {
+      const result = await tcp([first, second, QUIET]);
+      expect(result.sent.toString()).toBe('HELLO\nWORLD\r\n!');
+      expect(result.outcome).toMatchObject({ ok: true, outcome: 'echoed' });
+    },
+  );
+
   it('sends file_prepared in a write of its own, pauses, then exactly n bytes of A, with no delimiter', async () => {
-    const prepared = await tcp([Buffer.from('200000\n')]);
+    const prepared = await tcp([Buffer.from('200000\n'), QUIET]);
     expect(prepared.sent).toEqual(FILE_PREPARED);
-    const result = await tcp([Buffer.from('200000\n'), { wait: PREPARED_GAP_MS }]);
+    const result = await tcp([Buffer.from('200000\n'), QUIET, { wait: PREPARED_GAP_MS }]);
     expect(result.sent.subarray(0, 13)).toEqual(FILE_PREPARED);
     expect(result.sent.length).toBe(13 + 200_000);
     expect(result.sent.subarray(13).every((byte) => byte === 0x41)).toBe(true);
@@ -132,28 +144,31 @@ describe('TCP server', () => {
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'sent', bytes: 200_000 });
     const noGap = await replay(ardeiTcpServer({ maxRequest: 1024, preparedGapMs: 0 }).accept('c1'), [
       Buffer.from('3\n'),
+      QUIET,
     ]);
     expect(noGap.sent.toString()).toBe('file_preparedAAA');
   });
 
   it('sends a stream of no segments as nothing, and closes', async () => {
-    const result = await tcp([Buffer.from('stream-5-0-100\n')]);
+    const result = await tcp([Buffer.from('stream-5-0-100\n'), QUIET]);
     expect(result.sent.length).toBe(0);
     expect(result.closed).toBe('end');
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'streamed', bytes: 0 });
   });
 
   it('streams count segments, one per interval', async () => {
-    const early = await tcp([Buffer.from('stream-10-3-5\n'), { wait: 10 }, { wait: 9 }]);
+    const early = await tcp([Buffer.from('stream-10-3-5\n'), QUIET, { wait: 10 }, { wait: 9 }]);
     expect(early.sent.toString()).toBe('AAAAA');
-    const result = await tcp([Buffer.from('stream-10-3-5\n'), { wait: 10 }, { wait: 10 }, { wait: 10 }]);
+    const result = await tcp([Buffer.from('stream-10-3-5\n'), QUIET, { wait: 10 }, { wait: 10 }, { wait: 10 }]);
     expect(result.sent.toString()).toBe('A'.repeat(15));
     expect(result.outcome).toMatchObject({ ok: true, outcome: 'streamed', bytes: 15 });
   });
 
   it('answers requests the original left unanswered with one line', async () => {
-    expect((await tcp([Buffer.from('-3\n')])).sent.toString()).toBe('Error: a file size is a positive number of chars');
-    expect((await tcp([Buffer.from('123456790\n')])).sent.toString()).toBe(
+    expect((await tcp([Buffer.from('-3\n'), QUIET])).sent.toString()).toBe(
+      'Error: a file size is a positive number of chars',
+    );
+    expect((await tcp([Buffer.from('123456790\n'), QUIET])).sent.toString()).toBe(
       'Request for file of 123456790 chars. Server limit is: 123456790 chars.',
     );
     expect((await tcp([PEER_ENDS])).sent.toString()).toBe('Error: empty request');

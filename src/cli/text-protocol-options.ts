@@ -12,7 +12,8 @@ export function withTextRequestOptions<T>(yargs: Argv<T>, maxRequest: number) {
     .option('quiet-period', {
       type: 'number',
       default: DEFAULT_QUIET_MS,
-      describe: 'Milliseconds without new bytes after which a request with no newline counts as complete',
+      describe:
+        'Milliseconds without new bytes after which the request counts as complete, if a newline has not ended it (ardei: newlines are text)',
     })
     .check((args) => {
       if (!(Number.isInteger(args['max-request']) && args['max-request'] >= 1))

@@ -46,9 +46,14 @@ export class TextRequestReader implements FrameDecoder<TextRequestFrame> {
   private firstLineEnd?: number;
   private complete = false;
 
+  /**
+   * `newlineIsText`: a newline ends nothing: the request is one line holding every byte that came before the quiet
+   * period, the peer's end or the cap (ardei echoes text of several lines, as the original's one read takes them).
+   */
   constructor(
     private readonly lineCount: number,
     private readonly maxRequest: number,
+    private readonly newlineIsText = false,
   ) {}
 
   get buffered(): number {
@@ -77,7 +82,7 @@ export class TextRequestReader implements FrameDecoder<TextRequestFrame> {
     const start = this.bytes.length;
     let end = 0;
     while (end < chunk.length && start + end < this.maxRequest && this.ended.length < this.lineCount) {
-      if (chunk[end++] !== 0x0a) continue;
+      if (chunk[end++] !== 0x0a || this.newlineIsText) continue;
       const newline = start + end - 1;
       this.bytes = Buffer.concat([this.bytes, chunk.subarray(this.bytes.length - start, end)]);
       this.ended.push(this.bytes.toString('utf8', this.lineStart, newline).replace(/\r$/, ''));
