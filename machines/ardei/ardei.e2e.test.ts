@@ -171,6 +171,14 @@ describe('the advanced variant', () => {
     expect((await readFile(join(here, 'big.bin'))).equals(await readFile(join(root, 'docs', 'big.bin')))).toBe(true);
   });
 
+  it('sends no command holding 929Z, which would end it early on the wire: says so, goes on, exits 3', async () => {
+    const result = await session('dl f 929Z.txt\\nls\\nquit\\n');
+    expect(result.code).toBe(EXIT.refused);
+    expect(result.stderr).toContain('not sent: "dl f 929Z.txt" holds 929Z, which ends a command on the wire');
+    expect(result.stdout).toContain('Current Working Directory: /\n');
+    expect(result.stdout).not.toMatch(/Invalid File|Unrecognized/);
+  });
+
   it('keeps a working directory per connection', async () => {
     const [first, second] = await Promise.all([session('chdir docs\\nls\\nquit\\n'), session('ls\\nquit\\n')]);
     expect(first.stdout).toContain('Current Working Directory: /docs');

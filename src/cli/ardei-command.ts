@@ -27,7 +27,10 @@ import { openServedFolder } from './served-folder';
 import { downloadFolder } from '../storage/download-folder';
 import { typedWords } from './words-after-options';
 import { printableLines } from './printable';
-import { ADVANCED_MAX_COMMAND, ADVANCED_PORT } from '../../machines/ardei/advanced-codec';
+import { ADVANCED_MAX_COMMAND, ADVANCED_PORT, DELIMITER } from '../../machines/ardei/advanced-codec';
+
+/** What ends every advanced command on the wire: no command can hold it. */
+const DELIMITER_TEXT = DELIMITER.toString();
 import { ARDEI_MAX_REQUEST, ARDEI_TCP_PORT, ARDEI_UDP_PORT, streamRequestOf } from '../../machines/ardei/codec';
 import {
   ardeiAdvancedClient,
@@ -290,12 +293,17 @@ async function runClient(args: ClientArgs, report: ClientReport): Promise<number
   }
 }
 
-/** The next command typed or piped in, exactly as given; blank lines ask nothing; the end of input is `quit`. */
-async function nextCommand(input: Prompter): Promise<string> {
+/**
+ * The next command typed or piped in, exactly as given; blank lines ask nothing; the end of input is `quit`. A
+ * command holding `929Z`, which ends every command on the wire, cannot be sent: `unsendable` hears it, and the
+ * next one is asked for.
+ */
+async function nextCommand(input: Prompter, unsendable: (line: string) => void): Promise<string> {
   for (;;) {
     const line = await input.ask('ls, chdir PATH, dl PATH or quit: ');
     if (line === undefined) return 'quit';
-    if (line !== '') return line;
+    if (line.includes(DELIMITER_TEXT)) unsendable(line);
+    else if (line !== '') return line;
   }
 }
 
@@ -310,6 +318,11 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
   const spec = ardeiAdvancedClient(downloadFolder(process.cwd()), { idleTimeoutMs: args['idle-timeout'] * 1000 });
   let asked = 0;
   let removalTold = false;
+  let unsent = 0;
+  const unsendable = (line: string) => {
+    unsent++;
+    report.note(`not sent: ${JSON.stringify(line)} holds ${DELIMITER_TEXT}, which ends a command on the wire`);
+  };
   const converse = (actor: ActorRefFrom<typeof ardeiAdvancedClientMachine>) =>
     actor.subscribe({
       next: (snapshot) => {
@@ -321,7 +334,7 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
         if (snapshot.status !== 'active' || !snapshot.matches('ready') || snapshot.context.replies < asked) return;
         if (asked > 0) report.print(`${printableLines(snapshot.context.reply)}\n`);
         asked++;
-        void nextCommand(input).then((text) => actor.send({ type: 'user.command', text }));
+        void nextCommand(input, unsendable).then((text) => actor.send({ type: 'user.command', text }));
       },
       error: () => undefined,
     });
@@ -341,7 +354,8 @@ async function advancedSession(args: ClientArgs, log: Logger, report: ClientRepo
         converse,
       ),
     );
-    if (outcome.ok) return EXIT.ok;
+    if (outcome.ok && unsent === 0) return EXIT.ok;
+    if (outcome.ok) return report.fail(EXIT.refused, `${unsent} command(s) not sent: they held ${DELIMITER_TEXT}`);
     return report.fail(exitCodeFor(outcome.outcome), outcomeWords(outcome.outcome, outcome.detail));
   } catch (error) {
     if (!(error instanceof CannotConnect)) throw error;
