@@ -1,6 +1,6 @@
 /** Ardei over real loopback sockets, TCP and UDP, through the CLI: echo, files large and small, streams, the prompt, clients at once, and the advanced variant. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../src/engine/exit-codes';
@@ -37,6 +37,28 @@ const udp = (...request: string[]) => wirestate(['ardei', 'client', '--udp', '--
 it('echoes upper-cased over both transports', async () => {
   expect(await tcp('hello', 'there')).toMatchObject({ code: EXIT.ok, stdout: 'HELLO THERE\n' });
   expect(await udp('hello')).toMatchObject({ code: EXIT.ok, stdout: 'HELLO\n' });
+});
+
+it("replays its recorded TCP traces as they ran: the quiet period, the pause before a file, a stream's intervals", async () => {
+  const traces = await mkdtemp(join(tmpdir(), 'wirestate-ardei-traces-'));
+  const recording = await startCliServer([...ardeiServerOnFreePorts(), '--record', traces]);
+  try {
+    await recording.logged(/ardei server listening on [\d.]+:\d+/);
+    const port = /ardei server listening on [\d.]+:(\d+)/.exec(recording.output())![1];
+    for (const request of ['hello', '1000', 'stream-5-3-10'])
+      expect(await wirestate(['ardei', 'client', '--port', port, request])).toMatchObject({ code: EXIT.ok });
+    const files = (await readdir(traces)).filter((name) => name.endsWith('.jsonl'));
+    expect(files).toHaveLength(3);
+    for (const file of files)
+      expect(await wirestate(['replay', '--check', join(traces, file)])).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining('replay in 1-byte pieces: same bytes, same states, same outcome'),
+      });
+  } finally {
+    recording.child.kill('SIGTERM');
+    await recording.exited;
+    await rm(traces, { recursive: true, force: true });
+  }
 });
 
 it('sends a 100 MB generated file over TCP complete', async () => {

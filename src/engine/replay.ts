@@ -4,7 +4,8 @@
  * carried out. Machine tests and trace replay use it to assert the bytes a
  * machine sends, the states it visits and how it ends.
  */
-import { SimulatedClock, createActor, type InspectionEvent } from 'xstate';
+import { createActor, type InspectionEvent } from 'xstate';
+import { StepClock } from './step-clock';
 import type { SessionActor } from './session-actor';
 import { FramePump } from './frame-pump';
 import { NOT_CONNECTED, type ConnectionSpec, type SessionOutcome, type WireCommand } from './protocol';
@@ -39,7 +40,7 @@ export async function replay(
   const states: string[] = [];
   const watch = watchStates((state) => states.push(state), { skipFlowControl: true });
   // Time only passes when an input says so: timeouts are tested without waiting for them.
-  const clock = new SimulatedClock();
+  const clock = new StepClock();
   const actor: SessionActor = createActor(spec.logic, {
     input: spec.input,
     clock,
@@ -52,13 +53,31 @@ export async function replay(
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
   const pending = inputs[Symbol.iterator]();
-  /** The input after the one being run: what the peer did next. */
-  let next = pending.next();
+  /** Inputs taken from `pending` to look ahead, not yet run. */
+  const ahead: ReplayInput[] = [];
+  /** The next input to run, one looked at ahead first. */
+  const takeNext = (): ReplayInput | undefined => {
+    if (ahead.length > 0) return ahead.shift();
+    const taken = pending.next();
+    return taken.done ? undefined : taken.value;
+  };
+  /** What the peer did next, past any time that passed first. */
+  const nextDone = (): ReplayInput | undefined => {
+    for (let at = 0; ; at++) {
+      if (at === ahead.length) {
+        const taken = pending.next();
+        if (taken.done) return undefined;
+        ahead.push(taken.value);
+      }
+      if (Buffer.isBuffer(ahead[at]) || !('wait' in ahead[at])) return ahead[at];
+    }
+  };
 
   const carryOut = (command: WireCommand) => {
     if (closed !== 'open') return;
     // The loop found the peer gone instead of writing (and recorded that as the next error): so does the replay.
-    if (command.type === 'wire.write' && command.ifConnected && !next.done && isNotConnected(next.value)) {
+    const done = command.type === 'wire.write' && command.ifConnected ? nextDone() : undefined;
+    if (done !== undefined && isNotConnected(done)) {
       closed = 'reset';
       return;
     }
@@ -73,11 +92,9 @@ export async function replay(
   actor.start();
 
   await settle(actor, pump);
-  for (; !next.done;) {
-    const input = next.value;
-    next = pending.next();
+  for (let input = takeNext(); input !== undefined; input = takeNext()) {
     if (Buffer.isBuffer(input)) pump.push(input);
-    else if ('wait' in input) clock.increment(input.wait);
+    else if ('wait' in input) await clock.pass(input.wait, () => settle(actor, pump));
     else if ('end' in input) pump.end();
     else if ('acknowledge' in input) actor.send({ type: 'wire.progress' });
     else if (actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: input.error });

@@ -6,12 +6,14 @@
  * moves only through the connection's opening: until the peer first speaks, it
  * steps to each recorded entry's time, so a machine that speaks first after a
  * silence (the queue server's offer to confirm) does so in the replay too;
- * after that no time passes.
+ * after that, time passes only before the peer's end or error, as long as
+ * it did since the peer's last bytes: what the machine did meanwhile on its
+ * own clock (a quiet period, ardei's pause before a file) happens again.
  */
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import { replay, type ReplayInput, type ReplayResult } from '../engine/replay';
 import { seededRandom } from '../engine/seeded-random';
-import { chunkBytes, type Trace } from './trace-format';
+import { chunkBytes, type Trace, type TraceEntry } from './trace-format';
 
 export type Chunking = { kind: 'recorded' } | { kind: 'bytes' } | { kind: 'random'; seed: number };
 
@@ -62,10 +64,19 @@ function* peerInputs(trace: Trace, requested: Chunking): Generator<ReplayInput> 
   const chunking: Chunking = trace.header.transport === 'udp' ? { kind: 'recorded' } : requested;
   const terminal: ReplayInput[] = [];
   const recorded: ReplayInput[] = [];
+  /** When the peer last did something: its end or error comes as long after it as it was recorded. */
+  let lastT: number | undefined;
+  const ending = (entry: TraceEntry, input: ReplayInput) => {
+    const ended = chunking.kind === 'recorded' ? recorded : terminal;
+    if (lastT !== undefined && entry.t > lastT) ended.push({ wait: entry.t - lastT });
+    ended.push(input);
+  };
   for (const entry of trace.entries) {
     if ('in' in entry) recorded.push(chunkBytes(entry));
-    else if ('end' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ end: true });
-    else if ('error' in entry) (chunking.kind === 'recorded' ? recorded : terminal).push({ error: entry.error });
+    else if ('end' in entry) ending(entry, { end: true });
+    else if ('error' in entry) ending(entry, { error: entry.error });
+    else continue;
+    lastT = entry.t;
   }
   if (chunking.kind === 'recorded') return yield* recorded;
   const chunks = recorded.filter((input): input is Buffer => Buffer.isBuffer(input));
