@@ -33,6 +33,8 @@ interface Protocol {
   /** A legitimate request, and what its answer holds once served. */
   request: Buffer;
   served: RegExp;
+  /** The legitimate client ends its side after its request: no newline ends one (ardei), and the quiet period is long here. */
+  endsRequest?: true;
   /** A request that never completes when sent a byte at a time (leading bytes sent at once). */
   trickle?: { head: Buffer; byte: Buffer };
   /** How an upload starts; its bytes are then trickled. */
@@ -99,8 +101,9 @@ const PROTOCOLS: Protocol[] = [
     name: 'ardei',
     command: ardei,
     listening: /\sardei server listening on [\d.]+:(\d+)/,
-    request: Buffer.from('served\n'),
+    request: Buffer.from('served'),
     served: /SERVED/,
+    endsRequest: true,
     trickle: { head: Buffer.alloc(0), byte: Buffer.from('a') },
   },
   {
@@ -209,7 +212,8 @@ async function answer(client: Awaited<ReturnType<typeof peer>>, served: RegExp):
 /** The legitimate client's request, from 127.0.0.3, and its answer. */
 async function legitimate(protocol: Protocol): Promise<string> {
   const client = await peer(port, LEGITIMATE);
-  client.socket.write(protocol.request);
+  if (protocol.endsRequest) client.socket.end(protocol.request);
+  else client.socket.write(protocol.request);
   return answer(client, protocol.served);
 }
 
