@@ -155,6 +155,29 @@ describe('queue server over TCP, a receiver that resets once the message is writ
     expect(queue.take()?.bytes.toString()).toBe('second');
   });
 
+  it('has had it when the reset comes while the store confirms the delivery: delivered, not interrupted (--store)', async () => {
+    const queue = queueOf('first', 'second');
+    let confirmed: () => void = () => undefined;
+    const slowStore = {
+      enqueue: (bytes: Buffer) => queue.enqueue(bytes),
+      take: () => queue.take(),
+      restore: (id: number) => queue.restore(id),
+      confirm: (id: number) => new Promise<void>((resolve) => (confirmed = resolve)).then(() => queue.confirm(id)),
+    };
+    const actor = createActor(queueTcpServerMachine.provide(storeEffects(slowStore)), {
+      input: { maxMessage: 3000 },
+    }).start();
+    actor.send({ type: 'frame.bytes', bytes: GET });
+    await new Promise((resolve) => setImmediate(resolve));
+    actor.send({ type: 'wire.flushed' });
+    expect(actor.getSnapshot().value).toBe('confirm_delivery');
+    actor.send({ type: 'socket.error', code: 'ECONNRESET' });
+    confirmed();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(actor.getSnapshot().output).toMatchObject({ ok: true, outcome: 'delivered', bytes: 5 });
+    expect(queue.take()?.bytes.toString()).toBe('second');
+  });
+
   it('keeps it when the carrier found the receiver gone instead of writing it (replay too, from the error it recorded)', async () => {
     const queue = queueOf('first', 'second');
     const result = await tcpServer(queue, [GET, { error: NOT_CONNECTED }]);

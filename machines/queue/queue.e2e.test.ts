@@ -155,17 +155,21 @@ describe.each(['TCP', 'UDP'])('over %s', (socktype) => {
       });
 
       it('keeps the message a receiver asked for and reset before it was written (SO_LINGER 0 right after <<GET>>)', async () => {
-        for (let round = 0; round < 3; round++) {
+        // The reset follows the GET by microseconds, but a busy machine can let the server write first: that
+        // receiver had the message (by design), so only rounds where the reset came first are counted.
+        let resetFirst = 0;
+        for (let round = 0; round < 5; round++) {
           await writeFile(join(dir, 'kept.txt'), `kept ${round}`);
           expect(await client('send', 'kept.txt')).toMatchObject({ code: EXIT.ok });
           const before = server().output().length;
           await sendThenReset(server().port, '<<GET>>', 0, false);
           await loggedAfter(server(), before, /interrupted|delivered/);
-          expect(server().output().slice(before)).toContain(
-            'the client was gone before the message was written: it stays in the queue',
-          );
+          if (!server().output().slice(before).includes('the client was gone before the message was written')) continue;
+          resetFirst++;
+          expect(server().output().slice(before)).toContain('it stays in the queue');
           expect(await client('receive')).toMatchObject({ code: EXIT.ok, stdout: `kept ${round}\n` });
         }
+        expect(resetFirst).toBeGreaterThan(0);
       });
     } else
       it('says plainly that a message too large for one UDP datagram must go over TCP (exit 7)', async () => {

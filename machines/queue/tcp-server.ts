@@ -272,6 +272,8 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         },
       },
       confirm_delivery: {
+        // The message is written: a reset now changes nothing (as in send_message); the store is confirming it gone.
+        on: { 'socket.error': {} },
         invoke: {
           src: 'confirm',
           input: takenId,
