@@ -62,7 +62,7 @@ export async function replay(
     return taken.done ? undefined : taken.value;
   };
   /** What the peer did next, past any time that passed first. */
-  const nextDone = (): ReplayInput | undefined => {
+  const peerNext = (): ReplayInput | undefined => {
     for (let at = 0; ; at++) {
       if (at === ahead.length) {
         const taken = pending.next();
@@ -76,8 +76,8 @@ export async function replay(
   const carryOut = (command: WireCommand) => {
     if (closed !== 'open') return;
     // The loop found the peer gone instead of writing (and recorded that as the next error): so does the replay.
-    const done = command.type === 'wire.write' && command.ifConnected ? nextDone() : undefined;
-    if (done !== undefined && isNotConnected(done)) {
+    const next = command.type === 'wire.write' && command.ifConnected ? peerNext() : undefined;
+    if (next !== undefined && isNotConnected(next)) {
       closed = 'reset';
       return;
     }
