@@ -11,27 +11,22 @@ import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store'
 import { OP, statusLetter, type NameField, type Status } from './frames';
 import {
   EXTENSION_VERSION,
-  STORED,
   agreed,
   capabilityNames,
-  checksDigest,
   confirmsStored,
   encodeHelloReply,
-  encodeYes,
   hasCapability,
   EXT_OP,
 } from './extension-frames';
 import type { ResumeFrom, UploadOpen } from './resume-frames';
 import { serverDownloadStates } from './server-download';
 import { serverListingStates } from './server-listing';
-import { lookupRef, lookupRefusals } from './server-lookup-refusals';
-import { serverResumeStates } from './server-resume';
+import { serverUploadStates } from './server-upload';
 import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
-import { protocolViolation, replyStatus } from './server-replies';
-import { refuseTooLarge, roomCheckState } from './server-upload-limits';
+import { protocolViolation } from './server-replies';
 import type { NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
-import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { waitsForPeer } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { toSessionOutcome, type Finish, type TransferOutcomeFields } from './outcome';
 import { idleDelay } from '../../src/engine/idle';
@@ -88,7 +83,6 @@ const MACHINE_ID = 'transfer-server';
 const at = targetsIn<Targeted>()(MACHINE_ID);
 const FAILED = at('failed');
 
-const uploadRefusals = lookupRefusals(replyStatus, ['exists', 'busy', 'read_only'], at('upload_complete'));
 /** The log line of the request just taken (params are read after `takeRequest` has run). */
 const announceRequest = {
   type: 'announce' as const,
@@ -127,11 +121,6 @@ const requestTaken = (
     announceRequest,
   ],
 });
-/** The "yes" reply of a request's own grammar: `t` to an extension request, `T` to a plain one. */
-const replyYes = {
-  type: 'write' as const,
-  params: ({ context }: { context: ServerContext }) => ({ bytes: encodeYes(context.extended) }),
-};
 
 /** The server connection machine; its file actors come through `provide` (server-actors.ts). */
 export const transferServerMachine = checkTargets<Targeted>()(
@@ -300,97 +289,13 @@ export const transferServerMachine = checkTargets<Targeted>()(
 
       ...serverDownloadStates({ completeTarget: at('download_complete'), failedTarget: FAILED }),
 
-      check_upload: {
-        always: uploadRefusals.nameRejected,
-        invoke: {
-          src: 'reserveUpload',
-          input: ({ context }) => ({ name: context.name ?? '', owner: context.owner }),
-          onDone: [
-            {
-              guard: ({ context, event }) => event.output.kind === 'free' && context.uploadOpen !== undefined,
-              target: 'check_kept_upload',
-              actions: [
-                {
-                  type: 'takeFile',
-                  params: ({ context, event }) => ({
-                    ref: lookupRef(event.output),
-                    size: context.uploadOpen?.size ?? 0,
-                  }),
-                },
-              ],
-            },
-            {
-              guard: ({ event }) => event.output.kind === 'free',
-              target: 'send_check_upload',
-              actions: [
-                { type: 'takeFile', params: ({ event }) => ({ ref: lookupRef(event.output) }) },
-                replyYes,
-                'flush',
-              ],
-            },
-            ...uploadRefusals.refusals,
-          ],
-          onError: uploadRefusals.failed,
-        },
-      },
-      send_check_upload: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_file_upload_size' } },
-      check_file_upload_size: {
-        tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: {
-          'frame.upload_size': [
-            refuseTooLarge(({ event }: { event: { size: number } }) => event.size, at('upload_complete')),
-            {
-              target: 'check_upload_space',
-              actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },
-            },
-          ],
-        },
-      },
-      check_upload_space: roomCheckState({
-        size: (context: ServerContext) => context.size,
-        reply: replyYes,
-        roomTarget: 'send_file_upload_size_response',
-        completeTarget: at('upload_complete'),
-      }),
-      send_file_upload_size_response: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'uploading' } },
-      ...serverResumeStates({
+      ...serverUploadStates({
         uploadingTarget: at('uploading'),
+        confirmStoredTarget: at('confirm_stored'),
+        digestMismatchTarget: at('digest_mismatch'),
         completeTarget: at('upload_complete'),
         failedTarget: FAILED,
       }),
-      uploading: receiveIntoSink({
-        ref: (context: ServerContext) => context.ref ?? '',
-        resume: (context: ServerContext) =>
-          context.uploadOpen ? { start: context.start, tag: context.uploadOpen.id } : undefined,
-        storedTarget: at('upload_complete'),
-        confirmed: {
-          target: at('confirm_stored'),
-          when: (context: ServerContext) => confirmsStored(context.extended, context.agreed),
-        },
-        outcome: 'uploaded' as const,
-        failure: 'not_stored' as const,
-        failedTarget: FAILED,
-        digest: (context: ServerContext) => checksDigest(context.extended, context.agreed),
-        mismatch: { outcome: 'corrupted' as const, target: at('digest_mismatch') },
-      }),
-      /** The bytes did not hash to the client's DIGEST: nothing was kept; the client hears `C` if it waits for a STORED_REPLY. */
-      digest_mismatch: {
-        always: [
-          {
-            guard: 'confirmsStored',
-            target: 'upload_complete',
-            actions: { type: 'write', params: { bytes: Buffer.of(STORED.digestMismatch) } },
-          },
-          { target: 'failed' },
-        ],
-      },
-      /** The file is durable (the storage's commit has returned): the client hears so before the close. */
-      confirm_stored: {
-        entry: { type: 'write', params: { bytes: Buffer.of(STORED.yes) } },
-        always: 'upload_complete',
-      },
-      upload_complete: { type: 'final', entry: 'end' },
 
       ...serverListingStates(at('list_complete'), FAILED),
 
