@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrace, type Trace } from '../../src/trace/trace-format';
-import { expectedFromTrace, replayTrace } from '../../src/trace/trace-replay';
+import { differences, expectedFromTrace, replayTrace } from '../../src/trace/trace-replay';
 import { specFromTrace } from './trace-world';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'traces', 'transfer');
@@ -31,3 +31,32 @@ it.each(['upload-busy.server.jsonl', 'upload-existing-name.server.jsonl'])(
     expect(actual.outcome?.code).toBe(expected.outcome?.code);
   },
 );
+
+describe('a server timed out by its idle timeout (--idle-timeout 1), recorded live, replays the same', () => {
+  const HEADER =
+    '{"trace":"wirestate/1","protocol":"transfer","role":"server","connection":"c1","peer":"127.0.0.1:40866","input":{"owner":"c1","maxUploadSize":9007199254740991,"idleTimeoutMs":1000,"capabilities":15,"resumeKeepSeconds":600},"version":"0.1.0","started":"2026-12-03T11:26:46.263Z"}';
+  const TIMED_OUT =
+    '{"t":1009.545,"outcome":{"ok":false,"outcome":"timed_out","code":"peer.idle","bytes":0,"detail":"nothing from the peer for the idle timeout"}}';
+  const request = Buffer.concat([Buffer.from('Da.txt'), Buffer.alloc(250)]).toString('base64');
+  const traces = {
+    'a peer that never spoke': ['{"t":2.865,"state":"client_connect"}', '{"t":1005.112,"state":"failed"}', TIMED_OUT],
+    'a peer that asked for a file and never confirmed': [
+      '{"t":0.909,"state":"client_connect"}',
+      `{"t":2.13,"in":"${request}"}`,
+      '{"t":4.291,"state":"check_download"}',
+      '{"t":6.352,"state":"send_check_download"}',
+      '{"t":6.586,"out":"VAAAAAAAAAAG"}',
+      '{"t":7.471,"state":"check_download_confirmation"}',
+      '{"t":1008.292,"state":"failed"}',
+      TIMED_OUT,
+    ],
+  };
+  it.each(Object.entries(traces))('%s', async (_label, entries) => {
+    const trace = parseTrace([HEADER, ...entries, ''].join('\n'));
+    const expected = expectedFromTrace(trace);
+    for (const chunking of [{ kind: 'recorded' }, { kind: 'bytes' }, { kind: 'random', seed: 7 }] as const) {
+      const actual = await replayTrace(trace, specFromTrace, chunking);
+      expect(differences(expected, actual)).toEqual([]);
+    }
+  });
+});

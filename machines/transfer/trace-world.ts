@@ -35,11 +35,12 @@ export function specFromTrace(trace: Trace): ConnectionSpec {
     return transferClient(localWorld(input, inbound, outbound, outcome), input);
   }
   const input = trace.header.input as ServerInput;
+  // The server as it ran, every option of its input (its idle timeout too); a trace of a server offering no extension holds no capabilities.
+  const { owner, ...options } = input;
   return transferServer(serverWorld(input, inbound, outbound, outcome), {
-    maxUploadSize: input.maxUploadSize,
+    ...options,
     capabilities: input.capabilities ?? 0,
-    resumeKeepSeconds: input.resumeKeepSeconds,
-  }).accept(input.owner);
+  }).accept(owner);
 }
 
 /** Whether the trace ended with `code`: the world is rebuilt from codes, never from details (those are for people). */

@@ -81,3 +81,43 @@ describe('the peer inputs of a trace with a big frame, cut as a replay takes the
     expect(last).toEqual({ end: true });
   });
 });
+
+describe('the time a replay lets pass after the peer has spoken', () => {
+  const header: Trace['header'] = {
+    trace: 'wirestate/1',
+    protocol: 'queue',
+    role: 'server',
+    connection: 'c1',
+    peer: '127.0.0.1:1',
+    version: '0',
+    started: '2026-12-01T00:00:00.000Z',
+    input: {},
+  };
+  const bytes = Buffer.from('hello');
+  // The peer's bytes, the machine's state 1 ms later, the peer's end 2006 ms after its bytes, the machine's last entries 2 ms after that.
+  const trace: Trace = {
+    header,
+    entries: [
+      { t: 1, in: bytes.toString('base64') },
+      { t: 2, state: 'receiving' },
+      { t: 2007, end: 'peer' },
+      { t: 2008, state: 'stored' },
+      { t: 2009, outcome: { ok: true, outcome: 'stored', code: 'ok', bytes: 5 } },
+    ],
+  };
+
+  it("before the peer's end, only as long as the machine was seen acting on its own since the peer's bytes", () => {
+    // Not the whole 2006 ms: a live timer due within them did not fire (the end came first), so none may in the replay.
+    expect([...inputsFromTrace(trace, { kind: 'recorded' })].slice(0, 3)).toEqual([bytes, { wait: 1 }, { end: true }]);
+  });
+
+  it("after the peer's last action, until the trace's last entry: a timeout with nothing after it happens again", () => {
+    expect([...inputsFromTrace(trace, { kind: 'recorded' })].slice(3)).toEqual([{ wait: 2 }]);
+    expect([...inputsFromTrace(trace, { kind: 'bytes' })].slice(-3)).toEqual([{ wait: 1 }, { end: true }, { wait: 2 }]);
+  });
+
+  it("lets no time pass before the peer's end when the machine did nothing since the peer's bytes", () => {
+    const quiet: Trace = { header, entries: [trace.entries[0], trace.entries[2]] };
+    expect([...inputsFromTrace(quiet, { kind: 'recorded' })]).toEqual([bytes, { end: true }]);
+  });
+});

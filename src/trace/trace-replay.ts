@@ -6,14 +6,16 @@
  * moves only through the connection's opening: until the peer first speaks, it
  * steps to each recorded entry's time, so a machine that speaks first after a
  * silence (the queue server's offer to confirm) does so in the replay too;
- * after that, time passes only before the peer's end or error, as long as
- * it did since the peer's last bytes: what the machine did meanwhile on its
- * own clock (a quiet period, ardei's pause before a file) happens again.
+ * after that, time passes before the peer's end or error and after its last
+ * action, as far as the machine's last entry since the peer's previous one:
+ * what the machine did meanwhile on its own clock (an idle timeout, a quiet
+ * period, ardei's pause before a file) happens again, and a timer the live
+ * loop had not fired when the peer's end came does not fire first.
  */
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import { replay, type ReplayInput, type ReplayResult } from '../engine/replay';
 import { seededRandom } from '../engine/seeded-random';
-import { chunkBytes, type Trace, type TraceEntry } from './trace-format';
+import { chunkBytes, type Trace } from './trace-format';
 
 export type Chunking = { kind: 'recorded' } | { kind: 'bytes' } | { kind: 'random'; seed: number };
 
@@ -64,20 +66,29 @@ function* peerInputs(trace: Trace, requested: Chunking): Generator<ReplayInput> 
   const chunking: Chunking = trace.header.transport === 'udp' ? { kind: 'recorded' } : requested;
   const terminal: ReplayInput[] = [];
   const recorded: ReplayInput[] = [];
-  /** When the peer last did something: its end or error comes as long after it as it was recorded. */
-  let lastT: number | undefined;
-  const ending = (entry: TraceEntry, input: ReplayInput) => {
-    const ended = chunking.kind === 'recorded' ? recorded : terminal;
-    if (lastT !== undefined && entry.t > lastT) ended.push({ wait: entry.t - lastT });
-    ended.push(input);
+  const ended = chunking.kind === 'recorded' ? recorded : terminal;
+  /** When the peer last did something, and when the machine was last seen doing something on its own since. */
+  let peerT: number | undefined;
+  let machineT: number | undefined;
+  /** The time the machine's own entries since the peer's last action took: it passes again before the next. */
+  const machineTime = () => {
+    if (peerT !== undefined && machineT !== undefined && machineT > peerT) ended.push({ wait: machineT - peerT });
   };
   for (const entry of trace.entries) {
     if ('in' in entry) recorded.push(chunkBytes(entry));
-    else if ('end' in entry) ending(entry, { end: true });
-    else if ('error' in entry) ending(entry, { error: entry.error });
-    else continue;
-    lastT = entry.t;
+    else if ('end' in entry) {
+      machineTime();
+      ended.push({ end: true });
+    } else if ('error' in entry) {
+      machineTime();
+      ended.push({ error: entry.error });
+    } else {
+      machineT = entry.t;
+      continue;
+    }
+    peerT = entry.t;
   }
+  machineTime();
   if (chunking.kind === 'recorded') return yield* recorded;
   const chunks = recorded.filter((input): input is Buffer => Buffer.isBuffer(input));
   // One chunk (a trace holding one big frame) is cut as it is: concat would copy it whole.
