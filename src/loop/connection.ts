@@ -96,6 +96,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     guardSlot(socket, options.limits, progress, (code, reason) => {
       log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id, event: 'cut', code });
       if (draining) cutFor ??= code;
+      // What the machine is told, the trace records: a replay cuts it at the same point.
+      record?.error(code);
       tellActive({ type: 'socket.error', code });
       resetSocket(socket);
     });
