@@ -44,31 +44,35 @@ export function shareClient(local: ShareLocalFile, input: ShareClientInput): Con
   };
 }
 
-/** The bytes a recorded server had read when it took its request as complete (they may go past a newline that ended it). */
-function recordedRequest(trace: Trace): Buffer {
+/**
+ * The bytes a recorded server had read when it took its request as complete (they may go past a newline that ended
+ * it); undefined when it never did (the client reset or went silent first), and so never capped in a replay.
+ */
+function recordedRequest(trace: Trace): Buffer | undefined {
   const chunks: Buffer[] = [];
   for (const entry of trace.entries) {
-    if ('state' in entry && entry.state === 'check_request') break;
+    if ('state' in entry && entry.state === 'check_request') return Buffer.concat(chunks);
     if ('in' in entry) chunks.push(chunkBytes(entry));
   }
-  return Buffer.concat(chunks);
+  return undefined;
 }
 
 /**
  * What `wirestate replay`, the fixture tests and the inspector need. A server
  * trace is replayed against a folder rebuilt from it: the file a `get` was
  * answered `pass` with, the name a `put` was cancelled for (or a read-only
- * folder, when that was why), and the names a `list` sent (as empty files). A replay has no clock, so where the recorded
- * request ended at a pause (the original client sends no terminator) the
- * replayed one ends at the size cap, set to the bytes recorded by then; and
+ * folder, when that was why), and the names a `list` sent (as empty files). A replay lets no time pass between the
+ * peer's bytes, so where the recorded request ended at a pause (the original client sends no terminator) the
+ * replayed one ends at the size cap, set to the bytes recorded by then (no cap where it never ended); and
  * `get` sends its file without the gap after `pass`, which changes no byte.
  */
 export const shareTraceSupport = () =>
   textTraceSupport({
     server: (trace) => {
       const { owner: _owner, ...options } = trace.header.input as ShareServerInput;
-      const maxRequest = Math.min(options.maxRequest, recordedRequest(trace).length);
-      const request = parseShareRequest(readLines(recordedRequest(trace).subarray(0, maxRequest), 1).lines[0]);
+      const recorded = recordedRequest(trace);
+      const maxRequest = recorded ? Math.min(options.maxRequest, recorded.length) : options.maxRequest;
+      const request = parseShareRequest(readLines(recorded ?? Buffer.alloc(0), 1).lines[0]);
       const sent = tracedBytes(trace, 'out');
       const files: Record<string, Buffer> = {};
       if (request.kind === 'get' && sent.subarray(0, PASS.length).equals(PASS))
