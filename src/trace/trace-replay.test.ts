@@ -39,20 +39,23 @@ it('tells other bytes and other states', () => {
   ]);
 });
 
+/** A server trace's header; the protocol is never read by what these tests call. */
+const HEADER: Trace['header'] = {
+  trace: 'wirestate/1',
+  protocol: 'transfer',
+  role: 'server',
+  connection: 'c1',
+  peer: '127.0.0.1:1',
+  version: '0',
+  started: '2026-12-01T00:00:00.000Z',
+  input: {},
+};
+
 describe('the peer inputs of a trace with a big frame, cut as a replay takes them', () => {
   const MiB = 1024 * 1024;
   const frame = Buffer.alloc(2 * MiB, 'wirestate ');
   const trace: Trace = {
-    header: {
-      trace: 'wirestate/1',
-      protocol: 'transfer',
-      role: 'server',
-      connection: 'c1',
-      peer: '127.0.0.1:1',
-      version: '0',
-      started: '2026-12-01T00:00:00.000Z',
-      input: {},
-    },
+    header: HEADER,
     entries: [
       { t: 1, in: frame.subarray(0, 0.75 * MiB).toString('base64') },
       { t: 2, state: 'receiving' },
@@ -83,20 +86,10 @@ describe('the peer inputs of a trace with a big frame, cut as a replay takes the
 });
 
 describe('the time a replay lets pass after the peer has spoken', () => {
-  const header: Trace['header'] = {
-    trace: 'wirestate/1',
-    protocol: 'queue',
-    role: 'server',
-    connection: 'c1',
-    peer: '127.0.0.1:1',
-    version: '0',
-    started: '2026-12-01T00:00:00.000Z',
-    input: {},
-  };
   const bytes = Buffer.from('hello');
   // The peer's bytes, the machine's state 1 ms later, the peer's end 2006 ms after its bytes, the machine's last entries 2 ms after that.
   const trace: Trace = {
-    header,
+    header: HEADER,
     entries: [
       { t: 1, in: bytes.toString('base64') },
       { t: 2, state: 'receiving' },
@@ -117,7 +110,7 @@ describe('the time a replay lets pass after the peer has spoken', () => {
   });
 
   it("lets no time pass before the peer's end when the machine did nothing since the peer's bytes", () => {
-    const quiet: Trace = { header, entries: [trace.entries[0], trace.entries[2]] };
+    const quiet: Trace = { header: HEADER, entries: [trace.entries[0], trace.entries[2]] };
     expect([...inputsFromTrace(quiet, { kind: 'recorded' })]).toEqual([bytes, { end: true }]);
   });
 });
