@@ -19,14 +19,16 @@ const IDLE_S = 3;
 
 let base: string;
 let server: ServerProcess;
+/** Servers a test starts of its own, stopped at the end should the test fail before it stops them. */
+const others: ServerProcess[] = [];
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'wirestate-download-end-'));
   await writeFile(join(base, 'file.bin'), Buffer.alloc(SIZE, 7));
   server = await startServerProcess(['--root', base, '--idle-timeout', String(IDLE_S)]);
 });
 afterAll(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
+  for (const running of [server, ...others]) running.child.kill('SIGTERM');
+  await Promise.all([server, ...others].map((running) => running.exited));
   await rm(base, { recursive: true, force: true });
 });
 
@@ -89,4 +91,23 @@ it('is logged interrupted, not done, when the server stops while the reader has 
   expect((await reading).received).toBeLessThan(SIZE);
   expect(stopping.output()).toMatch(/\] interrupted \(closed\): /);
   expect(stopping.output()).not.toMatch(/\] downloaded/);
+});
+
+// The cut came while the server's last writes still waited in Node for room in the kernel: the reset waited for them
+// to leave, so the connection stayed open (and a stopping server running) until the reader read again (a stranger's find).
+it('closes a reader that takes nothing more at the cut, and a stopping server then exits, before the reader reads again', async () => {
+  // A little more than the kernel takes in for a reader with a 4 KiB receive buffer (about 2.8 MB): the machine has
+  // handed it all to its socket, and the rest waits in Node.
+  await writeFile(join(base, 'big.bin'), Buffer.alloc(3_000_000, 7));
+  const stalled = await startServerProcess(['--root', base, '--idle-timeout', '1', '--grace', '1']);
+  others.push(stalled);
+  let readerDone = false;
+  const reading = readDownload(stalled.port, 'big.bin', { buffer: 4096, rate: RATE, pauseEvery: 100_000, pauseS: 8 });
+  void reading.finally(() => (readerDone = true));
+  await stalled.logged(/\] timed out \(nothing from the peer for the idle timeout\): /);
+  expect(readerDone).toBe(false);
+  stalled.child.kill('SIGTERM');
+  await stalled.exited;
+  expect(readerDone).toBe(false);
+  expect(await reading).toMatchObject({ ended: 'reset' });
 });

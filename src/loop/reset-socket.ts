@@ -4,11 +4,14 @@
  * EINVAL while a shutdown is pending), and Node then emits that error but neither closes the handle nor
  * emits `close`: the connection never settled, its socket stayed open, and the process spun on it. So a
  * reset asked for while our side is ending waits until the FIN has gone (`finish`, at the next turn of the
- * loop when no write is queued); until then a destroy (a lingering connection's timer) still closes it.
+ * loop when no write is queued). Node asks for the shutdown only once every write has left for the kernel:
+ * while some still wait in Node (a reader that takes nothing more), none is pending, and the reset goes at
+ * once; waiting for `finish` then would wait for the reader.
  */
 import type { Socket } from 'node:net';
 
 export function resetSocket(socket: Socket): void {
-  if (socket.writableEnded && !socket.writableFinished) socket.once('finish', () => socket.resetAndDestroy());
+  const shutdownPending = socket.writableEnded && !socket.writableFinished && socket.writableLength === 0;
+  if (shutdownPending) socket.once('finish', () => socket.resetAndDestroy());
   else socket.resetAndDestroy();
 }
