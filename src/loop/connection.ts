@@ -133,6 +133,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
               resetSocket(socket);
               return;
             case 'life.broken':
+              // Recorded as a cut is: the replay breaks it at the same point.
+              record?.error('closed');
               return tellActive({ type: 'socket.error', code: 'closed' });
           }
         },

@@ -1,6 +1,7 @@
 /**
- * A connection the server cut for a limit of its slot (here `--request-timeout`) is recorded as the machine was told
- * it, an `error` entry naming the limit, so `replay --check` cuts it at the same point: the same states and outcome.
+ * A connection the server cut, for a limit of its slot (`--request-timeout`) or because it stopped (`--grace` ran
+ * out), is recorded as the machine was told it, an `error` entry naming why, so `replay --check` cuts it at the
+ * same point: the same states and outcome.
  */
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -11,36 +12,62 @@ import { EXIT } from '../engine/exit-codes';
 import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 
 let base: string;
-let server: ServerProcess | undefined;
+const servers: ServerProcess[] = [];
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'wirestate-cut-trace-'));
 });
 afterAll(async () => {
-  server?.child.kill('SIGTERM');
-  await server?.exited;
+  for (const server of servers) server.child.kill('SIGTERM');
+  await Promise.all(servers.map((server) => server.exited));
   await rm(base, { recursive: true, force: true });
 });
 
-it('a request cut by --request-timeout is in the trace as the error the machine met, and replays the same', async () => {
-  const traces = join(base, 'traces');
-  server = await startServerProcess(['--root', join(base, 'root'), '--record', traces, '--request-timeout', '0.5']);
+/** A server recording into its own folder, with `flags`, and a connection to it that sent half a request. */
+async function halfRequest(folder: string, flags: string[]) {
+  const traces = join(base, folder);
+  const server = await startServerProcess(['--root', join(base, 'root'), '--record', traces, ...flags]);
+  servers.push(server);
   const slow = connect(server.port, '127.0.0.1');
-  // The cut is a reset.
+  // A cut is a reset.
   const closed = new Promise((resolve) => slow.on('error', () => undefined).on('close', resolve));
   await once(slow, 'connect');
-  // Half a request's first bytes, then nothing: the request is never whole.
   slow.write('Dspeech');
-  await closed;
-  await server.logged(/interrupted \(request_timeout\)/);
+  return { server, traces, closed };
+}
+
+/** The one trace in `traces`: its error entries, and what `replay --check` said of it. */
+async function checked(traces: string) {
   const [file] = await readdir(traces);
-  const entries = (await readFile(join(traces, file), 'utf8'))
+  const errors = (await readFile(join(traces, file), 'utf8'))
     .trim()
     .split('\n')
     .slice(1)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  expect(entries.filter((entry) => 'error' in entry)).toEqual([{ t: expect.any(Number), error: 'request_timeout' }]);
-  const check = await wirestate(['replay', '--check', join(traces, file)]);
-  expect(check.stdout).toMatch(/replay as recorded: same bytes, same states, same outcome/);
-  expect(check.stdout).toMatch(/replay in 1-byte pieces: same bytes, same states, same outcome/);
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => 'error' in entry);
+  return { errors, check: await wirestate(['replay', '--check', join(traces, file)]) };
+}
+
+const SAME =
+  /replay as recorded: same bytes, same states, same outcome\nreplay in 1-byte pieces: same bytes, same states, same outcome/;
+
+it('a request cut by --request-timeout is in the trace as the error the machine met, and replays the same', async () => {
+  const { server, traces, closed } = await halfRequest('timeout', ['--request-timeout', '0.5']);
+  await closed;
+  await server.logged(/interrupted \(request_timeout\)/);
+  const { errors, check } = await checked(traces);
+  expect(errors).toEqual([{ t: expect.any(Number), error: 'request_timeout' }]);
+  expect(check.stdout).toMatch(SAME);
+  expect(check.code).toBe(EXIT.ok);
+});
+
+it('a connection still open when a stopping server gives up on it is in the trace as closed, and replays the same', async () => {
+  const { server, traces, closed } = await halfRequest('stopped', ['--grace', '0.2']);
+  await server.logged(/\] connected from/);
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await closed;
+  const { errors, check } = await checked(traces);
+  expect(errors).toEqual([{ t: expect.any(Number), error: 'closed' }]);
+  expect(check.stdout).toMatch(SAME);
   expect(check.code).toBe(EXIT.ok);
 });
