@@ -38,8 +38,17 @@ describe('a server timed out by its idle timeout (--idle-timeout 1), recorded li
   const TIMED_OUT =
     '{"t":1009.545,"outcome":{"ok":false,"outcome":"timed_out","code":"peer.idle","bytes":0,"detail":"nothing from the peer for the idle timeout"}}';
   const request = Buffer.concat([Buffer.from('Da.txt'), Buffer.alloc(250)]).toString('base64');
+  /** The first 100 of a request's 256 bytes: no whole frame, so the idle timer runs on from the connection's start. */
+  const partial = Buffer.concat([Buffer.from('Da.bin'), Buffer.alloc(94)]).toString('base64');
   const traces = {
     'a peer that never spoke': ['{"t":2.865,"state":"client_connect"}', '{"t":1005.112,"state":"failed"}', TIMED_OUT],
+    // Made by hand (a stranger's): live, the timer counted across the half second before the bytes, with nothing recorded in it.
+    'a peer that sent part of a request after half a second, then nothing': [
+      '{"t":0.5,"state":"client_connect"}',
+      `{"t":500,"in":"${partial}"}`,
+      '{"t":1001,"state":"failed"}',
+      TIMED_OUT,
+    ],
     'a peer that asked for a file and never confirmed': [
       '{"t":0.909,"state":"client_connect"}',
       `{"t":2.13,"in":"${request}"}`,

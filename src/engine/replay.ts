@@ -23,8 +23,18 @@ export interface ReplayResult {
   outcome?: SessionOutcome;
 }
 
-/** What the peer does, in order: send bytes, end its side, break the connection, acknowledge bytes sent to it, or let `wait` ms pass. */
-export type ReplayInput = Buffer | { end: true } | { error: string } | { acknowledge: true } | { wait: number };
+/**
+ * What the peer does, in order: send bytes, end its side, break the connection, acknowledge bytes sent to it, or
+ * let `wait` ms pass (timers firing as they come due) or `quietly` ms (none firing: one that came due fires at the
+ * next `wait`, unless an input cancels it first).
+ */
+export type ReplayInput =
+  | Buffer
+  | { end: true }
+  | { error: string }
+  | { acknowledge: true }
+  | { wait: number }
+  | { quietly: number };
 
 export const PEER_ENDS: ReplayInput = { end: true };
 export const PEER_RESETS: ReplayInput = { error: 'ECONNRESET' };
@@ -69,7 +79,7 @@ export async function replay(
         if (taken.done) return undefined;
         ahead.push(taken.value);
       }
-      if (Buffer.isBuffer(ahead[at]) || !('wait' in ahead[at])) return ahead[at];
+      if (Buffer.isBuffer(ahead[at]) || !('wait' in ahead[at] || 'quietly' in ahead[at])) return ahead[at];
     }
   };
 
@@ -95,6 +105,7 @@ export async function replay(
   for (let input = takeNext(); input !== undefined; input = takeNext()) {
     if (Buffer.isBuffer(input)) pump.push(input);
     else if ('wait' in input) await clock.pass(input.wait, () => settle(actor, pump));
+    else if ('quietly' in input) clock.skip(input.quietly);
     else if ('end' in input) pump.end();
     else if ('acknowledge' in input) actor.send({ type: 'wire.progress' });
     else if (actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: input.error });

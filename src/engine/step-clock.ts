@@ -13,9 +13,10 @@ export class StepClock {
     return this.nowMs;
   }
 
+  /** As Node's timers, a delay under 1 ms is 1 ms: one re-armed for what is left of a period, a float's rounding error, fires once. */
   setTimeout(fire: () => void, ms: number): number {
     const id = this.nextId++;
-    this.timers.set(id, { due: this.nowMs + ms, fire });
+    this.timers.set(id, { due: this.nowMs + (ms >= 1 ? ms : 1), fire });
     return id;
   }
 
@@ -34,6 +35,11 @@ export class StepClock {
       await settle();
     }
     this.nowMs = until;
+  }
+
+  /** Lets `ms` pass with no timer firing: one that came due meanwhile fires at the next `pass`, if still set. */
+  skip(ms: number): void {
+    this.nowMs += ms;
   }
 
   /** The earliest timer due by `until` (the first set, of those due at once). */

@@ -99,18 +99,34 @@ describe('the time a replay lets pass after the peer has spoken', () => {
     ],
   };
 
-  it("before the peer's end, only as long as the machine was seen acting on its own since the peer's bytes", () => {
-    // Not the whole 2006 ms: a live timer due within them did not fire (the end came first), so none may in the replay.
-    expect([...inputsFromTrace(trace, { kind: 'recorded' })].slice(0, 3)).toEqual([bytes, { wait: 1 }, { end: true }]);
+  it("before the peer's end, timers fire only as far as the machine's last entry since its bytes, the rest passes quietly", () => {
+    // A live timer due within the 2006 ms after that entry did not fire (the end came first), so none may in the replay.
+    expect([...inputsFromTrace(trace, { kind: 'recorded' })].slice(0, 5)).toEqual([
+      { quietly: 1 },
+      bytes,
+      { wait: 1 },
+      { quietly: 2005 },
+      { end: true },
+    ]);
   });
 
   it("after the peer's last action, until the trace's last entry: a timeout with nothing after it happens again", () => {
-    expect([...inputsFromTrace(trace, { kind: 'recorded' })].slice(3)).toEqual([{ wait: 2 }]);
-    expect([...inputsFromTrace(trace, { kind: 'bytes' })].slice(-3)).toEqual([{ wait: 1 }, { end: true }, { wait: 2 }]);
+    expect([...inputsFromTrace(trace, { kind: 'recorded' })].slice(5)).toEqual([{ wait: 2 }]);
+    expect([...inputsFromTrace(trace, { kind: 'bytes' })].slice(-4)).toEqual([
+      { wait: 1 },
+      { quietly: 2005 },
+      { end: true },
+      { wait: 2 },
+    ]);
   });
 
-  it("lets no time pass before the peer's end when the machine did nothing since the peer's bytes", () => {
+  it('lets time in which the machine was not seen acting pass quietly, before the first bytes too', () => {
     const quiet: Trace = { header: HEADER, entries: [trace.entries[0], trace.entries[2]] };
-    expect([...inputsFromTrace(quiet, { kind: 'recorded' })]).toEqual([bytes, { end: true }]);
+    expect([...inputsFromTrace(quiet, { kind: 'recorded' })]).toEqual([
+      { quietly: 1 },
+      bytes,
+      { quietly: 2006 },
+      { end: true },
+    ]);
   });
 });

@@ -41,59 +41,52 @@ export function expectedFromTrace(trace: Trace): Expected {
 }
 
 /**
- * The peer's side of the trace after its opening silence, its bytes cut as `requested` says (TCP only), its end or
- * error last. The pieces are cut as the replay takes them: a 75 MB frame in 1-byte pieces is never 75 million at once.
+ * The peer's side of the trace, its bytes cut as `requested` says (TCP only), its end or error last, and the time
+ * between. Before each of the peer's actions that the replay places in time (every one when replayed as recorded;
+ * else its first and its end or error), time passes as far as the machine's last entry since the peer's previous
+ * action, timers firing (what the machine did on its own clock happens again), then quietly up to the action: no
+ * timer fired there live, since the machine did nothing (one live was late for comes due, and fires at the next
+ * wait unless the action cancels it). After the peer's last action, time passes as far as the trace's last entry.
+ * The pieces are cut as the replay takes them: a 75 MB frame in 1-byte pieces is never 75 million at once.
  */
 export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<ReplayInput> {
-  yield* openingSilence(trace);
-  yield* peerInputs(trace, requested);
-}
-
-/** The time until the peer's first bytes, end or error, in steps to each entry recorded meanwhile. */
-function openingSilence(trace: Trace): ReplayInput[] {
-  const waits: ReplayInput[] = [];
-  let now = 0;
-  for (const entry of trace.entries) {
-    if ('in' in entry || 'end' in entry || 'error' in entry) break;
-    waits.push({ wait: entry.t - now });
-    now = entry.t;
-  }
-  return waits;
-}
-
-function* peerInputs(trace: Trace, requested: Chunking): Generator<ReplayInput> {
   // Datagrams cannot be re-cut: each is one message.
   const chunking: Chunking = trace.header.transport === 'udp' ? { kind: 'recorded' } : requested;
-  const terminal: ReplayInput[] = [];
-  const recorded: ReplayInput[] = [];
-  const ended = chunking.kind === 'recorded' ? recorded : terminal;
-  /** When the peer last did something, and when the machine was last seen doing something on its own since. */
-  let peerT: number | undefined;
-  let machineT: number | undefined;
-  /** The time the machine's own entries since the peer's last action took: it passes again before the next. */
-  const machineTime = () => {
-    if (peerT !== undefined && machineT !== undefined && machineT > peerT) ended.push({ wait: machineT - peerT });
+  const inOrder = chunking.kind === 'recorded';
+  /** As recorded: every input. Cut: the time before the peer first spoke, then the bytes go, then `after`. */
+  const before: ReplayInput[] = [];
+  const after: ReplayInput[] = [];
+  const chunks: Buffer[] = [];
+  /** When the peer last acted, whether it has, and when the machine was last seen acting. */
+  let peerT = 0;
+  let spoke = false;
+  let machineT = 0;
+  const timeUntil = (t: number, into: ReplayInput[]) => {
+    if (machineT > peerT) into.push({ wait: machineT - peerT });
+    const from = Math.max(machineT, peerT);
+    if (t > from) into.push({ quietly: t - from });
   };
   for (const entry of trace.entries) {
-    if ('in' in entry) recorded.push(chunkBytes(entry));
-    else if ('end' in entry) {
-      machineTime();
-      ended.push({ end: true });
-    } else if ('error' in entry) {
-      machineTime();
-      ended.push({ error: entry.error });
+    if ('in' in entry) {
+      if (inOrder || !spoke) timeUntil(entry.t, before);
+      (inOrder ? before : chunks).push(chunkBytes(entry));
+    } else if ('end' in entry || 'error' in entry) {
+      const into = inOrder ? before : after;
+      timeUntil(entry.t, into);
+      into.push('end' in entry ? { end: true } : { error: entry.error });
     } else {
       machineT = entry.t;
       continue;
     }
     peerT = entry.t;
+    spoke = true;
   }
-  machineTime();
-  if (chunking.kind === 'recorded') return yield* recorded;
-  const chunks = recorded.filter((input): input is Buffer => Buffer.isBuffer(input));
+  if (machineT > peerT) (inOrder ? before : after).push({ wait: machineT - peerT });
+  yield* before;
+  if (inOrder) return;
   // One chunk (a trace holding one big frame) is cut as it is: concat would copy it whole.
   yield* cut(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), chunking);
-  yield* terminal;
+  yield* after;
 }
 
 function* cut(bytes: Buffer, chunking: Chunking): Generator<Buffer> {
