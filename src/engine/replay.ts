@@ -29,12 +29,7 @@ export interface ReplayResult {
  * next `wait`, unless an input cancels it first).
  */
 export type ReplayInput =
-  | Buffer
-  | { end: true }
-  | { error: string }
-  | { acknowledge: true }
-  | { wait: number }
-  | { quietly: number };
+  Buffer | { end: true } | { error: string } | { acknowledge: true } | { wait: number } | { quietly: number };
 
 export const PEER_ENDS: ReplayInput = { end: true };
 export const PEER_RESETS: ReplayInput = { error: 'ECONNRESET' };
