@@ -129,4 +129,22 @@ describe('the time a replay lets pass after the peer has spoken', () => {
       { end: true },
     ]);
   });
+
+  it('cut into pieces, lets the time from the first bytes to the last pass quietly once they have gone', () => {
+    const trickled: Trace = {
+      header: HEADER,
+      entries: [
+        { t: 1, in: bytes.subarray(0, 2).toString('base64') },
+        { t: 500, in: bytes.subarray(2).toString('base64') },
+        { t: 1001, state: 'failed' },
+      ],
+    };
+    const inputs = [...inputsFromTrace(trickled, { kind: 'random', seed: 1 })];
+    expect(inputs.filter((input) => !Buffer.isBuffer(input))).toEqual([
+      { quietly: 1 },
+      { quietly: 499 },
+      { wait: 501 },
+    ]);
+    expect(Buffer.concat(inputs.filter((input): input is Buffer => Buffer.isBuffer(input)))).toEqual(bytes);
+  });
 });

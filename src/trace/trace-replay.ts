@@ -46,7 +46,8 @@ export function expectedFromTrace(trace: Trace): Expected {
  * else its first and its end or error), time passes as far as the machine's last entry since the peer's previous
  * action, timers firing (what the machine did on its own clock happens again), then quietly up to the action: no
  * timer fired there live, since the machine did nothing (one live was late for comes due, and fires at the next
- * wait unless the action cancels it). After the peer's last action, time passes as far as the trace's last entry.
+ * wait unless the action cancels it). Cut, the time from the peer's first bytes to its last passes quietly after
+ * them. After the peer's last action, time passes as far as the trace's last entry.
  * The pieces are cut as the replay takes them: a 75 MB frame in 1-byte pieces is never 75 million at once.
  */
 export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<ReplayInput> {
@@ -57,6 +58,8 @@ export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<R
   const before: ReplayInput[] = [];
   const after: ReplayInput[] = [];
   const chunks: Buffer[] = [];
+  /** Cut: the time from the peer's first bytes to its last, which passes quietly once they have gone. */
+  let across = 0;
   /** When the peer last acted, whether it has, and when the machine was last seen acting. */
   let peerT = 0;
   let spoke = false;
@@ -69,6 +72,7 @@ export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<R
   for (const entry of trace.entries) {
     if ('in' in entry) {
       if (inOrder || !spoke) timeUntil(entry.t, before);
+      else across += entry.t - peerT;
       (inOrder ? before : chunks).push(chunkBytes(entry));
     } else if ('end' in entry || 'error' in entry) {
       const into = inOrder ? before : after;
@@ -86,6 +90,7 @@ export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<R
   if (inOrder) return;
   // One chunk (a trace holding one big frame) is cut as it is: concat would copy it whole.
   yield* cut(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), chunking);
+  if (across > 0) yield { quietly: across };
   yield* after;
 }
 
