@@ -9,7 +9,7 @@
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { rearmedByProgress, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
@@ -154,6 +154,8 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         ...waitsForPeer(FAILED),
         on: {
+          // A reader still taking a file it asked for is no idle client: its acknowledgements re-arm the idle timer.
+          ...rearmedByProgress('wait_command'),
           'frame.command': { target: 'run_command', actions: assign({ command: ({ event }) => event.text }) },
           'socket.end': {
             target: 'session_complete',

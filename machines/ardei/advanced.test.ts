@@ -1,5 +1,5 @@
 /** Ardei's advanced variant driven by scripted bytes (no sockets): the key, commands framed by 929Z or a newline, ls, chdir inside the root only, dl split by size. */
-import { PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
+import { PEER_ACKNOWLEDGES, PEER_ENDS, replay, type ReplayInput } from '../../src/engine/replay';
 import { MemoryFiles } from '../../src/storage/memory-files';
 import { decodeAll, everySplit } from '../../src/test-support/cuts';
 import {
@@ -240,5 +240,23 @@ describe('server', () => {
       expect(result.closed).toBe('end');
       expect(result.outcome).toMatchObject({ ok: true, outcome: 'left', detail: 'the client left before its key' });
     }
+  });
+});
+
+describe('idle timeout after a dl', () => {
+  const IDLE = 1000;
+  const slow = () => ardeiAdvancedServer(files(), { maxRequest: 4096, idleTimeoutMs: IDLE }).accept('c1');
+  const afterDl = (then: ReplayInput[]) => replay(slow(), [CLIENT_KEY, Buffer.from('dl top.txt929Z'), ...then]);
+
+  it('is re-armed by the reader acknowledging the file: a slow reader still taking it is not cut', async () => {
+    const reading = Array.from({ length: 5 }, (): ReplayInput[] => [{ wait: IDLE - 100 }, PEER_ACKNOWLEDGES]).flat();
+    const result = await afterDl([...reading, Buffer.from('quit929Z')]);
+    expect(result.outcome).toMatchObject({ ok: true });
+    expect(result.states).not.toContain('failed');
+  });
+
+  it('cuts a client that takes and sends nothing for the idle timeout', async () => {
+    const result = await afterDl([{ wait: IDLE }]);
+    expect(result.outcome).toMatchObject({ outcome: 'timed_out', code: 'peer.idle' });
   });
 });

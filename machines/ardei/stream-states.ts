@@ -4,6 +4,7 @@
  * provides `writeSegment` and `countSegment`, the `segmentsLeft` guard and
  * the `interval` delay.
  */
+import { rearmedByProgress, waitsForPeer } from '../../src/engine/bulk-states';
 import { FLOW_CONTROL_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 
@@ -21,6 +22,22 @@ export function streamsSegments(doneTarget: StateTarget) {
         always: 'next_segment',
       },
       socket_full: { tags: FLOW_CONTROL_TAG, on: { 'wire.drain': 'waiting' } },
+    },
+  };
+}
+
+/**
+ * The same over TCP, where a full socket waits on the reader: one that takes nothing more for the idle timeout (no
+ * acknowledgement re-arms it, the loop's `wire.progress`) fails the stream at `failedTarget`, as a stalled file does.
+ */
+export function streamsSegmentsToReader(doneTarget: StateTarget, failedTarget: StateTarget) {
+  const stream = streamsSegments(doneTarget);
+  const { socket_full: full } = stream.states;
+  return {
+    ...stream,
+    states: {
+      ...stream.states,
+      socket_full: { ...full, ...waitsForPeer(failedTarget), on: { ...full.on, ...rearmedByProgress('socket_full') } },
     },
   };
 }

@@ -20,7 +20,7 @@ import {
   type TextRequestContext,
 } from '../../src/engine/text-request-state';
 import { FILE_PREPARED, echoOf, generatedChunks, parseArdeiRequest, segmentOf, type ArdeiRequest } from './codec';
-import { streamsSegments } from './stream-states';
+import { streamsSegmentsToReader } from './stream-states';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { extended } from '../../src/engine/extended';
 
@@ -186,7 +186,7 @@ export function createArdeiTcpServer() {
         failedTarget: FAILED,
       }),
       streaming: {
-        ...streamsSegments(at('stream_complete')),
+        ...streamsSegmentsToReader(at('stream_complete'), FAILED),
       },
       stream_complete: {
         always: {
