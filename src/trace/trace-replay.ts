@@ -3,14 +3,10 @@
  * as recorded: the same bytes out, the same states, the same outcome. The
  * inbound bytes can be re-cut (1-byte pieces, seeded random cuts) to prove the
  * result does not depend on how the stream arrived. The clock is simulated and
- * moves only through the connection's opening: until the peer first speaks, it
- * steps to each recorded entry's time, so a machine that speaks first after a
- * silence (the queue server's offer to confirm) does so in the replay too;
- * after that, time passes before the peer's end or error and after its last
- * action, as far as the machine's last entry since the peer's previous one:
- * what the machine did meanwhile on its own clock (an idle timeout, a quiet
- * period, ardei's pause before a file) happens again, and a timer the live
- * loop had not fired when the peer's end came does not fire first.
+ * moves as `inputsFromTrace` says: through each gap the trace shows the machine
+ * acting in, timers firing (a queue server's offer to confirm after a silence,
+ * an idle timeout, a quiet period, ardei's pause before a file happen again),
+ * and quietly through the rest, where none fired live.
  */
 import type { ConnectionSpec, SessionOutcome } from '../engine/protocol';
 import { replay, type ReplayInput, type ReplayResult } from '../engine/replay';
@@ -44,10 +40,10 @@ export function expectedFromTrace(trace: Trace): Expected {
  * The peer's side of the trace, its bytes cut as `requested` says (TCP only), its end or error last, and the time
  * between. Before each of the peer's actions that the replay places in time (every one when replayed as recorded;
  * else its first and its end or error), time passes as far as the machine's last entry since the peer's previous
- * action, timers firing (what the machine did on its own clock happens again), then quietly up to the action: no
- * timer fired there live, since the machine did nothing (one live was late for comes due, and fires at the next
- * wait unless the action cancels it). Cut, the time from the peer's first bytes to its last passes quietly after
- * them. After the peer's last action, time passes as far as the trace's last entry.
+ * action, timers firing (what the machine did on its own clock happens again), then quietly up to the action: the
+ * machine did nothing there live, so no timer fired (one that comes due there, as a live one that fired late,
+ * fires at the next wait unless the action cancels it). Cut, the time from the peer's first bytes to its last
+ * passes quietly after them. After the peer's last action, time passes as far as the trace's last entry.
  * The pieces are cut as the replay takes them: a 75 MB frame in 1-byte pieces is never 75 million at once.
  */
 export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<ReplayInput> {
