@@ -14,6 +14,7 @@ import {
   wirestateInTerminal,
   type ServerProcess,
   ardeiServerOnFreePorts,
+  ardeiTcpPort,
 } from '../../src/test-support/processes';
 
 let server: ServerProcess;
@@ -43,8 +44,7 @@ it("replays its recorded TCP traces as they ran: the quiet period, the pause bef
   const traces = await mkdtemp(join(tmpdir(), 'wirestate-ardei-traces-'));
   const recording = await startCliServer([...ardeiServerOnFreePorts(), '--record', traces]);
   try {
-    await recording.logged(/ardei server listening on [\d.]+:\d+/);
-    const port = /ardei server listening on [\d.]+:(\d+)/.exec(recording.output())![1];
+    const port = String(await ardeiTcpPort(recording));
     for (const request of ['hello', '1000', 'stream-5-3-10'])
       expect(await wirestate(['ardei', 'client', '--port', port, request])).toMatchObject({ code: EXIT.ok });
     const files = (await readdir(traces)).filter((name) => name.endsWith('.jsonl'));

@@ -5,14 +5,18 @@
  */
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { ardeiServerOnFreePorts, startCliServer, type ServerProcess } from '../../src/test-support/processes';
+import {
+  ardeiServerOnFreePorts,
+  ardeiTcpPort,
+  startCliServer,
+  type ServerProcess,
+} from '../../src/test-support/processes';
 
 let server: ServerProcess;
 let port: number;
 beforeAll(async () => {
   server = await startCliServer([...ardeiServerOnFreePorts(), '--idle-timeout', '1']);
-  await server.logged(/ardei server listening on [\d.]+:\d+/);
-  port = Number(/ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
+  port = await ardeiTcpPort(server);
 });
 afterAll(async () => {
   server.child.kill('SIGTERM');

@@ -72,7 +72,7 @@ export const shareTraceSupport = () =>
       const { owner: _owner, ...options } = trace.header.input as ShareServerInput;
       const recorded = recordedRequest(trace);
       const maxRequest = recorded ? Math.min(options.maxRequest, recorded.length) : options.maxRequest;
-      const request = parseShareRequest(readLines(recorded ?? Buffer.alloc(0), 1).lines[0]);
+      const request = parseShareRequest(readLines((recorded ?? Buffer.alloc(0)).subarray(0, maxRequest), 1).lines[0]);
       const sent = tracedBytes(trace, 'out');
       const files: Record<string, Buffer> = {};
       if (request.kind === 'get' && sent.subarray(0, PASS.length).equals(PASS))

@@ -66,8 +66,11 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     spec,
     extended(options, { held: () => socket.writableNeedDrain, requested: () => guard?.requested() }),
   );
-  const tellActive = (event: { type: 'socket.error'; code: string }) =>
-    actor.getSnapshot().status === 'active' && pump.send(event);
+  /** The socket failed or was cut (`code`): the trace records it, and a machine still running is told, so a replay breaks it at the same point. */
+  const socketFailed = (code: string) => {
+    record?.error(code);
+    if (actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code });
+  };
   /**
    * A server's machine has succeeded while the peer may not have taken all it sent: the connection holds its slot,
    * timed by the guard, until a look finds that the peer has acknowledged it all, or the socket closes. `cutFor`:
@@ -96,9 +99,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     guardSlot(socket, options.limits, progress, (code, reason) => {
       log.warn(`cut ${peerName(socket)}: ${reason}`, { connection: id, event: 'cut', code });
       if (draining) cutFor ??= code;
-      // What the machine is told, the trace records: a replay cuts it at the same point.
-      record?.error(code);
-      tellActive({ type: 'socket.error', code });
+      socketFailed(code);
       resetSocket(socket);
     });
   let resolveFinished: (outcome: Promise<SessionOutcome>) => void = () => undefined;
@@ -133,9 +134,8 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
               resetSocket(socket);
               return;
             case 'life.broken':
-              // Recorded as a cut is: the replay breaks it at the same point.
-              record?.error('closed');
-              return tellActive({ type: 'socket.error', code: 'closed' });
+              socketFailed('closed');
+              return;
           }
         },
         finished: settle,
@@ -183,8 +183,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         // A peer that reset before this write would get none of it: the machine hears so instead (a queue
         // message goes back), and the trace records it as the error it is.
         if (command.ifConnected && peerReset(socket)) {
-          record?.error(NOT_CONNECTED);
-          tellActive({ type: 'socket.error', code: NOT_CONNECTED });
+          socketFailed(NOT_CONNECTED);
           resetSocket(socket);
           return;
         }
@@ -256,8 +255,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     // that broke off would look like one that finished: the kernel tells which it was (peer-reset.ts), but
     // only while our side is open (an upload's receiver): after both FINs the socket is closed either way.
     if (!socket.writableEnded && peerReset(socket)) {
-      record?.error('ECONNRESET');
-      tellActive({ type: 'socket.error', code: 'ECONNRESET' });
+      socketFailed('ECONNRESET');
       return;
     }
     record?.end();
@@ -269,8 +267,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   });
   socket.on('error', (error) => {
     log.debug(`socket error ${errorCode(error)}`, { connection: id });
-    record?.error(errorCode(error));
-    tellActive({ type: 'socket.error', code: errorCode(error) });
+    socketFailed(errorCode(error));
   });
   socket.on('close', (hadError) => {
     closedByPeer = hadError || socket.readableEnded;

@@ -103,6 +103,12 @@ export const ardeiFreePortFlags = (root?: string): string[] => [
 /** `wirestate ardei server` with those flags (`ardeiFreePortFlags`). */
 export const ardeiServerOnFreePorts = (root?: string): string[] => ['ardei', 'server', ...ardeiFreePortFlags(root)];
 
+/** The TCP port an ardei server started on a free port listens on, once it says so. */
+export async function ardeiTcpPort(server: ServerProcess): Promise<number> {
+  await server.logged(/ardei server listening on [\d.]+:\d+/);
+  return Number(/ardei server listening on [\d.]+:(\d+)/.exec(server.output())![1]);
+}
+
 /** Starts any `wirestate ...` server command (which must listen on port 0, loopback) and waits until it listens. */
 export function startCliServer(cliArgs: string[], wrapper: string[] = []): Promise<ServerProcess> {
   return startServerCommand([...wrapper, process.execPath, CLI, ...cliArgs]);
