@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
+import { ServerOutput, countMarkCompacts } from './server-output';
 
 export const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 export const MiB = 1024 * 1024;
@@ -40,10 +41,10 @@ export interface Server {
 
 /**
  * Starts `command` and waits for a line matching `listening` (whose first group is the port, unless
- * `port` is given) on stdout or stderr. Both streams are read to the end, so a chatty server never
- * blocks on a full pipe.
+ * `port` is given) on stdout or stderr, both written to a file the bench reads only when it asks
+ * (server-output.ts): a chatty server's lines never take the measured clients' time.
  */
-export function startServer(
+export async function startServer(
   name: string,
   command: string,
   argv: string[],
@@ -51,46 +52,19 @@ export function startServer(
   timeoutSeconds: number,
   port?: number,
 ): Promise<Server> {
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let collections = 0;
-  let seen = '';
-  let found = false;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => fail(new Error(`${name}: not listening within ${timeoutSeconds} s: ${seen.slice(-300)}`)),
-      timeoutSeconds * 1000,
-    );
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(error);
-    };
-    const onText = (chunk: Buffer) => {
-      const text = chunk.toString();
-      collections += countMarkCompacts(text);
-      if (found) return;
-      seen = (seen + text).slice(-4096);
-      const match = listening.exec(seen);
-      if (!match) return;
-      found = true;
-      clearTimeout(timer);
-      resolve({
-        name,
-        port: port ?? Number(match[1]),
-        child,
-        markCompacts: () => collections,
-        stop: () => void child.kill('SIGKILL'),
-      });
-    };
-    child.stdout.on('data', onText);
-    child.stderr.on('data', onText);
-    child.once('error', fail);
-    child.once(
-      'exit',
-      (code, signal) =>
-        found || fail(new Error(`${name} exited ${String(code ?? signal)} before listening: ${seen.slice(-300)}`)),
-    );
-  });
+  const { child, output, server } = spawnServer(name, command, argv);
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const match = listening.exec(output.latest());
+    if (match) return { ...server, port: port ?? Number(match[1]) };
+    if (child.exitCode !== null || child.signalCode !== null || performance.now() > deadline) {
+      server.stop();
+      const why = child.exitCode ?? child.signalCode;
+      const what = why === null ? `not listening within ${timeoutSeconds} s` : `exited ${String(why)} before listening`;
+      throw new Error(`${name}: ${what}: ${output.latest().slice(-300)}`);
+    }
+    await sleep(10);
+  }
 }
 
 /**
@@ -104,24 +78,36 @@ export async function startServerOnPort(
   port: number,
   timeoutSeconds: number,
 ): Promise<Server> {
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let collections = 0;
-  let said = '';
-  const onText = (chunk: Buffer) => {
-    collections += countMarkCompacts(chunk.toString());
-    said = (said + chunk.toString()).slice(-1024);
-  };
-  child.stdout.on('data', onText);
-  child.stderr.on('data', onText);
+  const { child, output, server } = spawnServer(name, command, argv);
   const deadline = performance.now() + timeoutSeconds * 1000;
   while (!(await accepts(port))) {
     if (child.exitCode !== null || performance.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} not listening on ${port}: ${said.trim().slice(-300)}`);
+      server.stop();
+      throw new Error(`${name} not listening on ${port}: ${output.latest().trim().slice(-300)}`);
     }
     await sleep(20);
   }
-  return { name, port, child, markCompacts: () => collections, stop: () => void child.kill('SIGKILL') };
+  return { ...server, port };
+}
+
+/** A server's process, its output file, and the Server it is before its port is known. */
+function spawnServer(name: string, command: string, argv: string[]) {
+  const output = new ServerOutput();
+  const child = spawn(command, argv, { stdio: ['ignore', output.fd, output.fd] });
+  let stopped = false;
+  const server: Server = {
+    name,
+    port: 0,
+    child,
+    markCompacts: () => output.markCompacts(),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      child.kill('SIGKILL');
+      output.close();
+    },
+  };
+  return { child, output, server };
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -132,11 +118,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Full collections in a piece of --trace-gc output. */
-function countMarkCompacts(text: string): number {
-  return text.match(/Mark-Compact/g)?.length ?? 0;
 }
 
 /** What one client run cost: CPU seconds (user + system, its whole process tree) and Mark-Compacts. */
