@@ -5,19 +5,18 @@
  * `listening on 127.0.0.1:PORT`. Names are plain entries of ROOT (no `/`, no `..`); an upload is
  * written to a temporary file, synced and renamed, and acknowledged by a clean end, as wirestate does.
  */
-import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream';
 
 const root = process.argv[2];
 const YES = 0x54;
 const NO = 0x46;
 const ERROR = 0x45;
 /**
- * Files up to this size are looked up and read synchronously, from the page cache, as wirestate's server does
- * (src/storage/read-range.ts): a trip through the thread pool per call would make this yardstick slower than
+ * Every file is looked up synchronously, and one of up to this size read synchronously, from the page cache, as
+ * wirestate's server does (src/storage/read-range.ts): a trip through the thread pool per call would make this yardstick slower than
  * a plain server need be, and the small-request ratio would credit wirestate with an I/O habit, not measure
  * what its state machines cost.
  */
@@ -76,12 +75,48 @@ async function download(
   reply.writeBigUInt64BE(BigInt(info!.size), 1);
   socket.write(reply);
   if ((await read(1))[0] !== YES) return void socket.end();
-  // A file that cannot be read, or a socket that breaks, resets the connection: the client must not take a FIN for the end.
-  if (info!.size > SYNC_READ_MAX)
-    return void pipeline(createReadStream(path!), socket, (error) => error && socket.resetAndDestroy());
-  const bytes = readFileSync(path!);
-  if (bytes.length === info!.size) socket.end(bytes);
+  if (info!.size <= SYNC_READ_MAX) sendRead(socket, path!, info!.size);
+  else sendStreamed(socket, path!, info!.size);
+}
+
+/*
+ * Both senders reset the connection when the file cannot be read or no longer holds the size announced (one byte
+ * past it is asked for, so a file that grew is caught as one that shrank): the client must not take a FIN for
+ * the end of a file it did not get whole.
+ */
+
+/** A small file, read whole at once. */
+function sendRead(socket: Socket, path: string, size: number): void {
+  const bytes = Buffer.allocUnsafe(size + 1);
+  let count = -1;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      count = readSync(fd, bytes, 0, size + 1, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // unreadable now: reset below
+  }
+  if (count === size) socket.end(bytes.subarray(0, size));
   else socket.resetAndDestroy();
+}
+
+/** A larger file, streamed as the peer takes it. */
+function sendStreamed(socket: Socket, path: string, size: number): void {
+  const file = createReadStream(path, { end: size });
+  let read = 0;
+  file.on('data', (chunk) => {
+    if (typeof chunk === 'string') return; // no encoding is set: never a string
+    const announced = chunk.subarray(0, Math.max(0, size - read));
+    read += chunk.length;
+    if (announced.length > 0 && !socket.write(announced)) file.pause();
+  });
+  socket.on('drain', () => file.resume());
+  socket.on('close', () => file.destroy());
+  file.on('error', () => socket.resetAndDestroy());
+  file.on('end', () => (read === size ? socket.end() : socket.resetAndDestroy()));
 }
 
 async function upload(
