@@ -50,3 +50,9 @@ test('a server that exits before listening is reported with what it said', async
     ),
   ).rejects.toThrow(/quitter: exited 3 before listening: no room at the inn/);
 });
+
+test('a server that cannot be run at all is reported, not thrown as an unhandled error', async () => {
+  await expect(startServer('ghost', '/nonexistent/ghost-server', [], /listening/, 10)).rejects.toThrow(
+    /ghost: could not be run \(spawn \/nonexistent\/ghost-server ENOENT\)/,
+  );
+});

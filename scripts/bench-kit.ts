@@ -10,6 +10,7 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ServerOutput, countMarkCompacts } from './server-output';
+import { undoIfInterrupted } from './bench-interrupt';
 
 export const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 export const MiB = 1024 * 1024;
@@ -52,16 +53,15 @@ export async function startServer(
   timeoutSeconds: number,
   port?: number,
 ): Promise<Server> {
-  const { child, output, server } = spawnServer(name, command, argv);
+  const { output, server, failure } = spawnServer(name, command, argv);
   const deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
     const match = listening.exec(output.latest());
     if (match) return { ...server, port: port ?? Number(match[1]) };
-    if (child.exitCode !== null || child.signalCode !== null || performance.now() > deadline) {
+    const failed = failure() ?? (performance.now() > deadline ? `not listening within ${timeoutSeconds} s` : undefined);
+    if (failed) {
       server.stop();
-      const why = child.exitCode ?? child.signalCode;
-      const what = why === null ? `not listening within ${timeoutSeconds} s` : `exited ${String(why)} before listening`;
-      throw new Error(`${name}: ${what}: ${output.latest().slice(-300)}`);
+      throw new Error(`${name}: ${failed}: ${output.latest().slice(-300)}`);
     }
     await sleep(10);
   }
@@ -78,36 +78,49 @@ export async function startServerOnPort(
   port: number,
   timeoutSeconds: number,
 ): Promise<Server> {
-  const { child, output, server } = spawnServer(name, command, argv);
+  const { output, server, failure } = spawnServer(name, command, argv);
   const deadline = performance.now() + timeoutSeconds * 1000;
   while (!(await accepts(port))) {
-    if (child.exitCode !== null || performance.now() > deadline) {
+    const failed = failure() ?? (performance.now() > deadline ? `not listening within ${timeoutSeconds} s` : undefined);
+    if (failed) {
       server.stop();
-      throw new Error(`${name} not listening on ${port}: ${output.latest().trim().slice(-300)}`);
+      throw new Error(`${name} not listening on ${port}, ${failed}: ${output.latest().trim().slice(-300)}`);
     }
     await sleep(20);
   }
   return { ...server, port };
 }
 
-/** A server's process, its output file, and the Server it is before its port is known. */
+/**
+ * A server's process and output file, the Server it is before its port is known, and why it failed to start if
+ * it did: it could not be run at all, or it ended. Killed, its output removed, if a signal stops the bench.
+ */
 function spawnServer(name: string, command: string, argv: string[]) {
   const output = new ServerOutput();
   const child = spawn(command, argv, { stdio: ['ignore', output.fd, output.fd] });
-  let stopped = false;
+  let notRun: Error | undefined;
+  child.once('error', (error) => (notRun = error));
+  const failure = (): string | undefined => {
+    if (notRun) return `could not be run (${notRun.message})`;
+    const ended = child.exitCode ?? child.signalCode;
+    return ended === null ? undefined : `exited ${String(ended)} before listening`;
+  };
+  const stop = () => {
+    child.kill('SIGKILL');
+    output.close();
+  };
+  const stopped = undoIfInterrupted(stop);
   const server: Server = {
     name,
     port: 0,
     child,
     markCompacts: () => output.markCompacts(),
     stop: () => {
-      if (stopped) return;
-      stopped = true;
-      child.kill('SIGKILL');
-      output.close();
+      stopped();
+      stop();
     },
   };
-  return { child, output, server };
+  return { output, server, failure };
 }
 
 function accepts(port: number): Promise<boolean> {

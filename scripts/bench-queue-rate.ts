@@ -23,6 +23,7 @@ import {
   startServerOnPort,
   type Server,
 } from './bench-kit';
+import { removeIfInterrupted } from './bench-interrupt';
 import { freePort } from '../src/test-support/processes';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
@@ -61,12 +62,17 @@ const REDIS_CLIENT: Client = {
 
 export async function benchQueueRate(options: QueueOptions): Promise<void> {
   const servers: (Server & { client: Client })[] = [];
-  const folders: string[] = [];
-  const store = async (under: string) => {
-    const folder = await mkdtemp(join(under, 'wirestate-bench-store-'));
-    folders.push(folder);
-    return ['--store', join(folder, 'queue.lmdb')];
+  const folders: { path: string; removed: () => void }[] = [];
+  /** A new folder under `under`, removed at the end, or by the signal that stops the bench. */
+  const folderIn = async (under: string, prefix: string) => {
+    const path = await mkdtemp(join(under, prefix));
+    folders.push({ path, removed: removeIfInterrupted(path) });
+    return path;
   };
+  const store = async (under: string) => [
+    '--store',
+    join(await folderIn(under, 'wirestate-bench-store-'), 'queue.lmdb'),
+  ];
   const wirestate = async (name: string, extra: string[]) => ({
     client: QUEUE_CLIENT,
     ...(await startServer(
@@ -114,8 +120,7 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     servers.push(await wirestate(`wirestate --store ${options.diskDir}`, await store(options.diskDir)));
     if (installed('redis-server')) {
       servers.push(await redis('redis (memory)', ['--appendonly', 'no']));
-      const folder = await mkdtemp(join(options.diskDir, 'wirestate-bench-redis-'));
-      folders.push(folder);
+      const folder = await folderIn(options.diskDir, 'wirestate-bench-redis-');
       const aof = ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', folder];
       servers.push(await redis(`redis AOF always ${options.diskDir}`, aof));
     } else {
@@ -172,7 +177,10 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     ]);
   } finally {
     for (const server of servers) server.stop();
-    for (const folder of folders) await rm(folder, { recursive: true, force: true });
+    for (const { path, removed } of folders) {
+      await rm(path, { recursive: true, force: true });
+      removed();
+    }
   }
 }
 

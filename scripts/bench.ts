@@ -16,6 +16,7 @@ import { benchCli } from './bench-cli';
 import { benchQueueRate } from './bench-queue-rate';
 import { benchSmallRequests } from './bench-small-requests';
 import { machineState } from './machine-state';
+import { removeIfInterrupted, undoOnSignals } from './bench-interrupt';
 
 const PARTS = ['bulk', 'small', 'cli', 'queue'] as const;
 
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
   const quick = args.quick;
   const warm = args.warm ?? (quick ? 500 : 3000);
   const parts = new Set(args.only ?? PARTS);
+  undoOnSignals();
   const work = await mkdtemp(join(args.dir, 'wirestate-bench-'));
+  const workRemoved = removeIfInterrupted(work);
   const began = performance.now();
   const machine = machineState();
   console.log(`wirestate bench${quick ? ' --quick' : ''}: ${machine.start}; node ${process.version}`);
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await rm(work, { recursive: true, force: true });
+    workRemoved();
   }
   console.log(`\ndone in ${((performance.now() - began) / 1000).toFixed(0)} s; ${machine.end()}`);
 }

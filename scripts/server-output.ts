@@ -3,7 +3,8 @@
  * clients run in the bench's own process: reading a chatty server's lines there (the original queue server logs
  * every request, wirestate's servers three lines per connection) took event-loop turns and CPU from the very
  * loop being timed, and so slowed the rate measured for those servers alone. The file is read only when asked:
- * while a server starts (for its `listening` line) and before and after a step (for its Mark-Compacts).
+ * while a server starts (for its `listening` line) and before and after a step (for its Mark-Compacts); it is
+ * removed when its server is stopped.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,19 +16,6 @@ const MARK_COMPACT = 'Mark-Compact';
 export const countMarkCompacts = (text: string): number => text.split(MARK_COMPACT).length - 1;
 /** Bytes read from the file at a time. */
 const READ_SIZE = 64 * 1024;
-
-let folder: string | undefined;
-/** One folder of output files per bench process, removed as it exits. */
-function outputFolder(): string {
-  if (folder === undefined) {
-    const made = mkdtempSync(join(tmpdir(), 'wirestate-bench-output-'));
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-    folder = made;
-  }
-  return folder;
-}
-
-let files = 0;
 
 export class ServerOutput {
   /** The descriptor to hand the server as its stdout and stderr (`spawn`'s `stdio`). */
@@ -41,8 +29,11 @@ export class ServerOutput {
   private lately = '';
   private closed = false;
 
+  /** A folder of its own in the system's temp folder, removed by `close`. */
+  private readonly folder = mkdtempSync(join(tmpdir(), 'wirestate-bench-output-'));
+
   constructor() {
-    const path = join(outputFolder(), `server-${++files}.log`);
+    const path = join(this.folder, 'server.log');
     this.fd = openSync(path, 'w');
     this.reader = openSync(path, 'r');
   }
@@ -68,11 +59,13 @@ export class ServerOutput {
     return this.collections;
   }
 
-  /** Reads what is left, then closes this side's descriptors (the server keeps its own copy of the writing one). */
+  /** Reads what is left (`latest` still returns its end), then closes its descriptors and removes its file. */
   close(): void {
+    if (this.closed) return;
     this.latest();
     this.closed = true;
     closeSync(this.fd);
     closeSync(this.reader);
+    rmSync(this.folder, { recursive: true, force: true });
   }
 }
