@@ -22,6 +22,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { startProxy } from '../src/proxy/stammer-proxy';
 import { localFile } from '../src/storage/local-file';
 import { CLI, median, printTable, startServer } from './bench-kit';
+import { removeIfInterrupted, undoOnSignals } from './bench-interrupt';
 import { freePort } from '../src/test-support/processes';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
     .strict()
     .help()
     .parseAsync();
+  undoOnSignals();
   const work = await mkdtemp(join(tmpdir(), 'wirestate-bench-hello-'));
+  const workRemoved = removeIfInterrupted(work);
   const root = join(work, 'root');
   await mkdir(root);
   await writeFile(join(root, 'small.bin'), Buffer.alloc(FILE_SIZE, 'x'));
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
   } finally {
     for (const server of servers) server.stop();
     await rm(work, { recursive: true, force: true });
+    workRemoved();
   }
 }
 

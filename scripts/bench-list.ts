@@ -20,6 +20,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { localFile } from '../src/storage/local-file';
 import { run } from '../src/test-support/processes';
 import { CLI, median, printTable, startServer } from './bench-kit';
+import { removeIfInterrupted, undoOnSignals } from './bench-interrupt';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 /** Files written at once while the folder is filled. */
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
     .strict()
     .help()
     .parseAsync();
+  undoOnSignals();
   const work = await mkdtemp(join(tmpdir(), 'wirestate-bench-list-'));
+  const workRemoved = removeIfInterrupted(work);
   const root = join(work, 'root');
   await mkdir(root);
   for (let first = 0; first < args.files; first += FILL_BATCH) {
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
   } finally {
     server.stop();
     await rm(work, { recursive: true, force: true });
+    workRemoved();
   }
 }
 
