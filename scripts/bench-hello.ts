@@ -8,7 +8,7 @@
  */
 import type { ClientActor } from '../src/engine/session-actor';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
@@ -22,7 +22,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { startProxy } from '../src/proxy/stammer-proxy';
 import { localFile } from '../src/storage/local-file';
 import { CLI, median, printTable, startServer } from './bench-kit';
-import { removeIfInterrupted, undoOnSignals } from './bench-interrupt';
+import { temporaryFolder, undoOnSignals } from './bench-interrupt';
 import { freePort } from '../src/test-support/processes';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
@@ -42,8 +42,7 @@ async function main(): Promise<void> {
     .help()
     .parseAsync();
   undoOnSignals();
-  const work = await mkdtemp(join(tmpdir(), 'wirestate-bench-hello-'));
-  const workRemoved = removeIfInterrupted(work);
+  const { path: work, remove: removeWork } = await temporaryFolder(tmpdir(), 'wirestate-bench-hello-');
   const root = join(work, 'root');
   await mkdir(root);
   await writeFile(join(root, 'small.bin'), Buffer.alloc(FILE_SIZE, 'x'));
@@ -110,8 +109,7 @@ async function main(): Promise<void> {
     printTable(rows);
   } finally {
     for (const server of servers) server.stop();
-    await rm(work, { recursive: true, force: true });
-    workRemoved();
+    await removeWork();
   }
 }
 

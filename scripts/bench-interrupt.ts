@@ -4,6 +4,8 @@
  * A step registers while its thing exists and unregisters once it has undone it itself.
  */
 import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const steps = new Set<() => void>();
 
@@ -13,9 +15,21 @@ export function undoIfInterrupted(undo: () => void): () => void {
   return () => void steps.delete(undo);
 }
 
-/** `undoIfInterrupted` for a folder: removes it whole. */
-export const removeIfInterrupted = (folder: string): (() => void) =>
-  undoIfInterrupted(() => rmSync(folder, { recursive: true, force: true }));
+/** A new folder under `under` (named `prefix` and six characters), removed by `remove` or by a signal before it. */
+export async function temporaryFolder(
+  under: string,
+  prefix: string,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(under, prefix));
+  const removed = undoIfInterrupted(() => rmSync(path, { recursive: true, force: true }));
+  return {
+    path,
+    remove: async () => {
+      await rm(path, { recursive: true, force: true });
+      removed();
+    },
+  };
+}
 
 /** On SIGINT or SIGTERM: every registered step, newest first, then exit as the signal would (130, 143). */
 export function undoOnSignals(): void {

@@ -53,12 +53,11 @@ export async function startServer(
   timeoutSeconds: number,
   port?: number,
 ): Promise<Server> {
-  const { output, server, failure } = spawnServer(name, command, argv);
-  const deadline = performance.now() + timeoutSeconds * 1000;
+  const { output, server, failure } = spawnServer(name, command, argv, timeoutSeconds);
   for (;;) {
     const match = listening.exec(output.latest());
     if (match) return { ...server, port: port ?? Number(match[1]) };
-    const failed = failure() ?? (performance.now() > deadline ? `not listening within ${timeoutSeconds} s` : undefined);
+    const failed = failure();
     if (failed) {
       server.stop();
       throw new Error(`${name}: ${failed}: ${output.latest().slice(-300)}`);
@@ -78,10 +77,9 @@ export async function startServerOnPort(
   port: number,
   timeoutSeconds: number,
 ): Promise<Server> {
-  const { output, server, failure } = spawnServer(name, command, argv);
-  const deadline = performance.now() + timeoutSeconds * 1000;
+  const { output, server, failure } = spawnServer(name, command, argv, timeoutSeconds);
   while (!(await accepts(port))) {
-    const failed = failure() ?? (performance.now() > deadline ? `not listening within ${timeoutSeconds} s` : undefined);
+    const failed = failure();
     if (failed) {
       server.stop();
       throw new Error(`${name} not listening on ${port}, ${failed}: ${output.latest().trim().slice(-300)}`);
@@ -92,18 +90,21 @@ export async function startServerOnPort(
 }
 
 /**
- * A server's process and output file, the Server it is before its port is known, and why it failed to start if
- * it did: it could not be run at all, or it ended. Killed, its output removed, if a signal stops the bench.
+ * A server's process and output file, the Server it is before its port is known, and why it has failed to start,
+ * if it has: it could not be run at all, it ended, or `timeoutSeconds` passed. Killed, its output removed, if a
+ * signal stops the bench.
  */
-function spawnServer(name: string, command: string, argv: string[]) {
+function spawnServer(name: string, command: string, argv: string[], timeoutSeconds: number) {
   const output = new ServerOutput();
   const child = spawn(command, argv, { stdio: ['ignore', output.fd, output.fd] });
+  const deadline = performance.now() + timeoutSeconds * 1000;
   let notRun: Error | undefined;
   child.once('error', (error) => (notRun = error));
   const failure = (): string | undefined => {
     if (notRun) return `could not be run (${notRun.message})`;
     const ended = child.exitCode ?? child.signalCode;
-    return ended === null ? undefined : `exited ${String(ended)} before listening`;
+    if (ended !== null) return `exited ${String(ended)} before listening`;
+    return performance.now() > deadline ? `not listening within ${timeoutSeconds} s` : undefined;
   };
   const stop = () => {
     child.kill('SIGKILL');

@@ -7,7 +7,7 @@
  * the downloads are bounded in count, every process and transfer in time.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
@@ -20,7 +20,7 @@ import { connectTcp } from '../src/loop/tcp-connect';
 import { localFile } from '../src/storage/local-file';
 import { run } from '../src/test-support/processes';
 import { CLI, median, printTable, startServer } from './bench-kit';
-import { removeIfInterrupted, undoOnSignals } from './bench-interrupt';
+import { temporaryFolder, undoOnSignals } from './bench-interrupt';
 
 const silent = winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
 /** Files written at once while the folder is filled. */
@@ -37,8 +37,7 @@ async function main(): Promise<void> {
     .help()
     .parseAsync();
   undoOnSignals();
-  const work = await mkdtemp(join(tmpdir(), 'wirestate-bench-list-'));
-  const workRemoved = removeIfInterrupted(work);
+  const { path: work, remove: removeWork } = await temporaryFolder(tmpdir(), 'wirestate-bench-list-');
   const root = join(work, 'root');
   await mkdir(root);
   for (let first = 0; first < args.files; first += FILL_BATCH) {
@@ -93,8 +92,7 @@ async function main(): Promise<void> {
     ]);
   } finally {
     server.stop();
-    await rm(work, { recursive: true, force: true });
-    workRemoved();
+    await removeWork();
   }
 }
 

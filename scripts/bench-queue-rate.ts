@@ -8,7 +8,6 @@
  * memory and with AOF `appendfsync always` in the on-disk folder: a send counts once Redis replied.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -23,7 +22,7 @@ import {
   startServerOnPort,
   type Server,
 } from './bench-kit';
-import { removeIfInterrupted } from './bench-interrupt';
+import { temporaryFolder } from './bench-interrupt';
 import { freePort } from '../src/test-support/processes';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
@@ -62,11 +61,11 @@ const REDIS_CLIENT: Client = {
 
 export async function benchQueueRate(options: QueueOptions): Promise<void> {
   const servers: (Server & { client: Client })[] = [];
-  const folders: { path: string; removed: () => void }[] = [];
+  const folders: (() => Promise<void>)[] = [];
   /** A new folder under `under`, removed at the end, or by the signal that stops the bench. */
   const folderIn = async (under: string, prefix: string) => {
-    const path = await mkdtemp(join(under, prefix));
-    folders.push({ path, removed: removeIfInterrupted(path) });
+    const { path, remove } = await temporaryFolder(under, prefix);
+    folders.push(remove);
     return path;
   };
   const store = async (under: string) => [
@@ -177,10 +176,7 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
     ]);
   } finally {
     for (const server of servers) server.stop();
-    for (const { path, removed } of folders) {
-      await rm(path, { recursive: true, force: true });
-      removed();
-    }
+    for (const remove of folders) await remove();
   }
 }
 

@@ -5,7 +5,6 @@
  * is on loopback; every loop is bounded in count, every process in time (--timeout).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -16,7 +15,7 @@ import { benchCli } from './bench-cli';
 import { benchQueueRate } from './bench-queue-rate';
 import { benchSmallRequests } from './bench-small-requests';
 import { machineState } from './machine-state';
-import { removeIfInterrupted, undoOnSignals } from './bench-interrupt';
+import { temporaryFolder, undoOnSignals } from './bench-interrupt';
 
 const PARTS = ['bulk', 'small', 'cli', 'queue'] as const;
 
@@ -84,8 +83,7 @@ async function main(): Promise<void> {
   const warm = args.warm ?? (quick ? 500 : 3000);
   const parts = new Set(args.only ?? PARTS);
   undoOnSignals();
-  const work = await mkdtemp(join(args.dir, 'wirestate-bench-'));
-  const workRemoved = removeIfInterrupted(work);
+  const { path: work, remove: removeWork } = await temporaryFolder(args.dir, 'wirestate-bench-');
   const began = performance.now();
   const machine = machineState();
   console.log(`wirestate bench${quick ? ' --quick' : ''}: ${machine.start}; node ${process.version}`);
@@ -134,8 +132,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await rm(work, { recursive: true, force: true });
-    workRemoved();
+    await removeWork();
   }
   console.log(`\ndone in ${((performance.now() - began) / 1000).toFixed(0)} s; ${machine.end()}`);
 }

@@ -21,6 +21,7 @@ export class ServerOutput {
   /** The descriptor to hand the server as its stdout and stderr (`spawn`'s `stdio`). */
   readonly fd: number;
   private readonly reader: number;
+  private readonly buffer = Buffer.allocUnsafe(READ_SIZE);
   private read = 0;
   /** The end of what was read, kept so that a `Mark-Compact` split between two reads is counted. */
   private carried = '';
@@ -41,10 +42,9 @@ export class ServerOutput {
   /** What the server wrote since the last look, its Mark-Compacts counted; the last 4 KiB of its output. */
   latest(): string {
     if (this.closed) return this.lately;
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
-    for (let count; (count = readSync(this.reader, buffer, 0, READ_SIZE, this.read)) > 0;) {
+    for (let count; (count = readSync(this.reader, this.buffer, 0, READ_SIZE, this.read)) > 0;) {
       this.read += count;
-      const fresh = buffer.toString('latin1', 0, count);
+      const fresh = this.buffer.toString('latin1', 0, count);
       const text = this.carried + fresh;
       this.collections += countMarkCompacts(text);
       this.carried = text.slice(-(MARK_COMPACT.length - 1));

@@ -43,14 +43,13 @@ const start = async (...flags: string[]) =>
   (server = await startCliServer(['share', 'server', '0', '--host', '127.0.0.1', '--root', shared, ...flags]));
 const client = (...args: string[]) => wirestate(['share', 'client', '127.0.0.1', String(server!.port), ...args], here);
 
-/** Sends raw bytes, keeps its side open like the originals, and returns everything until the server closes. */
 /**
  * The end line of the connection that put `name`, logged after `from`: waits for its request line, then for its
  * `interrupted` or `stored`. Another connection's end line may come after `from` too (a test's client exits before
  * the server writes the end of its connection), so the id in brackets picks this one's.
  */
 async function endOfPut(from: number, name: string): Promise<string> {
-  const asked = new RegExp(`\\[(c\\d+)\\] put "${name.replace('.', '\\.')}"`);
+  const asked = new RegExp(`\\[(c\\d+)\\] put "${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`);
   await loggedAfter(server!, from, asked);
   const id = asked.exec(server!.output().slice(from))![1];
   const ended = new RegExp(`\\[${id}\\] (interrupted|stored)[^\\n]*`);
@@ -58,6 +57,7 @@ async function endOfPut(from: number, name: string): Promise<string> {
   return ended.exec(server!.output().slice(from))![0];
 }
 
+/** Sends raw bytes, keeps its side open like the originals, and returns everything until the server closes. */
 async function raw(bytes: string): Promise<Buffer> {
   const socket = connect({ host: '127.0.0.1', port: server!.port });
   socket.write(bytes);

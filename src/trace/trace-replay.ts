@@ -53,6 +53,8 @@ export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<R
   /** As recorded: every input. Cut: the time before the peer first spoke, then the bytes go, then `after`. */
   const before: ReplayInput[] = [];
   const after: ReplayInput[] = [];
+  /** Where the peer's end or error goes, and the time after its last action. */
+  const last = inOrder ? before : after;
   const chunks: Buffer[] = [];
   /** Cut: the time from the peer's first bytes to its last, which passes quietly once they have gone. */
   let across = 0;
@@ -71,9 +73,8 @@ export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<R
       else across += entry.t - peerT;
       (inOrder ? before : chunks).push(chunkBytes(entry));
     } else if ('end' in entry || 'error' in entry) {
-      const into = inOrder ? before : after;
-      timeUntil(entry.t, into);
-      into.push('end' in entry ? { end: true } : { error: entry.error });
+      timeUntil(entry.t, last);
+      last.push('end' in entry ? { end: true } : { error: entry.error });
     } else {
       machineT = entry.t;
       continue;
@@ -81,7 +82,7 @@ export function* inputsFromTrace(trace: Trace, requested: Chunking): Generator<R
     peerT = entry.t;
     spoke = true;
   }
-  if (machineT > peerT) (inOrder ? before : after).push({ wait: machineT - peerT });
+  timeUntil(machineT, last);
   yield* before;
   if (inOrder) return;
   // One chunk (a trace holding one big frame) is cut as it is: concat would copy it whole.
