@@ -24,6 +24,8 @@ import {
 } from './bench-kit';
 import { temporaryFolder } from './bench-interrupt';
 import { freePort } from '../src/test-support/processes';
+import { machineAloneMs } from './machine-alone';
+import { MACHINE_ALONE } from './bench-small-requests';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
 const ORIGINAL = 'original (seedpeer)';
@@ -150,6 +152,9 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
         entry.cpuSeconds += serverCpuSeconds(entry.server) - cpuBefore;
       }
     }
+    for (const server of servers) server.stop();
+    // With no server running: the floor under wirestate's CPU per message, its machines' own share.
+    const machineMs = await machineAloneMs(['queue', String(options.messages * options.rounds)], options.timeout);
     console.log(
       `\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians) after ${options.warm} unmeasured send-receive pairs per server`,
     );
@@ -173,6 +178,7 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
         // Each message is sent once and received once: the CPU of both operations.
         figure((entry.cpuSeconds * 1000) / (options.messages * options.rounds), 3),
       ]),
+      [MACHINE_ALONE, '–', '–', '–', '–', figure(machineMs, 3)],
     ]);
   } finally {
     for (const server of servers) server.stop();

@@ -18,9 +18,12 @@ import {
   startServer,
   type Server,
 } from './bench-kit';
+import { machineAloneMs } from './machine-alone';
 
 const YARDSTICK = join(__dirname, 'yardstick-server.js');
 const FILE_SIZE = 1024;
+/** The row of what wirestate's machine costs by itself (machine-alone.ts). */
+export const MACHINE_ALONE = "wirestate's machine alone (no socket)";
 
 export interface SmallOptions {
   requests: number;
@@ -96,6 +99,8 @@ export async function benchSmallRequests(options: SmallOptions): Promise<void> {
   } finally {
     for (const server of fresh) server.stop();
   }
+  // With no server running: the floor under wirestate's CPU per request, its machine's own share.
+  const machineMs = await machineAloneMs(['download', root, String(options.requests)], options.timeout);
 
   console.log(
     `\nsmall requests: ${tallies[0].milliseconds.length} round trips of a ${FILE_SIZE} B download per server, one at a time, alternating blocks, after ${options.warm} unmeasured ones; ${options.idle} idle connections`,
@@ -113,6 +118,7 @@ export async function benchSmallRequests(options: SmallOptions): Promise<void> {
       figure(tally.idleKiB, 1),
     ]);
   }
+  rows.push([MACHINE_ALONE, '–', '–', '–', figure(machineMs, 3), '–']);
   printTable(rows);
 }
 
