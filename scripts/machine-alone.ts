@@ -13,6 +13,7 @@ import { createActor } from 'xstate';
 import { FramePump } from '../src/engine/frame-pump';
 import type { ConnectionSpec } from '../src/engine/protocol';
 import { onWireCommands } from '../src/engine/wire-commands';
+import { releaseWhenOver } from '../src/engine/release-when-over';
 import type { SessionActor } from '../src/engine/session-actor';
 import { ioFirstClock } from '../src/loop/io-first-clock';
 import { outcomeOf } from '../src/loop/session';
@@ -32,6 +33,7 @@ interface PeerStep {
 function runAlone(spec: ConnectionSpec, steps: PeerStep[], expectWritten: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const actor: SessionActor = createActor(spec.logic, { input: spec.input, clock: ioFirstClock });
+    releaseWhenOver(actor, spec);
     const pump = new FramePump(actor, spec.decoder);
     let written = 0;
     let next = 0;

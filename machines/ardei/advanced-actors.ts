@@ -1,5 +1,5 @@
 /** The advanced ardei variant's effects, as the actors its server and client machines declare. */
-import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromPromise } from 'xstate';
 import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSink, fileSource } from '../../src/engine/file-actors';
 import type { DownloadFolder } from '../../src/storage/download-folder';
@@ -14,11 +14,6 @@ export function advancedServerActors(files: AdvancedFiles) {
     ),
     lookup: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
-    ),
-    holdNames: fromCallback<EventObject, { owner: string }>(
-      ({ input }) =>
-        () =>
-          files.release(input.owner),
     ),
     source: fileSource(({ ref, size }) => files.read(ref, size)),
   };

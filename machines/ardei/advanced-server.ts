@@ -6,7 +6,7 @@
  * framed (`929Z` or a newline, advanced-readers.ts), so no quiet period
  * applies: a command split over writes waits for its end, as the original's does.
  */
-import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { rearmedByProgress, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
@@ -100,7 +100,6 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
     actors: {
       directory: fromPromise<{ folders: string[]; files: string[] } | undefined, string>(unprovided('directory')),
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookup')),
-      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
     },
     actions: {
@@ -121,7 +120,6 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
-    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'send_key',
     on: interruptedOnSocketError,
     states: {

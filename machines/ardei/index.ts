@@ -102,6 +102,7 @@ export function ardeiAdvancedServer(files: AdvancedFiles, options: AdvancedServe
       logic,
       input: extended(options, { owner: connectionId }),
       decoder: new AdvancedRequestReader(options.maxRequest),
+      release: () => files.release(connectionId),
     }),
   };
 }

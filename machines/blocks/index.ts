@@ -30,6 +30,7 @@ export function blocksServer(files: BlocksFiles, options: BlocksServerOptions): 
       logic,
       input: extended(options, { owner: connectionId }),
       decoder: new TextRequestReader(1, options.maxRequest),
+      release: () => files.release(connectionId),
     }),
   };
 }

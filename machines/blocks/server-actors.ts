@@ -1,5 +1,4 @@
 /** The blocks server's effects over a folder, as the actors its machine declares (server.ts). */
-import { fromCallback, type EventObject } from 'xstate';
 import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSource } from '../../src/engine/file-actors';
 import type { DownloadLookup } from '../../src/storage/file-store';
@@ -11,11 +10,6 @@ export function blocksServerActors(files: BlocksFiles) {
   return {
     lookup: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
       files.lookupDownload(input.name, input.owner),
-    ),
-    holdNames: fromCallback<EventObject, { owner: string }>(
-      ({ input }) =>
-        () =>
-          files.release(input.owner),
     ),
     source: fileSource(({ ref, size }) => files.read(ref, size), { readChunk: BLOCK_SIZE }),
   };

@@ -4,7 +4,7 @@
  * 1024 bytes, or answers `ERR <reason>`. Files come from a jailed folder
  * (the transfer server's), so a name can never reach outside it.
  */
-import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
 import { errorCode } from '../../src/storage/errors';
@@ -103,8 +103,6 @@ export const blocksServerMachine = checkTargets<Targeted>()(
     },
     actors: {
       lookup: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookup')),
-      /** Lives as long as the connection; stopping it releases the file it holds. */
-      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
     },
     actions: {
@@ -119,7 +117,6 @@ export const blocksServerMachine = checkTargets<Targeted>()(
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, size: 0, outcome: 'open', bytes: 0 }),
-    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

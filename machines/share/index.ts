@@ -32,6 +32,7 @@ export function shareServer(files: ShareFiles, options: ShareServerOptions): Str
       logic,
       input: extended(options, { owner: connectionId }),
       decoder: new TextRequestReader(1, options.maxRequest),
+      release: () => files.release(connectionId),
     }),
   };
 }

@@ -1,5 +1,5 @@
 /** The share server's effects over a folder, as the actors its machine declares (server.ts). */
-import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromPromise } from 'xstate';
 import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSink, fileSource } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
@@ -23,11 +23,6 @@ export function shareServerActors(files: ShareFiles) {
         : files.reserveUpload(input.name, input.owner),
     ),
     list: fromPromise<string[]>(() => files.list()),
-    holdNames: fromCallback<EventObject, { owner: string }>(
-      ({ input }) =>
-        () =>
-          files.release(input.owner),
-    ),
     source: fileSource(({ ref, size }) => files.read(ref, size)),
     sink: fileSink(({ ref }) => files.receive(ref)),
   };

@@ -6,7 +6,7 @@
  * jail); anything else is answered `cancel`, at once.
  */
 import { isUtf8 } from 'node:buffer';
-import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
 import { errorCode } from '../../src/storage/errors';
@@ -152,8 +152,6 @@ export const shareServerMachine = checkTargets<Targeted>()(
       lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookupDownload')),
       reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
       list: fromPromise<string[]>(unprovided('list')),
-      /** Lives as long as the connection; stopping it releases every name the connection holds. */
-      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
       sink: fileSink(unprovided('sink')),
     },
@@ -189,7 +187,6 @@ export const shareServerMachine = checkTargets<Targeted>()(
         outcome: 'open',
         bytes: 0,
       }),
-    invoke: { src: 'holdNames', input: ({ context }) => ({ owner: context.owner }) },
     initial: 'client_connect',
     on: interruptedOnSocketError,
     states: {

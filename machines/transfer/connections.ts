@@ -38,6 +38,7 @@ export function transferServer(files: ServerFiles, options: TransferServerOption
         resumeKeepSeconds,
       } satisfies ServerInput,
       decoder: new TransferFrameReader('server', { capabilities }),
+      release: () => files.release(connectionId),
     }),
   };
 }

@@ -1,5 +1,5 @@
 /** The transfer server's effects over a store's files, as the actors its machine declares (server.ts). */
-import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromPromise } from 'xstate';
 import { fromAnswer } from '../../src/engine/from-answer';
 import { fileSink, fileSource, type FileTarget, type BulkOptions } from '../../src/engine/file-actors';
 import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
@@ -15,11 +15,6 @@ export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
       files.reserveUpload(input.name, input.owner),
     ),
     checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),
-    holdNames: fromCallback<EventObject, { owner: string }>(
-      ({ input }) =>
-        () =>
-          files.release(input.owner),
-    ),
     source: fileSource(({ ref, size }) => files.read(ref, size), bulk),
     keptUpload: fromPromise<number, { ref: string; id: string }>(
       async ({ input }) => (await files.keptUpload?.(input.ref, input.id)) ?? 0,

@@ -4,7 +4,7 @@
  * happens in actors it declares and whoever runs it supplies with `provide`
  * (`serverActors` in server-actors.ts).
  */
-import { assign, fromCallback, fromPromise, setup, spawnChild, type EventObject } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
@@ -108,7 +108,6 @@ const requestTaken = (
   },
   target,
   actions: [
-    'holdNamesUntilTheEnd' as const,
     {
       type: 'takeRequest' as const,
       params: ({ event }: { event: RequestFrame }) => ({
@@ -137,8 +136,6 @@ export const transferServerMachine = checkTargets<Targeted>()(
       reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
       checkRoom: fromPromise<boolean, FileTarget>(unprovided('checkRoom')),
       keptUpload: fromPromise<number, { ref: string; id: string }>(unprovided('keptUpload')),
-      /** Lives as long as the connection; stopping it releases every name the connection holds. */
-      holdNames: fromCallback<EventObject, { owner: string }>(unprovided('holdNames')),
       source: fileSource(unprovided('source')),
       sink: fileSink(unprovided('sink')),
       /** The served folder's listing as LIST_CHUNKs (list-frames.ts `listingBytes`). */
@@ -146,12 +143,6 @@ export const transferServerMachine = checkTargets<Targeted>()(
     },
     actions: {
       ...bulkActions<ServerContext, ServerEvent, Finish>(),
-      /**
-       * From the request on, the names its lookup holds stay held until the connection ends: stopping this
-       * child, which the machine's end does, releases them. Spawned by the request rather than invoked from
-       * the start, so a connection that has not asked for anything yet holds one actor, not two.
-       */
-      holdNamesUntilTheEnd: spawnChild('holdNames', { input: ({ context }) => ({ owner: context.owner }) }),
       takeRequest: assign(
         (
           _,

@@ -134,6 +134,11 @@ export interface ConnectionSpec {
   logic: AnyStateMachine;
   input: unknown;
   decoder: FrameDecoder;
+  /**
+   * Frees what the connection holds outside its machine (a server's holds on names, name-holds.ts), once its
+   * machine is over: done, failed or stopped (release-when-over.ts).
+   */
+  release?: () => void;
 }
 
 /** A protocol as a server loop sees it: one spec per accepted connection. */

@@ -11,6 +11,7 @@ import { FramePump } from './frame-pump';
 import { NOT_CONNECTED, type ConnectionSpec, type SessionOutcome, type WireCommand } from './protocol';
 import { watchStates } from './state-watch';
 import { onWireCommands } from './wire-commands';
+import { releaseWhenOver } from './release-when-over';
 
 export interface ReplayResult {
   /** Every byte the machine wrote, in order. */
@@ -54,6 +55,7 @@ export async function replay(
       observe?.(event);
     },
   });
+  releaseWhenOver(actor, spec);
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';

@@ -14,6 +14,7 @@ import { formatBytes, formatRate, type Logger } from '../log/logger';
 import { outcomeProse } from '../log/outcome-prose';
 import type { TraceWriter } from '../trace/trace-writer';
 import { extended } from '../engine/extended';
+import { releaseWhenOver } from '../engine/release-when-over';
 
 export interface SessionOptions {
   id: string;
@@ -55,6 +56,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   const inspect =
     observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect, clock: ioFirstClock });
+  releaseWhenOver(actor, spec);
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
   actor.on('session.request', ({ summary, operation, name, event = 'request', level = 'info' }: SessionRequest) => {
