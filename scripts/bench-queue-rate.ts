@@ -24,8 +24,7 @@ import {
 } from './bench-kit';
 import { temporaryFolder } from './bench-interrupt';
 import { freePort } from '../src/test-support/processes';
-import { machineAloneMs } from './machine-alone';
-import { MACHINE_ALONE } from './bench-small-requests';
+import { MACHINE_ALONE, machineAloneMs } from './machine-alone';
 
 const MESSAGE = Buffer.from('m'.repeat(99) + '\n');
 const ORIGINAL = 'original (seedpeer)';
@@ -62,6 +61,8 @@ const REDIS_CLIENT: Client = {
 };
 
 export async function benchQueueRate(options: QueueOptions): Promise<void> {
+  // Before any server runs: the floor under wirestate's CPU per message, its machines' own share.
+  const machineMs = await machineAloneMs(['queue', String(options.messages * options.rounds)], options.timeout);
   const servers: (Server & { client: Client })[] = [];
   const folders: (() => Promise<void>)[] = [];
   /** A new folder under `under`, removed at the end, or by the signal that stops the bench. */
@@ -152,9 +153,6 @@ export async function benchQueueRate(options: QueueOptions): Promise<void> {
         entry.cpuSeconds += serverCpuSeconds(entry.server) - cpuBefore;
       }
     }
-    for (const server of servers) server.stop();
-    // With no server running: the floor under wirestate's CPU per message, its machines' own share.
-    const machineMs = await machineAloneMs(['queue', String(options.messages * options.rounds)], options.timeout);
     console.log(
       `\nqueue: ${options.messages} messages of ${MESSAGE.length} B per case and round, a connection per operation, ${options.rounds} rounds (medians) after ${options.warm} unmeasured send-receive pairs per server`,
     );

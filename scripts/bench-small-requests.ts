@@ -18,12 +18,10 @@ import {
   startServer,
   type Server,
 } from './bench-kit';
-import { machineAloneMs } from './machine-alone';
+import { MACHINE_ALONE, machineAloneMs } from './machine-alone';
 
 const YARDSTICK = join(__dirname, 'yardstick-server.js');
 const FILE_SIZE = 1024;
-/** The row of what wirestate's machine costs by itself (machine-alone.ts). */
-export const MACHINE_ALONE = "wirestate's machine alone (no socket)";
 
 export interface SmallOptions {
   requests: number;

@@ -6,9 +6,12 @@
  * and a queue message sent then received (the in-memory store). Run by the bench as its own process
  * (`node dist/scripts/machine-alone.js download ROOT COUNT` or `... queue COUNT`), which prints the CPU
  * milliseconds per connection (a queue message's send and receive together) of COUNT connections, one after
- * another, after as many unmeasured ones.
+ * another, after as many unmeasured ones. Not through replay (src/engine/replay.ts), which drives a spec the same
+ * way but also watches every state through xstate's inspection and waits a turn of the event loop after each
+ * input: costs of its own, which would be counted as the machine's.
  */
 import { execFile } from 'node:child_process';
+import { undoIfInterrupted } from './bench-interrupt';
 import { createActor } from 'xstate';
 import { FramePump } from '../src/engine/frame-pump';
 import type { ConnectionSpec } from '../src/engine/protocol';
@@ -22,6 +25,9 @@ import { transferServer } from '../machines/transfer/connections';
 import { queueServer } from '../machines/queue/connections';
 import { MessageQueue } from '../machines/queue/message-queue';
 import { DEFAULT_MAX_MESSAGE } from '../machines/queue/codec';
+
+/** The row of the bench's tables that shows this figure. */
+export const MACHINE_ALONE = "wirestate's machine alone (no socket)";
 
 /** What the peer sends once the machine has written `afterWritten` bytes: bytes, or the end of its side. */
 interface PeerStep {
@@ -118,12 +124,20 @@ async function cpuMsPer(connection: () => Promise<void>, count: number): Promise
 /** Runs this script as its own process: the CPU ms per connection it prints. */
 export function machineAloneMs(args: string[], timeoutSeconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [__filename, ...args], { timeout: timeoutSeconds * 1000 }, (error, stdout, stderr) => {
-      const ms = Number(stdout.trim());
-      if (error) reject(new Error(`machine-alone ${args.join(' ')}: ${stderr.trim() || error.message}`));
-      else if (!Number.isFinite(ms)) reject(new Error(`machine-alone printed ${JSON.stringify(stdout)}`));
-      else resolve(ms);
-    });
+    const child = execFile(
+      process.execPath,
+      [__filename, ...args],
+      { timeout: timeoutSeconds * 1000 },
+      (error, stdout, stderr) => {
+        ended();
+        const ms = Number(stdout.trim());
+        if (error) reject(new Error(`machine-alone ${args.join(' ')}: ${stderr.trim() || error.message}`));
+        else if (!Number.isFinite(ms)) reject(new Error(`machine-alone printed ${JSON.stringify(stdout)}`));
+        else resolve(ms);
+      },
+    );
+    // Killed with the bench's servers if a signal stops the bench meanwhile.
+    const ended = undoIfInterrupted(() => child.kill('SIGKILL'));
   });
 }
 
