@@ -17,6 +17,7 @@ import { FramePump } from '../src/engine/frame-pump';
 import type { ConnectionSpec } from '../src/engine/protocol';
 import { onWireCommands } from '../src/engine/wire-commands';
 import { releaseWhenOver } from '../src/engine/release-when-over';
+import { watchIdle } from '../src/engine/idle-watchdog';
 import type { SessionActor } from '../src/engine/session-actor';
 import { ioFirstClock } from '../src/loop/io-first-clock';
 import { outcomeOf } from '../src/loop/session';
@@ -40,6 +41,7 @@ function runAlone(spec: ConnectionSpec, steps: PeerStep[], expectWritten: number
   return new Promise((resolve, reject) => {
     const actor: SessionActor = createActor(spec.logic, { input: spec.input, clock: ioFirstClock });
     releaseWhenOver(actor, spec);
+    watchIdle(actor);
     const pump = new FramePump(actor, spec.decoder);
     let written = 0;
     let next = 0;

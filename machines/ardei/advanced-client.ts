@@ -15,10 +15,9 @@ import { assign, fromPromise, setup } from 'xstate';
 import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { checkRoomState } from '../../src/engine/check-room-state';
-import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, peerIdleFails } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
 import { errorCode } from '../../src/storage/errors';
-import { idleDelay } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
   outcomeFrom,
@@ -173,7 +172,6 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
       answersDl: ({ context }, params: { text: string }) =>
         context.asked !== undefined && announcedSize(params.text) !== undefined,
     },
-    delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) =>
@@ -192,8 +190,10 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
     states: {
       wait_key: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
-        on: { 'frame.key': { target: 'ready', actions: { type: 'write', params: { bytes: CLIENT_KEY } } } },
+        on: {
+          ...peerIdleFails(FAILED),
+          'frame.key': { target: 'ready', actions: { type: 'write', params: { bytes: CLIENT_KEY } } },
+        },
       },
       ready: {
         tags: [READING_TAG, QUIET_TAG],
@@ -224,8 +224,8 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
       },
       wait_reply: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           'frame.reply': [
             {
               guard: { type: 'answersDl', params: ({ event }) => ({ text: event.text }) },
@@ -324,8 +324,8 @@ export const ardeiAdvancedClientMachine = checkTargets<Targeted>()(
       },
       wait_close: {
         tags: [READING_TAG, QUIET_TAG],
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           ...unsolicited,
           'socket.end': {
             target: 'session_complete',

@@ -9,9 +9,8 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { rearmedByProgress, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
-import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import type { DownloadLookup, OutgoingFile } from '../../src/storage/file-store';
@@ -116,7 +115,6 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
       isDlAlone: is('dl'),
       isQuit: is('quit'),
     },
-    delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { command: '', cwd: '', commands: 0, size: 0, outcome: 'open', bytes: 0 }),
@@ -125,13 +123,12 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
     states: {
       send_key: {
         entry: [{ type: 'write', params: { bytes: SERVER_KEY } }, 'flush'],
-        ...waitsForPeer(FAILED),
-        on: { 'wire.flushed': 'wait_key' },
+        on: { ...peerIdleFails(FAILED), 'wire.flushed': 'wait_key' },
       },
       wait_key: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           // The key is the connection's first request: announcing it meets the request deadline, so a person may take
           // their time at the prompt (the idle timeout bounds that); each command then has a deadline of its own.
           'frame.key': {
@@ -150,10 +147,9 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
       },
       wait_command: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
-          // A reader still taking a file it asked for is no idle client: its acknowledgements re-arm the idle timer.
-          ...rearmedByProgress('wait_command'),
+          ...peerIdleFails(FAILED),
+          // A reader still taking a file it asked for is no idle client: its acknowledgements start the idle watchdog over.
           'frame.command': { target: 'run_command', actions: assign({ command: ({ event }) => event.text }) },
           'socket.end': {
             target: 'session_complete',

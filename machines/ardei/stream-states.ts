@@ -4,7 +4,7 @@
  * provides `writeSegment` and `countSegment`, the `segmentsLeft` guard and
  * the `interval` delay.
  */
-import { rearmedByProgress, waitsForPeer } from '../../src/engine/bulk-states';
+import { peerIdleFails } from '../../src/engine/bulk-states';
 import { FLOW_CONTROL_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 
@@ -27,8 +27,9 @@ export function streamsSegments(doneTarget: StateTarget) {
 }
 
 /**
- * The same over TCP, where a full socket waits on the reader: one that takes nothing more for the idle timeout (no
- * acknowledgement re-arms it, the loop's `wire.progress`) fails the stream at `failedTarget`, as a stalled file does.
+ * The same over TCP, where a full socket waits on the reader: one that takes nothing more for the idle timeout (each
+ * acknowledgement, the loop's `wire.progress`, starts the idle watchdog over) fails the stream at `failedTarget`, as
+ * a stalled file does.
  */
 export function streamsSegmentsToReader(doneTarget: StateTarget, failedTarget: StateTarget) {
   const stream = streamsSegments(doneTarget);
@@ -37,7 +38,7 @@ export function streamsSegmentsToReader(doneTarget: StateTarget, failedTarget: S
     ...stream,
     states: {
       ...stream.states,
-      socket_full: { ...full, ...waitsForPeer(failedTarget), on: { ...full.on, ...rearmedByProgress('socket_full') } },
+      socket_full: { ...full, on: { ...peerIdleFails(failedTarget), ...full.on } },
     },
   };
 }

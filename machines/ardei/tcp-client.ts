@@ -7,7 +7,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { idleDelay } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import {
   finishAction,
   interruptedOnSocketError,
@@ -97,7 +97,6 @@ export function createArdeiTcpClient() {
     guards: {
       pastAsked: ({ context }) => bytesPastAsked(extended(context, { transport: 'tcp' })) > 0,
     },
-    delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { head: Buffer.alloc(0), outcome: 'open', bytes: 0 }),
@@ -106,12 +105,10 @@ export function createArdeiTcpClient() {
     states: {
       send_request: {
         entry: [{ type: 'write', params: ({ context }) => ({ bytes: Buffer.from(context.request) }) }, 'flush'],
-        after: { idle: timedOut },
-        on: { 'wire.flushed': 'receiving' },
+        on: { [PEER_IDLE_EVENT]: timedOut, 'wire.flushed': 'receiving' },
       },
       receiving: {
         tags: [READING_TAG, BULK_TAG],
-        after: { idle: timedOut },
         always: {
           guard: 'pastAsked',
           target: 'failed',
@@ -125,6 +122,7 @@ export function createArdeiTcpClient() {
           },
         },
         on: {
+          [PEER_IDLE_EVENT]: timedOut,
           'frame.bytes': {
             target: 'receiving',
             reenter: true,

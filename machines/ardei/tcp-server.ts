@@ -9,7 +9,6 @@ import { assign, emit, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
-import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
 import type { TextRequestFrame } from '../../src/engine/text-request-reader';
@@ -100,7 +99,6 @@ export function createArdeiTcpServer() {
     },
     delays: {
       quiet: rules.quiet,
-      idle: idleDelay,
       preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS,
       interval: ({ context }) => stream(context).intervalMs,
     },

@@ -7,7 +7,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { idleDelay } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import {
   BULK_TAG,
@@ -70,7 +70,7 @@ export function createArdeiUdpClient() {
         );
       },
     },
-    delays: { idle: idleDelay, silence: ({ context }) => context.silenceMs },
+    delays: { silence: ({ context }) => context.silenceMs },
   }).createMachine({
     id: 'ardei-udp-client',
     context: ({ input }) => extended(input, { head: Buffer.alloc(0), datagrams: 0, outcome: 'open', bytes: 0 }),
@@ -83,16 +83,14 @@ export function createArdeiUdpClient() {
       },
       wait_reply: {
         tags: READING_TAG,
-        after: {
-          idle: {
+        on: {
+          [PEER_IDLE_EVENT]: {
             target: 'failed',
             actions: {
               type: 'finish',
               params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no answer from the server' },
             },
           },
-        },
-        on: {
           'frame.bytes': [
             { guard: { type: 'prepared', params: ({ event }) => ({ bytes: event.bytes }) }, target: 'receiving_data' },
             {

@@ -5,10 +5,9 @@
  */
 import { fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, peerIdleFails } from '../../src/engine/bulk-states';
 import { fileSink, type SinkEvent } from '../../src/engine/file-actors';
 import { checkRoomState } from '../../src/engine/check-room-state';
-import { idleDelay } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
   outcomeFrom,
@@ -69,7 +68,6 @@ export const blocksClientMachine = checkTargets<Targeted>()(
       sink: fileSink(unprovided('sink')),
     },
     actions: bulkActions<Context, Event>(),
-    delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { size: 0, outcome: 'open', bytes: 0 }),
@@ -95,14 +93,13 @@ export const blocksClientMachine = checkTargets<Targeted>()(
           { type: 'write', params: ({ context }) => ({ bytes: encodeFileRequest(context.serverName) }) },
           'flush',
         ],
-        ...waitsForPeer(FAILED),
         // The name's newline ends the request; the client's side stays open until the file is stored.
-        on: { 'wire.flushed': 'wait_answer' },
+        on: { ...peerIdleFails(FAILED), 'wire.flushed': 'wait_answer' },
       },
       wait_answer: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           'frame.ok': {
             target: 'check_room',
             actions: { type: 'setSize', params: ({ event }) => ({ size: event.size }) },

@@ -9,7 +9,7 @@ import { bulkActions } from '../../src/engine/bulk-actions';
 import { sendFromSource } from '../../src/engine/bulk-states';
 import { errorCode } from '../../src/storage/errors';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
-import { idleDelay } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { refusalCode, refusalDetail, type StorageCode } from '../../src/storage/lookup-refusal';
 import type { SessionOutcome, WireEvent, MachineEmitted } from '../../src/engine/protocol';
@@ -113,7 +113,7 @@ export const blocksServerMachine = checkTargets<Targeted>()(
       ),
     },
     guards: rules.guards,
-    delays: { quiet: rules.quiet, idle: idleDelay },
+    delays: { quiet: rules.quiet },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, size: 0, outcome: 'open', bytes: 0 }),
@@ -158,7 +158,7 @@ export const blocksServerMachine = checkTargets<Targeted>()(
           },
         },
       },
-      send_refusal: { after: { idle: at('failed') }, on: { 'wire.flushed': 'request_complete' } },
+      send_refusal: { on: { [PEER_IDLE_EVENT]: at('failed'), 'wire.flushed': 'request_complete' } },
       send_file: {
         entry: { type: 'write', params: ({ context }) => ({ bytes: encodeOk(context.size) }) },
         ...sendFromSource({

@@ -5,7 +5,7 @@
  * STORED_TOKEN; not offered (an original server), it sends plainly, as the seed.
  */
 import { READING_TAG } from '../../src/engine/protocol';
-import { rearmedByProgress } from '../../src/engine/bulk-states';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { mayStillBe, OFFER_TOKEN, OFFER_WAIT_MS, SEND_TOKEN, startsWith, STORED_TOKEN } from './store-confirmation';
 
@@ -110,19 +110,17 @@ export function confirmClientStates<TimedOut, NotKept, Failed extends string>(
       },
     },
     send_confirmed_message: {
-      after: { idle: timedOut },
       on: {
-        ...rearmedByProgress('send_confirmed_message'),
+        [PEER_IDLE_EVENT]: timedOut,
         'wire.flushed': { target: 'wait_stored_reply', actions: 'end' as const },
         'socket.error': notKept,
       },
     },
     wait_stored_reply: {
       tags: READING_TAG,
-      after: { idle: timedOut },
       on: {
+        [PEER_IDLE_EVENT]: timedOut,
         // The message's last bytes may still be leaving the kernel (a slow link): that is progress, not idleness.
-        ...rearmedByProgress('wait_stored_reply'),
         'frame.bytes': { actions: appendEvent },
         'socket.end': [
           {

@@ -4,7 +4,7 @@
  * `confirm_stored` answers a message that asked for it once the message is kept.
  * A request without the SEND token is read as the seed's, GET or message.
  */
-import { idleDelay } from '../../src/engine/idle';
+import { idleDelay, PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { READING_TAG } from '../../src/engine/protocol';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { isGet, mayStillBeGet } from './codec';
@@ -75,7 +75,6 @@ export function confirmServerStates<TimedOut>(timedOut: TimedOut) {
     offered: {
       tags: READING_TAG,
       after: {
-        idle: timedOut,
         // Bytes that came while a busy server was not reading are read before this fires: only a still-silent
         // connection is offered (a client whose GET was merely late must not get the offer in its reply).
         settle: {
@@ -93,6 +92,7 @@ export function confirmServerStates<TimedOut>(timedOut: TimedOut) {
         { guard: 'offeredMessage' as const, target: 'receiving_message' },
       ],
       on: {
+        [PEER_IDLE_EVENT]: timedOut,
         'frame.bytes': {
           actions: {
             type: 'append' as const,

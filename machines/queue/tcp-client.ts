@@ -13,8 +13,7 @@ import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome
 import { clientContext, startByMode, type QueueClientInput } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { overMaxSize, toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
-import { idleDelay } from '../../src/engine/idle';
-import { rearmedByProgress } from '../../src/engine/bulk-states';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { CANNOT_CONFIRM, confirmClient, confirmClientStates, offerWaitDelay } from './confirm-client-states';
@@ -81,7 +80,7 @@ export function createQueueTcpClient(message: Buffer) {
       noteFallback: assign({ fellBack: true }),
       countMessage: assign({ bytes: ({ context }) => context.message.length }),
     },
-    delays: { idle: idleDelay, offerWait: offerWaitDelay },
+    delays: { offerWait: offerWaitDelay },
     guards: {
       awaitsOffer: ({ context }) => confirmClient.awaitsOffer(context),
       offerHeard: ({ context }) => confirmClient.offerHeard(context),
@@ -103,18 +102,16 @@ export function createQueueTcpClient(message: Buffer) {
       ...confirmClientStates(timedOut, { guard: 'resetByServer' as const, ...notKept }, FAILED),
 
       send_message: {
-        after: { idle: timedOut },
         on: {
-          ...rearmedByProgress('send_message'),
+          [PEER_IDLE_EVENT]: timedOut,
           'wire.flushed': { target: 'wait_message_stored', actions: 'end' },
           'socket.error': { guard: 'resetByServer', ...notKept },
         },
       },
       wait_message_stored: {
         tags: READING_TAG,
-        after: { idle: timedOut },
         on: {
-          ...rearmedByProgress('wait_message_stored'),
+          [PEER_IDLE_EVENT]: timedOut,
           'socket.end': {
             target: 'message_sent',
             actions: [
@@ -153,7 +150,6 @@ export function createQueueTcpClient(message: Buffer) {
       },
       receiving_message: {
         tags: READING_TAG,
-        after: { idle: timedOut },
         always: {
           guard: 'overCap',
           target: 'failed',
@@ -163,6 +159,7 @@ export function createQueueTcpClient(message: Buffer) {
           },
         },
         on: {
+          [PEER_IDLE_EVENT]: timedOut,
           'frame.bytes': {
             target: 'receiving_message',
             reenter: true,

@@ -23,7 +23,7 @@ import type { TakenMessage } from './message-store';
 import { storeDeclarations } from './store-actors';
 import { takeActions, takeThenSend, takenId } from './take-message';
 import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
-import { idleDelay } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -93,7 +93,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       dropSendToken: assign(({ context }) => confirmServer.withoutSendToken(context)),
       ...takeActions<Context, Event>(),
     },
-    delays: { idle: idleDelay, offer: offerDelay, settle: SETTLE_MS },
+    delays: { offer: offerDelay, settle: SETTLE_MS },
     guards: {
       offering: ({ context }) => confirmServer.offering(context),
       asksConfirmation: ({ context }) => confirmServer.asksConfirmation(context),
@@ -113,11 +113,9 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
     states: {
       client_connect: {
         tags: READING_TAG,
-        after: {
-          idle: timedOut,
-          offer: { guard: 'offering', target: 'offered' },
-        },
+        after: { offer: { guard: 'offering', target: 'offered' } },
         on: {
+          [PEER_IDLE_EVENT]: timedOut,
           'frame.bytes': [
             {
               guard: { type: 'isGet', params: requestHead },
@@ -159,7 +157,6 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       receiving_message: {
         // The message is bulk: its pace is held to --min-rate, not to the request deadline.
         tags: [READING_TAG, BULK_TAG],
-        after: { idle: timedOut },
         always: {
           guard: 'overCap',
           target: 'failed',
@@ -173,6 +170,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
           },
         },
         on: {
+          [PEER_IDLE_EVENT]: timedOut,
           'frame.bytes': {
             target: 'receiving_message',
             reenter: true,
@@ -234,8 +232,8 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         }),
       },
       send_message: {
-        after: {
-          idle: {
+        on: {
+          [PEER_IDLE_EVENT]: {
             target: 'failed',
             actions: [
               'restore',
@@ -245,8 +243,6 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
               },
             ],
           },
-        },
-        on: {
           'wire.flushed': 'confirm_delivery',
           'socket.error': [
             {

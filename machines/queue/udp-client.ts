@@ -11,7 +11,7 @@ import { clientContext, startByMode } from './client-states';
 import { GET, isEmptyReply, type QueueDatagram } from './codec';
 import { overMaxSize, toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import type { QueueClientInput } from './tcp-client';
-import { idleDelay } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 
 interface Context extends QueueClientInput {
   message: Buffer;
@@ -36,7 +36,6 @@ export function createQueueUdpClient(message: Buffer) {
       ...wireActions<Context, Event>(),
       finish: assign(finishAction<QueueOutcome, QueueCode>()),
     },
-    delays: { idle: idleDelay },
     guards: {
       sending: ({ context }) => context.mode === 'send',
       emptyReply: (_, params: { bytes: Buffer }) => isEmptyReply(params.bytes, 'udp'),
@@ -67,16 +66,14 @@ export function createQueueUdpClient(message: Buffer) {
       },
       wait_reply: {
         tags: READING_TAG,
-        after: {
-          idle: {
+        on: {
+          [PEER_IDLE_EVENT]: {
             target: 'failed',
             actions: {
               type: 'finish',
               params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no reply from the server' },
             },
           },
-        },
-        on: {
           'frame.datagram': [
             {
               guard: { type: 'emptyReply', params: ({ event }) => ({ bytes: event.bytes }) },

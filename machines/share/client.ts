@@ -6,10 +6,9 @@
  */
 import { assign, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { rearmedByProgress, receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { IncomingFile, OutgoingFile } from '../../src/storage/file-store';
-import { idleDelay } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
   outcomeFrom,
@@ -103,7 +102,6 @@ export const shareClientMachine = checkTargets<Targeted>()(
       isPut: ({ context }) => context.command === 'put',
       listingTooLong: ({ context }) => context.listing.length > context.maxListing,
     },
-    delays: { idle: idleDelay },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { listing: noBytes(), outcome: 'open', bytes: 0 }),
@@ -129,13 +127,15 @@ export const shareClientMachine = checkTargets<Targeted>()(
           { type: 'write', params: ({ context }) => ({ bytes: encodeShareRequest(context.command, context.name) }) },
           'flush',
         ],
-        ...waitsForPeer(FAILED),
-        on: { 'wire.flushed': [{ guard: 'isList', target: 'receiving_list' }, { target: 'wait_answer' }] },
+        on: {
+          ...peerIdleFails(FAILED),
+          'wire.flushed': [{ guard: 'isList', target: 'receiving_list' }, { target: 'wait_answer' }],
+        },
       },
       wait_answer: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           'frame.pass': [{ guard: 'isPut', target: 'uploading' }, { target: 'downloading' }],
           'frame.cancel': {
             target: 'request_cancelled',
@@ -166,9 +166,8 @@ export const shareClientMachine = checkTargets<Targeted>()(
       }),
       wait_stored: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
-          ...rearmedByProgress('wait_stored'),
+          ...peerIdleFails(FAILED),
           'socket.end': {
             target: 'upload_complete',
             actions: { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
@@ -201,7 +200,6 @@ export const shareClientMachine = checkTargets<Targeted>()(
 
       receiving_list: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         always: {
           guard: 'listingTooLong',
           target: 'failed',
@@ -215,6 +213,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
           },
         },
         on: {
+          ...peerIdleFails(FAILED),
           'frame.bytes': {
             target: 'receiving_list',
             reenter: true,

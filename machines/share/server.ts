@@ -8,11 +8,10 @@
 import { isUtf8 } from 'node:buffer';
 import { assign, fromPromise, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { receiveIntoSink, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
 import { errorCode } from '../../src/storage/errors';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, IncomingFile, OutgoingFile, UploadLookup } from '../../src/storage/file-store';
-import { idleDelay } from '../../src/engine/idle';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { refusalCode, refusalDetail, type StorageCode } from '../../src/storage/lookup-refusal';
 import { nameErrorWords } from '../../src/storage/name-error-words';
@@ -176,7 +175,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
       notUtf8: ({ context }) => !isUtf8(context.request.firstLine),
       noPassGap: ({ context }) => passGap(context) === 0,
     },
-    delays: { quiet: rules.quiet, idle: idleDelay, passGap: ({ context }) => passGap(context) },
+    delays: { quiet: rules.quiet, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) =>
@@ -297,7 +296,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
       download_complete: { type: 'final', entry: 'end' },
 
       listing: {
-        ...waitsForPeer(FAILED),
+        on: { ...peerIdleFails(FAILED) },
         invoke: {
           src: 'list',
           onDone: {

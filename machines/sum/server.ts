@@ -24,7 +24,6 @@ import {
 } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { checkNumber, encodeNameAndNumber, encodeSumError, HIGHEST, LOWEST } from './codec';
-import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { extended } from '../../src/engine/extended';
 
@@ -87,7 +86,7 @@ export function createSumServer() {
       inRange: ({ context }) => request(context).check.kind === 'in_range',
       outOfRange: ({ context }) => request(context).check.kind === 'out_of_range',
     },
-    delays: { quiet: rules.quiet, idle: idleDelay },
+    delays: { quiet: rules.quiet },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, outcome: 'open', bytes: 0 }),

@@ -5,9 +5,10 @@
  * server has closed after the last chunk. A server that cannot list ends the run as `cannot_list`; an
  * original one (no hello reply in time) first gets a plain farewell request, so it is not left spinning.
  */
-import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, peerIdleFails } from '../../src/engine/bulk-states';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { READING_TAG } from '../../src/engine/protocol';
+import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { STATUS, encodeStatus, statusLetter } from './frames';
 import { LISTING_LIMIT, LIST_CHUNK_HEADER_SIZE, encodeListRequest, encodePlainFarewell } from './list-frames';
 
@@ -46,11 +47,11 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       entry: [{ type: 'write' as const, params: { bytes: encodeListRequest() } }, 'flush' as const],
       always: 'send_list_request',
     },
-    send_list_request: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_list' } },
+    send_list_request: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_list' } },
     check_list: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
+        ...peerIdleFails(failedTarget),
         'frame.list_reply': 'listing',
         'frame.download_reply': {
           target: failedTarget,
@@ -87,18 +88,16 @@ export function clientListingStates(completeTarget: StateTarget, failedTarget: S
       entry: [{ type: 'write' as const, params: { bytes: encodePlainFarewell() } }, 'flush' as const],
       always: 'send_plain_farewell',
     },
-    send_plain_farewell: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_plain_farewell' } },
+    send_plain_farewell: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_plain_farewell' } },
     /**
      * Given as long as the hello was, or the idle timeout if shorter: a server silent to both cannot list
      * either, and is not waited on longer.
      */
     check_plain_farewell: {
       tags: READING_TAG,
-      after: {
-        idle: { target: 'farewell_unanswered', actions: SILENT },
-        helloWait: { target: 'farewell_unanswered', actions: SILENT },
-      },
+      after: { helloWait: { target: 'farewell_unanswered', actions: SILENT } },
       on: {
+        [PEER_IDLE_EVENT]: { target: 'farewell_unanswered', actions: SILENT },
         // A wirestate server's reply to the hello, come too late: it answers the plain request plainly.
         'frame.hello_reply': {},
         'frame.download_reply': [

@@ -4,7 +4,7 @@
  * a server that kept part of the upload answers where the DATA starts, which the client says back in
  * UPLOAD_FROM before it sends the rest.
  */
-import { waitsForPeer } from '../../src/engine/bulk-states';
+import { peerIdleFails } from '../../src/engine/bulk-states';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { OP, encodeRequest } from './frames';
 import { RESUME_OP, encodeResumeFrom, encodeUploadFrom, encodeUploadOpen, type ResumeFrom } from './resume-frames';
@@ -44,6 +44,6 @@ export function clientResumeStates(uploadingTarget: StateTarget, failedTarget: S
       ],
       always: 'send_upload_from',
     },
-    send_upload_from: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': uploadingTarget } },
+    send_upload_from: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': uploadingTarget } },
   };
 }

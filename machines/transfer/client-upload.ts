@@ -3,7 +3,7 @@
  * the server's yes, the file's size and the server's yes to it, the file's bytes, then the server's close
  * or, when `stored` was agreed, its STORED_REPLY.
  */
-import { rearmedByProgress, sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { errnoWords } from '../../src/log/errno-words';
@@ -55,11 +55,11 @@ export function clientUploadStates({ uploadingTarget, storedWaitTarget, failedTa
       entry: [{ type: 'sendRequest' as const, params: { op: OP.upload, extOp: EXT_OP.upload } }, 'flush' as const],
       always: 'send_check_file_upload',
     },
-    send_check_file_upload: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_upload' } },
+    send_check_file_upload: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_upload' } },
     check_upload: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
+        ...peerIdleFails(failedTarget),
         ...LATE_HELLO_REPLY,
         'frame.upload_reply': [
           {
@@ -100,13 +100,12 @@ export function clientUploadStates({ uploadingTarget, storedWaitTarget, failedTa
       always: 'send_upload_file_size',
     },
     send_upload_file_size: {
-      ...waitsForPeer(failedTarget),
-      on: { 'wire.flushed': 'process_upload_file_size_response' },
+      on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'process_upload_file_size_response' },
     },
     process_upload_file_size_response: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
+        ...peerIdleFails(failedTarget),
         'frame.upload_size_reply': [
           { guard: statusIs(STATUS.yes), target: uploadingTarget },
           {
@@ -138,9 +137,8 @@ export function clientUploadStates({ uploadingTarget, storedWaitTarget, failedTa
      */
     wait_upload_stored: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
-        ...rearmedByProgress('wait_upload_stored'),
+        ...peerIdleFails(failedTarget),
         'frame.stored_reply': [
           {
             guard: ({ event }: Reply) => event.status === STORED.yes,

@@ -17,11 +17,10 @@ import { resumeRequest } from './client-resume';
 import { clientUploadStates } from './client-upload';
 import { LATE_HELLO_REPLY, answeredE, badReply, finish } from './client-replies';
 import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
-import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, peerIdleFails } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { statusIs } from './status-guard';
 import { toSessionOutcome, type Finish, type TransferOutcomeFields } from './outcome';
-import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
@@ -118,7 +117,6 @@ export const transferClientMachine = checkTargets<Targeted>()(
       fallBack: assign({ fellBack: true }),
     },
     delays: {
-      idle: idleDelay,
       helloWait: ({ context }) => context.hello?.waitMs ?? 0,
     },
     guards: {
@@ -161,7 +159,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
 
       /** HELLO goes out alone: an original server stalls on bytes queued behind a frame it has not read. */
       hello: { entry: ['sendHello', 'flush'], always: 'send_hello' },
-      send_hello: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'wait_hello_reply' } },
+      send_hello: { on: { ...peerIdleFails(FAILED), 'wire.flushed': 'wait_hello_reply' } },
       wait_hello_reply: {
         tags: READING_TAG,
         after: { helloWait: 'plain_fallback' },
@@ -190,11 +188,11 @@ export const transferClientMachine = checkTargets<Targeted>()(
         entry: [{ type: 'sendRequest', params: { op: OP.download, extOp: EXT_OP.download } }, 'flush'],
         always: 'send_check_file_download',
       },
-      send_check_file_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'check_download' } },
+      send_check_file_download: { on: { ...peerIdleFails(FAILED), 'wire.flushed': 'check_download' } },
       check_download: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           ...LATE_HELLO_REPLY,
           'frame.download_reply': [
             {
@@ -268,7 +266,7 @@ export const transferClientMachine = checkTargets<Targeted>()(
           },
         },
       },
-      confirm_download: { ...waitsForPeer(FAILED), on: { 'wire.flushed': 'downloading' } },
+      confirm_download: { on: { ...peerIdleFails(FAILED), 'wire.flushed': 'downloading' } },
       downloading: receiveIntoSink({
         ref: (context: ClientContext) => context.serverName,
         resume: (context: ClientContext) =>

@@ -3,7 +3,7 @@
  * lookup, the reply with the size (and, to an extension request, the time; to `r`, where the DATA starts),
  * the client's confirmation, then the file's bytes.
  */
-import { sendFromSource, waitsForPeer } from '../../src/engine/bulk-states';
+import { sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 import type { DownloadLookup } from '../../src/storage/file-store';
@@ -91,11 +91,11 @@ export function serverDownloadStates({ completeTarget, failedTarget }: DownloadT
         onError: refusals.failed,
       },
     },
-    send_check_download: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_download_confirmation' } },
+    send_check_download: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_download_confirmation' } },
     check_download_confirmation: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
+        ...peerIdleFails(failedTarget),
         'frame.confirm': [
           { guard: statusIs(STATUS.yes), target: 'downloading' },
           {

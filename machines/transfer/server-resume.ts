@@ -4,7 +4,7 @@
  * with the same id kept, checks the size limit and the room for the rest, answers UPLOAD_RESUME_REPLY with
  * where the DATA starts, and waits for the client's UPLOAD_FROM to say the same before the bytes.
  */
-import { waitsForPeer } from '../../src/engine/bulk-states';
+import { peerIdleFails } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { STATUS } from './frames';
@@ -63,12 +63,12 @@ export function serverResumeStates({ uploadingTarget, completeTarget, failedTarg
       roomTarget: 'send_upload_resume_reply',
       completeTarget,
     }),
-    send_upload_resume_reply: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'wait_upload_from' } },
+    send_upload_resume_reply: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'wait_upload_from' } },
     /** The client says where its DATA starts: it must be where the server said. */
     wait_upload_from: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
+        ...peerIdleFails(failedTarget),
         'frame.upload_from': [
           {
             guard: ({ context, event }: { context: ResumeContext; event: { start: number } }) =>

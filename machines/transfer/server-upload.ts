@@ -3,7 +3,7 @@
  * reservation, the yes, the client's UPLOAD_SIZE against the size limit and the room, the file's bytes,
  * then, to a client that asked for it, the STORED_REPLY once the file is durable.
  */
-import { receiveIntoSink, waitsForPeer } from '../../src/engine/bulk-states';
+import { receiveIntoSink, peerIdleFails } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 import type { UploadLookup } from '../../src/storage/file-store';
@@ -87,11 +87,11 @@ export function serverUploadStates(targets: UploadTargets) {
         onError: refusals.failed,
       },
     },
-    send_check_upload: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'check_file_upload_size' } },
+    send_check_upload: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_file_upload_size' } },
     check_file_upload_size: {
       tags: READING_TAG,
-      ...waitsForPeer(failedTarget),
       on: {
+        ...peerIdleFails(failedTarget),
         'frame.upload_size': [
           refuseTooLarge(({ event }: { event: { size: number } }) => event.size, completeTarget),
           {
@@ -110,7 +110,7 @@ export function serverUploadStates(targets: UploadTargets) {
       roomTarget: 'send_file_upload_size_response',
       completeTarget,
     }),
-    send_file_upload_size_response: { ...waitsForPeer(failedTarget), on: { 'wire.flushed': 'uploading' } },
+    send_file_upload_size_response: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'uploading' } },
     ...serverResumeStates({ uploadingTarget, completeTarget, failedTarget }),
     uploading: receiveIntoSink({
       ref: (context: UploadContext) => context.ref ?? '',

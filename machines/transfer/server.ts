@@ -26,10 +26,9 @@ import { protocolErrorOnUnexpectedBytes } from './unexpected-bytes';
 import { protocolViolation } from './server-replies';
 import type { NameErrorCode } from '../../src/storage/errors';
 import type { InboundFrame } from './frame-reader';
-import { waitsForPeer } from '../../src/engine/bulk-states';
+import { peerIdleFails } from '../../src/engine/bulk-states';
 import { bulkActions } from '../../src/engine/bulk-actions';
 import { toSessionOutcome, type Finish, type TransferOutcomeFields } from './outcome';
-import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { interruptedOnSocketError } from '../../src/engine/outcome';
 import { unprovided } from '../../src/engine/unprovided';
@@ -162,9 +161,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
       /** What a lookup found, any of the file's reference, size and first byte in one step: one context copy, not one per field. */
       takeFile: assign((_, params: { ref?: string; size?: number; start?: number }) => params),
     },
-    delays: {
-      idle: idleDelay,
-    },
+    delays: {},
     guards: {
       nameRejected: ({ context }) => context.nameError !== undefined,
       /** A first hello of a version this server speaks. */
@@ -200,8 +197,8 @@ export const transferServerMachine = checkTargets<Targeted>()(
     states: {
       client_connect: {
         tags: READING_TAG,
-        ...waitsForPeer(FAILED),
         on: {
+          ...peerIdleFails(FAILED),
           'frame.hello': [
             {
               guard: { type: 'helloWelcome', params: ({ event }) => ({ version: event.version }) },
@@ -274,8 +271,7 @@ export const transferServerMachine = checkTargets<Targeted>()(
             }),
           },
         ],
-        ...waitsForPeer(FAILED),
-        on: { 'wire.flushed': 'client_connect' },
+        on: { ...peerIdleFails(FAILED), 'wire.flushed': 'client_connect' },
       },
 
       ...serverDownloadStates({ completeTarget: at('download_complete'), failedTarget: FAILED }),

@@ -20,7 +20,6 @@ import {
 } from '../../src/engine/text-request-state';
 import { wireActions } from '../../src/engine/wire-actions';
 import { upperCased } from './codec';
-import { idleDelay } from '../../src/engine/idle';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { extended } from '../../src/engine/extended';
 
@@ -68,7 +67,7 @@ export function createUpperServer() {
       finish: assign(finishAction<UpperOutcome, UpperCode>()),
     },
     guards: rules.guards,
-    delays: { quiet: rules.quiet, idle: idleDelay },
+    delays: { quiet: rules.quiet },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, outcome: 'open', bytes: 0 }),

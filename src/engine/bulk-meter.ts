@@ -6,6 +6,7 @@
  * per chunk. Timers run on the actor system's clock (simulated in replay).
  */
 import type { AnyActorRef, AnyActorScope } from 'xstate';
+import { clockOf } from './system-clock';
 
 /** The machine hears of the bytes at least this often while they move, and after this many at the latest. */
 export const PROGRESS_MS = 250;
@@ -43,7 +44,7 @@ type Scope = Pick<AnyActorScope, 'self' | 'system'>;
 
 /** Starts the watchdog; `self` must pass its `meter.*` events to `timer`. */
 export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter {
-  const now = clockOf(system);
+  const { now } = clockOf(system);
   let unreported = 0;
   let ticking = false;
   let lastActive = now();
@@ -99,13 +100,4 @@ export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter
     },
     stop,
   };
-}
-
-/**
- * The current time on the clock the system's timers run on: a `SimulatedClock` (replay) has `now()`; the
- * default clock, real timers, has not, and then real time is its time.
- */
-function clockOf(system: Scope['system']): () => number {
-  const { now } = system._clock as Partial<{ now: () => number }>;
-  return now ? () => now.call(system._clock) : () => performance.now();
 }

@@ -13,7 +13,7 @@ import { errorDetail } from '../storage/name-error-words';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import { PEER_IDLE, type FileCode } from './outcome';
 import type { StateTarget } from './state-targets';
-import { idleDelay } from './idle';
+import { idleDelay, PEER_IDLE_EVENT } from './idle';
 import { BULK_IN_TAG, BULK_OUT_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 /** The frame that carries a file's SHA-256 after its bytes (a string key: only the transfer protocol has it). */
@@ -24,25 +24,18 @@ const failureOf =
   <Outcome extends string>(outcome: Outcome) =>
   ({ event }: { event: FileFailure<FileCode> }) => ({ outcome, code: event.code, detail: event.detail });
 
-/** A state that waits for the peer: after the idle timeout with nothing from it, the connection fails. */
-export function waitsForPeer(failedTarget: StateTarget) {
-  return {
-    after: {
-      idle: {
-        target: failedTarget,
-        actions: { type: 'finish' as const, params: PEER_IDLE },
-      },
-    },
-  };
-}
+/** What a file actor's `file.stalled` and the idle watchdog's `peer.idle` do: the peer sent or took nothing for the idle timeout. */
+const stalledTo = (failedTarget: StateTarget) => ({
+  target: failedTarget,
+  actions: { type: 'finish' as const, params: PEER_IDLE },
+});
 
 /**
- * For a state that waits while bytes it sent may still be on their way (an upload's end, a long message):
- * the loop's `wire.progress`, the peer acknowledging more of them, re-enters `state`, which re-arms its
- * idle timer. So the idle timeout means no progress either way. `state` must have no entry actions.
+ * The `on` entry of a state that waits for the peer: the idle watchdog's `peer.idle` (idle-watchdog.ts), nothing
+ * from the peer for the idle timeout, fails the connection.
  */
-export function rearmedByProgress(state: string) {
-  return { 'wire.progress': { target: state, reenter: true } };
+export function peerIdleFails(failedTarget: StateTarget) {
+  return { [PEER_IDLE_EVENT]: stalledTo(failedTarget) };
 }
 
 export interface FileDelivery<
@@ -76,12 +69,6 @@ const countProgress = {
   type: 'countBytes' as const,
   params: ({ event }: { event: { bytes: number } }) => ({ count: event.bytes }),
 };
-
-/** What a file actor's `file.stalled` does: the peer sent or took nothing for the idle timeout. */
-const stalledTo = (failedTarget: StateTarget) => ({
-  target: failedTarget,
-  actions: { type: 'finish' as const, params: PEER_IDLE },
-});
 
 /**
  * A state that invokes the `source` actor, which writes the file onto the wire
@@ -270,8 +257,8 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       ...(digest && {
         wait_digest: {
           tags: READING_TAG,
-          ...waitsForPeer(failedTarget),
           on: {
+            ...peerIdleFails(failedTarget),
             [DIGEST_FRAME]: {
               ...afterFile,
               actions: [
@@ -288,8 +275,7 @@ export function receiveIntoSink<Outcome extends string, Context extends { size: 
       disk_busy: { tags: [FLOW_CONTROL_TAG, BULK_TAG], on: { 'file.drain': 'receiving' } },
       wait_peer_end: {
         tags: READING_TAG,
-        ...waitsForPeer(failedTarget),
-        on: { 'socket.end': { target: 'storing', actions: 'commit' as const } },
+        on: { ...peerIdleFails(failedTarget), 'socket.end': { target: 'storing', actions: 'commit' as const } },
       },
       storing: {
         on: {

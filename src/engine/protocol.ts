@@ -98,6 +98,8 @@ export type WireEvent =
   | { type: 'wire.drain' }
   /** The peer acknowledged more of the bytes the kernel took (clients only): progress, though nothing came back. */
   | { type: 'wire.progress' }
+  /** The connection's idle watchdog: the machine has stood still for the idle timeout (idle-watchdog.ts). */
+  | { type: 'peer.idle' }
   /** The peer ended its side, after every byte it sent was delivered. */
   | { type: 'socket.end' }
   | { type: 'socket.error'; code: string };

@@ -12,6 +12,7 @@ import { NOT_CONNECTED, type ConnectionSpec, type SessionOutcome, type WireComma
 import { watchStates } from './state-watch';
 import { onWireCommands } from './wire-commands';
 import { releaseWhenOver } from './release-when-over';
+import { watchIdle } from './idle-watchdog';
 
 export interface ReplayResult {
   /** Every byte the machine wrote, in order. */
@@ -56,6 +57,7 @@ export async function replay(
     },
   });
   releaseWhenOver(actor, spec);
+  const { progressed } = watchIdle(actor);
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
@@ -104,7 +106,7 @@ export async function replay(
     else if ('wait' in input) await clock.pass(input.wait, () => settle(actor, pump));
     else if ('quietly' in input) clock.skip(input.quietly);
     else if ('end' in input) pump.end();
-    else if ('acknowledge' in input) actor.send({ type: 'wire.progress' });
+    else if ('acknowledge' in input) progressed();
     else if (actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: input.error });
     await settle(actor, pump);
   }

@@ -16,8 +16,7 @@ import {
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
-import { idleDelay } from './idle';
-import { rearmedByProgress } from './bulk-states';
+import { PEER_IDLE_EVENT } from './idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from './received-bytes';
 import { extended } from './extended';
 
@@ -69,7 +68,6 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
         received: appendBytes(context.received, params.bytes),
       })),
     },
-    delays: { idle: idleDelay },
     guards: {
       overCap: ({ context }) => context.received.length > context.maxReply,
       refused: ({ context }) => refusal(joinedBytes(context.received)) !== undefined,
@@ -86,15 +84,6 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
       },
       wait_reply: {
         tags: READING_TAG,
-        after: {
-          idle: {
-            target: failed,
-            actions: {
-              type: 'finish',
-              params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no answer from the server' },
-            },
-          },
-        },
         always: {
           guard: 'overCap',
           target: 'failed',
@@ -108,7 +97,13 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
           },
         },
         on: {
-          ...rearmedByProgress('wait_reply'),
+          [PEER_IDLE_EVENT]: {
+            target: failed,
+            actions: {
+              type: 'finish',
+              params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no answer from the server' },
+            },
+          },
           'frame.bytes': {
             target: 'wait_reply',
             reenter: true,

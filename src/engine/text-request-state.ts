@@ -7,6 +7,7 @@
  * idle timeout applies instead.
  */
 import { READING_TAG } from './protocol';
+import { PEER_IDLE_EVENT } from './idle';
 import { DEFAULT_QUIET_MS } from './text-request';
 import { emptyRequest, type ParsedTextRequest, type TextRequestFrame } from './text-request-reader';
 import type { StateTarget } from './state-targets';
@@ -38,15 +39,15 @@ export const takeRequest = (_: unknown, params: { request?: ParsedTextRequest })
  * The state `self`, which goes to `next` once the request is complete and to
  * `failed` (with `finish` timed_out) when the client sends nothing at all.
  * The machine provides the `takeRequest` and `finish` actions and the
- * `quiet` and `idle` delays.
+ * `quiet` delay.
  */
 export function readsTextRequest(self: string, next: string, failed: StateTarget) {
   return {
     tags: READING_TAG,
     always: { guard: 'requestComplete' as const, target: next },
-    after: {
-      quiet: { guard: 'requestStarted' as const, target: next },
-      idle: {
+    after: { quiet: { guard: 'requestStarted' as const, target: next } },
+    on: {
+      [PEER_IDLE_EVENT]: {
         target: failed,
         actions: {
           type: 'finish' as const,
@@ -57,8 +58,6 @@ export function readsTextRequest(self: string, next: string, failed: StateTarget
           },
         },
       },
-    },
-    on: {
       'frame.bytes': {
         target: self,
         reenter: true,

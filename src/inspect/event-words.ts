@@ -40,11 +40,12 @@ function commonWords(event: EventObject & { code?: string; error?: unknown }): s
   if (event.type === 'socket.error') return `the connection broke: ${errnoWords(event.code ?? 'unknown error')}`;
   if (event.type === 'wire.flushed') return 'every byte written so far has gone out';
   if (event.type === 'wire.progress') return 'the peer took more of the bytes sent';
+  if (event.type === 'peer.idle') return 'the peer was silent too long';
   if (event.type === 'file.stored') return 'the file is stored';
   if (event.type === 'file.done') return 'every byte of the file is sent';
   if (event.type === 'file.error') return `the file failed: ${fileProblem(event as FileProblem)}`;
   const after = /^xstate\.after\.([^.]+)\./.exec(event.type);
-  if (after) return after[1] === 'idle' ? 'the peer was silent too long' : `the ${after[1]} wait ran out`;
+  if (after) return `the ${after[1]} wait ran out`;
   // `xstate.done.actor.0.transfer-server.check_download`: the work the state `check_download` started.
   const work = /^xstate\.(done|error)\.actor\.(?:.*\.)?([^.]+)$/.exec(event.type);
   if (work)

@@ -62,7 +62,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { id, log, record } = options;
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
-  const { actor, pump, close } = openSession(
+  const { actor, pump, close, progressed } = openSession(
     spec,
     extended(options, { held: () => socket.writableNeedDrain, requested: () => guard?.requested() }),
   );
@@ -84,7 +84,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     socket,
     options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
     (waiting) => {
-      if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
+      if (actor.getSnapshot().status === 'active') progressed();
       options.onSendProgress?.(waiting);
       guard?.progressed();
       if (draining && waiting === 0) {
@@ -289,7 +289,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
 /**
  * The end a finished machine's connection had when the server closed it before the peer took all it sent, with the
  * bytes it took (those still unacknowledged were the last ones the machine counted): timed out when it took none
- * for the idle timeout, as a machine's own idle timer ends it, else interrupted, `why` (the guard's limit, or
+ * for the idle timeout, as the connection's idle watchdog ends a machine, else interrupted, `why` (the guard's limit, or
  * `closed`: the server stopped).
  */
 function notTaken(outcome: SessionOutcome, why: string, unacknowledged: number): SessionOutcome {

@@ -3,7 +3,7 @@
  * the kernel accepted is unacknowledged, it reads the socket's send queue and
  * calls `onProgress` if the peer acknowledged more than before. A client's
  * last write is done once the kernel has it, yet megabytes may then drain over
- * a slow link; this is how its idle timer learns that they still move, and its
+ * a slow link; this is how its idle watchdog learns that they still move, and its
  * progress bar how many have left. A peer that stops reading acknowledges
  * nothing, so it still times out.
  */

@@ -2,7 +2,8 @@
  * Draws a statechart from an xstate machine config (the `definition` that
  * @statelyai/inspect sends): every state and every transition, laid out by
  * dagre, top-down. Nested states are drawn as their own nodes ("uploading.receiving");
- * transitions declared on the machine itself start from "(any state)". An edge is
+ * transitions declared on the machine itself start from "(any state)"; timers and the idle watchdog's
+ * `peer.idle` are left out. An edge is
  * labelled short, so that the label is readable when the chart fits its panel: the
  * guard (`op is 'D'`), or the event when there is none, `+N` for more transitions on
  * it; hovering the edge shows them all in full (`frame.request [op is 'D']`).
@@ -11,6 +12,11 @@
 'use strict';
 
 const ANY = '(any state)';
+/**
+ * The idle watchdog's event (src/engine/idle-watchdog.ts): every state that waits for the peer fails on it, so it
+ * is not drawn, as timers (`after`) are not; the live view names it when it happens.
+ */
+const PEER_IDLE = 'peer.idle';
 
 /**
  * States and transitions of a machine config, with targets resolved to dotted paths. Each edge keeps its
@@ -53,7 +59,8 @@ function readStatechart(config) {
     }
   };
   const walkTransitions = (node, path) => {
-    for (const [event, list] of Object.entries(node.on || {})) addTransitions(path, list, event);
+    for (const [event, list] of Object.entries(node.on || {}))
+      if (event !== PEER_IDLE) addTransitions(path, list, event);
     if (node.always) addTransitions(path, node.always, 'always');
     for (const invoke of [].concat(node.invoke || [])) {
       if (invoke.onDone) addTransitions(path, invoke.onDone, `${invoke.src} done`);
