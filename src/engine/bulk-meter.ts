@@ -3,17 +3,16 @@
  * that their machine is not stepped per chunk: a count of the bytes, reported
  * coarsely, and one idle watchdog on a last-activity time stamp. Moving bytes
  * only adds to a number and writes the stamp: no timer is cleared or re-armed
- * per chunk. Timers run on the actor system's clock (simulated in replay).
+ * per chunk. Its two timers run on the actor system's clock (simulated in replay), set and cleared directly:
+ * through xstate's scheduler, each was an event kept in the system's snapshot, and a small download paid for
+ * two it then cancelled.
  */
-import type { AnyActorRef, AnyActorScope } from 'xstate';
+import type { AnyActorScope } from 'xstate';
 import { clockOf } from './system-clock';
 
 /** The machine hears of the bytes at least this often while they move, and after this many at the latest. */
 export const PROGRESS_MS = 250;
 export const PROGRESS_BYTES = 64 * 1024 * 1024;
-
-/** The meter's own timers: the actor hands them back to `timer` when they arrive. */
-export type MeterTimer = { type: 'meter.idle' } | { type: 'meter.tick' };
 
 export interface MeterHooks {
   /** How long nothing may move before `stalled`. */
@@ -35,21 +34,19 @@ export interface BulkMeter {
   flush(): void;
   /** The bytes not yet reported, for the caller to tell with an event of its own: they count as reported. */
   take(): number;
-  timer(event: MeterTimer): void;
   /** Cancels the timers (the bytes not yet reported stay so: `flush` first to report them). */
   stop(): void;
 }
 
-type Scope = Pick<AnyActorScope, 'self' | 'system'>;
-
-/** Starts the watchdog; `self` must pass its `meter.*` events to `timer`. */
-export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter {
-  const { now } = clockOf(system);
+/** Starts the watchdog, on the clock of the actor system the bulk actor runs in. */
+export function bulkMeter(system: AnyActorScope['system'], hooks: MeterHooks): BulkMeter {
+  const clock = clockOf(system);
   let unreported = 0;
-  let ticking = false;
-  let lastActive = now();
-  const schedule = (event: MeterTimer, ms: number) =>
-    system.scheduler.schedule(self as AnyActorRef, self as AnyActorRef, event, ms, event.type);
+  let tick: unknown;
+  let idle: unknown;
+  /** Once stopped, no timer is set again: bytes still counted after it are only reported by `flush`. */
+  let stopped = false;
+  let lastActive = clock.now();
   const take = () => {
     const bytes = unreported;
     unreported = 0;
@@ -60,44 +57,37 @@ export function bulkMeter({ self, system }: Scope, hooks: MeterHooks): BulkMeter
     if (bytes > 0) hooks.report(bytes);
   };
   const stop = () => {
-    system.scheduler.cancel(self as AnyActorRef, 'meter.idle');
-    system.scheduler.cancel(self as AnyActorRef, 'meter.tick');
+    stopped = true;
+    clock.clearTimeout(idle);
+    clock.clearTimeout(tick);
   };
-  schedule({ type: 'meter.idle' }, hooks.idleMs);
-  return {
-    moved: (bytes) => {
-      lastActive = now();
-      unreported += bytes;
-      if (unreported >= PROGRESS_BYTES) flush();
-      else if (!ticking) {
-        ticking = true;
-        schedule({ type: 'meter.tick' }, PROGRESS_MS);
-      }
-    },
-    active: () => {
-      lastActive = now();
-    },
-    flush,
-    take,
-    timer: (event) => {
-      if (event.type === 'meter.tick') {
-        ticking = false;
-        flush();
-        return;
-      }
-      const quiet = now() - lastActive;
-      if (quiet < hooks.idleMs) {
-        schedule(event, hooks.idleMs - quiet);
-        return;
-      }
-      if (hooks.waitingOnUs?.()) {
-        schedule(event, hooks.idleMs);
-        return;
-      }
+  const ticked = () => {
+    tick = undefined;
+    flush();
+  };
+  const lookIdle = () => {
+    const quiet = clock.now() - lastActive;
+    if (quiet < hooks.idleMs) idle = clock.setTimeout(lookIdle, hooks.idleMs - quiet);
+    else if (hooks.waitingOnUs?.()) idle = clock.setTimeout(lookIdle, hooks.idleMs);
+    else {
       stop();
       flush();
       hooks.stalled();
+    }
+  };
+  idle = clock.setTimeout(lookIdle, hooks.idleMs);
+  return {
+    moved: (bytes) => {
+      lastActive = clock.now();
+      unreported += bytes;
+      if (unreported >= PROGRESS_BYTES) flush();
+      else if (!stopped) tick ??= clock.setTimeout(ticked, PROGRESS_MS);
     },
+    active: () => {
+      lastActive = clock.now();
+    },
+    flush,
+    take,
     stop,
   };
 }

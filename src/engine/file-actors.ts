@@ -13,7 +13,7 @@ import { fromCallback, type ActorRefFrom } from 'xstate';
 import type { IncomingFile, OutgoingFile } from '../storage/file-store';
 import { errorCode } from '../storage/errors';
 import { errorDetail, nameErrorWords } from '../storage/name-error-words';
-import { bulkMeter, type MeterTimer } from './bulk-meter';
+import { bulkMeter } from './bulk-meter';
 import { pooledWriter } from './pooled-writer';
 import type { EngineCode } from './outcome';
 import type { WireCommand } from './protocol';
@@ -99,108 +99,102 @@ export interface BulkOptions {
  * buffer on its way, nothing more is read. Errors if the file yields another count of bytes.
  */
 export function fileSource(open: (target: FileTarget) => OutgoingFile, options: BulkOptions = {}) {
-  return fromCallback<SourceCommand | MeterTimer, BulkTarget, SourceWrite>(
-    ({ input, sendBack, receive, emit, self, system }) => {
-      const tell = (event: SourceEvent) => sendBack(event);
-      const file = open(input);
-      const hash = input.digest ? createHash('sha256') : undefined;
-      const free: Buffer[] = [];
-      let owned = 0;
-      /** Bytes read, sent or (before `start`) only hashed. */
-      let sent = 0;
-      const start = input.start ?? 0;
-      let reading = false;
-      let over = false;
-      const end = (event: SourceEvent) => {
+  return fromCallback<SourceCommand, BulkTarget, SourceWrite>(({ input, sendBack, receive, emit, system }) => {
+    const tell = (event: SourceEvent) => sendBack(event);
+    const file = open(input);
+    const hash = input.digest ? createHash('sha256') : undefined;
+    const free: Buffer[] = [];
+    let owned = 0;
+    /** Bytes read, sent or (before `start`) only hashed. */
+    let sent = 0;
+    const start = input.start ?? 0;
+    let reading = false;
+    let over = false;
+    const end = (event: SourceEvent) => {
+      over = true;
+      meter.stop();
+      meter.flush();
+      tell(event);
+    };
+    const meter = bulkMeter(system, {
+      idleMs: input.idleMs,
+      report: (bytes) => tell({ type: 'file.progress', bytes }),
+      stalled: () => {
         over = true;
-        meter.stop();
-        meter.flush();
-        tell(event);
-      };
-      const meter = bulkMeter(
-        { self, system },
-        {
-          idleMs: input.idleMs,
-          report: (bytes) => tell({ type: 'file.progress', bytes }),
-          stalled: () => {
-            over = true;
-            tell({ type: 'file.stalled' });
-          },
+        tell({ type: 'file.stalled' });
+      },
+    });
+    // No buffer larger than the file (at least one byte, so that a file longer than announced is noticed): a
+    // 1 KiB download holds 1 KiB buffers, not 256 KiB ones the garbage collector then has to reclaim. A source
+    // of no known length (a listing) reads whole chunks.
+    const chunk = options.readChunk ?? READ_CHUNK;
+    const bufferSize = input.untilEnd ? chunk : Math.max(1, Math.min(chunk, input.size));
+    const nextBuffer = () =>
+      free.pop() ?? (owned < SOURCE_BUFFERS ? (owned++, Buffer.allocUnsafeSlow(bufferSize)) : undefined);
+    const readNext = () => {
+      if (reading || over) return;
+      const buffer = nextBuffer();
+      if (!buffer) return;
+      reading = true;
+      file.read(buffer).then(
+        (count) => {
+          reading = false;
+          if (over) return;
+          if (count === 0) {
+            end(
+              sent === input.size || input.untilEnd
+                ? { type: 'file.done', bytes: meter.take(), ...(hash && { sha256: hash.digest() }) }
+                : {
+                    type: 'file.error',
+                    code: 'file.size_changed',
+                    detail: `ended after ${sent} of the ${input.size} bytes announced`,
+                  },
+            );
+            return;
+          }
+          const skipped = Math.max(0, Math.min(count, start - sent));
+          sent += count;
+          const read = count < buffer.length ? buffer.subarray(0, count) : buffer;
+          hash?.update(read);
+          if (skipped === count) {
+            // All of it before `start`: the peer has it; only the hash needed it.
+            free.push(buffer);
+            readNext();
+            return;
+          }
+          const bytes = read.subarray(skipped);
+          meter.moved(bytes.length);
+          const written = () => {
+            free.push(buffer);
+            meter.active();
+            readNext();
+          };
+          emit({ type: 'wire.write', bytes, written });
+          readNext();
+        },
+        (error: unknown) => {
+          reading = false;
+          if (over) return;
+          const code = errorCode(error);
+          end(
+            code === 'file.size_changed'
+              ? { type: 'file.error', code, detail: (error as Error).message }
+              : { type: 'file.error', code: 'file.unreadable', detail: nameErrorWords(code) },
+          );
         },
       );
-      // No buffer larger than the file (at least one byte, so that a file longer than announced is noticed): a
-      // 1 KiB download holds 1 KiB buffers, not 256 KiB ones the garbage collector then has to reclaim. A source
-      // of no known length (a listing) reads whole chunks.
-      const chunk = options.readChunk ?? READ_CHUNK;
-      const bufferSize = input.untilEnd ? chunk : Math.max(1, Math.min(chunk, input.size));
-      const nextBuffer = () =>
-        free.pop() ?? (owned < SOURCE_BUFFERS ? (owned++, Buffer.allocUnsafeSlow(bufferSize)) : undefined);
-      const readNext = () => {
-        if (reading || over) return;
-        const buffer = nextBuffer();
-        if (!buffer) return;
-        reading = true;
-        file.read(buffer).then(
-          (count) => {
-            reading = false;
-            if (over) return;
-            if (count === 0) {
-              end(
-                sent === input.size || input.untilEnd
-                  ? { type: 'file.done', bytes: meter.take(), ...(hash && { sha256: hash.digest() }) }
-                  : {
-                      type: 'file.error',
-                      code: 'file.size_changed',
-                      detail: `ended after ${sent} of the ${input.size} bytes announced`,
-                    },
-              );
-              return;
-            }
-            const skipped = Math.max(0, Math.min(count, start - sent));
-            sent += count;
-            const read = count < buffer.length ? buffer.subarray(0, count) : buffer;
-            hash?.update(read);
-            if (skipped === count) {
-              // All of it before `start`: the peer has it; only the hash needed it.
-              free.push(buffer);
-              readNext();
-              return;
-            }
-            const bytes = read.subarray(skipped);
-            meter.moved(bytes.length);
-            const written = () => {
-              free.push(buffer);
-              meter.active();
-              readNext();
-            };
-            emit({ type: 'wire.write', bytes, written });
-            readNext();
-          },
-          (error: unknown) => {
-            reading = false;
-            if (over) return;
-            const code = errorCode(error);
-            end(
-              code === 'file.size_changed'
-                ? { type: 'file.error', code, detail: (error as Error).message }
-                : { type: 'file.error', code: 'file.unreadable', detail: nameErrorWords(code) },
-            );
-          },
-        );
-      };
-      receive((command) => {
-        if (command.type === 'source.report') meter.flush();
-        else if (command.type === 'source.active') meter.active();
-        else meter.timer(command);
-      });
-      readNext();
-      return () => {
-        over = true;
-        meter.stop();
-        file.close();
-      };
-    },
-  );
+    };
+    receive((command) => {
+      if (command.type === 'source.report') meter.flush();
+      else meter.active();
+    });
+    readNext();
+    return () => {
+      over = true;
+      meter.stop();
+      file.close();
+    };
+  });
 }
 
 export type SinkEvent =
@@ -226,19 +220,16 @@ export type SinkCommand =
  */
 export function fileSink(open: (target: FileTarget) => IncomingFile, options: BulkOptions = {}) {
   const writeBuffer = options.writeBuffer ?? WRITE_BUFFER;
-  return fromCallback<SinkCommand | MeterTimer, BulkTarget, SinkEvent>(({ input, sendBack, receive, self, system }) => {
+  return fromCallback<SinkCommand, BulkTarget, SinkEvent>(({ input, sendBack, receive, system }) => {
     const tell = (event: SinkEvent) => sendBack(event);
     const file = open(input);
-    const meter = bulkMeter(
-      { self, system },
-      {
-        idleMs: input.idleMs,
-        report: (bytes) => tell({ type: 'file.progress', bytes }),
-        stalled: () => tell({ type: 'file.stalled' }),
-        // The disk (or the hashing of the kept bytes), not the peer, holds the bytes back: that is no stall.
-        waitingOnUs: () => writer.isFull || hashingKept,
-      },
-    );
+    const meter = bulkMeter(system, {
+      idleMs: input.idleMs,
+      report: (bytes) => tell({ type: 'file.progress', bytes }),
+      stalled: () => tell({ type: 'file.stalled' }),
+      // The disk (or the hashing of the kept bytes), not the peer, holds the bytes back: that is no stall.
+      waitingOnUs: () => writer.isFull || hashingKept,
+    });
     // A file known to be smaller than a buffer gets buffers its size (size 0 is unknown: a file until the peer ends).
     const perBuffer = writeBuffer / SINK_BUFFERS;
     const writer = pooledWriter(file.stream, {
@@ -310,9 +301,6 @@ export function fileSink(open: (target: FileTarget) => IncomingFile, options: Bu
           void keptHashed.then(() => !broken && commit());
           return;
         }
-        default:
-          meter.timer(command);
-          return;
       }
     });
     const commit = () => {

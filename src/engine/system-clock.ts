@@ -7,6 +7,7 @@ import type { AnyActorScope } from 'xstate';
 
 export interface SystemClock {
   setTimeout: (fire: () => void, ms: number) => unknown;
+  /** Clearing a timer never set (undefined) does nothing. */
   clearTimeout: (timer: unknown) => void;
   /** The clock's time: a simulated clock's own, else real time. */
   now: () => number;
@@ -16,7 +17,7 @@ export function clockOf(system: AnyActorScope['system']): SystemClock {
   const clock = system._clock as Omit<SystemClock, 'now'> & Partial<Pick<SystemClock, 'now'>>;
   return {
     setTimeout: clock.setTimeout.bind(clock),
-    clearTimeout: clock.clearTimeout.bind(clock),
+    clearTimeout: (timer) => timer !== undefined && clock.clearTimeout(timer),
     now: clock.now?.bind(clock) ?? (() => performance.now()),
   };
 }

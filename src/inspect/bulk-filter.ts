@@ -4,8 +4,6 @@ import type { InspectionEvent } from 'xstate';
 const BULK = new Set([
   'frame.data',
   'file.progress',
-  'meter.tick',
-  'meter.idle',
   'wire.full',
   'wire.drain',
   'file.full',
