@@ -9,7 +9,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { required } from '../../src/engine/required';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
+import { peerIdleFails, rearmedByProgress, sendFromSource } from '../../src/engine/bulk-states';
 import { fileSource, type SourceEvent } from '../../src/engine/file-actors';
 import { interruptedOnSocketError, outcomeFrom, type EngineCode, type SocketCode } from '../../src/engine/outcome';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
@@ -149,6 +149,7 @@ export const ardeiAdvancedServerMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         on: {
           ...peerIdleFails(FAILED),
+          ...rearmedByProgress('wait_command'),
           // A reader still taking a file it asked for is no idle client: its acknowledgements start the idle watchdog over.
           'frame.command': { target: 'run_command', actions: assign({ command: ({ event }) => event.text }) },
           'socket.end': {

@@ -4,7 +4,7 @@
  * provides `writeSegment` and `countSegment`, the `segmentsLeft` guard and
  * the `interval` delay.
  */
-import { peerIdleFails } from '../../src/engine/bulk-states';
+import { peerIdleFails, rearmedByProgress } from '../../src/engine/bulk-states';
 import { FLOW_CONTROL_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 
@@ -38,7 +38,7 @@ export function streamsSegmentsToReader(doneTarget: StateTarget, failedTarget: S
     ...stream,
     states: {
       ...stream.states,
-      socket_full: { ...full, on: { ...peerIdleFails(failedTarget), ...full.on } },
+      socket_full: { ...full, on: { ...peerIdleFails(failedTarget), ...full.on, ...rearmedByProgress('socket_full') } },
     },
   };
 }

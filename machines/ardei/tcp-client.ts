@@ -7,7 +7,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { PEER_IDLE_EVENT } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT, restartsIdle } from '../../src/engine/idle';
 import {
   finishAction,
   interruptedOnSocketError,
@@ -126,7 +126,7 @@ export function createArdeiTcpClient() {
           'frame.bytes': {
             target: 'receiving',
             reenter: true,
-            actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
+            actions: [{ type: 'take', params: ({ event }) => ({ bytes: event.bytes }) }, restartsIdle],
           },
           'socket.end': {
             target: 'reply_received',

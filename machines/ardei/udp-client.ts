@@ -7,7 +7,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
-import { PEER_IDLE_EVENT } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT, restartsIdle } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError, outcomeFrom } from '../../src/engine/outcome';
 import {
   BULK_TAG,
@@ -128,7 +128,7 @@ export function createArdeiUdpClient() {
           'frame.bytes': {
             target: 'receiving_data',
             reenter: true,
-            actions: { type: 'take', params: ({ event }) => ({ bytes: event.bytes }) },
+            actions: [{ type: 'take', params: ({ event }) => ({ bytes: event.bytes }) }, restartsIdle],
           },
         },
       },

@@ -5,6 +5,7 @@
  * STORED_TOKEN; not offered (an original server), it sends plainly, as the seed.
  */
 import { READING_TAG } from '../../src/engine/protocol';
+import { rearmedByProgress } from '../../src/engine/bulk-states';
 import { PEER_IDLE_EVENT } from '../../src/engine/idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { mayStillBe, OFFER_TOKEN, OFFER_WAIT_MS, SEND_TOKEN, startsWith, STORED_TOKEN } from './store-confirmation';
@@ -112,6 +113,7 @@ export function confirmClientStates<TimedOut, NotKept, Failed extends string>(
     send_confirmed_message: {
       on: {
         [PEER_IDLE_EVENT]: timedOut,
+        ...rearmedByProgress('send_confirmed_message'),
         'wire.flushed': { target: 'wait_stored_reply', actions: 'end' as const },
         'socket.error': notKept,
       },
@@ -120,6 +122,7 @@ export function confirmClientStates<TimedOut, NotKept, Failed extends string>(
       tags: READING_TAG,
       on: {
         [PEER_IDLE_EVENT]: timedOut,
+        ...rearmedByProgress('wait_stored_reply'),
         // The message's last bytes may still be leaving the kernel (a slow link): that is progress, not idleness.
         'frame.bytes': { actions: appendEvent },
         'socket.end': [

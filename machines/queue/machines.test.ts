@@ -48,6 +48,16 @@ describe('codec', () => {
 });
 
 describe('queue server over TCP', () => {
+  it("counts the idle timeout from the connection's start while a GET trickles in: its bytes keep no state", async () => {
+    const trickle = Array.from('<<GET>').flatMap((letter): ReplayInput[] => [Buffer.from(letter), { wait: 800 }]);
+    const result = await replay(
+      queueServer(queueOf('kept'), 'tcp', { maxMessage: 3000, idleTimeoutMs: 1000 }).accept('c1'),
+      trickle,
+    );
+    expect(result.states).toEqual(['client_connect', 'failed']);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'timed_out', code: 'peer.idle' });
+  });
+
   it('stores a message read until the client ends its side, then closes cleanly', async () => {
     const queue = queueOf();
     const result = await tcpServer(queue, [message, PEER_ENDS]);

@@ -6,6 +6,7 @@
  * closes.
  */
 import { assign, setup } from 'xstate';
+import { rearmedByProgress } from '../../src/engine/bulk-states';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
@@ -13,7 +14,7 @@ import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome
 import { clientContext, startByMode, type QueueClientInput } from './client-states';
 import { GET, isEmptyReply } from './codec';
 import { overMaxSize, toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
-import { PEER_IDLE_EVENT } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT, restartsIdle } from '../../src/engine/idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { CANNOT_CONFIRM, confirmClient, confirmClientStates, offerWaitDelay } from './confirm-client-states';
@@ -104,6 +105,7 @@ export function createQueueTcpClient(message: Buffer) {
       send_message: {
         on: {
           [PEER_IDLE_EVENT]: timedOut,
+          ...rearmedByProgress('send_message'),
           'wire.flushed': { target: 'wait_message_stored', actions: 'end' },
           'socket.error': { guard: 'resetByServer', ...notKept },
         },
@@ -112,6 +114,7 @@ export function createQueueTcpClient(message: Buffer) {
         tags: READING_TAG,
         on: {
           [PEER_IDLE_EVENT]: timedOut,
+          ...rearmedByProgress('wait_message_stored'),
           'socket.end': {
             target: 'message_sent',
             actions: [
@@ -163,7 +166,7 @@ export function createQueueTcpClient(message: Buffer) {
           'frame.bytes': {
             target: 'receiving_message',
             reenter: true,
-            actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+            actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, restartsIdle],
           },
           'socket.end': [
             {

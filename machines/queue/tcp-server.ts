@@ -23,7 +23,7 @@ import type { TakenMessage } from './message-store';
 import { storeDeclarations } from './store-actors';
 import { takeActions, takeThenSend, takenId } from './take-message';
 import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
-import { PEER_IDLE_EVENT } from '../../src/engine/idle';
+import { PEER_IDLE_EVENT, restartsIdle } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src/engine/received-bytes';
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
@@ -174,7 +174,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
           'frame.bytes': {
             target: 'receiving_message',
             reenter: true,
-            actions: { type: 'append', params: ({ event }) => ({ bytes: event.bytes }) },
+            actions: [{ type: 'append', params: ({ event }) => ({ bytes: event.bytes }) }, restartsIdle],
           },
           'socket.end': {
             target: 'enqueue',

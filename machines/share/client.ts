@@ -6,9 +6,10 @@
  */
 import { assign, setup } from 'xstate';
 import { bulkActions } from '../../src/engine/bulk-actions';
-import { receiveIntoSink, sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
+import { peerIdleFails, rearmedByProgress, receiveIntoSink, sendFromSource } from '../../src/engine/bulk-states';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { IncomingFile, OutgoingFile } from '../../src/storage/file-store';
+import { restartsIdle } from '../../src/engine/idle';
 import {
   interruptedOnSocketError,
   outcomeFrom,
@@ -168,6 +169,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
         tags: READING_TAG,
         on: {
           ...peerIdleFails(FAILED),
+          ...rearmedByProgress('wait_stored'),
           'socket.end': {
             target: 'upload_complete',
             actions: { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
@@ -217,7 +219,7 @@ export const shareClientMachine = checkTargets<Targeted>()(
           'frame.bytes': {
             target: 'receiving_list',
             reenter: true,
-            actions: { type: 'appendListing', params: ({ event }) => ({ bytes: event.bytes }) },
+            actions: [{ type: 'appendListing', params: ({ event }) => ({ bytes: event.bytes }) }, restartsIdle],
           },
           'socket.end': {
             target: 'list_received',

@@ -3,7 +3,7 @@
  * the server's yes, the file's size and the server's yes to it, the file's bytes, then the server's close
  * or, when `stored` was agreed, its STORED_REPLY.
  */
-import { sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
+import { peerIdleFails, rearmedByProgress, sendFromSource } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
 import { errnoWords } from '../../src/log/errno-words';
@@ -139,6 +139,7 @@ export function clientUploadStates({ uploadingTarget, storedWaitTarget, failedTa
       tags: READING_TAG,
       on: {
         ...peerIdleFails(failedTarget),
+        ...rearmedByProgress('wait_upload_stored'),
         'frame.stored_reply': [
           {
             guard: ({ event }: Reply) => event.status === STORED.yes,

@@ -13,7 +13,7 @@ import { errorDetail } from '../storage/name-error-words';
 import { SINK_ID, SOURCE_ID, type FileFailure } from './file-actors';
 import { PEER_IDLE, type FileCode } from './outcome';
 import type { StateTarget } from './state-targets';
-import { idleDelay, PEER_IDLE_EVENT } from './idle';
+import { idleDelay, PEER_IDLE_EVENT, restartsIdle } from './idle';
 import { BULK_IN_TAG, BULK_OUT_TAG, BULK_TAG, FLOW_CONTROL_TAG, READING_TAG } from './protocol';
 
 /** The frame that carries a file's SHA-256 after its bytes (a string key: only the transfer protocol has it). */
@@ -36,6 +36,15 @@ const stalledTo = (failedTarget: StateTarget) => ({
  */
 export function peerIdleFails(failedTarget: StateTarget) {
   return { [PEER_IDLE_EVENT]: stalledTo(failedTarget) };
+}
+
+/**
+ * For a state that waits while bytes it sent may still be on their way (an upload's end, a long message):
+ * the loop's `wire.progress`, the peer acknowledging more of them, re-enters `state`, which starts its idle
+ * period over. So the idle timeout there means no progress either way. `state` must have no entry actions.
+ */
+export function rearmedByProgress(state: string) {
+  return { 'wire.progress': { target: state, reenter: true, actions: restartsIdle } };
 }
 
 export interface FileDelivery<

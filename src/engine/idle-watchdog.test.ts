@@ -1,15 +1,16 @@
 /** One idle watchdog per connection (idle-watchdog.ts), on replay's simulated clock. */
-import { assign, createActor, setup } from 'xstate';
-import { PEER_IDLE_EVENT } from './idle';
+import { assign, createActor, emit, setup } from 'xstate';
+import { PEER_IDLE_EVENT, restartsIdle } from './idle';
 import { watchIdle } from './idle-watchdog';
 import type { SessionActor } from './session-actor';
 import { StepClock } from './step-clock';
 
 const IDLE_MS = 1000;
 
-/** Waits for the peer in `asking` and `answering`, not in `working` (its own work: the watchdog's event passes). */
+/** Waits for the peer in `asking` and `answering`, not in `working` (its own work: it does not hear the watchdog). */
 const machine = setup({
   types: { context: {} as { idleTimeoutMs: number; heard: number } },
+  actions: { [restartsIdle]: emit({ type: 'idle.restart' }) },
 }).createMachine({
   context: { idleTimeoutMs: IDLE_MS, heard: 0 },
   initial: 'asking',
@@ -19,10 +20,14 @@ const machine = setup({
         [PEER_IDLE_EVENT]: 'timed_out',
         question: 'answering',
         work: 'working',
-        // Something the peer said that changes the context, not the state.
+        // Part of something from the peer, kept without entering a state: the state's period goes on.
         murmur: { actions: assign({ heard: ({ context }) => context.heard + 1 }) },
-        // Something that changes nothing at all.
-        nothing: {},
+        // The same re-entering the state, as a request read in pieces does: its period starts over.
+        piece: {
+          target: 'asking',
+          reenter: true,
+          actions: [assign({ heard: ({ context }) => context.heard + 1 }), restartsIdle],
+        },
       },
     },
     answering: { on: { [PEER_IDLE_EVENT]: 'timed_out', done: 'done' } },
@@ -58,11 +63,11 @@ function started() {
     clock,
     inspect: (event) => event.type === '@xstate.event' && heard.push(event.event.type),
   }) as unknown as SessionActor;
-  const watch = watchIdle(actor);
+  watchIdle(actor);
   actor.start();
   const pass = (ms: number) => clock.pass(ms, async () => undefined);
   const state = () => actor.getSnapshot().value;
-  return { actor, watch, clock, pass, state, heard };
+  return { actor, clock, pass, state, heard };
 }
 
 test('a state waiting for the peer fails the idle timeout after it was entered, not before', async () => {
@@ -83,33 +88,28 @@ test('entering another state starts the period over', async () => {
   expect(state()).toBe('timed_out');
 });
 
-test('a change to the context starts it over; an event that changes nothing does not', async () => {
+test('bytes kept without entering a state do not start it over; a state re-entered does', async () => {
   const { actor, pass, state } = started();
   await pass(600);
   actor.send({ type: 'murmur' });
-  await pass(IDLE_MS - 1);
-  expect(state()).toBe('asking');
-  actor.send({ type: 'nothing' });
-  await pass(1);
+  await pass(400);
   expect(state()).toBe('timed_out');
+
+  const again = started();
+  await again.pass(600);
+  again.actor.send({ type: 'piece' });
+  await again.pass(IDLE_MS - 1);
+  expect(again.state()).toBe('asking');
+  await again.pass(1);
+  expect(again.state()).toBe('timed_out');
 });
 
-test('the peer taking more of what was sent starts it over, and the machine hears wire.progress', async () => {
-  const { watch, pass, state, heard } = started();
-  await pass(600);
-  watch.progressed();
-  expect(heard).toContain('wire.progress');
-  await pass(IDLE_MS - 1);
-  expect(state()).toBe('asking');
-  await pass(1);
-  expect(state()).toBe('timed_out');
-});
-
-test('a state that does not wait for the peer lets the event pass; the watch goes on', async () => {
-  const { actor, pass, state } = started();
+test('a state that does not wait for the peer is not told; the watch goes on', async () => {
+  const { actor, pass, state, heard } = started();
   actor.send({ type: 'work' });
   await pass(3 * IDLE_MS + 500);
   expect(state()).toBe('working');
+  expect(heard).not.toContain(PEER_IDLE_EVENT);
   actor.send({ type: 'worked' });
   await pass(IDLE_MS - 1);
   expect(state()).toBe('asking');

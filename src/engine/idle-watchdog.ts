@@ -1,53 +1,53 @@
 /**
- * The idle timeout as one watchdog per connection, kept by whoever runs its machine (the loop, replay): the
- * machine hears `peer.idle` once it has stood still for the timeout, no state entered and nothing in its context
- * changed, with the peer taking nothing more of what was sent (`wire.progress`, which goes through here). The
- * states that wait for the peer fail on it (`peerIdleFails`, bulk-states.ts); the others let it pass, and the
- * watch goes on. Plain code rather than an xstate delay in every waiting state: each state entered cost a
- * scheduled event, a timer and its cancel. Timed on the actor system's clock, simulated in replay.
+ * The idle timeout as one watchdog per connection, kept by whoever runs its machine (the loop, replay), with the
+ * meaning the timeout always had: a state that waits for the peer fails once the timeout has passed since it was
+ * entered. The watchdog notes when the machine's states last changed (a state entered) or the machine said it
+ * re-entered one (`restartsIdle`, idle.ts), and sends `peer.idle` once that is the idle timeout ago, if the state
+ * the machine is in then fails on it (`peerIdleFails`, bulk-states.ts, or an outcome of its own); a state doing
+ * its own work does not hear it, and another period starts. Plain code rather than an xstate delay in every
+ * waiting state: each state entered cost a scheduled event, a timer and its cancel. Timed on the actor system's
+ * clock, simulated in replay.
  */
-import type { SessionActor, SessionSnapshot } from './session-actor';
+import type { SessionActor } from './session-actor';
 import { idleDelay, PEER_IDLE_EVENT } from './idle';
 import { clockOf } from './system-clock';
 
-export interface IdleWatch {
-  /** The peer acknowledged more of the bytes sent to it: the machine hears `wire.progress`, and the watch starts over. */
-  progressed: () => void;
+/** The part of an xstate machine snapshot that changes exactly when its active states do. */
+interface StateNodes {
+  _nodes?: unknown;
 }
 
 /** Watches `actor` (created, not yet started) until its machine is over. */
-export function watchIdle(actor: SessionActor): IdleWatch {
+export function watchIdle(actor: SessionActor): void {
   const clock = clockOf(actor.system);
   const idleMs = idleDelay({
     context: (actor.getSnapshot() as { context?: { idleTimeoutMs?: number } }).context ?? {},
   });
-  let seen: SessionSnapshot | undefined;
-  let stirredAt = clock.now();
-  const over = () => actor.getSnapshot().status !== 'active';
+  const idle = { type: PEER_IDLE_EVENT };
+  let states: unknown;
+  let enteredAt = clock.now();
+  const entered = () => (enteredAt = clock.now());
   const check = () => {
-    if (over()) return;
-    if (clock.now() - stirredAt >= idleMs) {
-      actor.send({ type: PEER_IDLE_EVENT });
-      // A state that does not wait for the peer let it pass: another period starts.
-      stirredAt = clock.now();
+    const snapshot = actor.getSnapshot();
+    if (snapshot.status !== 'active') return;
+    if (clock.now() - enteredAt >= idleMs) {
+      if (snapshot.can(idle)) actor.send(idle);
+      // A state that does not wait for the peer: it starts a period of its own.
+      entered();
     }
-    if (!over()) timer = clock.setTimeout(check, idleMs - (clock.now() - stirredAt));
+    if (actor.getSnapshot().status === 'active') timer = clock.setTimeout(check, idleMs - (clock.now() - enteredAt));
   };
   let timer = clock.setTimeout(check, idleMs);
   const stop = () => clock.clearTimeout(timer);
   actor.subscribe({
     next: (snapshot) => {
-      if (snapshot === seen) return;
-      seen = snapshot;
-      stirredAt = clock.now();
+      const now = (snapshot as StateNodes)._nodes;
+      if (now === states) return;
+      states = now;
+      entered();
     },
     complete: stop,
     error: stop,
   });
-  return {
-    progressed: () => {
-      stirredAt = clock.now();
-      actor.send({ type: 'wire.progress' });
-    },
-  };
+  actor.on('idle.restart', entered);
 }

@@ -88,7 +88,12 @@ export interface SessionRequest {
 }
 
 /** Everything a connection machine may emit: its `types.emitted`, so the shared actions (wire-actions.ts) fit every machine. */
-export type MachineEmitted = WireCommand | SessionRequest;
+export type MachineEmitted = WireCommand | SessionRequest | IdleRestart;
+
+/** A state re-entered (the peer's bytes read in pieces, its acknowledgements): its idle period starts over (idle.ts). */
+export interface IdleRestart {
+  type: 'idle.restart';
+}
 
 /** What the loop tells every connection machine about its socket. */
 export type WireEvent =

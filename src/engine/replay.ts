@@ -57,7 +57,7 @@ export async function replay(
     },
   });
   releaseWhenOver(actor, spec);
-  const { progressed } = watchIdle(actor);
+  watchIdle(actor);
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
@@ -106,7 +106,7 @@ export async function replay(
     else if ('wait' in input) await clock.pass(input.wait, () => settle(actor, pump));
     else if ('quietly' in input) clock.skip(input.quietly);
     else if ('end' in input) pump.end();
-    else if ('acknowledge' in input) progressed();
+    else if ('acknowledge' in input) actor.send({ type: 'wire.progress' });
     else if (actor.getSnapshot().status === 'active') pump.send({ type: 'socket.error', code: input.error });
     await settle(actor, pump);
   }

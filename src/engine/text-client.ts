@@ -4,6 +4,7 @@
  * until the server closes. The protocol says which replies are refusals.
  */
 import { assign, setup } from 'xstate';
+import { rearmedByProgress } from './bulk-states';
 import type { BytesFrame } from './chunk-reader';
 import {
   finishAction,
@@ -16,7 +17,7 @@ import {
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from './protocol';
 import { encodeLines } from './text-request';
 import { wireActions } from './wire-actions';
-import { PEER_IDLE_EVENT } from './idle';
+import { PEER_IDLE_EVENT, restartsIdle } from './idle';
 import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from './received-bytes';
 import { extended } from './extended';
 
@@ -104,10 +105,11 @@ export function createTextClient(id: string, refusal: (reply: Buffer) => string 
               params: { outcome: 'timed_out', code: 'peer.idle', detail: 'no answer from the server' },
             },
           },
+          ...rearmedByProgress('wait_reply'),
           'frame.bytes': {
             target: 'wait_reply',
             reenter: true,
-            actions: { type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) },
+            actions: [{ type: 'appendReply', params: ({ event }) => ({ bytes: event.bytes }) }, restartsIdle],
           },
           'socket.end': [
             {

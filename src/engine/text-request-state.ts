@@ -7,7 +7,7 @@
  * idle timeout applies instead.
  */
 import { READING_TAG } from './protocol';
-import { PEER_IDLE_EVENT } from './idle';
+import { PEER_IDLE_EVENT, restartsIdle } from './idle';
 import { DEFAULT_QUIET_MS } from './text-request';
 import { emptyRequest, type ParsedTextRequest, type TextRequestFrame } from './text-request-reader';
 import type { StateTarget } from './state-targets';
@@ -61,10 +61,13 @@ export function readsTextRequest(self: string, next: string, failed: StateTarget
       'frame.bytes': {
         target: self,
         reenter: true,
-        actions: {
-          type: 'takeRequest' as const,
-          params: ({ event }: { event: TextRequestFrame }) => ({ request: event.request }),
-        },
+        actions: [
+          {
+            type: 'takeRequest' as const,
+            params: ({ event }: { event: TextRequestFrame }) => ({ request: event.request }),
+          },
+          restartsIdle,
+        ],
       },
       'socket.end': next,
     },

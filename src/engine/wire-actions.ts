@@ -22,6 +22,8 @@ export function wireActions<TContext extends MachineContext, TEvent extends Even
     flush: wire({ type: 'wire.flush' }),
     end: wire({ type: 'wire.end' }),
     reset: wire({ type: 'wire.reset' }),
+    /** A state re-entered starts its idle period over (idle.ts `restartsIdle`). */
+    restartIdle: emit<TContext, TEvent, undefined, TEvent, MachineEmitted>({ type: 'idle.restart' }),
     /** One log line saying what the peer asked for. */
     announce: emit<TContext, TEvent, Omit<SessionRequest, 'type'>, TEvent, MachineEmitted>((_, params) => ({
       type: 'session.request',

@@ -62,7 +62,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { id, log, record } = options;
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
-  const { actor, pump, close, progressed } = openSession(
+  const { actor, pump, close } = openSession(
     spec,
     extended(options, { held: () => socket.writableNeedDrain, requested: () => guard?.requested() }),
   );
@@ -84,7 +84,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
     socket,
     options.reportSendProgress ? CLIENT_POLL_MS : SERVER_POLL_MS,
     (waiting) => {
-      if (actor.getSnapshot().status === 'active') progressed();
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'wire.progress' });
       options.onSendProgress?.(waiting);
       guard?.progressed();
       if (draining && waiting === 0) {

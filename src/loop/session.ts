@@ -15,7 +15,7 @@ import { outcomeProse } from '../log/outcome-prose';
 import type { TraceWriter } from '../trace/trace-writer';
 import { extended } from '../engine/extended';
 import { releaseWhenOver } from '../engine/release-when-over';
-import { watchIdle, type IdleWatch } from '../engine/idle-watchdog';
+import { watchIdle } from '../engine/idle-watchdog';
 
 export interface SessionOptions {
   id: string;
@@ -34,7 +34,7 @@ export interface SessionOptions {
   requested?: () => void;
 }
 
-export interface Session extends IdleWatch {
+export interface Session {
   actor: SessionActor;
   pump: FramePump;
   /**
@@ -58,7 +58,7 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
     observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect, clock: ioFirstClock });
   releaseWhenOver(actor, spec);
-  const { progressed } = watchIdle(actor);
+  watchIdle(actor);
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
   actor.on('session.request', ({ summary, operation, name, event = 'request', level = 'info' }: SessionRequest) => {
@@ -69,7 +69,6 @@ export function openSession(spec: ConnectionSpec, options: SessionOptions): Sess
   return {
     actor,
     pump: new FramePump(actor, spec.decoder, options.held),
-    progressed,
     close: async (outcome, told = outcome) => {
       if (options.logsEnd !== false)
         logEnd(log, { connection: id, ...asked }, told, performance.now() - started, options.endRate !== false);
