@@ -115,7 +115,7 @@ describe('a download of a file on disk', () => {
   });
 });
 
-it('steps the machine once per protocol step for a download read in one go: its end carries the count', async () => {
+it("steps the machine once per protocol step for a download read in one go: the lookup within the request's, the count on the end", async () => {
   const files = new MemoryFiles();
   files.files.set('small.bin', Buffer.alloc(1024, 7));
   const { actor, pump, machineEvents } = started(
@@ -129,12 +129,5 @@ it('steps the machine once per protocol step for a download read in one go: its 
   const done = await waitFor(actor, (snapshot) => snapshot.status === 'done');
 
   expect(done.output).toMatchObject({ ok: true, outcome: 'downloaded', bytes: 1024 });
-  expect(machineEvents).toEqual([
-    'xstate.init',
-    'frame.request',
-    expect.stringMatching(/^xstate\.done\.actor\./),
-    'wire.flushed',
-    'frame.confirm',
-    'file.done',
-  ]);
+  expect(machineEvents).toEqual(['xstate.init', 'frame.request', 'wire.flushed', 'frame.confirm', 'file.done']);
 });

@@ -5,7 +5,7 @@ import type { ServerFiles } from '../../src/storage/file-store';
 import { TransferFrameReader } from './frame-reader';
 import { transferServerMachine, type ServerInput } from './server';
 import { CAPABILITY, IMPLEMENTED } from './extension-frames';
-import { serverActors } from './server-actors';
+import { serverActors, serverLookups } from './server-actors';
 
 import { TRANSFER_PROTOCOL } from './client-connection';
 
@@ -23,7 +23,7 @@ export interface TransferServerOptions extends BulkOptions {
 }
 
 export function transferServer(files: ServerFiles, options: TransferServerOptions): StreamProtocol {
-  const logic = transferServerMachine.provide({ actors: serverActors(files, options) });
+  const logic = transferServerMachine.provide({ actors: serverActors(files, options), actions: serverLookups(files) });
   const resumeKeepSeconds = options.resumeKeepSeconds ?? 0;
   const capabilities = options.capabilities ?? (resumeKeepSeconds > 0 ? IMPLEMENTED : IMPLEMENTED & ~CAPABILITY.resume);
   return {

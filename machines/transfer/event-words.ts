@@ -9,10 +9,14 @@ import { errnoWords } from '../../src/log/errno-words';
 import { nameErrorWords } from '../../src/storage/name-error-words';
 import type { InboundFrame } from './frame-reader';
 import { describeFrame } from './trace-describe';
+import { STORE_ANSWERED } from '../../src/trace/trace-support';
+import { errorCode } from '../../src/storage/errors';
+import type { Answered } from './server-lookup-refusals';
 
 export function transferEventWords(event: EventObject): string | undefined {
   if (event.type.startsWith('frame.')) return `received ${describeFrame(event as InboundFrame)}`;
-  if (event.type.startsWith('xstate.done.actor.')) return answerWords((event as { output?: unknown }).output);
+  if (event.type.startsWith('xstate.done.actor.') || event.type === STORE_ANSWERED)
+    return answerWords((event as { output?: unknown }).output);
   if (event.type.startsWith('xstate.after.helloWait.')) return 'no HELLO_REPLY in time';
   return undefined;
 }
@@ -22,12 +26,14 @@ function answerWords(output: unknown): string | undefined {
   if (typeof output === 'boolean') return output ? 'room check: there is room' : 'room check: not enough free space';
   if (typeof output === 'number') return `kept upload: ${output} B stored so far`;
   if (output && typeof output === 'object' && 'kind' in output)
-    return lookupWords(output as DownloadLookup | UploadLookup);
+    return lookupWords(output as Answered<DownloadLookup | UploadLookup>);
   return undefined;
 }
 
-function lookupWords(lookup: DownloadLookup | UploadLookup): string {
+function lookupWords(lookup: Answered<DownloadLookup | UploadLookup>): string {
   switch (lookup.kind) {
+    case 'failed':
+      return `lookup failed: ${errnoWords(errorCode(lookup.error))}`;
     case 'found':
       return `lookup: the file is there, ${lookup.size} B`;
     case 'missing':

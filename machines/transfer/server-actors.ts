@@ -1,19 +1,33 @@
-/** The transfer server's effects over a store's files, as the actors its machine declares (server.ts). */
-import { fromPromise } from 'xstate';
-import { fromAnswer } from '../../src/engine/from-answer';
+/**
+ * The transfer server's effects over a store's files, as the actors and actions its machine declares (server.ts):
+ * `transferServerMachine.provide({ actors: serverActors(files), actions: serverLookups(files) })`.
+ */
+import { assign, fromPromise } from 'xstate';
 import { fileSink, fileSource, type FileTarget, type BulkOptions } from '../../src/engine/file-actors';
-import type { DownloadLookup, ServerFiles, UploadLookup } from '../../src/storage/file-store';
+import type { ServerFiles } from '../../src/storage/file-store';
 import { listingBytes } from './list-frames';
+import { answered } from './server-lookup-refusals';
+import type { ServerContext, ServerEvent } from './server';
 
-/** For `transferServerMachine.provide({ actors: serverActors(files) })`. */
+/**
+ * The request's name looked up within the step that entered the request state (the store answers at once), the
+ * answer kept as `lookup`. A name that could not be read is not looked up: the state refuses it first.
+ */
+export function serverLookups(files: ServerFiles) {
+  const lookUp =
+    (ask: (name: string, owner: string) => ReturnType<ServerFiles['lookupDownload' | 'reserveUpload']>) =>
+    ({ context }: { context: ServerContext }) =>
+      context.nameError === undefined ? { lookup: answered(() => ask(context.name ?? '', context.owner)) } : {};
+  const kept = (assigner: ReturnType<typeof lookUp>) =>
+    assign<ServerContext, ServerEvent, unknown, ServerEvent, never>(assigner);
+  return {
+    lookUpDownload: kept(lookUp((name, owner) => files.lookupDownload(name, owner))),
+    reserveUpload: kept(lookUp((name, owner) => files.reserveUpload(name, owner))),
+  };
+}
+
 export function serverActors(files: ServerFiles, bulk: BulkOptions = {}) {
   return {
-    lookupDownload: fromAnswer<DownloadLookup, { name: string; owner: string }>((input) =>
-      files.lookupDownload(input.name, input.owner),
-    ),
-    reserveUpload: fromAnswer<UploadLookup, { name: string; owner: string }>((input) =>
-      files.reserveUpload(input.name, input.owner),
-    ),
     checkRoom: fromPromise<boolean, FileTarget>(({ input }) => files.hasRoomFor(input.ref, input.size)),
     source: fileSource(({ ref, size }) => files.read(ref, size), bulk),
     keptUpload: fromPromise<number, { ref: string; id: string }>(

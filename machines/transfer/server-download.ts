@@ -6,11 +6,12 @@
 import { sendFromSource, peerIdleFails } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
-import type { DownloadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { checksDigest, encodeExtDownloadReply } from './extension-frames';
 import { STATUS, encodeDownloadReply, statusLetter, type Status } from './frames';
 import { encodeResumeReply, resumeStart, type ResumeFrom } from './resume-frames';
-import { lookupRef, lookupRefusals } from './server-lookup-refusals';
+import { lookupRef, lookupRefusals, type Answered } from './server-lookup-refusals';
+import { required } from '../../src/engine/required';
 import { finishWith } from './server-replies';
 import { statusIs } from './status-guard';
 
@@ -27,12 +28,14 @@ interface DownloadContext {
   resumeFrom?: ResumeFrom;
   /** Where the DATA starts: 0, or to `r`, after what the client has. */
   start: number;
+  lookup?: Answered<DownloadLookup | UploadLookup>;
 }
 
-/** A lookup's `onDone` event. */
-interface Found {
-  event: { output: DownloadLookup };
+/** The branches' view of the lookup, answered on entering `check_download`. */
+interface LookedUp {
+  context: DownloadContext;
 }
+const found = ({ context }: LookedUp) => required(context.lookup, 'looked up on entry') as DownloadLookup;
 
 interface DownloadTargets {
   completeTarget: StateTarget;
@@ -57,39 +60,34 @@ const downloadReply = (context: DownloadContext, lookup: DownloadLookup) => {
 export function serverDownloadStates({ completeTarget, failedTarget }: DownloadTargets) {
   const refusals = lookupRefusals(replyDownload, ['missing', 'busy'], completeTarget);
   return {
+    // The store answers at once (file-store.ts): the name is looked up, and held, within the request's step.
     check_download: {
-      always: refusals.nameRejected,
-      invoke: {
-        src: 'lookupDownload' as const,
-        input: ({ context }: { context: DownloadContext }) => ({ name: context.name ?? '', owner: context.owner }),
-        onDone: [
-          {
-            guard: ({ event }: Found) => event.output.kind === 'found',
-            target: 'send_check_download',
-            actions: [
-              {
-                type: 'takeFile' as const,
-                params: ({ context, event }: Found & { context: DownloadContext }) => ({
-                  size: foundSize(event.output),
-                  ref: lookupRef(event.output),
-                  start: context.resumeFrom
-                    ? resumeStart(context.resumeFrom, foundSize(event.output), foundTime(event.output))
-                    : 0,
-                }),
-              },
-              {
-                type: 'write' as const,
-                params: ({ context, event }: Found & { context: DownloadContext }) => ({
-                  bytes: downloadReply(context, event.output),
-                }),
-              },
-              'flush' as const,
-            ],
-          },
-          ...refusals.refusals,
-        ],
-        onError: refusals.failed,
-      },
+      entry: 'lookUpDownload' as const,
+      always: [
+        refusals.nameRejected,
+        {
+          guard: 'found' as const,
+          target: 'send_check_download',
+          actions: [
+            {
+              type: 'takeFile' as const,
+              params: (args: LookedUp) => ({
+                size: foundSize(found(args)),
+                ref: lookupRef(found(args)),
+                start: args.context.resumeFrom
+                  ? resumeStart(args.context.resumeFrom, foundSize(found(args)), foundTime(found(args)))
+                  : 0,
+              }),
+            },
+            {
+              type: 'write' as const,
+              params: (args: LookedUp) => ({ bytes: downloadReply(args.context, found(args)) }),
+            },
+            'flush' as const,
+          ],
+        },
+        ...refusals.refusals,
+      ],
     },
     send_check_download: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_download_confirmation' } },
     check_download_confirmation: {

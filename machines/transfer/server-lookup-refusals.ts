@@ -5,19 +5,45 @@
  * read-only server, `E` when the storage fails. Each ends the request at `completeTarget`.
  */
 import type { StateTarget } from '../../src/engine/state-targets';
-import { isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
+import { errorCode, isNameErrorCode, type NameErrorCode } from '../../src/storage/errors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { refusalCode, refusalDetail } from '../../src/storage/lookup-refusal';
 import { nameErrorWords } from '../../src/storage/name-error-words';
 import { required } from '../../src/engine/required';
 import { STATUS, type Status } from './frames';
 import type { Finish } from './outcome';
-import { storageFailed } from './server-replies';
+import { finishWith } from './server-replies';
 
 type Lookup = DownloadLookup | UploadLookup;
 
+/** A lookup the store could not answer: it threw (an I/O error). */
+export interface LookupFailure {
+  kind: 'failed';
+  error: unknown;
+}
+
+/** What a request's lookup answered, kept in the machine's context for the request state's branches. */
+export type Answered<L extends Lookup> = L | LookupFailure;
+
+/** The store's answer, or what it threw: a lookup asked within the machine's step must not throw out of it. */
+export function answered<L extends Lookup>(lookUp: () => L): Answered<L> {
+  try {
+    return lookUp();
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
+}
+
+/** What the request state's branches read: the lookup kept in context (a request state is entered only through one). */
+interface LookedUp {
+  context: { lookup?: Answered<Lookup> };
+}
+const lookupOf = ({ context }: LookedUp): Answered<Lookup> =>
+  required(context.lookup, 'the request state looks its name up on entry');
+
 /** The ref a lookup that goes on (`found`, `free`) returned: what every later file call of the request takes. */
-export const lookupRef = (lookup: Lookup) => (lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '');
+export const lookupRef = (lookup: Answered<Lookup>) =>
+  lookup.kind === 'found' || lookup.kind === 'free' ? lookup.ref : '';
 
 /** An `E` for a name the rules refuse is the client's error, not a refusal: it asked for what no server serves. */
 const nameError = (code: NameErrorCode): Finish => ({ outcome: 'protocol_error', code, detail: nameErrorWords(code) });
@@ -30,9 +56,15 @@ const storageRefusal = (lookup: Lookup): Finish =>
     ? nameError(lookup.code)
     : { outcome: 'server_error', code: 'file.refused', detail: refusalDetail(lookup) };
 
+/** The store threw instead of answering: the server's error, with the errno as the detail. */
+const storeFailed = finishWith('server_error', 'storage.failed', (args: LookedUp) => {
+  const lookup = lookupOf(args);
+  return lookup.kind === 'failed' ? errorCode(lookup.error) : undefined;
+});
+
 /**
- * `nameRejected`: the request state's `always`, before the lookup; `refusals`: the last branches of the
- * lookup's `onDone`, after those that go on; `failed`: its `onError`.
+ * `nameRejected`: the request state's first `always` branch, before the lookup's; `refusals`: its last ones,
+ * after those that go on: a refusal the lookup answered, or the store failing.
  */
 export function lookupRefusals(
   reply: (status: Status) => { type: 'write'; params: { bytes: Buffer } },
@@ -53,16 +85,21 @@ export function lookupRefusals(
     },
     refusals: [
       {
-        guard: ({ event }: { event: { output: Lookup } }) => refused.includes(event.output.kind),
+        guard: 'storeFailed' as const,
+        target: completeTarget,
+        actions: [reply(STATUS.error), storeFailed],
+      },
+      {
+        guard: ({ context }: LookedUp) => refused.includes(context.lookup?.kind as Lookup['kind']),
         target: completeTarget,
         actions: [
           reply(STATUS.no),
           {
             type: 'finish' as const,
-            params: ({ event }: { event: { output: Lookup } }): Finish => ({
+            params: (args: LookedUp): Finish => ({
               outcome: 'refused',
-              code: refusalCode(event.output),
-              detail: refusalDetail(event.output),
+              code: refusalCode(lookupOf(args) as Lookup),
+              detail: refusalDetail(lookupOf(args) as Lookup),
             }),
           },
         ],
@@ -73,11 +110,10 @@ export function lookupRefusals(
           reply(STATUS.error),
           {
             type: 'finish' as const,
-            params: ({ event }: { event: { output: Lookup } }) => storageRefusal(event.output),
+            params: (args: LookedUp) => storageRefusal(lookupOf(args) as Lookup),
           },
         ],
       },
     ],
-    failed: { target: completeTarget, actions: [reply(STATUS.error), storageFailed] },
   };
 }

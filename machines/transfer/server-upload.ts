@@ -6,10 +6,11 @@
 import { receiveIntoSink, peerIdleFails } from '../../src/engine/bulk-states';
 import { READING_TAG } from '../../src/engine/protocol';
 import type { StateTarget } from '../../src/engine/state-targets';
-import type { UploadLookup } from '../../src/storage/file-store';
+import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { STORED, checksDigest, confirmsStored, encodeYes } from './extension-frames';
 import type { UploadOpen } from './resume-frames';
-import { lookupRef, lookupRefusals } from './server-lookup-refusals';
+import { lookupRef, lookupRefusals, type Answered } from './server-lookup-refusals';
+import { required } from '../../src/engine/required';
 import { replyStatus } from './server-replies';
 import { serverResumeStates } from './server-resume';
 import { refuseTooLarge, roomCheckState } from './server-upload-limits';
@@ -26,12 +27,14 @@ interface UploadContext {
   uploadOpen?: UploadOpen;
   /** Where the DATA starts: 0, or to `p`, after what was kept. */
   start: number;
+  lookup?: Answered<DownloadLookup | UploadLookup>;
 }
 
-/** A reservation's `onDone` event. */
+/** The branches' view of the reservation, answered on entering `check_upload`. */
 interface Reserved {
-  event: { output: UploadLookup };
+  context: UploadContext;
 }
+const reservedRef = ({ context }: Reserved) => lookupRef(required(context.lookup, 'reserved on entry'));
 
 /** The states these target by id: the upload's own, and the machine's end. */
 interface UploadTargets {
@@ -53,39 +56,32 @@ export function serverUploadStates(targets: UploadTargets) {
   const { uploadingTarget, confirmStoredTarget, digestMismatchTarget, completeTarget, failedTarget } = targets;
   const refusals = lookupRefusals(replyStatus, ['exists', 'busy', 'read_only'], completeTarget);
   return {
+    // The store answers at once (file-store.ts): the name is claimed within the request's step.
     check_upload: {
-      always: refusals.nameRejected,
-      invoke: {
-        src: 'reserveUpload' as const,
-        input: ({ context }: { context: UploadContext }) => ({ name: context.name ?? '', owner: context.owner }),
-        onDone: [
-          {
-            guard: ({ context, event }: Reserved & { context: UploadContext }) =>
-              event.output.kind === 'free' && context.uploadOpen !== undefined,
-            target: 'check_kept_upload',
-            actions: [
-              {
-                type: 'takeFile' as const,
-                params: ({ context, event }: Reserved & { context: UploadContext }) => ({
-                  ref: lookupRef(event.output),
-                  size: context.uploadOpen?.size ?? 0,
-                }),
-              },
-            ],
-          },
-          {
-            guard: ({ event }: Reserved) => event.output.kind === 'free',
-            target: 'send_check_upload',
-            actions: [
-              { type: 'takeFile' as const, params: ({ event }: Reserved) => ({ ref: lookupRef(event.output) }) },
-              replyYes,
-              'flush' as const,
-            ],
-          },
-          ...refusals.refusals,
-        ],
-        onError: refusals.failed,
-      },
+      entry: 'reserveUpload' as const,
+      always: [
+        refusals.nameRejected,
+        {
+          guard: 'freeToResume' as const,
+          target: 'check_kept_upload',
+          actions: [
+            {
+              type: 'takeFile' as const,
+              params: (args: Reserved) => ({ ref: reservedRef(args), size: args.context.uploadOpen?.size ?? 0 }),
+            },
+          ],
+        },
+        {
+          guard: 'free' as const,
+          target: 'send_check_upload',
+          actions: [
+            { type: 'takeFile' as const, params: (args: Reserved) => ({ ref: reservedRef(args) }) },
+            replyYes,
+            'flush' as const,
+          ],
+        },
+        ...refusals.refusals,
+      ],
     },
     send_check_upload: { on: { ...peerIdleFails(failedTarget), 'wire.flushed': 'check_file_upload_size' } },
     check_file_upload_size: {

@@ -8,6 +8,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type FileTarget, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
+import type { Answered } from './server-lookup-refusals';
 import { OP, statusLetter, type NameField, type Status } from './frames';
 import {
   EXTENSION_VERSION,
@@ -47,11 +48,13 @@ export interface ServerInput {
   resumeKeepSeconds?: number;
 }
 
-interface ServerContext extends ServerInput, TransferOutcomeFields {
+export interface ServerContext extends ServerInput, TransferOutcomeFields {
   operation?: 'download' | 'upload';
   name?: string;
   /** Set when the request's name field could not be read as a name. */
   nameError?: NameErrorCode;
+  /** What the store answered for the request's name, on entering `check_download` or `check_upload`. */
+  lookup?: Answered<DownloadLookup | UploadLookup>;
   /** What the files' lookup returned for the name: used for every later file call. */
   ref?: string;
   size: number;
@@ -67,7 +70,7 @@ interface ServerContext extends ServerInput, TransferOutcomeFields {
   start: number;
 }
 
-type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
+export type ServerEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
 type Targeted =
@@ -131,8 +134,6 @@ export const transferServerMachine = checkTargets<Targeted>()(
       output: {} as SessionOutcome,
     },
     actors: {
-      lookupDownload: fromPromise<DownloadLookup, { name: string; owner: string }>(unprovided('lookupDownload')),
-      reserveUpload: fromPromise<UploadLookup, { name: string; owner: string }>(unprovided('reserveUpload')),
       checkRoom: fromPromise<boolean, FileTarget>(unprovided('checkRoom')),
       keptUpload: fromPromise<number, { ref: string; id: string }>(unprovided('keptUpload')),
       source: fileSource(unprovided('source')),
@@ -158,12 +159,24 @@ export const transferServerMachine = checkTargets<Targeted>()(
       takeHello: assign(({ context }, params: { offered: number }) => ({
         agreed: agreed(params.offered, context.capabilities),
       })),
+      /**
+       * The store's answer for the request's name (a download's lookup, an upload's reservation), kept as `lookup`:
+       * provided by whoever runs the machine (server-actors.ts `serverLookups`).
+       */
+      lookUpDownload: assign(unprovided('lookUpDownload')),
+      reserveUpload: assign(unprovided('reserveUpload')),
       /** What a lookup found, any of the file's reference, size and first byte in one step: one context copy, not one per field. */
       takeFile: assign((_, params: { ref?: string; size?: number; start?: number }) => params),
     },
     delays: {},
     guards: {
       nameRejected: ({ context }) => context.nameError !== undefined,
+      /** What the store answered for the request's name (`lookup`, on entering `check_download` or `check_upload`). */
+      found: ({ context }) => context.lookup?.kind === 'found',
+      free: ({ context }) => context.lookup?.kind === 'free',
+      /** A `p` request's name is free: the upload it continues may have been kept. */
+      freeToResume: ({ context }) => context.lookup?.kind === 'free' && context.uploadOpen !== undefined,
+      storeFailed: ({ context }) => context.lookup?.kind === 'failed',
       /** A first hello of a version this server speaks. */
       helloWelcome: ({ context }, params: { version: number }) =>
         context.agreed === undefined && params.version >= EXTENSION_VERSION,

@@ -4,13 +4,15 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventObject, InspectionEvent } from 'xstate';
+import type { AnyActorRef, EventObject, InspectionEvent } from 'xstate';
 import { replay } from '../engine/replay';
 import { parseTrace } from '../trace/trace-format';
+import { STORE_ANSWERED } from '../trace/trace-support';
 import { inputsFromTrace } from '../trace/trace-replay';
 import { transferEventWords } from '../../machines/transfer/event-words';
 import { specFromTrace } from '../../machines/transfer/trace-world';
 import { isBulk } from './bulk-filter';
+import { loggedEvents } from './logged-events';
 import { eventWords } from './event-words';
 import { TextRequestReader } from '../engine/text-request-reader';
 import { AdvancedRequestReader } from '../../machines/ardei/advanced-readers';
@@ -19,13 +21,15 @@ import { CLIENT_KEY } from '../../machines/ardei/advanced-codec';
 const DIR = join(__dirname, '..', '..', 'fixtures', 'traces', 'transfer');
 
 /** Each event the hub would log for a trace's machine (its own, not its file actors'; no bulk), with its words. */
-async function loggedEvents(file: string): Promise<{ type: string; text: string }[]> {
+async function loggedLines(file: string): Promise<{ type: string; text: string }[]> {
   const trace = parseTrace(readFileSync(join(DIR, file), 'utf8'));
   const logged: { type: string; text: string }[] = [];
+  let shown: ReturnType<typeof loggedEvents> | undefined;
   const observe = (event: InspectionEvent) => {
-    if (event.type !== '@xstate.event' || isBulk(event) || event.rootId !== event.actorRef.sessionId) return;
-    if (event.event.type === 'xstate.init') return;
-    logged.push({ type: event.event.type, text: eventWords(event.event, transferEventWords) });
+    if (isBulk(event)) return;
+    if (event.rootId === event.actorRef.sessionId) shown ??= loggedEvents(event.actorRef as AnyActorRef);
+    const machineEvent = shown?.(event);
+    if (machineEvent) logged.push({ type: machineEvent.type, text: eventWords(machineEvent, transferEventWords) });
   };
   await replay(specFromTrace(trace), inputsFromTrace(trace, { kind: 'recorded' }), observe);
   return logged;
@@ -36,7 +40,7 @@ const MACHINE_NAMES = /\b(frame|file|wire|socket|xstate)\.|\b(kind|op|status|out
 it('words every event the transfer machines take on every recorded path, naming no machine event', async () => {
   const files = readdirSync(DIR).filter((file) => file.endsWith('.jsonl'));
   const seen = new Map<string, string>();
-  for (const file of files) for (const { type, text } of await loggedEvents(file)) seen.set(type, text);
+  for (const file of files) for (const { type, text } of await loggedLines(file)) seen.set(type, text);
   expect([...seen.keys()]).toEqual(
     expect.arrayContaining([
       'frame.request',
@@ -46,7 +50,7 @@ it('words every event the transfer machines take on every recorded path, naming 
       'socket.error',
       'file.stored',
       'file.error',
-      'xstate.done.actor.0.transfer-server.check_download',
+      STORE_ANSWERED,
       'xstate.done.actor.0.transfer-server.check_kept_upload',
     ]),
   );
@@ -54,8 +58,8 @@ it('words every event the transfer machines take on every recorded path, naming 
   expect(unworded).toEqual([]);
 });
 
-const lookupDone = (output: unknown): EventObject =>
-  ({ type: 'xstate.done.actor.0.transfer-server.check_download', output }) as EventObject;
+/** The transfer server's lookup, answered within its request's step: the hub hands its answer over as STORE_ANSWERED. */
+const lookupDone = (output: unknown): EventObject => ({ type: STORE_ANSWERED, output }) as EventObject;
 
 it.each<[string, EventObject, string]>([
   [
@@ -68,6 +72,11 @@ it.each<[string, EventObject, string]>([
   ['file bytes', { type: 'frame.data', chunk: Buffer.alloc(1024) } as EventObject, 'received DATA 1024 B'],
   ['a file found', lookupDone({ kind: 'found', size: 109, mtimeMs: 0, ref: 'a' }), 'lookup: the file is there, 109 B'],
   ['no such file', lookupDone({ kind: 'missing' }), 'lookup: no such file'],
+  [
+    'a store that failed',
+    lookupDone({ kind: 'failed', error: Object.assign(new Error('i/o'), { code: 'EIO' }) }),
+    'lookup failed: EIO',
+  ],
   ['a name in use', lookupDone({ kind: 'busy' }), 'lookup: another connection is using that name'],
   ['a free name', lookupDone({ kind: 'free', ref: 'a' }), 'lookup: the name is free'],
   ['a name taken', lookupDone({ kind: 'exists' }), 'lookup: a file of that name is there already'],

@@ -18,6 +18,7 @@ import { BULK_TAG, type SessionRequest } from '../engine/protocol';
 import { stateName } from '../engine/state-name';
 import { watchStates } from '../engine/state-watch';
 import type { EventDescriber } from '../trace/trace-support';
+import { loggedEvents } from './logged-events';
 import { isBulk } from './bulk-filter';
 import { eventWords } from './event-words';
 import { actorEvent, sampledSnapshot, statelyEvent } from './stately-format';
@@ -85,12 +86,14 @@ export class InspectorHub {
     };
     const states = watchStates(publishState);
     const protocolWords = this.protocols[meta.protocol]?.describeEvent;
+    const logged = loggedEvents(actor);
     const observe = (event: InspectionEvent) => {
       if (event.type === '@xstate.action' || isBulk(event)) return;
       try {
         states(event);
-        if (event.type === '@xstate.event' && event.actorRef === actor && event.event.type !== 'xstate.init')
-          this.publish({ type: 'wirestate.event', sessionId, text: eventWords(event.event, protocolWords), at: at() });
+        const machineEvent = logged(event);
+        if (machineEvent)
+          this.publish({ type: 'wirestate.event', sessionId, text: eventWords(machineEvent, protocolWords), at: at() });
         const converted = statelyEvent(event);
         if (!converted) return;
         this.publish(converted);

@@ -73,10 +73,13 @@ export interface ListedFile {
   mtimeMs: number;
 }
 
-/** The server's files. Lookups take holds on names for `owner` until `release(owner)`. */
+/**
+ * The server's files. Lookups take holds on names for `owner` until `release(owner)`. They answer at once (or
+ * throw): a machine asks within the step of the request, so a name is held while its connection is there.
+ */
 export interface ServerFiles {
-  lookupDownload(name: string, owner: string): DownloadLookup | Promise<DownloadLookup>;
-  reserveUpload(name: string, owner: string): UploadLookup | Promise<UploadLookup>;
+  lookupDownload(name: string, owner: string): DownloadLookup;
+  reserveUpload(name: string, owner: string): UploadLookup;
   hasRoomFor(ref: string, size: number): Promise<boolean>;
   release(owner: string): void;
   /** The first `size` bytes of the file (fewer if it is shorter); its reads fail if it now leads outside the store. */

@@ -43,7 +43,7 @@ export class MemoryFiles implements ServerFiles {
     for (const [name, content] of Object.entries(initial)) this.files.set(name, Buffer.from(content));
   }
 
-  async lookupDownload(name: string, owner: string): Promise<DownloadLookup> {
+  lookupDownload(name: string, owner: string): DownloadLookup {
     const key = this.keyOf(name);
     if (typeof key !== 'string') return key;
     const content = this.files.get(key);
@@ -52,7 +52,7 @@ export class MemoryFiles implements ServerFiles {
     return { kind: 'found', size: content.length, mtimeMs: this.mtimeOf(key), ref: key };
   }
 
-  async reserveUpload(name: string, owner: string): Promise<UploadLookup> {
+  reserveUpload(name: string, owner: string): UploadLookup {
     const key = this.keyOf(name, checkNewName);
     if (typeof key !== 'string') return key;
     if (this.files.has(key)) return { kind: 'exists' };

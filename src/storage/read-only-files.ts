@@ -9,5 +9,6 @@ import type { ServerFiles, UploadLookup } from './file-store';
 /** `files` with every upload refused; every other call goes to `files` itself. */
 export function readOnly<Files extends ServerFiles>(files: Files): Files {
   const refused: UploadLookup = { kind: 'read_only' };
-  return Object.assign(Object.create(files) as Files, { reserveUpload: async () => refused });
+  const refuse: Pick<ServerFiles, 'reserveUpload'> = { reserveUpload: () => refused };
+  return Object.assign(Object.create(files) as Files, refuse);
 }

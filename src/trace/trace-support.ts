@@ -9,6 +9,12 @@ export type FrameNamer = (direction: 'in' | 'out', chunk: Buffer) => string[];
 /** A machine event in the words of the protocol's user (`received REQUEST D "a.txt"`), or undefined for one it leaves to the common words. */
 export type EventDescriber = (event: EventObject) => string | undefined;
 
+/**
+ * What the live inspector hands a protocol's `describeEvent` for a store's answer that its machine keeps in context
+ * as `lookup`, asked within a step rather than by an actor whose done event would say it (the transfer server's).
+ */
+export const STORE_ANSWERED = 'store.answered';
+
 /** Thrown by a protocol's `specFromTrace` for a trace whose machine cannot run again from the trace alone (why, in words). */
 export class CannotReplay extends Error {}
 
