@@ -99,6 +99,7 @@ export function createArdeiTcpServer() {
     },
     delays: {
       quiet: rules.quiet,
+      idle: rules.idle,
       preparedGap: ({ context }) => context.preparedGapMs ?? PREPARED_GAP_MS,
       interval: ({ context }) => stream(context).intervalMs,
     },

@@ -113,7 +113,7 @@ export const blocksServerMachine = checkTargets<Targeted>()(
       ),
     },
     guards: rules.guards,
-    delays: { quiet: rules.quiet },
+    delays: { quiet: rules.quiet, idle: rules.idle },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, size: 0, outcome: 'open', bytes: 0 }),

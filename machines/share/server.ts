@@ -175,7 +175,7 @@ export const shareServerMachine = checkTargets<Targeted>()(
       notUtf8: ({ context }) => !isUtf8(context.request.firstLine),
       noPassGap: ({ context }) => passGap(context) === 0,
     },
-    delays: { quiet: rules.quiet, passGap: ({ context }) => passGap(context) },
+    delays: { quiet: rules.quiet, idle: rules.idle, passGap: ({ context }) => passGap(context) },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) =>

@@ -86,7 +86,7 @@ export function createSumServer() {
       inRange: ({ context }) => request(context).check.kind === 'in_range',
       outOfRange: ({ context }) => request(context).check.kind === 'out_of_range',
     },
-    delays: { quiet: rules.quiet },
+    delays: { quiet: rules.quiet, idle: rules.idle },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, outcome: 'open', bytes: 0 }),

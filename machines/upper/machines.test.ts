@@ -27,6 +27,15 @@ describe('upper server', () => {
     },
   );
 
+  it('takes a started request at the end of a quiet period as long as the idle timeout, which only a silent client meets', async () => {
+    const spec = () => upperServer({ maxRequest: 2048, idleTimeoutMs: 1000, quietMs: 1000 }).accept('c1');
+    const started = await replay(spec(), [Buffer.from('abc'), { wait: 1000 }]);
+    expect(started.sent.toString()).toBe('ABC');
+    expect(started.outcome).toMatchObject({ ok: true, outcome: 'replied' });
+    const silent = await replay(spec(), [{ wait: 1000 }]);
+    expect(silent.outcome).toMatchObject({ ok: false, outcome: 'timed_out', code: 'peer.idle' });
+  });
+
   it('takes a request without a newline once the client ends its side', async () => {
     const result = await server([Buffer.from('no newline'), PEER_ENDS]);
     expect(result.sent.toString()).toBe('NO NEWLINE');

@@ -67,7 +67,7 @@ export function createUpperServer() {
       finish: assign(finishAction<UpperOutcome, UpperCode>()),
     },
     guards: rules.guards,
-    delays: { quiet: rules.quiet },
+    delays: { quiet: rules.quiet, idle: rules.idle },
   }).createMachine({
     id: MACHINE_ID,
     context: ({ input }) => extended(input, { request: rules.initialRequest, outcome: 'open', bytes: 0 }),

@@ -7,7 +7,7 @@
  * idle timeout applies instead.
  */
 import { READING_TAG } from './protocol';
-import { PEER_IDLE_EVENT, restartsIdle } from './idle';
+import { idleDelay } from './idle';
 import { DEFAULT_QUIET_MS } from './text-request';
 import { emptyRequest, type ParsedTextRequest, type TextRequestFrame } from './text-request-reader';
 import type { StateTarget } from './state-targets';
@@ -28,6 +28,7 @@ export function textRequestRules(lines: number) {
       requestStarted: ({ context }: { context: TextRequestContext }) => context.request.size > 0,
     },
     quiet: ({ context }: { context: TextRequestContext }) => context.quietMs ?? DEFAULT_QUIET_MS,
+    idle: idleDelay,
   };
 }
 
@@ -39,15 +40,17 @@ export const takeRequest = (_: unknown, params: { request?: ParsedTextRequest })
  * The state `self`, which goes to `next` once the request is complete and to
  * `failed` (with `finish` timed_out) when the client sends nothing at all.
  * The machine provides the `takeRequest` and `finish` actions and the
- * `quiet` delay.
+ * `quiet` and `idle` delays (`textRequestRules`).
  */
 export function readsTextRequest(self: string, next: string, failed: StateTarget) {
   return {
     tags: READING_TAG,
     always: { guard: 'requestComplete' as const, target: next },
-    after: { quiet: { guard: 'requestStarted' as const, target: next } },
-    on: {
-      [PEER_IDLE_EVENT]: {
+    // Its own idle timer, not the connection's watchdog (idle-watchdog.ts): the quiet period may be as long, and
+    // then the quiet period, listed first, must end a started request before the idle timeout ends it.
+    after: {
+      quiet: { guard: 'requestStarted' as const, target: next },
+      idle: {
         target: failed,
         actions: {
           type: 'finish' as const,
@@ -58,16 +61,15 @@ export function readsTextRequest(self: string, next: string, failed: StateTarget
           },
         },
       },
+    },
+    on: {
       'frame.bytes': {
         target: self,
         reenter: true,
-        actions: [
-          {
-            type: 'takeRequest' as const,
-            params: ({ event }: { event: TextRequestFrame }) => ({ request: event.request }),
-          },
-          restartsIdle,
-        ],
+        actions: {
+          type: 'takeRequest' as const,
+          params: ({ event }: { event: TextRequestFrame }) => ({ request: event.request }),
+        },
       },
       'socket.end': next,
     },
