@@ -33,7 +33,7 @@ function answerWords(output: unknown): string | undefined {
 function lookupWords(lookup: Answered<DownloadLookup | UploadLookup>): string {
   switch (lookup.kind) {
     case 'failed':
-      return `lookup failed: ${errnoWords(errorCode(lookup.error))}`;
+      return `lookup failed, ${errnoWords(errorCode(lookup.error))}`;
     case 'found':
       return `lookup: the file is there, ${lookup.size} B`;
     case 'missing':

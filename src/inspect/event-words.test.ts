@@ -75,7 +75,7 @@ it.each<[string, EventObject, string]>([
   [
     'a store that failed',
     lookupDone({ kind: 'failed', error: Object.assign(new Error('i/o'), { code: 'EIO' }) }),
-    'lookup failed: EIO',
+    'lookup failed, EIO',
   ],
   ['a name in use', lookupDone({ kind: 'busy' }), 'lookup: another connection is using that name'],
   ['a free name', lookupDone({ kind: 'free', ref: 'a' }), 'lookup: the name is free'],
