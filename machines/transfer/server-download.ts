@@ -10,8 +10,7 @@ import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store'
 import { checksDigest, encodeExtDownloadReply } from './extension-frames';
 import { STATUS, encodeDownloadReply, statusLetter, type Status } from './frames';
 import { encodeResumeReply, resumeStart, type ResumeFrom } from './resume-frames';
-import { lookupRef, lookupRefusals, type Answered } from './server-lookup-refusals';
-import { required } from '../../src/engine/required';
+import { lookupOf, lookupRef, lookupRefusals, type Answered } from './server-lookup-refusals';
 import { finishWith } from './server-replies';
 import { statusIs } from './status-guard';
 
@@ -35,7 +34,7 @@ interface DownloadContext {
 interface LookedUp {
   context: DownloadContext;
 }
-const found = ({ context }: LookedUp) => required(context.lookup, 'looked up on entry') as DownloadLookup;
+const found = (args: LookedUp) => lookupOf(args) as DownloadLookup;
 
 interface DownloadTargets {
   completeTarget: StateTarget;

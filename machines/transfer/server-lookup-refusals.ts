@@ -38,7 +38,7 @@ export function answered<L extends Lookup>(lookUp: () => L): Answered<L> {
 interface LookedUp {
   context: { lookup?: Answered<Lookup> };
 }
-const lookupOf = ({ context }: LookedUp): Answered<Lookup> =>
+export const lookupOf = ({ context }: LookedUp): Answered<Lookup> =>
   required(context.lookup, 'the request state looks its name up on entry');
 
 /** The ref a lookup that goes on (`found`, `free`) returned: what every later file call of the request takes. */

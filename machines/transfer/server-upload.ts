@@ -9,8 +9,7 @@ import type { StateTarget } from '../../src/engine/state-targets';
 import type { DownloadLookup, UploadLookup } from '../../src/storage/file-store';
 import { STORED, checksDigest, confirmsStored, encodeYes } from './extension-frames';
 import type { UploadOpen } from './resume-frames';
-import { lookupRef, lookupRefusals, type Answered } from './server-lookup-refusals';
-import { required } from '../../src/engine/required';
+import { lookupOf, lookupRef, lookupRefusals, type Answered } from './server-lookup-refusals';
 import { replyStatus } from './server-replies';
 import { serverResumeStates } from './server-resume';
 import { refuseTooLarge, roomCheckState } from './server-upload-limits';
@@ -34,7 +33,7 @@ interface UploadContext {
 interface Reserved {
   context: UploadContext;
 }
-const reservedRef = ({ context }: Reserved) => lookupRef(required(context.lookup, 'reserved on entry'));
+const reservedRef = (args: Reserved) => lookupRef(lookupOf(args));
 
 /** The states these target by id: the upload's own, and the machine's end. */
 interface UploadTargets {
