@@ -43,8 +43,8 @@ interface Bench {
 async function bench(tags: string[]): Promise<Bench> {
   let resolve: (value: { socket: Socket; connection: RunningConnection }) => void = () => undefined;
   const accepted = new Promise<{ socket: Socket; connection: RunningConnection }>((done) => (resolve = done));
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (paused) => {
-    const { socket, reads } = lendReads(paused);
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+    const reads = lendReads(socket);
     const spec = { logic: waiter(tags), input: undefined, decoder: new LineReader() };
     resolve({ socket, connection: runConnection(socket, spec, { id: 'c1', log: capturingLogger([]), reads }) });
   });

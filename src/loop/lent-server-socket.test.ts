@@ -15,8 +15,8 @@ interface Taken {
 async function lendingServer(reply: Buffer) {
   const taken: Promise<Taken>[] = [];
   const sockets: Socket[] = [];
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (accepted) => {
-    const { socket, reads } = lendReads(accepted);
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+    const reads = lendReads(socket);
     sockets.push(socket);
     const chunks: Buffer[] = [];
     const lent = new Set<boolean>();

@@ -56,20 +56,20 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
     (count, address, seconds) => `refused ${count} more connection(s) from ${address} in the last ${seconds} s`,
   );
 
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (accepted) => {
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
     const id = nextConnectionId('c');
-    const peer = peerName(accepted);
+    const peer = peerName(socket);
     // Every line about this connection carries these fields (the JSON log prints them), a refusal's too.
     const about = { connection: id, protocol: protocol.name, peer };
     const connectionLog = log.child(about);
-    const address = accepted.remoteAddress ?? GONE_PEER;
+    const address = socket.remoteAddress ?? GONE_PEER;
     if (sockets.size >= (options.maxConnections ?? Infinity)) {
       refusals.happened(
         address,
         `refused ${peer}: ${connectionsOpen(sockets.size)}, the most --max-connections allows`,
         about,
       );
-      accepted.resetAndDestroy();
+      socket.resetAndDestroy();
       return;
     }
     const fromAddress = perAddress.get(address) ?? 0;
@@ -79,11 +79,11 @@ export function startTcpServer(options: TcpServerOptions): Promise<TcpServer> {
         `refused ${peer}: ${connectionsOpen(fromAddress)} from ${address}, the most --max-per-address allows`,
         about,
       );
-      accepted.resetAndDestroy();
+      socket.resetAndDestroy();
       return;
     }
     perAddress.set(address, fromAddress + 1);
-    const { socket, reads } = lendReads(accepted);
+    const reads = lendReads(socket);
     sockets.add(socket);
     connectionLog.info(`connected from ${peer}`, { event: 'connected' });
     const spec = protocol.accept(id);
