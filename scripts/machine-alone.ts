@@ -16,8 +16,7 @@ import { createActor } from 'xstate';
 import { FramePump } from '../src/engine/frame-pump';
 import type { ConnectionSpec } from '../src/engine/protocol';
 import { onWireCommands } from '../src/engine/wire-commands';
-import { releaseWhenOver } from '../src/engine/release-when-over';
-import { watchIdle } from '../src/engine/idle-watchdog';
+import { watchSession } from '../src/engine/watched-session';
 import type { SessionActor } from '../src/engine/session-actor';
 import { ioFirstClock } from '../src/loop/io-first-clock';
 import { outcomeOf } from '../src/loop/session';
@@ -40,8 +39,7 @@ interface PeerStep {
 function runAlone(spec: ConnectionSpec, steps: PeerStep[], expectWritten: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const actor: SessionActor = createActor(spec.logic, { input: spec.input, clock: ioFirstClock });
-    releaseWhenOver(actor, spec);
-    watchIdle(actor);
+    const observers = watchSession(actor, spec);
     const pump = new FramePump(actor, spec.decoder);
     let written = 0;
     let next = 0;
@@ -53,13 +51,13 @@ function runAlone(spec: ConnectionSpec, steps: PeerStep[], expectWritten: number
       }
       pump.run();
     };
-    onWireCommands(actor, (command) => {
+    onWireCommands(observers, (command) => {
       if (command.type === 'wire.write') {
         written += command.bytes.length;
         command.written?.();
       } else if (command.type === 'wire.flush') queueMicrotask(() => actor.send({ type: 'wire.flushed' }));
     });
-    actor.subscribe({
+    observers.observe({
       next: () => queueMicrotask(feed),
       complete: () => {
         const { ok, outcome } = outcomeOf(actor);

@@ -3,6 +3,7 @@
  * sink, and a download's source writes its chunks onto the wire itself, each actor counting the bytes and
  * reporting coarsely. The machine still ends with every byte counted.
  */
+import { SessionObservers } from '../../src/engine/session-observers';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +96,7 @@ describe('a download of a file on disk', () => {
     );
     const sent: Buffer[] = [];
     const buffers = new Set<ArrayBufferLike>();
-    onWireCommands(actor, (command) => {
+    onWireCommands(new SessionObservers(actor), (command) => {
       if (command.type !== 'wire.write') return;
       sent.push(Buffer.from(command.bytes));
       buffers.add(command.bytes.buffer);
@@ -121,7 +122,10 @@ it("steps the machine once per protocol step for a download read in one go: the 
   const { actor, pump, machineEvents } = started(
     transferServer(files, { maxUploadSize: Number.MAX_SAFE_INTEGER }).accept('c1'),
   );
-  onWireCommands(actor, (command) => command.type === 'wire.write' && command.written && setImmediate(command.written));
+  onWireCommands(
+    new SessionObservers(actor),
+    (command) => command.type === 'wire.write' && command.written && setImmediate(command.written),
+  );
   actor.start();
   pump.push(encodeRequest(OP.download, 'small.bin'));
   await waitFor(actor, (snapshot) => snapshot.matches('check_download_confirmation'));

@@ -3,6 +3,7 @@
  * the idle timeout with nothing from it, while a transfer that keeps moving is
  * never cut. Time is simulated (replay's `wait`), so these tests do not sleep.
  */
+import { SessionObservers } from '../../src/engine/session-observers';
 import { SimulatedClock, createActor, waitFor } from 'xstate';
 import { READ_CHUNK } from '../../src/engine/file-actors';
 import { FramePump } from '../../src/engine/frame-pump';
@@ -73,7 +74,7 @@ describe('server idle timeout', () => {
     actor.on('wire.flush', () => queueMicrotask(() => actor.send({ type: 'wire.flushed' })));
     let handedOver = 0;
     // A client that stopped reading: the kernel takes no more, so no write's `written` ever comes.
-    onWireCommands(actor, (command) => {
+    onWireCommands(new SessionObservers(actor), (command) => {
       if (command.type === 'wire.write') handedOver += command.bytes.length;
     });
     actor.start();

@@ -1,4 +1,5 @@
 /** One idle watchdog per connection (idle-watchdog.ts), on replay's simulated clock. */
+import { SessionObservers } from './session-observers';
 import { assign, createActor, emit, setup } from 'xstate';
 import { PEER_IDLE_EVENT, restartsIdle } from './idle';
 import { watchIdle } from './idle-watchdog';
@@ -63,7 +64,7 @@ function started() {
     clock,
     inspect: (event) => event.type === '@xstate.event' && heard.push(event.event.type),
   }) as unknown as SessionActor;
-  watchIdle(actor);
+  watchIdle(new SessionObservers(actor));
   actor.start();
   const pass = (ms: number) => clock.pass(ms, async () => undefined);
   const state = () => actor.getSnapshot().value;
@@ -143,8 +144,8 @@ test("the idle timeout is read from the machine's context, 30 s when it has none
     states: { asking: { on: { [PEER_IDLE_EVENT]: 'timed_out' } }, timed_out: { type: 'final' } },
   });
   const plain = createActor(defaultMachine, { clock }) as unknown as SessionActor;
-  watchIdle(actor);
-  watchIdle(plain);
+  watchIdle(new SessionObservers(actor));
+  watchIdle(new SessionObservers(plain));
   actor.start();
   plain.start();
   await clock.pass(29_999, async () => undefined);

@@ -8,17 +8,20 @@
  * waiting state: each state entered cost a scheduled event, a timer and its cancel. Timed on the actor system's
  * clock, simulated in replay.
  */
-import type { SessionActor } from './session-actor';
+import type { SessionObservers } from './session-observers';
 import { idleDelay, PEER_IDLE_EVENT } from './idle';
 import { clockOf } from './system-clock';
+
+const IDLE_RESTART = ['idle.restart'] as const;
 
 /** The part of an xstate machine snapshot that changes exactly when its active states do. */
 interface StateNodes {
   _nodes?: unknown;
 }
 
-/** Watches `actor` (created, not yet started) until its machine is over. */
-export function watchIdle(actor: SessionActor): void {
+/** Watches the observed actor (created, not yet started) until its machine is over. */
+export function watchIdle(observers: SessionObservers): void {
+  const { actor } = observers;
   const clock = clockOf(actor.system);
   const idleMs = idleDelay({
     context: (actor.getSnapshot() as { context?: { idleTimeoutMs?: number } }).context ?? {},
@@ -39,7 +42,7 @@ export function watchIdle(actor: SessionActor): void {
   };
   let timer = clock.setTimeout(check, idleMs);
   const stop = () => clock.clearTimeout(timer);
-  actor.subscribe({
+  observers.observe({
     next: (snapshot) => {
       const now = (snapshot as StateNodes)._nodes;
       if (now === states) return;
@@ -49,5 +52,5 @@ export function watchIdle(actor: SessionActor): void {
     complete: stop,
     error: stop,
   });
-  actor.on('idle.restart', entered);
+  observers.on(IDLE_RESTART, entered);
 }

@@ -1,4 +1,5 @@
 /** A connection's holds are freed once its machine is over, however it ends (release-when-over.ts). */
+import { SessionObservers } from './session-observers';
 import { createActor, setup } from 'xstate';
 import { ChunkReader } from './chunk-reader';
 import { releaseWhenOver } from './release-when-over';
@@ -23,7 +24,7 @@ function started() {
   const released = { count: 0 };
   const spec = { logic: machine, input: {}, decoder: new ChunkReader(), release: () => released.count++ };
   const actor = createActor(machine) as unknown as SessionActor;
-  releaseWhenOver(actor, spec);
+  releaseWhenOver(new SessionObservers(actor), spec);
   // As the loop does: a machine's error is heard, not left unhandled.
   actor.subscribe({ error: () => undefined });
   actor.start();
@@ -48,7 +49,7 @@ test.each([
 
 test('a spec without holds needs no release', () => {
   const actor = createActor(machine) as unknown as SessionActor;
-  releaseWhenOver(actor, { logic: machine, input: {}, decoder: new ChunkReader() });
+  releaseWhenOver(new SessionObservers(actor), { logic: machine, input: {}, decoder: new ChunkReader() });
   actor.start();
   expect(() => actor.stop()).not.toThrow();
 });

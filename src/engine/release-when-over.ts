@@ -6,8 +6,8 @@
  * not stop the children of a machine that throws, so its holds outlived it until the server stopped.
  */
 import type { ConnectionSpec } from './protocol';
-import type { SessionActor } from './session-actor';
+import type { SessionObservers } from './session-observers';
 
-export function releaseWhenOver(actor: SessionActor, { release }: ConnectionSpec): void {
-  if (release) actor.subscribe({ complete: release, error: release });
+export function releaseWhenOver(observers: SessionObservers, { release }: ConnectionSpec): void {
+  if (release) observers.observe({ complete: release, error: release });
 }

@@ -11,8 +11,7 @@ import { FramePump } from './frame-pump';
 import { NOT_CONNECTED, type ConnectionSpec, type SessionOutcome, type WireCommand } from './protocol';
 import { watchStates } from './state-watch';
 import { onWireCommands } from './wire-commands';
-import { releaseWhenOver } from './release-when-over';
-import { watchIdle } from './idle-watchdog';
+import { watchSession } from './watched-session';
 
 export interface ReplayResult {
   /** Every byte the machine wrote, in order. */
@@ -56,8 +55,7 @@ export async function replay(
       observe?.(event);
     },
   });
-  releaseWhenOver(actor, spec);
-  watchIdle(actor);
+  const observers = watchSession(actor, spec);
   const pump = new FramePump(actor, spec.decoder);
   const sent: Buffer[] = [];
   let closed: ReplayResult['closed'] = 'open';
@@ -96,8 +94,7 @@ export async function replay(
     } else if (command.type === 'wire.flush') queueMicrotask(() => actor.send({ type: 'wire.flushed' }));
     else closed = command.type === 'wire.end' ? 'end' : 'reset';
   };
-  onWireCommands(actor, carryOut);
-  actor.subscribe({ error: () => undefined });
+  onWireCommands(observers, carryOut);
   actor.start();
 
   await settle(actor, pump);

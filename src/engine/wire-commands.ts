@@ -5,27 +5,16 @@
  */
 import type { AnyActorRef } from 'xstate';
 import { SOURCE_ID } from './file-actors';
-import { BULK_OUT_TAG, type MachineEmitted, type WireCommand } from './protocol';
-import type { SessionActor } from './session-actor';
+import { BULK_OUT_TAG, type WireCommand } from './protocol';
+import type { SessionObservers } from './session-observers';
 
-const WIRE_COMMANDS: ReadonlySet<string> = new Set<WireCommand['type']>([
-  'wire.write',
-  'wire.flush',
-  'wire.end',
-  'wire.reset',
-]);
+const WIRE_COMMANDS: readonly WireCommand['type'][] = ['wire.write', 'wire.flush', 'wire.end', 'wire.reset'];
 
-const isWireCommand = (emitted: MachineEmitted): emitted is WireCommand => WIRE_COMMANDS.has(emitted.type);
-
-/** Calls `carryOut` with every wire command of `actor` and of each file source it invokes, in order. */
-export function onWireCommands(actor: SessionActor, carryOut: (command: WireCommand) => void): void {
-  // One listener for the four commands rather than one each: xstate keeps a set per event type it is
-  // listened for, and every connection would hold four of them (0.65 KiB of an idle connection's heap).
-  actor.on('*', (emitted) => {
-    if (isWireCommand(emitted)) carryOut(emitted);
-  });
+/** Calls `carryOut` with every wire command of the observed actor and of each file source it invokes, in order. */
+export function onWireCommands(observers: SessionObservers, carryOut: (command: WireCommand) => void): void {
+  observers.on(WIRE_COMMANDS, carryOut);
   let source: AnyActorRef | undefined;
-  actor.subscribe({
+  observers.observe({
     next: (snapshot) => {
       // A source starts writing only once its first read completes, after this snapshot is seen.
       const child: AnyActorRef | undefined = snapshot.hasTag(BULK_OUT_TAG) ? snapshot.children[SOURCE_ID] : undefined;
@@ -33,6 +22,5 @@ export function onWireCommands(actor: SessionActor, carryOut: (command: WireComm
       source = child;
       child.on('wire.write', carryOut);
     },
-    error: () => undefined, // the carrier's own subscription reports it
   });
 }

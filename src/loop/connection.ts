@@ -62,7 +62,7 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
   const { id, log, record } = options;
   const { maxBufferedBytes, lingerMs, localWorkMs } = options.loop ?? DEFAULT_LOOP_OPTIONS;
   // Past the socket's high-water mark, no more frames reach the machine until the peer has read: replies never pile up.
-  const { actor, pump, close } = openSession(
+  const { actor, observers, pump, close } = openSession(
     spec,
     extended(options, { held: () => socket.writableNeedDrain, requested: () => guard?.requested() }),
   );
@@ -213,9 +213,9 @@ export function runConnection(socket: Socket, spec: ConnectionSpec, options: Con
         return;
     }
   };
-  onWireCommands(actor, carryOut);
+  onWireCommands(observers, carryOut);
 
-  actor.subscribe({
+  observers.observe({
     next: (snapshot) => {
       if (snapshot.status === 'active') guard?.bulk(snapshot.hasTag(BULK_TAG));
       else if (

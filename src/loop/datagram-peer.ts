@@ -34,7 +34,7 @@ export interface RunningPeer {
 export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): RunningPeer {
   const { record } = options;
   const { maxQueuedDatagramBytes } = options.loop ?? DEFAULT_LOOP_OPTIONS;
-  const { actor, pump, close } = openSession(spec, extended(options, { endRate: false }));
+  const { actor, observers, pump, close } = openSession(spec, extended(options, { endRate: false }));
   let unsent = 0;
   let flushWanted = false;
   let idle: NodeJS.Timeout | undefined;
@@ -64,7 +64,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
     }
     // wire.end and wire.reset: nothing to close on UDP; the machine is final and the peer is retired below.
   };
-  onWireCommands(actor, carryOut);
+  onWireCommands(observers, carryOut);
 
   /** UDP has no FIN: silence, or the server closing, stands for the peer ending its side. */
   const retire = () => {
@@ -86,7 +86,7 @@ export function runDatagramPeer(spec: ConnectionSpec, options: PeerOptions): Run
       actor.stop();
       resolve(close(outcome));
     };
-    actor.subscribe({
+    observers.observe({
       next: (snapshot) => (snapshot.status === 'active' ? queueMicrotask(() => pump.run()) : finish()),
       // An error is no snapshot: without this the peer would never finish, nor would shutdown.
       error: finish,

@@ -14,8 +14,10 @@ import { formatBytes, formatRate, type Logger } from '../log/logger';
 import { outcomeProse } from '../log/outcome-prose';
 import type { TraceWriter } from '../trace/trace-writer';
 import { extended } from '../engine/extended';
-import { releaseWhenOver } from '../engine/release-when-over';
-import { watchIdle } from '../engine/idle-watchdog';
+import { watchSession } from '../engine/watched-session';
+import type { SessionObservers } from '../engine/session-observers';
+
+const SESSION_REQUEST = ['session.request'] as const;
 
 export interface SessionOptions {
   id: string;
@@ -36,6 +38,8 @@ export interface SessionOptions {
 
 export interface Session {
   actor: SessionActor;
+  /** What the carrier observes the actor through (session-observers.ts). */
+  observers: SessionObservers;
   pump: FramePump;
   /**
    * Logs how the session ended (`told`, when the connection ended otherwise than its machine: a download the peer
@@ -48,26 +52,26 @@ export interface Session {
 export function openSession(spec: ConnectionSpec, options: SessionOptions): Session {
   const { id, log, record } = options;
   const started = performance.now();
-  const observers = [
+  const inspectors = [
     ...(log.isDebugEnabled()
       ? [watchStates((state) => log.debug(`state ${state}`, { connection: id, event: 'state', state }))]
       : []),
     ...(record ? [watchStates((state) => record.state(state), { skipFlowControl: true })] : []),
   ];
   const inspect =
-    observers.length > 0 ? (event: InspectionEvent) => observers.forEach((observe) => observe(event)) : undefined;
+    inspectors.length > 0 ? (event: InspectionEvent) => inspectors.forEach((observe) => observe(event)) : undefined;
   const actor = createActor(spec.logic, { input: spec.input, inspect, clock: ioFirstClock });
-  releaseWhenOver(actor, spec);
-  watchIdle(actor);
+  const observers = watchSession(actor, spec);
   options.watch?.(actor);
   let asked: Pick<SessionRequest, 'operation' | 'name'> = {};
-  actor.on('session.request', ({ summary, operation, name, event = 'request', level = 'info' }: SessionRequest) => {
+  observers.on(SESSION_REQUEST, ({ summary, operation, name, event = 'request', level = 'info' }) => {
     if (event === 'request') asked = { operation, name };
     log.log(level, summary, { connection: id, event, operation, name });
     options.requested?.();
   });
   return {
     actor,
+    observers,
     pump: new FramePump(actor, spec.decoder, options.held),
     close: async (outcome, told = outcome) => {
       if (options.logsEnd !== false)
