@@ -22,7 +22,7 @@ export function advancedServerActors(files: AdvancedFiles) {
 /** A `dl` of `name` goes to `folder`'s file `name`, once the announced size fits; one not to be kept is removed. */
 export function advancedClientActors(folder: DownloadFolder) {
   return {
-    checkRoom: fromPromise<boolean, { size: number }>(({ input }) => folder.hasRoomFor(input.size)),
+    checkRoom: fromPromise<boolean, { size: number }>(async ({ input }) => folder.hasRoomFor(input.size)),
     sink: fileSink(({ ref }) => folder.create(ref)),
     discard: fromPromise<string, string>(({ input }) => folder.remove(input).then(() => input)),
   };

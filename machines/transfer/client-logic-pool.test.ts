@@ -27,9 +27,11 @@ describe('ClientLogicPool', () => {
   });
 });
 
-/** Runs the machine's `checkRoom` actor, as the client machine invokes it before a download. */
-async function roomFor(logic: ClientLogic, size: number): Promise<boolean> {
-  const { createActor, toPromise } = await import('xstate');
-  const checkRoom = logic.implementations.actors.checkRoom as Parameters<typeof createActor>[0];
-  return (await toPromise(createActor(checkRoom, { input: { size } }).start())) as boolean;
+/** Runs the machine's room check, as the client machine does on the server's size for a download: its answer. */
+async function roomFor(logic: ClientLogic, size: number): Promise<unknown> {
+  const { createActor, setup } = await import('xstate');
+  const checker = setup({
+    actions: { checkDownloadRoom: logic.implementations.actions.checkDownloadRoom as never },
+  }).createMachine({ context: { size }, entry: 'checkDownloadRoom' });
+  return (createActor(checker).start().getSnapshot().context as { room?: unknown }).room;
 }

@@ -6,7 +6,7 @@
 import type { BulkOptions } from '../../src/engine/file-actors';
 import type { LocalFile } from '../../src/storage/file-store';
 import { transferClientMachine } from './client';
-import { clientActors } from './client-actors';
+import { clientActors, clientRoomCheck } from './client-actors';
 
 export type ClientLogic = ReturnType<typeof transferClientMachine.provide>;
 
@@ -38,15 +38,14 @@ export class ClientLogicPool {
       if (lent.local === undefined) throw new Error('a pooled transfer machine ran outside its transfer');
       return lent.local;
     };
+    const lentFile: LocalFile = {
+      hasRoomFor: (size) => local().hasRoomFor(size),
+      read: (size) => local().read(size),
+      receive: (kept) => local().receive(kept),
+    };
     lent.logic = transferClientMachine.provide({
-      actors: clientActors(
-        {
-          hasRoomFor: (size) => local().hasRoomFor(size),
-          read: (size) => local().read(size),
-          receive: (kept) => local().receive(kept),
-        },
-        this.bulk,
-      ),
+      actors: clientActors(lentFile, this.bulk),
+      actions: clientRoomCheck(lentFile),
     });
     return lent;
   }

@@ -55,6 +55,19 @@ describe('transfer client machine: download', () => {
     expect(result.outcome).toMatchObject({ outcome: 'no_room' });
   });
 
+  it("declines with F, storage.failed, when the disk cannot say whether the file fits (statfs's EIO)", async () => {
+    const local: MemoryLocalFile = Object.assign(memoryLocalFile(), {
+      hasRoomFor: () => {
+        throw Object.assign(new Error('statfs failed'), { code: 'EIO' });
+      },
+    });
+    const result = await download(local, [encodeDownloadReply(STATUS.yes, 5)]);
+    expect(result.sent).toEqual(Buffer.concat([encodeRequest(OP.download, 'speech.txt'), F]));
+    expect(result.states.slice(-2)).toEqual(['prepare_download_confirmation', 'download_complete']);
+    expect(result.outcome).toMatchObject({ ok: false, outcome: 'local_error', code: 'storage.failed', detail: 'EIO' });
+    expect(local.stored).toBeUndefined();
+  });
+
   it('keeps nothing when the server sends more than it announced', async () => {
     const local = memoryLocalFile();
     const result = await download(local, [encodeDownloadReply(STATUS.yes, 5), Buffer.from('hello!'), PEER_ENDS]);

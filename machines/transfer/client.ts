@@ -4,7 +4,7 @@
  * I/O: frames are emitted as wire commands, local file work happens in actors
  * it declares and whoever runs it supplies with `provide` (client-actors.ts).
  */
-import { assign, emit, fromPromise, setup } from 'xstate';
+import { assign, emit, setup } from 'xstate';
 import { errorCode } from '../../src/storage/errors';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { fileSink, fileSource, type SinkEvent, type SourceEvent } from '../../src/engine/file-actors';
@@ -54,7 +54,7 @@ function requestFor(context: ClientContext, op: number, extOp: number): Buffer {
   return resumeRequest(context, op);
 }
 
-interface ClientContext extends ClientInput, TransferOutcomeFields {
+export interface ClientContext extends ClientInput, TransferOutcomeFields {
   /** The extensions both sides have, once the server answered the hello in time. */
   agreed?: number;
   /** No hello reply came within the wait: the plain protocol is spoken, the server cannot confirm or check. */
@@ -63,9 +63,14 @@ interface ClientContext extends ClientInput, TransferOutcomeFields {
   start?: number;
   /** The server file's mtime a resumable download fetches: its kept part is named by it. */
   mtimeMs?: number;
+  /** Whether the local disk has room for the download, asked on entering `prepare_download_confirmation`. */
+  room?: RoomAnswer;
 }
 
-type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
+/** The local file's answer to whether the file fits, or what it threw (client-actors.ts `clientRoomCheck`). */
+export type RoomAnswer = boolean | { error: unknown };
+
+export type ClientEvent = InboundFrame | WireEvent | SourceEvent | SinkEvent;
 
 /** The states the shared fragments below target by id: `checkTargets` proves each exists. */
 type Targeted = 'failed' | 'download_complete' | 'uploading' | 'wait_upload_stored' | 'list_complete';
@@ -91,7 +96,6 @@ export const transferClientMachine = checkTargets<Targeted>()(
       output: {} as SessionOutcome,
     },
     actors: {
-      checkRoom: fromPromise<boolean, { size: number }>(unprovided('checkRoom')),
       source: fileSource(unprovided('source')),
       sink: fileSink(unprovided('sink')),
     },
@@ -115,6 +119,8 @@ export const transferClientMachine = checkTargets<Targeted>()(
       })),
       takeHelloReply: assign((_, params: { capabilities: number }) => ({ agreed: params.capabilities })),
       fallBack: assign({ fellBack: true }),
+      /** Asks the local file whether a download of `context.size` fits, keeping the answer as `room`. */
+      checkDownloadRoom: assign(unprovided('checkDownloadRoom')),
     },
     delays: {
       helloWait: ({ context }) => context.hello?.waitMs ?? 0,
@@ -234,37 +240,35 @@ export const transferClientMachine = checkTargets<Targeted>()(
           ],
         },
       },
+      // The local file answers at once (LocalFile.hasRoomFor): asked within the step that took the reply's size.
       prepare_download_confirmation: {
-        invoke: {
-          src: 'checkRoom',
-          // A resumed download needs room for the rest only: the kept bytes are on disk already.
-          input: ({ context }) => ({ size: context.size - (context.start ?? 0) }),
-          onDone: [
-            {
-              guard: ({ event }) => event.output,
-              target: 'confirm_download',
-              actions: [sendStatus(STATUS.yes), 'flush'],
-            },
-            {
-              target: 'download_complete',
-              actions: [sendStatus(STATUS.no), finish('no_room', 'storage.no_room')],
-            },
-          ],
-          onError: {
+        entry: 'checkDownloadRoom',
+        always: [
+          {
+            guard: ({ context }) => context.room === true,
+            target: 'confirm_download',
+            actions: [sendStatus(STATUS.yes), 'flush'],
+          },
+          {
+            guard: ({ context }) => context.room === false,
+            target: 'download_complete',
+            actions: [sendStatus(STATUS.no), finish('no_room', 'storage.no_room')],
+          },
+          {
             target: 'download_complete',
             actions: [
               sendStatus(STATUS.no),
               {
                 type: 'finish',
-                params: ({ event }) => ({
+                params: ({ context }) => ({
                   outcome: 'local_error',
                   code: 'storage.failed',
-                  detail: errorCode(event.error),
+                  detail: errorCode((context.room as { error: unknown }).error),
                 }),
               },
             ],
           },
-        },
+        ],
       },
       confirm_download: { on: { ...peerIdleFails(FAILED), 'wire.flushed': 'downloading' } },
       downloading: receiveIntoSink({

@@ -10,7 +10,7 @@ import type { LocalFile } from './file-store';
 
 export function deviceOutput(path: string): LocalFile {
   return {
-    hasRoomFor: async () => true,
+    hasRoomFor: () => true,
     read: () => {
       throw new Error('a device downloaded into is not read');
     },

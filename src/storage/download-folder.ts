@@ -12,7 +12,7 @@ import { roomIn } from './free-space';
 export interface DownloadFolder {
   create(name: string): IncomingFile;
   remove(name: string): Promise<void>;
-  hasRoomFor(size: number): Promise<boolean>;
+  hasRoomFor(size: number): boolean;
 }
 
 export const downloadFolder = (folder: string): DownloadFolder => ({

@@ -105,7 +105,8 @@ export interface KeptPart {
 
 /** The client's one local file. */
 export interface LocalFile {
-  hasRoomFor(size: number): Promise<boolean>;
+  /** Asked at once, within a machine's step (free-space.ts `roomIn`). */
+  hasRoomFor(size: number): boolean;
   read(size: number): OutgoingFile;
   /** `kept`: a resumable download (a store that cannot keep one ignores it and starts afresh). */
   receive(kept?: KeptPart): IncomingFile;

@@ -26,10 +26,11 @@ let last: { dir: string; bytes: number; at: number; admitted: number } | undefin
 /**
  * Whether a file of a size a peer announced fits in `dir`: asked before accepting a single byte of it. `admit`
  * decides on statfs's answer (default: whether it fits), as room-promises.ts does for files written at once.
+ * Synchronous (statfs is, see availableBytes): a client's machine asks it within the step that took the size.
  */
 export const roomIn =
   (dir: string, admit = (size: number, available: number) => available >= size) =>
-  async (size: number) => {
+  (size: number): boolean => {
     const now = performance.now();
     if (last?.dir === dir && now - last.at < FRESH_MS && last.admitted + size <= last.bytes * SHARE_ADMITTED) {
       last.admitted += size;

@@ -14,7 +14,7 @@ export function memoryLocalFile(content: Buffer = Buffer.alloc(0), room = Number
     get stored() {
       return stored;
     },
-    hasRoomFor: async (size) => size <= room,
+    hasRoomFor: (size) => size <= room,
     read: (size) => outgoingBytes([content.subarray(0, size)]),
     // A resumed download's kept bytes are NULs: a replay knows no more of them.
     receive: (kept) => {

@@ -19,7 +19,7 @@ export const isStandardStream = (name: string | undefined): boolean => name === 
 /** A download's bytes written to `out` as they come; there is nothing to undo once they are out. */
 export function standardOutput(out: Writable): LocalFile {
   return {
-    hasRoomFor: async () => true,
+    hasRoomFor: () => true,
     read: () => {
       throw new Error('standard output cannot be read');
     },
