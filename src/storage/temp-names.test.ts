@@ -27,6 +27,13 @@ beforeEach(async () => {
 afterEach(() => rm(base, { recursive: true, force: true }));
 
 describe('temporary names', () => {
+  it('never repeat for one name, across many batches of random bytes, each with 12 hex digits of them', () => {
+    const names = Array.from({ length: 3000 }, () => tempNameFor('same.bin'));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names)
+      expect(name).toMatch(new RegExp(`^\\.same\\.bin\\.${process.pid}-[0-9a-f]{12}\\.wirestate-part$`));
+  });
+
   it.each([
     ['255 ASCII bytes', 'n'.repeat(255)],
     ['255 bytes of two-byte characters and one more', '\u00e9'.repeat(127) + 'x'],
