@@ -25,6 +25,22 @@ describe('file actors size their buffers to a small file', () => {
     expect(READ_CHUNK).toBeGreaterThan(4096);
   });
 
+  it('a source ends at the size announced: the store is read once for a file one buffer holds, not again for its end', async () => {
+    const content = Buffer.alloc(4096, 7);
+    const store = outgoingBytes([content]);
+    let reads = 0;
+    const counted = { ...store, read: (into: Buffer) => (reads++, store.read(into)) };
+    const source = createActor(
+      fileSource(() => counted),
+      { input: { ref: 'f', size: content.length, idleMs: 60_000 } },
+    );
+    source.on('wire.write', ({ written }) => written?.());
+    source.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    source.stop();
+    expect(reads).toBe(1);
+  });
+
   it('a sink receiving a 4 KiB file writes it to disk from a 4 KiB buffer, in one write', async () => {
     const writes: Buffer[] = [];
     const stream = new Writable({

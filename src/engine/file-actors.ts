@@ -116,6 +116,7 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
       meter.flush();
       tell(event);
     };
+    const finish = () => end({ type: 'file.done', bytes: meter.take(), ...(hash && { sha256: hash.digest() }) });
     const meter = bulkMeter(system, {
       idleMs: input.idleMs,
       report: (bytes) => tell({ type: 'file.progress', bytes }),
@@ -141,15 +142,13 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
           reading = false;
           if (over) return;
           if (count === 0) {
-            end(
-              sent === input.size || input.untilEnd
-                ? { type: 'file.done', bytes: meter.take(), ...(hash && { sha256: hash.digest() }) }
-                : {
-                    type: 'file.error',
-                    code: 'file.size_changed',
-                    detail: `ended after ${sent} of the ${input.size} bytes announced`,
-                  },
-            );
+            if (sent === input.size || input.untilEnd) finish();
+            else
+              end({
+                type: 'file.error',
+                code: 'file.size_changed',
+                detail: `ended after ${sent} of the ${input.size} bytes announced`,
+              });
             return;
           }
           const skipped = Math.max(0, Math.min(count, start - sent));
@@ -164,13 +163,17 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
           }
           const bytes = read.subarray(skipped);
           meter.moved(bytes.length);
+          // The announced size is read: the file ends here (a store's read past it gives nothing, having checked
+          // that the file did not change meanwhile), so it is done now, not after one more read that returns 0.
+          const last = !input.untilEnd && sent === input.size;
           const written = () => {
             free.push(buffer);
             meter.active();
-            readNext();
+            if (!last) readNext();
           };
           emit({ type: 'wire.write', bytes, written });
-          readNext();
+          if (!last) readNext();
+          else if (!over) finish();
         },
         (error: unknown) => {
           reading = false;

@@ -80,6 +80,13 @@ describe('FolderFiles lookups', () => {
     expect(files.lookupDownload('alias', 'c1')).toMatchObject({ kind: 'found', size: 10 });
   });
 
+  it('resolves a symlink before it answers: one to a folder is no regular file, a dangling one is missing', async () => {
+    await symlink(join(files.root, 'sub'), join(files.root, 'to-folder'));
+    await symlink(join(files.root, 'gone.txt'), join(files.root, 'dangling'));
+    expect(files.lookupDownload('to-folder', 'c1')).toEqual({ kind: 'refused', code: 'file.not_regular' });
+    expect(files.lookupDownload('dangling', 'c1')).toEqual({ kind: 'missing' });
+  });
+
   it('refuses a folder as a download and counts it as existing for an upload', async () => {
     expect(files.lookupDownload('sub', 'c1')).toEqual({ kind: 'refused', code: 'file.not_regular' });
     expect(files.reserveUpload('sub', 'c1')).toEqual({ kind: 'exists' });
