@@ -3,14 +3,11 @@ import { SessionObservers } from './session-observers';
 import { createActor, setup } from 'xstate';
 import { ChunkReader } from './chunk-reader';
 import { releaseWhenOver } from './release-when-over';
+import { crash } from '../test-support/crashing-action';
 import type { SessionActor } from './session-actor';
 
 const machine = setup({
-  actions: {
-    crash: () => {
-      throw new Error('a bug in an action');
-    },
-  },
+  actions: { crash },
 }).createMachine({
   initial: 'waiting',
   states: {

@@ -1,16 +1,13 @@
 /** Everything that watches a connection's actor through one subscription and one listener (session-observers.ts). */
 import { createActor, emit, setup } from 'xstate';
 import { SessionObservers } from './session-observers';
+import { crash, CRASH_MESSAGE } from '../test-support/crashing-action';
 import type { MachineEmitted } from './protocol';
 import type { SessionActor } from './session-actor';
 
 const machine = setup({
   types: { emitted: {} as MachineEmitted },
-  actions: {
-    crash: () => {
-      throw new Error('a bug in an action');
-    },
-  },
+  actions: { crash },
 }).createMachine({
   initial: 'waiting',
   states: {
@@ -79,6 +76,6 @@ test("a machine's failure reaches every observer's error, not the process as an 
   observers.observe({ error: (error) => errors.push(error) });
   actor.start();
   actor.send({ type: 'crash' });
-  expect(errors.map((error) => (error as Error).message)).toEqual(['a bug in an action', 'a bug in an action']);
+  expect(errors.map((error) => (error as Error).message)).toEqual([CRASH_MESSAGE, CRASH_MESSAGE]);
   expect(actor.getSnapshot().status).toBe('error');
 });
