@@ -164,16 +164,17 @@ export function fileSource(open: (target: FileTarget) => OutgoingFile, options: 
           const bytes = read.subarray(skipped);
           meter.moved(bytes.length);
           // The announced size is read: the file ends here (a store's read past it gives nothing, having checked
-          // that the file did not change meanwhile), so it is done now, not after one more read that returns 0.
+          // that the file did not change meanwhile). It is done once this last chunk has left for the kernel, as
+          // every one before it has then too (a peer that takes none of it is no file sent), without one more read.
           const last = !input.untilEnd && sent === input.size;
           const written = () => {
             free.push(buffer);
             meter.active();
             if (!last) readNext();
+            else if (!over) finish();
           };
           emit({ type: 'wire.write', bytes, written });
           if (!last) readNext();
-          else if (!over) finish();
         },
         (error: unknown) => {
           reading = false;

@@ -171,6 +171,19 @@ async function drain(file: OutgoingFile): Promise<{ bytes: string; code?: string
   }
 }
 
+describe('FolderFiles after its root was swapped for a symlink while it serves', () => {
+  it('neither announces nor lists a file outside it (helper-161: an lstat of the path alone did)', async () => {
+    await mkdir(join(base, 'elsewhere'));
+    await writeFile(join(base, 'elsewhere', 'secret'), 'top secret');
+    await rename(files.root, join(base, 'root-was'));
+    await symlink(join(base, 'elsewhere'), files.root);
+    expect(files.lookupDownload('secret', 'c1')).toEqual({ kind: 'refused', code: 'name.escapes' });
+    const listed = [];
+    for await (const file of files.listFiles()) listed.push(file.name);
+    expect(listed).toEqual([]);
+  });
+});
+
 describe('FolderFiles against a folder swapped for a symlink after the lookup', () => {
   /** `sub` inside the root becomes a symlink to a folder outside, holding a file of the same name and size. */
   const swapSubForOutside = async () => {

@@ -5,12 +5,11 @@
  * only answers the request: bytes move through a descriptor checked again
  * when it is opened (jail.ts, held-folder.ts), so a folder swapped for a
  * symlink in between leads nowhere outside the root. A download's lookup asks
- * the file system synchronously, as the jail does: two calls of a few
- * microseconds each for an entry of the root (more through a symlink or a
- * folder), where the thread pool cost a round trip through the loop apiece (a
- * 1 KiB download's reply waited on three of them), and answers at once.
+ * the file system synchronously, as the jail does: three calls of a few
+ * microseconds each, where the thread pool cost a round trip through the loop
+ * apiece (a 1 KiB download's reply waited on three of them), and answers at once.
  */
-import { accessSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { constants, lstat, opendir, readdir, realpath } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join, relative } from 'node:path';
@@ -68,20 +67,12 @@ export class FolderFiles implements ServerFiles {
   /** What a download of `name` would find, holds aside: the name rules, the jail, a regular file this process may read. */
   private downloadable(name: string): Exclude<DownloadLookup, { kind: 'busy' }> {
     let path: string;
-    let info: Stats;
     try {
-      const segments = checkName(name);
-      path = join(this.root, ...segments);
-      info = lstatSync(path);
-      // An entry of the root itself that is no symlink is its own real path (the root's is resolved at open): one
-      // call, where resolving it asked once per folder above it. A symlink, or a name in a folder, is resolved.
-      if (segments.length > 1 || info.isSymbolicLink()) {
-        path = assertInside(this.root, realpathSync.native(path));
-        info = statSync(path);
-      }
+      path = assertInside(this.root, realpathSync.native(join(this.root, ...checkName(name))));
     } catch (error) {
       return errorCode(error) === 'ENOENT' ? { kind: 'missing' } : refusal(error);
     }
+    const info = statSync(path);
     if (!info.isFile()) return { kind: 'refused', code: 'file.not_regular' };
     if (!permitted(path, constants.R_OK)) return { kind: 'refused', code: 'EACCES' };
     return { kind: 'found', size: info.size, mtimeMs: info.mtimeMs, ref: path };
