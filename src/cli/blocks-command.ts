@@ -28,7 +28,8 @@ import { openServedFolder } from './served-folder';
 import { removeStaleTempFiles } from '../storage/temp-names';
 import { BLOCKS_MAX_REQUEST, BLOCKS_PORT } from '../../machines/blocks/codec';
 import { blocksClient, blocksServer } from '../../machines/blocks';
-import { isStandardStream, standardOutput } from '../storage/standard-streams';
+import { standardOutput } from '../storage/standard-streams';
+import { isStandardStream } from '../storage/standard-stream-name';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)

@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import { examples } from './help-examples';
 import { OP, encodeRequest } from '../../machines/transfer/frames';
 import { HELLO_WAIT_MS } from '../../machines/transfer/extension-frames';
-import { isStandardStream } from '../storage/standard-streams';
+import { isStandardStream } from '../storage/standard-stream-name';
 import { withClientOptions } from './common-options';
 import { parseHostPort } from './host-port';
 import { withJsonOption } from './json-result';

@@ -11,7 +11,7 @@ import { CAPABILITY, IMPLEMENTED } from '../../machines/transfer/extension-frame
 import { ClientLogicPool } from '../../machines/transfer/client-logic-pool';
 import { EXIT } from '../engine/exit-codes';
 import { formatBytes, formatRate } from '../log/logger';
-import { isStandardStream } from '../storage/standard-streams';
+import { isStandardStream } from '../storage/standard-stream-name';
 import type { ClientArgs } from './client-options';
 import { CommandError } from './command-error';
 import { DownloadFolders } from './download-folders';

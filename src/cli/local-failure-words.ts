@@ -5,7 +5,7 @@
  */
 import type { SessionOutcome } from '../engine/protocol';
 import { errnoWords } from '../log/errno-words';
-import { isStandardStream } from '../storage/standard-streams';
+import { isStandardStream } from '../storage/standard-stream-name';
 
 export function localFailureWords(localName: string, outcome: SessionOutcome): string {
   const detail = outcome.detail ?? outcome.code;

@@ -36,7 +36,8 @@ import { SHARE_MAX_REQUEST, SHARE_PORT, isListing, parseListing } from '../../ma
 import { DEFAULT_PASS_GAP_MS } from '../../machines/share/server';
 import { shareClient, shareServer } from '../../machines/share';
 import { joinedBytes, noBytes } from '../engine/received-bytes';
-import { isStandardStream, standardOutput } from '../storage/standard-streams';
+import { standardOutput } from '../storage/standard-streams';
+import { isStandardStream } from '../storage/standard-stream-name';
 import { uploadSource, type UploadSource } from './upload-source';
 
 const serverBuilder = (yargs: Argv) =>

@@ -10,7 +10,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errorCode } from '../storage/errors';
-import { isStandardStream, spoolInput, type SpooledInput } from '../storage/standard-streams';
+import { spoolInput, type SpooledInput } from '../storage/standard-streams';
+import { isStandardStream } from '../storage/standard-stream-name';
 import { formatBytes } from '../log/logger';
 import { signalExitCode, signalWords } from './signal-words';
 

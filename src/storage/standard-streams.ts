@@ -13,9 +13,6 @@ import type { LocalFile } from './file-store';
 import { WirestateError } from './errors';
 import { streamWritten } from './stream-written';
 
-/** What a user types for "standard input or output" in place of a file name (yargs turns a lone `-` into ''). */
-export const isStandardStream = (name: string | undefined): boolean => name === '-' || name === '';
-
 /** A download's bytes written to `out` as they come; there is nothing to undo once they are out. */
 export function standardOutput(out: Writable): LocalFile {
   return {
