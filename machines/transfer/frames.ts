@@ -69,11 +69,11 @@ export function decodeName(field: Buffer): NameField {
  * `field` without its NUL bytes. The usual field is a name and then only NUL padding: that is a view of the name,
  * found without a call per byte (a per-byte filter of the 255-byte field cost a small download's machine 1.7%).
  */
-function withoutNul(field: Buffer): Buffer {
+function withoutNul(field: Buffer): Uint8Array {
   let end = field.length;
   while (end > 0 && field[end - 1] === 0) end--;
   const name = field.subarray(0, end);
-  return name.includes(0) ? Buffer.from(name.filter((byte) => byte !== 0)) : name;
+  return name.includes(0) ? name.filter((byte) => byte !== 0) : name;
 }
 
 /** Whether a request naming `name` reaches that very name: false for what decodeName would trim or refuse. */
