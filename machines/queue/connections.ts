@@ -5,7 +5,7 @@ import type { ConnectionSpec, StreamProtocol } from '../../src/engine/protocol';
 import { decodeDatagram } from './codec';
 import type { MessageStore } from './message-store';
 import { createQueueTcpClient, type QueueClientInput } from './tcp-client';
-import { storeEffects } from './store-actors';
+import { storeEffects } from './store-effects';
 import { queueTcpServerMachine, type QueueServerInput } from './tcp-server';
 import { createQueueUdpClient } from './udp-client';
 import { queueUdpServerMachine } from './udp-server';
@@ -16,7 +16,10 @@ export type Transport = 'tcp' | 'udp';
 export const queueProtocolName = (transport: Transport) => (transport === 'tcp' ? 'queue' : 'queue-udp');
 
 export function queueServer(store: MessageStore, transport: Transport, input: QueueServerInput): StreamProtocol {
-  const logic = (transport === 'tcp' ? queueTcpServerMachine : queueUdpServerMachine).provide(storeEffects(store));
+  const logic =
+    transport === 'tcp'
+      ? queueTcpServerMachine.provide(storeEffects(store))
+      : queueUdpServerMachine.provide(storeEffects(store));
   return {
     name: queueProtocolName(transport),
     accept: () => ({

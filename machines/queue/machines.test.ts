@@ -5,8 +5,9 @@ import { createActor } from 'xstate';
 import { EMPTY_TCP, EMPTY_UDP, GET, isGet, mayStillBeGet, messageFromText } from './codec';
 import { queueClient, queueServer } from '.';
 import { createQueueTcpClient } from './tcp-client';
-import { storeEffects } from './store-actors';
+import { storeEffects } from './store-effects';
 import { queueTcpServerMachine } from './tcp-server';
+import { queueUdpServerMachine } from './udp-server';
 import { MessageQueue } from './message-queue';
 import { MemoryKeeper } from './message-keeper';
 import { everySplit } from '../../src/test-support/cuts';
@@ -195,6 +196,82 @@ describe('queue server over TCP, a receiver that resets once the message is writ
     expect(result.states).toEqual(['client_connect', 'dequeue', 'send_message', 'failed']);
     expect(result.outcome).toMatchObject({ ok: false, outcome: 'interrupted', bytes: 0 });
     expect(queue.take()?.bytes.toString()).toBe('first');
+  });
+});
+
+describe("the store's answers", () => {
+  /** A store whose enqueue answers only when the test settles it, as one on disk answers once its write is synced. */
+  const storeOnDisk = (queue: MessageQueue) => {
+    const writes: { settle: (error?: Error) => void }[] = [];
+    const store = {
+      take: () => queue.take(),
+      restore: (id: number) => queue.restore(id),
+      confirm: (id: number) => queue.confirm(id),
+      enqueue: (bytes: Buffer) =>
+        new Promise<void>((resolve, reject) =>
+          writes.push({ settle: (error) => (error ? reject(error) : resolve(queue.enqueue(bytes))) }),
+        ),
+    };
+    return { store, writes };
+  };
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('in memory: a message is stored, and a receiver served, within the step that asked (no step in between)', () => {
+    const queue = queueOf();
+    const server = () =>
+      createActor(queueTcpServerMachine.provide(storeEffects(queue)), { input: { maxMessage: 3000 } }).start();
+    const sender = server();
+    sender.send({ type: 'frame.bytes', bytes: message });
+    sender.send({ type: 'socket.end' });
+    expect(sender.getSnapshot()).toMatchObject({ status: 'done', output: { outcome: 'stored', bytes: 41 } });
+    const receiver = server();
+    receiver.send({ type: 'frame.bytes', bytes: GET });
+    expect(receiver.getSnapshot().value).toBe('send_message');
+    receiver.send({ type: 'wire.flushed' });
+    expect(receiver.getSnapshot()).toMatchObject({ status: 'done', output: { outcome: 'delivered', bytes: 41 } });
+  });
+
+  it('on disk (TCP): the machine waits in enqueue until the write settles, then stores or refuses', async () => {
+    const queue = queueOf();
+    const { store, writes } = storeOnDisk(queue);
+    const server = () =>
+      createActor(queueTcpServerMachine.provide(storeEffects(store)), { input: { maxMessage: 3000 } }).start();
+    const kept = server();
+    const refused = server();
+    for (const actor of [kept, refused]) {
+      actor.send({ type: 'frame.bytes', bytes: message });
+      actor.send({ type: 'socket.end' });
+      await turn();
+      expect(actor.getSnapshot().value).toBe('enqueue');
+    }
+    writes[0].settle();
+    writes[1].settle(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+    await turn();
+    expect(kept.getSnapshot()).toMatchObject({ value: 'message_stored', output: { outcome: 'stored', bytes: 41 } });
+    expect(refused.getSnapshot()).toMatchObject({
+      value: 'failed',
+      output: { ok: false, outcome: 'not_stored', code: 'storage.failed', detail: 'ENOSPC' },
+    });
+    expect(queue.length).toBe(1);
+  });
+
+  it('on disk (UDP): each datagram waits for its write; a refused one is counted and the peer served on', async () => {
+    const queue = queueOf();
+    const { store, writes } = storeOnDisk(queue);
+    const actor = createActor(queueUdpServerMachine.provide(storeEffects(store)), {
+      input: { maxMessage: 3000 },
+    }).start();
+    actor.send({ type: 'frame.datagram', bytes: Buffer.from('one') });
+    expect(actor.getSnapshot().value).toBe('enqueue');
+    writes[0].settle(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+    await turn();
+    expect(actor.getSnapshot().value).toBe('wait_request');
+    actor.send({ type: 'frame.datagram', bytes: Buffer.from('two') });
+    writes[1].settle();
+    await turn();
+    actor.send({ type: 'socket.end' });
+    expect(actor.getSnapshot().output).toMatchObject({ ok: false, detail: '1 stored, 0 delivered, 1 refused' });
+    expect(queue.take()?.bytes.toString()).toBe('two');
   });
 });
 

@@ -11,12 +11,12 @@ export interface KeptMessage {
 export interface MessageKeeper {
   /** The messages kept when the queue starts, oldest first. */
   readonly kept: KeptMessage[];
-  /** Settles once the message is kept (on disk: durably). */
-  put(message: KeptMessage, bytes: Buffer): Promise<void>;
+  /** Keeps the message at once, or (on disk) returns a promise settled once it is kept durably. */
+  put(message: KeptMessage, bytes: Buffer): void | Promise<void>;
   /** The bytes of a message put and not yet removed. */
   get(message: KeptMessage): Buffer;
-  /** Settles once the message is gone for good (on disk: durably). */
-  remove(message: KeptMessage): Promise<void>;
+  /** Removes the message at once, or (on disk) returns a promise settled once it is gone durably. */
+  remove(message: KeptMessage): void | Promise<void>;
 }
 
 /** A queue that a restart empties. */
@@ -30,7 +30,7 @@ export class MemoryKeeper implements MessageKeeper {
     this.kept = messages.map((bytes, i) => ({ seq: i + 1, length: bytes.length }));
   }
 
-  async put(message: KeptMessage, bytes: Buffer): Promise<void> {
+  put(message: KeptMessage, bytes: Buffer): void {
     this.messages.set(message.seq, bytes);
   }
 
@@ -40,7 +40,7 @@ export class MemoryKeeper implements MessageKeeper {
     return bytes;
   }
 
-  async remove(message: KeptMessage): Promise<void> {
+  remove(message: KeptMessage): void {
     this.messages.delete(message.seq);
   }
 }

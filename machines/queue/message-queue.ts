@@ -34,8 +34,11 @@ export class MessageQueue implements MessageStore {
     return this.waiting.length;
   }
 
-  /** Settles once the message is kept (on disk: durably); only then can a receiver take it. */
-  async enqueue(bytes: Buffer): Promise<void> {
+  /**
+   * Returns once the message is kept, or (on disk) a promise settled once it is kept durably: only then can a
+   * receiver take it. A full queue is refused at once (a throw).
+   */
+  enqueue(bytes: Buffer): void | Promise<void> {
     if (this.count + 1 > this.limits.maxMessages || this.bytes + bytes.length > this.limits.maxBytes) {
       throw new WirestateError(
         'queue.full',
@@ -45,14 +48,19 @@ export class MessageQueue implements MessageStore {
     this.count += 1;
     this.bytes += bytes.length;
     const message = { seq: this.nextSeq++, length: bytes.length };
-    try {
-      await this.keeper.put(message, bytes);
-    } catch (error) {
+    const kept = () => {
+      this.waiting.push(message);
+    };
+    const put = this.keeper.put(message, bytes);
+    if (!put) {
+      kept();
+      return;
+    }
+    return put.then(kept, (error: unknown) => {
       this.count -= 1;
       this.bytes -= bytes.length;
       throw error;
-    }
-    this.waiting.push(message);
+    });
   }
 
   take(): TakenMessage | undefined {
@@ -62,13 +70,14 @@ export class MessageQueue implements MessageStore {
     return { id: message.seq, bytes: this.keeper.get(message) };
   }
 
-  async confirm(id: number): Promise<void> {
+  /** Forgets the taken message at once, or (on disk) returns a promise settled once it is gone durably. */
+  confirm(id: number): void | Promise<void> {
     const message = this.taken.get(id);
     if (message === undefined) return;
     this.taken.delete(id);
     this.count -= 1;
     this.bytes -= message.length;
-    await this.keeper.remove(message);
+    return this.keeper.remove(message);
   }
 
   restore(id: number): void {

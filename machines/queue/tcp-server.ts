@@ -4,7 +4,7 @@
  * until the client ends its side, refused (reset) past the cap, and the
  * connection is closed only once the message is kept.
  */
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import { required } from '../../src/engine/required';
 import { errorCode } from '../../src/storage/errors';
 import { refusal, refusalCode } from './refusal';
@@ -19,9 +19,8 @@ import {
 } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_TCP, GET, isGet, mayStillBeGet } from './codec';
-import type { TakenMessage } from './message-store';
-import { storeDeclarations } from './store-actors';
-import { takeActions, takeThenSend, takenId } from './take-message';
+import { storeDeclarations, type StoreContext } from './store-effects';
+import { takeThenSend } from './take-message';
 import { toSessionOutcome, type QueueCode, type QueueOutcome } from './outcome';
 import { PEER_IDLE_EVENT, restartsIdle } from '../../src/engine/idle';
 import { finishAction, interruptedOnSocketError } from '../../src/engine/outcome';
@@ -29,6 +28,7 @@ import { appendBytes, joinedBytes, noBytes, type ReceivedBytes } from '../../src
 import { checkTargets, targetsIn } from '../../src/engine/state-targets';
 import { confirmServer, confirmServerStates, offerDelay, SETTLE_MS } from './confirm-server-states';
 import { extended } from '../../src/engine/extended';
+import { answerDone, answerError, answerFailed, type AnswerSettled } from '../../src/engine/step-answer';
 
 export interface QueueServerInput {
   /** Largest message accepted, in bytes. */
@@ -38,9 +38,8 @@ export interface QueueServerInput {
   offerAfterMs?: number;
 }
 
-interface Context extends QueueServerInput {
+interface Context extends QueueServerInput, StoreContext {
   received: ReceivedBytes;
-  taken?: TakenMessage;
   outcome: QueueOutcome;
   code?: QueueCode;
   detail?: string;
@@ -48,7 +47,7 @@ interface Context extends QueueServerInput {
   confirm?: boolean;
 }
 
-type Event = BytesFrame | WireEvent;
+type Event = BytesFrame | WireEvent | AnswerSettled;
 
 /** The states targeted by id (shared fragments, other levels): `checkTargets` proves each exists. */
 type Targeted = 'failed';
@@ -82,16 +81,14 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       emitted: {} as MachineEmitted,
       output: {} as SessionOutcome,
     },
-    actors: storeDeclarations.actors,
     actions: {
       ...wireActions<Context, Event>(),
       append: assign(({ context }, params: { bytes: Buffer }) => ({
         received: appendBytes(context.received, params.bytes),
       })),
       finish: assign(finishAction<QueueOutcome, QueueCode>()),
-      ...storeDeclarations.actions,
+      ...storeDeclarations<Context, Event>(),
       dropSendToken: assign(({ context }) => confirmServer.withoutSendToken(context)),
-      ...takeActions<Context, Event>(),
     },
     delays: { offer: offerDelay, settle: SETTLE_MS },
     guards: {
@@ -100,6 +97,8 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       offeredGet: ({ context }) => confirmServer.offeredGet(context),
       offeredMessage: ({ context }) => confirmServer.offeredMessage(context),
       confirmAsked: ({ context }) => context.confirm === true,
+      answerDone,
+      answerFailed,
       nothingReceived: ({ context }) => context.received.length === 0,
       overCap: ({ context }) => context.received.length > context.maxMessage,
       isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
@@ -186,51 +185,50 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         },
       },
       enqueue: {
-        invoke: {
-          src: 'enqueue',
-          input: ({ context }) => joinedBytes(context.received),
-          onDone: [
-            {
-              guard: 'confirmAsked',
-              target: 'confirm_stored',
-              actions: [
-                assign({ bytes: ({ context }) => context.received.length }),
-                { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
-              ],
-            },
-            {
-              target: 'message_stored',
-              actions: [
-                assign({ bytes: ({ context }) => context.received.length }),
-                { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
-              ],
-            },
-          ],
-          onError: {
+        // The store answers within this step (in memory) or once the message is synced (--store): `answer.settled`.
+        entry: { type: 'askEnqueue', params: ({ context }) => ({ bytes: joinedBytes(context.received) }) },
+        on: { 'answer.settled': { actions: 'keepAnswer' } },
+        always: [
+          {
+            guard: 'answerFailed',
             target: 'failed',
             actions: {
               type: 'finish',
-              params: ({ event }) => ({
+              params: ({ context }) => ({
                 outcome: 'not_stored',
-                code: refusalCode(event.error),
-                detail: refusal(event.error),
+                code: refusalCode(answerError(context.answer)),
+                detail: refusal(answerError(context.answer)),
               }),
             },
           },
-        },
+          {
+            guard: and(['answerDone', 'confirmAsked']),
+            target: 'confirm_stored',
+            actions: [
+              assign({ bytes: ({ context }) => context.received.length }),
+              { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
+            ],
+          },
+          {
+            guard: 'answerDone',
+            target: 'message_stored',
+            actions: [
+              assign({ bytes: ({ context }) => context.received.length }),
+              { type: 'finish', params: { outcome: 'stored', code: 'ok' } },
+            ],
+          },
+        ],
       },
       message_stored: { type: 'final', entry: 'end' },
       ...confirmServerStates(timedOut),
 
-      dequeue: {
-        invoke: takeThenSend({
-          target: 'request_complete',
-          actions: [
-            { type: 'write', params: { bytes: EMPTY_TCP } },
-            { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty', detail: 'no message waiting' } },
-          ],
-        }),
-      },
+      dequeue: takeThenSend({
+        target: 'request_complete',
+        actions: [
+          { type: 'write', params: { bytes: EMPTY_TCP } },
+          { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty', detail: 'no message waiting' } },
+        ],
+      }),
       send_message: {
         on: {
           [PEER_IDLE_EVENT]: {
@@ -269,29 +267,30 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       },
       confirm_delivery: {
         // The message is written: a reset now changes nothing (as in send_message); the store is confirming it gone.
-        on: { 'socket.error': {} },
-        invoke: {
-          src: 'confirm',
-          input: takenId,
-          onDone: {
+        entry: 'askConfirm',
+        on: { 'socket.error': {}, 'answer.settled': { actions: 'keepAnswer' } },
+        always: [
+          {
+            guard: 'answerFailed',
+            target: 'request_complete',
+            actions: {
+              type: 'finish',
+              params: ({ context }) => ({
+                outcome: 'server_error',
+                code: 'storage.failed',
+                detail: errorCode(answerError(context.answer)),
+              }),
+            },
+          },
+          {
+            guard: 'answerDone',
             target: 'request_complete',
             actions: [
               assign({ bytes: ({ context }) => required(context.taken, 'taken message').bytes.length }),
               { type: 'finish', params: { outcome: 'delivered', code: 'ok' } },
             ],
           },
-          onError: {
-            target: 'request_complete',
-            actions: {
-              type: 'finish',
-              params: ({ event }) => ({
-                outcome: 'server_error',
-                code: 'storage.failed',
-                detail: errorCode(event.error),
-              }),
-            },
-          },
-        },
+        ],
       },
       request_complete: { type: 'final', entry: 'end' },
       failed: { type: 'final', entry: 'reset' },

@@ -9,24 +9,23 @@ import { required } from '../../src/engine/required';
 import { READING_TAG, type SessionOutcome, type WireEvent, type MachineEmitted } from '../../src/engine/protocol';
 import { wireActions } from '../../src/engine/wire-actions';
 import { EMPTY_UDP, isGet, type QueueDatagram } from './codec';
-import type { TakenMessage } from './message-store';
 import { refusal } from './refusal';
-import { storeDeclarations } from './store-actors';
-import { takeActions, takeThenSend, takenId } from './take-message';
+import { storeDeclarations, type StoreContext } from './store-effects';
+import { takeThenSend } from './take-message';
 import type { QueueServerInput } from './tcp-server';
 import type { QueueCode } from './outcome';
 import { extended } from '../../src/engine/extended';
+import { answerDone, answerError, answerFailed, type AnswerSettled } from '../../src/engine/step-answer';
 
-interface Context extends QueueServerInput {
+interface Context extends QueueServerInput, StoreContext {
   request: Buffer;
-  taken?: TakenMessage;
   stored: number;
   delivered: number;
   refused: number;
   bytes: number;
 }
 
-type Event = QueueDatagram | WireEvent;
+type Event = QueueDatagram | WireEvent | AnswerSettled;
 
 /** One UDP peer of the queue server; its store comes through `provide` (store-actors.ts). */
 export const queueUdpServerMachine = setup({
@@ -37,15 +36,15 @@ export const queueUdpServerMachine = setup({
     emitted: {} as MachineEmitted,
     output: {} as SessionOutcome,
   },
-  actors: storeDeclarations.actors,
   actions: {
     ...wireActions<Context, Event>(),
-    ...storeDeclarations.actions,
-    ...takeActions<Context, Event>(),
+    ...storeDeclarations<Context, Event>(),
   },
   guards: {
     isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
     overCap: ({ context }, params: { bytes: Buffer }) => params.bytes.length > context.maxMessage,
+    answerDone,
+    answerFailed,
   },
 }).createMachine({
   id: 'queue-udp-server',
@@ -92,34 +91,35 @@ export const queueUdpServerMachine = setup({
       },
     },
     enqueue: {
-      invoke: {
-        src: 'enqueue',
-        input: ({ context }) => context.request,
-        onDone: {
+      // The store answers within this step (in memory) or once the message is synced (--store): `answer.settled`.
+      entry: { type: 'askEnqueue', params: ({ context }) => ({ bytes: context.request }) },
+      on: { 'answer.settled': { actions: 'keepAnswer' } },
+      always: [
+        {
+          guard: 'answerFailed',
+          target: 'wait_request',
+          actions: [
+            assign({ refused: ({ context }) => context.refused + 1 }),
+            {
+              type: 'announce',
+              params: ({ context }) => ({
+                operation: 'send',
+                summary: `send of ${context.request.length} B refused: ${refusal(answerError(context.answer))}`,
+              }),
+            },
+          ],
+        },
+        {
+          guard: 'answerDone',
           target: 'wait_request',
           actions: assign({
             stored: ({ context }) => context.stored + 1,
             bytes: ({ context }) => context.bytes + context.request.length,
           }),
         },
-        onError: {
-          target: 'wait_request',
-          actions: [
-            assign({ refused: ({ context }) => context.refused + 1 }),
-            {
-              type: 'announce',
-              params: ({ context, event }) => ({
-                operation: 'send',
-                summary: `send of ${context.request.length} B refused: ${refusal(event.error)}`,
-              }),
-            },
-          ],
-        },
-      },
+      ],
     },
-    dequeue: {
-      invoke: takeThenSend({ target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } }),
-    },
+    dequeue: takeThenSend({ target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } }),
     send_message: {
       on: {
         'wire.flushed': 'confirm_delivery',
@@ -127,18 +127,19 @@ export const queueUdpServerMachine = setup({
       },
     },
     confirm_delivery: {
-      invoke: {
-        src: 'confirm',
-        input: takenId,
-        onDone: {
+      entry: 'askConfirm',
+      on: { 'answer.settled': { actions: 'keepAnswer' } },
+      always: [
+        { guard: 'answerFailed', target: 'wait_request' },
+        {
+          guard: 'answerDone',
           target: 'wait_request',
           actions: assign({
             delivered: ({ context }) => context.delivered + 1,
             bytes: ({ context }) => context.bytes + required(context.taken, 'taken message').bytes.length,
           }),
         },
-        onError: 'wait_request',
-      },
+      ],
     },
     peer_quiet: { type: 'final' },
   },

@@ -6,14 +6,12 @@
  * per call: about 3% of a small download's server CPU.
  */
 import type { PromiseActorLogic } from 'xstate';
+import { isPromiseLike } from './promise-like';
 
 const ANSWERED = 'answer.done';
 const FAILED = 'answer.failed';
 /** What xstate sends an actor it stops (an invoking state left before the answer came). */
 const STOP = 'xstate.stop';
-
-const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
-  typeof (value as { then?: unknown } | undefined)?.then === 'function';
 
 /** Like `fromPromise(({ input }) => answer(input))`, for an `answer` that may also return its value (or throw) at once. */
 export function fromAnswer<Output, Input>(

@@ -110,6 +110,14 @@ export class InspectorHub {
       this.publish({ type: 'wirestate.request', sessionId, summary: event.summary, at: at() }),
     );
     let watching: Subscription | undefined = actor.system.inspect(observe);
+    /**
+     * While bulk bytes stream, only the states are followed: the step that ends the stream can pass through
+     * states (a message stored at once) before the machine settles where watching resumes.
+     */
+    let passing: Subscription | undefined;
+    const passedStates = (event: InspectionEvent) => {
+      if (event.type === '@xstate.microstep') states(event);
+    };
     let sampler: NodeJS.Timeout | undefined;
     actor.subscribe({
       next: (snapshot) => {
@@ -117,9 +125,11 @@ export class InspectorHub {
         if (bulk && watching) {
           watching.unsubscribe();
           watching = undefined;
+          passing = actor.system.inspect(passedStates);
           sampler = setInterval(() => sample('wirestate.progress'), PROGRESS_MS).unref();
         } else if (!bulk && !watching) {
           clearInterval(sampler);
+          passing?.unsubscribe();
           watching = actor.system.inspect(observe);
           publishState(stateName(snapshot.value));
           sample('wirestate.bulk_done');
