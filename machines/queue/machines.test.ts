@@ -255,6 +255,30 @@ describe("the store's answers", () => {
     expect(queue.length).toBe(1);
   });
 
+  it('a message the store cannot read: the receive is still logged, the receiver reset (TCP) or left unanswered (UDP)', () => {
+    const failing = {
+      enqueue: () => undefined,
+      confirm: () => undefined,
+      restore: () => undefined,
+      take: () => {
+        throw Object.assign(new Error('I/O error'), { code: 'EIO' });
+      },
+    };
+    const announced: string[] = [];
+    const tcp = createActor(queueTcpServerMachine.provide(storeEffects(failing)), { input: { maxMessage: 3000 } });
+    const udp = createActor(queueUdpServerMachine.provide(storeEffects(failing)), { input: { maxMessage: 3000 } });
+    for (const actor of [tcp, udp]) actor.on('session.request', ({ summary }) => announced.push(summary));
+    tcp.start().send({ type: 'frame.bytes', bytes: GET });
+    expect(tcp.getSnapshot()).toMatchObject({
+      value: 'failed',
+      output: { ok: false, outcome: 'server_error', code: 'storage.failed', detail: 'EIO' },
+    });
+    udp.start().send({ type: 'frame.datagram', bytes: GET });
+    udp.send({ type: 'socket.end' });
+    expect(udp.getSnapshot().output).toMatchObject({ ok: false, detail: '0 stored, 0 delivered, 1 refused' });
+    expect(announced).toEqual(['receive', 'receive', 'receive refused: EIO']);
+  });
+
   it('on disk (UDP): each datagram waits for its write; a refused one is counted and the peer served on', async () => {
     const queue = queueOf();
     const { store, writes } = storeOnDisk(queue);

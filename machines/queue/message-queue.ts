@@ -48,9 +48,7 @@ export class MessageQueue implements MessageStore {
     this.count += 1;
     this.bytes += bytes.length;
     const message = { seq: this.nextSeq++, length: bytes.length };
-    const kept = () => {
-      this.waiting.push(message);
-    };
+    const kept = () => this.wait(message);
     const put = this.keeper.put(message, bytes);
     if (!put) {
       kept();
@@ -63,11 +61,23 @@ export class MessageQueue implements MessageStore {
     });
   }
 
+  /**
+   * The oldest message, taken out. A message the keeper cannot read (an I/O error) is dropped from the queue, its
+   * room given back, and the error thrown: what is on disk is read again at the next start.
+   */
   take(): TakenMessage | undefined {
     const message = this.waiting.shift();
     if (message === undefined) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = this.keeper.get(message);
+    } catch (error) {
+      this.count -= 1;
+      this.bytes -= message.length;
+      throw error;
+    }
     this.taken.set(message.seq, message);
-    return { id: message.seq, bytes: this.keeper.get(message) };
+    return { id: message.seq, bytes };
   }
 
   /** Forgets the taken message at once, or (on disk) returns a promise settled once it is gone durably. */
@@ -78,6 +88,16 @@ export class MessageQueue implements MessageStore {
     this.count -= 1;
     this.bytes -= message.length;
     return this.keeper.remove(message);
+  }
+
+  /**
+   * Puts a kept message in the queue in the order the messages came, not the order their writes were synced: a
+   * later message of another sender can be synced first (a restart reads them back in the order they came).
+   */
+  private wait(message: KeptMessage): void {
+    let at = this.waiting.length;
+    while (at > 0 && this.waiting[at - 1].seq > message.seq) at--;
+    this.waiting.splice(at, 0, message);
   }
 
   restore(id: number): void {

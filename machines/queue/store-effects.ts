@@ -21,8 +21,8 @@ export function storeDeclarations<TContext extends StoreContext, TEvent extends 
   return {
     /** Keeps the message `params.bytes`. */
     askEnqueue: assign<TContext, TEvent, { bytes: Buffer }, TEvent, never>(unprovided('askEnqueue')),
-    /** Takes the oldest message into `taken` (undefined when the queue is empty): the store answers at once. */
-    takeOldest: unanswered('takeOldest'),
+    /** Takes the oldest message into `taken` (undefined when the queue is empty; the store answers at once). */
+    askTake: unanswered('askTake'),
     /** Tells the store the taken message was sent. */
     askConfirm: unanswered('askConfirm'),
     restore: unprovided('restore'),
@@ -46,9 +46,10 @@ export function storeEffects<TContext extends StoreContext, TEvent extends Event
   return {
     actions: {
       askEnqueue: asked((_, params: { bytes: Buffer }) => store.enqueue(params.bytes)),
-      takeOldest: assign<TContext, TEvent, undefined, TEvent, never>(() => {
+      askTake: assign<TContext, TEvent, undefined, TEvent, never>(({ self }) => {
         const kept: Partial<TContext> = {};
-        kept.taken = store.take();
+        kept.answer = askWithinStep(() => store.take(), self);
+        kept.taken = kept.answer.kind === 'done' ? (kept.answer.output as TakenMessage | undefined) : undefined;
         return kept;
       }),
       askConfirm: asked((context) => store.confirm(required(context.taken, 'taken message').id)),

@@ -71,7 +71,7 @@ const requestHead = ({ context, event }: { context: Context; event: BytesFrame }
   bytes: Buffer.concat([...context.received.chunks, event.bytes.subarray(0, GET.length)]).subarray(0, GET.length),
 });
 
-/** One TCP connection of the queue server; its store comes through `provide` (store-actors.ts). */
+/** One TCP connection of the queue server; its store comes through `provide` (store-effects.ts). */
 export const queueTcpServerMachine = checkTargets<Targeted>()(
   setup({
     types: {
@@ -222,13 +222,27 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
       message_stored: { type: 'final', entry: 'end' },
       ...confirmServerStates(timedOut),
 
-      dequeue: takeThenSend({
-        target: 'request_complete',
-        actions: [
-          { type: 'write', params: { bytes: EMPTY_TCP } },
-          { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty', detail: 'no message waiting' } },
-        ],
-      }),
+      dequeue: takeThenSend(
+        {
+          // The store could not read the message (an I/O error): the receiver is reset, as for any server failure.
+          target: 'failed',
+          actions: {
+            type: 'finish',
+            params: ({ context }) => ({
+              outcome: 'server_error',
+              code: 'storage.failed',
+              detail: errorCode(answerError(context.answer)),
+            }),
+          },
+        },
+        {
+          target: 'request_complete',
+          actions: [
+            { type: 'write', params: { bytes: EMPTY_TCP } },
+            { type: 'finish', params: { outcome: 'queue_empty', code: 'queue.empty', detail: 'no message waiting' } },
+          ],
+        },
+      ),
       send_message: {
         on: {
           [PEER_IDLE_EVENT]: {

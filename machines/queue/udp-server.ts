@@ -27,7 +27,7 @@ interface Context extends QueueServerInput, StoreContext {
 
 type Event = QueueDatagram | WireEvent | AnswerSettled;
 
-/** One UDP peer of the queue server; its store comes through `provide` (store-actors.ts). */
+/** One UDP peer of the queue server; its store comes through `provide` (store-effects.ts). */
 export const queueUdpServerMachine = setup({
   types: {
     context: {} as Context,
@@ -39,6 +39,7 @@ export const queueUdpServerMachine = setup({
   actions: {
     ...wireActions<Context, Event>(),
     ...storeDeclarations<Context, Event>(),
+    countRefused: assign({ refused: ({ context }) => context.refused + 1 }),
   },
   guards: {
     isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
@@ -65,7 +66,7 @@ export const queueUdpServerMachine = setup({
             target: 'wait_request',
             reenter: true,
             actions: [
-              assign({ refused: ({ context }) => context.refused + 1 }),
+              'countRefused',
               {
                 type: 'announce',
                 params: ({ context, event }) => ({
@@ -99,7 +100,7 @@ export const queueUdpServerMachine = setup({
           guard: 'answerFailed',
           target: 'wait_request',
           actions: [
-            assign({ refused: ({ context }) => context.refused + 1 }),
+            'countRefused',
             {
               type: 'announce',
               params: ({ context }) => ({
@@ -119,7 +120,23 @@ export const queueUdpServerMachine = setup({
         },
       ],
     },
-    dequeue: takeThenSend({ target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } }),
+    dequeue: takeThenSend(
+      {
+        // The store could not read the message (an I/O error): no reply, as a lost datagram; logged and counted.
+        target: 'wait_request',
+        actions: [
+          'countRefused',
+          {
+            type: 'announce',
+            params: ({ context }) => ({
+              operation: 'receive',
+              summary: `receive refused: ${refusal(answerError(context.answer))}`,
+            }),
+          },
+        ],
+      },
+      { target: 'wait_request', actions: { type: 'write', params: { bytes: EMPTY_UDP } } },
+    ),
     send_message: {
       on: {
         'wire.flushed': 'confirm_delivery',
