@@ -39,3 +39,14 @@ it('reopens with the waiting messages in order, sizes counted, delivered ones go
   expect(third.kept.map((message) => message.seq)).toEqual([2, 3, 4, 5]);
   await third.close();
 });
+
+it('says which message is gone when its record is missing (another process took it): queue.missing', async () => {
+  const keeper = LmdbKeeper.open(join(dir, 'queue.lmdb'));
+  const message = { seq: 7, length: 5 };
+  await keeper.put(message, Buffer.from('hello'));
+  await keeper.remove(message);
+  expect(() => keeper.get(message)).toThrow(
+    expect.objectContaining({ code: 'queue.missing', message: 'message 7 is not in the store' }),
+  );
+  await keeper.close();
+});

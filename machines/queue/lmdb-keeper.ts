@@ -14,6 +14,7 @@
  */
 import { constants } from 'node:os';
 import { open, type RootDatabase } from 'lmdb';
+import { WirestateError } from '../../src/storage/errors';
 import type { KeptMessage, MessageKeeper } from './message-keeper';
 
 type Write = Promise<boolean> & { flushed: Promise<boolean> };
@@ -91,7 +92,7 @@ export class LmdbKeeper implements MessageKeeper {
 
   get(message: KeptMessage): Buffer {
     const bytes = this.db.getBinary(keyOf(message));
-    if (bytes === undefined) throw new Error(`message ${message.seq} is not in the store`);
+    if (bytes === undefined) throw new WirestateError('queue.missing', `message ${message.seq} is not in the store`);
     return bytes;
   }
 

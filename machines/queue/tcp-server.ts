@@ -231,7 +231,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
             params: ({ context }) => ({
               outcome: 'server_error',
               code: 'storage.failed',
-              detail: errorCode(answerError(context.answer)),
+              detail: refusal(answerError(context.answer)),
             }),
           },
         },

@@ -9,6 +9,8 @@ export type ErrorCode =
   /** A name ending in `/` (or `/.`): it names a folder, not a file. */
   | 'name.folder'
   | 'queue.full'
+  /** A waiting message's record is gone from the queue's store (another process that opened it took it). */
+  | 'queue.missing'
   /** A file being sent holds more bytes than announced, or was rewritten while it was read. */
   | 'file.size_changed'
   /** A source copied whole before an upload (its size unknown to stat) holds more than the copy takes. */
