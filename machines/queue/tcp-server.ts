@@ -6,7 +6,6 @@
  */
 import { and, assign, setup } from 'xstate';
 import { required } from '../../src/engine/required';
-import { errorCode } from '../../src/storage/errors';
 import { refusal, refusalCode } from './refusal';
 import type { BytesFrame } from '../../src/engine/chunk-reader';
 import {
@@ -69,6 +68,13 @@ const timedOut = {
 /** The request's first bytes once this chunk is added: all a GET check needs, without copying the rest. */
 const requestHead = ({ context, event }: { context: Context; event: BytesFrame }) => ({
   bytes: Buffer.concat([...context.received.chunks, event.bytes.subarray(0, GET.length)]).subarray(0, GET.length),
+});
+
+/** The store failed to read or to forget a message: the server's error, in the store's words (an errno, say EIO). */
+const storeFailure = ({ context }: { context: Context }) => ({
+  outcome: 'server_error' as const,
+  code: 'storage.failed' as const,
+  detail: refusal(answerError(context.answer)),
 });
 
 /** One TCP connection of the queue server; its store comes through `provide` (store-effects.ts). */
@@ -226,14 +232,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
         {
           // The store could not read the message (an I/O error): the receiver is reset, as for any server failure.
           target: 'failed',
-          actions: {
-            type: 'finish',
-            params: ({ context }) => ({
-              outcome: 'server_error',
-              code: 'storage.failed',
-              detail: refusal(answerError(context.answer)),
-            }),
-          },
+          actions: { type: 'finish', params: storeFailure },
         },
         {
           target: 'request_complete',
@@ -287,14 +286,7 @@ export const queueTcpServerMachine = checkTargets<Targeted>()(
           {
             guard: 'answerFailed',
             target: 'request_complete',
-            actions: {
-              type: 'finish',
-              params: ({ context }) => ({
-                outcome: 'server_error',
-                code: 'storage.failed',
-                detail: errorCode(answerError(context.answer)),
-              }),
-            },
+            actions: { type: 'finish', params: storeFailure },
           },
           {
             guard: 'answerDone',
