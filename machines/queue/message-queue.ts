@@ -55,8 +55,7 @@ export class MessageQueue implements MessageStore {
       return;
     }
     return put.then(kept, (error: unknown) => {
-      this.count -= 1;
-      this.bytes -= bytes.length;
+      this.release(message);
       throw error;
     });
   }
@@ -72,8 +71,7 @@ export class MessageQueue implements MessageStore {
     try {
       bytes = this.keeper.get(message);
     } catch (error) {
-      this.count -= 1;
-      this.bytes -= message.length;
+      this.release(message);
       throw error;
     }
     this.taken.set(message.seq, message);
@@ -85,9 +83,14 @@ export class MessageQueue implements MessageStore {
     const message = this.taken.get(id);
     if (message === undefined) return;
     this.taken.delete(id);
+    this.release(message);
+    return this.keeper.remove(message);
+  }
+
+  /** Gives back the room a message held in the bounds. */
+  private release(message: KeptMessage): void {
     this.count -= 1;
     this.bytes -= message.length;
-    return this.keeper.remove(message);
   }
 
   /**

@@ -6,7 +6,7 @@
  * per call: about 3% of a small download's server CPU.
  */
 import type { PromiseActorLogic } from 'xstate';
-import { isPromiseLike } from './promise-like';
+import { answerNow, type StepAnswer } from './step-answer';
 
 const ANSWERED = 'answer.done';
 const FAILED = 'answer.failed';
@@ -35,18 +35,13 @@ export function fromAnswer<Output, Input>(
     // An event sent to itself here waits in its mailbox until xstate has finished starting it.
     start: (snapshot, { self }) => {
       if (snapshot.status !== 'active') return;
-      const answered = (output: Output) =>
-        self.getSnapshot().status === 'active' && self.send({ type: ANSWERED, output });
-      const failed = (error: unknown) => self.getSnapshot().status === 'active' && self.send({ type: FAILED, error });
-      let value: Output | PromiseLike<Output>;
-      try {
-        value = answer(snapshot.input as Input);
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      if (isPromiseLike(value)) value.then(answered, failed);
-      else answered(value);
+      const deliver = (answer: StepAnswer<Output>) => {
+        if (answer.kind === 'waiting' || self.getSnapshot().status !== 'active') return;
+        self.send(
+          answer.kind === 'done' ? { type: ANSWERED, output: answer.output } : { type: FAILED, error: answer.error },
+        );
+      };
+      deliver(answerNow(() => answer(snapshot.input as Input), deliver));
     },
     getInitialSnapshot: (_, input) => ({ status: 'active', output: undefined, error: undefined, input }),
     getPersistedSnapshot: (snapshot) => snapshot,

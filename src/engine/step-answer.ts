@@ -7,7 +7,9 @@
  * the same branches then go on from it. A machine stopped meanwhile ignores it.
  */
 import type { AnyActorRef } from 'xstate';
-import { isPromiseLike } from './promise-like';
+
+const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as { then?: unknown } | undefined)?.then === 'function';
 
 export type StepAnswer<Output = unknown> =
   { kind: 'waiting' } | { kind: 'done'; output: Output } | { kind: 'failed'; error: unknown };
@@ -20,10 +22,13 @@ export interface AnswerSettled {
 
 const WAITING: StepAnswer<never> = { kind: 'waiting' };
 
-/** Asks `effect` now: its answer, or its failure (a throw does not leave the step), or `waiting` for `self`'s event. */
-export function askWithinStep<Output>(
+/**
+ * Asks `effect` now: its answer, or its failure (a throw does not leave the caller), or `waiting` while its
+ * promise runs, whose answer then goes to `later`. What `askWithinStep` and `fromAnswer` (from-answer.ts) share.
+ */
+export function answerNow<Output>(
   effect: () => Output | PromiseLike<Output>,
-  self: AnyActorRef,
+  later: (answer: StepAnswer<Output>) => void,
 ): StepAnswer<Output> {
   let value: Output | PromiseLike<Output>;
   try {
@@ -32,13 +37,16 @@ export function askWithinStep<Output>(
     return { kind: 'failed', error };
   }
   if (!isPromiseLike(value)) return { kind: 'done', output: value };
-  const settled = (answer: StepAnswer) => self.send({ type: 'answer.settled', answer } satisfies AnswerSettled);
   value.then(
-    (output) => settled({ kind: 'done', output }),
-    (error: unknown) => settled({ kind: 'failed', error }),
+    (output) => later({ kind: 'done', output }),
+    (error: unknown) => later({ kind: 'failed', error }),
   );
   return WAITING;
 }
+
+/** `answerNow` for a machine's step: a later answer comes back to `self` as `answer.settled`. */
+export const askWithinStep = <Output>(effect: () => Output | PromiseLike<Output>, self: AnyActorRef) =>
+  answerNow(effect, (answer) => self.send({ type: 'answer.settled', answer } satisfies AnswerSettled));
 
 /** The state's branches: what the kept answer says. */
 export const answerDone = ({ context }: { context: { answer?: StepAnswer } }) => context.answer?.kind === 'done';
