@@ -11,13 +11,25 @@
  * the main thread and fsyncs it; we wait for `.flushed` (that fsync), not for
  * the put's own promise, which with overlapping sync settles at the commit,
  * before the data is durable.
+ *
+ * A disk that fails can break the store two ways, after which it cannot go on: a write whose commit reached the
+ * file but whose sync failed (lmdb fails it as it fails a commit that changed nothing, such as one a full disk
+ * refused; a read of its record tells them apart), so that what the disk holds is unknown until it is read again;
+ * or lmdb's environment left unusable (MDB_PANIC: a commit's meta page not written), every later read failing,
+ * and the writes asked after it neither answered nor rejected by lmdb-js, which then also keeps the process from
+ * exiting (its exit hook waits for the write thread the failure left stuck). The keeper looks after every failed
+ * write and read, tells `whenBroken`'s listener once, and `abandon` takes lmdb's exit hook away so that the
+ * process can end. What lmdb committed before is intact.
  */
 import { constants } from 'node:os';
 import { open, type RootDatabase } from 'lmdb';
-import { WirestateError } from '../../src/storage/errors';
+import { WirestateError, errorCode } from '../../src/storage/errors';
 import type { KeptMessage, MessageKeeper } from './message-keeper';
 
 type Write = Promise<boolean> & { flushed: Promise<boolean> };
+
+/** lmdb's code for an environment a failed write left unusable until it is opened again. */
+const MDB_PANIC = -30795;
 
 /**
  * Settles once `write` is on disk, and fails if its transaction does (a full disk: lmdb's commit fails) with
@@ -41,12 +53,25 @@ async function durable(write: Promise<boolean>): Promise<void> {
   }
 }
 
-/** lmdb's error for a system call's failure carries the errno as a number: named here as Node names them (5: EIO). */
+/**
+ * lmdb's error for a system call's failure carries the errno as a number: named here as Node names them (5: EIO).
+ * A broken environment's is named MDB_PANIC, whichever way lmdb said it: its own code, or (a read's) EINVAL
+ * with MDB_PANIC in the words.
+ */
 function withErrnoName(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  const name = Object.entries(constants.errno).find(([, errno]) => errno === code)?.[0];
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const name =
+    code === MDB_PANIC || (typeof message === 'string' && message.includes('MDB_PANIC'))
+      ? 'MDB_PANIC'
+      : Object.entries(constants.errno).find(([, errno]) => errno === code)?.[0];
   return name ? Object.assign(error as Error, { code: name }) : error;
 }
+
+/** What a broken store says, by how it broke. */
+const PANICKED = 'a write to its disk failed and lmdb can keep nothing more';
+const UNSYNCED = 'its disk failed to sync a commit, so what it holds is known only once it is read again';
+
+const isPanic = (error: unknown) => (error as { code?: unknown } | null)?.code === 'MDB_PANIC';
 
 function keyOf(message: KeptMessage): Buffer {
   const key = Buffer.alloc(12);
@@ -73,34 +98,91 @@ function orphanedCommitFailure(reason: unknown): void {
 
 export class LmdbKeeper implements MessageKeeper {
   readonly kept: KeptMessage[] = [];
+  private brokenBy?: Error;
+  private onBroken?: (error: Error) => void;
 
-  private constructor(private readonly db: RootDatabase<Buffer, Buffer>) {
+  private constructor(
+    /** Where the store is, as it was named. */
+    readonly path: string,
+    private readonly db: RootDatabase<Buffer, Buffer>,
+    /** The `exit` listeners lmdb added when it opened this store: `abandon` removes them. */
+    private readonly exitHooks: NodeJS.ExitListener[],
+  ) {
     for (const key of db.getKeys()) this.kept.push({ seq: Number(key.readBigUInt64BE()), length: key.readUInt32BE(8) });
   }
 
   /** Opens (creating if absent) the store at `path`. */
   static open(path: string): LmdbKeeper {
     letGoOfOrphanedCommitFailures();
+    const before = new Set(process.listeners('exit'));
+    const db = open<Buffer, Buffer>({ path, keyEncoding: 'binary', encoding: 'binary', separateFlushed: true });
     return new LmdbKeeper(
-      open<Buffer, Buffer>({ path, keyEncoding: 'binary', encoding: 'binary', separateFlushed: true }),
+      path,
+      db,
+      process.listeners('exit').filter((listener) => !before.has(listener)),
     );
   }
 
   async put(message: KeptMessage, bytes: Buffer): Promise<void> {
-    await durable(this.db.put(keyOf(message), bytes));
+    const key = keyOf(message);
+    await this.written(this.db.put(key, bytes), key, true);
   }
 
   get(message: KeptMessage): Buffer {
-    const bytes = this.db.getBinary(keyOf(message));
+    const bytes = this.read(keyOf(message));
     if (bytes === undefined) throw new WirestateError('queue.missing', `message ${message.seq} is not in the store`);
     return bytes;
   }
 
   async remove(message: KeptMessage): Promise<void> {
-    await durable(this.db.remove(keyOf(message)));
+    const key = keyOf(message);
+    await this.written(this.db.remove(key), key, false);
+  }
+
+  /** Hears, once, that the store broke (at once if it already has): nothing more can be kept until a restart. */
+  whenBroken(listener: (error: Error) => void): void {
+    this.onBroken = listener;
+    if (this.brokenBy) listener(this.brokenBy);
+  }
+
+  /** Lets the process exit without waiting on lmdb: for a broken store, whose writes will never end. */
+  abandon(): void {
+    for (const hook of this.exitHooks) process.off('exit', hook);
   }
 
   close(): Promise<void> {
     return this.db.close();
+  }
+
+  /**
+   * Settles once `write` is durable. lmdb fails a write whose commit failed (nothing changed: a full disk) and one
+   * committed whose sync then failed alike; a read tells them apart: `present` is whether the record is there once the
+   * write is done. A commit in the file but not synced leaves what the disk holds unknown: the store is broken then.
+   */
+  private async written(write: Promise<boolean>, key: Buffer, present: boolean): Promise<void> {
+    try {
+      await durable(write);
+    } catch (error) {
+      if (isPanic(error)) this.broke('MDB_PANIC', PANICKED);
+      else if ((this.read(key) !== undefined) === present) this.broke(errorCode(error), UNSYNCED);
+      throw error;
+    }
+  }
+
+  /** The record at `key`, if any; a read that finds lmdb broken (MDB_PANIC) breaks the store. */
+  private read(key: Buffer): Buffer | undefined {
+    try {
+      return this.db.getBinary(key);
+    } catch (error) {
+      const named = withErrnoName(error);
+      if (isPanic(named)) this.broke('MDB_PANIC', PANICKED);
+      throw named;
+    }
+  }
+
+  private broke(code: string, words: string): void {
+    if (this.brokenBy) return;
+    this.brokenBy = Object.assign(new Error(words), { code });
+    this.onBroken?.(this.brokenBy);
   }
 }

@@ -20,7 +20,7 @@ import { listenPortArgument, serverPortArgument } from './server-port-argument';
 import { standardOutputCause } from './local-failure-words';
 import { reported, withJsonOption, type ClientReport } from './json-result';
 import { exitWith, protocolRoles } from './protocol-command';
-import { openQueueStore } from './queue-store';
+import { openQueueStore, stopWhenBroken } from './queue-store';
 import { serve, withServerOptions } from './serve';
 import { receivedFile } from './received-file';
 import { standardOutput } from '../storage/standard-streams';
@@ -92,18 +92,16 @@ async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>
   const log = loggerFrom(args);
   const transport = args.socktype;
   const limits = { maxMessages: args['max-messages'], maxBytes: args['max-queue-bytes'] };
-  let store = new MessageQueue(undefined, limits);
-  if (args.store !== undefined) {
-    const keeper = await openQueueStore(args.store);
-    store = new MessageQueue(keeper, limits);
-    log.info(`store ${args.store}: ${keeper.kept.length} message(s) waiting`);
-  }
+  const keeper = args.store === undefined ? undefined : await openQueueStore(args.store);
+  if (keeper) log.info(`store ${keeper.path}: ${keeper.kept.length} message(s) waiting`);
+  const store = new MessageQueue(keeper, limits);
   const protocol = queueServer(withTestEnqueueDelay(store), transport, {
     maxMessage: args['max-size'],
     idleTimeoutMs: args['idle-timeout'] * 1000,
     ...(transport === 'tcp' && args['offer-confirmation'] && { offerAfterMs: OFFER_AFTER_MS }),
   });
-  await serve(args, log, [{ transport, port: args.port, protocol }]);
+  const serving = await serve(args, log, [{ transport, port: args.port, protocol }]);
+  if (keeper) stopWhenBroken(keeper, serving);
 }
 
 const clientBuilder = (yargs: Argv) =>

@@ -1,7 +1,8 @@
 /**
- * Opens the queue's store (`--store PATH`), saying in one line why a path cannot be one. Its folders are made
- * here (lmdb's own recursive mkdir never returns under /proc), and a file lmdb did not write (a text file, a
- * truncated one), which would crash the whole process inside lmdb's native code, is refused before lmdb sees it.
+ * Opens the queue's store (`--store PATH`), saying in one line why a path cannot be one, and stops the server when
+ * it breaks. Its folders are made here (lmdb's own recursive mkdir never returns under /proc), and a file lmdb did
+ * not write (a text file, a truncated one), which would crash the whole process inside lmdb's native code, is
+ * refused before lmdb sees it.
  *
  * lmdb's rule: a name with an extension is the database file itself (FILE-lock beside it); a name without
  * one is a folder holding data.mdb and lock.mdb.
@@ -18,6 +19,7 @@ import { refuseEmptyPath } from './empty-path';
 import { errnoWords } from '../log/errno-words';
 import { folderWords } from './folder-words';
 import { newFileProblem } from './new-file-problem';
+import type { Serving } from './serve';
 
 /**
  * Where lmdb-js's meta pages (the file's first two pages, one per alternate commit) keep what is checked here,
@@ -40,6 +42,22 @@ export async function openQueueStore(path: string): Promise<LmdbKeeper> {
     const code = lmdbErrorCode(error);
     throw refuse(code === 'unknown' ? (error as Error).message : errnoWords(code));
   }
+}
+
+/**
+ * A store that breaks while the server runs (lmdb-keeper.ts) stops it: one error line, every connection still open
+ * reset, exit 7 (EXIT.localFile, as for a store it cannot open), so that a supervisor restarts it on what the disk holds.
+ */
+export function stopWhenBroken(keeper: LmdbKeeper, serving: Serving): void {
+  keeper.whenBroken((error) => {
+    keeper.abandon();
+    const code = errorCode(error);
+    serving.fail(
+      `store ${keeper.path} broke: ${error.message} (${code}); stopping, every connection still open reset; what it stored is read back at the next start`,
+      { event: 'store_broken', store: keeper.path, code, detail: error.message },
+      EXIT.localFile,
+    );
+  });
 }
 
 /** lmdb's errors carry the errno as a number (2), where Node's carry its name (ENOENT). */

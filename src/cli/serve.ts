@@ -90,20 +90,38 @@ export interface Listener {
   protocol: StreamProtocol;
 }
 
-/** Starts every listener, each with the loop's limits `loop`, and keeps the process serving until a signal or a session stops it. */
+/** The servers `serve` started, and how to stop them all for a fault. */
+export interface Serving {
+  servers: ListeningServer[];
+  /**
+   * Stops at once for a fault that leaves the process unable to serve (a store that broke): `message` logged as an
+   * error, every connection still open reset (none is told it succeeded), and the process exits with `exitCode`.
+   */
+  fail(message: string, fields: Record<string, unknown>, exitCode: number): void;
+}
+
+/** Starts every listener, each with the loop's limits `loop`, and keeps the process serving until a signal, a session or a fault stops it. */
 export async function serve(
   args: ServerArgs,
   log: Logger,
   listeners: Listener[],
   loop: LoopOptions = DEFAULT_LOOP_OPTIONS,
-): Promise<ListeningServer[]> {
+): Promise<Serving> {
   const servers: ListeningServer[] = [];
   let inspection: Inspection | undefined;
   // Installed before anything starts, so a signal during start-up still ends the process cleanly.
   let stopping = false;
+  let exitCode = 0;
+  const closeAll = (graceMs: number) => {
+    stopping = true;
+    // The listeners close in this same turn, and the line that says why is written later (an info line waits for
+    // its batch, batched-output.ts): once it is read, new connections are already refused. What closing says
+    // (`aborting N connection(s)`, at once with --grace 0) comes after it.
+    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.close()]);
+    void closed.then(() => process.exit(exitCode));
+  };
   const stop = (reason: string) => {
     const open = servers.reduce((sum, server) => sum + server.open, 0);
-    const graceMs = stopping ? 0 : args.grace * 1000;
     if (stopping) log.warn(`${reason} again: stopping now`, { event: 'stopping', reason, grace_s: 0 });
     else
       log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`, {
@@ -112,12 +130,12 @@ export async function serve(
         in_flight: open,
         grace_s: args.grace,
       });
-    stopping = true;
-    // The listeners close in this same turn, and the line above is written later (an info line waits for its
-    // batch, batched-output.ts): once it is read, new connections are already refused. What closing says
-    // (`aborting N connection(s)`, at once with --grace 0) comes after it.
-    const closed = Promise.all([...servers.map((server) => server.close(graceMs)), inspection?.close()]);
-    void closed.then(() => process.exit(0));
+    closeAll(stopping ? 0 : args.grace * 1000);
+  };
+  const fail = (message: string, fields: Record<string, unknown>, code: number) => {
+    log.error(message, { ...fields, exit_code: code });
+    exitCode = code;
+    closeAll(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -172,5 +190,5 @@ export async function serve(
     }
   }
   for (const [line, fields] of listening) log.info(line, fields);
-  return servers;
+  return { servers, fail };
 }
