@@ -30,7 +30,9 @@ it('TCP: a send past --max-messages is reset (client exit 4) and logged; once a 
   const refused = await client('TCP', 'send', 'c.txt');
   expect(refused.code).toBe(EXIT.serverError);
   expect(refused.stderr).toContain('the server did not store it');
-  expect(refused.stderr).toContain('it refused it (its queue full, or the message over its size cap)');
+  expect(refused.stderr).toContain(
+    'it refused it (its queue full, the message over its size cap, or its store failing)',
+  );
   await server.logged(/not stored \(queue full: 2 messages/);
   expect((await client('TCP', 'receive')).stdout).toBe('message a\n');
   expect((await client('TCP', 'send', 'c.txt')).code).toBe(EXIT.ok);

@@ -71,3 +71,22 @@ it.each([
   },
   60_000,
 );
+
+it('a delivery whose delete reached the file before its sync failed is delivered once: not reset, not back after a restart', async () => {
+  const store = join(base, 'q.lmdb');
+  const disk = await failingDisk(base, store);
+  const server = await queueServer(store, disk.wrapper);
+  await writeFile(join(base, 'only.txt'), 'only');
+  expect((await client(server, 'send', 'only.txt')).code).toBe(EXIT.ok);
+
+  disk.fail('syncs');
+  expect((await client(server, 'receive', 'got.txt')).code).toBe(EXIT.ok);
+  expect(await readFile(join(base, 'got.txt'), 'utf8')).toBe('only\n');
+  const hung = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+  expect(await server.exited).toBe(EXIT.localFile);
+  clearTimeout(hung);
+
+  disk.heal();
+  const restarted = await queueServer(store);
+  expect((await client(restarted, 'receive', 'again.txt')).code).toBe(EXIT.refused);
+}, 60_000);

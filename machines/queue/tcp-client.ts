@@ -56,7 +56,7 @@ const notKept = {
     params: ({ event }: { event: { code: string } }) => ({
       outcome: 'not_stored' as const,
       code: 'peer.refused' as const,
-      detail: `${event.code}: the server reset the connection before keeping the message: it refused it (its queue full, or the message over its size cap); the original server keeps only its first read, so it may have kept part of it`,
+      detail: `${event.code}: the server reset the connection before keeping the message: it refused it (its queue full, the message over its size cap, or its store failing); the original server keeps only its first read, so it may have kept part of it`,
     }),
   },
 };

@@ -19,7 +19,7 @@ import { refuseEmptyPath } from './empty-path';
 import { errnoWords } from '../log/errno-words';
 import { folderWords } from './folder-words';
 import { newFileProblem } from './new-file-problem';
-import type { Serving } from './serve';
+import { FAULT_GRACE_MS, type Serving } from './serve';
 
 /**
  * Where lmdb-js's meta pages (the file's first two pages, one per alternate commit) keep what is checked here,
@@ -45,15 +45,16 @@ export async function openQueueStore(path: string): Promise<LmdbKeeper> {
 }
 
 /**
- * A store that breaks while the server runs (lmdb-keeper.ts) stops it: one error line, every connection still open
- * reset, exit 7 (EXIT.localFile, as for a store it cannot open), so that a supervisor restarts it on what the disk holds.
+ * A store that breaks while the server runs (lmdb-keeper.ts) stops it: one error line, the connections still open
+ * reset once FAULT_GRACE_MS has let those that can end, exit 7 (EXIT.localFile, as for a store it cannot open), so
+ * that a supervisor restarts it on what the disk holds.
  */
 export function stopWhenBroken(keeper: LmdbKeeper, serving: Serving): void {
   keeper.whenBroken((error) => {
     keeper.abandon();
     const code = errorCode(error);
     serving.fail(
-      `store ${keeper.path} broke: ${error.message} (${code}); stopping, every connection still open reset; what it stored is read back at the next start`,
+      `store ${keeper.path} broke: ${error.message} (${code}); stopping: connections still open get ${FAULT_GRACE_MS / 1000} s, then are reset; what it stored is read back at the next start`,
       { event: 'store_broken', store: keeper.path, code, detail: error.message },
       EXIT.localFile,
     );

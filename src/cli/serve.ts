@@ -94,11 +94,19 @@ export interface Listener {
 export interface Serving {
   servers: ListeningServer[];
   /**
-   * Stops at once for a fault that leaves the process unable to serve (a store that broke): `message` logged as an
-   * error, every connection still open reset (none is told it succeeded), and the process exits with `exitCode`.
+   * Stops for a fault that leaves the process unable to serve (a store that broke): `message` logged as an error,
+   * new connections refused, those still open given FAULT_GRACE_MS to end as they will, then reset (none is told it
+   * succeeded unless it did), and the process exits with `exitCode`.
    */
   fail(message: string, fields: Record<string, unknown>, exitCode: number): void;
 }
+
+/**
+ * What the connections still open when a fault stops the process (`Serving.fail`) get to finish: those that can,
+ * a receive whose delivery the store recorded just before it broke say, end in a step or two, and no longer than
+ * this waits on those that cannot (a send the broken store will never answer).
+ */
+export const FAULT_GRACE_MS = 1000;
 
 /** Starts every listener, each with the loop's limits `loop`, and keeps the process serving until a signal, a session or a fault stops it. */
 export async function serve(
@@ -112,6 +120,8 @@ export async function serve(
   // Installed before anything starts, so a signal during start-up still ends the process cleanly.
   let stopping = false;
   let exitCode = 0;
+  /** A fault (`fail`) is stopping the process: a first signal then stops it at once, and is no second one. */
+  let faulted = false;
   const closeAll = (graceMs: number) => {
     stopping = true;
     // The listeners close in this same turn, and the line that says why is written later (an info line waits for
@@ -122,7 +132,8 @@ export async function serve(
   };
   const stop = (reason: string) => {
     const open = servers.reduce((sum, server) => sum + server.open, 0);
-    if (stopping) log.warn(`${reason} again: stopping now`, { event: 'stopping', reason, grace_s: 0 });
+    if (stopping)
+      log.warn(`${reason}${faulted ? '' : ' again'}: stopping now`, { event: 'stopping', reason, grace_s: 0 });
     else
       log.info(`${reason}: no longer accepting connections; ${open} in flight get up to ${args.grace} s to finish`, {
         event: 'stopping',
@@ -135,7 +146,8 @@ export async function serve(
   const fail = (message: string, fields: Record<string, unknown>, code: number) => {
     log.error(message, { ...fields, exit_code: code });
     exitCode = code;
-    closeAll(0);
+    faulted = true;
+    closeAll(FAULT_GRACE_MS);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
