@@ -14,6 +14,8 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxMessages: 100_000, maxByte
 export class MessageQueue implements MessageStore {
   private readonly waiting: KeptMessage[];
   private readonly taken = new Map<number, KeptMessage>();
+  /** Delivered messages whose removal the keeper failed: asked again with the next confirm. */
+  private readonly unremoved: KeptMessage[] = [];
   private nextSeq: number;
   /** Messages kept or being kept (waiting, taken, or on their way to the keeper), and their bytes. */
   private count: number;
@@ -78,13 +80,25 @@ export class MessageQueue implements MessageStore {
     return { id: message.seq, bytes };
   }
 
-  /** Forgets the taken message at once, or (on disk) returns a promise settled once it is gone durably. */
+  /**
+   * Forgets the taken message at once, or (on disk) returns a promise settled once it is gone durably. A removal
+   * the keeper fails (its disk full or failing) is asked again with each later one, until one goes through: its
+   * receiver has the message, which the next start would otherwise deliver again.
+   */
   confirm(id: number): void | Promise<void> {
     const message = this.taken.get(id);
     if (message === undefined) return;
     this.taken.delete(id);
     this.release(message);
-    return this.keeper.remove(message);
+    for (const again of this.unremoved.splice(0)) void this.remove(again)?.catch(() => undefined);
+    return this.remove(message);
+  }
+
+  private remove(message: KeptMessage): void | Promise<void> {
+    return this.keeper.remove(message)?.catch((error: unknown) => {
+      this.unremoved.push(message);
+      throw error;
+    });
   }
 
   /** Gives back the room a message held in the bounds. */
