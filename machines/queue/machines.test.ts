@@ -279,6 +279,25 @@ describe("the store's answers", () => {
     expect(announced).toEqual(['receive', 'receive', 'receive refused: EIO']);
   });
 
+  it('UDP: a delivery the store cannot record (its disk full or failing) is counted delivered and logged', () => {
+    const failing = {
+      enqueue: () => undefined,
+      restore: () => undefined,
+      take: () => ({ id: 1, bytes: Buffer.from('one') }),
+      confirm: () => {
+        throw Object.assign(new Error('I/O error'), { code: 'EIO' });
+      },
+    };
+    const announced: string[] = [];
+    const udp = createActor(queueUdpServerMachine.provide(storeEffects(failing)), { input: { maxMessage: 3000 } });
+    udp.on('session.request', ({ summary }) => announced.push(summary));
+    udp.start().send({ type: 'frame.datagram', bytes: GET });
+    udp.send({ type: 'wire.flushed' });
+    udp.send({ type: 'socket.end' });
+    expect(announced).toEqual(['receive', 'delivery of 3 B not recorded by the store: EIO']);
+    expect(udp.getSnapshot().output).toMatchObject({ ok: true, detail: '0 stored, 1 delivered' });
+  });
+
   it('on disk (UDP): each datagram waits for its write; a refused one is counted and the peer served on', async () => {
     const queue = queueOf();
     const { store, writes } = storeOnDisk(queue);

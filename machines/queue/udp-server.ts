@@ -40,6 +40,11 @@ export const queueUdpServerMachine = setup({
     ...wireActions<Context, Event>(),
     ...storeDeclarations<Context, Event>(),
     countRefused: assign({ refused: ({ context }) => context.refused + 1 }),
+    /** The taken message went out to the peer. */
+    countDelivered: assign({
+      delivered: ({ context }) => context.delivered + 1,
+      bytes: ({ context }) => context.bytes + required(context.taken, 'taken message').bytes.length,
+    }),
   },
   guards: {
     isGet: (_, params: { bytes: Buffer }) => isGet(params.bytes),
@@ -147,15 +152,23 @@ export const queueUdpServerMachine = setup({
       entry: 'askConfirm',
       on: { 'answer.settled': { actions: 'keepAnswer' } },
       always: [
-        { guard: 'answerFailed', target: 'wait_request' },
         {
-          guard: 'answerDone',
+          // The datagram went, but the store kept the record (a full or failing disk): asked again with the next
+          // delivery (message-queue.ts), and delivered again by a restart before that.
+          guard: 'answerFailed',
           target: 'wait_request',
-          actions: assign({
-            delivered: ({ context }) => context.delivered + 1,
-            bytes: ({ context }) => context.bytes + required(context.taken, 'taken message').bytes.length,
-          }),
+          actions: [
+            'countDelivered',
+            {
+              type: 'announce',
+              params: ({ context }) => ({
+                operation: 'receive',
+                summary: `delivery of ${required(context.taken, 'taken message').bytes.length} B not recorded by the store: ${refusal(answerError(context.answer))}`,
+              }),
+            },
+          ],
         },
+        { guard: 'answerDone', target: 'wait_request', actions: 'countDelivered' },
       ],
     },
     peer_quiet: { type: 'final' },
