@@ -22,9 +22,8 @@
  * every failed write and read, and every BROKEN_LOOK_MS while writes wait; it tells `whenBroken`'s listener
  * once, and `abandon` takes lmdb's exit hook away so that the process can end. What lmdb committed before is intact.
  */
-import { constants } from 'node:os';
 import { open, type RootDatabase } from 'lmdb';
-import { WirestateError, errorCode } from '../../src/storage/errors';
+import { WirestateError, errnoName, errorCode } from '../../src/storage/errors';
 import type { KeptMessage, MessageKeeper } from './message-keeper';
 
 type Write = Promise<boolean> & { flushed: Promise<boolean> };
@@ -64,7 +63,7 @@ function withErrnoName(error: unknown): unknown {
   const name =
     code === MDB_PANIC || (typeof message === 'string' && message.includes('MDB_PANIC'))
       ? 'MDB_PANIC'
-      : Object.entries(constants.errno).find(([, errno]) => errno === code)?.[0];
+      : errnoName(code);
   return name ? Object.assign(error as Error, { code: name }) : error;
 }
 

@@ -34,6 +34,14 @@ const queueServer = async (store: string, wrapper: string[] = []) => {
   return server;
 };
 
+/** The server's exit code once it stops by itself: no signal, no more clients (one still running 10 s on is killed: null). */
+async function exitByItself(server: ServerProcess): Promise<number | null> {
+  const hung = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+  const code = await server.exited;
+  clearTimeout(hung);
+  return code;
+}
+
 const client = (server: ServerProcess, ...args: string[]) =>
   wirestate(['queue', 'client', '127.0.0.1', String(server.port), 'TCP', ...args], base);
 
@@ -54,10 +62,7 @@ it.each([
     disk.fail(fails);
     await writeFile(join(base, 'three.txt'), 'three');
     expect((await client(server, 'send', 'three.txt')).code).toBe(EXIT.serverError);
-    // It stops by itself: no signal, no more clients (one still running 10 s on is killed, and exits null).
-    const hung = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
-    expect(await server.exited).toBe(EXIT.localFile);
-    clearTimeout(hung);
+    expect(await exitByItself(server)).toBe(EXIT.localFile);
     expect(server.output()).toMatch(new RegExp(`error +store .*q\\.lmdb broke: .* \\(${code}\\); stopping`));
 
     disk.heal();
@@ -82,9 +87,7 @@ it('a delivery whose delete reached the file before its sync failed is delivered
   disk.fail('syncs');
   expect((await client(server, 'receive', 'got.txt')).code).toBe(EXIT.ok);
   expect(await readFile(join(base, 'got.txt'), 'utf8')).toBe('only\n');
-  const hung = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
-  expect(await server.exited).toBe(EXIT.localFile);
-  clearTimeout(hung);
+  expect(await exitByItself(server)).toBe(EXIT.localFile);
 
   disk.heal();
   const restarted = await queueServer(store);

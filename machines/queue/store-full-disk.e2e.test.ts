@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { loggedAfter, startCliServer, wirestate, type ServerProcess } from '../../src/test-support/processes';
 import { raw } from '../../src/test-support/raw-client';
 import { EMPTY_TCP, GET } from './codec';
-import { onSmallDisk } from '../../src/test-support/small-disk';
+import { onSmallDisk, twiceOnSmallDisk } from '../../src/test-support/small-disk';
 
 let base: string;
 let server: ServerProcess;
@@ -55,10 +55,9 @@ it('a send the store cannot commit is not reported sent, and the server serves o
 
 it('a delivery the full disk could not record is recorded with a later one: a restart delivers none again', async () => {
   const disk = join(base, 'disk');
-  // Two servers on the same 1 MiB tmpfs, the second once the first is stopped (the tmpfs lives as long as the sh).
-  const twice = ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c'];
+  // Two servers on the same 1 MiB tmpfs, the second once the first is stopped.
   const flags = ['queue', 'server', '0', 'TCP', '--host', '127.0.0.1', '--store', join(disk, 'q.lmdb')];
-  server = await startCliServer(flags, [...twice, 'mount -t tmpfs -o size=1m wirestate "$0" && "$@"; exec "$@"', disk]);
+  server = await startCliServer(flags, twiceOnSmallDisk(disk, '1m'));
   let port = server.port;
   const sendAndHear = async (text: string) => {
     const client = await raw(port, Buffer.from(`${text}\n`));

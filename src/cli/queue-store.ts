@@ -8,11 +8,10 @@
  * one is a folder holding data.mdb and lock.mdb.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import type { LmdbKeeper } from '../../machines/queue/lmdb-keeper';
 import { EXIT } from '../engine/exit-codes';
-import { errorCode } from '../storage/errors';
+import { errnoName, errorCode } from '../storage/errors';
 import { FolderNotMade, makeFolders } from '../storage/make-folders';
 import { CommandError } from './command-error';
 import { refuseEmptyPath } from './empty-path';
@@ -65,7 +64,7 @@ export function stopWhenBroken(keeper: LmdbKeeper, serving: Serving): void {
 function lmdbErrorCode(error: unknown): string {
   const number = (error as { code?: unknown } | null)?.code;
   if (typeof number !== 'number') return errorCode(error);
-  return Object.entries(constants.errno).find(([, value]) => value === number)?.[0] ?? 'unknown';
+  return errnoName(number) ?? 'unknown';
 }
 
 /** Why lmdb cannot keep a store at `path`; undefined for an existing store, an empty file, or none yet (its folder then made). */

@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /** Stable codes for every failure wirestate reports, so callers and tests match on codes, not wording. */
 export type ErrorCode =
   | 'name.empty'
@@ -37,4 +39,9 @@ export function errorCode(error: unknown): string {
   if (error instanceof WirestateError) return error.code;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'unknown';
+}
+
+/** Node's name for an errno number (5: EIO), as native modules such as lmdb report them; undefined if none. */
+export function errnoName(number: unknown): string | undefined {
+  return Object.entries(constants.errno).find(([, errno]) => errno === number)?.[0];
 }
