@@ -106,7 +106,7 @@ it('--only and --except together, or a protocol that does not exist: one line, e
   });
 });
 
-it('a port in use stops the start before any server says it listens: exit 8, the one line', async () => {
+it('a port in use stops the start before any server or the inspector says it listens: exit 8, the one line', async () => {
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   const { port } = taken.address() as AddressInfo;
@@ -122,9 +122,11 @@ it('a port in use stops the start before any server says it listens: exit 8, the
       ...others,
       '--share-port',
       String(port),
+      '--inspect',
+      '0',
     ]);
     expect(result.code).toBe(EXIT.cannotListen);
-    expect(result.stdout).not.toMatch(/listening/);
+    expect(result.stdout).not.toMatch(/listening|inspector on/);
     expect(result.stdout).toMatch(
       new RegExp(`share: cannot listen on 127\\.0\\.0\\.1:${port} \\(TCP\\): the port is in use`),
     );

@@ -15,7 +15,7 @@ import { startTcpServer } from '../loop/tcp-server';
 import { startUdpServer } from '../loop/udp-server';
 import { withIdleTimeout, withLogOptions, withRecordOption } from './common-options';
 import { startInspection, withInspectOptions } from './inspect-options';
-import type { Inspection } from './inspection';
+import type { Inspection, InspectionNotes } from './inspection';
 import { cannotListen, cannotListenFields, cannotListenExit } from './cannot-listen';
 import { hostPort } from '../loop/peer-name';
 
@@ -151,7 +151,9 @@ export async function serve(
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  inspection = await startInspection(args, log);
+  // What inspection says (`inspector on URL`) waits for the listening lines: a start that stops says one line.
+  const notes = heldUntilListening(log);
+  inspection = await startInspection(args, notes);
   // Said once every listener listens: a port in use stops the start with its one line, after no "listening".
   const listening: [string, Record<string, unknown>][] = [];
   for (const { transport, port, protocol } of listeners) {
@@ -202,5 +204,21 @@ export async function serve(
     }
   }
   for (const [line, fields] of listening) log.info(line, fields);
+  notes.release();
   return { servers, fail };
+}
+
+/** `log` for inspection's notes, which it keeps until `release` (then says them, and the later ones as they come). */
+function heldUntilListening(log: Logger): InspectionNotes & { release(): void } {
+  let held: [keyof InspectionNotes, string][] | undefined = [];
+  const say = (level: keyof InspectionNotes, line: string) => (held ? held.push([level, line]) : log[level](line));
+  return {
+    info: (line) => say('info', line),
+    warn: (line) => say('warn', line),
+    release: () => {
+      const lines = held ?? [];
+      held = undefined;
+      for (const [level, line] of lines) log[level](line);
+    },
+  };
 }
