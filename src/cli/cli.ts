@@ -26,7 +26,7 @@ import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-wor
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 import { fixedCompletions, offeredFlag, SHELLS } from './fixed-completions';
-import { dashAfterFileFlag } from './dash-values';
+import { dashAfterFileFlag, dashWordBeforeEnd } from './dash-values';
 import { refuseWordsAfterEnd } from './words-after-options';
 import { refuseBooleanValues } from './boolean-values';
 
@@ -81,9 +81,11 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
   const dashed =
     early !== undefined
       ? `-- ends the options, so the command's name goes before it${entries.some(names(early)) ? ` (wirestate ${early} ...)` : ''}`
-      : named === 'client' && !completing(argv)
-        ? dashAfterFileFlag(argv)
-        : undefined;
+      : completing(argv)
+        ? undefined
+        : named === 'client'
+          ? dashAfterFileFlag(argv)
+          : dashWordBeforeEnd(argv);
   if (dashed !== undefined) {
     writeFailure(argv, dashed, EXIT.usage);
     process.exit(EXIT.usage);

@@ -1,13 +1,14 @@
 /**
  * A client's file name starting with `-`, typed as the word after `-v` or `-l`: yargs would read it as flags
  * (`-v -dash` as -d -a -s -h, the help, exit 0). It is refused in one line saying how to write it (exit 2),
- * never the help; written so (`-v=-dash`), it is the name. Real processes on loopback.
+ * never the help; written so (`-v=-dash`), it is the name. Likewise a word of upper, sum or ardei that starts with -
+ * and is no flag of theirs (`-hello`): refused, saying it goes after `--`. Real processes on loopback.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../engine/exit-codes';
-import { startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
+import { freePort, startServerProcess, wirestate, type ServerProcess } from '../test-support/processes';
 
 let root: string;
 let server: ServerProcess;
@@ -40,4 +41,28 @@ it('-v=-dash downloads the file named -dash', async () => {
   const result = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v=-dash', '-l', join(local, 'got')]);
   expect(result.code).toBe(EXIT.ok);
   expect(await readFile(join(local, 'got'), 'utf8')).toBe('dashed bytes\n');
+});
+
+describe('the clients whose words may start with - (upper, sum, ardei)', () => {
+  it.each([
+    [['upper', 'client', '-hello'], '-hello', 'upper'],
+    [['sum', 'client', '-bob', '3'], '-bob', 'sum'],
+    [['ardei', 'client', '--udp', '-list'], '-list', 'ardei'],
+  ])('%j is refused in one line naming the word and --, exit 2, no help', async (words, word, command) => {
+    expect(await wirestate(words)).toEqual({
+      code: EXIT.usage,
+      stdout: '',
+      stderr: `wirestate: ${word} is no option of this command: a word that starts with - goes after -- (wirestate ${command} client -- ${word} ...); see --help\n`,
+    });
+  });
+
+  it.each([[['sum', 'client', 'Alice', '-5']], [['upper', 'client', '--', '-hello']]])(
+    '%j is taken as words: the client goes on to connect',
+    async (words) => {
+      // A port the OS picked and let go: nothing listens there, so getting as far as connecting is exit 6.
+      const port = String(await freePort());
+      const result = await wirestate([...words.slice(0, 2), '--port', port, ...words.slice(2)]);
+      expect(result.code).toBe(EXIT.cannotConnect);
+    },
+  );
 });

@@ -15,3 +15,21 @@ export function dashAfterFileFlag(argv: string[]): string | undefined {
   const [flag, word] = [argv[index - 1], argv[index]];
   return `${flag} needs a value, and ${word} starts with - so it reads as options: write ${flag}=${word}`;
 }
+
+/** The clients whose words may start with `-`, given after `--` (`wirestate upper client -- -hello`). */
+const FREE_WORD_CLIENTS = ['upper', 'sum', 'ardei'];
+/** A group of only the short flags those clients have (`-d`, `-h`, `-?`): `-dh` is theirs. */
+const THEIR_SHORT_FLAGS = /^-[dh?]+$/;
+
+/**
+ * For those clients: the refusal for a word before any `--` that starts with `-` and is none of their flags
+ * (`-hello`, `-bob`), or undefined. yargs reads such a word as short flags: `-hello` printed the help and sent
+ * nothing (exit 0), `-bob` was refused as `Unknown arguments: b, o`. A negative number (`-5`) is a word.
+ */
+export function dashWordBeforeEnd(argv: string[]): string | undefined {
+  if (!FREE_WORD_CLIENTS.includes(argv[0]) || argv[1] !== 'client') return undefined;
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  const word = argv.slice(2, end).find((typed) => /^-[^-\d.]./.test(typed) && !THEIR_SHORT_FLAGS.test(typed));
+  if (word === undefined) return undefined;
+  return `${word} is no option of this command: a word that starts with - goes after -- (wirestate ${argv[0]} client -- ${word} ...)`;
+}
