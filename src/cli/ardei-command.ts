@@ -185,7 +185,7 @@ const clientBuilder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 4 over TCP, more bytes than asked for, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written.',
+      'Exit codes: 0 done (UDP loss is reported, not an error), 2 bad arguments, 3 refused by the server (its one-line error, or a close with no reply), 4 over TCP, more bytes than asked for, 5 a TCP reply cut short, interrupted or no answer in time, 6 cannot connect (also a UDP port with no server); with --advanced also 3 a command refused (Invalid File!, Not a recognised directory., Unrecognized Command!), 4 the server broke the protocol, 7 a download could not be written; 8 the --inspect port in use.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

@@ -33,7 +33,11 @@ import { isStandardStream } from '../storage/standard-stream-name';
 
 const serverBuilder = (yargs: Argv) =>
   withPortArgument(withTextRequestOptions(withServerOptions(yargs), BLOCKS_MAX_REQUEST), BLOCKS_PORT)
-    .option('root', { type: 'string', default: '.', describe: 'Folder whose files are served; nothing outside it is' })
+    .option('root', {
+      type: 'string',
+      default: '.',
+      describe: 'Folder whose files are served; nothing outside it is served',
+    })
     .epilog(examples(['$0 blocks server 12002', 'serve the files of this folder']));
 
 async function runServer(args: Awaited<ReturnType<typeof serverBuilder>['argv']>): Promise<void> {
@@ -69,7 +73,7 @@ const clientBuilder = (yargs: Argv) =>
     })
     .epilog(examples(['$0 blocks client 127.0.0.1:12002:speech.txt copy.txt', 'fetch speech.txt into copy.txt']))
     .epilog(
-      'Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write).',
+      'Exit codes: 0 stored, 2 bad arguments, 3 refused by the server (ERR), 5 interrupted, short or no answer in time, 6 cannot connect, 7 local file problem (exists without --force, cannot write), 8 the --inspect port in use.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

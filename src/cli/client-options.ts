@@ -110,7 +110,7 @@ export const clientBuilder = (yargs: Argv) =>
     )
     .epilog(
       'Exit codes: 0 done, 2 bad arguments, 3 refused by the server (F), 4 server error (E or upload not stored), ' +
-        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 9 SHA-256 mismatch (nothing kept), ' +
+        '5 transfer interrupted or timed out, 6 cannot connect, 7 local file problem, 8 the --inspect port in use, 9 SHA-256 mismatch (nothing kept), ' +
         '10 --list: the server cannot list. ' +
         'Several files: the highest code any file got, and a line for each file that failed.',
     );

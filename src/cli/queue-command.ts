@@ -149,7 +149,7 @@ const clientBuilder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or, with --confirm, offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size.',
+      'Exit codes: 0 done, 2 bad arguments, 3 the queue is empty, 4 the server did not keep the message (or, with --confirm, offered to confirm storing it and did not), 5 no answer in time (--idle-timeout) or interrupted, 6 cannot connect, 7 local file problem or a reply over --max-size, 8 the --inspect port in use.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

@@ -146,7 +146,7 @@ const clientBuilder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem or a get over --max-size.',
+      'Exit codes: 0 done, 2 bad arguments, 3 cancelled by the server (put: the name exists or is refused; get: no such file), 4 the server did not store the put, 5 interrupted or no answer in time, 6 cannot connect, 7 local file problem or a get over --max-size, 8 the --inspect port in use.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

@@ -79,7 +79,7 @@ const clientBuilder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect.',
+      'Exit codes: 0 answered, 2 bad arguments or no input, 3 the server refused the number (and stopped, if it was out of range), 5 interrupted or no answer in time, 6 cannot connect, 8 the --inspect port in use.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;

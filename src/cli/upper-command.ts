@@ -43,7 +43,7 @@ const clientBuilder = (yargs: Argv) =>
       ),
     )
     .epilog(
-      'Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect.',
+      'Exit codes: 0 answered, 2 bad arguments or no input, 5 interrupted or no answer in time (--idle-timeout), 6 cannot connect, 8 the --inspect port in use.',
     );
 
 type ClientArgs = Awaited<ReturnType<typeof clientBuilder>['argv']>;
