@@ -87,7 +87,8 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
           ? dashAfterFileFlag(argv)
           : dashWordBeforeEnd(argv);
   if (dashed !== undefined) {
-    writeFailure(argv, dashed, EXIT.usage);
+    // Refused before its command is built, a client's word still leaves its `--json` object (all of these take it).
+    writeFailure(argv, dashed, EXIT.usage, early === undefined);
     process.exit(EXIT.usage);
   }
   const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));

@@ -66,3 +66,13 @@ describe('the clients whose words may start with - (upper, sum, ardei)', () => {
     },
   );
 });
+
+it.each([[['client', '--json', '-v', '-dash']], [['upper', 'client', '--json', '-hello']]])(
+  '%j still prints its --json object on stdout, code usage',
+  async (words) => {
+    const result = await wirestate(words);
+    expect(result.code).toBe(EXIT.usage);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, outcome: 'not_started', code: 'usage', exit_code: 2 });
+    expect(result.stderr).toMatch(/^wirestate: .* starts with - .*; see --help\n$/);
+  },
+);

@@ -18,7 +18,8 @@ const wantsJson = (argv: string[]): boolean =>
   argv.includes('--log-format=json') ||
   argv.some((word, index) => word === '--log-format' && argv[index + 1] === 'json');
 
-export function writeFailure(argv: string[], why: string, exitCode: number): void {
+/** `jsonResult`: the command takes `--json` (known once its options are built, or told by a refusal made before). */
+export function writeFailure(argv: string[], why: string, exitCode: number, jsonResult = jsonResultOffered()): void {
   const json = wantsJson(argv);
   if (exitCode !== EXIT.usage && logStream() === 'stdout') {
     // An error line goes out at once (batched-output.ts), before the exit that follows.
@@ -30,7 +31,7 @@ export function writeFailure(argv: string[], why: string, exitCode: number): voi
   }
   // Else it is a bad command line, or a client's setting that cannot work: both on stderr; and a client asked for
   // `--json` still leaves its one object on stdout, for the script that reads it (`not_started`, `code`: `usage`...).
-  if (jsonResultOffered() && typedAsFlag(argv, ['json']))
+  if (jsonResult && typedAsFlag(argv, ['json']))
     printResult({ outcome: undefined, detail: why, startedMs: performance.now(), exitCode });
   if (!json) {
     process.stderr.write(`wirestate: ${printable(why)}; see --help\n`);
