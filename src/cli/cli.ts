@@ -26,7 +26,7 @@ import { inspectWordFailure, refuseInspectTakingAnArgument } from './inspect-wor
 import { REPEATABLE_OPTIONS } from './repeatable-option';
 import { inUserWords, typedAsFlag } from './usage-words';
 import { fixedCompletions, offeredFlag, SHELLS } from './fixed-completions';
-import { dashAfterFileFlag, dashWordBeforeEnd } from './dash-values';
+import { dashedWord } from './dash-values';
 import { refuseWordsAfterEnd } from './words-after-options';
 import { refuseBooleanValues } from './boolean-values';
 
@@ -83,9 +83,7 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
       ? `-- ends the options, so the command's name goes before it${entries.some(names(early)) ? ` (wirestate ${early} ...)` : ''}`
       : completing(argv)
         ? undefined
-        : named === 'client'
-          ? dashAfterFileFlag(argv)
-          : dashWordBeforeEnd(argv);
+        : dashedWord(argv);
   if (dashed !== undefined) {
     // Refused before its command is built, a client's word still leaves its `--json` object (all of these take it).
     writeFailure(argv, dashed, EXIT.usage, early === undefined);

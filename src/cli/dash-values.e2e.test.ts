@@ -1,8 +1,9 @@
 /**
  * A client's file name starting with `-`, typed as the word after `-v` or `-l`: yargs would read it as flags
  * (`-v -dash` as -d -a -s -h, the help, exit 0). It is refused in one line saying how to write it (exit 2),
- * never the help; written so (`-v=-dash`), it is the name. Likewise a word of upper, sum or ardei that starts with -
- * and is no flag of theirs (`-hello`): refused, saying it goes after `--`. Real processes on loopback.
+ * never the help; written so (`-v=-dash`), it is the name. So is any flag's value (`--record -traces`). A word of
+ * upper, sum or ardei that starts with - and is no flag of theirs (`-hello`, `-1e3`) is refused saying it goes
+ * after `--`, wherever the command's flags stand. Real processes on loopback.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,8 +32,22 @@ it.each([
     ['--server-file-name', '--help'],
     '--server-file-name needs a value, and --help starts with - so it reads as options: write --server-file-name=--help',
   ],
+  [
+    ['--list-file', '-dash'],
+    '--list-file needs a value, and -dash starts with - so it reads as options: write --list-file=-dash',
+  ],
+  [
+    ['--record', '-dash', '-v', 'x'],
+    '--record needs a value, and -dash starts with - so it reads as options: write --record=-dash',
+  ],
 ])('client %j is refused in one line, exit 2, no help', async (words, why) => {
   const result = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, ...words]);
+  expect(result).toEqual({ code: EXIT.usage, stdout: '', stderr: `wirestate: ${why}; see --help\n` });
+});
+
+it("transfer client (the same command under the protocol's name) refuses -v -dash the same way", async () => {
+  const result = await wirestate(['transfer', 'client', '-s', `127.0.0.1:${server.port}`, '-v', '-dash']);
+  const why = '-v needs a value, and -dash starts with - so it reads as options: write -v=-dash';
   expect(result).toEqual({ code: EXIT.usage, stdout: '', stderr: `wirestate: ${why}; see --help\n` });
 });
 
@@ -48,11 +63,34 @@ describe('the clients whose words may start with - (upper, sum, ardei)', () => {
     [['upper', 'client', '-hello'], '-hello', 'upper'],
     [['sum', 'client', '-bob', '3'], '-bob', 'sum'],
     [['ardei', 'client', '--udp', '-list'], '-list', 'ardei'],
+    [['upper', '-d', 'client', '-hello'], '-hello', 'upper'],
+    [['upper', '--inspect', '0', 'client', '-hello'], '-hello', 'upper'],
+    [['sum', 'client', 'Alice', '-1e3'], '-1e3', 'sum'],
+    [['upper', 'client', '-x'], '-x', 'upper'],
   ])('%j is refused in one line naming the word and --, exit 2, no help', async (words, word, command) => {
     expect(await wirestate(words)).toEqual({
       code: EXIT.usage,
       stdout: '',
       stderr: `wirestate: ${word} is no option of this command: a word that starts with - goes after -- (wirestate ${command} client -- ${word} ...); see --help\n`,
+    });
+  });
+
+  it('a flag value that starts with - is said as one: --record -traces, written --record=-traces', async () => {
+    expect(await wirestate(['upper', 'client', '--record', '-traces', 'hello'])).toEqual({
+      code: EXIT.usage,
+      stdout: '',
+      stderr:
+        'wirestate: --record needs a value, and -traces starts with - so it reads as options: write --record=-traces; see --help\n',
+    });
+  });
+
+  it('with a shared flag between the protocol and client (--log-format json): refused as a JSON line', async () => {
+    const result = await wirestate(['upper', '--log-format', 'json', 'client', '-hello']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(JSON.parse(result.stderr)).toMatchObject({
+      level: 'error',
+      exit_code: EXIT.usage,
+      message: expect.stringMatching(/^-hello is no option of this command/),
     });
   });
 
