@@ -51,6 +51,8 @@ const CODE_BEFORE_SESSION: Readonly<Record<number, string>> = {
   [EXIT.usage]: 'usage',
   [EXIT.cannotConnect]: 'peer.unreachable',
   [EXIT.localFile]: 'file.local',
+  // A client's one way to exit 8: the port --inspect asked for is taken.
+  [EXIT.cannotListen]: 'inspect.unavailable',
 };
 
 /** Writes the one result line. */

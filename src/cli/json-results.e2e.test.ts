@@ -108,6 +108,21 @@ it('transfer client and --list that cannot connect: exit 6, not_started, code pe
     await expectResult(args, EXIT.cannotConnect, { ok: false, outcome: 'not_started', code: 'peer.unreachable' });
 });
 
+it('a client whose --inspect port is taken: exit 8, not_started, code inspect.unavailable', async () => {
+  // Before, the object said only not_started, which names no cause.
+  const taken = await start(['upper', 'server', '0']);
+  const port = await portOf(taken, 'upper');
+  await expectResult(
+    ['upper', 'client', '--port', String(await freePort()), '--inspect', port, 'hi'],
+    EXIT.cannotListen,
+    {
+      ok: false,
+      outcome: 'not_started',
+      code: 'inspect.unavailable',
+    },
+  );
+});
+
 it('sum client: both names, both numbers and the sum as output; a number out of range is refused (exit 3)', async () => {
   const server = await start(['sum', 'server', '0', '--number', '7']);
   await expectResult(['sum', 'client', '--port', String(server.port), 'Alice', '5'], EXIT.ok, {
