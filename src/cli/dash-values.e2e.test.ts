@@ -94,15 +94,16 @@ describe('the clients whose words may start with - (upper, sum, ardei)', () => {
     });
   });
 
-  it.each([[['sum', 'client', 'Alice', '-5']], [['upper', 'client', '--', '-hello']]])(
-    '%j is taken as words: the client goes on to connect',
-    async (words) => {
-      // A port the OS picked and let go: nothing listens there, so getting as far as connecting is exit 6.
-      const port = String(await freePort());
-      const result = await wirestate([...words.slice(0, 2), '--port', port, ...words.slice(2)]);
-      expect(result.code).toBe(EXIT.cannotConnect);
-    },
-  );
+  it.each([
+    [['sum', 'client', 'Alice', '-5']],
+    [['upper', 'client', 'hi', '-.5']],
+    [['upper', 'client', '--', '-hello']],
+  ])('%j is taken as words: the client goes on to connect', async (words) => {
+    // A port the OS picked and let go: nothing listens there, so getting as far as connecting is exit 6.
+    const port = String(await freePort());
+    const result = await wirestate([...words.slice(0, 2), '--port', port, ...words.slice(2)]);
+    expect(result.code).toBe(EXIT.cannotConnect);
+  });
 });
 
 it.each([[['client', '--json', '-v', '-dash']], [['upper', 'client', '--json', '-hello']]])(

@@ -37,8 +37,8 @@ const VALUE_FLAGS = [
 const FREE_WORD_CLIENTS = ['upper', 'sum', 'ardei'];
 /** A group of only the short flags those clients have (`-d`, `-h`, `-?`): `-dh` is theirs. */
 const THEIR_SHORT_FLAGS = /^-[dh?]+$/;
-/** What yargs takes for a number, not for flags. */
-const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+/** What yargs takes for a negative number, not for flags (`-5`, `-0.5`, `-.5`). */
+const NEGATIVE_NUMBER = /^-(\d+(\.\d+)?|\.\d+)$/;
 
 /** Whether the word at `at` is a flag that takes the next word (a shared one between a protocol and `client` too). */
 const takesNext = (argv: string[], at: number) =>
