@@ -115,3 +115,27 @@ it.each([[['client', '--json', '-v', '-dash']], [['upper', 'client', '--json', '
     expect(result.stderr).toMatch(/^wirestate: .* starts with - .*; see --help\n$/);
   },
 );
+
+describe('the other clients: a dash word that is none of their flags', () => {
+  it.each([
+    [['client', '-hello-wait', '1'], 'unknown option -hello-wait'],
+    [
+      ['client', '-dl', '-hello.txt'],
+      '-l needs a value, and -hello.txt starts with - so it reads as options: write -l=-hello.txt',
+    ],
+    [['queue', 'client', '127.0.0.1', '9', 'tcp', 'send', '-hello.txt'], 'unknown option -hello.txt'],
+    [
+      ['share', 'client', '127.0.0.1', '9', 'get', 'x', '-do', '-out'],
+      '-o needs a value, and -out starts with - so it reads as options: write -o=-out',
+    ],
+  ])('%j is refused in one line, exit 2, no help', async (words, why) => {
+    expect(await wirestate(words)).toEqual({ code: EXIT.usage, stdout: '', stderr: `wirestate: ${why}; see --help\n` });
+  });
+
+  it("a group of the transfer client's own short flags (-ql FILE) is still its flags: the run goes on", async () => {
+    const local = await mkdtemp(join(tmpdir(), 'wirestate-dash-group-'));
+    const result = await wirestate(['client', '-s', `127.0.0.1:${server.port}`, '-v=-dash', '-ql', join(local, 'got')]);
+    expect(result.code).toBe(EXIT.ok);
+    expect(await readFile(join(local, 'got'), 'utf8')).toBe('dashed bytes\n');
+  });
+});

@@ -4,7 +4,8 @@
  * lists the letters it does not know. Two cases:
  * - the value of a flag that takes one (`-v -dash`, `--record -traces`): written `-v=-dash`;
  * - a word of the clients whose words may start with `-` (upper's, sum's and ardei's: `-hello`): it goes after
- *   `--`. Their own short flags (`-d`, `-h`, `-?`, a group of them) stay flags.
+ *   `--`; to the other clients, an unknown option (`-hello-wait`, for `--hello-wait`, printed the help, exit 0).
+ * A client's own short flags, or a group of them (`-dh`, `-ql FILE`), stay flags.
  * A lone `-` (stdin or stdout), a negative number (`-5`) and everything after `--` are words as typed.
  */
 
@@ -35,8 +36,22 @@ const VALUE_FLAGS = [
 ];
 /** The clients whose words may start with `-`, given after `--` (`wirestate upper client -- -hello`). */
 const FREE_WORD_CLIENTS = ['upper', 'sum', 'ardei'];
-/** A group of only the short flags those clients have (`-d`, `-h`, `-?`): `-dh` is theirs. */
-const THEIR_SHORT_FLAGS = /^-[dh?]+$/;
+/** A client's short flags: a group of them (`-dh`, `-ql`), and one that ends in a flag taking the next word (`-dl`). */
+interface ShortFlags {
+  group: RegExp;
+  endsTaking?: RegExp;
+}
+/** The short flags `plain` (none takes a value) and `taking` (each takes the next word); only a group's last may take one. */
+const shortFlags = (plain: string, taking = ''): ShortFlags => ({
+  group: new RegExp(`^-[${plain}]*[${plain}${taking}]$`),
+  endsTaking: taking === '' ? undefined : new RegExp(`^-[${plain}]*[${taking}]$`),
+});
+/** Each client's short flags, by protocol; the others have only -d, -h and -?. */
+const SHORT_FLAGS: Readonly<Record<string, ShortFlags>> = {
+  transfer: shortFlags('dhq?', 'msvl'),
+  share: shortFlags('dh?', 'io'),
+};
+const COMMON_SHORT_FLAGS = shortFlags('dh?');
 /** What yargs takes for a negative number, not for flags (`-5`, `-0.5`, `-.5`). */
 const NEGATIVE_NUMBER = /^-(\d+(\.\d+)?|\.\d+)$/;
 
@@ -59,15 +74,23 @@ function clientOf(argv: string[]): { protocol: string; from: number } | undefine
 export function dashedWord(argv: string[]): string | undefined {
   const client = clientOf(argv);
   if (!client) return undefined;
+  const flags = SHORT_FLAGS[client.protocol] ?? COMMON_SHORT_FLAGS;
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
   for (let at = client.from; at < end; at++) {
     const word = argv[at];
     if (!word.startsWith('-') || word === '-' || NEGATIVE_NUMBER.test(word)) continue;
-    const flag = argv[at - 1];
-    if (VALUE_FLAGS.includes(flag))
-      return `${flag} needs a value, and ${word} starts with - so it reads as options: write ${flag}=${word}`;
-    if (FREE_WORD_CLIENTS.includes(client.protocol) && /^-[^-]/.test(word) && !THEIR_SHORT_FLAGS.test(word))
-      return `${word} is no option of this command: a word that starts with - goes after -- (wirestate ${client.protocol} client -- ${word} ...)`;
+    const before = argv[at - 1];
+    const flag = VALUE_FLAGS.includes(before)
+      ? before
+      : flags.endsTaking?.test(before)
+        ? `-${before.slice(-1)}`
+        : undefined;
+    if (flag) return `${flag} needs a value, and ${word} starts with - so it reads as options: write ${flag}=${word}`;
+    // A long flag is yargs's to take or refuse; a group of the client's own short flags is flags (`-v=NAME` too).
+    if (word.startsWith('--') || flags.group.test(word.split('=')[0])) continue;
+    return FREE_WORD_CLIENTS.includes(client.protocol)
+      ? `${word} is no option of this command: a word that starts with - goes after -- (wirestate ${client.protocol} client -- ${word} ...)`
+      : `unknown option ${word}`;
   }
   return undefined;
 }
