@@ -78,15 +78,15 @@ export async function runCli(protocols: readonly ProtocolEntry[], typed: string[
   const named = namedCommand(argv);
   // Before yargs, which would take the word for flags (and print the help for an `h` among them).
   const early = completing(argv) ? undefined : wordAfterEarlyEnd(typed);
-  const dashed =
-    early !== undefined
-      ? `-- ends the options, so the command's name goes before it${entries.some(names(early)) ? ` (wirestate ${early} ...)` : ''}`
-      : completing(argv)
-        ? undefined
-        : dashedWord(argv);
+  if (early !== undefined) {
+    const command = entries.some(names(early)) ? ` (wirestate ${early} ...)` : '';
+    writeFailure(argv, `-- ends the options, so the command's name goes before it${command}`, EXIT.usage);
+    process.exit(EXIT.usage);
+  }
+  const dashed = completing(argv) ? undefined : dashedWord(argv);
   if (dashed !== undefined) {
-    // Refused before its command is built, a client's word still leaves its `--json` object (all of these take it).
-    writeFailure(argv, dashed, EXIT.usage, early === undefined);
+    // Refused before its command is built, a client's word still leaves its `--json` object (every client takes it).
+    writeFailure(argv, dashed, EXIT.usage, true);
     process.exit(EXIT.usage);
   }
   const loaded = entries.filter((entry) => completing(argv) || names(named)(entry));

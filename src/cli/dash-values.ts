@@ -8,8 +8,9 @@
  * A client's own short flags, or a group of them (`-dh`, `-ql FILE`), stay flags.
  * A lone `-` (stdin or stdout), a negative number (`-5`) and everything after `--` are words as typed.
  */
+import { takesNextWord } from './leading-options';
 
-/** The clients' flags that take the next word for their value. */
+/** The clients' own flags that take the next word for their value (the shared ones: leading-options.ts). */
 const VALUE_FLAGS = [
   '-v',
   '--server-file-name',
@@ -31,8 +32,6 @@ const VALUE_FLAGS = [
   '-o',
   '--output',
   '--idle-timeout',
-  '--record',
-  '--log-format',
 ];
 /** The clients whose words may start with `-`, given after `--` (`wirestate upper client -- -hello`). */
 const FREE_WORD_CLIENTS = ['upper', 'sum', 'ardei'];
@@ -55,9 +54,8 @@ const COMMON_SHORT_FLAGS = shortFlags('dh?');
 /** What yargs takes for a negative number, not for flags (`-5`, `-0.5`, `-.5`). */
 const NEGATIVE_NUMBER = /^-(\d+(\.\d+)?|\.\d+)$/;
 
-/** Whether the word at `at` is a flag that takes the next word (a shared one between a protocol and `client` too). */
-const takesNext = (argv: string[], at: number) =>
-  VALUE_FLAGS.includes(argv[at]) || (argv[at] === '--inspect' && /^\d+$/.test(argv[at + 1] ?? ''));
+/** Whether the word at `at` is a flag that takes the next word: a client's own, or one every command shares. */
+const takesNext = (argv: string[], at: number) => VALUE_FLAGS.includes(argv[at]) || takesNextWord(argv, at);
 
 /**
  * The client command `argv` names (`client ...` is the transfer protocol's; `PROTOCOL [shared flags] client ...`),
@@ -80,11 +78,7 @@ export function dashedWord(argv: string[]): string | undefined {
     const word = argv[at];
     if (!word.startsWith('-') || word === '-' || NEGATIVE_NUMBER.test(word)) continue;
     const before = argv[at - 1];
-    const flag = VALUE_FLAGS.includes(before)
-      ? before
-      : flags.endsTaking?.test(before)
-        ? `-${before.slice(-1)}`
-        : undefined;
+    const flag = takesNext(argv, at - 1) ? before : flags.endsTaking?.test(before) ? `-${before.slice(-1)}` : undefined;
     if (flag) return `${flag} needs a value, and ${word} starts with - so it reads as options: write ${flag}=${word}`;
     // A long flag is yargs's to take or refuse; a group of the client's own short flags is flags (`-v=NAME` too).
     if (word.startsWith('--') || flags.group.test(word.split('=')[0])) continue;

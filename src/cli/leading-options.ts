@@ -56,8 +56,8 @@ export const wordAfterEarlyEnd = (typed: string[]): string | undefined => {
 /** The flags that need no command: the help and the version. */
 const ANSWERED_WITHOUT_A_COMMAND = ['--help', '-h', '-?', '--usage', '--version'];
 
-/** Whether the flag at `index`, before the command, takes the word after it for its value. */
-const takesNextWord = (typed: string[], index: number): boolean =>
+/** Whether the flag at `index`, before the command (or between a protocol and its role), takes the word after it for its value. */
+export const takesNextWord = (typed: string[], index: number): boolean =>
   TAKING_A_VALUE.includes(typed[index]) || (typed[index] === '--inspect' && /^\d+$/.test(typed[index + 1] ?? ''));
 
 /**
